@@ -1,0 +1,50 @@
+/*
+ * mica/syscall.h - the system-call convention (docs/abi.md).
+ *
+ * Kernel entry is the `syscall` instruction, all arguments in registers, the
+ * message itself in the caller's UTCB:
+ *
+ *   rax  MICA_SYS_IPC or MICA_SYS_DEBUG
+ *   IPC:   rdi = (slot << MICA_IPC_SLOT_SHIFT) | MICA_IPC_* operation flags
+ *          rsi = message tag, rdx = timeouts (mica_timeouts())
+ *          returns rax = error code, rsi = received tag, rdi = received label
+ *   DEBUG: rdi = MICA_DEBUG_* operation, rsi, rdx = its arguments
+ *          returns rax = error code
+ * rcx and r11 are clobbered by the instruction; every other register but the
+ * results is preserved.
+ */
+#ifndef MICA_SYSCALL_H
+#define MICA_SYSCALL_H
+
+#include <mica/types.h>
+
+enum mica_sys {
+	MICA_SYS_IPC = 0,
+	MICA_SYS_DEBUG = 1,
+};
+
+/* IPC operation flags (low bits of rdi); the slot is in the bits above. */
+#define MICA_IPC_SEND 0x1u   /* send phase to the capability in the slot */
+#define MICA_IPC_RECV 0x2u   /* receive phase (closed: from the send partner) */
+#define MICA_IPC_OPEN 0x4u   /* receive from anything bound to this thread */
+#define MICA_IPC_REPLY 0x8u  /* send phase through the implicit reply capability */
+#define MICA_IPC_SLOT_SHIFT 12
+
+/* The kernel debug interface: the one call that is not an invocation. */
+enum mica_debug_op {
+	MICA_DEBUG_PRINT = 0,  /* rsi = buffer, rdx = length: write to the kernel console */
+	MICA_DEBUG_EXIT = 1,   /* rsi = status: end the calling task (until tasks exit by IPC) */
+	MICA_DEBUG_PANIC = 2,  /* panic the kernel: only when booted with "panic-test" */
+};
+
+static inline long mica_debug(unsigned long op, unsigned long a, unsigned long b)
+{
+	long ret;
+	__asm__ volatile("syscall"
+			 : "=a"(ret)
+			 : "a"((unsigned long)MICA_SYS_DEBUG), "D"(op), "S"(a), "d"(b)
+			 : "rcx", "r11", "memory");
+	return ret;
+}
+
+#endif

@@ -1,0 +1,51 @@
+/*
+ * arch.h - the seam between generic kernel code and the architecture
+ * (kern/arch/x86_64/).  Generic code calls only these hooks and never
+ * includes an x86 header.
+ */
+#ifndef KERN_ARCH_H
+#define KERN_ARCH_H
+
+#include <stdint.h>
+#include <stddef.h>
+
+/* Bring-up, in this order: descriptor tables, syscall entry and FPU; the
+ * kernel's page tables (after the page allocator); interrupt controllers
+ * and the periodic timer. */
+void arch_init_cpu(void);
+void arch_init_paging(void);
+void arch_init_interrupts(unsigned hz, uint64_t *tsc_khz, unsigned *cpus);
+
+/* Console. */
+void arch_console_init(void);
+void arch_console_putc(char c);
+
+/* Physical memory as seen through the direct map. */
+void *arch_phys_to_virt(uint64_t pa);
+uint64_t arch_virt_to_phys(const void *va);
+
+/* End the machine: 0 after a clean halt, non-zero after a panic.  Under
+ * QEMU this leaves through isa-debug-exit; otherwise it stops the CPU. */
+__attribute__((noreturn)) void arch_halt(int failed);
+
+/* Interrupts off for good (panic), and the control registers for a dump. */
+void arch_irq_disable(void);
+void arch_dump_cpu(void);
+
+/* Frame-pointer chain walking for backtraces. */
+uintptr_t arch_frame_pointer(void);
+
+/* Address spaces: a page-table root per task, the kernel half shared.
+ * Rights are MICA_R/W/X; an owned page is freed with its space. */
+int arch_space_create(uint64_t *root);
+void arch_space_destroy(uint64_t root);
+int arch_space_map(uint64_t root, uint64_t va, uint64_t pa, unsigned rights, int owned);
+/* Copy between kernel and user memory of the running space: 0 or
+ * MICA_EFAULT (outside user space, or a page is missing). */
+int user_copy_in(void *dst, uint64_t usrc, size_t n);
+int user_copy_out(uint64_t udst, const void *src, size_t n);
+
+/* Time: microseconds since boot, from the timer and the TSC. */
+uint64_t arch_time_us(void);
+
+#endif

@@ -1,0 +1,30 @@
+/*
+ * arch_thread.h - the architecture's part of a thread: its kernel stack,
+ * the stack pointer saved while it is switched out, its address space and
+ * its x87/SSE state (saved and restored on every switch: the kernel itself
+ * never touches those registers).
+ */
+#ifndef KERN_ARCH_THREAD_H
+#define KERN_ARCH_THREAD_H
+
+#include <stdint.h>
+
+#define ARCH_KSTACK_PAGES 2
+
+struct arch_thread {
+	uint8_t fpu[512] __attribute__((aligned(16)));   /* fxsave area */
+	uint64_t ksp;        /* saved kernel stack pointer while switched out */
+	uint64_t kstack;     /* physical address of the kernel stack (0: the boot stack) */
+	uint64_t pml4;       /* page-table root to run in; 0 for kernel-only threads */
+};
+
+/* Save the boot FPU state as the template for new threads. */
+void arch_fpu_init(void);
+/* A user thread starting at ip with stack sp and rdi = arg0, rsi = arg1. */
+int arch_thread_init_user(struct arch_thread *a, uint64_t pml4, uint64_t ip, uint64_t sp, uint64_t arg0,
+			  uint64_t arg1);
+void arch_thread_fini(struct arch_thread *a);
+/* Switch from the running thread to `to` (returns when `from` runs again). */
+void arch_thread_switch(struct arch_thread *from, struct arch_thread *to);
+
+#endif

@@ -1,0 +1,81 @@
+/*
+ * context.c - thread contexts on x86-64 (see arch_thread.h).
+ *
+ * A new user thread's kernel stack holds, from the top: its user register
+ * frame (struct trap_frame), then the callee-saved registers and return
+ * address arch_context_switch pops, pointing at thread_first_return, so its
+ * first switch-in "returns" to user mode through the ordinary iret path.
+ */
+#include "arch_thread.h"
+
+#include "arch.h"
+#include "cpu.h"
+#include "kmem.h"
+#include "kstring.h"
+#include "layout.h"
+#include "trap.h"
+
+#include <mica/error.h>
+
+extern void arch_context_switch(uint64_t *save_ksp, uint64_t load_ksp);
+extern char thread_first_return[];
+
+static uint8_t fpu_template[512] __attribute__((aligned(16)));
+
+void arch_fpu_init(void)
+{
+	write_cr0((read_cr0() & ~((1ull << 2) | (1ull << 3))) | (1ull << 1) | (1ull << 5));  /* no EM/TS; MP, NE */
+	write_cr4(read_cr4() | (1ull << 9) | (1ull << 10));                                /* OSFXSR, OSXMMEXCPT */
+	uint32_t mxcsr = 0x1f80;
+	__asm__ volatile("fninit; ldmxcsr %1; fxsave %0" : "=m"(fpu_template) : "m"(mxcsr));
+}
+
+static uint64_t kstack_top(const struct arch_thread *a)
+{
+	return (uint64_t)arch_phys_to_virt(a->kstack) + ARCH_KSTACK_PAGES * 4096;
+}
+
+int arch_thread_init_user(struct arch_thread *a, uint64_t pml4, uint64_t ip, uint64_t sp, uint64_t arg0,
+			  uint64_t arg1)
+{
+	int err = kmem_run_alloc_pa(ARCH_KSTACK_PAGES, &a->kstack);
+
+	if (err)
+		return err;
+	a->pml4 = pml4;
+	kmemcpy(a->fpu, fpu_template, sizeof a->fpu);
+
+	struct trap_frame *f = (struct trap_frame *)kstack_top(a) - 1;
+	kmemset(f, 0, sizeof *f);
+	f->rip = ip;
+	f->cs = GDT_UCODE;
+	f->rflags = 0x202;   /* IF */
+	f->rsp = sp;
+	f->ss = GDT_UDATA;
+	f->rdi = arg0;
+	f->rsi = arg1;
+	uint64_t *s = (uint64_t *)f;
+	*--s = (uint64_t)thread_first_return;
+	for (int i = 0; i < 6; i++)   /* rbx, rbp, r12..r15 */
+		*--s = 0;
+	a->ksp = (uint64_t)s;
+	return MICA_OK;
+}
+
+void arch_thread_fini(struct arch_thread *a)
+{
+	if (a->kstack)
+		kmem_run_free_pa(a->kstack, ARCH_KSTACK_PAGES);
+	a->kstack = 0;
+}
+
+void arch_thread_switch(struct arch_thread *from, struct arch_thread *to)
+{
+	__asm__ volatile("fxsave %0" : "=m"(from->fpu));
+	__asm__ volatile("fxrstor %0" : : "m"(to->fpu));
+	if (to->pml4 && read_cr3() != to->pml4)
+		write_cr3(to->pml4);
+	if (to->kstack)
+		trap_set_kernel_stack(kstack_top(to));
+	arch_context_switch(&from->ksp, to->ksp);
+}

@@ -1,0 +1,27 @@
+/*
+ * cpu_local.h - the per-CPU block, reached through gs in the kernel.  The
+ * syscall entry reads the first two fields by offset (entry.S).
+ */
+#ifndef KERN_ARCH_CPU_LOCAL_H
+#define KERN_ARCH_CPU_LOCAL_H
+
+#include <stdint.h>
+
+struct tss {
+	uint32_t reserved0;
+	uint64_t rsp0, rsp1, rsp2;
+	uint64_t reserved1;
+	uint64_t ist[7];
+	uint64_t reserved2;
+	uint16_t reserved3, iomap_base;
+} __attribute__((packed));
+
+struct cpu_local {
+	uint64_t kstack_top;     /* the running thread's kernel stack (entry.S: 0) */
+	uint64_t user_rsp;       /* syscall entry scratch (entry.S: 8) */
+	struct tss tss;
+};
+
+extern struct cpu_local cpu0;
+
+#endif

@@ -1,0 +1,167 @@
+/*
+ * entry.S - every way into and out of the kernel: the 256 interrupt and
+ * exception stubs, the syscall entry, the return paths and the kernel
+ * stack switch.  All entries build a struct trap_frame (trap.h) on the
+ * current thread's kernel stack; gs points at the per-CPU block in the
+ * kernel (swapgs on every crossing from and to user mode).
+ */
+#include "layout.h"
+
+#define CPU_KSTACK_TOP 0    /* struct cpu_local offsets (cpu_local.h) */
+#define CPU_USER_RSP 8
+#define FRAME_RIP (17 * 8)
+#define FRAME_CS (18 * 8)
+#define FRAME_RFLAGS (19 * 8)
+#define FRAME_RSP (20 * 8)
+
+.macro SAVE_REGS
+	push %rax
+	push %rbx
+	push %rcx
+	push %rdx
+	push %rsi
+	push %rdi
+	push %rbp
+	push %r8
+	push %r9
+	push %r10
+	push %r11
+	push %r12
+	push %r13
+	push %r14
+	push %r15
+.endm
+
+.macro RESTORE_REGS
+	pop %r15
+	pop %r14
+	pop %r13
+	pop %r12
+	pop %r11
+	pop %r10
+	pop %r9
+	pop %r8
+	pop %rbp
+	pop %rdi
+	pop %rsi
+	pop %rdx
+	pop %rcx
+	pop %rbx
+	pop %rax
+.endm
+
+/* 256 stubs of 16 bytes each: push a zero error code where the CPU pushes
+ * none, push the vector number, go to the common path. */
+	.text
+	.align 16
+vectors_start:
+	.set vec, 0
+	.rept 256
+	.align 16
+	.if (vec == 8 || vec == 10 || vec == 11 || vec == 12 || vec == 13 || vec == 14 || vec == 17 || vec == 21 || vec == 29 || vec == 30)
+	.else
+	push $0
+	.endif
+	push $vec
+	jmp trap_common
+	.set vec, vec + 1
+	.endr
+
+	.section .rodata
+	.global trap_vectors
+	.align 8
+trap_vectors:
+	.set i, 0
+	.rept 256
+	.quad vectors_start + i * 16
+	.set i, i + 1
+	.endr
+
+	.text
+trap_common:
+	testb $3, 24(%rsp)        /* cs: coming from user mode? */
+	jz 1f
+	swapgs
+1:	SAVE_REGS
+	xor %ebp, %ebp
+	mov %rsp, %rdi
+	cld
+	call trap_handler
+	.global trap_return
+trap_return:
+	RESTORE_REGS
+	add $16, %rsp             /* vector, error */
+	testb $3, 8(%rsp)
+	jz 2f
+	swapgs
+2:	iretq
+
+/* syscall: rcx = user rip, r11 = user rflags, interrupts masked by SFMASK. */
+	.global syscall_entry
+syscall_entry:
+	swapgs
+	mov %rsp, %gs:CPU_USER_RSP
+	mov %gs:CPU_KSTACK_TOP, %rsp
+	push $0x23                /* ss: user data */
+	push %gs:CPU_USER_RSP
+	push %r11                 /* rflags */
+	push $0x2b                /* cs: user code */
+	push %rcx                 /* rip */
+	push $0
+	push $256                 /* VEC_SYSCALL */
+	SAVE_REGS
+	xor %ebp, %ebp
+	mov %rsp, %rdi
+	cld
+	call syscall_handler
+	/* Back by sysret unless the frame's ip is not a user address (then
+	 * iret, which faults in user mode instead of in the kernel). */
+	mov FRAME_RIP(%rsp), %rcx
+	shr $47, %rcx
+	jnz trap_return
+	RESTORE_REGS
+	add $16, %rsp
+	mov (%rsp), %rcx          /* rip */
+	mov 16(%rsp), %r11        /* rflags */
+	mov 24(%rsp), %rsp
+	swapgs
+	sysretq
+
+/* arch_context_switch(uint64_t *save_ksp, uint64_t load_ksp): callee-saved
+ * registers on the old stack, then the new stack's. */
+	.global arch_context_switch
+arch_context_switch:
+	push %rbx
+	push %rbp
+	push %r12
+	push %r13
+	push %r14
+	push %r15
+	mov %rsp, (%rdi)
+	mov %rsi, %rsp
+	pop %r15
+	pop %r14
+	pop %r13
+	pop %r12
+	pop %rbp
+	pop %rbx
+	ret
+
+/* A new thread's first switch returns here, onto its prepared frame. */
+	.global thread_first_return
+thread_first_return:
+	jmp trap_return
+
+/* int arch_user_copy(void *dst, const void *src, size_t n): 0, or
+ * MICA_EFAULT (14) when a user page is missing; the fault handler moves
+ * a fault at user_copy_insn to user_copy_fault. */
+	.global arch_user_copy, user_copy_insn, user_copy_fault
+arch_user_copy:
+	mov %rdx, %rcx
+user_copy_insn:
+	rep movsb
+	xor %eax, %eax
+	ret
+user_copy_fault:
+	mov $14, %eax
+	ret

@@ -1,0 +1,21 @@
+/*
+ * syscall.c - the syscall entry's C half: decodes the registers of
+ * include/mica/syscall.h and hands over to the generic kernel.
+ */
+#include "debug.h"
+#include "trap.h"
+
+#include <mica/error.h>
+#include <mica/syscall.h>
+
+void syscall_handler(struct trap_frame *f)
+{
+	switch (f->rax) {
+	case MICA_SYS_DEBUG:
+		f->rax = debug_call(f->rdi, f->rsi, f->rdx);
+		break;
+	default:
+		f->rax = MICA_ENOSYS;
+		break;
+	}
+}

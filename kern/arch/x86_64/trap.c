@@ -1,0 +1,192 @@
+/*
+ * trap.c - descriptor tables and the first stop of every trap.
+ *
+ * The GDT has the order syscall/sysret need (kernel code, kernel data,
+ * then user code32, user data, user code64) and a TSS whose rsp0 is the
+ * running thread's kernel stack; double faults run on a stack of their own
+ * (IST1), so a kernel stack overflow still gets a panic report.  Faults in
+ * user mode go to the thread's task (kern/fault.c); faults in kernel mode
+ * panic, except a page fault inside arch_user_copy, which returns an error.
+ */
+#include "trap.h"
+
+#include "apic.h"
+#include "arch.h"
+#include "console.h"
+#include "cpu.h"
+#include "cpu_local.h"
+#include "fault.h"
+#include "panic.h"
+#include "timer.h"
+#include "cpu_idle.h"
+
+struct cpu_local cpu0;
+
+static uint64_t gdt[8] = {
+	0,
+	0x00af9a000000ffff,   /* 0x08 kernel code 64 */
+	0x00cf92000000ffff,   /* 0x10 kernel data */
+	0x00cffa000000ffff,   /* 0x18 user code 32 (unused; sysret's base) */
+	0x00cff2000000ffff,   /* 0x20 user data */
+	0x00affa000000ffff,   /* 0x28 user code 64 */
+	0, 0,                 /* 0x30 TSS (two slots) */
+};
+
+struct idt_entry {
+	uint16_t off_lo, sel;
+	uint8_t ist, attr;
+	uint16_t off_mid;
+	uint32_t off_hi, zero;
+} __attribute__((packed));
+
+static struct idt_entry idt[256];
+static uint8_t df_stack[4096] __attribute__((aligned(16)));
+
+extern const uint64_t trap_vectors[256];
+extern char syscall_entry[], user_copy_insn[], user_copy_fault[];
+
+struct desc_ptr {
+	uint16_t limit;
+	uint64_t base;
+} __attribute__((packed));
+
+static void gdt_init(void)
+{
+	uint64_t base = (uint64_t)&cpu0.tss, limit = sizeof cpu0.tss - 1;
+
+	cpu0.tss.iomap_base = sizeof cpu0.tss;    /* no I/O bitmap yet */
+	cpu0.tss.ist[0] = (uint64_t)(df_stack + sizeof df_stack);
+	gdt[6] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ull << 40) | (((limit >> 16) & 0xf) << 48) |
+		 (((base >> 24) & 0xff) << 56);
+	gdt[7] = base >> 32;
+	struct desc_ptr p = { sizeof gdt - 1, (uint64_t)gdt };
+	__asm__ volatile("lgdt %0\n"
+			 "mov %1, %%ds; mov %1, %%es; mov %1, %%ss\n"
+			 "pushq %2; lea 1f(%%rip), %%rax; pushq %%rax; lretq; 1:\n"
+			 "ltr %w3"
+			 : : "m"(p), "r"((uint64_t)GDT_KDATA), "i"(GDT_KCODE), "r"(GDT_TSS) : "rax", "memory");
+}
+
+static void idt_init(void)
+{
+	for (int v = 0; v < 256; v++) {
+		uint64_t off = trap_vectors[v];
+		idt[v] = (struct idt_entry){
+			.off_lo = off & 0xffff, .sel = GDT_KCODE,
+			.ist = v == VEC_DOUBLE_FAULT ? 1 : 0,
+			/* int3 may be used from user mode; every other int n from user is #GP */
+			.attr = v == VEC_BREAKPOINT ? 0xee : 0x8e,
+			.off_mid = (off >> 16) & 0xffff, .off_hi = off >> 32,
+		};
+	}
+	struct desc_ptr p = { sizeof idt - 1, (uint64_t)idt };
+	__asm__ volatile("lidt %0" : : "m"(p));
+}
+
+static void syscall_init(void)
+{
+	wrmsr(MSR_STAR, ((uint64_t)0x18 << 48) | ((uint64_t)GDT_KCODE << 32));
+	wrmsr(MSR_LSTAR, (uint64_t)syscall_entry);
+	wrmsr(MSR_SFMASK, 0x47700);   /* IF, TF, DF, AC, NT, IOPL cleared on entry */
+	wrmsr(MSR_GS_BASE, (uint64_t)&cpu0);
+	wrmsr(MSR_KERNEL_GS_BASE, 0);
+}
+
+void trap_init(void)
+{
+	gdt_init();
+	idt_init();
+	syscall_init();
+}
+
+void trap_set_kernel_stack(uint64_t top)
+{
+	cpu0.tss.rsp0 = top;
+	cpu0.kstack_top = top;
+}
+
+static const char *const exception_names[32] = {
+	"divide error", "debug", "NMI", "breakpoint", "overflow", "bound range", "invalid opcode",
+	"device not available", "double fault", "coprocessor overrun", "invalid TSS", "segment not present",
+	"stack fault", "general protection", "page fault", "reserved", "x87 floating point", "alignment check",
+	"machine check", "SIMD floating point", "virtualization", "control protection",
+};
+
+const char *trap_name(uint64_t vector)
+{
+	if (vector < 32 && exception_names[vector])
+		return exception_names[vector];
+	return "interrupt";
+}
+
+void trap_frame_dump(const struct trap_frame *f)
+{
+	kprintf("vector %lu (%s) error %#lx cr2 %#lx\n", f->vector, trap_name(f->vector), f->error, read_cr2());
+	kprintf("rip %016lx cs %04lx rflags %08lx rsp %016lx ss %04lx\n", f->rip, f->cs, f->rflags, f->rsp, f->ss);
+	kprintf("rax %016lx rbx %016lx rcx %016lx rdx %016lx\n", f->rax, f->rbx, f->rcx, f->rdx);
+	kprintf("rsi %016lx rdi %016lx rbp %016lx r8  %016lx\n", f->rsi, f->rdi, f->rbp, f->r8);
+	kprintf("r9  %016lx r10 %016lx r11 %016lx r12 %016lx\n", f->r9, f->r10, f->r11, f->r12);
+	kprintf("r13 %016lx r14 %016lx r15 %016lx\n", f->r13, f->r14, f->r15);
+}
+
+void arch_dump_cpu(void)
+{
+	kprintf("cr0 %016lx cr2 %016lx cr3 %016lx cr4 %016lx\n", read_cr0(), read_cr2(), read_cr3(), read_cr4());
+}
+
+static void kernel_fault(struct trap_frame *f)
+{
+	if (f->vector == VEC_PAGE_FAULT && f->rip == (uint64_t)user_copy_insn) {
+		f->rip = (uint64_t)user_copy_fault;
+		return;
+	}
+	panic_start();
+	kprintf("%s in kernel mode\n", trap_name(f->vector));
+	trap_frame_dump(f);
+	arch_dump_cpu();
+	panic_finish(f->rbp, f->rip);
+}
+
+void trap_handler(struct trap_frame *f)
+{
+	if (f->vector < 32) {
+		if (!trap_from_user(f))
+			kernel_fault(f);
+		else
+			fault_user(f->vector, f->error, f->vector == VEC_PAGE_FAULT ? read_cr2() : 0, f->rip);
+		return;
+	}
+	if (f->vector == VEC_SPURIOUS)
+		return;
+	if (f->vector == VEC_TIMER) {
+		lapic_eoi();
+		timer_tick();
+		return;
+	}
+	lapic_eoi();
+	kprintf("kernel: unexpected interrupt vector %lu\n", f->vector);
+}
+
+void arch_irq_disable(void)
+{
+	cpu_cli();
+}
+
+uintptr_t arch_frame_pointer(void)
+{
+	return (uintptr_t)__builtin_frame_address(0);
+}
+
+__attribute__((noreturn)) void arch_halt(int failed)
+{
+	cpu_cli();
+	/* isa-debug-exit: QEMU exits with (value << 1) | 1, 33 or 35. */
+	outb(0xf4, failed ? 0x11 : 0x10);
+	for (;;)
+		__asm__ volatile("hlt");
+}
+
+void cpu_idle_wait(void)
+{
+	cpu_idle();
+}

@@ -1,0 +1,15 @@
+/*
+ * bootstrap.h - starting the boot programs.  Each boot module that is a
+ * static ELF executable runs as a program of its own, in its own address
+ * space and in ring 3, one after another in module order; when the last
+ * has ended the kernel halts.  (The IPC issue turns the first module into
+ * the root task that starts everything else.)
+ */
+#ifndef KERN_BOOTSTRAP_H
+#define KERN_BOOTSTRAP_H
+
+/* Run every boot program to its end.  Returns the number that failed to
+ * load or ended other than with exit status 0. */
+int bootstrap_run_all(void);
+
+#endif

@@ -1,0 +1,68 @@
+/*
+ * kip.c - builds the KIP from the boot information (see kip.h).  The
+ * memory map lists the firmware's ranges, then the kernel's image and the
+ * boot modules as ranges of their own type.
+ */
+#include "kip.h"
+
+#include "arch.h"
+#include "bootinfo.h"
+#include "kmem.h"
+#include "kstring.h"
+#include "panic.h"
+#include "version.h"
+
+#include <mica/error.h>
+#include <mica/ipc.h>
+
+struct mica_kip *kip;
+static uint64_t kip_pa;
+
+extern char __kernel_phys_start[], __kernel_end[];
+
+static void add_mem(uint64_t base, uint64_t size, uint32_t type)
+{
+	if (kip->mem_count < MICA_KIP_MEM_MAX)
+		kip->mem[kip->mem_count++] = (struct mica_kip_mem){ base, size, type, 0 };
+}
+
+void kip_init(uint64_t tsc_khz, unsigned cpus)
+{
+	_Static_assert(sizeof(struct mica_kip) <= MICA_KIP_SIZE, "KIP too large");
+	if (kmem_run_alloc_pa(MICA_KIP_SIZE / 4096, &kip_pa))
+		panic("kip: no memory");
+	kip = arch_phys_to_virt(kip_pa);
+	kmemset(kip, 0, MICA_KIP_SIZE);
+	kip->magic = MICA_KIP_MAGIC;
+	kip->abi_version = MICA_ABI_VERSION;
+	kip->kernel_version = MICA_VERSION_MAJOR << 16 | MICA_VERSION_MINOR;
+	kip->tsc_khz = tsc_khz;
+	kip->cpu_count = cpus;
+	kip->features = MICA_KIP_F_SSE | MICA_KIP_F_SYSCALL;
+	kstrlcpy(kip->kernel_cmdline, bootinfo.cmdline, sizeof kip->kernel_cmdline);
+	for (unsigned i = 0; i < bootinfo.nregions; i++) {
+		const struct boot_region *r = &bootinfo.regions[i];
+		add_mem(r->base, r->size, r->type == 1 ? MICA_MEM_USABLE : MICA_MEM_RESERVED);
+	}
+	uint64_t kstart = (uint64_t)__kernel_phys_start;
+	add_mem(kstart, arch_virt_to_phys(__kernel_end) - kstart, MICA_MEM_KERNEL);
+	for (unsigned i = 0; i < bootinfo.nmodules; i++) {
+		const struct boot_module *m = &bootinfo.modules[i];
+		struct mica_kip_module *k = &kip->modules[kip->module_count++];
+		k->base = m->base;
+		k->size = m->size;
+		kstrlcpy(k->name, m->name, sizeof k->name);
+		kstrlcpy(k->cmdline, m->cmdline, sizeof k->cmdline);
+		add_mem(m->base, m->size, MICA_MEM_MODULE);
+	}
+}
+
+int kip_map(uint64_t root)
+{
+	for (uint64_t off = 0; off < MICA_KIP_SIZE; off += 4096) {
+		int err = arch_space_map(root, MICA_KIP_ADDR + off, kip_pa + off, MICA_R, 0);
+		if (err)
+			return err;
+	}
+	return MICA_OK;
+}

@@ -1,0 +1,17 @@
+/*
+ * kip.h - the kernel information page (include/mica/kip.h for its layout):
+ * filled once at boot, its clock advanced by the timer, mapped read-only
+ * into every task.
+ */
+#ifndef KERN_KIP_H
+#define KERN_KIP_H
+
+#include <mica/kip.h>
+#include <stdint.h>
+
+extern struct mica_kip *kip;
+
+void kip_init(uint64_t tsc_khz, unsigned cpus);
+int kip_map(uint64_t root);
+
+#endif

@@ -1,0 +1,35 @@
+/*
+ * main.c - kern_main, where boot.S leaves off: bring the machine up in
+ * order, then run the boot programs and halt.
+ */
+#include "arch.h"
+#include "bootinfo.h"
+#include "bootstrap.h"
+#include "console.h"
+#include "kip.h"
+#include "kmem.h"
+#include "panic.h"
+#include "timer.h"
+#include "version.h"
+
+void kern_main(uint32_t magic, uint64_t info);
+
+void kern_main(uint32_t magic, uint64_t info)
+{
+	arch_console_init();
+	kprintf("\nMica kernel " MICA_VERSION_STRING "\n");
+	arch_init_cpu();
+	if (bootinfo_parse(magic, info))
+		panic("no usable boot information");
+	kprintf("kernel: command line '%s', %u module(s)\n", bootinfo.cmdline, bootinfo.nmodules);
+	kmem_init();
+	arch_init_paging();
+	uint64_t tsc_khz;
+	unsigned cpus;
+	arch_init_interrupts(TIMER_HZ, &tsc_khz, &cpus);
+	kip_init(tsc_khz, cpus);
+
+	int failed = bootstrap_run_all();
+	kprintf("kernel: all boot programs ended (%d failed); halting\n", failed);
+	arch_halt(0);
+}

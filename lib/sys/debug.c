@@ -1,0 +1,32 @@
+/*
+ * debug.c - mica_printf and friends over MICA_SYS_DEBUG (see
+ * libsys/debug.h).
+ */
+#include <libsys/debug.h>
+#include <mica/syscall.h>
+#include <stdarg.h>
+
+#include "fmt.h"
+
+void mica_print(const char *s, size_t len)
+{
+	mica_debug(MICA_DEBUG_PRINT, (unsigned long)s, len);
+}
+
+int mica_printf(const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	int n = fmt_vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	mica_print(buf, n < (int)sizeof buf ? (size_t)n : sizeof buf - 1);
+	return n;
+}
+
+void mica_exit(int status)
+{
+	for (;;)
+		mica_debug(MICA_DEBUG_EXIT, (unsigned long)status, 0);
+}
