@@ -30,6 +30,8 @@ DOCS :=
 
 include $(sort $(wildcard */build.mk */*/build.mk */*/*/build.mk))
 
+include mk/run.mk
+
 all: $(ALL)
 
 test: $(ALL) $(TEST_DEPS) $(HOST_TESTS)

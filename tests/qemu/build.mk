@@ -1,8 +1,19 @@
 # QEMU scenarios (tests/qemu/*.scenario) and the programs they boot.
 
-QEMU_PROGS := hello
+QEMU_PROGS := hello hlt kwrite divzero badjump badcall panic spin
 QEMU_PROG_BINS := $(patsubst %,$(BUILD)/tests/qemu/%,$(QEMU_PROGS))
 $(foreach p,$(QEMU_PROGS),$(eval $(call boot_program,$(BUILD)/tests/qemu/$(p),tests/qemu/progs/$(p).c)))
 
 QEMU_SCENARIOS += $(sort $(wildcard tests/qemu/*.scenario))
 TEST_DEPS += $(KERNEL32) $(QEMU_PROG_BINS)
+
+# Modules that are not programs: the kernel must refuse them and go on.
+$(BUILD)/tests/qemu/notelf.txt: | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	for i in 1 2 3 4 5 6; do echo "this text file is not an ELF executable"; done > $@
+$(BUILD)/tests/qemu/truncated: $(BUILD)/tests/qemu/hello
+	head -c 200 $< > $@
+TEST_DEPS += $(BUILD)/tests/qemu/notelf.txt $(BUILD)/tests/qemu/truncated
+
+# make debug, exercised through gdb in batch mode.
+HOST_TESTS += tests/qemu/gdb_test.sh

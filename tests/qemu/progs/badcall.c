@@ -1,0 +1,42 @@
+/*
+ * badcall.c - hostile arguments to the one system call there is: every
+ * bad pointer, length, operation and call number is an error code, and
+ * the program goes on.
+ */
+#include <libsys/debug.h>
+#include <mica/error.h>
+#include <mica/syscall.h>
+
+static int n;
+
+static void expect(const char *what, long got, long want)
+{
+	mica_printf("%s %d - %s (got %ld, want %ld)\n", got == want ? "ok" : "not ok", ++n, what, got, want);
+}
+
+static long raw_syscall(unsigned long nr, unsigned long a, unsigned long b, unsigned long c)
+{
+	long ret;
+	__asm__ volatile("syscall" : "=a"(ret) : "a"(nr), "D"(a), "S"(b), "d"(c) : "rcx", "r11", "memory");
+	return ret;
+}
+
+int main(void)
+{
+	static char ok_text[] = "badcall: printing works\n";
+
+	expect("print of a valid buffer", mica_debug(MICA_DEBUG_PRINT, (unsigned long)ok_text, sizeof ok_text - 1), MICA_OK);
+	expect("print from kernel memory is EFAULT",
+	       mica_debug(MICA_DEBUG_PRINT, 0xffffffff80100000ul, 16), MICA_EFAULT);
+	expect("print from an unmapped page is EFAULT", mica_debug(MICA_DEBUG_PRINT, 0x10000000ul, 16), MICA_EFAULT);
+	expect("print crossing the end of user space is EFAULT",
+	       mica_debug(MICA_DEBUG_PRINT, 0x00007ffffffffff0ul, 64), MICA_EFAULT);
+	expect("print with a wrapping length is EINVAL", mica_debug(MICA_DEBUG_PRINT, (unsigned long)ok_text, ~0ul),
+	       MICA_EINVAL);
+	expect("unknown debug operation is EINVAL", mica_debug(99, 0, 0), MICA_EINVAL);
+	expect("panic without panic-test is EPERM", mica_debug(MICA_DEBUG_PANIC, 0, 0), MICA_EPERM);
+	expect("unknown system call is ENOSYS", raw_syscall(12345, 0, 0, 0), MICA_ENOSYS);
+	expect("IPC before the IPC issue is ENOSYS", raw_syscall(MICA_SYS_IPC, 0, 0, 0), MICA_ENOSYS);
+	mica_printf("1..%d\n", n);
+	return 0;
+}
