@@ -45,7 +45,7 @@ int arch_space_map(uint64_t root, uint64_t va, uint64_t pa, unsigned rights, int
 int user_copy_in(void *dst, uint64_t usrc, size_t n);
 int user_copy_out(uint64_t udst, const void *src, size_t n);
 
-/* Time: microseconds since boot, from the timer and the TSC. */
-uint64_t arch_time_us(void);
+/* The CPU's time-stamp counter. */
+uint64_t arch_timestamp(void);
 
 #endif

@@ -8,6 +8,7 @@
 #include "apic.h"
 
 #include "acpi.h"
+#include "arch.h"
 #include "console.h"
 #include "cpu.h"
 #include "paging.h"
@@ -155,4 +156,9 @@ void apic_init(unsigned hz)
 	lapic_write(LAPIC_TIMER_INIT, per_10ms * 100 / hz);
 	kprintf("kernel: apic: %u cpu(s), %u io-apic line(s), timer %u Hz, tsc %lu kHz\n", acpi.cpus, total_lines, hz,
 		tsc_khz);
+}
+
+uint64_t arch_timestamp(void)
+{
+	return rdtsc();
 }
