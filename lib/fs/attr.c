@@ -1,0 +1,109 @@
+/*
+ * attr.c - an inode's attributes by path: stat and lstat, chmod, chown,
+ * utimes; and the filesystem's own numbers (statfs).
+ */
+#include <errno.h>
+
+#include "fs_impl.h"
+
+static int stat_path(struct fs *fs, const char *path, int follow, struct fs_stat *st)
+{
+	struct ext2_inode_large in;
+	ext2_ino_t ino;
+	int err;
+
+	if ((err = path_lookup(fs, path, follow, &ino)) || (err = inode_get(fs, ino, &in)))
+		return err;
+	inode_to_stat(fs, ino, &in, st);
+	return 0;
+}
+
+int fs_stat(struct fs *fs, const char *path, struct fs_stat *st)
+{
+	return stat_path(fs, path, 1, st);
+}
+
+int fs_lstat(struct fs *fs, const char *path, struct fs_stat *st)
+{
+	return stat_path(fs, path, 0, st);
+}
+
+/* Reads the inode at path (following symlinks) for a change. */
+static int change_begin(struct fs *fs, const char *op, const char *path,
+			ext2_ino_t *ino, struct ext2_inode_large *in)
+{
+	int err;
+
+	if ((err = fs_check_rw(fs, op, path)) || (err = path_lookup(fs, path, 1, ino)))
+		return err;
+	return inode_get(fs, *ino, in);
+}
+
+static int change_end(struct fs *fs, ext2_ino_t ino, struct ext2_inode_large *in)
+{
+	inode_set_times(in, -1, -1, fs_now());
+	return inode_put(fs, ino, in);
+}
+
+int fs_chmod(struct fs *fs, const char *path, uint32_t mode)
+{
+	struct ext2_inode_large in;
+	ext2_ino_t ino;
+	int err = change_begin(fs, "chmod", path, &ino, &in);
+
+	if (err)
+		return err;
+	in.i_mode = (uint16_t)((in.i_mode & LINUX_S_IFMT) | (mode & 07777));
+	return change_end(fs, ino, &in);
+}
+
+int fs_chown(struct fs *fs, const char *path, uint32_t uid, uint32_t gid)
+{
+	struct ext2_inode_large in;
+	ext2_ino_t ino;
+	int err = change_begin(fs, "chown", path, &ino, &in);
+
+	if (err)
+		return err;
+	in.i_uid = (uint16_t)uid;
+	ext2fs_set_i_uid_high(in, uid >> 16);
+	in.i_gid = (uint16_t)gid;
+	ext2fs_set_i_gid_high(in, gid >> 16);
+	return change_end(fs, ino, &in);
+}
+
+int fs_utimes(struct fs *fs, const char *path, int64_t atime, int64_t mtime)
+{
+	struct ext2_inode_large in;
+	ext2_ino_t ino;
+	int err = change_begin(fs, "utimes", path, &ino, &in);
+
+	if (err)
+		return err;
+	if (atime < 0 || mtime < 0 || atime > UINT32_MAX || mtime > UINT32_MAX)
+		return fs_fail(fs, EINVAL, "utimes %s: time out of range", path);
+	inode_set_times(&in, atime, mtime, -1);
+	return change_end(fs, ino, &in);
+}
+
+int fs_statfs(struct fs *fs, struct fs_statfs *st)
+{
+	struct ext2_super_block *sb = fs->e2->super;
+
+	st->block_size = fs->e2->blocksize;
+	st->blocks = ext2fs_blocks_count(sb);
+	st->free_blocks = ext2fs_free_blocks_count(sb);
+	st->inodes = sb->s_inodes_count;
+	st->free_inodes = sb->s_free_inodes_count;
+	return 0;
+}
+
+uint32_t fs_block_size(const struct fs *fs)
+{
+	return fs->e2->blocksize;
+}
+
+struct blkdev *fs_device(const struct fs *fs)
+{
+	return fs->io.dev;
+}

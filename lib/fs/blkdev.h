@@ -1,0 +1,27 @@
+/*
+ * blkdev.h - the small block-device interface under the filesystem: read
+ * and write ranges of sectors, flush, and the device's size.  The io_manager
+ * (blkio.c) turns libext2fs's block I/O into calls on it.  On the host it is
+ * a plain file (blkdev_file.c); inside Mica it will be the block server.
+ *
+ * Every call returns 0 or an errno value (EIO, ENOSPC, ...).
+ */
+#ifndef LIB_FS_BLKDEV_H
+#define LIB_FS_BLKDEV_H
+
+#include <stdint.h>
+
+struct blkdev {
+	uint32_t sector_size; /* bytes per sector, a power of two <= 4096 */
+	uint64_t sectors;     /* the device's size in sectors */
+	int (*read)(struct blkdev *dev, uint64_t sector, uint32_t count, void *buf);
+	int (*write)(struct blkdev *dev, uint64_t sector, uint32_t count,
+		     const void *buf);
+	int (*flush)(struct blkdev *dev);  /* written data is durable on return */
+	void (*close)(struct blkdev *dev); /* frees the device */
+};
+
+/* Host only (blkdev_file.c): a device over the file at path. */
+int blkdev_file_open(const char *path, int writable, struct blkdev **out);
+
+#endif

@@ -1,0 +1,117 @@
+/*
+ * fs.h - the file-operations layer: what the ext2fs server calls.  It sits
+ * on libext2fs (the on-disk format) and the mica_blk io_manager (blkio.h),
+ * and adds what libext2fs leaves to its users: path lookup with symlinks,
+ * open files with reference counts, deferred deletion of unlinked open
+ * files, and POSIX-like operations.  docs/fs.md describes it.
+ *
+ * Every call returns 0 or an errno value (<errno.h>); fs_error() then gives
+ * a message naming the operation, the path and the cause.  Nothing aborts.
+ * Paths are absolute (a missing leading '/' means the same).  A struct fs
+ * is not thread-safe: its user serialises the calls (docs/fs.md).
+ */
+#ifndef LIB_FS_FS_H
+#define LIB_FS_FS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "blkdev.h"
+
+struct fs;
+struct fs_file;
+
+#define FS_RDONLY 1u /* fs_options.flags: mount read-only */
+
+struct fs_options {
+	unsigned flags;
+	size_t cache_bytes; /* block cache; 0 for the default */
+	unsigned readahead; /* blocks; 0 for the default */
+};
+
+/* fs_open flags */
+#define FS_O_WRITE    0x01u
+#define FS_O_CREAT    0x02u
+#define FS_O_EXCL     0x04u
+#define FS_O_TRUNC    0x08u
+#define FS_O_NOFOLLOW 0x10u /* a final symlink is opened itself, not followed */
+
+/* Directory entry types (the ext2 ones). */
+enum { FS_DT_UNKNOWN, FS_DT_REG, FS_DT_DIR, FS_DT_CHR, FS_DT_BLK, FS_DT_FIFO,
+       FS_DT_SOCK, FS_DT_LNK };
+
+struct fs_stat {
+	uint32_t ino, mode, nlink, uid, gid;
+	uint64_t size;
+	uint64_t blocks; /* 512-byte units */
+	int64_t atime, mtime, ctime;
+};
+
+struct fs_statfs {
+	uint32_t block_size;
+	uint64_t blocks, free_blocks;
+	uint64_t inodes, free_inodes;
+};
+
+/* One run of a file's blocks: pblk 0 is a hole of count blocks. */
+struct fs_run {
+	uint64_t lblk, pblk, count;
+};
+
+/*
+ * Mounts the ext2 filesystem on dev (which stays the caller's: close it
+ * after fs_unmount).  Refuses read-write when the journal needs recovery,
+ * the filesystem has errors, or features are unknown; msg (may be NULL)
+ * receives the reason.
+ */
+int fs_mount(struct blkdev *dev, const struct fs_options *opt, struct fs **out,
+	     char *msg, size_t msgsize);
+/* Writes everything back and frees fs; EBUSY (and nothing done) while
+ * files are open: close them first, which ends deferred deletions. */
+int fs_unmount(struct fs *fs);
+int fs_sync(struct fs *fs);
+const char *fs_error(const struct fs *fs);
+int fs_statfs(struct fs *fs, struct fs_statfs *st);
+
+int fs_stat(struct fs *fs, const char *path, struct fs_stat *st);  /* follows */
+int fs_lstat(struct fs *fs, const char *path, struct fs_stat *st); /* does not */
+int fs_readlink(struct fs *fs, const char *path, char *buf, size_t size, size_t *len);
+int fs_mkdir(struct fs *fs, const char *path, uint32_t mode);
+int fs_rmdir(struct fs *fs, const char *path);
+int fs_unlink(struct fs *fs, const char *path);
+int fs_rename(struct fs *fs, const char *from, const char *to);
+int fs_link(struct fs *fs, const char *existing, const char *path);
+int fs_symlink(struct fs *fs, const char *target, const char *path);
+int fs_chmod(struct fs *fs, const char *path, uint32_t mode);
+int fs_chown(struct fs *fs, const char *path, uint32_t uid, uint32_t gid);
+int fs_utimes(struct fs *fs, const char *path, int64_t atime, int64_t mtime);
+
+/* Opens a file or directory; mode (permission bits) is for FS_O_CREAT. */
+int fs_open(struct fs *fs, const char *path, unsigned flags, uint32_t mode,
+	    struct fs_file **out);
+/* Another reference to an open file; each needs its own fs_close. */
+struct fs_file *fs_dup(struct fs_file *f);
+int fs_close(struct fs_file *f);
+int fs_read(struct fs_file *f, uint64_t off, void *buf, size_t len, size_t *done);
+int fs_write(struct fs_file *f, uint64_t off, const void *buf, size_t len,
+	     size_t *done);
+int fs_truncate(struct fs_file *f, uint64_t size);
+int fs_fstat(struct fs_file *f, struct fs_stat *st);
+
+/* Calls fn for each entry ('.' and '..' too); fn returns nonzero to stop. */
+typedef int (*fs_dir_fn)(void *arg, const char *name, size_t len, uint32_t ino,
+			 unsigned type);
+int fs_readdir(struct fs_file *dir, fs_dir_fn fn, void *arg);
+
+/*
+ * The page cache's map: the runs of disk blocks behind bytes [off, off+len)
+ * of f, in order, holes as runs with pblk 0.  With alloc, holes are filled
+ * with newly allocated (zeroed) blocks first; the file's size is unchanged.
+ * At most max runs; *n says how many were written.
+ */
+int fs_bmap(struct fs_file *f, uint64_t off, uint64_t len, int alloc,
+	    struct fs_run *runs, unsigned max, unsigned *n);
+uint32_t fs_block_size(const struct fs *fs);
+struct blkdev *fs_device(const struct fs *fs);
+
+#endif

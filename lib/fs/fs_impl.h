@@ -1,0 +1,91 @@
+/*
+ * fs_impl.h - what the files of lib/fs share and fs.h does not publish:
+ * the mounted filesystem, open-file nodes, and the helpers for errors,
+ * paths and inodes.
+ */
+#ifndef LIB_FS_FS_IMPL_H
+#define LIB_FS_FS_IMPL_H
+
+#include <ext2fs/ext2fs.h>
+#include <et/com_err.h>
+
+#include "blkio.h"
+#include "fs.h"
+
+#define FS_MAX_SYMLINKS 40 /* symlinks followed in one lookup: then ELOOP */
+#define FS_NAME_MAX 255
+#define FS_PATH_MAX 4096
+
+/* One per inode that is open; the opens of the inode share it. */
+struct fs_node {
+	ext2_ino_t ino;
+	unsigned opens;
+	struct fs_node *next;
+};
+
+struct fs_file {
+	struct fs *fs;
+	struct fs_node *node;
+	unsigned refs;
+	unsigned flags; /* FS_O_WRITE */
+};
+
+struct fs {
+	ext2_filsys e2;
+	struct blkio_config io;
+	int rdonly;
+	struct fs_node *nodes; /* the open inodes */
+	char msg[512];
+};
+
+/* err.c: record a message, return err (an errno value). */
+int fs_fail(struct fs *fs, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* err.c: a libext2fs error as errno, with its message. */
+int fs_fail_e2(struct fs *fs, errcode_t code, const char *op, const char *path);
+int fs_errno(errcode_t code);
+
+/* path.c */
+int path_lookup(struct fs *fs, const char *path, int follow, ext2_ino_t *ino);
+/* The directory holding path's last component, and that name. */
+int path_parent(struct fs *fs, const char *path, ext2_ino_t *dir,
+		char name[FS_NAME_MAX + 1]);
+
+/* inode.c */
+int inode_get(struct fs *fs, ext2_ino_t ino, struct ext2_inode_large *in);
+int inode_put(struct fs *fs, ext2_ino_t ino, struct ext2_inode_large *in);
+/* Sets ctime (and mtime too with FS_TOUCH_MTIME) to now and writes. */
+#define FS_TOUCH_MTIME 1
+int inode_touch(struct fs *fs, ext2_ino_t ino, int what);
+/* Frees the inode and its blocks (its link count is already 0). */
+int inode_release(struct fs *fs, ext2_ino_t ino);
+/* Drops one link (all of them with all); at none the inode goes, now or,
+ * while it is open, at its last close. */
+int inode_drop_link(struct fs *fs, ext2_ino_t ino, int all);
+/* Sets the times that are >= 0. */
+void inode_set_times(struct ext2_inode_large *in, int64_t atime, int64_t mtime,
+		     int64_t ctime);
+int inode_readlink(struct fs *fs, ext2_ino_t ino, char *buf, size_t size, size_t *len);
+void inode_to_stat(struct fs *fs, ext2_ino_t ino, const struct ext2_inode_large *in,
+		   struct fs_stat *st);
+unsigned inode_ftype(uint32_t mode);
+/* A new inode in a set-group-ID directory takes its group (and a new
+ * directory the set-group-ID bit), as on Linux. */
+int inode_inherit_gid(struct fs *fs, ext2_ino_t dir, struct ext2_inode_large *in);
+int64_t fs_now(void);
+
+/* file.c */
+struct fs_node *node_find(struct fs *fs, ext2_ino_t ino);
+
+/* dir.c */
+/* Adds name -> ino to dir, growing dir when it is full. */
+int dir_add(struct fs *fs, ext2_ino_t dir, const char *name, ext2_ino_t ino,
+	    unsigned ftype);
+int dir_is_empty(struct fs *fs, ext2_ino_t dir, int *empty);
+/* Removes the empty directory ino, named name in dir (ENOTEMPTY if not). */
+int dir_remove(struct fs *fs, ext2_ino_t dir, const char *name, ext2_ino_t ino,
+	       const char *path);
+
+int fs_check_rw(struct fs *fs, const char *op, const char *path);
+
+#endif

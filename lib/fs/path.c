@@ -1,0 +1,156 @@
+/*
+ * path.c - path lookup: from the root, component by component, with '.',
+ * '..' (the directories' own entries; the root's '..' is the root) and
+ * symlinks, of which at most FS_MAX_SYMLINKS are followed per lookup
+ * (then ELOOP, as on Linux).  A symlink's target replaces the component
+ * and the rest of the path is appended to it, so a relative target is
+ * resolved from the directory holding the link.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fs_impl.h"
+
+struct walk {
+	struct fs *fs;
+	const char *path; /* as given, for messages */
+	char *buf, *tmp;  /* the path still to resolve, and scratch */
+	unsigned links;
+};
+
+static int is_dir(struct fs *fs, ext2_ino_t ino, int *dir)
+{
+	struct ext2_inode_large in;
+	int err = inode_get(fs, ino, &in);
+
+	*dir = !err && LINUX_S_ISDIR(in.i_mode);
+	return err;
+}
+
+/* Replace the walked part by the target of link; rest is what followed. */
+static int splice_link(struct walk *w, ext2_ino_t link, const char *rest)
+{
+	size_t tl, rl = strlen(rest);
+	char *swap;
+	int err;
+
+	if (++w->links > FS_MAX_SYMLINKS)
+		return fs_fail_e2(w->fs, ELOOP, "lookup", w->path);
+	if ((err = inode_readlink(w->fs, link, w->tmp, FS_PATH_MAX, &tl)))
+		return err;
+	if (tl == 0)
+		return fs_fail_e2(w->fs, ENOENT, "lookup", w->path);
+	if (tl + rl + 1 > FS_PATH_MAX)
+		return fs_fail_e2(w->fs, ENAMETOOLONG, "lookup", w->path);
+	memcpy(w->tmp + tl, rest, rl + 1);
+	swap = w->buf;
+	w->buf = w->tmp;
+	w->tmp = swap;
+	return 0;
+}
+
+static int only_slashes(const char *s)
+{
+	while (*s == '/')
+		s++;
+	return *s == 0;
+}
+
+static int walk(struct walk *w, int follow, ext2_ino_t *out)
+{
+	struct fs *fs = w->fs;
+	ext2_ino_t cur = EXT2_ROOT_INO, next;
+	char *p = w->buf;
+	int err, dir;
+
+	for (;;) {
+		while (*p == '/')
+			p++;
+		if (!*p)
+			break;
+		char *end = strchr(p, '/');
+		if (!end)
+			end = p + strlen(p);
+		size_t n = (size_t)(end - p);
+		if (n > FS_NAME_MAX)
+			return fs_fail_e2(fs, ENAMETOOLONG, "lookup", w->path);
+		if ((err = is_dir(fs, cur, &dir)))
+			return err;
+		if (!dir)
+			return fs_fail_e2(fs, ENOTDIR, "lookup", w->path);
+		if (n == 1 && p[0] == '.') {
+			p = end;
+			continue;
+		}
+		errcode_t e = ext2fs_lookup(fs->e2, cur, p, (int)n, NULL, &next);
+		if (e)
+			return fs_fail_e2(fs, e, "lookup", w->path);
+		struct ext2_inode_large in;
+		if ((err = inode_get(fs, next, &in)))
+			return err;
+		if (LINUX_S_ISLNK(in.i_mode) && (follow || !only_slashes(end) || *end == '/')) {
+			if ((err = splice_link(w, next, end)))
+				return err;
+			p = w->buf;
+			if (*p == '/')
+				cur = EXT2_ROOT_INO;
+			continue;
+		}
+		cur = next;
+		p = end;
+	}
+	*out = cur;
+	return 0;
+}
+
+int path_lookup(struct fs *fs, const char *path, int follow, ext2_ino_t *ino)
+{
+	size_t len = strlen(path);
+	struct walk w = { fs, path, malloc(FS_PATH_MAX), malloc(FS_PATH_MAX), 0 };
+	int err, dir;
+
+	if (!w.buf || !w.tmp)
+		err = fs_fail_e2(fs, ENOMEM, "lookup", path);
+	else if (len >= FS_PATH_MAX)
+		err = fs_fail_e2(fs, ENAMETOOLONG, "lookup", path);
+	else {
+		memcpy(w.buf, path, len + 1);
+		err = walk(&w, follow, ino);
+		if (!err && len && path[len - 1] == '/' && !(err = is_dir(fs, *ino, &dir)) && !dir)
+			err = fs_fail_e2(fs, ENOTDIR, "lookup", path);
+	}
+	free(w.buf);
+	free(w.tmp);
+	return err;
+}
+
+int path_parent(struct fs *fs, const char *path, ext2_ino_t *dir,
+		char name[FS_NAME_MAX + 1])
+{
+	size_t len = strlen(path), start;
+	char *head;
+	int err, isdir;
+
+	while (len > 1 && path[len - 1] == '/')
+		len--;
+	for (start = len; start > 0 && path[start - 1] != '/'; start--)
+		;
+	size_t n = len - start;
+	if (n == 0 || (n == 1 && path[start] == '.') ||
+	    (n == 2 && path[start] == '.' && path[start + 1] == '.'))
+		return fs_fail(fs, EINVAL, "%s: not a name that can be created or removed", path);
+	if (n > FS_NAME_MAX)
+		return fs_fail_e2(fs, ENAMETOOLONG, "lookup", path);
+	memcpy(name, path + start, n);
+	name[n] = 0;
+	if (!(head = malloc(start + 2)))
+		return fs_fail_e2(fs, ENOMEM, "lookup", path);
+	memcpy(head, path, start);
+	head[start] = 0;
+	err = path_lookup(fs, start ? head : "/", 1, dir);
+	free(head);
+	if (!err && !(err = is_dir(fs, *dir, &isdir)) && !isdir)
+		err = fs_fail_e2(fs, ENOTDIR, "lookup", path);
+	return err;
+}

@@ -1,0 +1,530 @@
+/*
+ * fs_ops.c - lib/fs operation by operation, on small images made by
+ * mke2fs: path lookup, open files, deferred deletion, truncate, rename,
+ * links, attributes, the block map, mount refusals, ENOSPC, big
+ * directories, and the block cache of the mica_blk io_manager.  Every case
+ * that writes ends with e2fsck -fn clean.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "blkcache.h"
+#include "fsutil.h"
+#include "tap.h"
+
+static char img[256];
+
+/* A fresh empty ext2 image of size_k KiB, mounted read-write. */
+static struct fs *fresh(unsigned bs, unsigned long size_k)
+{
+	snprintf(img, sizeof(img), "%s/ops.img", scratch_dir());
+	if (make_image(img, "ext2", bs, NULL, size_k, NULL))
+		return NULL;
+	return mount_image(img, 0);
+}
+
+static int done_clean(struct fs *fs)
+{
+	return unmount_image(fs) == 0 && fsck_clean(img) == 0;
+}
+
+static uint32_t ino_of(struct fs *fs, const char *path)
+{
+	struct fs_stat st;
+
+	return fs_stat(fs, path, &st) ? 0 : st.ino;
+}
+
+static void lookup_follows_dot_dotdot_and_symlinks(void)
+{
+	struct fs *fs = fresh(1024, 4096);
+
+	CHECK(fs);
+	if (!fs)
+		return;
+	CHECK_EQ(fs_mkdir(fs, "/a", 0755), 0);
+	CHECK_EQ(fs_mkdir(fs, "/a/b", 0755), 0);
+	CHECK_EQ(fs_symlink(fs, "../../a", "/a/b/up"), 0);
+	CHECK_EQ(fs_symlink(fs, "/a/b", "/abs"), 0);
+	CHECK(ino_of(fs, "/a/b") != 0);
+	CHECK_EQ(ino_of(fs, "/a/b/../b/./up/b"), ino_of(fs, "/a/b"));
+	CHECK_EQ(ino_of(fs, "abs/up"), ino_of(fs, "/a"));
+	CHECK_EQ(ino_of(fs, "/.."), ino_of(fs, "/"));
+	struct fs_stat st;
+	CHECK_EQ(fs_lstat(fs, "/abs", &st), 0);
+	CHECK_EQ(st.mode & 0170000, 0120000);
+	char buf[64];
+	size_t len;
+	CHECK_EQ(fs_readlink(fs, "/a/b/up", buf, sizeof(buf), &len), 0);
+	CHECK(len == 7 && !strcmp(buf, "../../a"));
+	CHECK(done_clean(fs));
+}
+
+static void lookup_errors_are_errno_with_message(void)
+{
+	struct fs *fs = fresh(1024, 4096);
+	char longname[300];
+	struct fs_stat st;
+
+	CHECK(fs);
+	if (!fs)
+		return;
+	CHECK_EQ(write_at(fs, "/file", 0, "x", 1), 0);
+	CHECK_EQ(fs_stat(fs, "/nope", &st), ENOENT);
+	CHECK(strstr(fs_error(fs), "/nope") != NULL);
+	CHECK_EQ(fs_stat(fs, "/file/x", &st), ENOTDIR);
+	CHECK_EQ(fs_stat(fs, "/file/", &st), ENOTDIR);
+	memset(longname, 'n', sizeof(longname));
+	longname[0] = '/';
+	longname[sizeof(longname) - 1] = 0;
+	CHECK_EQ(fs_stat(fs, longname, &st), ENAMETOOLONG);
+	CHECK_EQ(fs_symlink(fs, "/l2", "/l1"), 0);
+	CHECK_EQ(fs_symlink(fs, "/l1", "/l2"), 0);
+	CHECK_EQ(fs_symlink(fs, "self", "/self"), 0);
+	CHECK_EQ(fs_stat(fs, "/l1", &st), ELOOP);
+	CHECK_EQ(fs_stat(fs, "/self/x", &st), ELOOP);
+	CHECK_EQ(fs_lstat(fs, "/l1", &st), 0);
+	CHECK_EQ(fs_mkdir(fs, "/file", 0755), EEXIST);
+	CHECK_EQ(fs_mkdir(fs, "/", 0755), EINVAL);
+	CHECK_EQ(fs_rmdir(fs, "/file"), ENOTDIR);
+	CHECK_EQ(fs_unlink(fs, "/lost+found"), EISDIR);
+	CHECK(done_clean(fs));
+}
+
+static void open_files_share_data_and_count_references(void)
+{
+	struct fs *fs = fresh(1024, 4096);
+	struct fs_file *a, *b, *c;
+	char buf[8] = { 0 };
+	size_t n;
+
+	CHECK(fs);
+	if (!fs)
+		return;
+	CHECK_EQ(fs_open(fs, "/f", FS_O_CREAT | FS_O_WRITE, 0600, &a), 0);
+	CHECK_EQ(fs_open(fs, "/f", 0, 0, &b), 0);
+	c = fs_dup(b);
+	CHECK_EQ(fs_write(a, 0, "abc", 3, &n), 0);
+	CHECK_EQ(fs_read(c, 0, buf, sizeof(buf), &n), 0);
+	CHECK(n == 3 && !memcmp(buf, "abc", 3));
+	CHECK_EQ(fs_write(b, 0, "x", 1, &n), EBADF);
+	CHECK_EQ(fs_open(fs, "/f", FS_O_CREAT | FS_O_EXCL, 0600, &c), EEXIST);
+	CHECK_EQ(fs_close(b), 0);
+	CHECK_EQ(fs_read(b, 0, buf, 1, &n), 0); /* c still holds it */
+	CHECK_EQ(fs_close(b), 0);
+	CHECK_EQ(fs_unmount(fs), EBUSY); /* a is still open */
+	CHECK_EQ(fs_close(a), 0);
+	CHECK(done_clean(fs));
+}
+
+static void unlinked_open_file_lives_until_last_close(void)
+{
+	struct fs *fs = fresh(1024, 8192);
+	struct fs_statfs before, during, after;
+	static char data[256 << 10];
+	struct fs_file *f;
+	struct fs_stat st;
+	size_t n;
+
+	CHECK(fs);
+	if (!fs)
+		return;
+	memset(data, 0x5a, sizeof(data));
+	fs_statfs(fs, &before);
+	CHECK_EQ(fs_open(fs, "/doomed", FS_O_CREAT | FS_O_WRITE, 0644, &f), 0);
+	CHECK_EQ(fs_write(f, 0, data, sizeof(data), &n), 0);
+	CHECK_EQ(fs_unlink(fs, "/doomed"), 0);
+	CHECK_EQ(fs_stat(fs, "/doomed", &st), ENOENT);
+	CHECK_EQ(fs_write(f, sizeof(data), data, sizeof(data), &n), 0);
+	CHECK_EQ(fs_fstat(f, &st), 0);
+	CHECK_EQ(st.nlink, 0);
+	CHECK_EQ(st.size, 2 * sizeof(data));
+	CHECK_EQ(fs_read(f, sizeof(data) + 5, data, 10, &n), 0);
+	CHECK(n == 10 && data[9] == 0x5a);
+	fs_statfs(fs, &during);
+	CHECK(during.free_blocks + 512 < before.free_blocks);
+	CHECK_EQ(fs_close(f), 0);
+	fs_statfs(fs, &after);
+	CHECK_EQ(after.free_blocks, before.free_blocks);
+	CHECK_EQ(after.free_inodes, before.free_inodes);
+	CHECK(done_clean(fs));
+}
+
+static void truncate_grows_with_zeroes_and_shrinks_freeing_blocks(void)
+{
+	struct fs *fs = fresh(1024, 8192);
+	struct fs_statfs before, after;
+	static char data[100000], back[300000];
+	struct fs_file *f;
+	size_t n;
+
+	CHECK(fs);
+	if (!fs)
+		return;
+	memset(data, 'q', sizeof(data));
+	fs_statfs(fs, &before);
+	CHECK_EQ(fs_open(fs, "/t", FS_O_CREAT | FS_O_WRITE, 0644, &f), 0);
+	CHECK_EQ(fs_write(f, 0, data, sizeof(data), &n), 0);
+	CHECK_EQ(fs_truncate(f, 1500), 0);
+	CHECK_EQ(fs_truncate(f, 300000), 0);
+	CHECK_EQ(fs_read(f, 0, back, sizeof(back), &n), 0);
+	CHECK_EQ(n, 300000);
+	CHECK(back[1499] == 'q' && back[1500] == 0 && back[99999] == 0 && back[299999] == 0);
+	CHECK_EQ(fs_truncate(f, 0), 0);
+	CHECK_EQ(fs_close(f), 0);
+	CHECK_EQ(fs_unlink(fs, "/t"), 0);
+	fs_statfs(fs, &after);
+	CHECK_EQ(after.free_blocks, before.free_blocks);
+	CHECK(done_clean(fs));
+}
+
+static void rename_replaces_targets_and_moves_directories(void)
+{
+	struct fs *fs = fresh(1024, 8192);
+	struct fs_stat st;
+	size_t n;
+	char *s;
+
+	CHECK(fs);
+	if (!fs)
+		return;
+	CHECK_EQ(fs_mkdir(fs, "/p", 0755), 0);
+	CHECK_EQ(fs_mkdir(fs, "/q", 0755), 0);
+	CHECK_EQ(fs_mkdir(fs, "/p/d", 0755), 0);
+	CHECK_EQ(fs_mkdir(fs, "/p/d/sub", 0755), 0);
+	CHECK_EQ(write_at(fs, "/p/a", 0, "new", 3), 0);
+	CHECK_EQ(write_at(fs, "/q/b", 0, "old", 3), 0);
+	CHECK_EQ(fs_rename(fs, "/p/a", "/q/b"), 0);
+	CHECK((s = read_all(fs, "/q/b", &n)) && n == 3 && !memcmp(s, "new", 3));
+	free(s);
+	CHECK_EQ(fs_stat(fs, "/p/a", &st), ENOENT);
+	CHECK_EQ(fs_rename(fs, "/p/d", "/p/d/sub/x"), EINVAL);
+	CHECK_EQ(fs_rename(fs, "/q/b", "/p/d"), EISDIR);
+	CHECK_EQ(fs_rename(fs, "/p/d", "/q/b"), ENOTDIR);
+	CHECK_EQ(fs_mkdir(fs, "/q/full", 0755), 0);
+	CHECK_EQ(fs_mkdir(fs, "/q/full/x", 0755), 0);
+	CHECK_EQ(fs_rename(fs, "/p/d", "/q/full"), ENOTEMPTY);
+	CHECK_EQ(fs_mkdir(fs, "/q/empty", 0755), 0);
+	CHECK_EQ(fs_rename(fs, "/p/d", "/q/empty"), 0);
+	CHECK_EQ(ino_of(fs, "/q/empty/sub/../.."), ino_of(fs, "/q"));
+	CHECK_EQ(fs_stat(fs, "/p", &st), 0);
+	CHECK_EQ(st.nlink, 2);
+	CHECK_EQ(fs_stat(fs, "/q", &st), 0);
+	CHECK_EQ(st.nlink, 4);
+	CHECK_EQ(fs_rename(fs, "/q/empty", "/q/empty"), 0);
+	CHECK_EQ(fs_rename(fs, "/nope", "/q/x"), ENOENT);
+	CHECK(done_clean(fs));
+}
+
+static void links_count_names_and_directories_refuse_them(void)
+{
+	struct fs *fs = fresh(1024, 4096);
+	struct fs_stat st;
+
+	CHECK(fs);
+	if (!fs)
+		return;
+	CHECK_EQ(write_at(fs, "/f", 0, "data", 4), 0);
+	CHECK_EQ(fs_mkdir(fs, "/d", 0700), 0);
+	CHECK_EQ(fs_link(fs, "/f", "/d/g"), 0);
+	CHECK_EQ(fs_link(fs, "/f", "/d/g"), EEXIST);
+	CHECK_EQ(fs_link(fs, "/d", "/e"), EPERM);
+	CHECK_EQ(fs_stat(fs, "/d/g", &st), 0);
+	CHECK_EQ(st.nlink, 2);
+	CHECK_EQ(fs_unlink(fs, "/f"), 0);
+	CHECK_EQ(fs_stat(fs, "/d/g", &st), 0);
+	CHECK_EQ(st.nlink, 1);
+	CHECK_EQ(fs_rmdir(fs, "/d"), ENOTEMPTY);
+	CHECK_EQ(fs_unlink(fs, "/d/g"), 0);
+	CHECK_EQ(fs_rmdir(fs, "/d"), 0);
+	CHECK(done_clean(fs));
+}
+
+static void attributes_are_stored(void)
+{
+	struct fs *fs = fresh(4096, 8192);
+	struct fs_stat st;
+
+	CHECK(fs);
+	if (!fs)
+		return;
+	CHECK_EQ(write_at(fs, "/f", 0, "x", 1), 0);
+	CHECK_EQ(fs_chmod(fs, "/f", 04751), 0);
+	CHECK_EQ(fs_chown(fs, "/f", 70000, 1234), 0);
+	CHECK_EQ(fs_utimes(fs, "/f", 1000000000, 1234567890), 0);
+	CHECK(unmount_image(fs) == 0 && (fs = mount_image(img, FS_RDONLY)));
+	if (!fs)
+		return;
+	CHECK_EQ(fs_stat(fs, "/f", &st), 0);
+	CHECK_EQ(st.mode, 0104751);
+	CHECK_EQ(st.uid, 70000);
+	CHECK_EQ(st.gid, 1234);
+	CHECK_EQ(st.atime, 1000000000);
+	CHECK_EQ(st.mtime, 1234567890);
+	CHECK_EQ(fs_chmod(fs, "/f", 0644), EROFS);
+	CHECK_EQ(fs_unlink(fs, "/f"), EROFS);
+	CHECK(done_clean(fs));
+}
+
+static void bmap_reports_holes_and_allocates_them(void)
+{
+	struct fs *fs = fresh(1024, 8192);
+	struct fs_run runs[8];
+	struct fs_file *f;
+	unsigned n;
+	size_t got;
+	char buf[1024];
+
+	CHECK(fs);
+	if (!fs)
+		return;
+	CHECK_EQ(write_at(fs, "/s", 0, "A", 1), 0);
+	CHECK_EQ(write_at(fs, "/s", 10 * 1024, "B", 1), 0);
+	CHECK_EQ(fs_open(fs, "/s", FS_O_WRITE, 0, &f), 0);
+	CHECK_EQ(fs_bmap(f, 0, 11 * 1024, 0, runs, 8, &n), 0);
+	CHECK_EQ(n, 3);
+	CHECK(runs[0].lblk == 0 && runs[0].pblk != 0 && runs[0].count == 1);
+	CHECK(runs[1].lblk == 1 && runs[1].pblk == 0 && runs[1].count == 9);
+	CHECK(runs[2].lblk == 10 && runs[2].pblk != 0 && runs[2].count == 1);
+	CHECK_EQ(fs_bmap(f, 1024, 9 * 1024, 1, runs, 8, &n), 0);
+	for (unsigned i = 0; i < n; i++)
+		CHECK(runs[i].pblk != 0);
+	CHECK_EQ(fs_bmap(f, 0, 11 * 1024, 0, runs, 1, &n), 0);
+	CHECK_EQ(n, 1);
+	CHECK_EQ(fs_read(f, 5 * 1024, buf, sizeof(buf), &got), 0);
+	CHECK(got == sizeof(buf) && buf[0] == 0 && buf[1023] == 0);
+	CHECK_EQ(fs_close(f), 0);
+	CHECK(done_clean(fs));
+}
+
+/* Sets bits in the superblock's feature word at byte offset off. */
+static void poke_feature(const char *path, long off, uint32_t bits)
+{
+	FILE *f = fopen(path, "r+b");
+	uint32_t v = 0;
+
+	if (!f)
+		return;
+	fseek(f, 1024 + off, SEEK_SET);
+	if (fread(&v, 4, 1, f) == 1) {
+		v |= bits;
+		fseek(f, 1024 + off, SEEK_SET);
+		fwrite(&v, 4, 1, f);
+	}
+	fclose(f);
+}
+
+static int mount_msg(const char *path, unsigned flags, char *msg, size_t size)
+{
+	struct fs_options opt = { .flags = flags };
+	struct blkdev *dev;
+	struct fs *fs;
+	int err = blkdev_file_open(path, 0, &dev);
+
+	if (err)
+		return err;
+	if (!(err = fs_mount(dev, &opt, &fs, msg, size)))
+		fs_unmount(fs);
+	dev->close(dev);
+	return err;
+}
+
+static void mount_refuses_needs_recovery_and_unknown_features(void)
+{
+	char msg[512];
+	struct fs *fs = fresh(1024, 4096);
+
+	CHECK(fs && unmount_image(fs) == 0);
+	poke_feature(img, 0x60, EXT3_FEATURE_INCOMPAT_RECOVER);
+	CHECK_EQ(mount_msg(img, 0, msg, sizeof(msg)), EROFS);
+	CHECK(strstr(msg, "needs_recovery") != NULL);
+	CHECK_EQ(mount_msg(img, FS_RDONLY, msg, sizeof(msg)), 0);
+	poke_feature(img, 0x64, 0x40000000);
+	CHECK_EQ(mount_msg(img, 0, msg, sizeof(msg)), EROFS);
+	CHECK(strstr(msg, "ro_compat_0x40000000") != NULL);
+	poke_feature(img, 0x60, 0x80000000);
+	CHECK_EQ(mount_msg(img, FS_RDONLY, msg, sizeof(msg)), ENOTSUP);
+	CHECK(strstr(msg, "incompat_0x80000000") != NULL);
+	run("dd if=/dev/zero of=%s bs=1024 seek=1 count=1 conv=notrunc 2>/dev/null", img);
+	CHECK_EQ(mount_msg(img, FS_RDONLY, msg, sizeof(msg)), EINVAL);
+}
+
+/* Writes files into /fill until ENOSPC, then empty files until no inodes. */
+static unsigned fill(struct fs *fs, char *block, size_t size)
+{
+	char path[64];
+	unsigned i = 0;
+	int err = 0;
+
+	while (!err && i < 100000) {
+		snprintf(path, sizeof(path), "/fill/%u", i++);
+		err = write_at(fs, path, 0, block, size);
+	}
+	CHECK_EQ(err, ENOSPC);
+	for (err = 0; !err && i < 100000; i++) {
+		struct fs_file *f;
+		snprintf(path, sizeof(path), "/fill/%u", i);
+		if (!(err = fs_open(fs, path, FS_O_CREAT | FS_O_WRITE, 0644, &f)))
+			fs_close(f);
+	}
+	CHECK_EQ(err, ENOSPC);
+	return i;
+}
+
+static void filling_to_enospc_and_emptying_restores_free_counts(void)
+{
+	static char block[48 << 10];
+	struct fs *fs = fresh(1024, 3072);
+	struct fs_statfs before, full, after;
+	char path[64];
+	unsigned n;
+
+	CHECK(fs);
+	if (!fs)
+		return;
+	memset(block, 7, sizeof(block));
+	fs_statfs(fs, &before);
+	CHECK_EQ(fs_mkdir(fs, "/fill", 0755), 0);
+	n = fill(fs, block, sizeof(block));
+	fs_statfs(fs, &full);
+	CHECK(full.free_blocks < 64 || full.free_inodes == 0);
+	for (unsigned i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "/fill/%u", i);
+		fs_unlink(fs, path);
+	}
+	CHECK_EQ(fs_rmdir(fs, "/fill"), 0);
+	fs_statfs(fs, &after);
+	CHECK_EQ(after.free_blocks, before.free_blocks);
+	CHECK_EQ(after.free_inodes, before.free_inodes);
+	CHECK(done_clean(fs));
+}
+
+static int count_entry(void *arg, const char *name, size_t len, uint32_t ino, unsigned type)
+{
+	(void)name, (void)len, (void)ino, (void)type;
+	(*(unsigned *)arg)++;
+	return 0;
+}
+
+static void directory_holds_thousands_of_entries(void)
+{
+	struct fs *fs = fresh(1024, 16384);
+	struct fs_file *d;
+	char path[64];
+	unsigned n = 0, found = 0;
+
+	CHECK(fs);
+	if (!fs)
+		return;
+	CHECK_EQ(fs_mkdir(fs, "/big", 0755), 0);
+	for (unsigned i = 0; i < 3000; i++) {
+		struct fs_file *f;
+		snprintf(path, sizeof(path), "/big/entry-with-a-longish-name-%05u", i);
+		if (!fs_open(fs, path, FS_O_CREAT | FS_O_EXCL, 0644, &f) && !fs_close(f))
+			n++;
+	}
+	CHECK_EQ(n, 3000);
+	for (unsigned i = 0; i < 3000; i += 7) {
+		snprintf(path, sizeof(path), "/big/entry-with-a-longish-name-%05u", i);
+		found += ino_of(fs, path) != 0;
+	}
+	CHECK_EQ(found, 429);
+	for (unsigned i = 0; i < 3000; i += 2) {
+		snprintf(path, sizeof(path), "/big/entry-with-a-longish-name-%05u", i);
+		fs_unlink(fs, path);
+	}
+	n = 0;
+	CHECK_EQ(fs_open(fs, "/big", 0, 0, &d), 0);
+	CHECK_EQ(fs_readdir(d, count_entry, &n), 0);
+	CHECK_EQ(n, 1500 + 2);
+	fs_close(d);
+	CHECK(done_clean(fs));
+}
+
+/* An in-memory device counting its calls, for the cache's own cases. */
+struct memdev {
+	struct blkdev dev;
+	char *mem;
+	unsigned reads, writes, flushes;
+};
+
+static int mem_read(struct blkdev *d, uint64_t s, uint32_t n, void *buf)
+{
+	struct memdev *m = (struct memdev *)d;
+
+	m->reads++;
+	memcpy(buf, m->mem + s * 512, (size_t)n * 512);
+	return 0;
+}
+
+static int mem_write(struct blkdev *d, uint64_t s, uint32_t n, const void *buf)
+{
+	struct memdev *m = (struct memdev *)d;
+
+	m->writes++;
+	memcpy(m->mem + s * 512, buf, (size_t)n * 512);
+	return 0;
+}
+
+static int mem_flush(struct blkdev *d)
+{
+	((struct memdev *)d)->flushes++;
+	return 0;
+}
+
+static void block_cache_writes_back_in_runs_and_reads_ahead(void)
+{
+	struct memdev m = { { 512, 8192, mem_read, mem_write, mem_flush, NULL }, NULL, 0, 0, 0 };
+	struct blkio_stats st = { 0 };
+	struct blkcache *c;
+	char blk[1024], back[1024];
+
+	m.mem = calloc(8192, 512);
+	CHECK(m.mem && blkcache_create(&m.dev, 1024, 256 << 10, 16, &st, &c) == 0);
+	if (!m.mem)
+		return;
+	for (unsigned i = 0; i < 64; i++) {
+		memset(blk, (int)i, sizeof(blk));
+		CHECK_EQ(blkcache_write(c, 100 + i, sizeof(blk), blk), 0);
+	}
+	CHECK_EQ(m.writes, 0);
+	CHECK_EQ(blkcache_read(c, 163, sizeof(back), back), 0);
+	CHECK_EQ(back[0], 63);
+	CHECK_EQ(blkcache_flush(c), 0);
+	CHECK_EQ(m.writes, 1);
+	CHECK_EQ(m.flushes, 1);
+	CHECK_EQ(m.mem[(100 + 5) * 1024], 5);
+	memcpy(blk, "partial", 8);
+	CHECK_EQ(blkcache_write(c, 2, 100, blk), 0); /* a partial block */
+	CHECK_EQ(blkcache_flush(c), 0);
+	CHECK(!memcmp(m.mem + 2048, "partial", 7));
+	m.reads = 0;
+	for (unsigned i = 1000; i < 1040; i++)
+		CHECK_EQ(blkcache_read(c, i, sizeof(back), back), 0);
+	CHECK(m.reads <= 4);
+	blkcache_destroy(c);
+	free(m.mem);
+}
+
+static const struct tap_case cases[] = {
+	TAP_CASE(lookup_follows_dot_dotdot_and_symlinks),
+	TAP_CASE(lookup_errors_are_errno_with_message),
+	TAP_CASE(open_files_share_data_and_count_references),
+	TAP_CASE(unlinked_open_file_lives_until_last_close),
+	TAP_CASE(truncate_grows_with_zeroes_and_shrinks_freeing_blocks),
+	TAP_CASE(rename_replaces_targets_and_moves_directories),
+	TAP_CASE(links_count_names_and_directories_refuse_them),
+	TAP_CASE(attributes_are_stored),
+	TAP_CASE(bmap_reports_holes_and_allocates_them),
+	TAP_CASE(mount_refuses_needs_recovery_and_unknown_features),
+	TAP_CASE(filling_to_enospc_and_emptying_restores_free_counts),
+	TAP_CASE(directory_holds_thousands_of_entries),
+	TAP_CASE(block_cache_writes_back_in_runs_and_reads_ahead),
+};
+
+int main(void)
+{
+	return tap_run(cases, TAP_COUNT(cases));
+}
