@@ -33,7 +33,7 @@ enum {
 	PF_R = 4,
 };
 
-#define PAGE_SIZE 4096u
+static uint64_t page_down(uint64_t a) { return a & ~(uint64_t)(ELF_PAGE_SIZE - 1); }
 
 /* A program header, decoded. */
 struct phdr {
@@ -113,21 +113,24 @@ static const char *check_load_file(const struct phdr *ph, size_t size)
 		return "segment data lies outside the file";
 	if (ph->align & (ph->align - 1))
 		return "segment alignment is not a power of two";
-	if ((ph->vaddr ^ ph->offset) & (PAGE_SIZE - 1))
+	if ((ph->vaddr ^ ph->offset) & (ELF_PAGE_SIZE - 1))
 		return "segment address and file offset differ modulo the page size";
-	if (ph->align > PAGE_SIZE && ((ph->vaddr ^ ph->offset) & (ph->align - 1)))
+	if (ph->align > ELF_PAGE_SIZE && ((ph->vaddr ^ ph->offset) & (ph->align - 1)))
 		return "segment address and file offset differ modulo its alignment";
 	return NULL;
 }
 
-/* Where the segment goes: inside [lo, hi), without wrapping. */
+/* Where the segment goes: inside [lo, hi), without wrapping.  The loader
+ * maps whole pages, so the pages the segment touches must fit too; its end
+ * rounded up fits below hi exactly when the end itself fits below hi
+ * rounded down (which cannot wrap). */
 static const char *check_load_memory(const struct phdr *ph, uint64_t lo, uint64_t hi)
 {
 	if (ph->memsz > hi - lo)
 		return "segment larger than the whole address range";
 	if (ph->memsz > UINT64_MAX - ph->vaddr)
 		return "segment wraps around the end of the address space";
-	if (ph->vaddr < lo || ph->vaddr + ph->memsz > hi)
+	if (page_down(ph->vaddr) < lo || ph->vaddr + ph->memsz > page_down(hi))
 		return "segment outside the allowed address range";
 	return NULL;
 }
@@ -196,7 +199,7 @@ static const char *check_overlap(const struct elf_image *img)
 {
 	for (unsigned i = 1; i < img->nsegs; i++) {
 		const struct elf_segment *a = &img->segs[i - 1], *b = &img->segs[i];
-		if ((a->vaddr + a->memsz - 1) / PAGE_SIZE >= b->vaddr / PAGE_SIZE)
+		if ((a->vaddr + a->memsz - 1) / ELF_PAGE_SIZE >= b->vaddr / ELF_PAGE_SIZE)
 			return "segments overlap (or share a page)";
 	}
 	return NULL;

@@ -14,7 +14,9 @@
  * non-PIE executable) with no PT_INTERP and no PT_DYNAMIC.  Every PT_LOAD
  * segment must
  *   - have filesz <= memsz, and offset+filesz inside the file;
- *   - lie entirely in [lo, hi) (no wrap-around), memsz at most hi-lo;
+ *   - lie entirely in [lo, hi) (no wrap-around), memsz at most hi-lo, and
+ *     so must the pages it touches (vaddr rounded down and vaddr+memsz
+ *     rounded up to 4 KiB), since loaders map whole pages;
  *   - have p_align 0 or a power of two, vaddr and offset congruent modulo
  *     the page size (4096) and, when p_align exceeds it, modulo p_align;
  *   - share no 4 KiB page with another segment: the loader maps whole pages
@@ -29,6 +31,10 @@
 
 #include <stddef.h>
 #include <stdint.h>
+
+/* The page size segments are checked against and loaders map with
+ * (auxv AT_PAGESZ). */
+#define ELF_PAGE_SIZE 4096u
 
 /* Loadable segments kept at most; a file with more is refused. */
 #define ELF_SEGMENTS_MAX 16

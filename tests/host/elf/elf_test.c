@@ -1,14 +1,16 @@
 /*
- * elf_test.c - host unit tests of lib/elf: a valid executable built in
- * memory, then one case per kind of bad file made by mutating it, every
- * truncation, and two programs linked by the host toolchain (a static
- * executable that must be accepted, a static PIE that must be refused).
+ * elf_test.c - host unit tests of lib/elf's parser (elf.c): a valid
+ * executable built in memory, then one case per kind of bad file made by
+ * mutating it, every truncation, and two programs linked by the host
+ * toolchain (a static executable that must be accepted, a static PIE that
+ * must be refused).
  *
  * Files are parsed from a buffer that ends right before an inaccessible
  * page, so a read past the end of the file crashes the test instead of
  * passing unnoticed.
  */
 #include "elf.h"
+#include "fixtures.h"
 #include "tap.h"
 
 #include <stdio.h>
@@ -18,17 +20,6 @@
 
 #include <mica/error.h>
 #include <mica/ipc.h>
-
-/* The linked fixtures, embedded at build time (see build.mk). */
-__asm__(".section .rodata\n"
-	".balign 16\n"
-	"static_exe: .incbin \"" ELF_STATIC_EXE "\"\n"
-	"static_exe_end:\n"
-	".balign 16\n"
-	"static_pie: .incbin \"" ELF_STATIC_PIE "\"\n"
-	"static_pie_end:\n"
-	".previous\n");
-extern const unsigned char static_exe[], static_exe_end[], static_pie[], static_pie_end[];
 
 #define LO 0x10000ull              /* the range programs may use */
 #define HI 0x800000000000ull
@@ -382,6 +373,39 @@ static void elf_rejects_segment_outside_range(void)
 	expect_refused("outside the allowed address range");
 }
 
+/* The current image parsed for the range [lo, hi). */
+static int parse_in(uint64_t lo, uint64_t hi, const char **why)
+{
+	struct elf_image img;
+
+	*why = NULL;
+	return elf_parse(guarded(file, FILE_SIZE), FILE_SIZE, lo, hi, &img, why);
+}
+
+/* Loaders map whole pages: a segment inside [lo, hi) whose first or last
+ * page reaches outside is refused; one whose pages fit is accepted. */
+static void elf_rejects_segment_pages_outside_range(void)
+{
+	const char *why;
+
+	make_valid();
+	CHECK_EQ(parse_in(TEXT_VADDR, DATA_VADDR + 0x3000, &why), MICA_OK);
+	CHECK_EQ(parse_in(LO, DATA_VADDR + 0x3800, &why), MICA_OK);
+	/* text from TEXT_VADDR + 0x100: after lo, its first page before */
+	set_phdr(0, PT_LOAD, PF_R | PF_X, 0x100, TEXT_VADDR + 0x100, 0x1f00, 0x1f00, 0x1000);
+	CHECK_EQ(parse_in(TEXT_VADDR + 0x80, HI, &why), MICA_EINVAL);
+	CHECK(why && strstr(why, "outside the allowed address range"));
+	/* data up to DATA_VADDR + 0x3100: before hi, its last page after */
+	make_valid();
+	set_phdr(1, PT_LOAD, PF_R | PF_W, 0x2000, DATA_VADDR, 0x800, 0x3100, 0x1000);
+	CHECK_EQ(parse_in(LO, DATA_VADDR + 0x3800, &why), MICA_EINVAL);
+	CHECK(why && strstr(why, "outside the allowed address range"));
+	/* a last page that would end past 2^64 */
+	set_phdr(1, PT_LOAD, PF_R | PF_W, 0x2000, 0xffffffffffffe000ull, 0x800, 0x1800, 0x1000);
+	CHECK_EQ(parse_in(LO, UINT64_MAX, &why), MICA_EINVAL);
+	CHECK(why && strstr(why, "outside the allowed address range"));
+}
+
 static void elf_rejects_absurd_memory_size(void)
 {
 	make_valid();
@@ -529,6 +553,7 @@ static const struct tap_case cases[] = {
 	TAP_CASE(elf_rejects_segment_data_outside_file),
 	TAP_CASE(elf_rejects_address_wraparound),
 	TAP_CASE(elf_rejects_segment_outside_range),
+	TAP_CASE(elf_rejects_segment_pages_outside_range),
 	TAP_CASE(elf_rejects_absurd_memory_size),
 	TAP_CASE(elf_rejects_alignment_not_power_of_two),
 	TAP_CASE(elf_rejects_address_offset_not_congruent),
