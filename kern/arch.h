@@ -40,6 +40,20 @@ uintptr_t arch_frame_pointer(void);
 int arch_space_create(uint64_t *root);
 void arch_space_destroy(uint64_t root);
 int arch_space_map(uint64_t root, uint64_t va, uint64_t pa, unsigned rights, int owned);
+/* Map pa at va only if nothing is mapped there (MICA_EEXIST otherwise);
+ * the frame stays the caller's. */
+int arch_space_map_new(uint64_t root, uint64_t va, uint64_t pa, unsigned rights);
+void arch_space_unmap(uint64_t root, uint64_t va);
+/* Copy n bytes between user memory of two spaces: 0 or MICA_EFAULT. */
+int arch_space_copy(uint64_t dst_root, uint64_t dst, uint64_t src_root, uint64_t src, size_t n);
+/* Map src's present pages of [src, src + 2^order) at dst in dst_root,
+ * rights reduced to `rights`.  Mappings are not tracked yet (the memory
+ * issue adds the mapping database): the frames must outlive dst_root. */
+int arch_space_share(uint64_t dst_root, uint64_t dst, uint64_t src_root, uint64_t src, unsigned order, unsigned rights);
+/* Hardware interrupt lines: how many, and masking one. */
+unsigned arch_irq_lines(void);
+void arch_irq_line_mask(unsigned line, int masked);
+
 /* Copy between kernel and user memory of the running space: 0 or
  * MICA_EFAULT (outside user space, or a page is missing). */
 int user_copy_in(void *dst, uint64_t usrc, size_t n);

@@ -1,24 +1,32 @@
 /*
- * bootstrap.c - loads boot modules as programs and runs them (see
- * bootstrap.h).
+ * bootstrap.c - loads boot modules as programs and runs them one after the
+ * other (see bootstrap.h).
  *
- * A program's pages are copied out of its module (the module stays
- * untouched), bss is zeroed, and a 64 KiB stack sits below
- * BOOT_STACK_TOP.  The program starts with rdi = its module index and
- * rsi = the KIP address: its command line is in the KIP.
+ * Each program gets its own factory (MICA_BOOT_QUOTA from the root
+ * factory), a task and a thread made from it, and the capabilities of
+ * include/mica/boot.h.  Its pages are copied out of its module (the module
+ * stays untouched), bss is zeroed, and a 64 KiB stack sits below
+ * BOOT_STACK_TOP.  When it ends, its factory is destroyed, which destroys
+ * everything it made; the root factory's use must then be back where it
+ * was, or the kernel reports the leak.
  */
 #include "bootstrap.h"
 
 #include "arch.h"
 #include "bootinfo.h"
+#include "cap.h"
 #include "console.h"
 #include "cpu_idle.h"
 #include "elf.h"
+#include "factory.h"
+#include "icu.h"
+#include "kobj.h"
 #include "kstring.h"
 #include "sched.h"
 #include "task.h"
 #include "thread.h"
 
+#include <mica/boot.h>
 #include <mica/error.h>
 #include <mica/ipc.h>
 #include <mica/kip.h>
@@ -47,45 +55,81 @@ static int load_segment(struct task *t, const struct boot_module *m, const struc
 	return MICA_OK;
 }
 
-static int load_program(unsigned index, struct task **out)
+static int give_caps(struct task *t, struct thread *th, struct factory *f)
+{
+	int err = cap_install(t, MICA_BOOT_TASK, &t->obj, MICA_CAP_RIGHTS_ALL);
+
+	if (!err)
+		err = cap_install(t, MICA_BOOT_THREAD, &th->obj, MICA_CAP_RIGHTS_ALL);
+	if (!err)
+		err = cap_install(t, MICA_BOOT_FACTORY, &f->obj, MICA_CAP_RIGHTS_ALL);
+	if (!err)
+		err = cap_install(t, MICA_BOOT_ICU, &icu_object, MICA_CAP_RIGHTS_ALL);
+	if (!err)
+		err = cap_install(t, MICA_BOOT_LOG, &log_object, MICA_CAP_RIGHTS_ALL);
+	return err;
+}
+
+/* Everything the program was made of goes, with its factory. */
+static void discard(struct factory *f)
+{
+	f->obj.caps++;   /* a reference of our own, so that killing queues it */
+	kobj_kill(&f->obj);
+	kobj_cap_removed(&f->obj);
+	kobj_reap();
+	sched_free_zombies();
+}
+
+static int load_program(unsigned index, struct boot_watch *watch, struct factory **out)
 {
 	const struct boot_module *m = &bootinfo.modules[index];
 	struct elf_image img;
 	const char *why;
+	struct factory *f;
 	struct task *t;
+	struct thread *th;
 
 	int err = elf_parse(arch_phys_to_virt(m->base), m->size, PROGRAM_LO, PROGRAM_HI, &img, &why);
 	if (err) {
 		kprintf("kernel: module %s is not a program: %s\n", m->name, why);
 		return err;
 	}
-	err = task_create(m->name, &t);
+	err = factory_create_sub(&factory_root, MICA_BOOT_QUOTA, &f);
 	if (err)
 		goto fail;
+	err = task_create(f, &t);
+	if (!err) {
+		kstrlcpy(t->name, m->name, sizeof t->name);
+		t->watch = watch;
+		err = thread_create(f, &th);
+		if (!err && (err = give_caps(t, th, f)) == 0)
+			err = thread_attach(th, t, MICA_BOOT_UTCB);
+	}
 	for (unsigned i = 0; i < img.nsegs && !err; i++)
 		err = load_segment(t, m, &img.segs[i]);
 	for (uint64_t va = BOOT_STACK_TOP - BOOT_STACK_SIZE; va < BOOT_STACK_TOP && !err; va += 4096)
 		err = task_map_zeroed(t, va, MICA_R | MICA_W, 0);
-	if (!err)
-		err = thread_create_user(t, img.entry, BOOT_STACK_TOP, index, MICA_KIP_ADDR, &t->thread);
 	if (!err) {
-		*out = t;
+		thread_set_user_regs(th, img.entry, BOOT_STACK_TOP, index, MICA_KIP_ADDR);
+		thread_resume(th);
+		*out = f;
 		return MICA_OK;
 	}
-	task_destroy(t);
+	discard(f);
 fail:
 	kprintf("kernel: cannot load %s: error %d\n", m->name, err);
 	return err;
 }
 
-static void run_to_end(struct task *t)
+static void run_to_end(struct boot_watch *w)
 {
-	sched_ready(t->thread);
-	while (!t->ended) {
+	while (!w->ended) {
 		if (sched_has_ready())
 			schedule();
 		else
 			cpu_idle_wait();
+		kobj_reap();
+		sched_free_zombies();
 	}
 }
 
@@ -94,17 +138,24 @@ int bootstrap_run_all(void)
 	int failed = 0;
 
 	for (unsigned i = 0; i < bootinfo.nmodules; i++) {
-		struct task *t;
-		if (load_program(i, &t)) {
+		struct boot_watch watch = { 0, 0 };
+		struct factory *f;
+		uint64_t used = factory_root.used;
+		if (load_program(i, &watch, &f)) {
 			failed++;
 			continue;
 		}
 		kprintf("kernel: starting %s\n", bootinfo.modules[i].cmdline);
-		run_to_end(t);
-		if (t->status >= 0)
-			kprintf("kernel: program %s exited with status %d\n", t->name, t->status);
-		failed += t->status != 0;
-		task_destroy(t);
+		run_to_end(&watch);
+		if (watch.status >= 0)
+			kprintf("kernel: program %s exited with status %d\n", bootinfo.modules[i].name, watch.status);
+		failed += watch.status != 0;
+		discard(f);
+		if (factory_root.used != used) {
+			kprintf("kernel: leak: %s left %lu bytes of kernel memory behind\n", bootinfo.modules[i].name,
+				factory_root.used - used);
+			failed++;
+		}
 	}
 	return failed;
 }

@@ -6,6 +6,7 @@
 #include "bootinfo.h"
 #include "bootstrap.h"
 #include "console.h"
+#include "factory.h"
 #include "kip.h"
 #include "kmem.h"
 #include "panic.h"
@@ -28,6 +29,9 @@ void kern_main(uint32_t magic, uint64_t info)
 	unsigned cpus;
 	arch_init_interrupts(TIMER_HZ, &tsc_khz, &cpus);
 	kip_init(tsc_khz, cpus);
+	/* Kernel memory for objects: half of what is free (the rest is user
+	 * memory until the memory issue splits them properly). */
+	factory_init_root(kmem_pmm.nfree * 4096 / 2);
 
 	int failed = bootstrap_run_all();
 	kprintf("kernel: all boot programs ended (%d failed); halting\n", failed);

@@ -41,13 +41,15 @@ const char *ksym_lookup(unsigned long addr, unsigned long *offset)
 	return ksym_names + ksym_table[lo - 1].name;
 }
 
-static void print_addr(unsigned long addr)
+/* A return address is looked up one byte back: a call to a noreturn
+ * function may be the last instruction of its caller. */
+static void print_addr(unsigned long addr, int is_return)
 {
 	unsigned long off;
-	const char *name = ksym_lookup(addr, &off);
+	const char *name = ksym_lookup(addr - is_return, &off);
 
 	if (name)
-		kprintf("  %016lx %s+%#lx\n", addr, name, off);
+		kprintf("  %016lx %s+%#lx\n", addr, name, off + is_return);
 	else
 		kprintf("  %016lx ?\n", addr);
 }
@@ -56,12 +58,12 @@ static void backtrace(unsigned long rbp, unsigned long rip)
 {
 	kprintf("backtrace:\n");
 	if (rip)
-		print_addr(rip);
+		print_addr(rip, 0);
 	for (int depth = 0; rbp && depth < 32; depth++) {
 		const unsigned long *frame = (const unsigned long *)rbp;
 		if (rbp & 7 || rbp < 0xffff800000000000ul)
 			break;
-		print_addr(frame[1]);
+		print_addr(frame[1], 1);
 		rbp = frame[0];
 	}
 }

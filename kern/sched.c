@@ -1,10 +1,17 @@
 /*
- * sched.c - round-robin scheduling over one ready queue (see sched.h).
+ * sched.c - fixed-priority round-robin scheduling (see sched.h).  One queue
+ * per priority and a bitmap of the non-empty ones.
  */
 #include "sched.h"
 
+#include "kobj.h"
+#include "panic.h"
+
 static struct thread *current = &thread_idle;
-static struct thread *ready_head, *ready_tail;
+static struct thread *queue_head[256], *queue_tail[256];
+static uint64_t queue_bits[4];
+static struct thread *zombies;   /* destroyed while running (ready_next) */
+static void (*zombie_free)(struct thread *);
 
 struct thread *sched_current(void)
 {
@@ -13,57 +20,144 @@ struct thread *sched_current(void)
 
 int sched_has_ready(void)
 {
-	return ready_head != 0;
+	return (queue_bits[0] | queue_bits[1] | queue_bits[2] | queue_bits[3]) != 0;
+}
+
+/* The highest priority with a ready thread, or -1. */
+static int highest(void)
+{
+	for (int w = 3; w >= 0; w--)
+		if (queue_bits[w])
+			return w * 64 + 63 - __builtin_clzll(queue_bits[w]);
+	return -1;
 }
 
 void sched_ready(struct thread *t)
 {
+	unsigned p = t->prio;
+
+	KASSERT(t != &thread_idle && t->state != THREAD_READY);
 	t->state = THREAD_READY;
 	t->ready_next = 0;
-	if (ready_tail)
-		ready_tail->ready_next = t;
+	t->ready_prev = queue_tail[p];
+	if (queue_tail[p])
+		queue_tail[p]->ready_next = t;
 	else
-		ready_head = t;
-	ready_tail = t;
+		queue_head[p] = t;
+	queue_tail[p] = t;
+	queue_bits[p / 64] |= 1ull << (p % 64);
 }
 
 void sched_remove(struct thread *t)
 {
-	struct thread **p = &ready_head, *prev = 0;
+	unsigned p = t->prio;
 
-	for (; *p; prev = *p, p = &(*p)->ready_next) {
-		if (*p == t) {
-			*p = t->ready_next;
-			if (ready_tail == t)
-				ready_tail = prev;
-			t->ready_next = 0;
-			return;
-		}
-	}
+	if (t->state != THREAD_READY)
+		return;
+	if (t->ready_prev)
+		t->ready_prev->ready_next = t->ready_next;
+	else
+		queue_head[p] = t->ready_next;
+	if (t->ready_next)
+		t->ready_next->ready_prev = t->ready_prev;
+	else
+		queue_tail[p] = t->ready_prev;
+	if (!queue_head[p])
+		queue_bits[p / 64] &= ~(1ull << (p % 64));
+	t->ready_next = t->ready_prev = 0;
+	t->state = THREAD_STOPPED;
 }
 
-void schedule(void)
+static void switch_to(struct thread *next)
 {
-	struct thread *next = ready_head, *prev = current;
+	struct thread *prev = current;
 
-	if (next) {
-		ready_head = next->ready_next;
-		if (!ready_head)
-			ready_tail = 0;
-	} else {
-		next = &thread_idle;
-	}
 	next->state = THREAD_RUNNING;
 	if (next == prev)
 		return;
 	current = next;
 	arch_thread_switch(&prev->arch, &next->arch);
+	sched_free_zombies();
+}
+
+void sched_free_zombies(void)
+{
+	/* Called on a live thread's own stack: the zombies' stacks are free. */
+	while (zombies && zombies != current) {
+		struct thread *z = zombies;
+		zombies = z->ready_next;
+		zombie_free(z);
+	}
+}
+
+void schedule(void)
+{
+	int p = highest();
+	struct thread *next = &thread_idle;
+
+	if (p >= 0) {
+		next = queue_head[p];
+		sched_remove(next);
+	}
+	switch_to(next);
+}
+
+void sched_direct(struct thread *t)
+{
+	switch_to(t);
+}
+
+void sched_yield(void)
+{
+	if (current == &thread_idle)
+		return;
+	current->ticks_left = current->timeslice;
+	sched_ready(current);
+	schedule();
+}
+
+void sched_set_prio(struct thread *t, uint8_t prio)
+{
+	if (t->state == THREAD_READY) {
+		sched_remove(t);
+		t->prio = prio;
+		sched_ready(t);
+	} else {
+		t->prio = prio;
+	}
+}
+
+void sched_zombie(struct thread *t, void (*free_fn)(struct thread *))
+{
+	t->state = THREAD_DEAD;
+	t->ready_next = zombies;
+	zombies = t;
+	zombie_free = free_fn;
 }
 
 void sched_tick(void)
 {
-	if (current == &thread_idle || !ready_head)
+	if (current == &thread_idle || current->state != THREAD_RUNNING)
 		return;
-	sched_ready(current);
-	schedule();
+	if (current->ticks_left > 1) {
+		current->ticks_left--;
+		return;
+	}
+	current->ticks_left = current->timeslice;
+	if (highest() >= current->prio) {
+		sched_ready(current);
+		schedule();
+	}
+}
+
+void sched_kernel_exit(void)
+{
+	kobj_reap();
+	sched_free_zombies();
+	while (current->state != THREAD_RUNNING)
+		schedule();
+	if (current != &thread_idle && highest() > current->prio) {
+		sched_ready(current);
+		schedule();
+	}
 }

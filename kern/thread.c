@@ -1,37 +1,60 @@
 /*
- * thread.c - thread objects (see thread.h).  Thread memory comes from its
- * own object cache; every thread is on one list for dumps.
+ * thread.c - Thread objects and the Thread protocol (see thread.h,
+ * idl/kernel/thread.idl).
+ *
+ * A thread's kernel stack and UTCB page are charged to its factory.  A
+ * thread destroyed while it runs (it deleted itself, or its own task)
+ * becomes a zombie: it leaves the CPU at the end of the operation and its
+ * memory is freed by the next thread that runs (sched.c).
  */
 #include "thread.h"
 
+#include "arch.h"
 #include "console.h"
+#include "factory.h"
+#include "gate.h"
+#include "invoke.h"
+#include "ipc.h"
+#include "irq.h"
+#include "kstring.h"
+#include "panic.h"
 #include "sched.h"
 #include "slab.h"
 #include "task.h"
 
+#include "thread_server.h"
+
 #include <mica/error.h>
 
-struct thread thread_idle = { .state = THREAD_RUNNING };
+#define DEFAULT_PRIO 100
+#define DEFAULT_TIMESLICE 10   /* ticks */
+
+struct thread thread_idle = { .state = THREAD_RUNNING, .obj = { .type = KOBJ_THREAD, .permanent = 1 } };
 static struct slab_cache thread_cache;
 static struct thread *all_threads = &thread_idle;
 static uint64_t next_id = 1;
 
-int thread_create_user(struct task *task, uint64_t ip, uint64_t sp, uint64_t arg0, uint64_t arg1,
-		       struct thread **out)
+int thread_create(struct factory *f, struct thread **out)
 {
 	if (!thread_cache.name)
 		slab_cache_init(&thread_cache, "thread", sizeof(struct thread));
-	struct thread *t = slab_alloc(&thread_cache);
-	if (!t)
+	if (factory_charge(f, ARCH_KSTACK_PAGES * 4096ull))
 		return MICA_ENOMEM;
-	int err = arch_thread_init_user(&t->arch, task->root, ip, sp, arg0, arg1);
+	struct thread *t = factory_alloc_obj(f, &thread_cache, KOBJ_THREAD);
+	if (!t) {
+		factory_uncharge(f, ARCH_KSTACK_PAGES * 4096ull);
+		return MICA_ENOMEM;
+	}
+	int err = arch_thread_init_user(&t->arch, 0, 0, 0, 0, 0);
 	if (err) {
-		slab_free(&thread_cache, t);
+		factory_free_obj(&thread_cache, &t->obj);
+		factory_uncharge(f, ARCH_KSTACK_PAGES * 4096ull);
 		return err;
 	}
-	t->task = task;
 	t->id = next_id++;
-	t->state = THREAD_BLOCKED;
+	t->state = THREAD_STOPPED;
+	t->prio = DEFAULT_PRIO;
+	t->timeslice = t->ticks_left = DEFAULT_TIMESLICE;
 	t->all_next = all_threads;
 	all_threads->all_prev = t;
 	all_threads = t;
@@ -39,25 +62,259 @@ int thread_create_user(struct task *task, uint64_t ip, uint64_t sp, uint64_t arg
 	return MICA_OK;
 }
 
+static void free_thread(struct thread *t)
+{
+	struct factory *f = t->obj.quota;
+
+	arch_thread_fini(&t->arch);
+	factory_free_obj(&thread_cache, &t->obj);
+	factory_uncharge(f, ARCH_KSTACK_PAGES * 4096ull);
+}
+
 void thread_destroy(struct thread *t)
 {
-	sched_remove(t);
+	thread_detach(t);
+	while (t->gates)
+		gate_unbind(t->gates);
+	while (t->irqs)
+		irq_unbind(t->irqs);
 	if (t->all_prev)
 		t->all_prev->all_next = t->all_next;
 	else
 		all_threads = t->all_next;
 	if (t->all_next)
 		t->all_next->all_prev = t->all_prev;
-	arch_thread_fini(&t->arch);
-	slab_free(&thread_cache, t);
+	if (t == sched_current())
+		sched_zombie(t, free_thread);
+	else
+		free_thread(t);
+}
+
+int thread_attach(struct thread *t, struct task *task, uint64_t utcb_user)
+{
+	uint64_t pa;
+
+	if (t->task)
+		return MICA_EBUSY;
+	if (utcb_user & 0xfff)
+		return MICA_EINVAL;
+	int err = factory_alloc_pages(t->obj.quota, 1, &pa);
+	if (err)
+		return err;
+	err = arch_space_map_new(task->root, utcb_user, pa, MICA_R | MICA_W);
+	if (err) {
+		factory_free_pages(t->obj.quota, pa, 1);
+		return err;
+	}
+	t->utcb = arch_phys_to_virt(pa);
+	t->utcb->self = utcb_user;
+	t->utcb_user = utcb_user;
+	t->task = task;
+	arch_thread_bind(&t->arch, task->root, utcb_user);
+	t->task_prev = 0;
+	t->task_next = task->threads;
+	if (task->threads)
+		task->threads->task_prev = t;
+	task->threads = t;
+	return MICA_OK;
+}
+
+void thread_detach(struct thread *t)
+{
+	struct task *task = t->task;
+
+	ipc_thread_gone(t);
+	sched_remove(t);
+	t->state = THREAD_DEAD;
+	if (!task)
+		return;
+	if (t->task_prev)
+		t->task_prev->task_next = t->task_next;
+	else
+		task->threads = t->task_next;
+	if (t->task_next)
+		t->task_next->task_prev = t->task_prev;
+	arch_space_unmap(task->root, t->utcb_user);
+	factory_free_pages(t->obj.quota, arch_virt_to_phys(t->utcb), 1);
+	t->utcb = 0;
+	t->task = 0;
+}
+
+void thread_set_user_regs(struct thread *t, uint64_t ip, uint64_t sp, uint64_t arg0, uint64_t arg1)
+{
+	arch_thread_set_regs(&t->arch, ip, sp, ARCH_FLAGS_KEEP);
+	arch_thread_set_args(&t->arch, arg0, arg1);
+}
+
+void thread_suspend(struct thread *t)
+{
+	if (t->state == THREAD_DEAD || t->state == THREAD_STOPPED)
+		return;
+	if (t->wait != IPC_NONE)
+		ipc_cancel(t, MICA_ECANCELED);
+	sched_remove(t);
+	t->state = THREAD_STOPPED;
+}
+
+int thread_resume(struct thread *t)
+{
+	if (!t->task || t->state == THREAD_DEAD)
+		return MICA_EBUSY;
+	if (t->state == THREAD_STOPPED)
+		sched_ready(t);
+	return MICA_OK;
+}
+
+void thread_forget_gate(struct gate *g)
+{
+	for (struct thread *t = all_threads; t; t = t->all_next) {
+		if (t->pager == g)
+			t->pager = 0;
+		if (t->exc_handler == g)
+			t->exc_handler = 0;
+	}
 }
 
 void thread_dump_all(void)
 {
-	static const char *const states[] = { "ready", "running", "blocked", "dead" };
+	static const char *const states[] = { "stopped", "ready", "running", "blocked", "dead" };
+	static const char *const waits[] = { "", " sending", " receiving", " waiting-reply" };
 
 	kprintf("threads:\n");
 	for (struct thread *t = all_threads; t; t = t->all_next)
-		kprintf("  %s%lu %-8s task %s\n", t == sched_current() ? "*" : " ", t->id, states[t->state],
-			t->task ? t->task->name : "(kernel idle)");
+		kprintf("  %s%lu %-8s%s prio %u task %s\n", t == sched_current() ? "*" : " ", t->id, states[t->state],
+			waits[t->wait], t->prio, t == &thread_idle ? "(kernel idle)" : t->task ? t->task->name : "-");
 }
+
+/* ---- the Thread protocol -------------------------------------------------- */
+
+static struct thread *invoked(void *obj, int *err)
+{
+	struct invocation *inv = obj;
+
+	*err = invoke_need(inv, MICA_W);
+	return (struct thread *)inv->obj;
+}
+
+static int op_bind(void *obj, slot_t task_slot, uint64_t utcb)
+{
+	int err;
+	struct thread *t = invoked(obj, &err);
+
+	if (err)
+		return err;
+	struct task *task = (struct task *)invoke_lookup(obj, task_slot, KOBJ_TASK, MICA_W, &err);
+	if (!task)
+		return err;
+	return -thread_attach(t, task, utcb);
+}
+
+static int op_ex_regs(void *obj, uint64_t ip, uint64_t sp, uint64_t flags, uint64_t *old_ip, uint64_t *old_sp,
+		      uint64_t *old_flags)
+{
+	int err;
+	struct thread *t = invoked(obj, &err);
+
+	if (err)
+		return err;
+	if (t == &thread_idle || !t->task)
+		return -MICA_EBUSY;
+	arch_thread_get_regs(&t->arch, old_ip, old_sp, old_flags);
+	if (t->wait != IPC_NONE)
+		ipc_cancel(t, MICA_ECANCELED);
+	arch_thread_set_regs(&t->arch, ip, sp, flags);
+	return 0;
+}
+
+static int op_start(void *obj)
+{
+	int err;
+	struct thread *t = invoked(obj, &err);
+
+	return err ? err : -thread_resume(t);
+}
+
+static int op_stop(void *obj)
+{
+	int err;
+	struct thread *t = invoked(obj, &err);
+
+	if (!err)
+		thread_suspend(t);
+	return err;
+}
+
+static int op_set_sched(void *obj, uint32_t prio, uint32_t timeslice_us)
+{
+	int err;
+	struct thread *t = invoked(obj, &err);
+
+	if (err)
+		return err;
+	if (prio > 255 || timeslice_us > 10000000)
+		return -MICA_EINVAL;
+	uint32_t ticks = timeslice_us ? (timeslice_us + 999) / 1000 : DEFAULT_TIMESLICE;
+	t->timeslice = ticks;
+	sched_set_prio(t, (uint8_t)prio);
+	return 0;
+}
+
+static int op_set_handlers(void *obj, slot_t pager, slot_t handler)
+{
+	int err;
+	struct thread *t = invoked(obj, &err);
+	struct gate *p = 0, *h = 0;
+
+	if (err)
+		return err;
+	if (pager && !(p = (struct gate *)invoke_lookup(obj, pager, KOBJ_GATE, MICA_W, &err)))
+		return err;
+	if (handler && !(h = (struct gate *)invoke_lookup(obj, handler, KOBJ_GATE, MICA_W, &err)))
+		return err;
+	t->pager = p;
+	t->exc_handler = h;
+	return 0;
+}
+
+static int op_yield(void *obj)
+{
+	int err;
+	struct thread *t = invoked(obj, &err);
+
+	if (err)
+		return err;
+	if (t != sched_current())
+		return -MICA_EINVAL;
+	sched_yield();
+	return 0;
+}
+
+static int op_state(void *obj, uint32_t *state, uint64_t *id)
+{
+	struct invocation *inv = obj;
+	struct thread *t = (struct thread *)inv->obj;
+	int err = invoke_need(inv, MICA_R);
+
+	if (err)
+		return err;
+	switch (t->state) {
+	case THREAD_STOPPED: *state = 0; break;
+	case THREAD_READY:
+	case THREAD_RUNNING: *state = 1; break;
+	case THREAD_BLOCKED: *state = 2; break;
+	case THREAD_DEAD: *state = 3; break;
+	}
+	*id = t->id;
+	return 0;
+}
+
+const struct thread_ops thread_protocol = {
+	.bind = op_bind,
+	.ex_regs = op_ex_regs,
+	.start = op_start,
+	.stop = op_stop,
+	.set_sched = op_set_sched,
+	.set_handlers = op_set_handlers,
+	.yield = op_yield,
+	.state = op_state,
+};

@@ -1,39 +1,95 @@
 /*
- * thread.h - threads: a register context (arch_thread), the task whose
- * address space it runs in, and its scheduling state.
+ * thread.h - Thread objects: a register context (arch_thread), the task it
+ * is bound to with its UTCB, its scheduling parameters and its IPC state.
+ *
+ * IPC state is laid out for the IPC path (kern/ipc.c): the UTCB's kernel
+ * view is one pointer away, the partner and the queues are plain pointers,
+ * and a blocked thread's results wait in ipc_err/ipc_tag/ipc_label until it
+ * runs again and returns them from its system call.
  */
 #ifndef KERN_THREAD_H
 #define KERN_THREAD_H
 
+#include <mica/ipc.h>
 #include <stdint.h>
 
 #include "arch_thread.h"
+#include "kobj.h"
 
 enum thread_state {
-	THREAD_READY,     /* in the ready queue */
+	THREAD_STOPPED,   /* not started, or stopped */
+	THREAD_READY,     /* in a ready queue */
 	THREAD_RUNNING,
-	THREAD_BLOCKED,
-	THREAD_DEAD,      /* stopped for good; its task reaps it */
+	THREAD_BLOCKED,   /* in IPC */
+	THREAD_DEAD,      /* its task is gone; waits for its last capability */
+};
+
+enum ipc_wait {
+	IPC_NONE,
+	IPC_SENDING,      /* queued on partner's sendq */
+	IPC_RECEIVING,    /* open wait: anything bound to this thread */
+	IPC_WAIT_REPLY,   /* closed wait for partner's reply */
 };
 
 struct task;
+struct factory;
+struct gate;
+struct irq;
 
 struct thread {
+	struct kobj obj;
 	struct arch_thread arch;
-	struct task *task;
+	struct task *task;                  /* NULL until bound */
+	struct thread *task_next, *task_prev;
+	struct mica_utcb *utcb;             /* kernel view of the UTCB page */
+	uint64_t utcb_user;                 /* its user address */
 	enum thread_state state;
+	uint8_t prio;
+	uint8_t stop_pending;               /* stop when the current IPC ends */
+	uint32_t timeslice, ticks_left;     /* in timer ticks */
 	uint64_t id;
-	struct thread *ready_next;
-	struct thread *all_next, *all_prev;   /* every thread, for dumps and checks */
+	struct thread *ready_next, *ready_prev;
+
+	/* IPC */
+	enum ipc_wait wait;
+	uint8_t call;                       /* SENDING as the first half of a call */
+	struct thread *partner;             /* SENDING: receiver; WAIT_REPLY: replier */
+	struct thread *caller;              /* implicit reply capability: who waits for my reply */
+	struct thread *sendq_head, *sendq_tail;   /* threads sending to me */
+	struct thread *sendq_next, *sendq_prev;
+	struct gate *send_gate;             /* SENDING: the gate used (its label goes along) */
+	mica_word_t send_tag;               /* SENDING: the tag to deliver */
+	uint32_t rcv_timeout;               /* SENDING in a call: for the reply wait */
+	struct irq *irq_pending;            /* triggered irqs bound to me (irq.pending_next) */
+	struct gate *gates;                 /* gates bound to me (gate.thread_next) */
+	struct irq *irqs;                   /* irqs bound to me (irq.thread_next) */
+	uint64_t deadline_us;               /* 0: wait without a timeout */
+	struct thread *timed_next, *timed_prev;
+	int ipc_err;                        /* results for a blocked thread */
+	mica_word_t ipc_tag, ipc_label;
+
+	struct gate *pager, *exc_handler;   /* fault and exception messages go there */
+	struct thread *all_next, *all_prev; /* every thread, for dumps and checks */
 };
 
-/* A user thread of `task` at ip/sp with two start arguments; 0 or error. */
-int thread_create_user(struct task *task, uint64_t ip, uint64_t sp, uint64_t arg0, uint64_t arg1,
-		       struct thread **out);
+int thread_create(struct factory *f, struct thread **out);
 void thread_destroy(struct thread *t);
+/* Bind to a task with a fresh UTCB page mapped at utcb_user. */
+int thread_attach(struct thread *t, struct task *task, uint64_t utcb_user);
+/* Undo the binding: the thread stops for good (its task is dying). */
+void thread_detach(struct thread *t);
+/* Set the user registers a stopped or new thread starts with. */
+void thread_set_user_regs(struct thread *t, uint64_t ip, uint64_t sp, uint64_t arg0, uint64_t arg1);
+/* Stop (cancelling any IPC) / let run again. */
+void thread_suspend(struct thread *t);
+int thread_resume(struct thread *t);
+/* A gate is going: no thread may keep it as pager or exception handler. */
+void thread_forget_gate(struct gate *g);
 /* Print every thread (panic reports). */
 void thread_dump_all(void);
 /* The idle thread: the boot context once the kernel is up. */
 extern struct thread thread_idle;
+
+extern const struct thread_ops thread_protocol;
 
 #endif

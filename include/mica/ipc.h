@@ -47,8 +47,11 @@ struct mica_utcb {
 	mica_word_t mr[MICA_MR_COUNT];   /* message registers */
 	mica_word_t br[MICA_BR_COUNT];   /* buffer registers: what may be received */
 	mica_word_t error;               /* detail of the last IPC error */
-	mica_word_t user[7];             /* free for the user runtime (TLS pointer, ...) */
+	mica_word_t self;                /* the UTCB's own user address (set by the kernel) */
+	mica_word_t user[6];             /* free for the user runtime (TLS pointer, ...) */
 };
+/* A thread's gs base is its UTCB: user code finds it at %gs:MICA_UTCB_SELF. */
+#define MICA_UTCB_SELF ((MICA_MR_COUNT + MICA_BR_COUNT + 1) * 8)
 #define MICA_UTCB_SIZE 1024u
 
 /* ---- rights -------------------------------------------------------------- */

@@ -1,11 +1,13 @@
-# lib/sys: the lowest user library.  For now the start-up code and kernel
-# debug output of boot programs that run without newlib (libsys-boot.a).
+# lib/sys: the lowest user library.  For now the start-up code, kernel
+# debug output and error names of boot programs that run without newlib
+# (libsys-boot.a).
 
-USER_CFLAGS += -Ilib/sys/include -Ilib/fmt
-LIBSYS_BOOT_SRCS := lib/sys/start.S lib/sys/start.c lib/sys/debug.c lib/sys/string.c lib/fmt/fmt.c
+USER_CFLAGS += -Ilib/sys/include -Ilib/fmt -I$(KERNEL_IDL_DIR)
+LIBSYS_BOOT_SRCS := lib/sys/start.S lib/sys/start.c lib/sys/debug.c lib/sys/string.c \
+	lib/sys/strerror.c lib/sys/ipc.c lib/sys/thread.c lib/sys/thread_entry.S lib/fmt/fmt.c $(KERNEL_IDL_CLIENT_SRCS) $(KERNEL_IDL_TRACE_SRCS)
 LIBSYS_BOOT := $(BUILD)/user/lib/libsys-boot.a
 
-$(BUILD)/user-obj/%.c.o: %.c | $(DEPS_STAMP)
+$(BUILD)/user-obj/%.c.o: %.c | $(DEPS_STAMP) $(KERNEL_IDL_HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) -c $< -o $@
 

@@ -162,3 +162,13 @@ uint64_t arch_timestamp(void)
 {
 	return rdtsc();
 }
+
+unsigned arch_irq_lines(void)
+{
+	return ioapic_lines();
+}
+
+void arch_irq_line_mask(unsigned line, int masked)
+{
+	ioapic_set_mask(line, masked);
+}

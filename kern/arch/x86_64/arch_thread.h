@@ -16,7 +16,11 @@ struct arch_thread {
 	uint64_t ksp;        /* saved kernel stack pointer while switched out */
 	uint64_t kstack;     /* physical address of the kernel stack (0: the boot stack) */
 	uint64_t pml4;       /* page-table root to run in; 0 for kernel-only threads */
+	uint64_t gs_base;    /* user gs base: the thread's UTCB */
 };
+
+/* ip, sp or flags of this value are left as they are (arch_thread_set_regs). */
+#define ARCH_FLAGS_KEEP (~0ull)
 
 /* Save the boot FPU state as the template for new threads. */
 void arch_fpu_init(void);
@@ -24,6 +28,12 @@ void arch_fpu_init(void);
 int arch_thread_init_user(struct arch_thread *a, uint64_t pml4, uint64_t ip, uint64_t sp, uint64_t arg0,
 			  uint64_t arg1);
 void arch_thread_fini(struct arch_thread *a);
+/* Run in address space pml4 with the UTCB at user address utcb. */
+void arch_thread_bind(struct arch_thread *a, uint64_t pml4, uint64_t utcb);
+/* The user registers the thread returns to (its frame on its kernel stack). */
+void arch_thread_get_regs(const struct arch_thread *a, uint64_t *ip, uint64_t *sp, uint64_t *flags);
+void arch_thread_set_regs(struct arch_thread *a, uint64_t ip, uint64_t sp, uint64_t flags);
+void arch_thread_set_args(struct arch_thread *a, uint64_t arg0, uint64_t arg1);
 /* Switch from the running thread to `to` (returns when `from` runs again). */
 void arch_thread_switch(struct arch_thread *from, struct arch_thread *to);
 

@@ -69,6 +69,49 @@ void arch_thread_fini(struct arch_thread *a)
 	a->kstack = 0;
 }
 
+void arch_thread_bind(struct arch_thread *a, uint64_t pml4, uint64_t utcb)
+{
+	a->pml4 = pml4;
+	a->gs_base = utcb;
+}
+
+static struct trap_frame *user_frame(const struct arch_thread *a)
+{
+	return (struct trap_frame *)kstack_top(a) - 1;
+}
+
+void arch_thread_get_regs(const struct arch_thread *a, uint64_t *ip, uint64_t *sp, uint64_t *flags)
+{
+	const struct trap_frame *f = user_frame(a);
+
+	*ip = f->rip;
+	*sp = f->rsp;
+	*flags = f->rflags;
+}
+
+/* What user code may change in rflags: the arithmetic flags and DF. */
+#define USER_FLAGS 0xcd5ull
+
+void arch_thread_set_regs(struct arch_thread *a, uint64_t ip, uint64_t sp, uint64_t flags)
+{
+	struct trap_frame *f = user_frame(a);
+
+	if (ip != ARCH_FLAGS_KEEP)
+		f->rip = ip;
+	if (sp != ARCH_FLAGS_KEEP)
+		f->rsp = sp;
+	if (flags != ARCH_FLAGS_KEEP)
+		f->rflags = (f->rflags & ~USER_FLAGS) | (flags & USER_FLAGS);
+}
+
+void arch_thread_set_args(struct arch_thread *a, uint64_t arg0, uint64_t arg1)
+{
+	struct trap_frame *f = user_frame(a);
+
+	f->rdi = arg0;
+	f->rsi = arg1;
+}
+
 void arch_thread_switch(struct arch_thread *from, struct arch_thread *to)
 {
 	__asm__ volatile("fxsave %0" : "=m"(from->fpu));
@@ -77,5 +120,7 @@ void arch_thread_switch(struct arch_thread *from, struct arch_thread *to)
 		write_cr3(to->pml4);
 	if (to->kstack)
 		trap_set_kernel_stack(kstack_top(to));
+	if (to->gs_base != from->gs_base)
+		wrmsr(MSR_KERNEL_GS_BASE, to->gs_base);   /* swapgs makes it the user's gs */
 	arch_context_switch(&from->ksp, to->ksp);
 }

@@ -224,6 +224,89 @@ int arch_space_map(uint64_t root, uint64_t va, uint64_t pa, unsigned rights, int
 	return paging_map(root, va, pa, flags);
 }
 
+static uint64_t user_pte_flags(unsigned rights)
+{
+	return PTE_U | (rights & MICA_W ? PTE_W : 0) | (rights & MICA_X ? 0 : pte_nx);
+}
+
+int arch_space_map_new(uint64_t root, uint64_t va, uint64_t pa, unsigned rights)
+{
+	if (va >= USER_END || (va & 0xfff))
+		return MICA_EINVAL;
+	if (paging_lookup(root, va) & PTE_P)
+		return MICA_EEXIST;
+	return paging_map(root, va, pa, user_pte_flags(rights));
+}
+
+void arch_space_unmap(uint64_t root, uint64_t va)
+{
+	uint64_t *t = table(root);
+
+	for (int l = 3; l > 0; l--) {
+		uint64_t e = t[IDX(va, l)];
+		if (!(e & PTE_P) || (e & PTE_PS))
+			return;
+		t = table(e & PTE_ADDR);
+	}
+	uint64_t *e = &t[IDX(va, 0)];
+	if ((*e & PTE_P) && (*e & PTE_OWNED))
+		kmem_page_free_pa(*e & PTE_ADDR);
+	*e = 0;
+	if (read_cr3() == root)
+		invlpg(va);
+}
+
+/* The user page at va in root (with PTE_W if `write`), or 0. */
+static uint8_t *user_page(uint64_t root, uint64_t va, int write)
+{
+	if (va >= USER_END)
+		return 0;
+	uint64_t e = paging_lookup(root, va & ~0xfffull);
+	if (!(e & PTE_P) || !(e & PTE_U) || (e & PTE_PS) || (write && !(e & PTE_W)))
+		return 0;
+	return (uint8_t *)arch_phys_to_virt(e & PTE_ADDR) + (va & 0xfff);
+}
+
+int arch_space_copy(uint64_t dst_root, uint64_t dst, uint64_t src_root, uint64_t src, size_t n)
+{
+	while (n) {
+		size_t chunk = 4096 - (dst & 0xfff);
+		if (4096 - (src & 0xfff) < chunk)
+			chunk = 4096 - (src & 0xfff);
+		if (n < chunk)
+			chunk = n;
+		uint8_t *d = user_page(dst_root, dst, 1), *s = user_page(src_root, src, 0);
+		if (!d || !s)
+			return MICA_EFAULT;
+		kmemcpy(d, s, chunk);
+		dst += chunk;
+		src += chunk;
+		n -= chunk;
+	}
+	return MICA_OK;
+}
+
+int arch_space_share(uint64_t dst_root, uint64_t dst, uint64_t src_root, uint64_t src, unsigned order, unsigned rights)
+{
+	uint64_t size = 1ull << order;
+
+	if (order < 12 || order > 30 || (src & (size - 1)) || (dst & (size - 1)) || src + size > USER_END ||
+	    dst + size > USER_END)
+		return MICA_EINVAL;
+	for (uint64_t off = 0; off < size; off += 4096) {
+		uint64_t e = paging_lookup(src_root, src + off);
+		if (!(e & PTE_P) || !(e & PTE_U) || (e & PTE_PS))
+			continue;
+		unsigned have = MICA_R | (e & PTE_W ? MICA_W : 0) | (e & pte_nx ? 0 : MICA_X);
+		if (paging_lookup(dst_root, dst + off) & PTE_OWNED)
+			return MICA_EEXIST;   /* would lose the page there */
+		int err = paging_map(dst_root, dst + off, e & PTE_ADDR, user_pte_flags(rights & have));
+		if (err)
+			return err;
+	}
+	return MICA_OK;
+}
+
 extern int arch_user_copy(void *dst, const void *src, size_t n);
 
 static int user_range_ok(uint64_t a, size_t n)

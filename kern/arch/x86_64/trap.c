@@ -9,6 +9,8 @@
  * panic, except a page fault inside arch_user_copy, which returns an error.
  */
 #include "trap.h"
+#include "irq.h"
+#include "sched.h"
 
 #include "apic.h"
 #include "arch.h"
@@ -147,7 +149,7 @@ static void kernel_fault(struct trap_frame *f)
 	panic_finish(f->rbp, f->rip);
 }
 
-void trap_handler(struct trap_frame *f)
+static void dispatch(struct trap_frame *f)
 {
 	if (f->vector < 32) {
 		if (!trap_from_user(f))
@@ -158,13 +160,22 @@ void trap_handler(struct trap_frame *f)
 	}
 	if (f->vector == VEC_SPURIOUS)
 		return;
-	if (f->vector == VEC_TIMER) {
-		lapic_eoi();
-		timer_tick();
-		return;
-	}
 	lapic_eoi();
-	kprintf("kernel: unexpected interrupt vector %lu\n", f->vector);
+	if (f->vector == VEC_TIMER)
+		timer_tick();
+	else if (f->vector >= VEC_IRQ_BASE && f->vector < VEC_IRQ_BASE + arch_irq_lines())
+		irq_line_fired(f->vector - VEC_IRQ_BASE);
+	else
+		kprintf("kernel: unexpected interrupt vector %lu\n", f->vector);
+}
+
+void trap_handler(struct trap_frame *f)
+{
+	dispatch(f);
+	/* Threads switch only on the way back to user mode; the idle loop
+	 * looks at the ready queue itself. */
+	if (trap_from_user(f))
+		sched_kernel_exit();
 }
 
 void arch_irq_disable(void)

@@ -5,6 +5,7 @@
  */
 #include <libsys/debug.h>
 #include <mica/error.h>
+#include <mica/ipc.h>
 #include <mica/syscall.h>
 
 static int n;
@@ -36,7 +37,17 @@ int main(void)
 	expect("unknown debug operation is EINVAL", mica_debug(99, 0, 0), MICA_EINVAL);
 	expect("panic without panic-test is EPERM", mica_debug(MICA_DEBUG_PANIC, 0, 0), MICA_EPERM);
 	expect("unknown system call is ENOSYS", raw_syscall(12345, 0, 0, 0), MICA_ENOSYS);
-	expect("IPC before the IPC issue is ENOSYS", raw_syscall(MICA_SYS_IPC, 0, 0, 0), MICA_ENOSYS);
+	expect("IPC with no phase is the null call", raw_syscall(MICA_SYS_IPC, 0, 0, 0), MICA_OK);
+	expect("IPC send to an empty slot is EBADCAP", raw_syscall(MICA_SYS_IPC, (77 << MICA_IPC_SLOT_SHIFT) | MICA_IPC_SEND, 0, 0),
+	       MICA_EBADCAP);
+	expect("IPC send to a slot beyond the table is EBADCAP",
+	       raw_syscall(MICA_SYS_IPC, (0xfffffffful << MICA_IPC_SLOT_SHIFT) | MICA_IPC_SEND, 0, 0), MICA_EBADCAP);
+	expect("IPC closed receive alone is EINVAL", raw_syscall(MICA_SYS_IPC, MICA_IPC_RECV, 0, 0), MICA_EINVAL);
+	expect("IPC reply without a caller is EGONE", raw_syscall(MICA_SYS_IPC, MICA_IPC_REPLY, 0, 0), MICA_EGONE);
+	expect("IPC with 65 words is E2BIG", raw_syscall(MICA_SYS_IPC, (1 << MICA_IPC_SLOT_SHIFT) | MICA_IPC_SEND, 65, 0),
+	       MICA_E2BIG);
+	expect("IPC open wait with timeout zero is ETIMEOUT",
+	       raw_syscall(MICA_SYS_IPC, MICA_IPC_OPEN, 0, mica_timeouts(0, MICA_TIMEOUT_ZERO)), MICA_ETIMEOUT);
 	mica_printf("1..%d\n", n);
 	return 0;
 }

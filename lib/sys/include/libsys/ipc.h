@@ -27,6 +27,39 @@ int mica_ipc_call(mica_cap_t cap, mica_word_t tag, mica_word_t *reply_tag);
 int mica_ipc_send(mica_cap_t cap, mica_word_t tag);
 
 /*
+ * The IPC system call itself (include/mica/syscall.h): op is
+ * (slot << MICA_IPC_SLOT_SHIFT) | MICA_IPC_* flags.  Returns the error code;
+ * *tag and *label (either may be NULL) get the received tag and the label
+ * of the gate or irq the message came through.
+ */
+static inline int mica_ipc(mica_word_t op, mica_word_t tag, mica_word_t timeouts, mica_word_t *rtag,
+			   mica_word_t *rlabel)
+{
+	long err;
+	mica_word_t t, l;
+
+	__asm__ volatile("syscall"
+			 : "=a"(err), "=S"(t), "=D"(l), "+d"(timeouts)
+			 : "a"(0ul), "D"(op), "S"(tag)
+			 : "rcx", "r11", "r8", "r9", "r10", "memory");
+	if (rtag)
+		*rtag = t;
+	if (rlabel)
+		*rlabel = l;
+	return (int)err;
+}
+
+/* Call with timeouts (mica_timeouts()). */
+int mica_ipc_call_timeout(mica_cap_t cap, mica_word_t tag, mica_word_t timeouts, mica_word_t *reply_tag);
+/* Wait for a message on anything bound to this thread. */
+int mica_ipc_wait(mica_word_t timeouts, mica_word_t *tag, mica_word_t *label);
+/* Reply to the last caller (the message in the UTCB), without waiting. */
+int mica_ipc_reply(mica_word_t tag);
+/* Reply, then wait for the next message: the server loop in one call.  An
+ * error of the reply phase (no caller: MICA_EGONE) returns without waiting. */
+int mica_ipc_reply_wait(mica_word_t tag, mica_word_t timeouts, mica_word_t *rtag, mica_word_t *label);
+
+/*
  * A flexpage parameter (IDL type fpage): the flexpage (mica_fpage()) and the
  * send base ("hot spot") that decides where in a larger or smaller receive
  * window it lands.  For an out parameter the caller sets fpage to its receive

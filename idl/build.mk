@@ -1,0 +1,12 @@
+# idl/: every Mica protocol.  idl/kernel/ describes the kernel objects; the
+# kernel compiles their server dispatch, libsys their client stubs.
+include tools/idlc/build.mk
+
+KERNEL_IDLS := $(sort $(wildcard idl/kernel/*.idl))
+KERNEL_IDL_DIR := $(BUILD)/gen/idl/kernel
+$(foreach f,$(KERNEL_IDLS),$(call idl_gen,$(f),$(KERNEL_IDL_DIR)))
+$(foreach f,$(KERNEL_IDLS),$(call idl_doc,$(f)))
+KERNEL_IDL_HEADERS := $(foreach f,$(KERNEL_IDLS),$(call idl_headers,$(f),$(KERNEL_IDL_DIR)))
+KERNEL_IDL_SERVER_SRCS := $(patsubst idl/kernel/%.idl,$(KERNEL_IDL_DIR)/%_server.c,$(KERNEL_IDLS))
+KERNEL_IDL_CLIENT_SRCS := $(patsubst idl/kernel/%.idl,$(KERNEL_IDL_DIR)/%_client.c,$(KERNEL_IDLS))
+KERNEL_IDL_TRACE_SRCS := $(patsubst idl/kernel/%.idl,$(KERNEL_IDL_DIR)/%_trace.c,$(KERNEL_IDLS))

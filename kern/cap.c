@@ -1,0 +1,197 @@
+/*
+ * cap.c - capability tables and the derivation tree (see cap.h).
+ *
+ * Revocation walks the tree iteratively (deepest first), so an adversary's
+ * chain of a thousand derivations costs time, not kernel stack.  Objects
+ * that lose their last capability are destroyed later by kobj_reap().
+ */
+#include "cap.h"
+
+#include "arch.h"
+#include "factory.h"
+#include "gate.h"
+#include "kstring.h"
+#include "panic.h"
+#include "task.h"
+
+#include <mica/error.h>
+
+static struct cap *slot_ptr(struct task *t, uint64_t slot, int create, int *err)
+{
+	if (slot == 0 || slot >= CAP_SLOTS) {
+		*err = MICA_EBADCAP;
+		return 0;
+	}
+	struct cap **leaf = &t->caps.leaf[slot / CAP_PER_LEAF];
+	if (!*leaf) {
+		uint64_t pa;
+		if (!create) {
+			*err = MICA_EBADCAP;
+			return 0;
+		}
+		*err = factory_alloc_pages(t->obj.quota, 1, &pa);
+		if (*err)
+			return 0;
+		*leaf = arch_phys_to_virt(pa);
+	}
+	return &(*leaf)[slot % CAP_PER_LEAF];
+}
+
+struct cap *cap_lookup(struct task *t, uint64_t slot)
+{
+	int err;
+	struct cap *c = slot_ptr(t, slot, 0, &err);
+
+	return c && c->obj ? c : 0;
+}
+
+static void link_child(struct cap *parent, struct cap *c)
+{
+	c->parent = parent;
+	c->prev = 0;
+	c->next = parent->child;
+	if (parent->child)
+		parent->child->prev = c;
+	parent->child = c;
+}
+
+static void unlink(struct cap *c)
+{
+	if (c->prev)
+		c->prev->next = c->next;
+	else if (c->parent)
+		c->parent->child = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	c->next = c->prev = 0;
+}
+
+/* Remove a capability that has no children. */
+static void remove_leaf(struct cap *c)
+{
+	struct cap *parent = c->parent;
+	struct kobj *obj = c->obj;
+
+	KASSERT(!c->child);
+	unlink(c);
+	c->obj = 0;
+	c->parent = 0;
+	if (obj->origin == c)
+		obj->origin = 0;
+	kobj_cap_removed(obj);
+	if (parent && !parent->child)
+		cap_last_child_gone(parent);
+}
+
+void cap_revoke(struct cap *root, int children_only)
+{
+	struct cap *c = root;
+
+	for (;;) {
+		while (c->child)
+			c = c->child;
+		if (c == root) {
+			if (!children_only)
+				remove_leaf(c);
+			return;
+		}
+		struct cap *parent = c->parent;
+		remove_leaf(c);
+		c = parent;
+	}
+}
+
+static struct cap *prepare_slot(struct task *t, uint64_t slot, int *err)
+{
+	struct cap *c = slot_ptr(t, slot, 1, err);
+
+	if (c && c->obj)
+		cap_revoke(c, 0);
+	return c;
+}
+
+int cap_install(struct task *t, uint64_t slot, struct kobj *obj, unsigned rights)
+{
+	int err;
+	struct cap *c = prepare_slot(t, slot, &err);
+
+	if (!c)
+		return err;
+	*c = (struct cap){ .obj = obj, .task = t, .slot = (uint32_t)slot, .rights = (uint8_t)rights };
+	kobj_cap_added(obj);
+	if (!obj->origin)
+		obj->origin = c;
+	return MICA_OK;
+}
+
+int cap_map(struct cap *src, struct task *t, uint64_t slot, unsigned rights)
+{
+	int err;
+
+	if (cap_lookup(t, slot) == src)
+		return MICA_EINVAL;   /* mapping a capability onto itself */
+	struct cap *c = prepare_slot(t, slot, &err);
+	if (!c)
+		return err;
+	if (!src->obj)
+		return MICA_EBADCAP;  /* src was derived from the slot just cleared */
+	*c = (struct cap){ .obj = src->obj, .task = t, .slot = (uint32_t)slot, .rights = (uint8_t)(src->rights & rights) };
+	kobj_cap_added(src->obj);
+	link_child(src, c);
+	return MICA_OK;
+}
+
+int cap_grant(struct cap *src, struct task *t, uint64_t slot, unsigned rights)
+{
+	int err;
+
+	if (cap_lookup(t, slot) == src) {
+		src->rights &= rights;
+		return MICA_OK;
+	}
+	struct cap *c = prepare_slot(t, slot, &err);
+	if (!c)
+		return err;
+	if (!src->obj)
+		return MICA_EBADCAP;
+	/* Move src into c: same object, parent and children. */
+	*c = (struct cap){ .obj = src->obj, .task = t, .slot = (uint32_t)slot, .rights = (uint8_t)(src->rights & rights) };
+	c->child = src->child;
+	for (struct cap *k = c->child; k; k = k->next)
+		k->parent = c;
+	if (src->parent) {
+		struct cap *parent = src->parent;
+		unlink(src);
+		link_child(parent, c);
+	}
+	if (c->obj->origin == src)
+		c->obj->origin = c;
+	src->obj = 0;
+	src->child = src->parent = 0;
+	return MICA_OK;
+}
+
+void cap_table_destroy(struct task *t)
+{
+	for (unsigned l = 0; l < CAP_LEAVES; l++) {
+		struct cap *leaf = t->caps.leaf[l];
+		if (!leaf)
+			continue;
+		for (unsigned i = 0; i < CAP_PER_LEAF; i++)
+			if (leaf[i].obj)
+				cap_revoke(&leaf[i], 0);
+	}
+	/* Revoking may have removed derived capabilities from these leaves
+	 * only; none can be added to a dying task's table. */
+	for (unsigned l = 0; l < CAP_LEAVES; l++) {
+		if (t->caps.leaf[l])
+			factory_free_pages(t->obj.quota, arch_virt_to_phys(t->caps.leaf[l]), 1);
+		t->caps.leaf[l] = 0;
+	}
+}
+
+void cap_last_child_gone(struct cap *c)
+{
+	if (c->obj->type == KOBJ_GATE)
+		gate_last_client_gone((struct gate *)c->obj, c);
+}

@@ -1,0 +1,52 @@
+/*
+ * cap.h - capabilities: per-task tables of slots, each holding (object,
+ * rights), and the derivation tree that makes revocation recursive.
+ *
+ * A capability mapped from another is its child.  Removing a capability
+ * removes every capability derived from it, in every task, first.  Granting
+ * moves a capability to another slot (and task) keeping its place in the
+ * tree.  Slot 0 is never used.  Tables grow in pages of CAP_PER_LEAF slots,
+ * charged to the task's factory.
+ */
+#ifndef KERN_CAP_H
+#define KERN_CAP_H
+
+#include <stdint.h>
+
+#include "kobj.h"
+
+#define CAP_PER_LEAF 64
+#define CAP_LEAVES 64
+#define CAP_SLOTS (CAP_PER_LEAF * CAP_LEAVES)
+
+struct task;
+
+struct cap {
+	struct kobj *obj;          /* NULL: empty slot */
+	struct task *task;         /* the table it is in */
+	struct cap *parent, *child, *next, *prev;   /* derivation tree */
+	uint32_t slot;
+	uint8_t rights;            /* MICA_R | MICA_W | MICA_X */
+};
+
+struct cap_table {
+	struct cap *leaf[CAP_LEAVES];
+};
+
+/* The capability in a slot, or NULL if the slot is out of range or empty. */
+struct cap *cap_lookup(struct task *t, uint64_t slot);
+/* Put a new root capability (no parent) for obj into an empty or occupied
+ * slot (an occupied slot is cleared first): 0, MICA_EBADCAP, MICA_ENOMEM. */
+int cap_install(struct task *t, uint64_t slot, struct kobj *obj, unsigned rights);
+/* Map: a child of src in t's slot with rights reduced to `rights`. */
+int cap_map(struct cap *src, struct task *t, uint64_t slot, unsigned rights);
+/* Grant: move src to t's slot, rights reduced, keeping its derivations. */
+int cap_grant(struct cap *src, struct task *t, uint64_t slot, unsigned rights);
+/* Remove the capabilities derived from c (and c itself unless children_only). */
+void cap_revoke(struct cap *c, int children_only);
+/* Clear every slot of a dying task and free its table. */
+void cap_table_destroy(struct task *t);
+/* Called when the last capability derived from c is gone (gate watches). */
+void cap_last_child_gone(struct cap *c);
+
+#endif

@@ -1,0 +1,243 @@
+/*
+ * factory.c - quotas, object allocation and the Factory protocol (see
+ * factory.h, idl/kernel/factory.idl).
+ */
+#include "factory.h"
+
+#include "arch.h"
+#include "cap.h"
+#include "gate.h"
+#include "invoke.h"
+#include "irq.h"
+#include "kmem.h"
+#include "kstring.h"
+#include "panic.h"
+#include "task.h"
+#include "thread.h"
+
+#include "factory_server.h"
+
+#include <mica/error.h>
+
+struct factory factory_root;
+static struct slab_cache factory_cache;
+
+void factory_init_root(uint64_t limit)
+{
+	factory_root.obj.type = KOBJ_FACTORY;
+	factory_root.obj.permanent = 1;
+	factory_root.limit = limit;
+	slab_cache_init(&factory_cache, "factory", sizeof(struct factory));
+}
+
+int factory_charge(struct factory *f, uint64_t bytes)
+{
+	if (f->used + bytes > f->limit || f->used + bytes < f->used)
+		return MICA_ENOMEM;
+	f->used += bytes;
+	return MICA_OK;
+}
+
+static void factory_free_now(struct factory *f)
+{
+	struct factory *parent = f->parent;
+	uint64_t give_back = f->limit;
+
+	factory_free_obj(&factory_cache, &f->obj);
+	factory_uncharge(parent, give_back);
+}
+
+void factory_uncharge(struct factory *f, uint64_t bytes)
+{
+	KASSERT(f->used >= bytes);
+	f->used -= bytes;
+	if (f->used == 0 && f->obj.dying && f->parent)
+		factory_free_now(f);
+}
+
+void *factory_alloc_obj(struct factory *f, struct slab_cache *cache, enum kobj_type type)
+{
+	if (factory_charge(f, cache->size))
+		return 0;
+	struct kobj *obj = slab_alloc(cache);
+	if (!obj) {
+		factory_uncharge(f, cache->size);
+		return 0;
+	}
+	obj->type = type;
+	obj->quota = f;
+	obj->charge = cache->size;
+	obj->sib_next = f->objects;
+	if (f->objects)
+		f->objects->sib_prev = obj;
+	f->objects = obj;
+	return obj;
+}
+
+void factory_free_obj(struct slab_cache *cache, struct kobj *obj)
+{
+	struct factory *f = obj->quota;
+	uint32_t charge = obj->charge;
+
+	if (obj->sib_prev)
+		obj->sib_prev->sib_next = obj->sib_next;
+	else
+		f->objects = obj->sib_next;
+	if (obj->sib_next)
+		obj->sib_next->sib_prev = obj->sib_prev;
+	slab_free(cache, obj);
+	factory_uncharge(f, charge);
+}
+
+int factory_alloc_pages(struct factory *f, unsigned pages, uint64_t *pa)
+{
+	int err = factory_charge(f, pages * 4096ull);
+
+	if (err)
+		return err;
+	err = pages == 1 ? kmem_page_alloc_pa(pa) : kmem_run_alloc_pa(pages, pa);
+	if (err) {
+		factory_uncharge(f, pages * 4096ull);
+		return err;
+	}
+	kmemset(arch_phys_to_virt(*pa), 0, pages * 4096ull);
+	return MICA_OK;
+}
+
+void factory_free_pages(struct factory *f, uint64_t pa, unsigned pages)
+{
+	if (pages == 1)
+		kmem_page_free_pa(pa);
+	else
+		kmem_run_free_pa(pa, pages);
+	factory_uncharge(f, pages * 4096ull);
+}
+
+int factory_create_sub(struct factory *parent, uint64_t limit, struct factory **out)
+{
+	if (factory_charge(parent, limit))
+		return MICA_ENOMEM;
+	struct factory *f = factory_alloc_obj(parent, &factory_cache, KOBJ_FACTORY);
+	if (!f) {
+		factory_uncharge(parent, limit);
+		return MICA_ENOMEM;
+	}
+	f->limit = limit;
+	f->parent = parent;
+	*out = f;
+	return MICA_OK;
+}
+
+void factory_destroy(struct factory *f)
+{
+	/* Kill what it made; each object comes back through kobj_reap and
+	 * uncharges itself, the last one frees the factory. */
+	for (struct kobj *o = f->objects; o; o = o->sib_next)
+		kobj_kill(o);
+	if (f->used == 0)
+		factory_free_now(f);
+}
+
+/* ---- the Factory protocol ---------------------------------------------- */
+
+/* Install the new object's origin capability, or free it again. */
+static int hand_out(struct invocation *inv, uint64_t dest, struct kobj *obj)
+{
+	int err = cap_install(inv->task, dest, obj, MICA_CAP_RIGHTS_ALL);
+
+	if (err) {
+		obj->caps = 1;   /* as if installed: the reaper destroys it */
+		kobj_cap_removed(obj);
+	}
+	return -err;
+}
+
+static struct factory *invoked(void *obj, int *err)
+{
+	struct invocation *inv = obj;
+
+	*err = invoke_need(inv, MICA_W);
+	return (struct factory *)inv->obj;
+}
+
+static int op_create_task(void *obj, slot_t dest)
+{
+	int err;
+	struct factory *f = invoked(obj, &err);
+	struct task *t;
+
+	if (!err)
+		err = -task_create(f, &t);
+	return err ? err : hand_out(obj, dest, &t->obj);
+}
+
+static int op_create_thread(void *obj, slot_t dest)
+{
+	int err;
+	struct factory *f = invoked(obj, &err);
+	struct thread *t;
+
+	if (!err)
+		err = -thread_create(f, &t);
+	return err ? err : hand_out(obj, dest, &t->obj);
+}
+
+static int op_create_gate(void *obj, slot_t dest, slot_t thread, uint64_t label)
+{
+	int err;
+	struct factory *f = invoked(obj, &err);
+	struct invocation *inv = obj;
+	struct gate *g;
+
+	if (err)
+		return err;
+	struct thread *t = (struct thread *)invoke_lookup(inv, thread, KOBJ_THREAD, MICA_W, &err);
+	if (!t)
+		return err;
+	err = -gate_create(f, t, label, &g);
+	return err ? err : hand_out(obj, dest, &g->obj);
+}
+
+static int op_create_irq(void *obj, slot_t dest, uint64_t label)
+{
+	int err;
+	struct factory *f = invoked(obj, &err);
+	struct irq *q;
+
+	if (!err)
+		err = -irq_create(f, label, &q);
+	return err ? err : hand_out(obj, dest, &q->obj);
+}
+
+static int op_create_factory(void *obj, slot_t dest, uint64_t quota)
+{
+	int err;
+	struct factory *f = invoked(obj, &err);
+	struct factory *sub;
+
+	if (!err)
+		err = -factory_create_sub(f, quota, &sub);
+	return err ? err : hand_out(obj, dest, &sub->obj);
+}
+
+static int op_quota(void *obj, uint64_t *limit, uint64_t *used)
+{
+	struct invocation *inv = obj;
+	struct factory *f = (struct factory *)inv->obj;
+	int err = invoke_need(inv, MICA_R);
+
+	if (err)
+		return err;
+	*limit = f->limit;
+	*used = f->used;
+	return 0;
+}
+
+const struct factory_ops factory_protocol = {
+	.create_task = op_create_task,
+	.create_thread = op_create_thread,
+	.create_gate = op_create_gate,
+	.create_irq = op_create_irq,
+	.create_factory = op_create_factory,
+	.quota = op_quota,
+};

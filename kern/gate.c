@@ -1,0 +1,108 @@
+/*
+ * gate.c - Gate objects and the Gate protocol (see gate.h,
+ * idl/kernel/gate.idl).
+ */
+#include "gate.h"
+
+#include "cap.h"
+#include "factory.h"
+#include "invoke.h"
+#include "ipc.h"
+#include "irq.h"
+#include "slab.h"
+#include "thread.h"
+
+#include "gate_server.h"
+
+#include <mica/error.h>
+
+static struct slab_cache gate_cache;
+
+int gate_create(struct factory *f, struct thread *t, mica_word_t label, struct gate **out)
+{
+	if (!gate_cache.name)
+		slab_cache_init(&gate_cache, "gate", sizeof(struct gate));
+	if (t->state == THREAD_DEAD)
+		return MICA_EGONE;
+	struct gate *g = factory_alloc_obj(f, &gate_cache, KOBJ_GATE);
+	if (!g)
+		return MICA_ENOMEM;
+	g->label = label;
+	g->thread = t;
+	g->thread_next = t->gates;
+	if (t->gates)
+		t->gates->thread_prev = g;
+	t->gates = g;
+	*out = g;
+	return MICA_OK;
+}
+
+void gate_unbind(struct gate *g)
+{
+	struct thread *t = g->thread;
+
+	if (!t)
+		return;
+	ipc_gate_gone(g);
+	if (g->thread_prev)
+		g->thread_prev->thread_next = g->thread_next;
+	else
+		t->gates = g->thread_next;
+	if (g->thread_next)
+		g->thread_next->thread_prev = g->thread_prev;
+	g->thread = 0;
+}
+
+void gate_destroy(struct gate *g)
+{
+	gate_unbind(g);
+	gate_unwatch(g);
+	thread_forget_gate(g);
+	factory_free_obj(&gate_cache, &g->obj);
+}
+
+void gate_unwatch(struct gate *g)
+{
+	if (g->watch)
+		irq_forget_gate(g->watch, g);
+	g->watch = 0;
+}
+
+void gate_last_client_gone(struct gate *g, struct cap *c)
+{
+	(void)c;
+	if (g->watch)
+		irq_fire(g->watch);
+}
+
+/* ---- the Gate protocol ---------------------------------------------------- */
+
+static int op_watch(void *obj, slot_t irq_slot)
+{
+	struct invocation *inv = obj;
+	struct gate *g = (struct gate *)inv->obj;
+	int err = invoke_need(inv, MICA_X);
+	struct irq *q = 0;
+
+	if (err)
+		return err;
+	if (irq_slot && !(q = (struct irq *)invoke_lookup(inv, irq_slot, KOBJ_IRQ, MICA_W, &err)))
+		return err;
+	gate_unwatch(g);
+	if (q)
+		irq_add_gate(q, g);
+	return 0;
+}
+
+static int op_label(void *obj, uint64_t *label)
+{
+	struct invocation *inv = obj;
+
+	*label = ((struct gate *)inv->obj)->label;
+	return invoke_need(inv, MICA_X);
+}
+
+const struct gate_ops gate_protocol = {
+	.watch = op_watch,
+	.label = op_label,
+};

@@ -1,0 +1,40 @@
+/*
+ * gate.h - Gate objects: an IPC endpoint bound to a thread, carrying a
+ * label the receiver learns with each message.  A gate can watch its
+ * clients: when the last capability derived from a watched one is gone,
+ * an irq is triggered once (a server frees a dead client's state).
+ */
+#ifndef KERN_GATE_H
+#define KERN_GATE_H
+
+#include <mica/types.h>
+#include <stdint.h>
+
+#include "kobj.h"
+
+struct thread;
+struct irq;
+struct cap;
+struct factory;
+
+struct gate {
+	struct kobj obj;
+	struct thread *thread;            /* NULL once the thread is gone */
+	struct gate *thread_next, *thread_prev;
+	mica_word_t label;
+	struct irq *watch;                /* triggered when the last client cap goes */
+	struct gate *watch_next;          /* on the irq's list of watching gates */
+};
+
+int gate_create(struct factory *f, struct thread *t, mica_word_t label, struct gate **out);
+void gate_destroy(struct gate *g);
+/* The gate's thread is going away. */
+void gate_unbind(struct gate *g);
+/* The last capability derived from c (a capability to g) is gone. */
+void gate_last_client_gone(struct gate *g, struct cap *c);
+/* The irq g watches with is going away. */
+void gate_unwatch(struct gate *g);
+
+extern const struct gate_ops gate_protocol;
+
+#endif

@@ -1,0 +1,37 @@
+/*
+ * ipc.h - synchronous IPC between threads (docs/ipc.md): send, open
+ * receive, call (send, then wait for the reply through the one-shot
+ * implicit reply capability), reply, and reply-and-wait, with per-phase
+ * timeouts; the transfer of words, capability items and string items; and
+ * cancellation when a partner goes away or is ex_regs-ed.
+ */
+#ifndef KERN_IPC_H
+#define KERN_IPC_H
+
+#include <mica/types.h>
+#include <stdint.h>
+
+struct thread;
+struct gate;
+struct irq;
+
+struct ipc_result {
+	int err;               /* rax */
+	mica_word_t tag;       /* rsi: the received message's tag */
+	mica_word_t label;     /* rdi: the label of the gate or irq it came through */
+};
+
+/* The IPC system call of the running thread (include/mica/syscall.h). */
+void ipc_syscall(uint64_t op, mica_word_t tag, mica_word_t timeouts, struct ipc_result *r);
+/* Take t out of the IPC it waits in; it returns err from its system call. */
+void ipc_cancel(struct thread *t, int err);
+/* t goes away: whoever waits on it (senders, its caller) gets MICA_EGONE. */
+void ipc_thread_gone(struct thread *t);
+/* g goes away: threads sending through it get MICA_EGONE. */
+void ipc_gate_gone(struct gate *g);
+/* Deliver q to t now if t waits open; 1 if delivered. */
+int ipc_deliver_irq(struct thread *t, struct irq *q);
+/* Timer tick: wake the waits whose timeouts expired. */
+void ipc_tick(uint64_t now_us);
+
+#endif

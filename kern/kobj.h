@@ -1,0 +1,58 @@
+/*
+ * kobj.h - what every kernel object shares: its type, how many
+ * capabilities name it, its origin capability and the factory quota it is
+ * charged to.
+ *
+ * An object lives while capabilities name it.  Every capability to it
+ * descends from one origin capability (the one its factory made), so
+ * revoking the origin removes them all: that is how an object is destroyed
+ * on purpose.  When the last capability goes the object is queued, and
+ * kobj_reap() destroys queued objects one at a time at the end of the
+ * operation that dropped them, so tearing down a task that held the last
+ * capability to another task never recurses.
+ */
+#ifndef KERN_KOBJ_H
+#define KERN_KOBJ_H
+
+#include <stdint.h>
+
+enum kobj_type {
+	KOBJ_NONE = 0,
+	KOBJ_TASK,
+	KOBJ_THREAD,
+	KOBJ_GATE,
+	KOBJ_IRQ,
+	KOBJ_FACTORY,
+	KOBJ_ICU,
+	KOBJ_LOG,
+	KOBJ_TYPES
+};
+
+struct factory;
+struct cap;
+
+struct kobj {
+	uint8_t type;
+	uint8_t dying;           /* last capability gone: queued or being destroyed */
+	uint8_t permanent;       /* boot singletons (root factory, Icu, Log): never destroyed */
+	uint32_t caps;           /* capabilities naming this object */
+	struct cap *origin;      /* the root of its capabilities' derivation tree */
+	struct factory *quota;   /* charged to; NULL for boot singletons */
+	uint32_t charge;         /* bytes charged for the object itself */
+	struct kobj *reap_next;
+	struct kobj *sib_next, *sib_prev;   /* the objects of the same factory */
+};
+
+extern const char *const kobj_type_names[KOBJ_TYPES];
+
+/* A capability to obj was created / removed. */
+void kobj_cap_added(struct kobj *obj);
+void kobj_cap_removed(struct kobj *obj);
+/* Remove every capability to obj, so that it dies (MICA_EPERM for the
+ * permanent boot objects). */
+int kobj_kill(struct kobj *obj);
+/* Destroy every object whose last capability went; called at the end of
+ * each kernel operation. */
+void kobj_reap(void);
+
+#endif
