@@ -6,6 +6,7 @@
 #   make          build everything          make test    build and run every test
 #   make run      boot Mica to its prompt   make debug   QEMU waiting for gdb
 #   make docs     generated references      make clean   remove build/
+#   make bench    guest-instruction figures beside Linux (make bench-linux)
 #
 # Lists the fragments append to:
 #   ALL            outputs of `make`

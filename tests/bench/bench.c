@@ -1,0 +1,81 @@
+/*
+ * bench.c - the measuring loop shared by every figure (bench.h), the same
+ * as ../shared/bench/bench.c does it on Linux so that the figures compare:
+ * 2 untimed warm-up batches, 15 timed ones, the median of their means
+ * (rounded), loop overhead included.
+ */
+#include <libsys/debug.h>
+#include <stdarg.h>
+
+#include "bench.h"
+#include "fmt.h"
+
+#define BATCHES_MAX 15
+
+static struct {
+	unsigned warmup;	/* untimed batches before the timed ones */
+	unsigned batches;	/* timed batches, odd: the median is one of them */
+	unsigned max_n;		/* operations per batch at most */
+} plan = { 2, BATCHES_MAX, ~0u };
+
+static const char *current;	/* the figure being measured */
+static int failed;		/* it called bench_fail */
+
+void bench_short(void)
+{
+	plan.warmup = 1;
+	plan.batches = 3;
+	plan.max_n = 10;
+}
+
+static void sort(uint64_t *v, unsigned count)
+{
+	for (unsigned i = 1; i < count; i++)
+		for (unsigned j = i; j > 0 && v[j - 1] > v[j]; j--) {
+			uint64_t t = v[j];
+
+			v[j] = v[j - 1];
+			v[j - 1] = t;
+		}
+}
+
+uint64_t bench_measure(bench_batch_fn *batch, unsigned n)
+{
+	uint64_t mean[BATCHES_MAX];
+
+	if (n > plan.max_n)
+		n = plan.max_n;
+	for (unsigned i = 0; i < plan.warmup && !failed; i++)
+		batch(n);
+	for (unsigned i = 0; i < plan.batches && !failed; i++)
+		mean[i] = (batch(n) + n / 2) / n;
+	if (failed)
+		return 0;
+	sort(mean, plan.batches);
+	return mean[plan.batches / 2];
+}
+
+void bench_fail(const char *fmt, ...)
+{
+	char why[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	fmt_vsnprintf(why, sizeof why, fmt, ap);
+	va_end(ap);
+	/* One message per figure: a batch that fails fails again and again. */
+	if (!failed)
+		mica_printf("mica-bench: %s FAILED: %s\n", current, why);
+	failed = 1;
+}
+
+int bench_run(const char *name, bench_figure_fn *figure)
+{
+	current = name;
+	failed = 0;
+	uint64_t value = figure();
+
+	if (!failed)
+		mica_printf("mica %s %lu\n", name, (unsigned long)value);
+	return failed;
+}

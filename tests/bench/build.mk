@@ -1,0 +1,27 @@
+# tests/bench: mica-bench, `make bench` and `make bench-linux`
+# (docs/benchmarks.md).  Not a test: `make test` only boots mica-bench once
+# in short mode (bench.scenario) so that every figure's path keeps working.
+
+BENCH_PROG := $(BUILD)/tests/bench/mica-bench
+$(eval $(call boot_program,$(BENCH_PROG),$(addprefix tests/bench/,main.c bench.c null_call.c)))
+QEMU_SCENARIOS += tests/bench/bench.scenario
+TEST_DEPS += $(BENCH_PROG)
+
+# Figures land in build/bench/: mica.txt and the serial log of the last
+# `make bench`, linux.txt from the last `make bench-linux`.
+BENCH_OUT := $(BUILD)/bench
+LINUX_BASELINE ?= ../shared/bench/linux-baseline
+
+bench: $(KERNEL32) $(BENCH_PROG)
+	@mkdir -p $(BENCH_OUT)
+	tools/bench --out $(BENCH_OUT)/mica.txt --log $(BENCH_OUT)/mica.log \
+		--linux $(BENCH_OUT)/linux.txt $(KERNEL32) $(BENCH_PROG)
+
+# Boots a stock Linux under the same QEMU settings (as root: it installs
+# what it lacks and downloads the kernel once, into $WORK, default
+# /tmp/linux-baseline).
+bench-linux:
+	@mkdir -p $(BENCH_OUT)
+	$(LINUX_BASELINE) --out $(BENCH_OUT)/linux.txt
+
+.PHONY: bench bench-linux

@@ -1,0 +1,13 @@
+/*
+ * figures.h - the figures of mica-bench, one function each (bench.h),
+ * listed in main.c's table.  Names are stable: docs/benchmarks.md and the
+ * Linux comparison in tools/bench use them.
+ */
+#ifndef TESTS_BENCH_FIGURES_H
+#define TESTS_BENCH_FIGURES_H
+
+#include "bench.h"
+
+bench_figure_fn bench_null_call;
+
+#endif

@@ -1,0 +1,45 @@
+/*
+ * main.c - mica-bench, the program `make bench` boots (tools/bench): runs
+ * every figure in the table and prints "mica <name> <instructions>" for
+ * each, then a summary line.  With the argument "short" it runs a few
+ * operations per figure only: `make test` runs it so (bench.scenario), to
+ * keep every path working without measuring anything.
+ *
+ * A new figure is one function in its own file (figures.h) and one line
+ * in the table.
+ */
+#include <libsys/debug.h>
+
+#include "figures.h"
+
+static const struct figure {
+	const char *name;
+	bench_figure_fn *run;
+} figures[] = {
+	{ "null_call", bench_null_call },
+};
+
+#define FIGURES (sizeof figures / sizeof figures[0])
+
+static int streq(const char *a, const char *b)
+{
+	while (*a && *a == *b)
+		a++, b++;
+	return *a == *b;
+}
+
+int main(int argc, char **argv)
+{
+	int failed = 0;
+
+	if (argc > 2 || (argc == 2 && !streq(argv[1], "short"))) {
+		mica_printf("mica-bench: usage: mica-bench [short]\n");
+		return 2;
+	}
+	if (argc == 2)
+		bench_short();
+	for (unsigned i = 0; i < FIGURES; i++)
+		failed += bench_run(figures[i].name, figures[i].run);
+	mica_printf("mica-bench: done, %u figure(s), %d failed\n", (unsigned)FIGURES, failed);
+	return failed != 0;
+}

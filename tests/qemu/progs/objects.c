@@ -1,0 +1,263 @@
+/*
+ * objects.c - kernel objects and capabilities: each object's operations
+ * and error codes, revocation three levels deep, capability equality, the
+ * last-reference notification, quota exhaustion and its recovery, and
+ * partners that die in the middle of a call.
+ */
+#include "qtest.h"
+
+#include "factory.h"
+#include "gate.h"
+#include "icu.h"
+#include "irq.h"
+#include "kobject.h"
+#include "log.h"
+#include "task.h"
+#include "thread.h"
+
+enum {
+	S_A = 10, S_B, S_C, S_IRQ, S_GATE, S_SUB, S_CHILD, S_CHILD_THREAD, S_SERVER, S_SERVER_GATE, S_CLIENT,
+	S_RO_LOG, S_T0 = 100,
+};
+
+enum { TYPE_TASK = 1, TYPE_THREAD, TYPE_GATE, TYPE_IRQ, TYPE_FACTORY, TYPE_ICU, TYPE_LOG };
+
+static void nothing(void *arg)
+{
+	(void)arg;
+}
+
+static uint32_t type_of(mica_cap_t task, mica_cap_t slot)
+{
+	uint32_t type = 99, rights;
+
+	task_cap_info(task, slot, &type, &rights);
+	return type;
+}
+
+static void test_boot_caps(void)
+{
+	uint32_t type, rights;
+	uint64_t limit, used;
+
+	expect("slot 1 is the task", type_of(MICA_BOOT_TASK, MICA_BOOT_TASK), TYPE_TASK);
+	expect("slot 2 is the thread", type_of(MICA_BOOT_TASK, MICA_BOOT_THREAD), TYPE_THREAD);
+	expect("slot 3 is the factory", type_of(MICA_BOOT_TASK, MICA_BOOT_FACTORY), TYPE_FACTORY);
+	expect("slot 4 is the Icu", type_of(MICA_BOOT_TASK, MICA_BOOT_ICU), TYPE_ICU);
+	expect("slot 5 is the Log", type_of(MICA_BOOT_TASK, MICA_BOOT_LOG), TYPE_LOG);
+	expect("Kobject.info on the Log", kobject_info(MICA_BOOT_LOG, &type, &rights), 0);
+	expect("... names its type and rights", type * 10 + rights, TYPE_LOG * 10 + MICA_RWX);
+	expect("Log.print", log_print(MICA_BOOT_LOG, "objects: hello from the Log\n", 28), 0);
+	expect("Factory.quota", factory_quota(MICA_BOOT_FACTORY, &limit, &used), 0);
+	expect("... is the boot quota", (long)limit, (long)MICA_BOOT_QUOTA);
+	uint32_t lines;
+	expect("Icu.lines", icu_lines(MICA_BOOT_ICU, &lines), 0);
+	expect("... the IO-APIC has lines", lines >= 16, 1);
+}
+
+static void test_errors(void)
+{
+	uint32_t type, rights;
+	struct mica_utcb *u = mica_utcb();
+	mica_word_t tag;
+
+	expect("empty slot: EBADCAP", kobject_info(77, &type, &rights), -MICA_EBADCAP);
+	expect("slot 0: EBADCAP", kobject_info(0, &type, &rights), -MICA_EBADCAP);
+	expect("slot beyond the table: EBADCAP", kobject_info(1u << 20, &type, &rights), -MICA_EBADCAP);
+	expect("Thread protocol on the Log: ENOSYS", thread_start(MICA_BOOT_LOG), -MICA_ENOSYS);
+	expect("gate to a non-thread: ETYPE", factory_create_gate(MICA_BOOT_FACTORY, S_GATE, MICA_BOOT_LOG, 1),
+	       -MICA_ETYPE);
+	expect("read-only copy of the Log", task_cap_map(MICA_BOOT_TASK, MICA_BOOT_LOG, S_RO_LOG, MICA_R, false), 0);
+	expect("printing through it: EPERM", log_print(S_RO_LOG, "x", 1), -MICA_EPERM);
+	expect("destroying the Log: EPERM", kobject_destroy(MICA_BOOT_LOG), -MICA_EPERM);
+	u->mr[0] = 6;   /* Factory.quota with a stray word */
+	u->mr[1] = 0;
+	mica_ipc_call(MICA_BOOT_FACTORY, mica_tag(0xF001, 2, 0, 0), &tag);
+	expect("malformed request: EMSG", mica_tag_label(tag), -MICA_EMSG);
+	u->mr[0] = 99;
+	mica_ipc_call(MICA_BOOT_FACTORY, mica_tag(0xF001, 1, 0, 0), &tag);
+	expect("unknown opcode: ENOSYS", mica_tag_label(tag), -MICA_ENOSYS);
+	mica_ipc_call(MICA_BOOT_FACTORY, mica_tag(0x1234, 1, 0, 0), &tag);
+	expect("unknown protocol: ENOSYS", mica_tag_label(tag), -MICA_ENOSYS);
+	expect("priority 300: EINVAL", thread_set_sched(MICA_BOOT_THREAD, 300, 0), -MICA_EINVAL);
+	expect("thread", factory_create_thread(MICA_BOOT_FACTORY, S_T0), 0);
+	expect("bound at a used address: EEXIST", thread_bind(S_T0, MICA_BOOT_TASK, MICA_BOOT_UTCB), -MICA_EEXIST);
+	expect("bound at an unaligned address: EINVAL", thread_bind(S_T0, MICA_BOOT_TASK, 0x7fff00000123), -MICA_EINVAL);
+	expect("unbound thread cannot start: EBUSY", thread_start(S_T0), -MICA_EBUSY);
+	expect("bound", thread_bind(S_T0, MICA_BOOT_TASK, 0x7fff00100000), 0);
+	expect("bound twice: EBUSY", thread_bind(S_T0, MICA_BOOT_TASK, 0x7fff00200000), -MICA_EBUSY);
+	expect("destroyed", kobject_destroy(S_T0), 0);
+	expect("its slot is empty afterwards", type_of(MICA_BOOT_TASK, S_T0), 0);
+	expect("Thread.yield on a factory: ENOSYS", thread_yield(MICA_BOOT_FACTORY), -MICA_ENOSYS);
+	expect("sub-factory above the quota: ENOMEM",
+	       factory_create_factory(MICA_BOOT_FACTORY, S_SUB, MICA_BOOT_QUOTA * 2), -MICA_ENOMEM);
+}
+
+static void test_revocation(void)
+{
+	bool same;
+
+	expect("an irq", factory_create_irq(MICA_BOOT_FACTORY, S_A, 5), 0);
+	expect("level 1 copy", task_cap_map(MICA_BOOT_TASK, S_A, S_B, MICA_RWX, false), 0);
+	expect("level 2 copy", task_cap_map(MICA_BOOT_TASK, S_B, S_C, MICA_R | MICA_W, false), 0);
+	expect("child task", qtask_create(S_CHILD), 0);
+	expect("level 3 copy, in another task", task_cap_map(S_CHILD, S_C, 40, MICA_R, false), 0);
+	expect("it is there", type_of(S_CHILD, 40), TYPE_IRQ);
+	expect("copies name the same object", task_cap_same(MICA_BOOT_TASK, S_A, S_C, &same), 0);
+	expect("... same", same, 1);
+	task_cap_same(MICA_BOOT_TASK, S_A, MICA_BOOT_LOG, &same);
+	expect("different objects are not the same", same, 0);
+	expect("equality with an empty slot: EBADCAP", task_cap_same(MICA_BOOT_TASK, S_A, 77, &same), -MICA_EBADCAP);
+	uint32_t type, rights;
+	kobject_info(S_C, &type, &rights);
+	expect("rights were reduced on the way", rights, MICA_R | MICA_W);
+	expect("unmap what was derived from the first", task_cap_unmap(MICA_BOOT_TASK, S_A, false), 0);
+	expect("level 1 gone", type_of(MICA_BOOT_TASK, S_B), 0);
+	expect("level 2 gone", type_of(MICA_BOOT_TASK, S_C), 0);
+	expect("level 3 in the other task gone", type_of(S_CHILD, 40), 0);
+	expect("the original stays", type_of(MICA_BOOT_TASK, S_A), TYPE_IRQ);
+	expect("grant moves it", task_cap_map(MICA_BOOT_TASK, S_A, S_B, MICA_RWX, true), 0);
+	expect("... the source slot is empty", type_of(MICA_BOOT_TASK, S_A), 0);
+	expect("... the target holds it", type_of(MICA_BOOT_TASK, S_B), TYPE_IRQ);
+	expect("destroying it", kobject_destroy(S_B), 0);
+	expect("... empties its slot", type_of(MICA_BOOT_TASK, S_B), 0);
+	kobject_destroy(S_CHILD);
+}
+
+static void test_last_reference(void)
+{
+	mica_word_t tag, label;
+
+	expect("a gate for one client", factory_create_gate(MICA_BOOT_FACTORY, S_GATE, MICA_BOOT_THREAD, 0x600d), 0);
+	expect("an irq for the notification", factory_create_irq(MICA_BOOT_FACTORY, S_IRQ, 0x77), 0);
+	expect("bound to this thread", irq_bind(S_IRQ, MICA_BOOT_THREAD), 0);
+	expect("the gate watches", gate_watch(S_GATE, S_IRQ), 0);
+	expect("client task", qtask_create(S_CHILD), 0);
+	expect("the client gets the gate", task_cap_map(S_CHILD, S_GATE, 40, MICA_W, false), 0);
+	expect("nothing pending yet", mica_ipc_wait(mica_timeouts(0, MICA_TIMEOUT_ZERO), &tag, &label), MICA_ETIMEOUT);
+	expect("the client task dies", kobject_destroy(S_CHILD), 0);
+	expect("a notification is there", mica_ipc_wait(mica_timeouts(0, MICA_TIMEOUT_ZERO), &tag, &label), 0);
+	expect("with the irq's label", (long)label, 0x77);
+	expect("marked as an irq", (mica_tag_flags(tag) & MICA_TAG_F_IRQ) != 0, 1);
+	expect("software trigger", irq_trigger(S_IRQ), 0);
+	expect("twice", irq_trigger(S_IRQ), 0);
+	expect("one notification", mica_ipc_wait(mica_timeouts(0, MICA_TIMEOUT_ZERO), &tag, &label), 0);
+	expect("merged: no second", mica_ipc_wait(mica_timeouts(0, MICA_TIMEOUT_ZERO), &tag, &label), MICA_ETIMEOUT);
+	kobject_destroy(S_GATE);
+	kobject_destroy(S_IRQ);
+}
+
+static void test_quota(void)
+{
+	uint64_t limit, used0, used;
+	int made = 0, err = 0;
+
+	factory_quota(MICA_BOOT_FACTORY, &limit, &used0);
+	expect("a sub-factory of 256 KiB", factory_create_factory(MICA_BOOT_FACTORY, S_SUB, 256 << 10), 0);
+	while (made < 1000 && !(err = factory_create_thread(S_SUB, S_T0 + made)))
+		made++;
+	expect("creating threads ends in ENOMEM", err, -MICA_ENOMEM);
+	mica_printf("# %d threads fit in 256 KiB\n", made);
+	expect("some fitted", made > 5 && made < 1000, 1);
+	expect("destroying one", kobject_destroy(S_T0), 0);
+	expect("makes room for one more", factory_create_thread(S_SUB, S_T0), 0);
+	expect("destroying the sub-factory", kobject_destroy(S_SUB), 0);
+	expect("destroyed its threads too", type_of(MICA_BOOT_TASK, S_T0 + 1), 0);
+	factory_quota(MICA_BOOT_FACTORY, &limit, &used);
+	expect("the quota is back where it was", (long)(used - used0), 0);
+}
+
+/* ---- partners that die mid-call ------------------------------------------- */
+
+static struct qthread server = { .slot = S_SERVER };
+static struct qthread client_thread = { .slot = S_CLIENT };
+static volatile int client_result = 1, held, served_after;
+
+/* Receives a call and keeps it (never replies) until told, then serves. */
+static void holding_server(void *arg)
+{
+	mica_word_t tag, label;
+
+	(void)arg;
+	mica_ipc_wait(0, &tag, &label);
+	held = 1;
+	while (held == 1)
+		mica_ipc_wait(mica_timeouts(0, 1000), 0, 0);
+	/* The caller is gone by now. */
+	served_after = mica_ipc_reply(mica_tag(0, 0, 0, 0));
+	for (;;) {
+		if (mica_ipc_wait(0, &tag, &label) == 0) {
+			mica_utcb()->mr[0] = 77;
+			mica_ipc_reply(mica_tag(0, 1, 0, 0));
+		}
+	}
+}
+
+static void calling_client(void *arg)
+{
+	mica_word_t tag;
+
+	(void)arg;
+	client_result = mica_ipc_call(40, mica_tag(1, 0, 0, 0), &tag);
+}
+
+static void sleep_ms(unsigned ms)
+{
+	mica_ipc_wait(mica_timeouts(0, ms * 1000), 0, 0);
+}
+
+static void test_dying_partners(void)
+{
+	mica_word_t tag;
+
+	/* A server in another task dies while a client waits in call. */
+	expect("server task", qtask_create(S_CHILD), 0);
+	expect("server thread", qthread_start(&server, S_CHILD, 1, holding_server, 0), 0);
+	expect("gate", factory_create_gate(MICA_BOOT_FACTORY, S_SERVER_GATE, S_SERVER, 1), 0);
+	expect("the client gets it", task_cap_map(MICA_BOOT_TASK, S_SERVER_GATE, 40, MICA_W, false), 0);
+	expect("client thread", qthread_start(&client_thread, MICA_BOOT_TASK, 2, calling_client, 0), 0);
+	while (!held)
+		sleep_ms(1);
+	expect("the server holds the call", client_result, 1);
+	expect("the server task is destroyed", kobject_destroy(S_CHILD), 0);
+	while (client_result == 1)
+		sleep_ms(1);
+	expect("the waiting client gets EGONE", client_result, MICA_EGONE);
+	kobject_destroy(S_CLIENT);
+	kobject_destroy(S_SERVER_GATE);
+	kobject_destroy(40);
+
+	/* A client in another task dies while the server holds its reply capability. */
+	held = 0;
+	client_result = 1;
+	expect("server thread here", qthread_start(&server, MICA_BOOT_TASK, 3, holding_server, 0), 0);
+	expect("gate", factory_create_gate(MICA_BOOT_FACTORY, S_SERVER_GATE, S_SERVER, 1), 0);
+	expect("client task", qtask_create(S_CHILD), 0);
+	expect("the client task gets the gate", task_cap_map(S_CHILD, S_SERVER_GATE, 40, MICA_W, false), 0);
+	expect("client thread there", qthread_start(&client_thread, S_CHILD, 2, calling_client, 0), 0);
+	while (!held)
+		sleep_ms(1);
+	expect("the client task is destroyed", kobject_destroy(S_CHILD), 0);
+	held = 2;
+	while (!served_after)
+		sleep_ms(1);
+	expect("the server's reply gets EGONE", served_after, MICA_EGONE);
+	mica_utcb()->mr[0] = 0;
+	expect("the server goes on serving", mica_ipc_call(S_SERVER_GATE, mica_tag(1, 0, 0, 0), &tag), 0);
+	expect("... with the right answer", (long)mica_utcb()->mr[0], 77);
+	kobject_destroy(S_SERVER);
+	expect("the server is gone: EGONE", mica_ipc_call(S_SERVER_GATE, mica_tag(1, 0, 0, 0), &tag), MICA_EGONE);
+	kobject_destroy(S_SERVER_GATE);
+}
+
+int main(void)
+{
+	test_boot_caps();
+	test_errors();
+	test_revocation();
+	test_last_reference();
+	test_quota();
+	test_dying_partners();
+	(void)nothing;
+	return qtest_done();
+}
