@@ -10,6 +10,16 @@ QEMU_PROG_BINS += $(patsubst %,$(BUILD)/tests/qemu/%,$(QEMU_QTEST_PROGS))
 $(foreach p,$(QEMU_QTEST_PROGS),$(eval $(call boot_program,$(BUILD)/tests/qemu/$(p),tests/qemu/progs/$(p).c tests/qemu/lib/qtest.c)))
 USER_CFLAGS += -Itests/qemu/lib
 
+# The composed-object test runs code idlc generates from counter.idl.
+QEMU_IDL_DIR := $(BUILD)/gen/idl/tests
+$(call idl_gen,tests/qemu/progs/counter.idl,$(QEMU_IDL_DIR))
+$(eval $(call boot_program,$(BUILD)/tests/qemu/composed,tests/qemu/progs/composed.c tests/qemu/lib/qtest.c \
+	$(QEMU_IDL_DIR)/counter_client.c $(QEMU_IDL_DIR)/counter_server.c))
+$(BUILD)/user-obj/tests/qemu/progs/composed.c.o: USER_CFLAGS += -I$(QEMU_IDL_DIR)
+$(BUILD)/user-obj/tests/qemu/progs/composed.c.o: $(call idl_headers,tests/qemu/progs/counter.idl,$(QEMU_IDL_DIR))
+$(BUILD)/user-obj/$(QEMU_IDL_DIR)/%.c.o: USER_CFLAGS += -I$(QEMU_IDL_DIR)
+QEMU_PROG_BINS += $(BUILD)/tests/qemu/composed
+
 QEMU_SCENARIOS += $(sort $(wildcard tests/qemu/*.scenario))
 TEST_DEPS += $(KERNEL32) $(QEMU_PROG_BINS)
 

@@ -1,0 +1,108 @@
+/*
+ * composed.c - generated stubs and dispatch in QEMU: one server thread
+ * serves an object composed of two protocols (counter.idl) through one
+ * gate, with words, strings and a capability in the replies, and the
+ * dispatcher refuses malformed requests.
+ */
+#include "qtest.h"
+
+#include "counter_server.h"
+#include "factory.h"
+#include "kobject.h"
+#include "task.h"
+
+enum { S_SERVER = 10, S_GATE, S_LOG_COPY = 20 };
+
+static struct qthread server = { .slot = S_SERVER };
+static int64_t total;
+
+static int do_echo(void *obj, uint64_t value, const char *text, uint64_t *value_back, char *text_back)
+{
+	(void)obj;
+	*value_back = value;
+	unsigned i = 0;
+	for (; text[i]; i++)
+		text_back[i] = text[i];
+	text_back[i] = 0;
+	return 0;
+}
+
+static int do_add(void *obj, int32_t delta, int64_t *out)
+{
+	(void)obj;
+	total += delta;
+	*out = total;
+	return 0;
+}
+
+static int do_log(void *obj, mica_cap_t *log)
+{
+	(void)obj;
+	*log = MICA_BOOT_LOG;
+	return 0;
+}
+
+static const struct echo_ops echo = { .echo = do_echo };
+static const struct counter_ops counter = { .add = do_add, .log = do_log };
+static const struct echo_counter_ops ops = { .echo = &echo, .counter = &counter };
+
+static void serve(void *arg)
+{
+	struct mica_utcb *u = mica_utcb();
+	static struct echo_counter_rx rx;
+	static struct echo_counter_reply_buffers rb;
+	mica_word_t tag, label, reply;
+	int err;
+
+	(void)arg;
+	echo_counter_rx_setup(u, &rx);
+	err = mica_ipc_wait(0, &tag, &label);
+	for (;;) {
+		if (err || !echo_counter_dispatch(&ops, 0, u, tag, &rb, &reply)) {
+			echo_counter_rx_setup(u, &rx);
+			err = mica_ipc_wait(0, &tag, &label);
+			continue;
+		}
+		echo_counter_rx_setup(u, &rx);
+		err = mica_ipc_reply_wait(reply, 0, &tag, &label);
+	}
+}
+
+int main(void)
+{
+	uint64_t back;
+	int64_t sum;
+	char text[65];
+	mica_cap_t log = S_LOG_COPY;
+	uint32_t type, rights;
+	mica_word_t tag;
+
+	expect("server thread", qthread_start(&server, MICA_BOOT_TASK, 1, serve, 0), 0);
+	expect("gate", factory_create_gate(MICA_BOOT_FACTORY, S_GATE, S_SERVER, 1), 0);
+	expect("Echo.echo through the composed object", echo_echo(S_GATE, 42, "hello, composed", &back, text), 0);
+	expect("... the number came back", (long)back, 42);
+	expect("... the text came back", text[0] == 'h' && text[14] == 'd' && text[15] == 0, 1);
+	expect("Counter.add", counter_add(S_GATE, 5, &sum), 0);
+	expect("Counter.add again", counter_add(S_GATE, -2, &sum), 0);
+	expect("... the total", (long)sum, 3);
+	expect("Counter.log hands out a capability", counter_log(S_GATE, &log), 0);
+	expect("... into the slot the stub declared", (long)log, S_LOG_COPY);
+	task_cap_info(MICA_BOOT_TASK, S_LOG_COPY, &type, &rights);
+	expect("... it is the Log, read-only", type * 10 + rights, 7 * 10 + MICA_R);
+
+	struct mica_utcb *u = mica_utcb();
+	u->mr[0] = COUNTER_ADD_OPCODE;
+	u->mr[1] = 1ull << 40;   /* does not fit an int32 */
+	mica_ipc_call(S_GATE, mica_tag(COUNTER_PROTOCOL, 2, 0, 0), &tag);
+	expect("an out-of-range int32 is refused: EMSG", mica_tag_label(tag), -MICA_EMSG);
+	u->mr[0] = 9;
+	mica_ipc_call(S_GATE, mica_tag(ECHO_PROTOCOL, 1, 0, 0), &tag);
+	expect("an unknown opcode: ENOSYS", mica_tag_label(tag), -MICA_ENOSYS);
+	u->mr[0] = 1;
+	mica_ipc_call(S_GATE, mica_tag(0x53, 1, 0, 0), &tag);
+	expect("an unknown protocol: ENOSYS", mica_tag_label(tag), -MICA_ENOSYS);
+	expect("the server still serves", counter_add(S_GATE, 1, &sum), 0);
+	expect("... with its state intact", (long)sum, 4);
+	kobject_destroy(S_SERVER);
+	return qtest_done();
+}
