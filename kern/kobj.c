@@ -18,7 +18,7 @@ const char *const kobj_type_names[KOBJ_TYPES] = {
 	"none", "task", "thread", "gate", "irq", "factory", "icu", "log",
 };
 
-static struct kobj *reap_head;
+struct kobj *kobj_reap_head;
 
 void kobj_cap_added(struct kobj *obj)
 {
@@ -31,8 +31,8 @@ void kobj_cap_removed(struct kobj *obj)
 	if (--obj->caps || obj->permanent || obj->dying)
 		return;
 	obj->dying = 1;
-	obj->reap_next = reap_head;
-	reap_head = obj;
+	obj->reap_next = kobj_reap_head;
+	kobj_reap_head = obj;
 }
 
 int kobj_kill(struct kobj *obj)
@@ -56,11 +56,11 @@ static void destroy(struct kobj *obj)
 	}
 }
 
-void kobj_reap(void)
+void kobj_reap_queued(void)
 {
-	while (reap_head) {
-		struct kobj *obj = reap_head;
-		reap_head = obj->reap_next;
+	while (kobj_reap_head) {
+		struct kobj *obj = kobj_reap_head;
+		kobj_reap_head = obj->reap_next;
 		destroy(obj);
 	}
 }

@@ -52,7 +52,13 @@ void kobj_cap_removed(struct kobj *obj);
  * permanent boot objects). */
 int kobj_kill(struct kobj *obj);
 /* Destroy every object whose last capability went; called at the end of
- * each kernel operation. */
-void kobj_reap(void);
+ * each kernel operation (inline: nearly always there is nothing to do). */
+extern struct kobj *kobj_reap_head;
+void kobj_reap_queued(void);
+static inline void kobj_reap(void)
+{
+	if (kobj_reap_head)
+		kobj_reap_queued();
+}
 
 #endif

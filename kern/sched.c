@@ -153,10 +153,13 @@ void sched_tick(void)
 void sched_kernel_exit(void)
 {
 	kobj_reap();
-	sched_free_zombies();
+	if (zombies)
+		sched_free_zombies();
 	while (current->state != THREAD_RUNNING)
 		schedule();
-	if (current != &thread_idle && highest() > current->prio) {
+	/* Preempted by a higher priority?  (Only the current priority's
+	 * bitmap word and those above it can hold one.) */
+	if (current != &thread_idle && sched_has_ready() && highest() > current->prio) {
 		sched_ready(current);
 		schedule();
 	}
