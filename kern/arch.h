@@ -36,20 +36,28 @@ void arch_dump_cpu(void);
 uintptr_t arch_frame_pointer(void);
 
 /* Address spaces: a page-table root per task, the kernel half shared.
- * Rights are MICA_R/W/X; an owned page is freed with its space. */
+ * Rights are MICA_R/W/X.  Functions that may create page tables add how
+ * many to *tables (their memory is charged to the task's factory);
+ * destroying a space returns how many it freed.  Frames are never freed
+ * here: the mapping database owns them. */
 int arch_space_create(uint64_t *root);
-void arch_space_destroy(uint64_t root);
-int arch_space_map(uint64_t root, uint64_t va, uint64_t pa, unsigned rights, int owned);
-/* Map pa at va only if nothing is mapped there (MICA_EEXIST otherwise);
- * the frame stays the caller's. */
-int arch_space_map_new(uint64_t root, uint64_t va, uint64_t pa, unsigned rights);
-void arch_space_unmap(uint64_t root, uint64_t va);
+unsigned arch_space_destroy(uint64_t root);
+int arch_space_map(uint64_t root, uint64_t va, uint64_t pa, unsigned rights, int uncached, unsigned *tables);
+/* Only if nothing is mapped at va (MICA_EEXIST otherwise). */
+int arch_space_map_new(uint64_t root, uint64_t va, uint64_t pa, unsigned rights, unsigned *tables);
+/* Remove va's mapping / set its rights; both return what the entry said
+ * of the page: ARCH_ACCESSED, ARCH_DIRTY. */
+#define ARCH_ACCESSED 1u
+#define ARCH_DIRTY 2u
+unsigned arch_space_unmap(uint64_t root, uint64_t va);
+unsigned arch_space_protect(uint64_t root, uint64_t va, unsigned rights);
+/* The frame and rights of a user page: 0 or MICA_EFAULT. */
+int arch_space_lookup(uint64_t root, uint64_t va, uint64_t *pa, unsigned *rights);
+/* The first mapped page in [va, last] (skipping empty tables): 1 and
+ * *found, or 0. */
+int arch_space_next_mapped(uint64_t root, uint64_t va, uint64_t last, uint64_t *found);
 /* Copy n bytes between user memory of two spaces: 0 or MICA_EFAULT. */
 int arch_space_copy(uint64_t dst_root, uint64_t dst, uint64_t src_root, uint64_t src, size_t n);
-/* Map src's present pages of [src, src + 2^order) at dst in dst_root,
- * rights reduced to `rights`.  Mappings are not tracked yet (the memory
- * issue adds the mapping database): the frames must outlive dst_root. */
-int arch_space_share(uint64_t dst_root, uint64_t dst, uint64_t src_root, uint64_t src, unsigned order, unsigned rights);
 /* Hardware interrupt lines: how many, and masking one. */
 unsigned arch_irq_lines(void);
 void arch_irq_line_mask(unsigned line, int masked);

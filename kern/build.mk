@@ -2,11 +2,11 @@
 # symbol table for backtraces, tools/mksyms), then copied to a 32-bit ELF
 # for QEMU's multiboot loader, which refuses 64-bit ones.
 
-KERN_SRCS := $(wildcard kern/*.c kern/arch/x86_64/*.c) lib/fmt/fmt.c lib/elf/elf.c $(KERNEL_IDL_SERVER_SRCS)
+KERN_SRCS := $(wildcard kern/*.c kern/arch/x86_64/*.c) lib/fmt/fmt.c lib/elf/elf.c lib/fpage/fpage.c $(KERNEL_IDL_SERVER_SRCS)
 KERN_ASMS := $(wildcard kern/arch/x86_64/*.S)
 KERN_OBJS := $(patsubst %,$(BUILD)/kern-obj/%.o,$(KERN_SRCS) $(KERN_ASMS))
 KERN_LDS := kern/arch/x86_64/kernel.ld
-KERN_CFLAGS += -Ilib/fmt -Ilib/elf -I$(KERNEL_IDL_DIR) -Ilib/sys/include
+KERN_CFLAGS += -Ilib/fmt -Ilib/elf -Ilib/fpage -I$(KERNEL_IDL_DIR) -Ilib/sys/include
 KERNEL := $(BUILD)/kern/mica.elf
 KERNEL32 := $(BUILD)/kern/mica.elf32
 

@@ -58,12 +58,7 @@ void kip_init(uint64_t tsc_khz, unsigned cpus)
 	}
 }
 
-int kip_map(uint64_t root)
+uint64_t kip_phys(void)
 {
-	for (uint64_t off = 0; off < MICA_KIP_SIZE; off += 4096) {
-		int err = arch_space_map(root, MICA_KIP_ADDR + off, kip_pa + off, MICA_R, 0);
-		if (err)
-			return err;
-	}
-	return MICA_OK;
+	return kip_pa;
 }

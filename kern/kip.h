@@ -12,6 +12,7 @@
 extern struct mica_kip *kip;
 
 void kip_init(uint64_t tsc_khz, unsigned cpus);
-int kip_map(uint64_t root);
+/* Where the KIP is in physical memory (every task maps it read-only). */
+uint64_t kip_phys(void);
 
 #endif

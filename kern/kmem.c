@@ -14,6 +14,7 @@
 #include <mica/error.h>
 
 struct pmm kmem_pmm;
+struct pmm kmem_user_pmm;
 
 extern char __kernel_phys_start[], __kernel_end[];
 
@@ -92,6 +93,49 @@ void kmem_init(void)
 	slab_set_page_source(&slab_pages);
 	kprintf("kernel: memory: %lu KiB usable, %lu KiB free for allocation\n", bootinfo.usable_bytes / 1024,
 		kmem_pmm.nfree * 4);
+}
+
+void kmem_split_user_pool(void)
+{
+	struct pmm *k = &kmem_pmm;
+	uint64_t half = k->nfree / 2, seen = 0, split = k->base + k->npages * PMM_PAGE, end = split, bits;
+
+	/* The kernel keeps the free pages below the split, about half. */
+	for (uint64_t pa = k->base; pa < end; pa += PMM_PAGE) {
+		if (pmm_is_free(k, pa) && ++seen > half) {
+			split = pa;
+			break;
+		}
+	}
+	uint64_t bytes = pmm_bitmap_bytes(split, end);
+	unsigned pages = (unsigned)((bytes + PMM_PAGE - 1) / PMM_PAGE);
+	if (pmm_alloc_run(k, pages ? pages : 1, &bits))
+		panic("kmem: no room for the user pool's bitmap");
+	pmm_init(&kmem_user_pmm, arch_phys_to_virt(bits), split, end);
+	for (uint64_t pa = split; pa < end; pa += PMM_PAGE) {
+		if (pmm_is_free(k, pa)) {
+			pmm_claim(k, pa);
+			pmm_add_free(&kmem_user_pmm, pa, pa + PMM_PAGE);
+		}
+	}
+	kprintf("kernel: memory: %lu KiB for the kernel, %lu KiB for user tasks (from %#lx)\n", k->nfree * 4,
+		kmem_user_pmm.nfree * 4, split);
+}
+
+int kmem_user_page_claim(uint64_t pa)
+{
+	return pmm_claim(&kmem_user_pmm, pa);
+}
+
+int kmem_user_page_is_free(uint64_t pa)
+{
+	return pmm_is_free(&kmem_user_pmm, pa);
+}
+
+void kmem_user_page_free(uint64_t pa)
+{
+	if (pmm_free(&kmem_user_pmm, pa))
+		panic("kmem: free of user page %#lx that is not allocated", pa);
 }
 
 int kmem_page_alloc_pa(uint64_t *pa)

@@ -10,10 +10,18 @@
 
 #include "pmm.h"
 
-extern struct pmm kmem_pmm;
+extern struct pmm kmem_pmm;       /* the kernel's pool */
+extern struct pmm kmem_user_pmm;  /* the user pool: handed out by the first pager */
 
 /* Set up the allocator from bootinfo; reserves the kernel image and modules. */
 void kmem_init(void);
+/* After paging is up: split the free memory, about half for the kernel
+ * (objects, tables, stacks) and the rest for user tasks. */
+void kmem_split_user_pool(void);
+/* The user pool, page by page (the first pager's faults). */
+int kmem_user_page_claim(uint64_t pa);
+int kmem_user_page_is_free(uint64_t pa);
+void kmem_user_page_free(uint64_t pa);
 int kmem_page_alloc_pa(uint64_t *pa);
 void kmem_page_free_pa(uint64_t pa);
 /* Contiguous, aligned runs (kernel stacks). */

@@ -9,6 +9,7 @@
 #include "factory.h"
 #include "kip.h"
 #include "kmem.h"
+#include "mapdb.h"
 #include "panic.h"
 #include "timer.h"
 #include "version.h"
@@ -25,13 +26,16 @@ void kern_main(uint32_t magic, uint64_t info)
 	kprintf("kernel: command line '%s', %u module(s)\n", bootinfo.cmdline, bootinfo.nmodules);
 	kmem_init();
 	arch_init_paging();
+	kmem_split_user_pool();
+	mapdb_init();
 	uint64_t tsc_khz;
 	unsigned cpus;
 	arch_init_interrupts(TIMER_HZ, &tsc_khz, &cpus);
 	kip_init(tsc_khz, cpus);
-	/* Kernel memory for objects: half of what is free (the rest is user
-	 * memory until the memory issue splits them properly). */
-	factory_init_root(kmem_pmm.nfree * 4096 / 2);
+	/* Every object and table comes out of the root factory's quota: what
+	 * the kernel pool holds, less a reserve for what is not charged yet
+	 * (object caches' partial slabs, the scheduler's own). */
+	factory_init_root(kmem_pmm.nfree * 4096 / 8 * 7);
 
 	int failed = bootstrap_run_all();
 	kprintf("kernel: all boot programs ended (%d failed); halting\n", failed);

@@ -76,6 +76,20 @@ void pmm_reserve(struct pmm *p, uint64_t start, uint64_t end)
 	}
 }
 
+int pmm_is_free(const struct pmm *p, uint64_t pa)
+{
+	return pa >= p->base && (pa - p->base) / PMM_PAGE < p->npages && bit_get(p, (pa - p->base) / PMM_PAGE);
+}
+
+int pmm_claim(struct pmm *p, uint64_t pa)
+{
+	if (!pmm_is_free(p, pa))
+		return MICA_ENOMEM;
+	bit_clear(p, (pa - p->base) / PMM_PAGE);
+	p->nfree--;
+	return MICA_OK;
+}
+
 int pmm_alloc(struct pmm *p, uint64_t *pa)
 {
 	uint64_t words = (p->npages + 63) / 64;

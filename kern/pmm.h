@@ -33,6 +33,11 @@ void pmm_add_free(struct pmm *p, uint64_t start, uint64_t end);
 /* Take every page touching [start, end) out of the free set for good. */
 void pmm_reserve(struct pmm *p, uint64_t start, uint64_t end);
 
+/* Whether the page at pa is free; take that very page (0, or MICA_ENOMEM
+ * when it is not free or not covered). */
+int pmm_is_free(const struct pmm *p, uint64_t pa);
+int pmm_claim(struct pmm *p, uint64_t pa);
+
 /* Allocate one page, or `count` contiguous pages aligned to `count`
  * rounded up to a power of two; 0 or MICA_ENOMEM. */
 int pmm_alloc(struct pmm *p, uint64_t *pa);

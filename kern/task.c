@@ -10,6 +10,8 @@
 #include "kip.h"
 #include "kmem.h"
 #include "kstring.h"
+#include "mapdb.h"
+#include "fpage.h"
 #include "panic.h"
 #include "sched.h"
 #include "slab.h"
@@ -22,19 +24,37 @@
 
 static struct slab_cache task_cache;
 
+/* The page-table root and every table under it are charged to the task's
+ * factory: the root with the object, the others as they come. */
+static void free_space(struct task *t)
+{
+	unsigned tables = arch_space_destroy(t->root);
+
+	KASSERT(tables == t->table_pages);
+	factory_uncharge(t->obj.quota, (tables + 1) * 4096ull);
+}
+
 int task_create(struct factory *f, struct task **out)
 {
 	if (!task_cache.name)
 		slab_cache_init(&task_cache, "task", sizeof(struct task));
-	struct task *t = factory_alloc_obj(f, &task_cache, KOBJ_TASK);
-	if (!t)
+	if (factory_charge(f, 4096))
 		return MICA_ENOMEM;
+	struct task *t = factory_alloc_obj(f, &task_cache, KOBJ_TASK);
+	if (!t) {
+		factory_uncharge(f, 4096);
+		return MICA_ENOMEM;
+	}
 	int err = arch_space_create(&t->root);
-	if (!err)
-		err = kip_map(t->root);
 	if (err) {
-		if (t->root)
-			arch_space_destroy(t->root);
+		factory_free_obj(&task_cache, &t->obj);
+		factory_uncharge(f, 4096);
+		return err;
+	}
+	for (uint64_t off = 0; off < MICA_KIP_SIZE && !err; off += 4096)
+		err = task_space_map(t, MICA_KIP_ADDR + off, kip_phys() + off, MICA_R, 0, 0);
+	if (err) {
+		free_space(t);
 		factory_free_obj(&task_cache, &t->obj);
 		return err;
 	}
@@ -50,8 +70,24 @@ void task_destroy(struct task *t)
 	while (t->threads)
 		thread_detach(t->threads);
 	cap_table_destroy(t);
-	arch_space_destroy(t->root);
+	mapdb_task_gone(t);
+	free_space(t);
 	factory_free_obj(&task_cache, &t->obj);
+}
+
+int task_space_map(struct task *t, uint64_t va, uint64_t pa, unsigned rights, int uncached, int only_new)
+{
+	struct factory *f = t->obj.quota;
+	unsigned tables = 0;
+	int err = factory_charge(f, 3 * 4096ull);   /* at most three new tables */
+
+	if (err)
+		return err;
+	err = only_new ? arch_space_map_new(t->root, va, pa, rights, &tables)
+		       : arch_space_map(t->root, va, pa, rights, uncached, &tables);
+	factory_uncharge(f, (3 - tables) * 4096ull);
+	t->table_pages += tables;
+	return err;
 }
 
 int task_map_zeroed(struct task *t, uint64_t va, unsigned rights, void **kernel_view)
@@ -63,7 +99,7 @@ int task_map_zeroed(struct task *t, uint64_t va, unsigned rights, void **kernel_
 		return err;
 	void *page = arch_phys_to_virt(pa);
 	kmemset(page, 0, 4096);
-	err = arch_space_map(t->root, va, pa, rights, 1);
+	err = mapdb_insert_root(t, va, pa, rights, MAP_FRAME_KERNEL, 0);
 	if (err) {
 		kmem_page_free_pa(pa);
 		return err;
@@ -85,6 +121,24 @@ void task_end_current(int status)
 		thread_suspend(th);
 	schedule();
 	panic("a stopped thread was scheduled");
+}
+
+int task_map_range(struct task *src, uint64_t first, uint64_t last, struct task *dst, uint64_t dest, unsigned rights,
+		   int grant)
+{
+	uint64_t va;
+
+	for (uint64_t next = first; arch_space_next_mapped(src->root, next, last, &va); next = va + 4096) {
+		struct mapnode *n = mapdb_lookup(src, va);
+		if (n) {
+			int err = mapdb_map(n, dst, dest + (va - first), rights, grant);
+			if (err)
+				return err;
+		}
+		if (va + 4096 == 0)
+			break;
+	}
+	return MICA_OK;
 }
 
 /* ---- the Task protocol ---------------------------------------------------- */
@@ -156,7 +210,7 @@ static int op_cap_info(void *obj, slot_t slot, uint32_t *type, uint32_t *rights)
 	return 0;
 }
 
-static int op_mem_map(void *obj, mica_word_t fpage, uint64_t dest)
+static int op_mem_map(void *obj, mica_word_t fpage, uint64_t dest, bool grant)
 {
 	struct invocation *inv = obj;
 	int err;
@@ -164,8 +218,32 @@ static int op_mem_map(void *obj, mica_word_t fpage, uint64_t dest)
 
 	if (err)
 		return err;
-	return -arch_space_share(t->root, dest, inv->task->root, mica_fpage_base(fpage), mica_fpage_order(fpage),
-				 mica_fpage_rights(fpage));
+	if (!fpage_valid(fpage) || (dest & (fpage_size(fpage) - 1)) || dest + (fpage_size(fpage) - 1) >= USER_SPACE_END)
+		return -MICA_EINVAL;
+	return -task_map_range(inv->task, mica_fpage_base(fpage), fpage_last(fpage), t, dest, mica_fpage_rights(fpage),
+			       grant);
+}
+
+static int op_mem_unmap(void *obj, mica_word_t fpage, bool self, uint32_t *status)
+{
+	int err;
+	struct task *t = invoked(obj, MICA_W, &err);
+	uint64_t va;
+
+	if (err)
+		return err;
+	if (!fpage_valid(fpage))
+		return -MICA_EINVAL;
+	*status = 0;
+	for (uint64_t next = mica_fpage_base(fpage);
+	     arch_space_next_mapped(t->root, next, fpage_last(fpage), &va); next = va + 4096) {
+		struct mapnode *n = mapdb_lookup(t, va);
+		if (n)
+			*status |= mapdb_unmap(n, mica_fpage_rights(fpage), self);
+		if (va + 4096 == 0)
+			break;
+	}
+	return 0;
 }
 
 const struct task_ops task_protocol = {
@@ -174,4 +252,5 @@ const struct task_ops task_protocol = {
 	.cap_same = op_cap_same,
 	.cap_info = op_cap_info,
 	.mem_map = op_mem_map,
+	.mem_unmap = op_mem_unmap,
 };

@@ -15,6 +15,7 @@
 
 struct thread;
 struct factory;
+struct mapnode;
 
 /* How the bootstrap learns that a boot program ended. */
 struct boot_watch {
@@ -27,17 +28,30 @@ struct task {
 	uint64_t root;                   /* page-table root */
 	struct cap_table caps;
 	struct thread *threads;          /* bound threads (thread.task_next) */
+	struct mapnode *mappings;        /* its pages in the mapping database */
+	uint64_t table_pages;            /* page tables charged to its factory */
 	char name[MICA_KIP_NAME_MAX];
 	struct boot_watch *watch;        /* a boot program's, or NULL */
 };
 
 int task_create(struct factory *f, struct task **out);
 void task_destroy(struct task *t);
-/* Map a fresh zeroed page, owned by the task, at va with MICA_R/W/X rights. */
+/* Map a fresh zeroed kernel-pool page at va (a root mapping). */
 int task_map_zeroed(struct task *t, uint64_t va, unsigned rights, void **kernel_view);
+/* Enter one page into t's page tables, the tables it needs charged to t's
+ * factory (arch_space_map / arch_space_map_new when only_new). */
+int task_space_map(struct task *t, uint64_t va, uint64_t pa, unsigned rights, int uncached, int only_new);
 /* End the running thread's task (a program's exit or fault): its threads
  * stop, and a boot program's watch says so.  Never returns. */
 __attribute__((noreturn)) void task_end_current(int status);
+
+/* Map (or grant) src's mapped pages of [first, last] to dst at dest on,
+ * rights reduced to `rights`; unmapped pages are skipped. */
+int task_map_range(struct task *src, uint64_t first, uint64_t last, struct task *dst, uint64_t dest, unsigned rights,
+		   int grant);
+
+/* The first address above user space. */
+#define USER_SPACE_END 0x0000800000000000ull
 
 extern const struct task_ops task_protocol;
 

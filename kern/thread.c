@@ -101,7 +101,7 @@ int thread_attach(struct thread *t, struct task *task, uint64_t utcb_user)
 	int err = factory_alloc_pages(t->obj.quota, 1, &pa);
 	if (err)
 		return err;
-	err = arch_space_map_new(task->root, utcb_user, pa, MICA_R | MICA_W);
+	err = task_space_map(task, utcb_user, pa, MICA_R | MICA_W, 0, 1);
 	if (err) {
 		factory_free_pages(t->obj.quota, pa, 1);
 		return err;

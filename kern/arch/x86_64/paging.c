@@ -56,7 +56,8 @@ uint64_t paging_table_pages(void)
 }
 
 /* The entry at `level` (0 = PT) for va, creating tables on the way. */
-static int walk(uint64_t pml4, uint64_t va, int level, uint64_t table_flags, uint64_t **entry)
+static int walk_counted(uint64_t pml4, uint64_t va, int level, uint64_t table_flags, uint64_t **entry,
+			unsigned *created)
 {
 	uint64_t *t = table(pml4);
 
@@ -67,6 +68,7 @@ static int walk(uint64_t pml4, uint64_t va, int level, uint64_t table_flags, uin
 			int err = table_alloc(&pa);
 			if (err)
 				return err;
+			(*created)++;
 			*e = pa | table_flags;
 		} else if (*e & PTE_PS) {
 			panic("paging: walk through a large page at %#lx", va);
@@ -75,6 +77,13 @@ static int walk(uint64_t pml4, uint64_t va, int level, uint64_t table_flags, uin
 	}
 	*entry = &t[IDX(va, level)];
 	return MICA_OK;
+}
+
+static int walk(uint64_t pml4, uint64_t va, int level, uint64_t table_flags, uint64_t **entry)
+{
+	unsigned created = 0;
+
+	return walk_counted(pml4, va, level, table_flags, entry, &created);
 }
 
 int paging_map(uint64_t pml4, uint64_t va, uint64_t pa, uint64_t flags)
@@ -155,32 +164,32 @@ int paging_space_create(uint64_t *pml4_pa)
 	return MICA_OK;
 }
 
-static void free_level(uint64_t pa, int level)
+/* Free a table and the tables below it (frames are the mapping
+ * database's business); returns how many tables went. */
+static unsigned free_level(uint64_t pa, int level)
 {
 	uint64_t *t = table(pa);
+	unsigned n = 1;
 
-	for (int i = 0; i < 512; i++) {
-		uint64_t e = t[i];
-		if (!(e & PTE_P))
-			continue;
-		if (level > 0)
-			free_level(e & PTE_ADDR, level - 1);
-		else if (e & PTE_OWNED)
-			kmem_page_free_pa(e & PTE_ADDR);
-	}
+	for (int i = 0; i < 512 && level > 0; i++)
+		if (t[i] & PTE_P)
+			n += free_level(t[i] & PTE_ADDR, level - 1);
 	table_free(pa);
+	return n;
 }
 
-void paging_space_destroy(uint64_t pml4)
+unsigned paging_space_destroy(uint64_t pml4)
 {
 	uint64_t *t = table(pml4);
+	unsigned n = 0;
 
 	if (read_cr3() == pml4)
 		write_cr3(kernel_pml4);
 	for (int i = 0; i < 256; i++)
 		if (t[i] & PTE_P)
-			free_level(t[i] & PTE_ADDR, 2);
+			n += free_level(t[i] & PTE_ADDR, 2);
 	table_free(pml4);
+	return n;
 }
 
 void *paging_map_device(uint64_t pa, uint64_t size)
@@ -210,61 +219,145 @@ int arch_space_create(uint64_t *root)
 	return paging_space_create(root);
 }
 
-void arch_space_destroy(uint64_t root)
+unsigned arch_space_destroy(uint64_t root)
 {
-	paging_space_destroy(root);
+	return paging_space_destroy(root);
 }
 
-int arch_space_map(uint64_t root, uint64_t va, uint64_t pa, unsigned rights, int owned)
+static uint64_t user_pte_flags(unsigned rights, int uncached)
 {
-	uint64_t flags = PTE_U | (rights & MICA_W ? PTE_W : 0) | (rights & MICA_X ? 0 : pte_nx) | (owned ? PTE_OWNED : 0);
+	return PTE_U | (rights & MICA_W ? PTE_W : 0) | (rights & MICA_X ? 0 : pte_nx) |
+	       (uncached ? PTE_PCD | PTE_PWT : 0);
+}
 
-	if (va >= USER_END)
+static void flush(uint64_t root, uint64_t va)
+{
+	/* One CPU, no PCIDs: only the running space can hold the entry.
+	 * (With more CPUs this is where the shootdown goes.) */
+	if (read_cr3() == root)
+		invlpg(va);
+}
+
+int arch_space_map(uint64_t root, uint64_t va, uint64_t pa, unsigned rights, int uncached, unsigned *tables)
+{
+	uint64_t *e;
+
+	if (va >= USER_END || (va & 0xfff))
 		return MICA_EINVAL;
-	return paging_map(root, va, pa, flags);
+	int err = walk_counted(root, va, 0, USER_TABLE, &e, tables);
+	if (err)
+		return err;
+	*e = (pa & PTE_ADDR) | user_pte_flags(rights, uncached) | PTE_P;
+	flush(root, va);
+	return MICA_OK;
 }
 
-static uint64_t user_pte_flags(unsigned rights)
-{
-	return PTE_U | (rights & MICA_W ? PTE_W : 0) | (rights & MICA_X ? 0 : pte_nx);
-}
-
-int arch_space_map_new(uint64_t root, uint64_t va, uint64_t pa, unsigned rights)
+int arch_space_map_new(uint64_t root, uint64_t va, uint64_t pa, unsigned rights, unsigned *tables)
 {
 	if (va >= USER_END || (va & 0xfff))
 		return MICA_EINVAL;
 	if (paging_lookup(root, va) & PTE_P)
 		return MICA_EEXIST;
-	return paging_map(root, va, pa, user_pte_flags(rights));
+	return arch_space_map(root, va, pa, rights, 0, tables);
 }
 
-void arch_space_unmap(uint64_t root, uint64_t va)
+/* The leaf entry of va in root, or NULL. */
+static uint64_t *leaf(uint64_t root, uint64_t va)
 {
 	uint64_t *t = table(root);
 
 	for (int l = 3; l > 0; l--) {
 		uint64_t e = t[IDX(va, l)];
 		if (!(e & PTE_P) || (e & PTE_PS))
-			return;
+			return 0;
 		t = table(e & PTE_ADDR);
 	}
-	uint64_t *e = &t[IDX(va, 0)];
-	if ((*e & PTE_P) && (*e & PTE_OWNED))
-		kmem_page_free_pa(*e & PTE_ADDR);
+	return &t[IDX(va, 0)];
+}
+
+static unsigned accessed_dirty(uint64_t e)
+{
+	return (e & PTE_A ? ARCH_ACCESSED : 0) | (e & PTE_D ? ARCH_DIRTY : 0);
+}
+
+unsigned arch_space_unmap(uint64_t root, uint64_t va)
+{
+	uint64_t *e = leaf(root, va);
+
+	if (!e || !(*e & PTE_P))
+		return 0;
+	unsigned ad = accessed_dirty(*e);
 	*e = 0;
-	if (read_cr3() == root)
-		invlpg(va);
+	flush(root, va);
+	return ad;
+}
+
+unsigned arch_space_protect(uint64_t root, uint64_t va, unsigned rights)
+{
+	uint64_t *e = leaf(root, va);
+
+	if (!e || !(*e & PTE_P))
+		return 0;
+	unsigned ad = accessed_dirty(*e);
+	int uncached = (*e & PTE_PCD) != 0;
+	*e = (*e & PTE_ADDR) | user_pte_flags(rights, uncached) | PTE_P;
+	flush(root, va);
+	return ad;
+}
+
+int arch_space_lookup(uint64_t root, uint64_t va, uint64_t *pa, unsigned *rights)
+{
+	uint64_t *e = va < USER_END ? leaf(root, va) : 0;
+
+	if (!e || !(*e & PTE_P) || !(*e & PTE_U))
+		return MICA_EFAULT;
+	*pa = *e & PTE_ADDR;
+	*rights = MICA_R | (*e & PTE_W ? MICA_W : 0) | (*e & pte_nx ? 0 : MICA_X);
+	return MICA_OK;
+}
+
+int arch_space_next_mapped(uint64_t root, uint64_t va, uint64_t last, uint64_t *found)
+{
+	va &= ~0xfffull;
+	if (last >= USER_END)
+		last = USER_END - 1;
+	while (va <= last) {
+		uint64_t *t = table(root);
+		int l = 3, skipped = 0;
+		for (; l > 0; l--) {
+			uint64_t e = t[IDX(va, l)];
+			if (!(e & PTE_P) || (e & PTE_PS)) {
+				/* Nothing mapped in this entry's whole range: skip it. */
+				uint64_t span = 1ull << (12 + 9 * l);
+				uint64_t next = (va & ~(span - 1)) + span;
+				if (next <= va)
+					return 0;
+				va = next;
+				skipped = 1;
+				break;
+			}
+			t = table(e & PTE_ADDR);
+		}
+		if (skipped)
+			continue;
+		if (t[IDX(va, 0)] & PTE_P) {
+			*found = va;
+			return 1;
+		}
+		va += 4096;
+	}
+	return 0;
 }
 
 /* The user page at va in root (with PTE_W if `write`), or 0. */
 static uint8_t *user_page(uint64_t root, uint64_t va, int write)
 {
-	if (va >= USER_END)
+	uint64_t pa;
+	unsigned rights;
+
+	if (arch_space_lookup(root, va & ~0xfffull, &pa, &rights) || (write && !(rights & MICA_W)))
 		return 0;
-	uint64_t e = paging_lookup(root, va & ~0xfffull);
-	if (!(e & PTE_P) || !(e & PTE_U) || (e & PTE_PS) || (write && !(e & PTE_W)))
-		return 0;
-	return (uint8_t *)arch_phys_to_virt(e & PTE_ADDR) + (va & 0xfff);
+	return (uint8_t *)arch_phys_to_virt(pa) + (va & 0xfff);
 }
 
 int arch_space_copy(uint64_t dst_root, uint64_t dst, uint64_t src_root, uint64_t src, size_t n)
@@ -282,27 +375,6 @@ int arch_space_copy(uint64_t dst_root, uint64_t dst, uint64_t src_root, uint64_t
 		dst += chunk;
 		src += chunk;
 		n -= chunk;
-	}
-	return MICA_OK;
-}
-
-int arch_space_share(uint64_t dst_root, uint64_t dst, uint64_t src_root, uint64_t src, unsigned order, unsigned rights)
-{
-	uint64_t size = 1ull << order;
-
-	if (order < 12 || order > 30 || (src & (size - 1)) || (dst & (size - 1)) || src + size > USER_END ||
-	    dst + size > USER_END)
-		return MICA_EINVAL;
-	for (uint64_t off = 0; off < size; off += 4096) {
-		uint64_t e = paging_lookup(src_root, src + off);
-		if (!(e & PTE_P) || !(e & PTE_U) || (e & PTE_PS))
-			continue;
-		unsigned have = MICA_R | (e & PTE_W ? MICA_W : 0) | (e & pte_nx ? 0 : MICA_X);
-		if (paging_lookup(dst_root, dst + off) & PTE_OWNED)
-			return MICA_EEXIST;   /* would lose the page there */
-		int err = paging_map(dst_root, dst + off, e & PTE_ADDR, user_pte_flags(rights & have));
-		if (err)
-			return err;
 	}
 	return MICA_OK;
 }

@@ -16,7 +16,6 @@
 #define PTE_D (1ull << 6)
 #define PTE_PS (1ull << 7)
 #define PTE_G (1ull << 8)
-#define PTE_OWNED (1ull << 9)      /* software: the frame belongs to this mapping's task */
 #define PTE_NX (1ull << 63)
 #define PTE_ADDR 0x000ffffffffff000ull
 
@@ -29,8 +28,8 @@ void paging_init(void);
 
 /* A new address space: a PML4 whose kernel half is the kernel's.  0 or error. */
 int paging_space_create(uint64_t *pml4_pa);
-/* Free the user half's tables and every frame mapped PTE_OWNED, then the PML4. */
-void paging_space_destroy(uint64_t pml4_pa);
+/* Free the user half's tables, then the PML4; returns the tables freed but the PML4. */
+unsigned paging_space_destroy(uint64_t pml4_pa);
 /* Map one 4 KiB page; flags are PTE_* bits of the leaf.  0 or MICA_ENOMEM. */
 int paging_map(uint64_t pml4_pa, uint64_t va, uint64_t pa, uint64_t flags);
 /* The leaf entry for va, or 0. */

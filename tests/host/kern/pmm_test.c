@@ -120,7 +120,27 @@ static void pmm_covers_memory_above_4g(void)
 	CHECK_EQ(high, 32 * MIB / PMM_PAGE);
 }
 
+static void pmm_claims_exactly_the_page_asked_for(void)
+{
+	uint64_t pa;
+	setup();
+	uint64_t before = p.nfree;
+	CHECK(pmm_is_free(&p, 10 * MIB));
+	CHECK_EQ(pmm_claim(&p, 10 * MIB), MICA_OK);
+	CHECK(!pmm_is_free(&p, 10 * MIB));
+	CHECK_EQ(p.nfree, before - 1);
+	CHECK_EQ(pmm_claim(&p, 10 * MIB), MICA_ENOMEM);     /* taken already */
+	CHECK_EQ(pmm_claim(&p, 2 * MIB), MICA_ENOMEM);      /* reserved */
+	CHECK_EQ(pmm_claim(&p, 100 * MIB), MICA_ENOMEM);    /* a hole */
+	CHECK_EQ(pmm_claim(&p, 8192 * MIB), MICA_ENOMEM);   /* beyond the bitmap */
+	while (pmm_alloc(&p, &pa) == MICA_OK)
+		CHECK(pa != 10 * MIB);
+	CHECK_EQ(pmm_free(&p, 10 * MIB), 0);
+	CHECK(pmm_is_free(&p, 10 * MIB));
+}
+
 static const struct tap_case cases[] = {
+	TAP_CASE(pmm_claims_exactly_the_page_asked_for),
 	TAP_CASE(pmm_allocates_every_usable_page_once),
 	TAP_CASE(pmm_exhaustion_is_an_error_not_a_crash),
 	TAP_CASE(pmm_runs_are_aligned_and_fail_when_fragmented),

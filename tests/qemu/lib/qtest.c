@@ -42,7 +42,7 @@ int qtask_create(mica_cap_t slot)
 	int err = factory_create_task(MICA_BOOT_FACTORY, slot);
 
 	for (uintptr_t va = (uintptr_t)__executable_start & ~0xfffull; !err && va < (uintptr_t)_end; va += 4096)
-		err = task_mem_map(slot, mica_fpage(va, 12, MICA_RWX), va);
+		err = task_mem_map(slot, mica_fpage(va, 12, MICA_RWX), va, false);
 	return err;
 }
 

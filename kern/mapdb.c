@@ -1,0 +1,260 @@
+/*
+ * mapdb.c - the mapping database (see mapdb.h).
+ *
+ * Nodes are found by (task, page) in a hash table of chains.  The tree
+ * walks are iterative: depth costs time, never kernel stack.
+ */
+#include "mapdb.h"
+
+#include "arch.h"
+#include "factory.h"
+#include "kmem.h"
+#include "panic.h"
+#include "slab.h"
+#include "task.h"
+
+#include <mica/error.h>
+#include <mica/ipc.h>
+
+#define HASH_BUCKETS 16384
+
+static struct mapnode *buckets[HASH_BUCKETS];
+static struct slab_cache node_cache;
+
+void mapdb_init(void)
+{
+	slab_cache_init(&node_cache, "mapnode", sizeof(struct mapnode));
+}
+
+uint64_t mapdb_nodes(void)
+{
+	return node_cache.objects;
+}
+
+static unsigned hash(const struct task *t, uint64_t va)
+{
+	uint64_t k = ((uint64_t)t >> 6) ^ (va >> 12) * 0x9e3779b97f4a7c15ull;
+
+	return (unsigned)(k >> 50) % HASH_BUCKETS;
+}
+
+struct mapnode *mapdb_lookup(struct task *t, uint64_t va)
+{
+	va &= ~0xfffull;
+	for (struct mapnode *n = buckets[hash(t, va)]; n; n = n->hash_next)
+		if (n->task == t && n->va == va)
+			return n;
+	return 0;
+}
+
+static void hash_remove(struct mapnode *n)
+{
+	struct mapnode **p = &buckets[hash(n->task, n->va)];
+
+	while (*p != n)
+		p = &(*p)->hash_next;
+	*p = n->hash_next;
+}
+
+static void task_link(struct mapnode *n)
+{
+	struct task *t = n->task;
+
+	n->task_prev = 0;
+	n->task_next = t->mappings;
+	if (t->mappings)
+		t->mappings->task_prev = n;
+	t->mappings = n;
+}
+
+static void task_unlink(struct mapnode *n)
+{
+	if (n->task_prev)
+		n->task_prev->task_next = n->task_next;
+	else
+		n->task->mappings = n->task_next;
+	if (n->task_next)
+		n->task_next->task_prev = n->task_prev;
+}
+
+static void tree_unlink(struct mapnode *n)
+{
+	if (n->prev)
+		n->prev->next = n->next;
+	else if (n->parent)
+		n->parent->child = n->next;
+	if (n->next)
+		n->next->prev = n->prev;
+	n->next = n->prev = 0;
+}
+
+static void tree_link(struct mapnode *parent, struct mapnode *n)
+{
+	n->parent = parent;
+	n->prev = 0;
+	n->next = parent->child;
+	if (parent->child)
+		parent->child->prev = n;
+	parent->child = n;
+}
+
+/* A node for page va of t with its page-table entry; the page tables it
+ * needs are charged to t's factory. */
+static struct mapnode *new_node(struct task *t, uint64_t va, uint64_t pa, unsigned rights, int uncached, int *err)
+{
+	struct factory *f = t->obj.quota;
+	unsigned tables = 0;
+
+	/* At most three new tables: check the room first, charge what it took. */
+	if ((*err = factory_charge(f, node_cache.size + 3 * 4096ull)) != 0)
+		return 0;
+	struct mapnode *n = slab_alloc(&node_cache);
+	if (!n) {
+		factory_uncharge(f, node_cache.size + 3 * 4096ull);
+		*err = MICA_ENOMEM;
+		return 0;
+	}
+	*err = arch_space_map(t->root, va, pa, rights, uncached, &tables);
+	factory_uncharge(f, (3 - tables) * 4096ull);
+	t->table_pages += tables;
+	if (*err) {
+		slab_free(&node_cache, n);
+		factory_uncharge(f, node_cache.size);
+		return 0;
+	}
+	*n = (struct mapnode){ .task = t, .va = va, .pa = pa, .rights = (uint8_t)rights, .uncached = (uint8_t)uncached };
+	unsigned h = hash(t, va);
+	n->hash_next = buckets[h];
+	buckets[h] = n;
+	task_link(n);
+	return n;
+}
+
+/* Drop a node that has no children: its page-table entry, its frame if it
+ * owns one, its memory. */
+static unsigned drop(struct mapnode *n)
+{
+	unsigned ad = arch_space_unmap(n->task->root, n->va);
+
+	KASSERT(!n->child);
+	tree_unlink(n);
+	hash_remove(n);
+	task_unlink(n);
+	if (!n->parent && n->frame == MAP_FRAME_KERNEL)
+		kmem_page_free_pa(n->pa);
+	else if (!n->parent && n->frame == MAP_FRAME_USER)
+		kmem_user_page_free(n->pa);
+	factory_uncharge(n->task->obj.quota, node_cache.size);
+	slab_free(&node_cache, n);
+	return ad;
+}
+
+int mapdb_insert_root(struct task *t, uint64_t va, uint64_t pa, unsigned rights, enum map_frame frame, int uncached)
+{
+	int err;
+	struct mapnode *old = mapdb_lookup(t, va);
+
+	if (old)
+		mapdb_unmap(old, MICA_RWX, 1);
+	struct mapnode *n = new_node(t, va, pa, rights, uncached, &err);
+	if (n)
+		n->frame = (uint8_t)frame;
+	return err;
+}
+
+int mapdb_map(struct mapnode *src, struct task *dst, uint64_t dst_va, unsigned rights, int grant)
+{
+	int err;
+
+	rights &= src->rights;
+	if (!(rights & MICA_R))
+		return MICA_OK;   /* nothing to map: no right survives */
+	struct mapnode *old = mapdb_lookup(dst, dst_va);
+	if (old == src) {
+		/* Onto itself: at most a change of rights. */
+		if (rights != src->rights)
+			mapdb_unmap(src, src->rights & ~rights, 1);
+		return MICA_OK;
+	}
+	if (old) {
+		/* Whatever is there is replaced, unless src came from it:
+		 * removing it would remove src. */
+		for (struct mapnode *a = src->parent; a; a = a->parent)
+			if (a == old)
+				return MICA_EINVAL;
+		mapdb_unmap(old, MICA_RWX, 1);
+	}
+	struct mapnode *n = new_node(dst, dst_va, src->pa, rights, src->uncached, &err);
+	if (!n)
+		return err;
+	if (!grant) {
+		tree_link(src, n);
+		return MICA_OK;
+	}
+	/* Grant: n takes src's place in the tree, its children and its frame. */
+	struct mapnode *parent = src->parent;
+	n->frame = src->frame;
+	src->frame = MAP_FRAME_NONE;
+	n->child = src->child;
+	for (struct mapnode *c = n->child; c; c = c->next)
+		c->parent = n;
+	src->child = 0;
+	tree_unlink(src);
+	src->parent = 0;
+	if (parent)
+		tree_link(parent, n);
+	drop(src);
+	return MICA_OK;
+}
+
+/* Take `rights` from one node's mapping, or the mapping itself. */
+static unsigned strip(struct mapnode *n, unsigned rights)
+{
+	if (rights & MICA_R)
+		return drop(n);
+	n->rights &= ~rights;
+	return arch_space_protect(n->task->root, n->va, n->rights);
+}
+
+unsigned mapdb_unmap(struct mapnode *root, unsigned rights, int self)
+{
+	unsigned ad = 0;
+
+	rights &= MICA_RWX;
+	if (!rights)
+		return 0;
+	if (!(rights & MICA_R)) {
+		/* Downgrade: visit the whole subtree, nothing is removed. */
+		struct mapnode *n = root;
+		for (;;) {
+			if (n != root || self)
+				ad |= strip(n, rights);
+			if (n->child) {
+				n = n->child;
+				continue;
+			}
+			while (n != root && !n->next)
+				n = n->parent;
+			if (n == root)
+				return ad;
+			n = n->next;
+		}
+	}
+	/* Removal: deepest first. */
+	struct mapnode *n = root;
+	for (;;) {
+		while (n->child)
+			n = n->child;
+		if (n == root)
+			return ad | (self ? drop(n) : 0);
+		struct mapnode *parent = n->parent;
+		ad |= drop(n);
+		n = parent;
+	}
+}
+
+void mapdb_task_gone(struct task *t)
+{
+	while (t->mappings)
+		mapdb_unmap(t->mappings, MICA_RWX, 1);
+}

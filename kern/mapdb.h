@@ -1,0 +1,62 @@
+/*
+ * mapdb.h - the mapping database: every user mapping of a page knows where
+ * it came from.
+ *
+ * A node stands for one 4 KiB page mapped in one task.  Root nodes are made
+ * by the kernel (a boot program's pages, the first pager's memory) and own
+ * their frame, or stand for memory nobody owns (device memory, boot
+ * modules).  Mapping a page on makes a child node; granting moves a node,
+ * keeping its place in the tree.  Unmapping removes rights from, or
+ * removes, the nodes derived from one, in every task, recursively
+ * (iteratively in the kernel); removing a root frees what it owns.
+ *
+ * Nodes are charged to the receiving task's factory; page tables are
+ * charged there too (arch_space_map reports how many it made).
+ */
+#ifndef KERN_MAPDB_H
+#define KERN_MAPDB_H
+
+#include <stdint.h>
+
+struct task;
+
+enum map_frame {
+	MAP_FRAME_NONE,      /* device memory or a boot module: nothing to free */
+	MAP_FRAME_KERNEL,    /* a kernel-pool page (boot program image and stack) */
+	MAP_FRAME_USER,      /* a user-pool page handed out by the first pager */
+};
+
+struct mapnode {
+	struct task *task;
+	uint64_t va;
+	uint64_t pa;
+	uint8_t rights;                               /* MICA_R | MICA_W | MICA_X */
+	uint8_t frame;                                /* enum map_frame, roots only */
+	uint8_t uncached;
+	struct mapnode *parent, *child, *next, *prev; /* derivation tree */
+	struct mapnode *hash_next;
+	struct mapnode *task_next, *task_prev;        /* the task's nodes */
+};
+
+/* Bits mapdb_unmap reports. */
+#define MAP_ACCESSED 1u
+#define MAP_DIRTY 2u
+
+void mapdb_init(void);
+/* The node for page va of t, or NULL. */
+struct mapnode *mapdb_lookup(struct task *t, uint64_t va);
+/* A root mapping: pa at va in t.  An existing mapping there is unmapped
+ * first.  0, MICA_ENOMEM. */
+int mapdb_insert_root(struct task *t, uint64_t va, uint64_t pa, unsigned rights, enum map_frame frame, int uncached);
+/* Map src on to dst at dst_va with rights reduced; grant moves src there. */
+int mapdb_map(struct mapnode *src, struct task *dst, uint64_t dst_va, unsigned rights, int grant);
+/* Remove `rights` (all of R means the whole mapping) from the nodes derived
+ * from n, and from n itself if `self`.  Returns MAP_ACCESSED / MAP_DIRTY
+ * as seen in the mappings touched. */
+unsigned mapdb_unmap(struct mapnode *n, unsigned rights, int self);
+/* The task is going: every mapping of it goes, with what was derived. */
+void mapdb_task_gone(struct task *t);
+/* Nodes and frames in use (kernel accounting). */
+uint64_t mapdb_nodes(void);
+
+#endif
