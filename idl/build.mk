@@ -10,3 +10,6 @@ KERNEL_IDL_HEADERS := $(foreach f,$(KERNEL_IDLS),$(call idl_headers,$(f),$(KERNE
 KERNEL_IDL_SERVER_SRCS := $(patsubst idl/kernel/%.idl,$(KERNEL_IDL_DIR)/%_server.c,$(KERNEL_IDLS))
 KERNEL_IDL_CLIENT_SRCS := $(patsubst idl/kernel/%.idl,$(KERNEL_IDL_DIR)/%_client.c,$(KERNEL_IDLS))
 KERNEL_IDL_TRACE_SRCS := $(patsubst idl/kernel/%.idl,$(KERNEL_IDL_DIR)/%_trace.c,$(KERNEL_IDLS))
+# The protocols the kernel sends to user servers (page faults, exceptions):
+# their dispatch is user code, in libsys.
+KERNEL_IDL_USER_SERVER_SRCS := $(KERNEL_IDL_DIR)/pager_server.c $(KERNEL_IDL_DIR)/exception_server.c

@@ -58,6 +58,8 @@ int arch_space_lookup(uint64_t root, uint64_t va, uint64_t *pa, unsigned *rights
 int arch_space_next_mapped(uint64_t root, uint64_t va, uint64_t last, uint64_t *found);
 /* Copy n bytes between user memory of two spaces: 0 or MICA_EFAULT. */
 int arch_space_copy(uint64_t dst_root, uint64_t dst, uint64_t src_root, uint64_t src, size_t n);
+/* Whether the page at pa holds device registers the kernel drives. */
+int arch_device_is_kernels(uint64_t pa);
 /* Hardware interrupt lines: how many, and masking one. */
 unsigned arch_irq_lines(void);
 void arch_irq_line_mask(unsigned line, int masked);

@@ -101,6 +101,7 @@ static int load_program(unsigned index, struct boot_watch *watch, struct factory
 	if (!err) {
 		kstrlcpy(t->name, m->name, sizeof t->name);
 		t->watch = watch;
+		t->sigma0 = 1;
 		err = thread_create(f, &th);
 		if (!err && (err = give_caps(t, th, f)) == 0)
 			err = thread_attach(th, t, MICA_BOOT_UTCB);

@@ -7,6 +7,12 @@
 #include "arch.h"
 #include "bootinfo.h"
 #include "console.h"
+#include "factory.h"
+#include "kmem.h"
+#include "kobj.h"
+#include "kstring.h"
+#include "mapdb.h"
+#include "slab.h"
 #include "panic.h"
 #include "sched.h"
 #include "task.h"
@@ -34,6 +40,26 @@ static uint64_t debug_print(uint64_t buf, uint64_t len)
 	return MICA_OK;
 }
 
+static uint64_t debug_meminfo(uint64_t buf, uint64_t size)
+{
+	struct mica_meminfo m = {
+		.kernel_free_pages = kmem_pmm.nfree,
+		.user_free_pages = kmem_user_pmm.nfree,
+		.root_quota_used = factory_root.used,
+		.mapnodes = mapdb_nodes(),
+	};
+
+	for (struct slab_cache *c = slab_caches(); c; c = c->next_cache) {
+		m.slab_pages += c->pages;
+		for (unsigned t = 1; t < KOBJ_TYPES && t < MICA_MEMINFO_TYPES; t++)
+			if (!kstrcmp(c->name, kobj_type_names[t]))
+				m.objects[t] = c->objects;
+	}
+	if (size > sizeof m)
+		size = sizeof m;
+	return user_copy_out(buf, &m, size);
+}
+
 uint64_t debug_call(uint64_t op, uint64_t a, uint64_t b)
 {
 	switch (op) {
@@ -46,6 +72,8 @@ uint64_t debug_call(uint64_t op, uint64_t a, uint64_t b)
 		if (!bootinfo_has_arg("panic-test"))
 			return MICA_EPERM;
 		panic("deliberate panic requested by %s", sched_current()->task->name);
+	case MICA_DEBUG_MEMINFO:
+		return debug_meminfo(a, b);
 	default:
 		return MICA_EINVAL;
 	}

@@ -1,23 +1,123 @@
 /*
- * fault.c - stops a program that faulted, with a report (see fault.h).
+ * fault.c - user faults as messages to pagers and exception handlers (see
+ * fault.h).
+ *
+ * The kernel calls the handler on the faulting thread's behalf with the
+ * message in the thread's own UTCB; the message registers and buffer
+ * registers it uses are saved before and restored after, so the thread
+ * finds its UTCB as it left it.
  */
 #include "fault.h"
 
+#include "arch.h"
 #include "console.h"
+#include "ipc.h"
 #include "sched.h"
+#include "sigma0.h"
 #include "task.h"
+#include "thread.h"
 #include "trap.h"
 
-void fault_user(uint64_t vector, uint64_t error, uint64_t addr, uint64_t ip)
-{
-	struct task *t = sched_current()->task;
+#include "exception.h"
+#include "pager.h"
 
-	kprintf("kernel: program %s stopped: %s (vector %lu) at ip %#lx", t->name, trap_name(vector), vector, ip);
+#include <mica/error.h>
+#include <mica/ipc.h>
+
+#define FAULT_WORDS (3 + ARCH_USER_REGS)   /* the longest message: an exception */
+
+/* Call g for self with the `words` words in msg; the reply's words go to
+ * reply (room for `words`).  Returns the transport error or the result. */
+static int call_handler(struct thread *self, struct gate *g, mica_sword_t protocol, const mica_word_t *msg,
+			unsigned words, mica_word_t window, mica_word_t *reply, unsigned *reply_words)
+{
+	struct mica_utcb *u = self->utcb;
+	mica_word_t saved[FAULT_WORDS], saved_br[2] = { u->br[MICA_BR_WINDOW], u->br[MICA_BR_DESC] };
+	struct ipc_result r;
+
+	for (unsigned i = 0; i < words; i++) {
+		saved[i] = u->mr[i];
+		u->mr[i] = msg[i];
+	}
+	u->br[MICA_BR_WINDOW] = window;
+	u->br[MICA_BR_DESC] = 0;
+	ipc_call_for(self, g, mica_tag(protocol, words, 0, 0), &r);
+	/* The UTCB is gone if the thread was destroyed while it waited. */
+	if (!self->utcb)
+		return MICA_EGONE;
+	*reply_words = r.err ? 0 : mica_tag_words(r.tag);
+	for (unsigned i = 0; i < *reply_words && i < words; i++)
+		reply[i] = u->mr[i];
+	for (unsigned i = 0; i < words; i++)
+		u->mr[i] = saved[i];
+	u->br[MICA_BR_WINDOW] = saved_br[0];
+	u->br[MICA_BR_DESC] = saved_br[1];
+	if (r.err)
+		return r.err;
+	return mica_tag_label(r.tag) < 0 ? MICA_EPERM : MICA_OK;   /* the handler refused */
+}
+
+static int page_fault(struct thread *self, uint64_t addr, uint64_t error, uint64_t ip)
+{
+	unsigned access = error & 2 ? MICA_W : error & 16 ? MICA_X : MICA_R;
+	mica_word_t msg[4] = { PAGER_FAULT_OPCODE, addr, ip, access }, reply[4];
+	unsigned n;
+
+	if (sigma0_resolve(self->task, addr) == MICA_OK)
+		return MICA_OK;
+	if (!self->pager)
+		return MICA_EFAULT;
+	/* The mapping in the reply has already landed (the whole space is the
+	 * window); without one the thread faults again, as the protocol says,
+	 * and so after an ex_regs it goes on where that sent it.  Only a pager
+	 * that is gone stops the thread. */
+	int err = call_handler(self, self->pager, PAGER_PROTOCOL, msg, 4, mica_fpage(0, 47, MICA_RWX), reply, &n);
+	return err == MICA_EGONE ? err : MICA_OK;
+}
+
+static int exception(struct thread *self, uint64_t vector, uint64_t error)
+{
+	mica_word_t msg[FAULT_WORDS], reply[FAULT_WORDS];
+	unsigned n;
+
+	if (!self->exc_handler)
+		return MICA_EFAULT;   /* nobody to handle it */
+	msg[0] = EXCEPTION_HANDLER_EXCEPTION_OPCODE;
+	msg[1] = vector;
+	msg[2] = error;
+	arch_thread_get_user_regs(&self->arch, &msg[3]);
+	int err = call_handler(self, self->exc_handler, EXCEPTION_HANDLER_PROTOCOL, msg, FAULT_WORDS, 0, reply, &n);
+	if (err == MICA_ECANCELED)
+		return MICA_OK;   /* ex_regs decided where it goes on */
+	if (err)
+		return err;
+	if (n != ARCH_USER_REGS || arch_thread_set_user_regs(&self->arch, reply))
+		return MICA_EMSG;
+	return MICA_OK;
+}
+
+static void report(struct thread *self, uint64_t vector, uint64_t error, uint64_t addr, uint64_t ip)
+{
+	kprintf("kernel: program %s stopped: %s (vector %lu) at ip %#lx", self->task->name, trap_name(vector), vector, ip);
 	if (vector == VEC_PAGE_FAULT)
 		kprintf(", address %#lx (%s, %s)", addr, error & 2 ? "write" : error & 16 ? "execute" : "read",
 			error & 1 ? "protection" : "not present");
 	else if (error)
 		kprintf(", error %#lx", error);
 	kprintf("\n");
-	task_end_current(-1);
+}
+
+void fault_user(uint64_t vector, uint64_t error, uint64_t addr, uint64_t ip)
+{
+	struct thread *self = sched_current();
+	int err = vector == VEC_PAGE_FAULT ? page_fault(self, addr, error, ip) : exception(self, vector, error);
+
+	if (err == MICA_OK || self->state != THREAD_RUNNING || !self->task)
+		return;   /* resumes, or was stopped or destroyed meanwhile */
+	/* Stopped: by its handler's refusal, its pager's end, or for want of
+	 * either; without any, a boot program ends with it. */
+	report(self, vector, error, addr, ip);
+	if (err == MICA_EFAULT && self->task->watch)
+		task_end_current(-1);
+	thread_suspend(self);
 }

@@ -16,6 +16,7 @@
 
 #include "arch.h"
 #include "cap.h"
+#include "fpage.h"
 #include "gate.h"
 #include "invoke.h"
 #include "irq.h"
@@ -210,6 +211,28 @@ static int transfer_cap(struct thread *from, struct thread *to, mica_word_t *ite
 	return MICA_OK;
 }
 
+static int transfer_mem(struct thread *from, struct thread *to, mica_word_t *item)
+{
+	mica_word_t window = to->utcb->br[MICA_BR_WINDOW];
+	int grant = (item[0] & MICA_ITEM_F_GRANT) != 0;
+	struct fpage_xfer x;
+
+	if (item[1] == 0)
+		return MICA_OK;   /* "no mapping": allowed, e.g. a pager's empty reply */
+	if (!fpage_valid(item[1]) || fpage_last(item[1]) >= USER_SPACE_END)
+		return MICA_EMSG;
+	if (!fpage_valid(window) || fpage_last(window) >= USER_SPACE_END)
+		return MICA_ENOBUF;
+	fpage_transfer(item[1], item[0] & ~(mica_word_t)0xfff, window, &x);
+	unsigned rights = mica_fpage_rights(item[1]);
+	int err = task_map_range(from->task, x.src, x.src + ((1ull << x.order) - 1), to->task, x.dst, rights, grant);
+	if (err)
+		return err;
+	item[0] = MICA_ITEM_MEM | (grant ? MICA_ITEM_F_GRANT : 0);
+	item[1] = mica_fpage(x.dst, x.order, rights);
+	return MICA_OK;
+}
+
 static int transfer_string(struct thread *from, struct thread *to, mica_word_t *item, unsigned *next_string)
 {
 	const struct mica_utcb *ru = to->utcb;
@@ -247,8 +270,8 @@ static int transfer(struct thread *from, struct thread *to, mica_word_t tag, mic
 		switch (mica_item_type(item[0])) {
 		case MICA_ITEM_CAP: err = transfer_cap(from, to, item, &next_slot); break;
 		case MICA_ITEM_STRING: err = transfer_string(from, to, item, &next_string); break;
-		case MICA_ITEM_MEM:
-		case MICA_ITEM_IO: err = MICA_ENOSYS; break;   /* the memory issue */
+		case MICA_ITEM_MEM: err = transfer_mem(from, to, item); break;
+		case MICA_ITEM_IO: err = MICA_ENOSYS; break;
 		default: err = MICA_EMSG; break;
 		}
 		if (err) {
@@ -371,6 +394,12 @@ static int reply(struct thread *self, mica_word_t tag, struct thread **next)
 	finish(c, err, err ? 0 : out, 0, 0);
 	*next = c;
 	return err;
+}
+
+void ipc_call_for(struct thread *self, struct gate *g, mica_word_t tag, struct ipc_result *r)
+{
+	*r = (struct ipc_result){ MICA_OK, 0, 0 };
+	send(self, g, tag, mica_timeouts(MICA_TIMEOUT_NEVER, MICA_TIMEOUT_NEVER), 1, r);
 }
 
 static int valid_tag(mica_word_t tag)

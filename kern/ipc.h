@@ -23,6 +23,9 @@ struct ipc_result {
 
 /* The IPC system call of the running thread (include/mica/syscall.h). */
 void ipc_syscall(uint64_t op, mica_word_t tag, mica_word_t timeouts, struct ipc_result *r);
+/* A call through g made by the kernel on self's behalf (page faults and
+ * exceptions): the message is in self's UTCB. */
+void ipc_call_for(struct thread *self, struct gate *g, mica_word_t tag, struct ipc_result *r);
 /* Take t out of the IPC it waits in; it returns err from its system call. */
 void ipc_cancel(struct thread *t, int err);
 /* t goes away: whoever waits on it (senders, its caller) gets MICA_EGONE. */

@@ -1,7 +1,8 @@
 /*
  * kip.c - builds the KIP from the boot information (see kip.h).  The
- * memory map lists the firmware's ranges, then the kernel's image and the
- * boot modules as ranges of their own type.
+ * memory map lists the firmware's ranges, then the kernel's page pool, its
+ * image and the boot modules as ranges of their own type: a later entry
+ * says more about the range it covers than an earlier one.
  */
 #include "kip.h"
 
@@ -45,6 +46,8 @@ void kip_init(uint64_t tsc_khz, unsigned cpus)
 		const struct boot_region *r = &bootinfo.regions[i];
 		add_mem(r->base, r->size, r->type == 1 ? MICA_MEM_USABLE : MICA_MEM_RESERVED);
 	}
+	/* The kernel's page pool: RAM below the user pool (kmem.c). */
+	add_mem(kmem_pmm.base, kmem_user_pmm.base - kmem_pmm.base, MICA_MEM_KERNEL);
 	uint64_t kstart = (uint64_t)__kernel_phys_start;
 	add_mem(kstart, arch_virt_to_phys(__kernel_end) - kstart, MICA_MEM_KERNEL);
 	for (unsigned i = 0; i < bootinfo.nmodules; i++) {

@@ -246,6 +246,19 @@ static int op_mem_unmap(void *obj, mica_word_t fpage, bool self, uint32_t *statu
 	return 0;
 }
 
+static int op_mem_lookup(void *obj, uint64_t addr, uint32_t *rights)
+{
+	int err;
+	struct task *t = invoked(obj, MICA_R, &err);
+	struct mapnode *n;
+
+	if (err)
+		return err;
+	n = mapdb_lookup(t, addr);
+	*rights = n ? n->rights : 0;
+	return 0;
+}
+
 const struct task_ops task_protocol = {
 	.cap_map = op_cap_map,
 	.cap_unmap = op_cap_unmap,
@@ -253,4 +266,5 @@ const struct task_ops task_protocol = {
 	.cap_info = op_cap_info,
 	.mem_map = op_mem_map,
 	.mem_unmap = op_mem_unmap,
+	.mem_lookup = op_mem_lookup,
 };

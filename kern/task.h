@@ -32,6 +32,7 @@ struct task {
 	uint64_t table_pages;            /* page tables charged to its factory */
 	char name[MICA_KIP_NAME_MAX];
 	struct boot_watch *watch;        /* a boot program's, or NULL */
+	int sigma0;                      /* a first pager: the kernel maps its physical window */
 };
 
 int task_create(struct factory *f, struct task **out);

@@ -220,9 +220,10 @@ static int op_ex_regs(void *obj, uint64_t ip, uint64_t sp, uint64_t flags, uint6
 	if (t == &thread_idle || !t->task)
 		return -MICA_EBUSY;
 	arch_thread_get_regs(&t->arch, old_ip, old_sp, old_flags);
+	if (arch_thread_set_regs(&t->arch, ip, sp, flags))
+		return -MICA_EINVAL;
 	if (t->wait != IPC_NONE)
 		ipc_cancel(t, MICA_ECANCELED);
-	arch_thread_set_regs(&t->arch, ip, sp, flags);
 	return 0;
 }
 

@@ -17,6 +17,17 @@ enum mica_boot_cap {
 	MICA_BOOT_FIRST_FREE = 6,
 };
 
+/*
+ * A boot program is a first pager (the sigma0 role): a fault of its own at
+ * MICA_BOOT_PHYS_WINDOW + pa is resolved by the kernel with the physical
+ * page pa, idempotently: user-pool RAM (zeroed when first handed out,
+ * read-write-execute), a boot module (read-execute), or device memory the
+ * kernel does not drive (read-write, uncached).  The kernel's own RAM is
+ * refused.  From there it hands memory on by mapping.
+ */
+#define MICA_BOOT_PHYS_WINDOW 0x0000400000000000ull
+#define MICA_BOOT_PHYS_MAX 0x0000200000000000ull   /* 32 TiB of physical addresses */
+
 /* The kernel-memory quota of each boot program's factory. */
 #define MICA_BOOT_QUOTA (16ull << 20)
 

@@ -19,6 +19,11 @@
 #define MICA_KIP_NAME_MAX 64
 #define MICA_KIP_CMDLINE_MAX 192
 
+/* Memory map entries may overlap: a later entry says more about the range
+ * it covers than an earlier one (the firmware's RAM first, then the
+ * kernel's pool, image and the modules inside it).  User-pool RAM, what a
+ * first pager can ask for (mica/boot.h), is USABLE RAM no later entry
+ * covers. */
 enum mica_mem_type {
 	MICA_MEM_USABLE = 1,     /* RAM given to user level (less the kernel's own) */
 	MICA_MEM_RESERVED = 2,   /* firmware, ACPI, holes */

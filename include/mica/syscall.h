@@ -35,6 +35,19 @@ enum mica_debug_op {
 	MICA_DEBUG_PRINT = 0,  /* rsi = buffer, rdx = length: write to the kernel console */
 	MICA_DEBUG_EXIT = 1,   /* rsi = status: end the calling task (until tasks exit by IPC) */
 	MICA_DEBUG_PANIC = 2,  /* panic the kernel: only when booted with "panic-test" */
+	MICA_DEBUG_MEMINFO = 3, /* rsi = struct mica_meminfo *, rdx = its size: the kernel's accounting */
+};
+
+/* What MICA_DEBUG_MEMINFO reports: free pages of both pools, and the
+ * kernel objects in use by type (index: Kobject.info's type numbers). */
+#define MICA_MEMINFO_TYPES 8
+struct mica_meminfo {
+	uint64_t kernel_free_pages;    /* the kernel's page pool */
+	uint64_t user_free_pages;      /* the user pool (the first pager's) */
+	uint64_t root_quota_used;      /* bytes charged to the root factory */
+	uint64_t mapnodes;             /* mapping-database nodes */
+	uint64_t slab_pages;           /* pages held by the kernel's object caches */
+	uint64_t objects[MICA_MEMINFO_TYPES];
 };
 
 static inline long mica_debug(unsigned long op, unsigned long a, unsigned long b)

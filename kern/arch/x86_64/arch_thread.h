@@ -32,8 +32,14 @@ void arch_thread_fini(struct arch_thread *a);
 void arch_thread_bind(struct arch_thread *a, uint64_t pml4, uint64_t utcb);
 /* The user registers the thread returns to (its frame on its kernel stack). */
 void arch_thread_get_regs(const struct arch_thread *a, uint64_t *ip, uint64_t *sp, uint64_t *flags);
-void arch_thread_set_regs(struct arch_thread *a, uint64_t ip, uint64_t sp, uint64_t flags);
+/* 0, or MICA_EINVAL for a non-canonical ip or sp (nothing is changed). */
+int arch_thread_set_regs(struct arch_thread *a, uint64_t ip, uint64_t sp, uint64_t flags);
 void arch_thread_set_args(struct arch_thread *a, uint64_t arg0, uint64_t arg1);
+/* All user registers, in the order of idl/kernel/exception.idl's
+ * user_regs: rip rsp rflags rax rbx rcx rdx rsi rdi rbp r8..r15. */
+#define ARCH_USER_REGS 18
+void arch_thread_get_user_regs(const struct arch_thread *a, uint64_t regs[ARCH_USER_REGS]);
+int arch_thread_set_user_regs(struct arch_thread *a, const uint64_t regs[ARCH_USER_REGS]);
 /* Switch from the running thread to `to` (returns when `from` runs again). */
 void arch_thread_switch(struct arch_thread *from, struct arch_thread *to);
 

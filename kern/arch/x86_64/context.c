@@ -92,16 +92,25 @@ void arch_thread_get_regs(const struct arch_thread *a, uint64_t *ip, uint64_t *s
 /* What user code may change in rflags: the arithmetic flags and DF. */
 #define USER_FLAGS 0xcd5ull
 
-void arch_thread_set_regs(struct arch_thread *a, uint64_t ip, uint64_t sp, uint64_t flags)
+static int canonical(uint64_t a)
+{
+	return (uint64_t)((int64_t)(a << 16) >> 16) == a;
+}
+
+int arch_thread_set_regs(struct arch_thread *a, uint64_t ip, uint64_t sp, uint64_t flags)
 {
 	struct trap_frame *f = user_frame(a);
 
+	/* A non-canonical ip or sp would fault on the way out, in the kernel. */
+	if ((ip != ARCH_FLAGS_KEEP && !canonical(ip)) || (sp != ARCH_FLAGS_KEEP && !canonical(sp)))
+		return MICA_EINVAL;
 	if (ip != ARCH_FLAGS_KEEP)
 		f->rip = ip;
 	if (sp != ARCH_FLAGS_KEEP)
 		f->rsp = sp;
 	if (flags != ARCH_FLAGS_KEEP)
 		f->rflags = (f->rflags & ~USER_FLAGS) | (flags & USER_FLAGS);
+	return MICA_OK;
 }
 
 void arch_thread_set_args(struct arch_thread *a, uint64_t arg0, uint64_t arg1)
@@ -110,6 +119,39 @@ void arch_thread_set_args(struct arch_thread *a, uint64_t arg0, uint64_t arg1)
 
 	f->rdi = arg0;
 	f->rsi = arg1;
+}
+
+void arch_thread_get_user_regs(const struct arch_thread *a, uint64_t r[ARCH_USER_REGS])
+{
+	const struct trap_frame *f = user_frame(a);
+	const uint64_t v[ARCH_USER_REGS] = { f->rip, f->rsp, f->rflags, f->rax, f->rbx, f->rcx, f->rdx, f->rsi, f->rdi,
+					      f->rbp, f->r8, f->r9, f->r10, f->r11, f->r12, f->r13, f->r14, f->r15 };
+
+	kmemcpy(r, v, sizeof v);
+}
+
+int arch_thread_set_user_regs(struct arch_thread *a, const uint64_t r[ARCH_USER_REGS])
+{
+	struct trap_frame *f = user_frame(a);
+
+	if (arch_thread_set_regs(a, r[0], r[1], r[2]))
+		return MICA_EINVAL;
+	f->rax = r[3];
+	f->rbx = r[4];
+	f->rcx = r[5];
+	f->rdx = r[6];
+	f->rsi = r[7];
+	f->rdi = r[8];
+	f->rbp = r[9];
+	f->r8 = r[10];
+	f->r9 = r[11];
+	f->r10 = r[12];
+	f->r11 = r[13];
+	f->r12 = r[14];
+	f->r13 = r[15];
+	f->r14 = r[16];
+	f->r15 = r[17];
+	return MICA_OK;
 }
 
 void arch_thread_switch(struct arch_thread *from, struct arch_thread *to)

@@ -192,8 +192,23 @@ unsigned paging_space_destroy(uint64_t pml4)
 	return n;
 }
 
+/* The device registers the kernel drives itself: never handed to user level. */
+#define KERNEL_DEVICES_MAX 16
+static struct { uint64_t pa, size; } kernel_devices[KERNEL_DEVICES_MAX];
+static unsigned nkernel_devices;
+
+int arch_device_is_kernels(uint64_t pa)
+{
+	for (unsigned i = 0; i < nkernel_devices; i++)
+		if (pa + 4096 > (kernel_devices[i].pa & ~0xfffull) && pa < kernel_devices[i].pa + kernel_devices[i].size)
+			return 1;
+	return 0;
+}
+
 void *paging_map_device(uint64_t pa, uint64_t size)
 {
+	if (nkernel_devices < KERNEL_DEVICES_MAX)
+		kernel_devices[nkernel_devices++] = (typeof(kernel_devices[0])){ pa, size };
 	uint64_t off = pa & 0xfff, va = device_next;
 
 	for (uint64_t p = pa - off; p < pa + size; p += 4096, device_next += 4096)

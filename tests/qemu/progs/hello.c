@@ -30,5 +30,6 @@ int main(int argc, char **argv)
 	mica_printf("%s %d - SSE arithmetic (1.5 * 3 == %d/2)\n", x == 4.5 ? "ok" : "not ok", 3, (int)(x * 2));
 	for (int i = 0; i < argc; i++)
 		mica_printf("argv[%d] = %s\n", i, argv[i]);
+	mica_printf("1..3\n");
 	return argc > 1 ? parse_int(argv[1]) : 0;
 }

@@ -1,0 +1,52 @@
+/*
+ * sigma0.c - the first pager (see sigma0.h).
+ */
+#include "sigma0.h"
+
+#include "arch.h"
+#include "bootinfo.h"
+#include "kmem.h"
+#include "kstring.h"
+#include "mapdb.h"
+#include "task.h"
+
+#include <mica/boot.h>
+#include <mica/error.h>
+#include <mica/ipc.h>
+
+static int in_module(uint64_t pa)
+{
+	for (unsigned i = 0; i < bootinfo.nmodules; i++)
+		if (pa >= (bootinfo.modules[i].base & ~0xfffull) && pa < bootinfo.modules[i].base + bootinfo.modules[i].size)
+			return 1;
+	return 0;
+}
+
+static int in_ram(uint64_t pa)
+{
+	for (unsigned i = 0; i < bootinfo.nregions; i++)
+		if (pa + 4096 > bootinfo.regions[i].base && pa < bootinfo.regions[i].base + bootinfo.regions[i].size)
+			return 1;
+	return 0;
+}
+
+int sigma0_resolve(struct task *t, uint64_t addr)
+{
+	if (!t->sigma0 || addr < MICA_BOOT_PHYS_WINDOW || addr >= MICA_BOOT_PHYS_WINDOW + MICA_BOOT_PHYS_MAX)
+		return MICA_EFAULT;
+	uint64_t va = addr & ~0xfffull, pa = va - MICA_BOOT_PHYS_WINDOW;
+
+	if (kmem_user_page_claim(pa) == MICA_OK) {
+		kmemset(arch_phys_to_virt(pa), 0, 4096);
+		int err = mapdb_insert_root(t, va, pa, MICA_RWX, MAP_FRAME_USER, 0);
+		if (err)
+			kmem_user_page_free(pa);
+		return err ? MICA_EFAULT : MICA_OK;
+	}
+	if (in_module(pa))
+		return mapdb_insert_root(t, va, pa, MICA_R | MICA_X, MAP_FRAME_NONE, 0) ? MICA_EFAULT : MICA_OK;
+	if (!in_ram(pa) && !arch_device_is_kernels(pa))
+		return mapdb_insert_root(t, va, pa, MICA_R | MICA_W, MAP_FRAME_NONE, 1) ? MICA_EFAULT : MICA_OK;
+	/* The kernel's RAM, or a user page already handed out elsewhere. */
+	return MICA_EFAULT;
+}

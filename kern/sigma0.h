@@ -1,0 +1,17 @@
+/*
+ * sigma0.h - the first pager: the kernel resolves a boot program's faults
+ * on its window of physical memory (include/mica/boot.h).  Nothing else in
+ * the kernel decides who gets user memory.
+ */
+#ifndef KERN_SIGMA0_H
+#define KERN_SIGMA0_H
+
+#include <stdint.h>
+
+struct task;
+
+/* Resolve t's fault at addr if t is a first pager and addr is in its
+ * window: 0 when mapped, MICA_EFAULT otherwise. */
+int sigma0_resolve(struct task *t, uint64_t addr);
+
+#endif

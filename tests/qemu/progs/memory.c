@@ -1,0 +1,436 @@
+/*
+ * memory.c - address spaces, the mapping database and user-level pagers:
+ * a map chain A->B->C unmapped at A, a rights downgrade whose write fault
+ * goes to a pager, grant, a pager in another task serving zero-filled
+ * pages and copy-on-write, the first pager's physical window, an
+ * exception handler that resumes a thread, and a thousand tasks with
+ * mappings created and deleted with nothing left behind.
+ */
+#include "qtest.h"
+
+#include <mica/kip.h>
+#include <mica/syscall.h>
+
+#include "exception_server.h"
+#include "factory.h"
+#include "kobject.h"
+#include "pager_server.h"
+#include "task.h"
+#include "thread.h"
+
+enum {
+	S_B = 10, S_C, S_P, S_C1, S_C2, S_BT, S_PT, S_CT1, S_CT2, S_HANDLER, S_HANDLER_GATE, S_PAGER_GATE,
+	S_LOCAL_PAGER, S_LOCAL_PAGER_GATE, S_VICTIM, S_MANY = 100,
+};
+
+#define VB 0x200000000ull
+#define VC 0x300000000ull
+#define VG 0x210000000ull
+#define VZ 0x400000000ull   /* the zero-fill region of the client */
+#define VCOW 0x500000000ull
+#define VPOOL 0x600000000ull   /* the pager task's pool */
+#define POOL_PAGES 16
+
+static uint8_t pages[4][4096] __attribute__((aligned(4096)));
+
+static uint32_t rights_at(mica_cap_t task, uint64_t va)
+{
+	uint32_t r = 99;
+
+	task_mem_lookup(task, va, &r);
+	return r;
+}
+
+static void sleep_ms(unsigned ms)
+{
+	mica_ipc_wait(mica_timeouts(0, ms * 1000), 0, 0);
+}
+
+static void wait_for(volatile int *flag)
+{
+	for (int i = 0; i < 2000 && !*flag; i++)
+		sleep_ms(1);
+}
+
+/* ---- A -> B -> C, unmapped at A -------------------------------------------- */
+
+static struct qthread bt = { .slot = S_BT };
+static volatile int forwarded;
+
+static void forward(void *arg)
+{
+	(void)arg;
+	forwarded = task_mem_map(40, mica_fpage(VB, 12, MICA_RWX), VC, false) == 0 ? 1 : -1;
+}
+
+static void test_chain(void)
+{
+	pages[0][0] = 0x11;
+	expect("task B", qtask_create(S_B), 0);
+	expect("task C", qtask_create(S_C), 0);
+	expect("A maps its page to B", task_mem_map(S_B, mica_fpage((uint64_t)pages[0], 12, MICA_RWX), VB, false), 0);
+	expect("B holds it, read-write (what A has)", rights_at(S_B, VB), MICA_R | MICA_W);
+	expect("B gets a capability to C", task_cap_map(S_B, S_C, 40, MICA_RWX, false), 0);
+	expect("B's thread maps it on to C", qthread_start(&bt, S_B, 1, forward, 0), 0);
+	wait_for(&forwarded);
+	expect("... done", forwarded, 1);
+	expect("C holds it", rights_at(S_C, VC), MICA_R | MICA_W);
+	uint32_t status = 0;
+	expect("A unmaps what it gave", task_mem_unmap(MICA_BOOT_TASK, mica_fpage((uint64_t)pages[0], 12, MICA_RWX), false,
+						       &status), 0);
+	expect("gone from B", rights_at(S_B, VB), 0);
+	expect("gone from C, derived through B", rights_at(S_C, VC), 0);
+	expect("A keeps its own", rights_at(MICA_BOOT_TASK, (uint64_t)pages[0]), MICA_R | MICA_W);
+	expect("nobody used the copies: unmap reports neither accessed nor dirty", status, 0);
+	kobject_destroy(S_BT);
+}
+
+/* ---- rights downgrade, and the write fault going to a pager ------------------- */
+
+static struct qthread local_pager = { .slot = S_LOCAL_PAGER };
+static volatile uint64_t fault_addr, fault_access;
+static volatile int pager_faults;
+
+/* A's pager for B: maps A's page 0 back read-write at the fault address. */
+static int remap_fault(void *obj, uint64_t addr, uint64_t ip, uint32_t access, struct mica_flexpage *page)
+{
+	(void)obj;
+	(void)ip;
+	fault_addr = addr;
+	fault_access = access;
+	pager_faults++;
+	page->fpage = mica_fpage((uint64_t)pages[0], 12, MICA_RWX);
+	page->send_base = addr & ~0xfffull;
+	return 0;
+}
+
+static const struct pager_ops remap_ops = { .fault = remap_fault };
+
+static void serve_pager(void *arg)
+{
+	const struct pager_ops *ops = arg;
+	struct mica_utcb *u = mica_utcb();
+	struct pager_reply_buffers rb;
+	mica_word_t tag, label, reply;
+	int err = mica_ipc_wait(0, &tag, &label);
+
+	for (;;) {
+		if (err || !pager_dispatch(ops, 0, u, tag, &rb, &reply)) {
+			err = mica_ipc_wait(0, &tag, &label);
+			continue;
+		}
+		err = mica_ipc_reply_wait(reply, 0, &tag, &label);
+	}
+}
+
+static volatile int writer_done;
+static volatile uint8_t writer_read;
+
+static void writer(void *arg)
+{
+	volatile uint8_t *p = (volatile uint8_t *)VB;
+
+	(void)arg;
+	writer_read = p[0];
+	p[1] = 0x22;   /* faults: B has the page read-only */
+	writer_done = 1;
+}
+
+static void test_downgrade(void)
+{
+	uint32_t status;
+
+	expect("A maps its page to B again", task_mem_map(S_B, mica_fpage((uint64_t)pages[0], 12, MICA_RWX), VB, false), 0);
+	expect("A takes W from what it gave", task_mem_unmap(MICA_BOOT_TASK, mica_fpage((uint64_t)pages[0], 12, MICA_W),
+							  false, &status), 0);
+	expect("B may only read now", rights_at(S_B, VB), MICA_R);
+	expect("A still writes", rights_at(MICA_BOOT_TASK, (uint64_t)pages[0]), MICA_R | MICA_W);
+	expect("a pager thread in A", qthread_start(&local_pager, MICA_BOOT_TASK, 2, serve_pager, (void *)&remap_ops), 0);
+	expect("a gate to it", factory_create_gate(MICA_BOOT_FACTORY, S_LOCAL_PAGER_GATE, S_LOCAL_PAGER, 7), 0);
+	expect("a thread in B", factory_create_thread(MICA_BOOT_FACTORY, S_BT), 0);
+	expect("its pager is A's pager", thread_set_handlers(S_BT, S_LOCAL_PAGER_GATE, 0), 0);
+	kobject_destroy(S_BT);
+	bt.slot = S_BT;
+	expect("B's writer starts", qthread_start(&bt, S_B, 2, writer, 0), 0);
+	thread_set_handlers(S_BT, S_LOCAL_PAGER_GATE, 0);
+	wait_for(&writer_done);
+	expect("B read the page", writer_read, 0x11);
+	expect("its write faulted to the pager once", pager_faults, 1);
+	expect("... at the address written", (long)fault_addr, (long)VB + 1);
+	expect("... as a write", (long)fault_access, MICA_W);
+	expect("after the pager's mapping the write went through", writer_done && pages[0][1] == 0x22, 1);
+	expect("B writes again", rights_at(S_B, VB), MICA_R | MICA_W);
+	expect("unmapping B's copy", task_mem_unmap(MICA_BOOT_TASK, mica_fpage((uint64_t)pages[0], 12, MICA_RWX), false,
+						   &status), 0);
+	expect("... reports it accessed and written", status, 3);
+	kobject_destroy(S_BT);
+}
+
+static void test_grant(void)
+{
+	pages[1][5] = 0x33;
+	expect("A grants a page to B", task_mem_map(S_B, mica_fpage((uint64_t)pages[1], 12, MICA_RWX), VG, true), 0);
+	expect("A has it no more", rights_at(MICA_BOOT_TASK, (uint64_t)pages[1]), 0);
+	expect("B has it", rights_at(S_B, VG), MICA_R | MICA_W);
+	expect("B gives it back", 0, 0);
+	kobject_destroy(S_B);
+	kobject_destroy(S_C);
+}
+
+/* ---- the first pager's physical window -------------------------------------- */
+
+/* A user-pool page: USABLE RAM no later KIP entry covers. */
+static uint64_t user_pool_page(void)
+{
+	const struct mica_kip *kip = (const struct mica_kip *)MICA_KIP_ADDR;
+
+	for (uint32_t i = 0; i < kip->mem_count; i++) {
+		if (kip->mem[i].type != MICA_MEM_USABLE)
+			continue;
+		for (uint64_t pa = (kip->mem[i].base + 0xffff) & ~0xffffull; pa + 0x10000 <= kip->mem[i].base + kip->mem[i].size;
+		     pa += 0x10000) {
+			int covered = 0;
+			for (uint32_t j = i + 1; j < kip->mem_count; j++)
+				if (pa + 0x10000 > kip->mem[j].base && pa < kip->mem[j].base + kip->mem[j].size)
+					covered = 1;
+			if (!covered)
+				return pa;
+		}
+	}
+	return 0;
+}
+
+static uint64_t pool_phys;
+
+static void test_sigma0(void)
+{
+	pool_phys = user_pool_page();
+	expect("the KIP names user-pool RAM", pool_phys != 0, 1);
+	volatile uint64_t *w = (volatile uint64_t *)(MICA_BOOT_PHYS_WINDOW + pool_phys);
+	for (int i = 0; i < POOL_PAGES; i++)
+		w[i * 512] = 0x5eed0000 + i;   /* each touch: a fault the kernel resolves */
+	expect("the window's pages are mine", rights_at(MICA_BOOT_TASK, (uint64_t)w), MICA_RWX);
+	expect("and hold what I wrote", w[3 * 512] == 0x5eed0003, 1);
+}
+
+/* ---- a pager in another task: zero fill and copy-on-write --------------------- */
+
+static struct qthread pt = { .slot = S_PT }, ct1 = { .slot = S_CT1 }, ct2 = { .slot = S_CT2 };
+static volatile int pool_next, zero_faults, cow_faults;
+
+/* Runs in task P: pages from its pool, zeroed, or copied for a write to the
+ * shared read-only page. */
+static int pool_fault(void *obj, uint64_t addr, uint64_t ip, uint32_t access, struct mica_flexpage *page)
+{
+	(void)obj;
+	(void)ip;
+	if (pool_next >= POOL_PAGES)
+		return -MICA_ENOMEM;
+	uint64_t *fresh = (uint64_t *)(VPOOL + 4096ull * pool_next++);
+	if (addr >= VCOW && addr < VCOW + 4096 && access == MICA_W) {
+		const uint64_t *orig = (const uint64_t *)pages[2];   /* the image is mapped here too */
+		for (int i = 0; i < 512; i++)
+			fresh[i] = orig[i];
+		cow_faults++;
+	} else {
+		for (int i = 0; i < 512; i++)
+			fresh[i] = 0;
+		zero_faults++;
+	}
+	page->fpage = mica_fpage((uint64_t)fresh, 12, MICA_RWX);
+	page->send_base = addr & ~0xfffull;
+	return 0;
+}
+
+static const struct pager_ops pool_ops = { .fault = pool_fault };
+
+static volatile int zero_ok, cow1, cow2;
+
+static void toucher(void *arg)
+{
+	int ok = 1;
+
+	(void)arg;
+	for (int i = 0; i < 8; i++) {
+		volatile uint64_t *p = (volatile uint64_t *)(VZ + 4096ull * i);
+		ok &= p[7] == 0;     /* a fresh page reads as zeros */
+		p[0] = 100 + i;
+	}
+	for (int i = 0; i < 8; i++)
+		ok &= ((volatile uint64_t *)(VZ + 4096ull * i))[0] == 100u + i;
+	zero_ok = ok ? 1 : -1;
+}
+
+static void cow_writer(void *arg)
+{
+	volatile uint8_t *p = (volatile uint8_t *)VCOW;
+
+	(void)arg;
+	p[0] = 0x66;   /* a write fault: a private copy */
+	cow1 = p[0] == 0x66 && p[1] == 0x55 ? 1 : -1;
+}
+
+static void cow_reader(void *arg)
+{
+	volatile uint8_t *p = (volatile uint8_t *)VCOW;
+
+	(void)arg;
+	while (!cow1)
+		mica_ipc_wait(mica_timeouts(0, 1000), 0, 0);
+	cow2 = p[0] == 0x55 ? 1 : -1;
+}
+
+static void test_user_pager(void)
+{
+	expect("pager task", qtask_create(S_P), 0);
+	expect("its pool: 16 pages of my window",
+	       task_mem_map(S_P, mica_fpage(MICA_BOOT_PHYS_WINDOW + pool_phys, 16, MICA_RWX), VPOOL, false), 0);
+	expect("pager thread there", qthread_start(&pt, S_P, 1, serve_pager, (void *)&pool_ops), 0);
+	expect("a gate to it", factory_create_gate(MICA_BOOT_FACTORY, S_PAGER_GATE, S_PT, 9), 0);
+	expect("client task", qtask_create(S_C1), 0);
+	expect("client thread (stopped)", factory_create_thread(MICA_BOOT_FACTORY, S_CT1), 0);
+	kobject_destroy(S_CT1);
+	expect("client thread", qthread_start(&ct1, S_C1, 1, toucher, 0), 0);
+	thread_set_handlers(S_CT1, S_PAGER_GATE, 0);
+	wait_for(&zero_ok);
+	expect("8 zero-filled pages, written and read back", zero_ok, 1);
+	expect("... 8 faults served", zero_faults, 8);
+	kobject_destroy(S_CT1);
+
+	pages[2][0] = 0x55;
+	pages[2][1] = 0x55;
+	expect("second client task", qtask_create(S_C2), 0);
+	expect("the page, read-only, to the first client",
+	       task_mem_map(S_C1, mica_fpage((uint64_t)pages[2], 12, MICA_R), VCOW, false), 0);
+	expect("... and to the second", task_mem_map(S_C2, mica_fpage((uint64_t)pages[2], 12, MICA_R), VCOW, false), 0);
+	ct1.slot = S_CT1;
+	expect("writer in the first", qthread_start(&ct1, S_C1, 2, cow_writer, 0), 0);
+	thread_set_handlers(S_CT1, S_PAGER_GATE, 0);
+	expect("reader in the second", qthread_start(&ct2, S_C2, 1, cow_reader, 0), 0);
+	thread_set_handlers(S_CT2, S_PAGER_GATE, 0);
+	wait_for(&cow2);
+	expect("the writer got a private copy", cow1, 1);
+	expect("... through one copy-on-write fault", cow_faults, 1);
+	expect("the other task still sees the original", cow2, 1);
+	expect("and so does the owner", pages[2][0], 0x55);
+	kobject_destroy(S_C1);
+	kobject_destroy(S_C2);
+	kobject_destroy(S_P);
+}
+
+/* ---- exceptions ------------------------------------------------------------------ */
+
+static struct qthread handler = { .slot = S_HANDLER }, victim = { .slot = S_VICTIM };
+static volatile int exceptions_seen, victim_after_ud2;
+static volatile uint64_t last_vector;
+
+static int on_exception(void *obj, uint64_t vector, uint64_t error, struct user_regs *regs)
+{
+	(void)obj;
+	(void)error;
+	exceptions_seen++;
+	last_vector = vector;
+	if (vector != 6)
+		return -MICA_EPERM;   /* leave it stopped */
+	regs->rip += 2;           /* past the ud2 */
+	return 0;
+}
+
+static const struct exception_handler_ops exc_ops = { .exception = on_exception };
+
+static void serve_exceptions(void *arg)
+{
+	struct mica_utcb *u = mica_utcb();
+	struct exception_handler_reply_buffers rb;
+	mica_word_t tag, label, reply;
+	int err = mica_ipc_wait(0, &tag, &label);
+
+	(void)arg;
+	for (;;) {
+		if (err || !exception_handler_dispatch(&exc_ops, 0, u, tag, &rb, &reply)) {
+			err = mica_ipc_wait(0, &tag, &label);
+			continue;
+		}
+		err = mica_ipc_reply_wait(reply, 0, &tag, &label);
+	}
+}
+
+static void faulty(void *arg)
+{
+	(void)arg;
+	__asm__ volatile("ud2");
+	victim_after_ud2 = 1;
+	__asm__ volatile("int3");
+	victim_after_ud2 = 2;   /* never: the handler leaves it stopped */
+}
+
+static void test_exceptions(void)
+{
+	uint32_t state;
+	uint64_t id;
+
+	expect("exception handler thread", qthread_start(&handler, MICA_BOOT_TASK, 3, serve_exceptions, 0), 0);
+	expect("a gate to it", factory_create_gate(MICA_BOOT_FACTORY, S_HANDLER_GATE, S_HANDLER, 3), 0);
+	expect("a thread that runs ud2", qthread_start(&victim, MICA_BOOT_TASK, 4, faulty, 0), 0);
+	thread_set_handlers(S_VICTIM, 0, S_HANDLER_GATE);
+	for (int i = 0; i < 100 && exceptions_seen < 2; i++)
+		sleep_ms(1);
+	expect("the handler saw the invalid opcode and resumed the thread past it", victim_after_ud2, 1);
+	expect("then the breakpoint", (long)last_vector, 3);
+	thread_state(S_VICTIM, &state, &id);
+	expect("which the handler refused: the thread stays stopped", state, 0);
+	kobject_destroy(S_VICTIM);
+}
+
+/* ---- a thousand tasks with mappings, and nothing left behind ---------------------- */
+
+static void test_many_tasks(void)
+{
+	struct mica_meminfo before, after;
+	uint64_t limit, used_before, used_after;
+	int ok = 1;
+
+	/* A first round grows this task's capability table to the slots used;
+	 * the figures are taken after it. */
+	for (int round = 0; round < 11; round++) {
+		if (round == 1) {
+			mica_debug(MICA_DEBUG_MEMINFO, (unsigned long)&before, sizeof before);
+			factory_quota(MICA_BOOT_FACTORY, &limit, &used_before);
+		}
+		for (int i = 0; i < 100; i++) {
+			ok &= factory_create_task(MICA_BOOT_FACTORY, S_MANY + i) == 0;
+			ok &= task_mem_map(S_MANY + i, mica_fpage((uint64_t)pages[3], 12, MICA_RWX), VB + 4096ull * i, false) ==
+			      0;
+			ok &= task_mem_map(S_MANY + i, mica_fpage(MICA_BOOT_PHYS_WINDOW + pool_phys, 14, MICA_R), VC, false) ==
+			      0;
+		}
+		for (int i = 0; i < 100; i++)
+			ok &= kobject_destroy(S_MANY + i) == 0;
+	}
+	mica_debug(MICA_DEBUG_MEMINFO, (unsigned long)&after, sizeof after);
+	factory_quota(MICA_BOOT_FACTORY, &limit, &used_after);
+	expect("1100 tasks created with mappings, then deleted", ok, 1);
+	mica_printf("# kernel pool free pages: %lu before, %lu after; user pool free pages: %lu before, %lu after\n",
+		    (unsigned long)before.kernel_free_pages, (unsigned long)after.kernel_free_pages,
+		    (unsigned long)before.user_free_pages, (unsigned long)after.user_free_pages);
+	mica_printf("# kernel memory charged: %lu bytes before, %lu after; mapping nodes %lu before, %lu after\n",
+		    (unsigned long)used_before, (unsigned long)used_after, (unsigned long)before.mapnodes,
+		    (unsigned long)after.mapnodes);
+	expect("kernel memory charged is back", (long)(used_after - used_before), 0);
+	expect("user pool free pages are back", (long)(after.user_free_pages - before.user_free_pages), 0);
+	expect("mapping nodes are back", (long)(after.mapnodes - before.mapnodes), 0);
+	expect("tasks in use are back", (long)(after.objects[1] - before.objects[1]), 0);
+	expect("kernel pool free pages are back", (long)(after.kernel_free_pages - before.kernel_free_pages), 0);
+}
+
+int main(void)
+{
+	test_chain();
+	test_downgrade();
+	test_grant();
+	test_sigma0();
+	test_user_pager();
+	test_exceptions();
+	test_many_tasks();
+	return qtest_done();
+}
