@@ -58,6 +58,11 @@ int arch_space_lookup(uint64_t root, uint64_t va, uint64_t *pa, unsigned *rights
 int arch_space_next_mapped(uint64_t root, uint64_t va, uint64_t last, uint64_t *found);
 /* Copy n bytes between user memory of two spaces: 0 or MICA_EFAULT. */
 int arch_space_copy(uint64_t dst_root, uint64_t dst, uint64_t src_root, uint64_t src, size_t n);
+/* Load a task's I/O permission bitmap (IO_PORT_BITMAP_BYTES, 1 bit per
+ * port, 1 = denied; NULL: no ports) for the thread about to run; `changed`
+ * when the same bitmap was modified. */
+#define IO_PORT_BITMAP_BYTES 8192
+void arch_io_bitmap_load(const uint8_t *bits, int changed);
 /* Whether the page at pa holds device registers the kernel drives. */
 int arch_device_is_kernels(uint64_t pa);
 /* Hardware interrupt lines: how many, and masking one. */

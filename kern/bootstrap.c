@@ -105,6 +105,8 @@ static int load_program(unsigned index, struct boot_watch *watch, struct factory
 		err = thread_create(f, &th);
 		if (!err && (err = give_caps(t, th, f)) == 0)
 			err = thread_attach(th, t, MICA_BOOT_UTCB);
+		if (!err)
+			err = task_io_grant_boot(t);
 	}
 	for (unsigned i = 0; i < img.nsegs && !err; i++)
 		err = load_segment(t, m, &img.segs[i]);

@@ -168,7 +168,11 @@ static int op_create_task(void *obj, slot_t dest)
 
 	if (!err)
 		err = -task_create(f, &t);
-	return err ? err : hand_out(obj, dest, &t->obj);
+	if (err)
+		return err;
+	/* Named after its creator until it names itself: reports say whose. */
+	kstrlcpy(t->name, ((struct invocation *)obj)->task->name, sizeof t->name);
+	return hand_out(obj, dest, &t->obj);
 }
 
 static int op_create_thread(void *obj, slot_t dest)

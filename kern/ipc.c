@@ -233,6 +233,21 @@ static int transfer_mem(struct thread *from, struct thread *to, mica_word_t *ite
 	return MICA_OK;
 }
 
+static int transfer_io(struct thread *from, struct thread *to, mica_word_t *item)
+{
+	if (!(to->utcb->br[MICA_BR_DESC] & MICA_BR_ACCEPT_IO))
+		return MICA_ENOBUF;
+	if (!fpage_io_valid(item[1]))
+		return MICA_EMSG;
+	unsigned first = fpage_io_first(item[1]), count = fpage_io_count(item[1]);
+	if (!task_io_has(from->task, first, count))
+		return MICA_EPERM;
+	int err = task_io_grant(to->task, first, count);
+	if (!err && (item[0] & MICA_ITEM_F_GRANT))
+		task_io_revoke(from->task, first, count);
+	return err;
+}
+
 static int transfer_string(struct thread *from, struct thread *to, mica_word_t *item, unsigned *next_string)
 {
 	const struct mica_utcb *ru = to->utcb;
@@ -271,7 +286,7 @@ static int transfer(struct thread *from, struct thread *to, mica_word_t tag, mic
 		case MICA_ITEM_CAP: err = transfer_cap(from, to, item, &next_slot); break;
 		case MICA_ITEM_STRING: err = transfer_string(from, to, item, &next_string); break;
 		case MICA_ITEM_MEM: err = transfer_mem(from, to, item); break;
-		case MICA_ITEM_IO: err = MICA_ENOSYS; break;
+		case MICA_ITEM_IO: err = transfer_io(from, to, item); break;
 		default: err = MICA_EMSG; break;
 		}
 		if (err) {

@@ -4,7 +4,9 @@
  */
 #include "sched.h"
 
+#include "arch.h"
 #include "kobj.h"
+#include "task.h"
 #include "panic.h"
 
 static struct thread *current = &thread_idle;
@@ -76,6 +78,8 @@ static void switch_to(struct thread *next)
 	if (next == prev)
 		return;
 	current = next;
+	if (next->task && next->task != prev->task)
+		arch_io_bitmap_load(next->task->io_bitmap, 0);
 	arch_thread_switch(&prev->arch, &next->arch);
 	sched_free_zombies();
 }

@@ -71,6 +71,11 @@ void task_destroy(struct task *t)
 		thread_detach(t->threads);
 	cap_table_destroy(t);
 	mapdb_task_gone(t);
+	if (t->io_bitmap) {
+		if (sched_current()->task == t)
+			arch_io_bitmap_load(0, 1);
+		factory_free_pages(t->obj.quota, arch_virt_to_phys(t->io_bitmap), IO_PORT_BITMAP_BYTES / 4096);
+	}
 	free_space(t);
 	factory_free_obj(&task_cache, &t->obj);
 }
@@ -139,6 +144,60 @@ int task_map_range(struct task *src, uint64_t first, uint64_t last, struct task 
 			break;
 	}
 	return MICA_OK;
+}
+
+static void io_changed(struct task *t)
+{
+	if (sched_current()->task == t)
+		arch_io_bitmap_load(t->io_bitmap, 1);
+}
+
+int task_io_grant(struct task *t, unsigned first, unsigned count)
+{
+	if (!t->io_bitmap) {
+		uint64_t pa;
+		int err = factory_alloc_pages(t->obj.quota, IO_PORT_BITMAP_BYTES / 4096, &pa);
+		if (err)
+			return err;
+		t->io_bitmap = arch_phys_to_virt(pa);
+		kmemset(t->io_bitmap, 0xff, IO_PORT_BITMAP_BYTES);
+	}
+	for (unsigned p = first; p < first + count && p < 0x10000; p++)
+		t->io_bitmap[p / 8] &= (uint8_t)~(1u << (p % 8));
+	io_changed(t);
+	return MICA_OK;
+}
+
+void task_io_revoke(struct task *t, unsigned first, unsigned count)
+{
+	if (!t->io_bitmap)
+		return;
+	for (unsigned p = first; p < first + count && p < 0x10000; p++)
+		t->io_bitmap[p / 8] |= (uint8_t)(1u << (p % 8));
+	io_changed(t);
+}
+
+int task_io_has(const struct task *t, unsigned first, unsigned count)
+{
+	if (!t->io_bitmap)
+		return 0;
+	for (unsigned p = first; p < first + count; p++)
+		if (p >= 0x10000 || t->io_bitmap[p / 8] & (1u << (p % 8)))
+			return 0;
+	return 1;
+}
+
+int task_io_grant_boot(struct task *t)
+{
+	/* The interrupt controllers, the timer (and its gate), QEMU's exit port. */
+	static const struct { unsigned first, count; } kernel_ports[] = {
+		{ 0x20, 2 }, { 0x40, 4 }, { 0x61, 1 }, { 0xa0, 2 }, { 0xf4, 4 },
+	};
+	int err = task_io_grant(t, 0, 0x10000);
+
+	for (unsigned i = 0; !err && i < sizeof kernel_ports / sizeof kernel_ports[0]; i++)
+		task_io_revoke(t, kernel_ports[i].first, kernel_ports[i].count);
+	return err;
 }
 
 /* ---- the Task protocol ---------------------------------------------------- */
@@ -259,6 +318,34 @@ static int op_mem_lookup(void *obj, uint64_t addr, uint32_t *rights)
 	return 0;
 }
 
+static int op_io_map(void *obj, mica_word_t iofpage)
+{
+	struct invocation *inv = obj;
+	int err;
+	struct task *t = invoked(obj, MICA_W, &err);
+
+	if (err)
+		return err;
+	if (!fpage_io_valid(iofpage))
+		return -MICA_EINVAL;
+	if (!task_io_has(inv->task, fpage_io_first(iofpage), fpage_io_count(iofpage)))
+		return -MICA_EPERM;
+	return -task_io_grant(t, fpage_io_first(iofpage), fpage_io_count(iofpage));
+}
+
+static int op_io_unmap(void *obj, mica_word_t iofpage)
+{
+	int err;
+	struct task *t = invoked(obj, MICA_W, &err);
+
+	if (err)
+		return err;
+	if (!fpage_io_valid(iofpage))
+		return -MICA_EINVAL;
+	task_io_revoke(t, fpage_io_first(iofpage), fpage_io_count(iofpage));
+	return 0;
+}
+
 const struct task_ops task_protocol = {
 	.cap_map = op_cap_map,
 	.cap_unmap = op_cap_unmap,
@@ -267,4 +354,6 @@ const struct task_ops task_protocol = {
 	.mem_map = op_mem_map,
 	.mem_unmap = op_mem_unmap,
 	.mem_lookup = op_mem_lookup,
+	.io_map = op_io_map,
+	.io_unmap = op_io_unmap,
 };

@@ -33,6 +33,7 @@ struct task {
 	char name[MICA_KIP_NAME_MAX];
 	struct boot_watch *watch;        /* a boot program's, or NULL */
 	int sigma0;                      /* a first pager: the kernel maps its physical window */
+	uint8_t *io_bitmap;              /* I/O ports it may use (1 bit each, 1 = denied), or NULL */
 };
 
 int task_create(struct factory *f, struct task **out);
@@ -50,6 +51,14 @@ __attribute__((noreturn)) void task_end_current(int status);
  * rights reduced to `rights`; unmapped pages are skipped. */
 int task_map_range(struct task *src, uint64_t first, uint64_t last, struct task *dst, uint64_t dest, unsigned rights,
 		   int grant);
+
+/* I/O ports: give t [first, first + count) (0 or MICA_ENOMEM), take them
+ * away, ask whether t has them all.  Boot programs start with every port
+ * the kernel does not drive itself. */
+int task_io_grant(struct task *t, unsigned first, unsigned count);
+void task_io_revoke(struct task *t, unsigned first, unsigned count);
+int task_io_has(const struct task *t, unsigned first, unsigned count);
+int task_io_grant_boot(struct task *t);
 
 /* The first address above user space. */
 #define USER_SPACE_END 0x0000800000000000ull

@@ -121,7 +121,8 @@ static inline mica_word_t mica_item_string(uint32_t len) { return MICA_ITEM_STRI
  * BR[0]  memory receive window (a flexpage; 0 = accept no memory)
  * BR[1]  bits 0..4 number of capability slots n, bits 8..12 number of string
  *        buffers s, bit 16 MICA_BR_LOCAL_ID (a capability to a gate the
- *        receiving thread serves arrives as the gate's label)
+ *        receiving thread serves arrives as the gate's label), bit 17
+ *        MICA_BR_ACCEPT_IO (I/O-port items may give the task ports)
  * BR[2 .. 2+n-1]        the slots, consumed strictly in order, one per item
  * BR[2+n .. 2+n+2s-1]   string buffers as (address, length) pairs, in order
  */
@@ -129,6 +130,7 @@ static inline mica_word_t mica_item_string(uint32_t len) { return MICA_ITEM_STRI
 #define MICA_BR_DESC 1
 #define MICA_BR_FIRST 2
 #define MICA_BR_LOCAL_ID (1u << 16)
+#define MICA_BR_ACCEPT_IO (1u << 17)   /* I/O-port items may give this task ports */
 
 static inline mica_word_t mica_br_desc(unsigned ncaps, unsigned nstrings, unsigned flags)
 {

@@ -16,10 +16,16 @@ struct tss {
 	uint16_t reserved3, iomap_base;
 } __attribute__((packed));
 
+#define IO_BITMAP_BYTES 8192   /* one bit per port, 1 = no access */
+
 struct cpu_local {
 	uint64_t kstack_top;     /* the running thread's kernel stack (entry.S: 0) */
 	uint64_t user_rsp;       /* syscall entry scratch (entry.S: 8) */
 	struct tss tss;
+	/* The running task's I/O permission bitmap, right after the TSS (the
+	 * TSS's limit covers it and the all-ones byte the CPU wants after it). */
+	uint8_t io_bitmap[IO_BITMAP_BYTES + 1];
+	const uint8_t *io_bitmap_of;   /* whose bitmap is loaded (NULL: none) */
 };
 
 extern struct cpu_local cpu0;

@@ -18,6 +18,7 @@
 #include "cpu.h"
 #include "cpu_local.h"
 #include "fault.h"
+#include "kstring.h"
 #include "panic.h"
 #include "timer.h"
 #include "cpu_idle.h"
@@ -54,9 +55,10 @@ struct desc_ptr {
 
 static void gdt_init(void)
 {
-	uint64_t base = (uint64_t)&cpu0.tss, limit = sizeof cpu0.tss - 1;
+	uint64_t base = (uint64_t)&cpu0.tss, limit = sizeof cpu0.tss + sizeof cpu0.io_bitmap - 1;
 
-	cpu0.tss.iomap_base = sizeof cpu0.tss;    /* no I/O bitmap yet */
+	cpu0.tss.iomap_base = sizeof cpu0.tss;
+	kmemset(cpu0.io_bitmap, 0xff, sizeof cpu0.io_bitmap);   /* no port for user code */
 	cpu0.tss.ist[0] = (uint64_t)(df_stack + sizeof df_stack);
 	gdt[6] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ull << 40) | (((limit >> 16) & 0xf) << 48) |
 		 (((base >> 24) & 0xff) << 56);
@@ -176,6 +178,17 @@ void trap_handler(struct trap_frame *f)
 	 * looks at the ready queue itself. */
 	if (trap_from_user(f))
 		sched_kernel_exit();
+}
+
+void arch_io_bitmap_load(const uint8_t *bits, int changed)
+{
+	if (bits == cpu0.io_bitmap_of && !changed)
+		return;
+	if (bits)
+		kmemcpy(cpu0.io_bitmap, bits, IO_BITMAP_BYTES);
+	else
+		kmemset(cpu0.io_bitmap, 0xff, IO_BITMAP_BYTES);
+	cpu0.io_bitmap_of = bits;
 }
 
 void arch_irq_disable(void)
