@@ -21,6 +21,10 @@ struct ipc_result {
 	mica_word_t label;     /* rdi: the label of the gate or irq it came through */
 };
 
+/* The IPC system call's fast path: the null call, and call and
+ * reply-and-wait with words only when the partner waits (docs/ipc.md).
+ * Returns 0 when the general path must take it. */
+int ipc_fast(uint64_t op, mica_word_t tag, mica_word_t timeouts, struct ipc_result *r);
 /* The IPC system call of the running thread (include/mica/syscall.h). */
 void ipc_syscall(uint64_t op, mica_word_t tag, mica_word_t timeouts, struct ipc_result *r);
 /* A call through g made by the kernel on self's behalf (page faults and

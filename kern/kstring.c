@@ -1,14 +1,20 @@
 /*
  * kstring.c - memory and string routines for the kernel (see kstring.h).
- * Byte loops with rep movs/stos: short, and under icount each instruction
- * counts the same, so nothing cleverer pays.
+ * rep movs/stos by quadwords, then the odd bytes: under icount each
+ * repetition counts as an instruction, so eight bytes at a time is eight
+ * times cheaper than one.
  */
 #include "kstring.h"
+
+#include <stdint.h>
 
 void *memcpy(void *dst, const void *src, size_t n)
 {
 	void *d = dst;
-	__asm__ volatile("rep movsb" : "+D"(d), "+S"(src), "+c"(n) : : "memory");
+	size_t q = n / 8, r = n % 8;
+
+	__asm__ volatile("rep movsq" : "+D"(d), "+S"(src), "+c"(q) : : "memory");
+	__asm__ volatile("rep movsb" : "+D"(d), "+S"(src), "+c"(r) : : "memory");
 	return dst;
 }
 
@@ -27,7 +33,11 @@ void *memmove(void *dst, const void *src, size_t n)
 void *memset(void *dst, int c, size_t n)
 {
 	void *d = dst;
-	__asm__ volatile("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");
+	size_t q = n / 8, r = n % 8;
+	uint64_t v = (uint8_t)c * 0x0101010101010101ull;
+
+	__asm__ volatile("rep stosq" : "+D"(d), "+c"(q) : "a"(v) : "memory");
+	__asm__ volatile("rep stosb" : "+D"(d), "+c"(r) : "a"(v) : "memory");
 	return dst;
 }
 

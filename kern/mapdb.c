@@ -33,8 +33,11 @@ uint64_t mapdb_nodes(void)
 
 static unsigned hash(const struct task *t, uint64_t va)
 {
-	uint64_t k = ((uint64_t)t >> 6) ^ (va >> 12) * 0x9e3779b97f4a7c15ull;
+	/* Both halves are mixed: the same address in many tasks (a shared
+	 * image) must not share a chain. */
+	uint64_t k = (((uint64_t)t >> 4) * 0x9e3779b97f4a7c15ull) ^ (va >> 12);
 
+	k *= 0xff51afd7ed558ccdull;
 	return (unsigned)(k >> 50) % HASH_BUCKETS;
 }
 

@@ -9,28 +9,23 @@
 #include "task.h"
 #include "panic.h"
 
-static struct thread *current = &thread_idle;
+struct thread *sched_running = &thread_idle;
 static struct thread *queue_head[256], *queue_tail[256];
-static uint64_t queue_bits[4];
-static struct thread *zombies;   /* destroyed while running (ready_next) */
+uint64_t sched_ready_bits[4];
+struct thread *sched_zombies;   /* destroyed while running (ready_next) */
 static void (*zombie_free)(struct thread *);
-
-struct thread *sched_current(void)
-{
-	return current;
-}
 
 int sched_has_ready(void)
 {
-	return (queue_bits[0] | queue_bits[1] | queue_bits[2] | queue_bits[3]) != 0;
+	return (sched_ready_bits[0] | sched_ready_bits[1] | sched_ready_bits[2] | sched_ready_bits[3]) != 0;
 }
 
 /* The highest priority with a ready thread, or -1. */
 static int highest(void)
 {
 	for (int w = 3; w >= 0; w--)
-		if (queue_bits[w])
-			return w * 64 + 63 - __builtin_clzll(queue_bits[w]);
+		if (sched_ready_bits[w])
+			return w * 64 + 63 - __builtin_clzll(sched_ready_bits[w]);
 	return -1;
 }
 
@@ -47,7 +42,7 @@ void sched_ready(struct thread *t)
 	else
 		queue_head[p] = t;
 	queue_tail[p] = t;
-	queue_bits[p / 64] |= 1ull << (p % 64);
+	sched_ready_bits[p / 64] |= 1ull << (p % 64);
 }
 
 void sched_remove(struct thread *t)
@@ -65,31 +60,32 @@ void sched_remove(struct thread *t)
 	else
 		queue_tail[p] = t->ready_prev;
 	if (!queue_head[p])
-		queue_bits[p / 64] &= ~(1ull << (p % 64));
+		sched_ready_bits[p / 64] &= ~(1ull << (p % 64));
 	t->ready_next = t->ready_prev = 0;
 	t->state = THREAD_STOPPED;
 }
 
 static void switch_to(struct thread *next)
 {
-	struct thread *prev = current;
+	struct thread *prev = sched_running;
 
 	next->state = THREAD_RUNNING;
 	if (next == prev)
 		return;
-	current = next;
+	sched_running = next;
 	if (next->task && next->task != prev->task)
 		arch_io_bitmap_load(next->task->io_bitmap, 0);
 	arch_thread_switch(&prev->arch, &next->arch);
-	sched_free_zombies();
+	if (sched_zombies)
+		sched_free_zombies();
 }
 
 void sched_free_zombies(void)
 {
 	/* Called on a live thread's own stack: the zombies' stacks are free. */
-	while (zombies && zombies != current) {
-		struct thread *z = zombies;
-		zombies = z->ready_next;
+	while (sched_zombies && sched_zombies != sched_running) {
+		struct thread *z = sched_zombies;
+		sched_zombies = z->ready_next;
 		zombie_free(z);
 	}
 }
@@ -113,10 +109,10 @@ void sched_direct(struct thread *t)
 
 void sched_yield(void)
 {
-	if (current == &thread_idle)
+	if (sched_running == &thread_idle)
 		return;
-	current->ticks_left = current->timeslice;
-	sched_ready(current);
+	sched_running->ticks_left = sched_running->timeslice;
+	sched_ready(sched_running);
 	schedule();
 }
 
@@ -134,37 +130,37 @@ void sched_set_prio(struct thread *t, uint8_t prio)
 void sched_zombie(struct thread *t, void (*free_fn)(struct thread *))
 {
 	t->state = THREAD_DEAD;
-	t->ready_next = zombies;
-	zombies = t;
+	t->ready_next = sched_zombies;
+	sched_zombies = t;
 	zombie_free = free_fn;
 }
 
 void sched_tick(void)
 {
-	if (current == &thread_idle || current->state != THREAD_RUNNING)
+	if (sched_running == &thread_idle || sched_running->state != THREAD_RUNNING)
 		return;
-	if (current->ticks_left > 1) {
-		current->ticks_left--;
+	if (sched_running->ticks_left > 1) {
+		sched_running->ticks_left--;
 		return;
 	}
-	current->ticks_left = current->timeslice;
-	if (highest() >= current->prio) {
-		sched_ready(current);
+	sched_running->ticks_left = sched_running->timeslice;
+	if (highest() >= sched_running->prio) {
+		sched_ready(sched_running);
 		schedule();
 	}
 }
 
-void sched_kernel_exit(void)
+void sched_kernel_exit_work(void)
 {
 	kobj_reap();
-	if (zombies)
+	if (sched_zombies)
 		sched_free_zombies();
-	while (current->state != THREAD_RUNNING)
+	while (sched_running->state != THREAD_RUNNING)
 		schedule();
-	/* Preempted by a higher priority?  (Only the current priority's
+	/* Preempted by a higher priority?  (Only the sched_running priority's
 	 * bitmap word and those above it can hold one.) */
-	if (current != &thread_idle && sched_has_ready() && highest() > current->prio) {
-		sched_ready(current);
+	if (sched_running != &thread_idle && sched_has_ready() && highest() > sched_running->prio) {
+		sched_ready(sched_running);
 		schedule();
 	}
 }

@@ -10,7 +10,18 @@
 
 #include "thread.h"
 
-struct thread *sched_current(void);
+#include "kobj.h"
+
+/* The running thread, the ready queues' summary and the zombies (sched.c);
+ * read here so the hot paths can inline the common case. */
+extern struct thread *sched_running;
+extern uint64_t sched_ready_bits[4];
+extern struct thread *sched_zombies;
+
+static inline struct thread *sched_current(void)
+{
+	return sched_running;
+}
 /* Make t ready to run (at the end of its priority's queue). */
 void sched_ready(struct thread *t);
 /* Take t out of the ready queue, if it is there. */
@@ -33,7 +44,14 @@ void sched_tick(void);
 int sched_has_ready(void);
 /* On every way back to user mode: destroy objects whose last capability
  * went, leave the CPU if the current thread cannot run on, and let a
- * higher-priority ready thread preempt it. */
-void sched_kernel_exit(void);
+ * higher-priority ready thread preempt it.  Inline: usually there is
+ * nothing to do. */
+void sched_kernel_exit_work(void);
+static inline void sched_kernel_exit(void)
+{
+	if (kobj_reap_head || sched_zombies || sched_running->state != THREAD_RUNNING ||
+	    (sched_ready_bits[0] | sched_ready_bits[1] | sched_ready_bits[2] | sched_ready_bits[3]))
+		sched_kernel_exit_work();
+}
 
 #endif

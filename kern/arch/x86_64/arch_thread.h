@@ -15,6 +15,7 @@ struct arch_thread {
 	uint8_t fpu[512] __attribute__((aligned(16)));   /* fxsave area */
 	uint64_t ksp;        /* saved kernel stack pointer while switched out */
 	uint64_t kstack;     /* physical address of the kernel stack (0: the boot stack) */
+	uint64_t kstack_top; /* its top in the direct map (where the user frame ends) */
 	uint64_t pml4;       /* page-table root to run in; 0 for kernel-only threads */
 	uint64_t gs_base;    /* user gs base: the thread's UTCB */
 };

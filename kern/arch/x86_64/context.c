@@ -10,6 +10,7 @@
 
 #include "arch.h"
 #include "cpu.h"
+#include "cpu_local.h"
 #include "kmem.h"
 #include "kstring.h"
 #include "layout.h"
@@ -32,7 +33,7 @@ void arch_fpu_init(void)
 
 static uint64_t kstack_top(const struct arch_thread *a)
 {
-	return (uint64_t)arch_phys_to_virt(a->kstack) + ARCH_KSTACK_PAGES * 4096;
+	return a->kstack_top;
 }
 
 int arch_thread_init_user(struct arch_thread *a, uint64_t pml4, uint64_t ip, uint64_t sp, uint64_t arg0,
@@ -42,6 +43,7 @@ int arch_thread_init_user(struct arch_thread *a, uint64_t pml4, uint64_t ip, uin
 
 	if (err)
 		return err;
+	a->kstack_top = (uint64_t)arch_phys_to_virt(a->kstack) + ARCH_KSTACK_PAGES * 4096;
 	a->pml4 = pml4;
 	kmemcpy(a->fpu, fpu_template, sizeof a->fpu);
 
@@ -161,7 +163,7 @@ void arch_thread_switch(struct arch_thread *from, struct arch_thread *to)
 	if (to->pml4 && read_cr3() != to->pml4)
 		write_cr3(to->pml4);
 	if (to->kstack)
-		trap_set_kernel_stack(kstack_top(to));
+		cpu0.tss.rsp0 = cpu0.kstack_top = kstack_top(to);
 	if (to->gs_base != from->gs_base)
 		wrmsr(MSR_KERNEL_GS_BASE, to->gs_base);   /* swapgs makes it the user's gs */
 	arch_context_switch(&from->ksp, to->ksp);

@@ -17,6 +17,7 @@ struct tss {
 } __attribute__((packed));
 
 #define IO_BITMAP_BYTES 8192   /* one bit per port, 1 = no access */
+#define IO_BITMAP_NONE 0xffff  /* an iomap_base past the TSS limit: no port at all */
 
 struct cpu_local {
 	uint64_t kstack_top;     /* the running thread's kernel stack (entry.S: 0) */

@@ -109,7 +109,20 @@ syscall_entry:
 	push %rcx                 /* rip */
 	push $0
 	push $256                 /* VEC_SYSCALL */
-	SAVE_REGS
+	/* Only what C code may clobber (and rbp, zeroed for backtraces) goes
+	 * into the frame.  rbx and r12..r15 stay in their registers, which the
+	 * C code preserves; rcx and r11 are the instruction's (rip, rflags).
+	 * Their slots are filled only if the frame must be complete (below). */
+	push %rax
+	sub $16, %rsp             /* rbx, rcx */
+	push %rdx
+	push %rsi
+	push %rdi
+	push %rbp
+	push %r8
+	push %r9
+	push %r10
+	sub $40, %rsp             /* r11..r15 */
 	xor %ebp, %ebp
 	mov %rsp, %rdi
 	cld
@@ -118,14 +131,35 @@ syscall_entry:
 	 * iret, which faults in user mode instead of in the kernel). */
 	mov FRAME_RIP(%rsp), %rcx
 	shr $47, %rcx
-	jnz trap_return
-	RESTORE_REGS
+	jnz 3f
+	add $40, %rsp
+	pop %r10
+	pop %r9
+	pop %r8
+	pop %rbp
+	pop %rdi
+	pop %rsi
+	pop %rdx
+	add $16, %rsp
+	pop %rax
 	add $16, %rsp
 	mov (%rsp), %rcx          /* rip */
 	mov 16(%rsp), %r11        /* rflags */
 	mov 24(%rsp), %rsp
 	swapgs
 	sysretq
+3:	/* iret restores every register: complete the frame, with rcx and r11
+	 * as sysret would leave them (no kernel value reaches user mode). */
+	mov %r15, 0(%rsp)
+	mov %r14, 8(%rsp)
+	mov %r13, 16(%rsp)
+	mov %r12, 24(%rsp)
+	mov %rbx, 13 * 8(%rsp)
+	mov FRAME_RIP(%rsp), %rcx
+	mov %rcx, 12 * 8(%rsp)
+	mov FRAME_RFLAGS(%rsp), %r11
+	mov %r11, 4 * 8(%rsp)
+	jmp trap_return
 
 /* arch_context_switch(uint64_t *save_ksp, uint64_t load_ksp): callee-saved
  * registers on the old stack, then the new stack's. */

@@ -16,7 +16,8 @@ void syscall_handler(struct trap_frame *f)
 
 	switch (f->rax) {
 	case MICA_SYS_IPC:
-		ipc_syscall(f->rdi, f->rsi, f->rdx, &r);
+		if (!ipc_fast(f->rdi, f->rsi, f->rdx, &r))
+			ipc_syscall(f->rdi, f->rsi, f->rdx, &r);
 		f->rax = (uint64_t)r.err;
 		f->rsi = r.tag;
 		f->rdi = r.label;

@@ -57,8 +57,8 @@ static void gdt_init(void)
 {
 	uint64_t base = (uint64_t)&cpu0.tss, limit = sizeof cpu0.tss + sizeof cpu0.io_bitmap - 1;
 
-	cpu0.tss.iomap_base = sizeof cpu0.tss;
-	kmemset(cpu0.io_bitmap, 0xff, sizeof cpu0.io_bitmap);   /* no port for user code */
+	cpu0.tss.iomap_base = IO_BITMAP_NONE;                    /* no port for user code */
+	kmemset(cpu0.io_bitmap, 0xff, sizeof cpu0.io_bitmap);   /* the last byte must be all ones */
 	cpu0.tss.ist[0] = (uint64_t)(df_stack + sizeof df_stack);
 	gdt[6] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ull << 40) | (((limit >> 16) & 0xf) << 48) |
 		 (((base >> 24) & 0xff) << 56);
@@ -182,13 +182,18 @@ void trap_handler(struct trap_frame *f)
 
 void arch_io_bitmap_load(const uint8_t *bits, int changed)
 {
-	if (bits == cpu0.io_bitmap_of && !changed)
+	/* No ports: point the TSS past its limit, which denies every port,
+	 * without touching the bitmap.  A task with ports gets its bitmap
+	 * copied in only when another task's is there. */
+	if (!bits) {
+		cpu0.tss.iomap_base = IO_BITMAP_NONE;
 		return;
-	if (bits)
+	}
+	if (bits != cpu0.io_bitmap_of || changed) {
 		kmemcpy(cpu0.io_bitmap, bits, IO_BITMAP_BYTES);
-	else
-		kmemset(cpu0.io_bitmap, 0xff, IO_BITMAP_BYTES);
-	cpu0.io_bitmap_of = bits;
+		cpu0.io_bitmap_of = bits;
+	}
+	cpu0.tss.iomap_base = sizeof cpu0.tss;
 }
 
 void arch_irq_disable(void)
