@@ -9,5 +9,8 @@
 #include "bench.h"
 
 bench_figure_fn bench_null_call;
+bench_figure_fn bench_ipc_rtt_intra, bench_ipc_rtt_inter, bench_ipc_rtt_inter_8w;   /* ipc_rtt.c */
+bench_figure_fn bench_ipc_rtt_string_4k;                                            /* ipc_string.c */
+bench_figure_fn bench_ipc_rtt_inter_10tasks, bench_ipc_rtt_inter_100tasks;          /* ipc_tasks.c */
 
 #endif

@@ -17,6 +17,12 @@ static const struct figure {
 	bench_figure_fn *run;
 } figures[] = {
 	{ "null_call", bench_null_call },
+	{ "ipc_rtt_intra", bench_ipc_rtt_intra },
+	{ "ipc_rtt_inter", bench_ipc_rtt_inter },
+	{ "ipc_rtt_inter_8w", bench_ipc_rtt_inter_8w },
+	{ "ipc_rtt_string_4k", bench_ipc_rtt_string_4k },
+	{ "ipc_rtt_inter_10tasks", bench_ipc_rtt_inter_10tasks },
+	{ "ipc_rtt_inter_100tasks", bench_ipc_rtt_inter_100tasks },
 };
 
 #define FIGURES (sizeof figures / sizeof figures[0])
