@@ -2,8 +2,8 @@
  * bootstrap.h - starting the boot programs.  Each boot module that is a
  * static ELF executable runs as a program of its own, in its own address
  * space and in ring 3, one after another in module order; when the last
- * has ended the kernel halts.  (The IPC issue turns the first module into
- * the root task that starts everything else.)
+ * has ended the kernel halts.  Each gets the capabilities of
+ * include/mica/boot.h; everything it made goes when it ends.
  */
 #ifndef KERN_BOOTSTRAP_H
 #define KERN_BOOTSTRAP_H
