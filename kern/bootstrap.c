@@ -15,6 +15,7 @@
 #include "arch.h"
 #include "bootinfo.h"
 #include "cap.h"
+#include "check.h"
 #include "console.h"
 #include "cpu_idle.h"
 #include "elf.h"
@@ -154,6 +155,10 @@ int bootstrap_run_all(void)
 			kprintf("kernel: program %s exited with status %d\n", bootinfo.modules[i].name, watch.status);
 		failed += watch.status != 0;
 		discard(f);
+		if (kcheck_all()) {
+			kprintf("kernel: invariants broken after %s\n", bootinfo.modules[i].name);
+			failed++;
+		}
 		if (factory_root.used != used) {
 			kprintf("kernel: leak: %s left %lu bytes of kernel memory behind\n", bootinfo.modules[i].name,
 				factory_root.used - used);

@@ -6,6 +6,7 @@
 
 #include "arch.h"
 #include "bootinfo.h"
+#include "check.h"
 #include "console.h"
 #include "factory.h"
 #include "kmem.h"
@@ -74,6 +75,8 @@ uint64_t debug_call(uint64_t op, uint64_t a, uint64_t b)
 		panic("deliberate panic requested by %s", sched_current()->task->name);
 	case MICA_DEBUG_MEMINFO:
 		return debug_meminfo(a, b);
+	case MICA_DEBUG_CHECK:
+		return kcheck_all() ? MICA_EBUSY : MICA_OK;
 	default:
 		return MICA_EINVAL;
 	}

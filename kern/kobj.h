@@ -41,6 +41,7 @@ struct kobj {
 	uint32_t charge;         /* bytes charged for the object itself */
 	struct kobj *reap_next;
 	struct kobj *sib_next, *sib_prev;   /* the objects of the same factory */
+	uint32_t check_count;    /* the invariant checker's capability count */
 };
 
 extern const char *const kobj_type_names[KOBJ_TYPES];

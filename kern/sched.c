@@ -5,6 +5,7 @@
 #include "sched.h"
 
 #include "arch.h"
+#include "console.h"
 #include "kobj.h"
 #include "task.h"
 #include "panic.h"
@@ -163,4 +164,26 @@ void sched_kernel_exit_work(void)
 		sched_ready(sched_running);
 		schedule();
 	}
+}
+
+int sched_check_queues(void)
+{
+	int bad = 0;
+
+	for (unsigned p = 0; p < 256; p++) {
+		int bit = (sched_ready_bits[p / 64] >> (p % 64)) & 1;
+		if (bit != (queue_head[p] != 0)) {
+			kprintf("kcheck: ready queue %u and its bit disagree\n", p);
+			bad++;
+		}
+		for (struct thread *t = queue_head[p]; t; t = t->ready_next) {
+			if (t->state != THREAD_READY || t->prio != p || (t->ready_next ? t->ready_next->ready_prev != t
+										       : queue_tail[p] != t)) {
+				kprintf("kcheck: thread %lu in ready queue %u: state %u prio %u\n", t->id, p, t->state, t->prio);
+				bad++;
+				break;
+			}
+		}
+	}
+	return bad;
 }

@@ -39,6 +39,9 @@ void sched_set_prio(struct thread *t, uint8_t prio);
 void sched_zombie(struct thread *t, void (*free_fn)(struct thread *));
 /* Free the zombies that are not running (any live thread may call it). */
 void sched_free_zombies(void);
+/* The invariant checker's part: queues, bits and states agree; returns
+ * the number of violations, each reported. */
+int sched_check_queues(void);
 /* Timer tick: time slices and IPC timeouts. */
 void sched_tick(void);
 int sched_has_ready(void);

@@ -31,7 +31,7 @@
 
 struct thread thread_idle = { .state = THREAD_RUNNING, .obj = { .type = KOBJ_THREAD, .permanent = 1 } };
 static struct slab_cache thread_cache;
-static struct thread *all_threads = &thread_idle;
+struct thread *thread_all = &thread_idle;
 static uint64_t next_id = 1;
 
 int thread_create(struct factory *f, struct thread **out)
@@ -55,9 +55,9 @@ int thread_create(struct factory *f, struct thread **out)
 	t->state = THREAD_STOPPED;
 	t->prio = DEFAULT_PRIO;
 	t->timeslice = t->ticks_left = DEFAULT_TIMESLICE;
-	t->all_next = all_threads;
-	all_threads->all_prev = t;
-	all_threads = t;
+	t->all_next = thread_all;
+	thread_all->all_prev = t;
+	thread_all = t;
 	*out = t;
 	return MICA_OK;
 }
@@ -81,7 +81,7 @@ void thread_destroy(struct thread *t)
 	if (t->all_prev)
 		t->all_prev->all_next = t->all_next;
 	else
-		all_threads = t->all_next;
+		thread_all = t->all_next;
 	if (t->all_next)
 		t->all_next->all_prev = t->all_prev;
 	if (t == sched_current())
@@ -167,7 +167,7 @@ int thread_resume(struct thread *t)
 
 void thread_forget_gate(struct gate *g)
 {
-	for (struct thread *t = all_threads; t; t = t->all_next) {
+	for (struct thread *t = thread_all; t; t = t->all_next) {
 		if (t->pager == g)
 			t->pager = 0;
 		if (t->exc_handler == g)
@@ -181,7 +181,7 @@ void thread_dump_all(void)
 	static const char *const waits[] = { "", " sending", " receiving", " waiting-reply" };
 
 	kprintf("threads:\n");
-	for (struct thread *t = all_threads; t; t = t->all_next)
+	for (struct thread *t = thread_all; t; t = t->all_next)
 		kprintf("  %s%lu %-8s%s prio %u task %s\n", t == sched_current() ? "*" : " ", t->id, states[t->state],
 			waits[t->wait], t->prio, t == &thread_idle ? "(kernel idle)" : t->task ? t->task->name : "-");
 }

@@ -87,6 +87,8 @@ int thread_resume(struct thread *t);
 void thread_forget_gate(struct gate *g);
 /* Print every thread (panic reports). */
 void thread_dump_all(void);
+/* Every thread (all_next), for dumps and the invariant checker. */
+extern struct thread *thread_all;
 /* The idle thread: the boot context once the kernel is up. */
 extern struct thread thread_idle;
 

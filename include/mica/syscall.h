@@ -36,6 +36,7 @@ enum mica_debug_op {
 	MICA_DEBUG_EXIT = 1,   /* rsi = status: end the calling task (until tasks exit by IPC) */
 	MICA_DEBUG_PANIC = 2,  /* panic the kernel: only when booted with "panic-test" */
 	MICA_DEBUG_MEMINFO = 3, /* rsi = struct mica_meminfo *, rdx = its size: the kernel's accounting */
+	MICA_DEBUG_CHECK = 4,   /* run the kernel's invariant checker: 0, or MICA_EBUSY with a report on the console */
 };
 
 /* What MICA_DEBUG_MEMINFO reports: free pages of both pools, and the
