@@ -162,13 +162,16 @@ static void dispatch(struct trap_frame *f)
 	}
 	if (f->vector == VEC_SPURIOUS)
 		return;
-	lapic_eoi();
-	if (f->vector == VEC_TIMER)
+	if (f->vector == VEC_TIMER) {
+		lapic_eoi();
 		timer_tick();
-	else if (f->vector >= VEC_IRQ_BASE && f->vector < VEC_IRQ_BASE + arch_irq_lines())
-		irq_line_fired(f->vector - VEC_IRQ_BASE);
-	else
+	} else if (f->vector >= VEC_IRQ_BASE && f->vector < VEC_IRQ_BASE + arch_irq_lines()) {
+		irq_line_fired(f->vector - VEC_IRQ_BASE);   /* masks the line first */
+		lapic_eoi();
+	} else {
+		lapic_eoi();
 		kprintf("kernel: unexpected interrupt vector %lu\n", f->vector);
+	}
 }
 
 void trap_handler(struct trap_frame *f)
