@@ -38,11 +38,11 @@ static struct kobj *next_object(struct kobj *o)
 {
 	if (o->type == KOBJ_FACTORY && ((struct factory *)o)->objects)
 		return ((struct factory *)o)->objects;
-	while (o && !o->sib_next) {
+	while (o && !o->sib.next) {
 		struct factory *f = o->quota;
 		o = f && f != &factory_root ? &f->obj : 0;
 	}
-	return o ? o->sib_next : 0;
+	return o ? o->sib.next : 0;
 }
 
 static void check_cap(struct task *t, unsigned slot, struct cap *c)
@@ -66,7 +66,7 @@ static void check_task(struct task *t)
 		for (unsigned i = 0; t->caps.leaf[l] && i < CAP_PER_LEAF; i++)
 			if (t->caps.leaf[l][i].obj)
 				check_cap(t, l * CAP_PER_LEAF + i, &t->caps.leaf[l][i]);
-	for (struct mapnode *n = t->mappings; n; n = n->task_next) {
+	for (struct mapnode *n = t->mappings; n; n = n->task_link.next) {
 		uint64_t pa;
 		unsigned rights;
 		EXPECT(n->task == t, "mapping %#lx of task %s: wrong task", n->va, t->name);
@@ -79,7 +79,7 @@ static void check_task(struct task *t)
 			EXPECT(k->parent == n && (!k->next || k->next->prev == k), "mapping %#lx of task %s: broken tree",
 			       n->va, t->name);
 	}
-	for (struct thread *th = t->threads; th; th = th->task_next)
+	for (struct thread *th = t->threads; th; th = th->task_link.next)
 		EXPECT(th->task == t, "thread %lu on task %s's list is bound elsewhere", th->id, t->name);
 }
 
@@ -100,7 +100,7 @@ static void check_thread(struct thread *t)
 		EXPECT((sched_ready_bits[t->prio / 64] >> (t->prio % 64)) & 1, "thread %lu: ready, its queue empty", t->id);
 	for (struct irq *q = t->irq_pending; q; q = q->pending_next)
 		EXPECT(q->pending && q->thread == t, "thread %lu: a pending irq that is not its", t->id);
-	for (struct gate *g = t->gates; g; g = g->thread_next)
+	for (struct gate *g = t->gates; g; g = g->thread_link.next)
 		EXPECT(g->thread == t, "thread %lu: a gate bound elsewhere", t->id);
 }
 
@@ -120,7 +120,7 @@ int kcheck_all(void)
 			EXPECT(f->used <= f->limit, "a factory uses %lu of %lu", f->used, f->limit);
 		}
 	}
-	for (struct thread *t = thread_all; t; t = t->all_next)
+	for (struct thread *t = thread_all; t; t = t->all_link.next)
 		check_thread(t);
 	violations += sched_check_queues();
 	return violations;

@@ -67,10 +67,7 @@ void *factory_alloc_obj(struct factory *f, struct slab_cache *cache, enum kobj_t
 	obj->type = type;
 	obj->quota = f;
 	obj->charge = cache->size;
-	obj->sib_next = f->objects;
-	if (f->objects)
-		f->objects->sib_prev = obj;
-	f->objects = obj;
+	list_push(f->objects, obj, sib);
 	return obj;
 }
 
@@ -79,12 +76,7 @@ void factory_free_obj(struct slab_cache *cache, struct kobj *obj)
 	struct factory *f = obj->quota;
 	uint32_t charge = obj->charge;
 
-	if (obj->sib_prev)
-		obj->sib_prev->sib_next = obj->sib_next;
-	else
-		f->objects = obj->sib_next;
-	if (obj->sib_next)
-		obj->sib_next->sib_prev = obj->sib_prev;
+	list_remove(f->objects, obj, sib);
 	slab_free(cache, obj);
 	factory_uncharge(f, charge);
 }
@@ -132,7 +124,7 @@ void factory_destroy(struct factory *f)
 {
 	/* Kill what it made; each object comes back through kobj_reap and
 	 * uncharges itself, the last one frees the factory. */
-	for (struct kobj *o = f->objects; o; o = o->sib_next)
+	for (struct kobj *o = f->objects; o; o = o->sib.next)
 		kobj_kill(o);
 	if (f->used == 0)
 		factory_free_now(f);

@@ -22,7 +22,7 @@ struct factory {
 	uint64_t limit;           /* bytes it may hand out */
 	uint64_t used;            /* bytes charged now (objects, pages, sub-factory quotas) */
 	struct factory *parent;
-	struct kobj *objects;     /* objects charged to it (kobj.sib_next) */
+	struct kobj *objects;     /* objects charged to it (kobj.sib) */
 };
 
 extern struct factory factory_root;

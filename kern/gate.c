@@ -29,10 +29,7 @@ int gate_create(struct factory *f, struct thread *t, mica_word_t label, struct g
 		return MICA_ENOMEM;
 	g->label = label;
 	g->thread = t;
-	g->thread_next = t->gates;
-	if (t->gates)
-		t->gates->thread_prev = g;
-	t->gates = g;
+	list_push(t->gates, g, thread_link);
 	*out = g;
 	return MICA_OK;
 }
@@ -44,12 +41,7 @@ void gate_unbind(struct gate *g)
 	if (!t)
 		return;
 	ipc_gate_gone(g);
-	if (g->thread_prev)
-		g->thread_prev->thread_next = g->thread_next;
-	else
-		t->gates = g->thread_next;
-	if (g->thread_next)
-		g->thread_next->thread_prev = g->thread_prev;
+	list_remove(t->gates, g, thread_link);
 	g->thread = 0;
 }
 

@@ -20,7 +20,7 @@ struct factory;
 struct gate {
 	struct kobj obj;
 	struct thread *thread;            /* NULL once the thread is gone */
-	struct gate *thread_next, *thread_prev;
+	struct list_link thread_link;     /* on its thread's list of gates */
 	mica_word_t label;
 	struct irq *watch;                /* triggered when the last client cap goes */
 	struct gate *watch_next;          /* on the irq's list of watching gates */

@@ -45,23 +45,14 @@ static void timed_add(struct thread *t, uint32_t timeout)
 	if (timeout == MICA_TIMEOUT_NEVER)
 		return;
 	t->deadline_us = deadline(timeout);
-	t->timed_prev = 0;
-	t->timed_next = timed_head;
-	if (timed_head)
-		timed_head->timed_prev = t;
-	timed_head = t;
+	list_push(timed_head, t, timed_link);
 }
 
 static void timed_remove(struct thread *t)
 {
 	if (!t->deadline_us)
 		return;
-	if (t->timed_prev)
-		t->timed_prev->timed_next = t->timed_next;
-	else
-		timed_head = t->timed_next;
-	if (t->timed_next)
-		t->timed_next->timed_prev = t->timed_prev;
+	list_remove(timed_head, t, timed_link);
 	t->deadline_us = 0;
 }
 
@@ -163,7 +154,7 @@ void ipc_tick(uint64_t now_us)
 	struct thread *t = timed_head;
 
 	while (t) {
-		struct thread *next = t->timed_next;
+		struct thread *next = t->timed_link.next;
 		if (t->deadline_us <= now_us)
 			ipc_cancel(t, MICA_ETIMEOUT);
 		t = next;

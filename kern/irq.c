@@ -55,12 +55,7 @@ void irq_unbind(struct irq *q)
 	if (!t)
 		return;
 	drop_pending(q);
-	if (q->thread_prev)
-		q->thread_prev->thread_next = q->thread_next;
-	else
-		t->irqs = q->thread_next;
-	if (q->thread_next)
-		q->thread_next->thread_prev = q->thread_prev;
+	list_remove(t->irqs, q, thread_link);
 	q->thread = 0;
 }
 
@@ -68,11 +63,7 @@ static void bind(struct irq *q, struct thread *t)
 {
 	irq_unbind(q);
 	q->thread = t;
-	q->thread_prev = 0;
-	q->thread_next = t->irqs;
-	if (t->irqs)
-		t->irqs->thread_prev = q;
-	t->irqs = q;
+	list_push(t->irqs, q, thread_link);
 }
 
 void irq_destroy(struct irq *q)

@@ -23,7 +23,7 @@ struct irq {
 	struct kobj obj;
 	mica_word_t label;
 	struct thread *thread;            /* bound receiver, or NULL */
-	struct irq *thread_next, *thread_prev;
+	struct list_link thread_link;     /* on its thread's list of irqs */
 	uint8_t pending;                  /* on thread->irq_pending */
 	struct irq *pending_next;
 	uint32_t line;                    /* hardware line, or IRQ_NO_LINE */

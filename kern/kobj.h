@@ -16,6 +16,8 @@
 
 #include <stdint.h>
 
+#include "list.h"
+
 enum kobj_type {
 	KOBJ_NONE = 0,
 	KOBJ_TASK,
@@ -40,7 +42,7 @@ struct kobj {
 	struct factory *quota;   /* charged to; NULL for boot singletons */
 	uint32_t charge;         /* bytes charged for the object itself */
 	struct kobj *reap_next;
-	struct kobj *sib_next, *sib_prev;   /* the objects of the same factory */
+	struct list_link sib;    /* on its factory's list of objects */
 	uint32_t check_count;    /* the invariant checker's capability count */
 };
 

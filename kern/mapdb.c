@@ -59,27 +59,6 @@ static void hash_remove(struct mapnode *n)
 	*p = n->hash_next;
 }
 
-static void task_link(struct mapnode *n)
-{
-	struct task *t = n->task;
-
-	n->task_prev = 0;
-	n->task_next = t->mappings;
-	if (t->mappings)
-		t->mappings->task_prev = n;
-	t->mappings = n;
-}
-
-static void task_unlink(struct mapnode *n)
-{
-	if (n->task_prev)
-		n->task_prev->task_next = n->task_next;
-	else
-		n->task->mappings = n->task_next;
-	if (n->task_next)
-		n->task_next->task_prev = n->task_prev;
-}
-
 static void tree_unlink(struct mapnode *n)
 {
 	if (n->prev)
@@ -129,7 +108,7 @@ static struct mapnode *new_node(struct task *t, uint64_t va, uint64_t pa, unsign
 	unsigned h = hash(t, va);
 	n->hash_next = buckets[h];
 	buckets[h] = n;
-	task_link(n);
+	list_push(t->mappings, n, task_link);
 	return n;
 }
 
@@ -142,7 +121,7 @@ static unsigned drop(struct mapnode *n)
 	KASSERT(!n->child);
 	tree_unlink(n);
 	hash_remove(n);
-	task_unlink(n);
+	list_remove(n->task->mappings, n, task_link);
 	if (!n->parent && n->frame == MAP_FRAME_KERNEL)
 		kmem_page_free_pa(n->pa);
 	else if (!n->parent && n->frame == MAP_FRAME_USER)

@@ -18,6 +18,8 @@
 
 #include <stdint.h>
 
+#include "list.h"
+
 struct task;
 
 enum map_frame {
@@ -35,7 +37,7 @@ struct mapnode {
 	uint8_t uncached;
 	struct mapnode *parent, *child, *next, *prev; /* derivation tree */
 	struct mapnode *hash_next;
-	struct mapnode *task_next, *task_prev;        /* the task's nodes */
+	struct list_link task_link;                   /* on its task's list */
 };
 
 /* Bits mapdb_unmap reports. */

@@ -122,7 +122,7 @@ void task_end_current(int status)
 	KASSERT(t);
 	if (t->watch && !t->watch->ended)
 		*t->watch = (struct boot_watch){ .ended = 1, .status = status };
-	for (struct thread *th = t->threads; th; th = th->task_next)
+	for (struct thread *th = t->threads; th; th = th->task_link.next)
 		thread_suspend(th);
 	schedule();
 	panic("a stopped thread was scheduled");

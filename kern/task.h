@@ -27,7 +27,7 @@ struct task {
 	struct kobj obj;
 	uint64_t root;                   /* page-table root */
 	struct cap_table caps;
-	struct thread *threads;          /* bound threads (thread.task_next) */
+	struct thread *threads;          /* bound threads (thread.task_link) */
 	struct mapnode *mappings;        /* its pages in the mapping database */
 	uint64_t table_pages;            /* page tables charged to its factory */
 	char name[MICA_KIP_NAME_MAX];

@@ -55,9 +55,7 @@ int thread_create(struct factory *f, struct thread **out)
 	t->state = THREAD_STOPPED;
 	t->prio = DEFAULT_PRIO;
 	t->timeslice = t->ticks_left = DEFAULT_TIMESLICE;
-	t->all_next = thread_all;
-	thread_all->all_prev = t;
-	thread_all = t;
+	list_push(thread_all, t, all_link);
 	*out = t;
 	return MICA_OK;
 }
@@ -78,12 +76,7 @@ void thread_destroy(struct thread *t)
 		gate_unbind(t->gates);
 	while (t->irqs)
 		irq_unbind(t->irqs);
-	if (t->all_prev)
-		t->all_prev->all_next = t->all_next;
-	else
-		thread_all = t->all_next;
-	if (t->all_next)
-		t->all_next->all_prev = t->all_prev;
+	list_remove(thread_all, t, all_link);
 	if (t == sched_current())
 		sched_zombie(t, free_thread);
 	else
@@ -111,11 +104,7 @@ int thread_attach(struct thread *t, struct task *task, uint64_t utcb_user)
 	t->utcb_user = utcb_user;
 	t->task = task;
 	arch_thread_bind(&t->arch, task->root, utcb_user);
-	t->task_prev = 0;
-	t->task_next = task->threads;
-	if (task->threads)
-		task->threads->task_prev = t;
-	task->threads = t;
+	list_push(task->threads, t, task_link);
 	return MICA_OK;
 }
 
@@ -128,12 +117,7 @@ void thread_detach(struct thread *t)
 	t->state = THREAD_DEAD;
 	if (!task)
 		return;
-	if (t->task_prev)
-		t->task_prev->task_next = t->task_next;
-	else
-		task->threads = t->task_next;
-	if (t->task_next)
-		t->task_next->task_prev = t->task_prev;
+	list_remove(task->threads, t, task_link);
 	arch_space_unmap(task->root, t->utcb_user);
 	factory_free_pages(t->obj.quota, arch_virt_to_phys(t->utcb), 1);
 	t->utcb = 0;
@@ -167,7 +151,7 @@ int thread_resume(struct thread *t)
 
 void thread_forget_gate(struct gate *g)
 {
-	for (struct thread *t = thread_all; t; t = t->all_next) {
+	for (struct thread *t = thread_all; t; t = t->all_link.next) {
 		if (t->pager == g)
 			t->pager = 0;
 		if (t->exc_handler == g)
@@ -181,7 +165,7 @@ void thread_dump_all(void)
 	static const char *const waits[] = { "", " sending", " receiving", " waiting-reply" };
 
 	kprintf("threads:\n");
-	for (struct thread *t = thread_all; t; t = t->all_next)
+	for (struct thread *t = thread_all; t; t = t->all_link.next)
 		kprintf("  %s%lu %-8s%s prio %u task %s\n", t == sched_current() ? "*" : " ", t->id, states[t->state],
 			waits[t->wait], t->prio, t == &thread_idle ? "(kernel idle)" : t->task ? t->task->name : "-");
 }

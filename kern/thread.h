@@ -40,7 +40,7 @@ struct thread {
 	struct kobj obj;
 	struct arch_thread arch;
 	struct task *task;                  /* NULL until bound */
-	struct thread *task_next, *task_prev;
+	struct list_link task_link;         /* on its task's list of threads */
 	struct mica_utcb *utcb;             /* kernel view of the UTCB page */
 	uint64_t utcb_user;                 /* its user address */
 	enum thread_state state;
@@ -61,15 +61,15 @@ struct thread {
 	mica_word_t send_tag;               /* SENDING: the tag to deliver */
 	uint32_t rcv_timeout;               /* SENDING in a call: for the reply wait */
 	struct irq *irq_pending;            /* triggered irqs bound to me (irq.pending_next) */
-	struct gate *gates;                 /* gates bound to me (gate.thread_next) */
-	struct irq *irqs;                   /* irqs bound to me (irq.thread_next) */
+	struct gate *gates;                 /* gates bound to me (gate.thread_link) */
+	struct irq *irqs;                   /* irqs bound to me (irq.thread_link) */
 	uint64_t deadline_us;               /* 0: wait without a timeout */
-	struct thread *timed_next, *timed_prev;
+	struct list_link timed_link;        /* on the list of timed waits */
 	int ipc_err;                        /* results for a blocked thread */
 	mica_word_t ipc_tag, ipc_label;
 
 	struct gate *pager, *exc_handler;   /* fault and exception messages go there */
-	struct thread *all_next, *all_prev; /* every thread, for dumps and checks */
+	struct list_link all_link;          /* on thread_all */
 };
 
 int thread_create(struct factory *f, struct thread **out);
@@ -87,7 +87,7 @@ int thread_resume(struct thread *t);
 void thread_forget_gate(struct gate *g);
 /* Print every thread (panic reports). */
 void thread_dump_all(void);
-/* Every thread (all_next), for dumps and the invariant checker. */
+/* Every thread (all_link), for dumps and the invariant checker. */
 extern struct thread *thread_all;
 /* The idle thread: the boot context once the kernel is up. */
 extern struct thread thread_idle;

@@ -5,6 +5,8 @@
  */
 #include "qtest.h"
 
+#include <libsys/port.h>
+
 #include "exception_server.h"
 #include "factory.h"
 #include "kobject.h"
@@ -14,18 +16,6 @@
 enum { S_T1 = 10, S_T2, S_T3, S_TH1, S_TH2, S_TH3, S_HANDLER, S_HANDLER_GATE, S_T3_GATE };
 
 #define COM1 0x3f8
-
-static inline void outb(uint16_t port, uint8_t v)
-{
-	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
-}
-
-static inline uint8_t inb(uint16_t port)
-{
-	uint8_t v;
-	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
-	return v;
-}
 
 static void sleep_ms(unsigned ms)
 {
@@ -43,9 +33,9 @@ static void uart_writer(void *arg)
 
 	(void)arg;
 	for (const char *c = text; *c; c++) {
-		while (!(inb(COM1 + 5) & 0x20))
+		while (!(mica_inb(COM1 + 5) & 0x20))
 			;
-		outb(COM1, (uint8_t)*c);
+		mica_outb(COM1, (uint8_t)*c);
 	}
 	uart_done = 1;
 }
@@ -53,7 +43,7 @@ static void uart_writer(void *arg)
 static void no_ports(void *arg)
 {
 	(void)arg;
-	outb(COM1, '!');   /* general protection: not this task's port */
+	mica_outb(COM1, '!');   /* general protection: not this task's port */
 	noport_done = 1;   /* never */
 }
 
@@ -92,7 +82,7 @@ static void port_receiver(void *arg)
 	item_err = mica_ipc_wait(0, &tag, &label);
 	if (!item_err)
 		mica_ipc_reply(mica_tag(0, 0, 0, 0));
-	outb(0x80, 0x42);   /* the POST port: harmless, and now ours */
+	mica_outb(0x80, 0x42);   /* the POST port: harmless, and now ours */
 	item_done = 1;
 }
 

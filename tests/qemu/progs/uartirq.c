@@ -5,6 +5,8 @@
  */
 #include "qtest.h"
 
+#include <libsys/port.h>
+
 int memcmp(const void *a, const void *b, size_t n);   /* libsys (string.c) */
 
 #include "factory.h"
@@ -15,18 +17,6 @@ int memcmp(const void *a, const void *b, size_t n);   /* libsys (string.c) */
 #define COM1 0x3f8
 #define UART_LINE 4
 enum { S_IRQ = 10, S_IRQ2 };
-
-static inline void outb(uint16_t port, uint8_t v)
-{
-	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
-}
-
-static inline uint8_t inb(uint16_t port)
-{
-	uint8_t v;
-	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
-	return v;
-}
 
 int main(void)
 {
@@ -49,8 +39,8 @@ int main(void)
 	 * (IER bit 0; OUT2 lets the interrupt out of the chip), and after each
 	 * notification unmask before draining. */
 	expect("unmask", irq_unmask(S_IRQ), 0);
-	outb(COM1 + 1, 0x01);
-	outb(COM1 + 4, inb(COM1 + 4) | 0x08);
+	mica_outb(COM1 + 1, 0x01);
+	mica_outb(COM1 + 4, mica_inb(COM1 + 4) | 0x08);
 	int wrong = 0;
 	while (n < sizeof got - 1) {
 		/* The characters come in as QEMU feeds them: stop after a quiet
@@ -63,8 +53,8 @@ int main(void)
 			break;
 		}
 		irq_unmask(S_IRQ);
-		while ((inb(COM1 + 5) & 1) && n < sizeof got - 1)
-			got[n++] = (char)inb(COM1);
+		while ((mica_inb(COM1 + 5) & 1) && n < sizeof got - 1)
+			got[n++] = (char)mica_inb(COM1);
 	}
 	got[n] = 0;
 	expect("notifications came, each with the irq's label", notifications > 0 && !wrong, 1);
@@ -72,7 +62,7 @@ int main(void)
 	 * the kernel's console set-up empties the UART. */
 	expect("the typed characters arrived", n >= 10 && !memcmp(got + n - 11, "interrupts\n", 11), 1);
 	mica_printf("# %u characters in %u notifications: %s\n", n, notifications, got);
-	outb(COM1 + 1, 0x00);
+	mica_outb(COM1 + 1, 0x00);
 	expect("Icu.unbind", icu_unbind(MICA_BOOT_ICU, UART_LINE), 0);
 	expect("the line is free for another irq", icu_bind(MICA_BOOT_ICU, UART_LINE, S_IRQ2), 0);
 	expect("destroying the irq frees the line", kobject_destroy(S_IRQ2), 0);
