@@ -7,7 +7,10 @@ KERNEL_IDL_DIR := $(BUILD)/gen/idl/kernel
 $(foreach f,$(KERNEL_IDLS),$(call idl_gen,$(f),$(KERNEL_IDL_DIR)))
 $(foreach f,$(KERNEL_IDLS),$(call idl_doc,$(f)))
 KERNEL_IDL_HEADERS := $(foreach f,$(KERNEL_IDLS),$(call idl_headers,$(f),$(KERNEL_IDL_DIR)))
-KERNEL_IDL_SERVER_SRCS := $(patsubst idl/kernel/%.idl,$(KERNEL_IDL_DIR)/%_server.c,$(KERNEL_IDLS))
+# What the kernel serves: every kernel protocol but those it sends to user
+# servers (below) and the types-only file.
+KERNEL_IDL_SERVER_SRCS := $(filter-out %/pager_server.c %/exception_server.c %/kernel_types_server.c, \
+	$(patsubst idl/kernel/%.idl,$(KERNEL_IDL_DIR)/%_server.c,$(KERNEL_IDLS)))
 KERNEL_IDL_CLIENT_SRCS := $(patsubst idl/kernel/%.idl,$(KERNEL_IDL_DIR)/%_client.c,$(KERNEL_IDLS))
 KERNEL_IDL_TRACE_SRCS := $(patsubst idl/kernel/%.idl,$(KERNEL_IDL_DIR)/%_trace.c,$(KERNEL_IDLS))
 # The protocols the kernel sends to user servers (page faults, exceptions):
