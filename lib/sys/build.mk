@@ -4,7 +4,7 @@
 
 USER_CFLAGS += -Ilib/sys/include -Ilib/fmt -I$(KERNEL_IDL_DIR)
 LIBSYS_BOOT_SRCS := lib/sys/start.S lib/sys/start.c lib/sys/debug.c lib/sys/string.c \
-	lib/sys/strerror.c lib/sys/ipc.c lib/sys/thread.c lib/sys/thread_entry.S lib/fmt/fmt.c $(KERNEL_IDL_CLIENT_SRCS) \
+	lib/sys/strerror.c lib/sys/ipc.c lib/sys/thread.c lib/sys/thread_entry.S lib/sys/bootmem.c lib/fmt/fmt.c $(KERNEL_IDL_CLIENT_SRCS) \
 	$(KERNEL_IDL_TRACE_SRCS) $(KERNEL_IDL_USER_SERVER_SRCS)
 LIBSYS_BOOT := $(BUILD)/user/lib/libsys-boot.a
 

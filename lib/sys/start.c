@@ -11,6 +11,13 @@
 int main(int argc, char **argv);
 __attribute__((noreturn)) void mica_start(unsigned long module, const struct mica_kip *kip);
 
+/* How main's status ends the program: the task ends at once; a C library
+ * overrides it to run exit() first (atexit handlers, stdio flushing). */
+__attribute__((weak, noreturn)) void mica_start_exit(int status)
+{
+	mica_exit(status);
+}
+
 static char cmdline[MICA_KIP_CMDLINE_MAX];
 
 void mica_start(unsigned long module, const struct mica_kip *kip)
@@ -31,5 +38,5 @@ void mica_start(unsigned long module, const struct mica_kip *kip)
 			p++;
 	}
 	argv[argc] = 0;
-	mica_exit(main(argc, argv));
+	mica_start_exit(main(argc, argv));
 }

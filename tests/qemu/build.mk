@@ -10,6 +10,10 @@ QEMU_PROG_BINS += $(patsubst %,$(BUILD)/tests/qemu/%,$(QEMU_QTEST_PROGS))
 $(foreach p,$(QEMU_QTEST_PROGS),$(eval $(call boot_program,$(BUILD)/tests/qemu/$(p),tests/qemu/progs/$(p).c tests/qemu/lib/qtest.c)))
 USER_CFLAGS += -Itests/qemu/lib
 
+# An ordinary C program on newlib.
+$(eval $(call newlib_program,$(BUILD)/tests/qemu/newlib,tests/qemu/progs/newlib.c))
+QEMU_PROG_BINS += $(BUILD)/tests/qemu/newlib
+
 # The composed-object test runs code idlc generates from counter.idl.
 QEMU_IDL_DIR := $(BUILD)/gen/idl/tests
 $(call idl_gen,tests/qemu/progs/counter.idl,$(QEMU_IDL_DIR))

@@ -8,7 +8,7 @@
  */
 #include "qtest.h"
 
-#include <mica/kip.h>
+#include <libsys/bootmem.h>
 #include <mica/syscall.h>
 
 #include "exception_server.h"
@@ -179,34 +179,13 @@ static void test_grant(void)
 
 /* ---- the first pager's physical window -------------------------------------- */
 
-/* A user-pool page: USABLE RAM no later KIP entry covers. */
-static uint64_t user_pool_page(void)
-{
-	const struct mica_kip *kip = (const struct mica_kip *)MICA_KIP_ADDR;
-
-	for (uint32_t i = 0; i < kip->mem_count; i++) {
-		if (kip->mem[i].type != MICA_MEM_USABLE)
-			continue;
-		for (uint64_t pa = (kip->mem[i].base + 0xffff) & ~0xffffull; pa + 0x10000 <= kip->mem[i].base + kip->mem[i].size;
-		     pa += 0x10000) {
-			int covered = 0;
-			for (uint32_t j = i + 1; j < kip->mem_count; j++)
-				if (pa + 0x10000 > kip->mem[j].base && pa < kip->mem[j].base + kip->mem[j].size)
-					covered = 1;
-			if (!covered)
-				return pa;
-		}
-	}
-	return 0;
-}
-
-static uint64_t pool_phys;
+static uint64_t pool_window;   /* 16 pages of the user pool, in the physical window */
 
 static void test_sigma0(void)
 {
-	pool_phys = user_pool_page();
-	expect("the KIP names user-pool RAM", pool_phys != 0, 1);
-	volatile uint64_t *w = (volatile uint64_t *)(MICA_BOOT_PHYS_WINDOW + pool_phys);
+	pool_window = mica_bootmem_pages(POOL_PAGES, POOL_PAGES);
+	expect("the KIP names user-pool RAM", pool_window != 0, 1);
+	volatile uint64_t *w = (volatile uint64_t *)pool_window;
 	for (int i = 0; i < POOL_PAGES; i++)
 		w[i * 512] = 0x5eed0000 + i;   /* each touch: a fault the kernel resolves */
 	expect("the window's pages are mine", rights_at(MICA_BOOT_TASK, (uint64_t)w), MICA_RWX);
@@ -284,7 +263,7 @@ static void test_user_pager(void)
 {
 	expect("pager task", qtask_create(S_P), 0);
 	expect("its pool: 16 pages of my window",
-	       task_mem_map(S_P, mica_fpage(MICA_BOOT_PHYS_WINDOW + pool_phys, 16, MICA_RWX), VPOOL, false), 0);
+	       task_mem_map(S_P, mica_fpage(pool_window, 16, MICA_RWX), VPOOL, false), 0);
 	expect("pager thread there", qthread_start(&pt, S_P, 1, serve_pager, (void *)&pool_ops), 0);
 	expect("a gate to it", factory_create_gate(MICA_BOOT_FACTORY, S_PAGER_GATE, S_PT, 9), 0);
 	expect("client task", qtask_create(S_C1), 0);
@@ -401,7 +380,7 @@ static void test_many_tasks(void)
 			ok &= factory_create_task(MICA_BOOT_FACTORY, S_MANY + i) == 0;
 			ok &= task_mem_map(S_MANY + i, mica_fpage((uint64_t)pages[3], 12, MICA_RWX), VB + 4096ull * i, false) ==
 			      0;
-			ok &= task_mem_map(S_MANY + i, mica_fpage(MICA_BOOT_PHYS_WINDOW + pool_phys, 14, MICA_R), VC, false) ==
+			ok &= task_mem_map(S_MANY + i, mica_fpage(pool_window, 14, MICA_R), VC, false) ==
 			      0;
 		}
 		for (int i = 0; i < 100; i++)
