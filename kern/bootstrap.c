@@ -72,13 +72,15 @@ static int give_caps(struct task *t, struct thread *th, struct factory *f)
 }
 
 /* Everything the program was made of goes, with its factory. */
+/* Each program's factory is pinned at load, so its memory stays until
+ * discard() even if the program destroys it.  Revoking its capabilities
+ * destroys it and everything it made (if the program has not already). */
 static void discard(struct factory *f)
 {
-	f->obj.caps++;   /* a reference of our own, so that killing queues it */
 	kobj_kill(&f->obj);
-	kobj_cap_removed(&f->obj);
 	kobj_reap();
 	sched_free_zombies();
+	factory_unpin(f);
 }
 
 static int load_program(unsigned index, struct boot_watch *watch, struct factory **out)
@@ -98,6 +100,7 @@ static int load_program(unsigned index, struct boot_watch *watch, struct factory
 	err = factory_create_sub(&factory_root, MICA_BOOT_QUOTA, &f);
 	if (err)
 		goto fail;
+	f->pinned = 1;   /* until discard() */
 	err = task_create(f, &t);
 	if (!err) {
 		kstrlcpy(t->name, m->name, sizeof t->name);

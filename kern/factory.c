@@ -51,7 +51,14 @@ void factory_uncharge(struct factory *f, uint64_t bytes)
 {
 	KASSERT(f->used >= bytes);
 	f->used -= bytes;
-	if (f->used == 0 && f->obj.dying && f->parent)
+	if (f->used == 0 && f->obj.dying && f->parent && !f->pinned)
+		factory_free_now(f);
+}
+
+void factory_unpin(struct factory *f)
+{
+	f->pinned = 0;
+	if (f->used == 0 && f->obj.dying)
 		factory_free_now(f);
 }
 
@@ -126,7 +133,7 @@ void factory_destroy(struct factory *f)
 	 * uncharges itself, the last one frees the factory. */
 	for (struct kobj *o = f->objects; o; o = o->sib.next)
 		kobj_kill(o);
-	if (f->used == 0)
+	if (f->used == 0 && !f->pinned)
 		factory_free_now(f);
 }
 

@@ -22,6 +22,7 @@ struct factory {
 	uint64_t limit;           /* bytes it may hand out */
 	uint64_t used;            /* bytes charged now (objects, pages, sub-factory quotas) */
 	struct factory *parent;
+	uint8_t pinned;           /* its memory stays until unpinned (the bootstrap's) */
 	struct kobj *objects;     /* objects charged to it (kobj.sib) */
 };
 
@@ -41,6 +42,8 @@ int factory_alloc_pages(struct factory *f, unsigned pages, uint64_t *pa);
 void factory_free_pages(struct factory *f, uint64_t pa, unsigned pages);
 
 int factory_create_sub(struct factory *parent, uint64_t limit, struct factory **out);
+/* Let a pinned factory's memory go (now, if it is destroyed and empty). */
+void factory_unpin(struct factory *f);
 
 extern const struct factory_ops factory_protocol;
 void factory_destroy(struct factory *f);

@@ -118,6 +118,9 @@ void thread_detach(struct thread *t)
 	if (!task)
 		return;
 	list_remove(task->threads, t, task_link);
+	/* A boot program whose last thread is gone has ended. */
+	if (!task->threads && task->watch && !task->watch->ended)
+		*task->watch = (struct boot_watch){ .ended = 1, .status = -1 };
 	arch_space_unmap(task->root, t->utcb_user);
 	factory_free_pages(t->obj.quota, arch_virt_to_phys(t->utcb), 1);
 	t->utcb = 0;

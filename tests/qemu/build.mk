@@ -1,6 +1,6 @@
 # QEMU scenarios (tests/qemu/*.scenario) and the programs they boot.
 
-QEMU_PROGS := hello hlt kwrite divzero badjump badcall panic spin
+QEMU_PROGS := hello hlt kwrite divzero badjump badcall panic spin selfdestroy
 QEMU_PROG_BINS := $(patsubst %,$(BUILD)/tests/qemu/%,$(QEMU_PROGS))
 $(foreach p,$(QEMU_PROGS),$(eval $(call boot_program,$(BUILD)/tests/qemu/$(p),tests/qemu/progs/$(p).c)))
 
