@@ -2,10 +2,12 @@
 # (docs/benchmarks.md).  Not a test: `make test` only boots mica-bench once
 # in short mode (bench.scenario) so that every figure's path keeps working.
 
-# The IPC figures run their servers in child tasks made with the helpers of
-# the QEMU test programs (tests/qemu/lib/qtest.c), linked in as they are.
+# The IPC figures run their servers, and the page-fault figures their
+# pager, in child tasks made with the helpers of the QEMU test programs
+# (tests/qemu/lib/qtest.c), linked in as they are.
 BENCH_PROG := $(BUILD)/tests/bench/mica-bench
-BENCH_SRCS := $(addprefix tests/bench/,main.c bench.c null_call.c ipc_server.c ipc_rtt.c ipc_string.c ipc_tasks.c) \
+BENCH_SRCS := $(addprefix tests/bench/,main.c bench.c null_call.c ipc_server.c ipc_rtt.c ipc_string.c ipc_tasks.c \
+	phys.c pf_user_pager.c map_unmap.c) \
 	tests/qemu/lib/qtest.c
 $(eval $(call boot_program,$(BENCH_PROG),$(BENCH_SRCS)))
 $(BUILD)/user-obj/tests/bench/%.c.o: USER_CFLAGS += -Itests/qemu/lib

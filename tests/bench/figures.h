@@ -12,5 +12,8 @@ bench_figure_fn bench_null_call;
 bench_figure_fn bench_ipc_rtt_intra, bench_ipc_rtt_inter, bench_ipc_rtt_inter_8w;   /* ipc_rtt.c */
 bench_figure_fn bench_ipc_rtt_string_4k;                                            /* ipc_string.c */
 bench_figure_fn bench_ipc_rtt_inter_10tasks, bench_ipc_rtt_inter_100tasks;          /* ipc_tasks.c */
+bench_figure_fn bench_pf_user_pager, bench_pf_user_pager_100pages,                  /* pf_user_pager.c */
+	bench_pf_user_pager_10000pages;
+bench_figure_fn bench_map_unmap_page, bench_unmap_100tasks;                         /* map_unmap.c */
 
 #endif

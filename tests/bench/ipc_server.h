@@ -14,7 +14,7 @@
  * or length, or a failed receive) counts in `bad` and is answered with
  * label -MICA_EMSG, so the client's own check fails too.
  *
- * The capability slots of every IPC figure are here, in one place.
+ * Its capability slots are in slots.h.
  */
 #ifndef TESTS_BENCH_IPC_SERVER_H
 #define TESTS_BENCH_IPC_SERVER_H
@@ -23,6 +23,7 @@
 #include <stdint.h>
 
 #include "qtest.h"
+#include "slots.h"
 
 enum bench_ipc_op {
 	BENCH_IPC_WORDS = 1,
@@ -30,16 +31,6 @@ enum bench_ipc_op {
 };
 
 #define BENCH_STRING_SIZE 4096
-
-/* Slots in mica-bench's table (MICA_BOOT_FIRST_FREE and up). */
-enum bench_ipc_slot {
-	BENCH_S_INTRA_THREAD = 10,   /* the server thread in mica-bench's task */
-	BENCH_S_INTRA_GATE,
-	BENCH_S_INTER_TASK,          /* the child task of the inter-task server */
-	BENCH_S_INTER_THREAD,
-	BENCH_S_INTER_GATE,
-	BENCH_S_IDLE = 100,          /* idle task i: task, thread, gate at 100 + 3i */
-};
 
 struct bench_server {
 	uint8_t buf[BENCH_STRING_SIZE];   /* the string receive buffer (page-aligned) */

@@ -23,6 +23,11 @@ static const struct figure {
 	{ "ipc_rtt_string_4k", bench_ipc_rtt_string_4k },
 	{ "ipc_rtt_inter_10tasks", bench_ipc_rtt_inter_10tasks },
 	{ "ipc_rtt_inter_100tasks", bench_ipc_rtt_inter_100tasks },
+	{ "pf_user_pager", bench_pf_user_pager },
+	{ "pf_user_pager_100pages", bench_pf_user_pager_100pages },
+	{ "pf_user_pager_10000pages", bench_pf_user_pager_10000pages },
+	{ "map_unmap_page", bench_map_unmap_page },
+	{ "unmap_100tasks", bench_unmap_100tasks },
 };
 
 #define FIGURES (sizeof figures / sizeof figures[0])
