@@ -68,6 +68,7 @@ uint64_t debug_call(uint64_t op, uint64_t a, uint64_t b)
 		return debug_print(a, b);
 	case MICA_DEBUG_EXIT:
 		task_end_current((int)a);
+		return MICA_OK;
 	case MICA_DEBUG_PANIC:
 		/* Only a test boot lets user code panic the kernel on purpose. */
 		if (!bootinfo_has_arg("panic-test"))

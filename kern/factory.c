@@ -41,24 +41,27 @@ int factory_charge(struct factory *f, uint64_t bytes)
 static void factory_free_now(struct factory *f)
 {
 	struct factory *parent = f->parent;
-	uint64_t give_back = f->limit;
 
+	/* The quota first: the parent still counts this object's own bytes,
+	 * so only the second uncharge can empty it (and free it, once). */
+	factory_uncharge(parent, f->limit);
 	factory_free_obj(&factory_cache, &f->obj);
-	factory_uncharge(parent, give_back);
 }
 
 void factory_uncharge(struct factory *f, uint64_t bytes)
 {
 	KASSERT(f->used >= bytes);
 	f->used -= bytes;
-	if (f->used == 0 && f->obj.dying && f->parent && !f->pinned)
+	/* Not before factory_destroy ran: a factory merely queued for it
+	 * is still on the reaper's list. */
+	if (f->used == 0 && f->destroyed && !f->pinned)
 		factory_free_now(f);
 }
 
 void factory_unpin(struct factory *f)
 {
 	f->pinned = 0;
-	if (f->used == 0 && f->obj.dying)
+	if (f->used == 0 && f->destroyed)
 		factory_free_now(f);
 }
 
@@ -131,6 +134,7 @@ void factory_destroy(struct factory *f)
 {
 	/* Kill what it made; each object comes back through kobj_reap and
 	 * uncharges itself, the last one frees the factory. */
+	f->destroyed = 1;
 	for (struct kobj *o = f->objects; o; o = o->sib.next)
 		kobj_kill(o);
 	if (f->used == 0 && !f->pinned)

@@ -23,6 +23,7 @@ struct factory {
 	uint64_t used;            /* bytes charged now (objects, pages, sub-factory quotas) */
 	struct factory *parent;
 	uint8_t pinned;           /* its memory stays until unpinned (the bootstrap's) */
+	uint8_t destroyed;        /* factory_destroy ran: free it when it is empty */
 	struct kobj *objects;     /* objects charged to it (kobj.sib) */
 };
 

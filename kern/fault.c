@@ -119,5 +119,6 @@ void fault_user(uint64_t vector, uint64_t error, uint64_t addr, uint64_t ip)
 	report(self, vector, error, addr, ip);
 	if (err == MICA_EFAULT && self->task->watch)
 		task_end_current(-1);
-	thread_suspend(self);
+	else
+		thread_suspend(self);
 }

@@ -158,7 +158,14 @@ int mapdb_map(struct mapnode *src, struct task *dst, uint64_t dst_va, unsigned r
 			mapdb_unmap(src, src->rights & ~rights, 1);
 		return MICA_OK;
 	}
-	if (old) {
+	if (!old) {
+		/* A page the kernel put there itself (a UTCB, the KIP) has no
+		 * node and is not replaced. */
+		uint64_t pa;
+		unsigned r;
+		if (!arch_space_lookup(dst->root, dst_va, &pa, &r))
+			return MICA_EEXIST;
+	} else {
 		/* Whatever is there is replaced, unless src came from it:
 		 * removing it would remove src. */
 		for (struct mapnode *a = src->parent; a; a = a->parent)

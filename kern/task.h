@@ -44,8 +44,9 @@ int task_map_zeroed(struct task *t, uint64_t va, unsigned rights, void **kernel_
  * factory (arch_space_map / arch_space_map_new when only_new). */
 int task_space_map(struct task *t, uint64_t va, uint64_t pa, unsigned rights, int uncached, int only_new);
 /* End the running thread's task (a program's exit or fault): its threads
- * stop, and a boot program's watch says so.  Never returns. */
-__attribute__((noreturn)) void task_end_current(int status);
+ * stop, itself included (it leaves the CPU on its way out of the kernel),
+ * and a boot program's watch says so. */
+void task_end_current(int status);
 
 /* Map (or grant) src's mapped pages of [first, last] to dst at dest on,
  * rights reduced to `rights`; unmapped pages are skipped. */
