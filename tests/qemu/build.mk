@@ -5,7 +5,7 @@ QEMU_PROG_BINS := $(patsubst %,$(BUILD)/tests/qemu/%,$(QEMU_PROGS))
 $(foreach p,$(QEMU_PROGS),$(eval $(call boot_program,$(BUILD)/tests/qemu/$(p),tests/qemu/progs/$(p).c)))
 
 # Programs of the IPC and object tests, on the helpers of tests/qemu/lib.
-QEMU_QTEST_PROGS := ipc objects sched memory io uartirq
+QEMU_QTEST_PROGS := ipc objects sched memory io uartirq regress
 QEMU_PROG_BINS += $(patsubst %,$(BUILD)/tests/qemu/%,$(QEMU_QTEST_PROGS))
 $(foreach p,$(QEMU_QTEST_PROGS),$(eval $(call boot_program,$(BUILD)/tests/qemu/$(p),tests/qemu/progs/$(p).c tests/qemu/lib/qtest.c)))
 USER_CFLAGS += -Itests/qemu/lib
@@ -23,6 +23,33 @@ $(BUILD)/user-obj/tests/qemu/progs/composed.c.o: USER_CFLAGS += -I$(QEMU_IDL_DIR
 $(BUILD)/user-obj/tests/qemu/progs/composed.c.o: $(call idl_headers,tests/qemu/progs/counter.idl,$(QEMU_IDL_DIR))
 $(BUILD)/user-obj/$(QEMU_IDL_DIR)/%.c.o: USER_CFLAGS += -I$(QEMU_IDL_DIR)
 QEMU_PROG_BINS += $(BUILD)/tests/qemu/composed
+
+# The kernel fuzzer (fuzz.scenario; make fuzz, below), linked with idlc's
+# protocol fuzz drivers of the kernel objects, and the stress test.
+FUZZ_PROG := $(BUILD)/tests/qemu/fuzz
+FUZZ_SRCS := $(addprefix tests/qemu/progs/,fuzz.c fuzz_gen.c fuzz_ops.c fuzz_actors.c) \
+	$(patsubst %,$(KERNEL_IDL_DIR)/%_fuzz.c,kobject task thread factory irq icu log)
+$(eval $(call boot_program,$(FUZZ_PROG),$(FUZZ_SRCS)))
+$(eval $(call boot_program,$(BUILD)/tests/qemu/stress,tests/qemu/progs/stress.c tests/qemu/lib/qtest.c))
+QEMU_PROG_BINS += $(FUZZ_PROG) $(BUILD)/tests/qemu/stress
+
+# make fuzz [SEED=n] [ROUNDS=n] [FIRST=n] [OPS=n] [VERBOSE=1]: a longer run
+# of the fuzzer than fuzz.scenario's, under icount so that it repeats
+# exactly; the whole log lands in build/fuzz/fuzz.log (docs/testing.md).
+SEED ?= 1
+ROUNDS ?= 200
+FIRST ?= 0
+OPS ?= 500
+fuzz: $(KERNEL32) $(FUZZ_PROG)
+	@mkdir -p $(BUILD)/fuzz
+	@printf '%s\n' "# make fuzz SEED=$(SEED) ROUNDS=$(ROUNDS) FIRST=$(FIRST) OPS=$(OPS)" \
+		"module tests/qemu/fuzz $(SEED) $(ROUNDS) $(FIRST) $(OPS)$(if $(VERBOSE), v)" \
+		"qemu-args -icount shift=0,align=off,sleep=off" "tap" "reject kernel panic" "reject leak" \
+		"timeout $$(( 60 + $(ROUNDS) * $(OPS) / 400 ))" > $(BUILD)/fuzz/fuzz.scenario
+	@TESTRUN_LOGS=$(BUILD)/fuzz tools/testrun --build $(BUILD) --qemu $(BUILD)/fuzz/fuzz.scenario \
+		| grep -vE '^ok - fuzz: [0-9]+ - round'; \
+		status=$${PIPESTATUS[0]}; echo "# the whole log: $(BUILD)/fuzz/fuzz.log"; exit $$status
+.PHONY: fuzz
 
 QEMU_SCENARIOS += $(sort $(wildcard tests/qemu/*.scenario))
 TEST_DEPS += $(KERNEL32) $(QEMU_PROG_BINS)

@@ -21,6 +21,7 @@
 #include <mica/boot.h>
 #include <mica/error.h>
 #include <mica/ipc.h>
+#include <mica/syscall.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -45,7 +46,7 @@ enum {
 
 /* ---- sizes ------------------------------------------------------------------- */
 #define FZ_DRIVERS_MAX 4
-#define FZ_STACKS 48
+#define FZ_STACKS 64
 #define FZ_STACK_SIZE 8192
 #define FZ_SCRATCH_PAGES 8
 #define FZ_POOL_PAGES 32
@@ -60,7 +61,7 @@ enum fz_cover {
 	C_ACTOR = 24,            /* actors started, by kind */
 	C_FAULT_SERVED = 40, C_FAULT_HOPELESS, C_EXC_RESUMED, C_EXC_REFUSED, C_EXREGS_BLOCKED,
 	C_DESTROY_BLOCKED, C_UNMAP_MAPPED, C_ENOMEM, C_ETIMEOUT, C_ECANCELED, C_EGONE, C_EFAULT, C_EOVERFLOW,
-	C_ENOBUF, C_IPC_OK, C_KPROTO, C_GEN_FUZZ, C_GEN_BAD, C_DEBUG, C_IRQ_RECV, C_WATCHDOG,
+	C_ENOBUF, C_IPC_OK, C_KPROTO, C_GEN_FUZZ, C_GEN_BAD, C_DEBUG, C_IRQ_RECV, C_WATCHDOG, C_CHECK_BAD,
 	C_OP = 64,               /* driver operations, by index in the table */
 	C_COUNT = 128,
 };
@@ -77,6 +78,9 @@ struct fz_shared {
 	volatile uint64_t calls;                    /* system calls of drivers and actors */
 	volatile uint64_t cover[C_COUNT];
 	volatile unsigned next_stack;
+	volatile uint8_t known[8][16];              /* slots of T recently given objects, by type */
+	volatile unsigned nknown[8];
+	volatile uint8_t actor_at[T_OBJ_END];        /* 1 + the actor kind started in T's slot */
 	uint64_t image_lo, image_hi;                /* [lo, hi) page-aligned */
 };
 extern struct fz_shared fz;
@@ -160,9 +164,11 @@ void fz_pager(void *arg);
 void fz_exc_handler(void *arg);
 
 /* The table of driver operations (fuzz_ops.c). */
+struct fz_drv;
 struct fz_opdesc {
 	const char *name;
 	unsigned weight;
+	void (*fn)(struct fz_drv *d);
 };
 extern const struct fz_opdesc fz_ops[];
 extern const unsigned fz_nops;

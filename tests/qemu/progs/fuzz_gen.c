@@ -40,7 +40,7 @@ uint64_t fz_slot(uint64_t *s)
 
 	if (c < 4)
 		return 0;
-	if (c < 14)
+	if (c < 8)
 		return 1 + fz_below(s, 15);                    /* T's fixed capabilities and scratch slots */
 	if (c < 86)
 		return T_OBJ + fz_below(s, T_OBJ_END - T_OBJ);  /* the objects */
@@ -216,8 +216,8 @@ uint64_t fz_map_dest(uint64_t *s, mica_word_t f)
 		return FZ_RX + 4096ull * fz_below(s, 64) + 8;   /* unaligned */
 	if (c < 86)
 		return 0xffff800000000000ull;
-	if (c < 92)
-		return FZ_USER_END - (size ? size : 4096);      /* the last aligned place, or past it */
+	if (c < 92)   /* the last aligned place (where the kernel may write for us: small safe pages only), or past it */
+		return safe_source(f) ? FZ_USER_END - 4096 : FZ_USER_END - (size ? size : 4096) + 4096;
 	return (fz_rand(s) | 0x8000000000000000ull) & ~0xfffull;
 }
 
@@ -274,13 +274,13 @@ static uint32_t one_timeout(uint64_t *s, int may_block)
 	if (c < 70)
 		return 1 + fz_below(s, 2000);
 	if (c < 80)
-		return 2000 + fz_below(s, 18000);
+		return may_block ? 2000 + fz_below(s, 18000) : 2000 + fz_below(s, 3000);
 	if (c < 85)
 		return may_block ? 0xfffffffeu : 1;
 	if (c < 95)
 		return may_block ? MICA_TIMEOUT_NEVER : MICA_TIMEOUT_ZERO;
 	uint32_t r = (uint32_t)fz_rand(s);
-	return may_block || r == MICA_TIMEOUT_ZERO ? r : r % 30000 + 1;
+	return may_block || r == MICA_TIMEOUT_ZERO ? r : r % 5000 + 1;
 }
 
 mica_word_t fz_timeouts(uint64_t *s, int may_block)
@@ -360,7 +360,7 @@ mica_word_t fz_message(uint64_t *s, struct mica_utcb *u, unsigned max_words)
 void fz_buffers(uint64_t *s, struct mica_utcb *u)
 {
 	unsigned ncaps = fz_chance(s, 40) ? 0 : fz_chance(s, 80) ? 1 + fz_below(s, 4) : fz_below(s, 32);
-	unsigned nstr = fz_chance(s, 50) ? 0 : fz_chance(s, 80) ? 1 + fz_below(s, 3) : fz_below(s, 32);
+	unsigned nstr = fz_chance(s, 30) ? 0 : fz_chance(s, 85) ? 1 + fz_below(s, 3) : fz_below(s, 32);
 	unsigned flags = (fz_chance(s, 30) ? MICA_BR_LOCAL_ID : 0) | (fz_chance(s, 30) ? MICA_BR_ACCEPT_IO : 0);
 	unsigned b = MICA_BR_FIRST;
 

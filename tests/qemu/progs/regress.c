@@ -1,0 +1,126 @@
+/*
+ * regress.c - kernel bugs the fuzzer found, each reduced to the few
+ * invocations that trigger it (docs/testing.md, "The kernel fuzzer"):
+ * `regress NAME` runs one case, so that a case that panics the kernel
+ * does not hide the others (one scenario per case).
+ */
+#include "qtest.h"
+
+#include <mica/syscall.h>
+
+
+#include "factory.h"
+#include "kobject.h"
+#include "task.h"
+#include "thread.h"
+
+enum { S_TASK = 10, S_SUB, S_THREAD, S_SUB2, S_CHILD_THREAD = 20 };
+
+/* A sub-factory and the last object it made lose their last capabilities
+ * in one operation, the factory's first (here: the task holding both
+ * dies, and its table is emptied slot by slot).  The object is destroyed
+ * first, gives the factory's last bytes back, and the factory is freed --
+ * while it is still queued for destruction. */
+static void factory_freed_while_queued(void)
+{
+	expect("a task", factory_create_task(MICA_BOOT_FACTORY, S_TASK), 0);
+	expect("a sub-factory", factory_create_factory(MICA_BOOT_FACTORY, S_SUB, 64 << 10), 0);
+	expect("a thread from it", factory_create_thread(S_SUB, S_THREAD), 0);
+	expect("the factory's capability moves to the task's slot 1",
+	       task_cap_map(S_TASK, S_SUB, 1, MICA_RWX, true), 0);
+	expect("the thread's to its slot 2", task_cap_map(S_TASK, S_THREAD, 2, MICA_RWX, true), 0);
+	expect("the task is destroyed", kobject_destroy(S_TASK), 0);
+}
+
+/* A factory with a quota of 0 gives its parent back 0 bytes when it goes.
+ * When that parent is being destroyed and this was its last object, the
+ * parent is freed by the object's bytes and then once more by the 0 bytes
+ * of quota: its own parent gets its quota back twice. */
+static void zero_quota_factory_frees_parent_twice(void)
+{
+	uint64_t limit, before, after;
+
+	factory_quota(MICA_BOOT_FACTORY, &limit, &before);
+	expect("a sub-factory", factory_create_factory(MICA_BOOT_FACTORY, S_SUB, 64 << 10), 0);
+	expect("a sub-factory of it with a quota of 0", factory_create_factory(S_SUB, S_SUB2, 0), 0);
+	expect("the first is destroyed", kobject_destroy(S_SUB), 0);
+	factory_quota(MICA_BOOT_FACTORY, &limit, &after);
+	expect("the boot factory's use is back where it was", (long)(after - before), 0);
+}
+
+/* A page mapped where a thread's UTCB is: Task.mem_map puts a mapping
+ * node there over the UTCB's page-table entry, and the thread's end then
+ * clears the entry under the node. */
+static uint8_t page[4096] __attribute__((aligned(4096)));
+
+static void mem_map_over_utcb(void)
+{
+	const uint64_t utcb = 0x7fff00100000ull;
+	struct mica_meminfo before, after;
+
+	mica_debug(MICA_DEBUG_MEMINFO, (unsigned long)&before, sizeof before);
+	expect("a task", factory_create_task(MICA_BOOT_FACTORY, S_TASK), 0);
+	expect("a thread bound to it", factory_create_thread(MICA_BOOT_FACTORY, S_THREAD), 0);
+	expect("... with its UTCB at a known address", thread_bind(S_THREAD, S_TASK, utcb), 0);
+	int err = task_mem_map(S_TASK, mica_fpage((uint64_t)page, 12, MICA_RWX), utcb, false);
+	mica_printf("# Task.mem_map onto the UTCB: %d\n", err);
+	expect("the thread is destroyed", kobject_destroy(S_THREAD), 0);
+	expect("the kernel's invariants hold", mica_debug(MICA_DEBUG_CHECK, 0, 0), MICA_OK);
+	expect("the task is destroyed", kobject_destroy(S_TASK), 0);
+	mica_debug(MICA_DEBUG_MEMINFO, (unsigned long)&after, sizeof after);
+	expect("mapping nodes are back", (long)(after.mapnodes - before.mapnodes), 0);
+}
+
+/* A thread of a child task ends its task with MICA_DEBUG_EXIT: its
+ * threads are stopped, itself inside the kernel.  Starting it again from
+ * another task resumes it there. */
+static struct qthread exiting = { .slot = S_CHILD_THREAD };
+
+static void exit_task(void *arg)
+{
+	(void)arg;
+	mica_debug(MICA_DEBUG_EXIT, 3, 0);
+}
+
+static void debug_exit_then_start(void)
+{
+	uint32_t state = 9;
+	uint64_t id;
+
+	expect("a child task", qtask_create(S_TASK), 0);
+	expect("a thread there that ends its task", qthread_start(&exiting, S_TASK, 1, exit_task, 0), 0);
+	for (int i = 0; i < 100 && state != 0; i++) {
+		mica_ipc_wait(mica_timeouts(0, 1000), 0, 0);
+		thread_state(S_CHILD_THREAD, &state, &id);
+	}
+	expect("it is stopped", state, 0);
+	expect("started again: the kernel must not resume it inside the exit", thread_start(S_CHILD_THREAD), 0);
+	mica_ipc_wait(mica_timeouts(0, 2000), 0, 0);
+	expect("the task is destroyed", kobject_destroy(S_TASK), 0);
+	kobject_destroy(S_CHILD_THREAD);
+}
+
+static const struct {
+	const char *name;
+	void (*fn)(void);
+} cases[] = {
+	{ "factory_freed_while_queued", factory_freed_while_queued },
+	{ "zero_quota_factory_frees_parent_twice", zero_quota_factory_frees_parent_twice },
+	{ "mem_map_over_utcb", mem_map_over_utcb },
+	{ "debug_exit_then_start", debug_exit_then_start },
+};
+
+static int same(const char *a, const char *b)
+{
+	while (*a && *a == *b)
+		a++, b++;
+	return *a == *b;
+}
+
+int main(int argc, char **argv)
+{
+	for (unsigned i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		if (argc < 2 || same(argv[1], cases[i].name))
+			cases[i].fn();
+	return qtest_done();
+}
