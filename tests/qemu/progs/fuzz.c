@@ -470,8 +470,19 @@ int main(int argc, char **argv)
 	fz.image_lo = (uint64_t)__executable_start & ~0xfffull;
 	fz.image_hi = ((uint64_t)_end + 0xfff) & ~0xfffull;
 	thread_set_sched(MICA_BOOT_THREAD, SUPERVISOR_PRIO, 0);
+	struct accounts start, end;
+	take(&start);
 	for (unsigned r = first; r < first + rounds; r++)
 		run_round(&tally, seed, r, ops, deadline_ms, verbose);
+	take(&end);
+	for (int i = 0; i < 2; i++) {
+		const struct accounts *a = i ? &end : &start;
+		mica_printf("# %s: kernel pool %lu free pages, user pool %lu, root factory %lu bytes, mapping nodes %lu, "
+			    "cache pages %lu, objects %lu/%lu/%lu/%lu/%lu (tasks/threads/gates/irqs/factories)\n",
+			    i ? "after the rounds" : "before the rounds", a->m.kernel_free_pages, a->m.user_free_pages,
+			    a->m.root_quota_used, a->m.mapnodes, a->m.slab_pages, a->m.objects[1], a->m.objects[2],
+			    a->m.objects[3], a->m.objects[4], a->m.objects[5]);
+	}
 	mica_printf("# %u rounds, %lu invocations by the fuzzed threads, %lu ms\n", rounds, (unsigned long)fz.calls,
 		    (unsigned long)((now_us() - t0) / 1000));
 	coverage(&tally, rounds >= 10);
