@@ -16,3 +16,13 @@ KERNEL_IDL_TRACE_SRCS := $(patsubst idl/kernel/%.idl,$(KERNEL_IDL_DIR)/%_trace.c
 # The protocols the kernel sends to user servers (page faults, exceptions):
 # their dispatch is user code, in libsys.
 KERNEL_IDL_USER_SERVER_SRCS := $(KERNEL_IDL_DIR)/pager_server.c $(KERNEL_IDL_DIR)/exception_server.c
+
+# The runtime's protocols (idl/rt/): root's servers, the region mapper, the
+# console.  Clients link the stubs (librt), servers their dispatch.
+RT_IDLS := $(sort $(wildcard idl/rt/*.idl))
+RT_IDL_DIR := $(BUILD)/gen/idl/rt
+$(foreach f,$(RT_IDLS),$(call idl_gen,$(f),$(RT_IDL_DIR)))
+$(foreach f,$(RT_IDLS),$(call idl_doc,$(f)))
+RT_IDL_HEADERS := $(foreach f,$(RT_IDLS),$(call idl_headers,$(f),$(RT_IDL_DIR)))
+RT_IDL_CLIENT_SRCS := $(patsubst idl/rt/%.idl,$(RT_IDL_DIR)/%_client.c,$(RT_IDLS))
+RT_IDL_SERVER_SRCS := $(patsubst idl/rt/%.idl,$(RT_IDL_DIR)/%_server.c,$(RT_IDLS))

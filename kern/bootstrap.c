@@ -36,6 +36,8 @@
 #define PROGRAM_HI 0x00007f0000000000ull
 #define BOOT_STACK_TOP 0x00007fff00000000ull
 #define BOOT_STACK_SIZE 0x10000ull
+/* What the root factory keeps when the root task takes the rest. */
+#define ROOT_QUOTA_SLACK (1ull << 20)
 
 static int load_segment(struct task *t, const struct boot_module *m, const struct elf_segment *s)
 {
@@ -83,7 +85,7 @@ static void discard(struct factory *f)
 	factory_unpin(f);
 }
 
-static int load_program(unsigned index, struct boot_watch *watch, struct factory **out)
+static int load_program(unsigned index, uint64_t quota, struct boot_watch *watch, struct factory **out)
 {
 	const struct boot_module *m = &bootinfo.modules[index];
 	struct elf_image img;
@@ -97,7 +99,7 @@ static int load_program(unsigned index, struct boot_watch *watch, struct factory
 		kprintf("kernel: module %s is not a program: %s\n", m->name, why);
 		return err;
 	}
-	err = factory_create_sub(&factory_root, MICA_BOOT_QUOTA, &f);
+	err = factory_create_sub(&factory_root, quota, &f);
 	if (err)
 		goto fail;
 	f->pinned = 1;   /* until discard() */
@@ -143,12 +145,17 @@ static void run_to_end(struct boot_watch *w)
 int bootstrap_run_all(void)
 {
 	int failed = 0;
+	/* With `root` on the command line only the first module runs: the root
+	 * task, with all the kernel memory there is; the rest are its files. */
+	int root = bootinfo_has_arg("root");
+	unsigned count = root && bootinfo.nmodules ? 1 : bootinfo.nmodules;
+	uint64_t quota = root ? factory_root.limit - factory_root.used - ROOT_QUOTA_SLACK : MICA_BOOT_QUOTA;
 
-	for (unsigned i = 0; i < bootinfo.nmodules; i++) {
+	for (unsigned i = 0; i < count; i++) {
 		struct boot_watch watch = { 0, 0 };
 		struct factory *f;
 		uint64_t used = factory_root.used;
-		if (load_program(i, &watch, &f)) {
+		if (load_program(i, quota, &watch, &f)) {
 			failed++;
 			continue;
 		}

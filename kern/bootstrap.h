@@ -4,6 +4,10 @@
  * space and in ring 3, one after another in module order; when the last
  * has ended the kernel halts.  Each gets the capabilities of
  * include/mica/boot.h; everything it made goes when it ends.
+ *
+ * With the word `root` on the kernel command line only the first module
+ * runs, as the root task (srv/root): its factory gets all the kernel memory
+ * but a little, and the other modules are its boot files (rom/).
  */
 #ifndef KERN_BOOTSTRAP_H
 #define KERN_BOOTSTRAP_H

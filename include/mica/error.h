@@ -26,6 +26,7 @@ enum mica_error {
 	MICA_EEXIST = 15,    /* the slot or name is already in use */
 	MICA_ENOENT = 16,    /* no such name or entry */
 	MICA_EBUSY = 17,     /* the object is in a state that forbids this */
+	MICA_EAGAIN = 18,    /* nothing ready yet: wait for the notification, then retry */
 	MICA_ERROR_COUNT
 };
 

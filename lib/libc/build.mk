@@ -4,16 +4,20 @@
 include lib/newlib/build.mk
 
 LIBC_CFLAGS = $(filter-out -nostdinc -isystem $(GCC_INCLUDE),$(USER_CFLAGS)) $(NEWLIB_CFLAGS)
-LIBC_GLUE := lib/libc/syscalls.c
+# POSIX options the glue provides (time.c, sleep.c: clock_gettime,
+# CLOCK_MONOTONIC, nanosleep) that newlib's sys/features.h declares only for
+# RTEMS and Cygwin.
+LIBC_CFLAGS += -D_POSIX_TIMERS=1 -D_POSIX_MONOTONIC_CLOCK=200112L
+LIBC_GLUE := $(addprefix lib/libc/,errno.c fd.c stream.c romfile.c path.c cap.c heap.c memalign.c proc.c time.c sleep.c)
 LIBC_GLUE_OBJS := $(patsubst %,$(BUILD)/libc-obj/%.o,$(LIBC_GLUE))
 
-$(BUILD)/libc-obj/%.c.o: %.c $(NEWLIB_STAMP) | $(KERNEL_IDL_HEADERS)
+$(BUILD)/libc-obj/%.c.o: %.c $(NEWLIB_STAMP) | $(KERNEL_IDL_HEADERS) $(RT_IDL_HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(LIBC_CFLAGS) -c $< -o $@
 
 define newlib_program
-$(1): $(patsubst %,$(BUILD)/libc-obj/%.o,$(2)) $(LIBC_GLUE_OBJS) $(LIBSYS_BOOT) $(NEWLIB_STAMP)
+$(1): $(patsubst %,$(BUILD)/libc-obj/%.o,$(2)) $(LIBC_GLUE_OBJS) $(LIBRT) $(LIBSYS) $(NEWLIB_STAMP)
 	@mkdir -p $$(dir $$@)
-	$$(LD) $$(USER_LDFLAGS) -e _start -o $$@ $$(filter %.o,$$^) --start-group $(NEWLIB_LIBS) $(LIBSYS_BOOT) \
+	$$(LD) $$(USER_LDFLAGS) -e _start -o $$@ $$(filter %.o,$$^) --start-group $(NEWLIB_LIBS) $(LIBRT) $(LIBSYS) \
 		$$(shell $$(CC) -print-libgcc-file-name) --end-group
 endef

@@ -1,11 +1,14 @@
-# lib/sys: the lowest user library.  For now the start-up code, kernel
-# debug output and error names of boot programs that run without newlib
-# (libsys-boot.a).
+# lib/sys: the lowest user library (libsys.a): IPC, the kernel objects'
+# stubs, threads, capability slots, error names, debug output.  Boot
+# programs (started by the kernel itself, tests mostly) add the start-up
+# code of libsys-boot.a; programs root starts use lib/rt's instead.
 
 USER_CFLAGS += -Ilib/sys/include -Ilib/fmt -I$(KERNEL_IDL_DIR)
-LIBSYS_BOOT_SRCS := lib/sys/start.S lib/sys/start.c lib/sys/debug.c lib/sys/string.c \
+LIBSYS_SRCS := lib/sys/slot.c lib/sys/debug.c lib/sys/string.c \
 	lib/sys/strerror.c lib/sys/ipc.c lib/sys/thread.c lib/sys/thread_entry.S lib/sys/bootmem.c lib/fmt/fmt.c $(KERNEL_IDL_CLIENT_SRCS) \
 	$(KERNEL_IDL_TRACE_SRCS) $(KERNEL_IDL_USER_SERVER_SRCS)
+LIBSYS := $(BUILD)/user/lib/libsys.a
+LIBSYS_BOOT_SRCS := lib/sys/start.S lib/sys/start.c
 LIBSYS_BOOT := $(BUILD)/user/lib/libsys-boot.a
 
 $(BUILD)/user-obj/%.c.o: %.c | $(DEPS_STAMP) $(KERNEL_IDL_HEADERS)
@@ -16,6 +19,11 @@ $(BUILD)/user-obj/%.S.o: %.S | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) -c $< -o $@
 
+$(LIBSYS): $(patsubst %,$(BUILD)/user-obj/%.o,$(LIBSYS_SRCS))
+	@mkdir -p $(dir $@)
+	rm -f $@
+	ar rcs $@ $^
+
 $(LIBSYS_BOOT): $(patsubst %,$(BUILD)/user-obj/%.o,$(LIBSYS_BOOT_SRCS))
 	@mkdir -p $(dir $@)
 	rm -f $@
@@ -23,7 +31,7 @@ $(LIBSYS_BOOT): $(patsubst %,$(BUILD)/user-obj/%.o,$(LIBSYS_BOOT_SRCS))
 
 # $(call boot_program,OUT,SOURCES): a static Mica program without newlib.
 define boot_program
-$(1): $(patsubst %,$(BUILD)/user-obj/%.o,$(2)) $(LIBSYS_BOOT)
+$(1): $(patsubst %,$(BUILD)/user-obj/%.o,$(2)) $(LIBSYS_BOOT) $(LIBSYS)
 	@mkdir -p $$(dir $$@)
-	$$(LD) $$(USER_LDFLAGS) -e _start -o $$@ $$(filter %.o,$$^) --start-group $(LIBSYS_BOOT) --end-group
+	$$(LD) $$(USER_LDFLAGS) -e _start -o $$@ $$(filter %.o,$$^) --start-group $(LIBSYS_BOOT) $(LIBSYS) --end-group
 endef

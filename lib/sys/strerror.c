@@ -24,6 +24,7 @@ static const char *const names[MICA_ERROR_COUNT] = {
 	[MICA_EEXIST] = "EEXIST: already in use",
 	[MICA_ENOENT] = "ENOENT: no such name or entry",
 	[MICA_EBUSY] = "EBUSY: object busy",
+	[MICA_EAGAIN] = "EAGAIN: nothing ready yet",
 };
 
 const char *mica_strerror(int err)

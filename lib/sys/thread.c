@@ -25,8 +25,8 @@ void mica_thread_main(void (*fn)(void *), void *arg, mica_cap_t self)
 		mica_ipc_wait(mica_timeouts(MICA_TIMEOUT_NEVER, MICA_TIMEOUT_NEVER), 0, 0);
 }
 
-int mica_thread_spawn(mica_cap_t factory, mica_cap_t task, mica_cap_t slot, mica_word_t utcb, void (*fn)(void *),
-		      void *arg, void *stack, size_t size, mica_cap_t self)
+int mica_thread_create(mica_cap_t factory, mica_cap_t task, mica_cap_t slot, mica_word_t utcb, void (*fn)(void *),
+		       void *arg, void *stack, size_t size, mica_cap_t self)
 {
 	mica_word_t *sp = (mica_word_t *)(((mica_word_t)stack + size) & ~(mica_word_t)15) - 4;
 	uint64_t old_ip, old_sp, old_flags;
@@ -44,9 +44,17 @@ int mica_thread_spawn(mica_cap_t factory, mica_cap_t task, mica_cap_t slot, mica
 	if (!err)
 		err = thread_ex_regs(slot, (mica_word_t)mica_thread_entry, (mica_word_t)sp, ~0ull, &old_ip, &old_sp,
 				     &old_flags);
-	if (!err)
-		err = thread_start(slot);
 	if (err)
+		kobject_destroy(slot);
+	return err;
+}
+
+int mica_thread_spawn(mica_cap_t factory, mica_cap_t task, mica_cap_t slot, mica_word_t utcb, void (*fn)(void *),
+		      void *arg, void *stack, size_t size, mica_cap_t self)
+{
+	int err = mica_thread_create(factory, task, slot, utcb, fn, arg, stack, size, self);
+
+	if (!err && (err = thread_start(slot)) != 0)
 		kobject_destroy(slot);
 	return err;
 }

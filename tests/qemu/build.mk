@@ -14,6 +14,13 @@ USER_CFLAGS += -Itests/qemu/lib
 $(eval $(call newlib_program,$(BUILD)/tests/qemu/newlib,tests/qemu/progs/newlib.c))
 QEMU_PROG_BINS += $(BUILD)/tests/qemu/newlib
 
+# Programs root's launcher starts, on newlib and lib/libc's glue: the C
+# library's test, a failing assert (status 134) and a program that takes
+# memory until malloc returns NULL.
+QEMU_LIBC_PROGS := libc_test assert_fail memhog
+$(foreach p,$(QEMU_LIBC_PROGS),$(eval $(call newlib_program,$(BUILD)/tests/qemu/$(p),tests/qemu/progs/$(p).c)))
+QEMU_PROG_BINS += $(patsubst %,$(BUILD)/tests/qemu/%,$(QEMU_LIBC_PROGS))
+
 # The composed-object test runs code idlc generates from counter.idl.
 QEMU_IDL_DIR := $(BUILD)/gen/idl/tests
 $(call idl_gen,tests/qemu/progs/counter.idl,$(QEMU_IDL_DIR))
@@ -64,3 +71,10 @@ TEST_DEPS += $(BUILD)/tests/qemu/notelf.txt $(BUILD)/tests/qemu/truncated
 
 # make debug, exercised through gdb in batch mode.
 HOST_TESTS += tests/qemu/gdb_test.sh
+
+# Programs that root starts (the runtime's scenarios), and their boot
+# configurations (tests/qemu/*.cfg, each built into $(BUILD)/cfg/NAME/boot.cfg).
+$(eval $(call rt_program,$(BUILD)/tests/qemu/rt_basic,tests/qemu/progs/rt_basic.c tests/qemu/lib/qtest.c))
+QEMU_PROG_BINS += $(BUILD)/tests/qemu/rt_basic $(ROOT)
+QEMU_CFGS := $(patsubst tests/qemu/%.cfg,$(BUILD)/cfg/%/boot.cfg,$(wildcard tests/qemu/*.cfg))
+TEST_DEPS += $(QEMU_CFGS)

@@ -20,4 +20,9 @@
 int mica_thread_spawn(mica_cap_t factory, mica_cap_t task, mica_cap_t slot, mica_word_t utcb, void (*fn)(void *),
 		      void *arg, void *stack, size_t size, mica_cap_t self);
 
+/* The same, but the thread is left stopped, so that the caller can set its
+ * pager (Thread.set_handlers) before it runs; then thread_start(slot). */
+int mica_thread_create(mica_cap_t factory, mica_cap_t task, mica_cap_t slot, mica_word_t utcb, void (*fn)(void *),
+		       void *arg, void *stack, size_t size, mica_cap_t self);
+
 #endif

@@ -1,0 +1,30 @@
+# lib/rt: the runtime of programs root's launcher starts (rt/rt.h): start-up
+# code, named capabilities, the region mapper, the protocols' client stubs.
+# $(call newlib_program,...) (lib/libc/build.mk) links it.
+
+USER_CFLAGS += -Ilib/rt/include -I$(RT_IDL_DIR)
+LIBRT_SRCS := lib/rt/start.S lib/rt/start.c lib/rt/env.c lib/rt/rm.c lib/rt/thread.c lib/fpage/fpage.c \
+	$(RT_IDL_CLIENT_SRCS) $(RT_IDL_DIR)/region_map_server.c
+LIBRT := $(BUILD)/user/lib/librt.a
+
+$(patsubst %,$(BUILD)/user-obj/%.o,$(LIBRT_SRCS)): | $(RT_IDL_HEADERS)
+$(BUILD)/user-obj/lib/rt/%.o: USER_CFLAGS += -Ilib/fpage
+
+$(LIBRT): $(patsubst %,$(BUILD)/user-obj/%.o,$(LIBRT_SRCS))
+	@mkdir -p $(dir $@)
+	rm -f $@
+	ar rcs $@ $^
+
+# $(call rt_program,OUT,SOURCES): a program root starts, without newlib
+# (servers and tests that need only libsys and the runtime).
+define rt_program
+$(1): $(patsubst %,$(BUILD)/user-obj/%.o,$(2)) $(LIBRT) $(LIBSYS)
+	@mkdir -p $$(dir $$@)
+	$$(LD) $$(USER_LDFLAGS) -e _start -o $$@ $$(filter %.o,$$^) --start-group $(LIBRT) $(LIBSYS) --end-group
+endef
+
+# Boot configurations: CFG.cfg becomes $(BUILD)/cfg/CFG/boot.cfg, since root
+# looks for the boot file of that name.
+$(BUILD)/cfg/%/boot.cfg: tests/qemu/%.cfg
+	@mkdir -p $(dir $@)
+	cp $< $@

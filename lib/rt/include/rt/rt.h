@@ -1,0 +1,47 @@
+/*
+ * rt/rt.h - the runtime of a program that root's launcher started
+ * (docs/runtime.md): its named capabilities, its region mapper, and the
+ * layout of its address space.
+ *
+ * A launched program starts at _start (lib/rt/start.S) with the System V
+ * stack (argc, argv, envp, auxv).  Before main, the runtime
+ *   - reads its capabilities from the environment variable MICA_CAPS
+ *     ("name=slot name=slot ..."), e.g. parent, mem, rom, registry,
+ *     launcher, stdout, stdin, and whatever the boot configuration adds;
+ *   - starts the task's region mapper thread (lib/rt/rm.c), fills its table
+ *     with the regions the parent set up (Parent.region), publishes it as
+ *     `rm`, and makes it the pager of the main thread;
+ *   - marks the slots in use for the slot allocator (libsys/slot.h).
+ * exit() ends the program through Parent.exit with the status.
+ *
+ * Slots 1..3 are as for boot programs (mica/boot.h): the task, the main
+ * thread, a factory with the program's kernel-memory quota.
+ */
+#ifndef RT_RT_H
+#define RT_RT_H
+
+#include <mica/types.h>
+
+/* The capability named `name` in the program's environment, or
+ * MICA_CAP_NULL when it has none. */
+mica_cap_t rt_cap(const char *name);
+
+/* End the program with `status` (Parent.exit); no atexit handlers, no
+ * stdio flushing (that is exit()'s job). */
+__attribute__((noreturn)) void rt_exit(int status);
+
+/* The address-space layout of a launched program. */
+#define RT_STACK_TOP 0x00007fff00000000ull    /* the main thread's stack, growing down */
+#define RT_STACK_SIZE (1ull << 20)
+#define RT_UTCB_AREA 0x00007fff80000000ull    /* UTCBs of threads the program makes, a page each */
+#define RT_UTCB_AREA_SIZE (1ull << 28)
+#define RT_HEAP_BASE 0x0000100000000000ull    /* sbrk's heap, 16 TiB up */
+#define RT_HEAP_MAX (1ull << 36)
+/* The region mapper places attach(addr 0) regions in [RT_MAP_BASE, RT_MAP_END). */
+#define RT_MAP_BASE 0x0000200000000000ull
+#define RT_MAP_END 0x0000600000000000ull
+
+/* A UTCB address for a new thread of this program (0: none left). */
+mica_addr_t rt_utcb_alloc(void);
+
+#endif

@@ -1,0 +1,310 @@
+/*
+ * rm.c - the task's region mapper (DESIGN.md §3): a thread of the task that
+ * keeps its regions (range -> dataspace, offset, rights), serves the
+ * RegionMap protocol to the task's threads and is their pager.  A fault is
+ * resolved by asking the region's dataspace to map the page with the
+ * faulting page of this very task as the receive window, so the mapping
+ * lands where it belongs and the reply to the faulting thread carries
+ * nothing.  A fault outside every region goes to the parent
+ * (Parent.stray_fault), which reports it and ends the program.
+ *
+ * The region mapper's own faults (its code, data and stack are the
+ * program's) are served by the parent from the regions it set up: a thread
+ * cannot be its own pager.
+ */
+#include "rt_internal.h"
+
+#include <fpage.h>
+#include <libsys/ipc.h>
+#include <libsys/slot.h>
+#include <libsys/thread.h>
+#include <mica/boot.h>
+#include <mica/error.h>
+
+#include "dataspace.h"
+#include "factory.h"
+#include "kobject.h"
+#include "process.h"
+#include "region_map_server.h"
+#include "task.h"
+#include "thread.h"
+
+#define REGIONS_MAX 256
+#define RESERVED_MAX 32
+#define PAGE 4096ull
+#define USER_END 0x0000800000000000ull
+
+struct region {
+	uint64_t start, size, offset;
+	uint32_t rights;
+	mica_cap_t ds;
+};
+
+/* Sorted by start, disjoint.  Only the region mapper thread touches them
+ * once it runs. */
+static struct region regions[REGIONS_MAX];
+static unsigned nregions;
+static struct { uint64_t start, size; } reserved[RESERVED_MAX];
+static unsigned nreserved;
+/* A detached region's slot, empty once the reply has granted its
+ * capability to the caller. */
+static mica_cap_t free_after_reply;
+
+static struct region *find(uint64_t addr)
+{
+	for (unsigned i = 0; i < nregions; i++)
+		if (addr >= regions[i].start && addr - regions[i].start < regions[i].size)
+			return &regions[i];
+	return 0;
+}
+
+static int overlaps(uint64_t start, uint64_t size)
+{
+	for (unsigned i = 0; i < nregions; i++)
+		if (start < regions[i].start + regions[i].size && regions[i].start < start + size)
+			return 1;
+	return 0;
+}
+
+static int overlaps_reserved(uint64_t start, uint64_t size)
+{
+	for (unsigned i = 0; i < nreserved; i++)
+		if (start < reserved[i].start + reserved[i].size && reserved[i].start < start + size)
+			return 1;
+	return 0;
+}
+
+/* A free place of `size` bytes in [RT_MAP_BASE, RT_MAP_END), first fit. */
+static uint64_t free_place(uint64_t size)
+{
+	uint64_t at = RT_MAP_BASE;
+
+	while (at + size <= RT_MAP_END && at + size > at) {
+		uint64_t next = 0;
+		for (unsigned i = 0; i < nregions; i++)
+			if (at < regions[i].start + regions[i].size && regions[i].start < at + size)
+				next = regions[i].start + regions[i].size;
+		for (unsigned i = 0; i < nreserved; i++)
+			if (at < reserved[i].start + reserved[i].size && reserved[i].start < at + size)
+				next = reserved[i].start + reserved[i].size;
+		if (!next)
+			return at;
+		at = next;
+	}
+	return 0;
+}
+
+static int valid_range(uint64_t start, uint64_t size)
+{
+	return size && !(start % PAGE) && !(size % PAGE) && start >= PAGE && start + size <= USER_END &&
+	       start + size > start;
+}
+
+static int add_region(uint64_t start, uint64_t size, uint64_t offset, uint32_t rights, mica_cap_t ds)
+{
+	unsigned i = 0;
+
+	if (nregions == REGIONS_MAX)
+		return -MICA_ENOMEM;
+	while (i < nregions && regions[i].start < start)
+		i++;
+	for (unsigned k = nregions; k > i; k--)
+		regions[k] = regions[k - 1];
+	regions[i] = (struct region){ start, size, offset, rights, ds };
+	nregions++;
+	return 0;
+}
+
+/* Take every page of [start, start + size) out of this task. */
+static void unmap_range(uint64_t start, uint64_t size)
+{
+	uint32_t status;
+
+	for (uint64_t at = start; at < start + size;) {
+		mica_word_t f = fpage_largest(at, start + size - 1, MICA_RWX);
+		task_mem_unmap(MICA_BOOT_TASK, f, true, &status);
+		at = fpage_last(f) + 1;
+	}
+}
+
+static int rm_attach(void *obj, uint64_t addr, uint64_t size, uint32_t rights, mica_cap_t ds, uint64_t offset,
+		     uint64_t *start)
+{
+	uint64_t ds_size;
+	uint32_t ds_rights;
+	int err;
+
+	(void)obj;
+	size = (size + PAGE - 1) & ~(PAGE - 1);
+	if (ds == MICA_CAP_NULL || offset % PAGE || (rights & ~MICA_RWX) || !(rights & MICA_R))
+		err = -MICA_EINVAL;
+	else if ((err = dataspace_info(ds, &ds_size, &ds_rights)) == 0 && (rights & ~ds_rights))
+		err = -MICA_EPERM;
+	else if (!err && (offset > ds_size || size > ds_size - offset))
+		err = -MICA_EINVAL;
+	if (!err && addr == 0 && (addr = free_place(size)) == 0)
+		err = -MICA_ENOMEM;
+	if (!err && !valid_range(addr, size))
+		err = -MICA_EINVAL;
+	if (!err && overlaps(addr, size))
+		err = -MICA_EEXIST;
+	if (!err)
+		err = add_region(addr, size, offset, rights, ds);
+	if (err) {
+		/* The capability came with the request: drop it. */
+		if (ds != MICA_CAP_NULL) {
+			task_cap_unmap(MICA_BOOT_TASK, ds, true);
+			mica_slot_free(ds);
+		}
+		return err;
+	}
+	*start = addr;
+	return 0;
+}
+
+static int rm_detach(void *obj, uint64_t addr, uint64_t *start, uint64_t *size, mica_cap_t *ds)
+{
+	struct region *r = find(addr);
+
+	(void)obj;
+	if (!r)
+		return -MICA_ENOENT;
+	*start = r->start;
+	*size = r->size;
+	*ds = r->ds;   /* granted back to the caller with the reply */
+	free_after_reply = r->ds;
+	unmap_range(r->start, r->size);
+	unsigned i = (unsigned)(r - regions);
+	for (; i + 1 < nregions; i++)
+		regions[i] = regions[i + 1];
+	nregions--;
+	return 0;
+}
+
+static int rm_find(void *obj, uint64_t addr, uint64_t *start, uint64_t *size, uint64_t *offset, uint32_t *rights)
+{
+	struct region *r = find(addr);
+
+	(void)obj;
+	if (!r)
+		return -MICA_ENOENT;
+	*start = r->start;
+	*size = r->size;
+	*offset = r->offset;
+	*rights = r->rights;
+	return 0;
+}
+
+static int rm_reserve(void *obj, uint64_t addr, uint64_t size, uint64_t *start)
+{
+	(void)obj;
+	size = (size + PAGE - 1) & ~(PAGE - 1);
+	if (nreserved == RESERVED_MAX)
+		return -MICA_ENOMEM;
+	if (addr == 0 && (addr = free_place(size)) == 0)
+		return -MICA_ENOMEM;
+	if (!valid_range(addr, size))
+		return -MICA_EINVAL;
+	if (overlaps_reserved(addr, size))
+		return -MICA_EEXIST;
+	reserved[nreserved].start = addr;
+	reserved[nreserved].size = size;
+	nreserved++;
+	*start = addr;
+	return 0;
+}
+
+static int rm_fault(void *obj, uint64_t addr, uint64_t ip, uint32_t access, struct mica_flexpage *page)
+{
+	struct region *r = find(addr);
+	uint64_t at = addr & ~(PAGE - 1);
+
+	(void)obj;
+	if (r && (access & r->rights) == access) {
+		/* A read maps without W even where W is allowed: a copy-on-write
+		 * page stays shared until it is written. */
+		uint32_t rights = access & MICA_W ? r->rights : r->rights & ~MICA_W;
+		struct mica_flexpage fp = { .fpage = mica_fpage(at, 12, MICA_RWX) };
+		if (dataspace_map(r->ds, r->offset + (at - r->start), rights, &fp) == 0) {
+			page->fpage = 0;
+			return 0;
+		}
+	}
+	parent_stray_fault(rt_cap("parent"), addr, ip, access);
+	return -MICA_EFAULT;   /* not reached: the parent ends the program */
+}
+
+static const struct region_map_ops region_map_ops = {
+	.attach = rm_attach, .detach = rm_detach, .find = rm_find, .reserve = rm_reserve,
+};
+static const struct pager_ops pager_ops = { .fault = rm_fault };
+static const struct region_mapper_ops ops = { .region_map = &region_map_ops, .pager = &pager_ops };
+
+static void serve(void *arg)
+{
+	struct mica_utcb *u = mica_utcb();
+	static struct region_mapper_rx rx;
+	static struct region_mapper_reply_buffers rb;
+	mica_word_t tag, label, reply;
+	int err;
+
+	(void)arg;
+	rx.slots[0] = mica_slot_alloc();
+	region_mapper_rx_setup(u, &rx);
+	err = mica_ipc_wait(0, &tag, &label);
+	for (;;) {
+		if (!err && region_mapper_dispatch(&ops, 0, u, tag, &rb, &reply)) {
+			/* A capability that arrived now belongs to a region. */
+			if (u->mr[0] == REGION_MAP_ATTACH_OPCODE && mica_tag_label(tag) == REGION_MAP_PROTOCOL)
+				rx.slots[0] = mica_slot_alloc();
+			region_mapper_rx_setup(u, &rx);
+			err = mica_ipc_reply(reply);
+			if (free_after_reply) {
+				if (err)   /* the caller is gone: the capability is still ours */
+					task_cap_unmap(MICA_BOOT_TASK, free_after_reply, true);
+				mica_slot_free(free_after_reply);
+				free_after_reply = 0;
+			}
+			err = mica_ipc_wait(0, &tag, &label);
+			continue;
+		}
+		region_mapper_rx_setup(u, &rx);
+		err = mica_ipc_wait(0, &tag, &label);
+	}
+}
+
+#define RM_STACK_SIZE 16384
+static char rm_stack[RM_STACK_SIZE] __attribute__((aligned(16)));
+
+int rt_rm_start(void)
+{
+	mica_cap_t parent = rt_cap("parent");
+	mica_cap_t thread = mica_slot_alloc(), gate = mica_slot_alloc();
+	uint64_t start, size, offset;
+	uint32_t rights;
+	int err;
+
+	/* The regions the parent set up: segments and stack. */
+	for (uint32_t i = 0;; i++) {
+		mica_cap_t ds = mica_slot_alloc();
+		err = parent_region(parent, i, &start, &size, &offset, &rights, &ds);
+		if (err == -MICA_ENOENT) {
+			mica_slot_free(ds);
+			break;
+		}
+		if (err || (err = add_region(start, size, offset, rights, ds)) != 0)
+			return err;
+	}
+	err = mica_thread_create(MICA_BOOT_FACTORY, MICA_BOOT_TASK, thread, rt_utcb_alloc(), serve, 0, rm_stack,
+				 sizeof rm_stack, 0);
+	if (err)
+		return err;
+	if ((err = thread_set_handlers(thread, parent, 0)) != 0 ||
+	    (err = factory_create_gate(MICA_BOOT_FACTORY, gate, thread, 0)) != 0 ||
+	    (err = thread_start(thread)) != 0 ||
+	    (err = thread_set_handlers(MICA_BOOT_THREAD, gate, 0)) != 0)
+		return err;
+	rt_cap_set("rm", gate);
+	rt_cap_set("rm.thread", thread);
+	return 0;
+}

@@ -1,0 +1,54 @@
+/*
+ * start.c - C start of a launched program (rt/rt.h): environment, slots,
+ * region mapper, then main.
+ */
+#include "rt_internal.h"
+
+#include <libsys/debug.h>
+#include <libsys/slot.h>
+#include <mica/boot.h>
+
+#include "process.h"
+
+int main(int argc, char **argv, char **envp);
+__attribute__((noreturn)) void rt_start(unsigned long *sp);
+
+/* newlib's environment, when the program uses it (a weak reference does not
+ * pull it in). */
+extern char **environ __attribute__((weak));
+
+/* How main's status ends the program; the C library glue overrides it with
+ * exit() (atexit handlers, stdio flushing). */
+__attribute__((weak, noreturn)) void mica_start_exit(int status)
+{
+	rt_exit(status);
+}
+
+void rt_exit(int status)
+{
+	parent_exit(rt_cap("parent"), status);
+	/* Not reached: the parent ends the task.  Without one, stop here. */
+	mica_exit(status);
+}
+
+/* The slots below this are the boot layout (mica/boot.h) and room for it to
+ * grow. */
+#define RT_FIRST_FREE_SLOT 16
+
+void rt_start(unsigned long *sp)
+{
+	int argc = (int)sp[0];
+	char **argv = (char **)(sp + 1);
+	char **envp = argv + argc + 1;
+
+	if (&environ)
+		environ = envp;
+	mica_slot_init(RT_FIRST_FREE_SLOT);
+	rt_env_parse(envp);
+	int err = rt_rm_start();
+	if (err) {
+		mica_printf("%s: cannot start the region mapper: error %d\n", argc ? argv[0] : "?", err);
+		rt_exit(127);
+	}
+	mica_start_exit(main(argc, argv, envp));
+}

@@ -1,0 +1,221 @@
+/*
+ * ds.c - dataspaces (idl/rt/dataspace.idl): anonymous memory, boot files,
+ * and copy-on-write copies of boot-file bytes (program data).
+ *
+ * The pages of an anonymous or copy-on-write dataspace are in a radix
+ * tree of three levels of 512 entries (a page each, from the pool), so a
+ * dataspace spans at most 512 GiB and costs only what it has touched.  A
+ * rom dataspace is the module's own pages.  A copy-on-write page shows
+ * the source page until it is mapped with MICA_W; a source page that the
+ * end of the source cuts (the rest of it must read as zeros) is always
+ * copied.
+ */
+#include "root.h"
+
+#include "pool.h"
+
+#include <libsys/slot.h>
+#include <mica/error.h>
+#include <mica/ipc.h>
+
+#include "task.h"
+
+#define FANOUT 512ull
+#define MAX_PAGES (FANOUT * FANOUT * FANOUT)
+
+struct ds {
+	struct obj obj;
+	enum ds_type type;
+	uint32_t rights;
+	uint64_t size;
+	struct session *session;   /* charged for `size` (0: rom) */
+	uint64_t src_pa, src_size;
+	uint64_t *tree;            /* anonymous, copy-on-write: the top level */
+};
+
+static struct pool ds_pool = POOL(struct ds);
+
+static uint64_t *node_new(void)
+{
+	uint64_t pa = pages_alloc();
+	return pa ? pages_va(pa) : 0;
+}
+
+/* The entry for page `index`, making the levels above it if `make`. */
+static uint64_t *entry(struct ds *d, uint64_t index, bool make)
+{
+	uint64_t *node = d->tree;
+
+	for (int shift = 18; shift > 0; shift -= 9) {
+		uint64_t *e = &node[(index >> shift) % FANOUT];
+		if (!*e) {
+			uint64_t *n = make ? node_new() : 0;
+			if (!n)
+				return 0;
+			*e = (uint64_t)n;
+		}
+		node = (uint64_t *)*e;
+	}
+	return &node[index % FANOUT];
+}
+
+int ds_create(enum ds_type type, uint64_t size, uint32_t rights, struct session *s, uint64_t src_pa,
+	      uint64_t src_size, struct ds **out)
+{
+	size = (size + PAGE - 1) & ~(PAGE - 1);
+	if (!size || size / PAGE > MAX_PAGES)
+		return -MICA_EINVAL;
+	if (s && session_charge(s, size))
+		return -MICA_ENOMEM;
+	struct ds *d = pool_get(&ds_pool);
+	int err = -MICA_ENOMEM;
+	if (d) {
+		*d = (struct ds){ .type = type, .rights = rights, .size = size, .session = s,
+				  .src_pa = src_pa, .src_size = src_size };
+		if (type == DS_ROM || (d->tree = node_new()) != 0)
+			err = obj_open(&d->obj, K_DS, type != DS_ROM);
+		if (!err) {
+			*out = d;
+			return 0;
+		}
+		if (d->tree)
+			pages_free((uint64_t)d->tree - MICA_BOOT_PHYS_WINDOW);
+		pool_put(&ds_pool, d);
+	}
+	if (s)
+		session_uncharge(s, size);
+	return err;
+}
+
+/* Every page goes, out of every task it was mapped into. */
+static void free_level(uint64_t *node, int level)
+{
+	for (uint64_t i = 0; i < FANOUT; i++) {
+		if (!node[i])
+			continue;
+		if (level) {
+			free_level((uint64_t *)node[i], level - 1);
+			continue;
+		}
+		uint32_t status;
+		task_mem_unmap(MICA_BOOT_TASK, mica_fpage((mica_addr_t)pages_va(node[i]), 12, MICA_RWX), false,
+			       &status);
+		pages_free(node[i]);
+	}
+	pages_free((uint64_t)node - MICA_BOOT_PHYS_WINDOW);
+}
+
+void ds_destroy(struct ds *d)
+{
+	obj_close(&d->obj);
+	if (d->tree)
+		free_level(d->tree, 2);
+	if (d->session)
+		session_uncharge(d->session, d->size);
+	pool_put(&ds_pool, d);
+}
+
+void ds_last_ref(struct ds *d)
+{
+	ds_destroy(d);
+}
+
+mica_cap_t ds_gate(struct ds *d)
+{
+	return d->obj.gate;
+}
+
+/* A private copy of the source page at `offset`: its bytes below src_size, zeros after. */
+static uint64_t copy_page(struct ds *d, uint64_t offset)
+{
+	uint64_t pa = pages_alloc();
+
+	if (pa && offset < d->src_size) {
+		uint64_t n = d->src_size - offset < PAGE ? d->src_size - offset : PAGE;
+		memcpy(pages_va(pa), pages_va(d->src_pa + offset), n);
+	}
+	return pa;
+}
+
+uint64_t ds_page(struct ds *d, uint64_t offset, uint32_t rights, int *err)
+{
+	offset &= ~(PAGE - 1);
+	if (offset >= d->size) {
+		*err = -MICA_EINVAL;
+		return 0;
+	}
+	if (rights & ~d->rights) {
+		*err = -MICA_EPERM;
+		return 0;
+	}
+	if (d->type == DS_ROM)
+		return d->src_pa + offset;
+	uint64_t *e = entry(d, offset / PAGE, true);
+	if (e && *e)
+		return *e;
+	if (e && d->type == DS_COW && !(rights & MICA_W) && offset + PAGE <= d->src_size)
+		return d->src_pa + offset;   /* shared until written */
+	uint64_t pa = !e ? 0 : d->type == DS_COW ? copy_page(d, offset) : pages_alloc();
+	if (!pa) {
+		*err = -MICA_ENOMEM;
+		return 0;
+	}
+	*e = pa;
+	return pa;
+}
+
+int ds_write(struct ds *d, uint64_t offset, const void *src, size_t len)
+{
+	const char *p = src;
+	int err = 0;
+
+	while (len) {
+		uint64_t in = offset % PAGE, n = PAGE - in < len ? PAGE - in : len;
+		uint64_t pa = ds_page(d, offset, MICA_R | MICA_W, &err);
+		if (!pa)
+			return err;
+		memcpy((char *)pages_va(pa) + in, p, n);
+		p += n, offset += n, len -= n;
+	}
+	return 0;
+}
+
+/* Dataspace protocol handlers, reached through handlers.c. */
+int ds_map(struct ds *d, uint64_t offset, uint32_t rights, struct mica_flexpage *page)
+{
+	int err = 0;
+	uint64_t pa = ds_page(d, offset, rights, &err);
+
+	if (!pa)
+		return err;
+	volatile char *va = pages_va(pa);
+	(void)*va;   /* root must have the page mapped to map it on */
+	page->fpage = mica_fpage((mica_addr_t)va, 12, rights);
+	page->send_base = 0;
+	return 0;
+}
+
+int ds_info(struct ds *d, uint64_t *size, uint32_t *rights)
+{
+	*size = d->size;
+	*rights = d->rights;
+	return 0;
+}
+
+int ds_clear(struct ds *d, uint64_t offset, uint64_t size)
+{
+	if (!(d->rights & MICA_W))
+		return -MICA_EPERM;
+	if (offset % PAGE || size % PAGE || offset > d->size || size > d->size - offset)
+		return -MICA_EINVAL;
+	for (uint64_t off = offset; off < offset + size; off += PAGE) {
+		uint64_t *e = entry(d, off / PAGE, false);
+		if (!e || !*e)
+			continue;
+		uint32_t status;
+		task_mem_unmap(MICA_BOOT_TASK, mica_fpage((mica_addr_t)pages_va(*e), 12, MICA_RWX), false, &status);
+		pages_free(*e);
+		*e = 0;
+	}
+	return 0;
+}

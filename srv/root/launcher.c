@@ -1,0 +1,482 @@
+/*
+ * launcher.c - starting programs from rom/ and ending them (idl/rt/
+ * process.idl).
+ *
+ * A program gets a factory of its own (its kernel-memory quota), a task and
+ * a main thread made from it, a memory session, and its initial regions:
+ * the ELF load plan (lib/elf) made into dataspaces (text: the boot file's
+ * own pages; data: copy-on-write of them; bss and the stack: anonymous),
+ * the stack filled with argv, envp and auxv.  Its capabilities sit in its
+ * table at fixed slots (mica/boot.h: task, thread, factory) and at slots
+ * named in its environment variable MICA_CAPS (rt/rt.h).  Its `parent` gate
+ * is also the pager of its threads until its region mapper takes over; the
+ * region mapper's own faults stay with the parent, which serves them from
+ * the initial regions.
+ *
+ * A program ends through Parent.exit, Parent.stray_fault (its region mapper
+ * found a fault outside every region), Process.kill, or halt.  Its factory
+ * goes, and with it every kernel object it made; the dataspaces root made
+ * for it go; its session goes once its last dataspace has.  The process
+ * record stays until the one who started it drops its Process capability.
+ */
+#include "root.h"
+
+#include "pool.h"
+
+#include <elf.h>
+#include <elf_load_plan.h>
+#include <elf_stack.h>
+#include <fmt.h>
+#include <libsys/debug.h>
+#include <mica/error.h>
+#include <mica/ipc.h>
+#include <rt/rt.h>
+
+#include "factory.h"
+#include "irq.h"
+#include "kobject.h"
+#include "task.h"
+#include "thread.h"
+
+#define REGIONS_MAX (ELF_REGIONS_MAX + 1)
+#define FIRST_NAMED_SLOT 6
+#define STACK_BUILD_MAX 16384
+#define PROGRAM_LO 0x1000ull
+#define PROGRAM_HI 0x00007f0000000000ull
+
+struct region {
+	uint64_t start, size, offset;
+	uint32_t rights;
+	struct ds *ds;
+	bool own;   /* made for this program (not a boot file's) */
+};
+
+struct process {
+	struct obj as_process;   /* the starter's handle (K_PROCESS) */
+	struct obj as_parent;    /* the program's `parent` and first pager (K_PARENT) */
+	struct process *next;
+	uint64_t pid;
+	char name[64];
+	mica_cap_t factory, task, thread, notify;
+	struct session *session;
+	struct region regions[REGIONS_MAX];
+	unsigned nregions;
+	bool ended, daemon, handed_out;
+	int32_t status;
+};
+
+struct obj launcher_obj;
+bool root_halting;
+static struct process *processes;
+static struct pool process_pool = POOL(struct process);
+static uint64_t next_pid = 2;   /* root is 1 */
+
+#define CONTAINER(p, field) ((struct process *)((char *)(p) - __builtin_offsetof(struct process, field)))
+
+static int add_region(struct process *p, uint64_t start, uint64_t size, uint64_t offset, uint32_t rights,
+		      struct ds *ds, bool own)
+{
+	if (p->nregions == REGIONS_MAX)
+		return -MICA_ENOMEM;
+	p->regions[p->nregions++] = (struct region){ start, size, offset, rights, ds, own };
+	return 0;
+}
+
+/* The plan's regions as dataspaces. */
+static int make_regions(struct process *p, int file, const struct elf_load_plan *plan)
+{
+	uint64_t fsize;
+	const char *bytes = rom_bytes(file, &fsize);
+	uint64_t file_pa = (uint64_t)bytes - MICA_BOOT_PHYS_WINDOW;
+
+	for (unsigned i = 0; i < plan->nregions; i++) {
+		const struct elf_region *r = &plan->regions[i];
+		struct ds *d = rom_ds(file);
+		bool own = r->kind != ELF_REGION_SHARED;
+		int err = 0;
+		uint64_t offset = r->offset;
+		if (r->kind == ELF_REGION_COPY) {
+			/* The file bytes the region shows, zeros after them. */
+			err = ds_create(DS_COW, r->size, MICA_RWX, p->session, file_pa + r->offset,
+					r->size - r->zero_tail, &d);
+			offset = 0;
+		} else if (r->kind == ELF_REGION_ZERO) {
+			err = ds_create(DS_ANON, r->size, MICA_RWX, p->session, 0, 0, &d);
+			offset = 0;
+		}
+		if (err || (err = add_region(p, r->vaddr, r->size, offset, r->rights, d, own)) != 0) {
+			if (!err && own)
+				ds_destroy(d);
+			return err;
+		}
+	}
+	return 0;
+}
+
+/* argv, envp (MICA_CAPS, MICA_PID, the configuration's) and auxv at the top
+ * of a fresh stack dataspace. */
+static int make_stack(struct process *p, const struct elf_image *img, const char *const *argv,
+		      const char *const *envp, uint64_t *sp)
+{
+	static char build[STACK_BUILD_MAX];
+	struct ds *d;
+	int err = ds_create(DS_ANON, RT_STACK_SIZE, MICA_RWX, p->session, 0, 0, &d);
+
+	if (err)
+		return err;
+	if ((err = add_region(p, RT_STACK_TOP - RT_STACK_SIZE, RT_STACK_SIZE, 0, MICA_R | MICA_W, d, true)) != 0) {
+		ds_destroy(d);
+		return err;
+	}
+	err = elf_stack_build(img, argv, envp, RT_STACK_TOP, build, sizeof build, sp);
+	if (err)
+		return -err;
+	uint64_t used = RT_STACK_TOP - *sp;
+	return ds_write(d, RT_STACK_SIZE - used, build + sizeof build - used, used);
+}
+
+static void free_regions(struct process *p)
+{
+	for (unsigned i = 0; i < p->nregions; i++)
+		if (p->regions[i].own)
+			ds_destroy(p->regions[i].ds);
+	p->nregions = 0;
+}
+
+static void process_free(struct process *p)
+{
+	struct process **pp = &processes;
+
+	while (*pp != p)
+		pp = &(*pp)->next;
+	*pp = p->next;
+	obj_close(&p->as_process);
+	pool_put(&process_pool, p);
+}
+
+/* The program ends: everything it made goes. */
+static void process_end(struct process *p, int32_t status)
+{
+	if (p->ended)
+		return;
+	p->ended = true;
+	p->status = status;
+	kobject_destroy(p->factory);   /* its task, threads, gates, irqs */
+	slot_drop(p->factory);
+	slot_drop(p->task);
+	slot_drop(p->thread);
+	obj_close(&p->as_parent);
+	free_regions(p);
+	session_release(p->session);
+	p->session = 0;
+	mica_printf("root: %s (pid %lu) exited with status %d\n", p->name, (unsigned long)p->pid, (int)status);
+	if (p->notify) {
+		irq_trigger(p->notify);
+		slot_drop(p->notify);
+		p->notify = 0;
+	}
+	if (!p->handed_out)
+		process_free(p);
+}
+
+/* Copy root's capability `src` into the program's slot `dest`. */
+static int give(struct process *p, mica_cap_t src, mica_cap_t dest, bool grant)
+{
+	return task_cap_map(p->task, src, dest, MICA_RWX, grant);
+}
+
+static int append(char *buf, size_t room, size_t *at, const char *name, unsigned long slot)
+{
+	int n = fmt_snprintf(buf + *at, room - *at, "%s%s=%lu", *at > 10 ? " " : "", name, slot);
+	if (n < 0 || (size_t)n >= room - *at)
+		return -MICA_E2BIG;
+	*at += (size_t)n;
+	return 0;
+}
+
+/* The capabilities of the program's environment, and MICA_CAPS naming them. */
+static int give_caps(struct process *p, const struct spawn_args *a, mica_cap_t serve, char *caps, size_t room)
+{
+	struct { const char *name; mica_cap_t src; bool grant; } named[16] = {
+		{ "parent", p->as_parent.gate, false },
+		{ "mem", session_gate(p->session), false },
+		{ "rom", rom_obj.gate, false },
+		{ "registry", registry_obj.gate, false },
+		{ "launcher", launcher_obj.gate, false },
+		{ "stdout", a->out, true },
+		{ "stdin", a->in, true },
+		{ "serve", serve, false },
+	};
+	unsigned n = 8;
+	size_t at = 0;
+	int err;
+
+	for (unsigned i = 0; i < a->ncaps && n < 16; i++)
+		named[n++] = (typeof(named[0])){ a->caps[i].name, a->caps[i].slot, false };
+	at = (size_t)fmt_snprintf(caps, room, "MICA_CAPS=");
+	if ((err = give(p, p->task, MICA_BOOT_TASK, false)) || (err = give(p, p->thread, MICA_BOOT_THREAD, false)) ||
+	    (err = give(p, p->factory, MICA_BOOT_FACTORY, false)))
+		return err;
+	mica_cap_t dest = FIRST_NAMED_SLOT;
+	for (unsigned i = 0; i < n; i++) {
+		if (!named[i].src)
+			continue;
+		if ((err = give(p, named[i].src, dest, named[i].grant)) || (err = append(caps, room, &at, named[i].name, dest)))
+			return err;
+		dest++;
+	}
+	return 0;
+}
+
+int launcher_spawn_program(const struct spawn_args *a, struct process **out)
+{
+	int file = rom_find(a->name);
+	uint64_t size;
+	struct elf_image img;
+	struct elf_load_plan plan;
+	const char *why;
+	int err;
+
+	if (file < 0)
+		return -MICA_ENOENT;
+	const void *bytes = rom_bytes(file, &size);
+	if ((err = elf_parse(bytes, size, PROGRAM_LO, PROGRAM_HI, &img, &why)) != 0) {
+		mica_printf("root: %s is not a program: %s\n", a->name, why);
+		return -MICA_EINVAL;
+	}
+	elf_plan_load(&img, &plan);
+
+	struct process *p = pool_get(&process_pool);
+	if (!p)
+		return -MICA_ENOMEM;
+	p->pid = next_pid;
+	p->daemon = a->daemon;
+	str_copy(p->name, a->name, sizeof p->name);
+	p->factory = slot_new();
+	p->task = slot_new();
+	p->thread = slot_new();
+	p->session = session_create(a->mem_quota);
+	err = p->session ? 0 : -MICA_ENOMEM;
+	if (!err)
+		err = obj_open(&p->as_parent, K_PARENT, false);
+	if (!err)
+		err = factory_create_factory(MICA_BOOT_FACTORY, p->factory, a->kmem_quota);
+	if (!err)
+		err = factory_create_task(p->factory, p->task);
+	if (!err)
+		err = factory_create_thread(p->factory, p->thread);
+	if (!err)
+		err = thread_bind(p->thread, p->task, MICA_BOOT_UTCB);
+	if (!err)
+		err = make_regions(p, file, &plan);
+
+	/* A service's gate: published now, so that programs started after it
+	 * find it, and given to it as `serve`. */
+	mica_cap_t serve = MICA_CAP_NULL;
+	if (!err && a->provide) {
+		serve = slot_new();
+		err = factory_create_gate(p->factory, serve, p->thread, 0);
+		if (!err)
+			err = registry_add(a->provide, serve);
+		if (err) {
+			slot_drop(serve);
+			serve = MICA_CAP_NULL;
+		}
+	}
+
+	char caps[512], pid[32];
+	const char *envp[24];
+	unsigned nenv = 0;
+	if (!err)
+		err = give_caps(p, a, serve, caps, sizeof caps);
+	fmt_snprintf(pid, sizeof pid, "MICA_PID=%lu", (unsigned long)p->pid);
+	envp[nenv++] = caps;
+	envp[nenv++] = pid;
+	for (unsigned i = 0; a->env && a->env[i] && nenv + 1 < 24; i++)
+		envp[nenv++] = a->env[i];
+	envp[nenv] = 0;
+
+	uint64_t sp = 0, old_ip, old_sp, old_flags;
+	if (!err)
+		err = make_stack(p, &img, a->argv, envp, &sp);
+	if (!err && a->io_count) {
+		unsigned order = 0;
+		while ((1u << order) < a->io_count)
+			order++;
+		err = task_io_map(p->task, mica_io_fpage(a->io_port, order));
+	}
+	if (!err)
+		err = thread_set_handlers(p->thread, p->as_parent.gate, 0);
+	if (!err)
+		err = thread_ex_regs(p->thread, img.entry, sp, ~0ull, &old_ip, &old_sp, &old_flags);
+	if (err) {
+		kobject_destroy(p->factory);
+		slot_drop(p->factory);
+		slot_drop(p->task);
+		slot_drop(p->thread);
+		obj_close(&p->as_parent);
+		free_regions(p);
+		if (p->session)
+			session_release(p->session);
+		pool_put(&process_pool, p);
+		return err;
+	}
+	next_pid++;
+	if (a->notify)
+		p->notify = a->notify;
+	p->next = processes;
+	processes = p;
+	thread_start(p->thread);
+	*out = p;
+	return 0;
+}
+
+void launcher_kill_all(void)
+{
+	while (processes) {
+		struct process *p = processes;
+		p->handed_out = false;
+		if (p->ended)
+			process_free(p);
+		else
+			process_end(p, 137);
+	}
+}
+
+bool launcher_busy(void)
+{
+	for (struct process *p = processes; p; p = p->next)
+		if (!p->ended && !p->daemon)
+			return true;
+	return false;
+}
+
+bool launcher_alive(uint64_t pid)
+{
+	for (struct process *p = processes; p; p = p->next)
+		if (p->pid == pid)
+			return !p->ended;
+	return false;
+}
+
+uint64_t process_pid(struct process *p)
+{
+	return p->pid;
+}
+
+void process_obj_last_ref(struct obj *o)
+{
+	struct process *p = CONTAINER(o, as_process);
+
+	p->handed_out = false;
+	if (p->ended)
+		process_free(p);
+}
+
+/* ---- the protocols -------------------------------------------------- */
+
+struct process *process_of(struct obj *o)
+{
+	return o->kind == K_PROCESS ? CONTAINER(o, as_process) : CONTAINER(o, as_parent);
+}
+
+int launcher_spawn_request(const char *name, const void *args, uint32_t args_len, mica_cap_t out_stream,
+			   mica_cap_t in_stream, mica_cap_t notify, mica_cap_t *process)
+{
+	const char *argv[33];
+	unsigned argc = 0;
+	const char *p = args, *end = p + args_len;
+	struct spawn_args a = { .name = name, .argv = argv, .out = out_stream, .in = in_stream,
+				.notify = notify, .mem_quota = 64ull << 20, .kmem_quota = 2ull << 20 };
+	struct process *proc;
+
+	if (args_len && ((const char *)args)[args_len - 1] != 0)
+		return -MICA_EINVAL;
+	argv[argc++] = name;
+	while (p < end && argc < 32) {
+		argv[argc++] = p;
+		p += str_len(p) + 1;
+	}
+	if (p < end)
+		return -MICA_E2BIG;
+	argv[argc] = 0;
+	int err = launcher_spawn_program(&a, &proc);
+	if (err)
+		return err;
+	if ((err = obj_open(&proc->as_process, K_PROCESS, true)) != 0) {
+		process_end(proc, 137);
+		return err;
+	}
+	proc->handed_out = true;
+	*process = proc->as_process.gate;
+	return 0;
+}
+
+int process_status_request(struct process *p, bool *ended, int32_t *status, uint64_t *pid)
+{
+	*ended = p->ended;
+	*status = p->status;
+	*pid = p->pid;
+	return 0;
+}
+
+int process_kill_request(struct process *p)
+{
+	process_end(p, 137);
+	return 0;
+}
+
+int parent_exit_request(struct process *p, int32_t status)
+{
+	process_end(p, status);
+	return -MICA_EGONE;   /* nobody is left to answer */
+}
+
+static struct region *find_region(struct process *p, uint64_t addr)
+{
+	for (unsigned i = 0; i < p->nregions; i++)
+		if (addr >= p->regions[i].start && addr - p->regions[i].start < p->regions[i].size)
+			return &p->regions[i];
+	return 0;
+}
+
+int parent_region_request(struct process *p, uint32_t index, uint64_t *start, uint64_t *size, uint64_t *offset,
+			  uint32_t *rights, mica_cap_t *ds)
+{
+	if (index >= p->nregions)
+		return -MICA_ENOENT;
+	struct region *r = &p->regions[index];
+	*start = r->start;
+	*size = r->size;
+	*offset = r->offset;
+	*rights = r->rights;
+	*ds = ds_gate(r->ds);
+	return 0;
+}
+
+int parent_stray_fault_request(struct process *p, uint64_t addr, uint64_t ip, uint32_t access)
+{
+	mica_printf("root: %s (pid %lu) stopped: %s fault at %#lx outside every region, ip %#lx\n", p->name,
+		    (unsigned long)p->pid, access & MICA_W ? "write" : access & MICA_X ? "execute" : "read",
+		    (unsigned long)addr, (unsigned long)ip);
+	process_end(p, 139);
+	return -MICA_EGONE;
+}
+
+/* A fault of the program's region mapper (or of its main thread before the
+ * region mapper runs): served from the initial regions. */
+int parent_page_fault(struct process *p, uint64_t addr, uint64_t ip, uint32_t access, struct mica_flexpage *page)
+{
+	struct region *r = find_region(p, addr);
+	int err = -MICA_EFAULT;
+
+	if (r && (access & r->rights) == access) {
+		uint32_t rights = access & MICA_W ? r->rights : r->rights & ~MICA_W;
+		err = ds_map(r->ds, r->offset + ((addr & ~(PAGE - 1)) - r->start), rights, page);
+		if (!err) {
+			page->send_base = addr & ~(PAGE - 1);
+			return 0;
+		}
+	}
+	return parent_stray_fault_request(p, addr, ip, access);
+}

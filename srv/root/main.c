@@ -1,0 +1,187 @@
+/*
+ * main.c - the root task (docs/root.md): the first program the kernel
+ * starts (kernel command line word `root`).  It owns the user pool of
+ * physical memory, serves the memory server, rom/, the registry and the
+ * launcher from one thread, starts the programs of the boot configuration
+ * (the boot file `boot.cfg`), and ends, which halts the machine, when the
+ * programs it waits for have ended or when asked to halt.
+ */
+#include "root.h"
+
+#include <libsys/debug.h>
+#include <libsys/error.h>
+#include <libsys/ipc.h>
+#include <libsys/slot.h>
+#include <mica/error.h>
+
+#include "config.h"
+#include "root_server.h"
+#include "task.h"
+
+static struct root_rx rx;
+
+void rx_keep(mica_cap_t slot)
+{
+	for (unsigned i = 0; i < sizeof rx.slots / sizeof rx.slots[0]; i++)
+		if (rx.slots[i] == slot)
+			rx.slots[i] = slot_new();
+}
+
+/* Capabilities that came with a request and were not kept are dropped, so
+ * that they do not pin their objects. */
+static void rx_clean(void)
+{
+	for (unsigned i = 0; i < sizeof rx.slots / sizeof rx.slots[0]; i++)
+		task_cap_unmap(MICA_BOOT_TASK, rx.slots[i], true);
+}
+
+/* An irq labelled with an object's address and WATCH_BIT: the last client
+ * capability to the object's gate is gone. */
+static void last_ref(struct obj *o)
+{
+	switch (o->kind) {
+	case K_DS:
+		ds_last_ref((struct ds *)o);
+		break;
+	case K_PROCESS:
+		process_obj_last_ref(o);
+		break;
+	default:
+		break;
+	}
+}
+
+/* Serve requests until the program `pid` has ended (0: until no program
+ * root waits for is left), or until asked to halt. */
+static void serve(uint64_t pid)
+{
+	struct mica_utcb *u = mica_utcb();
+	static struct root_reply_buffers rb;
+	mica_word_t tag, label, reply;
+	int err;
+
+	for (unsigned i = 0; i < sizeof rx.slots / sizeof rx.slots[0]; i++)
+		if (!rx.slots[i])
+			rx.slots[i] = slot_new();
+	root_rx_setup(u, &rx);
+	err = mica_ipc_wait(0, &tag, &label);
+	while (!root_halting) {
+		if (!err && (mica_tag_flags(tag) & MICA_TAG_F_IRQ)) {
+			if (label & WATCH_BIT)
+				last_ref((struct obj *)(label & ~WATCH_BIT));
+		} else if (!err && root_dispatch(&root_ops, (void *)label, u, tag, &rb, &reply)) {
+			bool caps = mica_tag_items(tag) != 0;
+			root_rx_setup(u, &rx);
+			err = mica_ipc_reply(reply);
+			if (caps)
+				rx_clean();
+		}
+		if (pid ? !launcher_alive(pid) : !launcher_busy())
+			break;
+		root_rx_setup(u, &rx);
+		err = mica_ipc_wait(0, &tag, &label);
+	}
+}
+
+/* A copy of root's capability in `slot` (0 stays 0). */
+static mica_cap_t copy(mica_cap_t slot)
+{
+	mica_cap_t c = slot ? slot_new() : MICA_CAP_NULL;
+
+	if (c && task_cap_map(MICA_BOOT_TASK, slot, c, MICA_RWX, false)) {
+		slot_drop(c);
+		c = MICA_CAP_NULL;
+	}
+	return c;
+}
+
+/* A program's stdout or stdin as the configuration names it. */
+static mica_cap_t stream(const char *name)
+{
+	if (!name)
+		name = registry_find("console") ? "console" : "log";
+	if (str_eq(name, "none"))
+		return MICA_CAP_NULL;
+	if (str_eq(name, "log"))
+		return copy(log_stream.gate);
+	mica_cap_t c = registry_find(name);
+	if (!c)
+		mica_printf("root: boot.cfg: no service %s\n", name);
+	return copy(c);
+}
+
+static mica_cap_t named(const char *name)
+{
+	if (str_eq(name, "icu"))
+		return MICA_BOOT_ICU;
+	if (str_eq(name, "log"))
+		return MICA_BOOT_LOG;
+	return registry_find(name);
+}
+
+/* Start one program of the configuration; its pid, or 0. */
+static uint64_t start(const struct config_prog *c)
+{
+	struct spawn_args a = {
+		.name = c->argv[0], .argv = c->argv, .env = c->env, .out = stream(c->out), .in = stream(c->in),
+		.mem_quota = c->mem, .kmem_quota = c->kmem, .io_port = c->io_port, .io_count = c->io_count,
+		.provide = c->provide, .daemon = c->daemon,
+	};
+	struct process *p;
+
+	for (unsigned i = 0; i < c->ncaps; i++) {
+		a.caps[a.ncaps].name = c->caps[i].as;
+		if ((a.caps[a.ncaps].slot = named(c->caps[i].name)) != 0)
+			a.ncaps++;
+		else
+			mica_printf("root: boot.cfg: %s: no capability %s\n", c->argv[0], c->caps[i].name);
+	}
+	int err = launcher_spawn_program(&a, &p);
+	/* What was not granted to the program goes. */
+	slot_drop(a.out);
+	slot_drop(a.in);
+	if (err) {
+		mica_printf("root: cannot start %s: %s\n", c->argv[0], mica_strerror(-err));
+		return 0;
+	}
+	return process_pid(p);
+}
+
+static struct config cfg;
+
+int main(void)
+{
+	uint64_t total, free;
+
+	mica_slot_init(MICA_BOOT_FIRST_FREE);
+	pages_init();
+	rom_init();
+	registry_init();
+	log_stream_init();
+	obj_open(&launcher_obj, K_LAUNCHER, false);
+	pages_stats(&total, &free);
+	mica_printf("root: %lu KiB of memory to serve, %u boot files\n", (unsigned long)(total * 4),
+		    (unsigned)rom_count());
+	int cfg_file = rom_find("boot.cfg");
+	if (cfg_file < 0) {
+		mica_printf("root: no boot.cfg in rom/: nothing to start\n");
+		return 1;
+	}
+	uint64_t size;
+	const char *text = rom_bytes(cfg_file, &size);
+	char why[96];
+	if (config_parse(text, size, &cfg, why, sizeof why)) {
+		mica_printf("root: boot.cfg: %s\n", why);
+		return 1;
+	}
+	for (unsigned i = 0; i < cfg.nprogs && !root_halting; i++) {
+		uint64_t pid = start(&cfg.progs[i]);
+		if (pid && cfg.progs[i].wait)
+			serve(pid);
+	}
+	if (!root_halting && launcher_busy())
+		serve(0);
+	launcher_kill_all();
+	mica_printf("root: halting\n");
+	return 0;
+}

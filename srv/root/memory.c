@@ -1,0 +1,92 @@
+/*
+ * memory.c - the memory server's sessions (idl/rt/memory.idl).  Each
+ * program gets one, with a quota in bytes; an anonymous dataspace counts
+ * against it from its creation until it is gone.  A session outlives the
+ * program that held it until its last dataspace has gone too.
+ */
+#include "root.h"
+
+#include "pool.h"
+
+#include <mica/error.h>
+#include <mica/ipc.h>
+
+struct session {
+	struct obj obj;
+	uint64_t quota, used;
+	bool released;   /* its program has ended */
+};
+
+static struct pool session_pool = POOL(struct session);
+
+struct session *session_create(uint64_t quota)
+{
+	struct session *s = pool_get(&session_pool);
+
+	if (!s)
+		return 0;
+	s->quota = quota;
+	/* No watch: the launcher ends the session with the program. */
+	if (obj_open(&s->obj, K_SESSION, false)) {
+		pool_put(&session_pool, s);
+		return 0;
+	}
+	return s;
+}
+
+static void session_free_if_done(struct session *s)
+{
+	if (s->released && s->used == 0) {
+		obj_close(&s->obj);
+		pool_put(&session_pool, s);
+	}
+}
+
+int session_charge(struct session *s, uint64_t bytes)
+{
+	if (bytes > s->quota - s->used)
+		return -MICA_ENOMEM;
+	s->used += bytes;
+	return 0;
+}
+
+void session_uncharge(struct session *s, uint64_t bytes)
+{
+	s->used -= bytes;
+	session_free_if_done(s);
+}
+
+void session_release(struct session *s)
+{
+	s->released = true;
+	/* No new dataspaces through it. */
+	obj_close(&s->obj);
+	session_free_if_done(s);
+}
+
+mica_cap_t session_gate(struct session *s)
+{
+	return s->obj.gate;
+}
+
+int session_alloc(struct session *s, uint64_t size, mica_cap_t *ds)
+{
+	struct ds *d;
+	uint64_t total, free;
+
+	pages_stats(&total, &free);
+	if ((size + PAGE - 1) / PAGE > free)
+		return -MICA_ENOMEM;
+	int err = ds_create(DS_ANON, size, MICA_RWX, s, 0, 0, &d);
+	if (!err)
+		*ds = ds_gate(d);
+	return err;
+}
+
+int session_stats(struct session *s, uint64_t *quota, uint64_t *used, uint64_t *pool_pages, uint64_t *pool_free)
+{
+	*quota = s->quota;
+	*used = s->used;
+	pages_stats(pool_pages, pool_free);
+	return 0;
+}

@@ -1,0 +1,94 @@
+/*
+ * obj.c - root's objects as the kernel sees them: a gate to root's server
+ * thread labelled with the object's address, and optionally an irq that
+ * the gate triggers when its last client capability is gone.
+ */
+#include "root.h"
+
+#include <libsys/slot.h>
+#include <mica/error.h>
+
+#include "factory.h"
+#include "gate.h"
+#include "irq.h"
+#include "kobject.h"
+#include "task.h"
+
+mica_cap_t slot_new(void)
+{
+	return mica_slot_alloc();
+}
+
+void slot_drop(mica_cap_t slot)
+{
+	if (slot == MICA_CAP_NULL)
+		return;
+	task_cap_unmap(MICA_BOOT_TASK, slot, true);
+	mica_slot_free(slot);
+}
+
+int obj_open(struct obj *o, enum obj_kind kind, bool watch)
+{
+	int err;
+
+	o->kind = kind;
+	o->gate = slot_new();
+	o->watch = MICA_CAP_NULL;
+	if (!o->gate)
+		return -MICA_ENOMEM;
+	err = factory_create_gate(MICA_BOOT_FACTORY, o->gate, MICA_BOOT_THREAD, (uint64_t)o);
+	if (!err && watch) {
+		o->watch = slot_new();
+		if (!o->watch)
+			err = -MICA_ENOMEM;
+		if (!err)
+			err = factory_create_irq(MICA_BOOT_FACTORY, o->watch, (uint64_t)o | WATCH_BIT);
+		if (!err)
+			err = irq_bind(o->watch, MICA_BOOT_THREAD);
+		if (!err)
+			err = gate_watch(o->gate, o->watch);
+	}
+	if (err)
+		obj_close(o);
+	return err;
+}
+
+/* Destroying the gate ends every client capability to it. */
+void obj_close(struct obj *o)
+{
+	if (o->gate) {
+		kobject_destroy(o->gate);
+		mica_slot_free(o->gate);
+	}
+	if (o->watch) {
+		kobject_destroy(o->watch);
+		mica_slot_free(o->watch);
+	}
+	o->gate = o->watch = MICA_CAP_NULL;
+}
+
+size_t str_len(const char *s)
+{
+	size_t n = 0;
+
+	while (s[n])
+		n++;
+	return n;
+}
+
+bool str_eq(const char *a, const char *b)
+{
+	while (*a && *a == *b)
+		a++, b++;
+	return *a == *b;
+}
+
+void str_copy(char *dst, const char *src, size_t room)
+{
+	size_t i = 0;
+
+	for (; i + 1 < room && src[i]; i++)
+		dst[i] = src[i];
+	if (room)
+		dst[i] = 0;
+}

@@ -1,0 +1,129 @@
+/*
+ * pages.c - the user pool's physical pages: a bitmap over the ranges the
+ * KIP gives to user level (USABLE entries that no later entry covers).
+ * Root is the first pager, so a page is reached at MICA_BOOT_PHYS_WINDOW +
+ * its physical address; the kernel maps it on first touch.  The bitmap
+ * itself lives in the first pages of the pool.
+ */
+#include "root.h"
+
+#include <mica/kip.h>
+
+#include <libsys/debug.h>
+
+#define RANGES_MAX MICA_KIP_MEM_MAX
+
+static struct range { uint64_t base, pages, first; } ranges[RANGES_MAX];
+static unsigned nranges;
+static uint64_t *bitmap;   /* bit set: page in use */
+static uint64_t total, nfree, hint;
+
+static const struct mica_kip *const kip = (const struct mica_kip *)MICA_KIP_ADDR;
+
+/* Whether the page at pa is user-pool RAM: in a USABLE entry and in no later one. */
+static bool in_pool(uint64_t pa)
+{
+	bool usable = false;
+
+	for (uint32_t i = 0; i < kip->mem_count; i++) {
+		const struct mica_kip_mem *m = &kip->mem[i];
+		if (pa >= m->base && pa - m->base < m->size)
+			usable = m->type == MICA_MEM_USABLE;
+	}
+	return usable;
+}
+
+static void add_range(uint64_t base, uint64_t pages)
+{
+	if (nranges && ranges[nranges - 1].base + ranges[nranges - 1].pages * PAGE == base) {
+		ranges[nranges - 1].pages += pages;
+		return;
+	}
+	if (nranges < RANGES_MAX)
+		ranges[nranges++] = (struct range){ base, pages, total };
+	total += pages;
+}
+
+static uint64_t index_pa(uint64_t i)
+{
+	for (unsigned r = 0; r < nranges; r++)
+		if (i - ranges[r].first < ranges[r].pages)
+			return ranges[r].base + (i - ranges[r].first) * PAGE;
+	return 0;
+}
+
+static uint64_t pa_index(uint64_t pa)
+{
+	for (unsigned r = 0; r < nranges; r++)
+		if (pa >= ranges[r].base && (pa - ranges[r].base) / PAGE < ranges[r].pages)
+			return ranges[r].first + (pa - ranges[r].base) / PAGE;
+	return ~0ull;
+}
+
+void pages_init(void)
+{
+	/* The USABLE entries' pages, in rising order, less the ones a later
+	 * entry takes back, as runs. */
+	for (uint32_t i = 0; i < kip->mem_count; i++) {
+		const struct mica_kip_mem *m = &kip->mem[i];
+		if (m->type != MICA_MEM_USABLE)
+			continue;
+		uint64_t run = 0, start = 0;
+		for (uint64_t pa = (m->base + PAGE - 1) & ~(PAGE - 1); pa + PAGE <= m->base + m->size; pa += PAGE) {
+			if (in_pool(pa)) {
+				if (!run)
+					start = pa;
+				run++;
+			} else if (run) {
+				add_range(start, run);
+				run = 0;
+			}
+		}
+		if (run)
+			add_range(start, run);
+	}
+	uint64_t bitmap_pages = (total + 8 * PAGE - 1) / (8 * PAGE);
+	bitmap = pages_va(index_pa(0));   /* the first range holds it: it is the largest by far */
+	for (uint64_t i = 0; i < bitmap_pages; i++)
+		bitmap[i / 64] |= 1ull << (i % 64);
+	nfree = total - bitmap_pages;
+	hint = bitmap_pages;
+}
+
+uint64_t pages_alloc(void)
+{
+	for (uint64_t n = 0; n < total; n++) {
+		uint64_t i = (hint + n) % total;
+		if (bitmap[i / 64] == ~0ull) {
+			n += 63 - i % 64;
+			continue;
+		}
+		if (bitmap[i / 64] & (1ull << (i % 64)))
+			continue;
+		bitmap[i / 64] |= 1ull << (i % 64);
+		nfree--;
+		hint = i + 1;
+		uint64_t pa = index_pa(i);
+		memset(pages_va(pa), 0, PAGE);
+		return pa;
+	}
+	return 0;
+}
+
+void pages_free(uint64_t pa)
+{
+	uint64_t i = pa_index(pa);
+
+	if (i == ~0ull || !(bitmap[i / 64] & (1ull << (i % 64)))) {
+		mica_printf("root: freeing page %#lx that is not in use\n", (unsigned long)pa);
+		return;
+	}
+	bitmap[i / 64] &= ~(1ull << (i % 64));
+	nfree++;
+}
+
+void pages_stats(uint64_t *t, uint64_t *f)
+{
+	*t = total;
+	*f = nfree;
+}

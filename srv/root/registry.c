@@ -1,0 +1,108 @@
+/*
+ * registry.c - names of services (idl/rt/registry.idl).  The registry keeps
+ * a copy of each capability; a name whose object has gone (the slot is
+ * empty: the kernel cleared it) is forgotten when next looked at.
+ */
+#include "root.h"
+
+#include <mica/error.h>
+
+#include "task.h"
+
+#define NAMES_MAX 64
+#define NAME_LEN 64
+
+static struct {
+	char name[NAME_LEN];
+	mica_cap_t slot;
+} names[NAMES_MAX];
+
+struct obj registry_obj;
+
+void registry_init(void)
+{
+	obj_open(&registry_obj, K_REGISTRY, false);
+}
+
+static bool alive(unsigned i)
+{
+	uint32_t type, rights;
+
+	if (!names[i].slot)
+		return false;
+	if (task_cap_info(MICA_BOOT_TASK, names[i].slot, &type, &rights) == 0 && type != 0)
+		return true;
+	slot_drop(names[i].slot);
+	names[i].slot = 0;
+	return false;
+}
+
+static int find(const char *name)
+{
+	for (unsigned i = 0; i < NAMES_MAX; i++)
+		if (alive(i) && str_eq(names[i].name, name))
+			return (int)i;
+	return -1;
+}
+
+mica_cap_t registry_find(const char *name)
+{
+	int i = find(name);
+	return i < 0 ? MICA_CAP_NULL : names[i].slot;
+}
+
+/* Takes `slot` (a capability root keeps). */
+int registry_add(const char *name, mica_cap_t slot)
+{
+	if (!name[0] || str_len(name) >= NAME_LEN)
+		return -MICA_EINVAL;
+	if (find(name) >= 0)
+		return -MICA_EEXIST;
+	for (unsigned i = 0; i < NAMES_MAX; i++) {
+		if (!alive(i)) {
+			str_copy(names[i].name, name, NAME_LEN);
+			names[i].slot = slot;
+			return 0;
+		}
+	}
+	return -MICA_ENOMEM;
+}
+
+int reg_publish(const char *name, mica_cap_t c)
+{
+	if (c == MICA_CAP_NULL)
+		return -MICA_EINVAL;
+	return registry_add(name, c);
+}
+
+int reg_lookup(const char *name, mica_cap_t *c)
+{
+	int i = find(name);
+
+	if (i < 0)
+		return -MICA_ENOENT;
+	*c = names[i].slot;
+	return 0;
+}
+
+int reg_entry(uint32_t index, char *name)
+{
+	for (unsigned i = 0; i < NAMES_MAX; i++) {
+		if (alive(i) && index-- == 0) {
+			str_copy(name, names[i].name, NAME_LEN);
+			return 0;
+		}
+	}
+	return -MICA_ENOENT;
+}
+
+int reg_withdraw(const char *name)
+{
+	int i = find(name);
+
+	if (i < 0)
+		return -MICA_ENOENT;
+	slot_drop(names[i].slot);
+	names[i].slot = 0;
+	return 0;
+}

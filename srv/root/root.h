@@ -1,0 +1,153 @@
+/*
+ * root.h - the root task's pieces (docs/root.md): one server thread, every
+ * object it serves reached through gates whose label is the object's
+ * address.  An irq whose label is an object's address with bit 0 set says
+ * that the last client capability to that object's gate is gone.
+ */
+#ifndef SRV_ROOT_H
+#define SRV_ROOT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <mica/boot.h>
+#include <mica/types.h>
+
+enum obj_kind { K_DS = 1, K_SESSION, K_ROM, K_REGISTRY, K_LAUNCHER, K_PROCESS, K_PARENT, K_LOG };
+
+struct obj {
+	enum obj_kind kind;
+	mica_cap_t gate;   /* root's capability to the object's gate */
+	mica_cap_t watch;  /* the irq that reports its last client gone (0: none) */
+};
+
+#define PAGE 4096ull
+
+/* lib/sys/string.c */
+void *memset(void *dst, int c, size_t n);
+void *memcpy(void *dst, const void *src, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+/* obj.c */
+size_t str_len(const char *s);
+bool str_eq(const char *a, const char *b);
+void str_copy(char *dst, const char *src, size_t room);
+#define WATCH_BIT 1ull
+
+/* obj.c: gates and last-reference watches. */
+int obj_open(struct obj *o, enum obj_kind kind, bool watch);
+void obj_close(struct obj *o);
+/* A capability slot, freshly allocated or freed, for kept items. */
+mica_cap_t slot_new(void);
+void slot_drop(mica_cap_t slot);
+
+/* pages.c: the user pool's physical pages, reached through the window. */
+void pages_init(void);
+uint64_t pages_alloc(void);   /* a zeroed page's physical address, 0 when none is left */
+void pages_free(uint64_t pa);
+void pages_stats(uint64_t *total, uint64_t *free);
+static inline void *pages_va(uint64_t pa) { return (void *)(MICA_BOOT_PHYS_WINDOW + pa); }
+
+/* ds.c: dataspaces. */
+struct session;
+struct ds;
+enum ds_type { DS_ANON, DS_ROM, DS_COW };
+/* A new dataspace of `size` bytes charged to `s` (none for rom); for rom
+ * and copy-on-write it shows src_size bytes of physical memory from src_pa,
+ * zeros after them. */
+int ds_create(enum ds_type type, uint64_t size, uint32_t rights, struct session *s, uint64_t src_pa,
+	      uint64_t src_size, struct ds **out);
+void ds_destroy(struct ds *d);
+/* The physical page behind `offset` for an access with `rights`, made if
+ * need be; 0 with *err set on failure. */
+uint64_t ds_page(struct ds *d, uint64_t offset, uint32_t rights, int *err);
+mica_cap_t ds_gate(struct ds *d);
+void ds_last_ref(struct ds *d);
+int ds_write(struct ds *d, uint64_t offset, const void *src, size_t len);
+struct mica_flexpage;
+int ds_map(struct ds *d, uint64_t offset, uint32_t rights, struct mica_flexpage *page);
+int ds_info(struct ds *d, uint64_t *size, uint32_t *rights);
+int ds_clear(struct ds *d, uint64_t offset, uint64_t size);
+
+/* memory.c: sessions of the memory server. */
+struct session *session_create(uint64_t quota);
+int session_charge(struct session *s, uint64_t bytes);
+void session_uncharge(struct session *s, uint64_t bytes);
+/* The program that held it ended: it goes once its dataspaces have. */
+void session_release(struct session *s);
+mica_cap_t session_gate(struct session *s);
+void session_last_ref(struct session *s);
+int session_alloc(struct session *s, uint64_t size, mica_cap_t *ds);
+int session_stats(struct session *s, uint64_t *quota, uint64_t *used, uint64_t *pool_pages, uint64_t *pool_free);
+
+/* rom.c: boot modules. */
+void rom_init(void);
+/* The boot file named `name`: its index, or -1. */
+int rom_find(const char *name);
+struct ds *rom_ds(int index);
+const void *rom_bytes(int index, uint64_t *size);
+unsigned rom_count(void);
+extern struct obj rom_obj;
+int rom_open_file(const char *name, mica_cap_t *ds, uint64_t *size);
+int rom_file_at(uint32_t index, char *name, uint64_t *size);
+
+/* registry.c */
+extern struct obj registry_obj;
+/* The capability published as `name` (0: none). */
+mica_cap_t registry_find(const char *name);
+int registry_add(const char *name, mica_cap_t slot);
+void registry_init(void);
+int reg_publish(const char *name, mica_cap_t c);
+int reg_lookup(const char *name, mica_cap_t *c);
+int reg_entry(uint32_t index, char *name);
+int reg_withdraw(const char *name);
+
+/* log.c: a Stream on the kernel log, the stdout of programs without a console. */
+extern struct obj log_stream;
+void log_stream_init(void);
+int log_stream_write(const void *data, uint32_t len, uint32_t *written);
+
+/* launcher.c */
+extern struct obj launcher_obj;
+struct spawn_args {
+	const char *name;
+	const char *const *argv;   /* argv[0] is the name */
+	const char *const *env;    /* extra KEY=VALUE entries */
+	mica_cap_t out, in;        /* root's slots, granted to the program (0: none) */
+	mica_cap_t notify;         /* an irq to trigger when it ends (0: none) */
+	uint64_t mem_quota, kmem_quota;
+	struct { const char *name; mica_cap_t slot; } caps[8];   /* more named capabilities, copied */
+	unsigned ncaps;
+	uint16_t io_port, io_count;   /* I/O ports it may use (count 0: none) */
+	const char *provide;          /* a gate to its main thread, published under this name */
+	bool daemon;                  /* root does not wait for it to end before halting */
+};
+struct process;
+int launcher_spawn_program(const struct spawn_args *a, struct process **out);
+void process_last_ref(struct process *p);
+void process_obj_last_ref(struct obj *o);
+/* Whether programs that root waits for are still running. */
+bool launcher_busy(void);
+bool launcher_alive(uint64_t pid);
+uint64_t process_pid(struct process *p);
+void launcher_kill_all(void);
+extern bool root_halting;
+struct process *process_of(struct obj *o);
+int launcher_spawn_request(const char *name, const void *args, uint32_t args_len, mica_cap_t out_stream,
+			   mica_cap_t in_stream, mica_cap_t notify, mica_cap_t *process);
+int process_status_request(struct process *p, bool *ended, int32_t *status, uint64_t *pid);
+int process_kill_request(struct process *p);
+int parent_exit_request(struct process *p, int32_t status);
+int parent_region_request(struct process *p, uint32_t index, uint64_t *start, uint64_t *size, uint64_t *offset,
+			  uint32_t *rights, mica_cap_t *ds);
+int parent_stray_fault_request(struct process *p, uint64_t addr, uint64_t ip, uint32_t access);
+int parent_page_fault(struct process *p, uint64_t addr, uint64_t ip, uint32_t access, struct mica_flexpage *page);
+/* main.c: a capability that arrived with the request stays with root. */
+void rx_keep(mica_cap_t slot);
+
+/* dispatch glue: root's handlers (handlers.c). */
+struct root_ops;
+extern const struct root_ops root_ops;
+
+
+#endif

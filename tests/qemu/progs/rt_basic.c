@@ -1,0 +1,72 @@
+/*
+ * rt_basic.c - the runtime without a C library, under root: named
+ * capabilities, the memory server, the region mapper (attach, find,
+ * detach, faults served through dataspaces), rom/, the registry.
+ */
+#include "qtest.h"
+
+#include <libsys/slot.h>
+#include <rt/rt.h>
+
+#include "dataspace.h"
+#include "memory.h"
+#include "region_map.h"
+#include "registry.h"
+#include "rom.h"
+
+int main(int argc, char **argv)
+{
+	mica_cap_t ds = mica_slot_alloc();
+	uint64_t start, size, offset, quota, used, pages, free;
+	uint32_t rights;
+
+	expect("argv[0] is the program's name", argc >= 1 && argv[0][0] == 'r', 1);
+	expect("argv[1] from boot.cfg", argc >= 2 && argv[1][0] == 'o' && argv[1][1] == 'n', 1);
+	expect("named capabilities: parent, mem, rom, registry, launcher, rm",
+	       rt_cap("parent") && rt_cap("mem") && rt_cap("rom") && rt_cap("registry") && rt_cap("launcher") &&
+		       rt_cap("rm"), 1);
+	expect("Memory.stats", memory_stats(rt_cap("mem"), &quota, &used, &pages, &free), 0);
+	expect("... the quota of boot.cfg", (long)(quota >> 20), 8);
+	expect("Memory.alloc 1 MiB", memory_alloc(rt_cap("mem"), 1 << 20, &ds), 0);
+	expect("Dataspace.info", dataspace_info(ds, &size, &rights), 0);
+	expect("... its size", (long)size, 1 << 20);
+	expect("RegionMap.attach anywhere", region_map_attach(rt_cap("rm"), 0, 1 << 20, MICA_R | MICA_W, ds, 0, &start), 0);
+	expect("... in the attach area", start >= RT_MAP_BASE && start < RT_MAP_END, 1);
+	volatile uint64_t *p = (volatile uint64_t *)start;
+	expect("a fresh page reads as zero", (long)p[1000], 0);
+	for (int i = 0; i < 256; i++)
+		p[i * 512] = 0x1234567800ull + (unsigned)i;
+	int good = 1;
+	for (int i = 0; i < 256; i++)
+		good &= p[i * 512] == 0x1234567800ull + (unsigned)i;
+	expect("256 pages written and read back through the region mapper", good, 1);
+	expect("Memory.stats counts the dataspace", memory_stats(rt_cap("mem"), &quota, &used, &pages, &free), 0);
+	expect("... 1 MiB more in use", used >= (1 << 20), 1);
+	expect("RegionMap.find", region_map_find(rt_cap("rm"), start + 5000, &start, &size, &offset, &rights), 0);
+	expect("... the region", (long)size, 1 << 20);
+	mica_cap_t back = mica_slot_alloc();
+	expect("RegionMap.detach", region_map_detach(rt_cap("rm"), start, &start, &size, &back), 0);
+	expect("... the dataspace came back", back != MICA_CAP_NULL, 1);
+	expect("... find says there is none", region_map_find(rt_cap("rm"), start, &start, &size, &offset, &rights),
+	       -MICA_ENOENT);
+	expect("Memory.alloc beyond the quota: ENOMEM", memory_alloc(rt_cap("mem"), 64 << 20, &ds), -MICA_ENOMEM);
+
+	mica_cap_t rom = mica_slot_alloc();
+	uint64_t rom_size;
+	expect("Rom.open boot.cfg", rom_open(rt_cap("rom"), "boot.cfg", &rom, &rom_size), 0);
+	expect("Rom.open of no such file: ENOENT", rom_open(rt_cap("rom"), "nothing", &ds, &rom_size), -MICA_ENOENT);
+	expect("attach it read-only", region_map_attach(rt_cap("rm"), 0, rom_size, MICA_R, rom, 0, &start), 0);
+	expect("... it holds the configuration", ((const char *)start)[0] == '#', 1);
+	struct mica_flexpage fp = { .fpage = mica_fpage(RT_MAP_END - 4096, 12, MICA_RWX) };
+	expect("Dataspace.map of a rom file with W: EPERM", dataspace_map(rom, 0, MICA_R | MICA_W, &fp), -MICA_EPERM);
+	expect("Dataspace.map past the end: EINVAL", dataspace_map(back, 1 << 20, MICA_R, &fp), -MICA_EINVAL);
+	char name[64];
+	expect("Registry.entry 0: the console is not there", registry_entry(rt_cap("registry"), 0, name), -MICA_ENOENT);
+	expect("Registry.publish", registry_publish(rt_cap("registry"), "rt_basic", rt_cap("mem")), 0);
+	mica_cap_t found = mica_slot_alloc();
+	expect("Registry.lookup", registry_lookup(rt_cap("registry"), "rt_basic", &found), 0);
+	expect("Registry.lookup of no such name: ENOENT", registry_lookup(rt_cap("registry"), "x", &found), -MICA_ENOENT);
+	expect("Registry.publish of a name taken: EEXIST", registry_publish(rt_cap("registry"), "rt_basic", rt_cap("mem")),
+	       -MICA_EEXIST);
+	return qtest_done();
+}
