@@ -29,7 +29,11 @@ QEMU_SCENARIOS :=
 TEST_DEPS :=
 DOCS :=
 
-include $(sort $(wildcard */build.mk */*/build.mk */*/*/build.mk))
+# The libraries' fragments first: the others use their variables and
+# program macros (boot_program, rt_program, newlib_program) as they are read.
+FRAGMENTS := $(sort $(wildcard */build.mk */*/build.mk */*/*/build.mk))
+LIB_FRAGMENTS := $(filter idl/% lib/%,$(FRAGMENTS))
+include $(LIB_FRAGMENTS) $(filter-out $(LIB_FRAGMENTS),$(FRAGMENTS))
 
 include mk/run.mk
 

@@ -253,9 +253,11 @@ static void serve(void *arg)
 	region_mapper_rx_setup(u, &rx);
 	err = mica_ipc_wait(0, &tag, &label);
 	for (;;) {
+		mica_word_t opcode = u->mr[0];   /* the reply overwrites it */
 		if (!err && region_mapper_dispatch(&ops, 0, u, tag, &rb, &reply)) {
-			/* A capability that arrived now belongs to a region. */
-			if (u->mr[0] == REGION_MAP_ATTACH_OPCODE && mica_tag_label(tag) == REGION_MAP_PROTOCOL)
+			/* A capability that arrived now belongs to a region (or was
+			 * dropped by a failed attach). */
+			if (opcode == REGION_MAP_ATTACH_OPCODE && mica_tag_label(tag) == REGION_MAP_PROTOCOL)
 				rx.slots[0] = mica_slot_alloc();
 			region_mapper_rx_setup(u, &rx);
 			err = mica_ipc_reply(reply);

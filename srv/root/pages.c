@@ -2,8 +2,9 @@
  * pages.c - the user pool's physical pages: a bitmap over the ranges the
  * KIP gives to user level (USABLE entries that no later entry covers).
  * Root is the first pager, so a page is reached at MICA_BOOT_PHYS_WINDOW +
- * its physical address; the kernel maps it on first touch.  The bitmap
- * itself lives in the first pages of the pool.
+ * its physical address; the kernel maps it on first touch, zeroed.  So a
+ * page needs zeroing by root only once it has been used and freed: a second
+ * bitmap remembers which.  The bitmaps live in the first pages of the pool.
  */
 #include "root.h"
 
@@ -16,6 +17,7 @@
 static struct range { uint64_t base, pages, first; } ranges[RANGES_MAX];
 static unsigned nranges;
 static uint64_t *bitmap;   /* bit set: page in use */
+static uint64_t *used;     /* bit set: handed out before, so not zero any more */
 static uint64_t total, nfree, hint;
 
 static const struct mica_kip *const kip = (const struct mica_kip *)MICA_KIP_ADDR;
@@ -82,8 +84,10 @@ void pages_init(void)
 		if (run)
 			add_range(start, run);
 	}
-	uint64_t bitmap_pages = (total + 8 * PAGE - 1) / (8 * PAGE);
-	bitmap = pages_va(index_pa(0));   /* the first range holds it: it is the largest by far */
+	uint64_t bitmap_pages = 2 * ((total + 8 * PAGE - 1) / (8 * PAGE));
+	/* The first range holds them: it is the largest by far. */
+	bitmap = pages_va(index_pa(0));
+	used = bitmap + bitmap_pages / 2 * PAGE / 8;
 	for (uint64_t i = 0; i < bitmap_pages; i++)
 		bitmap[i / 64] |= 1ull << (i % 64);
 	nfree = total - bitmap_pages;
@@ -104,7 +108,12 @@ uint64_t pages_alloc(void)
 		nfree--;
 		hint = i + 1;
 		uint64_t pa = index_pa(i);
-		memset(pages_va(pa), 0, PAGE);
+		if (used[i / 64] & (1ull << (i % 64))) {
+			void *va = pages_va(pa);
+			uint64_t n = PAGE / 8;
+			__asm__ volatile("rep stosq" : "+D"(va), "+c"(n) : "a"(0ull) : "memory");
+		}
+		used[i / 64] |= 1ull << (i % 64);
 		return pa;
 	}
 	return 0;

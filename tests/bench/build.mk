@@ -11,18 +11,29 @@ BENCH_SRCS := $(addprefix tests/bench/,main.c bench.c null_call.c ipc_server.c i
 	tests/qemu/lib/qtest.c
 $(eval $(call boot_program,$(BENCH_PROG),$(BENCH_SRCS)))
 $(BUILD)/user-obj/tests/bench/%.c.o: USER_CFLAGS += -Itests/qemu/lib
-QEMU_SCENARIOS += tests/bench/bench.scenario
+QEMU_SCENARIOS += tests/bench/bench.scenario tests/bench/bench-rt.scenario
 TEST_DEPS += $(BENCH_PROG)
+
+# mica-bench-rt: the runtime's figures, in a program root starts with the
+# boot configuration tests/bench/rt.cfg (short mode: rt-short.cfg).
+BENCH_RT_PROG := $(BUILD)/tests/bench/mica-bench-rt
+$(eval $(call rt_program,$(BENCH_RT_PROG),tests/bench/main_rt.c tests/bench/bench.c tests/bench/runtime.c))
+$(BUILD)/cfg/bench-%/boot.cfg: tests/bench/%.cfg
+	@mkdir -p $(dir $@)
+	cp $< $@
+BENCH_RT_MODULES := $(ROOT) $(BENCH_RT_PROG) $(BUILD)/bin/true
+TEST_DEPS += $(BENCH_RT_MODULES) $(BUILD)/cfg/bench-rt-short/boot.cfg
 
 # Figures land in build/bench/: mica.txt and the serial log of the last
 # `make bench`, linux.txt from the last `make bench-linux`.
 BENCH_OUT := $(BUILD)/bench
 LINUX_BASELINE ?= ../shared/bench/linux-baseline
 
-bench: $(KERNEL32) $(BENCH_PROG)
+bench: $(KERNEL32) $(BENCH_PROG) $(BENCH_RT_MODULES) $(BUILD)/cfg/bench-rt/boot.cfg
 	@mkdir -p $(BENCH_OUT)
 	tools/bench --out $(BENCH_OUT)/mica.txt --log $(BENCH_OUT)/mica.log \
-		--linux $(BENCH_OUT)/linux.txt $(KERNEL32) $(BENCH_PROG)
+		--linux $(BENCH_OUT)/linux.txt $(KERNEL32) "" $(BENCH_PROG) \
+		-- root $(BENCH_RT_MODULES) $(BUILD)/cfg/bench-rt/boot.cfg
 
 # Boots a stock Linux under the same QEMU settings (as root: it installs
 # what it lacks and downloads the kernel once, into $WORK, default

@@ -10,14 +10,11 @@ QEMU_PROG_BINS += $(patsubst %,$(BUILD)/tests/qemu/%,$(QEMU_QTEST_PROGS))
 $(foreach p,$(QEMU_QTEST_PROGS),$(eval $(call boot_program,$(BUILD)/tests/qemu/$(p),tests/qemu/progs/$(p).c tests/qemu/lib/qtest.c)))
 USER_CFLAGS += -Itests/qemu/lib
 
-# An ordinary C program on newlib.
-$(eval $(call newlib_program,$(BUILD)/tests/qemu/newlib,tests/qemu/progs/newlib.c))
-QEMU_PROG_BINS += $(BUILD)/tests/qemu/newlib
 
 # Programs root's launcher starts, on newlib and lib/libc's glue: the C
 # library's test, a failing assert (status 134) and a program that takes
 # memory until malloc returns NULL.
-QEMU_LIBC_PROGS := libc_test assert_fail memhog
+QEMU_LIBC_PROGS := libc_test assert_fail memhog printer
 $(foreach p,$(QEMU_LIBC_PROGS),$(eval $(call newlib_program,$(BUILD)/tests/qemu/$(p),tests/qemu/progs/$(p).c)))
 QEMU_PROG_BINS += $(patsubst %,$(BUILD)/tests/qemu/%,$(QEMU_LIBC_PROGS))
 
@@ -78,3 +75,16 @@ $(eval $(call rt_program,$(BUILD)/tests/qemu/rt_basic,tests/qemu/progs/rt_basic.
 QEMU_PROG_BINS += $(BUILD)/tests/qemu/rt_basic $(ROOT)
 QEMU_CFGS := $(patsubst tests/qemu/%.cfg,$(BUILD)/cfg/%/boot.cfg,$(wildcard tests/qemu/*.cfg))
 TEST_DEPS += $(QEMU_CFGS)
+$(eval $(call rt_program,$(BUILD)/tests/qemu/rt_spawn,tests/qemu/progs/rt_spawn.c tests/qemu/lib/qtest.c))
+$(eval $(call rt_program,$(BUILD)/tests/qemu/rt_child,tests/qemu/progs/rt_child.c))
+QEMU_PROG_BINS += $(BUILD)/tests/qemu/rt_spawn $(BUILD)/tests/qemu/rt_child
+
+# The C library's scenario (libc.scenario): a data file for fopen, and the
+# boot configuration that names its checksum.
+$(BUILD)/tests/qemu/libc_data.bin: | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	LC_ALL=C awk 'BEGIN { srand(7); for (i = 0; i < 70001; i++) printf "%c", int(rand() * 256) }' > $@
+$(BUILD)/cfg/libc/boot.cfg: tests/qemu/libc.cfg.in $(BUILD)/tests/qemu/libc_data.bin
+	@mkdir -p $(dir $@)
+	set -- $$(cksum < $(BUILD)/tests/qemu/libc_data.bin) && sed "s/@CRC@/$$1/; s/@SIZE@/$$2/" $< > $@
+TEST_DEPS += $(BUILD)/cfg/libc/boot.cfg $(BUILD)/tests/qemu/libc_data.bin $(BUILD)/srv/console

@@ -20,6 +20,7 @@
 #ifndef RT_RT_H
 #define RT_RT_H
 
+#include <mica/boot.h>
 #include <mica/types.h>
 
 /* The capability named `name` in the program's environment, or

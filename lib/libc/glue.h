@@ -1,0 +1,62 @@
+/*
+ * glue.h - what the files of lib/libc share: the system layer under newlib
+ * for programs that root's launcher starts (docs/libc.md).  Each file is
+ * one concept: errno.c (Mica errors to errno), fd.c (the descriptor table),
+ * stream.c (descriptors 0..2), romfile.c (files under rom/), path.c (path
+ * names), cap.c (dropping capabilities), heap.c (sbrk), memalign.c,
+ * proc.c (the process), time.c (clocks) and sleep.c.
+ *
+ * A program is one thread as far as the glue knows: nothing here locks.
+ */
+#ifndef LIBC_GLUE_H
+#define LIBC_GLUE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <mica/types.h>
+
+/* errno.c: the errno value for a Mica error (enum mica_error, either sign). */
+int libc_errno_of(int mica_err);
+/* Set errno to e (newlib's and the one its _r wrappers read); returns -1. */
+int libc_fail(int e);
+/* libc_fail(libc_errno_of(mica_err)). */
+int libc_fail_mica(int mica_err);
+
+/* fd.c: an open descriptor is an object and the operations on it. */
+struct file;
+struct file_ops {
+	ssize_t (*read)(struct file *f, void *buf, size_t len);
+	ssize_t (*write)(struct file *f, const void *buf, size_t len);
+	off_t (*lseek)(struct file *f, off_t off, int whence);
+	int (*fstat)(struct file *f, struct stat *st);
+	int (*close)(struct file *f);   /* releases obj; fd.c frees the descriptor */
+	int tty;                          /* isatty() says yes */
+};
+struct file {
+	const struct file_ops *ops;       /* NULL: the descriptor is free */
+	void *obj;
+	int flags;                        /* open()'s O_ACCMODE bits */
+};
+/* The lowest free descriptor now holding (ops, obj, flags), or -1 with
+ * errno EMFILE. */
+int fd_install(const struct file_ops *ops, void *obj, int flags);
+
+/* stream.c: descriptors 0, 1 and 2 on the stdin and stdout streams. */
+struct stdstream;
+extern const struct file_ops stdstream_ops;
+extern struct stdstream stdstream_in, stdstream_out, stdstream_err;
+
+/* romfile.c: a boot file under rom/ (name without the prefix). */
+int romfile_open(const char *name, int flags);
+int romfile_stat(const char *name, struct stat *st);
+
+/* time.c: microseconds since boot (the KIP clock). */
+uint64_t libc_now_us(void);
+
+/* cap.c: drop a capability this task holds and give its slot back. */
+void libc_cap_drop(mica_cap_t slot);
+
+#endif

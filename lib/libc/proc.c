@@ -1,0 +1,81 @@
+/*
+ * proc.c - the process: how it ends, its id, signals to itself.
+ *
+ * exit() runs atexit handlers and flushes stdio, then _exit() tells the
+ * parent (rt_exit, Parent.exit).  The pid is what the launcher put in the
+ * environment as MICA_PID.  Signals exist only as newlib emulates them
+ * (signal() and raise() within the program): a signal whose handler is
+ * SIG_DFL reaches kill() for the program's own pid, which ends the program
+ * the way a shell reports a killed one, with status 128 + the signal
+ * (abort(): 134).  There is no fork or exec: programs are started by the
+ * launcher (docs/programs.md).
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <rt/rt.h>
+
+#include "glue.h"
+
+/* How lib/rt ends main's return: through exit(), so atexit handlers run and
+ * stdio is flushed. */
+__attribute__((noreturn)) void mica_start_exit(int status)
+{
+	exit(status);
+}
+
+void _exit(int status)
+{
+	rt_exit(status);
+}
+
+pid_t getpid(void)
+{
+	static pid_t pid;
+
+	if (!pid) {
+		const char *s = getenv("MICA_PID");
+		long v = s ? strtol(s, 0, 10) : 0;
+		pid = v > 0 ? (pid_t)v : 1;   /* started some other way: be 1 */
+	}
+	return pid;
+}
+
+/* Signals whose default action is to do nothing. */
+static int ignored_by_default(int sig)
+{
+	return sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH || sig == SIGCONT;
+}
+
+int kill(pid_t pid, int sig)
+{
+	if (pid != getpid() && pid != 0)
+		return libc_fail(ENOSYS);   /* other programs: Process.kill, not here yet */
+	if (sig < 0 || sig >= NSIG)
+		return libc_fail(EINVAL);
+	if (sig == 0 || ignored_by_default(sig))
+		return 0;
+	rt_exit(128 + sig);
+}
+
+pid_t fork(void)
+{
+	return libc_fail(ENOSYS);
+}
+
+int execve(const char *path, char *const argv[], char *const envp[])
+{
+	(void)path;
+	(void)argv;
+	(void)envp;
+	return libc_fail(ENOSYS);
+}
+
+pid_t wait(int *status)
+{
+	(void)status;
+	return libc_fail(ECHILD);   /* no fork, so no children */
+}

@@ -1,0 +1,84 @@
+/*
+ * rt_child.c - what rt_spawn starts: `exit N` ends with status N, `fault`
+ * touches an address outside every region, `hog PAGES` touches that many
+ * fresh pages of a new dataspace and waits to be killed, `busy` keeps
+ * calling the memory server from two threads until it is killed.
+ */
+#include <libsys/debug.h>
+#include <libsys/ipc.h>
+#include <libsys/slot.h>
+#include <libsys/thread.h>
+#include <rt/rt.h>
+
+#include "dataspace.h"
+#include "factory.h"
+#include "memory.h"
+#include "region_map.h"
+#include "task.h"
+#include "thread.h"
+
+static long number(const char *s)
+{
+	long v = 0;
+	while (*s >= '0' && *s <= '9')
+		v = v * 10 + (*s++ - '0');
+	return v;
+}
+
+static void wait_forever(void)
+{
+	for (;;)
+		mica_ipc_wait(0, 0, 0);
+}
+
+/* Allocate, touch and give back dataspaces, forever. */
+static void churn(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		mica_cap_t ds = mica_slot_alloc(), back = mica_slot_alloc();
+		uint64_t start, size;
+		if (memory_alloc(rt_cap("mem"), 64 << 10, &ds) == 0 &&
+		    region_map_attach(rt_cap("rm"), 0, 64 << 10, MICA_R | MICA_W, ds, 0, &start) == 0) {
+			for (unsigned i = 0; i < 16; i++)
+				((volatile char *)start)[i * 4096] = 1;
+			region_map_detach(rt_cap("rm"), start, &start, &size, &back);
+			task_cap_unmap(MICA_BOOT_TASK, back, true);
+		}
+		mica_slot_free(ds);
+		mica_slot_free(back);
+	}
+}
+
+static char stack[16384] __attribute__((aligned(16)));
+
+int main(int argc, char **argv)
+{
+	if (argc < 2)
+		return 2;
+	if (argv[1][0] == 'e')
+		return (int)number(argc > 2 ? argv[2] : "0");
+	if (argv[1][0] == 'f')
+		return *(volatile int *)0x123456789000ull;
+	if (argv[1][0] == 'h') {
+		long pages = number(argc > 2 ? argv[2] : "1");
+		mica_cap_t ds = mica_slot_alloc();
+		uint64_t start;
+		if (memory_alloc(rt_cap("mem"), (uint64_t)pages * 4096, &ds) ||
+		    region_map_attach(rt_cap("rm"), 0, (uint64_t)pages * 4096, MICA_R | MICA_W, ds, 0, &start))
+			return 1;
+		for (long i = 0; i < pages; i++)
+			((volatile char *)start)[i * 4096] = 1;
+		wait_forever();
+	}
+	if (argv[1][0] == 'b') {
+		mica_cap_t t = mica_slot_alloc();
+		mica_cap_t rm = rt_cap("rm");
+		if (mica_thread_create(MICA_BOOT_FACTORY, MICA_BOOT_TASK, t, rt_utcb_alloc(), churn, 0, stack,
+				       sizeof stack, 0) ||
+		    thread_set_handlers(t, rm, 0) || thread_start(t))
+			return 1;
+		churn(0);
+	}
+	return 2;
+}

@@ -1,0 +1,141 @@
+/*
+ * rt_spawn.c - starting programs through root's launcher and ending them:
+ * exit statuses, a fault outside every region, kill, clients that die
+ * while they hold memory or are in the middle of requests; root's memory
+ * comes back each time and root keeps serving.
+ */
+#include "qtest.h"
+
+#include <libsys/slot.h>
+#include <rt/rt.h>
+
+#include "factory.h"
+#include "irq.h"
+#include "kobject.h"
+#include "memory.h"
+#include "process.h"
+#include "task.h"
+#include "thread.h"
+
+#define IRQ_LABEL 0x51
+
+static mica_cap_t irq;
+
+static uint64_t pool_free(void)
+{
+	uint64_t quota, used, pages, free;
+	memory_stats(rt_cap("mem"), &quota, &used, &pages, &free);
+	return free;
+}
+
+/* Start rt_child with args ("a\0b\0"); its Process capability, or 0. */
+static mica_cap_t spawn(const char *args, unsigned len)
+{
+	mica_cap_t proc = mica_slot_alloc();
+	int err = launcher_spawn(rt_cap("launcher"), "rt_child", args, len, MICA_CAP_NULL, MICA_CAP_NULL, irq, &proc);
+	return err ? 0 : proc;
+}
+
+static void wait_end(void)
+{
+	mica_word_t tag, label;
+	do
+		mica_ipc_wait(0, &tag, &label);
+	while (label != IRQ_LABEL);
+}
+
+static void drop(mica_cap_t c)
+{
+	task_cap_unmap(MICA_BOOT_TASK, c, true);
+	mica_slot_free(c);
+}
+
+int main(void)
+{
+	bool ended;
+	int32_t status;
+	uint64_t pid;
+
+	irq = mica_slot_alloc();
+	expect("an irq to hear of ends", factory_create_irq(MICA_BOOT_FACTORY, irq, IRQ_LABEL), 0);
+	expect("... bound to this thread", irq_bind(irq, MICA_BOOT_THREAD), 0);
+	uint64_t free0 = pool_free();
+
+	mica_cap_t p = spawn("exit\0" "3\0", 7);
+	expect("spawn rt_child exit 3", p != 0, 1);
+	wait_end();
+	expect("Process.status", process_status(p, &ended, &status, &pid), 0);
+	expect("... ended", ended, 1);
+	expect("... with status 3", status, 3);
+	expect("... a pid above root's", pid > 1, 1);
+	drop(p);
+
+	p = spawn("fault\0", 6);
+	expect("spawn rt_child fault", p != 0, 1);
+	wait_end();
+	process_status(p, &ended, &status, &pid);
+	expect("a fault outside every region ends it with status 139", status, 139);
+	drop(p);
+
+	p = spawn("hog\0" "1000\0", 9);
+	expect("spawn rt_child hog 1000", p != 0, 1);
+	for (int i = 0; i < 10000 && pool_free() + 1000 > free0; i++)
+		thread_yield(MICA_BOOT_THREAD);
+	expect("... it holds 1000 pages", pool_free() + 1000 <= free0, 1);
+	expect("Process.kill", process_kill(p), 0);
+	process_status(p, &ended, &status, &pid);
+	expect("... it ended with status 137", ended * 1000 + status, 1137);
+	wait_end();
+	drop(p);
+	expect("its memory came back", (long)pool_free(), (long)free0);
+
+	p = spawn("busy\0", 5);
+	expect("spawn rt_child busy (two threads calling the memory server)", p != 0, 1);
+	for (int i = 0; i < 50; i++)
+		thread_yield(MICA_BOOT_THREAD);
+	qtest_spin(3000000);
+	expect("kill it in the middle of its requests", process_kill(p), 0);
+	wait_end();
+	drop(p);
+	expect("root still serves, and the memory came back", (long)pool_free(), (long)free0);
+
+	mica_cap_t none = mica_slot_alloc();
+	expect("spawn of no such file: ENOENT",
+	       launcher_spawn(rt_cap("launcher"), "nothing", "", 0, 0, 0, 0, &none), -MICA_ENOENT);
+	expect("spawn of a file that is not a program: EINVAL",
+	       launcher_spawn(rt_cap("launcher"), "boot.cfg", "", 0, 0, 0, 0, &none), -MICA_EINVAL);
+	expect("spawn with arguments not NUL-terminated: EINVAL",
+	       launcher_spawn(rt_cap("launcher"), "rt_child", "exit", 4, 0, 0, 0, &none), -MICA_EINVAL);
+	expect("Memory.alloc on the launcher's gate: ENOSYS", memory_alloc(rt_cap("launcher"), 4096, &none),
+	       -MICA_ENOSYS);
+	expect("Process.status on the memory gate: ENOSYS", process_status(rt_cap("mem"), &ended, &status, &pid),
+	       -MICA_ENOSYS);
+
+	/* Twenty programs at once, then all gone, twice: root's record pools
+	 * grow to hold twenty (they keep their pages for reuse), and the second
+	 * round must give back every page it took. */
+	uint64_t free1 = 0;
+	for (int round = 0; round < 2; round++) {
+		mica_cap_t many[20];
+		int all = 1, dead = 1;
+		for (int i = 0; i < 20; i++)
+			all &= (many[i] = spawn("hog\0" "50\0", 7)) != 0;
+		expect("20 programs at once", all, 1);
+		for (int i = 0; i < 20; i++)
+			if (many[i])
+				process_kill(many[i]);
+		for (int i = 0; i < 20; i++) {
+			if (!many[i])
+				continue;
+			process_status(many[i], &ended, &status, &pid);
+			dead &= ended && status == 137;
+			drop(many[i]);
+		}
+		expect("... killed: each ended with status 137 (their notifications merge)", dead, 1);
+		if (round == 0)
+			free1 = pool_free();
+	}
+	expect("... the second twenty gave back every page", (long)pool_free(), (long)free1);
+	expect("... and root's records of twenty take a few pages at most", free0 - free1 < 32, 1);
+	return qtest_done();
+}
