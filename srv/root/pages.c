@@ -129,6 +129,10 @@ void pages_free(uint64_t pa)
 	}
 	bitmap[i / 64] &= ~(1ull << (i % 64));
 	nfree++;
+	/* Reuse freed pages before touching new ones: root's footprint in the
+	 * user pool stays as small as its use. */
+	if (i < hint)
+		hint = i;
 }
 
 void pages_stats(uint64_t *t, uint64_t *f)

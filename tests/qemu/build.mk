@@ -88,3 +88,9 @@ $(BUILD)/cfg/libc/boot.cfg: tests/qemu/libc.cfg.in $(BUILD)/tests/qemu/libc_data
 	@mkdir -p $(dir $@)
 	set -- $$(cksum < $(BUILD)/tests/qemu/libc_data.bin) && sed "s/@CRC@/$$1/; s/@SIZE@/$$2/" $< > $@
 TEST_DEPS += $(BUILD)/cfg/libc/boot.cfg $(BUILD)/tests/qemu/libc_data.bin $(BUILD)/srv/console
+
+# The console server and the monitor under root (console.scenario,
+# monitor.scenario, monitor_eof.scenario).
+$(eval $(call rt_program,$(BUILD)/tests/qemu/console_test,tests/qemu/progs/console_test.c tests/qemu/lib/qtest.c))
+QEMU_PROG_BINS += $(BUILD)/tests/qemu/console_test
+TEST_DEPS += $(BUILD)/srv/console $(BUILD)/bin/monitor

@@ -22,7 +22,10 @@ void arch_console_init(void)
 	outb(COM1 + 0, 1);             /* 115200 baud */
 	outb(COM1 + 1, 0);
 	outb(COM1 + UART_LCR, 0x03);   /* 8N1 */
-	outb(COM1 + UART_FCR, 0xc7);   /* FIFOs on and cleared */
+	/* No FIFOs: turning them on would flush input that arrived before
+	 * the kernel ran (a scenario types at once); the console server takes
+	 * the bytes one by one. */
+	outb(COM1 + UART_FCR, 0x00);
 	outb(COM1 + UART_MCR, 0x0b);   /* DTR, RTS, OUT2 */
 }
 

@@ -55,11 +55,11 @@ int main(int argc, char **argv)
 	uint64_t rom_size;
 	expect("Rom.open boot.cfg", rom_open(rt_cap("rom"), "boot.cfg", &rom, &rom_size), 0);
 	expect("Rom.open of no such file: ENOENT", rom_open(rt_cap("rom"), "nothing", &ds, &rom_size), -MICA_ENOENT);
-	expect("attach it read-only", region_map_attach(rt_cap("rm"), 0, rom_size, MICA_R, rom, 0, &start), 0);
-	expect("... it holds the configuration", ((const char *)start)[0] == '#', 1);
 	struct mica_flexpage fp = { .fpage = mica_fpage(RT_MAP_END - 4096, 12, MICA_RWX) };
 	expect("Dataspace.map of a rom file with W: EPERM", dataspace_map(rom, 0, MICA_R | MICA_W, &fp), -MICA_EPERM);
 	expect("Dataspace.map past the end: EINVAL", dataspace_map(back, 1 << 20, MICA_R, &fp), -MICA_EINVAL);
+	expect("attach it read-only (the capability moves to the region mapper)", region_map_attach(rt_cap("rm"), 0, rom_size, MICA_R, rom, 0, &start), 0);
+	expect("... it holds the configuration", ((const char *)start)[0] == '#', 1);
 	char name[64];
 	expect("Registry.entry 0: the console is not there", registry_entry(rt_cap("registry"), 0, name), -MICA_ENOENT);
 	expect("Registry.publish", registry_publish(rt_cap("registry"), "rt_basic", rt_cap("mem")), 0);

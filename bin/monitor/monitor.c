@@ -1,0 +1,286 @@
+/*
+ * monitor.c - the first prompt (docs/monitor.md): a banner, then "mica> "
+ * and one command a line, from a table.  It shows what the system has
+ * (memory, boot files, registered services), runs boot files as programs
+ * on the same console and waits for them, and halts the machine, also at
+ * the end of its input.
+ */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libsys/error.h>
+#include <libsys/ipc.h>
+#include <libsys/slot.h>
+#include <mica/boot.h>
+#include <mica/kip.h>
+#include <mica/syscall.h>
+#include <rt/rt.h>
+
+#include "factory.h"
+#include "irq.h"
+#include "kobject.h"
+#include "memory.h"
+#include "process.h"
+#include "registry.h"
+#include "rom.h"
+#include "task.h"
+
+#define INPUT_MAX 1024        /* a command line */
+#define ARGS_MAX 32
+#define SPAWN_ARGS_MAX 1024   /* Launcher.spawn's buffer<1024> */
+#define NAME_LEN 63           /* the protocols' string<63> */
+/* The label of the irq that says a program ran by `run` has ended: any
+ * other notification of this thread (the C library's stdin irq) is not it. */
+#define RUN_IRQ_LABEL 0x72756e   /* "run" */
+
+struct command {
+	const char *name;
+	const char *args;
+	const char *help;
+	void (*run)(int argc, char **argv);
+};
+
+static void fail(const char *what, int err)
+{
+	printf("%s: %s\n", what, mica_strerror(err));
+}
+
+static void cmd_help(int argc, char **argv);
+
+static void cmd_echo(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		printf("%s%s", argv[i], i + 1 < argc ? " " : "");
+	printf("\n");
+}
+
+static const char *const kobj_names[MICA_MEMINFO_TYPES] = {
+	[1] = "tasks", [2] = "threads", [3] = "gates", [4] = "irqs", [5] = "factories", [6] = "icus", [7] = "logs",
+};
+
+static void cmd_mem(int argc, char **argv)
+{
+	uint64_t quota, used, pool, pool_free;
+	struct mica_meminfo mi;
+	int err;
+
+	(void)argc;
+	(void)argv;
+	err = memory_stats(rt_cap("mem"), &quota, &used, &pool, &pool_free);
+	if (err < 0)
+		fail("mem: Memory.stats", err);
+	else
+		printf("memory server: session %llu of %llu KiB used; pool %llu pages, %llu free\n",
+		       (unsigned long long)used >> 10, (unsigned long long)quota >> 10, (unsigned long long)pool,
+		       (unsigned long long)pool_free);
+	err = (int)mica_debug(MICA_DEBUG_MEMINFO, (unsigned long)&mi, sizeof mi);
+	if (err) {
+		fail("mem: kernel meminfo", err);
+		return;
+	}
+	printf("kernel: %llu pages free in the kernel pool, %llu in the user pool\nkernel objects:",
+	       (unsigned long long)mi.kernel_free_pages, (unsigned long long)mi.user_free_pages);
+	for (int t = 1; t < MICA_MEMINFO_TYPES; t++)
+		printf(" %llu %s%s", (unsigned long long)mi.objects[t], kobj_names[t], t + 1 < MICA_MEMINFO_TYPES ? "," : "\n");
+}
+
+static void cmd_ls(int argc, char **argv)
+{
+	char name[NAME_LEN + 1];
+	uint64_t size;
+	uint32_t i;
+	int err;
+
+	(void)argc;
+	(void)argv;
+	for (i = 0; (err = rom_list(rt_cap("rom"), i, name, &size)) == 0; i++)
+		printf("rom/%-24s %10llu bytes\n", name, (unsigned long long)size);
+	if (err != -MICA_ENOENT)
+		fail("ls: Rom.list", err);
+	for (i = 0; (err = registry_entry(rt_cap("registry"), i, name)) == 0; i++)
+		printf("registry/%s\n", name);
+	if (err != -MICA_ENOENT)
+		fail("ls: Registry.entry", err);
+}
+
+/* Wait until the program has ended (its irq came), then its status. */
+static int wait_end(mica_cap_t proc, int32_t *status)
+{
+	mica_word_t tag, label;
+	uint64_t pid;
+	bool ended;
+	int err;
+
+	for (;;) {
+		if ((err = process_status(proc, &ended, status, &pid)) < 0 || ended)
+			return err;
+		do
+			err = mica_ipc_wait(0, &tag, &label);
+		while (!err && !((mica_tag_flags(tag) & MICA_TAG_F_IRQ) && label == RUN_IRQ_LABEL));
+		if (err)
+			return -err;
+	}
+}
+
+/* Launcher.spawn's argument buffer: each argument followed by a NUL. */
+static int pack_args(int argc, char **argv, char *buf, uint32_t *len)
+{
+	*len = 0;
+	for (int i = 0; i < argc; i++) {
+		size_t n = strlen(argv[i]) + 1;
+		if (n > SPAWN_ARGS_MAX - *len)
+			return -MICA_EINVAL;
+		memcpy(buf + *len, argv[i], n);
+		*len += (uint32_t)n;
+	}
+	return 0;
+}
+
+/* Start the program with an irq that its end triggers, wait for that. */
+static int run_program(const char *name, const char *args, uint32_t len, mica_cap_t irq, mica_cap_t proc)
+{
+	mica_cap_t got = proc;
+	int32_t status;
+	int err;
+
+	if ((err = factory_create_irq(MICA_BOOT_FACTORY, irq, RUN_IRQ_LABEL)) < 0 ||
+	    (err = irq_bind(irq, MICA_BOOT_THREAD)) < 0)
+		return err;
+	fflush(stdout);   /* what we printed comes before what it prints */
+	err = launcher_spawn(rt_cap("launcher"), name, args, len, rt_cap("stdout"), rt_cap("stdin"), irq, &got);
+	if (err < 0)
+		return err;
+	if (got != proc)
+		return -MICA_EMSG;
+	if ((err = wait_end(proc, &status)) < 0) {
+		process_kill(proc);   /* nobody would wait for it */
+		return err;
+	}
+	printf("[%s exited with status %d]\n", name, (int)status);
+	return 0;
+}
+
+static void cmd_run(int argc, char **argv)
+{
+	char args[SPAWN_ARGS_MAX];
+	mica_cap_t irq, proc;
+	uint32_t len;
+	int err;
+
+	if (argc < 2) {
+		printf("usage: run NAME ARGS...\n");
+		return;
+	}
+	if ((err = pack_args(argc - 2, argv + 2, args, &len)) < 0) {
+		printf("run: arguments longer than %d bytes\n", SPAWN_ARGS_MAX);
+		return;
+	}
+	irq = mica_slot_alloc();
+	proc = mica_slot_alloc();
+	err = irq && proc ? run_program(argv[1], args, len, irq, proc) : -MICA_ENOMEM;
+	if (err < 0)
+		printf("run: %s: %s\n", argv[1], mica_strerror(err));
+	if (irq) {
+		kobject_destroy(irq);   /* ours: the launcher's copy goes with it */
+		mica_slot_free(irq);
+	}
+	if (proc) {
+		task_cap_unmap(MICA_BOOT_TASK, proc, true);
+		mica_slot_free(proc);
+	}
+}
+
+/* Returns only when the launcher refused. */
+static void cmd_halt(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	fflush(stdout);
+	int err = launcher_halt(rt_cap("launcher"));
+	if (err < 0) {
+		fail("halt", err);
+		return;
+	}
+	exit(0);
+}
+
+static const struct command commands[] = {
+	{ "help", "", "list the commands", cmd_help },
+	{ "echo", "ARGS...", "print the arguments", cmd_echo },
+	{ "mem", "", "memory: this session, the memory server's pool, the kernel's", cmd_mem },
+	{ "ls", "", "boot files (rom/) with sizes, and registered names", cmd_ls },
+	{ "run", "NAME ARGS...", "run boot file NAME on this console and wait for it", cmd_run },
+	{ "halt", "", "stop every program and the machine", cmd_halt },
+};
+#define NCOMMANDS (sizeof commands / sizeof commands[0])
+
+static void cmd_help(int argc, char **argv)
+{
+	char usage[32];
+
+	(void)argc;
+	(void)argv;
+	for (unsigned i = 0; i < NCOMMANDS; i++) {
+		snprintf(usage, sizeof usage, "%s %s", commands[i].name, commands[i].args);
+		printf("  %-18s %s\n", usage, commands[i].help);
+	}
+}
+
+/* Split line into words at spaces and tabs, in place. */
+static int split(char *line, char **argv)
+{
+	int argc = 0;
+	char *p = line;
+
+	for (;;) {
+		while (*p == ' ' || *p == '\t' || *p == '\n')
+			*p++ = 0;
+		if (!*p || argc == ARGS_MAX)
+			return argc;
+		argv[argc++] = p;
+		while (*p && *p != ' ' && *p != '\t' && *p != '\n')
+			p++;
+	}
+}
+
+static void execute(int argc, char **argv)
+{
+	for (unsigned i = 0; i < NCOMMANDS; i++)
+		if (!strcmp(argv[0], commands[i].name)) {
+			commands[i].run(argc, argv);
+			return;
+		}
+	printf("%s: unknown command (try help)\n", argv[0]);
+}
+
+static void banner(void)
+{
+	const struct mica_kip *kip = (const struct mica_kip *)MICA_KIP_ADDR;
+	uint64_t quota, used, pool, pool_free;
+
+	printf("Mica %u.%u", kip->kernel_version >> 16, kip->kernel_version & 0xffff);
+	if (memory_stats(rt_cap("mem"), &quota, &used, &pool, &pool_free) == 0)
+		printf(" \u2014 %llu MiB free", (unsigned long long)(pool_free * MICA_PAGE_SIZE) >> 20);
+	printf("\n");
+}
+
+int main(void)
+{
+	char line[INPUT_MAX], *argv[ARGS_MAX];
+	int argc;
+
+	banner();
+	for (;;) {
+		printf("mica> ");
+		fflush(stdout);
+		if (!fgets(line, sizeof line, stdin))
+			break;
+		if ((argc = split(line, argv)) > 0)
+			execute(argc, argv);
+	}
+	printf("\n");   /* the end of input came where the next command would have */
+	cmd_halt(0, 0);
+	return 1;
+}
