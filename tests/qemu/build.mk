@@ -94,3 +94,9 @@ TEST_DEPS += $(BUILD)/cfg/libc/boot.cfg $(BUILD)/tests/qemu/libc_data.bin $(BUIL
 $(eval $(call rt_program,$(BUILD)/tests/qemu/console_test,tests/qemu/progs/console_test.c tests/qemu/lib/qtest.c))
 QEMU_PROG_BINS += $(BUILD)/tests/qemu/console_test
 TEST_DEPS += $(BUILD)/srv/console $(BUILD)/bin/monitor
+
+# The example of docs/programs.md, built the way its reader builds it, with
+# tools/mica-cc, and run from the prompt (programs.scenario).
+$(BUILD)/tests/qemu/count: tests/qemu/progs/count.c tools/mica-cc $(LIBC_GLUE_OBJS) $(LIBRT) $(LIBSYS) $(NEWLIB_STAMP)
+	tools/mica-cc -o $@ $<
+TEST_DEPS += $(BUILD)/tests/qemu/count $(DEFAULT_CFG)

@@ -18,6 +18,9 @@
 #include "factory.h"
 #include "irq.h"
 #include "kobject.h"
+#include "process.h"
+#include "registry.h"
+#include "thread.h"
 #include "stream.h"
 
 void *memcpy(void *dst, const void *src, size_t n);   /* libsys (string.c) */
@@ -127,6 +130,32 @@ static void check_big_write(mica_cap_t out)
 	expect("... taken whole", (long)written, (long)sizeof text);
 }
 
+/* A reader killed while it waits for input (its irq in the notify table):
+ * the console goes on, and the entry is free again. */
+static void check_dead_reader(mica_cap_t in, mica_cap_t out)
+{
+	mica_cap_t proc = mica_slot_alloc(), ready = mica_slot_alloc(), irqs[NOTIFY_TRIES];
+	uint32_t written, len = ROOM;
+	char buf[ROOM];
+	int found = 0, err;
+
+	expect("start a reader on the console",
+	       launcher_spawn(rt_cap("launcher"), "rt_child", "reader", 7, out, in, MICA_CAP_NULL, &proc), 0);
+	for (int i = 0; i < 10000 && !found; i++)
+		if (!(found = registry_lookup(rt_cap("registry"), "reader-ready", &ready) == 0))
+			thread_yield(MICA_BOOT_THREAD);
+	expect("... it waits for input", found, 1);
+	expect("kill it", process_kill(proc), 0);
+	expect("the console still writes", stream_write(out, "console_test: reader gone\n", 26, &written), 0);
+	expect("... and reads (EAGAIN: nothing typed)", stream_read(in, buf, &len), -MICA_EAGAIN);
+	for (int i = 0; i < NOTIFY_TRIES; i++)
+		irqs[i] = mica_slot_alloc();
+	int taken = fill_notify_table(out, irqs, &err);
+	expect("... and its notify entry is free again (7 more beside ours)", taken, 7);
+	for (int i = 0; i <= taken && i < NOTIFY_TRIES; i++)
+		kobject_destroy(irqs[i]);
+}
+
 int main(void)
 {
 	static const char want[] = "hello\nworld\n@abc@tail\n";
@@ -158,6 +187,7 @@ int main(void)
 	check_notify_table(in, irq);
 	check_refusals(in, out, irq);
 	check_big_write(out);
+	check_dead_reader(in, out);
 	expect("notify with a void item stops notifications", stream_notify(in, MICA_CAP_NULL), 0);
 	kobject_destroy(irq);
 	return qtest_done();

@@ -2,7 +2,10 @@
  * rt_child.c - what rt_spawn starts: `exit N` ends with status N, `fault`
  * touches an address outside every region, `hog PAGES` touches that many
  * fresh pages of a new dataspace and waits to be killed, `busy` keeps
- * calling the memory server from two threads until it is killed.
+ * calling the memory server from two threads until it is killed, `publish
+ * NAME` publishes its memory session as NAME and waits, `reader` waits for
+ * input on stdin (notify registered, a read answered EAGAIN) after
+ * publishing `reader-ready`.
  */
 #include <libsys/debug.h>
 #include <libsys/ipc.h>
@@ -13,7 +16,10 @@
 #include "dataspace.h"
 #include "factory.h"
 #include "memory.h"
+#include "irq.h"
 #include "region_map.h"
+#include "registry.h"
+#include "stream.h"
 #include "task.h"
 #include "thread.h"
 
@@ -69,6 +75,21 @@ int main(int argc, char **argv)
 			return 1;
 		for (long i = 0; i < pages; i++)
 			((volatile char *)start)[i * 4096] = 1;
+		wait_forever();
+	}
+	if (argv[1][0] == 'p' && argc > 2) {
+		if (registry_publish(rt_cap("registry"), argv[2], rt_cap("mem")))
+			return 1;
+		wait_forever();
+	}
+	if (argv[1][0] == 'r') {
+		mica_cap_t irq = mica_slot_alloc();
+		char buf[64];
+		uint32_t len = sizeof buf;
+		if (factory_create_irq(MICA_BOOT_FACTORY, irq, 1) || irq_bind(irq, MICA_BOOT_THREAD) ||
+		    stream_notify(rt_cap("stdin"), irq) || stream_read(rt_cap("stdin"), buf, &len) != -MICA_EAGAIN ||
+		    registry_publish(rt_cap("registry"), "reader-ready", rt_cap("mem")))
+			return 1;
 		wait_forever();
 	}
 	if (argv[1][0] == 'b') {

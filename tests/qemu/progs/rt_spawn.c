@@ -14,6 +14,7 @@
 #include "kobject.h"
 #include "memory.h"
 #include "process.h"
+#include "registry.h"
 #include "task.h"
 #include "thread.h"
 
@@ -98,6 +99,23 @@ int main(void)
 	wait_end();
 	drop(p);
 	expect("root still serves, and the memory came back", (long)pool_free(), (long)free0);
+
+	mica_cap_t found = mica_slot_alloc();
+	p = spawn("publish\0" "ghost\0", 14);
+	expect("spawn rt_child publish ghost", p != 0, 1);
+	int published = 0;
+	for (int i = 0; i < 10000 && !published; i++) {
+		published = registry_lookup(rt_cap("registry"), "ghost", &found) == 0;
+		if (!published)
+			thread_yield(MICA_BOOT_THREAD);
+	}
+	expect("... the registry has its name", published, 1);
+	drop(found);
+	process_kill(p);
+	drop(p);
+	found = mica_slot_alloc();
+	expect("... killed: its name is gone", registry_lookup(rt_cap("registry"), "ghost", &found), -MICA_ENOENT);
+	expect("... and can be published again", registry_publish(rt_cap("registry"), "ghost", rt_cap("mem")), 0);
 
 	mica_cap_t none = mica_slot_alloc();
 	expect("spawn of no such file: ENOENT",
