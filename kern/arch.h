@@ -44,7 +44,7 @@ int arch_space_create(uint64_t *root);
 unsigned arch_space_destroy(uint64_t root);
 int arch_space_map(uint64_t root, uint64_t va, uint64_t pa, unsigned rights, int uncached, unsigned *tables);
 /* Only if nothing is mapped at va (MICA_EEXIST otherwise). */
-int arch_space_map_new(uint64_t root, uint64_t va, uint64_t pa, unsigned rights, unsigned *tables);
+int arch_space_map_new(uint64_t root, uint64_t va, uint64_t pa, unsigned rights, int uncached, unsigned *tables);
 /* Remove va's mapping / set its rights; both return what the entry said
  * of the page: ARCH_ACCESSED, ARCH_DIRTY. */
 #define ARCH_ACCESSED 1u

@@ -84,18 +84,46 @@ int bootinfo_parse(uint32_t magic, uint64_t info_pa)
 	return 0;
 }
 
+/* The next space-separated word of the command line from *p: its start,
+ * with *len its length, or 0 at the end. */
+static const char *next_word(const char **p, size_t *len)
+{
+	while (**p == ' ')
+		(*p)++;
+	const char *w = *p;
+	while (**p && **p != ' ')
+		(*p)++;
+	*len = (size_t)(*p - w);
+	return *len ? w : 0;
+}
+
 int bootinfo_has_arg(const char *word)
 {
-	size_t n = kstrlen(word);
+	size_t n = kstrlen(word), len;
+	const char *p = bootinfo.cmdline;
 
-	for (const char *p = bootinfo.cmdline; *p;) {
-		while (*p == ' ')
-			p++;
-		const char *w = p;
-		while (*p && *p != ' ')
-			p++;
-		if ((size_t)(p - w) == n && kmemcmp(w, word, n) == 0)
+	for (const char *w; (w = next_word(&p, &len)) != 0;)
+		if (len == n && kmemcmp(w, word, n) == 0)
 			return 1;
+	return 0;
+}
+
+int bootinfo_arg_number(const char *key, uint64_t *out)
+{
+	size_t n = kstrlen(key), len;
+	const char *p = bootinfo.cmdline;
+
+	for (const char *w; (w = next_word(&p, &len)) != 0;) {
+		if (len <= n + 1 || kmemcmp(w, key, n) != 0 || w[n] != '=')
+			continue;
+		uint64_t v = 0;
+		for (size_t i = n + 1; i < len; i++) {
+			if (w[i] < '0' || w[i] > '9' || v > (~0ull - 9) / 10)
+				return 0;
+			v = v * 10 + (uint64_t)(w[i] - '0');
+		}
+		*out = v;
+		return 1;
 	}
 	return 0;
 }

@@ -35,5 +35,8 @@ extern struct bootinfo bootinfo;
 int bootinfo_parse(uint32_t magic, uint64_t info);
 /* Is `word` one of the words of the kernel command line? */
 int bootinfo_has_arg(const char *word);
+/* The number in a command-line word KEY=N (decimal): 1 and *out set, or 0
+ * when there is no such word or N is not a number. */
+int bootinfo_arg_number(const char *key, uint64_t *out);
 
 #endif

@@ -149,7 +149,12 @@ int bootstrap_run_all(void)
 	 * task, with all the kernel memory there is; the rest are its files. */
 	int root = bootinfo_has_arg("root");
 	unsigned count = root && bootinfo.nmodules ? 1 : bootinfo.nmodules;
-	uint64_t quota = root ? factory_root.limit - factory_root.used - ROOT_QUOTA_SLACK : MICA_BOOT_QUOTA;
+	uint64_t quota = MICA_BOOT_QUOTA, mib;
+
+	if (root)
+		quota = factory_root.limit - factory_root.used - ROOT_QUOTA_SLACK;
+	else if (bootinfo_arg_number("quota", &mib) && mib && mib < (1ull << 20))
+		quota = mib << 20;   /* quota=MiB: each boot program's */
 
 	for (unsigned i = 0; i < count; i++) {
 		struct boot_watch watch = { 0, 0 };

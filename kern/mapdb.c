@@ -81,8 +81,10 @@ static void tree_link(struct mapnode *parent, struct mapnode *n)
 }
 
 /* A node for page va of t with its page-table entry; the page tables it
- * needs are charged to t's factory. */
-static struct mapnode *new_node(struct task *t, uint64_t va, uint64_t pa, unsigned rights, int uncached, int *err)
+ * needs are charged to t's factory.  With only_new, an entry already there
+ * (a page the kernel put there itself: a UTCB, the KIP) is MICA_EEXIST. */
+static struct mapnode *new_node(struct task *t, uint64_t va, uint64_t pa, unsigned rights, int uncached, int only_new,
+				int *err)
 {
 	struct factory *f = t->obj.quota;
 	unsigned tables = 0;
@@ -96,7 +98,8 @@ static struct mapnode *new_node(struct task *t, uint64_t va, uint64_t pa, unsign
 		*err = MICA_ENOMEM;
 		return 0;
 	}
-	*err = arch_space_map(t->root, va, pa, rights, uncached, &tables);
+	*err = only_new ? arch_space_map_new(t->root, va, pa, rights, uncached, &tables)
+			: arch_space_map(t->root, va, pa, rights, uncached, &tables);
 	factory_uncharge(f, (3 - tables) * 4096ull);
 	t->table_pages += tables;
 	if (*err) {
@@ -138,7 +141,7 @@ int mapdb_insert_root(struct task *t, uint64_t va, uint64_t pa, unsigned rights,
 
 	if (old)
 		mapdb_unmap(old, MICA_RWX, 1);
-	struct mapnode *n = new_node(t, va, pa, rights, uncached, &err);
+	struct mapnode *n = new_node(t, va, pa, rights, uncached, 0, &err);
 	if (n)
 		n->frame = (uint8_t)frame;
 	return err;
@@ -158,14 +161,7 @@ int mapdb_map(struct mapnode *src, struct task *dst, uint64_t dst_va, unsigned r
 			mapdb_unmap(src, src->rights & ~rights, 1);
 		return MICA_OK;
 	}
-	if (!old) {
-		/* A page the kernel put there itself (a UTCB, the KIP) has no
-		 * node and is not replaced. */
-		uint64_t pa;
-		unsigned r;
-		if (!arch_space_lookup(dst->root, dst_va, &pa, &r))
-			return MICA_EEXIST;
-	} else {
+	if (old) {
 		/* Whatever is there is replaced, unless src came from it:
 		 * removing it would remove src. */
 		for (struct mapnode *a = src->parent; a; a = a->parent)
@@ -173,7 +169,9 @@ int mapdb_map(struct mapnode *src, struct task *dst, uint64_t dst_va, unsigned r
 				return MICA_EINVAL;
 		mapdb_unmap(old, MICA_RWX, 1);
 	}
-	struct mapnode *n = new_node(dst, dst_va, src->pa, rights, src->uncached, &err);
+	/* A page the kernel put there itself (a UTCB, the KIP) has no node
+	 * and is not replaced: only_new refuses it. */
+	struct mapnode *n = new_node(dst, dst_va, src->pa, rights, src->uncached, 1, &err);
 	if (!n)
 		return err;
 	if (!grant) {

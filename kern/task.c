@@ -88,7 +88,7 @@ int task_space_map(struct task *t, uint64_t va, uint64_t pa, unsigned rights, in
 
 	if (err)
 		return err;
-	err = only_new ? arch_space_map_new(t->root, va, pa, rights, &tables)
+	err = only_new ? arch_space_map_new(t->root, va, pa, rights, uncached, &tables)
 		       : arch_space_map(t->root, va, pa, rights, uncached, &tables);
 	factory_uncharge(f, (3 - tables) * 4096ull);
 	t->table_pages += tables;

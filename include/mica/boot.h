@@ -28,7 +28,8 @@ enum mica_boot_cap {
 #define MICA_BOOT_PHYS_WINDOW 0x0000400000000000ull
 #define MICA_BOOT_PHYS_MAX 0x0000200000000000ull   /* 32 TiB of physical addresses */
 
-/* The kernel-memory quota of each boot program's factory. */
+/* The kernel-memory quota of each boot program's factory, unless the kernel
+ * command line says quota=MiB (the root task takes all but 1 MiB instead). */
 #define MICA_BOOT_QUOTA (16ull << 20)
 
 #endif

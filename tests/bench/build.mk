@@ -21,7 +21,7 @@ $(eval $(call rt_program,$(BENCH_RT_PROG),tests/bench/main_rt.c tests/bench/benc
 $(BUILD)/cfg/bench-%/boot.cfg: tests/bench/%.cfg
 	@mkdir -p $(dir $@)
 	cp $< $@
-BENCH_RT_MODULES := $(ROOT) $(BENCH_RT_PROG) $(BUILD)/bin/true
+BENCH_RT_MODULES := $(ROOT) $(BENCH_RT_PROG) $(BUILD)/bin/true $(BUILD)/bin/hello
 TEST_DEPS += $(BENCH_RT_MODULES) $(BUILD)/cfg/bench-rt-short/boot.cfg
 
 # Figures land in build/bench/: mica.txt and the serial log of the last

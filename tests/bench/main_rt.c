@@ -13,6 +13,7 @@ static const struct figure {
 } figures[] = {
 	{ "heap_touch_page", bench_heap_touch_page },
 	{ "spawn_wait", bench_spawn_wait },
+	{ "spawn_wait_hello", bench_spawn_wait_hello },
 };
 
 #define FIGURES (sizeof figures / sizeof figures[0])

@@ -9,7 +9,9 @@
  *                    detach of the dataspace are shared out over its pages);
  *   spawn_wait       start the static newlib program `true` from rom/
  *                    through root's launcher and wait for its exit status
- *                    (ELF, task, region mapper, stack, exit, teardown).
+ *                    (ELF, task, region mapper, stack, exit, teardown);
+ *   spawn_wait_hello the same with `hello`, whose printf line goes to this
+ *                    program's stdout (root's stream on the kernel log).
  */
 #include "bench.h"
 #include "figures.h"
@@ -89,6 +91,9 @@ uint64_t bench_heap_touch_page(void)
 
 static mica_cap_t end_irq;
 
+static const char *spawn_name;
+static mica_cap_t spawn_out;
+
 static uint64_t spawn_batch(unsigned n)
 {
 	uint64_t t0 = bench_now();
@@ -99,26 +104,40 @@ static uint64_t spawn_batch(unsigned n)
 		bool ended;
 		int32_t status;
 		uint64_t pid;
-		if (launcher_spawn(rt_cap("launcher"), "true", "", 0, MICA_CAP_NULL, MICA_CAP_NULL, end_irq, &proc)) {
-			bench_fail("cannot start true");
+		if (launcher_spawn(rt_cap("launcher"), spawn_name, "", 0, spawn_out, MICA_CAP_NULL, end_irq, &proc)) {
+			bench_fail("cannot start %s", spawn_name);
 			return 1;
 		}
 		do
 			mica_ipc_wait(0, &tag, &label);
 		while (label != END_LABEL);
 		if (process_status(proc, &ended, &status, &pid) || !ended || status != 0)
-			bench_fail("true ended with status %d", (int)status);
+			bench_fail("%s ended with status %d", spawn_name, (int)status);
 		drop(proc);
 	}
 	return bench_now() - t0;
 }
 
+static uint64_t spawn_wait(const char *name, mica_cap_t out)
+{
+	if (!end_irq) {
+		end_irq = mica_slot_alloc();
+		if (factory_create_irq(MICA_BOOT_FACTORY, end_irq, END_LABEL) || irq_bind(end_irq, MICA_BOOT_THREAD)) {
+			bench_fail("no irq");
+			return 0;
+		}
+	}
+	spawn_name = name;
+	spawn_out = out;
+	return bench_measure(spawn_batch, 20);
+}
+
 uint64_t bench_spawn_wait(void)
 {
-	end_irq = mica_slot_alloc();
-	if (factory_create_irq(MICA_BOOT_FACTORY, end_irq, END_LABEL) || irq_bind(end_irq, MICA_BOOT_THREAD)) {
-		bench_fail("no irq");
-		return 0;
-	}
-	return bench_measure(spawn_batch, 20);
+	return spawn_wait("true", MICA_CAP_NULL);
+}
+
+uint64_t bench_spawn_wait_hello(void)
+{
+	return spawn_wait("hello", rt_cap("stdout"));
 }

@@ -253,7 +253,8 @@ static void flush(uint64_t root, uint64_t va)
 		invlpg(va);
 }
 
-int arch_space_map(uint64_t root, uint64_t va, uint64_t pa, unsigned rights, int uncached, unsigned *tables)
+static int space_map(uint64_t root, uint64_t va, uint64_t pa, unsigned rights, int uncached, int only_new,
+		     unsigned *tables)
 {
 	uint64_t *e;
 
@@ -262,18 +263,21 @@ int arch_space_map(uint64_t root, uint64_t va, uint64_t pa, unsigned rights, int
 	int err = walk_counted(root, va, 0, USER_TABLE, &e, tables);
 	if (err)
 		return err;
+	if (only_new && (*e & PTE_P))
+		return MICA_EEXIST;   /* (an entry there means its tables were there: none made) */
 	*e = (pa & PTE_ADDR) | user_pte_flags(rights, uncached) | PTE_P;
 	flush(root, va);
 	return MICA_OK;
 }
 
-int arch_space_map_new(uint64_t root, uint64_t va, uint64_t pa, unsigned rights, unsigned *tables)
+int arch_space_map(uint64_t root, uint64_t va, uint64_t pa, unsigned rights, int uncached, unsigned *tables)
 {
-	if (va >= USER_END || (va & 0xfff))
-		return MICA_EINVAL;
-	if (paging_lookup(root, va) & PTE_P)
-		return MICA_EEXIST;
-	return arch_space_map(root, va, pa, rights, 0, tables);
+	return space_map(root, va, pa, rights, uncached, 0, tables);
+}
+
+int arch_space_map_new(uint64_t root, uint64_t va, uint64_t pa, unsigned rights, int uncached, unsigned *tables)
+{
+	return space_map(root, va, pa, rights, uncached, 1, tables);
 }
 
 /* The leaf entry of va in root, or NULL. */
