@@ -190,8 +190,11 @@ void cap_table_destroy(struct task *t)
 	}
 }
 
+/* Only the gate's first capability (its creator's) losing its last child
+ * means no client is left: a client whose own copies go keeps its
+ * capability. */
 void cap_last_child_gone(struct cap *c)
 {
-	if (c->obj->type == KOBJ_GATE)
+	if (c->obj->type == KOBJ_GATE && c == c->obj->origin)
 		gate_last_client_gone((struct gate *)c->obj, c);
 }

@@ -373,6 +373,17 @@ void process_obj_last_ref(struct obj *o)
 		process_free(p);
 }
 
+void process_abandon(struct obj *o)
+{
+	struct process *p = CONTAINER(o, as_process);
+
+	p->handed_out = false;
+	if (p->ended)
+		process_free(p);
+	else
+		process_end(p, 137);
+}
+
 /* ---- the protocols -------------------------------------------------- */
 
 struct process *process_of(struct obj *o)
@@ -409,6 +420,7 @@ int launcher_spawn_request(const char *name, const void *args, uint32_t args_len
 	}
 	proc->handed_out = true;
 	*process = proc->as_process.gate;
+	rx_created(&proc->as_process);
 	return 0;
 }
 

@@ -19,6 +19,27 @@
 #include "task.h"
 
 static struct root_rx rx;
+/* Objects the request being served made for its reply: if the reply cannot
+ * be delivered (the client is gone, or declared no slot for the capability)
+ * nobody holds them, so they go. */
+static struct obj *created[2];
+static unsigned ncreated;
+
+void rx_created(struct obj *o)
+{
+	if (ncreated < sizeof created / sizeof created[0])
+		created[ncreated++] = o;
+}
+
+static void undelivered(void)
+{
+	for (unsigned i = 0; i < ncreated; i++) {
+		if (created[i]->kind == K_DS)
+			ds_destroy((struct ds *)created[i]);
+		else if (created[i]->kind == K_PROCESS)
+			process_abandon(created[i]);
+	}
+}
 
 void rx_keep(mica_cap_t slot)
 {
@@ -69,12 +90,16 @@ static void serve(uint64_t pid)
 		if (!err && (mica_tag_flags(tag) & MICA_TAG_F_IRQ)) {
 			if (label & WATCH_BIT)
 				last_ref((struct obj *)(label & ~WATCH_BIT));
-		} else if (!err && root_dispatch(&root_ops, (void *)label, u, tag, &rb, &reply)) {
-			bool caps = mica_tag_items(tag) != 0;
-			root_rx_setup(u, &rx);
-			err = mica_ipc_reply(reply);
-			if (caps)
-				rx_clean();
+		} else if (!err) {
+			ncreated = 0;
+			if (root_dispatch(&root_ops, (void *)label, u, tag, &rb, &reply)) {
+				bool caps = mica_tag_items(tag) != 0;
+				root_rx_setup(u, &rx);
+				if (mica_ipc_reply(reply))
+					undelivered();
+				if (caps)
+					rx_clean();
+			}
 		}
 		if (pid ? !launcher_alive(pid) : !launcher_busy())
 			break;

@@ -78,8 +78,10 @@ int session_alloc(struct session *s, uint64_t size, mica_cap_t *ds)
 	if ((size + PAGE - 1) / PAGE > free)
 		return -MICA_ENOMEM;
 	int err = ds_create(DS_ANON, size, MICA_RWX, s, 0, 0, &d);
-	if (!err)
+	if (!err) {
 		*ds = ds_gate(d);
+		rx_created((struct obj *)d);
+	}
 	return err;
 }
 

@@ -142,8 +142,12 @@ int parent_region_request(struct process *p, uint32_t index, uint64_t *start, ui
 			  uint32_t *rights, mica_cap_t *ds);
 int parent_stray_fault_request(struct process *p, uint64_t addr, uint64_t ip, uint32_t access);
 int parent_page_fault(struct process *p, uint64_t addr, uint64_t ip, uint32_t access, struct mica_flexpage *page);
-/* main.c: a capability that arrived with the request stays with root. */
+/* main.c: a capability that arrived with the request stays with root;
+ * an object made for the reply goes if the reply cannot be delivered. */
 void rx_keep(mica_cap_t slot);
+void rx_created(struct obj *o);
+/* A Process handle whose reply was lost: the program ends and its record goes. */
+void process_abandon(struct obj *o);
 
 /* dispatch glue: root's handlers (handlers.c). */
 struct root_ops;

@@ -56,7 +56,6 @@ fuzz: $(KERNEL32) $(FUZZ_PROG)
 .PHONY: fuzz
 
 QEMU_SCENARIOS += $(sort $(wildcard tests/qemu/*.scenario))
-TEST_DEPS += $(KERNEL32) $(QEMU_PROG_BINS)
 
 # Modules that are not programs: the kernel must refuse them and go on.
 $(BUILD)/tests/qemu/notelf.txt: | $(DEPS_STAMP)
@@ -100,3 +99,10 @@ TEST_DEPS += $(BUILD)/srv/console $(BUILD)/bin/monitor
 $(BUILD)/tests/qemu/count: tests/qemu/progs/count.c tools/mica-cc $(LIBC_GLUE_OBJS) $(LIBRT) $(LIBSYS) $(NEWLIB_STAMP)
 	tools/mica-cc -o $@ $<
 TEST_DEPS += $(BUILD)/tests/qemu/count $(DEFAULT_CFG)
+$(eval $(call rt_program,$(BUILD)/tests/qemu/rt_fuzz,tests/qemu/progs/rt_fuzz.c tests/qemu/lib/qtest.c \
+	$(RT_IDL_DIR)/root_fuzz.c $(patsubst %,$(RT_IDL_DIR)/%_fuzz.c,dataspace memory rom registry process stream) \
+	$(KERNEL_IDL_DIR)/pager_fuzz.c))
+QEMU_PROG_BINS += $(BUILD)/tests/qemu/rt_fuzz
+
+# Last, so that every program above is in it (TEST_DEPS expands as it grows).
+TEST_DEPS += $(KERNEL32) $(QEMU_PROG_BINS)

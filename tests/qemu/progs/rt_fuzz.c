@@ -1,0 +1,106 @@
+/*
+ * rt_fuzz.c - root's servers under idlc's protocol fuzz drivers: every
+ * method of every protocol root speaks, well-formed with random values and
+ * broken in every way, sent to each kind of object root serves (a memory
+ * session, rom/, the registry, a dataspace, a process).  Every answer must
+ * have the right shape, root must go on serving, and its memory must come
+ * back.  (Not the launcher's or the parent's gates: a well-formed halt or
+ * exit there would do what it says.)
+ *
+ *   rt_fuzz SEED ROUNDS
+ */
+#include "qtest.h"
+
+#include <libsys/slot.h>
+#include <rt/rt.h>
+
+#include "memory.h"
+#include "process.h"
+#include "registry.h"
+#include "root.h"
+
+#include "task.h"
+
+static uint64_t number(const char *s)
+{
+	uint64_t v = 0;
+	while (*s >= '0' && *s <= '9')
+		v = v * 10 + (uint64_t)(*s++ - '0');
+	return v;
+}
+
+static uint64_t pool_free(void)
+{
+	uint64_t quota, used, pages, free;
+	memory_stats(rt_cap("mem"), &quota, &used, &pages, &free);
+	return free;
+}
+
+static uint64_t session_used(void)
+{
+	uint64_t quota, used, pages, free;
+	memory_stats(rt_cap("mem"), &quota, &used, &pages, &free);
+	return used;
+}
+
+/* The kernel copies string items only between mapped pages (docs/ipc.md):
+ * fault in the fuzz drivers' buffers, which live in bss, first. */
+static void touch_bss(void)
+{
+	extern char __bss_start[], _end[];
+
+	for (volatile char *p = (char *)((uintptr_t)__bss_start & ~0xfffull); p < _end; p += 4096)
+		*p = *p;
+}
+
+int main(int argc, char **argv)
+{
+	uint64_t seed = argc > 1 ? number(argv[1]) : 1;
+	unsigned rounds = argc > 2 ? (unsigned)number(argv[2]) : 20;
+	mica_cap_t ds = mica_slot_alloc(), proc = mica_slot_alloc();
+
+	touch_bss();
+	mica_printf("# rt_fuzz: seed %lu, %u rounds per method and object\n", (unsigned long)seed, rounds);
+	uint64_t free0 = pool_free(), used0 = session_used();
+	expect("a dataspace to fuzz", memory_alloc(rt_cap("mem"), 64 << 10, &ds), 0);
+	expect("a process to fuzz", launcher_spawn(rt_cap("launcher"), "rt_child", "hog\0" "1\0", 6, 0, 0, 0, &proc), 0);
+
+	const struct { const char *what; mica_cap_t cap; } targets[] = {
+		{ "a memory session", rt_cap("mem") }, { "rom/", rt_cap("rom") },
+		{ "the registry", rt_cap("registry") }, { "a dataspace", ds }, { "a process", proc },
+	};
+	for (unsigned i = 0; i < sizeof targets / sizeof targets[0]; i++) {
+		char what[96];
+		int n = 0;
+		for (const char *p = "Root's protocols on "; *p; p++)
+			what[n++] = *p;
+		for (const char *p = targets[i].what; *p; p++)
+			what[n++] = *p;
+		what[n] = 0;
+		expect(what, root_fuzz(targets[i].cap, seed + i, rounds), 0);
+	}
+
+	/* Replies whose new capability cannot be delivered: no receive slot. */
+	uint64_t used1 = session_used();
+	struct mica_utcb *u = mica_utcb();
+	mica_word_t tag;
+	u->mr[0] = MEMORY_ALLOC_OPCODE;
+	u->mr[1] = 1 << 20;
+	u->br[MICA_BR_DESC] = mica_br_desc(0, 0, 0);
+	expect("Memory.alloc with no slot for the dataspace: ENOBUF",
+	       mica_ipc_call(rt_cap("mem"), mica_tag(MEMORY_PROTOCOL, 2, 0, 0), &tag), MICA_ENOBUF);
+	expect("... and root did not keep it", (long)session_used(), (long)used1);
+	expect("root still serves", session_used() >= used0, 1);
+	process_kill(proc);
+	task_cap_unmap(MICA_BOOT_TASK, proc, true);
+	task_cap_unmap(MICA_BOOT_TASK, ds, true);
+	/* Names the fuzzer published hold our capabilities: withdraw them all. */
+	char name[64];
+	while (registry_entry(rt_cap("registry"), 0, name) == 0)
+		if (registry_withdraw(rt_cap("registry"), name))
+			break;
+	expect("the registry is empty again", registry_entry(rt_cap("registry"), 0, name), -MICA_ENOENT);
+	expect("the session's use is back", (long)session_used(), (long)used0);
+	expect("the memory server's free pages are back", (long)pool_free(), (long)free0);
+	return qtest_done();
+}
