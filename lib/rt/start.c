@@ -31,6 +31,21 @@ void rt_exit(int status)
 	mica_exit(status);
 }
 
+/* Constructors (__attribute__((constructor)), C++ static objects): the
+ * linker's default script gathers them between these symbols. */
+extern void (*__preinit_array_start[])(int, char **, char **) __attribute__((weak));
+extern void (*__preinit_array_end[])(int, char **, char **) __attribute__((weak));
+extern void (*__init_array_start[])(int, char **, char **) __attribute__((weak));
+extern void (*__init_array_end[])(int, char **, char **) __attribute__((weak));
+
+static void run_constructors(int argc, char **argv, char **envp)
+{
+	for (void (**f)(int, char **, char **) = __preinit_array_start; f < __preinit_array_end; f++)
+		(*f)(argc, argv, envp);
+	for (void (**f)(int, char **, char **) = __init_array_start; f < __init_array_end; f++)
+		(*f)(argc, argv, envp);
+}
+
 /* The slots below this are the boot layout (mica/boot.h) and room for it to
  * grow. */
 #define RT_FIRST_FREE_SLOT 16
@@ -50,5 +65,6 @@ void rt_start(unsigned long *sp)
 		mica_printf("%s: cannot start the region mapper: error %d\n", argc ? argv[0] : "?", err);
 		rt_exit(127);
 	}
+	run_constructors(argc, argv, envp);
 	mica_start_exit(main(argc, argv, envp));
 }

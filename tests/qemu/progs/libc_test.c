@@ -312,6 +312,18 @@ static int clock_advances_across_usleep(void)
 	return nanosleep(&req, 0) == 0 && now_us() - t0 >= 5000 && time(0) >= 0;
 }
 
+static int constructed;
+
+__attribute__((constructor)) static void construct(void)
+{
+	constructed = 42;
+}
+
+static int constructor_ran(void)
+{
+	return constructed == 42;
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(void);
@@ -331,6 +343,7 @@ static const struct {
 	{ "environment: MICA_CAPS, MICA_PID, setenv", environment },
 	{ "getpid is MICA_PID", pid_from_environment },
 	{ "the clock advances across usleep(20000) and nanosleep", clock_advances_across_usleep },
+	{ "a constructor ran before main", constructor_ran },
 };
 
 static void bye(void)

@@ -7,6 +7,7 @@
 #include "qtest.h"
 
 #include <libsys/slot.h>
+#include <mica/syscall.h>
 #include <rt/rt.h>
 
 #include "factory.h"
@@ -133,6 +134,7 @@ int main(void)
 	 * grow to hold twenty (they keep their pages for reuse), and the second
 	 * round must give back every page it took. */
 	uint64_t free1 = 0;
+	struct mica_meminfo k1, k2;
 	for (int round = 0; round < 2; round++) {
 		mica_cap_t many[20];
 		int all = 1, dead = 1;
@@ -150,10 +152,21 @@ int main(void)
 			drop(many[i]);
 		}
 		expect("... killed: each ended with status 137 (their notifications merge)", dead, 1);
-		if (round == 0)
+		if (round == 0) {
 			free1 = pool_free();
+			mica_debug(MICA_DEBUG_MEMINFO, (unsigned long)&k1, sizeof k1);
+		}
 	}
 	expect("... the second twenty gave back every page", (long)pool_free(), (long)free1);
+	mica_debug(MICA_DEBUG_MEMINFO, (unsigned long)&k2, sizeof k2);
+	int same = k1.kernel_free_pages == k2.kernel_free_pages && k1.mapnodes == k2.mapnodes &&
+		   k1.root_quota_used == k2.root_quota_used;
+	for (unsigned t = 0; t < MICA_MEMINFO_TYPES; t++)
+		same &= k1.objects[t] == k2.objects[t];
+	mica_printf("# kernel: %lu/%lu free pages, %lu/%lu mapping nodes, %lu/%lu objects of type 1 (before/after)\n",
+		    (unsigned long)k1.kernel_free_pages, (unsigned long)k2.kernel_free_pages, (unsigned long)k1.mapnodes,
+		    (unsigned long)k2.mapnodes, (unsigned long)k1.objects[1], (unsigned long)k2.objects[1]);
+	expect("... and every kernel object, page and mapping they took", same, 1);
 	expect("... and root's records of twenty take a few pages at most", free0 - free1 < 32, 1);
 	return qtest_done();
 }
