@@ -3,10 +3,6 @@
  * capabilities (a `stderr` one if the environment has it, else stdout
  * again), spoken to with the Stream protocol (idl/rt/stream.idl).
  *
- * The kernel copies a write's bytes and a read's reply as string items, and
- * an item from or into an unmapped page is MICA_EFAULT rather than a fault
- * the region mapper would resolve: so the pages are touched first.
- *
  * Input that is not there yet (MICA_EAGAIN) is waited for: the first time,
  * an irq bound to the main thread is made and given to Stream.notify; then
  * each wait is an open receive on that thread, and whatever wakes it (the
@@ -51,19 +47,6 @@ static mica_cap_t cap_of(struct stdstream *s)
 	return s->cap;
 }
 
-/* Make sure [p, p + len) is mapped (writable if `writable`). */
-static void touch(const void *p, size_t len, int writable)
-{
-	uintptr_t a = (uintptr_t)p, end = a + len;
-
-	for (; a < end; a = (a | (MICA_PAGE_SIZE - 1)) + 1) {
-		volatile char *c = (volatile char *)a;
-		char v = *c;
-		if (writable)
-			*c = v;
-	}
-}
-
 static ssize_t stdstream_write(struct file *f, const void *buf, size_t len)
 {
 	mica_cap_t cap = cap_of(f->obj);
@@ -74,7 +57,6 @@ static ssize_t stdstream_write(struct file *f, const void *buf, size_t len)
 		return libc_fail(EBADF);
 	while (done < len) {
 		uint32_t n = len - done > CHUNK ? CHUNK : (uint32_t)(len - done), written = 0;
-		touch(p + done, n, 0);
 		int err = stream_write(cap, p + done, n, &written);
 		if (err || !written || written > n) {
 			if (done)
@@ -120,7 +102,6 @@ static ssize_t stdstream_read(struct file *f, void *buf, size_t len)
 		return 0;   /* no input stream: end of input at once */
 	if (len > CHUNK)
 		len = CHUNK;
-	touch(buf, len, 1);
 	for (;;) {
 		uint32_t n = (uint32_t)len;
 		int err = stream_read(cap, buf, &n);

@@ -70,10 +70,12 @@ static void put_item(FILE *f, const struct param *p)
 	case K_STRING:
 		fprintf(f, "\tu->mr[%d] = mica_item_string((uint32_t)%s_n_);\n", k, p->name);
 		fprintf(f, "\tu->mr[%d] = (mica_word_t)(uintptr_t)%s;\n", k + 1, p->name);
+		fprintf(f, "\tmica_ipc_touch(%s, %s_n_, 0);\n", p->name, p->name);
 		break;
 	default:
 		fprintf(f, "\tu->mr[%d] = mica_item_string(%s);\n", k, p->len_name);
 		fprintf(f, "\tu->mr[%d] = (mica_word_t)(uintptr_t)%s;\n", k + 1, p->name);
+		fprintf(f, "\tmica_ipc_touch(%s, %s, 0);\n", p->name, p->len_name);
 	}
 }
 
@@ -109,11 +111,12 @@ static void emit_buffers(FILE *f, const struct method *m)
 			fprintf(f, "\tu->br[%d] = *%s;\n", b, p->name);
 		b = MICA_BR_FIRST + m->rep_caps + 2 * p->slot;
 		if (p->ref.type->kind == K_STRING)
-			fprintf(f, "\tu->br[%d] = (mica_word_t)(uintptr_t)%s;\n\tu->br[%d] = %lu;\n", b, p->name, b + 1,
+			fprintf(f, "\tu->br[%d] = (mica_word_t)(uintptr_t)%s;\n\tu->br[%d] = %lu;\n"
+				   "\tmica_ipc_touch(%s, %lu, 1);\n", b, p->name, b + 1, p->ref.bound, p->name,
 				p->ref.bound);
 		if (p->ref.type->kind == K_BUFFER)
-			fprintf(f, "\tu->br[%d] = (mica_word_t)(uintptr_t)%s;\n\tu->br[%d] = %s_room_;\n", b, p->name,
-				b + 1, p->name);
+			fprintf(f, "\tu->br[%d] = (mica_word_t)(uintptr_t)%s;\n\tu->br[%d] = %s_room_;\n"
+				   "\tmica_ipc_touch(%s, %s_room_, 1);\n", b, p->name, b + 1, p->name, p->name, p->name);
 	}
 }
 

@@ -333,6 +333,7 @@ static void emit_rx_setup(FILE *f, const struct iface *i)
 
 		fprintf(f, "\tu->br[%d] = (mica_word_t)(uintptr_t)rx->string%d;\n", b, k);
 		fprintf(f, "\tu->br[%d] = sizeof rx->string%d - 1;\n", b + 1, k);
+		fprintf(f, "\tmica_ipc_touch(rx->string%d, sizeof rx->string%d, 1);\n", k, k);
 	}
 	fprintf(f, "}\n");
 }

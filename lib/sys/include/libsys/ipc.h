@@ -60,6 +60,27 @@ int mica_ipc_reply(mica_word_t tag);
 int mica_ipc_reply_wait(mica_word_t tag, mica_word_t timeouts, mica_word_t *rtag, mica_word_t *label);
 
 /*
+ * The kernel copies string items only between pages that are mapped
+ * (docs/ipc.md).  Touch each page of [p, p + len) first, so that a page not
+ * there yet (fresh heap, stack or bss) faults in through the thread's pager
+ * now; with `write` the pages are made writable too (a receive buffer),
+ * their bytes left as they are.  Only bytes inside the range are touched.
+ * Generated stubs and rx_setup functions call it for their strings.
+ */
+static inline void mica_ipc_touch(const void *p, mica_word_t len, int write)
+{
+	volatile char *c = (volatile char *)p, *end = c + len;
+
+	while (c < end) {
+		if (write)
+			*c = *c;
+		else
+			(void)*c;
+		c = (volatile char *)(((mica_word_t)c | 4095) + 1);
+	}
+}
+
+/*
  * A flexpage parameter (IDL type fpage): the flexpage (mica_fpage()) and the
  * send base ("hot spot") that decides where in a larger or smaller receive
  * window it lands.  For an out parameter the caller sets fpage to its receive

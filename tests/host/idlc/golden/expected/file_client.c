@@ -29,6 +29,7 @@ int file_read(mica_cap_t cap, offset_t offset, void *data, uint32_t *data_len)
 	u->br[MICA_BR_DESC] = mica_br_desc(0, 1, 0);
 	u->br[2] = (mica_word_t)(uintptr_t)data;
 	u->br[3] = data_room_;
+	mica_ipc_touch(data, data_room_, 1);
 	err = mica_ipc_call(cap, mica_tag(FILE_PROTOCOL, 3, 0, 0), &tag);
 	if (err)
 		return -err;
@@ -57,6 +58,7 @@ int file_write(mica_cap_t cap, offset_t offset, const void *data, uint32_t data_
 	u->mr[1] = (mica_word_t)offset;
 	u->mr[2] = mica_item_string(data_len);
 	u->mr[3] = (mica_word_t)(uintptr_t)data;
+	mica_ipc_touch(data, data_len, 0);
 	u->br[MICA_BR_WINDOW] = 0;
 	u->br[MICA_BR_DESC] = mica_br_desc(0, 0, 0);
 	err = mica_ipc_call(cap, mica_tag(FILE_PROTOCOL, 2, 1, 0), &tag);
@@ -162,6 +164,7 @@ int file_rename(mica_cap_t cap, const char *name)
 	u->mr[0] = FILE_RENAME_OPCODE;
 	u->mr[1] = mica_item_string((uint32_t)name_n_);
 	u->mr[2] = (mica_word_t)(uintptr_t)name;
+	mica_ipc_touch(name, name_n_, 0);
 	u->br[MICA_BR_WINDOW] = 0;
 	u->br[MICA_BR_DESC] = mica_br_desc(0, 0, 0);
 	err = mica_ipc_call(cap, mica_tag(FILE_PROTOCOL, 1, 1, 0), &tag);

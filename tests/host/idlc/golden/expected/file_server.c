@@ -223,6 +223,7 @@ void file_rx_setup(struct mica_utcb *u, struct file_rx *rx)
 	u->br[MICA_BR_DESC] = mica_br_desc(0, 1, 0);
 	u->br[2] = (mica_word_t)(uintptr_t)rx->string0;
 	u->br[3] = sizeof rx->string0 - 1;
+	mica_ipc_touch(rx->string0, sizeof rx->string0, 1);
 }
 
 int file_dispatch(const struct file_ops *ops, void *obj, struct mica_utcb *u, mica_word_t tag,
@@ -302,6 +303,7 @@ void flushable_file_rx_setup(struct mica_utcb *u, struct flushable_file_rx *rx)
 	u->br[MICA_BR_DESC] = mica_br_desc(0, 1, 0);
 	u->br[2] = (mica_word_t)(uintptr_t)rx->string0;
 	u->br[3] = sizeof rx->string0 - 1;
+	mica_ipc_touch(rx->string0, sizeof rx->string0, 1);
 }
 
 int flushable_file_dispatch(const struct flushable_file_ops *ops, void *obj, struct mica_utcb *u, mica_word_t tag,
