@@ -149,7 +149,7 @@ static int run_program(const char *name, const char *args, uint32_t len, mica_ca
 	    (err = irq_bind(irq, MICA_BOOT_THREAD)) < 0)
 		return err;
 	fflush(stdout);   /* what we printed comes before what it prints */
-	err = launcher_spawn(rt_cap("launcher"), name, args, len, rt_cap("stdout"), rt_cap("stdin"), irq, &got);
+	err = launcher_spawn(rt_cap("launcher"), name, args, len, rt_cap("stdout"), rt_cap("stdin"), irq, 0, &got);
 	if (err < 0)
 		return err;
 	if (got != proc)

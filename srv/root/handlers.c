@@ -80,10 +80,11 @@ static int h_reg_withdraw(void *obj, const char *name)
 
 /* Launcher */
 static int h_spawn(void *obj, const char *name, const void *args, uint32_t args_len, mica_cap_t out_stream,
-		   mica_cap_t in_stream, mica_cap_t notify, mica_cap_t *process)
+		   mica_cap_t in_stream, mica_cap_t notify, uint64_t mem_quota, mica_cap_t *process)
 {
 	AS(struct obj, K_LAUNCHER);
-	int err = launcher_spawn_request(name, args, args_len, out_stream, in_stream, notify, process);
+	int err = launcher_spawn_request(process_of(o), name, args, args_len, out_stream, in_stream, notify, mem_quota,
+					 process);
 	if (!err && notify)
 		rx_keep(notify);
 	return err;

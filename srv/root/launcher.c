@@ -54,6 +54,7 @@ struct region {
 struct process {
 	struct obj as_process;   /* the starter's handle (K_PROCESS) */
 	struct obj as_parent;    /* the program's `parent` and first pager (K_PARENT) */
+	struct obj as_launcher;  /* the program's `launcher`: what it starts is charged to it */
 	struct process *next;
 	uint64_t pid;
 	char name[64];
@@ -65,7 +66,6 @@ struct process {
 	int32_t status;
 };
 
-struct obj launcher_obj;
 bool root_halting;
 static struct process *processes;
 static struct pool process_pool = POOL(struct process);
@@ -166,6 +166,7 @@ static void process_end(struct process *p, int32_t status)
 	slot_drop(p->task);
 	slot_drop(p->thread);
 	obj_close(&p->as_parent);
+	obj_close(&p->as_launcher);
 	free_regions(p);
 	session_release(p->session);
 	p->session = 0;
@@ -202,7 +203,7 @@ static int give_caps(struct process *p, const struct spawn_args *a, mica_cap_t s
 		{ "mem", session_gate(p->session), false },
 		{ "rom", rom_obj.gate, false },
 		{ "registry", registry_obj.gate, false },
-		{ "launcher", launcher_obj.gate, false },
+		{ "launcher", p->as_launcher.gate, false },
 		{ "stdout", a->out, true },
 		{ "stdin", a->in, true },
 		{ "serve", serve, false },
@@ -255,10 +256,12 @@ int launcher_spawn_program(const struct spawn_args *a, struct process **out)
 	p->factory = slot_new();
 	p->task = slot_new();
 	p->thread = slot_new();
-	p->session = session_create(a->mem_quota);
+	p->session = session_create(a->mem_quota, a->charge);
 	err = p->session ? 0 : -MICA_ENOMEM;
 	if (!err)
 		err = obj_open(&p->as_parent, K_PARENT, false);
+	if (!err)
+		err = obj_open(&p->as_launcher, K_LAUNCHER, false);
 	if (!err)
 		err = factory_create_factory(MICA_BOOT_FACTORY, p->factory, a->kmem_quota);
 	if (!err)
@@ -315,6 +318,7 @@ int launcher_spawn_program(const struct spawn_args *a, struct process **out)
 		slot_drop(p->task);
 		slot_drop(p->thread);
 		obj_close(&p->as_parent);
+		obj_close(&p->as_launcher);
 		free_regions(p);
 		if (p->session)
 			session_release(p->session);
@@ -388,19 +392,26 @@ void process_abandon(struct obj *o)
 
 struct process *process_of(struct obj *o)
 {
-	return o->kind == K_PROCESS ? CONTAINER(o, as_process) : CONTAINER(o, as_parent);
+	return o->kind == K_PROCESS ? CONTAINER(o, as_process)
+	       : o->kind == K_PARENT ? CONTAINER(o, as_parent) : CONTAINER(o, as_launcher);
 }
 
-int launcher_spawn_request(const char *name, const void *args, uint32_t args_len, mica_cap_t out_stream,
-			   mica_cap_t in_stream, mica_cap_t notify, mica_cap_t *process)
+int launcher_spawn_request(struct process *spawner, const char *name, const void *args, uint32_t args_len,
+			   mica_cap_t out_stream, mica_cap_t in_stream, mica_cap_t notify, uint64_t mem_quota,
+			   mica_cap_t *process)
 {
 	const char *argv[33];
 	unsigned argc = 0;
 	const char *p = args, *end = p + args_len;
 	struct spawn_args a = { .name = name, .argv = argv, .out = out_stream, .in = in_stream,
-				.notify = notify, .mem_quota = 64ull << 20, .kmem_quota = 2ull << 20 };
+				.notify = notify, .mem_quota = mem_quota, .kmem_quota = 2ull << 20,
+				.charge = spawner->session };
 	struct process *proc;
 
+	if (!a.mem_quota)
+		a.mem_quota = session_left(spawner->session) / 2 & ~(PAGE - 1);
+	if (!a.mem_quota)
+		return -MICA_ENOMEM;
 	if (args_len && ((const char *)args)[args_len - 1] != 0)
 		return -MICA_EINVAL;
 	argv[argc++] = name;

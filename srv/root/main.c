@@ -183,7 +183,6 @@ int main(void)
 	rom_init();
 	registry_init();
 	log_stream_init();
-	obj_open(&launcher_obj, K_LAUNCHER, false);
 	pages_stats(&total, &free);
 	mica_printf("root: %lu KiB of memory to serve, %u boot files\n", (unsigned long)(total * 4),
 		    (unsigned)rom_count());

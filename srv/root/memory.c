@@ -14,32 +14,53 @@
 struct session {
 	struct obj obj;
 	uint64_t quota, used;
+	struct session *parent;   /* charged with this quota (0: root's own) */
 	bool released;   /* its program has ended */
 };
 
 static struct pool session_pool = POOL(struct session);
 
-struct session *session_create(uint64_t quota)
+struct session *session_create(uint64_t quota, struct session *parent)
 {
+	if (parent && session_charge(parent, quota))
+		return 0;
 	struct session *s = pool_get(&session_pool);
 
-	if (!s)
+	if (!s) {
+		if (parent)
+			session_uncharge(parent, quota);
 		return 0;
+	}
 	s->quota = quota;
+	s->parent = parent;
 	/* No watch: the launcher ends the session with the program. */
 	if (obj_open(&s->obj, K_SESSION, false)) {
 		pool_put(&session_pool, s);
+		if (parent)
+			session_uncharge(parent, quota);
 		return 0;
 	}
 	return s;
 }
 
+/* A session goes when its program has ended and its last dataspace (and
+ * its children's sessions, charged to it) have gone; then its quota goes
+ * back to its parent. */
 static void session_free_if_done(struct session *s)
 {
 	if (s->released && s->used == 0) {
+		struct session *parent = s->parent;
+		uint64_t quota = s->quota;
 		obj_close(&s->obj);
 		pool_put(&session_pool, s);
+		if (parent)
+			session_uncharge(parent, quota);
 	}
+}
+
+uint64_t session_left(struct session *s)
+{
+	return s->quota - s->used;
 }
 
 int session_charge(struct session *s, uint64_t bytes)

@@ -70,7 +70,9 @@ int ds_info(struct ds *d, uint64_t *size, uint32_t *rights);
 int ds_clear(struct ds *d, uint64_t offset, uint64_t size);
 
 /* memory.c: sessions of the memory server. */
-struct session *session_create(uint64_t quota);
+/* A session of `quota` bytes, charged to `parent` while it lives (0: none). */
+struct session *session_create(uint64_t quota, struct session *parent);
+uint64_t session_left(struct session *s);
 int session_charge(struct session *s, uint64_t bytes);
 void session_uncharge(struct session *s, uint64_t bytes);
 /* The program that held it ended: it goes once its dataspaces have. */
@@ -108,7 +110,6 @@ void log_stream_init(void);
 int log_stream_write(const void *data, uint32_t len, uint32_t *written);
 
 /* launcher.c */
-extern struct obj launcher_obj;
 struct spawn_args {
 	const char *name;
 	const char *const *argv;   /* argv[0] is the name */
@@ -116,6 +117,7 @@ struct spawn_args {
 	mica_cap_t out, in;        /* root's slots, granted to the program (0: none) */
 	mica_cap_t notify;         /* an irq to trigger when it ends (0: none) */
 	uint64_t mem_quota, kmem_quota;
+	struct session *charge;    /* the starter's session, charged with mem_quota (0: root's) */
 	struct { const char *name; mica_cap_t slot; } caps[8];   /* more named capabilities, copied */
 	unsigned ncaps;
 	uint16_t io_port, io_count;   /* I/O ports it may use (count 0: none) */
@@ -133,8 +135,9 @@ uint64_t process_pid(struct process *p);
 void launcher_kill_all(void);
 extern bool root_halting;
 struct process *process_of(struct obj *o);
-int launcher_spawn_request(const char *name, const void *args, uint32_t args_len, mica_cap_t out_stream,
-			   mica_cap_t in_stream, mica_cap_t notify, mica_cap_t *process);
+int launcher_spawn_request(struct process *spawner, const char *name, const void *args, uint32_t args_len,
+			   mica_cap_t out_stream, mica_cap_t in_stream, mica_cap_t notify, uint64_t mem_quota,
+			   mica_cap_t *process);
 int process_status_request(struct process *p, bool *ended, int32_t *status, uint64_t *pid);
 int process_kill_request(struct process *p);
 int parent_exit_request(struct process *p, int32_t status);

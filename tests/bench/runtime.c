@@ -104,7 +104,7 @@ static uint64_t spawn_batch(unsigned n)
 		bool ended;
 		int32_t status;
 		uint64_t pid;
-		if (launcher_spawn(rt_cap("launcher"), spawn_name, "", 0, spawn_out, MICA_CAP_NULL, end_irq, &proc)) {
+		if (launcher_spawn(rt_cap("launcher"), spawn_name, "", 0, spawn_out, MICA_CAP_NULL, end_irq, 4 << 20, &proc)) {
 			bench_fail("cannot start %s", spawn_name);
 			return 1;
 		}

@@ -140,7 +140,7 @@ static void check_dead_reader(mica_cap_t in, mica_cap_t out)
 	int found = 0, err;
 
 	expect("start a reader on the console",
-	       launcher_spawn(rt_cap("launcher"), "rt_child", "reader", 7, out, in, MICA_CAP_NULL, &proc), 0);
+	       launcher_spawn(rt_cap("launcher"), "rt_child", "reader", 7, out, in, MICA_CAP_NULL, 0, &proc), 0);
 	for (int i = 0; i < 10000 && !found; i++)
 		if (!(found = registry_lookup(rt_cap("registry"), "reader-ready", &ready) == 0))
 			thread_yield(MICA_BOOT_THREAD);

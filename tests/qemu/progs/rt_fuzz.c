@@ -63,7 +63,7 @@ int main(int argc, char **argv)
 	mica_printf("# rt_fuzz: seed %lu, %u rounds per method and object\n", (unsigned long)seed, rounds);
 	uint64_t free0 = pool_free(), used0 = session_used();
 	expect("a dataspace to fuzz", memory_alloc(rt_cap("mem"), 64 << 10, &ds), 0);
-	expect("a process to fuzz", launcher_spawn(rt_cap("launcher"), "rt_child", "hog\0" "1\0", 6, 0, 0, 0, &proc), 0);
+	expect("a process to fuzz", launcher_spawn(rt_cap("launcher"), "rt_child", "hog\0" "1\0", 6, 0, 0, 0, 0, &proc), 0);
 
 	const struct { const char *what; mica_cap_t cap; } targets[] = {
 		{ "a memory session", rt_cap("mem") }, { "rom/", rt_cap("rom") },

@@ -23,6 +23,13 @@
 
 static mica_cap_t irq;
 
+static uint64_t session_used(void)
+{
+	uint64_t quota, used, pages, free;
+	memory_stats(rt_cap("mem"), &quota, &used, &pages, &free);
+	return used;
+}
+
 static uint64_t pool_free(void)
 {
 	uint64_t quota, used, pages, free;
@@ -30,12 +37,19 @@ static uint64_t pool_free(void)
 	return free;
 }
 
-/* Start rt_child with args ("a\0b\0"); its Process capability, or 0. */
-static mica_cap_t spawn(const char *args, unsigned len)
+/* Start rt_child with args ("a\0b\0") and a memory quota of `mib` MiB;
+ * its Process capability, or 0. */
+static mica_cap_t spawn_quota(const char *args, unsigned len, uint64_t mib)
 {
 	mica_cap_t proc = mica_slot_alloc();
-	int err = launcher_spawn(rt_cap("launcher"), "rt_child", args, len, MICA_CAP_NULL, MICA_CAP_NULL, irq, &proc);
+	int err = launcher_spawn(rt_cap("launcher"), "rt_child", args, len, MICA_CAP_NULL, MICA_CAP_NULL, irq, mib << 20,
+				 &proc);
 	return err ? 0 : proc;
+}
+
+static mica_cap_t spawn(const char *args, unsigned len)
+{
+	return spawn_quota(args, len, 2);
 }
 
 static void wait_end(void)
@@ -79,8 +93,13 @@ int main(void)
 	expect("a fault outside every region ends it with status 139", status, 139);
 	drop(p);
 
-	p = spawn("hog\0" "1000\0", 9);
-	expect("spawn rt_child hog 1000", p != 0, 1);
+	uint64_t used0 = session_used();
+	mica_cap_t none = mica_slot_alloc();
+	expect("spawn with a quota beyond ours: ENOMEM",
+	       launcher_spawn(rt_cap("launcher"), "rt_child", "exit\0", 5, 0, 0, 0, 1ull << 40, &none), -MICA_ENOMEM);
+	p = spawn_quota("hog\0" "1000\0", 9, 8);
+	expect("spawn rt_child hog 1000 with 8 MiB", p != 0, 1);
+	expect("... its quota is charged to our session", (long)(session_used() - used0), 8 << 20);
 	for (int i = 0; i < 10000 && pool_free() + 1000 > free0; i++)
 		thread_yield(MICA_BOOT_THREAD);
 	expect("... it holds 1000 pages", pool_free() + 1000 <= free0, 1);
@@ -90,6 +109,7 @@ int main(void)
 	wait_end();
 	drop(p);
 	expect("its memory came back", (long)pool_free(), (long)free0);
+	expect("... and its quota to our session", (long)session_used(), (long)used0);
 
 	p = spawn("busy\0", 5);
 	expect("spawn rt_child busy (two threads calling the memory server)", p != 0, 1);
@@ -118,13 +138,12 @@ int main(void)
 	expect("... killed: its name is gone", registry_lookup(rt_cap("registry"), "ghost", &found), -MICA_ENOENT);
 	expect("... and can be published again", registry_publish(rt_cap("registry"), "ghost", rt_cap("mem")), 0);
 
-	mica_cap_t none = mica_slot_alloc();
 	expect("spawn of no such file: ENOENT",
-	       launcher_spawn(rt_cap("launcher"), "nothing", "", 0, 0, 0, 0, &none), -MICA_ENOENT);
+	       launcher_spawn(rt_cap("launcher"), "nothing", "", 0, 0, 0, 0, 0, &none), -MICA_ENOENT);
 	expect("spawn of a file that is not a program: EINVAL",
-	       launcher_spawn(rt_cap("launcher"), "boot.cfg", "", 0, 0, 0, 0, &none), -MICA_EINVAL);
+	       launcher_spawn(rt_cap("launcher"), "boot.cfg", "", 0, 0, 0, 0, 0, &none), -MICA_EINVAL);
 	expect("spawn with arguments not NUL-terminated: EINVAL",
-	       launcher_spawn(rt_cap("launcher"), "rt_child", "exit", 4, 0, 0, 0, &none), -MICA_EINVAL);
+	       launcher_spawn(rt_cap("launcher"), "rt_child", "exit", 4, 0, 0, 0, 0, &none), -MICA_EINVAL);
 	expect("Memory.alloc on the launcher's gate: ENOSYS", memory_alloc(rt_cap("launcher"), 4096, &none),
 	       -MICA_ENOSYS);
 	expect("Process.status on the memory gate: ENOSYS", process_status(rt_cap("mem"), &ended, &status, &pid),
