@@ -1,8 +1,8 @@
 /*
  * proc.c - the process: how it ends, its id, signals to itself.
  *
- * exit() runs atexit handlers and flushes stdio, then _exit() tells the
- * parent (rt_exit, Parent.exit).  The pid is what the launcher put in the
+ * exit() runs atexit handlers and destructors and flushes stdio, then
+ * _exit() tells the parent (rt_exit, Parent.exit).  The pid is what the launcher put in the
  * environment as MICA_PID.  Signals exist only as newlib emulates them
  * (signal() and raise() within the program): a signal whose handler is
  * SIG_DFL reaches kill() for the program's own pid, which ends the program
@@ -19,6 +19,23 @@
 #include <rt/rt.h>
 
 #include "glue.h"
+
+/* Destructors (__attribute__((destructor))): the linker's default script
+ * gathers them between these symbols; they run last of exit()'s handlers,
+ * in reverse order, registered before main by a constructor of ours. */
+extern void (*__fini_array_start[])(void) __attribute__((weak));
+extern void (*__fini_array_end[])(void) __attribute__((weak));
+
+static void run_destructors(void)
+{
+	for (void (**f)(void) = __fini_array_end; f > __fini_array_start;)
+		(*--f)();
+}
+
+__attribute__((constructor(101))) static void destructors_at_exit(void)
+{
+	atexit(run_destructors);
+}
 
 /* How lib/rt ends main's return: through exit(), so atexit handlers run and
  * stdio is flushed. */

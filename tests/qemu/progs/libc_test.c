@@ -319,6 +319,11 @@ __attribute__((constructor)) static void construct(void)
 	constructed = 42;
 }
 
+__attribute__((destructor)) static void destruct(void)
+{
+	printf("libc_test: destructor ran\n");
+}
+
 static int constructor_ran(void)
 {
 	return constructed == 42;
