@@ -307,6 +307,5 @@ int rt_rm_start(void)
 	    (err = thread_set_handlers(MICA_BOOT_THREAD, gate, 0)) != 0)
 		return err;
 	rt_cap_set("rm", gate);
-	rt_cap_set("rm.thread", thread);
 	return 0;
 }

@@ -115,11 +115,6 @@ void ds_destroy(struct ds *d)
 	pool_put(&ds_pool, d);
 }
 
-void ds_last_ref(struct ds *d)
-{
-	ds_destroy(d);
-}
-
 mica_cap_t ds_gate(struct ds *d)
 {
 	return d->obj.gate;

@@ -154,13 +154,9 @@ static void process_free(struct process *p)
 	pool_put(&process_pool, p);
 }
 
-/* The program ends: everything it made goes. */
-static void process_end(struct process *p, int32_t status)
+/* Everything the program is made of goes (but its record). */
+static void teardown(struct process *p)
 {
-	if (p->ended)
-		return;
-	p->ended = true;
-	p->status = status;
 	kobject_destroy(p->factory);   /* its task, threads, gates, irqs */
 	slot_drop(p->factory);
 	slot_drop(p->task);
@@ -168,8 +164,19 @@ static void process_end(struct process *p, int32_t status)
 	obj_close(&p->as_parent);
 	obj_close(&p->as_launcher);
 	free_regions(p);
-	session_release(p->session);
+	if (p->session)
+		session_release(p->session);
 	p->session = 0;
+}
+
+/* The program ends: everything it made goes. */
+static void process_end(struct process *p, int32_t status)
+{
+	if (p->ended)
+		return;
+	p->ended = true;
+	p->status = status;
+	teardown(p);
 	mica_printf("root: %s (pid %lu) exited with status %d\n", p->name, (unsigned long)p->pid, (int)status);
 	if (p->notify) {
 		irq_trigger(p->notify);
@@ -313,15 +320,7 @@ int launcher_spawn_program(const struct spawn_args *a, struct process **out)
 	if (!err)
 		err = thread_ex_regs(p->thread, img.entry, sp, ~0ull, &old_ip, &old_sp, &old_flags);
 	if (err) {
-		kobject_destroy(p->factory);
-		slot_drop(p->factory);
-		slot_drop(p->task);
-		slot_drop(p->thread);
-		obj_close(&p->as_parent);
-		obj_close(&p->as_launcher);
-		free_regions(p);
-		if (p->session)
-			session_release(p->session);
+		teardown(p);
 		pool_put(&process_pool, p);
 		return err;
 	}
@@ -368,7 +367,7 @@ uint64_t process_pid(struct process *p)
 	return p->pid;
 }
 
-void process_obj_last_ref(struct obj *o)
+void process_last_ref(struct obj *o)
 {
 	struct process *p = CONTAINER(o, as_process);
 

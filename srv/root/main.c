@@ -62,10 +62,10 @@ static void last_ref(struct obj *o)
 {
 	switch (o->kind) {
 	case K_DS:
-		ds_last_ref((struct ds *)o);
+		ds_destroy((struct ds *)o);
 		break;
 	case K_PROCESS:
-		process_obj_last_ref(o);
+		process_last_ref(o);
 		break;
 	default:
 		break;

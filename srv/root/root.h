@@ -27,7 +27,6 @@ struct obj {
 /* lib/sys/string.c */
 void *memset(void *dst, int c, size_t n);
 void *memcpy(void *dst, const void *src, size_t n);
-int memcmp(const void *a, const void *b, size_t n);
 /* obj.c */
 size_t str_len(const char *s);
 bool str_eq(const char *a, const char *b);
@@ -62,7 +61,6 @@ void ds_destroy(struct ds *d);
  * need be; 0 with *err set on failure. */
 uint64_t ds_page(struct ds *d, uint64_t offset, uint32_t rights, int *err);
 mica_cap_t ds_gate(struct ds *d);
-void ds_last_ref(struct ds *d);
 int ds_write(struct ds *d, uint64_t offset, const void *src, size_t len);
 struct mica_flexpage;
 int ds_map(struct ds *d, uint64_t offset, uint32_t rights, struct mica_flexpage *page);
@@ -78,7 +76,6 @@ void session_uncharge(struct session *s, uint64_t bytes);
 /* The program that held it ended: it goes once its dataspaces have. */
 void session_release(struct session *s);
 mica_cap_t session_gate(struct session *s);
-void session_last_ref(struct session *s);
 int session_alloc(struct session *s, uint64_t size, mica_cap_t *ds);
 int session_stats(struct session *s, uint64_t *quota, uint64_t *used, uint64_t *pool_pages, uint64_t *pool_free);
 
@@ -126,8 +123,7 @@ struct spawn_args {
 };
 struct process;
 int launcher_spawn_program(const struct spawn_args *a, struct process **out);
-void process_last_ref(struct process *p);
-void process_obj_last_ref(struct obj *o);
+void process_last_ref(struct obj *o);
 /* Whether programs that root waits for are still running. */
 bool launcher_busy(void);
 bool launcher_alive(uint64_t pid);

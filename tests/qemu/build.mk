@@ -74,7 +74,7 @@ $(eval $(call rt_program,$(BUILD)/tests/qemu/rt_basic,tests/qemu/progs/rt_basic.
 QEMU_PROG_BINS += $(BUILD)/tests/qemu/rt_basic $(ROOT)
 QEMU_CFGS := $(patsubst tests/qemu/%.cfg,$(BUILD)/cfg/%/boot.cfg,$(wildcard tests/qemu/*.cfg))
 TEST_DEPS += $(QEMU_CFGS)
-$(eval $(call rt_program,$(BUILD)/tests/qemu/rt_spawn,tests/qemu/progs/rt_spawn.c tests/qemu/lib/qtest.c))
+$(eval $(call rt_program,$(BUILD)/tests/qemu/rt_spawn,tests/qemu/progs/rt_spawn.c tests/qemu/lib/qtest.c tests/qemu/lib/rt_memory.c))
 $(eval $(call rt_program,$(BUILD)/tests/qemu/rt_child,tests/qemu/progs/rt_child.c))
 QEMU_PROG_BINS += $(BUILD)/tests/qemu/rt_spawn $(BUILD)/tests/qemu/rt_child
 
@@ -99,7 +99,7 @@ TEST_DEPS += $(BUILD)/srv/console $(BUILD)/bin/monitor
 $(BUILD)/tests/qemu/count: tests/qemu/progs/count.c tools/mica-cc $(LIBC_GLUE_OBJS) $(LIBRT) $(LIBSYS) $(NEWLIB_STAMP)
 	tools/mica-cc -o $@ $<
 TEST_DEPS += $(BUILD)/tests/qemu/count $(DEFAULT_CFG)
-$(eval $(call rt_program,$(BUILD)/tests/qemu/rt_fuzz,tests/qemu/progs/rt_fuzz.c tests/qemu/lib/qtest.c \
+$(eval $(call rt_program,$(BUILD)/tests/qemu/rt_fuzz,tests/qemu/progs/rt_fuzz.c tests/qemu/lib/qtest.c tests/qemu/lib/rt_memory.c \
 	$(RT_IDL_DIR)/root_fuzz.c $(patsubst %,$(RT_IDL_DIR)/%_fuzz.c,dataspace memory rom registry process stream) \
 	$(KERNEL_IDL_DIR)/pager_fuzz.c))
 QEMU_PROG_BINS += $(BUILD)/tests/qemu/rt_fuzz

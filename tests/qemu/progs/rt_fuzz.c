@@ -10,6 +10,7 @@
  *   rt_fuzz SEED ROUNDS
  */
 #include "qtest.h"
+#include "rt_memory.h"
 
 #include <libsys/slot.h>
 #include <rt/rt.h>
@@ -27,20 +28,6 @@ static uint64_t number(const char *s)
 	while (*s >= '0' && *s <= '9')
 		v = v * 10 + (uint64_t)(*s++ - '0');
 	return v;
-}
-
-static uint64_t pool_free(void)
-{
-	uint64_t quota, used, pages, free;
-	memory_stats(rt_cap("mem"), &quota, &used, &pages, &free);
-	return free;
-}
-
-static uint64_t session_used(void)
-{
-	uint64_t quota, used, pages, free;
-	memory_stats(rt_cap("mem"), &quota, &used, &pages, &free);
-	return used;
 }
 
 /* The kernel copies string items only between mapped pages (docs/ipc.md):
@@ -61,7 +48,7 @@ int main(int argc, char **argv)
 
 	touch_bss();
 	mica_printf("# rt_fuzz: seed %lu, %u rounds per method and object\n", (unsigned long)seed, rounds);
-	uint64_t free0 = pool_free(), used0 = session_used();
+	uint64_t free0 = rt_pool_free(), used0 = rt_session_used();
 	expect("a dataspace to fuzz", memory_alloc(rt_cap("mem"), 64 << 10, &ds), 0);
 	expect("a process to fuzz", launcher_spawn(rt_cap("launcher"), "rt_child", "hog\0" "1\0", 6, 0, 0, 0, 0, &proc), 0);
 
@@ -81,7 +68,7 @@ int main(int argc, char **argv)
 	}
 
 	/* Replies whose new capability cannot be delivered: no receive slot. */
-	uint64_t used1 = session_used();
+	uint64_t used1 = rt_session_used();
 	struct mica_utcb *u = mica_utcb();
 	mica_word_t tag;
 	u->mr[0] = MEMORY_ALLOC_OPCODE;
@@ -89,8 +76,8 @@ int main(int argc, char **argv)
 	u->br[MICA_BR_DESC] = mica_br_desc(0, 0, 0);
 	expect("Memory.alloc with no slot for the dataspace: ENOBUF",
 	       mica_ipc_call(rt_cap("mem"), mica_tag(MEMORY_PROTOCOL, 2, 0, 0), &tag), MICA_ENOBUF);
-	expect("... and root did not keep it", (long)session_used(), (long)used1);
-	expect("root still serves", session_used() >= used0, 1);
+	expect("... and root did not keep it", (long)rt_session_used(), (long)used1);
+	expect("root still serves", rt_session_used() >= used0, 1);
 	process_kill(proc);
 	task_cap_unmap(MICA_BOOT_TASK, proc, true);
 	task_cap_unmap(MICA_BOOT_TASK, ds, true);
@@ -100,7 +87,7 @@ int main(int argc, char **argv)
 		if (registry_withdraw(rt_cap("registry"), name))
 			break;
 	expect("the registry is empty again", registry_entry(rt_cap("registry"), 0, name), -MICA_ENOENT);
-	expect("the session's use is back", (long)session_used(), (long)used0);
-	expect("the memory server's free pages are back", (long)pool_free(), (long)free0);
+	expect("the session's use is back", (long)rt_session_used(), (long)used0);
+	expect("the memory server's free pages are back", (long)rt_pool_free(), (long)free0);
 	return qtest_done();
 }

@@ -5,6 +5,7 @@
  * comes back each time and root keeps serving.
  */
 #include "qtest.h"
+#include "rt_memory.h"
 
 #include <libsys/slot.h>
 #include <mica/syscall.h>
@@ -22,20 +23,6 @@
 #define IRQ_LABEL 0x51
 
 static mica_cap_t irq;
-
-static uint64_t session_used(void)
-{
-	uint64_t quota, used, pages, free;
-	memory_stats(rt_cap("mem"), &quota, &used, &pages, &free);
-	return used;
-}
-
-static uint64_t pool_free(void)
-{
-	uint64_t quota, used, pages, free;
-	memory_stats(rt_cap("mem"), &quota, &used, &pages, &free);
-	return free;
-}
 
 /* Start rt_child with args ("a\0b\0") and a memory quota of `mib` MiB;
  * its Process capability, or 0. */
@@ -75,7 +62,7 @@ int main(void)
 	irq = mica_slot_alloc();
 	expect("an irq to hear of ends", factory_create_irq(MICA_BOOT_FACTORY, irq, IRQ_LABEL), 0);
 	expect("... bound to this thread", irq_bind(irq, MICA_BOOT_THREAD), 0);
-	uint64_t free0 = pool_free();
+	uint64_t free0 = rt_pool_free();
 
 	mica_cap_t p = spawn("exit\0" "3\0", 7);
 	expect("spawn rt_child exit 3", p != 0, 1);
@@ -93,23 +80,23 @@ int main(void)
 	expect("a fault outside every region ends it with status 139", status, 139);
 	drop(p);
 
-	uint64_t used0 = session_used();
+	uint64_t used0 = rt_session_used();
 	mica_cap_t none = mica_slot_alloc();
 	expect("spawn with a quota beyond ours: ENOMEM",
 	       launcher_spawn(rt_cap("launcher"), "rt_child", "exit\0", 5, 0, 0, 0, 1ull << 40, &none), -MICA_ENOMEM);
 	p = spawn_quota("hog\0" "1000\0", 9, 8);
 	expect("spawn rt_child hog 1000 with 8 MiB", p != 0, 1);
-	expect("... its quota is charged to our session", (long)(session_used() - used0), 8 << 20);
-	for (int i = 0; i < 10000 && pool_free() + 1000 > free0; i++)
+	expect("... its quota is charged to our session", (long)(rt_session_used() - used0), 8 << 20);
+	for (int i = 0; i < 10000 && rt_pool_free() + 1000 > free0; i++)
 		thread_yield(MICA_BOOT_THREAD);
-	expect("... it holds 1000 pages", pool_free() + 1000 <= free0, 1);
+	expect("... it holds 1000 pages", rt_pool_free() + 1000 <= free0, 1);
 	expect("Process.kill", process_kill(p), 0);
 	process_status(p, &ended, &status, &pid);
 	expect("... it ended with status 137", ended * 1000 + status, 1137);
 	wait_end();
 	drop(p);
-	expect("its memory came back", (long)pool_free(), (long)free0);
-	expect("... and its quota to our session", (long)session_used(), (long)used0);
+	expect("its memory came back", (long)rt_pool_free(), (long)free0);
+	expect("... and its quota to our session", (long)rt_session_used(), (long)used0);
 
 	p = spawn("busy\0", 5);
 	expect("spawn rt_child busy (two threads calling the memory server)", p != 0, 1);
@@ -119,7 +106,7 @@ int main(void)
 	expect("kill it in the middle of its requests", process_kill(p), 0);
 	wait_end();
 	drop(p);
-	expect("root still serves, and the memory came back", (long)pool_free(), (long)free0);
+	expect("root still serves, and the memory came back", (long)rt_pool_free(), (long)free0);
 
 	mica_cap_t found = mica_slot_alloc();
 	p = spawn("publish\0" "ghost\0", 14);
@@ -172,11 +159,11 @@ int main(void)
 		}
 		expect("... killed: each ended with status 137 (their notifications merge)", dead, 1);
 		if (round == 0) {
-			free1 = pool_free();
+			free1 = rt_pool_free();
 			mica_debug(MICA_DEBUG_MEMINFO, (unsigned long)&k1, sizeof k1);
 		}
 	}
-	expect("... the second twenty gave back every page", (long)pool_free(), (long)free1);
+	expect("... the second twenty gave back every page", (long)rt_pool_free(), (long)free1);
 	mica_debug(MICA_DEBUG_MEMINFO, (unsigned long)&k2, sizeof k2);
 	int same = k1.kernel_free_pages == k2.kernel_free_pages && k1.mapnodes == k2.mapnodes &&
 		   k1.root_quota_used == k2.root_quota_used;
