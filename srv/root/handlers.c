@@ -92,6 +92,8 @@ static int h_spawn(void *obj, const char *name, const void *args, uint32_t args_
 static int h_halt(void *obj)
 {
 	AS(struct obj, K_LAUNCHER);
+	if (!process_may_halt(process_of(o)))
+		return -MICA_EPERM;
 	root_halting = true;
 	return 0;
 }

@@ -63,6 +63,7 @@ struct process {
 	struct region regions[REGIONS_MAX];
 	unsigned nregions;
 	bool ended, daemon, handed_out;
+	bool may_halt;           /* started by boot.cfg: its launcher gate may halt */
 	int32_t status;
 };
 
@@ -259,6 +260,7 @@ int launcher_spawn_program(const struct spawn_args *a, struct process **out)
 		return -MICA_ENOMEM;
 	p->pid = next_pid;
 	p->daemon = a->daemon;
+	p->may_halt = !a->charge;
 	str_copy(p->name, a->name, sizeof p->name);
 	p->factory = slot_new();
 	p->task = slot_new();
@@ -365,6 +367,11 @@ bool launcher_alive(uint64_t pid)
 uint64_t process_pid(struct process *p)
 {
 	return p->pid;
+}
+
+bool process_may_halt(struct process *p)
+{
+	return p->may_halt;
 }
 
 void process_last_ref(struct obj *o)

@@ -128,6 +128,8 @@ void process_last_ref(struct obj *o);
 bool launcher_busy(void);
 bool launcher_alive(uint64_t pid);
 uint64_t process_pid(struct process *p);
+/* Whether the program may halt the machine (boot.cfg started it). */
+bool process_may_halt(struct process *p);
 void launcher_kill_all(void);
 extern bool root_halting;
 struct process *process_of(struct obj *o);

@@ -5,7 +5,8 @@
  * calling the memory server from two threads until it is killed, `publish
  * NAME` publishes its memory session as NAME and waits, `reader` waits for
  * input on stdin (notify registered, a read answered EAGAIN) after
- * publishing `reader-ready`.
+ * publishing `reader-ready`, `Halt` tries Launcher.halt and ends with the
+ * error it got.
  */
 #include <libsys/debug.h>
 #include <libsys/ipc.h>
@@ -17,6 +18,7 @@
 #include "factory.h"
 #include "memory.h"
 #include "irq.h"
+#include "process.h"
 #include "region_map.h"
 #include "registry.h"
 #include "stream.h"
@@ -64,6 +66,8 @@ int main(int argc, char **argv)
 		return 2;
 	if (argv[1][0] == 'e')
 		return (int)number(argc > 2 ? argv[2] : "0");
+	if (argv[1][0] == 'H')   /* `Halt`: try it; the status is the error */
+		return -launcher_halt(rt_cap("launcher"));
 	if (argv[1][0] == 'f')
 		return *(volatile int *)0x123456789000ull;
 	if (argv[1][0] == 'h') {

@@ -73,6 +73,13 @@ int main(void)
 	expect("... a pid above root's", pid > 1, 1);
 	drop(p);
 
+	p = spawn("Halt\0", 5);
+	expect("spawn rt_child Halt", p != 0, 1);
+	wait_end();
+	process_status(p, &ended, &status, &pid);
+	expect("... a program the launcher started may not halt: EPERM", status, MICA_EPERM);
+	drop(p);
+
 	p = spawn("fault\0", 6);
 	expect("spawn rt_child fault", p != 0, 1);
 	wait_end();
