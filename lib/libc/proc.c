@@ -34,7 +34,8 @@ static void run_destructors(void)
 
 __attribute__((constructor(101))) static void destructors_at_exit(void)
 {
-	atexit(run_destructors);
+	if (&__fini_array_end[0] != &__fini_array_start[0])   /* most programs have none */
+		atexit(run_destructors);
 }
 
 /* How lib/rt ends main's return: through exit(), so atexit handlers run and
