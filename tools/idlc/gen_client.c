@@ -51,32 +51,16 @@ static void emit_locals(FILE *f, const struct method *m)
 	}
 }
 
+/* An item of the request; a string's or buffer's pages are touched first
+ * (the kernel copies only between mapped pages). */
 static void put_item(FILE *f, const struct param *p)
 {
-	int k = p->req_item;
+	int text = p->ref.type->kind == K_STRING || p->ref.type->kind == K_BUFFER;
+	const char *len = p->ref.type->kind == K_STRING ? xprintf("%s_n_", p->name) : p->len_name;
 
-	switch (p->ref.type->kind) {
-	case K_CAP:
-		fprintf(f, "\tu->mr[%d] = mica_item_cap(%s, %d);\n\tu->mr[%d] = %s;\n", k, rights_expr(p->ref.rights),
-			p->ref.grant, k + 1, p->name);
-		break;
-	case K_FPAGE:
-		fprintf(f, "\tu->mr[%d] = mica_item_mem(%s.send_base, %d);\n\tu->mr[%d] = %s.fpage;\n", k, p->name,
-			p->ref.grant, k + 1, p->name);
-		break;
-	case K_IOPAGE:
-		fprintf(f, "\tu->mr[%d] = mica_item_io();\n\tu->mr[%d] = %s;\n", k, k + 1, p->name);
-		break;
-	case K_STRING:
-		fprintf(f, "\tu->mr[%d] = mica_item_string((uint32_t)%s_n_);\n", k, p->name);
-		fprintf(f, "\tu->mr[%d] = (mica_word_t)(uintptr_t)%s;\n", k + 1, p->name);
-		fprintf(f, "\tmica_ipc_touch(%s, %s_n_, 0);\n", p->name, p->name);
-		break;
-	default:
-		fprintf(f, "\tu->mr[%d] = mica_item_string(%s);\n", k, p->len_name);
-		fprintf(f, "\tu->mr[%d] = (mica_word_t)(uintptr_t)%s;\n", k + 1, p->name);
-		fprintf(f, "\tmica_ipc_touch(%s, %s, 0);\n", p->name, p->len_name);
-	}
+	put_item_words(f, p, p->req_item, p->ref.type->kind == K_STRING ? xprintf("(uint32_t)%s", len) : len);
+	if (text)
+		fprintf(f, "\tmica_ipc_touch(%s, %s, 0);\n", p->name, len);
 }
 
 static void emit_request(FILE *f, const struct method *m)

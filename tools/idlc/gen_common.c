@@ -139,3 +139,23 @@ const char *rights_expr(unsigned r)
 
 	return names[r & 7];
 }
+
+void put_item_words(FILE *f, const struct param *p, int k, const char *string_len)
+{
+	switch (p->ref.type->kind) {
+	case K_CAP:
+		fprintf(f, "\tu->mr[%d] = mica_item_cap(%s, %d);\n\tu->mr[%d] = %s;\n", k, rights_expr(p->ref.rights),
+			p->ref.grant, k + 1, p->name);
+		break;
+	case K_FPAGE:
+		fprintf(f, "\tu->mr[%d] = mica_item_mem(%s.send_base, %d);\n\tu->mr[%d] = %s.fpage;\n", k, p->name,
+			p->ref.grant, k + 1, p->name);
+		break;
+	case K_IOPAGE:
+		fprintf(f, "\tu->mr[%d] = mica_item_io();\n\tu->mr[%d] = %s;\n", k, k + 1, p->name);
+		break;
+	default:   /* a string or buffer */
+		fprintf(f, "\tu->mr[%d] = mica_item_string(%s);\n", k, string_len);
+		fprintf(f, "\tu->mr[%d] = (mica_word_t)(uintptr_t)%s;\n", k + 1, p->name);
+	}
+}

@@ -259,29 +259,10 @@ static void encode(FILE *f, const struct method *m)
 		if (p->rep_word >= 0)
 			walk_leaves(f, p->ref.type, p->name, p->name, 0, p->rep_word, put_leaf, NULL);
 	FOR_ITEMS(p, m, 1, m->rep_words, m->rep_items) {
-		int k = p->rep_item;
-
-		switch (p->ref.type->kind) {
-		case K_CAP:
-			fprintf(f, "\tu->mr[%d] = mica_item_cap(%s, %d);\n\tu->mr[%d] = %s;\n", k,
-				rights_expr(p->ref.rights), p->ref.grant, k + 1, p->name);
-			break;
-		case K_FPAGE:
-			fprintf(f, "\tu->mr[%d] = mica_item_mem(%s.send_base, %d);\n\tu->mr[%d] = %s.fpage;\n", k, p->name,
-				p->ref.grant, k + 1, p->name);
-			break;
-		case K_IOPAGE:
-			fprintf(f, "\tu->mr[%d] = mica_item_io();\n\tu->mr[%d] = %s;\n", k, k + 1, p->name);
-			break;
-		case K_STRING:
-			fprintf(f, "\tu->mr[%d] = mica_item_string((uint32_t)idl_strnlen(%s, %lu));\n", k, p->name,
-				p->ref.bound);
-			fprintf(f, "\tu->mr[%d] = (mica_word_t)(uintptr_t)%s;\n", k + 1, p->name);
-			break;
-		default:
-			fprintf(f, "\tu->mr[%d] = mica_item_string(%s);\n", k, p->len_name);
-			fprintf(f, "\tu->mr[%d] = (mica_word_t)(uintptr_t)%s;\n", k + 1, p->name);
-		}
+		put_item_words(f, p, p->rep_item,
+			       p->ref.type->kind == K_STRING
+				       ? xprintf("(uint32_t)idl_strnlen(%s, %lu)", p->name, p->ref.bound)
+				       : p->len_name);
 	}
 	fprintf(f, "\t*reply = mica_tag(r, %d, %d, 0);\n\treturn 1;\n", m->rep_words, m->rep_items);
 }

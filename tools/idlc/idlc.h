@@ -211,6 +211,9 @@ const char *c_type(const struct param *p, int ptr);
 const char *opcode_macro(const struct method *m);
 struct param *item_at(const struct method *m, int mr, int reply);
 const char *rights_expr(unsigned r);
+/* Emit the two words of item parameter p at MR k; a string's or buffer's
+ * length is the C expression string_len. */
+void put_item_words(FILE *f, const struct param *p, int k, const char *string_len);
 /* Each item parameter of a request (reply = 0) or reply, in MR order. */
 #define FOR_ITEMS(p, m, reply, words, items)                                                          \
 	for (int k_ = 0; k_ < (items); k_++)                                                          \
