@@ -5,6 +5,7 @@
 #include "rt_internal.h"
 
 #include <libsys/slot.h>
+#include <libsys/text.h>
 
 #define NAMES_MAX 32
 #define NAME_LEN 24
@@ -15,18 +16,11 @@ static struct {
 } names[NAMES_MAX];
 static unsigned nnames;
 
-static int same(const char *a, const char *b)
-{
-	while (*a && *a == *b)
-		a++, b++;
-	return *a == *b;
-}
-
 void rt_cap_set(const char *name, mica_cap_t slot)
 {
 	unsigned i = 0;
 
-	while (i < nnames && !same(names[i].name, name))
+	while (i < nnames && !mica_streq(names[i].name, name))
 		i++;
 	if (i == NAMES_MAX)
 		return;
@@ -39,7 +33,7 @@ void rt_cap_set(const char *name, mica_cap_t slot)
 mica_cap_t rt_cap(const char *name)
 {
 	for (unsigned i = 0; i < nnames; i++)
-		if (same(names[i].name, name))
+		if (mica_streq(names[i].name, name))
 			return names[i].slot;
 	return MICA_CAP_NULL;
 }

@@ -4,17 +4,11 @@
 #include "config.h"
 
 #include <fmt.h>
+#include <libsys/text.h>
 
 #define DEFAULT_MEM (64ull << 20)
 #define DEFAULT_KMEM (2ull << 20)
 #define WORDS_MAX (CONFIG_ARGS_MAX + 2)
-
-static bool eq(const char *a, const char *b)
-{
-	while (*a && *a == *b)
-		a++, b++;
-	return *a == *b;
-}
 
 /* Split one line into words kept in cfg->text; "..." groups spaces. */
 static int split(struct config *cfg, const char *line, size_t len, const char *words[], unsigned *n)
@@ -80,36 +74,36 @@ static const char *option(struct config_prog *p, const char *w[], unsigned n)
 {
 	uint64_t a, b;
 
-	if (eq(w[0], "stdout") && n == 2)
+	if (mica_streq(w[0], "stdout") && n == 2)
 		p->out = w[1];
-	else if (eq(w[0], "stdin") && n == 2)
+	else if (mica_streq(w[0], "stdin") && n == 2)
 		p->in = w[1];
-	else if (eq(w[0], "provide") && n == 2)
+	else if (mica_streq(w[0], "provide") && n == 2)
 		p->provide = w[1];
-	else if (eq(w[0], "cap") && (n == 2 || n == 3)) {
+	else if (mica_streq(w[0], "cap") && (n == 2 || n == 3)) {
 		if (p->ncaps == CONFIG_CAPS_MAX)
 			return "too many capabilities";
 		p->caps[p->ncaps].name = w[1];
 		p->caps[p->ncaps++].as = n == 3 ? w[2] : w[1];
-	} else if (eq(w[0], "io") && n == 3) {
+	} else if (mica_streq(w[0], "io") && n == 3) {
 		if (!number(w[1], &a) || !number(w[2], &b) || a > 0xffff || !b || b > 0x10000 - a)
 			return "bad I/O port range";
 		p->io_port = (uint16_t)a;
 		p->io_count = (uint16_t)b;
-	} else if ((eq(w[0], "mem") || eq(w[0], "kmem")) && n == 2) {
+	} else if ((mica_streq(w[0], "mem") || mica_streq(w[0], "kmem")) && n == 2) {
 		if (!number(w[1], &a) || !a)
 			return "bad size";
-		*(eq(w[0], "mem") ? &p->mem : &p->kmem) = a;
-	} else if (eq(w[0], "env") && n == 2) {
+		*(mica_streq(w[0], "mem") ? &p->mem : &p->kmem) = a;
+	} else if (mica_streq(w[0], "env") && n == 2) {
 		unsigned k = 0;
 		while (p->env[k])
 			k++;
 		if (k == CONFIG_ENV_MAX)
 			return "too many env entries";
 		p->env[k] = w[1];
-	} else if (eq(w[0], "daemon") && n == 1)
+	} else if (mica_streq(w[0], "daemon") && n == 1)
 		p->daemon = true;
-	else if (eq(w[0], "wait") && n == 1)
+	else if (mica_streq(w[0], "wait") && n == 1)
 		p->wait = true;
 	else
 		return "unknown option or wrong number of words";
@@ -135,7 +129,7 @@ int config_parse(const char *text, size_t len, struct config *cfg, char *err, si
 			why = "line too long or unbalanced quote";
 		else if (n == 0)
 			;
-		else if (!indented && eq(w[0], "run") && n >= 2) {
+		else if (!indented && mica_streq(w[0], "run") && n >= 2) {
 			if (cfg->nprogs == CONFIG_PROGS_MAX)
 				why = "too many programs";
 			else if (n - 1 > CONFIG_ARGS_MAX)

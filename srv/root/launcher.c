@@ -21,6 +21,8 @@
  */
 #include "root.h"
 
+#include <libsys/text.h>
+
 #include "pool.h"
 
 #include <elf.h>
@@ -261,7 +263,7 @@ int launcher_spawn_program(const struct spawn_args *a, struct process **out)
 	p->pid = next_pid;
 	p->daemon = a->daemon;
 	p->may_halt = !a->charge;
-	str_copy(p->name, a->name, sizeof p->name);
+	mica_strlcpy(p->name, a->name, sizeof p->name);
 	p->factory = slot_new();
 	p->task = slot_new();
 	p->thread = slot_new();
@@ -423,7 +425,7 @@ int launcher_spawn_request(struct process *spawner, const char *name, const void
 	argv[argc++] = name;
 	while (p < end && argc < 32) {
 		argv[argc++] = p;
-		p += str_len(p) + 1;
+		p += mica_strlen(p) + 1;
 	}
 	if (p < end)
 		return -MICA_E2BIG;

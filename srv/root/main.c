@@ -8,6 +8,8 @@
  */
 #include "root.h"
 
+#include <libsys/text.h>
+
 #include <libsys/debug.h>
 #include <libsys/error.h>
 #include <libsys/ipc.h>
@@ -125,9 +127,9 @@ static mica_cap_t stream(const char *name)
 {
 	if (!name)
 		name = registry_find("console") ? "console" : "log";
-	if (str_eq(name, "none"))
+	if (mica_streq(name, "none"))
 		return MICA_CAP_NULL;
-	if (str_eq(name, "log"))
+	if (mica_streq(name, "log"))
 		return copy(log_stream.gate);
 	mica_cap_t c = registry_find(name);
 	if (!c)
@@ -137,9 +139,9 @@ static mica_cap_t stream(const char *name)
 
 static mica_cap_t named(const char *name)
 {
-	if (str_eq(name, "icu"))
+	if (mica_streq(name, "icu"))
 		return MICA_BOOT_ICU;
-	if (str_eq(name, "log"))
+	if (mica_streq(name, "log"))
 		return MICA_BOOT_LOG;
 	return registry_find(name);
 }

@@ -66,29 +66,3 @@ void obj_close(struct obj *o)
 	}
 	o->gate = o->watch = MICA_CAP_NULL;
 }
-
-size_t str_len(const char *s)
-{
-	size_t n = 0;
-
-	while (s[n])
-		n++;
-	return n;
-}
-
-bool str_eq(const char *a, const char *b)
-{
-	while (*a && *a == *b)
-		a++, b++;
-	return *a == *b;
-}
-
-void str_copy(char *dst, const char *src, size_t room)
-{
-	size_t i = 0;
-
-	for (; i + 1 < room && src[i]; i++)
-		dst[i] = src[i];
-	if (room)
-		dst[i] = 0;
-}

@@ -5,6 +5,8 @@
  */
 #include "root.h"
 
+#include <libsys/text.h>
+
 #include <mica/error.h>
 
 #include "task.h"
@@ -40,7 +42,7 @@ static bool alive(unsigned i)
 static int find(const char *name)
 {
 	for (unsigned i = 0; i < NAMES_MAX; i++)
-		if (alive(i) && str_eq(names[i].name, name))
+		if (alive(i) && mica_streq(names[i].name, name))
 			return (int)i;
 	return -1;
 }
@@ -54,13 +56,13 @@ mica_cap_t registry_find(const char *name)
 /* Takes `slot` (a capability root keeps). */
 int registry_add(const char *name, mica_cap_t slot)
 {
-	if (!name[0] || str_len(name) >= NAME_LEN)
+	if (!name[0] || mica_strlen(name) >= NAME_LEN)
 		return -MICA_EINVAL;
 	if (find(name) >= 0)
 		return -MICA_EEXIST;
 	for (unsigned i = 0; i < NAMES_MAX; i++) {
 		if (!alive(i)) {
-			str_copy(names[i].name, name, NAME_LEN);
+			mica_strlcpy(names[i].name, name, NAME_LEN);
 			names[i].slot = slot;
 			return 0;
 		}
@@ -89,7 +91,7 @@ int reg_entry(uint32_t index, char *name)
 {
 	for (unsigned i = 0; i < NAMES_MAX; i++) {
 		if (alive(i) && index-- == 0) {
-			str_copy(name, names[i].name, NAME_LEN);
+			mica_strlcpy(name, names[i].name, NAME_LEN);
 			return 0;
 		}
 	}

@@ -6,6 +6,8 @@
  */
 #include "root.h"
 
+#include <libsys/text.h>
+
 #include <mica/error.h>
 #include <mica/ipc.h>
 #include <mica/kip.h>
@@ -31,7 +33,7 @@ void rom_init(void)
 int rom_find(const char *name)
 {
 	for (uint32_t i = 0; i < kip->module_count; i++)
-		if (files[i] && str_eq(kip->modules[i].name, name))
+		if (files[i] && mica_streq(kip->modules[i].name, name))
 			return (int)i;
 	return -1;
 }
@@ -67,7 +69,7 @@ int rom_file_at(uint32_t index, char *name, uint64_t *size)
 {
 	if (index >= kip->module_count)
 		return -MICA_ENOENT;
-	str_copy(name, kip->modules[index].name, 64);
+	mica_strlcpy(name, kip->modules[index].name, 64);
 	*size = kip->modules[index].size;
 	return 0;
 }

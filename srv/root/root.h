@@ -27,10 +27,6 @@ struct obj {
 /* lib/sys/string.c */
 void *memset(void *dst, int c, size_t n);
 void *memcpy(void *dst, const void *src, size_t n);
-/* obj.c */
-size_t str_len(const char *s);
-bool str_eq(const char *a, const char *b);
-void str_copy(char *dst, const char *src, size_t room);
 #define WATCH_BIT 1ull
 
 /* obj.c: gates and last-reference watches. */

@@ -9,6 +9,7 @@
  * in the table.
  */
 #include <libsys/debug.h>
+#include <libsys/text.h>
 
 #include "figures.h"
 
@@ -32,18 +33,11 @@ static const struct figure {
 
 #define FIGURES (sizeof figures / sizeof figures[0])
 
-static int streq(const char *a, const char *b)
-{
-	while (*a && *a == *b)
-		a++, b++;
-	return *a == *b;
-}
-
 int main(int argc, char **argv)
 {
 	int failed = 0;
 
-	if (argc > 2 || (argc == 2 && !streq(argv[1], "short"))) {
+	if (argc > 2 || (argc == 2 && !mica_streq(argv[1], "short"))) {
 		mica_printf("mica-bench: usage: mica-bench [short]\n");
 		return 2;
 	}

@@ -6,6 +6,7 @@
  */
 #include "qtest.h"
 
+#include <libsys/text.h>
 #include <mica/syscall.h>
 
 
@@ -110,17 +111,10 @@ static const struct {
 	{ "debug_exit_then_start", debug_exit_then_start },
 };
 
-static int same(const char *a, const char *b)
-{
-	while (*a && *a == *b)
-		a++, b++;
-	return *a == *b;
-}
-
 int main(int argc, char **argv)
 {
 	for (unsigned i = 0; i < sizeof cases / sizeof cases[0]; i++)
-		if (argc < 2 || same(argv[1], cases[i].name))
+		if (argc < 2 || mica_streq(argv[1], cases[i].name))
 			cases[i].fn();
 	return qtest_done();
 }

@@ -5,24 +5,18 @@
  * destroys its task instead, with "thread" its thread.
  */
 #include <libsys/debug.h>
+#include <libsys/text.h>
 #include <mica/boot.h>
 
 #include "kobject.h"
-
-static int streq(const char *a, const char *b)
-{
-	while (*a && *a == *b)
-		a++, b++;
-	return *a == *b;
-}
 
 int main(int argc, char **argv)
 {
 	mica_cap_t victim = MICA_BOOT_FACTORY;
 
-	if (argc > 1 && streq(argv[1], "task"))
+	if (argc > 1 && mica_streq(argv[1], "task"))
 		victim = MICA_BOOT_TASK;
-	else if (argc > 1 && streq(argv[1], "thread"))
+	else if (argc > 1 && mica_streq(argv[1], "thread"))
 		victim = MICA_BOOT_THREAD;
 	mica_printf("selfdestroy: destroying slot %lu\n", (unsigned long)victim);
 	kobject_destroy(victim);
