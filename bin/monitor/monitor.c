@@ -5,6 +5,7 @@
  * on the same console and waits for them, and halts the machine, also at
  * the end of its input.
  */
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -186,10 +187,7 @@ static void cmd_run(int argc, char **argv)
 		kobject_destroy(irq);   /* ours: the launcher's copy goes with it */
 		mica_slot_free(irq);
 	}
-	if (proc) {
-		task_cap_unmap(MICA_BOOT_TASK, proc, true);
-		mica_slot_free(proc);
-	}
+	mica_slot_drop(proc);
 }
 
 /* Returns only when the launcher refused. */
@@ -228,7 +226,8 @@ static void cmd_help(int argc, char **argv)
 	}
 }
 
-/* Split line into words at spaces and tabs, in place. */
+/* Split line into words at spaces and tabs, in place; -1 when there are
+ * more than ARGS_MAX. */
 static int split(char *line, char **argv)
 {
 	int argc = 0;
@@ -237,8 +236,10 @@ static int split(char *line, char **argv)
 	for (;;) {
 		while (*p == ' ' || *p == '\t' || *p == '\n')
 			*p++ = 0;
-		if (!*p || argc == ARGS_MAX)
+		if (!*p)
 			return argc;
+		if (argc == ARGS_MAX)
+			return -1;
 		argv[argc++] = p;
 		while (*p && *p != ' ' && *p != '\t' && *p != '\n')
 			p++;
@@ -275,9 +276,17 @@ int main(void)
 	for (;;) {
 		printf("mica> ");
 		fflush(stdout);
-		if (!fgets(line, sizeof line, stdin))
-			break;
-		if ((argc = split(line, argv)) > 0)
+		if (!fgets(line, sizeof line, stdin)) {
+			if (feof(stdin))
+				break;
+			/* A failed read is not the end of input: say so, go on. */
+			printf("stdin: %s\n", strerror(errno));
+			clearerr(stdin);
+			continue;
+		}
+		if ((argc = split(line, argv)) < 0)
+			printf("more than %d words\n", ARGS_MAX);
+		else if (argc > 0)
 			execute(argc, argv);
 	}
 	printf("\n");   /* the end of input came where the next command would have */

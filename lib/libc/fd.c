@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <unistd.h>
 
@@ -40,7 +41,8 @@ int fd_install(const struct file_ops *ops, void *obj, int flags)
 }
 
 /* newlib declares read and write returning _READ_WRITE_RETURN_TYPE (int
- * in this configuration). */
+ * in this configuration): a call moves at most INT_MAX bytes, so that its
+ * count fits. */
 _READ_WRITE_RETURN_TYPE read(int fd, void *buf, size_t len)
 {
 	struct file *f = lookup(fd);
@@ -49,7 +51,7 @@ _READ_WRITE_RETURN_TYPE read(int fd, void *buf, size_t len)
 		return -1;
 	if ((f->flags & O_ACCMODE) == O_WRONLY)
 		return libc_fail(EBADF);
-	return (_READ_WRITE_RETURN_TYPE)f->ops->read(f, buf, len);
+	return (_READ_WRITE_RETURN_TYPE)f->ops->read(f, buf, len > INT_MAX ? INT_MAX : len);
 }
 
 _READ_WRITE_RETURN_TYPE write(int fd, const void *buf, size_t len)
@@ -60,7 +62,7 @@ _READ_WRITE_RETURN_TYPE write(int fd, const void *buf, size_t len)
 		return -1;
 	if ((f->flags & O_ACCMODE) == O_RDONLY)
 		return libc_fail(EBADF);
-	return (_READ_WRITE_RETURN_TYPE)f->ops->write(f, buf, len);
+	return (_READ_WRITE_RETURN_TYPE)f->ops->write(f, buf, len > INT_MAX ? INT_MAX : len);
 }
 
 off_t lseek(int fd, off_t off, int whence)

@@ -3,7 +3,7 @@
  * for programs that root's launcher starts (docs/libc.md).  Each file is
  * one concept: errno.c (Mica errors to errno), fd.c (the descriptor table),
  * stream.c (descriptors 0..2), romfile.c (files under rom/), path.c (path
- * names), cap.c (dropping capabilities), heap.c (sbrk), memalign.c,
+ * names), heap.c (sbrk), memalign.c,
  * proc.c (the process), time.c (clocks) and sleep.c.
  *
  * A program is one thread as far as the glue knows: nothing here locks.
@@ -55,8 +55,5 @@ int romfile_stat(const char *name, struct stat *st);
 
 /* time.c: microseconds since boot (the KIP clock). */
 uint64_t libc_now_us(void);
-
-/* cap.c: drop a capability this task holds and give its slot back. */
-void libc_cap_drop(mica_cap_t slot);
 
 #endif

@@ -37,22 +37,24 @@ static uint64_t page_round(uint64_t n)
 /* Attach `size` bytes of a new dataspace at `attached`: 0 or a Mica error. */
 static int attach_piece(uint64_t size)
 {
-	mica_cap_t ds = mica_slot_alloc();
+	mica_cap_t slot = mica_slot_alloc(), ds = slot;
 	uint64_t start;
 	int err;
 
-	if (!ds)
+	if (!slot)
 		return -MICA_ENOMEM;
 	err = memory_alloc(rt_cap("mem"), size, &ds);
+	if (!err && ds == MICA_CAP_NULL)
+		err = -MICA_EMSG;   /* a void item: no dataspace after all */
 	if (err) {
-		mica_slot_free(ds);
+		mica_slot_free(slot);
 		return err;
 	}
 	/* The capability moves to the region mapper for good (the heap never
 	 * gives memory back); the drop frees the emptied slot, or the
 	 * dataspace if the attach never took it. */
 	err = region_map_attach(rt_cap("rm"), attached, size, MICA_R | MICA_W, ds, 0, &start);
-	libc_cap_drop(ds);
+	mica_slot_drop(slot);
 	if (err)
 		return err;
 	attached += size;

@@ -7,6 +7,7 @@
  * An empty file attaches nothing.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,7 +41,7 @@ static int rom_get(const char *name, mica_cap_t *ds, uint64_t *size)
 		return ENOENT;   /* nothing is under rom/ for this program */
 	slot = *ds = mica_slot_alloc();
 	if (!slot)
-		return ENFILE;
+		return EMFILE;   /* the task's slots, as a descriptor table */
 	err = rom_open(rom, name, ds, size);
 	if (!err && *ds == MICA_CAP_NULL)
 		err = -MICA_EMSG;
@@ -100,6 +101,8 @@ static off_t romfile_lseek(struct file *f, off_t off, int whence)
 	}
 	if (off < -base)
 		return libc_fail(EINVAL);
+	if (off > 0 && off > INT64_MAX - base)
+		return libc_fail(EOVERFLOW);
 	r->pos = (uint64_t)(base + off);
 	return (off_t)r->pos;
 }
@@ -117,7 +120,7 @@ static void release(struct romfile *r)
 		mica_cap_t back = mica_slot_alloc();
 		region_map_detach(rt_cap("rm"), (uint64_t)(uintptr_t)r->data, &start, &size, &back);
 		if (back)
-			libc_cap_drop(back);
+			mica_slot_drop(back);
 	}
 	free(r);
 }
@@ -143,8 +146,6 @@ int romfile_open(const char *name, int flags)
 	uint64_t start;
 	int err, fd;
 
-	if ((flags & O_ACCMODE) != O_RDONLY || (flags & (O_CREAT | O_TRUNC | O_APPEND)))
-		return libc_fail(EROFS);
 	r = calloc(1, sizeof *r);
 	if (!r)
 		return libc_fail(ENOMEM);
@@ -153,13 +154,19 @@ int romfile_open(const char *name, int flags)
 		free(r);
 		return libc_fail(err);
 	}
+	/* The file exists (ENOENT came first): rom/ is read-only. */
+	if ((flags & O_ACCMODE) != O_RDONLY || (flags & (O_CREAT | O_TRUNC | O_APPEND))) {
+		mica_slot_drop(ds);
+		free(r);
+		return libc_fail(EROFS);
+	}
 	if (r->size) {
 		uint64_t span = (r->size + MICA_PAGE_SIZE - 1) & ~(uint64_t)(MICA_PAGE_SIZE - 1);
 		err = region_map_attach(rt_cap("rm"), 0, span, MICA_R, ds, 0, &start);
 		if (!err)
 			r->data = (const char *)(uintptr_t)start;
 	}
-	libc_cap_drop(ds);   /* empty after an attach, which took it */
+	mica_slot_drop(ds);   /* empty after an attach, which took it */
 	if (err) {
 		free(r);
 		return libc_fail_mica(err);
@@ -178,7 +185,7 @@ int romfile_stat(const char *name, struct stat *st)
 
 	if (err)
 		return libc_fail(err);
-	libc_cap_drop(ds);
+	mica_slot_drop(ds);
 	fill_stat(st, size);
 	return 0;
 }

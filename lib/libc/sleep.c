@@ -5,6 +5,7 @@
  * over; no signal interrupts a sleep, so it never ends early (EINTR).
  */
 #include <errno.h>
+#include <stdint.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -16,7 +17,7 @@
 
 static void sleep_us(uint64_t us)
 {
-	uint64_t until = libc_now_us() + us, now;
+	uint64_t now = libc_now_us(), until = us > UINT64_MAX - now ? UINT64_MAX : now + us;
 
 	while ((now = libc_now_us()) < until) {
 		uint64_t left = until - now;
@@ -28,7 +29,9 @@ int nanosleep(const struct timespec *req, struct timespec *rem)
 {
 	if (req->tv_sec < 0 || req->tv_nsec < 0 || req->tv_nsec >= 1000000000)
 		return libc_fail(EINVAL);
-	sleep_us((uint64_t)req->tv_sec * 1000000 + ((uint64_t)req->tv_nsec + 999) / 1000);
+	uint64_t sec = (uint64_t)req->tv_sec;   /* a huge one (sleep forever) saturates */
+	sleep_us(sec > UINT64_MAX / 1000000 - 1 ? UINT64_MAX
+						: sec * 1000000 + ((uint64_t)req->tv_nsec + 999) / 1000);
 	if (rem)
 		*rem = (struct timespec){ 0, 0 };
 	return 0;

@@ -15,6 +15,8 @@
 #include "rt_internal.h"
 
 #include <fpage.h>
+#include <libsys/debug.h>
+#include <libsys/error.h>
 #include <libsys/ipc.h>
 #include <libsys/slot.h>
 #include <libsys/thread.h>
@@ -49,6 +51,8 @@ static unsigned nreserved;
 /* A detached region's slot, empty once the reply has granted its
  * capability to the caller. */
 static mica_cap_t free_after_reply;
+/* rm_attach kept the capability that came with the request. */
+static bool kept;
 
 static struct region *find(uint64_t addr)
 {
@@ -58,36 +62,44 @@ static struct region *find(uint64_t addr)
 	return 0;
 }
 
-static int overlaps(uint64_t start, uint64_t size)
+static bool intersects(uint64_t a, uint64_t asize, uint64_t b, uint64_t bsize)
+{
+	return a < b + bsize && b < a + asize;
+}
+
+static bool overlaps(uint64_t start, uint64_t size)
 {
 	for (unsigned i = 0; i < nregions; i++)
-		if (start < regions[i].start + regions[i].size && regions[i].start < start + size)
-			return 1;
-	return 0;
+		if (intersects(start, size, regions[i].start, regions[i].size))
+			return true;
+	return false;
 }
 
-static int overlaps_reserved(uint64_t start, uint64_t size)
+static bool overlaps_reserved(uint64_t start, uint64_t size)
 {
 	for (unsigned i = 0; i < nreserved; i++)
-		if (start < reserved[i].start + reserved[i].size && reserved[i].start < start + size)
-			return 1;
-	return 0;
+		if (intersects(start, size, reserved[i].start, reserved[i].size))
+			return true;
+	return false;
 }
 
-/* A free place of `size` bytes in [RT_MAP_BASE, RT_MAP_END), first fit. */
+/* A free place of `size` bytes in [RT_MAP_BASE, RT_MAP_END), first fit:
+ * past whatever is in the way, until nothing is. */
 static uint64_t free_place(uint64_t size)
 {
 	uint64_t at = RT_MAP_BASE;
 
 	while (at + size <= RT_MAP_END && at + size > at) {
-		uint64_t next = 0;
+		uint64_t next = at;
 		for (unsigned i = 0; i < nregions; i++)
-			if (at < regions[i].start + regions[i].size && regions[i].start < at + size)
+			if (intersects(at, size, regions[i].start, regions[i].size) &&
+			    regions[i].start + regions[i].size > next)
 				next = regions[i].start + regions[i].size;
 		for (unsigned i = 0; i < nreserved; i++)
-			if (at < reserved[i].start + reserved[i].size && reserved[i].start < at + size)
+			if (intersects(at, size, reserved[i].start, reserved[i].size) &&
+			    reserved[i].start + reserved[i].size > next)
 				next = reserved[i].start + reserved[i].size;
-		if (!next)
+		if (next == at)
 			return at;
 		at = next;
 	}
@@ -135,6 +147,8 @@ static int rm_attach(void *obj, uint64_t addr, uint64_t size, uint32_t rights, m
 	int err;
 
 	(void)obj;
+	if (!size || size > USER_END)
+		return -MICA_EINVAL;
 	size = (size + PAGE - 1) & ~(PAGE - 1);
 	if (ds == MICA_CAP_NULL || offset % PAGE || (rights & ~MICA_RWX) || !(rights & MICA_R))
 		err = -MICA_EINVAL;
@@ -150,14 +164,9 @@ static int rm_attach(void *obj, uint64_t addr, uint64_t size, uint32_t rights, m
 		err = -MICA_EEXIST;
 	if (!err)
 		err = add_region(addr, size, offset, rights, ds);
-	if (err) {
-		/* The capability came with the request: drop it. */
-		if (ds != MICA_CAP_NULL) {
-			task_cap_unmap(MICA_BOOT_TASK, ds, true);
-			mica_slot_free(ds);
-		}
-		return err;
-	}
+	if (err)
+		return err;   /* the capability that came with it is dropped by serve() */
+	kept = true;
 	*start = addr;
 	return 0;
 }
@@ -198,6 +207,8 @@ static int rm_find(void *obj, uint64_t addr, uint64_t *start, uint64_t *size, ui
 static int rm_reserve(void *obj, uint64_t addr, uint64_t size, uint64_t *start)
 {
 	(void)obj;
+	if (!size || size > USER_END)
+		return -MICA_EINVAL;
 	size = (size + PAGE - 1) & ~(PAGE - 1);
 	if (nreserved == RESERVED_MAX)
 		return -MICA_ENOMEM;
@@ -225,10 +236,14 @@ static int rm_fault(void *obj, uint64_t addr, uint64_t ip, uint32_t access, stru
 		 * page stays shared until it is written. */
 		uint32_t rights = access & MICA_W ? r->rights : r->rights & ~MICA_W;
 		struct mica_flexpage fp = { .fpage = mica_fpage(at, 12, MICA_RWX) };
-		if (dataspace_map(r->ds, r->offset + (at - r->start), rights, &fp) == 0) {
+		int err = dataspace_map(r->ds, r->offset + (at - r->start), rights, &fp);
+		if (err == 0) {
 			page->fpage = 0;
 			return 0;
 		}
+		/* Inside a region, but its dataspace has no page for it. */
+		mica_printf("rm: the dataspace behind %#lx cannot map it: %s\n", (unsigned long)addr,
+			    mica_strerror(err));
 	}
 	parent_stray_fault(rt_cap("parent"), addr, ip, access);
 	return -MICA_EFAULT;   /* not reached: the parent ends the program */
@@ -253,18 +268,21 @@ static void serve(void *arg)
 	region_mapper_rx_setup(u, &rx);
 	err = mica_ipc_wait(0, &tag, &label);
 	for (;;) {
-		mica_word_t opcode = u->mr[0];   /* the reply overwrites it */
+		kept = false;
 		if (!err && region_mapper_dispatch(&ops, 0, u, tag, &rb, &reply)) {
-			/* A capability that arrived now belongs to a region (or was
-			 * dropped by a failed attach). */
-			if (opcode == REGION_MAP_ATTACH_OPCODE && mica_tag_label(tag) == REGION_MAP_PROTOCOL)
+			/* A capability that came with a request belongs to a region
+			 * now, or goes (a refused attach, a malformed message). */
+			if (kept)
 				rx.slots[0] = mica_slot_alloc();
+			else if (mica_tag_items(tag))
+				task_cap_unmap(MICA_BOOT_TASK, rx.slots[0], true);
 			region_mapper_rx_setup(u, &rx);
 			err = mica_ipc_reply(reply);
 			if (free_after_reply) {
 				if (err)   /* the caller is gone: the capability is still ours */
-					task_cap_unmap(MICA_BOOT_TASK, free_after_reply, true);
-				mica_slot_free(free_after_reply);
+					mica_slot_drop(free_after_reply);
+				else
+					mica_slot_free(free_after_reply);
 				free_after_reply = 0;
 			}
 			err = mica_ipc_wait(0, &tag, &label);

@@ -54,15 +54,9 @@ struct console {
 
 static struct console console;
 
-static void drop_cap(mica_cap_t slot)
-{
-	task_cap_unmap(MICA_BOOT_TASK, slot, true);
-}
-
 static void notify_drop(struct console *c, unsigned i)
 {
-	drop_cap(c->notify[i]);
-	mica_slot_free(c->notify[i]);
+	mica_slot_drop(c->notify[i]);
 	c->notify[i] = MICA_CAP_NULL;
 }
 
@@ -153,19 +147,16 @@ static int con_read(void *obj, void *data, uint32_t *data_len)
 }
 
 /* The console cannot tell its clients apart (they share one gate), so a
- * void item stops every notification; a client that only wants its own to
- * stop destroys its irq instead. */
+ * void item cannot mean "stop mine" without stopping everyone's: it is
+ * refused, and a client stops its notifications by destroying its irq.
+ * Registering means a reader waits for input: cook it as it comes. */
 static int con_notify(void *obj, mica_cap_t irq)
 {
 	struct console *c = obj;
 	uint32_t type, rights;
 
-	if (!irq) {
-		for (unsigned k = 0; k < NOTIFY_MAX; k++)
-			if (c->notify[k])
-				notify_drop(c, k);
-		return 0;
-	}
+	if (!irq)
+		return -MICA_EINVAL;
 	if (task_cap_info(MICA_BOOT_TASK, irq, &type, &rights) || type != KOBJ_IRQ)
 		return -MICA_EINVAL;
 	if (!notify_known(c, irq)) {
@@ -178,6 +169,8 @@ static int con_notify(void *obj, mica_cap_t irq)
 		c->kept_cap = true;
 	}
 	/* Input that came before the reader asked must not go unannounced. */
+	c->reader_waiting = true;
+	cook(c);
 	if (line_ready(&c->line))
 		irq_trigger(irq);
 	return 0;
@@ -208,7 +201,7 @@ static bool serve_request(struct console *c, struct mica_utcb *u, mica_word_t ta
 	c->kept_cap = false;
 	int answer = stream_dispatch(&ops, c, u, tag, &out, reply);
 	if (cap && !c->kept_cap)
-		drop_cap(slot);   /* whatever a refused or void-answering message brought */
+		task_cap_unmap(MICA_BOOT_TASK, slot, true);   /* what a refused message brought; the slot stays */
 	return answer;
 }
 

@@ -31,7 +31,7 @@ static int split(struct config *cfg, const char *line, size_t len, const char *w
 				return -1;
 			cfg->text[cfg->used++] = line[i++];
 		}
-		if (quoted && i == len)
+		if ((quoted && i == len) || cfg->used >= CONFIG_TEXT_MAX)
 			return -1;
 		i += quoted;
 		cfg->text[cfg->used++] = 0;
@@ -86,10 +86,12 @@ static const char *option(struct config_prog *p, const char *w[], unsigned n)
 		p->caps[p->ncaps].name = w[1];
 		p->caps[p->ncaps++].as = n == 3 ? w[2] : w[1];
 	} else if (mica_streq(w[0], "io") && n == 3) {
-		if (!number(w[1], &a) || !number(w[2], &b) || a > 0xffff || !b || b > 0x10000 - a)
-			return "bad I/O port range";
+		/* One I/O flexpage: a power of two of ports, aligned to it. */
+		if (!number(w[1], &a) || !number(w[2], &b) || a > 0xffff || !b || b > 0x10000 - a || (b & (b - 1)) ||
+		    a % b)
+			return "bad I/O port range (COUNT a power of two, PORT a multiple of it)";
 		p->io_port = (uint16_t)a;
-		p->io_count = (uint16_t)b;
+		p->io_count = (uint32_t)b;
 	} else if ((mica_streq(w[0], "mem") || mica_streq(w[0], "kmem")) && n == 2) {
 		if (!number(w[1], &a) || !a)
 			return "bad size";

@@ -8,7 +8,8 @@
  *         stdout NAME          its stdout: a registry name, `log` (the kernel
  *         stdin NAME           log) or `none`; default `console` when registered, else `log`
  *         cap NAME [AS]        give it root's `icu` or `log`, or a registry name, as AS
- *         io PORT COUNT        let it use I/O ports PORT..PORT+COUNT-1
+ *         io PORT COUNT        let it use I/O ports PORT..PORT+COUNT-1 (one I/O
+ *                              flexpage: COUNT a power of two, PORT a multiple of it)
  *         provide NAME         publish a gate to it as NAME; it gets the gate as `serve`
  *         mem SIZE             its memory quota (K, M or G; default 64M)
  *         kmem SIZE            its kernel-memory quota (default 2M)
@@ -35,7 +36,8 @@ struct config_prog {
 	const char *out, *in, *provide;          /* 0: the default */
 	struct { const char *name, *as; } caps[CONFIG_CAPS_MAX];
 	unsigned ncaps;
-	uint16_t io_port, io_count;
+	uint16_t io_port;
+	uint32_t io_count;   /* a power of two, io_port a multiple of it */
 	uint64_t mem, kmem;
 	bool daemon, wait;
 };

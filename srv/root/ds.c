@@ -60,11 +60,11 @@ static uint64_t *entry(struct ds *d, uint64_t index, bool make)
 }
 
 int ds_create(enum ds_type type, uint64_t size, uint32_t rights, struct session *s, uint64_t src_pa,
-	      uint64_t src_size, struct ds **out)
+	      uint64_t src_size, bool client_owned, struct ds **out)
 {
-	size = (size + PAGE - 1) & ~(PAGE - 1);
-	if (!size || size / PAGE > MAX_PAGES)
+	if (!size || size > MAX_PAGES * PAGE)
 		return -MICA_EINVAL;
+	size = (size + PAGE - 1) & ~(PAGE - 1);
 	if (s && session_charge(s, size))
 		return -MICA_ENOMEM;
 	struct ds *d = pool_get(&ds_pool);
@@ -73,7 +73,7 @@ int ds_create(enum ds_type type, uint64_t size, uint32_t rights, struct session 
 		*d = (struct ds){ .type = type, .rights = rights, .size = size, .session = s,
 				  .src_pa = src_pa, .src_size = src_size };
 		if (type == DS_ROM || (d->tree = node_new()) != 0)
-			err = obj_open(&d->obj, K_DS, type != DS_ROM);
+			err = obj_open(&d->obj, K_DS, client_owned);
 		if (!err) {
 			*out = d;
 			return 0;

@@ -21,6 +21,8 @@
  */
 #include "root.h"
 
+#include <libsys/slot.h>
+
 #include <libsys/text.h>
 
 #include "pool.h"
@@ -30,6 +32,7 @@
 #include <elf_stack.h>
 #include <fmt.h>
 #include <libsys/debug.h>
+#include <libsys/error.h>
 #include <mica/error.h>
 #include <mica/ipc.h>
 #include <rt/rt.h>
@@ -101,14 +104,16 @@ static int make_regions(struct process *p, int file, const struct elf_load_plan 
 		if (r->kind == ELF_REGION_COPY) {
 			/* The file bytes the region shows, zeros after them. */
 			err = ds_create(DS_COW, r->size, MICA_RWX, p->session, file_pa + r->offset,
-					r->size - r->zero_tail, &d);
+					r->size - r->zero_tail, false, &d);
 			offset = 0;
 		} else if (r->kind == ELF_REGION_ZERO) {
-			err = ds_create(DS_ANON, r->size, MICA_RWX, p->session, 0, 0, &d);
+			err = ds_create(DS_ANON, r->size, MICA_RWX, p->session, 0, 0, false, &d);
 			offset = 0;
 		}
-		if (err || (err = add_region(p, r->vaddr, r->size, offset, r->rights, d, own)) != 0) {
-			if (!err && own)
+		if (err)
+			return err;
+		if ((err = add_region(p, r->vaddr, r->size, offset, r->rights, d, own)) != 0) {
+			if (own)
 				ds_destroy(d);
 			return err;
 		}
@@ -123,7 +128,7 @@ static int make_stack(struct process *p, const struct elf_image *img, const char
 {
 	static char build[STACK_BUILD_MAX];
 	struct ds *d;
-	int err = ds_create(DS_ANON, RT_STACK_SIZE, MICA_RWX, p->session, 0, 0, &d);
+	int err = ds_create(DS_ANON, RT_STACK_SIZE, MICA_RWX, p->session, 0, 0, false, &d);
 
 	if (err)
 		return err;
@@ -161,9 +166,9 @@ static void process_free(struct process *p)
 static void teardown(struct process *p)
 {
 	kobject_destroy(p->factory);   /* its task, threads, gates, irqs */
-	slot_drop(p->factory);
-	slot_drop(p->task);
-	slot_drop(p->thread);
+	mica_slot_drop(p->factory);
+	mica_slot_drop(p->task);
+	mica_slot_drop(p->thread);
 	obj_close(&p->as_parent);
 	obj_close(&p->as_launcher);
 	free_regions(p);
@@ -183,7 +188,7 @@ static void process_end(struct process *p, int32_t status)
 	mica_printf("root: %s (pid %lu) exited with status %d\n", p->name, (unsigned long)p->pid, (int)status);
 	if (p->notify) {
 		irq_trigger(p->notify);
-		slot_drop(p->notify);
+		mica_slot_drop(p->notify);
 		p->notify = 0;
 	}
 	if (!p->handed_out)
@@ -264,9 +269,9 @@ int launcher_spawn_program(const struct spawn_args *a, struct process **out)
 	p->daemon = a->daemon;
 	p->may_halt = !a->charge;
 	mica_strlcpy(p->name, a->name, sizeof p->name);
-	p->factory = slot_new();
-	p->task = slot_new();
-	p->thread = slot_new();
+	p->factory = mica_slot_alloc();
+	p->task = mica_slot_alloc();
+	p->thread = mica_slot_alloc();
 	p->session = session_create(a->mem_quota, a->charge);
 	err = p->session ? 0 : -MICA_ENOMEM;
 	if (!err)
@@ -288,12 +293,12 @@ int launcher_spawn_program(const struct spawn_args *a, struct process **out)
 	 * find it, and given to it as `serve`. */
 	mica_cap_t serve = MICA_CAP_NULL;
 	if (!err && a->provide) {
-		serve = slot_new();
+		serve = mica_slot_alloc();
 		err = factory_create_gate(p->factory, serve, p->thread, 0);
 		if (!err)
 			err = registry_add(a->provide, serve);
 		if (err) {
-			slot_drop(serve);
+			mica_slot_drop(serve);
 			serve = MICA_CAP_NULL;
 		}
 	}
@@ -329,8 +334,6 @@ int launcher_spawn_program(const struct spawn_args *a, struct process **out)
 		return err;
 	}
 	next_pid++;
-	if (a->notify)
-		p->notify = a->notify;
 	p->next = processes;
 	processes = p;
 	thread_start(p->thread);
@@ -338,16 +341,21 @@ int launcher_spawn_program(const struct spawn_args *a, struct process **out)
 	return 0;
 }
 
+/* Nobody holds the program's Process handle any more: its record goes,
+ * now if it has ended, else when it ends, or now with it if `kill`. */
+static void drop_handle(struct process *p, bool kill)
+{
+	p->handed_out = false;
+	if (p->ended)
+		process_free(p);
+	else if (kill)
+		process_end(p, 137);
+}
+
 void launcher_kill_all(void)
 {
-	while (processes) {
-		struct process *p = processes;
-		p->handed_out = false;
-		if (p->ended)
-			process_free(p);
-		else
-			process_end(p, 137);
-	}
+	while (processes)
+		drop_handle(processes, true);
 }
 
 bool launcher_busy(void)
@@ -378,22 +386,12 @@ bool process_may_halt(struct process *p)
 
 void process_last_ref(struct obj *o)
 {
-	struct process *p = CONTAINER(o, as_process);
-
-	p->handed_out = false;
-	if (p->ended)
-		process_free(p);
+	drop_handle(CONTAINER(o, as_process), false);
 }
 
 void process_abandon(struct obj *o)
 {
-	struct process *p = CONTAINER(o, as_process);
-
-	p->handed_out = false;
-	if (p->ended)
-		process_free(p);
-	else
-		process_end(p, 137);
+	drop_handle(CONTAINER(o, as_process), true);
 }
 
 /* ---- the protocols -------------------------------------------------- */
@@ -412,7 +410,7 @@ int launcher_spawn_request(struct process *spawner, const char *name, const void
 	unsigned argc = 0;
 	const char *p = args, *end = p + args_len;
 	struct spawn_args a = { .name = name, .argv = argv, .out = out_stream, .in = in_stream,
-				.notify = notify, .mem_quota = mem_quota, .kmem_quota = 2ull << 20,
+				.mem_quota = mem_quota, .kmem_quota = 2ull << 20,
 				.charge = spawner->session };
 	struct process *proc;
 
@@ -438,6 +436,7 @@ int launcher_spawn_request(struct process *spawner, const char *name, const void
 		return err;
 	}
 	proc->handed_out = true;
+	proc->notify = notify;   /* ours only now: a failure above leaves it with the request */
 	*process = proc->as_process.gate;
 	rx_created(&proc->as_process);
 	return 0;
@@ -508,6 +507,8 @@ int parent_page_fault(struct process *p, uint64_t addr, uint64_t ip, uint32_t ac
 			page->send_base = addr & ~(PAGE - 1);
 			return 0;
 		}
+		mica_printf("root: %s (pid %lu): no page for %#lx: %s\n", p->name, (unsigned long)p->pid,
+			    (unsigned long)addr, mica_strerror(err));
 	}
 	return parent_stray_fault_request(p, addr, ip, access);
 }

@@ -47,7 +47,7 @@ void rx_keep(mica_cap_t slot)
 {
 	for (unsigned i = 0; i < sizeof rx.slots / sizeof rx.slots[0]; i++)
 		if (rx.slots[i] == slot)
-			rx.slots[i] = slot_new();
+			rx.slots[i] = mica_slot_alloc();
 }
 
 /* Capabilities that came with a request and were not kept are dropped, so
@@ -85,7 +85,7 @@ static void serve(uint64_t pid)
 
 	for (unsigned i = 0; i < sizeof rx.slots / sizeof rx.slots[0]; i++)
 		if (!rx.slots[i])
-			rx.slots[i] = slot_new();
+			rx.slots[i] = mica_slot_alloc();
 	root_rx_setup(u, &rx);
 	err = mica_ipc_wait(0, &tag, &label);
 	while (!root_halting) {
@@ -113,10 +113,10 @@ static void serve(uint64_t pid)
 /* A copy of root's capability in `slot` (0 stays 0). */
 static mica_cap_t copy(mica_cap_t slot)
 {
-	mica_cap_t c = slot ? slot_new() : MICA_CAP_NULL;
+	mica_cap_t c = slot ? mica_slot_alloc() : MICA_CAP_NULL;
 
 	if (c && task_cap_map(MICA_BOOT_TASK, slot, c, MICA_RWX, false)) {
-		slot_drop(c);
+		mica_slot_drop(c);
 		c = MICA_CAP_NULL;
 	}
 	return c;
@@ -165,8 +165,8 @@ static uint64_t start(const struct config_prog *c)
 	}
 	int err = launcher_spawn_program(&a, &p);
 	/* What was not granted to the program goes. */
-	slot_drop(a.out);
-	slot_drop(a.in);
+	mica_slot_drop(a.out);
+	mica_slot_drop(a.in);
 	if (err) {
 		mica_printf("root: cannot start %s: %s\n", c->argv[0], mica_strerror(-err));
 		return 0;

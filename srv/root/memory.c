@@ -96,9 +96,9 @@ int session_alloc(struct session *s, uint64_t size, mica_cap_t *ds)
 	uint64_t total, free;
 
 	pages_stats(&total, &free);
-	if ((size + PAGE - 1) / PAGE > free)
+	if (size > free * PAGE)
 		return -MICA_ENOMEM;
-	int err = ds_create(DS_ANON, size, MICA_RWX, s, 0, 0, &d);
+	int err = ds_create(DS_ANON, size, MICA_RWX, s, 0, 0, true, &d);
 	if (!err) {
 		*ds = ds_gate(d);
 		rx_created((struct obj *)d);

@@ -14,31 +14,18 @@
 #include "kobject.h"
 #include "task.h"
 
-mica_cap_t slot_new(void)
-{
-	return mica_slot_alloc();
-}
-
-void slot_drop(mica_cap_t slot)
-{
-	if (slot == MICA_CAP_NULL)
-		return;
-	task_cap_unmap(MICA_BOOT_TASK, slot, true);
-	mica_slot_free(slot);
-}
-
 int obj_open(struct obj *o, enum obj_kind kind, bool watch)
 {
 	int err;
 
 	o->kind = kind;
-	o->gate = slot_new();
+	o->gate = mica_slot_alloc();
 	o->watch = MICA_CAP_NULL;
 	if (!o->gate)
 		return -MICA_ENOMEM;
 	err = factory_create_gate(MICA_BOOT_FACTORY, o->gate, MICA_BOOT_THREAD, (uint64_t)o);
 	if (!err && watch) {
-		o->watch = slot_new();
+		o->watch = mica_slot_alloc();
 		if (!o->watch)
 			err = -MICA_ENOMEM;
 		if (!err)

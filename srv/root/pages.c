@@ -41,8 +41,9 @@ static void add_range(uint64_t base, uint64_t pages)
 		ranges[nranges - 1].pages += pages;
 		return;
 	}
-	if (nranges < RANGES_MAX)
-		ranges[nranges++] = (struct range){ base, pages, total };
+	if (nranges == RANGES_MAX)
+		return;   /* (the KIP has at most as many entries: never) */
+	ranges[nranges++] = (struct range){ base, pages, total };
 	total += pages;
 }
 
@@ -84,14 +85,23 @@ void pages_init(void)
 		if (run)
 			add_range(start, run);
 	}
+	/* The two bitmaps go at the start of the first range that holds them. */
 	uint64_t bitmap_pages = 2 * ((total + 8 * PAGE - 1) / (8 * PAGE));
-	/* The first range holds them: it is the largest by far. */
-	bitmap = pages_va(index_pa(0));
+	unsigned r = 0;
+	while (r < nranges && ranges[r].pages < bitmap_pages)
+		r++;
+	if (r == nranges) {
+		mica_printf("root: no run of %lu pages for the page bitmaps\n", (unsigned long)bitmap_pages);
+		total = nfree = 0;
+		nranges = 0;
+		return;
+	}
+	bitmap = pages_va(ranges[r].base);
 	used = bitmap + bitmap_pages / 2 * PAGE / 8;
-	for (uint64_t i = 0; i < bitmap_pages; i++)
+	for (uint64_t i = ranges[r].first; i < ranges[r].first + bitmap_pages; i++)
 		bitmap[i / 64] |= 1ull << (i % 64);
 	nfree = total - bitmap_pages;
-	hint = bitmap_pages;
+	hint = 0;
 }
 
 uint64_t pages_alloc(void)

@@ -5,6 +5,8 @@
  */
 #include "root.h"
 
+#include <libsys/slot.h>
+
 #include <libsys/text.h>
 
 #include <mica/error.h>
@@ -34,7 +36,7 @@ static bool alive(unsigned i)
 		return false;
 	if (task_cap_info(MICA_BOOT_TASK, names[i].slot, &type, &rights) == 0 && type != 0)
 		return true;
-	slot_drop(names[i].slot);
+	mica_slot_drop(names[i].slot);
 	names[i].slot = 0;
 	return false;
 }
@@ -104,7 +106,7 @@ int reg_withdraw(const char *name)
 
 	if (i < 0)
 		return -MICA_ENOENT;
-	slot_drop(names[i].slot);
+	mica_slot_drop(names[i].slot);
 	names[i].slot = 0;
 	return 0;
 }

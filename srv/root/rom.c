@@ -25,7 +25,7 @@ void rom_init(void)
 	for (uint32_t i = 0; i < kip->module_count; i++) {
 		const struct mica_kip_module *m = &kip->modules[i];
 		if (m->base % PAGE || !m->size ||
-		    ds_create(DS_ROM, m->size, MICA_R | MICA_X, 0, m->base, m->size, &files[i]))
+		    ds_create(DS_ROM, m->size, MICA_R | MICA_X, 0, m->base, m->size, false, &files[i]))
 			mica_printf("root: boot file %s left out of rom/\n", m->name);
 	}
 }

@@ -32,9 +32,6 @@ void *memcpy(void *dst, const void *src, size_t n);
 /* obj.c: gates and last-reference watches. */
 int obj_open(struct obj *o, enum obj_kind kind, bool watch);
 void obj_close(struct obj *o);
-/* A capability slot, freshly allocated or freed, for kept items. */
-mica_cap_t slot_new(void);
-void slot_drop(mica_cap_t slot);
 
 /* pages.c: the user pool's physical pages, reached through the window. */
 void pages_init(void);
@@ -49,9 +46,11 @@ struct ds;
 enum ds_type { DS_ANON, DS_ROM, DS_COW };
 /* A new dataspace of `size` bytes charged to `s` (none for rom); for rom
  * and copy-on-write it shows src_size bytes of physical memory from src_pa,
- * zeros after them. */
+ * zeros after them.  A `client_owned` one goes when the last client
+ * capability to it does; the others belong to root's own records (rom/, a
+ * program's regions), which destroy them. */
 int ds_create(enum ds_type type, uint64_t size, uint32_t rights, struct session *s, uint64_t src_pa,
-	      uint64_t src_size, struct ds **out);
+	      uint64_t src_size, bool client_owned, struct ds **out);
 void ds_destroy(struct ds *d);
 /* The physical page behind `offset` for an access with `rights`, made if
  * need be; 0 with *err set on failure. */
@@ -108,12 +107,12 @@ struct spawn_args {
 	const char *const *argv;   /* argv[0] is the name */
 	const char *const *env;    /* extra KEY=VALUE entries */
 	mica_cap_t out, in;        /* root's slots, granted to the program (0: none) */
-	mica_cap_t notify;         /* an irq to trigger when it ends (0: none) */
 	uint64_t mem_quota, kmem_quota;
 	struct session *charge;    /* the starter's session, charged with mem_quota (0: root's) */
 	struct { const char *name; mica_cap_t slot; } caps[8];   /* more named capabilities, copied */
 	unsigned ncaps;
-	uint16_t io_port, io_count;   /* I/O ports it may use (count 0: none) */
+	uint16_t io_port;
+	uint32_t io_count;            /* I/O ports it may use: an I/O flexpage (count 0: none) */
 	const char *provide;          /* a gate to its main thread, published under this name */
 	bool daemon;                  /* root does not wait for it to end before halting */
 };

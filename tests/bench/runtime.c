@@ -30,12 +30,6 @@
 #define PAGES 64
 #define END_LABEL 0x77
 
-static void drop(mica_cap_t c)
-{
-	task_cap_unmap(MICA_BOOT_TASK, c, true);
-	mica_slot_free(c);
-}
-
 /* n pages touched in dataspaces of PAGES pages each. */
 static uint64_t heap_batch(unsigned n)
 {
@@ -57,7 +51,7 @@ static uint64_t heap_batch(unsigned n)
 		if (p[(pages - 1) * 512 + 1] != pages || p[(pages - 1) * 512] != 0)
 			bench_fail("the last page does not hold what was written");
 		region_map_detach(rt_cap("rm"), start, &start, &size, &back);
-		drop(back);
+		mica_slot_drop(back);
 		total += bench_now() - t0;
 		mica_slot_free(ds);
 	}
@@ -84,7 +78,7 @@ uint64_t bench_heap_touch_page(void)
 		if (p[i * 512 + 7] != 0xabc0 + i)
 			bench_fail("a page lost what was written");
 	region_map_detach(rt_cap("rm"), start, &start, &size, &back);
-	drop(back);
+	mica_slot_drop(back);
 	mica_slot_free(ds);
 	return bench_measure(heap_batch, 256);
 }
@@ -113,7 +107,7 @@ static uint64_t spawn_batch(unsigned n)
 		while (label != END_LABEL);
 		if (process_status(proc, &ended, &status, &pid) || !ended || status != 0)
 			bench_fail("%s ended with status %d", spawn_name, (int)status);
-		drop(proc);
+		mica_slot_drop(proc);
 	}
 	return bench_now() - t0;
 }

@@ -67,6 +67,10 @@ static void malformed_files_are_refused_naming_the_line(void)
 	CHECK_EQ(parse("run a\n\tmem 99999999999999999999G\n"), -1);
 	CHECK_EQ(parse("run a\n\tio 0x3f8 0\n"), -1);
 	CHECK_EQ(parse("run a\n\tio 0xffff 2\n"), -1);   /* past the last port */
+	CHECK_EQ(parse("run a\n\tio 0x60 5\n"), -1);     /* not a power of two */
+	CHECK_EQ(parse("run a\n\tio 0x3f9 2\n"), -1);    /* not aligned to it */
+	CHECK_EQ(parse("run a\n\tio 0 0x10000\n"), 0);   /* every port */
+	CHECK_EQ(cfg.progs[0].io_count, 0x10000);
 	CHECK_EQ(parse("run a \"unbalanced\n"), -1);
 	CHECK_EQ(parse("run\n"), -1);
 	CHECK_EQ(parse("start a\n"), -1);
@@ -103,6 +107,12 @@ static void limits_are_refused_not_overrun(void)
 	}
 	CHECK_EQ(parse(big), -1);
 	CHECK(strstr(err, "line 4") != 0);
+	/* An empty quoted word exactly at the end of the store. */
+	strcpy(big, "run a\n env K=");
+	memset(big + strlen(big), 'v', CONFIG_TEXT_MAX - 10);
+	strcat(big, " \"\"\n");
+	CHECK_EQ(parse(big), -1);
+	CHECK(cfg.used <= CONFIG_TEXT_MAX);
 }
 
 static void text_stops_at_a_nul_byte(void)

@@ -51,10 +51,9 @@ static void churn(void *arg)
 			for (unsigned i = 0; i < 16; i++)
 				((volatile char *)start)[i * 4096] = 1;
 			region_map_detach(rt_cap("rm"), start, &start, &size, &back);
-			task_cap_unmap(MICA_BOOT_TASK, back, true);
 		}
 		mica_slot_free(ds);
-		mica_slot_free(back);
+		mica_slot_drop(back);
 	}
 }
 

@@ -79,8 +79,8 @@ int main(int argc, char **argv)
 	expect("... and root did not keep it", (long)rt_session_used(), (long)used1);
 	expect("root still serves", rt_session_used() >= used0, 1);
 	process_kill(proc);
-	task_cap_unmap(MICA_BOOT_TASK, proc, true);
-	task_cap_unmap(MICA_BOOT_TASK, ds, true);
+	mica_slot_drop(proc);
+	mica_slot_drop(ds);
 	/* Names the fuzzer published hold our capabilities: withdraw them all. */
 	char name[64];
 	while (registry_entry(rt_cap("registry"), 0, name) == 0)

@@ -47,12 +47,6 @@ static void wait_end(void)
 	while (label != IRQ_LABEL);
 }
 
-static void drop(mica_cap_t c)
-{
-	task_cap_unmap(MICA_BOOT_TASK, c, true);
-	mica_slot_free(c);
-}
-
 int main(void)
 {
 	bool ended;
@@ -71,21 +65,21 @@ int main(void)
 	expect("... ended", ended, 1);
 	expect("... with status 3", status, 3);
 	expect("... a pid above root's", pid > 1, 1);
-	drop(p);
+	mica_slot_drop(p);
 
 	p = spawn("Halt\0", 5);
 	expect("spawn rt_child Halt", p != 0, 1);
 	wait_end();
 	process_status(p, &ended, &status, &pid);
 	expect("... a program the launcher started may not halt: EPERM", status, MICA_EPERM);
-	drop(p);
+	mica_slot_drop(p);
 
 	p = spawn("fault\0", 6);
 	expect("spawn rt_child fault", p != 0, 1);
 	wait_end();
 	process_status(p, &ended, &status, &pid);
 	expect("a fault outside every region ends it with status 139", status, 139);
-	drop(p);
+	mica_slot_drop(p);
 
 	uint64_t used0 = rt_session_used();
 	mica_cap_t none = mica_slot_alloc();
@@ -101,7 +95,7 @@ int main(void)
 	process_status(p, &ended, &status, &pid);
 	expect("... it ended with status 137", ended * 1000 + status, 1137);
 	wait_end();
-	drop(p);
+	mica_slot_drop(p);
 	expect("its memory came back", (long)rt_pool_free(), (long)free0);
 	expect("... and its quota to our session", (long)rt_session_used(), (long)used0);
 
@@ -112,7 +106,7 @@ int main(void)
 	qtest_spin(3000000);
 	expect("kill it in the middle of its requests", process_kill(p), 0);
 	wait_end();
-	drop(p);
+	mica_slot_drop(p);
 	expect("root still serves, and the memory came back", (long)rt_pool_free(), (long)free0);
 
 	mica_cap_t found = mica_slot_alloc();
@@ -125,9 +119,9 @@ int main(void)
 			thread_yield(MICA_BOOT_THREAD);
 	}
 	expect("... the registry has its name", published, 1);
-	drop(found);
+	mica_slot_drop(found);
 	process_kill(p);
-	drop(p);
+	mica_slot_drop(p);
 	found = mica_slot_alloc();
 	expect("... killed: its name is gone", registry_lookup(rt_cap("registry"), "ghost", &found), -MICA_ENOENT);
 	expect("... and can be published again", registry_publish(rt_cap("registry"), "ghost", rt_cap("mem")), 0);
@@ -162,7 +156,7 @@ int main(void)
 				continue;
 			process_status(many[i], &ended, &status, &pid);
 			dead &= ended && status == 137;
-			drop(many[i]);
+			mica_slot_drop(many[i]);
 		}
 		expect("... killed: each ended with status 137 (their notifications merge)", dead, 1);
 		if (round == 0) {

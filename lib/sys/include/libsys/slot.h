@@ -16,5 +16,8 @@ void mica_slot_take(mica_cap_t slot);
 mica_cap_t mica_slot_alloc(void);
 /* Give a slot back (its capability, if any, is the caller's to drop). */
 void mica_slot_free(mica_cap_t slot);
+/* Drop the slot's capability (Task.cap_unmap of it in this task) and give
+ * the slot back; MICA_CAP_NULL is ignored. */
+void mica_slot_drop(mica_cap_t slot);
 
 #endif
