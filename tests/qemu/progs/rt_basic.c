@@ -13,6 +13,13 @@
 #include "region_map.h"
 #include "registry.h"
 #include "rom.h"
+#include "task.h"
+
+/* A fresh copy of `from` in `to`, to be moved away by an attach. */
+static void expect_copy(mica_cap_t from, mica_cap_t to)
+{
+	expect("(a copy to attach)", task_cap_map(MICA_BOOT_TASK, from, to, MICA_RWX, false), 0);
+}
 
 int main(int argc, char **argv)
 {
@@ -50,6 +57,46 @@ int main(int argc, char **argv)
 	expect("... find says there is none", region_map_find(rt_cap("rm"), start, &start, &size, &offset, &rights),
 	       -MICA_ENOENT);
 	expect("Memory.alloc beyond the quota: ENOMEM", memory_alloc(rt_cap("mem"), 64 << 20, &ds), -MICA_ENOMEM);
+	expect("Memory.alloc of 2^64 - 1 bytes: ENOMEM", memory_alloc(rt_cap("mem"), ~0ull, &ds), -MICA_ENOMEM);
+
+	/* Dataspace.clear, and the region mapper's refusals. */
+	mica_cap_t rm = rt_cap("rm"), two = mica_slot_alloc(), keep = mica_slot_alloc(), spare = mica_slot_alloc();
+	expect("a dataspace of two pages", memory_alloc(rt_cap("mem"), 8192, &two), 0);
+	expect("Dataspace.clear of a range past its end: EINVAL", dataspace_clear(two, 4096, ~0xfffull), -MICA_EINVAL);
+	expect("Dataspace.clear of part of a page: EINVAL", dataspace_clear(two, 0, 100), -MICA_EINVAL);
+	/* Attaching moves a capability: `keep` stays, copies of it go. */
+	expect("a copy of it", task_cap_map(MICA_BOOT_TASK, two, keep, MICA_RWX, false), 0);
+	expect_copy(keep, spare);
+	expect("attach it", region_map_attach(rm, 0, 8192, MICA_R | MICA_W, two, 0, &start), 0);
+	volatile uint64_t *q = (volatile uint64_t *)start;
+	q[0] = 0x5eed;
+	q[512] = 0xbeef;
+	expect("Dataspace.clear of its first page", dataspace_clear(keep, 0, 4096), 0);
+	expect("... reads as zero again", (long)q[0], 0);
+	expect("... the second page kept its word", (long)q[512], 0xbeef);
+	expect("attach over a region: EEXIST", region_map_attach(rm, start, 4096, MICA_R, spare, 0, &offset), -MICA_EEXIST);
+	expect_copy(keep, spare);
+	expect("attach of size 0: EINVAL", region_map_attach(rm, 0, 0, MICA_R, spare, 0, &offset), -MICA_EINVAL);
+	expect_copy(keep, spare);
+	expect("attach at a misaligned address: EINVAL", region_map_attach(rm, RT_MAP_BASE + 100, 4096, MICA_R, spare, 0,
+									 &offset), -MICA_EINVAL);
+	expect_copy(keep, spare);
+	expect("attach past the dataspace's end: EINVAL", region_map_attach(rm, 0, 8192, MICA_R, spare, 4096, &offset),
+	       -MICA_EINVAL);
+	expect("attach with no capability: EINVAL", region_map_attach(rm, 0, 4096, MICA_R, MICA_CAP_NULL, 0, &offset),
+	       -MICA_EINVAL);
+	expect("detach where there is no region: ENOENT", region_map_detach(rm, RT_MAP_END - 4096, &offset, &size, &back),
+	       -MICA_ENOENT);
+	uint64_t area;
+	expect("reserve an area", region_map_reserve(rm, 0, 1 << 20, &area), 0);
+	expect("... reserve it again: EEXIST", region_map_reserve(rm, area, 4096, &offset), -MICA_EEXIST);
+	expect_copy(keep, spare);
+	uint64_t placed;
+	expect("attach anywhere skips the reserved area",
+	       region_map_attach(rm, 0, 4096, MICA_R, spare, 0, &placed) == 0 && (placed < area || placed >= area + (1 << 20)),
+	       1);
+	expect_copy(keep, spare);
+	expect("attach inside it when asked", region_map_attach(rm, area, 4096, MICA_R, spare, 0, &placed), 0);
 
 	mica_cap_t rom = mica_slot_alloc();
 	uint64_t rom_size;
@@ -57,7 +104,11 @@ int main(int argc, char **argv)
 	expect("Rom.open of no such file: ENOENT", rom_open(rt_cap("rom"), "nothing", &ds, &rom_size), -MICA_ENOENT);
 	struct mica_flexpage fp = { .fpage = mica_fpage(RT_MAP_END - 4096, 12, MICA_RWX) };
 	expect("Dataspace.map of a rom file with W: EPERM", dataspace_map(rom, 0, MICA_R | MICA_W, &fp), -MICA_EPERM);
+	expect("Dataspace.clear of a rom file: EPERM", dataspace_clear(rom, 0, 4096), -MICA_EPERM);
 	expect("Dataspace.map past the end: EINVAL", dataspace_map(back, 1 << 20, MICA_R, &fp), -MICA_EINVAL);
+	expect_copy(rom, spare);
+	expect("attach a rom file writable: EPERM", region_map_attach(rm, 0, 4096, MICA_R | MICA_W, spare, 0, &offset),
+	       -MICA_EPERM);
 	expect("attach it read-only (the capability moves to the region mapper)", region_map_attach(rt_cap("rm"), 0, rom_size, MICA_R, rom, 0, &start), 0);
 	expect("... it holds the configuration", ((const char *)start)[0] == '#', 1);
 	char name[64];

@@ -6,7 +6,8 @@
  * NAME` publishes its memory session as NAME and waits, `reader` waits for
  * input on stdin (notify registered, a read answered EAGAIN) after
  * publishing `reader-ready`, `Halt` tries Launcher.halt and ends with the
- * error it got.
+ * error it got, `drop` detaches its own bss region, drops the dataspace
+ * capability that comes back and ends (status 0).
  */
 #include <libsys/debug.h>
 #include <libsys/ipc.h>
@@ -67,6 +68,16 @@ int main(int argc, char **argv)
 		return (int)number(argc > 2 ? argv[2] : "0");
 	if (argv[1][0] == 'H')   /* `Halt`: try it; the status is the error */
 		return -launcher_halt(rt_cap("launcher"));
+	if (argv[1][0] == 'd') {
+		/* After the detach nothing of bss may be touched: only locals. */
+		static char in_bss[1 << 16] __attribute__((aligned(4096)));   /* whole pages past the data */
+		mica_cap_t parent = rt_cap("parent"), rm = rt_cap("rm"), back = mica_slot_alloc();
+		uint64_t start, size;
+		if (region_map_detach(rm, (uint64_t)in_bss + sizeof in_bss / 2, &start, &size, &back))
+			return 1;
+		task_cap_unmap(MICA_BOOT_TASK, back, true);
+		parent_exit(parent, 0);
+	}
 	if (argv[1][0] == 'f')
 		return *(volatile int *)0x123456789000ull;
 	if (argv[1][0] == 'h') {

@@ -17,6 +17,7 @@
 
 #include "memory.h"
 #include "process.h"
+#include "region_map.h"
 #include "registry.h"
 #include "root.h"
 
@@ -78,6 +79,16 @@ int main(int argc, char **argv)
 	       mica_ipc_call(rt_cap("mem"), mica_tag(MEMORY_PROTOCOL, 2, 0, 0), &tag), MICA_ENOBUF);
 	expect("... and root did not keep it", (long)rt_session_used(), (long)used1);
 	expect("root still serves", rt_session_used() >= used0, 1);
+
+	/* This task's own region mapper, which shares the task's slot
+	 * allocator: whatever capabilities the fuzzer sends it, no slot may
+	 * stay taken. */
+	mica_cap_t lowest = mica_slot_alloc();
+	mica_slot_free(lowest);
+	expect("the region mapper's protocol", region_map_fuzz(rt_cap("rm"), seed, rounds), 0);
+	mica_cap_t after = mica_slot_alloc();
+	mica_slot_free(after);
+	expect("... it keeps no slot for what it refused", (long)after, (long)lowest);
 	process_kill(proc);
 	mica_slot_drop(proc);
 	mica_slot_drop(ds);

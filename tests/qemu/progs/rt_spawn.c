@@ -56,6 +56,18 @@ int main(void)
 	irq = mica_slot_alloc();
 	expect("an irq to hear of ends", factory_create_irq(MICA_BOOT_FACTORY, irq, IRQ_LABEL), 0);
 	expect("... bound to this thread", irq_bind(irq, MICA_BOOT_THREAD), 0);
+	/* Root keeps the pages of its record pools for reuse: let them grow to
+	 * a few programs' worth first, so that what comes back is comparable. */
+	mica_cap_t warm[4];
+	for (int i = 0; i < 4; i++)
+		warm[i] = spawn("exit\0" "0\0", 7);
+	for (int i = 0; i < 4; i++) {
+		while (warm[i] && process_status(warm[i], &ended, &status, &pid) == 0 && !ended)
+			thread_yield(MICA_BOOT_THREAD);
+		mica_slot_drop(warm[i]);
+	}
+	/* Their end notifications merged into one that is pending: take it. */
+	mica_ipc_wait(mica_timeouts(MICA_TIMEOUT_NEVER, MICA_TIMEOUT_ZERO), 0, 0);
 	uint64_t free0 = rt_pool_free();
 
 	mica_cap_t p = spawn("exit\0" "3\0", 7);
@@ -73,6 +85,20 @@ int main(void)
 	process_status(p, &ended, &status, &pid);
 	expect("... a program the launcher started may not halt: EPERM", status, MICA_EPERM);
 	mica_slot_drop(p);
+
+	p = spawn("drop\0", 5);
+	expect("spawn rt_child drop (detaches its bss, drops that dataspace)", p != 0, 1);
+	wait_end();
+	process_status(p, &ended, &status, &pid);
+	expect("... it ended with status 0", status, 0);
+	mica_slot_drop(p);
+	expect("... root freed that dataspace once, when the program ended", (long)rt_pool_free(), (long)free0);
+
+	mica_cap_t none2 = mica_slot_alloc();
+	expect("spawn with a quota too small for the program's regions: ENOMEM",
+	       launcher_spawn(rt_cap("launcher"), "rt_child", "exit\0", 5, 0, 0, 0, 4096, &none2), -MICA_ENOMEM);
+	expect("... nothing of it is left", (long)rt_pool_free(), (long)free0);
+	mica_slot_free(none2);
 
 	p = spawn("fault\0", 6);
 	expect("spawn rt_child fault", p != 0, 1);
