@@ -10,10 +10,10 @@ LIBRT := $(BUILD)/user/lib/librt.a
 $(patsubst %,$(BUILD)/user-obj/%.o,$(LIBRT_SRCS)): | $(RT_IDL_HEADERS)
 $(BUILD)/user-obj/lib/rt/%.o: USER_CFLAGS += -Ilib/fpage
 
-$(LIBRT): $(patsubst %,$(BUILD)/user-obj/%.o,$(LIBRT_SRCS))
+$(LIBRT): $(patsubst %,$(BUILD)/user-obj/%.o,$(LIBRT_SRCS)) lib/rt/build.mk
 	@mkdir -p $(dir $@)
 	rm -f $@
-	ar rcs $@ $^
+	ar rcs $@ $(filter %.o,$^)
 
 # $(call rt_program,OUT,SOURCES): a program root starts, without newlib
 # (servers and tests that need only libsys and the runtime).

@@ -38,12 +38,11 @@ mica_cap_t rt_cap(const char *name)
 	return MICA_CAP_NULL;
 }
 
-/* Parse "MICA_CAPS=stdout=8 stdin=9 ..." out of envp; returns the highest
- * slot named, so that the slot allocator starts above it. */
-mica_cap_t rt_env_parse(char **envp)
+/* Parse "MICA_CAPS=stdout=8 stdin=9 ..." out of envp; the slots named are
+ * taken from the slot allocator. */
+void rt_env_parse(char **envp)
 {
 	static const char key[] = "MICA_CAPS=";
-	mica_cap_t top = 0;
 
 	for (; envp && *envp; envp++) {
 		const char *p = *envp;
@@ -71,10 +70,7 @@ mica_cap_t rt_env_parse(char **envp)
 			if (n && slot) {
 				rt_cap_set(name, slot);
 				mica_slot_take(slot);
-				if (slot > top)
-					top = slot;
 			}
 		}
 	}
-	return top;
 }

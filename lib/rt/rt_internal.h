@@ -7,7 +7,7 @@
 #include <rt/rt.h>
 
 /* env.c */
-mica_cap_t rt_env_parse(char **envp);
+void rt_env_parse(char **envp);
 void rt_cap_set(const char *name, mica_cap_t slot);
 
 /* rm.c: start the region mapper thread, fill its table from the parent's

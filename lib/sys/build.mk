@@ -19,15 +19,17 @@ $(BUILD)/user-obj/%.S.o: %.S | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) -c $< -o $@
 
-$(LIBSYS): $(patsubst %,$(BUILD)/user-obj/%.o,$(LIBSYS_SRCS))
+# The archives depend on this fragment too: a source taken off a list must
+# leave its archive (make alone rebuilds only for newer members).
+$(LIBSYS): $(patsubst %,$(BUILD)/user-obj/%.o,$(LIBSYS_SRCS)) lib/sys/build.mk
 	@mkdir -p $(dir $@)
 	rm -f $@
-	ar rcs $@ $^
+	ar rcs $@ $(filter %.o,$^)
 
-$(LIBSYS_BOOT): $(patsubst %,$(BUILD)/user-obj/%.o,$(LIBSYS_BOOT_SRCS))
+$(LIBSYS_BOOT): $(patsubst %,$(BUILD)/user-obj/%.o,$(LIBSYS_BOOT_SRCS)) lib/sys/build.mk
 	@mkdir -p $(dir $@)
 	rm -f $@
-	ar rcs $@ $^
+	ar rcs $@ $(filter %.o,$^)
 
 # $(call boot_program,OUT,SOURCES): a static Mica program without newlib.
 define boot_program

@@ -8,7 +8,7 @@
 #define SLOTS 4096
 #define WORD_BITS 64
 
-static unsigned long used[SLOTS / WORD_BITS];
+static unsigned long used[SLOTS / WORD_BITS] = { 1 };   /* slot 0 is never a capability */
 
 static int claim(mica_cap_t slot)
 {
@@ -39,10 +39,8 @@ mica_cap_t mica_slot_alloc(void)
 		unsigned long w;
 		while ((w = __atomic_load_n(&used[i], __ATOMIC_RELAXED)) != ~0ul) {
 			mica_cap_t s = (mica_cap_t)i * WORD_BITS + (mica_cap_t)__builtin_ctzl(~w);
-			if (s != MICA_CAP_NULL && claim(s))
+			if (claim(s))
 				return s;
-			if (s == MICA_CAP_NULL)
-				claim(s);   /* slot 0 is never a capability */
 		}
 	}
 	return MICA_CAP_NULL;

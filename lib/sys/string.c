@@ -1,6 +1,8 @@
 /*
  * string.c - the memory routines gcc may call on its own in freestanding
  * code (memcpy, memset, memmove, memcmp), for programs without newlib.
+ * memcpy and memset move eight bytes at a time (rep movsq / rep stosq),
+ * then the rest: root zeroes and copies whole pages with them.
  */
 #include <stddef.h>
 
@@ -11,11 +13,12 @@ int memcmp(const void *a, const void *b, size_t n);
 
 void *memcpy(void *dst, const void *src, size_t n)
 {
-	unsigned char *d = dst;
-	const unsigned char *s = src;
+	void *d = dst;
+	const void *s = src;
+	size_t words = n / 8, bytes = n % 8;
 
-	while (n--)
-		*d++ = *s++;
+	__asm__ volatile("rep movsq" : "+D"(d), "+S"(s), "+c"(words) : : "memory");
+	__asm__ volatile("rep movsb" : "+D"(d), "+S"(s), "+c"(bytes) : : "memory");
 	return dst;
 }
 
@@ -33,10 +36,12 @@ void *memmove(void *dst, const void *src, size_t n)
 
 void *memset(void *dst, int c, size_t n)
 {
-	unsigned char *d = dst;
+	void *d = dst;
+	size_t words = n / 8, bytes = n % 8;
+	unsigned long v = 0x0101010101010101ul * (unsigned char)c;
 
-	while (n--)
-		*d++ = (unsigned char)c;
+	__asm__ volatile("rep stosq" : "+D"(d), "+c"(words) : "a"(v) : "memory");
+	__asm__ volatile("rep stosb" : "+D"(d), "+c"(bytes) : "a"(v) : "memory");
 	return dst;
 }
 

@@ -127,14 +127,7 @@ static uint64_t copy_page(struct ds *d, uint64_t offset)
 
 	if (pa && offset < d->src_size) {
 		uint64_t n = d->src_size - offset < PAGE ? d->src_size - offset : PAGE;
-		void *dst = pages_va(pa);
-		const void *src = pages_va(d->src_pa + offset);
-		/* Whole words (the page is zero past them, and the source page
-		 * exists to its end); libsys's memcpy goes byte by byte. */
-		uint64_t words = (n + 7) / 8;
-		__asm__ volatile("rep movsq" : "+D"(dst), "+S"(src), "+c"(words) : : "memory");
-		if (n % 8)
-			memset((char *)pages_va(pa) + n, 0, 8 - n % 8);
+		memcpy(pages_va(pa), pages_va(d->src_pa + offset), n);   /* the rest is zero already */
 	}
 	return pa;
 }

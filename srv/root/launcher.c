@@ -45,6 +45,7 @@
 
 #define REGIONS_MAX (ELF_REGIONS_MAX + 1)
 #define FIRST_NAMED_SLOT 6
+#define CAPS_KEY "MICA_CAPS="   /* the environment variable naming them (rt/rt.h) */
 #define STACK_BUILD_MAX 16384
 #define PROGRAM_LO 0x1000ull
 #define PROGRAM_HI 0x00007f0000000000ull
@@ -203,7 +204,7 @@ static int give(struct process *p, mica_cap_t src, mica_cap_t dest, bool grant)
 
 static int append(char *buf, size_t room, size_t *at, const char *name, unsigned long slot)
 {
-	int n = fmt_snprintf(buf + *at, room - *at, "%s%s=%lu", *at > 10 ? " " : "", name, slot);
+	int n = fmt_snprintf(buf + *at, room - *at, "%s%s=%lu", *at > sizeof CAPS_KEY - 1 ? " " : "", name, slot);
 	if (n < 0 || (size_t)n >= room - *at)
 		return -MICA_E2BIG;
 	*at += (size_t)n;
@@ -229,7 +230,7 @@ static int give_caps(struct process *p, const struct spawn_args *a, mica_cap_t s
 
 	for (unsigned i = 0; i < a->ncaps && n < 16; i++)
 		named[n++] = (typeof(named[0])){ a->caps[i].name, a->caps[i].slot, false };
-	at = (size_t)fmt_snprintf(caps, room, "MICA_CAPS=");
+	at = (size_t)fmt_snprintf(caps, room, "%s", CAPS_KEY);
 	if ((err = give(p, p->task, MICA_BOOT_TASK, false)) || (err = give(p, p->thread, MICA_BOOT_THREAD, false)) ||
 	    (err = give(p, p->factory, MICA_BOOT_FACTORY, false)))
 		return err;

@@ -24,23 +24,21 @@ static struct root_rx rx;
 /* Objects the request being served made for its reply: if the reply cannot
  * be delivered (the client is gone, or declared no slot for the capability)
  * nobody holds them, so they go. */
-static struct obj *created[2];
-static unsigned ncreated;
+static struct obj *created;   /* (no method makes more than one) */
 
 void rx_created(struct obj *o)
 {
-	if (ncreated < sizeof created / sizeof created[0])
-		created[ncreated++] = o;
+	created = o;
 }
 
 static void undelivered(void)
 {
-	for (unsigned i = 0; i < ncreated; i++) {
-		if (created[i]->kind == K_DS)
-			ds_destroy((struct ds *)created[i]);
-		else if (created[i]->kind == K_PROCESS)
-			process_abandon(created[i]);
-	}
+	if (!created)
+		return;
+	if (created->kind == K_DS)
+		ds_destroy((struct ds *)created);
+	else if (created->kind == K_PROCESS)
+		process_abandon(created);
 }
 
 void rx_keep(mica_cap_t slot)
@@ -93,7 +91,7 @@ static void serve(uint64_t pid)
 			if (label & WATCH_BIT)
 				last_ref((struct obj *)(label & ~WATCH_BIT));
 		} else if (!err) {
-			ncreated = 0;
+			created = 0;
 			if (root_dispatch(&root_ops, (void *)label, u, tag, &rb, &reply)) {
 				bool caps = mica_tag_items(tag) != 0;
 				root_rx_setup(u, &rx);

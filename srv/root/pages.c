@@ -118,11 +118,8 @@ uint64_t pages_alloc(void)
 		nfree--;
 		hint = i + 1;
 		uint64_t pa = index_pa(i);
-		if (used[i / 64] & (1ull << (i % 64))) {
-			void *va = pages_va(pa);
-			uint64_t n = PAGE / 8;
-			__asm__ volatile("rep stosq" : "+D"(va), "+c"(n) : "a"(0ull) : "memory");
-		}
+		if (used[i / 64] & (1ull << (i % 64)))
+			memset(pages_va(pa), 0, PAGE);
 		used[i / 64] |= 1ull << (i % 64);
 		return pa;
 	}
