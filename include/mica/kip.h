@@ -1,5 +1,5 @@
 /*
- * mica/kip.h - the kernel information page (DESIGN.md §2 KIP).
+ * mica/kip.h - the kernel information page (docs/abi.md).
  *
  * Mapped read-only at MICA_KIP_ADDR in every task.  Start-up code finds the
  * memory map, the boot modules with their command lines and the clock here.

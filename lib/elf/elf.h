@@ -1,8 +1,8 @@
 /*
  * elf.h - checks and describes a static ELF64 x86-64 executable.
  *
- * The kernel (the first boot module, issue 3) and the process server (every
- * later program, issue 7) load programs with this one parser, so a file is
+ * The kernel (boot modules) and root's launcher (every program root starts)
+ * load programs with this one parser, so a file is
  * judged the same way wherever it comes from.  The parser only reads: it
  * copies nothing and maps nothing.  It never reads outside [file, file+size)
  * and never trusts a field; the caller loads the segments it returns.

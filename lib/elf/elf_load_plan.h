@@ -1,7 +1,7 @@
 /*
  * elf_load_plan.h - the regions a loader sets up for a parsed executable.
  *
- * The process server loads programs by demand paging (DESIGN.md §4, proc):
+ * Programs are loaded by demand paging (root's launcher, docs/root.md):
  * nothing is copied up front, every segment becomes regions of the new
  * task's region mapper, and the pages arrive on fault.  This turns an
  * elf_image (elf.h) into that list of regions, so the loader itself only

@@ -1,6 +1,6 @@
 # newlib, the C library of Mica programs, built once from Debian's
 # newlib-source tarball (/usr/src/newlib) with the host gcc for x86_64-elf,
-# configured as issue 7 says (see lib/newlib/build-newlib), and installed
+# configured for x86_64-elf (see lib/newlib/build-newlib), and installed
 # into build/newlib/install.  lib/newlib/ino_t.patch widens ino_t first (the
 # patch says why).  About two minutes on two cores; the log is
 # build/newlib/build.log.

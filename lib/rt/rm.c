@@ -1,5 +1,5 @@
 /*
- * rm.c - the task's region mapper (DESIGN.md §3): a thread of the task that
+ * rm.c - the task's region mapper (docs/runtime.md): a thread of the task that
  * keeps its regions (range -> dataspace, offset, rights), serves the
  * RegionMap protocol to the task's threads and is their pager.  A fault is
  * resolved by asking the region's dataspace to map the page with the

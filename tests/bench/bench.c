@@ -1,6 +1,6 @@
 /*
  * bench.c - the measuring loop shared by every figure (bench.h), the same
- * as ../shared/bench/bench.c does it on Linux so that the figures compare:
+ * as tests/bench/linux/bench.c does it on Linux so that the figures compare:
  * 2 untimed warm-up batches, 15 timed ones, the median of their means
  * (rounded), loop overhead included.
  */

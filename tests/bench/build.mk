@@ -27,7 +27,7 @@ TEST_DEPS += $(BENCH_RT_MODULES) $(BUILD)/cfg/bench-rt-short/boot.cfg
 # Figures land in build/bench/: mica.txt and the serial log of the last
 # `make bench`, linux.txt from the last `make bench-linux`.
 BENCH_OUT := $(BUILD)/bench
-LINUX_BASELINE ?= ../shared/bench/linux-baseline
+LINUX_BASELINE ?= tests/bench/linux/linux-baseline
 
 bench: $(KERNEL32) $(BENCH_PROG) $(BENCH_RT_MODULES) $(BUILD)/cfg/bench-rt/boot.cfg
 	@mkdir -p $(BENCH_OUT)
@@ -35,9 +35,9 @@ bench: $(KERNEL32) $(BENCH_PROG) $(BENCH_RT_MODULES) $(BUILD)/cfg/bench-rt/boot.
 		--linux $(BENCH_OUT)/linux.txt $(KERNEL32) "" $(BENCH_PROG) \
 		-- root $(BENCH_RT_MODULES) $(BUILD)/cfg/bench-rt/boot.cfg
 
-# Boots a stock Linux under the same QEMU settings (as root: it installs
-# what it lacks and downloads the kernel once, into $WORK, default
-# /tmp/linux-baseline).
+# Boots a stock Linux under the same QEMU settings (tests/bench/linux/; as
+# root: `tools/deps --bench-linux` installs what it lacks, and the kernel is
+# downloaded once, into $WORK, default /tmp/linux-baseline).
 bench-linux:
 	@mkdir -p $(BENCH_OUT)
 	$(LINUX_BASELINE) --out $(BENCH_OUT)/linux.txt

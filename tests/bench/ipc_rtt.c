@@ -12,7 +12,7 @@
  * checks the error, the reply tag and every word of every reply; after the
  * batch, that the server answered exactly n requests, all as sent.  The
  * operation includes that work of both sides.  Linux's counterparts are
- * pipe_rtt and futex_rtt (two processes, ../shared/bench).
+ * pipe_rtt and futex_rtt (two processes, tests/bench/linux/bench.c).
  */
 #include <libsys/ipc.h>
 

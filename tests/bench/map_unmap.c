@@ -19,7 +19,7 @@
  * the copies: neither accessed nor written).  For unmap_100tasks the 100
  * mem_maps before each unmap are not counted either.  The 100 tasks are
  * destroyed after the figure.  Linux has no counterpart in
- * ../shared/bench.
+ * tests/bench/linux/bench.c.
  */
 #include <libsys/error.h>
 

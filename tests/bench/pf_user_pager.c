@@ -38,9 +38,9 @@
  * to it times out: no figure.  The scaling figures check that the kernel's
  * mapping database grew by exactly the pages mapped into the client.
  *
- * Linux's counterpart is anon_fault_4k (../shared/bench): the first write
- * to each page of a fresh anonymous mapping, the kernel's own fault
- * handler zeroing and mapping a page.
+ * Linux's counterpart is anon_fault_4k (tests/bench/linux/bench.c): the
+ * first write to each page of a fresh anonymous mapping, the kernel's own
+ * fault handler zeroing and mapping a page.
  */
 #include <libsys/error.h>
 #include <libsys/ipc.h>

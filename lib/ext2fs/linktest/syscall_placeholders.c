@@ -1,7 +1,7 @@
 /*
  * TEST SCAFFOLDING, never part of a Mica program: trivially failing
  * placeholders for the system-call layer newlib and libext2fs expect from
- * Mica's runtime (issue 7 writes the real one).  lib/ext2fs/mica-link-test
+ * Mica's runtime (lib/libc has the real one).  lib/ext2fs/mica-link-test
  * links the link test's program once without this file, to list what is
  * undefined, and once with it, to prove that these names are all that is
  * missing.  Every call fails with ENOSYS.
