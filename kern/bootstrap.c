@@ -42,16 +42,16 @@
 static int load_segment(struct task *t, const struct boot_module *m, const struct elf_segment *s)
 {
 	const uint8_t *file = arch_phys_to_virt(m->base);
-	uint64_t start = s->vaddr & ~0xfffull, end = (s->vaddr + s->memsz + 0xfff) & ~0xfffull;
+	uint64_t start = s->vaddr & MICA_PAGE_MASK, end = (s->vaddr + s->memsz + MICA_PAGE_SIZE - 1) & MICA_PAGE_MASK;
 
-	for (uint64_t va = start; va < end; va += 4096) {
+	for (uint64_t va = start; va < end; va += MICA_PAGE_SIZE) {
 		uint8_t *page;
 		int err = task_map_zeroed(t, va, s->rights, (void **)&page);
 		if (err)
 			return err;
 		/* The part of the file data that falls into this page. */
 		uint64_t lo = va > s->vaddr ? va : s->vaddr;
-		uint64_t hi = va + 4096 < s->vaddr + s->filesz ? va + 4096 : s->vaddr + s->filesz;
+		uint64_t hi = va + MICA_PAGE_SIZE < s->vaddr + s->filesz ? va + MICA_PAGE_SIZE : s->vaddr + s->filesz;
 		if (lo < hi)
 			kmemcpy(page + (lo - va), file + s->offset + (lo - s->vaddr), hi - lo);
 	}
@@ -116,7 +116,7 @@ static int load_program(unsigned index, uint64_t quota, struct boot_watch *watch
 	}
 	for (unsigned i = 0; i < img.nsegs && !err; i++)
 		err = load_segment(t, m, &img.segs[i]);
-	for (uint64_t va = BOOT_STACK_TOP - BOOT_STACK_SIZE; va < BOOT_STACK_TOP && !err; va += 4096)
+	for (uint64_t va = BOOT_STACK_TOP - BOOT_STACK_SIZE; va < BOOT_STACK_TOP && !err; va += MICA_PAGE_SIZE)
 		err = task_map_zeroed(t, va, MICA_R | MICA_W, 0);
 	if (!err) {
 		thread_set_user_regs(th, img.entry, BOOT_STACK_TOP, index, MICA_KIP_ADDR);

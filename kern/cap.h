@@ -11,13 +11,14 @@
 #ifndef KERN_CAP_H
 #define KERN_CAP_H
 
+#include <mica/types.h>
 #include <stdint.h>
 
 #include "kobj.h"
 
+#define CAP_SLOTS MICA_CAP_SLOTS
 #define CAP_PER_LEAF 64
-#define CAP_LEAVES 64
-#define CAP_SLOTS (CAP_PER_LEAF * CAP_LEAVES)
+#define CAP_LEAVES (CAP_SLOTS / CAP_PER_LEAF)
 
 struct task;
 

@@ -93,16 +93,16 @@ void factory_free_obj(struct slab_cache *cache, struct kobj *obj)
 
 int factory_alloc_pages(struct factory *f, unsigned pages, uint64_t *pa)
 {
-	int err = factory_charge(f, pages * 4096ull);
+	int err = factory_charge(f, pages * MICA_PAGE_SIZE);
 
 	if (err)
 		return err;
 	err = pages == 1 ? kmem_page_alloc_pa(pa) : kmem_run_alloc_pa(pages, pa);
 	if (err) {
-		factory_uncharge(f, pages * 4096ull);
+		factory_uncharge(f, pages * MICA_PAGE_SIZE);
 		return err;
 	}
-	kmemset(arch_phys_to_virt(*pa), 0, pages * 4096ull);
+	kmemset(arch_phys_to_virt(*pa), 0, pages * MICA_PAGE_SIZE);
 	return MICA_OK;
 }
 
@@ -112,7 +112,7 @@ void factory_free_pages(struct factory *f, uint64_t pa, unsigned pages)
 		kmem_page_free_pa(pa);
 	else
 		kmem_run_free_pa(pa, pages);
-	factory_uncharge(f, pages * 4096ull);
+	factory_uncharge(f, pages * MICA_PAGE_SIZE);
 }
 
 int factory_create_sub(struct factory *parent, uint64_t limit, struct factory **out)

@@ -30,7 +30,7 @@ static void add_mem(uint64_t base, uint64_t size, uint32_t type)
 void kip_init(uint64_t tsc_khz, unsigned cpus)
 {
 	_Static_assert(sizeof(struct mica_kip) <= MICA_KIP_SIZE, "KIP too large");
-	if (kmem_run_alloc_pa(MICA_KIP_SIZE / 4096, &kip_pa))
+	if (kmem_run_alloc_pa(MICA_KIP_SIZE / MICA_PAGE_SIZE, &kip_pa))
 		panic("kip: no memory");
 	kip = arch_phys_to_virt(kip_pa);
 	kmemset(kip, 0, MICA_KIP_SIZE);

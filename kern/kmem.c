@@ -30,7 +30,7 @@ static int range_is_free(uint64_t a, uint64_t b)
 {
 	uint64_t kstart = (uint64_t)__kernel_phys_start, kend = arch_virt_to_phys(__kernel_end);
 
-	if (a < 0x1000 || overlaps(a, b, kstart, kend))
+	if (a < MICA_PAGE_SIZE || overlaps(a, b, kstart, kend))
 		return 0;
 	for (unsigned i = 0; i < bootinfo.nmodules; i++)
 		if (overlaps(a, b, bootinfo.modules[i].base, bootinfo.modules[i].base + bootinfo.modules[i].size))
@@ -44,8 +44,8 @@ static uint64_t place_bitmap(uint64_t bytes)
 		const struct boot_region *r = &bootinfo.regions[i];
 		if (r->type != 1)
 			continue;
-		for (uint64_t a = (r->base + 0xfff) & ~0xfffull; a + bytes <= r->base + r->size && a + bytes <= BOOT_MAPPED_LIMIT;
-		     a += 0x1000)
+		for (uint64_t a = (r->base + MICA_PAGE_SIZE - 1) & MICA_PAGE_MASK; a + bytes <= r->base + r->size && a + bytes <= BOOT_MAPPED_LIMIT;
+		     a += MICA_PAGE_SIZE)
 			if (range_is_free(a, a + bytes))
 				return a;
 	}
@@ -85,7 +85,7 @@ void kmem_init(void)
 	for (unsigned i = 0; i < bootinfo.nregions; i++)
 		if (bootinfo.regions[i].type == 1)
 			pmm_add_free(&kmem_pmm, bootinfo.regions[i].base, bootinfo.regions[i].base + bootinfo.regions[i].size);
-	pmm_reserve(&kmem_pmm, 0, 0x1000);
+	pmm_reserve(&kmem_pmm, 0, MICA_PAGE_SIZE);
 	pmm_reserve(&kmem_pmm, (uint64_t)__kernel_phys_start, arch_virt_to_phys(__kernel_end));
 	for (unsigned i = 0; i < bootinfo.nmodules; i++)
 		pmm_reserve(&kmem_pmm, bootinfo.modules[i].base, bootinfo.modules[i].base + bootinfo.modules[i].size);

@@ -35,7 +35,7 @@ void kern_main(uint32_t magic, uint64_t info)
 	/* Every object and table comes out of the root factory's quota: what
 	 * the kernel pool holds, less a reserve for what is not charged yet
 	 * (object caches' partial slabs, the scheduler's own). */
-	factory_init_root(kmem_pmm.nfree * 4096 / 8 * 7);
+	factory_init_root(kmem_pmm.nfree * MICA_PAGE_SIZE / 8 * 7);
 
 	int failed = bootstrap_run_all();
 	kprintf("kernel: all boot programs ended (%d failed); halting\n", failed);

@@ -43,7 +43,7 @@ static unsigned hash(const struct task *t, uint64_t va)
 
 struct mapnode *mapdb_lookup(struct task *t, uint64_t va)
 {
-	va &= ~0xfffull;
+	va &= MICA_PAGE_MASK;
 	for (struct mapnode *n = buckets[hash(t, va)]; n; n = n->hash_next)
 		if (n->task == t && n->va == va)
 			return n;
@@ -90,17 +90,17 @@ static struct mapnode *new_node(struct task *t, uint64_t va, uint64_t pa, unsign
 	unsigned tables = 0;
 
 	/* At most three new tables: check the room first, charge what it took. */
-	if ((*err = factory_charge(f, node_cache.size + 3 * 4096ull)) != 0)
+	if ((*err = factory_charge(f, node_cache.size + 3 * MICA_PAGE_SIZE)) != 0)
 		return 0;
 	struct mapnode *n = slab_alloc(&node_cache);
 	if (!n) {
-		factory_uncharge(f, node_cache.size + 3 * 4096ull);
+		factory_uncharge(f, node_cache.size + 3 * MICA_PAGE_SIZE);
 		*err = MICA_ENOMEM;
 		return 0;
 	}
 	*err = only_new ? arch_space_map_new(t->root, va, pa, rights, uncached, &tables)
 			: arch_space_map(t->root, va, pa, rights, uncached, &tables);
-	factory_uncharge(f, (3 - tables) * 4096ull);
+	factory_uncharge(f, (3 - tables) * MICA_PAGE_SIZE);
 	t->table_pages += tables;
 	if (*err) {
 		slab_free(&node_cache, n);

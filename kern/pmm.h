@@ -11,10 +11,11 @@
 #ifndef KERN_PMM_H
 #define KERN_PMM_H
 
+#include <mica/types.h>
 #include <stdint.h>
 #include <stddef.h>
 
-#define PMM_PAGE 4096ull
+#define PMM_PAGE MICA_PAGE_SIZE
 
 struct pmm {
 	uint64_t *bits;        /* 1 = free */

@@ -17,7 +17,7 @@
 static int in_module(uint64_t pa)
 {
 	for (unsigned i = 0; i < bootinfo.nmodules; i++)
-		if (pa >= (bootinfo.modules[i].base & ~0xfffull) && pa < bootinfo.modules[i].base + bootinfo.modules[i].size)
+		if (pa >= (bootinfo.modules[i].base & MICA_PAGE_MASK) && pa < bootinfo.modules[i].base + bootinfo.modules[i].size)
 			return 1;
 	return 0;
 }
@@ -25,7 +25,7 @@ static int in_module(uint64_t pa)
 static int in_ram(uint64_t pa)
 {
 	for (unsigned i = 0; i < bootinfo.nregions; i++)
-		if (pa + 4096 > bootinfo.regions[i].base && pa < bootinfo.regions[i].base + bootinfo.regions[i].size)
+		if (pa + MICA_PAGE_SIZE > bootinfo.regions[i].base && pa < bootinfo.regions[i].base + bootinfo.regions[i].size)
 			return 1;
 	return 0;
 }
@@ -34,10 +34,10 @@ int sigma0_resolve(struct task *t, uint64_t addr)
 {
 	if (!t->sigma0 || addr < MICA_BOOT_PHYS_WINDOW || addr >= MICA_BOOT_PHYS_WINDOW + MICA_BOOT_PHYS_MAX)
 		return MICA_EFAULT;
-	uint64_t va = addr & ~0xfffull, pa = va - MICA_BOOT_PHYS_WINDOW;
+	uint64_t va = addr & MICA_PAGE_MASK, pa = va - MICA_BOOT_PHYS_WINDOW;
 
 	if (kmem_user_page_claim(pa) == MICA_OK) {
-		kmemset(arch_phys_to_virt(pa), 0, 4096);
+		kmemset(arch_phys_to_virt(pa), 0, MICA_PAGE_SIZE);
 		int err = mapdb_insert_root(t, va, pa, MICA_RWX, MAP_FRAME_USER, 0);
 		if (err)
 			kmem_user_page_free(pa);

@@ -7,10 +7,12 @@
  */
 #include "slab.h"
 
+#include <mica/types.h>
+
 /* The kernel's (kstring.c) or, in the host tests, the C library's. */
 void *memset(void *dst, int c, size_t n);
 
-#define SLAB_PAGE 4096u
+#define SLAB_PAGE MICA_PAGE_SIZE
 
 struct slab {
 	struct slab *next, *prev;

@@ -31,27 +31,27 @@ static void free_space(struct task *t)
 	unsigned tables = arch_space_destroy(t->root);
 
 	KASSERT(tables == t->table_pages);
-	factory_uncharge(t->obj.quota, (tables + 1) * 4096ull);
+	factory_uncharge(t->obj.quota, (tables + 1) * MICA_PAGE_SIZE);
 }
 
 int task_create(struct factory *f, struct task **out)
 {
 	if (!task_cache.name)
 		slab_cache_init(&task_cache, "task", sizeof(struct task));
-	if (factory_charge(f, 4096))
+	if (factory_charge(f, MICA_PAGE_SIZE))
 		return MICA_ENOMEM;
 	struct task *t = factory_alloc_obj(f, &task_cache, KOBJ_TASK);
 	if (!t) {
-		factory_uncharge(f, 4096);
+		factory_uncharge(f, MICA_PAGE_SIZE);
 		return MICA_ENOMEM;
 	}
 	int err = arch_space_create(&t->root);
 	if (err) {
 		factory_free_obj(&task_cache, &t->obj);
-		factory_uncharge(f, 4096);
+		factory_uncharge(f, MICA_PAGE_SIZE);
 		return err;
 	}
-	for (uint64_t off = 0; off < MICA_KIP_SIZE && !err; off += 4096)
+	for (uint64_t off = 0; off < MICA_KIP_SIZE && !err; off += MICA_PAGE_SIZE)
 		err = task_space_map(t, MICA_KIP_ADDR + off, kip_phys() + off, MICA_R, 0, 0);
 	if (err) {
 		free_space(t);
@@ -74,7 +74,7 @@ void task_destroy(struct task *t)
 	if (t->io_bitmap) {
 		if (sched_current()->task == t)
 			arch_io_bitmap_load(0, 1);
-		factory_free_pages(t->obj.quota, arch_virt_to_phys(t->io_bitmap), IO_PORT_BITMAP_BYTES / 4096);
+		factory_free_pages(t->obj.quota, arch_virt_to_phys(t->io_bitmap), IO_PORT_BITMAP_BYTES / MICA_PAGE_SIZE);
 	}
 	free_space(t);
 	factory_free_obj(&task_cache, &t->obj);
@@ -84,13 +84,13 @@ int task_space_map(struct task *t, uint64_t va, uint64_t pa, unsigned rights, in
 {
 	struct factory *f = t->obj.quota;
 	unsigned tables = 0;
-	int err = factory_charge(f, 3 * 4096ull);   /* at most three new tables */
+	int err = factory_charge(f, 3 * MICA_PAGE_SIZE);   /* at most three new tables */
 
 	if (err)
 		return err;
 	err = only_new ? arch_space_map_new(t->root, va, pa, rights, uncached, &tables)
 		       : arch_space_map(t->root, va, pa, rights, uncached, &tables);
-	factory_uncharge(f, (3 - tables) * 4096ull);
+	factory_uncharge(f, (3 - tables) * MICA_PAGE_SIZE);
 	t->table_pages += tables;
 	return err;
 }
@@ -103,7 +103,7 @@ int task_map_zeroed(struct task *t, uint64_t va, unsigned rights, void **kernel_
 	if (err)
 		return err;
 	void *page = arch_phys_to_virt(pa);
-	kmemset(page, 0, 4096);
+	kmemset(page, 0, MICA_PAGE_SIZE);
 	err = mapdb_insert_root(t, va, pa, rights, MAP_FRAME_KERNEL, 0);
 	if (err) {
 		kmem_page_free_pa(pa);
@@ -133,14 +133,14 @@ int task_map_range(struct task *src, uint64_t first, uint64_t last, struct task 
 {
 	uint64_t va;
 
-	for (uint64_t next = first; arch_space_next_mapped(src->root, next, last, &va); next = va + 4096) {
+	for (uint64_t next = first; arch_space_next_mapped(src->root, next, last, &va); next = va + MICA_PAGE_SIZE) {
 		struct mapnode *n = mapdb_lookup(src, va);
 		if (n) {
 			int err = mapdb_map(n, dst, dest + (va - first), rights, grant);
 			if (err)
 				return err;
 		}
-		if (va + 4096 == 0)
+		if (va + MICA_PAGE_SIZE == 0)
 			break;
 	}
 	return MICA_OK;
@@ -156,7 +156,7 @@ int task_io_grant(struct task *t, unsigned first, unsigned count)
 {
 	if (!t->io_bitmap) {
 		uint64_t pa;
-		int err = factory_alloc_pages(t->obj.quota, IO_PORT_BITMAP_BYTES / 4096, &pa);
+		int err = factory_alloc_pages(t->obj.quota, IO_PORT_BITMAP_BYTES / MICA_PAGE_SIZE, &pa);
 		if (err)
 			return err;
 		t->io_bitmap = arch_phys_to_virt(pa);
@@ -295,11 +295,11 @@ static int op_mem_unmap(void *obj, mica_word_t fpage, bool self, uint32_t *statu
 		return -MICA_EINVAL;
 	*status = 0;
 	for (uint64_t next = mica_fpage_base(fpage);
-	     arch_space_next_mapped(t->root, next, fpage_last(fpage), &va); next = va + 4096) {
+	     arch_space_next_mapped(t->root, next, fpage_last(fpage), &va); next = va + MICA_PAGE_SIZE) {
 		struct mapnode *n = mapdb_lookup(t, va);
 		if (n)
 			*status |= mapdb_unmap(n, mica_fpage_rights(fpage), self);
-		if (va + 4096 == 0)
+		if (va + MICA_PAGE_SIZE == 0)
 			break;
 	}
 	return 0;

@@ -61,8 +61,8 @@ void task_io_revoke(struct task *t, unsigned first, unsigned count);
 int task_io_has(const struct task *t, unsigned first, unsigned count);
 int task_io_grant_boot(struct task *t);
 
-/* The first address above user space. */
-#define USER_SPACE_END 0x0000800000000000ull
+/* The first address above user space, as ipc.c and task.c name it. */
+#define USER_SPACE_END MICA_USER_END
 
 extern const struct task_ops task_protocol;
 

@@ -38,17 +38,17 @@ int thread_create(struct factory *f, struct thread **out)
 {
 	if (!thread_cache.name)
 		slab_cache_init(&thread_cache, "thread", sizeof(struct thread));
-	if (factory_charge(f, ARCH_KSTACK_PAGES * 4096ull))
+	if (factory_charge(f, ARCH_KSTACK_PAGES * MICA_PAGE_SIZE))
 		return MICA_ENOMEM;
 	struct thread *t = factory_alloc_obj(f, &thread_cache, KOBJ_THREAD);
 	if (!t) {
-		factory_uncharge(f, ARCH_KSTACK_PAGES * 4096ull);
+		factory_uncharge(f, ARCH_KSTACK_PAGES * MICA_PAGE_SIZE);
 		return MICA_ENOMEM;
 	}
 	int err = arch_thread_init_user(&t->arch, 0, 0, 0, 0, 0);
 	if (err) {
 		factory_free_obj(&thread_cache, &t->obj);
-		factory_uncharge(f, ARCH_KSTACK_PAGES * 4096ull);
+		factory_uncharge(f, ARCH_KSTACK_PAGES * MICA_PAGE_SIZE);
 		return err;
 	}
 	t->id = next_id++;
@@ -66,7 +66,7 @@ static void free_thread(struct thread *t)
 
 	arch_thread_fini(&t->arch);
 	factory_free_obj(&thread_cache, &t->obj);
-	factory_uncharge(f, ARCH_KSTACK_PAGES * 4096ull);
+	factory_uncharge(f, ARCH_KSTACK_PAGES * MICA_PAGE_SIZE);
 }
 
 void thread_destroy(struct thread *t)
@@ -89,7 +89,7 @@ int thread_attach(struct thread *t, struct task *task, uint64_t utcb_user)
 
 	if (t->task)
 		return MICA_EBUSY;
-	if (utcb_user & 0xfff)
+	if (utcb_user & ~MICA_PAGE_MASK)
 		return MICA_EINVAL;
 	int err = factory_alloc_pages(t->obj.quota, 1, &pa);
 	if (err)

@@ -16,6 +16,7 @@
 #include <libsys/slot.h>
 #include <mica/boot.h>
 #include <mica/kip.h>
+#include <mica/object.h>
 #include <mica/syscall.h>
 #include <rt/rt.h>
 
@@ -30,8 +31,6 @@
 
 #define INPUT_MAX 1024        /* a command line */
 #define ARGS_MAX 32
-#define SPAWN_ARGS_MAX 1024   /* Launcher.spawn's buffer<1024> */
-#define NAME_LEN 63           /* the protocols' string<63> */
 /* The label of the irq that says a program ran by `run` has ended: any
  * other notification of this thread (the C library's stdin irq) is not it. */
 #define RUN_IRQ_LABEL 0x72756e   /* "run" */
@@ -58,7 +57,8 @@ static void cmd_echo(int argc, char **argv)
 }
 
 static const char *const kobj_names[MICA_MEMINFO_TYPES] = {
-	[1] = "tasks", [2] = "threads", [3] = "gates", [4] = "irqs", [5] = "factories", [6] = "icus", [7] = "logs",
+	[MICA_KOBJ_TASK] = "tasks", [MICA_KOBJ_THREAD] = "threads", [MICA_KOBJ_GATE] = "gates", [MICA_KOBJ_IRQ] = "irqs",
+	[MICA_KOBJ_FACTORY] = "factories", [MICA_KOBJ_ICU] = "icus", [MICA_KOBJ_LOG] = "logs",
 };
 
 static void cmd_mem(int argc, char **argv)
@@ -89,7 +89,7 @@ static void cmd_mem(int argc, char **argv)
 
 static void cmd_ls(int argc, char **argv)
 {
-	char name[NAME_LEN + 1];
+	char name[ROM_LIST_NAME_MAX + 1];
 	uint64_t size;
 	uint32_t i;
 	int err;
@@ -131,7 +131,7 @@ static int pack_args(int argc, char **argv, char *buf, uint32_t *len)
 	*len = 0;
 	for (int i = 0; i < argc; i++) {
 		size_t n = strlen(argv[i]) + 1;
-		if (n > SPAWN_ARGS_MAX - *len)
+		if (n > LAUNCHER_SPAWN_ARGS_MAX - *len)
 			return -MICA_EINVAL;
 		memcpy(buf + *len, argv[i], n);
 		*len += (uint32_t)n;
@@ -165,7 +165,7 @@ static int run_program(const char *name, const char *args, uint32_t len, mica_ca
 
 static void cmd_run(int argc, char **argv)
 {
-	char args[SPAWN_ARGS_MAX];
+	char args[LAUNCHER_SPAWN_ARGS_MAX];
 	mica_cap_t irq, proc;
 	uint32_t len;
 	int err;
@@ -175,7 +175,7 @@ static void cmd_run(int argc, char **argv)
 		return;
 	}
 	if ((err = pack_args(argc - 2, argv + 2, args, &len)) < 0) {
-		printf("run: arguments longer than %d bytes\n", SPAWN_ARGS_MAX);
+		printf("run: arguments longer than %d bytes\n", LAUNCHER_SPAWN_ARGS_MAX);
 		return;
 	}
 	irq = mica_slot_alloc();

@@ -21,8 +21,6 @@
 #include "region_map.h"
 #include "rom.h"
 
-#define ROM_NAME_MAX 63   /* Rom.open's string<63> */
-
 struct romfile {
 	const char *data;   /* where the file is attached; NULL when it is empty */
 	uint64_t size, pos;
@@ -35,7 +33,7 @@ static int rom_get(const char *name, mica_cap_t *ds, uint64_t *size)
 	mica_cap_t slot;
 	int err;
 
-	if (strlen(name) > ROM_NAME_MAX)
+	if (strlen(name) > ROM_OPEN_NAME_MAX)
 		return ENAMETOOLONG;
 	if (!rom)
 		return ENOENT;   /* nothing is under rom/ for this program */

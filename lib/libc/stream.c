@@ -22,7 +22,6 @@
 #include "kobject.h"
 #include "stream.h"
 
-#define CHUNK 4096                 /* Stream's buffer<4096> */
 #define INPUT_IRQ_LABEL 0x737464696eull   /* "stdin" */
 
 struct stdstream {
@@ -56,7 +55,8 @@ static ssize_t stdstream_write(struct file *f, const void *buf, size_t len)
 	if (!cap)
 		return libc_fail(EBADF);
 	while (done < len) {
-		uint32_t n = len - done > CHUNK ? CHUNK : (uint32_t)(len - done), written = 0;
+		uint32_t n = len - done > STREAM_WRITE_DATA_MAX ? STREAM_WRITE_DATA_MAX : (uint32_t)(len - done);
+		uint32_t written = 0;
 		int err = stream_write(cap, p + done, n, &written);
 		if (err || !written || written > n) {
 			if (done)
@@ -100,8 +100,8 @@ static ssize_t stdstream_read(struct file *f, void *buf, size_t len)
 
 	if (!cap || !len)
 		return 0;   /* no input stream: end of input at once */
-	if (len > CHUNK)
-		len = CHUNK;
+	if (len > STREAM_READ_DATA_MAX)
+		len = STREAM_READ_DATA_MAX;
 	for (;;) {
 		uint32_t n = (uint32_t)len;
 		int err = stream_read(cap, buf, &n);
@@ -132,7 +132,7 @@ static int stdstream_fstat(struct file *f, struct stat *st)
 	(void)f;
 	st->st_mode = S_IFCHR | 0620;
 	st->st_nlink = 1;
-	st->st_blksize = CHUNK;
+	st->st_blksize = STREAM_WRITE_DATA_MAX;
 	return 0;
 }
 

@@ -33,8 +33,8 @@
 
 #define REGIONS_MAX 256
 #define RESERVED_MAX 32
-#define PAGE 4096ull
-#define USER_END 0x0000800000000000ull
+#define PAGE MICA_PAGE_SIZE
+#define USER_END MICA_USER_END
 
 struct region {
 	uint64_t start, size, offset;

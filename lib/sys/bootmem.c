@@ -28,7 +28,7 @@ static int in_user_pool(uint64_t pa, uint64_t size)
 
 mica_addr_t mica_bootmem_pages(unsigned long count, unsigned long align)
 {
-	uint64_t size = count * 4096ull, step = align > 1 ? align * 4096ull : 4096;
+	uint64_t size = count * MICA_PAGE_SIZE, step = align > 1 ? align * MICA_PAGE_SIZE : MICA_PAGE_SIZE;
 	uint64_t end = 0;
 
 	for (uint32_t i = 0; i < kip->mem_count; i++)

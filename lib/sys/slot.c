@@ -1,11 +1,11 @@
 /*
  * slot.c - the task's free capability slots (libsys/slot.h): a bitmap of
- * the kernel's 4096 slots, set bit = in use, claimed with an atomic
+ * the kernel's MICA_CAP_SLOTS slots, set bit = in use, claimed with an atomic
  * compare-and-swap so that threads may allocate at once.
  */
 #include <libsys/slot.h>
 
-#define SLOTS 4096
+#define SLOTS MICA_CAP_SLOTS
 #define WORD_BITS 64
 
 static unsigned long used[SLOTS / WORD_BITS] = { 1 };   /* slot 0 is never a capability */

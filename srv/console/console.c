@@ -21,6 +21,7 @@
 #include <libsys/ipc.h>
 #include <libsys/slot.h>
 #include <mica/boot.h>
+#include <mica/object.h>
 #include <rt/rt.h>
 
 #include "factory.h"
@@ -35,7 +36,6 @@
 #define UART_IRQ_LABEL 1      /* root made the gate with label 0 */
 #define NOTIFY_MAX 8
 #define TYPED_MAX 4096        /* raw bytes typed ahead of the reader */
-#define KOBJ_IRQ 4            /* Task.cap_info's type of an irq (docs/objects.md) */
 
 struct console {
 	struct line line;
@@ -157,7 +157,7 @@ static int con_notify(void *obj, mica_cap_t irq)
 
 	if (!irq)
 		return -MICA_EINVAL;
-	if (task_cap_info(MICA_BOOT_TASK, irq, &type, &rights) || type != KOBJ_IRQ)
+	if (task_cap_info(MICA_BOOT_TASK, irq, &type, &rights) || type != MICA_KOBJ_IRQ)
 		return -MICA_EINVAL;
 	if (!notify_known(c, irq)) {
 		int i = notify_free_entry(c);

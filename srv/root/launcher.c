@@ -35,6 +35,7 @@
 #include <libsys/error.h>
 #include <mica/error.h>
 #include <mica/ipc.h>
+#include <mica/kip.h>
 #include <rt/rt.h>
 
 #include "factory.h"
@@ -63,7 +64,7 @@ struct process {
 	struct obj as_launcher;  /* the program's `launcher`: what it starts is charged to it */
 	struct process *next;
 	uint64_t pid;
-	char name[64];
+	char name[MICA_KIP_NAME_MAX];   /* its boot file's */
 	mica_cap_t factory, task, thread, notify;
 	struct session *session;
 	struct region regions[REGIONS_MAX];

@@ -11,10 +11,11 @@
 
 #include <mica/error.h>
 
+#include "registry.h"
 #include "task.h"
 
 #define NAMES_MAX 64
-#define NAME_LEN 64
+#define NAME_LEN (REGISTRY_PUBLISH_NAME_MAX + 1)
 
 static struct {
 	char name[NAME_LEN];

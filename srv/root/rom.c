@@ -14,6 +14,8 @@
 
 #include <libsys/debug.h>
 
+#include "rom.h"
+
 static const struct mica_kip *const kip = (const struct mica_kip *)MICA_KIP_ADDR;
 static struct ds *files[MICA_KIP_MODULES_MAX];
 
@@ -69,7 +71,7 @@ int rom_file_at(uint32_t index, char *name, uint64_t *size)
 {
 	if (index >= kip->module_count)
 		return -MICA_ENOENT;
-	mica_strlcpy(name, kip->modules[index].name, 64);
+	mica_strlcpy(name, kip->modules[index].name, ROM_LIST_NAME_MAX + 1);
 	*size = kip->modules[index].size;
 	return 0;
 }

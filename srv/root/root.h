@@ -22,7 +22,7 @@ struct obj {
 	mica_cap_t watch;  /* the irq that reports its last client gone (0: none) */
 };
 
-#define PAGE 4096ull
+#define PAGE MICA_PAGE_SIZE
 
 /* lib/sys/string.c */
 void *memset(void *dst, int c, size_t n);

@@ -122,6 +122,17 @@ const char *opcode_macro(const struct method *m)
 	return s;
 }
 
+/* FILE_RENAME_NAME_MAX: the bound of a string or buffer parameter */
+const char *bound_macro(const struct method *m, const struct param *p)
+{
+	char *s = xprintf("%s_%s_%s_MAX", m->iface->upper, m->name, p->name);
+
+	for (char *c = s; *c; c++)
+		if (*c >= 'a' && *c <= 'z')
+			*c = (char)(*c - 'a' + 'A');
+	return s;
+}
+
 /* The parameter whose item sits at MR[mr] of the request (or reply). */
 struct param *item_at(const struct method *m, int mr, int reply)
 {

@@ -38,11 +38,18 @@ static void emit_type(FILE *f, struct type *t, struct file *src)
 	fprintf(f, "};\n");
 }
 
+/* The protocol, each opcode, and the bound of each string and buffer
+ * parameter (the most bytes it carries), so that code using them need
+ * not copy the numbers. */
 static void emit_numbers(FILE *f, struct iface *i)
 {
 	fprintf(f, "#define %s_PROTOCOL %ld\n", i->upper, i->protocol);
-	for (struct method *m = i->methods; m; m = m->next)
+	for (struct method *m = i->methods; m; m = m->next) {
 		fprintf(f, "#define %s %ld\n", opcode_macro(m), m->opcode);
+		for (struct param *p = m->params; p; p = p->next)
+			if (p->ref.type->kind == K_STRING || p->ref.type->kind == K_BUFFER)
+				fprintf(f, "#define %s %lu\n", bound_macro(m, p), p->ref.bound);
+	}
 }
 
 static void emit_stubs(FILE *f, struct iface *i)

@@ -209,6 +209,7 @@ void range_check(FILE *f, const struct type *leaf, const char *w, const char *in
 const char *item_type_name(const struct type *t);
 const char *c_type(const struct param *p, int ptr);
 const char *opcode_macro(const struct method *m);
+const char *bound_macro(const struct method *m, const struct param *p);
 struct param *item_at(const struct method *m, int mr, int reply);
 const char *rights_expr(unsigned r);
 /* Emit the two words of item parameter p at MR k; a string's or buffer's

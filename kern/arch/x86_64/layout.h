@@ -15,6 +15,4 @@
 #define KERN_IMAGE_BASE 0xffffffff80000000
 #define KERN_STACK_SIZE 16384
 
-#define USER_END 0x0000800000000000   /* first address above user space */
-
 #endif

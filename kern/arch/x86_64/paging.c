@@ -39,7 +39,7 @@ static int table_alloc(uint64_t *pa)
 
 	if (err)
 		return err;
-	kmemset(table(*pa), 0, 4096);
+	kmemset(table(*pa), 0, MICA_PAGE_SIZE);
 	table_pages++;
 	return MICA_OK;
 }
@@ -89,7 +89,7 @@ static int walk(uint64_t pml4, uint64_t va, int level, uint64_t table_flags, uin
 int paging_map(uint64_t pml4, uint64_t va, uint64_t pa, uint64_t flags)
 {
 	uint64_t *e;
-	int err = walk(pml4, va, 0, va < USER_END ? USER_TABLE : KERNEL_TABLE, &e);
+	int err = walk(pml4, va, 0, va < MICA_USER_END ? USER_TABLE : KERNEL_TABLE, &e);
 
 	if (err)
 		return err;
@@ -200,7 +200,7 @@ static unsigned nkernel_devices;
 int arch_device_is_kernels(uint64_t pa)
 {
 	for (unsigned i = 0; i < nkernel_devices; i++)
-		if (pa + 4096 > (kernel_devices[i].pa & ~0xfffull) && pa < kernel_devices[i].pa + kernel_devices[i].size)
+		if (pa + MICA_PAGE_SIZE > (kernel_devices[i].pa & MICA_PAGE_MASK) && pa < kernel_devices[i].pa + kernel_devices[i].size)
 			return 1;
 	return 0;
 }
@@ -209,9 +209,9 @@ void *paging_map_device(uint64_t pa, uint64_t size)
 {
 	if (nkernel_devices < KERNEL_DEVICES_MAX)
 		kernel_devices[nkernel_devices++] = (typeof(kernel_devices[0])){ pa, size };
-	uint64_t off = pa & 0xfff, va = device_next;
+	uint64_t off = pa & ~MICA_PAGE_MASK, va = device_next;
 
-	for (uint64_t p = pa - off; p < pa + size; p += 4096, device_next += 4096)
+	for (uint64_t p = pa - off; p < pa + size; p += MICA_PAGE_SIZE, device_next += MICA_PAGE_SIZE)
 		if (paging_map(kernel_pml4, device_next, p, PTE_W | PTE_PCD | PTE_PWT | PTE_G | pte_nx))
 			panic("paging: no memory to map device %#lx", pa);
 	return (void *)(va + off);
@@ -258,7 +258,7 @@ static int space_map(uint64_t root, uint64_t va, uint64_t pa, unsigned rights, i
 {
 	uint64_t *e;
 
-	if (va >= USER_END || (va & 0xfff))
+	if (va >= MICA_USER_END || (va & ~MICA_PAGE_MASK))
 		return MICA_EINVAL;
 	int err = walk_counted(root, va, 0, USER_TABLE, &e, tables);
 	if (err)
@@ -326,7 +326,7 @@ unsigned arch_space_protect(uint64_t root, uint64_t va, unsigned rights)
 
 int arch_space_lookup(uint64_t root, uint64_t va, uint64_t *pa, unsigned *rights)
 {
-	uint64_t *e = va < USER_END ? leaf(root, va) : 0;
+	uint64_t *e = va < MICA_USER_END ? leaf(root, va) : 0;
 
 	if (!e || !(*e & PTE_P) || !(*e & PTE_U))
 		return MICA_EFAULT;
@@ -337,9 +337,9 @@ int arch_space_lookup(uint64_t root, uint64_t va, uint64_t *pa, unsigned *rights
 
 int arch_space_next_mapped(uint64_t root, uint64_t va, uint64_t last, uint64_t *found)
 {
-	va &= ~0xfffull;
-	if (last >= USER_END)
-		last = USER_END - 1;
+	va &= MICA_PAGE_MASK;
+	if (last >= MICA_USER_END)
+		last = MICA_USER_END - 1;
 	while (va <= last) {
 		uint64_t *t = table(root);
 		int l = 3, skipped = 0;
@@ -363,7 +363,7 @@ int arch_space_next_mapped(uint64_t root, uint64_t va, uint64_t last, uint64_t *
 			*found = va;
 			return 1;
 		}
-		va += 4096;
+		va += MICA_PAGE_SIZE;
 	}
 	return 0;
 }
@@ -374,17 +374,17 @@ static uint8_t *user_page(uint64_t root, uint64_t va, int write)
 	uint64_t pa;
 	unsigned rights;
 
-	if (arch_space_lookup(root, va & ~0xfffull, &pa, &rights) || (write && !(rights & MICA_W)))
+	if (arch_space_lookup(root, va & MICA_PAGE_MASK, &pa, &rights) || (write && !(rights & MICA_W)))
 		return 0;
-	return (uint8_t *)arch_phys_to_virt(pa) + (va & 0xfff);
+	return (uint8_t *)arch_phys_to_virt(pa) + (va & ~MICA_PAGE_MASK);
 }
 
 int arch_space_copy(uint64_t dst_root, uint64_t dst, uint64_t src_root, uint64_t src, size_t n)
 {
 	while (n) {
-		size_t chunk = 4096 - (dst & 0xfff);
-		if (4096 - (src & 0xfff) < chunk)
-			chunk = 4096 - (src & 0xfff);
+		size_t chunk = MICA_PAGE_SIZE - (dst & ~MICA_PAGE_MASK);
+		if (MICA_PAGE_SIZE - (src & ~MICA_PAGE_MASK) < chunk)
+			chunk = MICA_PAGE_SIZE - (src & ~MICA_PAGE_MASK);
 		if (n < chunk)
 			chunk = n;
 		uint8_t *d = user_page(dst_root, dst, 1), *s = user_page(src_root, src, 0);
@@ -402,7 +402,7 @@ extern int arch_user_copy(void *dst, const void *src, size_t n);
 
 static int user_range_ok(uint64_t a, size_t n)
 {
-	return a + n >= a && a + n <= USER_END;
+	return a + n >= a && a + n <= MICA_USER_END;
 }
 
 int user_copy_in(void *dst, uint64_t usrc, size_t n)

@@ -284,6 +284,28 @@ static void items_string_over_bound_refused_by_stub(void)
 	CHECK_EQ(server.calls, 0);
 }
 
+/* The header names each string's and buffer's bound; a string of exactly
+ * that many bytes goes through, one more is refused. */
+static void items_bound_constants_are_the_limits_stubs_enforce(void)
+{
+	char name[ITEMS_SHOUT_NAME_MAX + 2], loud[ITEMS_SHOUT_LOUD_MAX + 1];
+	uint32_t len = 0;
+
+	CHECK_EQ(ITEMS_SHOUT_NAME_MAX, 32);
+	CHECK_EQ(ITEMS_REVERSE_DATA_MAX, 64);
+	CHECK_EQ(ITEMS_REVERSE_BACK_MAX, 64);
+	CHECK_EQ(ITEMS_MIX_A_MAX, 16);
+	CHECK_EQ(ITEMS_MIX_Y_MAX, 8);
+	memset(name, 'a', ITEMS_SHOUT_NAME_MAX);
+	name[ITEMS_SHOUT_NAME_MAX] = 0;
+	setup();
+	CHECK_EQ(items_shout(GATE, name, loud, &len), 0);
+	CHECK_EQ(len, ITEMS_SHOUT_NAME_MAX);
+	name[ITEMS_SHOUT_NAME_MAX] = 'a';
+	name[ITEMS_SHOUT_NAME_MAX + 1] = 0;
+	CHECK_EQ(items_shout(GATE, name, loud, &len), -MICA_EINVAL);
+}
+
 static void items_unterminated_out_string_is_overflow(void)
 {
 	char loud[33];
@@ -617,6 +639,7 @@ static const struct tap_case cases[] = {
 	TAP_CASE(values_handler_error_leaves_out_params_alone),
 	TAP_CASE(items_string_round_trips_both_ways),
 	TAP_CASE(items_string_over_bound_refused_by_stub),
+	TAP_CASE(items_bound_constants_are_the_limits_stubs_enforce),
 	TAP_CASE(items_unterminated_out_string_is_overflow),
 	TAP_CASE(items_buffer_round_trips_both_ways),
 	TAP_CASE(items_buffer_room_reaches_handler),

@@ -10,7 +10,7 @@
 #include <pthread.h>
 #include <string.h>
 
-#define SLOTS 4096
+#define SLOTS MICA_CAP_SLOTS
 
 /* The allocator is one table per program: each case starts from what the
  * previous left, so each gives back what it took. */

@@ -19,11 +19,14 @@
 /* An open file: read, write and describe it. */
 #define FILE_PROTOCOL 32
 #define FILE_READ_OPCODE 1
+#define FILE_READ_DATA_MAX 4096
 #define FILE_WRITE_OPCODE 2
+#define FILE_WRITE_DATA_MAX 4096
 #define FILE_STAT_OPCODE 3
 #define FILE_DUP_OPCODE 4
 #define FILE_MAP_OPCODE 5
 #define FILE_RENAME_OPCODE 6
+#define FILE_RENAME_NAME_MAX 255
 #define FILE_CLOSE_OPCODE 7
 
 /* Read up to *data_len bytes at offset into data. */
