@@ -90,6 +90,68 @@ static void check_c_name(const char *name, const struct loc *l)
 		error_at(l, "names ending in '_' are reserved for generated code");
 }
 
+/* C's spellings of integer types and the IDL type to write instead. */
+static const struct {
+	const char *c, *idl;
+} c_types[] = {
+	{ "char", "int8 (string<N> for text)" }, { "signed char", "int8" }, { "unsigned char", "uint8" },
+	{ "short", "int16" }, { "short int", "int16" }, { "signed short", "int16" }, { "unsigned short", "uint16" },
+	{ "unsigned short int", "uint16" }, { "int", "int32" }, { "signed", "int32" }, { "signed int", "int32" },
+	{ "unsigned", "uint32" }, { "unsigned int", "uint32" }, { "long", "int64" }, { "long int", "int64" },
+	{ "signed long", "int64" }, { "long long", "int64" }, { "long long int", "int64" },
+	{ "signed long long", "int64" }, { "unsigned long", "uint64" }, { "unsigned long int", "uint64" },
+	{ "unsigned long long", "uint64" }, { "unsigned long long int", "uint64" }, { "_Bool", "bool" },
+	{ "int8_t", "int8" }, { "int16_t", "int16" }, { "int32_t", "int32" }, { "int64_t", "int64" },
+	{ "uint8_t", "uint8" }, { "uint16_t", "uint16" }, { "uint32_t", "uint32" }, { "uint64_t", "uint64" },
+	{ "size_t", "uint64" }, { "uintptr_t", "uint64" }, { "ssize_t", "int64" }, { "intptr_t", "int64" },
+	{ "ptrdiff_t", "int64" }, { "off_t", "int64" }, { "mica_word_t", "word" }, { "mica_cap_t", "cap" },
+	{ "float", NULL }, { "double", NULL }, { "long double", NULL },
+};
+
+#define IDL_TYPES "int8 .. int64, uint8 .. uint64, bool, word, cap, fpage, iopage, string<N>, buffer<N>, " \
+		  "or a typedef or struct"
+
+/* Whether every word of `spelling` is one of C's type keywords. */
+static int c_type_words(const char *spelling)
+{
+	static const char *const words[] = { "unsigned", "signed", "long", "short", "char", "int", "float", "double",
+					     "_Bool", NULL };
+	const char *w = spelling;
+
+	while (*w) {
+		size_t n = strcspn(w, " ");
+		const char *const *k = words;
+
+		while (*k && !(strlen(*k) == n && strncmp(*k, w, n) == 0))
+			k++;
+		if (!*k)
+			return 0;
+		w += n + (w[n] == ' ');
+	}
+	return 1;
+}
+
+/* If `spelling` (words separated by one space, const and volatile left
+ * out) is a C type, say so at l with the IDL types to use; returns 1 then. */
+int c_type_error(const struct loc *l, const char *spelling)
+{
+	for (size_t i = 0; i < sizeof c_types / sizeof c_types[0]; i++) {
+		if (strcmp(c_types[i].c, spelling) != 0)
+			continue;
+		if (c_types[i].idl)
+			error_at(l, "'%s' is a C type, not an IDL type: write %s (IDL types: " IDL_TYPES ")", spelling,
+				 c_types[i].idl);
+		else
+			error_at(l, "'%s' is a C type and IDL has no floating point (IDL types: " IDL_TYPES ")",
+				 spelling);
+		return 1;
+	}
+	if (!*spelling || !c_type_words(spelling))
+		return 0;
+	error_at(l, "'%s' is a C type, not an IDL type (IDL types: " IDL_TYPES ")", spelling);
+	return 1;
+}
+
 static void resolve_type(struct type *t);
 
 /* A type use: look the name up and check its arguments. */
@@ -97,7 +159,8 @@ static void resolve_ref(struct typeref *r)
 {
 	r->type = find_type(r->name);
 	if (!r->type) {
-		error_at(&r->loc, "unknown type '%s'", r->name);
+		if (!c_type_error(&r->loc, r->name))
+			error_at(&r->loc, "unknown type '%s'", r->name);
 		return;
 	}
 	resolve_type(r->type);

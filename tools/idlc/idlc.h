@@ -166,16 +166,26 @@ extern int error_count;
 /* parse.c: load FILE and everything it imports; returns the main file. */
 struct file *load_files(const char *path, const char **incdirs, int nincdirs);
 extern struct file *all_files;
+/* Words the parser found between a type and a name (see parse_c_type). */
+struct ctail {
+	char *words;             /* the identifiers, one space apart */
+	int pointer;             /* a '*' among them */
+	char *first;             /* the first word or "*" */
+	struct loc first_loc;
+};
+
 /* Parser interface (parser.y, lexer.l). */
 extern struct file *cur_file;
 void parse_add_import(char *path, struct loc l);
 void parse_add_type(struct type *t);
 void parse_add_iface(struct iface *i, struct attr *attrs);
+void parse_c_type(const struct typeref *type, const struct ctail *tail, const char *name, struct loc name_loc);
 struct method *parse_method(struct attr *attrs, struct typeref ret, char *name, struct loc l, struct param *params);
 void lexer_start(FILE *f, const char *path);
 
 /* check.c */
 void check_all(void);
+int c_type_error(const struct loc *l, const char *spelling);
 int is_value(const struct type *t);
 struct type *base_type(struct type *t);
 

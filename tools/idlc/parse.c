@@ -81,6 +81,23 @@ struct method *parse_method(struct attr *attrs, struct typeref ret, char *name, 
 	return m;
 }
 
+/* A type, more words, then a name: C's way of spelling a type ("unsigned
+ * long x", "char *s"), or words out of place. */
+void parse_c_type(const struct typeref *type, const struct ctail *tail, const char *name, struct loc name_loc)
+{
+	const char *written = *tail->words ? xprintf("%s %s", type->name, tail->words) : type->name;
+	char *plain = xstrdup(""), *copy = xstrdup(written);
+
+	for (char *w = strtok(copy, " "); w; w = strtok(NULL, " "))   /* const and volatile change nothing */
+		if (strcmp(w, "const") != 0 && strcmp(w, "volatile") != 0)
+			plain = *plain ? xprintf("%s %s", plain, w) : xstrdup(w);
+	if (tail->pointer)
+		error_at(&type->loc, "'%s *' is a C pointer type: IDL has no pointers (string<N> or buffer<N> "
+				     "for text and bytes, an out parameter for a result)", written);
+	else if (!c_type_error(&type->loc, plain))
+		error_at(&name_loc, "syntax error, unexpected identifier '%s'", name);
+}
+
 static char *stem_of(const char *path)
 {
 	const char *b = strrchr(path, '/');

@@ -43,6 +43,7 @@ static void yyerror(const char *msg);
 	struct attr *attr;
 	struct method *method;
 	struct nameref *names;
+	struct ctail ctail;
 	int dir;
 }
 
@@ -60,6 +61,7 @@ static void yyerror(const char *msg);
 %type <method> methods method
 %type <names> names
 %type <dir> dir
+%type <ctail> ctail
 
 %%
 
@@ -79,6 +81,7 @@ decl:
 		t->doc = @1.doc;
 		parse_add_type(t);
 	}
+	| TYPEDEF typeref ctail IDENT ';'	{ parse_c_type(&$2, &$3, $4, @4); }
 	| STRUCT IDENT '{' fields '}' ';'	{
 		struct type *t = xmalloc(sizeof *t);
 		t->kind = K_STRUCT;
@@ -127,12 +130,25 @@ fields:
 	;
 
 field:
-	typeref IDENT ';'	{
+	  typeref IDENT ';'	{
 		$$ = xmalloc(sizeof *$$);
 		$$->ref = $1;
 		$$->name = $2;
 		$$->loc = @2;
 	}
+	| typeref ctail IDENT ';'	{
+		parse_c_type(&$1, &$2, $3, @3);
+		$$ = xmalloc(sizeof *$$);
+	}
+	;
+
+/* Words between a type and a name: only C spells a type so ("unsigned
+ * long", "char *"); the rules that use it report the mistake. */
+ctail:
+	  IDENT	{ $$ = (struct ctail){ .words = $1, .first = $1, .first_loc = @1 }; }
+	| '*'	{ $$ = (struct ctail){ .words = "", .pointer = 1, .first = "*", .first_loc = @1 }; }
+	| ctail IDENT	{ $$ = $1; $$.words = *$1.words ? xprintf("%s %s", $1.words, $2) : $2; }
+	| ctail '*'	{ $$ = $1; $$.pointer = 1; }
 	;
 
 typeref:
@@ -157,9 +173,13 @@ methods:
 	;
 
 method:
-	attrs_opt typeref IDENT '(' params ')' ';'	{
+	  attrs_opt typeref IDENT '(' params ')' ';'	{
 		$$ = parse_method($1, $2, $3, @3, $5);
 		$$->doc = @$.doc;
+	}
+	| attrs_opt typeref ctail IDENT '(' params ')' ';'	{
+		parse_c_type(&$2, &$3, $4, @4);
+		$$ = parse_method($1, $2, $4, @4, $6);
 	}
 	;
 
@@ -174,12 +194,18 @@ param_list:
 	;
 
 param:
-	dir typeref IDENT	{
+	  dir typeref IDENT	{
 		$$ = xmalloc(sizeof *$$);
 		$$->dir = $1;
 		$$->ref = $2;
 		$$->name = $3;
 		$$->loc = @3;
+	}
+	| dir typeref ctail IDENT	{
+		parse_c_type(&$2, &$3, $4, @4);
+		$$ = xmalloc(sizeof *$$);
+		$$->ref = $2;
+		$$->name = $4;
 	}
 	;
 
