@@ -34,7 +34,7 @@
 #define FZ_ACTOR_UTCB 0x00007fff90000000ull  /* the UTCBs of threads the drivers start */
 #define FZ_ACTOR_UTCBS 64
 #define FZ_PAGER_UTCB 0x00007fffa0000000ull  /* the pager task's threads */
-#define FZ_USER_END 0x0000800000000000ull
+#define FZ_USER_END MICA_USER_END
 
 /* ---- the capability table of T ------------------------------------------ */
 enum {
