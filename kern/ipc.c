@@ -46,8 +46,9 @@ static uint64_t deadline(uint32_t timeout)
 }
 
 /* The timed waits are kept sorted by deadline, so that the tick looks
- * only at the head; the insertion walks the list (the timed waits are few,
- * and each costs a compare). */
+ * only at the head.  The insertion walks the list instead: a few
+ * instructions per thread waiting with a timeout, once per wait rather
+ * than once per tick. */
 static void timed_insert(struct thread *t, uint64_t deadline_us)
 {
 	struct thread *prev = 0, *next = timed_head;
