@@ -56,7 +56,10 @@ int arch_space_lookup(uint64_t root, uint64_t va, uint64_t *pa, unsigned *rights
 /* The first mapped page in [va, last] (skipping empty tables): 1 and
  * *found, or 0. */
 int arch_space_next_mapped(uint64_t root, uint64_t va, uint64_t last, uint64_t *found);
-/* Copy n bytes between user memory of two spaces: 0 or MICA_EFAULT. */
+/* Copy n bytes between user memory of two spaces, marking the pages
+ * accessed (and the destination's dirty): 0, or MICA_EFAULT with nothing
+ * copied when a page is missing, read-only at the destination, or device
+ * memory. */
 int arch_space_copy(uint64_t dst_root, uint64_t dst, uint64_t src_root, uint64_t src, size_t n);
 /* Load a task's I/O permission bitmap (IO_PORT_BITMAP_BYTES, 1 bit per
  * port, 1 = denied; NULL: no ports) for the thread about to run; `changed`

@@ -64,6 +64,12 @@ void gate_last_client_gone(struct gate *g, struct cap *c)
 {
 	(void)c;
 	if (g->watch)
+		kobj_notify_later(&g->obj);
+}
+
+void gate_notify_watch(struct gate *g)
+{
+	if (g->watch)
 		irq_fire(g->watch);
 }
 

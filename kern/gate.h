@@ -30,8 +30,12 @@ int gate_create(struct factory *f, struct thread *t, mica_word_t label, struct g
 void gate_destroy(struct gate *g);
 /* The gate's thread is going away. */
 void gate_unbind(struct gate *g);
-/* The last capability derived from c (a capability to g) is gone. */
+/* The last capability derived from c (a capability to g) is gone: the
+ * watch fires at the end of the kernel operation (kobj_reap), never in
+ * the middle of one. */
 void gate_last_client_gone(struct gate *g, struct cap *c);
+/* Fire g's watch now (kobj_reap). */
+void gate_notify_watch(struct gate *g);
 /* The irq g watches with is going away. */
 void gate_unwatch(struct gate *g);
 

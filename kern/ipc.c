@@ -11,6 +11,11 @@
  * A blocked thread sleeps inside its own system call; whoever ends its wait
  * leaves the results in the thread (ipc_err, ipc_tag, ipc_label) and makes
  * it runnable.
+ *
+ * Items are read from a kernel copy of the sender's, never back from the
+ * receiver's UTCB (a string could have rewritten them there), and the side
+ * effects of the capabilities an item replaces (a watched gate's
+ * notification) wait for the end of the operation (kobj_reap).
  */
 #include "ipc.h"
 
@@ -40,12 +45,33 @@ static uint64_t deadline(uint32_t timeout)
 	return kip->clock_us + timeout + 1000;
 }
 
-static void timed_add(struct thread *t, uint32_t timeout)
+/* The timed waits are kept sorted by deadline, so that the tick looks
+ * only at the head.  The insertion walks the list instead: a few
+ * instructions per thread waiting with a timeout, once per wait rather
+ * than once per tick. */
+static void timed_insert(struct thread *t, uint64_t deadline_us)
 {
-	if (timeout == MICA_TIMEOUT_NEVER)
-		return;
-	t->deadline_us = deadline(timeout);
-	list_push(timed_head, t, timed_link);
+	struct thread *prev = 0, *next = timed_head;
+
+	t->deadline_us = deadline_us;
+	while (next && next->deadline_us <= deadline_us) {
+		prev = next;
+		next = next->timed_link.next;
+	}
+	t->timed_link.prev = prev;
+	t->timed_link.next = next;
+	if (prev)
+		prev->timed_link.next = t;
+	else
+		timed_head = t;
+	if (next)
+		next->timed_link.prev = t;
+}
+
+static inline void timed_add(struct thread *t, uint32_t timeout)
+{
+	if (timeout != MICA_TIMEOUT_NEVER)
+		timed_insert(t, deadline(timeout));
 }
 
 static void timed_remove(struct thread *t)
@@ -56,9 +82,16 @@ static void timed_remove(struct thread *t)
 	t->deadline_us = 0;
 }
 
+/* The tag a receiver sees: the sender's, minus the flag only the kernel
+ * sets (an irq's). */
+static inline mica_word_t received_tag(mica_word_t tag)
+{
+	return tag & ~((mica_word_t)MICA_TAG_F_IRQ << MICA_TAG_FLAGS_SHIFT);
+}
+
 /* End t's wait with these results; t becomes ready unless `direct` (the
  * caller switches to it). */
-static void finish(struct thread *t, int err, mica_word_t tag, mica_word_t label, int ready)
+static inline void finish(struct thread *t, int err, mica_word_t tag, mica_word_t label, int ready)
 {
 	t->ipc_err = err;
 	t->ipc_tag = tag;
@@ -151,13 +184,12 @@ void ipc_gate_gone(struct gate *g)
 
 void ipc_tick(uint64_t now_us)
 {
-	struct thread *t = timed_head;
-
-	while (t) {
-		struct thread *next = t->timed_link.next;
-		if (t->deadline_us <= now_us)
+	while (timed_head && timed_head->deadline_us <= now_us) {
+		struct thread *t = timed_head;
+		if (t->wait == IPC_NONE)
+			timed_remove(t);
+		else
 			ipc_cancel(t, MICA_ETIMEOUT);
-		t = next;
 	}
 }
 
@@ -169,13 +201,24 @@ int ipc_deliver_irq(struct thread *t, struct irq *q)
 	return 1;
 }
 
-/* ---- the message transfer ------------------------------------------------- */
+/* ---- the message transfer -------------------------------------------------
+ * Each item kind's function takes the item (a kernel copy of the sender's
+ * two words) and rewrites it into what the receiver sees.  An error ends
+ * the transfer at that item: the items before it arrived, the ones after
+ * it are not looked at, and the failed one did nothing (a capability item
+ * may have emptied its receive slot, a memory item mapped some of its
+ * pages) -- docs/ipc.md. */
 
-static int transfer_cap(struct thread *from, struct thread *to, mica_word_t *item, unsigned *next_slot)
+struct xfer {
+	unsigned next_slot, next_string;   /* receive buffers consumed so far */
+	uint32_t string_bytes;             /* copied so far (MICA_STRING_MAX) */
+};
+
+static int transfer_cap(struct thread *from, struct thread *to, mica_word_t *item, struct xfer *x)
 {
 	const struct mica_utcb *ru = to->utcb;
 	mica_word_t desc = ru->br[MICA_BR_DESC];
-	unsigned i = (*next_slot)++;
+	unsigned i = x->next_slot++;
 
 	if (i >= mica_br_ncaps(desc) || MICA_BR_FIRST + i >= MICA_BR_COUNT)
 		return MICA_ENOBUF;
@@ -188,12 +231,14 @@ static int transfer_cap(struct thread *from, struct thread *to, mica_word_t *ite
 		item[1] = 0;
 		return MICA_OK;
 	}
-	if ((desc & MICA_BR_LOCAL_ID) && c->obj->type == KOBJ_GATE && ((struct gate *)c->obj)->thread == to) {
+	unsigned rights = c->rights & mica_item_rights(item[0]);
+	/* Identifying a gate needs what using it needs: W. */
+	if ((desc & MICA_BR_LOCAL_ID) && (rights & MICA_W) && c->obj->type == KOBJ_GATE &&
+	    ((struct gate *)c->obj)->thread == to) {
 		item[0] = MICA_ITEM_CAP | MICA_ITEM_F_LOCAL;
 		item[1] = ((struct gate *)c->obj)->label;
 		return MICA_OK;
 	}
-	unsigned rights = c->rights & mica_item_rights(item[0]);
 	int err = item[0] & MICA_ITEM_F_GRANT ? cap_grant(c, to->task, slot, rights) : cap_map(c, to->task, slot, rights);
 	if (err)
 		return err;
@@ -239,54 +284,81 @@ static int transfer_io(struct thread *from, struct thread *to, mica_word_t *item
 	return err;
 }
 
-static int transfer_string(struct thread *from, struct thread *to, mica_word_t *item, unsigned *next_string)
+/* Whether [buf, buf + size) overlaps t's UTCB. */
+static int overlaps_utcb(const struct thread *t, mica_word_t buf, mica_word_t size)
+{
+	mica_word_t start = t->utcb_user;
+
+	if (!size || buf >= start + MICA_UTCB_SIZE)
+		return 0;
+	return buf >= start || start - buf < size;
+}
+
+static int transfer_string(struct thread *from, struct thread *to, mica_word_t *item, struct xfer *x)
 {
 	const struct mica_utcb *ru = to->utcb;
 	mica_word_t desc = ru->br[MICA_BR_DESC];
-	unsigned i = (*next_string)++;
+	unsigned i = x->next_string++;
 	unsigned b = MICA_BR_FIRST + mica_br_ncaps(desc) + 2 * i;
 	uint32_t len = mica_item_len(item[0]);
 
 	if (i >= mica_br_nstrings(desc) || b + 1 >= MICA_BR_COUNT)
 		return MICA_ENOBUF;
-	if (len > ru->br[b + 1])
+	mica_word_t buf = ru->br[b], size = ru->br[b + 1];
+	if (overlaps_utcb(to, buf, size))
+		return MICA_ENOBUF;   /* not a buffer: its bytes would be the message */
+	if (len > size)
 		return MICA_EOVERFLOW;
-	int err = arch_space_copy(to->task->root, ru->br[b], from->task->root, item[1], len);
+	if (len > MICA_STRING_MAX - x->string_bytes)
+		return MICA_E2BIG;    /* copied with interrupts off: bounded */
+	int err = arch_space_copy(to->task->root, buf, from->task->root, item[1], len);
 	if (err)
 		return err;
+	x->string_bytes += len;
 	item[0] = mica_item_string(len);
-	item[1] = ru->br[b];
+	item[1] = buf;
 	return MICA_OK;
 }
 
+static int transfer_item(struct thread *from, struct thread *to, mica_word_t *item, struct xfer *x)
+{
+	switch (mica_item_type(item[0])) {
+	case MICA_ITEM_CAP: return transfer_cap(from, to, item, x);
+	case MICA_ITEM_STRING: return transfer_string(from, to, item, x);
+	case MICA_ITEM_MEM: return transfer_mem(from, to, item);
+	case MICA_ITEM_IO: return transfer_io(from, to, item);
+	default: return MICA_EMSG;
+	}
+}
+
 /* Copy the message (tag) from `from`'s UTCB into `to`'s; *out is the tag
- * the receiver sees.  An error here is seen by both sides. */
+ * the receiver sees.  An error here is seen by both sides; both UTCBs'
+ * error word names the failed item, and *out counts the items before it,
+ * which arrived. */
 static int transfer(struct thread *from, struct thread *to, mica_word_t tag, mica_word_t *out)
 {
 	struct mica_utcb *su = from->utcb;
 	struct mica_utcb *ru = to->utcb;
-	unsigned words = mica_tag_words(tag), items = mica_tag_items(tag);
-	unsigned next_slot = 0, next_string = 0;
+	unsigned words = mica_tag_words(tag), items = mica_tag_items(tag), i;
+	mica_word_t item[2 * MICA_ITEMS_MAX];
+	struct xfer x = { 0, 0, 0 };
+	int err = MICA_OK;
 
-	for (unsigned i = 0; i < words + 2 * items; i++)
+	for (i = 0; i < 2 * items; i++)
+		item[i] = su->mr[words + i];
+	for (i = 0; i < words; i++)
 		ru->mr[i] = su->mr[i];
-	for (unsigned i = 0; i < items; i++) {
-		mica_word_t *item = &ru->mr[words + 2 * i];
-		int err;
-		switch (mica_item_type(item[0])) {
-		case MICA_ITEM_CAP: err = transfer_cap(from, to, item, &next_slot); break;
-		case MICA_ITEM_STRING: err = transfer_string(from, to, item, &next_string); break;
-		case MICA_ITEM_MEM: err = transfer_mem(from, to, item); break;
-		case MICA_ITEM_IO: err = transfer_io(from, to, item); break;
-		default: err = MICA_EMSG; break;
-		}
-		if (err) {
-			ru->error = su->error = i;   /* which item failed */
-			return err;
-		}
+	for (i = 0; i < items; i++) {
+		mica_word_t *it = &item[2 * i];
+		if ((err = transfer_item(from, to, it, &x)))
+			break;
+		ru->mr[words + 2 * i] = it[0];
+		ru->mr[words + 2 * i + 1] = it[1];
 	}
-	*out = tag & ~((mica_word_t)MICA_TAG_F_IRQ << MICA_TAG_FLAGS_SHIFT);
-	return MICA_OK;
+	if (err)
+		ru->error = su->error = i;
+	*out = received_tag((tag & ~((mica_word_t)0x1f << MICA_TAG_ITEMS_SHIFT)) | ((mica_word_t)i << MICA_TAG_ITEMS_SHIFT));
+	return err;
 }
 
 /* ---- the phases ------------------------------------------------------------ */
@@ -308,7 +380,7 @@ static int take_waiting(struct thread *self, struct ipc_result *r)
 	sendq_remove(self, s);
 	mica_word_t tag;
 	int err = transfer(s, self, s->send_tag, &tag);
-	*r = (struct ipc_result){ err, err ? 0 : tag, s->send_gate->label };
+	*r = (struct ipc_result){ err, tag, s->send_gate->label };
 	if (s->call && !err) {
 		/* The sender now waits for the reply. */
 		s->wait = IPC_WAIT_REPLY;
@@ -356,7 +428,7 @@ static void send(struct thread *self, struct gate *g, mica_word_t tag, mica_word
 		mica_word_t out;
 		int err = transfer(self, dst, tag, &out);
 		if (err || !call) {
-			finish(dst, err, err ? 0 : out, g->label, 1);
+			finish(dst, err, out, g->label, 1);
 			r->err = err;
 			return;
 		}
@@ -397,7 +469,7 @@ static int reply(struct thread *self, mica_word_t tag, struct thread **next)
 		return MICA_EGONE;
 	self->caller = 0;
 	int err = transfer(self, c, tag, &out);
-	finish(c, err, err ? 0 : out, 0, 0);
+	finish(c, err, out, 0, 0);
 	*next = c;
 	return err;
 }
@@ -413,13 +485,30 @@ static int valid_tag(mica_word_t tag)
 	return mica_tag_words(tag) + 2 * mica_tag_items(tag) <= MICA_MR_COUNT;
 }
 
+/* The gate a message to this capability goes to (W needed), or NULL: a
+ * kernel object, or a gate's own protocol (a kernel protocol label with
+ * X), served by the kernel at once. */
+static struct gate *send_gate(const struct cap *c, mica_word_t tag, int *err)
+{
+	mica_sword_t proto = mica_tag_label(tag);
+
+	*err = MICA_OK;
+	if (c->obj->type != KOBJ_GATE ||
+	    (proto >= KERNEL_PROTOCOL_FIRST && proto <= KERNEL_PROTOCOL_LAST && (c->rights & MICA_X)))
+		return 0;
+	if (!(c->rights & MICA_W))
+		*err = MICA_EPERM;
+	return (struct gate *)c->obj;
+}
+
 /* ---- the fast path ---------------------------------------------------------
- * The common case of a client-server round trip: a call with words only to a
- * gate whose thread waits open, and a reply-and-wait with words only to a
- * caller that waits without a timeout, with nothing else queued.  It does
- * what the general path would do, minus the checks that cannot fail here,
- * and hands the CPU straight to the partner.  Anything else returns 0 and
- * takes the general path. */
+ * The common case of a client-server round trip: a call with words only
+ * through a gate (with W) whose thread waits open without a timeout, and a
+ * reply-and-wait with words only to a caller that waits without a timeout,
+ * with nothing else queued.  It ends the partner's wait with the general
+ * path's finish(), skips the checks that cannot fail here, and hands the
+ * CPU straight to the partner.  Anything else returns 0
+ * and takes the general path (docs/ipc.md). */
 
 static inline void copy_words(const struct mica_utcb *from, struct mica_utcb *to, unsigned words)
 {
@@ -427,22 +516,20 @@ static inline void copy_words(const struct mica_utcb *from, struct mica_utcb *to
 		to->mr[i] = from->mr[i];
 }
 
-static int fast_call(struct thread *self, uint64_t slot, mica_word_t tag, struct ipc_result *r)
+static int fast_call(struct thread *self, uint64_t slot, mica_word_t tag, unsigned words, struct ipc_result *r)
 {
 	struct cap *c = cap_lookup(self->task, slot);
 	mica_sword_t proto = mica_tag_label(tag);
 
-	if (!c || c->obj->type != KOBJ_GATE || (proto >= KERNEL_PROTOCOL_FIRST && proto <= KERNEL_PROTOCOL_LAST))
+	if (!c || c->obj->type != KOBJ_GATE || !(c->rights & MICA_W) ||
+	    (proto >= KERNEL_PROTOCOL_FIRST && proto <= KERNEL_PROTOCOL_LAST))
 		return 0;
 	struct gate *g = (struct gate *)c->obj;
 	struct thread *dst = g->thread;
 	if (!dst || dst->wait != IPC_RECEIVING || dst->deadline_us || dst->caller)
 		return 0;
-	copy_words(self->utcb, dst->utcb, mica_tag_words(tag));
-	dst->ipc_err = MICA_OK;
-	dst->ipc_tag = tag & ~((mica_word_t)MICA_TAG_F_IRQ << MICA_TAG_FLAGS_SHIFT);
-	dst->ipc_label = g->label;
-	dst->wait = IPC_NONE;
+	finish(dst, MICA_OK, received_tag(tag), g->label, 0);
+	copy_words(self->utcb, dst->utcb, words);
 	dst->caller = self;
 	self->wait = IPC_WAIT_REPLY;
 	self->partner = dst;
@@ -452,19 +539,15 @@ static int fast_call(struct thread *self, uint64_t slot, mica_word_t tag, struct
 	return 1;
 }
 
-static int fast_reply_wait(struct thread *self, mica_word_t tag, struct ipc_result *r)
+static int fast_reply_wait(struct thread *self, mica_word_t tag, unsigned words, struct ipc_result *r)
 {
 	struct thread *c = self->caller;
 
 	if (!c || c->deadline_us || self->sendq_head || self->irq_pending)
 		return 0;
-	copy_words(self->utcb, c->utcb, mica_tag_words(tag));
+	finish(c, MICA_OK, received_tag(tag), 0, 0);
+	copy_words(self->utcb, c->utcb, words);
 	self->caller = 0;
-	c->ipc_err = MICA_OK;
-	c->ipc_tag = tag & ~((mica_word_t)MICA_TAG_F_IRQ << MICA_TAG_FLAGS_SHIFT);
-	c->ipc_label = 0;
-	c->wait = IPC_NONE;
-	c->partner = 0;
 	self->wait = IPC_RECEIVING;
 	self->state = THREAD_BLOCKED;
 	sched_direct(c);
@@ -480,74 +563,89 @@ int ipc_fast(uint64_t op, mica_word_t tag, mica_word_t timeouts, struct ipc_resu
 		*r = (struct ipc_result){ MICA_OK, 0, 0 };   /* the null call */
 		return 1;
 	}
-	/* Words only, no receive timeout. */
-	if (mica_tag_items(tag) || mica_tag_words(tag) > MICA_MR_COUNT || (timeouts >> 32))
+	/* Words only, no receive timeout.  (The tag's words and items fields
+	 * are its low 12 bits: with no items, they read as the word count.) */
+	unsigned words = tag & ((1u << MICA_TAG_FLAGS_SHIFT) - 1);
+	if (words > MICA_MR_COUNT || (timeouts >> 32))
 		return 0;
 	if (flags == (MICA_IPC_SEND | MICA_IPC_RECV))
-		return fast_call(sched_current(), op >> MICA_IPC_SLOT_SHIFT, tag, r);
+		return fast_call(sched_current(), op >> MICA_IPC_SLOT_SHIFT, tag, words, r);
 	if (flags == (MICA_IPC_REPLY | MICA_IPC_OPEN))
-		return fast_reply_wait(sched_current(), tag, r);
+		return fast_reply_wait(sched_current(), tag, words, r);
 	return 0;
+}
+
+/* ---- the system call: one case per operation of docs/abi.md --------------- */
+
+/* SEND, SEND | RECV: a message to the capability in `slot`. */
+static void send_to_slot(struct thread *self, uint64_t slot, mica_word_t tag, mica_word_t timeouts, int call,
+			 struct ipc_result *r)
+{
+	struct cap *c = cap_lookup(self->task, slot);
+
+	if (!c) {
+		r->err = MICA_EBADCAP;
+		return;
+	}
+	struct gate *g = send_gate(c, tag, &r->err);
+	if (r->err)
+		return;
+	if (g) {
+		send(self, g, tag, timeouts, call, r);
+		return;
+	}
+	mica_word_t reply_tag;
+	r->err = invoke(c, self, tag, &reply_tag);
+	if (!r->err && call)
+		r->tag = reply_tag;
+	else if (!r->err && mica_tag_label(reply_tag) < 0)
+		r->err = (int)-mica_tag_label(reply_tag);
+}
+
+/* REPLY, REPLY | OPEN: an error of the reply phase returns without
+ * waiting. */
+static void reply_then_wait(struct thread *self, mica_word_t tag, uint32_t rcv, int wait, struct ipc_result *r)
+{
+	struct thread *next;
+
+	r->err = reply(self, tag, &next);
+	if (r->err || !wait) {
+		if (next)
+			sched_ready(next);
+		return;
+	}
+	open_wait(self, rcv, next, r);
 }
 
 void ipc_syscall(uint64_t op, mica_word_t tag, mica_word_t timeouts, struct ipc_result *r)
 {
 	struct thread *self = sched_current();
 	unsigned flags = op & 0xf;
-	uint64_t slot = op >> MICA_IPC_SLOT_SHIFT;
+	uint32_t rcv = (uint32_t)(timeouts >> 32);
 
 	*r = (struct ipc_result){ MICA_OK, 0, 0 };
-	if (!flags)
+	switch (flags) {
+	case 0:
 		return;   /* the null call */
-	if (!flags)
-		return;   /* the null call */
-	if ((flags & (MICA_IPC_SEND | MICA_IPC_REPLY)) && !valid_tag(tag)) {
-		r->err = MICA_E2BIG;
+	case MICA_IPC_SEND:
+	case MICA_IPC_SEND | MICA_IPC_RECV:
+		if (!valid_tag(tag))
+			r->err = MICA_E2BIG;
+		else
+			send_to_slot(self, op >> MICA_IPC_SLOT_SHIFT, tag, timeouts, (flags & MICA_IPC_RECV) != 0, r);
+		return;
+	case MICA_IPC_OPEN:
+		open_wait(self, rcv, 0, r);
+		return;
+	case MICA_IPC_REPLY:
+	case MICA_IPC_REPLY | MICA_IPC_OPEN:
+		if (!valid_tag(tag))
+			r->err = MICA_E2BIG;
+		else
+			reply_then_wait(self, tag, rcv, (flags & MICA_IPC_OPEN) != 0, r);
+		return;
+	default:
+		r->err = MICA_EINVAL;   /* e.g. RECV alone: a closed wait is only the second half of a call */
 		return;
 	}
-	if (flags & MICA_IPC_REPLY) {
-		struct thread *next;
-		if (flags & (MICA_IPC_SEND | MICA_IPC_RECV)) {
-			r->err = MICA_EINVAL;
-			return;
-		}
-		r->err = reply(self, tag, &next);
-		if (r->err || !(flags & MICA_IPC_OPEN)) {
-			if (next)
-				sched_ready(next);
-			return;
-		}
-		open_wait(self, (uint32_t)(timeouts >> 32), next, r);
-		return;
-	}
-	if (flags & MICA_IPC_SEND) {
-		if (flags & MICA_IPC_OPEN) {
-			r->err = MICA_EINVAL;
-			return;
-		}
-		struct cap *c = cap_lookup(self->task, slot);
-		if (!c) {
-			r->err = MICA_EBADCAP;
-			return;
-		}
-		mica_sword_t proto = mica_tag_label(tag);
-		int to_kernel = c->obj->type != KOBJ_GATE ||
-				(proto >= KERNEL_PROTOCOL_FIRST && proto <= KERNEL_PROTOCOL_LAST && (c->rights & MICA_X));
-		if (to_kernel) {
-			mica_word_t reply_tag;
-			r->err = invoke(c, self, tag, &reply_tag);
-			if (!r->err && (flags & MICA_IPC_RECV))
-				r->tag = reply_tag;
-			else if (!r->err && mica_tag_label(reply_tag) < 0)
-				r->err = (int)-mica_tag_label(reply_tag);
-			return;
-		}
-		send(self, (struct gate *)c->obj, tag, timeouts, !!(flags & MICA_IPC_RECV), r);
-		return;
-	}
-	if (flags & MICA_IPC_RECV) {
-		r->err = MICA_EINVAL;   /* a closed wait is only the second half of a call */
-		return;
-	}
-	open_wait(self, (uint32_t)(timeouts >> 32), 0, r);
 }

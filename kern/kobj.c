@@ -25,14 +25,28 @@ void kobj_cap_added(struct kobj *obj)
 	obj->caps++;
 }
 
+static void queue(struct kobj *obj)
+{
+	if (obj->queued)
+		return;
+	obj->queued = 1;
+	obj->reap_next = kobj_reap_head;
+	kobj_reap_head = obj;
+}
+
 void kobj_cap_removed(struct kobj *obj)
 {
 	KASSERT(obj->caps > 0);
 	if (--obj->caps || obj->permanent || obj->dying)
 		return;
 	obj->dying = 1;
-	obj->reap_next = kobj_reap_head;
-	kobj_reap_head = obj;
+	queue(obj);
+}
+
+void kobj_notify_later(struct kobj *obj)
+{
+	obj->notify = 1;
+	queue(obj);
 }
 
 int kobj_kill(struct kobj *obj)
@@ -61,6 +75,12 @@ void kobj_reap_queued(void)
 	while (kobj_reap_head) {
 		struct kobj *obj = kobj_reap_head;
 		kobj_reap_head = obj->reap_next;
-		destroy(obj);
+		obj->queued = 0;
+		if (obj->notify) {
+			obj->notify = 0;
+			gate_notify_watch((struct gate *)obj);
+		}
+		if (obj->dying)
+			destroy(obj);
 	}
 }

@@ -38,6 +38,8 @@ struct kobj {
 	uint8_t type;
 	uint8_t dying;           /* last capability gone: queued or being destroyed */
 	uint8_t permanent;       /* boot singletons (root factory, Icu, Log): never destroyed */
+	uint8_t queued;          /* on the reap queue (dying, or a notification due) */
+	uint8_t notify;          /* a gate whose last client went: fire its watch when reaped */
 	uint32_t caps;           /* capabilities naming this object */
 	struct cap *origin;      /* the root of its capabilities' derivation tree */
 	struct factory *quota;   /* charged to; NULL for boot singletons */
@@ -52,11 +54,15 @@ extern const char *const kobj_type_names[KOBJ_TYPES];
 /* A capability to obj was created / removed. */
 void kobj_cap_added(struct kobj *obj);
 void kobj_cap_removed(struct kobj *obj);
+/* Run obj's last-client notification (a gate's watch) at the end of the
+ * kernel operation, with the destructions. */
+void kobj_notify_later(struct kobj *obj);
 /* Remove every capability to obj, so that it dies (MICA_EPERM for the
  * permanent boot objects). */
 int kobj_kill(struct kobj *obj);
-/* Destroy every object whose last capability went; called at the end of
- * each kernel operation (inline: nearly always there is nothing to do). */
+/* Fire the notifications due and destroy every object whose last
+ * capability went; called at the end of each kernel operation (inline:
+ * nearly always there is nothing to do). */
 extern struct kobj *kobj_reap_head;
 void kobj_reap_queued(void);
 static inline void kobj_reap(void)

@@ -116,6 +116,9 @@ static inline mica_word_t mica_item_mem(mica_addr_t send_base, int grant)
 }
 static inline mica_word_t mica_item_io(void) { return MICA_ITEM_IO; }
 static inline mica_word_t mica_item_string(uint32_t len) { return MICA_ITEM_STRING | ((mica_word_t)len << 32); }
+/* The bytes the string items of one message carry together, at most (the
+ * kernel copies them in one go; more is MICA_E2BIG). */
+#define MICA_STRING_MAX (64u << 10)
 
 /* ---- buffer registers: what a receiver accepts -----------------------------
  * BR[0]  memory receive window (a flexpage; 0 = accept no memory)

@@ -368,29 +368,62 @@ int arch_space_next_mapped(uint64_t root, uint64_t va, uint64_t last, uint64_t *
 	return 0;
 }
 
-/* The user page at va in root (with PTE_W if `write`), or 0. */
-static uint8_t *user_page(uint64_t root, uint64_t va, int write)
+/* Whether the direct map covers pa (map_direct: each boot region, in
+ * 2 MiB pages). */
+static int direct_mapped(uint64_t pa)
 {
-	uint64_t pa;
-	unsigned rights;
-
-	if (arch_space_lookup(root, va & MICA_PAGE_MASK, &pa, &rights) || (write && !(rights & MICA_W)))
-		return 0;
-	return (uint8_t *)arch_phys_to_virt(pa) + (va & ~MICA_PAGE_MASK);
+	for (unsigned i = 0; i < bootinfo.nregions; i++) {
+		uint64_t start = bootinfo.regions[i].base & ~0x1fffffull;
+		uint64_t end = (bootinfo.regions[i].base + bootinfo.regions[i].size + 0x1fffff) & ~0x1fffffull;
+		if (pa >= start && pa < end)
+			return 1;
+	}
+	return 0;
 }
 
+/* The entry of the user page at va that a string copy may read (or write):
+ * present, user, writable for a write, and RAM the direct map covers --
+ * device memory (mapped uncached, and not in the direct map) is refused.
+ * NULL otherwise. */
+static uint64_t *copy_entry(uint64_t root, uint64_t va, int write)
+{
+	uint64_t *e = leaf(root, va & MICA_PAGE_MASK);
+
+	if (!e || (*e & (PTE_P | PTE_U)) != (PTE_P | PTE_U) || (write && !(*e & PTE_W)) || (*e & PTE_PCD) ||
+	    !direct_mapped(*e & PTE_ADDR))
+		return 0;
+	return e;
+}
+
+static int copy_range_ok(uint64_t root, uint64_t va, size_t n, int write)
+{
+	if (va + n < va || va + n > MICA_USER_END)
+		return 0;
+	for (uint64_t p = va & MICA_PAGE_MASK; p < va + n; p += MICA_PAGE_SIZE)
+		if (!copy_entry(root, p, write))
+			return 0;
+	return 1;
+}
+
+/* Both ranges are checked first, so that a copy that fails wrote nothing.
+ * Each page's entry is marked as the CPU would mark it had the threads
+ * copied themselves: accessed, and dirty in the destination (a pager
+ * asking Task.mem_unmap for the status sees IPC writes). */
 int arch_space_copy(uint64_t dst_root, uint64_t dst, uint64_t src_root, uint64_t src, size_t n)
 {
+	if (!copy_range_ok(dst_root, dst, n, 1) || !copy_range_ok(src_root, src, n, 0))
+		return MICA_EFAULT;
 	while (n) {
 		size_t chunk = MICA_PAGE_SIZE - (dst & ~MICA_PAGE_MASK);
 		if (MICA_PAGE_SIZE - (src & ~MICA_PAGE_MASK) < chunk)
 			chunk = MICA_PAGE_SIZE - (src & ~MICA_PAGE_MASK);
 		if (n < chunk)
 			chunk = n;
-		uint8_t *d = user_page(dst_root, dst, 1), *s = user_page(src_root, src, 0);
-		if (!d || !s)
-			return MICA_EFAULT;
-		kmemcpy(d, s, chunk);
+		uint64_t *d = leaf(dst_root, dst & MICA_PAGE_MASK), *s = leaf(src_root, src & MICA_PAGE_MASK);   /* checked above */
+		*d |= PTE_A | PTE_D;
+		*s |= PTE_A;
+		kmemcpy((uint8_t *)arch_phys_to_virt(*d & PTE_ADDR) + (dst & ~MICA_PAGE_MASK),
+			(const uint8_t *)arch_phys_to_virt(*s & PTE_ADDR) + (src & ~MICA_PAGE_MASK), chunk);
 		dst += chunk;
 		src += chunk;
 		n -= chunk;

@@ -451,6 +451,7 @@ static void coverage(struct tally *t, int check)
 	tap(t, fz.cover[C_GEN_BAD] == 0, "idlc's protocol fuzz drivers got well-formed answers (%lu runs)",
 	    (unsigned long)fz.cover[C_GEN_FUZZ]);
 	tap(t, fz.cover[C_CHECK_BAD] == 0, "the invariant checker never complained in the middle of a round");
+	tap(t, fz.cover[C_RIGHTS_BAD] == 0, "no message went through a gate capability without W");
 }
 
 int main(int argc, char **argv)

@@ -62,6 +62,7 @@ enum fz_cover {
 	C_FAULT_SERVED = 40, C_FAULT_HOPELESS, C_EXC_RESUMED, C_EXC_REFUSED, C_EXREGS_BLOCKED,
 	C_DESTROY_BLOCKED, C_UNMAP_MAPPED, C_ENOMEM, C_ETIMEOUT, C_ECANCELED, C_EGONE, C_EFAULT, C_EOVERFLOW,
 	C_ENOBUF, C_IPC_OK, C_KPROTO, C_GEN_FUZZ, C_GEN_BAD, C_DEBUG, C_IRQ_RECV, C_WATCHDOG, C_CHECK_BAD,
+	C_RIGHTS_BAD,            /* a message went through a gate copy without W */
 	C_OP = 64,               /* driver operations, by index in the table */
 	C_COUNT = 128,
 };

@@ -357,6 +357,16 @@ mica_word_t fz_message(uint64_t *s, struct mica_utcb *u, unsigned max_words)
 	return mica_tag(label, words, items, fz_chance(s, 90) ? 0 : fz_below(s, 16));
 }
 
+/* A string buffer over the receiving thread's own UTCB (the kernel must
+ * refuse it: a string written there would rewrite the message). */
+static void utcb_buffer(uint64_t *s, struct mica_utcb *u, unsigned b)
+{
+	if (b + 1 >= MICA_BR_COUNT)
+		return;
+	u->br[b] = (uint64_t)u - 64 + fz_below(s, MICA_UTCB_SIZE + 64);
+	u->br[b + 1] = 1 + fz_below(s, fz_chance(s, 50) ? 65 : 2 * MICA_UTCB_SIZE);
+}
+
 void fz_buffers(uint64_t *s, struct mica_utcb *u)
 {
 	unsigned ncaps = fz_chance(s, 40) ? 0 : fz_chance(s, 80) ? 1 + fz_below(s, 4) : fz_below(s, 32);
@@ -377,6 +387,8 @@ void fz_buffers(uint64_t *s, struct mica_utcb *u)
 	/* The rest of the registers: nothing a string may be written to. */
 	for (; b < MICA_BR_COUNT; b++)
 		u->br[b] = (b & 1) ? 0 : 0xffff800000000000ull;
+	if (nstr && fz_chance(s, 10))
+		utcb_buffer(s, u, MICA_BR_FIRST + ncaps + 2 * fz_below(s, nstr));
 }
 
 uint64_t fz_actor_utcb(uint64_t *s)

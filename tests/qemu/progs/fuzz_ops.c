@@ -824,6 +824,128 @@ static void op_sleep(struct fz_drv *d)
 	result(d, fz_ipc(fz_op(0, MICA_IPC_OPEN), 0, to, 0, 0));
 }
 
+/* ---- the IPC transfer path's classes of bugs ------------------------------------------------------
+ * Copies of gates with reduced rights used to send, call and identify;
+ * the last client copy of a watched gate overwritten by a capability item
+ * (the watch's irq bound to the receiver); strings of odd sizes that end
+ * at or cross page ends, and messages whose strings pass MICA_STRING_MAX.
+ * (Receive buffers over the receiver's own UTCB come from fz_buffers.) */
+
+/* A copy of a gate in the driver's scratch slot with random rights, used
+ * to call (words only: the fast path; or with items), to send, or carried
+ * as a capability item to its own gate (MICA_BR_LOCAL_ID).  Without W a
+ * message through it must not go anywhere. */
+static void op_ipc_reduced_rights(struct fz_drv *d)
+{
+	struct mica_utcb *u = d->u;
+	uint64_t gate = pick(d, TY_GATE), tmp = T_TMP + d->idx;
+	unsigned rights = fz_below(&d->s, 8), c = fz_below(&d->s, 100);
+	mica_word_t tag, rtag;
+
+	DESCRIBE(d, "Task[T].cap_map(%lu, %lu, %#x, 0)", gate, tmp, rights);
+	int err = KCALL(d, T_SELF, TASK_PROTOCOL, TASK_CAP_MAP_OPCODE, gate, tmp, rights, 0);
+	result(d, err);
+	if (err || type_of(d, tmp) != TY_GATE)
+		return;
+	u->br[MICA_BR_WINDOW] = u->br[MICA_BR_DESC] = 0;
+	if (c < 40) {
+		tag = mica_tag(fz_below(&d->s, 100), fz_below(&d->s, 9), 0, 0);
+	} else if (c < 70) {
+		tag = fz_message(&d->s, u, 16);
+		tag = mica_tag(fz_below(&d->s, 100), mica_tag_words(tag), mica_tag_items(tag), 0);
+	} else {
+		u->mr[0] = mica_item_cap(fz_rights(&d->s), 0);
+		u->mr[1] = tmp;
+		fz_count(C_ITEM + MICA_ITEM_CAP, 1);
+		DESCRIBE(d, "ipc(slot %lu, call, its copy %lu as an item)", gate, tmp);
+		result(d, fz_ipc(fz_op(gate, MICA_IPC_SEND | MICA_IPC_RECV), mica_tag(1, 0, 1, 0), mica_timeouts(1000, 2000),
+				 &rtag, 0));
+		return;
+	}
+	unsigned flags = fz_chance(&d->s, 80) ? MICA_IPC_SEND | MICA_IPC_RECV : MICA_IPC_SEND;
+	DESCRIBE(d, "ipc(slot %lu (rights %#x), flags %#x, tag %#lx)", tmp, rights, flags, tag);
+	err = fz_ipc(fz_op(tmp, flags), tag, mica_timeouts(1000, 2000), &rtag, 0);
+	result(d, err);
+	/* (Another driver may have replaced the scratch slot meanwhile: only a
+	 * message that went through counts.) */
+	if (!(rights & MICA_W) && err == MICA_OK) {
+		mica_printf("# d%u.%u: a gate copy without W carried a message\n", d->idx, d->n);
+		fz_count(C_RIGHTS_BAD, 1);
+	}
+}
+
+/* A gate watched through an irq bound to a receiving thread, its one
+ * client copy in an object slot the receivers' buffer registers name, and
+ * a message with capability items to that thread: an item landing on the
+ * copy fires the watch while the receiver receives. */
+static void op_ipc_watch_overwrite(struct fz_drv *d)
+{
+	struct mica_utcb *u = d->u;
+	uint64_t th = receiver(d), f = pick(d, TY_FACTORY);
+	uint64_t g = new_slot(d), q = new_slot(d), copy = new_slot(d);
+	mica_word_t rtag;
+
+	DESCRIBE(d, "watched gate %lu (irq %lu) to thread %lu, copy in %lu", g, q, th, copy);
+	int err = KCALL(d, f, FACTORY_PROTOCOL, FACTORY_CREATE_GATE_OPCODE, g, th, fz_below(&d->s, 1000));
+	if (!err) {
+		known(TY_GATE, g);
+		err = KCALL(d, f, FACTORY_PROTOCOL, FACTORY_CREATE_IRQ_OPCODE, q, fz_below(&d->s, 1000));
+	}
+	if (!err) {
+		known(TY_IRQ, q);
+		KCALL(d, q, IRQ_PROTOCOL, IRQ_BIND_OPCODE, th);
+		KCALL(d, g, GATE_PROTOCOL, GATE_WATCH_OPCODE, q);
+		err = KCALL(d, T_SELF, TASK_PROTOCOL, TASK_CAP_MAP_OPCODE, g, copy, MICA_W, 0);
+	}
+	result(d, err);
+	if (err)
+		return;
+	unsigned items = 1 + fz_below(&d->s, 4);
+	for (unsigned i = 0; i < items; i++) {
+		u->mr[2 * i] = mica_item_cap(fz_rights(&d->s), fz_chance(&d->s, 20));
+		u->mr[2 * i + 1] = fz_chance(&d->s, 50) ? copy : fz_slot(&d->s);
+		fz_count(C_ITEM + MICA_ITEM_CAP, 1);
+	}
+	u->br[MICA_BR_WINDOW] = u->br[MICA_BR_DESC] = 0;
+	unsigned flags = fz_chance(&d->s, 70) ? MICA_IPC_SEND | MICA_IPC_RECV : MICA_IPC_SEND;
+	err = fz_ipc(fz_op(g, flags), mica_tag(1, 0, items, 0), mica_timeouts(1000, 2000), &rtag, 0);
+	if (!err)
+		fz_count(C_ITEM_OK, 1);
+	result(d, err);
+}
+
+/* String items of odd sizes from the scratch pages' ends (crossing into
+ * the next page, or the end of the scratch area), and several strings
+ * whose lengths add up to around MICA_STRING_MAX. */
+static void op_ipc_string_edges(struct fz_drv *d)
+{
+	static const uint32_t sizes[] = { 0, 1, 7, 8, 9, 4095, 4096, 4097, 8191, 8193, MICA_STRING_MAX - 1,
+					  MICA_STRING_MAX, MICA_STRING_MAX + 1, MICA_STRING_MAX / 2, MICA_STRING_MAX / 3 };
+	struct mica_utcb *u = d->u;
+	uint64_t slot = fz_chance(&d->s, 90) ? pick(d, TY_GATE) : fz_slot(&d->s);
+	unsigned items = 1 + fz_below(&d->s, fz_chance(&d->s, 70) ? 3 : MICA_ITEMS_MAX);
+	mica_word_t rtag;
+
+	for (unsigned i = 0; i < items; i++) {
+		uint32_t len = sizes[fz_below(&d->s, sizeof sizes / sizeof sizes[0])] + (fz_chance(&d->s, 20) ? fz_below(&d->s, 16) : 0);
+		uint64_t page_end = (uint64_t)fz_scratch + 4096 * (1 + fz_below(&d->s, FZ_SCRATCH_PAGES));
+		uint64_t back = fz_chance(&d->s, 50) ? fz_below(&d->s, 17) : fz_below(&d->s, 4097);
+		u->mr[2 * i] = mica_item_string(len);
+		u->mr[2 * i + 1] = page_end - back;
+		fz_count(C_ITEM + MICA_ITEM_STRING, 1);
+	}
+	if (fz_chance(&d->s, 30))
+		fz_buffers(&d->s, u);
+	else
+		u->br[MICA_BR_WINDOW] = u->br[MICA_BR_DESC] = 0;
+	DESCRIBE(d, "ipc(slot %lu, %u strings at page ends)", slot, items);
+	int err = fz_ipc(fz_op(slot, MICA_IPC_SEND | MICA_IPC_RECV), mica_tag(fz_below(&d->s, 100), 0, items, 0),
+			 mica_timeouts(1 + fz_below(&d->s, 3000), 1 + fz_below(&d->s, 3000)), &rtag, 0);
+	if (!err)
+		fz_count(C_ITEM_OK, 1);
+	result(d, err);
+}
+
 const struct fz_opdesc fz_ops[] = {
 	{ "spawn", 10, op_spawn },
 	{ "create_task", 3, op_create_task },
@@ -859,6 +981,9 @@ const struct fz_opdesc fz_ops[] = {
 	{ "gen_fuzz", 3, op_gen_fuzz },
 	{ "debug", 2, op_debug },
 	{ "sleep", 1, op_sleep },
+	{ "ipc_reduced_rights", 4, op_ipc_reduced_rights },
+	{ "ipc_watch_overwrite", 3, op_ipc_watch_overwrite },
+	{ "ipc_string_edges", 3, op_ipc_string_edges },
 };
 const unsigned fz_nops = sizeof fz_ops / sizeof fz_ops[0];
 

@@ -308,6 +308,37 @@ static void test_timeouts(void)
 	       MICA_EGONE);
 }
 
+/* Timed waits are kept sorted by deadline: three threads that start
+ * waiting with timeouts in another order wake in deadline order. */
+static struct qthread sleepers[3];
+static volatile unsigned woken, wake_order[3];
+
+static void sleeper(void *arg)
+{
+	unsigned us = (unsigned)(uintptr_t)arg;
+
+	mica_ipc_wait(mica_timeouts(0, us), 0, 0);
+	wake_order[__atomic_fetch_add(&woken, 1, __ATOMIC_RELAXED)] = us;
+}
+
+static void test_timed_waits_in_order(void)
+{
+	static const unsigned us[3] = { 6000, 2000, 4000 };
+	int all = 1;
+
+	for (int i = 0; i < 3; i++) {
+		sleepers[i].slot = S_TMP + 5 + i;
+		all &= qthread_start(&sleepers[i], MICA_BOOT_TASK, 50 + i, sleeper, (void *)(uintptr_t)us[i]) == 0;
+	}
+	expect("three sleepers start", all, 1);
+	for (int i = 0; i < 100 && woken < 3; i++)
+		mica_ipc_wait(mica_timeouts(0, 1000), 0, 0);
+	expect("all three woke", woken, 3);
+	expect("in deadline order", wake_order[0] == 2000 && wake_order[1] == 4000 && wake_order[2] == 6000, 1);
+	for (int i = 0; i < 3; i++)
+		kobject_destroy(sleepers[i].slot);
+}
+
 int main(void)
 {
 	test_words_same_task();
@@ -316,6 +347,7 @@ int main(void)
 	test_strings();
 	test_cap_items();
 	test_timeouts();
+	test_timed_waits_in_order();
 	kobject_destroy(S_CHILD);
 	return qtest_done();
 }

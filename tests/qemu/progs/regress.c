@@ -11,6 +11,8 @@
 
 
 #include "factory.h"
+#include "gate.h"
+#include "irq.h"
 #include "kobject.h"
 #include "task.h"
 #include "thread.h"
@@ -101,6 +103,315 @@ static void debug_exit_then_start(void)
 	kobject_destroy(S_CHILD_THREAD);
 }
 
+/* ---- the IPC transfer path ---------------------------------------------------
+ * A receiving thread (ipc_receiver) behind gate S_RGATE takes one message
+ * with the buffer registers the case gives it, records what came, and
+ * answers (with a string item when the case asks for one). */
+
+enum { S_RTHREAD = 30, S_RGATE, S_WGATE, S_WCOPY, S_WIRQ, S_COPY0, S_COPY_R, S_COPY_W, S_RSLOT = 40 };
+#define RGATE_LABEL 0x5150
+#define WIRQ_LABEL 0x1719
+#define BUF_OVER_MR2 1   /* rcpt.br[i] == this: the receiver's own &MR[2] */
+
+struct ipc_receipt {
+	mica_word_t br[8];
+	mica_word_t reply_string, reply_len;   /* answer with this string item (0: words only) */
+	int waits;                             /* 2: one more open wait (timeout zero) after the message */
+	int err, err2;
+	mica_word_t tag, label, label2, error, mr[8];
+	volatile int done;
+};
+
+static struct qthread ipc_receiver_thread = { .slot = S_RTHREAD };
+static struct ipc_receipt rcpt;
+
+static void ipc_receiver(void *arg)
+{
+	struct ipc_receipt *r = arg;
+	struct mica_utcb *u = mica_utcb();
+	mica_word_t tag;
+
+	for (int i = 0; i < 8; i++)
+		u->br[i] = r->br[i] == BUF_OVER_MR2 && i >= MICA_BR_FIRST ? (mica_word_t)&u->mr[2] : r->br[i];
+	r->err = mica_ipc_wait(0, &r->tag, &r->label);
+	r->error = u->error;
+	for (int i = 0; i < 8; i++)
+		r->mr[i] = u->mr[i];
+	if (r->waits > 1)
+		r->err2 = mica_ipc_wait(mica_timeouts(0, MICA_TIMEOUT_ZERO), &tag, &r->label2);
+	r->done = 1;
+	if (!r->err) {
+		u->mr[0] = mica_item_string((uint32_t)r->reply_len);
+		u->mr[1] = r->reply_string;
+		mica_ipc_reply(mica_tag(0, 0, r->reply_len ? 1 : 0, 0));
+	}
+	for (;;)
+		mica_ipc_wait(0, 0, 0);   /* out of the way until destroyed */
+}
+
+/* Start the receiver in `task` (ours or a child's) with `br`. */
+static void start_ipc_receiver(mica_cap_t task, const mica_word_t *br)
+{
+	for (int i = 0; i < 8; i++)
+		rcpt.br[i] = br[i];
+	rcpt.done = 0;
+	expect("a receiving thread", qthread_start(&ipc_receiver_thread, task, 3, ipc_receiver, &rcpt), 0);
+	expect("a gate to it", factory_create_gate(MICA_BOOT_FACTORY, S_RGATE, S_RTHREAD, RGATE_LABEL), 0);
+	for (int i = 0; i < 20; i++)
+		thread_yield(MICA_BOOT_THREAD);   /* let it reach its wait */
+}
+
+static void wait_ipc_receipt(void)
+{
+	for (int i = 0; i < 1000 && !rcpt.done; i++)
+		thread_yield(MICA_BOOT_THREAD);
+}
+
+static void stop_ipc_receiver(void)
+{
+	kobject_destroy(S_RGATE);
+	kobject_destroy(S_RTHREAD);
+}
+
+/* A capability item lands in the receive slot holding the last client copy
+ * of a watched gate: removing that copy fires the watch irq, bound to the
+ * receiver -- which is still in the middle of receiving.  The notification
+ * must come after the message, not inside its transfer. */
+static void watch_fired_inside_send(void)
+{
+	mica_word_t br[8] = { 0, mica_br_desc(1, 0, 0), S_WCOPY };
+	struct mica_utcb *u = mica_utcb();
+	mica_word_t tag;
+
+	rcpt.waits = 2;
+	start_ipc_receiver(MICA_BOOT_TASK, br);
+	expect("a watched gate", factory_create_gate(MICA_BOOT_FACTORY, S_WGATE, S_RTHREAD, 7), 0);
+	expect("an irq", factory_create_irq(MICA_BOOT_FACTORY, S_WIRQ, WIRQ_LABEL), 0);
+	expect("bound to the receiver", irq_bind(S_WIRQ, S_RTHREAD), 0);
+	expect("the gate watches through it", gate_watch(S_WGATE, S_WIRQ), 0);
+	expect("its one client copy sits in the receiver's slot",
+	       task_cap_map(MICA_BOOT_TASK, S_WGATE, S_WCOPY, MICA_W, false), 0);
+	u->mr[0] = mica_item_cap(MICA_R, 0);
+	u->mr[1] = MICA_BOOT_LOG;
+	expect("a call whose capability item replaces that copy", mica_ipc_call(S_RGATE, mica_tag(1, 0, 1, 0), &tag), 0);
+	wait_ipc_receipt();
+	expect("the receiver got the message", rcpt.err, 0);
+	expect("... through its gate", (long)rcpt.label, RGATE_LABEL);
+	expect("then the watch's notification", rcpt.err2, 0);
+	expect("... with the irq's label", (long)rcpt.label2, WIRQ_LABEL);
+	stop_ipc_receiver();
+	kobject_destroy(S_WGATE);
+	kobject_destroy(S_WIRQ);
+	expect("the kernel's invariants hold", mica_debug(MICA_DEBUG_CHECK, 0, 0), MICA_OK);
+}
+
+/* A receiver in another task declares a string buffer over its own
+ * message registers MR[2..]: the string's bytes land where the next item
+ * is, and a kernel reading items back from there would transfer what they
+ * say -- here a capability item naming the sender's own Task. */
+static void receive_buffer_over_utcb(void)
+{
+	static mica_word_t forged[2];
+	mica_word_t br[8] = { 0, mica_br_desc(1, 1, 0), S_RSLOT, BUF_OVER_MR2, 2 * sizeof(mica_word_t) };
+	struct mica_utcb *u = mica_utcb();
+	uint32_t type = 9, rights;
+	mica_word_t tag;
+
+	forged[0] = mica_item_cap(MICA_RWX, 0);
+	forged[1] = MICA_BOOT_TASK;
+	expect("a child task", qtask_create(S_TASK), 0);
+	start_ipc_receiver(S_TASK, br);
+	u->mr[0] = mica_item_string(sizeof forged);
+	u->mr[1] = (mica_word_t)forged;
+	u->mr[2] = mica_item_cap(MICA_R, 0);
+	u->mr[3] = MICA_BOOT_LOG;
+	expect("a buffer over the receiver's UTCB is refused: ENOBUF",
+	       mica_ipc_call(S_RGATE, mica_tag(1, 0, 2, 0), &tag), MICA_ENOBUF);
+	task_cap_info(S_TASK, S_RSLOT, &type, &rights);
+	expect("the receiver did not get the sender's Task", type != 1, 1);
+	expect("its slot is empty", type, 0);
+	stop_ipc_receiver();
+	expect("the task is destroyed", kobject_destroy(S_TASK), 0);
+}
+
+/* Device memory (not in the kernel's direct map) as a string's source or
+ * receive buffer: refused with EFAULT, no kernel fault. */
+static void string_from_device_memory(void)
+{
+	const uint64_t device = MICA_BOOT_PHYS_WINDOW + 0xfd000000ull;
+	static char text[16] = "device memory";
+	mica_word_t br[8] = { 0, mica_br_desc(0, 1, 0), device, 64 };
+	struct mica_utcb *u = mica_utcb();
+	mica_word_t tag;
+
+	mica_printf("# device page reads %#lx\n", (unsigned long)*(volatile uint8_t *)device);
+	start_ipc_receiver(MICA_BOOT_TASK, br);
+	u->mr[0] = mica_item_string(16);
+	u->mr[1] = (mica_word_t)text;
+	expect("a receive buffer in device memory: EFAULT", mica_ipc_call(S_RGATE, mica_tag(1, 0, 1, 0), &tag),
+	       MICA_EFAULT);
+	stop_ipc_receiver();
+	static char area[64];
+	mica_word_t br2[8] = { 0, mica_br_desc(0, 1, 0), (mica_word_t)area, sizeof area };
+	start_ipc_receiver(MICA_BOOT_TASK, br2);
+	u->mr[0] = mica_item_string(16);
+	u->mr[1] = device;
+	expect("a string from device memory: EFAULT", mica_ipc_call(S_RGATE, mica_tag(1, 0, 1, 0), &tag), MICA_EFAULT);
+	stop_ipc_receiver();
+}
+
+/* Gate rights: sending and calling need W; a gate arrives as its label
+ * (MICA_BR_LOCAL_ID) only with W too. */
+static void gate_rights_checked(void)
+{
+	mica_word_t br[8] = { 0, mica_br_desc(1, 0, MICA_BR_LOCAL_ID), S_RSLOT };
+	struct mica_utcb *u = mica_utcb();
+	mica_word_t tag;
+	uint32_t type = 0, rights = 9;
+
+	start_ipc_receiver(MICA_BOOT_TASK, br);
+	expect("a rights-0 copy of the gate", task_cap_map(MICA_BOOT_TASK, S_RGATE, S_COPY0, 0, false), 0);
+	expect("an R copy", task_cap_map(MICA_BOOT_TASK, S_RGATE, S_COPY_R, MICA_R | MICA_X, false), 0);
+	expect("a W copy", task_cap_map(MICA_BOOT_TASK, S_RGATE, S_COPY_W, MICA_W, false), 0);
+	expect("a words-only call through the rights-0 copy: EPERM (fast path)",
+	       mica_ipc_call(S_COPY0, mica_tag(1, 1, 0, 0), &tag), MICA_EPERM);
+	expect("a send through it: EPERM", mica_ipc_send(S_COPY0, mica_tag(1, 1, 0, 0)), MICA_EPERM);
+	u->mr[0] = mica_item_cap(MICA_R, 0);
+	u->mr[1] = MICA_BOOT_LOG;
+	expect("a call with an item through the R|X copy: EPERM (general path)",
+	       mica_ipc_call(S_COPY_R, mica_tag(1, 0, 1, 0), &tag), MICA_EPERM);
+	expect("the receiver still waits", rcpt.done, 0);
+	/* The receiver's own gate, sent without W: not identified. */
+	u->mr[0] = mica_item_cap(MICA_RWX, 0);
+	u->mr[1] = S_COPY0;
+	expect("a call through the W copy carrying the rights-0 copy", mica_ipc_call(S_COPY_W, mica_tag(1, 0, 1, 0), &tag),
+	       0);
+	wait_ipc_receipt();
+	expect("the receiver got it", rcpt.err, 0);
+	expect("not as its gate's label", (rcpt.mr[0] & MICA_ITEM_F_LOCAL) != 0, 0);
+	expect("but as a capability in its slot", (long)rcpt.mr[1], S_RSLOT);
+	task_cap_info(MICA_BOOT_TASK, S_RSLOT, &type, &rights);
+	expect("a gate with no rights", (long)(type * 10 + rights), 30);
+	stop_ipc_receiver();
+	kobject_destroy(S_RSLOT);
+}
+
+/* String copies set Accessed/Dirty in the receiver's page tables (and
+ * Accessed in the sender's), so that Task.mem_unmap's status sees them.
+ * The receiver runs in a child task, where our pages are derived mappings
+ * nobody touched. */
+static uint8_t rx_page[4096] __attribute__((aligned(4096)));
+static uint8_t tx_page[4096] __attribute__((aligned(4096)));
+
+static void string_sets_accessed_dirty(void)
+{
+	mica_word_t br[8] = { 0, mica_br_desc(0, 1, 0), (mica_word_t)rx_page, 64 };
+	static char text[16] = "lands in rx_page", answer[64];
+	struct mica_utcb *u = mica_utcb();
+	uint32_t rx_status = 0, tx_status = 0;
+	mica_word_t tag;
+
+	tx_page[0] = 'a';
+	rx_page[0] = 0;
+	expect("a child task", qtask_create(S_TASK), 0);
+	rcpt.reply_string = (mica_word_t)tx_page;
+	rcpt.reply_len = 16;
+	start_ipc_receiver(S_TASK, br);
+	u->br[MICA_BR_DESC] = mica_br_desc(0, 1, 0);
+	u->br[MICA_BR_FIRST] = (mica_word_t)answer;
+	u->br[MICA_BR_FIRST + 1] = sizeof answer;
+	u->mr[0] = mica_item_string(16);
+	u->mr[1] = (mica_word_t)text;
+	expect("a string into the child's copy of rx_page, one back from tx_page",
+	       mica_ipc_call(S_RGATE, mica_tag(1, 0, 1, 0), &tag), 0);
+	u->br[MICA_BR_DESC] = 0;
+	expect("it landed", rx_page[0], 'l');
+	expect("the answer came", answer[0], 'a');
+	expect("Task.mem_unmap of rx_page's copies", task_mem_unmap(MICA_BOOT_TASK, mica_fpage((mica_word_t)rx_page, 12, MICA_W),
+									 false, &rx_status), 0);
+	expect("says written", rx_status & 2, 2);
+	expect("Task.mem_unmap of tx_page's copies", task_mem_unmap(MICA_BOOT_TASK, mica_fpage((mica_word_t)tx_page, 12, MICA_W),
+									 false, &tx_status), 0);
+	expect("says read", tx_status & 1, 1);
+	stop_ipc_receiver();
+	expect("the task is destroyed", kobject_destroy(S_TASK), 0);
+}
+
+/* An item error: both sides' error word names the failed item, the items
+ * before it arrived (the receiver's tag counts them, so that it finds them
+ * and can drop them), the ones after it were not looked at. */
+static void item_error_reports_arrivals(void)
+{
+	mica_word_t br[8] = { 0, mica_br_desc(3, 0, 0), S_RSLOT, S_RSLOT + 1, S_RSLOT + 2 };
+	static char text[8] = "nowhere";
+	struct mica_utcb *u = mica_utcb();
+	uint32_t type = 9, rights;
+	mica_word_t tag;
+
+	start_ipc_receiver(MICA_BOOT_TASK, br);
+	u->mr[0] = 0x77;
+	u->mr[1] = mica_item_cap(MICA_R, 0);
+	u->mr[2] = MICA_BOOT_LOG;
+	u->mr[3] = mica_item_cap(MICA_R, 0);
+	u->mr[4] = MICA_BOOT_ICU;
+	u->mr[5] = mica_item_string(8);   /* the receiver has no string buffer */
+	u->mr[6] = (mica_word_t)text;
+	u->mr[7] = mica_item_cap(MICA_R, 0);
+	u->mr[8] = MICA_BOOT_LOG;
+	u->error = 99;
+	expect("the third item fails: ENOBUF", mica_ipc_call(S_RGATE, mica_tag(1, 1, 4, 0), &tag), MICA_ENOBUF);
+	expect("the sender's error word names it", (long)u->error, 2);
+	wait_ipc_receipt();
+	expect("the receiver sees ENOBUF", rcpt.err, MICA_ENOBUF);
+	expect("its error word names the item", (long)rcpt.error, 2);
+	expect("its tag counts the words", mica_tag_words(rcpt.tag), 1);
+	expect("and the two items that arrived", mica_tag_items(rcpt.tag), 2);
+	expect("the words arrived", (long)rcpt.mr[0], 0x77);
+	expect("the first item names its slot", (long)rcpt.mr[2], S_RSLOT);
+	expect("the second too", (long)rcpt.mr[4], S_RSLOT + 1);
+	task_cap_info(MICA_BOOT_TASK, S_RSLOT + 1, &type, &rights);
+	expect("the second slot holds the Icu", type, 6);
+	task_cap_info(MICA_BOOT_TASK, S_RSLOT + 2, &type, &rights);
+	expect("the item after the failed one did not arrive", type, 0);
+	stop_ipc_receiver();
+	kobject_destroy(S_RSLOT);
+	kobject_destroy(S_RSLOT + 1);
+}
+
+/* A message's strings together carry at most MICA_STRING_MAX bytes (the
+ * copy runs with interrupts off). */
+static uint8_t big_src[80 << 10], big_dst[80 << 10];
+
+static void string_length_bounded(void)
+{
+	mica_word_t br[8] = { 0, mica_br_desc(0, 2, 0), (mica_word_t)big_dst, 40 << 10, (mica_word_t)big_dst + (40 << 10),
+			      40 << 10 };
+	struct mica_utcb *u = mica_utcb();
+	mica_word_t tag;
+
+	mica_ipc_touch(big_src, sizeof big_src, 0);
+	mica_ipc_touch(big_dst, sizeof big_dst, 1);
+	start_ipc_receiver(MICA_BOOT_TASK, br);
+	u->mr[0] = mica_item_string(36 << 10);
+	u->mr[1] = (mica_word_t)big_src;
+	u->mr[2] = mica_item_string(36 << 10);
+	u->mr[3] = (mica_word_t)big_src;
+	expect("two strings of 36 KiB (72 KiB together): E2BIG", mica_ipc_call(S_RGATE, mica_tag(1, 0, 2, 0), &tag),
+	       MICA_E2BIG);
+	wait_ipc_receipt();
+	expect("the receiver sees E2BIG", rcpt.err, MICA_E2BIG);
+	stop_ipc_receiver();
+	start_ipc_receiver(MICA_BOOT_TASK, br);
+	big_src[(32 << 10) - 1] = 0x5a;
+	u->mr[0] = mica_item_string(32 << 10);
+	u->mr[1] = (mica_word_t)big_src;
+	u->mr[2] = mica_item_string(32 << 10);
+	u->mr[3] = (mica_word_t)big_src;
+	expect("two of 32 KiB (64 KiB together) travel", mica_ipc_call(S_RGATE, mica_tag(1, 0, 2, 0), &tag), 0);
+	expect("to their last byte", big_dst[(40 << 10) + (32 << 10) - 1], 0x5a);
+	stop_ipc_receiver();
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(void);
@@ -109,6 +420,13 @@ static const struct {
 	{ "zero_quota_factory_frees_parent_twice", zero_quota_factory_frees_parent_twice },
 	{ "mem_map_over_utcb", mem_map_over_utcb },
 	{ "debug_exit_then_start", debug_exit_then_start },
+	{ "watch_fired_inside_send", watch_fired_inside_send },
+	{ "receive_buffer_over_utcb", receive_buffer_over_utcb },
+	{ "string_from_device_memory", string_from_device_memory },
+	{ "gate_rights_checked", gate_rights_checked },
+	{ "string_sets_accessed_dirty", string_sets_accessed_dirty },
+	{ "item_error_reports_arrivals", item_error_reports_arrivals },
+	{ "string_length_bounded", string_length_bounded },
 };
 
 int main(int argc, char **argv)
