@@ -74,6 +74,7 @@ void task_destroy(struct task *t)
 	if (t->io_bitmap) {
 		if (sched_current()->task == t)
 			arch_io_bitmap_load(0, 1);
+		arch_io_bitmap_forget(t->io_bitmap);
 		factory_free_pages(t->obj.quota, arch_virt_to_phys(t->io_bitmap), IO_PORT_BITMAP_BYTES / 4096);
 	}
 	free_space(t);
@@ -146,10 +147,14 @@ int task_map_range(struct task *src, uint64_t first, uint64_t last, struct task 
 	return MICA_OK;
 }
 
+/* The running task's ports change now; another's when it next runs (the
+ * CPU's copy of its bitmap is forgotten). */
 static void io_changed(struct task *t)
 {
 	if (sched_current()->task == t)
 		arch_io_bitmap_load(t->io_bitmap, 1);
+	else
+		arch_io_bitmap_forget(t->io_bitmap);
 }
 
 int task_io_grant(struct task *t, unsigned first, unsigned count)

@@ -124,8 +124,7 @@ syscall_entry:
 	push %r10
 	sub $40, %rsp             /* r11..r15 */
 	xor %ebp, %ebp
-	mov %rsp, %rdi
-	cld
+	mov %rsp, %rdi            /* (DF is clear: SFMASK) */
 	call syscall_handler
 	/* Back by sysret unless the frame's ip is not a user address (then
 	 * iret, which faults in user mode instead of in the kernel). */

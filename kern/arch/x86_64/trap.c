@@ -183,20 +183,32 @@ void trap_handler(struct trap_frame *f)
 		sched_kernel_exit();
 }
 
+/* The TSS's copy of a task's bitmap, and whose it is: any change to that
+ * bitmap, and its end, must come through arch_io_bitmap_forget. */
+static __attribute__((noinline)) void io_bitmap_copy(const uint8_t *bits)
+{
+	kmemcpy(cpu0.io_bitmap, bits, IO_BITMAP_BYTES);
+	cpu0.io_bitmap_of = bits;
+}
+
 void arch_io_bitmap_load(const uint8_t *bits, int changed)
 {
 	/* No ports: point the TSS past its limit, which denies every port,
-	 * without touching the bitmap.  A task with ports gets its bitmap
-	 * copied in only when another task's is there. */
+	 * without touching the copy.  A task with ports gets its bitmap copied
+	 * in only when the copy is not its own. */
 	if (!bits) {
 		cpu0.tss.iomap_base = IO_BITMAP_NONE;
 		return;
 	}
-	if (bits != cpu0.io_bitmap_of || changed) {
-		kmemcpy(cpu0.io_bitmap, bits, IO_BITMAP_BYTES);
-		cpu0.io_bitmap_of = bits;
-	}
 	cpu0.tss.iomap_base = sizeof cpu0.tss;
+	if (bits != cpu0.io_bitmap_of || changed)
+		io_bitmap_copy(bits);
+}
+
+void arch_io_bitmap_forget(const uint8_t *bits)
+{
+	if (bits == cpu0.io_bitmap_of)
+		cpu0.io_bitmap_of = 0;
 }
 
 void arch_irq_disable(void)
