@@ -184,7 +184,7 @@ void task_io_revoke(struct task *t, unsigned first, unsigned count)
 
 int task_io_has(const struct task *t, unsigned first, unsigned count)
 {
-	if (!t->io_bitmap)
+	if (!t->io_bitmap || !t->io_from_kernel)
 		return 0;
 	for (unsigned p = first; p < first + count; p++)
 		if (p >= 0x10000 || t->io_bitmap[p / 8] & (1u << (p % 8)))
@@ -200,6 +200,7 @@ int task_io_grant_boot(struct task *t)
 	};
 	int err = task_io_grant(t, 0, 0x10000);
 
+	t->io_from_kernel = 1;
 	for (unsigned i = 0; !err && i < sizeof kernel_ports / sizeof kernel_ports[0]; i++)
 		task_io_revoke(t, kernel_ports[i].first, kernel_ports[i].count);
 	return err;

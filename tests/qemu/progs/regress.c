@@ -275,6 +275,110 @@ static void io_unmap_while_cached(void)
 	kobject_destroy(A_TH2);
 }
 
+/* Ports given to a task do not go further, neither by Task.io_map nor in
+ * an I/O item: so that io_unmap from that task takes them from everyone
+ * who got them through it (I/O ports have no derivation tree). */
+static volatile long a_map_err, a_item_err;
+
+static void port_passer(void *arg)
+{
+	struct mica_utcb *u = mica_utcb();
+	mica_word_t tag;
+
+	(void)arg;
+	a_map_err = task_io_map(A_IN_TASK, mica_io_fpage(A_PORT, 0));
+	u->mr[0] = mica_item_io();
+	u->mr[1] = mica_io_fpage(A_PORT, 0);
+	a_item_err = mica_ipc_call(A_IN_GATE, mica_tag(1, 0, 1, 0), &tag);
+	mica_ipc_send(A_IN_DONE, mica_tag(0, 0, 0, 0));
+}
+
+static void port_taker(void *arg)
+{
+	struct mica_utcb *u = mica_utcb();
+	mica_word_t tag, label;
+
+	(void)arg;
+	u->br[MICA_BR_WINDOW] = 0;
+	u->br[MICA_BR_DESC] = mica_br_desc(0, 0, MICA_BR_ACCEPT_IO);
+	for (;;)
+		if (mica_ipc_wait(0, &tag, &label) == 0)
+			mica_ipc_reply(mica_tag(0, 0, 0, 0));
+}
+
+static void io_ports_not_passed_on(void)
+{
+	uint64_t vector = ~0ull;
+
+	a_report_gates();
+	expect("a task given the port", qtask_create(A_TASK1), 0);
+	expect("... the port", task_io_map(A_TASK1, mica_io_fpage(A_PORT, 0)), 0);
+	expect("a second task", qtask_create(A_TASK2), 0);
+	expect("the first holds its capability", task_cap_map(A_TASK1, A_TASK2, A_IN_TASK, MICA_RWX, false), 0);
+	expect("a thread of the second that accepts ports", qthread_start(&a_th2, A_TASK2, 1, port_taker, 0), 0);
+	expect("a gate to it", factory_create_gate(MICA_BOOT_FACTORY, A_GATE2, A_TH2, 1), 0);
+	expect("... in the first task's table", task_cap_map(A_TASK1, A_GATE2, A_IN_GATE, MICA_RWX, false), 0);
+	expect("the report gate there", task_cap_map(A_TASK1, A_DONE_GATE, A_IN_DONE, MICA_RWX, false), 0);
+	expect("the first task's thread", qthread_start(&a_th1, A_TASK1, 1, port_passer, 0), 0);
+	expect("it reports", (long)a_next_report(&vector), A_DONE);
+	expect("Task.io_map of a port it was given: EPERM", a_map_err, -MICA_EPERM);
+	expect("an I/O item of a port it was given: EPERM", a_item_err, MICA_EPERM);
+	expect("the boot program itself still gives the port on", task_io_map(A_TASK2, mica_io_fpage(A_PORT, 0)), 0);
+	kobject_destroy(A_TASK1);
+	kobject_destroy(A_TASK2);
+	kobject_destroy(A_TH1);
+	kobject_destroy(A_TH2);
+}
+
+/* A page fault is a call to the pager in the faulting thread's own UTCB;
+ * the thread must find all its message registers as it left them, however
+ * long the pager's reply (here 40 words, past the 4 of the fault). */
+#define A_FAULT_ADDR 0x10000000ull
+
+static uint8_t a_page[4096] __attribute__((aligned(4096)));
+static volatile long a_mr_changed = -1;
+
+static void mr_faulter(void *arg)
+{
+	volatile mica_word_t *mr = mica_utcb()->mr;
+	long changed = 0;
+
+	(void)arg;
+	for (unsigned i = 0; i < MICA_MR_COUNT; i++)
+		mr[i] = 0xa5a5000000000000ull + i;
+	*(volatile uint64_t *)A_FAULT_ADDR = 1;
+	for (unsigned i = 0; i < MICA_MR_COUNT; i++)
+		changed += mr[i] != 0xa5a5000000000000ull + i;
+	a_mr_changed = changed;
+	mica_ipc_send(A_IN_DONE, mica_tag(0, 0, 0, 0));
+}
+
+static void fault_ipc_keeps_mrs(void)
+{
+	struct mica_utcb *u = mica_utcb();
+	uint64_t vector;
+
+	a_report_gates();
+	expect("a task", qtask_create(A_TASK1), 0);
+	expect("the report gate there", task_cap_map(A_TASK1, A_DONE_GATE, A_IN_DONE, MICA_RWX, false), 0);
+	expect("a thread", mica_thread_create(MICA_BOOT_FACTORY, A_TASK1, A_TH1, 0x00007fff80000000ull + 4096,
+					      mr_faulter, 0, a_th1.stack, sizeof a_th1.stack, 0), 0);
+	expect("its pager is this thread", thread_set_handlers(A_TH1, A_EXC_GATE, 0), 0);
+	expect("it starts", thread_start(A_TH1), 0);
+	expect("its page fault arrives", (long)a_next_report(&vector), A_EXC);
+	expect("... at the address", (long)u->mr[1], (long)A_FAULT_ADDR);
+	expect("the page is mapped", task_mem_map(A_TASK1, mica_fpage((uint64_t)a_page, 12, MICA_R | MICA_W), A_FAULT_ADDR,
+						  false), 0);
+	for (unsigned i = 0; i < 40; i++)
+		u->mr[i] = 0xbad;
+	expect("a reply of 40 words", mica_ipc_reply(mica_tag(0, 40, 0, 0)), 0);
+	expect("the thread reports", (long)a_next_report(&vector), A_DONE);
+	expect("its message registers are as it left them", a_mr_changed, 0);
+	expect("the store landed", a_page[0], 1);
+	kobject_destroy(A_TASK1);
+	kobject_destroy(A_TH1);
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(void);
@@ -285,6 +389,8 @@ static const struct {
 	{ "debug_exit_then_start", debug_exit_then_start },
 	{ "gs_base_per_thread", gs_base_per_thread },
 	{ "io_unmap_while_cached", io_unmap_while_cached },
+	{ "io_ports_not_passed_on", io_ports_not_passed_on },
+	{ "fault_ipc_keeps_mrs", fault_ipc_keeps_mrs },
 };
 
 int main(int argc, char **argv)
