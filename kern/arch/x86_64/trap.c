@@ -96,11 +96,41 @@ static void syscall_init(void)
 	wrmsr(MSR_KERNEL_GS_BASE, 0);
 }
 
+/* SMEP: the kernel never runs code of a user page.  SMAP: the kernel never
+ * reads or writes a user page except between stac and clac (arch_user_copy;
+ * every kernel entry clears AC, the syscall's through SFMASK).  Without
+ * SMAP, stac and clac are invalid opcodes: they become nops. */
+#define CR4_SMEP (1ull << 20)
+#define CR4_SMAP (1ull << 21)
+
+extern char smap_clac_entry[], smap_stac_copy[], smap_clac_copy[], smap_clac_fault[];
+
+static void protection_init(void)
+{
+	static char *const sites[] = { smap_clac_entry, smap_stac_copy, smap_clac_copy, smap_clac_fault };
+	static const uint8_t nop3[3] = { 0x0f, 0x1f, 0x00 };
+	uint32_t r[4] = { 0 };
+	int smep = 0, smap = 0;
+
+	cpuid(0, 0, r);
+	if (r[0] >= 7) {
+		cpuid(7, 0, r);
+		smep = (r[1] >> 7) & 1;
+		smap = (r[1] >> 20) & 1;
+	}
+	if (!smap)
+		for (unsigned i = 0; i < sizeof sites / sizeof sites[0]; i++)
+			kmemcpy(sites[i], nop3, sizeof nop3);
+	write_cr4(read_cr4() | (smep ? CR4_SMEP : 0) | (smap ? CR4_SMAP : 0));
+	kprintf("kernel: cpu: SMEP %s, SMAP %s\n", smep ? "on" : "off", smap ? "on" : "off");
+}
+
 void trap_init(void)
 {
 	gdt_init();
 	idt_init();
 	syscall_init();
+	protection_init();
 }
 
 void trap_set_kernel_stack(uint64_t top)
