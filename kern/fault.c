@@ -17,7 +17,6 @@
 #include "sigma0.h"
 #include "task.h"
 #include "thread.h"
-#include "trap.h"
 
 #include "exception.h"
 #include "pager.h"
@@ -60,9 +59,8 @@ static int call_handler(struct thread *self, struct gate *g, mica_sword_t protoc
 	return mica_tag_label(r.tag) < 0 ? MICA_EPERM : MICA_OK;   /* the handler refused */
 }
 
-static int page_fault(struct thread *self, uint64_t addr, uint64_t error, uint64_t ip)
+static int page_fault(struct thread *self, uint64_t addr, unsigned access, uint64_t ip)
 {
-	unsigned access = error & 2 ? MICA_W : error & 16 ? MICA_X : MICA_R;
 	mica_word_t msg[4] = { PAGER_FAULT_OPCODE, addr, ip, access }, reply[4];
 	unsigned n;
 
@@ -101,10 +99,14 @@ static int exception(struct thread *self, uint64_t vector, uint64_t error)
 
 static void report(struct thread *self, uint64_t vector, uint64_t error, uint64_t addr, uint64_t ip)
 {
-	kprintf("kernel: program %s stopped: %s (vector %lu) at ip %#lx", self->task->name, trap_name(vector), vector, ip);
-	if (vector == VEC_PAGE_FAULT)
-		kprintf(", address %#lx (%s, %s)", addr, error & 2 ? "write" : error & 16 ? "execute" : "read",
-			error & 1 ? "protection" : "not present");
+	unsigned access;
+	int protection;
+
+	kprintf("kernel: program %s stopped: %s (vector %lu) at ip %#lx", self->task->name, arch_trap_name(vector),
+		vector, ip);
+	if (arch_fault_page(vector, error, &access, &protection))
+		kprintf(", address %#lx (%s, %s)", addr, access == MICA_W ? "write" : access == MICA_X ? "execute" : "read",
+			protection ? "protection" : "not present");
 	else if (error)
 		kprintf(", error %#lx", error);
 	kprintf("\n");
@@ -113,7 +115,10 @@ static void report(struct thread *self, uint64_t vector, uint64_t error, uint64_
 void fault_user(uint64_t vector, uint64_t error, uint64_t addr, uint64_t ip)
 {
 	struct thread *self = sched_current();
-	int err = vector == VEC_PAGE_FAULT ? page_fault(self, addr, error, ip) : exception(self, vector, error);
+	unsigned access;
+	int protection;
+	int err = arch_fault_page(vector, error, &access, &protection) ? page_fault(self, addr, access, ip)
+									: exception(self, vector, error);
 
 	if (err == MICA_OK || self->state != THREAD_RUNNING || !self->task)
 		return;   /* resumes, or was stopped or destroyed meanwhile */

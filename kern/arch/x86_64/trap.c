@@ -23,6 +23,8 @@
 #include "timer.h"
 #include "cpu_idle.h"
 
+#include <mica/ipc.h>
+
 struct cpu_local cpu0;
 
 static uint64_t gdt[8] = {
@@ -146,16 +148,25 @@ static const char *const exception_names[32] = {
 	"machine check", "SIMD floating point", "virtualization", "control protection",
 };
 
-const char *trap_name(uint64_t vector)
+const char *arch_trap_name(uint64_t vector)
 {
 	if (vector < 32 && exception_names[vector])
 		return exception_names[vector];
 	return "interrupt";
 }
 
+int arch_fault_page(uint64_t vector, uint64_t error, unsigned *access, int *protection)
+{
+	if (vector != VEC_PAGE_FAULT)
+		return 0;
+	*access = error & 2 ? MICA_W : error & 16 ? MICA_X : MICA_R;
+	*protection = error & 1;
+	return 1;
+}
+
 void trap_frame_dump(const struct trap_frame *f)
 {
-	kprintf("vector %lu (%s) error %#lx cr2 %#lx\n", f->vector, trap_name(f->vector), f->error, read_cr2());
+	kprintf("vector %lu (%s) error %#lx cr2 %#lx\n", f->vector, arch_trap_name(f->vector), f->error, read_cr2());
 	kprintf("rip %016lx cs %04lx rflags %08lx rsp %016lx ss %04lx\n", f->rip, f->cs, f->rflags, f->rsp, f->ss);
 	kprintf("rax %016lx rbx %016lx rcx %016lx rdx %016lx\n", f->rax, f->rbx, f->rcx, f->rdx);
 	kprintf("rsi %016lx rdi %016lx rbp %016lx r8  %016lx\n", f->rsi, f->rdi, f->rbp, f->r8);
@@ -175,7 +186,7 @@ static void kernel_fault(struct trap_frame *f)
 		return;
 	}
 	panic_start();
-	kprintf("%s in kernel mode\n", trap_name(f->vector));
+	kprintf("%s in kernel mode\n", arch_trap_name(f->vector));
 	trap_frame_dump(f);
 	arch_dump_cpu();
 	panic_finish(f->rbp, f->rip);
