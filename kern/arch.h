@@ -63,9 +63,12 @@ int arch_space_next_mapped(uint64_t root, uint64_t va, uint64_t last, uint64_t *
 int arch_space_copy(uint64_t dst_root, uint64_t dst, uint64_t src_root, uint64_t src, size_t n);
 /* Load a task's I/O permission bitmap (IO_PORT_BITMAP_BYTES, 1 bit per
  * port, 1 = denied; NULL: no ports) for the thread about to run; `changed`
- * when the same bitmap was modified. */
+ * when the same bitmap was modified.  The CPU may keep a copy of a bitmap
+ * while other tasks run: a bitmap changed while its task is not running,
+ * or freed, must be forgotten first. */
 #define IO_PORT_BITMAP_BYTES 8192
 void arch_io_bitmap_load(const uint8_t *bits, int changed);
+void arch_io_bitmap_forget(const uint8_t *bits);
 /* Whether the page at pa holds device registers the kernel drives. */
 int arch_device_is_kernels(uint64_t pa);
 /* Hardware interrupt lines: how many, and masking one. */
@@ -76,6 +79,12 @@ void arch_irq_line_mask(unsigned line, int masked);
  * MICA_EFAULT (outside user space, or a page is missing). */
 int user_copy_in(void *dst, uint64_t usrc, size_t n);
 int user_copy_out(uint64_t udst, const void *src, size_t n);
+
+/* User faults (kern/fault.c): the name of a trap vector, and whether one
+ * is a page fault, with the access that faulted (MICA_R, MICA_W or MICA_X)
+ * and whether the page was there (a protection fault) or missing. */
+const char *arch_trap_name(uint64_t vector);
+int arch_fault_page(uint64_t vector, uint64_t error, unsigned *access, int *protection);
 
 /* The CPU's time-stamp counter. */
 uint64_t arch_timestamp(void);

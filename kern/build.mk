@@ -1,6 +1,9 @@
 # The kernel: freestanding objects, linked twice (the second link adds the
 # symbol table for backtraces, tools/mksyms), then copied to a 32-bit ELF
-# for QEMU's multiboot loader, which refuses 64-bit ones.
+# for QEMU's multiboot loader, which refuses 64-bit ones.  The include
+# path is kern/ only: generic code reaches the architecture through
+# kern/arch.h and kern/arch_thread.h, and kern/arch/x86_64/ finds its own
+# headers beside it.
 
 KERN_SRCS := $(wildcard kern/*.c kern/arch/x86_64/*.c) lib/fmt/fmt.c lib/elf/elf.c lib/fpage/fpage.c $(KERNEL_IDL_SERVER_SRCS)
 KERN_ASMS := $(wildcard kern/arch/x86_64/*.S)

@@ -3,20 +3,20 @@
  * fault.h).
  *
  * The kernel calls the handler on the faulting thread's behalf with the
- * message in the thread's own UTCB; the message registers and buffer
- * registers it uses are saved before and restored after, so the thread
- * finds its UTCB as it left it.
+ * message in the thread's own UTCB; the message registers, the error word
+ * and the buffer registers the call uses are saved before and restored
+ * after, so the thread finds its UTCB as it left it.
  */
 #include "fault.h"
 
 #include "arch.h"
 #include "console.h"
 #include "ipc.h"
+#include "kstring.h"
 #include "sched.h"
 #include "sigma0.h"
 #include "task.h"
 #include "thread.h"
-#include "trap.h"
 
 #include "exception.h"
 #include "pager.h"
@@ -27,18 +27,20 @@
 #define FAULT_WORDS (3 + ARCH_USER_REGS)   /* the longest message: an exception */
 
 /* Call g for self with the `words` words in msg; the reply's words go to
- * reply (room for `words`).  Returns the transport error or the result. */
+ * reply (room for `words`).  Returns the transport error or the result.
+ * The reply may be longer than the message (up to every message register,
+ * and the error word if an item fails): all of them are saved and put
+ * back, so that the thread finds its UTCB as it left it. */
 static int call_handler(struct thread *self, struct gate *g, mica_sword_t protocol, const mica_word_t *msg,
 			unsigned words, mica_word_t window, mica_word_t *reply, unsigned *reply_words)
 {
 	struct mica_utcb *u = self->utcb;
-	mica_word_t saved[FAULT_WORDS], saved_br[2] = { u->br[MICA_BR_WINDOW], u->br[MICA_BR_DESC] };
+	mica_word_t saved[MICA_MR_COUNT], saved_br[2] = { u->br[MICA_BR_WINDOW], u->br[MICA_BR_DESC] };
+	mica_word_t saved_error = u->error;
 	struct ipc_result r;
 
-	for (unsigned i = 0; i < words; i++) {
-		saved[i] = u->mr[i];
-		u->mr[i] = msg[i];
-	}
+	kmemcpy(saved, u->mr, sizeof saved);
+	kmemcpy(u->mr, msg, words * sizeof msg[0]);
 	u->br[MICA_BR_WINDOW] = window;
 	u->br[MICA_BR_DESC] = 0;
 	ipc_call_for(self, g, mica_tag(protocol, words, 0, 0), &r);
@@ -48,8 +50,8 @@ static int call_handler(struct thread *self, struct gate *g, mica_sword_t protoc
 	*reply_words = r.err ? 0 : mica_tag_words(r.tag);
 	for (unsigned i = 0; i < *reply_words && i < words; i++)
 		reply[i] = u->mr[i];
-	for (unsigned i = 0; i < words; i++)
-		u->mr[i] = saved[i];
+	kmemcpy(u->mr, saved, sizeof saved);
+	u->error = saved_error;
 	u->br[MICA_BR_WINDOW] = saved_br[0];
 	u->br[MICA_BR_DESC] = saved_br[1];
 	if (r.err)
@@ -57,9 +59,8 @@ static int call_handler(struct thread *self, struct gate *g, mica_sword_t protoc
 	return mica_tag_label(r.tag) < 0 ? MICA_EPERM : MICA_OK;   /* the handler refused */
 }
 
-static int page_fault(struct thread *self, uint64_t addr, uint64_t error, uint64_t ip)
+static int page_fault(struct thread *self, uint64_t addr, unsigned access, uint64_t ip)
 {
-	unsigned access = error & 2 ? MICA_W : error & 16 ? MICA_X : MICA_R;
 	mica_word_t msg[4] = { PAGER_FAULT_OPCODE, addr, ip, access }, reply[4];
 	unsigned n;
 
@@ -98,10 +99,14 @@ static int exception(struct thread *self, uint64_t vector, uint64_t error)
 
 static void report(struct thread *self, uint64_t vector, uint64_t error, uint64_t addr, uint64_t ip)
 {
-	kprintf("kernel: program %s stopped: %s (vector %lu) at ip %#lx", self->task->name, trap_name(vector), vector, ip);
-	if (vector == VEC_PAGE_FAULT)
-		kprintf(", address %#lx (%s, %s)", addr, error & 2 ? "write" : error & 16 ? "execute" : "read",
-			error & 1 ? "protection" : "not present");
+	unsigned access;
+	int protection;
+
+	kprintf("kernel: program %s stopped: %s (vector %lu) at ip %#lx", self->task->name, arch_trap_name(vector),
+		vector, ip);
+	if (arch_fault_page(vector, error, &access, &protection))
+		kprintf(", address %#lx (%s, %s)", addr, access == MICA_W ? "write" : access == MICA_X ? "execute" : "read",
+			protection ? "protection" : "not present");
 	else if (error)
 		kprintf(", error %#lx", error);
 	kprintf("\n");
@@ -110,7 +115,10 @@ static void report(struct thread *self, uint64_t vector, uint64_t error, uint64_
 void fault_user(uint64_t vector, uint64_t error, uint64_t addr, uint64_t ip)
 {
 	struct thread *self = sched_current();
-	int err = vector == VEC_PAGE_FAULT ? page_fault(self, addr, error, ip) : exception(self, vector, error);
+	unsigned access;
+	int protection;
+	int err = arch_fault_page(vector, error, &access, &protection) ? page_fault(self, addr, access, ip)
+									: exception(self, vector, error);
 
 	if (err == MICA_OK || self->state != THREAD_RUNNING || !self->task)
 		return;   /* resumes, or was stopped or destroyed meanwhile */

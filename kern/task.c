@@ -74,6 +74,7 @@ void task_destroy(struct task *t)
 	if (t->io_bitmap) {
 		if (sched_current()->task == t)
 			arch_io_bitmap_load(0, 1);
+		arch_io_bitmap_forget(t->io_bitmap);
 		factory_free_pages(t->obj.quota, arch_virt_to_phys(t->io_bitmap), IO_PORT_BITMAP_BYTES / MICA_PAGE_SIZE);
 	}
 	free_space(t);
@@ -146,10 +147,14 @@ int task_map_range(struct task *src, uint64_t first, uint64_t last, struct task 
 	return MICA_OK;
 }
 
+/* The running task's ports change now; another's when it next runs (the
+ * CPU's copy of its bitmap is forgotten). */
 static void io_changed(struct task *t)
 {
 	if (sched_current()->task == t)
 		arch_io_bitmap_load(t->io_bitmap, 1);
+	else
+		arch_io_bitmap_forget(t->io_bitmap);
 }
 
 int task_io_grant(struct task *t, unsigned first, unsigned count)
@@ -179,7 +184,7 @@ void task_io_revoke(struct task *t, unsigned first, unsigned count)
 
 int task_io_has(const struct task *t, unsigned first, unsigned count)
 {
-	if (!t->io_bitmap)
+	if (!t->io_bitmap || !t->io_from_kernel)
 		return 0;
 	for (unsigned p = first; p < first + count; p++)
 		if (p >= 0x10000 || t->io_bitmap[p / 8] & (1u << (p % 8)))
@@ -195,6 +200,7 @@ int task_io_grant_boot(struct task *t)
 	};
 	int err = task_io_grant(t, 0, 0x10000);
 
+	t->io_from_kernel = 1;
 	for (unsigned i = 0; !err && i < sizeof kernel_ports / sizeof kernel_ports[0]; i++)
 		task_io_revoke(t, kernel_ports[i].first, kernel_ports[i].count);
 	return err;

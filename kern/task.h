@@ -34,6 +34,7 @@ struct task {
 	struct boot_watch *watch;        /* a boot program's, or NULL */
 	int sigma0;                      /* a first pager: the kernel maps its physical window */
 	uint8_t *io_bitmap;              /* I/O ports it may use (1 bit each, 1 = denied), or NULL */
+	int io_from_kernel;              /* its ports are the kernel's grant: it may give them on */
 };
 
 int task_create(struct factory *f, struct task **out);
@@ -54,8 +55,11 @@ int task_map_range(struct task *src, uint64_t first, uint64_t last, struct task 
 		   int grant);
 
 /* I/O ports: give t [first, first + count) (0 or MICA_ENOMEM), take them
- * away, ask whether t has them all.  Boot programs start with every port
- * the kernel does not drive itself. */
+ * away, ask whether t has them all and may give them on.  Boot programs
+ * start with every port the kernel does not drive itself, and only they
+ * give ports on: a task given ports by another cannot pass them further,
+ * so taking ports from a task takes them from every holder they reached
+ * through it (there is no derivation to follow; docs/memory.md). */
 int task_io_grant(struct task *t, unsigned first, unsigned count);
 void task_io_revoke(struct task *t, unsigned first, unsigned count);
 int task_io_has(const struct task *t, unsigned first, unsigned count);

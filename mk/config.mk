@@ -25,7 +25,7 @@ FREESTANDING := -ffreestanding -nostdinc -isystem $(GCC_INCLUDE) -fno-pic \
 # user threads), keeps a frame pointer for its backtraces, and lives in the
 # top 2 GiB.
 KERN_CFLAGS := $(COMMON_CFLAGS) -O2 $(FREESTANDING) -mno-red-zone -mcmodel=kernel \
-	-mgeneral-regs-only -fno-omit-frame-pointer -fno-strict-aliasing -Iinclude -Ikern -Ikern/arch/x86_64
+	-mgeneral-regs-only -fno-omit-frame-pointer -fno-strict-aliasing -Iinclude -Ikern
 
 # Mica user programs that do not use newlib (early tests, the runtime itself).
 USER_CFLAGS := $(COMMON_CFLAGS) -O2 $(FREESTANDING) -Iinclude

@@ -1,8 +1,8 @@
 /*
  * arch_thread.h - the architecture's part of a thread: its kernel stack,
- * the stack pointer saved while it is switched out, its address space and
- * its x87/SSE state (saved and restored on every switch: the kernel itself
- * never touches those registers).
+ * the stack pointer saved while it is switched out, its address space, its
+ * x87/SSE state and its fs and gs (saved and restored on every switch: the
+ * kernel itself never touches those registers).
  */
 #ifndef KERN_ARCH_THREAD_H
 #define KERN_ARCH_THREAD_H
@@ -17,7 +17,14 @@ struct arch_thread {
 	uint64_t kstack;     /* physical address of the kernel stack (0: the boot stack) */
 	uint64_t kstack_top; /* its top in the direct map (where the user frame ends) */
 	uint64_t pml4;       /* page-table root to run in; 0 for kernel-only threads */
-	uint64_t gs_base;    /* user gs base: the thread's UTCB */
+	union {              /* user gs base: the thread's UTCB until it loads gs */
+		uint64_t gs_base;
+		struct { uint32_t lo, hi; } gs_base32;
+	};
+	union {              /* user fs and gs selectors (the fs base is always 0) */
+		uint32_t segs;
+		struct { uint16_t fs, gs; } seg;
+	};
 };
 
 /* ip, sp or flags of this value are left as they are (arch_thread_set_regs). */

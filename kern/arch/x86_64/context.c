@@ -75,6 +75,7 @@ void arch_thread_bind(struct arch_thread *a, uint64_t pml4, uint64_t utcb)
 {
 	a->pml4 = pml4;
 	a->gs_base = utcb;
+	a->segs = 0;
 }
 
 static struct trap_frame *user_frame(const struct arch_thread *a)
@@ -156,15 +157,46 @@ int arch_thread_set_user_regs(struct arch_thread *a, const uint64_t r[ARCH_USER_
 	return MICA_OK;
 }
 
+/*
+ * fs and gs belong to the thread.  User code can change them only by
+ * loading a selector (CR4.FSGSBASE stays off, so wrfsbase and wrgsbase are
+ * invalid opcodes), which sets the base from the descriptor: 0 for every
+ * descriptor of the GDT.  So the fs base is 0 for every thread, and what a
+ * thread may have changed is its two selectors and its gs base, which the
+ * kernel keeps in MSR_KERNEL_GS_BASE (swapgs).  The switch saves those three
+ * and loads the next thread's where they differ (it runs on every IPC
+ * round trip: the common case is written for few instructions).  A selector
+ * loaded in the kernel sets the base of the gs the kernel uses, so gs is
+ * loaded between two swapgs and the user's base written after it.
+ */
+static void segments_switch(struct arch_thread *from, const struct arch_thread *to)
+{
+	/* Save from's, write to's base (unconditionally: fewer instructions
+	 * than comparing first). */
+	__asm__ volatile("rdmsr; mov %%eax, %[lo]; mov %%edx, %[hi]; mov %%fs, %[fs]; mov %%gs, %[gs]\n\t"
+			 "mov %[to_lo], %%eax; mov %[to_hi], %%edx; wrmsr"
+			 : [lo] "=m"(from->gs_base32.lo), [hi] "=m"(from->gs_base32.hi), [fs] "=m"(from->seg.fs),
+			   [gs] "=m"(from->seg.gs)
+			 : "c"(MSR_KERNEL_GS_BASE), [to_lo] "m"(to->gs_base32.lo), [to_hi] "m"(to->gs_base32.hi)
+			 : "rax", "rdx");
+	if (__builtin_expect(from->segs == to->segs, 1))
+		return;
+	if (from->seg.fs != to->seg.fs)
+		__asm__ volatile("mov %0, %%fs" : : "r"((uint32_t)to->seg.fs));
+	if (from->seg.gs != to->seg.gs) {
+		__asm__ volatile("swapgs; mov %0, %%gs; swapgs" : : "r"((uint32_t)to->seg.gs) : "memory");
+		wrmsr(MSR_KERNEL_GS_BASE, to->gs_base);   /* the load set the descriptor's */
+	}
+}
+
 void arch_thread_switch(struct arch_thread *from, struct arch_thread *to)
 {
+	segments_switch(from, to);
 	__asm__ volatile("fxsave %0" : "=m"(from->fpu));
 	__asm__ volatile("fxrstor %0" : : "m"(to->fpu));
 	if (to->pml4 && read_cr3() != to->pml4)
 		write_cr3(to->pml4);
-	if (to->kstack)
-		cpu0.tss.rsp0 = cpu0.kstack_top = kstack_top(to);
-	if (to->gs_base != from->gs_base)
-		wrmsr(MSR_KERNEL_GS_BASE, to->gs_base);   /* swapgs makes it the user's gs */
+	/* (0 for the idle thread, which never leaves the kernel) */
+	cpu0.tss.rsp0 = cpu0.kstack_top = kstack_top(to);
 	arch_context_switch(&from->ksp, to->ksp);
 }

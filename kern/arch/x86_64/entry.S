@@ -79,6 +79,9 @@ trap_vectors:
 
 	.text
 trap_common:
+	.global smap_clac_entry
+smap_clac_entry:
+	clac                      /* user code may have set AC: SMAP on (trap.c) */
 	testb $3, 24(%rsp)        /* cs: coming from user mode? */
 	jz 1f
 	swapgs
@@ -124,8 +127,7 @@ syscall_entry:
 	push %r10
 	sub $40, %rsp             /* r11..r15 */
 	xor %ebp, %ebp
-	mov %rsp, %rdi
-	cld
+	mov %rsp, %rdi            /* (DF is clear: SFMASK) */
 	call syscall_handler
 	/* Back by sysret unless the frame's ip is not a user address (then
 	 * iret, which faults in user mode instead of in the kernel). */
@@ -188,14 +190,23 @@ thread_first_return:
 
 /* int arch_user_copy(void *dst, const void *src, size_t n): 0, or
  * MICA_EFAULT (14) when a user page is missing; the fault handler moves
- * a fault at user_copy_insn to user_copy_fault. */
+ * a fault at user_copy_insn to user_copy_fault.  The only kernel access
+ * to user addresses: between stac and clac, SMAP lets it through (on a
+ * CPU without SMAP the three are nops, trap.c). */
 	.global arch_user_copy, user_copy_insn, user_copy_fault
+	.global smap_stac_copy, smap_clac_copy, smap_clac_fault
 arch_user_copy:
 	mov %rdx, %rcx
+smap_stac_copy:
+	stac
 user_copy_insn:
 	rep movsb
+smap_clac_copy:
+	clac
 	xor %eax, %eax
 	ret
 user_copy_fault:
+smap_clac_fault:
+	clac
 	mov $14, %eax
 	ret

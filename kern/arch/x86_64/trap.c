@@ -23,6 +23,8 @@
 #include "timer.h"
 #include "cpu_idle.h"
 
+#include <mica/ipc.h>
+
 struct cpu_local cpu0;
 
 static uint64_t gdt[8] = {
@@ -96,11 +98,41 @@ static void syscall_init(void)
 	wrmsr(MSR_KERNEL_GS_BASE, 0);
 }
 
+/* SMEP: the kernel never runs code of a user page.  SMAP: the kernel never
+ * reads or writes a user page except between stac and clac (arch_user_copy;
+ * every kernel entry clears AC, the syscall's through SFMASK).  Without
+ * SMAP, stac and clac are invalid opcodes: they become nops. */
+#define CR4_SMEP (1ull << 20)
+#define CR4_SMAP (1ull << 21)
+
+extern char smap_clac_entry[], smap_stac_copy[], smap_clac_copy[], smap_clac_fault[];
+
+static void protection_init(void)
+{
+	static char *const sites[] = { smap_clac_entry, smap_stac_copy, smap_clac_copy, smap_clac_fault };
+	static const uint8_t nop3[3] = { 0x0f, 0x1f, 0x00 };
+	uint32_t r[4] = { 0 };
+	int smep = 0, smap = 0;
+
+	cpuid(0, 0, r);
+	if (r[0] >= 7) {
+		cpuid(7, 0, r);
+		smep = (r[1] >> 7) & 1;
+		smap = (r[1] >> 20) & 1;
+	}
+	if (!smap)
+		for (unsigned i = 0; i < sizeof sites / sizeof sites[0]; i++)
+			kmemcpy(sites[i], nop3, sizeof nop3);
+	write_cr4(read_cr4() | (smep ? CR4_SMEP : 0) | (smap ? CR4_SMAP : 0));
+	kprintf("kernel: cpu: SMEP %s, SMAP %s\n", smep ? "on" : "off", smap ? "on" : "off");
+}
+
 void trap_init(void)
 {
 	gdt_init();
 	idt_init();
 	syscall_init();
+	protection_init();
 }
 
 void trap_set_kernel_stack(uint64_t top)
@@ -116,16 +148,25 @@ static const char *const exception_names[32] = {
 	"machine check", "SIMD floating point", "virtualization", "control protection",
 };
 
-const char *trap_name(uint64_t vector)
+const char *arch_trap_name(uint64_t vector)
 {
 	if (vector < 32 && exception_names[vector])
 		return exception_names[vector];
 	return "interrupt";
 }
 
+int arch_fault_page(uint64_t vector, uint64_t error, unsigned *access, int *protection)
+{
+	if (vector != VEC_PAGE_FAULT)
+		return 0;
+	*access = error & 2 ? MICA_W : error & 16 ? MICA_X : MICA_R;
+	*protection = error & 1;
+	return 1;
+}
+
 void trap_frame_dump(const struct trap_frame *f)
 {
-	kprintf("vector %lu (%s) error %#lx cr2 %#lx\n", f->vector, trap_name(f->vector), f->error, read_cr2());
+	kprintf("vector %lu (%s) error %#lx cr2 %#lx\n", f->vector, arch_trap_name(f->vector), f->error, read_cr2());
 	kprintf("rip %016lx cs %04lx rflags %08lx rsp %016lx ss %04lx\n", f->rip, f->cs, f->rflags, f->rsp, f->ss);
 	kprintf("rax %016lx rbx %016lx rcx %016lx rdx %016lx\n", f->rax, f->rbx, f->rcx, f->rdx);
 	kprintf("rsi %016lx rdi %016lx rbp %016lx r8  %016lx\n", f->rsi, f->rdi, f->rbp, f->r8);
@@ -145,7 +186,7 @@ static void kernel_fault(struct trap_frame *f)
 		return;
 	}
 	panic_start();
-	kprintf("%s in kernel mode\n", trap_name(f->vector));
+	kprintf("%s in kernel mode\n", arch_trap_name(f->vector));
 	trap_frame_dump(f);
 	arch_dump_cpu();
 	panic_finish(f->rbp, f->rip);
@@ -183,20 +224,32 @@ void trap_handler(struct trap_frame *f)
 		sched_kernel_exit();
 }
 
+/* The TSS's copy of a task's bitmap, and whose it is: any change to that
+ * bitmap, and its end, must come through arch_io_bitmap_forget. */
+static __attribute__((noinline)) void io_bitmap_copy(const uint8_t *bits)
+{
+	kmemcpy(cpu0.io_bitmap, bits, IO_BITMAP_BYTES);
+	cpu0.io_bitmap_of = bits;
+}
+
 void arch_io_bitmap_load(const uint8_t *bits, int changed)
 {
 	/* No ports: point the TSS past its limit, which denies every port,
-	 * without touching the bitmap.  A task with ports gets its bitmap
-	 * copied in only when another task's is there. */
+	 * without touching the copy.  A task with ports gets its bitmap copied
+	 * in only when the copy is not its own. */
 	if (!bits) {
 		cpu0.tss.iomap_base = IO_BITMAP_NONE;
 		return;
 	}
-	if (bits != cpu0.io_bitmap_of || changed) {
-		kmemcpy(cpu0.io_bitmap, bits, IO_BITMAP_BYTES);
-		cpu0.io_bitmap_of = bits;
-	}
 	cpu0.tss.iomap_base = sizeof cpu0.tss;
+	if (bits != cpu0.io_bitmap_of || changed)
+		io_bitmap_copy(bits);
+}
+
+void arch_io_bitmap_forget(const uint8_t *bits)
+{
+	if (bits == cpu0.io_bitmap_of)
+		cpu0.io_bitmap_of = 0;
 }
 
 void arch_irq_disable(void)

@@ -42,6 +42,5 @@ static inline int trap_from_user(const struct trap_frame *f)
 void trap_init(void);                 /* GDT, TSS, IDT, syscall MSRs */
 void trap_set_kernel_stack(uint64_t top);
 void trap_frame_dump(const struct trap_frame *f);
-const char *trap_name(uint64_t vector);
 
 #endif

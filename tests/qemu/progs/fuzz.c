@@ -332,6 +332,7 @@ static void run_round(struct tally *tally, uint64_t seed, unsigned number, unsig
 	fz.verbose = verbose;
 	fz.stop = 0;
 	fz.next_stack = 0;
+	fz.port_gone = 0;
 	for (unsigned t = 0; t < 8; t++)
 		fz.nknown[t] = 0;
 	for (unsigned k = 0; k < T_OBJ_END; k++)
@@ -452,6 +453,8 @@ static void coverage(struct tally *t, int check)
 	    (unsigned long)fz.cover[C_GEN_FUZZ]);
 	tap(t, fz.cover[C_CHECK_BAD] == 0, "the invariant checker never complained in the middle of a round");
 	tap(t, fz.cover[C_RIGHTS_BAD] == 0, "no message went through a gate capability without W");
+	tap(t, fz.cover[C_SEG_BAD] == 0, "every thread's fs and gs stayed its own");
+	tap(t, fz.cover[C_PORT_BAD] == 0, "no port worked after it was taken back");
 }
 
 int main(int argc, char **argv)

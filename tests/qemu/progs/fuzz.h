@@ -63,7 +63,9 @@ enum fz_cover {
 	C_DESTROY_BLOCKED, C_UNMAP_MAPPED, C_ENOMEM, C_ETIMEOUT, C_ECANCELED, C_EGONE, C_EFAULT, C_EOVERFLOW,
 	C_ENOBUF, C_IPC_OK, C_KPROTO, C_GEN_FUZZ, C_GEN_BAD, C_DEBUG, C_IRQ_RECV, C_WATCHDOG, C_CHECK_BAD,
 	C_RIGHTS_BAD,            /* a message went through a gate copy without W */
-	C_OP = 64,               /* driver operations, by index in the table */
+	/* the architecture's classes: fs/gs not a thread's own, a revoked port that worked */
+	C_SEG_BAD, C_PORT_BAD,
+	C_OP = 72,               /* driver operations, by index in the table */
 	C_COUNT = 128,
 };
 
@@ -83,6 +85,7 @@ struct fz_shared {
 	volatile unsigned nknown[8];
 	volatile uint8_t actor_at[T_OBJ_END];        /* 1 + the actor kind started in T's slot */
 	uint64_t image_lo, image_hi;                /* [lo, hi) page-aligned */
+	volatile int port_gone;                     /* T's port 0x80 taken back: no task has it now */
 };
 extern struct fz_shared fz;
 
@@ -149,7 +152,8 @@ static inline mica_word_t fz_op(uint64_t slot, unsigned flags)
 
 /* ---- threads (fuzz_actors.c) ------------------------------------------------------------ */
 enum fz_actor {
-	A_SERVER, A_CLIENT, A_FAULTER, A_EXCEPTIONS, A_SPINNER, A_STRINGS, A_WAITER, A_PAGER_LIKE, A_KINDS
+	A_SERVER, A_CLIENT, A_FAULTER, A_EXCEPTIONS, A_SPINNER, A_STRINGS, A_WAITER, A_PAGER_LIKE, A_SEGMENTS,
+	A_PORTS, A_KINDS
 };
 extern void (*const fz_actor_fn[A_KINDS])(void *);
 extern const char *const fz_actor_name[A_KINDS];

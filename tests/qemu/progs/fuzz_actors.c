@@ -304,12 +304,62 @@ static void actor_pager_like(void *arg)
 	}
 }
 
+/* ---- the architecture's classes ------------------------------------------------- */
+
+/* Loads fs and gs with selectors of every kind user code may load, then
+ * does IPC (through the UTCB address it kept: gs no longer leads there);
+ * after each, its selectors, and a non-null gs's base (0, the descriptor's),
+ * must be its own.  Other threads check that theirs still lead to their
+ * UTCBs (the drivers, before each operation). */
+static volatile uint64_t seg_probe = 0x5e65;
+
+static void actor_segments(void *arg)
+{
+	static const uint16_t sels[] = { 0, 1, 2, 3, 0x18, 0x1b, 0x20, 0x23, 0x28, 0x2b };
+	uint64_t s = fz_seed((uint64_t)arg, 9);
+	struct mica_utcb *u = mica_utcb();
+
+	for (;;) {
+		uint32_t fs = sels[fz_below(&s, 10)], gs = sels[fz_below(&s, 10)], fs2, gs2;
+		__asm__ volatile("mov %0, %%fs; mov %1, %%gs" : : "r"(fs), "r"(gs));
+		mica_word_t tag = fz_message(&s, u, 8);
+		uint64_t slot = fz_chance(&s, 85) ? T_OBJ + fz_below(&s, T_OBJ_END - T_OBJ) : fz_slot(&s);
+		unsigned flags = fz_chance(&s, 60) ? MICA_IPC_SEND | MICA_IPC_RECV : MICA_IPC_OPEN;
+		fz_note_err(fz_ipc(fz_op(flags == MICA_IPC_OPEN ? 0 : slot, flags), tag, fz_timeouts(&s, 1), 0, 0));
+		__asm__ volatile("mov %%fs, %0; mov %%gs, %1" : "=r"(fs2), "=r"(gs2));
+		if ((fs2 & 0xffff) != fs || (gs2 & 0xffff) != gs)
+			fz_count(C_SEG_BAD, 1);
+		if (gs & ~3u) {
+			uint64_t v;
+			__asm__ volatile("mov %%gs:(%1), %0" : "=r"(v) : "r"(&seg_probe));
+			if (v != seg_probe)
+				fz_count(C_SEG_BAD, 1);
+		}
+	}
+}
+
+/* Uses the POST port, which only T is given (by the supervisor) and cannot
+ * pass on: once a driver has taken it back (fz.port_gone), an access must
+ * fault (the exception handler refuses it: the actor stops). */
+static void actor_ports(void *arg)
+{
+	uint64_t s = fz_seed((uint64_t)arg, 10);
+
+	for (;;) {
+		int gone = fz.port_gone;
+		__asm__ volatile("outb %%al, $0x80" : : "a"(0));
+		if (gone)
+			fz_count(C_PORT_BAD, 1);
+		sleep_us(fz_below(&s, 2000));
+	}
+}
+
 void (*const fz_actor_fn[A_KINDS])(void *) = {
 	actor_server, actor_client, actor_faulter, actor_exceptions, actor_spinner, actor_strings, actor_waiter,
-	actor_pager_like,
+	actor_pager_like, actor_segments, actor_ports,
 };
 const char *const fz_actor_name[A_KINDS] = {
-	"server", "client", "faulter", "exceptions", "spinner", "strings", "waiter", "pager-like",
+	"server", "client", "faulter", "exceptions", "spinner", "strings", "waiter", "pager-like", "segments", "ports",
 };
 
 /* ---- the pager task's servers ------------------------------------------------------- */

@@ -426,6 +426,16 @@ static void op_io(struct fz_drv *d)
 	result(d, KCALL(d, task, TASK_PROTOCOL, unmap ? TASK_IO_UNMAP_OPCODE : TASK_IO_MAP_OPCODE, f));
 }
 
+/* Takes T's port back from T itself (see actor_ports). */
+static void op_port_revoke(struct fz_drv *d)
+{
+	DESCRIBE(d, "Task[%u].io_unmap(port 0x80)", T_SELF);
+	int err = KCALL(d, T_SELF, TASK_PROTOCOL, TASK_IO_UNMAP_OPCODE, mica_io_fpage(0x80, 0));
+	if (err == 0)
+		fz.port_gone = 1;
+	result(d, err);
+}
+
 /* ---- threads ------------------------------------------------------------------------------ */
 
 static uint64_t land_ip(struct fz_drv *d)
@@ -964,6 +974,7 @@ const struct fz_opdesc fz_ops[] = {
 	{ "unmap_image", 1, op_unmap_image },
 	{ "mem_lookup", 1, op_mem_lookup },
 	{ "io", 2, op_io },
+	{ "port_revoke", 1, op_port_revoke },
 	{ "ex_regs", 5, op_ex_regs },
 	{ "start_stop", 4, op_start_stop },
 	{ "bind", 2, op_bind },
@@ -1001,6 +1012,8 @@ void fz_driver(void *arg)
 		while (w >= fz_ops[k].weight)
 			w -= fz_ops[k++].weight;
 		fz_count(C_OP + k, 1);
+		if (mica_utcb() != d.u)
+			fz_count(C_SEG_BAD, 1);   /* gs no longer leads to this driver's UTCB */
 		fz_ops[k].fn(&d);
 		fz.done[d.idx] = d.n + 1;
 		fz.hash[d.idx] = d.hash;

@@ -7,6 +7,7 @@
 #include "qtest.h"
 
 #include <libsys/text.h>
+#include <libsys/thread.h>
 #include <mica/syscall.h>
 
 
@@ -410,6 +411,281 @@ static void string_length_bounded(void)
 	expect("two of 32 KiB (64 KiB together) travel", mica_ipc_call(S_RGATE, mica_tag(1, 0, 2, 0), &tag), 0);
 	expect("to their last byte", big_dst[(40 << 10) + (32 << 10) - 1], 0x5a);
 	stop_ipc_receiver();
+/* ---- the architecture layer ------------------------------------------------
+ * Segment registers, I/O ports and the kernel's calls to fault handlers.
+ * The main thread waits for reports on two gates of its own: one its
+ * helpers send to when done (label A_DONE), one that is their exception
+ * handler (label A_EXC), so that a fault is an answer, not a hang. */
+
+#include <libsys/port.h>
+
+enum { A_TASK1 = 40, A_TASK2, A_TH1, A_TH2, A_DONE_GATE, A_EXC_GATE, A_GATE1, A_GATE2 };
+enum { A_DONE = 0xd0, A_EXC = 0xe0 };
+/* Slots in the helper tasks' tables. */
+enum { A_IN_DONE = 1, A_IN_GATE, A_IN_TASK };
+
+static struct qthread a_th1 = { .slot = A_TH1 }, a_th2 = { .slot = A_TH2 };
+
+/* The main thread's two gates, and the second's slot in each helper task. */
+static void a_report_gates(void)
+{
+	expect("a gate for reports", factory_create_gate(MICA_BOOT_FACTORY, A_DONE_GATE, MICA_BOOT_THREAD, A_DONE), 0);
+	expect("a gate for exceptions", factory_create_gate(MICA_BOOT_FACTORY, A_EXC_GATE, MICA_BOOT_THREAD, A_EXC), 0);
+}
+
+/* The next report: its gate's label, and the exception's vector (mr[1]). */
+static mica_word_t a_next_report(uint64_t *vector)
+{
+	mica_word_t tag, label = 0;
+	int err = mica_ipc_wait(mica_timeouts(0, 2000000), &tag, &label);
+
+	if (err)
+		return 0;
+	*vector = label == A_EXC ? mica_utcb()->mr[1] : ~0ull;
+	return label;
+}
+
+/* A thread loads gs and fs (gs base 0: no UTCB through gs any more) and
+ * calls a thread of another task whose UTCB is at the same address: that
+ * thread must find its own UTCB through gs, and its own selectors.  The
+ * first gets its selectors and base back after the round trip. */
+static volatile uint64_t a_utcb_seen, a_segs_seen = ~0ull, a_segs_kept, a_base_kept;
+static volatile uint64_t a_marker = 0x5eed;
+
+static void gs_loader(void *arg)
+{
+	uint16_t sel = 0x23;
+	uint64_t fs, gs, marker;
+
+	(void)arg;
+	__asm__ volatile("mov %0, %%gs; mov %0, %%fs" : : "r"(sel));
+	/* No UTCB from here on: a call without words needs none. */
+	mica_ipc_call(A_IN_GATE, mica_tag(0, 0, 0, 0), 0);
+	__asm__ volatile("mov %%fs, %0; mov %%gs, %1" : "=r"(fs), "=r"(gs));
+	a_segs_kept = fs << 16 | gs;
+	/* gs base 0: %gs:addr is addr. */
+	__asm__ volatile("mov %%gs:(%1), %0" : "=r"(marker) : "r"(&a_marker));
+	a_base_kept = marker;
+	mica_ipc_send(A_IN_DONE, mica_tag(0, 0, 0, 0));
+	for (;;)
+		mica_ipc_wait(0, 0, 0);
+}
+
+static void gs_reader(void *arg)
+{
+	mica_word_t tag, label;
+	uint64_t fs, gs;
+
+	(void)arg;
+	mica_ipc_wait(0, &tag, &label);
+	__asm__ volatile("mov %%fs, %0; mov %%gs, %1" : "=r"(fs), "=r"(gs));
+	a_segs_seen = fs << 16 | gs;
+	a_utcb_seen = mica_utcb()->self;   /* through gs */
+	mica_ipc_reply(mica_tag(0, 0, 0, 0));
+	mica_ipc_send(A_IN_DONE, mica_tag(0, 0, 0, 0));
+}
+
+static void gs_base_per_thread(void)
+{
+	const uint64_t utcb = 0x00007fff80000000ull + 4096;   /* qthread_start's index 1 */
+	uint64_t vector;
+	int done = 0, fault = 0;
+
+	a_report_gates();
+	expect("a task for the loader", qtask_create(A_TASK1), 0);
+	expect("a task for the reader", qtask_create(A_TASK2), 0);
+	expect("the reader, its UTCB at index 1", mica_thread_create(MICA_BOOT_FACTORY, A_TASK2, A_TH2, utcb,
+								     gs_reader, 0, a_th2.stack, sizeof a_th2.stack, 0), 0);
+	expect("the loader, its UTCB at the same address", mica_thread_create(MICA_BOOT_FACTORY, A_TASK1, A_TH1, utcb,
+									     gs_loader, 0, a_th1.stack, sizeof a_th1.stack, 0), 0);
+	expect("a gate to the reader", factory_create_gate(MICA_BOOT_FACTORY, A_GATE2, A_TH2, 1), 0);
+	expect("... in the loader's table", task_cap_map(A_TASK1, A_GATE2, A_IN_GATE, MICA_RWX, false), 0);
+	expect("the report gate in both", task_cap_map(A_TASK1, A_DONE_GATE, A_IN_DONE, MICA_RWX, false) ||
+		       task_cap_map(A_TASK2, A_DONE_GATE, A_IN_DONE, MICA_RWX, false), 0);
+	expect("their exceptions come here", thread_set_handlers(A_TH1, 0, A_EXC_GATE) ||
+		       thread_set_handlers(A_TH2, 0, A_EXC_GATE), 0);
+	/* The reader first, so that it waits when the loader calls. */
+	expect("the reader starts", thread_start(A_TH2), 0);
+	expect("the loader starts", thread_start(A_TH1), 0);
+	while (done < 2 && !fault) {
+		mica_word_t label = a_next_report(&vector);
+		if (label == A_DONE)
+			done++;
+		else
+			fault = 1;
+	}
+	expect("no fault (the reader's gs base is its UTCB)", fault, 0);
+	expect("the reader found its UTCB through gs", (long)a_utcb_seen, (long)utcb);
+	expect("... and its own fs and gs selectors (0)", (long)a_segs_seen, 0);
+	expect("the loader kept its selectors", (long)a_segs_kept, 0x23 << 16 | 0x23);
+	expect("... and its gs base (0)", (long)a_base_kept, 0x5eed);
+	kobject_destroy(A_TASK1);
+	kobject_destroy(A_TASK2);
+	kobject_destroy(A_TH1);
+	kobject_destroy(A_TH2);
+}
+
+/* I/O ports taken back while their task is not running must be gone when
+ * it runs again.  The revoker is a task without ports, so that the CPU's
+ * copy of the first task's bitmap is not replaced in between. */
+#define A_PORT 0x80   /* the POST port: harmless */
+
+static volatile int a_first_out;
+
+static void port_user(void *arg)
+{
+	(void)arg;
+	mica_outb(A_PORT, 1);
+	a_first_out = 1;
+	mica_ipc_call(A_IN_GATE, mica_tag(0, 0, 0, 0), 0);   /* the revoker takes the port */
+	mica_outb(A_PORT, 2);   /* a general-protection fault */
+	mica_ipc_send(A_IN_DONE, mica_tag(0, 0, 0, 0));
+}
+
+static volatile int a_revoke_err = 1;
+
+static void port_revoker(void *arg)
+{
+	mica_word_t tag, label;
+
+	(void)arg;
+	mica_ipc_wait(0, &tag, &label);
+	a_revoke_err = task_io_unmap(A_IN_TASK, mica_io_fpage(A_PORT, 0));
+	mica_ipc_reply(mica_tag(0, 0, 0, 0));
+	for (;;)
+		mica_ipc_wait(0, 0, 0);
+}
+
+static void io_unmap_while_cached(void)
+{
+	uint64_t vector = ~0ull;
+
+	a_report_gates();
+	expect("a task given the port", qtask_create(A_TASK1), 0);
+	expect("... the port", task_io_map(A_TASK1, mica_io_fpage(A_PORT, 0)), 0);
+	expect("a task without ports", qtask_create(A_TASK2), 0);
+	expect("... holding the first's capability", task_cap_map(A_TASK2, A_TASK1, A_IN_TASK, MICA_RWX, false), 0);
+	expect("the revoker", qthread_start(&a_th2, A_TASK2, 1, port_revoker, 0), 0);
+	expect("a gate to it", factory_create_gate(MICA_BOOT_FACTORY, A_GATE2, A_TH2, 1), 0);
+	expect("... in the first task's table", task_cap_map(A_TASK1, A_GATE2, A_IN_GATE, MICA_RWX, false), 0);
+	expect("the report gate there", task_cap_map(A_TASK1, A_DONE_GATE, A_IN_DONE, MICA_RWX, false), 0);
+	expect("the port user", mica_thread_create(MICA_BOOT_FACTORY, A_TASK1, A_TH1, 0x00007fff80000000ull + 4096,
+						    port_user, 0, a_th1.stack, sizeof a_th1.stack, 0), 0);
+	expect("its exceptions come here", thread_set_handlers(A_TH1, 0, A_EXC_GATE), 0);
+	expect("it starts", thread_start(A_TH1), 0);
+	mica_word_t label = a_next_report(&vector);
+	expect("the port worked before", a_first_out, 1);
+	expect("Task.io_unmap", a_revoke_err, 0);
+	expect("after it, the port is a general-protection fault", (long)label, A_EXC);
+	expect("... vector 13", (long)vector, 13);
+	kobject_destroy(A_TASK1);
+	kobject_destroy(A_TASK2);
+	kobject_destroy(A_TH1);
+	kobject_destroy(A_TH2);
+}
+
+/* Ports given to a task do not go further, neither by Task.io_map nor in
+ * an I/O item: so that io_unmap from that task takes them from everyone
+ * who got them through it (I/O ports have no derivation tree). */
+static volatile long a_map_err, a_item_err;
+
+static void port_passer(void *arg)
+{
+	struct mica_utcb *u = mica_utcb();
+	mica_word_t tag;
+
+	(void)arg;
+	a_map_err = task_io_map(A_IN_TASK, mica_io_fpage(A_PORT, 0));
+	u->mr[0] = mica_item_io();
+	u->mr[1] = mica_io_fpage(A_PORT, 0);
+	a_item_err = mica_ipc_call(A_IN_GATE, mica_tag(1, 0, 1, 0), &tag);
+	mica_ipc_send(A_IN_DONE, mica_tag(0, 0, 0, 0));
+}
+
+static void port_taker(void *arg)
+{
+	struct mica_utcb *u = mica_utcb();
+	mica_word_t tag, label;
+
+	(void)arg;
+	u->br[MICA_BR_WINDOW] = 0;
+	u->br[MICA_BR_DESC] = mica_br_desc(0, 0, MICA_BR_ACCEPT_IO);
+	for (;;)
+		if (mica_ipc_wait(0, &tag, &label) == 0)
+			mica_ipc_reply(mica_tag(0, 0, 0, 0));
+}
+
+static void io_ports_not_passed_on(void)
+{
+	uint64_t vector = ~0ull;
+
+	a_report_gates();
+	expect("a task given the port", qtask_create(A_TASK1), 0);
+	expect("... the port", task_io_map(A_TASK1, mica_io_fpage(A_PORT, 0)), 0);
+	expect("a second task", qtask_create(A_TASK2), 0);
+	expect("the first holds its capability", task_cap_map(A_TASK1, A_TASK2, A_IN_TASK, MICA_RWX, false), 0);
+	expect("a thread of the second that accepts ports", qthread_start(&a_th2, A_TASK2, 1, port_taker, 0), 0);
+	expect("a gate to it", factory_create_gate(MICA_BOOT_FACTORY, A_GATE2, A_TH2, 1), 0);
+	expect("... in the first task's table", task_cap_map(A_TASK1, A_GATE2, A_IN_GATE, MICA_RWX, false), 0);
+	expect("the report gate there", task_cap_map(A_TASK1, A_DONE_GATE, A_IN_DONE, MICA_RWX, false), 0);
+	expect("the first task's thread", qthread_start(&a_th1, A_TASK1, 1, port_passer, 0), 0);
+	expect("it reports", (long)a_next_report(&vector), A_DONE);
+	expect("Task.io_map of a port it was given: EPERM", a_map_err, -MICA_EPERM);
+	expect("an I/O item of a port it was given: EPERM", a_item_err, MICA_EPERM);
+	expect("the boot program itself still gives the port on", task_io_map(A_TASK2, mica_io_fpage(A_PORT, 0)), 0);
+	kobject_destroy(A_TASK1);
+	kobject_destroy(A_TASK2);
+	kobject_destroy(A_TH1);
+	kobject_destroy(A_TH2);
+}
+
+/* A page fault is a call to the pager in the faulting thread's own UTCB;
+ * the thread must find all its message registers as it left them, however
+ * long the pager's reply (here 40 words, past the 4 of the fault). */
+#define A_FAULT_ADDR 0x10000000ull
+
+static uint8_t a_page[4096] __attribute__((aligned(4096)));
+static volatile long a_mr_changed = -1;
+
+static void mr_faulter(void *arg)
+{
+	volatile mica_word_t *mr = mica_utcb()->mr;
+	long changed = 0;
+
+	(void)arg;
+	for (unsigned i = 0; i < MICA_MR_COUNT; i++)
+		mr[i] = 0xa5a5000000000000ull + i;
+	*(volatile uint64_t *)A_FAULT_ADDR = 1;
+	for (unsigned i = 0; i < MICA_MR_COUNT; i++)
+		changed += mr[i] != 0xa5a5000000000000ull + i;
+	a_mr_changed = changed;
+	mica_ipc_send(A_IN_DONE, mica_tag(0, 0, 0, 0));
+}
+
+static void fault_ipc_keeps_mrs(void)
+{
+	struct mica_utcb *u = mica_utcb();
+	uint64_t vector;
+
+	a_report_gates();
+	expect("a task", qtask_create(A_TASK1), 0);
+	expect("the report gate there", task_cap_map(A_TASK1, A_DONE_GATE, A_IN_DONE, MICA_RWX, false), 0);
+	expect("a thread", mica_thread_create(MICA_BOOT_FACTORY, A_TASK1, A_TH1, 0x00007fff80000000ull + 4096,
+					      mr_faulter, 0, a_th1.stack, sizeof a_th1.stack, 0), 0);
+	expect("its pager is this thread", thread_set_handlers(A_TH1, A_EXC_GATE, 0), 0);
+	expect("it starts", thread_start(A_TH1), 0);
+	expect("its page fault arrives", (long)a_next_report(&vector), A_EXC);
+	expect("... at the address", (long)u->mr[1], (long)A_FAULT_ADDR);
+	expect("the page is mapped", task_mem_map(A_TASK1, mica_fpage((uint64_t)a_page, 12, MICA_R | MICA_W), A_FAULT_ADDR,
+						  false), 0);
+	for (unsigned i = 0; i < 40; i++)
+		u->mr[i] = 0xbad;
+	expect("a reply of 40 words", mica_ipc_reply(mica_tag(0, 40, 0, 0)), 0);
+	expect("the thread reports", (long)a_next_report(&vector), A_DONE);
+	expect("its message registers are as it left them", a_mr_changed, 0);
+	expect("the store landed", a_page[0], 1);
+	kobject_destroy(A_TASK1);
+	kobject_destroy(A_TH1);
 }
 
 static const struct {
@@ -427,6 +703,10 @@ static const struct {
 	{ "string_sets_accessed_dirty", string_sets_accessed_dirty },
 	{ "item_error_reports_arrivals", item_error_reports_arrivals },
 	{ "string_length_bounded", string_length_bounded },
+	{ "gs_base_per_thread", gs_base_per_thread },
+	{ "io_unmap_while_cached", io_unmap_while_cached },
+	{ "io_ports_not_passed_on", io_ports_not_passed_on },
+	{ "fault_ipc_keeps_mrs", fault_ipc_keeps_mrs },
 };
 
 int main(int argc, char **argv)
