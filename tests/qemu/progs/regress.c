@@ -411,6 +411,8 @@ static void string_length_bounded(void)
 	expect("two of 32 KiB (64 KiB together) travel", mica_ipc_call(S_RGATE, mica_tag(1, 0, 2, 0), &tag), 0);
 	expect("to their last byte", big_dst[(40 << 10) + (32 << 10) - 1], 0x5a);
 	stop_ipc_receiver();
+}
+
 /* ---- the architecture layer ------------------------------------------------
  * Segment registers, I/O ports and the kernel's calls to fault handlers.
  * The main thread waits for reports on two gates of its own: one its
