@@ -111,7 +111,7 @@ TEST_DEPS += $(KERNEL32) $(QEMU_PROG_BINS)
 # protocols) than rt_fuzz.scenario's; the log lands in build/fuzz-root/.
 fuzz-root: $(KERNEL32) $(ROOT) $(BUILD)/tests/qemu/rt_fuzz $(BUILD)/tests/qemu/rt_child
 	@mkdir -p $(BUILD)/fuzz-root/cfg
-	@printf 'run rt_fuzz %s %s\n' $(SEED) $(ROUNDS) > $(BUILD)/fuzz-root/cfg/boot.cfg
+	@printf 'run rt_fuzz %s %s\n\tcap log\n' $(SEED) $(ROUNDS) > $(BUILD)/fuzz-root/cfg/boot.cfg
 	@printf '%s\n' "# make fuzz-root SEED=$(SEED) ROUNDS=$(ROUNDS)" "kernel-args root" "module srv/root" \
 		"module tests/qemu/rt_fuzz" "module tests/qemu/rt_child" "module fuzz-root/cfg/boot.cfg" "tap" \
 		"expect root: rt_fuzz \\(pid 2\\) exited with status 0" "reject kernel panic" "reject leak" \

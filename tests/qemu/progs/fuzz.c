@@ -207,7 +207,7 @@ static unsigned wait_drivers(const struct round *r, uint64_t deadline, int *brok
 		int all = 1;
 		sleep_us(2000);
 		repair(r);
-		long check = mica_debug(MICA_DEBUG_CHECK, 0, 0);
+		long check = mica_debug(MICA_BOOT_LOG, MICA_DEBUG_CHECK, 0, 0);
 		if (check != MICA_OK && check != MICA_EINVAL && !(*broken)++)
 			mica_printf("# round %u: the invariant checker complained during the round (%ld)\n", r->number, check);
 		for (unsigned d = 0; d < r->ndrivers; d++) {
@@ -281,7 +281,7 @@ static void take(struct accounts *a)
 {
 	uint64_t limit;
 
-	mica_debug(MICA_DEBUG_MEMINFO, (unsigned long)&a->m, sizeof a->m);
+	mica_debug(MICA_BOOT_LOG, MICA_DEBUG_MEMINFO, (unsigned long)&a->m, sizeof a->m);
 	factory_quota(MICA_BOOT_FACTORY, &limit, &a->boot_used);
 }
 
@@ -373,7 +373,7 @@ static void run_round(struct tally *tally, uint64_t seed, unsigned number, unsig
 	mica_printf("# round %u: %lu operations, %lu calls, %u kick(s), hash %#lx, ended by destroying %s (%d), %lu ms\n",
 		    number, done, fz.calls - calls0, kicks, hash, how, err, (now_us() - t0) / 1000);
 	int diff = compare(&before, &after);
-	long check = mica_debug(MICA_DEBUG_CHECK, 0, 0);
+	long check = mica_debug(MICA_BOOT_LOG, MICA_DEBUG_CHECK, 0, 0);
 	if (check == MICA_EINVAL)
 		check = 0;   /* a kernel without the invariant checker */
 	if (stale)

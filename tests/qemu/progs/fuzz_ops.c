@@ -767,19 +767,21 @@ static void op_debug(struct fz_drv *d)
 	uint64_t len, a;
 	long r;
 
+	/* T's Log capability has R only (MEMINFO, CHECK; a print is refused),
+	 * any other slot is the wrong type or empty. */
+	uint64_t log = (fz_chance(&d->s, 80) ? T_LOG : fz_slot(&d->s)) << MICA_IPC_SLOT_SHIFT;
+
 	__atomic_fetch_add(&fz.calls, 1, __ATOMIC_RELAXED);
 	fz_count(C_DEBUG, 1);
 	if (c < 30) {
 		len = fz_chance(&d->s, 50) ? sizeof(struct mica_meminfo) : fz_len(&d->s);
 		a = fz_addr_write(&d->s, &len);
 		DESCRIBE(d, "debug meminfo(%#lx, %lu)", a, len);
-		r = raw_syscall(MICA_SYS_DEBUG, MICA_DEBUG_MEMINFO, a, len);
+		r = raw_syscall(MICA_SYS_DEBUG, log | MICA_DEBUG_MEMINFO, a, len);
 	} else if (c < 50) {
-		/* Nothing may reach the console (any user page may be mapped
-		 * somewhere by now, and the kernel prints a buffer 256 bytes at
-		 * a time before it finds the end unreadable): only ranges that
-		 * start outside user memory, that wrap around, or too long to
-		 * be accepted. */
+		/* Nothing may reach the console: T's Log has no W, and the
+		 * ranges start outside user memory, wrap around, or are too
+		 * long to be accepted, should a slot ever hold one with W. */
 		static const uint64_t bad[] = { 0xffff800000000000ull, 0xffffffff80100000ull, 0x0000800000000000ull,
 						~0ull - 100 };
 		a = bad[fz_below(&d->s, 4)];
@@ -789,11 +791,11 @@ static void op_debug(struct fz_drv *d)
 			len = (1u << 20) + 1;
 		}
 		DESCRIBE(d, "debug print(%#lx, %lu)", a, len);
-		r = raw_syscall(MICA_SYS_DEBUG, MICA_DEBUG_PRINT, a, len);
+		r = raw_syscall(MICA_SYS_DEBUG, log | MICA_DEBUG_PRINT, a, len);
 	} else if (c < 70) {
 		DESCRIBE(d, "debug check()");
-		r = raw_syscall(MICA_SYS_DEBUG, MICA_DEBUG_CHECK, fz_rand(&d->s), fz_rand(&d->s));
-		if (r != MICA_OK && r != MICA_EINVAL) {
+		r = raw_syscall(MICA_SYS_DEBUG, log | MICA_DEBUG_CHECK, fz_rand(&d->s), fz_rand(&d->s));
+		if (r != MICA_OK && r != MICA_EBADCAP && r != MICA_ETYPE && r != MICA_EPERM) {
 			fz_count(C_CHECK_BAD, 1);
 			mica_printf("# fuzz: d%u.%u: the invariant checker complained mid-round (%ld)\n", d->idx, d->n, r);
 		}
