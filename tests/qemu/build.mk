@@ -77,6 +77,8 @@ TEST_DEPS += $(QEMU_CFGS)
 $(eval $(call rt_program,$(BUILD)/tests/qemu/rt_spawn,tests/qemu/progs/rt_spawn.c tests/qemu/lib/qtest.c tests/qemu/lib/rt_memory.c))
 $(eval $(call rt_program,$(BUILD)/tests/qemu/rt_child,tests/qemu/progs/rt_child.c))
 QEMU_PROG_BINS += $(BUILD)/tests/qemu/rt_spawn $(BUILD)/tests/qemu/rt_child
+$(eval $(call rt_program,$(BUILD)/tests/qemu/rt_hog,tests/qemu/progs/rt_hog.c tests/qemu/lib/qtest.c))
+QEMU_PROG_BINS += $(BUILD)/tests/qemu/rt_hog
 
 # The C library's scenario (libc.scenario): a data file for fopen, and the
 # boot configuration that names its checksum.

@@ -171,6 +171,7 @@ static int build(struct round *r, uint64_t *rng)
 						    driver_stacks[d], DRIVER_STACK, 0));
 		STEP(r, "driver's handlers", thread_set_handlers(slot, S_PAGER_GATE, S_EXC_GATE));
 		STEP(r, "driver's priority", thread_set_sched(slot, DRIVER_PRIO, 0));
+		STEP(r, "driver's MCP", thread_set_mcp(slot, FZ_DRIVER_MCP));
 	}
 	return 0;
 }
@@ -451,6 +452,8 @@ static void coverage(struct tally *t, int check)
 	tap(t, fz.cover[C_GEN_BAD] == 0, "idlc's protocol fuzz drivers got well-formed answers (%lu runs)",
 	    (unsigned long)fz.cover[C_GEN_FUZZ]);
 	tap(t, fz.cover[C_CHECK_BAD] == 0, "the invariant checker never complained in the middle of a round");
+	tap(t, fz.cover[C_MCP_BAD] == 0, "no priority or MCP above a driver's MCP was accepted (%lu refused)",
+	    (unsigned long)fz.cover[C_MCP_EPERM]);
 }
 
 int main(int argc, char **argv)

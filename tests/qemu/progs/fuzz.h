@@ -48,6 +48,9 @@ enum {
 #define FZ_DRIVERS_MAX 4
 #define FZ_STACKS 64
 #define FZ_STACK_SIZE 8192
+/* The drivers' MCP, below their priority (fuzz.c): nothing they make or
+ * raise runs above them. */
+#define FZ_DRIVER_MCP 110
 #define FZ_SCRATCH_PAGES 8
 #define FZ_POOL_PAGES 32
 
@@ -62,6 +65,8 @@ enum fz_cover {
 	C_FAULT_SERVED = 40, C_FAULT_HOPELESS, C_EXC_RESUMED, C_EXC_REFUSED, C_EXREGS_BLOCKED,
 	C_DESTROY_BLOCKED, C_UNMAP_MAPPED, C_ENOMEM, C_ETIMEOUT, C_ECANCELED, C_EGONE, C_EFAULT, C_EOVERFLOW,
 	C_ENOBUF, C_IPC_OK, C_KPROTO, C_GEN_FUZZ, C_GEN_BAD, C_DEBUG, C_IRQ_RECV, C_WATCHDOG, C_CHECK_BAD,
+	C_MCP_BAD,               /* a priority or MCP above the driver's MCP, or a slice too long, accepted */
+	C_MCP_EPERM,             /* one refused for the MCP */
 	C_OP = 64,               /* driver operations, by index in the table */
 	C_COUNT = 128,
 };

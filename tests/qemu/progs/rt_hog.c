@@ -1,0 +1,68 @@
+/*
+ * rt_hog.c - what root hands a program it starts: `rt_hog hog` raises
+ * itself as far as it may and spins for ever; `rt_hog work`, started after
+ * it, must still run to its end beside it (regress-program_below_root).
+ * Each checks its scheduling parameters and its Log.
+ */
+#include "qtest.h"
+
+#include <libsys/text.h>
+#include <mica/sched.h>
+#include <mica/syscall.h>
+
+#include "kobject.h"
+#include "thread.h"
+
+#define ROOT_PRIO MICA_PRIO_DEFAULT
+
+static void check_sched(void)
+{
+	uint32_t prio = 0, mcp = 0, slice = 0;
+
+	expect("Thread.sched of its own thread", thread_sched(MICA_BOOT_THREAD, &prio, &mcp, &slice), 0);
+	expect("root gave it a priority below root's", prio < ROOT_PRIO, 1);
+	expect("... and an MCP as low", mcp, prio);
+	expect("raising its MCP to 255: EPERM", thread_set_mcp(MICA_BOOT_THREAD, 255), -MICA_EPERM);
+	expect("raising itself above its MCP: EPERM", thread_set_sched(MICA_BOOT_THREAD, mcp + 1, 0), -MICA_EPERM);
+}
+
+static void hog(void)
+{
+	uint32_t prio, mcp = 0, slice;
+
+	check_sched();
+	/* What the unfixed kernel let any program do. */
+	expect("raising itself to 255 with a 10 s slice: EPERM", thread_set_sched(MICA_BOOT_THREAD, 255, 10000000),
+	       -MICA_EPERM);
+	thread_sched(MICA_BOOT_THREAD, &prio, &mcp, &slice);
+	expect("a 10 s slice at its MCP: EINVAL", thread_set_sched(MICA_BOOT_THREAD, mcp, 10000000), -MICA_EINVAL);
+	expect("its MCP with the longest slice", thread_set_sched(MICA_BOOT_THREAD, mcp, MICA_TIMESLICE_MAX_US), 0);
+	qtest_done();
+	mica_printf("rt_hog: spinning\n");
+	for (;;)
+		;
+}
+
+/* Without `cap log` in boot.cfg: printing only.  Its plan by hand (no
+ * invariant check: qtest_done would need R). */
+static int work(void)
+{
+	struct mica_meminfo m;
+	uint32_t type = 0, rights = 0;
+
+	check_sched();
+	qtest_spin(3000000);   /* beside the hog, at its priority */
+	expect("its Log is a Log", kobject_info(MICA_BOOT_LOG, &type, &rights), 0);
+	expect("... with W only", rights, MICA_W);
+	expect("meminfo: EPERM", mica_debug(MICA_BOOT_LOG, MICA_DEBUG_MEMINFO, (unsigned long)&m, sizeof m), MICA_EPERM);
+	expect("check: EPERM", mica_debug(MICA_BOOT_LOG, MICA_DEBUG_CHECK, 0, 0), MICA_EPERM);
+	mica_printf("1..9\n");
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1 && mica_streq(argv[1], "hog"))
+		hog();
+	return work();
+}
