@@ -177,8 +177,8 @@ void thread_dump_all(void)
 
 	kprintf("threads:\n");
 	for (struct thread *t = thread_all; t; t = t->all_link.next)
-		kprintf("  %s%lu %-8s%s prio %u task %s\n", t == sched_current() ? "*" : " ", t->id, states[t->state],
-			waits[t->wait], t->prio, t == &thread_idle ? "(kernel idle)" : t->task ? t->task->name : "-");
+		kprintf("  %s%lu %-8s%s prio %u mcp %u task %s\n", t == sched_current() ? "*" : " ", t->id, states[t->state],
+			waits[t->wait], t->prio, t->mcp, t == &thread_idle ? "(kernel idle)" : t->task ? t->task->name : "-");
 }
 
 /* ---- the Thread protocol -------------------------------------------------- */
