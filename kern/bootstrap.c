@@ -31,6 +31,7 @@
 #include <mica/error.h>
 #include <mica/ipc.h>
 #include <mica/kip.h>
+#include <mica/sched.h>
 
 #define PROGRAM_LO 0x1000ull
 #define PROGRAM_HI 0x00007f0000000000ull
@@ -109,6 +110,11 @@ static int load_program(unsigned index, uint64_t quota, struct boot_watch *watch
 		t->watch = watch;
 		t->sigma0 = 1;
 		err = thread_create(f, &th);
+		if (!err) {
+			/* All scheduling authority: the boot program hands it on. */
+			th->prio = MICA_PRIO_DEFAULT;
+			th->mcp = MICA_PRIO_MAX;
+		}
 		if (!err && (err = give_caps(t, th, f)) == 0)
 			err = thread_attach(th, t, MICA_BOOT_UTCB);
 		if (!err)

@@ -10,5 +10,7 @@
 int kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int kvprintf(const char *fmt, va_list ap);
 void kputs_n(const char *s, size_t n);
+/* Text from a user program: it cannot pass for the kernel's (console.c). */
+void kputs_user(const char *s, size_t n);
 
 #endif

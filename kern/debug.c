@@ -1,11 +1,19 @@
 /*
- * debug.c - the debug call (see debug.h).  Printing copies the user buffer
- * in chunks through user_copy_in, so a bad pointer is MICA_EFAULT.
+ * debug.c - the debug call (see debug.h).
+ *
+ * Printing, the kernel's accounting and its invariant checker are the Log
+ * object's: the call names a Log capability in a slot (include/mica/
+ * syscall.h), printing needs its W right, MEMINFO and CHECK its R.  A
+ * print is at most MICA_DEBUG_PRINT_MAX bytes, so that its stretch with
+ * interrupts off is bounded (longer text is several calls); it is copied in
+ * through user_copy_in, so a bad pointer is MICA_EFAULT.  Ending the
+ * calling task and the test boots' panic need no capability.
  */
 #include "debug.h"
 
 #include "arch.h"
 #include "bootinfo.h"
+#include "cap.h"
 #include "check.h"
 #include "console.h"
 #include "factory.h"
@@ -19,25 +27,19 @@
 #include "task.h"
 
 #include <mica/error.h>
+#include <mica/ipc.h>
 #include <mica/syscall.h>
-
-#define PRINT_MAX (1u << 20)
 
 static uint64_t debug_print(uint64_t buf, uint64_t len)
 {
-	char chunk[256];
+	char text[MICA_DEBUG_PRINT_MAX];
 
-	if (len > PRINT_MAX)
+	if (len > sizeof text)
 		return MICA_EINVAL;
-	while (len) {
-		uint64_t n = len < sizeof chunk ? len : sizeof chunk;
-		int err = user_copy_in(chunk, buf, n);
-		if (err)
-			return err;
-		kputs_n(chunk, n);
-		buf += n;
-		len -= n;
-	}
+	int err = user_copy_in(text, buf, len);
+	if (err)
+		return err;
+	kputs_user(text, len);
 	return MICA_OK;
 }
 
@@ -61,11 +63,25 @@ static uint64_t debug_meminfo(uint64_t buf, uint64_t size)
 	return user_copy_out(buf, &m, size);
 }
 
-uint64_t debug_call(uint64_t op, uint64_t a, uint64_t b)
+/* 0 if the caller's slot holds a Log capability with `rights`. */
+static uint64_t need_log(uint64_t slot, unsigned rights)
 {
+	struct cap *c = cap_lookup(sched_current()->task, slot);
+
+	if (!c)
+		return MICA_EBADCAP;
+	if (c->obj->type != KOBJ_LOG)
+		return MICA_ETYPE;
+	return (c->rights & rights) == rights ? MICA_OK : MICA_EPERM;
+}
+
+uint64_t debug_call(uint64_t word, uint64_t a, uint64_t b)
+{
+	uint64_t op = word & MICA_DEBUG_OP_MASK, slot = word >> MICA_IPC_SLOT_SHIFT, err;
+
 	switch (op) {
 	case MICA_DEBUG_PRINT:
-		return debug_print(a, b);
+		return (err = need_log(slot, MICA_W)) ? err : debug_print(a, b);
 	case MICA_DEBUG_EXIT:
 		task_end_current((int)a);
 		return MICA_OK;
@@ -75,8 +91,10 @@ uint64_t debug_call(uint64_t op, uint64_t a, uint64_t b)
 			return MICA_EPERM;
 		panic("deliberate panic requested by %s", sched_current()->task->name);
 	case MICA_DEBUG_MEMINFO:
-		return debug_meminfo(a, b);
+		return (err = need_log(slot, MICA_R)) ? err : debug_meminfo(a, b);
 	case MICA_DEBUG_CHECK:
+		if ((err = need_log(slot, MICA_R)) != 0)
+			return err;
 		return kcheck_all() ? MICA_EBUSY : MICA_OK;
 	default:
 		return MICA_EINVAL;

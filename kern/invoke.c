@@ -5,8 +5,11 @@
  * message buffer whose buffer registers declare a kernel string buffer
  * (only Log.print sends a string), the generated dispatcher checks and
  * decodes it and calls the object's handler, and the reply words go back
- * to the caller's UTCB.  Kernel code runs with interrupts off on one CPU,
- * so one static buffer serves (one per CPU later).
+ * to the caller's UTCB.  Kernel code runs with interrupts off on one CPU
+ * and no handler switches threads (Thread.yield and a thread stopping
+ * itself leave the CPU on the way back to user mode, sched_kernel_exit),
+ * so one static buffer serves: no other invocation can run between a
+ * request's copy-in and its reply's copy-out (one buffer per CPU later).
  */
 #include "invoke.h"
 

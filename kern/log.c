@@ -15,7 +15,7 @@ static int op_print(void *obj, const void *text, uint32_t text_len)
 	int err = invoke_need(obj, MICA_W);
 
 	if (!err)
-		kputs_n(text, text_len);
+		kputs_user(text, text_len);
 	return err;
 }
 

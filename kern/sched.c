@@ -113,8 +113,7 @@ void sched_yield(void)
 	if (sched_running == &thread_idle)
 		return;
 	sched_running->ticks_left = sched_running->timeslice;
-	sched_ready(sched_running);
-	schedule();
+	sched_ready(sched_running);   /* it leaves the CPU in sched_kernel_exit */
 }
 
 void sched_set_prio(struct thread *t, uint8_t prio)

@@ -32,7 +32,9 @@ void schedule(void);
 /* Switch straight to t (not queued), the current thread being blocked:
  * the IPC path's hand-over. */
 void sched_direct(struct thread *t);
-/* The current thread gives up the rest of its time slice. */
+/* The current thread gives up the rest of its time slice: it goes to the
+ * end of its priority's queue now and leaves the CPU on the way back to
+ * user mode, so that no kernel operation switches threads halfway. */
 void sched_yield(void);
 void sched_set_prio(struct thread *t, uint8_t prio);
 /* t, the running thread, is destroyed: free it once another thread runs. */

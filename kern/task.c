@@ -5,6 +5,7 @@
 #include "task.h"
 
 #include "arch.h"
+#include "bootinfo.h"
 #include "factory.h"
 #include "invoke.h"
 #include "kip.h"
@@ -194,7 +195,9 @@ int task_io_has(const struct task *t, unsigned first, unsigned count)
 
 int task_io_grant_boot(struct task *t)
 {
-	/* The interrupt controllers, the timer (and its gate), QEMU's exit port. */
+	/* The interrupt controllers, the timer (and its gate), QEMU's exit port;
+	 * COM1, the kernel console, unless the command line gives it away
+	 * (`user-uart`: a console server drives it, the kernel still prints). */
 	static const struct { unsigned first, count; } kernel_ports[] = {
 		{ 0x20, 2 }, { 0x40, 4 }, { 0x61, 1 }, { 0xa0, 2 }, { 0xf4, 4 },
 	};
@@ -203,6 +206,8 @@ int task_io_grant_boot(struct task *t)
 	t->io_from_kernel = 1;
 	for (unsigned i = 0; !err && i < sizeof kernel_ports / sizeof kernel_ports[0]; i++)
 		task_io_revoke(t, kernel_ports[i].first, kernel_ports[i].count);
+	if (!err && !bootinfo_has_arg("user-uart"))
+		task_io_revoke(t, 0x3f8, 8);
 	return err;
 }
 

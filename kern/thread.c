@@ -6,6 +6,12 @@
  * thread destroyed while it runs (it deleted itself, or its own task)
  * becomes a zombie: it leaves the CPU at the end of the operation and its
  * memory is freed by the next thread that runs (sched.c).
+ *
+ * Scheduling authority is the maximum controlled priority (MCP), as in
+ * seL4: a thread may give any thread (itself included) a priority or an
+ * MCP up to its own MCP, no higher, whatever rights it holds on the
+ * target.  A new thread starts at MICA_PRIO_DEFAULT, or at its maker's MCP
+ * if that is lower, with its maker's MCP: nothing its maker could not give.
  */
 #include "thread.h"
 
@@ -25,9 +31,9 @@
 #include "thread_server.h"
 
 #include <mica/error.h>
+#include <mica/sched.h>
 
-#define DEFAULT_PRIO 100
-#define DEFAULT_TIMESLICE 10   /* ticks */
+#define TICK_US 1000   /* the timer's period */
 
 struct thread thread_idle = { .state = THREAD_RUNNING, .obj = { .type = KOBJ_THREAD, .permanent = 1 } };
 static struct slab_cache thread_cache;
@@ -51,10 +57,12 @@ int thread_create(struct factory *f, struct thread **out)
 		factory_uncharge(f, ARCH_KSTACK_PAGES * MICA_PAGE_SIZE);
 		return err;
 	}
+	struct thread *maker = sched_current();
 	t->id = next_id++;
 	t->state = THREAD_STOPPED;
-	t->prio = DEFAULT_PRIO;
-	t->timeslice = t->ticks_left = DEFAULT_TIMESLICE;
+	t->mcp = maker->mcp;
+	t->prio = maker->mcp < MICA_PRIO_DEFAULT ? maker->mcp : MICA_PRIO_DEFAULT;
+	t->timeslice = t->ticks_left = MICA_TIMESLICE_DEFAULT_US / TICK_US;
 	list_push(thread_all, t, all_link);
 	*out = t;
 	return MICA_OK;
@@ -169,8 +177,8 @@ void thread_dump_all(void)
 
 	kprintf("threads:\n");
 	for (struct thread *t = thread_all; t; t = t->all_link.next)
-		kprintf("  %s%lu %-8s%s prio %u task %s\n", t == sched_current() ? "*" : " ", t->id, states[t->state],
-			waits[t->wait], t->prio, t == &thread_idle ? "(kernel idle)" : t->task ? t->task->name : "-");
+		kprintf("  %s%lu %-8s%s prio %u mcp %u task %s\n", t == sched_current() ? "*" : " ", t->id, states[t->state],
+			waits[t->wait], t->prio, t->mcp, t == &thread_idle ? "(kernel idle)" : t->task ? t->task->name : "-");
 }
 
 /* ---- the Thread protocol -------------------------------------------------- */
@@ -232,18 +240,58 @@ static int op_stop(void *obj)
 	return err;
 }
 
+/* A priority or MCP the invoking thread may give: 0, -MICA_EINVAL (out of
+ * range) or -MICA_EPERM (above its MCP). */
+static int within_mcp(struct invocation *inv, uint32_t prio)
+{
+	if (prio > MICA_PRIO_MAX)
+		return -MICA_EINVAL;
+	return prio > inv->caller->mcp ? -MICA_EPERM : 0;
+}
+
 static int op_set_sched(void *obj, uint32_t prio, uint32_t timeslice_us)
 {
 	int err;
 	struct thread *t = invoked(obj, &err);
 
+	if (!err)
+		err = within_mcp(obj, prio);
+	if (!err && timeslice_us > MICA_TIMESLICE_MAX_US)
+		err = -MICA_EINVAL;
 	if (err)
 		return err;
-	if (prio > 255 || timeslice_us > 10000000)
-		return -MICA_EINVAL;
-	uint32_t ticks = timeslice_us ? (timeslice_us + 999) / 1000 : DEFAULT_TIMESLICE;
-	t->timeslice = ticks;
+	if (!timeslice_us)
+		timeslice_us = MICA_TIMESLICE_DEFAULT_US;
+	t->timeslice = (timeslice_us + TICK_US - 1) / TICK_US;
+	if (t->ticks_left > t->timeslice)
+		t->ticks_left = t->timeslice;
 	sched_set_prio(t, (uint8_t)prio);
+	return 0;
+}
+
+static int op_set_mcp(void *obj, uint32_t mcp)
+{
+	int err;
+	struct thread *t = invoked(obj, &err);
+
+	if (!err)
+		err = within_mcp(obj, mcp);
+	if (!err)
+		t->mcp = (uint8_t)mcp;
+	return err;
+}
+
+static int op_sched(void *obj, uint32_t *prio, uint32_t *mcp, uint32_t *timeslice_us)
+{
+	struct invocation *inv = obj;
+	struct thread *t = (struct thread *)inv->obj;
+	int err = invoke_need(inv, MICA_R);
+
+	if (err)
+		return err;
+	*prio = t->prio;
+	*mcp = t->mcp;
+	*timeslice_us = t->timeslice * TICK_US;
 	return 0;
 }
 
@@ -302,6 +350,8 @@ const struct thread_ops thread_protocol = {
 	.start = op_start,
 	.stop = op_stop,
 	.set_sched = op_set_sched,
+	.set_mcp = op_set_mcp,
+	.sched = op_sched,
 	.set_handlers = op_set_handlers,
 	.yield = op_yield,
 	.state = op_state,

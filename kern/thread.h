@@ -45,7 +45,7 @@ struct thread {
 	uint64_t utcb_user;                 /* its user address */
 	enum thread_state state;
 	uint8_t prio;
-	uint8_t stop_pending;               /* stop when the current IPC ends */
+	uint8_t mcp;                        /* highest priority or MCP it may give a thread */
 	uint32_t timeslice, ticks_left;     /* in timer ticks */
 	uint64_t id;
 	struct thread *ready_next, *ready_prev;

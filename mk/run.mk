@@ -12,7 +12,7 @@ $(DEFAULT_CFG): srv/root/default.cfg
 ALL += $(DEFAULT_CFG)
 
 RUN_MODULES ?= srv/root srv/console bin/monitor cfg/default/boot.cfg
-RUN_CMDLINE ?= root
+RUN_CMDLINE ?= root user-uart
 PROGRAMS ?=
 RUN_MODULE_PATHS = $(foreach m,$(RUN_MODULES),$(BUILD)/$(m)) $(PROGRAMS)
 

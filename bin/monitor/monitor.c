@@ -76,7 +76,7 @@ static void cmd_mem(int argc, char **argv)
 		printf("memory server: session %llu of %llu KiB used; pool %llu pages, %llu free\n",
 		       (unsigned long long)used >> 10, (unsigned long long)quota >> 10, (unsigned long long)pool,
 		       (unsigned long long)pool_free);
-	err = (int)mica_debug(MICA_DEBUG_MEMINFO, (unsigned long)&mi, sizeof mi);
+	err = (int)mica_debug(MICA_BOOT_LOG, MICA_DEBUG_MEMINFO, (unsigned long)&mi, sizeof mi);
 	if (err) {
 		fail("mem: kernel meminfo", err);
 		return;

@@ -8,8 +8,8 @@
  *   IPC:   rdi = (slot << MICA_IPC_SLOT_SHIFT) | MICA_IPC_* operation flags
  *          rsi = message tag, rdx = timeouts (mica_timeouts())
  *          returns rax = error code, rsi = received tag, rdi = received label
- *   DEBUG: rdi = MICA_DEBUG_* operation, rsi, rdx = its arguments
- *          returns rax = error code
+ *   DEBUG: rdi = (Log slot << MICA_IPC_SLOT_SHIFT) | MICA_DEBUG_* operation,
+ *          rsi, rdx = its arguments; returns rax = error code
  * rcx and r11 are clobbered by the instruction; every other register but the
  * results is preserved.
  */
@@ -30,14 +30,18 @@ enum mica_sys {
 #define MICA_IPC_REPLY 0x8u  /* send phase through the implicit reply capability */
 #define MICA_IPC_SLOT_SHIFT 12
 
-/* The kernel debug interface: the one call that is not an invocation. */
+/* The kernel debug interface: the one call that is not an IPC.  PRINT,
+ * MEMINFO and CHECK name a Log capability (the slot in rdi's upper bits):
+ * MICA_EBADCAP, MICA_ETYPE or MICA_EPERM without one with the right. */
 enum mica_debug_op {
-	MICA_DEBUG_PRINT = 0,  /* rsi = buffer, rdx = length: write to the kernel console */
+	MICA_DEBUG_PRINT = 0,  /* W: rsi = buffer, rdx = length (at most MICA_DEBUG_PRINT_MAX): to the kernel console */
 	MICA_DEBUG_EXIT = 1,   /* rsi = status: end the calling task (until tasks exit by IPC) */
 	MICA_DEBUG_PANIC = 2,  /* panic the kernel: only when booted with "panic-test" */
-	MICA_DEBUG_MEMINFO = 3, /* rsi = struct mica_meminfo *, rdx = its size: the kernel's accounting */
-	MICA_DEBUG_CHECK = 4,   /* run the kernel's invariant checker: 0, or MICA_EBUSY with a report on the console */
+	MICA_DEBUG_MEMINFO = 3, /* R: rsi = struct mica_meminfo *, rdx = its size: the kernel's accounting */
+	MICA_DEBUG_CHECK = 4,   /* R: run the kernel's invariant checker: 0, or MICA_EBUSY with a report on the console */
 };
+#define MICA_DEBUG_OP_MASK 0xfffu
+#define MICA_DEBUG_PRINT_MAX 256
 
 /* What MICA_DEBUG_MEMINFO reports: free pages of both pools, and the
  * kernel objects in use by type (index: Kobject.info's type numbers). */
@@ -51,12 +55,14 @@ struct mica_meminfo {
 	uint64_t objects[MICA_MEMINFO_TYPES];
 };
 
-static inline long mica_debug(unsigned long op, unsigned long a, unsigned long b)
+/* The debug call `op` on the Log capability in slot `log` (0 for EXIT and
+ * PANIC, which need none). */
+static inline long mica_debug(mica_cap_t log, unsigned long op, unsigned long a, unsigned long b)
 {
 	long ret;
 	__asm__ volatile("syscall"
 			 : "=a"(ret)
-			 : "a"((unsigned long)MICA_SYS_DEBUG), "D"(op), "S"(a), "d"(b)
+			 : "a"((unsigned long)MICA_SYS_DEBUG), "D"(op | (log << MICA_IPC_SLOT_SHIFT)), "S"(a), "d"(b)
 			 : "rcx", "r11", "memory");
 	return ret;
 }

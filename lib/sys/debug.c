@@ -1,8 +1,9 @@
 /*
  * debug.c - mica_printf and friends over MICA_SYS_DEBUG (see
- * libsys/debug.h).
+ * libsys/debug.h), printing with the Log capability in MICA_BOOT_LOG.
  */
 #include <libsys/debug.h>
+#include <mica/boot.h>
 #include <mica/syscall.h>
 #include <stdarg.h>
 
@@ -10,7 +11,13 @@
 
 void mica_print(const char *s, size_t len)
 {
-	mica_debug(MICA_DEBUG_PRINT, (unsigned long)s, len);
+	while (len) {
+		size_t n = len < MICA_DEBUG_PRINT_MAX ? len : MICA_DEBUG_PRINT_MAX;
+		if (mica_debug(MICA_BOOT_LOG, MICA_DEBUG_PRINT, (unsigned long)s, n))
+			return;
+		s += n;
+		len -= n;
+	}
 }
 
 int mica_printf(const char *fmt, ...)
@@ -28,5 +35,5 @@ int mica_printf(const char *fmt, ...)
 void mica_exit(int status)
 {
 	for (;;)
-		mica_debug(MICA_DEBUG_EXIT, (unsigned long)status, 0);
+		mica_debug(MICA_CAP_NULL, MICA_DEBUG_EXIT, (unsigned long)status, 0);
 }

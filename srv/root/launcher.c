@@ -3,7 +3,9 @@
  * process.idl).
  *
  * A program gets a factory of its own (its kernel-memory quota), a task and
- * a main thread made from it, a memory session, and its initial regions:
+ * a main thread made from it, a priority and MCP below root's (services
+ * boot.cfg starts with `provide`: root's own, so that no program outranks
+ * them), a Log capability to print with, a memory session, and its initial regions:
  * the ELF load plan (lib/elf) made into dataspaces (text: the boot file's
  * own pages; data: copy-on-write of them; bss and the stack: anonymous),
  * the stack filled with argv, envp and auxv.  Its capabilities sit in its
@@ -36,6 +38,7 @@
 #include <mica/error.h>
 #include <mica/ipc.h>
 #include <mica/kip.h>
+#include <mica/sched.h>
 #include <rt/rt.h>
 
 #include "factory.h"
@@ -50,6 +53,8 @@
 #define STACK_BUILD_MAX 16384
 #define PROGRAM_LO 0x1000ull
 #define PROGRAM_HI 0x00007f0000000000ull
+#define SERVICE_PRIO MICA_PRIO_DEFAULT        /* root's own priority */
+#define PROGRAM_PRIO (MICA_PRIO_DEFAULT - 10)  /* and MCP: below every server */
 
 struct region {
 	uint64_t start, size, offset;
@@ -212,6 +217,16 @@ static int append(char *buf, size_t room, size_t *at, const char *name, unsigned
 	return 0;
 }
 
+/* The rights of the program's Log in MICA_BOOT_LOG: printing (W), and the
+ * kernel's accounting and checker (R) only if boot.cfg gave it `cap log`. */
+static unsigned log_rights(const struct spawn_args *a)
+{
+	for (unsigned i = 0; i < a->ncaps; i++)
+		if (a->caps[i].slot == MICA_BOOT_LOG)
+			return MICA_RWX;
+	return MICA_W;
+}
+
 /* The capabilities of the program's environment, and MICA_CAPS naming them. */
 static int give_caps(struct process *p, const struct spawn_args *a, mica_cap_t serve, char *caps, size_t room)
 {
@@ -233,7 +248,8 @@ static int give_caps(struct process *p, const struct spawn_args *a, mica_cap_t s
 		named[n++] = (typeof(named[0])){ a->caps[i].name, a->caps[i].slot, false };
 	at = (size_t)fmt_snprintf(caps, room, "%s", CAPS_KEY);
 	if ((err = give(p, p->task, MICA_BOOT_TASK, false)) || (err = give(p, p->thread, MICA_BOOT_THREAD, false)) ||
-	    (err = give(p, p->factory, MICA_BOOT_FACTORY, false)))
+	    (err = give(p, p->factory, MICA_BOOT_FACTORY, false)) ||
+	    (err = task_cap_map(p->task, MICA_BOOT_LOG, MICA_BOOT_LOG, log_rights(a), false)))
 		return err;
 	mica_cap_t dest = FIRST_NAMED_SLOT;
 	for (unsigned i = 0; i < n; i++) {
@@ -288,6 +304,11 @@ int launcher_spawn_program(const struct spawn_args *a, struct process **out)
 		err = factory_create_thread(p->factory, p->thread);
 	if (!err)
 		err = thread_bind(p->thread, p->task, MICA_BOOT_UTCB);
+	uint32_t prio = a->provide && !a->charge ? SERVICE_PRIO : PROGRAM_PRIO;
+	if (!err)
+		err = thread_set_mcp(p->thread, prio);
+	if (!err)
+		err = thread_set_sched(p->thread, prio, 0);
 	if (!err)
 		err = make_regions(p, file, &plan);
 

@@ -236,7 +236,7 @@ static uint64_t mapnodes(void)
 {
 	struct mica_meminfo m = { 0 };
 
-	mica_debug(MICA_DEBUG_MEMINFO, (unsigned long)&m, sizeof m);
+	mica_debug(MICA_BOOT_LOG, MICA_DEBUG_MEMINFO, (unsigned long)&m, sizeof m);
 	return m.mapnodes;
 }
 

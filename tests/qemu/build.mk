@@ -77,6 +77,8 @@ TEST_DEPS += $(QEMU_CFGS)
 $(eval $(call rt_program,$(BUILD)/tests/qemu/rt_spawn,tests/qemu/progs/rt_spawn.c tests/qemu/lib/qtest.c tests/qemu/lib/rt_memory.c))
 $(eval $(call rt_program,$(BUILD)/tests/qemu/rt_child,tests/qemu/progs/rt_child.c))
 QEMU_PROG_BINS += $(BUILD)/tests/qemu/rt_spawn $(BUILD)/tests/qemu/rt_child
+$(eval $(call rt_program,$(BUILD)/tests/qemu/rt_hog,tests/qemu/progs/rt_hog.c tests/qemu/lib/qtest.c))
+QEMU_PROG_BINS += $(BUILD)/tests/qemu/rt_hog
 
 # The C library's scenario (libc.scenario): a data file for fopen, and the
 # boot configuration that names its checksum.
@@ -111,7 +113,7 @@ TEST_DEPS += $(KERNEL32) $(QEMU_PROG_BINS)
 # protocols) than rt_fuzz.scenario's; the log lands in build/fuzz-root/.
 fuzz-root: $(KERNEL32) $(ROOT) $(BUILD)/tests/qemu/rt_fuzz $(BUILD)/tests/qemu/rt_child
 	@mkdir -p $(BUILD)/fuzz-root/cfg
-	@printf 'run rt_fuzz %s %s\n' $(SEED) $(ROUNDS) > $(BUILD)/fuzz-root/cfg/boot.cfg
+	@printf 'run rt_fuzz %s %s\n\tcap log\n' $(SEED) $(ROUNDS) > $(BUILD)/fuzz-root/cfg/boot.cfg
 	@printf '%s\n' "# make fuzz-root SEED=$(SEED) ROUNDS=$(ROUNDS)" "kernel-args root" "module srv/root" \
 		"module tests/qemu/rt_fuzz" "module tests/qemu/rt_child" "module fuzz-root/cfg/boot.cfg" "tap" \
 		"expect root: rt_fuzz \\(pid 2\\) exited with status 0" "reject kernel panic" "reject leak" \

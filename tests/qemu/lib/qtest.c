@@ -26,7 +26,7 @@ void expect(const char *what, long got, long want)
 
 int qtest_done(void)
 {
-	expect("the kernel's invariants hold", mica_debug(MICA_DEBUG_CHECK, 0, 0), MICA_OK);
+	expect("the kernel's invariants hold", mica_debug(MICA_BOOT_LOG, MICA_DEBUG_CHECK, 0, 0), MICA_OK);
 	mica_printf("1..%d\n", tests);
 	return failures;
 }

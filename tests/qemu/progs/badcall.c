@@ -4,6 +4,7 @@
  * the program goes on.
  */
 #include <libsys/debug.h>
+#include <mica/boot.h>
 #include <mica/error.h>
 #include <mica/ipc.h>
 #include <mica/syscall.h>
@@ -26,16 +27,18 @@ int main(void)
 {
 	static char ok_text[] = "badcall: printing works\n";
 
-	expect("print of a valid buffer", mica_debug(MICA_DEBUG_PRINT, (unsigned long)ok_text, sizeof ok_text - 1), MICA_OK);
+	expect("print of a valid buffer", mica_debug(MICA_BOOT_LOG, MICA_DEBUG_PRINT, (unsigned long)ok_text, sizeof ok_text - 1), MICA_OK);
 	expect("print from kernel memory is EFAULT",
-	       mica_debug(MICA_DEBUG_PRINT, 0xffffffff80100000ul, 16), MICA_EFAULT);
-	expect("print from an unmapped page is EFAULT", mica_debug(MICA_DEBUG_PRINT, 0x10000000ul, 16), MICA_EFAULT);
+	       mica_debug(MICA_BOOT_LOG, MICA_DEBUG_PRINT, 0xffffffff80100000ul, 16), MICA_EFAULT);
+	expect("print from an unmapped page is EFAULT", mica_debug(MICA_BOOT_LOG, MICA_DEBUG_PRINT, 0x10000000ul, 16), MICA_EFAULT);
 	expect("print crossing the end of user space is EFAULT",
-	       mica_debug(MICA_DEBUG_PRINT, 0x00007ffffffffff0ul, 64), MICA_EFAULT);
-	expect("print with a wrapping length is EINVAL", mica_debug(MICA_DEBUG_PRINT, (unsigned long)ok_text, ~0ul),
+	       mica_debug(MICA_BOOT_LOG, MICA_DEBUG_PRINT, 0x00007ffffffffff0ul, 64), MICA_EFAULT);
+	expect("print with a wrapping length is EINVAL", mica_debug(MICA_BOOT_LOG, MICA_DEBUG_PRINT, (unsigned long)ok_text, ~0ul),
 	       MICA_EINVAL);
-	expect("unknown debug operation is EINVAL", mica_debug(99, 0, 0), MICA_EINVAL);
-	expect("panic without panic-test is EPERM", mica_debug(MICA_DEBUG_PANIC, 0, 0), MICA_EPERM);
+	expect("print of one byte more than MICA_DEBUG_PRINT_MAX is EINVAL",
+	       mica_debug(MICA_BOOT_LOG, MICA_DEBUG_PRINT, (unsigned long)ok_text, MICA_DEBUG_PRINT_MAX + 1), MICA_EINVAL);
+	expect("unknown debug operation is EINVAL", mica_debug(MICA_BOOT_LOG, 99, 0, 0), MICA_EINVAL);
+	expect("panic without panic-test is EPERM", mica_debug(MICA_CAP_NULL, MICA_DEBUG_PANIC, 0, 0), MICA_EPERM);
 	expect("unknown system call is ENOSYS", raw_syscall(12345, 0, 0, 0), MICA_ENOSYS);
 	expect("IPC with no phase is the null call", raw_syscall(MICA_SYS_IPC, 0, 0, 0), MICA_OK);
 	expect("IPC send to an empty slot is EBADCAP", raw_syscall(MICA_SYS_IPC, (77 << MICA_IPC_SLOT_SHIFT) | MICA_IPC_SEND, 0, 0),

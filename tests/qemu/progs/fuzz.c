@@ -171,6 +171,7 @@ static int build(struct round *r, uint64_t *rng)
 						    driver_stacks[d], DRIVER_STACK, 0));
 		STEP(r, "driver's handlers", thread_set_handlers(slot, S_PAGER_GATE, S_EXC_GATE));
 		STEP(r, "driver's priority", thread_set_sched(slot, DRIVER_PRIO, 0));
+		STEP(r, "driver's MCP", thread_set_mcp(slot, FZ_DRIVER_MCP));
 	}
 	return 0;
 }
@@ -207,7 +208,7 @@ static unsigned wait_drivers(const struct round *r, uint64_t deadline, int *brok
 		int all = 1;
 		sleep_us(2000);
 		repair(r);
-		long check = mica_debug(MICA_DEBUG_CHECK, 0, 0);
+		long check = mica_debug(MICA_BOOT_LOG, MICA_DEBUG_CHECK, 0, 0);
 		if (check != MICA_OK && check != MICA_EINVAL && !(*broken)++)
 			mica_printf("# round %u: the invariant checker complained during the round (%ld)\n", r->number, check);
 		for (unsigned d = 0; d < r->ndrivers; d++) {
@@ -281,7 +282,7 @@ static void take(struct accounts *a)
 {
 	uint64_t limit;
 
-	mica_debug(MICA_DEBUG_MEMINFO, (unsigned long)&a->m, sizeof a->m);
+	mica_debug(MICA_BOOT_LOG, MICA_DEBUG_MEMINFO, (unsigned long)&a->m, sizeof a->m);
 	factory_quota(MICA_BOOT_FACTORY, &limit, &a->boot_used);
 }
 
@@ -374,7 +375,7 @@ static void run_round(struct tally *tally, uint64_t seed, unsigned number, unsig
 	mica_printf("# round %u: %lu operations, %lu calls, %u kick(s), hash %#lx, ended by destroying %s (%d), %lu ms\n",
 		    number, done, fz.calls - calls0, kicks, hash, how, err, (now_us() - t0) / 1000);
 	int diff = compare(&before, &after);
-	long check = mica_debug(MICA_DEBUG_CHECK, 0, 0);
+	long check = mica_debug(MICA_BOOT_LOG, MICA_DEBUG_CHECK, 0, 0);
 	if (check == MICA_EINVAL)
 		check = 0;   /* a kernel without the invariant checker */
 	if (stale)
@@ -455,6 +456,8 @@ static void coverage(struct tally *t, int check)
 	tap(t, fz.cover[C_RIGHTS_BAD] == 0, "no message went through a gate capability without W");
 	tap(t, fz.cover[C_SEG_BAD] == 0, "every thread's fs and gs stayed its own");
 	tap(t, fz.cover[C_PORT_BAD] == 0, "no port worked after it was taken back");
+	tap(t, fz.cover[C_MCP_BAD] == 0, "no priority or MCP above a driver's MCP was accepted (%lu refused)",
+	    (unsigned long)fz.cover[C_MCP_EPERM]);
 }
 
 int main(int argc, char **argv)

@@ -48,6 +48,9 @@ enum {
 #define FZ_DRIVERS_MAX 4
 #define FZ_STACKS 64
 #define FZ_STACK_SIZE 8192
+/* The drivers' MCP, below their priority (fuzz.c): nothing they make or
+ * raise runs above them. */
+#define FZ_DRIVER_MCP 110
 #define FZ_SCRATCH_PAGES 8
 #define FZ_POOL_PAGES 32
 
@@ -65,6 +68,8 @@ enum fz_cover {
 	C_RIGHTS_BAD,            /* a message went through a gate copy without W */
 	/* the architecture's classes: fs/gs not a thread's own, a revoked port that worked */
 	C_SEG_BAD, C_PORT_BAD,
+	C_MCP_BAD,               /* a priority or MCP above the driver's MCP, or a slice too long, accepted */
+	C_MCP_EPERM,             /* one refused for the MCP */
 	C_OP = 72,               /* driver operations, by index in the table */
 	C_COUNT = 128,
 };

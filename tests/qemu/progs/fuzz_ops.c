@@ -17,6 +17,7 @@
 #include "fuzz.h"
 
 #include <fmt.h>
+#include <mica/sched.h>
 #include <mica/syscall.h>
 
 #include "factory.h"
@@ -507,17 +508,42 @@ static void op_bind(struct fz_drv *d)
 	result(d, KCALL(d, slot, THREAD_PROTOCOL, THREAD_BIND_OPCODE, task, utcb));
 }
 
+/* Priorities, MCPs and slices of any size: the drivers' MCP keeps what
+ * they set below them (a spinning actor above them would stall the
+ * round), and an acceptance above it is a kernel bug. */
 static void op_set_sched(struct fz_drv *d)
 {
-	static const uint64_t slices[] = { 0, 1, 999, 1000, 10000000, 10000001, ~0ull };
+	static const uint64_t slices[] = { 0, 1, 999, 1000, MICA_TIMESLICE_MAX_US, MICA_TIMESLICE_MAX_US + 1, 10000000,
+					   ~0ull };
 	uint64_t slot = pick(d, TY_THREAD);
-	/* Below the drivers' priority, or invalid: a spinning actor above them
-	 * would only slow the round down. */
-	uint64_t prio = fz_chance(&d->s, 85) ? fz_below(&d->s, 111) : fz_chance(&d->s, 50) ? 256 + fz_below(&d->s, 100) : fz_rand(&d->s) | (1ull << 40);
-	uint64_t slice = fz_chance(&d->s, 50) ? slices[fz_below(&d->s, 7)] : fz_below(&d->s, 30000);
+	uint64_t prio = fz_chance(&d->s, 60) ? fz_below(&d->s, FZ_DRIVER_MCP + 1)
+		      : fz_chance(&d->s, 80) ? fz_below(&d->s, 256) : fz_chance(&d->s, 50) ? 256 + fz_below(&d->s, 100)
+		      : fz_rand(&d->s) | (1ull << 40);
+	uint64_t slice = fz_chance(&d->s, 50) ? slices[fz_below(&d->s, 8)] : fz_below(&d->s, 200000);
+	unsigned c = fz_below(&d->s, 100);
+	mica_word_t out[3];
+	int err;
 
-	DESCRIBE(d, "Thread[%lu].set_sched(%lu, %lu)", slot, prio, slice);
-	result(d, KCALL(d, slot, THREAD_PROTOCOL, THREAD_SET_SCHED_OPCODE, prio, slice));
+	if (c < 15) {
+		DESCRIBE(d, "Thread[%lu].sched()", slot);
+		result(d, kcall(d, slot, THREAD_PROTOCOL, THREAD_SCHED_OPCODE, 0, 0, out, 3));
+		return;
+	}
+	if (c < 45) {
+		DESCRIBE(d, "Thread[%lu].set_mcp(%lu)", slot, prio);
+		err = KCALL(d, slot, THREAD_PROTOCOL, THREAD_SET_MCP_OPCODE, prio);
+		slice = 0;
+	} else {
+		DESCRIBE(d, "Thread[%lu].set_sched(%lu, %lu)", slot, prio, slice);
+		err = KCALL(d, slot, THREAD_PROTOCOL, THREAD_SET_SCHED_OPCODE, prio, slice);
+	}
+	if (!err && (prio > FZ_DRIVER_MCP || slice > MICA_TIMESLICE_MAX_US)) {
+		fz_count(C_MCP_BAD, 1);
+		mica_printf("# fuzz: d%u.%u: %s accepted\n", d->idx, d->n, d->what);
+	}
+	if (err == -MICA_EPERM && prio > FZ_DRIVER_MCP && prio < 256)
+		fz_count(C_MCP_EPERM, 1);
+	result(d, err);
 }
 
 static uint64_t any_gate(struct fz_drv *d)
@@ -703,9 +729,6 @@ static void op_kproto(struct fz_drv *d)
 	u->mr[0] = fz_chance(&d->s, 80) ? fz_below(&d->s, 11) : fz_rand(&d->s);
 	for (unsigned i = 1; i < words; i++)
 		u->mr[i] = fz_chance(&d->s, 60) ? fz_slot(&d->s) : fz_chance(&d->s, 50) ? fz_addr_read(&d->s) : fz_rand(&d->s);
-	/* Thread.set_sched: nothing above the drivers' priority. */
-	if (proto == THREAD_PROTOCOL && u->mr[0] == THREAD_SET_SCHED_OPCODE && words > 1 && u->mr[1] < 256)
-		u->mr[1] %= 111;
 	/* Destroying T or the round's factory ends the round: rarely. */
 	if ((slot == T_SELF || slot == T_SELF2 || slot == T_FACTORY) && u->mr[0] == KOBJECT_DESTROY_OPCODE &&
 	    fz_chance(&d->s, 97))
@@ -777,19 +800,21 @@ static void op_debug(struct fz_drv *d)
 	uint64_t len, a;
 	long r;
 
+	/* T's Log capability has R only (MEMINFO, CHECK; a print is refused),
+	 * any other slot is the wrong type or empty. */
+	uint64_t log = (fz_chance(&d->s, 80) ? T_LOG : fz_slot(&d->s)) << MICA_IPC_SLOT_SHIFT;
+
 	__atomic_fetch_add(&fz.calls, 1, __ATOMIC_RELAXED);
 	fz_count(C_DEBUG, 1);
 	if (c < 30) {
 		len = fz_chance(&d->s, 50) ? sizeof(struct mica_meminfo) : fz_len(&d->s);
 		a = fz_addr_write(&d->s, &len);
 		DESCRIBE(d, "debug meminfo(%#lx, %lu)", a, len);
-		r = raw_syscall(MICA_SYS_DEBUG, MICA_DEBUG_MEMINFO, a, len);
+		r = raw_syscall(MICA_SYS_DEBUG, log | MICA_DEBUG_MEMINFO, a, len);
 	} else if (c < 50) {
-		/* Nothing may reach the console (any user page may be mapped
-		 * somewhere by now, and the kernel prints a buffer 256 bytes at
-		 * a time before it finds the end unreadable): only ranges that
-		 * start outside user memory, that wrap around, or too long to
-		 * be accepted. */
+		/* Nothing may reach the console: T's Log has no W, and the
+		 * ranges start outside user memory, wrap around, or are too
+		 * long to be accepted, should a slot ever hold one with W. */
 		static const uint64_t bad[] = { 0xffff800000000000ull, 0xffffffff80100000ull, 0x0000800000000000ull,
 						~0ull - 100 };
 		a = bad[fz_below(&d->s, 4)];
@@ -799,11 +824,11 @@ static void op_debug(struct fz_drv *d)
 			len = (1u << 20) + 1;
 		}
 		DESCRIBE(d, "debug print(%#lx, %lu)", a, len);
-		r = raw_syscall(MICA_SYS_DEBUG, MICA_DEBUG_PRINT, a, len);
+		r = raw_syscall(MICA_SYS_DEBUG, log | MICA_DEBUG_PRINT, a, len);
 	} else if (c < 70) {
 		DESCRIBE(d, "debug check()");
-		r = raw_syscall(MICA_SYS_DEBUG, MICA_DEBUG_CHECK, fz_rand(&d->s), fz_rand(&d->s));
-		if (r != MICA_OK && r != MICA_EINVAL) {
+		r = raw_syscall(MICA_SYS_DEBUG, log | MICA_DEBUG_CHECK, fz_rand(&d->s), fz_rand(&d->s));
+		if (r != MICA_OK && r != MICA_EBADCAP && r != MICA_ETYPE && r != MICA_EPERM) {
 			fz_count(C_CHECK_BAD, 1);
 			mica_printf("# fuzz: d%u.%u: the invariant checker complained mid-round (%ld)\n", d->idx, d->n, r);
 		}

@@ -373,7 +373,7 @@ static void test_many_tasks(void)
 	 * the figures are taken after it. */
 	for (int round = 0; round < 11; round++) {
 		if (round == 1) {
-			mica_debug(MICA_DEBUG_MEMINFO, (unsigned long)&before, sizeof before);
+			mica_debug(MICA_BOOT_LOG, MICA_DEBUG_MEMINFO, (unsigned long)&before, sizeof before);
 			factory_quota(MICA_BOOT_FACTORY, &limit, &used_before);
 		}
 		for (int i = 0; i < 100; i++) {
@@ -386,7 +386,7 @@ static void test_many_tasks(void)
 		for (int i = 0; i < 100; i++)
 			ok &= kobject_destroy(S_MANY + i) == 0;
 	}
-	mica_debug(MICA_DEBUG_MEMINFO, (unsigned long)&after, sizeof after);
+	mica_debug(MICA_BOOT_LOG, MICA_DEBUG_MEMINFO, (unsigned long)&after, sizeof after);
 	factory_quota(MICA_BOOT_FACTORY, &limit, &used_after);
 	expect("1100 tasks created with mappings, then deleted", ok, 1);
 	mica_printf("# kernel pool free pages: %lu before, %lu after; user pool free pages: %lu before, %lu after\n",

@@ -187,11 +187,11 @@ int main(void)
 		expect("... killed: each ended with status 137 (their notifications merge)", dead, 1);
 		if (round == 0) {
 			free1 = rt_pool_free();
-			mica_debug(MICA_DEBUG_MEMINFO, (unsigned long)&k1, sizeof k1);
+			mica_debug(MICA_BOOT_LOG, MICA_DEBUG_MEMINFO, (unsigned long)&k1, sizeof k1);
 		}
 	}
 	expect("... the second twenty gave back every page", (long)rt_pool_free(), (long)free1);
-	mica_debug(MICA_DEBUG_MEMINFO, (unsigned long)&k2, sizeof k2);
+	mica_debug(MICA_BOOT_LOG, MICA_DEBUG_MEMINFO, (unsigned long)&k2, sizeof k2);
 	int same = k1.kernel_free_pages == k2.kernel_free_pages && k1.mapnodes == k2.mapnodes &&
 		   k1.root_quota_used == k2.root_quota_used;
 	for (unsigned t = 0; t < MICA_MEMINFO_TYPES; t++)

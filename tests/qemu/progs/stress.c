@@ -300,7 +300,7 @@ static void take(struct mica_meminfo *m, uint64_t *boot_used)
 {
 	uint64_t limit;
 
-	mica_debug(MICA_DEBUG_MEMINFO, (unsigned long)m, sizeof *m);
+	mica_debug(MICA_BOOT_LOG, MICA_DEBUG_MEMINFO, (unsigned long)m, sizeof *m);
 	factory_quota(MICA_BOOT_FACTORY, &limit, boot_used);
 }
 

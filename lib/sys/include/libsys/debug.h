@@ -8,8 +8,10 @@
 
 #include <stddef.h>
 
-/* Print a formatted line (or part of one) in one kernel call, so that the
- * output of two programs never mixes inside it. */
+/* Print with the Log capability in slot MICA_BOOT_LOG (silently nothing
+ * without one): a formatted line (or part of one) of up to
+ * MICA_DEBUG_PRINT_MAX bytes in one kernel call, so that the output of two
+ * programs never mixes inside it; longer text in several. */
 int mica_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void mica_print(const char *s, size_t len);
 __attribute__((noreturn)) void mica_exit(int status);
