@@ -54,6 +54,7 @@ static void check_cap(struct task *t, unsigned slot, struct cap *c)
 	for (struct cap *k = c->child; k; k = k->next) {
 		EXPECT(k->parent == c, "cap %u of task %s: child's parent is another", slot, t->name);
 		EXPECT(k->obj == c->obj, "cap %u of task %s: child names another object", slot, t->name);
+		EXPECT(!(k->rights & ~c->rights), "cap %u of task %s: a child with rights its parent lacks", slot, t->name);
 		EXPECT(!k->next || k->next->prev == k, "cap %u of task %s: broken sibling links", slot, t->name);
 	}
 	if (!c->parent && !c->obj->permanent)
@@ -75,9 +76,12 @@ static void check_task(struct task *t)
 		       "mapping %#lx of task %s: the page table disagrees", n->va, t->name);
 		EXPECT(!n->parent || n->parent->pa == n->pa, "mapping %#lx of task %s: another frame than its parent", n->va,
 		       t->name);
-		for (struct mapnode *k = n->child; k; k = k->next)
+		for (struct mapnode *k = n->child; k; k = k->next) {
 			EXPECT(k->parent == n && (!k->next || k->next->prev == k), "mapping %#lx of task %s: broken tree",
 			       n->va, t->name);
+			EXPECT(!(k->rights & ~n->rights), "mapping %#lx of task %s: a child with rights its parent lacks",
+			       n->va, t->name);
+		}
 	}
 	for (struct thread *th = t->threads; th; th = th->task_link.next)
 		EXPECT(th->task == t, "thread %lu on task %s's list is bound elsewhere", th->id, t->name);

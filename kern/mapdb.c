@@ -180,6 +180,7 @@ int mapdb_map(struct mapnode *src, struct task *dst, uint64_t dst_va, unsigned r
 	}
 	/* Grant: n takes src's place in the tree, its children and its frame. */
 	struct mapnode *parent = src->parent;
+	unsigned lost = src->rights;
 	n->frame = src->frame;
 	src->frame = MAP_FRAME_NONE;
 	n->child = src->child;
@@ -191,6 +192,9 @@ int mapdb_map(struct mapnode *src, struct task *dst, uint64_t dst_va, unsigned r
 	if (parent)
 		tree_link(parent, n);
 	drop(src);
+	/* Granted with fewer rights: what was derived from it loses them too. */
+	if (n->child && (lost & ~n->rights))
+		mapdb_unmap(n, lost & ~n->rights, 0);
 	return MICA_OK;
 }
 
@@ -214,9 +218,12 @@ unsigned mapdb_unmap(struct mapnode *root, unsigned rights, int self)
 		/* Downgrade: visit the whole subtree, nothing is removed. */
 		struct mapnode *n = root;
 		for (;;) {
-			if (n != root || self)
+			/* A node that has none of the rights left has no
+			 * descendant with one: its subtree is skipped. */
+			int done = n != root && !(n->rights & rights);
+			if (!done && (n != root || self))
 				ad |= strip(n, rights);
-			if (n->child) {
+			if (n->child && !done) {
 				n = n->child;
 				continue;
 			}

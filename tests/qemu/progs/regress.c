@@ -101,6 +101,48 @@ static void debug_exit_then_start(void)
 	kobject_destroy(S_CHILD_THREAD);
 }
 
+/* ---- the mapping databases: a grant's rights bound the granted subtree -- */
+
+/* A capability granted with fewer rights takes its children along: they
+ * must not keep rights their new parent lost. */
+static void cap_grant_clips_children(void)
+{
+	uint32_t type, parent, child;
+
+	expect("a sub-factory", factory_create_factory(MICA_BOOT_FACTORY, S_SUB, 64 << 10), 0);
+	expect("a copy derived from it, all rights", task_cap_map(MICA_BOOT_TASK, S_SUB, 30, MICA_RWX, false), 0);
+	expect("the original granted with R only", task_cap_map(MICA_BOOT_TASK, S_SUB, 31, MICA_R, true), 0);
+	task_cap_info(MICA_BOOT_TASK, 31, &type, &parent);
+	task_cap_info(MICA_BOOT_TASK, 30, &type, &child);
+	expect("the granted capability has R", parent, MICA_R);
+	expect("its child has no right the parent lacks", child & ~parent, 0);
+	expect("the kernel's invariants hold", mica_debug(MICA_DEBUG_CHECK, 0, 0), MICA_OK);
+	expect("the granted capability and its child go", task_cap_unmap(MICA_BOOT_TASK, 31, true), 0);
+}
+
+/* The same for memory: a page mapped on read-write, then the original
+ * granted read-only: the mapping derived from it loses W too. */
+static uint8_t granted[2][4096] __attribute__((aligned(4096)));
+
+static void mem_grant_clips_children(void)
+{
+	const uint64_t child = 0x500000000ull, moved = 0x500001000ull;
+	uint32_t rights = 0;
+
+	granted[0][0] = 1;   /* present and writable */
+	expect("the page mapped on read-write",
+	       task_mem_map(MICA_BOOT_TASK, mica_fpage((uint64_t)granted[0], 12, MICA_R | MICA_W), child, false), 0);
+	expect("the original granted read-only",
+	       task_mem_map(MICA_BOOT_TASK, mica_fpage((uint64_t)granted[0], 12, MICA_R), moved, true), 0);
+	task_mem_lookup(MICA_BOOT_TASK, moved, &rights);
+	expect("the granted page is read-only", rights, MICA_R);
+	task_mem_lookup(MICA_BOOT_TASK, child, &rights);
+	expect("the page derived from it lost W", rights, MICA_R);
+	expect("the kernel's invariants hold", mica_debug(MICA_DEBUG_CHECK, 0, 0), MICA_OK);
+	uint32_t status;
+	expect("both go", task_mem_unmap(MICA_BOOT_TASK, mica_fpage(moved, 12, MICA_RWX), true, &status), 0);
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(void);
@@ -109,6 +151,8 @@ static const struct {
 	{ "zero_quota_factory_frees_parent_twice", zero_quota_factory_frees_parent_twice },
 	{ "mem_map_over_utcb", mem_map_over_utcb },
 	{ "debug_exit_then_start", debug_exit_then_start },
+	{ "cap_grant_clips_children", cap_grant_clips_children },
+	{ "mem_grant_clips_children", mem_grant_clips_children },
 };
 
 int main(int argc, char **argv)
