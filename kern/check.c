@@ -15,6 +15,7 @@
 #include "irq.h"
 #include "mapdb.h"
 #include "sched.h"
+#include "slab.h"
 #include "task.h"
 #include "thread.h"
 
@@ -108,8 +109,34 @@ static void check_thread(struct thread *t)
 		EXPECT(g->thread == t, "thread %lu: a gate bound elsewhere", t->id);
 }
 
+/* Charges are page-granular: a factory is charged exactly the pages its
+ * caches hold, its page runs, its tasks' page tables and its threads'
+ * kernel stacks, and the quota of its sub-factories. */
+static uint64_t check_factory(struct factory *f)
+{
+	uint64_t pages = f->pages, sub = 0, cached = 0;
+
+	for (unsigned i = 0; i < FACTORY_CACHES; i++)
+		cached += f->caches[i].pages;
+	pages += cached;
+	for (struct kobj *o = f->objects; o; o = o->sib.next) {
+		if (o->type == KOBJ_TASK)
+			pages += 1 + ((struct task *)o)->table_pages;
+		else if (o->type == KOBJ_THREAD)
+			pages += ARCH_KSTACK_PAGES;
+		else if (o->type == KOBJ_FACTORY)
+			sub += ((struct factory *)o)->limit;
+	}
+	EXPECT(f->used == pages * 4096 + sub, "a factory is charged %lu bytes, pins %lu pages and gave %lu to others",
+	       f->used, pages, sub);
+	EXPECT(f->used <= f->limit || f == &factory_root, "a factory uses %lu of %lu", f->used, f->limit);
+	return cached;
+}
+
 int kcheck_all(void)
 {
+	uint64_t cached = check_factory(&factory_root), held = 0;
+
 	violations = 0;
 	for (struct kobj *o = factory_root.objects; o; o = next_object(o))
 		o->check_count = 0;
@@ -119,11 +146,13 @@ int kcheck_all(void)
 	for (struct kobj *o = factory_root.objects; o; o = next_object(o)) {
 		EXPECT(o->dying || o->check_count == o->caps, "a %s says it has %u capabilities, the tables hold %u",
 		       kobj_type_names[o->type], o->caps, o->check_count);
-		if (o->type == KOBJ_FACTORY) {
-			struct factory *f = (struct factory *)o;
-			EXPECT(f->used <= f->limit, "a factory uses %lu of %lu", f->used, f->limit);
-		}
+		if (o->type == KOBJ_FACTORY)
+			cached += check_factory((struct factory *)o);
 	}
+	/* Every page of the object caches is some factory's. */
+	for (struct slab_cache *c = slab_caches(); c; c = c->next_cache)
+		held += c->pages;
+	EXPECT(held == cached, "the object caches hold %lu pages, factories are charged for %lu", held, cached);
 	for (struct thread *t = thread_all; t; t = t->all_link.next)
 		check_thread(t);
 	violations += sched_check_queues();

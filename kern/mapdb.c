@@ -90,11 +90,11 @@ static struct mapnode *new_node(struct task *t, uint64_t va, uint64_t pa, unsign
 	unsigned tables = 0;
 
 	/* At most three new tables: check the room first, charge what it took. */
-	if ((*err = factory_charge(f, node_cache.size + 3 * 4096ull)) != 0)
+	if ((*err = factory_charge(f, 3 * 4096ull)) != 0)
 		return 0;
-	struct mapnode *n = slab_alloc(&node_cache);
+	struct mapnode *n = factory_slab_alloc(f, &node_cache, FACTORY_CACHE_MAPNODE);
 	if (!n) {
-		factory_uncharge(f, node_cache.size + 3 * 4096ull);
+		factory_uncharge(f, 3 * 4096ull);
 		*err = MICA_ENOMEM;
 		return 0;
 	}
@@ -103,8 +103,7 @@ static struct mapnode *new_node(struct task *t, uint64_t va, uint64_t pa, unsign
 	factory_uncharge(f, (3 - tables) * 4096ull);
 	t->table_pages += tables;
 	if (*err) {
-		slab_free(&node_cache, n);
-		factory_uncharge(f, node_cache.size);
+		factory_slab_free(f, FACTORY_CACHE_MAPNODE, n);
 		return 0;
 	}
 	*n = (struct mapnode){ .task = t, .va = va, .pa = pa, .rights = (uint8_t)rights, .uncached = (uint8_t)uncached };
@@ -129,8 +128,7 @@ static unsigned drop(struct mapnode *n)
 		kmem_page_free_pa(n->pa);
 	else if (!n->parent && n->frame == MAP_FRAME_USER)
 		kmem_user_page_free(n->pa);
-	factory_uncharge(n->task->obj.quota, node_cache.size);
-	slab_free(&node_cache, n);
+	factory_slab_free(n->task->obj.quota, FACTORY_CACHE_MAPNODE, n);
 	return ad;
 }
 

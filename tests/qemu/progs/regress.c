@@ -143,6 +143,39 @@ static void mem_grant_clips_children(void)
 	expect("both go", task_mem_unmap(MICA_BOOT_TASK, mica_fpage(moved, 12, MICA_RWX), true, &status), 0);
 }
 
+/* ---- kernel-memory quota: what a factory pins is what it is charged -- */
+
+/* A sub-factory's objects each on a page of their own, the rest of every
+ * page filled by another factory's objects, which then go: each page
+ * stays pinned by one small object charged only its own size. */
+enum { PIN_ROUNDS = 16, PIN_FILL = 64, S_PIN_FIRST = 1024 };
+
+static void quota_pins_cache_pages(void)
+{
+	struct mica_meminfo before, after;
+	uint64_t limit, used;
+	unsigned slot = S_PIN_FIRST;
+
+	expect("a sub-factory of 16 KiB", factory_create_factory(MICA_BOOT_FACTORY, S_SUB, 16 << 10), 0);
+	mica_debug(MICA_DEBUG_MEMINFO, (unsigned long)&before, sizeof before);
+	int err = 0;
+	for (unsigned r = 0; r < PIN_ROUNDS && !err; r++) {
+		err = factory_create_irq(S_SUB, 60 + r, 0);
+		for (unsigned i = 0; i < PIN_FILL && !err; i++)
+			err = factory_create_irq(MICA_BOOT_FACTORY, slot++, 0);
+	}
+	expect("the objects are made", err, 0);
+	for (unsigned s = S_PIN_FIRST; s < slot; s++)
+		kobject_destroy(s);
+	mica_debug(MICA_DEBUG_MEMINFO, (unsigned long)&after, sizeof after);
+	factory_quota(S_SUB, &limit, &used);
+	long pinned = (long)(after.slab_pages - before.slab_pages) * 4096;
+	mica_printf("# the sub-factory pins %ld bytes of object caches, is charged %lu\n", pinned, (unsigned long)used);
+	expect("what it pins is within what it is charged (one other partial page aside)", pinned <= (long)used + 4096, 1);
+	expect("the kernel's invariants hold", mica_debug(MICA_DEBUG_CHECK, 0, 0), MICA_OK);
+	expect("the sub-factory is destroyed", kobject_destroy(S_SUB), 0);
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(void);
@@ -153,6 +186,7 @@ static const struct {
 	{ "debug_exit_then_start", debug_exit_then_start },
 	{ "cap_grant_clips_children", cap_grant_clips_children },
 	{ "mem_grant_clips_children", mem_grant_clips_children },
+	{ "quota_pins_cache_pages", quota_pins_cache_pages },
 };
 
 int main(int argc, char **argv)
