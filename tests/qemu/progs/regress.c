@@ -176,6 +176,52 @@ static void quota_pins_cache_pages(void)
 	expect("the sub-factory is destroyed", kobject_destroy(S_SUB), 0);
 }
 
+/* ---- bounded kernel work ------------------------------------------------ */
+
+/* Under -icount the TSC counts guest instructions: a cost, not a time. */
+static uint64_t instructions(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("lfence\n\trdtsc" : "=a"(lo), "=d"(hi) : : "memory");
+	return (uint64_t)hi << 32 | lo;
+}
+
+enum { WALK_GATES = 1000, WALK_THREADS = 500, S_WALK_GATE = 2000, S_WALK_THREAD = 3100 };
+
+static uint64_t destroy_gates_cost(void)
+{
+	int err = factory_create_factory(MICA_BOOT_FACTORY, S_SUB, 1 << 20);
+
+	for (unsigned i = 0; i < WALK_GATES && !err; i++)
+		err = factory_create_gate(S_SUB, S_WALK_GATE + i, S_THREAD, i);
+	expect("a factory of gates", err, 0);
+	uint64_t t0 = instructions();
+	expect("the factory is destroyed", kobject_destroy(S_SUB), 0);
+	return instructions() - t0;
+}
+
+/* A gate going looked at every thread in the system (was it the
+ * thread's pager or exception handler?): destroying many gates while many
+ * threads live was quadratic.  Its cost must not grow with the threads. */
+static void gate_destroy_walks_threads(void)
+{
+	expect("a thread for the gates", factory_create_thread(MICA_BOOT_FACTORY, S_THREAD), 0);
+	uint64_t few = destroy_gates_cost();
+	int err = 0;
+	for (unsigned i = 0; i < WALK_THREADS && !err; i++)
+		err = factory_create_thread(MICA_BOOT_FACTORY, S_WALK_THREAD + i);
+	expect("many threads", err, 0);
+	uint64_t many = destroy_gates_cost();
+	mica_printf("# %u gates destroyed: %lu instructions, with %u more threads: %lu\n", WALK_GATES,
+		    (unsigned long)few, WALK_THREADS, (unsigned long)many);
+	expect("the threads do not make it dearer (within 1.5x)", many * 2 < few * 3, 1);
+	for (unsigned i = 0; i < WALK_THREADS; i++)
+		kobject_destroy(S_WALK_THREAD + i);
+	expect("the kernel's invariants hold", mica_debug(MICA_DEBUG_CHECK, 0, 0), MICA_OK);
+	kobject_destroy(S_THREAD);
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(void);
@@ -187,6 +233,7 @@ static const struct {
 	{ "cap_grant_clips_children", cap_grant_clips_children },
 	{ "mem_grant_clips_children", mem_grant_clips_children },
 	{ "quota_pins_cache_pages", quota_pins_cache_pages },
+	{ "gate_destroy_walks_threads", gate_destroy_walks_threads },
 };
 
 int main(int argc, char **argv)
