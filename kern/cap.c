@@ -141,12 +141,34 @@ int cap_map(struct cap *src, struct task *t, uint64_t slot, unsigned rights)
 	return MICA_OK;
 }
 
+/* After c lost rights: no capability derived from it may keep one it
+ * lacks.  A subtree whose root kept its rights is already within them
+ * (every derivation only ever reduces), so it is not visited. */
+static void clip_children(struct cap *c)
+{
+	struct cap *k = c->child;
+
+	while (k) {
+		unsigned clipped = k->rights & k->parent->rights;
+		if (clipped != k->rights && k->child) {
+			k->rights = (uint8_t)clipped;
+			k = k->child;
+			continue;
+		}
+		k->rights = (uint8_t)clipped;
+		while (k != c && !k->next)
+			k = k->parent;
+		k = k == c ? 0 : k->next;
+	}
+}
+
 int cap_grant(struct cap *src, struct task *t, uint64_t slot, unsigned rights)
 {
 	int err;
 
 	if (cap_lookup(t, slot) == src) {
 		src->rights &= rights;
+		clip_children(src);
 		return MICA_OK;
 	}
 	struct cap *c = prepare_slot(t, slot, &err);
@@ -168,6 +190,7 @@ int cap_grant(struct cap *src, struct task *t, uint64_t slot, unsigned rights)
 		c->obj->origin = c;
 	src->obj = 0;
 	src->child = src->parent = 0;
+	clip_children(c);
 	return MICA_OK;
 }
 

@@ -15,6 +15,7 @@
 #include "irq.h"
 #include "mapdb.h"
 #include "sched.h"
+#include "slab.h"
 #include "task.h"
 #include "thread.h"
 
@@ -54,6 +55,7 @@ static void check_cap(struct task *t, unsigned slot, struct cap *c)
 	for (struct cap *k = c->child; k; k = k->next) {
 		EXPECT(k->parent == c, "cap %u of task %s: child's parent is another", slot, t->name);
 		EXPECT(k->obj == c->obj, "cap %u of task %s: child names another object", slot, t->name);
+		EXPECT(!(k->rights & ~c->rights), "cap %u of task %s: a child with rights its parent lacks", slot, t->name);
 		EXPECT(!k->next || k->next->prev == k, "cap %u of task %s: broken sibling links", slot, t->name);
 	}
 	if (!c->parent && !c->obj->permanent)
@@ -75,9 +77,12 @@ static void check_task(struct task *t)
 		       "mapping %#lx of task %s: the page table disagrees", n->va, t->name);
 		EXPECT(!n->parent || n->parent->pa == n->pa, "mapping %#lx of task %s: another frame than its parent", n->va,
 		       t->name);
-		for (struct mapnode *k = n->child; k; k = k->next)
+		for (struct mapnode *k = n->child; k; k = k->next) {
 			EXPECT(k->parent == n && (!k->next || k->next->prev == k), "mapping %#lx of task %s: broken tree",
 			       n->va, t->name);
+			EXPECT(!(k->rights & ~n->rights), "mapping %#lx of task %s: a child with rights its parent lacks",
+			       n->va, t->name);
+		}
 	}
 	for (struct thread *th = t->threads; th; th = th->task_link.next)
 		EXPECT(th->task == t, "thread %lu on task %s's list is bound elsewhere", th->id, t->name);
@@ -104,8 +109,34 @@ static void check_thread(struct thread *t)
 		EXPECT(g->thread == t, "thread %lu: a gate bound elsewhere", t->id);
 }
 
+/* Charges are page-granular: a factory is charged exactly the pages its
+ * caches hold, its page runs, its tasks' page tables and its threads'
+ * kernel stacks, and the quota of its sub-factories. */
+static uint64_t check_factory(struct factory *f)
+{
+	uint64_t pages = f->pages, sub = 0, cached = 0;
+
+	for (unsigned i = 0; i < FACTORY_CACHES; i++)
+		cached += f->caches[i].pages;
+	pages += cached;
+	for (struct kobj *o = f->objects; o; o = o->sib.next) {
+		if (o->type == KOBJ_TASK)
+			pages += 1 + ((struct task *)o)->table_pages;
+		else if (o->type == KOBJ_THREAD)
+			pages += ARCH_KSTACK_PAGES;
+		else if (o->type == KOBJ_FACTORY)
+			sub += ((struct factory *)o)->limit;
+	}
+	EXPECT(f->used == pages * MICA_PAGE_SIZE + sub, "a factory is charged %lu bytes, pins %lu pages and gave %lu to others",
+	       f->used, pages, sub);
+	EXPECT(f->used <= f->limit || f == &factory_root, "a factory uses %lu of %lu", f->used, f->limit);
+	return cached;
+}
+
 int kcheck_all(void)
 {
+	uint64_t cached = check_factory(&factory_root), held = 0;
+
 	violations = 0;
 	for (struct kobj *o = factory_root.objects; o; o = next_object(o))
 		o->check_count = 0;
@@ -115,11 +146,13 @@ int kcheck_all(void)
 	for (struct kobj *o = factory_root.objects; o; o = next_object(o)) {
 		EXPECT(o->dying || o->check_count == o->caps, "a %s says it has %u capabilities, the tables hold %u",
 		       kobj_type_names[o->type], o->caps, o->check_count);
-		if (o->type == KOBJ_FACTORY) {
-			struct factory *f = (struct factory *)o;
-			EXPECT(f->used <= f->limit, "a factory uses %lu of %lu", f->used, f->limit);
-		}
+		if (o->type == KOBJ_FACTORY)
+			cached += check_factory((struct factory *)o);
 	}
+	/* Every page of the object caches is some factory's. */
+	for (struct slab_cache *c = slab_caches(); c; c = c->next_cache)
+		held += c->pages;
+	EXPECT(held == cached, "the object caches hold %lu pages, factories are charged for %lu", held, cached);
 	for (struct thread *t = thread_all; t; t = t->all_link.next)
 		check_thread(t);
 	violations += sched_check_queues();

@@ -65,18 +65,39 @@ void factory_unpin(struct factory *f)
 		factory_free_now(f);
 }
 
+void *factory_slab_alloc(struct factory *f, struct slab_cache *shape, unsigned which)
+{
+	struct slab_cache *c = &f->caches[which];
+
+	if (!c->size)
+		slab_cache_init_private(c, shape);
+	int grows = slab_needs_page(c);
+	if (grows && factory_charge(f, MICA_PAGE_SIZE))
+		return 0;
+	void *p = slab_alloc(c);
+	if (!p && grows)
+		factory_uncharge(f, MICA_PAGE_SIZE);
+	return p;
+}
+
+void factory_slab_free(struct factory *f, unsigned which, void *p)
+{
+	struct slab_cache *c = &f->caches[which];
+	uint64_t pages = c->pages;
+
+	slab_free(c, p);
+	if (c->pages < pages)
+		factory_uncharge(f, MICA_PAGE_SIZE);   /* last: it may free f */
+}
+
 void *factory_alloc_obj(struct factory *f, struct slab_cache *cache, enum kobj_type type)
 {
-	if (factory_charge(f, cache->size))
+	struct kobj *obj = factory_slab_alloc(f, cache, type);
+
+	if (!obj)
 		return 0;
-	struct kobj *obj = slab_alloc(cache);
-	if (!obj) {
-		factory_uncharge(f, cache->size);
-		return 0;
-	}
 	obj->type = type;
 	obj->quota = f;
-	obj->charge = cache->size;
 	list_push(f->objects, obj, sib);
 	return obj;
 }
@@ -84,11 +105,10 @@ void *factory_alloc_obj(struct factory *f, struct slab_cache *cache, enum kobj_t
 void factory_free_obj(struct slab_cache *cache, struct kobj *obj)
 {
 	struct factory *f = obj->quota;
-	uint32_t charge = obj->charge;
 
+	(void)cache;   /* f's own cache of the type */
 	list_remove(f->objects, obj, sib);
-	slab_free(cache, obj);
-	factory_uncharge(f, charge);
+	factory_slab_free(f, obj->type, obj);
 }
 
 int factory_alloc_pages(struct factory *f, unsigned pages, uint64_t *pa)
@@ -103,6 +123,7 @@ int factory_alloc_pages(struct factory *f, unsigned pages, uint64_t *pa)
 		return err;
 	}
 	kmemset(arch_phys_to_virt(*pa), 0, pages * MICA_PAGE_SIZE);
+	f->pages += pages;
 	return MICA_OK;
 }
 
@@ -112,6 +133,7 @@ void factory_free_pages(struct factory *f, uint64_t pa, unsigned pages)
 		kmem_page_free_pa(pa);
 	else
 		kmem_run_free_pa(pa, pages);
+	f->pages -= pages;
 	factory_uncharge(f, pages * MICA_PAGE_SIZE);
 }
 

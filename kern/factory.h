@@ -4,6 +4,12 @@
  * holding part of its own quota.  Running out is MICA_ENOMEM, never a
  * panic; destroying an object gives its bytes back.
  *
+ * Charges are page-granular, so that what a factory is charged is the
+ * kernel memory it pins: each factory has its own object caches (no page
+ * holds two factories' objects), charged a page as a cache grows and
+ * given back as it shrinks; page runs, tables and kernel stacks are
+ * charged as pages.  The invariant checker verifies the sum.
+ *
  * A factory keeps a list of the objects charged to it.  Destroying a
  * factory destroys them all (and so, recursively, its sub-factories' ones);
  * its own memory and quota go back to its parent once the last of them is
@@ -17,6 +23,10 @@
 #include "kobj.h"
 #include "slab.h"
 
+/* A factory's own caches: one per object type, and mapping nodes. */
+#define FACTORY_CACHE_MAPNODE KOBJ_TYPES
+#define FACTORY_CACHES (KOBJ_TYPES + 1)
+
 struct factory {
 	struct kobj obj;
 	uint64_t limit;           /* bytes it may hand out */
@@ -25,6 +35,8 @@ struct factory {
 	uint8_t pinned;           /* its memory stays until unpinned (the bootstrap's) */
 	uint8_t destroyed;        /* factory_destroy ran: free it when it is empty */
 	struct kobj *objects;     /* objects charged to it (kobj.sib) */
+	uint64_t pages;           /* pages of factory_alloc_pages held */
+	struct slab_cache caches[FACTORY_CACHES];   /* its own, shaped as the type's */
 };
 
 extern struct factory factory_root;
@@ -33,11 +45,17 @@ void factory_init_root(uint64_t limit);
 /* Charge bytes to f: 0 or MICA_ENOMEM. */
 int factory_charge(struct factory *f, uint64_t bytes);
 void factory_uncharge(struct factory *f, uint64_t bytes);
-/* Allocate a zeroed object from its type's cache, charged to f and on its
- * list; NULL (nothing charged) when the quota or memory runs out. */
+/* Allocate a zeroed object from f's cache of the type (shaped as `cache`),
+ * on f's list; a new cache page is charged to f.  NULL (nothing charged)
+ * when the quota or memory runs out. */
 void *factory_alloc_obj(struct factory *f, struct slab_cache *cache, enum kobj_type type);
-/* Free an object allocated by factory_alloc_obj and uncharge it. */
+/* Free an object allocated by factory_alloc_obj (a page its cache no
+ * longer needs is uncharged). */
 void factory_free_obj(struct slab_cache *cache, struct kobj *obj);
+/* The same for memory that is not an object (mapping nodes): cache index
+ * `which`, shaped as `shape`. */
+void *factory_slab_alloc(struct factory *f, struct slab_cache *shape, unsigned which);
+void factory_slab_free(struct factory *f, unsigned which, void *p);
 /* Page runs charged to a factory (kernel stacks, tables, UTCBs); zeroed. */
 int factory_alloc_pages(struct factory *f, unsigned pages, uint64_t *pa);
 void factory_free_pages(struct factory *f, uint64_t pa, unsigned pages);

@@ -24,6 +24,8 @@ struct gate {
 	mica_word_t label;
 	struct irq *watch;                /* triggered when the last client cap goes */
 	struct gate *watch_next;          /* on the irq's list of watching gates */
+	struct thread *pager_of;          /* threads with it as pager (thread.pager_link) */
+	struct thread *handler_of;        /* ... as exception handler (thread.handler_link) */
 };
 
 int gate_create(struct factory *f, struct thread *t, mica_word_t label, struct gate **out);

@@ -43,7 +43,6 @@ struct kobj {
 	uint32_t caps;           /* capabilities naming this object */
 	struct cap *origin;      /* the root of its capabilities' derivation tree */
 	struct factory *quota;   /* charged to; NULL for boot singletons */
-	uint32_t charge;         /* bytes charged for the object itself */
 	struct kobj *reap_next;
 	struct list_link sib;    /* on its factory's list of objects */
 	uint32_t check_count;    /* the invariant checker's capability count */

@@ -90,11 +90,11 @@ static struct mapnode *new_node(struct task *t, uint64_t va, uint64_t pa, unsign
 	unsigned tables = 0;
 
 	/* At most three new tables: check the room first, charge what it took. */
-	if ((*err = factory_charge(f, node_cache.size + 3 * MICA_PAGE_SIZE)) != 0)
+	if ((*err = factory_charge(f, 3 * MICA_PAGE_SIZE)) != 0)
 		return 0;
-	struct mapnode *n = slab_alloc(&node_cache);
+	struct mapnode *n = factory_slab_alloc(f, &node_cache, FACTORY_CACHE_MAPNODE);
 	if (!n) {
-		factory_uncharge(f, node_cache.size + 3 * MICA_PAGE_SIZE);
+		factory_uncharge(f, 3 * MICA_PAGE_SIZE);
 		*err = MICA_ENOMEM;
 		return 0;
 	}
@@ -103,8 +103,7 @@ static struct mapnode *new_node(struct task *t, uint64_t va, uint64_t pa, unsign
 	factory_uncharge(f, (3 - tables) * MICA_PAGE_SIZE);
 	t->table_pages += tables;
 	if (*err) {
-		slab_free(&node_cache, n);
-		factory_uncharge(f, node_cache.size);
+		factory_slab_free(f, FACTORY_CACHE_MAPNODE, n);
 		return 0;
 	}
 	*n = (struct mapnode){ .task = t, .va = va, .pa = pa, .rights = (uint8_t)rights, .uncached = (uint8_t)uncached };
@@ -129,8 +128,7 @@ static unsigned drop(struct mapnode *n)
 		kmem_page_free_pa(n->pa);
 	else if (!n->parent && n->frame == MAP_FRAME_USER)
 		kmem_user_page_free(n->pa);
-	factory_uncharge(n->task->obj.quota, node_cache.size);
-	slab_free(&node_cache, n);
+	factory_slab_free(n->task->obj.quota, FACTORY_CACHE_MAPNODE, n);
 	return ad;
 }
 
@@ -180,6 +178,7 @@ int mapdb_map(struct mapnode *src, struct task *dst, uint64_t dst_va, unsigned r
 	}
 	/* Grant: n takes src's place in the tree, its children and its frame. */
 	struct mapnode *parent = src->parent;
+	unsigned lost = src->rights;
 	n->frame = src->frame;
 	src->frame = MAP_FRAME_NONE;
 	n->child = src->child;
@@ -191,6 +190,9 @@ int mapdb_map(struct mapnode *src, struct task *dst, uint64_t dst_va, unsigned r
 	if (parent)
 		tree_link(parent, n);
 	drop(src);
+	/* Granted with fewer rights: what was derived from it loses them too. */
+	if (n->child && (lost & ~n->rights))
+		mapdb_unmap(n, lost & ~n->rights, 0);
 	return MICA_OK;
 }
 
@@ -214,9 +216,12 @@ unsigned mapdb_unmap(struct mapnode *root, unsigned rights, int self)
 		/* Downgrade: visit the whole subtree, nothing is removed. */
 		struct mapnode *n = root;
 		for (;;) {
-			if (n != root || self)
+			/* A node that has none of the rights left has no
+			 * descendant with one: its subtree is skipped. */
+			int done = n != root && !(n->rights & rights);
+			if (!done && (n != root || self))
 				ad |= strip(n, rights);
-			if (n->child) {
+			if (n->child && !done) {
 				n = n->child;
 				continue;
 			}

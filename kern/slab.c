@@ -45,8 +45,24 @@ void slab_cache_init(struct slab_cache *c, const char *name, size_t size)
 	c->per_slab = (SLAB_PAGE - SLAB_HEADER) / c->size;
 	c->partial = c->full = 0;
 	c->objects = c->pages = 0;
+	c->total = 0;
 	c->next_cache = all_caches;
 	all_caches = c;
+}
+
+void slab_cache_init_private(struct slab_cache *c, struct slab_cache *shape)
+{
+	*c = (struct slab_cache){ .name = shape->name, .size = shape->size, .per_slab = shape->per_slab, .total = shape };
+}
+
+static void count(struct slab_cache *c, int64_t objects, int64_t pages)
+{
+	c->objects += objects;
+	c->pages += pages;
+	if (c->total) {
+		c->total->objects += objects;
+		c->total->pages += pages;
+	}
 }
 
 static void list_remove(struct slab **head, struct slab *s)
@@ -85,7 +101,7 @@ static struct slab *slab_grow(struct slab_cache *c)
 		s->free = obj;
 	}
 	list_push(&c->partial, s);
-	c->pages++;
+	count(c, 0, 1);
 	return s;
 }
 
@@ -98,7 +114,7 @@ void *slab_alloc(struct slab_cache *c)
 	void **obj = s->free;
 	s->free = *obj;
 	s->in_use++;
-	c->objects++;
+	count(c, 1, 0);
 	if (!s->free) {
 		list_remove(&c->partial, s);
 		list_push(&c->full, s);
@@ -117,10 +133,10 @@ void slab_free(struct slab_cache *c, void *obj)
 	*(void **)obj = s->free;
 	s->free = obj;
 	s->in_use--;
-	c->objects--;
+	count(c, -1, 0);
 	if (s->in_use == 0) {
 		list_remove(&c->partial, s);
-		c->pages--;
+		count(c, 0, -1);
 		source->free(s);
 	}
 }

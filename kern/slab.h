@@ -23,6 +23,7 @@ struct slab_cache {
 	uint64_t objects;       /* objects allocated now */
 	uint64_t pages;         /* pages held now */
 	struct slab_cache *next_cache;
+	struct slab_cache *total;  /* a private cache's registered one, counting its objects and pages too */
 };
 
 struct slab_page_source {
@@ -34,6 +35,14 @@ void slab_set_page_source(const struct slab_page_source *src);
 /* Objects up to SLAB_MAX_OBJECT bytes; the cache registers itself for slab_caches(). */
 #define SLAB_MAX_OBJECT 2048
 void slab_cache_init(struct slab_cache *c, const char *name, size_t size);
+/* A private cache of shape's objects (one owner's: its pages hold no one
+ * else's objects), counted in shape's totals too; not registered itself. */
+void slab_cache_init_private(struct slab_cache *c, struct slab_cache *shape);
+/* Would the next slab_alloc take a new page? */
+static inline int slab_needs_page(const struct slab_cache *c)
+{
+	return !c->partial;
+}
 void *slab_alloc(struct slab_cache *c);     /* zeroed object, or NULL when out of pages */
 void slab_free(struct slab_cache *c, void *obj);
 /* The first registered cache; walk with ->next_cache. */

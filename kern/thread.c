@@ -84,6 +84,7 @@ void thread_destroy(struct thread *t)
 		gate_unbind(t->gates);
 	while (t->irqs)
 		irq_unbind(t->irqs);
+	thread_use_gates(t, 0, 0);
 	list_remove(thread_all, t, all_link);
 	if (t == sched_current())
 		sched_zombie(t, free_thread);
@@ -160,14 +161,26 @@ int thread_resume(struct thread *t)
 	return MICA_OK;
 }
 
+void thread_use_gates(struct thread *t, struct gate *pager, struct gate *handler)
+{
+	if (t->pager)
+		list_remove(t->pager->pager_of, t, pager_link);
+	if (t->exc_handler)
+		list_remove(t->exc_handler->handler_of, t, handler_link);
+	t->pager = pager;
+	t->exc_handler = handler;
+	if (pager)
+		list_push(pager->pager_of, t, pager_link);
+	if (handler)
+		list_push(handler->handler_of, t, handler_link);
+}
+
 void thread_forget_gate(struct gate *g)
 {
-	for (struct thread *t = thread_all; t; t = t->all_link.next) {
-		if (t->pager == g)
-			t->pager = 0;
-		if (t->exc_handler == g)
-			t->exc_handler = 0;
-	}
+	while (g->pager_of)
+		thread_use_gates(g->pager_of, 0, g->pager_of->exc_handler);
+	while (g->handler_of)
+		thread_use_gates(g->handler_of, g->handler_of->pager, 0);
 }
 
 void thread_dump_all(void)
@@ -307,8 +320,7 @@ static int op_set_handlers(void *obj, slot_t pager, slot_t handler)
 		return err;
 	if (handler && !(h = (struct gate *)invoke_lookup(obj, handler, KOBJ_GATE, MICA_W, &err)))
 		return err;
-	t->pager = p;
-	t->exc_handler = h;
+	thread_use_gates(t, p, h);
 	return 0;
 }
 

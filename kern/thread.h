@@ -69,6 +69,7 @@ struct thread {
 	mica_word_t ipc_tag, ipc_label;
 
 	struct gate *pager, *exc_handler;   /* fault and exception messages go there */
+	struct list_link pager_link, handler_link;   /* on those gates' lists of users */
 	struct list_link all_link;          /* on thread_all */
 };
 
@@ -83,7 +84,10 @@ void thread_set_user_regs(struct thread *t, uint64_t ip, uint64_t sp, uint64_t a
 /* Stop (cancelling any IPC) / let run again. */
 void thread_suspend(struct thread *t);
 int thread_resume(struct thread *t);
-/* A gate is going: no thread may keep it as pager or exception handler. */
+/* Set (or with NULL, clear) a thread's pager and exception handler. */
+void thread_use_gates(struct thread *t, struct gate *pager, struct gate *handler);
+/* A gate is going: no thread may keep it as pager or exception handler
+ * (the gate's own lists of them: no walk over all threads). */
 void thread_forget_gate(struct gate *g);
 /* Print every thread (panic reports). */
 void thread_dump_all(void);

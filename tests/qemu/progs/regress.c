@@ -839,6 +839,128 @@ static void com1_reserved(void)
 	expect("the child task is destroyed", kobject_destroy(S_TASK), 0);
 }
 
+
+/* ---- the mapping databases: a grant's rights bound the granted subtree -- */
+
+/* A capability granted with fewer rights takes its children along: they
+ * must not keep rights their new parent lost. */
+static void cap_grant_clips_children(void)
+{
+	uint32_t type, parent, child;
+
+	expect("a sub-factory", factory_create_factory(MICA_BOOT_FACTORY, S_SUB, 64 << 10), 0);
+	expect("a copy derived from it, all rights", task_cap_map(MICA_BOOT_TASK, S_SUB, 30, MICA_RWX, false), 0);
+	expect("the original granted with R only", task_cap_map(MICA_BOOT_TASK, S_SUB, 31, MICA_R, true), 0);
+	task_cap_info(MICA_BOOT_TASK, 31, &type, &parent);
+	task_cap_info(MICA_BOOT_TASK, 30, &type, &child);
+	expect("the granted capability has R", parent, MICA_R);
+	expect("its child has no right the parent lacks", child & ~parent, 0);
+	expect("the kernel's invariants hold", mica_debug(MICA_BOOT_LOG, MICA_DEBUG_CHECK, 0, 0), MICA_OK);
+	expect("the granted capability and its child go", task_cap_unmap(MICA_BOOT_TASK, 31, true), 0);
+}
+
+/* The same for memory: a page mapped on read-write, then the original
+ * granted read-only: the mapping derived from it loses W too. */
+static uint8_t granted[2][4096] __attribute__((aligned(4096)));
+
+static void mem_grant_clips_children(void)
+{
+	const uint64_t child = 0x500000000ull, moved = 0x500001000ull;
+	uint32_t rights = 0;
+
+	granted[0][0] = 1;   /* present and writable */
+	expect("the page mapped on read-write",
+	       task_mem_map(MICA_BOOT_TASK, mica_fpage((uint64_t)granted[0], 12, MICA_R | MICA_W), child, false), 0);
+	expect("the original granted read-only",
+	       task_mem_map(MICA_BOOT_TASK, mica_fpage((uint64_t)granted[0], 12, MICA_R), moved, true), 0);
+	task_mem_lookup(MICA_BOOT_TASK, moved, &rights);
+	expect("the granted page is read-only", rights, MICA_R);
+	task_mem_lookup(MICA_BOOT_TASK, child, &rights);
+	expect("the page derived from it lost W", rights, MICA_R);
+	expect("the kernel's invariants hold", mica_debug(MICA_BOOT_LOG, MICA_DEBUG_CHECK, 0, 0), MICA_OK);
+	uint32_t status;
+	expect("both go", task_mem_unmap(MICA_BOOT_TASK, mica_fpage(moved, 12, MICA_RWX), true, &status), 0);
+}
+
+/* ---- kernel-memory quota: what a factory pins is what it is charged -- */
+
+/* A sub-factory's objects each on a page of their own, the rest of every
+ * page filled by another factory's objects, which then go: each page
+ * stays pinned by one small object charged only its own size. */
+enum { PIN_ROUNDS = 16, PIN_FILL = 64, S_PIN_FIRST = 1024 };
+
+static void quota_pins_cache_pages(void)
+{
+	struct mica_meminfo before, after;
+	uint64_t limit, used;
+	unsigned slot = S_PIN_FIRST;
+
+	expect("a sub-factory of 16 KiB", factory_create_factory(MICA_BOOT_FACTORY, S_SUB, 16 << 10), 0);
+	mica_debug(MICA_BOOT_LOG, MICA_DEBUG_MEMINFO, (unsigned long)&before, sizeof before);
+	int err = 0;
+	for (unsigned r = 0; r < PIN_ROUNDS && !err; r++) {
+		err = factory_create_irq(S_SUB, 60 + r, 0);
+		for (unsigned i = 0; i < PIN_FILL && !err; i++)
+			err = factory_create_irq(MICA_BOOT_FACTORY, slot++, 0);
+	}
+	expect("the objects are made", err, 0);
+	for (unsigned s = S_PIN_FIRST; s < slot; s++)
+		kobject_destroy(s);
+	mica_debug(MICA_BOOT_LOG, MICA_DEBUG_MEMINFO, (unsigned long)&after, sizeof after);
+	factory_quota(S_SUB, &limit, &used);
+	long pinned = (long)(after.slab_pages - before.slab_pages) * 4096;
+	mica_printf("# the sub-factory pins %ld bytes of object caches, is charged %lu\n", pinned, (unsigned long)used);
+	expect("what it pins is within what it is charged (one other partial page aside)", pinned <= (long)used + 4096, 1);
+	expect("the kernel's invariants hold", mica_debug(MICA_BOOT_LOG, MICA_DEBUG_CHECK, 0, 0), MICA_OK);
+	expect("the sub-factory is destroyed", kobject_destroy(S_SUB), 0);
+}
+
+/* ---- bounded kernel work ------------------------------------------------ */
+
+/* Under -icount the TSC counts guest instructions: a cost, not a time. */
+static uint64_t instructions(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("lfence\n\trdtsc" : "=a"(lo), "=d"(hi) : : "memory");
+	return (uint64_t)hi << 32 | lo;
+}
+
+enum { WALK_GATES = 1000, WALK_THREADS = 500, S_WALK_GATE = 2000, S_WALK_THREAD = 3100 };
+
+static uint64_t destroy_gates_cost(void)
+{
+	int err = factory_create_factory(MICA_BOOT_FACTORY, S_SUB, 1 << 20);
+
+	for (unsigned i = 0; i < WALK_GATES && !err; i++)
+		err = factory_create_gate(S_SUB, S_WALK_GATE + i, S_THREAD, i);
+	expect("a factory of gates", err, 0);
+	uint64_t t0 = instructions();
+	expect("the factory is destroyed", kobject_destroy(S_SUB), 0);
+	return instructions() - t0;
+}
+
+/* A gate going looked at every thread in the system (was it the
+ * thread's pager or exception handler?): destroying many gates while many
+ * threads live was quadratic.  Its cost must not grow with the threads. */
+static void gate_destroy_walks_threads(void)
+{
+	expect("a thread for the gates", factory_create_thread(MICA_BOOT_FACTORY, S_THREAD), 0);
+	uint64_t few = destroy_gates_cost();
+	int err = 0;
+	for (unsigned i = 0; i < WALK_THREADS && !err; i++)
+		err = factory_create_thread(MICA_BOOT_FACTORY, S_WALK_THREAD + i);
+	expect("many threads", err, 0);
+	uint64_t many = destroy_gates_cost();
+	mica_printf("# %u gates destroyed: %lu instructions, with %u more threads: %lu\n", WALK_GATES,
+		    (unsigned long)few, WALK_THREADS, (unsigned long)many);
+	expect("the threads do not make it dearer (within 1.5x)", many * 2 < few * 3, 1);
+	for (unsigned i = 0; i < WALK_THREADS; i++)
+		kobject_destroy(S_WALK_THREAD + i);
+	expect("the kernel's invariants hold", mica_debug(MICA_BOOT_LOG, MICA_DEBUG_CHECK, 0, 0), MICA_OK);
+	kobject_destroy(S_THREAD);
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(void);
@@ -861,6 +983,10 @@ static const struct {
 	{ "hog_cannot_freeze", hog_cannot_freeze },
 	{ "debug_calls_need_log", debug_calls_need_log },
 	{ "com1_reserved", com1_reserved },
+	{ "cap_grant_clips_children", cap_grant_clips_children },
+	{ "mem_grant_clips_children", mem_grant_clips_children },
+	{ "quota_pins_cache_pages", quota_pins_cache_pages },
+	{ "gate_destroy_walks_threads", gate_destroy_walks_threads },
 };
 
 int main(int argc, char **argv)
