@@ -76,6 +76,12 @@ int qthread_start(struct qthread *t, mica_cap_t task, unsigned utcb_index, void 
 				 t->stack, sizeof t->stack, task == MICA_BOOT_TASK ? t->slot : 0);
 }
 
+int qthread_create(struct qthread *t, mica_cap_t task, unsigned utcb_index, void (*fn)(void *), void *arg)
+{
+	return mica_thread_create(MICA_BOOT_FACTORY, task, t->slot, UTCB_AREA + utcb_index * 4096ull, fn, arg, t->stack,
+				  sizeof t->stack, task == MICA_BOOT_TASK ? t->slot : 0);
+}
+
 int qtask_create(mica_cap_t slot)
 {
 	int err = factory_create_task(MICA_BOOT_FACTORY, slot);

@@ -54,6 +54,8 @@ struct qthread {
 /* Start fn(arg) in task `task` (slot) as a new thread whose capability
  * goes to t->slot; utcb_index picks a distinct UTCB address. */
 int qthread_start(struct qthread *t, mica_cap_t task, unsigned utcb_index, void (*fn)(void *), void *arg);
+/* The same, left stopped (to set its pager first); then thread_start. */
+int qthread_create(struct qthread *t, mica_cap_t task, unsigned utcb_index, void (*fn)(void *), void *arg);
 /* A new task in slot `slot` with the test program's image mapped. */
 int qtask_create(mica_cap_t slot);
 
