@@ -24,9 +24,14 @@ void arch_console_putc(char c);
 void *arch_phys_to_virt(uint64_t pa);
 uint64_t arch_virt_to_phys(const void *va);
 
-/* End the machine: 0 after a clean halt, non-zero after a panic.  Under
- * QEMU this leaves through isa-debug-exit; otherwise it stops the CPU. */
-__attribute__((noreturn)) void arch_halt(int failed);
+/* How the machine ended: every boot program ended with status 0 and left
+ * nothing behind; a panic; or some boot program failed (an error status,
+ * a fault, a leak, broken invariants). */
+enum halt_how { HALT_CLEAN, HALT_PANIC, HALT_FAILED };
+
+/* End the machine.  Under QEMU this leaves through isa-debug-exit with
+ * 0x10 + how (QEMU's exit status: 33, 35, 37); otherwise it stops the CPU. */
+__attribute__((noreturn)) void arch_halt(enum halt_how how);
 
 /* Interrupts off for good (panic), and the control registers for a dump. */
 void arch_irq_disable(void);

@@ -64,7 +64,7 @@ static int page_fault(struct thread *self, uint64_t addr, unsigned access, uint6
 	mica_word_t msg[4] = { PAGER_FAULT_OPCODE, addr, ip, access }, reply[4];
 	unsigned n;
 
-	if (sigma0_resolve(self->task, addr) == MICA_OK)
+	if (sigma0_resolve(self->task, addr, access) == MICA_OK)
 		return MICA_OK;
 	if (!self->pager)
 		return MICA_EFAULT;

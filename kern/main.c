@@ -37,7 +37,9 @@ void kern_main(uint32_t magic, uint64_t info)
 	 * (object caches' partial slabs, the scheduler's own). */
 	factory_init_root(kmem_pmm.nfree * MICA_PAGE_SIZE / 8 * 7);
 
+	/* A failed boot program (an error status, a fault, a leak, broken
+	 * invariants: bootstrap.c) makes the halt a failure too. */
 	int failed = bootstrap_run_all();
 	kprintf("kernel: all boot programs ended (%d failed); halting\n", failed);
-	arch_halt(0);
+	arch_halt(failed ? HALT_FAILED : HALT_CLEAN);
 }

@@ -72,7 +72,7 @@ void panic_start(void)
 {
 	arch_irq_disable();
 	if (panicking++)
-		arch_halt(1);
+		arch_halt(HALT_PANIC);
 	kprintf("\nkernel panic: ");
 }
 
@@ -81,7 +81,7 @@ void panic_finish(unsigned long rbp, unsigned long rip)
 	backtrace(rbp, rip);
 	thread_dump_all();
 	kprintf("kernel: halted after panic\n");
-	arch_halt(1);
+	arch_halt(HALT_PANIC);
 }
 
 void panic(const char *fmt, ...)

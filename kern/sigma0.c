@@ -30,7 +30,7 @@ static int in_ram(uint64_t pa)
 	return 0;
 }
 
-int sigma0_resolve(struct task *t, uint64_t addr)
+int sigma0_resolve(struct task *t, uint64_t addr, unsigned access)
 {
 	if (!t->sigma0 || addr < MICA_BOOT_PHYS_WINDOW || addr >= MICA_BOOT_PHYS_WINDOW + MICA_BOOT_PHYS_MAX)
 		return MICA_EFAULT;
@@ -44,9 +44,11 @@ int sigma0_resolve(struct task *t, uint64_t addr)
 		return err ? MICA_EFAULT : MICA_OK;
 	}
 	if (in_module(pa))
-		return mapdb_insert_root(t, va, pa, MICA_R | MICA_X, MAP_FRAME_NONE, 0) ? MICA_EFAULT : MICA_OK;
+		return access & ~(MICA_R | MICA_X) || mapdb_insert_root(t, va, pa, MICA_R | MICA_X, MAP_FRAME_NONE, 0) ?
+			       MICA_EFAULT : MICA_OK;
 	if (!in_ram(pa) && !arch_device_is_kernels(pa))
-		return mapdb_insert_root(t, va, pa, MICA_R | MICA_W, MAP_FRAME_NONE, 1) ? MICA_EFAULT : MICA_OK;
+		return access & ~(MICA_R | MICA_W) || mapdb_insert_root(t, va, pa, MICA_R | MICA_W, MAP_FRAME_NONE, 1) ?
+			       MICA_EFAULT : MICA_OK;
 	/* The kernel's RAM, or a user page already handed out elsewhere. */
 	return MICA_EFAULT;
 }

@@ -262,11 +262,11 @@ uintptr_t arch_frame_pointer(void)
 	return (uintptr_t)__builtin_frame_address(0);
 }
 
-__attribute__((noreturn)) void arch_halt(int failed)
+__attribute__((noreturn)) void arch_halt(enum halt_how how)
 {
 	cpu_cli();
-	/* isa-debug-exit: QEMU exits with (value << 1) | 1, 33 or 35. */
-	outb(0xf4, failed ? 0x11 : 0x10);
+	/* isa-debug-exit: QEMU exits with (value << 1) | 1: 33, 35 or 37. */
+	outb(0xf4, 0x10 + how);
 	for (;;)
 		__asm__ volatile("hlt");
 }

@@ -2,7 +2,11 @@
  * ipc.c - IPC between threads of one task and of two tasks: call and
  * reply-and-wait with words, many clients, string items (and their
  * overflow), capability items (the void-item rule, local
- * identification), timeouts, and the errors of each phase.
+ * identification), timeouts, and the errors of each phase; the order
+ * of a receiver's queue (notifications first, then senders first come
+ * first served), a new call cancelling an unanswered one, cancellation by
+ * stop and by a gate's destruction, the item-error word, and when a call's
+ * receive timeout starts.  The cases run in order from the table at the end.
  */
 #include "qtest.h"
 
@@ -10,6 +14,7 @@
 
 #include "factory.h"
 #include "gate.h"
+#include "irq.h"
 #include "kobject.h"
 #include "task.h"
 #include "thread.h"
@@ -17,6 +22,8 @@
 enum {
 	S_SERVER = 10, S_GATE, S_CLIENT0, S_CHILD = 30, S_CHILD_SERVER, S_CHILD_GATE, S_IRQ,
 	S_IDLE, S_IDLE_GATE, S_RECV_A = 50, S_RECV_B, S_RECV_C, S_TMP = 60,
+	S_HOLDER = 70, S_HOLDER_GATE, S_QSERVER, S_QSERVER_GATE, S_QIRQ, S_QCLIENT0, S_WAITER = 80, S_WAITER_CLIENT,
+	S_DEAF, S_DEAF_GATE, S_LATE, S_LATE_GATE,
 };
 
 #define GATE_LABEL 0x1234
@@ -73,7 +80,7 @@ static void client(void *arg)
 	*result = ok ? 1 : -1;
 }
 
-static void test_words_same_task(void)
+static void call_within_one_task_carries_words(void)
 {
 	struct mica_utcb *u = mica_utcb();
 	mica_word_t tag;
@@ -95,7 +102,7 @@ static void test_words_same_task(void)
 	expect("64 words arrived (sum of MR1, MR2)", (long)u->mr[0], 3);
 }
 
-static void test_many_clients(void)
+static void many_clients_each_get_their_own_replies(void)
 {
 	static volatile int results[NCLIENTS];
 	unsigned before = served;
@@ -124,7 +131,7 @@ static void test_many_clients(void)
 		kobject_destroy(clients[i].slot);
 }
 
-static void test_inter_task(void)
+static void call_into_another_task(void)
 {
 	struct mica_utcb *u = mica_utcb();
 	mica_word_t tag;
@@ -143,7 +150,7 @@ static void test_inter_task(void)
 struct receipt {
 	mica_word_t br[8];
 	int err;
-	mica_word_t tag, label, mr[8];
+	mica_word_t tag, label, mr[8], error;
 	int done;
 };
 
@@ -157,6 +164,7 @@ static void receiver(void *arg)
 	r->err = mica_ipc_wait(0, &r->tag, &r->label);
 	for (int i = 0; i < 8; i++)
 		r->mr[i] = u->mr[i];
+	r->error = u->error;
 	r->done = 1;
 	if (!r->err)
 		mica_ipc_reply(mica_tag(0, 0, 0, 0));
@@ -184,7 +192,7 @@ static void wait_receipt(void)
 		thread_yield(MICA_BOOT_THREAD);
 }
 
-static void test_strings(void)
+static void string_items_and_their_errors(void)
 {
 	static char text[32] = "0123456789abcdefghijklmnopqrstu";
 	static char area[64];   /* the receive buffer is its first 16 bytes */
@@ -230,7 +238,7 @@ static void test_strings(void)
 	expect("the receiver sees ENOBUF", receipt.err, MICA_ENOBUF);
 }
 
-static void test_cap_items(void)
+static void capability_items_keep_slots_in_order(void)
 {
 	struct mica_utcb *u = mica_utcb();
 	mica_word_t tag;
@@ -283,7 +291,7 @@ static void nothing(void *arg)
 	(void)arg;
 }
 
-static void test_timeouts(void)
+static void send_timeouts_and_a_destroyed_receiver(void)
 {
 	uint64_t t0 = ((const struct mica_kip *)MICA_KIP_ADDR)->clock_us;
 	mica_word_t tag;
@@ -308,6 +316,271 @@ static void test_timeouts(void)
 	       MICA_EGONE);
 }
 
+/* ---- the order of a receiver's queue, and cancellation ------------------------ */
+
+static uint32_t state_of(mica_cap_t slot)
+{
+	uint32_t state = 99;
+	uint64_t id;
+
+	thread_state(slot, &state, &id);
+	return state;
+}
+
+/* Wait (in 1 ms steps, for at most 2 s) until thread `slot` is in `state`
+ * (0 stopped, 2 blocked in IPC). */
+static uint32_t wait_state(mica_cap_t slot, uint32_t state)
+{
+	for (int i = 0; i < 2000 && state_of(slot) != state; i++)
+		mica_ipc_wait(mica_timeouts(0, 1000), 0, 0);
+	return state_of(slot);
+}
+
+static struct qthread holder = { .slot = S_HOLDER }, first_caller = { .slot = S_CLIENT0 + NCLIENTS };
+static volatile int held, first_err = 1, first_done;
+
+/* Takes a call, does not answer it, takes the next and answers that. */
+static void hold_then_answer(void *arg)
+{
+	mica_word_t tag, label;
+
+	(void)arg;
+	while (mica_ipc_wait(0, &tag, &label))
+		;
+	held = 1;
+	while (mica_ipc_wait(0, &tag, &label))
+		;
+	mica_ipc_reply(mica_tag(0, 0, 0, 0));
+}
+
+static void call_holder(void *arg)
+{
+	mica_word_t tag;
+
+	(void)arg;
+	first_err = mica_ipc_call(S_HOLDER_GATE, mica_tag(1, 0, 0, 0), &tag);
+	first_done = 1;
+}
+
+static void new_call_cancels_the_unanswered_caller(void)
+{
+	mica_word_t tag;
+
+	expect("a server that holds its first call", qthread_start(&holder, MICA_BOOT_TASK, 50, hold_then_answer, 0), 0);
+	expect("a gate to it", factory_create_gate(MICA_BOOT_FACTORY, S_HOLDER_GATE, S_HOLDER, 0x50), 0);
+	expect("the first caller", qthread_start(&first_caller, MICA_BOOT_TASK, 51, call_holder, 0), 0);
+	expect("the server took its call", qtest_wait(&held), 1);
+	expect("a second call is answered", mica_ipc_call(S_HOLDER_GATE, mica_tag(1, 0, 0, 0), &tag), 0);
+	expect("the first caller's wait ended", qtest_wait(&first_done), 1);
+	expect("... with ECANCELED", first_err, MICA_ECANCELED);
+	kobject_destroy(S_HOLDER);
+	kobject_destroy(first_caller.slot);
+}
+
+#define QUEUED 3
+#define QIRQ_LABEL 0x77
+
+static struct qthread qserver = { .slot = S_QSERVER }, qclients[QUEUED];
+static volatile mica_word_t order[QUEUED + 1];
+static volatile int order_n;
+
+/* Stops itself; once started again, takes QUEUED + 1 messages in order. */
+static void queue_server(void *arg)
+{
+	struct mica_utcb *u = mica_utcb();
+	mica_word_t tag, label;
+
+	(void)arg;
+	thread_stop(S_QSERVER);
+	while (order_n <= QUEUED) {
+		if (mica_ipc_wait(0, &tag, &label))
+			continue;
+		if (mica_tag_flags(tag) & MICA_TAG_F_IRQ) {
+			order[order_n++] = label;
+			continue;
+		}
+		order[order_n++] = u->mr[0];
+		mica_ipc_reply(mica_tag(0, 0, 0, 0));
+	}
+}
+
+static void queued_client(void *arg)
+{
+	mica_word_t tag;
+
+	mica_utcb()->mr[0] = (mica_word_t)arg;
+	mica_ipc_call(S_QSERVER_GATE, mica_tag(1, 1, 0, 0), &tag);
+}
+
+static void queue_is_fifo_with_notifications_first(void)
+{
+	int queued = 1;
+
+	expect("a server", qthread_start(&qserver, MICA_BOOT_TASK, 52, queue_server, 0), 0);
+	expect("... that stopped before receiving", wait_state(S_QSERVER, 0), 0);
+	expect("a gate to it", factory_create_gate(MICA_BOOT_FACTORY, S_QSERVER_GATE, S_QSERVER, 0x51), 0);
+	for (int i = 0; i < QUEUED; i++) {
+		qclients[i].slot = S_QCLIENT0 + i;
+		queued &= qthread_start(&qclients[i], MICA_BOOT_TASK, 53 + i, queued_client, (void *)(uintptr_t)(i + 1)) == 0;
+		queued &= wait_state(S_QCLIENT0 + i, 2) == 2;   /* queued before the next one starts */
+	}
+	expect("three callers queued one after the other", queued, 1);
+	expect("an irq", factory_create_irq(MICA_BOOT_FACTORY, S_QIRQ, QIRQ_LABEL), 0);
+	expect("bound to the server", irq_bind(S_QIRQ, S_QSERVER), 0);
+	expect("triggered after the callers queued", irq_trigger(S_QIRQ), 0);
+	expect("the server starts receiving", thread_start(S_QSERVER), 0);
+	wait_state(S_QSERVER, 0);   /* it stops when done */
+	expect("it took four messages", order_n, QUEUED + 1);
+	expect("the notification first", (long)order[0], QIRQ_LABEL);
+	expect("then the callers, first come first served", order[1] == 1 && order[2] == 2 && order[3] == 3, 1);
+	for (int i = 0; i < QUEUED; i++)
+		kobject_destroy(S_QCLIENT0 + i);
+	kobject_destroy(S_QIRQ);
+	kobject_destroy(S_QSERVER);
+}
+
+static struct qthread waiter = { .slot = S_WAITER }, waiter_client = { .slot = S_WAITER_CLIENT };
+static struct qthread deaf = { .slot = S_DEAF };
+static volatile int waiter_err = 1, waiter_done, sender_err = 1, sender_done;
+
+static void wait_once(void *arg)
+{
+	(void)arg;
+	waiter_err = mica_ipc_wait(0, 0, 0);
+	waiter_done = 1;
+}
+
+static void send_to_deaf(void *arg)
+{
+	mica_word_t tag;
+
+	(void)arg;
+	sender_err = mica_ipc_call(S_DEAF_GATE, mica_tag(1, 0, 0, 0), &tag);
+	sender_done = 1;
+}
+
+static void stop_self(void *arg)
+{
+	(void)arg;
+	thread_stop(S_DEAF);
+}
+
+static void stop_cancels_waits(void)
+{
+	expect("a thread in an open wait", qthread_start(&waiter, MICA_BOOT_TASK, 60, wait_once, 0), 0);
+	expect("... blocked", wait_state(S_WAITER, 2), 2);
+	expect("stopped", thread_stop(S_WAITER), 0);
+	expect("... its state is stopped", state_of(S_WAITER), 0);
+	expect("started again", thread_start(S_WAITER), 0);
+	expect("its wait ended", qtest_wait(&waiter_done), 1);
+	expect("... with ECANCELED", waiter_err, MICA_ECANCELED);
+
+	expect("a receiver that never receives", qthread_start(&deaf, MICA_BOOT_TASK, 61, stop_self, 0), 0);
+	expect("... stopped", wait_state(S_DEAF, 0), 0);
+	expect("a gate to it", factory_create_gate(MICA_BOOT_FACTORY, S_DEAF_GATE, S_DEAF, 0x52), 0);
+	expect("a caller queued on it", qthread_start(&waiter_client, MICA_BOOT_TASK, 62, send_to_deaf, 0), 0);
+	expect("... blocked", wait_state(S_WAITER_CLIENT, 2), 2);
+	expect("stopped", thread_stop(S_WAITER_CLIENT), 0);
+	expect("started again", thread_start(S_WAITER_CLIENT), 0);
+	expect("its call ended", qtest_wait(&sender_done), 1);
+	expect("... with ECANCELED", sender_err, MICA_ECANCELED);
+	kobject_destroy(S_WAITER);
+	kobject_destroy(S_WAITER_CLIENT);
+}
+
+static void destroying_a_gate_ends_its_queued_calls(void)
+{
+	sender_done = 0;
+	sender_err = 1;
+	waiter_client.slot = S_WAITER_CLIENT;
+	expect("a caller queued on the deaf receiver's gate",
+	       qthread_start(&waiter_client, MICA_BOOT_TASK, 63, send_to_deaf, 0), 0);
+	expect("... blocked", wait_state(S_WAITER_CLIENT, 2), 2);
+	expect("the gate is destroyed", kobject_destroy(S_DEAF_GATE), 0);
+	expect("the call ended", qtest_wait(&sender_done), 1);
+	expect("... with EGONE", sender_err, MICA_EGONE);
+	kobject_destroy(S_WAITER_CLIENT);
+	kobject_destroy(S_DEAF);
+}
+
+static struct qthread late = { .slot = S_LATE };
+static volatile int late_err = 1, late_done;
+
+/* Stops itself; started again, answers one call at once. */
+static void answer_late(void *arg)
+{
+	mica_word_t tag, label;
+
+	(void)arg;
+	thread_stop(S_LATE);
+	while (mica_ipc_wait(0, &tag, &label))
+		;
+	mica_ipc_reply(mica_tag(0, 0, 0, 0));
+	/* the next call is taken and never answered */
+	while (mica_ipc_wait(0, &tag, &label))
+		;
+	for (;;)
+		mica_ipc_wait(mica_timeouts(0, 1000000), 0, 0);
+}
+
+static void call_late(void *arg)
+{
+	mica_word_t tag;
+
+	(void)arg;
+	late_err = mica_ipc_call_timeout(S_LATE_GATE, mica_tag(1, 0, 0, 0), mica_timeouts(0, 50000), &tag);
+	late_done = 1;
+}
+
+static void receive_timeout_starts_when_the_call_is_taken(void)
+{
+	mica_word_t tag;
+
+	expect("a receiver", qthread_start(&late, MICA_BOOT_TASK, 64, answer_late, 0), 0);
+	expect("... stopped", wait_state(S_LATE, 0), 0);
+	expect("a gate to it", factory_create_gate(MICA_BOOT_FACTORY, S_LATE_GATE, S_LATE, 0x53), 0);
+	waiter_client.slot = S_WAITER_CLIENT;
+	expect("a call with a 50 ms receive timeout queues",
+	       qthread_start(&waiter_client, MICA_BOOT_TASK, 65, call_late, 0), 0);
+	expect("... blocked", wait_state(S_WAITER_CLIENT, 2), 2);
+	mica_ipc_wait(mica_timeouts(0, 100000), 0, 0);   /* 100 ms queued: longer than the timeout */
+	expect("the receiver starts", thread_start(S_LATE), 0);
+	expect("the call ended", qtest_wait(&late_done), 1);
+	expect("... answered: its time in the queue did not count", late_err, 0);
+	expect("a call taken and never answered ends by its receive timeout",
+	       mica_ipc_call_timeout(S_LATE_GATE, mica_tag(1, 0, 0, 0), mica_timeouts(0, 5000), &tag), MICA_ETIMEOUT);
+	kobject_destroy(S_WAITER_CLIENT);
+	kobject_destroy(S_LATE);
+}
+
+static void item_error_word_names_the_failed_item(void)
+{
+	static char text[32] = "0123456789abcdefghijklmnopqrstu";
+	static char first[16], second[8];
+	struct mica_utcb *u = mica_utcb();
+	mica_word_t tag;
+	mica_word_t br[8] = { 0, mica_br_desc(0, 2, 0), (mica_word_t)first, sizeof first, (mica_word_t)second,
+			      sizeof second };
+
+	start_receiver(br, 66);
+	u->mr[0] = mica_item_string(4);
+	u->mr[1] = (mica_word_t)text;
+	u->mr[2] = mica_item_string(20);   /* too long for the second buffer */
+	u->mr[3] = (mica_word_t)text;
+	u->error = ~0ull;
+	expect("two strings, the second too long: EOVERFLOW", mica_ipc_call(S_TMP + 1, mica_tag(1, 0, 2, 0), &tag),
+	       MICA_EOVERFLOW);
+	expect("the sender's error word names item 1", (long)u->error, 1);
+	wait_receipt();
+	expect("the receiver sees EOVERFLOW", receipt.err, MICA_EOVERFLOW);
+	expect("... and item 1 in its error word", (long)receipt.error, 1);
+}
+
+static void destroy_the_child_task(void)
+{
+	expect("the child task is destroyed", kobject_destroy(S_CHILD), 0);
+}
+
 /* Timed waits are kept sorted by deadline: three threads that start
  * waiting with timeouts in another order wake in deadline order. */
 static struct qthread sleepers[3];
@@ -321,7 +594,7 @@ static void sleeper(void *arg)
 	wake_order[__atomic_fetch_add(&woken, 1, __ATOMIC_RELAXED)] = us;
 }
 
-static void test_timed_waits_in_order(void)
+static void timed_waits_wake_in_deadline_order(void)
 {
 	static const unsigned us[3] = { 6000, 2000, 4000 };
 	int all = 1;
@@ -339,15 +612,25 @@ static void test_timed_waits_in_order(void)
 		kobject_destroy(sleepers[i].slot);
 }
 
-int main(void)
+static const struct qtest_case cases[] = {
+	{ "call_within_one_task_carries_words", call_within_one_task_carries_words },
+	{ "many_clients_each_get_their_own_replies", many_clients_each_get_their_own_replies },
+	{ "call_into_another_task", call_into_another_task },
+	{ "string_items_and_their_errors", string_items_and_their_errors },
+	{ "capability_items_keep_slots_in_order", capability_items_keep_slots_in_order },
+	{ "send_timeouts_and_a_destroyed_receiver", send_timeouts_and_a_destroyed_receiver },
+	{ "new_call_cancels_the_unanswered_caller", new_call_cancels_the_unanswered_caller },
+	{ "queue_is_fifo_with_notifications_first", queue_is_fifo_with_notifications_first },
+	{ "stop_cancels_waits", stop_cancels_waits },
+	{ "destroying_a_gate_ends_its_queued_calls", destroying_a_gate_ends_its_queued_calls },
+	{ "receive_timeout_starts_when_the_call_is_taken", receive_timeout_starts_when_the_call_is_taken },
+	{ "item_error_word_names_the_failed_item", item_error_word_names_the_failed_item },
+	{ "timed_waits_wake_in_deadline_order", timed_waits_wake_in_deadline_order },
+	{ "destroy_the_child_task", destroy_the_child_task },
+};
+
+int main(int argc, char **argv)
 {
-	test_words_same_task();
-	test_many_clients();
-	test_inter_task();
-	test_strings();
-	test_cap_items();
-	test_timeouts();
-	test_timed_waits_in_order();
-	kobject_destroy(S_CHILD);
-	return qtest_done();
+	(void)argc;
+	return QTEST_RUN(argv[0], cases);
 }

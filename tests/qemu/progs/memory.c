@@ -2,13 +2,17 @@
  * memory.c - address spaces, the mapping database and user-level pagers:
  * a map chain A->B->C unmapped at A, a rights downgrade whose write fault
  * goes to a pager, grant, a pager in another task serving zero-filled
- * pages and copy-on-write, the first pager's physical window, an
- * exception handler that resumes a thread, and a thousand tasks with
- * mappings created and deleted with nothing left behind.
+ * pages and copy-on-write, the first pager's physical window (user-pool
+ * RAM read-write, boot modules read-only, the kernel's RAM refused), TLB
+ * entries flushed when the running address space loses a mapping or a
+ * right, an exception handler that resumes a thread, and a thousand tasks
+ * with mappings created and deleted with nothing left behind.  The cases
+ * run in order from the table at the end.
  */
 #include "qtest.h"
 
 #include <libsys/bootmem.h>
+#include <mica/kip.h>
 #include <mica/syscall.h>
 
 #include "exception_server.h"
@@ -20,7 +24,7 @@
 
 enum {
 	S_B = 10, S_C, S_P, S_C1, S_C2, S_BT, S_PT, S_CT1, S_CT2, S_HANDLER, S_HANDLER_GATE, S_PAGER_GATE,
-	S_LOCAL_PAGER, S_LOCAL_PAGER_GATE, S_VICTIM, S_MANY = 100,
+	S_LOCAL_PAGER, S_LOCAL_PAGER_GATE, S_VICTIM, S_A_IN_B, S_PROBER, S_RECORDER, S_RECORDER_GATE, S_MANY = 100,
 };
 
 #define VB 0x200000000ull
@@ -29,6 +33,7 @@ enum {
 #define VZ 0x400000000ull   /* the zero-fill region of the client */
 #define VCOW 0x500000000ull
 #define VPOOL 0x600000000ull   /* the pager task's pool */
+#define VT 0x700000000ull      /* a second mapping of a page of this task's own */
 #define POOL_PAGES 16
 
 static uint8_t pages[4][4096] __attribute__((aligned(4096)));
@@ -63,7 +68,7 @@ static void forward(void *arg)
 	forwarded = task_mem_map(40, mica_fpage(VB, 12, MICA_RWX), VC, false) == 0 ? 1 : -1;
 }
 
-static void test_chain(void)
+static void unmap_at_the_root_removes_derived_mappings(void)
 {
 	pages[0][0] = 0x11;
 	expect("task B", qtask_create(S_B), 0);
@@ -136,7 +141,7 @@ static void writer(void *arg)
 	writer_done = 1;
 }
 
-static void test_downgrade(void)
+static void write_after_downgrade_faults_to_the_pager(void)
 {
 	uint32_t status;
 
@@ -166,13 +171,36 @@ static void test_downgrade(void)
 	kobject_destroy(S_BT);
 }
 
-static void test_grant(void)
+static volatile int gave_back;
+static volatile uint8_t b_read;
+
+/* In B: reads the granted page, writes it and grants it back to A (slot
+ * 41 of B's table holds A's task). */
+static void give_back(void *arg)
+{
+	volatile uint8_t *p = (volatile uint8_t *)VG;
+
+	(void)arg;
+	b_read = p[5];
+	p[6] = 0x44;
+	gave_back = task_mem_map(41, mica_fpage(VG, 12, MICA_RWX), (uint64_t)pages[1], true) == 0 ? 1 : -1;
+}
+
+static void grant_moves_the_page_and_back(void)
 {
 	pages[1][5] = 0x33;
 	expect("A grants a page to B", task_mem_map(S_B, mica_fpage((uint64_t)pages[1], 12, MICA_RWX), VG, true), 0);
 	expect("A has it no more", rights_at(MICA_BOOT_TASK, (uint64_t)pages[1]), 0);
 	expect("B has it", rights_at(S_B, VG), MICA_R | MICA_W);
-	expect("B gives it back", 0, 0);
+	expect("B gets a capability to A", task_cap_map(S_B, MICA_BOOT_TASK, 41, MICA_RWX, false), 0);
+	bt.slot = S_BT;
+	expect("B's thread gives it back", qthread_start(&bt, S_B, 3, give_back, 0), 0);
+	expect("... by a grant", qtest_wait(&gave_back), 1);
+	expect("B read what A had written", b_read, 0x33);
+	expect("B has it no more", rights_at(S_B, VG), 0);
+	expect("A has it again, read-write", rights_at(MICA_BOOT_TASK, (uint64_t)pages[1]), MICA_R | MICA_W);
+	expect("it holds A's byte and B's", pages[1][5] == 0x33 && pages[1][6] == 0x44, 1);
+	kobject_destroy(S_BT);
 	kobject_destroy(S_B);
 	kobject_destroy(S_C);
 }
@@ -181,7 +209,7 @@ static void test_grant(void)
 
 static uint64_t pool_window;   /* 16 pages of the user pool, in the physical window */
 
-static void test_sigma0(void)
+static void sigma0_window_maps_user_pool_ram(void)
 {
 	pool_window = mica_bootmem_pages(POOL_PAGES, POOL_PAGES);
 	expect("the KIP names user-pool RAM", pool_window != 0, 1);
@@ -190,6 +218,124 @@ static void test_sigma0(void)
 		w[i * 512] = 0x5eed0000 + i;   /* each touch: a fault the kernel resolves */
 	expect("the window's pages are mine", rights_at(MICA_BOOT_TASK, (uint64_t)w), MICA_RWX);
 	expect("and hold what I wrote", w[3 * 512] == 0x5eed0003, 1);
+}
+
+/* A thread whose faults go to a recorder that never answers: what the
+ * first pager refuses reaches the thread's own pager. */
+static struct qthread prober = { .slot = S_PROBER }, recorder = { .slot = S_RECORDER };
+static volatile uint64_t recorded_addr, recorded_access;
+static volatile int recorded;
+
+static void record_faults(void *arg)
+{
+	struct mica_utcb *u = mica_utcb();
+	mica_word_t tag, label;
+
+	(void)arg;
+	for (;;) {
+		if (mica_ipc_wait(0, &tag, &label) || recorded)
+			continue;   /* the first fault only; nobody is answered */
+		recorded_addr = u->mr[1];
+		recorded_access = u->mr[3];
+		recorded = 1;
+	}
+}
+
+static void touch(void *arg)
+{
+	*(volatile uint8_t *)arg;
+}
+
+static void poke(void *arg)
+{
+	*(volatile uint8_t *)arg = 1;
+}
+
+/* Run fn(addr) in a thread whose pager is the recorder; returns whether
+ * its access faulted to it (then recorded_* say how). */
+static int faults_to_pager(void (*fn)(void *), uint64_t addr)
+{
+	recorded = 0;
+	prober.slot = S_PROBER;
+	if (qthread_create(&prober, MICA_BOOT_TASK, 6, fn, (void *)addr) ||
+	    thread_set_handlers(S_PROBER, S_RECORDER_GATE, 0) || thread_start(S_PROBER))
+		return -1;
+	int faulted = qtest_wait(&recorded);
+	kobject_destroy(S_PROBER);
+	return faulted && recorded_addr == addr;
+}
+
+static void sigma0_window_guards_kernel_ram_and_modules(void)
+{
+	const struct mica_kip *kip = (const struct mica_kip *)MICA_KIP_ADDR;
+	uint64_t kernel_pa = 0;
+
+	for (unsigned i = 0; i < kip->mem_count && !kernel_pa; i++)
+		if (kip->mem[i].type == MICA_MEM_KERNEL && kip->mem[i].size >= 0x2000)
+			kernel_pa = (kip->mem[i].base + 0xfff) & ~0xfffull;
+	expect("the KIP names the kernel's RAM", kernel_pa != 0, 1);
+	expect("a recorder thread", qthread_start(&recorder, MICA_BOOT_TASK, 7, record_faults, 0), 0);
+	expect("a gate to it", factory_create_gate(MICA_BOOT_FACTORY, S_RECORDER_GATE, S_RECORDER, 11), 0);
+
+	uint64_t kernel_va = MICA_BOOT_PHYS_WINDOW + kernel_pa;
+	expect("reading the kernel's RAM through the window faults to the thread's pager",
+	       faults_to_pager(touch, kernel_va), 1);
+	expect("... nothing was mapped there", rights_at(MICA_BOOT_TASK, kernel_va), 0);
+
+	uint64_t module = MICA_BOOT_PHYS_WINDOW + kip->modules[0].base;
+	expect("this program's module is mapped", kip->module_count >= 1 && (kip->modules[0].base & 0xfff) == 0, 1);
+	const volatile uint8_t *m = (const volatile uint8_t *)module;
+	expect("... and reads as the ELF file", m[0] == 0x7f && m[1] == 'E' && m[2] == 'L' && m[3] == 'F', 1);
+	expect("... read and execute only", rights_at(MICA_BOOT_TASK, module), MICA_R | MICA_X);
+	expect("writing it faults to the thread's pager", faults_to_pager(poke, module), 1);
+	expect("... as a write", (long)recorded_access, MICA_W);
+	expect("... and the module is unchanged", m[0], 0x7f);
+	kobject_destroy(S_RECORDER);
+}
+
+/* ---- TLB entries of the running address space ------------------------------ */
+
+static volatile int tlb_done, faults_after_unmap, faults_after_downgrade;
+static volatile uint8_t tlb_read;
+
+/* Runs in this task, its pager the remapping one: every access below
+ * after an unmap or downgrade must fault, not use a stale TLB entry. */
+static void tlb_prober(void *arg)
+{
+	volatile uint8_t *p = (volatile uint8_t *)VT;
+	uint32_t status;
+
+	(void)arg;
+	tlb_read = p[0];   /* the TLB now holds VT, writable */
+	p[2] = 0x77;
+	int before = pager_faults;
+	task_mem_unmap(MICA_BOOT_TASK, mica_fpage(VT, 12, MICA_RWX), true, &status);
+	tlb_read = p[0];   /* faults; the pager maps the page again */
+	faults_after_unmap = pager_faults - before;
+	p[3] = 0x78;
+	task_mem_unmap(MICA_BOOT_TASK, mica_fpage(VT, 12, MICA_W), true, &status);
+	p[4] = 0x79;       /* faults; the pager maps it writable again */
+	faults_after_downgrade = pager_faults - before - faults_after_unmap;
+	tlb_done = 1;
+}
+
+static void unmap_and_downgrade_flush_the_running_space(void)
+{
+	pages[0][0] = 0x5a;
+	expect("a second mapping of my own page", task_mem_map(MICA_BOOT_TASK, mica_fpage((uint64_t)pages[0], 12, MICA_RWX),
+								 VT, false), 0);
+	prober.slot = S_PROBER;
+	expect("a thread here whose pager maps the page back", qthread_create(&prober, MICA_BOOT_TASK, 8, tlb_prober, 0), 0);
+	thread_set_handlers(S_PROBER, S_LOCAL_PAGER_GATE, 0);
+	thread_start(S_PROBER);
+	expect("it ran through", qtest_wait(&tlb_done), 1);
+	expect("a read after its own unmap faulted", faults_after_unmap, 1);
+	expect("a write after its own downgrade faulted", faults_after_downgrade, 1);
+	expect("... there", (long)fault_addr, (long)VT + 4);
+	expect("the writes reached the page", pages[0][2] == 0x77 && pages[0][3] == 0x78 && pages[0][4] == 0x79, 1);
+	kobject_destroy(S_PROBER);
+	uint32_t status;
+	task_mem_unmap(MICA_BOOT_TASK, mica_fpage(VT, 12, MICA_RWX), true, &status);
 }
 
 /* ---- a pager in another task: zero fill and copy-on-write --------------------- */
@@ -259,7 +405,7 @@ static void cow_reader(void *arg)
 	cow2 = p[0] == 0x55 ? 1 : -1;
 }
 
-static void test_user_pager(void)
+static void pager_task_serves_zero_fill_and_copy_on_write(void)
 {
 	expect("pager task", qtask_create(S_P), 0);
 	expect("its pool: 16 pages of my window",
@@ -343,7 +489,7 @@ static void faulty(void *arg)
 	victim_after_ud2 = 2;   /* never: the handler leaves it stopped */
 }
 
-static void test_exceptions(void)
+static void exception_handler_resumes_or_leaves_stopped(void)
 {
 	uint32_t state;
 	uint64_t id;
@@ -363,7 +509,7 @@ static void test_exceptions(void)
 
 /* ---- a thousand tasks with mappings, and nothing left behind ---------------------- */
 
-static void test_many_tasks(void)
+static void thousand_tasks_leave_nothing_behind(void)
 {
 	struct mica_meminfo before, after;
 	uint64_t limit, used_before, used_after;
@@ -402,14 +548,20 @@ static void test_many_tasks(void)
 	expect("kernel pool free pages are back", (long)(after.kernel_free_pages - before.kernel_free_pages), 0);
 }
 
-int main(void)
+static const struct qtest_case cases[] = {
+	{ "unmap_at_the_root_removes_derived_mappings", unmap_at_the_root_removes_derived_mappings },
+	{ "write_after_downgrade_faults_to_the_pager", write_after_downgrade_faults_to_the_pager },
+	{ "grant_moves_the_page_and_back", grant_moves_the_page_and_back },
+	{ "sigma0_window_maps_user_pool_ram", sigma0_window_maps_user_pool_ram },
+	{ "sigma0_window_guards_kernel_ram_and_modules", sigma0_window_guards_kernel_ram_and_modules },
+	{ "unmap_and_downgrade_flush_the_running_space", unmap_and_downgrade_flush_the_running_space },
+	{ "pager_task_serves_zero_fill_and_copy_on_write", pager_task_serves_zero_fill_and_copy_on_write },
+	{ "exception_handler_resumes_or_leaves_stopped", exception_handler_resumes_or_leaves_stopped },
+	{ "thousand_tasks_leave_nothing_behind", thousand_tasks_leave_nothing_behind },
+};
+
+int main(int argc, char **argv)
 {
-	test_chain();
-	test_downgrade();
-	test_grant();
-	test_sigma0();
-	test_user_pager();
-	test_exceptions();
-	test_many_tasks();
-	return qtest_done();
+	(void)argc;
+	return QTEST_RUN(argv[0], cases);
 }

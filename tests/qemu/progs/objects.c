@@ -35,7 +35,7 @@ static uint32_t type_of(mica_cap_t task, mica_cap_t slot)
 	return type;
 }
 
-static void test_boot_caps(void)
+static void boot_capabilities_are_installed(void)
 {
 	uint32_t type, rights;
 	uint64_t limit, used;
@@ -55,7 +55,7 @@ static void test_boot_caps(void)
 	expect("... the IO-APIC has lines", lines >= 16, 1);
 }
 
-static void test_errors(void)
+static void bad_invocations_are_error_codes(void)
 {
 	uint32_t type, rights;
 	struct mica_utcb *u = mica_utcb();
@@ -93,7 +93,7 @@ static void test_errors(void)
 	       factory_create_factory(MICA_BOOT_FACTORY, S_SUB, MICA_BOOT_QUOTA * 2), -MICA_ENOMEM);
 }
 
-static void test_revocation(void)
+static void unmap_revokes_derived_capabilities(void)
 {
 	bool same;
 
@@ -124,7 +124,7 @@ static void test_revocation(void)
 	kobject_destroy(S_CHILD);
 }
 
-static void test_last_reference(void)
+static void last_reference_notifies_the_watcher(void)
 {
 	mica_word_t tag, label;
 
@@ -147,7 +147,7 @@ static void test_last_reference(void)
 	kobject_destroy(S_IRQ);
 }
 
-static void test_quota(void)
+static void factory_quotas_bound_kernel_memory(void)
 {
 	uint64_t limit, used0, used;
 	int made = 0, err = 0;
@@ -206,7 +206,7 @@ static void sleep_ms(unsigned ms)
 	mica_ipc_wait(mica_timeouts(0, ms * 1000), 0, 0);
 }
 
-static void test_dying_partners(void)
+static void partners_dying_mid_call_end_it_with_egone(void)
 {
 	mica_word_t tag;
 
@@ -250,14 +250,18 @@ static void test_dying_partners(void)
 	kobject_destroy(S_SERVER_GATE);
 }
 
-int main(void)
+static const struct qtest_case cases[] = {
+	{ "boot_capabilities_are_installed", boot_capabilities_are_installed },
+	{ "bad_invocations_are_error_codes", bad_invocations_are_error_codes },
+	{ "unmap_revokes_derived_capabilities", unmap_revokes_derived_capabilities },
+	{ "last_reference_notifies_the_watcher", last_reference_notifies_the_watcher },
+	{ "factory_quotas_bound_kernel_memory", factory_quotas_bound_kernel_memory },
+	{ "partners_dying_mid_call_end_it_with_egone", partners_dying_mid_call_end_it_with_egone },
+};
+
+int main(int argc, char **argv)
 {
-	test_boot_caps();
-	test_errors();
-	test_revocation();
-	test_last_reference();
-	test_quota();
-	test_dying_partners();
+	(void)argc;
 	(void)nothing;
-	return qtest_done();
+	return QTEST_RUN(argv[0], cases);
 }

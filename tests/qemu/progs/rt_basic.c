@@ -1,7 +1,8 @@
 /*
  * rt_basic.c - the runtime without a C library, under root: named
  * capabilities, the memory server, the region mapper (attach, find,
- * detach, faults served through dataspaces), rom/, the registry.
+ * detach, faults served through dataspaces), rom/, the registry.  The
+ * cases run in order from the table at the end.
  */
 #include "qtest.h"
 
@@ -21,17 +22,25 @@ static void expect_copy(mica_cap_t from, mica_cap_t to)
 	expect("(a copy to attach)", task_cap_map(MICA_BOOT_TASK, from, to, MICA_RWX, false), 0);
 }
 
-int main(int argc, char **argv)
+static int args;
+static char **arg;
+static mica_cap_t back;   /* the 1 MiB dataspace, back from its region */
+
+static void arguments_and_named_capabilities_arrive(void)
+{
+	expect("argv[0] is the program's name", args >= 1 && arg[0][0] == 'r', 1);
+	expect("argv[1] from boot.cfg", args >= 2 && arg[1][0] == 'o' && arg[1][1] == 'n', 1);
+	expect("named capabilities: parent, mem, rom, registry, launcher, rm",
+	       rt_cap("parent") && rt_cap("mem") && rt_cap("rom") && rt_cap("registry") && rt_cap("launcher") &&
+		       rt_cap("rm"), 1);
+}
+
+static void memory_server_pages_through_the_region_mapper(void)
 {
 	mica_cap_t ds = mica_slot_alloc();
 	uint64_t start, size, offset, quota, used, pages, free;
 	uint32_t rights;
 
-	expect("argv[0] is the program's name", argc >= 1 && argv[0][0] == 'r', 1);
-	expect("argv[1] from boot.cfg", argc >= 2 && argv[1][0] == 'o' && argv[1][1] == 'n', 1);
-	expect("named capabilities: parent, mem, rom, registry, launcher, rm",
-	       rt_cap("parent") && rt_cap("mem") && rt_cap("rom") && rt_cap("registry") && rt_cap("launcher") &&
-		       rt_cap("rm"), 1);
 	expect("Memory.stats", memory_stats(rt_cap("mem"), &quota, &used, &pages, &free), 0);
 	expect("... the quota of boot.cfg", (long)(quota >> 20), 8);
 	expect("Memory.alloc 1 MiB", memory_alloc(rt_cap("mem"), 1 << 20, &ds), 0);
@@ -51,15 +60,19 @@ int main(int argc, char **argv)
 	expect("... 1 MiB more in use", used >= (1 << 20), 1);
 	expect("RegionMap.find", region_map_find(rt_cap("rm"), start + 5000, &start, &size, &offset, &rights), 0);
 	expect("... the region", (long)size, 1 << 20);
-	mica_cap_t back = mica_slot_alloc();
+	back = mica_slot_alloc();
 	expect("RegionMap.detach", region_map_detach(rt_cap("rm"), start, &start, &size, &back), 0);
 	expect("... the dataspace came back", back != MICA_CAP_NULL, 1);
 	expect("... find says there is none", region_map_find(rt_cap("rm"), start, &start, &size, &offset, &rights),
 	       -MICA_ENOENT);
 	expect("Memory.alloc beyond the quota: ENOMEM", memory_alloc(rt_cap("mem"), 64 << 20, &ds), -MICA_ENOMEM);
 	expect("Memory.alloc of 2^64 - 1 bytes: ENOMEM", memory_alloc(rt_cap("mem"), ~0ull, &ds), -MICA_ENOMEM);
+}
 
-	/* Dataspace.clear, and the region mapper's refusals. */
+static void dataspace_clear_and_region_mapper_refusals(void)
+{
+	uint64_t start, size, offset;
+
 	mica_cap_t rm = rt_cap("rm"), two = mica_slot_alloc(), keep = mica_slot_alloc(), spare = mica_slot_alloc();
 	expect("a dataspace of two pages", memory_alloc(rt_cap("mem"), 8192, &two), 0);
 	expect("Dataspace.clear of a range past its end: EINVAL", dataspace_clear(two, 4096, ~0xfffull), -MICA_EINVAL);
@@ -97,6 +110,12 @@ int main(int argc, char **argv)
 	       1);
 	expect_copy(keep, spare);
 	expect("attach inside it when asked", region_map_attach(rm, area, 4096, MICA_R, spare, 0, &placed), 0);
+}
+
+static void rom_files_are_read_only(void)
+{
+	mica_cap_t rm = rt_cap("rm"), spare = mica_slot_alloc(), ds = mica_slot_alloc();
+	uint64_t start, offset;
 
 	mica_cap_t rom = mica_slot_alloc();
 	uint64_t rom_size;
@@ -111,6 +130,10 @@ int main(int argc, char **argv)
 	       -MICA_EPERM);
 	expect("attach it read-only (the capability moves to the region mapper)", region_map_attach(rt_cap("rm"), 0, rom_size, MICA_R, rom, 0, &start), 0);
 	expect("... it holds the configuration", ((const char *)start)[0] == '#', 1);
+}
+
+static void registry_publishes_and_looks_up(void)
+{
 	char name[64];
 	expect("Registry.entry 0: the console is not there", registry_entry(rt_cap("registry"), 0, name), -MICA_ENOENT);
 	expect("Registry.publish", registry_publish(rt_cap("registry"), "rt_basic", rt_cap("mem")), 0);
@@ -119,5 +142,19 @@ int main(int argc, char **argv)
 	expect("Registry.lookup of no such name: ENOENT", registry_lookup(rt_cap("registry"), "x", &found), -MICA_ENOENT);
 	expect("Registry.publish of a name taken: EEXIST", registry_publish(rt_cap("registry"), "rt_basic", rt_cap("mem")),
 	       -MICA_EEXIST);
-	return qtest_done();
+}
+
+static const struct qtest_case cases[] = {
+	{ "arguments_and_named_capabilities_arrive", arguments_and_named_capabilities_arrive },
+	{ "memory_server_pages_through_the_region_mapper", memory_server_pages_through_the_region_mapper },
+	{ "dataspace_clear_and_region_mapper_refusals", dataspace_clear_and_region_mapper_refusals },
+	{ "rom_files_are_read_only", rom_files_are_read_only },
+	{ "registry_publishes_and_looks_up", registry_publishes_and_looks_up },
+};
+
+int main(int argc, char **argv)
+{
+	args = argc;
+	arg = argv;
+	return QTEST_RUN(argv[0], cases);
 }

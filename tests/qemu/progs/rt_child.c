@@ -7,7 +7,10 @@
  * input on stdin (notify registered, a read answered EAGAIN) after
  * publishing `reader-ready`, `Halt` tries Launcher.halt and ends with the
  * error it got, `drop` detaches its own bss region, drops the dataspace
- * capability that comes back and ends (status 0).
+ * capability that comes back and ends (status 0), `cow` checks that its
+ * data is as in the file and the rest of the page the file data ends in
+ * reads as zeros, writes its data (status 0, or what failed) and with
+ * `cow hold` publishes `cow-written` and waits.
  */
 #include <libsys/debug.h>
 #include <libsys/ipc.h>
@@ -60,6 +63,32 @@ static void churn(void *arg)
 
 static char stack[16384] __attribute__((aligned(16)));
 
+/* Whole pages past the data (the first object of bss: what lies between
+ * the end of the data and it is never written). */
+static char in_bss[1 << 16] __attribute__((aligned(4096)));
+
+#define DATA_INIT 0x1234abcd
+static volatile int data_word = DATA_INIT;
+
+/* `cow`: 0, or 3 the data is not the file's, 4 the page cut by the end of
+ * the file data holds something past it, 5 the write did not stick, 6 the
+ * layout is not what this check assumes. */
+static int check_copy_on_write(void)
+{
+	extern char _edata[];
+	uintptr_t cut_end = ((uintptr_t)_edata + 4095) & ~4095ul;
+
+	if ((uintptr_t)in_bss != cut_end)
+		return 6;
+	for (const volatile char *p = _edata; (uintptr_t)p < cut_end; p++)
+		if (*p)
+			return 4;
+	if (data_word != DATA_INIT)
+		return 3;
+	data_word = 0x5555;
+	return data_word == 0x5555 ? 0 : 5;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2)
@@ -70,13 +99,20 @@ int main(int argc, char **argv)
 		return -launcher_halt(rt_cap("launcher"));
 	if (argv[1][0] == 'd') {
 		/* After the detach nothing of bss may be touched: only locals. */
-		static char in_bss[1 << 16] __attribute__((aligned(4096)));   /* whole pages past the data */
 		mica_cap_t parent = rt_cap("parent"), rm = rt_cap("rm"), back = mica_slot_alloc();
 		uint64_t start, size;
 		if (region_map_detach(rm, (uint64_t)in_bss + sizeof in_bss / 2, &start, &size, &back))
 			return 1;
 		task_cap_unmap(MICA_BOOT_TASK, back, true);
 		parent_exit(parent, 0);
+	}
+	if (argv[1][0] == 'c') {
+		int err = check_copy_on_write();
+		if (err || argc < 3)
+			return err;
+		if (registry_publish(rt_cap("registry"), "cow-written", rt_cap("mem")))
+			return 1;
+		wait_forever();
 	}
 	if (argv[1][0] == 'f')
 		return *(volatile int *)0x123456789000ull;

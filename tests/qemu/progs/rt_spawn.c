@@ -2,7 +2,8 @@
  * rt_spawn.c - starting programs through root's launcher and ending them:
  * exit statuses, a fault outside every region, kill, clients that die
  * while they hold memory or are in the middle of requests; root's memory
- * comes back each time and root keeps serving.
+ * comes back each time and root keeps serving; program data is
+ * copy-on-write.  The cases run in order from the table at the end.
  */
 #include "qtest.h"
 #include "rt_memory.h"
@@ -23,6 +24,10 @@
 #define IRQ_LABEL 0x51
 
 static mica_cap_t irq;
+static uint64_t free0;   /* root's free pages once its records have grown */
+static bool ended;
+static int32_t status;
+static uint64_t pid;
 
 /* Start rt_child with args ("a\0b\0") and a memory quota of `mib` MiB;
  * its Process capability, or 0. */
@@ -47,12 +52,8 @@ static void wait_end(void)
 	while (label != IRQ_LABEL);
 }
 
-int main(void)
+static void end_notifications_arrive_and_records_grow(void)
 {
-	bool ended;
-	int32_t status;
-	uint64_t pid;
-
 	irq = mica_slot_alloc();
 	expect("an irq to hear of ends", factory_create_irq(MICA_BOOT_FACTORY, irq, IRQ_LABEL), 0);
 	expect("... bound to this thread", irq_bind(irq, MICA_BOOT_THREAD), 0);
@@ -68,8 +69,11 @@ int main(void)
 	}
 	/* Their end notifications merged into one that is pending: take it. */
 	mica_ipc_wait(mica_timeouts(MICA_TIMEOUT_NEVER, MICA_TIMEOUT_ZERO), 0, 0);
-	uint64_t free0 = rt_pool_free();
+	free0 = rt_pool_free();
+}
 
+static void exit_status_reaches_the_parent(void)
+{
 	mica_cap_t p = spawn("exit\0" "3\0", 7);
 	expect("spawn rt_child exit 3", p != 0, 1);
 	wait_end();
@@ -78,40 +82,55 @@ int main(void)
 	expect("... with status 3", status, 3);
 	expect("... a pid above root's", pid > 1, 1);
 	mica_slot_drop(p);
+}
 
-	p = spawn("Halt\0", 5);
+static void launched_program_may_not_halt(void)
+{
+	mica_cap_t p = spawn("Halt\0", 5);
 	expect("spawn rt_child Halt", p != 0, 1);
 	wait_end();
 	process_status(p, &ended, &status, &pid);
 	expect("... a program the launcher started may not halt: EPERM", status, MICA_EPERM);
 	mica_slot_drop(p);
+}
 
-	p = spawn("drop\0", 5);
+static void dropped_bss_dataspace_is_freed_once(void)
+{
+	mica_cap_t p = spawn("drop\0", 5);
 	expect("spawn rt_child drop (detaches its bss, drops that dataspace)", p != 0, 1);
 	wait_end();
 	process_status(p, &ended, &status, &pid);
 	expect("... it ended with status 0", status, 0);
 	mica_slot_drop(p);
 	expect("... root freed that dataspace once, when the program ended", (long)rt_pool_free(), (long)free0);
+}
 
+static void quota_too_small_leaves_nothing(void)
+{
 	mica_cap_t none2 = mica_slot_alloc();
 	expect("spawn with a quota too small for the program's regions: ENOMEM",
 	       launcher_spawn(rt_cap("launcher"), "rt_child", "exit\0", 5, 0, 0, 0, 4096, &none2), -MICA_ENOMEM);
 	expect("... nothing of it is left", (long)rt_pool_free(), (long)free0);
 	mica_slot_free(none2);
+}
 
-	p = spawn("fault\0", 6);
+static void fault_outside_every_region_ends_with_139(void)
+{
+	mica_cap_t p = spawn("fault\0", 6);
 	expect("spawn rt_child fault", p != 0, 1);
 	wait_end();
 	process_status(p, &ended, &status, &pid);
 	expect("a fault outside every region ends it with status 139", status, 139);
 	mica_slot_drop(p);
+}
 
+static void kill_while_holding_memory_gives_it_back(void)
+{
 	uint64_t used0 = rt_session_used();
 	mica_cap_t none = mica_slot_alloc();
 	expect("spawn with a quota beyond ours: ENOMEM",
 	       launcher_spawn(rt_cap("launcher"), "rt_child", "exit\0", 5, 0, 0, 0, 1ull << 40, &none), -MICA_ENOMEM);
-	p = spawn_quota("hog\0" "1000\0", 9, 8);
+	mica_cap_t p = spawn_quota("hog\0" "1000\0", 9, 8);
 	expect("spawn rt_child hog 1000 with 8 MiB", p != 0, 1);
 	expect("... its quota is charged to our session", (long)(rt_session_used() - used0), 8 << 20);
 	for (int i = 0; i < 10000 && rt_pool_free() + 1000 > free0; i++)
@@ -124,8 +143,11 @@ int main(void)
 	mica_slot_drop(p);
 	expect("its memory came back", (long)rt_pool_free(), (long)free0);
 	expect("... and its quota to our session", (long)rt_session_used(), (long)used0);
+}
 
-	p = spawn("busy\0", 5);
+static void kill_in_the_middle_of_requests(void)
+{
+	mica_cap_t p = spawn("busy\0", 5);
 	expect("spawn rt_child busy (two threads calling the memory server)", p != 0, 1);
 	for (int i = 0; i < 50; i++)
 		thread_yield(MICA_BOOT_THREAD);
@@ -134,9 +156,12 @@ int main(void)
 	wait_end();
 	mica_slot_drop(p);
 	expect("root still serves, and the memory came back", (long)rt_pool_free(), (long)free0);
+}
 
+static void killed_programs_names_leave_the_registry(void)
+{
 	mica_cap_t found = mica_slot_alloc();
-	p = spawn("publish\0" "ghost\0", 14);
+	mica_cap_t p = spawn("publish\0" "ghost\0", 14);
 	expect("spawn rt_child publish ghost", p != 0, 1);
 	int published = 0;
 	for (int i = 0; i < 10000 && !published; i++) {
@@ -151,6 +176,11 @@ int main(void)
 	found = mica_slot_alloc();
 	expect("... killed: its name is gone", registry_lookup(rt_cap("registry"), "ghost", &found), -MICA_ENOENT);
 	expect("... and can be published again", registry_publish(rt_cap("registry"), "ghost", rt_cap("mem")), 0);
+}
+
+static void refused_spawns_and_wrong_protocols(void)
+{
+	mica_cap_t none = mica_slot_alloc();
 
 	expect("spawn of no such file: ENOENT",
 	       launcher_spawn(rt_cap("launcher"), "nothing", "", 0, 0, 0, 0, 0, &none), -MICA_ENOENT);
@@ -162,7 +192,41 @@ int main(void)
 	       -MICA_ENOSYS);
 	expect("Process.status on the memory gate: ENOSYS", process_status(rt_cap("mem"), &ended, &status, &pid),
 	       -MICA_ENOSYS);
+}
 
+/* rt_child `cow` checks its initialized data and the zeros after it in
+ * the page the end of its file data cuts, then writes its data: `cow
+ * hold` keeps running with the write, `cow` ends (status 0 if all held). */
+static void program_data_is_copy_on_write(void)
+{
+	mica_cap_t holder = spawn("cow\0" "hold\0", 9);
+	expect("an instance that writes its data and keeps running", holder != 0, 1);
+	mica_cap_t found = mica_slot_alloc();
+	int written = 0;
+	for (int i = 0; i < 10000 && !written; i++) {
+		written = registry_lookup(rt_cap("registry"), "cow-written", &found) == 0;
+		if (!written)
+			thread_yield(MICA_BOOT_THREAD);
+	}
+	expect("... it did (and published cow-written)", written, 1);
+	mica_slot_drop(found);
+	for (int round = 0; round < 2; round++) {
+		mica_cap_t p = spawn("cow\0", 4);
+		expect(round ? "another after it" : "a second instance meanwhile", p != 0, 1);
+		wait_end();
+		process_status(p, &ended, &status, &pid);
+		expect("... saw its data as in the file, zeros after it, and its own write (status 0)", status, 0);
+		mica_slot_drop(p);
+	}
+	expect("the first is still running", process_status(holder, &ended, &status, &pid) == 0 && !ended, 1);
+	process_kill(holder);
+	wait_end();
+	mica_slot_drop(holder);
+	expect("their pages came back", (long)rt_pool_free(), (long)free0);
+}
+
+static void twenty_at_once_twice_give_everything_back(void)
+{
 	/* Twenty programs at once, then all gone, twice: root's record pools
 	 * grow to hold twenty (they keep their pages for reuse), and the second
 	 * round must give back every page it took. */
@@ -201,5 +265,25 @@ int main(void)
 		    (unsigned long)k2.mapnodes, (unsigned long)k1.objects[1], (unsigned long)k2.objects[1]);
 	expect("... and every kernel object, page and mapping they took", same, 1);
 	expect("... and root's records of twenty take a few pages at most", free0 - free1 < 32, 1);
-	return qtest_done();
+}
+
+static const struct qtest_case cases[] = {
+	{ "end_notifications_arrive_and_records_grow", end_notifications_arrive_and_records_grow },
+	{ "exit_status_reaches_the_parent", exit_status_reaches_the_parent },
+	{ "launched_program_may_not_halt", launched_program_may_not_halt },
+	{ "dropped_bss_dataspace_is_freed_once", dropped_bss_dataspace_is_freed_once },
+	{ "quota_too_small_leaves_nothing", quota_too_small_leaves_nothing },
+	{ "fault_outside_every_region_ends_with_139", fault_outside_every_region_ends_with_139 },
+	{ "kill_while_holding_memory_gives_it_back", kill_while_holding_memory_gives_it_back },
+	{ "kill_in_the_middle_of_requests", kill_in_the_middle_of_requests },
+	{ "killed_programs_names_leave_the_registry", killed_programs_names_leave_the_registry },
+	{ "refused_spawns_and_wrong_protocols", refused_spawns_and_wrong_protocols },
+	{ "program_data_is_copy_on_write", program_data_is_copy_on_write },
+	{ "twenty_at_once_twice_give_everything_back", twenty_at_once_twice_give_everything_back },
+};
+
+int main(int argc, char **argv)
+{
+	(void)argc;
+	return QTEST_RUN(argv[0], cases);
 }

@@ -315,23 +315,21 @@ static unsigned arg(int argc, char **argv, int i, unsigned dflt, unsigned max)
 	return v && v <= max ? v : dflt;
 }
 
-int main(int argc, char **argv)
-{
-	struct mica_meminfo before, after;
-	uint64_t boot_before, boot_after, limit, used, t0;
-	int err = 0;
+/* What the cases share: the figures before, the clock at the start, the
+ * first error (the cases after it only clean up and compare). */
+static struct mica_meminfo before;
+static uint64_t boot_before, t0;
+static int err;
 
-	ntasks = arg(argc, argv, 1, MAX_TASKS, MAX_TASKS);
-	nthreads = arg(argc, argv, 2, MAX_THREADS, MAX_THREADS);
-	ncalls = arg(argc, argv, 3, 60, MAX_CALLS);
-	if (nthreads < 2 || ncalls < NFAULTS)
-		nthreads = 2, ncalls = NFAULTS;
-	mica_printf("# stress: %u tasks of %u threads, %u calls per client\n", ntasks, nthreads, ncalls);
+static void pool_and_pager_ready(void)
+{
 	thread_set_sched(MICA_BOOT_THREAD, 150, 0);
 	uint64_t pa = user_pool_range(POOL_PAGES);
 	expect("the KIP has enough user-pool RAM for the pool", pa != 0, 1);
-	if (!pa)
-		return qtest_done();
+	if (!pa) {
+		err = MICA_ENOMEM;
+		return;
+	}
 	pool = MICA_BOOT_PHYS_WINDOW + pa;
 	/* Everything this program keeps across the test is made now: the
 	 * pool's pages (first-pager faults), the capability-table leaves of
@@ -345,7 +343,14 @@ int main(int argc, char **argv)
 	expect("pager thread", qthread_start(&pager_thread, MICA_BOOT_TASK, 1, pager, 0), 0);
 	thread_set_sched(S_PAGER, 200, 0);
 	take(&before, &boot_before);
+}
 
+static void tasks_and_threads_built_and_connected(void)
+{
+	uint64_t limit, used;
+
+	if (err)
+		return;
 	factory_quota(MICA_BOOT_FACTORY, &limit, &used);
 	uint64_t quota = limit - used - (64 << 10);
 	expect("a sub-factory with what is left of the quota", factory_create_factory(MICA_BOOT_FACTORY, S_SF, quota), 0);
@@ -359,7 +364,12 @@ int main(int argc, char **argv)
 	mica_printf("# %u tasks of %u threads: %lu KiB of kernel memory\n", ntasks, nthreads, (unsigned long)(used >> 10));
 	expect("the tasks and their threads built", err, 0);
 	expect("their servers connected", err ? err : (err = connect()), 0);
+}
 
+static void every_client_gets_every_answer(void)
+{
+	if (!pool)
+		return;   /* no pool: nothing was built */
 	/* Go, and wait for every client. */
 	for (unsigned i = 0; i < ntasks && !err; i++)
 		((struct param *)pool_page(STACK_PAGES + i))->go = 1;
@@ -391,11 +401,17 @@ int main(int argc, char **argv)
 	expect("with every answer right", wrong, 0);
 	expect("every call was served", (long)served, (long)ntasks * (nthreads - 1) * ncalls);
 	expect("every fault was in a region the pager serves", bad_faults, 0);
+}
+
+static void deleting_everything_leaves_nothing_behind(void)
+{
+	struct mica_meminfo after;
+	uint64_t boot_after, limit, used;
 
 	/* Delete everything (after a failure, what building left here too). */
 	kobject_destroy(S_TMP);
 	kobject_destroy(S_PAGER_GATE);
-	int gone = 1;
+	int gone = 1, objects_differ = 0;
 	for (unsigned i = 0; i < ntasks; i++)
 		gone &= kobject_destroy(S_TASK + i) == 0;
 	expect("every task destroyed", gone, 1);
@@ -417,8 +433,25 @@ int main(int argc, char **argv)
 		if (after.objects[ty] != before.objects[ty]) {
 			mica_printf("# objects of type %u: %lu before, %lu after\n", ty, (unsigned long)before.objects[ty],
 				    (unsigned long)after.objects[ty]);
-			err = 1;
+			objects_differ = 1;
 		}
-	expect("objects of every type are back", err, 0);
-	return qtest_done();
+	expect("objects of every type are back", objects_differ, 0);
+}
+
+static const struct qtest_case cases[] = {
+	{ "pool_and_pager_ready", pool_and_pager_ready },
+	{ "tasks_and_threads_built_and_connected", tasks_and_threads_built_and_connected },
+	{ "every_client_gets_every_answer", every_client_gets_every_answer },
+	{ "deleting_everything_leaves_nothing_behind", deleting_everything_leaves_nothing_behind },
+};
+
+int main(int argc, char **argv)
+{
+	ntasks = arg(argc, argv, 1, MAX_TASKS, MAX_TASKS);
+	nthreads = arg(argc, argv, 2, MAX_THREADS, MAX_THREADS);
+	ncalls = arg(argc, argv, 3, 60, MAX_CALLS);
+	if (nthreads < 2 || ncalls < NFAULTS)
+		nthreads = 2, ncalls = NFAULTS;
+	mica_printf("# stress: %u tasks of %u threads, %u calls per client\n", ntasks, nthreads, ncalls);
+	return QTEST_RUN(argv[0], cases);
 }
