@@ -405,7 +405,7 @@ struct process *process_of(struct obj *o)
 
 int launcher_spawn_request(struct process *spawner, const char *name, const void *args, uint32_t args_len,
 			   mica_cap_t out_stream, mica_cap_t in_stream, mica_cap_t notify, uint64_t mem_quota,
-			   mica_cap_t *process)
+			   struct obj **handle)
 {
 	const char *argv[33];
 	unsigned argc = 0;
@@ -438,8 +438,7 @@ int launcher_spawn_request(struct process *spawner, const char *name, const void
 	}
 	proc->handed_out = true;
 	proc->notify = notify;   /* ours only now: a failure above leaves it with the request */
-	*process = proc->as_process.gate;
-	rx_created(&proc->as_process);
+	*handle = &proc->as_process;
 	return 0;
 }
 

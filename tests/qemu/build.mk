@@ -96,7 +96,8 @@ TEST_DEPS += $(BUILD)/srv/console $(BUILD)/bin/monitor
 
 # The example of docs/programs.md, built the way its reader builds it, with
 # tools/mica-cc, and run from the prompt (programs.scenario).
-$(BUILD)/tests/qemu/count: tests/qemu/progs/count.c tools/mica-cc $(LIBC_GLUE_OBJS) $(LIBRT) $(LIBSYS) $(NEWLIB_STAMP)
+$(BUILD)/tests/qemu/count: tests/qemu/progs/count.c tools/mica-cc $(LIBC_GLUE_OBJS) $(LIBRT) $(LIBSERVER) $(LIBSYS) \
+	$(NEWLIB_STAMP)
 	tools/mica-cc -o $@ $<
 TEST_DEPS += $(BUILD)/tests/qemu/count $(DEFAULT_CFG)
 $(eval $(call rt_program,$(BUILD)/tests/qemu/rt_fuzz,tests/qemu/progs/rt_fuzz.c tests/qemu/lib/qtest.c tests/qemu/lib/rt_memory.c \
