@@ -77,6 +77,9 @@ TEST_DEPS += $(QEMU_CFGS)
 $(eval $(call rt_program,$(BUILD)/tests/qemu/rt_spawn,tests/qemu/progs/rt_spawn.c tests/qemu/lib/qtest.c tests/qemu/lib/rt_memory.c))
 $(eval $(call rt_program,$(BUILD)/tests/qemu/rt_child,tests/qemu/progs/rt_child.c))
 QEMU_PROG_BINS += $(BUILD)/tests/qemu/rt_spawn $(BUILD)/tests/qemu/rt_child
+# The key-value server's client (kv.scenario, docs/server.md).
+$(eval $(call rt_program,$(BUILD)/tests/qemu/kv_test,tests/qemu/progs/kv_test.c tests/qemu/lib/qtest.c))
+QEMU_PROG_BINS += $(BUILD)/tests/qemu/kv_test $(BUILD)/srv/kv
 
 # The C library's scenario (libc.scenario): a data file for fopen, and the
 # boot configuration that names its checksum.
