@@ -27,6 +27,13 @@ $(BUILD)/user-obj/tests/qemu/progs/composed.c.o: USER_CFLAGS += -I$(QEMU_IDL_DIR
 $(BUILD)/user-obj/tests/qemu/progs/composed.c.o: $(call idl_headers,tests/qemu/progs/counter.idl,$(QEMU_IDL_DIR))
 $(BUILD)/user-obj/$(QEMU_IDL_DIR)/%.c.o: USER_CFLAGS += -I$(QEMU_IDL_DIR)
 QEMU_PROG_BINS += $(BUILD)/tests/qemu/composed
+# The server loop's test (server_loop.scenario) on code generated from loop.idl.
+$(call idl_gen,tests/qemu/progs/loop.idl,$(QEMU_IDL_DIR))
+$(eval $(call boot_program,$(BUILD)/tests/qemu/server_loop,tests/qemu/progs/server_loop.c tests/qemu/lib/qtest.c \
+	$(QEMU_IDL_DIR)/loop_client.c $(QEMU_IDL_DIR)/loop_server.c))
+$(BUILD)/user-obj/tests/qemu/progs/server_loop.c.o: USER_CFLAGS += -I$(QEMU_IDL_DIR)
+$(BUILD)/user-obj/tests/qemu/progs/server_loop.c.o: $(call idl_headers,tests/qemu/progs/loop.idl,$(QEMU_IDL_DIR))
+QEMU_PROG_BINS += $(BUILD)/tests/qemu/server_loop
 
 # The kernel fuzzer (fuzz.scenario; make fuzz, below), linked with idlc's
 # protocol fuzz drivers of the kernel objects, and the stress test.
