@@ -233,7 +233,7 @@ static int item_class(const struct param *p)
 	}
 }
 
-static const char *reserved[] = { "cap", "obj", "u", "tag", "err", "reply", "ops", "s", "r", NULL };
+static const char *reserved[] = { "cap", "obj", "req", "u", "tag", "err", "reply", "ops", "s", "r", NULL };
 
 static void check_param_name(struct method *m, struct param *p)
 {
