@@ -107,13 +107,15 @@ int srv_serve(const struct srv *s, void *buffers)
 			drop_unkept(&req, u, reply);
 		}
 		bool stop = s->done && s->done(s);
-		p->rx_setup(u, buffers);
 		if (answer && (stop || req.undo || req.granted)) {
 			reply_alone(&req, reply);
 			answer = false;
 		}
 		if (stop)
 			return 0;
+		/* Last: every kernel call above (unmap, undo) declared buffers
+		 * of its own for its reply. */
+		p->rx_setup(u, buffers);
 		/* A reply-phase error (the caller is gone) returns at once,
 		 * having received nothing: the next round waits. */
 		if (answer)

@@ -5,7 +5,9 @@
  * leaves go; a handler's nested request to the other loop thread (which
  * drops its copy) leaves its own request as it was (nothing of a request is global); a reply
  * that cannot be delivered undoes what its handler made, a delivered one
- * does not; irq notifications reach srv.irq; srv.done ends the loop.
+ * does not; a capability granted with a reply leaves the server, which
+ * then receives the next one; irq notifications reach srv.irq; srv.done
+ * ends the loop.
  */
 #include "qtest.h"
 
@@ -83,6 +85,20 @@ static int on_make(struct srv_request *req, uint64_t victim_slot, mica_cap_t *ma
 	return 0;
 }
 
+static int on_give(struct srv_request *req, mica_cap_t *c, uint64_t *slot)
+{
+	mica_cap_t copy = mica_slot_alloc();
+	int err = copy ? task_cap_map(MICA_BOOT_TASK, MICA_BOOT_LOG, copy, MICA_R, false) : -MICA_ENOMEM;
+
+	if (err) {
+		mica_slot_free(copy);
+		return err;
+	}
+	*c = *slot = copy;
+	srv_grant(req, copy);
+	return 0;
+}
+
 static int on_stop(struct srv_request *req)
 {
 	((struct state *)req->srv->state)->stop_b = req->label == LABEL_B;
@@ -101,7 +117,7 @@ static bool stopped(const struct srv *s)
 }
 
 static const struct loop_test_ops ops = { .keep = on_keep, .pass = on_pass, .relay = on_relay, .make = on_make,
-					 .stop = on_stop };
+					 .give = on_give, .stop = on_stop };
 static const struct srv server = { .protocol = &loop_test_server, .ops = &ops, .state = &state, .irq = count_irq,
 				   .done = stopped };
 
@@ -153,6 +169,19 @@ static void delivered_reply_is_not_undone(void)
 	expect("make", loop_test_make(S_GATE_A, 0, &made), 0);
 	expect("... its capability arrived", holds(S_MADE), 1);
 	expect("... nothing undone", state.undone, 0);
+	task_cap_unmap(MICA_BOOT_TASK, S_MADE, true);
+}
+
+static void granted_capability_moves_and_loop_receives_after(void)
+{
+	mica_cap_t got = S_MADE;
+	uint64_t had = 0, slot = 0;
+
+	expect("give: a capability granted with the reply", loop_test_give(S_GATE_A, &got, &had), 0);
+	expect("... it arrived", holds(S_MADE), 1);
+	expect("... the server's slot is empty", holds(had), 0);
+	expect("the next request brings a capability: received", loop_test_keep(S_GATE_A, MICA_BOOT_LOG, &slot), 0);
+	mica_slot_drop(slot);
 	task_cap_unmap(MICA_BOOT_TASK, S_MADE, true);
 }
 
@@ -211,6 +240,7 @@ static const struct {
 	{ "nested_request_leaves_own_request_intact", nested_request_leaves_own_request_intact },
 	{ "delivered_reply_is_not_undone", delivered_reply_is_not_undone },
 	{ "undeliverable_reply_is_undone", undeliverable_reply_is_undone },
+	{ "granted_capability_moves_and_loop_receives_after", granted_capability_moves_and_loop_receives_after },
 	{ "irq_reaches_srv_irq", irq_reaches_srv_irq },
 	{ "done_ends_the_loop", done_ends_the_loop },
 };
