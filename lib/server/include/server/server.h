@@ -22,7 +22,8 @@
  *     (srv_made) or grants a capability away with it (srv_grant): then the
  *     reply is sent on its own, its failure undoes what was made, and the
  *     wait follows;
- *   - kept receive slots are refilled before the next wait.
+ *   - the receive buffers are declared again just before the wait (the
+ *     kernel calls above declared their own).
  */
 #ifndef SERVER_SERVER_H
 #define SERVER_SERVER_H
@@ -74,7 +75,9 @@ struct srv {
 	void *state;                           /* the server's own, for handlers and callbacks */
 	/* An irq bound to the serving thread fired (NULL: ignored). */
 	void (*irq)(const struct srv *s, mica_word_t label);
-	/* Asked after each message: true ends srv_serve (NULL: never). */
+	/* Asked after each message, with its reply waiting in the UTCB (so it
+	 * must not make IPC calls): true ends srv_serve once the reply is
+	 * sent (NULL: never). */
 	bool (*done)(const struct srv *s);
 };
 
