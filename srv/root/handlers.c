@@ -15,11 +15,7 @@
 
 #include "root_server.h"
 
-#define AS(type, k)                                          \
-	if (((struct obj *)req->obj)->kind != (k))           \
-		return -MICA_ENOSYS;                         \
-	type *o = req->obj;                                  \
-	(void)o
+#define AS(type, k) if (((struct obj *)req->obj)->kind != (k)) return -MICA_ENOSYS; type *o = req->obj; (void)o
 
 /* An object made for a reply nobody received: nobody holds it, so it goes. */
 static void undo_made(void *made)
@@ -61,7 +57,8 @@ static int h_mem_alloc(struct srv_request *req, uint64_t size, mica_cap_t *ds)
 	}
 	return err;
 }
-static int h_mem_stats(struct srv_request *req, uint64_t *quota, uint64_t *used, uint64_t *pool_pages, uint64_t *pool_free)
+static int h_mem_stats(struct srv_request *req, uint64_t *quota, uint64_t *used, uint64_t *pool_pages,
+		       uint64_t *pool_free)
 {
 	AS(struct session, K_SESSION);
 	return session_stats(o, quota, used, pool_pages, pool_free);
@@ -105,8 +102,9 @@ static int h_reg_withdraw(struct srv_request *req, const char *name)
 }
 
 /* Launcher */
-static int h_spawn(struct srv_request *req, const char *name, const void *args, uint32_t args_len, mica_cap_t out_stream,
-		   mica_cap_t in_stream, mica_cap_t notify, uint64_t mem_quota, mica_cap_t *process)
+static int h_spawn(struct srv_request *req, const char *name, const void *args, uint32_t args_len,
+		   mica_cap_t out_stream, mica_cap_t in_stream, mica_cap_t notify, uint64_t mem_quota,
+		   mica_cap_t *process)
 {
 	AS(struct obj, K_LAUNCHER);
 	struct obj *handle;
@@ -150,8 +148,8 @@ static int h_exit(struct srv_request *req, int32_t status)
 	AS(struct obj, K_PARENT);
 	return parent_exit_request(process_of(o), status);
 }
-static int h_region(struct srv_request *req, uint32_t index, uint64_t *start, uint64_t *size, uint64_t *offset, uint32_t *rights,
-		    mica_cap_t *ds)
+static int h_region(struct srv_request *req, uint32_t index, uint64_t *start, uint64_t *size, uint64_t *offset,
+		    uint32_t *rights, mica_cap_t *ds)
 {
 	AS(struct obj, K_PARENT);
 	return parent_region_request(process_of(o), index, start, size, offset, rights, ds);
