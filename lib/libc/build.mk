@@ -16,8 +16,8 @@ $(BUILD)/libc-obj/%.c.o: %.c $(NEWLIB_STAMP) | $(KERNEL_IDL_HEADERS) $(RT_IDL_HE
 	$(CC) $(LIBC_CFLAGS) -c $< -o $@
 
 define newlib_program
-$(1): $(patsubst %,$(BUILD)/libc-obj/%.o,$(2)) $(LIBC_GLUE_OBJS) $(LIBRT) $(LIBSYS) $(NEWLIB_STAMP)
+$(1): $(patsubst %,$(BUILD)/libc-obj/%.o,$(2)) $(LIBC_GLUE_OBJS) $(LIBRT) $(LIBSERVER) $(LIBSYS) $(NEWLIB_STAMP)
 	@mkdir -p $$(dir $$@)
-	$$(LD) $$(USER_LDFLAGS) -e _start -o $$@ $$(filter %.o,$$^) --start-group $(NEWLIB_LIBS) $(LIBRT) $(LIBSYS) \
+	$$(LD) $$(USER_LDFLAGS) -e _start -o $$@ $$(filter %.o,$$^) --start-group $(NEWLIB_LIBS) $(LIBRT) $(LIBSERVER) $(LIBSYS) \
 		$$(shell $$(CC) -print-libgcc-file-name) --end-group
 endef

@@ -18,9 +18,10 @@ $(LIBRT): $(patsubst %,$(BUILD)/user-obj/%.o,$(LIBRT_SRCS)) lib/rt/build.mk
 # $(call rt_program,OUT,SOURCES): a program root starts, without newlib
 # (servers and tests that need only libsys and the runtime).
 define rt_program
-$(1): $(patsubst %,$(BUILD)/user-obj/%.o,$(2)) $(LIBRT) $(LIBSYS)
+$(1): $(patsubst %,$(BUILD)/user-obj/%.o,$(2)) $(LIBRT) $(LIBSERVER) $(LIBSYS)
 	@mkdir -p $$(dir $$@)
-	$$(LD) $$(USER_LDFLAGS) -e _start -o $$@ $$(filter %.o,$$^) --start-group $(LIBRT) $(LIBSYS) --end-group
+	$$(LD) $$(USER_LDFLAGS) -e _start -o $$@ $$(filter %.o,$$^) --start-group $(LIBRT) $(LIBSERVER) $(LIBSYS) \
+		--end-group
 endef
 
 # Boot configurations: CFG.cfg becomes $(BUILD)/cfg/CFG/boot.cfg, since root

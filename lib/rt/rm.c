@@ -22,6 +22,7 @@
 #include <libsys/thread.h>
 #include <mica/boot.h>
 #include <mica/error.h>
+#include <server/server.h>
 
 #include "dataspace.h"
 #include "factory.h"
@@ -48,11 +49,6 @@ static struct region regions[REGIONS_MAX];
 static unsigned nregions;
 static struct { uint64_t start, size; } reserved[RESERVED_MAX];
 static unsigned nreserved;
-/* A detached region's slot, empty once the reply has granted its
- * capability to the caller. */
-static mica_cap_t free_after_reply;
-/* rm_attach kept the capability that came with the request. */
-static bool kept;
 
 static struct region *find(uint64_t addr)
 {
@@ -139,14 +135,13 @@ static void unmap_range(uint64_t start, uint64_t size)
 	}
 }
 
-static int rm_attach(void *obj, uint64_t addr, uint64_t size, uint32_t rights, mica_cap_t ds, uint64_t offset,
-		     uint64_t *start)
+static int rm_attach(struct srv_request *req, uint64_t addr, uint64_t size, uint32_t rights, mica_cap_t ds,
+		     uint64_t offset, uint64_t *start)
 {
 	uint64_t ds_size;
 	uint32_t ds_rights;
 	int err;
 
-	(void)obj;
 	if (!size || size > USER_END)
 		return -MICA_EINVAL;
 	size = (size + PAGE - 1) & ~(PAGE - 1);
@@ -163,25 +158,27 @@ static int rm_attach(void *obj, uint64_t addr, uint64_t size, uint32_t rights, m
 	if (!err && overlaps(addr, size))
 		err = -MICA_EEXIST;
 	if (!err)
-		err = add_region(addr, size, offset, rights, ds);
+		err = srv_keep(req, ds);   /* else the server loop drops it */
 	if (err)
-		return err;   /* the capability that came with it is dropped by serve() */
-	kept = true;
+		return err;
+	if ((err = add_region(addr, size, offset, rights, ds)) != 0) {
+		mica_slot_drop(ds);
+		return err;
+	}
 	*start = addr;
 	return 0;
 }
 
-static int rm_detach(void *obj, uint64_t addr, uint64_t *start, uint64_t *size, mica_cap_t *ds)
+static int rm_detach(struct srv_request *req, uint64_t addr, uint64_t *start, uint64_t *size, mica_cap_t *ds)
 {
 	struct region *r = find(addr);
 
-	(void)obj;
 	if (!r)
 		return -MICA_ENOENT;
 	*start = r->start;
 	*size = r->size;
 	*ds = r->ds;   /* granted back to the caller with the reply */
-	free_after_reply = r->ds;
+	srv_grant(req, r->ds);
 	unmap_range(r->start, r->size);
 	unsigned i = (unsigned)(r - regions);
 	for (; i + 1 < nregions; i++)
@@ -190,11 +187,12 @@ static int rm_detach(void *obj, uint64_t addr, uint64_t *start, uint64_t *size, 
 	return 0;
 }
 
-static int rm_find(void *obj, uint64_t addr, uint64_t *start, uint64_t *size, uint64_t *offset, uint32_t *rights)
+static int rm_find(struct srv_request *req, uint64_t addr, uint64_t *start, uint64_t *size, uint64_t *offset,
+		   uint32_t *rights)
 {
 	struct region *r = find(addr);
 
-	(void)obj;
+	(void)req;
 	if (!r)
 		return -MICA_ENOENT;
 	*start = r->start;
@@ -204,9 +202,9 @@ static int rm_find(void *obj, uint64_t addr, uint64_t *start, uint64_t *size, ui
 	return 0;
 }
 
-static int rm_reserve(void *obj, uint64_t addr, uint64_t size, uint64_t *start)
+static int rm_reserve(struct srv_request *req, uint64_t addr, uint64_t size, uint64_t *start)
 {
-	(void)obj;
+	(void)req;
 	if (!size || size > USER_END)
 		return -MICA_EINVAL;
 	size = (size + PAGE - 1) & ~(PAGE - 1);
@@ -225,12 +223,12 @@ static int rm_reserve(void *obj, uint64_t addr, uint64_t size, uint64_t *start)
 	return 0;
 }
 
-static int rm_fault(void *obj, uint64_t addr, uint64_t ip, uint32_t access, struct mica_flexpage *page)
+static int rm_fault(struct srv_request *req, uint64_t addr, uint64_t ip, uint32_t access, struct mica_flexpage *page)
 {
 	struct region *r = find(addr);
 	uint64_t at = addr & ~(PAGE - 1);
 
-	(void)obj;
+	(void)req;
 	if (r && (access & r->rights) == access) {
 		/* A read maps without W even where W is allowed: a copy-on-write
 		 * page stays shared until it is written. */
@@ -257,40 +255,11 @@ static const struct region_mapper_ops ops = { .region_map = &region_map_ops, .pa
 
 static void serve(void *arg)
 {
-	struct mica_utcb *u = mica_utcb();
-	static struct region_mapper_rx rx;
-	static struct region_mapper_reply_buffers rb;
-	mica_word_t tag, label, reply;
-	int err;
+	static struct region_mapper_buffers buffers;   /* one thread serves */
+	const struct srv s = { .protocol = &region_mapper_server, .ops = &ops };
 
 	(void)arg;
-	rx.slots[0] = mica_slot_alloc();
-	region_mapper_rx_setup(u, &rx);
-	err = mica_ipc_wait(0, &tag, &label);
-	for (;;) {
-		kept = false;
-		if (!err && region_mapper_dispatch(&ops, 0, u, tag, &rb, &reply)) {
-			/* A capability that came with a request belongs to a region
-			 * now, or goes (a refused attach, a malformed message). */
-			if (kept)
-				rx.slots[0] = mica_slot_alloc();
-			else if (mica_tag_items(tag))
-				task_cap_unmap(MICA_BOOT_TASK, rx.slots[0], true);
-			region_mapper_rx_setup(u, &rx);
-			err = mica_ipc_reply(reply);
-			if (free_after_reply) {
-				if (err)   /* the caller is gone: the capability is still ours */
-					mica_slot_drop(free_after_reply);
-				else
-					mica_slot_free(free_after_reply);
-				free_after_reply = 0;
-			}
-			err = mica_ipc_wait(0, &tag, &label);
-			continue;
-		}
-		region_mapper_rx_setup(u, &rx);
-		err = mica_ipc_wait(0, &tag, &label);
-	}
+	srv_serve(&s, &buffers);   /* returns only when no slot is left: the thread stops */
 }
 
 #define RM_STACK_SIZE 16384

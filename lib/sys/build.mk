@@ -33,7 +33,8 @@ $(LIBSYS_BOOT): $(patsubst %,$(BUILD)/user-obj/%.o,$(LIBSYS_BOOT_SRCS)) lib/sys/
 
 # $(call boot_program,OUT,SOURCES): a static Mica program without newlib.
 define boot_program
-$(1): $(patsubst %,$(BUILD)/user-obj/%.o,$(2)) $(LIBSYS_BOOT) $(LIBSYS)
+$(1): $(patsubst %,$(BUILD)/user-obj/%.o,$(2)) $(LIBSYS_BOOT) $(LIBSERVER) $(LIBSYS)
 	@mkdir -p $$(dir $$@)
-	$$(LD) $$(USER_LDFLAGS) -e _start -o $$@ $$(filter %.o,$$^) --start-group $(LIBSYS_BOOT) $(LIBSYS) --end-group
+	$$(LD) $$(USER_LDFLAGS) -e _start -o $$@ $$(filter %.o,$$^) --start-group $(LIBSYS_BOOT) $(LIBSERVER) $(LIBSYS) \
+		--end-group
 endef

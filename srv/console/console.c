@@ -3,9 +3,9 @@
  * stdout and stdin of the programs root starts.
  *
  * Root starts it with COM1's ports, the Icu as `icu`, and `serve`: a gate
- * (label 0) to the main thread, which root publishes as `console`.  One
- * loop on that thread takes both the gate's requests and the UART's
- * receive interrupt (an irq of its own, another label) in open waits, and
+ * (label 0) to the main thread, which root publishes as `console`.  The
+ * server loop (lib/server) on that thread takes both the gate's requests
+ * and the UART's receive interrupt (an irq of its own, another label), and
  * never waits for a client: a write goes out by polling before the reply,
  * a read answers at once (MICA_EAGAIN when no line is ready), and readers
  * learn of new input through the irqs they gave to notify().  Being its
@@ -23,6 +23,7 @@
 #include <mica/boot.h>
 #include <mica/object.h>
 #include <rt/rt.h>
+#include <server/server.h>
 
 #include "factory.h"
 #include "icu.h"
@@ -41,10 +42,7 @@ struct console {
 	struct line line;
 	/* Irqs to trigger when input becomes ready: slots of ours, 0 free. */
 	mica_cap_t notify[NOTIFY_MAX];
-	/* The slot the next received capability lands in (stream_rx). */
-	struct stream_rx rx;
-	/* Set by notify() when it kept the received capability. */
-	bool kept_cap;
+	mica_cap_t uart_irq;
 	/* Bytes typed and not yet through the line discipline, a ring. */
 	char typed[TYPED_MAX];
 	unsigned typed_head, typed_len;
@@ -95,9 +93,9 @@ static bool notify_known(struct console *c, mica_cap_t irq)
 	return false;
 }
 
-static int con_write(void *obj, const void *data, uint32_t data_len, uint32_t *written)
+static int con_write(struct srv_request *req, const void *data, uint32_t data_len, uint32_t *written)
 {
-	(void)obj;
+	(void)req;
 	uart_put_text(data, data_len);
 	*written = data_len;
 	return 0;
@@ -129,9 +127,9 @@ static void cook(struct console *c)
 	}
 }
 
-static int con_read(void *obj, void *data, uint32_t *data_len)
+static int con_read(struct srv_request *req, void *data, uint32_t *data_len)
 {
-	struct console *c = obj;
+	struct console *c = req->srv->state;
 
 	if (*data_len == 0)
 		return -MICA_EINVAL;   /* 0 bytes would read as the end of input */
@@ -150,9 +148,9 @@ static int con_read(void *obj, void *data, uint32_t *data_len)
  * void item cannot mean "stop mine" without stopping everyone's: it is
  * refused, and a client stops its notifications by destroying its irq.
  * Registering means a reader waits for input: cook it as it comes. */
-static int con_notify(void *obj, mica_cap_t irq)
+static int con_notify(struct srv_request *req, mica_cap_t irq)
 {
-	struct console *c = obj;
+	struct console *c = req->srv->state;
 	uint32_t type, rights;
 
 	if (!irq)
@@ -160,13 +158,12 @@ static int con_notify(void *obj, mica_cap_t irq)
 	if (task_cap_info(MICA_BOOT_TASK, irq, &type, &rights) || type != MICA_KOBJ_IRQ)
 		return -MICA_EINVAL;
 	if (!notify_known(c, irq)) {
-		int i = notify_free_entry(c);
-		mica_cap_t next = i < 0 ? MICA_CAP_NULL : mica_slot_alloc();
-		if (!next)
+		int i = notify_free_entry(c), err;
+		if (i < 0)
 			return -MICA_ENOMEM;
+		if ((err = srv_keep(req, irq)) != 0)
+			return err;
 		c->notify[i] = irq;
-		c->rx.slots[0] = next;   /* the received one is ours now */
-		c->kept_cap = true;
 	}
 	/* Input that came before the reader asked must not go unannounced. */
 	c->reader_waiting = true;
@@ -178,39 +175,12 @@ static int con_notify(void *obj, mica_cap_t irq)
 
 static const struct stream_ops ops = { .write = con_write, .read = con_read, .notify = con_notify };
 
-/* Whether the message in u brought a capability into our receive slot. */
-static bool brought_cap(const struct mica_utcb *u, mica_word_t tag)
-{
-	unsigned first = mica_tag_words(tag), items = mica_tag_items(tag);
-
-	for (unsigned k = 0; k < items && first + 2 * k < MICA_MR_COUNT; k++) {
-		mica_word_t w0 = u->mr[first + 2 * k];
-		if (mica_item_type(w0) == MICA_ITEM_CAP && !(w0 & (MICA_ITEM_F_VOID | MICA_ITEM_F_LOCAL)))
-			return true;
-	}
-	return false;
-}
-
-/* A request through the gate; true when a reply is due (in *reply). */
-static bool serve_request(struct console *c, struct mica_utcb *u, mica_word_t tag, mica_word_t *reply)
-{
-	static struct stream_reply_buffers out;
-	mica_cap_t slot = c->rx.slots[0];
-	bool cap = brought_cap(u, tag);
-
-	c->kept_cap = false;
-	int answer = stream_dispatch(&ops, c, u, tag, &out, reply);
-	if (cap && !c->kept_cap)
-		task_cap_unmap(MICA_BOOT_TASK, slot, true);   /* what a refused message brought; the slot stays */
-	return answer;
-}
-
 /* The receive interrupt: unmask first (the line is edge-triggered, so an
  * edge while masked is lost), then take the typed bytes; when a reader
  * waits, make its line and tell it. */
-static void serve_input(struct console *c, mica_cap_t irq)
+static void serve_input(struct console *c)
 {
-	irq_unmask(irq);
+	irq_unmask(c->uart_irq);
 	take_typed(c);
 	if (!c->reader_waiting)
 		return;
@@ -221,27 +191,11 @@ static void serve_input(struct console *c, mica_cap_t irq)
 	}
 }
 
-static __attribute__((noreturn)) void serve(struct console *c, mica_cap_t irq)
+/* An irq notification: the UART's receive interrupt. */
+static void serve_irq(const struct srv *s, mica_word_t label)
 {
-	struct mica_utcb *u = mica_utcb();
-	mica_word_t tag, label, reply;
-	bool answer;
-	int err;
-
-	stream_rx_setup(u, &c->rx);
-	err = mica_ipc_wait(0, &tag, &label);
-	for (;;) {
-		answer = false;
-		if (!err && (mica_tag_flags(tag) & MICA_TAG_F_IRQ) && label == UART_IRQ_LABEL)
-			serve_input(c, irq);
-		else if (!err)
-			answer = serve_request(c, u, tag, &reply);
-		stream_rx_setup(u, &c->rx);
-		if (answer)
-			err = mica_ipc_reply_wait(reply, 0, &tag, &label);
-		else
-			err = mica_ipc_wait(0, &tag, &label);
-	}
+	if (label == UART_IRQ_LABEL)
+		serve_input(s->state);
 }
 
 static int fail(const char *what, int err)
@@ -270,17 +224,19 @@ static int uart_irq_setup(mica_cap_t icu, mica_cap_t irq)
 
 int main(void)
 {
+	static struct stream_buffers buffers;
 	struct console *c = &console;
-	mica_cap_t icu = rt_cap("icu"), irq = mica_slot_alloc();
+	const struct srv s = { .protocol = &stream_server, .ops = &ops, .state = c, .irq = serve_irq };
+	mica_cap_t icu = rt_cap("icu");
 
 	if (!icu || !rt_cap("serve"))
 		return fail("capabilities icu and serve", -MICA_EBADCAP);
-	if (!irq || !(c->rx.slots[0] = mica_slot_alloc()))
+	if (!(c->uart_irq = mica_slot_alloc()))
 		return fail("slots", -MICA_ENOMEM);
 	line_init(&c->line);
-	if (uart_irq_setup(icu, irq))
+	if (uart_irq_setup(icu, c->uart_irq))
 		return 1;
 	/* Bytes typed before the interrupt was enabled raised no edge. */
-	serve_input(c, irq);
-	serve(c, irq);
+	serve_input(c);
+	return fail("the server loop", srv_serve(&s, &buffers));
 }

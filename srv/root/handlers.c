@@ -1,95 +1,127 @@
 /*
- * handlers.c - root's protocol handlers: each checks that the gate's
- * object is of its kind (MICA_ENOSYS otherwise, as for a protocol the
- * object does not speak) and hands over to the object's own code.
+ * handlers.c - root's protocol handlers: each checks that the object the
+ * request's gate names is of its kind (MICA_ENOSYS otherwise, as for a
+ * protocol the object does not speak) and hands over to the object's own
+ * code.  What a request leaves behind is said to the server loop here:
+ * capabilities root keeps (srv_keep), objects made for a reply that go if
+ * it cannot be delivered (srv_made).
  */
 #include "root.h"
 
 #include <libsys/ipc.h>
+#include <libsys/slot.h>
 #include <mica/error.h>
+#include <server/server.h>
 
 #include "root_server.h"
 
-#define AS(type, k) if (((struct obj *)obj)->kind != (k)) return -MICA_ENOSYS; type *o = obj; (void)o
+#define AS(type, k) if (((struct obj *)req->obj)->kind != (k)) return -MICA_ENOSYS; type *o = req->obj; (void)o
+
+/* An object made for a reply nobody received: nobody holds it, so it goes. */
+static void undo_made(void *made)
+{
+	struct obj *o = made;
+
+	if (o->kind == K_DS)
+		ds_destroy((struct ds *)o);
+	else if (o->kind == K_PROCESS)
+		process_abandon(o);
+}
 
 /* Dataspace */
-static int h_ds_map(void *obj, uint64_t offset, uint32_t rights, struct mica_flexpage *page)
+static int h_ds_map(struct srv_request *req, uint64_t offset, uint32_t rights, struct mica_flexpage *page)
 {
 	AS(struct ds, K_DS);
 	return ds_map(o, offset, rights, page);
 }
-static int h_ds_info(void *obj, uint64_t *size, uint32_t *rights)
+static int h_ds_info(struct srv_request *req, uint64_t *size, uint32_t *rights)
 {
 	AS(struct ds, K_DS);
 	return ds_info(o, size, rights);
 }
-static int h_ds_clear(void *obj, uint64_t offset, uint64_t size)
+static int h_ds_clear(struct srv_request *req, uint64_t offset, uint64_t size)
 {
 	AS(struct ds, K_DS);
 	return ds_clear(o, offset, size);
 }
 
 /* Memory */
-static int h_mem_alloc(void *obj, uint64_t size, mica_cap_t *ds)
+static int h_mem_alloc(struct srv_request *req, uint64_t size, mica_cap_t *ds)
 {
 	AS(struct session, K_SESSION);
-	return session_alloc(o, size, ds);
+	struct ds *d;
+	int err = session_alloc(o, size, &d);
+	if (!err) {
+		*ds = ds_gate(d);
+		srv_made(req, undo_made, d);
+	}
+	return err;
 }
-static int h_mem_stats(void *obj, uint64_t *quota, uint64_t *used, uint64_t *pool_pages, uint64_t *pool_free)
+static int h_mem_stats(struct srv_request *req, uint64_t *quota, uint64_t *used, uint64_t *pool_pages,
+		       uint64_t *pool_free)
 {
 	AS(struct session, K_SESSION);
 	return session_stats(o, quota, used, pool_pages, pool_free);
 }
 
 /* Rom */
-static int h_rom_open(void *obj, const char *name, mica_cap_t *ds, uint64_t *size)
+static int h_rom_open(struct srv_request *req, const char *name, mica_cap_t *ds, uint64_t *size)
 {
 	AS(struct obj, K_ROM);
 	return rom_open_file(name, ds, size);
 }
-static int h_rom_list(void *obj, uint32_t index, char *name, uint64_t *size)
+static int h_rom_list(struct srv_request *req, uint32_t index, char *name, uint64_t *size)
 {
 	AS(struct obj, K_ROM);
 	return rom_file_at(index, name, size);
 }
 
 /* Registry */
-static int h_reg_publish(void *obj, const char *name, mica_cap_t c)
+static int h_reg_publish(struct srv_request *req, const char *name, mica_cap_t c)
 {
 	AS(struct obj, K_REGISTRY);
-	int err = reg_publish(name, c);
-	if (!err)
-		rx_keep(c);
+	int err = srv_keep(req, c);   /* -MICA_EINVAL for a void one */
+	if (!err && (err = reg_publish(name, c)) != 0)
+		mica_slot_drop(c);
 	return err;
 }
-static int h_reg_lookup(void *obj, const char *name, mica_cap_t *c)
+static int h_reg_lookup(struct srv_request *req, const char *name, mica_cap_t *c)
 {
 	AS(struct obj, K_REGISTRY);
 	return reg_lookup(name, c);
 }
-static int h_reg_entry(void *obj, uint32_t index, char *name)
+static int h_reg_entry(struct srv_request *req, uint32_t index, char *name)
 {
 	AS(struct obj, K_REGISTRY);
 	return reg_entry(index, name);
 }
-static int h_reg_withdraw(void *obj, const char *name)
+static int h_reg_withdraw(struct srv_request *req, const char *name)
 {
 	AS(struct obj, K_REGISTRY);
 	return reg_withdraw(name);
 }
 
 /* Launcher */
-static int h_spawn(void *obj, const char *name, const void *args, uint32_t args_len, mica_cap_t out_stream,
-		   mica_cap_t in_stream, mica_cap_t notify, uint64_t mem_quota, mica_cap_t *process)
+static int h_spawn(struct srv_request *req, const char *name, const void *args, uint32_t args_len,
+		   mica_cap_t out_stream, mica_cap_t in_stream, mica_cap_t notify, uint64_t mem_quota,
+		   mica_cap_t *process)
 {
 	AS(struct obj, K_LAUNCHER);
-	int err = launcher_spawn_request(process_of(o), name, args, args_len, out_stream, in_stream, notify, mem_quota,
-					 process);
-	if (!err && notify)
-		rx_keep(notify);
-	return err;
+	struct obj *handle;
+	int err = notify ? srv_keep(req, notify) : 0;
+	if (err)
+		return err;
+	err = launcher_spawn_request(process_of(o), name, args, args_len, out_stream, in_stream, notify, mem_quota,
+				     &handle);
+	if (err) {
+		mica_slot_drop(notify);
+		return err;
+	}
+	*process = handle->gate;
+	srv_made(req, undo_made, handle);
+	return 0;
 }
-static int h_halt(void *obj)
+static int h_halt(struct srv_request *req)
 {
 	AS(struct obj, K_LAUNCHER);
 	if (!process_may_halt(process_of(o)))
@@ -99,47 +131,47 @@ static int h_halt(void *obj)
 }
 
 /* Process */
-static int h_status(void *obj, bool *ended, int32_t *status, uint64_t *pid)
+static int h_status(struct srv_request *req, bool *ended, int32_t *status, uint64_t *pid)
 {
 	AS(struct obj, K_PROCESS);
 	return process_status_request(process_of(o), ended, status, pid);
 }
-static int h_kill(void *obj)
+static int h_kill(struct srv_request *req)
 {
 	AS(struct obj, K_PROCESS);
 	return process_kill_request(process_of(o));
 }
 
 /* Parent and the first pager */
-static int h_exit(void *obj, int32_t status)
+static int h_exit(struct srv_request *req, int32_t status)
 {
 	AS(struct obj, K_PARENT);
 	return parent_exit_request(process_of(o), status);
 }
-static int h_region(void *obj, uint32_t index, uint64_t *start, uint64_t *size, uint64_t *offset, uint32_t *rights,
-		    mica_cap_t *ds)
+static int h_region(struct srv_request *req, uint32_t index, uint64_t *start, uint64_t *size, uint64_t *offset,
+		    uint32_t *rights, mica_cap_t *ds)
 {
 	AS(struct obj, K_PARENT);
 	return parent_region_request(process_of(o), index, start, size, offset, rights, ds);
 }
-static int h_stray_fault(void *obj, uint64_t addr, uint64_t ip, uint32_t access)
+static int h_stray_fault(struct srv_request *req, uint64_t addr, uint64_t ip, uint32_t access)
 {
 	AS(struct obj, K_PARENT);
 	return parent_stray_fault_request(process_of(o), addr, ip, access);
 }
-static int h_fault(void *obj, uint64_t addr, uint64_t ip, uint32_t access, struct mica_flexpage *page)
+static int h_fault(struct srv_request *req, uint64_t addr, uint64_t ip, uint32_t access, struct mica_flexpage *page)
 {
 	AS(struct obj, K_PARENT);
 	return parent_page_fault(process_of(o), addr, ip, access, page);
 }
 
 /* Stream on the kernel log */
-static int h_write(void *obj, const void *data, uint32_t len, uint32_t *written)
+static int h_write(struct srv_request *req, const void *data, uint32_t len, uint32_t *written)
 {
 	AS(struct obj, K_LOG);
 	return log_stream_write(data, len, written);
 }
-static int h_read(void *obj, void *data, uint32_t *len)
+static int h_read(struct srv_request *req, void *data, uint32_t *len)
 {
 	AS(struct obj, K_LOG);
 	(void)data;

@@ -262,27 +262,29 @@ static int give_caps(struct process *p, const struct spawn_args *a, mica_cap_t s
 	return 0;
 }
 
-int launcher_spawn_program(const struct spawn_args *a, struct process **out)
+/* The program `name` of rom/ (its index in *file), parsed, and its load plan. */
+static int load_image(const char *name, int *file, struct elf_image *img, struct elf_load_plan *plan)
 {
-	int file = rom_find(a->name);
 	uint64_t size;
-	struct elf_image img;
-	struct elf_load_plan plan;
 	const char *why;
-	int err;
 
-	if (file < 0)
+	if ((*file = rom_find(name)) < 0)
 		return -MICA_ENOENT;
-	const void *bytes = rom_bytes(file, &size);
-	if ((err = elf_parse(bytes, size, PROGRAM_LO, PROGRAM_HI, &img, &why)) != 0) {
-		mica_printf("root: %s is not a program: %s\n", a->name, why);
+	const void *bytes = rom_bytes(*file, &size);
+	if (elf_parse(bytes, size, PROGRAM_LO, PROGRAM_HI, img, &why) != 0) {
+		mica_printf("root: %s is not a program: %s\n", name, why);
 		return -MICA_EINVAL;
 	}
-	elf_plan_load(&img, &plan);
+	elf_plan_load(img, plan);
+	return 0;
+}
 
-	struct process *p = pool_get(&process_pool);
-	if (!p)
-		return -MICA_ENOMEM;
+/* The program's record, its memory session, root's gates for it (parent,
+ * launcher), and its factory, task and main thread. */
+static int make_objects(struct process *p, const struct spawn_args *a)
+{
+	int err;
+
 	p->pid = next_pid;
 	p->daemon = a->daemon;
 	p->may_halt = !a->charge;
@@ -309,49 +311,91 @@ int launcher_spawn_program(const struct spawn_args *a, struct process **out)
 		err = thread_set_mcp(p->thread, prio);
 	if (!err)
 		err = thread_set_sched(p->thread, prio, 0);
+	return err;
+}
+
+/* A service's gate to its main thread (none without `name`): published
+ * now, so that programs started after it find it, and given to it as
+ * `serve`. */
+static int provide_gate(struct process *p, const char *name, mica_cap_t *serve)
+{
+	*serve = MICA_CAP_NULL;
+	if (!name)
+		return 0;
+	mica_cap_t gate = mica_slot_alloc();
+	int err = factory_create_gate(p->factory, gate, p->thread, 0);
 	if (!err)
-		err = make_regions(p, file, &plan);
-
-	/* A service's gate: published now, so that programs started after it
-	 * find it, and given to it as `serve`. */
-	mica_cap_t serve = MICA_CAP_NULL;
-	if (!err && a->provide) {
-		serve = mica_slot_alloc();
-		err = factory_create_gate(p->factory, serve, p->thread, 0);
-		if (!err)
-			err = registry_add(a->provide, serve);
-		if (err) {
-			mica_slot_drop(serve);
-			serve = MICA_CAP_NULL;
-		}
+		err = registry_add(name, gate);
+	if (err) {
+		mica_slot_drop(gate);
+		return err;
 	}
+	*serve = gate;
+	return 0;
+}
 
+/* Its capabilities, its environment (MICA_CAPS, MICA_PID, the
+ * configuration's) and its stack; *sp is its stack pointer. */
+static int make_environment(struct process *p, const struct spawn_args *a, const struct elf_image *img,
+			    mica_cap_t serve, uint64_t *sp)
+{
 	char caps[512], pid[32];
 	const char *envp[24];
 	unsigned nenv = 0;
-	if (!err)
-		err = give_caps(p, a, serve, caps, sizeof caps);
+	int err = give_caps(p, a, serve, caps, sizeof caps);
+
+	if (err)
+		return err;
 	fmt_snprintf(pid, sizeof pid, "MICA_PID=%lu", (unsigned long)p->pid);
 	envp[nenv++] = caps;
 	envp[nenv++] = pid;
 	for (unsigned i = 0; a->env && a->env[i] && nenv + 1 < 24; i++)
 		envp[nenv++] = a->env[i];
 	envp[nenv] = 0;
+	return make_stack(p, img, a->argv, envp, sp);
+}
 
-	uint64_t sp = 0, old_ip, old_sp, old_flags;
+/* The I/O ports it may use: one I/O flexpage over io_count ports (none: 0). */
+static int give_io_ports(struct process *p, const struct spawn_args *a)
+{
+	unsigned order = 0;
+
+	if (!a->io_count)
+		return 0;
+	while ((1u << order) < a->io_count)
+		order++;
+	return task_io_map(p->task, mica_io_fpage(a->io_port, order));
+}
+
+/* Its main thread's pager (the parent gate, until its region mapper takes
+ * over) and registers: ready to start. */
+static int set_registers(struct process *p, uint64_t entry, uint64_t sp)
+{
+	uint64_t old_ip, old_sp, old_flags;
+	int err = thread_set_handlers(p->thread, p->as_parent.gate, 0);
+
 	if (!err)
-		err = make_stack(p, &img, a->argv, envp, &sp);
-	if (!err && a->io_count) {
-		unsigned order = 0;
-		while ((1u << order) < a->io_count)
-			order++;
-		err = task_io_map(p->task, mica_io_fpage(a->io_port, order));
-	}
-	if (!err)
-		err = thread_set_handlers(p->thread, p->as_parent.gate, 0);
-	if (!err)
-		err = thread_ex_regs(p->thread, img.entry, sp, ~0ull, &old_ip, &old_sp, &old_flags);
-	if (err) {
+		err = thread_ex_regs(p->thread, entry, sp, ~0ull, &old_ip, &old_sp, &old_flags);
+	return err;
+}
+
+int launcher_spawn_program(const struct spawn_args *a, struct process **out)
+{
+	struct elf_image img;
+	struct elf_load_plan plan;
+	mica_cap_t serve;
+	uint64_t sp = 0;
+	int file, err;
+
+	if ((err = load_image(a->name, &file, &img, &plan)) != 0)
+		return err;
+	struct process *p = pool_get(&process_pool);
+	if (!p)
+		return -MICA_ENOMEM;
+	if ((err = make_objects(p, a)) != 0 || (err = make_regions(p, file, &plan)) != 0 ||
+	    (err = provide_gate(p, a->provide, &serve)) != 0 ||
+	    (err = make_environment(p, a, &img, serve, &sp)) != 0 || (err = give_io_ports(p, a)) != 0 ||
+	    (err = set_registers(p, img.entry, sp)) != 0) {
 		teardown(p);
 		pool_put(&process_pool, p);
 		return err;
@@ -427,7 +471,7 @@ struct process *process_of(struct obj *o)
 
 int launcher_spawn_request(struct process *spawner, const char *name, const void *args, uint32_t args_len,
 			   mica_cap_t out_stream, mica_cap_t in_stream, mica_cap_t notify, uint64_t mem_quota,
-			   mica_cap_t *process)
+			   struct obj **handle)
 {
 	const char *argv[33];
 	unsigned argc = 0;
@@ -460,8 +504,7 @@ int launcher_spawn_request(struct process *spawner, const char *name, const void
 	}
 	proc->handed_out = true;
 	proc->notify = notify;   /* ours only now: a failure above leaves it with the request */
-	*process = proc->as_process.gate;
-	rx_created(&proc->as_process);
+	*handle = &proc->as_process;
 	return 0;
 }
 

@@ -2,9 +2,10 @@
  * main.c - the root task (docs/root.md): the first program the kernel
  * starts (kernel command line word `root`).  It owns the user pool of
  * physical memory, serves the memory server, rom/, the registry and the
- * launcher from one thread, starts the programs of the boot configuration
- * (the boot file `boot.cfg`), and ends, which halts the machine, when the
- * programs it waits for have ended or when asked to halt.
+ * launcher from one thread (the server loop of lib/server), starts the
+ * programs of the boot configuration (the boot file `boot.cfg`), and ends,
+ * which halts the machine, when the programs it waits for have ended or
+ * when asked to halt.
  */
 #include "root.h"
 
@@ -15,51 +16,21 @@
 #include <libsys/ipc.h>
 #include <libsys/slot.h>
 #include <mica/error.h>
+#include <server/server.h>
 
 #include "config.h"
 #include "root_server.h"
 #include "task.h"
 
-static struct root_rx rx;
-/* Objects the request being served made for its reply: if the reply cannot
- * be delivered (the client is gone, or declared no slot for the capability)
- * nobody holds them, so they go. */
-static struct obj *created;   /* (no method makes more than one) */
-
-void rx_created(struct obj *o)
-{
-	created = o;
-}
-
-static void undelivered(void)
-{
-	if (!created)
-		return;
-	if (created->kind == K_DS)
-		ds_destroy((struct ds *)created);
-	else if (created->kind == K_PROCESS)
-		process_abandon(created);
-}
-
-void rx_keep(mica_cap_t slot)
-{
-	for (unsigned i = 0; i < sizeof rx.slots / sizeof rx.slots[0]; i++)
-		if (rx.slots[i] == slot)
-			rx.slots[i] = mica_slot_alloc();
-}
-
-/* Capabilities that came with a request and were not kept are dropped, so
- * that they do not pin their objects. */
-static void rx_clean(void)
-{
-	for (unsigned i = 0; i < sizeof rx.slots / sizeof rx.slots[0]; i++)
-		task_cap_unmap(MICA_BOOT_TASK, rx.slots[i], true);
-}
-
 /* An irq labelled with an object's address and WATCH_BIT: the last client
  * capability to the object's gate is gone. */
-static void last_ref(struct obj *o)
+static void last_ref(const struct srv *s, mica_word_t label)
 {
+	struct obj *o = (struct obj *)(label & ~WATCH_BIT);
+
+	(void)s;
+	if (!(label & WATCH_BIT))
+		return;
 	switch (o->kind) {
 	case K_DS:
 		ds_destroy((struct ds *)o);
@@ -72,40 +43,23 @@ static void last_ref(struct obj *o)
 	}
 }
 
-/* Serve requests until the program `pid` has ended (0: until no program
- * root waits for is left), or until asked to halt. */
+/* Serving ends when the program root waits for has ended (pid 0: when no
+ * program root waits for is left), or when asked to halt. */
+static bool served_enough(const struct srv *s)
+{
+	uint64_t pid = *(const uint64_t *)s->state;
+
+	return root_halting || (pid ? !launcher_alive(pid) : !launcher_busy());
+}
+
 static void serve(uint64_t pid)
 {
-	struct mica_utcb *u = mica_utcb();
-	static struct root_reply_buffers rb;
-	mica_word_t tag, label, reply;
-	int err;
+	static struct root_buffers buffers;   /* one thread serves */
+	const struct srv s = { .protocol = &root_server, .ops = &root_ops, .state = &pid, .irq = last_ref,
+			       .done = served_enough };
 
-	for (unsigned i = 0; i < sizeof rx.slots / sizeof rx.slots[0]; i++)
-		if (!rx.slots[i])
-			rx.slots[i] = mica_slot_alloc();
-	root_rx_setup(u, &rx);
-	err = mica_ipc_wait(0, &tag, &label);
-	while (!root_halting) {
-		if (!err && (mica_tag_flags(tag) & MICA_TAG_F_IRQ)) {
-			if (label & WATCH_BIT)
-				last_ref((struct obj *)(label & ~WATCH_BIT));
-		} else if (!err) {
-			created = 0;
-			if (root_dispatch(&root_ops, (void *)label, u, tag, &rb, &reply)) {
-				bool caps = mica_tag_items(tag) != 0;
-				root_rx_setup(u, &rx);
-				if (mica_ipc_reply(reply))
-					undelivered();
-				if (caps)
-					rx_clean();
-			}
-		}
-		if (pid ? !launcher_alive(pid) : !launcher_busy())
-			break;
-		root_rx_setup(u, &rx);
-		err = mica_ipc_wait(0, &tag, &label);
-	}
+	if (srv_serve(&s, &buffers))
+		mica_printf("root: no slot left to receive capabilities into\n");
 }
 
 /* A copy of root's capability in `slot` (0 stays 0). */

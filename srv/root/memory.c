@@ -90,7 +90,7 @@ mica_cap_t session_gate(struct session *s)
 	return s->obj.gate;
 }
 
-int session_alloc(struct session *s, uint64_t size, mica_cap_t *ds)
+int session_alloc(struct session *s, uint64_t size, struct ds **out)
 {
 	struct ds *d;
 	uint64_t total, free;
@@ -99,10 +99,8 @@ int session_alloc(struct session *s, uint64_t size, mica_cap_t *ds)
 	if (size > free * PAGE)
 		return -MICA_ENOMEM;
 	int err = ds_create(DS_ANON, size, MICA_RWX, s, 0, 0, true, &d);
-	if (!err) {
-		*ds = ds_gate(d);
-		rx_created((struct obj *)d);
-	}
+	if (!err)
+		*out = d;
 	return err;
 }
 

@@ -1,7 +1,7 @@
 /*
- * root.h - the root task's pieces (docs/root.md): one server thread, every
- * object it serves reached through gates whose label is the object's
- * address.  An irq whose label is an object's address with bit 0 set says
+ * root.h - the root task's pieces (docs/root.md): one server thread on the
+ * server loop (lib/server), every object it serves reached through gates
+ * whose label is the object's address.  An irq whose label is an object's address with bit 0 set says
  * that the last client capability to that object's gate is gone.
  */
 #ifndef SRV_ROOT_H
@@ -71,7 +71,8 @@ void session_uncharge(struct session *s, uint64_t bytes);
 /* The program that held it ended: it goes once its dataspaces have. */
 void session_release(struct session *s);
 mica_cap_t session_gate(struct session *s);
-int session_alloc(struct session *s, uint64_t size, mica_cap_t *ds);
+/* A dataspace of `size` bytes for the session's client, gone with its last capability. */
+int session_alloc(struct session *s, uint64_t size, struct ds **out);
 int session_stats(struct session *s, uint64_t *quota, uint64_t *used, uint64_t *pool_pages, uint64_t *pool_free);
 
 /* rom.c: boot modules. */
@@ -130,7 +131,7 @@ extern bool root_halting;
 struct process *process_of(struct obj *o);
 int launcher_spawn_request(struct process *spawner, const char *name, const void *args, uint32_t args_len,
 			   mica_cap_t out_stream, mica_cap_t in_stream, mica_cap_t notify, uint64_t mem_quota,
-			   mica_cap_t *process);
+			   struct obj **handle);
 int process_status_request(struct process *p, bool *ended, int32_t *status, uint64_t *pid);
 int process_kill_request(struct process *p);
 int parent_exit_request(struct process *p, int32_t status);
@@ -138,10 +139,6 @@ int parent_region_request(struct process *p, uint32_t index, uint64_t *start, ui
 			  uint32_t *rights, mica_cap_t *ds);
 int parent_stray_fault_request(struct process *p, uint64_t addr, uint64_t ip, uint32_t access);
 int parent_page_fault(struct process *p, uint64_t addr, uint64_t ip, uint32_t access, struct mica_flexpage *page);
-/* main.c: a capability that arrived with the request stays with root;
- * an object made for the reply goes if the reply cannot be delivered. */
-void rx_keep(mica_cap_t slot);
-void rx_created(struct obj *o);
 /* A Process handle whose reply was lost: the program ends and its record goes. */
 void process_abandon(struct obj *o);
 

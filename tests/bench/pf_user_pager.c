@@ -45,6 +45,7 @@
 #include <libsys/error.h>
 #include <libsys/ipc.h>
 #include <mica/syscall.h>
+#include <server/server.h>
 
 #include "factory.h"
 #include "figures.h"
@@ -138,21 +139,31 @@ extern const char __start_pf_client_page[], __stop_pf_client_page[];
 static struct {
 	volatile unsigned next;         /* the pool page the next fault gets */
 	volatile unsigned long served;  /* faults answered with a page */
-	volatile unsigned long bad;     /* faults or messages not as expected: not answered */
+	volatile unsigned long bad;     /* faults or messages not as expected: refused */
 } pager;
 
-static int pool_fault(void *obj, uint64_t addr, uint64_t ip, uint32_t access, struct mica_flexpage *page)
+/* A fault or message not as expected: answered with an error, so the
+ * faulting thread stays in its fault and the figure fails. */
+static int bad_fault(void)
+{
+	pager.bad++;
+	return -MICA_EINVAL;
+}
+
+static int pool_fault(struct srv_request *req, uint64_t addr, uint64_t ip, uint32_t access,
+		      struct mica_flexpage *page)
 {
 	unsigned k = pager.next;
 	uint64_t *fresh = (uint64_t *)(VPOOL + 4096ull * k);
 	unsigned long words = 512;
 
-	(void)obj;
 	(void)ip;
-	if (access != MICA_W || (addr & ~0xfffull) != VTOUCH + 4096ull * k || k >= POOL_PAGES)
-		return -MICA_EINVAL;
+	if (req->label != PAGER_LABEL || access != MICA_W || (addr & ~0xfffull) != VTOUCH + 4096ull * k ||
+	    k >= POOL_PAGES)
+		return bad_fault();
 	__asm__ volatile("rep stosq" : "+D"(fresh), "+c"(words) : "a"(0ul) : "memory");
 	pager.next = k + 1;
+	pager.served++;
 	page->fpage = mica_fpage(VPOOL + 4096ull * k, 12, MICA_RWX);
 	page->send_base = addr & ~0xfffull;
 	return 0;
@@ -162,23 +173,11 @@ static const struct pager_ops pool_ops = { .fault = pool_fault };
 
 static void serve_faults(void *arg)
 {
-	struct mica_utcb *u = mica_utcb();
-	struct pager_reply_buffers rb;
-	mica_word_t tag, label, reply;
-	int err = mica_ipc_wait(0, &tag, &label);
+	struct pager_buffers buffers;
+	const struct srv s = { .protocol = &pager_server, .ops = &pool_ops };
 
 	(void)arg;
-	for (;;) {
-		if (err || label != PAGER_LABEL || !pager_dispatch(&pool_ops, 0, u, tag, &rb, &reply) ||
-		    mica_tag_label(reply) != 0) {
-			/* Not answered: the faulting thread stays where it is. */
-			pager.bad++;
-			err = mica_ipc_wait(0, &tag, &label);
-			continue;
-		}
-		pager.served++;
-		err = mica_ipc_reply_wait(reply, 0, &tag, &label);
-	}
+	srv_serve(&s, &buffers);
 }
 
 /* ---- mica-bench's side ------------------------------------------------------------ */

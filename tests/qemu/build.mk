@@ -27,6 +27,13 @@ $(BUILD)/user-obj/tests/qemu/progs/composed.c.o: USER_CFLAGS += -I$(QEMU_IDL_DIR
 $(BUILD)/user-obj/tests/qemu/progs/composed.c.o: $(call idl_headers,tests/qemu/progs/counter.idl,$(QEMU_IDL_DIR))
 $(BUILD)/user-obj/$(QEMU_IDL_DIR)/%.c.o: USER_CFLAGS += -I$(QEMU_IDL_DIR)
 QEMU_PROG_BINS += $(BUILD)/tests/qemu/composed
+# The server loop's test (server_loop.scenario) on code generated from loop.idl.
+$(call idl_gen,tests/qemu/progs/loop.idl,$(QEMU_IDL_DIR))
+$(eval $(call boot_program,$(BUILD)/tests/qemu/server_loop,tests/qemu/progs/server_loop.c tests/qemu/lib/qtest.c \
+	$(QEMU_IDL_DIR)/loop_client.c $(QEMU_IDL_DIR)/loop_server.c))
+$(BUILD)/user-obj/tests/qemu/progs/server_loop.c.o: USER_CFLAGS += -I$(QEMU_IDL_DIR)
+$(BUILD)/user-obj/tests/qemu/progs/server_loop.c.o: $(call idl_headers,tests/qemu/progs/loop.idl,$(QEMU_IDL_DIR))
+QEMU_PROG_BINS += $(BUILD)/tests/qemu/server_loop
 
 # The kernel fuzzer (fuzz.scenario; make fuzz, below), linked with idlc's
 # protocol fuzz drivers of the kernel objects, and the stress test.
@@ -79,6 +86,9 @@ $(eval $(call rt_program,$(BUILD)/tests/qemu/rt_child,tests/qemu/progs/rt_child.
 QEMU_PROG_BINS += $(BUILD)/tests/qemu/rt_spawn $(BUILD)/tests/qemu/rt_child
 $(eval $(call rt_program,$(BUILD)/tests/qemu/rt_hog,tests/qemu/progs/rt_hog.c tests/qemu/lib/qtest.c))
 QEMU_PROG_BINS += $(BUILD)/tests/qemu/rt_hog
+# The key-value server's client (kv.scenario, docs/server.md).
+$(eval $(call rt_program,$(BUILD)/tests/qemu/kv_test,tests/qemu/progs/kv_test.c tests/qemu/lib/qtest.c))
+QEMU_PROG_BINS += $(BUILD)/tests/qemu/kv_test $(BUILD)/srv/kv
 
 # The C library's scenario (libc.scenario): a data file for fopen, and the
 # boot configuration that names its checksum.
@@ -98,7 +108,8 @@ TEST_DEPS += $(BUILD)/srv/console $(BUILD)/bin/monitor
 
 # The example of docs/programs.md, built the way its reader builds it, with
 # tools/mica-cc, and run from the prompt (programs.scenario).
-$(BUILD)/tests/qemu/count: tests/qemu/progs/count.c tools/mica-cc $(LIBC_GLUE_OBJS) $(LIBRT) $(LIBSYS) $(NEWLIB_STAMP)
+$(BUILD)/tests/qemu/count: tests/qemu/progs/count.c tools/mica-cc $(LIBC_GLUE_OBJS) $(LIBRT) $(LIBSERVER) $(LIBSYS) \
+	$(NEWLIB_STAMP)
 	tools/mica-cc -o $@ $<
 TEST_DEPS += $(BUILD)/tests/qemu/count $(DEFAULT_CFG)
 $(eval $(call rt_program,$(BUILD)/tests/qemu/rt_fuzz,tests/qemu/progs/rt_fuzz.c tests/qemu/lib/qtest.c tests/qemu/lib/rt_memory.c \

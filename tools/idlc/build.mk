@@ -6,7 +6,8 @@
 #                             into DIR (default $(BUILD)/gen/idl): DIR/STEM.h,
 #                             STEM_client.c, STEM_server.h, STEM_server.c,
 #                             STEM_trace.c, STEM_fuzz.c (and STEM.d for make).
-#                             Compile them with -I DIR -Ilib/sys/include, e.g.
+#                             Compile them with -I DIR -Ilib/sys/include
+#                             -Ilib/server/include, e.g.
 #                             HOST_CFLAGS_$(BUILD)/gen/idl/ := ... for host objects.
 #   $(call idl_headers,F.idl[,DIR]), $(call idl_sources,F.idl[,DIR])
 #                             those files' names, for prerequisites and SRCS

@@ -296,7 +296,7 @@ static int item_class(const struct param *p)
 	}
 }
 
-static const char *reserved[] = { "cap", "obj", "u", "tag", "err", "reply", "ops", "s", "r", NULL };
+static const char *reserved[] = { "cap", "obj", "req", "u", "tag", "err", "reply", "ops", "s", "r", NULL };
 
 static void check_param_name(struct method *m, struct param *p)
 {
@@ -561,12 +561,29 @@ static void flatten(struct iface *c, struct iface *i, const struct loc *at, int 
 	}
 }
 
+/* Who serves a composed interface follows from its parts: the kernel
+ * (handlers take the kernel's object) or a user server (handlers take a
+ * struct srv_request); one dispatcher cannot mix the two. */
+static void check_kernel_parts(struct iface *i)
+{
+	int kernel = 0;
+
+	if (i->kernel)
+		error_at(&i->loc, "composed interface %s is [kernel] when its parts are, not by itself", i->name);
+	for (int k = 0; k < i->nparts; k++)
+		kernel += i->parts[k]->kernel;
+	if (kernel && kernel != i->nparts)
+		error_at(&i->loc, "%s composes interfaces the kernel serves ([kernel]) with others", i->name);
+	i->kernel = i->nparts && kernel == i->nparts;
+}
+
 static void check_composed(struct iface *i)
 {
 	if (i->has_protocol)
 		error_at(&i->loc, "composed interface %s has no protocol of its own; its parts have theirs", i->name);
 	i->parts = xmalloc(MAX_PARTS * sizeof *i->parts);
 	flatten(i, i, &i->loc, 0);
+	check_kernel_parts(i);
 	for (int k = 0; k < i->nparts; k++)
 		add_rx(i, i->parts[k]);
 	check_rx_fit(i);

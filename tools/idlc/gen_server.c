@@ -1,18 +1,53 @@
 /*
  * gen_server.c - STEM_server.h and STEM_server.c: for each interface a table
  * of handlers (struct NAME_ops, one function pointer per method with the
- * client stub's signature, the object pointer in place of the capability),
- * the receive buffers a server declares (struct NAME_rx, NAME_rx_setup), the
- * memory out strings are sent from (struct NAME_reply_buffers), and
- * NAME_dispatch, which decodes and checks a request, calls the handler and
- * encodes the reply.  A composed interface dispatches on the protocol label
- * to the dispatchers of its parts.
+ * client stub's signature, the request being served in place of the
+ * capability), the receive buffers a server declares (struct NAME_rx,
+ * NAME_rx_setup), the memory out strings are sent from (struct
+ * NAME_reply_buffers), and NAME_dispatch, which decodes and checks a
+ * request, calls the handler and encodes the reply.  A composed interface
+ * dispatches on the protocol label to the dispatchers of its parts.
+ *
+ * For the server loop (lib/server, docs/server.md) each interface also gets
+ * struct NAME_buffers (one loop thread's receive and reply buffers) and
+ * NAME_server, the description srv_serve() dispatches through.  Handlers
+ * take a `struct srv_request *req`; those of the protocols the kernel
+ * serves ([kernel]) take the kernel's invocation as `void *obj` instead,
+ * and get no NAME_server.
  */
 #include <mica/ipc.h>
 
 #include "idlc.h"
 
 /* ---- header ------------------------------------------------------------------ */
+
+/* What a handler (and the dispatcher) gets as its first argument. */
+static const char *first_param(const struct iface *i)
+{
+	return i->kernel ? "void *obj" : "struct srv_request *req";
+}
+
+static const char *first_name(const struct iface *i)
+{
+	return i->kernel ? "obj" : "req";
+}
+
+static int any_user_served(const struct file *src)
+{
+	for (struct iface *i = src->ifaces; i; i = i->next)
+		if (!i->kernel)
+			return 1;
+	return 0;
+}
+
+static void emit_loop_decls(FILE *f, struct iface *i)
+{
+	fprintf(f, "\n/* One server loop thread's buffers (srv_serve, docs/server.md). */\n"
+		   "struct %s_buffers {\n\tstruct %s_rx rx;\n\tstruct %s_reply_buffers reply;\n};\n", i->lower,
+		i->lower, i->lower);
+	fprintf(f, "/* %s for the server loop: struct srv's protocol. */\nextern const struct srv_protocol %s_server;\n",
+		i->name, i->lower);
+}
 
 static void emit_ops(FILE *f, struct iface *i)
 {
@@ -28,7 +63,7 @@ static void emit_ops(FILE *f, struct iface *i)
 		i->lower);
 	for (struct method *m = i->methods; m; m = m->next) {
 		doc_comment(f, m->doc, "\t");
-		c_params(f, m, "void *obj", 8 + fprintf(f, "\tint (*%s)", m->name));
+		c_params(f, m, first_param(i), 8 + fprintf(f, "\tint (*%s)", m->name));
 		fprintf(f, ";\n");
 	}
 	fprintf(f, "};\n");
@@ -84,15 +119,21 @@ void gen_server_h(FILE *f, struct file *src)
 		src->stem);
 	for (struct import *im = src->imports; im; im = im->next)
 		fprintf(f, "#include \"%s_server.h\"\n", im->file->stem);
+	if (any_user_served(src))
+		fprintf(f, "\nstruct srv_request;   /* server/server.h */\nstruct srv_protocol;\n");
 	for (struct iface *i = src->ifaces; i; i = i->next) {
 		emit_ops(f, i);
 		emit_rx(f, i);
 		emit_reply_buffers(f, i);
 		fprintf(f, "\n/*\n * Serve one request of %s received in u with tag: check it, call the\n"
-			   " * handler with obj, leave the reply in u and its tag in *reply.  Returns\n"
-			   " * 1 when a reply is due, 0 for a one-way message (nobody waits).\n */\n", i->name);
-		fprintf(f, "int %s_dispatch(const struct %s_ops *ops, void *obj, struct mica_utcb *u, mica_word_t tag,\n"
-			   "\t\tstruct %s_reply_buffers *s, mica_word_t *reply);\n", i->lower, i->lower, i->lower);
+			   " * handler with %s, leave the reply in u and its tag in *reply.  Returns\n"
+			   " * 1 when a reply is due, 0 for a one-way message (nobody waits).\n */\n", i->name,
+			first_name(i));
+		fprintf(f, "int %s_dispatch(const struct %s_ops *ops, %s, struct mica_utcb *u, mica_word_t tag,\n"
+			   "\t\tstruct %s_reply_buffers *s, mica_word_t *reply);\n", i->lower, i->lower, first_param(i),
+			i->lower);
+		if (!i->kernel)
+			emit_loop_decls(f, i);
 	}
 	fprintf(f, "\n#endif\n");
 }
@@ -227,7 +268,7 @@ static void decode(FILE *f, const struct method *m)
 
 static void call_handler(FILE *f, const struct method *m)
 {
-	fprintf(f, "\tr = ops->%s(obj", m->name);
+	fprintf(f, "\tr = ops->%s(%s", m->name, first_name(m->iface));
 	for (struct param *p = m->params; p; p = p->next) {
 		const char *amp = p->dir != D_IN && p->ref.type->kind != K_STRING && p->ref.type->kind != K_BUFFER ? "&" : "";
 
@@ -277,8 +318,8 @@ static void emit_serve(FILE *f, const struct method *m)
 		used_s |= p->rep_item >= 0 && (p->ref.type->kind == K_STRING || p->ref.type->kind == K_BUFFER);
 	fprintf(f, "\n/* %s.%s (opcode %ld): decode and check, call the handler, encode the reply. */\n",
 		m->iface->name, m->name, m->opcode);
-	fprintf(f, "static int %s_serve_%s(const struct %s_ops *ops, void *obj, struct mica_utcb *u, mica_word_t tag,\n"
-		   "\t\tstruct %s_reply_buffers *s, mica_word_t *reply)\n{\n", l, m->name, l, l);
+	fprintf(f, "static int %s_serve_%s(const struct %s_ops *ops, %s, struct mica_utcb *u, mica_word_t tag,\n"
+		   "\t\tstruct %s_reply_buffers *s, mica_word_t *reply)\n{\n", l, m->name, l, first_param(m->iface), l);
 	for (struct param *p = m->params; p; p = p->next)
 		declare(f, p);
 	fprintf(f, "\tint r;\n\n");
@@ -323,15 +364,16 @@ static void emit_dispatch(FILE *f, const struct iface *i)
 {
 	const char *l = i->lower;
 
-	fprintf(f, "\nint %s_dispatch(const struct %s_ops *ops, void *obj, struct mica_utcb *u, mica_word_t tag,\n"
-		   "\t\tstruct %s_reply_buffers *s, mica_word_t *reply)\n{\n", l, l, l);
+	fprintf(f, "\nint %s_dispatch(const struct %s_ops *ops, %s, struct mica_utcb *u, mica_word_t tag,\n"
+		   "\t\tstruct %s_reply_buffers *s, mica_word_t *reply)\n{\n", l, l, first_param(i), l);
 	if (i->composed) {
 		fprintf(f, "\tswitch (mica_tag_label(tag)) {\n");
 		for (int k = 0; k < i->nparts; k++) {
 			const char *p = i->parts[k]->lower;
 
 			fprintf(f, "\tcase %s_PROTOCOL:\n\t\tif (ops->%s)\n", i->parts[k]->upper, p);
-			fprintf(f, "\t\t\treturn %s_dispatch(ops->%s, obj, u, tag, &s->%s, reply);\n\t\tbreak;\n", p, p, p);
+			fprintf(f, "\t\t\treturn %s_dispatch(ops->%s, %s, u, tag, &s->%s, reply);\n\t\tbreak;\n", p, p,
+				first_name(i), p);
 		}
 		fprintf(f, "\t}\n\treturn idl_fail(reply, -MICA_ENOSYS, 1);\n}\n");
 		return;
@@ -341,19 +383,41 @@ static void emit_dispatch(FILE *f, const struct iface *i)
 	fprintf(f, "\tif (mica_tag_words(tag) < 1)\n\t\treturn idl_fail(reply, -MICA_EMSG, 1);\n");
 	fprintf(f, "\tswitch (u->mr[0]) {\n");
 	for (struct method *m = i->methods; m; m = m->next)
-		fprintf(f, "\tcase %s:\n\t\treturn %s_serve_%s(ops, obj, u, tag, s, reply);\n", opcode_macro(m), l,
-			m->name);
+		fprintf(f, "\tcase %s:\n\t\treturn %s_serve_%s(ops, %s, u, tag, s, reply);\n", opcode_macro(m), l,
+			m->name, first_name(i));
 	fprintf(f, "\tdefault:\n\t\treturn idl_fail(reply, -MICA_ENOSYS, 1);\n\t}\n}\n");
+}
+
+/* NAME_server: the dispatcher and rx_setup behind untyped pointers, and
+ * where the receive slots and reply buffers lie in struct NAME_buffers. */
+static void emit_loop_protocol(FILE *f, const struct iface *i)
+{
+	const char *l = i->lower;
+
+	fprintf(f, "\nstatic int %s_dispatch_any(const void *ops, struct srv_request *req, struct mica_utcb *u,\n"
+		   "\t\tmica_word_t tag, void *s, mica_word_t *reply)\n{\n"
+		   "\treturn %s_dispatch(ops, req, u, tag, s, reply);\n}\n", l, l);
+	fprintf(f, "\nstatic void %s_rx_setup_any(struct mica_utcb *u, void *rx)\n{\n\t%s_rx_setup(u, rx);\n}\n", l, l);
+	fprintf(f, "\nconst struct srv_protocol %s_server = {\n\t.name = \"%s\",\n\t.dispatch = %s_dispatch_any,\n"
+		   "\t.rx_setup = %s_rx_setup_any,\n\t.rx_caps = %d,\n", l, i->name, l, l, i->rx_caps);
+	if (i->rx_caps)
+		fprintf(f, "\t.slots_offset = __builtin_offsetof(struct %s_buffers, rx.slots),\n", l);
+	fprintf(f, "\t.reply_offset = __builtin_offsetof(struct %s_buffers, reply),\n};\n", l);
 }
 
 void gen_server_c(FILE *f, struct file *src)
 {
 	banner(f, src, "server dispatch");
-	fprintf(f, "#include \"%s_server.h\"\n\n%s", src->stem, prelude);
+	fprintf(f, "#include \"%s_server.h\"\n\n", src->stem);
+	if (any_user_served(src))
+		fprintf(f, "#include <server/server.h>\n\n");
+	fprintf(f, "%s", prelude);
 	for (struct iface *i = src->ifaces; i; i = i->next) {
 		for (struct method *m = i->composed ? NULL : i->methods; m; m = m->next)
 			emit_serve(f, m);
 		emit_rx_setup(f, i);
 		emit_dispatch(f, i);
+		if (!i->kernel)
+			emit_loop_protocol(f, i);
 	}
 }

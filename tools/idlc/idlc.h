@@ -121,6 +121,7 @@ struct iface {
 	const char *doc;
 	long protocol;
 	int has_protocol, composed;
+	int kernel;              /* [kernel]: the kernel serves it, handlers take void *obj */
 	struct method *methods;
 	struct nameref *composes;
 	struct iface **parts;    /* composed: the flattened plain interfaces */

@@ -51,6 +51,8 @@ void parse_add_iface(struct iface *i, struct attr *attrs)
 		if (strcmp(a->name, "protocol") == 0) {
 			i->protocol = attr_number(a, "protocol", 0x7fffffffL);
 			i->has_protocol = 1;
+		} else if (strcmp(a->name, "kernel") == 0 && !a->has_arg) {
+			i->kernel = 1;
 		} else {
 			error_at(&a->loc, "unknown interface attribute '%s'", a->name);
 		}

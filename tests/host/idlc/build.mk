@@ -7,7 +7,8 @@
 #   idlc_golden       generated output of golden/file.idl against golden/expected/
 #   idlc_errors       each errors/*.idl fails with its "// expect:" message
 #   idlc_freestanding the generated code compiled with $(FREESTANDING) needs
-#                     nothing but the libsys/ipc.h transport
+#                     nothing but the libsys/ipc.h transport (and the
+#                     declarations of server/server.h)
 #
 # `make update-golden` rewrites golden/expected/ from the current idlc.
 
@@ -21,8 +22,8 @@ IDLC_RT_HDRS := $(foreach f,$(IDLC_TEST_IDLS),$(call idl_headers,$(f),$(IDLC_TES
 # rt_types.idl and file_types.idl hold only types: their .c files are empty.
 IDLC_RT_GEN := $(foreach f,roundtrip golden/file,$(call idl_sources,tests/host/idlc/$(f).idl,$(IDLC_TEST_GEN)))
 
-HOST_CFLAGS_tests/host/idlc/ := -Ilib/sys/include -I$(IDLC_TEST_GEN) -Itests/host
-HOST_CFLAGS_$(IDLC_TEST_GEN)/ := -Ilib/sys/include -I$(IDLC_TEST_GEN)
+HOST_CFLAGS_tests/host/idlc/ := -Ilib/sys/include -Ilib/server/include -I$(IDLC_TEST_GEN) -Itests/host
+HOST_CFLAGS_$(IDLC_TEST_GEN)/ := -Ilib/sys/include -Ilib/server/include -I$(IDLC_TEST_GEN)
 
 IDLC_RT_SRCS := tests/host/idlc/roundtrip_test.c tests/host/idlc/fake_transport.c $(IDLC_RT_GEN)
 $(call host_objs,$(IDLC_RT_SRCS)): $(IDLC_RT_HDRS)
@@ -32,7 +33,7 @@ $(eval $(call host_test,idlc_roundtrip,$(IDLC_RT_SRCS)))
 IDLC_FREE_OBJS := $(patsubst $(IDLC_TEST_GEN)/%.c,$(BUILD)/host/idlc-freestanding/%.o,$(IDLC_RT_GEN))
 $(IDLC_FREE_OBJS): $(BUILD)/host/idlc-freestanding/%.o: $(IDLC_TEST_GEN)/%.c $(IDLC_RT_HDRS) | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(COMMON_CFLAGS) -O2 $(FREESTANDING) -Iinclude -Ilib/sys/include -I$(IDLC_TEST_GEN) -c $< -o $@
+	$(CC) $(COMMON_CFLAGS) -O2 $(FREESTANDING) -Iinclude -Ilib/sys/include -Ilib/server/include -I$(IDLC_TEST_GEN) -c $< -o $@
 
 # Script tests get a wrapper naming what they check, so they run from the list.
 define idlc_script_test

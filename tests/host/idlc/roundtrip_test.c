@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <server/server.h>
+
 #include "fake_transport.h"
 #include "roundtrip.h"
 #include "roundtrip_server.h"
@@ -28,11 +30,11 @@ struct server {
 	char log[512];       /* the last request and reply, decoded */
 };
 
-static int bump(void *obj, int8_t a, int16_t b, int32_t c, int64_t d, uint8_t e, uint16_t g, uint32_t h,
+static int bump(struct srv_request *req, int8_t a, int16_t b, int32_t c, int64_t d, uint8_t e, uint16_t g, uint32_t h,
 		uint64_t i, bool flag, mica_word_t w, int8_t *a2, int16_t *b2, int32_t *c2, int64_t *d2,
 		uint8_t *e2, uint16_t *g2, uint32_t *h2, uint64_t *i2, bool *flag2, mica_word_t *w2)
 {
-	((struct server *)obj)->calls++;
+	((struct server *)req->obj)->calls++;
 	/* wrap around like the fuzzer's random values need */
 	*a2 = (int8_t)(a + 1), *b2 = (int16_t)(b + 1), *c2 = (int32_t)((uint32_t)c + 1);
 	*d2 = (int64_t)((uint64_t)d + 1);
@@ -46,9 +48,9 @@ static int32_t add32(int32_t a, int32_t b)
 	return (int32_t)((uint32_t)a + (uint32_t)b);
 }
 
-static int move(void *obj, struct box *b, int32_t dx, int32_t dy, uint64_t *area)
+static int move(struct srv_request *req, struct box *b, int32_t dx, int32_t dy, uint64_t *area)
 {
-	((struct server *)obj)->calls++;
+	((struct server *)req->obj)->calls++;
 	b->lo.x = add32(b->lo.x, dx), b->hi.x = add32(b->hi.x, dx);
 	b->lo.y = add32(b->lo.y, dy), b->hi.y = add32(b->hi.y, dy);
 	b->tag++;
@@ -56,30 +58,30 @@ static int move(void *obj, struct box *b, int32_t dx, int32_t dy, uint64_t *area
 	return 3;   /* a non-negative result travels too */
 }
 
-static int seek(void *obj, offset_t *off, offset_t delta)
+static int seek(struct srv_request *req, offset_t *off, offset_t delta)
 {
-	((struct server *)obj)->calls++;
+	((struct server *)req->obj)->calls++;
 	*off += delta;
 	return 0;
 }
 
-static int note(void *obj, uint32_t value)
+static int note(struct srv_request *req, uint32_t value)
 {
-	((struct server *)obj)->calls++;
-	((struct server *)obj)->note = value;
+	((struct server *)req->obj)->calls++;
+	((struct server *)req->obj)->note = value;
 	return 0;
 }
 
-static int fail(void *obj, int32_t code, uint32_t *never)
+static int fail(struct srv_request *req, int32_t code, uint32_t *never)
 {
-	((struct server *)obj)->calls++;
+	((struct server *)req->obj)->calls++;
 	*never = 77;
 	return code;
 }
 
-static int shout(void *obj, const char *name, char *loud, uint32_t *len)
+static int shout(struct srv_request *req, const char *name, char *loud, uint32_t *len)
 {
-	struct server *s = obj;
+	struct server *s = req->obj;
 	size_t n = strlen(name);
 
 	s->calls++;
@@ -91,9 +93,9 @@ static int shout(void *obj, const char *name, char *loud, uint32_t *len)
 	return 0;
 }
 
-static int reverse(void *obj, const void *data, uint32_t data_len, void *back, uint32_t *back_len)
+static int reverse(struct srv_request *req, const void *data, uint32_t data_len, void *back, uint32_t *back_len)
 {
-	((struct server *)obj)->calls++;
+	((struct server *)req->obj)->calls++;
 	if (data_len > *back_len)
 		return -MICA_EOVERFLOW;
 	for (uint32_t k = 0; k < data_len; k++)
@@ -102,9 +104,9 @@ static int reverse(void *obj, const void *data, uint32_t data_len, void *back, u
 	return 0;
 }
 
-static int swap(void *obj, mica_cap_t give, mica_cap_t *take)
+static int swap(struct srv_request *req, mica_cap_t give, mica_cap_t *take)
 {
-	struct server *s = obj;
+	struct server *s = req->obj;
 
 	s->calls++;
 	s->got_cap = give;
@@ -113,10 +115,10 @@ static int swap(void *obj, mica_cap_t give, mica_cap_t *take)
 	return 0;
 }
 
-static int map(void *obj, struct mica_flexpage page, mica_word_t ports, struct mica_flexpage *back,
+static int map(struct srv_request *req, struct mica_flexpage page, mica_word_t ports, struct mica_flexpage *back,
 	       mica_word_t *ports_back)
 {
-	struct server *s = obj;
+	struct server *s = req->obj;
 
 	s->calls++;
 	s->got_page = page;
@@ -127,10 +129,10 @@ static int map(void *obj, struct mica_flexpage page, mica_word_t ports, struct m
 	return 0;
 }
 
-static int mix(void *obj, const char *a, const void *b, uint32_t b_len, mica_cap_t c, char *x, void *y,
+static int mix(struct srv_request *req, const char *a, const void *b, uint32_t b_len, mica_cap_t c, char *x, void *y,
 	       uint32_t *y_len, mica_cap_t *z)
 {
-	struct server *s = obj;
+	struct server *s = req->obj;
 
 	s->calls++;
 	snprintf(x, 17, "%s!", a);
@@ -162,7 +164,7 @@ static int serve(void *ctx, struct mica_utcb *u, mica_word_t tag, mica_word_t *r
 	struct server *s = ctx;
 	mica_word_t opcode = u->mr[0];
 	size_t n = both_format_request(s->log, sizeof s->log, tag, u->mr);
-	int replies = both_dispatch(&both_ops, s, u, tag, &reply_buffers, reply);
+	int replies = both_dispatch(&both_ops, &(struct srv_request){ .obj = s }, u, tag, &reply_buffers, reply);
 
 	if (replies && n + 4 < sizeof s->log) {
 		strcat(s->log, " / ");
@@ -516,8 +518,9 @@ static void dispatch_missing_handler_is_enosys(void)
 	mica_word_t reply;
 
 	u.mr[0] = VALUES_SEEK_OPCODE;
-	CHECK_EQ(values_dispatch(&none, &server, &u, mica_tag(VALUES_PROTOCOL, 3, 0, 0), &reply_buffers.values,
-				 &reply), 1);
+	struct srv_request req = { .obj = &server };
+	CHECK_EQ(values_dispatch(&none, &req, &u, mica_tag(VALUES_PROTOCOL, 3, 0, 0), &reply_buffers.values, &reply),
+		 1);
 	CHECK_EQ(mica_tag_label(reply), -MICA_ENOSYS);
 }
 

@@ -6,6 +6,8 @@
  */
 #include "qtest.h"
 
+#include <server/server.h>
+
 #include "counter_server.h"
 #include "factory.h"
 #include "kobject.h"
@@ -16,9 +18,9 @@ enum { S_SERVER = 10, S_GATE, S_LOG_COPY = 20 };
 static struct qthread server = { .slot = S_SERVER };
 static int64_t total;
 
-static int do_echo(void *obj, uint64_t value, const char *text, uint64_t *value_back, char *text_back)
+static int do_echo(struct srv_request *req, uint64_t value, const char *text, uint64_t *value_back, char *text_back)
 {
-	(void)obj;
+	(void)req;
 	*value_back = value;
 	unsigned i = 0;
 	for (; text[i]; i++)
@@ -27,17 +29,17 @@ static int do_echo(void *obj, uint64_t value, const char *text, uint64_t *value_
 	return 0;
 }
 
-static int do_add(void *obj, int32_t delta, int64_t *out)
+static int do_add(struct srv_request *req, int32_t delta, int64_t *out)
 {
-	(void)obj;
+	(void)req;
 	total += delta;
 	*out = total;
 	return 0;
 }
 
-static int do_log(void *obj, mica_cap_t *log)
+static int do_log(struct srv_request *req, mica_cap_t *log)
 {
-	(void)obj;
+	(void)req;
 	*log = MICA_BOOT_LOG;
 	return 0;
 }
@@ -48,24 +50,11 @@ static const struct echo_counter_ops ops = { .echo = &echo, .counter = &counter 
 
 static void serve(void *arg)
 {
-	struct mica_utcb *u = mica_utcb();
-	static struct echo_counter_rx rx;
-	static struct echo_counter_reply_buffers rb;
-	mica_word_t tag, label, reply;
-	int err;
+	static struct echo_counter_buffers buffers;
+	const struct srv s = { .protocol = &echo_counter_server, .ops = &ops };
 
 	(void)arg;
-	echo_counter_rx_setup(u, &rx);
-	err = mica_ipc_wait(0, &tag, &label);
-	for (;;) {
-		if (err || !echo_counter_dispatch(&ops, 0, u, tag, &rb, &reply)) {
-			echo_counter_rx_setup(u, &rx);
-			err = mica_ipc_wait(0, &tag, &label);
-			continue;
-		}
-		echo_counter_rx_setup(u, &rx);
-		err = mica_ipc_reply_wait(reply, 0, &tag, &label);
-	}
+	srv_serve(&s, &buffers);
 }
 
 int main(void)

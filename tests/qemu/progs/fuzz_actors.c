@@ -17,6 +17,7 @@
  * point anywhere.
  */
 #include "fuzz.h"
+#include <server/server.h>
 
 #include "exception_server.h"
 #include "pager_server.h"
@@ -368,12 +369,13 @@ static uint64_t pager_rng = 0x5eed;
 
 /* The image where it belongs, pool pages in the zero-fill and RX regions;
  * anything else gets no mapping, and the thread faults again. */
-static int on_fault(void *obj, uint64_t addr, uint64_t ip, uint32_t access, struct mica_flexpage *page)
+static int on_fault(struct srv_request *req, uint64_t addr, uint64_t ip, uint32_t access,
+		    struct mica_flexpage *page)
 {
 	uint64_t va = addr & ~0xfffull;
 	unsigned c = fz_below(&pager_rng, 100);
 
-	(void)obj;
+	(void)req;
 	(void)ip;
 	(void)access;
 	page->fpage = 0;
@@ -414,11 +416,12 @@ static unsigned probe_length(uint64_t ip)
 	return 0;
 }
 
-static int on_exception(void *obj, uint64_t vector, uint64_t error, struct user_regs *regs)
+static int on_exception(struct srv_request *req, uint64_t vector, uint64_t error,
+			struct user_regs *regs)
 {
 	unsigned c = fz_below(&pager_rng, 100), len = probe_length(regs->rip);
 
-	(void)obj;
+	(void)req;
 	(void)error;
 	if (c < 5) {
 		regs->rip = 0x0000800000000000ull;   /* not canonical: refused, the thread stays stopped */
@@ -440,38 +443,18 @@ static const struct exception_handler_ops exc_ops = { .exception = on_exception 
 
 void fz_pager(void *arg)
 {
-	struct mica_utcb *u = mica_utcb();
-	struct pager_reply_buffers rb;
-	mica_word_t tag, label, reply;
-	int err;
+	struct pager_buffers buffers;
+	const struct srv s = { .protocol = &pager_server, .ops = &pager_ops };
 
 	(void)arg;
-	u->br[MICA_BR_WINDOW] = u->br[MICA_BR_DESC] = 0;
-	err = mica_ipc_wait(0, &tag, &label);
-	for (;;) {
-		if (err || !pager_dispatch(&pager_ops, 0, u, tag, &rb, &reply)) {
-			err = mica_ipc_wait(0, &tag, &label);
-			continue;
-		}
-		err = mica_ipc_reply_wait(reply, 0, &tag, &label);
-	}
+	srv_serve(&s, &buffers);
 }
 
 void fz_exc_handler(void *arg)
 {
-	struct mica_utcb *u = mica_utcb();
-	struct exception_handler_reply_buffers rb;
-	mica_word_t tag, label, reply;
-	int err;
+	struct exception_handler_buffers buffers;
+	const struct srv s = { .protocol = &exception_handler_server, .ops = &exc_ops };
 
 	(void)arg;
-	u->br[MICA_BR_WINDOW] = u->br[MICA_BR_DESC] = 0;
-	err = mica_ipc_wait(0, &tag, &label);
-	for (;;) {
-		if (err || !exception_handler_dispatch(&exc_ops, 0, u, tag, &rb, &reply)) {
-			err = mica_ipc_wait(0, &tag, &label);
-			continue;
-		}
-		err = mica_ipc_reply_wait(reply, 0, &tag, &label);
-	}
+	srv_serve(&s, &buffers);
 }

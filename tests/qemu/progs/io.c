@@ -4,6 +4,7 @@
  * handler), and ports travel in an IPC item to a receiver that accepts them.
  */
 #include "qtest.h"
+#include <server/server.h>
 
 #include <libsys/port.h>
 
@@ -47,9 +48,10 @@ static void no_ports(void *arg)
 	noport_done = 1;   /* never */
 }
 
-static int on_exception(void *obj, uint64_t vector, uint64_t error, struct user_regs *regs)
+static int on_exception(struct srv_request *req, uint64_t vector, uint64_t error,
+			struct user_regs *regs)
 {
-	(void)obj;
+	(void)req;
 	(void)error;
 	(void)regs;
 	gp_vector = vector;
@@ -60,14 +62,11 @@ static const struct exception_handler_ops exc_ops = { .exception = on_exception 
 
 static void serve_exceptions(void *arg)
 {
-	struct mica_utcb *u = mica_utcb();
-	struct exception_handler_reply_buffers rb;
-	mica_word_t tag, label, reply;
+	struct exception_handler_buffers buffers;
+	const struct srv s = { .protocol = &exception_handler_server, .ops = &exc_ops };
 
 	(void)arg;
-	for (;;)
-		if (mica_ipc_wait(0, &tag, &label) == 0 && exception_handler_dispatch(&exc_ops, 0, u, tag, &rb, &reply))
-			mica_ipc_reply(reply);
+	srv_serve(&s, &buffers);
 }
 
 /* Receives ports in an IPC item, then uses them. */

@@ -14,6 +14,7 @@
 #include <libsys/bootmem.h>
 #include <mica/kip.h>
 #include <mica/syscall.h>
+#include <server/server.h>
 
 #include "exception_server.h"
 #include "factory.h"
@@ -97,9 +98,10 @@ static volatile uint64_t fault_addr, fault_access;
 static volatile int pager_faults;
 
 /* A's pager for B: maps A's page 0 back read-write at the fault address. */
-static int remap_fault(void *obj, uint64_t addr, uint64_t ip, uint32_t access, struct mica_flexpage *page)
+static int remap_fault(struct srv_request *req, uint64_t addr, uint64_t ip, uint32_t access,
+		       struct mica_flexpage *page)
 {
-	(void)obj;
+	(void)req;
 	(void)ip;
 	fault_addr = addr;
 	fault_access = access;
@@ -113,19 +115,10 @@ static const struct pager_ops remap_ops = { .fault = remap_fault };
 
 static void serve_pager(void *arg)
 {
-	const struct pager_ops *ops = arg;
-	struct mica_utcb *u = mica_utcb();
-	struct pager_reply_buffers rb;
-	mica_word_t tag, label, reply;
-	int err = mica_ipc_wait(0, &tag, &label);
+	struct pager_buffers buffers;
+	const struct srv s = { .protocol = &pager_server, .ops = arg };
 
-	for (;;) {
-		if (err || !pager_dispatch(ops, 0, u, tag, &rb, &reply)) {
-			err = mica_ipc_wait(0, &tag, &label);
-			continue;
-		}
-		err = mica_ipc_reply_wait(reply, 0, &tag, &label);
-	}
+	srv_serve(&s, &buffers);
 }
 
 static volatile int writer_done;
@@ -345,9 +338,10 @@ static volatile int pool_next, zero_faults, cow_faults;
 
 /* Runs in task P: pages from its pool, zeroed, or copied for a write to the
  * shared read-only page. */
-static int pool_fault(void *obj, uint64_t addr, uint64_t ip, uint32_t access, struct mica_flexpage *page)
+static int pool_fault(struct srv_request *req, uint64_t addr, uint64_t ip, uint32_t access,
+		      struct mica_flexpage *page)
 {
-	(void)obj;
+	(void)req;
 	(void)ip;
 	if (pool_next >= POOL_PAGES)
 		return -MICA_ENOMEM;
@@ -449,9 +443,10 @@ static struct qthread handler = { .slot = S_HANDLER }, victim = { .slot = S_VICT
 static volatile int exceptions_seen, victim_after_ud2;
 static volatile uint64_t last_vector;
 
-static int on_exception(void *obj, uint64_t vector, uint64_t error, struct user_regs *regs)
+static int on_exception(struct srv_request *req, uint64_t vector, uint64_t error,
+			struct user_regs *regs)
 {
-	(void)obj;
+	(void)req;
 	(void)error;
 	exceptions_seen++;
 	last_vector = vector;
@@ -465,19 +460,11 @@ static const struct exception_handler_ops exc_ops = { .exception = on_exception 
 
 static void serve_exceptions(void *arg)
 {
-	struct mica_utcb *u = mica_utcb();
-	struct exception_handler_reply_buffers rb;
-	mica_word_t tag, label, reply;
-	int err = mica_ipc_wait(0, &tag, &label);
+	struct exception_handler_buffers buffers;
+	const struct srv s = { .protocol = &exception_handler_server, .ops = &exc_ops };
 
 	(void)arg;
-	for (;;) {
-		if (err || !exception_handler_dispatch(&exc_ops, 0, u, tag, &rb, &reply)) {
-			err = mica_ipc_wait(0, &tag, &label);
-			continue;
-		}
-		err = mica_ipc_reply_wait(reply, 0, &tag, &label);
-	}
+	srv_serve(&s, &buffers);
 }
 
 static void faulty(void *arg)

@@ -19,6 +19,7 @@
  * 16.8 MiB; stress.scenario runs 100 tasks of 9.
  */
 #include "qtest.h"
+#include <server/server.h>
 
 #include <mica/kip.h>
 #include <mica/syscall.h>
@@ -147,10 +148,11 @@ static uint64_t pool_page(unsigned i)
 	return pool + 4096ull * i;
 }
 
-static int on_fault(void *obj, uint64_t addr, uint64_t ip, uint32_t access, struct mica_flexpage *page)
+static int on_fault(struct srv_request *req, uint64_t addr, uint64_t ip, uint32_t access,
+		    struct mica_flexpage *page)
 {
 	uint64_t va = addr & ~0xfffull;
-	unsigned task = (unsigned)(uintptr_t)obj;
+	unsigned task = (unsigned)req->label;
 
 	(void)ip;
 	(void)access;
@@ -178,21 +180,11 @@ static const struct pager_ops pager_ops = { .fault = on_fault };
 /* One pager gate per task: its label tells the pager whose fault it is. */
 static void pager(void *arg)
 {
-	struct mica_utcb *u = mica_utcb();
-	struct pager_reply_buffers rb;
-	mica_word_t tag, label, reply;
-	int err;
+	struct pager_buffers buffers;
+	const struct srv s = { .protocol = &pager_server, .ops = &pager_ops };
 
 	(void)arg;
-	u->br[MICA_BR_WINDOW] = u->br[MICA_BR_DESC] = 0;
-	err = mica_ipc_wait(0, &tag, &label);
-	for (;;) {
-		if (err || !pager_dispatch(&pager_ops, (void *)(uintptr_t)label, u, tag, &rb, &reply)) {
-			err = mica_ipc_wait(0, &tag, &label);
-			continue;
-		}
-		err = mica_ipc_reply_wait(reply, 0, &tag, &label);
-	}
+	srv_serve(&s, &buffers);
 }
 
 static struct qthread pager_thread = { .slot = S_PAGER };

@@ -4,6 +4,8 @@
  */
 #include "file_server.h"
 
+#include <server/server.h>
+
 /* Answer with an error and no payload. */
 static inline int idl_fail(mica_word_t *reply, int err, int want_reply)
 {
@@ -50,7 +52,7 @@ static inline size_t idl_strnlen(const char *s, size_t max)
 }
 
 /* File.read (opcode 1): decode and check, call the handler, encode the reply. */
-static int file_serve_read(const struct file_ops *ops, void *obj, struct mica_utcb *u, mica_word_t tag,
+static int file_serve_read(const struct file_ops *ops, struct srv_request *req, struct mica_utcb *u, mica_word_t tag,
 		struct file_reply_buffers *s, mica_word_t *reply)
 {
 	offset_t offset;
@@ -68,7 +70,7 @@ static int file_serve_read(const struct file_ops *ops, void *obj, struct mica_ut
 	offset = (uint64_t)u->mr[1];
 	data_len = data_room_ = (uint32_t)u->mr[2];
 	data = s->read.data;
-	r = ops->read(obj, offset, data, &data_len);
+	r = ops->read(req, offset, data, &data_len);
 	if (r < 0)
 		return idl_fail(reply, r, 1);
 	if (data_len > data_room_)
@@ -80,7 +82,7 @@ static int file_serve_read(const struct file_ops *ops, void *obj, struct mica_ut
 }
 
 /* File.write (opcode 2): decode and check, call the handler, encode the reply. */
-static int file_serve_write(const struct file_ops *ops, void *obj, struct mica_utcb *u, mica_word_t tag,
+static int file_serve_write(const struct file_ops *ops, struct srv_request *req, struct mica_utcb *u, mica_word_t tag,
 		struct file_reply_buffers *s, mica_word_t *reply)
 {
 	offset_t offset;
@@ -99,7 +101,7 @@ static int file_serve_write(const struct file_ops *ops, void *obj, struct mica_u
 	offset = (uint64_t)u->mr[1];
 	data = (const void *)(uintptr_t)u->mr[3];
 	data_len = mica_item_len(u->mr[2]);
-	r = ops->write(obj, offset, data, data_len, &nwritten);
+	r = ops->write(req, offset, data, data_len, &nwritten);
 	if (r < 0)
 		return idl_fail(reply, r, 1);
 	u->mr[0] = (mica_word_t)nwritten;
@@ -108,7 +110,7 @@ static int file_serve_write(const struct file_ops *ops, void *obj, struct mica_u
 }
 
 /* File.stat (opcode 3): decode and check, call the handler, encode the reply. */
-static int file_serve_stat(const struct file_ops *ops, void *obj, struct mica_utcb *u, mica_word_t tag,
+static int file_serve_stat(const struct file_ops *ops, struct srv_request *req, struct mica_utcb *u, mica_word_t tag,
 		struct file_reply_buffers *s, mica_word_t *reply)
 {
 	struct file_stat st;
@@ -122,7 +124,7 @@ static int file_serve_stat(const struct file_ops *ops, void *obj, struct mica_ut
 	st.size = 0;
 	st.mode = 0;
 	st.nlink = 0;
-	r = ops->stat(obj, &st);
+	r = ops->stat(req, &st);
 	if (r < 0)
 		return idl_fail(reply, r, 1);
 	u->mr[0] = (mica_word_t)st.size;
@@ -133,7 +135,7 @@ static int file_serve_stat(const struct file_ops *ops, void *obj, struct mica_ut
 }
 
 /* File.dup (opcode 4): decode and check, call the handler, encode the reply. */
-static int file_serve_dup(const struct file_ops *ops, void *obj, struct mica_utcb *u, mica_word_t tag,
+static int file_serve_dup(const struct file_ops *ops, struct srv_request *req, struct mica_utcb *u, mica_word_t tag,
 		struct file_reply_buffers *s, mica_word_t *reply)
 {
 	mica_cap_t file;
@@ -145,7 +147,7 @@ static int file_serve_dup(const struct file_ops *ops, void *obj, struct mica_utc
 	if (mica_tag_words(tag) != 1 || mica_tag_items(tag) != 0)
 		return idl_fail(reply, -MICA_EMSG, 1);
 	file = MICA_CAP_NULL;
-	r = ops->dup(obj, &file);
+	r = ops->dup(req, &file);
 	if (r < 0)
 		return idl_fail(reply, r, 1);
 	u->mr[0] = mica_item_cap(MICA_R, 0);
@@ -155,7 +157,7 @@ static int file_serve_dup(const struct file_ops *ops, void *obj, struct mica_utc
 }
 
 /* File.map (opcode 5): decode and check, call the handler, encode the reply. */
-static int file_serve_map(const struct file_ops *ops, void *obj, struct mica_utcb *u, mica_word_t tag,
+static int file_serve_map(const struct file_ops *ops, struct srv_request *req, struct mica_utcb *u, mica_word_t tag,
 		struct file_reply_buffers *s, mica_word_t *reply)
 {
 	offset_t offset;
@@ -170,7 +172,7 @@ static int file_serve_map(const struct file_ops *ops, void *obj, struct mica_utc
 	offset = (uint64_t)u->mr[1];
 	page.fpage = 0;
 	page.send_base = 0;
-	r = ops->map(obj, offset, &page);
+	r = ops->map(req, offset, &page);
 	if (r < 0)
 		return idl_fail(reply, r, 1);
 	u->mr[0] = mica_item_mem(page.send_base, 0);
@@ -180,7 +182,7 @@ static int file_serve_map(const struct file_ops *ops, void *obj, struct mica_utc
 }
 
 /* File.rename (opcode 6): decode and check, call the handler, encode the reply. */
-static int file_serve_rename(const struct file_ops *ops, void *obj, struct mica_utcb *u, mica_word_t tag,
+static int file_serve_rename(const struct file_ops *ops, struct srv_request *req, struct mica_utcb *u, mica_word_t tag,
 		struct file_reply_buffers *s, mica_word_t *reply)
 {
 	const char *name;
@@ -194,7 +196,7 @@ static int file_serve_rename(const struct file_ops *ops, void *obj, struct mica_
 	if (!idl_string_ok(u, 1, 0, 255))
 		return idl_fail(reply, -MICA_EMSG, 1);
 	name = idl_text(u, 1);
-	r = ops->rename(obj, name);
+	r = ops->rename(req, name);
 	if (r < 0)
 		return idl_fail(reply, r, 1);
 	*reply = mica_tag(r, 0, 0, 0);
@@ -202,7 +204,7 @@ static int file_serve_rename(const struct file_ops *ops, void *obj, struct mica_
 }
 
 /* File.close (opcode 7): decode and check, call the handler, encode the reply. */
-static int file_serve_close(const struct file_ops *ops, void *obj, struct mica_utcb *u, mica_word_t tag,
+static int file_serve_close(const struct file_ops *ops, struct srv_request *req, struct mica_utcb *u, mica_word_t tag,
 		struct file_reply_buffers *s, mica_word_t *reply)
 {
 	int r;
@@ -213,7 +215,7 @@ static int file_serve_close(const struct file_ops *ops, void *obj, struct mica_u
 		return idl_fail(reply, -MICA_ENOSYS, 0);
 	if (mica_tag_words(tag) != 1 || mica_tag_items(tag) != 0)
 		return idl_fail(reply, -MICA_EMSG, 0);
-	r = ops->close(obj);
+	r = ops->close(req);
 	return idl_fail(reply, r, 0);
 }
 
@@ -226,7 +228,7 @@ void file_rx_setup(struct mica_utcb *u, struct file_rx *rx)
 	mica_ipc_touch(rx->string0, sizeof rx->string0, 1);
 }
 
-int file_dispatch(const struct file_ops *ops, void *obj, struct mica_utcb *u, mica_word_t tag,
+int file_dispatch(const struct file_ops *ops, struct srv_request *req, struct mica_utcb *u, mica_word_t tag,
 		struct file_reply_buffers *s, mica_word_t *reply)
 {
 	if (mica_tag_label(tag) != FILE_PROTOCOL)
@@ -235,26 +237,45 @@ int file_dispatch(const struct file_ops *ops, void *obj, struct mica_utcb *u, mi
 		return idl_fail(reply, -MICA_EMSG, 1);
 	switch (u->mr[0]) {
 	case FILE_READ_OPCODE:
-		return file_serve_read(ops, obj, u, tag, s, reply);
+		return file_serve_read(ops, req, u, tag, s, reply);
 	case FILE_WRITE_OPCODE:
-		return file_serve_write(ops, obj, u, tag, s, reply);
+		return file_serve_write(ops, req, u, tag, s, reply);
 	case FILE_STAT_OPCODE:
-		return file_serve_stat(ops, obj, u, tag, s, reply);
+		return file_serve_stat(ops, req, u, tag, s, reply);
 	case FILE_DUP_OPCODE:
-		return file_serve_dup(ops, obj, u, tag, s, reply);
+		return file_serve_dup(ops, req, u, tag, s, reply);
 	case FILE_MAP_OPCODE:
-		return file_serve_map(ops, obj, u, tag, s, reply);
+		return file_serve_map(ops, req, u, tag, s, reply);
 	case FILE_RENAME_OPCODE:
-		return file_serve_rename(ops, obj, u, tag, s, reply);
+		return file_serve_rename(ops, req, u, tag, s, reply);
 	case FILE_CLOSE_OPCODE:
-		return file_serve_close(ops, obj, u, tag, s, reply);
+		return file_serve_close(ops, req, u, tag, s, reply);
 	default:
 		return idl_fail(reply, -MICA_ENOSYS, 1);
 	}
 }
 
+static int file_dispatch_any(const void *ops, struct srv_request *req, struct mica_utcb *u,
+		mica_word_t tag, void *s, mica_word_t *reply)
+{
+	return file_dispatch(ops, req, u, tag, s, reply);
+}
+
+static void file_rx_setup_any(struct mica_utcb *u, void *rx)
+{
+	file_rx_setup(u, rx);
+}
+
+const struct srv_protocol file_server = {
+	.name = "File",
+	.dispatch = file_dispatch_any,
+	.rx_setup = file_rx_setup_any,
+	.rx_caps = 0,
+	.reply_offset = __builtin_offsetof(struct file_buffers, reply),
+};
+
 /* Flush.flush (opcode 5): decode and check, call the handler, encode the reply. */
-static int flush_serve_flush(const struct flush_ops *ops, void *obj, struct mica_utcb *u, mica_word_t tag,
+static int flush_serve_flush(const struct flush_ops *ops, struct srv_request *req, struct mica_utcb *u, mica_word_t tag,
 		struct flush_reply_buffers *s, mica_word_t *reply)
 {
 	offset_t populated_size;
@@ -267,7 +288,7 @@ static int flush_serve_flush(const struct flush_ops *ops, void *obj, struct mica
 	if (mica_tag_words(tag) != 2 || mica_tag_items(tag) != 0)
 		return idl_fail(reply, -MICA_EMSG, 1);
 	populated_size = (uint64_t)u->mr[1];
-	r = ops->flush(obj, populated_size, &size);
+	r = ops->flush(req, populated_size, &size);
 	if (r < 0)
 		return idl_fail(reply, r, 1);
 	u->mr[0] = (mica_word_t)size;
@@ -282,7 +303,7 @@ void flush_rx_setup(struct mica_utcb *u, struct flush_rx *rx)
 	u->br[MICA_BR_DESC] = mica_br_desc(0, 0, 0);
 }
 
-int flush_dispatch(const struct flush_ops *ops, void *obj, struct mica_utcb *u, mica_word_t tag,
+int flush_dispatch(const struct flush_ops *ops, struct srv_request *req, struct mica_utcb *u, mica_word_t tag,
 		struct flush_reply_buffers *s, mica_word_t *reply)
 {
 	if (mica_tag_label(tag) != FLUSH_PROTOCOL)
@@ -291,11 +312,30 @@ int flush_dispatch(const struct flush_ops *ops, void *obj, struct mica_utcb *u, 
 		return idl_fail(reply, -MICA_EMSG, 1);
 	switch (u->mr[0]) {
 	case FLUSH_FLUSH_OPCODE:
-		return flush_serve_flush(ops, obj, u, tag, s, reply);
+		return flush_serve_flush(ops, req, u, tag, s, reply);
 	default:
 		return idl_fail(reply, -MICA_ENOSYS, 1);
 	}
 }
+
+static int flush_dispatch_any(const void *ops, struct srv_request *req, struct mica_utcb *u,
+		mica_word_t tag, void *s, mica_word_t *reply)
+{
+	return flush_dispatch(ops, req, u, tag, s, reply);
+}
+
+static void flush_rx_setup_any(struct mica_utcb *u, void *rx)
+{
+	flush_rx_setup(u, rx);
+}
+
+const struct srv_protocol flush_server = {
+	.name = "Flush",
+	.dispatch = flush_dispatch_any,
+	.rx_setup = flush_rx_setup_any,
+	.rx_caps = 0,
+	.reply_offset = __builtin_offsetof(struct flush_buffers, reply),
+};
 
 void flushable_file_rx_setup(struct mica_utcb *u, struct flushable_file_rx *rx)
 {
@@ -306,18 +346,37 @@ void flushable_file_rx_setup(struct mica_utcb *u, struct flushable_file_rx *rx)
 	mica_ipc_touch(rx->string0, sizeof rx->string0, 1);
 }
 
-int flushable_file_dispatch(const struct flushable_file_ops *ops, void *obj, struct mica_utcb *u, mica_word_t tag,
+int flushable_file_dispatch(const struct flushable_file_ops *ops, struct srv_request *req, struct mica_utcb *u, mica_word_t tag,
 		struct flushable_file_reply_buffers *s, mica_word_t *reply)
 {
 	switch (mica_tag_label(tag)) {
 	case FILE_PROTOCOL:
 		if (ops->file)
-			return file_dispatch(ops->file, obj, u, tag, &s->file, reply);
+			return file_dispatch(ops->file, req, u, tag, &s->file, reply);
 		break;
 	case FLUSH_PROTOCOL:
 		if (ops->flush)
-			return flush_dispatch(ops->flush, obj, u, tag, &s->flush, reply);
+			return flush_dispatch(ops->flush, req, u, tag, &s->flush, reply);
 		break;
 	}
 	return idl_fail(reply, -MICA_ENOSYS, 1);
 }
+
+static int flushable_file_dispatch_any(const void *ops, struct srv_request *req, struct mica_utcb *u,
+		mica_word_t tag, void *s, mica_word_t *reply)
+{
+	return flushable_file_dispatch(ops, req, u, tag, s, reply);
+}
+
+static void flushable_file_rx_setup_any(struct mica_utcb *u, void *rx)
+{
+	flushable_file_rx_setup(u, rx);
+}
+
+const struct srv_protocol flushable_file_server = {
+	.name = "FlushableFile",
+	.dispatch = flushable_file_dispatch_any,
+	.rx_setup = flushable_file_rx_setup_any,
+	.rx_caps = 0,
+	.reply_offset = __builtin_offsetof(struct flushable_file_buffers, reply),
+};

@@ -8,23 +8,26 @@
 #include "file.h"
 #include "file_types_server.h"
 
+struct srv_request;   /* server/server.h */
+struct srv_protocol;
+
 /* The handlers of File; a NULL handler answers -MICA_ENOSYS. */
 struct file_ops {
 	/* Read up to *data_len bytes at offset into data. */
-	int (*read)(void *obj, offset_t offset, void *data, uint32_t *data_len);
+	int (*read)(struct srv_request *req, offset_t offset, void *data, uint32_t *data_len);
 	/* Write data at offset; nwritten says how much was written. */
-	int (*write)(void *obj, offset_t offset, const void *data, uint32_t data_len,
+	int (*write)(struct srv_request *req, offset_t offset, const void *data, uint32_t data_len,
 		uint32_t *nwritten);
 	/* Describe the file. */
-	int (*stat)(void *obj, struct file_stat *st);
+	int (*stat)(struct srv_request *req, struct file_stat *st);
 	/* A second, independent handle on the same file, read-only. */
-	int (*dup)(void *obj, mica_cap_t *file);
+	int (*dup)(struct srv_request *req, mica_cap_t *file);
 	/* Map a page of the file at offset into the caller's window. */
-	int (*map)(void *obj, offset_t offset, struct mica_flexpage *page);
+	int (*map)(struct srv_request *req, offset_t offset, struct mica_flexpage *page);
 	/* Rename the file. */
-	int (*rename)(void *obj, const char *name);
+	int (*rename)(struct srv_request *req, const char *name);
 	/* Tell the server the caller no longer needs the file. */
-	int (*close)(void *obj);
+	int (*close)(struct srv_request *req);
 };
 
 /* What a server of File receives into: fill in free slots (and a window),
@@ -45,16 +48,24 @@ struct file_reply_buffers {
 
 /*
  * Serve one request of File received in u with tag: check it, call the
- * handler with obj, leave the reply in u and its tag in *reply.  Returns
+ * handler with req, leave the reply in u and its tag in *reply.  Returns
  * 1 when a reply is due, 0 for a one-way message (nobody waits).
  */
-int file_dispatch(const struct file_ops *ops, void *obj, struct mica_utcb *u, mica_word_t tag,
+int file_dispatch(const struct file_ops *ops, struct srv_request *req, struct mica_utcb *u, mica_word_t tag,
 		struct file_reply_buffers *s, mica_word_t *reply);
+
+/* One server loop thread's buffers (srv_serve, docs/server.md). */
+struct file_buffers {
+	struct file_rx rx;
+	struct file_reply_buffers reply;
+};
+/* File for the server loop: struct srv's protocol. */
+extern const struct srv_protocol file_server;
 
 /* The handlers of Flush; a NULL handler answers -MICA_ENOSYS. */
 struct flush_ops {
 	/* Flush data and update the size, if appropriate. */
-	int (*flush)(void *obj, offset_t populated_size, offset_t *size);
+	int (*flush)(struct srv_request *req, offset_t populated_size, offset_t *size);
 };
 
 /* What a server of Flush receives into: fill in free slots (and a window),
@@ -73,11 +84,19 @@ struct flush_reply_buffers {
 
 /*
  * Serve one request of Flush received in u with tag: check it, call the
- * handler with obj, leave the reply in u and its tag in *reply.  Returns
+ * handler with req, leave the reply in u and its tag in *reply.  Returns
  * 1 when a reply is due, 0 for a one-way message (nobody waits).
  */
-int flush_dispatch(const struct flush_ops *ops, void *obj, struct mica_utcb *u, mica_word_t tag,
+int flush_dispatch(const struct flush_ops *ops, struct srv_request *req, struct mica_utcb *u, mica_word_t tag,
 		struct flush_reply_buffers *s, mica_word_t *reply);
+
+/* One server loop thread's buffers (srv_serve, docs/server.md). */
+struct flush_buffers {
+	struct flush_rx rx;
+	struct flush_reply_buffers reply;
+};
+/* Flush for the server loop: struct srv's protocol. */
+extern const struct srv_protocol flush_server;
 
 /* The handler tables of FlushableFile's parts; a NULL one answers -MICA_ENOSYS. */
 struct flushable_file_ops {
@@ -102,10 +121,18 @@ struct flushable_file_reply_buffers {
 
 /*
  * Serve one request of FlushableFile received in u with tag: check it, call the
- * handler with obj, leave the reply in u and its tag in *reply.  Returns
+ * handler with req, leave the reply in u and its tag in *reply.  Returns
  * 1 when a reply is due, 0 for a one-way message (nobody waits).
  */
-int flushable_file_dispatch(const struct flushable_file_ops *ops, void *obj, struct mica_utcb *u, mica_word_t tag,
+int flushable_file_dispatch(const struct flushable_file_ops *ops, struct srv_request *req, struct mica_utcb *u, mica_word_t tag,
 		struct flushable_file_reply_buffers *s, mica_word_t *reply);
+
+/* One server loop thread's buffers (srv_serve, docs/server.md). */
+struct flushable_file_buffers {
+	struct flushable_file_rx rx;
+	struct flushable_file_reply_buffers reply;
+};
+/* FlushableFile for the server loop: struct srv's protocol. */
+extern const struct srv_protocol flushable_file_server;
 
 #endif
