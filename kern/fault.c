@@ -28,29 +28,33 @@
 
 /* Call g for self with the `words` words in msg; the reply's words go to
  * reply (room for `words`).  Returns the transport error or the result.
- * The reply may be longer than the message (up to every message register,
- * and the error word if an item fails): all of them are saved and put
- * back, so that the thread finds its UTCB as it left it. */
+ * The reply may fill the message's registers and two more (one item: a
+ * pager's mapping); a longer one is refused (E2BIG to the handler), so
+ * saving those registers and the error word is enough for the thread to
+ * find its UTCB as it left it. */
 static int call_handler(struct thread *self, struct gate *g, mica_sword_t protocol, const mica_word_t *msg,
 			unsigned words, mica_word_t window, mica_word_t *reply, unsigned *reply_words)
 {
 	struct mica_utcb *u = self->utcb;
-	mica_word_t saved[MICA_MR_COUNT], saved_br[2] = { u->br[MICA_BR_WINDOW], u->br[MICA_BR_DESC] };
+	unsigned mrs = words + 2;
+	mica_word_t saved[FAULT_WORDS + 2], saved_br[2] = { u->br[MICA_BR_WINDOW], u->br[MICA_BR_DESC] };
 	mica_word_t saved_error = u->error;
 	struct ipc_result r;
 
-	kmemcpy(saved, u->mr, sizeof saved);
+	kmemcpy(saved, u->mr, mrs * sizeof saved[0]);
 	kmemcpy(u->mr, msg, words * sizeof msg[0]);
 	u->br[MICA_BR_WINDOW] = window;
 	u->br[MICA_BR_DESC] = 0;
+	self->reply_mrs = (uint8_t)mrs;
 	ipc_call_for(self, g, mica_tag(protocol, words, 0, 0), &r);
+	self->reply_mrs = 0;
 	/* The UTCB is gone if the thread was destroyed while it waited. */
 	if (!self->utcb)
 		return MICA_EGONE;
 	*reply_words = r.err ? 0 : mica_tag_words(r.tag);
 	for (unsigned i = 0; i < *reply_words && i < words; i++)
 		reply[i] = u->mr[i];
-	kmemcpy(u->mr, saved, sizeof saved);
+	kmemcpy(u->mr, saved, mrs * sizeof saved[0]);
 	u->error = saved_error;
 	u->br[MICA_BR_WINDOW] = saved_br[0];
 	u->br[MICA_BR_DESC] = saved_br[1];

@@ -468,7 +468,15 @@ static int reply(struct thread *self, mica_word_t tag, struct thread **next)
 	if (!c)
 		return MICA_EGONE;
 	self->caller = 0;
-	int err = transfer(self, c, tag, &out);
+	/* A reply to a fault message may fill only the registers the kernel
+	 * saved for the faulting thread (kern/fault.c). */
+	int err;
+	if (c->reply_mrs && mica_tag_words(tag) + 2 * mica_tag_items(tag) > c->reply_mrs) {
+		err = MICA_E2BIG;
+		out = 0;
+	} else {
+		err = transfer(self, c, tag, &out);
+	}
 	finish(c, err, out, 0, 0);
 	*next = c;
 	return err;
@@ -543,7 +551,7 @@ static int fast_reply_wait(struct thread *self, mica_word_t tag, unsigned words,
 {
 	struct thread *c = self->caller;
 
-	if (!c || c->deadline_us || self->sendq_head || self->irq_pending)
+	if (!c || c->deadline_us || c->reply_mrs || self->sendq_head || self->irq_pending)
 		return 0;
 	finish(c, MICA_OK, received_tag(tag), 0, 0);
 	copy_words(self->utcb, c->utcb, words);

@@ -53,6 +53,8 @@ struct thread {
 	/* IPC */
 	enum ipc_wait wait;
 	uint8_t call;                       /* SENDING as the first half of a call */
+	uint8_t reply_mrs;                  /* in a call the kernel made for it (a fault): the
+					       message registers the reply may fill; 0 otherwise */
 	struct thread *partner;             /* SENDING: receiver; WAIT_REPLY: replier */
 	struct thread *caller;              /* implicit reply capability: who waits for my reply */
 	struct thread *sendq_head, *sendq_tail;   /* threads sending to me */

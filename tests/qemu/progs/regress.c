@@ -643,8 +643,9 @@ static void io_ports_not_passed_on(void)
 }
 
 /* A page fault is a call to the pager in the faulting thread's own UTCB;
- * the thread must find all its message registers as it left them, however
- * long the pager's reply (here 40 words, past the 4 of the fault). */
+ * the thread must find all its message registers as it left them.  A reply
+ * may fill the fault message's 4 registers and one item's 2; a longer one
+ * (here 40 words) is refused and the thread faults again. */
 #define A_FAULT_ADDR 0x10000000ull
 
 static uint8_t a_page[4096] __attribute__((aligned(4096)));
@@ -679,11 +680,15 @@ static void fault_ipc_keeps_mrs(void)
 	expect("it starts", thread_start(A_TH1), 0);
 	expect("its page fault arrives", (long)a_next_report(&vector), A_EXC);
 	expect("... at the address", (long)u->mr[1], (long)A_FAULT_ADDR);
-	expect("the page is mapped", task_mem_map(A_TASK1, mica_fpage((uint64_t)a_page, 12, MICA_R | MICA_W), A_FAULT_ADDR,
-						  false), 0);
 	for (unsigned i = 0; i < 40; i++)
 		u->mr[i] = 0xbad;
-	expect("a reply of 40 words", mica_ipc_reply(mica_tag(0, 40, 0, 0)), 0);
+	expect("a reply of 40 words is refused", mica_ipc_reply(mica_tag(0, 40, 0, 0)), MICA_E2BIG);
+	expect("the thread faults again", (long)a_next_report(&vector), A_EXC);
+	expect("the page is mapped", task_mem_map(A_TASK1, mica_fpage((uint64_t)a_page, 12, MICA_R | MICA_W), A_FAULT_ADDR,
+						  false), 0);
+	for (unsigned i = 0; i < 6; i++)
+		u->mr[i] = 0xbad;
+	expect("a reply of 6 words, the most it may have, goes through", mica_ipc_reply(mica_tag(0, 6, 0, 0)), 0);
 	expect("the thread reports", (long)a_next_report(&vector), A_DONE);
 	expect("its message registers are as it left them", a_mr_changed, 0);
 	expect("the store landed", a_page[0], 1);
