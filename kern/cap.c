@@ -18,7 +18,7 @@
 
 static struct cap *slot_ptr(struct task *t, uint64_t slot, int create, int *err)
 {
-	if (slot == 0 || slot >= CAP_SLOTS) {
+	if (!cap_slot_valid(slot)) {
 		*err = MICA_EBADCAP;
 		return 0;
 	}
@@ -43,6 +43,14 @@ struct cap *cap_lookup(struct task *t, uint64_t slot)
 	struct cap *c = slot_ptr(t, slot, 0, &err);
 
 	return c && c->obj ? c : 0;
+}
+
+int cap_derived_from(const struct cap *c, const struct cap *ancestor)
+{
+	for (; c; c = c->parent)
+		if (c == ancestor)
+			return 1;
+	return 0;
 }
 
 static void link_child(struct cap *parent, struct cap *c)

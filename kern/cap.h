@@ -34,6 +34,14 @@ struct cap_table {
 	struct cap *leaf[CAP_LEAVES];
 };
 
+/* Does the slot number name a slot of a table (empty or not)? */
+static inline int cap_slot_valid(uint64_t slot)
+{
+	return slot != 0 && slot < CAP_SLOTS;
+}
+/* Is `ancestor` c itself or a capability c was derived from?  (Clearing
+ * it clears c.) */
+int cap_derived_from(const struct cap *c, const struct cap *ancestor);
 /* The capability in a slot, or NULL if the slot is out of range or empty. */
 struct cap *cap_lookup(struct task *t, uint64_t slot);
 /* Put a new root capability (no parent) for obj into an empty or occupied

@@ -165,7 +165,8 @@ void factory_destroy(struct factory *f)
 
 /* ---- the Factory protocol ---------------------------------------------- */
 
-/* Install the new object's origin capability, or free it again. */
+/* Install the new object's origin capability, or free it again (the
+ * decoder checked the slot: only a new table leaf can fail, for memory). */
 static int hand_out(struct invocation *inv, uint64_t dest, struct kobj *obj)
 {
 	int err = cap_install(inv->task, dest, obj, MICA_CAP_RIGHTS_ALL);
@@ -177,18 +178,21 @@ static int hand_out(struct invocation *inv, uint64_t dest, struct kobj *obj)
 	return -err;
 }
 
-static struct factory *invoked(void *obj, int *err)
+/* Every create: W on the factory, and a slot to put the object in. */
+static struct factory *invoked(void *obj, uint64_t dest, int *err)
 {
 	struct invocation *inv = obj;
 
 	*err = invoke_need(inv, MICA_W);
+	if (!*err && !cap_slot_valid(dest))
+		*err = -MICA_EBADCAP;
 	return (struct factory *)inv->obj;
 }
 
 static int op_create_task(void *obj, slot_t dest)
 {
 	int err;
-	struct factory *f = invoked(obj, &err);
+	struct factory *f = invoked(obj, dest, &err);
 	struct task *t;
 
 	if (!err)
@@ -203,7 +207,7 @@ static int op_create_task(void *obj, slot_t dest)
 static int op_create_thread(void *obj, slot_t dest)
 {
 	int err;
-	struct factory *f = invoked(obj, &err);
+	struct factory *f = invoked(obj, dest, &err);
 	struct thread *t;
 
 	if (!err)
@@ -214,7 +218,7 @@ static int op_create_thread(void *obj, slot_t dest)
 static int op_create_gate(void *obj, slot_t dest, slot_t thread, uint64_t label)
 {
 	int err;
-	struct factory *f = invoked(obj, &err);
+	struct factory *f = invoked(obj, dest, &err);
 	struct invocation *inv = obj;
 	struct gate *g;
 
@@ -223,6 +227,8 @@ static int op_create_gate(void *obj, slot_t dest, slot_t thread, uint64_t label)
 	struct thread *t = (struct thread *)invoke_lookup(inv, thread, KOBJ_THREAD, MICA_W, &err);
 	if (!t)
 		return err;
+	if (t->state == THREAD_DEAD)
+		return -MICA_EGONE;
 	err = -gate_create(f, t, label, &g);
 	return err ? err : hand_out(obj, dest, &g->obj);
 }
@@ -230,7 +236,7 @@ static int op_create_gate(void *obj, slot_t dest, slot_t thread, uint64_t label)
 static int op_create_irq(void *obj, slot_t dest, uint64_t label)
 {
 	int err;
-	struct factory *f = invoked(obj, &err);
+	struct factory *f = invoked(obj, dest, &err);
 	struct irq *q;
 
 	if (!err)
@@ -241,7 +247,7 @@ static int op_create_irq(void *obj, slot_t dest, uint64_t label)
 static int op_create_factory(void *obj, slot_t dest, uint64_t quota)
 {
 	int err;
-	struct factory *f = invoked(obj, &err);
+	struct factory *f = invoked(obj, dest, &err);
 	struct factory *sub;
 
 	if (!err)

@@ -95,9 +95,12 @@ static int op_watch(void *obj, slot_t irq_slot)
 static int op_label(void *obj, uint64_t *label)
 {
 	struct invocation *inv = obj;
+	int err = invoke_need(inv, MICA_X);
 
+	if (err)
+		return err;
 	*label = ((struct gate *)inv->obj)->label;
-	return invoke_need(inv, MICA_X);
+	return 0;
 }
 
 const struct gate_ops gate_protocol = {

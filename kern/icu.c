@@ -23,7 +23,11 @@ static int op_bind(void *obj, uint32_t line, slot_t irq_slot)
 		return err;
 	if (!(q = (struct irq *)invoke_lookup(inv, irq_slot, KOBJ_IRQ, MICA_W, &err)))
 		return err;
-	return -irq_connect_line(q, line);
+	err = irq_line_check(q, line);
+	if (err)
+		return -err;
+	irq_connect_line(q, line);
+	return 0;
 }
 
 static int op_unbind(void *obj, uint32_t line)
@@ -41,8 +45,12 @@ static int op_unbind(void *obj, uint32_t line)
 
 static int op_lines(void *obj, uint32_t *count)
 {
+	int err = invoke_need(obj, MICA_R);
+
+	if (err)
+		return err;
 	*count = arch_irq_lines();
-	return invoke_need(obj, MICA_R);
+	return 0;
 }
 
 const struct icu_ops icu_protocol = {

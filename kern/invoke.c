@@ -64,7 +64,12 @@ static int op_destroy(void *obj)
 	struct invocation *inv = obj;
 	int err = invoke_need(inv, MICA_X);
 
-	return err ? err : -kobj_kill(inv->obj);
+	if (err)
+		return err;
+	if (inv->obj->permanent)
+		return -MICA_EPERM;   /* the root factory, the Icu, the Log */
+	kobj_kill(inv->obj);
+	return 0;
 }
 
 static int op_info(void *obj, uint32_t *type, uint32_t *rights)

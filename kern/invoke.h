@@ -4,6 +4,15 @@
  * protocol label and the X right) is served by the kernel at once, through
  * the dispatch code idlc generates from idl/kernel/.  The handlers get a
  * struct invocation as their object.
+ *
+ * A handler (an op_ function) decodes first -- its right, every
+ * capability and value it was given -- and only then invokes the
+ * mechanism, which can fail only for memory.  It returns 0 (or a
+ * non-negative result) or a negated code, -MICA_E...: the generated
+ * dispatcher makes a negative value an error reply and anything else the
+ * reply label, so a positive code would read as success.  Mechanism
+ * functions return the positive code, as the system call does; the
+ * handler negates it once (docs/objects.md).
  */
 #ifndef KERN_INVOKE_H
 #define KERN_INVOKE_H

@@ -117,12 +117,21 @@ void irq_line_fired(unsigned line)
 		irq_fire(q);
 }
 
-int irq_connect_line(struct irq *q, unsigned line)
+int irq_line_check(const struct irq *q, unsigned line)
 {
 	if (line >= MAX_LINES || line >= arch_irq_lines())
 		return MICA_EINVAL;
 	if (line_irq[line] || q->line != IRQ_NO_LINE)
 		return MICA_EBUSY;
+	return MICA_OK;
+}
+
+int irq_connect_line(struct irq *q, unsigned line)
+{
+	int err = irq_line_check(q, line);
+
+	if (err)
+		return err;
 	line_irq[line] = q;
 	q->line = line;
 	return MICA_OK;

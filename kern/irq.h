@@ -41,6 +41,9 @@ void irq_add_gate(struct irq *q, struct gate *g);
 void irq_forget_gate(struct irq *q, struct gate *g);
 /* A hardware line fired (interrupt context): deliver through its irq. */
 void irq_line_fired(unsigned line);
+/* Could q be connected to the line: 0, MICA_EINVAL (no such line) or
+ * MICA_EBUSY (the line or q is connected already). */
+int irq_line_check(const struct irq *q, unsigned line);
 /* The Icu: connect / disconnect a line. */
 int irq_connect_line(struct irq *q, unsigned line);
 void irq_disconnect_line(unsigned line);

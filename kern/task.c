@@ -230,10 +230,15 @@ static int op_cap_map(void *obj, slot_t src, slot_t dest, uint32_t rights, bool 
 	if (err)
 		return err;
 	struct cap *c = cap_lookup(inv->task, src);
-	if (!c)
+	if (!c || !cap_slot_valid(dest))
 		return -MICA_EBADCAP;
 	if (rights & ~MICA_CAP_RIGHTS_ALL)
 		return -MICA_EINVAL;
+	struct cap *old = cap_lookup(t, dest);
+	if (old == c && !grant)
+		return -MICA_EINVAL;   /* mapping a capability onto itself */
+	if (old && old != c && cap_derived_from(c, old))
+		return -MICA_EBADCAP;  /* clearing the slot would take c with it */
 	return -(grant ? cap_grant(c, t, dest, rights) : cap_map(c, t, dest, rights));
 }
 

@@ -214,6 +214,12 @@ static int op_bind(void *obj, slot_t task_slot, uint64_t utcb)
 	struct task *task = (struct task *)invoke_lookup(obj, task_slot, KOBJ_TASK, MICA_W, &err);
 	if (!task)
 		return err;
+	if (t->task)
+		return -MICA_EBUSY;
+	if ((utcb & ~MICA_PAGE_MASK) || utcb >= MICA_USER_END)
+		return -MICA_EINVAL;
+	if (arch_space_next_mapped(task->root, utcb, utcb, &(uint64_t){ 0 }))
+		return -MICA_EEXIST;   /* the UTCB goes where nothing is mapped */
 	return -thread_attach(t, task, utcb);
 }
 
@@ -227,9 +233,10 @@ static int op_ex_regs(void *obj, uint64_t ip, uint64_t sp, uint64_t flags, uint6
 		return err;
 	if (t == &thread_idle || !t->task)
 		return -MICA_EBUSY;
-	arch_thread_get_regs(&t->arch, old_ip, old_sp, old_flags);
-	if (arch_thread_set_regs(&t->arch, ip, sp, flags))
+	if (!arch_thread_regs_valid(ip, sp))
 		return -MICA_EINVAL;
+	arch_thread_get_regs(&t->arch, old_ip, old_sp, old_flags);
+	arch_thread_set_regs(&t->arch, ip, sp, flags);
 	if (t->wait != IPC_NONE)
 		ipc_cancel(t, MICA_ECANCELED);
 	return 0;
@@ -240,7 +247,12 @@ static int op_start(void *obj)
 	int err;
 	struct thread *t = invoked(obj, &err);
 
-	return err ? err : -thread_resume(t);
+	if (err)
+		return err;
+	if (!t->task || t->state == THREAD_DEAD)
+		return -MICA_EBUSY;
+	thread_resume(t);
+	return 0;
 }
 
 static int op_stop(void *obj)

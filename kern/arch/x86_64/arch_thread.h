@@ -40,6 +40,9 @@ void arch_thread_fini(struct arch_thread *a);
 void arch_thread_bind(struct arch_thread *a, uint64_t pml4, uint64_t utcb);
 /* The user registers the thread returns to (its frame on its kernel stack). */
 void arch_thread_get_regs(const struct arch_thread *a, uint64_t *ip, uint64_t *sp, uint64_t *flags);
+/* May ip and sp (or ARCH_FLAGS_KEEP) be given to a user thread?  A
+ * non-canonical one would fault on the way out, in the kernel. */
+int arch_thread_regs_valid(uint64_t ip, uint64_t sp);
 /* 0, or MICA_EINVAL for a non-canonical ip or sp (nothing is changed). */
 int arch_thread_set_regs(struct arch_thread *a, uint64_t ip, uint64_t sp, uint64_t flags);
 void arch_thread_set_args(struct arch_thread *a, uint64_t arg0, uint64_t arg1);

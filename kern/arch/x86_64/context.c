@@ -100,12 +100,16 @@ static int canonical(uint64_t a)
 	return (uint64_t)((int64_t)(a << 16) >> 16) == a;
 }
 
+int arch_thread_regs_valid(uint64_t ip, uint64_t sp)
+{
+	return (ip == ARCH_FLAGS_KEEP || canonical(ip)) && (sp == ARCH_FLAGS_KEEP || canonical(sp));
+}
+
 int arch_thread_set_regs(struct arch_thread *a, uint64_t ip, uint64_t sp, uint64_t flags)
 {
 	struct trap_frame *f = user_frame(a);
 
-	/* A non-canonical ip or sp would fault on the way out, in the kernel. */
-	if ((ip != ARCH_FLAGS_KEEP && !canonical(ip)) || (sp != ARCH_FLAGS_KEEP && !canonical(sp)))
+	if (!arch_thread_regs_valid(ip, sp))
 		return MICA_EINVAL;
 	if (ip != ARCH_FLAGS_KEEP)
 		f->rip = ip;

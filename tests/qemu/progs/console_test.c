@@ -34,6 +34,7 @@ int memcmp(const void *a, const void *b, size_t n);
 static char got[256];
 static unsigned got_len, waits;
 static int read_err;
+static mica_cap_t in, out, irq;   /* stdin, stdout, the irq given to notify */
 
 static int ends_with(const char *tail, unsigned n)
 {
@@ -41,14 +42,14 @@ static int ends_with(const char *tail, unsigned n)
 }
 
 /* Read what the scenario typed, up to its last line "tail\n". */
-static void read_typed(mica_cap_t in)
+static void read_typed(mica_cap_t stream)
 {
 	mica_word_t tag, label;
 	char buf[ROOM];
 
 	while (got_len + ROOM < sizeof got && !ends_with("tail\n", 5)) {
 		uint32_t len = ROOM;
-		int err = stream_read(in, buf, &len);
+		int err = stream_read(stream, buf, &len);
 		if (err == -MICA_EAGAIN) {
 			waits++;
 			/* The irq, or a quiet 10 s: the input is not coming. */
@@ -70,40 +71,40 @@ static void read_typed(mica_cap_t in)
 }
 
 /* Irqs for the notify table until it refuses one: how many it took. */
-static int fill_notify_table(mica_cap_t out, const mica_cap_t *irqs, int *last_err)
+static int fill_notify_table(mica_cap_t stream, const mica_cap_t *irqs, int *last_err)
 {
 	int n = 0;
 
 	for (; n < NOTIFY_TRIES; n++) {
 		factory_create_irq(MICA_BOOT_FACTORY, irqs[n], 0x100 + (unsigned)n);
-		if ((*last_err = stream_notify(out, irqs[n])) != 0)
+		if ((*last_err = stream_notify(stream, irqs[n])) != 0)
 			break;
 	}
 	return n;
 }
 
-static void check_notify_table(mica_cap_t out, mica_cap_t irq)
+static void notify_table_is_bounded(void)
 {
 	mica_cap_t irqs[NOTIFY_TRIES];
 	int err, taken;
 
 	for (int i = 0; i < NOTIFY_TRIES; i++)
 		irqs[i] = mica_slot_alloc();
-	expect("notify with the same irq again: one entry", stream_notify(out, irq), 0);
-	expect("notify with a capability that is not an irq: EINVAL", stream_notify(out, rt_cap("mem")), -MICA_EINVAL);
-	taken = fill_notify_table(out, irqs, &err);
+	expect("notify with the same irq again: one entry", stream_notify(in, irq), 0);
+	expect("notify with a capability that is not an irq: EINVAL", stream_notify(in, rt_cap("mem")), -MICA_EINVAL);
+	taken = fill_notify_table(in, irqs, &err);
 	expect("the notify table fills up: then ENOMEM", taken < NOTIFY_TRIES && err == -MICA_ENOMEM, 1);
 	expect("... with at most 8 entries", taken <= 7, 1);
 	kobject_destroy(irqs[0]);
-	expect("an irq destroyed by its holder frees its entry", stream_notify(out, irqs[taken]), 0);
+	expect("an irq destroyed by its holder frees its entry", stream_notify(in, irqs[taken]), 0);
 	for (int i = 0; i < NOTIFY_TRIES; i++) {
 		kobject_destroy(irqs[i]);
 		mica_slot_free(irqs[i]);
 	}
-	expect("all destroyed: room again", stream_notify(out, irq), 0);
+	expect("all destroyed: room again", stream_notify(in, irq), 0);
 }
 
-static void check_refusals(mica_cap_t in, mica_cap_t out, mica_cap_t irq)
+static void console_refuses_bad_requests_and_goes_on(void)
 {
 	struct mica_utcb *u = mica_utcb();
 	char buf[ROOM];
@@ -119,7 +120,7 @@ static void check_refusals(mica_cap_t in, mica_cap_t out, mica_cap_t irq)
 	expect("the console goes on serving", stream_write(out, "console_test: still here\n", 25, &written), 0);
 }
 
-static void check_big_write(mica_cap_t out)
+static void big_write_is_taken_whole(void)
 {
 	static char text[4096];
 	uint32_t written = 0;
@@ -132,7 +133,7 @@ static void check_big_write(mica_cap_t out)
 
 /* A reader killed while it waits for input (its irq in the notify table):
  * the console goes on, and the entry is free again. */
-static void check_dead_reader(mica_cap_t in, mica_cap_t out)
+static void dead_reader_frees_its_notify_entry(void)
 {
 	mica_cap_t proc = mica_slot_alloc(), ready = mica_slot_alloc(), irqs[NOTIFY_TRIES];
 	uint32_t written, len = ROOM;
@@ -156,14 +157,18 @@ static void check_dead_reader(mica_cap_t in, mica_cap_t out)
 		kobject_destroy(irqs[i]);
 }
 
-int main(void)
+/* The first case: no TAP line before all the typed input is read. */
+static void typed_lines_arrive_in_pieces(void)
 {
 	static const char want[] = "hello\nworld\n@abc@tail\n";
-	mica_cap_t in = rt_cap("stdin"), out = rt_cap("stdout"), irq = mica_slot_alloc();
-	int setup = factory_create_irq(MICA_BOOT_FACTORY, irq, INPUT_IRQ_LABEL);
 	uint32_t len = ROOM;
 	char buf[ROOM];
+	int setup;
 
+	in = rt_cap("stdin");
+	out = rt_cap("stdout");
+	irq = mica_slot_alloc();
+	setup = factory_create_irq(MICA_BOOT_FACTORY, irq, INPUT_IRQ_LABEL);
 	if (!setup)
 		setup = irq_bind(irq, MICA_BOOT_THREAD);
 	if (!setup)
@@ -184,12 +189,26 @@ int main(void)
 	mica_printf("# read \"%s\" in pieces of %d, after %u waits\n", p, ROOM, waits);
 	expect("the lines, backspace applied, Ctrl-D as end of input and as partial line", same, 1);
 	expect("nothing more is ready: EAGAIN", stream_read(in, buf, &len), -MICA_EAGAIN);
-	check_notify_table(in, irq);
-	check_refusals(in, out, irq);
-	check_big_write(out);
-	check_dead_reader(in, out);
+}
+
+static void notify_with_a_void_item_is_refused(void)
+{
 	expect("notify with a void item (it would stop every reader's): EINVAL", stream_notify(in, MICA_CAP_NULL),
 	       -MICA_EINVAL);
 	kobject_destroy(irq);
-	return qtest_done();
+}
+
+static const struct qtest_case cases[] = {
+	{ "typed_lines_arrive_in_pieces", typed_lines_arrive_in_pieces },
+	{ "notify_table_is_bounded", notify_table_is_bounded },
+	{ "console_refuses_bad_requests_and_goes_on", console_refuses_bad_requests_and_goes_on },
+	{ "big_write_is_taken_whole", big_write_is_taken_whole },
+	{ "dead_reader_frees_its_notify_entry", dead_reader_frees_its_notify_entry },
+	{ "notify_with_a_void_item_is_refused", notify_with_a_void_item_is_refused },
+};
+
+int main(int argc, char **argv)
+{
+	(void)argc;
+	return QTEST_RUN(argv[0], cases);
 }

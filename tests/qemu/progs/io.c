@@ -85,15 +85,14 @@ static void port_receiver(void *arg)
 	item_done = 1;
 }
 
-int main(void)
+static void exception_handler_serves_a_gate(void)
 {
-	uint32_t state;
-	uint64_t id;
-	mica_word_t tag;
-
 	expect("exception handler", qthread_start(&handler, MICA_BOOT_TASK, 1, serve_exceptions, 0), 0);
 	expect("a gate to it", factory_create_gate(MICA_BOOT_FACTORY, S_HANDLER_GATE, S_HANDLER, 1), 0);
+}
 
+static void task_given_com1_writes_the_uart(void)
+{
 	expect("a task", qtask_create(S_T1), 0);
 	expect("given COM1's eight ports", task_io_map(S_T1, mica_io_fpage(COM1, 3)), 0);
 	expect("ports the giver lacks: EPERM", task_io_map(S_T1, mica_io_fpage(0x40, 2)), -MICA_EPERM);
@@ -102,6 +101,12 @@ int main(void)
 	for (int i = 0; i < 1000 && !uart_done; i++)
 		sleep_ms(1);
 	expect("... and finishes", uart_done, 1);
+}
+
+static void task_without_ports_faults_on_out(void)
+{
+	uint32_t state;
+	uint64_t id;
 
 	expect("a task without ports", qtask_create(S_T2), 0);
 	expect("its thread", qthread_start(&th2, S_T2, 1, no_ports, 0), 0);
@@ -112,6 +117,11 @@ int main(void)
 	thread_state(S_TH2, &state, &id);
 	expect("... and the thread is stopped", state, 0);
 	expect("... before its next line", noport_done, 0);
+}
+
+static void ports_travel_in_an_ipc_item(void)
+{
+	mica_word_t tag;
 
 	expect("a third task", qtask_create(S_T3), 0);
 	expect("its thread waits for ports", qthread_start(&th3, S_T3, 1, port_receiver, 0), 0);
@@ -123,9 +133,26 @@ int main(void)
 	for (int i = 0; i < 1000 && !item_done; i++)
 		sleep_ms(1);
 	expect("the receiver got them and used them", item_done && item_err == 0, 1);
+}
+
+static void io_unmap_takes_ports_back(void)
+{
 	expect("taking COM1 back from the first task", task_io_unmap(S_T1, mica_io_fpage(COM1, 3)), 0);
 	kobject_destroy(S_T1);
 	kobject_destroy(S_T2);
 	kobject_destroy(S_T3);
-	return qtest_done();
+}
+
+static const struct qtest_case cases[] = {
+	{ "exception_handler_serves_a_gate", exception_handler_serves_a_gate },
+	{ "task_given_com1_writes_the_uart", task_given_com1_writes_the_uart },
+	{ "task_without_ports_faults_on_out", task_without_ports_faults_on_out },
+	{ "ports_travel_in_an_ipc_item", ports_travel_in_an_ipc_item },
+	{ "io_unmap_takes_ports_back", io_unmap_takes_ports_back },
+};
+
+int main(int argc, char **argv)
+{
+	(void)argc;
+	return QTEST_RUN(argv[0], cases);
 }

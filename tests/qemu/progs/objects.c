@@ -17,7 +17,7 @@
 
 enum {
 	S_A = 10, S_B, S_C, S_IRQ, S_GATE, S_SUB, S_CHILD, S_CHILD_THREAD, S_SERVER, S_SERVER_GATE, S_CLIENT,
-	S_RO_LOG, S_T0 = 100,
+	S_RO_LOG, S_ANCESTOR, S_DERIVED, S_T0 = 100,
 };
 
 enum { TYPE_TASK = 1, TYPE_THREAD, TYPE_GATE, TYPE_IRQ, TYPE_FACTORY, TYPE_ICU, TYPE_LOG };
@@ -33,6 +33,14 @@ static uint32_t type_of(mica_cap_t task, mica_cap_t slot)
 
 	task_cap_info(task, slot, &type, &rights);
 	return type;
+}
+
+static uint32_t rights_of(mica_cap_t task, mica_cap_t slot)
+{
+	uint32_t type, rights = 99;
+
+	task_cap_info(task, slot, &type, &rights);
+	return rights;
 }
 
 static void boot_capabilities_are_installed(void)
@@ -250,6 +258,37 @@ static void partners_dying_mid_call_end_it_with_egone(void)
 	kobject_destroy(S_SERVER_GATE);
 }
 
+/* A request the kernel refuses leaves everything as it was: the checks
+ * come before the first change. */
+static void refused_invocations_change_nothing(void)
+{
+	uint64_t limit, used, used_after;
+
+	expect("an irq to copy", factory_create_irq(MICA_BOOT_FACTORY, S_ANCESTOR, 1), 0);
+	expect("a copy derived from it", task_cap_map(MICA_BOOT_TASK, S_ANCESTOR, S_DERIVED, MICA_RWX, false), 0);
+	expect("mapping the copy over its ancestor: EBADCAP",
+	       task_cap_map(MICA_BOOT_TASK, S_DERIVED, S_ANCESTOR, MICA_RWX, false), -MICA_EBADCAP);
+	expect("... the ancestor is still there", type_of(MICA_BOOT_TASK, S_ANCESTOR), TYPE_IRQ);
+	expect("... and so is the copy", type_of(MICA_BOOT_TASK, S_DERIVED), TYPE_IRQ);
+	expect("granting the copy over its ancestor: EBADCAP",
+	       task_cap_map(MICA_BOOT_TASK, S_DERIVED, S_ANCESTOR, MICA_RWX, true), -MICA_EBADCAP);
+	expect("... the ancestor is still there", type_of(MICA_BOOT_TASK, S_ANCESTOR), TYPE_IRQ);
+	expect("... and so is the copy", type_of(MICA_BOOT_TASK, S_DERIVED), TYPE_IRQ);
+	expect("mapping a capability onto itself: EINVAL",
+	       task_cap_map(MICA_BOOT_TASK, S_DERIVED, S_DERIVED, MICA_R, false), -MICA_EINVAL);
+	expect("... it keeps its rights", (long)rights_of(MICA_BOOT_TASK, S_DERIVED), MICA_RWX);
+	kobject_destroy(S_ANCESTOR);
+
+	expect("Factory.quota before", factory_quota(MICA_BOOT_FACTORY, &limit, &used), 0);
+	expect("creating into slot 0: EBADCAP", factory_create_irq(MICA_BOOT_FACTORY, 0, 1), -MICA_EBADCAP);
+	expect("creating beyond the table: EBADCAP", factory_create_task(MICA_BOOT_FACTORY, 1u << 20),
+	       -MICA_EBADCAP);
+	expect("a gate for a thread of a slot beyond the table: EBADCAP",
+	       factory_create_gate(MICA_BOOT_FACTORY, 1u << 20, MICA_BOOT_THREAD, 1), -MICA_EBADCAP);
+	expect("Factory.quota after", factory_quota(MICA_BOOT_FACTORY, &limit, &used_after), 0);
+	expect("... nothing was charged", (long)used_after, (long)used);
+}
+
 static const struct qtest_case cases[] = {
 	{ "boot_capabilities_are_installed", boot_capabilities_are_installed },
 	{ "bad_invocations_are_error_codes", bad_invocations_are_error_codes },
@@ -257,6 +296,7 @@ static const struct qtest_case cases[] = {
 	{ "last_reference_notifies_the_watcher", last_reference_notifies_the_watcher },
 	{ "factory_quotas_bound_kernel_memory", factory_quotas_bound_kernel_memory },
 	{ "partners_dying_mid_call_end_it_with_egone", partners_dying_mid_call_end_it_with_egone },
+	{ "refused_invocations_change_nothing", refused_invocations_change_nothing },
 };
 
 int main(int argc, char **argv)

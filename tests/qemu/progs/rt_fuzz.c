@@ -41,18 +41,25 @@ static void touch_bss(void)
 		*p = *p;
 }
 
-int main(int argc, char **argv)
-{
-	uint64_t seed = argc > 1 ? number(argv[1]) : 1;
-	unsigned rounds = argc > 2 ? (unsigned)number(argv[2]) : 20;
-	mica_cap_t ds = mica_slot_alloc(), proc = mica_slot_alloc();
+static uint64_t seed = 1;
+static unsigned rounds = 20;
+static mica_cap_t ds, proc;
+static uint64_t free0, used0;   /* root's pool and this session, before */
 
+static void fuzz_targets_are_made(void)
+{
+	ds = mica_slot_alloc();
+	proc = mica_slot_alloc();
 	touch_bss();
 	mica_printf("# rt_fuzz: seed %lu, %u rounds per method and object\n", (unsigned long)seed, rounds);
-	uint64_t free0 = rt_pool_free(), used0 = rt_session_used();
+	free0 = rt_pool_free();
+	used0 = rt_session_used();
 	expect("a dataspace to fuzz", memory_alloc(rt_cap("mem"), 64 << 10, &ds), 0);
 	expect("a process to fuzz", launcher_spawn(rt_cap("launcher"), "rt_child", "hog\0" "1\0", 6, 0, 0, 0, 0, &proc), 0);
+}
 
+static void root_answers_fuzzed_requests_to_every_object(void)
+{
 	const struct { const char *what; mica_cap_t cap; } targets[] = {
 		{ "a memory session", rt_cap("mem") }, { "rom/", rt_cap("rom") },
 		{ "the registry", rt_cap("registry") }, { "a dataspace", ds }, { "a process", proc },
@@ -67,11 +74,15 @@ int main(int argc, char **argv)
 		what[n] = 0;
 		expect(what, root_fuzz(targets[i].cap, seed + i, rounds), 0);
 	}
+}
 
-	/* Replies whose new capability cannot be delivered: no receive slot. */
+/* Replies whose new capability cannot be delivered: no receive slot. */
+static void undeliverable_reply_leaves_nothing_kept(void)
+{
 	uint64_t used1 = rt_session_used();
 	struct mica_utcb *u = mica_utcb();
 	mica_word_t tag;
+
 	u->mr[0] = MEMORY_ALLOC_OPCODE;
 	u->mr[1] = 1 << 20;
 	u->br[MICA_BR_DESC] = mica_br_desc(0, 0, 0);
@@ -79,26 +90,50 @@ int main(int argc, char **argv)
 	       mica_ipc_call(rt_cap("mem"), mica_tag(MEMORY_PROTOCOL, 2, 0, 0), &tag), MICA_ENOBUF);
 	expect("... and root did not keep it", (long)rt_session_used(), (long)used1);
 	expect("root still serves", rt_session_used() >= used0, 1);
+}
 
-	/* This task's own region mapper, which shares the task's slot
-	 * allocator: whatever capabilities the fuzzer sends it, no slot may
-	 * stay taken. */
+/* This task's own region mapper, which shares the task's slot allocator:
+ * whatever capabilities the fuzzer sends it, no slot may stay taken. */
+static void region_mapper_keeps_no_slot_for_refusals(void)
+{
 	mica_cap_t lowest = mica_slot_alloc();
+
 	mica_slot_free(lowest);
 	expect("the region mapper's protocol", region_map_fuzz(rt_cap("rm"), seed, rounds), 0);
 	mica_cap_t after = mica_slot_alloc();
 	mica_slot_free(after);
 	expect("... it keeps no slot for what it refused", (long)after, (long)lowest);
+}
+
+static void root_gets_its_memory_back(void)
+{
+	char name[64];
+
 	process_kill(proc);
 	mica_slot_drop(proc);
 	mica_slot_drop(ds);
 	/* Names the fuzzer published hold our capabilities: withdraw them all. */
-	char name[64];
 	while (registry_entry(rt_cap("registry"), 0, name) == 0)
 		if (registry_withdraw(rt_cap("registry"), name))
 			break;
 	expect("the registry is empty again", registry_entry(rt_cap("registry"), 0, name), -MICA_ENOENT);
 	expect("the session's use is back", (long)rt_session_used(), (long)used0);
 	expect("the memory server's free pages are back", (long)rt_pool_free(), (long)free0);
-	return qtest_done();
+}
+
+static const struct qtest_case cases[] = {
+	{ "fuzz_targets_are_made", fuzz_targets_are_made },
+	{ "root_answers_fuzzed_requests_to_every_object", root_answers_fuzzed_requests_to_every_object },
+	{ "undeliverable_reply_leaves_nothing_kept", undeliverable_reply_leaves_nothing_kept },
+	{ "region_mapper_keeps_no_slot_for_refusals", region_mapper_keeps_no_slot_for_refusals },
+	{ "root_gets_its_memory_back", root_gets_its_memory_back },
+};
+
+int main(int argc, char **argv)
+{
+	if (argc > 1)
+		seed = number(argv[1]);
+	if (argc > 2)
+		rounds = (unsigned)number(argv[2]);
+	return QTEST_RUN(argv[0], cases);
 }

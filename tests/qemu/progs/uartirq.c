@@ -18,11 +18,8 @@ int memcmp(const void *a, const void *b, size_t n);   /* libsys (string.c) */
 #define UART_LINE 4
 enum { S_IRQ = 10, S_IRQ2 };
 
-int main(void)
+static void icu_binds_a_line_once(void)
 {
-	char got[24];
-	unsigned n = 0, notifications = 0;
-	mica_word_t tag, label;
 	uint32_t lines;
 
 	expect("an irq", factory_create_irq(MICA_BOOT_FACTORY, S_IRQ, 0x44), 0);
@@ -32,8 +29,22 @@ int main(void)
 	expect("COM1's line to the irq", icu_bind(MICA_BOOT_ICU, UART_LINE, S_IRQ), 0);
 	expect("a second irq", factory_create_irq(MICA_BOOT_FACTORY, S_IRQ2, 0x45), 0);
 	expect("the same line twice: EBUSY", icu_bind(MICA_BOOT_ICU, UART_LINE, S_IRQ2), -MICA_EBUSY);
+}
+
+static void masked_line_delivers_nothing(void)
+{
+	mica_word_t tag, label;
+
 	expect("nothing before the line is unmasked", mica_ipc_wait(mica_timeouts(0, MICA_TIMEOUT_ZERO), &tag, &label),
 	       MICA_ETIMEOUT);
+}
+
+static void typed_characters_arrive_as_notifications(void)
+{
+	char got[24];
+	unsigned n = 0, notifications = 0;
+	mica_word_t tag, label;
+
 	/* The line is edge-triggered: an edge while it is masked is lost, so
 	 * unmask first, then let the UART interrupt when a character waits
 	 * (IER bit 0; OUT2 lets the interrupt out of the chip), and after each
@@ -63,10 +74,26 @@ int main(void)
 	expect("the typed characters arrived", n >= 10 && !memcmp(got + n - 11, "interrupts\n", 11), 1);
 	mica_printf("# %u characters in %u notifications: %s\n", n, notifications, got);
 	mica_outb(COM1 + 1, 0x00);
+}
+
+static void unbinding_or_destroying_frees_the_line(void)
+{
 	expect("Icu.unbind", icu_unbind(MICA_BOOT_ICU, UART_LINE), 0);
 	expect("the line is free for another irq", icu_bind(MICA_BOOT_ICU, UART_LINE, S_IRQ2), 0);
 	expect("destroying the irq frees the line", kobject_destroy(S_IRQ2), 0);
 	expect("... so it can be bound again", icu_bind(MICA_BOOT_ICU, UART_LINE, S_IRQ), 0);
 	icu_unbind(MICA_BOOT_ICU, UART_LINE);
-	return qtest_done();
+}
+
+static const struct qtest_case cases[] = {
+	{ "icu_binds_a_line_once", icu_binds_a_line_once },
+	{ "masked_line_delivers_nothing", masked_line_delivers_nothing },
+	{ "typed_characters_arrive_as_notifications", typed_characters_arrive_as_notifications },
+	{ "unbinding_or_destroying_frees_the_line", unbinding_or_destroying_frees_the_line },
+};
+
+int main(int argc, char **argv)
+{
+	(void)argc;
+	return QTEST_RUN(argv[0], cases);
 }
