@@ -12,7 +12,7 @@
 #include "arch.h"
 #include "console.h"
 #include "ipc.h"
-#include "kstring.h"
+#include <common/string.h>
 #include "sched.h"
 #include "sigma0.h"
 #include "task.h"
@@ -39,8 +39,8 @@ static int call_handler(struct thread *self, struct gate *g, mica_sword_t protoc
 	mica_word_t saved_error = u->error;
 	struct ipc_result r;
 
-	kmemcpy(saved, u->mr, sizeof saved);
-	kmemcpy(u->mr, msg, words * sizeof msg[0]);
+	memcpy(saved, u->mr, sizeof saved);
+	memcpy(u->mr, msg, words * sizeof msg[0]);
 	u->br[MICA_BR_WINDOW] = window;
 	u->br[MICA_BR_DESC] = 0;
 	ipc_call_for(self, g, mica_tag(protocol, words, 0, 0), &r);
@@ -50,7 +50,7 @@ static int call_handler(struct thread *self, struct gate *g, mica_sword_t protoc
 	*reply_words = r.err ? 0 : mica_tag_words(r.tag);
 	for (unsigned i = 0; i < *reply_words && i < words; i++)
 		reply[i] = u->mr[i];
-	kmemcpy(u->mr, saved, sizeof saved);
+	memcpy(u->mr, saved, sizeof saved);
 	u->error = saved_error;
 	u->br[MICA_BR_WINDOW] = saved_br[0];
 	u->br[MICA_BR_DESC] = saved_br[1];

@@ -19,7 +19,7 @@
 #include "gate.h"
 #include "icu.h"
 #include "irq.h"
-#include "kstring.h"
+#include <common/string.h>
 #include "task.h"
 #include "thread.h"
 
@@ -100,7 +100,7 @@ static int receive_request(struct thread *caller, mica_word_t tag)
 
 	if (words + 2 * items > MICA_MR_COUNT)
 		return MICA_E2BIG;
-	kmemcpy(kmsg.mr, u->mr, (words + 2 * items) * sizeof(mica_word_t));
+	memcpy(kmsg.mr, u->mr, (words + 2 * items) * sizeof(mica_word_t));
 	for (unsigned i = 0; i < items; i++) {
 		mica_word_t *item = &kmsg.mr[words + 2 * i];
 		uint32_t len = mica_item_len(item[0]);
@@ -146,6 +146,6 @@ int invoke(struct cap *c, struct thread *caller, mica_word_t tag, mica_word_t *r
 	}
 	/* Kernel replies carry words only. */
 	if (caller->utcb)
-		kmemcpy(caller->utcb->mr, kmsg.mr, mica_tag_words(*reply) * sizeof(mica_word_t));
+		memcpy(caller->utcb->mr, kmsg.mr, mica_tag_words(*reply) * sizeof(mica_word_t));
 	return MICA_OK;
 }

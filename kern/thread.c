@@ -22,7 +22,7 @@
 #include "invoke.h"
 #include "ipc.h"
 #include "irq.h"
-#include "kstring.h"
+#include <common/string.h>
 #include "panic.h"
 #include "sched.h"
 #include "slab.h"

@@ -14,7 +14,7 @@
  */
 #include "rt_internal.h"
 
-#include <fpage.h>
+#include <common/fpage.h>
 #include <libsys/debug.h>
 #include <libsys/error.h>
 #include <libsys/ipc.h>

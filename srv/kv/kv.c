@@ -10,7 +10,7 @@
  */
 #include <libsys/debug.h>
 #include <libsys/error.h>
-#include <libsys/text.h>
+#include <common/string.h>
 #include <mica/error.h>
 #include <rt/rt.h>
 #include <server/server.h>

@@ -9,7 +9,7 @@
  */
 #include "root.h"
 
-#include <libsys/text.h>
+#include <common/string.h>
 
 #include <libsys/debug.h>
 #include <libsys/error.h>

@@ -7,7 +7,7 @@
 
 #include <libsys/slot.h>
 
-#include <libsys/text.h>
+#include <common/string.h>
 
 #include <mica/error.h>
 

@@ -6,7 +6,7 @@
  */
 #include "root.h"
 
-#include <libsys/text.h>
+#include <common/string.h>
 
 #include <mica/error.h>
 #include <mica/ipc.h>

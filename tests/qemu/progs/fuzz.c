@@ -23,7 +23,7 @@
  */
 #include "fuzz.h"
 
-#include <fmt.h>
+#include <common/fmt.h>
 #include <libsys/thread.h>
 #include <mica/kip.h>
 #include <mica/syscall.h>

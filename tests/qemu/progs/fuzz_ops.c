@@ -16,7 +16,7 @@
  */
 #include "fuzz.h"
 
-#include <fmt.h>
+#include <common/fmt.h>
 #include <mica/sched.h>
 #include <mica/syscall.h>
 

@@ -12,7 +12,7 @@
 #include <libsys/debug.h>
 #include <libsys/ipc.h>
 #include <libsys/slot.h>
-#include <libsys/text.h>
+#include <common/string.h>
 #include <mica/error.h>
 #include <rt/rt.h>
 

@@ -6,7 +6,7 @@
  */
 #include "qtest.h"
 
-#include <libsys/text.h>
+#include <common/string.h>
 #include <libsys/thread.h>
 #include <mica/sched.h>
 #include <mica/syscall.h>

@@ -5,7 +5,7 @@
  * destroys its task instead, with "thread" its thread.
  */
 #include <libsys/debug.h>
-#include <libsys/text.h>
+#include <common/string.h>
 #include <mica/boot.h>
 
 #include "kobject.h"

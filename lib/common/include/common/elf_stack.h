@@ -27,7 +27,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "elf.h"
+#include <common/elf.h>
 
 /* Auxiliary vector types, numbered as in the System V gABI. */
 enum {

@@ -29,7 +29,7 @@
 #ifndef LIB_ELF_ELF_LOAD_PLAN_H
 #define LIB_ELF_ELF_LOAD_PLAN_H
 
-#include "elf.h"
+#include <common/elf.h>
 
 enum elf_region_kind {
 	ELF_REGION_SHARED, /* the file's pages themselves, never written */
