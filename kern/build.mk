@@ -10,7 +10,7 @@ KERN_SRCS := $(wildcard kern/*.c kern/arch/x86_64/*.c) lib/common/fmt.c lib/comm
 KERN_ASMS := $(wildcard kern/arch/x86_64/*.S)
 KERN_OBJS := $(patsubst %,$(BUILD)/kern-obj/%.o,$(KERN_SRCS) $(KERN_ASMS))
 KERN_LDS := kern/arch/x86_64/kernel.ld
-KERN_CFLAGS += $(LIB_COMMON_CFLAGS) -I$(KERNEL_IDL_DIR) -Ilib/sys/include
+KERN_CFLAGS += $(LIB_COMMON_CFLAGS) $(IDL_INCLUDE) -Ilib/sys/include
 KERNEL := $(BUILD)/kern/mica.elf
 KERNEL32 := $(BUILD)/kern/mica.elf32
 

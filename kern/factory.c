@@ -15,7 +15,7 @@
 #include "task.h"
 #include "thread.h"
 
-#include "factory_server.h"
+#include <idl/kernel/factory_server.h>
 
 #include <mica/error.h>
 

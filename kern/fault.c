@@ -18,8 +18,8 @@
 #include "task.h"
 #include "thread.h"
 
-#include "exception.h"
-#include "pager.h"
+#include <idl/kernel/exception.h>
+#include <idl/kernel/pager.h>
 
 #include <mica/error.h>
 #include <mica/ipc.h>

@@ -23,14 +23,14 @@
 #include "task.h"
 #include "thread.h"
 
-#include "factory_server.h"
-#include "gate_server.h"
-#include "icu_server.h"
-#include "irq_server.h"
-#include "kobject_server.h"
-#include "log_server.h"
-#include "task_server.h"
-#include "thread_server.h"
+#include <idl/kernel/factory_server.h>
+#include <idl/kernel/gate_server.h>
+#include <idl/kernel/icu_server.h>
+#include <idl/kernel/irq_server.h>
+#include <idl/kernel/kobject_server.h>
+#include <idl/kernel/log_server.h>
+#include <idl/kernel/task_server.h>
+#include <idl/kernel/thread_server.h>
 
 #include <mica/error.h>
 #include <mica/ipc.h>

@@ -18,7 +18,7 @@
 #include "slab.h"
 #include "thread.h"
 
-#include "task_server.h"
+#include <idl/kernel/task_server.h>
 
 #include <mica/error.h>
 #include <mica/ipc.h>

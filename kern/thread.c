@@ -28,7 +28,7 @@
 #include "slab.h"
 #include "task.h"
 
-#include "thread_server.h"
+#include <idl/kernel/thread_server.h>
 
 #include <mica/error.h>
 #include <mica/sched.h>

@@ -2,7 +2,7 @@
 # code, named capabilities, the region mapper, the protocols' client stubs.
 # $(call newlib_program,...) (lib/libc/build.mk) links it.
 
-USER_CFLAGS += -Ilib/rt/include -I$(RT_IDL_DIR)
+USER_CFLAGS += -Ilib/rt/include
 LIBRT_SRCS := lib/rt/start.S lib/rt/start.c lib/rt/env.c lib/rt/rm.c lib/rt/thread.c $(LIB_FPAGE_SRCS) \
 	$(RT_IDL_CLIENT_SRCS) $(RT_IDL_DIR)/region_map_server.c
 LIBRT := $(BUILD)/user/lib/librt.a

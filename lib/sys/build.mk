@@ -3,7 +3,7 @@
 # programs (started by the kernel itself, tests mostly) add the start-up
 # code of libsys-boot.a; programs root starts use lib/rt's instead.
 
-USER_CFLAGS += -Ilib/sys/include -I$(KERNEL_IDL_DIR)
+USER_CFLAGS += -Ilib/sys/include $(IDL_INCLUDE)
 LIBSYS_SRCS := lib/sys/slot.c lib/sys/slot_drop.c lib/sys/debug.c $(LIB_STRING_SRCS) \
 	lib/sys/strerror.c lib/sys/ipc.c lib/sys/thread.c lib/sys/thread_entry.S lib/sys/bootmem.c $(LIB_FMT_SRCS) $(KERNEL_IDL_CLIENT_SRCS) \
 	$(KERNEL_IDL_TRACE_SRCS) $(KERNEL_IDL_USER_SERVER_SRCS)

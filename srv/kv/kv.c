@@ -15,7 +15,7 @@
 #include <rt/rt.h>
 #include <server/server.h>
 
-#include "kv_server.h"
+#include <idl/rt/kv_server.h>
 
 #define KV_ENTRIES 64
 #define KV_KEY_MAX 31   /* Kv's string<31> */

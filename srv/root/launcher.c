@@ -41,11 +41,11 @@
 #include <mica/sched.h>
 #include <rt/rt.h>
 
-#include "factory.h"
-#include "irq.h"
-#include "kobject.h"
-#include "task.h"
-#include "thread.h"
+#include <idl/kernel/factory.h>
+#include <idl/kernel/irq.h>
+#include <idl/kernel/kobject.h>
+#include <idl/kernel/task.h>
+#include <idl/kernel/thread.h>
 
 #define REGIONS_MAX (ELF_REGIONS_MAX + 1)
 #define FIRST_NAMED_SLOT 6

@@ -11,8 +11,8 @@
 
 #include <mica/error.h>
 
-#include "registry.h"
-#include "task.h"
+#include <idl/rt/registry.h>
+#include <idl/kernel/task.h>
 
 #define NAMES_MAX 64
 #define NAME_LEN (REGISTRY_PUBLISH_NAME_MAX + 1)

@@ -14,7 +14,7 @@
 
 #include <libsys/debug.h>
 
-#include "rom.h"
+#include <idl/rt/rom.h>
 
 static const struct mica_kip *const kip = (const struct mica_kip *)MICA_KIP_ADDR;
 static struct ds *files[MICA_KIP_MODULES_MAX];

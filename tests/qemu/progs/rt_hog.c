@@ -10,8 +10,8 @@
 #include <mica/sched.h>
 #include <mica/syscall.h>
 
-#include "kobject.h"
-#include "thread.h"
+#include <idl/kernel/kobject.h>
+#include <idl/kernel/thread.h>
 
 #define ROOT_PRIO MICA_PRIO_DEFAULT
 

@@ -8,7 +8,7 @@
 #include <common/string.h>
 #include <mica/boot.h>
 
-#include "kobject.h"
+#include <idl/kernel/kobject.h>
 
 int main(int argc, char **argv)
 {
