@@ -10,9 +10,8 @@
  * IDL file read).  With -P, the generated files include generated headers
  * as <PREFIX/STEM.h> rather than "STEM.h" (idlc.h, header_ref); the build
  * passes the output directory's path below build/gen, which is on every
- * include path.  With -d, writes
- * one Markdown page per interface into DOCDIR.  Exits 1 on any error in the
- * sources, having written nothing.
+ * include path.  With -d, writes one Markdown page per interface into
+ * DOCDIR.  Exits 1 on any error in the sources, having written nothing.
  */
 #include <stdio.h>
 #include <stdlib.h>
