@@ -6,7 +6,7 @@
 
 #include "arch.h"
 #include "console.h"
-#include "kstring.h"
+#include <common/string.h>
 
 #define MB_LOADER_MAGIC 0x2BADB002
 #define MB_INFO_CMDLINE (1u << 2)
@@ -39,7 +39,7 @@ static void copy_module(struct boot_module *m, const struct mb_module *mb)
 
 	m->base = mb->start;
 	m->size = mb->end - mb->start;
-	kstrlcpy(m->cmdline, cmd, sizeof m->cmdline);
+	mica_strlcpy(m->cmdline, cmd, sizeof m->cmdline);
 	/* The name is the base name of the first word (the module's path). */
 	for (p = cmd; *p && *p != ' '; p++)
 		if (*p == '/')
@@ -47,7 +47,7 @@ static void copy_module(struct boot_module *m, const struct mb_module *mb)
 	size_t len = (size_t)(p - name_start);
 	if (len >= sizeof m->name)
 		len = sizeof m->name - 1;
-	kmemcpy(m->name, name_start, len);
+	memcpy(m->name, name_start, len);
 	m->name[len] = '\0';
 }
 
@@ -63,7 +63,7 @@ int bootinfo_parse(uint32_t magic, uint64_t info_pa)
 		return -1;
 	}
 	if (mbi->flags & MB_INFO_CMDLINE)
-		kstrlcpy(bootinfo.cmdline, arch_phys_to_virt(mbi->cmdline), sizeof bootinfo.cmdline);
+		mica_strlcpy(bootinfo.cmdline, arch_phys_to_virt(mbi->cmdline), sizeof bootinfo.cmdline);
 
 	const char *p = arch_phys_to_virt(mbi->mmap_addr), *end = p + mbi->mmap_length;
 	while (p < end && bootinfo.nregions < MICA_KIP_MEM_MAX) {
@@ -99,22 +99,22 @@ static const char *next_word(const char **p, size_t *len)
 
 int bootinfo_has_arg(const char *word)
 {
-	size_t n = kstrlen(word), len;
+	size_t n = mica_strlen(word), len;
 	const char *p = bootinfo.cmdline;
 
 	for (const char *w; (w = next_word(&p, &len)) != 0;)
-		if (len == n && kmemcmp(w, word, n) == 0)
+		if (len == n && memcmp(w, word, n) == 0)
 			return 1;
 	return 0;
 }
 
 int bootinfo_arg_number(const char *key, uint64_t *out)
 {
-	size_t n = kstrlen(key), len;
+	size_t n = mica_strlen(key), len;
 	const char *p = bootinfo.cmdline;
 
 	for (const char *w; (w = next_word(&p, &len)) != 0;) {
-		if (len <= n + 1 || kmemcmp(w, key, n) != 0 || w[n] != '=')
+		if (len <= n + 1 || memcmp(w, key, n) != 0 || w[n] != '=')
 			continue;
 		uint64_t v = 0;
 		for (size_t i = n + 1; i < len; i++) {

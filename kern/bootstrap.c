@@ -18,11 +18,11 @@
 #include "check.h"
 #include "console.h"
 #include "cpu_idle.h"
-#include "elf.h"
+#include <common/elf.h>
 #include "factory.h"
 #include "icu.h"
 #include "kobj.h"
-#include "kstring.h"
+#include <common/string.h>
 #include "sched.h"
 #include "task.h"
 #include "thread.h"
@@ -54,7 +54,7 @@ static int load_segment(struct task *t, const struct boot_module *m, const struc
 		uint64_t lo = va > s->vaddr ? va : s->vaddr;
 		uint64_t hi = va + MICA_PAGE_SIZE < s->vaddr + s->filesz ? va + MICA_PAGE_SIZE : s->vaddr + s->filesz;
 		if (lo < hi)
-			kmemcpy(page + (lo - va), file + s->offset + (lo - s->vaddr), hi - lo);
+			memcpy(page + (lo - va), file + s->offset + (lo - s->vaddr), hi - lo);
 	}
 	return MICA_OK;
 }
@@ -106,7 +106,7 @@ static int load_program(unsigned index, uint64_t quota, struct boot_watch *watch
 	f->pinned = 1;   /* until discard() */
 	err = task_create(f, &t);
 	if (!err) {
-		kstrlcpy(t->name, m->name, sizeof t->name);
+		mica_strlcpy(t->name, m->name, sizeof t->name);
 		t->watch = watch;
 		t->sigma0 = 1;
 		err = thread_create(f, &th);

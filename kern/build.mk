@@ -5,11 +5,12 @@
 # kern/arch.h and kern/arch_thread.h, and kern/arch/x86_64/ finds its own
 # headers beside it.
 
-KERN_SRCS := $(wildcard kern/*.c kern/arch/x86_64/*.c) lib/fmt/fmt.c lib/elf/elf.c lib/fpage/fpage.c $(KERNEL_IDL_SERVER_SRCS)
+KERN_SRCS := $(wildcard kern/*.c kern/arch/x86_64/*.c) lib/common/fmt.c lib/common/elf.c lib/common/fpage.c \
+	$(LIB_STRING_SRCS) $(KERNEL_IDL_SERVER_SRCS)
 KERN_ASMS := $(wildcard kern/arch/x86_64/*.S)
 KERN_OBJS := $(patsubst %,$(BUILD)/kern-obj/%.o,$(KERN_SRCS) $(KERN_ASMS))
 KERN_LDS := kern/arch/x86_64/kernel.ld
-KERN_CFLAGS += -Ilib/fmt -Ilib/elf -Ilib/fpage -I$(KERNEL_IDL_DIR) -Ilib/sys/include
+KERN_CFLAGS += $(LIB_COMMON_CFLAGS) $(IDL_INCLUDE) -Ilib/sys/include
 KERNEL := $(BUILD)/kern/mica.elf
 KERNEL32 := $(BUILD)/kern/mica.elf32
 

@@ -10,7 +10,7 @@
 #include "arch.h"
 #include "factory.h"
 #include "gate.h"
-#include "kstring.h"
+#include <common/string.h>
 #include "panic.h"
 #include "task.h"
 

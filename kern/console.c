@@ -1,5 +1,5 @@
 /*
- * console.c - the kernel console: lib/fmt over the architecture's UART.
+ * console.c - the kernel console: lib/common/fmt.c over the architecture's UART.
  * Newlines become CR LF so that a terminal shows lines, not stairs.
  *
  * User programs write here too (Log.print, MICA_DEBUG_PRINT) through
@@ -13,8 +13,8 @@
 #include "console.h"
 
 #include "arch.h"
-#include "fmt.h"
-#include "kstring.h"
+#include <common/fmt.h>
+#include <common/string.h>
 
 #define USER_MARK "[user] "
 #define RESERVED_LEN 6
@@ -71,8 +71,8 @@ static int held_reserved(void)
 	int found = 0;
 
 	for (unsigned i = 0; i < sizeof reserved / sizeof reserved[0]; i++)
-		if (!kmemcmp(held, reserved[i], nheld))
-			found = nheld == kstrlen(reserved[i]) ? 2 : found ? found : 1;
+		if (!memcmp(held, reserved[i], nheld))
+			found = nheld == mica_strlen(reserved[i]) ? 2 : found ? found : 1;
 	return found;
 }
 

@@ -19,7 +19,7 @@
 #include "factory.h"
 #include "kmem.h"
 #include "kobj.h"
-#include "kstring.h"
+#include <common/string.h>
 #include "mapdb.h"
 #include "slab.h"
 #include "panic.h"
@@ -55,7 +55,7 @@ static uint64_t debug_meminfo(uint64_t buf, uint64_t size)
 	for (struct slab_cache *c = slab_caches(); c; c = c->next_cache) {
 		m.slab_pages += c->pages;
 		for (unsigned t = 1; t < KOBJ_TYPES && t < MICA_MEMINFO_TYPES; t++)
-			if (!kstrcmp(c->name, kobj_type_names[t]))
+			if (mica_streq(c->name, kobj_type_names[t]))
 				m.objects[t] = c->objects;
 	}
 	if (size > sizeof m)

@@ -10,12 +10,12 @@
 #include "invoke.h"
 #include "irq.h"
 #include "kmem.h"
-#include "kstring.h"
+#include <common/string.h>
 #include "panic.h"
 #include "task.h"
 #include "thread.h"
 
-#include "factory_server.h"
+#include <idl/kernel/factory_server.h>
 
 #include <mica/error.h>
 
@@ -122,7 +122,7 @@ int factory_alloc_pages(struct factory *f, unsigned pages, uint64_t *pa)
 		factory_uncharge(f, pages * MICA_PAGE_SIZE);
 		return err;
 	}
-	kmemset(arch_phys_to_virt(*pa), 0, pages * MICA_PAGE_SIZE);
+	memset(arch_phys_to_virt(*pa), 0, pages * MICA_PAGE_SIZE);
 	f->pages += pages;
 	return MICA_OK;
 }
@@ -200,7 +200,7 @@ static int op_create_task(void *obj, slot_t dest)
 	if (err)
 		return err;
 	/* Named after its creator until it names itself: reports say whose. */
-	kstrlcpy(t->name, ((struct invocation *)obj)->task->name, sizeof t->name);
+	mica_strlcpy(t->name, ((struct invocation *)obj)->task->name, sizeof t->name);
 	return hand_out(obj, dest, &t->obj);
 }
 

@@ -12,14 +12,14 @@
 #include "arch.h"
 #include "console.h"
 #include "ipc.h"
-#include "kstring.h"
+#include <common/string.h>
 #include "sched.h"
 #include "sigma0.h"
 #include "task.h"
 #include "thread.h"
 
-#include "exception.h"
-#include "pager.h"
+#include <idl/kernel/exception.h>
+#include <idl/kernel/pager.h>
 
 #include <mica/error.h>
 #include <mica/ipc.h>
@@ -41,8 +41,8 @@ static int call_handler(struct thread *self, struct gate *g, mica_sword_t protoc
 	mica_word_t saved_error = u->error;
 	struct ipc_result r;
 
-	kmemcpy(saved, u->mr, mrs * sizeof saved[0]);
-	kmemcpy(u->mr, msg, words * sizeof msg[0]);
+	memcpy(saved, u->mr, mrs * sizeof saved[0]);
+	memcpy(u->mr, msg, words * sizeof msg[0]);
 	u->br[MICA_BR_WINDOW] = window;
 	u->br[MICA_BR_DESC] = 0;
 	self->reply_mrs = (uint8_t)mrs;
@@ -54,7 +54,7 @@ static int call_handler(struct thread *self, struct gate *g, mica_sword_t protoc
 	*reply_words = r.err ? 0 : mica_tag_words(r.tag);
 	for (unsigned i = 0; i < *reply_words && i < words; i++)
 		reply[i] = u->mr[i];
-	kmemcpy(u->mr, saved, mrs * sizeof saved[0]);
+	memcpy(u->mr, saved, mrs * sizeof saved[0]);
 	u->error = saved_error;
 	u->br[MICA_BR_WINDOW] = saved_br[0];
 	u->br[MICA_BR_DESC] = saved_br[1];

@@ -12,7 +12,7 @@
 #include "slab.h"
 #include "thread.h"
 
-#include "gate_server.h"
+#include <idl/kernel/gate_server.h>
 
 #include <mica/error.h>
 

@@ -7,7 +7,7 @@
 #include "invoke.h"
 #include "irq.h"
 
-#include "icu_server.h"
+#include <idl/kernel/icu_server.h>
 
 #include <mica/error.h>
 

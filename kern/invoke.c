@@ -19,18 +19,18 @@
 #include "gate.h"
 #include "icu.h"
 #include "irq.h"
-#include "kstring.h"
+#include <common/string.h>
 #include "task.h"
 #include "thread.h"
 
-#include "factory_server.h"
-#include "gate_server.h"
-#include "icu_server.h"
-#include "irq_server.h"
-#include "kobject_server.h"
-#include "log_server.h"
-#include "task_server.h"
-#include "thread_server.h"
+#include <idl/kernel/factory_server.h>
+#include <idl/kernel/gate_server.h>
+#include <idl/kernel/icu_server.h>
+#include <idl/kernel/irq_server.h>
+#include <idl/kernel/kobject_server.h>
+#include <idl/kernel/log_server.h>
+#include <idl/kernel/task_server.h>
+#include <idl/kernel/thread_server.h>
 
 #include <mica/error.h>
 #include <mica/ipc.h>
@@ -105,7 +105,7 @@ static int receive_request(struct thread *caller, mica_word_t tag)
 
 	if (words + 2 * items > MICA_MR_COUNT)
 		return MICA_E2BIG;
-	kmemcpy(kmsg.mr, u->mr, (words + 2 * items) * sizeof(mica_word_t));
+	memcpy(kmsg.mr, u->mr, (words + 2 * items) * sizeof(mica_word_t));
 	for (unsigned i = 0; i < items; i++) {
 		mica_word_t *item = &kmsg.mr[words + 2 * i];
 		uint32_t len = mica_item_len(item[0]);
@@ -151,6 +151,6 @@ int invoke(struct cap *c, struct thread *caller, mica_word_t tag, mica_word_t *r
 	}
 	/* Kernel replies carry words only. */
 	if (caller->utcb)
-		kmemcpy(caller->utcb->mr, kmsg.mr, mica_tag_words(*reply) * sizeof(mica_word_t));
+		memcpy(caller->utcb->mr, kmsg.mr, mica_tag_words(*reply) * sizeof(mica_word_t));
 	return MICA_OK;
 }

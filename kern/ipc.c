@@ -21,7 +21,7 @@
 
 #include "arch.h"
 #include "cap.h"
-#include "fpage.h"
+#include <common/fpage.h>
 #include "gate.h"
 #include "invoke.h"
 #include "irq.h"

@@ -11,7 +11,7 @@
 #include "slab.h"
 #include "thread.h"
 
-#include "irq_server.h"
+#include <idl/kernel/irq_server.h>
 
 #include <mica/error.h>
 

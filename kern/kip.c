@@ -9,7 +9,7 @@
 #include "arch.h"
 #include "bootinfo.h"
 #include "kmem.h"
-#include "kstring.h"
+#include <common/string.h>
 #include "panic.h"
 #include "version.h"
 
@@ -33,7 +33,7 @@ void kip_init(uint64_t tsc_khz, unsigned cpus)
 	if (kmem_run_alloc_pa(MICA_KIP_SIZE / MICA_PAGE_SIZE, &kip_pa))
 		panic("kip: no memory");
 	kip = arch_phys_to_virt(kip_pa);
-	kmemset(kip, 0, MICA_KIP_SIZE);
+	memset(kip, 0, MICA_KIP_SIZE);
 	kip->magic = MICA_KIP_MAGIC;
 	kip->abi_version = MICA_ABI_VERSION;
 	kip->kernel_version = MICA_VERSION_MAJOR << 16 | MICA_VERSION_MINOR;
@@ -41,7 +41,7 @@ void kip_init(uint64_t tsc_khz, unsigned cpus)
 	kip->tsc_at_boot = arch_timestamp();
 	kip->cpu_count = cpus;
 	kip->features = MICA_KIP_F_SSE | MICA_KIP_F_SYSCALL;
-	kstrlcpy(kip->kernel_cmdline, bootinfo.cmdline, sizeof kip->kernel_cmdline);
+	mica_strlcpy(kip->kernel_cmdline, bootinfo.cmdline, sizeof kip->kernel_cmdline);
 	for (unsigned i = 0; i < bootinfo.nregions; i++) {
 		const struct boot_region *r = &bootinfo.regions[i];
 		add_mem(r->base, r->size, r->type == 1 ? MICA_MEM_USABLE : MICA_MEM_RESERVED);
@@ -55,8 +55,8 @@ void kip_init(uint64_t tsc_khz, unsigned cpus)
 		struct mica_kip_module *k = &kip->modules[kip->module_count++];
 		k->base = m->base;
 		k->size = m->size;
-		kstrlcpy(k->name, m->name, sizeof k->name);
-		kstrlcpy(k->cmdline, m->cmdline, sizeof k->cmdline);
+		mica_strlcpy(k->name, m->name, sizeof k->name);
+		mica_strlcpy(k->cmdline, m->cmdline, sizeof k->cmdline);
 		add_mem(m->base, m->size, MICA_MEM_MODULE);
 	}
 }

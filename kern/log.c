@@ -6,7 +6,7 @@
 #include "icu.h"
 #include "invoke.h"
 
-#include "log_server.h"
+#include <idl/kernel/log_server.h>
 
 struct kobj log_object = { .type = KOBJ_LOG, .permanent = 1 };
 

@@ -6,7 +6,7 @@
 #include "arch.h"
 #include "bootinfo.h"
 #include "kmem.h"
-#include "kstring.h"
+#include <common/string.h>
 #include "mapdb.h"
 #include "task.h"
 
@@ -37,7 +37,7 @@ int sigma0_resolve(struct task *t, uint64_t addr, unsigned access)
 	uint64_t va = addr & MICA_PAGE_MASK, pa = va - MICA_BOOT_PHYS_WINDOW;
 
 	if (kmem_user_page_claim(pa) == MICA_OK) {
-		kmemset(arch_phys_to_virt(pa), 0, MICA_PAGE_SIZE);
+		memset(arch_phys_to_virt(pa), 0, MICA_PAGE_SIZE);
 		int err = mapdb_insert_root(t, va, pa, MICA_RWX, MAP_FRAME_USER, 0);
 		if (err)
 			kmem_user_page_free(pa);

@@ -9,7 +9,7 @@
 
 #include <mica/types.h>
 
-/* The kernel's (kstring.c) or, in the host tests, the C library's. */
+/* lib/common/string.c or, in the host tests, the C library's. */
 void *memset(void *dst, int c, size_t n);
 
 #define SLAB_PAGE MICA_PAGE_SIZE

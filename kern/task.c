@@ -10,15 +10,15 @@
 #include "invoke.h"
 #include "kip.h"
 #include "kmem.h"
-#include "kstring.h"
+#include <common/string.h>
 #include "mapdb.h"
-#include "fpage.h"
+#include <common/fpage.h>
 #include "panic.h"
 #include "sched.h"
 #include "slab.h"
 #include "thread.h"
 
-#include "task_server.h"
+#include <idl/kernel/task_server.h>
 
 #include <mica/error.h>
 #include <mica/ipc.h>
@@ -59,7 +59,7 @@ int task_create(struct factory *f, struct task **out)
 		factory_free_obj(&task_cache, &t->obj);
 		return err;
 	}
-	kstrlcpy(t->name, "task", sizeof t->name);
+	mica_strlcpy(t->name, "task", sizeof t->name);
 	*out = t;
 	return MICA_OK;
 }
@@ -105,7 +105,7 @@ int task_map_zeroed(struct task *t, uint64_t va, unsigned rights, void **kernel_
 	if (err)
 		return err;
 	void *page = arch_phys_to_virt(pa);
-	kmemset(page, 0, MICA_PAGE_SIZE);
+	memset(page, 0, MICA_PAGE_SIZE);
 	err = mapdb_insert_root(t, va, pa, rights, MAP_FRAME_KERNEL, 0);
 	if (err) {
 		kmem_page_free_pa(pa);
@@ -166,7 +166,7 @@ int task_io_grant(struct task *t, unsigned first, unsigned count)
 		if (err)
 			return err;
 		t->io_bitmap = arch_phys_to_virt(pa);
-		kmemset(t->io_bitmap, 0xff, IO_PORT_BITMAP_BYTES);
+		memset(t->io_bitmap, 0xff, IO_PORT_BITMAP_BYTES);
 	}
 	for (unsigned p = first; p < first + count && p < 0x10000; p++)
 		t->io_bitmap[p / 8] &= (uint8_t)~(1u << (p % 8));

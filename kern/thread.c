@@ -22,13 +22,13 @@
 #include "invoke.h"
 #include "ipc.h"
 #include "irq.h"
-#include "kstring.h"
+#include <common/string.h>
 #include "panic.h"
 #include "sched.h"
 #include "slab.h"
 #include "task.h"
 
-#include "thread_server.h"
+#include <idl/kernel/thread_server.h>
 
 #include <mica/error.h>
 #include <mica/sched.h>

@@ -20,14 +20,14 @@
 #include <mica/syscall.h>
 #include <rt/rt.h>
 
-#include "factory.h"
-#include "irq.h"
-#include "kobject.h"
-#include "memory.h"
-#include "process.h"
-#include "registry.h"
-#include "rom.h"
-#include "task.h"
+#include <idl/kernel/factory.h>
+#include <idl/kernel/irq.h>
+#include <idl/kernel/kobject.h>
+#include <idl/rt/memory.h>
+#include <idl/rt/process.h>
+#include <idl/rt/registry.h>
+#include <idl/rt/rom.h>
+#include <idl/kernel/task.h>
 
 #define INPUT_MAX 1024        /* a command line */
 #define ARGS_MAX 32

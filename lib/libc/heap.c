@@ -21,8 +21,8 @@
 #include <rt/rt.h>
 
 #include "glue.h"
-#include "memory.h"
-#include "region_map.h"
+#include <idl/rt/memory.h>
+#include <idl/rt/region_map.h>
 
 #define PIECE_MIN (1ull << 20)
 

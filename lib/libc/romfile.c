@@ -18,8 +18,8 @@
 #include <rt/rt.h>
 
 #include "glue.h"
-#include "region_map.h"
-#include "rom.h"
+#include <idl/rt/region_map.h>
+#include <idl/rt/rom.h>
 
 struct romfile {
 	const char *data;   /* where the file is attached; NULL when it is empty */

@@ -16,11 +16,11 @@
 #include <mica/boot.h>
 #include <rt/rt.h>
 
-#include "factory.h"
+#include <idl/kernel/factory.h>
 #include "glue.h"
-#include "irq.h"
-#include "kobject.h"
-#include "stream.h"
+#include <idl/kernel/irq.h>
+#include <idl/kernel/kobject.h>
+#include <idl/rt/stream.h>
 
 #define INPUT_IRQ_LABEL 0x737464696eull   /* "stdin" */
 

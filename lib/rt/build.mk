@@ -2,13 +2,12 @@
 # code, named capabilities, the region mapper, the protocols' client stubs.
 # $(call newlib_program,...) (lib/libc/build.mk) links it.
 
-USER_CFLAGS += -Ilib/rt/include -I$(RT_IDL_DIR)
-LIBRT_SRCS := lib/rt/start.S lib/rt/start.c lib/rt/env.c lib/rt/rm.c lib/rt/thread.c lib/fpage/fpage.c \
+USER_CFLAGS += -Ilib/rt/include
+LIBRT_SRCS := lib/rt/start.S lib/rt/start.c lib/rt/env.c lib/rt/rm.c lib/rt/thread.c $(LIB_FPAGE_SRCS) \
 	$(RT_IDL_CLIENT_SRCS) $(RT_IDL_DIR)/region_map_server.c
 LIBRT := $(BUILD)/user/lib/librt.a
 
 $(patsubst %,$(BUILD)/user-obj/%.o,$(LIBRT_SRCS)): | $(RT_IDL_HEADERS)
-$(BUILD)/user-obj/lib/rt/%.o: USER_CFLAGS += -Ilib/fpage
 
 $(LIBRT): $(patsubst %,$(BUILD)/user-obj/%.o,$(LIBRT_SRCS)) lib/rt/build.mk
 	@mkdir -p $(dir $@)

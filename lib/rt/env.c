@@ -5,7 +5,7 @@
 #include "rt_internal.h"
 
 #include <libsys/slot.h>
-#include <libsys/text.h>
+#include <common/string.h>
 
 #define NAMES_MAX 32
 #define NAME_LEN 24

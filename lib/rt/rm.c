@@ -14,7 +14,7 @@
  */
 #include "rt_internal.h"
 
-#include <fpage.h>
+#include <common/fpage.h>
 #include <libsys/debug.h>
 #include <libsys/error.h>
 #include <libsys/ipc.h>
@@ -24,13 +24,13 @@
 #include <mica/error.h>
 #include <server/server.h>
 
-#include "dataspace.h"
-#include "factory.h"
-#include "kobject.h"
-#include "process.h"
-#include "region_map_server.h"
-#include "task.h"
-#include "thread.h"
+#include <idl/rt/dataspace.h>
+#include <idl/kernel/factory.h>
+#include <idl/kernel/kobject.h>
+#include <idl/rt/process.h>
+#include <idl/rt/region_map_server.h>
+#include <idl/kernel/task.h>
+#include <idl/kernel/thread.h>
 
 #define REGIONS_MAX 256
 #define RESERVED_MAX 32

@@ -8,7 +8,7 @@
 #include <libsys/slot.h>
 #include <mica/boot.h>
 
-#include "process.h"
+#include <idl/rt/process.h>
 
 int main(int argc, char **argv, char **envp);
 __attribute__((noreturn)) void rt_start(unsigned long *sp);

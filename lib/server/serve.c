@@ -10,7 +10,7 @@
 #include <mica/boot.h>
 #include <mica/error.h>
 
-#include "task.h"
+#include <idl/kernel/task.h>
 
 static void unmap(mica_cap_t slot)
 {

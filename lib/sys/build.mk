@@ -3,9 +3,9 @@
 # programs (started by the kernel itself, tests mostly) add the start-up
 # code of libsys-boot.a; programs root starts use lib/rt's instead.
 
-USER_CFLAGS += -Ilib/sys/include -Ilib/fmt -I$(KERNEL_IDL_DIR)
-LIBSYS_SRCS := lib/sys/slot.c lib/sys/slot_drop.c lib/sys/text.c lib/sys/debug.c lib/sys/string.c \
-	lib/sys/strerror.c lib/sys/ipc.c lib/sys/thread.c lib/sys/thread_entry.S lib/sys/bootmem.c lib/fmt/fmt.c $(KERNEL_IDL_CLIENT_SRCS) \
+USER_CFLAGS += -Ilib/sys/include $(IDL_INCLUDE)
+LIBSYS_SRCS := lib/sys/slot.c lib/sys/slot_drop.c lib/sys/debug.c $(LIB_STRING_SRCS) \
+	lib/sys/strerror.c lib/sys/ipc.c lib/sys/thread.c lib/sys/thread_entry.S lib/sys/bootmem.c $(LIB_FMT_SRCS) $(KERNEL_IDL_CLIENT_SRCS) \
 	$(KERNEL_IDL_TRACE_SRCS) $(KERNEL_IDL_USER_SERVER_SRCS)
 LIBSYS := $(BUILD)/user/lib/libsys.a
 LIBSYS_BOOT_SRCS := lib/sys/start.S lib/sys/start.c

@@ -7,7 +7,7 @@
 #include <mica/syscall.h>
 #include <stdarg.h>
 
-#include "fmt.h"
+#include <common/fmt.h>
 
 void mica_print(const char *s, size_t len)
 {

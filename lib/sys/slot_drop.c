@@ -7,7 +7,7 @@
 
 #include <mica/boot.h>
 
-#include "task.h"
+#include <idl/kernel/task.h>
 
 void mica_slot_drop(mica_cap_t slot)
 {

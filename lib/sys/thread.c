@@ -9,9 +9,9 @@
 #include <libsys/thread.h>
 #include <mica/error.h>
 
-#include "factory.h"
-#include "kobject.h"
-#include "thread.h"
+#include <idl/kernel/factory.h>
+#include <idl/kernel/kobject.h>
+#include <idl/kernel/thread.h>
 
 void mica_thread_entry(void);
 __attribute__((noreturn)) void mica_thread_main(void (*fn)(void *), void *arg, mica_cap_t self);

@@ -25,11 +25,11 @@
 #include <rt/rt.h>
 #include <server/server.h>
 
-#include "factory.h"
-#include "icu.h"
-#include "irq.h"
-#include "stream_server.h"
-#include "task.h"
+#include <idl/kernel/factory.h>
+#include <idl/kernel/icu.h>
+#include <idl/kernel/irq.h>
+#include <idl/rt/stream_server.h>
+#include <idl/kernel/task.h>
 
 #include "line.h"
 #include "uart.h"

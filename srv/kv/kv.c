@@ -10,12 +10,12 @@
  */
 #include <libsys/debug.h>
 #include <libsys/error.h>
-#include <libsys/text.h>
+#include <common/string.h>
 #include <mica/error.h>
 #include <rt/rt.h>
 #include <server/server.h>
 
-#include "kv_server.h"
+#include <idl/rt/kv_server.h>
 
 #define KV_ENTRIES 64
 #define KV_KEY_MAX 31   /* Kv's string<31> */

@@ -7,5 +7,5 @@ ROOT_SRCS := $(addprefix srv/root/,main.c handlers.c obj.c pages.c pool.c ds.c m
 ROOT := $(BUILD)/srv/root
 $(eval $(call boot_program,$(ROOT),$(ROOT_SRCS)))
 $(patsubst %,$(BUILD)/user-obj/%.o,$(ROOT_SRCS)): | $(RT_IDL_HEADERS)
-$(patsubst %,$(BUILD)/user-obj/%.o,$(ROOT_SRCS)): USER_CFLAGS += -Isrv/root $(LIB_ELF_CFLAGS)
+$(patsubst %,$(BUILD)/user-obj/%.o,$(ROOT_SRCS)): USER_CFLAGS += -Isrv/root
 ALL += $(ROOT)

@@ -3,8 +3,8 @@
  */
 #include "config.h"
 
-#include <fmt.h>
-#include <libsys/text.h>
+#include <common/fmt.h>
+#include <common/string.h>
 
 #define DEFAULT_MEM (64ull << 20)
 #define DEFAULT_KMEM (2ull << 20)

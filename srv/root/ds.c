@@ -18,7 +18,7 @@
 #include <mica/error.h>
 #include <mica/ipc.h>
 
-#include "task.h"
+#include <idl/kernel/task.h>
 
 #define FANOUT 512ull
 #define MAX_PAGES (FANOUT * FANOUT * FANOUT)

@@ -13,7 +13,7 @@
 #include <mica/error.h>
 #include <server/server.h>
 
-#include "root_server.h"
+#include <idl/rt/root_server.h>
 
 #define AS(type, k) if (((struct obj *)req->obj)->kind != (k)) return -MICA_ENOSYS; type *o = req->obj; (void)o
 

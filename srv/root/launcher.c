@@ -6,7 +6,7 @@
  * a main thread made from it, a priority and MCP below root's (services
  * boot.cfg starts with `provide`: root's own, so that no program outranks
  * them), a Log capability to print with, a memory session, and its initial regions:
- * the ELF load plan (lib/elf) made into dataspaces (text: the boot file's
+ * the ELF load plan (lib/common) made into dataspaces (text: the boot file's
  * own pages; data: copy-on-write of them; bss and the stack: anonymous),
  * the stack filled with argv, envp and auxv.  Its capabilities sit in its
  * table at fixed slots (mica/boot.h: task, thread, factory) and at slots
@@ -25,14 +25,14 @@
 
 #include <libsys/slot.h>
 
-#include <libsys/text.h>
+#include <common/string.h>
 
 #include "pool.h"
 
-#include <elf.h>
-#include <elf_load_plan.h>
-#include <elf_stack.h>
-#include <fmt.h>
+#include <common/elf.h>
+#include <common/elf_load_plan.h>
+#include <common/elf_stack.h>
+#include <common/fmt.h>
 #include <libsys/debug.h>
 #include <libsys/error.h>
 #include <mica/error.h>
@@ -41,11 +41,11 @@
 #include <mica/sched.h>
 #include <rt/rt.h>
 
-#include "factory.h"
-#include "irq.h"
-#include "kobject.h"
-#include "task.h"
-#include "thread.h"
+#include <idl/kernel/factory.h>
+#include <idl/kernel/irq.h>
+#include <idl/kernel/kobject.h>
+#include <idl/kernel/task.h>
+#include <idl/kernel/thread.h>
 
 #define REGIONS_MAX (ELF_REGIONS_MAX + 1)
 #define FIRST_NAMED_SLOT 6

@@ -4,7 +4,7 @@
  */
 #include "root.h"
 
-#include "log.h"
+#include <idl/kernel/log.h>
 
 struct obj log_stream;
 

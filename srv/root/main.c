@@ -9,7 +9,7 @@
  */
 #include "root.h"
 
-#include <libsys/text.h>
+#include <common/string.h>
 
 #include <libsys/debug.h>
 #include <libsys/error.h>
@@ -19,8 +19,8 @@
 #include <server/server.h>
 
 #include "config.h"
-#include "root_server.h"
-#include "task.h"
+#include <idl/rt/root_server.h>
+#include <idl/kernel/task.h>
 
 /* An irq labelled with an object's address and WATCH_BIT: the last client
  * capability to the object's gate is gone. */

@@ -8,11 +8,11 @@
 #include <libsys/slot.h>
 #include <mica/error.h>
 
-#include "factory.h"
-#include "gate.h"
-#include "irq.h"
-#include "kobject.h"
-#include "task.h"
+#include <idl/kernel/factory.h>
+#include <idl/kernel/gate.h>
+#include <idl/kernel/irq.h>
+#include <idl/kernel/kobject.h>
+#include <idl/kernel/task.h>
 
 int obj_open(struct obj *o, enum obj_kind kind, bool watch)
 {

@@ -7,12 +7,12 @@
 
 #include <libsys/slot.h>
 
-#include <libsys/text.h>
+#include <common/string.h>
 
 #include <mica/error.h>
 
-#include "registry.h"
-#include "task.h"
+#include <idl/rt/registry.h>
+#include <idl/kernel/task.h>
 
 #define NAMES_MAX 64
 #define NAME_LEN (REGISTRY_PUBLISH_NAME_MAX + 1)

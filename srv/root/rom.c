@@ -6,7 +6,7 @@
  */
 #include "root.h"
 
-#include <libsys/text.h>
+#include <common/string.h>
 
 #include <mica/error.h>
 #include <mica/ipc.h>
@@ -14,7 +14,7 @@
 
 #include <libsys/debug.h>
 
-#include "rom.h"
+#include <idl/rt/rom.h>
 
 static const struct mica_kip *const kip = (const struct mica_kip *)MICA_KIP_ADDR;
 static struct ds *files[MICA_KIP_MODULES_MAX];

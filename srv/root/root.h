@@ -24,7 +24,7 @@ struct obj {
 
 #define PAGE MICA_PAGE_SIZE
 
-/* lib/sys/string.c */
+/* lib/common/string.c */
 void *memset(void *dst, int c, size_t n);
 void *memcpy(void *dst, const void *src, size_t n);
 #define WATCH_BIT 1ull

@@ -8,7 +8,7 @@
 #include <stdarg.h>
 
 #include "bench.h"
-#include "fmt.h"
+#include <common/fmt.h>
 
 #define BATCHES_MAX 15
 

@@ -10,7 +10,6 @@ BENCH_SRCS := $(addprefix tests/bench/,main.c bench.c null_call.c ipc_server.c i
 	phys.c pf_user_pager.c map_unmap.c) \
 	tests/qemu/lib/qtest.c
 $(eval $(call boot_program,$(BENCH_PROG),$(BENCH_SRCS)))
-$(BUILD)/user-obj/tests/bench/%.c.o: USER_CFLAGS += -Itests/qemu/lib
 QEMU_SCENARIOS += tests/bench/bench.scenario tests/bench/bench-rt.scenario
 TEST_DEPS += $(BENCH_PROG)
 

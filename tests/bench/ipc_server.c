@@ -6,7 +6,7 @@
 #include <libsys/error.h>
 
 #include "bench.h"
-#include "factory.h"
+#include <idl/kernel/factory.h>
 
 static struct bench_server intra = {
 	.thread = { .slot = BENCH_S_INTRA_THREAD },

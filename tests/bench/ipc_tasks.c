@@ -13,10 +13,10 @@
  */
 #include <libsys/error.h>
 
-#include "factory.h"
+#include <idl/kernel/factory.h>
 #include "figures.h"
 #include "ipc_server.h"
-#include "thread.h"
+#include <idl/kernel/thread.h>
 
 #define IDLE_MAX 100
 

@@ -9,7 +9,7 @@
  * in the table.
  */
 #include <libsys/debug.h>
-#include <libsys/text.h>
+#include <common/string.h>
 
 #include "figures.h"
 

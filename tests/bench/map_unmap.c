@@ -23,13 +23,13 @@
  */
 #include <libsys/error.h>
 
-#include "factory.h"
-#include "kobject.h"
+#include <idl/kernel/factory.h>
+#include <idl/kernel/kobject.h>
 #include "figures.h"
 #include "phys.h"
 #include "qtest.h"
 #include "slots.h"
-#include "task.h"
+#include <idl/kernel/task.h>
 
 #define VDEST 0x200000000ull   /* where the page lands in the child tasks */
 #define FANOUT 100

@@ -47,14 +47,14 @@
 #include <mica/syscall.h>
 #include <server/server.h>
 
-#include "factory.h"
+#include <idl/kernel/factory.h>
 #include "figures.h"
-#include "pager_server.h"
+#include <idl/kernel/pager_server.h>
 #include "phys.h"
 #include "qtest.h"
 #include "slots.h"
-#include "task.h"
-#include "thread.h"
+#include <idl/kernel/task.h>
+#include <idl/kernel/thread.h>
 
 #define POOL_ORDER 10                    /* the pager's pool: 1,024 pages (4 MiB) */
 #define POOL_PAGES (1u << POOL_ORDER)

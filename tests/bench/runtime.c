@@ -20,12 +20,12 @@
 #include <libsys/slot.h>
 #include <rt/rt.h>
 
-#include "factory.h"
-#include "irq.h"
-#include "memory.h"
-#include "process.h"
-#include "region_map.h"
-#include "task.h"
+#include <idl/kernel/factory.h>
+#include <idl/kernel/irq.h>
+#include <idl/rt/memory.h>
+#include <idl/rt/process.h>
+#include <idl/rt/region_map.h>
+#include <idl/kernel/task.h>
 
 #define PAGES 64
 #define END_LABEL 0x77

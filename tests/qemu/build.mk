@@ -8,7 +8,9 @@ $(foreach p,$(QEMU_PROGS),$(eval $(call boot_program,$(BUILD)/tests/qemu/$(p),te
 QEMU_QTEST_PROGS := ipc objects sched memory io uartirq regress
 QEMU_PROG_BINS += $(patsubst %,$(BUILD)/tests/qemu/%,$(QEMU_QTEST_PROGS))
 $(foreach p,$(QEMU_QTEST_PROGS),$(eval $(call boot_program,$(BUILD)/tests/qemu/$(p),tests/qemu/progs/$(p).c tests/qemu/lib/qtest.c)))
-USER_CFLAGS += -Itests/qemu/lib
+# Their helpers' headers are on the include path of test programs only, never
+# of the tree's other programs or of tools/mica-cc's.
+$(BUILD)/user-obj/tests/%.o $(BUILD)/libc-obj/tests/%.o: USER_CFLAGS += -Itests/qemu/lib
 
 
 # Programs root's launcher starts, on newlib and lib/libc's glue: the C
@@ -23,15 +25,12 @@ QEMU_IDL_DIR := $(BUILD)/gen/idl/tests
 $(call idl_gen,tests/qemu/progs/counter.idl,$(QEMU_IDL_DIR))
 $(eval $(call boot_program,$(BUILD)/tests/qemu/composed,tests/qemu/progs/composed.c tests/qemu/lib/qtest.c \
 	$(QEMU_IDL_DIR)/counter_client.c $(QEMU_IDL_DIR)/counter_server.c))
-$(BUILD)/user-obj/tests/qemu/progs/composed.c.o: USER_CFLAGS += -I$(QEMU_IDL_DIR)
 $(BUILD)/user-obj/tests/qemu/progs/composed.c.o: $(call idl_headers,tests/qemu/progs/counter.idl,$(QEMU_IDL_DIR))
-$(BUILD)/user-obj/$(QEMU_IDL_DIR)/%.c.o: USER_CFLAGS += -I$(QEMU_IDL_DIR)
 QEMU_PROG_BINS += $(BUILD)/tests/qemu/composed
 # The server loop's test (server_loop.scenario) on code generated from loop.idl.
 $(call idl_gen,tests/qemu/progs/loop.idl,$(QEMU_IDL_DIR))
 $(eval $(call boot_program,$(BUILD)/tests/qemu/server_loop,tests/qemu/progs/server_loop.c tests/qemu/lib/qtest.c \
 	$(QEMU_IDL_DIR)/loop_client.c $(QEMU_IDL_DIR)/loop_server.c))
-$(BUILD)/user-obj/tests/qemu/progs/server_loop.c.o: USER_CFLAGS += -I$(QEMU_IDL_DIR)
 $(BUILD)/user-obj/tests/qemu/progs/server_loop.c.o: $(call idl_headers,tests/qemu/progs/loop.idl,$(QEMU_IDL_DIR))
 QEMU_PROG_BINS += $(BUILD)/tests/qemu/server_loop
 

@@ -3,11 +3,14 @@
 #   IDLC                      the compiler's path, for rules that run it
 #   $(call idl_gen,F.idl[,DIR])
 #                             defines the rule that generates F.idl's C bindings
-#                             into DIR (default $(BUILD)/gen/idl): DIR/STEM.h,
-#                             STEM_client.c, STEM_server.h, STEM_server.c,
-#                             STEM_trace.c, STEM_fuzz.c (and STEM.d for make).
-#                             Compile them with -I DIR -Ilib/sys/include
-#                             -Ilib/server/include, e.g.
+#                             into DIR (default $(BUILD)/gen/idl; always below
+#                             $(BUILD)/gen): DIR/STEM.h, STEM_client.c,
+#                             STEM_server.h, STEM_server.c, STEM_trace.c,
+#                             STEM_fuzz.c (and STEM.d for make).  Code includes
+#                             them by their path below $(BUILD)/gen,
+#                             <idl/kernel/task.h>, and so do the generated files
+#                             themselves (idlc -P): compile with $(IDL_INCLUDE)
+#                             -Ilib/sys/include -Ilib/server/include, e.g.
 #                             HOST_CFLAGS_$(BUILD)/gen/idl/ := ... for host objects.
 #   $(call idl_headers,F.idl[,DIR]), $(call idl_sources,F.idl[,DIR])
 #                             those files' names, for prerequisites and SRCS
@@ -25,6 +28,9 @@ IDLC_MK_INCLUDED := 1
 IDLC_DIR := $(BUILD)/host/tools/idlc
 IDLC := $(IDLC_DIR)/idlc
 IDL_GEN := $(BUILD)/gen/idl
+# What puts generated headers on an include path: never a directory of them
+# (-I$(BUILD)/gen/idl/rt would let <memory.h> mean Memory's bindings).
+IDL_INCLUDE := -I$(BUILD)/gen
 IDL_DOCS := $(BUILD)/docs/idl
 IDLC_FLAGS := -I idl
 
@@ -54,7 +60,7 @@ ALL += $(IDLC)
 
 define idl_gen_rules
 $(2)/$(1)_client.c $(2)/$(1)_server.c $(2)/$(1)_trace.c $(2)/$(1)_fuzz.c $(2)/$(1).h $(2)/$(1)_server.h &: $(3) $$(IDLC) | $$(DEPS_STAMP)
-	$$(IDLC) $$(IDLC_FLAGS) -M -o $(2) $(3)
+	$$(IDLC) $$(IDLC_FLAGS) -M -P $(patsubst $(BUILD)/gen/%,%,$(2)) -o $(2) $(3)
 endef
 idl_dir = $(if $(2),$(2),$(IDL_GEN))
 idl_stem = $(call idl_dir,$(1),$(2))/$(basename $(notdir $(1)))

@@ -177,7 +177,7 @@ static void emit_stub(FILE *f, const struct method *m)
 void gen_client(FILE *f, struct file *src)
 {
 	banner(f, src, "client stubs");
-	fprintf(f, "#include \"%s.h\"\n\n", src->stem);
+	fprintf(f, "#include %s\n\n", header_ref(src, src, ".h"));
 	fprintf(f, "/* strlen without a C library. */\n"
 		   "static inline size_t idl_strlen(const char *s)\n{\n\tsize_t n = 0;\n\n"
 		   "\twhile (s[n])\n\t\tn++;\n\treturn n;\n}\n");

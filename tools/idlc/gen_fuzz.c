@@ -277,7 +277,7 @@ void gen_fuzz(FILE *f, struct file *src)
 
 	pool_sizes(src, &pool, &inbox);
 	banner(f, src, "fuzz drivers");
-	fprintf(f, "#include \"%s.h\"\n\n%s", src->stem, prelude);
+	fprintf(f, "#include %s\n\n%s", header_ref(src, src, ".h"), prelude);
 	if (pool)
 		fprintf(f, "\n/* What random strings are sent from (and overflow into). */\nstatic char idl_pool[%lu];\n",
 			pool);

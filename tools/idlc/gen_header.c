@@ -100,7 +100,7 @@ void gen_header(FILE *f, struct file *src)
 	fprintf(f, "#include <stdbool.h>\n#include <stddef.h>\n#include <stdint.h>\n\n");
 	fprintf(f, "#include <libsys/ipc.h>\n#include <mica/error.h>\n#include <mica/ipc.h>\n");
 	for (struct import *im = src->imports; im; im = im->next)
-		fprintf(f, "#include \"%s.h\"\n", im->file->stem);
+		fprintf(f, "#include %s\n", header_ref(src, im->file, ".h"));
 	for (struct type *t = src->types; t; t = t->next)
 		emit_type(f, t, src);
 	for (struct iface *i = src->ifaces; i; i = i->next)

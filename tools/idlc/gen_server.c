@@ -115,10 +115,10 @@ static void emit_reply_buffers(FILE *f, struct iface *i)
 void gen_server_h(FILE *f, struct file *src)
 {
 	banner(f, src, "server dispatch");
-	fprintf(f, "#ifndef %s\n#define %s\n\n#include \"%s.h\"\n", guard(src, "_SERVER"), guard(src, "_SERVER"),
-		src->stem);
+	fprintf(f, "#ifndef %s\n#define %s\n\n#include %s\n", guard(src, "_SERVER"), guard(src, "_SERVER"),
+		header_ref(src, src, ".h"));
 	for (struct import *im = src->imports; im; im = im->next)
-		fprintf(f, "#include \"%s_server.h\"\n", im->file->stem);
+		fprintf(f, "#include %s\n", header_ref(src, im->file, "_server.h"));
 	if (any_user_served(src))
 		fprintf(f, "\nstruct srv_request;   /* server/server.h */\nstruct srv_protocol;\n");
 	for (struct iface *i = src->ifaces; i; i = i->next) {
@@ -408,7 +408,7 @@ static void emit_loop_protocol(FILE *f, const struct iface *i)
 void gen_server_c(FILE *f, struct file *src)
 {
 	banner(f, src, "server dispatch");
-	fprintf(f, "#include \"%s_server.h\"\n\n", src->stem);
+	fprintf(f, "#include %s\n\n", header_ref(src, src, "_server.h"));
 	if (any_user_served(src))
 		fprintf(f, "#include <server/server.h>\n\n");
 	fprintf(f, "%s", prelude);

@@ -151,7 +151,7 @@ static void emit_composed(FILE *f, const struct iface *i)
 void gen_trace(FILE *f, struct file *src)
 {
 	banner(f, src, "message decoders");
-	fprintf(f, "#include \"%s.h\"\n\n%s", src->stem, prelude);
+	fprintf(f, "#include %s\n\n%s", header_ref(src, src, ".h"), prelude);
 	for (struct iface *i = src->ifaces; i; i = i->next) {
 		if (i->composed)
 			emit_composed(f, i);

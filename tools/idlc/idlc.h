@@ -210,6 +210,15 @@ void banner(FILE *f, struct file *src, const char *what);
 void doc_comment(FILE *f, const char *doc, const char *indent);
 void c_params(FILE *f, const struct method *m, const char *first, int col);
 const char *guard(const struct file *src, const char *suffix);
+/* With -P PREFIX the generated files include generated headers as
+ * <PREFIX/STEM.h> (the build puts the parent of the output directory on
+ * the include path); without it as "STEM.h", beside the includer. */
+extern const char *include_prefix;
+/* The #include operand naming file F's generated header STEM SUFFIX
+ * (".h", "_server.h") from code generated for SRC.  An import from another
+ * directory of the IDL tree, DIR/STEM.idl, is generated into the sibling
+ * output directory DIR: <PARENT/DIR/STEM.h>, PARENT being PREFIX's parent. */
+const char *header_ref(const struct file *src, const struct file *f, const char *suffix);
 /* Walk the scalar leaves of a value: expr is the C lvalue of each leaf, path
  * its dotted name for people (st.size), word its message word. */
 typedef void leaf_fn(FILE *f, struct type *leaf, const char *expr, const char *path, int word, void *arg);

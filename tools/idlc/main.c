@@ -1,15 +1,17 @@
 /*
  * main.c - the idlc command line.
  *
- *   idlc [-o OUTDIR [-M]] [-d DOCDIR] [-I DIR]... FILE.idl
+ *   idlc [-o OUTDIR [-M] [-P PREFIX]] [-d DOCDIR] [-I DIR]... FILE.idl
  *
  * With -o, writes the C bindings of FILE.idl (not of its imports, which are
  * generated from their own files) into OUTDIR: STEM.h (types, client stubs,
  * decoders, fuzz drivers), STEM_client.c, STEM_server.h, STEM_server.c,
  * STEM_trace.c, STEM_fuzz.c, and with -M STEM.d (make dependencies on every
- * IDL file read).  With -d, writes
- * one Markdown page per interface into DOCDIR.  Exits 1 on any error in the
- * sources, having written nothing.
+ * IDL file read).  With -P, the generated files include generated headers
+ * as <PREFIX/STEM.h> rather than "STEM.h" (idlc.h, header_ref); the build
+ * passes the output directory's path below build/gen, which is on every
+ * include path.  With -d, writes one Markdown page per interface into
+ * DOCDIR.  Exits 1 on any error in the sources, having written nothing.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,7 +21,7 @@
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: idlc [-o OUTDIR [-M]] [-d DOCDIR] [-I DIR]... FILE.idl\n");
+	fprintf(stderr, "usage: idlc [-o OUTDIR [-M] [-P PREFIX]] [-d DOCDIR] [-I DIR]... FILE.idl\n");
 	exit(2);
 }
 
@@ -83,6 +85,8 @@ int main(int argc, char **argv)
 			docdir = argv[++k];
 		else if (strcmp(argv[k], "-M") == 0)
 			deps = 1;
+		else if (strcmp(argv[k], "-P") == 0 && k + 1 < argc)
+			include_prefix = argv[++k];
 		else if (strcmp(argv[k], "-I") == 0 && k + 1 < argc)
 			inc[ninc++] = argv[++k];
 		else if (argv[k][0] == '-' || input)

@@ -7,7 +7,7 @@
 #include "acpi.h"
 
 #include "arch.h"
-#include "kstring.h"
+#include <common/string.h>
 
 struct acpi_info acpi;
 
@@ -46,7 +46,7 @@ static const struct rsdp *find_rsdp(void)
 	for (int r = 0; r < 2; r++)
 		for (uint64_t a = ranges[r][0]; a && a + sizeof(struct rsdp) <= ranges[r][1]; a += 16) {
 			const struct rsdp *p = arch_phys_to_virt(a);
-			if (kmemcmp(p->sig, "RSD PTR ", 8) == 0 && checksum_ok(p, 20))
+			if (memcmp(p->sig, "RSD PTR ", 8) == 0 && checksum_ok(p, 20))
 				return p;
 		}
 	return 0;
@@ -64,9 +64,9 @@ static const struct sdt *find_table(const struct rsdp *rsdp, const char *sig)
 	const uint8_t *entries = (const uint8_t *)(root + 1);
 	for (unsigned i = 0; i < n; i++) {
 		uint64_t pa = 0;
-		kmemcpy(&pa, entries + i * entry, entry);
+		memcpy(&pa, entries + i * entry, entry);
 		const struct sdt *t = arch_phys_to_virt(pa);
-		if (kmemcmp(t->sig, sig, 4) == 0 && t->length >= sizeof *t)
+		if (memcmp(t->sig, sig, 4) == 0 && t->length >= sizeof *t)
 			return t;
 	}
 	return 0;

@@ -12,7 +12,7 @@
 #include "cpu.h"
 #include "cpu_local.h"
 #include "kmem.h"
-#include "kstring.h"
+#include <common/string.h>
 #include "layout.h"
 #include "trap.h"
 
@@ -45,10 +45,10 @@ int arch_thread_init_user(struct arch_thread *a, uint64_t pml4, uint64_t ip, uin
 		return err;
 	a->kstack_top = (uint64_t)arch_phys_to_virt(a->kstack) + ARCH_KSTACK_PAGES * 4096;
 	a->pml4 = pml4;
-	kmemcpy(a->fpu, fpu_template, sizeof a->fpu);
+	memcpy(a->fpu, fpu_template, sizeof a->fpu);
 
 	struct trap_frame *f = (struct trap_frame *)kstack_top(a) - 1;
-	kmemset(f, 0, sizeof *f);
+	memset(f, 0, sizeof *f);
 	f->rip = ip;
 	f->cs = GDT_UCODE;
 	f->rflags = 0x202;   /* IF */
@@ -134,7 +134,7 @@ void arch_thread_get_user_regs(const struct arch_thread *a, uint64_t r[ARCH_USER
 	const uint64_t v[ARCH_USER_REGS] = { f->rip, f->rsp, f->rflags, f->rax, f->rbx, f->rcx, f->rdx, f->rsi, f->rdi,
 					      f->rbp, f->r8, f->r9, f->r10, f->r11, f->r12, f->r13, f->r14, f->r15 };
 
-	kmemcpy(r, v, sizeof v);
+	memcpy(r, v, sizeof v);
 }
 
 int arch_thread_set_user_regs(struct arch_thread *a, const uint64_t r[ARCH_USER_REGS])

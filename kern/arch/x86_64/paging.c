@@ -12,7 +12,7 @@
 #include "bootinfo.h"
 #include "cpu.h"
 #include "kmem.h"
-#include "kstring.h"
+#include <common/string.h>
 #include "layout.h"
 #include "panic.h"
 
@@ -39,7 +39,7 @@ static int table_alloc(uint64_t *pa)
 
 	if (err)
 		return err;
-	kmemset(table(*pa), 0, MICA_PAGE_SIZE);
+	memset(table(*pa), 0, MICA_PAGE_SIZE);
 	table_pages++;
 	return MICA_OK;
 }
@@ -422,7 +422,7 @@ int arch_space_copy(uint64_t dst_root, uint64_t dst, uint64_t src_root, uint64_t
 		uint64_t *d = leaf(dst_root, dst & MICA_PAGE_MASK), *s = leaf(src_root, src & MICA_PAGE_MASK);   /* checked above */
 		*d |= PTE_A | PTE_D;
 		*s |= PTE_A;
-		kmemcpy((uint8_t *)arch_phys_to_virt(*d & PTE_ADDR) + (dst & ~MICA_PAGE_MASK),
+		memcpy((uint8_t *)arch_phys_to_virt(*d & PTE_ADDR) + (dst & ~MICA_PAGE_MASK),
 			(const uint8_t *)arch_phys_to_virt(*s & PTE_ADDR) + (src & ~MICA_PAGE_MASK), chunk);
 		dst += chunk;
 		src += chunk;

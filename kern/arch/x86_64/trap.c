@@ -18,7 +18,7 @@
 #include "cpu.h"
 #include "cpu_local.h"
 #include "fault.h"
-#include "kstring.h"
+#include <common/string.h>
 #include "panic.h"
 #include "timer.h"
 #include "cpu_idle.h"
@@ -60,7 +60,7 @@ static void gdt_init(void)
 	uint64_t base = (uint64_t)&cpu0.tss, limit = sizeof cpu0.tss + sizeof cpu0.io_bitmap - 1;
 
 	cpu0.tss.iomap_base = IO_BITMAP_NONE;                    /* no port for user code */
-	kmemset(cpu0.io_bitmap, 0xff, sizeof cpu0.io_bitmap);   /* the last byte must be all ones */
+	memset(cpu0.io_bitmap, 0xff, sizeof cpu0.io_bitmap);   /* the last byte must be all ones */
 	cpu0.tss.ist[0] = (uint64_t)(df_stack + sizeof df_stack);
 	gdt[6] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ull << 40) | (((limit >> 16) & 0xf) << 48) |
 		 (((base >> 24) & 0xff) << 56);
@@ -122,7 +122,7 @@ static void protection_init(void)
 	}
 	if (!smap)
 		for (unsigned i = 0; i < sizeof sites / sizeof sites[0]; i++)
-			kmemcpy(sites[i], nop3, sizeof nop3);
+			memcpy(sites[i], nop3, sizeof nop3);
 	write_cr4(read_cr4() | (smep ? CR4_SMEP : 0) | (smap ? CR4_SMAP : 0));
 	kprintf("kernel: cpu: SMEP %s, SMAP %s\n", smep ? "on" : "off", smap ? "on" : "off");
 }
@@ -228,7 +228,7 @@ void trap_handler(struct trap_frame *f)
  * bitmap, and its end, must come through arch_io_bitmap_forget. */
 static __attribute__((noinline)) void io_bitmap_copy(const uint8_t *bits)
 {
-	kmemcpy(cpu0.io_bitmap, bits, IO_BITMAP_BYTES);
+	memcpy(cpu0.io_bitmap, bits, IO_BITMAP_BYTES);
 	cpu0.io_bitmap_of = bits;
 }
 

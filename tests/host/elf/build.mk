@@ -1,4 +1,4 @@
-# tests/host/elf: host unit tests of lib/elf, one per file: the parser, the
+# tests/host/elf: host unit tests of lib/common's ELF code, one per file: the parser, the
 # load plan and the initial stack.  Two fixtures are linked from
 # static_prog.c by the host toolchain and embedded with .incbin
 # (fixtures.c): one with Mica's user flags (a static executable the parser
@@ -16,7 +16,7 @@ $(ELF_STATIC_PIE): tests/host/elf/static_prog.c | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(COMMON_CFLAGS) -O2 -ffreestanding -fPIE -static-pie -nostdlib $< -o $@
 
-HOST_CFLAGS_tests/host/elf/ := -Itests/host $(LIB_ELF_CFLAGS) \
+HOST_CFLAGS_tests/host/elf/ := -Itests/host $(LIB_COMMON_CFLAGS) \
 	-DELF_STATIC_EXE='"$(ELF_STATIC_EXE)"' -DELF_STATIC_PIE='"$(ELF_STATIC_PIE)"'
 $(BUILD)/host/tests/host/elf/fixtures.o: $(ELF_STATIC_EXE) $(ELF_STATIC_PIE)
 

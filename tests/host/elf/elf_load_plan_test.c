@@ -1,5 +1,5 @@
 /*
- * elf_load_plan_test.c - host unit tests of lib/elf's load plan: one case
+ * elf_load_plan_test.c - host unit tests of lib/common's ELF load plan: one case
  * per way a segment can end (on a page boundary or not, with or without
  * bss, read-only or writable, without file data), each checked region by
  * region, and the plan of a program linked by the host toolchain.
@@ -7,7 +7,7 @@
  * The images are written as elf_image values, as elf_parse would return
  * them; what elf_parse refuses is tested in elf_test.c.
  */
-#include "elf_load_plan.h"
+#include <common/elf_load_plan.h>
 #include "fixtures.h"
 #include "tap.h"
 

@@ -1,5 +1,5 @@
 /*
- * elf_stack_test.c - host unit tests of lib/elf's initial-stack builder:
+ * elf_stack_test.c - host unit tests of lib/common's ELF initial-stack builder:
  * a stack checked word by word against the System V layout, the alignment
  * of sp for every string length, aligned or not, the auxv without program
  * headers, empty argument lists, and what does not fit.
@@ -7,7 +7,7 @@
  * The buffer is filled with a marker byte first, so a test sees exactly
  * which bytes the builder wrote.
  */
-#include "elf_stack.h"
+#include <common/elf_stack.h>
 #include "tap.h"
 
 #include <stdio.h>

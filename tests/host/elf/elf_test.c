@@ -1,5 +1,5 @@
 /*
- * elf_test.c - host unit tests of lib/elf's parser (elf.c): a valid
+ * elf_test.c - host unit tests of lib/common's ELF parser (elf.c): a valid
  * executable built in memory, then one case per kind of bad file made by
  * mutating it, every truncation, and two programs linked by the host
  * toolchain (a static executable that must be accepted, a static PIE that
@@ -9,7 +9,7 @@
  * page, so a read past the end of the file crashes the test instead of
  * passing unnoticed.
  */
-#include "elf.h"
+#include <common/elf.h>
 #include "fixtures.h"
 #include "tap.h"
 

@@ -1,6 +1,6 @@
 /*
  * fixtures.h - the programs the host toolchain links from static_prog.c
- * (see build.mk), embedded into the lib/elf tests at build time: a static
+ * (see build.mk), embedded into the ELF tests at build time: a static
  * executable with Mica's user flags and the same program as a static PIE.
  */
 #ifndef TESTS_HOST_ELF_FIXTURES_H

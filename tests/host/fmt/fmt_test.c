@@ -1,9 +1,9 @@
 /*
- * fmt_test.c - lib/fmt against the host C library's snprintf: every
+ * fmt_test.c - lib/common/fmt.c against the host C library's snprintf: every
  * conversion, flag and length modifier the kernel and programs use.
  */
 #include "../tap.h"
-#include "fmt.h"
+#include <common/fmt.h>
 
 #include <limits.h>
 #include <stdint.h>

@@ -1,11 +1,11 @@
 /*
- * fpage_test.c - host unit tests of lib/fpage: flexpage validity, ranges,
+ * fpage_test.c - host unit tests of lib/common/fpage.c: flexpage validity, ranges,
  * cutting ranges into flexpages, page iteration, I/O-port flexpages, and the
  * send-base rule in every size relation with send bases at every alignment,
  * checked against a second, arithmetic (divide and multiply) statement of
  * the rule and against the worked example of docs/fpage.md.
  */
-#include "fpage.h"
+#include <common/fpage.h>
 #include "tap.h"
 
 #include <stdio.h>

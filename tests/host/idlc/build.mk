@@ -22,8 +22,8 @@ IDLC_RT_HDRS := $(foreach f,$(IDLC_TEST_IDLS),$(call idl_headers,$(f),$(IDLC_TES
 # rt_types.idl and file_types.idl hold only types: their .c files are empty.
 IDLC_RT_GEN := $(foreach f,roundtrip golden/file,$(call idl_sources,tests/host/idlc/$(f).idl,$(IDLC_TEST_GEN)))
 
-HOST_CFLAGS_tests/host/idlc/ := -Ilib/sys/include -Ilib/server/include -I$(IDLC_TEST_GEN) -Itests/host
-HOST_CFLAGS_$(IDLC_TEST_GEN)/ := -Ilib/sys/include -Ilib/server/include -I$(IDLC_TEST_GEN)
+HOST_CFLAGS_tests/host/idlc/ := -Ilib/sys/include -Ilib/server/include $(IDL_INCLUDE) -Itests/host
+HOST_CFLAGS_$(IDLC_TEST_GEN)/ := -Ilib/sys/include -Ilib/server/include $(IDL_INCLUDE)
 
 IDLC_RT_SRCS := tests/host/idlc/roundtrip_test.c tests/host/idlc/fake_transport.c $(IDLC_RT_GEN)
 $(call host_objs,$(IDLC_RT_SRCS)): $(IDLC_RT_HDRS)
@@ -33,7 +33,7 @@ $(eval $(call host_test,idlc_roundtrip,$(IDLC_RT_SRCS)))
 IDLC_FREE_OBJS := $(patsubst $(IDLC_TEST_GEN)/%.c,$(BUILD)/host/idlc-freestanding/%.o,$(IDLC_RT_GEN))
 $(IDLC_FREE_OBJS): $(BUILD)/host/idlc-freestanding/%.o: $(IDLC_TEST_GEN)/%.c $(IDLC_RT_HDRS) | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(COMMON_CFLAGS) -O2 $(FREESTANDING) -Iinclude -Ilib/sys/include -Ilib/server/include -I$(IDLC_TEST_GEN) -c $< -o $@
+	$(CC) $(COMMON_CFLAGS) -O2 $(FREESTANDING) -Iinclude -Ilib/sys/include -Ilib/server/include $(IDL_INCLUDE) -c $< -o $@
 
 # Script tests get a wrapper naming what they check, so they run from the list.
 define idlc_script_test
@@ -48,8 +48,10 @@ $(eval $(call idlc_script_test,idlc_errors,errors.sh,$(IDLC)))
 $(eval $(call idlc_script_test,idlc_freestanding,freestanding.sh,$(IDLC_FREE_OBJS)))
 
 IDLC_GOLDEN_IDL := tests/host/idlc/golden/file.idl
+# As the build generates it into $(IDLC_TEST_GEN) (golden.sh passes the same).
+IDLC_GOLDEN_PREFIX := idl-tests
 update-golden: $(IDLC)
 	rm -rf tests/host/idlc/golden/expected
-	$(IDLC) -o tests/host/idlc/golden/expected -d tests/host/idlc/golden/expected $(IDLC_GOLDEN_IDL)
+	$(IDLC) -P $(IDLC_GOLDEN_PREFIX) -o tests/host/idlc/golden/expected -d tests/host/idlc/golden/expected $(IDLC_GOLDEN_IDL)
 
 .PHONY: update-golden

@@ -11,8 +11,8 @@
 #include <server/server.h>
 
 #include "fake_transport.h"
-#include "roundtrip.h"
-#include "roundtrip_server.h"
+#include <idl-tests/roundtrip.h>
+#include <idl-tests/roundtrip_server.h>
 #include "tap.h"
 
 #define GATE_OBJ 100   /* the object behind the client's slot 1 */

@@ -6,8 +6,8 @@
 #include <libsys/thread.h>
 #include <mica/syscall.h>
 
-#include "factory.h"
-#include "task.h"
+#include <idl/kernel/factory.h>
+#include <idl/kernel/task.h>
 
 extern char __executable_start[], _end[];
 

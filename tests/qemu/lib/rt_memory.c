@@ -5,7 +5,7 @@
 
 #include <rt/rt.h>
 
-#include "memory.h"
+#include <idl/rt/memory.h>
 
 uint64_t rt_session_used(void)
 {

@@ -8,10 +8,10 @@
 
 #include <server/server.h>
 
-#include "counter_server.h"
-#include "factory.h"
-#include "kobject.h"
-#include "task.h"
+#include <idl/tests/counter_server.h>
+#include <idl/kernel/factory.h>
+#include <idl/kernel/kobject.h>
+#include <idl/kernel/task.h>
 
 enum { S_SERVER = 10, S_GATE, S_LOG_COPY = 20 };
 

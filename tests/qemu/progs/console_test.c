@@ -15,13 +15,13 @@
 #include <libsys/slot.h>
 #include <rt/rt.h>
 
-#include "factory.h"
-#include "irq.h"
-#include "kobject.h"
-#include "process.h"
-#include "registry.h"
-#include "thread.h"
-#include "stream.h"
+#include <idl/kernel/factory.h>
+#include <idl/kernel/irq.h>
+#include <idl/kernel/kobject.h>
+#include <idl/rt/process.h>
+#include <idl/rt/registry.h>
+#include <idl/kernel/thread.h>
+#include <idl/rt/stream.h>
 
 void *memcpy(void *dst, const void *src, size_t n);   /* libsys (string.c) */
 int memcmp(const void *a, const void *b, size_t n);

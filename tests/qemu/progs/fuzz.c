@@ -23,16 +23,16 @@
  */
 #include "fuzz.h"
 
-#include <fmt.h>
+#include <common/fmt.h>
 #include <libsys/thread.h>
 #include <mica/kip.h>
 #include <mica/syscall.h>
 #include <stdarg.h>
 
-#include "factory.h"
-#include "kobject.h"
-#include "task.h"
-#include "thread.h"
+#include <idl/kernel/factory.h>
+#include <idl/kernel/kobject.h>
+#include <idl/kernel/task.h>
+#include <idl/kernel/thread.h>
 
 struct fz_shared fz;
 

@@ -19,8 +19,8 @@
 #include "fuzz.h"
 #include <server/server.h>
 
-#include "exception_server.h"
-#include "pager_server.h"
+#include <idl/kernel/exception_server.h>
+#include <idl/kernel/pager_server.h>
 
 uint8_t fz_stacks[FZ_STACKS][FZ_STACK_SIZE] __attribute__((aligned(16)));
 

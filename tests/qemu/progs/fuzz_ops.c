@@ -16,18 +16,18 @@
  */
 #include "fuzz.h"
 
-#include <fmt.h>
+#include <common/fmt.h>
 #include <mica/sched.h>
 #include <mica/syscall.h>
 
-#include "factory.h"
-#include "gate.h"
-#include "icu.h"
-#include "irq.h"
-#include "kobject.h"
-#include "log.h"
-#include "task.h"
-#include "thread.h"
+#include <idl/kernel/factory.h>
+#include <idl/kernel/gate.h>
+#include <idl/kernel/icu.h>
+#include <idl/kernel/irq.h>
+#include <idl/kernel/kobject.h>
+#include <idl/kernel/log.h>
+#include <idl/kernel/task.h>
+#include <idl/kernel/thread.h>
 
 enum { TY_TASK = 1, TY_THREAD, TY_GATE, TY_IRQ, TY_FACTORY, TY_ICU, TY_LOG };
 

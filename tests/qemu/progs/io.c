@@ -8,11 +8,11 @@
 
 #include <libsys/port.h>
 
-#include "exception_server.h"
-#include "factory.h"
-#include "kobject.h"
-#include "task.h"
-#include "thread.h"
+#include <idl/kernel/exception_server.h>
+#include <idl/kernel/factory.h>
+#include <idl/kernel/kobject.h>
+#include <idl/kernel/task.h>
+#include <idl/kernel/thread.h>
 
 enum { S_T1 = 10, S_T2, S_T3, S_TH1, S_TH2, S_TH3, S_HANDLER, S_HANDLER_GATE, S_T3_GATE };
 

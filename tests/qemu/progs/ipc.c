@@ -12,12 +12,12 @@
 
 #include <mica/kip.h>
 
-#include "factory.h"
-#include "gate.h"
-#include "irq.h"
-#include "kobject.h"
-#include "task.h"
-#include "thread.h"
+#include <idl/kernel/factory.h>
+#include <idl/kernel/gate.h>
+#include <idl/kernel/irq.h>
+#include <idl/kernel/kobject.h>
+#include <idl/kernel/task.h>
+#include <idl/kernel/thread.h>
 
 enum {
 	S_SERVER = 10, S_GATE, S_CLIENT0, S_CHILD = 30, S_CHILD_SERVER, S_CHILD_GATE, S_IRQ,

@@ -12,15 +12,15 @@
 #include <libsys/debug.h>
 #include <libsys/ipc.h>
 #include <libsys/slot.h>
-#include <libsys/text.h>
+#include <common/string.h>
 #include <mica/error.h>
 #include <rt/rt.h>
 
-#include "factory.h"
-#include "irq.h"
-#include "kv.h"
-#include "process.h"
-#include "registry.h"
+#include <idl/kernel/factory.h>
+#include <idl/kernel/irq.h>
+#include <idl/rt/kv.h>
+#include <idl/rt/process.h>
+#include <idl/rt/registry.h>
 
 #define IRQ_LABEL 0x77
 #define ENTRIES 64   /* srv/kv's table */

@@ -16,12 +16,12 @@
 #include <mica/syscall.h>
 #include <server/server.h>
 
-#include "exception_server.h"
-#include "factory.h"
-#include "kobject.h"
-#include "pager_server.h"
-#include "task.h"
-#include "thread.h"
+#include <idl/kernel/exception_server.h>
+#include <idl/kernel/factory.h>
+#include <idl/kernel/kobject.h>
+#include <idl/kernel/pager_server.h>
+#include <idl/kernel/task.h>
+#include <idl/kernel/thread.h>
 
 enum {
 	S_B = 10, S_C, S_P, S_C1, S_C2, S_BT, S_PT, S_CT1, S_CT2, S_HANDLER, S_HANDLER_GATE, S_PAGER_GATE,

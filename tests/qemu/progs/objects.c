@@ -6,14 +6,14 @@
  */
 #include "qtest.h"
 
-#include "factory.h"
-#include "gate.h"
-#include "icu.h"
-#include "irq.h"
-#include "kobject.h"
-#include "log.h"
-#include "task.h"
-#include "thread.h"
+#include <idl/kernel/factory.h>
+#include <idl/kernel/gate.h>
+#include <idl/kernel/icu.h>
+#include <idl/kernel/irq.h>
+#include <idl/kernel/kobject.h>
+#include <idl/kernel/log.h>
+#include <idl/kernel/task.h>
+#include <idl/kernel/thread.h>
 
 enum {
 	S_A = 10, S_B, S_C, S_IRQ, S_GATE, S_SUB, S_CHILD, S_CHILD_THREAD, S_SERVER, S_SERVER_GATE, S_CLIENT,

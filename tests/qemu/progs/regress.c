@@ -6,18 +6,18 @@
  */
 #include "qtest.h"
 
-#include <libsys/text.h>
+#include <common/string.h>
 #include <libsys/thread.h>
 #include <mica/sched.h>
 #include <mica/syscall.h>
 
 
-#include "factory.h"
-#include "gate.h"
-#include "irq.h"
-#include "kobject.h"
-#include "task.h"
-#include "thread.h"
+#include <idl/kernel/factory.h>
+#include <idl/kernel/gate.h>
+#include <idl/kernel/irq.h>
+#include <idl/kernel/kobject.h>
+#include <idl/kernel/task.h>
+#include <idl/kernel/thread.h>
 
 enum { S_TASK = 10, S_SUB, S_THREAD, S_SUB2, S_CHILD_THREAD = 20 };
 

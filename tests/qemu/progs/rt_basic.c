@@ -9,12 +9,12 @@
 #include <libsys/slot.h>
 #include <rt/rt.h>
 
-#include "dataspace.h"
-#include "memory.h"
-#include "region_map.h"
-#include "registry.h"
-#include "rom.h"
-#include "task.h"
+#include <idl/rt/dataspace.h>
+#include <idl/rt/memory.h>
+#include <idl/rt/region_map.h>
+#include <idl/rt/registry.h>
+#include <idl/rt/rom.h>
+#include <idl/kernel/task.h>
 
 /* A fresh copy of `from` in `to`, to be moved away by an attach. */
 static void expect_copy(mica_cap_t from, mica_cap_t to)

@@ -18,16 +18,16 @@
 #include <libsys/thread.h>
 #include <rt/rt.h>
 
-#include "dataspace.h"
-#include "factory.h"
-#include "memory.h"
-#include "irq.h"
-#include "process.h"
-#include "region_map.h"
-#include "registry.h"
-#include "stream.h"
-#include "task.h"
-#include "thread.h"
+#include <idl/rt/dataspace.h>
+#include <idl/kernel/factory.h>
+#include <idl/rt/memory.h>
+#include <idl/kernel/irq.h>
+#include <idl/rt/process.h>
+#include <idl/rt/region_map.h>
+#include <idl/rt/registry.h>
+#include <idl/rt/stream.h>
+#include <idl/kernel/task.h>
+#include <idl/kernel/thread.h>
 
 static long number(const char *s)
 {

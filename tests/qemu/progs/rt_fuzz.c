@@ -15,13 +15,13 @@
 #include <libsys/slot.h>
 #include <rt/rt.h>
 
-#include "memory.h"
-#include "process.h"
-#include "region_map.h"
-#include "registry.h"
-#include "root.h"
+#include <idl/rt/memory.h>
+#include <idl/rt/process.h>
+#include <idl/rt/region_map.h>
+#include <idl/rt/registry.h>
+#include <idl/rt/root.h>
 
-#include "task.h"
+#include <idl/kernel/task.h>
 
 static uint64_t number(const char *s)
 {

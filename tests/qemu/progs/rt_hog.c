@@ -6,12 +6,12 @@
  */
 #include "qtest.h"
 
-#include <libsys/text.h>
+#include <common/string.h>
 #include <mica/sched.h>
 #include <mica/syscall.h>
 
-#include "kobject.h"
-#include "thread.h"
+#include <idl/kernel/kobject.h>
+#include <idl/kernel/thread.h>
 
 #define ROOT_PRIO MICA_PRIO_DEFAULT
 

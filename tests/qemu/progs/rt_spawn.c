@@ -12,14 +12,14 @@
 #include <mica/syscall.h>
 #include <rt/rt.h>
 
-#include "factory.h"
-#include "irq.h"
-#include "kobject.h"
-#include "memory.h"
-#include "process.h"
-#include "registry.h"
-#include "task.h"
-#include "thread.h"
+#include <idl/kernel/factory.h>
+#include <idl/kernel/irq.h>
+#include <idl/kernel/kobject.h>
+#include <idl/rt/memory.h>
+#include <idl/rt/process.h>
+#include <idl/rt/registry.h>
+#include <idl/kernel/task.h>
+#include <idl/kernel/thread.h>
 
 #define IRQ_LABEL 0x51
 

@@ -7,10 +7,10 @@
  */
 #include "qtest.h"
 
-#include "factory.h"
-#include "irq.h"
-#include "kobject.h"
-#include "thread.h"
+#include <idl/kernel/factory.h>
+#include <idl/kernel/irq.h>
+#include <idl/kernel/kobject.h>
+#include <idl/kernel/thread.h>
 
 enum { S_HIGH = 10, S_LOW, S_IRQ, S_A, S_B, S_VICTIM, S_FPU_A, S_FPU_B };
 

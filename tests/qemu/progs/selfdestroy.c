@@ -5,10 +5,10 @@
  * destroys its task instead, with "thread" its thread.
  */
 #include <libsys/debug.h>
-#include <libsys/text.h>
+#include <common/string.h>
 #include <mica/boot.h>
 
-#include "kobject.h"
+#include <idl/kernel/kobject.h>
 
 int main(int argc, char **argv)
 {

@@ -14,12 +14,12 @@
 #include <libsys/slot.h>
 #include <server/server.h>
 
-#include "factory.h"
-#include "irq.h"
-#include "kobject.h"
-#include "loop_server.h"
-#include "task.h"
-#include "thread.h"
+#include <idl/kernel/factory.h>
+#include <idl/kernel/irq.h>
+#include <idl/kernel/kobject.h>
+#include <idl/tests/loop_server.h>
+#include <idl/kernel/task.h>
+#include <idl/kernel/thread.h>
 
 enum {
 	S_THREAD_A = 10, S_THREAD_B, S_GATE_A, S_GATE_B, S_VICTIM, S_IRQ, S_CAP, S_MADE,

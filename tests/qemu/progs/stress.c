@@ -24,11 +24,11 @@
 #include <mica/kip.h>
 #include <mica/syscall.h>
 
-#include "factory.h"
-#include "kobject.h"
-#include "pager_server.h"
-#include "task.h"
-#include "thread.h"
+#include <idl/kernel/factory.h>
+#include <idl/kernel/kobject.h>
+#include <idl/kernel/pager_server.h>
+#include <idl/kernel/task.h>
+#include <idl/kernel/thread.h>
 
 #define MAX_TASKS 100
 #define MAX_THREADS 10

@@ -9,10 +9,10 @@
 
 int memcmp(const void *a, const void *b, size_t n);   /* libsys (string.c) */
 
-#include "factory.h"
-#include "icu.h"
-#include "irq.h"
-#include "kobject.h"
+#include <idl/kernel/factory.h>
+#include <idl/kernel/icu.h>
+#include <idl/kernel/irq.h>
+#include <idl/kernel/kobject.h>
 
 #define COM1 0x3f8
 #define UART_LINE 4

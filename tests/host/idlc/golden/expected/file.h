@@ -12,7 +12,7 @@
 #include <libsys/ipc.h>
 #include <mica/error.h>
 #include <mica/ipc.h>
-#include "file_types.h"
+#include <idl-tests/file_types.h>
 
 /* ---- File ---------------------------------------------------------------- */
 

@@ -5,8 +5,8 @@
 #ifndef IDL_FILE_SERVER_H
 #define IDL_FILE_SERVER_H
 
-#include "file.h"
-#include "file_types_server.h"
+#include <idl-tests/file.h>
+#include <idl-tests/file_types_server.h>
 
 struct srv_request;   /* server/server.h */
 struct srv_protocol;

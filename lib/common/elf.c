@@ -7,7 +7,7 @@
  * a local copy and hands it out only when every check passed, so a caller
  * never sees half a description.
  */
-#include "elf.h"
+#include <common/elf.h>
 
 #include <stdbool.h>
 

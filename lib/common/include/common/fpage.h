@@ -1,5 +1,5 @@
 /*
- * fpage.h - flexpage arithmetic: validity, ranges, page iteration, and the
+ * common/fpage.h - flexpage arithmetic: validity, ranges, page iteration, and the
  * L4 send-base ("hot spot") rule that decides which part of a flexpage a
  * map or grant item transfers and where it lands.
  *
@@ -13,8 +13,8 @@
  * address: a flexpage may end at the very top of the 64-bit address space,
  * where base + size wraps to 0.  No function here overflows for any input.
  */
-#ifndef LIB_FPAGE_FPAGE_H
-#define LIB_FPAGE_FPAGE_H
+#ifndef COMMON_FPAGE_H
+#define COMMON_FPAGE_H
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -1,5 +1,5 @@
 /*
- * elf_stack.h - a new program's initial stack, as the System V x86-64 ABI
+ * common/elf_stack.h - a new program's initial stack, as the System V x86-64 ABI
  * lays it out for process entry (psABI §3.4.1, "Initial Stack and Register
  * State").
  *
@@ -21,13 +21,13 @@
  * C runtime never follows AT_PHDR to an unmapped page), ELF_AT_PAGESZ,
  * ELF_AT_ENTRY.  Freestanding.
  */
-#ifndef LIB_ELF_ELF_STACK_H
-#define LIB_ELF_ELF_STACK_H
+#ifndef COMMON_ELF_STACK_H
+#define COMMON_ELF_STACK_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-#include "elf.h"
+#include <common/elf.h>
 
 /* Auxiliary vector types, numbered as in the System V gABI. */
 enum {

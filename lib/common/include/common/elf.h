@@ -1,5 +1,5 @@
 /*
- * elf.h - checks and describes a static ELF64 x86-64 executable.
+ * common/elf.h - checks and describes a static ELF64 x86-64 executable.
  *
  * The kernel (boot modules) and root's launcher (every program root starts)
  * load programs with this one parser, so a file is
@@ -26,8 +26,8 @@
  * (memsz 0) are checked and then left out; other program-header types
  * (PT_NOTE, PT_GNU_STACK, PT_TLS, ...) are ignored.
  */
-#ifndef LIB_ELF_ELF_H
-#define LIB_ELF_ELF_H
+#ifndef COMMON_ELF_H
+#define COMMON_ELF_H
 
 #include <stddef.h>
 #include <stdint.h>

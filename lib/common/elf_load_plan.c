@@ -5,7 +5,7 @@
  * ends at most at the last page boundary of the 64-bit space, so rounding
  * up here never wraps.
  */
-#include "elf_load_plan.h"
+#include <common/elf_load_plan.h>
 
 #include <stdbool.h>
 

@@ -6,7 +6,7 @@
  * little-endian: mem need not be aligned, and only the program's addresses
  * decide the layout.
  */
-#include "elf_stack.h"
+#include <common/elf_stack.h>
 
 #include <stdbool.h>
 

@@ -1,5 +1,5 @@
 /*
- * elf_load_plan.h - the regions a loader sets up for a parsed executable.
+ * common/elf_load_plan.h - the regions a loader sets up for a parsed executable.
  *
  * Programs are loaded by demand paging (root's launcher, docs/root.md):
  * nothing is copied up front, every segment becomes regions of the new
@@ -26,10 +26,10 @@
  * express (segments sharing a page, vaddr and offset not congruent modulo
  * the page size, pages outside the address range).  Freestanding.
  */
-#ifndef LIB_ELF_ELF_LOAD_PLAN_H
-#define LIB_ELF_ELF_LOAD_PLAN_H
+#ifndef COMMON_ELF_LOAD_PLAN_H
+#define COMMON_ELF_LOAD_PLAN_H
 
-#include "elf.h"
+#include <common/elf.h>
 
 enum elf_region_kind {
 	ELF_REGION_SHARED, /* the file's pages themselves, never written */

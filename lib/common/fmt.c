@@ -2,7 +2,7 @@
  * fmt.c - a small, complete-enough printf engine (see fmt.h).  Numbers are
  * converted into a local buffer, then padded; nothing is allocated.
  */
-#include "fmt.h"
+#include <common/fmt.h>
 
 #include <stdint.h>
 

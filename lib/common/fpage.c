@@ -5,7 +5,7 @@
  * of the address space needs no special case; sizes are only ever
  * subtracted from or masked against, never added to an end address.
  */
-#include "fpage.h"
+#include <common/fpage.h>
 
 /* The low `order` bits set: offsets within a block of 2^order bytes. */
 static inline uint64_t low_mask(unsigned order) { return ((uint64_t)1 << order) - 1; }

@@ -1,10 +1,13 @@
 /*
- * kstring.c - memory and string routines for the kernel (see kstring.h).
- * rep movs/stos by quadwords, then the odd bytes: under icount each
- * repetition counts as an instruction, so eight bytes at a time is eight
- * times cheaper than one.
+ * mem.c - memcpy, memmove, memset and memcmp for the kernel and for
+ * programs without newlib (common/string.h); newlib programs have the C
+ * library's, so these are apart from string.c's mica_str*, which they link
+ * too.  rep movs/stos by quadwords, then the
+ * odd bytes: under icount each repetition counts as an instruction, so
+ * eight bytes at a time is eight times cheaper than one; root zeroes and
+ * copies whole pages with them.
  */
-#include "kstring.h"
+#include <common/string.h>
 
 #include <stdint.h>
 
@@ -18,6 +21,8 @@ void *memcpy(void *dst, const void *src, size_t n)
 	return dst;
 }
 
+/* Forwards (memcpy) unless dst starts inside src, where a forward copy
+ * would overwrite bytes before reading them: then backwards. */
 void *memmove(void *dst, const void *src, size_t n)
 {
 	unsigned char *d = dst;
@@ -49,32 +54,4 @@ int memcmp(const void *a, const void *b, size_t n)
 		if (x[i] != y[i])
 			return x[i] - y[i];
 	return 0;
-}
-
-size_t kstrlen(const char *s)
-{
-	size_t n = 0;
-
-	while (s[n])
-		n++;
-	return n;
-}
-
-int kstrcmp(const char *a, const char *b)
-{
-	while (*a && *a == *b)
-		a++, b++;
-	return (unsigned char)*a - (unsigned char)*b;
-}
-
-size_t kstrlcpy(char *dst, const char *src, size_t size)
-{
-	size_t len = kstrlen(src);
-
-	if (size) {
-		size_t n = len < size - 1 ? len : size - 1;
-		memcpy(dst, src, n);
-		dst[n] = '\0';
-	}
-	return len;
 }

@@ -1,7 +1,9 @@
 /*
- * text.c - string routines for freestanding programs (libsys/text.h).
+ * string.c - the string routines of the kernel and freestanding programs
+ * (common/string.h), named apart from the C library's so that programs on
+ * newlib can link them too.
  */
-#include <libsys/text.h>
+#include <common/string.h>
 
 bool mica_streq(const char *a, const char *b)
 {

@@ -1,5 +1,5 @@
 /*
- * fmt.h - the printf engine shared by the kernel's console, early user
+ * common/fmt.h - the printf engine shared by the kernel's console, early user
  * programs and the host tests.  Freestanding: output goes one character at
  * a time to a callback, so the same code serves a UART and a buffer.
  *
@@ -7,8 +7,8 @@
  * '+', '#', a width and precision (numbers or '*'), and the length
  * modifiers hh h l ll z t j.
  */
-#ifndef LIB_FMT_H
-#define LIB_FMT_H
+#ifndef COMMON_FMT_H
+#define COMMON_FMT_H
 
 #include <stdarg.h>
 #include <stddef.h>
