@@ -165,6 +165,41 @@ static int h_fault(struct srv_request *req, uint64_t addr, uint64_t ip, uint32_t
 	return parent_page_fault(process_of(o), addr, ip, access, page);
 }
 
+/* PciDevice */
+static int h_pci_info(struct srv_request *req, uint32_t *id, uint32_t *class_rev, uint32_t *location,
+		      uint32_t *irq_line)
+{
+	AS(struct pcidev, K_PCIDEV);
+	return pci_info(o, id, class_rev, location, irq_line);
+}
+static int h_pci_config_read(struct srv_request *req, uint32_t offset, uint32_t width, uint32_t *value)
+{
+	AS(struct pcidev, K_PCIDEV);
+	return pci_config_read(o, offset, width, value);
+}
+static int h_pci_config_write(struct srv_request *req, uint32_t offset, uint32_t width, uint32_t value)
+{
+	AS(struct pcidev, K_PCIDEV);
+	return pci_config_write(o, offset, width, value);
+}
+static int h_pci_bar(struct srv_request *req, uint32_t index, uint64_t *base, uint64_t *size, uint32_t *flags,
+		     mica_cap_t *ds)
+{
+	AS(struct pcidev, K_PCIDEV);
+	struct ds *d;
+	int err = pci_bar(o, index, base, size, flags, &d);
+	if (!err && d) {
+		*ds = ds_gate(d);
+		srv_made(req, undo_made, d);
+	}
+	return err;
+}
+static int h_pci_irq(struct srv_request *req, mica_cap_t irq)
+{
+	AS(struct pcidev, K_PCIDEV);
+	return pci_irq(o, irq);
+}
+
 /* Stream on the kernel log */
 static int h_write(struct srv_request *req, const void *data, uint32_t len, uint32_t *written)
 {
@@ -189,8 +224,11 @@ static const struct process_ops process = { .status = h_status, .kill = h_kill }
 static const struct parent_ops parent = { .exit = h_exit, .region = h_region, .stray_fault = h_stray_fault };
 static const struct pager_ops pager = { .fault = h_fault };
 static const struct stream_ops stream = { .write = h_write, .read = h_read };
+static const struct pci_device_ops pci = { .describe = h_pci_info, .config_read = h_pci_config_read,
+					   .config_write = h_pci_config_write, .bar = h_pci_bar, .irq = h_pci_irq };
 
 const struct root_ops root_ops = {
 	.dataspace = &dataspace, .memory = &memory, .rom = &rom, .registry = &registry, .launcher = &launcher,
 	.process = &process, .parent = &parent, .pager = &pager, .stream = &stream,
+	.pci_device = &pci,
 };

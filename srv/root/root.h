@@ -14,7 +14,7 @@
 #include <mica/boot.h>
 #include <mica/types.h>
 
-enum obj_kind { K_DS = 1, K_SESSION, K_ROM, K_REGISTRY, K_LAUNCHER, K_PROCESS, K_PARENT, K_LOG };
+enum obj_kind { K_DS = 1, K_SESSION, K_ROM, K_REGISTRY, K_LAUNCHER, K_PROCESS, K_PARENT, K_LOG, K_PCIDEV };
 
 struct obj {
 	enum obj_kind kind;
@@ -43,10 +43,12 @@ static inline void *pages_va(uint64_t pa) { return (void *)(MICA_BOOT_PHYS_WINDO
 /* ds.c: dataspaces. */
 struct session;
 struct ds;
-enum ds_type { DS_ANON, DS_ROM, DS_COW };
+enum ds_type { DS_ANON, DS_ROM, DS_COW, DS_DEVICE, DS_DMA };
 /* A new dataspace of `size` bytes charged to `s` (none for rom); for rom
  * and copy-on-write it shows src_size bytes of physical memory from src_pa,
- * zeros after them.  A `client_owned` one goes when the last client
+ * zeros after them; a device dataspace shows the device registers at
+ * src_pa (mapped uncached), a DMA one the contiguous pages at src_pa, its
+ * own, charged to `s`.  A `client_owned` one goes when the last client
  * capability to it does; the others belong to root's own records (rom/, a
  * program's regions), which destroy them. */
 int ds_create(enum ds_type type, uint64_t size, uint32_t rights, struct session *s, uint64_t src_pa,
@@ -141,6 +143,19 @@ int parent_stray_fault_request(struct process *p, uint64_t addr, uint64_t ip, ui
 int parent_page_fault(struct process *p, uint64_t addr, uint64_t ip, uint32_t access, struct mica_flexpage *page);
 /* A Process handle whose reply was lost: the program ends and its record goes. */
 void process_abandon(struct obj *o);
+
+/* pci.c: the PCI bus (docs/pci.md). */
+#define PCI_BAR_IO 1u
+#define PCI_BAR_64 2u
+#define PCI_BAR_PREFETCH 4u
+struct pcidev;
+void pci_init(void);
+mica_cap_t pci_find(const char *name);
+int pci_info(struct pcidev *d, uint32_t *id, uint32_t *class_rev, uint32_t *location, uint32_t *irq_line);
+int pci_config_read(struct pcidev *d, uint32_t offset, uint32_t width, uint32_t *value);
+int pci_config_write(struct pcidev *d, uint32_t offset, uint32_t width, uint32_t value);
+int pci_bar(struct pcidev *d, uint32_t index, uint64_t *base, uint64_t *size, uint32_t *flags, struct ds **ds);
+int pci_irq(struct pcidev *d, mica_cap_t irq);
 
 /* dispatch glue: root's handlers (handlers.c). */
 struct root_ops;

@@ -131,3 +131,12 @@ fuzz-root: $(KERNEL32) $(ROOT) $(BUILD)/tests/qemu/rt_fuzz $(BUILD)/tests/qemu/r
 		"timeout $$(( 60 + $(ROUNDS) / 50 ))" > $(BUILD)/fuzz-root/fuzz-root.scenario
 	@TESTRUN_LOGS=$(BUILD)/fuzz-root tools/testrun --build $(BUILD) --qemu $(BUILD)/fuzz-root/fuzz-root.scenario
 .PHONY: fuzz-root
+
+# PCI and the disk (pci.scenario, docs/pci.md): the test program, and a
+# 1 MiB disk image of a seeded pattern (a scenario's `disk` directive).
+$(eval $(call rt_program,$(BUILD)/tests/qemu/pci_test,tests/qemu/progs/pci_test.c tests/qemu/lib/qtest.c))
+QEMU_PROG_BINS += $(BUILD)/tests/qemu/pci_test
+$(BUILD)/tests/qemu/disk1m.img: | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	LC_ALL=C awk 'BEGIN { srand(17); for (i = 0; i < 1048576; i++) printf "%c", int(rand() * 256) }' > $@
+TEST_DEPS += $(BUILD)/tests/qemu/disk1m.img
