@@ -57,6 +57,17 @@ static int h_mem_alloc(struct srv_request *req, uint64_t size, mica_cap_t *ds)
 	}
 	return err;
 }
+static int h_mem_alloc_dma(struct srv_request *req, uint64_t size, mica_cap_t *ds, uint64_t *phys)
+{
+	AS(struct session, K_SESSION);
+	struct ds *d;
+	int err = session_alloc_dma(o, size, &d, phys);
+	if (!err) {
+		*ds = ds_gate(d);
+		srv_made(req, undo_made, d);
+	}
+	return err;
+}
 static int h_mem_stats(struct srv_request *req, uint64_t *quota, uint64_t *used, uint64_t *pool_pages,
 		       uint64_t *pool_free)
 {
@@ -215,7 +226,7 @@ static int h_read(struct srv_request *req, void *data, uint32_t *len)
 }
 
 static const struct dataspace_ops dataspace = { .map = h_ds_map, .info = h_ds_info, .clear = h_ds_clear };
-static const struct memory_ops memory = { .alloc = h_mem_alloc, .stats = h_mem_stats };
+static const struct memory_ops memory = { .alloc = h_mem_alloc, .alloc_dma = h_mem_alloc_dma, .stats = h_mem_stats };
 static const struct rom_ops rom = { .open = h_rom_open, .list = h_rom_list };
 static const struct registry_ops registry = { .publish = h_reg_publish, .lookup = h_reg_lookup,
 					      .entry = h_reg_entry, .withdraw = h_reg_withdraw };

@@ -37,6 +37,8 @@ void obj_close(struct obj *o);
 void pages_init(void);
 uint64_t pages_alloc(void);   /* a zeroed page's physical address, 0 when none is left */
 void pages_free(uint64_t pa);
+/* n physically contiguous zeroed pages: the first one's address, 0 when no such run is free. */
+uint64_t pages_alloc_run(uint64_t n);
 void pages_stats(uint64_t *total, uint64_t *free);
 static inline void *pages_va(uint64_t pa) { return (void *)(MICA_BOOT_PHYS_WINDOW + pa); }
 
@@ -75,6 +77,8 @@ void session_release(struct session *s);
 mica_cap_t session_gate(struct session *s);
 /* A dataspace of `size` bytes for the session's client, gone with its last capability. */
 int session_alloc(struct session *s, uint64_t size, struct ds **out);
+/* A DMA dataspace of `size` bytes, physically contiguous from *pa. */
+int session_alloc_dma(struct session *s, uint64_t size, struct ds **out, uint64_t *pa);
 int session_stats(struct session *s, uint64_t *quota, uint64_t *used, uint64_t *pool_pages, uint64_t *pool_free);
 
 /* rom.c: boot modules. */

@@ -140,3 +140,5 @@ $(BUILD)/tests/qemu/disk1m.img: | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	LC_ALL=C awk 'BEGIN { srand(17); for (i = 0; i < 1048576; i++) printf "%c", int(rand() * 256) }' > $@
 TEST_DEPS += $(BUILD)/tests/qemu/disk1m.img
+$(eval $(call rt_program,$(BUILD)/tests/qemu/dma_test,tests/qemu/progs/dma_test.c tests/qemu/lib/qtest.c))
+QEMU_PROG_BINS += $(BUILD)/tests/qemu/dma_test
