@@ -118,6 +118,10 @@ int session_alloc_dma(struct session *s, uint64_t size, struct ds **out, uint64_
 	uint64_t first = pages_alloc_run(size / PAGE);
 	if (!first)
 		return -MICA_ENOMEM;
+	/* Touch every page now: the kernel zeroes a pool page when root first
+	 * maps it, which must not happen after a device has written it. */
+	for (uint64_t off = 0; off < size; off += PAGE)
+		(void)*(volatile char *)pages_va(first + off);
 	int err = ds_create(DS_DMA, size, MICA_R | MICA_W, s, first, size, true, out);
 	if (err) {
 		for (uint64_t off = 0; off < size; off += PAGE)

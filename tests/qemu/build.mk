@@ -142,3 +142,11 @@ $(BUILD)/tests/qemu/disk1m.img: | $(DEPS_STAMP)
 TEST_DEPS += $(BUILD)/tests/qemu/disk1m.img
 $(eval $(call rt_program,$(BUILD)/tests/qemu/dma_test,tests/qemu/progs/dma_test.c tests/qemu/lib/qtest.c))
 QEMU_PROG_BINS += $(BUILD)/tests/qemu/dma_test
+# The block server's client (blk.scenario, blk_ro.scenario, docs/blk.md),
+# its configurations with the image's cksum.
+$(eval $(call rt_program,$(BUILD)/tests/qemu/blk_test,tests/qemu/progs/blk_test.c tests/qemu/lib/qtest.c))
+QEMU_PROG_BINS += $(BUILD)/tests/qemu/blk_test $(BUILD)/srv/blk
+$(BUILD)/cfg/blk/boot.cfg $(BUILD)/cfg/blk_ro/boot.cfg: $(BUILD)/cfg/%/boot.cfg: tests/qemu/%.cfg.in $(BUILD)/tests/qemu/disk1m.img
+	@mkdir -p $(dir $@)
+	set -- $$(cksum < $(BUILD)/tests/qemu/disk1m.img) && sed "s/@CRC@/$$1/; s/@SIZE@/$$2/" $< > $@
+TEST_DEPS += $(BUILD)/cfg/blk/boot.cfg $(BUILD)/cfg/blk_ro/boot.cfg
