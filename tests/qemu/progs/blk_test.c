@@ -12,7 +12,9 @@
  * write and read disjoint ranges at once; requests out of range,
  * misaligned, past the buffer and oversized are EINVAL; a read-only
  * session cannot write (EPERM), a read-only disk refuses writes (EROFS);
- * sessions run out (EBUSY) and come back when their last capability goes.
+ * sessions run out (EBUSY) and come back when their last capability goes;
+ * a client killed while it reads without pause (`blk_test hog`, started
+ * by the test) leaves the server serving and its session free again.
  */
 #include "qtest.h"
 
@@ -23,6 +25,9 @@
 #include <rt/rt.h>
 
 #include "block.h"
+#include "factory.h"
+#include "irq.h"
+#include "process.h"
 #include "region_map.h"
 #include "registry.h"
 #include "thread.h"
@@ -264,6 +269,67 @@ static void sessions_run_out_and_come_back(void)
 		close_session(&s[i]);
 }
 
+/* Every session but the caller's own `held` can be opened again (asked
+ * until the server has freed those whose clients went). */
+static int free_sessions(void)
+{
+	struct sess s[8];
+	int n = 0;
+
+	while (n < 8 && open_session(&s[n], 4096, true) == 0)
+		n++;
+	for (int i = 0; i < n; i++)
+		close_session(&s[i]);
+	return n;
+}
+
+static void a_client_killed_mid_request_leaves_the_server_serving(void)
+{
+	mica_cap_t irq = mica_slot_alloc(), proc = mica_slot_alloc(), mark = mica_slot_alloc();
+	mica_word_t tag, label;
+	bool ended = false;
+	int32_t status = 0;
+	uint64_t pid;
+	int n = 0;
+
+	expect("an irq to hear of the child's end", factory_create_irq(MICA_BOOT_FACTORY, irq, 0x66), 0);
+	expect("... bound to this thread", irq_bind(irq, MICA_BOOT_THREAD), 0);
+	expect("spawn blk_test hog", launcher_spawn(rt_cap("launcher"), "blk_test", "hog", 4, 0, 0, irq, 4 << 20, &proc),
+	       0);
+	int err = -1;
+	for (int i = 0; i < 100000 && err; i++)
+		err = registry_lookup(rt_cap("registry"), "blkhog", &mark);
+	expect("the hog reads without pause (it published its mark)", err, 0);
+	expect("a read of ours meanwhile", block_read(main_s.gate, 0, 8, 0), 0);
+	expect("kill it", process_kill(proc), 0);
+	do
+		mica_ipc_wait(0, &tag, &label);
+	while (label != 0x66);
+	expect("it ended, killed", process_status(proc, &ended, &status, &pid) == 0 && ended && status == 137, 1);
+	for (int i = 0; i < 1000 && (n = free_sessions()) != 7; i++)
+		;
+	expect("its session is free again: 7 open besides ours", n, 7);
+	expect("the server still reads for us", block_read(main_s.gate, 0, 8, 0), 0);
+	mica_slot_drop(mark);
+	mica_slot_drop(proc);
+	mica_slot_drop(irq);
+}
+
+/* The client killed mid-request: a session, a mark in the registry, then
+ * reads until it is killed. */
+static int hog(void)
+{
+	struct sess s;
+	mica_cap_t mark = mica_slot_alloc();
+
+	blk = mica_slot_alloc();
+	if (registry_lookup(rt_cap("registry"), "blk", &blk) || open_session(&s, 65536, false) ||
+	    factory_create_irq(MICA_BOOT_FACTORY, mark, 1) || registry_publish(rt_cap("registry"), "blkhog", mark))
+		return 1;
+	for (uint64_t b = 0;; b = (b + 128) % 2048)
+		block_read(s.gate, b, 128, 0);
+}
+
 static const struct qtest_case cases[] = {
 	{ "info_describes_the_disk", info_describes_the_disk },
 	{ "every_block_reads_as_on_the_host", every_block_reads_as_on_the_host },
@@ -272,10 +338,13 @@ static const struct qtest_case cases[] = {
 	{ "a_read_only_session_cannot_write", a_read_only_session_cannot_write },
 	{ "two_clients_at_once_keep_their_data", two_clients_at_once_keep_their_data },
 	{ "sessions_run_out_and_come_back", sessions_run_out_and_come_back },
+	{ "a_client_killed_mid_request_leaves_the_server_serving", a_client_killed_mid_request_leaves_the_server_serving },
 };
 
 int main(int argc, char **argv)
 {
+	if (argc > 1 && mica_streq(argv[1], "hog"))
+		return hog();
 	writable = argc > 1 && mica_streq(argv[1], "rw");
 	want_crc = number(argc > 2 ? argv[2] : 0);
 	want_size = number(argc > 3 ? argv[3] : 0);
