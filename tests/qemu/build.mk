@@ -150,3 +150,10 @@ $(BUILD)/cfg/blk/boot.cfg $(BUILD)/cfg/blk_ro/boot.cfg: $(BUILD)/cfg/%/boot.cfg:
 	@mkdir -p $(dir $@)
 	set -- $$(cksum < $(BUILD)/tests/qemu/disk1m.img) && sed "s/@CRC@/$$1/; s/@SIZE@/$$2/" $< > $@
 TEST_DEPS += $(BUILD)/cfg/blk/boot.cfg $(BUILD)/cfg/blk_ro/boot.cfg
+# A sparse disk of 4 GiB + 1 MiB with marks at 4 GiB and in its last block (blk_big.scenario).
+$(BUILD)/tests/qemu/disk4g.img: | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	rm -f $@ && truncate -s 4097M $@
+	printf 'MICA-4G!' | dd of=$@ bs=1 seek=4294967296 conv=notrunc status=none
+	printf 'MICA-END' | dd of=$@ bs=1 seek=$$((4097 * 1048576 - 512)) conv=notrunc status=none
+TEST_DEPS += $(BUILD)/tests/qemu/disk4g.img

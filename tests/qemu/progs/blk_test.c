@@ -3,6 +3,8 @@
  *
  *   blk_test rw CRC SIZE    the disk is a writable copy of disk1m.img
  *   blk_test ro CRC SIZE    the disk is the image, read-only
+ *   blk_test big            a sparse read-only disk of 4 GiB + 1 MiB with
+ *                           marks at 4 GiB and in its last block
  *
  * CRC and SIZE are what `cksum` says of the image (the build fills them
  * in).  Every block is read through a session's buffer and the digest
@@ -330,6 +332,38 @@ static int hog(void)
 		block_read(s.gate, b, 128, 0);
 }
 
+static bool mark_at(uint64_t block, const char *mark)
+{
+	if (block_read(main_s.gate, block, 1, 0))
+		return false;
+	for (unsigned i = 0; mark[i]; i++)
+		if (main_s.buf[i] != (uint8_t)mark[i])
+			return false;
+	return true;
+}
+
+static void a_disk_above_4_gib_reads_past_it(void)
+{
+	uint64_t blocks = 0;
+	uint32_t bs = 0, bufsize = 0;
+	bool ro = false;
+
+	blk = mica_slot_alloc();
+	expect("the registry names blk", registry_lookup(rt_cap("registry"), "blk", &blk), 0);
+	expect("open a session", open_session(&main_s, BUF, true), 0);
+	expect("info", block_info(main_s.gate, &blocks, &bs, &ro, &bufsize), 0);
+	expect("... 4 GiB + 1 MiB of 512-byte blocks", (long)blocks, (long)((4097ull << 20) / 512));
+	expect("block 2^23 (byte 4 GiB) holds its mark", mark_at(1ull << 23, "MICA-4G!"), 1);
+	expect("the last block holds its mark", mark_at(blocks - 1, "MICA-END"), 1);
+	expect("block 0 reads as zeros", block_read(main_s.gate, 0, 1, 0) == 0 && main_s.buf[0] == 0 && main_s.buf[511] == 0, 1);
+	expect("the block after the last: EINVAL", block_read(main_s.gate, blocks, 1, 0), -MICA_EINVAL);
+	expect("a range wrapping past 2^64: EINVAL", block_read(main_s.gate, ~0ull, 2, 0), -MICA_EINVAL);
+}
+
+static const struct qtest_case big_cases[] = {
+	{ "a_disk_above_4_gib_reads_past_it", a_disk_above_4_gib_reads_past_it },
+};
+
 static const struct qtest_case cases[] = {
 	{ "info_describes_the_disk", info_describes_the_disk },
 	{ "every_block_reads_as_on_the_host", every_block_reads_as_on_the_host },
@@ -345,6 +379,8 @@ int main(int argc, char **argv)
 {
 	if (argc > 1 && mica_streq(argv[1], "hog"))
 		return hog();
+	if (argc > 1 && mica_streq(argv[1], "big"))
+		return QTEST_RUN(argv[0], big_cases);
 	writable = argc > 1 && mica_streq(argv[1], "rw");
 	want_crc = number(argc > 2 ? argv[2] : 0);
 	want_size = number(argc > 3 ? argv[3] : 0);
