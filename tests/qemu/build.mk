@@ -113,7 +113,7 @@ $(BUILD)/tests/qemu/count: tests/qemu/progs/count.c tools/mica-cc $(LIBC_GLUE_OB
 	tools/mica-cc -o $@ $<
 TEST_DEPS += $(BUILD)/tests/qemu/count $(DEFAULT_CFG)
 $(eval $(call rt_program,$(BUILD)/tests/qemu/rt_fuzz,tests/qemu/progs/rt_fuzz.c tests/qemu/lib/qtest.c tests/qemu/lib/rt_memory.c \
-	$(RT_IDL_DIR)/root_fuzz.c $(patsubst %,$(RT_IDL_DIR)/%_fuzz.c,dataspace memory rom registry process stream region_map) \
+	$(RT_IDL_DIR)/root_fuzz.c $(patsubst %,$(RT_IDL_DIR)/%_fuzz.c,dataspace memory rom registry process stream region_map pci) \
 	$(KERNEL_IDL_DIR)/pager_fuzz.c))
 QEMU_PROG_BINS += $(BUILD)/tests/qemu/rt_fuzz
 
@@ -144,7 +144,8 @@ $(eval $(call rt_program,$(BUILD)/tests/qemu/dma_test,tests/qemu/progs/dma_test.
 QEMU_PROG_BINS += $(BUILD)/tests/qemu/dma_test
 # The block server's client (blk.scenario, blk_ro.scenario, docs/blk.md),
 # its configurations with the image's cksum.
-$(eval $(call rt_program,$(BUILD)/tests/qemu/blk_test,tests/qemu/progs/blk_test.c tests/qemu/lib/qtest.c))
+$(eval $(call rt_program,$(BUILD)/tests/qemu/blk_test,tests/qemu/progs/blk_test.c tests/qemu/lib/qtest.c \
+	$(RT_IDL_DIR)/block_fuzz.c))
 QEMU_PROG_BINS += $(BUILD)/tests/qemu/blk_test $(BUILD)/srv/blk
 $(BUILD)/cfg/blk/boot.cfg $(BUILD)/cfg/blk_ro/boot.cfg: $(BUILD)/cfg/%/boot.cfg: tests/qemu/%.cfg.in $(BUILD)/tests/qemu/disk1m.img
 	@mkdir -p $(dir $@)

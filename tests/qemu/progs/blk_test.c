@@ -97,6 +97,7 @@ static uint8_t pattern(uint64_t block, unsigned i)
 }
 
 static struct sess main_s;
+static int free_sessions(void);
 
 static void info_describes_the_disk(void)
 {
@@ -195,6 +196,21 @@ static void a_read_only_session_cannot_write(void)
 	expect("... what the other session reads", s.buf[17] == main_s.buf[17] || block_read(main_s.gate, 0, 1, 0) || s.buf[17] == main_s.buf[17], 1);
 	expect("it cannot write", block_write(s.gate, 0, 1, 0), writable ? -MICA_EPERM : -MICA_EROFS);
 	close_session(&s);
+}
+
+/* idlc's fuzz driver on a read-only session (so that no write lands) and
+ * on the server's gate (sessions it opens go again: their replies find no
+ * slot); the server answers properly and serves on. */
+static void the_fuzzer_gets_proper_answers(void)
+{
+	struct sess s;
+
+	expect("open a read-only session", open_session(&s, 8192, true), 0);
+	expect("Block fuzzed on the session: no wrong answer", block_fuzz(s.gate, 7, 100), 0);
+	expect("Block fuzzed on the server's gate: no wrong answer", block_fuzz(blk, 8, 30), 0);
+	expect("the session still reads", block_read(s.gate, 0, 16, 0), 0);
+	close_session(&s);
+	expect("every other session can still be opened", free_sessions(), 7);
 }
 
 /* Two threads, each with a session, writing and reading their own range. */
@@ -370,6 +386,7 @@ static const struct qtest_case cases[] = {
 	{ "a_pattern_written_reads_back", a_pattern_written_reads_back },
 	{ "bad_requests_are_refused", bad_requests_are_refused },
 	{ "a_read_only_session_cannot_write", a_read_only_session_cannot_write },
+	{ "the_fuzzer_gets_proper_answers", the_fuzzer_gets_proper_answers },
 	{ "two_clients_at_once_keep_their_data", two_clients_at_once_keep_their_data },
 	{ "sessions_run_out_and_come_back", sessions_run_out_and_come_back },
 	{ "a_client_killed_mid_request_leaves_the_server_serving", a_client_killed_mid_request_leaves_the_server_serving },
