@@ -147,10 +147,15 @@ QEMU_PROG_BINS += $(BUILD)/tests/qemu/dma_test
 $(eval $(call rt_program,$(BUILD)/tests/qemu/blk_test,tests/qemu/progs/blk_test.c tests/qemu/lib/qtest.c \
 	$(RT_IDL_DIR)/block_fuzz.c))
 QEMU_PROG_BINS += $(BUILD)/tests/qemu/blk_test $(BUILD)/srv/blk
-$(BUILD)/cfg/blk/boot.cfg $(BUILD)/cfg/blk_ro/boot.cfg: $(BUILD)/cfg/%/boot.cfg: tests/qemu/%.cfg.in $(BUILD)/tests/qemu/disk1m.img
+$(BUILD)/cfg/blk/boot.cfg $(BUILD)/cfg/blk_ro/boot.cfg $(BUILD)/cfg/blkdev/boot.cfg: $(BUILD)/cfg/%/boot.cfg: tests/qemu/%.cfg.in $(BUILD)/tests/qemu/disk1m.img
 	@mkdir -p $(dir $@)
 	set -- $$(cksum < $(BUILD)/tests/qemu/disk1m.img) && sed "s/@CRC@/$$1/; s/@SIZE@/$$2/" $< > $@
-TEST_DEPS += $(BUILD)/cfg/blk/boot.cfg $(BUILD)/cfg/blk_ro/boot.cfg
+TEST_DEPS += $(BUILD)/cfg/blk/boot.cfg $(BUILD)/cfg/blk_ro/boot.cfg $(BUILD)/cfg/blkdev/boot.cfg
+# lib/fs's block device over the block server (blkdev.scenario), a C-library program.
+$(eval $(call newlib_program,$(BUILD)/tests/qemu/blkdev_test,tests/qemu/progs/blkdev_test.c lib/fs/blkdev_mica.c \
+	tests/qemu/lib/qtest.c))
+$(BUILD)/libc-obj/tests/qemu/progs/blkdev_test.c.o $(BUILD)/libc-obj/lib/fs/blkdev_mica.c.o: LIBC_CFLAGS += -Ilib/fs
+QEMU_PROG_BINS += $(BUILD)/tests/qemu/blkdev_test
 # A sparse disk of 4 GiB + 1 MiB with marks at 4 GiB and in its last block (blk_big.scenario).
 $(BUILD)/tests/qemu/disk4g.img: | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
