@@ -90,10 +90,12 @@ static struct disk {
 static struct session sessions[SESSIONS_MAX];
 static uint8_t irq_stack[STACK] __attribute__((aligned(16)));
 
-static void lock(void)
+/* The available ring's lock, taken by session threads: `self` is the
+ * caller's own thread (Thread.yield is invoked on one's own). */
+static void lock(mica_cap_t self)
 {
 	while (__atomic_test_and_set(&disk.lock, __ATOMIC_ACQUIRE))
-		thread_yield(MICA_BOOT_THREAD);
+		thread_yield(self);
 }
 
 static void unlock(void)
@@ -145,7 +147,7 @@ static int submit(struct session *s, uint32_t type, uint64_t sector, uint64_t pa
 {
 	s->done = false;
 	uint16_t head = build_chain(s, type, sector, pa, len);
-	lock();
+	lock(s->thread);
 	virtio_submit(&disk.v, head);
 	unlock();
 	wait_done(s);
