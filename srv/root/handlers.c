@@ -211,6 +211,12 @@ static int h_pci_irq(struct srv_request *req, mica_cap_t irq)
 	return pci_irq(o, irq);
 }
 
+static int h_pci_io_bar(struct srv_request *req, uint32_t index, mica_cap_t task)
+{
+	AS(struct pcidev, K_PCIDEV);
+	return pci_io_bar(o, index, task);
+}
+
 /* Stream on the kernel log */
 static int h_write(struct srv_request *req, const void *data, uint32_t len, uint32_t *written)
 {
@@ -236,7 +242,8 @@ static const struct parent_ops parent = { .exit = h_exit, .region = h_region, .s
 static const struct pager_ops pager = { .fault = h_fault };
 static const struct stream_ops stream = { .write = h_write, .read = h_read };
 static const struct pci_device_ops pci = { .describe = h_pci_info, .config_read = h_pci_config_read,
-					   .config_write = h_pci_config_write, .bar = h_pci_bar, .irq = h_pci_irq };
+					   .config_write = h_pci_config_write, .bar = h_pci_bar, .irq = h_pci_irq,
+					   .io_bar = h_pci_io_bar };
 
 const struct root_ops root_ops = {
 	.dataspace = &dataspace, .memory = &memory, .rom = &rom, .registry = &registry, .launcher = &launcher,

@@ -17,6 +17,7 @@
 #include <mica/error.h>
 
 #include "icu.h"
+#include "task.h"
 
 #define CONFIG_ADDRESS 0xcf8
 #define CONFIG_DATA 0xcfc
@@ -211,6 +212,19 @@ int pci_bar(struct pcidev *d, uint32_t index, uint64_t *base, uint64_t *size, ui
 	if (*base % PAGE || *size % PAGE)
 		return -MICA_EPERM;
 	return ds_create(DS_DEVICE, *size, MICA_R | MICA_W, 0, *base, *size, true, ds);
+}
+
+int pci_io_bar(struct pcidev *d, uint32_t index, mica_cap_t task)
+{
+	if (index >= BARS || !d->bar[index].size || !(d->bar[index].flags & PCI_BAR_IO))
+		return -MICA_EINVAL;
+	uint64_t base = d->bar[index].base, size = d->bar[index].size;
+	unsigned order = 0;
+	while ((1ull << order) < size)
+		order++;
+	if ((1ull << order) != size || base % size || base + size > 0x10000)
+		return -MICA_EPERM;
+	return task_io_map(task, mica_io_fpage((uint16_t)base, order));
 }
 
 int pci_irq(struct pcidev *d, mica_cap_t irq)

@@ -6,11 +6,13 @@
  * configuration space only; refuses offsets past it, misaligned and odd
  * widths, and writes to the BARs; gives a memory BAR as a dataspace of the
  * device's live registers (a register written reads back through it) and
- * an I/O BAR without one; refuses BAR indexes out of range; binds the
- * function's line to an irq once.
+ * an I/O BAR without one, and that BAR's ports to this task on request
+ * (the legacy virtio header reads through them); refuses BAR indexes out
+ * of range; binds the function's line to an irq once.
  */
 #include "qtest.h"
 
+#include <libsys/port.h>
 #include <libsys/slot.h>
 #include <mica/error.h>
 #include <rt/rt.h>
@@ -130,6 +132,31 @@ static void bars_out_of_range_are_refused(void)
 	expect("the transitional device has an I/O BAR and an unused one", found_io && found_unused, 1);
 }
 
+static void an_io_bar_gives_its_ports(void)
+{
+	uint32_t flags = 0, io = 6;
+	uint64_t base = 0, size = 0;
+
+	for (uint32_t i = 0; i < 6 && io == 6; i++) {
+		mica_cap_t ds = mica_slot_alloc();
+		if (pci_device_bar(dev, i, &base, &size, &flags, &ds) == 0 && (flags & 1))
+			io = i;
+		else if (ds)
+			mica_slot_drop(ds);
+	}
+	expect("the I/O BAR is found", io < 6, 1);
+	expect("io_bar on a memory BAR (4): EINVAL", pci_device_io_bar(dev, 4, MICA_BOOT_TASK), -MICA_EINVAL);
+	expect("io_bar 6: EINVAL", pci_device_io_bar(dev, 6, MICA_BOOT_TASK), -MICA_EINVAL);
+	expect("io_bar to a capability that is no task: refused", pci_device_io_bar(dev, io, rt_cap("mem")) < 0, 1);
+	expect("io_bar of it to this task", pci_device_io_bar(dev, io, MICA_BOOT_TASK), 0);
+	/* The legacy header: the device's features (32 bits) at port 0, the
+	   queue size (16 bits) at 12 after selecting queue 0 at 14. */
+	expect("its ports read: the legacy feature word is not zero", mica_inl((uint16_t)base) != 0, 1);
+	mica_outw((uint16_t)(base + 14), 0);
+	uint16_t qsize = mica_inw((uint16_t)(base + 12));
+	expect("... queue 0's size is a power of two", qsize && !(qsize & (qsize - 1)), 1);
+}
+
 static void its_line_binds_once(void)
 {
 	mica_cap_t irq = mica_slot_alloc(), other = mica_slot_alloc();
@@ -148,6 +175,7 @@ static const struct qtest_case cases[] = {
 	{ "config_space_is_its_own_only", config_space_is_its_own_only },
 	{ "a_memory_bar_is_its_registers", a_memory_bar_is_its_registers },
 	{ "bars_out_of_range_are_refused", bars_out_of_range_are_refused },
+	{ "an_io_bar_gives_its_ports", an_io_bar_gives_its_ports },
 	{ "its_line_binds_once", its_line_binds_once },
 };
 
