@@ -5,20 +5,44 @@
 #   make run RUN_MODULES="a b" RUN_CMDLINE=   other boot modules (paths under
 #                                     build/), e.g. a test program run directly by the kernel
 #   MEM=512M make run                 more memory (default 256M)
+#   make run DISK=path.img            attach another raw disk image (default
+#                                     build/disk.img, an ext2 image the build
+#                                     makes); DISK= attaches none
 DEFAULT_CFG := $(BUILD)/cfg/default/boot.cfg
 $(DEFAULT_CFG): srv/root/default.cfg
 	@mkdir -p $(dir $@)
 	cp $< $@
 ALL += $(DEFAULT_CFG)
 
-RUN_MODULES ?= srv/root srv/console bin/monitor cfg/default/boot.cfg
+# make run's boot.cfg: the default one with the block server before the monitor.
+RUN_CFG := $(BUILD)/cfg/run/boot.cfg
+$(RUN_CFG): srv/root/default.cfg
+	@mkdir -p $(dir $@)
+	awk '/^run monitor/ { print "run blk"; print "\tcap pci:1af4:1001 dev"; print "\tprovide blk"; \
+		print "\tmem 8M"; print "\tdaemon" } { print }' $< > $@
+ALL += $(RUN_CFG)
+
+# The disk of make run: an ext2 file system made from a tree of the build.
+DISK_IMG := $(BUILD)/disk.img
+DISK_ROOT := $(BUILD)/disk-root
+DISK ?= $(DISK_IMG)
+$(DISK_IMG): srv/blk/disk/README $(BUILD)/bin/monitor $(BUILD)/bin/hello $(BUILD)/tests/qemu/disk1m.img
+	rm -rf $(DISK_ROOT) && mkdir -p $(DISK_ROOT)/bin $(DISK_ROOT)/data
+	cp srv/blk/disk/README $(DISK_ROOT)/README
+	cp $(BUILD)/bin/monitor $(BUILD)/bin/hello $(DISK_ROOT)/bin/
+	cp $(BUILD)/tests/qemu/disk1m.img $(DISK_ROOT)/data/pattern.bin
+	rm -f $@ && mke2fs -q -F -t ext2 -L mica -d $(DISK_ROOT) $@ 32M
+ALL += $(DISK_IMG)
+
+RUN_MODULES ?= srv/root srv/console srv/blk bin/monitor cfg/run/boot.cfg
 RUN_CMDLINE ?= root user-uart
 PROGRAMS ?=
 RUN_MODULE_PATHS = $(foreach m,$(RUN_MODULES),$(BUILD)/$(m)) $(PROGRAMS)
 
 run: all $(TEST_DEPS)
 	@for p in $(PROGRAMS); do [ -f "$$p" ] || { echo "make run: no program $$p" >&2; exit 1; }; done
-	tools/qemu-run $(KERNEL32) "$(RUN_CMDLINE)" $(RUN_MODULE_PATHS)
+	@[ -z "$(DISK)" ] || [ -r "$(DISK)" ] || { echo "make run: disk image $(DISK) is missing or unreadable" >&2; exit 1; }
+	DISK="$(DISK)" tools/qemu-run $(KERNEL32) "$(RUN_CMDLINE)" $(RUN_MODULE_PATHS)
 
 debug: all $(TEST_DEPS)
 	tools/debug $(KERNEL) $(KERNEL32) "$(RUN_CMDLINE)" $(RUN_MODULE_PATHS)

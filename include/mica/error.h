@@ -27,6 +27,9 @@ enum mica_error {
 	MICA_ENOENT = 16,    /* no such name or entry */
 	MICA_EBUSY = 17,     /* the object is in a state that forbids this */
 	MICA_EAGAIN = 18,    /* nothing ready yet: wait for the notification, then retry */
+	MICA_ENODEV = 19,    /* no such device, or the device lacks the feature */
+	MICA_EROFS = 20,     /* the device or object is read-only */
+	MICA_EIO = 21,       /* the device reported an error */
 	MICA_ERROR_COUNT
 };
 

@@ -2,7 +2,8 @@
  * blkdev.h - the small block-device interface under the filesystem: read
  * and write ranges of sectors, flush, and the device's size.  The io_manager
  * (blkio.c) turns libext2fs's block I/O into calls on it.  On the host it is
- * a plain file (blkdev_file.c); inside Mica it will be the block server.
+ * a plain file (blkdev_file.c); inside Mica it is a session of the block
+ * server (blkdev_mica.c, docs/blk.md).
  *
  * Every call returns 0 or an errno value (EIO, ENOSPC, ...).
  */
@@ -23,5 +24,10 @@ struct blkdev {
 
 /* Host only (blkdev_file.c): a device over the file at path. */
 int blkdev_file_open(const char *path, int writable, struct blkdev **out);
+
+/* Mica only (blkdev_mica.c): a device over a session of the block server
+ * whose gate is the capability `blk` (the registry's `blk`); read-only
+ * unless `writable` (EROFS when the disk is read-only). */
+int blkdev_mica_open(uint64_t blk, int writable, struct blkdev **out);
 
 #endif

@@ -31,6 +31,9 @@ static const int errnos[MICA_ERROR_COUNT] = {
 	[MICA_ENOENT] = ENOENT,
 	[MICA_EBUSY] = EBUSY,
 	[MICA_EAGAIN] = EAGAIN,
+	[MICA_ENODEV] = ENODEV,
+	[MICA_EROFS] = EROFS,
+	[MICA_EIO] = EIO,
 };
 
 int libc_errno_of(int mica_err)

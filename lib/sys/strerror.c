@@ -25,6 +25,9 @@ static const char *const names[MICA_ERROR_COUNT] = {
 	[MICA_ENOENT] = "ENOENT: no such name or entry",
 	[MICA_EBUSY] = "EBUSY: object busy",
 	[MICA_EAGAIN] = "EAGAIN: nothing ready yet",
+	[MICA_ENODEV] = "ENODEV: no such device",
+	[MICA_EROFS] = "EROFS: read-only",
+	[MICA_EIO] = "EIO: device error",
 };
 
 const char *mica_strerror(int err)

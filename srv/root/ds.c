@@ -8,7 +8,9 @@
  * rom dataspace is the module's own pages.  A copy-on-write page shows
  * the source page until it is mapped with MICA_W; a source page that the
  * end of the source cuts (the rest of it must read as zeros) is always
- * copied.
+ * copied.  A device dataspace is a PCI BAR's registers (pci.c): root's
+ * window maps them uncached, and so does every mapping made from it.  A
+ * DMA dataspace is a run of physically contiguous pool pages (memory.c).
  */
 #include "root.h"
 
@@ -72,7 +74,7 @@ int ds_create(enum ds_type type, uint64_t size, uint32_t rights, struct session 
 	if (d) {
 		*d = (struct ds){ .type = type, .rights = rights, .size = size, .session = s,
 				  .src_pa = src_pa, .src_size = src_size };
-		if (type == DS_ROM || (d->tree = node_new()) != 0)
+		if (type == DS_ROM || type == DS_DEVICE || type == DS_DMA || (d->tree = node_new()) != 0)
 			err = obj_open(&d->obj, K_DS, client_owned);
 		if (!err) {
 			*out = d;
@@ -105,11 +107,26 @@ static void free_level(uint64_t *node, int level)
 	pages_free((uint64_t)node - MICA_BOOT_PHYS_WINDOW);
 }
 
+/* A device's registers or DMA pages: out of every task that got them from
+ * root; DMA pages go back to the pool. */
+static void unmap_run(uint64_t pa, uint64_t size, bool free)
+{
+	for (uint64_t off = 0; off < size; off += PAGE) {
+		uint32_t status;
+		task_mem_unmap(MICA_BOOT_TASK, mica_fpage((mica_addr_t)pages_va(pa + off), 12, MICA_RWX), false,
+			       &status);
+		if (free)
+			pages_free(pa + off);
+	}
+}
+
 void ds_destroy(struct ds *d)
 {
 	obj_close(&d->obj);
 	if (d->tree)
 		free_level(d->tree, 2);
+	if (d->type == DS_DEVICE || d->type == DS_DMA)
+		unmap_run(d->src_pa, d->size, d->type == DS_DMA);
 	if (d->session)
 		session_uncharge(d->session, d->size);
 	pool_put(&ds_pool, d);
@@ -143,7 +160,7 @@ uint64_t ds_page(struct ds *d, uint64_t offset, uint32_t rights, int *err)
 		*err = -MICA_EPERM;
 		return 0;
 	}
-	if (d->type == DS_ROM)
+	if (d->type == DS_ROM || d->type == DS_DEVICE || d->type == DS_DMA)
 		return d->src_pa + offset;
 	uint64_t *e = entry(d, offset / PAGE, true);
 	if (e && *e)

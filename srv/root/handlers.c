@@ -57,6 +57,17 @@ static int h_mem_alloc(struct srv_request *req, uint64_t size, mica_cap_t *ds)
 	}
 	return err;
 }
+static int h_mem_alloc_dma(struct srv_request *req, uint64_t size, mica_cap_t *ds, uint64_t *phys)
+{
+	AS(struct session, K_SESSION);
+	struct ds *d;
+	int err = session_alloc_dma(o, size, &d, phys);
+	if (!err) {
+		*ds = ds_gate(d);
+		srv_made(req, undo_made, d);
+	}
+	return err;
+}
 static int h_mem_stats(struct srv_request *req, uint64_t *quota, uint64_t *used, uint64_t *pool_pages,
 		       uint64_t *pool_free)
 {
@@ -165,6 +176,47 @@ static int h_fault(struct srv_request *req, uint64_t addr, uint64_t ip, uint32_t
 	return parent_page_fault(process_of(o), addr, ip, access, page);
 }
 
+/* PciDevice */
+static int h_pci_info(struct srv_request *req, uint32_t *id, uint32_t *class_rev, uint32_t *location,
+		      uint32_t *irq_line)
+{
+	AS(struct pcidev, K_PCIDEV);
+	return pci_info(o, id, class_rev, location, irq_line);
+}
+static int h_pci_config_read(struct srv_request *req, uint32_t offset, uint32_t width, uint32_t *value)
+{
+	AS(struct pcidev, K_PCIDEV);
+	return pci_config_read(o, offset, width, value);
+}
+static int h_pci_config_write(struct srv_request *req, uint32_t offset, uint32_t width, uint32_t value)
+{
+	AS(struct pcidev, K_PCIDEV);
+	return pci_config_write(o, offset, width, value);
+}
+static int h_pci_bar(struct srv_request *req, uint32_t index, uint64_t *base, uint64_t *size, uint32_t *flags,
+		     mica_cap_t *ds)
+{
+	AS(struct pcidev, K_PCIDEV);
+	struct ds *d;
+	int err = pci_bar(o, index, base, size, flags, &d);
+	if (!err && d) {
+		*ds = ds_gate(d);
+		srv_made(req, undo_made, d);
+	}
+	return err;
+}
+static int h_pci_irq(struct srv_request *req, mica_cap_t irq)
+{
+	AS(struct pcidev, K_PCIDEV);
+	return pci_irq(o, irq);
+}
+
+static int h_pci_io_bar(struct srv_request *req, uint32_t index, mica_cap_t task)
+{
+	AS(struct pcidev, K_PCIDEV);
+	return pci_io_bar(o, index, task);
+}
+
 /* Stream on the kernel log */
 static int h_write(struct srv_request *req, const void *data, uint32_t len, uint32_t *written)
 {
@@ -180,7 +232,7 @@ static int h_read(struct srv_request *req, void *data, uint32_t *len)
 }
 
 static const struct dataspace_ops dataspace = { .map = h_ds_map, .info = h_ds_info, .clear = h_ds_clear };
-static const struct memory_ops memory = { .alloc = h_mem_alloc, .stats = h_mem_stats };
+static const struct memory_ops memory = { .alloc = h_mem_alloc, .alloc_dma = h_mem_alloc_dma, .stats = h_mem_stats };
 static const struct rom_ops rom = { .open = h_rom_open, .list = h_rom_list };
 static const struct registry_ops registry = { .publish = h_reg_publish, .lookup = h_reg_lookup,
 					      .entry = h_reg_entry, .withdraw = h_reg_withdraw };
@@ -189,8 +241,12 @@ static const struct process_ops process = { .status = h_status, .kill = h_kill }
 static const struct parent_ops parent = { .exit = h_exit, .region = h_region, .stray_fault = h_stray_fault };
 static const struct pager_ops pager = { .fault = h_fault };
 static const struct stream_ops stream = { .write = h_write, .read = h_read };
+static const struct pci_device_ops pci = { .describe = h_pci_info, .config_read = h_pci_config_read,
+					   .config_write = h_pci_config_write, .bar = h_pci_bar, .irq = h_pci_irq,
+					   .io_bar = h_pci_io_bar };
 
 const struct root_ops root_ops = {
 	.dataspace = &dataspace, .memory = &memory, .rom = &rom, .registry = &registry, .launcher = &launcher,
 	.process = &process, .parent = &parent, .pager = &pager, .stream = &stream,
+	.pci_device = &pci,
 };

@@ -95,6 +95,8 @@ static mica_cap_t named(const char *name)
 		return MICA_BOOT_ICU;
 	if (mica_streq(name, "log"))
 		return MICA_BOOT_LOG;
+	if (name[0] == 'p' && name[1] == 'c' && name[2] == 'i' && name[3] == ':')
+		return pci_find(name);
 	return registry_find(name);
 }
 
@@ -137,6 +139,7 @@ int main(void)
 	rom_init();
 	registry_init();
 	log_stream_init();
+	pci_init();
 	pages_stats(&total, &free);
 	mica_printf("root: %lu KiB of memory to serve, %u boot files\n", (unsigned long)(total * 4),
 		    (unsigned)rom_count());

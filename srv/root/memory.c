@@ -20,6 +20,8 @@ struct session {
 
 static struct pool session_pool = POOL(struct session);
 
+#define DMA_MAX (4ull << 20)   /* one DMA dataspace: at most 4 MiB */
+
 struct session *session_create(uint64_t quota, struct session *parent)
 {
 	if (parent && session_charge(parent, quota))
@@ -102,6 +104,32 @@ int session_alloc(struct session *s, uint64_t size, struct ds **out)
 	if (!err)
 		*out = d;
 	return err;
+}
+
+/* Contiguous pages are taken at once (a device will write them without
+ * faulting them in) and charged from creation like any dataspace. */
+int session_alloc_dma(struct session *s, uint64_t size, struct ds **out, uint64_t *pa)
+{
+	if (!size || size > DMA_MAX)
+		return -MICA_EINVAL;
+	size = (size + PAGE - 1) & ~(PAGE - 1);
+	if (size > session_left(s))
+		return -MICA_ENOMEM;
+	uint64_t first = pages_alloc_run(size / PAGE);
+	if (!first)
+		return -MICA_ENOMEM;
+	/* Touch every page now: the kernel zeroes a pool page when root first
+	 * maps it, which must not happen after a device has written it. */
+	for (uint64_t off = 0; off < size; off += PAGE)
+		(void)*(volatile char *)pages_va(first + off);
+	int err = ds_create(DS_DMA, size, MICA_R | MICA_W, s, first, size, true, out);
+	if (err) {
+		for (uint64_t off = 0; off < size; off += PAGE)
+			pages_free(first + off);
+		return err;
+	}
+	*pa = first;
+	return 0;
 }
 
 int session_stats(struct session *s, uint64_t *quota, uint64_t *used, uint64_t *pool_pages, uint64_t *pool_free)

@@ -126,6 +126,41 @@ uint64_t pages_alloc(void)
 	return 0;
 }
 
+/* Take page i (free) and zero it if it was used before. */
+static void take(uint64_t i)
+{
+	bitmap[i / 64] |= 1ull << (i % 64);
+	nfree--;
+	if (used[i / 64] & (1ull << (i % 64)))
+		memset(pages_va(index_pa(i)), 0, PAGE);
+	used[i / 64] |= 1ull << (i % 64);
+}
+
+static bool is_free(uint64_t i)
+{
+	return !(bitmap[i / 64] & (1ull << (i % 64)));
+}
+
+/* The first run of n free pages that are physically contiguous (inside
+ * one range): a first-fit scan, since runs are rare (DMA memory). */
+uint64_t pages_alloc_run(uint64_t n)
+{
+	if (!n || n > nfree)
+		return 0;
+	for (unsigned r = 0; r < nranges; r++) {
+		uint64_t first = ranges[r].first, end = first + ranges[r].pages, run = 0;
+		for (uint64_t i = first; i < end; i++) {
+			run = is_free(i) ? run + 1 : 0;
+			if (run < n)
+				continue;
+			for (uint64_t k = i + 1 - n; k <= i; k++)
+				take(k);
+			return index_pa(i + 1 - n);
+		}
+	}
+	return 0;
+}
+
 void pages_free(uint64_t pa)
 {
 	uint64_t i = pa_index(pa);

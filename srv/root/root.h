@@ -14,7 +14,7 @@
 #include <mica/boot.h>
 #include <mica/types.h>
 
-enum obj_kind { K_DS = 1, K_SESSION, K_ROM, K_REGISTRY, K_LAUNCHER, K_PROCESS, K_PARENT, K_LOG };
+enum obj_kind { K_DS = 1, K_SESSION, K_ROM, K_REGISTRY, K_LAUNCHER, K_PROCESS, K_PARENT, K_LOG, K_PCIDEV };
 
 struct obj {
 	enum obj_kind kind;
@@ -37,16 +37,20 @@ void obj_close(struct obj *o);
 void pages_init(void);
 uint64_t pages_alloc(void);   /* a zeroed page's physical address, 0 when none is left */
 void pages_free(uint64_t pa);
+/* n physically contiguous zeroed pages: the first one's address, 0 when no such run is free. */
+uint64_t pages_alloc_run(uint64_t n);
 void pages_stats(uint64_t *total, uint64_t *free);
 static inline void *pages_va(uint64_t pa) { return (void *)(MICA_BOOT_PHYS_WINDOW + pa); }
 
 /* ds.c: dataspaces. */
 struct session;
 struct ds;
-enum ds_type { DS_ANON, DS_ROM, DS_COW };
+enum ds_type { DS_ANON, DS_ROM, DS_COW, DS_DEVICE, DS_DMA };
 /* A new dataspace of `size` bytes charged to `s` (none for rom); for rom
  * and copy-on-write it shows src_size bytes of physical memory from src_pa,
- * zeros after them.  A `client_owned` one goes when the last client
+ * zeros after them; a device dataspace shows the device registers at
+ * src_pa (mapped uncached), a DMA one the contiguous pages at src_pa, its
+ * own, charged to `s`.  A `client_owned` one goes when the last client
  * capability to it does; the others belong to root's own records (rom/, a
  * program's regions), which destroy them. */
 int ds_create(enum ds_type type, uint64_t size, uint32_t rights, struct session *s, uint64_t src_pa,
@@ -73,6 +77,8 @@ void session_release(struct session *s);
 mica_cap_t session_gate(struct session *s);
 /* A dataspace of `size` bytes for the session's client, gone with its last capability. */
 int session_alloc(struct session *s, uint64_t size, struct ds **out);
+/* A DMA dataspace of `size` bytes, physically contiguous from *pa. */
+int session_alloc_dma(struct session *s, uint64_t size, struct ds **out, uint64_t *pa);
 int session_stats(struct session *s, uint64_t *quota, uint64_t *used, uint64_t *pool_pages, uint64_t *pool_free);
 
 /* rom.c: boot modules. */
@@ -141,6 +147,20 @@ int parent_stray_fault_request(struct process *p, uint64_t addr, uint64_t ip, ui
 int parent_page_fault(struct process *p, uint64_t addr, uint64_t ip, uint32_t access, struct mica_flexpage *page);
 /* A Process handle whose reply was lost: the program ends and its record goes. */
 void process_abandon(struct obj *o);
+
+/* pci.c: the PCI bus (docs/pci.md). */
+#define PCI_BAR_IO 1u
+#define PCI_BAR_64 2u
+#define PCI_BAR_PREFETCH 4u
+struct pcidev;
+void pci_init(void);
+mica_cap_t pci_find(const char *name);
+int pci_info(struct pcidev *d, uint32_t *id, uint32_t *class_rev, uint32_t *location, uint32_t *irq_line);
+int pci_config_read(struct pcidev *d, uint32_t offset, uint32_t width, uint32_t *value);
+int pci_config_write(struct pcidev *d, uint32_t offset, uint32_t width, uint32_t value);
+int pci_bar(struct pcidev *d, uint32_t index, uint64_t *base, uint64_t *size, uint32_t *flags, struct ds **ds);
+int pci_irq(struct pcidev *d, mica_cap_t irq);
+int pci_io_bar(struct pcidev *d, uint32_t index, mica_cap_t task);
 
 /* dispatch glue: root's handlers (handlers.c). */
 struct root_ops;

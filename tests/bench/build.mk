@@ -16,11 +16,12 @@ TEST_DEPS += $(BENCH_PROG)
 # mica-bench-rt: the runtime's figures, in a program root starts with the
 # boot configuration tests/bench/rt.cfg (short mode: rt-short.cfg).
 BENCH_RT_PROG := $(BUILD)/tests/bench/mica-bench-rt
-$(eval $(call rt_program,$(BENCH_RT_PROG),tests/bench/main_rt.c tests/bench/bench.c tests/bench/runtime.c))
+$(eval $(call rt_program,$(BENCH_RT_PROG),tests/bench/main_rt.c tests/bench/bench.c tests/bench/runtime.c \
+	tests/bench/blk.c))
 $(BUILD)/cfg/bench-%/boot.cfg: tests/bench/%.cfg
 	@mkdir -p $(dir $@)
 	cp $< $@
-BENCH_RT_MODULES := $(ROOT) $(BENCH_RT_PROG) $(BUILD)/bin/true $(BUILD)/bin/hello
+BENCH_RT_MODULES := $(ROOT) $(BLK) $(BENCH_RT_PROG) $(BUILD)/bin/true $(BUILD)/bin/hello
 TEST_DEPS += $(BENCH_RT_MODULES) $(BUILD)/cfg/bench-rt-short/boot.cfg
 
 # Figures land in build/bench/: mica.txt and the serial log of the last
@@ -28,9 +29,10 @@ TEST_DEPS += $(BENCH_RT_MODULES) $(BUILD)/cfg/bench-rt-short/boot.cfg
 BENCH_OUT := $(BUILD)/bench
 LINUX_BASELINE ?= tests/bench/linux/linux-baseline
 
-bench: $(KERNEL32) $(BENCH_PROG) $(BENCH_RT_MODULES) $(BUILD)/cfg/bench-rt/boot.cfg
+# The block figures read the 1 MiB image of the disk tests (BENCH_DISK).
+bench: $(KERNEL32) $(BENCH_PROG) $(BENCH_RT_MODULES) $(BUILD)/cfg/bench-rt/boot.cfg $(BUILD)/tests/qemu/disk1m.img
 	@mkdir -p $(BENCH_OUT)
-	tools/bench --out $(BENCH_OUT)/mica.txt --log $(BENCH_OUT)/mica.log \
+	BENCH_DISK=$(BUILD)/tests/qemu/disk1m.img tools/bench --out $(BENCH_OUT)/mica.txt --log $(BENCH_OUT)/mica.log \
 		--linux $(BENCH_OUT)/linux.txt $(KERNEL32) "" $(BENCH_PROG) \
 		-- root $(BENCH_RT_MODULES) $(BUILD)/cfg/bench-rt/boot.cfg
 

@@ -1,7 +1,8 @@
 /*
  * main_rt.c - mica-bench-rt, the figures of the runtime (runtime.c): a
  * program that root starts, where mica-bench (main.c) is a boot program of
- * its own.  Same output, same "short" argument.
+ * its own; and the block layer's (blk.c), against the block server that
+ * rt.cfg starts before it.  Same output, same "short" argument.
  */
 #include <libsys/debug.h>
 
@@ -14,6 +15,8 @@ static const struct figure {
 	{ "heap_touch_page", bench_heap_touch_page },
 	{ "spawn_wait", bench_spawn_wait },
 	{ "spawn_wait_hello", bench_spawn_wait_hello },
+	{ "blk_read_64k", bench_blk_read_64k },
+	{ "blk_read_bytes_per_kinstr", bench_blk_read_bytes_per_kinstr },
 };
 
 #define FIGURES (sizeof figures / sizeof figures[0])

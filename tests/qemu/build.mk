@@ -112,7 +112,7 @@ $(BUILD)/tests/qemu/count: tests/qemu/progs/count.c tools/mica-cc $(LIBC_GLUE_OB
 	tools/mica-cc -o $@ $<
 TEST_DEPS += $(BUILD)/tests/qemu/count $(DEFAULT_CFG)
 $(eval $(call rt_program,$(BUILD)/tests/qemu/rt_fuzz,tests/qemu/progs/rt_fuzz.c tests/qemu/lib/qtest.c tests/qemu/lib/rt_memory.c \
-	$(RT_IDL_DIR)/root_fuzz.c $(patsubst %,$(RT_IDL_DIR)/%_fuzz.c,dataspace memory rom registry process stream region_map) \
+	$(RT_IDL_DIR)/root_fuzz.c $(patsubst %,$(RT_IDL_DIR)/%_fuzz.c,dataspace memory rom registry process stream region_map pci) \
 	$(KERNEL_IDL_DIR)/pager_fuzz.c))
 QEMU_PROG_BINS += $(BUILD)/tests/qemu/rt_fuzz
 
@@ -130,3 +130,35 @@ fuzz-root: $(KERNEL32) $(ROOT) $(BUILD)/tests/qemu/rt_fuzz $(BUILD)/tests/qemu/r
 		"timeout $$(( 60 + $(ROUNDS) / 50 ))" > $(BUILD)/fuzz-root/fuzz-root.scenario
 	@TESTRUN_LOGS=$(BUILD)/fuzz-root tools/testrun --build $(BUILD) --qemu $(BUILD)/fuzz-root/fuzz-root.scenario
 .PHONY: fuzz-root
+
+# PCI and the disk (pci.scenario, docs/pci.md): the test program, and a
+# 1 MiB disk image of a seeded pattern (a scenario's `disk` directive).
+$(eval $(call rt_program,$(BUILD)/tests/qemu/pci_test,tests/qemu/progs/pci_test.c tests/qemu/lib/qtest.c))
+QEMU_PROG_BINS += $(BUILD)/tests/qemu/pci_test
+$(BUILD)/tests/qemu/disk1m.img: | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	LC_ALL=C awk 'BEGIN { srand(17); for (i = 0; i < 1048576; i++) printf "%c", int(rand() * 256) }' > $@
+TEST_DEPS += $(BUILD)/tests/qemu/disk1m.img
+$(eval $(call rt_program,$(BUILD)/tests/qemu/dma_test,tests/qemu/progs/dma_test.c tests/qemu/lib/qtest.c))
+QEMU_PROG_BINS += $(BUILD)/tests/qemu/dma_test
+# The block server's client (blk.scenario, blk_ro.scenario, docs/blk.md),
+# its configurations with the image's cksum.
+$(eval $(call rt_program,$(BUILD)/tests/qemu/blk_test,tests/qemu/progs/blk_test.c tests/qemu/lib/qtest.c \
+	$(RT_IDL_DIR)/block_fuzz.c))
+QEMU_PROG_BINS += $(BUILD)/tests/qemu/blk_test $(BUILD)/srv/blk
+$(BUILD)/cfg/blk/boot.cfg $(BUILD)/cfg/blk_ro/boot.cfg $(BUILD)/cfg/blkdev/boot.cfg: $(BUILD)/cfg/%/boot.cfg: tests/qemu/%.cfg.in $(BUILD)/tests/qemu/disk1m.img
+	@mkdir -p $(dir $@)
+	set -- $$(cksum < $(BUILD)/tests/qemu/disk1m.img) && sed "s/@CRC@/$$1/; s/@SIZE@/$$2/" $< > $@
+TEST_DEPS += $(BUILD)/cfg/blk/boot.cfg $(BUILD)/cfg/blk_ro/boot.cfg $(BUILD)/cfg/blkdev/boot.cfg
+# lib/fs's block device over the block server (blkdev.scenario), a C-library program.
+$(eval $(call newlib_program,$(BUILD)/tests/qemu/blkdev_test,tests/qemu/progs/blkdev_test.c lib/fs/blkdev_mica.c \
+	tests/qemu/lib/qtest.c))
+$(BUILD)/libc-obj/tests/qemu/progs/blkdev_test.c.o $(BUILD)/libc-obj/lib/fs/blkdev_mica.c.o: LIBC_CFLAGS += -Ilib/fs
+QEMU_PROG_BINS += $(BUILD)/tests/qemu/blkdev_test
+# A sparse disk of 4 GiB + 1 MiB with marks at 4 GiB and in its last block (blk_big.scenario).
+$(BUILD)/tests/qemu/disk4g.img: | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	rm -f $@ && truncate -s 4097M $@
+	printf 'MICA-4G!' | dd of=$@ bs=1 seek=4294967296 conv=notrunc status=none
+	printf 'MICA-END' | dd of=$@ bs=1 seek=$$((4097 * 1048576 - 512)) conv=notrunc status=none
+TEST_DEPS += $(BUILD)/tests/qemu/disk4g.img
