@@ -23,16 +23,16 @@
 #include <rt/rt.h>
 #include <server/server.h>
 
-#include "block_server.h"
-#include "factory.h"
-#include "gate.h"
-#include "irq.h"
-#include "kobject.h"
-#include "memory.h"
-#include "pci.h"
-#include "region_map.h"
-#include "task.h"
-#include "thread.h"
+#include <idl/rt/block_server.h>
+#include <idl/kernel/factory.h>
+#include <idl/kernel/gate.h>
+#include <idl/kernel/irq.h>
+#include <idl/kernel/kobject.h>
+#include <idl/rt/memory.h>
+#include <idl/rt/pci.h>
+#include <idl/rt/region_map.h>
+#include <idl/kernel/task.h>
+#include <idl/kernel/thread.h>
 #include "virtio.h"
 
 /* Feature bits (virtio 1.0, 5.2.3). */

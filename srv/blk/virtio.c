@@ -8,8 +8,8 @@
 #include <mica/error.h>
 #include <rt/rt.h>
 
-#include "pci.h"
-#include "region_map.h"
+#include <idl/rt/pci.h>
+#include <idl/rt/region_map.h>
 
 /* Vendor capability types (virtio 1.0, 4.1.4). */
 #define CAP_COMMON 1

@@ -16,8 +16,8 @@
 #include <libsys/slot.h>
 #include <mica/error.h>
 
-#include "icu.h"
-#include "task.h"
+#include <idl/kernel/icu.h>
+#include <idl/kernel/task.h>
 
 #define CONFIG_ADDRESS 0xcf8
 #define CONFIG_DATA 0xcfc

@@ -25,10 +25,10 @@
 #include <libsys/thread.h>
 #include <rt/rt.h>
 
-#include "block.h"
-#include "region_map.h"
-#include "registry.h"
-#include "thread.h"
+#include <idl/rt/block.h>
+#include <idl/rt/region_map.h>
+#include <idl/rt/registry.h>
+#include <idl/kernel/thread.h>
 
 #define XFER 65536u
 #define SPIN_STACK 4096

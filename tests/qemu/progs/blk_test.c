@@ -21,18 +21,18 @@
 #include "qtest.h"
 
 #include <libsys/slot.h>
-#include <libsys/text.h>
+#include <common/string.h>
 #include <libsys/thread.h>
 #include <mica/error.h>
 #include <rt/rt.h>
 
-#include "block.h"
-#include "factory.h"
-#include "irq.h"
-#include "process.h"
-#include "region_map.h"
-#include "registry.h"
-#include "thread.h"
+#include <idl/rt/block.h>
+#include <idl/kernel/factory.h>
+#include <idl/kernel/irq.h>
+#include <idl/rt/process.h>
+#include <idl/rt/region_map.h>
+#include <idl/rt/registry.h>
+#include <idl/kernel/thread.h>
 
 #define BUF (64u << 10)
 #define PATTERN_FIRST 100

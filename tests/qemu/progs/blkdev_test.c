@@ -20,7 +20,7 @@
 #include <rt/rt.h>
 
 #include "blkdev.h"
-#include "registry.h"
+#include <idl/rt/registry.h>
 
 static uint64_t blk;
 static unsigned long want_crc, want_size;

@@ -13,9 +13,9 @@
 #include <mica/error.h>
 #include <rt/rt.h>
 
-#include "dataspace.h"
-#include "memory.h"
-#include "region_map.h"
+#include <idl/rt/dataspace.h>
+#include <idl/rt/memory.h>
+#include <idl/rt/region_map.h>
 
 static uint64_t used_now(void)
 {

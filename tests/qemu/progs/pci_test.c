@@ -17,11 +17,11 @@
 #include <mica/error.h>
 #include <rt/rt.h>
 
-#include "dataspace.h"
-#include "factory.h"
-#include "irq.h"
-#include "pci.h"
-#include "region_map.h"
+#include <idl/rt/dataspace.h>
+#include <idl/kernel/factory.h>
+#include <idl/kernel/irq.h>
+#include <idl/rt/pci.h>
+#include <idl/rt/region_map.h>
 
 static mica_cap_t dev;
 
