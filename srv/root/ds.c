@@ -33,6 +33,7 @@ struct ds {
 	struct session *session;   /* charged for `size` (0: rom) */
 	uint64_t src_pa, src_size;
 	uint64_t *tree;            /* anonymous, copy-on-write: the top level */
+	bool *held;                /* a device BAR's: cleared when this goes (ds_hold) */
 };
 
 static struct pool ds_pool = POOL(struct ds);
@@ -129,7 +130,15 @@ void ds_destroy(struct ds *d)
 		unmap_run(d->src_pa, d->size, d->type == DS_DMA);
 	if (d->session)
 		session_uncharge(d->session, d->size);
+	if (d->held)
+		*d->held = false;
 	pool_put(&ds_pool, d);
+}
+
+void ds_hold(struct ds *d, bool *held)
+{
+	*held = true;
+	d->held = held;
 }
 
 mica_cap_t ds_gate(struct ds *d)

@@ -31,6 +31,7 @@ struct pcidev {
 	uint8_t irq_line;   /* 0xff: no INTx */
 	bool given;         /* handed to a program already */
 	struct { uint64_t base, size; uint32_t flags; } bar[BARS];
+	bool bar_given[BARS];   /* a dataspace of the BAR lives (one at a time) */
 };
 
 static struct pcidev devices[PCI_DEVICES_MAX];
@@ -211,7 +212,15 @@ int pci_bar(struct pcidev *d, uint32_t index, uint64_t *base, uint64_t *size, ui
 	/* A page of a BAR smaller than a page may hold another device's registers. */
 	if (*base % PAGE || *size % PAGE)
 		return -MICA_EPERM;
-	return ds_create(DS_DEVICE, *size, MICA_R | MICA_W, 0, *base, *size, true, ds);
+	/* One dataspace per BAR while it lives (the driver may copy its
+	 * capability): no session pays for the record, so a driver asking
+	 * again and again must not use up root's dataspaces. */
+	if (d->bar_given[index])
+		return -MICA_EBUSY;
+	int err = ds_create(DS_DEVICE, *size, MICA_R | MICA_W, 0, *base, *size, true, ds);
+	if (!err)
+		ds_hold(*ds, &d->bar_given[index]);
+	return err;
 }
 
 int pci_io_bar(struct pcidev *d, uint32_t index, mica_cap_t task)

@@ -60,6 +60,8 @@ void ds_destroy(struct ds *d);
  * need be; 0 with *err set on failure. */
 uint64_t ds_page(struct ds *d, uint64_t offset, uint32_t rights, int *err);
 mica_cap_t ds_gate(struct ds *d);
+/* *held is true while d lives (d clears it when it goes). */
+void ds_hold(struct ds *d, bool *held);
 int ds_write(struct ds *d, uint64_t offset, const void *src, size_t len);
 struct mica_flexpage;
 int ds_map(struct ds *d, uint64_t offset, uint32_t rights, struct mica_flexpage *page);

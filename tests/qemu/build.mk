@@ -116,9 +116,6 @@ $(eval $(call rt_program,$(BUILD)/tests/qemu/rt_fuzz,tests/qemu/progs/rt_fuzz.c 
 	$(KERNEL_IDL_DIR)/pager_fuzz.c))
 QEMU_PROG_BINS += $(BUILD)/tests/qemu/rt_fuzz
 
-# Last, so that every program above is in it (TEST_DEPS expands as it grows).
-TEST_DEPS += $(KERNEL32) $(QEMU_PROG_BINS)
-
 # make fuzz-root [SEED=n] [ROUNDS=n]: a longer run of rt_fuzz (root's
 # protocols) than rt_fuzz.scenario's; the log lands in build/fuzz-root/.
 fuzz-root: $(KERNEL32) $(ROOT) $(BUILD)/tests/qemu/rt_fuzz $(BUILD)/tests/qemu/rt_child
@@ -162,3 +159,6 @@ $(BUILD)/tests/qemu/disk4g.img: | $(DEPS_STAMP)
 	printf 'MICA-4G!' | dd of=$@ bs=1 seek=4294967296 conv=notrunc status=none
 	printf 'MICA-END' | dd of=$@ bs=1 seek=$$((4097 * 1048576 - 512)) conv=notrunc status=none
 TEST_DEPS += $(BUILD)/tests/qemu/disk4g.img
+
+# Last, so that every program above is in it (TEST_DEPS expands as it grows).
+TEST_DEPS += $(KERNEL32) $(QEMU_PROG_BINS)

@@ -102,6 +102,14 @@ static void a_memory_bar_is_its_registers(void)
 	mica_cap_t back = mica_slot_alloc();
 	expect("detach it", region_map_detach(rt_cap("rm"), start, &start, &size, &back), 0);
 	mica_slot_drop(back);
+	mica_cap_t again = mica_slot_alloc();
+	expect("a second dataspace of the BAR while the first lives: EBUSY",
+	       pci_device_bar(dev, bar, &base, &size, &flags, &again), -MICA_EBUSY);
+	mica_slot_drop(ds);
+	if (!again)
+		again = mica_slot_alloc();
+	expect("once it is gone, the BAR is given again", pci_device_bar(dev, bar, &base, &size, &flags, &again), 0);
+	mica_slot_drop(again);
 }
 
 static void bars_out_of_range_are_refused(void)
