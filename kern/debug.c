@@ -17,6 +17,7 @@
 #include "check.h"
 #include "console.h"
 #include "factory.h"
+#include "irqoff.h"
 #include "kmem.h"
 #include "kobj.h"
 #include "kstring.h"
@@ -63,6 +64,16 @@ static uint64_t debug_meminfo(uint64_t buf, uint64_t size)
 	return user_copy_out(buf, &m, size);
 }
 
+static uint64_t debug_irqoff(uint64_t buf)
+{
+	uint64_t worst;
+	int err = irqoff_report(&worst);
+
+	if (err)
+		return (uint64_t)err;
+	return user_copy_out(buf, &worst, sizeof worst);
+}
+
 /* 0 if the caller's slot holds a Log capability with `rights`. */
 static uint64_t need_log(uint64_t slot, unsigned rights)
 {
@@ -96,6 +107,8 @@ uint64_t debug_call(uint64_t word, uint64_t a, uint64_t b)
 		if ((err = need_log(slot, MICA_R)) != 0)
 			return err;
 		return kcheck_all() ? MICA_EBUSY : MICA_OK;
+	case MICA_DEBUG_IRQOFF:
+		return (err = need_log(slot, MICA_R)) ? err : debug_irqoff(a);
 	default:
 		return MICA_EINVAL;
 	}

@@ -14,6 +14,7 @@
 #include "mapdb.h"
 #include "fpage.h"
 #include "panic.h"
+#include "preempt.h"
 #include "sched.h"
 #include "slab.h"
 #include "thread.h"
@@ -64,22 +65,37 @@ int task_create(struct factory *f, struct task **out)
 	return MICA_OK;
 }
 
-void task_destroy(struct task *t)
+int task_destroy(struct task *t)
 {
-	if (t->watch && !t->watch->ended)
-		*t->watch = (struct boot_watch){ .ended = 1, .status = -1 };
-	while (t->threads)
-		thread_detach(t->threads);
-	cap_table_destroy(t);
-	mapdb_task_gone(t);
-	if (t->io_bitmap) {
-		if (sched_current()->task == t)
-			arch_io_bitmap_load(0, 1);
-		arch_io_bitmap_forget(t->io_bitmap);
-		factory_free_pages(t->obj.quota, arch_virt_to_phys(t->io_bitmap), IO_PORT_BITMAP_BYTES / MICA_PAGE_SIZE);
+	long budget = PREEMPT_BUDGET;
+
+	if (!t->dismantled) {
+		if (t->watch && !t->watch->ended)
+			*t->watch = (struct boot_watch){ .ended = 1, .status = -1 };
+		while (t->threads)
+			thread_detach(t->threads);
+		cap_table_destroy(t);
+		if (t->io_bitmap) {
+			if (sched_current()->task == t)
+				arch_io_bitmap_load(0, 1);
+			arch_io_bitmap_forget(t->io_bitmap);
+			factory_free_pages(t->obj.quota, arch_virt_to_phys(t->io_bitmap),
+					   IO_PORT_BITMAP_BYTES / MICA_PAGE_SIZE);
+			t->io_bitmap = 0;
+		}
+		t->dismantled = 1;
+	}
+	/* Nothing can reach the task now but the mapping database, which
+	 * stays consistent between the steps. */
+	while (t->mappings) {
+		struct mapdb_cursor cur = { 0 };
+		unsigned ad = 0;
+		if (!mapdb_unmap_steps(t->mappings, MICA_RWX, 1, &cur, &budget, &ad))
+			return 0;
 	}
 	free_space(t);
 	factory_free_obj(&task_cache, &t->obj);
+	return 1;
 }
 
 int task_space_map(struct task *t, uint64_t va, uint64_t pa, unsigned rights, int uncached, int only_new)
@@ -146,6 +162,49 @@ int task_map_range(struct task *src, uint64_t first, uint64_t last, struct task 
 			break;
 	}
 	return MICA_OK;
+}
+
+/* The whole range would be unbounded work: PREEMPT_BUDGET units per
+ * kernel entry, then a restart (preempt.h) with the place reached saved in
+ * the caller.  The scan skips empty tables in steps, each page's tree goes
+ * in mapdb_unmap_steps. */
+void task_unmap_range(struct thread *caller, struct task *t, uint64_t fpage, int self, uint32_t *status)
+{
+	struct unmap_progress *p = &caller->unmap;
+	uint64_t va = mica_fpage_base(fpage), last = fpage_last(fpage), found;
+	unsigned rights = mica_fpage_rights(fpage), ad = 0;
+	long budget = PREEMPT_BUDGET;
+	int more;
+
+	if (p->active && p->task == t && p->fpage == fpage && p->self == self) {
+		va = p->next_va;
+		ad = p->status;
+	} else {
+		mapdb_cursor_resume(&p->cur, 0);   /* another call: what was saved goes */
+	}
+	p->active = 0;
+	while ((more = arch_space_scan(t->root, va, last, &found, &budget)) != 0) {
+		va = found;   /* more < 0: nothing mapped below found */
+		if (more < 0)
+			break;
+		struct mapnode *n = mapdb_lookup(t, found);
+		if (n) {
+			mapdb_cursor_resume(&p->cur, n);
+			if (!mapdb_unmap_steps(n, rights, self, &p->cur, &budget, &ad))
+				break;
+			p->cur = (struct mapdb_cursor){ 0 };
+		}
+		if (found == (last & MICA_PAGE_MASK)) {
+			more = 0;
+			break;
+		}
+		va = found + MICA_PAGE_SIZE;
+	}
+	if (more) {
+		*p = (struct unmap_progress){ t, fpage, va, ad, (uint8_t)self, 1, p->cur };
+		preempt_restart();
+	}
+	*status = ad;
 }
 
 /* The running task's ports change now; another's when it next runs (the
@@ -296,23 +355,15 @@ static int op_mem_map(void *obj, mica_word_t fpage, uint64_t dest, bool grant)
 
 static int op_mem_unmap(void *obj, mica_word_t fpage, bool self, uint32_t *status)
 {
+	struct invocation *inv = obj;
 	int err;
 	struct task *t = invoked(obj, MICA_W, &err);
-	uint64_t va;
 
 	if (err)
 		return err;
 	if (!fpage_valid(fpage))
 		return -MICA_EINVAL;
-	*status = 0;
-	for (uint64_t next = mica_fpage_base(fpage);
-	     arch_space_next_mapped(t->root, next, fpage_last(fpage), &va); next = va + MICA_PAGE_SIZE) {
-		struct mapnode *n = mapdb_lookup(t, va);
-		if (n)
-			*status |= mapdb_unmap(n, mica_fpage_rights(fpage), self);
-		if (va + MICA_PAGE_SIZE == 0)
-			break;
-	}
+	task_unmap_range(inv->caller, t, fpage, self, status);
 	return 0;
 }
 

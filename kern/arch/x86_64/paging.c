@@ -335,12 +335,16 @@ int arch_space_lookup(uint64_t root, uint64_t va, uint64_t *pa, unsigned *rights
 	return MICA_OK;
 }
 
-int arch_space_next_mapped(uint64_t root, uint64_t va, uint64_t last, uint64_t *found)
+int arch_space_scan(uint64_t root, uint64_t va, uint64_t last, uint64_t *found, long *budget)
 {
 	va &= MICA_PAGE_MASK;
 	if (last >= MICA_USER_END)
 		last = MICA_USER_END - 1;
 	while (va <= last) {
+		if (--*budget < 0) {
+			*found = va;   /* nothing mapped below va: go on from there */
+			return -1;
+		}
 		uint64_t *t = table(root);
 		int l = 3, skipped = 0;
 		for (; l > 0; l--) {
@@ -366,6 +370,13 @@ int arch_space_next_mapped(uint64_t root, uint64_t va, uint64_t last, uint64_t *
 		va += MICA_PAGE_SIZE;
 	}
 	return 0;
+}
+
+int arch_space_next_mapped(uint64_t root, uint64_t va, uint64_t last, uint64_t *found)
+{
+	long budget = __LONG_MAX__;
+
+	return arch_space_scan(root, va, last, found, &budget);
 }
 
 /* Whether the direct map covers pa (map_direct: each boot region, in
