@@ -81,13 +81,20 @@ static int destroy(struct kobj *obj)
 }
 
 /* Bounded steps with an interrupt window between them (preempt.h): the
- * queue and every object on it are consistent at each window, and
- * whoever runs in it may reap too.  The thread that dropped the objects
- * still sees them gone before it returns to user mode. */
+ * queue and every object on it are consistent at each window.  One thread
+ * reaps at a time: a thread that runs in a window (a higher priority, for
+ * which the window is opened) leaves the queue to the reaper it
+ * preempted, which goes on when it runs again -- so the objects a thread
+ * drops are gone before it returns to user mode unless another thread's
+ * reaping was under way. */
 void kobj_reap_queued(void)
 {
+	static int reaping;
 	unsigned steps = 0;
 
+	if (reaping)
+		return;
+	reaping = 1;
 	while (kobj_reap_head) {
 		if (steps++ == PREEMPT_REAP_STEPS) {
 			sched_preempt_point();
@@ -102,6 +109,6 @@ void kobj_reap_queued(void)
 			gate_notify_watch((struct gate *)obj);
 		}
 		if (obj->dying && !destroy(obj))
-			queue(obj);   /* its next step after what is queued now */
+			queue(obj);   /* its next step after what is queued now */   /* its next step after what is queued now */
 	}
 }

@@ -256,8 +256,11 @@ static int remove_steps(struct mapnode *root, int self, long *budget, unsigned *
 			*ad |= drop(c);
 		}
 	}
-	if (self)
+	if (self) {
+		if (preempt_spend(budget))
+			return 0;
 		*ad |= drop(root);
+	}
 	return 1;
 }
 
