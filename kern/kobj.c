@@ -67,12 +67,18 @@ int kobj_kill(struct kobj *obj)
 	return MICA_OK;
 }
 
+static struct thread *reaper;   /* reaping, perhaps preempted (kobj_reap_queued) */
+
 /* One step of obj's destruction: 1 when it is gone. */
 static int destroy(struct kobj *obj)
 {
 	switch (obj->type) {
 	case KOBJ_TASK: return task_destroy((struct task *)obj);
-	case KOBJ_THREAD: thread_destroy((struct thread *)obj); return 1;
+	case KOBJ_THREAD:
+		if (reaper == (struct thread *)obj)
+			reaper = 0;   /* a preempted reaper going: no one waits for it */
+		thread_destroy((struct thread *)obj);
+		return 1;
 	case KOBJ_GATE: gate_destroy((struct gate *)obj); return 1;
 	case KOBJ_IRQ: irq_destroy((struct irq *)obj); return 1;
 	case KOBJ_FACTORY: return factory_destroy((struct factory *)obj);
@@ -81,23 +87,25 @@ static int destroy(struct kobj *obj)
 }
 
 /* Bounded steps with an interrupt window between them (preempt.h): the
- * queue and every object on it are consistent at each window.  One thread
- * reaps at a time: a thread that runs in a window (a higher priority, for
- * which the window is opened) leaves the queue to the reaper it
- * preempted, which goes on when it runs again -- so the objects a thread
- * drops are gone before it returns to user mode unless another thread's
- * reaping was under way. */
+ * queue and every object on it are consistent at each window.  A thread
+ * that runs in a window (a higher priority, for which the window is
+ * opened) leaves the queue to the reaper it preempted, which goes on when
+ * it runs again -- so the objects a thread drops are gone before it
+ * returns to user mode unless another thread's reaping was under way.
+ * (Should the reaper be stopped or go, any thread reaps: each step is
+ * whole.) */
 void kobj_reap_queued(void)
 {
-	static int reaping;
+	struct thread *self = sched_current();
 	unsigned steps = 0;
 
-	if (reaping)
+	if (reaper && reaper != self && reaper->state == THREAD_READY)
 		return;
-	reaping = 1;
+	reaper = self;
 	while (kobj_reap_head) {
 		if (steps++ == PREEMPT_REAP_STEPS) {
 			sched_preempt_point();
+			reaper = self;
 			steps = 0;
 			continue;
 		}
@@ -109,6 +117,7 @@ void kobj_reap_queued(void)
 			gate_notify_watch((struct gate *)obj);
 		}
 		if (obj->dying && !destroy(obj))
-			queue(obj);   /* its next step after what is queued now */   /* its next step after what is queued now */
+			queue(obj);   /* its next step after what is queued now */
 	}
+	reaper = 0;
 }

@@ -1004,6 +1004,25 @@ static void tree_build(void)
 	expect("the tree is built", err, 0);
 }
 
+/* Let the ticker wake once more, so that the wait the operation caused is
+ * noted (an event: its count changes). */
+static void ticker_noted(void)
+{
+	uint64_t seen = ticks;
+
+	while (ticks == seen)
+		qtest_spin(10000);
+	ticking = 0;
+}
+
+static uint64_t mapnodes(void)
+{
+	struct mica_meminfo m;
+
+	mica_debug(MICA_BOOT_LOG, MICA_DEBUG_MEMINFO, (unsigned long)&m, sizeof m);
+	return m.mapnodes;
+}
+
 static void ticked(const char *what, uint64_t before)
 {
 	mica_printf("# %s: the ticker woke %lu times, its longest wait %lu instructions\n", what,
@@ -1028,13 +1047,15 @@ static void huge_operations_let_interrupts_in(void)
 	mica_printf("# the ticker's longest wait while the main thread spins: %lu instructions\n",
 		    (unsigned long)usual_wait);
 
+	uint64_t nodes = mapnodes();
 	tree_build();
+	mica_printf("# %lu mapping nodes more\n", (unsigned long)(mapnodes() - nodes));
 	longest_wait = 0;
 	before = ticks;
 	ticking = 1;
 	expect("the tree loses W", task_mem_unmap(MICA_BOOT_TASK, mica_fpage((uint64_t)tree_pages, 20, MICA_W), false,
 						  &status), 0);
-	ticking = 0;
+	ticker_noted();
 	ticked("the ticker ran on time during the downgrade", before);
 	uint32_t rights = 0;
 	expect("a copy lost W", task_mem_lookup(S_TREE_TASK, TREE_DEST + 5 * TREE_SPAN, &rights), 0);
@@ -1045,8 +1066,9 @@ static void huge_operations_let_interrupts_in(void)
 	ticking = 1;
 	expect("the tree is unmapped", task_mem_unmap(MICA_BOOT_TASK, mica_fpage((uint64_t)tree_pages, 20, MICA_RWX),
 						       false, &status), 0);
-	ticking = 0;
+	ticker_noted();
 	ticked("the ticker ran on time during the unmap", before);
+	expect("every copy is gone", (long)(mapnodes() - nodes), 0);
 	expect("the copies are gone", task_mem_lookup(S_TREE_TASK, TREE_DEST + 7 * TREE_SPAN, &rights), 0);
 	expect("... no rights", rights, 0);
 	expect("our own pages stay", task_mem_lookup(MICA_BOOT_TASK, (uint64_t)tree_pages, &rights), 0);
@@ -1059,8 +1081,9 @@ static void huge_operations_let_interrupts_in(void)
 	uint64_t t0 = instructions();
 	expect("the task holding the tree is destroyed", kobject_destroy(S_TREE_TASK), 0);
 	mica_printf("# destroyed in %lu instructions\n", (unsigned long)(instructions() - t0));
-	ticking = 0;
+	ticker_noted();
 	ticked("the ticker ran on time during the destruction", before);
+	expect("every node is gone with the task", (long)(mapnodes() - nodes), 0);
 	expect("the kernel's invariants hold", mica_debug(MICA_BOOT_LOG, MICA_DEBUG_CHECK, 0, 0), MICA_OK);
 	kobject_destroy(S_TICKER);
 }
