@@ -84,6 +84,7 @@ int task_destroy(struct task *t)
 			t->io_bitmap = 0;
 		}
 		t->dismantled = 1;
+		return 0;
 	}
 	/* Nothing can reach the task now but the mapping database, which
 	 * stays consistent between the steps. */
@@ -93,6 +94,8 @@ int task_destroy(struct task *t)
 		if (!mapdb_unmap_steps(t->mappings, MICA_RWX, 1, &cur, &budget, &ad))
 			return 0;
 	}
+	if (budget < PREEMPT_BUDGET)
+		return 0;   /* the page tables in a step of their own */
 	free_space(t);
 	factory_free_obj(&task_cache, &t->obj);
 	return 1;
