@@ -11,8 +11,8 @@
  * operation is measured on its own (a comment line each); the figure is
  * the longest of them:
  *
- *   - Task.mem_unmap of a tree of TREE_COPIES x 256 mapping nodes
- *     (mica-bench's 1 MiB mapped TREE_COPIES times into a child task);
+ *   - Task.mem_unmap of a tree of TREE_COPIES x 16 mapping nodes
+ *     (64 KiB of mica-bench's mapped TREE_COPIES times into a child task);
  *   - the same tree losing W (a downgrade);
  *   - MICA_DEBUG_CHECK, on the kernel as it boots this program and with
  *     all of the above (outside test boots it refuses a big kernel with
@@ -34,12 +34,13 @@
 #include "slots.h"
 #include "task.h"
 
-#define TREE_SPAN (1ul << 20)
+#define TREE_ORDER 16          /* 64 KiB: 16 pages (more would crowd mica-bench's quota) */
+#define TREE_SPAN (1ul << TREE_ORDER)
 #define TREE_DEST 0x0000100000000000ull
-#define TREE_COPIES 384
+#define TREE_COPIES 6144
 #define OBJECTS 2000
 
-static uint8_t tree_pages[TREE_SPAN] __attribute__((aligned(1 << 20)));
+static uint8_t tree_pages[TREE_SPAN] __attribute__((aligned(TREE_SPAN)));
 static int short_run;
 
 /* The longest stretch since the last call (and a new one starts). */
@@ -60,7 +61,7 @@ static int tree_build(unsigned copies)
 	for (unsigned long i = 0; i < TREE_SPAN; i += 4096)
 		tree_pages[i] = 1;
 	for (unsigned i = 0; i < copies && !err; i++)
-		err = task_mem_map(BENCH_S_IRQ_TREE_TASK, mica_fpage((uint64_t)tree_pages, 20, MICA_RWX),
+		err = task_mem_map(BENCH_S_IRQ_TREE_TASK, mica_fpage((uint64_t)tree_pages, TREE_ORDER, MICA_RWX),
 				   TREE_DEST + i * TREE_SPAN, false);
 	return err;
 }
@@ -113,9 +114,9 @@ uint64_t bench_irq_latency_worst(void)
 	irqoff_worst();
 	if (err)
 		bench_fail("the tree: %d", err);
-	err = task_mem_unmap(MICA_BOOT_TASK, mica_fpage((uint64_t)tree_pages, 20, MICA_W), false, &status);
+	err = task_mem_unmap(MICA_BOOT_TASK, mica_fpage((uint64_t)tree_pages, TREE_ORDER, MICA_W), false, &status);
 	measured("downgrade the tree", err, &worst);
-	err = task_mem_unmap(MICA_BOOT_TASK, mica_fpage((uint64_t)tree_pages, 20, MICA_RWX), false, &status);
+	err = task_mem_unmap(MICA_BOOT_TASK, mica_fpage((uint64_t)tree_pages, TREE_ORDER, MICA_RWX), false, &status);
 	measured("unmap the tree", err, &worst);
 	err = tree_build(copies);
 	irqoff_worst();

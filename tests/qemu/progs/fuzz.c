@@ -57,6 +57,33 @@ struct tally {
 	int tests, failures;
 };
 
+/* The watchdog of the kernel's stretches with interrupts off: on the
+ * measuring kernel (make fuzz boots it; kern/irqoff.h) every stretch since
+ * the last look is noted, except the invariant checker's own, which only
+ * test boots run over a big kernel (docs/abi.md). */
+#define FZ_IRQOFF_MAX 100000
+static uint64_t irqoff_longest;
+static int irqoff_measured;
+
+static void irqoff_look(int note)
+{
+	uint64_t worst = 0;
+
+	if (mica_debug(MICA_BOOT_LOG, MICA_DEBUG_IRQOFF, (unsigned long)&worst, 0) != MICA_OK)
+		return;
+	irqoff_measured = 1;
+	if (note && worst > irqoff_longest)
+		irqoff_longest = worst;
+}
+
+static long checked(void)
+{
+	irqoff_look(1);
+	long check = mica_debug(MICA_BOOT_LOG, MICA_DEBUG_CHECK, 0, 0);
+	irqoff_look(0);
+	return check;
+}
+
 static void tap(struct tally *t, int ok, const char *fmt, ...)
 {
 	char line[256];
@@ -208,7 +235,7 @@ static unsigned wait_drivers(const struct round *r, uint64_t deadline, int *brok
 		int all = 1;
 		sleep_us(2000);
 		repair(r);
-		long check = mica_debug(MICA_BOOT_LOG, MICA_DEBUG_CHECK, 0, 0);
+		long check = checked();
 		if (check != MICA_OK && check != MICA_EINVAL && !(*broken)++)
 			mica_printf("# round %u: the invariant checker complained during the round (%ld)\n", r->number, check);
 		for (unsigned d = 0; d < r->ndrivers; d++) {
@@ -375,7 +402,7 @@ static void run_round(struct tally *tally, uint64_t seed, unsigned number, unsig
 	mica_printf("# round %u: %lu operations, %lu calls, %u kick(s), hash %#lx, ended by destroying %s (%d), %lu ms\n",
 		    number, done, fz.calls - calls0, kicks, hash, how, err, (now_us() - t0) / 1000);
 	int diff = compare(&before, &after);
-	long check = mica_debug(MICA_BOOT_LOG, MICA_DEBUG_CHECK, 0, 0);
+	long check = checked();
 	if (check == MICA_EINVAL)
 		check = 0;   /* a kernel without the invariant checker */
 	if (stale)
@@ -458,6 +485,12 @@ static void coverage(struct tally *t, int check)
 	tap(t, fz.cover[C_PORT_BAD] == 0, "no port worked after it was taken back");
 	tap(t, fz.cover[C_MCP_BAD] == 0, "no priority or MCP above a driver's MCP was accepted (%lu refused)",
 	    (unsigned long)fz.cover[C_MCP_EPERM]);
+	irqoff_look(1);
+	if (irqoff_measured)
+		tap(t, irqoff_longest <= FZ_IRQOFF_MAX, "no stretch with interrupts off above %u instructions (longest %lu)",
+		    FZ_IRQOFF_MAX, (unsigned long)irqoff_longest);
+	else
+		mica_printf("# not the measuring kernel: interrupts-off stretches not watched\n");
 }
 
 int main(int argc, char **argv)
@@ -478,6 +511,7 @@ int main(int argc, char **argv)
 	fz.image_hi = ((uint64_t)_end + 0xfff) & ~0xfffull;
 	thread_set_sched(MICA_BOOT_THREAD, SUPERVISOR_PRIO, 0);
 	struct accounts start, end;
+	irqoff_look(0);   /* the boot's stretches are not the fuzzer's */
 	take(&start);
 	for (unsigned r = first; r < first + rounds; r++)
 		run_round(&tally, seed, r, ops, deadline_ms, verbose);
