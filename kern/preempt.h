@@ -29,6 +29,9 @@
  * objects the reaper destroys between two interrupt windows. */
 #define PREEMPT_BUDGET 64
 #define PREEMPT_REAP_STEPS 4
+/* A page Task.mem_map maps, in budget units (a node and its page-table
+ * entry made). */
+#define PREEMPT_MAP_COST 4
 
 /* Spend one unit: 1 when none was left. */
 static inline int preempt_spend(long *budget)

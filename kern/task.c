@@ -179,7 +179,7 @@ void task_unmap_range(struct thread *caller, struct task *t, uint64_t fpage, int
 	long budget = PREEMPT_BUDGET;
 	int more;
 
-	if (p->active && p->task == t && p->fpage == fpage && p->self == self) {
+	if (p->active && !p->map && p->task == t && p->fpage == fpage && p->self == self) {
 		va = p->next_va;
 		ad = p->status;
 	} else {
@@ -204,10 +204,49 @@ void task_unmap_range(struct thread *caller, struct task *t, uint64_t fpage, int
 		va = found + MICA_PAGE_SIZE;
 	}
 	if (more) {
-		*p = (struct unmap_progress){ t, fpage, va, ad, (uint8_t)self, 1, p->cur };
+		*p = (struct unmap_progress){ .task = t, .fpage = fpage, .next_va = va, .status = ad, .self = (uint8_t)self,
+					      .active = 1, .cur = p->cur };
 		preempt_restart();
 	}
 	*status = ad;
+}
+
+/* Task.mem_map: task_map_range in steps of the caller's budget, each page
+ * mapped costing PREEMPT_MAP_COST units, restarted as task_unmap_range is. */
+int task_map_steps(struct thread *caller, struct task *src, uint64_t fpage, struct task *dst, uint64_t dest, int grant)
+{
+	struct unmap_progress *p = &caller->unmap;
+	uint64_t first = mica_fpage_base(fpage), va = first, last = fpage_last(fpage), found;
+	long budget = PREEMPT_BUDGET;
+	int more, err = MICA_OK;
+
+	if (p->active && p->map && p->task == src && p->fpage == fpage && p->dst == dst && p->dest == dest &&
+	    p->self == grant)
+		va = p->next_va;
+	else
+		mapdb_cursor_resume(&p->cur, 0);
+	p->active = 0;
+	while ((more = arch_space_scan(src->root, va, last, &found, &budget)) != 0) {
+		va = found;
+		if (more < 0)
+			break;
+		if ((budget -= PREEMPT_MAP_COST) < 0) {
+			more = -1;   /* this page first when it goes on */
+			break;
+		}
+		struct mapnode *n = mapdb_lookup(src, found);
+		if (n && (err = mapdb_map(n, dst, dest + (found - first), mica_fpage_rights(fpage), grant)) != 0)
+			return err;
+		if (found == (last & MICA_PAGE_MASK))
+			return MICA_OK;
+		va = found + MICA_PAGE_SIZE;
+	}
+	if (more) {
+		*p = (struct unmap_progress){ .task = src, .fpage = fpage, .next_va = va, .self = (uint8_t)grant,
+					      .active = 1, .dst = dst, .dest = dest, .map = 1 };
+		preempt_restart();
+	}
+	return MICA_OK;
 }
 
 /* The running task's ports change now; another's when it next runs (the
@@ -352,8 +391,7 @@ static int op_mem_map(void *obj, mica_word_t fpage, uint64_t dest, bool grant)
 		return err;
 	if (!fpage_valid(fpage) || (dest & (fpage_size(fpage) - 1)) || dest + (fpage_size(fpage) - 1) >= USER_SPACE_END)
 		return -MICA_EINVAL;
-	return -task_map_range(inv->task, mica_fpage_base(fpage), fpage_last(fpage), t, dest, mica_fpage_rights(fpage),
-			       grant);
+	return -task_map_steps(inv->caller, inv->task, fpage, t, dest, grant);
 }
 
 static int op_mem_unmap(void *obj, mica_word_t fpage, bool self, uint32_t *status)

@@ -54,6 +54,9 @@ void task_end_current(int status);
 
 /* Map (or grant) src's mapped pages of [first, last] to dst at dest on,
  * rights reduced to `rights`; unmapped pages are skipped. */
+/* Task.mem_map of src's pages in fpage to dest in dst, restartable as
+ * task_unmap_range is. */
+int task_map_steps(struct thread *caller, struct task *src, uint64_t fpage, struct task *dst, uint64_t dest, int grant);
 /* Task.mem_unmap: take the fpage's rights (all of R: the mappings) from
  * what was derived from t's pages in it, and from them if self; *status
  * gets MAP_ACCESSED / MAP_DIRTY.  Restartable (preempt.h): a call that

@@ -59,8 +59,8 @@ struct tally {
 
 /* The watchdog of the kernel's stretches with interrupts off: on the
  * measuring kernel (make fuzz boots it; kern/irqoff.h) every stretch since
- * the last look is noted, except the invariant checker's own, which only
- * test boots run over a big kernel (docs/abi.md). */
+ * the last look is noted.  (The kernel leaves out the invariant checker's
+ * over a big kernel, which only test boots run, docs/abi.md.) */
 #define FZ_IRQOFF_MAX 100000
 static uint64_t irqoff_longest;
 static int irqoff_measured;
@@ -74,14 +74,6 @@ static void irqoff_look(int note)
 	irqoff_measured = 1;
 	if (note && worst > irqoff_longest)
 		irqoff_longest = worst;
-}
-
-static long checked(void)
-{
-	irqoff_look(1);
-	long check = mica_debug(MICA_BOOT_LOG, MICA_DEBUG_CHECK, 0, 0);
-	irqoff_look(0);
-	return check;
 }
 
 static void tap(struct tally *t, int ok, const char *fmt, ...)
@@ -235,7 +227,7 @@ static unsigned wait_drivers(const struct round *r, uint64_t deadline, int *brok
 		int all = 1;
 		sleep_us(2000);
 		repair(r);
-		long check = checked();
+		long check = mica_debug(MICA_BOOT_LOG, MICA_DEBUG_CHECK, 0, 0);
 		if (check != MICA_OK && check != MICA_EINVAL && !(*broken)++)
 			mica_printf("# round %u: the invariant checker complained during the round (%ld)\n", r->number, check);
 		for (unsigned d = 0; d < r->ndrivers; d++) {
@@ -402,7 +394,7 @@ static void run_round(struct tally *tally, uint64_t seed, unsigned number, unsig
 	mica_printf("# round %u: %lu operations, %lu calls, %u kick(s), hash %#lx, ended by destroying %s (%d), %lu ms\n",
 		    number, done, fz.calls - calls0, kicks, hash, how, err, (now_us() - t0) / 1000);
 	int diff = compare(&before, &after);
-	long check = checked();
+	long check = mica_debug(MICA_BOOT_LOG, MICA_DEBUG_CHECK, 0, 0);
 	if (check == MICA_EINVAL)
 		check = 0;   /* a kernel without the invariant checker */
 	if (stale)
