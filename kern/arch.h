@@ -51,6 +51,11 @@ uintptr_t arch_frame_pointer(void);
  * here: the mapping database owns them. */
 int arch_space_create(uint64_t *root);
 unsigned arch_space_destroy(uint64_t root);
+/* Free the user page tables in steps, each 2 MiB of address space
+ * spending a unit of *budget (*cursor: where to go on, 0 at first; *freed
+ * counts the tables): 1 when none is left, then arch_space_destroy frees
+ * the root alone. */
+int arch_space_prune(uint64_t root, uint64_t *cursor, long *budget, unsigned *freed);
 int arch_space_map(uint64_t root, uint64_t va, uint64_t pa, unsigned rights, int uncached, unsigned *tables);
 /* Only if nothing is mapped at va (MICA_EEXIST otherwise). */
 int arch_space_map_new(uint64_t root, uint64_t va, uint64_t pa, unsigned rights, int uncached, unsigned *tables);

@@ -94,8 +94,13 @@ int task_destroy(struct task *t)
 		if (!mapdb_unmap_steps(t->mappings, MICA_RWX, 1, &cur, &budget, &ad))
 			return 0;
 	}
-	if (budget < PREEMPT_BUDGET)
-		return 0;   /* the page tables in a step of their own */
+	/* The page tables, after the mappings, in steps of their own. */
+	unsigned freed = 0;
+	int done = budget == PREEMPT_BUDGET && arch_space_prune(t->root, &t->prune_va, &budget, &freed);
+	t->table_pages -= freed;
+	factory_uncharge(t->obj.quota, freed * MICA_PAGE_SIZE);
+	if (!done)
+		return 0;
 	free_space(t);
 	factory_free_obj(&task_cache, &t->obj);
 	return 1;
