@@ -35,6 +35,10 @@ __attribute__((noreturn)) void arch_halt(enum halt_how how);
 
 /* Interrupts off for good (panic), and the control registers for a dump. */
 void arch_irq_disable(void);
+/* Let pending interrupts in for an instant (a preemption point of the
+ * kernel, preempt.h): their handlers may switch threads, so the caller's
+ * data must be consistent. */
+void arch_irq_window(void);
 void arch_dump_cpu(void);
 
 /* Frame-pointer chain walking for backtraces. */
@@ -47,6 +51,11 @@ uintptr_t arch_frame_pointer(void);
  * here: the mapping database owns them. */
 int arch_space_create(uint64_t *root);
 unsigned arch_space_destroy(uint64_t root);
+/* Free the user page tables in steps, each 2 MiB of address space
+ * spending a unit of *budget (*cursor: where to go on, 0 at first; *freed
+ * counts the tables): 1 when none is left, then arch_space_destroy frees
+ * the root alone. */
+int arch_space_prune(uint64_t root, uint64_t *cursor, long *budget, unsigned *freed);
 int arch_space_map(uint64_t root, uint64_t va, uint64_t pa, unsigned rights, int uncached, unsigned *tables);
 /* Only if nothing is mapped at va (MICA_EEXIST otherwise). */
 int arch_space_map_new(uint64_t root, uint64_t va, uint64_t pa, unsigned rights, int uncached, unsigned *tables);
@@ -61,6 +70,9 @@ int arch_space_lookup(uint64_t root, uint64_t va, uint64_t *pa, unsigned *rights
 /* The first mapped page in [va, last] (skipping empty tables): 1 and
  * *found, or 0. */
 int arch_space_next_mapped(uint64_t root, uint64_t va, uint64_t last, uint64_t *found);
+/* The same in steps: each entry looked at spends one unit of *budget;
+ * -1 with *found the address to go on from when it ran out. */
+int arch_space_scan(uint64_t root, uint64_t va, uint64_t last, uint64_t *found, long *budget);
 /* Copy n bytes between user memory of two spaces, marking the pages
  * accessed (and the destination's dirty): 0, or MICA_EFAULT with nothing
  * copied when a page is missing, read-only at the destination, or device

@@ -44,3 +44,24 @@ $(KERNEL32): $(KERNEL)
 	$(OBJCOPY) -O elf32-i386 $< $@
 
 ALL += $(KERNEL32)
+
+# The measuring kernel (kern/irqoff.h): the same sources with
+# -DKERN_MEASURE_IRQOFF and the recorder, linked once (no symbol table);
+# `make bench` boots it for irq_latency_worst, `make fuzz` for its watchdog.
+KERN_MEASURE_OBJS := $(patsubst %,$(BUILD)/kern-measure-obj/%.o,$(KERN_SRCS) $(KERN_ASMS) \
+	kern/arch/x86_64/measure/irqoff.c)
+KERNEL_MEASURE32 := $(BUILD)/kern/mica-measure.elf32
+
+$(BUILD)/kern-measure-obj/%.c.o: %.c | $(DEPS_STAMP) $(KERNEL_IDL_HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(KERN_CFLAGS) -DKERN_MEASURE_IRQOFF -c $< -o $@
+
+$(BUILD)/kern-measure-obj/%.S.o: %.S | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(KERN_CFLAGS) -DKERN_MEASURE_IRQOFF -D__ASSEMBLY__ -c $< -o $@
+
+$(BUILD)/kern/mica-measure.elf: $(KERN_MEASURE_OBJS) $(BUILD)/kern/ksyms0.o $(KERN_LDS)
+	$(LD) -nostdlib -z max-page-size=4096 -z noexecstack -T $(KERN_LDS) -o $@ $(KERN_MEASURE_OBJS) $(BUILD)/kern/ksyms0.o
+
+$(KERNEL_MEASURE32): $(BUILD)/kern/mica-measure.elf
+	$(OBJCOPY) -O elf32-i386 $< $@

@@ -12,6 +12,7 @@
 #include "kmem.h"
 #include <common/string.h>
 #include "panic.h"
+#include "preempt.h"
 #include "task.h"
 #include "thread.h"
 
@@ -52,16 +53,16 @@ void factory_uncharge(struct factory *f, uint64_t bytes)
 {
 	KASSERT(f->used >= bytes);
 	f->used -= bytes;
-	/* Not before factory_destroy ran: a factory merely queued for it
-	 * is still on the reaper's list. */
-	if (f->used == 0 && f->destroyed && !f->pinned)
+	/* Not before factory_destroy ran to its end: a factory queued for
+	 * it (or for its next step) is still on the reaper's list. */
+	if (f->used == 0 && f->destroyed && !f->pinned && !f->obj.queued)
 		factory_free_now(f);
 }
 
 void factory_unpin(struct factory *f)
 {
 	f->pinned = 0;
-	if (f->used == 0 && f->destroyed)
+	if (f->used == 0 && f->destroyed && !f->obj.queued)
 		factory_free_now(f);
 }
 
@@ -152,15 +153,25 @@ int factory_create_sub(struct factory *parent, uint64_t limit, struct factory **
 	return MICA_OK;
 }
 
-void factory_destroy(struct factory *f)
+int factory_destroy(struct factory *f)
 {
 	/* Kill what it made; each object comes back through kobj_reap and
-	 * uncharges itself, the last one frees the factory. */
+	 * uncharges itself, the last one frees the factory.  The objects
+	 * killed in one step are queued before the factory's next step, so
+	 * they have left the list when it is read again. */
+	unsigned killed = 0;
+
 	f->destroyed = 1;
-	for (struct kobj *o = f->objects; o; o = o->sib.next)
+	for (struct kobj *o = f->objects; o; o = o->sib.next) {
+		if (o->dying || !o->origin)
+			continue;
+		if (killed++ == PREEMPT_REAP_STEPS)
+			return 0;
 		kobj_kill(o);
+	}
 	if (f->used == 0 && !f->pinned)
 		factory_free_now(f);
+	return 1;
 }
 
 /* ---- the Factory protocol ---------------------------------------------- */

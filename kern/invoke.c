@@ -20,6 +20,7 @@
 #include "icu.h"
 #include "irq.h"
 #include <common/string.h>
+#include "preempt.h"
 #include "task.h"
 #include "thread.h"
 
@@ -148,6 +149,12 @@ int invoke(struct cap *c, struct thread *caller, mica_word_t tag, mica_word_t *r
 	case KOBJ_ICU: icu_object_dispatch(&icu_handlers, &inv, &kmsg, tag, &rb.icu, reply); break;
 	case KOBJ_LOG: log_object_dispatch(&log_handlers, &inv, &kmsg, tag, &rb.log, reply); break;
 	default: *reply = mica_tag(-MICA_ETYPE, 0, 0, 0); break;
+	}
+	/* Stopped on its budget: no reply, the caller's registers and UTCB
+	 * stay as they were for the restart (preempt.h). */
+	if (preempt_restart_pending) {
+		preempt_restart_pending = 0;
+		return KERN_RESTART;
 	}
 	/* Kernel replies carry words only. */
 	if (caller->utcb)

@@ -10,6 +10,7 @@
 #include "factory.h"
 #include "kmem.h"
 #include "panic.h"
+#include "preempt.h"
 #include "slab.h"
 #include "task.h"
 
@@ -20,6 +21,7 @@
 
 static struct mapnode *buckets[HASH_BUCKETS];
 static struct slab_cache node_cache;
+static uint64_t mapdb_cursor_gen;   /* changes when a held node goes or a subtree moves */
 
 void mapdb_init(void)
 {
@@ -121,6 +123,8 @@ static unsigned drop(struct mapnode *n)
 	unsigned ad = arch_space_unmap(n->task->root, n->va);
 
 	KASSERT(!n->child);
+	if (n->held)
+		mapdb_cursor_gen++;   /* a saved cursor may name it: all start again */
 	tree_unlink(n);
 	hash_remove(n);
 	list_remove(n->task->mappings, n, task_link);
@@ -205,48 +209,129 @@ static unsigned strip(struct mapnode *n, unsigned rights)
 	return arch_space_protect(n->task->root, n->va, n->rights);
 }
 
-unsigned mapdb_unmap(struct mapnode *root, unsigned rights, int self)
+static void hold(struct mapdb_cursor *cur, struct mapnode *root, struct mapnode *n, int verify)
 {
-	unsigned ad = 0;
-
-	rights &= MICA_RWX;
-	if (!rights)
-		return 0;
-	if (!(rights & MICA_R)) {
-		/* Downgrade: visit the whole subtree, nothing is removed. */
-		struct mapnode *n = root;
-		for (;;) {
-			/* A node that has none of the rights left has no
-			 * descendant with one: its subtree is skipped. */
-			int done = n != root && !(n->rights & rights);
-			if (!done && (n != root || self))
-				ad |= strip(n, rights);
-			if (n->child && !done) {
-				n = n->child;
-				continue;
-			}
-			while (n != root && !n->next)
-				n = n->parent;
-			if (n == root)
-				return ad;
-			n = n->next;
-		}
-	}
-	/* Removal: deepest first. */
-	struct mapnode *n = root;
-	for (;;) {
-		while (n->child)
-			n = n->child;
-		if (n == root)
-			return ad | (self ? drop(n) : 0);
-		struct mapnode *parent = n->parent;
-		ad |= drop(n);
-		n = parent;
+	/* A node held by 255 cursors is not held once more: this one starts
+	 * again at its page's node. */
+	if (root->held == 255 || n->held == 255)
+		n = 0;
+	*cur = (struct mapdb_cursor){ .root = root, .node = n, .gen = mapdb_cursor_gen, .verify = (uint8_t)verify };
+	if (n) {
+		root->held++;
+		n->held++;
 	}
 }
 
-void mapdb_task_gone(struct task *t)
+void mapdb_cursor_resume(struct mapdb_cursor *cur, struct mapnode *root)
 {
-	while (t->mappings)
-		mapdb_unmap(t->mappings, MICA_RWX, 1);
+	if (cur->node && cur->gen == mapdb_cursor_gen) {
+		cur->root->held--;
+		cur->node->held--;
+		if (cur->root == root)
+			return;
+	}
+	*cur = (struct mapdb_cursor){ 0 };
+}
+
+/* Removal: n's first child goes once it has no children of its own; until
+ * then its children move up to n one at a time (still derived from n,
+ * with no more rights than before).  Each step is O(1) and the state is
+ * the tree itself. */
+static int remove_steps(struct mapnode *root, int self, long *budget, unsigned *ad)
+{
+	struct mapnode *c;
+
+	while ((c = root->child) != 0) {
+		if (preempt_spend(budget))
+			return 0;
+		struct mapnode *g = c->child;
+		if (g) {
+			/* Moving a node with children changes its descendants'
+			 * ancestry: saved cursors start again. */
+			if (g->child || g->held)
+				mapdb_cursor_gen++;
+			tree_unlink(g);
+			tree_link(root, g);
+		} else {
+			*ad |= drop(c);
+		}
+	}
+	if (self) {
+		if (preempt_spend(budget))
+			return 0;
+		*ad |= drop(root);
+	}
+	return 1;
+}
+
+/* The node after n in the walk: its next sibling, or its parent's list
+ * read again from the head. */
+static struct mapnode *advance(struct mapnode *n, int *verify)
+{
+	*verify = !n->next;
+	return n->next ? n->next : n->parent->child;
+}
+
+/* Downgrade, children before their parent: a node that lacks the rights
+ * has no descendant with one, so its subtree is done.  Children are linked
+ * at the head of their parent's list, so one made while the walk was
+ * preempted may come before the walk's position: a parent's list is read
+ * once more from its head (verify) before the parent loses the rights. */
+static int downgrade_steps(struct mapnode *root, unsigned rights, int self, struct mapdb_cursor *cur, long *budget,
+			   unsigned *ad)
+{
+	struct mapnode *n = cur->node ? cur->node : root;
+	int verify = cur->node ? cur->verify : 0;
+
+	for (;;) {
+		if (preempt_spend(budget)) {
+			hold(cur, root, n, verify);
+			return 0;
+		}
+		if (verify) {
+			if (n->rights & rights) {
+				verify = 0;   /* made meanwhile: walk it */
+				continue;
+			}
+			if (n->next) {
+				n = n->next;
+				continue;
+			}
+			n = n->parent;   /* every child is done: the parent's turn */
+		} else if (n != root && !(n->rights & rights)) {
+			n = advance(n, &verify);   /* nothing below has them */
+			continue;
+		} else if (n->child) {
+			n = n->child;
+			continue;
+		}
+		if (n == root) {
+			if (self)
+				*ad |= strip(root, rights);
+			return 1;
+		}
+		*ad |= strip(n, rights);
+		n = advance(n, &verify);
+	}
+}
+
+int mapdb_unmap_steps(struct mapnode *root, unsigned rights, int self, struct mapdb_cursor *cur, long *budget,
+		      unsigned *ad)
+{
+	rights &= MICA_RWX;
+	if (!rights)
+		return 1;
+	if (rights & MICA_R)
+		return remove_steps(root, self, budget, ad);
+	return downgrade_steps(root, rights, self, cur, budget, ad);
+}
+
+unsigned mapdb_unmap(struct mapnode *root, unsigned rights, int self)
+{
+	struct mapdb_cursor cur = { 0 };
+	long budget = __LONG_MAX__;
+	unsigned ad = 0;
+
+	mapdb_unmap_steps(root, rights, self, &cur, &budget, &ad);
+	return ad;
 }

@@ -35,9 +35,36 @@ struct mapnode {
 	uint8_t rights;                               /* MICA_R | MICA_W | MICA_X */
 	uint8_t frame;                                /* enum map_frame, roots only */
 	uint8_t uncached;
+	uint8_t held;                                 /* saved cursors naming it (mapdb_cursor) */
 	struct mapnode *parent, *child, *next, *prev; /* derivation tree */
 	struct mapnode *hash_next;
 	struct list_link task_link;                   /* on its task's list */
+};
+
+/* Where a preempted unmap stopped (kept in the calling thread, thread.h):
+ * the node whose page it was at and the node to go on from.  Both are held
+ * (mapnode.held); dropping a held node changes mapdb_cursor_gen, which
+ * makes every saved cursor start again from its page's node: the walks
+ * below are correct from any start, only slower. */
+struct mapdb_cursor {
+	struct mapnode *root, *node;   /* node NULL: start at root */
+	uint64_t gen;
+	uint8_t verify;                /* node: checking its parent's children */
+};
+
+/* A Task.mem_unmap or mem_map that stopped on its budget, in the calling
+ * thread: the same call (task, fpage, self; for a map also the
+ * destination, and self is the grant flag) goes on at next_va. */
+struct unmap_progress {
+	struct task *task;
+	uint64_t fpage;
+	uint64_t next_va;
+	uint32_t status;                /* MAP_ACCESSED / MAP_DIRTY so far */
+	uint8_t self, active;
+	struct mapdb_cursor cur;
+	struct task *dst;               /* a map's */
+	uint64_t dest;
+	uint8_t map;
 };
 
 /* Bits mapdb_unmap reports. */
@@ -56,8 +83,16 @@ int mapdb_map(struct mapnode *src, struct task *dst, uint64_t dst_va, unsigned r
  * from n, and from n itself if `self`.  Returns MAP_ACCESSED / MAP_DIRTY
  * as seen in the mappings touched. */
 unsigned mapdb_unmap(struct mapnode *n, unsigned rights, int self);
-/* The task is going: every mapping of it goes, with what was derived. */
-void mapdb_task_gone(struct task *t);
+/* mapdb_unmap in steps: spends *budget; 1 when done, 0 when the budget
+ * ran out with the place to go on from in *cur (start with *cur zeroed,
+ * or with a saved one after mapdb_cursor_resume).  At every stop the
+ * tree holds the invariants: removal moves grandchildren up to n before
+ * dropping their parent, a downgrade takes rights from children before
+ * their parent. */
+int mapdb_unmap_steps(struct mapnode *n, unsigned rights, int self, struct mapdb_cursor *cur, long *budget,
+		      unsigned *ad);
+/* A saved cursor for page node n: kept if still valid, else reset. */
+void mapdb_cursor_resume(struct mapdb_cursor *cur, struct mapnode *n);
 /* Nodes and frames in use (kernel accounting). */
 uint64_t mapdb_nodes(void);
 

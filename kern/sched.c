@@ -150,6 +150,17 @@ void sched_tick(void)
 	}
 }
 
+void sched_preempt_point(void)
+{
+	arch_irq_window();
+	/* A thread the window made ready runs now if it is of a higher
+	 * priority; this one goes on where it stopped when it runs again. */
+	if (sched_running != &thread_idle && sched_running->state == THREAD_RUNNING && highest() > sched_running->prio) {
+		sched_ready(sched_running);
+		schedule();
+	}
+}
+
 void sched_kernel_exit_work(void)
 {
 	kobj_reap();

@@ -52,6 +52,9 @@ int sched_has_ready(void);
  * higher-priority ready thread preempt it.  Inline: usually there is
  * nothing to do. */
 void sched_kernel_exit_work(void);
+/* A preemption point inside a kernel operation (preempt.h): take pending
+ * interrupts, and leave the CPU to a higher priority made ready. */
+void sched_preempt_point(void);
 static inline void sched_kernel_exit(void)
 {
 	if (kobj_reap_head || sched_zombies || sched_running->state != THREAD_RUNNING ||

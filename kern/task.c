@@ -14,6 +14,7 @@
 #include "mapdb.h"
 #include <common/fpage.h>
 #include "panic.h"
+#include "preempt.h"
 #include "sched.h"
 #include "slab.h"
 #include "thread.h"
@@ -64,22 +65,45 @@ int task_create(struct factory *f, struct task **out)
 	return MICA_OK;
 }
 
-void task_destroy(struct task *t)
+int task_destroy(struct task *t)
 {
-	if (t->watch && !t->watch->ended)
-		*t->watch = (struct boot_watch){ .ended = 1, .status = -1 };
-	while (t->threads)
-		thread_detach(t->threads);
-	cap_table_destroy(t);
-	mapdb_task_gone(t);
-	if (t->io_bitmap) {
-		if (sched_current()->task == t)
-			arch_io_bitmap_load(0, 1);
-		arch_io_bitmap_forget(t->io_bitmap);
-		factory_free_pages(t->obj.quota, arch_virt_to_phys(t->io_bitmap), IO_PORT_BITMAP_BYTES / MICA_PAGE_SIZE);
+	long budget = PREEMPT_BUDGET;
+
+	if (!t->dismantled) {
+		if (t->watch && !t->watch->ended)
+			*t->watch = (struct boot_watch){ .ended = 1, .status = -1 };
+		while (t->threads)
+			thread_detach(t->threads);
+		cap_table_destroy(t);
+		if (t->io_bitmap) {
+			if (sched_current()->task == t)
+				arch_io_bitmap_load(0, 1);
+			arch_io_bitmap_forget(t->io_bitmap);
+			factory_free_pages(t->obj.quota, arch_virt_to_phys(t->io_bitmap),
+					   IO_PORT_BITMAP_BYTES / MICA_PAGE_SIZE);
+			t->io_bitmap = 0;
+		}
+		t->dismantled = 1;
+		return 0;
 	}
+	/* Nothing can reach the task now but the mapping database, which
+	 * stays consistent between the steps. */
+	while (t->mappings) {
+		struct mapdb_cursor cur = { 0 };
+		unsigned ad = 0;
+		if (!mapdb_unmap_steps(t->mappings, MICA_RWX, 1, &cur, &budget, &ad))
+			return 0;
+	}
+	/* The page tables, after the mappings, in steps of their own. */
+	unsigned freed = 0;
+	int done = budget == PREEMPT_BUDGET && arch_space_prune(t->root, &t->prune_va, &budget, &freed);
+	t->table_pages -= freed;
+	factory_uncharge(t->obj.quota, freed * MICA_PAGE_SIZE);
+	if (!done)
+		return 0;
 	free_space(t);
 	factory_free_obj(&task_cache, &t->obj);
+	return 1;
 }
 
 int task_space_map(struct task *t, uint64_t va, uint64_t pa, unsigned rights, int uncached, int only_new)
@@ -144,6 +168,88 @@ int task_map_range(struct task *src, uint64_t first, uint64_t last, struct task 
 		}
 		if (va + MICA_PAGE_SIZE == 0)
 			break;
+	}
+	return MICA_OK;
+}
+
+/* The whole range would be unbounded work: PREEMPT_BUDGET units per
+ * kernel entry, then a restart (preempt.h) with the place reached saved in
+ * the caller.  The scan skips empty tables in steps, each page's tree goes
+ * in mapdb_unmap_steps. */
+void task_unmap_range(struct thread *caller, struct task *t, uint64_t fpage, int self, uint32_t *status)
+{
+	struct unmap_progress *p = &caller->unmap;
+	uint64_t va = mica_fpage_base(fpage), last = fpage_last(fpage), found;
+	unsigned rights = mica_fpage_rights(fpage), ad = 0;
+	long budget = PREEMPT_BUDGET;
+	int more;
+
+	if (p->active && !p->map && p->task == t && p->fpage == fpage && p->self == self) {
+		va = p->next_va;
+		ad = p->status;
+	} else {
+		mapdb_cursor_resume(&p->cur, 0);   /* another call: what was saved goes */
+	}
+	p->active = 0;
+	while ((more = arch_space_scan(t->root, va, last, &found, &budget)) != 0) {
+		va = found;   /* more < 0: nothing mapped below found */
+		if (more < 0)
+			break;
+		struct mapnode *n = mapdb_lookup(t, found);
+		if (n) {
+			mapdb_cursor_resume(&p->cur, n);
+			if (!mapdb_unmap_steps(n, rights, self, &p->cur, &budget, &ad))
+				break;
+			p->cur = (struct mapdb_cursor){ 0 };
+		}
+		if (found == (last & MICA_PAGE_MASK)) {
+			more = 0;
+			break;
+		}
+		va = found + MICA_PAGE_SIZE;
+	}
+	if (more) {
+		*p = (struct unmap_progress){ .task = t, .fpage = fpage, .next_va = va, .status = ad, .self = (uint8_t)self,
+					      .active = 1, .cur = p->cur };
+		preempt_restart();
+	}
+	*status = ad;
+}
+
+/* Task.mem_map: task_map_range in steps of the caller's budget, each page
+ * mapped costing PREEMPT_MAP_COST units, restarted as task_unmap_range is. */
+int task_map_steps(struct thread *caller, struct task *src, uint64_t fpage, struct task *dst, uint64_t dest, int grant)
+{
+	struct unmap_progress *p = &caller->unmap;
+	uint64_t first = mica_fpage_base(fpage), va = first, last = fpage_last(fpage), found;
+	long budget = PREEMPT_BUDGET;
+	int more, err = MICA_OK;
+
+	if (p->active && p->map && p->task == src && p->fpage == fpage && p->dst == dst && p->dest == dest &&
+	    p->self == grant)
+		va = p->next_va;
+	else
+		mapdb_cursor_resume(&p->cur, 0);
+	p->active = 0;
+	while ((more = arch_space_scan(src->root, va, last, &found, &budget)) != 0) {
+		va = found;
+		if (more < 0)
+			break;
+		if ((budget -= PREEMPT_MAP_COST) < 0) {
+			more = -1;   /* this page first when it goes on */
+			break;
+		}
+		struct mapnode *n = mapdb_lookup(src, found);
+		if (n && (err = mapdb_map(n, dst, dest + (found - first), mica_fpage_rights(fpage), grant)) != 0)
+			return err;
+		if (found == (last & MICA_PAGE_MASK))
+			return MICA_OK;
+		va = found + MICA_PAGE_SIZE;
+	}
+	if (more) {
+		*p = (struct unmap_progress){ .task = src, .fpage = fpage, .next_va = va, .self = (uint8_t)grant,
+					      .active = 1, .dst = dst, .dest = dest, .map = 1 };
+		preempt_restart();
 	}
 	return MICA_OK;
 }
@@ -295,29 +401,20 @@ static int op_mem_map(void *obj, mica_word_t fpage, uint64_t dest, bool grant)
 		return err;
 	if (!fpage_valid(fpage) || (dest & (fpage_size(fpage) - 1)) || dest + (fpage_size(fpage) - 1) >= USER_SPACE_END)
 		return -MICA_EINVAL;
-	return -task_map_range(inv->task, mica_fpage_base(fpage), fpage_last(fpage), t, dest, mica_fpage_rights(fpage),
-			       grant);
+	return -task_map_steps(inv->caller, inv->task, fpage, t, dest, grant);
 }
 
 static int op_mem_unmap(void *obj, mica_word_t fpage, bool self, uint32_t *status)
 {
+	struct invocation *inv = obj;
 	int err;
 	struct task *t = invoked(obj, MICA_W, &err);
-	uint64_t va;
 
 	if (err)
 		return err;
 	if (!fpage_valid(fpage))
 		return -MICA_EINVAL;
-	*status = 0;
-	for (uint64_t next = mica_fpage_base(fpage);
-	     arch_space_next_mapped(t->root, next, fpage_last(fpage), &va); next = va + MICA_PAGE_SIZE) {
-		struct mapnode *n = mapdb_lookup(t, va);
-		if (n)
-			*status |= mapdb_unmap(n, mica_fpage_rights(fpage), self);
-		if (va + MICA_PAGE_SIZE == 0)
-			break;
-	}
+	task_unmap_range(inv->caller, t, fpage, self, status);
 	return 0;
 }
 

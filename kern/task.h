@@ -35,10 +35,14 @@ struct task {
 	int sigma0;                      /* a first pager: the kernel maps its physical window */
 	uint8_t *io_bitmap;              /* I/O ports it may use (1 bit each, 1 = denied), or NULL */
 	int io_from_kernel;              /* its ports are the kernel's grant: it may give them on */
+	uint8_t dismantled;              /* task_destroy ran once: only mappings are left */
+	uint64_t prune_va;               /* task_destroy: page tables freed below it */
 };
 
 int task_create(struct factory *f, struct task **out);
-void task_destroy(struct task *t);
+/* In steps (the reaper's, kobj.c): threads, capabilities and ports go in
+ * the first, then the mappings, a work budget at a time; 1 when t is gone. */
+int task_destroy(struct task *t);
 /* Map a fresh zeroed kernel-pool page at va (a root mapping). */
 int task_map_zeroed(struct task *t, uint64_t va, unsigned rights, void **kernel_view);
 /* Enter one page into t's page tables, the tables it needs charged to t's
@@ -51,6 +55,15 @@ void task_end_current(int status);
 
 /* Map (or grant) src's mapped pages of [first, last] to dst at dest on,
  * rights reduced to `rights`; unmapped pages are skipped. */
+/* Task.mem_map of src's pages in fpage to dest in dst, restartable as
+ * task_unmap_range is. */
+int task_map_steps(struct thread *caller, struct task *src, uint64_t fpage, struct task *dst, uint64_t dest, int grant);
+/* Task.mem_unmap: take the fpage's rights (all of R: the mappings) from
+ * what was derived from t's pages in it, and from them if self; *status
+ * gets MAP_ACCESSED / MAP_DIRTY.  Restartable (preempt.h): a call that
+ * stops on its budget asks for a restart and goes on from the caller's
+ * saved progress when the caller makes the same call again. */
+void task_unmap_range(struct thread *caller, struct task *t, uint64_t fpage, int self, uint32_t *status);
 int task_map_range(struct task *src, uint64_t first, uint64_t last, struct task *dst, uint64_t dest, unsigned rights,
 		   int grant);
 

@@ -79,6 +79,7 @@ static void free_thread(struct thread *t)
 
 void thread_destroy(struct thread *t)
 {
+	mapdb_cursor_resume(&t->unmap.cur, 0);   /* a preempted unmap's nodes are no longer held */
 	thread_detach(t);
 	while (t->gates)
 		gate_unbind(t->gates);

@@ -15,6 +15,7 @@
 
 #include "arch_thread.h"
 #include "kobj.h"
+#include "mapdb.h"
 
 enum thread_state {
 	THREAD_STOPPED,   /* not started, or stopped */
@@ -69,6 +70,8 @@ struct thread {
 	struct list_link timed_link;        /* on the list of timed waits */
 	int ipc_err;                        /* results for a blocked thread */
 	mica_word_t ipc_tag, ipc_label;
+
+	struct unmap_progress unmap;        /* a preempted Task.mem_unmap (task.c) */
 
 	struct gate *pager, *exc_handler;   /* fault and exception messages go there */
 	struct list_link pager_link, handler_link;   /* on those gates' lists of users */

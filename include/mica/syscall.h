@@ -38,7 +38,10 @@ enum mica_debug_op {
 	MICA_DEBUG_EXIT = 1,   /* rsi = status: end the calling task (until tasks exit by IPC) */
 	MICA_DEBUG_PANIC = 2,  /* panic the kernel: only when booted with "panic-test" */
 	MICA_DEBUG_MEMINFO = 3, /* R: rsi = struct mica_meminfo *, rdx = its size: the kernel's accounting */
-	MICA_DEBUG_CHECK = 4,   /* R: run the kernel's invariant checker: 0, or MICA_EBUSY with a report on the console */
+	MICA_DEBUG_CHECK = 4,   /* R: run the kernel's invariant checker: 0, or MICA_EBUSY with a report on the console;
+				 * MICA_E2BIG when the kernel is too big to check in one stretch (outside test boots) */
+	MICA_DEBUG_IRQOFF = 5,  /* R: rsi = uint64_t *: the longest stretch with interrupts off since the last call, in
+				 * TSC ticks; only the measuring kernel records them (else MICA_ENOSYS) */
 };
 #define MICA_DEBUG_OP_MASK 0xfffu
 #define MICA_DEBUG_PRINT_MAX 256

@@ -16,6 +16,8 @@ bench_figure_fn bench_pf_user_pager, bench_pf_user_pager_100pages,              
 	bench_pf_user_pager_10000pages;
 bench_figure_fn bench_map_unmap_page, bench_unmap_100tasks;                         /* map_unmap.c */
 bench_figure_fn bench_blk_read_64k, bench_blk_read_bytes_per_kinstr;   /* blk.c (mica-bench-rt) */
+bench_figure_fn bench_irq_latency_worst;                                            /* irq_latency.c */
+void bench_irq_latency_short(void);
 bench_figure_fn bench_heap_touch_page, bench_spawn_wait, bench_spawn_wait_hello;                             /* runtime.c (mica-bench-rt) */
 
 #endif

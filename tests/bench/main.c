@@ -3,7 +3,8 @@
  * every figure in the table and prints "mica <name> <instructions>" for
  * each, then a summary line.  With the argument "short" it runs a few
  * operations per figure only: `make test` runs it so (bench.scenario), to
- * keep every path working without measuring anything.
+ * keep every path working without measuring anything.  With "irqoff" it
+ * runs irq_latency_worst alone, which needs the measuring kernel.
  *
  * A new figure is one function in its own file (figures.h) and one line
  * in the table.
@@ -37,8 +38,13 @@ int main(int argc, char **argv)
 {
 	int failed = 0;
 
+	if (argc == 2 && mica_streq(argv[1], "irqoff")) {
+		failed = bench_run("irq_latency_worst", bench_irq_latency_worst);
+		mica_printf("mica-bench: done, 1 figure(s), %d failed\n", failed);
+		return failed != 0;
+	}
 	if (argc > 2 || (argc == 2 && !mica_streq(argv[1], "short"))) {
-		mica_printf("mica-bench: usage: mica-bench [short]\n");
+		mica_printf("mica-bench: usage: mica-bench [short | irqoff]\n");
 		return 2;
 	}
 	if (argc == 2)

@@ -24,6 +24,11 @@ enum bench_slot {
 	BENCH_S_MAP_TASK = 30,       /* map_unmap_page's child task */
 	BENCH_S_IDLE = 100,          /* idle task i (ipc_tasks.c): task, thread, gate at 100 + 3i */
 	BENCH_S_FANOUT = 400,        /* unmap_100tasks' task i at 400 + i */
+	/* irq_latency_worst (irq_latency.c): a task holding a big mapping
+	 * tree, a factory of many gates and threads (at 1000 and up). */
+	BENCH_S_IRQ_TREE_TASK = 600,
+	BENCH_S_IRQ_FACTORY,
+	BENCH_S_IRQ_OBJECTS = 1000,
 };
 
 #endif

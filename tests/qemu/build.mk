@@ -46,17 +46,19 @@ QEMU_PROG_BINS += $(FUZZ_PROG) $(BUILD)/tests/qemu/stress
 # make fuzz [SEED=n] [ROUNDS=n] [FIRST=n] [OPS=n] [VERBOSE=1]: a longer run
 # of the fuzzer than fuzz.scenario's, under icount so that it repeats
 # exactly; the whole log lands in build/fuzz/fuzz.log (docs/testing.md).
+# It boots the measuring kernel (kern/irqoff.h): the run fails if any
+# stretch with interrupts off is longer than 100,000 instructions.
 SEED ?= 1
 ROUNDS ?= 200
 FIRST ?= 0
 OPS ?= 500
-fuzz: $(KERNEL32) $(FUZZ_PROG)
+fuzz: $(KERNEL_MEASURE32) $(FUZZ_PROG)
 	@mkdir -p $(BUILD)/fuzz
 	@printf '%s\n' "# make fuzz SEED=$(SEED) ROUNDS=$(ROUNDS) FIRST=$(FIRST) OPS=$(OPS)" \
 		"module tests/qemu/fuzz $(SEED) $(ROUNDS) $(FIRST) $(OPS)$(if $(VERBOSE), v)" \
 		"qemu-args -icount shift=0,align=off,sleep=off" "tap" "reject kernel panic" "reject leak" \
 		"timeout $$(( 60 + $(ROUNDS) * $(OPS) / 400 ))" > $(BUILD)/fuzz/fuzz.scenario
-	@TESTRUN_LOGS=$(BUILD)/fuzz tools/testrun --build $(BUILD) --qemu $(BUILD)/fuzz/fuzz.scenario \
+	@TESTRUN_KERNEL=$(KERNEL_MEASURE32) TESTRUN_LOGS=$(BUILD)/fuzz tools/testrun --build $(BUILD) --qemu $(BUILD)/fuzz/fuzz.scenario \
 		| grep -vE '^ok - fuzz: [0-9]+ - round'; \
 		status=$${PIPESTATUS[0]}; echo "# the whole log: $(BUILD)/fuzz/fuzz.log"; exit $$status
 .PHONY: fuzz

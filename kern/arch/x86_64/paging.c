@@ -239,6 +239,53 @@ unsigned arch_space_destroy(uint64_t root)
 	return paging_space_destroy(root);
 }
 
+/* The user tables below *cursor go, 2 MiB of address space a unit: a page
+ * table when its 2 MiB are passed, a directory when its 1 GiB is, a
+ * pointer table when its 512 GiB are (the entries pointing at them
+ * cleared, so that what is left is a smaller space). */
+int arch_space_prune(uint64_t root, uint64_t *cursor, long *budget, unsigned *freed)
+{
+	uint64_t *pml4 = table(root), va = *cursor;
+
+	if (read_cr3() == root)
+		write_cr3(kernel_pml4);
+	while (va < MICA_USER_END) {
+		if (--*budget < 0) {
+			*cursor = va;
+			return 0;
+		}
+		uint64_t *e4 = &pml4[IDX(va, 3)];
+		if (!(*e4 & PTE_P)) {
+			va = (va | ((1ull << 39) - 1)) + 1;
+			continue;
+		}
+		uint64_t *e3 = &table(*e4 & PTE_ADDR)[IDX(va, 2)];
+		if (!(*e3 & PTE_P)) {
+			va = (va | ((1ull << 30) - 1)) + 1;
+		} else {
+			uint64_t *e2 = &table(*e3 & PTE_ADDR)[IDX(va, 1)];
+			if (*e2 & PTE_P) {
+				table_free(*e2 & PTE_ADDR);
+				*e2 = 0;
+				(*freed)++;
+			}
+			va += 1ull << 21;
+			if (!(va & ((1ull << 30) - 1))) {
+				table_free(*e3 & PTE_ADDR);
+				*e3 = 0;
+				(*freed)++;
+			}
+		}
+		if (!(va & ((1ull << 39) - 1))) {
+			table_free(*e4 & PTE_ADDR);
+			*e4 = 0;
+			(*freed)++;
+		}
+	}
+	*cursor = va;
+	return 1;
+}
+
 static uint64_t user_pte_flags(unsigned rights, int uncached)
 {
 	return PTE_U | (rights & MICA_W ? PTE_W : 0) | (rights & MICA_X ? 0 : pte_nx) |
@@ -335,12 +382,16 @@ int arch_space_lookup(uint64_t root, uint64_t va, uint64_t *pa, unsigned *rights
 	return MICA_OK;
 }
 
-int arch_space_next_mapped(uint64_t root, uint64_t va, uint64_t last, uint64_t *found)
+int arch_space_scan(uint64_t root, uint64_t va, uint64_t last, uint64_t *found, long *budget)
 {
 	va &= MICA_PAGE_MASK;
 	if (last >= MICA_USER_END)
 		last = MICA_USER_END - 1;
 	while (va <= last) {
+		if (--*budget < 0) {
+			*found = va;   /* nothing mapped below va: go on from there */
+			return -1;
+		}
 		uint64_t *t = table(root);
 		int l = 3, skipped = 0;
 		for (; l > 0; l--) {
@@ -366,6 +417,13 @@ int arch_space_next_mapped(uint64_t root, uint64_t va, uint64_t last, uint64_t *
 		va += MICA_PAGE_SIZE;
 	}
 	return 0;
+}
+
+int arch_space_next_mapped(uint64_t root, uint64_t va, uint64_t last, uint64_t *found)
+{
+	long budget = __LONG_MAX__;
+
+	return arch_space_scan(root, va, last, found, &budget);
 }
 
 /* Whether the direct map covers pa (map_direct: each boot region, in

@@ -4,6 +4,8 @@
  */
 #include "debug.h"
 #include "ipc.h"
+#include "irqoff.h"
+#include "preempt.h"
 #include "sched.h"
 #include "trap.h"
 
@@ -14,10 +16,19 @@ void syscall_handler(struct trap_frame *f)
 {
 	struct ipc_result r;
 
+	irqoff_begin();
 	switch (f->rax) {
 	case MICA_SYS_IPC:
-		if (!ipc_fast(f->rdi, f->rsi, f->rdx, &r))
+		if (!ipc_fast(f->rdi, f->rsi, f->rdx, &r)) {
 			ipc_syscall(f->rdi, f->rsi, f->rdx, &r);
+			if (r.err == KERN_RESTART) {
+				/* Back onto the 2-byte `syscall` with the arguments
+				 * untouched: it runs again once pending interrupts
+				 * were taken (preempt.h). */
+				f->rip -= 2;
+				break;
+			}
+		}
 		f->rax = (uint64_t)r.err;
 		f->rsi = r.tag;
 		f->rdi = r.label;
@@ -30,4 +41,5 @@ void syscall_handler(struct trap_frame *f)
 		break;
 	}
 	sched_kernel_exit();
+	irqoff_end();
 }

@@ -22,6 +22,7 @@
 #include "panic.h"
 #include "timer.h"
 #include "cpu_idle.h"
+#include "irqoff.h"
 
 #include <mica/ipc.h>
 
@@ -217,11 +218,14 @@ static void dispatch(struct trap_frame *f)
 
 void trap_handler(struct trap_frame *f)
 {
+	irqoff_begin();
 	dispatch(f);
-	/* Threads switch only on the way back to user mode; the idle loop
-	 * looks at the ready queue itself. */
+	/* Threads switch on the way back to user mode, and in an interrupt
+	 * window (arch_irq_window); the idle loop looks at the ready queue
+	 * itself. */
 	if (trap_from_user(f))
 		sched_kernel_exit();
+	irqoff_end();
 }
 
 /* The TSS's copy of a task's bitmap, and whose it is: any change to that
@@ -273,5 +277,14 @@ __attribute__((noreturn)) void arch_halt(enum halt_how how)
 
 void cpu_idle_wait(void)
 {
+	irqoff_end();
 	cpu_idle();
+	irqoff_begin();
+}
+
+void arch_irq_window(void)
+{
+	irqoff_end();
+	__asm__ volatile("sti; nop; cli" ::: "memory");
+	irqoff_begin();
 }

@@ -57,6 +57,25 @@ struct tally {
 	int tests, failures;
 };
 
+/* The watchdog of the kernel's stretches with interrupts off: on the
+ * measuring kernel (make fuzz boots it; kern/irqoff.h) every stretch since
+ * the last look is noted.  (The kernel leaves out the invariant checker's
+ * over a big kernel, which only test boots run, docs/abi.md.) */
+#define FZ_IRQOFF_MAX 100000
+static uint64_t irqoff_longest;
+static int irqoff_measured;
+
+static void irqoff_look(int note)
+{
+	uint64_t worst = 0;
+
+	if (mica_debug(MICA_BOOT_LOG, MICA_DEBUG_IRQOFF, (unsigned long)&worst, 0) != MICA_OK)
+		return;
+	irqoff_measured = 1;
+	if (note && worst > irqoff_longest)
+		irqoff_longest = worst;
+}
+
 static void tap(struct tally *t, int ok, const char *fmt, ...)
 {
 	char line[256];
@@ -458,6 +477,12 @@ static void coverage(struct tally *t, int check)
 	tap(t, fz.cover[C_PORT_BAD] == 0, "no port worked after it was taken back");
 	tap(t, fz.cover[C_MCP_BAD] == 0, "no priority or MCP above a driver's MCP was accepted (%lu refused)",
 	    (unsigned long)fz.cover[C_MCP_EPERM]);
+	irqoff_look(1);
+	if (irqoff_measured)
+		tap(t, irqoff_longest <= FZ_IRQOFF_MAX, "no stretch with interrupts off above %u instructions (longest %lu)",
+		    FZ_IRQOFF_MAX, (unsigned long)irqoff_longest);
+	else
+		mica_printf("# not the measuring kernel: interrupts-off stretches not watched\n");
 }
 
 int main(int argc, char **argv)
@@ -478,6 +503,7 @@ int main(int argc, char **argv)
 	fz.image_hi = ((uint64_t)_end + 0xfff) & ~0xfffull;
 	thread_set_sched(MICA_BOOT_THREAD, SUPERVISOR_PRIO, 0);
 	struct accounts start, end;
+	irqoff_look(0);   /* the boot's stretches are not the fuzzer's */
 	take(&start);
 	for (unsigned r = first; r < first + rounds; r++)
 		run_round(&tally, seed, r, ops, deadline_ms, verbose);

@@ -292,6 +292,44 @@ static void op_spawn(struct fz_drv *d)
 	result(d, err);
 }
 
+/* ---- huge operations: preempted and restarted by the kernel --------------------------------- */
+
+/* T's scratch pages mapped many times into a task, then downgraded or
+ * unmapped from T (self = 0) in one call, or left to the task's
+ * destruction: thousands of nodes, many kernel preemption points (the
+ * supervisor's watchdog measures the stretches on the measuring kernel). */
+static void op_huge_tree(struct fz_drv *d)
+{
+	uint64_t task = fz_chance(&d->s, 70) ? T_U : pick(d, TY_TASK);
+	mica_word_t src = mica_fpage((uint64_t)fz_scratch, 15, MICA_RWX), out[1];
+	unsigned copies = 16 + fz_below(&d->s, 112), made = 0;
+
+	DESCRIBE(d, "Task[%lu].mem_map(scratch) x %u, then a huge unmap", task, copies);
+	for (; made < copies && !fz.stop; made++)
+		if (KCALL(d, task, TASK_PROTOCOL, TASK_MEM_MAP_OPCODE, src, FZ_RX + made * 32768ull, 0))
+			break;
+	unsigned rights = fz_chance(&d->s, 50) ? MICA_RWX : fz_chance(&d->s, 50) ? MICA_W : MICA_W | MICA_X;
+	result(d, kcall(d, T_SELF, TASK_PROTOCOL, TASK_MEM_UNMAP_OPCODE, 2,
+			ARGS(mica_fpage((uint64_t)fz_scratch, 15, rights), 0), out, 1));
+}
+
+/* A factory of many gates and threads destroyed in one call. */
+static void op_huge_destroy(struct fz_drv *d)
+{
+	uint64_t f = new_slot(d), first = 3000 + fz_below(&d->s, 800);   /* slots no other operation tracks */
+	unsigned count = 32 + fz_below(&d->s, 200), made = 0;
+
+	DESCRIBE(d, "Factory[%lu] of %u objects at %lu.., destroyed", f, count, first);
+	if (KCALL(d, T_FACTORY, FACTORY_PROTOCOL, FACTORY_CREATE_FACTORY_OPCODE, f, 1u << 20))
+		return;
+	for (; made < count; made++)
+		if (made % 8 ? KCALL(d, f, FACTORY_PROTOCOL, FACTORY_CREATE_GATE_OPCODE, first + made, pick(d, TY_THREAD),
+				     made)
+			     : KCALL(d, f, FACTORY_PROTOCOL, FACTORY_CREATE_THREAD_OPCODE, first + made))
+			break;
+	result(d, KCALL0(d, f, KOBJECT_PROTOCOL, KOBJECT_DESTROY_OPCODE));
+}
+
 /* ---- destroying and capabilities ----------------------------------------------------------- */
 
 static void op_destroy(struct fz_drv *d)
@@ -1020,6 +1058,8 @@ const struct fz_opdesc fz_ops[] = {
 	{ "ipc_reduced_rights", 4, op_ipc_reduced_rights },
 	{ "ipc_watch_overwrite", 3, op_ipc_watch_overwrite },
 	{ "ipc_string_edges", 3, op_ipc_string_edges },
+	{ "huge_tree", 1, op_huge_tree },
+	{ "huge_destroy", 1, op_huge_destroy },
 };
 const unsigned fz_nops = sizeof fz_ops / sizeof fz_ops[0];
 

@@ -966,6 +966,133 @@ static void gate_destroy_walks_threads(void)
 	kobject_destroy(S_THREAD);
 }
 
+/* ---- interrupts stay possible during huge operations -------------------- */
+
+/* A ticker above the main thread wakes every millisecond (a timer event)
+ * and notes the longest wait between two wakeups; the main thread meanwhile
+ * unmaps, downgrades or destroys a big mapping tree.  When the kernel kept
+ * interrupts off for the whole operation, the ticker waited that long. */
+enum { S_TICKER = 60, S_TREE_TASK, TREE_COPIES = 512, TICK_SLACK = 500000 };
+#define TREE_SPAN (1ul << 20)
+#define TREE_DEST 0x0000100000000000ull
+
+static uint8_t tree_pages[TREE_SPAN] __attribute__((aligned(1 << 20)));
+static struct qthread ticker = { .slot = S_TICKER };
+static volatile uint64_t ticks, longest_wait, usual_wait;
+static volatile int ticking;
+
+static void ticker_fn(void *arg)
+{
+	uint64_t last = instructions();
+
+	(void)arg;
+	for (;;) {
+		mica_ipc_wait(mica_timeouts(0, 1000), 0, 0);
+		uint64_t now = instructions();
+		if (ticking && now - last > longest_wait)
+			longest_wait = now - last;
+		ticks++;
+		last = now;
+	}
+}
+
+/* TREE_COPIES mappings of each of tree_pages' 256 pages in a child task. */
+static void tree_build(void)
+{
+	int err = 0;
+
+	for (unsigned long i = 0; i < TREE_SPAN; i += MICA_PAGE_SIZE)
+		tree_pages[i] = 1;
+	for (unsigned i = 0; i < TREE_COPIES && !err; i++)
+		err = task_mem_map(S_TREE_TASK, mica_fpage((uint64_t)tree_pages, 20, MICA_RWX), TREE_DEST + i * TREE_SPAN,
+				   false);
+	expect("the tree is built", err, 0);
+}
+
+/* Let the ticker wake once more, so that the wait the operation caused is
+ * noted (an event: its count changes). */
+static void ticker_noted(void)
+{
+	uint64_t seen = ticks;
+
+	while (ticks == seen)
+		qtest_spin(10000);
+	ticking = 0;
+}
+
+static uint64_t mapnodes(void)
+{
+	struct mica_meminfo m;
+
+	mica_debug(MICA_BOOT_LOG, MICA_DEBUG_MEMINFO, (unsigned long)&m, sizeof m);
+	return m.mapnodes;
+}
+
+static void ticked(const char *what, uint64_t before)
+{
+	mica_printf("# %s: the ticker woke %lu times, its longest wait %lu instructions\n", what,
+		    (unsigned long)(ticks - before), (unsigned long)longest_wait);
+	expect(what, longest_wait < usual_wait + TICK_SLACK, 1);
+}
+
+static void huge_operations_let_interrupts_in(void)
+{
+	uint32_t prio = 0, mcp = 0, slice = 0;
+	uint64_t before;
+	uint32_t status = 0;
+
+	expect("the main thread's priority", thread_sched(MICA_BOOT_THREAD, &prio, &mcp, &slice), 0);
+	expect("the ticker", qthread_start(&ticker, MICA_BOOT_TASK, 1, ticker_fn, 0), 0);
+	expect("the main thread goes below it", thread_set_sched(MICA_BOOT_THREAD, prio - 10, 0), 0);
+	expect("a child task", factory_create_task(MICA_BOOT_FACTORY, S_TREE_TASK), 0);
+	ticking = 1;
+	qtest_spin(20000000);
+	ticking = 0;
+	usual_wait = longest_wait;
+	mica_printf("# the ticker's longest wait while the main thread spins: %lu instructions\n",
+		    (unsigned long)usual_wait);
+
+	uint64_t nodes = mapnodes();
+	tree_build();
+	mica_printf("# %lu mapping nodes more\n", (unsigned long)(mapnodes() - nodes));
+	longest_wait = 0;
+	before = ticks;
+	ticking = 1;
+	expect("the tree loses W", task_mem_unmap(MICA_BOOT_TASK, mica_fpage((uint64_t)tree_pages, 20, MICA_W), false,
+						  &status), 0);
+	ticker_noted();
+	ticked("the ticker ran on time during the downgrade", before);
+	uint32_t rights = 0;
+	expect("a copy lost W", task_mem_lookup(S_TREE_TASK, TREE_DEST + 5 * TREE_SPAN, &rights), 0);
+	expect("... and kept R", rights & (MICA_R | MICA_W), MICA_R);
+
+	longest_wait = 0;
+	before = ticks;
+	ticking = 1;
+	expect("the tree is unmapped", task_mem_unmap(MICA_BOOT_TASK, mica_fpage((uint64_t)tree_pages, 20, MICA_RWX),
+						       false, &status), 0);
+	ticker_noted();
+	ticked("the ticker ran on time during the unmap", before);
+	expect("every copy is gone", (long)(mapnodes() - nodes), 0);
+	expect("the copies are gone", task_mem_lookup(S_TREE_TASK, TREE_DEST + 7 * TREE_SPAN, &rights), 0);
+	expect("... no rights", rights, 0);
+	expect("our own pages stay", task_mem_lookup(MICA_BOOT_TASK, (uint64_t)tree_pages, &rights), 0);
+	expect("... with RW", (rights & (MICA_R | MICA_W)) == (MICA_R | MICA_W), 1);
+
+	tree_build();
+	longest_wait = 0;
+	before = ticks;
+	ticking = 1;
+	uint64_t t0 = instructions();
+	expect("the task holding the tree is destroyed", kobject_destroy(S_TREE_TASK), 0);
+	mica_printf("# destroyed in %lu instructions\n", (unsigned long)(instructions() - t0));
+	ticker_noted();
+	ticked("the ticker ran on time during the destruction", before);
+	expect("every node is gone with the task", (long)(mapnodes() - nodes), 0);
+	expect("the kernel's invariants hold", mica_debug(MICA_BOOT_LOG, MICA_DEBUG_CHECK, 0, 0), MICA_OK);
+	kobject_destroy(S_TICKER);
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(void);
@@ -992,6 +1119,7 @@ static const struct {
 	{ "mem_grant_clips_children", mem_grant_clips_children },
 	{ "quota_pins_cache_pages", quota_pins_cache_pages },
 	{ "gate_destroy_walks_threads", gate_destroy_walks_threads },
+	{ "huge_operations_let_interrupts_in", huge_operations_let_interrupts_in },
 };
 
 int main(int argc, char **argv)

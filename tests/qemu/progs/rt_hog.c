@@ -60,13 +60,18 @@ static int work(void)
 	expect("... with W only", rights, MICA_W);
 	expect("meminfo: EPERM", mica_debug(MICA_BOOT_LOG, MICA_DEBUG_MEMINFO, (unsigned long)&m, sizeof m), MICA_EPERM);
 	expect("check: EPERM", mica_debug(MICA_BOOT_LOG, MICA_DEBUG_CHECK, 0, 0), MICA_EPERM);
-	mica_printf("1..10\n");
+	mica_printf("work: 1..10\n");
 	return 0;
 }
 
+/* The two share the console at one priority, so that their lines may
+ * interleave: each names its own ("hog: ok 1 - ...", tools/testrun). */
 int main(int argc, char **argv)
 {
-	if (argc > 1 && mica_streq(argv[1], "hog"))
+	if (argc > 1 && mica_streq(argv[1], "hog")) {
+		qtest_name("hog");
 		hog();
+	}
+	qtest_name("work");
 	return work();
 }

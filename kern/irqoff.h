@@ -1,0 +1,38 @@
+/*
+ * irqoff.h - measuring the kernel's stretches with interrupts off.
+ *
+ * Only the measuring kernel (build/kern/mica-measure.elf32, built from the
+ * same sources with -DKERN_MEASURE_IRQOFF and
+ * kern/arch/x86_64/measure/irqoff.c) records them: the hooks mark where
+ * interrupts go off (a kernel entry, the end of an interrupt window) and
+ * on again (the way back to user mode, the idle loop's wait, a window),
+ * and keep the longest stretch in TSC ticks, which under QEMU's
+ * -icount shift=0 are guest instructions.  In the normal kernel the hooks
+ * are empty and MICA_DEBUG_IRQOFF answers MICA_ENOSYS.
+ */
+#ifndef KERN_IRQOFF_H
+#define KERN_IRQOFF_H
+
+#include <mica/error.h>
+#include <stdint.h>
+
+#ifdef KERN_MEASURE_IRQOFF
+void irqoff_begin(void);
+void irqoff_end(void);
+/* The longest stretch since the last report; starts a new one. */
+int irqoff_report(uint64_t *worst);
+/* The current stretch is not recorded: a test boot's full invariant
+ * check, which other boots refuse (kern/debug.c). */
+void irqoff_exempt(void);
+#else
+static inline void irqoff_begin(void) {}
+static inline void irqoff_end(void) {}
+static inline void irqoff_exempt(void) {}
+static inline int irqoff_report(uint64_t *worst)
+{
+	(void)worst;
+	return MICA_ENOSYS;
+}
+#endif
+
+#endif

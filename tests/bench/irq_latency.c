@@ -1,0 +1,140 @@
+/*
+ * irq_latency.c - the longest stretch the kernel keeps interrupts off
+ * while a hostile program runs its most expensive operations:
+ *
+ *   irq_latency_worst
+ *
+ * Only the measuring kernel (build/kern/mica-measure.elf32, kern/irqoff.h)
+ * records the stretches: MICA_DEBUG_IRQOFF gives the longest since the
+ * last call, in TSC ticks, which under -icount shift=0 are guest
+ * instructions.  `make bench` boots it with `mica-bench irqoff`.  Each
+ * operation is measured on its own (a comment line each); the figure is
+ * the longest of them:
+ *
+ *   - Task.mem_unmap of a tree of TREE_COPIES x 16 mapping nodes
+ *     (64 KiB of mica-bench's mapped TREE_COPIES times into a child task);
+ *   - the same tree losing W (a downgrade);
+ *   - MICA_DEBUG_CHECK, on the kernel as it boots this program and with
+ *     all of the above (outside test boots it refuses a big kernel with
+ *     MICA_E2BIG, kern/debug.c);
+ *   - destroying the child task while it holds the tree;
+ *   - destroying a factory of OBJECTS gates and threads (one in eight a
+ *     thread).
+ *
+ * Each operation's result is checked; an error fails the figure.
+ */
+#include <libsys/debug.h>
+#include <libsys/text.h>
+#include <mica/boot.h>
+#include <mica/syscall.h>
+
+#include "factory.h"
+#include "figures.h"
+#include "kobject.h"
+#include "slots.h"
+#include "task.h"
+
+#define TREE_ORDER 16          /* 64 KiB: 16 pages (more would crowd mica-bench's quota) */
+#define TREE_SPAN (1ul << TREE_ORDER)
+#define TREE_DEST 0x0000100000000000ull
+#define TREE_COPIES 6144
+#define OBJECTS 2000
+
+static uint8_t tree_pages[TREE_SPAN] __attribute__((aligned(TREE_SPAN)));
+static int short_run;
+
+/* The longest stretch since the last call (and a new one starts). */
+static uint64_t irqoff_worst(void)
+{
+	uint64_t worst = 0;
+	int err = mica_debug(MICA_BOOT_LOG, MICA_DEBUG_IRQOFF, (unsigned long)&worst, 0);
+
+	if (err)
+		bench_fail("MICA_DEBUG_IRQOFF: %d (not the measuring kernel?)", err);
+	return worst;
+}
+
+static int tree_build(unsigned copies)
+{
+	int err = 0;
+
+	for (unsigned long i = 0; i < TREE_SPAN; i += 4096)
+		tree_pages[i] = 1;
+	for (unsigned i = 0; i < copies && !err; i++)
+		err = task_mem_map(BENCH_S_IRQ_TREE_TASK, mica_fpage((uint64_t)tree_pages, TREE_ORDER, MICA_RWX),
+				   TREE_DEST + i * TREE_SPAN, false);
+	return err;
+}
+
+static int objects_build(unsigned count)
+{
+	int err = factory_create_factory(MICA_BOOT_FACTORY, BENCH_S_IRQ_FACTORY, 8u << 20);
+
+	for (unsigned i = 0; i < count && !err; i++)
+		err = i % 8 ? factory_create_gate(BENCH_S_IRQ_FACTORY, BENCH_S_IRQ_OBJECTS + i, MICA_BOOT_THREAD, i)
+			    : factory_create_thread(BENCH_S_IRQ_FACTORY, BENCH_S_IRQ_OBJECTS + i);
+	return err;
+}
+
+/* The checker runs or refuses (MICA_E2BIG); anything else fails. */
+static int check(void)
+{
+	int err = mica_debug(MICA_BOOT_LOG, MICA_DEBUG_CHECK, 0, 0);
+
+	return err == MICA_E2BIG ? 0 : err;
+}
+
+/* One operation: its error (bench_fail) or its longest stretch. */
+static uint64_t measured(const char *what, int err, uint64_t *worst)
+{
+	uint64_t stretch = irqoff_worst();
+
+	if (err)
+		bench_fail("%s: error %d", what, err);
+	mica_printf("# irq_latency_worst: %-28s %lu\n", what, (unsigned long)stretch);
+	if (stretch > *worst)
+		*worst = stretch;
+	return stretch;
+}
+
+uint64_t bench_irq_latency_worst(void)
+{
+	unsigned copies = short_run ? 4 : TREE_COPIES, objects = short_run ? 40 : OBJECTS;
+	uint32_t status = 0;
+	uint64_t worst = 0;
+	int err;
+
+	irqoff_worst();
+	measured("the checker, small kernel", check(), &worst);
+	if ((err = factory_create_task(MICA_BOOT_FACTORY, BENCH_S_IRQ_TREE_TASK)) != 0) {
+		bench_fail("a task for the tree: %d", err);
+		return 0;
+	}
+	err = tree_build(copies);
+	irqoff_worst();
+	if (err)
+		bench_fail("the tree: %d", err);
+	err = task_mem_unmap(MICA_BOOT_TASK, mica_fpage((uint64_t)tree_pages, TREE_ORDER, MICA_W), false, &status);
+	measured("downgrade the tree", err, &worst);
+	err = task_mem_unmap(MICA_BOOT_TASK, mica_fpage((uint64_t)tree_pages, TREE_ORDER, MICA_RWX), false, &status);
+	measured("unmap the tree", err, &worst);
+	err = tree_build(copies);
+	irqoff_worst();
+	if (err)
+		bench_fail("the tree again: %d", err);
+	err = kobject_destroy(BENCH_S_IRQ_TREE_TASK);
+	measured("destroy the task with the tree", err, &worst);
+	err = objects_build(objects);
+	irqoff_worst();
+	if (err)
+		bench_fail("the objects: %d", err);
+	measured("the checker, big kernel", check(), &worst);
+	err = kobject_destroy(BENCH_S_IRQ_FACTORY);
+	measured("destroy a factory of objects", err, &worst);
+	return worst;
+}
+
+void bench_irq_latency_short(void)
+{
+	short_run = 1;
+}
