@@ -85,7 +85,7 @@ static uint64_t check_items(void)
 	uint64_t items = mapdb_nodes();
 
 	for (struct slab_cache *c = slab_caches(); c; c = c->next_cache)
-		items += c->objects * (kstrcmp(c->name, "task") ? 1 : 1 + CAP_SLOTS);
+		items += c->objects * (mica_streq(c->name, "task") ? 1 + CAP_SLOTS : 1);
 	return items;
 }
 

@@ -16,8 +16,8 @@
 #include <mica/error.h>
 #include <rt/rt.h>
 
-#include "block.h"
-#include "region_map.h"
+#include <idl/rt/block.h>
+#include <idl/rt/region_map.h>
 
 #define BUFFER (64u << 10)
 

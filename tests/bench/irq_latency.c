@@ -24,15 +24,15 @@
  * Each operation's result is checked; an error fails the figure.
  */
 #include <libsys/debug.h>
-#include <libsys/text.h>
+#include <common/string.h>
 #include <mica/boot.h>
 #include <mica/syscall.h>
 
-#include "factory.h"
+#include <idl/kernel/factory.h>
 #include "figures.h"
-#include "kobject.h"
+#include <idl/kernel/kobject.h>
 #include "slots.h"
-#include "task.h"
+#include <idl/kernel/task.h>
 
 #define TREE_ORDER 16          /* 64 KiB: 16 pages (more would crowd mica-bench's quota) */
 #define TREE_SPAN (1ul << TREE_ORDER)

@@ -101,10 +101,10 @@ static void a_memory_bar_is_its_registers(void)
 	common[0] = 0;
 	mica_cap_t back = mica_slot_alloc();
 	expect("detach it", region_map_detach(rt_cap("rm"), start, &start, &size, &back), 0);
-	mica_slot_drop(back);
 	mica_cap_t again = mica_slot_alloc();
 	expect("a second dataspace of the BAR while the first lives: EBUSY",
 	       pci_device_bar(dev, bar, &base, &size, &flags, &again), -MICA_EBUSY);
+	mica_slot_drop(back);   /* the detached dataspace's last capability */
 	mica_slot_drop(ds);
 	if (!again)
 		again = mica_slot_alloc();
