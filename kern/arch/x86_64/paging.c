@@ -243,46 +243,55 @@ unsigned arch_space_destroy(uint64_t root)
  * table when its 2 MiB are passed, a directory when its 1 GiB is, a
  * pointer table when its 512 GiB are (the entries pointing at them
  * cleared, so that what is left is a smaller space). */
+static uint64_t slot_va(unsigned i4, unsigned i3, unsigned i2)
+{
+	return (uint64_t)i4 << 39 | (uint64_t)i3 << 30 | (uint64_t)i2 << 21;
+}
+
+/* A unit of the budget is 64 page-directory slots looked at, or a table
+ * freed; a page-directory-pointer table's slots, looked at in one go
+ * (cheap), cost 8. */
 int arch_space_prune(uint64_t root, uint64_t *cursor, long *budget, unsigned *freed)
 {
 	uint64_t *pml4 = table(root), va = *cursor;
 
 	if (read_cr3() == root)
 		write_cr3(kernel_pml4);
-	while (va < MICA_USER_END) {
-		if (--*budget < 0) {
-			*cursor = va;
+	for (unsigned i4 = IDX(va, 3); i4 < 256; i4++) {
+		if (!(pml4[i4] & PTE_P))
+			continue;
+		if ((*budget -= 8) < 0) {
+			*cursor = va > slot_va(i4, 0, 0) ? va : slot_va(i4, 0, 0);
 			return 0;
 		}
-		uint64_t *e4 = &pml4[IDX(va, 3)];
-		if (!(*e4 & PTE_P)) {
-			va = (va | ((1ull << 39) - 1)) + 1;
-			continue;
-		}
-		uint64_t *e3 = &table(*e4 & PTE_ADDR)[IDX(va, 2)];
-		if (!(*e3 & PTE_P)) {
-			va = (va | ((1ull << 30) - 1)) + 1;
-		} else {
-			uint64_t *e2 = &table(*e3 & PTE_ADDR)[IDX(va, 1)];
-			if (*e2 & PTE_P) {
-				table_free(*e2 & PTE_ADDR);
-				*e2 = 0;
-				(*freed)++;
+		uint64_t *pdpt = table(pml4[i4] & PTE_ADDR);
+		unsigned first3 = va > slot_va(i4, 0, 0) ? IDX(va, 2) : 0;
+		for (unsigned i3 = first3; i3 < 512; i3++) {
+			if (!(pdpt[i3] & PTE_P))
+				continue;
+			uint64_t *pd = table(pdpt[i3] & PTE_ADDR);
+			unsigned first2 = va > slot_va(i4, i3, 0) ? IDX(va, 1) : 0;
+			for (unsigned i2 = first2; i2 < 512; i2++) {
+				if (!(i2 & 63) && --*budget < 0) {
+					*cursor = slot_va(i4, i3, i2);
+					return 0;
+				}
+				if (pd[i2] & PTE_P) {
+					table_free(pd[i2] & PTE_ADDR);
+					pd[i2] = 0;
+					(*freed)++;
+					--*budget;
+				}
 			}
-			va += 1ull << 21;
-			if (!(va & ((1ull << 30) - 1))) {
-				table_free(*e3 & PTE_ADDR);
-				*e3 = 0;
-				(*freed)++;
-			}
-		}
-		if (!(va & ((1ull << 39) - 1))) {
-			table_free(*e4 & PTE_ADDR);
-			*e4 = 0;
+			table_free(pdpt[i3] & PTE_ADDR);
+			pdpt[i3] = 0;
 			(*freed)++;
 		}
+		table_free(pml4[i4] & PTE_ADDR);
+		pml4[i4] = 0;
+		(*freed)++;
 	}
-	*cursor = va;
+	*cursor = MICA_USER_END;
 	return 1;
 }
 
