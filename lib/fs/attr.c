@@ -3,6 +3,7 @@
  * utimes; and the filesystem's own numbers (statfs).
  */
 #include <errno.h>
+#include <string.h>
 
 #include "fs_impl.h"
 
@@ -26,6 +27,32 @@ int fs_stat(struct fs *fs, const char *path, struct fs_stat *st)
 int fs_lstat(struct fs *fs, const char *path, struct fs_stat *st)
 {
 	return stat_path(fs, path, 0, st);
+}
+
+int fs_lstatat(struct fs_file *dir, const char *name, struct fs_stat *st)
+{
+	struct fs *fs = dir->fs;
+	struct ext2_inode_large in;
+	size_t len = strlen(name);
+	ext2_ino_t ino;
+	errcode_t e;
+	int err;
+
+	if (!len || strchr(name, '/'))
+		return fs_fail(fs, EINVAL, "lstat %s in %s: not a single name", name, dir->path);
+	if (len > FS_NAME_MAX)
+		return fs_fail(fs, ENAMETOOLONG, "lstat %s in %s: name too long", name, dir->path);
+	if ((err = inode_get(fs, dir->node->ino, &in)))
+		return err;
+	if (!LINUX_S_ISDIR(in.i_mode))
+		return fs_fail_e2(fs, ENOTDIR, "lstat in", dir->path);
+	if ((e = ext2fs_lookup(fs->e2, dir->node->ino, name, (int)len, NULL, &ino)))
+		return fs_fail(fs, fs_errno(e), "lstat %s in %s: %s", name, dir->path,
+			       error_message(fs_errno(e) == EIO ? e : fs_errno(e)));
+	if ((err = inode_get(fs, ino, &in)))
+		return err;
+	inode_to_stat(fs, ino, &in, st);
+	return 0;
 }
 
 /* Reads the inode at path (following symlinks) for a change. */

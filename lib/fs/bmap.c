@@ -34,18 +34,19 @@ int fs_bmap(struct fs_file *f, uint64_t off, uint64_t len, int alloc,
 
 	*n = 0;
 	if (alloc && !(f->flags & FS_O_WRITE))
-		return fs_fail(fs, EBADF, "bmap inode %u: not open for writing", f->node->ino);
+		return fs_fail(fs, EBADF, "bmap %s: not open for writing", f->path);
+	if ((err = inode_get(fs, f->node->ino, &in)) ||
+	    (err = file_data_kind(fs, in.i_mode, "bmap", f->path)))
+		return err;
 	if (len == 0)
 		return 0;
-	if ((err = inode_get(fs, f->node->ino, &in)))
-		return err;
 	for (lblk = off / bs; lblk <= (off + len - 1) / bs; lblk++) {
 		blk64_t pblk = 0;
 		int ret = 0;
 		errcode_t e = ext2fs_bmap2(fs->e2, f->node->ino, (struct ext2_inode *)&in, NULL,
 					   alloc ? BMAP_ALLOC | BMAP_ZERO : 0, lblk, &ret, &pblk);
 		if (e)
-			return fs_fail(fs, fs_errno(e), "bmap inode %u block %llu: %s", f->node->ino,
+			return fs_fail(fs, fs_errno(e), "bmap %s block %llu: %s", f->path,
 				       (unsigned long long)lblk, error_message(e));
 		if (ret & BMAP_RET_UNINIT)
 			pblk = 0;

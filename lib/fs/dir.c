@@ -62,22 +62,42 @@ static int entry_of(struct fs *fs, ext2_ino_t dir, const char *name, const char 
 	return inode_get(fs, *ino, in);
 }
 
-/* Where a new name goes: its directory, checking that the name is free. */
-static int new_entry(struct fs *fs, const char *op, const char *path, ext2_ino_t *dir,
-		     char name[FS_NAME_MAX + 1])
+/* Where a new name goes: its directory, checking that the name is free.
+ * Only a new directory may be named "name/" (else ENOENT, as Linux). */
+static int new_entry(struct fs *fs, const char *op, const char *path, int is_dir,
+		     ext2_ino_t *dir, char name[FS_NAME_MAX + 1])
 {
 	ext2_ino_t ino;
 	errcode_t e;
 	int err;
 
-	if ((err = fs_check_rw(fs, op, path)) || (err = path_parent(fs, path, dir, name)))
+	if ((err = fs_check_rw(fs, op, path)))
+		return err;
+	if (path_last_is_dot(path))
+		return fs_fail_e2(fs, EEXIST, op, path);
+	if ((err = path_parent(fs, path, dir, name)))
 		return err;
 	e = ext2fs_lookup(fs->e2, *dir, name, (int)strlen(name), NULL, &ino);
 	if (!e)
 		return fs_fail_e2(fs, EEXIST, op, path);
 	if (e != EXT2_ET_FILE_NOT_FOUND)
 		return fs_fail_e2(fs, e, op, path);
+	if (!is_dir && path_trailing_slash(path))
+		return fs_fail_e2(fs, ENOENT, op, path);
 	return 0;
+}
+
+/* A directory's link count grows with each subdirectory: EMLINK at the
+ * limit (ext2's 32000, as Linux ext2), never a 16-bit wrap. */
+int dir_check_links(struct fs *fs, ext2_ino_t dir, const char *op, const char *path)
+{
+	struct ext2_inode_large in;
+	int err = inode_get(fs, dir, &in);
+
+	if (!err && in.i_links_count >= FS_LINK_MAX)
+		err = fs_fail(fs, EMLINK, "%s %s: the parent directory has %u links, "
+			      "the most ext2 allows", op, path, (unsigned)in.i_links_count);
+	return err;
 }
 
 static int new_inode(struct fs *fs, ext2_ino_t dir, uint32_t mode, const char *path,
@@ -96,7 +116,8 @@ int fs_mkdir(struct fs *fs, const char *path, uint32_t mode)
 	errcode_t e;
 	int err;
 
-	if ((err = new_entry(fs, "mkdir", path, &dir, name)) ||
+	if ((err = new_entry(fs, "mkdir", path, 1, &dir, name)) ||
+	    (err = dir_check_links(fs, dir, "mkdir", path)) ||
 	    (err = new_inode(fs, dir, LINUX_S_IFDIR | 0755, path, &ino)))
 		return err;
 	if ((e = ext2fs_mkdir(fs->e2, dir, ino, NULL)))
@@ -129,7 +150,7 @@ int fs_symlink(struct fs *fs, const char *target, const char *path)
 	if (strlen(target) >= fs->e2->blocksize || !*target)
 		return fs_fail(fs, strlen(target) ? ENAMETOOLONG : ENOENT,
 			       "symlink %s: bad target length", path);
-	if ((err = new_entry(fs, "symlink", path, &dir, name)) ||
+	if ((err = new_entry(fs, "symlink", path, 0, &dir, name)) ||
 	    (err = new_inode(fs, dir, LINUX_S_IFLNK | 0777, path, &ino)))
 		return err;
 	if ((e = ext2fs_symlink(fs->e2, dir, ino, NULL, target)))
@@ -150,11 +171,11 @@ int fs_link(struct fs *fs, const char *existing, const char *path)
 	/* Checked in Linux's order: both paths, the new name, then the file. */
 	if ((err = fs_check_rw(fs, "link", path)) ||
 	    (err = path_lookup(fs, existing, 0, &ino)) ||
-	    (err = new_entry(fs, "link", path, &dir, name)) || (err = inode_get(fs, ino, &in)))
+	    (err = new_entry(fs, "link", path, 0, &dir, name)) || (err = inode_get(fs, ino, &in)))
 		return err;
 	if (LINUX_S_ISDIR(in.i_mode))
 		return fs_fail(fs, EPERM, "link %s: is a directory", existing);
-	if (in.i_links_count >= EXT2_LINK_MAX)
+	if (in.i_links_count >= FS_LINK_MAX)
 		return fs_fail_e2(fs, EMLINK, "link", existing);
 	in.i_links_count++;
 	inode_set_times(&in, -1, -1, fs_now());
@@ -173,12 +194,17 @@ int fs_unlink(struct fs *fs, const char *path)
 	errcode_t e;
 	int err;
 
-	if ((err = fs_check_rw(fs, "unlink", path)) ||
-	    (err = path_parent(fs, path, &dir, name)) ||
+	if ((err = fs_check_rw(fs, "unlink", path)))
+		return err;
+	if (path_last_is_dot(path))
+		return fs_fail_e2(fs, EISDIR, "unlink", path);
+	if ((err = path_parent(fs, path, &dir, name)) ||
 	    (err = entry_of(fs, dir, name, path, &ino, &in)))
 		return err;
 	if (LINUX_S_ISDIR(in.i_mode))
 		return fs_fail_e2(fs, EISDIR, "unlink", path);
+	if (path_trailing_slash(path))
+		return fs_fail_e2(fs, ENOTDIR, "unlink", path);
 	if ((e = ext2fs_unlink(fs->e2, dir, name, ino, 0)))
 		return fs_fail_e2(fs, e, "unlink", path);
 	if ((err = inode_touch(fs, dir, FS_TOUCH_MTIME)))
@@ -259,10 +285,7 @@ int fs_readdir(struct fs_file *f, fs_dir_fn fn, void *arg)
 	if ((err = inode_get(f->fs, f->node->ino, &in)))
 		return err;
 	if (!LINUX_S_ISDIR(in.i_mode))
-		return fs_fail(f->fs, ENOTDIR, "readdir inode %u: not a directory", f->node->ino);
+		return fs_fail_e2(f->fs, ENOTDIR, "readdir", f->path);
 	e = ext2fs_dir_iterate2(f->fs->e2, f->node->ino, 0, NULL, list_entry, &l);
-	if (e)
-		return fs_fail(f->fs, fs_errno(e), "readdir inode %u: %s", f->node->ino,
-			       error_message(e));
-	return 0;
+	return e ? fs_fail_e2(f->fs, e, "readdir", f->path) : 0;
 }

@@ -48,13 +48,31 @@ int fs_errno(errcode_t code)
 	return EIO;
 }
 
+/* A message cut to fit ends before a UTF-8 sequence it would split. */
+static void cut_utf8(char *msg, size_t len)
+{
+	size_t start = len;
+
+	while (start > 0 && ((unsigned char)msg[start - 1] & 0xc0) == 0x80)
+		start--;
+	if (start == 0)
+		return;
+	unsigned char lead = (unsigned char)msg[start - 1];
+	size_t need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
+	if (len - (start - 1) < need)
+		msg[start - 1] = 0;
+}
+
 int fs_fail(struct fs *fs, int err, const char *fmt, ...)
 {
 	va_list ap;
+	int n;
 
 	va_start(ap, fmt);
-	vsnprintf(fs->msg, sizeof(fs->msg), fmt, ap);
+	n = vsnprintf(fs->msg, sizeof(fs->msg), fmt, ap);
 	va_end(ap);
+	if (n >= (int)sizeof(fs->msg))
+		cut_utf8(fs->msg, sizeof(fs->msg) - 1);
 	return err;
 }
 

@@ -56,7 +56,7 @@ static int node_put(struct fs *fs, struct fs_node *n)
 	return err;
 }
 
-static int set_size(struct fs *fs, ext2_ino_t ino, uint64_t size)
+static int set_size(struct fs *fs, ext2_ino_t ino, uint64_t size, const char *path)
 {
 	ext2_file_t ef;
 	errcode_t e = ext2fs_file_open(fs->e2, ino, EXT2_FILE_WRITE, &ef);
@@ -67,7 +67,7 @@ static int set_size(struct fs *fs, ext2_ino_t ino, uint64_t size)
 		e = e ? e : c;
 	}
 	if (e)
-		return fs_fail(fs, fs_errno(e), "truncate inode %u: %s", ino, error_message(e));
+		return fs_fail_e2(fs, e, "truncate", path);
 	return inode_touch(fs, ino, FS_TOUCH_MTIME);
 }
 
@@ -121,6 +121,9 @@ static int open_inode(struct fs *fs, const char *path, unsigned flags, uint32_t 
 	struct ext2_inode_large in;
 	int err = path_lookup(fs, path, !(flags & FS_O_NOFOLLOW), ino);
 
+	/* "name/" names a directory: a file is not created under it. */
+	if (err == ENOENT && (flags & FS_O_CREAT) && path_trailing_slash(path))
+		return fs_fail_e2(fs, EISDIR, "open", path);
 	if (err == ENOENT && (flags & FS_O_CREAT))
 		return create_file(fs, path, mode, ino);
 	if (err)
@@ -129,12 +132,14 @@ static int open_inode(struct fs *fs, const char *path, unsigned flags, uint32_t 
 		return fs_fail_e2(fs, EEXIST, "open", path);
 	if ((err = inode_get(fs, *ino, &in)))
 		return err;
-	if (LINUX_S_ISDIR(in.i_mode) && (flags & (FS_O_WRITE | FS_O_TRUNC)))
-		return fs_fail_e2(fs, EISDIR, "open", path);
 	if (LINUX_S_ISLNK(in.i_mode) && (flags & (FS_O_WRITE | FS_O_TRUNC)))
 		return fs_fail_e2(fs, ELOOP, "open", path);
+	/* Only a regular file is opened for writing (a directory: EISDIR). */
+	if ((flags & (FS_O_WRITE | FS_O_TRUNC)) &&
+	    (err = file_data_kind(fs, in.i_mode, "open", path)))
+		return err;
 	if ((flags & FS_O_TRUNC) && EXT2_I_SIZE(&in))
-		return set_size(fs, *ino, 0);
+		return set_size(fs, *ino, 0, path);
 	return 0;
 }
 
@@ -151,7 +156,10 @@ int fs_open(struct fs *fs, const char *path, unsigned flags, uint32_t mode,
 		return err;
 	if ((err = open_inode(fs, path, flags, mode, &ino)))
 		return err;
-	if (!(f = calloc(1, sizeof(*f))) || !(f->node = node_get(fs, ino))) {
+	if (!(f = calloc(1, sizeof(*f))) || !(f->path = strdup(path)) ||
+	    !(f->node = node_get(fs, ino))) {
+		if (f)
+			free(f->path);
 		free(f);
 		return fs_fail_e2(fs, ENOMEM, "open", path);
 	}
@@ -174,6 +182,7 @@ int fs_close(struct fs_file *f)
 
 	if (--f->refs == 0) {
 		err = node_put(f->fs, f->node);
+		free(f->path);
 		free(f);
 	}
 	return err;
@@ -189,27 +198,57 @@ int fs_fstat(struct fs_file *f, struct fs_stat *st)
 	return err;
 }
 
-/* Opens f's data for one transfer at off; refuses directories. */
-static int data_open(struct fs_file *f, int write, uint64_t off, ext2_file_t *ef)
+/*
+ * Only a regular file has data lib/fs may move: a device, fifo or socket
+ * keeps no blocks (its i_block holds a device number or nothing) and a
+ * symlink's target is read by readlink.  The errno is POSIX's for the
+ * kind: EISDIR for a directory, ENODEV for a device (no driver behind
+ * it here), EINVAL for the rest.
+ */
+int file_data_kind(struct fs *fs, uint32_t mode, const char *op, const char *path)
 {
+	const char *what;
+	int err;
+
+	if (LINUX_S_ISREG(mode))
+		return 0;
+	if (LINUX_S_ISDIR(mode))
+		err = EISDIR, what = "a directory";
+	else if (LINUX_S_ISCHR(mode) || LINUX_S_ISBLK(mode))
+		err = ENODEV, what = "a device node, which has no data here";
+	else if (LINUX_S_ISFIFO(mode))
+		err = EINVAL, what = "a fifo, which has no data here";
+	else if (LINUX_S_ISSOCK(mode))
+		err = EINVAL, what = "a socket, which has no data here";
+	else if (LINUX_S_ISLNK(mode))
+		err = EINVAL, what = "a symlink (read it with readlink)";
+	else
+		err = EINVAL, what = "not a regular file";
+	return fs_fail(fs, err, "%s %s: %s", op, path, what);
+}
+
+/* Opens f's data for one transfer at off (file_data_kind decides). */
+static int data_open(struct fs_file *f, int write, uint64_t off, ext2_file_t *ef,
+		     uint64_t *size)
+{
+	const char *op = write ? "write" : "read";
 	struct ext2_inode_large in;
 	errcode_t e;
 	int err;
 
 	if (write && !(f->flags & FS_O_WRITE))
-		return fs_fail(f->fs, EBADF, "write inode %u: not open for writing",
-			       f->node->ino);
+		return fs_fail(f->fs, EBADF, "write %s: not open for writing", f->path);
 	if ((err = inode_get(f->fs, f->node->ino, &in)))
 		return err;
-	if (LINUX_S_ISDIR(in.i_mode))
-		return fs_fail(f->fs, EISDIR, "read/write inode %u: a directory", f->node->ino);
+	if ((err = file_data_kind(f->fs, in.i_mode, op, f->path)))
+		return err;
+	*size = EXT2_I_SIZE(&in);
 	e = ext2fs_file_open2(f->fs->e2, f->node->ino, (struct ext2_inode *)&in,
 			      write ? EXT2_FILE_WRITE : 0, ef);
 	if (!e && (e = ext2fs_file_llseek(*ef, off, EXT2_SEEK_SET, NULL)))
 		ext2fs_file_close(*ef);
 	if (e)
-		return fs_fail(f->fs, fs_errno(e), "open data of inode %u: %s", f->node->ino,
-			       error_message(e));
+		return fs_fail_e2(f->fs, e, op, f->path);
 	return 0;
 }
 
@@ -218,10 +257,7 @@ static int data_done(struct fs_file *f, ext2_file_t ef, errcode_t e, const char 
 	errcode_t c = ext2fs_file_close(ef);
 
 	e = e ? e : c;
-	if (e)
-		return fs_fail(f->fs, fs_errno(e), "%s inode %u: %s", op, f->node->ino,
-			       error_message(e));
-	return 0;
+	return e ? fs_fail_e2(f->fs, e, op, f->path) : 0;
 }
 
 int fs_read(struct fs_file *f, uint64_t off, void *buf, size_t len, size_t *done)
@@ -229,11 +265,15 @@ int fs_read(struct fs_file *f, uint64_t off, void *buf, size_t len, size_t *done
 	ext2_file_t ef;
 	errcode_t e = 0;
 	unsigned got = 1;
+	uint64_t size;
 	int err;
 
 	*done = 0;
-	if ((err = data_open(f, 0, off, &ef)))
+	if ((err = data_open(f, 0, off, &ef, &size)))
 		return err;
+	/* libext2fs reads an inline-data file's whole i_block (60 bytes):
+	 * the file ends at its size. */
+	len = off >= size ? 0 : size - off < len ? (size_t)(size - off) : len;
 	while (!e && *done < len && got) {
 		unsigned n = len - *done > CHUNK ? CHUNK : (unsigned)(len - *done);
 		e = ext2fs_file_read(ef, (char *)buf + *done, n, &got);
@@ -246,10 +286,11 @@ int fs_write(struct fs_file *f, uint64_t off, const void *buf, size_t len, size_
 {
 	ext2_file_t ef;
 	errcode_t e = 0;
+	uint64_t size;
 	int err;
 
 	*done = 0;
-	if ((err = data_open(f, 1, off, &ef)))
+	if ((err = data_open(f, 1, off, &ef, &size)))
 		return err;
 	while (!e && *done < len) {
 		unsigned n = len - *done > CHUNK ? CHUNK : (unsigned)(len - *done), put = 0;
@@ -263,8 +304,13 @@ int fs_write(struct fs_file *f, uint64_t off, const void *buf, size_t len, size_
 
 int fs_truncate(struct fs_file *f, uint64_t size)
 {
+	struct ext2_inode_large in;
+	int err;
+
 	if (!(f->flags & FS_O_WRITE))
-		return fs_fail(f->fs, EBADF, "truncate inode %u: not open for writing",
-			       f->node->ino);
-	return set_size(f->fs, f->node->ino, size);
+		return fs_fail(f->fs, EBADF, "truncate %s: not open for writing", f->path);
+	if ((err = inode_get(f->fs, f->node->ino, &in)) ||
+	    (err = file_data_kind(f->fs, in.i_mode, "truncate", f->path)))
+		return err;
+	return set_size(f->fs, f->node->ino, size, f->path);
 }

@@ -75,6 +75,9 @@ int fs_statfs(struct fs *fs, struct fs_statfs *st);
 
 int fs_stat(struct fs *fs, const char *path, struct fs_stat *st);  /* follows */
 int fs_lstat(struct fs *fs, const char *path, struct fs_stat *st); /* does not */
+/* lstat of the entry name (one component) of the open directory dir: a
+ * directory's entries can be listed whatever their full paths' length. */
+int fs_lstatat(struct fs_file *dir, const char *name, struct fs_stat *st);
 int fs_readlink(struct fs *fs, const char *path, char *buf, size_t size, size_t *len);
 int fs_mkdir(struct fs *fs, const char *path, uint32_t mode);
 int fs_rmdir(struct fs *fs, const char *path);

@@ -15,6 +15,9 @@
 #define FS_MAX_SYMLINKS 40 /* symlinks followed in one lookup: then ELOOP */
 #define FS_NAME_MAX 255
 #define FS_PATH_MAX 4096
+/* A message holds an operation, a whole path and a cause. */
+#define FS_MSG_MAX (FS_PATH_MAX + 512)
+#define FS_LINK_MAX EXT2_LINK_MAX /* 32000 links, then EMLINK, as Linux ext2 */
 
 /* One per inode that is open; the opens of the inode share it. */
 struct fs_node {
@@ -28,6 +31,7 @@ struct fs_file {
 	struct fs_node *node;
 	unsigned refs;
 	unsigned flags; /* FS_O_WRITE */
+	char *path;     /* as opened, for messages */
 };
 
 struct fs {
@@ -35,7 +39,7 @@ struct fs {
 	struct blkio_config io;
 	int rdonly;
 	struct fs_node *nodes; /* the open inodes */
-	char msg[512];
+	char msg[FS_MSG_MAX];
 };
 
 /* err.c: record a message, return err (an errno value). */
@@ -47,9 +51,15 @@ int fs_errno(errcode_t code);
 
 /* path.c */
 int path_lookup(struct fs *fs, const char *path, int follow, ext2_ino_t *ino);
-/* The directory holding path's last component, and that name. */
+/* The directory holding path's last component, and that name.  A last
+ * component '.' or '..' is EINVAL (callers that owe another errno test
+ * path_last_is_dot first). */
 int path_parent(struct fs *fs, const char *path, ext2_ino_t *dir,
 		char name[FS_NAME_MAX + 1]);
+/* Whether path ends in '/' (after a name: "a/", not "/"). */
+int path_trailing_slash(const char *path);
+/* Whether path's last component is '.' or '..'. */
+int path_last_is_dot(const char *path);
 
 /* inode.c */
 int inode_get(struct fs *fs, ext2_ino_t ino, struct ext2_inode_large *in);
@@ -76,12 +86,17 @@ int64_t fs_now(void);
 
 /* file.c */
 struct fs_node *node_find(struct fs *fs, ext2_ino_t ino);
+/* 0 for a regular file, else the errno (and message) for moving data of
+ * an inode of that mode: EISDIR, ENODEV or EINVAL. */
+int file_data_kind(struct fs *fs, uint32_t mode, const char *op, const char *path);
 
 /* dir.c */
 /* Adds name -> ino to dir, growing dir when it is full. */
 int dir_add(struct fs *fs, ext2_ino_t dir, const char *name, ext2_ino_t ino,
 	    unsigned ftype);
 int dir_is_empty(struct fs *fs, ext2_ino_t dir, int *empty);
+/* EMLINK when dir cannot take another subdirectory's '..'. */
+int dir_check_links(struct fs *fs, ext2_ino_t dir, const char *op, const char *path);
 /* Removes the empty directory ino, named name in dir (ENOTEMPTY if not). */
 int dir_remove(struct fs *fs, ext2_ino_t dir, const char *name, ext2_ino_t ino,
 	       const char *path);

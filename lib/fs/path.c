@@ -154,3 +154,22 @@ int path_parent(struct fs *fs, const char *path, ext2_ino_t *dir,
 		err = fs_fail_e2(fs, ENOTDIR, "lookup", path);
 	return err;
 }
+
+int path_trailing_slash(const char *path)
+{
+	size_t len = strlen(path);
+
+	return len && path[len - 1] == '/' && !only_slashes(path);
+}
+
+int path_last_is_dot(const char *path)
+{
+	size_t len = strlen(path), start;
+
+	while (len > 1 && path[len - 1] == '/')
+		len--;
+	for (start = len; start > 0 && path[start - 1] != '/'; start--)
+		;
+	return (len - start == 1 && path[start] == '.') ||
+	       (len - start == 2 && path[start] == '.' && path[start + 1] == '.');
+}

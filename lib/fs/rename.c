@@ -45,11 +45,13 @@ struct dotdot {
 	ext2_ino_t parent;
 };
 
+/* The '..' entry is known by its name: an inline-data directory's '..'
+ * (the parent number in i_block) comes with entry DIRENT_OTHER_FILE. */
 static int set_dotdot(ext2_ino_t dir, int entry, struct ext2_dir_entry *d, int offset,
 		      int blocksize, char *buf, void *arg)
 {
-	(void)dir, (void)offset, (void)blocksize, (void)buf;
-	if (entry != DIRENT_DOT_DOT_FILE)
+	(void)dir, (void)entry, (void)offset, (void)blocksize, (void)buf;
+	if (ext2fs_dirent_name_len(d) != 2 || d->name[0] != '.' || d->name[1] != '.')
 		return 0;
 	d->inode = ((struct dotdot *)arg)->parent;
 	return DIRENT_CHANGED | DIRENT_ABORT;
@@ -86,7 +88,8 @@ static int check(struct fs *fs, struct end *from, struct end *to, const char *pa
 	if (src_dir && yes)
 		return fs_fail(fs, EINVAL, "rename %s: into its own subdirectory", path);
 	if (!to->ino)
-		return 0;
+		return src_dir && from->dir != to->dir ?
+			dir_check_links(fs, to->dir, "rename", path) : 0;
 	/* A target above the source is not empty (Linux checks this first). */
 	if (LINUX_S_ISDIR(to->in.i_mode) && (err = inside(fs, from->dir, to->ino, &yes)))
 		return err;
@@ -109,14 +112,25 @@ int fs_rename(struct fs *fs, const char *oldpath, const char *newpath)
 	errcode_t e;
 	int err;
 
+	if ((err = fs_check_rw(fs, "rename", oldpath)))
+		return err;
+	/* '.' and '..' are in use as names of their directories (Linux). */
+	if (path_last_is_dot(oldpath) || path_last_is_dot(newpath))
+		return fs_fail_e2(fs, EBUSY, "rename",
+				  path_last_is_dot(oldpath) ? oldpath : newpath);
 	/* Linux's order: both directories, then the source, then the target. */
-	if ((err = fs_check_rw(fs, "rename", oldpath)) ||
+	if (
 	    (err = path_parent(fs, oldpath, &from.dir, from.name)) ||
 	    (err = path_parent(fs, newpath, &to.dir, to.name)) ||
 	    (err = find_end(fs, oldpath, &from)))
 		return err;
 	if (!from.ino)
 		return fs_fail_e2(fs, ENOENT, "rename", oldpath);
+	/* "name/" is a directory: a file so named is ENOTDIR. */
+	if (!LINUX_S_ISDIR(from.in.i_mode) &&
+	    (path_trailing_slash(oldpath) || path_trailing_slash(newpath)))
+		return fs_fail_e2(fs, ENOTDIR, "rename",
+				  path_trailing_slash(oldpath) ? oldpath : newpath);
 	if ((err = find_end(fs, newpath, &to)))
 		return err;
 	if (to.ino == from.ino)

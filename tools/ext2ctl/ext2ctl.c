@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "blkdev.h"
 #include "fs.h"
@@ -35,10 +36,10 @@ static int fail(struct fs *fs, int err)
 }
 
 
-/* The entries of a directory with their attributes, one a line. */
+/* The entries of a directory with their attributes, one a line; each is
+ * looked up in the open directory, so no full path has to fit a limit. */
 struct lister {
-	struct fs *fs;
-	const char *dir;
+	struct fs_file *dir;
 	int err;
 };
 
@@ -46,13 +47,18 @@ static int list_entry(void *arg, const char *name, size_t len, uint32_t ino, uns
 {
 	struct lister *l = arg;
 	struct fs_stat st;
-	char path[4096];
+	char one[256];
 
 	(void)ino, (void)type;
 	if ((len == 1 && name[0] == '.') || (len == 2 && !strncmp(name, "..", 2)))
 		return 0;
-	snprintf(path, sizeof(path), "%s/%.*s", l->dir, (int)len, name);
-	if ((l->err = fs_lstat(l->fs, path, &st)))
+	if (len >= sizeof(one)) {
+		l->err = ENAMETOOLONG;
+		return 1;
+	}
+	memcpy(one, name, len);
+	one[len] = 0;
+	if ((l->err = fs_lstatat(l->dir, one, &st)))
 		return 1;
 	printf("%06o %3u %5u %5u %10llu %.*s\n", st.mode, st.nlink, st.uid, st.gid,
 	       (unsigned long long)st.size, (int)len, name);
@@ -62,11 +68,11 @@ static int list_entry(void *arg, const char *name, size_t len, uint32_t ino, uns
 static int cmd_ls(struct fs *fs, int argc, char **argv)
 {
 	for (int i = 0; i < argc; i++) {
-		struct lister l = { fs, argv[i], 0 };
 		struct fs_file *f;
 		int err = fs_open(fs, argv[i], 0, 0, &f);
 		if (err)
 			return fail(fs, err);
+		struct lister l = { f, 0 };
 		err = fs_readdir(f, list_entry, &l);
 		fs_close(f);
 		if (err || l.err)
@@ -125,9 +131,26 @@ static int cmd_get(struct fs *fs, int argc, char **argv)
 	return err;
 }
 
+/* Opens the host file to put: a directory is refused before anything
+ * is created in the image. */
+static FILE *open_source(const char *path)
+{
+	FILE *in = fopen(path, "rb");
+	struct stat st;
+
+	if (in && !fstat(fileno(in), &st) && S_ISDIR(st.st_mode)) {
+		fclose(in);
+		errno = EISDIR;
+		in = NULL;
+	}
+	if (!in)
+		fprintf(stderr, "ext2ctl: put %s: %s\n", path, strerror(errno));
+	return in;
+}
+
 static int cmd_put(struct fs *fs, int argc, char **argv)
 {
-	FILE *in = fopen(argv[0], "rb");
+	FILE *in = open_source(argv[0]);
 	char *buf = malloc(BUF);
 	struct fs_file *f = NULL;
 	uint64_t off = 0;
@@ -136,22 +159,30 @@ static int cmd_put(struct fs *fs, int argc, char **argv)
 
 	(void)argc;
 	if (!in || !buf) {
-		perror(argv[0]);
+		if (!buf)
+			fprintf(stderr, "ext2ctl: put: out of memory\n");
 		free(buf);
 		if (in)
 			fclose(in);
 		return EIO;
 	}
-	err = fs_open(fs, argv[1], FS_O_CREAT | FS_O_TRUNC | FS_O_WRITE, 0644, &f);
+	err = fail(fs, fs_open(fs, argv[1], FS_O_CREAT | FS_O_TRUNC | FS_O_WRITE, 0644, &f));
 	while (!err && (n = fread(buf, 1, BUF, in)) > 0) {
-		err = fs_write(f, off, buf, n, &done);
+		err = fail(fs, fs_write(f, off, buf, n, &done));
 		off += done;
 	}
-	if (f)
-		fs_close(f);
+	/* A read error is not the end of the file: say so, never truncate
+	 * silently (what was copied stays, as with cp). */
+	if (!err && ferror(in)) {
+		err = errno ? errno : EIO;
+		fprintf(stderr, "ext2ctl: put %s: read error after %llu bytes: %s\n", argv[0],
+			(unsigned long long)off, strerror(err));
+	}
+	if (f && fail(fs, fs_close(f)) && !err)
+		err = EIO;
 	fclose(in);
 	free(buf);
-	return fail(fs, err);
+	return err;
 }
 
 static int cmd_mkdir(struct fs *fs, int argc, char **argv)
