@@ -17,7 +17,7 @@
 #define FS_PATH_MAX 4096
 /* A message holds an operation, a whole path and a cause. */
 #define FS_MSG_MAX (FS_PATH_MAX + 512)
-#define FS_LINK_MAX EXT2_LINK_MAX /* 32000 links, then EMLINK, as Linux ext2 */
+#define FS_LINK_MAX 32000 /* links, then EMLINK: Linux ext2's EXT2_LINK_MAX */
 
 /* One per inode that is open; the opens of the inode share it. */
 struct fs_node {
