@@ -35,7 +35,11 @@ int fs_bmap(struct fs_file *f, uint64_t off, uint64_t len, int alloc,
 	*n = 0;
 	if (alloc && !(f->flags & FS_O_WRITE))
 		return fs_fail(fs, EBADF, "bmap %s: not open for writing", f->path);
-	if ((err = inode_get(fs, f->node->ino, &in)) ||
+	if ((err = inode_get(fs, f->node->ino, &in)))
+		return err;
+	/* A directory's blocks may be mapped for reading; only a regular file
+	 * has blocks to fill (a device's i_block holds its number). */
+	if ((alloc || !LINUX_S_ISDIR(in.i_mode)) &&
 	    (err = file_data_kind(fs, in.i_mode, "bmap", f->path)))
 		return err;
 	if (len == 0)

@@ -47,11 +47,5 @@ $(call host_objs,tests/host/fs/fs_bench.c tests/host/fs/fsutil.c): $(EXT2FS_HEAD
 fs-bench: $(FS_BENCH)
 	bash tests/host/fs/fs_bench.sh $(FS_BENCH)
 .PHONY: fs-bench
-
-# tools/ext2ctl end to end (a script; its wrapper passes the tool).
-EXT2CTL_TEST := $(BUILD)/host/tests/fs/ext2ctl
-$(EXT2CTL_TEST): tests/host/fs/ext2ctl.sh $(EXT2CTL)
-	@mkdir -p $(dir $@)
-	printf '#!/bin/sh\nexec bash %s %s\n' $(abspath tests/host/fs/ext2ctl.sh) $(abspath $(EXT2CTL)) > $@
-	chmod +x $@
-HOST_TESTS += $(EXT2CTL_TEST)
+# tools/ext2ctl end to end (tests/host/fs/ext2ctl.sh) is registered in
+# tools/ext2ctl/build.mk, which is read after this file and defines EXT2CTL.

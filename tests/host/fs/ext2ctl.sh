@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # ext2ctl.sh EXT2CTL - tools/ext2ctl end to end on a mke2fs image: put, get,
 # cat, ls, mkdir, mv, rm, stat, and a failing command exiting 1 with a
-# message.  Ends with e2fsck -fn clean.  TAP output.
+# message; put of a host directory or of an unreadable file fails loudly;
+# ls lists a directory whose children's full paths pass 4096 bytes.  Ends
+# with e2fsck -fn clean.  TAP output.
 set -u
 ctl=$1
 tmp=$(mktemp -d)
@@ -13,7 +15,7 @@ t() { # name command...
 	if "$@" >"$tmp/out" 2>&1; then echo "ok $n - $name"
 	else echo "not ok $n - $name"; sed 's/^/# /' "$tmp/out" | head -5; fi
 }
-echo "1..9"
+echo "1..12"
 mkdir -p "$tmp/src/sub" && echo hello > "$tmp/src/sub/greeting"
 head -c 300000 /dev/urandom > "$tmp/blob"
 mke2fs -q -F -t ext2 -b 1024 -d "$tmp/src" "$tmp/img" 4M >/dev/null 2>&1
@@ -30,4 +32,19 @@ t ext2ctl_missing_file_fails_with_message bash -c "! '$ctl' '$img' cat /nope 2>'
 	grep -q 'No such file or directory' '$tmp/err'"
 t ext2ctl_rm_of_nonempty_dir_fails bash -c "! '$ctl' '$img' rm /sub 2>/dev/null"
 t ext2ctl_bad_usage_exits_2 bash -c "'$ctl' '$img' frob /x 2>/dev/null; [ \$? = 2 ]"
+t ext2ctl_put_of_host_directory_fails_creating_nothing bash -c "
+	! '$ctl' '$img' put '$tmp/src' /srcdir 2>'$tmp/err' && grep -q 'Is a directory' '$tmp/err' &&
+	! '$ctl' '$img' stat /srcdir 2>/dev/null"
+# /proc/self/mem is a regular file whose first read fails (EIO).
+t ext2ctl_put_reports_read_errors bash -c "
+	! '$ctl' '$img' put /proc/self/mem /mem 2>'$tmp/err' && grep -q 'read error' '$tmp/err'"
+# 16 directories of 250-byte names (4,016 bytes), then a 200-byte child:
+# made on the host relative to each level, since its full path is too long.
+long=$(printf 'd%.0s' $(seq 250)); child=$(printf 'c%.0s' $(seq 200))
+mkdir -p "$tmp/deep"
+(cd "$tmp/deep" && for i in $(seq 16); do mkdir "$long" && cd "$long"; done && echo x > "$child")
+mke2fs -q -F -t ext2 -b 1024 -d "$tmp/deep" "$tmp/deep.img" 4M >/dev/null 2>&1
+deepdir=$(for i in $(seq 16); do printf '/%s' "$long"; done)
+t ext2ctl_ls_lists_children_past_4096_bytes bash -c "
+	'$ctl' '$tmp/deep.img' ls '$deepdir' | grep -q ' 2 $child\$'"
 t ext2ctl_leaves_image_fsck_clean e2fsck -fn "$img"
