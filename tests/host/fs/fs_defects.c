@@ -70,9 +70,9 @@ static void no_data(struct fs *fs, const char *path, int err)
 	CHECK_EQ(fs_read(f, 0, buf, sizeof(buf), &n), err);
 	CHECK_EQ(fs_write(f, 0, "x", 1, &n), EBADF);
 	CHECK_EQ(fs_truncate(f, 0), EBADF);
-	struct fs_run run;
+	struct fs_run r;
 	unsigned nr;
-	CHECK_EQ(fs_bmap(f, 0, 1024, 0, &run, 1, &nr), err);
+	CHECK_EQ(fs_bmap(f, 0, 1024, 0, &r, 1, &nr), err);
 	CHECK_EQ(fs_close(f), 0);
 }
 
@@ -99,11 +99,11 @@ static void device_fifo_socket_nodes_have_no_data(void)
 	struct fs_file *f;
 	CHECK_EQ(fs_open(fs, "/", FS_O_WRITE, 0, &f), EISDIR);
 	/* A directory's blocks can still be mapped for reading. */
-	struct fs_run run;
+	struct fs_run r;
 	unsigned nr = 0;
 	if (!fs_open(fs, "/", 0, 0, &f)) {
-		CHECK_EQ(fs_bmap(f, 0, 1024, 0, &run, 1, &nr), 0);
-		CHECK(nr == 1 && run.pblk != 0);
+		CHECK_EQ(fs_bmap(f, 0, 1024, 0, &r, 1, &nr), 0);
+		CHECK(nr == 1 && r.pblk != 0);
 		fs_close(f);
 	}
 	/* The device number is still there, the inode table untouched. */
