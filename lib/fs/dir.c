@@ -241,8 +241,13 @@ int fs_rmdir(struct fs *fs, const char *path)
 	ext2_ino_t dir, ino;
 	int err;
 
-	if ((err = fs_check_rw(fs, "rmdir", path)) ||
-	    (err = path_parent(fs, path, &dir, name)) ||
+	if ((err = fs_check_rw(fs, "rmdir", path)))
+		return err;
+	/* Linux: '.' is not a name to remove, '..' is a non-empty directory. */
+	if (path_last_is_dot(path))
+		return fs_fail_e2(fs, path_last_is_dot(path) == 1 ? EINVAL : ENOTEMPTY,
+				  "rmdir", path);
+	if ((err = path_parent(fs, path, &dir, name)) ||
 	    (err = entry_of(fs, dir, name, path, &ino, &in)))
 		return err;
 	if (!LINUX_S_ISDIR(in.i_mode))

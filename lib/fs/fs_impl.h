@@ -58,7 +58,7 @@ int path_parent(struct fs *fs, const char *path, ext2_ino_t *dir,
 		char name[FS_NAME_MAX + 1]);
 /* Whether path ends in '/' (after a name: "a/", not "/"). */
 int path_trailing_slash(const char *path);
-/* Whether path's last component is '.' or '..'. */
+/* Whether path's last component is '.' (1) or '..' (2); else 0. */
 int path_last_is_dot(const char *path);
 
 /* inode.c */

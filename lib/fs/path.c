@@ -170,6 +170,7 @@ int path_last_is_dot(const char *path)
 		len--;
 	for (start = len; start > 0 && path[start - 1] != '/'; start--)
 		;
-	return (len - start == 1 && path[start] == '.') ||
-	       (len - start == 2 && path[start] == '.' && path[start + 1] == '.');
+	if (len - start == 1 && path[start] == '.')
+		return 1;
+	return len - start == 2 && path[start] == '.' && path[start + 1] == '.' ? 2 : 0;
 }

@@ -191,6 +191,8 @@ static void trailing_slash_and_dot_names_give_linux_errnos(void)
 	CHECK_EQ(fs_rename(fs, "/dir/..", "/x"), EBUSY);
 	CHECK_EQ(fs_unlink(fs, "/dir/."), EISDIR);
 	CHECK_EQ(fs_mkdir(fs, "/dir/..", 0755), EEXIST);
+	CHECK_EQ(fs_rmdir(fs, "/dir/."), EINVAL);
+	CHECK_EQ(fs_rmdir(fs, "/dir/.."), ENOTEMPTY);
 	CHECK(ino_of(fs, "/file") != 0);
 	CHECK(done_clean(fs));
 }
