@@ -40,13 +40,14 @@ static int count_entry(ext2_ino_t dir, int entry, struct ext2_dir_entry *d, int 
 	return 0;
 }
 
-int dir_is_empty(struct fs *fs, ext2_ino_t dir, int *empty)
+int dir_is_empty(struct fs *fs, ext2_ino_t dir, const char *path, int *empty)
 {
 	struct count c = { 0 };
 	errcode_t e = ext2fs_dir_iterate2(fs->e2, dir, 0, NULL, count_entry, &c);
 
+	*empty = 0;
 	if (e)
-		return fs_fail(fs, fs_errno(e), "read directory %u: %s", dir, error_message(e));
+		return fs_fail_e2(fs, e, "read directory", path);
 	*empty = c.entries == 0;
 	return 0;
 }
@@ -220,7 +221,7 @@ int dir_remove(struct fs *fs, ext2_ino_t dir, const char *name, ext2_ino_t ino,
 	errcode_t e;
 	int err, empty;
 
-	if ((err = dir_is_empty(fs, ino, &empty)))
+	if ((err = dir_is_empty(fs, ino, path, &empty)))
 		return err;
 	if (!empty)
 		return fs_fail_e2(fs, ENOTEMPTY, "rmdir", path);
@@ -260,7 +261,7 @@ int fs_readlink(struct fs *fs, const char *path, char *buf, size_t size, size_t 
 	ext2_ino_t ino;
 	int err = path_lookup(fs, path, 0, &ino);
 
-	return err ? err : inode_readlink(fs, ino, buf, size, len);
+	return err ? err : inode_readlink(fs, ino, path, buf, size, len);
 }
 
 struct list {

@@ -75,7 +75,9 @@ int inode_drop_link(struct fs *fs, ext2_ino_t ino, int all);
 /* Sets the times that are >= 0. */
 void inode_set_times(struct ext2_inode_large *in, int64_t atime, int64_t mtime,
 		     int64_t ctime);
-int inode_readlink(struct fs *fs, ext2_ino_t ino, char *buf, size_t size, size_t *len);
+/* path names the link in messages (or the lookup it was met in). */
+int inode_readlink(struct fs *fs, ext2_ino_t ino, const char *path, char *buf, size_t size,
+		   size_t *len);
 void inode_to_stat(struct fs *fs, ext2_ino_t ino, const struct ext2_inode_large *in,
 		   struct fs_stat *st);
 unsigned inode_ftype(uint32_t mode);
@@ -94,7 +96,7 @@ int file_data_kind(struct fs *fs, uint32_t mode, const char *op, const char *pat
 /* Adds name -> ino to dir, growing dir when it is full. */
 int dir_add(struct fs *fs, ext2_ino_t dir, const char *name, ext2_ino_t ino,
 	    unsigned ftype);
-int dir_is_empty(struct fs *fs, ext2_ino_t dir, int *empty);
+int dir_is_empty(struct fs *fs, ext2_ino_t dir, const char *path, int *empty);
 /* EMLINK when dir cannot take another subdirectory's '..'. */
 int dir_check_links(struct fs *fs, ext2_ino_t dir, const char *op, const char *path);
 /* Removes the empty directory ino, named name in dir (ENOTEMPTY if not). */

@@ -120,7 +120,8 @@ int inode_drop_link(struct fs *fs, ext2_ino_t ino, int all)
 	return inode_release(fs, ino);
 }
 
-static int read_slow_link(struct fs *fs, ext2_ino_t ino, char *buf, unsigned size)
+static int read_slow_link(struct fs *fs, ext2_ino_t ino, const char *path, char *buf,
+			  unsigned size)
 {
 	ext2_file_t f;
 	unsigned got;
@@ -133,11 +134,12 @@ static int read_slow_link(struct fs *fs, ext2_ino_t ino, char *buf, unsigned siz
 			e = EXT2_ET_SHORT_READ;
 	}
 	if (e)
-		return fs_fail(fs, fs_errno(e), "read symlink %u: %s", ino, error_message(e));
+		return fs_fail_e2(fs, e, "readlink", path);
 	return 0;
 }
 
-int inode_readlink(struct fs *fs, ext2_ino_t ino, char *buf, size_t size, size_t *len)
+int inode_readlink(struct fs *fs, ext2_ino_t ino, const char *path, char *buf, size_t size,
+		   size_t *len)
 {
 	struct ext2_inode_large in;
 	uint64_t n;
@@ -146,13 +148,13 @@ int inode_readlink(struct fs *fs, ext2_ino_t ino, char *buf, size_t size, size_t
 	if (err)
 		return err;
 	if (!LINUX_S_ISLNK(in.i_mode))
-		return fs_fail(fs, EINVAL, "readlink inode %u: not a symlink", ino);
+		return fs_fail(fs, EINVAL, "readlink %s: not a symlink", path);
 	n = EXT2_I_SIZE(&in);
 	if (n >= size || n > fs->e2->blocksize)
-		return fs_fail(fs, ENAMETOOLONG, "readlink inode %u: target too long", ino);
+		return fs_fail(fs, ENAMETOOLONG, "readlink %s: target too long", path);
 	if (ext2fs_is_fast_symlink((struct ext2_inode *)&in))
 		memcpy(buf, in.i_block, n);
-	else if ((err = read_slow_link(fs, ino, buf, (unsigned)n)))
+	else if ((err = read_slow_link(fs, ino, path, buf, (unsigned)n)))
 		return err;
 	buf[n] = 0;
 	*len = n;

@@ -37,7 +37,7 @@ static int splice_link(struct walk *w, ext2_ino_t link, const char *rest)
 
 	if (++w->links > FS_MAX_SYMLINKS)
 		return fs_fail_e2(w->fs, ELOOP, "lookup", w->path);
-	if ((err = inode_readlink(w->fs, link, w->tmp, FS_PATH_MAX, &tl)))
+	if ((err = inode_readlink(w->fs, link, w->path, w->tmp, FS_PATH_MAX, &tl)))
 		return err;
 	if (tl == 0)
 		return fs_fail_e2(w->fs, ENOENT, "lookup", w->path);

@@ -99,7 +99,7 @@ static int check(struct fs *fs, struct end *from, struct end *to, const char *pa
 		return fs_fail_e2(fs, ENOTDIR, "rename", path);
 	if (!src_dir && LINUX_S_ISDIR(to->in.i_mode))
 		return fs_fail_e2(fs, EISDIR, "rename", path);
-	if (src_dir && (err = dir_is_empty(fs, to->ino, &empty)))
+	if (src_dir && (err = dir_is_empty(fs, to->ino, path, &empty)))
 		return err;
 	if (src_dir && !empty)
 		return fs_fail_e2(fs, ENOTEMPTY, "rename", path);

@@ -294,6 +294,8 @@ static void messages_name_whole_paths_and_keep_utf8(void)
 	CHECK_EQ(fs_truncate(f, 0), EBADF);
 	CHECK(strstr(fs_error(fs), "/ro") != NULL);
 	fs_close(f);
+	CHECK_EQ(fs_readlink(fs, "/ro", path, sizeof(path), &done), EINVAL);
+	CHECK(strstr(fs_error(fs), "readlink /ro") != NULL);
 	CHECK(done_clean(fs));
 }
 
