@@ -1093,6 +1093,47 @@ static void huge_operations_let_interrupts_in(void)
 	kobject_destroy(S_TICKER);
 }
 
+/* A memory item of a huge flexpage was mapped in one go with interrupts
+ * off (124,007 instructions in the fuzzer): a message maps at most
+ * MICA_MEM_ITEMS_MAX bytes, the part the send base points at; an item
+ * past that is MICA_E2BIG. */
+#define MEM_WINDOW 0x0000080000000000ull
+static void mem_items_bounded(void)
+{
+	mica_word_t br[8] = { mica_fpage(MEM_WINDOW, 21, MICA_RWX), mica_br_desc(0, 0, 0) };
+	const uint64_t part = 0x30000;   /* the send base's 64 KiB block */
+	struct mica_utcb *u = mica_utcb();
+	uint32_t rights = 9;
+	mica_word_t tag;
+
+	for (unsigned long i = 0; i < TREE_SPAN; i += MICA_PAGE_SIZE)
+		tree_pages[i] = 1;
+	expect("a child task", qtask_create(S_TASK), 0);
+	start_ipc_receiver(S_TASK, br);
+	u->mr[0] = mica_item_mem(part, 0);
+	u->mr[1] = mica_fpage((uint64_t)tree_pages, 20, MICA_R | MICA_W);
+	u->mr[2] = mica_item_mem(0, 0);
+	u->mr[3] = mica_fpage((uint64_t)tree_pages, 12, MICA_R);
+	expect("a second item past the message's 64 KiB: E2BIG", mica_ipc_call(S_RGATE, mica_tag(0, 0, 2, 0), &tag),
+	       MICA_E2BIG);
+	wait_ipc_receipt();
+	expect("... the receiver saw it too", rcpt.err, MICA_E2BIG);
+	expect("... at item 1", rcpt.error, 1);
+	expect("the first arrived cut to 64 KiB", mica_fpage_order(rcpt.mr[1]), 16);
+	expect("... where the send base points", mica_fpage_base(rcpt.mr[1]), MEM_WINDOW + part);
+	expect("its first page is mapped", task_mem_lookup(S_TASK, MEM_WINDOW + part, &rights), 0);
+	expect("... RW", rights & (MICA_R | MICA_W), MICA_R | MICA_W);
+	expect("its last page is mapped", task_mem_lookup(S_TASK, MEM_WINDOW + part + 0xf000, &rights), 0);
+	expect("... RW", rights & (MICA_R | MICA_W), MICA_R | MICA_W);
+	expect("the page after it is not", task_mem_lookup(S_TASK, MEM_WINDOW + part + 0x10000, &rights), 0);
+	expect("... no rights", rights, 0);
+	expect("the page before it is not", task_mem_lookup(S_TASK, MEM_WINDOW + part - MICA_PAGE_SIZE, &rights), 0);
+	expect("... no rights", rights, 0);
+	stop_ipc_receiver();
+	expect("the task is destroyed", kobject_destroy(S_TASK), 0);
+	expect("the kernel's invariants hold", mica_debug(MICA_BOOT_LOG, MICA_DEBUG_CHECK, 0, 0), MICA_OK);
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(void);
@@ -1120,6 +1161,7 @@ static const struct {
 	{ "quota_pins_cache_pages", quota_pins_cache_pages },
 	{ "gate_destroy_walks_threads", gate_destroy_walks_threads },
 	{ "huge_operations_let_interrupts_in", huge_operations_let_interrupts_in },
+	{ "mem_items_bounded", mem_items_bounded },
 };
 
 int main(int argc, char **argv)
