@@ -20,6 +20,7 @@
  *   - destroying the child task while it holds the tree;
  *   - destroying a factory of OBJECTS gates and threads (one in eight a
  *     thread);
+ *   - destroying a thread with OBJECTS - 1 gates bound to it;
  *   - revoking a gate capability copied into COPIES slots of a child task
  *     (Task.cap_unmap of its children), and destroying the gate with as
  *     many copies (Kobject.destroy revokes them all), and destroying the
@@ -201,6 +202,20 @@ uint64_t bench_irq_latency_worst(void)
 	measured("the checker, big kernel", check(), &worst);
 	err = kobject_destroy(BENCH_S_IRQ_FACTORY);
 	measured("destroy a factory of objects", err, &worst);
+
+	/* A thread with the factory's gates bound to it. */
+	err = factory_create_factory(MICA_BOOT_FACTORY, BENCH_S_IRQ_FACTORY, 8u << 20);
+	if (!err)
+		err = factory_create_thread(BENCH_S_IRQ_FACTORY, BENCH_S_IRQ_OBJECTS);
+	for (unsigned i = 1; i < objects && !err; i++)
+		err = factory_create_gate(BENCH_S_IRQ_FACTORY, BENCH_S_IRQ_OBJECTS + i, BENCH_S_IRQ_OBJECTS, i);
+	irqoff_worst();
+	if (err)
+		bench_fail("the thread's gates: %d", err);
+	err = kobject_destroy(BENCH_S_IRQ_OBJECTS);
+	measured("destroy a thread with its gates", err, &worst);
+	kobject_destroy(BENCH_S_IRQ_FACTORY);
+	irqoff_worst();
 
 	unsigned cap_copies = short_run ? 40 : COPIES;
 	if ((err = factory_create_task(MICA_BOOT_FACTORY, BENCH_S_IRQ_COPIES_TASK)) == 0)
