@@ -1036,22 +1036,31 @@ static void ticked(const char *what, uint64_t before)
 	expect(what, longest_wait < usual_wait + TICK_SLACK, 1);
 }
 
-static void huge_operations_let_interrupts_in(void)
+/* The ticker above the main thread, and its usual longest wait while
+ * the main thread only spins. */
+static void ticker_begin(void)
 {
 	uint32_t prio = 0, mcp = 0, slice = 0;
-	uint64_t before;
-	uint32_t status = 0;
 
 	expect("the main thread's priority", thread_sched(MICA_BOOT_THREAD, &prio, &mcp, &slice), 0);
 	expect("the ticker", qthread_start(&ticker, MICA_BOOT_TASK, 1, ticker_fn, 0), 0);
 	expect("the main thread goes below it", thread_set_sched(MICA_BOOT_THREAD, prio - 10, 0), 0);
-	expect("a child task", factory_create_task(MICA_BOOT_FACTORY, S_TREE_TASK), 0);
 	ticking = 1;
 	qtest_spin(20000000);
 	ticking = 0;
 	usual_wait = longest_wait;
+	longest_wait = 0;
 	mica_printf("# the ticker's longest wait while the main thread spins: %lu instructions\n",
 		    (unsigned long)usual_wait);
+}
+
+static void huge_operations_let_interrupts_in(void)
+{
+	uint64_t before;
+	uint32_t status = 0;
+
+	ticker_begin();
+	expect("a child task", factory_create_task(MICA_BOOT_FACTORY, S_TREE_TASK), 0);
 
 	uint64_t nodes = mapnodes();
 	tree_build();
@@ -1092,22 +1101,6 @@ static void huge_operations_let_interrupts_in(void)
 	expect("every node is gone with the task", (long)(mapnodes() - nodes), 0);
 	expect("the kernel's invariants hold", mica_debug(MICA_BOOT_LOG, MICA_DEBUG_CHECK, 0, 0), MICA_OK);
 	kobject_destroy(S_TICKER);
-}
-
-/* The ticker above the main thread, and its usual longest wait while
- * the main thread only spins. */
-static void ticker_begin(void)
-{
-	uint32_t prio = 0, mcp = 0, slice = 0;
-
-	expect("the main thread's priority", thread_sched(MICA_BOOT_THREAD, &prio, &mcp, &slice), 0);
-	expect("the ticker", qthread_start(&ticker, MICA_BOOT_TASK, 1, ticker_fn, 0), 0);
-	expect("the main thread goes below it", thread_set_sched(MICA_BOOT_THREAD, prio - 10, 0), 0);
-	ticking = 1;
-	qtest_spin(20000000);
-	ticking = 0;
-	usual_wait = longest_wait;
-	longest_wait = 0;
 }
 
 /* Revoking a capability copied into many slots was one walk with
