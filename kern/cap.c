@@ -12,6 +12,7 @@
 #include "gate.h"
 #include <common/string.h>
 #include "panic.h"
+#include "preempt.h"
 #include "task.h"
 
 #include <mica/error.h>
@@ -91,22 +92,43 @@ static void remove_leaf(struct cap *c)
 		cap_last_child_gone(parent);
 }
 
+/* Top down, so that each step is one unit of work and no walk is saved
+ * between kernel entries: root's first child either hands its own first
+ * child up to root (still within root's rights: a derivation only ever
+ * reduces) or, a leaf, goes.  Every capability moves up at most once, so
+ * the whole revocation is linear.  `last` (the capability the revoker
+ * used, if in the tree) stays until the others are gone, so that a
+ * restarted invocation still finds it. */
+int cap_revoke_steps(struct cap *root, int children_only, const struct cap *last, long *budget)
+{
+	struct cap *k;
+
+	while ((k = root->child) != 0) {
+		if (k == last && !k->child && k->next)
+			k = k->next;
+		if (preempt_spend(budget))
+			return 0;
+		if (k->child) {
+			struct cap *g = k->child;
+			unlink(g);
+			link_child(root, g);
+		} else {
+			remove_leaf(k);
+		}
+	}
+	if (!children_only) {
+		if (preempt_spend(budget))
+			return 0;
+		remove_leaf(root);
+	}
+	return 1;
+}
+
 void cap_revoke(struct cap *root, int children_only)
 {
-	struct cap *c = root;
+	long budget = __LONG_MAX__;
 
-	for (;;) {
-		while (c->child)
-			c = c->child;
-		if (c == root) {
-			if (!children_only)
-				remove_leaf(c);
-			return;
-		}
-		struct cap *parent = c->parent;
-		remove_leaf(c);
-		c = parent;
-	}
+	cap_revoke_steps(root, children_only, 0, &budget);
 }
 
 static struct cap *prepare_slot(struct task *t, uint64_t slot, int *err)
@@ -202,23 +224,30 @@ int cap_grant(struct cap *src, struct task *t, uint64_t slot, unsigned rights)
 	return MICA_OK;
 }
 
-void cap_table_destroy(struct task *t)
+int cap_table_destroy_steps(struct task *t, long *budget)
 {
-	for (unsigned l = 0; l < CAP_LEAVES; l++) {
-		struct cap *leaf = t->caps.leaf[l];
-		if (!leaf)
+	struct cap_table *ct = &t->caps;
+
+	for (; ct->cleared < CAP_SLOTS; ct->cleared++) {
+		struct cap *leaf = ct->leaf[ct->cleared / CAP_PER_LEAF];
+		if (!leaf) {
+			ct->cleared |= CAP_PER_LEAF - 1;   /* the next leaf */
 			continue;
-		for (unsigned i = 0; i < CAP_PER_LEAF; i++)
-			if (leaf[i].obj)
-				cap_revoke(&leaf[i], 0);
+		}
+		if (ct->cleared % CAP_PER_LEAF == 0 && preempt_spend(budget))
+			return 0;
+		struct cap *c = &leaf[ct->cleared % CAP_PER_LEAF];
+		if (c->obj && !cap_revoke_steps(c, 0, 0, budget))
+			return 0;
 	}
 	/* Revoking may have removed derived capabilities from these leaves
 	 * only; none can be added to a dying task's table. */
 	for (unsigned l = 0; l < CAP_LEAVES; l++) {
-		if (t->caps.leaf[l])
-			factory_free_pages(t->obj.quota, arch_virt_to_phys(t->caps.leaf[l]), 1);
-		t->caps.leaf[l] = 0;
+		if (ct->leaf[l])
+			factory_free_pages(t->obj.quota, arch_virt_to_phys(ct->leaf[l]), 1);
+		ct->leaf[l] = 0;
 	}
+	return 1;
 }
 
 /* Only the gate's first capability (its creator's) losing its last child

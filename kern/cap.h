@@ -32,6 +32,7 @@ struct cap {
 
 struct cap_table {
 	struct cap *leaf[CAP_LEAVES];
+	unsigned cleared;   /* a dying task's: the slots below are empty */
 };
 
 /* Does the slot number name a slot of a table (empty or not)? */
@@ -53,8 +54,13 @@ int cap_map(struct cap *src, struct task *t, uint64_t slot, unsigned rights);
 int cap_grant(struct cap *src, struct task *t, uint64_t slot, unsigned rights);
 /* Remove the capabilities derived from c (and c itself unless children_only). */
 void cap_revoke(struct cap *c, int children_only);
-/* Clear every slot of a dying task and free its table. */
-void cap_table_destroy(struct task *t);
+/* The same in steps of *budget units (a capability removed or moved up):
+ * 0 when the budget ran out first (then call again; `last` goes last). */
+int cap_revoke_steps(struct cap *c, int children_only, const struct cap *last, long *budget);
+/* Clear every slot of a dying task and free its table, in steps of
+ * *budget units (a leaf of slots looked at, a capability removed or moved
+ * up): 0 when the budget ran out first, to be called again. */
+int cap_table_destroy_steps(struct task *t, long *budget);
 /* Called when the last capability derived from c is gone (gate watches). */
 void cap_last_child_gone(struct cap *c);
 

@@ -158,16 +158,18 @@ int factory_destroy(struct factory *f)
 	/* Kill what it made; each object comes back through kobj_reap and
 	 * uncharges itself, the last one frees the factory.  The objects
 	 * killed in one step are queued before the factory's next step, so
-	 * they have left the list when it is read again. */
-	unsigned killed = 0;
+	 * they have left the list when it is read again.  PREEMPT_BUDGET
+	 * revocation steps a step. */
+	long budget = PREEMPT_BUDGET;
 
 	f->destroyed = 1;
 	for (struct kobj *o = f->objects; o; o = o->sib.next) {
-		if (o->dying || !o->origin)
+		if (o->dying || !o->origin || o->permanent)
 			continue;
-		if (killed++ == PREEMPT_REAP_STEPS)
+		/* kobj_kill in revocation steps: an object with many copies
+		 * goes over several steps. */
+		if (!cap_revoke_steps(o->origin, 0, 0, &budget))
 			return 0;
-		kobj_kill(o);
 	}
 	if (f->used == 0 && !f->pinned)
 		factory_free_now(f);

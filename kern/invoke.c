@@ -69,7 +69,11 @@ static int op_destroy(void *obj)
 		return err;
 	if (inv->obj->permanent)
 		return -MICA_EPERM;   /* the root factory, the Icu, the Log */
-	kobj_kill(inv->obj);
+	/* kobj_kill in steps, restarted (preempt.h): the capability used
+	 * goes last. */
+	long budget = PREEMPT_BUDGET;
+	if (inv->obj->origin && !cap_revoke_steps(inv->obj->origin, 0, inv->cap, &budget))
+		preempt_restart();
 	return 0;
 }
 
@@ -126,7 +130,7 @@ static int receive_request(struct thread *caller, mica_word_t tag)
 
 int invoke(struct cap *c, struct thread *caller, mica_word_t tag, mica_word_t *reply)
 {
-	struct invocation inv = { .obj = c->obj, .rights = c->rights, .caller = caller, .task = caller->task };
+	struct invocation inv = { .obj = c->obj, .cap = c, .rights = c->rights, .caller = caller, .task = caller->task };
 	union {
 		struct task_object_reply_buffers task;
 		struct thread_object_reply_buffers thread;

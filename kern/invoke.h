@@ -32,6 +32,7 @@ struct cap;
 
 struct invocation {
 	struct kobj *obj;          /* the object invoked */
+	struct cap *cap;           /* the capability used */
 	unsigned rights;           /* of the capability used */
 	struct thread *caller;
 	struct task *task;         /* the caller's task: slots are looked up there */

@@ -212,6 +212,7 @@ int ipc_deliver_irq(struct thread *t, struct irq *q)
 struct xfer {
 	unsigned next_slot, next_string;   /* receive buffers consumed so far */
 	uint32_t string_bytes;             /* copied so far (MICA_STRING_MAX) */
+	uint32_t mem_bytes;                /* mapped so far (MICA_MEM_ITEMS_MAX) */
 };
 
 static int transfer_cap(struct thread *from, struct thread *to, mica_word_t *item, struct xfer *x)
@@ -247,7 +248,20 @@ static int transfer_cap(struct thread *from, struct thread *to, mica_word_t *ite
 	return MICA_OK;
 }
 
-static int transfer_mem(struct thread *from, struct thread *to, mica_word_t *item)
+/* The largest order that fits in `left` bytes (a whole number of pages,
+ * at least one). */
+static unsigned order_within(uint32_t left)
+{
+	unsigned order = FPAGE_MEM_ORDER_MIN;
+
+	while ((2ull << order) <= left)
+		order++;
+	return order;
+}
+
+/* Mapped with interrupts off, so a message maps at most MICA_MEM_ITEMS_MAX
+ * bytes: a larger transfer keeps the part the send base points at. */
+static int transfer_mem(struct thread *from, struct thread *to, mica_word_t *item, struct xfer *m)
 {
 	mica_word_t window = to->utcb->br[MICA_BR_WINDOW];
 	int grant = (item[0] & MICA_ITEM_F_GRANT) != 0;
@@ -259,7 +273,18 @@ static int transfer_mem(struct thread *from, struct thread *to, mica_word_t *ite
 		return MICA_EMSG;
 	if (!fpage_valid(window) || fpage_last(window) >= USER_SPACE_END)
 		return MICA_ENOBUF;
-	fpage_transfer(item[1], item[0] & ~(mica_word_t)0xfff, window, &x);
+	if (m->mem_bytes >= MICA_MEM_ITEMS_MAX)
+		return MICA_E2BIG;
+	mica_addr_t send_base = item[0] & ~(mica_word_t)0xfff;
+	fpage_transfer(item[1], send_base, window, &x);
+	unsigned most = order_within(MICA_MEM_ITEMS_MAX - m->mem_bytes);
+	if (x.order > most) {
+		uint64_t part = send_base & ((1ull << x.order) - 1) & ~((1ull << most) - 1);
+		x.src += part;
+		x.dst += part;
+		x.order = most;
+	}
+	m->mem_bytes += 1u << x.order;
 	unsigned rights = mica_fpage_rights(item[1]);
 	int err = task_map_range(from->task, x.src, x.src + ((1ull << x.order) - 1), to->task, x.dst, rights, grant);
 	if (err)
@@ -325,7 +350,7 @@ static int transfer_item(struct thread *from, struct thread *to, mica_word_t *it
 	switch (mica_item_type(item[0])) {
 	case MICA_ITEM_CAP: return transfer_cap(from, to, item, x);
 	case MICA_ITEM_STRING: return transfer_string(from, to, item, x);
-	case MICA_ITEM_MEM: return transfer_mem(from, to, item);
+	case MICA_ITEM_MEM: return transfer_mem(from, to, item, x);
 	case MICA_ITEM_IO: return transfer_io(from, to, item);
 	default: return MICA_EMSG;
 	}
@@ -341,7 +366,7 @@ static int transfer(struct thread *from, struct thread *to, mica_word_t tag, mic
 	struct mica_utcb *ru = to->utcb;
 	unsigned words = mica_tag_words(tag), items = mica_tag_items(tag), i;
 	mica_word_t item[2 * MICA_ITEMS_MAX];
-	struct xfer x = { 0, 0, 0 };
+	struct xfer x = { 0, 0, 0, 0 };
 	int err = MICA_OK;
 
 	for (i = 0; i < 2 * items; i++)

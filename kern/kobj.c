@@ -77,8 +77,7 @@ static int destroy(struct kobj *obj)
 	case KOBJ_THREAD:
 		if (reaper == (struct thread *)obj)
 			reaper = 0;   /* a preempted reaper going: no one waits for it */
-		thread_destroy((struct thread *)obj);
-		return 1;
+		return thread_destroy((struct thread *)obj);
 	case KOBJ_GATE: gate_destroy((struct gate *)obj); return 1;
 	case KOBJ_IRQ: irq_destroy((struct irq *)obj); return 1;
 	case KOBJ_FACTORY: return factory_destroy((struct factory *)obj);

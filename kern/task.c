@@ -74,7 +74,8 @@ int task_destroy(struct task *t)
 			*t->watch = (struct boot_watch){ .ended = 1, .status = -1 };
 		while (t->threads)
 			thread_detach(t->threads);
-		cap_table_destroy(t);
+		if (!cap_table_destroy_steps(t, &budget))
+			return 0;
 		if (t->io_bitmap) {
 			if (sched_current()->task == t)
 				arch_io_bitmap_load(0, 1);
@@ -358,7 +359,10 @@ static int op_cap_unmap(void *obj, slot_t slot, bool self)
 	struct cap *c = cap_lookup(t, slot);
 	if (!c)
 		return -MICA_EBADCAP;
-	cap_revoke(c, !self);
+	/* In steps, restarted (preempt.h); the capability used goes last. */
+	long budget = PREEMPT_BUDGET;
+	if (!cap_revoke_steps(c, !self, ((struct invocation *)obj)->cap, &budget))
+		preempt_restart();
 	return 0;
 }
 

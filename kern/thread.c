@@ -24,6 +24,7 @@
 #include "irq.h"
 #include <common/string.h>
 #include "panic.h"
+#include "preempt.h"
 #include "sched.h"
 #include "slab.h"
 #include "task.h"
@@ -77,20 +78,36 @@ static void free_thread(struct thread *t)
 	factory_uncharge(f, ARCH_KSTACK_PAGES * MICA_PAGE_SIZE);
 }
 
-void thread_destroy(struct thread *t)
+/* Detached first: a dead thread is sent nothing and gets no new gate or
+ * irq (ipc.c, gate.c, irq.c), so its send queue is empty and each
+ * unbinding is one unit of PREEMPT_BUDGET -- a thread may have thousands
+ * of gates bound. */
+int thread_destroy(struct thread *t)
 {
-	mapdb_cursor_resume(&t->unmap.cur, 0);   /* a preempted unmap's nodes are no longer held */
-	thread_detach(t);
-	while (t->gates)
+	long budget = PREEMPT_BUDGET;
+
+	if (!t->dismantled) {
+		mapdb_cursor_resume(&t->unmap.cur, 0);   /* a preempted unmap's nodes are no longer held */
+		thread_detach(t);
+		t->dismantled = 1;
+	}
+	while (t->gates) {
+		if (preempt_spend(&budget))
+			return 0;
 		gate_unbind(t->gates);
-	while (t->irqs)
+	}
+	while (t->irqs) {
+		if (preempt_spend(&budget))
+			return 0;
 		irq_unbind(t->irqs);
+	}
 	thread_use_gates(t, 0, 0);
 	list_remove(thread_all, t, all_link);
 	if (t == sched_current())
 		sched_zombie(t, free_thread);
 	else
 		free_thread(t);
+	return 1;
 }
 
 int thread_attach(struct thread *t, struct task *task, uint64_t utcb_user)

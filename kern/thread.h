@@ -47,6 +47,7 @@ struct thread {
 	enum thread_state state;
 	uint8_t prio;
 	uint8_t mcp;                        /* highest priority or MCP it may give a thread */
+	uint8_t dismantled;                 /* dying: detached, its bindings going (thread_destroy) */
 	uint32_t timeslice, ticks_left;     /* in timer ticks */
 	uint64_t id;
 	struct thread *ready_next, *ready_prev;
@@ -79,7 +80,9 @@ struct thread {
 };
 
 int thread_create(struct factory *f, struct thread **out);
-void thread_destroy(struct thread *t);
+/* One step of a dying thread's destruction (kobj.c's reaper): 1 when it
+ * is gone. */
+int thread_destroy(struct thread *t);
 /* Bind to a task with a fresh UTCB page mapped at utcb_user. */
 int thread_attach(struct thread *t, struct task *task, uint64_t utcb_user);
 /* Undo the binding: the thread stops for good (its task is dying). */

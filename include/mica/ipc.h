@@ -119,6 +119,10 @@ static inline mica_word_t mica_item_string(uint32_t len) { return MICA_ITEM_STRI
 /* The bytes the string items of one message carry together, at most (the
  * kernel copies them in one go; more is MICA_E2BIG). */
 #define MICA_STRING_MAX (64u << 10)
+/* The bytes the memory items of one message map together, at most (the
+ * kernel maps them in one go): an item is cut down to what is left, by
+ * the send-base rule; none left is MICA_E2BIG. */
+#define MICA_MEM_ITEMS_MAX (64u << 10)
 
 /* ---- buffer registers: what a receiver accepts -----------------------------
  * BR[0]  memory receive window (a flexpage; 0 = accept no memory)

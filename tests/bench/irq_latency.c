@@ -19,11 +19,19 @@
  *     MICA_E2BIG, kern/debug.c);
  *   - destroying the child task while it holds the tree;
  *   - destroying a factory of OBJECTS gates and threads (one in eight a
- *     thread).
+ *     thread);
+ *   - destroying a thread with OBJECTS - 1 gates bound to it;
+ *   - revoking a gate capability copied into COPIES slots of a child task
+ *     (Task.cap_unmap of its children), and destroying the gate with as
+ *     many copies (Kobject.destroy revokes them all), and destroying the
+ *     child task while it holds them;
+ *   - a call carrying one string of MICA_STRING_MAX bytes, the most one
+ *     message copies.
  *
  * Each operation's result is checked; an error fails the figure.
  */
 #include <libsys/debug.h>
+#include <libsys/ipc.h>
 #include <common/string.h>
 #include <mica/boot.h>
 #include <mica/syscall.h>
@@ -33,12 +41,16 @@
 #include <idl/kernel/kobject.h>
 #include "slots.h"
 #include <idl/kernel/task.h>
+#include <idl/kernel/thread.h>
+#include "qtest.h"
 
 #define TREE_ORDER 16          /* 64 KiB: 16 pages (more would crowd mica-bench's quota) */
 #define TREE_SPAN (1ul << TREE_ORDER)
 #define TREE_DEST 0x0000100000000000ull
 #define TREE_COPIES 6144
 #define OBJECTS 2000
+#define COPIES 4000            /* of MICA_CAP_SLOTS a task has */
+#define STRING_THREAD_UTCB 2   /* the UTCB index of the string receiver */
 
 static uint8_t tree_pages[TREE_SPAN] __attribute__((aligned(TREE_SPAN)));
 static int short_run;
@@ -73,6 +85,65 @@ static int objects_build(unsigned count)
 	for (unsigned i = 0; i < count && !err; i++)
 		err = i % 8 ? factory_create_gate(BENCH_S_IRQ_FACTORY, BENCH_S_IRQ_OBJECTS + i, MICA_BOOT_THREAD, i)
 			    : factory_create_thread(BENCH_S_IRQ_FACTORY, BENCH_S_IRQ_OBJECTS + i);
+	return err;
+}
+
+/* A gate in our table, copied into `copies` slots of a child task. */
+static int copies_build(unsigned copies)
+{
+	int err = factory_create_gate(MICA_BOOT_FACTORY, BENCH_S_IRQ_COPIED_GATE, MICA_BOOT_THREAD, 1);
+
+	for (unsigned i = 0; i < copies && !err; i++)
+		err = task_cap_map(BENCH_S_IRQ_COPIES_TASK, BENCH_S_IRQ_COPIED_GATE, 1 + i, MICA_W, false);
+	return err;
+}
+
+static uint8_t string_out[MICA_STRING_MAX] __attribute__((aligned(4096)));
+static uint8_t string_in[MICA_STRING_MAX] __attribute__((aligned(4096)));
+static struct qthread string_thread = { .slot = BENCH_S_IRQ_STRING_THREAD };
+
+/* Receive one string into string_in and answer with its length, then
+ * wait out of the way until destroyed. */
+static void string_receiver(void *arg)
+{
+	struct mica_utcb *u = mica_utcb();
+	mica_word_t tag, label;
+
+	(void)arg;
+	u->br[MICA_BR_WINDOW] = 0;
+	u->br[MICA_BR_DESC] = mica_br_desc(0, 1, 0);
+	u->br[MICA_BR_FIRST] = (mica_word_t)string_in;
+	u->br[MICA_BR_FIRST + 1] = sizeof string_in;
+	if (mica_ipc_wait(0, &tag, &label) == MICA_OK) {
+		u->mr[0] = mica_item_len(u->mr[0]);
+		mica_ipc_reply(mica_tag(0, 1, 0, 0));
+	}
+	for (;;)
+		mica_ipc_wait(0, 0, 0);
+}
+
+/* One call with a MICA_STRING_MAX string; its bytes checked. */
+static int string_call(void)
+{
+	struct mica_utcb *u = mica_utcb();
+	mica_word_t tag;
+	int err;
+
+	for (unsigned long i = 0; i < sizeof string_out; i++)
+		string_out[i] = (uint8_t)(i * 7 + 1);
+	mica_ipc_touch(string_in, sizeof string_in, 1);
+	if ((err = qthread_start(&string_thread, MICA_BOOT_TASK, STRING_THREAD_UTCB, string_receiver, 0)) ||
+	    (err = factory_create_gate(MICA_BOOT_FACTORY, BENCH_S_IRQ_STRING_GATE, BENCH_S_IRQ_STRING_THREAD, 1)))
+		return err;
+	for (int i = 0; i < 20; i++)
+		thread_yield(MICA_BOOT_THREAD);   /* let it reach its wait */
+	irqoff_worst();
+	u->mr[0] = mica_item_string(sizeof string_out);
+	u->mr[1] = (mica_word_t)string_out;
+	err = mica_ipc_call(BENCH_S_IRQ_STRING_GATE, mica_tag(0, 0, 1, 0), &tag);
+	if (!err && (mica_tag_label(tag) != 0 || u->mr[0] != sizeof string_out ||
+		     memcmp(string_in, string_out, sizeof string_out) != 0))
+		err = MICA_EMSG;
 	return err;
 }
 
@@ -131,6 +202,49 @@ uint64_t bench_irq_latency_worst(void)
 	measured("the checker, big kernel", check(), &worst);
 	err = kobject_destroy(BENCH_S_IRQ_FACTORY);
 	measured("destroy a factory of objects", err, &worst);
+
+	/* A thread with the factory's gates bound to it. */
+	err = factory_create_factory(MICA_BOOT_FACTORY, BENCH_S_IRQ_FACTORY, 8u << 20);
+	if (!err)
+		err = factory_create_thread(BENCH_S_IRQ_FACTORY, BENCH_S_IRQ_OBJECTS);
+	for (unsigned i = 1; i < objects && !err; i++)
+		err = factory_create_gate(BENCH_S_IRQ_FACTORY, BENCH_S_IRQ_OBJECTS + i, BENCH_S_IRQ_OBJECTS, i);
+	irqoff_worst();
+	if (err)
+		bench_fail("the thread's gates: %d", err);
+	err = kobject_destroy(BENCH_S_IRQ_OBJECTS);
+	measured("destroy a thread with its gates", err, &worst);
+	kobject_destroy(BENCH_S_IRQ_FACTORY);
+	irqoff_worst();
+
+	unsigned cap_copies = short_run ? 40 : COPIES;
+	if ((err = factory_create_task(MICA_BOOT_FACTORY, BENCH_S_IRQ_COPIES_TASK)) == 0)
+		err = copies_build(cap_copies);
+	irqoff_worst();
+	if (err)
+		bench_fail("the copies: %d", err);
+	err = task_cap_unmap(MICA_BOOT_TASK, BENCH_S_IRQ_COPIED_GATE, false);
+	measured("revoke a gate's copies", err, &worst);
+	kobject_destroy(BENCH_S_IRQ_COPIED_GATE);
+	err = copies_build(cap_copies);
+	irqoff_worst();
+	if (err)
+		bench_fail("the copies again: %d", err);
+	err = kobject_destroy(BENCH_S_IRQ_COPIED_GATE);
+	measured("destroy a gate with its copies", err, &worst);
+	err = copies_build(cap_copies);
+	irqoff_worst();
+	if (err)
+		bench_fail("the copies a third time: %d", err);
+	err = kobject_destroy(BENCH_S_IRQ_COPIES_TASK);
+	measured("destroy the task with the copies", err, &worst);
+	kobject_destroy(BENCH_S_IRQ_COPIED_GATE);
+	irqoff_worst();
+
+	err = string_call();
+	measured("a call with a 64 KiB string", err, &worst);
+	kobject_destroy(BENCH_S_IRQ_STRING_GATE);
+	kobject_destroy(BENCH_S_IRQ_STRING_THREAD);
 	return worst;
 }
 

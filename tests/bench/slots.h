@@ -28,6 +28,10 @@ enum bench_slot {
 	 * tree, a factory of many gates and threads (at 1000 and up). */
 	BENCH_S_IRQ_TREE_TASK = 600,
 	BENCH_S_IRQ_FACTORY,
+	BENCH_S_IRQ_COPIES_TASK,     /* holds the copies of ... */
+	BENCH_S_IRQ_COPIED_GATE,     /* ... this gate, revoked */
+	BENCH_S_IRQ_STRING_THREAD,   /* receives a MICA_STRING_MAX string */
+	BENCH_S_IRQ_STRING_GATE,
 	BENCH_S_IRQ_OBJECTS = 1000,
 };
 

@@ -330,6 +330,45 @@ static void op_huge_destroy(struct fz_drv *d)
 	result(d, KCALL0(d, f, KOBJECT_PROTOCOL, KOBJECT_DESTROY_OPCODE));
 }
 
+/* A fresh gate copied into many slots of a task, then revoked in one
+ * call: its copies only (Task.cap_unmap), or with the gate
+ * (Kobject.destroy revokes every copy). */
+static void op_huge_copies(struct fz_drv *d)
+{
+	uint64_t g = new_slot(d), task = fz_chance(&d->s, 50) ? T_U : pick(d, TY_TASK);
+	uint64_t first = 3000 + fz_below(&d->s, 800);   /* slots no other operation tracks */
+	unsigned count = 32 + fz_below(&d->s, 400), made = 0;
+
+	DESCRIBE(d, "Gate[%lu] copied %u times into Task[%lu] at %lu.., revoked", g, count, task, first);
+	if (KCALL(d, T_FACTORY, FACTORY_PROTOCOL, FACTORY_CREATE_GATE_OPCODE, g, pick(d, TY_THREAD), 1))
+		return;
+	for (; made < count && first + made < MICA_CAP_SLOTS; made++)
+		if (KCALL(d, T_SELF, TASK_PROTOCOL, TASK_CAP_MAP_OPCODE, g, first + made, MICA_RWX, 0))
+			break;
+	if (fz_chance(&d->s, 50))
+		result(d, KCALL(d, T_SELF, TASK_PROTOCOL, TASK_CAP_UNMAP_OPCODE, g, 0));
+	else
+		result(d, KCALL0(d, g, KOBJECT_PROTOCOL, KOBJECT_DESTROY_OPCODE));
+}
+
+/* A thread with many gates bound to it destroyed in one call (the gates
+ * stay, leading nowhere), then their factory. */
+static void op_huge_thread_gates(struct fz_drv *d)
+{
+	uint64_t f = new_slot(d), th = 3000 + fz_below(&d->s, 800);   /* slots no other operation tracks */
+	unsigned count = 32 + fz_below(&d->s, 200), made = 1;
+
+	DESCRIBE(d, "Thread[%lu] with %u gates of Factory[%lu], destroyed", th, count, f);
+	if (KCALL(d, T_FACTORY, FACTORY_PROTOCOL, FACTORY_CREATE_FACTORY_OPCODE, f, 1u << 20) ||
+	    KCALL(d, f, FACTORY_PROTOCOL, FACTORY_CREATE_THREAD_OPCODE, th))
+		return;
+	for (; made < count && th + made < MICA_CAP_SLOTS; made++)
+		if (KCALL(d, f, FACTORY_PROTOCOL, FACTORY_CREATE_GATE_OPCODE, th + made, th, made))
+			break;
+	result(d, KCALL0(d, th, KOBJECT_PROTOCOL, KOBJECT_DESTROY_OPCODE));
+	result(d, KCALL0(d, f, KOBJECT_PROTOCOL, KOBJECT_DESTROY_OPCODE));
+}
+
 /* ---- destroying and capabilities ----------------------------------------------------------- */
 
 static void op_destroy(struct fz_drv *d)
@@ -1060,6 +1099,8 @@ const struct fz_opdesc fz_ops[] = {
 	{ "ipc_string_edges", 3, op_ipc_string_edges },
 	{ "huge_tree", 1, op_huge_tree },
 	{ "huge_destroy", 1, op_huge_destroy },
+	{ "huge_copies", 1, op_huge_copies },
+	{ "huge_thread_gates", 1, op_huge_thread_gates },
 };
 const unsigned fz_nops = sizeof fz_ops / sizeof fz_ops[0];
 

@@ -8,6 +8,7 @@
 
 #include <common/string.h>
 #include <libsys/thread.h>
+#include <mica/object.h>
 #include <mica/sched.h>
 #include <mica/syscall.h>
 
@@ -1035,22 +1036,31 @@ static void ticked(const char *what, uint64_t before)
 	expect(what, longest_wait < usual_wait + TICK_SLACK, 1);
 }
 
-static void huge_operations_let_interrupts_in(void)
+/* The ticker above the main thread, and its usual longest wait while
+ * the main thread only spins. */
+static void ticker_begin(void)
 {
 	uint32_t prio = 0, mcp = 0, slice = 0;
-	uint64_t before;
-	uint32_t status = 0;
 
 	expect("the main thread's priority", thread_sched(MICA_BOOT_THREAD, &prio, &mcp, &slice), 0);
 	expect("the ticker", qthread_start(&ticker, MICA_BOOT_TASK, 1, ticker_fn, 0), 0);
 	expect("the main thread goes below it", thread_set_sched(MICA_BOOT_THREAD, prio - 10, 0), 0);
-	expect("a child task", factory_create_task(MICA_BOOT_FACTORY, S_TREE_TASK), 0);
 	ticking = 1;
 	qtest_spin(20000000);
 	ticking = 0;
 	usual_wait = longest_wait;
+	longest_wait = 0;
 	mica_printf("# the ticker's longest wait while the main thread spins: %lu instructions\n",
 		    (unsigned long)usual_wait);
+}
+
+static void huge_operations_let_interrupts_in(void)
+{
+	uint64_t before;
+	uint32_t status = 0;
+
+	ticker_begin();
+	expect("a child task", factory_create_task(MICA_BOOT_FACTORY, S_TREE_TASK), 0);
 
 	uint64_t nodes = mapnodes();
 	tree_build();
@@ -1093,6 +1103,153 @@ static void huge_operations_let_interrupts_in(void)
 	kobject_destroy(S_TICKER);
 }
 
+/* Revoking a capability copied into many slots was one walk with
+ * interrupts off: COPY_TASKS x COPIES_EACH copies of a gate in child
+ * tasks, revoked (Task.cap_unmap of its children), then copied again and
+ * the gate destroyed (Kobject.destroy revokes every copy). */
+enum { S_COPIED_GATE = 70, S_COPY_TASK, COPY_TASKS = 8, COPIES_EACH = 4000 };
+
+static void copies_build(void)
+{
+	int err = 0;
+
+	for (unsigned k = 0; k < COPY_TASKS && !err; k++)
+		for (unsigned i = 0; i < COPIES_EACH && !err; i++)
+			err = task_cap_map(S_COPY_TASK + k, S_COPIED_GATE, 1 + i, MICA_W, false);
+	expect("the copies are made", err, 0);
+}
+
+static int copies_left(void)
+{
+	uint32_t type = 0, rights = 0;
+	int left = 0;
+
+	for (unsigned k = 0; k < COPY_TASKS; k++)
+		for (unsigned i = 0; i < COPIES_EACH; i += 499) {
+			task_cap_info(S_COPY_TASK + k, 1 + i, &type, &rights);
+			left += type != 0;
+		}
+	return left;
+}
+
+static void revoke_many_copies(void)
+{
+	uint64_t before;
+
+	ticker_begin();
+	for (unsigned k = 0; k < COPY_TASKS; k++)
+		expect("a child task", factory_create_task(MICA_BOOT_FACTORY, S_COPY_TASK + k), 0);
+	expect("a gate", factory_create_gate(MICA_BOOT_FACTORY, S_COPIED_GATE, MICA_BOOT_THREAD, 1), 0);
+	copies_build();
+	before = ticks;
+	ticking = 1;
+	expect("its copies are revoked", task_cap_unmap(MICA_BOOT_TASK, S_COPIED_GATE, false), 0);
+	ticker_noted();
+	ticked("the ticker ran on time during the revocation", before);
+	expect("no copy is left", copies_left(), 0);
+	uint32_t type = 0, rights = 0;
+	expect("the gate itself stays", task_cap_info(MICA_BOOT_TASK, S_COPIED_GATE, &type, &rights), 0);
+	expect("... a gate", type, MICA_KOBJ_GATE);
+
+	copies_build();
+	longest_wait = 0;
+	before = ticks;
+	ticking = 1;
+	expect("the gate is destroyed", kobject_destroy(S_COPIED_GATE), 0);
+	ticker_noted();
+	ticked("the ticker ran on time during the destruction", before);
+	expect("no copy is left", copies_left(), 0);
+	for (unsigned k = 0; k < COPY_TASKS; k++)
+		expect("the child task is destroyed", kobject_destroy(S_COPY_TASK + k), 0);
+	expect("the kernel's invariants hold", mica_debug(MICA_BOOT_LOG, MICA_DEBUG_CHECK, 0, 0), MICA_OK);
+	kobject_destroy(S_TICKER);
+}
+
+/* Destroying a thread unbound each of its gates with interrupts off:
+ * GATE_TASKS x GATES_EACH gates bound to one thread (moved into child
+ * tasks, for the slots), the thread destroyed; then the tasks, whose
+ * tables hold the gates' only capabilities. */
+enum { S_GATE_THREAD = 80, S_NEW_GATE, S_GATE_TASK, GATE_TASKS = 8, GATES_EACH = 4000 };
+
+static void thread_with_many_gates(void)
+{
+	uint64_t before;
+	mica_word_t tag;
+	int err = 0;
+
+	ticker_begin();
+	expect("a thread", factory_create_thread(MICA_BOOT_FACTORY, S_GATE_THREAD), 0);
+	for (unsigned k = 0; k < GATE_TASKS; k++)
+		expect("a child task", factory_create_task(MICA_BOOT_FACTORY, S_GATE_TASK + k), 0);
+	for (unsigned k = 0; k < GATE_TASKS && !err; k++)
+		for (unsigned i = 0; i < GATES_EACH && !err; i++)
+			if (!(err = factory_create_gate(MICA_BOOT_FACTORY, S_NEW_GATE, S_GATE_THREAD, i)))
+				err = task_cap_map(S_GATE_TASK + k, S_NEW_GATE, 1 + i, MICA_RWX, true);
+	expect("the gates are made", err, 0);
+	expect("one more in our table", factory_create_gate(MICA_BOOT_FACTORY, S_NEW_GATE, S_GATE_THREAD, 7), 0);
+	before = ticks;
+	ticking = 1;
+	expect("the thread is destroyed", kobject_destroy(S_GATE_THREAD), 0);
+	ticker_noted();
+	ticked("the ticker ran on time during the destruction", before);
+	mica_utcb()->mr[0] = 0;
+	expect("its gate leads nowhere: EGONE",
+	       mica_ipc_call_timeout(S_NEW_GATE, mica_tag(0, 1, 0, 0), mica_timeouts(MICA_TIMEOUT_ZERO, 0), &tag),
+	       MICA_EGONE);
+	kobject_destroy(S_NEW_GATE);
+
+	longest_wait = 0;
+	before = ticks;
+	ticking = 1;
+	for (unsigned k = 0; k < GATE_TASKS; k++)
+		expect("the child task is destroyed", kobject_destroy(S_GATE_TASK + k), 0);
+	ticker_noted();
+	ticked("the ticker ran on time while the tasks holding the gates went", before);
+	expect("the kernel's invariants hold", mica_debug(MICA_BOOT_LOG, MICA_DEBUG_CHECK, 0, 0), MICA_OK);
+	kobject_destroy(S_TICKER);
+}
+
+/* A memory item of a huge flexpage was mapped in one go with interrupts
+ * off (124,007 instructions in the fuzzer): a message maps at most
+ * MICA_MEM_ITEMS_MAX bytes, the part the send base points at; an item
+ * past that is MICA_E2BIG. */
+#define MEM_WINDOW 0x0000080000000000ull
+static void mem_items_bounded(void)
+{
+	mica_word_t br[8] = { mica_fpage(MEM_WINDOW, 21, MICA_RWX), mica_br_desc(0, 0, 0) };
+	const uint64_t part = 0x30000;   /* the send base's 64 KiB block */
+	struct mica_utcb *u = mica_utcb();
+	uint32_t rights = 9;
+	mica_word_t tag;
+
+	for (unsigned long i = 0; i < TREE_SPAN; i += MICA_PAGE_SIZE)
+		tree_pages[i] = 1;
+	expect("a child task", qtask_create(S_TASK), 0);
+	start_ipc_receiver(S_TASK, br);
+	u->mr[0] = mica_item_mem(part, 0);
+	u->mr[1] = mica_fpage((uint64_t)tree_pages, 20, MICA_R | MICA_W);
+	u->mr[2] = mica_item_mem(0, 0);
+	u->mr[3] = mica_fpage((uint64_t)tree_pages, 12, MICA_R);
+	expect("a second item past the message's 64 KiB: E2BIG", mica_ipc_call(S_RGATE, mica_tag(0, 0, 2, 0), &tag),
+	       MICA_E2BIG);
+	wait_ipc_receipt();
+	expect("... the receiver saw it too", rcpt.err, MICA_E2BIG);
+	expect("... at item 1", rcpt.error, 1);
+	expect("the first arrived cut to 64 KiB", mica_fpage_order(rcpt.mr[1]), 16);
+	expect("... where the send base points", mica_fpage_base(rcpt.mr[1]), MEM_WINDOW + part);
+	expect("its first page is mapped", task_mem_lookup(S_TASK, MEM_WINDOW + part, &rights), 0);
+	expect("... RW", rights & (MICA_R | MICA_W), MICA_R | MICA_W);
+	expect("its last page is mapped", task_mem_lookup(S_TASK, MEM_WINDOW + part + 0xf000, &rights), 0);
+	expect("... RW", rights & (MICA_R | MICA_W), MICA_R | MICA_W);
+	expect("the page after it is not", task_mem_lookup(S_TASK, MEM_WINDOW + part + 0x10000, &rights), 0);
+	expect("... no rights", rights, 0);
+	expect("the page before it is not", task_mem_lookup(S_TASK, MEM_WINDOW + part - MICA_PAGE_SIZE, &rights), 0);
+	expect("... no rights", rights, 0);
+	stop_ipc_receiver();
+	expect("the task is destroyed", kobject_destroy(S_TASK), 0);
+	expect("the kernel's invariants hold", mica_debug(MICA_BOOT_LOG, MICA_DEBUG_CHECK, 0, 0), MICA_OK);
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(void);
@@ -1120,6 +1277,9 @@ static const struct {
 	{ "quota_pins_cache_pages", quota_pins_cache_pages },
 	{ "gate_destroy_walks_threads", gate_destroy_walks_threads },
 	{ "huge_operations_let_interrupts_in", huge_operations_let_interrupts_in },
+	{ "mem_items_bounded", mem_items_bounded },
+	{ "revoke_many_copies", revoke_many_copies },
+	{ "thread_with_many_gates", thread_with_many_gates },
 };
 
 int main(int argc, char **argv)
