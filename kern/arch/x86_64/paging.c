@@ -498,6 +498,7 @@ int arch_space_copy(uint64_t dst_root, uint64_t dst, uint64_t src_root, uint64_t
 	return MICA_OK;
 }
 
+/* entry.S: 0, or nonzero when a user page is missing */
 extern int arch_user_copy(void *dst, const void *src, size_t n);
 
 static int user_range_ok(uint64_t a, size_t n)
@@ -507,10 +508,14 @@ static int user_range_ok(uint64_t a, size_t n)
 
 int user_copy_in(void *dst, uint64_t usrc, size_t n)
 {
-	return user_range_ok(usrc, n) ? arch_user_copy(dst, (const void *)usrc, n) : MICA_EFAULT;
+	if (!user_range_ok(usrc, n) || arch_user_copy(dst, (const void *)usrc, n))
+		return MICA_EFAULT;
+	return MICA_OK;
 }
 
 int user_copy_out(uint64_t udst, const void *src, size_t n)
 {
-	return user_range_ok(udst, n) ? arch_user_copy((void *)udst, src, n) : MICA_EFAULT;
+	if (!user_range_ok(udst, n) || arch_user_copy((void *)udst, src, n))
+		return MICA_EFAULT;
+	return MICA_OK;
 }
