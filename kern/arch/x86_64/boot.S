@@ -10,6 +10,7 @@
  * with its own (arch_paging_init).
  */
 #include "layout.h"
+#include "x86_defs.h"
 
 #define MB_MAGIC 0x1BADB002
 #define MB_FLAGS 0x00000003   /* page-align modules, give the memory map */
@@ -94,7 +95,7 @@ _start32:
 	mov %eax, %cr0
 
 	lgdt boot_gdt_ptr
-	ljmp $0x08, $long_mode
+	ljmp $GDT_KCODE, $long_mode
 
 no_long_mode:
 	mov $0x3f8, %dx
@@ -117,8 +118,8 @@ long_mode:
 	.align 16
 boot_gdt:
 	.quad 0
-	.quad 0x00af9a000000ffff        /* 0x08: 64-bit code */
-	.quad 0x00cf92000000ffff        /* 0x10: data */
+	.quad 0x00af9a000000ffff        /* GDT_KCODE: 64-bit code */
+	.quad 0x00cf92000000ffff        /* GDT_KDATA: data */
 boot_gdt_ptr:
 	.word boot_gdt_ptr - boot_gdt - 1
 	.long boot_gdt
@@ -127,7 +128,7 @@ no_lm_msg:
 
 	.text
 higher_half:
-	mov $0x10, %ax
+	mov $GDT_KDATA, %ax
 	mov %ax, %ds
 	mov %ax, %es
 	mov %ax, %ss

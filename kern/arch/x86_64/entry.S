@@ -5,14 +5,7 @@
  * current thread's kernel stack; gs points at the per-CPU block in the
  * kernel (swapgs on every crossing from and to user mode).
  */
-#include "layout.h"
-
-#define CPU_KSTACK_TOP 0    /* struct cpu_local offsets (cpu_local.h) */
-#define CPU_USER_RSP 8
-#define FRAME_RIP (17 * 8)
-#define FRAME_CS (18 * 8)
-#define FRAME_RFLAGS (19 * 8)
-#define FRAME_RSP (20 * 8)
+#include "x86_defs.h"
 
 .macro SAVE_REGS
 	push %rax
@@ -58,7 +51,7 @@ vectors_start:
 	.set vec, 0
 	.rept 256
 	.align 16
-	.if (vec == 8 || vec == 10 || vec == 11 || vec == 12 || vec == 13 || vec == 14 || vec == 17 || vec == 21 || vec == 29 || vec == 30)
+	.if (vec == VEC_DOUBLE_FAULT || vec == VEC_INVALID_TSS || vec == VEC_SEGMENT_NP || vec == VEC_STACK_FAULT || vec == VEC_GP || vec == VEC_PAGE_FAULT || vec == VEC_ALIGNMENT || vec == VEC_CONTROL_PROT || vec == VEC_VMM_COMM || vec == VEC_SECURITY)
 	.else
 	push $0
 	.endif
@@ -105,13 +98,13 @@ syscall_entry:
 	swapgs
 	mov %rsp, %gs:CPU_USER_RSP
 	mov %gs:CPU_KSTACK_TOP, %rsp
-	push $0x23                /* ss: user data */
+	push $GDT_UDATA            /* ss */
 	push %gs:CPU_USER_RSP
 	push %r11                 /* rflags */
-	push $0x2b                /* cs: user code */
+	push $GDT_UCODE            /* cs */
 	push %rcx                 /* rip */
 	push $0
-	push $256                 /* VEC_SYSCALL */
+	push $VEC_SYSCALL
 	/* Only what C code may clobber (and rbp, zeroed for backtraces) goes
 	 * into the frame.  rbx and r12..r15 stay in their registers, which the
 	 * C code preserves; rcx and r11 are the instruction's (rip, rflags).
@@ -188,8 +181,8 @@ arch_context_switch:
 thread_first_return:
 	jmp trap_return
 
-/* int arch_user_copy(void *dst, const void *src, size_t n): 0, or
- * MICA_EFAULT (14) when a user page is missing; the fault handler moves
+/* int arch_user_copy(void *dst, const void *src, size_t n): 0, or 1
+ * when a user page is missing (the caller names the error); the fault handler moves
  * a fault at user_copy_insn to user_copy_fault.  The only kernel access
  * to user addresses: between stac and clac, SMAP lets it through (on a
  * CPU without SMAP the three are nops, trap.c). */
@@ -208,5 +201,5 @@ smap_clac_copy:
 user_copy_fault:
 smap_clac_fault:
 	clac
-	mov $14, %eax
+	mov $1, %eax
 	ret

@@ -436,14 +436,20 @@ int arch_space_next_mapped(uint64_t root, uint64_t va, uint64_t last, uint64_t *
 }
 
 /* Whether the direct map covers pa (map_direct: each boot region, in
- * 2 MiB pages). */
+ * 2 MiB pages).  The region that answered last is asked first: a string
+ * copy's pages are nearly always in the same one. */
 static int direct_mapped(uint64_t pa)
 {
-	for (unsigned i = 0; i < bootinfo.nregions; i++) {
+	static unsigned last;
+
+	for (unsigned k = 0; k < bootinfo.nregions; k++) {
+		unsigned i = (last + k) % bootinfo.nregions;
 		uint64_t start = bootinfo.regions[i].base & ~0x1fffffull;
 		uint64_t end = (bootinfo.regions[i].base + bootinfo.regions[i].size + 0x1fffff) & ~0x1fffffull;
-		if (pa >= start && pa < end)
+		if (pa >= start && pa < end) {
+			last = i;
 			return 1;
+		}
 	}
 	return 0;
 }
@@ -462,23 +468,32 @@ static uint64_t *copy_entry(uint64_t root, uint64_t va, int write)
 	return e;
 }
 
-static int copy_range_ok(uint64_t root, uint64_t va, size_t n, int write)
+/* The pages a copy of at most MICA_STRING_MAX bytes touches on one side. */
+#define COPY_PAGES_MAX (MICA_STRING_MAX / MICA_PAGE_SIZE + 1)
+
+/* Each page's entry of [va, va + n) into e[], or 0 when one may not be
+ * copied (copy_entry). */
+static int copy_range_entries(uint64_t root, uint64_t va, size_t n, int write, uint64_t **e)
 {
 	if (va + n < va || va + n > MICA_USER_END)
 		return 0;
 	for (uint64_t p = va & MICA_PAGE_MASK; p < va + n; p += MICA_PAGE_SIZE)
-		if (!copy_entry(root, p, write))
+		if (!(*e++ = copy_entry(root, p, write)))
 			return 0;
 	return 1;
 }
 
-/* Both ranges are checked first, so that a copy that fails wrote nothing.
- * Each page's entry is marked as the CPU would mark it had the threads
- * copied themselves: accessed, and dirty in the destination (a pager
- * asking Task.mem_unmap for the status sees IPC writes). */
+/* Both ranges are checked first, so that a copy that fails wrote nothing;
+ * the copy then uses the entries the check found.  Each page's entry is
+ * marked as the CPU would mark it had the threads copied themselves:
+ * accessed, and dirty in the destination (a pager asking Task.mem_unmap
+ * for the status sees IPC writes). */
 int arch_space_copy(uint64_t dst_root, uint64_t dst, uint64_t src_root, uint64_t src, size_t n)
 {
-	if (!copy_range_ok(dst_root, dst, n, 1) || !copy_range_ok(src_root, src, n, 0))
+	uint64_t *de[COPY_PAGES_MAX], *se[COPY_PAGES_MAX], **d = de, **s = se;
+
+	if (n > MICA_STRING_MAX || !copy_range_entries(dst_root, dst, n, 1, de) ||
+	    !copy_range_entries(src_root, src, n, 0, se))
 		return MICA_EFAULT;
 	while (n) {
 		size_t chunk = MICA_PAGE_SIZE - (dst & ~MICA_PAGE_MASK);
@@ -486,18 +501,22 @@ int arch_space_copy(uint64_t dst_root, uint64_t dst, uint64_t src_root, uint64_t
 			chunk = MICA_PAGE_SIZE - (src & ~MICA_PAGE_MASK);
 		if (n < chunk)
 			chunk = n;
-		uint64_t *d = leaf(dst_root, dst & MICA_PAGE_MASK), *s = leaf(src_root, src & MICA_PAGE_MASK);   /* checked above */
-		*d |= PTE_A | PTE_D;
-		*s |= PTE_A;
-		memcpy((uint8_t *)arch_phys_to_virt(*d & PTE_ADDR) + (dst & ~MICA_PAGE_MASK),
-			(const uint8_t *)arch_phys_to_virt(*s & PTE_ADDR) + (src & ~MICA_PAGE_MASK), chunk);
+		**d |= PTE_A | PTE_D;
+		**s |= PTE_A;
+		memcpy((uint8_t *)arch_phys_to_virt(**d & PTE_ADDR) + (dst & ~MICA_PAGE_MASK),
+		       (const uint8_t *)arch_phys_to_virt(**s & PTE_ADDR) + (src & ~MICA_PAGE_MASK), chunk);
 		dst += chunk;
 		src += chunk;
 		n -= chunk;
+		if (!(dst & ~MICA_PAGE_MASK))
+			d++;
+		if (!(src & ~MICA_PAGE_MASK))
+			s++;
 	}
 	return MICA_OK;
 }
 
+/* entry.S: 0, or nonzero when a user page is missing */
 extern int arch_user_copy(void *dst, const void *src, size_t n);
 
 static int user_range_ok(uint64_t a, size_t n)
@@ -507,10 +526,14 @@ static int user_range_ok(uint64_t a, size_t n)
 
 int user_copy_in(void *dst, uint64_t usrc, size_t n)
 {
-	return user_range_ok(usrc, n) ? arch_user_copy(dst, (const void *)usrc, n) : MICA_EFAULT;
+	if (!user_range_ok(usrc, n) || arch_user_copy(dst, (const void *)usrc, n))
+		return MICA_EFAULT;
+	return MICA_OK;
 }
 
 int user_copy_out(uint64_t udst, const void *src, size_t n)
 {
-	return user_range_ok(udst, n) ? arch_user_copy((void *)udst, src, n) : MICA_EFAULT;
+	if (!user_range_ok(udst, n) || arch_user_copy((void *)udst, src, n))
+		return MICA_EFAULT;
+	return MICA_OK;
 }

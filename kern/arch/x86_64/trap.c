@@ -30,12 +30,12 @@ struct cpu_local cpu0;
 
 static uint64_t gdt[8] = {
 	0,
-	0x00af9a000000ffff,   /* 0x08 kernel code 64 */
-	0x00cf92000000ffff,   /* 0x10 kernel data */
-	0x00cffa000000ffff,   /* 0x18 user code 32 (unused; sysret's base) */
-	0x00cff2000000ffff,   /* 0x20 user data */
-	0x00affa000000ffff,   /* 0x28 user code 64 */
-	0, 0,                 /* 0x30 TSS (two slots) */
+	0x00af9a000000ffff,   /* GDT_KCODE: kernel code 64 */
+	0x00cf92000000ffff,   /* GDT_KDATA: kernel data */
+	0x00cffa000000ffff,   /* GDT_SYSRET_BASE: user code 32 (unused) */
+	0x00cff2000000ffff,   /* GDT_UDATA: user data */
+	0x00affa000000ffff,   /* GDT_UCODE: user code 64 */
+	0, 0,                 /* GDT_TSS (two slots) */
 };
 
 struct idt_entry {
@@ -92,7 +92,7 @@ static void idt_init(void)
 
 static void syscall_init(void)
 {
-	wrmsr(MSR_STAR, ((uint64_t)0x18 << 48) | ((uint64_t)GDT_KCODE << 32));
+	wrmsr(MSR_STAR, ((uint64_t)GDT_SYSRET_BASE << 48) | ((uint64_t)GDT_KCODE << 32));
 	wrmsr(MSR_LSTAR, (uint64_t)syscall_entry);
 	wrmsr(MSR_SFMASK, 0x47700);   /* IF, TF, DF, AC, NT, IOPL cleared on entry */
 	wrmsr(MSR_GS_BASE, (uint64_t)&cpu0);

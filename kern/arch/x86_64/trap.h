@@ -5,7 +5,10 @@
 #ifndef KERN_ARCH_TRAP_H
 #define KERN_ARCH_TRAP_H
 
+#include <stddef.h>
 #include <stdint.h>
+
+#include "x86_defs.h"
 
 struct trap_frame {
 	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
@@ -15,24 +18,11 @@ struct trap_frame {
 	uint64_t rip, cs, rflags, rsp, ss;
 };
 
-#define VEC_DIVIDE 0
-#define VEC_DEBUG 1
-#define VEC_NMI 2
-#define VEC_BREAKPOINT 3
-#define VEC_INVALID_OP 6
-#define VEC_DOUBLE_FAULT 8
-#define VEC_GP 13
-#define VEC_PAGE_FAULT 14
-#define VEC_TIMER 32
-#define VEC_IRQ_BASE 48      /* IO-APIC lines are vectors 48.. */
-#define VEC_SPURIOUS 255
-#define VEC_SYSCALL 256      /* frame->vector of a syscall entry */
+_Static_assert(offsetof(struct trap_frame, rip) == FRAME_RIP, "x86_defs.h");
+_Static_assert(offsetof(struct trap_frame, cs) == FRAME_CS, "x86_defs.h");
+_Static_assert(offsetof(struct trap_frame, rflags) == FRAME_RFLAGS, "x86_defs.h");
+_Static_assert(offsetof(struct trap_frame, rsp) == FRAME_RSP, "x86_defs.h");
 
-#define GDT_KCODE 0x08
-#define GDT_KDATA 0x10
-#define GDT_UDATA 0x23       /* user data, RPL 3 */
-#define GDT_UCODE 0x2b       /* user 64-bit code, RPL 3 */
-#define GDT_TSS 0x30
 
 static inline int trap_from_user(const struct trap_frame *f)
 {
