@@ -17,13 +17,15 @@
  * session cannot write (EPERM), a read-only disk refuses writes (EROFS);
  * sessions run out (EBUSY) and come back when their last capability goes;
  * a client killed while it reads without pause (`blk_test hog`, started
- * by the test) leaves the server serving and its session free again.
+ * by the test) leaves the server serving, its session free again and the
+ * kernel's counters as before it was spawned.
  */
 #include "qtest.h"
 
 #include <libsys/slot.h>
 #include <common/string.h>
 #include <mica/error.h>
+#include <mica/syscall.h>
 #include <rt/rt.h>
 
 #include <idl/rt/block.h>
@@ -327,17 +329,38 @@ static int free_sessions(void)
 	return n;
 }
 
+static void meminfo(struct mica_meminfo *m)
+{
+	mica_debug(MICA_BOOT_LOG, MICA_DEBUG_MEMINFO, (unsigned long)m, sizeof *m);
+}
+
+/* Whether the kernel's objects, mapping nodes and user pages are as in
+ * `before` (the kernel's own page pool may keep slab pages cached). */
+static bool counters_back(const struct mica_meminfo *before, struct mica_meminfo *now)
+{
+	meminfo(now);
+	for (int t = 0; t < MICA_MEMINFO_TYPES; t++)
+		if (now->objects[t] != before->objects[t])
+			return false;
+	return now->mapnodes == before->mapnodes && now->user_free_pages == before->user_free_pages;
+}
+
 static void a_client_killed_mid_request_leaves_the_server_serving(void)
 {
 	mica_cap_t irq = mica_slot_alloc(), proc = mica_slot_alloc(), mark = mica_slot_alloc();
 	mica_word_t tag, label;
-	bool ended = false;
+	bool ended = false, back = false;
 	int32_t status = 0;
 	uint64_t pid;
 	int n = 0;
+	struct mica_meminfo before, now;
+	uint64_t blocks;
+	uint32_t bs, bufsize;
+	bool ro;
 
 	expect("an irq to hear of the child's end", factory_create_irq(MICA_BOOT_FACTORY, irq, 0x66), 0);
 	expect("... bound to this thread", irq_bind(irq, MICA_BOOT_THREAD), 0);
+	meminfo(&before);
 	expect("spawn blk_test hog", launcher_spawn(rt_cap("launcher"), "blk_test", "hog", 4, 0, 0, irq, 4 << 20, &proc),
 	       0);
 	int err = -1;
@@ -356,6 +379,18 @@ static void a_client_killed_mid_request_leaves_the_server_serving(void)
 	expect("the server still reads for us", block_read(main_s.gate, 0, 8, 0), 0);
 	mica_slot_drop(mark);
 	mica_slot_drop(proc);
+	/* Root and the server free what was the hog's as they hear of it:
+	 * ask (each call lets them run) until the figures are back. */
+	for (int i = 0; i < 1000 && !(back = counters_back(&before, &now)); i++)
+		block_info(main_s.gate, &blocks, &bs, &ro, &bufsize);
+	if (!back)
+		for (int t = 0; t < MICA_MEMINFO_TYPES; t++)
+			mica_printf("# objects of type %d: %lu before, %lu after\n", t, (unsigned long)before.objects[t],
+				    (unsigned long)now.objects[t]);
+	mica_printf("# mapping nodes %lu before, %lu after; user pool free pages %lu before, %lu after\n",
+		    (unsigned long)before.mapnodes, (unsigned long)now.mapnodes, (unsigned long)before.user_free_pages,
+		    (unsigned long)now.user_free_pages);
+	expect("the kernel's counters are back (objects, mapping nodes, user pages)", back, 1);
 	mica_slot_drop(irq);
 }
 
