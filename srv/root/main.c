@@ -38,6 +38,9 @@ static void last_ref(const struct srv *s, mica_word_t label)
 	case K_PROCESS:
 		process_last_ref(o);
 		break;
+	case K_PCIDEV:
+		pci_release((struct pcidev *)o);
+		break;
 	default:
 		break;
 	}

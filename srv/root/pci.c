@@ -29,9 +29,12 @@ struct pcidev {
 	uint8_t bus, dev, fn;
 	uint32_t id, class_rev;
 	uint8_t irq_line;   /* 0xff: no INTx */
-	bool given;         /* handed to a program already */
+	bool given;         /* handed to a program, whose handle still lives */
+	bool irq_bound;     /* its line is bound to the driver's irq */
 	struct { uint64_t base, size; uint32_t flags; } bar[BARS];
 	bool bar_given[BARS];   /* a dataspace of the BAR lives (one at a time) */
+	struct ds *bar_ds[BARS];   /* that dataspace, while bar_given */
+	mica_cap_t io_task[BARS];  /* the task given an I/O BAR's ports (a copy), or 0 */
 };
 
 static struct pcidev devices[PCI_DEVICES_MAX];
@@ -159,7 +162,7 @@ mica_cap_t pci_find(const char *name)
 		struct pcidev *d = &devices[i];
 		if (d->given || d->id != (device << 16 | vendor))
 			continue;
-		if (obj_open(&d->obj, K_PCIDEV, false))
+		if (obj_open(&d->obj, K_PCIDEV, true))
 			return MICA_CAP_NULL;
 		d->given = true;
 		return d->obj.gate;
@@ -218,8 +221,10 @@ int pci_bar(struct pcidev *d, uint32_t index, uint64_t *base, uint64_t *size, ui
 	if (d->bar_given[index])
 		return -MICA_EBUSY;
 	int err = ds_create(DS_DEVICE, *size, MICA_R | MICA_W, 0, *base, *size, true, ds);
-	if (!err)
+	if (!err) {
 		ds_hold(*ds, &d->bar_given[index]);
+		d->bar_ds[index] = *ds;
+	}
 	return err;
 }
 
@@ -233,12 +238,46 @@ int pci_io_bar(struct pcidev *d, uint32_t index, mica_cap_t task)
 		order++;
 	if ((1ull << order) != size || base % size || base + size > 0x10000)
 		return -MICA_EPERM;
-	return task_io_map(task, mica_io_fpage((uint16_t)base, order));
+	if (d->io_task[index])
+		return -MICA_EBUSY;
+	int err = task_io_map(task, mica_io_fpage((uint16_t)base, order));
+	/* Kept to take the ports back when the handle goes (pci_release). */
+	if (!err && (d->io_task[index] = mica_slot_alloc()) != MICA_CAP_NULL &&
+	    task_cap_map(MICA_BOOT_TASK, task, d->io_task[index], MICA_W, false))
+		mica_slot_free(d->io_task[index]), d->io_task[index] = MICA_CAP_NULL;
+	return err;
 }
 
 int pci_irq(struct pcidev *d, mica_cap_t irq)
 {
 	if (d->irq_line == 0xff)
 		return -MICA_ENODEV;
-	return icu_bind(MICA_BOOT_ICU, d->irq_line, irq);
+	int err = icu_bind(MICA_BOOT_ICU, d->irq_line, irq);
+	if (!err)
+		d->irq_bound = true;
+	return err;
+}
+
+/* The handle's last capability is gone (its driver ended, was killed, or
+ * dropped it): everything it was given is taken back, and the function
+ * can be given to a new driver. */
+void pci_release(struct pcidev *d)
+{
+	for (unsigned i = 0; i < BARS; i++) {
+		if (d->bar_given[i])
+			ds_destroy(d->bar_ds[i]);   /* unmaps its registers from every task */
+		if (d->io_task[i]) {
+			unsigned order = 0;
+			while ((1ull << order) < d->bar[i].size)
+				order++;
+			task_io_unmap(d->io_task[i], mica_io_fpage((uint16_t)d->bar[i].base, order));
+			mica_slot_drop(d->io_task[i]);
+			d->io_task[i] = MICA_CAP_NULL;
+		}
+	}
+	if (d->irq_bound)
+		icu_unbind(MICA_BOOT_ICU, d->irq_line);
+	d->irq_bound = false;
+	obj_close(&d->obj);
+	d->given = false;
 }

@@ -163,6 +163,7 @@ int pci_config_write(struct pcidev *d, uint32_t offset, uint32_t width, uint32_t
 int pci_bar(struct pcidev *d, uint32_t index, uint64_t *base, uint64_t *size, uint32_t *flags, struct ds **ds);
 int pci_irq(struct pcidev *d, mica_cap_t irq);
 int pci_io_bar(struct pcidev *d, uint32_t index, mica_cap_t task);
+void pci_release(struct pcidev *d);
 
 /* dispatch glue: root's handlers (handlers.c). */
 struct root_ops;

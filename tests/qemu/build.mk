@@ -88,7 +88,8 @@ QEMU_PROG_BINS += $(BUILD)/tests/qemu/rt_spawn $(BUILD)/tests/qemu/rt_child
 $(eval $(call rt_program,$(BUILD)/tests/qemu/rt_hog,tests/qemu/progs/rt_hog.c tests/qemu/lib/qtest.c))
 QEMU_PROG_BINS += $(BUILD)/tests/qemu/rt_hog
 # The key-value server's client (kv.scenario, docs/server.md).
-$(eval $(call rt_program,$(BUILD)/tests/qemu/kv_test,tests/qemu/progs/kv_test.c tests/qemu/lib/qtest.c))
+$(eval $(call rt_program,$(BUILD)/tests/qemu/kv_test,tests/qemu/progs/kv_test.c tests/qemu/lib/qtest.c \
+	$(RT_IDL_DIR)/kv_fuzz.c))
 QEMU_PROG_BINS += $(BUILD)/tests/qemu/kv_test $(BUILD)/srv/kv
 
 # The C library's scenario (libc.scenario): a data file for fopen, and the

@@ -10,20 +10,22 @@
  * in).  Every block is read through a session's buffer and the digest
  * compared; on the writable disk a seeded pattern is written over blocks
  * 100..163 and flushed (the scenario compares the image with cmp on the
- * host afterwards), and read back; two threads with sessions of their own
- * write and read disjoint ranges at once; requests out of range,
+ * host afterwards), and read back; two clients in tasks of their own
+ * (`blk_test writer 0|1`, started by the test) write and read disjoint
+ * ranges at once (compared on the host too); requests out of range,
  * misaligned, past the buffer and oversized are EINVAL; a read-only
  * session cannot write (EPERM), a read-only disk refuses writes (EROFS);
  * sessions run out (EBUSY) and come back when their last capability goes;
- * a client killed while it reads without pause (`blk_test hog`, started
- * by the test) leaves the server serving and its session free again.
+ * a client killed while it reads without pause (`blk_test hog N`, started
+ * by the test, twice) leaves the server serving, its session free again and the
+ * kernel's counters as before it was spawned.
  */
 #include "qtest.h"
 
 #include <libsys/slot.h>
 #include <common/string.h>
-#include <libsys/thread.h>
 #include <mica/error.h>
+#include <mica/syscall.h>
 #include <rt/rt.h>
 
 #include <idl/rt/block.h>
@@ -32,7 +34,6 @@
 #include <idl/rt/process.h>
 #include <idl/rt/region_map.h>
 #include <idl/rt/registry.h>
-#include <idl/kernel/thread.h>
 
 #define BUF (64u << 10)
 #define PATTERN_FIRST 100
@@ -213,59 +214,86 @@ static void the_fuzzer_gets_proper_answers(void)
 	expect("every other session can still be opened", free_sessions(), 7);
 }
 
-/* Two threads, each with a session, writing and reading their own range. */
-static struct qthread workers[2];
-static volatile int worker_result[2], worker_done[2];
+/* Two clients in tasks of their own (`blk_test writer 0` and `writer 1`,
+ * started by the test), each with a session, writing and reading back
+ * their own range at once; the scenario compares both ranges on the host. */
+#define WRITER_BLOCKS 160
+#define WRITER_ROUND 8
 
-static void worker(void *arg)
+static uint64_t writer_first(long w)
 {
-	long w = (long)arg;
-	struct sess s;
-	int bad = 0;
-	uint64_t first = 400 + (uint64_t)w * 200;
-
-	if (open_session(&s, 16384, false)) {
-		worker_result[w] = -1;
-		worker_done[w] = 1;
-		for (;;)
-			thread_stop(workers[w].slot);
-	}
-	for (int round = 0; round < 20 && !bad; round++) {
-		uint64_t b = first + (uint64_t)round * 8;
-		for (unsigned i = 0; i < 4096; i++)
-			s.buf[i] = (uint8_t)(w * 100 + round + i);
-		bad |= block_write(s.gate, b, 8, 0) != 0;
-		bad |= block_read(s.gate, b, 8, 8192) != 0;
-		for (unsigned i = 0; i < 4096 && !bad; i++)
-			bad |= s.buf[8192 + i] != (uint8_t)(w * 100 + round + i);
-	}
-	close_session(&s);
-	worker_result[w] = bad ? 1 : 0;
-	__atomic_store_n(&worker_done[w], 1, __ATOMIC_SEQ_CST);
-	for (;;)
-		thread_stop(workers[w].slot);
+	return 400 + (uint64_t)w * 200;
 }
 
-static void two_clients_at_once_keep_their_data(void)
+static uint8_t writer_pattern(long w, uint64_t block, unsigned i)
 {
+	return (uint8_t)((block * 13 + i * 3 + (uint64_t)w * 101 + 1) % 256);
+}
+
+static void two_client_tasks_at_once_keep_their_data(void)
+{
+	mica_cap_t irq[2], proc[2];
+	static const char args[2][9] = { "writer\0" "0", "writer\0" "1" };
+	int left = 2;
+
 	if (!writable)
 		return;
 	for (long w = 0; w < 2; w++) {
-		workers[w].slot = mica_slot_alloc();
-		int err = mica_thread_create(MICA_BOOT_FACTORY, MICA_BOOT_TASK, workers[w].slot, rt_utcb_alloc(), worker,
-					     (void *)w, workers[w].stack, sizeof workers[w].stack, 0);
-		if (!err)
-			err = thread_set_handlers(workers[w].slot, rt_cap("rm"), 0);
-		if (!err)
-			err = thread_start(workers[w].slot);
-		expect("start a client thread", err, 0);
+		irq[w] = mica_slot_alloc(), proc[w] = mica_slot_alloc();
+		expect("an irq to hear of the writer's end", factory_create_irq(MICA_BOOT_FACTORY, irq[w], 0x70 + w), 0);
+		expect("... bound to this thread", irq_bind(irq[w], MICA_BOOT_THREAD), 0);
 	}
-	/* Each worker's last act is to stop itself: wait by joining through
-	 * yields (the workers block in the server meanwhile, so this ends). */
-	while (!(__atomic_load_n(&worker_done[0], __ATOMIC_SEQ_CST) && __atomic_load_n(&worker_done[1], __ATOMIC_SEQ_CST)))
-		thread_yield(MICA_BOOT_THREAD);
-	expect("client 0 read back what it wrote, 20 times", worker_result[0], 0);
-	expect("client 1 read back what it wrote, 20 times", worker_result[1], 0);
+	for (long w = 0; w < 2; w++)
+		expect("spawn blk_test writer", launcher_spawn(rt_cap("launcher"), "blk_test", args[w], sizeof args[w], 0,
+							      0, irq[w], 4 << 20, &proc[w]), 0);
+	while (left > 0) {
+		mica_word_t tag, label;
+
+		mica_ipc_wait(0, &tag, &label);
+		if (label == 0x70 || label == 0x71)
+			left--;
+	}
+	for (long w = 0; w < 2; w++) {
+		bool ended = false;
+		int32_t status = -1;
+		uint64_t pid;
+
+		expect("the writer ended", process_status(proc[w], &ended, &status, &pid) == 0 && ended, 1);
+		expect("... having read back what it wrote, 20 times", status, 0);
+		mica_slot_drop(proc[w]);
+		mica_slot_drop(irq[w]);
+	}
+}
+
+/* A writer: a session, a mark in the registry, the other writer's mark
+ * awaited (so that both are at the disk at once), then 20 rounds of 8
+ * blocks written with its pattern and read back elsewhere in the buffer.
+ * Exit status 0 when every block read back as written. */
+static int writer(long w)
+{
+	struct sess s;
+	mica_cap_t mark = mica_slot_alloc(), other = mica_slot_alloc();
+	const char *names[2] = { "blkw0", "blkw1" };
+	int bad = 0, err = -1;
+
+	blk = mica_slot_alloc();
+	if (registry_lookup(rt_cap("registry"), "blk", &blk) || open_session(&s, 16384, false) ||
+	    factory_create_irq(MICA_BOOT_FACTORY, mark, 1) || registry_publish(rt_cap("registry"), names[w], mark))
+		return 2;
+	for (int i = 0; i < 100000 && err; i++)
+		err = registry_lookup(rt_cap("registry"), names[!w], &other);
+	if (err)
+		return 3;
+	for (uint64_t b = writer_first(w); b < writer_first(w) + WRITER_BLOCKS && !bad; b += WRITER_ROUND) {
+		for (unsigned i = 0; i < WRITER_ROUND * 512; i++)
+			s.buf[i] = writer_pattern(w, b + i / 512, i % 512);
+		bad |= block_write(s.gate, b, WRITER_ROUND, 0) != 0;
+		bad |= block_read(s.gate, b, WRITER_ROUND, 8192) != 0;
+		for (unsigned i = 0; i < WRITER_ROUND * 512 && !bad; i++)
+			bad |= s.buf[8192 + i] != writer_pattern(w, b + i / 512, i % 512);
+	}
+	bad |= block_flush(s.gate) != 0;
+	return bad;
 }
 
 static void sessions_run_out_and_come_back(void)
@@ -301,22 +329,39 @@ static int free_sessions(void)
 	return n;
 }
 
-static void a_client_killed_mid_request_leaves_the_server_serving(void)
+static void meminfo(struct mica_meminfo *m)
 {
-	mica_cap_t irq = mica_slot_alloc(), proc = mica_slot_alloc(), mark = mica_slot_alloc();
+	mica_debug(MICA_BOOT_LOG, MICA_DEBUG_MEMINFO, (unsigned long)m, sizeof *m);
+}
+
+/* Whether the kernel's objects, mapping nodes and user pages are as in
+ * `before` (the kernel's own page pool may keep slab pages cached). */
+static bool counters_back(const struct mica_meminfo *before, struct mica_meminfo *now)
+{
+	meminfo(now);
+	for (int t = 0; t < MICA_MEMINFO_TYPES; t++)
+		if (now->objects[t] != before->objects[t])
+			return false;
+	return now->mapnodes == before->mapnodes && now->user_free_pages == before->user_free_pages;
+}
+
+/* One client killed mid-request (`blk_test hog N`, publishing its mark
+ * as blkhogN): the server serves on and its session is free again. */
+static void kill_a_hog(mica_cap_t irq, char round)
+{
+	mica_cap_t proc = mica_slot_alloc(), mark = mica_slot_alloc();
+	const char args[6] = { 'h', 'o', 'g', 0, round, 0 };
+	char name[8] = { 'b', 'l', 'k', 'h', 'o', 'g', round, 0 };
 	mica_word_t tag, label;
 	bool ended = false;
 	int32_t status = 0;
 	uint64_t pid;
-	int n = 0;
+	int n = 0, err = -1;
 
-	expect("an irq to hear of the child's end", factory_create_irq(MICA_BOOT_FACTORY, irq, 0x66), 0);
-	expect("... bound to this thread", irq_bind(irq, MICA_BOOT_THREAD), 0);
-	expect("spawn blk_test hog", launcher_spawn(rt_cap("launcher"), "blk_test", "hog", 4, 0, 0, irq, 4 << 20, &proc),
-	       0);
-	int err = -1;
+	expect("spawn blk_test hog", launcher_spawn(rt_cap("launcher"), "blk_test", args, sizeof args, 0, 0, irq, 4 << 20,
+						    &proc), 0);
 	for (int i = 0; i < 100000 && err; i++)
-		err = registry_lookup(rt_cap("registry"), "blkhog", &mark);
+		err = registry_lookup(rt_cap("registry"), name, &mark);
 	expect("the hog reads without pause (it published its mark)", err, 0);
 	expect("a read of ours meanwhile", block_read(main_s.gate, 0, 8, 0), 0);
 	expect("kill it", process_kill(proc), 0);
@@ -330,19 +375,50 @@ static void a_client_killed_mid_request_leaves_the_server_serving(void)
 	expect("the server still reads for us", block_read(main_s.gate, 0, 8, 0), 0);
 	mica_slot_drop(mark);
 	mica_slot_drop(proc);
+}
+
+/* Two hogs killed; the kernel's figures are taken after the first (which
+ * may grow root's and the server's tables for good) and compared after
+ * the second. */
+static void a_client_killed_mid_request_leaves_the_server_serving(void)
+{
+	mica_cap_t irq = mica_slot_alloc();
+	bool back = false, ro;
+	struct mica_meminfo before, now;
+	uint64_t blocks;
+	uint32_t bs, bufsize;
+
+	expect("an irq to hear of the child's end", factory_create_irq(MICA_BOOT_FACTORY, irq, 0x66), 0);
+	expect("... bound to this thread", irq_bind(irq, MICA_BOOT_THREAD), 0);
+	kill_a_hog(irq, '1');
+	meminfo(&before);
+	kill_a_hog(irq, '2');
+	/* Root and the server free what was the hog's as they hear of it:
+	 * ask (each call lets them run) until the figures are back. */
+	for (int i = 0; i < 1000 && !(back = counters_back(&before, &now)); i++)
+		block_info(main_s.gate, &blocks, &bs, &ro, &bufsize);
+	if (!back)
+		for (int t = 0; t < MICA_MEMINFO_TYPES; t++)
+			mica_printf("# objects of type %d: %lu before, %lu after\n", t, (unsigned long)before.objects[t],
+				    (unsigned long)now.objects[t]);
+	mica_printf("# mapping nodes %lu before, %lu after; user pool free pages %lu before, %lu after\n",
+		    (unsigned long)before.mapnodes, (unsigned long)now.mapnodes, (unsigned long)before.user_free_pages,
+		    (unsigned long)now.user_free_pages);
+	expect("the kernel's counters are back (objects, mapping nodes, user pages)", back, 1);
 	mica_slot_drop(irq);
 }
 
 /* The client killed mid-request: a session, a mark in the registry, then
  * reads until it is killed. */
-static int hog(void)
+static int hog(const char *round)
 {
 	struct sess s;
 	mica_cap_t mark = mica_slot_alloc();
+	char name[8] = { 'b', 'l', 'k', 'h', 'o', 'g', round[0], 0 };
 
 	blk = mica_slot_alloc();
 	if (registry_lookup(rt_cap("registry"), "blk", &blk) || open_session(&s, 65536, false) ||
-	    factory_create_irq(MICA_BOOT_FACTORY, mark, 1) || registry_publish(rt_cap("registry"), "blkhog", mark))
+	    factory_create_irq(MICA_BOOT_FACTORY, mark, 1) || registry_publish(rt_cap("registry"), name, mark))
 		return 1;
 	for (uint64_t b = 0;; b = (b + 128) % 2048)
 		block_read(s.gate, b, 128, 0);
@@ -387,15 +463,17 @@ static const struct qtest_case cases[] = {
 	{ "bad_requests_are_refused", bad_requests_are_refused },
 	{ "a_read_only_session_cannot_write", a_read_only_session_cannot_write },
 	{ "the_fuzzer_gets_proper_answers", the_fuzzer_gets_proper_answers },
-	{ "two_clients_at_once_keep_their_data", two_clients_at_once_keep_their_data },
+	{ "two_client_tasks_at_once_keep_their_data", two_client_tasks_at_once_keep_their_data },
 	{ "sessions_run_out_and_come_back", sessions_run_out_and_come_back },
 	{ "a_client_killed_mid_request_leaves_the_server_serving", a_client_killed_mid_request_leaves_the_server_serving },
 };
 
 int main(int argc, char **argv)
 {
-	if (argc > 1 && mica_streq(argv[1], "hog"))
-		return hog();
+	if (argc > 2 && mica_streq(argv[1], "hog"))
+		return hog(argv[2]);
+	if (argc > 2 && mica_streq(argv[1], "writer"))
+		return writer(argv[2][0] == '1');
 	if (argc > 1 && mica_streq(argv[1], "big"))
 		return QTEST_RUN(argv[0], big_cases);
 	writable = argc > 1 && mica_streq(argv[1], "rw");

@@ -4,8 +4,9 @@
  * own refusals (an empty key, a missing key, a full table), requests the
  * generated dispatch or the kernel refuses before a handler runs (unknown
  * opcode or protocol, a missing word, a key longer than its bound), and a
- * client that dies after using it (`kv_test child`, started by the test):
- * after each, the server still serves with its table intact.
+ * client that dies after using it (`kv_test child`, started by the test),
+ * and idlc's fuzz driver: after each, the server still serves with its
+ * table intact.
  */
 #include "qtest.h"
 
@@ -139,6 +140,19 @@ static void client_that_dies_leaves_the_server_serving(void)
 	mica_slot_drop(irq);
 }
 
+/* idlc's fuzz driver (docs/idl.md): random and broken puts, gets and
+   removes, every one answered properly; a key the fuzzer never names
+   (its keys are random) keeps its value. */
+static void fuzzed_requests_are_answered_properly(void)
+{
+	uint64_t v = 0;
+
+	expect("Kv fuzzed: no wrong answer", kv_fuzz(kv, 16, 200), 0);
+	expect("the server still serves", kv_get(kv, "answer", &v), 0);
+	expect("... with answer intact", (long)v, 43);
+	expect("a second run, another seed: no wrong answer", kv_fuzz(kv, 17, 200), 0);
+}
+
 /* The client that dies: it puts child=7, then faults outside every region. */
 static int child(void)
 {
@@ -161,6 +175,7 @@ static const struct {
 	{ "full_table_is_enomem", full_table_is_enomem },
 	{ "malformed_requests_are_refused", malformed_requests_are_refused },
 	{ "client_that_dies_leaves_the_server_serving", client_that_dies_leaves_the_server_serving },
+	{ "fuzzed_requests_are_answered_properly", fuzzed_requests_are_answered_properly },
 };
 
 int main(int argc, char **argv)

@@ -8,12 +8,21 @@
  * device's live registers (a register written reads back through it) and
  * an I/O BAR without one, and that BAR's ports to this task on request
  * (the legacy virtio header reads through them); refuses BAR indexes out
- * of range; binds the function's line to an irq once.
+ * of range; binds the function's line to an irq once.  It ends holding
+ * them all (a BAR attached, the ports, the line).
+ *
+ *   pci_test claim-then-fault   boot.cfg's next program with the handle:
+ *                               everything the first held is free again
+ *                               (root took it back when the handle's last
+ *                               capability went); it claims it all, then
+ *                               faults (killed by root)
+ *   pci_test claim              the one after: free again after the kill
  */
 #include "qtest.h"
 
 #include <libsys/port.h>
 #include <libsys/slot.h>
+#include <common/string.h>
 #include <mica/error.h>
 #include <rt/rt.h>
 
@@ -178,6 +187,18 @@ static void its_line_binds_once(void)
 	expect("PciDevice on the memory session: ENOSYS", pci_device_irq(rt_cap("mem"), irq), -MICA_ENOSYS);
 }
 
+/* Ends holding a BAR attached (the ports and the line are held already). */
+static void it_ends_holding_a_bar(void)
+{
+	uint32_t bar = 0, offset = 0, flags = 0;
+	uint64_t base = 0, size = 0, start = 0;
+	mica_cap_t ds = mica_slot_alloc();
+
+	expect("the common configuration's capability", virtio_cap(1, &bar, &offset), 0);
+	expect("its BAR", pci_device_bar(dev, bar, &base, &size, &flags, &ds), 0);
+	expect("attached", region_map_attach(rt_cap("rm"), 0, size, MICA_R | MICA_W, ds, 0, &start), 0);
+}
+
 static const struct qtest_case cases[] = {
 	{ "the_handle_names_its_function", the_handle_names_its_function },
 	{ "config_space_is_its_own_only", config_space_is_its_own_only },
@@ -185,10 +206,50 @@ static const struct qtest_case cases[] = {
 	{ "bars_out_of_range_are_refused", bars_out_of_range_are_refused },
 	{ "an_io_bar_gives_its_ports", an_io_bar_gives_its_ports },
 	{ "its_line_binds_once", its_line_binds_once },
+	{ "it_ends_holding_a_bar", it_ends_holding_a_bar },
+};
+
+/* A driver's whole claim: a memory BAR attached and answering, the I/O
+ * BAR's ports, the line.  EBUSY for any of them means the last holder's
+ * were not taken back. */
+static void a_new_driver_claims_it_all(void)
+{
+	uint32_t bar = 0, offset = 0, flags = 0;
+	uint64_t base = 0, size = 0, start = 0;
+	mica_cap_t ds = mica_slot_alloc(), irq = mica_slot_alloc();
+
+	expect("the handle is given (the last driver's went back to root)", dev != MICA_CAP_NULL, 1);
+	expect("the common configuration's capability", virtio_cap(1, &bar, &offset), 0);
+	expect("its BAR as a dataspace, not EBUSY", pci_device_bar(dev, bar, &base, &size, &flags, &ds), 0);
+	expect("attach it", region_map_attach(rt_cap("rm"), 0, size, MICA_R | MICA_W, ds, 0, &start), 0);
+	volatile uint32_t *common = (volatile uint32_t *)(start + offset);
+	common[0] = 1;
+	expect("... the device answers by it (VERSION_1 offered)", common[1] & 1, 1);
+	uint32_t io = 6;
+	for (uint32_t i = 0; i < 6 && io == 6; i++) {
+		mica_cap_t other = mica_slot_alloc();
+		if (pci_device_bar(dev, i, &base, &size, &flags, &other) == 0 && (flags & 1))
+			io = i;
+		mica_slot_drop(other);
+	}
+	expect("the I/O BAR's ports to this task, not EBUSY", io < 6 && pci_device_io_bar(dev, io, MICA_BOOT_TASK) == 0, 1);
+	expect("... they read", mica_inl((uint16_t)base) != 0, 1);
+	expect("an irq", factory_create_irq(MICA_BOOT_FACTORY, irq, 0x53), 0);
+	expect("its line binds, not EBUSY", pci_device_irq(dev, irq), 0);
+}
+
+static const struct qtest_case claim_cases[] = {
+	{ "a_new_driver_claims_it_all", a_new_driver_claims_it_all },
 };
 
 int main(int argc, char **argv)
 {
-	(void)argc;
+	dev = rt_cap("dev");
+	if (argc > 1 && mica_streq(argv[1], "claim-then-fault")) {
+		QTEST_RUN(argv[0], claim_cases);
+		*(volatile int *)0x123456789000ull = 1;
+	}
+	if (argc > 1 && mica_streq(argv[1], "claim"))
+		return QTEST_RUN(argv[0], claim_cases);
 	return QTEST_RUN(argv[0], cases);
 }
