@@ -105,5 +105,7 @@ int arch_fault_page(uint64_t vector, uint64_t error, unsigned *access, int *prot
 
 /* The CPU's time-stamp counter. */
 uint64_t arch_timestamp(void);
+/* The CMOS real-time clock: seconds since 1970-01-01 UTC, 0 if unreadable. */
+uint64_t arch_rtc_seconds(void);
 
 #endif

@@ -39,6 +39,7 @@ void kip_init(uint64_t tsc_khz, unsigned cpus)
 	kip->kernel_version = MICA_VERSION_MAJOR << 16 | MICA_VERSION_MINOR;
 	kip->tsc_khz = tsc_khz;
 	kip->tsc_at_boot = arch_timestamp();
+	kip->rtc_at_boot = arch_rtc_seconds();
 	kip->cpu_count = cpus;
 	kip->features = MICA_KIP_F_SSE | MICA_KIP_F_SYSCALL;
 	mica_strlcpy(kip->kernel_cmdline, bootinfo.cmdline, sizeof kip->kernel_cmdline);

@@ -63,6 +63,9 @@ struct mica_kip {
 	struct mica_kip_mem mem[MICA_KIP_MEM_MAX];
 	struct mica_kip_module modules[MICA_KIP_MODULES_MAX];
 	char kernel_cmdline[MICA_KIP_CMDLINE_MAX];
+	/* The wall clock when clock_us was 0: seconds since 1970-01-01 UTC from
+	 * the CMOS RTC, read once by the kernel at boot (0: no RTC). */
+	uint64_t rtc_at_boot;
 };
 
 #endif
