@@ -162,5 +162,11 @@ $(BUILD)/tests/qemu/disk4g.img: | $(DEPS_STAMP)
 	printf 'MICA-END' | dd of=$@ bs=1 seek=$$((4097 * 1048576 - 512)) conv=notrunc status=none
 TEST_DEPS += $(BUILD)/tests/qemu/disk4g.img
 
+# The file server's protocol on a copy of build/disk.img (fsserver.scenario,
+# docs/fsserver.md), a C-library program.
+$(eval $(call newlib_program,$(BUILD)/tests/qemu/fsserver_test,tests/qemu/progs/fsserver_test.c tests/qemu/lib/qtest.c))
+QEMU_PROG_BINS += $(BUILD)/tests/qemu/fsserver_test $(BUILD)/srv/ext2fs
+TEST_DEPS += $(DISK_IMG)
+
 # Last, so that every program above is in it (TEST_DEPS expands as it grows).
 TEST_DEPS += $(KERNEL32) $(QEMU_PROG_BINS)
