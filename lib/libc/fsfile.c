@@ -89,7 +89,8 @@ static const char *absolute(const char *path, char *buf)
 }
 
 #define ABS(var, path) char var##_buf[PATH_MAX]; const char *var = absolute(path, var##_buf); if (!var) return -1
-#define SERVER(s) mica_cap_t s = server(); if (!s) return libc_fail(ENOSYS)
+/* Without a file server nothing exists outside rom/. */
+#define SERVER(s) mica_cap_t s = server(); if (!s) return libc_fail(ENOENT)
 
 static void stat_fill(struct stat *st, uint32_t ino, uint32_t mode, uint32_t nlink, uint32_t uid, uint32_t gid,
 		      uint64_t size, uint64_t blocks, int64_t atime, int64_t mtime, int64_t ctime)
@@ -399,6 +400,15 @@ ssize_t readlink(const char *restrict path, char *restrict buf, size_t size)
 	n = n < size ? n : size;   /* POSIX: truncated, not terminated */
 	memcpy(buf, target, n);
 	return (ssize_t)n;
+}
+
+/* Everything written so far to the disk. */
+void sync(void)
+{
+	mica_cap_t fs = server();
+
+	if (fs)
+		file_system_sync(fs);
 }
 
 int truncate(const char *path, off_t size)

@@ -192,7 +192,8 @@ static int on_open(struct srv_request *req, const char *path, uint32_t flags, ui
 	if ((err = fs_open(server.fs, path, fl, mode & 07777, &f)) != 0)
 		return fs_err(err);
 	if ((err = fs_fstat(f, &st)) != 0 ||
-	    (err = (flags & MICA_FS_O_DIRECTORY) && !S_ISDIR(st.mode) ? ENOTDIR : 0) != 0) {
+	    (err = (flags & MICA_FS_O_DIRECTORY) && !S_ISDIR(st.mode) ? ENOTDIR : 0) != 0 ||
+	    (err = S_ISLNK(st.mode) ? ELOOP : 0) != 0) {   /* O_NOFOLLOW of a symlink (POSIX) */
 		fs_close(f);
 		return fs_err(err);
 	}
