@@ -170,6 +170,7 @@ TEST_DEPS += $(DISK_IMG)
 # The C library's files of the file server (fsfile.scenario, docs/libc.md).
 $(eval $(call newlib_program,$(BUILD)/tests/qemu/fsfile_test,tests/qemu/progs/fsfile_test.c tests/qemu/lib/qtest.c))
 QEMU_PROG_BINS += $(BUILD)/tests/qemu/fsfile_test
+QEMU_PROG_BINS += $(BUILD)/bin/fsaccess   # fsaccess.scenario
 
 # Last, so that every program above is in it (TEST_DEPS expands as it grows).
 TEST_DEPS += $(KERNEL32) $(QEMU_PROG_BINS)
