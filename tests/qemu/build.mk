@@ -171,6 +171,9 @@ TEST_DEPS += $(DISK_IMG)
 $(eval $(call newlib_program,$(BUILD)/tests/qemu/fsfile_test,tests/qemu/progs/fsfile_test.c tests/qemu/lib/qtest.c))
 QEMU_PROG_BINS += $(BUILD)/tests/qemu/fsfile_test
 QEMU_PROG_BINS += $(BUILD)/bin/fsaccess   # fsaccess.scenario
+# Two programs appending to one file (fsappend.scenario).
+$(eval $(call newlib_program,$(BUILD)/tests/qemu/fsappend,tests/qemu/progs/fsappend.c tests/qemu/lib/qtest.c))
+QEMU_PROG_BINS += $(BUILD)/tests/qemu/fsappend
 
 # Last, so that every program above is in it (TEST_DEPS expands as it grows).
 TEST_DEPS += $(KERNEL32) $(QEMU_PROG_BINS)
