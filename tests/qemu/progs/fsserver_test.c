@@ -222,6 +222,31 @@ static void listings(void)
 	expect("sync", file_system_sync(fs), 0);
 }
 
+/* A file that fills the disk: the write that finds no block left is
+ * ENOSPC, and deleting the file gives every block back. */
+static void a_full_disk_is_enospc(void)
+{
+	struct open_file f;
+	uint32_t done, bs;
+	uint64_t at, blocks, before, full, after, inodes, free_inodes, off = 0;
+	int err = 0;
+
+	expect("statfs", file_system_statfs(fs, &bs, &blocks, &before, &inodes, &free_inodes), 0);
+	expect("open /t/big", fopen_("/t/big", MICA_FS_O_WRITE | MICA_FS_O_CREAT, &f), 0);
+	memset(f.buf, 'b', f.size);
+	while (!(err = open_file_write(f.gate, off, f.size, false, &done, &at)) && done == f.size)
+		off += done;
+	if (!err)   /* a short write: the next one finds nothing */
+		err = open_file_write(f.gate, off + done, f.size, false, &done, &at);
+	expect("ENOSPC", err, fe(ENOSPC));
+	expect("statfs", file_system_statfs(fs, &bs, &blocks, &full, &inodes, &free_inodes), 0);
+	expect("the disk is full", full < before / 100, 1);
+	fclose_(&f, 1);
+	expect("unlink /t/big", file_system_unlink(fs, "/t/big"), 0);
+	expect("statfs", file_system_statfs(fs, &bs, &blocks, &after, &inodes, &free_inodes), 0);
+	expect("every block is back", after, before);
+}
+
 /* idlc's fuzz driver on both kinds of gate, then the file system is still
  * served and intact.  Its count of wrong answers is not checked: the
  * driver sends strings from a pool it never touches (no mica_ipc_touch),
@@ -250,6 +275,7 @@ static const struct qtest_case cases[] = {
 	{ "two_sessions_share_the_file", two_sessions_share_the_file },
 	{ "unlinked_files_stay_open", unlinked_files_stay_open },
 	{ "listings", listings },
+	{ "a_full_disk_is_enospc", a_full_disk_is_enospc },
 	{ "the_server_survives_the_fuzzer", the_server_survives_the_fuzzer },
 };
 
