@@ -3,7 +3,8 @@
 
 include lib/newlib/build.mk
 
-# lib/libc/include (a real <sys/dirent.h>, lstat in <sys/stat.h>) comes before newlib's headers.
+# lib/libc/include (a real <sys/dirent.h>, lstat in <sys/stat.h>, utime in
+# <utime.h>) comes before newlib's headers.
 LIBC_CFLAGS = $(filter-out -nostdinc -isystem $(GCC_INCLUDE),$(USER_CFLAGS)) -isystem lib/libc/include $(NEWLIB_CFLAGS)
 # POSIX options the glue provides (time.c, sleep.c: clock_gettime,
 # CLOCK_MONOTONIC, nanosleep) that newlib's sys/features.h declares only for

@@ -7,7 +7,8 @@
  * registry's `fs`.  An open file is a session: its own gate and a buffer
  * both sides attach; read and write copy through the buffer in pieces of
  * its size, so the data never travels in messages.  The file position
- * lives here; O_APPEND writes go where the server says the end is.
+ * lives here; O_APPEND writes go where the server says the end is.  So do
+ * the working directory and the umask (022 at start).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -45,6 +46,15 @@ struct libc_dir {
 };
 
 static char cwd[PATH_MAX] = "/";
+static mode_t libc_umask = 022;   /* the permission bits open and mkdir leave out */
+
+mode_t umask(mode_t mask)
+{
+	mode_t old = libc_umask;
+
+	libc_umask = mask & 0777;
+	return old;
+}
 
 static mica_cap_t server(void)
 {
@@ -268,7 +278,8 @@ int fsfile_open(const char *path, int flags, mode_t mode)
 		free(ff);
 		return libc_fail(ENOMEM);
 	}
-	if ((err = file_system_open(fs, p, fl, mode & 07777, &ff->gate, &buffer, &ff->size, &ff->type)) != 0) {
+	if ((err = file_system_open(fs, p, fl, mode & 07777 & ~libc_umask, &ff->gate, &buffer, &ff->size,
+				    &ff->type)) != 0) {
 		mica_slot_free(ff->gate), mica_slot_free(buffer), free(ff);
 		return fail(err);
 	}
@@ -362,12 +373,22 @@ int fsfile_stat(const char *path, struct stat *st, int nofollow)
 #define BY_PATH(path, call) do { SERVER(fs); ABS(p, path); int e_ = (call); return e_ ? fail(e_) : 0; } while (0)
 
 int fsfile_unlink(const char *path) { BY_PATH(path, file_system_unlink(fs, p)); }
-int fsfile_mkdir(const char *path, mode_t mode) { BY_PATH(path, file_system_mkdir(fs, p, mode & 07777)); }
+int fsfile_mkdir(const char *path, mode_t mode) { BY_PATH(path, file_system_mkdir(fs, p, mode & 07777 & ~libc_umask)); }
 int fsfile_chmod(const char *path, mode_t mode) { BY_PATH(path, file_system_chmod(fs, p, mode & 07777)); }
 
 int rmdir(const char *path)
 {
 	BY_PATH(path, file_system_rmdir(fs, p));
+}
+
+int fsfile_chown(const char *path, uid_t uid, gid_t gid)
+{
+	BY_PATH(path, file_system_chown(fs, p, uid, gid));
+}
+
+int fsfile_utimes(const char *path, int64_t atime, int64_t mtime)
+{
+	BY_PATH(path, file_system_utimes(fs, p, atime, mtime));
 }
 
 int fsfile_rename(const char *from, const char *to)

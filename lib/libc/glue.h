@@ -63,6 +63,8 @@ int fsfile_link(const char *existing, const char *path);
 int fsfile_rename(const char *from, const char *to);
 int fsfile_mkdir(const char *path, mode_t mode);
 int fsfile_chmod(const char *path, mode_t mode);
+int fsfile_chown(const char *path, uid_t uid, gid_t gid);
+int fsfile_utimes(const char *path, int64_t atime, int64_t mtime);
 
 /* time.c: microseconds since boot (the KIP clock). */
 uint64_t libc_now_us(void);

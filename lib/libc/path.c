@@ -9,6 +9,9 @@
 #include <stdarg.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/time.h>
+#include <time.h>
+#include <utime.h>
 #include <unistd.h>
 
 #include "glue.h"
@@ -133,4 +136,41 @@ int mkdir(const char *path, mode_t mode)
 int chmod(const char *path, mode_t mode)
 {
 	return in_rom(path) ? libc_fail(EROFS) : fsfile_chmod(path, mode);
+}
+
+/* (uid_t)-1 or (gid_t)-1 leaves that one as it is. */
+int chown(const char *path, uid_t uid, gid_t gid)
+{
+	struct stat st;
+
+	if (in_rom(path))
+		return libc_fail(EROFS);
+	if (uid == (uid_t)-1 || gid == (gid_t)-1) {
+		if (stat(path, &st))
+			return -1;
+		uid = uid == (uid_t)-1 ? st.st_uid : uid;
+		gid = gid == (gid_t)-1 ? st.st_gid : gid;
+	}
+	return fsfile_chown(path, uid, gid);
+}
+
+/* Whole seconds: the inode keeps no more.  NULL: now. */
+int utimes(const char *path, const struct timeval *tv)
+{
+	int64_t now = time(0);
+
+	if (in_rom(path))
+		return libc_fail(EROFS);
+	return fsfile_utimes(path, tv ? tv[0].tv_sec : now, tv ? tv[1].tv_sec : now);
+}
+
+int utime(const char *path, const struct utimbuf *t)
+{
+	struct timeval tv[2];
+
+	if (!t)
+		return utimes(path, 0);
+	tv[0] = (struct timeval){ .tv_sec = t->actime };
+	tv[1] = (struct timeval){ .tv_sec = t->modtime };
+	return utimes(path, tv);
 }

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <utime.h>
 #include <unistd.h>
 
 #include "qtest.h"
@@ -68,6 +69,20 @@ static void files(void)
 	expect("truncate by path", truncate("/c/a", 100), 0);
 	expect("grows", stat("/c/a", &st) == 0 && st.st_size == 100, 1);
 	expect("access", access("/c/a", R_OK | W_OK), 0);
+	expect("chmod", chmod("/c/a", 0600), 0);
+	expect("chown, the group left", chown("/c/a", 7, (gid_t)-1), 0);
+	expect("the new mode and owner", stat("/c/a", &st) == 0 && st.st_mode == (S_IFREG | 0600) && st.st_uid == 7 &&
+	       st.st_gid == 0, 1);
+	struct utimbuf times = { .actime = 1000000000, .modtime = 1234567890 };
+	expect("utime", utime("/c/a", &times), 0);
+	expect("the new times", stat("/c/a", &st) == 0 && st.st_atime == 1000000000 && st.st_mtime == 1234567890, 1);
+	expect("umask", umask(077), 022);
+	fd = open("/c/masked", O_WRONLY | O_CREAT, 0666);
+	expect("the umask leaves bits out", fstat(fd, &st) == 0 && st.st_mode == (S_IFREG | 0600), 1);
+	close(fd);
+	umask(022);
+	expect("unlink it", unlink("/c/masked"), 0);
+	expect("chmod of rom", fails(chmod("rom/boot.cfg", 0600), EROFS), 1);
 }
 
 static void names(void)
