@@ -14,12 +14,15 @@ $(DEFAULT_CFG): srv/root/default.cfg
 	cp $< $@
 ALL += $(DEFAULT_CFG)
 
-# make run's boot.cfg: the default one with the block server before the monitor.
+# make run's boot.cfg: the default one with the block server and the file
+# server (docs/fsserver.md) before the monitor.  Either ends with a message
+# when there is no disk or no file system on it; the monitor starts anyway.
 RUN_CFG := $(BUILD)/cfg/run/boot.cfg
-$(RUN_CFG): srv/root/default.cfg
+$(RUN_CFG): srv/root/default.cfg mk/run.mk
 	@mkdir -p $(dir $@)
 	awk '/^run monitor/ { print "run blk"; print "\tcap pci:1af4:1001 dev"; print "\tprovide blk"; \
-		print "\tmem 8M"; print "\tdaemon" } { print }' $< > $@
+		print "\tmem 8M"; print "\tdaemon"; print "run ext2fs"; print "\tprovide fs"; print "\tmem 16M"; \
+		print "\tdaemon" } { print }' $< > $@
 ALL += $(RUN_CFG)
 
 # The disk of make run: an ext2 file system made from a tree of the build.
@@ -34,7 +37,7 @@ $(DISK_IMG): srv/blk/disk/README $(BUILD)/bin/monitor $(BUILD)/bin/hello $(BUILD
 	rm -f $@ && mke2fs -q -F -t ext2 -L mica -d $(DISK_ROOT) $@ 32M
 ALL += $(DISK_IMG)
 
-RUN_MODULES ?= srv/root srv/console srv/blk bin/monitor cfg/run/boot.cfg
+RUN_MODULES ?= srv/root srv/console srv/blk srv/ext2fs bin/monitor cfg/run/boot.cfg
 RUN_CMDLINE ?= root user-uart
 PROGRAMS ?=
 RUN_MODULE_PATHS = $(foreach m,$(RUN_MODULES),$(BUILD)/$(m)) $(PROGRAMS)

@@ -30,6 +30,11 @@ static struct file *lookup(int fd)
 	return &files[fd];
 }
 
+struct file *fd_lookup(int fd)
+{
+	return lookup(fd);
+}
+
 int fd_install(const struct file_ops *ops, void *obj, int flags)
 {
 	for (int fd = 0; fd < FD_MAX; fd++)

@@ -2,8 +2,8 @@
  * glue.h - what the files of lib/libc share: the system layer under newlib
  * for programs that root's launcher starts (docs/libc.md).  Each file is
  * one concept: errno.c (Mica errors to errno), fd.c (the descriptor table),
- * stream.c (descriptors 0..2), romfile.c (files under rom/), path.c (path
- * names), heap.c (sbrk), memalign.c,
+ * stream.c (descriptors 0..2), romfile.c (files under rom/), fsfile.c
+ * (files of the file server), path.c (path names), heap.c (sbrk), memalign.c,
  * proc.c (the process), time.c (clocks) and sleep.c.
  *
  * A program is one thread as far as the glue knows: nothing here locks.
@@ -43,6 +43,8 @@ struct file {
 /* The lowest free descriptor now holding (ops, obj, flags), or -1 with
  * errno EMFILE. */
 int fd_install(const struct file_ops *ops, void *obj, int flags);
+/* The open descriptor fd, or NULL with errno EBADF. */
+struct file *fd_lookup(int fd);
 
 /* stream.c: descriptors 0, 1 and 2 on the stdin and stdout streams. */
 struct stdstream;
@@ -52,6 +54,17 @@ extern struct stdstream stdstream_in, stdstream_out, stdstream_err;
 /* romfile.c: a boot file under rom/ (name without the prefix). */
 int romfile_open(const char *name, int flags);
 int romfile_stat(const char *name, struct stat *st);
+
+/* fsfile.c: the file server's side of path.c (paths outside rom/). */
+int fsfile_open(const char *path, int flags, mode_t mode);
+int fsfile_stat(const char *path, struct stat *st, int nofollow);
+int fsfile_unlink(const char *path);
+int fsfile_link(const char *existing, const char *path);
+int fsfile_rename(const char *from, const char *to);
+int fsfile_mkdir(const char *path, mode_t mode);
+int fsfile_chmod(const char *path, mode_t mode);
+int fsfile_chown(const char *path, uid_t uid, gid_t gid);
+int fsfile_utimes(const char *path, int64_t atime, int64_t mtime);
 
 /* time.c: microseconds since boot (the KIP clock). */
 uint64_t libc_now_us(void);

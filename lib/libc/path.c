@@ -1,13 +1,17 @@
 /*
- * path.c - path names.  The only files are the boot files, under rom/
- * ("rom/NAME" or "/rom/NAME"), read-only; everything else does not exist,
- * and nothing can be created, so the calls that would change a file answer
- * EROFS.  (The file server, when it comes, gets the other paths.)
+ * path.c - path names.  The boot files are under rom/ ("rom/NAME" or
+ * "/rom/NAME"), read-only: the calls that would change one answer EROFS.
+ * Every other path belongs to the file server (fsfile.c), relative ones
+ * against the working directory.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/time.h>
+#include <time.h>
+#include <utime.h>
 #include <unistd.h>
 
 #include "glue.h"
@@ -34,18 +38,25 @@ static enum where locate(const char *path, const char **name)
 int open(const char *path, int flags, ...)
 {
 	const char *name;
+	mode_t mode = 0;
 
+	if (flags & O_CREAT) {
+		va_list ap;
+		va_start(ap, flags);
+		mode = (mode_t)va_arg(ap, int);
+		va_end(ap);
+	}
 	switch (locate(path, &name)) {
 	case ROM_FILE:
 		return romfile_open(name, flags);
 	case ROM_DIR:
 		return libc_fail(EISDIR);
 	default:
-		return libc_fail(flags & O_CREAT ? EROFS : ENOENT);
+		return fsfile_open(path, flags, mode);
 	}
 }
 
-int stat(const char *path, struct stat *st)
+static int stat_at(const char *path, struct stat *st, int nofollow)
 {
 	const char *name;
 
@@ -58,44 +69,108 @@ int stat(const char *path, struct stat *st)
 		st->st_nlink = 2;
 		return 0;
 	default:
-		return libc_fail(ENOENT);
+		return fsfile_stat(path, st, nofollow);
 	}
 }
 
-/* No symbolic links. */
-int lstat(const char *path, struct stat *st)
+int stat(const char *path, struct stat *st)
 {
-	return stat(path, st);
+	return stat_at(path, st, 0);
 }
 
+int lstat(const char *path, struct stat *st)
+{
+	return stat_at(path, st, 1);
+}
+
+/* Every program is user 0: what exists may be used, but rom/ is not
+ * writable. */
 int access(const char *path, int mode)
 {
+	const char *name;
 	struct stat st;
 
+	if (mode & ~(R_OK | W_OK | X_OK))
+		return libc_fail(EINVAL);
 	if (stat(path, &st))
 		return -1;
-	return mode & W_OK ? libc_fail(EROFS) : 0;
+	return mode & W_OK && locate(path, &name) != NOWHERE ? libc_fail(EROFS) : 0;
+}
+
+/* A call that would change rom/ or move a name across into it. */
+static int in_rom(const char *path)
+{
+	const char *name;
+
+	return locate(path, &name) != NOWHERE;
 }
 
 int unlink(const char *path)
 {
-	struct stat st;
-
-	return stat(path, &st) ? -1 : libc_fail(EROFS);
+	return in_rom(path) ? libc_fail(EROFS) : fsfile_unlink(path);
 }
 
 int link(const char *from, const char *to)
 {
-	struct stat st;
+	if (in_rom(from) != in_rom(to))
+		return libc_fail(EXDEV);
+	return in_rom(to) ? libc_fail(EROFS) : fsfile_link(from, to);
+}
 
-	(void)to;
-	return stat(from, &st) ? -1 : libc_fail(EROFS);
+int rename(const char *from, const char *to)
+{
+	if (in_rom(from) != in_rom(to))
+		return libc_fail(EXDEV);
+	return in_rom(to) ? libc_fail(EROFS) : fsfile_rename(from, to);
 }
 
 int mkdir(const char *path, mode_t mode)
 {
 	struct stat st;
 
-	(void)mode;
-	return libc_fail(stat(path, &st) ? EROFS : EEXIST);
+	if (in_rom(path))
+		return libc_fail(stat(path, &st) ? EROFS : EEXIST);
+	return fsfile_mkdir(path, mode);
+}
+
+int chmod(const char *path, mode_t mode)
+{
+	return in_rom(path) ? libc_fail(EROFS) : fsfile_chmod(path, mode);
+}
+
+/* (uid_t)-1 or (gid_t)-1 leaves that one as it is. */
+int chown(const char *path, uid_t uid, gid_t gid)
+{
+	struct stat st;
+
+	if (in_rom(path))
+		return libc_fail(EROFS);
+	if (uid == (uid_t)-1 || gid == (gid_t)-1) {
+		if (stat(path, &st))
+			return -1;
+		uid = uid == (uid_t)-1 ? st.st_uid : uid;
+		gid = gid == (gid_t)-1 ? st.st_gid : gid;
+	}
+	return fsfile_chown(path, uid, gid);
+}
+
+/* Whole seconds: the inode keeps no more.  NULL: now. */
+int utimes(const char *path, const struct timeval *tv)
+{
+	int64_t now = time(0);
+
+	if (in_rom(path))
+		return libc_fail(EROFS);
+	return fsfile_utimes(path, tv ? tv[0].tv_sec : now, tv ? tv[1].tv_sec : now);
+}
+
+int utime(const char *path, const struct utimbuf *t)
+{
+	struct timeval tv[2];
+
+	if (!t)
+		return utimes(path, 0);
+	tv[0] = (struct timeval){ .tv_sec = t->actime };
+	tv[1] = (struct timeval){ .tv_sec = t->modtime };
+	return utimes(path, tv);
 }

@@ -8,7 +8,8 @@
  * SIG_DFL reaches kill() for the program's own pid, which ends the program
  * the way a shell reports a killed one, with status 128 + the signal
  * (abort(): 134).  There is no fork or exec: programs are started by the
- * launcher (docs/programs.md).
+ * launcher (docs/programs.md).  Mica has no users: every program is user
+ * and group 0.
  */
 #include <errno.h>
 #include <signal.h>
@@ -63,6 +64,11 @@ pid_t getpid(void)
 }
 
 /* Signals whose default action is to do nothing. */
+uid_t getuid(void) { return 0; }
+uid_t geteuid(void) { return 0; }
+gid_t getgid(void) { return 0; }
+gid_t getegid(void) { return 0; }
+
 static int ignored_by_default(int sig)
 {
 	return sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH || sig == SIGCONT;

@@ -163,5 +163,19 @@ $(BUILD)/tests/qemu/disk4g.img: | $(DEPS_STAMP)
 	printf 'MICA-END' | dd of=$@ bs=1 seek=$$((4097 * 1048576 - 512)) conv=notrunc status=none
 TEST_DEPS += $(BUILD)/tests/qemu/disk4g.img
 
+# The file server's protocol on a copy of build/disk.img (fsserver.scenario,
+# docs/fsserver.md), a C-library program.
+$(eval $(call newlib_program,$(BUILD)/tests/qemu/fsserver_test,tests/qemu/progs/fsserver_test.c tests/qemu/lib/qtest.c \
+	$(RT_IDL_DIR)/fs_fuzz.c))
+QEMU_PROG_BINS += $(BUILD)/tests/qemu/fsserver_test $(BUILD)/srv/ext2fs
+TEST_DEPS += $(DISK_IMG)
+# The C library's files of the file server (fsfile.scenario, docs/libc.md).
+$(eval $(call newlib_program,$(BUILD)/tests/qemu/fsfile_test,tests/qemu/progs/fsfile_test.c tests/qemu/lib/qtest.c))
+QEMU_PROG_BINS += $(BUILD)/tests/qemu/fsfile_test
+QEMU_PROG_BINS += $(BUILD)/bin/fsaccess   # fsaccess.scenario
+# Two programs appending to one file (fsappend.scenario).
+$(eval $(call newlib_program,$(BUILD)/tests/qemu/fsappend,tests/qemu/progs/fsappend.c tests/qemu/lib/qtest.c))
+QEMU_PROG_BINS += $(BUILD)/tests/qemu/fsappend
+
 # Last, so that every program above is in it (TEST_DEPS expands as it grows).
 TEST_DEPS += $(KERNEL32) $(QEMU_PROG_BINS)

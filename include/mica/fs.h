@@ -1,0 +1,33 @@
+/*
+ * mica/fs.h - what the file server (idl/rt/fs.idl, srv/ext2fs) and its
+ * clients (lib/libc/fsfile.c) agree on beside the IDL: how an errno value
+ * travels, the open flags and a directory record in the session buffer.
+ */
+#ifndef MICA_FS_H
+#define MICA_FS_H
+
+#include <stdint.h>
+
+/* A file-system errno e travels as the method's answer -(MICA_FS_ERRNO + e),
+ * apart from the Mica errors (enum mica_error). */
+#define MICA_FS_ERRNO 0x1000
+
+/* Fs.open flags. */
+#define MICA_FS_O_READ      0x01u
+#define MICA_FS_O_WRITE     0x02u
+#define MICA_FS_O_CREAT     0x04u
+#define MICA_FS_O_EXCL      0x08u
+#define MICA_FS_O_TRUNC     0x10u
+#define MICA_FS_O_DIRECTORY 0x20u
+#define MICA_FS_O_NOFOLLOW  0x40u
+
+/* One entry of File.readdir in the buffer: records are 8-byte aligned. */
+struct mica_fs_dirent {
+	uint32_t ino;
+	uint16_t reclen;   /* bytes to the next record */
+	uint8_t type;      /* DT_* of <dirent.h> (the ext2 types' order) */
+	uint8_t namelen;
+	char name[];       /* namelen bytes and a NUL */
+};
+
+#endif

@@ -1,0 +1,554 @@
+/*
+ * fsfile.c - files of the file server (idl/rt/fs.idl, srv/ext2fs,
+ * docs/fsserver.md): descriptors of open files, the calls by path that
+ * path.c passes on, directories (<dirent.h>) and the working directory.
+ *
+ * The server is the capability `fs` (boot.cfg `cap fs`), else the
+ * registry's `fs`.  An open file is a session: its own gate and a buffer
+ * both sides attach; read and write copy through the buffer in pieces of
+ * its size, so the data never travels in messages.  The file position
+ * lives here; O_APPEND writes go where the server says the end is.  So do
+ * the working directory and the umask (022 at start).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <libsys/slot.h>
+#include <mica/fs.h>
+#include <rt/rt.h>
+
+#include <idl/rt/fs.h>
+#include <idl/rt/region_map.h>
+#include <idl/rt/registry.h>
+
+#include "glue.h"
+
+struct fsfile {
+	mica_cap_t gate;
+	uint8_t *buf;
+	uint32_t size;   /* of the buffer */
+	uint32_t type;   /* S_IFMT */
+	off_t pos;
+	int append;
+};
+
+struct libc_dir {
+	int fd;
+	uint64_t cookie;          /* of the next batch */
+	uint32_t left, off;       /* records not yet returned, and where the next is */
+	struct dirent ent;
+};
+
+static char cwd[PATH_MAX] = "/";
+static mode_t libc_umask = 022;   /* the permission bits open and mkdir leave out */
+
+mode_t umask(mode_t mask)
+{
+	mode_t old = libc_umask;
+
+	libc_umask = mask & 0777;
+	return old;
+}
+
+static mica_cap_t server(void)
+{
+	static mica_cap_t fs;
+
+	if (!fs && !(fs = rt_cap("fs"))) {
+		mica_cap_t c = mica_slot_alloc();
+		if (c && registry_lookup(rt_cap("registry"), "fs", &c) == 0)
+			fs = c;
+		else if (c)
+			mica_slot_free(c);
+	}
+	return fs;
+}
+
+/* errno for an answer of the server: its file system's, or a Mica error. */
+static int fail(int err)
+{
+	return libc_fail(err <= -MICA_FS_ERRNO ? -err - MICA_FS_ERRNO : libc_errno_of(err));
+}
+
+/* path made absolute against the working directory, into buf; NULL (errno
+ * set) when it does not fit. */
+static const char *absolute(const char *path, char *buf)
+{
+	if (!*path) {
+		libc_fail(ENOENT);
+		return 0;
+	}
+	if (*path == '/')
+		return path;
+	size_t n = strlen(cwd), m = strlen(path);
+	if (n + 1 + m >= PATH_MAX) {
+		libc_fail(ENAMETOOLONG);
+		return 0;
+	}
+	memcpy(buf, cwd, n);
+	if (n && buf[n - 1] != '/')
+		buf[n++] = '/';
+	memcpy(buf + n, path, m + 1);
+	return buf;
+}
+
+#define ABS(var, path) char var##_buf[PATH_MAX]; const char *var = absolute(path, var##_buf); if (!var) return -1
+/* Without a file server nothing exists outside rom/. */
+#define SERVER(s) mica_cap_t s = server(); if (!s) return libc_fail(ENOENT)
+
+static void stat_fill(struct stat *st, uint32_t ino, uint32_t mode, uint32_t nlink, uint32_t uid, uint32_t gid,
+		      uint64_t size, uint64_t blocks, int64_t atime, int64_t mtime, int64_t ctime)
+{
+	*st = (struct stat){ .st_ino = ino, .st_mode = mode, .st_nlink = nlink, .st_uid = uid, .st_gid = gid,
+			     .st_size = (off_t)size, .st_blocks = (blkcnt_t)blocks, .st_blksize = 4096 };
+	st->st_atime = atime, st->st_mtime = mtime, st->st_ctime = ctime;
+}
+
+/* ---- descriptors ----------------------------------------------------- */
+
+static ssize_t fsfile_pread(struct fsfile *ff, void *buf, size_t len, off_t pos)
+{
+	size_t total = 0;
+
+	while (total < len) {
+		uint32_t n = len - total < ff->size ? (uint32_t)(len - total) : ff->size, done;
+		int err = open_file_read(ff->gate, (uint64_t)pos + total, n, &done);
+		if (err)
+			return total ? (ssize_t)total : fail(err);
+		memcpy((char *)buf + total, ff->buf, done);
+		total += done;
+		if (done < n)
+			break;
+	}
+	return (ssize_t)total;
+}
+
+/* *pos: where to write (ignored with append); afterwards the end of what
+ * was written. */
+static ssize_t fsfile_pwrite(struct fsfile *ff, const void *buf, size_t len, off_t *pos, int append)
+{
+	size_t total = 0;
+
+	if (ff->type == S_IFDIR)
+		return libc_fail(EISDIR);
+	while (total < len) {
+		uint32_t n = len - total < ff->size ? (uint32_t)(len - total) : ff->size, done;
+		uint64_t at;
+		memcpy(ff->buf, (const char *)buf + total, n);
+		int err = open_file_write(ff->gate, (uint64_t)*pos, n, append, &done, &at);
+		if (err)
+			return total ? (ssize_t)total : fail(err);
+		total += done;
+		*pos = (off_t)(at + done);
+		if (done < n)
+			break;
+	}
+	return (ssize_t)total;
+}
+
+static ssize_t fs_read_op(struct file *f, void *buf, size_t len)
+{
+	struct fsfile *ff = f->obj;
+
+	if (ff->type == S_IFDIR)
+		return libc_fail(EISDIR);
+	ssize_t n = fsfile_pread(ff, buf, len, ff->pos);
+	if (n > 0)
+		ff->pos += n;
+	return n;
+}
+
+static ssize_t fs_write_op(struct file *f, const void *buf, size_t len)
+{
+	struct fsfile *ff = f->obj;
+
+	return fsfile_pwrite(ff, buf, len, &ff->pos, ff->append);
+}
+
+static int fs_fstat_op(struct file *f, struct stat *st)
+{
+	struct fsfile *ff = f->obj;
+	uint32_t ino, mode, nlink, uid, gid;
+	uint64_t size, blocks;
+	int64_t a, m, c;
+	int err = open_file_fstat(ff->gate, &ino, &mode, &nlink, &uid, &gid, &size, &blocks, &a, &m, &c);
+
+	if (err)
+		return fail(err);
+	stat_fill(st, ino, mode, nlink, uid, gid, size, blocks, a, m, c);
+	return 0;
+}
+
+static off_t fs_lseek_op(struct file *f, off_t off, int whence)
+{
+	struct fsfile *ff = f->obj;
+	struct stat st;
+	off_t base;
+
+	switch (whence) {
+	case SEEK_SET:
+		base = 0;
+		break;
+	case SEEK_CUR:
+		base = ff->pos;
+		break;
+	case SEEK_END:
+		if (fs_fstat_op(f, &st))
+			return -1;
+		base = st.st_size;
+		break;
+	default:
+		return libc_fail(EINVAL);
+	}
+	if ((off < 0 && base + off < 0) || (off > 0 && base > LLONG_MAX - off))
+		return libc_fail(off < 0 ? EINVAL : EOVERFLOW);
+	return ff->pos = base + off;
+}
+
+static int fs_close_op(struct file *f)
+{
+	struct fsfile *ff = f->obj;
+	uint64_t start, size;
+	mica_cap_t back = mica_slot_alloc();
+	int err = open_file_close(ff->gate);
+
+	if (back && region_map_detach(rt_cap("rm"), (uint64_t)ff->buf, &start, &size, &back) == 0)
+		mica_slot_drop(back);
+	else if (back)
+		mica_slot_free(back);
+	mica_slot_drop(ff->gate);
+	free(ff);
+	return err ? fail(err) : 0;
+}
+
+static const struct file_ops fsfile_ops = {
+	.read = fs_read_op, .write = fs_write_op, .lseek = fs_lseek_op, .fstat = fs_fstat_op, .close = fs_close_op,
+};
+
+/* The server file behind fd, or NULL with errno: EBADF for none, err for
+ * a descriptor of another kind. */
+static struct fsfile *fsfile_of(int fd, int err)
+{
+	struct file *f = fd_lookup(fd);
+
+	if (!f)
+		return 0;
+	if (f->ops != &fsfile_ops) {
+		libc_fail(err);
+		return 0;
+	}
+	return f->obj;
+}
+
+int fsfile_open(const char *path, int flags, mode_t mode)
+{
+	SERVER(fs);
+	ABS(p, path);
+	uint32_t fl = 0;
+	int acc = flags & O_ACCMODE;
+
+	if (acc != O_RDONLY && acc != O_WRONLY && acc != O_RDWR)
+		return libc_fail(EINVAL);
+	fl |= acc != O_WRONLY ? MICA_FS_O_READ : 0;
+	fl |= acc != O_RDONLY ? MICA_FS_O_WRITE : 0;
+	fl |= flags & O_CREAT ? MICA_FS_O_CREAT : 0;
+	fl |= flags & O_EXCL ? MICA_FS_O_EXCL : 0;
+	fl |= flags & O_TRUNC && acc != O_RDONLY ? MICA_FS_O_TRUNC : 0;
+	fl |= flags & O_DIRECTORY ? MICA_FS_O_DIRECTORY : 0;
+	fl |= flags & O_NOFOLLOW ? MICA_FS_O_NOFOLLOW : 0;
+
+	struct fsfile *ff = calloc(1, sizeof *ff);
+	mica_cap_t buffer = mica_slot_alloc();
+	uint64_t start;
+	int err;
+
+	if (ff)
+		ff->gate = mica_slot_alloc();
+	if (!ff || !ff->gate || !buffer) {
+		if (ff && ff->gate)
+			mica_slot_free(ff->gate);
+		if (buffer)
+			mica_slot_free(buffer);
+		free(ff);
+		return libc_fail(ENOMEM);
+	}
+	if ((err = file_system_open(fs, p, fl, mode & 07777 & ~libc_umask, &ff->gate, &buffer, &ff->size,
+				    &ff->type)) != 0) {
+		mica_slot_free(ff->gate), mica_slot_free(buffer), free(ff);
+		return fail(err);
+	}
+	if ((err = region_map_attach(rt_cap("rm"), 0, ff->size, MICA_R | MICA_W, buffer, 0, &start)) != 0) {
+		mica_slot_drop(buffer), mica_slot_drop(ff->gate), free(ff);
+		return fail(err);
+	}
+	ff->buf = (uint8_t *)start;
+	ff->append = !!(flags & O_APPEND);
+	int fd = fd_install(&fsfile_ops, ff, acc);
+	if (fd < 0) {
+		struct file f = { &fsfile_ops, ff, acc };
+		fs_close_op(&f);
+		return libc_fail(EMFILE);
+	}
+	return fd;
+}
+
+ssize_t pread(int fd, void *buf, size_t len, off_t off)
+{
+	struct fsfile *ff = fsfile_of(fd, ESPIPE);
+
+	if (!ff)
+		return -1;
+	if (off < 0)
+		return libc_fail(EINVAL);
+	if ((fd_lookup(fd)->flags & O_ACCMODE) == O_WRONLY)
+		return libc_fail(EBADF);
+	if (ff->type == S_IFDIR)
+		return libc_fail(EISDIR);
+	return fsfile_pread(ff, buf, len > INT_MAX ? INT_MAX : len, off);
+}
+
+ssize_t pwrite(int fd, const void *buf, size_t len, off_t off)
+{
+	struct fsfile *ff = fsfile_of(fd, ESPIPE);
+
+	if (!ff)
+		return -1;
+	if (off < 0)
+		return libc_fail(EINVAL);
+	if ((fd_lookup(fd)->flags & O_ACCMODE) == O_RDONLY)
+		return libc_fail(EBADF);
+	return fsfile_pwrite(ff, buf, len > INT_MAX ? INT_MAX : len, &off, 0);
+}
+
+int fsync(int fd)
+{
+	struct fsfile *ff = fsfile_of(fd, EINVAL);
+
+	if (!ff)
+		return -1;
+	int err = open_file_fsync(ff->gate);
+	return err ? fail(err) : 0;
+}
+
+int fdatasync(int fd)
+{
+	return fsync(fd);
+}
+
+int ftruncate(int fd, off_t size)
+{
+	struct fsfile *ff = fsfile_of(fd, EINVAL);
+
+	if (!ff)
+		return -1;
+	if (size < 0)
+		return libc_fail(EINVAL);
+	int err = open_file_truncate(ff->gate, (uint64_t)size);
+	return err ? fail(err) : 0;
+}
+
+/* ---- by path ---------------------------------------------------------- */
+
+int fsfile_stat(const char *path, struct stat *st, int nofollow)
+{
+	SERVER(fs);
+	ABS(p, path);
+	uint32_t ino, mode, nlink, uid, gid;
+	uint64_t size, blocks;
+	int64_t a, m, c;
+	int err = file_system_stat(fs, p, nofollow, &ino, &mode, &nlink, &uid, &gid, &size, &blocks, &a, &m, &c);
+
+	if (err)
+		return fail(err);
+	stat_fill(st, ino, mode, nlink, uid, gid, size, blocks, a, m, c);
+	return 0;
+}
+
+#define BY_PATH(path, call) do { SERVER(fs); ABS(p, path); int e_ = (call); return e_ ? fail(e_) : 0; } while (0)
+
+int fsfile_unlink(const char *path) { BY_PATH(path, file_system_unlink(fs, p)); }
+int fsfile_mkdir(const char *path, mode_t mode) { BY_PATH(path, file_system_mkdir(fs, p, mode & 07777 & ~libc_umask)); }
+int fsfile_chmod(const char *path, mode_t mode) { BY_PATH(path, file_system_chmod(fs, p, mode & 07777)); }
+
+int rmdir(const char *path)
+{
+	BY_PATH(path, file_system_rmdir(fs, p));
+}
+
+int fsfile_chown(const char *path, uid_t uid, gid_t gid)
+{
+	BY_PATH(path, file_system_chown(fs, p, uid, gid));
+}
+
+int fsfile_utimes(const char *path, int64_t atime, int64_t mtime)
+{
+	BY_PATH(path, file_system_utimes(fs, p, atime, mtime));
+}
+
+int fsfile_rename(const char *from, const char *to)
+{
+	ABS(t, to);
+	BY_PATH(from, file_system_rename(fs, p, t));
+}
+
+int fsfile_link(const char *existing, const char *path)
+{
+	ABS(e, existing);
+	BY_PATH(path, file_system_link(fs, e, p));
+}
+
+int symlink(const char *target, const char *path)
+{
+	BY_PATH(path, file_system_symlink(fs, target, p));
+}
+
+ssize_t readlink(const char *restrict path, char *restrict buf, size_t size)
+{
+	char target[FILE_SYSTEM_READLINK_TARGET_MAX + 1];
+	SERVER(fs);
+	ABS(p, path);
+	int err = file_system_readlink(fs, p, target);
+
+	if (err)
+		return fail(err);
+	size_t n = strlen(target);
+	n = n < size ? n : size;   /* POSIX: truncated, not terminated */
+	memcpy(buf, target, n);
+	return (ssize_t)n;
+}
+
+/* Everything written so far to the disk. */
+void sync(void)
+{
+	mica_cap_t fs = server();
+
+	if (fs)
+		file_system_sync(fs);
+}
+
+int truncate(const char *path, off_t size)
+{
+	int fd = open(path, O_WRONLY);
+
+	if (fd < 0)
+		return -1;
+	int r = ftruncate(fd, size), e = errno;
+	close(fd);
+	errno = e;
+	return r;
+}
+
+/* ---- the working directory ------------------------------------------ */
+
+int chdir(const char *path)
+{
+	char buf[PATH_MAX];
+	const char *p = absolute(path, buf);
+	struct stat st;
+
+	if (!p || stat(p, &st))
+		return -1;
+	if (!S_ISDIR(st.st_mode))
+		return libc_fail(ENOTDIR);
+	if (strlen(p) >= sizeof cwd)
+		return libc_fail(ENAMETOOLONG);
+	strcpy(cwd, p);
+	return 0;
+}
+
+char *getcwd(char *buf, size_t size)
+{
+	size_t n = strlen(cwd) + 1;
+
+	if (buf && !size) {
+		libc_fail(EINVAL);
+		return 0;
+	}
+	if (!buf) {
+		size = size ? size : n;
+		if (!(buf = malloc(size))) {
+			libc_fail(ENOMEM);
+			return 0;
+		}
+	}
+	if (n > size) {
+		libc_fail(ERANGE);
+		return 0;
+	}
+	memcpy(buf, cwd, n);
+	return buf;
+}
+
+/* ---- directories ------------------------------------------------------ */
+
+DIR *opendir(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_DIRECTORY);
+
+	if (fd < 0)
+		return 0;
+	if (!fsfile_of(fd, ENOTSUP)) {   /* rom/ has no listing here */
+		close(fd);
+		return 0;
+	}
+	DIR *d = calloc(1, sizeof *d);
+	if (!d) {
+		close(fd);
+		libc_fail(ENOMEM);
+		return 0;
+	}
+	d->fd = fd;
+	return d;
+}
+
+struct dirent *readdir(DIR *d)
+{
+	struct fsfile *ff = fsfile_of(d->fd, EBADF);
+	uint64_t next;
+
+	if (!ff)
+		return 0;
+	if (!d->left) {
+		int err = open_file_readdir(ff->gate, d->cookie, &d->left, &next);
+		if (err) {
+			fail(err);
+			return 0;
+		}
+		if (!d->left)
+			return 0;   /* the end: errno unchanged */
+		d->cookie = next;
+		d->off = 0;
+	}
+	const struct mica_fs_dirent *e = (const struct mica_fs_dirent *)(ff->buf + d->off);
+	d->ent.d_ino = e->ino;
+	d->ent.d_type = e->type;
+	memcpy(d->ent.d_name, e->name, e->namelen);
+	d->ent.d_name[e->namelen] = 0;
+	d->off += e->reclen;
+	d->left--;
+	return &d->ent;
+}
+
+void rewinddir(DIR *d)
+{
+	d->cookie = 0;
+	d->left = 0;
+}
+
+int dirfd(DIR *d)
+{
+	return d->fd;
+}
+
+int closedir(DIR *d)
+{
+	int r = close(d->fd);
+	free(d);
+	return r;
+}
