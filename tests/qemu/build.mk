@@ -162,5 +162,14 @@ $(BUILD)/tests/qemu/disk4g.img: | $(DEPS_STAMP)
 	printf 'MICA-END' | dd of=$@ bs=1 seek=$$((4097 * 1048576 - 512)) conv=notrunc status=none
 TEST_DEPS += $(BUILD)/tests/qemu/disk4g.img
 
+# The descriptor table's test (pipe_fd.scenario, lib/libc/fd.c) and the
+# rom file it reads through several descriptors.
+$(eval $(call newlib_program,$(BUILD)/tests/qemu/pipe_fd,tests/qemu/progs/pipe_fd.c))
+$(BUILD)/tests/qemu/pipe_fd_data.txt: tests/qemu/pipe_fd_data.txt
+	@mkdir -p $(dir $@)
+	cp $< $@
+QEMU_PROG_BINS += $(BUILD)/tests/qemu/pipe_fd
+TEST_DEPS += $(BUILD)/tests/qemu/pipe_fd_data.txt
+
 # Last, so that every program above is in it (TEST_DEPS expands as it grows).
 TEST_DEPS += $(KERNEL32) $(QEMU_PROG_BINS)
