@@ -1,7 +1,8 @@
 /*
  * glue.h - what the files of lib/libc share: the system layer under newlib
  * for programs that root's launcher starts (docs/libc.md).  Each file is
- * one concept: errno.c (Mica errors to errno), fd.c (the descriptor table),
+ * one concept: errno.c (Mica errors to errno), fd.c (the descriptor table
+ * and the open file descriptions it shares),
  * stream.c (descriptors 0..2), romfile.c (files under rom/), path.c (path
  * names), heap.c (sbrk), memalign.c,
  * proc.c (the process), time.c (clocks) and sleep.c.
