@@ -80,7 +80,7 @@ int fd_install(const struct file_ops *ops, void *obj, int flags)
 		return -1;
 	for (int i = 0; i < FD_MAX; i++)
 		if (!descriptions[i].refs) {
-			descriptions[i] = (struct file){ ops, obj, flags & ~O_CLOEXEC, 1 };
+			descriptions[i] = (struct file){ ops, obj, flags & (O_ACCMODE | FD_STATUS_FLAGS), 1 };
 			table[fd] = (struct fd_slot){ &descriptions[i], flags & O_CLOEXEC ? FD_CLOEXEC : 0 };
 			return fd;
 		}

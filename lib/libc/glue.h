@@ -44,9 +44,9 @@ struct file {
 	int flags;                        /* O_ACCMODE, O_NONBLOCK, O_APPEND: ops read them */
 	int refs;                         /* descriptors pointing here */
 };
-/* The lowest free descriptor now holding a new description (ops, obj,
- * flags; O_CLOEXEC in flags sets the descriptor's FD_CLOEXEC), or -1 with
- * errno EMFILE. */
+/* The lowest free descriptor now holding a new description (ops, obj, and
+ * of open()'s flags the access mode, O_NONBLOCK and O_APPEND; O_CLOEXEC
+ * sets the descriptor's FD_CLOEXEC), or -1 with errno EMFILE. */
 int fd_install(const struct file_ops *ops, void *obj, int flags);
 /* The description fd points to, or NULL with errno EBADF. */
 struct file *fd_lookup(int fd);

@@ -86,6 +86,11 @@ int main(void)
 	check("dup2 over stderr", dup2(1, 2) == 2 && write(2, "stderr now stdout\n", 18) == 18);
 	check("stdin is read-only", write(0, "x", 1) == -1 && errno == EBADF);
 
+	n = open(DATA, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	check("open's O_CLOEXEC and O_NONBLOCK", n == 3 && fcntl(n, F_GETFD) == FD_CLOEXEC &&
+	      fcntl(n, F_GETFL) == (O_RDONLY | O_NONBLOCK) && close(n) == 0);
+	check("open of a rom file for appending is EROFS", open(DATA, O_RDONLY | O_APPEND) == -1 && errno == EROFS);
+
 	printf("1..%d\npipe_fd: %d failures\n", checks, failures);
 	return failures ? 1 : 0;
 }
