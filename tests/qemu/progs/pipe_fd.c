@@ -91,6 +91,13 @@ int main(void)
 	      fcntl(n, F_GETFL) == (O_RDONLY | O_NONBLOCK) && close(n) == 0);
 	check("open of a rom file for appending is EROFS", open(DATA, O_RDONLY | O_APPEND) == -1 && errno == EROFS);
 
+	{
+		char buf[16];
+		check("a nonblocking read of stdin with no input is EAGAIN",
+		      fcntl(0, F_SETFL, O_NONBLOCK) == 0 && read(0, buf, sizeof buf) == -1 && errno == EAGAIN &&
+		      fcntl(0, F_SETFL, 0) == 0);
+	}
+
 	printf("1..%d\npipe_fd: %d failures\n", checks, failures);
 	return failures ? 1 : 0;
 }
