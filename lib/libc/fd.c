@@ -1,9 +1,14 @@
 /*
- * fd.c - the descriptor table: each open descriptor is an object with its
- * operations (struct file_ops), so read(), write() and the rest only look
- * the descriptor up and pass the call on.  0, 1 and 2 start out as the
- * streams (stream.c); open() adds rom files (romfile.c).  There is no dup:
- * each descriptor owns its object.
+ * fd.c - the descriptor table.  A descriptor points to an open file
+ * description (struct file: an object, its operations and the status
+ * flags); dup, dup2, dup3 and fcntl(F_DUPFD) make more descriptors for the
+ * same description, which lives until its last descriptor is closed, and
+ * only then is its object's close() called.  Close-on-exec belongs to the
+ * descriptor, the status flags (O_NONBLOCK, O_APPEND) to the description.
+ *
+ * 0, 1 and 2 start out as the streams (stream.c); open() adds rom files
+ * (romfile.c).  Descriptions come from a fixed pool as large as the table:
+ * there are never more descriptions in use than open descriptors.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -13,36 +18,117 @@
 
 #include "glue.h"
 
-#define FD_MAX 64
+/* What F_SETFL may change; the access mode and the rest stay. */
+#define FD_STATUS_FLAGS (O_NONBLOCK | O_APPEND)
 
-static struct file files[FD_MAX] = {
-	[0] = { &stdstream_ops, &stdstream_in, O_RDONLY },
-	[1] = { &stdstream_ops, &stdstream_out, O_WRONLY },
-	[2] = { &stdstream_ops, &stdstream_err, O_WRONLY },
+struct fd_slot {
+	struct file *file;   /* NULL: the descriptor is free */
+	int fd_flags;        /* FD_CLOEXEC */
 };
 
-static struct file *lookup(int fd)
+static struct file descriptions[FD_MAX] = {
+	[0] = { &stdstream_ops, &stdstream_in, O_RDONLY, 1 },
+	[1] = { &stdstream_ops, &stdstream_out, O_WRONLY, 1 },
+	[2] = { &stdstream_ops, &stdstream_err, O_WRONLY, 1 },
+};
+
+static struct fd_slot table[FD_MAX] = {
+	[0] = { &descriptions[0], 0 },
+	[1] = { &descriptions[1], 0 },
+	[2] = { &descriptions[2], 0 },
+};
+
+static int valid(int fd)
 {
-	if (fd < 0 || fd >= FD_MAX || !files[fd].ops) {
-		libc_fail(EBADF);
-		return 0;
-	}
-	return &files[fd];
+	return fd >= 0 && fd < FD_MAX;
 }
 
 struct file *fd_lookup(int fd)
 {
-	return lookup(fd);
+	if (!valid(fd) || !table[fd].file) {
+		libc_fail(EBADF);
+		return 0;
+	}
+	return table[fd].file;
+}
+
+/* The lowest free descriptor at or above `from`, or -1 with errno EMFILE
+ * (EINVAL when `from` is out of range, as fcntl(F_DUPFD) wants). */
+static int lowest_free(int from)
+{
+	if (from < 0 || from >= FD_MAX)
+		return libc_fail(EINVAL);
+	for (int fd = from; fd < FD_MAX; fd++)
+		if (!table[fd].file)
+			return fd;
+	return libc_fail(EMFILE);
+}
+
+static void release(struct file *f)
+{
+	if (--f->refs == 0) {
+		f->ops->close(f);
+		*f = (struct file){ 0 };
+	}
 }
 
 int fd_install(const struct file_ops *ops, void *obj, int flags)
 {
-	for (int fd = 0; fd < FD_MAX; fd++)
-		if (!files[fd].ops) {
-			files[fd] = (struct file){ ops, obj, flags };
+	int fd = lowest_free(0);
+
+	if (fd < 0)
+		return -1;
+	for (int i = 0; i < FD_MAX; i++)
+		if (!descriptions[i].refs) {
+			descriptions[i] = (struct file){ ops, obj, flags & (O_ACCMODE | FD_STATUS_FLAGS), 1 };
+			table[fd] = (struct fd_slot){ &descriptions[i], flags & O_CLOEXEC ? FD_CLOEXEC : 0 };
 			return fd;
 		}
-	return libc_fail(EMFILE);
+	return libc_fail(ENFILE);   /* unreachable while descriptions <= descriptors */
+}
+
+/* Point descriptor `to` at fd's description, closing what `to` held. */
+static int duplicate(int fd, int to, int fd_flags)
+{
+	struct file *f = table[fd].file;
+	struct file *old = table[to].file;
+
+	f->refs++;
+	table[to] = (struct fd_slot){ f, fd_flags };
+	if (old)
+		release(old);   /* dup2 reports no error of the implicit close */
+	return to;
+}
+
+int dup(int fd)
+{
+	int to;
+
+	if (!fd_lookup(fd) || (to = lowest_free(0)) < 0)
+		return -1;
+	return duplicate(fd, to, 0);
+}
+
+int dup2(int fd, int to)
+{
+	if (!fd_lookup(fd))
+		return -1;
+	if (!valid(to))
+		return libc_fail(EBADF);
+	if (fd == to)
+		return to;
+	return duplicate(fd, to, 0);
+}
+
+int dup3(int fd, int to, int flags)
+{
+	if (!fd_lookup(fd))
+		return -1;
+	if (!valid(to))
+		return libc_fail(EBADF);
+	if (fd == to || (flags & ~O_CLOEXEC))
+		return libc_fail(EINVAL);
+	return duplicate(fd, to, flags & O_CLOEXEC ? FD_CLOEXEC : 0);
 }
 
 /* newlib declares read and write returning _READ_WRITE_RETURN_TYPE (int
@@ -50,7 +136,7 @@ int fd_install(const struct file_ops *ops, void *obj, int flags)
  * count fits. */
 _READ_WRITE_RETURN_TYPE read(int fd, void *buf, size_t len)
 {
-	struct file *f = lookup(fd);
+	struct file *f = fd_lookup(fd);
 
 	if (!f)
 		return -1;
@@ -61,7 +147,7 @@ _READ_WRITE_RETURN_TYPE read(int fd, void *buf, size_t len)
 
 _READ_WRITE_RETURN_TYPE write(int fd, const void *buf, size_t len)
 {
-	struct file *f = lookup(fd);
+	struct file *f = fd_lookup(fd);
 
 	if (!f)
 		return -1;
@@ -72,14 +158,14 @@ _READ_WRITE_RETURN_TYPE write(int fd, const void *buf, size_t len)
 
 off_t lseek(int fd, off_t off, int whence)
 {
-	struct file *f = lookup(fd);
+	struct file *f = fd_lookup(fd);
 
 	return f ? f->ops->lseek(f, off, whence) : -1;
 }
 
 int fstat(int fd, struct stat *st)
 {
-	struct file *f = lookup(fd);
+	struct file *f = fd_lookup(fd);
 
 	if (!f)
 		return -1;
@@ -89,19 +175,22 @@ int fstat(int fd, struct stat *st)
 
 int close(int fd)
 {
-	struct file *f = lookup(fd);
-	int ret;
+	struct file *f = fd_lookup(fd);
+	int ret = 0;
 
 	if (!f)
 		return -1;
-	ret = f->ops->close(f);
-	*f = (struct file){ 0 };   /* the descriptor is free even if close failed */
+	table[fd] = (struct fd_slot){ 0 };   /* free even if the close fails */
+	if (--f->refs == 0) {
+		ret = f->ops->close(f);
+		*f = (struct file){ 0 };
+	}
 	return ret;
 }
 
 int isatty(int fd)
 {
-	struct file *f = lookup(fd);
+	struct file *f = fd_lookup(fd);
 
 	if (!f)
 		return 0;
@@ -112,19 +201,32 @@ int isatty(int fd)
 	return 1;
 }
 
-/* What newlib's fdopen asks (F_GETFL) and little more. */
 int fcntl(int fd, int cmd, ...)
 {
-	struct file *f = lookup(fd);
+	struct file *f = fd_lookup(fd);
+	va_list ap;
+	int arg, to;
 
 	if (!f)
 		return -1;
+	va_start(ap, cmd);
+	arg = cmd == F_GETFD || cmd == F_GETFL ? 0 : va_arg(ap, int);
+	va_end(ap);
 	switch (cmd) {
+	case F_DUPFD:
+	case F_DUPFD_CLOEXEC:
+		if ((to = lowest_free(arg)) < 0)
+			return -1;
+		return duplicate(fd, to, cmd == F_DUPFD_CLOEXEC ? FD_CLOEXEC : 0);
+	case F_GETFD:
+		return table[fd].fd_flags;
+	case F_SETFD:
+		table[fd].fd_flags = arg & FD_CLOEXEC;
+		return 0;
 	case F_GETFL:
 		return f->flags;
-	case F_GETFD:
-	case F_SETFD:   /* there is no exec to close descriptors on */
-	case F_SETFL:   /* no flag that can change means anything here */
+	case F_SETFL:
+		f->flags = (f->flags & ~FD_STATUS_FLAGS) | (arg & FD_STATUS_FLAGS);
 		return 0;
 	default:
 		return libc_fail(EINVAL);

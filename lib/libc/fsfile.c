@@ -35,7 +35,6 @@ struct fsfile {
 	uint32_t size;   /* of the buffer */
 	uint32_t type;   /* S_IFMT */
 	off_t pos;
-	int append;
 };
 
 struct libc_dir {
@@ -168,7 +167,7 @@ static ssize_t fs_write_op(struct file *f, const void *buf, size_t len)
 {
 	struct fsfile *ff = f->obj;
 
-	return fsfile_pwrite(ff, buf, len, &ff->pos, ff->append);
+	return fsfile_pwrite(ff, buf, len, &ff->pos, (f->flags & O_APPEND) != 0);
 }
 
 static int fs_fstat_op(struct file *f, struct stat *st)
@@ -288,8 +287,7 @@ int fsfile_open(const char *path, int flags, mode_t mode)
 		return fail(err);
 	}
 	ff->buf = (uint8_t *)start;
-	ff->append = !!(flags & O_APPEND);
-	int fd = fd_install(&fsfile_ops, ff, acc);
+	int fd = fd_install(&fsfile_ops, ff, flags);
 	if (fd < 0) {
 		struct file f = { &fsfile_ops, ff, acc };
 		fs_close_op(&f);

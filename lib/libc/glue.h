@@ -1,9 +1,10 @@
 /*
  * glue.h - what the files of lib/libc share: the system layer under newlib
  * for programs that root's launcher starts (docs/libc.md).  Each file is
- * one concept: errno.c (Mica errors to errno), fd.c (the descriptor table),
- * stream.c (descriptors 0..2), romfile.c (files under rom/), fsfile.c
- * (files of the file server), path.c (path names), heap.c (sbrk), memalign.c,
+ * one concept: errno.c (Mica errors to errno), fd.c (the descriptor table
+ * and the open file descriptions it shares), stream.c (descriptors 0..2),
+ * romfile.c (files under rom/), fsfile.c (files of the file server),
+ * path.c (path names), heap.c (sbrk), memalign.c,
  * proc.c (the process), time.c (clocks) and sleep.c.
  *
  * A program is one thread as far as the glue knows: nothing here locks.
@@ -25,25 +26,29 @@ int libc_fail(int e);
 /* libc_fail(libc_errno_of(mica_err)). */
 int libc_fail_mica(int mica_err);
 
-/* fd.c: an open descriptor is an object and the operations on it. */
+/* fd.c: a descriptor points to an open file description, an object and
+ * the operations on it, shared by the descriptors dup() made. */
+#define FD_MAX 64
 struct file;
 struct file_ops {
 	ssize_t (*read)(struct file *f, void *buf, size_t len);
 	ssize_t (*write)(struct file *f, const void *buf, size_t len);
 	off_t (*lseek)(struct file *f, off_t off, int whence);
 	int (*fstat)(struct file *f, struct stat *st);
-	int (*close)(struct file *f);   /* releases obj; fd.c frees the descriptor */
+	int (*close)(struct file *f);   /* releases obj when its last descriptor closes */
 	int tty;                          /* isatty() says yes */
 };
 struct file {
-	const struct file_ops *ops;       /* NULL: the descriptor is free */
+	const struct file_ops *ops;       /* NULL: the description is free */
 	void *obj;
-	int flags;                        /* open()'s O_ACCMODE bits */
+	int flags;                        /* O_ACCMODE, O_NONBLOCK, O_APPEND: ops read them */
+	int refs;                         /* descriptors pointing here */
 };
-/* The lowest free descriptor now holding (ops, obj, flags), or -1 with
- * errno EMFILE. */
+/* The lowest free descriptor now holding a new description (ops, obj, and
+ * of open()'s flags the access mode, O_NONBLOCK and O_APPEND; O_CLOEXEC
+ * sets the descriptor's FD_CLOEXEC), or -1 with errno EMFILE. */
 int fd_install(const struct file_ops *ops, void *obj, int flags);
-/* The open descriptor fd, or NULL with errno EBADF. */
+/* The description fd points to, or NULL with errno EBADF. */
 struct file *fd_lookup(int fd);
 
 /* stream.c: descriptors 0, 1 and 2 on the stdin and stdout streams. */

@@ -169,7 +169,7 @@ int romfile_open(const char *name, int flags)
 		free(r);
 		return libc_fail_mica(err);
 	}
-	fd = fd_install(&romfile_ops, r, O_RDONLY);
+	fd = fd_install(&romfile_ops, r, flags);
 	if (fd < 0)
 		release(r);
 	return fd;

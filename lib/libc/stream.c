@@ -9,6 +9,7 @@
  * irq, or anything else) is followed by another read.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 
 #include <libsys/ipc.h>
@@ -107,7 +108,7 @@ static ssize_t stdstream_read(struct file *f, void *buf, size_t len)
 		int err = stream_read(cap, buf, &n);
 		if (!err)
 			return n;
-		if (err != -MICA_EAGAIN)
+		if (err != -MICA_EAGAIN || (f->flags & O_NONBLOCK))
 			return libc_fail_mica(err);
 		/* Input that came before notify() took effect is read at once. */
 		if (!s->irq)

@@ -176,6 +176,14 @@ QEMU_PROG_BINS += $(BUILD)/bin/fsaccess   # fsaccess.scenario
 # Two programs appending to one file (fsappend.scenario).
 $(eval $(call newlib_program,$(BUILD)/tests/qemu/fsappend,tests/qemu/progs/fsappend.c tests/qemu/lib/qtest.c))
 QEMU_PROG_BINS += $(BUILD)/tests/qemu/fsappend
+# The descriptor table's test (pipe_fd.scenario, lib/libc/fd.c) and the
+# rom file it reads through several descriptors.
+$(eval $(call newlib_program,$(BUILD)/tests/qemu/pipe_fd,tests/qemu/progs/pipe_fd.c))
+$(BUILD)/tests/qemu/pipe_fd_data.txt: tests/qemu/pipe_fd_data.txt
+	@mkdir -p $(dir $@)
+	cp $< $@
+QEMU_PROG_BINS += $(BUILD)/tests/qemu/pipe_fd
+TEST_DEPS += $(BUILD)/tests/qemu/pipe_fd_data.txt
 
 # Last, so that every program above is in it (TEST_DEPS expands as it grows).
 TEST_DEPS += $(KERNEL32) $(QEMU_PROG_BINS)
