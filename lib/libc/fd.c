@@ -21,7 +21,7 @@ static struct file files[FD_MAX] = {
 	[2] = { &stdstream_ops, &stdstream_err, O_WRONLY },
 };
 
-static struct file *lookup(int fd)
+struct file *fd_lookup(int fd)
 {
 	if (fd < 0 || fd >= FD_MAX || !files[fd].ops) {
 		libc_fail(EBADF);
@@ -45,7 +45,7 @@ int fd_install(const struct file_ops *ops, void *obj, int flags)
  * count fits. */
 _READ_WRITE_RETURN_TYPE read(int fd, void *buf, size_t len)
 {
-	struct file *f = lookup(fd);
+	struct file *f = fd_lookup(fd);
 
 	if (!f)
 		return -1;
@@ -56,7 +56,7 @@ _READ_WRITE_RETURN_TYPE read(int fd, void *buf, size_t len)
 
 _READ_WRITE_RETURN_TYPE write(int fd, const void *buf, size_t len)
 {
-	struct file *f = lookup(fd);
+	struct file *f = fd_lookup(fd);
 
 	if (!f)
 		return -1;
@@ -67,14 +67,14 @@ _READ_WRITE_RETURN_TYPE write(int fd, const void *buf, size_t len)
 
 off_t lseek(int fd, off_t off, int whence)
 {
-	struct file *f = lookup(fd);
+	struct file *f = fd_lookup(fd);
 
 	return f ? f->ops->lseek(f, off, whence) : -1;
 }
 
 int fstat(int fd, struct stat *st)
 {
-	struct file *f = lookup(fd);
+	struct file *f = fd_lookup(fd);
 
 	if (!f)
 		return -1;
@@ -84,7 +84,7 @@ int fstat(int fd, struct stat *st)
 
 int close(int fd)
 {
-	struct file *f = lookup(fd);
+	struct file *f = fd_lookup(fd);
 	int ret;
 
 	if (!f)
@@ -96,7 +96,7 @@ int close(int fd)
 
 int isatty(int fd)
 {
-	struct file *f = lookup(fd);
+	struct file *f = fd_lookup(fd);
 
 	if (!f)
 		return 0;
@@ -110,7 +110,7 @@ int isatty(int fd)
 /* What newlib's fdopen asks (F_GETFL) and little more. */
 int fcntl(int fd, int cmd, ...)
 {
-	struct file *f = lookup(fd);
+	struct file *f = fd_lookup(fd);
 
 	if (!f)
 		return -1;

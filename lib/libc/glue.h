@@ -4,7 +4,8 @@
  * one concept: errno.c (Mica errors to errno), fd.c (the descriptor table),
  * stream.c (descriptors 0..2), romfile.c (files under rom/), path.c (path
  * names), heap.c (sbrk), memalign.c,
- * proc.c (the process), time.c (clocks) and sleep.c.
+ * proc.c (the process), time.c (clocks), sleep.c, termios.c (the
+ * terminal functions of <termios.h>) and ioctl.c.
  *
  * A program is one thread as far as the glue knows: nothing here locks.
  */
@@ -34,6 +35,8 @@ struct file_ops {
 	int (*fstat)(struct file *f, struct stat *st);
 	int (*close)(struct file *f);   /* releases obj; fd.c frees the descriptor */
 	int tty;                          /* isatty() says yes */
+	/* An ioctl() request (<sys/ioctl.h>) with its argument; NULL: ENOTTY. */
+	int (*ioctl)(struct file *f, unsigned long request, void *arg);
 };
 struct file {
 	const struct file_ops *ops;       /* NULL: the descriptor is free */
@@ -44,10 +47,19 @@ struct file {
  * errno EMFILE. */
 int fd_install(const struct file_ops *ops, void *obj, int flags);
 
+/* The open descriptor fd, or NULL with errno EBADF. */
+struct file *fd_lookup(int fd);
+
 /* stream.c: descriptors 0, 1 and 2 on the stdin and stdout streams. */
 struct stdstream;
 extern const struct file_ops stdstream_ops;
 extern struct stdstream stdstream_in, stdstream_out, stdstream_err;
+
+/* termios.c: a struct termios (<sys/termios.h>) from and to a terminal
+ * stream (Stream.getattr/setattr); Mica errors. */
+struct termios;
+int termios_get(mica_cap_t stream, struct termios *t);
+int termios_set(mica_cap_t stream, uint32_t when, const struct termios *t);
 
 /* romfile.c: a boot file under rom/ (name without the prefix). */
 int romfile_open(const char *name, int flags);
