@@ -110,8 +110,10 @@ static int wait_input(struct stdstream *s, mica_cap_t cap, uint64_t deadline)
 			return -MICA_ETIMEOUT;
 		timeout = deadline - now > WAIT_MAX_US ? WAIT_MAX_US : (uint32_t)(deadline - now);
 	}
+	/* A system call's error is positive; a timeout is no error here: the
+	 * next read, or the deadline, tells. */
 	err = mica_ipc_wait(mica_timeouts(MICA_TIMEOUT_NEVER, timeout), 0, 0);
-	return err == -MICA_ETIMEOUT ? 0 : err;   /* the next read tells */
+	return err == MICA_ETIMEOUT ? 0 : -err;
 }
 
 /* Canonical mode (or a stream that is no terminal): what is ready, once

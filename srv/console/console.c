@@ -167,13 +167,16 @@ static void report_signal(const struct console *c, int which)
 }
 
 /* Typed bytes through the line discipline, echoed: in canonical mode
- * until a line is ready, in raw mode all of them. */
-static void cook(struct console *c)
+ * until a line is ready, in raw mode until `want` bytes are.  Bytes stay
+ * typed ahead until a read wants them, so that settings changed before
+ * the read apply to them. */
+static void cook(struct console *c, unsigned want)
 {
 	struct line_echo echo;
 
 	take_typed(c);
-	while (c->typed_len && (!(c->line.mode.lflag & ICANON) || !line_ready(&c->line))) {
+	while (c->typed_len &&
+	       ((c->line.mode.lflag & ICANON) ? !line_ready(&c->line) : c->line.ready_len < want)) {
 		char ch = c->typed[c->typed_head];
 		c->typed_head = (c->typed_head + 1) % TYPED_MAX;
 		c->typed_len--;
@@ -191,7 +194,7 @@ static int con_read(struct srv_request *req, void *data, uint32_t *data_len)
 
 	if (*data_len == 0)
 		return -MICA_EINVAL;   /* 0 bytes would read as the end of input */
-	cook(c);
+	cook(c, *data_len);
 	int n = line_read(&c->line, data, *data_len);
 	if (n == LINE_NONE)
 		return -MICA_EAGAIN;
@@ -223,7 +226,7 @@ static int con_notify(struct srv_request *req, mica_cap_t irq)
 	}
 	c->notify[i].armed = true;
 	/* Input that came before the reader asked must not go unannounced. */
-	cook(c);
+	cook(c, 1);
 	if (line_ready(&c->line))
 		notify_waiting(c);
 	return 0;
@@ -322,7 +325,7 @@ static void serve_input(struct console *c)
 	take_typed(c);
 	if (!reader_waits(c))
 		return;
-	cook(c);
+	cook(c, 1);
 	if (line_ready(&c->line))
 		notify_waiting(c);
 }

@@ -16,7 +16,7 @@ $(BUILD)/user-obj/tests/%.o $(BUILD)/libc-obj/tests/%.o: USER_CFLAGS += -Itests/
 # Programs root's launcher starts, on newlib and lib/libc's glue: the C
 # library's test, a failing assert (status 134) and a program that takes
 # memory until malloc returns NULL.
-QEMU_LIBC_PROGS := libc_test assert_fail memhog printer
+QEMU_LIBC_PROGS := libc_test assert_fail memhog printer console_tty
 $(foreach p,$(QEMU_LIBC_PROGS),$(eval $(call newlib_program,$(BUILD)/tests/qemu/$(p),tests/qemu/progs/$(p).c)))
 QEMU_PROG_BINS += $(patsubst %,$(BUILD)/tests/qemu/%,$(QEMU_LIBC_PROGS))
 
