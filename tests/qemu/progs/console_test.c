@@ -52,7 +52,12 @@ static void read_typed(mica_cap_t stream)
 		int err = stream_read(stream, buf, &len);
 		if (err == -MICA_EAGAIN) {
 			waits++;
-			/* The irq, or a quiet 10 s: the input is not coming. */
+			/* Arm the irq (once per wait), then the irq, or a quiet
+			 * 10 s: the input is not coming. */
+			if ((err = stream_notify(stream, irq)) != 0) {
+				read_err = err;
+				return;
+			}
 			if ((err = mica_ipc_wait(mica_timeouts(0, 10000000), &tag, &label)) != 0) {
 				read_err = -err;
 				return;
