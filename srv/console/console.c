@@ -1,19 +1,21 @@
 /*
  * console.c - the console server (docs/console.md): COM1 as a Stream, the
- * stdout and stdin of the programs root starts.
+ * stdout and stdin of the programs root starts, and a terminal with
+ * termios settings, a window size and a foreground process group.
  *
  * Root starts it with COM1's ports, the Icu as `icu`, and `serve`: a gate
  * (label 0) to the main thread, which root publishes as `console`.  The
  * server loop (lib/server) on that thread takes both the gate's requests
  * and the UART's receive interrupt (an irq of its own, another label), and
  * never waits for a client: a write goes out by polling before the reply,
- * a read answers at once (MICA_EAGAIN when no line is ready), and readers
- * learn of new input through the irqs they gave to notify().  Being its
+ * a read answers at once (MICA_EAGAIN when nothing is ready), and readers
+ * learn of new input through the irqs they arm with notify() before each
+ * wait.  Being its
  * own stdout, it reports set-up failures on the kernel Log.
  *
- * Typed bytes wait raw (and unechoed) until a reader asks for a line: only
+ * Typed bytes wait raw (and unechoed) until a reader asks for input: only
  * then do they go through the line discipline, with their echo, up to the
- * end of one line.  So input typed ahead shows where it is read (after the
+ * end of one line (in raw mode, as many as the read takes).  So input typed ahead shows where it is read (after the
  * prompt that asked for it), never in the middle of a program's output.
  */
 #include <libsys/debug.h>
