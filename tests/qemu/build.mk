@@ -16,7 +16,7 @@ $(BUILD)/user-obj/tests/%.o $(BUILD)/libc-obj/tests/%.o: USER_CFLAGS += -Itests/
 # Programs root's launcher starts, on newlib and lib/libc's glue: the C
 # library's test, a failing assert (status 134) and a program that takes
 # memory until malloc returns NULL.
-QEMU_LIBC_PROGS := libc_test assert_fail memhog printer console_tty
+QEMU_LIBC_PROGS := libc_test assert_fail memhog printer
 $(foreach p,$(QEMU_LIBC_PROGS),$(eval $(call newlib_program,$(BUILD)/tests/qemu/$(p),tests/qemu/progs/$(p).c)))
 QEMU_PROG_BINS += $(patsubst %,$(BUILD)/tests/qemu/%,$(QEMU_LIBC_PROGS))
 
@@ -105,6 +105,10 @@ TEST_DEPS += $(BUILD)/cfg/libc/boot.cfg $(BUILD)/tests/qemu/libc_data.bin $(BUIL
 # monitor.scenario, monitor_eof.scenario).
 $(eval $(call rt_program,$(BUILD)/tests/qemu/console_test,tests/qemu/progs/console_test.c tests/qemu/lib/qtest.c))
 QEMU_PROG_BINS += $(BUILD)/tests/qemu/console_test
+# The console as a terminal through the C library, and idlc's fuzz driver
+# on Stream (console_tty.scenario).
+$(eval $(call newlib_program,$(BUILD)/tests/qemu/console_tty,tests/qemu/progs/console_tty.c $(RT_IDL_DIR)/stream_fuzz.c))
+QEMU_PROG_BINS += $(BUILD)/tests/qemu/console_tty
 TEST_DEPS += $(BUILD)/srv/console $(BUILD)/bin/monitor
 
 # The example of docs/programs.md, built the way its reader builds it, with
