@@ -4,8 +4,9 @@
  * one concept: errno.c (Mica errors to errno), fd.c (the descriptor table
  * and the open file descriptions it shares), stream.c (descriptors 0..2),
  * romfile.c (files under rom/), fsfile.c (files of the file server),
- * path.c (path names), heap.c (sbrk), memalign.c,
- * proc.c (the process), time.c (clocks) and sleep.c.
+ * path.c (path names), heap.c (sbrk), memalign.c, proc.c (the process),
+ * time.c (clocks), sleep.c, termios.c (the terminal functions of
+ * <termios.h>) and ioctl.c.
  *
  * A program is one thread as far as the glue knows: nothing here locks.
  */
@@ -37,6 +38,8 @@ struct file_ops {
 	int (*fstat)(struct file *f, struct stat *st);
 	int (*close)(struct file *f);   /* releases obj when its last descriptor closes */
 	int tty;                          /* isatty() says yes */
+	/* An ioctl() request (<sys/ioctl.h>) with its argument; NULL: ENOTTY. */
+	int (*ioctl)(struct file *f, unsigned long request, void *arg);
 };
 struct file {
 	const struct file_ops *ops;       /* NULL: the description is free */
@@ -55,6 +58,12 @@ struct file *fd_lookup(int fd);
 struct stdstream;
 extern const struct file_ops stdstream_ops;
 extern struct stdstream stdstream_in, stdstream_out, stdstream_err;
+
+/* termios.c: a struct termios (<sys/termios.h>) from and to a terminal
+ * stream (Stream.getattr/setattr); Mica errors. */
+struct termios;
+int termios_get(mica_cap_t stream, struct termios *t);
+int termios_set(mica_cap_t stream, uint32_t when, const struct termios *t);
 
 /* romfile.c: a boot file under rom/ (name without the prefix). */
 int romfile_open(const char *name, int flags);

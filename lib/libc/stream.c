@@ -3,13 +3,16 @@
  * capabilities (a `stderr` one if the environment has it, else stdout
  * again), spoken to with the Stream protocol (idl/rt/stream.idl).
  *
- * Input that is not there yet (MICA_EAGAIN) is waited for: the first time,
- * an irq bound to the main thread is made and given to Stream.notify; then
- * each wait is an open receive on that thread, and whatever wakes it (the
- * irq, or anything else) is followed by another read.
+ * Input that is not there yet (MICA_EAGAIN) is waited for: an irq bound to
+ * the main thread (made the first time) is armed with Stream.notify, then
+ * an open receive on that thread waits, and whatever wakes it (the irq, or
+ * anything else) is followed by another read.  A terminal in raw mode
+ * (no ICANON) is read as its VMIN and VTIME say, timed here.  The
+ * terminal's ioctl requests go to the stream as Stream requests.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 
 #include <libsys/ipc.h>
@@ -24,6 +27,7 @@
 #include <idl/rt/stream.h>
 
 #define INPUT_IRQ_LABEL 0x737464696eull   /* "stdin" */
+#define WAIT_MAX_US 0x7fffffffu            /* per receive: below MICA_TIMEOUT_ZERO */
 
 struct stdstream {
 	const char *name, *fallback;   /* the capability's name in the environment */
@@ -69,7 +73,7 @@ static ssize_t stdstream_write(struct file *f, const void *buf, size_t len)
 	return (ssize_t)done;
 }
 
-static int want_input_irq(struct stdstream *s, mica_cap_t cap)
+static int make_input_irq(struct stdstream *s)
 {
 	mica_cap_t irq = mica_slot_alloc();
 	int err;
@@ -77,13 +81,8 @@ static int want_input_irq(struct stdstream *s, mica_cap_t cap)
 	if (!irq)
 		return -MICA_ENOMEM;
 	err = factory_create_irq(MICA_BOOT_FACTORY, irq, INPUT_IRQ_LABEL);
-	if (err) {
-		mica_slot_free(irq);
-		return err;
-	}
-	err = irq_bind(irq, MICA_BOOT_THREAD);
 	if (!err)
-		err = stream_notify(cap, irq);
+		err = irq_bind(irq, MICA_BOOT_THREAD);
 	if (err) {
 		kobject_destroy(irq);
 		mica_slot_free(irq);
@@ -93,31 +92,143 @@ static int want_input_irq(struct stdstream *s, mica_cap_t cap)
 	return 0;
 }
 
-static ssize_t stdstream_read(struct file *f, void *buf, size_t len)
+/* Wait for input: arm the irq (Stream.notify; it fires at once if input
+ * came meanwhile), then an open receive until it or anything else wakes
+ * the thread, or until `deadline` (µs of libc_now_us, 0: none).
+ * -MICA_ETIMEOUT once the deadline has passed. */
+static int wait_input(struct stdstream *s, mica_cap_t cap, uint64_t deadline)
 {
-	struct stdstream *s = f->obj;
-	mica_cap_t cap = cap_of(s);
-	mica_word_t tag, label;
+	uint32_t timeout = MICA_TIMEOUT_NEVER;
+	int err;
 
-	if (!cap || !len)
-		return 0;   /* no input stream: end of input at once */
-	if (len > STREAM_READ_DATA_MAX)
-		len = STREAM_READ_DATA_MAX;
+	if (!s->irq && (err = make_input_irq(s)) != 0)
+		return err;
+	if ((err = stream_notify(cap, s->irq)) != 0)
+		return err;
+	if (deadline) {
+		uint64_t now = libc_now_us();
+		if (now >= deadline)
+			return -MICA_ETIMEOUT;
+		timeout = deadline - now > WAIT_MAX_US ? WAIT_MAX_US : (uint32_t)(deadline - now);
+	}
+	/* A system call's error is positive; a timeout is no error here: the
+	 * next read, or the deadline, tells. */
+	err = mica_ipc_wait(mica_timeouts(MICA_TIMEOUT_NEVER, timeout), 0, 0);
+	return err == MICA_ETIMEOUT ? 0 : -err;
+}
+
+/* Canonical mode (or a stream that is no terminal): what is ready, once
+ * something is. */
+static ssize_t read_blocking(struct stdstream *s, mica_cap_t cap, void *buf, size_t len)
+{
 	for (;;) {
 		uint32_t n = (uint32_t)len;
 		int err = stream_read(cap, buf, &n);
 		if (!err)
 			return n;
-		if (err != -MICA_EAGAIN || (f->flags & O_NONBLOCK))
-			return libc_fail_mica(err);
-		/* Input that came before notify() took effect is read at once. */
-		if (!s->irq)
-			err = want_input_irq(s, cap);
-		else
-			err = mica_ipc_wait(mica_timeouts(MICA_TIMEOUT_NEVER, MICA_TIMEOUT_NEVER), &tag, &label);
-		if (err)
+		if (err != -MICA_EAGAIN || (err = wait_input(s, cap, 0)) != 0)
 			return libc_fail_mica(err);
 	}
+}
+
+/* Raw mode: VMIN bytes (at most len), VTIME tenths of a second between
+ * bytes once one came; VMIN 0 makes VTIME a limit on the whole read. */
+static ssize_t read_raw(struct stdstream *s, mica_cap_t cap, char *buf, size_t len, unsigned vmin,
+			unsigned vtime)
+{
+	uint64_t step = (uint64_t)vtime * 100000, deadline = vmin || !vtime ? 0 : libc_now_us() + step;
+	size_t got = 0, want = vmin < len ? vmin : len;
+
+	for (;;) {
+		uint32_t n = (uint32_t)(len - got);
+		int err = stream_read(cap, buf + got, &n);
+		if (!err) {
+			if (!n)
+				return (ssize_t)got;   /* an end of input left from canonical mode */
+			got += n;
+			if (got >= want || got == len)
+				return (ssize_t)got;
+			if (vtime)
+				deadline = libc_now_us() + step;
+			continue;
+		}
+		if (err != -MICA_EAGAIN)
+			return got ? (ssize_t)got : libc_fail_mica(err);
+		if (!vmin && !vtime)
+			return 0;
+		err = wait_input(s, cap, deadline);
+		if (err == -MICA_ETIMEOUT)
+			return (ssize_t)got;
+		if (err)
+			return got ? (ssize_t)got : libc_fail_mica(err);
+	}
+}
+
+static ssize_t stdstream_read(struct file *f, void *buf, size_t len)
+{
+	struct stdstream *s = f->obj;
+	mica_cap_t cap = cap_of(s);
+	struct tty_attr attr;
+
+	if (!cap || !len)
+		return 0;   /* no input stream: end of input at once */
+	if (len > STREAM_READ_DATA_MAX)
+		len = STREAM_READ_DATA_MAX;
+	if (f->flags & O_NONBLOCK) {   /* whatever the mode: what is there, or EAGAIN */
+		uint32_t n = (uint32_t)len;
+		int err = stream_read(cap, buf, &n);
+		return err ? libc_fail_mica(err) : (ssize_t)n;
+	}
+	/* A stream that is no terminal answers getattr ENOSYS: it blocks. */
+	if (stream_getattr(cap, &attr) == 0 && !(attr.lflag & ICANON))
+		return read_raw(s, cap, buf, len, (uint8_t)(attr.cc >> (8 * VMIN)), (uint8_t)(attr.cc >> (8 * VTIME)));
+	return read_blocking(s, cap, buf, len);
+}
+
+/* The terminal requests of <sys/ioctl.h>, each one Stream request. */
+static int stdstream_ioctl(struct file *f, unsigned long request, void *arg)
+{
+	mica_cap_t cap = cap_of(f->obj);
+	struct tty_winsize size;
+	int32_t pgrp;
+	int err;
+
+	if (!cap)
+		return libc_fail(EBADF);
+	switch (request) {
+	case TCGETS:
+		err = termios_get(cap, arg);
+		break;
+	case TCSETS:
+	case TCSETSW:
+	case TCSETSF:
+		err = termios_set(cap, request == TCSETS ? TCSANOW : request == TCSETSW ? TCSADRAIN : TCSAFLUSH, arg);
+		break;
+	case TCFLSH:
+		err = stream_flush(cap, (uint32_t)(uintptr_t)arg);
+		break;
+	case TIOCGWINSZ:
+		if (!(err = stream_get_winsize(cap, &size)))
+			*(struct winsize *)arg = (struct winsize){ size.rows, size.cols, size.xpixel, size.ypixel };
+		break;
+	case TIOCSWINSZ: {
+		const struct winsize *w = arg;
+		err = stream_set_winsize(cap, (struct tty_winsize){ w->ws_row, w->ws_col, w->ws_xpixel, w->ws_ypixel });
+		break;
+	}
+	case TIOCGPGRP:
+		if (!(err = stream_get_pgrp(cap, &pgrp)))
+			*(pid_t *)arg = pgrp;
+		break;
+	case TIOCSPGRP:
+		err = stream_set_pgrp(cap, *(const pid_t *)arg);
+		break;
+	default:
+		return libc_fail(EINVAL);
+	}
+	if (err == -MICA_ENOSYS)
+		return libc_fail(ENOTTY);
+	return err ? libc_fail_mica(err) : 0;
 }
 
 static off_t stdstream_lseek(struct file *f, off_t off, int whence)
@@ -152,4 +263,5 @@ const struct file_ops stdstream_ops = {
 	.fstat = stdstream_fstat,
 	.close = stdstream_close,
 	.tty = 1,
+	.ioctl = stdstream_ioctl,
 };

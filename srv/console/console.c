@@ -1,19 +1,21 @@
 /*
  * console.c - the console server (docs/console.md): COM1 as a Stream, the
- * stdout and stdin of the programs root starts.
+ * stdout and stdin of the programs root starts, and a terminal with
+ * termios settings, a window size and a foreground process group.
  *
  * Root starts it with COM1's ports, the Icu as `icu`, and `serve`: a gate
  * (label 0) to the main thread, which root publishes as `console`.  The
  * server loop (lib/server) on that thread takes both the gate's requests
  * and the UART's receive interrupt (an irq of its own, another label), and
  * never waits for a client: a write goes out by polling before the reply,
- * a read answers at once (MICA_EAGAIN when no line is ready), and readers
- * learn of new input through the irqs they gave to notify().  Being its
+ * a read answers at once (MICA_EAGAIN when nothing is ready), and readers
+ * learn of new input through the irqs they arm with notify() before each
+ * wait.  Being its
  * own stdout, it reports set-up failures on the kernel Log.
  *
- * Typed bytes wait raw (and unechoed) until a reader asks for a line: only
+ * Typed bytes wait raw (and unechoed) until a reader asks for input: only
  * then do they go through the line discipline, with their echo, up to the
- * end of one line.  So input typed ahead shows where it is read (after the
+ * end of one line (in raw mode, as many as the read takes).  So input typed ahead shows where it is read (after the
  * prompt that asked for it), never in the middle of a program's output.
  */
 #include <libsys/debug.h>
@@ -37,66 +39,107 @@
 #define UART_IRQ_LABEL 1      /* root made the gate with label 0 */
 #define NOTIFY_MAX 8
 #define TYPED_MAX 4096        /* raw bytes typed ahead of the reader */
+#define LINE_SPEED B115200    /* the kernel set the line up: 115200 8N1 */
+#define LINE_CFLAG (CS8 | CREAD | CLOCAL)
+#define LINE_CFLAG_FIXED (CSIZE | CSTOPB | PARENB | PARODD)   /* what the line is and stays */
+
+/* An irq a reader gave to notify(); armed while that reader waits. */
+struct notify_entry {
+	mica_cap_t irq;       /* a slot of ours, 0 free */
+	bool armed;
+};
 
 struct console {
 	struct line line;
-	/* Irqs to trigger when input becomes ready: slots of ours, 0 free. */
-	mica_cap_t notify[NOTIFY_MAX];
+	struct notify_entry notify[NOTIFY_MAX];
 	mica_cap_t uart_irq;
 	/* Bytes typed and not yet through the line discipline, a ring. */
 	char typed[TYPED_MAX];
 	unsigned typed_head, typed_len;
-	/* A read found nothing: finish a line as bytes arrive, then notify. */
-	bool reader_waiting;
+	struct tty_winsize size;
+	int32_t pgrp;         /* the foreground process group, 0 until set */
 };
 
-static struct console console;
+static struct console console = { .size = { .rows = 24, .cols = 80 } };
 
 static void notify_drop(struct console *c, unsigned i)
 {
-	mica_slot_drop(c->notify[i]);
-	c->notify[i] = MICA_CAP_NULL;
+	mica_slot_drop(c->notify[i].irq);
+	c->notify[i] = (struct notify_entry){ 0 };
 }
 
-/* An irq that cannot be triggered any more (its holder destroyed it, or
- * its task is gone and our copy with it) leaves the table. */
-static void notify_all(struct console *c)
+static bool irq_gone(mica_cap_t irq)
+{
+	uint32_t type, rights;
+
+	return task_cap_info(MICA_BOOT_TASK, irq, &type, &rights) == 0 && !type;
+}
+
+/* A reader waits while one of the irqs armed is still there: a killed
+ * reader's irq went with its task, and its entry goes now. */
+static bool reader_waits(struct console *c)
+{
+	bool waits = false;
+
+	for (unsigned i = 0; i < NOTIFY_MAX; i++)
+		if (c->notify[i].irq && c->notify[i].armed) {
+			if (irq_gone(c->notify[i].irq))
+				notify_drop(c, i);
+			else
+				waits = true;
+		}
+	return waits;
+}
+
+/* Input is ready: tell the waiting readers (each once per arming).  An irq
+ * that cannot be triggered any more (its holder destroyed it, or its task
+ * is gone and our copy with it) leaves the table. */
+static void notify_waiting(struct console *c)
 {
 	for (unsigned i = 0; i < NOTIFY_MAX; i++)
-		if (c->notify[i] && irq_trigger(c->notify[i]) < 0)
-			notify_drop(c, i);
+		if (c->notify[i].irq && c->notify[i].armed) {
+			c->notify[i].armed = false;
+			if (irq_trigger(c->notify[i].irq) < 0)
+				notify_drop(c, i);
+		}
 }
 
 /* A free entry: an empty one, else one whose capability has gone. */
 static int notify_free_entry(struct console *c)
 {
-	uint32_t type, rights;
-
 	for (unsigned i = 0; i < NOTIFY_MAX; i++)
-		if (!c->notify[i])
+		if (!c->notify[i].irq)
 			return (int)i;
 	for (unsigned i = 0; i < NOTIFY_MAX; i++)
-		if (task_cap_info(MICA_BOOT_TASK, c->notify[i], &type, &rights) == 0 && !type) {
+		if (irq_gone(c->notify[i].irq)) {
 			notify_drop(c, i);
 			return (int)i;
 		}
 	return -1;
 }
 
-static bool notify_known(struct console *c, mica_cap_t irq)
+static int notify_find(struct console *c, mica_cap_t irq)
 {
 	bool same;
 
 	for (unsigned i = 0; i < NOTIFY_MAX; i++)
-		if (c->notify[i] && task_cap_same(MICA_BOOT_TASK, c->notify[i], irq, &same) == 0 && same)
-			return true;
-	return false;
+		if (c->notify[i].irq && task_cap_same(MICA_BOOT_TASK, c->notify[i].irq, irq, &same) == 0 && same)
+			return (int)i;
+	return -1;
+}
+
+/* Output as the terminal's OPOST and ONLCR say. */
+static void output(const struct console *c, const char *s, size_t n)
+{
+	if ((c->line.mode.oflag & (OPOST | ONLCR)) == (OPOST | ONLCR))
+		uart_put_text(s, n);
+	else
+		uart_put(s, n);
 }
 
 static int con_write(struct srv_request *req, const void *data, uint32_t data_len, uint32_t *written)
 {
-	(void)req;
-	uart_put_text(data, data_len);
+	output(req->srv->state, data, data_len);
 	*written = data_len;
 	return 0;
 }
@@ -110,19 +153,39 @@ static void take_typed(struct console *c)
 		c->typed[(c->typed_head + c->typed_len++) % TYPED_MAX] = (char)ch;
 }
 
-/* Typed bytes through the line discipline, echoed, until a line is ready
- * or none are left. */
-static void cook(struct console *c)
+static void take_typed_while_sending(void)
+{
+	take_typed(&console);
+}
+
+/* A signal character typed under ISIG.  Delivering signals comes with the
+ * process server's process groups; until then the console says on the Log
+ * what it would deliver, and to which group. */
+static void report_signal(const struct console *c, int which)
+{
+	const char *name = which == VINTR ? "interrupt" : which == VQUIT ? "quit" : "suspend";
+
+	mica_printf("console: %s for process group %d (not delivered: no signals yet)\n", name, (int)c->pgrp);
+}
+
+/* Typed bytes through the line discipline, echoed: in canonical mode
+ * until a line is ready, in raw mode until `want` bytes are.  Bytes stay
+ * typed ahead until a read wants them, so that settings changed before
+ * the read apply to them. */
+static void cook(struct console *c, unsigned want)
 {
 	struct line_echo echo;
 
 	take_typed(c);
-	while (!line_ready(&c->line) && c->typed_len) {
+	while (c->typed_len &&
+	       ((c->line.mode.lflag & ICANON) ? !line_ready(&c->line) : c->line.ready_len < want)) {
 		char ch = c->typed[c->typed_head];
 		c->typed_head = (c->typed_head + 1) % TYPED_MAX;
 		c->typed_len--;
 		line_input(&c->line, ch, &echo);
-		uart_put(echo.bytes, echo.len);
+		uart_put(echo.bytes, echo.len);   /* the line discipline did ONLCR */
+		if (echo.signal >= 0)
+			report_signal(c, echo.signal);
 		take_typed(c);
 	}
 }
@@ -133,13 +196,10 @@ static int con_read(struct srv_request *req, void *data, uint32_t *data_len)
 
 	if (*data_len == 0)
 		return -MICA_EINVAL;   /* 0 bytes would read as the end of input */
-	if (!line_ready(&c->line))
-		cook(c);
+	cook(c, *data_len);
 	int n = line_read(&c->line, data, *data_len);
-	if (n == LINE_NONE) {
-		c->reader_waiting = true;
+	if (n == LINE_NONE)
 		return -MICA_EAGAIN;
-	}
 	*data_len = (uint32_t)n;
 	return 0;
 }
@@ -147,48 +207,129 @@ static int con_read(struct srv_request *req, void *data, uint32_t *data_len)
 /* The console cannot tell its clients apart (they share one gate), so a
  * void item cannot mean "stop mine" without stopping everyone's: it is
  * refused, and a client stops its notifications by destroying its irq.
- * Registering means a reader waits for input: cook it as it comes. */
+ * Each call arms the irq: its reader waits, so input is cooked as it
+ * comes, and the irq is triggered once input is ready. */
 static int con_notify(struct srv_request *req, mica_cap_t irq)
 {
 	struct console *c = req->srv->state;
 	uint32_t type, rights;
+	int i, err;
 
 	if (!irq)
 		return -MICA_EINVAL;
 	if (task_cap_info(MICA_BOOT_TASK, irq, &type, &rights) || type != MICA_KOBJ_IRQ)
 		return -MICA_EINVAL;
-	if (!notify_known(c, irq)) {
-		int i = notify_free_entry(c), err;
-		if (i < 0)
+	if ((i = notify_find(c, irq)) < 0) {
+		if ((i = notify_free_entry(c)) < 0)
 			return -MICA_ENOMEM;
 		if ((err = srv_keep(req, irq)) != 0)
 			return err;
-		c->notify[i] = irq;
+		c->notify[i].irq = irq;
 	}
+	c->notify[i].armed = true;
 	/* Input that came before the reader asked must not go unannounced. */
-	c->reader_waiting = true;
-	cook(c);
+	cook(c, 1);
 	if (line_ready(&c->line))
-		irq_trigger(irq);
+		notify_waiting(c);
 	return 0;
 }
 
-static const struct stream_ops ops = { .write = con_write, .read = con_read, .notify = con_notify };
+static void flush_input(struct console *c)
+{
+	take_typed(c);
+	c->typed_len = 0;
+	line_flush(&c->line);
+}
+
+static int con_getattr(struct srv_request *req, struct tty_attr *attr)
+{
+	const struct console *c = req->srv->state;
+	const struct line_mode *m = &c->line.mode;
+
+	*attr = (struct tty_attr){ .iflag = m->iflag, .oflag = m->oflag, .cflag = LINE_CFLAG,
+				   .lflag = m->lflag, .speed = LINE_SPEED };
+	for (unsigned i = 0; i < NCCS; i++)
+		attr->cc |= (uint64_t)m->cc[i] << (8 * i);
+	return 0;
+}
+
+/* Output is sent before each reply, so TCSADRAIN has nothing to wait for. */
+static int con_setattr(struct srv_request *req, uint32_t when, struct tty_attr attr)
+{
+	struct console *c = req->srv->state;
+	struct line_mode m = { .iflag = attr.iflag, .oflag = attr.oflag, .lflag = attr.lflag };
+
+	if (when != TCSANOW && when != TCSADRAIN && when != TCSAFLUSH)
+		return -MICA_EINVAL;
+	if (attr.speed != LINE_SPEED || (attr.cflag & LINE_CFLAG_FIXED) != (LINE_CFLAG & LINE_CFLAG_FIXED))
+		return -MICA_EINVAL;   /* the line's speed and format are the kernel's */
+	for (unsigned i = 0; i < NCCS; i++)
+		m.cc[i] = (cc_t)(attr.cc >> (8 * i));
+	if (when == TCSAFLUSH)
+		flush_input(c);
+	line_set_mode(&c->line, &m);
+	/* Raw mode makes ready input of what canonical mode held back. */
+	if (line_ready(&c->line))
+		notify_waiting(c);
+	return 0;
+}
+
+static int con_flush(struct srv_request *req, uint32_t queue)
+{
+	if (queue != TCIFLUSH && queue != TCOFLUSH && queue != TCIOFLUSH)
+		return -MICA_EINVAL;
+	if (queue != TCOFLUSH)   /* output is never queued */
+		flush_input(req->srv->state);
+	return 0;
+}
+
+static int con_get_winsize(struct srv_request *req, struct tty_winsize *size)
+{
+	*size = ((const struct console *)req->srv->state)->size;
+	return 0;
+}
+
+/* The console cannot ask a serial terminal its size: a program that knows
+ * it (or the user, with stty) says it here. */
+static int con_set_winsize(struct srv_request *req, struct tty_winsize size)
+{
+	((struct console *)req->srv->state)->size = size;
+	return 0;
+}
+
+static int con_get_pgrp(struct srv_request *req, int32_t *pgrp)
+{
+	*pgrp = ((const struct console *)req->srv->state)->pgrp;
+	return 0;
+}
+
+static int con_set_pgrp(struct srv_request *req, int32_t pgrp)
+{
+	if (pgrp <= 0)
+		return -MICA_EINVAL;
+	((struct console *)req->srv->state)->pgrp = pgrp;
+	return 0;
+}
+
+static const struct stream_ops ops = {
+	.write = con_write, .read = con_read, .notify = con_notify,
+	.getattr = con_getattr, .setattr = con_setattr, .flush = con_flush,
+	.get_winsize = con_get_winsize, .set_winsize = con_set_winsize,
+	.get_pgrp = con_get_pgrp, .set_pgrp = con_set_pgrp,
+};
 
 /* The receive interrupt: unmask first (the line is edge-triggered, so an
  * edge while masked is lost), then take the typed bytes; when a reader
- * waits, make its line and tell it. */
+ * waits, make its input and tell it. */
 static void serve_input(struct console *c)
 {
 	irq_unmask(c->uart_irq);
 	take_typed(c);
-	if (!c->reader_waiting)
+	if (!reader_waits(c))
 		return;
-	cook(c);
-	if (line_ready(&c->line)) {
-		c->reader_waiting = false;
-		notify_all(c);
-	}
+	cook(c, 1);
+	if (line_ready(&c->line))
+		notify_waiting(c);
 }
 
 /* An irq notification: the UART's receive interrupt. */
@@ -234,6 +375,7 @@ int main(void)
 	if (!(c->uart_irq = mica_slot_alloc()))
 		return fail("slots", -MICA_ENOMEM);
 	line_init(&c->line);
+	uart_set_waiting(take_typed_while_sending);
 	if (uart_irq_setup(icu, c->uart_irq))
 		return 1;
 	/* Bytes typed before the interrupt was enabled raised no edge. */

@@ -1,48 +1,72 @@
 /*
  * line.h - the console's line discipline (docs/console.md): typed bytes
- * become lines a reader can take, with the echo that shows the typing.
+ * become input a reader can take, with the echo that shows the typing,
+ * as the terminal's settings (a struct termios of <sys/termios.h>) say.
  *
- * A line is edited until CR or LF ends it; then it moves, with a "\n", to
- * the ready input that Stream.read hands out.  Ctrl-D at the start of a
- * line puts an end-of-input mark there instead; in the middle of a line it
- * hands out what was typed so far.  Freestanding and free of Mica calls:
- * the host tests drive it byte by byte (tests/host/console/line_test.c).
+ * In canonical mode (ICANON) a line is edited until a newline ends it;
+ * then it moves, with its "\n", to the ready input that Stream.read hands
+ * out.  VEOF at the start of a line puts an end-of-input mark there
+ * instead; in the middle of a line it hands out what was typed so far.  In
+ * raw mode every byte is ready input at once.  With ISIG, VINTR, VQUIT and
+ * VSUSP are signals for the foreground process group: they discard the
+ * input not yet read (unless NOFLSH) and are reported to the caller.
+ * Freestanding and free of Mica calls: the host tests drive it byte by
+ * byte (tests/host/console/line_test.c).
  */
 #ifndef CONSOLE_LINE_H
 #define CONSOLE_LINE_H
 
 #include <stdbool.h>
+#include <sys/termios.h>
 
 #define LINE_EDIT_MAX 1024    /* bytes of the line being typed, its "\n" included */
-#define LINE_READY_MAX 4096   /* completed input no reader has taken yet */
-#define LINE_ECHO_MAX 4       /* the longest echo of one byte: "\b \b" */
+#define LINE_READY_MAX 4096   /* input no reader has taken yet */
+#define LINE_ECHO_MAX (3 * LINE_EDIT_MAX)   /* the longest echo of one byte: VKILL's "\b \b"s */
 
-/* Input bytes with a meaning of their own. */
-#define LINE_EOF 0x04   /* Ctrl-D */
-#define LINE_BS 0x08
-#define LINE_DEL 0x7f
+#define LINE_BS 0x08          /* erases too, beside VERASE: terminals send either */
 #define LINE_BELL 0x07
 
+/* The settings that shape input and its echo: termios' c_iflag, c_oflag,
+ * c_lflag and c_cc. */
+struct line_mode {
+	tcflag_t iflag, oflag, lflag;
+	cc_t cc[NCCS];
+};
+
 struct line {
+	struct line_mode mode;
 	char edit[LINE_EDIT_MAX];
 	unsigned edit_len;
-	/* Ready input in arrival order.  An end-of-input is a LINE_EOF byte:
-	 * it can stand for itself because a typed Ctrl-D never enters a line. */
-	char ready[LINE_READY_MAX];
+	/* Ready input in arrival order: bytes, and LINE_MARK for an end of
+	 * input (in raw mode any byte value is data). */
+	unsigned short ready[LINE_READY_MAX];
 	unsigned ready_len;
 	bool after_cr;   /* an LF right after a CR ends no second line */
 };
+#define LINE_MARK 0x100
 
-/* What the terminal should show for one input byte. */
+/* What the terminal should show for one input byte, and the signal it
+ * raised: -1, or the c_cc index VINTR, VQUIT or VSUSP. */
 struct line_echo {
 	char bytes[LINE_ECHO_MAX];
 	unsigned len;
+	int signal;
 };
 
+/* A line with the settings of a fresh terminal (line_default_mode). */
 void line_init(struct line *l);
+void line_default_mode(struct line_mode *m);
+
+/* New settings.  Leaving canonical mode makes the line being edited ready
+ * input as it stands. */
+void line_set_mode(struct line *l, const struct line_mode *m);
+
+/* Discard the line being edited and every ready byte and mark. */
+void line_flush(struct line *l);
 
 /* Take one typed byte; *echo gets what to show for it.  True when it made
- * input ready for a reader (a line, part of one, or an end of input). */
+ * input ready for a reader (a line, part of one, a byte in raw mode, or an
+ * end of input). */
 bool line_input(struct line *l, char c, struct line_echo *echo);
 
 /* Whether line_read would return something. */

@@ -24,10 +24,20 @@ void uart_rx_irq_enable(void)
 	mica_outb(MCR, mica_inb(MCR) | MCR_OUT2);
 }
 
+static void (*waiting)(void);
+
+void uart_set_waiting(void (*fn)(void))
+{
+	waiting = fn;
+}
+
+/* While the transmitter is busy, received bytes are taken too: on real
+ * hardware a long write would otherwise overrun the receiver. */
 static void put(char c)
 {
 	while (!(mica_inb(LSR) & LSR_THRE))
-		;
+		if (waiting && (mica_inb(LSR) & LSR_DR))
+			waiting();
 	mica_outb(THR, (unsigned char)c);
 }
 

@@ -15,6 +15,10 @@
 /* Let the UART interrupt when a received byte waits. */
 void uart_rx_irq_enable(void);
 
+/* fn is called while a send waits for the transmitter and a received
+ * byte waits: it should take received bytes (uart_get) where it has room. */
+void uart_set_waiting(void (*fn)(void));
+
 /* Send bytes as they are, each once the transmitter holds no other. */
 void uart_put(const char *s, size_t n);
 

@@ -106,6 +106,10 @@ TEST_DEPS += $(BUILD)/cfg/libc/boot.cfg $(BUILD)/tests/qemu/libc_data.bin $(BUIL
 # monitor.scenario, monitor_eof.scenario).
 $(eval $(call rt_program,$(BUILD)/tests/qemu/console_test,tests/qemu/progs/console_test.c tests/qemu/lib/qtest.c))
 QEMU_PROG_BINS += $(BUILD)/tests/qemu/console_test
+# The console as a terminal through the C library, and idlc's fuzz driver
+# on Stream (console_tty.scenario).
+$(eval $(call newlib_program,$(BUILD)/tests/qemu/console_tty,tests/qemu/progs/console_tty.c $(RT_IDL_DIR)/stream_fuzz.c))
+QEMU_PROG_BINS += $(BUILD)/tests/qemu/console_tty
 TEST_DEPS += $(BUILD)/srv/console $(BUILD)/bin/monitor
 
 # The example of docs/programs.md, built the way its reader builds it, with

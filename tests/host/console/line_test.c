@@ -11,7 +11,7 @@
 #include <string.h>
 
 static struct line l;
-static char echo[4 * 8192];
+static char echo[LINE_ECHO_MAX * 4];
 static unsigned echo_len;
 
 static void reset(void)
@@ -153,7 +153,7 @@ static void line_reads_take_several_lines_within_room(void)
 static void line_control_bytes_are_dropped_silently(void)
 {
 	reset();
-	CHECK_EQ(type("\x01\x1b\t\x03\x80\xff"), 0);
+	CHECK_EQ(type("\x01\x1b\t\x80\xff"), 0);
 	CHECK(echoed(""));
 	type("x\r");
 	reads(100, "x\n");
@@ -220,7 +220,139 @@ static void line_end_of_input_needs_room_in_the_queue(void)
 	CHECK(line_ready(&l));
 }
 
+static void set_mode(tcflag_t lflag_on, tcflag_t lflag_off, tcflag_t iflag_off)
+{
+	struct line_mode m = l.mode;
+
+	m.lflag = (m.lflag | lflag_on) & ~lflag_off;
+	m.iflag &= ~iflag_off;
+	line_set_mode(&l, &m);
+}
+
+static void line_defaults_are_a_cooked_echoing_terminal(void)
+{
+	reset();
+	CHECK_EQ(l.mode.lflag & (ICANON | ECHO | ISIG | ECHOE | ECHOK), ICANON | ECHO | ISIG | ECHOE | ECHOK);
+	CHECK_EQ(l.mode.iflag, ICRNL);
+	CHECK_EQ(l.mode.oflag, OPOST | ONLCR);
+	CHECK_EQ(l.mode.cc[VERASE], 0x7f);
+	CHECK_EQ(l.mode.cc[VKILL], 0x15);
+	CHECK_EQ(l.mode.cc[VEOF], 0x04);
+	CHECK_EQ(l.mode.cc[VMIN], 1);
+}
+
+static void line_kill_erases_the_whole_line(void)
+{
+	reset();
+	type("abc\x15");
+	CHECK(echoed("abc\b \b\b \b\b \b"));
+	type("d\r");
+	CHECK(echoed("d\r\n"));
+	reads(100, "d\n");
+	set_mode(0, ECHOE, 0);   /* ECHOK alone: the line stays shown, a new one starts */
+	type("xy\x15z\r");
+	CHECK(echoed("xy\r\nz\r\n"));
+	reads(100, "z\n");
+}
+
+static void line_echo_off_shows_nothing_but_echonl_shows_newlines(void)
+{
+	reset();
+	set_mode(0, ECHO, 0);
+	CHECK_EQ(type("secret\r"), 1);
+	CHECK(echoed(""));
+	reads(100, "secret\n");
+	set_mode(ECHONL, 0, 0);
+	type("pw\r");
+	CHECK(echoed("\r\n"));
+	reads(100, "pw\n");
+}
+
+static void line_control_characters_can_be_changed_and_disabled(void)
+{
+	struct line_mode m;
+
+	reset();
+	m = l.mode;
+	m.cc[VERASE] = '#';
+	m.cc[VEOF] = 0;
+	line_set_mode(&l, &m);
+	type("ab#c\x04\r");   /* Ctrl-D is disabled: a control byte, dropped */
+	reads(100, "ac\n");
+}
+
+static void line_signal_characters_flush_and_report(void)
+{
+	struct line_echo e;
+
+	reset();
+	type("one\rtwo");
+	echo_len = 0;
+	line_input(&l, 0x03, &e);
+	CHECK_EQ(e.signal, VINTR);
+	CHECK(e.len == 4 && !memcmp(e.bytes, "^C\r\n", 4));
+	CHECK(!line_ready(&l));   /* the ready line and the edited one went */
+	line_input(&l, 0x1c, &e);
+	CHECK_EQ(e.signal, VQUIT);
+	line_input(&l, 0x1a, &e);
+	CHECK_EQ(e.signal, VSUSP);
+	set_mode(NOFLSH, 0, 0);
+	type("kept\r");
+	line_input(&l, 0x03, &e);
+	reads(100, "kept\n");
+	set_mode(0, ISIG, 0);    /* without ISIG: a control byte like any other */
+	line_input(&l, 0x03, &e);
+	CHECK_EQ(e.signal, -1);
+	CHECK(!line_ready(&l));
+}
+
+static void line_raw_mode_hands_out_every_byte(void)
+{
+	reset();
+	set_mode(0, ICANON, 0);
+	CHECK_EQ(type("a\x7f\x04"), 3);   /* erase and EOF are data */
+	CHECK(echoed("a\x7f\x04"));
+	reads(2, "a\x7f");
+	reads(100, "\x04");
+	CHECK_EQ(type("\r"), 1);            /* ICRNL still applies */
+	CHECK(echoed("\r\n"));
+	reads(100, "\n");
+	set_mode(0, ECHO, ICRNL);
+	CHECK_EQ(type("\r"), 1);
+	CHECK(echoed(""));
+	reads(100, "\r");
+}
+
+static void line_leaving_canonical_mode_hands_out_the_edited_line(void)
+{
+	reset();
+	type("par");
+	CHECK(!line_ready(&l));
+	set_mode(0, ICANON, 0);
+	reads(100, "par");
+}
+
+static void line_onlcr_off_echoes_a_bare_newline(void)
+{
+	struct line_mode m;
+
+	reset();
+	m = l.mode;
+	m.oflag = 0;
+	line_set_mode(&l, &m);
+	type("a\r");
+	CHECK(echoed("a\n"));
+}
+
 static const struct tap_case cases[] = {
+	TAP_CASE(line_defaults_are_a_cooked_echoing_terminal),
+	TAP_CASE(line_kill_erases_the_whole_line),
+	TAP_CASE(line_echo_off_shows_nothing_but_echonl_shows_newlines),
+	TAP_CASE(line_control_characters_can_be_changed_and_disabled),
+	TAP_CASE(line_signal_characters_flush_and_report),
+	TAP_CASE(line_raw_mode_hands_out_every_byte),
+	TAP_CASE(line_leaving_canonical_mode_hands_out_the_edited_line),
+	TAP_CASE(line_onlcr_off_echoes_a_bare_newline),
 	TAP_CASE(line_typing_echoes_and_cr_delivers_the_line),
 	TAP_CASE(line_lf_ends_a_line_and_cr_lf_ends_only_one),
 	TAP_CASE(line_backspace_and_delete_erase_one_char),

@@ -52,7 +52,12 @@ static void read_typed(mica_cap_t stream)
 		int err = stream_read(stream, buf, &len);
 		if (err == -MICA_EAGAIN) {
 			waits++;
-			/* The irq, or a quiet 10 s: the input is not coming. */
+			/* Arm the irq (once per wait), then the irq, or a quiet
+			 * 10 s: the input is not coming. */
+			if ((err = stream_notify(stream, irq)) != 0) {
+				read_err = err;
+				return;
+			}
 			if ((err = mica_ipc_wait(mica_timeouts(0, 10000000), &tag, &label)) != 0) {
 				read_err = -err;
 				return;
@@ -117,6 +122,13 @@ static void console_refuses_bad_requests_and_goes_on(void)
 	u->mr[2] = irq;
 	mica_ipc_call(out, mica_tag(STREAM_PROTOCOL, 1, 1, 0), &tag);
 	expect("a write carrying a capability: EMSG", mica_tag_label(tag), -MICA_EMSG);
+	u->mr[0] = STREAM_SET_PGRP_OPCODE + 1;
+	mica_ipc_call(out, mica_tag(STREAM_PROTOCOL, 1, 0, 0), &tag);
+	expect("an opcode past the terminal's: ENOSYS", mica_tag_label(tag), -MICA_ENOSYS);
+	u->mr[0] = STREAM_SETATTR_OPCODE;
+	u->mr[1] = 0;   /* `when`, and no settings after it */
+	mica_ipc_call(out, mica_tag(STREAM_PROTOCOL, 2, 0, 0), &tag);
+	expect("a setattr without its settings: EMSG", mica_tag_label(tag), -MICA_EMSG);
 	expect("the console goes on serving", stream_write(out, "console_test: still here\n", 25, &written), 0);
 }
 

@@ -1,0 +1,31 @@
+/*
+ * sys/ioctl.h - ioctl() and the requests Mica's descriptors answer
+ * (docs/libc.md): the console's window size and the termios requests that
+ * the tc* functions of <termios.h> stand for.  Request numbers follow
+ * Linux's.
+ */
+#ifndef _SYS_IOCTL_H
+#define _SYS_IOCTL_H
+
+#include <sys/termios.h>
+
+struct winsize {
+	unsigned short ws_row;
+	unsigned short ws_col;
+	unsigned short ws_xpixel;
+	unsigned short ws_ypixel;
+};
+
+#define TCGETS 0x5401
+#define TCSETS 0x5402
+#define TCSETSW 0x5403
+#define TCSETSF 0x5404
+#define TCFLSH 0x540B
+#define TIOCGPGRP 0x540F
+#define TIOCSPGRP 0x5410
+#define TIOCGWINSZ 0x5413
+#define TIOCSWINSZ 0x5414
+
+int ioctl(int fd, unsigned long request, ...);
+
+#endif
