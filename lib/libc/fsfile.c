@@ -289,7 +289,7 @@ int fsfile_open(const char *path, int flags, mode_t mode)
 	ff->buf = (uint8_t *)start;
 	int fd = fd_install(&fsfile_ops, ff, flags);
 	if (fd < 0) {
-		struct file f = { &fsfile_ops, ff, acc };
+		struct file f = { &fsfile_ops, ff, acc, 1 };
 		fs_close_op(&f);
 		return libc_fail(EMFILE);
 	}
