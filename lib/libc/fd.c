@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <unistd.h>
 
 #include "glue.h"
@@ -70,6 +71,31 @@ static void release(struct file *f)
 		f->ops->close(f);
 		*f = (struct file){ 0 };
 	}
+}
+
+off_t fd_seek_target(struct file *f, off_t pos, off_t off, int whence, off_t (*size_of)(struct file *f))
+{
+	off_t base;
+
+	switch (whence) {
+	case SEEK_SET:
+		base = 0;
+		break;
+	case SEEK_CUR:
+		base = pos;
+		break;
+	case SEEK_END:
+		if ((base = size_of(f)) < 0)
+			return -1;
+		break;
+	default:
+		return libc_fail(EINVAL);
+	}
+	if (off < -base)
+		return libc_fail(EINVAL);
+	if (off > 0 && off > INT64_MAX - base)
+		return libc_fail(EOVERFLOW);
+	return base + off;
 }
 
 int fd_install(const struct file_ops *ops, void *obj, int flags)

@@ -184,30 +184,21 @@ static int fs_fstat_op(struct file *f, struct stat *st)
 	return 0;
 }
 
+static off_t fs_size(struct file *f)
+{
+	struct stat st;
+
+	return fs_fstat_op(f, &st) ? -1 : st.st_size;
+}
+
 static off_t fs_lseek_op(struct file *f, off_t off, int whence)
 {
 	struct fsfile *ff = f->obj;
-	struct stat st;
-	off_t base;
+	off_t to = fd_seek_target(f, ff->pos, off, whence, fs_size);
 
-	switch (whence) {
-	case SEEK_SET:
-		base = 0;
-		break;
-	case SEEK_CUR:
-		base = ff->pos;
-		break;
-	case SEEK_END:
-		if (fs_fstat_op(f, &st))
-			return -1;
-		base = st.st_size;
-		break;
-	default:
-		return libc_fail(EINVAL);
-	}
-	if ((off < 0 && base + off < 0) || (off > 0 && base > LLONG_MAX - off))
-		return libc_fail(off < 0 ? EINVAL : EOVERFLOW);
-	return ff->pos = base + off;
+	if (to >= 0)
+		ff->pos = to;
+	return to;
 }
 
 static int fs_close_op(struct file *f)

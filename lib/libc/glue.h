@@ -53,6 +53,10 @@ struct file {
 int fd_install(const struct file_ops *ops, void *obj, int flags);
 /* The description fd points to, or NULL with errno EBADF. */
 struct file *fd_lookup(int fd);
+/* The offset lseek(off, whence) moves a file at `pos` to; size_of(f) is
+ * asked only for SEEK_END.  -1 with errno EINVAL (bad whence, before the
+ * start) or EOVERFLOW (past off_t). */
+off_t fd_seek_target(struct file *f, off_t pos, off_t off, int whence, off_t (*size_of)(struct file *f));
 
 /* stream.c: descriptors 0, 1 and 2 on the stdin and stdout streams. */
 struct stdstream;

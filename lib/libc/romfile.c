@@ -79,30 +79,19 @@ static ssize_t romfile_write(struct file *f, const void *buf, size_t len)
 	return libc_fail(EBADF);   /* never reached: open() allows only O_RDONLY */
 }
 
+static off_t romfile_size(struct file *f)
+{
+	return (off_t)((struct romfile *)f->obj)->size;
+}
+
 static off_t romfile_lseek(struct file *f, off_t off, int whence)
 {
 	struct romfile *r = f->obj;
-	off_t base;
+	off_t to = fd_seek_target(f, (off_t)r->pos, off, whence, romfile_size);
 
-	switch (whence) {
-	case SEEK_SET:
-		base = 0;
-		break;
-	case SEEK_CUR:
-		base = (off_t)r->pos;
-		break;
-	case SEEK_END:
-		base = (off_t)r->size;
-		break;
-	default:
-		return libc_fail(EINVAL);
-	}
-	if (off < -base)
-		return libc_fail(EINVAL);
-	if (off > 0 && off > INT64_MAX - base)
-		return libc_fail(EOVERFLOW);
-	r->pos = (uint64_t)(base + off);
-	return (off_t)r->pos;
+	if (to >= 0)
+		r->pos = (uint64_t)to;
+	return to;
 }
 
 static int romfile_fstat(struct file *f, struct stat *st)

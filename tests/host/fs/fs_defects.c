@@ -299,31 +299,15 @@ static void messages_name_whole_paths_and_keep_utf8(void)
 	CHECK(done_clean(fs));
 }
 
-static int mount_msg(unsigned flags, char *msg, size_t size)
-{
-	struct fs_options opt = { .flags = flags };
-	struct blkdev *dev;
-	struct fs *fs;
-	int err = blkdev_file_open(img, 0, &dev);
-
-	msg[0] = 0;
-	if (err)
-		return err;
-	if (!(err = fs_mount(dev, &opt, &fs, msg, size)))
-		fs_unmount(fs);
-	dev->close(dev);
-	return err;
-}
-
 static void casefold_is_read_only(void)
 {
 	char msg[512];
 	struct fs *fs = fresh("ext4", "-O casefold,^has_journal", 0, FS_RDONLY);
 
 	CHECK(fs && unmount_image(fs) == 0);
-	CHECK_EQ(mount_msg(0, msg, sizeof(msg)), EROFS);
+	CHECK_EQ(mount_error(img, 0, msg, sizeof(msg)), EROFS);
 	CHECK(strstr(msg, "casefold") != NULL);
-	CHECK_EQ(mount_msg(FS_RDONLY, msg, sizeof(msg)), 0);
+	CHECK_EQ(mount_error(img, FS_RDONLY, msg, sizeof(msg)), 0);
 }
 
 static void short_image_is_mounted_read_only_only(void)
@@ -337,9 +321,9 @@ static void short_image_is_mounted_read_only_only(void)
 	CHECK_EQ(write_at(fs, "/f", 0, "x", 1), 0);
 	CHECK_EQ(unmount_image(fs), 0);
 	CHECK_EQ(run("truncate -s 4M %s", img), 0);
-	CHECK_EQ(mount_msg(0, msg, sizeof(msg)), EROFS);
+	CHECK_EQ(mount_error(img, 0, msg, sizeof(msg)), EROFS);
 	CHECK(strstr(msg, "shorter") != NULL && strstr(msg, "8388608") != NULL);
-	CHECK_EQ(mount_msg(FS_RDONLY, msg, sizeof(msg)), 0);
+	CHECK_EQ(mount_error(img, FS_RDONLY, msg, sizeof(msg)), 0);
 	/* Refused before anything was written: the image is still clean. */
 	CHECK_EQ(run("truncate -s 8M %s", img), 0);
 	CHECK_EQ(fsck_clean(img), 0);
@@ -356,13 +340,13 @@ static void mmp_reads_and_journal_dev_is_named(void)
 		CHECK_EQ(fs_stat(fs, "/lost+found", &st), 0);
 		CHECK_EQ(unmount_image(fs), 0);
 	}
-	CHECK_EQ(mount_msg(0, msg, sizeof(msg)), EROFS);
+	CHECK_EQ(mount_error(img, 0, msg, sizeof(msg)), EROFS);
 	CHECK(strstr(msg, "mmp") != NULL);
 	snprintf(img, sizeof(img), "%s/journal.img", scratch_dir());
 	CHECK_EQ(run("mke2fs -q -F -O journal_dev -b 1024 %s 4M >/dev/null 2>&1", img), 0);
-	CHECK_EQ(mount_msg(FS_RDONLY, msg, sizeof(msg)), ENOTSUP);
+	CHECK_EQ(mount_error(img, FS_RDONLY, msg, sizeof(msg)), ENOTSUP);
 	CHECK(strstr(msg, "journal_dev") != NULL);
-	CHECK_EQ(mount_msg(0, msg, sizeof(msg)), ENOTSUP);
+	CHECK_EQ(mount_error(img, 0, msg, sizeof(msg)), ENOTSUP);
 	CHECK(strstr(msg, "journal_dev") != NULL);
 }
 

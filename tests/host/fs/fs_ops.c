@@ -316,21 +316,6 @@ static void poke_feature(const char *path, long off, uint32_t bits)
 	fclose(f);
 }
 
-static int mount_msg(const char *path, unsigned flags, char *msg, size_t size)
-{
-	struct fs_options opt = { .flags = flags };
-	struct blkdev *dev;
-	struct fs *fs;
-	int err = blkdev_file_open(path, 0, &dev);
-
-	if (err)
-		return err;
-	if (!(err = fs_mount(dev, &opt, &fs, msg, size)))
-		fs_unmount(fs);
-	dev->close(dev);
-	return err;
-}
-
 static void mount_refuses_needs_recovery_and_unknown_features(void)
 {
 	char msg[512];
@@ -338,20 +323,20 @@ static void mount_refuses_needs_recovery_and_unknown_features(void)
 
 	CHECK(fs && unmount_image(fs) == 0);
 	poke_feature(img, 0x64, 0x40000000);
-	CHECK_EQ(mount_msg(img, 0, msg, sizeof(msg)), EROFS);
+	CHECK_EQ(mount_error(img, 0, msg, sizeof(msg)), EROFS);
 	CHECK(strstr(msg, "ro_compat_0x40000000") != NULL);
-	CHECK_EQ(mount_msg(img, FS_RDONLY, msg, sizeof(msg)), 0);
+	CHECK_EQ(mount_error(img, FS_RDONLY, msg, sizeof(msg)), 0);
 	/* A journal to replay: reading past it would show replaced data. */
 	poke_feature(img, 0x60, EXT3_FEATURE_INCOMPAT_RECOVER);
-	CHECK_EQ(mount_msg(img, 0, msg, sizeof(msg)), ENOTSUP);
+	CHECK_EQ(mount_error(img, 0, msg, sizeof(msg)), ENOTSUP);
 	CHECK(strstr(msg, "needs_recovery") != NULL && strstr(msg, "e2fsck") != NULL);
-	CHECK_EQ(mount_msg(img, FS_RDONLY, msg, sizeof(msg)), ENOTSUP);
+	CHECK_EQ(mount_error(img, FS_RDONLY, msg, sizeof(msg)), ENOTSUP);
 	CHECK(strstr(msg, "needs_recovery") != NULL);
 	poke_feature(img, 0x60, 0x80000000);
-	CHECK_EQ(mount_msg(img, FS_RDONLY, msg, sizeof(msg)), ENOTSUP);
+	CHECK_EQ(mount_error(img, FS_RDONLY, msg, sizeof(msg)), ENOTSUP);
 	CHECK(strstr(msg, "incompat_0x80000000") != NULL);
 	run("dd if=/dev/zero of=%s bs=1024 seek=1 count=1 conv=notrunc 2>/dev/null", img);
-	CHECK_EQ(mount_msg(img, FS_RDONLY, msg, sizeof(msg)), EINVAL);
+	CHECK_EQ(mount_error(img, FS_RDONLY, msg, sizeof(msg)), EINVAL);
 }
 
 /* Writes files into /fill until ENOSPC, then empty files until no inodes. */

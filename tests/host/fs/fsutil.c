@@ -73,6 +73,22 @@ struct fs *mount_image(const char *img, unsigned flags)
 	return fs;
 }
 
+int mount_error(const char *img, unsigned flags, char *msg, size_t size)
+{
+	struct fs_options opt = { .flags = flags };
+	struct blkdev *dev;
+	struct fs *fs;
+	int err = blkdev_file_open(img, 0, &dev);
+
+	msg[0] = 0;
+	if (err)
+		return err;
+	if (!(err = fs_mount(dev, &opt, &fs, msg, size)))
+		fs_unmount(fs);
+	dev->close(dev);
+	return err;
+}
+
 int unmount_image(struct fs *fs)
 {
 	struct blkdev *dev = fs_device(fs);

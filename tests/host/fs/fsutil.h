@@ -19,6 +19,10 @@ int make_image(const char *img, const char *type, unsigned bs, const char *dir,
 	       unsigned long size_k, const char *extra);
 /* Mounts img (read-only with FS_RDONLY); NULL on failure (printed). */
 struct fs *mount_image(const char *img, unsigned flags);
+/* Mounts img (read-only with FS_RDONLY) only to learn whether it mounts:
+ * 0 or the errno, with lib/fs's message in msg (empty if the image could
+ * not be opened). */
+int mount_error(const char *img, unsigned flags, char *msg, size_t size);
 /* Unmounts and closes the device of a mount_image; 0 on success. */
 int unmount_image(struct fs *fs);
 /* e2fsck -fn img: 0 when clean. */
