@@ -29,9 +29,10 @@ ALL += $(RUN_CFG)
 DISK_IMG := $(BUILD)/disk.img
 DISK_ROOT := $(BUILD)/disk-root
 DISK ?= $(DISK_IMG)
-$(DISK_IMG): srv/blk/disk/README $(BUILD)/bin/monitor $(BUILD)/bin/hello $(BUILD)/tests/qemu/disk1m.img
+$(DISK_IMG): srv/blk/disk/README srv/blk/disk/etc/passwd srv/blk/disk/etc/group $(BUILD)/bin/monitor $(BUILD)/bin/hello $(BUILD)/tests/qemu/disk1m.img
 	rm -rf $(DISK_ROOT) && mkdir -p $(DISK_ROOT)/bin $(DISK_ROOT)/data
 	cp srv/blk/disk/README $(DISK_ROOT)/README
+	cp -r srv/blk/disk/etc $(DISK_ROOT)/etc
 	cp $(BUILD)/bin/monitor $(BUILD)/bin/hello $(DISK_ROOT)/bin/
 	cp $(BUILD)/tests/qemu/disk1m.img $(DISK_ROOT)/data/pattern.bin
 	rm -f $@ && mke2fs -q -F -t ext2 -L mica -d $(DISK_ROOT) $@ 32M

@@ -11,16 +11,29 @@ LIBC_CFLAGS = $(filter-out -nostdinc -isystem $(GCC_INCLUDE),$(USER_CFLAGS)) -is
 # CLOCK_MONOTONIC, nanosleep) that newlib's sys/features.h declares only for
 # RTEMS and Cygwin.
 LIBC_CFLAGS += -D_POSIX_TIMERS=1 -D_POSIX_MONOTONIC_CLOCK=200112L
-LIBC_GLUE := $(addprefix lib/libc/,errno.c fd.c stream.c romfile.c fsfile.c path.c heap.c memalign.c proc.c time.c sleep.c termios.c ioctl.c)
+LIBC_GLUE := $(addprefix lib/libc/,errno.c fd.c stream.c romfile.c fsfile.c path.c heap.c memalign.c proc.c time.c sleep.c termios.c ioctl.c getline.c user.c group.c)
 LIBC_GLUE_OBJS := $(patsubst %,$(BUILD)/libc-obj/%.o,$(LIBC_GLUE))
+# The glue is an archive, so that a program links only the parts it uses.
+# LIBC_LIBS is what a program on the C library links in one --start-group
+# (libposix before libc, so that what its members need comes from newlib
+# and not from an archive later in the group, such as libsys's memcpy),
+# with LIBC_LDFLAGS: -u mica_start_exit brings in the glue's exit (proc.c:
+# atexit handlers, stdio flushed) over lib/rt's weak default, which a
+# program whose main returns would otherwise keep.
+LIBC_GLUE_LIB := $(BUILD)/libc-obj/libmica-c.a
+LIBC_LIBS := $(LIBC_GLUE_LIB) $(NEWLIB_POSIX_LIB) $(NEWLIB_LIBS)
+LIBC_LDFLAGS := -u mica_start_exit
+$(LIBC_GLUE_LIB): $(LIBC_GLUE_OBJS)
+	rm -f $@
+	$(AR) rcs $@ $^
 
 $(BUILD)/libc-obj/%.c.o: %.c $(NEWLIB_STAMP) | $(KERNEL_IDL_HEADERS) $(RT_IDL_HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(LIBC_CFLAGS) -c $< -o $@
 
 define newlib_program
-$(1): $(patsubst %,$(BUILD)/libc-obj/%.o,$(2)) $(LIBC_GLUE_OBJS) $(LIBRT) $(LIBSERVER) $(LIBSYS) $(NEWLIB_STAMP)
+$(1): $(patsubst %,$(BUILD)/libc-obj/%.o,$(2)) $(LIBC_LIBS) $(LIBRT) $(LIBSERVER) $(LIBSYS) $(NEWLIB_STAMP)
 	@mkdir -p $$(dir $$@)
-	$$(LD) $$(USER_LDFLAGS) -e _start -o $$@ $$(filter %.o,$$^) --start-group $(NEWLIB_LIBS) $(LIBRT) $(LIBSERVER) $(LIBSYS) \
+	$$(LD) $$(USER_LDFLAGS) $(LIBC_LDFLAGS) -e _start -o $$@ $$(filter %.o,$$^) --start-group $(LIBC_LIBS) $(LIBRT) $(LIBSERVER) $(LIBSYS) \
 		$$(shell $$(CC) -print-libgcc-file-name) --end-group
 endef

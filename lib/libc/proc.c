@@ -85,6 +85,14 @@ int kill(pid_t pid, int sig)
 	rt_exit(128 + sig);
 }
 
+/* A process group is a pid negated (kill's own convention). */
+int killpg(pid_t pgrp, int sig)
+{
+	if (pgrp < 0)
+		return libc_fail(EINVAL);
+	return kill(-pgrp, sig);
+}
+
 pid_t fork(void)
 {
 	return libc_fail(ENOSYS);

@@ -1,8 +1,9 @@
 # newlib, the C library of Mica programs, built once from Debian's
 # newlib-source tarball (/usr/src/newlib) with the host gcc for x86_64-elf,
 # configured for x86_64-elf (see lib/newlib/build-newlib), and installed
-# into build/newlib/install.  lib/newlib/ino_t.patch widens ino_t first (the
-# patch says why).  About two minutes on two cores; the log is
+# into build/newlib/install.  The patches come first, each saying why:
+# ino_t.patch widens ino_t, glob_nomatch.patch makes glob report
+# GLOB_NOMATCH.  About two minutes on two cores; the log is
 # build/newlib/build.log.
 #
 #   NEWLIB_STAMP   depend on it before using anything below
@@ -10,6 +11,7 @@
 #   NEWLIB_CFLAGS  compile against newlib's headers (with the compiler's own
 #                  freestanding headers, no host ones)
 #   NEWLIB_LIBS    libc.a and libm.a, for a static link
+#   NEWLIB_POSIX_LIB  libposix.a (below), which lib/libc's LIBC_LIBS puts first
 #
 # Fragments that sort before lib/newlib and need these variables while make
 # reads them may include this file first; the guard makes that harmless.
@@ -24,13 +26,35 @@ NEWLIB_LIBS := $(NEWLIB_PREFIX)/x86_64-elf/lib/libc.a $(NEWLIB_PREFIX)/x86_64-el
 
 # lib/newlib/build-newlib does the work (configure, make, install) under a
 # lock, so concurrent makes in one tree do not build over each other.
-$(NEWLIB_STAMP): lib/newlib/build-newlib lib/newlib/ino_t.patch | $(DEPS_STAMP)
+NEWLIB_PATCHES := lib/newlib/ino_t.patch lib/newlib/glob_nomatch.patch
+$(NEWLIB_STAMP): lib/newlib/build-newlib $(NEWLIB_PATCHES) | $(DEPS_STAMP)
 	@mkdir -p $(BUILD)
-	flock $(BUILD)/newlib.lock bash lib/newlib/build-newlib $(NEWLIB_DIR) $@ lib/newlib/ino_t.patch
+	flock $(BUILD)/newlib.lock bash lib/newlib/build-newlib $(NEWLIB_DIR) $@ $(NEWLIB_PATCHES)
 
 # Installed files exist once the stamp does.
 $(NEWLIB_LIBS): | $(NEWLIB_STAMP) ;
 
 ALL += $(NEWLIB_STAMP)
+
+# libposix.a: the parts of newlib's libc/posix and libc/unix that its
+# x86_64-elf configuration leaves out, built from the same source with the
+# C library's flags (lib/libc/build.mk; docs/libc.md): regular expressions,
+# fnmatch, glob, the exec family, creat, basename and dirname, and the
+# passwd and group files.  Third-party code: compiled without -Werror, and
+# with newlib's syscall names mapped to the POSIX ones the glue defines.
+NEWLIB_POSIX_SRCS := $(addprefix posix/,regcomp.c regerror.c regexec.c regfree.c collate.c collcmp.c \
+	fnmatch.c glob.c execl.c execle.c execlp.c execv.c execvp.c creat.c) \
+	$(addprefix unix/,basename.c dirname.c getpwent.c)
+NEWLIB_POSIX_OBJS := $(patsubst %.c,$(NEWLIB_DIR)/posix-obj/%.o,$(NEWLIB_POSIX_SRCS))
+NEWLIB_POSIX_LIB := $(NEWLIB_DIR)/libposix.a
+
+$(NEWLIB_DIR)/posix-obj/%.o: $(NEWLIB_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(filter-out -Werror -Wextra -MMD -MP,$(LIBC_CFLAGS)) -w -D_COMPILING_NEWLIB -DMISSING_SYSCALL_NAMES -include _syslist.h \
+		-D_GNU_SOURCE -I$(NEWLIB_DIR)/src/newlib/libc/$(dir $*) -c $(NEWLIB_DIR)/src/newlib/libc/$*.c -o $@
+$(NEWLIB_POSIX_LIB): $(NEWLIB_POSIX_OBJS)
+	rm -f $@
+	$(AR) rcs $@ $^
+ALL += $(NEWLIB_POSIX_LIB)
 
 endif

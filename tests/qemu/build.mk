@@ -114,7 +114,7 @@ TEST_DEPS += $(BUILD)/srv/console $(BUILD)/bin/monitor
 
 # The example of docs/programs.md, built the way its reader builds it, with
 # tools/mica-cc, and run from the prompt (programs.scenario).
-$(BUILD)/tests/qemu/count: tests/qemu/progs/count.c tools/mica-cc $(LIBC_GLUE_OBJS) $(LIBRT) $(LIBSERVER) $(LIBSYS) \
+$(BUILD)/tests/qemu/count: tests/qemu/progs/count.c tools/mica-cc $(LIBC_LIBS) $(LIBRT) $(LIBSERVER) $(LIBSYS) \
 	$(NEWLIB_STAMP)
 	tools/mica-cc -o $@ $<
 TEST_DEPS += $(BUILD)/tests/qemu/count $(DEFAULT_CFG)
@@ -180,6 +180,10 @@ QEMU_PROG_BINS += $(BUILD)/bin/fsaccess   # fsaccess.scenario
 # Two programs appending to one file (fsappend.scenario).
 $(eval $(call newlib_program,$(BUILD)/tests/qemu/fsappend,tests/qemu/progs/fsappend.c tests/qemu/lib/qtest.c))
 QEMU_PROG_BINS += $(BUILD)/tests/qemu/fsappend
+# newlib's POSIX parts that Mica builds (libposix.a) and the glue around
+# them, on the file server (posix.scenario, docs/libc.md).
+$(eval $(call newlib_program,$(BUILD)/tests/qemu/posix_test,tests/qemu/progs/posix_test.c tests/qemu/lib/qtest.c))
+QEMU_PROG_BINS += $(BUILD)/tests/qemu/posix_test
 # The descriptor table's test (pipe_fd.scenario, lib/libc/fd.c) and the
 # rom file it reads through several descriptors.
 $(eval $(call newlib_program,$(BUILD)/tests/qemu/pipe_fd,tests/qemu/progs/pipe_fd.c))

@@ -3,7 +3,7 @@
 # before the tree's, the tree's test helpers are not on it, and every form
 # gcc accepts compiles and links.  The wrappers wait for what mica-cc links,
 # so that the tests themselves only compile and link.
-MICACC_DEPS := tools/mica-cc $(LIBC_GLUE_OBJS) $(LIBRT) $(LIBSERVER) $(LIBSYS) \
+MICACC_DEPS := tools/mica-cc $(LIBC_LIBS) $(LIBRT) $(LIBSERVER) $(LIBSYS) \
 	$(NEWLIB_STAMP) $(KERNEL_IDL_HEADERS) $(RT_IDL_HEADERS)
 MICACC_HEADERS_TEST := $(BUILD)/host/tests/mica_cc_headers
 MICACC_OPTIONS_TEST := $(BUILD)/host/tests/mica_cc_options

@@ -1,0 +1,158 @@
+/*
+ * posix_test.c - the parts of newlib's libc/posix and libc/unix that Mica
+ * builds itself (lib/newlib/build.mk's libposix.a, docs/libc.md) and the
+ * glue around them, on a copy of build/disk.img: regular expressions,
+ * fnmatch, glob over the disk, basename and dirname, the passwd and group
+ * files, getlogin, getline and getdelim, killpg, creat, and the exec
+ * family's refusal while programs cannot exec.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <glob.h>
+#include <grp.h>
+#include <libgen.h>
+#include <pwd.h>
+#include <regex.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "qtest.h"
+
+static void regular_expressions(void)
+{
+	regex_t re;
+	regmatch_t m[3];
+	char msg[64];
+
+	expect("regcomp of an extended expression", regcomp(&re, "([a-z]+)=([0-9]+)", REG_EXTENDED), 0);
+	expect("regexec matches", regexec(&re, "  key=42;", 3, m, 0), 0);
+	expect("the whole match", m[0].rm_so == 2 && m[0].rm_eo == 8, 1);
+	expect("the first group", m[1].rm_so == 2 && m[1].rm_eo == 5, 1);
+	expect("the second group", m[2].rm_so == 6 && m[2].rm_eo == 8, 1);
+	expect("no match: REG_NOMATCH", regexec(&re, "key:42", 0, 0, 0), REG_NOMATCH);
+	regfree(&re);
+	expect("REG_ICASE", regcomp(&re, "^mica$", REG_ICASE | REG_NOSUB) == 0 && regexec(&re, "MiCa", 0, 0, 0) == 0, 1);
+	regfree(&re);
+	int err = regcomp(&re, "a[b", REG_EXTENDED);
+	expect("an unbalanced bracket: REG_EBRACK", err, REG_EBRACK);
+	expect("regerror says so", regerror(err, &re, msg, sizeof msg) > 0 && strstr(msg, "bracket") != 0, 1);
+}
+
+static void file_name_patterns(void)
+{
+	expect("fnmatch *.c", fnmatch("*.c", "posix.c", 0), 0);
+	expect("fnmatch [a-c]?", fnmatch("[a-c]?", "bz", 0), 0);
+	expect("no match: FNM_NOMATCH", fnmatch("*.h", "posix.c", 0), FNM_NOMATCH);
+	expect("FNM_PATHNAME: * stops at /", fnmatch("*", "a/b", FNM_PATHNAME), FNM_NOMATCH);
+	expect("FNM_PERIOD: * skips a leading dot", fnmatch("*", ".hidden", FNM_PERIOD), FNM_NOMATCH);
+}
+
+static void glob_on_the_disk(void)
+{
+	glob_t g;
+
+	expect("glob /bin/*", glob("/bin/*", 0, 0, &g), 0);
+	int hello = 0, monitor = 0;
+	for (int i = 0; i < g.gl_pathc; i++) {
+		hello += strcmp(g.gl_pathv[i], "/bin/hello") == 0;
+		monitor += strcmp(g.gl_pathv[i], "/bin/monitor") == 0;
+	}
+	expect("finds /bin/hello and /bin/monitor", hello + monitor, 2);
+	expect("sorted", g.gl_pathc >= 2 && strcmp(g.gl_pathv[0], g.gl_pathv[1]) < 0, 1);
+	globfree(&g);
+	expect("glob /etc/p*wd", glob("/etc/p*wd", 0, 0, &g) == 0 && g.gl_pathc == 1 &&
+	       strcmp(g.gl_pathv[0], "/etc/passwd") == 0, 1);
+	globfree(&g);
+	expect("no match: GLOB_NOMATCH", glob("/nothing/*.x", 0, 0, &g), GLOB_NOMATCH);
+	expect("GLOB_NOCHECK gives the pattern back", glob("/nothing/*.x", GLOB_NOCHECK, 0, &g) == 0 &&
+	       g.gl_pathc == 1 && strcmp(g.gl_pathv[0], "/nothing/*.x") == 0, 1);
+	globfree(&g);
+}
+
+static void path_pieces(void)
+{
+	char a[] = "/usr/lib/libc.a", b[] = "/usr/lib/libc.a", c[] = "name", d[] = "/";
+
+	expect("basename", strcmp(basename(a), "libc.a"), 0);
+	expect("dirname", strcmp(dirname(b), "/usr/lib"), 0);
+	expect("dirname of a bare name is .", strcmp(dirname(c), "."), 0);
+	expect("basename of / is /", strcmp(basename(d), "/"), 0);
+}
+
+static void users_and_groups(void)
+{
+	struct passwd *pw = getpwnam("root");
+
+	expect("getpwnam(root) from /etc/passwd", pw != 0, 1);
+	expect("its uid and home", pw && pw->pw_uid == 0 && strcmp(pw->pw_dir, "/") == 0, 1);
+	pw = getpwuid(getuid());
+	expect("getpwuid(getuid()) is root", pw && strcmp(pw->pw_name, "root") == 0, 1);
+	expect("an unknown name: NULL", getpwnam("nobody-here") == 0, 1);
+	struct group *gr = getgrgid(0);
+	expect("getgrgid(0) from /etc/group", gr && strcmp(gr->gr_name, "root") == 0, 1);
+	expect("no members listed", gr && gr->gr_mem[0] == 0, 1);
+	gr = getgrnam("root");
+	expect("getgrnam(root)", gr && gr->gr_gid == 0, 1);
+	expect("an unknown group: NULL", getgrnam("wheel") == 0 && getgrgid(4242) == 0, 1);
+	char *login = getlogin();
+	expect("getlogin", login && strcmp(login, "root") == 0, 1);
+}
+
+static void lines(void)
+{
+	FILE *f = fopen("/lines.txt", "w+");
+	char *line = 0;
+	size_t cap = 0;
+
+	expect("fopen on the disk", f != 0, 1);
+	if (!f)
+		return;
+	fputs("first\nsecond;third", f);
+	rewind(f);
+	expect("getline", getline(&line, &cap, f), 6);
+	expect("keeps the newline", strcmp(line, "first\n"), 0);
+	expect("getdelim to ;", getdelim(&line, &cap, ';', f), 7);
+	expect("the piece", strcmp(line, "second;"), 0);
+	expect("the last line without a newline", getline(&line, &cap, f), 5);
+	expect("then the end: -1", getline(&line, &cap, f), -1);
+	free(line);
+	expect("fclose", fclose(f), 0);
+	sync();   /* the file server writes back at sync, not at halt (docs/fsserver.md) */
+}
+
+static void processes(void)
+{
+	int fd = creat("/created", 0640);
+	struct stat st;
+
+	expect("creat", fd >= 0, 1);
+	expect("opened write-only", fd >= 0 && read(fd, &st, 1) == -1 && errno == EBADF, 1);
+	expect("with the mode", stat("/created", &st) == 0 && (st.st_mode & 0777) == 0640, 1);
+	close(fd);
+	expect("killpg of a negative group: EINVAL", killpg(-1, SIGTERM) == -1 && errno == EINVAL, 1);
+	expect("killpg with signal 0 to our own group", killpg(0, 0), 0);
+	errno = 0;
+	expect("execvp refuses while programs cannot exec", execlp("true", "true", (char *)0), -1);
+	expect("with ENOSYS", errno, ENOSYS);
+}
+
+static const struct qtest_case cases[] = {
+	{ "regular_expressions", regular_expressions },
+	{ "file_name_patterns", file_name_patterns },
+	{ "glob_on_the_disk", glob_on_the_disk },
+	{ "path_pieces", path_pieces },
+	{ "users_and_groups", users_and_groups },
+	{ "lines", lines },
+	{ "processes", processes },
+};
+
+int main(int argc, char **argv)
+{
+	(void)argc;
+	return QTEST_RUN(argv[0], cases);
+}
