@@ -109,8 +109,11 @@ static void task_without_ports_faults_on_out(void)
 	uint64_t id;
 
 	expect("a task without ports", qtask_create(S_T2), 0);
-	expect("its thread", qthread_start(&th2, S_T2, 1, no_ports, 0), 0);
-	thread_set_handlers(S_TH2, 0, S_HANDLER_GATE);
+	/* The handler is set before the thread runs: started first, it could
+	 * fault before anyone hears of it. */
+	expect("its thread", qthread_create(&th2, S_T2, 1, no_ports, 0), 0);
+	expect("its exception handler, then it starts",
+	       thread_set_handlers(S_TH2, 0, S_HANDLER_GATE) || thread_start(S_TH2), 0);
 	for (int i = 0; i < 1000 && !gp_vector; i++)
 		sleep_ms(1);
 	expect("an out to COM1 is a general protection fault", (long)gp_vector, 13);
