@@ -446,6 +446,38 @@ static int on_close(struct srv_request *req)
 	return 0;
 }
 
+/* The inode's attributes through a session: any session may, as the
+ * path calls let anyone (every program is user 0). */
+static int on_fchmod(struct srv_request *req, uint32_t mode)
+{
+	struct session *s = session_req(req);
+
+	if (!s)
+		return -MICA_ENOSYS;
+	int err = fs_fchmod(s->file, mode & 07777);
+	return err ? fs_err(err) : 0;
+}
+
+static int on_fchown(struct srv_request *req, uint32_t uid, uint32_t gid)
+{
+	struct session *s = session_req(req);
+
+	if (!s)
+		return -MICA_ENOSYS;
+	int err = fs_fchown(s->file, uid, gid);
+	return err ? fs_err(err) : 0;
+}
+
+static int on_futimes(struct srv_request *req, int64_t atime, int64_t mtime)
+{
+	struct session *s = session_req(req);
+
+	if (!s)
+		return -MICA_ENOSYS;
+	int err = fs_futimes(s->file, atime, mtime);
+	return err ? fs_err(err) : 0;
+}
+
 /* A session's last client capability went (a close by dropping, or the
  * client's end). */
 static void on_irq(const struct srv *srv, mica_word_t label)
@@ -464,7 +496,7 @@ static const struct file_system_ops fs_ops = {
 };
 static const struct open_file_ops file_ops = {
 	.read = on_read, .write = on_write, .fstat = on_fstat, .truncate = on_truncate, .fsync = on_fsync,
-	.readdir = on_readdir, .close = on_close,
+	.readdir = on_readdir, .close = on_close, .fchmod = on_fchmod, .fchown = on_fchown, .futimes = on_futimes,
 };
 static const struct file_server_ops ops = { .file_system = &fs_ops, .open_file = &file_ops };
 
