@@ -195,6 +195,13 @@ $(BUILD)/tests/qemu/fs_badsb.img: | $(DEPS_STAMP)
 	rm -f $@ && truncate -s 4M $@ && mke2fs -q -F -t ext2 $@
 	printf '\0\0\0\0' | dd of=$@ bs=1 seek=$$((1024 + 40)) conv=notrunc status=none
 TEST_DEPS += $(FS_REFUSED_IMGS)
+# The model test of lib/fs inside Mica (fsmodel.scenario): the operations
+# of tests/common/fs_opgen.c, which the host's fs_model shares and checks
+# the image with afterwards.
+$(eval $(call newlib_program,$(BUILD)/tests/qemu/fsmodel,tests/qemu/progs/fsmodel.c tests/common/fs_opgen.c))
+$(BUILD)/libc-obj/tests/qemu/progs/fsmodel.c.o: LIBC_CFLAGS += -Itests/common
+QEMU_PROG_BINS += $(BUILD)/tests/qemu/fsmodel
+TEST_DEPS += $(BUILD)/host/tests/fs/fs_model
 # Two programs appending to one file (fsappend.scenario).
 $(eval $(call newlib_program,$(BUILD)/tests/qemu/fsappend,tests/qemu/progs/fsappend.c tests/qemu/lib/qtest.c))
 QEMU_PROG_BINS += $(BUILD)/tests/qemu/fsappend
