@@ -217,13 +217,15 @@ static int fs_close_op(struct file *f)
 {
 	struct fsfile *ff = f->obj;
 	uint64_t start, size;
-	mica_cap_t back = mica_slot_alloc();
+	mica_cap_t slot = mica_slot_alloc(), back = slot;
 	int err = open_file_close(ff->gate);
 
-	if (back && region_map_detach(rt_cap("rm"), (uint64_t)ff->buf, &start, &size, &back) == 0)
-		mica_slot_drop(back);
-	else if (back)
-		mica_slot_free(back);
+	/* The close revoked the buffer: the region comes back empty (back
+	 * NULL), and the slot is freed all the same. */
+	if (slot && region_map_detach(rt_cap("rm"), (uint64_t)ff->buf, &start, &size, &back) == 0)
+		mica_slot_drop(slot);
+	else if (slot)
+		mica_slot_free(slot);
 	mica_slot_drop(ff->gate);
 	free(ff->path);
 	free(ff);
@@ -294,6 +296,7 @@ int fsfile_open(const char *path, int flags, mode_t mode)
 		mica_slot_drop(buffer), mica_slot_drop(ff->gate), free(ff->path), free(ff);
 		return fail(err);
 	}
+	mica_slot_free(buffer);   /* empty: the attach moved the capability to the region mapper */
 	ff->buf = (uint8_t *)start;
 	int fd = fd_install(&fsfile_ops, ff, flags);
 	if (fd < 0) {

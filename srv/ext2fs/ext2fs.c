@@ -133,7 +133,8 @@ static int session_new(struct fs_file *f, int writable, struct session **out)
 	else if ((err = memory_alloc(rt_cap("mem"), BUFFER_SIZE, &s->buffer)) == 0 &&
 		 (err = task_cap_map(MICA_BOOT_TASK, s->buffer, mine, MICA_RWX, false)) == 0 &&
 		 (err = region_map_attach(rt_cap("rm"), 0, BUFFER_SIZE, MICA_R | MICA_W, mine, 0, &start)) == 0) {
-		mine = 0;   /* the region mapper has it */
+		mica_slot_free(mine);   /* empty: the attach moved the capability to the region mapper */
+		mine = 0;
 		s->buf = (uint8_t *)start;
 		if ((err = factory_create_gate(MICA_BOOT_FACTORY, s->gate, MICA_BOOT_THREAD, (mica_word_t)s)) == 0 &&
 		    (err = factory_create_irq(MICA_BOOT_FACTORY, s->watch, (mica_word_t)s | 1)) == 0 &&

@@ -374,12 +374,27 @@ static void close_on_exec(void)
 	close(fd);
 }
 
+/* More sessions, one after the other, than either side has capability
+ * slots (4096): an open that left a slot behind would fail. */
+static void opens_leave_nothing_behind(void)
+{
+	unsigned failed = 0;
+
+	for (unsigned i = 0; i < 4200 && failed < 5; i++) {
+		int fd = open("/t/g", O_RDONLY);
+		if (fd < 0 || close(fd) != 0)
+			printf("# open %u: errno %d\n", i, errno), failed++;
+	}
+	expect("4200 opens and closes", failed, 0);
+}
+
 static const struct qtest_case cases[] = {
 	{ "files", files }, { "names", names }, { "errnos", errnos }, { "directories", directories },
 	{ "through_stdio", through_stdio }, { "open_file_attributes", open_file_attributes },
 	{ "working_directory_by_descriptor", working_directory_by_descriptor },
 	{ "resolving_paths", resolving_paths }, { "file_system_numbers", file_system_numbers },
 	{ "temporary_files", temporary_files }, { "close_on_exec", close_on_exec },
+	{ "opens_leave_nothing_behind", opens_leave_nothing_behind },
 };
 
 int main(int argc, char **argv)
