@@ -4,8 +4,13 @@
  * writable copy of build/disk.img; the same operations as the Linux
  * baseline's (tests/bench/linux/bench.c):
  *
+ *   fs_call               fstatvfs of an open file: one FileSystem.statfs,
+ *                         the round trip to the server and little else;
+ *   stat_root             stat("/"): FileSystem.stat without a lookup;
  *   stat_path             stat("/bench/a/b/c/file"): one FileSystem.stat,
  *                         the server's lookup of five components;
+ *   file_open_close       open and close of an existing file: a session
+ *                         made and ended;
  *   file_create_unlink    open(O_CREAT | O_EXCL) of a new file, close,
  *                         unlink: FileSystem.open (a session: a gate, a
  *                         watch, a 32 KiB buffer attached on both sides),
@@ -27,6 +32,7 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #define XFER 65536
@@ -73,22 +79,50 @@ static int open_or_fail(const char *path, int flags)
 	return fd;
 }
 
+static const char *stat_target;   /* stat_batch's path */
+
 static uint64_t stat_batch(unsigned n)
 {
 	struct stat st;
 	uint64_t t0 = bench_now();
 
 	for (unsigned i = 0; i < n; i++)
-		if (stat("/bench/a/b/c/file", &st) || st.st_size != FILE_SIZE) {
-			bench_fail("stat /bench/a/b/c/file: errno %d", errno);
+		if (stat(stat_target, &st)) {
+			bench_fail("stat %s: errno %d", stat_target, errno);
 			return 1;
 		}
 	return bench_now() - t0;
 }
 
+uint64_t bench_stat_root(void)
+{
+	stat_target = "/";
+	return setup() ? 0 : bench_measure(stat_batch, 500);
+}
+
 uint64_t bench_stat_path(void)
 {
+	stat_target = "/bench/a/b/c/file";
 	return setup() ? 0 : bench_measure(stat_batch, 500);
+}
+
+static uint64_t open_close_batch(unsigned n)
+{
+	uint64_t t0 = bench_now();
+
+	for (unsigned i = 0; i < n; i++) {
+		int fd = open("/bench/big", O_RDONLY);
+		if (fd < 0 || close(fd)) {
+			bench_fail("open and close /bench/big: errno %d", errno);
+			return 1;
+		}
+	}
+	return bench_now() - t0;
+}
+
+uint64_t bench_file_open_close(void)
+{
+	return setup() ? 0 : bench_measure(open_close_batch, 100);
 }
 
 static uint64_t create_batch(unsigned n)
@@ -142,6 +176,24 @@ static uint64_t on_file(const char *path, int flags, bench_batch_fn *batch, unsi
 	uint64_t v = bench_measure(batch, n);
 	close(file_fd);
 	return v;
+}
+
+static uint64_t statvfs_batch(unsigned n)
+{
+	struct statvfs v;
+	uint64_t t0 = bench_now();
+
+	for (unsigned i = 0; i < n; i++)
+		if (fstatvfs(file_fd, &v)) {
+			bench_fail("fstatvfs: errno %d", errno);
+			return 1;
+		}
+	return bench_now() - t0;
+}
+
+uint64_t bench_fs_call(void)
+{
+	return on_file("/bench/big", O_RDONLY, statvfs_batch, 500);
 }
 
 uint64_t bench_file_read_64k_cached(void)

@@ -11,7 +11,10 @@ static const struct figure {
 	const char *name;
 	bench_figure_fn *run;
 } figures[] = {
+	{ "fs_call", bench_fs_call },
+	{ "stat_root", bench_stat_root },
 	{ "stat_path", bench_stat_path },
+	{ "file_open_close", bench_file_open_close },
 	{ "file_read_64k_cached", bench_file_read_64k_cached },
 	{ "file_create_unlink", bench_file_create_unlink },
 	{ "file_write_64k", bench_file_write_64k },
