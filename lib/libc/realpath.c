@@ -39,15 +39,18 @@ char *realpath(const char *restrict path, char *restrict resolved)
 		libc_fail(ENOENT);
 		return 0;
 	}
-	if (strlen(path) >= PATH_MAX) {
+	/* A relative path goes after the working directory, which may hold
+	 * `..` or a symlink itself (chdir keeps the path as given). */
+	if (*path != '/' && !getcwd(rest, sizeof rest))
+		return 0;
+	size_t cwd_len = *path != '/' ? strlen(rest) : 0;
+	if (cwd_len + 1 + strlen(path) >= PATH_MAX) {
 		libc_fail(ENAMETOOLONG);
 		return 0;
 	}
-	if (*path != '/' && !getcwd(out, sizeof out))
-		return 0;
-	if (!strcmp(out, "/"))
-		out[0] = 0;   /* out never ends in '/': "" is the root */
-	strcpy(rest, path);
+	if (cwd_len)
+		rest[cwd_len++] = '/';
+	strcpy(rest + cwd_len, path);   /* out stays "": the root, never ending in '/' */
 
 	char *next = rest;
 	while (*next) {

@@ -285,6 +285,8 @@ static void resolving_paths(void)
 	char *r = realpath("../lg", 0);
 	expect("realpath relative, malloc'd", r && !strcmp(r, "/t/g"), 1);
 	free(r);
+	expect("chdir through a link and ..", chdir("/t/ld/../d/"), 0);
+	expect("realpath from there", realpath(".", buf) && !strcmp(buf, "/t/d"), 1);
 	chdir("/");
 	expect("realpath ENOENT", realpath("/t/none/x", buf) == 0 && errno == ENOENT, 1);
 	expect("realpath ENOTDIR", realpath("/t/g/x", buf) == 0 && errno == ENOTDIR, 1);
