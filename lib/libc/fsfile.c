@@ -1,7 +1,8 @@
 /*
  * fsfile.c - files of the file server (idl/rt/fs.idl, srv/ext2fs,
  * docs/fsserver.md): descriptors of open files, the calls by path that
- * path.c passes on, directories (<dirent.h>) and the working directory.
+ * path.c passes on, directories (<dirent.h>), the working directory, the
+ * attributes of open files and the file system's numbers (statvfs).
  *
  * The server is the capability `fs` (boot.cfg `cap fs`), else the
  * registry's `fs`.  An open file is a session: its own gate and a buffer
@@ -593,9 +594,10 @@ int fchown(int fd, uid_t uid, gid_t gid)
 	return err ? fail(err) : 0;
 }
 
-/* The seconds of futimens' and utimensat's ts (NULL: now; UTIME_NOW,
- * UTIME_OMIT: now_st's); the nanoseconds go, as the inode keeps none. */
-int fsfile_times(const struct timespec *ts, const struct stat *now_st, int64_t *atime, int64_t *mtime)
+/* The seconds futimens and utimensat set from ts: NULL or UTIME_NOW is
+ * now, UTIME_OMIT the file's time in cur (its stat); the nanoseconds go,
+ * as the inode keeps none.  0, or -1 with EINVAL for a bad tv_nsec. */
+int fsfile_times(const struct timespec *ts, const struct stat *cur, int64_t *atime, int64_t *mtime)
 {
 	int64_t now = time(0);
 
@@ -603,8 +605,8 @@ int fsfile_times(const struct timespec *ts, const struct stat *now_st, int64_t *
 		if (ts[i].tv_nsec != UTIME_NOW && ts[i].tv_nsec != UTIME_OMIT &&
 		    (ts[i].tv_nsec < 0 || ts[i].tv_nsec >= 1000000000))
 			return libc_fail(EINVAL);
-	*atime = !ts || ts[0].tv_nsec == UTIME_NOW ? now : ts[0].tv_nsec == UTIME_OMIT ? now_st->st_atime : ts[0].tv_sec;
-	*mtime = !ts || ts[1].tv_nsec == UTIME_NOW ? now : ts[1].tv_nsec == UTIME_OMIT ? now_st->st_mtime : ts[1].tv_sec;
+	*atime = !ts || ts[0].tv_nsec == UTIME_NOW ? now : ts[0].tv_nsec == UTIME_OMIT ? cur->st_atime : ts[0].tv_sec;
+	*mtime = !ts || ts[1].tv_nsec == UTIME_NOW ? now : ts[1].tv_nsec == UTIME_OMIT ? cur->st_mtime : ts[1].tv_sec;
 	return 0;
 }
 

@@ -82,7 +82,7 @@ int fsfile_utimes(const char *path, int64_t atime, int64_t mtime);
 struct statvfs;
 int fsfile_statvfs(const char *path, struct statvfs *buf);
 struct timespec;
-int fsfile_times(const struct timespec *ts, const struct stat *now_st, int64_t *atime, int64_t *mtime);
+int fsfile_times(const struct timespec *ts, const struct stat *cur, int64_t *atime, int64_t *mtime);
 const char *fsfile_dir_path(int fd);
 
 /* time.c: microseconds since boot (the KIP clock). */
