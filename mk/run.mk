@@ -29,8 +29,10 @@ ALL += $(RUN_CFG)
 DISK_IMG := $(BUILD)/disk.img
 DISK_ROOT := $(BUILD)/disk-root
 DISK ?= $(DISK_IMG)
-$(DISK_IMG): srv/blk/disk/README srv/blk/disk/etc/passwd srv/blk/disk/etc/group $(BUILD)/bin/monitor $(BUILD)/bin/hello $(BUILD)/tests/qemu/disk1m.img
-	rm -rf $(DISK_ROOT) && mkdir -p $(DISK_ROOT)/bin $(DISK_ROOT)/data
+# /tmp is everyone's (1777), for tmpfile() and the like.
+$(DISK_IMG): mk/run.mk srv/blk/disk/README srv/blk/disk/etc/passwd srv/blk/disk/etc/group $(BUILD)/bin/monitor $(BUILD)/bin/hello $(BUILD)/tests/qemu/disk1m.img
+	rm -rf $(DISK_ROOT) && mkdir -p $(DISK_ROOT)/bin $(DISK_ROOT)/data $(DISK_ROOT)/tmp
+	chmod 1777 $(DISK_ROOT)/tmp
 	cp srv/blk/disk/README $(DISK_ROOT)/README
 	cp -r srv/blk/disk/etc $(DISK_ROOT)/etc
 	cp $(BUILD)/bin/monitor $(BUILD)/bin/hello $(DISK_ROOT)/bin/

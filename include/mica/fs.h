@@ -12,6 +12,9 @@
  * apart from the Mica errors (enum mica_error). */
 #define MICA_FS_ERRNO 0x1000
 
+/* The longest name of one path component (ext2's). */
+#define MICA_FS_NAME_MAX 255
+
 /* Fs.open flags. */
 #define MICA_FS_O_READ      0x01u
 #define MICA_FS_O_WRITE     0x02u

@@ -1,6 +1,7 @@
 /*
- * attr.c - an inode's attributes by path: stat and lstat, chmod, chown,
- * utimes; and the filesystem's own numbers (statfs).
+ * attr.c - an inode's attributes by path (stat and lstat, chmod, chown,
+ * utimes) or of an open file (fchmod, fchown, futimes); and the
+ * filesystem's own numbers (statfs).
  */
 #include <errno.h>
 #include <string.h>
@@ -66,10 +67,45 @@ static int change_begin(struct fs *fs, const char *op, const char *path,
 	return inode_get(fs, *ino, in);
 }
 
+/* The same for the inode of an open file. */
+static int change_begin_file(struct fs_file *f, const char *op, ext2_ino_t *ino,
+			     struct ext2_inode_large *in)
+{
+	int err;
+
+	if ((err = fs_check_rw(f->fs, op, f->path)))
+		return err;
+	*ino = f->node->ino;
+	return inode_get(f->fs, *ino, in);
+}
+
 static int change_end(struct fs *fs, ext2_ino_t ino, struct ext2_inode_large *in)
 {
 	inode_set_times(in, -1, -1, fs_now());
 	return inode_put(fs, ino, in);
+}
+
+static void set_mode(struct ext2_inode_large *in, uint32_t mode)
+{
+	in->i_mode = (uint16_t)((in->i_mode & LINUX_S_IFMT) | (mode & 07777));
+}
+
+static void set_owner(struct ext2_inode_large *in, uint32_t uid, uint32_t gid)
+{
+	in->i_uid = (uint16_t)uid;
+	ext2fs_set_i_uid_high(*in, uid >> 16);
+	in->i_gid = (uint16_t)gid;
+	ext2fs_set_i_gid_high(*in, gid >> 16);
+}
+
+/* ext2 keeps 32-bit seconds. */
+static int set_times(struct fs *fs, const char *path, struct ext2_inode_large *in,
+		     int64_t atime, int64_t mtime)
+{
+	if (atime < 0 || mtime < 0 || atime > UINT32_MAX || mtime > UINT32_MAX)
+		return fs_fail(fs, EINVAL, "utimes %s: time out of range", path);
+	inode_set_times(in, atime, mtime, -1);
+	return 0;
 }
 
 int fs_chmod(struct fs *fs, const char *path, uint32_t mode)
@@ -80,8 +116,20 @@ int fs_chmod(struct fs *fs, const char *path, uint32_t mode)
 
 	if (err)
 		return err;
-	in.i_mode = (uint16_t)((in.i_mode & LINUX_S_IFMT) | (mode & 07777));
+	set_mode(&in, mode);
 	return change_end(fs, ino, &in);
+}
+
+int fs_fchmod(struct fs_file *f, uint32_t mode)
+{
+	struct ext2_inode_large in;
+	ext2_ino_t ino;
+	int err = change_begin_file(f, "chmod", &ino, &in);
+
+	if (err)
+		return err;
+	set_mode(&in, mode);
+	return change_end(f->fs, ino, &in);
 }
 
 int fs_chown(struct fs *fs, const char *path, uint32_t uid, uint32_t gid)
@@ -92,11 +140,20 @@ int fs_chown(struct fs *fs, const char *path, uint32_t uid, uint32_t gid)
 
 	if (err)
 		return err;
-	in.i_uid = (uint16_t)uid;
-	ext2fs_set_i_uid_high(in, uid >> 16);
-	in.i_gid = (uint16_t)gid;
-	ext2fs_set_i_gid_high(in, gid >> 16);
+	set_owner(&in, uid, gid);
 	return change_end(fs, ino, &in);
+}
+
+int fs_fchown(struct fs_file *f, uint32_t uid, uint32_t gid)
+{
+	struct ext2_inode_large in;
+	ext2_ino_t ino;
+	int err = change_begin_file(f, "chown", &ino, &in);
+
+	if (err)
+		return err;
+	set_owner(&in, uid, gid);
+	return change_end(f->fs, ino, &in);
 }
 
 int fs_utimes(struct fs *fs, const char *path, int64_t atime, int64_t mtime)
@@ -105,12 +162,20 @@ int fs_utimes(struct fs *fs, const char *path, int64_t atime, int64_t mtime)
 	ext2_ino_t ino;
 	int err = change_begin(fs, "utimes", path, &ino, &in);
 
-	if (err)
+	if (err || (err = set_times(fs, path, &in, atime, mtime)))
 		return err;
-	if (atime < 0 || mtime < 0 || atime > UINT32_MAX || mtime > UINT32_MAX)
-		return fs_fail(fs, EINVAL, "utimes %s: time out of range", path);
-	inode_set_times(&in, atime, mtime, -1);
 	return change_end(fs, ino, &in);
+}
+
+int fs_futimes(struct fs_file *f, int64_t atime, int64_t mtime)
+{
+	struct ext2_inode_large in;
+	ext2_ino_t ino;
+	int err = change_begin_file(f, "utimes", &ino, &in);
+
+	if (err || (err = set_times(f->fs, f->path, &in, atime, mtime)))
+		return err;
+	return change_end(f->fs, ino, &in);
 }
 
 int fs_statfs(struct fs *fs, struct fs_statfs *st)

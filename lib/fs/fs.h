@@ -88,6 +88,10 @@ int fs_symlink(struct fs *fs, const char *target, const char *path);
 int fs_chmod(struct fs *fs, const char *path, uint32_t mode);
 int fs_chown(struct fs *fs, const char *path, uint32_t uid, uint32_t gid);
 int fs_utimes(struct fs *fs, const char *path, int64_t atime, int64_t mtime);
+/* The same on the inode of an open file (an unlinked one too). */
+int fs_fchmod(struct fs_file *f, uint32_t mode);
+int fs_fchown(struct fs_file *f, uint32_t uid, uint32_t gid);
+int fs_futimes(struct fs_file *f, int64_t atime, int64_t mtime);
 
 /* Opens a file or directory; mode (permission bits) is for FS_O_CREAT. */
 int fs_open(struct fs *fs, const char *path, unsigned flags, uint32_t mode,

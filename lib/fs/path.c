@@ -62,7 +62,7 @@ static int walk(struct walk *w, int follow, ext2_ino_t *out)
 	struct fs *fs = w->fs;
 	ext2_ino_t cur = EXT2_ROOT_INO, next;
 	char *p = w->buf;
-	int err, dir;
+	int err, dir, known = 0; /* known: dir says whether cur is a directory */
 
 	for (;;) {
 		while (*p == '/')
@@ -75,8 +75,9 @@ static int walk(struct walk *w, int follow, ext2_ino_t *out)
 		size_t n = (size_t)(end - p);
 		if (n > FS_NAME_MAX)
 			return fs_fail_e2(fs, ENAMETOOLONG, "lookup", w->path);
-		if ((err = is_dir(fs, cur, &dir)))
+		if (!known && (err = is_dir(fs, cur, &dir)))
 			return err;
+		known = 1;
 		if (!dir)
 			return fs_fail_e2(fs, ENOTDIR, "lookup", w->path);
 		if (n == 1 && p[0] == '.') {
@@ -94,10 +95,11 @@ static int walk(struct walk *w, int follow, ext2_ino_t *out)
 				return err;
 			p = w->buf;
 			if (*p == '/')
-				cur = EXT2_ROOT_INO;
+				cur = EXT2_ROOT_INO, known = 0;
 			continue;
 		}
 		cur = next;
+		dir = LINUX_S_ISDIR(in.i_mode); /* the inode just read: no second read */
 		p = end;
 	}
 	*out = cur;

@@ -5,13 +5,13 @@ include lib/newlib/build.mk
 
 # lib/libc/include (a real <sys/dirent.h>, lstat in <sys/stat.h>, utime in
 # <utime.h>, and what newlib leaves to the system: <sys/termios.h>,
-# <sys/ioctl.h>) comes before newlib's headers.
+# <sys/ioctl.h>, <sys/statvfs.h>) comes before newlib's headers.
 LIBC_CFLAGS = $(filter-out -nostdinc -isystem $(GCC_INCLUDE),$(USER_CFLAGS)) -isystem $(abspath lib/libc/include) $(NEWLIB_CFLAGS)
 # POSIX options the glue provides (time.c, sleep.c: clock_gettime,
 # CLOCK_MONOTONIC, nanosleep) that newlib's sys/features.h declares only for
 # RTEMS and Cygwin.
 LIBC_CFLAGS += -D_POSIX_TIMERS=1 -D_POSIX_MONOTONIC_CLOCK=200112L
-LIBC_GLUE := $(addprefix lib/libc/,errno.c fd.c stream.c romfile.c fsfile.c path.c heap.c memalign.c proc.c time.c sleep.c termios.c ioctl.c getline.c user.c group.c)
+LIBC_GLUE := $(addprefix lib/libc/,errno.c fd.c stream.c romfile.c fsfile.c path.c realpath.c heap.c memalign.c proc.c time.c sleep.c termios.c ioctl.c getline.c user.c group.c)
 LIBC_GLUE_OBJS := $(patsubst %,$(BUILD)/libc-obj/%.o,$(LIBC_GLUE))
 # The glue is an archive, so that a program links only the parts it uses.
 # LIBC_LIBS is what a program on the C library links in one --start-group

@@ -1,7 +1,8 @@
 /*
  * fsfile.c - files of the file server (idl/rt/fs.idl, srv/ext2fs,
  * docs/fsserver.md): descriptors of open files, the calls by path that
- * path.c passes on, directories (<dirent.h>) and the working directory.
+ * path.c passes on, directories (<dirent.h>), the working directory, the
+ * attributes of open files and the file system's numbers (statvfs).
  *
  * The server is the capability `fs` (boot.cfg `cap fs`), else the
  * registry's `fs`.  An open file is a session: its own gate and a buffer
@@ -17,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <libsys/slot.h>
@@ -35,6 +38,7 @@ struct fsfile {
 	uint32_t size;   /* of the buffer */
 	uint32_t type;   /* S_IFMT */
 	off_t pos;
+	char *path;      /* absolute, as opened: fchdir's and *at()'s directory */
 };
 
 struct libc_dir {
@@ -205,14 +209,17 @@ static int fs_close_op(struct file *f)
 {
 	struct fsfile *ff = f->obj;
 	uint64_t start, size;
-	mica_cap_t back = mica_slot_alloc();
+	mica_cap_t slot = mica_slot_alloc(), back = slot;
 	int err = open_file_close(ff->gate);
 
-	if (back && region_map_detach(rt_cap("rm"), (uint64_t)ff->buf, &start, &size, &back) == 0)
-		mica_slot_drop(back);
-	else if (back)
-		mica_slot_free(back);
+	/* The close revoked the buffer: the region comes back empty (back
+	 * NULL), and the slot is freed all the same. */
+	if (slot && region_map_detach(rt_cap("rm"), (uint64_t)ff->buf, &start, &size, &back) == 0)
+		mica_slot_drop(slot);
+	else if (slot)
+		mica_slot_free(slot);
 	mica_slot_drop(ff->gate);
+	free(ff->path);
 	free(ff);
 	return err ? fail(err) : 0;
 }
@@ -258,25 +265,30 @@ int fsfile_open(const char *path, int flags, mode_t mode)
 	uint64_t start;
 	int err;
 
-	if (ff)
+	if (ff) {
 		ff->gate = mica_slot_alloc();
-	if (!ff || !ff->gate || !buffer) {
+		ff->path = strdup(p);
+	}
+	if (!ff || !ff->gate || !ff->path || !buffer) {
 		if (ff && ff->gate)
 			mica_slot_free(ff->gate);
 		if (buffer)
 			mica_slot_free(buffer);
+		if (ff)
+			free(ff->path);
 		free(ff);
 		return libc_fail(ENOMEM);
 	}
 	if ((err = file_system_open(fs, p, fl, mode & 07777 & ~libc_umask, &ff->gate, &buffer, &ff->size,
 				    &ff->type)) != 0) {
-		mica_slot_free(ff->gate), mica_slot_free(buffer), free(ff);
+		mica_slot_free(ff->gate), mica_slot_free(buffer), free(ff->path), free(ff);
 		return fail(err);
 	}
 	if ((err = region_map_attach(rt_cap("rm"), 0, ff->size, MICA_R | MICA_W, buffer, 0, &start)) != 0) {
-		mica_slot_drop(buffer), mica_slot_drop(ff->gate), free(ff);
+		mica_slot_drop(buffer), mica_slot_drop(ff->gate), free(ff->path), free(ff);
 		return fail(err);
 	}
+	mica_slot_free(buffer);   /* empty: the attach moved the capability to the region mapper */
 	ff->buf = (uint8_t *)start;
 	int fd = fd_install(&fsfile_ops, ff, flags);
 	if (fd < 0) {
@@ -540,4 +552,124 @@ int closedir(DIR *d)
 	int r = close(d->fd);
 	free(d);
 	return r;
+}
+
+/* ---- attributes of open files, and the file system's numbers ------- */
+
+/* Another kind of descriptor (a stream, a rom file, a pipe) has none of
+ * these: EINVAL, as POSIX says for fchmod on a pipe. */
+
+int fchmod(int fd, mode_t mode)
+{
+	struct fsfile *ff = fsfile_of(fd, EINVAL);
+
+	if (!ff)
+		return -1;
+	int err = open_file_fchmod(ff->gate, mode & 07777);
+	return err ? fail(err) : 0;
+}
+
+/* (uid_t)-1 or (gid_t)-1 leaves that one as it is. */
+int fchown(int fd, uid_t uid, gid_t gid)
+{
+	struct fsfile *ff = fsfile_of(fd, EINVAL);
+	struct stat st = { 0 };
+
+	if (!ff)
+		return -1;
+	if ((uid == (uid_t)-1 || gid == (gid_t)-1) && fstat(fd, &st))
+		return -1;
+	uid = uid == (uid_t)-1 ? st.st_uid : uid;
+	gid = gid == (gid_t)-1 ? st.st_gid : gid;
+	int err = open_file_fchown(ff->gate, uid, gid);
+	return err ? fail(err) : 0;
+}
+
+/* The seconds futimens and utimensat set from ts: NULL or UTIME_NOW is
+ * now, UTIME_OMIT the file's time in cur (its stat); the nanoseconds go,
+ * as the inode keeps none.  0, or -1 with EINVAL for a bad tv_nsec. */
+int fsfile_times(const struct timespec *ts, const struct stat *cur, int64_t *atime, int64_t *mtime)
+{
+	int64_t now = time(0);
+
+	for (int i = 0; ts && i < 2; i++)
+		if (ts[i].tv_nsec != UTIME_NOW && ts[i].tv_nsec != UTIME_OMIT &&
+		    (ts[i].tv_nsec < 0 || ts[i].tv_nsec >= 1000000000))
+			return libc_fail(EINVAL);
+	*atime = !ts || ts[0].tv_nsec == UTIME_NOW ? now : ts[0].tv_nsec == UTIME_OMIT ? cur->st_atime : ts[0].tv_sec;
+	*mtime = !ts || ts[1].tv_nsec == UTIME_NOW ? now : ts[1].tv_nsec == UTIME_OMIT ? cur->st_mtime : ts[1].tv_sec;
+	return 0;
+}
+
+int futimens(int fd, const struct timespec *ts)
+{
+	struct fsfile *ff = fsfile_of(fd, EINVAL);
+	struct stat st = { 0 };
+	int64_t a, m;
+
+	if (!ff)
+		return -1;
+	if (ts && (ts[0].tv_nsec == UTIME_OMIT || ts[1].tv_nsec == UTIME_OMIT) && fstat(fd, &st))
+		return -1;
+	if (fsfile_times(ts, &st, &a, &m))
+		return -1;
+	int err = open_file_futimes(ff->gate, a, m);
+	return err ? fail(err) : 0;
+}
+
+/* The working directory becomes the path the directory was opened by. */
+int fchdir(int fd)
+{
+	struct fsfile *ff = fsfile_of(fd, ENOTDIR);
+
+	if (!ff)
+		return -1;
+	if (ff->type != S_IFDIR)
+		return libc_fail(ENOTDIR);
+	return chdir(ff->path);
+}
+
+/* The path a directory descriptor was opened by, or NULL with errno
+ * (EBADF, ENOTDIR). */
+const char *fsfile_dir_path(int fd)
+{
+	struct fsfile *ff = fsfile_of(fd, ENOTDIR);
+
+	if (ff && ff->type != S_IFDIR) {
+		libc_fail(ENOTDIR);
+		return 0;
+	}
+	return ff ? ff->path : 0;
+}
+
+static int statvfs_of(mica_cap_t fs, struct statvfs *buf)
+{
+	uint32_t bsize;
+	uint64_t blocks, bfree, files, ffree;
+	int err = file_system_statfs(fs, &bsize, &blocks, &bfree, &files, &ffree);
+
+	if (err)
+		return fail(err);
+	*buf = (struct statvfs){ .f_bsize = bsize, .f_frsize = bsize, .f_blocks = blocks, .f_bfree = bfree,
+				 .f_bavail = bfree, .f_files = files, .f_ffree = ffree, .f_favail = ffree,
+				 .f_flag = ST_NOSUID, .f_namemax = MICA_FS_NAME_MAX };
+	return 0;
+}
+
+/* One file system holds every path of the server: the path must exist. */
+int fsfile_statvfs(const char *path, struct statvfs *buf)
+{
+	struct stat st;
+	SERVER(fs);
+
+	if (fsfile_stat(path, &st, 0))
+		return -1;
+	return statvfs_of(fs, buf);
+}
+
+int fstatvfs(int fd, struct statvfs *buf)
+{
+	if (!fsfile_of(fd, ENOSYS))
+		return -1;
+	return statvfs_of(server(), buf);
 }

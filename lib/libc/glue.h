@@ -4,9 +4,9 @@
  * one concept: errno.c (Mica errors to errno), fd.c (the descriptor table
  * and the open file descriptions it shares), stream.c (descriptors 0..2),
  * romfile.c (files under rom/), fsfile.c (files of the file server),
- * path.c (path names), heap.c (sbrk), memalign.c, proc.c (the process),
- * time.c (clocks), sleep.c, termios.c (the terminal functions of
- * <termios.h>) and ioctl.c.
+ * path.c (path names), realpath.c (realpath), heap.c (sbrk), memalign.c,
+ * proc.c (the process), time.c (clocks), sleep.c, termios.c (the terminal
+ * functions of <termios.h>) and ioctl.c.
  *
  * A program is one thread as far as the glue knows: nothing here locks.
  */
@@ -83,6 +83,11 @@ int fsfile_mkdir(const char *path, mode_t mode);
 int fsfile_chmod(const char *path, mode_t mode);
 int fsfile_chown(const char *path, uid_t uid, gid_t gid);
 int fsfile_utimes(const char *path, int64_t atime, int64_t mtime);
+struct statvfs;
+int fsfile_statvfs(const char *path, struct statvfs *buf);
+struct timespec;
+int fsfile_times(const struct timespec *ts, const struct stat *cur, int64_t *atime, int64_t *mtime);
+const char *fsfile_dir_path(int fd);
 
 /* time.c: microseconds since boot (the KIP clock). */
 uint64_t libc_now_us(void);

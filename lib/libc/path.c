@@ -6,9 +6,12 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/time.h>
 #include <time.h>
 #include <utime.h>
@@ -173,4 +176,42 @@ int utime(const char *path, const struct utimbuf *t)
 	tv[0] = (struct timeval){ .tv_sec = t->actime };
 	tv[1] = (struct timeval){ .tv_sec = t->modtime };
 	return utimes(path, tv);
+}
+
+/* A relative path from the directory dirfd (AT_FDCWD: the working
+ * directory), whole seconds.  AT_SYMLINK_NOFOLLOW on a symlink is ENOTSUP:
+ * the server changes times through links. */
+int utimensat(int dirfd, const char *path, const struct timespec *ts, int flags)
+{
+	char buf[PATH_MAX];
+	struct stat st;
+	int64_t a, m;
+
+	if (flags & ~AT_SYMLINK_NOFOLLOW)
+		return libc_fail(EINVAL);
+	if (!*path)
+		return libc_fail(ENOENT);
+	if (*path != '/' && dirfd != AT_FDCWD) {
+		const char *dir = fsfile_dir_path(dirfd);
+		if (!dir)
+			return -1;
+		if (snprintf(buf, sizeof buf, "%s/%s", dir, path) >= (int)sizeof buf)
+			return libc_fail(ENAMETOOLONG);
+		path = buf;
+	}
+	if (in_rom(path))
+		return libc_fail(EROFS);
+	if (stat_at(path, &st, flags & AT_SYMLINK_NOFOLLOW))
+		return -1;
+	if (S_ISLNK(st.st_mode))
+		return libc_fail(ENOTSUP);
+	if (fsfile_times(ts, &st, &a, &m))
+		return -1;
+	return fsfile_utimes(path, a, m);
+}
+
+/* rom/ is no file system of the server's: ENOSYS. */
+int statvfs(const char *path, struct statvfs *buf)
+{
+	return in_rom(path) ? libc_fail(ENOSYS) : fsfile_statvfs(path, buf);
 }

@@ -133,7 +133,8 @@ static int session_new(struct fs_file *f, int writable, struct session **out)
 	else if ((err = memory_alloc(rt_cap("mem"), BUFFER_SIZE, &s->buffer)) == 0 &&
 		 (err = task_cap_map(MICA_BOOT_TASK, s->buffer, mine, MICA_RWX, false)) == 0 &&
 		 (err = region_map_attach(rt_cap("rm"), 0, BUFFER_SIZE, MICA_R | MICA_W, mine, 0, &start)) == 0) {
-		mine = 0;   /* the region mapper has it */
+		mica_slot_free(mine);   /* empty: the attach moved the capability to the region mapper */
+		mine = 0;
 		s->buf = (uint8_t *)start;
 		if ((err = factory_create_gate(MICA_BOOT_FACTORY, s->gate, MICA_BOOT_THREAD, (mica_word_t)s)) == 0 &&
 		    (err = factory_create_irq(MICA_BOOT_FACTORY, s->watch, (mica_word_t)s | 1)) == 0 &&
@@ -446,6 +447,38 @@ static int on_close(struct srv_request *req)
 	return 0;
 }
 
+/* The inode's attributes through a session: any session may, as the
+ * path calls let anyone (every program is user 0). */
+static int on_fchmod(struct srv_request *req, uint32_t mode)
+{
+	struct session *s = session_req(req);
+
+	if (!s)
+		return -MICA_ENOSYS;
+	int err = fs_fchmod(s->file, mode & 07777);
+	return err ? fs_err(err) : 0;
+}
+
+static int on_fchown(struct srv_request *req, uint32_t uid, uint32_t gid)
+{
+	struct session *s = session_req(req);
+
+	if (!s)
+		return -MICA_ENOSYS;
+	int err = fs_fchown(s->file, uid, gid);
+	return err ? fs_err(err) : 0;
+}
+
+static int on_futimes(struct srv_request *req, int64_t atime, int64_t mtime)
+{
+	struct session *s = session_req(req);
+
+	if (!s)
+		return -MICA_ENOSYS;
+	int err = fs_futimes(s->file, atime, mtime);
+	return err ? fs_err(err) : 0;
+}
+
 /* A session's last client capability went (a close by dropping, or the
  * client's end). */
 static void on_irq(const struct srv *srv, mica_word_t label)
@@ -464,7 +497,7 @@ static const struct file_system_ops fs_ops = {
 };
 static const struct open_file_ops file_ops = {
 	.read = on_read, .write = on_write, .fstat = on_fstat, .truncate = on_truncate, .fsync = on_fsync,
-	.readdir = on_readdir, .close = on_close,
+	.readdir = on_readdir, .close = on_close, .fchmod = on_fchmod, .fchown = on_fchown, .futimes = on_futimes,
 };
 static const struct file_server_ops ops = { .file_system = &fs_ops, .open_file = &file_ops };
 

@@ -10,50 +10,26 @@
  *   blk_read_bytes_per_kinstr  65,536,000 / blk_read_64k, beside Linux's
  *                              disk_read_bytes_per_kinstr.
  *
- * While the disk works the CPU would idle, and an idle CPU under
- * -icount sleep=off jumps the clock to the next timer deadline; so, as
- * the Linux baseline does, a spinner thread at the lowest priority runs a
- * loop of two instructions (`incq (mem); jmp`) while the batch waits,
+ * While the disk works the CPU would idle: the spinner (spinner.h) runs,
  * and the batch takes its rounds' instructions off.  What remains is the
  * guest's own work: this program, the kernel, the server and its
  * interrupts, the switches to and from the spinner.
  */
 #include "bench.h"
 #include "figures.h"
+#include "spinner.h"
 
 #include <libsys/slot.h>
-#include <libsys/thread.h>
 #include <rt/rt.h>
 
 #include <idl/rt/block.h>
 #include <idl/rt/region_map.h>
 #include <idl/rt/registry.h>
-#include <idl/kernel/thread.h>
 
 #define XFER 65536u
-#define SPIN_STACK 4096
 
 static mica_cap_t session;
 static uint64_t blocks, last_64k;
-static volatile uint64_t spins;
-static uint8_t spin_stack[SPIN_STACK] __attribute__((aligned(16)));
-
-static void spin(void *arg)
-{
-	(void)arg;
-	__asm__ volatile("1: incq %0\n\tjmp 1b" : "+m"(spins));
-}
-
-static int start_spinner(void)
-{
-	mica_cap_t t = mica_slot_alloc();
-
-	if (!t || mica_thread_create(MICA_BOOT_FACTORY, MICA_BOOT_TASK, t, rt_utcb_alloc(), spin, 0, spin_stack,
-				     SPIN_STACK, 0) ||
-	    thread_set_handlers(t, rt_cap("rm"), 0) || thread_set_sched(t, 1, 10000) || thread_start(t))
-		return -1;
-	return 0;
-}
 
 static int open_disk(void)
 {
@@ -67,13 +43,13 @@ static int open_disk(void)
 	    block_info(session, &blocks, &bs, &ro, &bufsize) || bs != 512 || blocks < XFER / 512 ||
 	    region_map_attach(rt_cap("rm"), 0, XFER, MICA_R, buffer, 0, &start))
 		return -1;
-	return start_spinner();
+	return spinner_start();
 }
 
 static uint64_t read_batch(unsigned n)
 {
 	static uint64_t next;
-	uint64_t s0 = spins, t0 = bench_now();
+	uint64_t s0 = spinner_rounds(), t0 = bench_now();
 
 	for (unsigned i = 0; i < n; i++) {
 		if (next + XFER / 512 > blocks)
@@ -84,7 +60,7 @@ static uint64_t read_batch(unsigned n)
 		}
 		next += XFER / 512;
 	}
-	uint64_t t = bench_now() - t0, spun = 2 * (spins - s0);
+	uint64_t t = bench_now() - t0, spun = SPINNER_ROUND * (spinner_rounds() - s0);
 	return t > spun ? t - spun : 1;
 }
 

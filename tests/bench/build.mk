@@ -10,19 +10,28 @@ BENCH_SRCS := $(addprefix tests/bench/,main.c bench.c null_call.c ipc_server.c i
 	phys.c pf_user_pager.c map_unmap.c irq_latency.c) \
 	tests/qemu/lib/qtest.c
 $(eval $(call boot_program,$(BENCH_PROG),$(BENCH_SRCS)))
-QEMU_SCENARIOS += tests/bench/bench.scenario tests/bench/bench-rt.scenario
+QEMU_SCENARIOS += tests/bench/bench.scenario tests/bench/bench-rt.scenario tests/bench/bench-fs.scenario
 TEST_DEPS += $(BENCH_PROG)
 
 # mica-bench-rt: the runtime's figures, in a program root starts with the
 # boot configuration tests/bench/rt.cfg (short mode: rt-short.cfg).
 BENCH_RT_PROG := $(BUILD)/tests/bench/mica-bench-rt
 $(eval $(call rt_program,$(BENCH_RT_PROG),tests/bench/main_rt.c tests/bench/bench.c tests/bench/runtime.c \
-	tests/bench/blk.c))
+	tests/bench/blk.c tests/bench/spinner.c))
 $(BUILD)/cfg/bench-%/boot.cfg: tests/bench/%.cfg
 	@mkdir -p $(dir $@)
 	cp $< $@
 BENCH_RT_MODULES := $(ROOT) $(BLK) $(BENCH_RT_PROG) $(BUILD)/bin/true $(BUILD)/bin/hello
 TEST_DEPS += $(BENCH_RT_MODULES) $(BUILD)/cfg/bench-rt-short/boot.cfg
+
+# mica-bench-fs: the file server's figures, a C-library program root starts
+# after the block and file servers (tests/bench/fs.cfg; short: fs-short.cfg)
+# on a writable copy of build/disk.img.
+BENCH_FS_PROG := $(BUILD)/tests/bench/mica-bench-fs
+$(eval $(call newlib_program,$(BENCH_FS_PROG),tests/bench/main_fs.c tests/bench/bench.c tests/bench/fs.c \
+	tests/bench/spinner.c))
+BENCH_FS_MODULES := $(ROOT) $(BLK) $(BUILD)/srv/ext2fs $(BENCH_FS_PROG)
+TEST_DEPS += $(BENCH_FS_MODULES) $(BUILD)/cfg/bench-fs-short/boot.cfg $(BUILD)/disk.img
 
 # Figures land in build/bench/: mica.txt and the serial log of the last
 # `make bench`, linux.txt from the last `make bench-linux`.
@@ -32,11 +41,13 @@ LINUX_BASELINE ?= tests/bench/linux/linux-baseline
 # The block figures read the 1 MiB image of the disk tests (BENCH_DISK);
 # irq_latency_worst needs the measuring kernel (kern/irqoff.h): a boot of
 # its own.
-bench: $(KERNEL32) $(KERNEL_MEASURE32) $(BENCH_PROG) $(BENCH_RT_MODULES) $(BUILD)/cfg/bench-rt/boot.cfg $(BUILD)/tests/qemu/disk1m.img
+bench: $(KERNEL32) $(KERNEL_MEASURE32) $(BENCH_PROG) $(BENCH_RT_MODULES) $(BUILD)/cfg/bench-rt/boot.cfg $(BUILD)/tests/qemu/disk1m.img \
+		$(BENCH_FS_MODULES) $(BUILD)/cfg/bench-fs/boot.cfg $(BUILD)/disk.img
 	@mkdir -p $(BENCH_OUT)
 	BENCH_DISK=$(BUILD)/tests/qemu/disk1m.img tools/bench --out $(BENCH_OUT)/mica.txt --log $(BENCH_OUT)/mica.log \
 		--linux $(BENCH_OUT)/linux.txt $(KERNEL32) "" $(BENCH_PROG) \
 		-- root $(BENCH_RT_MODULES) $(BUILD)/cfg/bench-rt/boot.cfg \
+		-- disk=$(BUILD)/disk.img root $(BENCH_FS_MODULES) $(BUILD)/cfg/bench-fs/boot.cfg \
 		-- kernel=$(KERNEL_MEASURE32) "" "$(BENCH_PROG) irqoff"
 
 # Boots a stock Linux under the same QEMU settings (tests/bench/linux/; as

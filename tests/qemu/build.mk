@@ -177,6 +177,31 @@ TEST_DEPS += $(DISK_IMG)
 $(eval $(call newlib_program,$(BUILD)/tests/qemu/fsfile_test,tests/qemu/progs/fsfile_test.c tests/qemu/lib/qtest.c))
 QEMU_PROG_BINS += $(BUILD)/tests/qemu/fsfile_test
 QEMU_PROG_BINS += $(BUILD)/bin/fsaccess   # fsaccess.scenario
+# Disks the file server refuses at mount, each naming its problem
+# (fsserver_journal, fsserver_feature, fsserver_badsb.scenario): a journal
+# that needs recovery, an incompatible feature no one knows (bit 31 of
+# s_feature_incompat), a superblock with no inodes per group.
+FS_REFUSED_IMGS := $(addprefix $(BUILD)/tests/qemu/,fs_journal.img fs_feature.img fs_badsb.img)
+$(BUILD)/tests/qemu/fs_journal.img: | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	rm -f $@ && truncate -s 4M $@ && mke2fs -q -F -t ext3 $@
+	debugfs -w -R 'feature needs_recovery' $@ 2>/dev/null
+$(BUILD)/tests/qemu/fs_feature.img: | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	rm -f $@ && truncate -s 4M $@ && mke2fs -q -F -t ext2 $@
+	printf '\200' | dd of=$@ bs=1 seek=$$((1024 + 0x60 + 3)) conv=notrunc status=none
+$(BUILD)/tests/qemu/fs_badsb.img: | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	rm -f $@ && truncate -s 4M $@ && mke2fs -q -F -t ext2 $@
+	printf '\0\0\0\0' | dd of=$@ bs=1 seek=$$((1024 + 40)) conv=notrunc status=none
+TEST_DEPS += $(FS_REFUSED_IMGS)
+# The model test of lib/fs inside Mica (fsmodel.scenario): the operations
+# of tests/common/fs_opgen.c, which the host's fs_model shares and checks
+# the image with afterwards.
+$(eval $(call newlib_program,$(BUILD)/tests/qemu/fsmodel,tests/qemu/progs/fsmodel.c tests/common/fs_opgen.c))
+$(BUILD)/libc-obj/tests/qemu/progs/fsmodel.c.o: LIBC_CFLAGS += -Itests/common
+QEMU_PROG_BINS += $(BUILD)/tests/qemu/fsmodel
+TEST_DEPS += $(BUILD)/host/tests/fs/fs_model
 # Two programs appending to one file (fsappend.scenario).
 $(eval $(call newlib_program,$(BUILD)/tests/qemu/fsappend,tests/qemu/progs/fsappend.c tests/qemu/lib/qtest.c))
 QEMU_PROG_BINS += $(BUILD)/tests/qemu/fsappend

@@ -1,8 +1,13 @@
 # tests/host/fs: lib/fs and libext2fs under AddressSanitizer and
 # UndefinedBehaviorSanitizer, on images made by mke2fs (docs/fs.md).
-FS_TEST_CFLAGS := $(HOST_CFLAGS) $(LIB_FS_CFLAGS) -Itests/host -Itests/host/fs $(EXT2FS_ASAN_FLAGS) -Wno-format-truncation
+FS_TEST_CFLAGS := $(HOST_CFLAGS) $(LIB_FS_CFLAGS) -Itests/host -Itests/host/fs -Itests/common $(EXT2FS_ASAN_FLAGS) \
+	-Wno-format-truncation
 
 $(BUILD)/host-asan/tests/host/fs/%.o: tests/host/fs/%.c $(EXT2FS_HEADERS) | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(FS_TEST_CFLAGS) -c $< -o $@
+# The model tests' operations (tests/common/fs_opgen.c), shared with Mica's fsmodel.
+$(BUILD)/host-asan/tests/common/%.o: tests/common/%.c | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(FS_TEST_CFLAGS) -c $< -o $@
 
@@ -21,7 +26,7 @@ HOST_TESTS += $(BUILD)/host/tests/fs/fs_ops
 $(eval $(call fs_test,fs_defects,tests/host/fs/fs_defects.c))
 HOST_TESTS += $(BUILD)/host/tests/fs/fs_defects
 
-$(eval $(call fs_test,fs_model,tests/host/fs/fs_model.c))
+$(eval $(call fs_test,fs_model,tests/host/fs/fs_model.c tests/common/fs_opgen.c))
 HOST_TESTS += $(BUILD)/host/tests/fs/fs_model
 
 # fs_walk walks damaged images; fs_images.sh runs it over e2fsprogs' test

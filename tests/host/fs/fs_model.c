@@ -6,7 +6,8 @@
  * The image starts as a generated tree put in by mke2fs -d, which must
  * read back equal first.  Writes reach the triple-indirect blocks (past
  * 64.3 MiB with 1 KiB blocks) and 4 GiB, sparsely.  An ext4 image made by
- * mke2fs -d reads back the same way.
+ * mke2fs -d reads back the same way.  The operations come from
+ * tests/common/fs_opgen.c, which fsmodel.scenario shares (--check, below).
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -18,78 +19,27 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fs_opgen.h"
 #include "fsutil.h"
 #include "tap.h"
 
 #define OPS 5000
-#define UTIME_BASE 1000000000 /* times set by utimes are older than this + 1e8 */
 
-static unsigned long long rng;
+static struct fs_opgen gen;
 static char src[256], model[256], img[256];
+static const char *img_root = ""; /* where the model's tree is in the image */
 static char buf[64 << 10], back[64 << 10];
 static struct fs *fs_cur;
 static unsigned ok_ops, tind_writes, huge_writes; /* coverage of a run */
 
 static unsigned rnd(unsigned n)
 {
-	rng = rng * 6364136223846793005ull + 1442695040888963407ull;
-	return (unsigned)(rng >> 33) % n;
-}
-
-/* The model's entries (relative paths), refreshed now and then, so that
- * most operations hit something that exists. */
-static char existing[512][128];
-static unsigned n_existing;
-
-static void collect(const char *base, const char *rel)
-{
-	char p[512];
-	struct dirent *e;
-	DIR *d;
-
-	snprintf(p, sizeof(p), "%s/%s", base, rel);
-	if (!(d = opendir(p)))
-		return;
-	while ((e = readdir(d)) && n_existing < 512) {
-		struct stat st;
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		snprintf(existing[n_existing], 128, "%s%s%s", rel, *rel ? "/" : "", e->d_name);
-		snprintf(p, sizeof(p), "%s/%s", base, existing[n_existing]);
-		n_existing++;
-		if (!lstat(p, &st) && S_ISDIR(st.st_mode) && strlen(existing[n_existing - 1]) < 100)
-			collect(base, existing[n_existing - 1]);
-	}
-	closedir(d);
-}
-
-/* A random relative path: an existing entry, a new name beside or under
- * one, or a few names from a small set (so that names collide). */
-static void rand_path(char *p, size_t size)
-{
-	static const char *names[] = { "d0", "d1", "d2", "f0", "f1", "f2", "f3", "s0" };
-	unsigned depth = 1 + rnd(3), how = rnd(10);
-
-	p[0] = 0;
-	if (how < 6 && n_existing) {
-		snprintf(p, size, "%s%s%s", existing[rnd(n_existing)], how < 2 ? "/" : "",
-			 how < 2 ? names[rnd(8)] : "");
-		return;
-	}
-	for (unsigned i = 0; i < depth; i++) {
-		size_t len = strlen(p);
-		snprintf(p + len, size - len, "%s%s", i ? "/" : "", names[rnd(8)]);
-	}
+	return fs_opgen_rnd(&gen, n);
 }
 
 static void host_path(char *out, size_t size, const char *rel)
 {
 	snprintf(out, size, "%s/%s", model, rel);
-}
-
-static int host_err(int rc)
-{
-	return rc < 0 ? errno : 0;
 }
 
 /* A file the generated tree holds: seeded content of a random size. */
@@ -129,129 +79,62 @@ static int is_host_symlink(const char *rel)
 	return lstat(p, &st) == 0 && S_ISLNK(st.st_mode);
 }
 
-static uint64_t rand_offset(void)
+/* op through lib/fs; 0 or the errno. */
+static int fs_apply(const struct fs_op *op, const char *data)
 {
-	switch (rnd(50)) {
-	case 0: return (70ull << 20) + rnd(1 << 20);         /* triple indirect at 1 KiB */
-	case 1: return (4ull << 30) - 1 - rnd(8192);          /* a 4 GiB sparse file */
-	case 2: case 3: return (12ull << 10) + rnd(300 << 10);/* indirect, double at 1 KiB */
-	default: return rnd(20000);
-	}
-}
-
-static void op_write(const char *rel, int *he, int *fe)
-{
-	char p[512];
-	uint64_t off = rand_offset();
-	size_t len = 1 + rnd(sizeof(buf) - 1), done;
+	char a[300], b[300];
 	struct fs_file *f;
-	int fd;
+	size_t done;
+	int e;
 
-	for (size_t i = 0; i < len; i++)
-		buf[i] = (char)rnd(256);
-	host_path(p, sizeof(p), rel);
-	fd = open(p, O_CREAT | O_WRONLY, 0644);
-	*he = host_err(fd);
-	if (fd >= 0) {
-		*he = host_err(pwrite(fd, buf, len, (off_t)off) == (ssize_t)len ? 0 : -1);
-		close(fd);
-	}
-	snprintf(p, sizeof(p), "/%s", rel);
-	*fe = fs_open(fs_cur, p, FS_O_CREAT | FS_O_WRITE, 0644, &f);
-	if (!*fe) {
-		*fe = fs_write(f, off, buf, len, &done);
+	snprintf(a, sizeof(a), "/%s", op->a);
+	snprintf(b, sizeof(b), "/%s", op->b);
+	switch (op->kind) {
+	case FS_OP_WRITE:
+		if ((e = fs_open(fs_cur, a, FS_O_CREAT | FS_O_WRITE, 0644, &f)))
+			return e;
+		e = fs_write(f, op->off, data, op->len, &done);
 		fs_close(f);
-	}
-	if (!*fe && off >= (70ull << 20))
-		tind_writes++;
-	if (!*fe && off + len > (4ull << 30) - 4096)
-		huge_writes++;
-}
-
-static void op_truncate(const char *rel, int *he, int *fe)
-{
-	char p[512];
-	uint64_t size = rnd(4) ? rnd(100000) : rand_offset();
-	struct fs_file *f;
-
-	host_path(p, sizeof(p), rel);
-	*he = host_err(truncate(p, (off_t)size));
-	snprintf(p, sizeof(p), "/%s", rel);
-	*fe = fs_open(fs_cur, p, FS_O_WRITE, 0, &f);
-	if (!*fe) {
-		*fe = fs_truncate(f, size);
+		if (!e && op->off >= (70ull << 20))
+			tind_writes++;
+		if (!e && op->off + op->len > (4ull << 30) - 4096)
+			huge_writes++;
+		return e;
+	case FS_OP_TRUNCATE:
+		if ((e = fs_open(fs_cur, a, FS_O_WRITE, 0, &f)))
+			return e;
+		e = fs_truncate(f, op->off);
 		fs_close(f);
+		return e;
+	case FS_OP_MKDIR: return fs_mkdir(fs_cur, a, 0750);
+	case FS_OP_RMDIR: return fs_rmdir(fs_cur, a);
+	case FS_OP_UNLINK: return fs_unlink(fs_cur, a);
+	case FS_OP_RENAME: return fs_rename(fs_cur, a, b);
+	case FS_OP_LINK: return fs_link(fs_cur, a, b);
+	case FS_OP_SYMLINK: return fs_symlink(fs_cur, op->b, a);
+	case FS_OP_CHMOD: return fs_chmod(fs_cur, a, op->mode);
+	case FS_OP_UTIMES: return fs_utimes(fs_cur, a, op->atime, op->mtime);
 	}
+	return EINVAL;
 }
 
 /* One random operation on both sides; 1 if their results disagree. */
 static int one_op(unsigned i)
 {
-	char a[256], b[256], ha[512], hb[512], fa[300], fb[300];
-	int he = 0, fe = 0;
-	unsigned op = rnd(12);
+	struct fs_op op;
+	int he, fe;
 
-	rand_path(a, sizeof(a));
-	rand_path(b, sizeof(b));
-	host_path(ha, sizeof(ha), a);
-	host_path(hb, sizeof(hb), b);
-	snprintf(fa, sizeof(fa), "/%s", a);
-	snprintf(fb, sizeof(fb), "/%s", b);
-	switch (op) {
-	case 0: case 1: case 2:
-		if (is_host_symlink(a))
-			return 0; /* O_CREAT through a dangling symlink: not supported */
-		op_write(a, &he, &fe);
-		break;
-	case 3:
-		if (is_host_symlink(a))
-			return 0;
-		op_truncate(a, &he, &fe);
-		break;
-	case 4:
-		he = host_err(mkdir(ha, 0750));
-		fe = fs_mkdir(fs_cur, fa, 0750);
-		break;
-	case 5:
-		he = host_err(rmdir(ha));
-		fe = fs_rmdir(fs_cur, fa);
-		break;
-	case 6:
-		he = host_err(unlink(ha));
-		fe = fs_unlink(fs_cur, fa);
-		break;
-	case 7: case 8:
-		he = host_err(rename(ha, hb));
-		fe = fs_rename(fs_cur, fa, fb);
-		break;
-	case 9:
-		he = host_err(link(ha, hb));
-		fe = fs_link(fs_cur, fa, fb);
-		break;
-	case 10:
-		/* Relative targets only: '/' and the root's '..' differ on the host. */
-		he = host_err(symlink(b, ha));
-		fe = fs_symlink(fs_cur, b, fa);
-		break;
-	default: {
-		struct timespec ts[2] = { { UTIME_BASE + rnd(1 << 20), 0 },
-					  { UTIME_BASE + rnd(1 << 20), 0 } };
-		if (rnd(2)) {
-			unsigned mode = rnd(07777);
-			he = host_err(chmod(ha, mode));
-			fe = fs_chmod(fs_cur, fa, mode);
-		} else {
-			he = host_err(utimensat(AT_FDCWD, ha, ts, 0));
-			fe = fs_utimes(fs_cur, fa, ts[0].tv_sec, ts[1].tv_sec);
-		}
-	}
-	}
+	fs_opgen_next(&gen, model, &op, buf);
+	if ((op.kind == FS_OP_WRITE || op.kind == FS_OP_TRUNCATE) && is_host_symlink(op.a))
+		return 0; /* O_CREAT through a dangling symlink: not supported */
+	he = fs_opgen_apply(model, &op, buf);
+	fe = fs_apply(&op, buf);
 	ok_ops += he == 0 && fe == 0;
 	if (he == fe)
 		return 0;
 	if (getenv("FS_MODEL_DEBUG"))
 		run("ls -lR %s | grep -e ^/ -e ^l | head -40", model);
-	printf("# op %u (%u) %s %s: host %d (%s), lib/fs %d (%s)\n", i, op, a, b, he,
+	printf("# op %u (%u) %s %s: host %d (%s), lib/fs %d (%s)\n", i, op.kind, op.a, op.b, he,
 	       strerror(he), fe, fe ? fs_error(fs_cur) : "ok");
 	return 1;
 }
@@ -265,7 +148,7 @@ static int same_data(const char *rel, uint64_t size)
 	off_t pos = 0;
 
 	host_path(p, sizeof(p), rel);
-	snprintf(p + 300, 200, "/%s", rel);
+	snprintf(p + 300, 200, "%s/%s", img_root, rel);
 	if ((fd = open(p, O_RDONLY)) < 0 || fs_open(fs_cur, p + 300, 0, 0, &f)) {
 		if (fd >= 0)
 			close(fd);
@@ -322,16 +205,16 @@ static int compare_tree(const char *rel)
 		host_n++;
 		snprintf(q, sizeof(q), "%s%s%s", rel, *rel ? "/" : "", e->d_name);
 		host_path(p, sizeof(p), q);
-		snprintf(p + 300, 200, "/%s", q);
+		snprintf(p + 300, 200, "%s/%s", img_root, q);
 		if (lstat(p, &hs) || fs_lstat(fs_cur, p + 300, &st)) {
 			printf("# %s: missing in the image\n", q);
 			diffs++;
 			continue;
 		}
 		int bad = st.mode != hs.st_mode || st.nlink != hs.st_nlink ||
-			  st.uid != hs.st_uid || st.gid != hs.st_gid ||
+			  (!*img_root && (st.uid != hs.st_uid || st.gid != hs.st_gid)) ||
 			  (!S_ISDIR(hs.st_mode) && st.size != (uint64_t)hs.st_size) ||
-			  (!S_ISDIR(hs.st_mode) && hs.st_mtime < UTIME_BASE + (1 << 20) &&
+			  (!S_ISDIR(hs.st_mode) && hs.st_mtime < FS_OPGEN_UTIME_BASE + (1 << 20) &&
 			   st.mtime != hs.st_mtime);
 		if (S_ISREG(hs.st_mode) && !bad)
 			bad = !same_data(q, st.size);
@@ -352,12 +235,12 @@ static int compare_tree(const char *rel)
 			diffs += compare_tree(q);
 	}
 	closedir(d);
-	snprintf(p, sizeof(p), "/%s", rel);
+	snprintf(p, sizeof(p), "%s/%s", img_root, rel);
 	if (fs_open(fs_cur, p, 0, 0, &f) == 0) {
 		fs_readdir(f, count_entry, &fs_n);
 		fs_close(f);
 	}
-	if (!*rel)
+	if (!*rel && !*img_root)
 		fs_n--; /* lost+found */
 	if (fs_n != host_n) {
 		printf("# /%s: %u entries in the image, %u on the host\n", rel, fs_n, host_n);
@@ -368,7 +251,7 @@ static int compare_tree(const char *rel)
 
 static void setup(const char *name, unsigned long long seed)
 {
-	rng = seed;
+	fs_opgen_seed(&gen, seed);
 	snprintf(src, sizeof(src), "%s/%s.src", scratch_dir(), name);
 	snprintf(model, sizeof(model), "%s/%s.model", scratch_dir(), name);
 	snprintf(img, sizeof(img), "%s/%s.img", scratch_dir(), name);
@@ -388,13 +271,8 @@ static void model_run(const char *type, unsigned bs, unsigned long long seed)
 		return;
 	CHECK_EQ(compare_tree(""), 0); /* mke2fs -d put in the tree unchanged */
 	ok_ops = tind_writes = huge_writes = 0;
-	for (unsigned i = 0; i < OPS && mismatches < 5; i++) {
-		if (i % 20 == 0) {
-			n_existing = 0;
-			collect(model, "");
-		}
+	for (unsigned i = 0; i < OPS && mismatches < 5; i++)
 		mismatches += one_op(i);
-	}
 	CHECK_EQ(mismatches, 0);
 	printf("# %u of %u operations succeeded; %u writes past 70 MiB, %u near 4 GiB\n",
 	       ok_ops, OPS, tind_writes, huge_writes);
@@ -439,8 +317,39 @@ static const struct tap_case cases[] = {
 	TAP_CASE(ext4_image_by_mke2fs_reads_back),
 };
 
-int main(void)
+/*
+ * fs_model --check IMG SEED OPS: the other half of fsmodel.scenario.  The
+ * Mica program fsmodel applied OPS operations of SEED through the C library
+ * and the file server under /m of IMG, starting empty; here the same
+ * sequence is applied to an empty host directory, and the image's /m,
+ * read through lib/fs, must equal it (owners aside: the host's are not 0).
+ */
+static int check_image(const char *image, unsigned long long seed, unsigned ops)
+{
+	int diffs;
+
+	fs_opgen_seed(&gen, seed);
+	snprintf(model, sizeof(model), "%s/fsmodel.model", scratch_dir());
+	run("rm -rf %s && mkdir -p %s", model, model);
+	for (unsigned i = 0; i < ops; i++) {
+		struct fs_op op;
+		fs_opgen_next(&gen, model, &op, buf);
+		fs_opgen_apply(model, &op, buf);
+	}
+	img_root = "/m";
+	if (!(fs_cur = mount_image(image, FS_RDONLY)))
+		return 1;
+	diffs = compare_tree("");
+	unmount_image(fs_cur);
+	printf("fs_model: %s /m %s the model of seed %llu, %u operations\n", image,
+	       diffs ? "differs from" : "equals", seed, ops);
+	return diffs != 0;
+}
+
+int main(int argc, char **argv)
 {
 	umask(0);
+	if (argc == 5 && !strcmp(argv[1], "--check"))
+		return check_image(argv[2], strtoull(argv[3], 0, 0), (unsigned)strtoul(argv[4], 0, 0));
 	return tap_run(cases, TAP_COUNT(cases));
 }

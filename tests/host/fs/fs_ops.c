@@ -268,6 +268,44 @@ static void attributes_are_stored(void)
 	CHECK(done_clean(fs));
 }
 
+/* fs_fchmod, fs_fchown, fs_futimes: on the open file's inode, also once
+ * its name is gone; EINVAL for a time out of range, EROFS read-only. */
+static void attributes_of_open_files(void)
+{
+	struct fs *fs = fresh(1024, 4096);
+	struct fs_file *f, *g;
+	struct fs_stat st;
+
+	CHECK(fs);
+	if (!fs)
+		return;
+	CHECK_EQ(write_at(fs, "/f", 0, "x", 1), 0);
+	CHECK_EQ(fs_open(fs, "/f", 0, 0, &f), 0);
+	CHECK_EQ(fs_fchmod(f, 04711), 0);
+	CHECK_EQ(fs_fchown(f, 70000, 1234), 0);
+	CHECK_EQ(fs_futimes(f, 1000000000, 1234567890), 0);
+	CHECK_EQ(fs_futimes(f, -1, 0), EINVAL);
+	CHECK_EQ(fs_futimes(f, 0, (int64_t)1 << 40), EINVAL);
+	CHECK_EQ(fs_stat(fs, "/f", &st), 0);
+	CHECK(st.mode == 0104711 && st.uid == 70000 && st.gid == 1234 && st.atime == 1000000000 &&
+	      st.mtime == 1234567890);
+	CHECK_EQ(fs_unlink(fs, "/f"), 0);
+	CHECK_EQ(fs_fchmod(f, 0600), 0);
+	CHECK_EQ(fs_fstat(f, &st), 0);
+	CHECK(st.mode == 0100600 && st.nlink == 0);
+	CHECK_EQ(fs_close(f), 0);
+	CHECK_EQ(write_at(fs, "/g", 0, "y", 1), 0);
+	CHECK(unmount_image(fs) == 0 && (fs = mount_image(img, FS_RDONLY)));
+	if (!fs)
+		return;
+	CHECK_EQ(fs_open(fs, "/g", 0, 0, &g), 0);
+	CHECK_EQ(fs_fchmod(g, 0644), EROFS);
+	CHECK_EQ(fs_fchown(g, 0, 0), EROFS);
+	CHECK_EQ(fs_futimes(g, 0, 0), EROFS);
+	fs_close(g);
+	CHECK(done_clean(fs));
+}
+
 static void bmap_reports_holes_and_allocates_them(void)
 {
 	struct fs *fs = fresh(1024, 8192);
@@ -505,6 +543,7 @@ static const struct tap_case cases[] = {
 	TAP_CASE(rename_replaces_targets_and_moves_directories),
 	TAP_CASE(links_count_names_and_directories_refuse_them),
 	TAP_CASE(attributes_are_stored),
+	TAP_CASE(attributes_of_open_files),
 	TAP_CASE(bmap_reports_holes_and_allocates_them),
 	TAP_CASE(mount_refuses_needs_recovery_and_unknown_features),
 	TAP_CASE(filling_to_enospc_and_emptying_restores_free_counts),

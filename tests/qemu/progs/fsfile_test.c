@@ -3,7 +3,9 @@
  * fsfile.c, docs/libc.md) on a copy of build/disk.img: open and its
  * flags, read/write/pread/pwrite/lseek with holes, stat, links, renames,
  * directories and listings, the working directory, stdio, and the errno
- * of each refusal.  fsfile.scenario checks the image on the host.
+ * of each refusal; then the calls on open files (fchmod, fchown,
+ * futimens, fchdir, fstatvfs), utimensat, realpath, statvfs, mkstemp and
+ * tmpfile, and O_CLOEXEC.  fsfile.scenario checks the image on the host.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -13,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <time.h>
 #include <utime.h>
 #include <unistd.h>
 
@@ -185,9 +189,214 @@ static void through_stdio(void)
 	sync();   /* for the host's look at the image */
 }
 
+/* fchmod, fchown, futimens on a descriptor, also once the name is gone;
+ * utimensat by path and from a directory descriptor. */
+static void open_file_attributes(void)
+{
+	struct stat st;
+
+	expect("mkdir /t", mkdir("/t", 0755), 0);
+	int fd = open("/t/f", O_RDWR | O_CREAT, 0644);
+	expect("open /t/f", fd >= 0, 1);
+	expect("fchmod", fchmod(fd, 04711), 0);
+	expect("the mode", fstat(fd, &st) == 0 && st.st_mode == (S_IFREG | 04711), 1);
+	expect("fchown", fchown(fd, 5, 6), 0);
+	expect("fchown -1 leaves the owner", fchown(fd, (uid_t)-1, 9), 0);
+	expect("owner and group", stat("/t/f", &st) == 0 && st.st_uid == 5 && st.st_gid == 9, 1);
+	struct timespec ts[2] = { { 1000000000, 0 }, { 1234567890, 999999999 } };
+	expect("futimens", futimens(fd, ts), 0);
+	expect("the times", stat("/t/f", &st) == 0 && st.st_atime == 1000000000 && st.st_mtime == 1234567890, 1);
+	time_t before = time(0);
+	ts[0].tv_nsec = UTIME_OMIT;
+	ts[1].tv_nsec = UTIME_NOW;
+	expect("futimens UTIME_OMIT, UTIME_NOW", futimens(fd, ts), 0);
+	time_t after = time(0);
+	expect("atime kept, mtime now", stat("/t/f", &st) == 0 && st.st_atime == 1000000000 &&
+	       st.st_mtime >= before && st.st_mtime <= after, 1);
+	expect("futimens NULL: both now", futimens(fd, 0) == 0 && fstat(fd, &st) == 0 && st.st_atime >= before, 1);
+	ts[0].tv_nsec = 1000000000;
+	expect("futimens EINVAL of a bad tv_nsec", fails(futimens(fd, ts), EINVAL), 1);
+	expect("unlink while open", unlink("/t/f"), 0);
+	expect("fchmod of an unlinked file", fchmod(fd, 0600), 0);
+	expect("it took", fstat(fd, &st) == 0 && st.st_mode == (S_IFREG | 0600) && st.st_nlink == 0, 1);
+	close(fd);
+	expect("fchmod EBADF", fails(fchmod(fd, 0644), EBADF), 1);
+	expect("fchown EBADF", fails(fchown(99, 0, 0), EBADF), 1);
+	expect("futimens EBADF", fails(futimens(-1, 0), EBADF), 1);
+	expect("fchmod of a stream: EINVAL", fails(fchmod(1, 0644), EINVAL), 1);
+	fd = open("rom/boot.cfg", O_RDONLY);
+	expect("fchmod of a rom file: EINVAL", fails(fchmod(fd, 0644), EINVAL), 1);
+	close(fd);
+	fd = open("/t/g", O_RDONLY | O_CREAT, 0644);
+	expect("fchmod on a read-only descriptor", fchmod(fd, 0640), 0);
+	close(fd);
+
+	struct timespec t2[2] = { { 2000, 0 }, { 3000, 0 } };
+	expect("utimensat AT_FDCWD", utimensat(AT_FDCWD, "/t/g", t2, 0), 0);
+	expect("took", stat("/t/g", &st) == 0 && st.st_atime == 2000 && st.st_mtime == 3000, 1);
+	int dfd = open("/t", O_RDONLY | O_DIRECTORY);
+	t2[1].tv_sec = 4000;
+	expect("utimensat from a directory descriptor", utimensat(dfd, "g", t2, 0), 0);
+	expect("took", stat("/t/g", &st) == 0 && st.st_mtime == 4000, 1);
+	fd = open("/t/g", O_RDONLY);
+	expect("utimensat ENOTDIR of a file descriptor", fails(utimensat(fd, "g", t2, 0), ENOTDIR), 1);
+	close(fd);
+	expect("utimensat EBADF", fails(utimensat(99, "g", t2, 0), EBADF), 1);
+	expect("utimensat ENOENT", fails(utimensat(dfd, "none", t2, 0), ENOENT), 1);
+	expect("utimensat EINVAL of a flag", fails(utimensat(dfd, "g", t2, 0x100), EINVAL), 1);
+	expect("utimensat EROFS", fails(utimensat(AT_FDCWD, "rom/boot.cfg", t2, 0), EROFS), 1);
+	expect("symlink", symlink("g", "/t/lg"), 0);
+	expect("utimensat follows a link", utimensat(dfd, "lg", 0, 0) == 0 && stat("/t/g", &st) == 0 &&
+	       st.st_mtime >= before, 1);
+	expect("utimensat ENOTSUP of a link itself", fails(utimensat(dfd, "lg", t2, AT_SYMLINK_NOFOLLOW), ENOTSUP), 1);
+	close(dfd);
+}
+
+static void working_directory_by_descriptor(void)
+{
+	char buf[PATH_MAX];
+	struct stat st;
+	int dfd = open("/t", O_RDONLY | O_DIRECTORY), fd = open("/t/g", O_RDONLY);
+
+	expect("fchdir", fchdir(dfd), 0);
+	expect("getcwd", strcmp(getcwd(buf, sizeof buf), "/t"), 0);
+	expect("a relative path from there", stat("g", &st), 0);
+	expect("fchdir ENOTDIR of a file", fails(fchdir(fd), ENOTDIR), 1);
+	expect("fchdir ENOTDIR of a stream", fails(fchdir(0), ENOTDIR), 1);
+	expect("fchdir EBADF", fails(fchdir(99), EBADF), 1);
+	expect("still /t", strcmp(getcwd(buf, sizeof buf), "/t"), 0);
+	close(fd);
+	close(dfd);
+	expect("chdir /", chdir("/"), 0);
+}
+
+static void resolving_paths(void)
+{
+	char buf[PATH_MAX], name[300];
+
+	expect("mkdir /t/d", mkdir("/t/d", 0755), 0);
+	expect("symlink ld -> d", symlink("d", "/t/ld"), 0);
+	expect("symlink up -> /t/d/..", symlink("/t/d/..", "/t/up"), 0);
+	expect("realpath through a link, . and ..", realpath("/t/ld/../d/./", buf) && !strcmp(buf, "/t/d"), 1);
+	expect("realpath of an absolute link", realpath("/t/up", buf) && !strcmp(buf, "/t"), 1);
+	expect("realpath of /", realpath("/..", buf) && !strcmp(buf, "/"), 1);
+	expect("realpath of a rom file", realpath("rom/boot.cfg", buf) && !strcmp(buf, "/rom/boot.cfg"), 1);
+	expect("chdir /t/d", chdir("/t/d"), 0);
+	char *r = realpath("../lg", 0);
+	expect("realpath relative, malloc'd", r && !strcmp(r, "/t/g"), 1);
+	free(r);
+	expect("chdir through a link and ..", chdir("/t/ld/../d/"), 0);
+	expect("realpath from there", realpath(".", buf) && !strcmp(buf, "/t/d"), 1);
+	chdir("/");
+	expect("realpath ENOENT", realpath("/t/none/x", buf) == 0 && errno == ENOENT, 1);
+	expect("realpath ENOTDIR", realpath("/t/g/x", buf) == 0 && errno == ENOTDIR, 1);
+	expect("realpath ENOTDIR of a file and /", realpath("/t/g/", buf) == 0 && errno == ENOTDIR, 1);
+	expect("symlink loop", symlink("/t/loop", "/t/loop"), 0);
+	expect("realpath ELOOP", realpath("/t/loop", buf) == 0 && errno == ELOOP, 1);
+	expect("realpath ENOENT of \"\"", realpath("", buf) == 0 && errno == ENOENT, 1);
+	expect("realpath EINVAL of NULL", realpath(0, buf) == 0 && errno == EINVAL, 1);
+	memset(name, 'x', sizeof name);
+	memcpy(name, "/t/", 3);
+	name[3 + 256] = 0;
+	expect("realpath ENAMETOOLONG", realpath(name, buf) == 0 && errno == ENAMETOOLONG, 1);
+}
+
+static void file_system_numbers(void)
+{
+	static char block[65536];
+	struct statvfs v, w;
+
+	expect("statvfs", statvfs("/", &v), 0);
+	expect("the disk's numbers", v.f_bsize == 1024 && v.f_frsize == 1024 && v.f_blocks == 32768 &&
+	       v.f_bfree > 0 && v.f_bfree < v.f_blocks && v.f_bavail == v.f_bfree && v.f_ffree < v.f_files &&
+	       v.f_namemax == 255 && !(v.f_flag & ST_RDONLY), 1);
+	int fd = open("/t/big", O_RDWR | O_CREAT, 0644);
+	expect("write 64 KiB", write(fd, block, sizeof block), (long)sizeof block);
+	expect("fstatvfs", fstatvfs(fd, &w), 0);
+	expect("64 blocks and an inode fewer", v.f_bfree - w.f_bfree >= 64 && v.f_ffree - w.f_ffree == 1, 1);
+	close(fd);
+	unlink("/t/big");
+	expect("statvfs of a file", statvfs("/t/g", &w), 0);
+	expect("all back", w.f_bfree == v.f_bfree && w.f_ffree == v.f_ffree, 1);
+	expect("statvfs ENOENT", fails(statvfs("/t/none", &w), ENOENT), 1);
+	expect("statvfs ENOTDIR", fails(statvfs("/t/g/x", &w), ENOTDIR), 1);
+	expect("statvfs of rom: ENOSYS", fails(statvfs("rom/boot.cfg", &w), ENOSYS), 1);
+	expect("fstatvfs of a stream: ENOSYS", fails(fstatvfs(1, &w), ENOSYS), 1);
+	expect("fstatvfs EBADF", fails(fstatvfs(99, &w), EBADF), 1);
+}
+
+static void temporary_files(void)
+{
+	char name[] = "/t/tmpXXXXXX", line[32] = "";
+	struct stat st;
+
+	int fd = mkstemp(name);
+	expect("mkstemp", fd >= 0, 1);
+	expect("a name made", strncmp(name, "/t/tmp", 6) == 0 && strcmp(name + 6, "XXXXXX") != 0, 1);
+	expect("a new file, 0600", fstat(fd, &st) == 0 && st.st_mode == (S_IFREG | 0600) && st.st_size == 0, 1);
+	expect("by that name", stat(name, &st), 0);
+	close(fd);
+	char second[] = "/t/tmpXXXXXX";
+	fd = mkstemp(second);
+	expect("another mkstemp, another name", fd >= 0 && strcmp(name, second) != 0, 1);
+	close(fd);
+	unlink(name);
+	unlink(second);
+	char nodir[] = "/none/tmpXXXXXX", bad[] = "/t/tmpXX";
+	expect("mkstemp ENOENT", fails(mkstemp(nodir), ENOENT), 1);
+	expect("mkstemp EINVAL", fails(mkstemp(bad), EINVAL), 1);
+
+	FILE *f = tmpfile();
+	expect("tmpfile", f != 0, 1);
+	fputs("scratch\n", f);
+	rewind(f);
+	expect("reads back", fgets(line, sizeof line, f) && !strcmp(line, "scratch\n"), 1);
+	DIR *d = opendir("/tmp");
+	int n = 0;
+	while (d && readdir(d))
+		n++;
+	closedir(d);
+	expect("no name left in /tmp", n, 2);
+	fclose(f);
+}
+
+/* O_CLOEXEC marks the descriptor (fcntl F_GETFD); nothing execs yet. */
+static void close_on_exec(void)
+{
+	int fd = open("/t/g", O_RDONLY | O_CLOEXEC), plain = open("/t/g", O_RDONLY);
+
+	expect("O_CLOEXEC sets FD_CLOEXEC", fcntl(fd, F_GETFD), FD_CLOEXEC);
+	expect("without, clear", fcntl(plain, F_GETFD), 0);
+	int d = dup(fd);
+	expect("dup clears it", fcntl(d, F_GETFD), 0);
+	struct stat st;
+	expect("the descriptor works", fstat(fd, &st) == 0 && S_ISREG(st.st_mode), 1);
+	close(d);
+	close(plain);
+	close(fd);
+}
+
+/* More sessions, one after the other, than either side has capability
+ * slots (4096): an open that left a slot behind would fail. */
+static void opens_leave_nothing_behind(void)
+{
+	unsigned failed = 0;
+
+	for (unsigned i = 0; i < 4200 && failed < 5; i++) {
+		int fd = open("/t/g", O_RDONLY);
+		if (fd < 0 || close(fd) != 0)
+			printf("# open %u: errno %d\n", i, errno), failed++;
+	}
+	expect("4200 opens and closes", failed, 0);
+}
+
 static const struct qtest_case cases[] = {
 	{ "files", files }, { "names", names }, { "errnos", errnos }, { "directories", directories },
-	{ "through_stdio", through_stdio },
+	{ "through_stdio", through_stdio }, { "open_file_attributes", open_file_attributes },
+	{ "working_directory_by_descriptor", working_directory_by_descriptor },
+	{ "resolving_paths", resolving_paths }, { "file_system_numbers", file_system_numbers },
+	{ "temporary_files", temporary_files }, { "close_on_exec", close_on_exec },
+	{ "opens_leave_nothing_behind", opens_leave_nothing_behind },
 };
 
 int main(int argc, char **argv)

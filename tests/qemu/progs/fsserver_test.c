@@ -97,6 +97,14 @@ static void files_are_made_written_and_read(void)
 	expect("a count over the buffer", open_file_read(f.gate, 0, f.size + 1, &done), -MICA_EINVAL);
 	expect("FileSystem on a session's gate", file_system_mkdir(f.gate, "/x", 0755), -MICA_ENOSYS);
 	expect("OpenFile on the served gate", open_file_close(fs), -MICA_ENOSYS);
+	expect("fchmod", open_file_fchmod(f.gate, 04600), 0);
+	expect("fchown", open_file_fchown(f.gate, 70000, 5), 0);
+	expect("futimes", open_file_futimes(f.gate, 1000, 2000), 0);
+	expect("fstat", open_file_fstat(f.gate, &ino, &mode, &nlink, &uid, &gid, &size, &blocks, &a, &m, &c), 0);
+	expect("they took", mode == (S_IFREG | 04600) && uid == 70000 && gid == 5 && a == 1000 && m == 2000, 1);
+	expect("futimes out of range: EINVAL", open_file_futimes(f.gate, -1, 0), fe(EINVAL));
+	expect("fchmod on the served gate", open_file_fchmod(fs, 0600), -MICA_ENOSYS);
+	expect("fchown back", open_file_fchown(f.gate, 0, 0), 0);
 	fclose_(&f, 1);
 }
 

@@ -1,0 +1,36 @@
+/*
+ * main_fs.c - mica-bench-fs, the file server's figures (fs.c): a C-library
+ * program that root starts after the block and file servers (fs.cfg).
+ * Same output and "short" argument as mica-bench.
+ */
+#include <libsys/debug.h>
+
+#include "figures.h"
+
+static const struct figure {
+	const char *name;
+	bench_figure_fn *run;
+} figures[] = {
+	{ "fs_call", bench_fs_call },
+	{ "stat_root", bench_stat_root },
+	{ "stat_path", bench_stat_path },
+	{ "file_open_close", bench_file_open_close },
+	{ "file_read_64k_cached", bench_file_read_64k_cached },
+	{ "file_create_unlink", bench_file_create_unlink },
+	{ "file_write_64k", bench_file_write_64k },
+	{ "fsync_4k", bench_fsync_4k },
+};
+
+#define FIGURES (sizeof figures / sizeof figures[0])
+
+int main(int argc, char **argv)
+{
+	int failed = 0;
+
+	if (argc == 2 && argv[1][0] == 's')
+		bench_short();
+	for (unsigned i = 0; i < FIGURES; i++)
+		failed += bench_run(figures[i].name, figures[i].run);
+	mica_printf("mica-bench-fs: done, %u figure(s), %d failed\n", (unsigned)FIGURES, failed);
+	return failed != 0;
+}
