@@ -37,7 +37,7 @@ $(DISK_IMG): srv/blk/disk/README $(BUILD)/bin/monitor $(BUILD)/bin/hello $(BUILD
 	rm -f $@ && mke2fs -q -F -t ext2 -L mica -d $(DISK_ROOT) $@ 32M
 ALL += $(DISK_IMG)
 
-RUN_MODULES ?= srv/root srv/console srv/blk srv/ext2fs bin/monitor cfg/run/boot.cfg
+RUN_MODULES ?= srv/root srv/console srv/pipe srv/blk srv/ext2fs bin/monitor cfg/run/boot.cfg
 RUN_CMDLINE ?= root user-uart
 PROGRAMS ?=
 RUN_MODULE_PATHS = $(foreach m,$(RUN_MODULES),$(BUILD)/$(m)) $(PROGRAMS)

@@ -4,7 +4,7 @@
  * one concept: errno.c (Mica errors to errno), fd.c (the descriptor table
  * and the open file descriptions it shares), stream.c (descriptors 0..2),
  * romfile.c (files under rom/), fsfile.c (files of the file server),
- * path.c (path names), heap.c (sbrk), memalign.c, proc.c (the process),
+ * pipe.c (pipes), path.c (path names), heap.c (sbrk), memalign.c, proc.c (the process),
  * time.c (clocks), sleep.c, termios.c (the terminal functions of
  * <termios.h>) and ioctl.c.
  *
@@ -79,6 +79,10 @@ int fsfile_mkdir(const char *path, mode_t mode);
 int fsfile_chmod(const char *path, mode_t mode);
 int fsfile_chown(const char *path, uid_t uid, gid_t gid);
 int fsfile_utimes(const char *path, int64_t atime, int64_t mtime);
+
+/* pipe.c: make f (a stream's description) the pipe end if `cap` is a
+ * pipe ticket (sys/pipe_ticket.h); 1 if it was. */
+int pipe_adopt_stream(struct file *f, mica_cap_t cap);
 
 /* time.c: microseconds since boot (the KIP clock). */
 uint64_t libc_now_us(void);
