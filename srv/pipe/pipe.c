@@ -258,6 +258,25 @@ static int on_attach(struct srv_request *req, mica_cap_t irq, mica_cap_t *ring, 
 	return 0;
 }
 
+static int on_detach(struct srv_request *req, mica_cap_t irq)
+{
+	struct pipe *p = req->obj ? pipe_of(req->label) : 0;
+	bool same;
+
+	if (!p || (req->label & LABEL_WATCH))
+		return -MICA_ENOSYS;
+	struct end *end = &p->ends[req->label & LABEL_END];
+	if (!irq)
+		return -MICA_EINVAL;
+	for (unsigned i = 0; i < WAITERS_MAX; i++)
+		if (end->irqs[i] && task_cap_same(MICA_BOOT_TASK, end->irqs[i], irq, &same) == 0 && same) {
+			mica_slot_drop(end->irqs[i]);
+			end->irqs[i] = 0;
+			return 0;
+		}
+	return -MICA_ENOENT;
+}
+
 static int on_wake(struct srv_request *req, uint32_t sides)
 {
 	struct pipe *p = req->obj ? pipe_of(req->label) : 0;
@@ -381,7 +400,8 @@ static void on_irq(const struct srv *srv, mica_word_t label)
 }
 
 static const struct pipe_factory_ops factory_ops = { .create = on_create };
-static const struct pipe_end_ops end_ops = { .attach = on_attach, .wake = on_wake, .hand_off = on_hand_off, .adopt = on_adopt };
+static const struct pipe_end_ops end_ops = { .attach = on_attach, .wake = on_wake, .hand_off = on_hand_off, .adopt = on_adopt,
+					    .detach = on_detach };
 static const struct pipe_server_ops ops = { .pipe_factory = &factory_ops, .pipe_end = &end_ops };
 
 int main(void)
