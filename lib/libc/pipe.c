@@ -168,11 +168,17 @@ static int try_lock(uint32_t *lock)
 	return __atomic_compare_exchange_n(lock, &free_, 1, false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
 }
 
+/* `sides` if `flag` says one of them waits (and the flag taken down), else 0. */
+static uint32_t claim(uint32_t *flag, uint32_t sides)
+{
+	return LOAD(flag) && __atomic_exchange_n(flag, 0, __ATOMIC_SEQ_CST) ? sides : 0;
+}
+
 /* Ask the server to wake `sides` if `flag` says one of them waits. */
 static void wake_if(struct pipe_end *pe, uint32_t *flag, uint32_t sides)
 {
 	FENCE();   /* our change before the flag's read: pairs with wait_for's */
-	if (LOAD(flag) && __atomic_exchange_n(flag, 0, __ATOMIC_SEQ_CST))
+	if (claim(flag, sides))
 		pipe_end_wake(pe->cap, sides);
 }
 
@@ -182,12 +188,23 @@ static void unlock(struct pipe_end *pe, uint32_t *lock, uint32_t *waiting, uint3
 	wake_if(pe, waiting, side);
 }
 
+/* After a copy: unlock, and wake in one request whoever waits for the
+ * lock (our side) and for what the copy changed (the other side). */
+static void unlock_after_copy(struct pipe_end *pe, uint32_t *lock, uint32_t *lock_waiting, uint32_t side,
+			      uint32_t *other_waiting, uint32_t other)
+{
+	STORE(lock, 0);
+	FENCE();   /* the copy and the unlock before the flags' reads: pairs with wait_for's */
+	uint32_t sides = claim(lock_waiting, side) | claim(other_waiting, other);
+	if (sides)
+		pipe_end_wake(pe->cap, sides);
+}
+
 /* Wait until ready(pe, arg) might be true: set `flag`, look again, and
  * wait for a wake-up only if it still is not. */
 static void wait_for(struct pipe_end *pe, uint32_t *flag, int (*ready)(struct pipe_end *, size_t), size_t arg)
 {
-	__atomic_store_n(flag, 1, __ATOMIC_SEQ_CST);
-	FENCE();
+	__atomic_store_n(flag, 1, __ATOMIC_SEQ_CST);   /* a full barrier on its own */
 	if (ready(pe, arg))
 		return;
 	mica_ipc_wait(mica_timeouts(MICA_TIMEOUT_NEVER, MICA_TIMEOUT_NEVER), 0, 0);
@@ -246,6 +263,10 @@ static ssize_t pipe_read_op(struct file *f, void *buf, size_t len)
 	if (!len)
 		return 0;
 	for (;;) {
+		if (!readable(pe, 0) && !(f->flags & O_NONBLOCK)) {
+			wait_for(pe, &h->readers_waiting, readable, 0);   /* empty: no need of the lock to see it */
+			continue;
+		}
 		if (!try_lock(&h->read_lock)) {
 			if (f->flags & O_NONBLOCK)
 				return libc_fail(EAGAIN);
@@ -262,8 +283,8 @@ static ssize_t pipe_read_op(struct file *f, void *buf, size_t len)
 			size_t n = len < avail ? len : (size_t)avail;
 			ring_copy(pe, tail, buf, n, 0);
 			STORE(&h->tail, tail + n);
-			unlock(pe, &h->read_lock, &h->read_lock_waiting, MICA_PIPE_READERS);
-			wake_if(pe, &h->writers_waiting, MICA_PIPE_WRITERS);
+			unlock_after_copy(pe, &h->read_lock, &h->read_lock_waiting, MICA_PIPE_READERS,
+					  &h->writers_waiting, MICA_PIPE_WRITERS);
 			return (ssize_t)n;
 		}
 		unlock(pe, &h->read_lock, &h->read_lock_waiting, MICA_PIPE_READERS);
@@ -306,8 +327,8 @@ static ssize_t pipe_write_op(struct file *f, const void *buf, size_t len)
 			size_t n = len - done < room ? len - done : room;
 			ring_copy(pe, head, (uint8_t *)buf + done, n, 1);
 			STORE(&h->head, head + n);
-			unlock(pe, &h->write_lock, &h->write_lock_waiting, MICA_PIPE_WRITERS);
-			wake_if(pe, &h->readers_waiting, MICA_PIPE_READERS);
+			unlock_after_copy(pe, &h->write_lock, &h->write_lock_waiting, MICA_PIPE_WRITERS,
+					  &h->readers_waiting, MICA_PIPE_READERS);
 			done += n;
 			if (done == len)
 				return (ssize_t)done;

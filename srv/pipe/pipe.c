@@ -47,6 +47,7 @@
 struct end {
 	mica_cap_t gate, watch;          /* ours: the origin of every holder's copy */
 	mica_cap_t irqs[WAITERS_MAX];    /* registered by attach; 0 free */
+	unsigned nirqs;                  /* irqs[nirqs..] are free */
 	unsigned tickets;                /* handed off, not yet adopted or gone */
 	bool unheld;                     /* no client copy of gate is left */
 	bool gone;                       /* closed for good: neither copies nor tickets */
@@ -144,7 +145,7 @@ static void undo_create(void *made)
 /* Trigger every irq of end e; an irq that is gone is forgotten. */
 static void wake_end(struct pipe *p, unsigned e)
 {
-	for (unsigned i = 0; i < WAITERS_MAX; i++) {
+	for (unsigned i = 0; i < p->ends[e].nirqs; i++) {
 		mica_cap_t *irq = &p->ends[e].irqs[i];
 		if (*irq && irq_trigger(*irq) < 0) {
 			mica_slot_drop(*irq);
@@ -251,6 +252,8 @@ static int on_attach(struct srv_request *req, mica_cap_t irq, mica_cap_t *ring, 
 		if ((err = srv_keep(req, irq)) != 0)
 			return err;
 		end->irqs[free_at] = irq;
+		if ((unsigned)free_at >= end->nirqs)
+			end->nirqs = (unsigned)free_at + 1;
 	}
 	*ring = p->ring;
 	*ring_size = MICA_PIPE_RING_SIZE;
