@@ -199,6 +199,8 @@ static int consume(void)
 	uint64_t at = 0;
 	ssize_t n;
 
+	if (isatty(0))
+		return 4;   /* its stdin is a pipe end, no terminal */
 	while ((n = read(0, buf, sizeof buf)) > 0) {
 		for (ssize_t i = 0; i < n; i++)
 			if (buf[i] != pattern(at + (uint64_t)i))
