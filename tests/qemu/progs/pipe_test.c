@@ -136,6 +136,16 @@ static void tickets(void)
 	expect("hand off the read end", pipe_hand_off(fd[0], &t), 0);
 	close(fd[0]);
 	mica_slot_drop(t);   /* the ticket goes unadopted: the pipe with it */
+
+	expect("pipe2(O_NONBLOCK)", pipe2(fd, O_NONBLOCK), 0);
+	expect("a ticket for the write end", pipe_hand_off(fd[1], &t), 0);
+	close(fd[1]);
+	expect("the ticket holds the write end: EAGAIN, no end of data", read(fd[0], buf, 1) == -1 && errno == EAGAIN,
+	       1);
+	mica_slot_drop(t);
+	fcntl(fd[0], F_SETFL, 0);
+	expect("the ticket dropped unadopted: end of data", read(fd[0], buf, 1), 0);
+	close(fd[0]);
 }
 
 /* ---- between programs ---------------------------------------------- */
