@@ -40,7 +40,7 @@ $(DISK_IMG): mk/run.mk srv/blk/disk/README srv/blk/disk/etc/passwd srv/blk/disk/
 	rm -f $@ && mke2fs -q -F -t ext2 -L mica -d $(DISK_ROOT) $@ 32M
 ALL += $(DISK_IMG)
 
-RUN_MODULES ?= srv/root srv/console srv/blk srv/ext2fs bin/monitor cfg/run/boot.cfg
+RUN_MODULES ?= srv/root srv/console srv/pipe srv/blk srv/ext2fs bin/monitor cfg/run/boot.cfg
 RUN_CMDLINE ?= root user-uart
 PROGRAMS ?=
 RUN_MODULE_PATHS = $(foreach m,$(RUN_MODULES),$(BUILD)/$(m)) $(PROGRAMS)

@@ -220,6 +220,10 @@ int isatty(int fd)
 
 	if (!f)
 		return 0;
+	if (f->ops->tty) {
+		struct stat st;
+		f->ops->fstat(f, &st);   /* a stream given a pipe ticket becomes the pipe end (stream.c) */
+	}
 	if (!f->ops->tty) {
 		libc_fail(ENOTTY);
 		return 0;

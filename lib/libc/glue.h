@@ -4,9 +4,9 @@
  * one concept: errno.c (Mica errors to errno), fd.c (the descriptor table
  * and the open file descriptions it shares), stream.c (descriptors 0..2),
  * romfile.c (files under rom/), fsfile.c (files of the file server),
- * path.c (path names), realpath.c (realpath), heap.c (sbrk), memalign.c,
- * proc.c (the process), time.c (clocks), sleep.c, termios.c (the terminal
- * functions of <termios.h>) and ioctl.c.
+ * pipe.c (pipes), path.c (path names), realpath.c (realpath), heap.c
+ * (sbrk), memalign.c, proc.c (the process), time.c (clocks), sleep.c,
+ * termios.c (the terminal functions of <termios.h>) and ioctl.c.
  *
  * A program is one thread as far as the glue knows: nothing here locks.
  */
@@ -88,6 +88,10 @@ int fsfile_statvfs(const char *path, struct statvfs *buf);
 struct timespec;
 int fsfile_times(const struct timespec *ts, const struct stat *cur, int64_t *atime, int64_t *mtime);
 const char *fsfile_dir_path(int fd);
+
+/* pipe.c: make f (a stream's description) the pipe end if `cap` is a
+ * pipe ticket (sys/pipe_ticket.h); 1 if it was. */
+int pipe_adopt_stream(struct file *f, mica_cap_t cap);
 
 /* time.c: microseconds since boot (the KIP clock). */
 uint64_t libc_now_us(void);

@@ -8,7 +8,9 @@
  * an open receive on that thread waits, and whatever wakes it (the irq, or
  * anything else) is followed by another read.  A terminal in raw mode
  * (no ICANON) is read as its VMIN and VTIME say, timed here.  The
- * terminal's ioctl requests go to the stream as Stream requests.
+ * terminal's ioctl requests go to the stream as Stream requests.  A
+ * stream capability that is a pipe ticket makes the descriptor a pipe
+ * end (pipe.c) at its first use.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -51,8 +53,24 @@ static mica_cap_t cap_of(struct stdstream *s)
 	return s->cap;
 }
 
+/* A stream given a pipe ticket (sys/pipe_ticket.h: a program started with
+ * a pipe end as its stdin or stdout) is that pipe end from its first use
+ * on; stderr falling back to stdout stays the stream. */
+static int became_pipe(struct file *f)
+{
+	struct stdstream *s = f->obj;
+
+	if (s->looked_up)
+		return 0;
+	mica_cap_t cap = cap_of(s);
+	return cap && cap == rt_cap(s->name) && pipe_adopt_stream(f, cap);
+}
+
 static ssize_t stdstream_write(struct file *f, const void *buf, size_t len)
 {
+	if (became_pipe(f))
+		return f->ops->write(f, buf, len);
+
 	mica_cap_t cap = cap_of(f->obj);
 	const char *p = buf;
 	size_t done = 0;
@@ -166,6 +184,8 @@ static ssize_t read_raw(struct stdstream *s, mica_cap_t cap, char *buf, size_t l
 
 static ssize_t stdstream_read(struct file *f, void *buf, size_t len)
 {
+	if (became_pipe(f))
+		return f->ops->read(f, buf, len);
 	struct stdstream *s = f->obj;
 	mica_cap_t cap = cap_of(s);
 	struct tty_attr attr;
@@ -188,6 +208,8 @@ static ssize_t stdstream_read(struct file *f, void *buf, size_t len)
 /* The terminal requests of <sys/ioctl.h>, each one Stream request. */
 static int stdstream_ioctl(struct file *f, unsigned long request, void *arg)
 {
+	if (became_pipe(f))
+		return libc_fail(ENOTTY);
 	mica_cap_t cap = cap_of(f->obj);
 	struct tty_winsize size;
 	int32_t pgrp;
@@ -241,7 +263,8 @@ static off_t stdstream_lseek(struct file *f, off_t off, int whence)
 
 static int stdstream_fstat(struct file *f, struct stat *st)
 {
-	(void)f;
+	if (became_pipe(f))
+		return f->ops->fstat(f, st);
 	st->st_mode = S_IFCHR | 0620;
 	st->st_nlink = 1;
 	st->st_blksize = STREAM_WRITE_DATA_MAX;

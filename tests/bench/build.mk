@@ -21,7 +21,12 @@ $(eval $(call rt_program,$(BENCH_RT_PROG),tests/bench/main_rt.c tests/bench/benc
 $(BUILD)/cfg/bench-%/boot.cfg: tests/bench/%.cfg
 	@mkdir -p $(dir $@)
 	cp $< $@
-BENCH_RT_MODULES := $(ROOT) $(BLK) $(BENCH_RT_PROG) $(BUILD)/bin/true $(BUILD)/bin/hello
+# mica-bench-pipe: the pipe figures (pipe.c), a C-library program started
+# after mica-bench-rt, with the pipe server.
+BENCH_PIPE_PROG := $(BUILD)/tests/bench/mica-bench-pipe
+$(eval $(call newlib_program,$(BENCH_PIPE_PROG),tests/bench/pipe.c tests/bench/bench.c))
+BENCH_RT_MODULES := $(ROOT) $(BLK) $(BENCH_RT_PROG) $(BUILD)/bin/true $(BUILD)/bin/hello $(BUILD)/srv/pipe \
+	$(BENCH_PIPE_PROG)
 TEST_DEPS += $(BENCH_RT_MODULES) $(BUILD)/cfg/bench-rt-short/boot.cfg
 
 # mica-bench-fs: the file server's figures, a C-library program root starts

@@ -217,6 +217,10 @@ $(BUILD)/tests/qemu/pipe_fd_data.txt: tests/qemu/pipe_fd_data.txt
 	cp $< $@
 QEMU_PROG_BINS += $(BUILD)/tests/qemu/pipe_fd
 TEST_DEPS += $(BUILD)/tests/qemu/pipe_fd_data.txt
+# Pipes (pipe.scenario, docs/pipes.md): the test and the pipe server.
+$(eval $(call newlib_program,$(BUILD)/tests/qemu/pipe_test,tests/qemu/progs/pipe_test.c tests/qemu/lib/qtest.c \
+	$(RT_IDL_DIR)/pipe_fuzz.c))
+QEMU_PROG_BINS += $(BUILD)/tests/qemu/pipe_test $(BUILD)/srv/pipe
 
 # Last, so that every program above is in it (TEST_DEPS expands as it grows).
 TEST_DEPS += $(KERNEL32) $(QEMU_PROG_BINS)

@@ -1,0 +1,486 @@
+/*
+ * pipe.c - pipes (docs/pipes.md): pipe(), pipe2(), and the descriptors of
+ * their ends.  The pipe server (srv/pipe, idl/rt/pipe.idl) makes a pipe
+ * and counts its ends' holders; the data moves through the pipe's ring
+ * (include/mica/pipe.h), a dataspace this program maps, copied in by
+ * writers and out by readers with no message per byte.
+ *
+ * A side that cannot go on (an empty pipe for a reader, a full one for a
+ * writer, the other's lock held) waits: it sets its flag in the ring,
+ * looks again, and waits for the irq it registered with the server at
+ * attach (one irq of the program, bound to its main thread).  Whoever
+ * changes the ring while a flag is set clears it and asks the server to
+ * wake that side (PipeEnd.wake); the server also wakes a side when the
+ * other end's last holder goes.  A wake-up is only a hint to look again.
+ *
+ * Writes of at most MICA_PIPE_BUF bytes go in at once under the writers'
+ * lock, so several writers never tear them; a larger write may be split.
+ * A holder that dies holding a lock leaves the others of its side
+ * waiting (the other side still sees the end when they are all gone).
+ */
+#define _GNU_SOURCE   /* pipe2 */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/pipe_ticket.h>
+#include <unistd.h>
+
+#include <libsys/ipc.h>
+#include <libsys/slot.h>
+#include <mica/boot.h>
+#include <mica/error.h>
+#include <mica/pipe.h>
+#include <rt/rt.h>
+
+#include <idl/kernel/factory.h>
+#include <idl/kernel/irq.h>
+#include <idl/kernel/kobject.h>
+#include <idl/kernel/task.h>
+#include <idl/rt/pipe.h>
+#include <idl/rt/region_map.h>
+#include <idl/rt/registry.h>
+
+#include "glue.h"
+
+#define WAIT_IRQ_LABEL 0x70697065ull   /* "pipe" */
+
+struct pipe_end {
+	struct pipe_end *next;            /* the program's ends, all of them */
+	mica_cap_t cap;                   /* the end's gate */
+	struct mica_pipe_header *hdr;     /* the ring, mapped here */
+	uint8_t *data;
+	unsigned end;                     /* MICA_PIPE_READ_END or _WRITE_END */
+};
+
+static mica_cap_t wait_irq;   /* the program's, bound to its main thread */
+static struct pipe_end *ends;
+
+static mica_cap_t server(void)
+{
+	static mica_cap_t pipe_srv;
+
+	if (!pipe_srv && !(pipe_srv = rt_cap("pipe"))) {
+		mica_cap_t c = mica_slot_alloc();
+		if (c && registry_lookup(rt_cap("registry"), "pipe", &c) == 0)
+			pipe_srv = c;
+		else if (c)
+			mica_slot_free(c);
+	}
+	return pipe_srv;
+}
+
+static int make_wait_irq(void)
+{
+	mica_cap_t irq = mica_slot_alloc();
+	int err;
+
+	if (!irq)
+		return -MICA_ENOMEM;
+	if ((err = factory_create_irq(MICA_BOOT_FACTORY, irq, WAIT_IRQ_LABEL)) == 0 &&
+	    (err = irq_bind(irq, MICA_BOOT_THREAD)) == 0) {
+		wait_irq = irq;
+		return 0;
+	}
+	kobject_destroy(irq);
+	mica_slot_free(irq);
+	return err;
+}
+
+/* Map the ring of the end in `cap` (ours now) and register our irq. */
+static int end_attach(mica_cap_t cap, struct pipe_end **out)
+{
+	struct pipe_end *pe = calloc(1, sizeof *pe);
+	mica_cap_t ring = mica_slot_alloc();
+	uint32_t size, end;
+	uint64_t start;
+	int err;
+
+	if (!pe || !ring)
+		err = -MICA_ENOMEM;
+	else if ((wait_irq || (err = make_wait_irq()) == 0) &&
+		 (err = pipe_end_attach(cap, wait_irq, &ring, &size, &end)) == 0) {
+		if (size != MICA_PIPE_RING_SIZE || end > MICA_PIPE_WRITE_END)
+			err = -MICA_EIO;
+		else if ((err = region_map_attach(rt_cap("rm"), 0, size, MICA_R | MICA_W, ring, 0, &start)) == 0)
+			ring = 0;   /* the region mapper has it */
+		if (ring)
+			mica_slot_drop(ring), ring = 0;
+	}
+	if (ring)
+		mica_slot_free(ring);
+	if (err) {
+		free(pe);
+		return err;
+	}
+	pe->cap = cap;
+	pe->hdr = (struct mica_pipe_header *)start;
+	pe->data = (uint8_t *)start + MICA_PIPE_HEADER;
+	pe->end = end;
+	pe->next = ends;
+	ends = pe;
+	*out = pe;
+	return 0;
+}
+
+/* Another of the program's ends is the same end of the same pipe (a
+ * ticket of its own adopted): it still wants its side's wake-ups. */
+static int held_twice(struct pipe_end *pe)
+{
+	bool same;
+
+	for (struct pipe_end *o = ends; o; o = o->next)
+		if (o != pe && o->end == pe->end && task_cap_same(MICA_BOOT_TASK, o->cap, pe->cap, &same) == 0 && same)
+			return 1;
+	return 0;
+}
+
+static void end_free(struct pipe_end *pe)
+{
+	uint64_t start, size;
+	mica_cap_t back = mica_slot_alloc();
+
+	for (struct pipe_end **p = &ends; *p; p = &(*p)->next)
+		if (*p == pe) {
+			*p = pe->next;
+			break;
+		}
+	if (!held_twice(pe))
+		pipe_end_detach(pe->cap, wait_irq);   /* no wake-ups for an end we no longer hold */
+
+	if (back && region_map_detach(rt_cap("rm"), (uint64_t)pe->hdr, &start, &size, &back) == 0)
+		mica_slot_drop(back);
+	else if (back)
+		mica_slot_free(back);
+	mica_slot_drop(pe->cap);   /* the server learns of the last one through its watch */
+	free(pe);
+}
+
+/* ---- the ring -------------------------------------------------------- */
+
+#define LOAD(p) __atomic_load_n((p), __ATOMIC_ACQUIRE)
+#define STORE(p, v) __atomic_store_n((p), (v), __ATOMIC_RELEASE)
+#define FENCE() __atomic_thread_fence(__ATOMIC_SEQ_CST)
+
+static int try_lock(uint32_t *lock)
+{
+	uint32_t free_ = 0;
+
+	return __atomic_compare_exchange_n(lock, &free_, 1, false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
+}
+
+/* `sides` if `flag` says one of them waits (and the flag taken down), else 0. */
+static uint32_t claim(uint32_t *flag, uint32_t sides)
+{
+	return LOAD(flag) && __atomic_exchange_n(flag, 0, __ATOMIC_SEQ_CST) ? sides : 0;
+}
+
+/* Ask the server to wake `sides` if `flag` says one of them waits. */
+static void wake_if(struct pipe_end *pe, uint32_t *flag, uint32_t sides)
+{
+	FENCE();   /* our change before the flag's read: pairs with wait_for's */
+	if (claim(flag, sides))
+		pipe_end_wake(pe->cap, sides);
+}
+
+static void unlock(struct pipe_end *pe, uint32_t *lock, uint32_t *waiting, uint32_t side)
+{
+	STORE(lock, 0);
+	wake_if(pe, waiting, side);
+}
+
+/* After a copy: unlock, and wake in one request whoever waits for the
+ * lock (our side) and for what the copy changed (the other side). */
+static void unlock_after_copy(struct pipe_end *pe, uint32_t *lock, uint32_t *lock_waiting, uint32_t side,
+			      uint32_t *other_waiting, uint32_t other)
+{
+	STORE(lock, 0);
+	FENCE();   /* the copy and the unlock before the flags' reads: pairs with wait_for's */
+	uint32_t sides = claim(lock_waiting, side) | claim(other_waiting, other);
+	if (sides)
+		pipe_end_wake(pe->cap, sides);
+}
+
+/* Wait until ready(pe, arg) might be true: set `flag`, look again, and
+ * wait for a wake-up only if it still is not. */
+static void wait_for(struct pipe_end *pe, uint32_t *flag, int (*ready)(struct pipe_end *, size_t), size_t arg)
+{
+	__atomic_store_n(flag, 1, __ATOMIC_SEQ_CST);   /* a full barrier on its own */
+	if (ready(pe, arg))
+		return;
+	mica_ipc_wait(mica_timeouts(MICA_TIMEOUT_NEVER, MICA_TIMEOUT_NEVER), 0, 0);
+}
+
+static int lock_free(struct pipe_end *pe, size_t which)
+{
+	return !LOAD(which ? &pe->hdr->write_lock : &pe->hdr->read_lock);
+}
+
+static int readable(struct pipe_end *pe, size_t unused)
+{
+	(void)unused;
+	return LOAD(&pe->hdr->head) != LOAD(&pe->hdr->tail) || (LOAD(&pe->hdr->closed) & MICA_PIPE_WRITERS);
+}
+
+static int writable(struct pipe_end *pe, size_t need)
+{
+	uint64_t used = LOAD(&pe->hdr->head) - LOAD(&pe->hdr->tail);
+
+	return used > MICA_PIPE_CAPACITY || MICA_PIPE_CAPACITY - used >= need ||
+	       (LOAD(&pe->hdr->closed) & MICA_PIPE_READERS);
+}
+
+/* The copy in or out: eight bytes a step (the path length of a pipe is
+ * mostly its copies), then the rest. */
+static void copy(void *dst, const void *src, size_t n)
+{
+	size_t words = n / 8, bytes = n % 8;
+
+	__asm__ volatile("rep movsq" : "+D"(dst), "+S"(src), "+c"(words) : : "memory");
+	__asm__ volatile("rep movsb" : "+D"(dst), "+S"(src), "+c"(bytes) : : "memory");
+}
+
+/* Copy between the ring at byte position pos and buf, wrapping. */
+static void ring_copy(struct pipe_end *pe, uint64_t pos, void *buf, size_t n, int in)
+{
+	size_t at = pos % MICA_PIPE_CAPACITY, first = MICA_PIPE_CAPACITY - at < n ? MICA_PIPE_CAPACITY - at : n;
+
+	if (in) {
+		copy(pe->data + at, buf, first);
+		copy(pe->data, (uint8_t *)buf + first, n - first);
+	} else {
+		copy(buf, pe->data + at, first);
+		copy((uint8_t *)buf + first, pe->data, n - first);
+	}
+}
+
+static ssize_t pipe_read_op(struct file *f, void *buf, size_t len)
+{
+	struct pipe_end *pe = f->obj;
+	struct mica_pipe_header *h = pe->hdr;
+
+	if (pe->end != MICA_PIPE_READ_END)
+		return libc_fail(EBADF);   /* a write end adopted as stdin */
+	if (!len)
+		return 0;
+	for (;;) {
+		if (!readable(pe, 0) && !(f->flags & O_NONBLOCK)) {
+			wait_for(pe, &h->readers_waiting, readable, 0);   /* empty: no need of the lock to see it */
+			continue;
+		}
+		if (!try_lock(&h->read_lock)) {
+			if (f->flags & O_NONBLOCK)
+				return libc_fail(EAGAIN);
+			wait_for(pe, &h->read_lock_waiting, lock_free, 0);
+			continue;
+		}
+		int ended = LOAD(&h->closed) & MICA_PIPE_WRITERS;   /* before head: data before the end counts */
+		uint64_t tail = h->tail, head = LOAD(&h->head), avail = head - tail;
+		if (avail > MICA_PIPE_CAPACITY) {
+			unlock(pe, &h->read_lock, &h->read_lock_waiting, MICA_PIPE_READERS);
+			return libc_fail(EIO);
+		}
+		if (avail) {
+			size_t n = len < avail ? len : (size_t)avail;
+			ring_copy(pe, tail, buf, n, 0);
+			STORE(&h->tail, tail + n);
+			unlock_after_copy(pe, &h->read_lock, &h->read_lock_waiting, MICA_PIPE_READERS,
+					  &h->writers_waiting, MICA_PIPE_WRITERS);
+			return (ssize_t)n;
+		}
+		unlock(pe, &h->read_lock, &h->read_lock_waiting, MICA_PIPE_READERS);
+		if (ended)
+			return 0;
+		if (f->flags & O_NONBLOCK)
+			return libc_fail(EAGAIN);
+		wait_for(pe, &h->readers_waiting, readable, 0);
+	}
+}
+
+static ssize_t pipe_write_op(struct file *f, const void *buf, size_t len)
+{
+	struct pipe_end *pe = f->obj;
+	struct mica_pipe_header *h = pe->hdr;
+	size_t done = 0;
+
+	if (pe->end != MICA_PIPE_WRITE_END)
+		return libc_fail(EBADF);
+	if (!len)
+		return 0;
+	for (;;) {
+		/* At most MICA_PIPE_BUF bytes go in at once or not at all. */
+		size_t need = len <= MICA_PIPE_BUF ? len : 1;
+		if (LOAD(&h->closed) & MICA_PIPE_READERS)
+			return done ? (ssize_t)done : libc_fail(EPIPE);   /* SIGPIPE once signals exist */
+		if (!try_lock(&h->write_lock)) {
+			if (f->flags & O_NONBLOCK)
+				return done ? (ssize_t)done : libc_fail(EAGAIN);
+			wait_for(pe, &h->write_lock_waiting, lock_free, 1);
+			continue;
+		}
+		uint64_t head = h->head, used = head - LOAD(&h->tail);
+		if (used > MICA_PIPE_CAPACITY) {
+			unlock(pe, &h->write_lock, &h->write_lock_waiting, MICA_PIPE_WRITERS);
+			return done ? (ssize_t)done : libc_fail(EIO);
+		}
+		size_t room = MICA_PIPE_CAPACITY - (size_t)used;
+		if (room >= need) {
+			size_t n = len - done < room ? len - done : room;
+			ring_copy(pe, head, (uint8_t *)buf + done, n, 1);
+			STORE(&h->head, head + n);
+			unlock_after_copy(pe, &h->write_lock, &h->write_lock_waiting, MICA_PIPE_WRITERS,
+					  &h->readers_waiting, MICA_PIPE_READERS);
+			done += n;
+			if (done == len)
+				return (ssize_t)done;
+			continue;
+		}
+		unlock(pe, &h->write_lock, &h->write_lock_waiting, MICA_PIPE_WRITERS);
+		if (f->flags & O_NONBLOCK)
+			return done ? (ssize_t)done : libc_fail(EAGAIN);
+		wait_for(pe, &h->writers_waiting, writable, need);
+	}
+}
+
+static off_t pipe_lseek_op(struct file *f, off_t off, int whence)
+{
+	(void)f, (void)off, (void)whence;
+	return libc_fail(ESPIPE);
+}
+
+static int pipe_fstat_op(struct file *f, struct stat *st)
+{
+	(void)f;
+	st->st_mode = S_IFIFO | 0600;
+	st->st_blksize = MICA_PIPE_BUF;
+	return 0;
+}
+
+static int pipe_close_op(struct file *f)
+{
+	end_free(f->obj);
+	return 0;
+}
+
+/* No ioctl: notifiers and poll would hook in here and in wait_for. */
+static const struct file_ops pipe_ops = {
+	.read = pipe_read_op, .write = pipe_write_op, .lseek = pipe_lseek_op, .fstat = pipe_fstat_op,
+	.close = pipe_close_op,
+};
+
+/* A descriptor for the end in `cap` (ours: freed on failure). */
+static int end_install(mica_cap_t cap, int flags)
+{
+	struct pipe_end *pe;
+	int err = end_attach(cap, &pe);
+
+	if (err) {
+		mica_slot_drop(cap);
+		return libc_fail_mica(err);
+	}
+	int acc = pe->end == MICA_PIPE_READ_END ? O_RDONLY : O_WRONLY;
+	int fd = fd_install(&pipe_ops, pe, acc | (flags & (O_NONBLOCK | O_CLOEXEC)));
+	if (fd < 0)
+		end_free(pe);
+	return fd;
+}
+
+int pipe2(int fds[2], int flags)
+{
+	mica_cap_t srv = server(), ends[2] = { mica_slot_alloc(), mica_slot_alloc() };
+	int err;
+
+	if (flags & ~(O_CLOEXEC | O_NONBLOCK))
+		err = EINVAL;
+	else if (!srv)
+		err = ENOSYS;
+	else if (!ends[0] || !ends[1])
+		err = ENFILE;
+	else if ((err = pipe_factory_create(srv, &ends[0], &ends[1])) != 0)
+		err = libc_errno_of(err) == ENOMEM ? ENFILE : libc_errno_of(err);
+	if (err) {
+		mica_slot_free(ends[0]), mica_slot_free(ends[1]);
+		return libc_fail(err);
+	}
+	int r = end_install(ends[0], flags);
+	if (r < 0) {
+		err = errno;
+		mica_slot_drop(ends[1]);
+		return libc_fail(err);
+	}
+	int w = end_install(ends[1], flags);
+	if (w < 0) {
+		err = errno;
+		close(r);
+		return libc_fail(err);
+	}
+	fds[0] = r, fds[1] = w;
+	return 0;
+}
+
+int pipe(int fds[2])
+{
+	return pipe2(fds, 0);
+}
+
+int pipe_hand_off(int fd, mica_cap_t *ticket)
+{
+	struct file *f = fd_lookup(fd);
+	mica_cap_t t;
+	int err;
+
+	if (!f)
+		return -1;
+	if (f->ops != &pipe_ops)
+		return libc_fail(EINVAL);
+	if (!(t = mica_slot_alloc()))
+		return libc_fail(ENOMEM);
+	if ((err = pipe_end_hand_off(((struct pipe_end *)f->obj)->cap, &t)) != 0) {
+		mica_slot_free(t);
+		return libc_fail_mica(err);
+	}
+	*ticket = t;
+	return 0;
+}
+
+/* The end a ticket names, adopted into a new slot of *cap. */
+static int adopt(mica_cap_t ticket, mica_cap_t *cap)
+{
+	uint32_t kind;
+	mica_cap_t c = mica_slot_alloc();
+	int err;
+
+	if (!c)
+		return -MICA_ENOMEM;
+	if ((err = pipe_end_adopt(ticket, &c, &kind)) != 0) {
+		mica_slot_free(c);
+		return err;
+	}
+	*cap = c;
+	return 0;
+}
+
+int pipe_adopt(mica_cap_t ticket, int flags)
+{
+	mica_cap_t cap;
+	int err = adopt(ticket, &cap);
+
+	if (err)
+		return libc_fail(err == -MICA_ENOMEM ? ENOMEM : EINVAL);
+	return end_install(cap, flags);
+}
+
+int pipe_adopt_stream(struct file *f, mica_cap_t cap)
+{
+	struct pipe_end *pe;
+	mica_cap_t end;
+
+	if (!cap || adopt(cap, &end) != 0)
+		return 0;
+	if (end_attach(end, &pe) != 0) {
+		mica_slot_drop(end);
+		return 0;
+	}
+	f->ops = &pipe_ops;
+	f->obj = pe;
+	return 1;
+}

@@ -1,0 +1,166 @@
+/*
+ * pipe.c - mica-bench-pipe, the pipe figures (docs/benchmarks.md,
+ * docs/pipes.md): a C-library program that root starts after the pipe
+ * server (rt.cfg), measuring pipes as a program sees them, and the peer it
+ * starts as a second program (itself, with an argument), whose stdin and
+ * stdout are the pipes' other ends handed off as tickets.  The same
+ * operations as tests/bench/linux/bench.c's:
+ *
+ *   pipe_64k    64 KiB to the peer in 4 KiB writes, which reads them in
+ *               4 KiB reads and acknowledges with a byte on a second pipe
+ *   pipe_bytes_per_kinstr   the same as bytes per 1,000 instructions
+ *   pipe_rtt    one byte to the peer and back, through two pipes
+ */
+#include <string.h>
+#include <sys/pipe_ticket.h>
+#include <unistd.h>
+
+#include <libsys/debug.h>
+#include <libsys/ipc.h>
+#include <libsys/slot.h>
+#include <rt/rt.h>
+
+#include <idl/rt/process.h>
+
+#include "bench.h"
+
+#define CHUNK 4096u              /* pipe_64k: bytes per write and read */
+#define XFER (64u * 1024)        /* pipe_64k: bytes per operation */
+
+static char chunk[CHUNK];
+static int tx_fd, rx_fd;         /* ours: to the peer, from the peer */
+static uint64_t pipe64k;         /* pipe_64k's figure, for the ratio */
+
+/* ---- the peer -------------------------------------------------------- */
+
+static int peer_64k(void)
+{
+	for (;;) {
+		ssize_t r;
+		for (unsigned got = 0; got < XFER; got += (unsigned)r)
+			if ((r = read(0, chunk, CHUNK)) <= 0)
+				return 0;
+		if (write(1, "k", 1) != 1)
+			return 1;
+	}
+}
+
+static int peer_echo(void)
+{
+	char c;
+
+	while (read(0, &c, 1) == 1 && write(1, &c, 1) == 1)
+		;
+	return 0;
+}
+
+/* ---- the measuring side --------------------------------------------- */
+
+static mica_cap_t peer, tickets[2];
+
+/* Start the peer (`mode`) on two new pipes: tx_fd to its stdin, rx_fd
+ * from its stdout. */
+static int peer_start(const char *mode)
+{
+	int to[2], from[2];
+
+	if (pipe(to) || pipe(from) || pipe_hand_off(to[0], &tickets[0]) || pipe_hand_off(from[1], &tickets[1]))
+		return -1;
+	peer = mica_slot_alloc();
+	if (launcher_spawn(rt_cap("launcher"), "mica-bench-pipe", mode, (uint32_t)strlen(mode) + 1, tickets[1],
+			   tickets[0], MICA_CAP_NULL, 4u << 20, &peer) != 0)
+		return -1;
+	close(to[0]);
+	close(from[1]);
+	tx_fd = to[1];
+	rx_fd = from[0];
+	return 0;
+}
+
+/* Closing our ends ends the peer (end of data); wait until it has. */
+static void peer_stop(void)
+{
+	bool ended = false;
+	int32_t status;
+	uint64_t pid;
+
+	close(tx_fd);
+	close(rx_fd);
+	while (process_status(peer, &ended, &status, &pid) == 0 && !ended)
+		usleep(1000);
+	mica_slot_drop(peer);
+	mica_slot_drop(tickets[0]);
+	mica_slot_drop(tickets[1]);
+}
+
+static uint64_t pipe64k_batch(unsigned n)
+{
+	char c;
+	uint64_t t0 = bench_now();
+
+	for (unsigned i = 0; i < n; i++) {
+		for (unsigned off = 0; off < XFER; off += CHUNK)
+			if (write(tx_fd, chunk, CHUNK) != CHUNK)
+				bench_fail("pipe write");
+		if (read(rx_fd, &c, 1) != 1 || c != 'k')
+			bench_fail("ack read");
+	}
+	return bench_now() - t0;
+}
+
+static uint64_t rtt_batch(unsigned n)
+{
+	char c = 'x';
+	uint64_t t0 = bench_now();
+
+	for (unsigned i = 0; i < n; i++)
+		if (write(tx_fd, &c, 1) != 1 || read(rx_fd, &c, 1) != 1 || c != 'x')
+			bench_fail("ping-pong");
+	return bench_now() - t0;
+}
+
+static uint64_t bench_pipe_64k(void)
+{
+	if (peer_start("peer-64k")) {
+		bench_fail("no peer");
+		return 0;
+	}
+	pipe64k = bench_measure(pipe64k_batch, 20);
+	peer_stop();
+	return pipe64k;
+}
+
+static uint64_t bench_pipe_bytes_per_kinstr(void)
+{
+	if (!pipe64k)
+		bench_fail("no pipe_64k figure");
+	return pipe64k ? ((uint64_t)XFER * 1000 + pipe64k / 2) / pipe64k : 0;
+}
+
+static uint64_t bench_pipe_rtt(void)
+{
+	if (peer_start("peer-echo")) {
+		bench_fail("no peer");
+		return 0;
+	}
+	uint64_t v = bench_measure(rtt_batch, 200);
+	peer_stop();
+	return v;
+}
+
+int main(int argc, char **argv)
+{
+	int failed = 0;
+
+	if (argc == 2 && !strcmp(argv[1], "peer-64k"))
+		return peer_64k();
+	if (argc == 2 && !strcmp(argv[1], "peer-echo"))
+		return peer_echo();
+	if (argc == 2 && argv[1][0] == 's')
+		bench_short();
+	failed += bench_run("pipe_64k", bench_pipe_64k);
+	failed += bench_run("pipe_bytes_per_kinstr", bench_pipe_bytes_per_kinstr);
+	failed += bench_run("pipe_rtt", bench_pipe_rtt);
+	mica_printf("mica-bench-pipe: done, 3 figure(s), %d failed\n", failed);
+	return failed != 0;
+}
