@@ -251,8 +251,9 @@ static int give_caps(struct process *p, const struct spawn_args *a, mica_cap_t s
 		{ "stdout", a->out, true },
 		{ "stdin", a->in, true },
 		{ "serve", serve, false },
+		{ "proc", a->proc, true },
 	};
-	unsigned n = 8;
+	unsigned n = 9;
 	size_t at = 0;
 	int err;
 
@@ -570,7 +571,7 @@ int launcher_image_request(struct ds *image, const char *name, uint64_t size, co
 	struct session *charge = ds_session(image);
 	struct spawn_args a = { .name = name, .argv = argv, .env = envp, .out = out_stream, .in = in_stream,
 				.mem_quota = mem_quota, .kmem_quota = 2ull << 20, .charge = charge,
-				.image = image, .image_size = size };
+				.image = image, .image_size = size, .proc = proc };
 	int err;
 
 	if (!charge || !name[0])
@@ -580,8 +581,6 @@ int launcher_image_request(struct ds *image, const char *name, uint64_t size, co
 		return err;
 	if (!argc)
 		return -MICA_EINVAL;
-	if (proc)
-		a.caps[a.ncaps++] = (typeof(a.caps[0])){ "proc", proc };
 	if (!a.mem_quota)
 		a.mem_quota = session_left(charge) / 2 & ~(PAGE - 1);
 	if (!a.mem_quota)

@@ -122,6 +122,7 @@ struct spawn_args {
 	const char *const *argv;   /* argv[0] is the name */
 	const char *const *env;    /* extra KEY=VALUE entries */
 	mica_cap_t out, in;        /* root's slots, granted to the program (0: none) */
+	mica_cap_t proc;           /* the same, its gate to the process server */
 	uint64_t mem_quota, kmem_quota;
 	struct session *charge;    /* the starter's session, charged with mem_quota (0: root's) */
 	struct { const char *name; mica_cap_t slot; } caps[8];   /* more named capabilities, copied */
