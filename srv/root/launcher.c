@@ -1,6 +1,7 @@
 /*
- * launcher.c - starting programs from rom/ and ending them (idl/rt/
- * process.idl).
+ * launcher.c - starting programs from rom/ or from a dataspace holding a
+ * program's file (Image.start, for the process server), and ending them
+ * (idl/rt/process.idl).
  *
  * A program gets a factory of its own (its kernel-memory quota), a task and
  * a main thread made from it, a priority and MCP below root's (services
