@@ -2,7 +2,10 @@
  * load.c - a program's file read into a dataspace (load.h).  The bytes are
  * copied: the file server cannot yet hand out its pages (mapping a file's
  * text and copy-on-write data needs its mappers), and root copies them once
- * more into the program's own contiguous memory (docs/processes.md).
+ * more into the program's own contiguous memory (docs/processes.md).  Only
+ * the part of the file a program is loaded from is read: its headers and
+ * its loadable segments, not the symbols and debugging sections after
+ * them.  Root's ELF parser checks the rest.
  */
 #include "load.h"
 
@@ -23,14 +26,51 @@
 
 static const char elf_magic[4] = { 0x7f, 'E', 'L', 'F' };
 
+#define HEAD 4096        /* the ELF header and program headers must lie in it */
+#define PHDR_SIZE 56
+#define PT_LOAD 1
+
+static uint64_t le(const unsigned char *p, unsigned n)
+{
+	uint64_t v = 0;
+
+	while (n--)
+		v = v << 8 | p[n];
+	return v;
+}
+
+/* How much of a file of `size` bytes, whose first bytes are head[0..got),
+ * a program is loaded from: *extent, or ENOEXEC. */
+static int loaded_extent(const unsigned char *head, uint64_t got, uint64_t size, uint64_t *extent)
+{
+	uint64_t phoff = le(head + 32, 8), phentsize = le(head + 54, 2), phnum = le(head + 56, 2);
+
+	if (got < 64 || memcmp(head, elf_magic, sizeof elf_magic) != 0 || phentsize != PHDR_SIZE ||
+	    phoff > got || phnum > (got - phoff) / PHDR_SIZE)
+		return ENOEXEC;
+	*extent = phoff + phnum * PHDR_SIZE;
+	for (uint64_t i = 0; i < phnum; i++) {
+		const unsigned char *ph = head + phoff + i * PHDR_SIZE;
+		uint64_t offset = le(ph + 8, 8), filesz = le(ph + 32, 8);
+		if (le(ph, 4) != PT_LOAD)
+			continue;
+		if (offset > size || filesz > size - offset)
+			return ENOEXEC;
+		if (offset + filesz > *extent)
+			*extent = offset + filesz;
+	}
+	return 0;
+}
+
 static int errno_of(int mica_err)
 {
 	return mica_err == -MICA_ENOMEM ? ENOMEM : EIO;
 }
 
 /* The dataspace's bytes: attach a copy of its capability (attach takes the
- * one it is given), read the file in, detach. */
-static int read_into(int fd, mica_cap_t ds, uint64_t size)
+ * one it is given), the file's first `size` bytes in (the first `got` of
+ * them already read into head), detach. */
+static int read_into(int fd, mica_cap_t ds, uint64_t size, const unsigned char *head, uint64_t got)
 {
 	mica_cap_t copy = mica_slot_alloc(), back;
 	uint64_t start, rsize, rounded = (size + MICA_PAGE_SIZE - 1) & ~(MICA_PAGE_SIZE - 1);
@@ -44,15 +84,15 @@ static int read_into(int fd, mica_cap_t ds, uint64_t size)
 		return ENOMEM;
 	}
 	char *buf = (char *)start;
-	for (uint64_t done = 0; done < size && !err;) {
+	uint64_t done = got < size ? got : size;
+	memcpy(buf, head, done);
+	while (done < size && !err) {
 		ssize_t n = read(fd, buf + done, size - done);
 		if (n <= 0)
 			err = n < 0 ? errno : EIO;   /* shorter than fstat said */
 		else
 			done += (uint64_t)n;
 	}
-	if (!err && memcmp(buf, elf_magic, sizeof elf_magic) != 0)
-		err = ENOEXEC;
 	back = copy;
 	if (region_map_detach(rt_cap("rm"), start, &start, &rsize, &back) == 0)
 		mica_slot_drop(back);
@@ -61,7 +101,10 @@ static int read_into(int fd, mica_cap_t ds, uint64_t size)
 
 int load_file(const char *path, mica_cap_t *ds, uint64_t *size)
 {
+	static unsigned char head[HEAD];
 	struct stat st;
+	uint64_t extent = 0;
+	ssize_t got;
 	int err, fd = open(path, O_RDONLY);
 
 	if (fd < 0)
@@ -70,19 +113,21 @@ int load_file(const char *path, mica_cap_t *ds, uint64_t *size)
 		err = errno;
 	else if (!S_ISREG(st.st_mode) || !(st.st_mode & 0111))
 		err = EACCES;
-	else if ((uint64_t)st.st_size < sizeof elf_magic)
-		err = ENOEXEC;
-	else if ((uint64_t)st.st_size > LOAD_MAX)
+	else if ((got = read(fd, head, sizeof head)) < 0)
+		err = errno;
+	else if ((err = loaded_extent(head, (uint64_t)got, (uint64_t)st.st_size, &extent)) != 0)
+		;
+	else if (extent > LOAD_MAX)
 		err = ENOMEM;
 	else if (!(*ds = mica_slot_alloc()))
 		err = ENOMEM;
-	else if ((err = memory_alloc(rt_cap("mem"), (uint64_t)st.st_size, ds)) != 0) {
+	else if ((err = memory_alloc(rt_cap("mem"), extent, ds)) != 0) {
 		mica_slot_free(*ds);
 		err = errno_of(err);
-	} else if ((err = read_into(fd, *ds, (uint64_t)st.st_size)) != 0)
+	} else if ((err = read_into(fd, *ds, extent, head, (uint64_t)got)) != 0)
 		mica_slot_drop(*ds);
 	else
-		*size = (uint64_t)st.st_size;
+		*size = extent;
 	close(fd);
 	return err;
 }

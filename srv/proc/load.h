@@ -14,7 +14,9 @@
 /* The file `path` (through the C library: rom/NAME or the file server's)
  * read into a new dataspace of the server's memory session: *ds, *size.
  * 0 or an errno: ENOENT, ENOTDIR, ... as open() says; EACCES (not a
- * regular file, or no x bit); ENOEXEC (empty, or no ELF magic); ENOMEM. */
+ * regular file, or no x bit); ENOEXEC (no ELF header and program headers
+ * in its first 4 KiB, or a segment past its end); ENOMEM.  Only the part a
+ * program is loaded from is read: *size is its length. */
 int load_file(const char *path, mica_cap_t *ds, uint64_t *size);
 
 #endif

@@ -191,8 +191,8 @@ TEST_DEPS += $(BUILD)/tests/qemu/pipe_fd_data.txt
 
 # The process server (proc.scenario, docs/processes.md): its test, the
 # child it spawns from rom/ and from the disk, and the disk: an ext2 image
-# with the child, `true`, a file without its x bit, one that is no ELF file
-# and a cut ELF file.
+# with the child, `true`, a file without its x bit, one that is no ELF file,
+# a cut ELF file and an ELF file for another machine (e_machine 3, i386).
 $(eval $(call newlib_program,$(BUILD)/tests/qemu/proc_test,tests/qemu/progs/proc_test.c tests/qemu/lib/qtest.c \
 	$(RT_IDL_DIR)/proc_fuzz.c))
 $(eval $(call newlib_program,$(BUILD)/tests/qemu/proc_child,tests/qemu/progs/proc_child.c))
@@ -203,7 +203,8 @@ $(BUILD)/tests/qemu/proc.img: $(BUILD)/tests/qemu/proc_child $(BUILD)/bin/true t
 	cp $(BUILD)/tests/qemu/proc_child $(BUILD)/bin/true $(PROC_IMG_ROOT)/bin/
 	cp $(BUILD)/bin/true $(PROC_IMG_ROOT)/bin/noexec && chmod 644 $(PROC_IMG_ROOT)/bin/noexec
 	printf '#!/bin/sh\necho not a program\n' > $(PROC_IMG_ROOT)/bin/garbage && chmod 755 $(PROC_IMG_ROOT)/bin/garbage
-	head -c 200 $(BUILD)/bin/true > $(PROC_IMG_ROOT)/bin/badelf && chmod 755 $(PROC_IMG_ROOT)/bin/badelf
+	head -c 200 $(BUILD)/bin/true > $(PROC_IMG_ROOT)/bin/cutelf && chmod 755 $(PROC_IMG_ROOT)/bin/cutelf
+	cp $(BUILD)/bin/true $(PROC_IMG_ROOT)/bin/badelf && printf '\003' | dd of=$(PROC_IMG_ROOT)/bin/badelf bs=1 seek=18 conv=notrunc status=none
 	rm -f $@ && mke2fs -q -F -t ext2 -L proc -d $(PROC_IMG_ROOT) $@ 8M
 TEST_DEPS += $(BUILD)/tests/qemu/proc.img
 
