@@ -29,6 +29,8 @@ static const char elf_magic[4] = { 0x7f, 'E', 'L', 'F' };
 #define HEAD 4096        /* the ELF header and program headers must lie in it */
 #define PHDR_SIZE 56
 #define PT_LOAD 1
+#define STAGE_STEP (64ull << 10)   /* the staging dataspace grows by this */
+#define STAGE_KEEP (1ull << 20)    /* and is kept up to this size */
 
 static uint64_t le(const unsigned char *p, unsigned n)
 {
@@ -67,39 +69,97 @@ static int errno_of(int mica_err)
 	return mica_err == -MICA_ENOMEM ? ENOMEM : EIO;
 }
 
-/* The dataspace's bytes: attach a copy of its capability (attach takes the
- * one it is given), the file's first `size` bytes in (the first `got` of
- * them already read into head), detach. */
-static int read_into(int fd, mica_cap_t ds, uint64_t size, const unsigned char *head, uint64_t got)
-{
-	mica_cap_t copy = mica_slot_alloc(), back;
-	uint64_t start, rsize, rounded = (size + MICA_PAGE_SIZE - 1) & ~(MICA_PAGE_SIZE - 1);
-	int err = 0;
+/* The staging dataspace: kept attached between spawns, so that its pages,
+ * once touched, are not faulted in again for each program. */
+static struct load staging;
 
-	if (!copy)
-		return ENOMEM;
-	if (task_cap_map(MICA_BOOT_TASK, ds, copy, MICA_RWX, false) != 0 ||
-	    region_map_attach(rt_cap("rm"), 0, rounded, MICA_R | MICA_W, copy, 0, &start) != 0) {
-		mica_slot_drop(copy);
+/* A dataspace of `size` bytes, attached: a copy of its capability goes to
+ * the region mapper (attach takes the one it is given). */
+static int stage_make(uint64_t size, struct load *l)
+{
+	mica_cap_t copy = mica_slot_alloc();
+	uint64_t start;
+	int err;
+
+	if (!copy || !(l->ds = mica_slot_alloc())) {
+		mica_slot_free(copy);
 		return ENOMEM;
 	}
-	char *buf = (char *)start;
+	if ((err = memory_alloc(rt_cap("mem"), size, &l->ds)) != 0) {
+		mica_slot_free(l->ds), mica_slot_free(copy);
+		return errno_of(err);
+	}
+	if (task_cap_map(MICA_BOOT_TASK, l->ds, copy, MICA_RWX, false) != 0 ||
+	    region_map_attach(rt_cap("rm"), 0, size, MICA_R | MICA_W, copy, 0, &start) != 0) {
+		mica_slot_drop(copy), mica_slot_drop(l->ds);
+		return ENOMEM;
+	}
+	l->buf = (char *)start;
+	l->room = size;
+	return 0;
+}
+
+static void stage_drop(struct load *l)
+{
+	uint64_t start, size;
+	mica_cap_t back = mica_slot_alloc();
+
+	if (back && region_map_detach(rt_cap("rm"), (uint64_t)l->buf, &start, &size, &back) == 0)
+		mica_slot_drop(back);
+	else
+		mica_slot_free(back);
+	mica_slot_drop(l->ds);
+	*l = (struct load){ 0 };
+}
+
+/* Room for `size` bytes: the staging dataspace, grown up to STAGE_KEEP, or
+ * one for this file alone. */
+static int stage_get(uint64_t size, struct load *l)
+{
+	uint64_t room = (size + STAGE_STEP - 1) & ~(STAGE_STEP - 1);
+	int err;
+
+	if (room > STAGE_KEEP) {
+		if ((err = stage_make(room, l)) == 0)
+			l->temporary = true;
+		return err;
+	}
+	if (staging.room < room) {
+		if (staging.ds)
+			stage_drop(&staging);
+		if ((err = stage_make(room, &staging)) != 0)
+			return err;
+	}
+	*l = staging;
+	return 0;
+}
+
+void load_done(struct load *l)
+{
+	if (l->temporary)
+		stage_drop(l);
+}
+
+/* The file's first `size` bytes into l (the first `got` of them already
+ * read into head). */
+static int read_into(int fd, struct load *l, uint64_t size, const unsigned char *head, uint64_t got)
+{
 	uint64_t done = got < size ? got : size;
-	memcpy(buf, head, done);
+	int err = 0;
+
+	memcpy(l->buf, head, done);
 	while (done < size && !err) {
-		ssize_t n = read(fd, buf + done, size - done);
+		ssize_t n = read(fd, l->buf + done, size - done);
 		if (n <= 0)
 			err = n < 0 ? errno : EIO;   /* shorter than fstat said */
 		else
 			done += (uint64_t)n;
 	}
-	back = copy;
-	if (region_map_detach(rt_cap("rm"), start, &start, &rsize, &back) == 0)
-		mica_slot_drop(back);
+	l->size = size;
 	return err;
 }
 
-int load_file(const char *path, mica_cap_t *ds, uint64_t *size)
+int load_file(const char *path, struct load *l)
 {
 	static unsigned char head[HEAD];
 	struct stat st;
@@ -107,6 +167,7 @@ int load_file(const char *path, mica_cap_t *ds, uint64_t *size)
 	ssize_t got;
 	int err, fd = open(path, O_RDONLY);
 
+	*l = (struct load){ 0 };
 	if (fd < 0)
 		return errno;
 	if (fstat(fd, &st) != 0)
@@ -119,15 +180,8 @@ int load_file(const char *path, mica_cap_t *ds, uint64_t *size)
 		;
 	else if (extent > LOAD_MAX)
 		err = ENOMEM;
-	else if (!(*ds = mica_slot_alloc()))
-		err = ENOMEM;
-	else if ((err = memory_alloc(rt_cap("mem"), extent, ds)) != 0) {
-		mica_slot_free(*ds);
-		err = errno_of(err);
-	} else if ((err = read_into(fd, *ds, extent, head, (uint64_t)got)) != 0)
-		mica_slot_drop(*ds);
-	else
-		*size = extent;
+	else if ((err = stage_get(extent, l)) == 0 && (err = read_into(fd, l, extent, head, (uint64_t)got)) != 0)
+		load_done(l);
 	close(fd);
 	return err;
 }

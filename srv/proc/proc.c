@@ -230,8 +230,7 @@ static int on_spawn(struct srv_request *req, const char *path, const void *args,
 {
 	struct tree_rec *parent = caller(req), *r;
 	int argc = count(args, args_len), nenv = count(env, env_len), err;
-	mica_cap_t image;
-	uint64_t size;
+	struct load image;
 
 	if (!parent)
 		return -MICA_EPERM;
@@ -241,12 +240,12 @@ static int on_spawn(struct srv_request *req, const char *path, const void *args,
 		return fail(E2BIG);
 	if (!(r = tree_new(&tree, 0, parent->pid, base_name(path))))
 		return fail(EAGAIN);
-	if ((err = load_file(path, &image, &size)) != 0) {
+	if ((err = load_file(path, &image)) != 0) {
 		tree_free(&tree, r);
 		return fail(err);
 	}
-	err = start(r, path, image, size, args, args_len, env, env_len, out_stream, in_stream);
-	mica_slot_drop(image);   /* root has its copy */
+	err = start(r, path, image.ds, image.size, args, args_len, env, env_len, out_stream, in_stream);
+	load_done(&image);   /* root has its copy */
 	if (err) {
 		if (r->process)
 			process_kill(r->process);

@@ -117,6 +117,11 @@ static void spawn_from_rom_and_disk(void)
 	pid = spawn("/bin/true", 0, 0);
 	expect("posix_spawn /bin/true from the disk", pid > 0, 1);
 	expect("true exits 0", reap((pid_t)pid), 0);
+	pid = spawn("/bin/proc_big", 0, 0);
+	expect("a program of 1.5 MiB from the disk (a dataspace of its own)", pid > 0, 1);
+	expect("all its data is there", reap((pid_t)pid), 0);
+	pid = spawn("/bin/true", 0, 0);
+	expect("then true again (the staging dataspace)", reap((pid_t)pid), 0);
 	char *argv[] = { "true", 0 };
 	pid_t p;
 	setenv("PATH", "/nowhere:/bin", 1);
