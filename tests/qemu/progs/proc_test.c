@@ -5,7 +5,8 @@
  * killed child's status, reparenting to process 1 when a parent exits or
  * is killed, each errno of a spawn that cannot run, forged pids and
  * requests on the wrong gate, a joined client that goes, idlc's fuzz
- * driver; the records are back to where they were at the end.
+ * driver; the records and the kernel's objects are back to where they
+ * were at the end.
  * proc.scenario boots it with the block, file and process servers on a
  * copy of build/tests/qemu/proc.img.
  */
@@ -19,7 +20,10 @@
 #include <unistd.h>
 
 #include <libsys/slot.h>
+#include <libsys/debug.h>
 #include <mica/fs.h>
+#include <mica/object.h>
+#include <mica/syscall.h>
 #include <mica/proc.h>
 #include <rt/rt.h>
 
@@ -35,6 +39,12 @@ extern char **environ;
 static char *child_env[] = { "PROC_TEST=yes", 0 };
 static mica_cap_t served;   /* the server's own gate (the registry's `proc`) */
 static unsigned records_at_start;
+
+static void meminfo(struct mica_meminfo *mi)
+{
+	expect("the kernel's accounting", (long)mica_debug(MICA_BOOT_LOG, MICA_DEBUG_MEMINFO, (unsigned long)mi,
+							   sizeof *mi), 0);
+}
 
 /* Spawn `path` with argv = path, a, b (a, b may be 0); the pid, or -errno. */
 static long spawn(const char *path, char *a, char *b)
@@ -296,12 +306,34 @@ static void fuzzed(void)
 	expect("and still spawns", reap((pid_t)pid), 5);
 }
 
-/* Many spawns and reaps: every record comes back. */
+/* Many spawns and reaps (from rom/ and the disk, a killed one, failures):
+   every record and every kernel object comes back. */
 static void records_come_back(void)
 {
+	struct mica_meminfo before, now;
+
+	meminfo(&before);
+	for (int i = 0; i < 20; i++) {
+		long pid = spawn(i % 2 ? ROM_CHILD : DISK_CHILD, "forever", 0);
+		kill((pid_t)pid, SIGKILL);
+		reap((pid_t)pid);
+		spawn("/bin/nothing", 0, 0);
+		spawn("/bin/badelf", 0, 0);
+	}
 	for (int i = 0; i < 20; i++)
 		reap((pid_t)spawn("/bin/true", 0, 0));
-	expect("after 20 spawns and reaps, one record (ours)", records(), 1);
+	expect("after 80 more spawns, one record (ours)", records(), 1);
+	for (int i = 0; i < 200; i++) {   /* at most 2 s for root's last-reference irqs */
+		mica_debug(MICA_BOOT_LOG, MICA_DEBUG_MEMINFO, (unsigned long)&now, sizeof now);
+		if (!memcmp(now.objects, before.objects, sizeof now.objects))
+			break;
+		usleep(10000);
+	}
+	expect("tasks back", now.objects[MICA_KOBJ_TASK], before.objects[MICA_KOBJ_TASK]);
+	expect("threads back", now.objects[MICA_KOBJ_THREAD], before.objects[MICA_KOBJ_THREAD]);
+	expect("gates back", now.objects[MICA_KOBJ_GATE], before.objects[MICA_KOBJ_GATE]);
+	expect("irqs back", now.objects[MICA_KOBJ_IRQ], before.objects[MICA_KOBJ_IRQ]);
+	expect("factories back", now.objects[MICA_KOBJ_FACTORY], before.objects[MICA_KOBJ_FACTORY]);
 }
 
 static const struct qtest_case cases[] = {
