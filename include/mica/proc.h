@@ -13,4 +13,9 @@
  * reaps them for it.  (Root's own pid: the launcher numbers programs from 2.) */
 #define MICA_PROC_INIT 1u
 
+/* What a program started from a file (root's Image.start, Proc.spawn) may
+ * get: argv entries, and environment entries besides root's own two. */
+#define MICA_SPAWN_ARGS_MAX 32
+#define MICA_SPAWN_ENV_MAX 20
+
 #endif

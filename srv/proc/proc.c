@@ -45,8 +45,6 @@
 #define KIND_END 2u
 #define LABEL(i, kind) ((((mica_word_t)(i) + 1) << 2) | (kind))
 #define CHILD_QUOTA (8ull << 20)   /* memory of each program started */
-#define ARGS_MAX 32
-#define ENV_MAX 20                   /* root's Image.start's limits */
 
 static struct tree tree;
 
@@ -66,7 +64,7 @@ static struct tree_rec *rec_of(mica_word_t label, unsigned kind)
 	if (!label || (label & 3) != kind || (label >> 2) > TREE_MAX)
 		return 0;
 	struct tree_rec *r = &tree.recs[(label >> 2) - 1];
-	return r->state == MICA_PROC_RUNNING || (r->state && kind == KIND_GATE) ? r : 0;
+	return r->state == MICA_PROC_RUNNING ? r : 0;
 }
 
 static void destroy(mica_cap_t *c)
@@ -236,7 +234,7 @@ static int on_spawn(struct srv_request *req, const char *path, const void *args,
 		return -MICA_EPERM;
 	if (argc < 0 || nenv < 0)
 		return fail(EINVAL);
-	if (argc == 0 || argc > ARGS_MAX || nenv > ENV_MAX)
+	if (argc == 0 || argc > MICA_SPAWN_ARGS_MAX || nenv > MICA_SPAWN_ENV_MAX)
 		return fail(E2BIG);
 	if (!(r = tree_new(&tree, 0, parent->pid, base_name(path))))
 		return fail(EAGAIN);

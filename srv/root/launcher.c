@@ -39,6 +39,7 @@
 #include <mica/error.h>
 #include <mica/ipc.h>
 #include <mica/kip.h>
+#include <mica/proc.h>
 #include <mica/sched.h>
 #include <rt/rt.h>
 
@@ -52,9 +53,9 @@
 #define FIRST_NAMED_SLOT 6
 #define CAPS_KEY "MICA_CAPS="   /* the environment variable naming them (rt/rt.h) */
 #define STACK_BUILD_MAX 16384
-#define ARGS_MAX 32        /* argv entries */
-#define ENV_MAX 24         /* envp entries: MICA_CAPS, MICA_PID, the rest */
-#define IMAGE_ENV_MAX (ENV_MAX - 3)
+#define ARGS_MAX MICA_SPAWN_ARGS_MAX   /* argv entries */
+#define ENV_MAX 24                     /* envp entries: MICA_CAPS, MICA_PID, the rest, the null */
+#define IMAGE_ENV_MAX MICA_SPAWN_ENV_MAX   /* Image.start's (at most ENV_MAX - 3) */
 #define PROGRAM_LO 0x1000ull
 #define PROGRAM_HI 0x00007f0000000000ull
 #define SERVICE_PRIO MICA_PRIO_DEFAULT        /* root's own priority */

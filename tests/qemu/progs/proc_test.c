@@ -244,6 +244,14 @@ static void exec_failures(void)
 	big[sizeof big - 1] = 0;
 	char *two[] = { ROM_CHILD, big, big, 0 };
 	expect("arguments over 1024 bytes: E2BIG", posix_spawn(&p, ROM_CHILD, 0, 0, two, child_env), E2BIG);
+	char *env[MICA_SPAWN_ENV_MAX + 2], *exit0[] = { ROM_CHILD, "exit", "0", 0 };
+	for (int i = 0; i <= MICA_SPAWN_ENV_MAX; i++)
+		env[i] = "X=1";
+	env[MICA_SPAWN_ENV_MAX] = 0;
+	expect("20 environment entries: it runs", posix_spawn(&p, ROM_CHILD, 0, 0, exit0, env) == 0 && reap(p) == 0, 1);
+	env[MICA_SPAWN_ENV_MAX] = "X=1";
+	env[MICA_SPAWN_ENV_MAX + 1] = 0;
+	expect("21 environment entries: E2BIG", posix_spawn(&p, ROM_CHILD, 0, 0, exit0, env), E2BIG);
 	char *none[] = { 0 };
 	expect("no argv[0]: E2BIG", posix_spawn(&p, ROM_CHILD, 0, 0, none, child_env), E2BIG);
 	posix_spawn_file_actions_t fa;
