@@ -13,11 +13,20 @@
  *   orphan PATH MS    spawn PATH `sleep MS`, then end by a fault (so that
  *                     the child is orphaned by a killed parent)
  *   leave PATH MS     spawn PATH `sleep MS` and exit 0 without waiting
+ *   midway PATH       spawn PATH while a second thread of ours faults, so
+ *                     that the program ends (status 139) while the process
+ *                     server works on the spawn, or just before or after
  */
 #include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <libsys/slot.h>
+#include <libsys/thread.h>
+#include <rt/rt.h>
+
+#include <idl/kernel/thread.h>
 
 extern char **environ;
 
@@ -46,6 +55,30 @@ static int spawn_sleeper(char *path, char *ms)
 	return posix_spawn(&pid, path, 0, 0, args, environ);
 }
 
+static void fault(void *arg)
+{
+	(void)arg;
+	*(volatile int *)0x123456789000 = 1;   /* the whole program ends */
+}
+
+/* The second thread is ready when the main thread blocks in its spawn
+ * request; it runs whenever no server has work. */
+static int midway(char *path)
+{
+	static char stack[16384] __attribute__((aligned(16)));
+	char *args[] = { path, 0 };
+	mica_cap_t t = mica_slot_alloc();
+	pid_t pid;
+
+	if (mica_thread_create(MICA_BOOT_FACTORY, MICA_BOOT_TASK, t, rt_utcb_alloc(), fault, 0, stack, sizeof stack,
+			       0) ||
+	    thread_set_handlers(t, rt_cap("rm"), 0) || thread_start(t))
+		return 2;
+	posix_spawn(&pid, path, 0, 0, args, environ);
+	for (;;)
+		sleep(1);
+}
+
 int main(int argc, char **argv)
 {
 	const char *what = argc > 1 ? argv[1] : "";
@@ -64,6 +97,8 @@ int main(int argc, char **argv)
 	if (!strcmp(what, "forever"))
 		for (;;)
 			sleep(1);
+	if (!strcmp(what, "midway") && argc == 3)
+		return midway(argv[2]);
 	if ((!strcmp(what, "orphan") || !strcmp(what, "leave")) && argc == 4) {
 		if (spawn_sleeper(argv[2], argv[3]) != 0)
 			return 2;

@@ -223,6 +223,24 @@ static void reparenting(void)
 	expect("and is reaped by 1 when it ends", gone((uint64_t)grand), 1);
 }
 
+/* A child that ends (a fault of its second thread) while the server works
+   on its spawn request: whichever comes first, its own end or the spawn's
+   reply, nothing is left of either but our reaped child. */
+static void parent_dies_mid_request(void)
+{
+	char *argv[] = { ROM_CHILD, "midway", "/bin/proc_big", 0 };
+	pid_t p;
+
+	for (int i = 0; i < 3; i++) {
+		expect("a child that spawns and faults at once", posix_spawn(&p, ROM_CHILD, 0, 0, argv, child_env), 0);
+		expect("its status is root's for a fault (139)", reap(p), 139);
+	}
+	int left = 1;
+	for (int i = 0; i < 500 && (left = (int)records()) != 1; i++)
+		usleep(10000);
+	expect("what it spawned, if anything, was reparented and reaped: our record alone", left, 1);
+}
+
 static void exec_failures(void)
 {
 	char *many[40], big[700];
@@ -350,6 +368,7 @@ static const struct qtest_case cases[] = {
 	{ "exit_statuses", exit_statuses },
 	{ "nohang_zombies_and_kill", nohang_zombies_and_kill },
 	{ "reparenting", reparenting },
+	{ "parent_dies_mid_request", parent_dies_mid_request },
 	{ "exec_failures", exec_failures },
 	{ "forged_requests", forged_requests },
 	{ "fuzzed", fuzzed },
