@@ -14,14 +14,16 @@ $(DEFAULT_CFG): srv/root/default.cfg
 	cp $< $@
 ALL += $(DEFAULT_CFG)
 
-# make run's boot.cfg: the default one with the block server and the file
-# server (docs/fsserver.md) before the monitor.  Either ends with a message
-# when there is no disk or no file system on it; the monitor starts anyway.
+# make run's boot.cfg: the default one with the block server, the file
+# server (docs/fsserver.md) and the process server (docs/processes.md)
+# before the monitor.  The first two end with a message when there is no
+# disk or no file system on it; the monitor starts anyway.
 RUN_CFG := $(BUILD)/cfg/run/boot.cfg
 $(RUN_CFG): srv/root/default.cfg mk/run.mk
 	@mkdir -p $(dir $@)
 	awk '/^run monitor/ { print "run blk"; print "\tcap pci:1af4:1001 dev"; print "\tprovide blk"; \
 		print "\tmem 8M"; print "\tdaemon"; print "run ext2fs"; print "\tprovide fs"; print "\tmem 16M"; \
+		print "\tdaemon"; print "run proc"; print "\tprovide proc"; print "\tmem 32M"; \
 		print "\tdaemon" } { print }' $< > $@
 ALL += $(RUN_CFG)
 
@@ -30,17 +32,17 @@ DISK_IMG := $(BUILD)/disk.img
 DISK_ROOT := $(BUILD)/disk-root
 DISK ?= $(DISK_IMG)
 # /tmp is everyone's (1777), for tmpfile() and the like.
-$(DISK_IMG): mk/run.mk srv/blk/disk/README srv/blk/disk/etc/passwd srv/blk/disk/etc/group $(BUILD)/bin/monitor $(BUILD)/bin/hello $(BUILD)/tests/qemu/disk1m.img
+$(DISK_IMG): mk/run.mk srv/blk/disk/README srv/blk/disk/etc/passwd srv/blk/disk/etc/group $(BUILD)/bin/monitor $(BUILD)/bin/hello $(BUILD)/bin/true $(BUILD)/tests/qemu/disk1m.img
 	rm -rf $(DISK_ROOT) && mkdir -p $(DISK_ROOT)/bin $(DISK_ROOT)/data $(DISK_ROOT)/tmp
 	chmod 1777 $(DISK_ROOT)/tmp
 	cp srv/blk/disk/README $(DISK_ROOT)/README
 	cp -r srv/blk/disk/etc $(DISK_ROOT)/etc
-	cp $(BUILD)/bin/monitor $(BUILD)/bin/hello $(DISK_ROOT)/bin/
+	cp $(BUILD)/bin/monitor $(BUILD)/bin/hello $(BUILD)/bin/true $(DISK_ROOT)/bin/
 	cp $(BUILD)/tests/qemu/disk1m.img $(DISK_ROOT)/data/pattern.bin
 	rm -f $@ && mke2fs -q -F -t ext2 -L mica -d $(DISK_ROOT) $@ 32M
 ALL += $(DISK_IMG)
 
-RUN_MODULES ?= srv/root srv/console srv/pipe srv/blk srv/ext2fs bin/monitor cfg/run/boot.cfg
+RUN_MODULES ?= srv/root srv/console srv/pipe srv/blk srv/ext2fs srv/proc bin/monitor cfg/run/boot.cfg
 RUN_CMDLINE ?= root user-uart
 PROGRAMS ?=
 RUN_MODULE_PATHS = $(foreach m,$(RUN_MODULES),$(BUILD)/$(m)) $(PROGRAMS)

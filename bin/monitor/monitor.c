@@ -1,15 +1,18 @@
 /*
  * monitor.c - the first prompt (docs/monitor.md): a banner, then "mica> "
  * and one command a line, from a table.  It shows what the system has
- * (memory, boot files, registered services), runs boot files as programs
- * on the same console and waits for them, and halts the machine, also at
+ * (memory, boot files, registered services, processes), runs boot files as
+ * programs on the same console and waits for them, starts program files
+ * through the process server and waits for them, and halts the machine, also at
  * the end of its input.
  */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <spawn.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include <libsys/error.h>
 #include <libsys/ipc.h>
@@ -17,6 +20,7 @@
 #include <mica/boot.h>
 #include <mica/kip.h>
 #include <mica/object.h>
+#include <mica/proc.h>
 #include <mica/syscall.h>
 #include <rt/rt.h>
 
@@ -24,6 +28,7 @@
 #include <idl/kernel/irq.h>
 #include <idl/kernel/kobject.h>
 #include <idl/rt/memory.h>
+#include <idl/rt/proc.h>
 #include <idl/rt/process.h>
 #include <idl/rt/registry.h>
 #include <idl/rt/rom.h>
@@ -190,6 +195,53 @@ static void cmd_run(int argc, char **argv)
 	mica_slot_drop(proc);
 }
 
+/* A program file through the process server (docs/processes.md), waited for. */
+static void cmd_spawn(int argc, char **argv)
+{
+	extern char **environ;
+	pid_t pid;
+	int err, st;
+
+	if (argc < 2) {
+		printf("usage: spawn PATH ARGS...\n");
+		return;
+	}
+	if ((err = posix_spawnp(&pid, argv[1], 0, 0, argv + 1, environ)) != 0) {
+		printf("spawn: %s: %s\n", argv[1], strerror(err));
+		return;
+	}
+	if (waitpid(pid, &st, 0) != pid)
+		printf("spawn: %s: waitpid: %s\n", argv[1], strerror(errno));
+	else if (WIFSIGNALED(st))
+		printf("[%s (pid %d) killed by signal %d]\n", argv[1], (int)pid, WTERMSIG(st));
+	else
+		printf("[%s (pid %d) exited with status %d]\n", argv[1], (int)pid, WEXITSTATUS(st));
+}
+
+/* The process server's records. */
+static void cmd_ps(int argc, char **argv)
+{
+	static const char *const states[] = { [MICA_PROC_RUNNING] = "running", [MICA_PROC_ZOMBIE] = "zombie" };
+	char name[PROC_LIST_PROGRAM_MAX + 1];
+	mica_cap_t proc = mica_slot_alloc();
+	uint64_t pid, ppid;
+	uint32_t state;
+	int32_t status;
+
+	(void)argc;
+	(void)argv;
+	if (!proc || registry_lookup(rt_cap("registry"), "proc", &proc) != 0) {
+		printf("ps: no process server\n");
+		mica_slot_free(proc);
+		return;
+	}
+	printf("  PID  PPID STATE    PROGRAM\n");
+	for (uint32_t i = 0; proc_list(proc, i, &pid, &ppid, &state, &status, name) == 0; i++)
+		printf("%5lu %5lu %-8s %s\n", (unsigned long)pid, (unsigned long)ppid,
+		       state < 3 && states[state] ? states[state] : "?", name);
+	mica_slot_drop(proc);
+}
+
 /* Returns only when the launcher refused. */
 static void cmd_halt(int argc, char **argv)
 {
@@ -210,6 +262,8 @@ static const struct command commands[] = {
 	{ "mem", "", "memory: this session, the memory server's pool, the kernel's", cmd_mem },
 	{ "ls", "", "boot files (rom/) with sizes, and registered names", cmd_ls },
 	{ "run", "NAME ARGS...", "run boot file NAME on this console and wait for it", cmd_run },
+	{ "spawn", "PATH ARGS...", "start a program file (/bin/NAME, rom/NAME) through the process server, wait", cmd_spawn },
+	{ "ps", "", "the process server's processes", cmd_ps },
 	{ "halt", "", "stop every program and the machine", cmd_halt },
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

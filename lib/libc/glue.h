@@ -4,9 +4,10 @@
  * one concept: errno.c (Mica errors to errno), fd.c (the descriptor table
  * and the open file descriptions it shares), stream.c (descriptors 0..2),
  * romfile.c (files under rom/), fsfile.c (files of the file server),
- * pipe.c (pipes), path.c (path names), realpath.c (realpath), heap.c
- * (sbrk), memalign.c, proc.c (the process), time.c (clocks), sleep.c,
- * termios.c (the terminal functions of <termios.h>) and ioctl.c.
+ * pipe.c (pipes), path.c (path names), realpath.c (realpath), procsrv.c
+ * (the process server), spawn.c (posix_spawn), heap.c (sbrk), memalign.c,
+ * proc.c (the process), time.c (clocks), sleep.c, termios.c (the terminal
+ * functions of <termios.h>) and ioctl.c.
  *
  * A program is one thread as far as the glue knows: nothing here locks.
  */
@@ -72,6 +73,14 @@ int termios_set(mica_cap_t stream, uint32_t when, const struct termios *t);
 /* romfile.c: a boot file under rom/ (name without the prefix). */
 int romfile_open(const char *name, int flags);
 int romfile_stat(const char *name, struct stat *st);
+
+/* procsrv.c: the program's gate to the process server (joining it on
+ * first use; 0 when there is none), its answers as errno values, and the
+ * wait for a child's end (0 after it, or at once the first time, when it
+ * sets up the notification: look again before waiting). */
+mica_cap_t libc_proc(void);
+int libc_proc_errno(int err);
+int libc_proc_wait_child(void);
 
 /* fsfile.c: the file server's side of path.c (paths outside rom/). */
 int fsfile_open(const char *path, int flags, mode_t mode);

@@ -7,9 +7,11 @@
  * (signal() and raise() within the program): a signal whose handler is
  * SIG_DFL reaches kill() for the program's own pid, which ends the program
  * the way a shell reports a killed one, with status 128 + the signal
- * (abort(): 134).  There is no fork or exec: programs are started by the
- * launcher (docs/programs.md).  Mica has no users: every program is user
- * and group 0.
+ * (abort(): 134).  Children are the process server's (procsrv.c,
+ * docs/processes.md): posix_spawn (spawn.c) starts them, waitpid reaps
+ * them, kill() of a child ends it as if by the signal (its parent's wait
+ * status says so), getppid asks.  There is no fork or exec in place yet.
+ * Mica has no users: every program is user and group 0.
  */
 #include <errno.h>
 #include <signal.h>
@@ -17,7 +19,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <mica/error.h>
 #include <rt/rt.h>
+
+#include <idl/rt/proc.h>
 
 #include "glue.h"
 
@@ -76,10 +81,15 @@ static int ignored_by_default(int sig)
 
 int kill(pid_t pid, int sig)
 {
-	if (pid != getpid() && pid != 0)
-		return libc_fail(ENOSYS);   /* other programs: Process.kill, not here yet */
 	if (sig < 0 || sig >= NSIG)
 		return libc_fail(EINVAL);
+	if (pid < 0)
+		return libc_fail(ENOSYS);   /* no process groups yet */
+	if (pid != getpid() && pid != 0) {
+		mica_cap_t proc = libc_proc();
+		int err = proc ? proc_kill(proc, (uint64_t)pid, sig) : 0;
+		return !proc ? libc_fail(ESRCH) : err ? libc_fail(libc_proc_errno(err)) : 0;
+	}
 	if (sig == 0 || ignored_by_default(sig))
 		return 0;
 	rt_exit(128 + sig);
@@ -91,6 +101,14 @@ int killpg(pid_t pgrp, int sig)
 	if (pgrp < 0)
 		return libc_fail(EINVAL);
 	return kill(-pgrp, sig);
+}
+
+pid_t getppid(void)
+{
+	mica_cap_t proc = libc_proc();
+	uint64_t pid, ppid;
+
+	return proc && proc_self(proc, &pid, &ppid) == 0 ? (pid_t)ppid : 1;
 }
 
 pid_t fork(void)
@@ -106,8 +124,34 @@ int execve(const char *path, char *const argv[], char *const envp[])
 	return libc_fail(ENOSYS);
 }
 
+pid_t waitpid(pid_t pid, int *status, int options)
+{
+	mica_cap_t proc;
+	uint64_t got;
+	int32_t st;
+	int err;
+
+	if (options & ~(WNOHANG | WUNTRACED))
+		return libc_fail(EINVAL);
+	if (!(proc = libc_proc()))
+		return libc_fail(ECHILD);   /* no process server: no children */
+	for (;;) {
+		err = proc_wait(proc, pid, &got, &st);
+		if (!err) {
+			if (status)
+				*status = st;
+			return (pid_t)got;
+		}
+		if (err != -MICA_EAGAIN)
+			return libc_fail(libc_proc_errno(err));
+		if (options & WNOHANG)
+			return 0;
+		if ((err = libc_proc_wait_child()) != 0)
+			return libc_fail(libc_errno_of(err));
+	}
+}
+
 pid_t wait(int *status)
 {
-	(void)status;
-	return libc_fail(ECHILD);   /* no fork, so no children */
+	return waitpid(-1, status, 0);
 }

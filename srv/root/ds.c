@@ -216,6 +216,39 @@ int ds_map(struct ds *d, uint64_t offset, uint32_t rights, struct mica_flexpage 
 	return 0;
 }
 
+struct session *ds_session(struct ds *d)
+{
+	return d->type == DS_ANON ? d->session : 0;
+}
+
+int ds_copy_contiguous(struct ds *src, uint64_t size, struct session *s, struct ds **out, const void **bytes)
+{
+	uint64_t rounded = (size + PAGE - 1) & ~(PAGE - 1);
+	int err = 0;
+
+	if (!size || size > src->size)
+		return -MICA_EINVAL;
+	if (rounded > session_left(s))
+		return -MICA_ENOMEM;
+	uint64_t first = pages_alloc_run(rounded / PAGE);
+	if (!first)
+		return -MICA_ENOMEM;
+	for (uint64_t off = 0; off < size && !err; off += PAGE) {
+		uint64_t pa = ds_page(src, off, MICA_R, &err);
+		if (pa)
+			memcpy(pages_va(first + off), pages_va(pa), size - off < PAGE ? size - off : PAGE);
+	}
+	if (!err)
+		err = ds_create(DS_DMA, rounded, MICA_R | MICA_X, s, first, rounded, false, out);
+	if (err) {
+		for (uint64_t off = 0; off < rounded; off += PAGE)
+			pages_free(first + off);
+		return err;
+	}
+	*bytes = pages_va(first);
+	return 0;
+}
+
 int ds_info(struct ds *d, uint64_t *size, uint32_t *rights)
 {
 	*size = d->size;

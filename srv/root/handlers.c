@@ -132,6 +132,29 @@ static int h_spawn(struct srv_request *req, const char *name, const void *args, 
 	srv_made(req, undo_made, handle);
 	return 0;
 }
+
+/* Image: a dataspace started as a program */
+static int h_image_start(struct srv_request *req, const char *name, uint64_t size, const void *args,
+			 uint32_t args_len, const void *env, uint32_t env_len, mica_cap_t out_stream,
+			 mica_cap_t in_stream, mica_cap_t notify, mica_cap_t proc, uint64_t mem_quota,
+			 mica_cap_t *process)
+{
+	AS(struct ds, K_DS);
+	struct obj *handle;
+	int err = notify ? srv_keep(req, notify) : 0;
+	if (err)
+		return err;
+	err = launcher_image_request(o, name, size, args, args_len, env, env_len, out_stream, in_stream, notify,
+				     proc, mem_quota, &handle);
+	if (err) {
+		mica_slot_drop(notify);
+		return err;
+	}
+	*process = handle->gate;
+	srv_made(req, undo_made, handle);
+	return 0;
+}
+
 static int h_halt(struct srv_request *req)
 {
 	AS(struct obj, K_LAUNCHER);
@@ -237,6 +260,7 @@ static const struct rom_ops rom = { .open = h_rom_open, .list = h_rom_list };
 static const struct registry_ops registry = { .publish = h_reg_publish, .lookup = h_reg_lookup,
 					      .entry = h_reg_entry, .withdraw = h_reg_withdraw };
 static const struct launcher_ops launcher = { .spawn = h_spawn, .halt = h_halt };
+static const struct image_ops image = { .start = h_image_start };
 static const struct process_ops process = { .status = h_status, .kill = h_kill };
 static const struct parent_ops parent = { .exit = h_exit, .region = h_region, .stray_fault = h_stray_fault };
 static const struct pager_ops pager = { .fault = h_fault };
@@ -247,6 +271,6 @@ static const struct pci_device_ops pci = { .describe = h_pci_info, .config_read 
 
 const struct root_ops root_ops = {
 	.dataspace = &dataspace, .memory = &memory, .rom = &rom, .registry = &registry, .launcher = &launcher,
-	.process = &process, .parent = &parent, .pager = &pager, .stream = &stream,
+	.image = &image, .process = &process, .parent = &parent, .pager = &pager, .stream = &stream,
 	.pci_device = &pci,
 };

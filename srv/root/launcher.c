@@ -1,6 +1,7 @@
 /*
- * launcher.c - starting programs from rom/ and ending them (idl/rt/
- * process.idl).
+ * launcher.c - starting programs from rom/ or from a dataspace holding a
+ * program's file (Image.start, for the process server), and ending them
+ * (idl/rt/process.idl).
  *
  * A program gets a factory of its own (its kernel-memory quota), a task and
  * a main thread made from it, a priority and MCP below root's (services
@@ -38,6 +39,7 @@
 #include <mica/error.h>
 #include <mica/ipc.h>
 #include <mica/kip.h>
+#include <mica/proc.h>
 #include <mica/sched.h>
 #include <rt/rt.h>
 
@@ -51,6 +53,9 @@
 #define FIRST_NAMED_SLOT 6
 #define CAPS_KEY "MICA_CAPS="   /* the environment variable naming them (rt/rt.h) */
 #define STACK_BUILD_MAX 16384
+#define ARGS_MAX MICA_SPAWN_ARGS_MAX   /* argv entries */
+#define ENV_MAX 24                     /* envp entries: MICA_CAPS, MICA_PID, the rest, the null */
+#define IMAGE_ENV_MAX MICA_SPAWN_ENV_MAX   /* Image.start's (at most ENV_MAX - 3) */
 #define PROGRAM_LO 0x1000ull
 #define PROGRAM_HI 0x00007f0000000000ull
 #define SERVICE_PRIO MICA_PRIO_DEFAULT        /* root's own priority */
@@ -74,6 +79,7 @@ struct process {
 	struct session *session;
 	struct region regions[REGIONS_MAX];
 	unsigned nregions;
+	struct ds *image;        /* its own copy of its file (Image.start), 0 for a boot file */
 	bool ended, daemon, handed_out;
 	bool may_halt;           /* started by boot.cfg: its launcher gate may halt */
 	int32_t status;
@@ -95,16 +101,21 @@ static int add_region(struct process *p, uint64_t start, uint64_t size, uint64_t
 	return 0;
 }
 
+/* The program's file: a boot file's pages, or its own copy of them. */
+struct program_file {
+	const char *bytes;   /* in root's window */
+	uint64_t size;
+	struct ds *text;     /* the dataspace shared regions show */
+};
+
 /* The plan's regions as dataspaces. */
-static int make_regions(struct process *p, int file, const struct elf_load_plan *plan)
+static int make_regions(struct process *p, const struct program_file *f, const struct elf_load_plan *plan)
 {
-	uint64_t fsize;
-	const char *bytes = rom_bytes(file, &fsize);
-	uint64_t file_pa = (uint64_t)bytes - MICA_BOOT_PHYS_WINDOW;
+	uint64_t file_pa = (uint64_t)f->bytes - MICA_BOOT_PHYS_WINDOW;
 
 	for (unsigned i = 0; i < plan->nregions; i++) {
 		const struct elf_region *r = &plan->regions[i];
-		struct ds *d = rom_ds(file);
+		struct ds *d = f->text;
 		bool own = r->kind != ELF_REGION_SHARED;
 		int err = 0;
 		uint64_t offset = r->offset;
@@ -178,7 +189,10 @@ static void teardown(struct process *p)
 	mica_slot_drop(p->thread);
 	obj_close(&p->as_parent);
 	obj_close(&p->as_launcher);
-	free_regions(p);
+	free_regions(p);   /* before the copy of the file their pages may show */
+	if (p->image)
+		ds_destroy(p->image);
+	p->image = 0;
 	if (p->session)
 		session_release(p->session);
 	p->session = 0;
@@ -239,8 +253,9 @@ static int give_caps(struct process *p, const struct spawn_args *a, mica_cap_t s
 		{ "stdout", a->out, true },
 		{ "stdin", a->in, true },
 		{ "serve", serve, false },
+		{ "proc", a->proc, true },
 	};
-	unsigned n = 8;
+	unsigned n = 9;
 	size_t at = 0;
 	int err;
 
@@ -262,17 +277,29 @@ static int give_caps(struct process *p, const struct spawn_args *a, mica_cap_t s
 	return 0;
 }
 
-/* The program `name` of rom/ (its index in *file), parsed, and its load plan. */
-static int load_image(const char *name, int *file, struct elf_image *img, struct elf_load_plan *plan)
+/* The program's file, parsed, and its load plan: the boot file `a->name`
+ * of rom/, or a copy of `a->image`'s first bytes that is the program's own
+ * (physically contiguous, so that its data can be copy-on-write of it). */
+static int load_image(struct process *p, const struct spawn_args *a, struct program_file *f, struct elf_image *img,
+		      struct elf_load_plan *plan)
 {
-	uint64_t size;
 	const char *why;
 
-	if ((*file = rom_find(name)) < 0)
-		return -MICA_ENOENT;
-	const void *bytes = rom_bytes(*file, &size);
-	if (elf_parse(bytes, size, PROGRAM_LO, PROGRAM_HI, img, &why) != 0) {
-		mica_printf("root: %s is not a program: %s\n", name, why);
+	if (a->image) {
+		const void *bytes;
+		int err = ds_copy_contiguous(a->image, a->image_size, p->session, &p->image, &bytes);
+		if (err)
+			return err;
+		*f = (struct program_file){ bytes, a->image_size, p->image };
+	} else {
+		int i = rom_find(a->name);
+		if (i < 0)
+			return -MICA_ENOENT;
+		f->bytes = rom_bytes(i, &f->size);
+		f->text = rom_ds(i);
+	}
+	if (elf_parse(f->bytes, f->size, PROGRAM_LO, PROGRAM_HI, img, &why) != 0) {
+		mica_printf("root: %s is not a program: %s\n", a->name, why);
 		return -MICA_EINVAL;
 	}
 	elf_plan_load(img, plan);
@@ -340,7 +367,7 @@ static int make_environment(struct process *p, const struct spawn_args *a, const
 			    mica_cap_t serve, uint64_t *sp)
 {
 	char caps[512], pid[32];
-	const char *envp[24];
+	const char *envp[ENV_MAX];
 	unsigned nenv = 0;
 	int err = give_caps(p, a, serve, caps, sizeof caps);
 
@@ -349,7 +376,7 @@ static int make_environment(struct process *p, const struct spawn_args *a, const
 	fmt_snprintf(pid, sizeof pid, "MICA_PID=%lu", (unsigned long)p->pid);
 	envp[nenv++] = caps;
 	envp[nenv++] = pid;
-	for (unsigned i = 0; a->env && a->env[i] && nenv + 1 < 24; i++)
+	for (unsigned i = 0; a->env && a->env[i] && nenv + 1 < ENV_MAX; i++)
 		envp[nenv++] = a->env[i];
 	envp[nenv] = 0;
 	return make_stack(p, img, a->argv, envp, sp);
@@ -383,16 +410,18 @@ int launcher_spawn_program(const struct spawn_args *a, struct process **out)
 {
 	struct elf_image img;
 	struct elf_load_plan plan;
+	struct program_file file;
 	mica_cap_t serve;
 	uint64_t sp = 0;
-	int file, err;
+	int err;
 
-	if ((err = load_image(a->name, &file, &img, &plan)) != 0)
-		return err;
+	if (!a->image && rom_find(a->name) < 0)
+		return -MICA_ENOENT;
 	struct process *p = pool_get(&process_pool);
 	if (!p)
 		return -MICA_ENOMEM;
-	if ((err = make_objects(p, a)) != 0 || (err = make_regions(p, file, &plan)) != 0 ||
+	if ((err = make_objects(p, a)) != 0 || (err = load_image(p, a, &file, &img, &plan)) != 0 ||
+	    (err = make_regions(p, &file, &plan)) != 0 ||
 	    (err = provide_gate(p, a->provide, &serve)) != 0 ||
 	    (err = make_environment(p, a, &img, serve, &sp)) != 0 || (err = give_io_ports(p, a)) != 0 ||
 	    (err = set_registers(p, img.entry, sp)) != 0) {
@@ -469,17 +498,35 @@ struct process *process_of(struct obj *o)
 	       : o->kind == K_PARENT ? CONTAINER(o, as_parent) : CONTAINER(o, as_launcher);
 }
 
+/* Start the program and hand its Process handle out; `notify` is kept
+ * only once it runs (a failure leaves it with the request). */
+static int spawn_handed_out(const struct spawn_args *a, mica_cap_t notify, struct obj **handle)
+{
+	struct process *proc;
+	int err = launcher_spawn_program(a, &proc);
+
+	if (err)
+		return err;
+	if ((err = obj_open(&proc->as_process, K_PROCESS, true)) != 0) {
+		process_end(proc, 137);
+		return err;
+	}
+	proc->handed_out = true;
+	proc->notify = notify;
+	*handle = &proc->as_process;
+	return 0;
+}
+
 int launcher_spawn_request(struct process *spawner, const char *name, const void *args, uint32_t args_len,
 			   mica_cap_t out_stream, mica_cap_t in_stream, mica_cap_t notify, uint64_t mem_quota,
 			   struct obj **handle)
 {
-	const char *argv[33];
+	const char *argv[ARGS_MAX + 1];
 	unsigned argc = 0;
 	const char *p = args, *end = p + args_len;
 	struct spawn_args a = { .name = name, .argv = argv, .out = out_stream, .in = in_stream,
 				.mem_quota = mem_quota, .kmem_quota = 2ull << 20,
 				.charge = spawner->session };
-	struct process *proc;
 
 	if (!a.mem_quota)
 		a.mem_quota = session_left(spawner->session) / 2 & ~(PAGE - 1);
@@ -488,24 +535,59 @@ int launcher_spawn_request(struct process *spawner, const char *name, const void
 	if (args_len && ((const char *)args)[args_len - 1] != 0)
 		return -MICA_EINVAL;
 	argv[argc++] = name;
-	while (p < end && argc < 32) {
+	while (p < end && argc < ARGS_MAX) {
 		argv[argc++] = p;
 		p += mica_strlen(p) + 1;
 	}
 	if (p < end)
 		return -MICA_E2BIG;
 	argv[argc] = 0;
-	int err = launcher_spawn_program(&a, &proc);
-	if (err)
-		return err;
-	if ((err = obj_open(&proc->as_process, K_PROCESS, true)) != 0) {
-		process_end(proc, 137);
-		return err;
+	return spawn_handed_out(&a, notify, handle);
+}
+
+/* Split `len` bytes of NUL-terminated strings into at most `max` entries of
+ * list[] (then a null): MICA_EINVAL if the last one has no NUL, MICA_E2BIG
+ * if there are more. */
+static int split(const char *p, uint32_t len, const char **list, unsigned max, unsigned *n)
+{
+	const char *end = p + len;
+
+	if (len && end[-1] != 0)
+		return -MICA_EINVAL;
+	while (p < end) {
+		if (*n == max)
+			return -MICA_E2BIG;
+		list[(*n)++] = p;
+		p += mica_strlen(p) + 1;
 	}
-	proc->handed_out = true;
-	proc->notify = notify;   /* ours only now: a failure above leaves it with the request */
-	*handle = &proc->as_process;
+	list[*n] = 0;
 	return 0;
+}
+
+int launcher_image_request(struct ds *image, const char *name, uint64_t size, const void *args, uint32_t args_len,
+			   const void *env, uint32_t env_len, mica_cap_t out_stream, mica_cap_t in_stream,
+			   mica_cap_t notify, mica_cap_t proc, uint64_t mem_quota, struct obj **handle)
+{
+	const char *argv[ARGS_MAX + 1], *envp[IMAGE_ENV_MAX + 1];
+	unsigned argc = 0, nenv = 0;
+	struct session *charge = ds_session(image);
+	struct spawn_args a = { .name = name, .argv = argv, .env = envp, .out = out_stream, .in = in_stream,
+				.mem_quota = mem_quota, .kmem_quota = 2ull << 20, .charge = charge,
+				.image = image, .image_size = size, .proc = proc };
+	int err;
+
+	if (!charge || !name[0])
+		return -MICA_EINVAL;
+	if ((err = split(args, args_len, argv, ARGS_MAX, &argc)) != 0 ||
+	    (err = split(env, env_len, envp, IMAGE_ENV_MAX, &nenv)) != 0)
+		return err;
+	if (!argc)
+		return -MICA_EINVAL;
+	if (!a.mem_quota)
+		a.mem_quota = session_left(charge) / 2 & ~(PAGE - 1);
+	if (!a.mem_quota)
+		return -MICA_ENOMEM;
+	return spawn_handed_out(&a, notify, handle);
 }
 
 int process_status_request(struct process *p, bool *ended, int32_t *status, uint64_t *pid)

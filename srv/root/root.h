@@ -67,6 +67,12 @@ struct mica_flexpage;
 int ds_map(struct ds *d, uint64_t offset, uint32_t rights, struct mica_flexpage *page);
 int ds_info(struct ds *d, uint64_t *size, uint32_t *rights);
 int ds_clear(struct ds *d, uint64_t offset, uint64_t size);
+/* The session an anonymous dataspace is charged to (0: another kind). */
+struct session *ds_session(struct ds *d);
+/* A new dataspace of physically contiguous pages, charged to `s`, holding
+ * the first `size` bytes of `src` (zeros after them); *bytes is where
+ * root's window shows them.  A program's own copy of its file. */
+int ds_copy_contiguous(struct ds *src, uint64_t size, struct session *s, struct ds **out, const void **bytes);
 
 /* memory.c: sessions of the memory server. */
 /* A session of `quota` bytes, charged to `parent` while it lives (0: none). */
@@ -116,6 +122,7 @@ struct spawn_args {
 	const char *const *argv;   /* argv[0] is the name */
 	const char *const *env;    /* extra KEY=VALUE entries */
 	mica_cap_t out, in;        /* root's slots, granted to the program (0: none) */
+	mica_cap_t proc;           /* the same, its gate to the process server */
 	uint64_t mem_quota, kmem_quota;
 	struct session *charge;    /* the starter's session, charged with mem_quota (0: root's) */
 	struct { const char *name; mica_cap_t slot; } caps[8];   /* more named capabilities, copied */
@@ -123,6 +130,8 @@ struct spawn_args {
 	uint16_t io_port;
 	uint32_t io_count;            /* I/O ports it may use: an I/O flexpage (count 0: none) */
 	const char *provide;          /* a gate to its main thread, published under this name */
+	struct ds *image;             /* its file: these bytes (copied), not a boot file of `name` */
+	uint64_t image_size;
 	bool daemon;                  /* root does not wait for it to end before halting */
 };
 struct process;
@@ -140,6 +149,9 @@ struct process *process_of(struct obj *o);
 int launcher_spawn_request(struct process *spawner, const char *name, const void *args, uint32_t args_len,
 			   mica_cap_t out_stream, mica_cap_t in_stream, mica_cap_t notify, uint64_t mem_quota,
 			   struct obj **handle);
+int launcher_image_request(struct ds *image, const char *name, uint64_t size, const void *args, uint32_t args_len,
+			   const void *env, uint32_t env_len, mica_cap_t out_stream, mica_cap_t in_stream,
+			   mica_cap_t notify, mica_cap_t proc, uint64_t mem_quota, struct obj **handle);
 int process_status_request(struct process *p, bool *ended, int32_t *status, uint64_t *pid);
 int process_kill_request(struct process *p);
 int parent_exit_request(struct process *p, int32_t status);

@@ -38,6 +38,16 @@ $(eval $(call newlib_program,$(BENCH_FS_PROG),tests/bench/main_fs.c tests/bench/
 BENCH_FS_MODULES := $(ROOT) $(BLK) $(BUILD)/srv/ext2fs $(BENCH_FS_PROG)
 TEST_DEPS += $(BENCH_FS_MODULES) $(BUILD)/cfg/bench-fs-short/boot.cfg $(BUILD)/disk.img
 
+# mica-bench-proc: the process server's figure, a C-library program root
+# starts after the block, file and process servers (tests/bench/proc.cfg)
+# on a copy of the process server's test disk (BENCH_PROC_DISK).
+BENCH_PROC_PROG := $(BUILD)/tests/bench/mica-bench-proc
+$(eval $(call newlib_program,$(BENCH_PROC_PROG),tests/bench/main_proc.c tests/bench/bench.c))
+BENCH_PROC_MODULES := $(ROOT) $(BLK) $(BUILD)/srv/ext2fs $(BUILD)/srv/proc $(BENCH_PROC_PROG)
+BENCH_PROC_DISK := $(BUILD)/tests/qemu/proc.img
+QEMU_SCENARIOS += tests/bench/bench-proc.scenario
+TEST_DEPS += $(BENCH_PROC_MODULES) $(BUILD)/cfg/bench-proc-short/boot.cfg $(BENCH_PROC_DISK)
+
 # Figures land in build/bench/: mica.txt and the serial log of the last
 # `make bench`, linux.txt from the last `make bench-linux`.
 BENCH_OUT := $(BUILD)/bench
@@ -47,12 +57,14 @@ LINUX_BASELINE ?= tests/bench/linux/linux-baseline
 # irq_latency_worst needs the measuring kernel (kern/irqoff.h): a boot of
 # its own.
 bench: $(KERNEL32) $(KERNEL_MEASURE32) $(BENCH_PROG) $(BENCH_RT_MODULES) $(BUILD)/cfg/bench-rt/boot.cfg $(BUILD)/tests/qemu/disk1m.img \
-		$(BENCH_FS_MODULES) $(BUILD)/cfg/bench-fs/boot.cfg $(BUILD)/disk.img
+		$(BENCH_FS_MODULES) $(BUILD)/cfg/bench-fs/boot.cfg $(BUILD)/disk.img \
+		$(BENCH_PROC_MODULES) $(BUILD)/cfg/bench-proc/boot.cfg $(BENCH_PROC_DISK)
 	@mkdir -p $(BENCH_OUT)
 	BENCH_DISK=$(BUILD)/tests/qemu/disk1m.img tools/bench --out $(BENCH_OUT)/mica.txt --log $(BENCH_OUT)/mica.log \
 		--linux $(BENCH_OUT)/linux.txt $(KERNEL32) "" $(BENCH_PROG) \
 		-- root $(BENCH_RT_MODULES) $(BUILD)/cfg/bench-rt/boot.cfg \
 		-- disk=$(BUILD)/disk.img root $(BENCH_FS_MODULES) $(BUILD)/cfg/bench-fs/boot.cfg \
+		-- disk=$(BENCH_PROC_DISK) root $(BENCH_PROC_MODULES) $(BUILD)/cfg/bench-proc/boot.cfg \
 		-- kernel=$(KERNEL_MEASURE32) "" "$(BENCH_PROG) irqoff"
 
 # Boots a stock Linux under the same QEMU settings (tests/bench/linux/; as

@@ -1,0 +1,21 @@
+/*
+ * mica/proc.h - what the process server (srv/proc, idl/rt/proc.idl) and its
+ * clients share beside the IDL.
+ */
+#ifndef MICA_PROC_H
+#define MICA_PROC_H
+
+/* Proc.list's states. */
+#define MICA_PROC_RUNNING 1u
+#define MICA_PROC_ZOMBIE  2u   /* ended, not yet reaped by its parent */
+
+/* The first process: orphans become its children, and the process server
+ * reaps them for it.  (Root's own pid: the launcher numbers programs from 2.) */
+#define MICA_PROC_INIT 1u
+
+/* What a program started from a file (root's Image.start, Proc.spawn) may
+ * get: argv entries, and environment entries besides root's own two. */
+#define MICA_SPAWN_ARGS_MAX 32
+#define MICA_SPAWN_ENV_MAX 20
+
+#endif

@@ -1,0 +1,98 @@
+/*
+ * procsrv.c - the process server (srv/proc, docs/processes.md) as the C
+ * library's other files see it: the program's own gate to it, and its
+ * answers as errno values.
+ *
+ * A program the process server started has its gate as `proc`.  One that
+ * boot.cfg started joins on first use, through `proc` (given with `cap
+ * proc`) or the registry's `proc`, as its MICA_PID and the base name of
+ * its argv[0].
+ */
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libsys/ipc.h>
+#include <libsys/slot.h>
+#include <mica/boot.h>
+#include <mica/error.h>
+#include <mica/fs.h>
+#include <rt/rt.h>
+
+#include <idl/kernel/factory.h>
+#include <idl/kernel/irq.h>
+#include <idl/rt/proc.h>
+#include <idl/rt/registry.h>
+
+#include "glue.h"
+
+#define CHILD_IRQ_LABEL 0x70726f63ull   /* "proc": the irq a child's end triggers */
+
+static mica_cap_t self_gate, child_irq;
+static char program[PROC_JOIN_PROGRAM_MAX + 1] = "?";
+
+/* argv[0]'s base name, for join (lib/rt passes constructors main's arguments). */
+__attribute__((constructor)) static void note_program(int argc, char **argv, char **envp)
+{
+	(void)envp;
+	if (argc > 0 && argv[0]) {
+		const char *b = strrchr(argv[0], '/');
+		strncpy(program, b ? b + 1 : argv[0], sizeof program - 1);
+	}
+}
+
+mica_cap_t libc_proc(void)
+{
+	mica_cap_t c = rt_cap("proc"), found = 0, self;
+	uint64_t pid, ppid;
+
+	if (self_gate)
+		return self_gate;
+	if (c && proc_self(c, &pid, &ppid) == 0)
+		return self_gate = c;
+	if (!c) {
+		if (!(found = mica_slot_alloc()))
+			return 0;
+		if (registry_lookup(rt_cap("registry"), "proc", &found) != 0) {
+			mica_slot_free(found);
+			return 0;
+		}
+		c = found;
+	}
+	if ((self = mica_slot_alloc()) != 0 && proc_join(c, (uint64_t)getpid(), program, &self) == 0)
+		self_gate = self;
+	else if (self)
+		mica_slot_free(self);
+	mica_slot_drop(found);
+	return self_gate;
+}
+
+int libc_proc_errno(int err)
+{
+	if (err <= -MICA_FS_ERRNO)
+		return -err - MICA_FS_ERRNO;
+	return libc_errno_of(err);
+}
+
+int libc_proc_wait_child(void)
+{
+	mica_word_t tag, label;
+	int err;
+
+	if (!child_irq) {
+		mica_cap_t irq = mica_slot_alloc();
+		if (!irq)
+			return -MICA_ENOMEM;
+		if ((err = factory_create_irq(MICA_BOOT_FACTORY, irq, CHILD_IRQ_LABEL)) != 0 ||
+		    (err = irq_bind(irq, MICA_BOOT_THREAD)) != 0 || (err = proc_notify(libc_proc(), irq)) != 0) {
+			mica_slot_drop(irq);
+			return err;
+		}
+		child_irq = irq;
+		return 0;   /* a child may have ended before: look again first */
+	}
+	do
+		err = mica_ipc_wait(0, &tag, &label);
+	while (!err && !((mica_tag_flags(tag) & MICA_TAG_F_IRQ) && label == CHILD_IRQ_LABEL));
+	return -err;
+}

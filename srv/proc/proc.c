@@ -1,0 +1,354 @@
+/*
+ * proc.c - the process server (idl/rt/proc.idl, docs/processes.md): the
+ * records of tree.c served on the server loop of lib/server.
+ *
+ * Every process has its own gate to the server, labelled with its record
+ * (label RECORD_LABEL(i)); the gate root made for the server (`serve`,
+ * label 0) answers only join and list.  A label names a record only while
+ * the record's gate lives, so a request always finds its caller's record:
+ * no pid a client sends is trusted for who it is.
+ *
+ * Programs are started with root's Image.start (the launcher underneath
+ * for now): the server reads the file into a dataspace of its own memory
+ * session (load.c), root copies it into the new program, which gets the
+ * record's gate as its `proc`, and root triggers the record's end irq when
+ * the program ends; Process.status says how.  A program that joined is
+ * watched instead: its gate's last client capability going means it ended.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+
+#include <common/string.h>
+#include <libsys/debug.h>
+#include <libsys/error.h>
+#include <libsys/slot.h>
+#include <mica/error.h>
+#include <mica/fs.h>
+#include <mica/proc.h>
+#include <rt/rt.h>
+#include <server/server.h>
+
+#include <idl/kernel/factory.h>
+#include <idl/kernel/gate.h>
+#include <idl/kernel/irq.h>
+#include <idl/kernel/kobject.h>
+#include <idl/rt/proc_server.h>
+#include <idl/rt/process.h>
+
+#include "load.h"
+#include "tree.h"
+
+/* Labels: a record's gate, its watch (joined) and its end irq (spawned). */
+#define KIND_GATE 0u
+#define KIND_WATCH 1u
+#define KIND_END 2u
+#define LABEL(i, kind) ((((mica_word_t)(i) + 1) << 2) | (kind))
+#define CHILD_QUOTA (8ull << 20)   /* memory of each program started */
+
+static struct tree tree;
+
+static int fail(int e)
+{
+	return -(MICA_FS_ERRNO + e);
+}
+
+static unsigned index_of(const struct tree_rec *r)
+{
+	return (unsigned)(r - tree.recs);
+}
+
+/* The record a label names, if it is of that kind and the record lives. */
+static struct tree_rec *rec_of(mica_word_t label, unsigned kind)
+{
+	if (!label || (label & 3) != kind || (label >> 2) > TREE_MAX)
+		return 0;
+	struct tree_rec *r = &tree.recs[(label >> 2) - 1];
+	return r->state == MICA_PROC_RUNNING ? r : 0;
+}
+
+static void destroy(mica_cap_t *c)
+{
+	if (*c) {
+		kobject_destroy(*c);
+		mica_slot_drop(*c);
+	}
+	*c = 0;
+}
+
+static void drop(mica_cap_t *c)
+{
+	mica_slot_drop(*c);
+	*c = 0;
+}
+
+/* tree.ended: what the server holds for the process goes. */
+static void on_ended(struct tree *t, struct tree_rec *r)
+{
+	(void)t;
+	destroy(&r->gate);   /* the process's own copies go with it */
+	destroy(&r->watch);
+	destroy(&r->end_irq);
+	drop(&r->process);   /* root's record of it goes */
+	drop(&r->notify);
+}
+
+static void on_child_ended(struct tree *t, struct tree_rec *parent)
+{
+	(void)t;
+	if (parent->notify)
+		irq_trigger(parent->notify);
+}
+
+/* A spawned process ended (or was killed): a zombie with root's status. */
+static void collect(struct tree_rec *r)
+{
+	bool ended = false;
+	int32_t status = 0;
+	uint64_t pid;
+
+	if (r->state != MICA_PROC_RUNNING || !r->process || process_status(r->process, &ended, &status, &pid) != 0 ||
+	    !ended)
+		return;
+	tree_end(&tree, r, tree_wstatus(status, r->killed_by));
+}
+
+static void on_irq(const struct srv *s, mica_word_t label)
+{
+	(void)s;
+	struct tree_rec *r;
+
+	if ((r = rec_of(label, KIND_END)) != 0)
+		collect(r);
+	else if ((r = rec_of(label, KIND_WATCH)) != 0)
+		tree_end(&tree, r, tree_wstatus(0, SIGKILL));   /* gone, status unknown */
+}
+
+/* The caller's record: NULL on the server's own gate. */
+static struct tree_rec *caller(struct srv_request *req)
+{
+	return rec_of(req->label, KIND_GATE);
+}
+
+/* A gate and an irq of the server's thread for record r. */
+static int make_gate(struct tree_rec *r, mica_cap_t *irq, unsigned irq_kind)
+{
+	unsigned i = index_of(r);
+	int err;
+
+	r->gate = mica_slot_alloc();
+	*irq = mica_slot_alloc();
+	if (!r->gate || !*irq)
+		return -MICA_ENOMEM;
+	if ((err = factory_create_gate(MICA_BOOT_FACTORY, r->gate, MICA_BOOT_THREAD, LABEL(i, KIND_GATE))) != 0)
+		return err;
+	if ((err = factory_create_irq(MICA_BOOT_FACTORY, *irq, LABEL(i, irq_kind))) != 0)
+		return err;
+	return irq_bind(*irq, MICA_BOOT_THREAD);
+}
+
+static void unmake(struct tree_rec *r)
+{
+	on_ended(&tree, r);
+	tree_free(&tree, r);
+}
+
+static void undo_join(void *made)
+{
+	struct tree_rec *r = made;
+
+	if (r->state == MICA_PROC_RUNNING)
+		unmake(r);
+}
+
+static int on_join(struct srv_request *req, uint64_t pid, const char *program, mica_cap_t *self)
+{
+	struct tree_rec *r;
+	int err;
+
+	if (caller(req))
+		return -MICA_EPERM;   /* already a process */
+	if (pid <= MICA_PROC_INIT)
+		return fail(EINVAL);
+	if (tree_find(&tree, pid))
+		return fail(EEXIST);
+	if (!(r = tree_new(&tree, pid, MICA_PROC_INIT, program)))
+		return fail(EAGAIN);
+	if ((err = make_gate(r, &r->watch, KIND_WATCH)) != 0 || (err = gate_watch(r->gate, r->watch)) != 0) {
+		unmake(r);
+		return err;
+	}
+	*self = r->gate;
+	srv_made(req, undo_join, r);   /* its caller gone before the reply: nobody would ever end it */
+	return 0;
+}
+
+/* Entries of a NUL-separated list, -1 if the last has no NUL. */
+static int count(const char *p, uint32_t len)
+{
+	int n = 0;
+
+	if (len && p[len - 1])
+		return -1;
+	for (uint32_t i = 0; i < len; i++)
+		n += p[i] == 0;
+	return n;
+}
+
+static const char *base_name(const char *path)
+{
+	const char *b = strrchr(path, '/');
+	return b ? b + 1 : path;
+}
+
+/* Start the image as r's program; r->pid is root's pid for it. */
+static int start(struct tree_rec *r, const char *path, mica_cap_t image, uint64_t size, const void *args,
+		 uint32_t args_len, const void *env, uint32_t env_len, mica_cap_t out, mica_cap_t in)
+{
+	bool ended;
+	int32_t status;
+	int err = make_gate(r, &r->end_irq, KIND_END);
+
+	if (!err && !(r->process = mica_slot_alloc()))
+		err = -MICA_ENOMEM;
+	if (!err)
+		err = image_start(image, base_name(path), size, args, args_len, env, env_len, out, in, r->end_irq,
+				  r->gate, CHILD_QUOTA, &r->process);
+	if (err == -MICA_EINVAL)
+		return fail(ENOEXEC);   /* what root's parser refused (the log says why) */
+	if (err == -MICA_ENOMEM)
+		return fail(EAGAIN);
+	if (!err)
+		err = process_status(r->process, &ended, &status, &r->pid);
+	return err;
+}
+
+static int on_spawn(struct srv_request *req, const char *path, const void *args, uint32_t args_len,
+		    const void *env, uint32_t env_len, mica_cap_t out_stream, mica_cap_t in_stream, uint64_t *pid)
+{
+	struct tree_rec *parent = caller(req), *r;
+	int argc = count(args, args_len), nenv = count(env, env_len), err;
+	struct load image;
+
+	if (!parent)
+		return -MICA_EPERM;
+	if (argc < 0 || nenv < 0)
+		return fail(EINVAL);
+	if (argc == 0 || argc > MICA_SPAWN_ARGS_MAX || nenv > MICA_SPAWN_ENV_MAX)
+		return fail(E2BIG);
+	if (!(r = tree_new(&tree, 0, parent->pid, base_name(path))))
+		return fail(EAGAIN);
+	if ((err = load_file(path, &image)) != 0) {
+		tree_free(&tree, r);
+		return fail(err);
+	}
+	err = start(r, path, image.ds, image.size, args, args_len, env, env_len, out_stream, in_stream);
+	load_done(&image);   /* root has its copy */
+	if (err) {
+		if (r->process)
+			process_kill(r->process);
+		unmake(r);
+		return err;
+	}
+	*pid = r->pid;
+	return 0;
+}
+
+static int on_wait(struct srv_request *req, int64_t pid, uint64_t *got, int32_t *status)
+{
+	struct tree_rec *parent = caller(req), *z;
+
+	if (!parent)
+		return -MICA_EPERM;
+	int found = tree_wait(&tree, parent, pid > 0 ? pid : -1, &z);   /* no groups yet: 0, < -1 are any */
+	if (found < 0)
+		return fail(ECHILD);
+	if (found > 0)
+		return -MICA_EAGAIN;
+	*got = z->pid;
+	*status = z->wstatus;
+	tree_free(&tree, z);
+	return 0;
+}
+
+static int on_kill(struct srv_request *req, uint64_t pid, int32_t sig)
+{
+	struct tree_rec *parent = caller(req), *r;
+
+	if (!parent)
+		return -MICA_EPERM;
+	if (sig < 0 || sig >= NSIG)
+		return fail(EINVAL);
+	if (!(r = tree_find(&tree, pid)))
+		return fail(ESRCH);
+	if (r->ppid != parent->pid || r == parent)
+		return fail(EPERM);
+	if (!sig || r->state != MICA_PROC_RUNNING)
+		return 0;
+	r->killed_by = sig;
+	process_kill(r->process);
+	collect(r);
+	return 0;
+}
+
+static int on_self(struct srv_request *req, uint64_t *pid, uint64_t *ppid)
+{
+	struct tree_rec *r = caller(req);
+
+	if (!r)
+		return -MICA_EPERM;
+	*pid = r->pid;
+	*ppid = r->ppid;
+	return 0;
+}
+
+static int on_list(struct srv_request *req, uint32_t index, uint64_t *pid, uint64_t *ppid, uint32_t *state,
+		   int32_t *status, char *program)
+{
+	(void)req;
+	struct tree_rec *r = tree_at(&tree, index);
+
+	if (!r)
+		return -MICA_ENOENT;
+	*pid = r->pid;
+	*ppid = r->ppid;
+	*state = r->state;
+	*status = r->state == MICA_PROC_ZOMBIE ? r->wstatus : 0;
+	mica_strlcpy(program, r->program, TREE_PROGRAM_MAX + 1);
+	return 0;
+}
+
+static int on_notify(struct srv_request *req, mica_cap_t irq)
+{
+	struct tree_rec *r = caller(req);
+	int err;
+
+	if (!r)
+		return -MICA_EPERM;
+	if (irq && (err = srv_keep(req, irq)) != 0)
+		return err;
+	drop(&r->notify);
+	r->notify = irq;
+	return 0;
+}
+
+static const struct proc_ops ops = {
+	.join = on_join, .spawn = on_spawn, .wait = on_wait, .kill = on_kill,
+	.self = on_self, .list = on_list, .notify = on_notify,
+};
+
+int main(void)
+{
+	static struct proc_buffers buffers;
+	const struct srv s = { .protocol = &proc_server, .ops = &ops, .state = &tree, .irq = on_irq };
+
+	tree.ended = on_ended;
+	tree.child_ended = on_child_ended;
+	if (!rt_cap("serve")) {
+		mica_printf("proc: no gate to serve (boot.cfg: provide NAME)\n");
+		return 1;
+	}
+	int err = srv_serve(&s, &buffers);
+	mica_printf("proc: %s\n", mica_strerror(-err));
+	return 1;
+}

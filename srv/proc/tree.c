@@ -1,0 +1,99 @@
+/*
+ * tree.c - the process server's records and the POSIX rules for them
+ * (tree.h).  A table: TREE_MAX is small and every walk is short.
+ */
+#include "tree.h"
+
+#include <common/string.h>
+#include <mica/proc.h>
+
+int32_t tree_wstatus(int32_t status, int sig)
+{
+	return sig ? (sig & 0x7f) : (int32_t)((status & 0xff) << 8);
+}
+
+struct tree_rec *tree_new(struct tree *t, uint64_t pid, uint64_t ppid, const char *program)
+{
+	for (unsigned i = 0; i < TREE_MAX; i++) {
+		struct tree_rec *r = &t->recs[i];
+		if (r->state)
+			continue;
+		*r = (struct tree_rec){ .state = MICA_PROC_RUNNING, .pid = pid, .ppid = ppid };
+		mica_strlcpy(r->program, program, sizeof r->program);
+		return r;
+	}
+	return 0;
+}
+
+struct tree_rec *tree_find(struct tree *t, uint64_t pid)
+{
+	for (unsigned i = 0; i < TREE_MAX; i++)
+		if (t->recs[i].state && t->recs[i].pid == pid)
+			return &t->recs[i];
+	return 0;
+}
+
+struct tree_rec *tree_at(struct tree *t, unsigned index)
+{
+	for (unsigned i = 0; i < TREE_MAX; i++)
+		if (t->recs[i].state && index-- == 0)
+			return &t->recs[i];
+	return 0;
+}
+
+unsigned tree_used(const struct tree *t)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < TREE_MAX; i++)
+		n += t->recs[i].state != 0;
+	return n;
+}
+
+void tree_free(struct tree *t, struct tree_rec *r)
+{
+	(void)t;
+	r->state = 0;
+}
+
+void tree_end(struct tree *t, struct tree_rec *r, int32_t wstatus)
+{
+	if (r->state != MICA_PROC_RUNNING)
+		return;
+	if (t->ended)
+		t->ended(t, r);
+	for (unsigned i = 0; i < TREE_MAX; i++) {
+		struct tree_rec *c = &t->recs[i];
+		if (!c->state || c == r || c->ppid != r->pid)
+			continue;
+		c->ppid = MICA_PROC_INIT;
+		if (c->state == MICA_PROC_ZOMBIE)
+			tree_free(t, c);
+	}
+	r->state = MICA_PROC_ZOMBIE;
+	r->wstatus = wstatus;
+	if (r->ppid == MICA_PROC_INIT) {
+		tree_free(t, r);
+		return;
+	}
+	struct tree_rec *parent = tree_find(t, r->ppid);
+	if (parent && t->child_ended)
+		t->child_ended(t, parent);
+}
+
+int tree_wait(struct tree *t, const struct tree_rec *parent, int64_t pid, struct tree_rec **got)
+{
+	bool some = false;
+
+	for (unsigned i = 0; i < TREE_MAX; i++) {
+		struct tree_rec *c = &t->recs[i];
+		if (!c->state || c->ppid != parent->pid || c == parent || (pid != -1 && c->pid != (uint64_t)pid))
+			continue;
+		if (c->state == MICA_PROC_ZOMBIE) {
+			*got = c;
+			return 0;
+		}
+		some = true;
+	}
+	return some ? 1 : -1;
+}

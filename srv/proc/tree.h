@@ -1,0 +1,69 @@
+/*
+ * tree.h - the process server's records (docs/processes.md): process ids,
+ * the parent/child tree, states and wait statuses, and the rules of POSIX
+ * for them, knowing nothing of messages (tests/host/proc tests them on the
+ * host).
+ *
+ * A record is running, then a zombie when its process has ended, until its
+ * parent reaps it (tree_wait).  When a process ends its children become
+ * children of process 1 (MICA_PROC_INIT), whose zombies are reaped at
+ * once: the process server reaps for it.
+ */
+#ifndef SRV_PROC_TREE_H
+#define SRV_PROC_TREE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <mica/types.h>
+
+#define TREE_MAX 64              /* records at once */
+#define TREE_PROGRAM_MAX 63      /* Proc.list's string<63> */
+
+struct tree_rec {
+	uint32_t state;          /* 0: free; MICA_PROC_RUNNING, MICA_PROC_ZOMBIE */
+	uint64_t pid, ppid;
+	int32_t wstatus;         /* a zombie's wait status */
+	int killed_by;           /* the signal the server ended it with (0: none) */
+	char program[TREE_PROGRAM_MAX + 1];
+	/* The server's side of the process (srv/proc/proc.c). */
+	mica_cap_t gate;         /* its own gate to the server */
+	mica_cap_t watch;        /* joined: the irq saying its last capability to `gate` went */
+	mica_cap_t process;      /* spawned: root's Process handle */
+	mica_cap_t end_irq;      /* spawned: the irq root triggers when it ends */
+	mica_cap_t notify;       /* its own irq, triggered when a child of it ends */
+};
+
+struct tree {
+	struct tree_rec recs[TREE_MAX];
+	/* A record ended (before it becomes a zombie): release what the
+	 * server holds for it but the record (NULL: nothing). */
+	void (*ended)(struct tree *t, struct tree_rec *r);
+	/* A child of `parent` became a zombie (NULL: nothing). */
+	void (*child_ended)(struct tree *t, struct tree_rec *parent);
+};
+
+/* The wait status of a process that exited with `status`, or that the
+ * server ended with signal `sig` (not 0). */
+int32_t tree_wstatus(int32_t status, int sig);
+
+/* A new running record, or NULL when none is left. */
+struct tree_rec *tree_new(struct tree *t, uint64_t pid, uint64_t ppid, const char *program);
+/* The record of `pid` (running or zombie), or NULL. */
+struct tree_rec *tree_find(struct tree *t, uint64_t pid);
+/* The index-th record in use, or NULL past the last. */
+struct tree_rec *tree_at(struct tree *t, unsigned index);
+unsigned tree_used(const struct tree *t);
+/* The process ended with wait status `wstatus`: t->ended, its children go
+ * to process 1 (its zombies are freed), and it becomes a zombie, which is
+ * freed at once if its parent is process 1 (else t->child_ended). */
+void tree_end(struct tree *t, struct tree_rec *r, int32_t wstatus);
+/*
+ * A zombie child of `parent`, `pid` -1 for any: 0 and *got (freed by the
+ * caller with tree_free once it has read it); -1 when `parent` has no such
+ * child (ECHILD); 1 when it has, but none has ended (try again later).
+ */
+int tree_wait(struct tree *t, const struct tree_rec *parent, int64_t pid, struct tree_rec **got);
+void tree_free(struct tree *t, struct tree_rec *r);
+
+#endif

@@ -1,0 +1,140 @@
+/*
+ * tree_test.c - host unit tests of the process server's records
+ * (srv/proc/tree.c): wait statuses, waiting for any child or one, zombies,
+ * reparenting to process 1 and its reaping, the table filling up.
+ */
+#include <mica/proc.h>
+
+#include "tap.h"
+#include "tree.h"
+
+static struct tree t;
+static unsigned ended_calls, notified;
+static uint64_t last_notified;
+
+static void on_ended(struct tree *tr, struct tree_rec *r)
+{
+	(void)tr, (void)r;
+	ended_calls++;
+}
+
+static void on_child_ended(struct tree *tr, struct tree_rec *parent)
+{
+	(void)tr;
+	notified++;
+	last_notified = parent->pid;
+}
+
+static void reset(void)
+{
+	t = (struct tree){ .ended = on_ended, .child_ended = on_child_ended };
+	ended_calls = notified = 0;
+	last_notified = 0;
+}
+
+static void wait_statuses_follow_sys_wait(void)
+{
+	CHECK_EQ(tree_wstatus(0, 0), 0);
+	CHECK_EQ(tree_wstatus(42, 0), 42 << 8);
+	CHECK_EQ(tree_wstatus(256, 0), 0);       /* only the low 8 bits, as exit() */
+	CHECK_EQ(tree_wstatus(137, 15), 15);     /* killed: the signal, not root's status */
+}
+
+static void zombie_until_reaped(void)
+{
+	reset();
+	struct tree_rec *p = tree_new(&t, 10, MICA_PROC_INIT, "parent");
+	struct tree_rec *c = tree_new(&t, 11, 10, "child"), *got = 0;
+	CHECK(p && c);
+	CHECK_EQ(tree_wait(&t, p, -1, &got), 1);   /* a child, none ended */
+	tree_end(&t, c, tree_wstatus(3, 0));
+	CHECK_EQ(c->state, MICA_PROC_ZOMBIE);
+	CHECK_EQ(notified, 1);
+	CHECK_EQ(last_notified, 10);
+	CHECK_EQ(tree_wait(&t, p, 12, &got), -1);  /* not its child */
+	CHECK_EQ(tree_wait(&t, p, 11, &got), 0);
+	CHECK(got == c);
+	CHECK_EQ(got->wstatus, 3 << 8);
+	tree_free(&t, got);
+	CHECK_EQ(tree_wait(&t, p, -1, &got), -1);  /* no child left: ECHILD */
+	CHECK_EQ(tree_used(&t), 1);
+}
+
+static void any_child_finds_the_zombie_among_running_ones(void)
+{
+	reset();
+	struct tree_rec *p = tree_new(&t, 10, MICA_PROC_INIT, "parent"), *got = 0;
+	tree_new(&t, 11, 10, "a");
+	struct tree_rec *b = tree_new(&t, 12, 10, "b");
+	tree_new(&t, 13, 10, "c");
+	tree_end(&t, b, tree_wstatus(0, 9));
+	CHECK_EQ(tree_wait(&t, p, -1, &got), 0);
+	CHECK(got == b);
+	CHECK_EQ(got->wstatus, 9);
+}
+
+static void orphans_go_to_process_1_which_reaps_them(void)
+{
+	reset();
+	struct tree_rec *p = tree_new(&t, 10, MICA_PROC_INIT, "parent");
+	struct tree_rec *live = tree_new(&t, 11, 10, "live");
+	struct tree_rec *zombie = tree_new(&t, 12, 10, "zombie");
+	tree_end(&t, zombie, 0);
+	CHECK_EQ(tree_used(&t), 3);
+	tree_end(&t, p, 0);   /* its parent is 1: freed at once, its zombie child too */
+	CHECK_EQ(ended_calls, 2);
+	CHECK(tree_find(&t, 10) == 0);
+	CHECK(tree_find(&t, 12) == 0);
+	CHECK_EQ(live->ppid, MICA_PROC_INIT);
+	tree_end(&t, live, 0);   /* reaped by 1 when it ends */
+	CHECK(tree_find(&t, 11) == 0);
+	CHECK_EQ(tree_used(&t), 0);
+}
+
+static void ending_twice_changes_nothing(void)
+{
+	reset();
+	tree_new(&t, 10, MICA_PROC_INIT, "parent");
+	struct tree_rec *c = tree_new(&t, 11, 10, "c");
+	tree_end(&t, c, tree_wstatus(1, 0));
+	tree_end(&t, c, tree_wstatus(2, 0));
+	CHECK_EQ(ended_calls, 1);
+	CHECK_EQ(c->wstatus, 1 << 8);
+	CHECK_EQ(notified, 1);
+}
+
+static void the_table_fills_and_empties(void)
+{
+	reset();
+	for (unsigned i = 0; i < TREE_MAX; i++)
+		CHECK(tree_new(&t, 100 + i, MICA_PROC_INIT, "x") != 0);
+	CHECK(tree_new(&t, 1000, MICA_PROC_INIT, "one too many") == 0);
+	CHECK(tree_at(&t, TREE_MAX - 1) != 0);
+	CHECK(tree_at(&t, TREE_MAX) == 0);
+	for (unsigned i = 0; i < TREE_MAX; i++)
+		tree_end(&t, tree_find(&t, 100 + i), 0);
+	CHECK_EQ(tree_used(&t), 0);
+}
+
+static void long_program_names_are_cut(void)
+{
+	reset();
+	struct tree_rec *r = tree_new(&t, 10, MICA_PROC_INIT,
+				      "a-program-name-that-is-much-longer-than-sixty-three-bytes-of-room-in-it");
+	CHECK_EQ(r->program[TREE_PROGRAM_MAX], 0);
+}
+
+static const struct tap_case cases[] = {
+	TAP_CASE(wait_statuses_follow_sys_wait),
+	TAP_CASE(zombie_until_reaped),
+	TAP_CASE(any_child_finds_the_zombie_among_running_ones),
+	TAP_CASE(orphans_go_to_process_1_which_reaps_them),
+	TAP_CASE(ending_twice_changes_nothing),
+	TAP_CASE(the_table_fills_and_empties),
+	TAP_CASE(long_program_names_are_cut),
+};
+
+int main(void)
+{
+	return tap_run(cases, TAP_COUNT(cases));
+}

@@ -1,0 +1,382 @@
+/*
+ * proc_test.c - the process server (srv/proc, docs/processes.md) through
+ * the C library and its protocol: posix_spawn from rom/ and from the disk
+ * with argv and envp, exit statuses, waitpid with WNOHANG, zombies, a
+ * killed child's status, reparenting to process 1 when a parent exits or
+ * is killed, each errno of a spawn that cannot run, forged pids and
+ * requests on the wrong gate, a joined client that goes, idlc's fuzz
+ * driver; the records and the kernel's objects are back to where they
+ * were at the end.
+ * proc.scenario boots it with the block, file and process servers on a
+ * copy of build/tests/qemu/proc.img.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <libsys/slot.h>
+#include <libsys/debug.h>
+#include <mica/fs.h>
+#include <mica/object.h>
+#include <mica/syscall.h>
+#include <mica/proc.h>
+#include <rt/rt.h>
+
+#include <idl/rt/proc.h>
+#include <idl/rt/registry.h>
+
+#include "qtest.h"
+
+#define ROM_CHILD "rom/proc_child"
+#define DISK_CHILD "/bin/proc_child"
+
+extern char **environ;
+static char *child_env[] = { "PROC_TEST=yes", 0 };
+static mica_cap_t served;   /* the server's own gate (the registry's `proc`) */
+static unsigned records_at_start;
+
+static void meminfo(struct mica_meminfo *mi)
+{
+	expect("the kernel's accounting", (long)mica_debug(MICA_BOOT_LOG, MICA_DEBUG_MEMINFO, (unsigned long)mi,
+							   sizeof *mi), 0);
+}
+
+/* Spawn `path` with argv = path, a, b (a, b may be 0); the pid, or -errno. */
+static long spawn(const char *path, char *a, char *b)
+{
+	char *argv[] = { (char *)path, a, b, 0 };
+	pid_t pid;
+	int err = posix_spawn(&pid, path, 0, 0, argv, child_env);
+
+	return err ? -err : pid;
+}
+
+/* The exit status of `pid` (waitpid), or -1000 - errno. */
+static long reap(pid_t pid)
+{
+	int st;
+	pid_t got = waitpid(pid, &st, 0);
+
+	if (got != pid)
+		return -1000 - errno;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -WTERMSIG(st);
+}
+
+static unsigned records(void)
+{
+	uint64_t pid, ppid;
+	uint32_t state;
+	int32_t status;
+	char name[PROC_LIST_PROGRAM_MAX + 1];
+	unsigned n = 0;
+
+	while (proc_list(served, n, &pid, &ppid, &state, &status, name) == 0)
+		n++;
+	return n;
+}
+
+/* pid's record: 1 and its parent and state, or 0 when it has none. */
+static int record_of(uint64_t want, uint64_t *parent, uint32_t *state)
+{
+	uint64_t pid;
+	int32_t status;
+	char name[PROC_LIST_PROGRAM_MAX + 1];
+
+	for (unsigned i = 0; proc_list(served, i, &pid, parent, state, &status, name) == 0; i++)
+		if (pid == want)
+			return 1;
+	return 0;
+}
+
+/* Wait (in 10 ms steps, at most 5 s) until pid's record is gone. */
+static int gone(uint64_t pid)
+{
+	uint64_t parent;
+	uint32_t state;
+
+	for (int i = 0; i < 500; i++) {
+		if (!record_of(pid, &parent, &state))
+			return 1;
+		usleep(10000);
+	}
+	return 0;
+}
+
+static void setup(void)
+{
+	served = mica_slot_alloc();
+	expect("the registry has `proc`", registry_lookup(rt_cap("registry"), "proc", &served), 0);
+	records_at_start = records();
+	expect("no record before the first call", records_at_start, 0);
+}
+
+static void spawn_from_rom_and_disk(void)
+{
+	long pid = spawn(ROM_CHILD, "check", "two words");
+	expect("posix_spawn rom/proc_child", pid > 0, 1);
+	expect("its argv and envp are what was given", reap((pid_t)pid), 0);
+	expect("the caller joined: it has a record now", records(), 1);
+	pid = spawn(DISK_CHILD, "check", "two words");
+	expect("posix_spawn /bin/proc_child from the disk", pid > 0, 1);
+	expect("its argv and envp are what was given", reap((pid_t)pid), 0);
+	pid = spawn("/bin/true", 0, 0);
+	expect("posix_spawn /bin/true from the disk", pid > 0, 1);
+	expect("true exits 0", reap((pid_t)pid), 0);
+	pid = spawn("/bin/proc_big", 0, 0);
+	expect("a program of 1.5 MiB from the disk (a dataspace of its own)", pid > 0, 1);
+	expect("all its data is there", reap((pid_t)pid), 0);
+	pid = spawn("/bin/true", 0, 0);
+	expect("then true again (the staging dataspace)", reap((pid_t)pid), 0);
+	char *argv[] = { "true", 0 };
+	pid_t p;
+	setenv("PATH", "/nowhere:/bin", 1);
+	expect("posix_spawnp true along PATH", posix_spawnp(&p, "true", 0, 0, argv, environ), 0);
+	expect("true exits 0", reap(p), 0);
+}
+
+static void exit_statuses(void)
+{
+	static char *codes[] = { "0", "1", "42", "255", "256" };
+	static const long want[] = { 0, 1, 42, 255, 0 };
+
+	for (unsigned i = 0; i < sizeof codes / sizeof codes[0]; i++)
+		expect(codes[i], reap((pid_t)spawn(ROM_CHILD, "exit", codes[i])), want[i]);
+	char me[16];
+	snprintf(me, sizeof me, "%d", (int)getpid());
+	expect("the child's getppid() is the spawner's pid", reap((pid_t)spawn(ROM_CHILD, "ppid", me)), 0);
+	int st = 0;
+	long pid = spawn(ROM_CHILD, "exit", "7");
+	expect("wait() reaps any child", wait(&st), pid);
+	expect("WIFEXITED", WIFEXITED(st), 1);
+	expect("WEXITSTATUS", WEXITSTATUS(st), 7);
+}
+
+static void nohang_zombies_and_kill(void)
+{
+	uint64_t parent;
+	uint32_t state;
+	int st;
+	long pid = spawn(ROM_CHILD, "forever", 0);
+
+	expect("spawned one that runs on", pid > 0, 1);
+	expect("WNOHANG: nothing has ended", waitpid((pid_t)pid, &st, WNOHANG), 0);
+	expect("it is listed running, child of the caller",
+	       record_of((uint64_t)pid, &parent, &state) && parent == (uint64_t)getpid() && state == MICA_PROC_RUNNING,
+	       1);
+	expect("kill(child, 0): it lives", kill((pid_t)pid, 0), 0);
+	expect("kill(child, SIGTERM)", kill((pid_t)pid, SIGTERM), 0);
+	expect("it is a zombie until reaped", record_of((uint64_t)pid, &parent, &state) && state == MICA_PROC_ZOMBIE, 1);
+	expect("waitpid reaps it", waitpid((pid_t)pid, &st, WNOHANG), pid);
+	expect("WIFSIGNALED", WIFSIGNALED(st), 1);
+	expect("WTERMSIG is SIGTERM", WTERMSIG(st), SIGTERM);
+	expect("then its record is gone", record_of((uint64_t)pid, &parent, &state), 0);
+	expect("a second waitpid: ECHILD", waitpid((pid_t)pid, &st, 0) == -1 && errno == ECHILD, 1);
+
+	pid = spawn(ROM_CHILD, "exit", "3");
+	expect("one that exits at once: a zombie soon", pid > 0, 1);
+	for (int i = 0; i < 500 && !(record_of((uint64_t)pid, &parent, &state) && state == MICA_PROC_ZOMBIE); i++)
+		usleep(10000);
+	expect("listed as a zombie", state, MICA_PROC_ZOMBIE);
+	expect("reaped with its status", reap((pid_t)pid), 3);
+	expect("waitpid with no child at all: ECHILD", waitpid(-1, &st, WNOHANG) == -1 && errno == ECHILD, 1);
+	expect("waitpid with an unknown option: EINVAL", waitpid(-1, &st, 0x100) == -1 && errno == EINVAL, 1);
+}
+
+static void reparenting(void)
+{
+	uint64_t parent;
+	uint32_t state;
+	long grand;
+	char *argv[] = { ROM_CHILD, "leave", DISK_CHILD, "300", 0 };
+	pid_t p;
+
+	expect("a child that leaves a grandchild behind", posix_spawn(&p, ROM_CHILD, 0, 0, argv, child_env), 0);
+	expect("it exits 0", reap(p), 0);
+	grand = 0;
+	uint64_t id;
+	int32_t status;
+	char name[PROC_LIST_PROGRAM_MAX + 1];
+	for (unsigned i = 0; proc_list(served, i, &id, &parent, &state, &status, name) == 0; i++)
+		if (!strcmp(name, "proc_child") && id > (uint64_t)p)
+			grand = (long)id;
+	expect("the grandchild lives on", grand > 0, 1);
+	expect("its parent is now process 1", record_of((uint64_t)grand, &parent, &state) && parent == MICA_PROC_INIT,
+	       1);
+	expect("not ours to kill: EPERM", kill((pid_t)grand, SIGTERM) == -1 && errno == EPERM, 1);
+	expect("not ours to wait for: ECHILD", waitpid((pid_t)grand, 0, WNOHANG) == -1 && errno == ECHILD, 1);
+	expect("process 1 reaps it when it ends", gone((uint64_t)grand), 1);
+
+	char *argv2[] = { ROM_CHILD, "orphan", ROM_CHILD, "300", 0 };
+	expect("a child killed by a fault with a live child", posix_spawn(&p, ROM_CHILD, 0, 0, argv2, child_env), 0);
+	expect("its status is root's for a fault (139)", reap(p), 139);
+	grand = 0;
+	for (unsigned i = 0; proc_list(served, i, &id, &parent, &state, &status, name) == 0; i++)
+		if (!strcmp(name, "proc_child") && id > (uint64_t)p)
+			grand = (long)id;
+	expect("its child lives on, reparented to 1",
+	       grand > 0 && record_of((uint64_t)grand, &parent, &state) && parent == MICA_PROC_INIT, 1);
+	expect("and is reaped by 1 when it ends", gone((uint64_t)grand), 1);
+}
+
+/* A child that ends (a fault of its second thread) while the server works
+   on its spawn request: whichever comes first, its own end or the spawn's
+   reply, nothing is left of either but our reaped child. */
+static void parent_dies_mid_request(void)
+{
+	char *argv[] = { ROM_CHILD, "midway", "/bin/proc_big", 0 };
+	pid_t p;
+
+	for (int i = 0; i < 3; i++) {
+		expect("a child that spawns and faults at once", posix_spawn(&p, ROM_CHILD, 0, 0, argv, child_env), 0);
+		expect("its status is root's for a fault (139)", reap(p), 139);
+	}
+	int left = 1;
+	for (int i = 0; i < 500 && (left = (int)records()) != 1; i++)
+		usleep(10000);
+	expect("what it spawned, if anything, was reparented and reaped: our record alone", left, 1);
+}
+
+static void exec_failures(void)
+{
+	char *many[40], big[700];
+
+	expect("no such file on the disk: ENOENT", spawn("/bin/nothing", 0, 0), -ENOENT);
+	expect("no such boot file: ENOENT", spawn("rom/nothing", 0, 0), -ENOENT);
+	expect("a file as a directory: ENOTDIR", spawn("/bin/true/x", 0, 0), -ENOTDIR);
+	expect("no x bit: EACCES", spawn("/bin/noexec", 0, 0), -EACCES);
+	expect("a directory: EACCES", spawn("/bin", 0, 0), -EACCES);
+	expect("not an ELF file: ENOEXEC", spawn("/bin/garbage", 0, 0), -ENOEXEC);
+	expect("a cut ELF file: ENOEXEC", spawn("/bin/cutelf", 0, 0), -ENOEXEC);
+	expect("an ELF file for another machine (root refuses it): ENOEXEC", spawn("/bin/badelf", 0, 0), -ENOEXEC);
+	for (int i = 0; i < 39; i++)
+		many[i] = "x";
+	many[39] = 0;
+	pid_t p;
+	expect("39 arguments: E2BIG", posix_spawn(&p, ROM_CHILD, 0, 0, many, child_env), E2BIG);
+	memset(big, 'y', sizeof big - 1);
+	big[sizeof big - 1] = 0;
+	char *two[] = { ROM_CHILD, big, big, 0 };
+	expect("arguments over 1024 bytes: E2BIG", posix_spawn(&p, ROM_CHILD, 0, 0, two, child_env), E2BIG);
+	char *env[MICA_SPAWN_ENV_MAX + 2], *exit0[] = { ROM_CHILD, "exit", "0", 0 };
+	for (int i = 0; i <= MICA_SPAWN_ENV_MAX; i++)
+		env[i] = "X=1";
+	env[MICA_SPAWN_ENV_MAX] = 0;
+	expect("20 environment entries: it runs", posix_spawn(&p, ROM_CHILD, 0, 0, exit0, env) == 0 && reap(p) == 0, 1);
+	env[MICA_SPAWN_ENV_MAX] = "X=1";
+	env[MICA_SPAWN_ENV_MAX + 1] = 0;
+	expect("21 environment entries: E2BIG", posix_spawn(&p, ROM_CHILD, 0, 0, exit0, env), E2BIG);
+	char *none[] = { 0 };
+	expect("no argv[0]: E2BIG", posix_spawn(&p, ROM_CHILD, 0, 0, none, child_env), E2BIG);
+	posix_spawn_file_actions_t fa;
+	posix_spawn_file_actions_init(&fa);
+	expect("file actions are not there yet: ENOSYS", posix_spawn_file_actions_addclose(&fa, 3), ENOSYS);
+	posix_spawn_file_actions_destroy(&fa);
+	setenv("PATH", "/bin", 1);
+	char *argv[] = { "noexec", 0 };
+	expect("posix_spawnp finds it, but it may not run: EACCES", posix_spawnp(&p, "noexec", 0, 0, argv, environ),
+	       EACCES);
+	expect("posix_spawnp of nothing: ENOENT", posix_spawnp(&p, "nothing", 0, 0, argv, environ), ENOENT);
+	expect("nothing was left behind", records(), 1);
+}
+
+static void forged_requests(void)
+{
+	uint64_t pid, ppid, got;
+	int32_t st;
+	mica_cap_t self = mica_slot_alloc(), child_gate;
+
+	expect("waitpid of a pid never spawned: ECHILD", waitpid(12345, 0, WNOHANG) == -1 && errno == ECHILD, 1);
+	expect("kill of a pid nobody has: ESRCH", kill(12345, SIGTERM) == -1 && errno == ESRCH, 1);
+	expect("kill with no such signal: EINVAL", kill(12345, 999) == -1 && errno == EINVAL, 1);
+	expect("wait on the server's own gate: MICA_EPERM", proc_wait(served, -1, &got, &st), -MICA_EPERM);
+	expect("self on the server's own gate: MICA_EPERM", proc_self(served, &pid, &ppid), -MICA_EPERM);
+	expect("join as pid 1: EINVAL", proc_join(served, 1, "liar", &self), -(MICA_FS_ERRNO + EINVAL));
+	expect("join as a pid a record has: EEXIST", proc_join(served, (uint64_t)getpid(), "liar", &self),
+	       -(MICA_FS_ERRNO + EEXIST));
+
+	/* A joined client with a child goes: its child is reparented. */
+	expect("join as pid 9999", proc_join(served, 9999, "joined", &self), 0);
+	expect("joining again through its own gate: MICA_EPERM", proc_join(self, 9998, "again", &(mica_cap_t){ 0 }),
+	       -MICA_EPERM);
+	expect("its self", proc_self(self, &pid, &ppid) == 0 && pid == 9999 && ppid == MICA_PROC_INIT, 1);
+	static const char args[] = ROM_CHILD "\0sleep\0" "200";
+	expect("it spawns a child", proc_spawn(self, ROM_CHILD, args, sizeof args, "", 0, 0, 0, &got), 0);
+	uint64_t parent;
+	uint32_t state;
+	expect("the child's parent is 9999", record_of(got, &parent, &state) && parent == 9999, 1);
+	child_gate = self;
+	mica_slot_drop(child_gate);   /* the client "dies": its last capability goes */
+	expect("its record goes", gone(9999), 1);
+	expect("its child was reparented to 1 and reaped when it ended", gone(got), 1);
+}
+
+/* idlc's fuzz driver on the server's gate and on a joined process's gate
+   (not ours: its notify irq would be replaced): every request answered
+   properly, and the server serves on. */
+static void fuzzed(void)
+{
+	mica_cap_t joined = mica_slot_alloc();
+
+	expect("Proc fuzzed on the server's gate: no wrong answer", proc_fuzz(served, 21, 300), 0);
+	expect("a fresh process joins as 9997", proc_join(served, 9997, "fuzzed", &joined), 0);
+	expect("Proc fuzzed on its gate: no wrong answer", proc_fuzz(joined, 22, 300), 0);
+	mica_slot_drop(joined);
+	expect("its record goes with its gate", gone(9997), 1);
+	expect("the server still lists: our record alone", records(), 1);
+	long pid = spawn(ROM_CHILD, "exit", "5");
+	expect("and still spawns", reap((pid_t)pid), 5);
+}
+
+/* Many spawns and reaps (from rom/ and the disk, a killed one, failures):
+   every record and every kernel object comes back. */
+static void records_come_back(void)
+{
+	struct mica_meminfo before, now;
+
+	meminfo(&before);
+	for (int i = 0; i < 20; i++) {
+		long pid = spawn(i % 2 ? ROM_CHILD : DISK_CHILD, "forever", 0);
+		kill((pid_t)pid, SIGKILL);
+		reap((pid_t)pid);
+		spawn("/bin/nothing", 0, 0);
+		spawn("/bin/badelf", 0, 0);
+	}
+	for (int i = 0; i < 20; i++)
+		reap((pid_t)spawn("/bin/true", 0, 0));
+	expect("after 80 more spawns, one record (ours)", records(), 1);
+	for (int i = 0; i < 200; i++) {   /* at most 2 s for root's last-reference irqs */
+		mica_debug(MICA_BOOT_LOG, MICA_DEBUG_MEMINFO, (unsigned long)&now, sizeof now);
+		if (!memcmp(now.objects, before.objects, sizeof now.objects))
+			break;
+		usleep(10000);
+	}
+	expect("tasks back", now.objects[MICA_KOBJ_TASK], before.objects[MICA_KOBJ_TASK]);
+	expect("threads back", now.objects[MICA_KOBJ_THREAD], before.objects[MICA_KOBJ_THREAD]);
+	expect("gates back", now.objects[MICA_KOBJ_GATE], before.objects[MICA_KOBJ_GATE]);
+	expect("irqs back", now.objects[MICA_KOBJ_IRQ], before.objects[MICA_KOBJ_IRQ]);
+	expect("factories back", now.objects[MICA_KOBJ_FACTORY], before.objects[MICA_KOBJ_FACTORY]);
+}
+
+static const struct qtest_case cases[] = {
+	{ "setup", setup },
+	{ "spawn_from_rom_and_disk", spawn_from_rom_and_disk },
+	{ "exit_statuses", exit_statuses },
+	{ "nohang_zombies_and_kill", nohang_zombies_and_kill },
+	{ "reparenting", reparenting },
+	{ "parent_dies_mid_request", parent_dies_mid_request },
+	{ "exec_failures", exec_failures },
+	{ "forged_requests", forged_requests },
+	{ "fuzzed", fuzzed },
+	{ "records_come_back", records_come_back },
+};
+
+int main(int argc, char **argv)
+{
+	(void)argc;
+	return QTEST_RUN(argv[0], cases);
+}
