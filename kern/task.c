@@ -182,8 +182,8 @@ int task_map_range(struct task *src, uint64_t first, uint64_t last, struct task 
 			if (err)
 				return err;
 		}
-		if (va + MICA_PAGE_SIZE == 0)
-			break;
+		if (va >= (last & MICA_PAGE_MASK))
+			break;   /* the last page (and no wrap to 0) */
 	}
 	return MICA_OK;
 }
