@@ -66,7 +66,7 @@ void factory_unpin(struct factory *f)
 		factory_free_now(f);
 }
 
-void *factory_slab_alloc(struct factory *f, struct slab_cache *shape, unsigned which)
+void *factory_slab_alloc_uninit(struct factory *f, struct slab_cache *shape, unsigned which)
 {
 	struct slab_cache *c = &f->caches[which];
 
@@ -75,10 +75,17 @@ void *factory_slab_alloc(struct factory *f, struct slab_cache *shape, unsigned w
 	int grows = slab_needs_page(c);
 	if (grows && factory_charge(f, MICA_PAGE_SIZE))
 		return 0;
-	void *p = slab_alloc(c);
+	void *p = slab_alloc_uninit(c);
 	if (!p && grows)
 		factory_uncharge(f, MICA_PAGE_SIZE);
 	return p;
+}
+
+void *factory_slab_alloc(struct factory *f, struct slab_cache *shape, unsigned which)
+{
+	void *p = factory_slab_alloc_uninit(f, shape, which);
+
+	return p ? memset(p, 0, f->caches[which].size) : 0;
 }
 
 void factory_slab_free(struct factory *f, unsigned which, void *p)

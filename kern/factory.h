@@ -55,6 +55,8 @@ void factory_free_obj(struct slab_cache *cache, struct kobj *obj);
 /* The same for memory that is not an object (mapping nodes): cache index
  * `which`, shaped as `shape`. */
 void *factory_slab_alloc(struct factory *f, struct slab_cache *shape, unsigned which);
+/* The same, not zeroed (slab_alloc_uninit). */
+void *factory_slab_alloc_uninit(struct factory *f, struct slab_cache *shape, unsigned which);
 void factory_slab_free(struct factory *f, unsigned which, void *p);
 /* Page runs charged to a factory (kernel stacks, tables, UTCBs); zeroed. */
 int factory_alloc_pages(struct factory *f, unsigned pages, uint64_t *pa);

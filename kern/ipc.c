@@ -277,7 +277,9 @@ static int transfer_mem(struct thread *from, struct thread *to, mica_word_t *ite
 		return MICA_E2BIG;
 	mica_addr_t send_base = item[0] & ~(mica_word_t)0xfff;
 	fpage_transfer(item[1], send_base, window, &x);
-	unsigned most = order_within(MICA_MEM_ITEMS_MAX - m->mem_bytes);
+	/* (What fits, the common case, is not rounded down.) */
+	uint32_t left = MICA_MEM_ITEMS_MAX - m->mem_bytes;
+	unsigned most = x.order < 32 && (1ull << x.order) <= left ? x.order : order_within(left);
 	if (x.order > most) {
 		uint64_t part = send_base & ((1ull << x.order) - 1) & ~((1ull << most) - 1);
 		x.src += part;

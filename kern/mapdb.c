@@ -94,7 +94,8 @@ static struct mapnode *new_node(struct task *t, uint64_t va, uint64_t pa, unsign
 	/* At most three new tables: check the room first, charge what it took. */
 	if ((*err = factory_charge(f, 3 * MICA_PAGE_SIZE)) != 0)
 		return 0;
-	struct mapnode *n = factory_slab_alloc(f, &node_cache, FACTORY_CACHE_MAPNODE);
+	/* Not zeroed: every field is written below. */
+	struct mapnode *n = factory_slab_alloc_uninit(f, &node_cache, FACTORY_CACHE_MAPNODE);
 	if (!n) {
 		factory_uncharge(f, 3 * MICA_PAGE_SIZE);
 		*err = MICA_ENOMEM;

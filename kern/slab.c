@@ -105,7 +105,7 @@ static struct slab *slab_grow(struct slab_cache *c)
 	return s;
 }
 
-void *slab_alloc(struct slab_cache *c)
+void *slab_alloc_uninit(struct slab_cache *c)
 {
 	struct slab *s = c->partial ? c->partial : slab_grow(c);
 
@@ -119,7 +119,14 @@ void *slab_alloc(struct slab_cache *c)
 		list_remove(&c->partial, s);
 		list_push(&c->full, s);
 	}
-	return memset(obj, 0, c->size);
+	return obj;
+}
+
+void *slab_alloc(struct slab_cache *c)
+{
+	void *obj = slab_alloc_uninit(c);
+
+	return obj ? memset(obj, 0, c->size) : 0;
 }
 
 void slab_free(struct slab_cache *c, void *obj)

@@ -44,6 +44,8 @@ static inline int slab_needs_page(const struct slab_cache *c)
 	return !c->partial;
 }
 void *slab_alloc(struct slab_cache *c);     /* zeroed object, or NULL when out of pages */
+/* The same, not zeroed: for a caller that writes every field itself. */
+void *slab_alloc_uninit(struct slab_cache *c);
 void slab_free(struct slab_cache *c, void *obj);
 /* The first registered cache; walk with ->next_cache. */
 struct slab_cache *slab_caches(void);

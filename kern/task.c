@@ -155,20 +155,35 @@ void task_end_current(int status)
 	 * should someone start it again, it goes on after the call. */
 }
 
+/* arch_space_scan for the walks below.  A one-page range needs no walk of
+ * the tables: the mapping-database lookup that follows answers for its
+ * page (a page with a node is mapped: a node and its entry come and go
+ * together), and a single page is the common case (a pager's reply, a
+ * Task.mem_map or mem_unmap of one page). */
+static int scan(struct task *t, uint64_t va, uint64_t last, uint64_t *found, long *budget)
+{
+	if (((va ^ last) & MICA_PAGE_MASK) == 0) {
+		*found = va & MICA_PAGE_MASK;
+		return 1;
+	}
+	return arch_space_scan(t->root, va, last, found, budget);
+}
+
 int task_map_range(struct task *src, uint64_t first, uint64_t last, struct task *dst, uint64_t dest, unsigned rights,
 		   int grant)
 {
+	long budget = __LONG_MAX__;
 	uint64_t va;
 
-	for (uint64_t next = first; arch_space_next_mapped(src->root, next, last, &va); next = va + MICA_PAGE_SIZE) {
+	for (uint64_t next = first; scan(src, next, last, &va, &budget) > 0; next = va + MICA_PAGE_SIZE) {
 		struct mapnode *n = mapdb_lookup(src, va);
 		if (n) {
 			int err = mapdb_map(n, dst, dest + (va - first), rights, grant);
 			if (err)
 				return err;
 		}
-		if (va + MICA_PAGE_SIZE == 0)
-			break;
+		if (va >= (last & MICA_PAGE_MASK))
+			break;   /* the last page (and no wrap to 0) */
 	}
 	return MICA_OK;
 }
@@ -192,7 +207,7 @@ void task_unmap_range(struct thread *caller, struct task *t, uint64_t fpage, int
 		mapdb_cursor_resume(&p->cur, 0);   /* another call: what was saved goes */
 	}
 	p->active = 0;
-	while ((more = arch_space_scan(t->root, va, last, &found, &budget)) != 0) {
+	while ((more = scan(t, va, last, &found, &budget)) != 0) {
 		va = found;   /* more < 0: nothing mapped below found */
 		if (more < 0)
 			break;
@@ -232,7 +247,7 @@ int task_map_steps(struct thread *caller, struct task *src, uint64_t fpage, stru
 	else
 		mapdb_cursor_resume(&p->cur, 0);
 	p->active = 0;
-	while ((more = arch_space_scan(src->root, va, last, &found, &budget)) != 0) {
+	while ((more = scan(src, va, last, &found, &budget)) != 0) {
 		va = found;
 		if (more < 0)
 			break;

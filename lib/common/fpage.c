@@ -10,15 +10,6 @@
 /* The low `order` bits set: offsets within a block of 2^order bytes. */
 static inline uint64_t low_mask(unsigned order) { return ((uint64_t)1 << order) - 1; }
 
-bool fpage_valid(mica_word_t f)
-{
-	unsigned order = mica_fpage_order(f);
-
-	if (order < FPAGE_MEM_ORDER_MIN || order > FPAGE_MEM_ORDER_MAX)
-		return false;
-	return (mica_fpage_base(f) & low_mask(order)) == 0;
-}
-
 bool fpage_contains(mica_word_t f, mica_addr_t a)
 {
 	return a >= mica_fpage_base(f) && a <= fpage_last(f);

@@ -483,8 +483,11 @@ static void exception_handler_resumes_or_leaves_stopped(void)
 
 	expect("exception handler thread", qthread_start(&handler, MICA_BOOT_TASK, 3, serve_exceptions, 0), 0);
 	expect("a gate to it", factory_create_gate(MICA_BOOT_FACTORY, S_HANDLER_GATE, S_HANDLER, 3), 0);
-	expect("a thread that runs ud2", qthread_start(&victim, MICA_BOOT_TASK, 4, faulty, 0), 0);
+	/* Its handler set before it runs: started at once, it could reach
+	 * the ud2 first. */
+	expect("a thread that runs ud2", qthread_create(&victim, MICA_BOOT_TASK, 4, faulty, 0), 0);
 	thread_set_handlers(S_VICTIM, 0, S_HANDLER_GATE);
+	expect("... started", thread_start(S_VICTIM), 0);
 	for (int i = 0; i < 100 && exceptions_seen < 2; i++)
 		sleep_ms(1);
 	expect("the handler saw the invalid opcode and resumed the thread past it", victim_after_ud2, 1);

@@ -29,8 +29,15 @@
 /* ---- memory flexpages --------------------------------------------------- */
 
 /* A memory flexpage is valid when its order is 12..47 and its base is a
- * multiple of 2^order.  The word 0 (an empty receive window) is not valid. */
-bool fpage_valid(mica_word_t f);
+ * multiple of 2^order.  The word 0 (an empty receive window) is not valid.
+ * (Inline: a pager's every reply checks two.) */
+static inline bool fpage_valid(mica_word_t f)
+{
+	unsigned order = mica_fpage_order(f);
+
+	return order >= FPAGE_MEM_ORDER_MIN && order <= FPAGE_MEM_ORDER_MAX &&
+	       (mica_fpage_base(f) & (((uint64_t)1 << order) - 1)) == 0;
+}
 
 /* Size and last byte of a flexpage (the caller has checked it is valid). */
 static inline uint64_t fpage_size(mica_word_t f) { return (uint64_t)1 << mica_fpage_order(f); }
