@@ -27,6 +27,7 @@
 #include "irq.h"
 #include "kip.h"
 #include "panic.h"
+#include "preempt.h"
 #include "sched.h"
 #include "task.h"
 #include "thread.h"
@@ -117,8 +118,11 @@ static void block(struct thread *self, uint32_t timeout, struct thread *next, st
 	r->label = self->ipc_label;
 }
 
+/* A queued sender is also on its gate's list, so that a gate going
+ * cancels its own senders without walking the receiver's whole queue. */
 static void sendq_remove(struct thread *dst, struct thread *s)
 {
+	list_remove(s->send_gate->senders, s, gate_sender_link);
 	if (s->sendq_prev)
 		s->sendq_prev->sendq_next = s->sendq_next;
 	else
@@ -139,6 +143,7 @@ static void sendq_append(struct thread *dst, struct thread *s)
 	else
 		dst->sendq_head = s;
 	dst->sendq_tail = s;
+	list_push(s->send_gate->senders, s, gate_sender_link);
 }
 
 void ipc_cancel(struct thread *t, int err)
@@ -159,27 +164,29 @@ void ipc_cancel(struct thread *t, int err)
 	finish(t, err, 0, 0, t->state == THREAD_BLOCKED);
 }
 
-void ipc_thread_gone(struct thread *t)
+int ipc_thread_gone_steps(struct thread *t, long *budget)
 {
-	while (t->sendq_head)
-		ipc_cancel(t->sendq_head, MICA_EGONE);
+	ipc_cancel(t, MICA_EGONE);
 	if (t->caller)
 		ipc_cancel(t->caller, MICA_EGONE);
-	ipc_cancel(t, MICA_EGONE);
-	/* Callers whose request this thread has not received yet were in its
-	 * send queue; callers it received wait in t->caller. */
+	/* Callers whose request this thread has not received yet are in its
+	 * send queue; the caller it received waited in t->caller. */
+	while (t->sendq_head) {
+		if (preempt_spend(budget))
+			return 0;
+		ipc_cancel(t->sendq_head, MICA_EGONE);
+	}
+	return 1;
 }
 
-void ipc_gate_gone(struct gate *g)
+int ipc_gate_gone_steps(struct gate *g, long *budget)
 {
-	struct thread *t = g->thread, *s = t->sendq_head;
-
-	while (s) {
-		struct thread *next = s->sendq_next;
-		if (s->send_gate == g)
-			ipc_cancel(s, MICA_EGONE);
-		s = next;
+	while (g->senders) {
+		if (preempt_spend(budget))
+			return 0;
+		ipc_cancel(g->senders, MICA_EGONE);
 	}
+	return 1;
 }
 
 void ipc_tick(uint64_t now_us)

@@ -78,7 +78,7 @@ static int destroy(struct kobj *obj)
 		if (reaper == (struct thread *)obj)
 			reaper = 0;   /* a preempted reaper going: no one waits for it */
 		return thread_destroy((struct thread *)obj);
-	case KOBJ_GATE: gate_destroy((struct gate *)obj); return 1;
+	case KOBJ_GATE: return gate_destroy((struct gate *)obj);
 	case KOBJ_IRQ: irq_destroy((struct irq *)obj); return 1;
 	case KOBJ_FACTORY: return factory_destroy((struct factory *)obj);
 	default: panic("kobj: cannot destroy an object of type %u", obj->type);

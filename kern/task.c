@@ -73,7 +73,8 @@ int task_destroy(struct task *t)
 		if (t->watch && !t->watch->ended)
 			*t->watch = (struct boot_watch){ .ended = 1, .status = -1 };
 		while (t->threads)
-			thread_detach(t->threads);
+			if (!thread_detach_steps(t->threads, &budget))
+				return 0;
 		if (!cap_table_destroy_steps(t, &budget))
 			return 0;
 		if (t->io_bitmap) {

@@ -218,7 +218,7 @@ static void dispatch(struct trap_frame *f)
 
 void trap_handler(struct trap_frame *f)
 {
-	irqoff_begin();
+	irqoff_begin(MICA_IRQOFF_TRAP, 0, f->vector, 0);
 	dispatch(f);
 	/* Threads switch on the way back to user mode, and in an interrupt
 	 * window (arch_irq_window); the idle loop looks at the ready queue
@@ -279,12 +279,12 @@ void cpu_idle_wait(void)
 {
 	irqoff_end();
 	cpu_idle();
-	irqoff_begin();
+	irqoff_begin(MICA_IRQOFF_IDLE, 0, 0, 0);
 }
 
 void arch_irq_window(void)
 {
 	irqoff_end();
 	__asm__ volatile("sti; nop; cli" ::: "memory");
-	irqoff_begin();
+	irqoff_begin(MICA_IRQOFF_WINDOW, 0, 0, 0);
 }

@@ -1250,6 +1250,96 @@ static void mem_items_bounded(void)
 	expect("the kernel's invariants hold", mica_debug(MICA_BOOT_LOG, MICA_DEBUG_CHECK, 0, 0), MICA_OK);
 }
 
+/* Cancelling a gate's or a thread's queued senders was one walk with
+ * interrupts off, and so was detaching a dying task's threads:
+ * SENDER_TASKS x SENDERS_EACH threads of this task (their capabilities
+ * moved into holder tasks, for the slots) call a gate of a thread that
+ * never receives; the gate is destroyed, then (after they called a second
+ * gate of it) the thread, then the tasks holding the senders. */
+enum { S_SEND_RECV = 90, S_SEND_GATE, S_SEND_GATE2, S_NEW_SENDER, S_SENDER_TASK };
+enum { SENDER_TASKS = 2, SENDERS_EACH = 4000, SENDERS = SENDER_TASKS * SENDERS_EACH, SENDER_STACK = 512 };
+#define SENDER_UTCB 0x0000090000000000ull
+static uint8_t sender_stacks[SENDERS][SENDER_STACK] __attribute__((aligned(16)));
+static volatile long senders_calling[2], senders_gone[2];
+
+static void sender_fn(void *arg)
+{
+	static const mica_cap_t gates[2] = { S_SEND_GATE, S_SEND_GATE2 };
+	mica_word_t tag;
+
+	(void)arg;
+	for (unsigned k = 0; k < 2; k++) {
+		__atomic_fetch_add(&senders_calling[k], 1, __ATOMIC_SEQ_CST);
+		if (mica_ipc_call(gates[k], mica_tag(0, 0, 0, 0), &tag) == MICA_EGONE)
+			__atomic_fetch_add(&senders_gone[k], 1, __ATOMIC_SEQ_CST);
+	}
+}
+
+/* Wait (1 ms steps, the senders below this thread run) until *count
+ * reaches SENDERS and then a little more, so that the last caller blocks. */
+static long wait_count(volatile long *count)
+{
+	for (unsigned ms = 0; ms < 2000 && *count < SENDERS; ms++)
+		mica_ipc_wait(mica_timeouts(0, 1000), 0, 0);
+	mica_ipc_wait(mica_timeouts(0, 5000), 0, 0);
+	return *count;
+}
+
+static void many_senders_cancelled(void)
+{
+	uint64_t before;
+	int err = 0;
+
+	ticker_begin();
+	expect("a thread that never receives", factory_create_thread(MICA_BOOT_FACTORY, S_SEND_RECV), 0);
+	expect("a gate of it", factory_create_gate(MICA_BOOT_FACTORY, S_SEND_GATE, S_SEND_RECV, 1), 0);
+	expect("a second gate of it", factory_create_gate(MICA_BOOT_FACTORY, S_SEND_GATE2, S_SEND_RECV, 2), 0);
+	for (unsigned k = 0; k < SENDER_TASKS; k++)
+		expect("a holder task", factory_create_task(MICA_BOOT_FACTORY, S_SENDER_TASK + k), 0);
+	unsigned n;
+	for (n = 0; n < SENDERS && !err; n++)
+		if (!(err = mica_thread_create(MICA_BOOT_FACTORY, MICA_BOOT_TASK, S_NEW_SENDER, SENDER_UTCB + n * 4096ull,
+					       sender_fn, 0, sender_stacks[n], SENDER_STACK, 0)) &&
+		    !(err = thread_set_sched(S_NEW_SENDER, LOW_PRIO, 0)) &&   /* below the ticker and this thread */
+		    !(err = thread_start(S_NEW_SENDER)))
+			err = task_cap_map(S_SENDER_TASK + n / SENDERS_EACH, S_NEW_SENDER, 1 + n % SENDERS_EACH, MICA_RWX,
+					   true);
+	uint64_t limit = 0, used = 0;
+	factory_quota(MICA_BOOT_FACTORY, &limit, &used);
+	mica_printf("# %u senders made; the factory's quota %lu, used %lu\n", n, (unsigned long)limit, (unsigned long)used);
+	expect("the senders are made", err, 0);
+	expect("they all call the gate", wait_count(&senders_calling[0]), SENDERS);
+
+	longest_wait = 0;
+	before = ticks;
+	ticking = 1;
+	expect("the gate is destroyed", kobject_destroy(S_SEND_GATE), 0);
+	ticker_noted();
+	ticked("the ticker ran on time while the gate's senders were cancelled", before);
+	expect("each sender got EGONE and calls the second gate", wait_count(&senders_calling[1]), SENDERS);
+	expect("... EGONE", senders_gone[0], SENDERS);
+
+	longest_wait = 0;
+	before = ticks;
+	ticking = 1;
+	expect("the thread is destroyed", kobject_destroy(S_SEND_RECV), 0);
+	ticker_noted();
+	ticked("the ticker ran on time while the thread's senders were cancelled", before);
+	wait_count(&senders_gone[1]);
+	expect("each sender got EGONE", senders_gone[1], SENDERS);
+
+	longest_wait = 0;
+	before = ticks;
+	ticking = 1;
+	for (unsigned k = 0; k < SENDER_TASKS; k++)
+		expect("the holder task is destroyed", kobject_destroy(S_SENDER_TASK + k), 0);
+	ticker_noted();
+	ticked("the ticker ran on time while the senders went", before);
+	expect("the second gate is destroyed", kobject_destroy(S_SEND_GATE2), 0);
+	expect("the kernel's invariants hold", mica_debug(MICA_BOOT_LOG, MICA_DEBUG_CHECK, 0, 0), MICA_OK);
+	kobject_destroy(S_TICKER);
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(void);
@@ -1280,6 +1370,7 @@ static const struct {
 	{ "mem_items_bounded", mem_items_bounded },
 	{ "revoke_many_copies", revoke_many_copies },
 	{ "thread_with_many_gates", thread_with_many_gates },
+	{ "many_senders_cancelled", many_senders_cancelled },
 };
 
 int main(int argc, char **argv)

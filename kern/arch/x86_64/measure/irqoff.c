@@ -7,11 +7,24 @@
 
 #include "../cpu.h"
 
-static uint64_t begun, worst;
+static uint64_t begun;
+static struct mica_irqoff now, worst;   /* the current stretch's origin; the longest */
 
-void irqoff_begin(void)
+void irqoff_begin(uint32_t entry, uint32_t syscall, uint64_t arg, uint64_t tag)
 {
+	now.entry = entry;
+	now.syscall = syscall;
+	now.arg = arg;
+	now.tag = tag;
+	if (entry == MICA_IRQOFF_SYSCALL)
+		now.obj_type = now.obj_label = 0;   /* a window's stretch goes on with its operation */
 	begun = rdtsc();
+}
+
+void irqoff_invoke(uint32_t obj_type, uint32_t label)
+{
+	now.obj_type = obj_type;
+	now.obj_label = label;
 }
 
 void irqoff_end(void)
@@ -20,8 +33,10 @@ void irqoff_end(void)
 
 	/* (An end without its beginning, e.g. a new thread's first way out,
 	 * measures nothing.) */
-	if (begun && d > worst)
-		worst = d;
+	if (begun && d > worst.longest) {
+		worst = now;
+		worst.longest = d;
+	}
 	begun = 0;
 }
 
@@ -30,9 +45,9 @@ void irqoff_exempt(void)
 	begun = 0;
 }
 
-int irqoff_report(uint64_t *out)
+int irqoff_report(struct mica_irqoff *out)
 {
 	*out = worst;
-	worst = 0;
+	worst = (struct mica_irqoff){ 0 };
 	return MICA_OK;
 }
