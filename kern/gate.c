@@ -45,15 +45,13 @@ void gate_unbind(struct gate *g)
 	g->thread = 0;
 }
 
-/* In steps of PREEMPT_BUDGET units (kobj.c): the threads that use it as
+/* In steps spending *budget (kobj.c): the threads that use it as
  * pager or exception handler first, so that no fault queues on it any
  * more, then its queued senders, one a unit.  (A dying thread's gates
  * have no senders: thread_detach_steps cancelled them.) */
-int gate_destroy(struct gate *g)
+int gate_destroy(struct gate *g, long *budget)
 {
-	long budget = PREEMPT_BUDGET;
-
-	if (!thread_forget_gate_steps(g, &budget) || !ipc_gate_gone_steps(g, &budget))
+	if (!thread_forget_gate_steps(g, budget) || !ipc_gate_gone_steps(g, budget))
 		return 0;
 	gate_unbind(g);
 	gate_unwatch(g);

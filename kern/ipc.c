@@ -220,6 +220,8 @@ struct xfer {
 	unsigned next_slot, next_string;   /* receive buffers consumed so far */
 	uint32_t string_bytes;             /* copied so far (MICA_STRING_MAX) */
 	uint32_t mem_bytes;                /* mapped so far (MICA_MEM_ITEMS_MAX) */
+	long budget;                       /* work units left for replacing what the receiver had
+					      (PREEMPT_BUDGET a message: then MICA_EBUSY) */
 };
 
 static int transfer_cap(struct thread *from, struct thread *to, mica_word_t *item, struct xfer *x)
@@ -247,7 +249,8 @@ static int transfer_cap(struct thread *from, struct thread *to, mica_word_t *ite
 		item[1] = ((struct gate *)c->obj)->label;
 		return MICA_OK;
 	}
-	int err = item[0] & MICA_ITEM_F_GRANT ? cap_grant(c, to->task, slot, rights) : cap_map(c, to->task, slot, rights);
+	int err = item[0] & MICA_ITEM_F_GRANT ? cap_grant(c, to->task, slot, rights, &x->budget)
+					      : cap_map(c, to->task, slot, rights, &x->budget);
 	if (err)
 		return err;
 	item[0] = MICA_ITEM_CAP | ((mica_word_t)rights << 8);
@@ -293,7 +296,8 @@ static int transfer_mem(struct thread *from, struct thread *to, mica_word_t *ite
 	}
 	m->mem_bytes += 1u << x.order;
 	unsigned rights = mica_fpage_rights(item[1]);
-	int err = task_map_range(from->task, x.src, x.src + ((1ull << x.order) - 1), to->task, x.dst, rights, grant);
+	int err = task_map_range(from->task, x.src, x.src + ((1ull << x.order) - 1), to->task, x.dst, rights, grant,
+				 &m->budget);
 	if (err)
 		return err;
 	item[0] = MICA_ITEM_MEM | (grant ? MICA_ITEM_F_GRANT : 0);
@@ -373,7 +377,7 @@ static int transfer(struct thread *from, struct thread *to, mica_word_t tag, mic
 	struct mica_utcb *ru = to->utcb;
 	unsigned words = mica_tag_words(tag), items = mica_tag_items(tag), i;
 	mica_word_t item[2 * MICA_ITEMS_MAX];
-	struct xfer x = { 0, 0, 0, 0 };
+	struct xfer x = { 0, 0, 0, 0, PREEMPT_BUDGET };
 	int err = MICA_OK;
 
 	for (i = 0; i < 2 * items; i++)

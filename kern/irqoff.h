@@ -24,6 +24,8 @@ void irqoff_begin(uint32_t entry, uint32_t syscall, uint64_t arg, uint64_t tag);
 void irqoff_end(void);
 /* A kernel object invocation begins in the current stretch. */
 void irqoff_invoke(uint32_t obj_type, uint32_t label);
+/* A step of an object's destruction (kobj.c's reaper). */
+void irqoff_reap(uint32_t obj_type);
 /* The longest stretch since the last report; starts a new one. */
 int irqoff_report(struct mica_irqoff *worst);
 /* The current stretch is not recorded: a test boot's full invariant
@@ -38,6 +40,10 @@ static inline void irqoff_end(void) {}
 static inline void irqoff_invoke(uint32_t obj_type, uint32_t label)
 {
 	(void)obj_type, (void)label;
+}
+static inline void irqoff_reap(uint32_t obj_type)
+{
+	(void)obj_type;
 }
 static inline void irqoff_exempt(void) {}
 static inline int irqoff_report(struct mica_irqoff *worst)

@@ -65,17 +65,15 @@ int task_create(struct factory *f, struct task **out)
 	return MICA_OK;
 }
 
-int task_destroy(struct task *t)
+int task_destroy(struct task *t, long *budget)
 {
-	long budget = PREEMPT_BUDGET;
-
 	if (!t->dismantled) {
 		if (t->watch && !t->watch->ended)
 			*t->watch = (struct boot_watch){ .ended = 1, .status = -1 };
 		while (t->threads)
-			if (!thread_detach_steps(t->threads, &budget))
+			if (!thread_detach_steps(t->threads, budget))
 				return 0;
-		if (!cap_table_destroy_steps(t, &budget))
+		if (!cap_table_destroy_steps(t, budget))
 			return 0;
 		if (t->io_bitmap) {
 			if (sched_current()->task == t)
@@ -93,12 +91,12 @@ int task_destroy(struct task *t)
 	while (t->mappings) {
 		struct mapdb_cursor cur = { 0 };
 		unsigned ad = 0;
-		if (!mapdb_unmap_steps(t->mappings, MICA_RWX, 1, &cur, &budget, &ad))
+		if (!mapdb_unmap_steps(t->mappings, MICA_RWX, 1, &cur, budget, &ad))
 			return 0;
 	}
 	/* The page tables, after the mappings, in steps of their own. */
 	unsigned freed = 0;
-	int done = budget == PREEMPT_BUDGET && arch_space_prune(t->root, &t->prune_va, &budget, &freed);
+	int done = *budget > 0 && arch_space_prune(t->root, &t->prune_va, budget, &freed);
 	t->table_pages -= freed;
 	factory_uncharge(t->obj.quota, freed * MICA_PAGE_SIZE);
 	if (!done)
@@ -157,14 +155,14 @@ void task_end_current(int status)
 }
 
 int task_map_range(struct task *src, uint64_t first, uint64_t last, struct task *dst, uint64_t dest, unsigned rights,
-		   int grant)
+		   int grant, long *budget)
 {
 	uint64_t va;
 
 	for (uint64_t next = first; arch_space_next_mapped(src->root, next, last, &va); next = va + MICA_PAGE_SIZE) {
 		struct mapnode *n = mapdb_lookup(src, va);
 		if (n) {
-			int err = mapdb_map(n, dst, dest + (va - first), rights, grant);
+			int err = mapdb_map(n, dst, dest + (va - first), rights, grant, budget);
 			if (err)
 				return err;
 		}
@@ -242,8 +240,12 @@ int task_map_steps(struct thread *caller, struct task *src, uint64_t fpage, stru
 			break;
 		}
 		struct mapnode *n = mapdb_lookup(src, found);
-		if (n && (err = mapdb_map(n, dst, dest + (found - first), mica_fpage_rights(fpage), grant)) != 0)
-			return err;
+		if (n && (err = mapdb_map(n, dst, dest + (found - first), mica_fpage_rights(fpage), grant, &budget)) != 0) {
+			if (err != MICA_EBUSY)
+				return err;
+			more = -1;   /* what was there goes on being removed when it goes on */
+			break;
+		}
 		if (found == (last & MICA_PAGE_MASK))
 			return MICA_OK;
 		va = found + MICA_PAGE_SIZE;
@@ -347,7 +349,13 @@ static int op_cap_map(void *obj, slot_t src, slot_t dest, uint32_t rights, bool 
 		return -MICA_EINVAL;   /* mapping a capability onto itself */
 	if (old && old != c && cap_derived_from(c, old))
 		return -MICA_EBADCAP;  /* clearing the slot would take c with it */
-	return -(grant ? cap_grant(c, t, dest, rights) : cap_map(c, t, dest, rights));
+	/* The slot's old capability is revoked in steps, restarted
+	 * (preempt.h). */
+	long budget = PREEMPT_BUDGET;
+	err = grant ? cap_grant(c, t, dest, rights, &budget) : cap_map(c, t, dest, rights, &budget);
+	if (err == MICA_EBUSY)
+		preempt_restart();
+	return -err;
 }
 
 static int op_cap_unmap(void *obj, slot_t slot, bool self)

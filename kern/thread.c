@@ -82,23 +82,21 @@ static void free_thread(struct thread *t)
  * irq (ipc.c, gate.c, irq.c), so its send queue empties and each
  * unbinding is one unit of PREEMPT_BUDGET -- a thread may have thousands
  * of gates bound, and thousands of senders queued. */
-int thread_destroy(struct thread *t)
+int thread_destroy(struct thread *t, long *budget)
 {
-	long budget = PREEMPT_BUDGET;
-
 	if (!t->dismantled) {
 		mapdb_cursor_resume(&t->unmap.cur, 0);   /* a preempted unmap's nodes are no longer held */
-		if (!thread_detach_steps(t, &budget))
+		if (!thread_detach_steps(t, budget))
 			return 0;
 		t->dismantled = 1;
 	}
 	while (t->gates) {
-		if (preempt_spend(&budget))
+		if (preempt_spend(budget))
 			return 0;
 		gate_unbind(t->gates);
 	}
 	while (t->irqs) {
-		if (preempt_spend(&budget))
+		if (preempt_spend(budget))
 			return 0;
 		irq_unbind(t->irqs);
 	}

@@ -83,7 +83,7 @@ struct thread {
 int thread_create(struct factory *f, struct thread **out);
 /* One step of a dying thread's destruction (kobj.c's reaper): 1 when it
  * is gone. */
-int thread_destroy(struct thread *t);
+int thread_destroy(struct thread *t, long *budget);
 /* Bind to a task with a fresh UTCB page mapped at utcb_user. */
 int thread_attach(struct thread *t, struct task *task, uint64_t utcb_user);
 /* Undo the binding: the thread stops for good (it or its task is dying);

@@ -57,6 +57,7 @@ enum mica_irqoff_entry {
 	MICA_IRQOFF_WINDOW = 3,   /* an interrupt window inside an operation (arch_irq_window) */
 	MICA_IRQOFF_IDLE = 4,     /* the idle loop woke */
 };
+#define MICA_IRQOFF_TYPES 8
 struct mica_irqoff {
 	uint64_t longest;    /* TSC ticks: guest instructions under -icount shift=0 */
 	uint32_t entry;      /* enum mica_irqoff_entry */
@@ -64,6 +65,7 @@ struct mica_irqoff {
 	uint64_t arg, tag;
 	uint32_t obj_type;   /* the last invocation: Kobject.info's type (0: none yet) */
 	uint32_t obj_label;  /* and its operation (the tag's label) */
+	uint16_t reaped[MICA_IRQOFF_TYPES];   /* destruction steps in the stretch, by object type */
 };
 
 /* What MICA_DEBUG_MEMINFO reports: free pages of both pools, and the

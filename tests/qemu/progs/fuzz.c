@@ -78,7 +78,10 @@ static void irqoff_describe(const char *what, const struct mica_irqoff *w)
 	else if (w->entry == MICA_IRQOFF_TRAP)
 		mica_printf(" vector %lu", (unsigned long)w->arg);
 	if (w->obj_type)
-		mica_printf("; invocation: object type %u, label %u", w->obj_type, w->obj_label);
+		mica_printf("; invocation: object type %u, label %#x", w->obj_type, w->obj_label);
+	mica_printf("; destruction steps by type:");
+	for (unsigned t = 1; t < MICA_IRQOFF_TYPES; t++)
+		mica_printf(" %u", w->reaped[t]);
 	mica_printf("\n");
 }
 

@@ -18,6 +18,8 @@ void irqoff_begin(uint32_t entry, uint32_t syscall, uint64_t arg, uint64_t tag)
 	now.tag = tag;
 	if (entry == MICA_IRQOFF_SYSCALL)
 		now.obj_type = now.obj_label = 0;   /* a window's stretch goes on with its operation */
+	for (unsigned i = 0; i < MICA_IRQOFF_TYPES; i++)
+		now.reaped[i] = 0;
 	begun = rdtsc();
 }
 
@@ -25,6 +27,12 @@ void irqoff_invoke(uint32_t obj_type, uint32_t label)
 {
 	now.obj_type = obj_type;
 	now.obj_label = label;
+}
+
+void irqoff_reap(uint32_t obj_type)
+{
+	if (obj_type < MICA_IRQOFF_TYPES)
+		now.reaped[obj_type]++;
 }
 
 void irqoff_end(void)
