@@ -1340,6 +1340,121 @@ static void many_senders_cancelled(void)
 	kobject_destroy(S_TICKER);
 }
 
+/* Overwriting a slot revoked the old capability's copies in one walk,
+ * and a grant with fewer rights clipped every copy in one walk: a gate
+ * copied as in revoke_many_copies, then the slot overwritten by
+ * Task.cap_map and by Factory.create (revoked in restarted steps); then a
+ * grant onto itself with fewer rights (refused, MICA_E2BIG: too many
+ * copies to clip at once, nothing changed). */
+enum { S_OTHER_GATE = 95 };
+
+static void cap_changes_bounded(void)
+{
+	uint64_t before;
+	uint32_t type = 0, rights = 0;
+
+	ticker_begin();
+	for (unsigned k = 0; k < COPY_TASKS; k++)
+		expect("a child task", factory_create_task(MICA_BOOT_FACTORY, S_COPY_TASK + k), 0);
+	expect("a gate", factory_create_gate(MICA_BOOT_FACTORY, S_COPIED_GATE, MICA_BOOT_THREAD, 1), 0);
+	expect("another gate", factory_create_gate(MICA_BOOT_FACTORY, S_OTHER_GATE, MICA_BOOT_THREAD, 2), 0);
+	copies_build();
+
+	longest_wait = 0;
+	before = ticks;
+	ticking = 1;
+	expect("a grant onto itself without W: E2BIG",
+	       task_cap_map(MICA_BOOT_TASK, S_COPIED_GATE, S_COPIED_GATE, MICA_R, true), -MICA_E2BIG);
+	ticker_noted();
+	ticked("the ticker ran on time during the refused grant", before);
+	expect("a copy kept W", task_cap_info(S_COPY_TASK + 3, 1 + 77, &type, &rights), 0);
+	expect("... W", rights & MICA_W, MICA_W);
+	expect("the gate kept its rights", task_cap_info(MICA_BOOT_TASK, S_COPIED_GATE, &type, &rights), 0);
+	expect("... RWX", rights & MICA_RWX, MICA_RWX);
+
+	longest_wait = 0;
+	before = ticks;
+	ticking = 1;
+	expect("another gate mapped over the copied one",
+	       task_cap_map(MICA_BOOT_TASK, S_OTHER_GATE, S_COPIED_GATE, MICA_RWX, false), 0);
+	ticker_noted();
+	ticked("the ticker ran on time while the slot was overwritten", before);
+	expect("no copy is left", copies_left(), 0);
+	expect("the slot holds the other gate's copy", task_cap_info(MICA_BOOT_TASK, S_COPIED_GATE, &type, &rights), 0);
+	expect("... a gate", type, MICA_KOBJ_GATE);
+
+	expect("a fresh gate there", factory_create_gate(MICA_BOOT_FACTORY, S_COPIED_GATE, MICA_BOOT_THREAD, 3), 0);
+	copies_build();
+	longest_wait = 0;
+	before = ticks;
+	ticking = 1;
+	expect("a new gate made into its slot", factory_create_gate(MICA_BOOT_FACTORY, S_COPIED_GATE, MICA_BOOT_THREAD, 4),
+	       0);
+	ticker_noted();
+	ticked("the ticker ran on time while the new object's slot was cleared", before);
+	expect("no copy is left", copies_left(), 0);
+
+	kobject_destroy(S_COPIED_GATE);
+	kobject_destroy(S_OTHER_GATE);
+	for (unsigned k = 0; k < COPY_TASKS; k++)
+		expect("the child task is destroyed", kobject_destroy(S_COPY_TASK + k), 0);
+	expect("the kernel's invariants hold", mica_debug(MICA_BOOT_LOG, MICA_DEBUG_CHECK, 0, 0), MICA_OK);
+	kobject_destroy(S_TICKER);
+}
+
+/* Task.mem_map changed rights over a whole subtree, and removed a
+ * mapping it replaced with its subtree, in one walk: the tree of
+ * huge_operations_let_interrupts_in, then our pages mapped onto
+ * themselves with fewer rights and granted with fewer rights (refused,
+ * MICA_E2BIG), then other pages mapped over them (removed in restarted
+ * steps). */
+static uint8_t other_pages[TREE_SPAN] __attribute__((aligned(1 << 20)));
+
+static void mem_map_changes_bounded(void)
+{
+	uint64_t before;
+	uint32_t rights = 0;
+
+	ticker_begin();
+	expect("a child task", factory_create_task(MICA_BOOT_FACTORY, S_TREE_TASK), 0);
+	uint64_t nodes = mapnodes();
+	tree_build();
+
+	longest_wait = 0;
+	before = ticks;
+	ticking = 1;
+	expect("our pages onto themselves without W: E2BIG",
+	       task_mem_map(MICA_BOOT_TASK, mica_fpage((uint64_t)tree_pages, 20, MICA_R), (uint64_t)tree_pages, false),
+	       -MICA_E2BIG);
+	expect("granted without W: E2BIG",
+	       task_mem_map(S_TREE_TASK, mica_fpage((uint64_t)tree_pages, 20, MICA_R), TREE_DEST - TREE_SPAN, true),
+	       -MICA_E2BIG);
+	ticker_noted();
+	ticked("the ticker ran on time during the refused changes", before);
+	expect("a copy kept W", task_mem_lookup(S_TREE_TASK, TREE_DEST + 5 * TREE_SPAN, &rights), 0);
+	expect("... RW", rights & (MICA_R | MICA_W), MICA_R | MICA_W);
+	expect("our page kept W", task_mem_lookup(MICA_BOOT_TASK, (uint64_t)tree_pages, &rights), 0);
+	expect("... RW", rights & (MICA_R | MICA_W), MICA_R | MICA_W);
+
+	for (unsigned long i = 0; i < TREE_SPAN; i += MICA_PAGE_SIZE)
+		other_pages[i] = 2;
+	longest_wait = 0;
+	before = ticks;
+	ticking = 1;
+	expect("other pages mapped over them",
+	       task_mem_map(MICA_BOOT_TASK, mica_fpage((uint64_t)other_pages, 20, MICA_RWX), (uint64_t)tree_pages, false),
+	       0);
+	ticker_noted();
+	ticked("the ticker ran on time while the replaced mappings went", before);
+	expect("the copies went with them", task_mem_lookup(S_TREE_TASK, TREE_DEST + 7 * TREE_SPAN, &rights), 0);
+	expect("... no rights", rights, 0);
+	expect("our address shows the other pages", tree_pages[5 * MICA_PAGE_SIZE], 2);
+	expect("the task is destroyed", kobject_destroy(S_TREE_TASK), 0);
+	mica_printf("# mapping nodes: %lu more than before the tree\n", (unsigned long)(mapnodes() - nodes));
+	expect("the kernel's invariants hold", mica_debug(MICA_BOOT_LOG, MICA_DEBUG_CHECK, 0, 0), MICA_OK);
+	kobject_destroy(S_TICKER);
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(void);
@@ -1371,6 +1486,8 @@ static const struct {
 	{ "revoke_many_copies", revoke_many_copies },
 	{ "thread_with_many_gates", thread_with_many_gates },
 	{ "many_senders_cancelled", many_senders_cancelled },
+	{ "cap_changes_bounded", cap_changes_bounded },
+	{ "mem_map_changes_bounded", mem_map_changes_bounded },
 };
 
 int main(int argc, char **argv)
