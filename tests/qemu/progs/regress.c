@@ -1252,12 +1252,12 @@ static void mem_items_bounded(void)
 
 /* Cancelling a gate's or a thread's queued senders was one walk with
  * interrupts off, and so was detaching a dying task's threads:
- * SENDER_TASKS x SENDERS_EACH threads of this task (their capabilities
- * moved into holder tasks, for the slots) call a gate of a thread that
- * never receives; the gate is destroyed, then (after they called a second
- * gate of it) the thread, then the tasks holding the senders. */
-enum { S_SEND_RECV = 90, S_SEND_GATE, S_SEND_GATE2, S_NEW_SENDER, S_SENDER_TASK };
-enum { SENDER_TASKS = 2, SENDERS_EACH = 4000, SENDERS = SENDER_TASKS * SENDERS_EACH, SENDER_STACK = 512 };
+ * SENDER_TASKS x SENDERS_EACH threads of child tasks (each holding its
+ * own capability at S_FIRST_SENDER.., and copies of the gates) call a
+ * gate of a thread that never receives; the gate is destroyed, then
+ * (after they called a second gate of it) the thread, then the tasks. */
+enum { S_SEND_RECV = 90, S_SEND_GATE, S_SEND_GATE2, S_NEW_SENDER, S_SENDER_TASK, S_FIRST_SENDER = 150 };
+enum { SENDER_TASKS = 2, SENDERS_EACH = 3900, SENDERS = SENDER_TASKS * SENDERS_EACH, SENDER_STACK = 512 };
 #define SENDER_UTCB 0x0000090000000000ull
 static uint8_t sender_stacks[SENDERS][SENDER_STACK] __attribute__((aligned(16)));
 static volatile long senders_calling[2], senders_gone[2];
@@ -1273,6 +1273,16 @@ static void sender_fn(void *arg)
 		if (mica_ipc_call(gates[k], mica_tag(0, 0, 0, 0), &tag) == MICA_EGONE)
 			__atomic_fetch_add(&senders_gone[k], 1, __ATOMIC_SEQ_CST);
 	}
+}
+
+/* On the measuring kernel (kern/irqoff.h; TESTRUN_KERNEL), the longest
+ * stretch with interrupts off since the last look; -1 elsewhere.  The
+ * ticker sees a stretch only when it covers the ticker's deadline. */
+static long irqoff_longest(void)
+{
+	uint64_t worst = 0;
+
+	return mica_debug(MICA_BOOT_LOG, MICA_DEBUG_IRQOFF, (unsigned long)&worst, 0) == MICA_OK ? (long)worst : -1;
 }
 
 /* Wait (1 ms steps, the senders below this thread run) until *count
@@ -1294,21 +1304,26 @@ static void many_senders_cancelled(void)
 	expect("a thread that never receives", factory_create_thread(MICA_BOOT_FACTORY, S_SEND_RECV), 0);
 	expect("a gate of it", factory_create_gate(MICA_BOOT_FACTORY, S_SEND_GATE, S_SEND_RECV, 1), 0);
 	expect("a second gate of it", factory_create_gate(MICA_BOOT_FACTORY, S_SEND_GATE2, S_SEND_RECV, 2), 0);
-	for (unsigned k = 0; k < SENDER_TASKS; k++)
-		expect("a holder task", factory_create_task(MICA_BOOT_FACTORY, S_SENDER_TASK + k), 0);
+	for (unsigned k = 0; k < SENDER_TASKS; k++) {
+		expect("a sender task", qtask_create(S_SENDER_TASK + k), 0);
+		expect("... with the gate", task_cap_map(S_SENDER_TASK + k, S_SEND_GATE, S_SEND_GATE, MICA_W, false), 0);
+		expect("... and the second", task_cap_map(S_SENDER_TASK + k, S_SEND_GATE2, S_SEND_GATE2, MICA_W, false), 0);
+	}
 	unsigned n;
-	for (n = 0; n < SENDERS && !err; n++)
-		if (!(err = mica_thread_create(MICA_BOOT_FACTORY, MICA_BOOT_TASK, S_NEW_SENDER, SENDER_UTCB + n * 4096ull,
-					       sender_fn, 0, sender_stacks[n], SENDER_STACK, 0)) &&
+	for (n = 0; n < SENDERS && !err; n++) {
+		mica_cap_t task = S_SENDER_TASK + n / SENDERS_EACH;
+		if (!(err = mica_thread_create(MICA_BOOT_FACTORY, task, S_NEW_SENDER, SENDER_UTCB + n * 4096ull, sender_fn,
+					       0, sender_stacks[n], SENDER_STACK, 0)) &&
 		    !(err = thread_set_sched(S_NEW_SENDER, LOW_PRIO, 0)) &&   /* below the ticker and this thread */
 		    !(err = thread_start(S_NEW_SENDER)))
-			err = task_cap_map(S_SENDER_TASK + n / SENDERS_EACH, S_NEW_SENDER, 1 + n % SENDERS_EACH, MICA_RWX,
-					   true);
+			err = task_cap_map(task, S_NEW_SENDER, S_FIRST_SENDER + n % SENDERS_EACH, MICA_RWX, true);
+	}
 	uint64_t limit = 0, used = 0;
 	factory_quota(MICA_BOOT_FACTORY, &limit, &used);
 	mica_printf("# %u senders made; the factory's quota %lu, used %lu\n", n, (unsigned long)limit, (unsigned long)used);
 	expect("the senders are made", err, 0);
 	expect("they all call the gate", wait_count(&senders_calling[0]), SENDERS);
+	irqoff_longest();
 
 	longest_wait = 0;
 	before = ticks;
@@ -1332,9 +1347,14 @@ static void many_senders_cancelled(void)
 	before = ticks;
 	ticking = 1;
 	for (unsigned k = 0; k < SENDER_TASKS; k++)
-		expect("the holder task is destroyed", kobject_destroy(S_SENDER_TASK + k), 0);
+		expect("the sender task is destroyed", kobject_destroy(S_SENDER_TASK + k), 0);
 	ticker_noted();
-	ticked("the ticker ran on time while the senders went", before);
+	ticked("the ticker ran on time while the senders' tasks went", before);
+	long longest = irqoff_longest();
+	if (longest >= 0) {
+		mica_printf("# the longest stretch with interrupts off: %ld instructions\n", longest);
+		expect("no stretch with interrupts off above 100,000 instructions", longest <= 100000, 1);
+	}
 	expect("the second gate is destroyed", kobject_destroy(S_SEND_GATE2), 0);
 	expect("the kernel's invariants hold", mica_debug(MICA_BOOT_LOG, MICA_DEBUG_CHECK, 0, 0), MICA_OK);
 	kobject_destroy(S_TICKER);
