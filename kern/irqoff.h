@@ -21,7 +21,9 @@
 #ifdef KERN_MEASURE_IRQOFF
 /* A stretch begins: how (enum mica_irqoff_entry) and its words. */
 void irqoff_begin(uint32_t entry, uint32_t syscall, uint64_t arg, uint64_t tag);
-void irqoff_end(void);
+void irqoff_end(uint32_t how);
+/* The kernel switches threads. */
+void irqoff_switch(void);
 /* A kernel object invocation begins in the current stretch. */
 void irqoff_invoke(uint32_t obj_type, uint32_t label);
 /* A step of an object's destruction (kobj.c's reaper). */
@@ -36,7 +38,11 @@ static inline void irqoff_begin(uint32_t entry, uint32_t syscall, uint64_t arg, 
 {
 	(void)entry, (void)syscall, (void)arg, (void)tag;
 }
-static inline void irqoff_end(void) {}
+static inline void irqoff_end(uint32_t how)
+{
+	(void)how;
+}
+static inline void irqoff_switch(void) {}
 static inline void irqoff_invoke(uint32_t obj_type, uint32_t label)
 {
 	(void)obj_type, (void)label;

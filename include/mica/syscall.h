@@ -66,6 +66,9 @@ struct mica_irqoff {
 	uint32_t obj_type;   /* the last invocation: Kobject.info's type (0: none yet) */
 	uint32_t obj_label;  /* and its operation (the tag's label) */
 	uint16_t reaped[MICA_IRQOFF_TYPES];   /* destruction steps in the stretch, by object type */
+	uint32_t ended;      /* how it ended: the way out of a system call or trap, a window, the idle wait
+			      * (enum mica_irqoff_entry's values) */
+	uint32_t switches;   /* threads switched to in it */
 };
 
 /* What MICA_DEBUG_MEMINFO reports: free pages of both pools, and the

@@ -41,5 +41,5 @@ void syscall_handler(struct trap_frame *f)
 		break;
 	}
 	sched_kernel_exit();
-	irqoff_end();
+	irqoff_end(MICA_IRQOFF_SYSCALL);
 }

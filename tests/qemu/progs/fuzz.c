@@ -82,7 +82,7 @@ static void irqoff_describe(const char *what, const struct mica_irqoff *w)
 	mica_printf("; destruction steps by type:");
 	for (unsigned t = 1; t < MICA_IRQOFF_TYPES; t++)
 		mica_printf(" %u", w->reaped[t]);
-	mica_printf("\n");
+	mica_printf("; ended by %s, %u switch(es)\n", entries[w->ended < 5 ? w->ended : 0], w->switches);
 }
 
 /* round: the one that just ended, or -1u for the boot. */

@@ -20,6 +20,7 @@ void irqoff_begin(uint32_t entry, uint32_t syscall, uint64_t arg, uint64_t tag)
 		now.obj_type = now.obj_label = 0;   /* a window's stretch goes on with its operation */
 	for (unsigned i = 0; i < MICA_IRQOFF_TYPES; i++)
 		now.reaped[i] = 0;
+	now.switches = 0;
 	begun = rdtsc();
 }
 
@@ -35,10 +36,16 @@ void irqoff_reap(uint32_t obj_type)
 		now.reaped[obj_type]++;
 }
 
-void irqoff_end(void)
+void irqoff_switch(void)
+{
+	now.switches++;
+}
+
+void irqoff_end(uint32_t how)
 {
 	uint64_t d = rdtsc() - begun;
 
+	now.ended = how;
 	/* (An end without its beginning, e.g. a new thread's first way out,
 	 * measures nothing.) */
 	if (begun && d > worst.longest) {
