@@ -268,6 +268,23 @@ static void io_changed(struct task *t)
 		arch_io_bitmap_forget(t->io_bitmap);
 }
 
+/* Set (deny) or clear (allow) the bits of [first, first + count) in a
+ * port bitmap: whole bytes at once, so that a range of all 65,536 ports
+ * costs a few thousand instructions, not one loop turn a port. */
+static void io_bits(uint8_t *bits, unsigned first, unsigned count, int deny)
+{
+	unsigned end = first + count < 0x10000 ? first + count : 0x10000, p = first;
+
+	for (; p < end && p % 8; p++)
+		bits[p / 8] = deny ? bits[p / 8] | (uint8_t)(1u << (p % 8)) : bits[p / 8] & (uint8_t)~(1u << (p % 8));
+	if (end - p >= 8) {
+		memset(&bits[p / 8], deny ? 0xff : 0, (end - p) / 8);
+		p += (end - p) & ~7u;
+	}
+	for (; p < end; p++)
+		bits[p / 8] = deny ? bits[p / 8] | (uint8_t)(1u << (p % 8)) : bits[p / 8] & (uint8_t)~(1u << (p % 8));
+}
+
 int task_io_grant(struct task *t, unsigned first, unsigned count)
 {
 	if (!t->io_bitmap) {
@@ -278,8 +295,7 @@ int task_io_grant(struct task *t, unsigned first, unsigned count)
 		t->io_bitmap = arch_phys_to_virt(pa);
 		memset(t->io_bitmap, 0xff, IO_PORT_BITMAP_BYTES);
 	}
-	for (unsigned p = first; p < first + count && p < 0x10000; p++)
-		t->io_bitmap[p / 8] &= (uint8_t)~(1u << (p % 8));
+	io_bits(t->io_bitmap, first, count, 0);
 	io_changed(t);
 	return MICA_OK;
 }
@@ -288,18 +304,29 @@ void task_io_revoke(struct task *t, unsigned first, unsigned count)
 {
 	if (!t->io_bitmap)
 		return;
-	for (unsigned p = first; p < first + count && p < 0x10000; p++)
-		t->io_bitmap[p / 8] |= (uint8_t)(1u << (p % 8));
+	io_bits(t->io_bitmap, first, count, 1);
 	io_changed(t);
 }
 
 int task_io_has(const struct task *t, unsigned first, unsigned count)
 {
-	if (!t->io_bitmap || !t->io_from_kernel)
+	if (!t->io_bitmap || !t->io_from_kernel || first + count > 0x10000)
 		return 0;
-	for (unsigned p = first; p < first + count; p++)
-		if (p >= 0x10000 || t->io_bitmap[p / 8] & (1u << (p % 8)))
-			return 0;
+	/* A port a bit, 64 ports (a word with none denied) a step where
+	 * they fit. */
+	for (unsigned p = first; p < first + count;) {
+		if (p % 64 == 0 && first + count - p >= 64) {
+			uint64_t word;
+			memcpy(&word, &t->io_bitmap[p / 8], sizeof word);
+			if (word)
+				return 0;
+			p += 64;
+		} else {
+			if (t->io_bitmap[p / 8] & (1u << (p % 8)))
+				return 0;
+			p++;
+		}
+	}
 	return 1;
 }
 
