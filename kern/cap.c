@@ -131,19 +131,29 @@ void cap_revoke(struct cap *root, int children_only)
 	cap_revoke_steps(root, children_only, 0, &budget);
 }
 
-static struct cap *prepare_slot(struct task *t, uint64_t slot, int *err)
+int cap_clear_steps(struct task *t, uint64_t slot, long *budget)
+{
+	struct cap *c = cap_lookup(t, slot);
+
+	return !c || cap_revoke_steps(c, 0, 0, budget);
+}
+
+static struct cap *prepare_slot(struct task *t, uint64_t slot, int *err, long *budget)
 {
 	struct cap *c = slot_ptr(t, slot, 1, err);
 
-	if (c && c->obj)
-		cap_revoke(c, 0);
+	if (c && c->obj && !cap_revoke_steps(c, 0, 0, budget)) {
+		*err = MICA_EBUSY;
+		return 0;
+	}
 	return c;
 }
 
 int cap_install(struct task *t, uint64_t slot, struct kobj *obj, unsigned rights)
 {
+	long budget = __LONG_MAX__;   /* boot, and slots their callers cleared (cap_clear_steps) */
 	int err;
-	struct cap *c = prepare_slot(t, slot, &err);
+	struct cap *c = prepare_slot(t, slot, &err, &budget);
 
 	if (!c)
 		return err;
@@ -154,13 +164,13 @@ int cap_install(struct task *t, uint64_t slot, struct kobj *obj, unsigned rights
 	return MICA_OK;
 }
 
-int cap_map(struct cap *src, struct task *t, uint64_t slot, unsigned rights)
+int cap_map(struct cap *src, struct task *t, uint64_t slot, unsigned rights, long *budget)
 {
 	int err;
 
 	if (cap_lookup(t, slot) == src)
 		return MICA_EINVAL;   /* mapping a capability onto itself */
-	struct cap *c = prepare_slot(t, slot, &err);
+	struct cap *c = prepare_slot(t, slot, &err, budget);
 	if (!c)
 		return err;
 	if (!src->obj)
@@ -171,37 +181,54 @@ int cap_map(struct cap *src, struct task *t, uint64_t slot, unsigned rights)
 	return MICA_OK;
 }
 
-/* After c lost rights: no capability derived from it may keep one it
- * lacks.  A subtree whose root kept its rights is already within them
- * (every derivation only ever reduces), so it is not visited. */
-static void clip_children(struct cap *c)
+/* c keeps only `rights`: no capability derived from it may keep one it
+ * lacks.  Each derivation only ever reduces, so a descendant's new rights
+ * are its own and `rights`, and a subtree whose root keeps its rights is
+ * not visited.  With `apply` 0 only counts the capabilities visited,
+ * down from `limit`: 0 when there are more. */
+static int clip(struct cap *c, unsigned rights, long limit, int apply)
 {
 	struct cap *k = c->child;
 
 	while (k) {
-		unsigned clipped = k->rights & k->parent->rights;
-		if (clipped != k->rights && k->child) {
-			k->rights = (uint8_t)clipped;
+		if (--limit < 0)
+			return 0;
+		int loses = (k->rights & ~rights) != 0;
+		if (apply)
+			k->rights &= (uint8_t)rights;
+		if (loses && k->child) {
 			k = k->child;
 			continue;
 		}
-		k->rights = (uint8_t)clipped;
 		while (k != c && !k->next)
 			k = k->parent;
 		k = k == c ? 0 : k->next;
 	}
+	return 1;
 }
 
-int cap_grant(struct cap *src, struct task *t, uint64_t slot, unsigned rights)
+/* Clip with a bound: counted first, so that nothing changes when there
+ * are too many; the count and the clipping are the budget's units. */
+static int clip_bounded(struct cap *c, unsigned rights, long *budget)
+{
+	if (!(c->rights & ~rights))
+		return MICA_OK;
+	if (!clip(c, rights, *budget / 2, 0))
+		return MICA_E2BIG;
+	clip(c, rights, *budget / 2, 1);
+	c->rights &= (uint8_t)rights;
+	return MICA_OK;
+}
+
+int cap_grant(struct cap *src, struct task *t, uint64_t slot, unsigned rights, long *budget)
 {
 	int err;
 
-	if (cap_lookup(t, slot) == src) {
-		src->rights &= rights;
-		clip_children(src);
-		return MICA_OK;
-	}
-	struct cap *c = prepare_slot(t, slot, &err);
+	if (cap_lookup(t, slot) == src)
+		return clip_bounded(src, rights, budget);
+	if (src->child && (src->rights & ~rights) && !clip(src, rights, *budget / 2, 0))
+		return MICA_E2BIG;   /* before anything changed */
+	struct cap *c = prepare_slot(t, slot, &err, budget);
 	if (!c)
 		return err;
 	if (!src->obj)
@@ -220,7 +247,7 @@ int cap_grant(struct cap *src, struct task *t, uint64_t slot, unsigned rights)
 		c->obj->origin = c;
 	src->obj = 0;
 	src->child = src->parent = 0;
-	clip_children(c);
+	clip(c, c->rights, __LONG_MAX__, 1);   /* counted above */
 	return MICA_OK;
 }
 

@@ -48,10 +48,19 @@ struct cap *cap_lookup(struct task *t, uint64_t slot);
 /* Put a new root capability (no parent) for obj into an empty or occupied
  * slot (an occupied slot is cleared first): 0, MICA_EBADCAP, MICA_ENOMEM. */
 int cap_install(struct task *t, uint64_t slot, struct kobj *obj, unsigned rights);
-/* Map: a child of src in t's slot with rights reduced to `rights`. */
-int cap_map(struct cap *src, struct task *t, uint64_t slot, unsigned rights);
-/* Grant: move src to t's slot, rights reduced, keeping its derivations. */
-int cap_grant(struct cap *src, struct task *t, uint64_t slot, unsigned rights);
+/* Map: a child of src in t's slot with rights reduced to `rights`.  The
+ * slot's old capability and what was derived from it are revoked first,
+ * spending *budget: MICA_EBUSY when it ran out (the revocation goes on
+ * where it stopped when called again). */
+int cap_map(struct cap *src, struct task *t, uint64_t slot, unsigned rights, long *budget);
+/* Grant: move src to t's slot, rights reduced, keeping its derivations;
+ * the slot is cleared as cap_map's.  Capabilities derived from src lose
+ * the rights it loses: MICA_E2BIG, and nothing changed, when more than
+ * *budget of them would have to be looked at. */
+int cap_grant(struct cap *src, struct task *t, uint64_t slot, unsigned rights, long *budget);
+/* Empty t's slot in steps of *budget (cap_map's first part): 1 when it
+ * is empty, 0 when the budget ran out. */
+int cap_clear_steps(struct task *t, uint64_t slot, long *budget);
 /* Remove the capabilities derived from c (and c itself unless children_only). */
 void cap_revoke(struct cap *c, int children_only);
 /* The same in steps of *budget units (a capability removed or moved up):

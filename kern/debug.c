@@ -68,14 +68,19 @@ static uint64_t debug_meminfo(uint64_t buf, uint64_t size)
 	return user_copy_out(buf, &m, size);
 }
 
-static uint64_t debug_irqoff(uint64_t buf)
+/* Size 0: the longest stretch's length alone (a uint64_t). */
+static uint64_t debug_irqoff(uint64_t buf, uint64_t size)
 {
-	uint64_t worst;
+	struct mica_irqoff worst;
 	int err = irqoff_report(&worst);
 
 	if (err)
 		return (uint64_t)err;
-	return user_copy_out(buf, &worst, sizeof worst);
+	if (size == 0)
+		return user_copy_out(buf, &worst.longest, sizeof worst.longest);
+	if (size > sizeof worst)
+		size = sizeof worst;
+	return user_copy_out(buf, &worst, size);
 }
 
 /* What the checker walks: every capability slot of every task, every
@@ -134,7 +139,7 @@ uint64_t debug_call(uint64_t word, uint64_t a, uint64_t b)
 	case MICA_DEBUG_CHECK:
 		return (err = need_log(slot, MICA_R)) ? err : debug_check();
 	case MICA_DEBUG_IRQOFF:
-		return (err = need_log(slot, MICA_R)) ? err : debug_irqoff(a);
+		return (err = need_log(slot, MICA_R)) ? err : debug_irqoff(a, b);
 	default:
 		return MICA_EINVAL;
 	}

@@ -160,22 +160,20 @@ int factory_create_sub(struct factory *parent, uint64_t limit, struct factory **
 	return MICA_OK;
 }
 
-int factory_destroy(struct factory *f)
+int factory_destroy(struct factory *f, long *budget)
 {
 	/* Kill what it made; each object comes back through kobj_reap and
 	 * uncharges itself, the last one frees the factory.  The objects
 	 * killed in one step are queued before the factory's next step, so
-	 * they have left the list when it is read again.  PREEMPT_BUDGET
-	 * revocation steps a step. */
-	long budget = PREEMPT_BUDGET;
-
+	 * they have left the list when it is read again.  A revocation step
+	 * is a unit of *budget. */
 	f->destroyed = 1;
 	for (struct kobj *o = f->objects; o; o = o->sib.next) {
 		if (o->dying || !o->origin || o->permanent)
 			continue;
 		/* kobj_kill in revocation steps: an object with many copies
 		 * goes over several steps. */
-		if (!cap_revoke_steps(o->origin, 0, 0, &budget))
+		if (!cap_revoke_steps(o->origin, 0, 0, budget))
 			return 0;
 	}
 	if (f->used == 0 && !f->pinned)
@@ -206,6 +204,13 @@ static struct factory *invoked(void *obj, uint64_t dest, int *err)
 	*err = invoke_need(inv, MICA_W);
 	if (!*err && !cap_slot_valid(dest))
 		*err = -MICA_EBADCAP;
+	/* The slot's old capability is revoked in steps, restarted
+	 * (preempt.h), before the object is made. */
+	long budget = PREEMPT_BUDGET;
+	if (!*err && !cap_clear_steps(inv->task, dest, &budget)) {
+		preempt_restart();
+		*err = -MICA_EBUSY;
+	}
 	return (struct factory *)inv->obj;
 }
 

@@ -67,8 +67,8 @@ int factory_create_sub(struct factory *parent, uint64_t limit, struct factory **
 void factory_unpin(struct factory *f);
 
 extern const struct factory_ops factory_protocol;
-/* Kill what f made, PREEMPT_REAP_STEPS objects a step (kobj.c's reaper
- * destroys them between two steps); 1 when the last was killed. */
-int factory_destroy(struct factory *f);
+/* Kill what f made, spending *budget in revocation steps (kobj.c's
+ * reaper destroys them between two steps); 1 when the last was killed. */
+int factory_destroy(struct factory *f, long *budget);
 
 #endif

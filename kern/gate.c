@@ -9,6 +9,7 @@
 #include "invoke.h"
 #include "ipc.h"
 #include "irq.h"
+#include "preempt.h"
 #include "slab.h"
 #include "thread.h"
 
@@ -40,17 +41,22 @@ void gate_unbind(struct gate *g)
 
 	if (!t)
 		return;
-	ipc_gate_gone(g);
 	list_remove(t->gates, g, thread_link);
 	g->thread = 0;
 }
 
-void gate_destroy(struct gate *g)
+/* In steps spending *budget (kobj.c): the threads that use it as
+ * pager or exception handler first, so that no fault queues on it any
+ * more, then its queued senders, one a unit.  (A dying thread's gates
+ * have no senders: thread_detach_steps cancelled them.) */
+int gate_destroy(struct gate *g, long *budget)
 {
+	if (!thread_forget_gate_steps(g, budget) || !ipc_gate_gone_steps(g, budget))
+		return 0;
 	gate_unbind(g);
 	gate_unwatch(g);
-	thread_forget_gate(g);
 	factory_free_obj(&gate_cache, &g->obj);
+	return 1;
 }
 
 void gate_unwatch(struct gate *g)

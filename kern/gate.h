@@ -23,14 +23,16 @@ struct gate {
 	struct list_link thread_link;     /* on its thread's list of gates */
 	mica_word_t label;
 	struct irq *watch;                /* triggered when the last client cap goes */
-	struct gate *watch_next;          /* on the irq's list of watching gates */
+	struct list_link watch_link;      /* on the irq's list of watching gates */
 	struct thread *pager_of;          /* threads with it as pager (thread.pager_link) */
 	struct thread *handler_of;        /* ... as exception handler (thread.handler_link) */
+	struct thread *senders;           /* queued to send through it (thread.gate_sender_link) */
 };
 
 int gate_create(struct factory *f, struct thread *t, mica_word_t label, struct gate **out);
-void gate_destroy(struct gate *g);
-/* The gate's thread is going away. */
+/* One step of g's destruction, spending *budget: 1 when it is gone. */
+int gate_destroy(struct gate *g, long *budget);
+/* The gate's thread is going away (its senders are gone). */
 void gate_unbind(struct gate *g);
 /* The last capability derived from c (a capability to g) is gone: the
  * watch fires at the end of the kernel operation (kobj_reap), never in

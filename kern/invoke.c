@@ -19,6 +19,7 @@
 #include "gate.h"
 #include "icu.h"
 #include "irq.h"
+#include "irqoff.h"
 #include <common/string.h>
 #include "preempt.h"
 #include "task.h"
@@ -144,6 +145,7 @@ int invoke(struct cap *c, struct thread *caller, mica_word_t tag, mica_word_t *r
 
 	if (err)
 		return err;
+	irqoff_invoke(c->obj->type, (uint32_t)mica_tag_label(tag));
 	switch (c->obj->type) {
 	case KOBJ_TASK: task_object_dispatch(&task_handlers, &inv, &kmsg, tag, &rb.task, reply); break;
 	case KOBJ_THREAD: thread_object_dispatch(&thread_handlers, &inv, &kmsg, tag, &rb.thread, reply); break;

@@ -27,6 +27,7 @@
 #include "irq.h"
 #include "kip.h"
 #include "panic.h"
+#include "preempt.h"
 #include "sched.h"
 #include "task.h"
 #include "thread.h"
@@ -117,8 +118,11 @@ static void block(struct thread *self, uint32_t timeout, struct thread *next, st
 	r->label = self->ipc_label;
 }
 
+/* A queued sender is also on its gate's list, so that a gate going
+ * cancels its own senders without walking the receiver's whole queue. */
 static void sendq_remove(struct thread *dst, struct thread *s)
 {
+	list_remove(s->send_gate->senders, s, gate_sender_link);
 	if (s->sendq_prev)
 		s->sendq_prev->sendq_next = s->sendq_next;
 	else
@@ -139,6 +143,7 @@ static void sendq_append(struct thread *dst, struct thread *s)
 	else
 		dst->sendq_head = s;
 	dst->sendq_tail = s;
+	list_push(s->send_gate->senders, s, gate_sender_link);
 }
 
 void ipc_cancel(struct thread *t, int err)
@@ -159,27 +164,29 @@ void ipc_cancel(struct thread *t, int err)
 	finish(t, err, 0, 0, t->state == THREAD_BLOCKED);
 }
 
-void ipc_thread_gone(struct thread *t)
+int ipc_thread_gone_steps(struct thread *t, long *budget)
 {
-	while (t->sendq_head)
-		ipc_cancel(t->sendq_head, MICA_EGONE);
+	ipc_cancel(t, MICA_EGONE);
 	if (t->caller)
 		ipc_cancel(t->caller, MICA_EGONE);
-	ipc_cancel(t, MICA_EGONE);
-	/* Callers whose request this thread has not received yet were in its
-	 * send queue; callers it received wait in t->caller. */
+	/* Callers whose request this thread has not received yet are in its
+	 * send queue; the caller it received waited in t->caller. */
+	while (t->sendq_head) {
+		if (preempt_spend(budget))
+			return 0;
+		ipc_cancel(t->sendq_head, MICA_EGONE);
+	}
+	return 1;
 }
 
-void ipc_gate_gone(struct gate *g)
+int ipc_gate_gone_steps(struct gate *g, long *budget)
 {
-	struct thread *t = g->thread, *s = t->sendq_head;
-
-	while (s) {
-		struct thread *next = s->sendq_next;
-		if (s->send_gate == g)
-			ipc_cancel(s, MICA_EGONE);
-		s = next;
+	while (g->senders) {
+		if (preempt_spend(budget))
+			return 0;
+		ipc_cancel(g->senders, MICA_EGONE);
 	}
+	return 1;
 }
 
 void ipc_tick(uint64_t now_us)
@@ -213,6 +220,8 @@ struct xfer {
 	unsigned next_slot, next_string;   /* receive buffers consumed so far */
 	uint32_t string_bytes;             /* copied so far (MICA_STRING_MAX) */
 	uint32_t mem_bytes;                /* mapped so far (MICA_MEM_ITEMS_MAX) */
+	long budget;                       /* work units left for replacing what the receiver had
+					      (PREEMPT_BUDGET a message: then MICA_EBUSY) */
 };
 
 static int transfer_cap(struct thread *from, struct thread *to, mica_word_t *item, struct xfer *x)
@@ -240,7 +249,8 @@ static int transfer_cap(struct thread *from, struct thread *to, mica_word_t *ite
 		item[1] = ((struct gate *)c->obj)->label;
 		return MICA_OK;
 	}
-	int err = item[0] & MICA_ITEM_F_GRANT ? cap_grant(c, to->task, slot, rights) : cap_map(c, to->task, slot, rights);
+	int err = item[0] & MICA_ITEM_F_GRANT ? cap_grant(c, to->task, slot, rights, &x->budget)
+					      : cap_map(c, to->task, slot, rights, &x->budget);
 	if (err)
 		return err;
 	item[0] = MICA_ITEM_CAP | ((mica_word_t)rights << 8);
@@ -288,7 +298,8 @@ static int transfer_mem(struct thread *from, struct thread *to, mica_word_t *ite
 	}
 	m->mem_bytes += 1u << x.order;
 	unsigned rights = mica_fpage_rights(item[1]);
-	int err = task_map_range(from->task, x.src, x.src + ((1ull << x.order) - 1), to->task, x.dst, rights, grant);
+	int err = task_map_range(from->task, x.src, x.src + ((1ull << x.order) - 1), to->task, x.dst, rights, grant,
+				 &m->budget);
 	if (err)
 		return err;
 	item[0] = MICA_ITEM_MEM | (grant ? MICA_ITEM_F_GRANT : 0);
@@ -368,7 +379,7 @@ static int transfer(struct thread *from, struct thread *to, mica_word_t tag, mic
 	struct mica_utcb *ru = to->utcb;
 	unsigned words = mica_tag_words(tag), items = mica_tag_items(tag), i;
 	mica_word_t item[2 * MICA_ITEMS_MAX];
-	struct xfer x = { 0, 0, 0, 0 };
+	struct xfer x = { 0, 0, 0, 0, PREEMPT_BUDGET };
 	int err = MICA_OK;
 
 	for (i = 0; i < 2 * items; i++)

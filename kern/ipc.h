@@ -32,10 +32,13 @@ void ipc_syscall(uint64_t op, mica_word_t tag, mica_word_t timeouts, struct ipc_
 void ipc_call_for(struct thread *self, struct gate *g, mica_word_t tag, struct ipc_result *r);
 /* Take t out of the IPC it waits in; it returns err from its system call. */
 void ipc_cancel(struct thread *t, int err);
-/* t goes away: whoever waits on it (senders, its caller) gets MICA_EGONE. */
-void ipc_thread_gone(struct thread *t);
-/* g goes away: threads sending through it get MICA_EGONE. */
-void ipc_gate_gone(struct gate *g);
+/* t goes away (it is THREAD_DEAD: sent nothing more): whoever waits on it
+ * (senders, its caller) gets MICA_EGONE, one sender a unit of *budget;
+ * 1 when none is left (preempt.h). */
+int ipc_thread_gone_steps(struct thread *t, long *budget);
+/* g goes away (no capability or binding sends through it any more):
+ * threads sending through it get MICA_EGONE, as above. */
+int ipc_gate_gone_steps(struct gate *g, long *budget);
 /* Deliver q to t now if t waits open; 1 if delivered. */
 int ipc_deliver_irq(struct thread *t, struct irq *q);
 /* Timer tick: wake the waits whose timeouts expired. */

@@ -8,6 +8,7 @@
 #include "gate.h"
 #include "invoke.h"
 #include "ipc.h"
+#include "preempt.h"
 #include "slab.h"
 #include "thread.h"
 
@@ -66,14 +67,18 @@ static void bind(struct irq *q, struct thread *t)
 	list_push(t->irqs, q, thread_link);
 }
 
-void irq_destroy(struct irq *q)
+int irq_destroy(struct irq *q, long *budget)
 {
+	while (q->watching) {
+		if (preempt_spend(budget))
+			return 0;
+		gate_unwatch(q->watching);
+	}
 	if (q->line != IRQ_NO_LINE)
 		irq_disconnect_line(q->line);
 	irq_unbind(q);
-	while (q->watching)
-		gate_unwatch(q->watching);
 	factory_free_obj(&irq_cache, &q->obj);
+	return 1;
 }
 
 void irq_fire(struct irq *q)
@@ -92,18 +97,12 @@ void irq_fire(struct irq *q)
 void irq_add_gate(struct irq *q, struct gate *g)
 {
 	g->watch = q;
-	g->watch_next = q->watching;
-	q->watching = g;
+	list_push(q->watching, g, watch_link);
 }
 
 void irq_forget_gate(struct irq *q, struct gate *g)
 {
-	for (struct gate **p = &q->watching; *p; p = &(*p)->watch_next) {
-		if (*p == g) {
-			*p = g->watch_next;
-			break;
-		}
-	}
+	list_remove(q->watching, g, watch_link);
 	g->watch = 0;
 }
 

@@ -31,7 +31,8 @@ struct irq {
 };
 
 int irq_create(struct factory *f, mica_word_t label, struct irq **out);
-void irq_destroy(struct irq *q);
+/* One step of q's destruction, spending *budget: 1 when it is gone. */
+int irq_destroy(struct irq *q, long *budget);
 /* Deliver (or keep pending) one notification. */
 void irq_fire(struct irq *q);
 /* The bound thread is going away. */

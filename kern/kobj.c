@@ -8,6 +8,7 @@
 #include "factory.h"
 #include "gate.h"
 #include "irq.h"
+#include "irqoff.h"
 #include "panic.h"
 #include "preempt.h"
 #include "sched.h"
@@ -69,24 +70,27 @@ int kobj_kill(struct kobj *obj)
 
 static struct thread *reaper;   /* reaping, perhaps preempted (kobj_reap_queued) */
 
-/* One step of obj's destruction: 1 when it is gone. */
-static int destroy(struct kobj *obj)
+/* One step of obj's destruction, spending *budget: 1 when it is gone. */
+static int destroy(struct kobj *obj, long *budget)
 {
+	irqoff_reap(obj->type);
 	switch (obj->type) {
-	case KOBJ_TASK: return task_destroy((struct task *)obj);
+	case KOBJ_TASK: return task_destroy((struct task *)obj, budget);
 	case KOBJ_THREAD:
 		if (reaper == (struct thread *)obj)
 			reaper = 0;   /* a preempted reaper going: no one waits for it */
-		return thread_destroy((struct thread *)obj);
-	case KOBJ_GATE: gate_destroy((struct gate *)obj); return 1;
-	case KOBJ_IRQ: irq_destroy((struct irq *)obj); return 1;
-	case KOBJ_FACTORY: return factory_destroy((struct factory *)obj);
+		return thread_destroy((struct thread *)obj, budget);
+	case KOBJ_GATE: return gate_destroy((struct gate *)obj, budget);
+	case KOBJ_IRQ: return irq_destroy((struct irq *)obj, budget);
+	case KOBJ_FACTORY: return factory_destroy((struct factory *)obj, budget);
 	default: panic("kobj: cannot destroy an object of type %u", obj->type);
 	}
 }
 
 /* Bounded steps with an interrupt window between them (preempt.h): the
- * queue and every object on it are consistent at each window.  A thread
+ * objects' steps between two windows share PREEMPT_BUDGET units, each
+ * step costing at least PREEMPT_REAP_COST; the queue and every object on
+ * it are consistent at each window.  A thread
  * that runs in a window (a higher priority, for which the window is
  * opened) leaves the queue to the reaper it preempted, which goes on when
  * it runs again -- so the objects a thread drops are gone before it
@@ -96,16 +100,16 @@ static int destroy(struct kobj *obj)
 void kobj_reap_queued(void)
 {
 	struct thread *self = sched_current();
-	unsigned steps = 0;
+	long budget = PREEMPT_BUDGET;
 
 	if (reaper && reaper != self && reaper->state == THREAD_READY)
 		return;
 	reaper = self;
 	while (kobj_reap_head) {
-		if (steps++ == PREEMPT_REAP_STEPS) {
+		if (budget <= 0) {
 			sched_preempt_point();
 			reaper = self;
-			steps = 0;
+			budget = PREEMPT_BUDGET;
 			continue;
 		}
 		struct kobj *obj = kobj_reap_head;
@@ -115,7 +119,8 @@ void kobj_reap_queued(void)
 			obj->notify = 0;
 			gate_notify_watch((struct gate *)obj);
 		}
-		if (obj->dying && !destroy(obj))
+		budget -= PREEMPT_REAP_COST;
+		if (obj->dying && !destroy(obj, &budget))
 			queue(obj);   /* its next step after what is queued now */
 	}
 	reaper = 0;

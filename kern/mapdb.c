@@ -150,7 +150,40 @@ int mapdb_insert_root(struct task *t, uint64_t va, uint64_t pa, unsigned rights,
 	return err;
 }
 
-int mapdb_map(struct mapnode *src, struct task *dst, uint64_t dst_va, unsigned rights, int grant)
+/* The nodes derived from n, or -1 when there are more than `limit`. */
+static long subtree_size(const struct mapnode *n, long limit)
+{
+	const struct mapnode *k = n->child;
+	long count = 0;
+
+	while (k) {
+		if (++count > limit)
+			return -1;
+		if (k->child) {
+			k = k->child;
+			continue;
+		}
+		while (k != n && !k->next)
+			k = k->parent;
+		k = k == n ? 0 : k->next;
+	}
+	return count;
+}
+
+/* Downgrading a subtree needs a cursor kept between kernel entries; here
+ * it is done at once when it fits in the budget, counted first. */
+static int downgrade_within(struct mapnode *n, unsigned rights, int self, long *budget)
+{
+	long size = subtree_size(n, *budget / 2);
+
+	if (size < 0)
+		return MICA_E2BIG;
+	*budget -= 2 * size + 1;
+	mapdb_unmap(n, rights, self);
+	return MICA_OK;
+}
+
+int mapdb_map(struct mapnode *src, struct task *dst, uint64_t dst_va, unsigned rights, int grant, long *budget)
 {
 	int err;
 
@@ -160,17 +193,23 @@ int mapdb_map(struct mapnode *src, struct task *dst, uint64_t dst_va, unsigned r
 	struct mapnode *old = mapdb_lookup(dst, dst_va);
 	if (old == src) {
 		/* Onto itself: at most a change of rights. */
-		if (rights != src->rights)
-			mapdb_unmap(src, src->rights & ~rights, 1);
-		return MICA_OK;
+		return rights == src->rights ? MICA_OK : downgrade_within(src, src->rights & ~rights, 1, budget);
 	}
+	/* Granted with fewer rights: what was derived from it loses them
+	 * too, which must fit in the budget (before anything changes). */
+	if (grant && src->child && (src->rights & ~rights) && subtree_size(src, *budget / 2) < 0)
+		return MICA_E2BIG;
 	if (old) {
 		/* Whatever is there is replaced, unless src came from it:
-		 * removing it would remove src. */
+		 * removing it would remove src.  The removal goes in steps:
+		 * MICA_EBUSY when the budget ran out (the caller restarts). */
 		for (struct mapnode *a = src->parent; a; a = a->parent)
 			if (a == old)
 				return MICA_EINVAL;
-		mapdb_unmap(old, MICA_RWX, 1);
+		struct mapdb_cursor cur = { 0 };
+		unsigned ad = 0;
+		if (!mapdb_unmap_steps(old, MICA_RWX, 1, &cur, budget, &ad))
+			return MICA_EBUSY;
 	}
 	/* A page the kernel put there itself (a UTCB, the KIP) has no node
 	 * and is not replaced: only_new refuses it. */
@@ -195,7 +234,8 @@ int mapdb_map(struct mapnode *src, struct task *dst, uint64_t dst_va, unsigned r
 	if (parent)
 		tree_link(parent, n);
 	drop(src);
-	/* Granted with fewer rights: what was derived from it loses them too. */
+	/* Granted with fewer rights: what was derived from it loses them too
+	 * (counted above). */
 	if (n->child && (lost & ~n->rights))
 		mapdb_unmap(n, lost & ~n->rights, 0);
 	return MICA_OK;

@@ -77,8 +77,12 @@ struct mapnode *mapdb_lookup(struct task *t, uint64_t va);
 /* A root mapping: pa at va in t.  An existing mapping there is unmapped
  * first.  0, MICA_ENOMEM. */
 int mapdb_insert_root(struct task *t, uint64_t va, uint64_t pa, unsigned rights, enum map_frame frame, int uncached);
-/* Map src on to dst at dst_va with rights reduced; grant moves src there. */
-int mapdb_map(struct mapnode *src, struct task *dst, uint64_t dst_va, unsigned rights, int grant);
+/* Map src on to dst at dst_va with rights reduced; grant moves src there.
+ * The work is bounded by *budget (preempt.h): a mapping already at dst_va
+ * is removed in steps (MICA_EBUSY when the budget ran out: call again); a
+ * change of rights that would reach more nodes derived from src than the
+ * budget allows is refused (MICA_E2BIG, nothing changed). */
+int mapdb_map(struct mapnode *src, struct task *dst, uint64_t dst_va, unsigned rights, int grant, long *budget);
 /* Remove `rights` (all of R means the whole mapping) from the nodes derived
  * from n, and from n itself if `self`.  Returns MAP_ACCESSED / MAP_DIRTY
  * as seen in the mappings touched. */

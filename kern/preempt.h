@@ -25,10 +25,12 @@
 #define KERN_RESTART 0x7fff
 
 /* Work units (a mapping node visited or dropped, a page-table entry
- * scanned) one kernel entry may spend in a restartable operation, and
- * objects the reaper destroys between two interrupt windows. */
+ * scanned, a queued sender cancelled) one kernel entry may spend in a
+ * restartable operation, or the reaper between two interrupt windows,
+ * where each object's step costs PREEMPT_REAP_COST more (freeing it: at
+ * most 4 objects a window). */
 #define PREEMPT_BUDGET 64
-#define PREEMPT_REAP_STEPS 4
+#define PREEMPT_REAP_COST 16
 /* A page Task.mem_map maps, in budget units (a node and its page-table
  * entry made). */
 #define PREEMPT_MAP_COST 4

@@ -6,6 +6,7 @@
 
 #include "arch.h"
 #include "console.h"
+#include "irqoff.h"
 #include "kobj.h"
 #include "task.h"
 #include "panic.h"
@@ -74,6 +75,7 @@ static void switch_to(struct thread *next)
 	if (next == prev)
 		return;
 	sched_running = next;
+	irqoff_switch();
 	if (next->task && next->task != prev->task)
 		arch_io_bitmap_load(next->task->io_bitmap, 0);
 	arch_thread_switch(&prev->arch, &next->arch);

@@ -65,16 +65,15 @@ int task_create(struct factory *f, struct task **out)
 	return MICA_OK;
 }
 
-int task_destroy(struct task *t)
+int task_destroy(struct task *t, long *budget)
 {
-	long budget = PREEMPT_BUDGET;
-
 	if (!t->dismantled) {
 		if (t->watch && !t->watch->ended)
 			*t->watch = (struct boot_watch){ .ended = 1, .status = -1 };
 		while (t->threads)
-			thread_detach(t->threads);
-		if (!cap_table_destroy_steps(t, &budget))
+			if (!thread_detach_steps(t->threads, budget))
+				return 0;
+		if (!cap_table_destroy_steps(t, budget))
 			return 0;
 		if (t->io_bitmap) {
 			if (sched_current()->task == t)
@@ -92,12 +91,12 @@ int task_destroy(struct task *t)
 	while (t->mappings) {
 		struct mapdb_cursor cur = { 0 };
 		unsigned ad = 0;
-		if (!mapdb_unmap_steps(t->mappings, MICA_RWX, 1, &cur, &budget, &ad))
+		if (!mapdb_unmap_steps(t->mappings, MICA_RWX, 1, &cur, budget, &ad))
 			return 0;
 	}
 	/* The page tables, after the mappings, in steps of their own. */
 	unsigned freed = 0;
-	int done = budget == PREEMPT_BUDGET && arch_space_prune(t->root, &t->prune_va, &budget, &freed);
+	int done = *budget > 0 && arch_space_prune(t->root, &t->prune_va, budget, &freed);
 	t->table_pages -= freed;
 	factory_uncharge(t->obj.quota, freed * MICA_PAGE_SIZE);
 	if (!done)
@@ -170,7 +169,7 @@ static int scan(struct task *t, uint64_t va, uint64_t last, uint64_t *found, lon
 }
 
 int task_map_range(struct task *src, uint64_t first, uint64_t last, struct task *dst, uint64_t dest, unsigned rights,
-		   int grant)
+		   int grant, long *budget)
 {
 	long budget = __LONG_MAX__;
 	uint64_t va;
@@ -178,7 +177,7 @@ int task_map_range(struct task *src, uint64_t first, uint64_t last, struct task 
 	for (uint64_t next = first; scan(src, next, last, &va, &budget) > 0; next = va + MICA_PAGE_SIZE) {
 		struct mapnode *n = mapdb_lookup(src, va);
 		if (n) {
-			int err = mapdb_map(n, dst, dest + (va - first), rights, grant);
+			int err = mapdb_map(n, dst, dest + (va - first), rights, grant, budget);
 			if (err)
 				return err;
 		}
@@ -256,8 +255,12 @@ int task_map_steps(struct thread *caller, struct task *src, uint64_t fpage, stru
 			break;
 		}
 		struct mapnode *n = mapdb_lookup(src, found);
-		if (n && (err = mapdb_map(n, dst, dest + (found - first), mica_fpage_rights(fpage), grant)) != 0)
-			return err;
+		if (n && (err = mapdb_map(n, dst, dest + (found - first), mica_fpage_rights(fpage), grant, &budget)) != 0) {
+			if (err != MICA_EBUSY)
+				return err;
+			more = -1;   /* what was there goes on being removed when it goes on */
+			break;
+		}
 		if (found == (last & MICA_PAGE_MASK))
 			return MICA_OK;
 		va = found + MICA_PAGE_SIZE;
@@ -280,6 +283,23 @@ static void io_changed(struct task *t)
 		arch_io_bitmap_forget(t->io_bitmap);
 }
 
+/* Set (deny) or clear (allow) the bits of [first, first + count) in a
+ * port bitmap: whole bytes at once, so that a range of all 65,536 ports
+ * costs a few thousand instructions, not one loop turn a port. */
+static void io_bits(uint8_t *bits, unsigned first, unsigned count, int deny)
+{
+	unsigned end = first + count < 0x10000 ? first + count : 0x10000, p = first;
+
+	for (; p < end && p % 8; p++)
+		bits[p / 8] = deny ? bits[p / 8] | (uint8_t)(1u << (p % 8)) : bits[p / 8] & (uint8_t)~(1u << (p % 8));
+	if (end - p >= 8) {
+		memset(&bits[p / 8], deny ? 0xff : 0, (end - p) / 8);
+		p += (end - p) & ~7u;
+	}
+	for (; p < end; p++)
+		bits[p / 8] = deny ? bits[p / 8] | (uint8_t)(1u << (p % 8)) : bits[p / 8] & (uint8_t)~(1u << (p % 8));
+}
+
 int task_io_grant(struct task *t, unsigned first, unsigned count)
 {
 	if (!t->io_bitmap) {
@@ -290,8 +310,7 @@ int task_io_grant(struct task *t, unsigned first, unsigned count)
 		t->io_bitmap = arch_phys_to_virt(pa);
 		memset(t->io_bitmap, 0xff, IO_PORT_BITMAP_BYTES);
 	}
-	for (unsigned p = first; p < first + count && p < 0x10000; p++)
-		t->io_bitmap[p / 8] &= (uint8_t)~(1u << (p % 8));
+	io_bits(t->io_bitmap, first, count, 0);
 	io_changed(t);
 	return MICA_OK;
 }
@@ -300,18 +319,29 @@ void task_io_revoke(struct task *t, unsigned first, unsigned count)
 {
 	if (!t->io_bitmap)
 		return;
-	for (unsigned p = first; p < first + count && p < 0x10000; p++)
-		t->io_bitmap[p / 8] |= (uint8_t)(1u << (p % 8));
+	io_bits(t->io_bitmap, first, count, 1);
 	io_changed(t);
 }
 
 int task_io_has(const struct task *t, unsigned first, unsigned count)
 {
-	if (!t->io_bitmap || !t->io_from_kernel)
+	if (!t->io_bitmap || !t->io_from_kernel || first + count > 0x10000)
 		return 0;
-	for (unsigned p = first; p < first + count; p++)
-		if (p >= 0x10000 || t->io_bitmap[p / 8] & (1u << (p % 8)))
-			return 0;
+	/* A port a bit, 64 ports (a word with none denied) a step where
+	 * they fit. */
+	for (unsigned p = first; p < first + count;) {
+		if (p % 64 == 0 && first + count - p >= 64) {
+			uint64_t word;
+			memcpy(&word, &t->io_bitmap[p / 8], sizeof word);
+			if (word)
+				return 0;
+			p += 64;
+		} else {
+			if (t->io_bitmap[p / 8] & (1u << (p % 8)))
+				return 0;
+			p++;
+		}
+	}
 	return 1;
 }
 
@@ -361,7 +391,13 @@ static int op_cap_map(void *obj, slot_t src, slot_t dest, uint32_t rights, bool 
 		return -MICA_EINVAL;   /* mapping a capability onto itself */
 	if (old && old != c && cap_derived_from(c, old))
 		return -MICA_EBADCAP;  /* clearing the slot would take c with it */
-	return -(grant ? cap_grant(c, t, dest, rights) : cap_map(c, t, dest, rights));
+	/* The slot's old capability is revoked in steps, restarted
+	 * (preempt.h). */
+	long budget = PREEMPT_BUDGET;
+	err = grant ? cap_grant(c, t, dest, rights, &budget) : cap_map(c, t, dest, rights, &budget);
+	if (err == MICA_EBUSY)
+		preempt_restart();
+	return -err;
 }
 
 static int op_cap_unmap(void *obj, slot_t slot, bool self)

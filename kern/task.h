@@ -42,7 +42,7 @@ struct task {
 int task_create(struct factory *f, struct task **out);
 /* In steps (the reaper's, kobj.c): threads, capabilities and ports go in
  * the first, then the mappings, a work budget at a time; 1 when t is gone. */
-int task_destroy(struct task *t);
+int task_destroy(struct task *t, long *budget);
 /* Map a fresh zeroed kernel-pool page at va (a root mapping). */
 int task_map_zeroed(struct task *t, uint64_t va, unsigned rights, void **kernel_view);
 /* Enter one page into t's page tables, the tables it needs charged to t's
@@ -64,8 +64,9 @@ int task_map_steps(struct thread *caller, struct task *src, uint64_t fpage, stru
  * stops on its budget asks for a restart and goes on from the caller's
  * saved progress when the caller makes the same call again. */
 void task_unmap_range(struct thread *caller, struct task *t, uint64_t fpage, int self, uint32_t *status);
+/* IPC memory items: mapdb_map of each mapped page, within *budget. */
 int task_map_range(struct task *src, uint64_t first, uint64_t last, struct task *dst, uint64_t dest, unsigned rights,
-		   int grant);
+		   int grant, long *budget);
 
 /* I/O ports: give t [first, first + count) (0 or MICA_ENOMEM), take them
  * away, ask whether t has them all and may give them on.  Boot programs

@@ -79,25 +79,24 @@ static void free_thread(struct thread *t)
 }
 
 /* Detached first: a dead thread is sent nothing and gets no new gate or
- * irq (ipc.c, gate.c, irq.c), so its send queue is empty and each
+ * irq (ipc.c, gate.c, irq.c), so its send queue empties and each
  * unbinding is one unit of PREEMPT_BUDGET -- a thread may have thousands
- * of gates bound. */
-int thread_destroy(struct thread *t)
+ * of gates bound, and thousands of senders queued. */
+int thread_destroy(struct thread *t, long *budget)
 {
-	long budget = PREEMPT_BUDGET;
-
 	if (!t->dismantled) {
 		mapdb_cursor_resume(&t->unmap.cur, 0);   /* a preempted unmap's nodes are no longer held */
-		thread_detach(t);
+		if (!thread_detach_steps(t, budget))
+			return 0;
 		t->dismantled = 1;
 	}
 	while (t->gates) {
-		if (preempt_spend(&budget))
+		if (preempt_spend(budget))
 			return 0;
 		gate_unbind(t->gates);
 	}
 	while (t->irqs) {
-		if (preempt_spend(&budget))
+		if (preempt_spend(budget))
 			return 0;
 		irq_unbind(t->irqs);
 	}
@@ -135,15 +134,18 @@ int thread_attach(struct thread *t, struct task *task, uint64_t utcb_user)
 	return MICA_OK;
 }
 
-void thread_detach(struct thread *t)
+int thread_detach_steps(struct thread *t, long *budget)
 {
 	struct task *task = t->task;
 
-	ipc_thread_gone(t);
-	sched_remove(t);
-	t->state = THREAD_DEAD;
+	if (t->state != THREAD_DEAD) {
+		sched_remove(t);
+		t->state = THREAD_DEAD;   /* from now on it is sent nothing */
+	}
+	if (!ipc_thread_gone_steps(t, budget) || preempt_spend(budget))
+		return 0;
 	if (!task)
-		return;
+		return 1;
 	list_remove(task->threads, t, task_link);
 	/* A boot program whose last thread is gone has ended. */
 	if (!task->threads && task->watch && !task->watch->ended)
@@ -152,6 +154,7 @@ void thread_detach(struct thread *t)
 	factory_free_pages(t->obj.quota, arch_virt_to_phys(t->utcb), 1);
 	t->utcb = 0;
 	t->task = 0;
+	return 1;
 }
 
 void thread_set_user_regs(struct thread *t, uint64_t ip, uint64_t sp, uint64_t arg0, uint64_t arg1)
@@ -193,12 +196,19 @@ void thread_use_gates(struct thread *t, struct gate *pager, struct gate *handler
 		list_push(handler->handler_of, t, handler_link);
 }
 
-void thread_forget_gate(struct gate *g)
+int thread_forget_gate_steps(struct gate *g, long *budget)
 {
-	while (g->pager_of)
+	while (g->pager_of) {
+		if (preempt_spend(budget))
+			return 0;
 		thread_use_gates(g->pager_of, 0, g->pager_of->exc_handler);
-	while (g->handler_of)
+	}
+	while (g->handler_of) {
+		if (preempt_spend(budget))
+			return 0;
 		thread_use_gates(g->handler_of, g->handler_of->pager, 0);
+	}
+	return 1;
 }
 
 void thread_dump_all(void)

@@ -62,6 +62,7 @@ struct thread {
 	struct thread *sendq_head, *sendq_tail;   /* threads sending to me */
 	struct thread *sendq_next, *sendq_prev;
 	struct gate *send_gate;             /* SENDING: the gate used (its label goes along) */
+	struct list_link gate_sender_link;  /* SENDING: on send_gate's list of senders */
 	mica_word_t send_tag;               /* SENDING: the tag to deliver */
 	uint32_t rcv_timeout;               /* SENDING in a call: for the reply wait */
 	struct irq *irq_pending;            /* triggered irqs bound to me (irq.pending_next) */
@@ -82,11 +83,12 @@ struct thread {
 int thread_create(struct factory *f, struct thread **out);
 /* One step of a dying thread's destruction (kobj.c's reaper): 1 when it
  * is gone. */
-int thread_destroy(struct thread *t);
+int thread_destroy(struct thread *t, long *budget);
 /* Bind to a task with a fresh UTCB page mapped at utcb_user. */
 int thread_attach(struct thread *t, struct task *task, uint64_t utcb_user);
-/* Undo the binding: the thread stops for good (its task is dying). */
-void thread_detach(struct thread *t);
+/* Undo the binding: the thread stops for good (it or its task is dying);
+ * in steps of *budget (its queued senders go one a unit): 1 when done. */
+int thread_detach_steps(struct thread *t, long *budget);
 /* Set the user registers a stopped or new thread starts with. */
 void thread_set_user_regs(struct thread *t, uint64_t ip, uint64_t sp, uint64_t arg0, uint64_t arg1);
 /* Stop (cancelling any IPC) / let run again. */
@@ -95,8 +97,9 @@ int thread_resume(struct thread *t);
 /* Set (or with NULL, clear) a thread's pager and exception handler. */
 void thread_use_gates(struct thread *t, struct gate *pager, struct gate *handler);
 /* A gate is going: no thread may keep it as pager or exception handler
- * (the gate's own lists of them: no walk over all threads). */
-void thread_forget_gate(struct gate *g);
+ * (the gate's own lists of them: no walk over all threads), one a unit of
+ * *budget; 1 when done. */
+int thread_forget_gate_steps(struct gate *g, long *budget);
 /* Print every thread (panic reports). */
 void thread_dump_all(void);
 /* Every thread (all_link), for dumps and the invariant checker. */

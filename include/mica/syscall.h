@@ -40,11 +40,36 @@ enum mica_debug_op {
 	MICA_DEBUG_MEMINFO = 3, /* R: rsi = struct mica_meminfo *, rdx = its size: the kernel's accounting */
 	MICA_DEBUG_CHECK = 4,   /* R: run the kernel's invariant checker: 0, or MICA_EBUSY with a report on the console;
 				 * MICA_E2BIG when the kernel is too big to check in one stretch (outside test boots) */
-	MICA_DEBUG_IRQOFF = 5,  /* R: rsi = uint64_t *: the longest stretch with interrupts off since the last call, in
-				 * TSC ticks; only the measuring kernel records them (else MICA_ENOSYS) */
+	MICA_DEBUG_IRQOFF = 5,  /* R: rsi = struct mica_irqoff *, rdx = its size (0: a uint64_t, the longest only):
+				 * the longest stretch with interrupts off since the last call, in TSC ticks, and
+				 * where it happened; only the measuring kernel records them (else MICA_ENOSYS) */
 };
 #define MICA_DEBUG_OP_MASK 0xfffu
 #define MICA_DEBUG_PRINT_MAX 256
+
+/* What MICA_DEBUG_IRQOFF reports: the longest stretch, how it began (a
+ * system call, an interrupt or exception, the end of an interrupt window
+ * or of the idle wait), and the kernel object invocation last begun in or
+ * before it (a stretch after a window goes on with that operation). */
+enum mica_irqoff_entry {
+	MICA_IRQOFF_SYSCALL = 1,  /* `arg` = rdi (the IPC's destination word or the debug op), `tag` = rsi */
+	MICA_IRQOFF_TRAP = 2,     /* `arg` = the vector */
+	MICA_IRQOFF_WINDOW = 3,   /* an interrupt window inside an operation (arch_irq_window) */
+	MICA_IRQOFF_IDLE = 4,     /* the idle loop woke */
+};
+#define MICA_IRQOFF_TYPES 8
+struct mica_irqoff {
+	uint64_t longest;    /* TSC ticks: guest instructions under -icount shift=0 */
+	uint32_t entry;      /* enum mica_irqoff_entry */
+	uint32_t syscall;    /* for MICA_IRQOFF_SYSCALL: rax (MICA_SYS_IPC or MICA_SYS_DEBUG) */
+	uint64_t arg, tag;
+	uint32_t obj_type;   /* the last invocation: Kobject.info's type (0: none yet) */
+	uint32_t obj_label;  /* and its operation (the tag's label) */
+	uint16_t reaped[MICA_IRQOFF_TYPES];   /* destruction steps in the stretch, by object type */
+	uint32_t ended;      /* how it ended: the way out of a system call or trap, a window, the idle wait
+			      * (enum mica_irqoff_entry's values) */
+	uint32_t switches;   /* threads switched to in it */
+};
 
 /* What MICA_DEBUG_MEMINFO reports: free pages of both pools, and the
  * kernel objects in use by type (index: Kobject.info's type numbers). */

@@ -16,7 +16,7 @@ void syscall_handler(struct trap_frame *f)
 {
 	struct ipc_result r;
 
-	irqoff_begin();
+	irqoff_begin(MICA_IRQOFF_SYSCALL, (uint32_t)f->rax, f->rdi, f->rsi);
 	switch (f->rax) {
 	case MICA_SYS_IPC:
 		if (!ipc_fast(f->rdi, f->rsi, f->rdx, &r)) {
@@ -41,5 +41,5 @@ void syscall_handler(struct trap_frame *f)
 		break;
 	}
 	sched_kernel_exit();
-	irqoff_end();
+	irqoff_end(MICA_IRQOFF_SYSCALL);
 }

@@ -218,14 +218,14 @@ static void dispatch(struct trap_frame *f)
 
 void trap_handler(struct trap_frame *f)
 {
-	irqoff_begin();
+	irqoff_begin(MICA_IRQOFF_TRAP, 0, f->vector, 0);
 	dispatch(f);
 	/* Threads switch on the way back to user mode, and in an interrupt
 	 * window (arch_irq_window); the idle loop looks at the ready queue
 	 * itself. */
 	if (trap_from_user(f))
 		sched_kernel_exit();
-	irqoff_end();
+	irqoff_end(MICA_IRQOFF_TRAP);
 }
 
 /* The TSS's copy of a task's bitmap, and whose it is: any change to that
@@ -277,14 +277,14 @@ __attribute__((noreturn)) void arch_halt(enum halt_how how)
 
 void cpu_idle_wait(void)
 {
-	irqoff_end();
+	irqoff_end(MICA_IRQOFF_IDLE);
 	cpu_idle();
-	irqoff_begin();
+	irqoff_begin(MICA_IRQOFF_IDLE, 0, 0, 0);
 }
 
 void arch_irq_window(void)
 {
-	irqoff_end();
+	irqoff_end(MICA_IRQOFF_WINDOW);
 	__asm__ volatile("sti; nop; cli" ::: "memory");
-	irqoff_begin();
+	irqoff_begin(MICA_IRQOFF_WINDOW, 0, 0, 0);
 }

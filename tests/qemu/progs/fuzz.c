@@ -59,21 +59,48 @@ struct tally {
 
 /* The watchdog of the kernel's stretches with interrupts off: on the
  * measuring kernel (make fuzz boots it; kern/irqoff.h) every stretch since
- * the last look is noted.  (The kernel leaves out the invariant checker's
- * over a big kernel, which only test boots run, docs/abi.md.) */
+ * the last look is noted, after each round, with where it happened.  (The
+ * kernel leaves out the invariant checker's over a big kernel, which only
+ * test boots run, docs/abi.md.) */
 #define FZ_IRQOFF_MAX 100000
-static uint64_t irqoff_longest;
+static struct mica_irqoff irqoff_longest;
+static unsigned irqoff_longest_round;
 static int irqoff_measured;
 
-static void irqoff_look(int note)
+static void irqoff_describe(const char *what, const struct mica_irqoff *w)
 {
-	uint64_t worst = 0;
+	static const char *const entries[] = { "?", "syscall", "trap", "window", "idle" };
 
-	if (mica_debug(MICA_BOOT_LOG, MICA_DEBUG_IRQOFF, (unsigned long)&worst, 0) != MICA_OK)
+	mica_printf("#   %s: %lu instructions, began by %s", what, (unsigned long)w->longest,
+		    entries[w->entry < 5 ? w->entry : 0]);
+	if (w->entry == MICA_IRQOFF_SYSCALL)
+		mica_printf(" %u (rdi %#lx, rsi %#lx)", w->syscall, (unsigned long)w->arg, (unsigned long)w->tag);
+	else if (w->entry == MICA_IRQOFF_TRAP)
+		mica_printf(" vector %lu", (unsigned long)w->arg);
+	if (w->obj_type)
+		mica_printf("; invocation: object type %u, label %#x", w->obj_type, w->obj_label);
+	mica_printf("; destruction steps by type:");
+	for (unsigned t = 1; t < MICA_IRQOFF_TYPES; t++)
+		mica_printf(" %u", w->reaped[t]);
+	mica_printf("; ended by %s, %u switch(es)\n", entries[w->ended < 5 ? w->ended : 0], w->switches);
+}
+
+/* round: the one that just ended, or -1u for the boot. */
+static void irqoff_look(unsigned round)
+{
+	struct mica_irqoff worst = { 0 };
+
+	if (mica_debug(MICA_BOOT_LOG, MICA_DEBUG_IRQOFF, (unsigned long)&worst, sizeof worst) != MICA_OK)
 		return;
 	irqoff_measured = 1;
-	if (note && worst > irqoff_longest)
+	if (round == -1u)
+		return;
+	if (worst.longest > FZ_IRQOFF_MAX)
+		irqoff_describe("the round's longest stretch with interrupts off", &worst);
+	if (worst.longest > irqoff_longest.longest) {
 		irqoff_longest = worst;
+		irqoff_longest_round = round;
+	}
 }
 
 static void tap(struct tally *t, int ok, const char *fmt, ...)
@@ -391,6 +418,7 @@ static void run_round(struct tally *tally, uint64_t seed, unsigned number, unsig
 		stale += type != 0;
 	}
 	take(&after);
+	irqoff_look(number);
 	mica_printf("# round %u: %lu operations, %lu calls, %u kick(s), hash %#lx, ended by destroying %s (%d), %lu ms\n",
 		    number, done, fz.calls - calls0, kicks, hash, how, err, (now_us() - t0) / 1000);
 	int diff = compare(&before, &after);
@@ -477,11 +505,12 @@ static void coverage(struct tally *t, int check)
 	tap(t, fz.cover[C_PORT_BAD] == 0, "no port worked after it was taken back");
 	tap(t, fz.cover[C_MCP_BAD] == 0, "no priority or MCP above a driver's MCP was accepted (%lu refused)",
 	    (unsigned long)fz.cover[C_MCP_EPERM]);
-	irqoff_look(1);
-	if (irqoff_measured)
-		tap(t, irqoff_longest <= FZ_IRQOFF_MAX, "no stretch with interrupts off above %u instructions (longest %lu)",
-		    FZ_IRQOFF_MAX, (unsigned long)irqoff_longest);
-	else
+	if (irqoff_measured) {
+		irqoff_describe("the run's longest stretch with interrupts off", &irqoff_longest);
+		tap(t, irqoff_longest.longest <= FZ_IRQOFF_MAX,
+		    "no stretch with interrupts off above %u instructions (longest %lu, round %u)", FZ_IRQOFF_MAX,
+		    (unsigned long)irqoff_longest.longest, irqoff_longest_round);
+	} else
 		mica_printf("# not the measuring kernel: interrupts-off stretches not watched\n");
 }
 
@@ -503,7 +532,7 @@ int main(int argc, char **argv)
 	fz.image_hi = ((uint64_t)_end + 0xfff) & ~0xfffull;
 	thread_set_sched(MICA_BOOT_THREAD, SUPERVISOR_PRIO, 0);
 	struct accounts start, end;
-	irqoff_look(0);   /* the boot's stretches are not the fuzzer's */
+	irqoff_look(-1u);   /* the boot's stretches are not the fuzzer's */
 	take(&start);
 	for (unsigned r = first; r < first + rounds; r++)
 		run_round(&tally, seed, r, ops, deadline_ms, verbose);

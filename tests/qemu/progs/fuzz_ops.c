@@ -308,6 +308,14 @@ static void op_huge_tree(struct fz_drv *d)
 	for (; made < copies && !fz.stop; made++)
 		if (KCALL(d, task, TASK_PROTOCOL, TASK_MEM_MAP_OPCODE, src, FZ_RX + made * 32768ull, 0))
 			break;
+	if (fz_chance(&d->s, 25)) {
+		/* Onto themselves without X: the copies' rights change with
+		 * them, at once or refused (MICA_E2BIG) past the kernel's
+		 * budget. */
+		result(d, KCALL(d, T_SELF, TASK_PROTOCOL, TASK_MEM_MAP_OPCODE,
+				mica_fpage((uint64_t)fz_scratch, 15, MICA_R | MICA_W), (uint64_t)fz_scratch, 0));
+		return;
+	}
 	unsigned rights = fz_chance(&d->s, 50) ? MICA_RWX : fz_chance(&d->s, 50) ? MICA_W : MICA_W | MICA_X;
 	result(d, kcall(d, T_SELF, TASK_PROTOCOL, TASK_MEM_UNMAP_OPCODE, 2,
 			ARGS(mica_fpage((uint64_t)fz_scratch, 15, rights), 0), out, 1));
@@ -349,6 +357,31 @@ static void op_huge_copies(struct fz_drv *d)
 		result(d, KCALL(d, T_SELF, TASK_PROTOCOL, TASK_CAP_UNMAP_OPCODE, g, 0));
 	else
 		result(d, KCALL0(d, g, KOBJECT_PROTOCOL, KOBJECT_DESTROY_OPCODE));
+}
+
+/* A fresh gate copied into many slots, then its slot overwritten by
+ * another capability or a new object (the copies revoked in restarted
+ * steps), or granted onto itself with fewer rights (every copy clipped,
+ * or MICA_E2BIG past the kernel's budget). */
+static void op_huge_overwrite(struct fz_drv *d)
+{
+	static const char *const hows[] = { "overwritten", "created over", "granted R onto itself" };
+	uint64_t g = new_slot(d), task = fz_chance(&d->s, 50) ? T_U : pick(d, TY_TASK);
+	uint64_t first = 3000 + fz_below(&d->s, 800);   /* slots no other operation tracks */
+	unsigned count = 16 + fz_below(&d->s, 400), made = 0, how = fz_below(&d->s, 3);
+
+	DESCRIBE(d, "Gate[%lu] copied %u times into Task[%lu] at %lu.., %s", g, count, task, first, hows[how]);
+	if (KCALL(d, T_FACTORY, FACTORY_PROTOCOL, FACTORY_CREATE_GATE_OPCODE, g, pick(d, TY_THREAD), 1))
+		return;
+	for (; made < count && first + made < MICA_CAP_SLOTS; made++)
+		if (KCALL(d, T_SELF, TASK_PROTOCOL, TASK_CAP_MAP_OPCODE, g, first + made, MICA_RWX, 0))
+			break;
+	if (how == 0)
+		result(d, KCALL(d, T_SELF, TASK_PROTOCOL, TASK_CAP_MAP_OPCODE, pick(d, TY_GATE), g, MICA_RWX, 0));
+	else if (how == 1)
+		result(d, KCALL(d, T_FACTORY, FACTORY_PROTOCOL, FACTORY_CREATE_GATE_OPCODE, g, pick(d, TY_THREAD), 2));
+	else
+		result(d, KCALL(d, T_SELF, TASK_PROTOCOL, TASK_CAP_MAP_OPCODE, g, g, MICA_R, 1));
 }
 
 /* A thread with many gates bound to it destroyed in one call (the gates
@@ -1101,6 +1134,7 @@ const struct fz_opdesc fz_ops[] = {
 	{ "huge_destroy", 1, op_huge_destroy },
 	{ "huge_copies", 1, op_huge_copies },
 	{ "huge_thread_gates", 1, op_huge_thread_gates },
+	{ "huge_overwrite", 1, op_huge_overwrite },
 };
 const unsigned fz_nops = sizeof fz_ops / sizeof fz_ops[0];
 

@@ -1250,6 +1250,253 @@ static void mem_items_bounded(void)
 	expect("the kernel's invariants hold", mica_debug(MICA_BOOT_LOG, MICA_DEBUG_CHECK, 0, 0), MICA_OK);
 }
 
+/* Cancelling a gate's or a thread's queued senders was one walk with
+ * interrupts off, and so was detaching a dying task's threads:
+ * SENDER_TASKS x SENDERS_EACH threads of child tasks (each holding its
+ * own capability at S_FIRST_SENDER.., and copies of the gates) call a
+ * gate of a thread that never receives; the gate is destroyed, then
+ * (after they called a second gate of it) the thread, then the tasks. */
+enum { S_SEND_RECV = 90, S_SEND_GATE, S_SEND_GATE2, S_NEW_SENDER, S_SENDER_TASK, S_FIRST_SENDER = 150 };
+enum { SENDER_TASKS = 2, SENDERS_EACH = 3900, SENDERS = SENDER_TASKS * SENDERS_EACH, SENDER_STACK = 512 };
+#define SENDER_UTCB 0x0000090000000000ull
+static uint8_t sender_stacks[SENDERS][SENDER_STACK] __attribute__((aligned(16)));
+static volatile long senders_calling[2], senders_gone[2];
+
+static void sender_fn(void *arg)
+{
+	static const mica_cap_t gates[2] = { S_SEND_GATE, S_SEND_GATE2 };
+	mica_word_t tag;
+
+	(void)arg;
+	for (unsigned k = 0; k < 2; k++) {
+		__atomic_fetch_add(&senders_calling[k], 1, __ATOMIC_SEQ_CST);
+		if (mica_ipc_call(gates[k], mica_tag(0, 0, 0, 0), &tag) == MICA_EGONE)
+			__atomic_fetch_add(&senders_gone[k], 1, __ATOMIC_SEQ_CST);
+	}
+}
+
+/* On the measuring kernel (kern/irqoff.h; TESTRUN_KERNEL), the longest
+ * stretch with interrupts off since the last look; -1 elsewhere.  The
+ * ticker sees a stretch only when it covers the ticker's deadline. */
+static long irqoff_longest(void)
+{
+	uint64_t worst = 0;
+
+	return mica_debug(MICA_BOOT_LOG, MICA_DEBUG_IRQOFF, (unsigned long)&worst, 0) == MICA_OK ? (long)worst : -1;
+}
+
+/* Wait (1 ms steps, the senders below this thread run) until *count
+ * reaches SENDERS and then a little more, so that the last caller blocks. */
+static long wait_count(volatile long *count)
+{
+	for (unsigned ms = 0; ms < 2000 && *count < SENDERS; ms++)
+		mica_ipc_wait(mica_timeouts(0, 1000), 0, 0);
+	mica_ipc_wait(mica_timeouts(0, 5000), 0, 0);
+	return *count;
+}
+
+static void many_senders_cancelled(void)
+{
+	uint64_t before;
+	int err = 0;
+
+	ticker_begin();
+	expect("a thread that never receives", factory_create_thread(MICA_BOOT_FACTORY, S_SEND_RECV), 0);
+	expect("a gate of it", factory_create_gate(MICA_BOOT_FACTORY, S_SEND_GATE, S_SEND_RECV, 1), 0);
+	expect("a second gate of it", factory_create_gate(MICA_BOOT_FACTORY, S_SEND_GATE2, S_SEND_RECV, 2), 0);
+	for (unsigned k = 0; k < SENDER_TASKS; k++) {
+		expect("a sender task", qtask_create(S_SENDER_TASK + k), 0);
+		expect("... with the gate", task_cap_map(S_SENDER_TASK + k, S_SEND_GATE, S_SEND_GATE, MICA_W, false), 0);
+		expect("... and the second", task_cap_map(S_SENDER_TASK + k, S_SEND_GATE2, S_SEND_GATE2, MICA_W, false), 0);
+	}
+	unsigned n;
+	for (n = 0; n < SENDERS && !err; n++) {
+		mica_cap_t task = S_SENDER_TASK + n / SENDERS_EACH;
+		if (!(err = mica_thread_create(MICA_BOOT_FACTORY, task, S_NEW_SENDER, SENDER_UTCB + n * 4096ull, sender_fn,
+					       0, sender_stacks[n], SENDER_STACK, 0)) &&
+		    !(err = thread_set_sched(S_NEW_SENDER, LOW_PRIO, 0)) &&   /* below the ticker and this thread */
+		    !(err = thread_start(S_NEW_SENDER)))
+			err = task_cap_map(task, S_NEW_SENDER, S_FIRST_SENDER + n % SENDERS_EACH, MICA_RWX, true);
+	}
+	uint64_t limit = 0, used = 0;
+	factory_quota(MICA_BOOT_FACTORY, &limit, &used);
+	mica_printf("# %u senders made; the factory's quota %lu, used %lu\n", n, (unsigned long)limit, (unsigned long)used);
+	expect("the senders are made", err, 0);
+	expect("they all call the gate", wait_count(&senders_calling[0]), SENDERS);
+	irqoff_longest();
+
+	longest_wait = 0;
+	before = ticks;
+	ticking = 1;
+	expect("the gate is destroyed", kobject_destroy(S_SEND_GATE), 0);
+	ticker_noted();
+	ticked("the ticker ran on time while the gate's senders were cancelled", before);
+	expect("each sender got EGONE and calls the second gate", wait_count(&senders_calling[1]), SENDERS);
+	expect("... EGONE", senders_gone[0], SENDERS);
+
+	longest_wait = 0;
+	before = ticks;
+	ticking = 1;
+	expect("the thread is destroyed", kobject_destroy(S_SEND_RECV), 0);
+	ticker_noted();
+	ticked("the ticker ran on time while the thread's senders were cancelled", before);
+	wait_count(&senders_gone[1]);
+	expect("each sender got EGONE", senders_gone[1], SENDERS);
+
+	longest_wait = 0;
+	before = ticks;
+	ticking = 1;
+	for (unsigned k = 0; k < SENDER_TASKS; k++)
+		expect("the sender task is destroyed", kobject_destroy(S_SENDER_TASK + k), 0);
+	ticker_noted();
+	ticked("the ticker ran on time while the senders' tasks went", before);
+	long longest = irqoff_longest();
+	if (longest >= 0) {
+		mica_printf("# the longest stretch with interrupts off: %ld instructions\n", longest);
+		expect("no stretch with interrupts off above 100,000 instructions", longest <= 100000, 1);
+	}
+	expect("the second gate is destroyed", kobject_destroy(S_SEND_GATE2), 0);
+	expect("the kernel's invariants hold", mica_debug(MICA_BOOT_LOG, MICA_DEBUG_CHECK, 0, 0), MICA_OK);
+	kobject_destroy(S_TICKER);
+}
+
+/* Overwriting a slot revoked the old capability's copies in one walk,
+ * and a grant with fewer rights clipped every copy in one walk: a gate
+ * copied as in revoke_many_copies, then the slot overwritten by
+ * Task.cap_map and by Factory.create (revoked in restarted steps); then a
+ * grant onto itself with fewer rights (refused, MICA_E2BIG: too many
+ * copies to clip at once, nothing changed). */
+enum { S_OTHER_GATE = 95 };
+
+static void cap_changes_bounded(void)
+{
+	uint64_t before;
+	uint32_t type = 0, rights = 0;
+
+	ticker_begin();
+	for (unsigned k = 0; k < COPY_TASKS; k++)
+		expect("a child task", factory_create_task(MICA_BOOT_FACTORY, S_COPY_TASK + k), 0);
+	expect("a gate", factory_create_gate(MICA_BOOT_FACTORY, S_COPIED_GATE, MICA_BOOT_THREAD, 1), 0);
+	expect("another gate", factory_create_gate(MICA_BOOT_FACTORY, S_OTHER_GATE, MICA_BOOT_THREAD, 2), 0);
+	copies_build();
+
+	longest_wait = 0;
+	before = ticks;
+	ticking = 1;
+	expect("a grant onto itself without W: E2BIG",
+	       task_cap_map(MICA_BOOT_TASK, S_COPIED_GATE, S_COPIED_GATE, MICA_R, true), -MICA_E2BIG);
+	ticker_noted();
+	ticked("the ticker ran on time during the refused grant", before);
+	expect("a copy kept W", task_cap_info(S_COPY_TASK + 3, 1 + 77, &type, &rights), 0);
+	expect("... W", rights & MICA_W, MICA_W);
+	expect("the gate kept its rights", task_cap_info(MICA_BOOT_TASK, S_COPIED_GATE, &type, &rights), 0);
+	expect("... RWX", rights & MICA_RWX, MICA_RWX);
+
+	longest_wait = 0;
+	before = ticks;
+	ticking = 1;
+	expect("another gate mapped over the copied one",
+	       task_cap_map(MICA_BOOT_TASK, S_OTHER_GATE, S_COPIED_GATE, MICA_RWX, false), 0);
+	ticker_noted();
+	ticked("the ticker ran on time while the slot was overwritten", before);
+	expect("no copy is left", copies_left(), 0);
+	expect("the slot holds the other gate's copy", task_cap_info(MICA_BOOT_TASK, S_COPIED_GATE, &type, &rights), 0);
+	expect("... a gate", type, MICA_KOBJ_GATE);
+
+	expect("a fresh gate there", factory_create_gate(MICA_BOOT_FACTORY, S_COPIED_GATE, MICA_BOOT_THREAD, 3), 0);
+	copies_build();
+	longest_wait = 0;
+	before = ticks;
+	ticking = 1;
+	expect("a new gate made into its slot", factory_create_gate(MICA_BOOT_FACTORY, S_COPIED_GATE, MICA_BOOT_THREAD, 4),
+	       0);
+	ticker_noted();
+	ticked("the ticker ran on time while the new object's slot was cleared", before);
+	expect("no copy is left", copies_left(), 0);
+
+	kobject_destroy(S_COPIED_GATE);
+	kobject_destroy(S_OTHER_GATE);
+	for (unsigned k = 0; k < COPY_TASKS; k++)
+		expect("the child task is destroyed", kobject_destroy(S_COPY_TASK + k), 0);
+	expect("the kernel's invariants hold", mica_debug(MICA_BOOT_LOG, MICA_DEBUG_CHECK, 0, 0), MICA_OK);
+	kobject_destroy(S_TICKER);
+}
+
+/* Task.mem_map changed rights over a whole subtree, and removed a
+ * mapping it replaced with its subtree, in one walk: the tree of
+ * huge_operations_let_interrupts_in, then our pages mapped onto
+ * themselves with fewer rights and granted with fewer rights (refused,
+ * MICA_E2BIG), then other pages mapped over them (removed in restarted
+ * steps). */
+static uint8_t other_pages[TREE_SPAN] __attribute__((aligned(1 << 20)));
+
+static void mem_map_changes_bounded(void)
+{
+	uint64_t before;
+	uint32_t rights = 0;
+
+	ticker_begin();
+	expect("a child task", factory_create_task(MICA_BOOT_FACTORY, S_TREE_TASK), 0);
+	uint64_t nodes = mapnodes();
+	tree_build();
+
+	longest_wait = 0;
+	before = ticks;
+	ticking = 1;
+	expect("our pages onto themselves without W: E2BIG",
+	       task_mem_map(MICA_BOOT_TASK, mica_fpage((uint64_t)tree_pages, 20, MICA_R), (uint64_t)tree_pages, false),
+	       -MICA_E2BIG);
+	expect("granted without W: E2BIG",
+	       task_mem_map(S_TREE_TASK, mica_fpage((uint64_t)tree_pages, 20, MICA_R), TREE_DEST - TREE_SPAN, true),
+	       -MICA_E2BIG);
+	ticker_noted();
+	ticked("the ticker ran on time during the refused changes", before);
+	expect("a copy kept W", task_mem_lookup(S_TREE_TASK, TREE_DEST + 5 * TREE_SPAN, &rights), 0);
+	expect("... RW", rights & (MICA_R | MICA_W), MICA_R | MICA_W);
+	expect("our page kept W", task_mem_lookup(MICA_BOOT_TASK, (uint64_t)tree_pages, &rights), 0);
+	expect("... RW", rights & (MICA_R | MICA_W), MICA_R | MICA_W);
+
+	for (unsigned long i = 0; i < TREE_SPAN; i += MICA_PAGE_SIZE)
+		other_pages[i] = 2;
+	longest_wait = 0;
+	before = ticks;
+	ticking = 1;
+	expect("other pages mapped over them",
+	       task_mem_map(MICA_BOOT_TASK, mica_fpage((uint64_t)other_pages, 20, MICA_RWX), (uint64_t)tree_pages, false),
+	       0);
+	ticker_noted();
+	ticked("the ticker ran on time while the replaced mappings went", before);
+	expect("the copies went with them", task_mem_lookup(S_TREE_TASK, TREE_DEST + 7 * TREE_SPAN, &rights), 0);
+	expect("... no rights", rights, 0);
+	expect("our address shows the other pages", tree_pages[5 * MICA_PAGE_SIZE], 2);
+	expect("the task is destroyed", kobject_destroy(S_TREE_TASK), 0);
+	mica_printf("# mapping nodes: %lu more than before the tree\n", (unsigned long)(mapnodes() - nodes));
+	expect("the kernel's invariants hold", mica_debug(MICA_BOOT_LOG, MICA_DEBUG_CHECK, 0, 0), MICA_OK);
+	kobject_destroy(S_TICKER);
+}
+
+/* Task.io_map and io_unmap changed the port bitmap a port at a time with
+ * interrupts off (853,439 instructions in the fuzzer for 65,536 ports):
+ * 32,768 of this task's ports given to a child and all 65,536 taken
+ * back.  The stretches are seen on the measuring kernel
+ * (TESTRUN_KERNEL=build/kern/mica-measure.elf32), too short for the
+ * ticker. */
+static void io_ranges_bounded(void)
+{
+	expect("a child task", qtask_create(S_TASK), 0);
+	irqoff_longest();
+	expect("32,768 ports given", task_io_map(S_TASK, mica_io_fpage(0x8000, 15)), 0);
+	expect("every port taken back", task_io_unmap(S_TASK, mica_io_fpage(0, 16)), 0);
+	expect("all 65,536 of ours are not ours to give: EPERM", task_io_map(S_TASK, mica_io_fpage(0, 16)), -MICA_EPERM);
+	long longest = irqoff_longest();
+	if (longest >= 0) {
+		mica_printf("# the longest stretch with interrupts off: %ld instructions\n", longest);
+		expect("no stretch with interrupts off above 100,000 instructions", longest <= 100000, 1);
+	}
+	expect("the task is destroyed", kobject_destroy(S_TASK), 0);
+	expect("the kernel's invariants hold", mica_debug(MICA_BOOT_LOG, MICA_DEBUG_CHECK, 0, 0), MICA_OK);
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(void);
@@ -1280,6 +1527,10 @@ static const struct {
 	{ "mem_items_bounded", mem_items_bounded },
 	{ "revoke_many_copies", revoke_many_copies },
 	{ "thread_with_many_gates", thread_with_many_gates },
+	{ "many_senders_cancelled", many_senders_cancelled },
+	{ "cap_changes_bounded", cap_changes_bounded },
+	{ "mem_map_changes_bounded", mem_map_changes_bounded },
+	{ "io_ranges_bounded", io_ranges_bounded },
 };
 
 int main(int argc, char **argv)
