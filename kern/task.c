@@ -171,10 +171,10 @@ static int scan(struct task *t, uint64_t va, uint64_t last, uint64_t *found, lon
 int task_map_range(struct task *src, uint64_t first, uint64_t last, struct task *dst, uint64_t dest, unsigned rights,
 		   int grant, long *budget)
 {
-	long budget = __LONG_MAX__;
+	long scan_budget = __LONG_MAX__;   /* the walk is bounded by the range; the budget is mapdb_map's */
 	uint64_t va;
 
-	for (uint64_t next = first; scan(src, next, last, &va, &budget) > 0; next = va + MICA_PAGE_SIZE) {
+	for (uint64_t next = first; scan(src, next, last, &va, &scan_budget) > 0; next = va + MICA_PAGE_SIZE) {
 		struct mapnode *n = mapdb_lookup(src, va);
 		if (n) {
 			int err = mapdb_map(n, dst, dest + (va - first), rights, grant, budget);
