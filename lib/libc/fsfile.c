@@ -63,14 +63,7 @@ static mica_cap_t server(void)
 {
 	static mica_cap_t fs;
 
-	if (!fs && !(fs = rt_cap("fs"))) {
-		mica_cap_t c = mica_slot_alloc();
-		if (c && registry_lookup(rt_cap("registry"), "fs", &c) == 0)
-			fs = c;
-		else if (c)
-			mica_slot_free(c);
-	}
-	return fs;
+	return libc_service("fs", &fs);
 }
 
 /* errno for an answer of the server: its file system's, or a Mica error. */

@@ -54,6 +54,9 @@ struct file {
 int fd_install(const struct file_ops *ops, void *obj, int flags);
 /* The description fd points to, or NULL with errno EBADF. */
 struct file *fd_lookup(int fd);
+/* service.c: the server `name` (a capability the program was given, else
+ * the registry's), kept in *kept once found; 0 if there is none. */
+mica_cap_t libc_service(const char *name, mica_cap_t *kept);
 /* The offset lseek(off, whence) moves a file at `pos` to; size_of(f) is
  * asked only for SEEK_END.  -1 with errno EINVAL (bad whence, before the
  * start) or EOVERFLOW (past off_t). */

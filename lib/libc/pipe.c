@@ -59,14 +59,7 @@ static mica_cap_t server(void)
 {
 	static mica_cap_t pipe_srv;
 
-	if (!pipe_srv && !(pipe_srv = rt_cap("pipe"))) {
-		mica_cap_t c = mica_slot_alloc();
-		if (c && registry_lookup(rt_cap("registry"), "pipe", &c) == 0)
-			pipe_srv = c;
-		else if (c)
-			mica_slot_free(c);
-	}
-	return pipe_srv;
+	return libc_service("pipe", &pipe_srv);
 }
 
 static int make_wait_irq(void)
