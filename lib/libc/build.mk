@@ -11,7 +11,7 @@ LIBC_CFLAGS = $(filter-out -nostdinc -isystem $(GCC_INCLUDE),$(USER_CFLAGS)) -is
 # CLOCK_MONOTONIC, nanosleep) that newlib's sys/features.h declares only for
 # RTEMS and Cygwin.
 LIBC_CFLAGS += -D_POSIX_TIMERS=1 -D_POSIX_MONOTONIC_CLOCK=200112L
-LIBC_GLUE := $(addprefix lib/libc/,errno.c fd.c stream.c romfile.c fsfile.c path.c heap.c memalign.c proc.c time.c sleep.c termios.c ioctl.c)
+LIBC_GLUE := $(addprefix lib/libc/,errno.c fd.c stream.c romfile.c fsfile.c mman.c path.c heap.c memalign.c proc.c time.c sleep.c termios.c ioctl.c)
 LIBC_GLUE_OBJS := $(patsubst %,$(BUILD)/libc-obj/%.o,$(LIBC_GLUE))
 
 $(BUILD)/libc-obj/%.c.o: %.c $(NEWLIB_STAMP) | $(KERNEL_IDL_HEADERS) $(RT_IDL_HEADERS)

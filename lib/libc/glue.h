@@ -13,6 +13,7 @@
 #ifndef LIBC_GLUE_H
 #define LIBC_GLUE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/stat.h>
@@ -79,6 +80,9 @@ int fsfile_mkdir(const char *path, mode_t mode);
 int fsfile_chmod(const char *path, mode_t mode);
 int fsfile_chown(const char *path, uid_t uid, gid_t gid);
 int fsfile_utimes(const char *path, int64_t atime, int64_t mtime);
+/* A dataspace of fd's file for mmap (OpenFile.mmap), private or shared,
+ * and the rights it allows; -1 with errno (EBADF, ENODEV, EACCES). */
+int fsfile_map(int fd, bool private, mica_cap_t *ds, uint32_t *rights);
 
 /* time.c: microseconds since boot (the KIP clock). */
 uint64_t libc_now_us(void);

@@ -180,6 +180,9 @@ QEMU_PROG_BINS += $(BUILD)/bin/fsaccess   # fsaccess.scenario
 # Two programs appending to one file (fsappend.scenario).
 $(eval $(call newlib_program,$(BUILD)/tests/qemu/fsappend,tests/qemu/progs/fsappend.c tests/qemu/lib/qtest.c))
 QEMU_PROG_BINS += $(BUILD)/tests/qemu/fsappend
+# File mappings over the page cache (fsmmap.scenario).
+$(eval $(call newlib_program,$(BUILD)/tests/qemu/fsmmap,tests/qemu/progs/fsmmap.c tests/qemu/lib/qtest.c))
+QEMU_PROG_BINS += $(BUILD)/tests/qemu/fsmmap
 # The descriptor table's test (pipe_fd.scenario, lib/libc/fd.c) and the
 # rom file it reads through several descriptors.
 $(eval $(call newlib_program,$(BUILD)/tests/qemu/pipe_fd,tests/qemu/progs/pipe_fd.c))
