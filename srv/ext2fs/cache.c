@@ -227,6 +227,18 @@ int cache_writeback(struct cfile *cf, uint64_t off, uint64_t len)
 	return err;
 }
 
+int cache_writeback_all(void)
+{
+	int err = 0;
+
+	for (struct cfile *cf = cache.files; cf; cf = cf->next) {
+		int e = cache_writeback(cf, 0, 0);
+		if (e && !err)
+			err = e;
+	}
+	return err;
+}
+
 /* The page goes from every client; a file page written by one goes back
  * to the file first. */
 static void evict(struct page *p)

@@ -65,6 +65,8 @@ void cache_private_free(struct page_set *set);
 /* Write the pages of cf in [off, off + len) that were written through
  * mappings back to the file (lib/fs).  An errno value. */
 int cache_writeback(struct cfile *cf, uint64_t off, uint64_t len);
+/* cache_writeback of every file (sync). */
+int cache_writeback_all(void);
 /* After a write to the file: the cached copies of [off, off + len) take
  * `data`, and cached bytes in [old_size, off) read as zeros (what clients
  * left past the old end is not the file's). */

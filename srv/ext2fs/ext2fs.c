@@ -320,7 +320,11 @@ static int on_utimes(struct srv_request *req, const char *path, int64_t atime, i
 
 static int on_sync(struct srv_request *req)
 {
-	BY_PATH(fs_sync(server.fs));
+	ON_SERVED_GATE(req);
+	int err = cache_writeback_all();   /* what mappings wrote, first */
+	if (!err)
+		err = fs_sync(server.fs);
+	return err ? fs_err(err) : 0;
 }
 
 static int on_statfs(struct srv_request *req, uint32_t *block_size, uint64_t *blocks, uint64_t *free_blocks,

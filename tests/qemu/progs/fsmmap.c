@@ -272,6 +272,18 @@ static void pair_result(void)
 	sync();
 }
 
+/* Last: the mapping stays until the program ends, and nothing after
+ * fsync flushes the disk, so what the host finds there fsync put. */
+static void fsync_writes_back(void)
+{
+	int fd = make_file("/mm/fsynced", PAGE, '-');
+	char *m = mmap(0, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+
+	expect("mmap", m != MAP_FAILED, 1);
+	memcpy(m, "synced by fsync\n", 16);
+	expect("fsync", fsync(fd), 0);
+}
+
 static const struct qtest_case cases[] = {
 	{ "shared_sees_write_and_read_sees_mapping", shared_sees_write_and_read_sees_mapping },
 	{ "private_writes_stay_private", private_writes_stay_private },
@@ -280,6 +292,7 @@ static const struct qtest_case cases[] = {
 	{ "errors", errors },
 	{ "reclaim_keeps_what_was_written", reclaim_keeps_what_was_written },
 	{ "pair_result", pair_result },
+	{ "fsync_writes_back", fsync_writes_back },
 };
 
 int main(int argc, char **argv)
