@@ -235,6 +235,8 @@ static int on_open(struct srv_request *req, const char *path, uint32_t flags, ui
 		fs_close(f);
 		return fs_err(err);
 	}
+	if (cached && (flags & MICA_FS_O_TRUNC))
+		cache_truncated(cached, 0, 0);   /* pages other sessions had cached go */
 	if ((err = session_new(f, cached, flags & MICA_FS_O_READ, flags & MICA_FS_O_WRITE, &s)) != 0)
 		return err;
 	*file = s->gate;

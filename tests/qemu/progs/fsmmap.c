@@ -106,6 +106,10 @@ static void shared_sees_write_and_read_sees_mapping(void)
 	expect("ftruncate to 50", ftruncate(fd, 50), 0);
 	expect("truncated bytes read as zeros in the mapping", m[60] == 0 && m[PAGE + 10] == 0, 1);
 	expect("the rest stays", memcmp(m + 20, "MAPPED", 6), 0);
+	int fd2 = open("/mm/coherent", O_RDWR | O_TRUNC);
+	expect("another open with O_TRUNC", fd2 >= 0, 1);
+	expect("the mapping reads zeros", m[0] == 0 && m[20] == 0, 1);
+	close(fd2);
 	expect("munmap", munmap(m, 2 * PAGE), 0);
 	close(fd);
 }
