@@ -5,6 +5,10 @@
  *   fsmmap A      make /mm/pair (two pages), map it MAP_SHARED, write page 0,
  *                 wait to see B's write in page 1 through the mapping
  *   fsmmap B      map /mm/pair MAP_SHARED, wait to see A's write, write page 1
+ *   fsmmap crash  note the free counts in /mm/crash.before, then hold an
+ *                 unlinked file mapped shared and private, both written, and
+ *                 die by a fault
+ *   fsmmap crashcheck  the counts are back: the dead client's mappings went
  *   fsmmap check  every other case, then wait for A and B and check the file
  *
  * The server runs with a small cache (boot.cfg `cache=256K`: 64 pages),
@@ -13,12 +17,19 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <libsys/slot.h>
+#include <mica/fs.h>
+#include <rt/rt.h>
 #include "qtest.h"
+
+#include <idl/rt/fs.h>
+#include <idl/rt/registry.h>
 
 #define PAGE 4096
 #define WAIT_ROUNDS 3000   /* of 10 ms: a partner that never comes fails the test, not the boot */
@@ -288,6 +299,64 @@ static void fsync_writes_back(void)
 	expect("fsync", fsync(fd), 0);
 }
 
+#define must(cond) do { if (!(cond)) exit(1); } while (0)
+
+struct counts {
+	uint64_t free_blocks, free_inodes;
+};
+
+static struct counts counts_now(void)
+{
+	static mica_cap_t fs;
+	struct counts c = { 0, 0 };
+	uint32_t bs;
+	uint64_t blocks, inodes;
+
+	if (!fs && (!(fs = mica_slot_alloc()) || registry_lookup(rt_cap("registry"), "fs", &fs)))
+		return c;
+	if (file_system_statfs(fs, &bs, &blocks, &c.free_blocks, &inodes, &c.free_inodes))
+		c.free_blocks = c.free_inodes = 0;
+	return c;
+}
+
+/* Dies holding an unlinked file only through its mappings, with pages
+ * written in both: the server must end them when the task's capabilities
+ * go, and with them the file.  It prints no TAP (it never ends by
+ * itself): a failure exits 1 instead of faulting, which the scenario sees. */
+static void crash(void)
+{
+	struct counts c = { 0, 0 };
+
+	mkdir("/mm", 0755);
+	int note = open("/mm/crash.before", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	must(note >= 0 && write(note, &c, sizeof c) == sizeof c);   /* its block, before counting */
+	c = counts_now();
+	must(c.free_blocks && pwrite(note, &c, sizeof c, 0) == sizeof c && close(note) == 0);
+	int fd = make_file("/mm/crash.held", 16 * PAGE, 'h');
+	must(fd >= 0);
+	char *shared = mmap(0, 16 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	char *priv = mmap(0, 16 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	must(shared != MAP_FAILED && priv != MAP_FAILED);
+	for (int i = 0; i < 16; i++)
+		shared[i * PAGE] = 'S', priv[i * PAGE + 1] = 'P';
+	must(unlink("/mm/crash.held") == 0 && close(fd) == 0);
+	must(counts_now().free_blocks < c.free_blocks);
+	*(volatile int *)0x123456789000 = 1;
+}
+
+static int crash_check(void)
+{
+	struct counts before, now = counts_now();
+	int fd = open("/mm/crash.before", O_RDONLY);
+
+	qtest_name("fsmmap");
+	expect("read /mm/crash.before", fd >= 0 && read(fd, &before, sizeof before) == sizeof before, 1);
+	close(fd);
+	expect("the blocks are back", now.free_blocks, before.free_blocks);
+	expect("the inode is back", now.free_inodes, before.free_inodes);
+	return qtest_done();
+}
+
 static const struct qtest_case cases[] = {
 	{ "shared_sees_write_and_read_sees_mapping", shared_sees_write_and_read_sees_mapping },
 	{ "private_writes_stay_private", private_writes_stay_private },
@@ -303,6 +372,10 @@ int main(int argc, char **argv)
 {
 	if (argc > 1 && (!strcmp(argv[1], "A") || !strcmp(argv[1], "B")))
 		return pair(argv[1][0]);
+	if (argc > 1 && !strcmp(argv[1], "crash"))
+		crash();
+	if (argc > 1 && !strcmp(argv[1], "crashcheck"))
+		return crash_check();
 	mkdir("/mm", 0755);
 	return QTEST_RUN(argv[0], cases);
 }
