@@ -395,16 +395,33 @@ static bool span(const struct page *p, uint64_t from, uint64_t to, uint64_t *a, 
 	return true;
 }
 
-void cache_written(struct cfile *cf, uint64_t off, const void *data, uint64_t len, uint64_t old_size)
+/* The new bytes (and zeros for a gap before them) in one cached page. */
+static void page_written(struct page *p, uint64_t off, const void *data, uint64_t len, uint64_t old_size)
 {
 	uint64_t a, b;
 
-	for (struct page *p = cf->pages.head; p; p = p->snext) {
-		if (span(p, old_size, off, &a, &b))
-			memset(p->va + a, 0, b - a);
-		if (span(p, off, off + len, &a, &b))
-			memcpy(p->va + a, (const uint8_t *)data + (p->index * PAGE + a - off), b - a);
+	if (span(p, old_size, off, &a, &b))
+		memset(p->va + a, 0, b - a);
+	if (span(p, off, off + len, &a, &b))
+		memcpy(p->va + a, (const uint8_t *)data + (p->index * PAGE + a - off), b - a);
+}
+
+void cache_written(struct cfile *cf, uint64_t off, const void *data, uint64_t len, uint64_t old_size)
+{
+	uint64_t first = (old_size < off ? old_size : off) / PAGE, last = (off + len - 1) / PAGE;
+
+	if (!len)
+		return;
+	if (last - first < cf->pages.count) {   /* fewer pages in the range than cached: look each up */
+		for (uint64_t i = first; i <= last; i++) {
+			struct page *p = find(&cf->pages, i);
+			if (p)
+				page_written(p, off, data, len, old_size);
+		}
+		return;
 	}
+	for (struct page *p = cf->pages.head; p; p = p->snext)
+		page_written(p, off, data, len, old_size);
 }
 
 void cache_truncated(struct cfile *cf, uint64_t old_size, uint64_t size)
