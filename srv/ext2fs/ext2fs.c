@@ -14,6 +14,13 @@
  * the data.  Each session holds its own lib/fs file; lib/fs keeps one node
  * per inode under all of them (the provider every session of the inode
  * shares), and frees an unlinked inode at its last close.
+ *
+ * A regular file's pages are in the page cache (cache.c), one set per
+ * inode for every session and mapping of it.  OpenFile.mmap makes a
+ * mapping: an object with a gate and a watch like a session's, which
+ * serves Dataspace (the client's region mapper faults the file's pages in
+ * through it) and FileMapping (msync), and keeps the file open until its
+ * last capability goes.
  */
 #include <errno.h>
 #include <stdint.h>
