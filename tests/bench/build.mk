@@ -17,24 +17,25 @@ TEST_DEPS += $(BENCH_PROG)
 # boot configuration tests/bench/rt.cfg (short mode: rt-short.cfg).
 BENCH_RT_PROG := $(BUILD)/tests/bench/mica-bench-rt
 $(eval $(call rt_program,$(BENCH_RT_PROG),tests/bench/main_rt.c tests/bench/bench.c tests/bench/runtime.c \
-	tests/bench/blk.c))
+	tests/bench/blk.c tests/bench/fs.c))
 $(BUILD)/cfg/bench-%/boot.cfg: tests/bench/%.cfg
 	@mkdir -p $(dir $@)
 	cp $< $@
-BENCH_RT_MODULES := $(ROOT) $(BLK) $(BENCH_RT_PROG) $(BUILD)/bin/true $(BUILD)/bin/hello
-TEST_DEPS += $(BENCH_RT_MODULES) $(BUILD)/cfg/bench-rt-short/boot.cfg
+BENCH_RT_MODULES := $(ROOT) $(BLK) $(EXT2FS_SRV) $(BENCH_RT_PROG) $(BUILD)/bin/true $(BUILD)/bin/hello
+TEST_DEPS += $(BENCH_RT_MODULES) $(BUILD)/cfg/bench-rt-short/boot.cfg $(DISK_IMG)
 
 # Figures land in build/bench/: mica.txt and the serial log of the last
 # `make bench`, linux.txt from the last `make bench-linux`.
 BENCH_OUT := $(BUILD)/bench
 LINUX_BASELINE ?= tests/bench/linux/linux-baseline
 
-# The block figures read the 1 MiB image of the disk tests (BENCH_DISK);
+# The block figures read, and the file figures' server mounts, the ext2
+# image of `make run` (BENCH_DISK: each boot writes to a snapshot of it);
 # irq_latency_worst needs the measuring kernel (kern/irqoff.h): a boot of
 # its own.
-bench: $(KERNEL32) $(KERNEL_MEASURE32) $(BENCH_PROG) $(BENCH_RT_MODULES) $(BUILD)/cfg/bench-rt/boot.cfg $(BUILD)/tests/qemu/disk1m.img
+bench: $(KERNEL32) $(KERNEL_MEASURE32) $(BENCH_PROG) $(BENCH_RT_MODULES) $(BUILD)/cfg/bench-rt/boot.cfg $(DISK_IMG)
 	@mkdir -p $(BENCH_OUT)
-	BENCH_DISK=$(BUILD)/tests/qemu/disk1m.img tools/bench --out $(BENCH_OUT)/mica.txt --log $(BENCH_OUT)/mica.log \
+	BENCH_DISK=$(DISK_IMG) tools/bench --out $(BENCH_OUT)/mica.txt --log $(BENCH_OUT)/mica.log \
 		--linux $(BENCH_OUT)/linux.txt $(KERNEL32) "" $(BENCH_PROG) \
 		-- root $(BENCH_RT_MODULES) $(BUILD)/cfg/bench-rt/boot.cfg \
 		-- kernel=$(KERNEL_MEASURE32) "" "$(BENCH_PROG) irqoff"

@@ -2,7 +2,8 @@
  * main_rt.c - mica-bench-rt, the figures of the runtime (runtime.c): a
  * program that root starts, where mica-bench (main.c) is a boot program of
  * its own; and the block layer's (blk.c), against the block server that
- * rt.cfg starts before it.  Same output, same "short" argument.
+ * rt.cfg starts before it; and the file server's (fs.c).  Same output,
+ * same "short" argument.
  */
 #include <libsys/debug.h>
 
@@ -17,6 +18,8 @@ static const struct figure {
 	{ "spawn_wait_hello", bench_spawn_wait_hello },
 	{ "blk_read_64k", bench_blk_read_64k },
 	{ "blk_read_bytes_per_kinstr", bench_blk_read_bytes_per_kinstr },
+	{ "file_read_64k_cached", bench_file_read_64k_cached },
+	{ "mmap_file_fault", bench_mmap_file_fault },
 };
 
 #define FIGURES (sizeof figures / sizeof figures[0])
