@@ -350,6 +350,23 @@ uint8_t *cache_page(struct cfile *cf, uint64_t index, bool write, int *err)
 	return p->va;
 }
 
+int cache_read(struct cfile *cf, uint64_t off, void *dst, size_t len, size_t *done)
+{
+	int err = 0;
+
+	*done = 0;
+	while (*done < len) {
+		uint64_t at = off + *done, in = at % PAGE;
+		size_t n = PAGE - in < len - *done ? PAGE - in : len - *done;
+		uint8_t *va = cache_page(cf, at / PAGE, false, &err);
+		if (!va)
+			return err;
+		memcpy((uint8_t *)dst + *done, va + in, n);
+		*done += n;
+	}
+	return 0;
+}
+
 uint8_t *cache_private_find(struct page_set *set, uint64_t index)
 {
 	struct page *p = find(set, index);

@@ -7,9 +7,9 @@
  * file page is reclaimed: taken from every client that has it (the
  * mapping database), written back first when a client wrote it.
  *
- * lib/fs stays the truth for read and write: a write updates the cached
- * copies of what it wrote, a read first writes back the cached pages that
- * clients wrote.  A client's region mapper maps a page writable only on a
+ * A read copies from the cached pages (loading them as it goes), which
+ * hold what clients wrote through mappings too; a write goes to lib/fs and
+ * updates the cached copies of what it wrote.  A client's region mapper maps a page writable only on a
  * write fault, so a page mapped with W is dirty; writing it back takes W
  * from every client's mapping (Task.mem_unmap), so that the next write
  * faults and dirties it again.  Private (copy-on-write) pages come from the same pool, at most
@@ -54,6 +54,10 @@ void cache_file_put(struct cfile *cf);
  * (past the end: zeros), and dirty from now on if a client maps it to
  * `write`; 0 with an errno value in *err. */
 uint8_t *cache_page(struct cfile *cf, uint64_t index, bool write, int *err);
+/* len bytes of cf from off (inside the file: the caller clamps) through
+ * its pages, loading what is missing; *done says how many were copied
+ * when an errno value comes back. */
+int cache_read(struct cfile *cf, uint64_t off, void *dst, size_t len, size_t *done);
 /* A private copy of page `index` of cf for `set` (a private mapping):
  * its own if it has one, else a new copy; 0 with *err. */
 uint8_t *cache_private_page(struct page_set *set, struct cfile *cf, uint64_t index, int *err);

@@ -366,10 +366,16 @@ static int on_read(struct srv_request *req, uint64_t offset, uint32_t count, uin
 		return -MICA_ENOSYS;
 	if (count > BUFFER_SIZE)
 		return -MICA_EINVAL;
-	int err = s->cached ? cache_writeback(s->cached, offset, count) : 0;   /* what clients wrote in it */
-	if (err)
-		return fs_err(err);
-	err = fs_read(s->file, offset, s->buf, count, &n);
+	struct fs_stat st;
+	int err;
+	if (s->cached) {   /* through the page cache, where mappings' writes are too */
+		if ((err = fs_fstat(s->file, &st)) != 0)
+			return fs_err(err);
+		uint64_t left = offset < st.size ? st.size - offset : 0;
+		err = cache_read(s->cached, offset, s->buf, count < left ? count : left, &n);
+	} else {
+		err = fs_read(s->file, offset, s->buf, count, &n);
+	}
 	*done = (uint32_t)n;
 	return err && !n ? fs_err(err) : 0;
 }
