@@ -1,6 +1,6 @@
 /*
  * blk.c - the block layer's figures, measured by mica-bench-rt against the
- * block server (srv/blk) in another task, on a 1 MiB disk image:
+ * block server (srv/blk) in another task, on the bench disk (BENCH_DISK):
  *
  *   blk_read_64k               one Block.read of 128 sequential 512-byte
  *                              blocks into the session's buffer, wrapping
