@@ -14,6 +14,7 @@
 #ifndef LIBC_GLUE_H
 #define LIBC_GLUE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/stat.h>
@@ -104,6 +105,9 @@ const char *fsfile_dir_path(int fd);
 /* pipe.c: make f (a stream's description) the pipe end if `cap` is a
  * pipe ticket (sys/pipe_ticket.h); 1 if it was. */
 int pipe_adopt_stream(struct file *f, mica_cap_t cap);
+/* A dataspace of fd's file for mmap (OpenFile.mmap), private or shared,
+ * and the rights it allows; -1 with errno (EBADF, ENODEV, EACCES). */
+int fsfile_map(int fd, bool private, mica_cap_t *ds, uint32_t *rights);
 
 /* time.c: microseconds since boot (the KIP clock). */
 uint64_t libc_now_us(void);

@@ -170,7 +170,7 @@ TEST_DEPS += $(BUILD)/tests/qemu/disk4g.img
 # The file server's protocol on a copy of build/disk.img (fsserver.scenario,
 # docs/fsserver.md), a C-library program.
 $(eval $(call newlib_program,$(BUILD)/tests/qemu/fsserver_test,tests/qemu/progs/fsserver_test.c tests/qemu/lib/qtest.c \
-	$(RT_IDL_DIR)/fs_fuzz.c))
+	$(RT_IDL_DIR)/fs_fuzz.c $(RT_IDL_DIR)/dataspace_fuzz.c))
 QEMU_PROG_BINS += $(BUILD)/tests/qemu/fsserver_test $(BUILD)/srv/ext2fs
 TEST_DEPS += $(DISK_IMG)
 # The C library's files of the file server (fsfile.scenario, docs/libc.md).
@@ -209,6 +209,9 @@ QEMU_PROG_BINS += $(BUILD)/tests/qemu/fsappend
 # them, on the file server (posix.scenario, docs/libc.md).
 $(eval $(call newlib_program,$(BUILD)/tests/qemu/posix_test,tests/qemu/progs/posix_test.c tests/qemu/lib/qtest.c))
 QEMU_PROG_BINS += $(BUILD)/tests/qemu/posix_test
+# File mappings over the page cache (fsmmap.scenario).
+$(eval $(call newlib_program,$(BUILD)/tests/qemu/fsmmap,tests/qemu/progs/fsmmap.c tests/qemu/lib/qtest.c))
+QEMU_PROG_BINS += $(BUILD)/tests/qemu/fsmmap
 # The descriptor table's test (pipe_fd.scenario, lib/libc/fd.c) and the
 # rom file it reads through several descriptors.
 $(eval $(call newlib_program,$(BUILD)/tests/qemu/pipe_fd,tests/qemu/progs/pipe_fd.c))
