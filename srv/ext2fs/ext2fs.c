@@ -44,6 +44,7 @@
 #include <idl/kernel/task.h>
 #include <idl/rt/fs_server.h>
 #include <idl/rt/memory.h>
+#include <idl/rt/process.h>
 #include <idl/rt/region_map.h>
 #include <idl/rt/registry.h>
 
@@ -55,6 +56,7 @@
 #define MAPPINGS_MAX 1024          /* file dataspaces at once, all clients together */
 #define CACHE_DEFAULT (4u << 20)   /* the page cache without boot.cfg `cache=` */
 #define PAGE MICA_PAGE_SIZE
+#define HALT_LABEL 2               /* the halt irq's (objects' labels are pointers) */
 
 struct session {
 	struct session *next;
@@ -680,6 +682,20 @@ static int on_mapping_sync(struct srv_request *req, uint64_t offset, uint64_t si
 
 /* A session's or a mapping's last client capability went (a close by
  * dropping, or the client's end). */
+/* The system halts (root triggered the irq given with Parent.on_halt):
+ * every session and mapping ends, the page cache is written back with
+ * their last references, and the file system is unmounted clean. */
+static void halt(void)
+{
+	while (server.mappings)
+		mapping_close(server.mappings);
+	while (server.sessions)
+		session_close(server.sessions);
+	int err = fs_unmount(server.fs);
+	printf("ext2fs: %s\n", err ? strerror(err) : "unmounted");
+	exit(err ? 1 : 0);
+}
+
 static void on_irq(const struct srv *srv, mica_word_t label)
 {
 	(void)srv;
@@ -687,6 +703,8 @@ static void on_irq(const struct srv *srv, mica_word_t label)
 	struct session *s;
 	struct mapping *m;
 
+	if (label == HALT_LABEL)
+		halt();
 	if (!(label & 1))
 		return;
 	if ((s = session_of(obj)) != 0)
@@ -741,6 +759,22 @@ static int mount_root(void)
 	return 0;
 }
 
+/* An irq on this thread that root triggers when the system halts. */
+static int ask_halt_irq(void)
+{
+	mica_cap_t irq = mica_slot_alloc();
+	int err;
+
+	if (!irq)
+		return -MICA_ENOMEM;
+	if ((err = factory_create_irq(MICA_BOOT_FACTORY, irq, HALT_LABEL)) == 0 &&
+	    (err = irq_bind(irq, MICA_BOOT_THREAD)) == 0)
+		err = parent_on_halt(rt_cap("parent"), irq);
+	if (err)
+		mica_slot_drop(irq);
+	return err;
+}
+
 /* The page cache's size from an argument `cache=SIZE` (bytes, or with K
  * or M); false for anything else. */
 static bool cache_arg(const char *arg, uint64_t *bytes)
@@ -782,6 +816,9 @@ int main(int argc, char **argv)
 	}
 	if (mount_root() != 0)
 		return 1;
+	if ((err = ask_halt_irq()) != 0)
+		printf("ext2fs: root will not say when the system halts (%s): sync before halting\n",
+		       mica_strerror(err));
 	err = srv_serve(&s, &buffers);
 	printf("ext2fs: %s\n", err == -MICA_ENOMEM ? "no capability slot left" : "stopped");
 	return 1;

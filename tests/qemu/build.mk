@@ -205,6 +205,9 @@ TEST_DEPS += $(BUILD)/host/tests/fs/fs_model
 # Two programs appending to one file (fsappend.scenario).
 $(eval $(call newlib_program,$(BUILD)/tests/qemu/fsappend,tests/qemu/progs/fsappend.c tests/qemu/lib/qtest.c))
 QEMU_PROG_BINS += $(BUILD)/tests/qemu/fsappend
+# The file system unmounted at halt with files open (fshalt.scenario).
+$(eval $(call newlib_program,$(BUILD)/tests/qemu/fshalt,tests/qemu/progs/fshalt.c tests/qemu/lib/qtest.c))
+QEMU_PROG_BINS += $(BUILD)/tests/qemu/fshalt
 # newlib's POSIX parts that Mica builds (libposix.a) and the glue around
 # them, on the file server (posix.scenario, docs/libc.md).
 $(eval $(call newlib_program,$(BUILD)/tests/qemu/posix_test,tests/qemu/progs/posix_test.c tests/qemu/lib/qtest.c))
