@@ -208,6 +208,9 @@ QEMU_PROG_BINS += $(BUILD)/tests/qemu/fsappend
 # The file system unmounted at halt with files open (fshalt.scenario).
 $(eval $(call newlib_program,$(BUILD)/tests/qemu/fshalt,tests/qemu/progs/fshalt.c tests/qemu/lib/qtest.c))
 QEMU_PROG_BINS += $(BUILD)/tests/qemu/fshalt
+# What fsync made durable survives a power cut (fscut.scenario).
+$(eval $(call newlib_program,$(BUILD)/tests/qemu/fscut,tests/qemu/progs/fscut.c tests/qemu/lib/qtest.c))
+QEMU_PROG_BINS += $(BUILD)/tests/qemu/fscut
 # newlib's POSIX parts that Mica builds (libposix.a) and the glue around
 # them, on the file server (posix.scenario, docs/libc.md).
 $(eval $(call newlib_program,$(BUILD)/tests/qemu/posix_test,tests/qemu/progs/posix_test.c tests/qemu/lib/qtest.c))
