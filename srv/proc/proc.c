@@ -91,6 +91,8 @@ static void on_ended(struct tree *t, struct tree_rec *r)
 	destroy(&r->end_irq);
 	drop(&r->process);   /* root's record of it goes */
 	drop(&r->notify);
+	drop(&r->out);
+	drop(&r->in);
 }
 
 static void on_child_ended(struct tree *t, struct tree_rec *parent)
@@ -241,6 +243,15 @@ static int on_spawn(struct srv_request *req, const char *path, const void *args,
 	if ((err = load_file(path, &image)) != 0) {
 		tree_free(&tree, r);
 		return fail(err);
+	}
+	if (out_stream && (err = srv_keep(req, out_stream)) == 0)
+		r->out = out_stream;
+	if (!err && in_stream && (err = srv_keep(req, in_stream)) == 0)
+		r->in = in_stream;
+	if (err) {
+		load_done(&image);
+		unmake(r);
+		return err;
 	}
 	err = start(r, path, image.ds, image.size, args, args_len, env, env_len, out_stream, in_stream);
 	load_done(&image);   /* root has its copy */

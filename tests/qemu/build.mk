@@ -251,5 +251,14 @@ $(BUILD)/tests/qemu/proc.img: $(BUILD)/tests/qemu/proc_child $(BUILD)/tests/qemu
 	rm -f $@ && mke2fs -q -F -t ext2 -L proc -d $(PROC_IMG_ROOT) $@ 8M
 TEST_DEPS += $(BUILD)/tests/qemu/proc.img
 
+# The ports (ports/, docs/ports.md) run from make run's disk, with their
+# test scripts under /share (ports.scenario).
+PORTS_IMG := $(BUILD)/tests/qemu/ports.img
+$(PORTS_IMG): $(DISK_IMG) tests/ports/check.lua
+	rm -rf $(BUILD)/tests/qemu/ports-root && cp -a $(DISK_ROOT) $(BUILD)/tests/qemu/ports-root
+	mkdir -p $(BUILD)/tests/qemu/ports-root/share && cp tests/ports/check.lua $(BUILD)/tests/qemu/ports-root/share/
+	rm -f $@ && mke2fs -q -F -t ext2 -L mica -d $(BUILD)/tests/qemu/ports-root $@ 32M
+TEST_DEPS += $(PORTS_IMG) $(RUN_CFG)
+
 # Last, so that every program above is in it (TEST_DEPS expands as it grows).
 TEST_DEPS += $(KERNEL32) $(QEMU_PROG_BINS)
