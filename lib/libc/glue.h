@@ -7,7 +7,8 @@
  * pipe.c (pipes), path.c (path names), realpath.c (realpath), procsrv.c
  * (the process server), spawn.c (posix_spawn), heap.c (sbrk), memalign.c,
  * proc.c (the process), time.c (clocks), sleep.c, termios.c (the terminal
- * functions of <termios.h>) and ioctl.c.
+ * functions of <termios.h>), ioctl.c, notifier.c (notifiers and the
+ * program's wait irq) and poll.c (poll, ppoll, select, pselect).
  *
  * A program is one thread as far as the glue knows: nothing here locks.
  */
@@ -41,6 +42,11 @@ struct file_ops {
 	int tty;                          /* isatty() says yes */
 	/* An ioctl() request (<sys/ioctl.h>) with its argument; NULL: ENOTTY. */
 	int (*ioctl)(struct file *f, unsigned long request, void *arg);
+	/* Which of `events` (POLLIN, POLLOUT of <poll.h>) hold, with POLLHUP
+	 * and POLLERR when they do; when none of `events` does, `irq` (the
+	 * program's wait irq) is to be triggered once one may (notifier.c).
+	 * NULL: always readable and writable, as regular files are. */
+	short (*poll)(struct file *f, short events, mica_cap_t irq);
 };
 struct file {
 	const struct file_ops *ops;       /* NULL: the description is free */
@@ -104,6 +110,17 @@ const char *fsfile_dir_path(int fd);
 /* pipe.c: make f (a stream's description) the pipe end if `cap` is a
  * pipe ticket (sys/pipe_ticket.h); 1 if it was. */
 int pipe_adopt_stream(struct file *f, mica_cap_t cap);
+
+/* notifier.c: the program's wait irq, bound to its main thread, made at
+ * first use (0 if it cannot be): every wait of the glue blocks on it, and
+ * every source waited for triggers it. */
+mica_cap_t libc_wait_irq(void);
+/* Look at fds[0..n) (revents as poll() fills them) until one is ready or
+ * timeout_us has passed (0: look once, UINT64_MAX: no limit); the number
+ * ready, or -1 with errno ENOMEM (no wait irq).  *sleeps (if given)
+ * counts the sleeps. */
+struct pollfd;
+int notifier_poll(struct pollfd *fds, size_t n, uint64_t timeout_us, unsigned long *sleeps);
 
 /* time.c: microseconds since boot (the KIP clock). */
 uint64_t libc_now_us(void);
