@@ -117,10 +117,10 @@ int pipe_adopt_stream(struct file *f, mica_cap_t cap);
 mica_cap_t libc_wait_irq(void);
 /* Look at fds[0..n) (revents as poll() fills them) until one is ready or
  * timeout_us has passed (0: look once, UINT64_MAX: no limit); the number
- * ready, or -1 with errno ENOMEM (no wait irq).  *sleeps (if given)
- * counts the sleeps. */
+ * ready, or -1 with errno ENOMEM (no wait irq).  *turns (if given)
+ * counts the looks at fds. */
 struct pollfd;
-int notifier_poll(struct pollfd *fds, size_t n, uint64_t timeout_us, unsigned long *sleeps);
+int notifier_poll(struct pollfd *fds, size_t n, uint64_t timeout_us, unsigned long *turns);
 
 /* time.c: microseconds since boot (the KIP clock). */
 uint64_t libc_now_us(void);

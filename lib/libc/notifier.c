@@ -34,7 +34,7 @@
 struct notifier {
 	struct pollfd subs[FD_MAX];   /* fd, events; revents of the last wait */
 	int n;
-	unsigned long sleeps;
+	unsigned long turns;   /* looks at the sources, ever */
 };
 
 mica_cap_t libc_wait_irq(void)
@@ -79,7 +79,7 @@ static short look(const struct pollfd *p, mica_cap_t irq)
 	return r & (p->events | POLLERR | POLLHUP);
 }
 
-int notifier_poll(struct pollfd *fds, size_t n, uint64_t timeout_us, unsigned long *sleeps)
+int notifier_poll(struct pollfd *fds, size_t n, uint64_t timeout_us, unsigned long *turns)
 {
 	mica_cap_t irq = libc_wait_irq();
 	uint64_t now = libc_now_us(), deadline = timeout_us > UINT64_MAX - now ? UINT64_MAX : now + timeout_us;
@@ -88,6 +88,8 @@ int notifier_poll(struct pollfd *fds, size_t n, uint64_t timeout_us, unsigned lo
 		return libc_fail(ENOMEM);
 	for (;;) {
 		int ready = 0;
+		if (turns)
+			++*turns;
 		for (size_t i = 0; i < n; i++)
 			if ((fds[i].revents = look(&fds[i], irq)) != 0)
 				ready++;
@@ -95,8 +97,6 @@ int notifier_poll(struct pollfd *fds, size_t n, uint64_t timeout_us, unsigned lo
 			return ready;
 		uint64_t left = deadline - now;
 		mica_ipc_wait(mica_timeouts(MICA_TIMEOUT_NEVER, left > WAIT_MAX_US ? WAIT_MAX_US : (uint32_t)left), 0, 0);
-		if (sleeps)
-			++*sleeps;
 	}
 }
 
@@ -145,7 +145,7 @@ int notifier_remove(struct notifier *n, int fd)
 int notifier_wait(struct notifier *n, struct pollfd *ready, int max, int timeout_ms)
 {
 	int got = notifier_poll(n->subs, (size_t)n->n, timeout_ms < 0 ? UINT64_MAX : (uint64_t)timeout_ms * 1000,
-				&n->sleeps);
+				&n->turns);
 
 	for (int i = 0, k = 0; got > 0 && i < n->n && k < max; i++)
 		if (n->subs[i].revents)
@@ -153,9 +153,9 @@ int notifier_wait(struct notifier *n, struct pollfd *ready, int max, int timeout
 	return got;
 }
 
-unsigned long notifier_sleeps(const struct notifier *n)
+unsigned long notifier_turns(const struct notifier *n)
 {
-	return n->sleeps;
+	return n->turns;
 }
 
 void notifier_free(struct notifier *n)

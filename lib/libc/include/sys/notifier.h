@@ -33,10 +33,10 @@ int notifier_remove(struct notifier *n, int fd);
  * 0 at the timeout; -1 with errno ENOMEM when the program cannot make its
  * wait irq. */
 int notifier_wait(struct notifier *n, struct pollfd *ready, int max, int timeout_ms);
-/* How many times the notifier has put its thread to sleep (each sleep
- * ends with a wake-up or the timeout): a test's proof that a wait does
- * not spin. */
-unsigned long notifier_sleeps(const struct notifier *n);
+/* How many times the notifier has looked at its sources: once per wait,
+ * and once more after each wake-up.  A test's proof that a wait sleeps
+ * rather than spins. */
+unsigned long notifier_turns(const struct notifier *n);
 void notifier_free(struct notifier *n);
 
 #endif
