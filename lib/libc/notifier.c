@@ -84,8 +84,8 @@ int notifier_poll(struct pollfd *fds, size_t n, uint64_t timeout_us, unsigned lo
 	mica_cap_t irq = libc_wait_irq();
 	uint64_t now = libc_now_us(), deadline = timeout_us > UINT64_MAX - now ? UINT64_MAX : now + timeout_us;
 
-	if (!irq && timeout_us)
-		return libc_fail(ENOMEM);
+	if (!irq)
+		return libc_fail(ENOMEM);   /* the console's look needs it too */
 	for (;;) {
 		int ready = 0;
 		if (turns)
