@@ -7,8 +7,8 @@
  * both ends, a file of the file server, a rom file) in one poll; a pipe
  * made readable by another program while the notifier waits, with few
  * turns of its loop; hang-ups and errors when the other program ends or is
- * killed; timeouts; select; bad descriptors and arguments; hostile and
- * dying subscribers of the pipe server and the console, whose counts
+ * killed; timeouts; select; bad descriptors and arguments; a wake that
+ * reaches only its own pipe's side; hostile and dying subscribers of the pipe server and the console, whose counts
  * (Subscribers.count) come back; idlc's fuzz drivers on Pollable and
  * Subscribers.  Children are this program started again with an argument.
  */
@@ -434,6 +434,43 @@ static void hostile_pipe_subscribers(void)
 	mica_slot_free(empty);
 }
 
+/* Whether an irq message labelled `label` is waiting for this thread
+ * (every message waiting is taken). */
+static int arrived(mica_word_t label)
+{
+	mica_word_t tag, got;
+	int seen = 0;
+
+	while (mica_ipc_wait(mica_timeouts(MICA_TIMEOUT_NEVER, MICA_TIMEOUT_ZERO), &tag, &got) == 0)
+		seen |= got == label;
+	return seen;
+}
+
+/* A holder of one pipe's end makes the server trigger the irqs attached
+ * to that pipe, never another pipe's. */
+static void a_wake_reaches_only_its_pipe(void)
+{
+	mica_cap_t r1 = mica_slot_alloc(), w1 = mica_slot_alloc(), r2 = mica_slot_alloc(), w2 = mica_slot_alloc();
+	mica_cap_t irq = mica_slot_alloc();
+	const mica_word_t label = 0x6f6e6c79ull;
+
+	expect("two pipes by hand", pipe_factory_create(pipe_server(), &r1, &w1) == 0 &&
+		pipe_factory_create(pipe_server(), &r2, &w2) == 0, 1);
+	expect("an irq of ours", factory_create_irq(MICA_BOOT_FACTORY, irq, label) == 0 &&
+		irq_bind(irq, MICA_BOOT_THREAD) == 0, 1);
+	expect("attached to the first pipe's read end", attach(r1, irq), 0);
+	arrived(label);   /* nothing of it before */
+	expect("wake both sides of the second pipe", pipe_end_wake(w2, MICA_PIPE_READERS | MICA_PIPE_WRITERS) == 0 &&
+		pipe_end_wake(r2, MICA_PIPE_READERS | MICA_PIPE_WRITERS) == 0, 1);
+	expect("... the irq is not triggered", arrived(label), 0);
+	expect("wake the first pipe's writers", pipe_end_wake(r1, MICA_PIPE_WRITERS), 0);
+	expect("... nor then (it waits with the readers)", arrived(label), 0);
+	expect("wake the first pipe's readers", pipe_end_wake(w1, MICA_PIPE_READERS), 0);
+	expect("... now it is", arrived(label), 1);
+	forget(irq);
+	mica_slot_drop(r1), mica_slot_drop(w1), mica_slot_drop(r2), mica_slot_drop(w2);
+}
+
 /* Pollable.poll on the console as a hostile client uses it, and a
  * program killed while it waits in poll on the console. */
 static void hostile_and_dying_console_subscribers(void)
@@ -507,6 +544,7 @@ static const struct qtest_case cases[] = {
 	{ "a_write_wakes_the_notifier", a_write_wakes_the_notifier },
 	{ "a_killed_subscriber_costs_nothing", a_killed_subscriber_costs_nothing },
 	{ "hostile_pipe_subscribers", hostile_pipe_subscribers },
+	{ "a_wake_reaches_only_its_pipe", a_wake_reaches_only_its_pipe },
 	{ "hostile_and_dying_console_subscribers", hostile_and_dying_console_subscribers },
 	{ "the_servers_survive_the_fuzzer", the_servers_survive_the_fuzzer },
 };
