@@ -60,6 +60,8 @@ struct file {
 int fd_install(const struct file_ops *ops, void *obj, int flags);
 /* The description fd points to, or NULL with errno EBADF. */
 struct file *fd_lookup(int fd);
+/* The same, errno left alone (a notifier's POLLNVAL is no error). */
+struct file *fd_file(int fd);
 /* service.c: the server `name` (a capability the program was given, else
  * the registry's), kept in *kept once found; 0 if there is none. */
 mica_cap_t libc_service(const char *name, mica_cap_t *kept);

@@ -57,16 +57,13 @@ mica_cap_t libc_wait_irq(void)
  * A descriptor without a poll operation (a file) is always ready. */
 static short look(const struct pollfd *p, mica_cap_t irq)
 {
-	int saved = errno;
 	struct file *f;
 	short events = p->events, r;
 
 	if (p->fd < 0)
 		return 0;
-	if (!(f = fd_lookup(p->fd))) {
-		errno = saved;   /* POLLNVAL is the answer, not an error */
+	if (!(f = fd_file(p->fd)))
 		return POLLNVAL;
-	}
 	if (events & POLLRDNORM)
 		events |= POLLIN;
 	if (events & POLLWRNORM)

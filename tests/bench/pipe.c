@@ -14,6 +14,9 @@
  *               the peer's poll on 64 idle descriptors (its stdin among
  *               them), read on the guest's instruction counter, which
  *               every program shares: the peer sends the difference back
+ *   poll_64_idle     a poll with timeout 0 of 64 idle descriptors (read
+ *               ends of empty pipes, write ends and the streams asked
+ *               only for hang-ups and errors): one look at each
  */
 #include <poll.h>
 #include <string.h>
@@ -178,6 +181,37 @@ static uint64_t bench_poll_pipe_wake(void)
 	return v;
 }
 
+static struct pollfd idle[64];
+
+static uint64_t poll_idle_batch(unsigned n)
+{
+	uint64_t t0 = bench_now();
+
+	for (unsigned i = 0; i < n; i++)
+		if (poll(idle, 64, 0) != 0)
+			bench_fail("an idle descriptor ready");
+	return bench_now() - t0;
+}
+
+/* Descriptors 1..63 (30 pipes and a dup) and descriptor 3 again. */
+static uint64_t bench_poll_64_idle(void)
+{
+	int p[2];
+
+	for (int i = 0; i < POLL_IDLE_PIPES; i++)
+		if (pipe(p))
+			bench_fail("pipe");
+	if (dup(3) != 63)
+		bench_fail("the descriptors in use");
+	for (int fd = 1; fd < 64; fd++)
+		idle[fd] = (struct pollfd){ fd, fd >= 3 && fd % 2 ? POLLIN : 0, 0 };
+	idle[0] = (struct pollfd){ 3, POLLIN, 0 };
+	uint64_t v = bench_measure(poll_idle_batch, 100);
+	for (int fd = 3; fd < 64; fd++)
+		close(fd);
+	return v;
+}
+
 static uint64_t bench_pipe_64k(void)
 {
 	if (peer_start("peer-64k")) {
@@ -223,6 +257,7 @@ int main(int argc, char **argv)
 	failed += bench_run("pipe_bytes_per_kinstr", bench_pipe_bytes_per_kinstr);
 	failed += bench_run("pipe_rtt", bench_pipe_rtt);
 	failed += bench_run("poll_pipe_wake", bench_poll_pipe_wake);
-	mica_printf("mica-bench-pipe: done, 4 figure(s), %d failed\n", failed);
+	failed += bench_run("poll_64_idle", bench_poll_64_idle);
+	mica_printf("mica-bench-pipe: done, 5 figure(s), %d failed\n", failed);
 	return failed != 0;
 }
