@@ -3,7 +3,7 @@
  * lib/libc/poll.c, docs/poll.md), TAP.
  *
  * The console's input (poll.scenario types "\rpoll\rpartial") is ready
- * a line at a time; 64 descriptors of every kind (the console, pipes'
+ * a line at a time in canonical mode, a byte at a time in raw mode; 64 descriptors of every kind (the console, pipes'
  * both ends, a file of the file server, a rom file) in one poll; a pipe
  * made readable by another program while the notifier waits, with few
  * turns of its loop; hang-ups and errors when the other program ends or is
@@ -156,7 +156,7 @@ static int console_waiter(void)
 /* ---- cases ------------------------------------------------------------ */
 
 /* Canonical mode: readable once a line is there, not for a part of one. */
-static void the_console_is_readable_a_line_at_a_time(void)
+static void the_console_is_readable_a_line_or_a_byte_at_a_time(void)
 {
 	struct pollfd in = { 0, POLLIN, 0 }, out = { 1, POLLIN | POLLOUT, 0 };
 	struct termios t;
@@ -182,6 +182,22 @@ static void the_console_is_readable_a_line_at_a_time(void)
 	expect("stdout: writable at once", poll(&out, 1, -1) == 1 && out.revents == POLLOUT, 1);
 	struct pollfd rd = { 0, POLLRDNORM, 0 };
 	expect("POLLRDNORM asked: none of POLLIN's bits", poll(&rd, 1, 0), 0);
+
+	/* Raw mode: the bytes being edited are input, readable a byte at a time. */
+	struct termios raw = t;
+	raw.c_lflag &= ~(tcflag_t)ICANON;
+	raw.c_cc[VMIN] = 1;
+	raw.c_cc[VTIME] = 0;
+	expect("raw mode", tcsetattr(0, TCSANOW, &raw), 0);
+	size_t got = 0;
+	while (got < 7 && poll(&in, 1, 0) == 1 && in.revents == POLLIN) {
+		ssize_t n = read(0, line + got, 1);
+		got += n > 0 ? (size_t)n : 7;
+	}
+	line[got < sizeof line ? got : 0] = 0;
+	expect("... \"partial\" readable byte by byte", !strcmp(line, "partial"), 1);
+	expect("... then nothing (timeout 0)", poll(&in, 1, 0), 0);
+	expect("canonical mode again", tcsetattr(0, TCSANOW, &t), 0);
 }
 
 static void sixty_four_descriptors_of_every_kind(void)
@@ -538,7 +554,7 @@ static void the_servers_survive_the_fuzzer(void)
 }
 
 static const struct qtest_case cases[] = {
-	{ "the_console_is_readable_a_line_at_a_time", the_console_is_readable_a_line_at_a_time },
+	{ "the_console_is_readable_a_line_or_a_byte_at_a_time", the_console_is_readable_a_line_or_a_byte_at_a_time },
 	{ "sixty_four_descriptors_of_every_kind", sixty_four_descriptors_of_every_kind },
 	{ "select_as_poll", select_as_poll },
 	{ "a_write_wakes_the_notifier", a_write_wakes_the_notifier },
