@@ -44,13 +44,18 @@ static int valid(int fd)
 	return fd >= 0 && fd < FD_MAX;
 }
 
+struct file *fd_file(int fd)
+{
+	return valid(fd) ? table[fd].file : 0;
+}
+
 struct file *fd_lookup(int fd)
 {
-	if (!valid(fd) || !table[fd].file) {
+	struct file *f = fd_file(fd);
+
+	if (!f)
 		libc_fail(EBADF);
-		return 0;
-	}
-	return table[fd].file;
+	return f;
 }
 
 /* The lowest free descriptor at or above `from`, or -1 with errno EMFILE

@@ -7,7 +7,8 @@
  * pipe.c (pipes), path.c (path names), realpath.c (realpath), procsrv.c
  * (the process server), spawn.c (posix_spawn), heap.c (sbrk), memalign.c,
  * proc.c (the process), time.c (clocks), sleep.c, termios.c (the terminal
- * functions of <termios.h>) and ioctl.c.
+ * functions of <termios.h>), ioctl.c, notifier.c (notifiers and the
+ * program's wait irq) and poll.c (poll, ppoll, select, pselect).
  *
  * A program is one thread as far as the glue knows: nothing here locks.
  */
@@ -42,6 +43,11 @@ struct file_ops {
 	int tty;                          /* isatty() says yes */
 	/* An ioctl() request (<sys/ioctl.h>) with its argument; NULL: ENOTTY. */
 	int (*ioctl)(struct file *f, unsigned long request, void *arg);
+	/* Which of `events` (POLLIN, POLLOUT of <poll.h>) hold, with POLLHUP
+	 * and POLLERR when they do; when none of `events` does, `irq` (the
+	 * program's wait irq) is to be triggered once one may (notifier.c).
+	 * NULL: always readable and writable, as regular files are. */
+	short (*poll)(struct file *f, short events, mica_cap_t irq);
 };
 struct file {
 	const struct file_ops *ops;       /* NULL: the description is free */
@@ -55,6 +61,8 @@ struct file {
 int fd_install(const struct file_ops *ops, void *obj, int flags);
 /* The description fd points to, or NULL with errno EBADF. */
 struct file *fd_lookup(int fd);
+/* The same, errno left alone (a notifier's POLLNVAL is no error). */
+struct file *fd_file(int fd);
 /* service.c: the server `name` (a capability the program was given, else
  * the registry's), kept in *kept once found; 0 if there is none. */
 mica_cap_t libc_service(const char *name, mica_cap_t *kept);
@@ -108,6 +116,17 @@ int pipe_adopt_stream(struct file *f, mica_cap_t cap);
 /* A dataspace of fd's file for mmap (OpenFile.mmap), private or shared,
  * and the rights it allows; -1 with errno (EBADF, ENODEV, EACCES). */
 int fsfile_map(int fd, bool private, mica_cap_t *ds, uint32_t *rights);
+
+/* notifier.c: the program's wait irq, bound to its main thread, made at
+ * first use (0 if it cannot be): every wait of the glue blocks on it, and
+ * every source waited for triggers it. */
+mica_cap_t libc_wait_irq(void);
+/* Look at fds[0..n) (revents as poll() fills them) until one is ready or
+ * timeout_us has passed (0: look once, UINT64_MAX: no limit); the number
+ * ready, or -1 with errno ENOMEM (no wait irq).  *turns (if given)
+ * counts the looks at fds. */
+struct pollfd;
+int notifier_poll(struct pollfd *fds, size_t n, uint64_t timeout_us, unsigned long *turns);
 
 /* time.c: microseconds since boot (the KIP clock). */
 uint64_t libc_now_us(void);

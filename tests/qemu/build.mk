@@ -228,8 +228,11 @@ QEMU_PROG_BINS += $(BUILD)/tests/qemu/pipe_fd
 TEST_DEPS += $(BUILD)/tests/qemu/pipe_fd_data.txt
 # Pipes (pipe.scenario, docs/pipes.md): the test and the pipe server.
 $(eval $(call newlib_program,$(BUILD)/tests/qemu/pipe_test,tests/qemu/progs/pipe_test.c tests/qemu/lib/qtest.c \
-	$(RT_IDL_DIR)/pipe_fuzz.c))
+	$(RT_IDL_DIR)/pipe_fuzz.c $(RT_IDL_DIR)/notify_fuzz.c))
 QEMU_PROG_BINS += $(BUILD)/tests/qemu/pipe_test $(BUILD)/srv/pipe
+# Notifiers, poll and select (poll.scenario, docs/poll.md).
+$(eval $(call newlib_program,$(BUILD)/tests/qemu/poll_test,tests/qemu/progs/poll_test.c tests/qemu/lib/qtest.c $(RT_IDL_DIR)/notify_fuzz.c))
+QEMU_PROG_BINS += $(BUILD)/tests/qemu/poll_test
 
 # The process server (proc.scenario, docs/processes.md): its test, the
 # child it spawns from rom/ and from the disk, and the disk: an ext2 image
