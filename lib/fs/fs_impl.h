@@ -34,8 +34,23 @@ struct fs_file {
 	char *path;     /* as opened, for messages */
 };
 
+/* path.c: names looked up lately, (directory, name) -> inode and its type,
+ * forgotten all at once whenever any name is added or removed. */
+#define PATH_CACHE_SIZE 256   /* entries, a power of two */
+#define PATH_CACHE_WAYS 4     /* where one name may be: sets of 4 */
+#define PATH_CACHE_NAME 43    /* longer names are not cached */
+struct path_cache_entry {
+	ext2_ino_t dir, ino;      /* dir 0: empty */
+	uint32_t used;            /* names_clock when last found */
+	uint16_t mode;            /* the inode's i_mode when it was looked up */
+	uint8_t len;
+	char name[PATH_CACHE_NAME];
+};
+
 struct fs {
 	ext2_filsys e2;
+	struct path_cache_entry names[PATH_CACHE_SIZE];
+	uint32_t names_clock;
 	struct blkio_config io;
 	int rdonly;
 	struct fs_node *nodes; /* the open inodes */
@@ -56,6 +71,8 @@ int path_lookup(struct fs *fs, const char *path, int follow, ext2_ino_t *ino);
  * path_last_is_dot first). */
 int path_parent(struct fs *fs, const char *path, ext2_ino_t *dir,
 		char name[FS_NAME_MAX + 1]);
+/* Forget every cached name: called before any name is added or removed. */
+void path_forget(struct fs *fs);
 /* Whether path ends in '/' (after a name: "a/", not "/"). */
 int path_trailing_slash(const char *path);
 /* Whether path's last component is '.' (1) or '..' (2); else 0. */

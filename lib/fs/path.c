@@ -5,6 +5,13 @@
  * (then ELOOP, as on Linux).  A symlink's target replaces the component
  * and the rest of the path is appended to it, so a relative target is
  * resolved from the directory holding the link.
+ *
+ * A small cache of the names looked up (struct fs's `names`) saves
+ * libext2fs's directory scan and the inode read of each component walked
+ * again.  It is never stale because it is emptied whenever any name is
+ * added or removed (path_forget, called by every such operation): an
+ * inode's type never changes while it has a name, and an inode number is
+ * reused only after its last name went.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -50,6 +57,61 @@ static int splice_link(struct walk *w, ext2_ino_t link, const char *rest)
 	return 0;
 }
 
+void path_forget(struct fs *fs)
+{
+	memset(fs->names, 0, sizeof fs->names);
+	fs->names_clock = 0;
+}
+
+/* The set of PATH_CACHE_WAYS entries where (dir, name) may be cached. */
+static struct path_cache_entry *cache_set(struct fs *fs, ext2_ino_t dir, const char *name, size_t n)
+{
+	uint32_t h = 2166136261u ^ dir;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)name[i]) * 16777619u;
+	h ^= h >> 16;   /* FNV's low bits depend only on the inputs' low bits */
+	h *= 0x45d9f3bu;
+	h ^= h >> 16;
+	return &fs->names[(h & (PATH_CACHE_SIZE / PATH_CACHE_WAYS - 1)) * PATH_CACHE_WAYS];
+}
+
+/* name (n bytes) in directory dir: its inode and i_mode, from the cache or
+ * from the directory and the inode (then cached in place of the entry of
+ * its set used longest ago). */
+static int lookup_name(struct walk *w, ext2_ino_t dir, const char *name, size_t n, ext2_ino_t *ino,
+		       uint16_t *mode)
+{
+	struct fs *fs = w->fs;
+	struct path_cache_entry *set = n <= PATH_CACHE_NAME ? cache_set(fs, dir, name, n) : NULL, *old = set;
+	struct ext2_inode_large in;
+	int err;
+
+	for (unsigned i = 0; set && i < PATH_CACHE_WAYS; i++) {
+		struct path_cache_entry *c = &set[i];
+		if (c->dir == dir && c->len == n && !memcmp(c->name, name, n)) {
+			c->used = ++fs->names_clock;
+			*ino = c->ino;
+			*mode = c->mode;
+			return 0;
+		}
+		if (c->used < old->used)
+			old = c;
+	}
+	errcode_t e = ext2fs_lookup(fs->e2, dir, name, (int)n, NULL, ino);
+	if (e)
+		return fs_fail_e2(fs, e, "lookup", w->path);
+	if ((err = inode_get(fs, *ino, &in)))
+		return err;
+	*mode = in.i_mode;
+	if (old) {
+		*old = (struct path_cache_entry){ .dir = dir, .ino = *ino, .used = ++fs->names_clock, .mode = in.i_mode,
+						  .len = (uint8_t)n };
+		memcpy(old->name, name, n);
+	}
+	return 0;
+}
+
 static int only_slashes(const char *s)
 {
 	while (*s == '/')
@@ -62,7 +124,7 @@ static int walk(struct walk *w, int follow, ext2_ino_t *out)
 	struct fs *fs = w->fs;
 	ext2_ino_t cur = EXT2_ROOT_INO, next;
 	char *p = w->buf;
-	int err, dir, known = 0; /* known: dir says whether cur is a directory */
+	int err, dir = 1; /* whether cur is a directory: the root is one */
 
 	for (;;) {
 		while (*p == '/')
@@ -75,31 +137,25 @@ static int walk(struct walk *w, int follow, ext2_ino_t *out)
 		size_t n = (size_t)(end - p);
 		if (n > FS_NAME_MAX)
 			return fs_fail_e2(fs, ENAMETOOLONG, "lookup", w->path);
-		if (!known && (err = is_dir(fs, cur, &dir)))
-			return err;
-		known = 1;
 		if (!dir)
 			return fs_fail_e2(fs, ENOTDIR, "lookup", w->path);
 		if (n == 1 && p[0] == '.') {
 			p = end;
 			continue;
 		}
-		errcode_t e = ext2fs_lookup(fs->e2, cur, p, (int)n, NULL, &next);
-		if (e)
-			return fs_fail_e2(fs, e, "lookup", w->path);
-		struct ext2_inode_large in;
-		if ((err = inode_get(fs, next, &in)))
+		uint16_t mode = 0;
+		if ((err = lookup_name(w, cur, p, n, &next, &mode)))
 			return err;
-		if (LINUX_S_ISLNK(in.i_mode) && (follow || !only_slashes(end) || *end == '/')) {
+		if (LINUX_S_ISLNK(mode) && (follow || !only_slashes(end) || *end == '/')) {
 			if ((err = splice_link(w, next, end)))
 				return err;
 			p = w->buf;
 			if (*p == '/')
-				cur = EXT2_ROOT_INO, known = 0;
+				cur = EXT2_ROOT_INO;   /* else cur is still the link's directory */
 			continue;
 		}
 		cur = next;
-		dir = LINUX_S_ISDIR(in.i_mode); /* the inode just read: no second read */
+		dir = LINUX_S_ISDIR(mode); /* the inode just read: no second read */
 		p = end;
 	}
 	*out = cur;

@@ -218,6 +218,47 @@ static void rename_replaces_targets_and_moves_directories(void)
 	CHECK(done_clean(fs));
 }
 
+/* The cache of looked-up names (path.c) never answers with what a name
+ * was: every walk below goes over names the walks before it cached. */
+static void cached_names_follow_every_change(void)
+{
+	struct fs *fs = fresh(1024, 8192);
+	struct fs_stat st;
+	ext2_ino_t a;
+
+	CHECK(fs);
+	if (!fs)
+		return;
+	CHECK_EQ(fs_mkdir(fs, "/a", 0755), 0);
+	CHECK_EQ(write_at(fs, "/a/f", 0, "x", 1), 0);
+	CHECK_EQ(fs_stat(fs, "/a/f", &st), 0);
+	a = ino_of(fs, "/a");
+	CHECK_EQ(fs_rename(fs, "/a", "/b"), 0);
+	CHECK_EQ(fs_stat(fs, "/a/f", &st), ENOENT);
+	CHECK_EQ(ino_of(fs, "/b"), a);
+	CHECK_EQ(fs_unlink(fs, "/b/f"), 0);
+	CHECK_EQ(fs_stat(fs, "/b/f", &st), ENOENT);
+	CHECK_EQ(fs_mkdir(fs, "/b/f", 0755), 0);   /* the name again, now a directory */
+	CHECK_EQ(fs_stat(fs, "/b/f", &st), 0);
+	CHECK_EQ(st.mode & 0170000, 0040000);
+	CHECK_EQ(fs_symlink(fs, "/b", "/l"), 0);
+	CHECK_EQ(fs_stat(fs, "/l/f", &st), 0);
+	CHECK_EQ(fs_unlink(fs, "/l"), 0);
+	CHECK_EQ(fs_mkdir(fs, "/l", 0755), 0);     /* a symlink's name, now a directory */
+	CHECK_EQ(fs_stat(fs, "/l/f", &st), ENOENT);
+	CHECK_EQ(fs_rmdir(fs, "/b/f"), 0);
+	CHECK_EQ(fs_stat(fs, "/b/f", &st), ENOENT);
+	CHECK_EQ(fs_link(fs, "/l", "/m"), EPERM);
+	CHECK_EQ(write_at(fs, "/b/g", 0, "y", 1), 0);
+	CHECK_EQ(fs_link(fs, "/b/g", "/l/h"), 0);
+	CHECK_EQ(ino_of(fs, "/l/h"), ino_of(fs, "/b/g"));
+	CHECK_EQ(fs_rename(fs, "/b/g", "/l/h"), 0);   /* the same inode: both names stay */
+	CHECK_EQ(fs_rename(fs, "/l", "/b/l2"), 0);     /* a directory moves: its '..' changes */
+	CHECK_EQ(ino_of(fs, "/b/l2/.."), a);
+	CHECK_EQ(fs_stat(fs, "/l/h", &st), ENOENT);
+	CHECK(done_clean(fs));
+}
+
 static void links_count_names_and_directories_refuse_them(void)
 {
 	struct fs *fs = fresh(1024, 4096);
@@ -541,6 +582,7 @@ static const struct tap_case cases[] = {
 	TAP_CASE(unlinked_open_file_lives_until_last_close),
 	TAP_CASE(truncate_grows_with_zeroes_and_shrinks_freeing_blocks),
 	TAP_CASE(rename_replaces_targets_and_moves_directories),
+	TAP_CASE(cached_names_follow_every_change),
 	TAP_CASE(links_count_names_and_directories_refuse_them),
 	TAP_CASE(attributes_are_stored),
 	TAP_CASE(attributes_of_open_files),
