@@ -6,8 +6,9 @@
  * only then is its object's close() called.  Close-on-exec belongs to the
  * descriptor, the status flags (O_NONBLOCK, O_APPEND) to the description.
  *
- * 0, 1 and 2 start out as the streams (stream.c); open() adds rom files
- * (romfile.c).  Descriptions come from a fixed pool as large as the table:
+ * 0, 1 and 2 start out as the streams (stream.c), unless the program's
+ * parent gave it a table (inherit.c), which replaces them before the
+ * table's first use; open() adds rom files (romfile.c).  Descriptions come from a fixed pool as large as the table:
  * there are never more descriptions in use than open descriptors.
  */
 #include <errno.h>
@@ -44,8 +45,29 @@ static int valid(int fd)
 	return fd >= 0 && fd < FD_MAX;
 }
 
+/* What the parent gave, installed once before the table is first used. */
+static void ready(void)
+{
+	static int inherited;
+
+	if (!inherited) {
+		inherited = 1;
+		libc_inherit();
+	}
+}
+
+struct file *fd_get(int fd, int *fd_flags)
+{
+	ready();
+	if (!valid(fd) || !table[fd].file)
+		return 0;
+	*fd_flags = table[fd].fd_flags;
+	return table[fd].file;
+}
+
 struct file *fd_lookup(int fd)
 {
+	ready();
 	if (!valid(fd) || !table[fd].file) {
 		libc_fail(EBADF);
 		return 0;
@@ -57,6 +79,7 @@ struct file *fd_lookup(int fd)
  * (EINVAL when `from` is out of range, as fcntl(F_DUPFD) wants). */
 static int lowest_free(int from)
 {
+	ready();
 	if (from < 0 || from >= FD_MAX)
 		return libc_fail(EINVAL);
 	for (int fd = from; fd < FD_MAX; fd++)

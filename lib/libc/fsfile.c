@@ -24,6 +24,7 @@
 
 #include <libsys/slot.h>
 #include <mica/fs.h>
+#include <mica/proc.h>
 #include <rt/rt.h>
 
 #include <idl/rt/fs.h>
@@ -57,6 +58,23 @@ mode_t umask(mode_t mask)
 
 	libc_umask = mask & 0777;
 	return old;
+}
+
+const char *fsfile_cwd(void)
+{
+	return cwd;
+}
+
+mode_t fsfile_umask(void)
+{
+	return libc_umask;
+}
+
+void fsfile_inherit_cwd(const char *path, mode_t mask)
+{
+	if (path[0] == '/' && strlen(path) < sizeof cwd)
+		strcpy(cwd, path);
+	libc_umask = mask & 0777;
 }
 
 static mica_cap_t server(void)
@@ -217,8 +235,27 @@ static int fs_close_op(struct file *f)
 	return err ? fail(err) : 0;
 }
 
+/* A spawned child gets a session of its own on the same open file
+ * (OpenFile.dup), at our offset: the offset is copied, not shared. */
+static int fs_hand_off_op(struct file *f, struct inherit_item *out)
+{
+	struct fsfile *ff = f->obj;
+	mica_cap_t gate = mica_slot_alloc(), slot = gate;
+	int err;
+
+	if (!gate)
+		return ENOMEM;
+	if ((err = open_file_dup(ff->gate, &gate)) != 0 || !gate) {
+		mica_slot_free(slot);
+		return err <= -MICA_FS_ERRNO ? -err - MICA_FS_ERRNO : err ? libc_errno_of(err) : EIO;
+	}
+	*out = (struct inherit_item){ MICA_INHERIT_FILE, (uint64_t)ff->pos, ff->path, gate };
+	return 0;
+}
+
 static const struct file_ops fsfile_ops = {
 	.read = fs_read_op, .write = fs_write_op, .lseek = fs_lseek_op, .fstat = fs_fstat_op, .close = fs_close_op,
+	.hand_off = fs_hand_off_op,
 };
 
 /* The server file behind fd, or NULL with errno: EBADF for none, err for
@@ -290,6 +327,36 @@ int fsfile_open(const char *path, int flags, mode_t mode)
 		return libc_fail(EMFILE);
 	}
 	return fd;
+}
+
+int fsfile_adopt(mica_cap_t gate, int flags, off_t pos, const char *path)
+{
+	struct fsfile *ff = calloc(1, sizeof *ff);
+	mica_cap_t buffer = mica_slot_alloc(), slot = buffer;
+	uint64_t start;
+	int err = -MICA_ENOMEM;
+
+	if (ff && buffer && (ff->path = strdup(path)) != 0 &&
+	    (err = open_file_buffer(gate, &buffer, &ff->size, &ff->type)) == 0 &&
+	    (err = buffer ? 0 : -MICA_EMSG) == 0 &&
+	    (err = region_map_attach(rt_cap("rm"), 0, ff->size, MICA_R | MICA_W, buffer, 0, &start)) == 0) {
+		mica_slot_free(buffer);   /* empty: the region mapper has it */
+		ff->gate = gate;
+		ff->buf = (uint8_t *)start;
+		ff->pos = pos;
+		int fd = fd_install(&fsfile_ops, ff, flags);
+		if (fd < 0) {
+			struct file f = { &fsfile_ops, ff, flags & O_ACCMODE, 1 };
+			fs_close_op(&f);
+		}
+		return fd;
+	}
+	mica_slot_drop(buffer ? buffer : slot);
+	mica_slot_drop(gate);
+	if (ff)
+		free(ff->path);
+	free(ff);
+	return fail(err);
 }
 
 ssize_t pread(int fd, void *buf, size_t len, off_t off)

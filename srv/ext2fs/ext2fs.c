@@ -479,6 +479,42 @@ static int on_futimes(struct srv_request *req, int64_t atime, int64_t mtime)
 	return err ? fs_err(err) : 0;
 }
 
+/* Another session on the same open file (a descriptor a spawned child
+ * inherits): its gate only; its holder asks for the buffer. */
+static int on_dup(struct srv_request *req, mica_cap_t *file)
+{
+	struct session *s = session_req(req), *n;
+	int err;
+
+	if (!s)
+		return -MICA_ENOSYS;
+	if (server.nsessions >= SESSIONS_MAX)
+		return fs_err(ENFILE);
+	if ((err = session_new(fs_dup(s->file), s->writable, &n)) != 0) {
+		fs_close(s->file);   /* the reference fs_dup took */
+		return err;
+	}
+	*file = n->gate;
+	srv_made(req, undo_open, n);
+	return 0;
+}
+
+static int on_buffer(struct srv_request *req, mica_cap_t *buffer, uint32_t *buffer_size, uint32_t *type)
+{
+	struct session *s = session_req(req);
+	struct fs_stat st;
+	int err;
+
+	if (!s)
+		return -MICA_ENOSYS;
+	if ((err = fs_fstat(s->file, &st)) != 0)
+		return fs_err(err);
+	*buffer = s->buffer;
+	*buffer_size = BUFFER_SIZE;
+	*type = st.mode & S_IFMT;
+	return 0;
+}
+
 /* A session's last client capability went (a close by dropping, or the
  * client's end). */
 static void on_irq(const struct srv *srv, mica_word_t label)
@@ -498,6 +534,7 @@ static const struct file_system_ops fs_ops = {
 static const struct open_file_ops file_ops = {
 	.read = on_read, .write = on_write, .fstat = on_fstat, .truncate = on_truncate, .fsync = on_fsync,
 	.readdir = on_readdir, .close = on_close, .fchmod = on_fchmod, .fchown = on_fchown, .futimes = on_futimes,
+	.dup = on_dup, .buffer = on_buffer,
 };
 static const struct file_server_ops ops = { .file_system = &fs_ops, .open_file = &file_ops };
 
