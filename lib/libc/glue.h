@@ -90,8 +90,9 @@ int termios_get(mica_cap_t stream, struct termios *t);
 int termios_set(mica_cap_t stream, uint32_t when, const struct termios *t);
 
 /* inherit.c: a spawned program's descriptor table, working directory and
- * umask from what its parent gave (Proc.take); fd.c calls it before the
- * table's first use.  Nothing changes when the parent gave nothing. */
+ * umask from what its parent gave (Proc.take), once: before main, or
+ * when fd.c first uses the table, if earlier.  Nothing changes when the
+ * parent gave nothing. */
 void libc_inherit(void);
 
 /* romfile.c: a boot file under rom/ (name without the prefix). */

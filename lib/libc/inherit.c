@@ -43,6 +43,13 @@ static void place(int fd, uint64_t fds)
 		close(fd);
 }
 
+/* At the start, before main: the working directory and the umask are
+ * used without the descriptor table. */
+__attribute__((constructor)) static void at_start(void)
+{
+	libc_inherit();
+}
+
 static void stream(uint64_t which, int flags, uint64_t fds)
 {
 	struct stdstream *s = which == 0 ? &stdstream_in : which == 1 ? &stdstream_out : &stdstream_err;
@@ -64,11 +71,12 @@ static void rom(const char *name, int flags, off_t pos, uint64_t fds)
 void libc_inherit(void)
 {
 	static char name[PROC_TAKE_NAME_MAX + 1];
+	static int done;
 	mica_cap_t proc = rt_cap("proc");
 	int taken = 0;
 
-	if (!proc)
-		return;   /* not started by the process server */
+	if (done++ || !proc)
+		return;   /* once; not at all in a program the process server did not start */
 	for (;;) {
 		mica_cap_t slot = mica_slot_alloc(), item = slot;
 		uint64_t fds, arg;
