@@ -285,7 +285,7 @@ void gen_fuzz(FILE *f, struct file *src)
 		fprintf(f, "\n/* Where the strings of replies land. */\nstatic char idl_inbox[%lu];\n", inbox);
 	/* The kernel does not page during a string copy (docs/ipc.md): a
 	 * buffer's pages must be there before a call sends from or into it. */
-	fprintf(f, "\nstatic void idl_touch(void)\n{\n");
+	fprintf(f, "\nstatic inline void idl_touch(void)\n{\n");
 	if (pool)
 		fprintf(f, "\tmica_ipc_touch(idl_pool, sizeof idl_pool, 1);\n");
 	if (inbox)
