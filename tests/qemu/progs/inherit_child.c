@@ -15,6 +15,11 @@
  *   umask N            the umask is N (octal)
  *   produce FD N       write N bytes of a pattern to FD (steps of 1000)
  *   drain FD N         read FD to its end: exactly N bytes of the pattern
+ *   hostile            Proc.give as a hostile client would: an unknown
+ *                      kind, more entries than a child may get, forgetting,
+ *                      a take with nothing left, a pipe ticket given to a
+ *                      spawn that fails, and one given to no spawn at all
+ *                      (left to the program's end)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,10 +27,60 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <sys/pipe_ticket.h>
+
+#include <libsys/slot.h>
+#include <mica/error.h>
+#include <mica/fs.h>
+#include <mica/proc.h>
+#include <rt/rt.h>
+
+#include <idl/rt/proc.h>
 
 static char pattern(long i)
 {
 	return (char)('a' + i % 23);
+}
+
+#define FS_ERR(e) (-(MICA_FS_ERRNO + (e)))
+
+/* A pipe end's ticket given to the next spawn. */
+static int give_ticket(mica_cap_t proc, int fd)
+{
+	mica_cap_t t;
+
+	if (pipe_hand_off(fd, &t) != 0)
+		return -1;
+	int err = proc_give(proc, true, 1, MICA_INHERIT_PIPE, O_RDONLY, 0, "", t);
+	mica_slot_drop(t);   /* empty: granted */
+	return err;
+}
+
+static int hostile(void)
+{
+	static char name[PROC_TAKE_NAME_MAX + 1];
+	mica_cap_t proc = rt_cap("proc"), slot = mica_slot_alloc(), item = slot;
+	uint64_t fds, arg, pid;
+	uint32_t kind, flags;
+	int p[2];
+
+	if (!proc || proc_give(proc, true, 1, 99, 0, 0, "", 0) != FS_ERR(EINVAL))
+		return 0;
+	for (unsigned i = 0; i < MICA_INHERIT_MAX; i++)
+		if (proc_give(proc, i == 0, 1, MICA_INHERIT_CWD, 0, 022, "/", 0) != 0)
+			return 0;
+	if (proc_give(proc, false, 1, MICA_INHERIT_CWD, 0, 022, "/", 0) != FS_ERR(EAGAIN))
+		return 0;
+	if (proc_give(proc, true, 0, 0, 0, 0, "", 0) != 0)   /* forget */
+		return 0;
+	if (proc_take(proc, &fds, &kind, &flags, &arg, name, &item) != -MICA_ENOENT)
+		return 0;
+	mica_slot_free(slot);
+	if (pipe(p) != 0 || give_ticket(proc, p[0]) != 0)
+		return 0;
+	if (proc_spawn(proc, "/bin/nothing", "x", 2, "", 0, 0, 0, &pid) != FS_ERR(ENOENT))
+		return 0;
+	return give_ticket(proc, p[1]) == 0;   /* never spawned: the server drops it when we end */
 }
 
 static int step(char **a, int *used)
@@ -34,6 +89,9 @@ static int step(char **a, int *used)
 	char buf[1000];
 	struct stat st;
 
+	*used = 1;
+	if (!strcmp(a[0], "hostile"))
+		return hostile();
 	*used = 2;
 	if (!strcmp(a[0], "closed"))
 		return fcntl(fd, F_GETFD) < 0 && errno == EBADF;

@@ -14,6 +14,7 @@
  */
 #define _GNU_SOURCE   /* pipe2 */
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <spawn.h>
 #include <stdarg.h>
@@ -294,6 +295,25 @@ static void failures(void)
 	mica_slot_drop(served);
 }
 
+static void hostile_and_killed(void)
+{
+	int p[2];
+
+	expect("a child giving as a hostile client: each refusal as the protocol says", RUN(0, "hostile"), 0);
+	expect("a pipe", pipe(p), 0);
+	int f = open("/inherit", O_RDWR);
+	expect("and a file", f >= 0, 1);
+	long pid = start(0, "closed", "60", (const char *)0);
+	expect("a child given them, killed at once", pid > 0 && kill((pid_t)pid, SIGKILL) == 0, 1);
+	expect("ends killed", reap(pid), -2000 - SIGKILL);
+	pid = start(0, "write", num(p[1]), "r", "read", num(p[0]), "never", (const char *)0);
+	char c;
+	expect("a child that took them and runs (it wrote to the pipe)", read(p[0], &c, 1) == 1 && c == 'r', 1);
+	expect("waiting on the pipe, killed", pid > 0 && kill((pid_t)pid, SIGKILL) == 0, 1);
+	expect("ends killed", reap(pid), -2000 - SIGKILL);
+	close(p[0]), close(p[1]), close(f);
+}
+
 static void shell(void)
 {
 	char buf[64];
@@ -354,6 +374,7 @@ static const struct qtest_case cases[] = {
 	{ "file_actions", file_actions },
 	{ "pipe_between_children", pipe_between_children },
 	{ "failures", failures },
+	{ "hostile_and_killed", hostile_and_killed },
 	{ "shell", shell },
 	{ "objects_come_back", objects_come_back },
 };
