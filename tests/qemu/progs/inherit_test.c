@@ -306,9 +306,12 @@ static void hostile_and_killed(void)
 	long pid = start(0, "closed", "60", (const char *)0);
 	expect("a child given them, killed at once", pid > 0 && kill((pid_t)pid, SIGKILL) == 0, 1);
 	expect("ends killed", reap(pid), -2000 - SIGKILL);
-	pid = start(0, "write", num(p[1]), "r", "read", num(p[0]), "never", (const char *)0);
+	int q[2];
 	char c;
-	expect("a child that took them and runs (it wrote to the pipe)", read(p[0], &c, 1) == 1 && c == 'r', 1);
+	expect("a second pipe", pipe(q), 0);
+	pid = start(0, "write", num(q[1]), "r", "read", num(p[0]), "never", (const char *)0);
+	expect("a child that took them and runs (it wrote to the second pipe)", read(q[0], &c, 1) == 1 && c == 'r', 1);
+	close(q[0]), close(q[1]);
 	expect("waiting on the pipe, killed", pid > 0 && kill((pid_t)pid, SIGKILL) == 0, 1);
 	expect("ends killed", reap(pid), -2000 - SIGKILL);
 	close(p[0]), close(p[1]), close(f);
