@@ -172,13 +172,19 @@ static bool as_at_start(const struct given *g, int n)
 	return true;
 }
 
-/* Give the process server what the child inherits; every item is gone
- * afterwards (moved to the server, or dropped). */
-static int give(mica_cap_t proc, struct given *g, int n)
+/* Forget what was given (a spawn that will not take it). */
+static void forget(mica_cap_t proc)
+{
+	proc_give(proc, true, 0, 0, 0, 0, "", 0);
+}
+
+/* Give the process server what the child inherits (*gave: anything); every
+ * item is gone afterwards (moved to the server, or dropped). */
+static int give(mica_cap_t proc, struct given *g, int n, bool *gave)
 {
 	int err = 0;
 
-	if (!as_at_start(g, n))
+	if ((*gave = !as_at_start(g, n)))
 		err = proc_give(proc, true, 0, MICA_INHERIT_CWD, 0, fsfile_umask(), fsfile_cwd(), 0);
 	else
 		n = 0;
@@ -190,7 +196,7 @@ static int give(mica_cap_t proc, struct given *g, int n)
 		g[i].it.item = 0;
 	}
 	if (err) {
-		proc_give(proc, true, 0, 0, 0, 0, "", 0);   /* forget what went */
+		forget(proc);
 		return libc_proc_errno(err);
 	}
 	return 0;
@@ -203,6 +209,7 @@ int posix_spawn(pid_t *pid, const char *path, const posix_spawn_file_actions_t *
 	static struct file *v[FD_MAX];
 	static struct given g[FD_MAX];
 	int opened[FD_MAX], nopened = 0, n = 0;
+	bool gave = false;
 	uint32_t args_len, env_len;
 	uint64_t got;
 	mica_cap_t proc = libc_proc();
@@ -216,15 +223,18 @@ int posix_spawn(pid_t *pid, const char *path, const posix_spawn_file_actions_t *
 	    (err = pack(envp, true, env, &env_len)) != 0)
 		return err;
 	if ((err = child_table(actions, v, opened, &nopened)) == 0 && (err = gather(v, g, &n)) == 0)
-		err = give(proc, g, n);
+		err = give(proc, g, n, &gave);
 	else
 		for (int i = 0; i < n; i++)
 			mica_slot_drop(g[i].it.item);
 	if (!err) {
 		fflush(0);   /* what we printed comes before what it prints */
 		if ((err = proc_spawn(proc, where, args, args_len, env, env_len, rt_cap("stdout"), rt_cap("stdin"),
-				      &got)) != 0)
+				      &got)) != 0) {
+			if (gave)
+				forget(proc);   /* the server drops them when it fails; not if the request never came */
 			err = libc_proc_errno(err);
+		}
 	}
 	for (int i = 0; i < nopened; i++)
 		close(opened[i]);
