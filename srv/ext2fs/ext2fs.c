@@ -44,12 +44,20 @@
 #define BUFFER_SIZE (32u * 1024)   /* a session's buffer */
 #define SESSIONS_MAX 256           /* open files at once, all clients together */
 
+/* An offset shared by the sessions `dup` made of one another: one open
+ * file description of programs that inherited it (docs/processes.md). */
+struct position {
+	unsigned refs;
+	uint64_t at;
+};
+
 struct session {
 	struct session *next;
 	struct fs_file *file;
 	mica_cap_t gate, watch, buffer;
 	uint8_t *buf;                /* the buffer in this server */
 	int writable;
+	struct position *pos;        /* NULL: the client keeps its offset */
 };
 
 struct server {
@@ -94,6 +102,8 @@ static void session_free(struct session *s)
 	}
 	if (s->file)
 		fs_close(s->file);
+	if (s->pos && --s->pos->refs == 0)
+		free(s->pos);
 	free(s);
 }
 
@@ -480,8 +490,9 @@ static int on_futimes(struct srv_request *req, int64_t atime, int64_t mtime)
 }
 
 /* Another session on the same open file (a descriptor a spawned child
- * inherits): its gate only; its holder asks for the buffer. */
-static int on_dup(struct srv_request *req, mica_cap_t *file)
+ * inherits), sharing an offset with this one: its gate only; its holder
+ * asks for the buffer. */
+static int on_dup(struct srv_request *req, uint64_t offset, mica_cap_t *file)
 {
 	struct session *s = session_req(req), *n;
 	int err;
@@ -490,10 +501,18 @@ static int on_dup(struct srv_request *req, mica_cap_t *file)
 		return -MICA_ENOSYS;
 	if (server.nsessions >= SESSIONS_MAX)
 		return fs_err(ENFILE);
+	if (!s->pos) {
+		if (!(s->pos = calloc(1, sizeof *s->pos)))
+			return -MICA_ENOMEM;
+		s->pos->refs = 1;
+		s->pos->at = offset;
+	}
 	if ((err = session_new(fs_dup(s->file), s->writable, &n)) != 0) {
 		fs_close(s->file);   /* the reference fs_dup took */
 		return err;
 	}
+	n->pos = s->pos;
+	s->pos->refs++;
 	*file = n->gate;
 	srv_made(req, undo_open, n);
 	return 0;
@@ -512,6 +531,65 @@ static int on_buffer(struct srv_request *req, mica_cap_t *buffer, uint32_t *buff
 	*buffer = s->buffer;
 	*buffer_size = BUFFER_SIZE;
 	*type = st.mode & S_IFMT;
+	return 0;
+}
+
+static int on_read_on(struct srv_request *req, uint32_t count, uint32_t *done, uint64_t *at)
+{
+	struct session *s = session_req(req);
+	int err;
+
+	if (!s)
+		return -MICA_ENOSYS;
+	if (!s->pos)
+		return -MICA_EINVAL;
+	if ((err = on_read(req, s->pos->at, count, done)) == 0) {
+		*at = s->pos->at;
+		s->pos->at += *done;
+	}
+	return err;
+}
+
+static int on_write_on(struct srv_request *req, uint32_t count, bool append, uint32_t *done, uint64_t *at)
+{
+	struct session *s = session_req(req);
+	int err;
+
+	if (!s)
+		return -MICA_ENOSYS;
+	if (!s->pos)
+		return -MICA_EINVAL;
+	if ((err = on_write(req, s->pos->at, count, append, done, at)) == 0)
+		s->pos->at = *at + *done;
+	return err;
+}
+
+static int on_seek(struct srv_request *req, int64_t offset, uint32_t whence, uint64_t *pos)
+{
+	struct session *s = session_req(req);
+	struct fs_stat st;
+	uint64_t base;
+	int err;
+
+	if (!s)
+		return -MICA_ENOSYS;
+	if (!s->pos)
+		return -MICA_EINVAL;
+	if (whence == SEEK_SET)
+		base = 0;
+	else if (whence == SEEK_CUR)
+		base = s->pos->at;
+	else if (whence == SEEK_END) {
+		if ((err = fs_fstat(s->file, &st)) != 0)
+			return fs_err(err);
+		base = st.size;
+	} else
+		return fs_err(EINVAL);
+	if (offset < 0 && (uint64_t)-(offset + 1) + 1 > base)
+		return fs_err(EINVAL);
+	if (offset > 0 && (uint64_t)offset > (uint64_t)INT64_MAX - base)
+		return fs_err(EOVERFLOW);
+	*pos = s->pos->at = base + (uint64_t)offset;
 	return 0;
 }
 
@@ -534,7 +612,7 @@ static const struct file_system_ops fs_ops = {
 static const struct open_file_ops file_ops = {
 	.read = on_read, .write = on_write, .fstat = on_fstat, .truncate = on_truncate, .fsync = on_fsync,
 	.readdir = on_readdir, .close = on_close, .fchmod = on_fchmod, .fchown = on_fchown, .futimes = on_futimes,
-	.dup = on_dup, .buffer = on_buffer,
+	.dup = on_dup, .buffer = on_buffer, .read_on = on_read_on, .write_on = on_write_on, .seek = on_seek,
 };
 static const struct file_server_ops ops = { .file_system = &fs_ops, .open_file = &file_ops };
 

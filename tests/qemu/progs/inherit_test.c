@@ -165,7 +165,13 @@ static void files_and_offsets(void)
 		   num(f), num(d), "pos", num(d), "7", "flags", num(a), num(O_WRONLY | O_APPEND), "write", num(a), "XY",
 		   "seek", num(f), "0", "write", num(f), "ab"),
 	       0);
-	expect("our offset stays 4: the child's was a copy (docs/processes.md)", lseek(f, 0, SEEK_CUR), 4);
+	expect("our offset is where the child left it: shared (at 2, after its write at 0)", lseek(f, 0, SEEK_CUR), 2);
+	expect("a read here goes on from there", read(f, buf, 3) == 3 && !memcmp(buf, "234", 3), 1);
+	expect("so does our dup's offset", lseek(d, 0, SEEK_CUR), 5);
+	expect("SEEK_END on the shared offset", lseek(f, -2, SEEK_END), 10);
+	expect("before the start: EINVAL", lseek(f, -20, SEEK_CUR) == -1 && errno == EINVAL, 1);
+	expect("a second child sees 10 and moves it to 12", RUN(0, "pos", num(f), "10", "read", num(f), "XY"), 0);
+	expect("we see 12", lseek(f, 0, SEEK_CUR), 12);
 	expect("what it wrote is in the file", pread(f, buf, sizeof buf - 1, 0), 12);
 	buf[12] = 0;
 	expect("ab23456789XY", strcmp(buf, "ab23456789XY"), 0);
