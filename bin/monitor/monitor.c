@@ -280,23 +280,48 @@ static void cmd_help(int argc, char **argv)
 	}
 }
 
-/* Split line into words at spaces and tabs, in place; -1 when there are
- * more than ARGS_MAX. */
+#define SPLIT_TOO_MANY (-1)
+#define SPLIT_OPEN_QUOTE (-2)
+
+/* Split line into words at spaces and tabs, in place, as a shell does with
+ * quotes: '...' keeps everything inside as it is, "..." too but for \"
+ * and \\, a backslash outside quotes keeps the next character; quoted
+ * and unquoted parts next to each other make one word ('' is an empty
+ * word).  The number of words, SPLIT_TOO_MANY past ARGS_MAX, or
+ * SPLIT_OPEN_QUOTE for a quote that is not closed. */
 static int split(char *line, char **argv)
 {
 	int argc = 0;
-	char *p = line;
+	char *p = line, *w;
 
 	for (;;) {
 		while (*p == ' ' || *p == '\t' || *p == '\n')
-			*p++ = 0;
+			p++;
 		if (!*p)
 			return argc;
 		if (argc == ARGS_MAX)
-			return -1;
-		argv[argc++] = p;
-		while (*p && *p != ' ' && *p != '\t' && *p != '\n')
+			return SPLIT_TOO_MANY;
+		argv[argc++] = w = p;
+		while (*p && *p != ' ' && *p != '\t' && *p != '\n') {
+			char q = *p;
+			if (q == '\'' || q == '"') {
+				for (p++; *p && *p != q; p++) {
+					if (q == '"' && *p == '\\' && (p[1] == '"' || p[1] == '\\'))
+						p++;
+					*w++ = *p;
+				}
+				if (!*p)
+					return SPLIT_OPEN_QUOTE;
+				p++;
+			} else {
+				if (q == '\\' && p[1] && p[1] != '\n')
+					p++;
+				*w++ = *p++;
+			}
+		}
+		if (*p)
 			p++;
+		*w = 0;   /* w never passes p: the word ends where it was read */
 	}
 }
 
@@ -338,8 +363,10 @@ int main(void)
 			clearerr(stdin);
 			continue;
 		}
-		if ((argc = split(line, argv)) < 0)
+		if ((argc = split(line, argv)) == SPLIT_TOO_MANY)
 			printf("more than %d words\n", ARGS_MAX);
+		else if (argc == SPLIT_OPEN_QUOTE)
+			printf("a quote is not closed\n");
 		else if (argc > 0)
 			execute(argc, argv);
 	}

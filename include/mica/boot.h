@@ -32,4 +32,8 @@ enum mica_boot_cap {
  * command line says quota=MiB (the root task takes all but 1 MiB instead). */
 #define MICA_BOOT_QUOTA (16ull << 20)
 
+/* At halt, how long root serves on for the programs that asked to be told
+ * (Parent.on_halt) to end by themselves, before it stops them. */
+#define MICA_HALT_WAIT_US 3000000u
+
 #endif

@@ -24,6 +24,11 @@
 #define MICA_FS_O_DIRECTORY 0x20u
 #define MICA_FS_O_NOFOLLOW  0x40u
 
+/* The size a file's dataspace (OpenFile.map) reports: a mapping may
+ * reach past the file's end, where pages read as zeros and what is
+ * written there never reaches the file. */
+#define MICA_FS_MAP_SIZE (1ull << 40)
+
 /* One entry of File.readdir in the buffer: records are 8-byte aligned. */
 struct mica_fs_dirent {
 	uint32_t ino;

@@ -56,23 +56,28 @@ static void ready(void)
 	}
 }
 
-struct file *fd_get(int fd, int *fd_flags)
+struct file *fd_file(int fd)
 {
 	ready();
-	if (!valid(fd) || !table[fd].file)
-		return 0;
-	*fd_flags = table[fd].fd_flags;
-	return table[fd].file;
+	return valid(fd) ? table[fd].file : 0;
+}
+
+struct file *fd_get(int fd, int *fd_flags)
+{
+	struct file *f = fd_file(fd);
+
+	if (f)
+		*fd_flags = table[fd].fd_flags;
+	return f;
 }
 
 struct file *fd_lookup(int fd)
 {
-	ready();
-	if (!valid(fd) || !table[fd].file) {
+	struct file *f = fd_file(fd);
+
+	if (!f)
 		libc_fail(EBADF);
-		return 0;
-	}
-	return table[fd].file;
+	return f;
 }
 
 /* The lowest free descriptor at or above `from`, or -1 with errno EMFILE

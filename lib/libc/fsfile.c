@@ -786,3 +786,30 @@ int fstatvfs(int fd, struct statvfs *buf)
 		return -1;
 	return statvfs_of(server(), buf);
 }
+/* ---- mappings (mman.c) ------------------------------------------------ */
+
+int fsfile_map(int fd, bool private, mica_cap_t *ds, uint32_t *rights)
+{
+	struct file *f = fd_lookup(fd);
+
+	if (!f)
+		return -1;
+	if (f->ops != &fsfile_ops)
+		return libc_fail(ENODEV);
+	int acc = f->flags & O_ACCMODE;
+	if (acc == O_WRONLY)
+		return libc_fail(EACCES);
+	struct fsfile *ff = f->obj;
+	uint32_t r = MICA_R | MICA_X | (private || acc == O_RDWR ? MICA_W : 0);
+	mica_cap_t c = mica_slot_alloc();
+	if (!c)
+		return libc_fail(ENOMEM);
+	int err = open_file_mmap(ff->gate, r, private, &c);
+	if (err) {
+		mica_slot_free(c);
+		return fail(err);
+	}
+	*ds = c;
+	*rights = r;
+	return 0;
+}

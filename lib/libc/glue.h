@@ -8,13 +8,15 @@
  * (the process server), spawn.c (posix_spawn), inherit.c (what a spawned
  * program inherits), shell.c (system, popen), heap.c (sbrk), memalign.c,
  * proc.c (the process), time.c (clocks), sleep.c, termios.c (the terminal
- * functions of <termios.h>) and ioctl.c.
+ * functions of <termios.h>), ioctl.c, notifier.c (notifiers and the
+ * program's wait irq) and poll.c (poll, ppoll, select, pselect).
  *
  * A program is one thread as far as the glue knows: nothing here locks.
  */
 #ifndef LIBC_GLUE_H
 #define LIBC_GLUE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/stat.h>
@@ -51,6 +53,11 @@ struct file_ops {
 	int tty;                          /* isatty() says yes */
 	/* An ioctl() request (<sys/ioctl.h>) with its argument; NULL: ENOTTY. */
 	int (*ioctl)(struct file *f, unsigned long request, void *arg);
+	/* Which of `events` (POLLIN, POLLOUT of <poll.h>) hold, with POLLHUP
+	 * and POLLERR when they do; when none of `events` does, `irq` (the
+	 * program's wait irq) is to be triggered once one may (notifier.c).
+	 * NULL: always readable and writable, as regular files are. */
+	short (*poll)(struct file *f, short events, mica_cap_t irq);
 	/* What a spawned child inherits of the description: 0, or an errno
 	   value (NULL: the description is not inherited). */
 	int (*hand_off)(struct file *f, struct inherit_item *out);
@@ -67,6 +74,8 @@ struct file {
 int fd_install(const struct file_ops *ops, void *obj, int flags);
 /* The description fd points to, or NULL with errno EBADF. */
 struct file *fd_lookup(int fd);
+/* The same, errno left alone (a notifier's POLLNVAL is no error). */
+struct file *fd_file(int fd);
 /* The description fd points to and its FD_CLOEXEC in *fd_flags, or NULL
  * for a free or out-of-range descriptor (errno untouched). */
 struct file *fd_get(int fd, int *fd_flags);
@@ -134,6 +143,20 @@ int fsfile_adopt(mica_cap_t gate, int flags, off_t pos, const char *path);
 /* pipe.c: make f (a stream's description) the pipe end if `cap` is a
  * pipe ticket (sys/pipe_ticket.h); 1 if it was. */
 int pipe_adopt_stream(struct file *f, mica_cap_t cap);
+/* A dataspace of fd's file for mmap (OpenFile.mmap), private or shared,
+ * and the rights it allows; -1 with errno (EBADF, ENODEV, EACCES). */
+int fsfile_map(int fd, bool private, mica_cap_t *ds, uint32_t *rights);
+
+/* notifier.c: the program's wait irq, bound to its main thread, made at
+ * first use (0 if it cannot be): every wait of the glue blocks on it, and
+ * every source waited for triggers it. */
+mica_cap_t libc_wait_irq(void);
+/* Look at fds[0..n) (revents as poll() fills them) until one is ready or
+ * timeout_us has passed (0: look once, UINT64_MAX: no limit); the number
+ * ready, or -1 with errno ENOMEM (no wait irq).  *turns (if given)
+ * counts the looks at fds. */
+struct pollfd;
+int notifier_poll(struct pollfd *fds, size_t n, uint64_t timeout_us, unsigned long *turns);
 
 /* time.c: microseconds since boot (the KIP clock). */
 uint64_t libc_now_us(void);

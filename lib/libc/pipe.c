@@ -8,7 +8,7 @@
  * A side that cannot go on (an empty pipe for a reader, a full one for a
  * writer, the other's lock held) waits: it sets its flag in the ring,
  * looks again, and waits for the irq it registered with the server at
- * attach (one irq of the program, bound to its main thread).  Whoever
+ * attach (the program's wait irq, notifier.c, bound to its main thread).  Whoever
  * changes the ring while a flag is set clears it and asks the server to
  * wake that side (PipeEnd.wake); the server also wakes a side when the
  * other end's last holder goes.  A wake-up is only a hint to look again.
@@ -21,6 +21,7 @@
 #define _GNU_SOURCE   /* pipe2 */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <sys/pipe_ticket.h>
 #include <unistd.h>
@@ -33,17 +34,12 @@
 #include <mica/proc.h>
 #include <rt/rt.h>
 
-#include <idl/kernel/factory.h>
-#include <idl/kernel/irq.h>
-#include <idl/kernel/kobject.h>
 #include <idl/kernel/task.h>
 #include <idl/rt/pipe.h>
 #include <idl/rt/region_map.h>
 #include <idl/rt/registry.h>
 
 #include "glue.h"
-
-#define WAIT_IRQ_LABEL 0x70697065ull   /* "pipe" */
 
 struct pipe_end {
 	struct pipe_end *next;            /* the program's ends, all of them */
@@ -53,7 +49,6 @@ struct pipe_end {
 	unsigned end;                     /* MICA_PIPE_READ_END or _WRITE_END */
 };
 
-static mica_cap_t wait_irq;   /* the program's, bound to its main thread */
 static struct pipe_end *ends;
 
 static mica_cap_t server(void)
@@ -63,36 +58,19 @@ static mica_cap_t server(void)
 	return libc_service("pipe", &pipe_srv);
 }
 
-static int make_wait_irq(void)
-{
-	mica_cap_t irq = mica_slot_alloc();
-	int err;
-
-	if (!irq)
-		return -MICA_ENOMEM;
-	if ((err = factory_create_irq(MICA_BOOT_FACTORY, irq, WAIT_IRQ_LABEL)) == 0 &&
-	    (err = irq_bind(irq, MICA_BOOT_THREAD)) == 0) {
-		wait_irq = irq;
-		return 0;
-	}
-	kobject_destroy(irq);
-	mica_slot_free(irq);
-	return err;
-}
-
 /* Map the ring of the end in `cap` (ours now) and register our irq. */
 static int end_attach(mica_cap_t cap, struct pipe_end **out)
 {
 	struct pipe_end *pe = calloc(1, sizeof *pe);
 	mica_cap_t ring = mica_slot_alloc();
+	mica_cap_t irq = libc_wait_irq();
 	uint32_t size, end;
 	uint64_t start;
 	int err;
 
-	if (!pe || !ring)
+	if (!pe || !ring || !irq)
 		err = -MICA_ENOMEM;
-	else if ((wait_irq || (err = make_wait_irq()) == 0) &&
-		 (err = pipe_end_attach(cap, wait_irq, &ring, &size, &end)) == 0) {
+	else if ((err = pipe_end_attach(cap, irq, &ring, &size, &end)) == 0) {
 		if (size != MICA_PIPE_RING_SIZE || end > MICA_PIPE_WRITE_END)
 			err = -MICA_EIO;
 		else if ((err = region_map_attach(rt_cap("rm"), 0, size, MICA_R | MICA_W, ring, 0, &start)) == 0)
@@ -139,7 +117,7 @@ static void end_free(struct pipe_end *pe)
 			break;
 		}
 	if (!held_twice(pe))
-		pipe_end_detach(pe->cap, wait_irq);   /* no wake-ups for an end we no longer hold */
+		pipe_end_detach(pe->cap, libc_wait_irq());   /* no wake-ups for an end we no longer hold */
 
 	if (back && region_map_detach(rt_cap("rm"), (uint64_t)pe->hdr, &start, &size, &back) == 0)
 		mica_slot_drop(back);
@@ -371,10 +349,37 @@ static int pipe_hand_off_op(struct file *f, struct inherit_item *out)
 	return 0;
 }
 
-/* No ioctl: notifiers and poll would hook in here and in wait_for. */
+/* A notifier's look: as a waiting reader or writer would, set the side's
+ * flag first, then look at the ring, so that a change after the look
+ * wakes the program's irq (attached to the end at attach).  The other
+ * side's going always wakes it.  As Linux says: a read end is readable
+ * with data in the ring and hung up once every writer has gone; a write
+ * end is writable with room for PIPE_BUF bytes, in error once every
+ * reader has gone. */
+static short pipe_poll_op(struct file *f, short events, mica_cap_t irq)
+{
+	struct pipe_end *pe = f->obj;
+	struct mica_pipe_header *h = pe->hdr;
+	int reader = pe->end == MICA_PIPE_READ_END;
+	short r = 0;
+
+	(void)irq;   /* attached already */
+	if (events & (reader ? POLLIN : POLLOUT))
+		__atomic_store_n(reader ? &h->readers_waiting : &h->writers_waiting, 1, __ATOMIC_SEQ_CST);
+	uint32_t closed = LOAD(&h->closed);
+	uint64_t used = LOAD(&h->head) - LOAD(&h->tail);
+	if (used > MICA_PIPE_CAPACITY)
+		return POLLERR;   /* a ring scribbled on: reads and writes answer EIO */
+	if (reader)
+		return (short)((used ? POLLIN : 0) | (closed & MICA_PIPE_WRITERS ? POLLHUP : 0));
+	if (MICA_PIPE_CAPACITY - used >= MICA_PIPE_BUF)
+		r |= POLLOUT;
+	return (short)(r | (closed & MICA_PIPE_READERS ? POLLERR : 0));
+}
+
 static const struct file_ops pipe_ops = {
 	.read = pipe_read_op, .write = pipe_write_op, .lseek = pipe_lseek_op, .fstat = pipe_fstat_op,
-	.close = pipe_close_op, .hand_off = pipe_hand_off_op,
+	.close = pipe_close_op, .poll = pipe_poll_op, .hand_off = pipe_hand_off_op,
 };
 
 /* A descriptor for the end in `cap` (ours: freed on failure). */

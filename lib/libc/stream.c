@@ -3,8 +3,9 @@
  * capabilities (a `stderr` one if the environment has it, else stdout
  * again), spoken to with the Stream protocol (idl/rt/stream.idl).
  *
- * Input that is not there yet (MICA_EAGAIN) is waited for: an irq bound to
- * the main thread (made the first time) is armed with Stream.notify, then
+ * Input that is not there yet (MICA_EAGAIN) is waited for: the program's
+ * wait irq (notifier.c, bound to the main thread) is armed with
+ * Stream.notify, then
  * an open receive on that thread waits, and whatever wakes it (the irq, or
  * anything else) is followed by another read.  A terminal in raw mode
  * (no ICANON) is read as its VMIN and VTIME say, timed here.  The
@@ -14,34 +15,29 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 
 #include <libsys/ipc.h>
-#include <libsys/slot.h>
-#include <mica/boot.h>
 #include <mica/proc.h>
 #include <rt/rt.h>
 
-#include <idl/kernel/factory.h>
 #include "glue.h"
-#include <idl/kernel/irq.h>
-#include <idl/kernel/kobject.h>
+#include <idl/rt/notify.h>
 #include <idl/rt/stream.h>
 
-#define INPUT_IRQ_LABEL 0x737464696eull   /* "stdin" */
 #define WAIT_MAX_US 0x7fffffffu            /* per receive: below MICA_TIMEOUT_ZERO */
 
 struct stdstream {
 	const char *name, *fallback;   /* the capability's name in the environment */
 	mica_cap_t cap;
 	int looked_up;
-	mica_cap_t irq;                /* input notifications; 0 until first needed */
 };
 
-struct stdstream stdstream_in = { "stdin", 0, 0, 0, 0 };
-struct stdstream stdstream_out = { "stdout", 0, 0, 0, 0 };
-struct stdstream stdstream_err = { "stderr", "stdout", 0, 0, 0 };
+struct stdstream stdstream_in = { "stdin", 0, 0, 0 };
+struct stdstream stdstream_out = { "stdout", 0, 0, 0 };
+struct stdstream stdstream_err = { "stderr", "stdout", 0, 0 };
 
 static mica_cap_t cap_of(struct stdstream *s)
 {
@@ -92,37 +88,19 @@ static ssize_t stdstream_write(struct file *f, const void *buf, size_t len)
 	return (ssize_t)done;
 }
 
-static int make_input_irq(struct stdstream *s)
-{
-	mica_cap_t irq = mica_slot_alloc();
-	int err;
-
-	if (!irq)
-		return -MICA_ENOMEM;
-	err = factory_create_irq(MICA_BOOT_FACTORY, irq, INPUT_IRQ_LABEL);
-	if (!err)
-		err = irq_bind(irq, MICA_BOOT_THREAD);
-	if (err) {
-		kobject_destroy(irq);
-		mica_slot_free(irq);
-		return err;
-	}
-	s->irq = irq;
-	return 0;
-}
-
 /* Wait for input: arm the irq (Stream.notify; it fires at once if input
  * came meanwhile), then an open receive until it or anything else wakes
  * the thread, or until `deadline` (µs of libc_now_us, 0: none).
  * -MICA_ETIMEOUT once the deadline has passed. */
-static int wait_input(struct stdstream *s, mica_cap_t cap, uint64_t deadline)
+static int wait_input(mica_cap_t cap, uint64_t deadline)
 {
+	mica_cap_t irq = libc_wait_irq();
 	uint32_t timeout = MICA_TIMEOUT_NEVER;
 	int err;
 
-	if (!s->irq && (err = make_input_irq(s)) != 0)
-		return err;
-	if ((err = stream_notify(cap, s->irq)) != 0)
+	if (!irq)
+		return -MICA_ENOMEM;
+	if ((err = stream_notify(cap, irq)) != 0)
 		return err;
 	if (deadline) {
 		uint64_t now = libc_now_us();
@@ -138,21 +116,21 @@ static int wait_input(struct stdstream *s, mica_cap_t cap, uint64_t deadline)
 
 /* Canonical mode (or a stream that is no terminal): what is ready, once
  * something is. */
-static ssize_t read_blocking(struct stdstream *s, mica_cap_t cap, void *buf, size_t len)
+static ssize_t read_blocking(mica_cap_t cap, void *buf, size_t len)
 {
 	for (;;) {
 		uint32_t n = (uint32_t)len;
 		int err = stream_read(cap, buf, &n);
 		if (!err)
 			return n;
-		if (err != -MICA_EAGAIN || (err = wait_input(s, cap, 0)) != 0)
+		if (err != -MICA_EAGAIN || (err = wait_input(cap, 0)) != 0)
 			return libc_fail_mica(err);
 	}
 }
 
 /* Raw mode: VMIN bytes (at most len), VTIME tenths of a second between
  * bytes once one came; VMIN 0 makes VTIME a limit on the whole read. */
-static ssize_t read_raw(struct stdstream *s, mica_cap_t cap, char *buf, size_t len, unsigned vmin,
+static ssize_t read_raw(mica_cap_t cap, char *buf, size_t len, unsigned vmin,
 			unsigned vtime)
 {
 	uint64_t step = (uint64_t)vtime * 100000, deadline = vmin || !vtime ? 0 : libc_now_us() + step;
@@ -175,7 +153,7 @@ static ssize_t read_raw(struct stdstream *s, mica_cap_t cap, char *buf, size_t l
 			return got ? (ssize_t)got : libc_fail_mica(err);
 		if (!vmin && !vtime)
 			return 0;
-		err = wait_input(s, cap, deadline);
+		err = wait_input(cap, deadline);
 		if (err == -MICA_ETIMEOUT)
 			return (ssize_t)got;
 		if (err)
@@ -202,8 +180,8 @@ static ssize_t stdstream_read(struct file *f, void *buf, size_t len)
 	}
 	/* A stream that is no terminal answers getattr ENOSYS: it blocks. */
 	if (stream_getattr(cap, &attr) == 0 && !(attr.lflag & ICANON))
-		return read_raw(s, cap, buf, len, (uint8_t)(attr.cc >> (8 * VMIN)), (uint8_t)(attr.cc >> (8 * VTIME)));
-	return read_blocking(s, cap, buf, len);
+		return read_raw(cap, buf, len, (uint8_t)(attr.cc >> (8 * VMIN)), (uint8_t)(attr.cc >> (8 * VTIME)));
+	return read_blocking(cap, buf, len);
 }
 
 /* The terminal requests of <sys/ioctl.h>, each one Stream request. */
@@ -272,6 +250,28 @@ static int stdstream_fstat(struct file *f, struct stat *st)
 	return 0;
 }
 
+/* A notifier's look: a write never waits (a Stream write takes it all);
+ * input is asked of the server (Pollable.poll), which arms the irq when
+ * there is none.  A stream that cannot say (MICA_ENOSYS) never makes a
+ * reader wait either: it answers a read at once.  No stream at all reads
+ * as the end of input, a hang-up. */
+static short stdstream_poll(struct file *f, short events, mica_cap_t irq)
+{
+	if (became_pipe(f))
+		return f->ops->poll(f, events, irq);
+	mica_cap_t cap = cap_of(f->obj);
+	uint32_t ready;
+	int err;
+
+	if (!cap)
+		return POLLHUP;
+	if (!(events & POLLIN))
+		return events & POLLOUT;
+	if ((err = pollable_poll(cap, irq, (uint32_t)events, &ready)) == -MICA_ENOSYS)
+		return events;
+	return err ? POLLERR : (short)(ready & (POLLIN | POLLOUT | POLLERR | POLLHUP));
+}
+
 /* Closing the descriptor leaves the stream alone: the capability is the
  * environment's, and other code may still look it up by name. */
 static int stdstream_close(struct file *f)
@@ -299,5 +299,6 @@ const struct file_ops stdstream_ops = {
 	.close = stdstream_close,
 	.tty = 1,
 	.ioctl = stdstream_ioctl,
+	.poll = stdstream_poll,
 	.hand_off = stdstream_hand_off,
 };

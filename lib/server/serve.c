@@ -87,7 +87,7 @@ int srv_serve(const struct srv *s, void *buffers)
 	if (refill(slots, p->rx_caps))
 		return -MICA_ENOMEM;
 	p->rx_setup(u, buffers);
-	err = mica_ipc_wait(0, &tag, &label);
+	err = mica_ipc_wait(s->timeouts, &tag, &label);
 	for (;;) {
 		struct srv_request req = { .srv = s, .label = label, .obj = (void *)label, .slots = slots,
 					   .nslots = p->rx_caps };
@@ -119,9 +119,9 @@ int srv_serve(const struct srv *s, void *buffers)
 		/* A reply-phase error (the caller is gone) returns at once,
 		 * having received nothing: the next round waits. */
 		if (answer)
-			err = mica_ipc_reply_wait(reply, 0, &tag, &label);
+			err = mica_ipc_reply_wait(reply, s->timeouts, &tag, &label);
 		else
-			err = mica_ipc_wait(0, &tag, &label);
+			err = mica_ipc_wait(s->timeouts, &tag, &label);
 	}
 }
 

@@ -30,8 +30,10 @@
 #include <idl/kernel/factory.h>
 #include <idl/kernel/icu.h>
 #include <idl/kernel/irq.h>
-#include <idl/rt/stream_server.h>
+#include <idl/rt/console_server.h>
 #include <idl/kernel/task.h>
+
+#include <poll.h>
 
 #include "line.h"
 #include "uart.h"
@@ -204,20 +206,21 @@ static int con_read(struct srv_request *req, void *data, uint32_t *data_len)
 	return 0;
 }
 
-/* The console cannot tell its clients apart (they share one gate), so a
- * void item cannot mean "stop mine" without stopping everyone's: it is
- * refused, and a client stops its notifications by destroying its irq.
- * Each call arms the irq: its reader waits, so input is cooked as it
- * comes, and the irq is triggered once input is ready. */
-static int con_notify(struct srv_request *req, mica_cap_t irq)
+/* Arm `irq` (a client's, checked): its reader waits, so input is cooked
+ * as it comes, and the irq is triggered once input is ready.  A repeated
+ * irq keeps its one entry. */
+static bool is_irq(mica_cap_t irq)
 {
-	struct console *c = req->srv->state;
 	uint32_t type, rights;
+
+	return irq && task_cap_info(MICA_BOOT_TASK, irq, &type, &rights) == 0 && type == MICA_KOBJ_IRQ;
+}
+
+static int arm(struct srv_request *req, struct console *c, mica_cap_t irq)
+{
 	int i, err;
 
-	if (!irq)
-		return -MICA_EINVAL;
-	if (task_cap_info(MICA_BOOT_TASK, irq, &type, &rights) || type != MICA_KOBJ_IRQ)
+	if (!is_irq(irq))
 		return -MICA_EINVAL;
 	if ((i = notify_find(c, irq)) < 0) {
 		if ((i = notify_free_entry(c)) < 0)
@@ -227,10 +230,55 @@ static int con_notify(struct srv_request *req, mica_cap_t irq)
 		c->notify[i].irq = irq;
 	}
 	c->notify[i].armed = true;
+	return 0;
+}
+
+/* The console cannot tell its clients apart (they share one gate), so a
+ * void item cannot mean "stop mine" without stopping everyone's: it is
+ * refused, and a client stops its notifications by destroying its irq. */
+static int con_notify(struct srv_request *req, mica_cap_t irq)
+{
+	struct console *c = req->srv->state;
+	int err = arm(req, c, irq);
+
+	if (err)
+		return err;
 	/* Input that came before the reader asked must not go unannounced. */
 	cook(c, 1);
 	if (line_ready(&c->line))
 		notify_waiting(c);
+	return 0;
+}
+
+/* Pollable.poll: input is ready when a read would answer at once (a line
+ * in canonical mode, a byte in raw mode); a write never waits.  Only when
+ * nothing asked is ready is the irq armed, as by notify. */
+static int con_poll(struct srv_request *req, mica_cap_t irq, uint32_t events, uint32_t *ready)
+{
+	struct console *c = req->srv->state;
+
+	if (!is_irq(irq))
+		return -MICA_EINVAL;
+	*ready = events & POLLOUT;
+	if (events & POLLIN) {
+		cook(c, 1);
+		if (line_ready(&c->line))
+			*ready |= POLLIN;
+	}
+	return *ready || !(events & POLLIN) ? 0 : arm(req, c, irq);
+}
+
+/* Subscribers.count: the live entries of the notify table. */
+static int con_count(struct srv_request *req, uint32_t *live)
+{
+	struct console *c = req->srv->state;
+
+	*live = 0;
+	for (unsigned i = 0; i < NOTIFY_MAX; i++)
+		if (c->notify[i].irq && irq_gone(c->notify[i].irq))
+			notify_drop(c, i);
+		else if (c->notify[i].irq)
+			++*live;
 	return 0;
 }
 
@@ -311,11 +359,16 @@ static int con_set_pgrp(struct srv_request *req, int32_t pgrp)
 	return 0;
 }
 
-static const struct stream_ops ops = {
+static const struct stream_ops stream_ops = {
 	.write = con_write, .read = con_read, .notify = con_notify,
 	.getattr = con_getattr, .setattr = con_setattr, .flush = con_flush,
 	.get_winsize = con_get_winsize, .set_winsize = con_set_winsize,
 	.get_pgrp = con_get_pgrp, .set_pgrp = con_set_pgrp,
+};
+static const struct pollable_ops pollable_ops = { .poll = con_poll };
+static const struct subscribers_ops subscribers_ops = { .count = con_count };
+static const struct console_server_ops ops = {
+	.stream = &stream_ops, .pollable = &pollable_ops, .subscribers = &subscribers_ops,
 };
 
 /* The receive interrupt: unmask first (the line is edge-triggered, so an
@@ -365,9 +418,9 @@ static int uart_irq_setup(mica_cap_t icu, mica_cap_t irq)
 
 int main(void)
 {
-	static struct stream_buffers buffers;
+	static struct console_server_buffers buffers;
 	struct console *c = &console;
-	const struct srv s = { .protocol = &stream_server, .ops = &ops, .state = c, .irq = serve_irq };
+	const struct srv s = { .protocol = &console_server_server, .ops = &ops, .state = c, .irq = serve_irq };
 	mica_cap_t icu = rt_cap("icu");
 
 	if (!icu || !rt_cap("serve"))

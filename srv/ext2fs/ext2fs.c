@@ -14,6 +14,13 @@
  * the data.  Each session holds its own lib/fs file; lib/fs keeps one node
  * per inode under all of them (the provider every session of the inode
  * shares), and frees an unlinked inode at its last close.
+ *
+ * A regular file's pages are in the page cache (cache.c), one set per
+ * inode for every session and mapping of it.  OpenFile.mmap makes a
+ * mapping: an object with a gate and a watch like a session's, which
+ * serves Dataspace (the client's region mapper faults the file's pages in
+ * through it) and FileMapping (msync), and keeps the file open until its
+ * last capability goes.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -22,6 +29,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <libsys/error.h>
 #include <libsys/slot.h>
 #include <mica/boot.h>
 #include <mica/error.h>
@@ -36,13 +44,19 @@
 #include <idl/kernel/task.h>
 #include <idl/rt/fs_server.h>
 #include <idl/rt/memory.h>
+#include <idl/rt/process.h>
 #include <idl/rt/region_map.h>
 #include <idl/rt/registry.h>
 
+#include "cache.h"
 #include "fs.h"
 
 #define BUFFER_SIZE (32u * 1024)   /* a session's buffer */
 #define SESSIONS_MAX 256           /* open files at once, all clients together */
+#define MAPPINGS_MAX 1024          /* file dataspaces at once, all clients together */
+#define CACHE_DEFAULT (4u << 20)   /* the page cache without boot.cfg `cache=` */
+#define PAGE MICA_PAGE_SIZE
+#define HALT_LABEL 2               /* the halt irq's (objects' labels are pointers) */
 
 /* An offset shared by the sessions `dup` made of one another: one open
  * file description of programs that inherited it (docs/processes.md). */
@@ -54,16 +68,30 @@ struct position {
 struct session {
 	struct session *next;
 	struct fs_file *file;
+	struct cfile *cached;        /* a regular file's pages (0: another kind) */
 	mica_cap_t gate, watch, buffer;
 	uint8_t *buf;                /* the buffer in this server */
-	int writable;
+	bool readable, writable;
 	struct position *pos;        /* NULL: the client keeps its offset */
+};
+
+/* A dataspace of a file's pages (OpenFile.mmap): its gate answers
+ * Dataspace and FileMapping; a watch like a session's ends it. */
+struct mapping {
+	struct mapping *next;
+	struct cfile *cached;
+	mica_cap_t gate, watch;
+	uint32_t rights;
+	bool private;
+	struct page_set own;         /* a private mapping's copies */
 };
 
 struct server {
 	struct fs *fs;
 	struct session *sessions;
 	unsigned nsessions;
+	struct mapping *mappings;
+	unsigned nmappings;
 };
 
 static struct server server;
@@ -100,6 +128,8 @@ static void session_free(struct session *s)
 		task_cap_unmap(MICA_BOOT_TASK, s->buffer, false);   /* the client's copies */
 		mica_slot_drop(s->buffer);
 	}
+	if (s->cached)
+		cache_file_put(s->cached);
 	if (s->file)
 		fs_close(s->file);
 	if (s->pos && --s->pos->refs == 0)
@@ -123,7 +153,21 @@ static void undo_open(void *made)
 	session_close(made);
 }
 
-static int session_new(struct fs_file *f, int writable, struct session **out)
+/* A gate to this thread labelled with obj, and its last-reference watch
+ * (an irq labelled obj | 1); the slots must be allocated. */
+static int gate_new(void *obj, mica_cap_t gate, mica_cap_t watch)
+{
+	int err;
+
+	if ((err = factory_create_gate(MICA_BOOT_FACTORY, gate, MICA_BOOT_THREAD, (mica_word_t)obj)) == 0 &&
+	    (err = factory_create_irq(MICA_BOOT_FACTORY, watch, (mica_word_t)obj | 1)) == 0 &&
+	    (err = irq_bind(watch, MICA_BOOT_THREAD)) == 0)
+		err = gate_watch(gate, watch);
+	return err;
+}
+
+/* A session of f (which it takes; cached: its pages, taken too). */
+static int session_new(struct fs_file *f, struct cfile *cached, bool readable, bool writable, struct session **out)
 {
 	struct session *s = calloc(1, sizeof *s);
 	mica_cap_t mine = 0;
@@ -133,6 +177,8 @@ static int session_new(struct fs_file *f, int writable, struct session **out)
 	if (!s)
 		return -MICA_ENOMEM;
 	s->file = f;
+	s->cached = cached;
+	s->readable = readable;
 	s->writable = writable;
 	s->gate = mica_slot_alloc();
 	s->watch = mica_slot_alloc();
@@ -146,17 +192,13 @@ static int session_new(struct fs_file *f, int writable, struct session **out)
 		mica_slot_free(mine);   /* empty: the attach moved the capability to the region mapper */
 		mine = 0;
 		s->buf = (uint8_t *)start;
-		if ((err = factory_create_gate(MICA_BOOT_FACTORY, s->gate, MICA_BOOT_THREAD, (mica_word_t)s)) == 0 &&
-		    (err = factory_create_irq(MICA_BOOT_FACTORY, s->watch, (mica_word_t)s | 1)) == 0 &&
-		    (err = irq_bind(s->watch, MICA_BOOT_THREAD)) == 0)
-			err = gate_watch(s->gate, s->watch);
+		err = gate_new(s, s->gate, s->watch);
 	}
 	if (mine)
 		mica_slot_free(mine);
 	if (err) {
 		if (s->buffer && !s->buf)
 			mica_slot_drop(s->buffer), s->buffer = 0;
-		s->file = 0;   /* the caller's still */
 		session_free(s);
 		return err;
 	}
@@ -208,10 +250,15 @@ static int on_open(struct srv_request *req, const char *path, uint32_t flags, ui
 		fs_close(f);
 		return fs_err(err);
 	}
-	if ((err = session_new(f, !!(flags & MICA_FS_O_WRITE), &s)) != 0) {
+	struct cfile *cached = 0;
+	if (S_ISREG(st.mode) && (err = cache_file(f, st.ino, flags & MICA_FS_O_WRITE, &cached)) != 0) {
 		fs_close(f);
-		return err;
+		return fs_err(err);
 	}
+	if (cached && (flags & MICA_FS_O_TRUNC))
+		cache_truncated(cached, 0, 0);   /* pages other sessions had cached go */
+	if ((err = session_new(f, cached, flags & MICA_FS_O_READ, flags & MICA_FS_O_WRITE, &s)) != 0)
+		return err;
 	*file = s->gate;
 	*buffer = s->buffer;
 	*buffer_size = BUFFER_SIZE;
@@ -295,7 +342,11 @@ static int on_utimes(struct srv_request *req, const char *path, int64_t atime, i
 
 static int on_sync(struct srv_request *req)
 {
-	BY_PATH(fs_sync(server.fs));
+	ON_SERVED_GATE(req);
+	int err = cache_writeback_all();   /* what mappings wrote, first */
+	if (!err)
+		err = fs_sync(server.fs);
+	return err ? fs_err(err) : 0;
 }
 
 static int on_statfs(struct srv_request *req, uint32_t *block_size, uint64_t *blocks, uint64_t *free_blocks,
@@ -328,7 +379,16 @@ static int on_read(struct srv_request *req, uint64_t offset, uint32_t count, uin
 		return -MICA_ENOSYS;
 	if (count > BUFFER_SIZE)
 		return -MICA_EINVAL;
-	int err = fs_read(s->file, offset, s->buf, count, &n);
+	struct fs_stat st;
+	int err;
+	if (s->cached) {   /* through the page cache, where mappings' writes are too */
+		if ((err = fs_fstat(s->file, &st)) != 0)
+			return fs_err(err);
+		uint64_t left = offset < st.size ? st.size - offset : 0;
+		err = cache_read(s->cached, offset, s->buf, count < left ? count : left, &n);
+	} else {
+		err = fs_read(s->file, offset, s->buf, count, &n);
+	}
 	*done = (uint32_t)n;
 	return err && !n ? fs_err(err) : 0;
 }
@@ -347,12 +407,13 @@ static int on_write(struct srv_request *req, uint64_t offset, uint32_t count, bo
 		return -MICA_EINVAL;
 	if (!s->writable)
 		return fs_err(EBADF);
-	if (append) {
-		if ((err = fs_fstat(s->file, &st)) != 0)
-			return fs_err(err);
+	if ((err = fs_fstat(s->file, &st)) != 0)
+		return fs_err(err);
+	if (append)
 		offset = st.size;
-	}
 	err = fs_write(s->file, offset, s->buf, count, &n);
+	if (s->cached && n)
+		cache_written(s->cached, offset, s->buf, n, st.size);
 	*done = (uint32_t)n;
 	*at = offset;
 	return err && !n ? fs_err(err) : 0;
@@ -381,7 +442,10 @@ static int on_truncate(struct srv_request *req, uint64_t size)
 		return -MICA_ENOSYS;
 	if (!s->writable)
 		return fs_err(EINVAL);   /* POSIX ftruncate on a descriptor not open for writing */
-	int err = fs_truncate(s->file, size);
+	struct fs_stat st;
+	int err = fs_fstat(s->file, &st);
+	if (!err && !(err = fs_truncate(s->file, size)) && s->cached)
+		cache_truncated(s->cached, st.size, size);
 	return err ? fs_err(err) : 0;
 }
 
@@ -391,7 +455,9 @@ static int on_fsync(struct srv_request *req)
 
 	if (!s)
 		return -MICA_ENOSYS;
-	int err = fs_sync(server.fs);   /* every dirty block: lib/fs keeps no per-file list */
+	int err = s->cached ? cache_writeback(s->cached, 0, 0) : 0;
+	if (!err)
+		err = fs_sync(server.fs);   /* every dirty block: lib/fs keeps no per-file list */
 	return err ? fs_err(err) : 0;
 }
 
@@ -507,10 +573,10 @@ static int on_dup(struct srv_request *req, uint64_t offset, mica_cap_t *file)
 		s->pos->refs = 1;
 		s->pos->at = offset;
 	}
-	if ((err = session_new(fs_dup(s->file), s->writable, &n)) != 0) {
-		fs_close(s->file);   /* the reference fs_dup took */
-		return err;
-	}
+	if (s->cached)
+		s->cached->refs++;   /* the new session's */
+	if ((err = session_new(fs_dup(s->file), s->cached, s->readable, s->writable, &n)) != 0)
+		return err;   /* it dropped both references */
 	n->pos = s->pos;
 	s->pos->refs++;
 	*file = n->gate;
@@ -593,15 +659,172 @@ static int on_seek(struct srv_request *req, int64_t offset, uint32_t whence, uin
 	return 0;
 }
 
-/* A session's last client capability went (a close by dropping, or the
- * client's end). */
+/* ---- file dataspaces: OpenFile.mmap, Dataspace, FileMapping ---------- */
+
+static struct mapping *mapping_of(mica_word_t label)
+{
+	for (struct mapping *m = server.mappings; m; m = m->next)
+		if ((mica_word_t)m == label)
+			return m;
+	return 0;
+}
+
+static struct mapping *mapping_req(struct srv_request *req)
+{
+	return req->obj ? mapping_of(req->label) : 0;
+}
+
+static void mapping_free(struct mapping *m)
+{
+	if (m->gate)
+		kobject_destroy(m->gate), mica_slot_free(m->gate);
+	if (m->watch)
+		kobject_destroy(m->watch), mica_slot_free(m->watch);
+	cache_private_free(&m->own);
+	cache_file_put(m->cached);
+	free(m);
+}
+
+static void mapping_close(struct mapping *m)
+{
+	for (struct mapping **p = &server.mappings; *p; p = &(*p)->next)
+		if (*p == m) {
+			*p = m->next;
+			server.nmappings--;
+			break;
+		}
+	mapping_free(m);
+}
+
+static void undo_map(void *made)
+{
+	mapping_close(made);
+}
+
+static int on_map(struct srv_request *req, uint32_t rights, bool private, mica_cap_t *ds)
+{
+	struct session *s = session_req(req);
+	struct mapping *m;
+	int err;
+
+	if (!s)
+		return -MICA_ENOSYS;
+	if (!rights || (rights & ~MICA_RWX))
+		return -MICA_EINVAL;
+	if (!s->cached)
+		return fs_err(ENODEV);
+	if (!s->readable || ((rights & MICA_W) && !private && !s->writable))
+		return fs_err(EACCES);
+	if (server.nmappings >= MAPPINGS_MAX)
+		return fs_err(ENFILE);
+	if (!(m = calloc(1, sizeof *m)))
+		return -MICA_ENOMEM;
+	m->rights = rights;
+	m->private = private;
+	m->cached = s->cached;
+	s->cached->refs++;   /* the mapping keeps the file open */
+	m->gate = mica_slot_alloc();
+	m->watch = mica_slot_alloc();
+	if (!m->gate || !m->watch)
+		err = -MICA_ENOMEM;
+	else
+		err = gate_new(m, m->gate, m->watch);
+	if (err) {
+		mapping_free(m);
+		return err;
+	}
+	m->next = server.mappings;
+	server.mappings = m;
+	server.nmappings++;
+	*ds = m->gate;
+	srv_made(req, undo_map, m);
+	return 0;
+}
+
+/* A page of the file for a client's region mapper: the cache's own, or
+ * a private mapping's copy when it writes (or wrote) it. */
+static int on_ds_map(struct srv_request *req, uint64_t offset, uint32_t rights, struct mica_flexpage *page)
+{
+	struct mapping *m = mapping_req(req);
+	uint64_t index = offset / PAGE;
+	uint8_t *va = 0;
+	int err = 0;
+
+	if (!m)
+		return -MICA_ENOSYS;
+	if (rights & ~m->rights)
+		return -MICA_EPERM;
+	if (offset >= MICA_FS_MAP_SIZE)
+		return -MICA_EINVAL;
+	if (!m->private)
+		va = cache_page(m->cached, index, rights & MICA_W, &err);
+	else if (rights & MICA_W)
+		va = cache_private_page(&m->own, m->cached, index, &err);
+	else if (!(va = cache_private_find(&m->own, index)))
+		va = cache_page(m->cached, index, false, &err);   /* shared until written */
+	if (!va)
+		return err == ENOMEM ? -MICA_ENOMEM : -MICA_EIO;
+	page->fpage = mica_fpage((mica_addr_t)va, 12, rights);
+	page->send_base = 0;
+	return 0;
+}
+
+static int on_ds_info(struct srv_request *req, uint64_t *size, uint32_t *rights)
+{
+	struct mapping *m = mapping_req(req);
+
+	if (!m)
+		return -MICA_ENOSYS;
+	*size = MICA_FS_MAP_SIZE;
+	*rights = m->rights;
+	return 0;
+}
+
+static int on_mapping_sync(struct srv_request *req, uint64_t offset, uint64_t size)
+{
+	struct mapping *m = mapping_req(req);
+	int err;
+
+	if (!m)
+		return -MICA_ENOSYS;
+	if (m->private)
+		return 0;
+	if ((err = cache_writeback(m->cached, offset, size)) == 0)
+		err = fs_sync(server.fs);
+	return err ? fs_err(err) : 0;
+}
+
+/* A session's or a mapping's last client capability went (a close by
+ * dropping, or the client's end). */
+/* The system halts (root triggered the irq given with Parent.on_halt):
+ * every session and mapping ends, the page cache is written back with
+ * their last references, and the file system is unmounted clean. */
+static void halt(void)
+{
+	while (server.mappings)
+		mapping_close(server.mappings);
+	while (server.sessions)
+		session_close(server.sessions);
+	int err = fs_unmount(server.fs);
+	printf("ext2fs: %s\n", err ? strerror(err) : "unmounted");
+	exit(err ? 1 : 0);
+}
+
 static void on_irq(const struct srv *srv, mica_word_t label)
 {
 	(void)srv;
-	struct session *s = session_of(label & ~(mica_word_t)1);
+	mica_word_t obj = label & ~(mica_word_t)1;
+	struct session *s;
+	struct mapping *m;
 
-	if (s && (label & 1))
+	if (label == HALT_LABEL)
+		halt();
+	if (!(label & 1))
+		return;
+	if ((s = session_of(obj)) != 0)
 		session_close(s);
+	else if ((m = mapping_of(obj)) != 0)
+		mapping_close(m);
 }
 
 static const struct file_system_ops fs_ops = {
@@ -611,10 +834,15 @@ static const struct file_system_ops fs_ops = {
 };
 static const struct open_file_ops file_ops = {
 	.read = on_read, .write = on_write, .fstat = on_fstat, .truncate = on_truncate, .fsync = on_fsync,
-	.readdir = on_readdir, .close = on_close, .fchmod = on_fchmod, .fchown = on_fchown, .futimes = on_futimes,
+	.readdir = on_readdir, .close = on_close, .mmap = on_map,
+	.fchmod = on_fchmod, .fchown = on_fchown, .futimes = on_futimes,
 	.dup = on_dup, .buffer = on_buffer, .read_on = on_read_on, .write_on = on_write_on, .seek = on_seek,
 };
-static const struct file_server_ops ops = { .file_system = &fs_ops, .open_file = &file_ops };
+static const struct dataspace_ops ds_ops = { .map = on_ds_map, .info = on_ds_info };
+static const struct file_mapping_ops mapping_ops = { .msync = on_mapping_sync };
+static const struct file_server_ops ops = {
+	.file_system = &fs_ops, .open_file = &file_ops, .dataspace = &ds_ops, .file_mapping = &mapping_ops,
+};
 
 /* Mount the disk of the registry's `blk`; a message naming the problem
  * otherwise. */
@@ -646,18 +874,67 @@ static int mount_root(void)
 	return 0;
 }
 
-int main(void)
+/* An irq on this thread that root triggers when the system halts. */
+static int ask_halt_irq(void)
+{
+	mica_cap_t irq = mica_slot_alloc();
+	int err;
+
+	if (!irq)
+		return -MICA_ENOMEM;
+	if ((err = factory_create_irq(MICA_BOOT_FACTORY, irq, HALT_LABEL)) == 0 &&
+	    (err = irq_bind(irq, MICA_BOOT_THREAD)) == 0)
+		err = parent_on_halt(rt_cap("parent"), irq);
+	if (err)
+		mica_slot_drop(irq);
+	return err;
+}
+
+/* The page cache's size from an argument `cache=SIZE` (bytes, or with K
+ * or M); false for anything else. */
+static bool cache_arg(const char *arg, uint64_t *bytes)
+{
+	char *end;
+
+	if (strncmp(arg, "cache=", 6) != 0 || arg[6] < '0' || arg[6] > '9')
+		return false;
+	uint64_t v = strtoull(arg + 6, &end, 10);
+	unsigned shift = *end == 'K' ? 10 : *end == 'M' ? 20 : 0;
+	if (shift)
+		end++;
+	if (*end || v > (1ull << 32) >> shift)
+		return false;
+	*bytes = v << shift;
+	return true;
+}
+
+int main(int argc, char **argv)
 {
 	static struct file_server_buffers buffers;
 	const struct srv s = { .protocol = &file_server_server, .ops = &ops, .state = &server, .irq = on_irq };
+	uint64_t cache_bytes = CACHE_DEFAULT;
+	int err;
 
+	for (int i = 1; i < argc; i++)
+		if (!cache_arg(argv[i], &cache_bytes)) {
+			printf("ext2fs: unknown argument %s (cache=SIZE, SIZE in bytes, K or M)\n", argv[i]);
+			return 1;
+		}
 	if (!rt_cap("serve")) {
 		printf("ext2fs: no gate to serve (boot.cfg: provide NAME)\n");
 		return 1;
 	}
+	if ((err = cache_init(cache_bytes)) != 0) {
+		printf("ext2fs: no memory for a page cache of %llu bytes: %s\n", (unsigned long long)cache_bytes,
+		       mica_strerror(err));
+		return 1;
+	}
 	if (mount_root() != 0)
 		return 1;
-	int err = srv_serve(&s, &buffers);
+	if ((err = ask_halt_irq()) != 0)
+		printf("ext2fs: root will not say when the system halts (%s): sync before halting\n",
+		       mica_strerror(err));
+	err = srv_serve(&s, &buffers);
 	printf("ext2fs: %s\n", err == -MICA_ENOMEM ? "no capability slot left" : "stopped");
 	return 1;
 }

@@ -15,7 +15,8 @@
  * bound to its waiting thread, and whoever changes the ring while the
  * other side waits asks for PipeEnd.wake, which triggers that side's irqs.
  * An irq whose task has gone fails its trigger and is forgotten, so a dead
- * waiter costs nothing but its entry until then.
+ * waiter costs nothing but its entry until then (attach, when an end's
+ * entries are full, and Subscribers.count look for such irqs too).
  */
 #include <libsys/debug.h>
 #include <libsys/error.h>
@@ -295,6 +296,26 @@ static int on_wake(struct srv_request *req, uint32_t sides)
 	return 0;
 }
 
+/* Subscribers.count: the irqs attached to the ends of every pipe, after
+ * forgetting those destroyed (with their program, say). */
+static int on_count(struct srv_request *req, uint32_t *live)
+{
+	(void)req;
+	*live = 0;
+	for (unsigned i = 0; i < PIPES_MAX; i++)
+		for (unsigned e = 0; pipes[i].used && e < 2; e++)
+			for (unsigned k = 0; k < WAITERS_MAX; k++) {
+				mica_cap_t *irq = &pipes[i].ends[e].irqs[k];
+				if (*irq && irq_gone(*irq)) {
+					mica_slot_drop(*irq);
+					*irq = 0;
+				}
+				if (*irq)
+					++*live;
+			}
+	return 0;
+}
+
 static void undo_hand_off(void *made)
 {
 	struct ticket *t = made;
@@ -405,7 +426,9 @@ static void on_irq(const struct srv *srv, mica_word_t label)
 static const struct pipe_factory_ops factory_ops = { .create = on_create };
 static const struct pipe_end_ops end_ops = { .attach = on_attach, .wake = on_wake, .hand_off = on_hand_off, .adopt = on_adopt,
 					    .detach = on_detach };
-static const struct pipe_server_ops ops = { .pipe_factory = &factory_ops, .pipe_end = &end_ops };
+static const struct subscribers_ops subscribers_ops = { .count = on_count };
+static const struct pipe_server_ops ops = { .pipe_factory = &factory_ops, .pipe_end = &end_ops,
+					    .subscribers = &subscribers_ops };
 
 int main(void)
 {

@@ -94,6 +94,8 @@ static void on_ended(struct tree *t, struct tree_rec *r)
 	destroy(&r->end_irq);
 	drop(&r->process);   /* root's record of it goes */
 	drop(&r->notify);
+	drop(&r->out);
+	drop(&r->in);
 	inherit_drop(&given[index_of(r)]);
 	inherit_drop(&inherited[index_of(r)]);
 }
@@ -249,6 +251,16 @@ static int on_spawn(struct srv_request *req, const char *path, const void *args,
 		inherit_drop(&given[index_of(parent)]);
 		tree_free(&tree, r);
 		return fail(err);
+	}
+	if (out_stream && (err = srv_keep(req, out_stream)) == 0)
+		r->out = out_stream;
+	if (!err && in_stream && (err = srv_keep(req, in_stream)) == 0)
+		r->in = in_stream;
+	if (err) {
+		load_done(&image);
+		inherit_drop(&given[index_of(parent)]);
+		unmake(r);
+		return err;
 	}
 	inherit_move(&given[index_of(parent)], &inherited[index_of(r)]);   /* unmake drops it on failure */
 	err = start(r, path, image.ds, image.size, args, args_len, env, env_len, out_stream, in_stream);

@@ -193,6 +193,16 @@ static int h_stray_fault(struct srv_request *req, uint64_t addr, uint64_t ip, ui
 	AS(struct obj, K_PARENT);
 	return parent_stray_fault_request(process_of(o), addr, ip, access);
 }
+static int h_on_halt(struct srv_request *req, mica_cap_t irq)
+{
+	AS(struct obj, K_PARENT);
+	int err = srv_keep(req, irq);   /* -MICA_EINVAL for a void one */
+	if (err)
+		return err;
+	if ((err = parent_on_halt_request(process_of(o), irq)) != 0)
+		mica_slot_drop(irq);
+	return err;
+}
 static int h_fault(struct srv_request *req, uint64_t addr, uint64_t ip, uint32_t access, struct mica_flexpage *page)
 {
 	AS(struct obj, K_PARENT);
@@ -262,7 +272,8 @@ static const struct registry_ops registry = { .publish = h_reg_publish, .lookup 
 static const struct launcher_ops launcher = { .spawn = h_spawn, .halt = h_halt };
 static const struct image_ops image = { .start = h_image_start };
 static const struct process_ops process = { .status = h_status, .kill = h_kill };
-static const struct parent_ops parent = { .exit = h_exit, .region = h_region, .stray_fault = h_stray_fault };
+static const struct parent_ops parent = { .exit = h_exit, .region = h_region, .stray_fault = h_stray_fault,
+					  .on_halt = h_on_halt };
 static const struct pager_ops pager = { .fault = h_fault };
 static const struct stream_ops stream = { .write = h_write, .read = h_read };
 static const struct pci_device_ops pci = { .describe = h_pci_info, .config_read = h_pci_config_read,

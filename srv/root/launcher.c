@@ -76,6 +76,8 @@ struct process {
 	uint64_t pid;
 	char name[MICA_KIP_NAME_MAX];   /* its boot file's */
 	mica_cap_t factory, task, thread, notify;
+	mica_cap_t halt_irq;     /* Parent.on_halt's, 0: none */
+	bool told_halt;          /* halt_irq triggered */
 	struct session *session;
 	struct region regions[REGIONS_MAX];
 	unsigned nregions;
@@ -185,6 +187,8 @@ static void teardown(struct process *p)
 {
 	kobject_destroy(p->factory);   /* its task, threads, gates, irqs */
 	mica_slot_drop(p->factory);
+	mica_slot_drop(p->halt_irq);
+	p->halt_irq = 0;
 	mica_slot_drop(p->task);
 	mica_slot_drop(p->thread);
 	obj_close(&p->as_parent);
@@ -452,6 +456,36 @@ void launcher_kill_all(void)
 {
 	while (processes)
 		drop_handle(processes, true);
+}
+
+int parent_on_halt_request(struct process *p, mica_cap_t irq)
+{
+	if (!p->may_halt)
+		return -MICA_EPERM;
+	mica_slot_drop(p->halt_irq);
+	p->halt_irq = irq;
+	return 0;
+}
+
+unsigned launcher_tell_halt(void)
+{
+	unsigned n = 0;
+
+	for (struct process *p = processes; p; p = p->next)
+		if (!p->ended && p->halt_irq && !p->told_halt) {
+			irq_trigger(p->halt_irq);
+			p->told_halt = true;
+			n++;
+		}
+	return n;
+}
+
+bool launcher_halt_pending(void)
+{
+	for (struct process *p = processes; p; p = p->next)
+		if (!p->ended && p->told_halt)
+			return true;
+	return false;
 }
 
 bool launcher_busy(void)

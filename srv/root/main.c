@@ -15,7 +15,9 @@
 #include <libsys/error.h>
 #include <libsys/ipc.h>
 #include <libsys/slot.h>
+#include <mica/boot.h>
 #include <mica/error.h>
+#include <mica/kip.h>
 #include <server/server.h>
 
 #include "config.h"
@@ -55,14 +57,42 @@ static bool served_enough(const struct srv *s)
 	return root_halting || (pid ? !launcher_alive(pid) : !launcher_busy());
 }
 
+static struct root_buffers buffers;   /* one thread serves */
+
 static void serve(uint64_t pid)
 {
-	static struct root_buffers buffers;   /* one thread serves */
 	const struct srv s = { .protocol = &root_server, .ops = &root_ops, .state = &pid, .irq = last_ref,
 			       .done = served_enough };
 
 	if (srv_serve(&s, &buffers))
 		mica_printf("root: no slot left to receive capabilities into\n");
+}
+
+/* Halting: serving ends when every program told of the halt has ended,
+ * or when the time it had is up. */
+static bool halt_waited(const struct srv *s)
+{
+	const uint64_t *deadline = s->state;
+	const volatile struct mica_kip *kip = (const volatile struct mica_kip *)MICA_KIP_ADDR;
+
+	return !launcher_halt_pending() || kip->clock_us >= *deadline;
+}
+
+/* Tell the programs that asked (Parent.on_halt) that the system halts,
+ * and serve them (their faults, their memory) while they end. */
+static void halt_programs(void)
+{
+	const volatile struct mica_kip *kip = (const volatile struct mica_kip *)MICA_KIP_ADDR;
+	uint64_t deadline = kip->clock_us + MICA_HALT_WAIT_US;
+	const struct srv s = { .protocol = &root_server, .ops = &root_ops, .state = &deadline, .irq = last_ref,
+			       .done = halt_waited, .timeouts = mica_timeouts(MICA_TIMEOUT_NEVER, 10000) };
+
+	if (!launcher_tell_halt())
+		return;
+	if (srv_serve(&s, &buffers))
+		mica_printf("root: no slot left to receive capabilities into\n");
+	if (launcher_halt_pending())
+		mica_printf("root: a program told of the halt did not end in %u ms\n", MICA_HALT_WAIT_US / 1000);
 }
 
 /* A copy of root's capability in `slot` (0 stays 0). */
@@ -165,6 +195,7 @@ int main(void)
 	}
 	if (!root_halting && launcher_busy())
 		serve(0);
+	halt_programs();
 	launcher_kill_all();
 	mica_printf("root: halting\n");
 	return 0;

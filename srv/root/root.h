@@ -144,6 +144,12 @@ uint64_t process_pid(struct process *p);
 /* Whether the program may halt the machine (boot.cfg started it). */
 bool process_may_halt(struct process *p);
 void launcher_kill_all(void);
+/* Parent.on_halt: `irq` (root's now) is triggered at halt. */
+int parent_on_halt_request(struct process *p, mica_cap_t irq);
+/* Trigger the halt irq of every live program that gave one; how many. */
+unsigned launcher_tell_halt(void);
+/* A program told of the halt has not ended yet. */
+bool launcher_halt_pending(void);
 extern bool root_halting;
 struct process *process_of(struct obj *o);
 int launcher_spawn_request(struct process *spawner, const char *name, const void *args, uint32_t args_len,

@@ -22,7 +22,14 @@
  *                         into the buffer and two OpenFile.writes;
  *   fsync_4k              pwrite of 4 KiB and fsync (OpenFile.fsync: every
  *                         dirty block, then the disk's flush), the disk
- *                         waits spun off (spinner.h).
+ *                         waits spun off (spinner.h);
+ *   mmap_file_fault       the first read of each page of a MAP_SHARED
+ *                         mapping of a file whose pages are in the page
+ *                         cache, per page: the fault goes to the region
+ *                         mapper, which asks the file server
+ *                         (Dataspace.map), which maps its cache page
+ *                         straight into the task.  As Linux's, mmap and
+ *                         munmap are not timed.
  */
 #include "bench.h"
 #include "figures.h"
@@ -31,6 +38,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
@@ -38,12 +46,15 @@
 #define XFER 65536
 #define SMALL 4096
 #define FILE_SIZE 65536
+#define PAGE 4096
+#define MAP_PAGES 256   /* mmap_file_fault: /bench/m, 1 MiB, inside the page cache */
 
 static char buf[XFER];
 static int file_fd;   /* the file the batches below read or write */
 
 /* /bench/a/b/c/file, /bench/big, /bench/w and /bench/s of 64 KiB each,
- * written once and synced; 0 or -1 (bench_fail called). */
+ * /bench/m of MAP_PAGES pages, page i filled with byte i, written once and
+ * synced; 0 or -1 (bench_fail called). */
 static int setup(void)
 {
 	static int done;
@@ -64,6 +75,16 @@ static int setup(void)
 			bench_fail("writing %s: errno %d", files[i], errno);
 			return -1;
 		}
+	}
+	int fd = open("/bench/m", O_RDWR | O_CREAT | O_TRUNC, 0644);
+	for (unsigned i = 0; fd >= 0 && i < MAP_PAGES; i++) {
+		memset(buf, (int)i, PAGE);
+		if (write(fd, buf, PAGE) != PAGE)
+			break;
+	}
+	if (fd < 0 || lseek(fd, 0, SEEK_CUR) != (off_t)MAP_PAGES * PAGE || close(fd)) {
+		bench_fail("writing /bench/m: errno %d", errno);
+		return -1;
 	}
 	sync();
 	done = 1;
@@ -232,4 +253,39 @@ uint64_t bench_fsync_4k(void)
 		return 0;
 	}
 	return on_file("/bench/s", O_WRONLY, fsync_batch, 20);
+}
+
+/* n pages read first, through mappings of MAP_PAGES pages each. */
+static uint64_t fault_batch(unsigned n)
+{
+	uint64_t t = 0;
+
+	for (unsigned done = 0; done < n; done += MAP_PAGES) {
+		unsigned pages = n - done < MAP_PAGES ? n - done : MAP_PAGES, bad = 0;
+		volatile const unsigned char *p = mmap(0, (size_t)pages * PAGE, PROT_READ, MAP_SHARED, file_fd, 0);
+		if (p == MAP_FAILED) {
+			bench_fail("mmap of %u pages: errno %d", pages, errno);
+			return 1;
+		}
+		uint64_t t0 = bench_now();
+		for (unsigned i = 0; i < pages; i++)
+			bad += p[(size_t)i * PAGE + 9] != (unsigned char)i;
+		t += bench_now() - t0;
+		munmap((void *)p, (size_t)pages * PAGE);
+		if (bad) {
+			bench_fail("%u pages of the mapping read wrong", bad);
+			return 1;
+		}
+	}
+	return t;
+}
+
+uint64_t bench_mmap_file_fault(void)
+{
+	if (setup() || (file_fd = open_or_fail("/bench/m", O_RDONLY)) < 0)
+		return 0;
+	fault_batch(MAP_PAGES);   /* every page into the page cache */
+	uint64_t v = bench_measure(fault_batch, 1024);
+	close(file_fd);
+	return v;
 }

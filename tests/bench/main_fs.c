@@ -19,6 +19,7 @@ static const struct figure {
 	{ "file_create_unlink", bench_file_create_unlink },
 	{ "file_write_64k", bench_file_write_64k },
 	{ "fsync_4k", bench_fsync_4k },
+	{ "mmap_file_fault", bench_mmap_file_fault },
 };
 
 #define FIGURES (sizeof figures / sizeof figures[0])

@@ -10,7 +10,15 @@
  *               4 KiB reads and acknowledges with a byte on a second pipe
  *   pipe_bytes_per_kinstr   the same as bytes per 1,000 instructions
  *   pipe_rtt    one byte to the peer and back, through two pipes
+ *   poll_pipe_wake   from a write of the measuring side to the return of
+ *               the peer's poll on 64 idle descriptors (its stdin among
+ *               them), read on the guest's instruction counter, which
+ *               every program shares: the peer sends the difference back
+ *   poll_64_idle     a poll with timeout 0 of 64 idle descriptors (read
+ *               ends of empty pipes, write ends and the streams asked
+ *               only for hang-ups and errors): one look at each
  */
+#include <poll.h>
 #include <string.h>
 #include <sys/pipe_ticket.h>
 #include <unistd.h>
@@ -54,6 +62,35 @@ static int peer_echo(void)
 	return 0;
 }
 
+#define POLL_IDLE_PIPES 30       /* poll_pipe_wake: with 0..2 and a dup, 64 descriptors */
+
+/* Poll descriptors 0..63 (stdin and the read ends for POLLIN, the rest
+ * for hang-ups and errors only: none ready), then read the writer's
+ * counter value and send back the instructions since it. */
+static int peer_poll(void)
+{
+	struct pollfd pf[64];
+	int p[2];
+	uint64_t t0, t1, d;
+
+	for (int i = 0; i < POLL_IDLE_PIPES; i++)
+		if (pipe(p))
+			return 1;
+	if (dup(3) != 63)
+		return 1;
+	for (int fd = 0; fd < 64; fd++)
+		pf[fd] = (struct pollfd){ fd, fd == 0 || (fd >= 3 && fd % 2) ? POLLIN : 0, 0 };
+	for (;;) {
+		int n = poll(pf, 64, -1);
+		t1 = bench_now();
+		if (read(0, &t0, sizeof t0) != sizeof t0)
+			return 0;   /* the end of data: done */
+		d = n == 1 && pf[0].revents == POLLIN && t1 > t0 ? t1 - t0 : UINT64_MAX;
+		if (write(1, &d, sizeof d) != sizeof d)
+			return 1;
+	}
+}
+
 /* ---- the measuring side --------------------------------------------- */
 
 static mica_cap_t peer, tickets[2];
@@ -68,7 +105,7 @@ static int peer_start(const char *mode)
 		return -1;
 	peer = mica_slot_alloc();
 	if (launcher_spawn(rt_cap("launcher"), "mica-bench-pipe", mode, (uint32_t)strlen(mode) + 1, tickets[1],
-			   tickets[0], MICA_CAP_NULL, 4u << 20, &peer) != 0)
+			   tickets[0], MICA_CAP_NULL, 8u << 20, &peer) != 0)
 		return -1;
 	close(to[0]);
 	close(from[1]);
@@ -119,6 +156,62 @@ static uint64_t rtt_batch(unsigned n)
 	return bench_now() - t0;
 }
 
+static uint64_t poll_wake_batch(unsigned n)
+{
+	uint64_t sum = 0, t0, d;
+
+	for (unsigned i = 0; i < n; i++) {
+		t0 = bench_now();
+		if (write(tx_fd, &t0, sizeof t0) != sizeof t0 || read(rx_fd, &d, sizeof d) != sizeof d ||
+		    d == UINT64_MAX)
+			bench_fail("poll woken by a write");
+		sum += d;
+	}
+	return sum;
+}
+
+static uint64_t bench_poll_pipe_wake(void)
+{
+	if (peer_start("peer-poll")) {
+		bench_fail("no peer");
+		return 0;
+	}
+	uint64_t v = bench_measure(poll_wake_batch, 100);
+	peer_stop();
+	return v;
+}
+
+static struct pollfd idle[64];
+
+static uint64_t poll_idle_batch(unsigned n)
+{
+	uint64_t t0 = bench_now();
+
+	for (unsigned i = 0; i < n; i++)
+		if (poll(idle, 64, 0) != 0)
+			bench_fail("an idle descriptor ready");
+	return bench_now() - t0;
+}
+
+/* Descriptors 1..63 (30 pipes and a dup) and descriptor 3 again. */
+static uint64_t bench_poll_64_idle(void)
+{
+	int p[2];
+
+	for (int i = 0; i < POLL_IDLE_PIPES; i++)
+		if (pipe(p))
+			bench_fail("pipe");
+	if (dup(3) != 63)
+		bench_fail("the descriptors in use");
+	for (int fd = 1; fd < 64; fd++)
+		idle[fd] = (struct pollfd){ fd, fd >= 3 && fd % 2 ? POLLIN : 0, 0 };
+	idle[0] = (struct pollfd){ 3, POLLIN, 0 };
+	uint64_t v = bench_measure(poll_idle_batch, 100);
+	for (int fd = 3; fd < 64; fd++)
+		close(fd);
+	return v;
+}
+
 static uint64_t bench_pipe_64k(void)
 {
 	if (peer_start("peer-64k")) {
@@ -156,11 +249,15 @@ int main(int argc, char **argv)
 		return peer_64k();
 	if (argc == 2 && !strcmp(argv[1], "peer-echo"))
 		return peer_echo();
+	if (argc == 2 && !strcmp(argv[1], "peer-poll"))
+		return peer_poll();
 	if (argc == 2 && argv[1][0] == 's')
 		bench_short();
 	failed += bench_run("pipe_64k", bench_pipe_64k);
 	failed += bench_run("pipe_bytes_per_kinstr", bench_pipe_bytes_per_kinstr);
 	failed += bench_run("pipe_rtt", bench_pipe_rtt);
-	mica_printf("mica-bench-pipe: done, 3 figure(s), %d failed\n", failed);
+	failed += bench_run("poll_pipe_wake", bench_poll_pipe_wake);
+	failed += bench_run("poll_64_idle", bench_poll_64_idle);
+	mica_printf("mica-bench-pipe: done, 5 figure(s), %d failed\n", failed);
 	return failed != 0;
 }

@@ -170,7 +170,7 @@ TEST_DEPS += $(BUILD)/tests/qemu/disk4g.img
 # The file server's protocol on a copy of build/disk.img (fsserver.scenario,
 # docs/fsserver.md), a C-library program.
 $(eval $(call newlib_program,$(BUILD)/tests/qemu/fsserver_test,tests/qemu/progs/fsserver_test.c tests/qemu/lib/qtest.c \
-	$(RT_IDL_DIR)/fs_fuzz.c))
+	$(RT_IDL_DIR)/fs_fuzz.c $(RT_IDL_DIR)/dataspace_fuzz.c))
 QEMU_PROG_BINS += $(BUILD)/tests/qemu/fsserver_test $(BUILD)/srv/ext2fs
 TEST_DEPS += $(DISK_IMG)
 # The C library's files of the file server (fsfile.scenario, docs/libc.md).
@@ -205,10 +205,19 @@ TEST_DEPS += $(BUILD)/host/tests/fs/fs_model
 # Two programs appending to one file (fsappend.scenario).
 $(eval $(call newlib_program,$(BUILD)/tests/qemu/fsappend,tests/qemu/progs/fsappend.c tests/qemu/lib/qtest.c))
 QEMU_PROG_BINS += $(BUILD)/tests/qemu/fsappend
+# The file system unmounted at halt with files open (fshalt.scenario).
+$(eval $(call newlib_program,$(BUILD)/tests/qemu/fshalt,tests/qemu/progs/fshalt.c tests/qemu/lib/qtest.c))
+QEMU_PROG_BINS += $(BUILD)/tests/qemu/fshalt
+# What fsync made durable survives a power cut (fscut.scenario).
+$(eval $(call newlib_program,$(BUILD)/tests/qemu/fscut,tests/qemu/progs/fscut.c tests/qemu/lib/qtest.c))
+QEMU_PROG_BINS += $(BUILD)/tests/qemu/fscut
 # newlib's POSIX parts that Mica builds (libposix.a) and the glue around
 # them, on the file server (posix.scenario, docs/libc.md).
 $(eval $(call newlib_program,$(BUILD)/tests/qemu/posix_test,tests/qemu/progs/posix_test.c tests/qemu/lib/qtest.c))
 QEMU_PROG_BINS += $(BUILD)/tests/qemu/posix_test
+# File mappings over the page cache (fsmmap.scenario).
+$(eval $(call newlib_program,$(BUILD)/tests/qemu/fsmmap,tests/qemu/progs/fsmmap.c tests/qemu/lib/qtest.c))
+QEMU_PROG_BINS += $(BUILD)/tests/qemu/fsmmap
 # The descriptor table's test (pipe_fd.scenario, lib/libc/fd.c) and the
 # rom file it reads through several descriptors.
 $(eval $(call newlib_program,$(BUILD)/tests/qemu/pipe_fd,tests/qemu/progs/pipe_fd.c))
@@ -219,8 +228,11 @@ QEMU_PROG_BINS += $(BUILD)/tests/qemu/pipe_fd
 TEST_DEPS += $(BUILD)/tests/qemu/pipe_fd_data.txt
 # Pipes (pipe.scenario, docs/pipes.md): the test and the pipe server.
 $(eval $(call newlib_program,$(BUILD)/tests/qemu/pipe_test,tests/qemu/progs/pipe_test.c tests/qemu/lib/qtest.c \
-	$(RT_IDL_DIR)/pipe_fuzz.c))
+	$(RT_IDL_DIR)/pipe_fuzz.c $(RT_IDL_DIR)/notify_fuzz.c))
 QEMU_PROG_BINS += $(BUILD)/tests/qemu/pipe_test $(BUILD)/srv/pipe
+# Notifiers, poll and select (poll.scenario, docs/poll.md).
+$(eval $(call newlib_program,$(BUILD)/tests/qemu/poll_test,tests/qemu/progs/poll_test.c tests/qemu/lib/qtest.c $(RT_IDL_DIR)/notify_fuzz.c))
+QEMU_PROG_BINS += $(BUILD)/tests/qemu/poll_test
 
 # The process server (proc.scenario, docs/processes.md): its test, the
 # child it spawns from rom/ and from the disk, and the disk: an ext2 image
@@ -246,6 +258,15 @@ TEST_DEPS += $(BUILD)/tests/qemu/proc.img
 $(eval $(call newlib_program,$(BUILD)/tests/qemu/inherit_test,tests/qemu/progs/inherit_test.c tests/qemu/lib/qtest.c))
 $(eval $(call newlib_program,$(BUILD)/tests/qemu/inherit_child,tests/qemu/progs/inherit_child.c))
 QEMU_PROG_BINS += $(BUILD)/tests/qemu/inherit_test $(BUILD)/tests/qemu/inherit_child $(BUILD)/srv/pipe
+
+# The ports (ports/, docs/ports.md) run from make run's disk, with their
+# test scripts under /share (ports.scenario).
+PORTS_IMG := $(BUILD)/tests/qemu/ports.img
+$(PORTS_IMG): $(DISK_IMG) tests/ports/check.lua
+	rm -rf $(BUILD)/tests/qemu/ports-root && cp -a $(DISK_ROOT) $(BUILD)/tests/qemu/ports-root
+	mkdir -p $(BUILD)/tests/qemu/ports-root/share && cp tests/ports/check.lua $(BUILD)/tests/qemu/ports-root/share/
+	rm -f $@ && mke2fs -q -F -t ext2 -L mica -d $(BUILD)/tests/qemu/ports-root $@ 32M
+TEST_DEPS += $(PORTS_IMG) $(RUN_CFG)
 
 # Last, so that every program above is in it (TEST_DEPS expands as it grows).
 TEST_DEPS += $(KERNEL32) $(QEMU_PROG_BINS)

@@ -7,14 +7,15 @@
 # on a program's include path at all; and the terminal headers newlib
 # leaves to the system (<termios.h>'s <sys/termios.h>, <sys/ioctl.h>) are
 # there, with the functions behind them (terminal.c); so are newlib's
-# POSIX parts Mica builds (libposix.a: posix.c, <regex.h> on its own).
+# POSIX parts Mica builds (libposix.a: posix.c, <regex.h> on its own), and
+# <poll.h>, <sys/select.h> and <sys/notifier.h> (waiting.c).
 set -u
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 cd "$root/tests/host/micacc/prog" || exit 1
 
-echo "1..6"
+echo "1..7"
 check() { # description command...
 	local what=$1
 	shift
@@ -33,6 +34,8 @@ check "the program is a static x86-64 executable" \
 	bash -c "readelf -h '$out/prog' | grep -q 'Advanced Micro Devices X86-64' && ! readelf -l '$out/prog' | grep -q INTERP"
 check "<termios.h>, <sys/termios.h> and <sys/ioctl.h>: a program using them compiles and links" \
 	"$root/tools/mica-cc" -o "$out/terminal" terminal.c
+check "<poll.h>, <sys/poll.h>, <sys/select.h>, <sys/notifier.h>: poll, ppoll, select, pselect and a notifier compile and link" \
+	"$root/tools/mica-cc" -o "$out/waiting" waiting.c
 check "<regex.h> on its own, glob, fnmatch, libgen, pwd, grp and getline: a program using them compiles and links" \
 	"$root/tools/mica-cc" -o "$out/posix" posix.c
 if "$root/tools/mica-cc" -c helpers.c -o "$out/helpers.o" > "$out/log" 2>&1; then

@@ -21,6 +21,7 @@
 #include <rt/rt.h>
 #include "qtest.h"
 
+#include <idl/rt/dataspace.h>
 #include <idl/rt/fs.h>
 #include <idl/rt/region_map.h>
 #include <idl/rt/registry.h>
@@ -277,6 +278,52 @@ static void the_server_survives_the_fuzzer(void)
 	fclose_(&f, 1);
 }
 
+/* A file dataspace (OpenFile.mmap) answers Dataspace and FileMapping and
+ * nothing else; what it maps is the file; bad requests get errors. */
+static void file_dataspaces_check_their_requests(void)
+{
+	struct open_file f, d;
+	mica_cap_t ds = mica_slot_alloc(), none = mica_slot_alloc();
+	uint64_t size, window;
+	uint32_t rights, done;
+
+	expect("open /t/hello read-only", fopen_("/t/hello", MICA_FS_O_READ, &f), 0);
+	expect("W shared on a read-only session: EACCES", open_file_mmap(f.gate, MICA_R | MICA_W, false, &none),
+	       fe(EACCES));
+	expect("no rights: EINVAL", open_file_mmap(f.gate, 0, false, &none), -MICA_EINVAL);
+	expect("unknown rights: EINVAL", open_file_mmap(f.gate, 8 | MICA_R, false, &none), -MICA_EINVAL);
+	expect("on the served gate: ENOSYS", open_file_mmap(fs, MICA_R, false, &none), -MICA_ENOSYS);
+	expect("open /t read-only", fopen_("/t", MICA_FS_O_READ, &d), 0);
+	expect("a directory: ENODEV", open_file_mmap(d.gate, MICA_R, false, &none), fe(ENODEV));
+	fclose_(&d, 1);
+	expect("mmap shared read-only", open_file_mmap(f.gate, MICA_R, false, &ds), 0);
+	expect("info", dataspace_info(ds, &size, &rights), 0);
+	expect("its size", size == MICA_FS_MAP_SIZE && rights == MICA_R, 1);
+	expect("info on a session's gate: ENOSYS", dataspace_info(f.gate, &size, &rights), -MICA_ENOSYS);
+	expect("msync on a session's gate: ENOSYS", file_mapping_msync(f.gate, 0, 4096), -MICA_ENOSYS);
+	expect("OpenFile.read on the dataspace's gate: ENOSYS", open_file_read(ds, 0, 16, &done), -MICA_ENOSYS);
+	expect("FileSystem.sync on it: ENOSYS", file_system_sync(ds), -MICA_ENOSYS);
+	expect("clear: ENOSYS", dataspace_clear(ds, 0, 4096), -MICA_ENOSYS);
+	expect("reserve a window", region_map_reserve(rt_cap("rm"), 0, 4096, &window), 0);
+	struct mica_flexpage fp = { .fpage = mica_fpage(window, 12, MICA_RWX) };
+	expect("map with W: EPERM", dataspace_map(ds, 0, MICA_R | MICA_W, &fp), -MICA_EPERM);
+	fp.fpage = mica_fpage(window, 12, MICA_RWX);
+	expect("map past the size: EINVAL", dataspace_map(ds, MICA_FS_MAP_SIZE, MICA_R, &fp), -MICA_EINVAL);
+	fp.fpage = mica_fpage(window, 12, MICA_RWX);
+	expect("map page 0", dataspace_map(ds, 0, MICA_R, &fp), 0);
+	expect("it is the file", memcmp((void *)window, hello, sizeof hello - 1), 0);
+	expect("then zeros", ((volatile uint8_t *)window)[sizeof hello - 1] == 0, 1);
+	expect("msync of a read-only mapping", file_mapping_msync(ds, 0, 4096), 0);
+	fclose_(&f, 1);
+	expect("the dataspace outlives the session", dataspace_info(ds, &size, &rights), 0);
+	mica_slot_drop(ds);   /* its last capability: the server ends it */
+	mica_slot_free(none);
+	expect("open /t/hello again", fopen_("/t/hello", MICA_FS_O_READ, &f), 0);
+	expect("read", open_file_read(f.gate, 0, 64, &done), 0);
+	expect("it is intact", done == sizeof hello - 1 && !memcmp(f.buf, hello, done), 1);
+	fclose_(&f, 1);
+}
+
 static const struct qtest_case cases[] = {
 	{ "files_are_made_written_and_read", files_are_made_written_and_read },
 	{ "errors_are_posix", errors_are_posix },
@@ -284,6 +331,7 @@ static const struct qtest_case cases[] = {
 	{ "unlinked_files_stay_open", unlinked_files_stay_open },
 	{ "listings", listings },
 	{ "a_full_disk_is_enospc", a_full_disk_is_enospc },
+	{ "file_dataspaces_check_their_requests", file_dataspaces_check_their_requests },
 	{ "the_server_survives_the_fuzzer", the_server_survives_the_fuzzer },
 };
 

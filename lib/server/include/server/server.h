@@ -79,6 +79,9 @@ struct srv {
 	 * must not make IPC calls): true ends srv_serve once the reply is
 	 * sent (NULL: never). */
 	bool (*done)(const struct srv *s);
+	/* The timeouts of each wait (mica_timeouts(); 0: wait as long as it
+	 * takes).  A wait that times out is followed by done as a message is. */
+	mica_word_t timeouts;
 };
 
 /*

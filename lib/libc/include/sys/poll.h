@@ -1,0 +1,2 @@
+/* sys/poll.h - the same as <poll.h>, a name some programs include. */
+#include <poll.h>

@@ -1,0 +1,161 @@
+/*
+ * notifier.c - notifiers (sys/notifier.h, docs/poll.md): one wait on many
+ * descriptors, and the program's wait irq that every wait of the C
+ * library blocks on.
+ *
+ * The program has one irq, bound to its main thread (the C library knows
+ * one thread), made at the first wait: pipe.c attaches it to every pipe
+ * end the program holds (PipeEnd.attach), stream.c arms it with the
+ * console (Stream.notify, Pollable.poll).  A wait looks at each source
+ * through its descriptor's poll operation, which also arranges for the
+ * irq to be triggered when the source may change (a pipe's waiting flag,
+ * the console's arming), and only when none is ready sleeps in an open
+ * receive on the thread, with the timeout left.  Whatever wakes it (the
+ * irq, a child's end, the timeout) makes it look again: a wake-up is a
+ * hint, and arming before looking means no change goes unseen.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <sys/notifier.h>
+
+#include <libsys/ipc.h>
+#include <libsys/slot.h>
+#include <mica/boot.h>
+
+#include <idl/kernel/factory.h>
+#include <idl/kernel/irq.h>
+#include <idl/kernel/kobject.h>
+
+#include "glue.h"
+
+#define WAIT_IRQ_LABEL 0x77616974ull   /* "wait" */
+#define WAIT_MAX_US 0x7fffffffu         /* per receive: below MICA_TIMEOUT_ZERO */
+
+struct notifier {
+	struct pollfd subs[FD_MAX];   /* fd, events; revents of the last wait */
+	int n;
+	unsigned long turns;   /* looks at the sources, ever */
+};
+
+mica_cap_t libc_wait_irq(void)
+{
+	static mica_cap_t irq;
+	mica_cap_t made;
+
+	if (irq)
+		return irq;
+	if (!(made = mica_slot_alloc()))
+		return 0;
+	if (factory_create_irq(MICA_BOOT_FACTORY, made, WAIT_IRQ_LABEL) == 0 && irq_bind(made, MICA_BOOT_THREAD) == 0)
+		return irq = made;
+	kobject_destroy(made);
+	mica_slot_free(made);
+	return 0;
+}
+
+/* What holds for p: of its events, and the errors and hang-up asked or not.
+ * A descriptor without a poll operation (a file) is always ready. */
+static short look(const struct pollfd *p, mica_cap_t irq)
+{
+	struct file *f;
+	short events = p->events, r;
+
+	if (p->fd < 0)
+		return 0;
+	if (!(f = fd_file(p->fd)))
+		return POLLNVAL;
+	if (events & POLLRDNORM)
+		events |= POLLIN;
+	if (events & POLLWRNORM)
+		events |= POLLOUT;
+	r = f->ops->poll ? f->ops->poll(f, events & (POLLIN | POLLOUT), irq) : (short)(POLLIN | POLLOUT);
+	if (r & POLLIN)
+		r |= POLLRDNORM;
+	if (r & POLLOUT)
+		r |= POLLWRNORM;
+	return r & (p->events | POLLERR | POLLHUP);
+}
+
+int notifier_poll(struct pollfd *fds, size_t n, uint64_t timeout_us, unsigned long *turns)
+{
+	mica_cap_t irq = libc_wait_irq();
+	uint64_t now = libc_now_us(), deadline = timeout_us > UINT64_MAX - now ? UINT64_MAX : now + timeout_us;
+
+	if (!irq)
+		return libc_fail(ENOMEM);   /* the console's look needs it too */
+	for (;;) {
+		int ready = 0;
+		if (turns)
+			++*turns;
+		for (size_t i = 0; i < n; i++)
+			if ((fds[i].revents = look(&fds[i], irq)) != 0)
+				ready++;
+		if (ready || !timeout_us || (now = libc_now_us()) >= deadline)
+			return ready;
+		uint64_t left = deadline - now;
+		mica_ipc_wait(mica_timeouts(MICA_TIMEOUT_NEVER, left > WAIT_MAX_US ? WAIT_MAX_US : (uint32_t)left), 0, 0);
+	}
+}
+
+struct notifier *notifier_new(void)
+{
+	struct notifier *n = calloc(1, sizeof *n);
+
+	if (!n)
+		libc_fail(ENOMEM);
+	return n;
+}
+
+static struct pollfd *find(struct notifier *n, int fd)
+{
+	for (int i = 0; i < n->n; i++)
+		if (n->subs[i].fd == fd)
+			return &n->subs[i];
+	return 0;
+}
+
+int notifier_add(struct notifier *n, int fd, short events)
+{
+	struct pollfd *p;
+
+	if (!fd_lookup(fd))
+		return -1;
+	if (!(p = find(n, fd))) {
+		if (n->n == FD_MAX)
+			return libc_fail(ENOMEM);
+		p = &n->subs[n->n++];
+	}
+	*p = (struct pollfd){ fd, events, 0 };
+	return 0;
+}
+
+int notifier_remove(struct notifier *n, int fd)
+{
+	struct pollfd *p = find(n, fd);
+
+	if (!p)
+		return libc_fail(ENOENT);
+	*p = n->subs[--n->n];
+	return 0;
+}
+
+int notifier_wait(struct notifier *n, struct pollfd *ready, int max, int timeout_ms)
+{
+	int got = notifier_poll(n->subs, (size_t)n->n, timeout_ms < 0 ? UINT64_MAX : (uint64_t)timeout_ms * 1000,
+				&n->turns);
+
+	for (int i = 0, k = 0; got > 0 && i < n->n && k < max; i++)
+		if (n->subs[i].revents)
+			ready[k++] = n->subs[i];
+	return got;
+}
+
+unsigned long notifier_turns(const struct notifier *n)
+{
+	return n->turns;
+}
+
+void notifier_free(struct notifier *n)
+{
+	free(n);
+}

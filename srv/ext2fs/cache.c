@@ -1,0 +1,458 @@
+/*
+ * cache.c - the file server's page cache (cache.h, docs/fsserver.md).
+ *
+ * Every frame of the pool is a struct page: free, a file page (in its
+ * file's set, the hash and the reclaim queue, least recently used first)
+ * or a private page (in its mapping's set and the hash).  Clients get a
+ * page mapped from this server's own mapping of it, so Task.mem_unmap on
+ * the server's page reaches every client that has it.
+ */
+#include "cache.h"
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libsys/slot.h>
+#include <mica/boot.h>
+#include <mica/error.h>
+#include <mica/ipc.h>
+#include <rt/rt.h>
+
+#include <idl/kernel/task.h>
+#include <idl/rt/memory.h>
+#include <idl/rt/region_map.h>
+
+#define PAGE MICA_PAGE_SIZE
+#define POOL_PAGES_MIN 16
+#define UNMAP_WRITTEN 2u   /* Task.mem_unmap's status: a page touched was written */
+
+struct page {
+	struct page *hnext;          /* hash chain */
+	struct page *snext, *sprev;  /* in its set */
+	struct page *qnext, *qprev;  /* the reclaim queue (file pages), the free list (qnext) */
+	struct page_set *set;        /* 0: free */
+	uint64_t index;
+	uint8_t *va;
+	bool dirty;                  /* written by a client, not yet back in the file */
+	bool private;
+};
+
+static struct {
+	struct page *pages, *free, **hash;
+	struct page *qhead, *qtail;  /* reclaim queue */
+	unsigned npages, nfree, nprivate, hmask;
+	struct cfile *files;
+} cache;
+
+#define CFILE_OF(set) ((struct cfile *)((char *)(set) - offsetof(struct cfile, pages)))
+
+int cache_init(uint64_t bytes)
+{
+	mica_cap_t ds = mica_slot_alloc();
+	uint64_t start;
+	unsigned n = (unsigned)(bytes / PAGE), h = 1;
+	int err;
+
+	if (n < POOL_PAGES_MIN)
+		n = POOL_PAGES_MIN;
+	while (h < n)
+		h <<= 1;
+	cache.pages = calloc(n, sizeof *cache.pages);
+	cache.hash = calloc(h, sizeof *cache.hash);
+	if (!ds || !cache.pages || !cache.hash)
+		return -MICA_ENOMEM;
+	if ((err = memory_alloc(rt_cap("mem"), (uint64_t)n * PAGE, &ds)) != 0)
+		return err;
+	if ((err = region_map_attach(rt_cap("rm"), 0, (uint64_t)n * PAGE, MICA_RWX, ds, 0, &start)) != 0) {
+		mica_slot_drop(ds);
+		return err;
+	}
+	cache.npages = cache.nfree = n;
+	cache.hmask = h - 1;
+	for (unsigned i = n; i-- > 0;) {
+		cache.pages[i].va = (uint8_t *)start + (uint64_t)i * PAGE;
+		cache.pages[i].qnext = cache.free;
+		cache.free = &cache.pages[i];
+	}
+	return 0;
+}
+
+void cache_stats(unsigned *pages, unsigned *free)
+{
+	*pages = cache.npages;
+	*free = cache.nfree;
+}
+
+/* ---- the hash, the sets, the queue ---------------------------------- */
+
+static struct page **bucket(const struct page_set *set, uint64_t index)
+{
+	uint64_t h = ((uint64_t)(uintptr_t)set >> 4) * 0x9e3779b97f4a7c15ull + index * 0xff51afd7ed558ccdull;
+	return &cache.hash[(h >> 32) & cache.hmask];
+}
+
+static struct page *find(const struct page_set *set, uint64_t index)
+{
+	for (struct page *p = *bucket(set, index); p; p = p->hnext)
+		if (p->set == set && p->index == index)
+			return p;
+	return 0;
+}
+
+static void queue_remove(struct page *p)
+{
+	*(p->qprev ? &p->qprev->qnext : &cache.qhead) = p->qnext;
+	*(p->qnext ? &p->qnext->qprev : &cache.qtail) = p->qprev;
+	p->qnext = p->qprev = 0;
+}
+
+static void queue_append(struct page *p)
+{
+	p->qprev = cache.qtail;
+	p->qnext = 0;
+	*(cache.qtail ? &cache.qtail->qnext : &cache.qhead) = p;
+	cache.qtail = p;
+}
+
+static void insert(struct page *p, struct page_set *set, uint64_t index, bool private)
+{
+	struct page **b = bucket(set, index);
+
+	p->set = set, p->index = index, p->private = private, p->dirty = false;
+	p->hnext = *b;
+	*b = p;
+	p->sprev = 0;
+	p->snext = set->head;
+	if (set->head)
+		set->head->sprev = p;
+	set->head = p;
+	set->count++;
+	if (private)
+		cache.nprivate++;
+	else
+		queue_append(p);
+}
+
+/* Out of its set, the hash and the queue, onto the free list. */
+static void release(struct page *p)
+{
+	struct page **b = bucket(p->set, p->index);
+
+	while (*b != p)
+		b = &(*b)->hnext;
+	*b = p->hnext;
+	*(p->sprev ? &p->sprev->snext : &p->set->head) = p->snext;
+	if (p->snext)
+		p->snext->sprev = p->sprev;
+	p->set->count--;
+	if (p->private)
+		cache.nprivate--;
+	else
+		queue_remove(p);
+	p->set = 0;
+	p->qnext = cache.free;
+	cache.free = p;
+	cache.nfree++;
+}
+
+/* Take rights (MICA_W: a downgrade, MICA_RWX: the page) from every
+ * client's mapping of p; whether any of them had written it. */
+static bool revoke(struct page *p, unsigned rights)
+{
+	uint32_t status = 0;
+
+	task_mem_unmap(MICA_BOOT_TASK, mica_fpage((mica_addr_t)p->va, 12, rights), false, &status);
+	return (status & UNMAP_WRITTEN) != 0;
+}
+
+/* ---- writing back ---------------------------------------------------- */
+
+/* p's bytes inside the file (none past its end) to the file. */
+static int write_page(struct cfile *cf, struct page *p)
+{
+	struct fs_stat st;
+	uint64_t off = p->index * PAGE;
+	size_t done;
+	int err;
+
+	if (!cf->wfile)
+		return EBADF;   /* no client could write it: never dirty */
+	if ((err = fs_fstat(cf->file, &st)) != 0)
+		return err;
+	if (off >= st.size)
+		return 0;
+	uint64_t n = st.size - off < PAGE ? st.size - off : PAGE;
+	return fs_write(cf->wfile, off, p->va, n, &done);
+}
+
+static void set_dirty(struct page *p, bool dirty)
+{
+	if (p->dirty != dirty)
+		CFILE_OF(p->set)->ndirty += dirty ? 1 : -1;
+	p->dirty = dirty;
+}
+
+/* A dirty page back to the file; clients keep it, read-only until they
+ * write it again (the write faults, maps it writable and dirties it). */
+static int clean(struct cfile *cf, struct page *p)
+{
+	if (!p->dirty)
+		return 0;
+	revoke(p, MICA_W);
+	int err = write_page(cf, p);
+	if (!err)
+		set_dirty(p, false);
+	return err;
+}
+
+int cache_writeback(struct cfile *cf, uint64_t off, uint64_t len)
+{
+	uint64_t first = off / PAGE, last = len ? (off + len - 1) / PAGE : first;
+	int err = 0;
+
+	if (!len || off + len < off)
+		last = UINT64_MAX / PAGE;
+	if (!cf->ndirty)
+		return 0;
+	for (struct page *p = cf->pages.head; p; p = p->snext) {
+		if (p->index < first || p->index > last)
+			continue;
+		int e = clean(cf, p);
+		if (e && !err)
+			err = e;
+	}
+	return err;
+}
+
+int cache_writeback_all(void)
+{
+	int err = 0;
+
+	for (struct cfile *cf = cache.files; cf; cf = cf->next) {
+		int e = cache_writeback(cf, 0, 0);
+		if (e && !err)
+			err = e;
+	}
+	return err;
+}
+
+/* The page goes from every client; a file page written by one goes back
+ * to the file first. */
+static void evict(struct page *p)
+{
+	bool written = revoke(p, MICA_RWX);
+
+	if (!p->private && (written || p->dirty)) {
+		int err = write_page(CFILE_OF(p->set), p);
+		if (err)
+			printf("ext2fs: page %llu of inode %u lost: %s\n", (unsigned long long)p->index,
+			       CFILE_OF(p->set)->ino, strerror(err));
+		set_dirty(p, false);
+	}
+	release(p);
+}
+
+/* A free frame: the free list's, else the least recently used file
+ * page's.  Private pages take at most half of the pool. */
+static struct page *frame(bool private, int *err)
+{
+	struct page *p;
+
+	if (private && cache.nprivate >= cache.npages / 2) {
+		*err = ENOMEM;
+		return 0;
+	}
+	if (!cache.free && cache.qhead)
+		evict(cache.qhead);
+	if (!(p = cache.free)) {
+		*err = ENOMEM;
+		return 0;
+	}
+	cache.free = p->qnext;
+	cache.nfree--;
+	p->qnext = 0;
+	return p;
+}
+
+/* ---- files ----------------------------------------------------------- */
+
+int cache_file(struct fs_file *f, uint32_t ino, bool writable, struct cfile **out)
+{
+	struct cfile *cf;
+
+	for (cf = cache.files; cf; cf = cf->next)
+		if (cf->ino == ino)
+			break;
+	if (!cf) {
+		if (!(cf = calloc(1, sizeof *cf)))
+			return ENOMEM;
+		cf->ino = ino;
+		cf->file = fs_dup(f);
+		cf->next = cache.files;
+		cache.files = cf;
+	}
+	if (writable && !cf->wfile)
+		cf->wfile = fs_dup(f);
+	cf->refs++;
+	*out = cf;
+	return 0;
+}
+
+void cache_file_put(struct cfile *cf)
+{
+	if (--cf->refs)
+		return;
+	int err = cache_writeback(cf, 0, 0);
+	if (err)
+		printf("ext2fs: writing back inode %u: %s\n", cf->ino, strerror(err));
+	while (cf->pages.head)
+		evict(cf->pages.head);   /* clean now: nothing more is written */
+	for (struct cfile **p = &cache.files; *p; p = &(*p)->next)
+		if (*p == cf) {
+			*p = cf->next;
+			break;
+		}
+	if (cf->wfile)
+		fs_close(cf->wfile);
+	fs_close(cf->file);
+	free(cf);
+}
+
+/* ---- pages ----------------------------------------------------------- */
+
+uint8_t *cache_page(struct cfile *cf, uint64_t index, bool write, int *err)
+{
+	struct page *p = find(&cf->pages, index);
+	size_t n = 0;
+
+	if (p) {
+		queue_remove(p);
+		queue_append(p);
+		if (write)
+			set_dirty(p, true);
+		return p->va;
+	}
+	if (!(p = frame(false, err)))
+		return 0;
+	int e = fs_read(cf->file, index * PAGE, p->va, PAGE, &n);
+	if (e && !n) {
+		p->qnext = cache.free, cache.free = p, cache.nfree++;
+		*err = e;
+		return 0;
+	}
+	memset(p->va + n, 0, PAGE - n);   /* past the end: zeros */
+	insert(p, &cf->pages, index, false);
+	if (write)
+		set_dirty(p, true);
+	return p->va;
+}
+
+int cache_read(struct cfile *cf, uint64_t off, void *dst, size_t len, size_t *done)
+{
+	int err = 0;
+
+	*done = 0;
+	while (*done < len) {
+		uint64_t at = off + *done, in = at % PAGE;
+		size_t n = PAGE - in < len - *done ? PAGE - in : len - *done;
+		uint8_t *va = cache_page(cf, at / PAGE, false, &err);
+		if (!va)
+			return err;
+		memcpy((uint8_t *)dst + *done, va + in, n);
+		*done += n;
+	}
+	return 0;
+}
+
+uint8_t *cache_private_find(struct page_set *set, uint64_t index)
+{
+	struct page *p = find(set, index);
+
+	return p ? p->va : 0;
+}
+
+uint8_t *cache_private_page(struct page_set *set, struct cfile *cf, uint64_t index, int *err)
+{
+	struct page *p = find(set, index);
+
+	if (p)
+		return p->va;
+	/* The copy's frame first: loading the original may reclaim a frame,
+	 * never the copy's. */
+	if (!(p = frame(true, err)))
+		return 0;
+	uint8_t *src = cache_page(cf, index, false, err);
+	if (!src) {
+		p->qnext = cache.free, cache.free = p, cache.nfree++;
+		return 0;
+	}
+	memcpy(p->va, src, PAGE);
+	insert(p, set, index, true);
+	return p->va;
+}
+
+void cache_private_free(struct page_set *set)
+{
+	while (set->head)
+		evict(set->head);
+}
+
+/* The part of [from, to) in page p, as offsets in it; false when none. */
+static bool span(const struct page *p, uint64_t from, uint64_t to, uint64_t *a, uint64_t *b)
+{
+	uint64_t start = p->index * PAGE, end = start + PAGE;
+
+	if (to <= start || from >= end || from >= to)
+		return false;
+	*a = (from > start ? from : start) - start;
+	*b = (to < end ? to : end) - start;
+	return true;
+}
+
+/* The new bytes (and zeros for a gap before them) in one cached page. */
+static void page_written(struct page *p, uint64_t off, const void *data, uint64_t len, uint64_t old_size)
+{
+	uint64_t a, b;
+
+	if (span(p, old_size, off, &a, &b))
+		memset(p->va + a, 0, b - a);
+	if (span(p, off, off + len, &a, &b))
+		memcpy(p->va + a, (const uint8_t *)data + (p->index * PAGE + a - off), b - a);
+}
+
+void cache_written(struct cfile *cf, uint64_t off, const void *data, uint64_t len, uint64_t old_size)
+{
+	uint64_t first = (old_size < off ? old_size : off) / PAGE, last = (off + len - 1) / PAGE;
+
+	if (!len)
+		return;
+	if (last - first < cf->pages.count) {   /* fewer pages in the range than cached: look each up */
+		for (uint64_t i = first; i <= last; i++) {
+			struct page *p = find(&cf->pages, i);
+			if (p)
+				page_written(p, off, data, len, old_size);
+		}
+		return;
+	}
+	for (struct page *p = cf->pages.head; p; p = p->snext)
+		page_written(p, off, data, len, old_size);
+}
+
+void cache_truncated(struct cfile *cf, uint64_t old_size, uint64_t size)
+{
+	uint64_t keep = (size + PAGE - 1) / PAGE, a, b;
+
+	for (struct page *p = cf->pages.head, *next; p; p = next) {
+		next = p->snext;
+		if (p->index >= keep) {
+			revoke(p, MICA_RWX);   /* past the end now: what was written there is gone */
+			set_dirty(p, false);
+			release(p);
+		} else if (span(p, size < old_size ? size : old_size, UINT64_MAX, &a, &b)) {
+			memset(p->va + a, 0, b - a);   /* zeros between the sizes and past the end */
+		}
+	}
+}

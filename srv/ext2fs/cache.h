@@ -1,0 +1,85 @@
+/*
+ * cache.h - the file server's page cache (docs/fsserver.md): file pages in
+ * memory the server owns, one set per inode that every session and every
+ * mapping of the file shares, mapped into clients' address spaces on their
+ * faults.  A fixed pool of page frames (boot.cfg `cache=`) from the
+ * server's memory session; when it is used up the least recently loaded
+ * file page is reclaimed: taken from every client that has it (the
+ * mapping database), written back first when a client wrote it.
+ *
+ * A read copies from the cached pages (loading them as it goes), which
+ * hold what clients wrote through mappings too; a write goes to lib/fs and
+ * updates the cached copies of what it wrote.  A client's region mapper maps a page writable only on a
+ * write fault, so a page mapped with W is dirty; writing it back takes W
+ * from every client's mapping (Task.mem_unmap), so that the next write
+ * faults and dirties it again.  Private (copy-on-write) pages come from the same pool, at most
+ * half of it, and are never written back.
+ */
+#ifndef EXT2FS_CACHE_H
+#define EXT2FS_CACHE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "fs.h"
+
+struct page;
+
+/* The pages one owner holds: a cached file's, or a private mapping's own. */
+struct page_set {
+	struct page *head;
+	unsigned count;
+};
+
+/* A file in the cache: one per inode open in any session or mapping. */
+struct cfile {
+	struct cfile *next;
+	uint32_t ino;
+	unsigned refs;              /* sessions and mappings */
+	struct fs_file *file;       /* to load pages */
+	struct fs_file *wfile;      /* to write them back: a writable session's (0: none yet) */
+	struct page_set pages;
+	unsigned ndirty;            /* of its pages */
+};
+
+/* The pool: `bytes` of the server's memory (whole pages, at least 16). */
+int cache_init(uint64_t bytes);
+/* The cached file of f's inode (a new reference, made on first use);
+ * `writable`: f was opened for writing.  An errno value. */
+int cache_file(struct fs_file *f, uint32_t ino, bool writable, struct cfile **out);
+/* Drop a reference; the last writes the file's pages back and frees them. */
+void cache_file_put(struct cfile *cf);
+
+/* The address in this server of page `index` of cf, loaded if it was not
+ * (past the end: zeros), and dirty from now on if a client maps it to
+ * `write`; 0 with an errno value in *err. */
+uint8_t *cache_page(struct cfile *cf, uint64_t index, bool write, int *err);
+/* len bytes of cf from off (inside the file: the caller clamps) through
+ * its pages, loading what is missing; *done says how many were copied
+ * when an errno value comes back. */
+int cache_read(struct cfile *cf, uint64_t off, void *dst, size_t len, size_t *done);
+/* A private copy of page `index` of cf for `set` (a private mapping):
+ * its own if it has one, else a new copy; 0 with *err. */
+uint8_t *cache_private_page(struct page_set *set, struct cfile *cf, uint64_t index, int *err);
+/* The private page of `set` at `index`, or 0. */
+uint8_t *cache_private_find(struct page_set *set, uint64_t index);
+/* Take every page of set from every client and free it. */
+void cache_private_free(struct page_set *set);
+
+/* Write the pages of cf in [off, off + len) that were written through
+ * mappings back to the file (lib/fs).  An errno value. */
+int cache_writeback(struct cfile *cf, uint64_t off, uint64_t len);
+/* cache_writeback of every file (sync). */
+int cache_writeback_all(void);
+/* After a write to the file: the cached copies of [off, off + len) take
+ * `data`, and cached bytes in [old_size, off) read as zeros (what clients
+ * left past the old end is not the file's). */
+void cache_written(struct cfile *cf, uint64_t off, const void *data, uint64_t len, uint64_t old_size);
+/* After a truncation from old_size to size: pages past the new end go
+ * from every client, the bytes between the two sizes read as zeros. */
+void cache_truncated(struct cfile *cf, uint64_t old_size, uint64_t size);
+
+/* Pages in the pool, and free now (tests, statistics). */
+void cache_stats(unsigned *pages, unsigned *free);
+
+#endif

@@ -1,0 +1,381 @@
+/*
+ * fsmmap.c - memory mappings of files of the file server (fsmmap.scenario,
+ * docs/fsserver.md, docs/libc.md): the server's page cache as a dataspace.
+ *
+ *   fsmmap A      make /mm/pair (two pages), map it MAP_SHARED, write page 0,
+ *                 wait to see B's write in page 1 through the mapping
+ *   fsmmap B      map /mm/pair MAP_SHARED, wait to see A's write, write page 1
+ *   fsmmap crash  note the free counts in /mm/crash.before, then hold an
+ *                 unlinked file mapped shared and private, both written, and
+ *                 die by a fault
+ *   fsmmap crashcheck  the counts are back: the dead client's mappings went
+ *   fsmmap check  every other case, then wait for A and B and check the file
+ *
+ * The server runs with a small cache (boot.cfg `cache=256K`: 64 pages),
+ * so the big file's pages are reclaimed while mapped and written.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <libsys/slot.h>
+#include <mica/fs.h>
+#include <rt/rt.h>
+#include "qtest.h"
+
+#include <idl/rt/fs.h>
+#include <idl/rt/registry.h>
+
+#define PAGE 4096
+#define WAIT_ROUNDS 3000   /* of 10 ms: a partner that never comes fails the test, not the boot */
+#define BIG_PAGES 256      /* 1 MiB: four times the cache */
+
+static int wait_for(volatile const char *p, const char *text)
+{
+	for (int i = 0; i < WAIT_ROUNDS; i++) {
+		if (!memcmp((const char *)p, text, strlen(text)))
+			return 1;
+		usleep(10000);
+	}
+	return 0;
+}
+
+static int make_file(const char *path, size_t size, char fill)
+{
+	char buf[PAGE];
+	int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
+
+	if (fd < 0)
+		return -1;
+	memset(buf, fill, sizeof buf);
+	for (size_t at = 0; at < size; at += PAGE) {
+		size_t n = size - at < PAGE ? size - at : PAGE;
+		if (write(fd, buf, n) != (ssize_t)n)
+			return -1;
+	}
+	return fd;
+}
+
+static int pair(char tag)
+{
+	char done[16];
+	struct stat st;
+	int fd;
+
+	qtest_name(tag == 'A' ? "fsmmap_A" : "fsmmap_B");
+	if (tag == 'A') {
+		mkdir("/mm", 0755);
+		fd = make_file("/mm/pair.tmp", 2 * PAGE, '.');
+		expect("A: made the file", fd >= 0, 1);
+		close(fd);
+		expect("A: published it", rename("/mm/pair.tmp", "/mm/pair"), 0);
+	} else {
+		for (int i = 0; i < WAIT_ROUNDS && stat("/mm/pair", &st); i++)
+			usleep(10000);
+	}
+	fd = open("/mm/pair", O_RDWR);
+	expect("open /mm/pair", fd >= 0, 1);
+	char *m = mmap(0, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	expect("mmap MAP_SHARED", m != MAP_FAILED, 1);
+	if (m == MAP_FAILED)
+		return qtest_done();
+	if (tag == 'A') {
+		memcpy(m, "written by A", 12);
+		expect("A sees B's write through its mapping", wait_for(m + PAGE, "written by B"), 1);
+	} else {
+		expect("B sees A's write through its mapping", wait_for(m, "written by A"), 1);
+		memcpy(m + PAGE, "written by B", 12);
+	}
+	expect("munmap", munmap(m, 2 * PAGE), 0);
+	expect("close", close(fd), 0);
+	snprintf(done, sizeof done, "/mm/%c.done", tag);
+	fd = open(done, O_WRONLY | O_CREAT, 0644);
+	expect("done marker", fd >= 0, 1);
+	close(fd);
+	return qtest_done();
+}
+
+static void shared_sees_write_and_read_sees_mapping(void)
+{
+	char buf[16] = "";
+	int fd = make_file("/mm/coherent", PAGE + 100, 'c');
+	char *m = mmap(0, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+
+	expect("mmap", m != MAP_FAILED, 1);
+	expect("the file's bytes", m[0] == 'c' && m[PAGE + 99] == 'c', 1);
+	expect("past the end: zeros", m[PAGE + 100] == 0 && m[2 * PAGE - 1] == 0, 1);
+	expect("pwrite", pwrite(fd, "WRITE", 5, 10), 5);
+	expect("write() shows in the mapping", memcmp(m + 10, "WRITE", 5), 0);
+	memcpy(m + 20, "MAPPED", 6);
+	expect("pread", pread(fd, buf, 6, 20), 6);
+	expect("read() sees the mapping's write", memcmp(buf, "MAPPED", 6), 0);
+	expect("ftruncate to 50", ftruncate(fd, 50), 0);
+	expect("truncated bytes read as zeros in the mapping", m[60] == 0 && m[PAGE + 10] == 0, 1);
+	expect("the rest stays", memcmp(m + 20, "MAPPED", 6), 0);
+	int fd2 = open("/mm/coherent", O_RDWR | O_TRUNC);
+	expect("another open with O_TRUNC", fd2 >= 0, 1);
+	expect("the mapping reads zeros", m[0] == 0 && m[20] == 0, 1);
+	close(fd2);
+	expect("munmap", munmap(m, 2 * PAGE), 0);
+	close(fd);
+}
+
+static void private_writes_stay_private(void)
+{
+	char buf[8] = "";
+	int fd = make_file("/mm/private", 2 * PAGE, 'p');
+	char *shared = mmap(0, 2 * PAGE, PROT_READ, MAP_SHARED, fd, 0);
+	char *priv = mmap(0, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+
+	expect("mmap shared and private", shared != MAP_FAILED && priv != MAP_FAILED, 1);
+	expect("private reads the file", priv[5] == 'p' && priv[PAGE + 5] == 'p', 1);
+	memcpy(priv + 5, "PRIV", 4);
+	expect("the private mapping has its write", memcmp(priv + 5, "PRIV", 4), 0);
+	expect("a shared mapping does not", shared[5], 'p');
+	expect("pread", pread(fd, buf, 4, 5), 4);
+	expect("the file does not", memcmp(buf, "pppp", 4), 0);
+	expect("a page not written still follows the file", pwrite(fd, "NEW", 3, PAGE), 3);
+	expect("... and shows it", memcmp(priv + PAGE, "NEW", 3), 0);
+	expect("munmap private", munmap(priv, 2 * PAGE), 0);
+	expect("munmap shared", munmap(shared, 2 * PAGE), 0);
+	close(fd);
+	/* Private and writable on a read-only descriptor is allowed. */
+	fd = open("/mm/private", O_RDONLY);
+	priv = mmap(0, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	expect("MAP_PRIVATE PROT_WRITE of a read-only file", priv != MAP_FAILED, 1);
+	if (priv != MAP_FAILED) {
+		priv[0] = 'X';
+		expect("written privately", priv[0], 'X');
+		munmap(priv, PAGE);
+	}
+	expect("pread", pread(fd, buf, 1, 0), 1);
+	expect("the file still has its byte", buf[0], 'p');
+	close(fd);
+}
+
+static void msync_and_close_write_back(void)
+{
+	int fd = make_file("/mm/synced", PAGE, '-');
+	char *m = mmap(0, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+
+	expect("mmap", m != MAP_FAILED, 1);
+	memcpy(m, "synced by msync\n", 16);
+	expect("msync", msync(m, PAGE, MS_SYNC), 0);
+	expect("munmap", munmap(m, PAGE), 0);
+	close(fd);
+
+	/* Written through a mapping, unmapped, closed: the last close writes it. */
+	fd = make_file("/mm/closed", PAGE, '-');
+	m = mmap(0, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	expect("mmap", m != MAP_FAILED, 1);
+	memcpy(m, "written back at close\n", 22);
+	expect("munmap", munmap(m, PAGE), 0);
+	expect("close", close(fd), 0);
+	/* The mapping outlives its descriptor. */
+	fd = open("/mm/closed", O_RDWR);
+	m = mmap(0, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	expect("close with the mapping still there", close(fd), 0);
+	expect("the mapping still reads the file", memcmp(m, "written back at close\n", 22), 0);
+	m[22] = '!';
+	expect("munmap", munmap(m, PAGE), 0);
+	char buf[24] = "";
+	fd = open("/mm/closed", O_RDONLY);
+	expect("read after the last close", read(fd, buf, 23), 23);
+	expect("has what the mappings wrote", memcmp(buf, "written back at close\n!", 23), 0);
+	close(fd);
+	sync();   /* for the host's check */
+}
+
+static void anonymous_memory_and_pieces(void)
+{
+	char *m = mmap(0, 3 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	expect("mmap MAP_ANONYMOUS", m != MAP_FAILED, 1);
+	expect("zeros", m[0] == 0 && m[3 * PAGE - 1] == 0, 1);
+	m[0] = 1, m[PAGE] = 2, m[2 * PAGE] = 3;
+	expect("munmap the middle page", munmap(m + PAGE, PAGE), 0);
+	expect("the pieces keep their bytes", m[0] == 1 && m[2 * PAGE] == 3, 1);
+	expect("mprotect read-only", mprotect(m, PAGE, PROT_READ), 0);
+	expect("still readable", m[0], 1);
+	expect("mprotect writable again", mprotect(m, PAGE, PROT_READ | PROT_WRITE), 0);
+	m[1] = 9;
+	expect("writable", m[1], 9);
+	expect("mprotect over the hole: ENOMEM", mprotect(m, 3 * PAGE, PROT_READ) == -1 && errno == ENOMEM, 1);
+	expect("munmap over the hole", munmap(m, 3 * PAGE), 0);
+	char *f = mmap(m, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	expect("MAP_FIXED lands where asked", f == m, 1);
+	expect("munmap", munmap(f, PAGE), 0);
+}
+
+static void errors(void)
+{
+	int ro = open("/mm/private", O_RDONLY), wo = open("/mm/private", O_WRONLY), dir = open("/mm", O_RDONLY);
+	int rw = open("/mm/private", O_RDWR);
+
+#define FAILS(what, call, e) expect(what, (call) == MAP_FAILED && errno == (e), 1)
+	FAILS("no descriptor: EBADF", mmap(0, PAGE, PROT_READ, MAP_SHARED, -1, 0), EBADF);
+	FAILS("a closed descriptor: EBADF", mmap(0, PAGE, PROT_READ, MAP_SHARED, 60, 0), EBADF);
+	FAILS("MAP_SHARED PROT_WRITE of a read-only file: EACCES",
+	      mmap(0, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, ro, 0), EACCES);
+	FAILS("a write-only descriptor: EACCES", mmap(0, PAGE, PROT_READ, MAP_SHARED, wo, 0), EACCES);
+	FAILS("a directory: ENODEV", mmap(0, PAGE, PROT_READ, MAP_SHARED, dir, 0), ENODEV);
+	FAILS("length 0: EINVAL", mmap(0, 0, PROT_READ, MAP_SHARED, rw, 0), EINVAL);
+	FAILS("an offset not a page's: EINVAL", mmap(0, PAGE, PROT_READ, MAP_SHARED, rw, 100), EINVAL);
+	FAILS("neither shared nor private: EINVAL", mmap(0, PAGE, PROT_READ, 0, rw, 0), EINVAL);
+	FAILS("both: EINVAL", mmap(0, PAGE, PROT_READ, MAP_SHARED | MAP_PRIVATE, rw, 0), EINVAL);
+	FAILS("MAP_FIXED not on a page: EINVAL", mmap((void *)0x100000123, PAGE, PROT_READ, MAP_SHARED | MAP_FIXED, rw, 0),
+	      EINVAL);
+	FAILS("unknown protection: EINVAL", mmap(0, PAGE, 0x40, MAP_SHARED, rw, 0), EINVAL);
+	char *m = mmap(0, PAGE, PROT_READ, MAP_SHARED, ro, 0);
+	expect("read-only shared mapping", m != MAP_FAILED, 1);
+	expect("mprotect PROT_WRITE on it: EACCES", mprotect(m, PAGE, PROT_READ | PROT_WRITE) == -1 && errno == EACCES,
+	       1);
+	expect("munmap not on a page: EINVAL", munmap(m + 1, PAGE) == -1 && errno == EINVAL, 1);
+	expect("munmap length 0: EINVAL", munmap(m, 0) == -1 && errno == EINVAL, 1);
+	expect("msync MS_SYNC|MS_ASYNC: EINVAL", msync(m, PAGE, MS_SYNC | MS_ASYNC) == -1 && errno == EINVAL, 1);
+	expect("munmap", munmap(m, PAGE), 0);
+	expect("msync of nothing mapped: ENOMEM", msync(m, PAGE, MS_SYNC) == -1 && errno == ENOMEM, 1);
+	close(ro), close(wo), close(dir), close(rw);
+}
+
+/* Four times the cache, every page written through a mapping: pages are
+ * reclaimed while mapped, written back first, and fault back in. */
+static void reclaim_keeps_what_was_written(void)
+{
+	int fd = make_file("/mm/big", BIG_PAGES * PAGE, 0);
+	char *m = mmap(0, BIG_PAGES * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	int bad = 0;
+
+	expect("mmap 1 MiB", m != MAP_FAILED, 1);
+	for (int i = 0; i < BIG_PAGES; i++)
+		snprintf(m + (size_t)i * PAGE + 7, 16, "page %d", i);
+	for (int i = 0; i < BIG_PAGES; i++) {
+		char want[16];
+		snprintf(want, sizeof want, "page %d", i);
+		bad += strcmp(m + (size_t)i * PAGE + 7, want) != 0;
+	}
+	expect("every page read back through the mapping", bad, 0);
+	bad = 0;
+	for (int i = 0; i < BIG_PAGES; i++) {
+		char want[16], got[16] = "";
+		snprintf(want, sizeof want, "page %d", i);
+		pread(fd, got, strlen(want) + 1, (off_t)i * PAGE + 7);
+		bad += strcmp(got, want) != 0;
+	}
+	expect("every page read back with read()", bad, 0);
+	expect("munmap", munmap(m, BIG_PAGES * PAGE), 0);
+	close(fd);
+}
+
+static void pair_result(void)
+{
+	struct stat st;
+	char buf[2 * PAGE];
+
+	for (int i = 0; i < WAIT_ROUNDS && (stat("/mm/A.done", &st) || stat("/mm/B.done", &st)); i++)
+		usleep(10000);
+	int fd = open("/mm/pair", O_RDONLY);
+	expect("read /mm/pair", read(fd, buf, sizeof buf), 2 * PAGE);
+	expect("A's write is in the file", memcmp(buf, "written by A", 12), 0);
+	expect("B's write is in the file", memcmp(buf + PAGE, "written by B", 12), 0);
+	close(fd);
+	sync();
+}
+
+/* Last: the mapping stays until the program ends, and nothing after
+ * fsync flushes the disk, so what the host finds there fsync put. */
+static void fsync_writes_back(void)
+{
+	int fd = make_file("/mm/fsynced", PAGE, '-');
+	char *m = mmap(0, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+
+	expect("mmap", m != MAP_FAILED, 1);
+	memcpy(m, "synced by fsync\n", 16);
+	expect("fsync", fsync(fd), 0);
+}
+
+#define must(cond) do { if (!(cond)) exit(1); } while (0)
+
+struct counts {
+	uint64_t free_blocks, free_inodes;
+};
+
+static struct counts counts_now(void)
+{
+	static mica_cap_t fs;
+	struct counts c = { 0, 0 };
+	uint32_t bs;
+	uint64_t blocks, inodes;
+
+	if (!fs && (!(fs = mica_slot_alloc()) || registry_lookup(rt_cap("registry"), "fs", &fs)))
+		return c;
+	if (file_system_statfs(fs, &bs, &blocks, &c.free_blocks, &inodes, &c.free_inodes))
+		c.free_blocks = c.free_inodes = 0;
+	return c;
+}
+
+/* Dies holding an unlinked file only through its mappings, with pages
+ * written in both: the server must end them when the task's capabilities
+ * go, and with them the file.  It prints no TAP (it never ends by
+ * itself): a failure exits 1 instead of faulting, which the scenario sees. */
+static void crash(void)
+{
+	struct counts c = { 0, 0 };
+
+	mkdir("/mm", 0755);
+	int note = open("/mm/crash.before", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	must(note >= 0 && write(note, &c, sizeof c) == sizeof c);   /* its block, before counting */
+	c = counts_now();
+	must(c.free_blocks && pwrite(note, &c, sizeof c, 0) == sizeof c && close(note) == 0);
+	int fd = make_file("/mm/crash.held", 16 * PAGE, 'h');
+	must(fd >= 0);
+	char *shared = mmap(0, 16 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	char *priv = mmap(0, 16 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	must(shared != MAP_FAILED && priv != MAP_FAILED);
+	for (int i = 0; i < 16; i++)
+		shared[i * PAGE] = 'S', priv[i * PAGE + 1] = 'P';
+	must(unlink("/mm/crash.held") == 0 && close(fd) == 0);
+	must(counts_now().free_blocks < c.free_blocks);
+	*(volatile int *)0x123456789000 = 1;
+}
+
+static int crash_check(void)
+{
+	struct counts before, now = counts_now();
+	int fd = open("/mm/crash.before", O_RDONLY);
+
+	qtest_name("fsmmap");
+	expect("read /mm/crash.before", fd >= 0 && read(fd, &before, sizeof before) == sizeof before, 1);
+	close(fd);
+	expect("the blocks are back", now.free_blocks, before.free_blocks);
+	expect("the inode is back", now.free_inodes, before.free_inodes);
+	return qtest_done();
+}
+
+static const struct qtest_case cases[] = {
+	{ "shared_sees_write_and_read_sees_mapping", shared_sees_write_and_read_sees_mapping },
+	{ "private_writes_stay_private", private_writes_stay_private },
+	{ "msync_and_close_write_back", msync_and_close_write_back },
+	{ "anonymous_memory_and_pieces", anonymous_memory_and_pieces },
+	{ "errors", errors },
+	{ "reclaim_keeps_what_was_written", reclaim_keeps_what_was_written },
+	{ "pair_result", pair_result },
+	{ "fsync_writes_back", fsync_writes_back },
+};
+
+int main(int argc, char **argv)
+{
+	if (argc > 1 && (!strcmp(argv[1], "A") || !strcmp(argv[1], "B")))
+		return pair(argv[1][0]);
+	if (argc > 1 && !strcmp(argv[1], "crash"))
+		crash();
+	if (argc > 1 && !strcmp(argv[1], "crashcheck"))
+		return crash_check();
+	mkdir("/mm", 0755);
+	return QTEST_RUN(argv[0], cases);
+}
