@@ -15,6 +15,7 @@
  *   umask N            the umask is N (octal)
  *   produce FD N       write N bytes of a pattern to FD (steps of 1000)
  *   drain FD N         read FD to its end: exactly N bytes of the pattern
+ *   readable FD        poll says FD is readable (at once: it must be already)
  *   hostile            Proc.give as a hostile client would: an unknown
  *                      kind, more entries than a child may get, forgetting,
  *                      a take with nothing left, a pipe ticket given to a
@@ -23,6 +24,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -95,6 +97,10 @@ static int step(char **a, int *used)
 	*used = 2;
 	if (!strcmp(a[0], "closed"))
 		return fcntl(fd, F_GETFD) < 0 && errno == EBADF;
+	if (!strcmp(a[0], "readable")) {
+		struct pollfd p = { fd, POLLIN, 0 };
+		return poll(&p, 1, 0) == 1 && (p.revents & POLLIN);
+	}
 	if (!strcmp(a[0], "cwd")) {
 		char *cwd = getcwd(buf, sizeof buf);
 		return cwd && a[1] && !strcmp(cwd, a[1]);

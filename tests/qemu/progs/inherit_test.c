@@ -136,8 +136,8 @@ static void pipes_and_cloexec(void)
 	expect("O_NONBLOCK on q's write end", fcntl(q[1], F_SETFL, O_NONBLOCK), 0);
 	expect("dup2 of p's write end to 20", dup2(p[1], 20), 20);
 	expect("ping into p", write(p[1], "ping", 4), 4);
-	expect("the child reads ping from p[0], writes to p[1], to 20 and to q[1]; q[0] is closed there",
-	       RUN(0, "type", num(p[0]), "p", "read", num(p[0]), "ping", "write", num(p[1]), "pong", "write", "20",
+	expect("the child polls p[0] readable, reads ping from it, writes to p[1], to 20 and to q[1]; q[0] is closed there",
+	       RUN(0, "type", num(p[0]), "p", "readable", num(p[0]), "read", num(p[0]), "ping", "write", num(p[1]), "pong", "write", "20",
 		   "!", "closed", num(q[0]), "flags", num(q[1]), num(O_WRONLY | O_NONBLOCK), "write", num(q[1]), "q"),
 	       0);
 	expect("what it wrote to p[1] and 20 comes here", read_all(p[0], buf, 5), 5);
