@@ -10,8 +10,8 @@
  * its size, so the data never travels in messages.  The file position
  * lives here, until the description is handed to a spawned child: then
  * parent and child share it in the server (OpenFile.dup, read_on,
- * write_on, seek).  O_APPEND writes go where the server says the end is.  So do
- * the working directory and the umask (022 at start).
+ * write_on, seek).  O_APPEND writes go where the server says the end is.
+ * The working directory and the umask (022 at start) live here too.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -301,7 +301,7 @@ static int fs_hand_off_op(struct file *f, struct inherit_item *out)
 		return err <= -MICA_FS_ERRNO ? -err - MICA_FS_ERRNO : err ? libc_errno_of(err) : EIO;
 	}
 	ff->shared = 1;
-	*out = (struct inherit_item){ MICA_INHERIT_FILE, (uint64_t)ff->pos, ff->path, gate };
+	*out = (struct inherit_item){ MICA_INHERIT_FILE, 0, ff->path, gate };
 	return 0;
 }
 
@@ -381,7 +381,7 @@ int fsfile_open(const char *path, int flags, mode_t mode)
 	return fd;
 }
 
-int fsfile_adopt(mica_cap_t gate, int flags, off_t pos, const char *path)
+int fsfile_adopt(mica_cap_t gate, int flags, const char *path)
 {
 	struct fsfile *ff = calloc(1, sizeof *ff);
 	mica_cap_t buffer = mica_slot_alloc(), slot = buffer;
@@ -395,7 +395,6 @@ int fsfile_adopt(mica_cap_t gate, int flags, off_t pos, const char *path)
 		mica_slot_free(buffer);   /* empty: the region mapper has it */
 		ff->gate = gate;
 		ff->buf = (uint8_t *)start;
-		ff->pos = pos;
 		ff->shared = 1;
 		int fd = fd_install(&fsfile_ops, ff, flags);
 		if (fd < 0) {

@@ -137,8 +137,8 @@ const char *fsfile_cwd(void);
 mode_t fsfile_umask(void);
 void fsfile_inherit_cwd(const char *path, mode_t mask);
 /* A descriptor for the file session `gate` a parent handed on (ours:
- * dropped on failure), at offset `pos`, opened as `path`. */
-int fsfile_adopt(mica_cap_t gate, int flags, off_t pos, const char *path);
+ * dropped on failure; its offset the server's, shared), opened as `path`. */
+int fsfile_adopt(mica_cap_t gate, int flags, const char *path);
 
 /* pipe.c: make f (a stream's description) the pipe end if `cap` is a
  * pipe ticket (sys/pipe_ticket.h); 1 if it was. */

@@ -10,7 +10,7 @@
  *   MICA_INHERIT_STREAM  the child's own stdin, stdout or stderr stream
  *   MICA_INHERIT_PIPE    a pipe ticket, adopted (pipe.c)
  *   MICA_INHERIT_FILE    a session of the file server on the same open
- *                        file, at the parent's offset (fsfile.c)
+ *                        file, sharing the parent's offset (fsfile.c)
  *   MICA_INHERIT_ROM     a boot file, opened again at the parent's offset
  *
  * A parent that gave nothing leaves the table as it starts (0, 1 and 2
@@ -108,7 +108,7 @@ void libc_inherit(void)
 			break;
 		case MICA_INHERIT_FILE:
 			if (item) {
-				place(fsfile_adopt(item, fl, (off_t)arg, name), fds);
+				place(fsfile_adopt(item, fl, name), fds);
 				item = 0;   /* the descriptor's, or dropped */
 			}
 			break;

@@ -129,12 +129,12 @@ static int romfile_hand_off(struct file *f, struct inherit_item *out)
 }
 
 static const struct file_ops romfile_ops = {
-	.hand_off = romfile_hand_off,
 	.read = romfile_read,
 	.write = romfile_write,
 	.lseek = romfile_lseek,
 	.fstat = romfile_fstat,
 	.close = romfile_close,
+	.hand_off = romfile_hand_off,
 };
 
 int romfile_open(const char *name, int flags)
