@@ -355,6 +355,20 @@ static void shell(void)
 	expect("all of the pattern", good, 5000);
 	fclose(in);
 	expect("the child ended well", reap(pid), 0);
+
+	/* And what popen("...", "w") does: our stdio into the child's stdin. */
+	expect("a pipe, close-on-exec", pipe2(p, O_CLOEXEC), 0);
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, p[0], 0);
+	pid = start(&fa, "drain", "0", "7000", (const char *)0);
+	posix_spawn_file_actions_destroy(&fa);
+	close(p[0]);
+	FILE *out = fdopen(p[1], "w");
+	for (long i = 0; i < 7000; i++)
+		fputc('a' + i % 23, out);
+	expect("7000 bytes written through stdio, closed", fclose(out), 0);
+	expect("the child read them all in order, then the end of data", reap(pid), 0);
+	expect("nothing left open here", lowest_free(), 3);
 	(void)buf;
 }
 
