@@ -33,6 +33,7 @@
 #include <mica/syscall.h>
 #include <rt/rt.h>
 
+#include <idl/rt/fs.h>
 #include <idl/rt/proc.h>
 #include <idl/rt/registry.h>
 
@@ -301,6 +302,45 @@ static void failures(void)
 	mica_slot_drop(served);
 }
 
+#define FS_ERR(e) (-(MICA_FS_ERRNO + (e)))
+
+/* The file server's side of a shared offset, as a client sees it. */
+static void shared_offsets_in_the_file_server(void)
+{
+	mica_cap_t fs = mica_slot_alloc(), a = mica_slot_alloc(), buffer = mica_slot_alloc(), b = mica_slot_alloc();
+	mica_cap_t b_slot = b, buf2 = mica_slot_alloc(), buf2_slot = buf2;
+	uint32_t size, type, done;
+	uint64_t at, pos;
+
+	expect("the registry's fs", registry_lookup(rt_cap("registry"), "fs", &fs), 0);
+	expect("a session on /inherit", file_system_open(fs, "/inherit", MICA_FS_O_READ | MICA_FS_O_WRITE, 0, &a, &buffer,
+							  &size, &type), 0);
+	mica_slot_drop(buffer);
+	expect("read_on without a shared offset: EINVAL", open_file_read_on(a, 4, &done, &at), -MICA_EINVAL);
+	expect("seek without one: EINVAL", open_file_seek(a, 0, SEEK_SET, &pos), -MICA_EINVAL);
+	expect("dup at offset 3", open_file_dup(a, 3, &b), 0);
+	expect("a gate came", b != 0, 1);
+	expect("read_on on the first: 4 bytes at 3", open_file_read_on(a, 4, &done, &at) == 0 && done == 4 && at == 3, 1);
+	expect("the second sees 7", open_file_seek(b, 0, SEEK_CUR, &pos) == 0 && pos == 7, 1);
+	expect("a dup of the second shares it too (its offset argument ignored)",
+	       open_file_dup(b, 0, &buf2) == 0 && open_file_seek(buf2, 0, SEEK_CUR, &pos) == 0 && pos == 7, 1);
+	mica_slot_drop(buf2);
+	buf2 = buf2_slot = mica_slot_alloc();
+	expect("an unknown whence: EINVAL", open_file_seek(b, 0, 7, &pos), FS_ERR(EINVAL));
+	expect("before the start: EINVAL", open_file_seek(b, -8, SEEK_CUR, &pos), FS_ERR(EINVAL));
+	expect("past 2^63: EOVERFLOW", open_file_seek(b, INT64_MAX, SEEK_CUR, &pos), FS_ERR(EOVERFLOW));
+	expect("the offset unmoved by the refusals", open_file_seek(b, 0, SEEK_CUR, &pos) == 0 && pos == 7, 1);
+	expect("read_on of more than the buffer: EINVAL", open_file_read_on(b, size + 1, &done, &at), -MICA_EINVAL);
+	expect("the second's buffer: the same size, a regular file",
+	       open_file_buffer(b, &buf2, &size, &type) == 0 && buf2 && type == S_IFREG, 1);
+	expect("the first gone, the second still reads on", open_file_close(a) == 0 &&
+	       open_file_read_on(b, 2, &done, &at) == 0 && done == 2 && at == 7, 1);
+	mica_slot_drop(buf2 ? buf2 : buf2_slot);
+	mica_slot_drop(a);
+	mica_slot_drop(b ? b : b_slot);
+	mica_slot_drop(fs);
+}
+
 static void hostile_and_killed(void)
 {
 	int p[2];
@@ -397,6 +437,7 @@ static const struct qtest_case cases[] = {
 	{ "file_actions", file_actions },
 	{ "pipe_between_children", pipe_between_children },
 	{ "failures", failures },
+	{ "shared_offsets_in_the_file_server", shared_offsets_in_the_file_server },
 	{ "hostile_and_killed", hostile_and_killed },
 	{ "shell", shell },
 	{ "objects_come_back", objects_come_back },
