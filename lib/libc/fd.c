@@ -6,8 +6,9 @@
  * only then is its object's close() called.  Close-on-exec belongs to the
  * descriptor, the status flags (O_NONBLOCK, O_APPEND) to the description.
  *
- * 0, 1 and 2 start out as the streams (stream.c); open() adds rom files
- * (romfile.c).  Descriptions come from a fixed pool as large as the table:
+ * 0, 1 and 2 start out as the streams (stream.c), unless the program's
+ * parent gave it a table (inherit.c), which replaces them before the
+ * table's first use; open() adds rom files (romfile.c).  Descriptions come from a fixed pool as large as the table:
  * there are never more descriptions in use than open descriptors.
  */
 #include <errno.h>
@@ -44,9 +45,30 @@ static int valid(int fd)
 	return fd >= 0 && fd < FD_MAX;
 }
 
+/* What the parent gave, installed once before the table is first used. */
+static void ready(void)
+{
+	static int inherited;
+
+	if (!inherited) {
+		inherited = 1;
+		libc_inherit();
+	}
+}
+
 struct file *fd_file(int fd)
 {
+	ready();
 	return valid(fd) ? table[fd].file : 0;
+}
+
+struct file *fd_get(int fd, int *fd_flags)
+{
+	struct file *f = fd_file(fd);
+
+	if (f)
+		*fd_flags = table[fd].fd_flags;
+	return f;
 }
 
 struct file *fd_lookup(int fd)
@@ -62,6 +84,7 @@ struct file *fd_lookup(int fd)
  * (EINVAL when `from` is out of range, as fcntl(F_DUPFD) wants). */
 static int lowest_free(int from)
 {
+	ready();
 	if (from < 0 || from >= FD_MAX)
 		return libc_fail(EINVAL);
 	for (int fd = from; fd < FD_MAX; fd++)

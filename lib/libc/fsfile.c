@@ -8,8 +8,10 @@
  * registry's `fs`.  An open file is a session: its own gate and a buffer
  * both sides attach; read and write copy through the buffer in pieces of
  * its size, so the data never travels in messages.  The file position
- * lives here; O_APPEND writes go where the server says the end is.  So do
- * the working directory and the umask (022 at start).
+ * lives here, until the description is handed to a spawned child: then
+ * parent and child share it in the server (OpenFile.dup, read_on,
+ * write_on, seek).  O_APPEND writes go where the server says the end is.
+ * The working directory and the umask (022 at start) live here too.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -24,6 +26,7 @@
 
 #include <libsys/slot.h>
 #include <mica/fs.h>
+#include <mica/proc.h>
 #include <rt/rt.h>
 
 #include <idl/rt/fs.h>
@@ -37,7 +40,8 @@ struct fsfile {
 	uint8_t *buf;
 	uint32_t size;   /* of the buffer */
 	uint32_t type;   /* S_IFMT */
-	off_t pos;
+	off_t pos;       /* unless shared */
+	int shared;      /* the offset is the server's, shared with a spawned child's session */
 	char *path;      /* absolute, as opened: fchdir's and *at()'s directory */
 };
 
@@ -57,6 +61,23 @@ mode_t umask(mode_t mask)
 
 	libc_umask = mask & 0777;
 	return old;
+}
+
+const char *fsfile_cwd(void)
+{
+	return cwd;
+}
+
+mode_t fsfile_umask(void)
+{
+	return libc_umask;
+}
+
+void fsfile_inherit_cwd(const char *path, mode_t mask)
+{
+	if (path[0] == '/' && strlen(path) < sizeof cwd)
+		strcpy(cwd, path);
+	libc_umask = mask & 0777;
 }
 
 static mica_cap_t server(void)
@@ -148,12 +169,51 @@ static ssize_t fsfile_pwrite(struct fsfile *ff, const void *buf, size_t len, off
 	return (ssize_t)total;
 }
 
+/* At the shared offset, which the server moves. */
+static ssize_t shared_read(struct fsfile *ff, void *buf, size_t len)
+{
+	size_t total = 0;
+
+	while (total < len) {
+		uint32_t n = len - total < ff->size ? (uint32_t)(len - total) : ff->size, done;
+		uint64_t at;
+		int err = open_file_read_on(ff->gate, n, &done, &at);
+		if (err)
+			return total ? (ssize_t)total : fail(err);
+		memcpy((char *)buf + total, ff->buf, done);
+		total += done;
+		if (done < n)
+			break;
+	}
+	return (ssize_t)total;
+}
+
+static ssize_t shared_write(struct fsfile *ff, const void *buf, size_t len, int append)
+{
+	size_t total = 0;
+
+	while (total < len) {
+		uint32_t n = len - total < ff->size ? (uint32_t)(len - total) : ff->size, done;
+		uint64_t at;
+		memcpy(ff->buf, (const char *)buf + total, n);
+		int err = open_file_write_on(ff->gate, n, append, &done, &at);
+		if (err)
+			return total ? (ssize_t)total : fail(err);
+		total += done;
+		if (done < n)
+			break;
+	}
+	return (ssize_t)total;
+}
+
 static ssize_t fs_read_op(struct file *f, void *buf, size_t len)
 {
 	struct fsfile *ff = f->obj;
 
 	if (ff->type == S_IFDIR)
 		return libc_fail(EISDIR);
+	if (ff->shared)
+		return shared_read(ff, buf, len);
 	ssize_t n = fsfile_pread(ff, buf, len, ff->pos);
 	if (n > 0)
 		ff->pos += n;
@@ -164,6 +224,8 @@ static ssize_t fs_write_op(struct file *f, const void *buf, size_t len)
 {
 	struct fsfile *ff = f->obj;
 
+	if (ff->shared && ff->type != S_IFDIR)
+		return shared_write(ff, buf, len, (f->flags & O_APPEND) != 0);
 	return fsfile_pwrite(ff, buf, len, &ff->pos, (f->flags & O_APPEND) != 0);
 }
 
@@ -191,6 +253,12 @@ static off_t fs_size(struct file *f)
 static off_t fs_lseek_op(struct file *f, off_t off, int whence)
 {
 	struct fsfile *ff = f->obj;
+
+	if (ff->shared) {
+		uint64_t pos;
+		int err = open_file_seek(ff->gate, off, (uint32_t)whence, &pos);
+		return err ? fail(err) : (off_t)pos;
+	}
 	off_t to = fd_seek_target(f, ff->pos, off, whence, fs_size);
 
 	if (to >= 0)
@@ -217,8 +285,29 @@ static int fs_close_op(struct file *f)
 	return err ? fail(err) : 0;
 }
 
+/* A spawned child gets a session of its own on the same open file
+ * (OpenFile.dup), sharing the offset with ours: from now on it is the
+ * server's. */
+static int fs_hand_off_op(struct file *f, struct inherit_item *out)
+{
+	struct fsfile *ff = f->obj;
+	mica_cap_t gate = mica_slot_alloc(), slot = gate;
+	int err;
+
+	if (!gate)
+		return ENOMEM;
+	if ((err = open_file_dup(ff->gate, (uint64_t)ff->pos, &gate)) != 0 || !gate) {
+		mica_slot_free(slot);
+		return err <= -MICA_FS_ERRNO ? -err - MICA_FS_ERRNO : err ? libc_errno_of(err) : EIO;
+	}
+	ff->shared = 1;
+	*out = (struct inherit_item){ MICA_INHERIT_FILE, 0, ff->path, gate };
+	return 0;
+}
+
 static const struct file_ops fsfile_ops = {
 	.read = fs_read_op, .write = fs_write_op, .lseek = fs_lseek_op, .fstat = fs_fstat_op, .close = fs_close_op,
+	.hand_off = fs_hand_off_op,
 };
 
 /* The server file behind fd, or NULL with errno: EBADF for none, err for
@@ -290,6 +379,36 @@ int fsfile_open(const char *path, int flags, mode_t mode)
 		return libc_fail(EMFILE);
 	}
 	return fd;
+}
+
+int fsfile_adopt(mica_cap_t gate, int flags, const char *path)
+{
+	struct fsfile *ff = calloc(1, sizeof *ff);
+	mica_cap_t buffer = mica_slot_alloc(), slot = buffer;
+	uint64_t start;
+	int err = -MICA_ENOMEM;
+
+	if (ff && buffer && (ff->path = strdup(path)) != 0 &&
+	    (err = open_file_buffer(gate, &buffer, &ff->size, &ff->type)) == 0 &&
+	    (err = buffer ? 0 : -MICA_EMSG) == 0 &&
+	    (err = region_map_attach(rt_cap("rm"), 0, ff->size, MICA_R | MICA_W, buffer, 0, &start)) == 0) {
+		mica_slot_free(buffer);   /* empty: the region mapper has it */
+		ff->gate = gate;
+		ff->buf = (uint8_t *)start;
+		ff->shared = 1;
+		int fd = fd_install(&fsfile_ops, ff, flags);
+		if (fd < 0) {
+			struct file f = { &fsfile_ops, ff, flags & O_ACCMODE, 1 };
+			fs_close_op(&f);
+		}
+		return fd;
+	}
+	mica_slot_drop(buffer ? buffer : slot);
+	mica_slot_drop(gate);
+	if (ff)
+		free(ff->path);
+	free(ff);
+	return fail(err);
 }
 
 ssize_t pread(int fd, void *buf, size_t len, off_t off)

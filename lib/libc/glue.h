@@ -5,7 +5,8 @@
  * and the open file descriptions it shares), stream.c (descriptors 0..2),
  * romfile.c (files under rom/), fsfile.c (files of the file server),
  * pipe.c (pipes), path.c (path names), realpath.c (realpath), procsrv.c
- * (the process server), spawn.c (posix_spawn), heap.c (sbrk), memalign.c,
+ * (the process server), spawn.c (posix_spawn), inherit.c (what a spawned
+ * program inherits), shell.c (system, popen), heap.c (sbrk), memalign.c,
  * proc.c (the process), time.c (clocks), sleep.c, termios.c (the terminal
  * functions of <termios.h>), ioctl.c, notifier.c (notifiers and the
  * program's wait irq) and poll.c (poll, ppoll, select, pselect).
@@ -34,6 +35,15 @@ int libc_fail_mica(int mica_err);
  * the operations on it, shared by the descriptors dup() made. */
 #define FD_MAX 64
 struct file;
+/* What a spawned child gets for an open file description (Proc.give,
+ * MICA_INHERIT_* of mica/proc.h): `item` is a capability of the parent's
+ * made for the child (0: none), which the give moves away. */
+struct inherit_item {
+	uint32_t kind;
+	uint64_t arg;
+	const char *name;
+	mica_cap_t item;
+};
 struct file_ops {
 	ssize_t (*read)(struct file *f, void *buf, size_t len);
 	ssize_t (*write)(struct file *f, const void *buf, size_t len);
@@ -48,6 +58,9 @@ struct file_ops {
 	 * program's wait irq) is to be triggered once one may (notifier.c).
 	 * NULL: always readable and writable, as regular files are. */
 	short (*poll)(struct file *f, short events, mica_cap_t irq);
+	/* What a spawned child inherits of the description: 0, or an errno
+	   value (NULL: the description is not inherited). */
+	int (*hand_off)(struct file *f, struct inherit_item *out);
 };
 struct file {
 	const struct file_ops *ops;       /* NULL: the description is free */
@@ -63,6 +76,9 @@ int fd_install(const struct file_ops *ops, void *obj, int flags);
 struct file *fd_lookup(int fd);
 /* The same, errno left alone (a notifier's POLLNVAL is no error). */
 struct file *fd_file(int fd);
+/* The description fd points to and its FD_CLOEXEC in *fd_flags, or NULL
+ * for a free or out-of-range descriptor (errno untouched). */
+struct file *fd_get(int fd, int *fd_flags);
 /* service.c: the server `name` (a capability the program was given, else
  * the registry's), kept in *kept once found; 0 if there is none. */
 mica_cap_t libc_service(const char *name, mica_cap_t *kept);
@@ -81,6 +97,12 @@ extern struct stdstream stdstream_in, stdstream_out, stdstream_err;
 struct termios;
 int termios_get(mica_cap_t stream, struct termios *t);
 int termios_set(mica_cap_t stream, uint32_t when, const struct termios *t);
+
+/* inherit.c: a spawned program's descriptor table, working directory and
+ * umask from what its parent gave (Proc.take), once: before main, or
+ * when fd.c first uses the table, if earlier.  Nothing changes when the
+ * parent gave nothing. */
+void libc_inherit(void);
 
 /* romfile.c: a boot file under rom/ (name without the prefix). */
 int romfile_open(const char *name, int flags);
@@ -109,6 +131,14 @@ int fsfile_statvfs(const char *path, struct statvfs *buf);
 struct timespec;
 int fsfile_times(const struct timespec *ts, const struct stat *cur, int64_t *atime, int64_t *mtime);
 const char *fsfile_dir_path(int fd);
+/* The working directory and the umask, and setting them as a parent gave
+ * them (no check with the server). */
+const char *fsfile_cwd(void);
+mode_t fsfile_umask(void);
+void fsfile_inherit_cwd(const char *path, mode_t mask);
+/* A descriptor for the file session `gate` a parent handed on (ours:
+ * dropped on failure; its offset the server's, shared), opened as `path`. */
+int fsfile_adopt(mica_cap_t gate, int flags, const char *path);
 
 /* pipe.c: make f (a stream's description) the pipe end if `cap` is a
  * pipe ticket (sys/pipe_ticket.h); 1 if it was. */

@@ -31,6 +31,7 @@
 #include <mica/boot.h>
 #include <mica/error.h>
 #include <mica/pipe.h>
+#include <mica/proc.h>
 #include <rt/rt.h>
 
 #include <idl/kernel/task.h>
@@ -332,6 +333,22 @@ static int pipe_close_op(struct file *f)
 	return 0;
 }
 
+/* A spawned child gets a ticket of the end (docs/pipes.md). */
+static int pipe_hand_off_op(struct file *f, struct inherit_item *out)
+{
+	mica_cap_t t = mica_slot_alloc();
+	int err;
+
+	if (!t)
+		return ENOMEM;
+	if ((err = pipe_end_hand_off(((struct pipe_end *)f->obj)->cap, &t)) != 0 || !t) {
+		mica_slot_free(t);
+		return err ? libc_errno_of(err) : EIO;
+	}
+	*out = (struct inherit_item){ MICA_INHERIT_PIPE, 0, "", t };
+	return 0;
+}
+
 /* A notifier's look: as a waiting reader or writer would, set the side's
  * flag first, then look at the ring, so that a change after the look
  * wakes the program's irq (attached to the end at attach).  The other
@@ -362,7 +379,7 @@ static short pipe_poll_op(struct file *f, short events, mica_cap_t irq)
 
 static const struct file_ops pipe_ops = {
 	.read = pipe_read_op, .write = pipe_write_op, .lseek = pipe_lseek_op, .fstat = pipe_fstat_op,
-	.close = pipe_close_op, .poll = pipe_poll_op,
+	.close = pipe_close_op, .poll = pipe_poll_op, .hand_off = pipe_hand_off_op,
 };
 
 /* A descriptor for the end in `cap` (ours: freed on failure). */

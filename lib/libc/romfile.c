@@ -15,6 +15,7 @@
 
 #include <libsys/slot.h>
 #include <mica/ipc.h>
+#include <mica/proc.h>
 #include <rt/rt.h>
 
 #include "glue.h"
@@ -24,6 +25,7 @@
 struct romfile {
 	const char *data;   /* where the file is attached; NULL when it is empty */
 	uint64_t size, pos;
+	char name[ROM_OPEN_NAME_MAX + 1];   /* for a spawned child, which opens it again */
 };
 
 /* The boot file's dataspace in a fresh slot, and its size: 0 or an errno. */
@@ -118,12 +120,21 @@ static int romfile_close(struct file *f)
 	return 0;
 }
 
+static int romfile_hand_off(struct file *f, struct inherit_item *out)
+{
+	struct romfile *r = f->obj;
+
+	*out = (struct inherit_item){ MICA_INHERIT_ROM, r->pos, r->name, 0 };
+	return 0;
+}
+
 static const struct file_ops romfile_ops = {
 	.read = romfile_read,
 	.write = romfile_write,
 	.lseek = romfile_lseek,
 	.fstat = romfile_fstat,
 	.close = romfile_close,
+	.hand_off = romfile_hand_off,
 };
 
 int romfile_open(const char *name, int flags)
@@ -141,6 +152,7 @@ int romfile_open(const char *name, int flags)
 		free(r);
 		return libc_fail(err);
 	}
+	strcpy(r->name, name);   /* rom_get checked its length */
 	/* The file exists (ENOENT came first): rom/ is read-only. */
 	if ((flags & O_ACCMODE) != O_RDONLY || (flags & (O_CREAT | O_TRUNC | O_APPEND))) {
 		mica_slot_drop(ds);

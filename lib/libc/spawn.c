@@ -1,12 +1,23 @@
 /*
  * spawn.c - posix_spawn and posix_spawnp (<spawn.h>) through the process
  * server (procsrv.c, docs/processes.md): the child runs the program of a
- * file, with the caller's stdout and stdin and the argv and envp given
- * (MICA_CAPS and MICA_PID are its own, from root).  No file action and no
- * attribute flag is carried out yet: adding a file action fails with
- * ENOSYS, and so does posix_spawn with a flag set.
+ * file with the argv and envp given (MICA_CAPS and MICA_PID are its own,
+ * from root), and inherits the caller's descriptors, working directory
+ * and umask.
+ *
+ * The child's table is the caller's with the file actions applied in
+ * order (an addopen's file opened here, then closed after the spawn),
+ * less the close-on-exec descriptors.  Each description in it is given to
+ * the process server (Proc.give) as the kind of file it is hands it off
+ * (file_ops.hand_off: a pipe ticket, a session of the file server, ...),
+ * with the numbers that share it; the child takes them (inherit.c).  A
+ * caller in the state every program starts in (the three streams, "/",
+ * umask 022) gives nothing, and its child starts that way too.  No
+ * attribute flag is carried out yet: posix_spawn with one set fails with
+ * ENOSYS.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <spawn.h>
 #include <stdbool.h>
@@ -15,7 +26,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <libsys/slot.h>
 #include <mica/error.h>
+#include <mica/proc.h>
 #include <rt/rt.h>
 
 #include <idl/rt/proc.h>
@@ -26,8 +39,28 @@ struct __posix_spawnattr {
 	short flags;
 };
 
-#define DEFAULT_PATH "/bin:/rom"   /* posix_spawnp without PATH */
+enum action_kind { ACTION_OPEN, ACTION_CLOSE, ACTION_DUP2 };
 
+struct action {
+	struct action *next;
+	enum action_kind kind;
+	int fd, newfd, flags;   /* newfd: adddup2's */
+	mode_t mode;
+	char *path;             /* addopen's */
+};
+
+struct __posix_spawn_file_actions {
+	struct action *head, **tail;
+};
+
+/* A description the child gets, and the descriptors that share it. */
+struct given {
+	uint64_t fds;
+	int flags;
+	struct inherit_item it;
+};
+
+#define DEFAULT_PATH "/bin:/rom"   /* posix_spawnp without PATH */
 /* Entries as Proc.spawn's buffers take them: each with its NUL. */
 static int pack(char *const list[], bool skip_mica, char *buf, uint32_t *len)
 {
@@ -64,25 +97,149 @@ static int absolute(const char *path, char *buf)
 	return 0;
 }
 
+/* The child's table in v: ours with the actions applied (addopen's files
+ * opened here, into opened[]), without the close-on-exec descriptors. */
+static int child_table(const posix_spawn_file_actions_t *actions, struct file **v, int *opened, int *nopened)
+{
+	bool cloexec[FD_MAX];
+	int fl;
+
+	for (int fd = 0; fd < FD_MAX; fd++) {
+		v[fd] = fd_get(fd, &fl);
+		cloexec[fd] = v[fd] && (fl & FD_CLOEXEC);
+	}
+	for (struct action *a = actions && *actions ? (*actions)->head : 0; a; a = a->next)
+		switch (a->kind) {
+		case ACTION_CLOSE:
+			v[a->fd] = 0;   /* closing what is not open is no error (as glibc) */
+			break;
+		case ACTION_DUP2:
+			if (!v[a->fd])
+				return EBADF;
+			v[a->newfd] = v[a->fd];
+			cloexec[a->newfd] = false;   /* dup2's, and for fd == newfd POSIX's */
+			break;
+		case ACTION_OPEN: {
+			int t = open(a->path, a->flags | O_CLOEXEC, a->mode);
+			if (t < 0)
+				return errno;
+			opened[(*nopened)++] = t;
+			v[a->fd] = fd_lookup(t);
+			cloexec[a->fd] = (a->flags & O_CLOEXEC) != 0;
+			break;
+		}
+		}
+	for (int fd = 0; fd < FD_MAX; fd++)
+		if (cloexec[fd])
+			v[fd] = 0;
+	return 0;
+}
+
+/* One entry per description of v, handed off; *n of them made. */
+static int gather(struct file **v, struct given *g, int *n)
+{
+	for (int fd = 0; fd < FD_MAX; fd++) {
+		struct file *f = v[fd];
+		uint64_t fds = 0;
+		int err;
+
+		if (!f)
+			continue;
+		for (int i = fd; i < FD_MAX; i++)
+			if (v[i] == f) {
+				fds |= 1ull << i;
+				v[i] = 0;
+			}
+		if (!f->ops->hand_off)
+			continue;
+		g[*n] = (struct given){ fds, f->flags, { 0 } };
+		if ((err = f->ops->hand_off(f, &g[*n].it)) != 0)
+			return err;
+		(*n)++;
+	}
+	return 0;
+}
+
+/* What every program starts with: the three streams, "/" and 022. */
+static bool as_at_start(const struct given *g, int n)
+{
+	if (n != 3 || strcmp(fsfile_cwd(), "/") != 0 || fsfile_umask() != 022)
+		return false;
+	for (int i = 0; i < 3; i++)
+		if (g[i].fds != 1ull << i || g[i].it.kind != MICA_INHERIT_STREAM || g[i].it.arg != (uint64_t)i ||
+		    g[i].flags != (i ? O_WRONLY : O_RDONLY))
+			return false;
+	return true;
+}
+
+/* Forget what was given (a spawn that will not take it). */
+static void forget(mica_cap_t proc)
+{
+	proc_give(proc, true, 0, 0, 0, 0, "", 0);
+}
+
+/* Give the process server what the child inherits (*gave: anything); every
+ * item is gone afterwards (moved to the server, or dropped). */
+static int give(mica_cap_t proc, struct given *g, int n, bool *gave)
+{
+	int err = 0;
+
+	if ((*gave = !as_at_start(g, n)))
+		err = proc_give(proc, true, 0, MICA_INHERIT_CWD, 0, fsfile_umask(), fsfile_cwd(), 0);
+	else
+		n = 0;
+	for (int i = 0; i < n; i++) {
+		if (!err)
+			err = proc_give(proc, false, g[i].fds, g[i].it.kind, (uint32_t)g[i].flags, g[i].it.arg, g[i].it.name,
+					g[i].it.item);
+		mica_slot_drop(g[i].it.item);   /* empty once given */
+		g[i].it.item = 0;
+	}
+	if (err) {
+		forget(proc);
+		return libc_proc_errno(err);
+	}
+	return 0;
+}
+
 int posix_spawn(pid_t *pid, const char *path, const posix_spawn_file_actions_t *actions,
 		const posix_spawnattr_t *attr, char *const argv[], char *const envp[])
 {
 	static char args[PROC_SPAWN_ARGS_MAX], env[PROC_SPAWN_ENV_MAX], where[PROC_SPAWN_PATH_MAX + 1];
+	static struct file *v[FD_MAX];
+	static struct given g[FD_MAX];
+	int opened[FD_MAX], nopened = 0, n = 0;
+	bool gave = false;
 	uint32_t args_len, env_len;
 	uint64_t got;
 	mica_cap_t proc = libc_proc();
 	int err;
 
-	if ((actions && *actions) || (attr && *attr && (*attr)->flags))
+	if (attr && *attr && (*attr)->flags)
 		return ENOSYS;
 	if (!proc)
 		return EAGAIN;   /* no process server */
 	if ((err = absolute(path, where)) != 0 || (err = pack(argv, false, args, &args_len)) != 0 ||
 	    (err = pack(envp, true, env, &env_len)) != 0)
 		return err;
-	fflush(0);   /* what we printed comes before what it prints */
-	if ((err = proc_spawn(proc, where, args, args_len, env, env_len, rt_cap("stdout"), rt_cap("stdin"), &got)) != 0)
-		return libc_proc_errno(err);
+	if ((err = child_table(actions, v, opened, &nopened)) == 0 && (err = gather(v, g, &n)) == 0)
+		err = give(proc, g, n, &gave);
+	else
+		for (int i = 0; i < n; i++)
+			mica_slot_drop(g[i].it.item);
+	if (!err) {
+		fflush(0);   /* what we printed comes before what it prints */
+		if ((err = proc_spawn(proc, where, args, args_len, env, env_len, rt_cap("stdout"), rt_cap("stdin"),
+				      &got)) != 0) {
+			if (gave)
+				forget(proc);   /* the server drops them when it fails; not if the request never came */
+			err = libc_proc_errno(err);
+		}
+	}
+	for (int i = 0; i < nopened; i++)
+		close(opened[i]);
+	if (err)
+		return err;
 	if (pid)
 		*pid = (pid_t)got;
 	return 0;
@@ -117,33 +274,65 @@ int posix_spawnp(pid_t *pid, const char *file, const posix_spawn_file_actions_t 
 
 int posix_spawn_file_actions_init(posix_spawn_file_actions_t *actions)
 {
-	*actions = 0;
+	if (!(*actions = calloc(1, sizeof **actions)))
+		return ENOMEM;
+	(*actions)->tail = &(*actions)->head;
 	return 0;
 }
 
 int posix_spawn_file_actions_destroy(posix_spawn_file_actions_t *actions)
 {
+	struct action *a, *next;
+
+	if (!*actions)
+		return EINVAL;
+	for (a = (*actions)->head; a; a = next) {
+		next = a->next;
+		free(a->path);
+		free(a);
+	}
+	free(*actions);
 	*actions = 0;
+	return 0;
+}
+
+static int add(posix_spawn_file_actions_t *actions, struct action a)
+{
+	struct action *n;
+
+	if (!*actions)
+		return EINVAL;
+	if (a.fd < 0 || a.fd >= FD_MAX || a.newfd < 0 || a.newfd >= FD_MAX)
+		return EBADF;
+	if (!(n = malloc(sizeof *n)))
+		return ENOMEM;
+	*n = a;
+	*(*actions)->tail = n;
+	(*actions)->tail = &n->next;
 	return 0;
 }
 
 int posix_spawn_file_actions_addopen(posix_spawn_file_actions_t *actions, int fd, const char *path, int flags,
 				     mode_t mode)
 {
-	(void)actions, (void)fd, (void)path, (void)flags, (void)mode;
-	return ENOSYS;
+	char *copy = strdup(path);
+	int err;
+
+	if (!copy)
+		return ENOMEM;
+	if ((err = add(actions, (struct action){ 0, ACTION_OPEN, fd, 0, flags, mode, copy })) != 0)
+		free(copy);
+	return err;
 }
 
 int posix_spawn_file_actions_adddup2(posix_spawn_file_actions_t *actions, int fd, int newfd)
 {
-	(void)actions, (void)fd, (void)newfd;
-	return ENOSYS;
+	return add(actions, (struct action){ 0, ACTION_DUP2, fd, newfd, 0, 0, 0 });
 }
 
 int posix_spawn_file_actions_addclose(posix_spawn_file_actions_t *actions, int fd)
 {
-	(void)actions, (void)fd;
-	return ENOSYS;
+	return add(actions, (struct action){ 0, ACTION_CLOSE, fd, 0, 0, 0, 0 });
 }
 
 int posix_spawnattr_init(posix_spawnattr_t *attr)

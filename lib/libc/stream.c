@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 
 #include <libsys/ipc.h>
+#include <mica/proc.h>
 #include <rt/rt.h>
 
 #include "glue.h"
@@ -279,6 +280,17 @@ static int stdstream_close(struct file *f)
 	return 0;
 }
 
+/* A spawned child gets its own stream of the same name: the process
+ * server passes it ours (posix_spawn). */
+static int stdstream_hand_off(struct file *f, struct inherit_item *out)
+{
+	if (became_pipe(f))
+		return f->ops->hand_off(f, out);
+	uint64_t which = f->obj == &stdstream_in ? 0 : f->obj == &stdstream_out ? 1 : 2;
+	*out = (struct inherit_item){ MICA_INHERIT_STREAM, which, "", 0 };
+	return 0;
+}
+
 const struct file_ops stdstream_ops = {
 	.read = stdstream_read,
 	.write = stdstream_write,
@@ -288,4 +300,5 @@ const struct file_ops stdstream_ops = {
 	.tty = 1,
 	.ioctl = stdstream_ioctl,
 	.poll = stdstream_poll,
+	.hand_off = stdstream_hand_off,
 };

@@ -58,6 +58,13 @@
 #define PAGE MICA_PAGE_SIZE
 #define HALT_LABEL 2               /* the halt irq's (objects' labels are pointers) */
 
+/* An offset shared by the sessions `dup` made of one another: one open
+ * file description of programs that inherited it (docs/processes.md). */
+struct position {
+	unsigned refs;
+	uint64_t at;
+};
+
 struct session {
 	struct session *next;
 	struct fs_file *file;
@@ -65,6 +72,7 @@ struct session {
 	mica_cap_t gate, watch, buffer;
 	uint8_t *buf;                /* the buffer in this server */
 	bool readable, writable;
+	struct position *pos;        /* NULL: the client keeps its offset */
 };
 
 /* A dataspace of a file's pages (OpenFile.mmap): its gate answers
@@ -124,6 +132,8 @@ static void session_free(struct session *s)
 		cache_file_put(s->cached);
 	if (s->file)
 		fs_close(s->file);
+	if (s->pos && --s->pos->refs == 0)
+		free(s->pos);
 	free(s);
 }
 
@@ -545,6 +555,110 @@ static int on_futimes(struct srv_request *req, int64_t atime, int64_t mtime)
 	return err ? fs_err(err) : 0;
 }
 
+/* Another session on the same open file (a descriptor a spawned child
+ * inherits), sharing an offset with this one: its gate only; its holder
+ * asks for the buffer. */
+static int on_dup(struct srv_request *req, uint64_t offset, mica_cap_t *file)
+{
+	struct session *s = session_req(req), *n;
+	int err;
+
+	if (!s)
+		return -MICA_ENOSYS;
+	if (server.nsessions >= SESSIONS_MAX)
+		return fs_err(ENFILE);
+	if (!s->pos) {
+		if (!(s->pos = calloc(1, sizeof *s->pos)))
+			return -MICA_ENOMEM;
+		s->pos->refs = 1;
+		s->pos->at = offset;
+	}
+	if (s->cached)
+		s->cached->refs++;   /* the new session's */
+	if ((err = session_new(fs_dup(s->file), s->cached, s->readable, s->writable, &n)) != 0)
+		return err;   /* it dropped both references */
+	n->pos = s->pos;
+	s->pos->refs++;
+	*file = n->gate;
+	srv_made(req, undo_open, n);
+	return 0;
+}
+
+static int on_buffer(struct srv_request *req, mica_cap_t *buffer, uint32_t *buffer_size, uint32_t *type)
+{
+	struct session *s = session_req(req);
+	struct fs_stat st;
+	int err;
+
+	if (!s)
+		return -MICA_ENOSYS;
+	if ((err = fs_fstat(s->file, &st)) != 0)
+		return fs_err(err);
+	*buffer = s->buffer;
+	*buffer_size = BUFFER_SIZE;
+	*type = st.mode & S_IFMT;
+	return 0;
+}
+
+static int on_read_on(struct srv_request *req, uint32_t count, uint32_t *done, uint64_t *at)
+{
+	struct session *s = session_req(req);
+	int err;
+
+	if (!s)
+		return -MICA_ENOSYS;
+	if (!s->pos)
+		return -MICA_EINVAL;
+	if ((err = on_read(req, s->pos->at, count, done)) == 0) {
+		*at = s->pos->at;
+		s->pos->at += *done;
+	}
+	return err;
+}
+
+static int on_write_on(struct srv_request *req, uint32_t count, bool append, uint32_t *done, uint64_t *at)
+{
+	struct session *s = session_req(req);
+	int err;
+
+	if (!s)
+		return -MICA_ENOSYS;
+	if (!s->pos)
+		return -MICA_EINVAL;
+	if ((err = on_write(req, s->pos->at, count, append, done, at)) == 0)
+		s->pos->at = *at + *done;
+	return err;
+}
+
+static int on_seek(struct srv_request *req, int64_t offset, uint32_t whence, uint64_t *pos)
+{
+	struct session *s = session_req(req);
+	struct fs_stat st;
+	uint64_t base;
+	int err;
+
+	if (!s)
+		return -MICA_ENOSYS;
+	if (!s->pos)
+		return -MICA_EINVAL;
+	if (whence == SEEK_SET)
+		base = 0;
+	else if (whence == SEEK_CUR)
+		base = s->pos->at;
+	else if (whence == SEEK_END) {
+		if ((err = fs_fstat(s->file, &st)) != 0)
+			return fs_err(err);
+		base = st.size;
+	} else
+		return fs_err(EINVAL);
+	if (offset < 0 && (uint64_t)-(offset + 1) + 1 > base)
+		return fs_err(EINVAL);
+	if (offset > 0 && (uint64_t)offset > (uint64_t)INT64_MAX - base)
+		return fs_err(EOVERFLOW);
+	*pos = s->pos->at = base + (uint64_t)offset;
+	return 0;
+}
+
 /* ---- file dataspaces: OpenFile.mmap, Dataspace, FileMapping ---------- */
 
 static struct mapping *mapping_of(mica_word_t label)
@@ -722,6 +836,7 @@ static const struct open_file_ops file_ops = {
 	.read = on_read, .write = on_write, .fstat = on_fstat, .truncate = on_truncate, .fsync = on_fsync,
 	.readdir = on_readdir, .close = on_close, .mmap = on_map,
 	.fchmod = on_fchmod, .fchown = on_fchown, .futimes = on_futimes,
+	.dup = on_dup, .buffer = on_buffer, .read_on = on_read_on, .write_on = on_write_on, .seek = on_seek,
 };
 static const struct dataspace_ops ds_ops = { .map = on_ds_map, .info = on_ds_info };
 static const struct file_mapping_ops mapping_ops = { .msync = on_mapping_sync };

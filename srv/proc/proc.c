@@ -36,6 +36,7 @@
 #include <idl/rt/proc_server.h>
 #include <idl/rt/process.h>
 
+#include "inherit.h"
 #include "load.h"
 #include "tree.h"
 
@@ -47,6 +48,8 @@
 #define CHILD_QUOTA (8ull << 20)   /* memory of each program started */
 
 static struct tree tree;
+/* What each record has given its next child, and has yet to take from its parent. */
+static struct inherit_list given[TREE_MAX], inherited[TREE_MAX];
 
 static int fail(int e)
 {
@@ -93,6 +96,8 @@ static void on_ended(struct tree *t, struct tree_rec *r)
 	drop(&r->notify);
 	drop(&r->out);
 	drop(&r->in);
+	inherit_drop(&given[index_of(r)]);
+	inherit_drop(&inherited[index_of(r)]);
 }
 
 static void on_child_ended(struct tree *t, struct tree_rec *parent)
@@ -238,9 +243,12 @@ static int on_spawn(struct srv_request *req, const char *path, const void *args,
 		return fail(EINVAL);
 	if (argc == 0 || argc > MICA_SPAWN_ARGS_MAX || nenv > MICA_SPAWN_ENV_MAX)
 		return fail(E2BIG);
-	if (!(r = tree_new(&tree, 0, parent->pid, base_name(path))))
+	if (!(r = tree_new(&tree, 0, parent->pid, base_name(path)))) {
+		inherit_drop(&given[index_of(parent)]);
 		return fail(EAGAIN);
+	}
 	if ((err = load_file(path, &image)) != 0) {
+		inherit_drop(&given[index_of(parent)]);
 		tree_free(&tree, r);
 		return fail(err);
 	}
@@ -250,9 +258,11 @@ static int on_spawn(struct srv_request *req, const char *path, const void *args,
 		r->in = in_stream;
 	if (err) {
 		load_done(&image);
+		inherit_drop(&given[index_of(parent)]);
 		unmake(r);
 		return err;
 	}
+	inherit_move(&given[index_of(parent)], &inherited[index_of(r)]);   /* unmake drops it on failure */
 	err = start(r, path, image.ds, image.size, args, args_len, env, env_len, out_stream, in_stream);
 	load_done(&image);   /* root has its copy */
 	if (err) {
@@ -343,9 +353,53 @@ static int on_notify(struct srv_request *req, mica_cap_t irq)
 	return 0;
 }
 
+static int on_give(struct srv_request *req, bool first, uint64_t fds, uint32_t kind, uint32_t flags, uint64_t arg,
+		   const char *name, mica_cap_t item)
+{
+	struct tree_rec *r = caller(req);
+	int err;
+
+	if (!r)
+		return -MICA_EPERM;
+	if (first)
+		inherit_drop(&given[index_of(r)]);
+	if (first && !kind)
+		return 0;   /* only forget */
+	if (kind < MICA_INHERIT_CWD || kind > MICA_INHERIT_ROM)
+		return fail(EINVAL);
+	if (item && (err = srv_keep(req, item)) != 0)
+		return err;
+	if ((err = inherit_add(&given[index_of(r)], fds, kind, flags, arg, name, item)) != 0) {
+		if (item)
+			mica_slot_drop(item);
+		return fail(err);
+	}
+	return 0;
+}
+
+static int on_take(struct srv_request *req, uint64_t *fds, uint32_t *kind, uint32_t *flags, uint64_t *arg,
+		   char *name, mica_cap_t *item)
+{
+	struct tree_rec *r = caller(req);
+	struct inherit_entry *e;
+
+	if (!r)
+		return -MICA_EPERM;
+	if (!(e = inherit_pop(&inherited[index_of(r)])))
+		return -MICA_ENOENT;
+	*fds = e->fds, *kind = e->kind, *flags = e->flags, *arg = e->arg;
+	mica_strlcpy(name, e->name, PROC_TAKE_NAME_MAX + 1);
+	*item = e->item;
+	if (e->item)
+		srv_grant(req, e->item);   /* freed after the reply, with the capability if it is not delivered */
+	inherit_free(e);
+	return 0;
+}
+
 static const struct proc_ops ops = {
 	.join = on_join, .spawn = on_spawn, .wait = on_wait, .kill = on_kill,
 	.self = on_self, .list = on_list, .notify = on_notify,
+	.give = on_give, .take = on_take,
 };
 
 int main(void)

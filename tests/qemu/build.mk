@@ -254,6 +254,11 @@ $(BUILD)/tests/qemu/proc.img: $(BUILD)/tests/qemu/proc_child $(BUILD)/tests/qemu
 	rm -f $@ && mke2fs -q -F -t ext2 -L proc -d $(PROC_IMG_ROOT) $@ 8M
 TEST_DEPS += $(BUILD)/tests/qemu/proc.img
 
+# What a spawned program inherits (inherit.scenario, docs/processes.md).
+$(eval $(call newlib_program,$(BUILD)/tests/qemu/inherit_test,tests/qemu/progs/inherit_test.c tests/qemu/lib/qtest.c))
+$(eval $(call newlib_program,$(BUILD)/tests/qemu/inherit_child,tests/qemu/progs/inherit_child.c))
+QEMU_PROG_BINS += $(BUILD)/tests/qemu/inherit_test $(BUILD)/tests/qemu/inherit_child $(BUILD)/srv/pipe
+
 # The ports (ports/, docs/ports.md) run from make run's disk, with their
 # test scripts under /share (ports.scenario).
 PORTS_IMG := $(BUILD)/tests/qemu/ports.img

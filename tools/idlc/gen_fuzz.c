@@ -242,7 +242,7 @@ static void emit_driver(FILE *f, const struct iface *i)
 		fprintf(f, "\t\t%s_fuzz_%s,\n", i->lower, m->name);
 	if (!n)
 		fprintf(f, "\t\tNULL,\n");
-	fprintf(f, "\t};\n\tuint64_t rng = seed;\n\tint bad = 0;\n\n");
+	fprintf(f, "\t};\n\tuint64_t rng = seed;\n\tint bad = 0;\n\n\tidl_touch();\n");
 	fprintf(f, "\tfor (unsigned r = 0; r < rounds; r++) {\n\t\tfor (unsigned k = 0; k < %d; k++) {\n"
 		   "\t\t\t/* half of the calls well-formed */\n"
 		   "\t\t\tunsigned mutation = (unsigned)(idl_rand(&rng) %% (2 * IDL_MUTATIONS));\n\n"
@@ -283,6 +283,14 @@ void gen_fuzz(FILE *f, struct file *src)
 			pool);
 	if (inbox)
 		fprintf(f, "\n/* Where the strings of replies land. */\nstatic char idl_inbox[%lu];\n", inbox);
+	/* The kernel does not page during a string copy (docs/ipc.md): a
+	 * buffer's pages must be there before a call sends from or into it. */
+	fprintf(f, "\nstatic inline void idl_touch(void)\n{\n");
+	if (pool)
+		fprintf(f, "\tmica_ipc_touch(idl_pool, sizeof idl_pool, 1);\n");
+	if (inbox)
+		fprintf(f, "\tmica_ipc_touch(idl_inbox, sizeof idl_inbox, 1);\n");
+	fprintf(f, "}\n");
 	for (struct iface *i = src->ifaces; i; i = i->next) {
 		for (struct method *m = i->composed ? NULL : i->methods; m; m = m->next)
 			emit_method(f, m);

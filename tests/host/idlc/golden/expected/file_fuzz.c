@@ -182,6 +182,12 @@ static char idl_pool[4113];
 /* Where the strings of replies land. */
 static char idl_inbox[4096];
 
+static inline void idl_touch(void)
+{
+	mica_ipc_touch(idl_pool, sizeof idl_pool, 1);
+	mica_ipc_touch(idl_inbox, sizeof idl_inbox, 1);
+}
+
 static int file_fuzz_read(mica_cap_t cap, uint64_t *rng, unsigned mutation)
 {
 	static const struct idl_limit limits[] = {
@@ -317,6 +323,7 @@ int file_fuzz(mica_cap_t cap, uint64_t seed, unsigned rounds)
 	uint64_t rng = seed;
 	int bad = 0;
 
+	idl_touch();
 	for (unsigned r = 0; r < rounds; r++) {
 		for (unsigned k = 0; k < 7; k++) {
 			/* half of the calls well-formed */
@@ -351,6 +358,7 @@ int flush_fuzz(mica_cap_t cap, uint64_t seed, unsigned rounds)
 	uint64_t rng = seed;
 	int bad = 0;
 
+	idl_touch();
 	for (unsigned r = 0; r < rounds; r++) {
 		for (unsigned k = 0; k < 1; k++) {
 			/* half of the calls well-formed */

@@ -1,0 +1,129 @@
+/*
+ * shell.c - system(), popen() and pclose() (<stdlib.h>, <stdio.h>): a
+ * command for the shell, /bin/sh -c COMMAND, started with posix_spawn
+ * (spawn.c), the environment and the descriptors the caller has.
+ *
+ * Mica has no shell yet (docs/processes.md): without /bin/sh, system(NULL)
+ * says so (0), system(COMMAND) answers the status of a shell that could
+ * not run (exit 127, as POSIX says), and popen fails with errno ENOENT.
+ * popen's pipe end in the caller is close-on-exec, so that a later child
+ * does not hold it; pclose closes the stream and waits for the shell.
+ * No signal is ignored or blocked around the wait: Mica has no signal
+ * delivery yet.
+ */
+#define _GNU_SOURCE   /* pipe2 */
+#include <errno.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "glue.h"
+
+#define SHELL "/bin/sh"
+
+extern char **environ;
+
+/* The shell running `command` with the file actions given: 0 and *pid, or an errno value. */
+static int shell(const char *command, const posix_spawn_file_actions_t *actions, pid_t *pid)
+{
+	char *argv[] = { "sh", "-c", (char *)command, 0 };
+
+	return posix_spawn(pid, SHELL, actions, 0, argv, environ);
+}
+
+static pid_t wait_for(pid_t pid, int *status)
+{
+	pid_t got;
+
+	while ((got = waitpid(pid, status, 0)) < 0 && errno == EINTR)
+		;
+	return got;
+}
+
+int system(const char *command)
+{
+	pid_t pid;
+	int status, err;
+
+	if (!command)
+		return access(SHELL, X_OK) == 0;
+	if ((err = shell(command, 0, &pid)) != 0) {
+		if (err == ENOENT || err == EACCES || err == ENOEXEC || err == ENOTDIR)
+			return 127 << 8;   /* the shell could not run: as if it exited 127 */
+		errno = err;
+		return -1;
+	}
+	return wait_for(pid, &status) < 0 ? -1 : status;
+}
+
+/* The streams popen made and their shells (a few at once, in a list). */
+struct popened {
+	struct popened *next;
+	FILE *stream;
+	pid_t pid;
+};
+
+static struct popened *popened;
+
+FILE *popen(const char *command, const char *mode)
+{
+	int reading = mode && mode[0] == 'r', fds[2], err;
+	posix_spawn_file_actions_t actions;
+	struct popened *p;
+	pid_t pid;
+
+	if (!mode || (mode[0] != 'r' && mode[0] != 'w') || (mode[1] && strcmp(mode + 1, "e") != 0)) {
+		errno = EINVAL;
+		return 0;
+	}
+	if (!(p = malloc(sizeof *p)))
+		return 0;
+	if (pipe2(fds, O_CLOEXEC) != 0) {
+		free(p);
+		return 0;
+	}
+	int mine = reading ? fds[0] : fds[1], theirs = reading ? fds[1] : fds[0];
+	if ((err = posix_spawn_file_actions_init(&actions)) == 0) {
+		if ((err = posix_spawn_file_actions_adddup2(&actions, theirs, reading ? 1 : 0)) == 0)
+			err = shell(command, &actions, &pid);
+		posix_spawn_file_actions_destroy(&actions);
+	}
+	close(theirs);
+	if (err || !(p->stream = fdopen(mine, reading ? "r" : "w"))) {
+		if (!err) {   /* the shell runs: it ends when it finds the pipe gone */
+			err = errno;
+			close(mine);
+			wait_for(pid, &(int){ 0 });
+		} else
+			close(mine);
+		free(p);
+		errno = err;
+		return 0;
+	}
+	p->pid = pid;
+	p->next = popened;
+	popened = p;
+	return p->stream;
+}
+
+int pclose(FILE *stream)
+{
+	struct popened **pp, *p;
+	int status;
+
+	for (pp = &popened; *pp && (*pp)->stream != stream; pp = &(*pp)->next)
+		;
+	if (!(p = *pp)) {
+		errno = ECHILD;   /* not a stream of popen's */
+		return -1;
+	}
+	*pp = p->next;
+	fclose(stream);
+	pid_t pid = p->pid;
+	free(p);
+	return wait_for(pid, &status) < 0 ? -1 : status;
+}
