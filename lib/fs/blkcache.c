@@ -296,6 +296,23 @@ static int by_block(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+int blkcache_write_back(struct blkcache *c, uint64_t blk, uint64_t count)
+{
+	int err = 0;
+
+	for (uint64_t i = 0; i < count && !err; i++) {
+		struct entry *e = lookup(c, blk + i);
+		if (e && e->valid && e->dirty)
+			err = write_back(c, e);
+	}
+	return err;
+}
+
+int blkcache_flush_device(struct blkcache *c)
+{
+	return c->dev->flush(c->dev);
+}
+
 int blkcache_flush(struct blkcache *c)
 {
 	struct entry **dirty = malloc(c->nent * sizeof(*dirty));

@@ -25,5 +25,10 @@ int blkcache_read(struct blkcache *c, uint64_t blk, size_t bytes, void *buf);
 int blkcache_write(struct blkcache *c, uint64_t blk, size_t bytes, const void *buf);
 /* Writes every dirty block back, in block order, then flushes the device. */
 int blkcache_flush(struct blkcache *c);
+/* Writes back the dirty cached blocks among [blk, blk + count) (each with
+ * the dirty blocks that follow it on disk, as eviction does); no flush. */
+int blkcache_write_back(struct blkcache *c, uint64_t blk, uint64_t count);
+/* The device's own flush: what was written is on stable storage. */
+int blkcache_flush_device(struct blkcache *c);
 
 #endif

@@ -173,6 +173,16 @@ void blkio_get_stats(io_channel ch, struct blkio_stats *st)
 		memset(st, 0, sizeof(*st));
 }
 
+int blkio_write_back(io_channel ch, uint64_t blk, uint64_t count)
+{
+	return ch->manager == mica_blk_io_manager ? blkcache_write_back(priv(ch)->cache, blk, count) : EINVAL;
+}
+
+int blkio_flush_device(io_channel ch)
+{
+	return ch->manager == mica_blk_io_manager ? blkcache_flush_device(priv(ch)->cache) : EINVAL;
+}
+
 static struct struct_io_manager mica_blk_manager = {
 	.magic = EXT2_ET_MAGIC_IO_MANAGER,
 	.name = "mica_blk",

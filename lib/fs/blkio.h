@@ -36,5 +36,10 @@ extern io_manager mica_blk_io_manager;
 void blkio_name(const struct blkio_config *cfg, char *buf, size_t size);
 /* The counters of a mica_blk channel (zeroes for any other channel). */
 void blkio_get_stats(io_channel ch, struct blkio_stats *st);
+/* Of a mica_blk channel: write back the dirty cached blocks among
+ * [blk, blk + count) (blkcache_write_back), and flush the device.
+ * EINVAL for any other channel. */
+int blkio_write_back(io_channel ch, uint64_t blk, uint64_t count);
+int blkio_flush_device(io_channel ch);
 
 #endif

@@ -9,7 +9,7 @@
 # LIB_FS_ASAN_OBJS, LIB_FS_MICA_LIB.
 
 LIB_FS_SRCS := $(addprefix lib/fs/,blkcache.c blkio.c err.c path.c inode.c dir.c \
-	file.c attr.c rename.c bmap.c mount.c)
+	file.c fsync.c attr.c rename.c bmap.c mount.c)
 LIB_FS_HOST_SRCS := $(LIB_FS_SRCS) lib/fs/blkdev_file.c
 LIB_FS_CFLAGS := -Ilib/fs $(EXT2FS_HOST_CFLAGS)
 

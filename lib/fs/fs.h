@@ -70,6 +70,13 @@ int fs_mount(struct blkdev *dev, const struct fs_options *opt, struct fs **out,
  * files are open: close them first, which ends deferred deletions. */
 int fs_unmount(struct fs *fs);
 int fs_sync(struct fs *fs);
+/* Makes one file durable, as ext2's fsync does: its data and the blocks
+ * mapping them, and its inode, written and the device flushed; the
+ * allocation bitmaps and free counts are left to the next fs_sync (after
+ * a crash e2fsck rebuilds them from the inodes).  A new file's name is
+ * its directory's: fsync the directory too.  A file of more than
+ * FS_FSYNC_BLOCKS_MAX blocks gets fs_sync instead. */
+int fs_fsync(struct fs_file *f);
 const char *fs_error(const struct fs *fs);
 int fs_statfs(struct fs *fs, struct fs_statfs *st);
 

@@ -457,7 +457,7 @@ static int on_fsync(struct srv_request *req)
 		return -MICA_ENOSYS;
 	int err = s->cached ? cache_writeback(s->cached, 0, 0) : 0;
 	if (!err)
-		err = fs_sync(server.fs);   /* every dirty block: lib/fs keeps no per-file list */
+		err = fs_fsync(s->file);   /* the file's blocks and inode, as ext2's fsync */
 	return err ? fs_err(err) : 0;
 }
 

@@ -2,7 +2,8 @@
 # options.sh - TAP: tools/mica-cc takes what gcc takes from a build system
 # (opts/): -o before or after the inputs, -c with and without -o, -I DIR
 # and -IDIR, -include FILE, -MD -MF FILE, .o objects, .a archives given by
-# name or by -L DIR -lNAME, `-` for a source on standard input, -E, and
+# name or by -L DIR -lNAME, `-` for a source on standard input, -E (never
+# with -o /dev/stdout, which a failing gcc would delete), and
 # -Wl,... for the linker (--gc-sections really drops an unused function);
 # every program it links is a static x86-64 executable.  A caller's
 # MAKEFLAGS do not reach the tree's make, and what Mica cannot do (-shared,
@@ -15,7 +16,7 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 cd "$out" || exit 1
 
-echo "1..14"
+echo "1..15"
 n=0
 ok() { echo "ok - $1"; }
 notok() {
@@ -40,6 +41,10 @@ check "-include FILE without -I, an archive by name" bash -c "'$cc' -include '$s
 check "-MD -MF FILE names the header in the dependencies" bash -c "'$cc' -c -I '$src/inc' -MD -MF deps.d '$src/main.c' -o main.o && grep -q opts.h deps.d"
 check "- reads the source from standard input" bash -c "'$cc' -I '$src/inc' - part.o -o prog4 < '$src/main.c' && $(declare -f static_exe); static_exe prog4"
 check "-E preprocesses to standard output" bash -c "'$cc' -E -I '$src/inc' '$src/main.c' | grep -q 'part(), 42'"
+# gcc removes its output file when it fails: -E to standard output must not
+# name /dev/stdout as that file (a gcc on PATH first records its arguments).
+mkdir -p "$out/bin" && printf '#!/bin/sh\necho "$*" >> "%s/gcc.args"\nexec /usr/bin/gcc "$@"\n' "$out" > "$out/bin/gcc" && chmod +x "$out/bin/gcc"
+check "-E of a failing source leaves /dev/stdout alone (no -o)" bash -c "! PATH='$out/bin':\$PATH '$cc' -E -include '$out/no-such.h' '$src/part.c' && grep -q -- ' -E ' '$out/gcc.args' && ! grep -q -- '-o /dev/stdout' '$out/gcc.args'"
 check "-Wl,--gc-sections,-Map=FILE reaches the linker" bash -c "'$cc' -I '$src/inc' -Wl,--gc-sections,-Map=prog5.map main.o part.o -o prog5 && test -s prog5.map"
 if nm prog5 2> /dev/null | grep -qw unused && nm prog1 | grep -qw unused; then
 	echo "not ok - --gc-sections dropped the unused function"

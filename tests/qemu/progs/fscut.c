@@ -1,6 +1,7 @@
 /*
  * fscut.c - what fsync made durable survives a power cut (fscut.scenario,
- * docs/fsserver.md "Durability"): a file written and fsync'ed, a second
+ * docs/fsserver.md "Durability"): a file written and fsync'ed (and its
+ * directory, which holds its name: fsync is per file, as on ext2), a second
  * written and synced with sync(), a third written after them and never
  * synced; then the scenario kills QEMU.  On the host e2fsck -fy repairs
  * what the cut left (the file system is not clean) and the two synced
@@ -35,6 +36,8 @@ static void fsync_then_cut(void)
 	expect("256 KiB written to /cut-fsync", fd >= 0, 1);
 	expect("... fsync", fsync(fd), 0);
 	expect("... close", close(fd), 0);
+	fd = open("/", O_RDONLY);
+	expect("... and its name: fsync of /", fd >= 0 && fsync(fd) == 0 && close(fd) == 0, 1);
 	fd = write_file("/cut-sync", 's', 128 * 1024);
 	expect("128 KiB written to /cut-sync and closed", fd >= 0 && close(fd) == 0, 1);
 	sync();
