@@ -359,6 +359,20 @@ static int compare(const struct accounts *b, const struct accounts *a)
 	return diff;
 }
 
+/* The counters of what must never happen, checked after the run; the
+ * round where one moves says so under its line, to be replayed alone. */
+static const struct {
+	unsigned what;
+	const char *name;
+} class_counters[] = {
+	{ C_RIGHTS_BAD, "a message went through a gate capability without W" },
+	{ C_SEG_BAD, "a thread's fs or gs was not its own" },
+	{ C_PORT_BAD, "a port worked after it was taken back" },
+	{ C_MCP_BAD, "a priority or MCP above the driver's MCP, or a slice too long, was accepted" },
+	{ C_GEN_BAD, "idlc's protocol fuzz driver got a malformed answer" },
+};
+#define CLASSES (sizeof class_counters / sizeof class_counters[0])
+
 static void run_round(struct tally *tally, uint64_t seed, unsigned number, unsigned ops, unsigned deadline_ms,
 		      unsigned verbose)
 {
@@ -390,7 +404,9 @@ static void run_round(struct tally *tally, uint64_t seed, unsigned number, unsig
 		fz.hash[d] = 0;
 	}
 	take(&before);
-	uint64_t calls0 = fz.calls;
+	uint64_t calls0 = fz.calls, classes0[CLASSES];
+	for (unsigned k = 0; k < CLASSES; k++)
+		classes0[k] = fz.cover[class_counters[k].what];
 	unsigned kicks = 0;
 	int broken = 0;
 	if (build(&r, &rng) == 0)
@@ -429,6 +445,10 @@ static void run_round(struct tally *tally, uint64_t seed, unsigned number, unsig
 		mica_printf("#   %d capabilities of the boot task outlived the factory\n", stale);
 	if (check)
 		mica_printf("#   the kernel's invariant checker complained (%ld): see the kcheck lines above\n", check);
+	for (unsigned k = 0; k < CLASSES; k++)
+		if (fz.cover[class_counters[k].what] != classes0[k])
+			mica_printf("#   %s (%lu times): replay this round alone\n", class_counters[k].name,
+				    (unsigned long)(fz.cover[class_counters[k].what] - classes0[k]));
 	tap(tally, diff == 0 && check == 0 && stale == 0 && !broken,
 	    "round %u (seed %#lx): nothing left behind and the invariants hold", number, r.seed);
 }

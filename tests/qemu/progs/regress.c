@@ -1497,6 +1497,59 @@ static void io_ranges_bounded(void)
 	expect("the kernel's invariants hold", mica_debug(MICA_BOOT_LOG, MICA_DEBUG_CHECK, 0, 0), MICA_OK);
 }
 
+/* The first pager replaced a mapping at a window address, with every
+ * copy made from it, in one walk: our device page (which the first pager
+ * maps R and W), mapped FAULT_COPIES times into a child task, loses W in
+ * our task; a write to it faults, and the first pager maps the device
+ * again after removing the old mapping and its copies -- in bounded
+ * steps, the thread faulting again until the old mapping has gone. */
+enum { FAULT_COPIES = 16384 };
+#define FAULT_DEVICE (MICA_BOOT_PHYS_WINDOW + 0xfd000000ull)
+#define FAULT_DEST 0x0000200000000000ull
+
+static void first_pager_fault_bounded(void)
+{
+	volatile uint8_t *device = (volatile uint8_t *)FAULT_DEVICE;
+	uint64_t before;
+	uint32_t rights = 0, status = 0;
+	int err = 0;
+
+	ticker_begin();
+	expect("a child task", factory_create_task(MICA_BOOT_FACTORY, S_TREE_TASK), 0);
+	uint64_t nodes = mapnodes();
+	(void)*device;   /* the first pager maps it */
+	for (unsigned i = 0; i < FAULT_COPIES && !err; i++)
+		err = task_mem_map(S_TREE_TASK, mica_fpage(FAULT_DEVICE, 12, MICA_RWX), FAULT_DEST + i * 4096ull, false);
+	expect("the device page is mapped into the child many times", err, 0);
+	expect("our mapping loses W, and its copies",
+	       task_mem_unmap(MICA_BOOT_TASK, mica_fpage(FAULT_DEVICE, 12, MICA_W), true, &status), 0);
+	expect("... ours is R only", task_mem_lookup(MICA_BOOT_TASK, FAULT_DEVICE, &rights), 0);
+	expect("... R", rights & (MICA_R | MICA_W), MICA_R);
+	mica_printf("# mapping nodes: %lu more\n", (unsigned long)(mapnodes() - nodes));
+	irqoff_longest();
+
+	longest_wait = 0;
+	before = ticks;
+	ticking = 1;
+	*device = 0;   /* faults: the first pager replaces the mapping */
+	ticker_noted();
+	ticked("the ticker ran on time while the first pager replaced the mapping", before);
+	long longest = irqoff_longest();
+	if (longest >= 0) {
+		mica_printf("# the longest stretch with interrupts off: %ld instructions\n", longest);
+		expect("no stretch with interrupts off above 100,000 instructions", longest <= 100000, 1);
+	}
+	expect("ours is R and W again", task_mem_lookup(MICA_BOOT_TASK, FAULT_DEVICE, &rights), 0);
+	expect("... RW", rights & (MICA_R | MICA_W), MICA_R | MICA_W);
+	expect("the copies went with the old mapping",
+	       task_mem_lookup(S_TREE_TASK, FAULT_DEST + (FAULT_COPIES - 1) * 4096ull, &rights), 0);
+	expect("... no rights", rights, 0);
+	expect("only our new mapping is left", (long)(mapnodes() - nodes), 1);
+	expect("the task is destroyed", kobject_destroy(S_TREE_TASK), 0);
+	expect("the kernel's invariants hold", mica_debug(MICA_BOOT_LOG, MICA_DEBUG_CHECK, 0, 0), MICA_OK);
+	kobject_destroy(S_TICKER);
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(void);
@@ -1531,6 +1584,7 @@ static const struct {
 	{ "cap_changes_bounded", cap_changes_bounded },
 	{ "mem_map_changes_bounded", mem_map_changes_bounded },
 	{ "io_ranges_bounded", io_ranges_bounded },
+	{ "first_pager_fault_bounded", first_pager_fault_bounded },
 };
 
 int main(int argc, char **argv)
