@@ -205,7 +205,9 @@ static int build(struct round *r, uint64_t *rng)
 	STEP(r, "T's capabilities", task_cap_map(S_T, S_T, T_SELF, t_rights, false));
 	STEP(r, "T's capabilities", task_cap_map(S_T, S_F, T_FACTORY, f_rights, false));
 	STEP(r, "T's capabilities", task_cap_map(S_T, S_U, T_U, MICA_RWX, false));
-	STEP(r, "T's capabilities", task_cap_map(S_T, MICA_BOOT_LOG, T_LOG, MICA_R, false));
+	/* Read-only (printing needs W), but in verbose runs, which print
+	 * every operation from T. */
+	STEP(r, "T's capabilities", task_cap_map(S_T, MICA_BOOT_LOG, T_LOG, fz.verbose ? MICA_R | MICA_W : MICA_R, false));
 	STEP(r, "T's capabilities", task_cap_map(S_T, MICA_BOOT_ICU, T_ICU, icu_rights, false));
 	STEP(r, "T's capabilities", task_cap_map(S_T, S_PAGER_GATE, T_PAGER_GATE, MICA_W, false));
 	STEP(r, "T's capabilities", task_cap_map(S_T, S_EXC_GATE, T_EXC_GATE, MICA_W, false));
@@ -239,9 +241,18 @@ static void repair(const struct round *r)
 	}
 }
 
+/* A driver asked for T's port to be taken back (op_port_revoke): through
+ * the supervisor's own capability to T, the one whose revocation is sure to
+ * be T's, so that a port working after fz.port_gone is the kernel's fault. */
+static void revoke_port(void)
+{
+	if (fz.port_revoke_asked && !fz.port_gone && task_io_unmap(S_T, mica_io_fpage(0x80, 0)) == 0)
+		fz.port_gone = 1;
+}
+
 /* Wait for the drivers, running the kernel's invariant checker on the
- * way (what a round breaks may be gone by its end); returns how many were
- * kicked out of a wait. */
+ * way (what a round breaks may be gone by its end), and taking T's port
+ * back when asked; returns how many were kicked out of a wait. */
 static unsigned wait_drivers(const struct round *r, uint64_t deadline, int *broken)
 {
 	uint64_t last[FZ_DRIVERS_MAX] = { 0 }, since[FZ_DRIVERS_MAX];
@@ -254,6 +265,7 @@ static unsigned wait_drivers(const struct round *r, uint64_t deadline, int *brok
 		int all = 1;
 		sleep_us(2000);
 		repair(r);
+		revoke_port();
 		long check = mica_debug(MICA_BOOT_LOG, MICA_DEBUG_CHECK, 0, 0);
 		if (check != MICA_OK && check != MICA_EINVAL && !(*broken)++)
 			mica_printf("# round %u: the invariant checker complained during the round (%ld)\n", r->number, check);
@@ -393,6 +405,7 @@ static void run_round(struct tally *tally, uint64_t seed, unsigned number, unsig
 	fz.verbose = verbose;
 	fz.stop = 0;
 	fz.next_stack = 0;
+	fz.port_revoke_asked = 0;
 	fz.port_gone = 0;
 	for (unsigned t = 0; t < 8; t++)
 		fz.nknown[t] = 0;

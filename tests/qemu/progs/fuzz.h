@@ -37,12 +37,15 @@
 #define FZ_USER_END MICA_USER_END
 
 /* ---- the capability table of T ------------------------------------------ */
+/* The Log where a boot program has it (MICA_BOOT_LOG): the drivers' and
+ * actors' mica_printf (verbose runs) goes through it. */
 enum {
-	T_SELF = 1, T_FACTORY, T_U, T_LOG, T_ICU, T_PAGER_GATE, T_EXC_GATE, T_SELF2,
+	T_SELF = 1, T_FACTORY, T_U, T_ICU, T_LOG, T_PAGER_GATE, T_EXC_GATE, T_SELF2,
 	T_TMP = 10,          /* 10..15: the drivers' scratch slots (10 + driver) */
 	T_OBJ = 16,          /* 16..63: what the drivers create */
 	T_OBJ_END = 64,
 };
+_Static_assert((int)T_LOG == (int)MICA_BOOT_LOG, "the fuzzed threads print through T_LOG");
 
 /* ---- sizes ------------------------------------------------------------------- */
 #define FZ_DRIVERS_MAX 4
@@ -90,7 +93,8 @@ struct fz_shared {
 	volatile unsigned nknown[8];
 	volatile uint8_t actor_at[T_OBJ_END];        /* 1 + the actor kind started in T's slot */
 	uint64_t image_lo, image_hi;                /* [lo, hi) page-aligned */
-	volatile int port_gone;                     /* T's port 0x80 taken back: no task has it now */
+	volatile int port_revoke_asked;             /* a driver asked the supervisor to take T's port back */
+	volatile int port_gone;                     /* the supervisor took it back: no task has it now */
 };
 extern struct fz_shared fz;
 

@@ -340,8 +340,9 @@ static void actor_segments(void *arg)
 }
 
 /* Uses the POST port, which only T is given (by the supervisor) and cannot
- * pass on: once a driver has taken it back (fz.port_gone), an access must
- * fault (the exception handler refuses it: the actor stops). */
+ * pass on: once the supervisor has taken it back (fz.port_gone, set after
+ * its Task.io_unmap returned), an access must fault (the exception handler
+ * refuses it: the actor stops). */
 static void actor_ports(void *arg)
 {
 	uint64_t s = fz_seed((uint64_t)arg, 10);

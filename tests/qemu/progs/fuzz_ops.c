@@ -537,14 +537,15 @@ static void op_io(struct fz_drv *d)
 	result(d, KCALL(d, task, TASK_PROTOCOL, unmap ? TASK_IO_UNMAP_OPCODE : TASK_IO_MAP_OPCODE, f));
 }
 
-/* Takes T's port back from T itself (see actor_ports). */
+/* Takes T's port back from T itself, the running task, and asks the
+ * supervisor to take it back too (see actor_ports).  Only the supervisor's
+ * revocation counts: slot T_SELF may by now hold another Task capability
+ * (a cap_map onto it), whose io_unmap succeeds and leaves T its port. */
 static void op_port_revoke(struct fz_drv *d)
 {
 	DESCRIBE(d, "Task[%u].io_unmap(port 0x80)", T_SELF);
-	int err = KCALL(d, T_SELF, TASK_PROTOCOL, TASK_IO_UNMAP_OPCODE, mica_io_fpage(0x80, 0));
-	if (err == 0)
-		fz.port_gone = 1;
-	result(d, err);
+	result(d, KCALL(d, T_SELF, TASK_PROTOCOL, TASK_IO_UNMAP_OPCODE, mica_io_fpage(0x80, 0)));
+	fz.port_revoke_asked = 1;
 }
 
 /* ---- threads ------------------------------------------------------------------------------ */
