@@ -517,8 +517,9 @@ static void coverage(struct tally *t, int check)
 		    fz.cover[C_FAULT_SERVED], fz.cover[C_FAULT_HOPELESS], fz.cover[C_EXC_RESUMED], fz.cover[C_EXC_REFUSED],
 		    fz.cover[C_IRQ_RECV]);
 	mica_printf("# ex_regs of blocked threads %lu, destroys while blocked %lu, unmaps of mapped pages %lu, "
-		    "watchdog kicks %lu\n",
-		    fz.cover[C_EXREGS_BLOCKED], fz.cover[C_DESTROY_BLOCKED], fz.cover[C_UNMAP_MAPPED], fz.cover[C_WATCHDOG]);
+		    "watchdog kicks %lu, queued senders released by an error %lu\n",
+		    fz.cover[C_EXREGS_BLOCKED], fz.cover[C_DESTROY_BLOCKED], fz.cover[C_UNMAP_MAPPED], fz.cover[C_WATCHDOG],
+		    (unsigned long)fz_senders_released);
 	mica_printf("# results: ok %lu, ENOMEM %lu, ETIMEOUT %lu, ECANCELED %lu, EGONE %lu, EFAULT %lu, EOVERFLOW %lu, "
 		    "ENOBUF %lu; kernel protocol messages %lu, debug calls %lu\n",
 		    fz.cover[C_IPC_OK], fz.cover[C_ENOMEM], fz.cover[C_ETIMEOUT], fz.cover[C_ECANCELED], fz.cover[C_EGONE],
@@ -526,6 +527,7 @@ static void coverage(struct tally *t, int check)
 	if (check) {
 		tap(t, fz.cover[C_FAULT_SERVED] > 0 && fz.cover[C_FAULT_HOPELESS] > 0 && fz.cover[C_EXC_RESUMED] > 0,
 		    "faults were served, faults looped, exceptions were handled");
+		tap(t, fz_senders_released > 0, "queued senders were released when their gate, receiver or factory went");
 		tap(t, fz.cover[C_ENOMEM] > 0 && fz.cover[C_ETIMEOUT] > 0 && fz.cover[C_ECANCELED] > 0 &&
 			       fz.cover[C_EGONE] > 0 && fz.cover[C_EFAULT] > 0 && fz.cover[C_EOVERFLOW] > 0,
 		    "quotas ran out, and IPC timed out, was cancelled, lost its partner, faulted and overflowed");

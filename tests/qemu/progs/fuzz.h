@@ -34,6 +34,8 @@
 #define FZ_ACTOR_UTCB 0x00007fff90000000ull  /* the UTCBs of threads the drivers start */
 #define FZ_ACTOR_UTCBS 64
 #define FZ_PAGER_UTCB 0x00007fffa0000000ull  /* the pager task's threads */
+#define FZ_SENDER_UTCB 0x00007fffb0000000ull /* huge_senders' threads, FZ_SENDER_SPAN a driver */
+#define FZ_SENDER_SPAN 0x400000ull
 #define FZ_USER_END MICA_USER_END
 
 /* ---- the capability table of T ------------------------------------------ */
@@ -168,6 +170,11 @@ extern void (*const fz_actor_fn[A_KINDS])(void *);
 extern const char *const fz_actor_name[A_KINDS];
 /* Where a thread ex_regs-ed elsewhere may land: code that needs no stack. */
 void fz_land_wait(void), fz_land_spin(void), fz_land_ud2(void), fz_land_kfault(void);
+/* A sender that needs no stack: its sp is the IPC operation word (a gate's
+ * slot and MICA_IPC_SEND, with or without RECV), which it uses without a
+ * timeout for as long as that succeeds, then goes to fz_land_wait. */
+void fz_land_call(void);
+extern volatile uint64_t fz_senders_released;   /* fz_land_call's threads whose IPC failed */
 /* A stack for a new thread holding mica_thread_entry's (fn, arg, 0);
  * returns the stack pointer to start it with. */
 uint64_t fz_stack_for(void (*fn)(void *), uint64_t arg);
