@@ -146,10 +146,12 @@ int mapdb_insert_root(struct task *t, uint64_t va, uint64_t pa, unsigned rights,
 	unsigned ad = 0;
 
 	/* What was there goes with everything derived from it, a budget's
-	 * worth at a time (a removal keeps its progress in the tree). */
+	 * worth at a time (a removal keeps its progress in the tree).  A page
+	 * the kernel put there itself (a UTCB) has no node and stays:
+	 * only_new refuses it. */
 	if (old && !mapdb_unmap_steps(old, MICA_RWX, 1, &cur, &budget, &ad))
 		return MICA_EBUSY;
-	struct mapnode *n = new_node(t, va, pa, rights, uncached, 0, &err);
+	struct mapnode *n = new_node(t, va, pa, rights, uncached, 1, &err);
 	if (n)
 		n->frame = (uint8_t)frame;
 	return err;

@@ -1550,6 +1550,43 @@ static void first_pager_fault_bounded(void)
 	kobject_destroy(S_TICKER);
 }
 
+/* A UTCB the kernel put at an address of the first pager's window: a
+ * fault there (an instruction fetch: the UTCB is not executable) had the
+ * first pager map the window's page over the UTCB's page-table entry, with
+ * a mapping node the thread's end then left without its entry.  The
+ * runner's pager is a gate nobody serves: the fault, refused by the first
+ * pager, blocks there. */
+enum { S_UTCB_THREAD = 100, S_RUNNER, S_NOBODY, S_NOBODY_GATE };
+
+static void first_pager_keeps_utcb(void)
+{
+	const uint64_t utcb = MICA_BOOT_PHYS_WINDOW + (48ull << 20);   /* a user-pool page nobody has */
+	const volatile struct mica_utcb *u = (const volatile struct mica_utcb *)utcb;
+	uint64_t ip, sp, fl;
+	uint32_t rights = 9;
+
+	expect("a thread", factory_create_thread(MICA_BOOT_FACTORY, S_UTCB_THREAD), 0);
+	expect("... with its UTCB in our window", thread_bind(S_UTCB_THREAD, MICA_BOOT_TASK, utcb), 0);
+	expect("the UTCB names itself", u->self, utcb);
+	expect("a thread that never receives", factory_create_thread(MICA_BOOT_FACTORY, S_NOBODY), 0);
+	expect("... a gate of it", factory_create_gate(MICA_BOOT_FACTORY, S_NOBODY_GATE, S_NOBODY, 1), 0);
+	expect("a thread to run the UTCB", factory_create_thread(MICA_BOOT_FACTORY, S_RUNNER), 0);
+	expect("... bound", thread_bind(S_RUNNER, MICA_BOOT_TASK, 0x7fff00300000ull), 0);
+	expect("... its pager the gate", thread_set_handlers(S_RUNNER, S_NOBODY_GATE, 0), 0);
+	expect("... at the UTCB", thread_ex_regs(S_RUNNER, utcb, 0, ~0ull, &ip, &sp, &fl), 0);
+	expect("... started", thread_start(S_RUNNER), 0);
+	mica_ipc_wait(mica_timeouts(0, 5000), 0, 0);
+	expect("no mapping was made over the UTCB", task_mem_lookup(MICA_BOOT_TASK, utcb, &rights), 0);
+	expect("... no rights", rights, 0);
+	expect("the UTCB still names itself", u->self, utcb);
+	expect("the kernel's invariants hold", mica_debug(MICA_BOOT_LOG, MICA_DEBUG_CHECK, 0, 0), MICA_OK);
+	expect("the runner is destroyed", kobject_destroy(S_RUNNER), 0);
+	expect("the thread is destroyed", kobject_destroy(S_UTCB_THREAD), 0);
+	expect("the kernel's invariants hold", mica_debug(MICA_BOOT_LOG, MICA_DEBUG_CHECK, 0, 0), MICA_OK);
+	kobject_destroy(S_NOBODY_GATE);
+	kobject_destroy(S_NOBODY);
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(void);
@@ -1585,6 +1622,7 @@ static const struct {
 	{ "mem_map_changes_bounded", mem_map_changes_bounded },
 	{ "io_ranges_bounded", io_ranges_bounded },
 	{ "first_pager_fault_bounded", first_pager_fault_bounded },
+	{ "first_pager_keeps_utcb", first_pager_keeps_utcb },
 };
 
 int main(int argc, char **argv)
