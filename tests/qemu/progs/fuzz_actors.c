@@ -350,7 +350,7 @@ static void actor_segments(void *arg)
 	}
 }
 
-volatile uint64_t fz_senders_released;
+volatile uint64_t fz_senders_released;   /* counted by fz_land_call */
 
 /* Uses the POST port, which only T is given (by the supervisor) and cannot
  * pass on: once the supervisor has taken it back (fz.port_gone, set after

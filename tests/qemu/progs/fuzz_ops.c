@@ -410,8 +410,12 @@ static void wait_us(uint32_t us)
 	const volatile struct mica_kip *kip = (const volatile struct mica_kip *)MICA_KIP_ADDR;
 	uint64_t until = kip->clock_us + us;
 
-	for (int i = 0; i < 8 && kip->clock_us < until; i++)
-		fz_ipc(fz_op(0, MICA_IPC_OPEN), 0, mica_timeouts(0, (uint32_t)(until - kip->clock_us)), 0, 0);
+	for (int i = 0; i < 8; i++) {
+		uint64_t now = kip->clock_us;
+		if (now >= until)
+			break;
+		fz_ipc(fz_op(0, MICA_IPC_OPEN), 0, mica_timeouts(0, (uint32_t)(until - now)), 0, 0);   /* never 0: for ever */
+	}
 }
 
 /* A gate with many senders queued -- threads of a sub-factory that call
