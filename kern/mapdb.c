@@ -141,10 +141,17 @@ int mapdb_insert_root(struct task *t, uint64_t va, uint64_t pa, unsigned rights,
 {
 	int err;
 	struct mapnode *old = mapdb_lookup(t, va);
+	struct mapdb_cursor cur = { 0 };
+	long budget = PREEMPT_BUDGET;
+	unsigned ad = 0;
 
-	if (old)
-		mapdb_unmap(old, MICA_RWX, 1);
-	struct mapnode *n = new_node(t, va, pa, rights, uncached, 0, &err);
+	/* What was there goes with everything derived from it, a budget's
+	 * worth at a time (a removal keeps its progress in the tree).  A page
+	 * the kernel put there itself (a UTCB) has no node and stays:
+	 * only_new refuses it. */
+	if (old && !mapdb_unmap_steps(old, MICA_RWX, 1, &cur, &budget, &ad))
+		return MICA_EBUSY;
+	struct mapnode *n = new_node(t, va, pa, rights, uncached, 1, &err);
 	if (n)
 		n->frame = (uint8_t)frame;
 	return err;

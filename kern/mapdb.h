@@ -74,8 +74,11 @@ struct unmap_progress {
 void mapdb_init(void);
 /* The node for page va of t, or NULL. */
 struct mapnode *mapdb_lookup(struct task *t, uint64_t va);
-/* A root mapping: pa at va in t.  An existing mapping there is unmapped
- * first.  0, MICA_ENOMEM. */
+/* A root mapping: pa at va in t.  An existing mapping there is removed
+ * first, with its subtree, in bounded steps (preempt.h): MICA_EBUSY when
+ * the budget ran out before it had gone (call again; nothing was mapped).
+ * A page the kernel put there (a UTCB) is MICA_EEXIST.  0, MICA_EBUSY,
+ * MICA_EEXIST, MICA_ENOMEM. */
 int mapdb_insert_root(struct task *t, uint64_t va, uint64_t pa, unsigned rights, enum map_frame frame, int uncached);
 /* Map src on to dst at dst_va with rights reduced; grant moves src there.
  * The work is bounded by *budget (preempt.h): a mapping already at dst_va

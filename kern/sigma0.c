@@ -30,6 +30,15 @@ static int in_ram(uint64_t pa)
 	return 0;
 }
 
+/* A mapping already at the page goes first, with everything derived from
+ * it, in bounded steps (mapdb_insert_root): while it is going the fault
+ * counts as resolved, and the thread faults again -- interrupts come in
+ * between -- until the page is mapped. */
+static int resolved(int err)
+{
+	return err == MICA_OK || err == MICA_EBUSY ? MICA_OK : MICA_EFAULT;
+}
+
 int sigma0_resolve(struct task *t, uint64_t addr, unsigned access)
 {
 	if (!t->sigma0 || addr < MICA_BOOT_PHYS_WINDOW || addr >= MICA_BOOT_PHYS_WINDOW + MICA_BOOT_PHYS_MAX)
@@ -37,18 +46,19 @@ int sigma0_resolve(struct task *t, uint64_t addr, unsigned access)
 	uint64_t va = addr & MICA_PAGE_MASK, pa = va - MICA_BOOT_PHYS_WINDOW;
 
 	if (kmem_user_page_claim(pa) == MICA_OK) {
-		memset(arch_phys_to_virt(pa), 0, MICA_PAGE_SIZE);
 		int err = mapdb_insert_root(t, va, pa, MICA_RWX, MAP_FRAME_USER, 0);
 		if (err)
 			kmem_user_page_free(pa);
-		return err ? MICA_EFAULT : MICA_OK;
+		else
+			memset(arch_phys_to_virt(pa), 0, MICA_PAGE_SIZE);   /* before the thread runs again */
+		return resolved(err);
 	}
 	if (in_module(pa))
-		return access & ~(MICA_R | MICA_X) || mapdb_insert_root(t, va, pa, MICA_R | MICA_X, MAP_FRAME_NONE, 0) ?
-			       MICA_EFAULT : MICA_OK;
+		return access & ~(MICA_R | MICA_X) ? MICA_EFAULT
+						   : resolved(mapdb_insert_root(t, va, pa, MICA_R | MICA_X, MAP_FRAME_NONE, 0));
 	if (!in_ram(pa) && !arch_device_is_kernels(pa))
-		return access & ~(MICA_R | MICA_W) || mapdb_insert_root(t, va, pa, MICA_R | MICA_W, MAP_FRAME_NONE, 1) ?
-			       MICA_EFAULT : MICA_OK;
+		return access & ~(MICA_R | MICA_W) ? MICA_EFAULT
+						   : resolved(mapdb_insert_root(t, va, pa, MICA_R | MICA_W, MAP_FRAME_NONE, 1));
 	/* The kernel's RAM, or a user page already handed out elsewhere. */
 	return MICA_EFAULT;
 }

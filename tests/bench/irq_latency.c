@@ -26,7 +26,12 @@
  *     many copies (Kobject.destroy revokes them all), and destroying the
  *     child task while it holds them;
  *   - a call carrying one string of MICA_STRING_MAX bytes, the most one
- *     message copies.
+ *     message copies;
+ *   - the first pager replacing one of our mappings with as many nodes
+ *     derived from it as the tree: a device page of our window mapped
+ *     into a child task that often, then without W in our task, then
+ *     written (the fault maps it again, the old mapping and its copies
+ *     removed in steps, the thread faulting again between them).
  *
  * Each operation's result is checked; an error fails the figure.
  */
@@ -147,6 +152,33 @@ static int string_call(void)
 	return err;
 }
 
+/* A device page of our first-pager window (no RAM: the kernel does not
+ * drive it) given to a child task `copies` times, and then taken W from
+ * in our task, so that a write to it faults to the first pager. */
+#define DEVICE_PAGE (MICA_BOOT_PHYS_WINDOW + 0xfd000000ull)
+
+static int device_copies_build(unsigned copies)
+{
+	uint32_t status = 0;
+	int err = factory_create_task(MICA_BOOT_FACTORY, BENCH_S_IRQ_TREE_TASK);
+
+	(void)*(volatile uint8_t *)DEVICE_PAGE;   /* the first pager maps it */
+	for (unsigned i = 0; i < copies && !err; i++)
+		err = task_mem_map(BENCH_S_IRQ_TREE_TASK, mica_fpage(DEVICE_PAGE, 12, MICA_RWX), TREE_DEST + i * 4096ull,
+				   false);
+	return err ? err : task_mem_unmap(MICA_BOOT_TASK, mica_fpage(DEVICE_PAGE, 12, MICA_W), true, &status);
+}
+
+/* The write, and the page writable again. */
+static int device_write(void)
+{
+	uint32_t rights = 0;
+
+	*(volatile uint8_t *)DEVICE_PAGE = 0;
+	int err = task_mem_lookup(MICA_BOOT_TASK, DEVICE_PAGE, &rights);
+	return err ? err : rights & MICA_W ? 0 : MICA_EPERM;
+}
+
 /* The checker runs or refuses (MICA_E2BIG); anything else fails. */
 static int check(void)
 {
@@ -245,6 +277,13 @@ uint64_t bench_irq_latency_worst(void)
 	measured("a call with a 64 KiB string", err, &worst);
 	kobject_destroy(BENCH_S_IRQ_STRING_GATE);
 	kobject_destroy(BENCH_S_IRQ_STRING_THREAD);
+
+	err = device_copies_build(copies * (TREE_SPAN / 4096));
+	irqoff_worst();
+	if (err)
+		bench_fail("the device page's copies: %d", err);
+	measured("the first pager replaces a tree", device_write(), &worst);
+	kobject_destroy(BENCH_S_IRQ_TREE_TASK);
 	return worst;
 }
 

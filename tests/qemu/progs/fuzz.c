@@ -205,7 +205,9 @@ static int build(struct round *r, uint64_t *rng)
 	STEP(r, "T's capabilities", task_cap_map(S_T, S_T, T_SELF, t_rights, false));
 	STEP(r, "T's capabilities", task_cap_map(S_T, S_F, T_FACTORY, f_rights, false));
 	STEP(r, "T's capabilities", task_cap_map(S_T, S_U, T_U, MICA_RWX, false));
-	STEP(r, "T's capabilities", task_cap_map(S_T, MICA_BOOT_LOG, T_LOG, MICA_R, false));
+	/* Read-only (printing needs W), but in verbose runs, which print
+	 * every operation from T. */
+	STEP(r, "T's capabilities", task_cap_map(S_T, MICA_BOOT_LOG, T_LOG, fz.verbose ? MICA_R | MICA_W : MICA_R, false));
 	STEP(r, "T's capabilities", task_cap_map(S_T, MICA_BOOT_ICU, T_ICU, icu_rights, false));
 	STEP(r, "T's capabilities", task_cap_map(S_T, S_PAGER_GATE, T_PAGER_GATE, MICA_W, false));
 	STEP(r, "T's capabilities", task_cap_map(S_T, S_EXC_GATE, T_EXC_GATE, MICA_W, false));
@@ -239,9 +241,18 @@ static void repair(const struct round *r)
 	}
 }
 
+/* A driver asked for T's port to be taken back (op_port_revoke): through
+ * the supervisor's own capability to T, the one whose revocation is sure to
+ * be T's, so that a port working after fz.port_gone is the kernel's fault. */
+static void revoke_port(void)
+{
+	if (fz.port_revoke_asked && !fz.port_gone && task_io_unmap(S_T, mica_io_fpage(0x80, 0)) == 0)
+		fz.port_gone = 1;
+}
+
 /* Wait for the drivers, running the kernel's invariant checker on the
- * way (what a round breaks may be gone by its end); returns how many were
- * kicked out of a wait. */
+ * way (what a round breaks may be gone by its end), and taking T's port
+ * back when asked; returns how many were kicked out of a wait. */
 static unsigned wait_drivers(const struct round *r, uint64_t deadline, int *broken)
 {
 	uint64_t last[FZ_DRIVERS_MAX] = { 0 }, since[FZ_DRIVERS_MAX];
@@ -254,6 +265,7 @@ static unsigned wait_drivers(const struct round *r, uint64_t deadline, int *brok
 		int all = 1;
 		sleep_us(2000);
 		repair(r);
+		revoke_port();
 		long check = mica_debug(MICA_BOOT_LOG, MICA_DEBUG_CHECK, 0, 0);
 		if (check != MICA_OK && check != MICA_EINVAL && !(*broken)++)
 			mica_printf("# round %u: the invariant checker complained during the round (%ld)\n", r->number, check);
@@ -359,6 +371,20 @@ static int compare(const struct accounts *b, const struct accounts *a)
 	return diff;
 }
 
+/* The counters of what must never happen, checked after the run; the
+ * round where one moves says so under its line, to be replayed alone. */
+static const struct {
+	unsigned what;
+	const char *name;
+} class_counters[] = {
+	{ C_RIGHTS_BAD, "a message went through a gate capability without W" },
+	{ C_SEG_BAD, "a thread's fs or gs was not its own" },
+	{ C_PORT_BAD, "a port worked after it was taken back" },
+	{ C_MCP_BAD, "a priority or MCP above the driver's MCP, or a slice too long, was accepted" },
+	{ C_GEN_BAD, "idlc's protocol fuzz driver got a malformed answer" },
+};
+#define CLASSES (sizeof class_counters / sizeof class_counters[0])
+
 static void run_round(struct tally *tally, uint64_t seed, unsigned number, unsigned ops, unsigned deadline_ms,
 		      unsigned verbose)
 {
@@ -379,6 +405,7 @@ static void run_round(struct tally *tally, uint64_t seed, unsigned number, unsig
 	fz.verbose = verbose;
 	fz.stop = 0;
 	fz.next_stack = 0;
+	fz.port_revoke_asked = 0;
 	fz.port_gone = 0;
 	for (unsigned t = 0; t < 8; t++)
 		fz.nknown[t] = 0;
@@ -390,7 +417,9 @@ static void run_round(struct tally *tally, uint64_t seed, unsigned number, unsig
 		fz.hash[d] = 0;
 	}
 	take(&before);
-	uint64_t calls0 = fz.calls;
+	uint64_t calls0 = fz.calls, classes0[CLASSES];
+	for (unsigned k = 0; k < CLASSES; k++)
+		classes0[k] = fz.cover[class_counters[k].what];
 	unsigned kicks = 0;
 	int broken = 0;
 	if (build(&r, &rng) == 0)
@@ -429,6 +458,10 @@ static void run_round(struct tally *tally, uint64_t seed, unsigned number, unsig
 		mica_printf("#   %d capabilities of the boot task outlived the factory\n", stale);
 	if (check)
 		mica_printf("#   the kernel's invariant checker complained (%ld): see the kcheck lines above\n", check);
+	for (unsigned k = 0; k < CLASSES; k++)
+		if (fz.cover[class_counters[k].what] != classes0[k])
+			mica_printf("#   %s (%lu times): replay this round alone\n", class_counters[k].name,
+				    (unsigned long)(fz.cover[class_counters[k].what] - classes0[k]));
 	tap(tally, diff == 0 && check == 0 && stale == 0 && !broken,
 	    "round %u (seed %#lx): nothing left behind and the invariants hold", number, r.seed);
 }
@@ -484,8 +517,9 @@ static void coverage(struct tally *t, int check)
 		    fz.cover[C_FAULT_SERVED], fz.cover[C_FAULT_HOPELESS], fz.cover[C_EXC_RESUMED], fz.cover[C_EXC_REFUSED],
 		    fz.cover[C_IRQ_RECV]);
 	mica_printf("# ex_regs of blocked threads %lu, destroys while blocked %lu, unmaps of mapped pages %lu, "
-		    "watchdog kicks %lu\n",
-		    fz.cover[C_EXREGS_BLOCKED], fz.cover[C_DESTROY_BLOCKED], fz.cover[C_UNMAP_MAPPED], fz.cover[C_WATCHDOG]);
+		    "watchdog kicks %lu, queued senders released by an error %lu\n",
+		    fz.cover[C_EXREGS_BLOCKED], fz.cover[C_DESTROY_BLOCKED], fz.cover[C_UNMAP_MAPPED], fz.cover[C_WATCHDOG],
+		    (unsigned long)fz_senders_released);
 	mica_printf("# results: ok %lu, ENOMEM %lu, ETIMEOUT %lu, ECANCELED %lu, EGONE %lu, EFAULT %lu, EOVERFLOW %lu, "
 		    "ENOBUF %lu; kernel protocol messages %lu, debug calls %lu\n",
 		    fz.cover[C_IPC_OK], fz.cover[C_ENOMEM], fz.cover[C_ETIMEOUT], fz.cover[C_ECANCELED], fz.cover[C_EGONE],
@@ -493,6 +527,7 @@ static void coverage(struct tally *t, int check)
 	if (check) {
 		tap(t, fz.cover[C_FAULT_SERVED] > 0 && fz.cover[C_FAULT_HOPELESS] > 0 && fz.cover[C_EXC_RESUMED] > 0,
 		    "faults were served, faults looped, exceptions were handled");
+		tap(t, fz_senders_released > 0, "queued senders were released when their gate, receiver or factory went");
 		tap(t, fz.cover[C_ENOMEM] > 0 && fz.cover[C_ETIMEOUT] > 0 && fz.cover[C_ECANCELED] > 0 &&
 			       fz.cover[C_EGONE] > 0 && fz.cover[C_EFAULT] > 0 && fz.cover[C_EOVERFLOW] > 0,
 		    "quotas ran out, and IPC timed out, was cancelled, lost its partner, faulted and overflowed");

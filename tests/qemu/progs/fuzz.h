@@ -34,15 +34,20 @@
 #define FZ_ACTOR_UTCB 0x00007fff90000000ull  /* the UTCBs of threads the drivers start */
 #define FZ_ACTOR_UTCBS 64
 #define FZ_PAGER_UTCB 0x00007fffa0000000ull  /* the pager task's threads */
+#define FZ_SENDER_UTCB 0x00007fffb0000000ull /* huge_senders' threads, FZ_SENDER_SPAN a driver */
+#define FZ_SENDER_SPAN 0x400000ull
 #define FZ_USER_END MICA_USER_END
 
 /* ---- the capability table of T ------------------------------------------ */
+/* The Log where a boot program has it (MICA_BOOT_LOG): the drivers' and
+ * actors' mica_printf (verbose runs) goes through it. */
 enum {
-	T_SELF = 1, T_FACTORY, T_U, T_LOG, T_ICU, T_PAGER_GATE, T_EXC_GATE, T_SELF2,
+	T_SELF = 1, T_FACTORY, T_U, T_ICU, T_LOG, T_PAGER_GATE, T_EXC_GATE, T_SELF2,
 	T_TMP = 10,          /* 10..15: the drivers' scratch slots (10 + driver) */
 	T_OBJ = 16,          /* 16..63: what the drivers create */
 	T_OBJ_END = 64,
 };
+_Static_assert((int)T_LOG == (int)MICA_BOOT_LOG, "the fuzzed threads print through T_LOG");
 
 /* ---- sizes ------------------------------------------------------------------- */
 #define FZ_DRIVERS_MAX 4
@@ -90,7 +95,8 @@ struct fz_shared {
 	volatile unsigned nknown[8];
 	volatile uint8_t actor_at[T_OBJ_END];        /* 1 + the actor kind started in T's slot */
 	uint64_t image_lo, image_hi;                /* [lo, hi) page-aligned */
-	volatile int port_gone;                     /* T's port 0x80 taken back: no task has it now */
+	volatile int port_revoke_asked;             /* a driver asked the supervisor to take T's port back */
+	volatile int port_gone;                     /* the supervisor took it back: no task has it now */
 };
 extern struct fz_shared fz;
 
@@ -164,6 +170,11 @@ extern void (*const fz_actor_fn[A_KINDS])(void *);
 extern const char *const fz_actor_name[A_KINDS];
 /* Where a thread ex_regs-ed elsewhere may land: code that needs no stack. */
 void fz_land_wait(void), fz_land_spin(void), fz_land_ud2(void), fz_land_kfault(void);
+/* A sender that needs no stack: its sp is the IPC operation word (a gate's
+ * slot and MICA_IPC_SEND, with or without RECV), which it uses without a
+ * timeout for as long as that succeeds, then goes to fz_land_wait. */
+void fz_land_call(void);
+extern volatile uint64_t fz_senders_released;   /* fz_land_call's threads whose IPC failed */
 /* A stack for a new thread holding mica_thread_entry's (fn, arg, 0);
  * returns the stack pointer to start it with. */
 uint64_t fz_stack_for(void (*fn)(void *), uint64_t arg);

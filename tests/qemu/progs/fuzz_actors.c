@@ -117,7 +117,7 @@ void fz_probe_ud2(void), fz_probe_int3(void), fz_probe_hlt(void), fz_probe_div0(
 	fz_probe_cli(void), fz_probe_int80(void), fz_probe_in(void);
 
 __asm__(".text\n"
-	".global fz_land_wait, fz_land_spin, fz_land_ud2, fz_land_kfault\n"
+	".global fz_land_wait, fz_land_spin, fz_land_ud2, fz_land_kfault, fz_land_call\n"
 	/* No stack: a thread lands here with any sp. */
 	"fz_land_wait:\n"
 	"1:	xor %eax, %eax\n"
@@ -137,6 +137,17 @@ __asm__(".text\n"
 	"	movabs $0x000003e800000000, %rdx\n"
 	"	syscall\n"
 	"	jmp 2b\n"
+	"fz_land_call:\n"
+	"	mov %rsp, %rbx\n"            /* kept across system calls */
+	"1:	xor %eax, %eax\n"
+	"	mov %rbx, %rdi\n"
+	"	xor %esi, %esi\n"            /* no words, no items */
+	"	xor %edx, %edx\n"            /* no timeouts */
+	"	syscall\n"
+	"	test %eax, %eax\n"
+	"	jz 1b\n"
+	"	lock incq fz_senders_released(%rip)\n"
+	"	jmp fz_land_wait\n"
 	"fz_land_ud2:\n"
 	"1:	ud2\n"
 	"	jmp 1b\n"
@@ -339,9 +350,12 @@ static void actor_segments(void *arg)
 	}
 }
 
+volatile uint64_t fz_senders_released;   /* counted by fz_land_call */
+
 /* Uses the POST port, which only T is given (by the supervisor) and cannot
- * pass on: once a driver has taken it back (fz.port_gone), an access must
- * fault (the exception handler refuses it: the actor stops). */
+ * pass on: once the supervisor has taken it back (fz.port_gone, set after
+ * its Task.io_unmap returned), an access must fault (the exception handler
+ * refuses it: the actor stops). */
 static void actor_ports(void *arg)
 {
 	uint64_t s = fz_seed((uint64_t)arg, 10);

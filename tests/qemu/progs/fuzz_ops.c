@@ -17,6 +17,7 @@
 #include "fuzz.h"
 
 #include <common/fmt.h>
+#include <mica/kip.h>
 #include <mica/sched.h>
 #include <mica/syscall.h>
 
@@ -402,6 +403,63 @@ static void op_huge_thread_gates(struct fz_drv *d)
 	result(d, KCALL0(d, f, KOBJECT_PROTOCOL, KOBJECT_DESTROY_OPCODE));
 }
 
+/* Let the threads below the drivers run for `us` (a wait may end early,
+ * on a message or an irq for this thread). */
+static void wait_us(uint32_t us)
+{
+	const volatile struct mica_kip *kip = (const volatile struct mica_kip *)MICA_KIP_ADDR;
+	uint64_t until = kip->clock_us + us;
+
+	for (int i = 0; i < 8; i++) {
+		uint64_t now = kip->clock_us;
+		if (now >= until)
+			break;
+		fz_ipc(fz_op(0, MICA_IPC_OPEN), 0, mica_timeouts(0, (uint32_t)(until - now)), 0, 0);   /* never 0: for ever */
+	}
+}
+
+/* A gate with many senders queued -- threads of a sub-factory that call
+ * or send through it without a timeout, on code that needs no stack
+ * (fz_land_call), in T or U -- then the gate, its receiver (a thread that
+ * never receives) or their whole factory destroyed: every queued sender
+ * cancelled, in restarted steps. */
+static void op_huge_senders(struct fz_drv *d)
+{
+	static const char *const whats[] = { "the gate", "the receiver", "the factory" };
+	static const uint64_t quotas[] = { 256 << 10, 512 << 10, 1 << 20 };
+	uint64_t f = new_slot(d), recv = 3000 + fz_below(&d->s, 800), gate = recv + 1;   /* slots no other operation tracks */
+	uint64_t task = fz_chance(&d->s, 50) ? T_SELF : T_U, q = quotas[fz_below(&d->s, 3)];
+	uint64_t word = fz_op(gate, fz_chance(&d->s, 70) ? MICA_IPC_SEND | MICA_IPC_RECV : MICA_IPC_SEND);
+	unsigned count = 16 + fz_below(&d->s, 200), made = 0, what = fz_below(&d->s, 3);
+
+	DESCRIBE(d, "Gate[%lu] with %u senders in Task[%lu] (quota %lu), %s destroyed", gate, count, task, q, whats[what]);
+	if (KCALL(d, T_FACTORY, FACTORY_PROTOCOL, FACTORY_CREATE_FACTORY_OPCODE, f, q))
+		return;
+	if (!KCALL(d, f, FACTORY_PROTOCOL, FACTORY_CREATE_THREAD_OPCODE, recv) &&
+	    !KCALL(d, f, FACTORY_PROTOCOL, FACTORY_CREATE_GATE_OPCODE, gate, recv, 1) &&
+	    (task == T_SELF || !KCALL(d, T_U, TASK_PROTOCOL, TASK_CAP_MAP_OPCODE, gate, gate, MICA_W, 0))) {
+		for (; made < count && gate + 1 + made < MICA_CAP_SLOTS; made++) {
+			uint64_t th = gate + 1 + made, utcb = FZ_SENDER_UTCB + d->idx * FZ_SENDER_SPAN + made * 4096ull;
+			if (KCALL(d, f, FACTORY_PROTOCOL, FACTORY_CREATE_THREAD_OPCODE, th) ||
+			    KCALL(d, th, THREAD_PROTOCOL, THREAD_BIND_OPCODE, task, utcb) ||
+			    KCALL(d, th, THREAD_PROTOCOL, THREAD_EX_REGS_OPCODE, (uint64_t)fz_land_call, word, ~0ull) ||
+			    KCALL(d, th, THREAD_PROTOCOL, THREAD_SET_SCHED_OPCODE, 100, 1000) ||
+			    KCALL0(d, th, THREAD_PROTOCOL, THREAD_START_OPCODE))
+				break;
+		}
+		DESCRIBE(d, "Gate[%lu] with %u senders in Task[%lu] (quota %lu), %s destroyed", gate, made, task, q,
+			 whats[what]);
+		/* Below the drivers: they queue up while this one waits, and
+		 * get their errors while it waits again. */
+		wait_us(1000 + fz_below(&d->s, 2000));
+		if (what < 2) {
+			result(d, KCALL0(d, what ? recv : gate, KOBJECT_PROTOCOL, KOBJECT_DESTROY_OPCODE));
+			wait_us(fz_below(&d->s, 2000));
+		}
+	}
+	result(d, KCALL0(d, f, KOBJECT_PROTOCOL, KOBJECT_DESTROY_OPCODE));
+}
+
 /* ---- destroying and capabilities ----------------------------------------------------------- */
 
 static void op_destroy(struct fz_drv *d)
@@ -537,14 +595,15 @@ static void op_io(struct fz_drv *d)
 	result(d, KCALL(d, task, TASK_PROTOCOL, unmap ? TASK_IO_UNMAP_OPCODE : TASK_IO_MAP_OPCODE, f));
 }
 
-/* Takes T's port back from T itself (see actor_ports). */
+/* Takes T's port back from T itself, the running task, and asks the
+ * supervisor to take it back too (see actor_ports).  Only the supervisor's
+ * revocation counts: slot T_SELF may by now hold another Task capability
+ * (a cap_map onto it), whose io_unmap succeeds and leaves T its port. */
 static void op_port_revoke(struct fz_drv *d)
 {
 	DESCRIBE(d, "Task[%u].io_unmap(port 0x80)", T_SELF);
-	int err = KCALL(d, T_SELF, TASK_PROTOCOL, TASK_IO_UNMAP_OPCODE, mica_io_fpage(0x80, 0));
-	if (err == 0)
-		fz.port_gone = 1;
-	result(d, err);
+	result(d, KCALL(d, T_SELF, TASK_PROTOCOL, TASK_IO_UNMAP_OPCODE, mica_io_fpage(0x80, 0)));
+	fz.port_revoke_asked = 1;
 }
 
 /* ---- threads ------------------------------------------------------------------------------ */
@@ -1135,6 +1194,7 @@ const struct fz_opdesc fz_ops[] = {
 	{ "huge_copies", 1, op_huge_copies },
 	{ "huge_thread_gates", 1, op_huge_thread_gates },
 	{ "huge_overwrite", 1, op_huge_overwrite },
+	{ "huge_senders", 1, op_huge_senders },
 };
 const unsigned fz_nops = sizeof fz_ops / sizeof fz_ops[0];
 

@@ -1497,6 +1497,96 @@ static void io_ranges_bounded(void)
 	expect("the kernel's invariants hold", mica_debug(MICA_BOOT_LOG, MICA_DEBUG_CHECK, 0, 0), MICA_OK);
 }
 
+/* The first pager replaced a mapping at a window address, with every
+ * copy made from it, in one walk: our device page (which the first pager
+ * maps R and W), mapped FAULT_COPIES times into a child task, loses W in
+ * our task; a write to it faults, and the first pager maps the device
+ * again after removing the old mapping and its copies -- in bounded
+ * steps, the thread faulting again until the old mapping has gone. */
+enum { FAULT_COPIES = 16384 };
+#define FAULT_DEVICE (MICA_BOOT_PHYS_WINDOW + 0xfd000000ull)
+#define FAULT_DEST 0x0000200000000000ull
+
+static void first_pager_fault_bounded(void)
+{
+	volatile uint8_t *device = (volatile uint8_t *)FAULT_DEVICE;
+	uint64_t before;
+	uint32_t rights = 0, status = 0;
+	int err = 0;
+
+	ticker_begin();
+	expect("a child task", factory_create_task(MICA_BOOT_FACTORY, S_TREE_TASK), 0);
+	uint64_t nodes = mapnodes();
+	(void)*device;   /* the first pager maps it */
+	for (unsigned i = 0; i < FAULT_COPIES && !err; i++)
+		err = task_mem_map(S_TREE_TASK, mica_fpage(FAULT_DEVICE, 12, MICA_RWX), FAULT_DEST + i * 4096ull, false);
+	expect("the device page is mapped into the child many times", err, 0);
+	expect("our mapping loses W, and its copies",
+	       task_mem_unmap(MICA_BOOT_TASK, mica_fpage(FAULT_DEVICE, 12, MICA_W), true, &status), 0);
+	expect("... ours is R only", task_mem_lookup(MICA_BOOT_TASK, FAULT_DEVICE, &rights), 0);
+	expect("... R", rights & (MICA_R | MICA_W), MICA_R);
+	mica_printf("# mapping nodes: %lu more\n", (unsigned long)(mapnodes() - nodes));
+	irqoff_longest();
+
+	longest_wait = 0;
+	before = ticks;
+	ticking = 1;
+	*device = 0;   /* faults: the first pager replaces the mapping */
+	ticker_noted();
+	ticked("the ticker ran on time while the first pager replaced the mapping", before);
+	long longest = irqoff_longest();
+	if (longest >= 0) {
+		mica_printf("# the longest stretch with interrupts off: %ld instructions\n", longest);
+		expect("no stretch with interrupts off above 100,000 instructions", longest <= 100000, 1);
+	}
+	expect("ours is R and W again", task_mem_lookup(MICA_BOOT_TASK, FAULT_DEVICE, &rights), 0);
+	expect("... RW", rights & (MICA_R | MICA_W), MICA_R | MICA_W);
+	expect("the copies went with the old mapping",
+	       task_mem_lookup(S_TREE_TASK, FAULT_DEST + (FAULT_COPIES - 1) * 4096ull, &rights), 0);
+	expect("... no rights", rights, 0);
+	expect("only our new mapping is left", (long)(mapnodes() - nodes), 1);
+	expect("the task is destroyed", kobject_destroy(S_TREE_TASK), 0);
+	expect("the kernel's invariants hold", mica_debug(MICA_BOOT_LOG, MICA_DEBUG_CHECK, 0, 0), MICA_OK);
+	kobject_destroy(S_TICKER);
+}
+
+/* A UTCB the kernel put at an address of the first pager's window: a
+ * fault there (an instruction fetch: the UTCB is not executable) had the
+ * first pager map the window's page over the UTCB's page-table entry, with
+ * a mapping node the thread's end then left without its entry.  The
+ * runner's pager is a gate nobody serves: the fault, refused by the first
+ * pager, blocks there. */
+enum { S_UTCB_THREAD = 100, S_RUNNER, S_NOBODY, S_NOBODY_GATE };
+
+static void first_pager_keeps_utcb(void)
+{
+	const uint64_t utcb = MICA_BOOT_PHYS_WINDOW + (48ull << 20);   /* a user-pool page nobody has */
+	const volatile struct mica_utcb *u = (const volatile struct mica_utcb *)utcb;
+	uint64_t ip, sp, fl;
+	uint32_t rights = 9;
+
+	expect("a thread", factory_create_thread(MICA_BOOT_FACTORY, S_UTCB_THREAD), 0);
+	expect("... with its UTCB in our window", thread_bind(S_UTCB_THREAD, MICA_BOOT_TASK, utcb), 0);
+	expect("the UTCB names itself", u->self, utcb);
+	expect("a thread that never receives", factory_create_thread(MICA_BOOT_FACTORY, S_NOBODY), 0);
+	expect("... a gate of it", factory_create_gate(MICA_BOOT_FACTORY, S_NOBODY_GATE, S_NOBODY, 1), 0);
+	expect("a thread to run the UTCB", factory_create_thread(MICA_BOOT_FACTORY, S_RUNNER), 0);
+	expect("... bound", thread_bind(S_RUNNER, MICA_BOOT_TASK, 0x7fff00300000ull), 0);
+	expect("... its pager the gate", thread_set_handlers(S_RUNNER, S_NOBODY_GATE, 0), 0);
+	expect("... at the UTCB", thread_ex_regs(S_RUNNER, utcb, 0, ~0ull, &ip, &sp, &fl), 0);
+	expect("... started", thread_start(S_RUNNER), 0);
+	mica_ipc_wait(mica_timeouts(0, 5000), 0, 0);
+	expect("no mapping was made over the UTCB", task_mem_lookup(MICA_BOOT_TASK, utcb, &rights), 0);
+	expect("... no rights", rights, 0);
+	expect("the UTCB still names itself", u->self, utcb);
+	expect("the kernel's invariants hold", mica_debug(MICA_BOOT_LOG, MICA_DEBUG_CHECK, 0, 0), MICA_OK);
+	expect("the runner is destroyed", kobject_destroy(S_RUNNER), 0);
+	expect("the thread is destroyed", kobject_destroy(S_UTCB_THREAD), 0);
+	expect("the kernel's invariants hold", mica_debug(MICA_BOOT_LOG, MICA_DEBUG_CHECK, 0, 0), MICA_OK);
+	kobject_destroy(S_NOBODY_GATE);
+	kobject_destroy(S_NOBODY);
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(void);
@@ -1531,6 +1621,8 @@ static const struct {
 	{ "cap_changes_bounded", cap_changes_bounded },
 	{ "mem_map_changes_bounded", mem_map_changes_bounded },
 	{ "io_ranges_bounded", io_ranges_bounded },
+	{ "first_pager_fault_bounded", first_pager_fault_bounded },
+	{ "first_pager_keeps_utcb", first_pager_keeps_utcb },
 };
 
 int main(int argc, char **argv)
