@@ -5,6 +5,8 @@
 #ifndef MICA_PROC_H
 #define MICA_PROC_H
 
+#include <stdint.h>
+
 /* Proc.list's states. */
 #define MICA_PROC_RUNNING 1u
 #define MICA_PROC_ZOMBIE  2u   /* ended, not yet reaped by its parent */
@@ -17,5 +19,20 @@
  * get: argv entries, and environment entries besides root's own two. */
 #define MICA_SPAWN_ARGS_MAX 32
 #define MICA_SPAWN_ENV_MAX 20
+
+/* fork (docs/processes.md, "fork"): how the child's threads start and
+ * where its capabilities go, from the parent to root's Parent.fork through
+ * the process server's Proc.fork.  The regions are the ones the parent
+ * started with, in Parent.region's order: root forks them into the child
+ * at the slots the parent's region mapper holds them in. */
+#define MICA_FORK_REGIONS_MAX 40
+struct mica_fork_plan {
+	uint64_t ip, sp, utcb;            /* the child's thread, stopped: the caller starts it */
+	uint64_t rm_ip, rm_sp, rm_utcb;   /* its region mapper thread, started at once */
+	uint32_t rm_slot;                 /* its gate to the region mapper (its threads' pager) */
+	uint32_t proc_slot;               /* its gate to the process server */
+	uint32_t nregions;
+	uint32_t region_slot[MICA_FORK_REGIONS_MAX];
+};
 
 #endif

@@ -84,6 +84,10 @@ int romfile_stat(const char *name, struct stat *st);
 mica_cap_t libc_proc(void);
 int libc_proc_errno(int err);
 int libc_proc_wait_child(void);
+/* In a forked child: its own pid and child notification from now on. */
+void libc_proc_after_fork(void);
+/* proc.c: getpid asks again. */
+void libc_pid_reset(void);
 
 /* fsfile.c: the file server's side of path.c (paths outside rom/). */
 int fsfile_open(const char *path, int flags, mode_t mode);
@@ -104,6 +108,8 @@ const char *fsfile_dir_path(int fd);
 /* pipe.c: make f (a stream's description) the pipe end if `cap` is a
  * pipe ticket (sys/pipe_ticket.h); 1 if it was. */
 int pipe_adopt_stream(struct file *f, mica_cap_t cap);
+/* In a forked child: its own wait irq, registered with every end it has. */
+void libc_pipe_after_fork(void);
 
 /* time.c: microseconds since boot (the KIP clock). */
 uint64_t libc_now_us(void);

@@ -477,3 +477,23 @@ int pipe_adopt_stream(struct file *f, mica_cap_t cap)
 	f->obj = pe;
 	return 1;
 }
+
+/* The wait irq the copied memory names is the parent's (our copy of it
+ * wakes the parent): ours instead, registered with every end. */
+void libc_pipe_after_fork(void)
+{
+	if (!wait_irq)
+		return;
+	mica_slot_drop(wait_irq);
+	wait_irq = 0;
+	if (!ends || make_wait_irq() != 0)
+		return;
+	for (struct pipe_end *pe = ends; pe; pe = pe->next) {
+		mica_cap_t ring = mica_slot_alloc();
+		uint32_t size, end;
+		if (ring && pipe_end_attach(pe->cap, wait_irq, &ring, &size, &end) == 0)
+			mica_slot_drop(ring);   /* mapped already: the parent's region, shared */
+		else
+			mica_slot_free(ring);
+	}
+}

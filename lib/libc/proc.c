@@ -56,10 +56,20 @@ void _exit(int status)
 	rt_exit(status);
 }
 
+static pid_t pid;
+
+/* A forked child's pid is not the MICA_PID its copied environment says:
+ * the process server's record says it. */
+void libc_pid_reset(void)
+{
+	mica_cap_t proc = libc_proc();
+	uint64_t self, parent;
+
+	pid = proc && proc_self(proc, &self, &parent) == 0 ? (pid_t)self : 0;
+}
+
 pid_t getpid(void)
 {
-	static pid_t pid;
-
 	if (!pid) {
 		const char *s = getenv("MICA_PID");
 		long v = s ? strtol(s, 0, 10) : 0;
@@ -109,11 +119,6 @@ pid_t getppid(void)
 	uint64_t pid, ppid;
 
 	return proc && proc_self(proc, &pid, &ppid) == 0 ? (pid_t)ppid : 1;
-}
-
-pid_t fork(void)
-{
-	return libc_fail(ENOSYS);
 }
 
 int execve(const char *path, char *const argv[], char *const envp[])

@@ -51,3 +51,8 @@ void mica_slot_free(mica_cap_t slot)
 	if (slot != MICA_CAP_NULL && slot < SLOTS)
 		__atomic_and_fetch(&used[slot / WORD_BITS], ~(1ul << (slot % WORD_BITS)), __ATOMIC_RELEASE);
 }
+
+bool mica_slot_in_use(mica_cap_t slot)
+{
+	return slot < SLOTS && (__atomic_load_n(&used[slot / WORD_BITS], __ATOMIC_RELAXED) >> (slot % WORD_BITS) & 1);
+}

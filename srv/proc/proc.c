@@ -254,6 +254,46 @@ static int on_spawn(struct srv_request *req, const char *path, const void *args,
 	return 0;
 }
 
+/* A copy of the caller (fork): root makes it through the caller's own
+ * `parent`, with the new record's gate as its `proc`; the caller gets its
+ * task and stopped thread to finish it. */
+static int on_fork(struct srv_request *req, mica_cap_t parent_gate, const void *plan, uint32_t plan_len,
+		   uint64_t *pid, mica_cap_t *task, mica_cap_t *thread)
+{
+	struct tree_rec *parent = caller(req), *r;
+	bool ended;
+	int32_t status;
+	int err;
+
+	if (!parent)
+		return -MICA_EPERM;
+	if (!parent_gate)
+		return fail(EINVAL);
+	if (!(r = tree_new(&tree, 0, parent->pid, parent->program)))
+		return fail(EAGAIN);
+	*task = mica_slot_alloc();
+	*thread = mica_slot_alloc();
+	err = make_gate(r, &r->end_irq, KIND_END);
+	if (!err && (!(r->process = mica_slot_alloc()) || !*task || !*thread))
+		err = -MICA_ENOMEM;
+	if (!err)
+		err = parent_fork(parent_gate, r->end_irq, r->gate, plan, plan_len, &r->process, task, thread);
+	if (!err)
+		err = process_status(r->process, &ended, &status, &r->pid);
+	if (err) {
+		if (r->process)
+			process_kill(r->process);
+		unmake(r);
+		mica_slot_drop(*task);
+		mica_slot_drop(*thread);
+		return err == -MICA_ENOMEM ? fail(EAGAIN) : err == -MICA_EINVAL ? fail(EINVAL) : err;
+	}
+	srv_grant(req, *task);
+	srv_grant(req, *thread);
+	*pid = r->pid;
+	return 0;
+}
+
 static int on_wait(struct srv_request *req, int64_t pid, uint64_t *got, int32_t *status)
 {
 	struct tree_rec *parent = caller(req), *z;
@@ -333,7 +373,7 @@ static int on_notify(struct srv_request *req, mica_cap_t irq)
 }
 
 static const struct proc_ops ops = {
-	.join = on_join, .spawn = on_spawn, .wait = on_wait, .kill = on_kill,
+	.join = on_join, .spawn = on_spawn, .fork = on_fork, .wait = on_wait, .kill = on_kill,
 	.self = on_self, .list = on_list, .notify = on_notify,
 };
 

@@ -1,0 +1,224 @@
+/*
+ * fork_test.c - fork() (docs/processes.md, "fork"): the child's return
+ * value, pid and parent; copy-on-write both ways for a global, the heap
+ * and the stack; a child that forks in turn; a child that grows its heap;
+ * a child killed; a child writing to a pipe its parent reads; 32 forks and
+ * reaps with the kernel's objects, the memory server's pool and our own
+ * session back where they were.
+ * fork.scenario boots it with the process server.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <libsys/debug.h>
+#include <mica/object.h>
+#include <mica/syscall.h>
+#include <rt/rt.h>
+
+#include <idl/rt/memory.h>
+
+#include "qtest.h"
+
+static volatile int global = 1;
+
+/* The exit status of `pid`, -1 if it did not exit, -1000 - errno if waitpid failed. */
+static long reap(pid_t pid)
+{
+	int status;
+	pid_t got = waitpid(pid, &status, 0);
+
+	if (got != pid)
+		return -1000 - errno;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static void fork_returns_twice(void)
+{
+	pid_t me = getpid();
+	pid_t pid = fork();
+
+	if (pid == 0)
+		_exit(getppid() != me ? 1 : getpid() == me ? 2 : 42);
+	expect("fork answers the child's pid in the parent", pid > 0 && pid != me, 1);
+	expect("the child: 0 from fork, its own pid, us as its parent (exit 42)", reap(pid), 42);
+	expect("no child left: ECHILD", reap(pid), -1000 - ECHILD);
+}
+
+static void copy_on_write_both_ways(void)
+{
+	volatile int on_stack = 1;
+	volatile int *on_heap = malloc(sizeof *on_heap);
+
+	*on_heap = 1;
+	global = 1;
+	pid_t pid = fork();
+	if (pid == 0) {
+		int bad = global != 1 || *on_heap != 1 || on_stack != 1;
+		global = 2, *on_heap = 2, on_stack = 2;
+		bad |= global != 2 || *on_heap != 2 || on_stack != 2;
+		_exit(bad ? 1 : 0);
+	}
+	global = 3, *on_heap = 3, on_stack = 3;
+	expect("the child saw the values of the fork, then its own writes", reap(pid), 0);
+	expect("the parent's global is its own", global, 3);
+	expect("the parent's heap is its own", *on_heap, 3);
+	expect("the parent's stack is its own", on_stack, 3);
+	free((void *)on_heap);
+}
+
+/* The parent writes first; the child reads after it (told through a pipe). */
+static void parent_writes_first(void)
+{
+	int fd[2];
+	char go;
+
+	expect("a pipe", pipe(fd), 0);
+	global = 10;
+	pid_t pid = fork();
+	if (pid == 0) {
+		int bad = read(fd[0], &go, 1) != 1;
+		bad |= global != 10;
+		global = 11;
+		_exit(bad ? 1 : global == 11 ? 0 : 2);
+	}
+	global = 12;
+	expect("tell the child", write(fd[1], "g", 1), 1);
+	expect("the child waited on the pipe and saw the value of the fork", reap(pid), 0);
+	expect("ours stayed ours", global, 12);
+	close(fd[0]);
+	close(fd[1]);
+}
+
+static void child_writes_to_a_pipe(void)
+{
+	static const char msg[] = "hello from the child";
+	char buf[sizeof msg] = "";
+	int fd[2];
+
+	expect("a pipe", pipe(fd), 0);
+	pid_t pid = fork();
+	if (pid == 0)
+		_exit(write(fd[1], msg, sizeof msg) == sizeof msg ? 0 : 1);
+	size_t got = 0;
+	while (got < sizeof msg) {
+		ssize_t n = read(fd[0], buf + got, sizeof msg - got);
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	expect("the parent read what the child wrote", got == sizeof msg && !memcmp(buf, msg, sizeof msg), 1);
+	expect("the child wrote it all", reap(pid), 0);
+	close(fd[0]);
+	close(fd[1]);
+}
+
+static void child_forks_and_grows(void)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		/* A grandchild, from a forked child's memory. */
+		pid_t g = fork();
+		if (g == 0) {
+			global = 99;
+			_exit(5);
+		}
+		int bad = reap(g) != 5 || global == 99;
+		/* More heap than the parent ever had: a new region in the child. */
+		size_t n = 4 << 20;
+		char *big = malloc(n);
+		if (!big)
+			_exit(3);
+		memset(big, 0x5a, n);
+		bad |= big[n - 1] != 0x5a;
+		_exit(bad ? 1 : 0);
+	}
+	expect("a child forks a grandchild and grows its heap", reap(pid), 0);
+}
+
+static void child_killed(void)
+{
+	int status = 0;
+	pid_t pid = fork();
+
+	if (pid == 0)
+		for (;;)
+			sleep(100);
+	expect("kill the forked child", kill(pid, SIGKILL), 0);
+	expect("waitpid", waitpid(pid, &status, 0), pid);
+	expect("killed by SIGKILL", WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL, 1);
+}
+
+static void pool(uint64_t *free_pages, uint64_t *used)
+{
+	uint64_t quota, pages;
+
+	memory_stats(rt_cap("mem"), &quota, used, &pages, free_pages);
+}
+
+/* 32 forks and reaps: the kernel's objects, the memory server's pool and
+   our session come back. */
+static void forks_leave_nothing(void)
+{
+	struct mica_meminfo before, now;
+	uint64_t free_before, free_now, used_before, used_now;
+	int bad = 0;
+
+	/* One round first: what the loop touches of our own is mapped. */
+	pid_t warm = fork();
+	if (warm == 0)
+		_exit(0);
+	reap(warm);
+	global = 1000;
+	mica_debug(MICA_BOOT_LOG, MICA_DEBUG_MEMINFO, (unsigned long)&before, sizeof before);
+	pool(&free_before, &used_before);
+	for (int i = 0; i < 32; i++) {
+		pid_t pid = fork();
+		if (pid == 0) {
+			global = i;   /* a page copied */
+			_exit(i);
+		}
+		bad |= pid < 0 || reap(pid) != i;
+	}
+	expect("32 forks, each child's status reaped", bad, 0);
+	expect("their writes stayed theirs", global, 1000);
+	for (int i = 0; i < 200; i++) {   /* at most 2 s for the last-reference irqs */
+		mica_debug(MICA_BOOT_LOG, MICA_DEBUG_MEMINFO, (unsigned long)&now, sizeof now);
+		pool(&free_now, &used_now);
+		if (!memcmp(now.objects, before.objects, sizeof now.objects) && free_now == free_before &&
+		    now.mapnodes == before.mapnodes)
+			break;
+		usleep(10000);
+	}
+	expect("tasks back", now.objects[MICA_KOBJ_TASK], before.objects[MICA_KOBJ_TASK]);
+	expect("threads back", now.objects[MICA_KOBJ_THREAD], before.objects[MICA_KOBJ_THREAD]);
+	expect("gates back", now.objects[MICA_KOBJ_GATE], before.objects[MICA_KOBJ_GATE]);
+	expect("irqs back", now.objects[MICA_KOBJ_IRQ], before.objects[MICA_KOBJ_IRQ]);
+	expect("factories back", now.objects[MICA_KOBJ_FACTORY], before.objects[MICA_KOBJ_FACTORY]);
+	expect("mapping nodes back", now.mapnodes, before.mapnodes);
+	expect("the memory server's free pages back", (long)free_now, (long)free_before);
+	expect("our session's use back", (long)used_now, (long)used_before);
+	expect("the kernel's invariants hold", mica_debug(MICA_BOOT_LOG, MICA_DEBUG_CHECK, 0, 0), 0);
+}
+
+static const struct qtest_case cases[] = {
+	{ "fork_returns_twice", fork_returns_twice },
+	{ "copy_on_write_both_ways", copy_on_write_both_ways },
+	{ "parent_writes_first", parent_writes_first },
+	{ "child_writes_to_a_pipe", child_writes_to_a_pipe },
+	{ "child_forks_and_grows", child_forks_and_grows },
+	{ "child_killed", child_killed },
+	{ "forks_leave_nothing", forks_leave_nothing },
+};
+
+int main(int argc, char **argv)
+{
+	(void)argc;
+	setvbuf(stdout, 0, _IONBF, 0);   /* a child's copy of the buffer would print it again */
+	return QTEST_RUN(argv[0], cases);
+}
