@@ -2,7 +2,9 @@
  * spawn.c - posix_spawn and posix_spawnp (<spawn.h>) through the process
  * server (procsrv.c, docs/processes.md): the child runs the program of a
  * file, with the caller's stdout and stdin and the argv and envp given
- * (MICA_CAPS and MICA_PID are its own, from root).  No file action and no
+ * (MICA_CAPS and MICA_PID are its own, from root); execve, the program of
+ * a file in place of the caller's, as the same process (newlib's execv,
+ * execvp, execl* call it).  No file action and no
  * attribute flag is carried out yet: adding a file action fails with
  * ENOSYS, and so does posix_spawn with a flag set.
  */
@@ -86,6 +88,29 @@ int posix_spawn(pid_t *pid, const char *path, const posix_spawn_file_actions_t *
 	if (pid)
 		*pid = (pid_t)got;
 	return 0;
+}
+
+/* The program in place of this one, as the same process (Proc.exec): our
+ * stdout and stdin move to the process server, which gives them to the
+ * new program (or back to us, if it cannot start).  On success we end
+ * here: the process is the new program's. */
+int execve(const char *path, char *const argv[], char *const envp[])
+{
+	static char args[PROC_SPAWN_ARGS_MAX], env[PROC_SPAWN_ENV_MAX], where[PROC_SPAWN_PATH_MAX + 1];
+	uint32_t args_len, env_len;
+	mica_cap_t proc = libc_proc(), out = rt_cap("stdout"), in = rt_cap("stdin");
+	mica_cap_t out_back = out, in_back = in;   /* where they come back to */
+	int err;
+
+	if (!proc)
+		return libc_fail(ENOSYS);   /* no process server */
+	if ((err = absolute(path, where)) != 0 || (err = pack(argv, false, args, &args_len)) != 0 ||
+	    (err = pack(envp, true, env, &env_len)) != 0)
+		return libc_fail(err);
+	err = proc_exec(proc, where, args, args_len, env, env_len, out, in, &out_back, &in_back);
+	if (!err)
+		rt_exit(0);   /* the process goes on as the new program */
+	return libc_fail(libc_proc_errno(err));
 }
 
 int posix_spawnp(pid_t *pid, const char *file, const posix_spawn_file_actions_t *actions,

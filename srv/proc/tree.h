@@ -32,6 +32,7 @@ struct tree_rec {
 	mica_cap_t process;      /* spawned: root's Process handle */
 	mica_cap_t end_irq;      /* spawned: the irq root triggers when it ends */
 	mica_cap_t notify;       /* its own irq, triggered when a child of it ends */
+	mica_cap_t out, in;      /* exec'd: the streams its program was given (from the caller) */
 };
 
 struct tree {

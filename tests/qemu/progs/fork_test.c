@@ -2,10 +2,13 @@
  * fork_test.c - fork() (docs/processes.md, "fork"): the child's return
  * value, pid and parent; copy-on-write both ways for a global, the heap
  * and the stack; a child that forks in turn; a child that grows its heap;
- * a child killed; a child writing to a pipe its parent reads; 32 forks and
+ * a child killed; a child writing to a pipe its parent reads; exec in a
+ * forked child (from rom/ and the disk, the pid and parent kept, stdout
+ * passed on) and exec failures that leave the caller running; 32 forks and
  * reaps with the kernel's objects, the memory server's pool and our own
  * session back where they were.
- * fork.scenario boots it with the process server.
+ * fork.scenario boots it with the pipe, block, file and process servers
+ * on a copy of build/tests/qemu/proc.img.
  */
 #include <errno.h>
 #include <signal.h>
@@ -206,6 +209,76 @@ static void forks_leave_nothing(void)
 	expect("the kernel's invariants hold", mica_debug(MICA_BOOT_LOG, MICA_DEBUG_CHECK, 0, 0), 0);
 }
 
+#define ROM_CHILD "rom/proc_child"
+
+/* A forked child that execs `path` with argv[1..2] = a, b; its status. */
+static long fork_exec(const char *path, const char *a, const char *b)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		execl(path, path, a, b, (char *)0);
+		_exit(100 + errno);
+	}
+	return reap(pid);
+}
+
+static void exec_in_place(void)
+{
+	char n[16];
+
+	expect("fork, exec from rom/: the new program's status", fork_exec(ROM_CHILD, "exit", "7"), 7);
+	expect("fork, exec from the disk", fork_exec("/bin/true", 0, 0), 0);
+	snprintf(n, sizeof n, "%d", (int)getpid());
+	expect("the exec'd program's parent is still us", fork_exec(ROM_CHILD, "ppid", n), 0);
+	expect("an exec that fails leaves the child running (ENOENT)", fork_exec("rom/nothing", 0, 0), 100 + ENOENT);
+
+	/* Its pid is still the one fork answered. */
+	int fd[2];
+	expect("a pipe", pipe(fd), 0);
+	pid_t pid = fork();
+	if (pid == 0) {
+		snprintf(n, sizeof n, "%d", (int)getpid());
+		execl(ROM_CHILD, ROM_CHILD, "pid", n, (char *)0);
+		_exit(100);
+	}
+	expect("the exec'd program's pid is the one fork answered", reap(pid), 0);
+	close(fd[0]);
+	close(fd[1]);
+
+	pid = fork();
+	if (pid == 0) {
+		execl("rom/fork_test", "fork_test", "print", (char *)0);
+		_exit(100);
+	}
+	expect("an exec'd program prints on the stdout it was given (the log shows it)", reap(pid), 0);
+}
+
+static void exec_failures(void)
+{
+	char *many[40];
+
+	errno = 0;
+	expect("ENOENT", execl("rom/nothing", "nothing", (char *)0) == -1 && errno == ENOENT, 1);
+	errno = 0;
+	expect("EACCES: no x bit", execl("/bin/noexec", "noexec", (char *)0) == -1 && errno == EACCES, 1);
+	errno = 0;
+	expect("ENOEXEC: a script", execl("/bin/garbage", "garbage", (char *)0) == -1 && errno == ENOEXEC, 1);
+	errno = 0;
+	expect("ENOEXEC: an ELF file for i386", execl("/bin/badelf", "badelf", (char *)0) == -1 && errno == ENOEXEC,
+	       1);
+	for (int i = 0; i < 39; i++)
+		many[i] = "x";
+	many[39] = 0;
+	errno = 0;
+	expect("E2BIG: 39 arguments", execv(ROM_CHILD, many) == -1 && errno == E2BIG, 1);
+	errno = 0;
+	char *none[] = { "nothing-at-all", 0 };
+	expect("execvp along PATH: ENOENT", execvp("nothing-at-all", none) == -1 && errno == ENOENT, 1);
+	expect("still here, and printing: stdout came back", 1, 1);
+	expect("a child still forks and exits", fork_exec(ROM_CHILD, "exit", "3"), 3);
+}
+
 static const struct qtest_case cases[] = {
 	{ "fork_returns_twice", fork_returns_twice },
 	{ "copy_on_write_both_ways", copy_on_write_both_ways },
@@ -213,12 +286,17 @@ static const struct qtest_case cases[] = {
 	{ "child_writes_to_a_pipe", child_writes_to_a_pipe },
 	{ "child_forks_and_grows", child_forks_and_grows },
 	{ "child_killed", child_killed },
+	{ "exec_in_place", exec_in_place },
+	{ "exec_failures", exec_failures },
 	{ "forks_leave_nothing", forks_leave_nothing },
 };
 
 int main(int argc, char **argv)
 {
-	(void)argc;
+	if (argc == 2 && !strcmp(argv[1], "print")) {
+		printf("exec: the new image prints on the stdout it was given\n");
+		return 0;
+	}
 	setvbuf(stdout, 0, _IONBF, 0);   /* a child's copy of the buffer would print it again */
 	return QTEST_RUN(argv[0], cases);
 }

@@ -8,6 +8,9 @@
  *                     the number of the first check that failed
  *   exit N            exit(N)
  *   ppid N            0 if getppid() is N, else 1
+ *   pid N             0 if getpid() is N, else 1 (fork_test's exec'd child)
+ *   exec PATH ARG...  execv(PATH, {PATH, ARG...}) (fork.scenario: a program
+ *                     boot.cfg started, whose record was joined)
  *   sleep MS          sleep MS milliseconds, then exit 0
  *   forever           sleep until killed
  *   orphan PATH MS    spawn PATH `sleep MS`, then end by a fault (so that
@@ -90,6 +93,8 @@ int main(int argc, char **argv)
 		return (int)n;
 	if (!strcmp(what, "ppid"))
 		return getppid() == n ? 0 : 1;
+	if (!strcmp(what, "pid"))
+		return getpid() == n ? 0 : 1;
 	if (!strcmp(what, "sleep")) {
 		usleep((useconds_t)n * 1000);
 		return 0;
@@ -97,6 +102,10 @@ int main(int argc, char **argv)
 	if (!strcmp(what, "forever"))
 		for (;;)
 			sleep(1);
+	if (!strcmp(what, "exec") && argc >= 3) {
+		execv(argv[2], argv + 2);
+		return 101;
+	}
 	if (!strcmp(what, "midway") && argc == 3)
 		return midway(argv[2]);
 	if ((!strcmp(what, "orphan") || !strcmp(what, "leave")) && argc == 4) {
