@@ -77,6 +77,7 @@ struct process {
 	char name[MICA_KIP_NAME_MAX];   /* its boot file's */
 	mica_cap_t factory, task, thread, notify;
 	mica_cap_t rm_thread;    /* a forked program's region mapper (0: its own made it) */
+	struct process *forked_by;   /* its parent, until the parent ends */
 	struct session *session;
 	uint64_t kmem_quota;
 	uint32_t prio, log_rights;
@@ -204,6 +205,23 @@ static void teardown(struct process *p)
 	p->session = 0;
 }
 
+static void process_end(struct process *p, int32_t status);
+
+/* p ends: a child it forked but never started (it ended in the middle of
+ * fork) would stay stopped for ever, so it ends too. */
+static void end_unstarted_children(struct process *p)
+{
+	for (struct process *c = processes; c; c = c->next) {
+		uint32_t state;
+		uint64_t id;
+		if (c->forked_by != p)
+			continue;
+		c->forked_by = 0;
+		if (!c->ended && thread_state(c->thread, &state, &id) == 0 && state == 0)
+			process_end(c, 137);
+	}
+}
+
 /* The program ends: everything it made goes. */
 static void process_end(struct process *p, int32_t status)
 {
@@ -211,6 +229,7 @@ static void process_end(struct process *p, int32_t status)
 		return;
 	p->ended = true;
 	p->status = status;
+	end_unstarted_children(p);
 	teardown(p);
 	mica_printf("root: %s (pid %lu) exited with status %d\n", p->name, (unsigned long)p->pid, (int)status);
 	if (p->notify) {
@@ -565,6 +584,7 @@ int parent_fork_request(struct process *p, mica_cap_t notify, mica_cap_t proc, c
 		return err;
 	}
 	next_pid++;
+	c->forked_by = p;
 	c->next = processes;
 	processes = c;
 	c->handed_out = true;

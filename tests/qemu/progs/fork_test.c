@@ -23,11 +23,22 @@
 #include <mica/syscall.h>
 #include <rt/rt.h>
 
+#include <libsys/ipc.h>
+#include <libsys/slot.h>
+#include <mica/fs.h>
+#include <mica/proc.h>
+
 #include <idl/rt/memory.h>
+#include <idl/rt/proc.h>
+#include <idl/rt/registry.h>
 
 #include "qtest.h"
 
 static volatile int global = 1;
+
+/* Our gate to the process server (the C library joined it for us). */
+mica_cap_t libc_proc(void);
+#define proc_gate libc_proc
 
 /* The exit status of `pid`, -1 if it did not exit, -1000 - errno if waitpid failed. */
 static long reap(pid_t pid)
@@ -157,6 +168,64 @@ static void child_killed(void)
 	expect("killed by SIGKILL", WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL, 1);
 }
 
+/* Proc.fork asked directly, with `plan` of `len` bytes: 0 or the error;
+   a child made is left unstarted in *task, *thread. */
+static int raw_fork(mica_cap_t parent, const struct mica_fork_plan *plan, uint32_t len, uint64_t *pid,
+		    mica_cap_t *task, mica_cap_t *thread)
+{
+	*task = mica_slot_alloc();
+	*thread = mica_slot_alloc();
+	return proc_fork(proc_gate(), parent, plan, len, pid, task, thread);
+}
+
+static void hostile_forks(void)
+{
+	struct mica_fork_plan plan = { 0 };
+	mica_cap_t task, thread;
+	uint64_t pid;
+
+	rt_rm_fork_plan(&plan);
+	plan.proc_slot = (uint32_t)proc_gate();
+	plan.utcb = (uint64_t)mica_utcb();
+	expect("a plan of the wrong size: EINVAL",
+	       raw_fork(rt_cap("parent"), &plan, sizeof plan - 4, &pid, &task, &thread), -(MICA_FS_ERRNO + EINVAL));
+	plan.nregions++;
+	expect("a plan that leaves out a region: EINVAL",
+	       raw_fork(rt_cap("parent"), &plan, sizeof plan, &pid, &task, &thread), -(MICA_FS_ERRNO + EINVAL));
+	plan.nregions--;
+	plan.rm_slot = MICA_BOOT_TASK;
+	expect("a plan that puts a gate over the task: EINVAL",
+	       raw_fork(rt_cap("parent"), &plan, sizeof plan, &pid, &task, &thread), -(MICA_FS_ERRNO + EINVAL));
+	plan.rm_slot = (uint32_t)rt_cap("rm");
+	expect("another object than our parent gate: refused",
+	       raw_fork(rt_cap("mem"), &plan, sizeof plan, &pid, &task, &thread) != 0, 1);
+	expect("no parent gate: EINVAL", raw_fork(0, &plan, sizeof plan, &pid, &task, &thread),
+	       -(MICA_FS_ERRNO + EINVAL));
+
+	/* A parent that ends between Proc.fork and starting the child: the
+	   child, never started, ends with it (and is reaped as an orphan). */
+	pid_t middle = fork();
+	if (middle == 0) {
+		plan.proc_slot = (uint32_t)proc_gate();
+		_exit(raw_fork(rt_cap("parent"), &plan, sizeof plan, &pid, &task, &thread) == 0 ? 0 : 1);
+	}
+	expect("a parent that forked and ended before starting its child", reap(middle), 0);
+}
+
+/* The process server's records. */
+static unsigned records(void)
+{
+	uint64_t pid, parent;
+	uint32_t state;
+	int32_t status;
+	char program[64];
+	unsigned n = 0;
+
+	while (proc_list(proc_gate(), n, &pid, &parent, &state, &status, program) == 0)
+		n++;
+	return n;
+}
+
 static void pool(uint64_t *free_pages, uint64_t *used)
 {
 	uint64_t quota, pages;
@@ -172,6 +241,9 @@ static void forks_leave_nothing(void)
 	uint64_t free_before, free_now, used_before, used_now;
 	int bad = 0;
 
+	/* Earlier cases' orphans (forkorphan's child) gone first: at most 2 s. */
+	for (int i = 0; i < 200 && records() > 1; i++)
+		usleep(10000);
 	/* One round first: what the loop touches of our own is mapped. */
 	pid_t warm = fork();
 	if (warm == 0)
@@ -180,6 +252,7 @@ static void forks_leave_nothing(void)
 	global = 1000;
 	mica_debug(MICA_BOOT_LOG, MICA_DEBUG_MEMINFO, (unsigned long)&before, sizeof before);
 	pool(&free_before, &used_before);
+	hostile_forks();
 	for (int i = 0; i < 32; i++) {
 		pid_t pid = fork();
 		if (pid == 0) {
@@ -190,6 +263,7 @@ static void forks_leave_nothing(void)
 	}
 	expect("32 forks, each child's status reaped", bad, 0);
 	expect("their writes stayed theirs", global, 1000);
+	expect("the process server has our record alone", records(), 1);
 	for (int i = 0; i < 200; i++) {   /* at most 2 s for the last-reference irqs */
 		mica_debug(MICA_BOOT_LOG, MICA_DEBUG_MEMINFO, (unsigned long)&now, sizeof now);
 		pool(&free_now, &used_now);
@@ -210,6 +284,7 @@ static void forks_leave_nothing(void)
 }
 
 #define ROM_CHILD "rom/proc_child"
+
 
 /* A forked child that execs `path` with argv[1..2] = a, b; its status. */
 static long fork_exec(const char *path, const char *a, const char *b)
@@ -245,6 +320,10 @@ static void exec_in_place(void)
 	expect("the exec'd program's pid is the one fork answered", reap(pid), 0);
 	close(fd[0]);
 	close(fd[1]);
+
+	expect("a program started from the disk forks", fork_exec("/bin/proc_child", "fork", "9"), 9);
+	expect("... and leaves a forked child behind (the log shows its 44)",
+	       fork_exec("/bin/proc_child", "forkorphan", "50"), 0);
 
 	pid = fork();
 	if (pid == 0) {

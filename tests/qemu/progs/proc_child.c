@@ -9,6 +9,10 @@
  *   exit N            exit(N)
  *   ppid N            0 if getppid() is N, else 1
  *   pid N             0 if getpid() is N, else 1 (fork_test's exec'd child)
+ *   fork N            fork; the child exits N; the child's status
+ *   forkorphan MS     fork and exit 0; the child, MS milliseconds later
+ *                     (an orphan of a program started from the disk),
+ *                     exits 44 if its parent is 1
  *   exec PATH ARG...  execv(PATH, {PATH, ARG...}) (fork.scenario: a program
  *                     boot.cfg started, whose record was joined)
  *   sleep MS          sleep MS milliseconds, then exit 0
@@ -23,6 +27,7 @@
 #include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <libsys/slot.h>
@@ -48,6 +53,16 @@ static int check(int argc, char **argv)
 	if (getpid() != atoi(getenv("MICA_PID")))
 		return 4;
 	return 0;
+}
+
+/* A forked child whose parent has ended: code not run before (its text
+ * faulted in now) and its data still its own. */
+static volatile int orphan_value = 40;
+
+__attribute__((noinline)) static int check_after_parent(void)
+{
+	orphan_value += 4;
+	return getppid() == 1 ? orphan_value : 103;
 }
 
 static int spawn_sleeper(char *path, char *ms)
@@ -102,6 +117,21 @@ int main(int argc, char **argv)
 	if (!strcmp(what, "forever"))
 		for (;;)
 			sleep(1);
+	if (!strcmp(what, "fork")) {
+		pid_t pid = fork();
+		int status;
+		if (pid == 0)
+			_exit((int)n);
+		return pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) ? WEXITSTATUS(status) : 102;
+	}
+	if (!strcmp(what, "forkorphan")) {
+		pid_t pid = fork();
+		if (pid == 0) {
+			usleep((useconds_t)n * 1000);   /* the parent has ended: its program file must stay */
+			return check_after_parent();
+		}
+		return pid > 0 ? 0 : 102;
+	}
 	if (!strcmp(what, "exec") && argc >= 3) {
 		execv(argv[2], argv + 2);
 		return 101;
