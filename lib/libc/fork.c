@@ -8,7 +8,8 @@
  * initial regions forked copy-on-write, a region mapper thread, and a
  * stopped thread that will resume from the saved registers.  Then the
  * parent finishes it: its region mapper's attached regions (the heap
- * copy-on-write, the others shared), every other capability at the same
+ * copy-on-write, the others shared), its pipe ends as tickets the child
+ * adopts (so that they outlive ours), every other capability at the same
  * slot (lib/rt), and starts the thread.  The child returns 0 from here with
  * its own pid, the parent the child's pid.  Only the calling thread is in
  * the child.
@@ -43,6 +44,8 @@ static int finish(mica_cap_t task, mica_cap_t thread)
 {
 	int err = rt_rm_fork_regions(task);
 
+	if (!err)
+		err = libc_pipe_fork_into(task);
 	if (!err)
 		err = rt_fork_caps(task, task, thread);
 	if (!err)

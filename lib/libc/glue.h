@@ -108,7 +108,10 @@ const char *fsfile_dir_path(int fd);
 /* pipe.c: make f (a stream's description) the pipe end if `cap` is a
  * pipe ticket (sys/pipe_ticket.h); 1 if it was. */
 int pipe_adopt_stream(struct file *f, mica_cap_t cap);
-/* In a forked child: its own wait irq, registered with every end it has. */
+/* fork: the child's pipe ends as tickets of their own (0 or a Mica
+ * error); in the child, the tickets adopted and its own wait irq
+ * registered with every end. */
+int libc_pipe_fork_into(mica_cap_t task);
 void libc_pipe_after_fork(void);
 
 /* time.c: microseconds since boot (the KIP clock). */

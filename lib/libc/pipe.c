@@ -478,21 +478,46 @@ int pipe_adopt_stream(struct file *f, mica_cap_t cap)
 	return 1;
 }
 
-/* The wait irq the copied memory names is the parent's (our copy of it
- * wakes the parent): ours instead, registered with every end. */
+/* fork: a ticket for each of our ends, moved into the child's slot of
+ * the end, so that the child holds the end as the server gives it (a copy
+ * derived from ours would go when we close ours). */
+int libc_pipe_fork_into(mica_cap_t task)
+{
+	for (struct pipe_end *pe = ends; pe; pe = pe->next) {
+		mica_cap_t t = mica_slot_alloc();
+		int err = t ? pipe_end_hand_off(pe->cap, &t) : -MICA_ENOMEM;
+		if (!err)
+			err = task_cap_map(task, t, pe->cap, MICA_RWX, true);
+		mica_slot_drop(t);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* In a forked child: each end's slot holds the ticket the parent made
+ * (libc_pipe_fork_into), adopted now; the wait irq the copied memory names
+ * is the parent's (our copy of it wakes the parent): ours instead,
+ * registered with every end. */
 void libc_pipe_after_fork(void)
 {
-	if (!wait_irq)
-		return;
-	mica_slot_drop(wait_irq);
+	if (wait_irq)
+		mica_slot_drop(wait_irq);
 	wait_irq = 0;
+	for (struct pipe_end *pe = ends; pe; pe = pe->next) {
+		mica_cap_t end;
+		if (adopt(pe->cap, &end) == 0) {
+			mica_slot_free(pe->cap);   /* emptied: the ticket went */
+			pe->cap = end;
+		}
+	}
 	if (!ends || make_wait_irq() != 0)
 		return;
 	for (struct pipe_end *pe = ends; pe; pe = pe->next) {
 		mica_cap_t ring = mica_slot_alloc();
 		uint32_t size, end;
 		if (ring && pipe_end_attach(pe->cap, wait_irq, &ring, &size, &end) == 0)
-			mica_slot_drop(ring);   /* mapped already: the parent's region, shared */
+			mica_slot_drop(ring);   /* mapped already: the region the parent shared */
 		else
 			mica_slot_free(ring);
 	}

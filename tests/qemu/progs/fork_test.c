@@ -116,19 +116,42 @@ static void child_writes_to_a_pipe(void)
 
 	expect("a pipe", pipe(fd), 0);
 	pid_t pid = fork();
-	if (pid == 0)
+	if (pid == 0) {
+		close(fd[0]);
+		usleep(20000);   /* after the parent has closed its write end */
 		_exit(write(fd[1], msg, sizeof msg) == sizeof msg ? 0 : 1);
+	}
+	close(fd[1]);   /* the child's write end is its own */
 	size_t got = 0;
-	while (got < sizeof msg) {
+	for (;;) {
 		ssize_t n = read(fd[0], buf + got, sizeof msg - got);
 		if (n <= 0)
 			break;
 		got += (size_t)n;
 	}
-	expect("the parent read what the child wrote", got == sizeof msg && !memcmp(buf, msg, sizeof msg), 1);
+	expect("the parent read what the child wrote, then the end of data", got == sizeof msg &&
+	       !memcmp(buf, msg, sizeof msg), 1);
 	expect("the child wrote it all", reap(pid), 0);
 	close(fd[0]);
+
+	/* The other way: the parent writes, the child reads to the end. */
+	expect("another pipe", pipe(fd), 0);
+	pid = fork();
+	if (pid == 0) {
+		close(fd[1]);
+		got = 0;
+		for (;;) {
+			ssize_t n = read(fd[0], buf + got, sizeof buf - got);
+			if (n <= 0)
+				break;
+			got += (size_t)n;
+		}
+		_exit(got == sizeof msg && !memcmp(buf, msg, sizeof msg) ? 0 : 1);
+	}
+	close(fd[0]);
+	expect("the parent writes", write(fd[1], msg, sizeof msg), (long)sizeof msg);
 	close(fd[1]);
+	expect("the child read it all, then the end of data", reap(pid), 0);
 }
 
 static void child_forks_and_grows(void)
