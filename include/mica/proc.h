@@ -32,7 +32,7 @@ struct mica_fork_plan {
 	uint32_t rm_slot;                 /* its gate to the region mapper (its threads' pager) */
 	uint32_t proc_slot;               /* its gate to the process server */
 	uint32_t nregions;
-	uint32_t region_slot[MICA_FORK_REGIONS_MAX];
+	uint32_t region_slot[MICA_FORK_REGIONS_MAX];   /* 0: detached, none for the child */
 };
 
 #endif

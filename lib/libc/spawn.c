@@ -20,6 +20,7 @@
 #include <mica/error.h>
 #include <rt/rt.h>
 
+#include <idl/kernel/task.h>
 #include <idl/rt/proc.h>
 
 #include "glue.h"
@@ -90,6 +91,15 @@ int posix_spawn(pid_t *pid, const char *path, const posix_spawn_file_actions_t *
 	return 0;
 }
 
+/* `slot` if it holds a capability (a pipe ticket adopted has left it
+ * empty), else none. */
+static mica_cap_t held(mica_cap_t slot)
+{
+	uint32_t type, rights;
+
+	return slot && task_cap_info(MICA_BOOT_TASK, slot, &type, &rights) == 0 && type ? slot : MICA_CAP_NULL;
+}
+
 /* The program in place of this one, as the same process (Proc.exec): our
  * stdout and stdin move to the process server, which gives them to the
  * new program (or back to us, if it cannot start).  On success we end
@@ -98,7 +108,7 @@ int execve(const char *path, char *const argv[], char *const envp[])
 {
 	static char args[PROC_SPAWN_ARGS_MAX], env[PROC_SPAWN_ENV_MAX], where[PROC_SPAWN_PATH_MAX + 1];
 	uint32_t args_len, env_len;
-	mica_cap_t proc = libc_proc(), out = rt_cap("stdout"), in = rt_cap("stdin");
+	mica_cap_t proc = libc_proc(), out = held(rt_cap("stdout")), in = held(rt_cap("stdin"));
 	mica_cap_t out_back = out, in_back = in;   /* where they come back to */
 	int err;
 

@@ -188,6 +188,9 @@ static int rm_detach(struct srv_request *req, uint64_t addr, uint64_t *start, ui
 	*size = r->size;
 	*ds = r->ds;   /* granted back to the caller with the reply */
 	srv_grant(req, r->ds);
+	for (unsigned k = 0; k < ninitial; k++)
+		if (initial_slot[k] == r->ds)
+			initial_slot[k] = MICA_CAP_NULL;   /* a fork gives the child none */
 	unmap_range(r->start, r->size);
 	unsigned i = (unsigned)(r - regions);
 	for (; i + 1 < nregions; i++)

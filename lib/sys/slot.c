@@ -52,7 +52,12 @@ void mica_slot_free(mica_cap_t slot)
 		__atomic_and_fetch(&used[slot / WORD_BITS], ~(1ul << (slot % WORD_BITS)), __ATOMIC_RELEASE);
 }
 
-bool mica_slot_in_use(mica_cap_t slot)
+mica_cap_t mica_slot_next_in_use(mica_cap_t from)
 {
-	return slot < SLOTS && (__atomic_load_n(&used[slot / WORD_BITS], __ATOMIC_RELAXED) >> (slot % WORD_BITS) & 1);
+	for (mica_cap_t s = from; s < SLOTS; s = (s / WORD_BITS + 1) * WORD_BITS) {
+		unsigned long w = __atomic_load_n(&used[s / WORD_BITS], __ATOMIC_RELAXED) >> (s % WORD_BITS);
+		if (w)
+			return s + (mica_cap_t)__builtin_ctzl(w);
+	}
+	return SLOTS;
 }

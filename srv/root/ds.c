@@ -376,3 +376,16 @@ bool ds_forkable(struct ds *d)
 {
 	return d->type == DS_ANON || d->type == DS_COW;
 }
+
+void ds_map_present(struct ds *d, mica_cap_t task, uint64_t at, uint64_t size, uint32_t rights)
+{
+	for (uint64_t off = 0; off < size && off < d->size; off += PAGE) {
+		uint64_t *e = entry(d, off / PAGE, false);
+		if (!e) {
+			off |= FANOUT * PAGE - 1;   /* no leaf table: the next one */
+			continue;
+		}
+		if (*e)
+			task_mem_map(task, mica_fpage((mica_addr_t)pages_va(*e & ~SHARED), 12, rights), at + off, false);
+	}
+}

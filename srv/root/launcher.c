@@ -505,13 +505,15 @@ static int fork_regions(struct process *p, struct process *c, const struct mica_
 		struct ds *d = r->ds;
 		if (r->own && (err = ds_fork(r->ds, c->session, false, &d)) != 0)
 			return err;
+		if (r->own)   /* what the parent had, read-only: the child's first touches need no fault */
+			ds_map_present(d, c->task, r->start, r->size, r->rights & ~MICA_W);
 		if ((err = add_region(c, r->start, r->size, r->offset, r->rights, d, r->own)) != 0) {
 			if (r->own)
 				ds_destroy(d);
 			return err;
 		}
-		if ((err = give(c, ds_gate(d), plan->region_slot[i], false)) != 0)
-			return err;
+		if (plan->region_slot[i] && (err = give(c, ds_gate(d), plan->region_slot[i], false)) != 0)
+			return err;   /* slot 0: the parent detached it */
 	}
 	return 0;
 }
@@ -562,7 +564,7 @@ int parent_fork_request(struct process *p, mica_cap_t notify, mica_cap_t proc, c
 	memcpy(&plan, buf, sizeof plan);
 	bool ok = plan.nregions == p->nregions && plan_slot_ok(plan.rm_slot) && plan_slot_ok(plan.proc_slot);
 	for (unsigned i = 0; ok && i < p->nregions; i++)
-		ok = plan_slot_ok(plan.region_slot[i]);
+		ok = !plan.region_slot[i] || plan_slot_ok(plan.region_slot[i]);
 	if (!ok)
 		return -MICA_EINVAL;
 	a.utcb = plan.utcb;
