@@ -2,7 +2,8 @@
  * fork_test.c - fork() (docs/processes.md, "fork"): the child's return
  * value, pid and parent; copy-on-write both ways for a global, the heap
  * and the stack; a child that forks in turn; a child that grows its heap;
- * a child killed; a child writing to a pipe its parent reads; exec in a
+ * a child killed; a child writing to a pipe its parent reads; a shared
+ * and a private attached region; exec in a
  * forked child (from rom/ and the disk, the pid and parent kept, stdout
  * passed on) and exec failures that leave the caller running; 32 forks and
  * reaps with the kernel's objects, the memory server's pool and our own
@@ -30,6 +31,7 @@
 
 #include <idl/rt/memory.h>
 #include <idl/rt/proc.h>
+#include <idl/rt/region_map.h>
 #include <idl/rt/registry.h>
 
 #include "qtest.h"
@@ -152,6 +154,40 @@ static void child_writes_to_a_pipe(void)
 	expect("the parent writes", write(fd[1], msg, sizeof msg), (long)sizeof msg);
 	close(fd[1]);
 	expect("the child read it all, then the end of data", reap(pid), 0);
+}
+
+/* A fresh anonymous dataspace attached at a free place (rights may add
+   RT_ATTACH_PRIVATE); its address. */
+static volatile int *attach_page(uint32_t rights)
+{
+	mica_cap_t ds = mica_slot_alloc();
+	uint64_t at = 0;
+
+	if (memory_alloc(rt_cap("mem"), MICA_PAGE_SIZE, &ds) != 0 ||
+	    region_map_attach(rt_cap("rm"), 0, MICA_PAGE_SIZE, rights, ds, 0, &at) != 0)
+		return 0;
+	return (volatile int *)at;
+}
+
+static void shared_and_private_regions(void)
+{
+	volatile int *shared = attach_page(MICA_R | MICA_W), *private = attach_page(MICA_R | MICA_W | RT_ATTACH_PRIVATE);
+
+	expect("a shared and a private region", shared && private, 1);
+	if (!shared || !private)
+		return;
+	*shared = 1;
+	*private = 1;
+	pid_t pid = fork();
+	if (pid == 0) {
+		int bad = *shared != 1 || *private != 1;
+		*shared = 2;
+		*private = 2;
+		_exit(bad);
+	}
+	expect("the child saw both", reap(pid), 0);
+	expect("a shared region is shared: the child's write shows here", *shared, 2);
+	expect("a private one is copied: ours stayed", *private, 1);
 }
 
 static void child_forks_and_grows(void)
@@ -386,6 +422,7 @@ static const struct qtest_case cases[] = {
 	{ "copy_on_write_both_ways", copy_on_write_both_ways },
 	{ "parent_writes_first", parent_writes_first },
 	{ "child_writes_to_a_pipe", child_writes_to_a_pipe },
+	{ "shared_and_private_regions", shared_and_private_regions },
 	{ "child_forks_and_grows", child_forks_and_grows },
 	{ "child_killed", child_killed },
 	{ "exec_in_place", exec_in_place },
