@@ -5,18 +5,18 @@
  * The pages of an anonymous or copy-on-write dataspace are in a radix
  * tree of three levels of 512 entries (a page each, from the pool), so a
  * dataspace spans at most 512 GiB and costs only what it has touched.  A
- * rom dataspace is the module's own pages.
- *
- * A fork (ds_fork) makes a second dataspace of the same pages: each page
- * present is then shared by both (marked SHARED in both trees, its sharer
- * count raised), the W right is taken from every mapping of it, and the
- * first write through either side gets that side a copy; the last holder
- * writes the page in place.  A page is freed with its last holder.  A copy-on-write page shows
+ * rom dataspace is the module's own pages.  A copy-on-write page shows
  * the source page until it is mapped with MICA_W; a source page that the
  * end of the source cuts (the rest of it must read as zeros) is always
  * copied.  A device dataspace is a PCI BAR's registers (pci.c): root's
  * window maps them uncached, and so does every mapping made from it.  A
  * DMA dataspace is a run of physically contiguous pool pages (memory.c).
+ *
+ * A fork (ds_fork) makes a second dataspace of the same pages: each page
+ * present is then shared by both (marked SHARED in both trees, its sharer
+ * count raised), the W right is taken from every mapping of it, and the
+ * first write through either side gets that side a copy; the last holder
+ * writes the page in place.  A page is freed with its last holder.
  */
 #include "root.h"
 
