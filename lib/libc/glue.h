@@ -66,6 +66,8 @@ off_t fd_seek_target(struct file *f, off_t pos, off_t off, int whence, off_t (*s
 struct stdstream;
 extern const struct file_ops stdstream_ops;
 extern struct stdstream stdstream_in, stdstream_out, stdstream_err;
+/* The stream capability of f if it is one of those (0: none, or another kind). */
+mica_cap_t stdstream_cap(struct file *f);
 
 /* termios.c: a struct termios (<sys/termios.h>) from and to a terminal
  * stream (Stream.getattr/setattr); Mica errors. */
@@ -112,6 +114,9 @@ int pipe_adopt_stream(struct file *f, mica_cap_t cap);
  * error); in the child, the tickets adopted and its own wait irq
  * registered with every end. */
 int libc_pipe_fork_into(mica_cap_t task);
+/* A ticket for the pipe end f is (0), 1 if f is no pipe end, or a Mica
+ * error. */
+int pipe_ticket_for(struct file *f, mica_cap_t *ticket);
 void libc_pipe_after_fork(void);
 
 /* time.c: microseconds since boot (the KIP clock). */

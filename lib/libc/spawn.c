@@ -3,8 +3,9 @@
  * server (procsrv.c, docs/processes.md): the child runs the program of a
  * file, with the caller's stdout and stdin and the argv and envp given
  * (MICA_CAPS and MICA_PID are its own, from root); execve, the program of
- * a file in place of the caller's, as the same process (newlib's execv,
- * execvp, execl* call it).  No file action and no
+ * a file in place of the caller's, as the same process, with descriptors
+ * 0 and 1 as its stdin and stdout (newlib's execv, execvp, execl* call
+ * it).  No file action and no
  * attribute flag is carried out yet: adding a file action fails with
  * ENOSYS, and so does posix_spawn with a flag set.
  */
@@ -17,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <libsys/slot.h>
 #include <mica/error.h>
 #include <rt/rt.h>
 
@@ -100,26 +102,63 @@ static mica_cap_t held(mica_cap_t slot)
 	return slot && task_cap_info(MICA_BOOT_TASK, slot, &type, &rights) == 0 && type ? slot : MICA_CAP_NULL;
 }
 
-/* The program in place of this one, as the same process (Proc.exec): our
- * stdout and stdin move to the process server, which gives them to the
- * new program (or back to us, if it cannot start).  On success we end
- * here: the process is the new program's. */
+/* What the new program gets for descriptor fd as its stdin or stdout: the
+ * stream it is, or a ticket for the pipe end it is (*ticket: one made
+ * here); none when it is closed.  ENOSYS for another kind (a file): it
+ * cannot be handed on yet. */
+static int exec_stream(int fd, mica_cap_t *cap, bool *ticket)
+{
+	int saved = errno;
+	struct file *f = fd_lookup(fd);
+
+	errno = saved;
+	*cap = MICA_CAP_NULL;
+	*ticket = false;
+	if (!f)
+		return 0;
+	if (f->ops == &stdstream_ops) {
+		*cap = held(stdstream_cap(f));
+		return 0;
+	}
+	int r = pipe_ticket_for(f, cap);
+	if (r < 0)
+		return libc_errno_of(r);
+	*ticket = r == 0;
+	return r == 0 ? 0 : ENOSYS;
+}
+
+/* The program in place of this one, as the same process (Proc.exec):
+ * descriptors 0 and 1 (streams, or pipe ends as tickets) move to the
+ * process server, which gives them to the new program as its stdin and
+ * stdout (or back to us, if it cannot start).  On success we end here:
+ * the process is the new program's. */
 int execve(const char *path, char *const argv[], char *const envp[])
 {
 	static char args[PROC_SPAWN_ARGS_MAX], env[PROC_SPAWN_ENV_MAX], where[PROC_SPAWN_PATH_MAX + 1];
 	uint32_t args_len, env_len;
-	mica_cap_t proc = libc_proc(), out = held(rt_cap("stdout")), in = held(rt_cap("stdin"));
-	mica_cap_t out_back = out, in_back = in;   /* where they come back to */
+	mica_cap_t proc = libc_proc(), out = 0, in = 0;
+	bool out_ticket = false, in_ticket = false;
 	int err;
 
 	if (!proc)
 		return libc_fail(ENOSYS);   /* no process server */
 	if ((err = absolute(path, where)) != 0 || (err = pack(argv, false, args, &args_len)) != 0 ||
-	    (err = pack(envp, true, env, &env_len)) != 0)
+	    (err = pack(envp, true, env, &env_len)) != 0 || (err = exec_stream(1, &out, &out_ticket)) != 0 ||
+	    (err = exec_stream(0, &in, &in_ticket)) != 0) {
+		if (out_ticket)
+			mica_slot_drop(out);
 		return libc_fail(err);
+	}
+	if (in == out)
+		in = MICA_CAP_NULL;   /* one capability cannot move twice */
+	mica_cap_t out_back = out, in_back = in;   /* where they come back to */
 	err = proc_exec(proc, where, args, args_len, env, env_len, out, in, &out_back, &in_back);
 	if (!err)
 		rt_exit(0);   /* the process goes on as the new program */
+	if (out_ticket)
+		mica_slot_drop(out);   /* an unadopted ticket: the pipe forgets it */
+	if (in_ticket)
+		mica_slot_drop(in);
 	return libc_fail(libc_proc_errno(err));
 }
 

@@ -288,3 +288,8 @@ const struct file_ops stdstream_ops = {
 	.tty = 1,
 	.ioctl = stdstream_ioctl,
 };
+
+mica_cap_t stdstream_cap(struct file *f)
+{
+	return f->ops == &stdstream_ops ? cap_of(f->obj) : MICA_CAP_NULL;
+}

@@ -5,13 +5,14 @@
  * a child killed; a child writing to a pipe its parent reads; a shared
  * and a private attached region; exec in a
  * forked child (from rom/ and the disk, the pid and parent kept, stdout
- * passed on) and exec failures that leave the caller running; 32 forks and
+ * passed on, stdout redirected to a pipe or a file) and exec failures that leave the caller running; 32 forks and
  * reaps with the kernel's objects, the memory server's pool and our own
  * session back where they were.
  * fork.scenario boots it with the pipe, block, file and process servers
  * on a copy of build/tests/qemu/proc.img.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -392,6 +393,48 @@ static void exec_in_place(void)
 	expect("an exec'd program prints on the stdout it was given (the log shows it)", reap(pid), 0);
 }
 
+/* A shell's `cmd | ...` and `cmd > file`: descriptor 1 redirected, then exec. */
+static void exec_with_stdout_redirected(void)
+{
+	static const char want[] = "exec: the new image prints on the stdout it was given\n";
+	char buf[128] = "";
+	size_t got = 0;
+	int fd[2];
+
+	expect("a pipe", pipe(fd), 0);
+	pid_t pid = fork();
+	if (pid == 0) {
+		dup2(fd[1], 1);
+		close(fd[0]);
+		close(fd[1]);
+		execl("rom/fork_test", "fork_test", "print", (char *)0);
+		_exit(100 + errno);
+	}
+	close(fd[1]);
+	for (;;) {
+		ssize_t n = read(fd[0], buf + got, sizeof buf - 1 - got);
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	close(fd[0]);
+	expect("the exec'd program's stdout is the pipe: the parent read its line, then the end of data",
+	       got == sizeof want - 1 && !memcmp(buf, want, got), 1);
+	expect("it exited 0", reap(pid), 0);
+
+	int file = open("/fork_test.out", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	expect("a file", file >= 0, 1);
+	pid = fork();
+	if (pid == 0) {
+		dup2(file, 1);
+		execl("rom/fork_test", "fork_test", "print", (char *)0);
+		_exit(100 + errno);
+	}
+	expect("a file as stdout cannot be handed on yet: ENOSYS, the child still running", reap(pid), 100 + ENOSYS);
+	close(file);
+	unlink("/fork_test.out");
+}
+
 static void exec_failures(void)
 {
 	char *many[40];
@@ -426,6 +469,7 @@ static const struct qtest_case cases[] = {
 	{ "child_forks_and_grows", child_forks_and_grows },
 	{ "child_killed", child_killed },
 	{ "exec_in_place", exec_in_place },
+	{ "exec_with_stdout_redirected", exec_with_stdout_redirected },
 	{ "exec_failures", exec_failures },
 	{ "forks_leave_nothing", forks_leave_nothing },
 };
