@@ -37,6 +37,7 @@ static void child_fixup(mica_cap_t task, mica_cap_t thread)
 	mica_slot_free(thread);
 	libc_proc_after_fork();
 	libc_pipe_after_fork();
+	libc_stream_after_fork();
 }
 
 /* The child's attached regions and capabilities, then its start. */

@@ -68,6 +68,8 @@ extern const struct file_ops stdstream_ops;
 extern struct stdstream stdstream_in, stdstream_out, stdstream_err;
 /* The stream capability of f if it is one of those (0: none, or another kind). */
 mica_cap_t stdstream_cap(struct file *f);
+/* In a forked child: input irqs of its own from now on. */
+void libc_stream_after_fork(void);
 
 /* termios.c: a struct termios (<sys/termios.h>) from and to a terminal
  * stream (Stream.getattr/setattr); Mica errors. */

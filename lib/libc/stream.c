@@ -293,3 +293,15 @@ mica_cap_t stdstream_cap(struct file *f)
 {
 	return f->ops == &stdstream_ops ? cap_of(f->obj) : MICA_CAP_NULL;
 }
+
+/* In a forked child the input irqs the copied memory names are copies of
+ * the parent's, bound to its thread: made again when first needed. */
+void libc_stream_after_fork(void)
+{
+	struct stdstream *all[] = { &stdstream_in, &stdstream_out, &stdstream_err };
+
+	for (unsigned i = 0; i < sizeof all / sizeof all[0]; i++) {
+		mica_slot_drop(all[i]->irq);
+		all[i]->irq = 0;
+	}
+}
