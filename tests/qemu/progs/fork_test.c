@@ -39,6 +39,8 @@
 
 static volatile int global = 1;
 
+#define ROM_CHILD "rom/proc_child"
+
 /* Our gate to the process server (the C library joined it for us). */
 mica_cap_t libc_proc(void);
 #define proc_gate libc_proc
@@ -52,6 +54,18 @@ static long reap(pid_t pid)
 	if (got != pid)
 		return -1000 - errno;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* A forked child that execs `path` with argv[1..2] = a, b; its status. */
+static long fork_exec(const char *path, const char *a, const char *b)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		execl(path, path, a, b, (char *)0);
+		_exit(100 + errno);
+	}
+	return reap(pid);
 }
 
 static void fork_returns_twice(void)
@@ -293,8 +307,8 @@ static void pool(uint64_t *free_pages, uint64_t *used)
 	memory_stats(rt_cap("mem"), &quota, used, &pages, free_pages);
 }
 
-/* 32 forks and reaps: the kernel's objects, the memory server's pool and
-   our session come back. */
+/* 32 forks and reaps, 16 more that exec or fail to: the kernel's objects,
+   the memory server's pool and our session come back. */
 static void forks_leave_nothing(void)
 {
 	struct mica_meminfo before, now;
@@ -322,6 +336,11 @@ static void forks_leave_nothing(void)
 		bad |= pid < 0 || reap(pid) != i;
 	}
 	expect("32 forks, each child's status reaped", bad, 0);
+	bad = 0;
+	for (int i = 0; i < 8; i++)
+		bad |= fork_exec(i % 2 ? ROM_CHILD : "/bin/proc_child", "exit", "6") != 6 ||
+		       fork_exec("rom/nothing", 0, 0) != 100 + ENOENT;
+	expect("8 forks that exec, from rom/ and the disk, and 8 whose exec fails", bad, 0);
 	expect("their writes stayed theirs", global, 1000);
 	expect("the process server has our record alone", records(), 1);
 	for (int i = 0; i < 200; i++) {   /* at most 2 s for the last-reference irqs */
@@ -343,20 +362,6 @@ static void forks_leave_nothing(void)
 	expect("the kernel's invariants hold", mica_debug(MICA_BOOT_LOG, MICA_DEBUG_CHECK, 0, 0), 0);
 }
 
-#define ROM_CHILD "rom/proc_child"
-
-
-/* A forked child that execs `path` with argv[1..2] = a, b; its status. */
-static long fork_exec(const char *path, const char *a, const char *b)
-{
-	pid_t pid = fork();
-
-	if (pid == 0) {
-		execl(path, path, a, b, (char *)0);
-		_exit(100 + errno);
-	}
-	return reap(pid);
-}
 
 static void exec_in_place(void)
 {
