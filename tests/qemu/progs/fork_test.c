@@ -341,6 +341,10 @@ static void forks_leave_nothing(void)
 		bad |= fork_exec(i % 2 ? ROM_CHILD : "/bin/proc_child", "exit", "6") != 6 ||
 		       fork_exec("rom/nothing", 0, 0) != 100 + ENOENT;
 	expect("8 forks that exec, from rom/ and the disk, and 8 whose exec fails", bad, 0);
+	bad = 0;
+	for (int i = 0; i < 4; i++)
+		bad |= fork_exec(ROM_CHILD, "forkmidway", 0) != 139;
+	expect("4 programs that end by a fault while their main thread forks", bad, 0);
 	expect("their writes stayed theirs", global, 1000);
 	expect("the process server has our record alone", records(), 1);
 	for (int i = 0; i < 200; i++) {   /* at most 2 s for the last-reference irqs */

@@ -20,6 +20,7 @@
  *   orphan PATH MS    spawn PATH `sleep MS`, then end by a fault (so that
  *                     the child is orphaned by a killed parent)
  *   leave PATH MS     spawn PATH `sleep MS` and exit 0 without waiting
+ *   forkmidway        the same with a fork instead of a spawn (fork_test)
  *   midway PATH       spawn PATH while a second thread of ours faults, so
  *                     that the program ends (status 139) while the process
  *                     server works on the spawn, or just before or after
@@ -81,7 +82,7 @@ static void fault(void *arg)
 
 /* The second thread is ready when the main thread blocks in its spawn
  * request; it runs whenever no server has work. */
-static int midway(char *path)
+static int midway(char *path, int by_fork)
 {
 	static char stack[16384] __attribute__((aligned(16)));
 	char *args[] = { path, 0 };
@@ -92,7 +93,10 @@ static int midway(char *path)
 			       0) ||
 	    thread_set_handlers(t, rt_cap("rm"), 0) || thread_start(t))
 		return 2;
-	posix_spawn(&pid, path, 0, 0, args, environ);
+	if (!by_fork)
+		posix_spawn(&pid, path, 0, 0, args, environ);
+	else if (fork() == 0)
+		_exit(0);
 	for (;;)
 		sleep(1);
 }
@@ -137,7 +141,9 @@ int main(int argc, char **argv)
 		return 101;
 	}
 	if (!strcmp(what, "midway") && argc == 3)
-		return midway(argv[2]);
+		return midway(argv[2], 0);
+	if (!strcmp(what, "forkmidway"))
+		return midway(0, 1);
 	if ((!strcmp(what, "orphan") || !strcmp(what, "leave")) && argc == 4) {
 		if (spawn_sleeper(argv[2], argv[3]) != 0)
 			return 2;
