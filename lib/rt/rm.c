@@ -320,7 +320,7 @@ int rt_rm_fork_regions(mica_cap_t task)
 			return -MICA_ENOMEM;
 		/* A dataspace of another server than root (a pipe's ring, a file's
 		 * buffer) knows no duplicate: the child gets a copy of ours. */
-		err = dataspace_duplicate(r->ds, !r->private, &copy);
+		err = dataspace_duplicate(r->ds, !r->private, rt_cap("mem"), &copy);
 		if (err && !r->private) {
 			mica_slot_free(copy);
 			err = task_cap_map(task, r->ds, r->ds, MICA_RWX, false);

@@ -360,8 +360,6 @@ int ds_fork(struct ds *d, struct session *s, bool client_owned, struct ds **out)
 
 	if (d->type != DS_ANON && d->type != DS_COW)
 		return -MICA_EINVAL;
-	if (!s)
-		s = d->session;
 	if ((err = ds_create(d->type, d->size, d->rights, s, d->src_pa, d->src_size, client_owned, &n)) != 0)
 		return err;
 	if ((err = fork_level(d->tree, n->tree, 2)) != 0) {

@@ -45,15 +45,18 @@ static int h_ds_clear(struct srv_request *req, uint64_t offset, uint64_t size)
 	return ds_clear(o, offset, size);
 }
 
-static int h_ds_fork(struct srv_request *req, bool shared, mica_cap_t *ds)
+static int h_ds_fork(struct srv_request *req, bool shared, mica_cap_t session, mica_cap_t *ds)
 {
 	AS(struct ds, K_DS);
 	struct ds *d;
+	struct session *pays;
 	if (shared || !ds_forkable(o)) {
 		*ds = ds_gate(o);
 		return 0;
 	}
-	int err = ds_fork(o, 0, true, &d);
+	if (!(pays = session_of(session)))
+		return -MICA_EPERM;   /* a copy is paid by a session the caller holds */
+	int err = ds_fork(o, pays, true, &d);
 	if (!err) {
 		*ds = ds_gate(d);
 		srv_made(req, undo_made, d);

@@ -65,7 +65,7 @@ void ds_destroy(struct ds *d);
 /* One more record holds d: it goes at the last of their ds_destroy calls. */
 void ds_share(struct ds *d);
 /* A copy-on-write copy of an anonymous or copy-on-write dataspace, charged
- * to `s` (0: d's own session): both then share its pages until either writes one (ds.c). */
+ * to `s`: both then share its pages until either writes one (ds.c). */
 int ds_fork(struct ds *d, struct session *s, bool client_owned, struct ds **out);
 /* Map the pages d has of its first `size` bytes into `task` at `at` with
  * `rights` (what it has not are left to faults). */
@@ -99,6 +99,9 @@ void session_uncharge(struct session *s, uint64_t bytes);
 /* The program that held it ended: it goes once its dataspaces have. */
 void session_release(struct session *s);
 mica_cap_t session_gate(struct session *s);
+/* The live session a capability received in a request is to (its gate's
+ * label, checked to be that session's very gate), or 0. */
+struct session *session_of(mica_cap_t cap);
 /* A dataspace of `size` bytes for the session's client, gone with its last capability. */
 int session_alloc(struct session *s, uint64_t size, struct ds **out);
 /* A DMA dataspace of `size` bytes, physically contiguous from *pa. */

@@ -30,6 +30,9 @@
 #include <mica/fs.h>
 #include <mica/proc.h>
 
+#include <idl/kernel/factory.h>
+#include <idl/kernel/kobject.h>
+#include <idl/rt/dataspace.h>
 #include <idl/rt/memory.h>
 #include <idl/rt/proc.h>
 #include <idl/rt/region_map.h>
@@ -182,6 +185,30 @@ static volatile int *attach_page(uint32_t rights)
 	    region_map_attach(rt_cap("rm"), 0, MICA_PAGE_SIZE, rights, ds, 0, &at) != 0)
 		return 0;
 	return (volatile int *)at;
+}
+
+/* Dataspace.duplicate's private copy is paid by a session the caller
+   holds: not by the dataspace's (a server's ring, say), nor by a forged
+   gate that carries some label. */
+static void duplicates_are_paid_by_the_caller(void)
+{
+	mica_cap_t ds = mica_slot_alloc(), copy = mica_slot_alloc(), forged = mica_slot_alloc();
+	uint64_t quota, used, after, pages, free_pages;
+
+	expect("a dataspace", memory_alloc(rt_cap("mem"), 16 * MICA_PAGE_SIZE, &ds), 0);
+	expect("a private copy without a session: EPERM", dataspace_duplicate(ds, false, 0, &copy), -MICA_EPERM);
+	expect("... with another object than a session: EPERM", dataspace_duplicate(ds, false, rt_cap("rom"), &copy),
+	       -MICA_EPERM);
+	expect("a gate of ours", factory_create_gate(MICA_BOOT_FACTORY, forged, MICA_BOOT_THREAD, 0x1000), 0);
+	expect("... with a forged gate: EPERM", dataspace_duplicate(ds, false, forged, &copy), -MICA_EPERM);
+	memory_stats(rt_cap("mem"), &quota, &used, &pages, &free_pages);
+	expect("with our own session: a copy", dataspace_duplicate(ds, false, rt_cap("mem"), &copy), 0);
+	memory_stats(rt_cap("mem"), &quota, &after, &pages, &free_pages);
+	expect("charged to it", (long)(after - used), 16 * MICA_PAGE_SIZE);
+	mica_slot_drop(copy);
+	mica_slot_drop(ds);
+	kobject_destroy(forged);
+	mica_slot_free(forged);
 }
 
 static void shared_and_private_regions(void)
@@ -474,6 +501,7 @@ static const struct qtest_case cases[] = {
 	{ "copy_on_write_both_ways", copy_on_write_both_ways },
 	{ "parent_writes_first", parent_writes_first },
 	{ "child_writes_to_a_pipe", child_writes_to_a_pipe },
+	{ "duplicates_are_paid_by_the_caller", duplicates_are_paid_by_the_caller },
 	{ "shared_and_private_regions", shared_and_private_regions },
 	{ "child_forks_and_grows", child_forks_and_grows },
 	{ "child_killed", child_killed },
