@@ -546,6 +546,22 @@ static int fork_region_mapper(struct process *c, const struct mica_fork_plan *pl
 	return err;
 }
 
+/* A forked program's memory quota: room for its copies of the parent's
+ * initial regions twice over, at least FORK_QUOTA_MIN, at most half of
+ * what the parent's session has left (which pays for it): so that a
+ * parent can have several children at once. */
+#define FORK_QUOTA_MIN (8ull << 20)
+static uint64_t fork_quota(struct process *p)
+{
+	uint64_t need = 0, half = session_left(p->session) / 2 & ~(PAGE - 1);
+
+	for (unsigned i = 0; i < p->nregions; i++)
+		if (p->regions[i].own)
+			need += p->regions[i].size;
+	need = 2 * need > FORK_QUOTA_MIN ? 2 * need : FORK_QUOTA_MIN;
+	return need < half ? need : half;
+}
+
 static bool plan_slot_ok(uint32_t slot)
 {
 	return slot >= FIRST_NAMED_SLOT && slot < MICA_CAP_SLOTS;
@@ -568,7 +584,7 @@ int parent_fork_request(struct process *p, mica_cap_t notify, mica_cap_t proc, c
 	if (!ok)
 		return -MICA_EINVAL;
 	a.utcb = plan.utcb;
-	a.mem_quota = session_left(p->session) / 2 & ~(PAGE - 1);
+	a.mem_quota = fork_quota(p);
 	if (!a.mem_quota)
 		return -MICA_ENOMEM;
 	struct process *c = pool_get(&process_pool);

@@ -256,6 +256,34 @@ static void child_forks_and_grows(void)
 	expect("a child forks a grandchild and grows its heap", reap(pid), 0);
 }
 
+/* Six children alive at once (a shell's pipeline), each waiting on a pipe
+   until the parent lets them all go. */
+static void children_at_once(void)
+{
+	enum { N = 6 };
+	pid_t pid[N];
+	int fd[2], bad = 0;
+
+	expect("a pipe", pipe(fd), 0);
+	for (int i = 0; i < N; i++) {
+		pid[i] = fork();
+		if (pid[i] == 0) {
+			char c;
+			close(fd[1]);
+			_exit(read(fd[0], &c, 1) == 1 && c == 'a' ? 0 : 1);
+		}
+		bad |= pid[i] < 0;
+	}
+	expect("six forks, all alive", bad, 0);
+	close(fd[0]);
+	for (int i = 0; i < N; i++)
+		bad |= write(fd[1], "a", 1) != 1;
+	close(fd[1]);
+	for (int i = 0; i < N; i++)
+		bad |= reap(pid[i]) != 0;
+	expect("each read its byte and exited 0", bad, 0);
+}
+
 static void child_killed(void)
 {
 	int status = 0;
@@ -504,6 +532,7 @@ static const struct qtest_case cases[] = {
 	{ "duplicates_are_paid_by_the_caller", duplicates_are_paid_by_the_caller },
 	{ "shared_and_private_regions", shared_and_private_regions },
 	{ "child_forks_and_grows", child_forks_and_grows },
+	{ "children_at_once", children_at_once },
 	{ "child_killed", child_killed },
 	{ "exec_in_place", exec_in_place },
 	{ "exec_with_stdout_redirected", exec_with_stdout_redirected },
