@@ -5,6 +5,8 @@
 #ifndef MICA_PROC_H
 #define MICA_PROC_H
 
+#include <stdint.h>
+
 /* Proc.list's states. */
 #define MICA_PROC_RUNNING 1u
 #define MICA_PROC_ZOMBIE  2u   /* ended, not yet reaped by its parent */
@@ -27,5 +29,19 @@
 #define MICA_INHERIT_FILE   4u   /* item: a file session sharing the offset (OpenFile.dup); name: path */
 #define MICA_INHERIT_ROM    5u   /* name: the boot file (rom/NAME); arg: offset */
 #define MICA_INHERIT_MAX    65u
+/* fork (docs/processes.md, "fork"): how the child's threads start and
+ * where its capabilities go, from the parent to root's Parent.fork through
+ * the process server's Proc.fork.  The regions are the ones the parent
+ * started with, in Parent.region's order: root forks them into the child
+ * at the slots the parent's region mapper holds them in. */
+#define MICA_FORK_REGIONS_MAX 40
+struct mica_fork_plan {
+	uint64_t ip, sp, utcb;            /* the child's thread, stopped: the caller starts it */
+	uint64_t rm_ip, rm_sp, rm_utcb;   /* its region mapper thread, started at once */
+	uint32_t rm_slot;                 /* its gate to the region mapper (its threads' pager) */
+	uint32_t proc_slot;               /* its gate to the process server */
+	uint32_t nregions;
+	uint32_t region_slot[MICA_FORK_REGIONS_MAX];   /* 0: detached, none for the child */
+};
 
 #endif

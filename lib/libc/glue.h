@@ -91,6 +91,8 @@ off_t fd_seek_target(struct file *f, off_t pos, off_t off, int whence, off_t (*s
 struct stdstream;
 extern const struct file_ops stdstream_ops;
 extern struct stdstream stdstream_in, stdstream_out, stdstream_err;
+/* The stream capability of f if it is one of those (0: none, or another kind). */
+mica_cap_t stdstream_cap(struct file *f);
 
 /* termios.c: a struct termios (<sys/termios.h>) from and to a terminal
  * stream (Stream.getattr/setattr); Mica errors. */
@@ -115,6 +117,10 @@ int romfile_stat(const char *name, struct stat *st);
 mica_cap_t libc_proc(void);
 int libc_proc_errno(int err);
 int libc_proc_wait_child(void);
+/* In a forked child: its own pid and child notification from now on. */
+void libc_proc_after_fork(void);
+/* proc.c: getpid asks again. */
+void libc_pid_reset(void);
 
 /* fsfile.c: the file server's side of path.c (paths outside rom/). */
 int fsfile_open(const char *path, int flags, mode_t mode);
@@ -151,12 +157,23 @@ int fsfile_map(int fd, bool private, mica_cap_t *ds, uint32_t *rights);
  * first use (0 if it cannot be): every wait of the glue blocks on it, and
  * every source waited for triggers it. */
 mica_cap_t libc_wait_irq(void);
+/* In a forked child: the wait irq the copied memory names is the parent's;
+ * forget it, so that the child's own is made at first use. */
+void libc_wait_irq_after_fork(void);
 /* Look at fds[0..n) (revents as poll() fills them) until one is ready or
  * timeout_us has passed (0: look once, UINT64_MAX: no limit); the number
  * ready, or -1 with errno ENOMEM (no wait irq).  *turns (if given)
  * counts the looks at fds. */
 struct pollfd;
 int notifier_poll(struct pollfd *fds, size_t n, uint64_t timeout_us, unsigned long *turns);
+/* fork: the child's pipe ends as tickets of their own (0 or a Mica
+ * error); in the child, the tickets adopted and its own wait irq
+ * registered with every end. */
+int libc_pipe_fork_into(mica_cap_t task);
+/* A ticket for the pipe end f is (0), 1 if f is no pipe end, or a Mica
+ * error. */
+int pipe_ticket_for(struct file *f, mica_cap_t *ticket);
+void libc_pipe_after_fork(void);
 
 /* time.c: microseconds since boot (the KIP clock). */
 uint64_t libc_now_us(void);

@@ -53,7 +53,7 @@ static int attach_piece(uint64_t size)
 	/* The capability moves to the region mapper for good (the heap never
 	 * gives memory back); the drop frees the emptied slot, or the
 	 * dataspace if the attach never took it. */
-	err = region_map_attach(rt_cap("rm"), attached, size, MICA_R | MICA_W, ds, 0, &start);
+	err = region_map_attach(rt_cap("rm"), attached, size, MICA_R | MICA_W | RT_ATTACH_PRIVATE, ds, 0, &start);
 	mica_slot_drop(slot);
 	if (err)
 		return err;

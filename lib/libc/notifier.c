@@ -37,9 +37,16 @@ struct notifier {
 	unsigned long turns;   /* looks at the sources, ever */
 };
 
+static mica_cap_t irq;   /* the program's wait irq, 0 until made */
+
+void libc_wait_irq_after_fork(void)
+{
+	mica_slot_drop(irq);   /* our copy of the parent's, bound to its thread */
+	irq = 0;
+}
+
 mica_cap_t libc_wait_irq(void)
 {
-	static mica_cap_t irq;
 	mica_cap_t made;
 
 	if (irq)

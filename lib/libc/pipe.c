@@ -499,3 +499,63 @@ int pipe_adopt_stream(struct file *f, mica_cap_t cap)
 	f->obj = pe;
 	return 1;
 }
+
+/* fork: a ticket for each of our ends, moved into the child's slot of
+ * the end, so that the child holds the end as the server gives it (a copy
+ * derived from ours would go when we close ours). */
+int libc_pipe_fork_into(mica_cap_t task)
+{
+	for (struct pipe_end *pe = ends; pe; pe = pe->next) {
+		mica_cap_t t = mica_slot_alloc();
+		int err = t ? pipe_end_hand_off(pe->cap, &t) : -MICA_ENOMEM;
+		if (!err)
+			err = task_cap_map(task, t, pe->cap, MICA_RWX, true);
+		mica_slot_drop(t);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* In a forked child: each end's slot holds the ticket the parent made
+ * (libc_pipe_fork_into), adopted now, and registered with the child's own
+ * wait irq (libc_wait_irq_after_fork forgot the parent's). */
+void libc_pipe_after_fork(void)
+{
+	mica_cap_t irq;
+
+	for (struct pipe_end *pe = ends; pe; pe = pe->next) {
+		mica_cap_t end;
+		if (adopt(pe->cap, &end) == 0) {
+			mica_slot_free(pe->cap);   /* emptied: the ticket went */
+			pe->cap = end;
+		}
+	}
+	if (!ends || !(irq = libc_wait_irq()))
+		return;
+	for (struct pipe_end *pe = ends; pe; pe = pe->next) {
+		mica_cap_t ring = mica_slot_alloc();
+		uint32_t size, end;
+		if (ring && pipe_end_attach(pe->cap, irq, &ring, &size, &end) == 0)
+			mica_slot_drop(ring);   /* mapped already: the region the parent shared */
+		else
+			mica_slot_free(ring);
+	}
+}
+
+int pipe_ticket_for(struct file *f, mica_cap_t *ticket)
+{
+	mica_cap_t t;
+	int err;
+
+	if (f->ops != &pipe_ops)
+		return 1;
+	if (!(t = mica_slot_alloc()))
+		return -MICA_ENOMEM;
+	if ((err = pipe_end_hand_off(((struct pipe_end *)f->obj)->cap, &t)) != 0) {
+		mica_slot_free(t);
+		return err;
+	}
+	*ticket = t;
+	return 0;
+}

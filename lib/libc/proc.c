@@ -2,15 +2,16 @@
  * proc.c - the process: how it ends, its id, signals to itself.
  *
  * exit() runs atexit handlers and destructors and flushes stdio, then
- * _exit() tells the parent (rt_exit, Parent.exit).  The pid is what the launcher put in the
- * environment as MICA_PID.  Signals exist only as newlib emulates them
+ * _exit() tells the parent (rt_exit, Parent.exit).  The pid is the process
+ * server's record's, or else what the launcher put in the environment as
+ * MICA_PID.  Signals exist only as newlib emulates them
  * (signal() and raise() within the program): a signal whose handler is
  * SIG_DFL reaches kill() for the program's own pid, which ends the program
  * the way a shell reports a killed one, with status 128 + the signal
  * (abort(): 134).  Children are the process server's (procsrv.c,
- * docs/processes.md): posix_spawn (spawn.c) starts them, waitpid reaps
- * them, kill() of a child ends it as if by the signal (its parent's wait
- * status says so), getppid asks.  There is no fork or exec in place yet.
+ * docs/processes.md): posix_spawn (spawn.c) and fork (fork.c) start
+ * them, waitpid reaps them, kill() of a child ends it as if by the signal
+ * (its parent's wait status says so), getppid asks.
  * Mica has no users: every program is user and group 0.
  */
 #include <errno.h>
@@ -56,10 +57,25 @@ void _exit(int status)
 	rt_exit(status);
 }
 
+static pid_t pid;
+
+/* A forked child's pid is not the MICA_PID its copied environment says:
+ * the process server's record says it. */
+void libc_pid_reset(void)
+{
+	mica_cap_t proc = libc_proc();
+	uint64_t self, parent;
+
+	pid = proc && proc_self(proc, &self, &parent) == 0 ? (pid_t)self : 0;
+}
+
+/* A program the process server started (spawned, forked or exec'd: it
+ * has `proc`) has the pid of its record; one that root started, its
+ * MICA_PID. */
 pid_t getpid(void)
 {
-	static pid_t pid;
-
+	if (!pid && rt_cap("proc"))
+		libc_pid_reset();
 	if (!pid) {
 		const char *s = getenv("MICA_PID");
 		long v = s ? strtol(s, 0, 10) : 0;
@@ -109,19 +125,6 @@ pid_t getppid(void)
 	uint64_t pid, ppid;
 
 	return proc && proc_self(proc, &pid, &ppid) == 0 ? (pid_t)ppid : 1;
-}
-
-pid_t fork(void)
-{
-	return libc_fail(ENOSYS);
-}
-
-int execve(const char *path, char *const argv[], char *const envp[])
-{
-	(void)path;
-	(void)argv;
-	(void)envp;
-	return libc_fail(ENOSYS);
 }
 
 pid_t waitpid(pid_t pid, int *status, int options)

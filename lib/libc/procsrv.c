@@ -96,3 +96,10 @@ int libc_proc_wait_child(void)
 	while (!err && !((mica_tag_flags(tag) & MICA_TAG_F_IRQ) && label == CHILD_IRQ_LABEL));
 	return -err;
 }
+
+void libc_proc_after_fork(void)
+{
+	mica_slot_drop(child_irq);   /* our copy of the parent's */
+	child_irq = 0;
+	libc_pid_reset();
+}

@@ -302,3 +302,8 @@ const struct file_ops stdstream_ops = {
 	.poll = stdstream_poll,
 	.hand_off = stdstream_hand_off,
 };
+
+mica_cap_t stdstream_cap(struct file *f)
+{
+	return f->ops == &stdstream_ops ? cap_of(f->obj) : MICA_CAP_NULL;
+}

@@ -3,7 +3,7 @@
 # $(call newlib_program,...) (lib/libc/build.mk) links it.
 
 USER_CFLAGS += -Ilib/rt/include
-LIBRT_SRCS := lib/rt/start.S lib/rt/start.c lib/rt/env.c lib/rt/rm.c lib/rt/thread.c $(LIB_FPAGE_SRCS) \
+LIBRT_SRCS := lib/rt/start.S lib/rt/start.c lib/rt/env.c lib/rt/rm.c lib/rt/thread.c lib/rt/fork.c lib/rt/fork_regs.S $(LIB_FPAGE_SRCS) \
 	$(RT_IDL_CLIENT_SRCS) $(RT_IDL_DIR)/region_map_server.c
 LIBRT := $(BUILD)/user/lib/librt.a
 

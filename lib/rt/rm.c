@@ -22,6 +22,7 @@
 #include <libsys/thread.h>
 #include <mica/boot.h>
 #include <mica/error.h>
+#include <mica/proc.h>
 #include <server/server.h>
 
 #include <idl/rt/dataspace.h>
@@ -41,6 +42,7 @@ struct region {
 	uint64_t start, size, offset;
 	uint32_t rights;
 	mica_cap_t ds;
+	bool private;   /* attached with RT_ATTACH_PRIVATE: a fork copies it (else shares it) */
 };
 
 /* Sorted by start, disjoint.  Only the region mapper thread touches them
@@ -49,6 +51,11 @@ static struct region regions[REGIONS_MAX];
 static unsigned nregions;
 static struct { uint64_t start, size; } reserved[RESERVED_MAX];
 static unsigned nreserved;
+/* The slots of the regions the parent set up, in Parent.region's order
+ * (root forks those itself), and the thread's UTCB: for fork. */
+static mica_cap_t initial_slot[MICA_FORK_REGIONS_MAX];
+static unsigned ninitial;
+static mica_addr_t rm_utcb;
 
 static struct region *find(uint64_t addr)
 {
@@ -108,7 +115,7 @@ static int valid_range(uint64_t start, uint64_t size)
 	       start + size > start;
 }
 
-static int add_region(uint64_t start, uint64_t size, uint64_t offset, uint32_t rights, mica_cap_t ds)
+static int add_region(uint64_t start, uint64_t size, uint64_t offset, uint32_t rights, mica_cap_t ds, bool private)
 {
 	unsigned i = 0;
 
@@ -118,7 +125,7 @@ static int add_region(uint64_t start, uint64_t size, uint64_t offset, uint32_t r
 		i++;
 	for (unsigned k = nregions; k > i; k--)
 		regions[k] = regions[k - 1];
-	regions[i] = (struct region){ start, size, offset, rights, ds };
+	regions[i] = (struct region){ start, size, offset, rights, ds, private };
 	nregions++;
 	return 0;
 }
@@ -140,8 +147,10 @@ static int rm_attach(struct srv_request *req, uint64_t addr, uint64_t size, uint
 {
 	uint64_t ds_size;
 	uint32_t ds_rights;
+	bool private = rights & RT_ATTACH_PRIVATE;
 	int err;
 
+	rights &= ~RT_ATTACH_PRIVATE;
 	if (!size || size > USER_END)
 		return -MICA_EINVAL;
 	size = (size + PAGE - 1) & ~(PAGE - 1);
@@ -161,7 +170,7 @@ static int rm_attach(struct srv_request *req, uint64_t addr, uint64_t size, uint
 		err = srv_keep(req, ds);   /* else the server loop drops it */
 	if (err)
 		return err;
-	if ((err = add_region(addr, size, offset, rights, ds)) != 0) {
+	if ((err = add_region(addr, size, offset, rights, ds, private)) != 0) {
 		mica_slot_drop(ds);
 		return err;
 	}
@@ -179,6 +188,9 @@ static int rm_detach(struct srv_request *req, uint64_t addr, uint64_t *start, ui
 	*size = r->size;
 	*ds = r->ds;   /* granted back to the caller with the reply */
 	srv_grant(req, r->ds);
+	for (unsigned k = 0; k < ninitial; k++)
+		if (initial_slot[k] == r->ds)
+			initial_slot[k] = MICA_CAP_NULL;   /* a fork gives the child none */
 	unmap_range(r->start, r->size);
 	unsigned i = (unsigned)(r - regions);
 	for (; i + 1 < nregions; i++)
@@ -265,6 +277,66 @@ static void serve(void *arg)
 #define RM_STACK_SIZE 16384
 static char rm_stack[RM_STACK_SIZE] __attribute__((aligned(16)));
 
+/* ---- fork (docs/processes.md, "fork") ------------------------------- */
+
+/* Where a forked child's region mapper starts: its table is the parent's,
+ * copied with the rest of the memory; its stack is the parent's region
+ * mapper's, whose frames mean nothing in the child. */
+__attribute__((noreturn)) static void child_main(void)
+{
+	serve(0);
+	for (;;)
+		mica_ipc_wait(mica_timeouts(MICA_TIMEOUT_NEVER, MICA_TIMEOUT_NEVER), 0, 0);
+}
+
+static bool is_initial(mica_cap_t slot)
+{
+	for (unsigned i = 0; i < ninitial; i++)
+		if (initial_slot[i] == slot)
+			return true;
+	return false;
+}
+
+void rt_rm_fork_plan(struct mica_fork_plan *plan)
+{
+	plan->rm_ip = (uint64_t)child_main;
+	plan->rm_sp = ((uint64_t)rm_stack + sizeof rm_stack) - 8;   /* as if called */
+	plan->rm_utcb = rm_utcb;
+	plan->rm_slot = (uint32_t)rt_cap("rm");
+	plan->nregions = ninitial;
+	for (unsigned i = 0; i < ninitial; i++)
+		plan->region_slot[i] = (uint32_t)initial_slot[i];
+}
+
+int rt_rm_fork_regions(mica_cap_t task)
+{
+	for (unsigned i = 0; i < nregions; i++) {
+		struct region *r = &regions[i];
+		if (is_initial(r->ds))
+			continue;
+		mica_cap_t copy = mica_slot_alloc();
+		int err;
+		if (!copy)
+			return -MICA_ENOMEM;
+		/* A dataspace of another server than root (a pipe's ring, a file's
+		 * buffer) knows no duplicate: the child gets a copy of ours. */
+		err = dataspace_duplicate(r->ds, !r->private, rt_cap("mem"), &copy);
+		if (err && !r->private) {
+			mica_slot_free(copy);
+			err = task_cap_map(task, r->ds, r->ds, MICA_RWX, false);
+			if (err)
+				return err;
+			continue;
+		}
+		if (!err)
+			err = task_cap_map(task, copy, r->ds, MICA_RWX, true);
+		mica_slot_drop(copy);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
 int rt_rm_start(void)
 {
 	mica_cap_t parent = rt_cap("parent");
@@ -281,10 +353,12 @@ int rt_rm_start(void)
 			mica_slot_free(ds);
 			break;
 		}
-		if (err || (err = add_region(start, size, offset, rights, ds)) != 0)
-			return err;
+		if (err || i >= MICA_FORK_REGIONS_MAX || (err = add_region(start, size, offset, rights, ds, false)) != 0)
+			return err ? err : -MICA_ENOMEM;
+		initial_slot[ninitial++] = ds;
 	}
-	err = mica_thread_create(MICA_BOOT_FACTORY, MICA_BOOT_TASK, thread, rt_utcb_alloc(), serve, 0, rm_stack,
+	rm_utcb = rt_utcb_alloc();
+	err = mica_thread_create(MICA_BOOT_FACTORY, MICA_BOOT_TASK, thread, rm_utcb, serve, 0, rm_stack,
 				 sizeof rm_stack, 0);
 	if (err)
 		return err;

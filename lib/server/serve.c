@@ -71,8 +71,8 @@ static void reply_alone(const struct srv_request *req, mica_word_t reply)
 {
 	if (mica_ipc_reply(reply) && req->undo)
 		req->undo(req->made);
-	if (req->granted)
-		mica_slot_drop(req->granted);
+	for (unsigned i = 0; i < req->ngranted; i++)
+		mica_slot_drop(req->granted[i]);
 }
 
 int srv_serve(const struct srv *s, void *buffers)
@@ -107,7 +107,7 @@ int srv_serve(const struct srv *s, void *buffers)
 			drop_unkept(&req, u, reply);
 		}
 		bool stop = s->done && s->done(s);
-		if (answer && (stop || req.undo || req.granted)) {
+		if (answer && (stop || req.undo || req.ngranted)) {
 			reply_alone(&req, reply);
 			answer = false;
 		}
@@ -149,5 +149,6 @@ void srv_made(struct srv_request *req, void (*undo)(void *made), void *made)
 
 void srv_grant(struct srv_request *req, mica_cap_t slot)
 {
-	req->granted = slot;
+	if (req->ngranted < SRV_GRANTS_MAX)
+		req->granted[req->ngranted++] = slot;
 }

@@ -51,3 +51,13 @@ void mica_slot_free(mica_cap_t slot)
 	if (slot != MICA_CAP_NULL && slot < SLOTS)
 		__atomic_and_fetch(&used[slot / WORD_BITS], ~(1ul << (slot % WORD_BITS)), __ATOMIC_RELEASE);
 }
+
+mica_cap_t mica_slot_next_in_use(mica_cap_t from)
+{
+	for (mica_cap_t s = from; s < SLOTS; s = (s / WORD_BITS + 1) * WORD_BITS) {
+		unsigned long w = __atomic_load_n(&used[s / WORD_BITS], __ATOMIC_RELAXED) >> (s % WORD_BITS);
+		if (w)
+			return s + (mica_cap_t)__builtin_ctzl(w);
+	}
+	return SLOTS;
+}

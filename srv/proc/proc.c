@@ -33,6 +33,7 @@
 #include <idl/kernel/gate.h>
 #include <idl/kernel/irq.h>
 #include <idl/kernel/kobject.h>
+#include <idl/kernel/task.h>
 #include <idl/rt/proc_server.h>
 #include <idl/rt/process.h>
 
@@ -137,21 +138,29 @@ static struct tree_rec *caller(struct srv_request *req)
 	return rec_of(req->label, KIND_GATE);
 }
 
+/* An irq of the server's thread for record r. */
+static int make_irq(struct tree_rec *r, mica_cap_t *irq, unsigned irq_kind)
+{
+	int err;
+
+	if (!(*irq = mica_slot_alloc()))
+		return -MICA_ENOMEM;
+	if ((err = factory_create_irq(MICA_BOOT_FACTORY, *irq, LABEL(index_of(r), irq_kind))) != 0)
+		return err;
+	return irq_bind(*irq, MICA_BOOT_THREAD);
+}
+
 /* A gate and an irq of the server's thread for record r. */
 static int make_gate(struct tree_rec *r, mica_cap_t *irq, unsigned irq_kind)
 {
-	unsigned i = index_of(r);
 	int err;
 
-	r->gate = mica_slot_alloc();
-	*irq = mica_slot_alloc();
-	if (!r->gate || !*irq)
+	if (!(r->gate = mica_slot_alloc()))
 		return -MICA_ENOMEM;
-	if ((err = factory_create_gate(MICA_BOOT_FACTORY, r->gate, MICA_BOOT_THREAD, LABEL(i, KIND_GATE))) != 0)
+	if ((err = factory_create_gate(MICA_BOOT_FACTORY, r->gate, MICA_BOOT_THREAD, LABEL(index_of(r), KIND_GATE))) !=
+	    0)
 		return err;
-	if ((err = factory_create_irq(MICA_BOOT_FACTORY, *irq, LABEL(i, irq_kind))) != 0)
-		return err;
-	return irq_bind(*irq, MICA_BOOT_THREAD);
+	return make_irq(r, irq, irq_kind);
 }
 
 static void unmake(struct tree_rec *r)
@@ -272,6 +281,144 @@ static int on_spawn(struct srv_request *req, const char *path, const void *args,
 		return err;
 	}
 	*pid = r->pid;
+	return 0;
+}
+
+/* A fork whose caller went before the reply: nobody would start the
+ * child, which ends (and its record, reparented, goes). */
+static void undo_fork(void *made)
+{
+	struct tree_rec *r = made;
+
+	if (r->state == MICA_PROC_RUNNING && r->process) {
+		r->killed_by = SIGKILL;
+		process_kill(r->process);
+		collect(r);
+	}
+}
+
+/* A copy of the caller (fork): root makes it through the caller's own
+ * `parent`, with the new record's gate as its `proc`; the caller gets its
+ * task and stopped thread to finish it. */
+static int on_fork(struct srv_request *req, mica_cap_t parent_gate, const void *plan, uint32_t plan_len,
+		   uint64_t *pid, mica_cap_t *task, mica_cap_t *thread)
+{
+	struct tree_rec *parent = caller(req), *r;
+	bool ended;
+	int32_t status;
+	int err;
+
+	if (!parent)
+		return -MICA_EPERM;
+	if (!parent_gate)
+		return fail(EINVAL);
+	if (!(r = tree_new(&tree, 0, parent->pid, parent->program)))
+		return fail(EAGAIN);
+	*task = mica_slot_alloc();
+	*thread = mica_slot_alloc();
+	err = make_gate(r, &r->end_irq, KIND_END);
+	if (!err && (!(r->process = mica_slot_alloc()) || !*task || !*thread))
+		err = -MICA_ENOMEM;
+	if (!err)
+		err = parent_fork(parent_gate, r->end_irq, r->gate, plan, plan_len, &r->process, task, thread);
+	if (!err)
+		err = process_status(r->process, &ended, &status, &r->pid);
+	if (err) {
+		if (r->process)
+			process_kill(r->process);
+		unmake(r);
+		mica_slot_drop(*task);
+		mica_slot_drop(*thread);
+		return err == -MICA_ENOMEM ? fail(EAGAIN) : err == -MICA_EINVAL ? fail(EINVAL) : err;
+	}
+	srv_grant(req, *task);
+	srv_grant(req, *thread);
+	srv_made(req, undo_fork, r);
+	*pid = r->pid;
+	return 0;
+}
+
+/* exec's streams, given back to a caller whose exec failed. */
+static int give_back(struct srv_request *req, int err, mica_cap_t out, mica_cap_t in, mica_cap_t *out_back,
+		     mica_cap_t *in_back)
+{
+	if ((*out_back = out) != 0)
+		srv_grant(req, out);
+	if ((*in_back = in) != 0)
+		srv_grant(req, in);
+	return err;
+}
+
+/* The stream to give the new program for `passed`: the one the server
+ * holds already if the caller passes on what an earlier exec gave it (the
+ * caller's copy derives from it and goes with the caller). */
+static mica_cap_t stream_for(mica_cap_t held, mica_cap_t passed)
+{
+	bool same;
+
+	return held && passed && task_cap_same(MICA_BOOT_TASK, held, passed, &same) == 0 && same ? held : passed;
+}
+
+/* The server holds `given` for the new program from now on. */
+static void hold_stream(mica_cap_t *held, mica_cap_t given, mica_cap_t passed)
+{
+	if (given == *held) {
+		mica_slot_drop(passed);
+		return;
+	}
+	drop(held);
+	*held = passed;
+}
+
+static int on_exec(struct srv_request *req, const char *path, const void *args, uint32_t args_len, const void *env,
+		   uint32_t env_len, mica_cap_t out, mica_cap_t in, mica_cap_t *out_back, mica_cap_t *in_back)
+{
+	struct tree_rec *r = caller(req);
+	int argc = count(args, args_len), nenv = count(env, env_len), err = 0;
+	mica_cap_t end_irq = 0, process = 0;
+	struct load image;
+
+	*out_back = *in_back = 0;
+	if ((out && srv_keep(req, out) != 0) || (in && srv_keep(req, in) != 0))
+		return -MICA_ENOMEM;   /* what was not kept goes with the request */
+	if (!r)
+		return give_back(req, -MICA_EPERM, out, in, out_back, in_back);
+	if (argc < 0 || nenv < 0)
+		return give_back(req, fail(EINVAL), out, in, out_back, in_back);
+	if (argc == 0 || argc > MICA_SPAWN_ARGS_MAX || nenv > MICA_SPAWN_ENV_MAX)
+		return give_back(req, fail(E2BIG), out, in, out_back, in_back);
+	if ((err = load_file(path, &image)) != 0)
+		return give_back(req, fail(err), out, in, out_back, in_back);
+	if (!r->end_irq && (err = make_irq(r, &end_irq, KIND_END)) != 0) {
+		load_done(&image);
+		return give_back(req, err, out, in, out_back, in_back);
+	}
+	mica_cap_t give_out = stream_for(r->out, out), give_in = stream_for(r->in, in);
+	if (!(process = mica_slot_alloc()))
+		err = -MICA_ENOMEM;
+	else
+		err = image_start(image.ds, base_name(path), image.size, args, args_len, env, env_len, give_out,
+				  give_in, r->end_irq ? r->end_irq : end_irq, r->gate, CHILD_QUOTA, &process);
+	load_done(&image);
+	if (err) {
+		mica_slot_drop(process);
+		destroy(&end_irq);
+		err = err == -MICA_EINVAL ? fail(ENOEXEC) : err == -MICA_ENOMEM ? fail(EAGAIN) : err;
+		return give_back(req, err, out, in, out_back, in_back);
+	}
+	/* The record is the new program's now: a joined caller is no longer
+	 * watched, a spawned one's end no longer collected. */
+	if (r->watch) {
+		gate_watch(r->gate, 0);
+		destroy(&r->watch);
+	}
+	if (end_irq)
+		r->end_irq = end_irq;
+	drop(&r->process);
+	r->process = process;
+	hold_stream(&r->out, give_out, out);
+	hold_stream(&r->in, give_in, in);
+	mica_strlcpy(r->program, base_name(path), sizeof r->program);
 	return 0;
 }
 
@@ -397,7 +544,7 @@ static int on_take(struct srv_request *req, uint64_t *fds, uint32_t *kind, uint3
 }
 
 static const struct proc_ops ops = {
-	.join = on_join, .spawn = on_spawn, .wait = on_wait, .kill = on_kill,
+	.join = on_join, .spawn = on_spawn, .fork = on_fork, .exec = on_exec, .wait = on_wait, .kill = on_kill,
 	.self = on_self, .list = on_list, .notify = on_notify,
 	.give = on_give, .take = on_take,
 };

@@ -32,9 +32,9 @@ struct tree_rec {
 	mica_cap_t process;      /* spawned: root's Process handle */
 	mica_cap_t end_irq;      /* spawned: the irq root triggers when it ends */
 	mica_cap_t notify;       /* its own irq, triggered when a child of it ends */
-	/* spawned: the streams its spawner gave it, kept while it runs (the
-	 * program's copies are derived from these: dropping them would take
-	 * its stdout and stdin away). */
+	/* spawned or exec'd: the streams its program was given, kept while it
+	 * runs (the program's copies are derived from these: dropping them
+	 * would take its stdout and stdin away). */
 	mica_cap_t out, in;
 };
 

@@ -11,6 +11,12 @@
  * copied.  A device dataspace is a PCI BAR's registers (pci.c): root's
  * window maps them uncached, and so does every mapping made from it.  A
  * DMA dataspace is a run of physically contiguous pool pages (memory.c).
+ *
+ * A fork (ds_fork) makes a second dataspace of the same pages: each page
+ * present is then shared by both (marked SHARED in both trees, its sharer
+ * count raised), the W right is taken from every mapping of it, and the
+ * first write through either side gets that side a copy; the last holder
+ * writes the page in place.  A page is freed with its last holder.
  */
 #include "root.h"
 
@@ -24,6 +30,7 @@
 
 #define FANOUT 512ull
 #define MAX_PAGES (FANOUT * FANOUT * FANOUT)
+#define SHARED 1ull   /* a leaf entry's page is shared with another dataspace */
 
 struct ds {
 	struct obj obj;
@@ -34,6 +41,7 @@ struct ds {
 	uint64_t src_pa, src_size;
 	uint64_t *tree;            /* anonymous, copy-on-write: the top level */
 	bool *held;                /* a device BAR's: cleared when this goes (ds_hold) */
+	uint32_t holders;          /* ds_share: more records that must destroy it before it goes */
 };
 
 static struct pool ds_pool = POOL(struct ds);
@@ -90,20 +98,43 @@ int ds_create(enum ds_type type, uint64_t size, uint32_t rights, struct session 
 	return err;
 }
 
-/* Every page goes, out of every task it was mapped into. */
+/* Take `rights` from every mapping of the page (MICA_RWX: the mappings). */
+static void revoke(uint64_t pa, uint32_t rights)
+{
+	uint32_t status;
+
+	task_mem_unmap(MICA_BOOT_TASK, mica_fpage((mica_addr_t)pages_va(pa), 12, rights), false, &status);
+}
+
+/* A page leaves a dataspace, freed with its last holder.  It goes out of
+ * every task it was mapped into when it is freed or `cleared` (its
+ * holder must see zeros); a page another dataspace still holds stays
+ * where that one's program has it (the program of this one has ended or
+ * detached it), and any stale mapping of it goes when its last holder
+ * writes it in place (ds_page). */
+static void page_leave(uint64_t entry, bool cleared)
+{
+	uint64_t pa = entry & ~SHARED;
+	bool kept = (entry & SHARED) && pages_shared(pa);
+
+	if (!kept || cleared)
+		revoke(pa, MICA_RWX);
+	if (entry & SHARED)
+		pages_put(pa);
+	else
+		pages_free(pa);
+}
+
+/* Every page goes. */
 static void free_level(uint64_t *node, int level)
 {
 	for (uint64_t i = 0; i < FANOUT; i++) {
 		if (!node[i])
 			continue;
-		if (level) {
+		if (level)
 			free_level((uint64_t *)node[i], level - 1);
-			continue;
-		}
-		uint32_t status;
-		task_mem_unmap(MICA_BOOT_TASK, mica_fpage((mica_addr_t)pages_va(node[i]), 12, MICA_RWX), false,
-			       &status);
-		pages_free(node[i]);
+		else
+			page_leave(node[i], false);
 	}
 	pages_free((uint64_t)node - MICA_BOOT_PHYS_WINDOW);
 }
@@ -121,8 +152,17 @@ static void unmap_run(uint64_t pa, uint64_t size, bool free)
 	}
 }
 
+void ds_share(struct ds *d)
+{
+	d->holders++;
+}
+
 void ds_destroy(struct ds *d)
 {
+	if (d->holders) {
+		d->holders--;
+		return;
+	}
 	obj_close(&d->obj);
 	if (d->tree)
 		free_level(d->tree, 2);
@@ -172,8 +212,25 @@ uint64_t ds_page(struct ds *d, uint64_t offset, uint32_t rights, int *err)
 	if (d->type == DS_ROM || d->type == DS_DEVICE || d->type == DS_DMA)
 		return d->src_pa + offset;
 	uint64_t *e = entry(d, offset / PAGE, true);
-	if (e && *e)
-		return *e;
+	if (e && *e && (!(*e & SHARED) || !(rights & MICA_W)))
+		return *e & ~SHARED;
+	if (e && *e) {
+		/* The first write to a page shared since a fork: the last holder
+		 * keeps it, the others get a copy. */
+		uint64_t old = *e & ~SHARED, pa = old;
+		if (!pages_shared(old)) {
+			revoke(old, MICA_RWX);   /* mappings left by former holders */
+		} else {
+			if (!(pa = pages_alloc())) {
+				*err = -MICA_ENOMEM;
+				return 0;
+			}
+			memcpy(pages_va(pa), pages_va(old), PAGE);
+			pages_put(old);
+		}
+		*e = pa;
+		return pa;
+	}
 	if (e && d->type == DS_COW && !(rights & MICA_W) && offset + PAGE <= d->src_size)
 		return d->src_pa + offset;   /* shared until written */
 	uint64_t pa = !e ? 0 : d->type == DS_COW ? copy_page(d, offset) : pages_alloc();
@@ -266,10 +323,67 @@ int ds_clear(struct ds *d, uint64_t offset, uint64_t size)
 		uint64_t *e = entry(d, off / PAGE, false);
 		if (!e || !*e)
 			continue;
-		uint32_t status;
-		task_mem_unmap(MICA_BOOT_TASK, mica_fpage((mica_addr_t)pages_va(*e), 12, MICA_RWX), false, &status);
-		pages_free(*e);
+		page_leave(*e, true);
 		*e = 0;
 	}
 	return 0;
+}
+
+/* The pages of `from` (a level-`level` node) shared into `to`. */
+static int fork_level(uint64_t *from, uint64_t *to, int level)
+{
+	for (uint64_t i = 0; i < FANOUT; i++) {
+		if (!from[i])
+			continue;
+		if (level) {
+			if (!to[i] && !(to[i] = (uint64_t)node_new()))
+				return -MICA_ENOMEM;
+			int err = fork_level((uint64_t *)from[i], (uint64_t *)to[i], level - 1);
+			if (err)
+				return err;
+			continue;
+		}
+		uint64_t pa = from[i] & ~SHARED;
+		if (!pages_share(pa))
+			return -MICA_ENOMEM;
+		if (!(from[i] & SHARED))
+			revoke(pa, MICA_W);   /* its next write faults and copies */
+		from[i] = to[i] = pa | SHARED;
+	}
+	return 0;
+}
+
+int ds_fork(struct ds *d, struct session *s, bool client_owned, struct ds **out)
+{
+	struct ds *n;
+	int err;
+
+	if (d->type != DS_ANON && d->type != DS_COW)
+		return -MICA_EINVAL;
+	if ((err = ds_create(d->type, d->size, d->rights, s, d->src_pa, d->src_size, client_owned, &n)) != 0)
+		return err;
+	if ((err = fork_level(d->tree, n->tree, 2)) != 0) {
+		ds_destroy(n);
+		return err;
+	}
+	*out = n;
+	return 0;
+}
+
+bool ds_forkable(struct ds *d)
+{
+	return d->type == DS_ANON || d->type == DS_COW;
+}
+
+void ds_map_present(struct ds *d, mica_cap_t task, uint64_t at, uint64_t size, uint32_t rights)
+{
+	for (uint64_t off = 0; off < size && off < d->size; off += PAGE) {
+		uint64_t *e = entry(d, off / PAGE, false);
+		if (!e) {
+			off |= FANOUT * PAGE - 1;   /* no leaf table: the next one */
+			continue;
+		}
+		if (*e)
+			task_mem_map(task, mica_fpage((mica_addr_t)pages_va(*e & ~SHARED), 12, rights), at + off, false);
+	}
 }

@@ -45,6 +45,25 @@ static int h_ds_clear(struct srv_request *req, uint64_t offset, uint64_t size)
 	return ds_clear(o, offset, size);
 }
 
+static int h_ds_fork(struct srv_request *req, bool shared, mica_cap_t session, mica_cap_t *ds)
+{
+	AS(struct ds, K_DS);
+	struct ds *d;
+	struct session *pays;
+	if (shared || !ds_forkable(o)) {
+		*ds = ds_gate(o);
+		return 0;
+	}
+	if (!(pays = session_of(session)))
+		return -MICA_EPERM;   /* a copy is paid by a session the caller holds */
+	int err = ds_fork(o, pays, true, &d);
+	if (!err) {
+		*ds = ds_gate(d);
+		srv_made(req, undo_made, d);
+	}
+	return err;
+}
+
 /* Memory */
 static int h_mem_alloc(struct srv_request *req, uint64_t size, mica_cap_t *ds)
 {
@@ -203,6 +222,23 @@ static int h_on_halt(struct srv_request *req, mica_cap_t irq)
 		mica_slot_drop(irq);
 	return err;
 }
+static int h_fork(struct srv_request *req, mica_cap_t notify, mica_cap_t proc, const void *plan, uint32_t plan_len,
+		  mica_cap_t *process, mica_cap_t *task, mica_cap_t *thread)
+{
+	AS(struct obj, K_PARENT);
+	struct obj *handle;
+	int err = notify ? srv_keep(req, notify) : 0;
+	if (err)
+		return err;
+	err = parent_fork_request(process_of(o), notify, proc, plan, plan_len, &handle, task, thread);
+	if (err) {
+		mica_slot_drop(notify);
+		return err;
+	}
+	*process = handle->gate;
+	srv_made(req, undo_made, handle);
+	return 0;
+}
 static int h_fault(struct srv_request *req, uint64_t addr, uint64_t ip, uint32_t access, struct mica_flexpage *page)
 {
 	AS(struct obj, K_PARENT);
@@ -264,7 +300,8 @@ static int h_read(struct srv_request *req, void *data, uint32_t *len)
 	return 0;
 }
 
-static const struct dataspace_ops dataspace = { .map = h_ds_map, .info = h_ds_info, .clear = h_ds_clear };
+static const struct dataspace_ops dataspace = { .map = h_ds_map, .info = h_ds_info, .clear = h_ds_clear,
+						.duplicate = h_ds_fork };
 static const struct memory_ops memory = { .alloc = h_mem_alloc, .alloc_dma = h_mem_alloc_dma, .stats = h_mem_stats };
 static const struct rom_ops rom = { .open = h_rom_open, .list = h_rom_list };
 static const struct registry_ops registry = { .publish = h_reg_publish, .lookup = h_reg_lookup,
@@ -273,7 +310,7 @@ static const struct launcher_ops launcher = { .spawn = h_spawn, .halt = h_halt }
 static const struct image_ops image = { .start = h_image_start };
 static const struct process_ops process = { .status = h_status, .kill = h_kill };
 static const struct parent_ops parent = { .exit = h_exit, .region = h_region, .stray_fault = h_stray_fault,
-					  .on_halt = h_on_halt };
+					  .on_halt = h_on_halt, .fork = h_fork };
 static const struct pager_ops pager = { .fault = h_fault };
 static const struct stream_ops stream = { .write = h_write, .read = h_read };
 static const struct pci_device_ops pci = { .describe = h_pci_info, .config_read = h_pci_config_read,

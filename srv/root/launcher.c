@@ -78,7 +78,12 @@ struct process {
 	mica_cap_t factory, task, thread, notify;
 	mica_cap_t halt_irq;     /* Parent.on_halt's, 0: none */
 	bool told_halt;          /* halt_irq triggered */
+	mica_cap_t rm_thread;    /* a forked program's region mapper (0: its own made it) */
+	struct process *forked_by;   /* its parent, until the parent ends */
 	struct session *session;
+	uint64_t kmem_quota;
+	uint32_t prio, log_rights;
+	mica_cap_t slot_parent, slot_mem, slot_launcher;   /* in its table: its own gates */
 	struct region regions[REGIONS_MAX];
 	unsigned nregions;
 	struct ds *image;        /* its own copy of its file (Image.start), 0 for a boot file */
@@ -191,6 +196,8 @@ static void teardown(struct process *p)
 	p->halt_irq = 0;
 	mica_slot_drop(p->task);
 	mica_slot_drop(p->thread);
+	mica_slot_drop(p->rm_thread);
+	p->rm_thread = 0;
 	obj_close(&p->as_parent);
 	obj_close(&p->as_launcher);
 	free_regions(p);   /* before the copy of the file their pages may show */
@@ -202,6 +209,23 @@ static void teardown(struct process *p)
 	p->session = 0;
 }
 
+static void process_end(struct process *p, int32_t status);
+
+/* p ends: a child it forked but never started (it ended in the middle of
+ * fork) would stay stopped for ever, so it ends too. */
+static void end_unstarted_children(struct process *p)
+{
+	for (struct process *c = processes; c; c = c->next) {
+		uint32_t state;
+		uint64_t id;
+		if (c->forked_by != p)
+			continue;
+		c->forked_by = 0;
+		if (!c->ended && thread_state(c->thread, &state, &id) == 0 && state == 0)
+			process_end(c, 137);
+	}
+}
+
 /* The program ends: everything it made goes. */
 static void process_end(struct process *p, int32_t status)
 {
@@ -209,6 +233,7 @@ static void process_end(struct process *p, int32_t status)
 		return;
 	p->ended = true;
 	p->status = status;
+	end_unstarted_children(p);
 	teardown(p);
 	mica_printf("root: %s (pid %lu) exited with status %d\n", p->name, (unsigned long)p->pid, (int)status);
 	if (p->notify) {
@@ -245,6 +270,23 @@ static unsigned log_rights(const struct spawn_args *a)
 	return MICA_W;
 }
 
+/* Its task, main thread, factory and Log at their fixed slots, and its own
+ * gates at the slots its environment names for them (none: 0). */
+static int give_own_caps(struct process *p)
+{
+	int err;
+
+	if ((err = give(p, p->task, MICA_BOOT_TASK, false)) || (err = give(p, p->thread, MICA_BOOT_THREAD, false)) ||
+	    (err = give(p, p->factory, MICA_BOOT_FACTORY, false)) ||
+	    (err = task_cap_map(p->task, MICA_BOOT_LOG, MICA_BOOT_LOG, p->log_rights, false)))
+		return err;
+	if ((p->slot_parent && (err = give(p, p->as_parent.gate, p->slot_parent, false))) ||
+	    (p->slot_launcher && (err = give(p, p->as_launcher.gate, p->slot_launcher, false))) ||
+	    (p->slot_mem && (err = give(p, session_gate(p->session), p->slot_mem, false))))
+		return err;
+	return 0;
+}
+
 /* The capabilities of the program's environment, and MICA_CAPS naming them. */
 static int give_caps(struct process *p, const struct spawn_args *a, mica_cap_t serve, char *caps, size_t room)
 {
@@ -266,14 +308,19 @@ static int give_caps(struct process *p, const struct spawn_args *a, mica_cap_t s
 	for (unsigned i = 0; i < a->ncaps && n < 16; i++)
 		named[n++] = (typeof(named[0])){ a->caps[i].name, a->caps[i].slot, false };
 	at = (size_t)fmt_snprintf(caps, room, "%s", CAPS_KEY);
-	if ((err = give(p, p->task, MICA_BOOT_TASK, false)) || (err = give(p, p->thread, MICA_BOOT_THREAD, false)) ||
-	    (err = give(p, p->factory, MICA_BOOT_FACTORY, false)) ||
-	    (err = task_cap_map(p->task, MICA_BOOT_LOG, MICA_BOOT_LOG, log_rights(a), false)))
+	p->log_rights = log_rights(a);
+	if ((err = give_own_caps(p)) != 0)
 		return err;
 	mica_cap_t dest = FIRST_NAMED_SLOT;
 	for (unsigned i = 0; i < n; i++) {
 		if (!named[i].src)
 			continue;
+		if (named[i].src == p->as_parent.gate)
+			p->slot_parent = dest;
+		else if (named[i].src == p->as_launcher.gate)
+			p->slot_launcher = dest;
+		else if (named[i].src == session_gate(p->session))
+			p->slot_mem = dest;
 		if ((err = give(p, named[i].src, dest, named[i].grant)) || (err = append(caps, room, &at, named[i].name, dest)))
 			return err;
 		dest++;
@@ -336,12 +383,13 @@ static int make_objects(struct process *p, const struct spawn_args *a)
 	if (!err)
 		err = factory_create_thread(p->factory, p->thread);
 	if (!err)
-		err = thread_bind(p->thread, p->task, MICA_BOOT_UTCB);
-	uint32_t prio = a->provide && !a->charge ? SERVICE_PRIO : PROGRAM_PRIO;
+		err = thread_bind(p->thread, p->task, a->utcb ? a->utcb : MICA_BOOT_UTCB);
+	p->kmem_quota = a->kmem_quota;
+	p->prio = a->prio ? a->prio : a->provide && !a->charge ? SERVICE_PRIO : PROGRAM_PRIO;
 	if (!err)
-		err = thread_set_mcp(p->thread, prio);
+		err = thread_set_mcp(p->thread, p->prio);
 	if (!err)
-		err = thread_set_sched(p->thread, prio, 0);
+		err = thread_set_sched(p->thread, p->prio, 0);
 	return err;
 }
 
@@ -438,6 +486,134 @@ int launcher_spawn_program(const struct spawn_args *a, struct process **out)
 	processes = p;
 	thread_start(p->thread);
 	*out = p;
+	return 0;
+}
+
+/* ---- fork (docs/processes.md, "fork") --------------------------------- */
+
+_Static_assert(REGIONS_MAX <= MICA_FORK_REGIONS_MAX, "a fork plan names every initial region");
+
+/* The initial regions of p, forked into c (copy-on-write; the boot file's
+ * or image's shared), each given to c at the slot p's region mapper holds
+ * it in. */
+static int fork_regions(struct process *p, struct process *c, const struct mica_fork_plan *plan)
+{
+	int err;
+
+	if (p->image) {
+		ds_share(p->image);   /* c's text shows it too */
+		c->image = p->image;
+	}
+	for (unsigned i = 0; i < p->nregions; i++) {
+		struct region *r = &p->regions[i];
+		struct ds *d = r->ds;
+		if (r->own && (err = ds_fork(r->ds, c->session, false, &d)) != 0)
+			return err;
+		if (r->own)   /* what the parent had, read-only: the child's first touches need no fault */
+			ds_map_present(d, c->task, r->start, r->size, r->rights & ~MICA_W);
+		if ((err = add_region(c, r->start, r->size, r->offset, r->rights, d, r->own)) != 0) {
+			if (r->own)
+				ds_destroy(d);
+			return err;
+		}
+		if (plan->region_slot[i] && (err = give(c, ds_gate(d), plan->region_slot[i], false)) != 0)
+			return err;   /* slot 0: the parent detached it */
+	}
+	return 0;
+}
+
+/* c's region mapper thread, started, and its gate at plan->rm_slot, which
+ * is the pager of c's first thread. */
+static int fork_region_mapper(struct process *c, const struct mica_fork_plan *plan)
+{
+	uint64_t old_ip, old_sp, old_flags;
+	mica_cap_t gate = mica_slot_alloc();
+	int err;
+
+	c->rm_thread = mica_slot_alloc();
+	if (!gate || !c->rm_thread)
+		err = -MICA_ENOMEM;
+	else if ((err = factory_create_thread(c->factory, c->rm_thread)) == 0 &&
+		 (err = thread_bind(c->rm_thread, c->task, plan->rm_utcb)) == 0 &&
+		 (err = thread_set_mcp(c->rm_thread, c->prio)) == 0 &&
+		 (err = thread_set_sched(c->rm_thread, c->prio, 0)) == 0 &&
+		 (err = thread_set_handlers(c->rm_thread, c->as_parent.gate, 0)) == 0 &&
+		 (err = thread_ex_regs(c->rm_thread, plan->rm_ip, plan->rm_sp, ~0ull, &old_ip, &old_sp, &old_flags)) ==
+			 0 &&
+		 (err = factory_create_gate(c->factory, gate, c->rm_thread, 0)) == 0 &&
+		 (err = thread_set_handlers(c->thread, gate, 0)) == 0 &&
+		 (err = thread_ex_regs(c->thread, plan->ip, plan->sp, ~0ull, &old_ip, &old_sp, &old_flags)) == 0)
+		err = thread_start(c->rm_thread);
+	if (!err)
+		err = give(c, gate, plan->rm_slot, true);
+	mica_slot_drop(gate);   /* granted away, or it goes */
+	return err;
+}
+
+/* A forked program's memory quota: room for its copies of the parent's
+ * initial regions twice over, at least FORK_QUOTA_MIN, at most half of
+ * what the parent's session has left (which pays for it): so that a
+ * parent can have several children at once. */
+#define FORK_QUOTA_MIN (8ull << 20)
+static uint64_t fork_quota(struct process *p)
+{
+	uint64_t need = 0, half = session_left(p->session) / 2 & ~(PAGE - 1);
+
+	for (unsigned i = 0; i < p->nregions; i++)
+		if (p->regions[i].own)
+			need += p->regions[i].size;
+	need = 2 * need > FORK_QUOTA_MIN ? 2 * need : FORK_QUOTA_MIN;
+	return need < half ? need : half;
+}
+
+static bool plan_slot_ok(uint32_t slot)
+{
+	return slot >= FIRST_NAMED_SLOT && slot < MICA_CAP_SLOTS;
+}
+
+int parent_fork_request(struct process *p, mica_cap_t notify, mica_cap_t proc, const void *buf, uint32_t len,
+			struct obj **handle, mica_cap_t *task, mica_cap_t *thread)
+{
+	struct mica_fork_plan plan;
+	struct spawn_args a = { .name = p->name, .charge = p->session, .kmem_quota = p->kmem_quota,
+				.prio = p->prio };
+	int err;
+
+	if (len != sizeof plan)
+		return -MICA_EINVAL;
+	memcpy(&plan, buf, sizeof plan);
+	bool ok = plan.nregions == p->nregions && plan_slot_ok(plan.rm_slot) && plan_slot_ok(plan.proc_slot);
+	for (unsigned i = 0; ok && i < p->nregions; i++)
+		ok = !plan.region_slot[i] || plan_slot_ok(plan.region_slot[i]);
+	if (!ok)
+		return -MICA_EINVAL;
+	a.utcb = plan.utcb;
+	a.mem_quota = fork_quota(p);
+	if (!a.mem_quota)
+		return -MICA_ENOMEM;
+	struct process *c = pool_get(&process_pool);
+	if (!c)
+		return -MICA_ENOMEM;
+	c->log_rights = p->log_rights;
+	c->slot_parent = p->slot_parent;
+	c->slot_mem = p->slot_mem;
+	c->slot_launcher = p->slot_launcher;
+	if ((err = make_objects(c, &a)) != 0 || (err = give_own_caps(c)) != 0 ||
+	    (err = fork_regions(p, c, &plan)) != 0 || (proc && (err = give(c, proc, plan.proc_slot, true)) != 0) ||
+	    (err = fork_region_mapper(c, &plan)) != 0 || (err = obj_open(&c->as_process, K_PROCESS, true)) != 0) {
+		teardown(c);
+		pool_put(&process_pool, c);
+		return err;
+	}
+	next_pid++;
+	c->forked_by = p;
+	c->next = processes;
+	processes = c;
+	c->handed_out = true;
+	c->notify = notify;
+	*handle = &c->as_process;
+	*task = c->task;
+	*thread = c->thread;
 	return 0;
 }
 

@@ -11,14 +11,19 @@
 #include <mica/error.h>
 #include <mica/ipc.h>
 
+#include <idl/kernel/gate.h>
+#include <idl/kernel/task.h>
+
 struct session {
 	struct obj obj;
 	uint64_t quota, used;
 	struct session *parent;   /* charged with this quota (0: root's own) */
 	bool released;   /* its program has ended */
+	struct session *next;     /* every live session (session_of) */
 };
 
 static struct pool session_pool = POOL(struct session);
+static struct session *sessions;
 
 #define DMA_MAX (4ull << 20)   /* one DMA dataspace: at most 4 MiB */
 
@@ -35,8 +40,11 @@ struct session *session_create(uint64_t quota, struct session *parent)
 	}
 	s->quota = quota;
 	s->parent = parent;
+	s->next = sessions;
+	sessions = s;
 	/* No watch: the launcher ends the session with the program. */
 	if (obj_open(&s->obj, K_SESSION, false)) {
+		sessions = s->next;
 		pool_put(&session_pool, s);
 		if (parent)
 			session_uncharge(parent, quota);
@@ -53,6 +61,11 @@ static void session_free_if_done(struct session *s)
 	if (s->released && s->used == 0) {
 		struct session *parent = s->parent;
 		uint64_t quota = s->quota;
+		for (struct session **p = &sessions; *p; p = &(*p)->next)
+			if (*p == s) {
+				*p = s->next;
+				break;
+			}
 		obj_close(&s->obj);
 		pool_put(&session_pool, s);
 		if (parent)
@@ -137,5 +150,20 @@ int session_stats(struct session *s, uint64_t *quota, uint64_t *used, uint64_t *
 	*quota = s->quota;
 	*used = s->used;
 	pages_stats(pool_pages, pool_free);
+	return 0;
+}
+
+struct session *session_of(mica_cap_t cap)
+{
+	uint64_t label;
+	bool same;
+
+	if (!cap || gate_label(cap, &label) != 0)
+		return 0;
+	/* The label names a session only if it is one of ours and the
+	 * capability is to its very gate (anyone can label a gate). */
+	for (struct session *s = sessions; s; s = s->next)
+		if ((uint64_t)&s->obj == label)
+			return !s->released && task_cap_same(MICA_BOOT_TASK, cap, s->obj.gate, &same) == 0 && same ? s : 0;
 	return 0;
 }

@@ -18,6 +18,7 @@ static struct range { uint64_t base, pages, first; } ranges[RANGES_MAX];
 static unsigned nranges;
 static uint64_t *bitmap;   /* bit set: page in use */
 static uint64_t *used;     /* bit set: handed out before, so not zero any more */
+static uint16_t *sharers;  /* holders of a page beyond the first (copy-on-write after fork) */
 static uint64_t total, nfree, hint;
 
 static const struct mica_kip *const kip = (const struct mica_kip *)MICA_KIP_ADDR;
@@ -85,8 +86,10 @@ void pages_init(void)
 		if (run)
 			add_range(start, run);
 	}
-	/* The two bitmaps go at the start of the first range that holds them. */
-	uint64_t bitmap_pages = 2 * ((total + 8 * PAGE - 1) / (8 * PAGE));
+	/* The two bitmaps and the sharer counts go at the start of the first
+	 * range that holds them. */
+	uint64_t sharer_pages = (total * sizeof *sharers + PAGE - 1) / PAGE;
+	uint64_t bitmap_pages = 2 * ((total + 8 * PAGE - 1) / (8 * PAGE)) + sharer_pages;
 	unsigned r = 0;
 	while (r < nranges && ranges[r].pages < bitmap_pages)
 		r++;
@@ -97,7 +100,8 @@ void pages_init(void)
 		return;
 	}
 	bitmap = pages_va(ranges[r].base);
-	used = bitmap + bitmap_pages / 2 * PAGE / 8;
+	used = bitmap + (bitmap_pages - sharer_pages) / 2 * PAGE / 8;
+	sharers = (uint16_t *)(used + (bitmap_pages - sharer_pages) / 2 * PAGE / 8);
 	for (uint64_t i = ranges[r].first; i < ranges[r].first + bitmap_pages; i++)
 		bitmap[i / 64] |= 1ull << (i % 64);
 	nfree = total - bitmap_pages;
@@ -175,6 +179,33 @@ void pages_free(uint64_t pa)
 	 * user pool stays as small as its use. */
 	if (i < hint)
 		hint = i;
+}
+
+bool pages_share(uint64_t pa)
+{
+	uint64_t i = pa_index(pa);
+
+	if (i == ~0ull || sharers[i] == UINT16_MAX)
+		return false;
+	sharers[i]++;
+	return true;
+}
+
+bool pages_shared(uint64_t pa)
+{
+	uint64_t i = pa_index(pa);
+
+	return i != ~0ull && sharers[i];
+}
+
+void pages_put(uint64_t pa)
+{
+	uint64_t i = pa_index(pa);
+
+	if (i != ~0ull && sharers[i])
+		sharers[i]--;
+	else
+		pages_free(pa);
 }
 
 void pages_stats(uint64_t *t, uint64_t *f)

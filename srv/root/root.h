@@ -40,6 +40,12 @@ void pages_free(uint64_t pa);
 /* n physically contiguous zeroed pages: the first one's address, 0 when no such run is free. */
 uint64_t pages_alloc_run(uint64_t n);
 void pages_stats(uint64_t *total, uint64_t *free);
+/* A page held by several dataspaces (copy-on-write after a fork): one more
+ * holder (false at the limit of the count); whether another holder than
+ * the caller is left; one holder fewer, the page freed with its last. */
+bool pages_share(uint64_t pa);
+bool pages_shared(uint64_t pa);
+void pages_put(uint64_t pa);
 static inline void *pages_va(uint64_t pa) { return (void *)(MICA_BOOT_PHYS_WINDOW + pa); }
 
 /* ds.c: dataspaces. */
@@ -56,6 +62,16 @@ enum ds_type { DS_ANON, DS_ROM, DS_COW, DS_DEVICE, DS_DMA };
 int ds_create(enum ds_type type, uint64_t size, uint32_t rights, struct session *s, uint64_t src_pa,
 	      uint64_t src_size, bool client_owned, struct ds **out);
 void ds_destroy(struct ds *d);
+/* One more record holds d: it goes at the last of their ds_destroy calls. */
+void ds_share(struct ds *d);
+/* A copy-on-write copy of an anonymous or copy-on-write dataspace, charged
+ * to `s`: both then share its pages until either writes one (ds.c). */
+int ds_fork(struct ds *d, struct session *s, bool client_owned, struct ds **out);
+/* Map the pages d has of its first `size` bytes into `task` at `at` with
+ * `rights` (what it has not are left to faults). */
+void ds_map_present(struct ds *d, mica_cap_t task, uint64_t at, uint64_t size, uint32_t rights);
+/* Whether ds_fork can copy it (the other kinds are shared as they are). */
+bool ds_forkable(struct ds *d);
 /* The physical page behind `offset` for an access with `rights`, made if
  * need be; 0 with *err set on failure. */
 uint64_t ds_page(struct ds *d, uint64_t offset, uint32_t rights, int *err);
@@ -83,6 +99,9 @@ void session_uncharge(struct session *s, uint64_t bytes);
 /* The program that held it ended: it goes once its dataspaces have. */
 void session_release(struct session *s);
 mica_cap_t session_gate(struct session *s);
+/* The live session a capability received in a request is to (its gate's
+ * label, checked to be that session's very gate), or 0. */
+struct session *session_of(mica_cap_t cap);
 /* A dataspace of `size` bytes for the session's client, gone with its last capability. */
 int session_alloc(struct session *s, uint64_t size, struct ds **out);
 /* A DMA dataspace of `size` bytes, physically contiguous from *pa. */
@@ -133,6 +152,8 @@ struct spawn_args {
 	struct ds *image;             /* its file: these bytes (copied), not a boot file of `name` */
 	uint64_t image_size;
 	bool daemon;                  /* root does not wait for it to end before halting */
+	uint64_t utcb;                /* its main thread's UTCB (0: MICA_BOOT_UTCB) */
+	uint32_t prio;                /* its main thread's priority and MCP (0: by its kind) */
 };
 struct process;
 int launcher_spawn_program(const struct spawn_args *a, struct process **out);
@@ -165,6 +186,10 @@ int parent_region_request(struct process *p, uint32_t index, uint64_t *start, ui
 			  uint32_t *rights, mica_cap_t *ds);
 int parent_stray_fault_request(struct process *p, uint64_t addr, uint64_t ip, uint32_t access);
 int parent_page_fault(struct process *p, uint64_t addr, uint64_t ip, uint32_t access, struct mica_flexpage *page);
+/* Parent.fork: a copy of p (docs/processes.md, "fork"), its first thread
+ * stopped; *task and *thread are root's slots for them. */
+int parent_fork_request(struct process *p, mica_cap_t notify, mica_cap_t proc, const void *plan, uint32_t len,
+			struct obj **handle, mica_cap_t *task, mica_cap_t *thread);
 /* A Process handle whose reply was lost: the program ends and its record goes. */
 void process_abandon(struct obj *o);
 

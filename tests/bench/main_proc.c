@@ -10,11 +10,22 @@
  *                    dataspace, root's copy of it and the start of the
  *                    program as spawn_wait's, `true`'s run, its end, the
  *                    end irq, the zombie and the reaping.
+ *   fork_wait        fork, the child _exit(0)s, waitpid: Proc.fork and
+ *                    root's Parent.fork (the child's objects, its initial
+ *                    regions forked copy-on-write, its region mapper), the
+ *                    parent's heap forked and its capabilities copied, the
+ *                    child's start, its copies of the pages both write, its
+ *                    end and the reaping (docs/processes.md, "fork").
+ *   fork_exec_wait   fork, the child execs /bin/true from the disk, waitpid:
+ *                    fork_wait's path, then Proc.exec (spawn_wait_disk's
+ *                    load and start) in place of the child's exit.
  *
  * Same output and "short" argument as mica-bench-rt.
  */
+#include <errno.h>
 #include <spawn.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <libsys/debug.h>
 
@@ -47,6 +58,59 @@ static uint64_t spawn_wait_disk(void)
 	return bench_measure(spawn_wait_disk_batch, 20);
 }
 
+/* n forks whose child runs `child` (which does not return); each must exit 0. */
+static uint64_t fork_batch(unsigned n, void (*child)(void))
+{
+	uint64_t t0 = bench_now();
+
+	for (unsigned i = 0; i < n; i++) {
+		int st;
+		pid_t pid = fork();
+		if (pid == 0)
+			child();
+		if (pid < 0) {
+			bench_fail("fork: errno %d", errno);
+			return 1;
+		}
+		if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+			bench_fail("the child did not exit 0 (status %#x)", st);
+			return 1;
+		}
+	}
+	return bench_now() - t0;
+}
+
+static void child_exit(void)
+{
+	_exit(0);
+}
+
+static void child_exec_true(void)
+{
+	execl("/bin/true", "true", (char *)0);
+	_exit(1);
+}
+
+static uint64_t fork_wait_batch(unsigned n)
+{
+	return fork_batch(n, child_exit);
+}
+
+static uint64_t fork_exec_wait_batch(unsigned n)
+{
+	return fork_batch(n, child_exec_true);
+}
+
+static uint64_t fork_wait(void)
+{
+	return bench_measure(fork_wait_batch, 20);
+}
+
+static uint64_t fork_exec_wait(void)
+{
+	return bench_measure(fork_exec_wait_batch, 20);
+}
+
 int main(int argc, char **argv)
 {
 	int failed;
@@ -54,6 +118,8 @@ int main(int argc, char **argv)
 	if (argc == 2 && argv[1][0] == 's')
 		bench_short();
 	failed = bench_run("spawn_wait_disk", spawn_wait_disk);
-	mica_printf("mica-bench-proc: done, 1 figure(s), %d failed\n", failed);
+	failed += bench_run("fork_wait", fork_wait);
+	failed += bench_run("fork_exec_wait", fork_exec_wait);
+	mica_printf("mica-bench-proc: done, 3 figure(s), %d failed\n", failed);
 	return failed != 0;
 }

@@ -267,6 +267,10 @@ $(PORTS_IMG): $(DISK_IMG) tests/ports/check.lua
 	mkdir -p $(BUILD)/tests/qemu/ports-root/share && cp tests/ports/check.lua $(BUILD)/tests/qemu/ports-root/share/
 	rm -f $@ && mke2fs -q -F -t ext2 -L mica -d $(BUILD)/tests/qemu/ports-root $@ 32M
 TEST_DEPS += $(PORTS_IMG) $(RUN_CFG)
+# fork (fork.scenario, docs/processes.md "fork"): its test, with the pipe
+# and process servers.
+$(eval $(call newlib_program,$(BUILD)/tests/qemu/fork_test,tests/qemu/progs/fork_test.c tests/qemu/lib/qtest.c))
+QEMU_PROG_BINS += $(BUILD)/tests/qemu/fork_test
 
 # Last, so that every program above is in it (TEST_DEPS expands as it grows).
 TEST_DEPS += $(KERNEL32) $(QEMU_PROG_BINS)

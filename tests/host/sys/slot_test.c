@@ -1,7 +1,7 @@
 /*
  * slot_test.c - host unit tests of libsys's capability-slot allocator
- * (lib/sys/slot.c): the reserved slots, reuse of freed slots, a full
- * table, and threads allocating at once never getting the same slot.
+ * (lib/sys/slot.c): the reserved slots, reuse of freed slots, the walk of
+ * the slots in use, a full table, and threads allocating at once never getting the same slot.
  */
 #include "tap.h"
 
@@ -42,6 +42,30 @@ static void a_freed_slot_is_reused(void)
 	mica_slot_free(c);
 	CHECK_EQ(mica_slot_alloc(), a);   /* the lowest free one */
 	mica_slot_free(a);
+}
+
+/* The slots in use, walked as fork copies them: 0..15, 40 (taken), and
+   what is handed out, across word boundaries, up to the end. */
+static void the_slots_in_use_are_walked_in_order(void)
+{
+	mica_cap_t a = mica_slot_alloc(), far[3] = { 63, 64, SLOTS - 1 };
+	mica_cap_t want[] = { 5, 6, 15, a, 40, 63, 64, SLOTS - 1 }, got[8];
+	unsigned n = 0;
+
+	for (int i = 0; i < 3; i++)
+		mica_slot_take(far[i]);
+	for (mica_cap_t s = mica_slot_next_in_use(5); s < SLOTS && n < 8; s = mica_slot_next_in_use(s + 1)) {
+		if (s == 5 || s == 6 || s >= 15)   /* 7..14 are in use too: skipped here */
+			got[n++] = s;
+	}
+	CHECK_EQ(n, 8);
+	for (unsigned i = 0; i < n; i++)
+		CHECK_EQ(got[i], want[i]);
+	CHECK_EQ(mica_slot_next_in_use(SLOTS), SLOTS);
+	for (int i = 0; i < 3; i++)
+		mica_slot_free(far[i]);
+	mica_slot_free(a);
+	CHECK_EQ(mica_slot_next_in_use(41), SLOTS);   /* none past 40 now */
 }
 
 static void a_full_table_says_so_and_recovers(void)
@@ -107,6 +131,7 @@ static void threads_allocating_at_once_get_distinct_slots(void)
 static const struct tap_case cases[] = {
 	TAP_CASE(reserved_slots_are_never_handed_out),
 	TAP_CASE(a_freed_slot_is_reused),
+	TAP_CASE(the_slots_in_use_are_walked_in_order),
 	TAP_CASE(a_full_table_says_so_and_recovers),
 	TAP_CASE(threads_allocating_at_once_get_distinct_slots),
 };

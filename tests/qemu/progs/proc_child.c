@@ -8,11 +8,19 @@
  *                     the number of the first check that failed
  *   exit N            exit(N)
  *   ppid N            0 if getppid() is N, else 1
+ *   pid N             0 if getpid() is N, else 1 (fork_test's exec'd child)
+ *   fork N            fork; the child exits N; the child's status
+ *   forkorphan MS     fork and exit 0; the child, MS milliseconds later
+ *                     (an orphan of a program started from the disk),
+ *                     exits 44 if its parent is 1
+ *   exec PATH ARG...  execv(PATH, {PATH, ARG...}) (fork.scenario: a program
+ *                     boot.cfg started, whose record was joined)
  *   sleep MS          sleep MS milliseconds, then exit 0
  *   forever           sleep until killed
  *   orphan PATH MS    spawn PATH `sleep MS`, then end by a fault (so that
  *                     the child is orphaned by a killed parent)
  *   leave PATH MS     spawn PATH `sleep MS` and exit 0 without waiting
+ *   forkmidway        the same with a fork instead of a spawn (fork_test)
  *   midway PATH       spawn PATH while a second thread of ours faults, so
  *                     that the program ends (status 139) while the process
  *                     server works on the spawn, or just before or after
@@ -20,6 +28,7 @@
 #include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <libsys/slot.h>
@@ -47,6 +56,16 @@ static int check(int argc, char **argv)
 	return 0;
 }
 
+/* A forked child whose parent has ended: code not run before (its text
+ * faulted in now) and its data still its own. */
+static volatile int orphan_value = 40;
+
+__attribute__((noinline)) static int check_after_parent(void)
+{
+	orphan_value += 4;
+	return getppid() == 1 ? orphan_value : 103;
+}
+
 static int spawn_sleeper(char *path, char *ms)
 {
 	char *args[] = { path, "sleep", ms, 0 };
@@ -63,7 +82,7 @@ static void fault(void *arg)
 
 /* The second thread is ready when the main thread blocks in its spawn
  * request; it runs whenever no server has work. */
-static int midway(char *path)
+static int midway(char *path, int by_fork)
 {
 	static char stack[16384] __attribute__((aligned(16)));
 	char *args[] = { path, 0 };
@@ -74,7 +93,10 @@ static int midway(char *path)
 			       0) ||
 	    thread_set_handlers(t, rt_cap("rm"), 0) || thread_start(t))
 		return 2;
-	posix_spawn(&pid, path, 0, 0, args, environ);
+	if (!by_fork)
+		posix_spawn(&pid, path, 0, 0, args, environ);
+	else if (fork() == 0)
+		_exit(0);
 	for (;;)
 		sleep(1);
 }
@@ -90,6 +112,8 @@ int main(int argc, char **argv)
 		return (int)n;
 	if (!strcmp(what, "ppid"))
 		return getppid() == n ? 0 : 1;
+	if (!strcmp(what, "pid"))
+		return getpid() == n ? 0 : 1;
 	if (!strcmp(what, "sleep")) {
 		usleep((useconds_t)n * 1000);
 		return 0;
@@ -97,8 +121,29 @@ int main(int argc, char **argv)
 	if (!strcmp(what, "forever"))
 		for (;;)
 			sleep(1);
+	if (!strcmp(what, "fork")) {
+		pid_t pid = fork();
+		int status;
+		if (pid == 0)
+			_exit((int)n);
+		return pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) ? WEXITSTATUS(status) : 102;
+	}
+	if (!strcmp(what, "forkorphan")) {
+		pid_t pid = fork();
+		if (pid == 0) {
+			usleep((useconds_t)n * 1000);   /* the parent has ended: its program file must stay */
+			return check_after_parent();
+		}
+		return pid > 0 ? 0 : 102;
+	}
+	if (!strcmp(what, "exec") && argc >= 3) {
+		execv(argv[2], argv + 2);
+		return 101;
+	}
 	if (!strcmp(what, "midway") && argc == 3)
-		return midway(argv[2]);
+		return midway(argv[2], 0);
+	if (!strcmp(what, "forkmidway"))
+		return midway(0, 1);
 	if ((!strcmp(what, "orphan") || !strcmp(what, "leave")) && argc == 4) {
 		if (spawn_sleeper(argv[2], argv[3]) != 0)
 			return 2;

@@ -45,4 +45,27 @@ __attribute__((noreturn)) void rt_exit(int status);
 /* A UTCB address for a new thread of this program (0: none left). */
 mica_addr_t rt_utcb_alloc(void);
 
+/* RegionMap.attach's rights | RT_ATTACH_PRIVATE: a fork gives the child a
+ * copy-on-write copy of the region (the heap) instead of sharing it. */
+#define RT_ATTACH_PRIVATE 0x100u
+
+/* fork (lib/rt/fork.c, docs/processes.md "fork"). */
+struct mica_fork_plan;
+/* The saved registers a forked child resumes with. */
+struct rt_fork_regs {
+	uint64_t rbx, rbp, r12, r13, r14, r15, rsp, rip;
+};
+/* Save the calling thread's registers: 0 now, 1 when a forked child
+ * resumes from them (rt_fork_child_entry with the stack at `regs`). */
+int rt_fork_save(struct rt_fork_regs *regs) __attribute__((returns_twice));
+void rt_fork_child_entry(void);
+/* The region mapper's part of the plan: its thread, gate, initial regions. */
+void rt_rm_fork_plan(struct mica_fork_plan *plan);
+/* The child's copies of the regions attached since the start: private ones
+ * copy-on-write, the others shared, at the slots ours are in. */
+int rt_rm_fork_regions(mica_cap_t task);
+/* Every other capability of ours into the child's same slot (a copy derived
+ * from ours), where the child has none yet; `skip` and `skip2` not. */
+int rt_fork_caps(mica_cap_t task, mica_cap_t skip, mica_cap_t skip2);
+
 #endif

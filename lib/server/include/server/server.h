@@ -37,6 +37,8 @@
 
 struct srv;
 
+#define SRV_GRANTS_MAX 4   /* capabilities one reply grants away */
+
 /* One request being served, on the serving thread's stack. */
 struct srv_request {
 	const struct srv *srv;   /* the server: its state is srv->state */
@@ -51,9 +53,10 @@ struct srv_request {
 	/* srv_made: undone (undo(made)) if the reply cannot be delivered. */
 	void (*undo)(void *made);
 	void *made;
-	/* srv_grant: a slot whose capability the reply grants away; the slot
-	 * is freed after the reply (with the capability, if undelivered). */
-	mica_cap_t granted;
+	/* srv_grant: slots whose capabilities the reply grants away; they
+	 * are freed after the reply (with the capabilities, if undelivered). */
+	mica_cap_t granted[SRV_GRANTS_MAX];
+	unsigned ngranted;
 };
 
 /* What srv_serve needs of a protocol: idlc emits one per interface, named
@@ -106,7 +109,7 @@ void srv_made(struct srv_request *req, void (*undo)(void *made), void *made);
 
 /* The reply grants away the capability in `slot` (the server's own): the
  * slot is freed after the reply, and the capability dropped with it if
- * the reply could not be delivered. */
+ * the reply could not be delivered.  At most SRV_GRANTS_MAX a reply. */
 void srv_grant(struct srv_request *req, mica_cap_t slot);
 
 #endif

@@ -1,0 +1,101 @@
+/*
+ * fork.c - fork() and vfork() (docs/processes.md, "fork"): a child that is
+ * a copy of the program, made by root through the process server.
+ *
+ * The calling thread saves its registers (lib/rt: rt_fork_save) and asks
+ * Proc.fork, which has root's Parent.fork make the child: its own kernel
+ * objects, memory session, gates to root and to the process server, its
+ * initial regions forked copy-on-write, a region mapper thread, and a
+ * stopped thread that will resume from the saved registers.  Then the
+ * parent finishes it: its region mapper's attached regions (the heap
+ * copy-on-write, the others shared), its pipe ends as tickets the child
+ * adopts (so that they outlive ours), every other capability at the same
+ * slot (lib/rt), and starts the thread.  The child returns 0 from here with
+ * its own pid, the parent the child's pid.  Only the calling thread is in
+ * the child.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <libsys/ipc.h>
+#include <libsys/slot.h>
+#include <mica/error.h>
+#include <mica/proc.h>
+#include <rt/rt.h>
+
+#include <idl/kernel/thread.h>
+#include <idl/rt/proc.h>
+
+#include "glue.h"
+
+/* In the child: what the copied memory says of the parent's own state. */
+static void child_fixup(mica_cap_t task, mica_cap_t thread)
+{
+	mica_slot_free(task);   /* empty here: the parent held them */
+	mica_slot_free(thread);
+	libc_proc_after_fork();
+	libc_wait_irq_after_fork();
+	libc_pipe_after_fork();
+}
+
+/* The child's attached regions and capabilities, then its start. */
+static int finish(mica_cap_t task, mica_cap_t thread)
+{
+	int err = rt_rm_fork_regions(task);
+
+	if (!err)
+		err = libc_pipe_fork_into(task);
+	if (!err)
+		err = rt_fork_caps(task, task, thread);
+	if (!err)
+		err = thread_start(thread);
+	return err;
+}
+
+pid_t fork(void)
+{
+	struct rt_fork_regs regs;
+	struct mica_fork_plan plan = { 0 };
+	mica_cap_t proc = libc_proc(), task = mica_slot_alloc(), thread = mica_slot_alloc();
+	uint64_t pid;
+	int err;
+
+	if (!proc || !task || !thread) {
+		mica_slot_free(task);
+		mica_slot_free(thread);
+		return libc_fail(proc ? ENOMEM : ENOSYS);
+	}
+	if (rt_fork_save(&regs)) {
+		child_fixup(task, thread);
+		return 0;
+	}
+	rt_rm_fork_plan(&plan);
+	plan.ip = (uint64_t)rt_fork_child_entry;
+	plan.sp = (uint64_t)&regs;
+	plan.utcb = (uint64_t)mica_utcb();
+	plan.proc_slot = (uint32_t)proc;
+	err = proc_fork(proc, rt_cap("parent"), &plan, sizeof plan, &pid, &task, &thread);
+	if (err) {
+		mica_slot_free(task);
+		mica_slot_free(thread);
+		return libc_fail(libc_proc_errno(err));
+	}
+	err = finish(task, thread);
+	mica_slot_drop(task);
+	mica_slot_drop(thread);
+	if (err) {
+		/* Half made: it goes, and is reaped at once. */
+		kill((pid_t)pid, SIGKILL);
+		waitpid((pid_t)pid, 0, 0);
+		return libc_fail(libc_errno_of(err));
+	}
+	return (pid_t)pid;
+}
+
+/* The child does not borrow the parent's memory: vfork is fork. */
+pid_t vfork(void)
+{
+	return fork();
+}

@@ -1,0 +1,551 @@
+/*
+ * fork_test.c - fork() (docs/processes.md, "fork"): the child's return
+ * value, pid and parent; copy-on-write both ways for a global, the heap
+ * and the stack; a child that forks in turn; a child that grows its heap;
+ * a child killed; a child writing to a pipe its parent reads; a shared
+ * and a private attached region; exec in a
+ * forked child (from rom/ and the disk, the pid and parent kept, stdout
+ * passed on, stdout redirected to a pipe or a file) and exec failures that leave the caller running; 32 forks and
+ * reaps with the kernel's objects, the memory server's pool and our own
+ * session back where they were.
+ * fork.scenario boots it with the pipe, block, file and process servers
+ * on a copy of build/tests/qemu/proc.img.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <libsys/debug.h>
+#include <mica/object.h>
+#include <mica/syscall.h>
+#include <rt/rt.h>
+
+#include <libsys/ipc.h>
+#include <libsys/slot.h>
+#include <mica/fs.h>
+#include <mica/proc.h>
+
+#include <idl/kernel/factory.h>
+#include <idl/kernel/kobject.h>
+#include <idl/rt/dataspace.h>
+#include <idl/rt/memory.h>
+#include <idl/rt/proc.h>
+#include <idl/rt/region_map.h>
+#include <idl/rt/registry.h>
+
+#include "qtest.h"
+
+static volatile int global = 1;
+
+#define ROM_CHILD "rom/proc_child"
+
+/* Our gate to the process server (the C library joined it for us). */
+mica_cap_t libc_proc(void);
+#define proc_gate libc_proc
+
+/* The exit status of `pid`, -1 if it did not exit, -1000 - errno if waitpid failed. */
+static long reap(pid_t pid)
+{
+	int status;
+	pid_t got = waitpid(pid, &status, 0);
+
+	if (got != pid)
+		return -1000 - errno;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* A forked child that execs `path` with argv[1..2] = a, b; its status. */
+static long fork_exec(const char *path, const char *a, const char *b)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		execl(path, path, a, b, (char *)0);
+		_exit(100 + errno);
+	}
+	return reap(pid);
+}
+
+static void fork_returns_twice(void)
+{
+	pid_t me = getpid();
+	pid_t pid = fork();
+
+	if (pid == 0)
+		_exit(getppid() != me ? 1 : getpid() == me ? 2 : 42);
+	expect("fork answers the child's pid in the parent", pid > 0 && pid != me, 1);
+	expect("the child: 0 from fork, its own pid, us as its parent (exit 42)", reap(pid), 42);
+	expect("no child left: ECHILD", reap(pid), -1000 - ECHILD);
+}
+
+static void copy_on_write_both_ways(void)
+{
+	volatile int on_stack = 1;
+	volatile int *on_heap = malloc(sizeof *on_heap);
+
+	*on_heap = 1;
+	global = 1;
+	pid_t pid = fork();
+	if (pid == 0) {
+		int bad = global != 1 || *on_heap != 1 || on_stack != 1;
+		global = 2, *on_heap = 2, on_stack = 2;
+		bad |= global != 2 || *on_heap != 2 || on_stack != 2;
+		_exit(bad ? 1 : 0);
+	}
+	global = 3, *on_heap = 3, on_stack = 3;
+	expect("the child saw the values of the fork, then its own writes", reap(pid), 0);
+	expect("the parent's global is its own", global, 3);
+	expect("the parent's heap is its own", *on_heap, 3);
+	expect("the parent's stack is its own", on_stack, 3);
+	free((void *)on_heap);
+}
+
+/* The parent writes first; the child reads after it (told through a pipe). */
+static void parent_writes_first(void)
+{
+	int fd[2];
+	char go;
+
+	expect("a pipe", pipe(fd), 0);
+	global = 10;
+	pid_t pid = fork();
+	if (pid == 0) {
+		int bad = read(fd[0], &go, 1) != 1;
+		bad |= global != 10;
+		global = 11;
+		_exit(bad ? 1 : global == 11 ? 0 : 2);
+	}
+	global = 12;
+	expect("tell the child", write(fd[1], "g", 1), 1);
+	expect("the child waited on the pipe and saw the value of the fork", reap(pid), 0);
+	expect("ours stayed ours", global, 12);
+	close(fd[0]);
+	close(fd[1]);
+}
+
+static void child_writes_to_a_pipe(void)
+{
+	static const char msg[] = "hello from the child";
+	char buf[sizeof msg] = "";
+	int fd[2];
+
+	expect("a pipe", pipe(fd), 0);
+	pid_t pid = fork();
+	if (pid == 0) {
+		close(fd[0]);
+		usleep(20000);   /* after the parent has closed its write end */
+		_exit(write(fd[1], msg, sizeof msg) == sizeof msg ? 0 : 1);
+	}
+	close(fd[1]);   /* the child's write end is its own */
+	size_t got = 0;
+	for (;;) {
+		ssize_t n = read(fd[0], buf + got, sizeof msg - got);
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	expect("the parent read what the child wrote, then the end of data", got == sizeof msg &&
+	       !memcmp(buf, msg, sizeof msg), 1);
+	expect("the child wrote it all", reap(pid), 0);
+	close(fd[0]);
+
+	/* The other way: the parent writes, the child reads to the end. */
+	expect("another pipe", pipe(fd), 0);
+	pid = fork();
+	if (pid == 0) {
+		close(fd[1]);
+		got = 0;
+		for (;;) {
+			ssize_t n = read(fd[0], buf + got, sizeof buf - got);
+			if (n <= 0)
+				break;
+			got += (size_t)n;
+		}
+		_exit(got == sizeof msg && !memcmp(buf, msg, sizeof msg) ? 0 : 1);
+	}
+	close(fd[0]);
+	expect("the parent writes", write(fd[1], msg, sizeof msg), (long)sizeof msg);
+	close(fd[1]);
+	expect("the child read it all, then the end of data", reap(pid), 0);
+}
+
+/* A fresh anonymous dataspace attached at a free place (rights may add
+   RT_ATTACH_PRIVATE); its address. */
+static volatile int *attach_page(uint32_t rights)
+{
+	mica_cap_t ds = mica_slot_alloc();
+	uint64_t at = 0;
+
+	if (memory_alloc(rt_cap("mem"), MICA_PAGE_SIZE, &ds) != 0 ||
+	    region_map_attach(rt_cap("rm"), 0, MICA_PAGE_SIZE, rights, ds, 0, &at) != 0)
+		return 0;
+	return (volatile int *)at;
+}
+
+/* Dataspace.duplicate's private copy is paid by a session the caller
+   holds: not by the dataspace's (a server's ring, say), nor by a forged
+   gate that carries some label. */
+static void duplicates_are_paid_by_the_caller(void)
+{
+	mica_cap_t ds = mica_slot_alloc(), copy = mica_slot_alloc(), forged = mica_slot_alloc();
+	uint64_t quota, used, after, pages, free_pages;
+
+	expect("a dataspace", memory_alloc(rt_cap("mem"), 16 * MICA_PAGE_SIZE, &ds), 0);
+	expect("a private copy without a session: EPERM", dataspace_duplicate(ds, false, 0, &copy), -MICA_EPERM);
+	expect("... with another object than a session: EPERM", dataspace_duplicate(ds, false, rt_cap("rom"), &copy),
+	       -MICA_EPERM);
+	expect("a gate of ours", factory_create_gate(MICA_BOOT_FACTORY, forged, MICA_BOOT_THREAD, 0x1000), 0);
+	expect("... with a forged gate: EPERM", dataspace_duplicate(ds, false, forged, &copy), -MICA_EPERM);
+	memory_stats(rt_cap("mem"), &quota, &used, &pages, &free_pages);
+	expect("with our own session: a copy", dataspace_duplicate(ds, false, rt_cap("mem"), &copy), 0);
+	memory_stats(rt_cap("mem"), &quota, &after, &pages, &free_pages);
+	expect("charged to it", (long)(after - used), 16 * MICA_PAGE_SIZE);
+	mica_slot_drop(copy);
+	mica_slot_drop(ds);
+	kobject_destroy(forged);
+	mica_slot_free(forged);
+}
+
+static void shared_and_private_regions(void)
+{
+	volatile int *shared = attach_page(MICA_R | MICA_W), *private = attach_page(MICA_R | MICA_W | RT_ATTACH_PRIVATE);
+
+	expect("a shared and a private region", shared && private, 1);
+	if (!shared || !private)
+		return;
+	*shared = 1;
+	*private = 1;
+	pid_t pid = fork();
+	if (pid == 0) {
+		int bad = *shared != 1 || *private != 1;
+		*shared = 2;
+		*private = 2;
+		_exit(bad);
+	}
+	expect("the child saw both", reap(pid), 0);
+	expect("a shared region is shared: the child's write shows here", *shared, 2);
+	expect("a private one is copied: ours stayed", *private, 1);
+}
+
+static void child_forks_and_grows(void)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		/* A grandchild, from a forked child's memory. */
+		pid_t g = fork();
+		if (g == 0) {
+			global = 99;
+			_exit(5);
+		}
+		int bad = reap(g) != 5 || global == 99;
+		/* More heap than the parent ever had: a new region in the child. */
+		size_t n = 4 << 20;
+		char *big = malloc(n);
+		if (!big)
+			_exit(3);
+		memset(big, 0x5a, n);
+		bad |= big[n - 1] != 0x5a;
+		_exit(bad ? 1 : 0);
+	}
+	expect("a child forks a grandchild and grows its heap", reap(pid), 0);
+}
+
+/* Six children alive at once (a shell's pipeline), each waiting on a pipe
+   until the parent lets them all go. */
+static void children_at_once(void)
+{
+	enum { N = 6 };
+	pid_t pid[N];
+	int fd[2], bad = 0;
+
+	expect("a pipe", pipe(fd), 0);
+	for (int i = 0; i < N; i++) {
+		pid[i] = fork();
+		if (pid[i] == 0) {
+			char c;
+			close(fd[1]);
+			_exit(read(fd[0], &c, 1) == 1 && c == 'a' ? 0 : 1);
+		}
+		bad |= pid[i] < 0;
+	}
+	expect("six forks, all alive", bad, 0);
+	close(fd[0]);
+	for (int i = 0; i < N; i++)
+		bad |= write(fd[1], "a", 1) != 1;
+	close(fd[1]);
+	for (int i = 0; i < N; i++)
+		bad |= reap(pid[i]) != 0;
+	expect("each read its byte and exited 0", bad, 0);
+}
+
+static void child_killed(void)
+{
+	int status = 0;
+	pid_t pid = fork();
+
+	if (pid == 0)
+		for (;;)
+			sleep(100);
+	expect("kill the forked child", kill(pid, SIGKILL), 0);
+	expect("waitpid", waitpid(pid, &status, 0), pid);
+	expect("killed by SIGKILL", WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL, 1);
+}
+
+/* Proc.fork asked directly, with `plan` of `len` bytes: 0 or the error;
+   a child made is left unstarted in *task, *thread. */
+static int raw_fork(mica_cap_t parent, const struct mica_fork_plan *plan, uint32_t len, uint64_t *pid,
+		    mica_cap_t *task, mica_cap_t *thread)
+{
+	*task = mica_slot_alloc();
+	*thread = mica_slot_alloc();
+	return proc_fork(proc_gate(), parent, plan, len, pid, task, thread);
+}
+
+static void hostile_forks(void)
+{
+	struct mica_fork_plan plan = { 0 };
+	mica_cap_t task, thread;
+	uint64_t pid;
+
+	rt_rm_fork_plan(&plan);
+	plan.proc_slot = (uint32_t)proc_gate();
+	plan.utcb = (uint64_t)mica_utcb();
+	expect("a plan of the wrong size: EINVAL",
+	       raw_fork(rt_cap("parent"), &plan, sizeof plan - 4, &pid, &task, &thread), -(MICA_FS_ERRNO + EINVAL));
+	plan.nregions++;
+	expect("a plan that leaves out a region: EINVAL",
+	       raw_fork(rt_cap("parent"), &plan, sizeof plan, &pid, &task, &thread), -(MICA_FS_ERRNO + EINVAL));
+	plan.nregions--;
+	plan.rm_slot = MICA_BOOT_TASK;
+	expect("a plan that puts a gate over the task: EINVAL",
+	       raw_fork(rt_cap("parent"), &plan, sizeof plan, &pid, &task, &thread), -(MICA_FS_ERRNO + EINVAL));
+	plan.rm_slot = (uint32_t)rt_cap("rm");
+	expect("another object than our parent gate: refused",
+	       raw_fork(rt_cap("mem"), &plan, sizeof plan, &pid, &task, &thread) != 0, 1);
+	expect("no parent gate: EINVAL", raw_fork(0, &plan, sizeof plan, &pid, &task, &thread),
+	       -(MICA_FS_ERRNO + EINVAL));
+
+	/* A parent that ends between Proc.fork and starting the child: the
+	   child, never started, ends with it (and is reaped as an orphan). */
+	pid_t middle = fork();
+	if (middle == 0) {
+		plan.proc_slot = (uint32_t)proc_gate();
+		_exit(raw_fork(rt_cap("parent"), &plan, sizeof plan, &pid, &task, &thread) == 0 ? 0 : 1);
+	}
+	expect("a parent that forked and ended before starting its child", reap(middle), 0);
+}
+
+/* The process server's records. */
+static unsigned records(void)
+{
+	uint64_t pid, parent;
+	uint32_t state;
+	int32_t status;
+	char program[64];
+	unsigned n = 0;
+
+	while (proc_list(proc_gate(), n, &pid, &parent, &state, &status, program) == 0)
+		n++;
+	return n;
+}
+
+static void pool(uint64_t *free_pages, uint64_t *used)
+{
+	uint64_t quota, pages;
+
+	memory_stats(rt_cap("mem"), &quota, used, &pages, free_pages);
+}
+
+/* 32 forks and reaps, 16 more that exec or fail to: the kernel's objects,
+   the memory server's pool and our session come back. */
+static void forks_leave_nothing(void)
+{
+	struct mica_meminfo before, now;
+	uint64_t free_before, free_now, used_before, used_now;
+	int bad = 0;
+
+	/* Earlier cases' orphans (forkorphan's child) gone first: at most 2 s. */
+	for (int i = 0; i < 200 && records() > 1; i++)
+		usleep(10000);
+	/* One round first: what the loop touches of our own is mapped. */
+	pid_t warm = fork();
+	if (warm == 0)
+		_exit(0);
+	reap(warm);
+	global = 1000;
+	mica_debug(MICA_BOOT_LOG, MICA_DEBUG_MEMINFO, (unsigned long)&before, sizeof before);
+	pool(&free_before, &used_before);
+	hostile_forks();
+	for (int i = 0; i < 32; i++) {
+		pid_t pid = fork();
+		if (pid == 0) {
+			global = i;   /* a page copied */
+			_exit(i);
+		}
+		bad |= pid < 0 || reap(pid) != i;
+	}
+	expect("32 forks, each child's status reaped", bad, 0);
+	bad = 0;
+	for (int i = 0; i < 8; i++)
+		bad |= fork_exec(i % 2 ? ROM_CHILD : "/bin/proc_child", "exit", "6") != 6 ||
+		       fork_exec("rom/nothing", 0, 0) != 100 + ENOENT;
+	expect("8 forks that exec, from rom/ and the disk, and 8 whose exec fails", bad, 0);
+	bad = 0;
+	for (int i = 0; i < 4; i++)
+		bad |= fork_exec(ROM_CHILD, "forkmidway", 0) != 139;
+	expect("4 programs that end by a fault while their main thread forks", bad, 0);
+	expect("their writes stayed theirs", global, 1000);
+	expect("the process server has our record alone", records(), 1);
+	for (int i = 0; i < 200; i++) {   /* at most 2 s for the last-reference irqs */
+		mica_debug(MICA_BOOT_LOG, MICA_DEBUG_MEMINFO, (unsigned long)&now, sizeof now);
+		pool(&free_now, &used_now);
+		if (!memcmp(now.objects, before.objects, sizeof now.objects) && free_now == free_before &&
+		    now.mapnodes == before.mapnodes)
+			break;
+		usleep(10000);
+	}
+	expect("tasks back", now.objects[MICA_KOBJ_TASK], before.objects[MICA_KOBJ_TASK]);
+	expect("threads back", now.objects[MICA_KOBJ_THREAD], before.objects[MICA_KOBJ_THREAD]);
+	expect("gates back", now.objects[MICA_KOBJ_GATE], before.objects[MICA_KOBJ_GATE]);
+	expect("irqs back", now.objects[MICA_KOBJ_IRQ], before.objects[MICA_KOBJ_IRQ]);
+	expect("factories back", now.objects[MICA_KOBJ_FACTORY], before.objects[MICA_KOBJ_FACTORY]);
+	expect("mapping nodes back", now.mapnodes, before.mapnodes);
+	expect("the memory server's free pages back", (long)free_now, (long)free_before);
+	expect("our session's use back", (long)used_now, (long)used_before);
+	expect("the kernel's invariants hold", mica_debug(MICA_BOOT_LOG, MICA_DEBUG_CHECK, 0, 0), 0);
+}
+
+
+static void exec_in_place(void)
+{
+	char n[16];
+
+	expect("fork, exec from rom/: the new program's status", fork_exec(ROM_CHILD, "exit", "7"), 7);
+	expect("fork, exec from the disk", fork_exec("/bin/true", 0, 0), 0);
+	snprintf(n, sizeof n, "%d", (int)getpid());
+	expect("the exec'd program's parent is still us", fork_exec(ROM_CHILD, "ppid", n), 0);
+	expect("an exec that fails leaves the child running (ENOENT)", fork_exec("rom/nothing", 0, 0), 100 + ENOENT);
+
+	/* Its pid is still the one fork answered. */
+	int fd[2];
+	expect("a pipe", pipe(fd), 0);
+	pid_t pid = fork();
+	if (pid == 0) {
+		snprintf(n, sizeof n, "%d", (int)getpid());
+		execl(ROM_CHILD, ROM_CHILD, "pid", n, (char *)0);
+		_exit(100);
+	}
+	expect("the exec'd program's pid is the one fork answered", reap(pid), 0);
+	close(fd[0]);
+	close(fd[1]);
+
+	expect("a program started from the disk forks", fork_exec("/bin/proc_child", "fork", "9"), 9);
+	expect("... and leaves a forked child behind (the log shows its 44)",
+	       fork_exec("/bin/proc_child", "forkorphan", "50"), 0);
+
+	pid = fork();
+	if (pid == 0) {
+		execl("rom/fork_test", "fork_test", "print", (char *)0);
+		_exit(100);
+	}
+	expect("an exec'd program prints on the stdout it was given (the log shows it)", reap(pid), 0);
+}
+
+/* A shell's `cmd | ...` and `cmd > file`: descriptor 1 redirected, then exec. */
+static void exec_with_stdout_redirected(void)
+{
+	static const char want[] = "exec: the new image prints on the stdout it was given\n";
+	char buf[128] = "";
+	size_t got = 0;
+	int fd[2];
+
+	expect("a pipe", pipe(fd), 0);
+	pid_t pid = fork();
+	if (pid == 0) {
+		dup2(fd[1], 1);
+		close(fd[0]);
+		close(fd[1]);
+		execl("rom/fork_test", "fork_test", "print", (char *)0);
+		_exit(100 + errno);
+	}
+	close(fd[1]);
+	for (;;) {
+		ssize_t n = read(fd[0], buf + got, sizeof buf - 1 - got);
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	close(fd[0]);
+	expect("the exec'd program's stdout is the pipe: the parent read its line, then the end of data",
+	       got == sizeof want - 1 && !memcmp(buf, want, got), 1);
+	expect("it exited 0", reap(pid), 0);
+
+	int file = open("/fork_test.out", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	expect("a file", file >= 0, 1);
+	pid = fork();
+	if (pid == 0) {
+		dup2(file, 1);
+		execl("rom/fork_test", "fork_test", "print", (char *)0);
+		_exit(100 + errno);
+	}
+	expect("a file as stdout cannot be handed on yet: ENOSYS, the child still running", reap(pid), 100 + ENOSYS);
+	close(file);
+	unlink("/fork_test.out");
+}
+
+static void exec_failures(void)
+{
+	char *many[40];
+
+	errno = 0;
+	expect("ENOENT", execl("rom/nothing", "nothing", (char *)0) == -1 && errno == ENOENT, 1);
+	errno = 0;
+	expect("EACCES: no x bit", execl("/bin/noexec", "noexec", (char *)0) == -1 && errno == EACCES, 1);
+	errno = 0;
+	expect("ENOEXEC: a script", execl("/bin/garbage", "garbage", (char *)0) == -1 && errno == ENOEXEC, 1);
+	errno = 0;
+	expect("ENOEXEC: an ELF file for i386", execl("/bin/badelf", "badelf", (char *)0) == -1 && errno == ENOEXEC,
+	       1);
+	for (int i = 0; i < 39; i++)
+		many[i] = "x";
+	many[39] = 0;
+	errno = 0;
+	expect("E2BIG: 39 arguments", execv(ROM_CHILD, many) == -1 && errno == E2BIG, 1);
+	errno = 0;
+	char *none[] = { "nothing-at-all", 0 };
+	expect("execvp along PATH: ENOENT", execvp("nothing-at-all", none) == -1 && errno == ENOENT, 1);
+	expect("still here, and printing: stdout came back", 1, 1);
+	expect("a child still forks and exits", fork_exec(ROM_CHILD, "exit", "3"), 3);
+}
+
+static const struct qtest_case cases[] = {
+	{ "fork_returns_twice", fork_returns_twice },
+	{ "copy_on_write_both_ways", copy_on_write_both_ways },
+	{ "parent_writes_first", parent_writes_first },
+	{ "child_writes_to_a_pipe", child_writes_to_a_pipe },
+	{ "duplicates_are_paid_by_the_caller", duplicates_are_paid_by_the_caller },
+	{ "shared_and_private_regions", shared_and_private_regions },
+	{ "child_forks_and_grows", child_forks_and_grows },
+	{ "children_at_once", children_at_once },
+	{ "child_killed", child_killed },
+	{ "exec_in_place", exec_in_place },
+	{ "exec_with_stdout_redirected", exec_with_stdout_redirected },
+	{ "exec_failures", exec_failures },
+	{ "forks_leave_nothing", forks_leave_nothing },
+};
+
+int main(int argc, char **argv)
+{
+	if (argc == 2 && !strcmp(argv[1], "print")) {
+		printf("exec: the new image prints on the stdout it was given\n");
+		return 0;
+	}
+	setvbuf(stdout, 0, _IONBF, 0);   /* a child's copy of the buffer would print it again */
+	return QTEST_RUN(argv[0], cases);
+}
