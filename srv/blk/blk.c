@@ -320,7 +320,7 @@ static int on_open(struct srv_request *req, uint32_t size, bool read_only, mica_
 {
 	if (req->obj)
 		return -MICA_ENOSYS;   /* a session's gate */
-	if (!size || size % 4096 || size > BUFFER_MAX)
+	if (!size || size % MICA_PAGE_SIZE || size > BUFFER_MAX)
 		return -MICA_EINVAL;
 	for (unsigned i = 0; i < disk.sessions; i++) {
 		struct session *s = &sessions[i];
@@ -388,10 +388,10 @@ static int setup_disk(mica_cap_t dev)
 	if ((err = virtio_start(&disk.v, wanted, &disk.features, (uint8_t *)start, pa, &why)) != 0)
 		return die(why, 0);
 	/* Request headers and status bytes: the second page of the queue's memory. */
-	disk.hdr = (struct req_hdr *)(start + 4096);
-	disk.hdr_pa = pa + 4096;
-	disk.status = (volatile uint8_t *)(start + 4096 + 1024);
-	disk.status_pa = pa + 4096 + 1024;
+	disk.hdr = (struct req_hdr *)(start + MICA_PAGE_SIZE);
+	disk.hdr_pa = pa + MICA_PAGE_SIZE;
+	disk.status = (volatile uint8_t *)(start + MICA_PAGE_SIZE + 1024);
+	disk.status_pa = pa + MICA_PAGE_SIZE + 1024;
 	uint64_t sectors = virtio_config64(&disk.v, 0);
 	disk.size_max = disk.features & (1ull << F_SIZE_MAX) ? virtio_config32(&disk.v, 8) : 0;
 	disk.seg_max = disk.features & (1ull << F_SEG_MAX) ? virtio_config32(&disk.v, 12) : 1;

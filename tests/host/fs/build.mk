@@ -22,7 +22,7 @@ endef
 $(eval $(call fs_test,fs_ops,tests/host/fs/fs_ops.c))
 HOST_TESTS += $(BUILD)/host/tests/fs/fs_ops
 
-# fs_defects: the defects issue 22's adversarial test found, one case each.
+# fs_defects: the defects an adversarial test found, one case each.
 $(eval $(call fs_test,fs_defects,tests/host/fs/fs_defects.c))
 HOST_TESTS += $(BUILD)/host/tests/fs/fs_defects
 

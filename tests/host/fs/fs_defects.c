@@ -1,5 +1,5 @@
 /*
- * fs_defects.c - the lib/fs defects an adversarial test found (issue 22),
+ * fs_defects.c - the lib/fs defects an adversarial test found,
  * one case each, on images made by mke2fs and changed by debugfs where
  * mke2fs cannot make the state: data of device, fifo and socket nodes,
  * inline-data directories and files, trailing '/' and '.'/'..' names, the
