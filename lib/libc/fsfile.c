@@ -129,13 +129,19 @@ static void stat_fill(struct stat *st, uint32_t ino, uint32_t mode, uint32_t nli
 
 /* ---- descriptors ----------------------------------------------------- */
 
-static ssize_t fsfile_pread(struct fsfile *ff, void *buf, size_t len, off_t pos)
+/* Reads and writes go through the session's buffer, a buffer's worth at a
+ * time: at *pos, or with pos NULL at the offset the server keeps for a
+ * description shared with a child (docs/processes.md). */
+
+static ssize_t fsfile_pread(struct fsfile *ff, void *buf, size_t len, const off_t *pos)
 {
 	size_t total = 0;
 
 	while (total < len) {
 		uint32_t n = len - total < ff->size ? (uint32_t)(len - total) : ff->size, done;
-		int err = open_file_read(ff->gate, (uint64_t)pos + total, n, &done);
+		uint64_t at;
+		int err = pos ? open_file_read(ff->gate, (uint64_t)*pos + total, n, &done)
+			      : open_file_read_on(ff->gate, n, &done, &at);
 		if (err)
 			return total ? (ssize_t)total : fail(err);
 		memcpy((char *)buf + total, ff->buf, done);
@@ -146,8 +152,8 @@ static ssize_t fsfile_pread(struct fsfile *ff, void *buf, size_t len, off_t pos)
 	return (ssize_t)total;
 }
 
-/* *pos: where to write (ignored with append); afterwards the end of what
- * was written. */
+/* With pos, *pos is where to write (ignored with append) and afterwards
+ * the end of what was written. */
 static ssize_t fsfile_pwrite(struct fsfile *ff, const void *buf, size_t len, off_t *pos, int append)
 {
 	size_t total = 0;
@@ -158,48 +164,13 @@ static ssize_t fsfile_pwrite(struct fsfile *ff, const void *buf, size_t len, off
 		uint32_t n = len - total < ff->size ? (uint32_t)(len - total) : ff->size, done;
 		uint64_t at;
 		memcpy(ff->buf, (const char *)buf + total, n);
-		int err = open_file_write(ff->gate, (uint64_t)*pos, n, append, &done, &at);
+		int err = pos ? open_file_write(ff->gate, (uint64_t)*pos, n, append, &done, &at)
+			      : open_file_write_on(ff->gate, n, append, &done, &at);
 		if (err)
 			return total ? (ssize_t)total : fail(err);
 		total += done;
-		*pos = (off_t)(at + done);
-		if (done < n)
-			break;
-	}
-	return (ssize_t)total;
-}
-
-/* At the shared offset, which the server moves. */
-static ssize_t shared_read(struct fsfile *ff, void *buf, size_t len)
-{
-	size_t total = 0;
-
-	while (total < len) {
-		uint32_t n = len - total < ff->size ? (uint32_t)(len - total) : ff->size, done;
-		uint64_t at;
-		int err = open_file_read_on(ff->gate, n, &done, &at);
-		if (err)
-			return total ? (ssize_t)total : fail(err);
-		memcpy((char *)buf + total, ff->buf, done);
-		total += done;
-		if (done < n)
-			break;
-	}
-	return (ssize_t)total;
-}
-
-static ssize_t shared_write(struct fsfile *ff, const void *buf, size_t len, int append)
-{
-	size_t total = 0;
-
-	while (total < len) {
-		uint32_t n = len - total < ff->size ? (uint32_t)(len - total) : ff->size, done;
-		uint64_t at;
-		memcpy(ff->buf, (const char *)buf + total, n);
-		int err = open_file_write_on(ff->gate, n, append, &done, &at);
-		if (err)
-			return total ? (ssize_t)total : fail(err);
-		total += done;
+		if (pos)
+			*pos = (off_t)(at + done);
 		if (done < n)
 			break;
 	}
@@ -213,8 +184,8 @@ static ssize_t fs_read_op(struct file *f, void *buf, size_t len)
 	if (ff->type == S_IFDIR)
 		return libc_fail(EISDIR);
 	if (ff->shared)
-		return shared_read(ff, buf, len);
-	ssize_t n = fsfile_pread(ff, buf, len, ff->pos);
+		return fsfile_pread(ff, buf, len, 0);
+	ssize_t n = fsfile_pread(ff, buf, len, &ff->pos);
 	if (n > 0)
 		ff->pos += n;
 	return n;
@@ -224,9 +195,7 @@ static ssize_t fs_write_op(struct file *f, const void *buf, size_t len)
 {
 	struct fsfile *ff = f->obj;
 
-	if (ff->shared && ff->type != S_IFDIR)
-		return shared_write(ff, buf, len, (f->flags & O_APPEND) != 0);
-	return fsfile_pwrite(ff, buf, len, &ff->pos, (f->flags & O_APPEND) != 0);
+	return fsfile_pwrite(ff, buf, len, ff->shared ? 0 : &ff->pos, (f->flags & O_APPEND) != 0);
 }
 
 static int fs_fstat_op(struct file *f, struct stat *st)
@@ -423,7 +392,7 @@ ssize_t pread(int fd, void *buf, size_t len, off_t off)
 		return libc_fail(EBADF);
 	if (ff->type == S_IFDIR)
 		return libc_fail(EISDIR);
-	return fsfile_pread(ff, buf, len > INT_MAX ? INT_MAX : len, off);
+	return fsfile_pread(ff, buf, len > INT_MAX ? INT_MAX : len, &off);
 }
 
 ssize_t pwrite(int fd, const void *buf, size_t len, off_t off)
