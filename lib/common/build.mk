@@ -8,7 +8,8 @@
 #                root's launcher), the load plan and the initial stack
 #   fpage.c      flexpage arithmetic and the send-base rule (the kernel's
 #                map/grant items, user-level pagers)
-#   mem.c        memcpy, memmove, memset, memcmp (the kernel, libsys)
+#   mem.c        memcpy, memmove, memset, memcmp (the kernel, libsys, and
+#                the C library in place of newlib's)
 #   string.c     mica_streq, mica_strlen, mica_strlcpy (the kernel,
 #                libsys)
 #
@@ -20,7 +21,8 @@ LIB_COMMON_CFLAGS := -Ilib/common/include
 LIB_FMT_SRCS := lib/common/fmt.c
 LIB_ELF_SRCS := lib/common/elf.c lib/common/elf_load_plan.c lib/common/elf_stack.c
 LIB_FPAGE_SRCS := lib/common/fpage.c
-LIB_STRING_SRCS := lib/common/mem.c lib/common/string.c
+LIB_MEM_SRCS := lib/common/mem.c
+LIB_STRING_SRCS := $(LIB_MEM_SRCS) lib/common/string.c
 LIB_COMMON_SRCS := $(LIB_FMT_SRCS) $(LIB_ELF_SRCS) $(LIB_FPAGE_SRCS) $(LIB_STRING_SRCS)
 
 USER_CFLAGS += $(LIB_COMMON_CFLAGS)
