@@ -257,9 +257,10 @@ TEST_DEPS += $(BUILD)/tests/qemu/proc.img
 # The ports (ports/, docs/ports.md) run from make run's disk, with their
 # test scripts under /share (ports.scenario).
 PORTS_IMG := $(BUILD)/tests/qemu/ports.img
-$(PORTS_IMG): $(DISK_IMG) tests/ports/check.lua
+PORTS_TEST_FILES := $(wildcard tests/ports/*)
+$(PORTS_IMG): $(DISK_IMG) $(PORTS_TEST_FILES)
 	rm -rf $(BUILD)/tests/qemu/ports-root && cp -a $(DISK_ROOT) $(BUILD)/tests/qemu/ports-root
-	mkdir -p $(BUILD)/tests/qemu/ports-root/share && cp tests/ports/check.lua $(BUILD)/tests/qemu/ports-root/share/
+	mkdir -p $(BUILD)/tests/qemu/ports-root/share && cp $(PORTS_TEST_FILES) $(BUILD)/tests/qemu/ports-root/share/
 	rm -f $@ && mke2fs -q -F -t ext2 -L mica -d $(BUILD)/tests/qemu/ports-root $@ 32M
 TEST_DEPS += $(PORTS_IMG) $(RUN_CFG)
 
