@@ -280,7 +280,8 @@ static void cmd_help(int argc, char **argv)
 	}
 }
 
-/* Split line into words at spaces and tabs, in place; -1 when there are
+/* Split line into words at spaces and tabs, in place, argv ending with a
+ * null pointer as a program's does (spawn passes it on); -1 when there are
  * more than ARGS_MAX. */
 static int split(char *line, char **argv)
 {
@@ -290,8 +291,10 @@ static int split(char *line, char **argv)
 	for (;;) {
 		while (*p == ' ' || *p == '\t' || *p == '\n')
 			*p++ = 0;
-		if (!*p)
+		if (!*p) {
+			argv[argc] = 0;
 			return argc;
+		}
 		if (argc == ARGS_MAX)
 			return -1;
 		argv[argc++] = p;
@@ -323,7 +326,7 @@ static void banner(void)
 
 int main(void)
 {
-	char line[INPUT_MAX], *argv[ARGS_MAX];
+	char line[INPUT_MAX], *argv[ARGS_MAX + 1];
 	int argc;
 
 	banner();

@@ -258,7 +258,8 @@ TEST_DEPS += $(BUILD)/tests/qemu/proc.img
 # test scripts under /share (ports.scenario).
 PORTS_IMG := $(BUILD)/tests/qemu/ports.img
 PORTS_TEST_FILES := $(wildcard tests/ports/*)
-$(PORTS_IMG): $(DISK_IMG) $(PORTS_TEST_FILES)
+# (mk/run.mk, which names DISK_IMG, is read after this file: its path here.)
+$(PORTS_IMG): $(BUILD)/disk.img $(PORTS_TEST_FILES)
 	rm -rf $(BUILD)/tests/qemu/ports-root && cp -a $(DISK_ROOT) $(BUILD)/tests/qemu/ports-root
 	mkdir -p $(BUILD)/tests/qemu/ports-root/share && cp $(PORTS_TEST_FILES) $(BUILD)/tests/qemu/ports-root/share/
 	rm -f $@ && mke2fs -q -F -t ext2 -L mica -d $(BUILD)/tests/qemu/ports-root $@ 32M

@@ -2,7 +2,8 @@
 # options.sh - TAP: tools/mica-cc takes what gcc takes from a build system
 # (opts/): -o before or after the inputs, -c with and without -o, -I DIR
 # and -IDIR, -include FILE, -MD -MF FILE, .o objects, .a archives given by
-# name or by -L DIR -lNAME, `-` for a source on standard input, -E, and
+# name or by -L DIR -lNAME, `-` for a source on standard input, -E (into a
+# pipe, as autoconf reads it), and
 # -Wl,... for the linker (--gc-sections really drops an unused function);
 # every program it links is a static x86-64 executable.  A caller's
 # MAKEFLAGS do not reach the tree's make, and what Mica cannot do (-shared,
@@ -15,7 +16,7 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 cd "$out" || exit 1
 
-echo "1..14"
+echo "1..15"
 n=0
 ok() { echo "ok - $1"; }
 notok() {
@@ -39,7 +40,9 @@ check "-IDIR, -L DIR -lNAME" bash -c "'$cc' -I'$src/inc' -L '$out' '$src/main.c'
 check "-include FILE without -I, an archive by name" bash -c "'$cc' -include '$src/inc/opts.h' '$src/main.c' libpart.a -o prog3 && $(declare -f static_exe); static_exe prog3"
 check "-MD -MF FILE names the header in the dependencies" bash -c "'$cc' -c -I '$src/inc' -MD -MF deps.d '$src/main.c' -o main.o && grep -q opts.h deps.d"
 check "- reads the source from standard input" bash -c "'$cc' -I '$src/inc' - part.o -o prog4 < '$src/main.c' && $(declare -f static_exe); static_exe prog4"
-check "-E preprocesses to standard output" bash -c "'$cc' -E -I '$src/inc' '$src/main.c' | grep -q 'part(), 42'"
+check "-E preprocesses to standard output" bash -c "'$cc' -E -I '$src/inc' '$src/main.c' | cat > pp.i && grep -q 'part(), 42' pp.i"
+# What autoconf's header checks do: the preprocessed header through a pipe.
+check "-E of <string.h> through a pipe declares memchr" bash -c "echo '#include <string.h>' | '$cc' -E - | grep -q memchr"
 check "-Wl,--gc-sections,-Map=FILE reaches the linker" bash -c "'$cc' -I '$src/inc' -Wl,--gc-sections,-Map=prog5.map main.o part.o -o prog5 && test -s prog5.map"
 if nm prog5 2> /dev/null | grep -qw unused && nm prog1 | grep -qw unused; then
 	echo "not ok - --gc-sections dropped the unused function"
