@@ -267,6 +267,7 @@ $(PORTS_IMG): $(BUILD)/disk.img $(PORTS_TEST_FILES)
 	cp -r $(BUILD)/ports/mawk/src/test $(BUILD)/tests/qemu/ports-root/share/mawk
 	cp $(BUILD)/ports/mawk/src/examples/decl.awk $(BUILD)/tests/qemu/ports-root/share/mawk/
 	mkdir -p $(BUILD)/tests/qemu/ports-root/share/bc && cp $(BUILD)/ports/bc/src/Test/*.b $(BUILD)/tests/qemu/ports-root/share/bc/
+	mkdir $(BUILD)/tests/qemu/ports-root/share/held.db.lock   # sqlite3's dot-file lock, held (ports.scenario)
 	rm -f $@ && mke2fs -q -F -t ext2 -L mica -d $(BUILD)/tests/qemu/ports-root $@ 32M
 TEST_DEPS += $(PORTS_IMG) $(RUN_CFG)
 
