@@ -4,7 +4,7 @@
  * glue around them, on a copy of build/disk.img: regular expressions,
  * fnmatch, glob over the disk, basename and dirname, the passwd and group
  * files, getlogin, getline and getdelim, killpg, creat, the exec
- * family's refusal while programs cannot exec, and sysconf.
+ * family's refusal while programs cannot exec, sysconf and pathconf.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -12,6 +12,7 @@
 #include <glob.h>
 #include <grp.h>
 #include <libgen.h>
+#include <limits.h>
 #include <pwd.h>
 #include <regex.h>
 #include <signal.h>
@@ -153,6 +154,19 @@ static void limits(void)
 	errno = 0;
 	expect("a name without a figure: -1", sysconf(-1), -1);
 	expect("with EINVAL", errno, EINVAL);
+	expect("pathconf(/, _PC_NAME_MAX): ext2's names", pathconf("/", _PC_NAME_MAX), 255);
+	expect("pathconf(_PC_PATH_MAX) is PATH_MAX", pathconf("/README", _PC_PATH_MAX), PATH_MAX);
+	errno = 0;
+	expect("pathconf of nothing: -1", pathconf("/no/such/file", _PC_NAME_MAX), -1);
+	expect("with ENOENT", errno, ENOENT);
+	int fd = open("/README", O_RDONLY);
+	expect("fpathconf(_PC_NAME_MAX) of an open file", fpathconf(fd, _PC_NAME_MAX), 255);
+	expect("fpathconf(_PC_PIPE_BUF): what a pipe never tears", fpathconf(fd, _PC_PIPE_BUF), 4096);
+	close(fd);
+	errno = 0;
+	expect("fpathconf of a closed descriptor: EBADF", fpathconf(fd, _PC_NAME_MAX) == -1 && errno == EBADF, 1);
+	errno = 0;
+	expect("pathconf of a name without a figure: EINVAL", pathconf("/", _PC_LINK_MAX) == -1 && errno == EINVAL, 1);
 	int fds[1100], n = 0;
 	while (n < 1100 && (fds[n] = open("/README", O_RDONLY)) >= 0)
 		n++;
