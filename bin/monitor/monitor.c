@@ -288,7 +288,8 @@ static void cmd_help(int argc, char **argv)
  * and \\, a backslash outside quotes keeps the next character; quoted
  * and unquoted parts next to each other make one word ('' is an empty
  * word).  The number of words, SPLIT_TOO_MANY past ARGS_MAX, or
- * SPLIT_OPEN_QUOTE for a quote that is not closed. */
+ * SPLIT_OPEN_QUOTE for a quote that is not closed; argv ends with a null
+ * pointer, as a program's does (spawn passes it on). */
 static int split(char *line, char **argv)
 {
 	int argc = 0;
@@ -297,8 +298,10 @@ static int split(char *line, char **argv)
 	for (;;) {
 		while (*p == ' ' || *p == '\t' || *p == '\n')
 			p++;
-		if (!*p)
+		if (!*p) {
+			argv[argc] = 0;
 			return argc;
+		}
 		if (argc == ARGS_MAX)
 			return SPLIT_TOO_MANY;
 		argv[argc++] = w = p;
@@ -348,7 +351,7 @@ static void banner(void)
 
 int main(void)
 {
-	char line[INPUT_MAX], *argv[ARGS_MAX];
+	char line[INPUT_MAX], *argv[ARGS_MAX + 1];
 	int argc;
 
 	banner();

@@ -260,11 +260,19 @@ $(eval $(call newlib_program,$(BUILD)/tests/qemu/inherit_child,tests/qemu/progs/
 QEMU_PROG_BINS += $(BUILD)/tests/qemu/inherit_test $(BUILD)/tests/qemu/inherit_child $(BUILD)/srv/pipe
 
 # The ports (ports/, docs/ports.md) run from make run's disk, with their
-# test scripts under /share (ports.scenario).
+# test scripts under /share (ports.scenario) and, from the ports' unpacked
+# sources, mawk's test suite (/share/mawk) and bc's tests (/share/bc) for
+# ports-suites.scenario.
 PORTS_IMG := $(BUILD)/tests/qemu/ports.img
-$(PORTS_IMG): $(DISK_IMG) tests/ports/check.lua
+PORTS_TEST_FILES := $(wildcard tests/ports/*)
+# (mk/run.mk, which names DISK_IMG, is read after this file: its path here.)
+$(PORTS_IMG): $(BUILD)/disk.img $(PORTS_TEST_FILES)
 	rm -rf $(BUILD)/tests/qemu/ports-root && cp -a $(DISK_ROOT) $(BUILD)/tests/qemu/ports-root
-	mkdir -p $(BUILD)/tests/qemu/ports-root/share && cp tests/ports/check.lua $(BUILD)/tests/qemu/ports-root/share/
+	mkdir -p $(BUILD)/tests/qemu/ports-root/share && cp $(PORTS_TEST_FILES) $(BUILD)/tests/qemu/ports-root/share/
+	cp -r $(BUILD)/ports/mawk/src/test $(BUILD)/tests/qemu/ports-root/share/mawk
+	cp $(BUILD)/ports/mawk/src/examples/decl.awk $(BUILD)/tests/qemu/ports-root/share/mawk/
+	mkdir -p $(BUILD)/tests/qemu/ports-root/share/bc && cp $(BUILD)/ports/bc/src/Test/*.b $(BUILD)/tests/qemu/ports-root/share/bc/
+	mkdir $(BUILD)/tests/qemu/ports-root/share/held.db.lock   # sqlite3's dot-file lock, held (ports.scenario)
 	rm -f $@ && mke2fs -q -F -t ext2 -L mica -d $(BUILD)/tests/qemu/ports-root $@ 32M
 TEST_DEPS += $(PORTS_IMG) $(RUN_CFG)
 # fork (fork.scenario, docs/processes.md "fork"): its test, with the pipe

@@ -16,7 +16,7 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 cd "$out" || exit 1
 
-echo "1..15"
+echo "1..16"
 n=0
 ok() { echo "ok - $1"; }
 notok() {
@@ -45,6 +45,9 @@ check "-E preprocesses to standard output" bash -c "'$cc' -E -I '$src/inc' '$src
 # name /dev/stdout as that file (a gcc on PATH first records its arguments).
 mkdir -p "$out/bin" && printf '#!/bin/sh\necho "$*" >> "%s/gcc.args"\nexec /usr/bin/gcc "$@"\n' "$out" > "$out/bin/gcc" && chmod +x "$out/bin/gcc"
 check "-E of a failing source leaves /dev/stdout alone (no -o)" bash -c "! PATH='$out/bin':\$PATH '$cc' -E -include '$out/no-such.h' '$src/part.c' && grep -q -- ' -E ' '$out/gcc.args' && ! grep -q -- '-o /dev/stdout' '$out/gcc.args'"
+check "-E preprocesses to standard output" bash -c "'$cc' -E -I '$src/inc' '$src/main.c' | cat > pp.i && grep -q 'part(), 42' pp.i"
+# What autoconf's header checks do: the preprocessed header through a pipe.
+check "-E of <string.h> through a pipe declares memchr" bash -c "echo '#include <string.h>' | '$cc' -E - | grep -q memchr"
 check "-Wl,--gc-sections,-Map=FILE reaches the linker" bash -c "'$cc' -I '$src/inc' -Wl,--gc-sections,-Map=prog5.map main.o part.o -o prog5 && test -s prog5.map"
 if nm prog5 2> /dev/null | grep -qw unused && nm prog1 | grep -qw unused; then
 	echo "not ok - --gc-sections dropped the unused function"

@@ -3,8 +3,8 @@
  * builds itself (lib/newlib/build.mk's libposix.a, docs/libc.md) and the
  * glue around them, on a copy of build/disk.img: regular expressions,
  * fnmatch, glob over the disk, basename and dirname, the passwd and group
- * files, getlogin, getline and getdelim, killpg, creat, and the exec
- * family's refusal while programs cannot exec.
+ * files, getlogin, getline and getdelim, killpg, creat, the exec
+ * family's refusal while programs cannot exec, sysconf and pathconf.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -12,12 +12,14 @@
 #include <glob.h>
 #include <grp.h>
 #include <libgen.h>
+#include <limits.h>
 #include <pwd.h>
 #include <regex.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -141,6 +143,39 @@ static void processes(void)
 	expect("with ENOSYS", errno, ENOSYS);
 }
 
+static void limits(void)
+{
+	expect("sysconf(_SC_PAGESIZE) is the page", sysconf(_SC_PAGESIZE), 4096);
+	expect("getpagesize agrees", getpagesize(), 4096);
+	expect("sysconf(_SC_OPEN_MAX): as many descriptors as open gives",
+	       sysconf(_SC_OPEN_MAX) > 3 && sysconf(_SC_OPEN_MAX) <= 1024, 1);
+	expect("sysconf(_SC_ARG_MAX)", sysconf(_SC_ARG_MAX) >= 1024, 1);
+	expect("sysconf(_SC_CLK_TCK) is what times() counts in", sysconf(_SC_CLK_TCK), CLOCKS_PER_SEC);
+	errno = 0;
+	expect("a name without a figure: -1", sysconf(-1), -1);
+	expect("with EINVAL", errno, EINVAL);
+	expect("pathconf(/, _PC_NAME_MAX): ext2's names", pathconf("/", _PC_NAME_MAX), 255);
+	expect("pathconf(_PC_PATH_MAX) is PATH_MAX", pathconf("/README", _PC_PATH_MAX), PATH_MAX);
+	errno = 0;
+	expect("pathconf of nothing: -1", pathconf("/no/such/file", _PC_NAME_MAX), -1);
+	expect("with ENOENT", errno, ENOENT);
+	int fd = open("/README", O_RDONLY);
+	expect("fpathconf(_PC_NAME_MAX) of an open file", fpathconf(fd, _PC_NAME_MAX), 255);
+	expect("fpathconf(_PC_PIPE_BUF): what a pipe never tears", fpathconf(fd, _PC_PIPE_BUF), 4096);
+	close(fd);
+	errno = 0;
+	expect("fpathconf of a closed descriptor: EBADF", fpathconf(fd, _PC_NAME_MAX) == -1 && errno == EBADF, 1);
+	errno = 0;
+	expect("pathconf of a name without a figure: EINVAL", pathconf("/", _PC_LINK_MAX) == -1 && errno == EINVAL, 1);
+	int fds[1100], n = 0;
+	while (n < 1100 && (fds[n] = open("/README", O_RDONLY)) >= 0)
+		n++;
+	expect("open stops where _SC_OPEN_MAX says (less the standard streams)",
+	       n <= sysconf(_SC_OPEN_MAX) && n >= sysconf(_SC_OPEN_MAX) - 3 && errno == EMFILE, 1);
+	while (n > 0)
+		close(fds[--n]);
+}
+
 static const struct qtest_case cases[] = {
 	{ "regular_expressions", regular_expressions },
 	{ "file_name_patterns", file_name_patterns },
@@ -149,6 +184,7 @@ static const struct qtest_case cases[] = {
 	{ "users_and_groups", users_and_groups },
 	{ "lines", lines },
 	{ "processes", processes },
+	{ "limits", limits },
 };
 
 int main(int argc, char **argv)
