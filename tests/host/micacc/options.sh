@@ -40,7 +40,6 @@ check "-IDIR, -L DIR -lNAME" bash -c "'$cc' -I'$src/inc' -L '$out' '$src/main.c'
 check "-include FILE without -I, an archive by name" bash -c "'$cc' -include '$src/inc/opts.h' '$src/main.c' libpart.a -o prog3 && $(declare -f static_exe); static_exe prog3"
 check "-MD -MF FILE names the header in the dependencies" bash -c "'$cc' -c -I '$src/inc' -MD -MF deps.d '$src/main.c' -o main.o && grep -q opts.h deps.d"
 check "- reads the source from standard input" bash -c "'$cc' -I '$src/inc' - part.o -o prog4 < '$src/main.c' && $(declare -f static_exe); static_exe prog4"
-check "-E preprocesses to standard output" bash -c "'$cc' -E -I '$src/inc' '$src/main.c' | grep -q 'part(), 42'"
 # gcc removes its output file when it fails: -E to standard output must not
 # name /dev/stdout as that file (a gcc on PATH first records its arguments).
 mkdir -p "$out/bin" && printf '#!/bin/sh\necho "$*" >> "%s/gcc.args"\nexec /usr/bin/gcc "$@"\n' "$out" > "$out/bin/gcc" && chmod +x "$out/bin/gcc"
