@@ -170,9 +170,6 @@ int notifier_poll(struct pollfd *fds, size_t n, uint64_t timeout_us, unsigned lo
  * error); in the child, the tickets adopted and its own wait irq
  * registered with every end. */
 int libc_pipe_fork_into(mica_cap_t task);
-/* A ticket for the pipe end f is (0), 1 if f is no pipe end, or a Mica
- * error. */
-int pipe_ticket_for(struct file *f, mica_cap_t *ticket);
 void libc_pipe_after_fork(void);
 
 /* time.c: microseconds since boot (the KIP clock). */

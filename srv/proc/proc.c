@@ -338,10 +338,13 @@ static int on_fork(struct srv_request *req, mica_cap_t parent_gate, const void *
 	return 0;
 }
 
-/* exec's streams, given back to a caller whose exec failed. */
-static int give_back(struct srv_request *req, int err, mica_cap_t out, mica_cap_t in, mica_cap_t *out_back,
-		     mica_cap_t *in_back)
+/* exec's streams, given back to a caller whose exec failed; what it gave
+ * for the new program (Proc.give) is dropped, as a failed spawn's is. */
+static int give_back(struct srv_request *req, struct tree_rec *r, int err, mica_cap_t out, mica_cap_t in,
+		     mica_cap_t *out_back, mica_cap_t *in_back)
 {
+	if (r)
+		inherit_drop(&given[index_of(r)]);
 	if ((*out_back = out) != 0)
 		srv_grant(req, out);
 	if ((*in_back = in) != 0)
@@ -382,16 +385,16 @@ static int on_exec(struct srv_request *req, const char *path, const void *args, 
 	if ((out && srv_keep(req, out) != 0) || (in && srv_keep(req, in) != 0))
 		return -MICA_ENOMEM;   /* what was not kept goes with the request */
 	if (!r)
-		return give_back(req, -MICA_EPERM, out, in, out_back, in_back);
+		return give_back(req, r, -MICA_EPERM, out, in, out_back, in_back);
 	if (argc < 0 || nenv < 0)
-		return give_back(req, fail(EINVAL), out, in, out_back, in_back);
+		return give_back(req, r, fail(EINVAL), out, in, out_back, in_back);
 	if (argc == 0 || argc > MICA_SPAWN_ARGS_MAX || nenv > MICA_SPAWN_ENV_MAX)
-		return give_back(req, fail(E2BIG), out, in, out_back, in_back);
+		return give_back(req, r, fail(E2BIG), out, in, out_back, in_back);
 	if ((err = load_file(path, &image)) != 0)
-		return give_back(req, fail(err), out, in, out_back, in_back);
+		return give_back(req, r, fail(err), out, in, out_back, in_back);
 	if (!r->end_irq && (err = make_irq(r, &end_irq, KIND_END)) != 0) {
 		load_done(&image);
-		return give_back(req, err, out, in, out_back, in_back);
+		return give_back(req, r, err, out, in, out_back, in_back);
 	}
 	mica_cap_t give_out = stream_for(r->out, out), give_in = stream_for(r->in, in);
 	if (!(process = mica_slot_alloc()))
@@ -404,7 +407,7 @@ static int on_exec(struct srv_request *req, const char *path, const void *args, 
 		mica_slot_drop(process);
 		destroy(&end_irq);
 		err = err == -MICA_EINVAL ? fail(ENOEXEC) : err == -MICA_ENOMEM ? fail(EAGAIN) : err;
-		return give_back(req, err, out, in, out_back, in_back);
+		return give_back(req, r, err, out, in, out_back, in_back);
 	}
 	/* The record is the new program's now: a joined caller is no longer
 	 * watched, a spawned one's end no longer collected. */
@@ -418,6 +421,10 @@ static int on_exec(struct srv_request *req, const char *path, const void *args, 
 	r->process = process;
 	hold_stream(&r->out, give_out, out);
 	hold_stream(&r->in, give_in, in);
+	/* What the caller gave is the new program's to take, as a spawned
+	 * child's is (anything the old one left untaken goes). */
+	inherit_drop(&inherited[index_of(r)]);
+	inherit_move(&given[index_of(r)], &inherited[index_of(r)]);
 	mica_strlcpy(r->program, base_name(path), sizeof r->program);
 	return 0;
 }
