@@ -19,4 +19,6 @@ $(BUILD)/host/tests/$(1): $(call host_objs,$(2)) $(TAP_OBJ)
 HOST_TESTS += $(BUILD)/host/tests/$(1)
 endef
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+# The compilers' dependency files; not the ports' sources (build/ports: a
+# package's own files, where a directory may be named *.d).
+-include $(shell find $(BUILD) -path $(BUILD)/ports -prune -o -name '*.d' -type f -print 2>/dev/null)
