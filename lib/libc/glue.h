@@ -145,6 +145,9 @@ void fsfile_inherit_cwd(const char *path, mode_t mask);
 /* A descriptor for the file session `gate` a parent handed on (ours:
  * dropped on failure; its offset the server's, shared), opened as `path`. */
 int fsfile_adopt(mica_cap_t gate, int flags, const char *path);
+/* fork: in the child, its files marked as the parent's sessions (closing
+ * one leaves the parent's open). */
+void libc_fsfile_after_fork(void);
 
 /* pipe.c: make f (a stream's description) the pipe end if `cap` is a
  * pipe ticket (sys/pipe_ticket.h); 1 if it was. */

@@ -262,9 +262,11 @@ QEMU_PROG_BINS += $(BUILD)/tests/qemu/inherit_test $(BUILD)/tests/qemu/inherit_c
 # The ports (ports/, docs/ports.md) run from make run's disk, with their
 # test scripts under /share (ports.scenario).
 PORTS_IMG := $(BUILD)/tests/qemu/ports.img
-$(PORTS_IMG): $(DISK_IMG) tests/ports/check.lua
+# (mk/run.mk, which sets DISK_IMG and DISK_ROOT, comes after this file:
+# the prerequisite names the image itself.)
+$(PORTS_IMG): $(BUILD)/disk.img $(wildcard tests/ports/*)
 	rm -rf $(BUILD)/tests/qemu/ports-root && cp -a $(DISK_ROOT) $(BUILD)/tests/qemu/ports-root
-	mkdir -p $(BUILD)/tests/qemu/ports-root/share && cp tests/ports/check.lua $(BUILD)/tests/qemu/ports-root/share/
+	mkdir -p $(BUILD)/tests/qemu/ports-root/share && cp tests/ports/* $(BUILD)/tests/qemu/ports-root/share/
 	rm -f $@ && mke2fs -q -F -t ext2 -L mica -d $(BUILD)/tests/qemu/ports-root $@ 32M
 TEST_DEPS += $(PORTS_IMG) $(RUN_CFG)
 # fork (fork.scenario, docs/processes.md "fork"): its test, with the pipe
