@@ -17,6 +17,8 @@
  */
 #include <errno.h>
 #include <signal.h>
+#include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <common/string.h>
@@ -46,7 +48,8 @@
 #define KIND_WATCH 1u
 #define KIND_END 2u
 #define LABEL(i, kind) ((((mica_word_t)(i) + 1) << 2) | (kind))
-#define CHILD_QUOTA (8ull << 20)   /* memory of each program started */
+#define CHILD_QUOTA (8ull << 20)   /* memory of each program started, unless child-mem= says */
+static uint64_t child_quota = CHILD_QUOTA;
 
 static struct tree tree;
 /* What each record has given its next child, and has yet to take from its parent. */
@@ -229,7 +232,7 @@ static int start(struct tree_rec *r, const char *path, mica_cap_t image, uint64_
 		err = -MICA_ENOMEM;
 	if (!err)
 		err = image_start(image, base_name(path), size, args, args_len, env, env_len, out, in, r->end_irq,
-				  r->gate, CHILD_QUOTA, &r->process);
+				  r->gate, child_quota, &r->process);
 	if (err == -MICA_EINVAL)
 		return fail(ENOEXEC);   /* what root's parser refused (the log says why) */
 	if (err == -MICA_ENOMEM)
@@ -401,7 +404,7 @@ static int on_exec(struct srv_request *req, const char *path, const void *args, 
 		err = -MICA_ENOMEM;
 	else
 		err = image_start(image.ds, base_name(path), image.size, args, args_len, env, env_len, give_out,
-				  give_in, r->end_irq ? r->end_irq : end_irq, r->gate, CHILD_QUOTA, &process);
+				  give_in, r->end_irq ? r->end_irq : end_irq, r->gate, child_quota, &process);
 	load_done(&image);
 	if (err) {
 		mica_slot_drop(process);
@@ -556,10 +559,35 @@ static const struct proc_ops ops = {
 	.give = on_give, .take = on_take,
 };
 
-int main(void)
+/* A program's memory from an argument `child-mem=SIZE` (bytes, or with K
+ * or M; at least 1M); false for anything else. */
+static bool child_mem_arg(const char *arg, uint64_t *bytes)
+{
+	char *end;
+
+	if (strncmp(arg, "child-mem=", 10) != 0 || arg[10] < '0' || arg[10] > '9')
+		return false;
+	uint64_t v = strtoull(arg + 10, &end, 10);
+	unsigned shift = *end == 'K' ? 10 : *end == 'M' ? 20 : 0;
+	if (shift)
+		end++;
+	if (*end || v > (1ull << 32) >> shift || v << shift < (1ull << 20))
+		return false;
+	*bytes = v << shift & ~0xfffull;
+	return true;
+}
+
+int main(int argc, char **argv)
 {
 	static struct proc_buffers buffers;
 	const struct srv s = { .protocol = &proc_server, .ops = &ops, .state = &tree, .irq = on_irq };
+
+	for (int i = 1; i < argc; i++)
+		if (!child_mem_arg(argv[i], &child_quota)) {
+			mica_printf("proc: unknown argument %s (child-mem=SIZE, SIZE in bytes, K or M, at least 1M)\n",
+				    argv[i]);
+			return 1;
+		}
 
 	tree.ended = on_ended;
 	tree.child_ended = on_child_ended;
