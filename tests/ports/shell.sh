@@ -33,10 +33,11 @@ fact() { if [ $1 -le 1 ]; then r=1; else fact $(($1 - 1)); r=$((r * $1)); fi; }
 fact 10
 check "recursion" "$r" "3628800"
 check "command substitution of a builtin" "$(echo inner) outer" "inner outer"
+check "nested command substitution" "$(echo $(echo inner) outer)" "inner outer"
+check "a pipeline in a command substitution" "$(echo nested | upper)" "NESTED"
 
-# Pipelines and redirections at the top: a forked child of a forked child
-# cannot fork yet (docs/ports.md, "dash"), so what they print goes to a
-# file, read back with the builtin `read`.
+# What pipelines and redirections print goes to a file, read back with
+# the builtin `read`.
 got() { # FILE: its lines, joined by spaces, in $r
 	r=
 	while IFS= read -r l; do r="$r${r:+ }$l"; done < "$1"

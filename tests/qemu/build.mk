@@ -264,9 +264,13 @@ QEMU_PROG_BINS += $(BUILD)/tests/qemu/inherit_test $(BUILD)/tests/qemu/inherit_c
 PORTS_IMG := $(BUILD)/tests/qemu/ports.img
 # (mk/run.mk, which sets DISK_IMG and DISK_ROOT, comes after this file:
 # the prerequisite names the image itself.)
-$(PORTS_IMG): $(BUILD)/disk.img $(wildcard tests/ports/*)
+# shell_test (system and popen through dash, dash.scenario) is on it as
+# /bin/shell_test.
+$(eval $(call newlib_program,$(BUILD)/tests/qemu/shell_test,tests/qemu/progs/shell_test.c))
+$(PORTS_IMG): $(BUILD)/disk.img $(wildcard tests/ports/*) $(BUILD)/tests/qemu/shell_test
 	rm -rf $(BUILD)/tests/qemu/ports-root && cp -a $(DISK_ROOT) $(BUILD)/tests/qemu/ports-root
 	mkdir -p $(BUILD)/tests/qemu/ports-root/share && cp tests/ports/* $(BUILD)/tests/qemu/ports-root/share/
+	cp $(BUILD)/tests/qemu/shell_test $(BUILD)/tests/qemu/ports-root/bin/
 	rm -f $@ && mke2fs -q -F -t ext2 -L mica -d $(BUILD)/tests/qemu/ports-root $@ 32M
 TEST_DEPS += $(PORTS_IMG) $(RUN_CFG)
 # fork (fork.scenario, docs/processes.md "fork"): its test, with the pipe
