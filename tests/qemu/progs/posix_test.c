@@ -3,8 +3,10 @@
  * builds itself (lib/newlib/build.mk's libposix.a, docs/libc.md) and the
  * glue around them, on a copy of build/disk.img: regular expressions,
  * fnmatch, glob over the disk, basename and dirname, the passwd and group
- * files, getlogin, getline and getdelim, killpg, creat, and the exec
- * family's refusal while programs cannot exec.
+ * files, getlogin, getline and getdelim, killpg, creat, the exec
+ * family's refusal without a process server; signals within the program
+ * (sigaction, signal, raise, sigprocmask, sigpending, sigsuspend; the C
+ * library's signal.c), wait3 and getgroups.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -19,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "qtest.h"
@@ -141,6 +144,71 @@ static void processes(void)
 	expect("with ENOSYS", errno, ENOSYS);
 }
 
+static volatile int usr1_seen, usr1_was_blocked, usr2_blocked_inside;
+
+static void on_usr1(int sig)
+{
+	sigset_t now;
+
+	usr1_seen++;
+	sigprocmask(SIG_BLOCK, 0, &now);
+	usr1_was_blocked = sig == SIGUSR1 && sigismember(&now, SIGUSR1);
+	usr2_blocked_inside = sigismember(&now, SIGUSR2);
+}
+
+static void signals(void)
+{
+	struct sigaction act = { .sa_handler = on_usr1 }, old;
+	sigset_t set, now;
+	gid_t groups[4];
+
+	sigemptyset(&act.sa_mask);
+	sigaddset(&act.sa_mask, SIGUSR2);
+	expect("sigaction installs a handler", sigaction(SIGUSR1, &act, &old), 0);
+	expect("the action before was SIG_DFL", old.sa_handler == SIG_DFL, 1);
+	expect("raise runs it", raise(SIGUSR1) == 0 && usr1_seen == 1, 1);
+	expect("with the signal and sa_mask blocked inside", usr1_was_blocked && usr2_blocked_inside, 1);
+	sigprocmask(SIG_BLOCK, 0, &now);
+	expect("and the mask as it was after", sigismember(&now, SIGUSR1) || sigismember(&now, SIGUSR2), 0);
+	expect("kill of our own pid runs it", kill(getpid(), SIGUSR1) == 0 && usr1_seen == 2, 1);
+	errno = 0;
+	expect("SIGKILL cannot be caught: EINVAL", sigaction(SIGKILL, &act, 0) == -1 && errno == EINVAL, 1);
+	expect("nor an unknown signal", sigaction(NSIG, &act, 0) == -1 && errno == EINVAL, 1);
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	expect("sigprocmask blocks it", sigprocmask(SIG_BLOCK, &set, 0), 0);
+	expect("raised while blocked: not run", raise(SIGUSR1) == 0 && usr1_seen == 2, 1);
+	expect("but pending", sigpending(&now) == 0 && sigismember(&now, SIGUSR1), 1);
+	expect("raised twice: pending once", raise(SIGUSR1) == 0 && usr1_seen == 2, 1);
+	expect("unblocked: run once", sigprocmask(SIG_UNBLOCK, &set, 0) == 0 && usr1_seen == 3, 1);
+	expect("and no longer pending", sigpending(&now) == 0 && !sigismember(&now, SIGUSR1), 1);
+	errno = 0;
+	expect("sigprocmask with an unknown how: EINVAL", sigprocmask(42, &set, 0) == -1 && errno == EINVAL, 1);
+
+	sigprocmask(SIG_BLOCK, &set, 0);
+	raise(SIGUSR1);
+	sigemptyset(&now);
+	errno = 0;
+	expect("sigsuspend lets a pending signal through: run, then -1 EINTR",
+	       sigsuspend(&now) == -1 && errno == EINTR && usr1_seen == 4, 1);
+	sigprocmask(SIG_BLOCK, 0, &now);
+	expect("the mask is back afterwards", sigismember(&now, SIGUSR1), 1);
+	sigprocmask(SIG_UNBLOCK, &set, 0);
+	errno = 0;
+	expect("sigsuspend with nothing that could come: -1 EINTR at once", sigsuspend(&now) == -1 && errno == EINTR, 1);
+
+	expect("signal() answers the handler before", signal(SIGUSR1, SIG_IGN) == on_usr1, 1);
+	expect("SIG_IGN: raise does nothing", raise(SIGUSR1) == 0 && usr1_seen == 4, 1);
+	expect("SIG_DFL of SIGCHLD is to do nothing", signal(SIGCHLD, SIG_DFL) != SIG_ERR && raise(SIGCHLD), 0);
+	expect("newlib's numbers: SIGCHLD 20, NSIG 32", SIGCHLD == 20 && NSIG == 32, 1);
+
+	errno = 0;
+	expect("wait3 without a process server: ECHILD", wait3(0, WNOHANG, 0) == -1 && errno == ECHILD, 1);
+	expect("getgroups(0): one group", getgroups(0, 0), 1);
+	expect("getgroups: group 0", getgroups(4, groups) == 1 && groups[0] == 0, 1);
+}
+
 static const struct qtest_case cases[] = {
 	{ "regular_expressions", regular_expressions },
 	{ "file_name_patterns", file_name_patterns },
@@ -149,6 +217,7 @@ static const struct qtest_case cases[] = {
 	{ "users_and_groups", users_and_groups },
 	{ "lines", lines },
 	{ "processes", processes },
+	{ "signals", signals },
 };
 
 int main(int argc, char **argv)
