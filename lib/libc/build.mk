@@ -11,7 +11,7 @@ LIBC_CFLAGS = $(filter-out -nostdinc -isystem $(GCC_INCLUDE),$(USER_CFLAGS)) -is
 # CLOCK_MONOTONIC, nanosleep) that newlib's sys/features.h declares only for
 # RTEMS and Cygwin.
 LIBC_CFLAGS += -D_POSIX_TIMERS=1 -D_POSIX_MONOTONIC_CLOCK=200112L
-LIBC_GLUE := $(addprefix lib/libc/,errno.c fd.c service.c stream.c pipe.c romfile.c fsfile.c mman.c path.c realpath.c heap.c memalign.c proc.c signal.c procsrv.c spawn.c fork.c inherit.c shell.c time.c sleep.c termios.c ioctl.c getline.c user.c group.c notifier.c poll.c)
+LIBC_GLUE := $(addprefix lib/libc/,errno.c fd.c service.c stream.c pipe.c romfile.c devnull.c fsfile.c mman.c path.c realpath.c heap.c memalign.c proc.c signal.c procsrv.c spawn.c fork.c inherit.c shell.c time.c sleep.c termios.c ioctl.c getline.c user.c group.c notifier.c poll.c)
 LIBC_GLUE_OBJS := $(patsubst %,$(BUILD)/libc-obj/%.o,$(LIBC_GLUE))
 # The glue is an archive, so that a program links only the parts it uses.
 # LIBC_LIBS is what a program on the C library links in one --start-group

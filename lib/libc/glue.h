@@ -145,6 +145,12 @@ void fsfile_inherit_cwd(const char *path, mode_t mask);
 /* A descriptor for the file session `gate` a parent handed on (ours:
  * dropped on failure; its offset the server's, shared), opened as `path`. */
 int fsfile_adopt(mica_cap_t gate, int flags, const char *path);
+/* devnull.c: /dev/null (DEVNULL_PATH), the C library's own: whether
+ * path names it, a descriptor of it (open's flags), its stat. */
+#define DEVNULL_PATH "/dev/null"
+int devnull_is(const char *path);
+int devnull_open(int flags);
+int devnull_stat(struct stat *st);
 /* fork: in the child, its files marked as the parent's sessions (closing
  * one leaves the parent's open). */
 void libc_fsfile_after_fork(void);

@@ -102,6 +102,25 @@ sh -c 'echo piped | lua -e "io.write(io.read(\"a\"))"' > $dir/sh.p
 got $dir/sh.p
 check "sh -c of a pipeline" "$r" "piped"
 check "sh SCRIPT ARGS" "$(echo 'echo $# $2' > $dir/s.sh; sh $dir/s.sh a b c)" "3 b"
+lua -e 'io.write(io.read("a") == "" and "empty\n" or "not empty\n")' > $dir/sh.bg &
+wait $!
+st=$?
+got $dir/sh.bg
+check "a background job (its stdin /dev/null) and wait" "$st $r" "0 empty"
+lua -e 'os.exit(6)' &
+wait
+check "wait for all" "$?" "0"
+lua -e 'os.exit(6)' &
+wait $!
+check "wait PID: its status" "$?" "6"
+echo gone > /dev/null
+check "> /dev/null" "$?|$(read -r l < /dev/null; echo "[$l]")" "0|[]"
+trap 'r=trapped' USR1
+r=
+kill -USR1 $$
+check "trap runs for a signal the shell sends itself" "$r" "trapped"
+trap - USR1
+check "kill -l names the C library's numbers" "$(kill -l 20) $(kill -l 2) $(kill -l 30)" "CHLD INT USR1"
 cd $dir && check "cd, pwd" "$(pwd)" "$dir" && cd /
 
 echo "sh: 1..$n"

@@ -6,7 +6,7 @@
  * files, getlogin, getline and getdelim, killpg, creat, the exec
  * family's refusal without a process server; signals within the program
  * (sigaction, signal, raise, sigprocmask, sigpending, sigsuspend; the C
- * library's signal.c), wait3 and getgroups.
+ * library's signal.c), /dev/null, wait3 and getgroups.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -203,6 +203,15 @@ static void signals(void)
 	expect("SIG_DFL of SIGCHLD is to do nothing", signal(SIGCHLD, SIG_DFL) != SIG_ERR && raise(SIGCHLD), 0);
 	expect("newlib's numbers: SIGCHLD 20, NSIG 32", SIGCHLD == 20 && NSIG == 32, 1);
 
+	int null = open("/dev/null", O_RDWR);
+	struct stat st;
+	char c;
+	expect("/dev/null opens", null >= 0, 1);
+	expect("reading it: the end of data", read(null, &c, 1), 0);
+	expect("writing it: all taken", write(null, "abc", 3), 3);
+	expect("a character device", fstat(null, &st) == 0 && S_ISCHR(st.st_mode) && stat("/dev/null", &st) == 0 &&
+	       S_ISCHR(st.st_mode), 1);
+	expect("closes", close(null), 0);
 	errno = 0;
 	expect("wait3 without a process server: ECHILD", wait3(0, WNOHANG, 0) == -1 && errno == ECHILD, 1);
 	expect("getgroups(0): one group", getgroups(0, 0), 1);
