@@ -23,7 +23,7 @@ $(RUN_CFG): srv/root/default.cfg mk/run.mk
 	@mkdir -p $(dir $@)
 	awk '/^run monitor/ { print "run blk"; print "\tcap pci:1af4:1001 dev"; print "\tprovide blk"; \
 		print "\tmem 8M"; print "\tdaemon"; print "run ext2fs"; print "\tprovide fs"; print "\tmem 16M"; \
-		print "\tdaemon"; print "run proc"; print "\tprovide proc"; print "\tmem 32M"; \
+		print "\tdaemon"; print "run proc child-mem=24M"; print "\tprovide proc"; print "\tmem 96M"; \
 		print "\tdaemon" } { print }' $< > $@
 ALL += $(RUN_CFG)
 

@@ -1,7 +1,7 @@
 # ports/: programs nobody here wrote, built from their Debian source packages
 # with tools/mica-cc and installed on the disk of `make run` (docs/ports.md).
 # One directory per port with its recipe (and its .patch files, if any).
-PORTS := lua mawk bc sqlite3
+PORTS := lua mawk bc sqlite3 dash
 PORT_STAMPS := $(patsubst %,$(BUILD)/ports/%/.stamp,$(PORTS))
 # A port's install tree: what the disk image takes of it.
 PORT_ROOTS := $(patsubst %,$(BUILD)/ports/%/root,$(PORTS))

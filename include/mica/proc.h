@@ -28,6 +28,7 @@
 #define MICA_INHERIT_PIPE   3u   /* item: a pipe ticket (PipeEnd.hand_off) */
 #define MICA_INHERIT_FILE   4u   /* item: a file session sharing the offset (OpenFile.dup); name: path */
 #define MICA_INHERIT_ROM    5u   /* name: the boot file (rom/NAME); arg: offset */
+#define MICA_INHERIT_NULL   6u   /* /dev/null (the C library's own) */
 #define MICA_INHERIT_MAX    65u
 /* fork (docs/processes.md, "fork"): how the child's threads start and
  * where its capabilities go, from the parent to root's Parent.fork through

@@ -38,6 +38,7 @@ static void child_fixup(mica_cap_t task, mica_cap_t thread)
 	libc_proc_after_fork();
 	libc_wait_irq_after_fork();
 	libc_pipe_after_fork();
+	libc_fsfile_after_fork();
 }
 
 /* The child's attached regions and capabilities, then its start. */

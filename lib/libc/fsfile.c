@@ -42,6 +42,7 @@ struct fsfile {
 	uint32_t type;   /* S_IFMT */
 	off_t pos;       /* unless shared */
 	int shared;      /* the offset is the server's, shared with a spawned child's session */
+	int forked;      /* a forked child's copy of its parent's session: not ours to close */
 	char *path;      /* absolute, as opened: fchdir's and *at()'s directory */
 };
 
@@ -240,10 +241,11 @@ static int fs_close_op(struct file *f)
 	struct fsfile *ff = f->obj;
 	uint64_t start, size;
 	mica_cap_t slot = mica_slot_alloc(), back = slot;
-	int err = open_file_close(ff->gate);
+	int err = ff->forked ? 0 : open_file_close(ff->gate);
 
 	/* The close revoked the buffer: the region comes back empty (back
-	 * NULL), and the slot is freed all the same. */
+	 * NULL), and the slot is freed all the same.  A forked child's copy
+	 * of the buffer comes back, and goes with the slot. */
 	if (slot && region_map_detach(rt_cap("rm"), (uint64_t)ff->buf, &start, &size, &back) == 0)
 		mica_slot_drop(slot);
 	else if (slot)
@@ -272,6 +274,22 @@ static int fs_hand_off_op(struct file *f, struct inherit_item *out)
 	ff->shared = 1;
 	*out = (struct inherit_item){ MICA_INHERIT_FILE, 0, ff->path, gate };
 	return 0;
+}
+
+static const struct file_ops fsfile_ops;
+
+/* In a forked child: its files are its parent's sessions (capabilities
+ * derived from the parent's, fork.c), which closing here would close for
+ * the parent too (a shell's child closes the script the shell reads). */
+void libc_fsfile_after_fork(void)
+{
+	int flags;
+
+	for (int fd = 0; fd < FD_MAX; fd++) {
+		struct file *f = fd_get(fd, &flags);
+		if (f && f->ops == &fsfile_ops)
+			((struct fsfile *)f->obj)->forked = 1;
+	}
 }
 
 static const struct file_ops fsfile_ops = {

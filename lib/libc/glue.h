@@ -145,6 +145,15 @@ void fsfile_inherit_cwd(const char *path, mode_t mask);
 /* A descriptor for the file session `gate` a parent handed on (ours:
  * dropped on failure; its offset the server's, shared), opened as `path`. */
 int fsfile_adopt(mica_cap_t gate, int flags, const char *path);
+/* devnull.c: /dev/null (DEVNULL_PATH), the C library's own: whether
+ * path names it, a descriptor of it (open's flags), its stat. */
+#define DEVNULL_PATH "/dev/null"
+int devnull_is(const char *path);
+int devnull_open(int flags);
+int devnull_stat(struct stat *st);
+/* fork: in the child, its files marked as the parent's sessions (closing
+ * one leaves the parent's open). */
+void libc_fsfile_after_fork(void);
 
 /* pipe.c: make f (a stream's description) the pipe end if `cap` is a
  * pipe ticket (sys/pipe_ticket.h); 1 if it was. */
@@ -170,9 +179,6 @@ int notifier_poll(struct pollfd *fds, size_t n, uint64_t timeout_us, unsigned lo
  * error); in the child, the tickets adopted and its own wait irq
  * registered with every end. */
 int libc_pipe_fork_into(mica_cap_t task);
-/* A ticket for the pipe end f is (0), 1 if f is no pipe end, or a Mica
- * error. */
-int pipe_ticket_for(struct file *f, mica_cap_t *ticket);
 void libc_pipe_after_fork(void);
 
 /* time.c: microseconds since boot (the KIP clock). */

@@ -12,6 +12,7 @@
  *   MICA_INHERIT_FILE    a session of the file server on the same open
  *                        file, sharing the parent's offset (fsfile.c)
  *   MICA_INHERIT_ROM     a boot file, opened again at the parent's offset
+ *   MICA_INHERIT_NULL    /dev/null (devnull.c)
  *
  * A parent that gave nothing leaves the table as it starts (0, 1 and 2
  * the streams); one that gave anything gives the whole table, so that a
@@ -114,6 +115,9 @@ void libc_inherit(void)
 			break;
 		case MICA_INHERIT_ROM:
 			rom(name, fl, (off_t)arg, fds);
+			break;
+		case MICA_INHERIT_NULL:
+			place(devnull_open(fl), fds);
 			break;
 		}
 		if (item)

@@ -1,8 +1,9 @@
 /*
  * path.c - path names.  The boot files are under rom/ ("rom/NAME" or
  * "/rom/NAME"), read-only: the calls that would change one answer EROFS.
- * Every other path belongs to the file server (fsfile.c), relative ones
- * against the working directory.
+ * /dev/null is the C library's own (devnull.c) for open and stat.  Every
+ * other path belongs to the file server (fsfile.c), relative ones against
+ * the working directory.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -49,6 +50,8 @@ int open(const char *path, int flags, ...)
 		mode = (mode_t)va_arg(ap, int);
 		va_end(ap);
 	}
+	if (devnull_is(path))
+		return devnull_open(flags);
 	switch (locate(path, &name)) {
 	case ROM_FILE:
 		return romfile_open(name, flags);
@@ -64,6 +67,8 @@ static int stat_at(const char *path, struct stat *st, int nofollow)
 	const char *name;
 
 	*st = (struct stat){ 0 };
+	if (devnull_is(path))
+		return devnull_stat(st);
 	switch (locate(path, &name)) {
 	case ROM_FILE:
 		return romfile_stat(name, st);

@@ -542,20 +542,3 @@ void libc_pipe_after_fork(void)
 			mica_slot_free(ring);
 	}
 }
-
-int pipe_ticket_for(struct file *f, mica_cap_t *ticket)
-{
-	mica_cap_t t;
-	int err;
-
-	if (f->ops != &pipe_ops)
-		return 1;
-	if (!(t = mica_slot_alloc()))
-		return -MICA_ENOMEM;
-	if ((err = pipe_end_hand_off(((struct pipe_end *)f->obj)->cap, &t)) != 0) {
-		mica_slot_free(t);
-		return err;
-	}
-	*ticket = t;
-	return 0;
-}

@@ -4,11 +4,9 @@
  * exit() runs atexit handlers and destructors and flushes stdio, then
  * _exit() tells the parent (rt_exit, Parent.exit).  The pid is the process
  * server's record's, or else what the launcher put in the environment as
- * MICA_PID.  Signals exist only as newlib emulates them
- * (signal() and raise() within the program): a signal whose handler is
- * SIG_DFL reaches kill() for the program's own pid, which ends the program
- * the way a shell reports a killed one, with status 128 + the signal
- * (abort(): 134).  Children are the process server's (procsrv.c,
+ * MICA_PID.  kill() of the program's own pid raises the signal
+ * (signal.c: handlers, masks and default actions within the program).
+ * Children are the process server's (procsrv.c,
  * docs/processes.md): posix_spawn (spawn.c) and fork (fork.c) start
  * them, waitpid reaps them, kill() of a child ends it as if by the signal
  * (its parent's wait status says so), getppid asks.
@@ -17,6 +15,8 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -84,16 +84,10 @@ pid_t getpid(void)
 	return pid;
 }
 
-/* Signals whose default action is to do nothing. */
 uid_t getuid(void) { return 0; }
 uid_t geteuid(void) { return 0; }
 gid_t getgid(void) { return 0; }
 gid_t getegid(void) { return 0; }
-
-static int ignored_by_default(int sig)
-{
-	return sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH || sig == SIGCONT;
-}
 
 int kill(pid_t pid, int sig)
 {
@@ -106,9 +100,7 @@ int kill(pid_t pid, int sig)
 		int err = proc ? proc_kill(proc, (uint64_t)pid, sig) : 0;
 		return !proc ? libc_fail(ESRCH) : err ? libc_fail(libc_proc_errno(err)) : 0;
 	}
-	if (sig == 0 || ignored_by_default(sig))
-		return 0;
-	rt_exit(128 + sig);
+	return sig == 0 ? 0 : raise(sig);
 }
 
 /* A process group is a pid negated (kill's own convention). */
@@ -157,4 +149,12 @@ pid_t waitpid(pid_t pid, int *status, int options)
 pid_t wait(int *status)
 {
 	return waitpid(-1, status, 0);
+}
+
+/* BSD's wait with resource use: Mica keeps none, so *rusage is zeroes. */
+pid_t wait3(int *status, int options, struct rusage *rusage)
+{
+	if (rusage)
+		memset(rusage, 0, sizeof *rusage);
+	return waitpid(-1, status, options);
 }

@@ -3,13 +3,13 @@
  * command for the shell, /bin/sh -c COMMAND, started with posix_spawn
  * (spawn.c), the environment and the descriptors the caller has.
  *
- * Mica has no shell yet (docs/processes.md): without /bin/sh, system(NULL)
- * says so (0), system(COMMAND) answers the status of a shell that could
- * not run (exit 127, as POSIX says), and popen fails with errno ENOENT.
- * popen's pipe end in the caller is close-on-exec, so that a later child
- * does not hold it; pclose closes the stream and waits for the shell.
- * No signal is ignored or blocked around the wait: Mica has no signal
- * delivery yet.
+ * The shell is dash, a port on the disk (docs/ports.md).  Without
+ * /bin/sh, system(NULL) says so (0), system(COMMAND) answers the status
+ * of a shell that could not run (exit 127, as POSIX says), and popen
+ * fails with errno ENOENT.  popen's pipe end in the caller is
+ * close-on-exec, so that a later child does not hold it; pclose closes
+ * the stream and waits for the shell.  No signal is ignored or blocked
+ * around the wait: none comes from another program yet.
  */
 #define _GNU_SOURCE   /* pipe2 */
 #include <errno.h>

@@ -17,9 +17,9 @@
  * ENOSYS.
  *
  * execve runs the program of a file in place of the caller's, as the same
- * process, with descriptors 0 and 1 as its stdin and stdout (newlib's
- * execv, execvp, execl* call it); the rest of the table does not go
- * along yet.
+ * process (newlib's execv, execvp, execl* call it); what it inherits is
+ * given the same way, so the whole table, the working directory and the
+ * umask go along.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -260,63 +260,44 @@ static mica_cap_t held(mica_cap_t slot)
 	return slot && task_cap_info(MICA_BOOT_TASK, slot, &type, &rights) == 0 && type ? slot : MICA_CAP_NULL;
 }
 
-/* What the new program gets for descriptor fd as its stdin or stdout: the
- * stream it is, or a ticket for the pipe end it is (*ticket: one made
- * here); none when it is closed.  ENOSYS for another kind (a file): it
- * cannot be handed on yet. */
-static int exec_stream(int fd, mica_cap_t *cap, bool *ticket)
-{
-	int saved = errno;
-	struct file *f = fd_lookup(fd);
-
-	errno = saved;
-	*cap = MICA_CAP_NULL;
-	*ticket = false;
-	if (!f)
-		return 0;
-	if (f->ops == &stdstream_ops) {
-		*cap = held(stdstream_cap(f));
-		return 0;
-	}
-	int r = pipe_ticket_for(f, cap);
-	if (r < 0)
-		return libc_errno_of(r);
-	*ticket = r == 0;
-	return r == 0 ? 0 : ENOSYS;
-}
-
-/* The program in place of this one, as the same process (Proc.exec):
- * descriptors 0 and 1 (streams, or pipe ends as tickets) move to the
- * process server, which gives them to the new program as its stdin and
- * stdout (or back to us, if it cannot start).  On success we end here:
- * the process is the new program's. */
+/* The program in place of this one, as the same process (Proc.exec): it
+ * inherits the descriptor table (less the close-on-exec descriptors), the
+ * working directory and the umask, given as for posix_spawn, and our
+ * stdin and stdout streams, which move to the process server (or come
+ * back, if it cannot start).  On success we end here: the process is the
+ * new program's. */
 int execve(const char *path, char *const argv[], char *const envp[])
 {
 	static char args[PROC_SPAWN_ARGS_MAX], env[PROC_SPAWN_ENV_MAX], where[PROC_SPAWN_PATH_MAX + 1];
+	static struct file *v[FD_MAX];
+	static struct given g[FD_MAX];
+	int opened[FD_MAX], nopened = 0, n = 0;
 	uint32_t args_len, env_len;
-	mica_cap_t proc = libc_proc(), out = 0, in = 0;
-	bool out_ticket = false, in_ticket = false;
+	mica_cap_t proc = libc_proc(), out = held(rt_cap("stdout")), in = held(rt_cap("stdin"));
+	bool gave = false;
 	int err;
 
 	if (!proc)
 		return libc_fail(ENOSYS);   /* no process server */
 	if ((err = absolute(path, where)) != 0 || (err = pack(argv, false, args, &args_len)) != 0 ||
-	    (err = pack(envp, true, env, &env_len)) != 0 || (err = exec_stream(1, &out, &out_ticket)) != 0 ||
-	    (err = exec_stream(0, &in, &in_ticket)) != 0) {
-		if (out_ticket)
-			mica_slot_drop(out);
+	    (err = pack(envp, true, env, &env_len)) != 0)
 		return libc_fail(err);
-	}
+	if ((err = child_table(0, v, opened, &nopened)) == 0 && (err = gather(v, g, &n)) == 0)
+		err = give(proc, g, n, &gave);
+	else
+		for (int i = 0; i < n; i++)
+			mica_slot_drop(g[i].it.item);
+	if (err)
+		return libc_fail(err);
 	if (in == out)
 		in = MICA_CAP_NULL;   /* one capability cannot move twice */
+	fflush(0);   /* our buffered output is written before the process is another program */
 	mica_cap_t out_back = out, in_back = in;   /* where they come back to */
 	err = proc_exec(proc, where, args, args_len, env, env_len, out, in, &out_back, &in_back);
 	if (!err)
 		rt_exit(0);   /* the process goes on as the new program */
-	if (out_ticket)
-		mica_slot_drop(out);   /* an unadopted ticket: the pipe forgets it */
-	if (in_ticket)
-		mica_slot_drop(in);
+	if (gave)
+		forget(proc);   /* the server dropped them, unless the request never came */
 	return libc_fail(libc_proc_errno(err));
 }
 

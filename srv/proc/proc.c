@@ -17,6 +17,8 @@
  */
 #include <errno.h>
 #include <signal.h>
+#include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <common/string.h>
@@ -46,7 +48,8 @@
 #define KIND_WATCH 1u
 #define KIND_END 2u
 #define LABEL(i, kind) ((((mica_word_t)(i) + 1) << 2) | (kind))
-#define CHILD_QUOTA (8ull << 20)   /* memory of each program started */
+#define CHILD_QUOTA (8ull << 20)   /* memory of each program started, unless child-mem= says */
+static uint64_t child_quota = CHILD_QUOTA;
 
 static struct tree tree;
 /* What each record has given its next child, and has yet to take from its parent. */
@@ -229,7 +232,7 @@ static int start(struct tree_rec *r, const char *path, mica_cap_t image, uint64_
 		err = -MICA_ENOMEM;
 	if (!err)
 		err = image_start(image, base_name(path), size, args, args_len, env, env_len, out, in, r->end_irq,
-				  r->gate, CHILD_QUOTA, &r->process);
+				  r->gate, child_quota, &r->process);
 	if (err == -MICA_EINVAL)
 		return fail(ENOEXEC);   /* what root's parser refused (the log says why) */
 	if (err == -MICA_ENOMEM)
@@ -338,10 +341,13 @@ static int on_fork(struct srv_request *req, mica_cap_t parent_gate, const void *
 	return 0;
 }
 
-/* exec's streams, given back to a caller whose exec failed. */
-static int give_back(struct srv_request *req, int err, mica_cap_t out, mica_cap_t in, mica_cap_t *out_back,
-		     mica_cap_t *in_back)
+/* exec's streams, given back to a caller whose exec failed; what it gave
+ * for the new program (Proc.give) is dropped, as a failed spawn's is. */
+static int give_back(struct srv_request *req, struct tree_rec *r, int err, mica_cap_t out, mica_cap_t in,
+		     mica_cap_t *out_back, mica_cap_t *in_back)
 {
+	if (r)
+		inherit_drop(&given[index_of(r)]);
 	if ((*out_back = out) != 0)
 		srv_grant(req, out);
 	if ((*in_back = in) != 0)
@@ -382,29 +388,29 @@ static int on_exec(struct srv_request *req, const char *path, const void *args, 
 	if ((out && srv_keep(req, out) != 0) || (in && srv_keep(req, in) != 0))
 		return -MICA_ENOMEM;   /* what was not kept goes with the request */
 	if (!r)
-		return give_back(req, -MICA_EPERM, out, in, out_back, in_back);
+		return give_back(req, r, -MICA_EPERM, out, in, out_back, in_back);
 	if (argc < 0 || nenv < 0)
-		return give_back(req, fail(EINVAL), out, in, out_back, in_back);
+		return give_back(req, r, fail(EINVAL), out, in, out_back, in_back);
 	if (argc == 0 || argc > MICA_SPAWN_ARGS_MAX || nenv > MICA_SPAWN_ENV_MAX)
-		return give_back(req, fail(E2BIG), out, in, out_back, in_back);
+		return give_back(req, r, fail(E2BIG), out, in, out_back, in_back);
 	if ((err = load_file(path, &image)) != 0)
-		return give_back(req, fail(err), out, in, out_back, in_back);
+		return give_back(req, r, fail(err), out, in, out_back, in_back);
 	if (!r->end_irq && (err = make_irq(r, &end_irq, KIND_END)) != 0) {
 		load_done(&image);
-		return give_back(req, err, out, in, out_back, in_back);
+		return give_back(req, r, err, out, in, out_back, in_back);
 	}
 	mica_cap_t give_out = stream_for(r->out, out), give_in = stream_for(r->in, in);
 	if (!(process = mica_slot_alloc()))
 		err = -MICA_ENOMEM;
 	else
 		err = image_start(image.ds, base_name(path), image.size, args, args_len, env, env_len, give_out,
-				  give_in, r->end_irq ? r->end_irq : end_irq, r->gate, CHILD_QUOTA, &process);
+				  give_in, r->end_irq ? r->end_irq : end_irq, r->gate, child_quota, &process);
 	load_done(&image);
 	if (err) {
 		mica_slot_drop(process);
 		destroy(&end_irq);
 		err = err == -MICA_EINVAL ? fail(ENOEXEC) : err == -MICA_ENOMEM ? fail(EAGAIN) : err;
-		return give_back(req, err, out, in, out_back, in_back);
+		return give_back(req, r, err, out, in, out_back, in_back);
 	}
 	/* The record is the new program's now: a joined caller is no longer
 	 * watched, a spawned one's end no longer collected. */
@@ -418,6 +424,10 @@ static int on_exec(struct srv_request *req, const char *path, const void *args, 
 	r->process = process;
 	hold_stream(&r->out, give_out, out);
 	hold_stream(&r->in, give_in, in);
+	/* What the caller gave is the new program's to take, as a spawned
+	 * child's is (anything the old one left untaken goes). */
+	inherit_drop(&inherited[index_of(r)]);
+	inherit_move(&given[index_of(r)], &inherited[index_of(r)]);
 	mica_strlcpy(r->program, base_name(path), sizeof r->program);
 	return 0;
 }
@@ -512,7 +522,7 @@ static int on_give(struct srv_request *req, bool first, uint64_t fds, uint32_t k
 		inherit_drop(&given[index_of(r)]);
 	if (first && !kind)
 		return 0;   /* only forget */
-	if (kind < MICA_INHERIT_CWD || kind > MICA_INHERIT_ROM)
+	if (kind < MICA_INHERIT_CWD || kind > MICA_INHERIT_NULL)
 		return fail(EINVAL);
 	if (item && (err = srv_keep(req, item)) != 0)
 		return err;
@@ -549,10 +559,35 @@ static const struct proc_ops ops = {
 	.give = on_give, .take = on_take,
 };
 
-int main(void)
+/* A program's memory from an argument `child-mem=SIZE` (bytes, or with K
+ * or M; at least 1M); false for anything else. */
+static bool child_mem_arg(const char *arg, uint64_t *bytes)
+{
+	char *end;
+
+	if (strncmp(arg, "child-mem=", 10) != 0 || arg[10] < '0' || arg[10] > '9')
+		return false;
+	uint64_t v = strtoull(arg + 10, &end, 10);
+	unsigned shift = *end == 'K' ? 10 : *end == 'M' ? 20 : 0;
+	if (shift)
+		end++;
+	if (*end || v > (1ull << 32) >> shift || v << shift < (1ull << 20))
+		return false;
+	*bytes = v << shift & ~0xfffull;
+	return true;
+}
+
+int main(int argc, char **argv)
 {
 	static struct proc_buffers buffers;
 	const struct srv s = { .protocol = &proc_server, .ops = &ops, .state = &tree, .irq = on_irq };
+
+	for (int i = 1; i < argc; i++)
+		if (!child_mem_arg(argv[i], &child_quota)) {
+			mica_printf("proc: unknown argument %s (child-mem=SIZE, SIZE in bytes, K or M, at least 1M)\n",
+				    argv[i]);
+			return 1;
+		}
 
 	tree.ended = on_ended;
 	tree.child_ended = on_child_ended;

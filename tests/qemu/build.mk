@@ -265,10 +265,15 @@ QEMU_PROG_BINS += $(BUILD)/tests/qemu/inherit_test $(BUILD)/tests/qemu/inherit_c
 # ports-suites.scenario.
 PORTS_IMG := $(BUILD)/tests/qemu/ports.img
 PORTS_TEST_FILES := $(wildcard tests/ports/*)
-# (mk/run.mk, which names DISK_IMG, is read after this file: its path here.)
-$(PORTS_IMG): $(BUILD)/disk.img $(PORTS_TEST_FILES)
+# (mk/run.mk, which sets DISK_IMG and DISK_ROOT, comes after this file:
+# the prerequisite names the image itself.)
+# shell_test (system and popen through dash, dash.scenario) is on it as
+# /bin/shell_test.
+$(eval $(call newlib_program,$(BUILD)/tests/qemu/shell_test,tests/qemu/progs/shell_test.c))
+$(PORTS_IMG): $(BUILD)/disk.img $(PORTS_TEST_FILES) $(BUILD)/tests/qemu/shell_test
 	rm -rf $(BUILD)/tests/qemu/ports-root && cp -a $(DISK_ROOT) $(BUILD)/tests/qemu/ports-root
 	mkdir -p $(BUILD)/tests/qemu/ports-root/share && cp $(PORTS_TEST_FILES) $(BUILD)/tests/qemu/ports-root/share/
+	cp $(BUILD)/tests/qemu/shell_test $(BUILD)/tests/qemu/ports-root/bin/
 	cp -r $(BUILD)/ports/mawk/src/test $(BUILD)/tests/qemu/ports-root/share/mawk
 	cp $(BUILD)/ports/mawk/src/examples/decl.awk $(BUILD)/tests/qemu/ports-root/share/mawk/
 	mkdir -p $(BUILD)/tests/qemu/ports-root/share/bc && cp $(BUILD)/ports/bc/src/Test/*.b $(BUILD)/tests/qemu/ports-root/share/bc/

@@ -8,14 +8,16 @@
 # leaves to the system (<termios.h>'s <sys/termios.h>, <sys/ioctl.h>) are
 # there, with the functions behind them (terminal.c); so are newlib's
 # POSIX parts Mica builds (libposix.a: posix.c, <regex.h> on its own), and
-# <poll.h>, <sys/select.h> and <sys/notifier.h> (waiting.c).
+# <poll.h>, <sys/select.h> and <sys/notifier.h> (waiting.c); the signal
+# calls, wait3 and getgroups a shell needs, declared and defined
+# (signals.c).
 set -u
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 cd "$root/tests/host/micacc/prog" || exit 1
 
-echo "1..7"
+echo "1..8"
 check() { # description command...
 	local what=$1
 	shift
@@ -38,6 +40,8 @@ check "<poll.h>, <sys/poll.h>, <sys/select.h>, <sys/notifier.h>: poll, ppoll, se
 	"$root/tools/mica-cc" -o "$out/waiting" waiting.c
 check "<regex.h> on its own, glob, fnmatch, libgen, pwd, grp and getline: a program using them compiles and links" \
 	"$root/tools/mica-cc" -o "$out/posix" posix.c
+check "sigaction, sigprocmask, sigpending, sigsuspend, raise, wait3, getgroups: declared (-Werror) and linked" \
+	"$root/tools/mica-cc" -Werror=implicit-function-declaration -o "$out/signals" signals.c
 if "$root/tools/mica-cc" -c helpers.c -o "$out/helpers.o" > "$out/log" 2>&1; then
 	echo "not ok - tests/qemu/lib's qtest.h is on a program's include path"
 elif grep -q "qtest.h" "$out/log"; then

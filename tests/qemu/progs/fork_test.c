@@ -5,7 +5,8 @@
  * a child killed; a child writing to a pipe its parent reads; a shared
  * and a private attached region; exec in a
  * forked child (from rom/ and the disk, the pid and parent kept, stdout
- * passed on, stdout redirected to a pipe or a file) and exec failures that leave the caller running; 32 forks and
+ * passed on, stdout redirected to a pipe or a file, the whole descriptor
+ * table, the working directory and the umask kept) and exec failures that leave the caller running; 32 forks and
  * reaps with the kernel's objects, the memory server's pool and our own
  * session back where they were.
  * fork.scenario boots it with the pipe, block, file and process servers
@@ -57,6 +58,17 @@ static long reap(pid_t pid)
 	if (got != pid)
 		return -1000 - errno;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* Up to n bytes of the file `path` into buf: how many, or -1. */
+static ssize_t read_file(const char *path, char *buf, size_t n)
+{
+	int fd = open(path, O_RDONLY);
+	ssize_t got = fd < 0 ? -1 : read(fd, buf, n);
+
+	if (fd >= 0)
+		close(fd);
+	return got;
 }
 
 /* A forked child that execs `path` with argv[1..2] = a, b; its status. */
@@ -494,9 +506,81 @@ static void exec_with_stdout_redirected(void)
 		execl("rom/fork_test", "fork_test", "print", (char *)0);
 		_exit(100 + errno);
 	}
-	expect("a file as stdout cannot be handed on yet: ENOSYS, the child still running", reap(pid), 100 + ENOSYS);
+	expect("a file as stdout: the exec'd program printed into it", reap(pid), 0);
 	close(file);
+	expect("the file has its line", read_file("/fork_test.out", buf, sizeof buf) == sizeof want - 1 &&
+	       !memcmp(buf, want, sizeof want - 1), 1);
 	unlink("/fork_test.out");
+}
+
+/* What exec keeps (docs/processes.md, "exec in place"): the whole table,
+ * without the close-on-exec descriptors, the working directory and the
+ * umask.  A forked child puts a pipe at 2 (`2>&1` of a shell's pipeline),
+ * a file at 5, a close-on-exec file at 6, goes to /bin with umask 027 and
+ * execs us with "checkfds", which writes through 2 and 5 and says what it
+ * found in its exit status. */
+static void exec_keeps_the_table(void)
+{
+	static const char want[] = "to descriptor 2\n";
+	char buf[128] = "";
+	int fd[2];
+
+	expect("a pipe", pipe(fd), 0);
+	int file = open("/fork_test.five", O_RDWR | O_CREAT | O_TRUNC, 0644);
+	expect("a file", file >= 0, 1);
+	expect("it starts with a line of ours", write(file, "ours\n", 5), 5);
+	pid_t pid = fork();
+	if (pid == 0) {
+		dup2(fd[1], 2);
+		close(fd[0]);
+		close(fd[1]);
+		if (file != 5) {
+			dup2(file, 5);
+			close(file);
+		}
+		int ro = open("/fork_test.five", O_RDONLY);
+		dup2(ro, 6);
+		close(ro);
+		fcntl(6, F_SETFD, FD_CLOEXEC);
+		chdir("/bin");
+		umask(027);
+		execl("rom/fork_test", "fork_test", "checkfds", (char *)0);
+		_exit(100 + errno);
+	}
+	close(fd[1]);
+	size_t got = 0;
+	for (ssize_t n; (n = read(fd[0], buf + got, sizeof buf - 1 - got)) > 0;)
+		got += (size_t)n;
+	close(fd[0]);
+	expect("descriptor 2 of the exec'd program is the pipe: its line, then the end of data",
+	       got == sizeof want - 1 && !memcmp(buf, want, got), 1);
+	expect("it found 5 open at the shared offset, 6 closed, /bin and umask 027", reap(pid), 0);
+	expect("the file has our line and then its own",
+	       read_file("/fork_test.five", buf, sizeof buf) == 13 && !memcmp(buf, "ours\nto five\n", 13), 1);
+	close(file);
+	unlink("/fork_test.five");
+}
+
+/* The exec'd side of exec_keeps_the_table: 0 if all is as it should be,
+ * else the number of the first check that failed. */
+static int check_fds(void)
+{
+	char cwd[64];
+	mode_t mask = umask(0);
+
+	if (write(2, "to descriptor 2\n", 16) != 16)
+		return 1;
+	if (lseek(5, 0, SEEK_CUR) != 5)   /* the description's offset, after the parent's line */
+		return 2;
+	if (write(5, "to five\n", 8) != 8)
+		return 3;
+	if (fcntl(6, F_GETFD) != -1 || errno != EBADF)
+		return 4;
+	if (!getcwd(cwd, sizeof cwd) || strcmp(cwd, "/bin") != 0)
+		return 5;
+	if (mask != 027)
+		return 6;
+	return 0;
 }
 
 static void exec_failures(void)
@@ -536,6 +620,7 @@ static const struct qtest_case cases[] = {
 	{ "child_killed", child_killed },
 	{ "exec_in_place", exec_in_place },
 	{ "exec_with_stdout_redirected", exec_with_stdout_redirected },
+	{ "exec_keeps_the_table", exec_keeps_the_table },
 	{ "exec_failures", exec_failures },
 	{ "forks_leave_nothing", forks_leave_nothing },
 };
@@ -546,6 +631,8 @@ int main(int argc, char **argv)
 		printf("exec: the new image prints on the stdout it was given\n");
 		return 0;
 	}
+	if (argc == 2 && !strcmp(argv[1], "checkfds"))
+		return check_fds();
 	setvbuf(stdout, 0, _IONBF, 0);   /* a child's copy of the buffer would print it again */
 	return QTEST_RUN(argv[0], cases);
 }

@@ -4,7 +4,10 @@
  * glue around them, on a copy of build/disk.img: regular expressions,
  * fnmatch, glob over the disk, basename and dirname, the passwd and group
  * files, getlogin, getline and getdelim, killpg, creat, the exec
- * family's refusal while programs cannot exec, sysconf and pathconf.
+ * family's refusal without a process server; sysconf and pathconf;
+ * signals within the program (sigaction, signal, raise, sigprocmask,
+ * sigpending, sigsuspend; the C library's signal.c), /dev/null, wait3 and
+ * getgroups.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -21,6 +24,7 @@
 #include <string.h>
 #include <time.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "qtest.h"
@@ -176,6 +180,80 @@ static void limits(void)
 		close(fds[--n]);
 }
 
+static volatile int usr1_seen, usr1_was_blocked, usr2_blocked_inside;
+
+static void on_usr1(int sig)
+{
+	sigset_t now;
+
+	usr1_seen++;
+	sigprocmask(SIG_BLOCK, 0, &now);
+	usr1_was_blocked = sig == SIGUSR1 && sigismember(&now, SIGUSR1);
+	usr2_blocked_inside = sigismember(&now, SIGUSR2);
+}
+
+static void signals(void)
+{
+	struct sigaction act = { .sa_handler = on_usr1 }, old;
+	sigset_t set, now;
+	gid_t groups[4];
+
+	sigemptyset(&act.sa_mask);
+	sigaddset(&act.sa_mask, SIGUSR2);
+	expect("sigaction installs a handler", sigaction(SIGUSR1, &act, &old), 0);
+	expect("the action before was SIG_DFL", old.sa_handler == SIG_DFL, 1);
+	expect("raise runs it", raise(SIGUSR1) == 0 && usr1_seen == 1, 1);
+	expect("with the signal and sa_mask blocked inside", usr1_was_blocked && usr2_blocked_inside, 1);
+	sigprocmask(SIG_BLOCK, 0, &now);
+	expect("and the mask as it was after", sigismember(&now, SIGUSR1) || sigismember(&now, SIGUSR2), 0);
+	expect("kill of our own pid runs it", kill(getpid(), SIGUSR1) == 0 && usr1_seen == 2, 1);
+	errno = 0;
+	expect("SIGKILL cannot be caught: EINVAL", sigaction(SIGKILL, &act, 0) == -1 && errno == EINVAL, 1);
+	expect("nor an unknown signal", sigaction(NSIG, &act, 0) == -1 && errno == EINVAL, 1);
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	expect("sigprocmask blocks it", sigprocmask(SIG_BLOCK, &set, 0), 0);
+	expect("raised while blocked: not run", raise(SIGUSR1) == 0 && usr1_seen == 2, 1);
+	expect("but pending", sigpending(&now) == 0 && sigismember(&now, SIGUSR1), 1);
+	expect("raised twice: pending once", raise(SIGUSR1) == 0 && usr1_seen == 2, 1);
+	expect("unblocked: run once", sigprocmask(SIG_UNBLOCK, &set, 0) == 0 && usr1_seen == 3, 1);
+	expect("and no longer pending", sigpending(&now) == 0 && !sigismember(&now, SIGUSR1), 1);
+	errno = 0;
+	expect("sigprocmask with an unknown how: EINVAL", sigprocmask(42, &set, 0) == -1 && errno == EINVAL, 1);
+
+	sigprocmask(SIG_BLOCK, &set, 0);
+	raise(SIGUSR1);
+	sigemptyset(&now);
+	errno = 0;
+	expect("sigsuspend lets a pending signal through: run, then -1 EINTR",
+	       sigsuspend(&now) == -1 && errno == EINTR && usr1_seen == 4, 1);
+	sigprocmask(SIG_BLOCK, 0, &now);
+	expect("the mask is back afterwards", sigismember(&now, SIGUSR1), 1);
+	sigprocmask(SIG_UNBLOCK, &set, 0);
+	errno = 0;
+	expect("sigsuspend with nothing that could come: -1 EINTR at once", sigsuspend(&now) == -1 && errno == EINTR, 1);
+
+	expect("signal() answers the handler before", signal(SIGUSR1, SIG_IGN) == on_usr1, 1);
+	expect("SIG_IGN: raise does nothing", raise(SIGUSR1) == 0 && usr1_seen == 4, 1);
+	expect("SIG_DFL of SIGCHLD is to do nothing", signal(SIGCHLD, SIG_DFL) != SIG_ERR && raise(SIGCHLD), 0);
+	expect("newlib's numbers: SIGCHLD 20, NSIG 32", SIGCHLD == 20 && NSIG == 32, 1);
+
+	int null = open("/dev/null", O_RDWR);
+	struct stat st;
+	char c;
+	expect("/dev/null opens", null >= 0, 1);
+	expect("reading it: the end of data", read(null, &c, 1), 0);
+	expect("writing it: all taken", write(null, "abc", 3), 3);
+	expect("a character device", fstat(null, &st) == 0 && S_ISCHR(st.st_mode) && stat("/dev/null", &st) == 0 &&
+	       S_ISCHR(st.st_mode), 1);
+	expect("closes", close(null), 0);
+	errno = 0;
+	expect("wait3 without a process server: ECHILD", wait3(0, WNOHANG, 0) == -1 && errno == ECHILD, 1);
+	expect("getgroups(0): one group", getgroups(0, 0), 1);
+	expect("getgroups: group 0", getgroups(4, groups) == 1 && groups[0] == 0, 1);
+}
+
 static const struct qtest_case cases[] = {
 	{ "regular_expressions", regular_expressions },
 	{ "file_name_patterns", file_name_patterns },
@@ -185,6 +263,7 @@ static const struct qtest_case cases[] = {
 	{ "lines", lines },
 	{ "processes", processes },
 	{ "limits", limits },
+	{ "signals", signals },
 };
 
 int main(int argc, char **argv)
