@@ -145,12 +145,10 @@ static void write_after_downgrade_faults_to_the_pager(void)
 	expect("A still writes", rights_at(MICA_BOOT_TASK, (uint64_t)pages[0]), MICA_R | MICA_W);
 	expect("a pager thread in A", qthread_start(&local_pager, MICA_BOOT_TASK, 2, serve_pager, (void *)&remap_ops), 0);
 	expect("a gate to it", factory_create_gate(MICA_BOOT_FACTORY, S_LOCAL_PAGER_GATE, S_LOCAL_PAGER, 7), 0);
-	expect("a thread in B", factory_create_thread(MICA_BOOT_FACTORY, S_BT), 0);
-	expect("its pager is A's pager", thread_set_handlers(S_BT, S_LOCAL_PAGER_GATE, 0), 0);
-	kobject_destroy(S_BT);
 	bt.slot = S_BT;
-	expect("B's writer starts", qthread_start(&bt, S_B, 2, writer, 0), 0);
-	thread_set_handlers(S_BT, S_LOCAL_PAGER_GATE, 0);
+	expect("a thread in B (stopped)", qthread_create(&bt, S_B, 2, writer, 0), 0);
+	expect("its pager is A's pager", thread_set_handlers(S_BT, S_LOCAL_PAGER_GATE, 0), 0);
+	expect("B's writer starts", thread_start(S_BT), 0);
 	wait_for(&writer_done);
 	expect("B read the page", writer_read, 0x11);
 	expect("its write faulted to the pager once", pager_faults, 1);
@@ -407,10 +405,11 @@ static void pager_task_serves_zero_fill_and_copy_on_write(void)
 	expect("pager thread there", qthread_start(&pt, S_P, 1, serve_pager, (void *)&pool_ops), 0);
 	expect("a gate to it", factory_create_gate(MICA_BOOT_FACTORY, S_PAGER_GATE, S_PT, 9), 0);
 	expect("client task", qtask_create(S_C1), 0);
-	expect("client thread (stopped)", factory_create_thread(MICA_BOOT_FACTORY, S_CT1), 0);
-	kobject_destroy(S_CT1);
-	expect("client thread", qthread_start(&ct1, S_C1, 1, toucher, 0), 0);
+	/* Each client thread gets its pager before it runs: started first, it
+	 * could fault before the pager is set. */
+	expect("client thread (stopped)", qthread_create(&ct1, S_C1, 1, toucher, 0), 0);
 	thread_set_handlers(S_CT1, S_PAGER_GATE, 0);
+	expect("... started", thread_start(S_CT1), 0);
 	wait_for(&zero_ok);
 	expect("8 zero-filled pages, written and read back", zero_ok, 1);
 	expect("... 8 faults served", zero_faults, 8);
@@ -423,10 +422,12 @@ static void pager_task_serves_zero_fill_and_copy_on_write(void)
 	       task_mem_map(S_C1, mica_fpage((uint64_t)pages[2], 12, MICA_R), VCOW, false), 0);
 	expect("... and to the second", task_mem_map(S_C2, mica_fpage((uint64_t)pages[2], 12, MICA_R), VCOW, false), 0);
 	ct1.slot = S_CT1;
-	expect("writer in the first", qthread_start(&ct1, S_C1, 2, cow_writer, 0), 0);
+	expect("writer in the first", qthread_create(&ct1, S_C1, 2, cow_writer, 0), 0);
 	thread_set_handlers(S_CT1, S_PAGER_GATE, 0);
-	expect("reader in the second", qthread_start(&ct2, S_C2, 1, cow_reader, 0), 0);
+	expect("... started", thread_start(S_CT1), 0);
+	expect("reader in the second", qthread_create(&ct2, S_C2, 1, cow_reader, 0), 0);
 	thread_set_handlers(S_CT2, S_PAGER_GATE, 0);
+	expect("... started", thread_start(S_CT2), 0);
 	wait_for(&cow2);
 	expect("the writer got a private copy", cow1, 1);
 	expect("... through one copy-on-write fault", cow_faults, 1);
