@@ -79,3 +79,13 @@ int bench_run(const char *name, bench_figure_fn *figure)
 		mica_printf("mica %s %lu\n", name, (unsigned long)value);
 	return failed;
 }
+
+int bench_run_table(const char *program, const struct bench_figure *figures, unsigned n)
+{
+	int failures = 0;
+
+	for (unsigned i = 0; i < n; i++)
+		failures += bench_run(figures[i].name, figures[i].run);
+	mica_printf("%s: done, %u figure(s), %d failed\n", program, n, failures);
+	return failures != 0;
+}

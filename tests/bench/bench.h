@@ -39,4 +39,15 @@ void bench_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Run one figure and print "mica <name> <instructions>"; 1 if it failed. */
 int bench_run(const char *name, bench_figure_fn *figure);
 
+/* A benchmark program's figures, in the order they run. */
+struct bench_figure {
+	const char *name;
+	bench_figure_fn *run;
+};
+
+/* Run every figure of the table, then print "PROGRAM: done, N figure(s),
+ * F failed"; the program's exit status (0: none failed). */
+int bench_run_table(const char *program, const struct bench_figure *figures, unsigned n);
+#define BENCH_RUN_TABLE(program, figures) bench_run_table(program, figures, sizeof(figures) / sizeof((figures)[0]))
+
 #endif

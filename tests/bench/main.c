@@ -14,10 +14,7 @@
 
 #include "figures.h"
 
-static const struct figure {
-	const char *name;
-	bench_figure_fn *run;
-} figures[] = {
+static const struct bench_figure figures[] = {
 	{ "null_call", bench_null_call },
 	{ "ipc_rtt_intra", bench_ipc_rtt_intra },
 	{ "ipc_rtt_inter", bench_ipc_rtt_inter },
@@ -32,25 +29,17 @@ static const struct figure {
 	{ "unmap_100tasks", bench_unmap_100tasks },
 };
 
-#define FIGURES (sizeof figures / sizeof figures[0])
-
 int main(int argc, char **argv)
 {
-	int failed = 0;
+	static const struct bench_figure irqoff[] = { { "irq_latency_worst", bench_irq_latency_worst } };
 
-	if (argc == 2 && mica_streq(argv[1], "irqoff")) {
-		failed = bench_run("irq_latency_worst", bench_irq_latency_worst);
-		mica_printf("mica-bench: done, 1 figure(s), %d failed\n", failed);
-		return failed != 0;
-	}
+	if (argc == 2 && mica_streq(argv[1], "irqoff"))
+		return BENCH_RUN_TABLE("mica-bench", irqoff);
 	if (argc > 2 || (argc == 2 && !mica_streq(argv[1], "short"))) {
 		mica_printf("mica-bench: usage: mica-bench [short | irqoff]\n");
 		return 2;
 	}
 	if (argc == 2)
 		bench_short();
-	for (unsigned i = 0; i < FIGURES; i++)
-		failed += bench_run(figures[i].name, figures[i].run);
-	mica_printf("mica-bench: done, %u figure(s), %d failed\n", (unsigned)FIGURES, failed);
-	return failed != 0;
+	return BENCH_RUN_TABLE("mica-bench", figures);
 }

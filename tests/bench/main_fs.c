@@ -7,10 +7,7 @@
 
 #include "figures.h"
 
-static const struct figure {
-	const char *name;
-	bench_figure_fn *run;
-} figures[] = {
+static const struct bench_figure figures[] = {
 	{ "fs_call", bench_fs_call },
 	{ "stat_root", bench_stat_root },
 	{ "stat_path", bench_stat_path },
@@ -22,16 +19,9 @@ static const struct figure {
 	{ "mmap_file_fault", bench_mmap_file_fault },
 };
 
-#define FIGURES (sizeof figures / sizeof figures[0])
-
 int main(int argc, char **argv)
 {
-	int failed = 0;
-
 	if (argc == 2 && argv[1][0] == 's')
 		bench_short();
-	for (unsigned i = 0; i < FIGURES; i++)
-		failed += bench_run(figures[i].name, figures[i].run);
-	mica_printf("mica-bench-fs: done, %u figure(s), %d failed\n", (unsigned)FIGURES, failed);
-	return failed != 0;
+	return BENCH_RUN_TABLE("mica-bench-fs", figures);
 }

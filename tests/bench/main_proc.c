@@ -27,7 +27,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <libsys/debug.h>
 
 #include "bench.h"
 
@@ -111,15 +110,15 @@ static uint64_t fork_exec_wait(void)
 	return bench_measure(fork_exec_wait_batch, 20);
 }
 
+static const struct bench_figure figures[] = {
+	{ "spawn_wait_disk", spawn_wait_disk },
+	{ "fork_wait", fork_wait },
+	{ "fork_exec_wait", fork_exec_wait },
+};
+
 int main(int argc, char **argv)
 {
-	int failed;
-
 	if (argc == 2 && argv[1][0] == 's')
 		bench_short();
-	failed = bench_run("spawn_wait_disk", spawn_wait_disk);
-	failed += bench_run("fork_wait", fork_wait);
-	failed += bench_run("fork_exec_wait", fork_exec_wait);
-	mica_printf("mica-bench-proc: done, 3 figure(s), %d failed\n", failed);
-	return failed != 0;
+	return BENCH_RUN_TABLE("mica-bench-proc", figures);
 }

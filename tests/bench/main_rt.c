@@ -8,10 +8,7 @@
 
 #include "figures.h"
 
-static const struct figure {
-	const char *name;
-	bench_figure_fn *run;
-} figures[] = {
+static const struct bench_figure figures[] = {
 	{ "heap_touch_page", bench_heap_touch_page },
 	{ "spawn_wait", bench_spawn_wait },
 	{ "spawn_wait_hello", bench_spawn_wait_hello },
@@ -19,16 +16,9 @@ static const struct figure {
 	{ "blk_read_bytes_per_kinstr", bench_blk_read_bytes_per_kinstr },
 };
 
-#define FIGURES (sizeof figures / sizeof figures[0])
-
 int main(int argc, char **argv)
 {
-	int failed = 0;
-
 	if (argc == 2 && argv[1][0] == 's')
 		bench_short();
-	for (unsigned i = 0; i < FIGURES; i++)
-		failed += bench_run(figures[i].name, figures[i].run);
-	mica_printf("mica-bench-rt: done, %u figure(s), %d failed\n", (unsigned)FIGURES, failed);
-	return failed != 0;
+	return BENCH_RUN_TABLE("mica-bench-rt", figures);
 }

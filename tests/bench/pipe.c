@@ -23,7 +23,6 @@
 #include <sys/pipe_ticket.h>
 #include <unistd.h>
 
-#include <libsys/debug.h>
 #include <libsys/ipc.h>
 #include <libsys/slot.h>
 #include <rt/rt.h>
@@ -241,10 +240,16 @@ static uint64_t bench_pipe_rtt(void)
 	return v;
 }
 
+static const struct bench_figure figures[] = {
+	{ "pipe_64k", bench_pipe_64k },
+	{ "pipe_bytes_per_kinstr", bench_pipe_bytes_per_kinstr },
+	{ "pipe_rtt", bench_pipe_rtt },
+	{ "poll_pipe_wake", bench_poll_pipe_wake },
+	{ "poll_64_idle", bench_poll_64_idle },
+};
+
 int main(int argc, char **argv)
 {
-	int failed = 0;
-
 	if (argc == 2 && !strcmp(argv[1], "peer-64k"))
 		return peer_64k();
 	if (argc == 2 && !strcmp(argv[1], "peer-echo"))
@@ -253,11 +258,5 @@ int main(int argc, char **argv)
 		return peer_poll();
 	if (argc == 2 && argv[1][0] == 's')
 		bench_short();
-	failed += bench_run("pipe_64k", bench_pipe_64k);
-	failed += bench_run("pipe_bytes_per_kinstr", bench_pipe_bytes_per_kinstr);
-	failed += bench_run("pipe_rtt", bench_pipe_rtt);
-	failed += bench_run("poll_pipe_wake", bench_poll_pipe_wake);
-	failed += bench_run("poll_64_idle", bench_poll_64_idle);
-	mica_printf("mica-bench-pipe: done, 5 figure(s), %d failed\n", failed);
-	return failed != 0;
+	return BENCH_RUN_TABLE("mica-bench-pipe", figures);
 }

@@ -10,7 +10,7 @@
  *                   back and unmount before root stops the rest;
  *   fshalt child    spawned by the first through the launcher (so not
  *                   started by boot.cfg): Parent.on_halt must be refused;
- *   fshalt stubborn a daemon that asks to be told of the halt and then
+ *   fshalt lingering  a daemon that asks to be told of the halt and then
  *                   never ends: root must stop it after MICA_HALT_WAIT_US.
  */
 #include <errno.h>
@@ -120,9 +120,9 @@ int main(int argc, char **argv)
 {
 	if (argc == 2 && strcmp(argv[1], "child") == 0)
 		return ask_halt_irq() == -MICA_EPERM ? 0 : 1;
-	if (argc == 2 && strcmp(argv[1], "stubborn") == 0) {
+	if (argc == 2 && strcmp(argv[1], "lingering") == 0) {
 		int err = ask_halt_irq();
-		printf("fshalt: stubborn: told of the halt: %s\n", err ? "refused" : "asked");
+		printf("fshalt: lingering: told of the halt: %s\n", err ? "refused" : "asked");
 		wait_forever();
 	}
 	if (QTEST_RUN(argv[0], cases))
