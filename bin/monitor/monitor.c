@@ -4,7 +4,9 @@
  * (memory, boot files, registered services, processes), runs boot files as
  * programs on the same console and waits for them, starts program files
  * through the process server and waits for them, and halts the machine, also at
- * the end of its input.
+ * the end of its input.  Started with `--shell PATH`, it first runs that shell
+ * as a login shell and halts when it ends; the prompt is the fallback when
+ * the shell cannot start (no disk, no file system, no such file).
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -349,12 +351,36 @@ static void banner(void)
 	printf("\n");
 }
 
-int main(void)
+/* The login shell of `--shell PATH`: argv[0] "-sh" makes it read
+ * /etc/profile; HOME is the root directory (the one user's, /etc/passwd).
+ * Returns only when the shell could not be started. */
+static void login_shell(const char *path)
+{
+	extern char **environ;
+	char *argv[] = { "-sh", 0 };
+	pid_t pid;
+	int err, st;
+
+	setenv("HOME", "/", 0);
+	if ((err = posix_spawn(&pid, path, 0, 0, argv, environ)) != 0) {
+		printf("%s: %s: the monitor's prompt instead\n", path, strerror(err));
+		return;
+	}
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	cmd_halt(0, 0);
+}
+
+int main(int argc0, char **argv0)
 {
 	char line[INPUT_MAX], *argv[ARGS_MAX + 1];
 	int argc;
 
 	banner();
+	if (argc0 == 3 && strcmp(argv0[1], "--shell") == 0)
+		login_shell(argv0[2]);
+	else if (argc0 > 1)
+		printf("usage: monitor [--shell PATH]\n");
 	for (;;) {
 		printf("mica> ");
 		fflush(stdout);

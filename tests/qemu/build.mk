@@ -279,7 +279,7 @@ $(PORTS_IMG): $(BUILD)/disk.img $(PORTS_TEST_FILES) $(BUILD)/tests/qemu/shell_te
 	mkdir -p $(BUILD)/tests/qemu/ports-root/share/bc && cp $(BUILD)/ports/bc/src/Test/*.b $(BUILD)/tests/qemu/ports-root/share/bc/
 	mkdir $(BUILD)/tests/qemu/ports-root/share/held.db.lock   # sqlite3's dot-file lock, held (ports.scenario)
 	rm -f $@ && mke2fs -q -F -t ext2 -L mica -d $(BUILD)/tests/qemu/ports-root $@ 32M
-TEST_DEPS += $(PORTS_IMG) $(RUN_CFG)
+TEST_DEPS += $(PORTS_IMG) $(RUN_CFG) $(SHELL_CFG)
 # fork (fork.scenario, docs/processes.md "fork"): its test, with the pipe
 # and process servers.
 $(eval $(call newlib_program,$(BUILD)/tests/qemu/fork_test,tests/qemu/progs/fork_test.c tests/qemu/lib/qtest.c))
