@@ -125,10 +125,10 @@ static int h_reg_entry(struct srv_request *req, uint32_t index, char *name)
 	AS(struct obj, K_REGISTRY);
 	return reg_entry(index, name);
 }
-static int h_reg_withdraw(struct srv_request *req, const char *name)
+static int h_reg_withdraw(struct srv_request *req, const char *name, mica_cap_t owner)
 {
 	AS(struct obj, K_REGISTRY);
-	return reg_withdraw(name);
+	return reg_withdraw(name, owner);
 }
 
 /* Launcher */

@@ -251,6 +251,14 @@ static int give(struct process *p, mica_cap_t src, mica_cap_t dest, bool grant)
 	return task_cap_map(p->task, src, dest, MICA_RWX, grant);
 }
 
+/* A gate of root's own (rom/, the registry, the program's parent,
+ * launcher and memory session gates): to be called, never destroyed or
+ * watched by the program (no X: docs/root.md, "Rights"). */
+static int give_root_gate(struct process *p, mica_cap_t src, mica_cap_t dest)
+{
+	return task_cap_map(p->task, src, dest, MICA_R | MICA_W, false);
+}
+
 static int append(char *buf, size_t room, size_t *at, const char *name, unsigned long slot)
 {
 	int n = fmt_snprintf(buf + *at, room - *at, "%s%s=%lu", *at > sizeof CAPS_KEY - 1 ? " " : "", name, slot);
@@ -280,9 +288,9 @@ static int give_own_caps(struct process *p)
 	    (err = give(p, p->factory, MICA_BOOT_FACTORY, false)) ||
 	    (err = task_cap_map(p->task, MICA_BOOT_LOG, MICA_BOOT_LOG, p->log_rights, false)))
 		return err;
-	if ((p->slot_parent && (err = give(p, p->as_parent.gate, p->slot_parent, false))) ||
-	    (p->slot_launcher && (err = give(p, p->as_launcher.gate, p->slot_launcher, false))) ||
-	    (p->slot_mem && (err = give(p, session_gate(p->session), p->slot_mem, false))))
+	if ((p->slot_parent && (err = give_root_gate(p, p->as_parent.gate, p->slot_parent))) ||
+	    (p->slot_launcher && (err = give_root_gate(p, p->as_launcher.gate, p->slot_launcher))) ||
+	    (p->slot_mem && (err = give_root_gate(p, session_gate(p->session), p->slot_mem))))
 		return err;
 	return 0;
 }
@@ -290,23 +298,24 @@ static int give_own_caps(struct process *p)
 /* The capabilities of the program's environment, and MICA_CAPS naming them. */
 static int give_caps(struct process *p, const struct spawn_args *a, mica_cap_t serve, char *caps, size_t room)
 {
-	struct { const char *name; mica_cap_t src; bool grant; } named[16] = {
-		{ "parent", p->as_parent.gate, false },
-		{ "mem", session_gate(p->session), false },
-		{ "rom", rom_obj.gate, false },
-		{ "registry", registry_obj.gate, false },
-		{ "launcher", p->as_launcher.gate, false },
-		{ "stdout", a->out, true },
-		{ "stdin", a->in, true },
-		{ "serve", serve, false },
-		{ "proc", a->proc, true },
+	/* root: a gate of root's own, given without X (give_root_gate). */
+	struct { const char *name; mica_cap_t src; bool grant, root; } named[16] = {
+		{ "parent", p->as_parent.gate, false, true },
+		{ "mem", session_gate(p->session), false, true },
+		{ "rom", rom_obj.gate, false, true },
+		{ "registry", registry_obj.gate, false, true },
+		{ "launcher", p->as_launcher.gate, false, true },
+		{ "stdout", a->out, true, false },
+		{ "stdin", a->in, true, false },
+		{ "serve", serve, false, false },
+		{ "proc", a->proc, true, false },
 	};
 	unsigned n = 9;
 	size_t at = 0;
 	int err;
 
 	for (unsigned i = 0; i < a->ncaps && n < 16; i++)
-		named[n++] = (typeof(named[0])){ a->caps[i].name, a->caps[i].slot, false };
+		named[n++] = (typeof(named[0])){ a->caps[i].name, a->caps[i].slot, false, false };
 	at = (size_t)fmt_snprintf(caps, room, "%s", CAPS_KEY);
 	p->log_rights = log_rights(a);
 	if ((err = give_own_caps(p)) != 0)
@@ -321,7 +330,8 @@ static int give_caps(struct process *p, const struct spawn_args *a, mica_cap_t s
 			p->slot_launcher = dest;
 		else if (named[i].src == session_gate(p->session))
 			p->slot_mem = dest;
-		if ((err = give(p, named[i].src, dest, named[i].grant)) || (err = append(caps, room, &at, named[i].name, dest)))
+		if ((err = named[i].root ? give_root_gate(p, named[i].src, dest) : give(p, named[i].src, dest, named[i].grant)) ||
+		    (err = append(caps, room, &at, named[i].name, dest)))
 			return err;
 		dest++;
 	}

@@ -101,12 +101,17 @@ int reg_entry(uint32_t index, char *name)
 	return -MICA_ENOENT;
 }
 
-int reg_withdraw(const char *name)
+int reg_withdraw(const char *name, mica_cap_t owner)
 {
+	uint32_t type, rights;
+	bool same;
 	int i = find(name);
 
 	if (i < 0)
 		return -MICA_ENOENT;
+	if (!owner || task_cap_info(MICA_BOOT_TASK, owner, &type, &rights) != 0 || !(rights & MICA_X) ||
+	    task_cap_same(MICA_BOOT_TASK, owner, names[i].slot, &same) != 0 || !same)
+		return -MICA_EPERM;
 	mica_slot_drop(names[i].slot);
 	names[i].slot = 0;
 	return 0;

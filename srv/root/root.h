@@ -128,7 +128,7 @@ void registry_init(void);
 int reg_publish(const char *name, mica_cap_t c);
 int reg_lookup(const char *name, mica_cap_t *c);
 int reg_entry(uint32_t index, char *name);
-int reg_withdraw(const char *name);
+int reg_withdraw(const char *name, mica_cap_t owner);
 
 /* log.c: a Stream on the kernel log, the stdout of programs without a console. */
 extern struct obj log_stream;

@@ -14,6 +14,8 @@
 #include <idl/rt/region_map.h>
 #include <idl/rt/registry.h>
 #include <idl/rt/rom.h>
+#include <idl/kernel/factory.h>
+#include <idl/kernel/kobject.h>
 #include <idl/kernel/task.h>
 
 /* A fresh copy of `from` in `to`, to be moved away by an attach. */
@@ -144,12 +146,60 @@ static void registry_publishes_and_looks_up(void)
 	       -MICA_EEXIST);
 }
 
+/* Root's gates reach a program without X: it can call them, not destroy
+ * them (the kernel passes a destroy without X to root as a message, which
+ * root refuses), and root goes on serving everyone. */
+static void root_gates_cannot_be_destroyed(void)
+{
+	const char *names[] = { "parent", "mem", "rom", "registry", "launcher" };
+	uint32_t type, rights;
+	char name[64];
+
+	for (unsigned i = 0; i < sizeof names / sizeof names[0]; i++) {
+		expect(names[i], task_cap_info(MICA_BOOT_TASK, rt_cap(names[i]), &type, &rights), 0);
+		expect("... is held without X", rights & MICA_X, 0);
+		expect("... and is not destroyed", kobject_destroy(rt_cap(names[i])) != 0, 1);
+	}
+	expect("the registry still answers", registry_entry(rt_cap("registry"), 0, name), 0);
+	uint64_t quota, used, pool, pool_free;
+	expect("the memory session still answers", memory_stats(rt_cap("mem"), &quota, &used, &pool, &pool_free), 0);
+}
+
+/* A looked-up copy cannot destroy the service or withdraw its name: only
+ * a capability with X to the same object (the publisher's own) can. */
+static void registry_copies_are_call_only(void)
+{
+	mica_cap_t gate = mica_slot_alloc(), other = mica_slot_alloc(), found = mica_slot_alloc();
+	uint32_t type, rights;
+
+	expect("a gate of our own", factory_create_gate(MICA_BOOT_FACTORY, gate, MICA_BOOT_THREAD, 7), 0);
+	expect("another", factory_create_gate(MICA_BOOT_FACTORY, other, MICA_BOOT_THREAD, 8), 0);
+	expect("published", registry_publish(rt_cap("registry"), "owned", gate), 0);
+	expect("looked up", registry_lookup(rt_cap("registry"), "owned", &found), 0);
+	expect("... the copy's rights", task_cap_info(MICA_BOOT_TASK, found, &type, &rights), 0);
+	expect("... it can be called (W)", rights & MICA_W, MICA_W);
+	expect("... but has no X", rights & MICA_X, 0);
+	expect("Kobject.destroy through the copy fails", kobject_destroy(found) == 0, 0);
+	expect("withdraw with the copy: EPERM", registry_withdraw(rt_cap("registry"), "owned", found), -MICA_EPERM);
+	expect("withdraw with another object's X: EPERM", registry_withdraw(rt_cap("registry"), "owned", other), -MICA_EPERM);
+	expect("withdraw with nothing: EPERM", registry_withdraw(rt_cap("registry"), "owned", 0), -MICA_EPERM);
+	expect("still there", registry_lookup(rt_cap("registry"), "owned", &found), 0);
+	expect("withdraw with the publisher's own", registry_withdraw(rt_cap("registry"), "owned", gate), 0);
+	expect("gone", registry_lookup(rt_cap("registry"), "owned", &found), -MICA_ENOENT);
+	expect("withdraw again: ENOENT", registry_withdraw(rt_cap("registry"), "owned", gate), -MICA_ENOENT);
+	mica_slot_drop(gate);
+	mica_slot_drop(other);
+	mica_slot_drop(found);
+}
+
 static const struct qtest_case cases[] = {
 	{ "arguments_and_named_capabilities_arrive", arguments_and_named_capabilities_arrive },
 	{ "memory_server_pages_through_the_region_mapper", memory_server_pages_through_the_region_mapper },
 	{ "dataspace_clear_and_region_mapper_refusals", dataspace_clear_and_region_mapper_refusals },
 	{ "rom_files_are_read_only", rom_files_are_read_only },
 	{ "registry_publishes_and_looks_up", registry_publishes_and_looks_up },
+	{ "root_gates_cannot_be_destroyed", root_gates_cannot_be_destroyed },
+	{ "registry_copies_are_call_only", registry_copies_are_call_only },
 };
 
 int main(int argc, char **argv)
