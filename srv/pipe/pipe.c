@@ -15,8 +15,11 @@
  * bound to its waiting thread, and whoever changes the ring while the
  * other side waits asks for PipeEnd.wake, which triggers that side's irqs.
  * An irq whose task has gone fails its trigger and is forgotten, so a dead
- * waiter costs nothing but its entry until then (attach, when an end's
- * entries are full, and Subscribers.count look for such irqs too).
+ * waiter costs nothing but its entry until then (attach, when the
+ * entries are used up, and Subscribers.count look for such irqs too).
+ * The entries are one pool for every end of every pipe: an end has as many
+ * waiters as hold it (a shell's pipeline, a fork bomb's hundred copies of
+ * one read end), up to WAITERS_MAX in all.
  */
 #include <libsys/debug.h>
 #include <libsys/error.h>
@@ -40,15 +43,20 @@
 
 #define PIPES_MAX 64     /* pipes at once, all clients together */
 #define TICKETS_MAX 64   /* tickets not yet adopted, all pipes together */
-#define WAITERS_MAX 16   /* irqs registered per end */
+#define WAITERS_MAX 1024 /* irqs registered, all ends of all pipes together */
 
 #define LABEL_WATCH 2u   /* label bit: the end's last-reference watch */
 #define LABEL_END 1u     /* label bit: which end */
 
+/* An irq registered by attach, on its end's list or the free list. */
+struct waiter {
+	mica_cap_t irq;
+	struct waiter *next;
+};
+
 struct end {
 	mica_cap_t gate, watch;          /* ours: the origin of every holder's copy */
-	mica_cap_t irqs[WAITERS_MAX];    /* registered by attach; 0 free */
-	unsigned nirqs;                  /* irqs[nirqs..] are free */
+	struct waiter *waiters;          /* registered by attach */
 	unsigned tickets;                /* handed off, not yet adopted or gone */
 	bool unheld;                     /* no client copy of gate is left */
 	bool gone;                       /* closed for good: neither copies nor tickets */
@@ -72,6 +80,26 @@ struct ticket {
 
 static struct pipe pipes[PIPES_MAX];
 static struct ticket tickets[TICKETS_MAX];
+static struct waiter waiter_pool[WAITERS_MAX];
+static struct waiter *free_waiters;
+
+static void waiters_init(void)
+{
+	for (unsigned i = 0; i < WAITERS_MAX; i++)
+		waiter_pool[i].next = i + 1 < WAITERS_MAX ? &waiter_pool[i + 1] : 0;
+	free_waiters = waiter_pool;
+}
+
+/* Forget *w (its irq dropped); *w becomes the next one. */
+static void waiter_forget(struct waiter **w)
+{
+	struct waiter *gone = *w;
+
+	mica_slot_drop(gone->irq);
+	*w = gone->next;
+	*gone = (struct waiter){ 0, free_waiters };
+	free_waiters = gone;
+}
 
 /* The pipe a label names (pipe | watch bit | end), or NULL. */
 static struct pipe *pipe_of(mica_word_t label)
@@ -119,9 +147,8 @@ static void pipe_free(struct pipe *p)
 	for (unsigned e = 0; e < 2; e++) {
 		destroy(&p->ends[e].gate);
 		destroy(&p->ends[e].watch);
-		for (unsigned i = 0; i < WAITERS_MAX; i++)
-			if (p->ends[e].irqs[i])
-				mica_slot_drop(p->ends[e].irqs[i]);
+		while (p->ends[e].waiters)
+			waiter_forget(&p->ends[e].waiters);
 	}
 	if (p->hdr) {
 		uint64_t start, size;
@@ -146,13 +173,11 @@ static void undo_create(void *made)
 /* Trigger every irq of end e; an irq that is gone is forgotten. */
 static void wake_end(struct pipe *p, unsigned e)
 {
-	for (unsigned i = 0; i < p->ends[e].nirqs; i++) {
-		mica_cap_t *irq = &p->ends[e].irqs[i];
-		if (*irq && irq_trigger(*irq) < 0) {
-			mica_slot_drop(*irq);
-			*irq = 0;
-		}
-	}
+	for (struct waiter **w = &p->ends[e].waiters; *w;)
+		if (irq_trigger((*w)->irq) < 0)
+			waiter_forget(w);
+		else
+			w = &(*w)->next;
 }
 
 static int end_new(struct pipe *p, unsigned e)
@@ -222,39 +247,57 @@ static bool irq_gone(mica_cap_t irq)
 	return task_cap_info(MICA_BOOT_TASK, irq, &type, &rights) == 0 && !type;
 }
 
+/* Forget every waiter, of every end, whose irq has gone (with its
+ * program, say); how many are left. */
+static uint32_t waiters_sweep(void)
+{
+	uint32_t live = 0;
+
+	for (unsigned i = 0; i < PIPES_MAX; i++)
+		for (unsigned e = 0; pipes[i].used && e < 2; e++)
+			for (struct waiter **w = &pipes[i].ends[e].waiters; *w;)
+				if (irq_gone((*w)->irq))
+					waiter_forget(w);
+				else
+					w = &(*w)->next, live++;
+	return live;
+}
+
+/* The waiter of `end` whose irq is `irq`'s object, or the list's end. */
+static struct waiter **waiter_find(struct end *end, mica_cap_t irq)
+{
+	struct waiter **w;
+	bool same;
+
+	for (w = &end->waiters; *w; w = &(*w)->next)
+		if (task_cap_same(MICA_BOOT_TASK, (*w)->irq, irq, &same) == 0 && same)
+			break;
+	return w;
+}
+
 static int on_attach(struct srv_request *req, mica_cap_t irq, mica_cap_t *ring, uint32_t *ring_size,
 		     uint32_t *end_out)
 {
 	struct pipe *p = req->obj ? pipe_of(req->label) : 0;
 	uint32_t type, rights;
-	bool same;
-	int err, free_at = -1;
+	int err;
 
 	if (!p || (req->label & LABEL_WATCH))
 		return -MICA_ENOSYS;
 	struct end *end = &p->ends[req->label & LABEL_END];
 	if (!irq || task_cap_info(MICA_BOOT_TASK, irq, &type, &rights) || type != MICA_KOBJ_IRQ)
 		return -MICA_EINVAL;
-	for (int i = 0; i < WAITERS_MAX; i++) {
-		if (end->irqs[i] && task_cap_same(MICA_BOOT_TASK, end->irqs[i], irq, &same) == 0 && same) {
-			free_at = -2;   /* registered already */
-			break;
-		}
-		if (end->irqs[i] && irq_gone(end->irqs[i])) {
-			mica_slot_drop(end->irqs[i]);
-			end->irqs[i] = 0;
-		}
-		if (!end->irqs[i] && free_at == -1)
-			free_at = i;
-	}
-	if (free_at == -1)
-		return -MICA_ENOMEM;
-	if (free_at >= 0) {
+	if (!*waiter_find(end, irq)) {   /* not registered yet */
+		if (!free_waiters)
+			waiters_sweep();
+		if (!free_waiters)
+			return -MICA_ENOMEM;
 		if ((err = srv_keep(req, irq)) != 0)
 			return err;
-		end->irqs[free_at] = irq;
-		if ((unsigned)free_at >= end->nirqs)
-			end->nirqs = (unsigned)free_at + 1;
+		struct waiter *w = free_waiters;
+		free_waiters = w->next;
+		*w = (struct waiter){ irq, end->waiters };
+		end->waiters = w;
 	}
 	*ring = p->ring;
 	*ring_size = MICA_PIPE_RING_SIZE;
@@ -265,20 +308,17 @@ static int on_attach(struct srv_request *req, mica_cap_t irq, mica_cap_t *ring, 
 static int on_detach(struct srv_request *req, mica_cap_t irq)
 {
 	struct pipe *p = req->obj ? pipe_of(req->label) : 0;
-	bool same;
 
 	if (!p || (req->label & LABEL_WATCH))
 		return -MICA_ENOSYS;
 	struct end *end = &p->ends[req->label & LABEL_END];
 	if (!irq)
 		return -MICA_EINVAL;
-	for (unsigned i = 0; i < WAITERS_MAX; i++)
-		if (end->irqs[i] && task_cap_same(MICA_BOOT_TASK, end->irqs[i], irq, &same) == 0 && same) {
-			mica_slot_drop(end->irqs[i]);
-			end->irqs[i] = 0;
-			return 0;
-		}
-	return -MICA_ENOENT;
+	struct waiter **w = waiter_find(end, irq);
+	if (!*w)
+		return -MICA_ENOENT;
+	waiter_forget(w);
+	return 0;
 }
 
 static int on_wake(struct srv_request *req, uint32_t sides)
@@ -301,18 +341,7 @@ static int on_wake(struct srv_request *req, uint32_t sides)
 static int on_count(struct srv_request *req, uint32_t *live)
 {
 	(void)req;
-	*live = 0;
-	for (unsigned i = 0; i < PIPES_MAX; i++)
-		for (unsigned e = 0; pipes[i].used && e < 2; e++)
-			for (unsigned k = 0; k < WAITERS_MAX; k++) {
-				mica_cap_t *irq = &pipes[i].ends[e].irqs[k];
-				if (*irq && irq_gone(*irq)) {
-					mica_slot_drop(*irq);
-					*irq = 0;
-				}
-				if (*irq)
-					++*live;
-			}
+	*live = waiters_sweep();
 	return 0;
 }
 
@@ -439,6 +468,7 @@ int main(void)
 		mica_printf("pipe: no gate to serve (boot.cfg: provide NAME)\n");
 		return 1;
 	}
+	waiters_init();
 	int err = srv_serve(&s, &buffers);
 	mica_printf("pipe: %s\n", mica_strerror(-err));
 	return 1;

@@ -560,20 +560,13 @@ static int fork_region_mapper(struct process *c, const struct mica_fork_plan *pl
 	return err;
 }
 
-/* A forked program's memory quota: room for its copies of the parent's
- * initial regions twice over, at least FORK_QUOTA_MIN, at most half of
- * what the parent's session has left (which pays for it): so that a
- * parent can have several children at once. */
-#define FORK_QUOTA_MIN (8ull << 20)
+/* A forked program's memory quota: its parent's.  Quotas are limits, not
+ * reservations (memory.c): what the child uses counts against its parent's
+ * session too, so a parent and all its forks share the parent's quota, and
+ * a child may fork in turn as long as the memory is there. */
 static uint64_t fork_quota(struct process *p)
 {
-	uint64_t need = 0, half = session_left(p->session) / 2 & ~(PAGE - 1);
-
-	for (unsigned i = 0; i < p->nregions; i++)
-		if (p->regions[i].own)
-			need += p->regions[i].size;
-	need = 2 * need > FORK_QUOTA_MIN ? 2 * need : FORK_QUOTA_MIN;
-	return need < half ? need : half;
+	return session_quota(p->session);
 }
 
 static bool plan_slot_ok(uint32_t slot)

@@ -3,6 +3,12 @@
  * program gets one, with a quota in bytes; an anonymous dataspace counts
  * against it from its creation until it is gone.  A session outlives the
  * program that held it until its last dataspace has gone too.
+ *
+ * Sessions form a tree (a program's session is a child of its starter's):
+ * a quota is a limit, not a reservation.  What a session uses counts
+ * against it and against every session above it, so a program and all it
+ * started together stay within its quota, while a child's quota costs its
+ * parent nothing until the child uses memory (docs/root.md, "Memory").
  */
 #include "root.h"
 
@@ -16,8 +22,10 @@
 
 struct session {
 	struct obj obj;
-	uint64_t quota, used;
-	struct session *parent;   /* charged with this quota (0: root's own) */
+	uint64_t quota;           /* the limit of what it and its children use */
+	uint64_t used;            /* its own use and its children's */
+	struct session *parent;   /* charged with its use too (0: root's own) */
+	unsigned children;        /* sessions whose parent it is */
 	bool released;   /* its program has ended */
 	struct session *next;     /* every live session (session_of) */
 };
@@ -29,38 +37,30 @@ static struct session *sessions;
 
 struct session *session_create(uint64_t quota, struct session *parent)
 {
-	if (parent && session_charge(parent, quota))
-		return 0;
+	if (parent && quota > parent->quota)
+		return 0;   /* no more than the parent may use itself */
 	struct session *s = pool_get(&session_pool);
 
-	if (!s) {
-		if (parent)
-			session_uncharge(parent, quota);
+	if (!s)
 		return 0;
-	}
-	s->quota = quota;
-	s->parent = parent;
-	s->next = sessions;
-	sessions = s;
+	*s = (struct session){ .quota = quota, .parent = parent, .next = sessions };
 	/* No watch: the launcher ends the session with the program. */
 	if (obj_open(&s->obj, K_SESSION, false)) {
-		sessions = s->next;
 		pool_put(&session_pool, s);
-		if (parent)
-			session_uncharge(parent, quota);
 		return 0;
 	}
+	sessions = s;
+	if (parent)
+		parent->children++;
 	return s;
 }
 
-/* A session goes when its program has ended and its last dataspace (and
- * its children's sessions, charged to it) have gone; then its quota goes
- * back to its parent. */
+/* A session goes when its program has ended and its last dataspace and
+ * its children's sessions have gone; then its parent may be done too. */
 static void session_free_if_done(struct session *s)
 {
-	if (s->released && s->used == 0) {
+	while (s && s->released && s->used == 0 && s->children == 0) {
 		struct session *parent = s->parent;
-		uint64_t quota = s->quota;
 		for (struct session **p = &sessions; *p; p = &(*p)->next)
 			if (*p == s) {
 				*p = s->next;
@@ -69,26 +69,40 @@ static void session_free_if_done(struct session *s)
 		obj_close(&s->obj);
 		pool_put(&session_pool, s);
 		if (parent)
-			session_uncharge(parent, quota);
+			parent->children--;
+		s = parent;
 	}
 }
 
+/* What the session may still take: the least room along its chain. */
 uint64_t session_left(struct session *s)
 {
-	return s->quota - s->used;
+	uint64_t left = s->quota - s->used;
+
+	for (s = s->parent; s; s = s->parent)
+		if (s->quota - s->used < left)
+			left = s->quota - s->used;
+	return left;
+}
+
+uint64_t session_quota(struct session *s)
+{
+	return s->quota;
 }
 
 int session_charge(struct session *s, uint64_t bytes)
 {
-	if (bytes > s->quota - s->used)
+	if (bytes > session_left(s))
 		return -MICA_ENOMEM;
-	s->used += bytes;
+	for (struct session *a = s; a; a = a->parent)
+		a->used += bytes;
 	return 0;
 }
 
 void session_uncharge(struct session *s, uint64_t bytes)
 {
-	s->used -= bytes;
+	for (struct session *a = s; a; a = a->parent)
+		a->used -= bytes;
 	session_free_if_done(s);
 }
 

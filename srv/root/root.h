@@ -91,9 +91,11 @@ struct session *ds_session(struct ds *d);
 int ds_copy_contiguous(struct ds *src, uint64_t size, struct session *s, struct ds **out, const void **bytes);
 
 /* memory.c: sessions of the memory server. */
-/* A session of `quota` bytes, charged to `parent` while it lives (0: none). */
+/* A session of `quota` bytes (at most `parent`'s), whose use counts against
+ * `parent` and the sessions above it too (0: none). */
 struct session *session_create(uint64_t quota, struct session *parent);
 uint64_t session_left(struct session *s);
+uint64_t session_quota(struct session *s);
 int session_charge(struct session *s, uint64_t bytes);
 void session_uncharge(struct session *s, uint64_t bytes);
 /* The program that held it ended: it goes once its dataspaces have. */
@@ -143,7 +145,7 @@ struct spawn_args {
 	mica_cap_t out, in;        /* root's slots, granted to the program (0: none) */
 	mica_cap_t proc;           /* the same, its gate to the process server */
 	uint64_t mem_quota, kmem_quota;
-	struct session *charge;    /* the starter's session, charged with mem_quota (0: root's) */
+	struct session *charge;    /* the starter's session, the new one's parent (0: root's) */
 	struct { const char *name; mica_cap_t slot; } caps[8];   /* more named capabilities, copied */
 	unsigned ncaps;
 	uint16_t io_port;

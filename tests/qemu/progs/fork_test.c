@@ -376,6 +376,64 @@ static void pool(uint64_t *free_pages, uint64_t *used)
 
 /* 32 forks and reaps, 16 more that exec or fail to: the kernel's objects,
    the memory server's pool and our session come back. */
+/* Ten generations, each a fork of the one before: a child's quota is its
+ * parent's, a limit and no reservation, so depth costs only what is used
+ * (each level with half the quota left was refused at the third). */
+static void forks_nest_deep(void)
+{
+	enum { DEPTH = 10, FAILED = 200 };
+	int level = 0;
+	pid_t pid;
+
+	while ((pid = fork()) == 0) {
+		if (++level == DEPTH)
+			_exit(1);   /* the deepest counts itself, each parent adds one */
+	}
+	if (level == 0) {
+		expect("ten generations of forks, each reaped by its parent", reap(pid), DEPTH);
+		return;
+	}
+	long st = pid < 0 ? FAILED : reap(pid);
+	_exit(st == FAILED ? FAILED : st + 1);
+}
+
+/* A fork bomb in a child: every process forks until fork fails, then waits
+ * until we let go.  It ends with EAGAIN in every process of the tree
+ * (the process server's records or the bomber's quota), and the system
+ * goes on: the cases after this one fork and exec as before. */
+static void bomb(int rfd)
+{
+	int err = 0, bad = 0;
+	char c;
+
+	while (fork() >= 0)   /* parent and child alike go on */
+		;
+	err = errno;
+	(void)read(rfd, &c, 1);
+	int st;
+	while (wait(&st) > 0)
+		bad |= !WIFEXITED(st) || WEXITSTATUS(st) != 0;
+	_exit(bad || (err != EAGAIN && err != ENOMEM) ? 1 : 0);
+}
+
+static void fork_bomb_is_bounded(void)
+{
+	int fd[2];
+
+	expect("a pipe", pipe(fd), 0);
+	pid_t pid = fork();
+	if (pid == 0) {
+		close(fd[1]);
+		bomb(fd[0]);
+	}
+	close(fd[0]);
+	/* Let the bomb go off (a few seconds at most), then let go. */
+	for (int i = 0; i < 300 && records() < 64; i++)
+		usleep(10000);
+	close(fd[1]);
+	expect("every process of the bomb saw fork fail with EAGAIN and ended", reap(pid), 0);
+}
+
 static void forks_leave_nothing(void)
 {
 	struct mica_meminfo before, now;
@@ -622,6 +680,8 @@ static const struct qtest_case cases[] = {
 	{ "exec_with_stdout_redirected", exec_with_stdout_redirected },
 	{ "exec_keeps_the_table", exec_keeps_the_table },
 	{ "exec_failures", exec_failures },
+	{ "forks_nest_deep", forks_nest_deep },
+	{ "fork_bomb_is_bounded", fork_bomb_is_bounded },
 	{ "forks_leave_nothing", forks_leave_nothing },
 };
 
