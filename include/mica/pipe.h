@@ -20,6 +20,7 @@
 #define MICA_PIPE_CAPACITY (64u * 1024)   /* bytes of data */
 #define MICA_PIPE_BUF 4096u               /* writes up to this size are never torn */
 #define MICA_PIPE_HEADER 4096u            /* the header page before the data */
+#define MICA_PIPE_WAITERS_MAX 1024u       /* irqs attached, every end of every pipe together */
 #define MICA_PIPE_RING_SIZE (MICA_PIPE_HEADER + MICA_PIPE_CAPACITY)
 
 /* PipeEnd.attach's `end`. */

@@ -43,7 +43,7 @@
 
 #define PIPES_MAX 64     /* pipes at once, all clients together */
 #define TICKETS_MAX 64   /* tickets not yet adopted, all pipes together */
-#define WAITERS_MAX 1024 /* irqs registered, all ends of all pipes together */
+#define WAITERS_MAX MICA_PIPE_WAITERS_MAX
 
 #define LABEL_WATCH 2u   /* label bit: the end's last-reference watch */
 #define LABEL_END 1u     /* label bit: which end */

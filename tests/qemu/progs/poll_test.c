@@ -47,7 +47,6 @@
 #define END_IRQ_LABEL 0x656e64ull
 #define PIPES 29             /* with 0..2, a file, a rom file and a dup: 64 descriptors */
 #define TURNS_MAX 4          /* a wait woken once looks twice; a spinning one thousands of times */
-#define WAITERS_MAX 16       /* the pipe server's irqs per end */
 
 static uint8_t block[MICA_PIPE_CAPACITY];
 
@@ -407,7 +406,8 @@ static void forget(mica_cap_t irq)
 /* PipeEnd.attach as a hostile client uses it. */
 static void hostile_pipe_subscribers(void)
 {
-	mica_cap_t r = mica_slot_alloc(), w = mica_slot_alloc(), irqs[WAITERS_MAX + 1];
+	static mica_cap_t irqs[MICA_PIPE_WAITERS_MAX + 1];
+	mica_cap_t r = mica_slot_alloc(), w = mica_slot_alloc();
 	long base = pipe_subscribers();
 	int ok = 1;
 
@@ -428,21 +428,22 @@ static void hostile_pipe_subscribers(void)
 	}
 	expect("one irq attached 20 times", ok, 1);
 	expect("... is kept once", pipe_subscribers(), base + 1);
-	for (int i = 1; i < WAITERS_MAX; i++) {
-		irqs[i] = new_irq();
-		ok &= attach(r, irqs[i]) == 0;
-	}
-	expect("16 irqs on one end", ok && pipe_subscribers() == base + WAITERS_MAX, 1);
-	irqs[WAITERS_MAX] = new_irq();
-	expect("the 17th: ENOMEM", attach(r, irqs[WAITERS_MAX]), -MICA_ENOMEM);
-	expect("the other end still takes one", attach(w, irqs[WAITERS_MAX]), 0);
-	expect("detach it", pipe_end_detach(w, irqs[WAITERS_MAX]), 0);
-	expect("detach it again: ENOENT", pipe_end_detach(w, irqs[WAITERS_MAX]), -MICA_ENOENT);
+	/* The server's pool is for every end of every pipe: fill it. */
+	int n = 1, err = 0;
+	while (n <= (int)MICA_PIPE_WAITERS_MAX && (irqs[n] = new_irq()) && (err = attach(r, irqs[n])) == 0)
+		n++;
+	expect("irqs on one end until the pool is used up: ENOMEM", err, -MICA_ENOMEM);
+	expect("... the whole pool", (long)(base + n), (long)MICA_PIPE_WAITERS_MAX);
+	expect("the other end neither: ENOMEM", attach(w, irqs[n]), -MICA_ENOMEM);
+	expect("detach one", pipe_end_detach(r, irqs[1]), 0);
+	expect("detach it again: ENOENT", pipe_end_detach(r, irqs[1]), -MICA_ENOENT);
+	expect("its entry goes to the other end", attach(w, irqs[n]), 0);
+	expect("... and detached there", pipe_end_detach(w, irqs[n]), 0);
 	forget(irqs[3]);
-	expect("one destroyed: forgotten", pipe_subscribers(), base + WAITERS_MAX - 1);
-	expect("... and its entry taken by the 17th", attach(r, irqs[WAITERS_MAX]), 0);
+	expect("one destroyed: forgotten", pipe_subscribers(), (long)MICA_PIPE_WAITERS_MAX - 2);
+	expect("... and two entries free again", attach(r, irqs[n]) == 0 && attach(r, irqs[1]) == 0, 1);
 	expect("wake the readers: served", pipe_end_wake(w, MICA_PIPE_READERS), 0);
-	for (int i = 0; i <= WAITERS_MAX; i++)
+	for (int i = 0; i <= n; i++)
 		if (i != 3)
 			forget(irqs[i]);
 	expect("all destroyed: the count is back", pipe_subscribers(), base);
