@@ -125,6 +125,11 @@ int pmm_alloc_run(struct pmm *p, unsigned count, uint64_t *pa)
 	/* Aligned in physical terms, so a 2^k run can back a large page. */
 	uint64_t first = (align - (p->base / PMM_PAGE) % align) % align;
 	for (uint64_t i = first; i + count <= p->npages; i += align) {
+		if (!p->bits[i / 64]) {   /* a word with no free page: on to the next aligned start past it */
+			uint64_t next = (i / 64 + 1) * 64;
+			i = first + (next - first + align - 1) / align * align - align;
+			continue;
+		}
 		uint64_t j = 0;
 		while (j < count && bit_get(p, i + j))
 			j++;

@@ -3,8 +3,11 @@
  * and copy-on-write copies of boot-file bytes (program data).
  *
  * The pages of an anonymous or copy-on-write dataspace are in a radix
- * tree of three levels of 512 entries (a page each, from the pool), so a
- * dataspace spans at most 512 GiB and costs only what it has touched.  A
+ * tree of up to three levels of 512 entries (a page each, from the pool),
+ * as many as its size needs (one up to 2 MiB, two up to 1 GiB), so a
+ * dataspace spans at most 512 GiB and costs only what it has touched; a
+ * walk over every page (fork, destroy) looks only at the entries its size
+ * can use.  A
  * rom dataspace is the module's own pages.  A copy-on-write page shows
  * the source page until it is mapped with MICA_W; a source page that the
  * end of the source cuts (the rest of it must read as zeros) is always
@@ -40,6 +43,7 @@ struct ds {
 	struct session *session;   /* charged for `size` (0: rom) */
 	uint64_t src_pa, src_size;
 	uint64_t *tree;            /* anonymous, copy-on-write: the top level */
+	unsigned depth;            /* levels above the leaves (0..2) */
 	bool *held;                /* a device BAR's: cleared when this goes (ds_hold) */
 	uint32_t holders;          /* ds_share: more records that must destroy it before it goes */
 };
@@ -57,7 +61,7 @@ static uint64_t *entry(struct ds *d, uint64_t index, bool make)
 {
 	uint64_t *node = d->tree;
 
-	for (int shift = 18; shift > 0; shift -= 9) {
+	for (int shift = 9 * (int)d->depth; shift > 0; shift -= 9) {
 		uint64_t *e = &node[(index >> shift) % FANOUT];
 		if (!*e) {
 			uint64_t *n = make ? node_new() : 0;
@@ -83,6 +87,8 @@ int ds_create(enum ds_type type, uint64_t size, uint32_t rights, struct session 
 	if (d) {
 		*d = (struct ds){ .type = type, .rights = rights, .size = size, .session = s,
 				  .src_pa = src_pa, .src_size = src_size };
+		for (uint64_t span = FANOUT; span < size / PAGE; span *= FANOUT)
+			d->depth++;
 		if (type == DS_ROM || type == DS_DEVICE || type == DS_DMA || (d->tree = node_new()) != 0)
 			err = obj_open(&d->obj, K_DS, client_owned);
 		if (!err) {
@@ -125,14 +131,35 @@ static void page_leave(uint64_t entry, bool cleared)
 		pages_free(pa);
 }
 
-/* Every page goes. */
-static void free_level(uint64_t *node, int level)
+/* Pages one entry of a level-`level` node stands for. */
+static uint64_t level_span(unsigned level)
 {
-	for (uint64_t i = 0; i < FANOUT; i++) {
+	uint64_t span = 1;
+
+	while (level--)
+		span *= FANOUT;
+	return span;
+}
+
+/* The entries of a level-`level` node that `pages` pages from its first
+ * can use. */
+static uint64_t level_entries(unsigned level, uint64_t pages)
+{
+	uint64_t span = level_span(level), n = (pages + span - 1) / span;
+
+	return n < FANOUT ? n : FANOUT;
+}
+
+/* Every page goes, of a level-`level` node over `pages` pages. */
+static void free_level(uint64_t *node, unsigned level, uint64_t pages)
+{
+	uint64_t span = level_span(level);
+
+	for (uint64_t i = 0; i < level_entries(level, pages); i++) {
 		if (!node[i])
 			continue;
 		if (level)
-			free_level((uint64_t *)node[i], level - 1);
+			free_level((uint64_t *)node[i], level - 1, pages - i * span);
 		else
 			page_leave(node[i], false);
 	}
@@ -165,7 +192,7 @@ void ds_destroy(struct ds *d)
 	}
 	obj_close(&d->obj);
 	if (d->tree)
-		free_level(d->tree, 2);
+		free_level(d->tree, d->depth, d->size / PAGE);
 	if (d->type == DS_DEVICE || d->type == DS_DMA)
 		unmap_run(d->src_pa, d->size, d->type == DS_DMA);
 	if (d->session)
@@ -329,16 +356,18 @@ int ds_clear(struct ds *d, uint64_t offset, uint64_t size)
 	return 0;
 }
 
-/* The pages of `from` (a level-`level` node) shared into `to`. */
-static int fork_level(uint64_t *from, uint64_t *to, int level)
+/* The pages of `from` (a level-`level` node over `pages` pages) shared into `to`. */
+static int fork_level(uint64_t *from, uint64_t *to, unsigned level, uint64_t pages)
 {
-	for (uint64_t i = 0; i < FANOUT; i++) {
+	uint64_t span = level_span(level);
+
+	for (uint64_t i = 0; i < level_entries(level, pages); i++) {
 		if (!from[i])
 			continue;
 		if (level) {
 			if (!to[i] && !(to[i] = (uint64_t)node_new()))
 				return -MICA_ENOMEM;
-			int err = fork_level((uint64_t *)from[i], (uint64_t *)to[i], level - 1);
+			int err = fork_level((uint64_t *)from[i], (uint64_t *)to[i], level - 1, pages - i * span);
 			if (err)
 				return err;
 			continue;
@@ -362,7 +391,7 @@ int ds_fork(struct ds *d, struct session *s, bool client_owned, struct ds **out)
 		return -MICA_EINVAL;
 	if ((err = ds_create(d->type, d->size, d->rights, s, d->src_pa, d->src_size, client_owned, &n)) != 0)
 		return err;
-	if ((err = fork_level(d->tree, n->tree, 2)) != 0) {
+	if ((err = fork_level(d->tree, n->tree, d->depth, d->size / PAGE)) != 0) {
 		ds_destroy(n);
 		return err;
 	}

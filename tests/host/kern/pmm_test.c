@@ -90,6 +90,33 @@ static void pmm_runs_are_aligned_and_fail_when_fragmented(void)
 	CHECK_EQ(pmm_alloc(&p, &pa), MICA_OK);
 }
 
+/* A run past a long used stretch: whole used words are skipped, and the
+ * run found is the first free aligned one, also where the pool's base is
+ * not aligned (its pages count from an odd physical page). */
+static void pmm_runs_past_used_words(void)
+{
+	static uint64_t bits[64];
+	struct pmm q;
+	uint64_t pa;
+
+	pmm_init(&q, bits, 0, 4096 * PMM_PAGE);
+	pmm_add_free(&q, 0, 4096 * PMM_PAGE);
+	pmm_reserve(&q, 0, 1001 * PMM_PAGE);
+	CHECK_EQ(pmm_alloc_run(&q, 2, &pa), MICA_OK);
+	CHECK_EQ(pa, 1002 * PMM_PAGE);
+	CHECK_EQ(pmm_alloc_run(&q, 4, &pa), MICA_OK);
+	CHECK_EQ(pa, 1004 * PMM_PAGE);
+	pmm_init(&q, bits, 3 * PMM_PAGE, 3 * PMM_PAGE + 4096 * PMM_PAGE);
+	pmm_add_free(&q, 3 * PMM_PAGE, 3 * PMM_PAGE + 4096 * PMM_PAGE);
+	pmm_reserve(&q, 3 * PMM_PAGE, 3 * PMM_PAGE + 700 * PMM_PAGE);
+	CHECK_EQ(pmm_alloc_run(&q, 8, &pa), MICA_OK);
+	CHECK_EQ(pa, 704 * PMM_PAGE);   /* the first multiple of 8 pages at or past 703 */
+	pmm_reserve(&q, 3 * PMM_PAGE, 3 * PMM_PAGE + 4090 * PMM_PAGE);
+	CHECK_EQ(pmm_alloc_run(&q, 8, &pa), MICA_ENOMEM);
+	CHECK_EQ(pmm_alloc_run(&q, 2, &pa), MICA_OK);
+	CHECK_EQ(pa, 4094 * PMM_PAGE);
+}
+
 static void pmm_double_free_is_reported(void)
 {
 	uint64_t pa;
@@ -144,6 +171,7 @@ static const struct tap_case cases[] = {
 	TAP_CASE(pmm_allocates_every_usable_page_once),
 	TAP_CASE(pmm_exhaustion_is_an_error_not_a_crash),
 	TAP_CASE(pmm_runs_are_aligned_and_fail_when_fragmented),
+	TAP_CASE(pmm_runs_past_used_words),
 	TAP_CASE(pmm_double_free_is_reported),
 	TAP_CASE(pmm_reserved_ranges_are_never_handed_out),
 	TAP_CASE(pmm_covers_memory_above_4g),

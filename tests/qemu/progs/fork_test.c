@@ -33,6 +33,7 @@
 
 #include <idl/kernel/factory.h>
 #include <idl/kernel/kobject.h>
+#include <idl/kernel/task.h>
 #include <idl/rt/dataspace.h>
 #include <idl/rt/memory.h>
 #include <idl/rt/proc.h>
@@ -221,6 +222,43 @@ static void duplicates_are_paid_by_the_caller(void)
 	mica_slot_drop(ds);
 	kobject_destroy(forged);
 	mica_slot_free(forged);
+}
+
+static void pool(uint64_t *free_pages, uint64_t *used);
+
+/* A dataspace bigger than one of root's leaf tables (512 pages, 2 MiB):
+ * its pages at the start, past the first 512 and at the end, duplicated
+ * privately, each side's writes its own, everything back afterwards. */
+static void big_dataspace_duplicated(void)
+{
+	const uint64_t size = 3 << 20, mid = 600 * MICA_PAGE_SIZE, last = size - MICA_PAGE_SIZE;
+	mica_cap_t ds = mica_slot_alloc(), keep = mica_slot_alloc(), copy = mica_slot_alloc();
+	uint64_t a, b, start, len, free0, used0, free1, used1;
+
+	pool(&free0, &used0);
+	expect("a 3 MiB dataspace", memory_alloc(rt_cap("mem"), size, &ds), 0);
+	expect("... a second capability to it", task_cap_map(MICA_BOOT_TASK, ds, keep, MICA_RWX, false), 0);
+	expect("... attached", region_map_attach(rt_cap("rm"), 0, size, MICA_R | MICA_W, ds, 0, &a), 0);
+	volatile char *pa = (volatile char *)a;
+	pa[0] = 1, pa[mid] = 2, pa[last] = 3;
+	expect("a private duplicate", dataspace_duplicate(keep, false, rt_cap("mem"), &copy), 0);
+	expect("... attached", region_map_attach(rt_cap("rm"), 0, size, MICA_R | MICA_W, copy, 0, &b), 0);
+	volatile char *pb = (volatile char *)b;
+	expect("it has the three pages", pb[0] * 100 + pb[mid] * 10 + pb[last], 123);
+	pb[mid] = 20;
+	pa[last] = 30;
+	expect("each side's writes are its own", pa[mid] * 100 + pb[last], 203);
+	expect("... and the pages it did not write are zero", pb[mid + MICA_PAGE_SIZE] + pa[1 << 20], 0);
+	mica_cap_t back = mica_slot_alloc();
+	region_map_detach(rt_cap("rm"), a, &start, &len, &back);
+	mica_slot_drop(back);
+	back = mica_slot_alloc();
+	region_map_detach(rt_cap("rm"), b, &start, &len, &back);
+	mica_slot_drop(back);
+	mica_slot_drop(keep);
+	pool(&free1, &used1);
+	expect("the pool's pages back", (long)free1, (long)free0);
+	expect("our session's use back", (long)used1, (long)used0);
 }
 
 static void shared_and_private_regions(void)
@@ -672,6 +710,7 @@ static const struct qtest_case cases[] = {
 	{ "parent_writes_first", parent_writes_first },
 	{ "child_writes_to_a_pipe", child_writes_to_a_pipe },
 	{ "duplicates_are_paid_by_the_caller", duplicates_are_paid_by_the_caller },
+	{ "big_dataspace_duplicated", big_dataspace_duplicated },
 	{ "shared_and_private_regions", shared_and_private_regions },
 	{ "child_forks_and_grows", child_forks_and_grows },
 	{ "children_at_once", children_at_once },
