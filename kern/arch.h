@@ -97,11 +97,9 @@ void arch_irq_line_mask(unsigned line, int masked);
 int user_copy_in(void *dst, uint64_t usrc, size_t n);
 int user_copy_out(uint64_t udst, const void *src, size_t n);
 
-/* User faults (kern/fault.c): the name of a trap vector, and whether one
- * is a page fault, with the access that faulted (MICA_R, MICA_W or MICA_X)
- * and whether the page was there (a protection fault) or missing. */
+/* User faults (kern/fault.c): the name of a trap vector (whether one is a
+ * page fault: arch_fault.h). */
 const char *arch_trap_name(uint64_t vector);
-int arch_fault_page(uint64_t vector, uint64_t error, unsigned *access, int *protection);
 
 /* The CPU's time-stamp counter. */
 uint64_t arch_timestamp(void);

@@ -10,6 +10,7 @@
 #include "fault.h"
 
 #include "arch.h"
+#include "arch_fault.h"
 #include "console.h"
 #include "ipc.h"
 #include <common/string.h>

@@ -156,15 +156,6 @@ const char *arch_trap_name(uint64_t vector)
 	return "interrupt";
 }
 
-int arch_fault_page(uint64_t vector, uint64_t error, unsigned *access, int *protection)
-{
-	if (vector != VEC_PAGE_FAULT)
-		return 0;
-	*access = error & 2 ? MICA_W : error & 16 ? MICA_X : MICA_R;
-	*protection = error & 1;
-	return 1;
-}
-
 void trap_frame_dump(const struct trap_frame *f)
 {
 	kprintf("vector %lu (%s) error %#lx cr2 %#lx\n", f->vector, arch_trap_name(f->vector), f->error, read_cr2());
