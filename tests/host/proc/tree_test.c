@@ -18,9 +18,9 @@ static void on_ended(struct tree *tr, struct tree_rec *r)
 	ended_calls++;
 }
 
-static void on_child_ended(struct tree *tr, struct tree_rec *parent)
+static void on_child_ended(struct tree *tr, struct tree_rec *parent, struct tree_rec *child)
 {
-	(void)tr;
+	(void)tr, (void)child;
 	notified++;
 	last_notified = parent->pid;
 }

@@ -207,7 +207,7 @@ static void reparenting(void)
 	expect("the grandchild lives on", grand > 0, 1);
 	expect("its parent is now process 1", record_of((uint64_t)grand, &parent, &state) && parent == MICA_PROC_INIT,
 	       1);
-	expect("not ours to kill: EPERM", kill((pid_t)grand, SIGTERM) == -1 && errno == EPERM, 1);
+	expect("another's process may be signalled: kill(grand, 0)", kill((pid_t)grand, 0), 0);
 	expect("not ours to wait for: ECHILD", waitpid((pid_t)grand, 0, WNOHANG) == -1 && errno == ECHILD, 1);
 	expect("process 1 reaps it when it ends", gone((uint64_t)grand), 1);
 
