@@ -41,8 +41,6 @@ int libc_signal_valid(int sig)
 	return sig > 0 && sig < NSIG;
 }
 
-/* Stopping is not there yet: the stop signals end the program as the
- * others do. */
 int libc_signal_ignored_by_default(int sig)
 {
 	return sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH || sig == SIGCONT;
@@ -52,6 +50,22 @@ int libc_signal_ignored_by_default(int sig)
  * its parent's wait status says so; a program the server cannot end (one
  * boot.cfg started), or without a server, exits with 128 + sig, as a
  * shell reports it. */
+static bool stops_by_default(int sig)
+{
+	return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
+}
+
+/* The stop signals' default: the server stops the program (its main
+ * thread) until a SIGCONT; the request returns then.  A program the
+ * server cannot stop goes on. */
+static void stop_self(int sig)
+{
+	mica_cap_t proc = libc_proc();
+
+	if (proc)
+		proc_sigdefault(proc, sig);
+}
+
 __attribute__((noreturn)) static void die(int sig)
 {
 	mica_cap_t proc = libc_proc();
@@ -68,6 +82,10 @@ static void deliver(int sig)
 
 	if (a.sa_handler == SIG_IGN || (a.sa_handler == SIG_DFL && libc_signal_ignored_by_default(sig)))
 		return;
+	if (a.sa_handler == SIG_DFL && stops_by_default(sig)) {
+		stop_self(sig);
+		return;
+	}
 	if (a.sa_handler == SIG_DFL)
 		die(sig);
 	if (a.sa_flags & SA_RESETHAND) {

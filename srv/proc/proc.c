@@ -20,6 +20,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include <common/string.h>
 #include <libsys/debug.h>
@@ -450,7 +451,7 @@ static int on_exec(struct srv_request *req, const char *path, const void *args, 
 	return 0;
 }
 
-static int on_wait(struct srv_request *req, int64_t pid, uint64_t *got, int32_t *status)
+static int on_wait(struct srv_request *req, int64_t pid, uint32_t options, uint64_t *got, int32_t *status)
 {
 	struct tree_rec *parent = caller(req), *z;
 
@@ -458,14 +459,15 @@ static int on_wait(struct srv_request *req, int64_t pid, uint64_t *got, int32_t 
 		return -MICA_EPERM;
 	if (pid == INT64_MIN)
 		return fail(ECHILD);
-	int found = tree_wait(&tree, parent, pid == 0 ? -(int64_t)parent->pgid : pid, &z);
+	int found = tree_wait(&tree, parent, pid == 0 ? -(int64_t)parent->pgid : pid, options & WUNTRACED,
+			      options & WCONTINUED, &z, status);
 	if (found < 0)
 		return fail(ECHILD);
-	if (found > 0)
+	if (found == 1)
 		return -MICA_EAGAIN;
 	*got = z->pid;
-	*status = z->wstatus;
-	tree_free(&tree, z);
+	if (found == 0)
+		tree_free(&tree, z);
 	return 0;
 }
 
@@ -473,11 +475,56 @@ static int on_wait(struct srv_request *req, int64_t pid, uint64_t *got, int32_t 
 
 #define BIT(sig) (1u << (sig))
 
-/* Signals whose default action is to do nothing.  (Stopping is not there
- * yet: the stop signals end the program as the others do.) */
+/* Signals whose default action is to do nothing, and those whose default
+ * stops the program. */
 static bool ignored_by_default(int sig)
 {
 	return sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH || sig == SIGCONT;
+}
+
+static bool stops_by_default(int sig)
+{
+	return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
+}
+
+/* Its parent learns of a stop or a continue: SIGCHLD, and its wait. */
+static void tell_parent(struct tree_rec *r, int report, int sig)
+{
+	struct tree_rec *parent = tree_find(&tree, r->ppid);
+
+	r->report = report;
+	r->report_sig = sig;
+	if (!parent || parent->state != MICA_PROC_RUNNING)
+		return;
+	if (parent->notify)
+		irq_trigger(parent->notify);
+	send_signal(parent, SIGCHLD, r->pid, report == TREE_REPORT_STOPPED ? CLD_STOPPED : CLD_CONTINUED, sig);
+}
+
+/* Stop r's main thread through root (a joined program cannot be). */
+static int stop(struct tree_rec *r, int sig)
+{
+	if (!r->process)
+		return EPERM;
+	if (r->stopped)
+		return 0;
+	if (process_stop(r->process, true) != 0)
+		return 0;   /* ending already: its end irq comes */
+	r->stopped = true;
+	tell_parent(r, TREE_REPORT_STOPPED, sig);
+	return 0;
+}
+
+/* SIGCONT: r runs again, and gets what was queued meanwhile. */
+static void resume(struct tree_rec *r)
+{
+	if (!r->stopped)
+		return;
+	r->stopped = false;
+	process_stop(r->process, false);
+	if (r->sig_pending && r->sig_irq)
+		irq_trigger(r->sig_irq);
+	tell_parent(r, TREE_REPORT_CONTINUED, SIGCONT);
 }
 
 /* End r as if by sig: root kills it; a joined program the server cannot end. */
@@ -492,22 +539,29 @@ static int end_by(struct tree_rec *r, int sig)
 }
 
 /* Send sig (not 0) to r as its dispositions say: queued for it (its irq
- * triggered), dropped, or its default action.  0 or an errno value. */
+ * triggered unless it is stopped), dropped, or its default action.  0 or
+ * an errno value. */
 static int send_signal(struct tree_rec *r, int sig, uint64_t from, int code, int32_t status)
 {
 	if (r->state != MICA_PROC_RUNNING)
 		return 0;   /* a zombie takes no signal */
-	if (sig != SIGKILL && sig != SIGSTOP && (r->sig_deliver & BIT(sig))) {
+	if (sig == SIGCONT)
+		resume(r);   /* whatever its disposition */
+	if (sig == SIGSTOP)
+		return stop(r, sig);
+	if (sig != SIGKILL && (r->sig_deliver & BIT(sig))) {
 		r->sig_pending |= BIT(sig);
 		r->sig_from[sig] = from;
 		r->sig_code[sig] = code;
 		r->sig_status[sig] = status;
-		if (r->sig_irq)
+		if (r->sig_irq && !r->stopped)
 			irq_trigger(r->sig_irq);
 		return 0;
 	}
 	if ((r->sig_ignore & BIT(sig)) || ignored_by_default(sig))
 		return 0;
+	if (stops_by_default(sig))
+		return stop(r, sig);
 	return end_by(r, sig);
 }
 
@@ -572,7 +626,7 @@ static int on_sigstate(struct srv_request *req, uint32_t deliver, uint32_t ignor
 	r->sig_deliver = deliver & ~never;
 	r->sig_ignore = ignore & ~never & ~r->sig_deliver;
 	r->sig_pending &= r->sig_deliver;   /* what is no longer delivered is dropped (POSIX: set to ignore) */
-	if ((r->sig_pending) && r->sig_irq)
+	if (r->sig_pending && r->sig_irq && !r->stopped)
 		irq_trigger(r->sig_irq);
 	return 0;
 }
@@ -602,7 +656,7 @@ static int on_sigdefault(struct srv_request *req, int32_t sig)
 		return -MICA_EPERM;
 	if (sig <= 0 || sig >= NSIG || ignored_by_default(sig))
 		return fail(EINVAL);
-	int e = end_by(r, sig);
+	int e = stops_by_default(sig) ? stop(r, sig) : end_by(r, sig);
 	return e ? fail(e) : 0;
 }
 

@@ -91,7 +91,8 @@ static bool wanted(const struct tree_rec *c, int64_t pid)
 	return pid == -1 || (pid < -1 && c->pgid == (uint64_t)-pid) || (pid > 0 && c->pid == (uint64_t)pid);
 }
 
-int tree_wait(struct tree *t, const struct tree_rec *parent, int64_t pid, struct tree_rec **got)
+int tree_wait(struct tree *t, const struct tree_rec *parent, int64_t pid, bool untraced, bool continued,
+	      struct tree_rec **got, int32_t *status)
 {
 	bool some = false;
 
@@ -99,9 +100,16 @@ int tree_wait(struct tree *t, const struct tree_rec *parent, int64_t pid, struct
 		struct tree_rec *c = &t->recs[i];
 		if (!c->state || c->ppid != parent->pid || c == parent || !wanted(c, pid))
 			continue;
+		*got = c;
 		if (c->state == MICA_PROC_ZOMBIE) {
-			*got = c;
+			*status = c->wstatus;
 			return 0;
+		}
+		if ((c->report == TREE_REPORT_STOPPED && untraced) || (c->report == TREE_REPORT_CONTINUED && continued)) {
+			/* <sys/wait.h>: stopped is 0x7f with the signal above it, continued 0xffff */
+			*status = c->report == TREE_REPORT_STOPPED ? (int32_t)((c->report_sig & 0xff) << 8 | 0x7f) : 0xffff;
+			c->report = 0;
+			return 2;
 		}
 		some = true;
 	}

@@ -21,10 +21,17 @@
 #define TREE_PROGRAM_MAX 63      /* Proc.list's string<63> */
 #define TREE_NSIG 32             /* newlib's NSIG: signals 1..31 */
 
+/* What a stopped or continued child has to report to a waitpid with
+ * WUNTRACED or WCONTINUED (tree_wait), once. */
+#define TREE_REPORT_STOPPED 1
+#define TREE_REPORT_CONTINUED 2
+
 struct tree_rec {
 	uint32_t state;          /* 0: free; MICA_PROC_RUNNING, MICA_PROC_ZOMBIE */
 	uint64_t pid, ppid;
 	uint64_t pgid, sid;      /* process group and session */
+	bool stopped;            /* by a stop signal, until continued */
+	int report, report_sig;  /* TREE_REPORT_* not yet waited for; the stop signal */
 	int32_t wstatus;         /* a zombie's wait status */
 	int killed_by;           /* the signal the server ended it with (0: none) */
 	char program[TREE_PROGRAM_MAX + 1];
@@ -75,10 +82,13 @@ void tree_end(struct tree *t, struct tree_rec *r, int32_t wstatus);
 /*
  * A zombie child of `parent`: `pid` -1 for any, below -1 any of group
  * -pid, else that one: 0 and *got (freed by the caller with tree_free once
- * it has read it); -1 when `parent` has no such child (ECHILD); 1 when it
- * has, but none has ended (try again later).
+ * it has read it); 2 and *got, a child stopped or continued whose report
+ * `untraced` or `continued` asks for (*status filled, the report taken);
+ * -1 when `parent` has no such child (ECHILD); 1 when it has, but none has
+ * ended (try again later).
  */
-int tree_wait(struct tree *t, const struct tree_rec *parent, int64_t pid, struct tree_rec **got);
+int tree_wait(struct tree *t, const struct tree_rec *parent, int64_t pid, bool untraced, bool continued,
+	      struct tree_rec **got, int32_t *status);
 
 /* POSIX's setpgid by `caller` for process `pid` (0: the caller) into
  * group `pgid` (0: the target's pid): 0 or an errno value (ESRCH, EPERM,

@@ -7,7 +7,9 @@
  * with every register as it was; default termination (WIFSIGNALED,
  * WTERMSIG), also of a signal raised in the program and of abort;
  * ignoring; a blocked signal pending until unblocked, with a handler
- * and by default; SIGKILL uncatchable; process groups (setpgid, getpgid,
+ * and by default; SIGKILL uncatchable; stop (SIGSTOP, SIGTSTP by default,
+ * a raised SIGSTOP) and continue, reported by waitpid with WUNTRACED and
+ * WCONTINUED; process groups (setpgid, getpgid,
  * kill of a group reaching two children and not a third, waitpid of a
  * group) and sessions; SIGCHLD with its si_code and si_status; SIGPIPE,
  * default and ignored; kill's errors; a target that ends while signals
@@ -433,6 +435,59 @@ static void sigpipe(void)
 	expect("SIGPIPE ignored: the write says EPIPE", exit_code(status_of(pid)), 0);
 }
 
+/* ---- stop and continue -------------------------------------------------- */
+
+static void stop_and_continue(void)
+{
+	pipes();
+	pid_t pid = fork();
+	if (pid == 0) {
+		char c;
+		child_ready();
+		CHILD_CHECK(1, read(go_pipe[0], &c, 1) == 1);
+		_exit(4);
+	}
+	int st = 0;
+	expect("the child is ready", parent_wait_ready(), 1);
+	expect("waitpid(WUNTRACED) of a running child: nothing", waitpid(pid, &st, WNOHANG | WUNTRACED), 0);
+	expect("kill(child, SIGSTOP)", kill(pid, SIGSTOP), 0);
+	expect("waitpid(WUNTRACED) reports it stopped", waitpid(pid, &st, WUNTRACED), pid);
+	expect("WIFSTOPPED, WSTOPSIG is SIGSTOP", WIFSTOPPED(st) && WSTOPSIG(st) == SIGSTOP, 1);
+	expect("once: then nothing", waitpid(pid, &st, WNOHANG | WUNTRACED), 0);
+	parent_go();   /* a stopped child does not read it */
+	expect("stopped, it did not end", waitpid(pid, &st, WNOHANG), 0);
+	expect("kill(child, SIGCONT)", kill(pid, SIGCONT), 0);
+	expect("waitpid(WCONTINUED) reports it continued", waitpid(pid, &st, WCONTINUED), pid);
+	expect("WIFCONTINUED", WIFCONTINUED(st), 1);
+	expect("it read on and exited 4", exit_code(status_of(pid)), 4);
+	close_pipes();
+
+	pipes();
+	pid = fork();
+	if (pid == 0) {
+		char c;
+		child_ready();
+		(void)!read(go_pipe[0], &c, 1);
+		_exit(5);
+	}
+	expect("a second child is ready", parent_wait_ready(), 1);
+	expect("kill(child, SIGTSTP): stops it by default", kill(pid, SIGTSTP), 0);
+	expect("WSTOPSIG is SIGTSTP", waitpid(pid, &st, WUNTRACED) == pid && WIFSTOPPED(st) && WSTOPSIG(st) == SIGTSTP,
+	       1);
+	expect("SIGKILL ends a stopped child", kill(pid, SIGKILL), 0);
+	expect("by SIGKILL", term_sig(status_of(pid)), SIGKILL);
+	close_pipes();
+
+	pid = fork();
+	if (pid == 0) {
+		raise(SIGSTOP);   /* stops itself until continued */
+		_exit(6);
+	}
+	expect("a child that raises SIGSTOP stops", waitpid(pid, &st, WUNTRACED) == pid && WIFSTOPPED(st), 1);
+	expect("kill(child, SIGCONT)", kill(pid, SIGCONT), 0);
+	expect("continued, it exits 6", exit_code(status_of(pid)), 6);
+}
+
 /* ---- what a killer can get wrong ---------------------------------------- */
 
 static void kill_errors(void)
@@ -476,6 +531,7 @@ static const struct qtest_case cases[] = {
 	{ "groups", groups },
 	{ "sigchld", sigchld },
 	{ "sigpipe", sigpipe },
+	{ "stop_and_continue", stop_and_continue },
 	{ "kill_errors", kill_errors },
 	{ "target_ends_while_signalled", target_ends_while_signalled },
 };
