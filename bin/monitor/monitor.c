@@ -237,10 +237,14 @@ static void cmd_ps(int argc, char **argv)
 		mica_slot_free(proc);
 		return;
 	}
-	printf("  PID  PPID STATE    PROGRAM\n");
-	for (uint32_t i = 0; proc_list(proc, i, &pid, &ppid, &state, &status, name) == 0; i++)
-		printf("%5lu %5lu %-8s %s\n", (unsigned long)pid, (unsigned long)ppid,
+	printf("  PID  PPID  PGID STATE    PROGRAM\n");
+	for (uint32_t i = 0; proc_list(proc, i, &pid, &ppid, &state, &status, name) == 0; i++) {
+		uint64_t id, pgid, sid;
+		if (proc_list_group(proc, i, &id, &pgid, &sid) != 0 || id != pid)
+			pgid = 0;   /* the records changed between the two questions */
+		printf("%5lu %5lu %5lu %-8s %s\n", (unsigned long)pid, (unsigned long)ppid, (unsigned long)pgid,
 		       state < 3 && states[state] ? states[state] : "?", name);
+	}
 	mica_slot_drop(proc);
 }
 

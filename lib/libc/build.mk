@@ -11,7 +11,7 @@ LIBC_CFLAGS = $(filter-out -nostdinc -isystem $(GCC_INCLUDE),$(USER_CFLAGS)) -is
 # CLOCK_MONOTONIC, nanosleep) that newlib's sys/features.h declares only for
 # RTEMS and Cygwin.
 LIBC_CFLAGS += -D_POSIX_TIMERS=1 -D_POSIX_MONOTONIC_CLOCK=200112L
-LIBC_GLUE := $(addprefix lib/libc/,errno.c fd.c service.c stream.c pipe.c romfile.c devnull.c fsfile.c mman.c path.c realpath.c heap.c memalign.c proc.c signal.c procsrv.c spawn.c fork.c inherit.c shell.c time.c sleep.c termios.c ioctl.c getline.c user.c group.c notifier.c poll.c sysconf.c)
+LIBC_GLUE := $(addprefix lib/libc/,errno.c fd.c service.c stream.c pipe.c romfile.c devnull.c fsfile.c mman.c path.c realpath.c heap.c memalign.c proc.c signal.c sigdeliver.c procsrv.c spawn.c fork.c inherit.c shell.c time.c sleep.c termios.c ioctl.c getline.c user.c group.c notifier.c poll.c sysconf.c)
 # memcpy, memmove, memset and memcmp are lib/common's (rep movsq and
 # stosq), not newlib's: newlib's x86-64 memcpy moves 128 bytes in 38
 # instructions, rep movsq in 16 (each repetition one instruction under

@@ -122,6 +122,15 @@ void libc_proc_after_fork(void);
 /* proc.c: getpid asks again. */
 void libc_pid_reset(void);
 
+/* signal.c: after a wait that the signal thread broke off
+ * (MICA_ECANCELED), whether the handlers that ran want the call to fail
+ * with EINTR (1) or to go on waiting (0: each had SA_RESTART). */
+int libc_signal_eintr(void);
+/* sigdeliver.c: in a forked child, the signal thread again if the program
+ * catches or blocks a signal (a weak reference: programs that fork but
+ * catch nothing do not link it). */
+void libc_signal_after_fork(void) __attribute__((weak));
+
 /* fsfile.c: the file server's side of path.c (paths outside rom/). */
 int fsfile_open(const char *path, int flags, mode_t mode);
 int fsfile_stat(const char *path, struct stat *st, int nofollow);

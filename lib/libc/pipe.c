@@ -22,6 +22,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <sys/pipe_ticket.h>
 #include <unistd.h>
@@ -173,13 +174,15 @@ static void unlock_after_copy(struct pipe_end *pe, uint32_t *lock, uint32_t *loc
 }
 
 /* Wait until ready(pe, arg) might be true: set `flag`, look again, and
- * wait for a wake-up only if it still is not. */
-static void wait_for(struct pipe_end *pe, uint32_t *flag, int (*ready)(struct pipe_end *, size_t), size_t arg)
+ * wait for a wake-up only if it still is not.  1 when a signal's handler
+ * broke the wait off and the call is to fail with EINTR (signal.c). */
+static int wait_for(struct pipe_end *pe, uint32_t *flag, int (*ready)(struct pipe_end *, size_t), size_t arg)
 {
 	__atomic_store_n(flag, 1, __ATOMIC_SEQ_CST);   /* a full barrier on its own */
 	if (ready(pe, arg))
-		return;
-	mica_ipc_wait(mica_timeouts(MICA_TIMEOUT_NEVER, MICA_TIMEOUT_NEVER), 0, 0);
+		return 0;
+	return mica_ipc_wait(mica_timeouts(MICA_TIMEOUT_NEVER, MICA_TIMEOUT_NEVER), 0, 0) == MICA_ECANCELED &&
+	       libc_signal_eintr();
 }
 
 static int lock_free(struct pipe_end *pe, size_t which)
@@ -236,13 +239,15 @@ static ssize_t pipe_read_op(struct file *f, void *buf, size_t len)
 		return 0;
 	for (;;) {
 		if (!readable(pe, 0) && !(f->flags & O_NONBLOCK)) {
-			wait_for(pe, &h->readers_waiting, readable, 0);   /* empty: no need of the lock to see it */
+			if (wait_for(pe, &h->readers_waiting, readable, 0))   /* empty: no need of the lock to see it */
+				return libc_fail(EINTR);
 			continue;
 		}
 		if (!try_lock(&h->read_lock)) {
 			if (f->flags & O_NONBLOCK)
 				return libc_fail(EAGAIN);
-			wait_for(pe, &h->read_lock_waiting, lock_free, 0);
+			if (wait_for(pe, &h->read_lock_waiting, lock_free, 0))
+				return libc_fail(EINTR);
 			continue;
 		}
 		int ended = LOAD(&h->closed) & MICA_PIPE_WRITERS;   /* before head: data before the end counts */
@@ -264,7 +269,8 @@ static ssize_t pipe_read_op(struct file *f, void *buf, size_t len)
 			return 0;
 		if (f->flags & O_NONBLOCK)
 			return libc_fail(EAGAIN);
-		wait_for(pe, &h->readers_waiting, readable, 0);
+		if (wait_for(pe, &h->readers_waiting, readable, 0))
+			return libc_fail(EINTR);
 	}
 }
 
@@ -281,12 +287,17 @@ static ssize_t pipe_write_op(struct file *f, const void *buf, size_t len)
 	for (;;) {
 		/* At most MICA_PIPE_BUF bytes go in at once or not at all. */
 		size_t need = len <= MICA_PIPE_BUF ? len : 1;
-		if (LOAD(&h->closed) & MICA_PIPE_READERS)
-			return done ? (ssize_t)done : libc_fail(EPIPE);   /* SIGPIPE once signals exist */
+		if (LOAD(&h->closed) & MICA_PIPE_READERS) {
+			if (done)
+				return (ssize_t)done;
+			raise(SIGPIPE);   /* by default the end of the program; ignored or caught: EPIPE */
+			return libc_fail(EPIPE);
+		}
 		if (!try_lock(&h->write_lock)) {
 			if (f->flags & O_NONBLOCK)
 				return done ? (ssize_t)done : libc_fail(EAGAIN);
-			wait_for(pe, &h->write_lock_waiting, lock_free, 1);
+			if (wait_for(pe, &h->write_lock_waiting, lock_free, 1))
+				return done ? (ssize_t)done : libc_fail(EINTR);
 			continue;
 		}
 		uint64_t head = h->head, used = head - LOAD(&h->tail);
@@ -309,7 +320,8 @@ static ssize_t pipe_write_op(struct file *f, const void *buf, size_t len)
 		unlock(pe, &h->write_lock, &h->write_lock_waiting, MICA_PIPE_WRITERS);
 		if (f->flags & O_NONBLOCK)
 			return done ? (ssize_t)done : libc_fail(EAGAIN);
-		wait_for(pe, &h->writers_waiting, writable, need);
+		if (wait_for(pe, &h->writers_waiting, writable, need))
+			return done ? (ssize_t)done : libc_fail(EINTR);
 	}
 }
 

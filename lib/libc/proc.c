@@ -5,15 +5,16 @@
  * _exit() tells the parent (rt_exit, Parent.exit).  The pid is the process
  * server's record's, or else what the launcher put in the environment as
  * MICA_PID.  kill() of the program's own pid raises the signal
- * (signal.c: handlers, masks and default actions within the program).
- * Children are the process server's (procsrv.c,
- * docs/processes.md): posix_spawn (spawn.c) and fork (fork.c) start
- * them, waitpid reaps them, kill() of a child ends it as if by the signal
- * (its parent's wait status says so), getppid asks.
+ * (signal.c: handlers, masks and default actions); of another process
+ * or a group it asks the process server, which delivers it (procsrv.c,
+ * docs/processes.md).  posix_spawn (spawn.c) and fork (fork.c) start
+ * children, waitpid reaps them (any, one, or of a group), getppid asks;
+ * process groups and sessions are the server's records.
  * Mica has no users: every program is user and group 0.
  */
 #include <errno.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -89,26 +90,96 @@ uid_t geteuid(void) { return 0; }
 gid_t getgid(void) { return 0; }
 gid_t getegid(void) { return 0; }
 
+/* Another process, a group or all go through the process server, which
+ * delivers to each target as its dispositions say; the caller among the
+ * targets raises the signal itself, so that it is delivered before kill
+ * returns. */
 int kill(pid_t pid, int sig)
 {
+	mica_cap_t proc;
+	bool to_self = pid == getpid();
+	int err;
+
 	if (sig < 0 || sig >= NSIG)
 		return libc_fail(EINVAL);
-	if (pid < 0)
-		return libc_fail(ENOSYS);   /* no process groups yet */
-	if (pid != getpid() && pid != 0) {
-		mica_cap_t proc = libc_proc();
-		int err = proc ? proc_kill(proc, (uint64_t)pid, sig) : 0;
-		return !proc ? libc_fail(ESRCH) : err ? libc_fail(libc_proc_errno(err)) : 0;
+	if (!to_self && (proc = libc_proc()) != 0) {
+		if ((err = proc_kill(proc, pid, sig, &to_self)) != 0)
+			return libc_fail(libc_proc_errno(err));
+	} else if (!to_self && pid != 0) {
+		return libc_fail(ESRCH);   /* no process server: no other process */
+	} else {
+		to_self = true;
 	}
-	return sig == 0 ? 0 : raise(sig);
+	return to_self && sig ? raise(sig) : 0;
 }
 
 /* A process group is a pid negated (kill's own convention). */
 int killpg(pid_t pgrp, int sig)
 {
-	if (pgrp < 0)
-		return libc_fail(EINVAL);
+	if (pgrp < 0 || pgrp == 1)
+		return libc_fail(pgrp < 0 ? EINVAL : ESRCH);   /* kill(-1) is everyone, not group 1 */
 	return kill(-pgrp, sig);
+}
+
+/* Process groups and sessions are the process server's records; without
+ * one the program is alone, leading its own group and session. */
+int setpgid(pid_t pid, pid_t pgid)
+{
+	mica_cap_t proc = libc_proc();
+	int err;
+
+	if (pid < 0 || pgid < 0)
+		return libc_fail(EINVAL);
+	if (!proc)
+		return pid && pid != getpid() ? libc_fail(ESRCH) : 0;
+	return (err = proc_setpgid(proc, pid, pgid)) != 0 ? libc_fail(libc_proc_errno(err)) : 0;
+}
+
+pid_t getpgid(pid_t pid)
+{
+	mica_cap_t proc = libc_proc();
+	uint64_t pgid, sid;
+	int err;
+
+	if (pid < 0)
+		return libc_fail(ESRCH);
+	if (!proc)
+		return pid && pid != getpid() ? libc_fail(ESRCH) : getpid();
+	return (err = proc_getpgid(proc, pid, &pgid, &sid)) != 0 ? libc_fail(libc_proc_errno(err)) : (pid_t)pgid;
+}
+
+pid_t getpgrp(void)
+{
+	return getpgid(0);
+}
+
+int setpgrp(void)
+{
+	return setpgid(0, 0);
+}
+
+pid_t getsid(pid_t pid)
+{
+	mica_cap_t proc = libc_proc();
+	uint64_t pgid, sid;
+	int err;
+
+	if (pid < 0)
+		return libc_fail(ESRCH);
+	if (!proc)
+		return pid && pid != getpid() ? libc_fail(ESRCH) : getpid();
+	return (err = proc_getpgid(proc, pid, &pgid, &sid)) != 0 ? libc_fail(libc_proc_errno(err)) : (pid_t)sid;
+}
+
+pid_t setsid(void)
+{
+	mica_cap_t proc = libc_proc();
+	uint64_t sid;
+	int err;
+
+	if (!proc)
+		return libc_fail(EPERM);   /* alone: it leads its group already */
+	return (err = proc_setsid(proc, &sid)) != 0 ? libc_fail(libc_proc_errno(err)) : (pid_t)sid;
 }
 
 pid_t getppid(void)
@@ -126,12 +197,12 @@ pid_t waitpid(pid_t pid, int *status, int options)
 	int32_t st;
 	int err;
 
-	if (options & ~(WNOHANG | WUNTRACED))
+	if (options & ~(WNOHANG | WUNTRACED | WCONTINUED))
 		return libc_fail(EINVAL);
 	if (!(proc = libc_proc()))
 		return libc_fail(ECHILD);   /* no process server: no children */
 	for (;;) {
-		err = proc_wait(proc, pid, &got, &st);
+		err = proc_wait(proc, pid, (uint32_t)(options & (WUNTRACED | WCONTINUED)), &got, &st);
 		if (!err) {
 			if (status)
 				*status = st;
@@ -141,7 +212,9 @@ pid_t waitpid(pid_t pid, int *status, int options)
 			return libc_fail(libc_proc_errno(err));
 		if (options & WNOHANG)
 			return 0;
-		if ((err = libc_proc_wait_child()) != 0)
+		if ((err = libc_proc_wait_child()) == -MICA_ECANCELED && !libc_signal_eintr())
+			continue;   /* a handler with SA_RESTART ran: wait on */
+		if (err)
 			return libc_fail(libc_errno_of(err));
 	}
 }

@@ -1,146 +1,147 @@
 /*
- * signal.c - signals within the process (docs/libc.md, "Signals"):
- * sigaction, signal, raise, sigprocmask, sigpending, sigsuspend.
+ * signal.c - signals within the program (docs/libc.md "Signals",
+ * docs/processes.md "Signals between programs"): the handlers, the mask
+ * and the pending set, raise, sigpending, and delivering what is pending.
  *
- * The handlers, the mask and the pending set are the program's own;
- * nothing from another program reaches them yet (kill of another process
- * ends it as if by the signal, proc.c).  A signal is delivered when the
- * program raises it (raise, kill of its own pid, abort): a handler runs
- * at once with the action's mask and the signal itself blocked, SIG_IGN
- * drops it, SIG_DFL ends the program with status 128 + the signal (the
- * way a shell reports a killed program; abort: 134) except for those whose
- * default is to do nothing.  A blocked signal stays pending until the mask
- * lets it through (sigprocmask, sigsuspend), then it is delivered.
- *
- * The one signal the system makes is SIGCHLD, in sigsuspend: a program
- * that catches it and lets it through the suspend mask waits there for a
- * child to end (the process server's notification, procsrv.c), and the
- * handler runs.  With nothing pending and nothing that could come,
- * sigsuspend answers EINTR at once instead of waiting forever.
+ * A signal the program raises itself (raise, kill of its own pid, abort)
+ * is delivered at once: a handler runs with the action's mask and the
+ * signal itself blocked, SIG_IGN drops it, SIG_DFL ends the program
+ * through the process server (its parent's wait status says by which
+ * signal).  A blocked signal stays pending until the mask lets it
+ * through.  What other programs send comes through sigdeliver.c, where
+ * sigaction, signal and sigprocmask are: a program that only raises (every
+ * program links kill, proc.c, and so raise: newlib's own would otherwise
+ * come with its abort) does not link the signal thread.
  */
 #include <errno.h>
 #include <signal.h>
-#include <string.h>
+#include <stdbool.h>
+#include <unistd.h>
 
 #include <rt/rt.h>
 
+#include <idl/rt/proc.h>
+
 #include "glue.h"
+#include "sigstate.h"
 
-#define BIT(sig) (1ul << (sig))
-#define UNBLOCKABLE (BIT(SIGKILL) | BIT(SIGSTOP))
+struct sigaction libc_sig_actions[NSIG];
+volatile sigset_t libc_sig_blocked;
+sigset_t libc_sig_pending;
+siginfo_t libc_sig_infos[NSIG];
+volatile unsigned long libc_sig_handlers_run;
+volatile int libc_sig_interrupted;
 
-static struct sigaction actions[NSIG];
-static sigset_t blocked, pending;
+/* sigdeliver.c's, when a program catches signals (SA_RESETHAND changes
+ * what the process server was told). */
+void libc_signal_tell(void) __attribute__((weak));
 
-static int valid(int sig)
+int libc_signal_valid(int sig)
 {
 	return sig > 0 && sig < NSIG;
 }
 
-/* Signals whose default action is to do nothing (stopping is not there
- * yet: the stop signals end the program as the others do). */
-static int ignored_by_default(int sig)
+int libc_signal_ignored_by_default(int sig)
 {
 	return sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH || sig == SIGCONT;
 }
 
-static void deliver_pending(void);
+/* End the program by sig's default action: the server ends it, so that
+ * its parent's wait status says so; a program the server cannot end (one
+ * boot.cfg started), or without a server, exits with 128 + sig, as a
+ * shell reports it. */
+static bool stops_by_default(int sig)
+{
+	return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
+}
+
+/* The stop signals' default: the server stops the program (its main
+ * thread) until a SIGCONT; the request returns then.  A program the
+ * server cannot stop goes on. */
+static void stop_self(int sig)
+{
+	mica_cap_t proc = libc_proc();
+
+	if (proc)
+		proc_sigdefault(proc, sig);
+}
+
+__attribute__((noreturn)) static void die(int sig)
+{
+	mica_cap_t proc = libc_proc();
+
+	if (proc)
+		proc_sigdefault(proc, sig);
+	rt_exit(128 + sig);
+}
 
 static void deliver(int sig)
 {
-	struct sigaction *a = &actions[sig];
-	_sig_func_ptr h = a->sa_handler;
+	struct sigaction a = libc_sig_actions[sig];
+	siginfo_t info = libc_sig_infos[sig];
 
-	if (h == SIG_IGN || (h == SIG_DFL && ignored_by_default(sig)))
+	if (a.sa_handler == SIG_IGN || (a.sa_handler == SIG_DFL && libc_signal_ignored_by_default(sig)))
 		return;
-	if (h == SIG_DFL)
-		rt_exit(128 + sig);
-	sigset_t saved = blocked;
-	blocked |= (a->sa_mask | BIT(sig)) & ~UNBLOCKABLE;
-	h(sig);
-	blocked = saved;
-	deliver_pending();
+	if (a.sa_handler == SIG_DFL && stops_by_default(sig)) {
+		stop_self(sig);
+		return;
+	}
+	if (a.sa_handler == SIG_DFL)
+		die(sig);
+	if (a.sa_flags & SA_RESETHAND) {
+		libc_sig_actions[sig].sa_handler = SIG_DFL;
+		libc_sig_actions[sig].sa_flags &= ~SA_SIGINFO;
+		if (libc_signal_tell)
+			libc_signal_tell();
+	}
+	sigset_t saved = libc_sig_blocked;
+	libc_sig_blocked |= (a.sa_mask | (a.sa_flags & SA_NODEFER ? 0 : LIBC_SIG_BIT(sig))) & ~LIBC_SIG_UNBLOCKABLE;
+	libc_sig_handlers_run++;
+	if (!(a.sa_flags & SA_RESTART))
+		libc_sig_interrupted = 1;
+	if (a.sa_flags & SA_SIGINFO)
+		a.sa_sigaction(sig, &info, 0);
+	else
+		a.sa_handler(sig);
+	libc_sig_blocked = saved;
 }
 
-/* Every pending signal the mask lets through, lowest first. */
-static void deliver_pending(void)
+void libc_signal_deliver_pending(void)
 {
-	for (int sig = 1; sig < NSIG; sig++)
-		if ((pending & ~blocked) & BIT(sig)) {
-			pending &= ~BIT(sig);
+	for (;;) {
+		sigset_t ready = __atomic_load_n(&libc_sig_pending, __ATOMIC_ACQUIRE) & ~libc_sig_blocked;
+		if (!ready)
+			return;
+		int sig = __builtin_ctzl(ready);
+		if (__atomic_fetch_and(&libc_sig_pending, ~LIBC_SIG_BIT(sig), __ATOMIC_ACQ_REL) & LIBC_SIG_BIT(sig))
 			deliver(sig);
-		}
+	}
+}
+
+void libc_signal_make_pending(int sig, pid_t from, int code, int status)
+{
+	libc_sig_infos[sig] = (siginfo_t){ .si_signo = sig, .si_code = code, .si_pid = from, .si_status = status };
+	__atomic_fetch_or(&libc_sig_pending, LIBC_SIG_BIT(sig), __ATOMIC_RELEASE);
 }
 
 int raise(int sig)
 {
-	if (!valid(sig))
+	if (!libc_signal_valid(sig))
 		return libc_fail(EINVAL);
-	if ((blocked & BIT(sig)) && actions[sig].sa_handler != SIG_IGN) {
-		pending |= BIT(sig);
+	if (libc_sig_actions[sig].sa_handler == SIG_IGN)
 		return 0;
-	}
-	deliver(sig);
+	libc_signal_make_pending(sig, getpid(), SI_USER, 0);
+	libc_signal_deliver_pending();
 	return 0;
 }
 
-int sigaction(int sig, const struct sigaction *act, struct sigaction *old)
+int libc_signal_eintr(void)
 {
-	if (!valid(sig) || (act && (BIT(sig) & UNBLOCKABLE) && act->sa_handler != SIG_DFL))
-		return libc_fail(EINVAL);
-	if (old)
-		*old = actions[sig];
-	if (act) {
-		actions[sig] = *act;
-		if (act->sa_handler == SIG_IGN || (act->sa_handler == SIG_DFL && ignored_by_default(sig)))
-			pending &= ~BIT(sig);   /* POSIX: a pending signal so set is discarded */
-	}
-	return 0;
-}
-
-_sig_func_ptr signal(int sig, _sig_func_ptr handler)
-{
-	struct sigaction act = { .sa_handler = handler }, old;
-
-	return sigaction(sig, &act, &old) ? SIG_ERR : old.sa_handler;
-}
-
-int sigprocmask(int how, const sigset_t *set, sigset_t *old)
-{
-	sigset_t now = blocked;
-
-	if (set) {
-		if (how == SIG_BLOCK)
-			now |= *set;
-		else if (how == SIG_UNBLOCK)
-			now &= ~*set;
-		else if (how == SIG_SETMASK)
-			now = *set;
-		else
-			return libc_fail(EINVAL);
-	}
-	if (old)
-		*old = blocked;
-	blocked = now & ~UNBLOCKABLE;
-	deliver_pending();
-	return 0;
+	return libc_sig_interrupted;
 }
 
 int sigpending(sigset_t *set)
 {
-	*set = pending;
+	*set = __atomic_load_n(&libc_sig_pending, __ATOMIC_ACQUIRE) & libc_sig_blocked;
 	return 0;
-}
-
-int sigsuspend(const sigset_t *mask)
-{
-	sigset_t saved = blocked;
-
-	blocked = *mask & ~UNBLOCKABLE;
-	if (!(pending & ~blocked) && !(blocked & BIT(SIGCHLD)) && actions[SIGCHLD].sa_handler != SIG_DFL &&
-	    actions[SIGCHLD].sa_handler != SIG_IGN && libc_proc() && libc_proc_wait_child() == 0)
-		pending |= BIT(SIGCHLD);   /* a child ended (or may have: the handler looks) */
-	deliver_pending();
-	blocked = saved;
-	return libc_fail(EINTR);
 }

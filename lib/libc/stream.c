@@ -123,7 +123,9 @@ static ssize_t read_blocking(mica_cap_t cap, void *buf, size_t len)
 		int err = stream_read(cap, buf, &n);
 		if (!err)
 			return n;
-		if (err != -MICA_EAGAIN || (err = wait_input(cap, 0)) != 0)
+		if (err == -MICA_EAGAIN && (err = wait_input(cap, 0)) == -MICA_ECANCELED && !libc_signal_eintr())
+			continue;   /* a handler with SA_RESTART ran: read on */
+		if (err)
 			return libc_fail_mica(err);
 	}
 }

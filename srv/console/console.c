@@ -33,7 +33,10 @@
 #include <idl/rt/console_server.h>
 #include <idl/kernel/task.h>
 
+#include <errno.h>
 #include <poll.h>
+#include <signal.h>
+#include <string.h>
 
 #include "line.h"
 #include "uart.h"
@@ -160,14 +163,18 @@ static void take_typed_while_sending(void)
 	take_typed(&console);
 }
 
-/* A signal character typed under ISIG.  Delivering signals comes with the
- * process server's process groups; until then the console says on the Log
- * what it would deliver, and to which group. */
-static void report_signal(const struct console *c, int which)
+/* A signal character typed under ISIG: SIGINT, SIGQUIT or SIGTSTP to the
+ * foreground process group, through the process server (the C library's
+ * kill: the console joins it as a process on first use).  No group set,
+ * or none there: the Log says so. */
+static void send_signal(const struct console *c, int which)
 {
 	const char *name = which == VINTR ? "interrupt" : which == VQUIT ? "quit" : "suspend";
+	int sig = which == VINTR ? SIGINT : which == VQUIT ? SIGQUIT : SIGTSTP;
 
-	mica_printf("console: %s for process group %d (not delivered: no signals yet)\n", name, (int)c->pgrp);
+	if (c->pgrp <= 0 || kill(-c->pgrp, sig) != 0)
+		mica_printf("console: %s for process group %d not delivered: %s\n", name, (int)c->pgrp,
+			    c->pgrp <= 0 ? "no foreground group" : strerror(errno));
 }
 
 /* Typed bytes through the line discipline, echoed: in canonical mode
@@ -186,8 +193,12 @@ static void cook(struct console *c, unsigned want)
 		c->typed_len--;
 		line_input(&c->line, ch, &echo);
 		uart_put(echo.bytes, echo.len);   /* the line discipline did ONLCR */
-		if (echo.signal >= 0)
-			report_signal(c, echo.signal);
+		if (echo.signal >= 0) {
+			/* What was typed before it went with the line; what
+			 * was typed after is read after the signal. */
+			send_signal(c, echo.signal);
+			break;
+		}
 		take_typed(c);
 	}
 }

@@ -20,6 +20,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include <common/string.h>
 #include <libsys/debug.h>
@@ -98,17 +99,28 @@ static void on_ended(struct tree *t, struct tree_rec *r)
 	destroy(&r->end_irq);
 	drop(&r->process);   /* root's record of it goes */
 	drop(&r->notify);
+	drop(&r->sig_irq);
 	drop(&r->out);
 	drop(&r->in);
 	inherit_drop(&given[index_of(r)]);
 	inherit_drop(&inherited[index_of(r)]);
 }
 
-static void on_child_ended(struct tree *t, struct tree_rec *parent)
+static int send_signal(struct tree_rec *r, int sig, uint64_t from, int code, int32_t status);
+
+/* The si_code of SIGCHLD for a child's wait status. */
+static int child_code(int32_t wstatus)
+{
+	return (wstatus & 0x7f) ? CLD_KILLED : CLD_EXITED;
+}
+
+static void on_child_ended(struct tree *t, struct tree_rec *parent, struct tree_rec *child)
 {
 	(void)t;
 	if (parent->notify)
 		irq_trigger(parent->notify);
+	int32_t w = child->wstatus;
+	send_signal(parent, SIGCHLD, child->pid, child_code(w), (w & 0x7f) ? (w & 0x7f) : (w >> 8) & 0xff);
 }
 
 /* A spawned process ended (or was killed): a zombie with root's status. */
@@ -275,6 +287,7 @@ static int on_spawn(struct srv_request *req, const char *path, const void *args,
 		return err;
 	}
 	inherit_move(&given[index_of(parent)], &inherited[index_of(r)]);   /* unmake drops it on failure */
+	r->sig_ignore = parent->sig_ignore;   /* posix_spawn: what is ignored stays ignored */
 	err = start(r, path, image.ds, image.size, args, args_len, env, env_len, out_stream, in_stream);
 	load_done(&image);   /* root has its copy */
 	if (err) {
@@ -317,6 +330,8 @@ static int on_fork(struct srv_request *req, mica_cap_t parent_gate, const void *
 		return fail(EINVAL);
 	if (!(r = tree_new(&tree, 0, parent->pid, parent->program)))
 		return fail(EAGAIN);
+	r->sig_deliver = parent->sig_deliver;   /* the child has the parent's handlers and mask */
+	r->sig_ignore = parent->sig_ignore;
 	*task = mica_slot_alloc();
 	*thread = mica_slot_alloc();
 	err = make_gate(r, &r->end_irq, KIND_END);
@@ -429,43 +444,257 @@ static int on_exec(struct srv_request *req, const char *path, const void *args, 
 	inherit_drop(&inherited[index_of(r)]);
 	inherit_move(&given[index_of(r)], &inherited[index_of(r)]);
 	mica_strlcpy(r->program, base_name(path), sizeof r->program);
+	/* POSIX: the new program's handlers are the defaults, what was ignored
+	 * stays ignored; its C library starts with none and tells again. */
+	r->sig_deliver = r->sig_pending = 0;
+	drop(&r->sig_irq);
 	return 0;
 }
 
-static int on_wait(struct srv_request *req, int64_t pid, uint64_t *got, int32_t *status)
+static int on_wait(struct srv_request *req, int64_t pid, uint32_t options, uint64_t *got, int32_t *status)
 {
 	struct tree_rec *parent = caller(req), *z;
 
 	if (!parent)
 		return -MICA_EPERM;
-	int found = tree_wait(&tree, parent, pid > 0 ? pid : -1, &z);   /* no groups yet: 0, < -1 are any */
+	if (pid == INT64_MIN)
+		return fail(ECHILD);
+	int found = tree_wait(&tree, parent, pid == 0 ? -(int64_t)parent->pgid : pid, options & WUNTRACED,
+			      options & WCONTINUED, &z, status);
 	if (found < 0)
 		return fail(ECHILD);
-	if (found > 0)
+	if (found == 1)
 		return -MICA_EAGAIN;
 	*got = z->pid;
-	*status = z->wstatus;
-	tree_free(&tree, z);
+	if (found == 0)
+		tree_free(&tree, z);
 	return 0;
 }
 
-static int on_kill(struct srv_request *req, uint64_t pid, int32_t sig)
-{
-	struct tree_rec *parent = caller(req), *r;
+/* ---- signals between programs (docs/processes.md) ---------------------- */
 
-	if (!parent)
-		return -MICA_EPERM;
-	if (sig < 0 || sig >= NSIG)
-		return fail(EINVAL);
-	if (!(r = tree_find(&tree, pid)))
-		return fail(ESRCH);
-	if (r->ppid != parent->pid || r == parent)
-		return fail(EPERM);
-	if (!sig || r->state != MICA_PROC_RUNNING)
+#define BIT(sig) (1u << (sig))
+
+/* Signals whose default action is to do nothing, and those whose default
+ * stops the program. */
+static bool ignored_by_default(int sig)
+{
+	return sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH || sig == SIGCONT;
+}
+
+static bool stops_by_default(int sig)
+{
+	return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
+}
+
+/* Its parent learns of a stop or a continue: SIGCHLD, and its wait. */
+static void tell_parent(struct tree_rec *r, int report, int sig)
+{
+	struct tree_rec *parent = tree_find(&tree, r->ppid);
+
+	r->report = report;
+	r->report_sig = sig;
+	if (!parent || parent->state != MICA_PROC_RUNNING)
+		return;
+	if (parent->notify)
+		irq_trigger(parent->notify);
+	send_signal(parent, SIGCHLD, r->pid, report == TREE_REPORT_STOPPED ? CLD_STOPPED : CLD_CONTINUED, sig);
+}
+
+/* Stop r's main thread through root (a joined program cannot be). */
+static int stop(struct tree_rec *r, int sig)
+{
+	if (!r->process)
+		return EPERM;
+	if (r->stopped)
 		return 0;
+	if (process_stop(r->process, true) != 0)
+		return 0;   /* ending already: its end irq comes */
+	r->stopped = true;
+	tell_parent(r, TREE_REPORT_STOPPED, sig);
+	return 0;
+}
+
+/* SIGCONT: r runs again, and gets what was queued meanwhile. */
+static void resume(struct tree_rec *r)
+{
+	if (!r->stopped)
+		return;
+	r->stopped = false;
+	process_stop(r->process, false);
+	if (r->sig_pending && r->sig_irq)
+		irq_trigger(r->sig_irq);
+	tell_parent(r, TREE_REPORT_CONTINUED, SIGCONT);
+}
+
+/* End r as if by sig: root kills it; a joined program the server cannot end. */
+static int end_by(struct tree_rec *r, int sig)
+{
+	if (!r->process)
+		return EPERM;
 	r->killed_by = sig;
 	process_kill(r->process);
 	collect(r);
+	return 0;
+}
+
+/* Send sig (not 0) to r as its dispositions say: queued for it (its irq
+ * triggered unless it is stopped), dropped, or its default action.  0 or
+ * an errno value. */
+static int send_signal(struct tree_rec *r, int sig, uint64_t from, int code, int32_t status)
+{
+	if (r->state != MICA_PROC_RUNNING)
+		return 0;   /* a zombie takes no signal */
+	if (sig == SIGCONT)
+		resume(r);   /* whatever its disposition */
+	if (sig == SIGSTOP)
+		return stop(r, sig);
+	if (sig != SIGKILL && (r->sig_deliver & BIT(sig))) {
+		r->sig_pending |= BIT(sig);
+		r->sig_from[sig] = from;
+		r->sig_code[sig] = code;
+		r->sig_status[sig] = status;
+		if (r->sig_irq && !r->stopped)
+			irq_trigger(r->sig_irq);
+		return 0;
+	}
+	if ((r->sig_ignore & BIT(sig)) || ignored_by_default(sig))
+		return 0;
+	if (stops_by_default(sig))
+		return stop(r, sig);
+	return end_by(r, sig);
+}
+
+/* Whether `r` is a target of kill(pid) by `from`: all of pid -1 but the
+ * caller, the group -pid, or the process pid. */
+static bool targeted(const struct tree_rec *r, const struct tree_rec *from, int64_t pid)
+{
+	if (r->state != MICA_PROC_RUNNING)
+		return pid > 0 && r->pid == (uint64_t)pid;   /* a zombie is there, takes nothing */
+	if (pid == -1)
+		return r != from;
+	if (pid < -1)
+		return r->pgid == (uint64_t)-pid;
+	if (pid == 0)
+		return r->pgid == from->pgid;
+	return r->pid == (uint64_t)pid;
+}
+
+static int on_kill(struct srv_request *req, int64_t pid, int32_t sig, bool *to_self)
+{
+	struct tree_rec *from = caller(req);
+	int sent = 0, refused = 0;
+
+	*to_self = false;
+	if (!from)
+		return -MICA_EPERM;
+	if (sig < 0 || sig >= NSIG || pid == INT64_MIN)
+		return fail(EINVAL);
+	for (unsigned i = 0; i < TREE_MAX; i++) {
+		struct tree_rec *r = &tree.recs[i];
+		if (!r->state || !targeted(r, from, pid))
+			continue;
+		if (r == from) {
+			*to_self = true;   /* its C library raises it: delivered before kill returns */
+			sent++;
+			continue;
+		}
+		if (sig && send_signal(r, sig, from->pid, SI_USER, 0) != 0)
+			refused++;
+		else
+			sent++;
+	}
+	if (sent)
+		return 0;
+	return fail(refused ? EPERM : ESRCH);
+}
+
+static int on_sigstate(struct srv_request *req, uint32_t deliver, uint32_t ignore, mica_cap_t irq)
+{
+	struct tree_rec *r = caller(req);
+	int err;
+
+	if (!r)
+		return -MICA_EPERM;
+	if (irq) {
+		if ((err = srv_keep(req, irq)) != 0)
+			return err;
+		drop(&r->sig_irq);
+		r->sig_irq = irq;
+	}
+	uint32_t never = BIT(0) | BIT(SIGKILL) | BIT(SIGSTOP);
+	r->sig_deliver = deliver & ~never;
+	r->sig_ignore = ignore & ~never & ~r->sig_deliver;
+	r->sig_pending &= r->sig_deliver;   /* what is no longer delivered is dropped (POSIX: set to ignore) */
+	if (r->sig_pending && r->sig_irq && !r->stopped)
+		irq_trigger(r->sig_irq);
+	return 0;
+}
+
+static int on_sigtake(struct srv_request *req, int32_t *sig, uint64_t *from, int32_t *code, int32_t *status)
+{
+	struct tree_rec *r = caller(req);
+
+	if (!r)
+		return -MICA_EPERM;
+	if (!r->sig_pending)
+		return -MICA_ENOENT;
+	int s = __builtin_ctz(r->sig_pending);
+	r->sig_pending &= ~BIT(s);
+	*sig = s;
+	*from = r->sig_from[s];
+	*code = r->sig_code[s];
+	*status = r->sig_status[s];
+	return 0;
+}
+
+static int on_sigdefault(struct srv_request *req, int32_t sig)
+{
+	struct tree_rec *r = caller(req);
+
+	if (!r)
+		return -MICA_EPERM;
+	if (sig <= 0 || sig >= NSIG || ignored_by_default(sig))
+		return fail(EINVAL);
+	int e = stops_by_default(sig) ? stop(r, sig) : end_by(r, sig);
+	return e ? fail(e) : 0;
+}
+
+/* ---- process groups and sessions ---------------------------------------- */
+
+static int on_setpgid(struct srv_request *req, int64_t pid, int64_t pgid)
+{
+	struct tree_rec *r = caller(req);
+
+	if (!r)
+		return -MICA_EPERM;
+	int e = tree_setpgid(&tree, r, pid, pgid);
+	return e ? fail(e) : 0;
+}
+
+static int on_getpgid(struct srv_request *req, int64_t pid, uint64_t *pgid, uint64_t *sid)
+{
+	struct tree_rec *r = caller(req), *t;
+
+	if (!r)
+		return -MICA_EPERM;
+	if (!(t = pid ? (pid > 0 ? tree_find(&tree, (uint64_t)pid) : 0) : r))
+		return fail(ESRCH);
+	*pgid = t->pgid;
+	*sid = t->sid;
+	return 0;
+}
+
+static int on_setsid(struct srv_request *req, uint64_t *sid)
+{
+	struct tree_rec *r = caller(req);
+
+	if (!r)
+		return -MICA_EPERM;
+	int e = tree_setsid(&tree, r);
+	if (e)
+		return fail(e);
+	*sid = r->sid;
 	return 0;
 }
 
@@ -493,6 +722,19 @@ static int on_list(struct srv_request *req, uint32_t index, uint64_t *pid, uint6
 	*state = r->state;
 	*status = r->state == MICA_PROC_ZOMBIE ? r->wstatus : 0;
 	mica_strlcpy(program, r->program, TREE_PROGRAM_MAX + 1);
+	return 0;
+}
+
+static int on_list_group(struct srv_request *req, uint32_t index, uint64_t *pid, uint64_t *pgid, uint64_t *sid)
+{
+	(void)req;
+	struct tree_rec *r = tree_at(&tree, index);
+
+	if (!r)
+		return -MICA_ENOENT;
+	*pid = r->pid;
+	*pgid = r->pgid;
+	*sid = r->sid;
 	return 0;
 }
 
@@ -556,7 +798,9 @@ static int on_take(struct srv_request *req, uint64_t *fds, uint32_t *kind, uint3
 static const struct proc_ops ops = {
 	.join = on_join, .spawn = on_spawn, .fork = on_fork, .exec = on_exec, .wait = on_wait, .kill = on_kill,
 	.self = on_self, .list = on_list, .notify = on_notify,
-	.give = on_give, .take = on_take,
+	.give = on_give, .take = on_take, .sigstate = on_sigstate, .sigtake = on_sigtake,
+	.sigdefault = on_sigdefault, .setpgid = on_setpgid, .getpgid = on_getpgid, .setsid = on_setsid,
+	.list_group = on_list_group,
 };
 
 /* A program's memory from an argument `child-mem=SIZE` (bytes, or with K

@@ -7,6 +7,8 @@
 #include <common/string.h>
 #include <mica/proc.h>
 
+#include <errno.h>
+
 int32_t tree_wstatus(int32_t status, int sig)
 {
 	return sig ? (sig & 0x7f) : (int32_t)((status & 0xff) << 8);
@@ -18,7 +20,10 @@ struct tree_rec *tree_new(struct tree *t, uint64_t pid, uint64_t ppid, const cha
 		struct tree_rec *r = &t->recs[i];
 		if (r->state)
 			continue;
+		struct tree_rec *parent = tree_find(t, ppid);
 		*r = (struct tree_rec){ .state = MICA_PROC_RUNNING, .pid = pid, .ppid = ppid };
+		r->pgid = parent ? parent->pgid : pid;
+		r->sid = parent ? parent->sid : pid;
 		mica_strlcpy(r->program, program, sizeof r->program);
 		return r;
 	}
@@ -78,22 +83,76 @@ void tree_end(struct tree *t, struct tree_rec *r, int32_t wstatus)
 	}
 	struct tree_rec *parent = tree_find(t, r->ppid);
 	if (parent && t->child_ended)
-		t->child_ended(t, parent);
+		t->child_ended(t, parent, r);
 }
 
-int tree_wait(struct tree *t, const struct tree_rec *parent, int64_t pid, struct tree_rec **got)
+static bool wanted(const struct tree_rec *c, int64_t pid)
+{
+	return pid == -1 || (pid < -1 && c->pgid == (uint64_t)-pid) || (pid > 0 && c->pid == (uint64_t)pid);
+}
+
+int tree_wait(struct tree *t, const struct tree_rec *parent, int64_t pid, bool untraced, bool continued,
+	      struct tree_rec **got, int32_t *status)
 {
 	bool some = false;
 
 	for (unsigned i = 0; i < TREE_MAX; i++) {
 		struct tree_rec *c = &t->recs[i];
-		if (!c->state || c->ppid != parent->pid || c == parent || (pid != -1 && c->pid != (uint64_t)pid))
+		if (!c->state || c->ppid != parent->pid || c == parent || !wanted(c, pid))
 			continue;
+		*got = c;
 		if (c->state == MICA_PROC_ZOMBIE) {
-			*got = c;
+			*status = c->wstatus;
 			return 0;
+		}
+		if ((c->report == TREE_REPORT_STOPPED && untraced) || (c->report == TREE_REPORT_CONTINUED && continued)) {
+			/* <sys/wait.h>: stopped is 0x7f with the signal above it, continued 0xffff */
+			*status = c->report == TREE_REPORT_STOPPED ? (int32_t)((c->report_sig & 0xff) << 8 | 0x7f) : 0xffff;
+			c->report = 0;
+			return 2;
 		}
 		some = true;
 	}
 	return some ? 1 : -1;
+}
+
+bool tree_group_exists(struct tree *t, uint64_t pgid)
+{
+	for (unsigned i = 0; i < TREE_MAX; i++)
+		if (t->recs[i].state && t->recs[i].pgid == pgid)
+			return true;
+	return false;
+}
+
+static bool group_in_session(struct tree *t, uint64_t pgid, uint64_t sid)
+{
+	for (unsigned i = 0; i < TREE_MAX; i++)
+		if (t->recs[i].state && t->recs[i].pgid == pgid && t->recs[i].sid == sid)
+			return true;
+	return false;
+}
+
+int tree_setpgid(struct tree *t, struct tree_rec *caller, int64_t pid, int64_t pgid)
+{
+	struct tree_rec *r = pid == 0 ? caller : tree_find(t, (uint64_t)pid);
+
+	if (pid < 0 || pgid < 0)
+		return EINVAL;
+	if (!r || (r != caller && r->ppid != caller->pid) || r->state != MICA_PROC_RUNNING)
+		return ESRCH;
+	if (r->sid == r->pid || r->sid != caller->sid)
+		return EPERM;   /* a session leader, or a child in another session */
+	uint64_t g = pgid ? (uint64_t)pgid : r->pid;
+	if (g != r->pid && !group_in_session(t, g, caller->sid))
+		return EPERM;
+	r->pgid = g;
+	return 0;
+}
+
+int tree_setsid(struct tree *t, struct tree_rec *caller)
+{
+	if (caller->pgid == caller->pid || tree_group_exists(t, caller->pid))
+		return EPERM;   /* it leads a group, or its pid names one */
+	caller->pgid = caller->sid = caller->pid;
+	return 0;
 }

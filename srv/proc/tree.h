@@ -19,10 +19,19 @@
 
 #define TREE_MAX 64              /* records at once */
 #define TREE_PROGRAM_MAX 63      /* Proc.list's string<63> */
+#define TREE_NSIG 32             /* newlib's NSIG: signals 1..31 */
+
+/* What a stopped or continued child has to report to a waitpid with
+ * WUNTRACED or WCONTINUED (tree_wait), once. */
+#define TREE_REPORT_STOPPED 1
+#define TREE_REPORT_CONTINUED 2
 
 struct tree_rec {
 	uint32_t state;          /* 0: free; MICA_PROC_RUNNING, MICA_PROC_ZOMBIE */
 	uint64_t pid, ppid;
+	uint64_t pgid, sid;      /* process group and session */
+	bool stopped;            /* by a stop signal, until continued */
+	int report, report_sig;  /* TREE_REPORT_* not yet waited for; the stop signal */
 	int32_t wstatus;         /* a zombie's wait status */
 	int killed_by;           /* the signal the server ended it with (0: none) */
 	char program[TREE_PROGRAM_MAX + 1];
@@ -36,6 +45,12 @@ struct tree_rec {
 	 * runs (the program's copies are derived from these: dropping them
 	 * would take its stdout and stdin away). */
 	mica_cap_t out, in;
+	/* Signals (docs/processes.md, "Signals between programs"): what the
+	 * program told Proc.sigstate, what is queued for it and who sent it. */
+	uint32_t sig_deliver, sig_ignore, sig_pending;
+	uint64_t sig_from[TREE_NSIG];
+	int32_t sig_code[TREE_NSIG], sig_status[TREE_NSIG];
+	mica_cap_t sig_irq;      /* triggered when a signal is queued */
 };
 
 struct tree {
@@ -43,15 +58,17 @@ struct tree {
 	/* A record ended (before it becomes a zombie): release what the
 	 * server holds for it but the record (NULL: nothing). */
 	void (*ended)(struct tree *t, struct tree_rec *r);
-	/* A child of `parent` became a zombie (NULL: nothing). */
-	void (*child_ended)(struct tree *t, struct tree_rec *parent);
+	/* `child` of `parent` became a zombie (NULL: nothing). */
+	void (*child_ended)(struct tree *t, struct tree_rec *parent, struct tree_rec *child);
 };
 
 /* The wait status of a process that exited with `status`, or that the
  * server ended with signal `sig` (not 0). */
 int32_t tree_wstatus(int32_t status, int sig);
 
-/* A new running record, or NULL when none is left. */
+/* A new running record, or NULL when none is left.  It is in its parent's
+ * process group and session, or leads its own if the parent has no record
+ * (a program boot.cfg started). */
 struct tree_rec *tree_new(struct tree *t, uint64_t pid, uint64_t ppid, const char *program);
 /* The record of `pid` (running or zombie), or NULL. */
 struct tree_rec *tree_find(struct tree *t, uint64_t pid);
@@ -63,11 +80,24 @@ unsigned tree_used(const struct tree *t);
  * freed at once if its parent is process 1 (else t->child_ended). */
 void tree_end(struct tree *t, struct tree_rec *r, int32_t wstatus);
 /*
- * A zombie child of `parent`, `pid` -1 for any: 0 and *got (freed by the
- * caller with tree_free once it has read it); -1 when `parent` has no such
- * child (ECHILD); 1 when it has, but none has ended (try again later).
+ * A zombie child of `parent`: `pid` -1 for any, below -1 any of group
+ * -pid, else that one: 0 and *got (freed by the caller with tree_free once
+ * it has read it); 2 and *got, a child stopped or continued whose report
+ * `untraced` or `continued` asks for (*status filled, the report taken);
+ * -1 when `parent` has no such child (ECHILD); 1 when it has, but none has
+ * ended (try again later).
  */
-int tree_wait(struct tree *t, const struct tree_rec *parent, int64_t pid, struct tree_rec **got);
+int tree_wait(struct tree *t, const struct tree_rec *parent, int64_t pid, bool untraced, bool continued,
+	      struct tree_rec **got, int32_t *status);
+
+/* POSIX's setpgid by `caller` for process `pid` (0: the caller) into
+ * group `pgid` (0: the target's pid): 0 or an errno value (ESRCH, EPERM,
+ * EINVAL). */
+int tree_setpgid(struct tree *t, struct tree_rec *caller, int64_t pid, int64_t pgid);
+/* POSIX's setsid: 0 or EPERM (the caller leads a group already). */
+int tree_setsid(struct tree *t, struct tree_rec *caller);
+/* Whether a live record is in group `pgid`. */
+bool tree_group_exists(struct tree *t, uint64_t pgid);
 void tree_free(struct tree *t, struct tree_rec *r);
 
 #endif

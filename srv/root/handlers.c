@@ -194,6 +194,11 @@ static int h_kill(struct srv_request *req)
 	AS(struct obj, K_PROCESS);
 	return process_kill_request(process_of(o));
 }
+static int h_stop(struct srv_request *req, bool stop)
+{
+	AS(struct obj, K_PROCESS);
+	return process_stop_request(process_of(o), stop);
+}
 
 /* Parent and the first pager */
 static int h_exit(struct srv_request *req, int32_t status)
@@ -308,7 +313,7 @@ static const struct registry_ops registry = { .publish = h_reg_publish, .lookup 
 					      .entry = h_reg_entry, .withdraw = h_reg_withdraw };
 static const struct launcher_ops launcher = { .spawn = h_spawn, .halt = h_halt };
 static const struct image_ops image = { .start = h_image_start };
-static const struct process_ops process = { .status = h_status, .kill = h_kill };
+static const struct process_ops process = { .status = h_status, .kill = h_kill, .stop = h_stop };
 static const struct parent_ops parent = { .exit = h_exit, .region = h_region, .stray_fault = h_stray_fault,
 					  .on_halt = h_on_halt, .fork = h_fork };
 static const struct pager_ops pager = { .fault = h_fault };

@@ -817,6 +817,13 @@ int process_kill_request(struct process *p)
 	return 0;
 }
 
+int process_stop_request(struct process *p, bool stop)
+{
+	if (p->ended)
+		return -MICA_EGONE;
+	return stop ? thread_stop(p->thread) : thread_start(p->thread);
+}
+
 int parent_exit_request(struct process *p, int32_t status)
 {
 	process_end(p, status);

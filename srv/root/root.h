@@ -183,6 +183,7 @@ int launcher_image_request(struct ds *image, const char *name, uint64_t size, co
 			   mica_cap_t notify, mica_cap_t proc, uint64_t mem_quota, struct obj **handle);
 int process_status_request(struct process *p, bool *ended, int32_t *status, uint64_t *pid);
 int process_kill_request(struct process *p);
+int process_stop_request(struct process *p, bool stop);
 int parent_exit_request(struct process *p, int32_t status);
 int parent_region_request(struct process *p, uint32_t index, uint64_t *start, uint64_t *size, uint64_t *offset,
 			  uint32_t *rights, mica_cap_t *ds);

@@ -19,10 +19,17 @@
  *   fork_exec_wait   fork, the child execs /bin/true from the disk, waitpid:
  *                    fork_wait's path, then Proc.exec (spawn_wait_disk's
  *                    load and start) in place of the child's exit.
+ *   signal_rtt       kill(getpid(), SIGUSR1) with a handler that returns:
+ *                    the C library's raise, the handler with its mask set
+ *                    and restored (no request: a program's own signal is
+ *                    delivered in it, docs/libc.md "Signals").  Last: its
+ *                    handler starts the signal thread, which the forks
+ *                    before it would otherwise copy.
  *
  * Same output and "short" argument as mica-bench-rt.
  */
 #include <errno.h>
+#include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -110,10 +117,40 @@ static uint64_t fork_exec_wait(void)
 	return bench_measure(fork_exec_wait_batch, 20);
 }
 
+static volatile unsigned long handled;
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	handled++;
+}
+
+static uint64_t signal_rtt_batch(unsigned n)
+{
+	unsigned long before = handled;
+	uint64_t t0 = bench_now();
+
+	for (unsigned i = 0; i < n; i++)
+		kill(getpid(), SIGUSR1);
+	uint64_t t = bench_now() - t0;
+	if (handled - before != n) {
+		bench_fail("signal_rtt: %lu of %u handlers ran", handled - before, n);
+		return 1;
+	}
+	return t;
+}
+
+static uint64_t signal_rtt(void)
+{
+	signal(SIGUSR1, on_usr1);
+	return bench_measure(signal_rtt_batch, 1000);
+}
+
 static const struct bench_figure figures[] = {
 	{ "spawn_wait_disk", spawn_wait_disk },
 	{ "fork_wait", fork_wait },
 	{ "fork_exec_wait", fork_exec_wait },
+	{ "signal_rtt", signal_rtt },
 };
 
 int main(int argc, char **argv)

@@ -285,5 +285,12 @@ TEST_DEPS += $(PORTS_IMG) $(RUN_CFG) $(SHELL_CFG)
 $(eval $(call newlib_program,$(BUILD)/tests/qemu/fork_test,tests/qemu/progs/fork_test.c tests/qemu/lib/qtest.c))
 QEMU_PROG_BINS += $(BUILD)/tests/qemu/fork_test
 
+# Signals between programs (sig.scenario, docs/processes.md): its test.
+$(eval $(call newlib_program,$(BUILD)/tests/qemu/sig_test,tests/qemu/progs/sig_test.c tests/qemu/lib/qtest.c))
+QEMU_PROG_BINS += $(BUILD)/tests/qemu/sig_test
+# Ctrl-C through the console to the foreground group (sig_tty.scenario).
+$(eval $(call newlib_program,$(BUILD)/tests/qemu/sig_tty,tests/qemu/progs/sig_tty.c tests/qemu/lib/qtest.c))
+QEMU_PROG_BINS += $(BUILD)/tests/qemu/sig_tty
+
 # Last, so that every program above is in it (TEST_DEPS expands as it grows).
 TEST_DEPS += $(KERNEL32) $(QEMU_PROG_BINS)

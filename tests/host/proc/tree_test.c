@@ -1,14 +1,18 @@
 /*
  * tree_test.c - host unit tests of the process server's records
  * (srv/proc/tree.c): wait statuses, waiting for any child or one, zombies,
- * reparenting to process 1 and its reaping, the table filling up.
+ * reparenting to process 1 and its reaping, the table filling up; process
+ * groups and sessions (setpgid, setsid, waiting for a group).
  */
+#include <errno.h>
+
 #include <mica/proc.h>
 
 #include "tap.h"
 #include "tree.h"
 
 static struct tree t;
+static int32_t wst;
 static unsigned ended_calls, notified;
 static uint64_t last_notified;
 
@@ -18,9 +22,9 @@ static void on_ended(struct tree *tr, struct tree_rec *r)
 	ended_calls++;
 }
 
-static void on_child_ended(struct tree *tr, struct tree_rec *parent)
+static void on_child_ended(struct tree *tr, struct tree_rec *parent, struct tree_rec *child)
 {
-	(void)tr;
+	(void)tr, (void)child;
 	notified++;
 	last_notified = parent->pid;
 }
@@ -46,17 +50,17 @@ static void zombie_until_reaped(void)
 	struct tree_rec *p = tree_new(&t, 10, MICA_PROC_INIT, "parent");
 	struct tree_rec *c = tree_new(&t, 11, 10, "child"), *got = 0;
 	CHECK(p && c);
-	CHECK_EQ(tree_wait(&t, p, -1, &got), 1);   /* a child, none ended */
+	CHECK_EQ(tree_wait(&t, p, -1, false, false, &got, &wst), 1);   /* a child, none ended */
 	tree_end(&t, c, tree_wstatus(3, 0));
 	CHECK_EQ(c->state, MICA_PROC_ZOMBIE);
 	CHECK_EQ(notified, 1);
 	CHECK_EQ(last_notified, 10);
-	CHECK_EQ(tree_wait(&t, p, 12, &got), -1);  /* not its child */
-	CHECK_EQ(tree_wait(&t, p, 11, &got), 0);
+	CHECK_EQ(tree_wait(&t, p, 12, false, false, &got, &wst), -1);  /* not its child */
+	CHECK_EQ(tree_wait(&t, p, 11, false, false, &got, &wst), 0);
 	CHECK(got == c);
 	CHECK_EQ(got->wstatus, 3 << 8);
 	tree_free(&t, got);
-	CHECK_EQ(tree_wait(&t, p, -1, &got), -1);  /* no child left: ECHILD */
+	CHECK_EQ(tree_wait(&t, p, -1, false, false, &got, &wst), -1);  /* no child left: ECHILD */
 	CHECK_EQ(tree_used(&t), 1);
 }
 
@@ -68,7 +72,7 @@ static void any_child_finds_the_zombie_among_running_ones(void)
 	struct tree_rec *b = tree_new(&t, 12, 10, "b");
 	tree_new(&t, 13, 10, "c");
 	tree_end(&t, b, tree_wstatus(0, 9));
-	CHECK_EQ(tree_wait(&t, p, -1, &got), 0);
+	CHECK_EQ(tree_wait(&t, p, -1, false, false, &got, &wst), 0);
 	CHECK(got == b);
 	CHECK_EQ(got->wstatus, 9);
 }
@@ -124,7 +128,104 @@ static void long_program_names_are_cut(void)
 	CHECK_EQ(r->program[TREE_PROGRAM_MAX], 0);
 }
 
+static void children_start_in_the_parents_group_and_session(void)
+{
+	reset();
+	struct tree_rec *p = tree_new(&t, 10, MICA_PROC_INIT, "boot");   /* no record of 1: leads its own */
+	struct tree_rec *c = tree_new(&t, 11, 10, "child");
+	CHECK_EQ(p->pgid, 10);
+	CHECK_EQ(p->sid, 10);
+	CHECK_EQ(c->pgid, 10);
+	CHECK_EQ(c->sid, 10);
+}
+
+static void setpgid_follows_posix(void)
+{
+	reset();
+	struct tree_rec *p = tree_new(&t, 10, MICA_PROC_INIT, "shell");
+	struct tree_rec *a = tree_new(&t, 11, 10, "a"), *b = tree_new(&t, 12, 10, "b");
+	struct tree_rec *other = tree_new(&t, 20, MICA_PROC_INIT, "other");
+	struct tree_rec *grand = tree_new(&t, 13, 11, "grandchild");
+	CHECK_EQ(tree_setpgid(&t, p, 11, 0), 0);            /* a leads group 11 */
+	CHECK_EQ(a->pgid, 11);
+	CHECK_EQ(tree_setpgid(&t, p, 12, 11), 0);           /* b joins it */
+	CHECK_EQ(b->pgid, 11);
+	CHECK_EQ(tree_setpgid(&t, p, 12, 99), EPERM);       /* no such group in the session */
+	CHECK_EQ(tree_setpgid(&t, p, 12, 20), EPERM);       /* a group of another session */
+	CHECK_EQ(tree_setpgid(&t, p, 20, 0), ESRCH);        /* not its child */
+	CHECK_EQ(tree_setpgid(&t, p, 13, 0), ESRCH);        /* a grandchild */
+	CHECK_EQ(tree_setpgid(&t, p, 0, 0), EPERM);         /* the caller leads its session */
+	CHECK_EQ(tree_setpgid(&t, p, 11, -1), EINVAL);
+	CHECK_EQ(tree_setpgid(&t, a, 0, 10), 0);            /* back into the shell's group, itself */
+	CHECK_EQ(a->pgid, 10);
+	CHECK_EQ(tree_setpgid(&t, b, 0, 0), 0);
+	CHECK_EQ(b->pgid, 12);
+	tree_end(&t, b, 0);                                 /* a zombie of 10 */
+	CHECK_EQ(tree_setpgid(&t, p, 12, 0), ESRCH);        /* ended: no more setpgid */
+	(void)other, (void)grand;
+}
+
+static void setsid_only_for_no_group_leader(void)
+{
+	reset();
+	struct tree_rec *p = tree_new(&t, 10, MICA_PROC_INIT, "shell");
+	struct tree_rec *c = tree_new(&t, 11, 10, "c");
+	CHECK_EQ(tree_setsid(&t, p), EPERM);                /* it leads group 10 */
+	CHECK_EQ(tree_setsid(&t, c), 0);
+	CHECK_EQ(c->sid, 11);
+	CHECK_EQ(c->pgid, 11);
+	CHECK_EQ(tree_setpgid(&t, p, 11, 10), EPERM);       /* a session leader, in another session */
+	struct tree_rec *d = tree_new(&t, 12, 10, "d");
+	CHECK_EQ(tree_setpgid(&t, d, 0, 0), 0);             /* d leads group 12 */
+	CHECK_EQ(tree_setpgid(&t, d, 0, 10), 0);            /* and leaves it: nobody is in 12 now */
+	CHECK_EQ(tree_setsid(&t, d), 0);
+	CHECK(tree_group_exists(&t, 11));
+	CHECK(!tree_group_exists(&t, 99));
+}
+
+static void wait_for_a_group(void)
+{
+	reset();
+	struct tree_rec *p = tree_new(&t, 10, MICA_PROC_INIT, "shell"), *got = 0;
+	struct tree_rec *a = tree_new(&t, 11, 10, "a"), *b = tree_new(&t, 12, 10, "b");
+	CHECK_EQ(tree_setpgid(&t, p, 11, 0), 0);
+	tree_end(&t, b, 0);                                 /* b, in group 10, ended */
+	CHECK_EQ(tree_wait(&t, p, -11, false, false, &got, &wst), 1);           /* group 11: a runs */
+	CHECK_EQ(tree_wait(&t, p, -12, false, false, &got, &wst), -1);          /* no group 12 among its children */
+	CHECK_EQ(tree_wait(&t, p, -10, false, false, &got, &wst), 0);           /* group 10: b */
+	CHECK(got == b);
+	tree_free(&t, got);
+	tree_end(&t, a, 0);
+	CHECK_EQ(tree_wait(&t, p, -11, false, false, &got, &wst), 0);
+	CHECK(got == a);
+}
+
+static void stopped_and_continued_are_reported_once(void)
+{
+	reset();
+	struct tree_rec *p = tree_new(&t, 10, MICA_PROC_INIT, "shell"), *got = 0;
+	struct tree_rec *c = tree_new(&t, 11, 10, "job");
+	c->stopped = true;
+	c->report = TREE_REPORT_STOPPED;
+	c->report_sig = 18;
+	CHECK_EQ(tree_wait(&t, p, -1, false, true, &got, &wst), 1);   /* not asked for */
+	CHECK_EQ(tree_wait(&t, p, 11, true, false, &got, &wst), 2);
+	CHECK(got == c);
+	CHECK_EQ(wst, 18 << 8 | 0x7f);
+	CHECK_EQ(tree_wait(&t, p, 11, true, false, &got, &wst), 1);   /* once */
+	c->report = TREE_REPORT_CONTINUED;
+	CHECK_EQ(tree_wait(&t, p, -1, true, false, &got, &wst), 1);
+	CHECK_EQ(tree_wait(&t, p, -1, false, true, &got, &wst), 2);
+	CHECK_EQ(wst, 0xffff);
+	CHECK_EQ(c->state, MICA_PROC_RUNNING);                      /* reported, not reaped */
+}
+
 static const struct tap_case cases[] = {
+	TAP_CASE(stopped_and_continued_are_reported_once),
+	TAP_CASE(children_start_in_the_parents_group_and_session),
+	TAP_CASE(setpgid_follows_posix),
+	TAP_CASE(setsid_only_for_no_group_leader),
+	TAP_CASE(wait_for_a_group),
 	TAP_CASE(wait_statuses_follow_sys_wait),
 	TAP_CASE(zombie_until_reaped),
 	TAP_CASE(any_child_finds_the_zombie_among_running_ones),

@@ -1,0 +1,69 @@
+/*
+ * sys/signal.h - newlib's, with POSIX's struct sigaction and siginfo_t.
+ *
+ * newlib's x86_64-elf configuration gives a struct sigaction with only
+ * sa_handler and a flag SA_NOCLDSTOP, and a siginfo_t without si_pid:
+ * Mica's C library delivers signals between programs (lib/libc/signal.c,
+ * docs/libc.md "Signals"), so programs get the POSIX ones.  newlib's
+ * are renamed out of the way while its header is read.
+ */
+#ifndef LIBC_SYS_SIGNAL_H
+#define LIBC_SYS_SIGNAL_H
+
+#define sigaction __newlib_sigaction
+#define siginfo_t __newlib_siginfo_t
+#include_next <sys/signal.h>
+#undef sigaction
+#undef siginfo_t
+
+typedef struct {
+	int si_signo;            /* the signal */
+	int si_code;             /* SI_USER (kill), CLD_* (SIGCHLD) */
+	int si_errno;
+	pid_t si_pid;            /* who sent it (SIGCHLD: the child) */
+	uid_t si_uid;            /* 0: Mica has one user */
+	void *si_addr;
+	int si_status;           /* SIGCHLD: the exit status or the signal */
+#if defined(_POSIX_REALTIME_SIGNALS) || __POSIX_VISIBLE >= 199309
+	union sigval si_value;
+#endif
+} siginfo_t;
+
+struct sigaction {
+	union {
+		_sig_func_ptr _handler;
+		void (*_sigaction)(int, siginfo_t *, void *);
+	} _signal_handlers;
+	sigset_t sa_mask;
+	int sa_flags;
+};
+#define sa_handler _signal_handlers._handler
+#define sa_sigaction _signal_handlers._sigaction
+
+/* sa_flags beside SA_NOCLDSTOP (1): SA_SIGINFO calls sa_sigaction with a
+ * siginfo_t; SA_RESTART goes on waiting where the C library can (read of a
+ * pipe or the console, waitpid) instead of failing with EINTR; SA_NODEFER
+ * leaves the signal unblocked in its handler; SA_RESETHAND sets the action
+ * back to SIG_DFL as the handler starts. */
+#ifndef SA_SIGINFO
+#define SA_SIGINFO 0x2
+#endif
+#ifndef SA_ONSTACK
+#define SA_ONSTACK 0x4
+#endif
+#define SA_RESTART 0x8
+#define SA_NODEFER 0x10
+#define SA_RESETHAND 0x20
+#define SA_NOCLDWAIT 0x40
+
+/* si_code of SIGCHLD. */
+#define CLD_EXITED 1
+#define CLD_KILLED 2
+#define CLD_DUMPED 3
+#define CLD_TRAPPED 4
+#define CLD_STOPPED 5
+#define CLD_CONTINUED 6
+
+int sigaction(int sig, const struct sigaction *__restrict act, struct sigaction *__restrict old);
+
+#endif

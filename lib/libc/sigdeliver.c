@@ -1,0 +1,280 @@
+/*
+ * sigdeliver.c - signals from other programs (docs/processes.md "Signals
+ * between programs"): sigaction, signal, sigprocmask, sigsuspend, and the
+ * signal thread.
+ *
+ * The process server applies the default actions (it ends the program
+ * through root) and drops what is ignored, so that a program without
+ * handlers costs nothing and runs no code of ours when a signal comes.
+ * When the program catches a signal, or blocks one whose default would
+ * end it, it tells the server (Proc.sigstate, only when that summary
+ * changes) and starts its signal thread, once: the server queues such
+ * signals and triggers the thread's irq; the thread takes them
+ * (Proc.sigtake) into the pending set and, when the mask lets one
+ * through, diverts the main thread: it stops it, reads its ip and sp
+ * (Thread.ex_regs), puts the ip below the red zone of its stack and
+ * starts it at libc_signal_trampoline, which saves every register, the
+ * FPU/SSE state and the UTCB, runs the handlers (signal.c), restores all
+ * and returns where the thread was.  An IPC the thread was blocked in
+ * returns MICA_ECANCELED, which the C library's waits turn into EINTR
+ * (or wait on, when every handler that ran had SA_RESTART:
+ * libc_signal_eintr).
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <string.h>
+
+#include <libsys/ipc.h>
+#include <libsys/slot.h>
+#include <libsys/thread.h>
+#include <mica/boot.h>
+#include <mica/error.h>
+#include <rt/rt.h>
+
+#include <idl/kernel/factory.h>
+#include <idl/kernel/irq.h>
+#include <idl/kernel/kobject.h>
+#include <idl/kernel/thread.h>
+#include <idl/rt/proc.h>
+
+#include "glue.h"
+#include "sigstate.h"
+
+#define BIT LIBC_SIG_BIT
+#define UNBLOCKABLE LIBC_SIG_UNBLOCKABLE
+#define RED_ZONE 128                       /* the x86-64 ABI's, below sp: the thread's own */
+#define SIGNAL_IRQ_LABEL 0x7369676eull     /* "sign" */
+#define KEEP (~0ull)                        /* Thread.ex_regs: leave the register */
+
+/* What the process server was told, and the signal thread. */
+static uint32_t told_deliver, told_ignore;
+static mica_cap_t sig_thread, sig_irq, wake_irq;
+static mica_addr_t sig_utcb;
+static char sig_stack[16384] __attribute__((aligned(16)));
+
+/* The main thread, diverted here by the signal thread with the ip it was
+ * at on its stack, below the red zone (the sp it was at): every register,
+ * the FPU/SSE state, then the handlers (libc_signal_divert), then back to
+ * that ip with that sp. */
+void libc_signal_trampoline(void);
+__asm__(".text\n"
+	".globl libc_signal_trampoline\n"
+	".type libc_signal_trampoline, @function\n"
+	"libc_signal_trampoline:\n"
+	"	pushfq\n"
+	"	push %rax\n	push %rcx\n	push %rdx\n	push %rbx\n	push %rbp\n	push %rsi\n	push %rdi\n"
+	"	push %r8\n	push %r9\n	push %r10\n	push %r11\n"
+	"	push %r12\n	push %r13\n	push %r14\n	push %r15\n"
+	"	mov %rsp, %rbx\n"
+	"	sub $512, %rsp\n"
+	"	and $-16, %rsp\n"
+	"	fxsave64 (%rsp)\n"
+	"	cld\n"
+	"	call libc_signal_divert\n"
+	"	fxrstor64 (%rsp)\n"
+	"	mov %rbx, %rsp\n"
+	"	pop %r15\n	pop %r14\n	pop %r13\n	pop %r12\n"
+	"	pop %r11\n	pop %r10\n	pop %r9\n	pop %r8\n"
+	"	pop %rdi\n	pop %rsi\n	pop %rbp\n	pop %rbx\n	pop %rdx\n	pop %rcx\n	pop %rax\n"
+	"	popfq\n"
+	"	ret $128\n"   /* RED_ZONE: the stack pointer as it was */
+	".size libc_signal_trampoline, . - libc_signal_trampoline\n");
+
+/* The handlers, on the main thread; its UTCB kept (it may have been
+ * between writing a message and sending it, or a reply and reading it). */
+void libc_signal_divert(void);
+void libc_signal_divert(void)
+{
+	struct mica_utcb *u = mica_utcb(), saved = *u;
+
+	libc_sig_interrupted = 0;
+	libc_signal_deliver_pending();
+	memcpy(u, &saved, offsetof(struct mica_utcb, self));
+}
+
+/* Stop the main thread, put where it was on its stack, start it at the
+ * trampoline. */
+static void divert(void)
+{
+	uint64_t ip, sp, flags;
+
+	if (thread_stop(MICA_BOOT_THREAD) != 0)
+		return;
+	if (thread_ex_regs(MICA_BOOT_THREAD, KEEP, KEEP, KEEP, &ip, &sp, &flags) == 0) {
+		uint64_t *frame = (uint64_t *)(sp - RED_ZONE - 8);   /* the trampoline's `ret $128` */
+		*frame = ip;
+		thread_ex_regs(MICA_BOOT_THREAD, (uint64_t)libc_signal_trampoline, (uint64_t)frame, KEEP, &ip, &sp,
+			       &flags);
+	}
+	thread_start(MICA_BOOT_THREAD);
+}
+
+__attribute__((noreturn)) static void signal_thread(void *arg)
+{
+	mica_cap_t proc = (mica_cap_t)(uintptr_t)arg;
+
+	for (;;) {
+		mica_word_t tag, label;
+		int32_t sig, code, status;
+		uint64_t from;
+		if (mica_ipc_wait(0, &tag, &label) != 0)
+			continue;
+		while (proc_sigtake(proc, &sig, &from, &code, &status) == 0)
+			if (libc_signal_valid(sig))
+				libc_signal_make_pending(sig, (pid_t)from, code, status);
+		if (__atomic_load_n(&libc_sig_pending, __ATOMIC_ACQUIRE) & ~libc_sig_blocked) {
+			divert();
+			/* A wait the main thread enters only after the handler ran
+			 * (sigsuspend) must not sleep: its wait irq is latched. */
+			irq_trigger(wake_irq);
+		}
+	}
+}
+
+/* The signal thread, its stack ours, its irq the server's to trigger. */
+static int start_thread(mica_cap_t proc)
+{
+	mica_cap_t th = mica_slot_alloc(), irq = mica_slot_alloc();
+	int err;
+
+	if (!sig_utcb)
+		sig_utcb = rt_utcb_alloc();   /* a forked child reuses the address: its task has no page there */
+	if (!th || !irq || !sig_utcb || !(wake_irq = libc_wait_irq()))
+		err = -MICA_ENOMEM;
+	else if ((err = mica_thread_create(MICA_BOOT_FACTORY, MICA_BOOT_TASK, th, sig_utcb, signal_thread,
+					   (void *)(uintptr_t)proc, sig_stack, sizeof sig_stack, 0)) == 0) {
+		if ((err = thread_set_handlers(th, rt_cap("rm"), 0)) != 0 ||
+		    (err = factory_create_irq(MICA_BOOT_FACTORY, irq, SIGNAL_IRQ_LABEL)) != 0 ||
+		    (err = irq_bind(irq, th)) != 0 || (err = thread_start(th)) != 0) {
+			kobject_destroy(th);
+			mica_slot_drop(th);
+			th = 0;
+		}
+	}
+	if (err) {
+		mica_slot_free(th);
+		mica_slot_drop(irq);
+		return err;
+	}
+	sig_thread = th;
+	sig_irq = irq;
+	return 0;
+}
+
+static bool caught(int sig)
+{
+	return libc_sig_actions[sig].sa_handler != SIG_DFL && libc_sig_actions[sig].sa_handler != SIG_IGN;
+}
+
+/* Tell the process server what to deliver and what to drop, if that
+ * changed: caught signals, and blocked ones whose default would end the
+ * program (they wait here until unblocked). */
+void libc_signal_tell(void)
+{
+	uint32_t deliver = 0, ignore = 0;
+	mica_cap_t proc, irq = 0;
+
+	for (int sig = 1; sig < NSIG; sig++) {
+		if (BIT(sig) & UNBLOCKABLE)
+			continue;
+		if (libc_sig_actions[sig].sa_handler == SIG_IGN)
+			ignore |= 1u << sig;
+		else if (caught(sig) || ((libc_sig_blocked & BIT(sig)) && !libc_signal_ignored_by_default(sig)))
+			deliver |= 1u << sig;
+	}
+	if (deliver == told_deliver && ignore == told_ignore)
+		return;
+	if (!(proc = libc_proc()))
+		return;   /* no process server: nobody else can send one */
+	if (deliver && !sig_thread) {
+		if (start_thread(proc) != 0)
+			deliver = 0;   /* the server's default actions, then */
+		else
+			irq = sig_irq;
+	}
+	if (proc_sigstate(proc, deliver, ignore, irq) == 0) {
+		told_deliver = deliver;
+		told_ignore = ignore;
+	}
+}
+
+void libc_signal_after_fork(void)
+{
+	/* Our copies of the parent's thread and irq; its pending signals are
+	 * not ours (POSIX).  The server gave the child the parent's summary. */
+	mica_slot_drop(sig_thread);
+	mica_slot_drop(sig_irq);
+	sig_thread = sig_irq = wake_irq = 0;
+	libc_sig_pending = 0;
+	if (told_deliver) {
+		told_deliver = told_ignore = ~0u;   /* tell again, with the new thread's irq */
+		libc_signal_tell();
+	}
+}
+
+int sigaction(int sig, const struct sigaction *act, struct sigaction *old)
+{
+	if (!libc_signal_valid(sig) || (act && (BIT(sig) & UNBLOCKABLE) && act->sa_handler != SIG_DFL))
+		return libc_fail(EINVAL);
+	if (old)
+		*old = libc_sig_actions[sig];
+	if (act) {
+		libc_sig_actions[sig] = *act;
+		if (act->sa_handler == SIG_IGN || (act->sa_handler == SIG_DFL && libc_signal_ignored_by_default(sig)))
+			__atomic_fetch_and(&libc_sig_pending, ~BIT(sig), __ATOMIC_ACQ_REL);   /* POSIX: discarded */
+		libc_signal_tell();
+	}
+	return 0;
+}
+
+_sig_func_ptr signal(int sig, _sig_func_ptr handler)
+{
+	struct sigaction act = { .sa_handler = handler }, old;
+
+	return sigaction(sig, &act, &old) ? SIG_ERR : old.sa_handler;
+}
+
+int sigprocmask(int how, const sigset_t *set, sigset_t *old)
+{
+	sigset_t now = libc_sig_blocked;
+
+	if (set) {
+		if (how == SIG_BLOCK)
+			now |= *set;
+		else if (how == SIG_UNBLOCK)
+			now &= ~*set;
+		else if (how == SIG_SETMASK)
+			now = *set;
+		else
+			return libc_fail(EINVAL);
+	}
+	if (old)
+		*old = libc_sig_blocked;
+	libc_sig_blocked = now & ~UNBLOCKABLE;
+	if (set) {
+		libc_signal_deliver_pending();
+		libc_signal_tell();
+	}
+	return 0;
+}
+
+/* Wait until a handler has run.  Without a signal thread nothing can come
+ * from outside: with nothing pending it answers at once rather than wait
+ * forever. */
+int sigsuspend(const sigset_t *mask)
+{
+	sigset_t saved = libc_sig_blocked;
+	unsigned long seen = libc_sig_handlers_run;
+
+	libc_sig_blocked = *mask & ~UNBLOCKABLE;
+	libc_signal_deliver_pending();
+	while (libc_sig_handlers_run == seen && sig_thread) {
+		mica_ipc_wait(mica_timeouts(MICA_TIMEOUT_NEVER, MICA_TIMEOUT_NEVER), 0, 0);
+		libc_signal_deliver_pending();
+	}
+	libc_sig_blocked = saved;
+	libc_signal_deliver_pending();
+	return libc_fail(EINTR);
+}

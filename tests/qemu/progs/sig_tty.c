@@ -1,0 +1,83 @@
+/*
+ * sig_tty.c - Ctrl-C through the console to the foreground process group
+ * (docs/console.md, "Control characters"): a forked child in a group of
+ * its own, made the console's foreground group, reads the console; the
+ * Ctrl-C typed (sig_tty.scenario's input) ends it by SIGINT.  A second
+ * child catches SIGINT: its handler runs and its read returns EINTR.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <idl/kernel/thread.h>
+
+#include "qtest.h"
+
+static volatile int caught;
+
+static void on_int(int sig)
+{
+	caught = sig;
+}
+
+/* A child of its own group in the foreground, reading the console until
+ * a read fails: 0 if the read said EINTR after the handler ran, else 1. */
+static pid_t reader(int catch_it)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		char buf[64];
+		setpgid(0, 0);
+		if (catch_it)
+			signal(SIGINT, on_int);
+		while (tcgetpgrp(0) != getpgrp())   /* read only in the foreground */
+			thread_yield(MICA_BOOT_THREAD);
+		while (read(0, buf, sizeof buf) > 0)
+			;
+		_exit(errno == EINTR && caught == SIGINT ? 0 : 1);
+	}
+	setpgid(pid, pid);   /* both sides: whichever runs first */
+	return pid;
+}
+
+static int status_of(pid_t pid)
+{
+	int st;
+	pid_t got;
+
+	while ((got = waitpid(pid, &st, 0)) < 0 && errno == EINTR)
+		;
+	return got == pid ? st : -1;
+}
+
+static void ctrl_c_reaches_the_foreground_group(void)
+{
+	pid_t pid = reader(0);
+	expect("tcsetpgrp(0, child's group)", tcsetpgrp(0, pid), 0);
+	int st = status_of(pid);
+	expect("the child ended by SIGINT", st >= 0 && WIFSIGNALED(st) && WTERMSIG(st) == SIGINT, 1);
+	expect("tcsetpgrp back to ours", tcsetpgrp(0, getpgrp()), 0);
+}
+
+static void ctrl_c_runs_a_handler(void)
+{
+	pid_t pid = reader(1);
+	expect("tcsetpgrp(0, child's group)", tcsetpgrp(0, pid), 0);
+	int st = status_of(pid);
+	expect("its handler ran and its read said EINTR", st >= 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0, 1);
+	expect("tcsetpgrp back to ours", tcsetpgrp(0, getpgrp()), 0);
+}
+
+static const struct qtest_case cases[] = {
+	{ "ctrl_c_reaches_the_foreground_group", ctrl_c_reaches_the_foreground_group },
+	{ "ctrl_c_runs_a_handler", ctrl_c_runs_a_handler },
+};
+
+int main(int argc, char **argv)
+{
+	(void)argc;
+	return QTEST_RUN(argv[0], cases);
+}
