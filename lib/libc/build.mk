@@ -45,8 +45,9 @@ $(1): $(patsubst %,$(BUILD)/libc-obj/%.o,$(2)) $(LIBC_LIBS) $(LIBRT) $(LIBSERVER
 endef
 # What programs such as toybox include and call (docs/libc.md): uname,
 # syslog to standard error, readv/writev, statfs, IPv4 addresses as text,
-# and sockets, pseudo-terminals and mount failing cleanly.
-LIBC_TOYBOX_GLUE := $(addprefix lib/libc/,uname.c syslog.c uio.c statfs.c inet.c socket.c pty.c)
+# a mount table (mntent), and sockets, pseudo-terminals, mount and
+# extended attributes failing cleanly.
+LIBC_TOYBOX_GLUE := $(addprefix lib/libc/,uname.c syslog.c uio.c statfs.c inet.c socket.c pty.c xattr.c mntent.c)
 LIBC_GLUE += $(LIBC_TOYBOX_GLUE)
 LIBC_GLUE_OBJS += $(patsubst %,$(BUILD)/libc-obj/%.o,$(LIBC_TOYBOX_GLUE))
 $(LIBC_GLUE_LIB): $(patsubst %,$(BUILD)/libc-obj/%.o,$(LIBC_TOYBOX_GLUE))
