@@ -593,13 +593,26 @@ DIR *opendir(const char *path)
 
 	if (fd < 0)
 		return 0;
-	if (!fsfile_of(fd, ENOTSUP)) {   /* rom/ has no listing here */
+	DIR *d = fdopendir(fd);
+	if (!d)
 		close(fd);
+	return d;
+}
+
+/* The listing of the directory open as fd, which it then owns (closedir
+ * closes it); fd is left open when it fails. */
+DIR *fdopendir(int fd)
+{
+	struct fsfile *ff = fsfile_of(fd, ENOTSUP);   /* rom/ has no listing here */
+
+	if (!ff)
+		return 0;
+	if (ff->type != S_IFDIR) {
+		libc_fail(ENOTDIR);
 		return 0;
 	}
 	DIR *d = calloc(1, sizeof *d);
 	if (!d) {
-		close(fd);
 		libc_fail(ENOMEM);
 		return 0;
 	}
