@@ -16,7 +16,10 @@ cat <<-END
 	END
 echo to-stderr 1>&2
 exec 3> $t; echo via-fd-3 >&3; exec 3>&-; cat $t
-printf '3\n1\n2\n' | sort | while read l; do printf '%s-' "$l"; done; echo
+# (A program's end is reported on the console as it happens: a line is
+# finished by the shell's builtins before one ends.)
+printf '3\n1\n2\n' | sort | while read l; do printf '%s-' "$l"; done > $t
+read -r line < $t; echo "$line"
 echo $(printf 'a\nb\n' | wc -l)
 read first rest <<END
 alpha beta gamma
