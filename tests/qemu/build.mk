@@ -272,10 +272,13 @@ PORTS_SH_FILES := $(wildcard tests/ports/sh/*.sh)
 # shell_test (system and popen through dash, dash.scenario) is on it as
 # /bin/shell_test.
 $(eval $(call newlib_program,$(BUILD)/tests/qemu/shell_test,tests/qemu/progs/shell_test.c))
-$(PORTS_IMG): $(BUILD)/disk.img $(PORTS_TEST_FILES) $(PORTS_SH_FILES) $(BUILD)/tests/qemu/shell_test
+# libcx_test (the C library's calls added for toybox, toybox.scenario) as
+# /bin/libcx_test.
+$(eval $(call newlib_program,$(BUILD)/tests/qemu/libcx_test,tests/qemu/progs/libcx_test.c))
+$(PORTS_IMG): $(BUILD)/disk.img $(PORTS_TEST_FILES) $(PORTS_SH_FILES) $(BUILD)/tests/qemu/shell_test $(BUILD)/tests/qemu/libcx_test
 	rm -rf $(BUILD)/tests/qemu/ports-root && cp -a $(DISK_ROOT) $(BUILD)/tests/qemu/ports-root
 	mkdir -p $(BUILD)/tests/qemu/ports-root/share && cp $(PORTS_TEST_FILES) $(BUILD)/tests/qemu/ports-root/share/
-	cp $(BUILD)/tests/qemu/shell_test $(BUILD)/tests/qemu/ports-root/bin/
+	cp $(BUILD)/tests/qemu/shell_test $(BUILD)/tests/qemu/libcx_test $(BUILD)/tests/qemu/ports-root/bin/
 	mkdir -p $(BUILD)/tests/qemu/ports-root/share/sh && cp $(PORTS_SH_FILES) $(BUILD)/tests/qemu/ports-root/share/sh/
 	cp -r $(BUILD)/ports/mawk/src/test $(BUILD)/tests/qemu/ports-root/share/mawk
 	cp $(BUILD)/ports/mawk/src/examples/decl.awk $(BUILD)/tests/qemu/ports-root/share/mawk/
