@@ -43,3 +43,12 @@ $(1): $(patsubst %,$(BUILD)/libc-obj/%.o,$(2)) $(LIBC_LIBS) $(LIBRT) $(LIBSERVER
 	$$(LD) $$(USER_LDFLAGS) $(LIBC_LDFLAGS) -e _start -o $$@ $$(filter %.o,$$^) --start-group $(LIBC_LIBS) $(LIBRT) $(LIBSERVER) $(LIBSYS) \
 		$$(shell $$(CC) -print-libgcc-file-name) --end-group
 endef
+# What programs such as toybox include and call (docs/libc.md): the *at
+# calls, the reentrant passwd/group lookups, uname,
+# syslog to standard error, readv/writev, statfs, IPv4 addresses as text,
+# a mount table (mntent), and sockets, pseudo-terminals, mount and
+# extended attributes and inotify failing cleanly.
+LIBC_TOYBOX_GLUE := $(addprefix lib/libc/,uname.c syslog.c uio.c statfs.c inet.c socket.c pty.c xattr.c mntent.c inotify.c at.c pwent_r.c settimeofday.c)
+LIBC_GLUE += $(LIBC_TOYBOX_GLUE)
+LIBC_GLUE_OBJS += $(patsubst %,$(BUILD)/libc-obj/%.o,$(LIBC_TOYBOX_GLUE))
+$(LIBC_GLUE_LIB): $(patsubst %,$(BUILD)/libc-obj/%.o,$(LIBC_TOYBOX_GLUE))

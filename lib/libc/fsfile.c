@@ -120,10 +120,14 @@ static const char *absolute(const char *path, char *buf)
 /* Without a file server nothing exists outside rom/. */
 #define SERVER(s) mica_cap_t s = server(); if (!s) return libc_fail(ENOENT)
 
+/* The file server's one file system has a device number of its own:
+ * programs (df, find -xdev, du) take 0 for "no device". */
+#define FSFILE_DEV 1
+
 static void stat_fill(struct stat *st, uint32_t ino, uint32_t mode, uint32_t nlink, uint32_t uid, uint32_t gid,
 		      uint64_t size, uint64_t blocks, int64_t atime, int64_t mtime, int64_t ctime)
 {
-	*st = (struct stat){ .st_ino = ino, .st_mode = mode, .st_nlink = nlink, .st_uid = uid, .st_gid = gid,
+	*st = (struct stat){ .st_dev = FSFILE_DEV, .st_ino = ino, .st_mode = mode, .st_nlink = nlink, .st_uid = uid, .st_gid = gid,
 			     .st_size = (off_t)size, .st_blocks = (blkcnt_t)blocks, .st_blksize = 4096 };
 	st->st_atime = atime, st->st_mtime = mtime, st->st_ctime = ctime;
 }
@@ -593,13 +597,26 @@ DIR *opendir(const char *path)
 
 	if (fd < 0)
 		return 0;
-	if (!fsfile_of(fd, ENOTSUP)) {   /* rom/ has no listing here */
+	DIR *d = fdopendir(fd);
+	if (!d)
 		close(fd);
+	return d;
+}
+
+/* The listing of the directory open as fd, which it then owns (closedir
+ * closes it); fd is left open when it fails. */
+DIR *fdopendir(int fd)
+{
+	struct fsfile *ff = fsfile_of(fd, ENOTSUP);   /* rom/ has no listing here */
+
+	if (!ff)
+		return 0;
+	if (ff->type != S_IFDIR) {
+		libc_fail(ENOTDIR);
 		return 0;
 	}
 	DIR *d = calloc(1, sizeof *d);
 	if (!d) {
-		close(fd);
 		libc_fail(ENOMEM);
 		return 0;
 	}

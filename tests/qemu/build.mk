@@ -264,16 +264,22 @@ QEMU_PROG_BINS += $(BUILD)/tests/qemu/inherit_test $(BUILD)/tests/qemu/inherit_c
 # sources, mawk's test suite (/share/mawk) and bc's tests (/share/bc) for
 # ports-suites.scenario.
 PORTS_IMG := $(BUILD)/tests/qemu/ports.img
-PORTS_TEST_FILES := $(wildcard tests/ports/*)
+PORTS_TEST_FILES := $(filter-out tests/ports/sh,$(wildcard tests/ports/*))
+# The shell scripts run by dash on the host and on Mica (shell-diff.scenario).
+PORTS_SH_FILES := $(wildcard tests/ports/sh/*.sh)
 # (mk/run.mk, which sets DISK_IMG and DISK_ROOT, comes after this file:
 # the prerequisite names the image itself.)
 # shell_test (system and popen through dash, dash.scenario) is on it as
 # /bin/shell_test.
 $(eval $(call newlib_program,$(BUILD)/tests/qemu/shell_test,tests/qemu/progs/shell_test.c))
-$(PORTS_IMG): $(BUILD)/disk.img $(PORTS_TEST_FILES) $(BUILD)/tests/qemu/shell_test
+# libcx_test (the C library's calls added for toybox, toybox.scenario) as
+# /bin/libcx_test.
+$(eval $(call newlib_program,$(BUILD)/tests/qemu/libcx_test,tests/qemu/progs/libcx_test.c))
+$(PORTS_IMG): $(BUILD)/disk.img $(PORTS_TEST_FILES) $(PORTS_SH_FILES) $(BUILD)/tests/qemu/shell_test $(BUILD)/tests/qemu/libcx_test
 	rm -rf $(BUILD)/tests/qemu/ports-root && cp -a $(DISK_ROOT) $(BUILD)/tests/qemu/ports-root
 	mkdir -p $(BUILD)/tests/qemu/ports-root/share && cp $(PORTS_TEST_FILES) $(BUILD)/tests/qemu/ports-root/share/
-	cp $(BUILD)/tests/qemu/shell_test $(BUILD)/tests/qemu/ports-root/bin/
+	cp $(BUILD)/tests/qemu/shell_test $(BUILD)/tests/qemu/libcx_test $(BUILD)/tests/qemu/ports-root/bin/
+	mkdir -p $(BUILD)/tests/qemu/ports-root/share/sh && cp $(PORTS_SH_FILES) $(BUILD)/tests/qemu/ports-root/share/sh/
 	cp -r $(BUILD)/ports/mawk/src/test $(BUILD)/tests/qemu/ports-root/share/mawk
 	cp $(BUILD)/ports/mawk/src/examples/decl.awk $(BUILD)/tests/qemu/ports-root/share/mawk/
 	mkdir -p $(BUILD)/tests/qemu/ports-root/share/bc && cp $(BUILD)/ports/bc/src/Test/*.b $(BUILD)/tests/qemu/ports-root/share/bc/

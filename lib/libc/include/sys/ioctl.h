@@ -28,4 +28,8 @@ struct winsize {
 
 int ioctl(int fd, unsigned long request, ...);
 
+/* Giving up the controlling terminal: Mica has no controlling terminals
+ * (the request fails with ENOTTY, as every request ioctl does not know). */
+#define TIOCNOTTY 0x5422
+
 #endif

@@ -121,4 +121,10 @@ int tcdrain(int fd);
 pid_t tcgetpgrp(int fd);
 int tcsetpgrp(int fd, pid_t pgrp);
 
+/* Accepted for programs that set them (toybox's terminal code); the
+ * console's line discipline does not act on them. */
+#define ECHOCTL 0001000
+#define ECHOKE 0004000
+#define IUTF8 0040000
+
 #endif
