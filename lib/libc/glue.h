@@ -183,5 +183,7 @@ void libc_pipe_after_fork(void);
 
 /* time.c: microseconds since boot (the KIP clock). */
 uint64_t libc_now_us(void);
+/* In a forked child: the caller is its only thread (pthread.c). */
+void libc_threads_after_fork(void);
 
 #endif

@@ -285,5 +285,9 @@ TEST_DEPS += $(PORTS_IMG) $(RUN_CFG)
 $(eval $(call newlib_program,$(BUILD)/tests/qemu/fork_test,tests/qemu/progs/fork_test.c tests/qemu/lib/qtest.c))
 QEMU_PROG_BINS += $(BUILD)/tests/qemu/fork_test
 
+# POSIX threads and semaphores of the C library (pthread.scenario).
+$(eval $(call newlib_program,$(BUILD)/tests/qemu/pthread_test,tests/qemu/progs/pthread_test.c tests/qemu/lib/qtest.c))
+QEMU_PROG_BINS += $(BUILD)/tests/qemu/pthread_test
+
 # Last, so that every program above is in it (TEST_DEPS expands as it grows).
 TEST_DEPS += $(KERNEL32) $(QEMU_PROG_BINS)

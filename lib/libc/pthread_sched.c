@@ -1,0 +1,66 @@
+/*
+ * pthread_sched.c - scheduling and signals as they concern threads
+ * (docs/libc.md "Threads").  All threads of a program run at the priority
+ * of the thread that made them, with SCHED_OTHER; signals belong to the
+ * program (signal.c), so a thread's signal mask is the program's and a
+ * signal sent to a thread is delivered to the program, in the caller.
+ */
+#include <errno.h>
+#include <sched.h>
+#include <signal.h>
+
+#include "pthread_impl.h"
+
+int sched_yield(void)
+{
+	libc_thread_yield();
+	return 0;
+}
+
+int pthread_getschedparam(pthread_t id, int *policy, struct sched_param *param)
+{
+	pthread_mutex_lock(&libc_threads_lock);
+	struct pthread *t = libc_thread_find(id);
+	pthread_mutex_unlock(&libc_threads_lock);
+	if (!t)
+		return ESRCH;
+	*policy = SCHED_OTHER;
+	*param = (struct sched_param){ .sched_priority = 0 };
+	return 0;
+}
+
+int pthread_setschedparam(pthread_t id, int policy, const struct sched_param *param)
+{
+	pthread_mutex_lock(&libc_threads_lock);
+	struct pthread *t = libc_thread_find(id);
+	pthread_mutex_unlock(&libc_threads_lock);
+	if (!t)
+		return ESRCH;
+	if (policy != SCHED_OTHER && policy != SCHED_FIFO && policy != SCHED_RR)
+		return EINVAL;
+	return policy == SCHED_OTHER && param->sched_priority == 0 ? 0 : ENOTSUP;
+}
+
+int pthread_setschedprio(pthread_t id, int prio)
+{
+	struct sched_param p = { .sched_priority = prio };
+
+	return pthread_setschedparam(id, SCHED_OTHER, &p);
+}
+
+int pthread_sigmask(int how, const sigset_t *set, sigset_t *old)
+{
+	return sigprocmask(how, set, old) ? errno : 0;
+}
+
+int pthread_kill(pthread_t id, int sig)
+{
+	pthread_mutex_lock(&libc_threads_lock);
+	struct pthread *t = libc_thread_find(id);
+	pthread_mutex_unlock(&libc_threads_lock);
+	if (!t)
+		return ESRCH;
+	if (sig < 0 || sig >= NSIG)
+		return EINVAL;
+	return sig && raise(sig) ? errno : 0;
+}
