@@ -1,9 +1,9 @@
 /*
  * pthread_attr.c - thread attributes (docs/libc.md "Threads"): the detach
- * state and the stack (its size, or the caller's own stack) are used; a
- * program's threads all run at the priority of the thread that made them,
- * so the scheduling attributes are kept and reported but change nothing
- * (SCHED_OTHER, PTHREAD_SCOPE_SYSTEM).
+ * state and the stack (its size, or the caller's own stack) are used.  A
+ * program's threads all run at the priority of the thread that made them:
+ * the scheduling attributes (policy, priority, inheritance) are kept and
+ * read back, as data, but pthread_create does not act on them.
  */
 #include <errno.h>
 #include <limits.h>
@@ -22,7 +22,7 @@ int pthread_attr_init(pthread_attr_t *attr)
 
 int pthread_attr_destroy(pthread_attr_t *attr)
 {
-	if (!attr->is_initialized)
+	if (!attr || !attr->is_initialized)
 		return EINVAL;
 	attr->is_initialized = 0;
 	return 0;
@@ -30,7 +30,7 @@ int pthread_attr_destroy(pthread_attr_t *attr)
 
 int pthread_attr_setdetachstate(pthread_attr_t *attr, int state)
 {
-	if (!attr->is_initialized || (state != PTHREAD_CREATE_JOINABLE && state != PTHREAD_CREATE_DETACHED))
+	if (!attr || !attr->is_initialized || (state != PTHREAD_CREATE_JOINABLE && state != PTHREAD_CREATE_DETACHED))
 		return EINVAL;
 	attr->detachstate = state;
 	return 0;
@@ -38,7 +38,7 @@ int pthread_attr_setdetachstate(pthread_attr_t *attr, int state)
 
 int pthread_attr_getdetachstate(const pthread_attr_t *attr, int *state)
 {
-	if (!attr->is_initialized)
+	if (!attr || !attr->is_initialized)
 		return EINVAL;
 	*state = attr->detachstate;
 	return 0;
@@ -46,7 +46,7 @@ int pthread_attr_getdetachstate(const pthread_attr_t *attr, int *state)
 
 int pthread_attr_setstacksize(pthread_attr_t *attr, size_t size)
 {
-	if (!attr->is_initialized || size < STACK_MIN)
+	if (!attr || !attr->is_initialized || size < STACK_MIN)
 		return EINVAL;
 	attr->stacksize = size;
 	return 0;
@@ -54,7 +54,7 @@ int pthread_attr_setstacksize(pthread_attr_t *attr, size_t size)
 
 int pthread_attr_getstacksize(const pthread_attr_t *attr, size_t *size)
 {
-	if (!attr->is_initialized)
+	if (!attr || !attr->is_initialized)
 		return EINVAL;
 	*size = attr->stacksize ? attr->stacksize : 256u * 1024;
 	return 0;
@@ -62,7 +62,7 @@ int pthread_attr_getstacksize(const pthread_attr_t *attr, size_t *size)
 
 int pthread_attr_setstack(pthread_attr_t *attr, void *addr, size_t size)
 {
-	if (!attr->is_initialized || size < STACK_MIN)
+	if (!attr || !attr->is_initialized || size < STACK_MIN)
 		return EINVAL;
 	attr->stackaddr = addr;
 	attr->stacksize = size;
@@ -71,7 +71,7 @@ int pthread_attr_setstack(pthread_attr_t *attr, void *addr, size_t size)
 
 int pthread_attr_getstack(const pthread_attr_t *attr, void **addr, size_t *size)
 {
-	if (!attr->is_initialized)
+	if (!attr || !attr->is_initialized)
 		return EINVAL;
 	*addr = attr->stackaddr;
 	*size = attr->stacksize;
@@ -80,7 +80,7 @@ int pthread_attr_getstack(const pthread_attr_t *attr, void **addr, size_t *size)
 
 int pthread_attr_setstackaddr(pthread_attr_t *attr, void *addr)
 {
-	if (!attr->is_initialized)
+	if (!attr || !attr->is_initialized)
 		return EINVAL;
 	attr->stackaddr = addr;
 	return 0;
@@ -88,7 +88,7 @@ int pthread_attr_setstackaddr(pthread_attr_t *attr, void *addr)
 
 int pthread_attr_getstackaddr(const pthread_attr_t *attr, void **addr)
 {
-	if (!attr->is_initialized)
+	if (!attr || !attr->is_initialized)
 		return EINVAL;
 	*addr = attr->stackaddr;
 	return 0;
@@ -98,7 +98,7 @@ int pthread_attr_getstackaddr(const pthread_attr_t *attr, void **addr)
  * kept for the caller to read back. */
 int pthread_attr_setguardsize(pthread_attr_t *attr, size_t size)
 {
-	if (!attr->is_initialized)
+	if (!attr || !attr->is_initialized)
 		return EINVAL;
 	attr->guardsize = size;
 	return 0;
@@ -106,7 +106,7 @@ int pthread_attr_setguardsize(pthread_attr_t *attr, size_t size)
 
 int pthread_attr_getguardsize(const pthread_attr_t *attr, size_t *size)
 {
-	if (!attr->is_initialized)
+	if (!attr || !attr->is_initialized)
 		return EINVAL;
 	*size = attr->guardsize;
 	return 0;
@@ -114,7 +114,7 @@ int pthread_attr_getguardsize(const pthread_attr_t *attr, size_t *size)
 
 int pthread_attr_setscope(pthread_attr_t *attr, int scope)
 {
-	if (!attr->is_initialized || (scope != PTHREAD_SCOPE_SYSTEM && scope != PTHREAD_SCOPE_PROCESS))
+	if (!attr || !attr->is_initialized || (scope != PTHREAD_SCOPE_SYSTEM && scope != PTHREAD_SCOPE_PROCESS))
 		return EINVAL;
 	if (scope == PTHREAD_SCOPE_PROCESS)
 		return ENOTSUP;
@@ -124,7 +124,7 @@ int pthread_attr_setscope(pthread_attr_t *attr, int scope)
 
 int pthread_attr_getscope(const pthread_attr_t *attr, int *scope)
 {
-	if (!attr->is_initialized)
+	if (!attr || !attr->is_initialized)
 		return EINVAL;
 	*scope = attr->contentionscope;
 	return 0;
@@ -132,7 +132,7 @@ int pthread_attr_getscope(const pthread_attr_t *attr, int *scope)
 
 int pthread_attr_setinheritsched(pthread_attr_t *attr, int inherit)
 {
-	if (!attr->is_initialized || (inherit != PTHREAD_INHERIT_SCHED && inherit != PTHREAD_EXPLICIT_SCHED))
+	if (!attr || !attr->is_initialized || (inherit != PTHREAD_INHERIT_SCHED && inherit != PTHREAD_EXPLICIT_SCHED))
 		return EINVAL;
 	attr->inheritsched = inherit;
 	return 0;
@@ -140,7 +140,7 @@ int pthread_attr_setinheritsched(pthread_attr_t *attr, int inherit)
 
 int pthread_attr_getinheritsched(const pthread_attr_t *attr, int *inherit)
 {
-	if (!attr->is_initialized)
+	if (!attr || !attr->is_initialized)
 		return EINVAL;
 	*inherit = attr->inheritsched;
 	return 0;
@@ -148,17 +148,15 @@ int pthread_attr_getinheritsched(const pthread_attr_t *attr, int *inherit)
 
 int pthread_attr_setschedpolicy(pthread_attr_t *attr, int policy)
 {
-	if (!attr->is_initialized || (policy != SCHED_OTHER && policy != SCHED_FIFO && policy != SCHED_RR))
+	if (!attr || !attr->is_initialized || (policy != SCHED_OTHER && policy != SCHED_FIFO && policy != SCHED_RR))
 		return EINVAL;
-	if (policy != SCHED_OTHER)
-		return ENOTSUP;
 	attr->schedpolicy = policy;
 	return 0;
 }
 
 int pthread_attr_getschedpolicy(const pthread_attr_t *attr, int *policy)
 {
-	if (!attr->is_initialized)
+	if (!attr || !attr->is_initialized)
 		return EINVAL;
 	*policy = attr->schedpolicy;
 	return 0;
@@ -166,7 +164,7 @@ int pthread_attr_getschedpolicy(const pthread_attr_t *attr, int *policy)
 
 int pthread_attr_setschedparam(pthread_attr_t *attr, const struct sched_param *param)
 {
-	if (!attr->is_initialized || param->sched_priority != 0)
+	if (!attr || !attr->is_initialized || !param)
 		return EINVAL;
 	attr->schedparam = *param;
 	return 0;
@@ -174,7 +172,7 @@ int pthread_attr_setschedparam(pthread_attr_t *attr, const struct sched_param *p
 
 int pthread_attr_getschedparam(const pthread_attr_t *attr, struct sched_param *param)
 {
-	if (!attr->is_initialized)
+	if (!attr || !attr->is_initialized)
 		return EINVAL;
 	*param = attr->schedparam;
 	return 0;

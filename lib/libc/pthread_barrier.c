@@ -15,7 +15,7 @@ int pthread_barrierattr_init(pthread_barrierattr_t *attr)
 
 int pthread_barrierattr_destroy(pthread_barrierattr_t *attr)
 {
-	if (!attr->is_initialized)
+	if (!attr || !attr->is_initialized)
 		return EINVAL;
 	attr->is_initialized = 0;
 	return 0;
@@ -23,7 +23,7 @@ int pthread_barrierattr_destroy(pthread_barrierattr_t *attr)
 
 int pthread_barrierattr_setpshared(pthread_barrierattr_t *attr, int pshared)
 {
-	if (!attr->is_initialized || (pshared != PTHREAD_PROCESS_PRIVATE && pshared != PTHREAD_PROCESS_SHARED))
+	if (!attr || !attr->is_initialized || (pshared != PTHREAD_PROCESS_PRIVATE && pshared != PTHREAD_PROCESS_SHARED))
 		return EINVAL;
 	attr->pshared = pshared;
 	return 0;
@@ -31,7 +31,7 @@ int pthread_barrierattr_setpshared(pthread_barrierattr_t *attr, int pshared)
 
 int pthread_barrierattr_getpshared(const pthread_barrierattr_t *attr, int *pshared)
 {
-	if (!attr->is_initialized)
+	if (!attr || !attr->is_initialized)
 		return EINVAL;
 	*pshared = attr->pshared;
 	return 0;

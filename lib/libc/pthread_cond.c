@@ -21,7 +21,7 @@ int pthread_condattr_init(pthread_condattr_t *attr)
 
 int pthread_condattr_destroy(pthread_condattr_t *attr)
 {
-	if (!attr->is_initialized)
+	if (!attr || !attr->is_initialized)
 		return EINVAL;
 	attr->is_initialized = 0;
 	return 0;
@@ -29,7 +29,7 @@ int pthread_condattr_destroy(pthread_condattr_t *attr)
 
 int pthread_condattr_setclock(pthread_condattr_t *attr, clockid_t clock)
 {
-	if (!attr->is_initialized || (clock != CLOCK_REALTIME && clock != CLOCK_MONOTONIC))
+	if (!attr || !attr->is_initialized || (clock != CLOCK_REALTIME && clock != CLOCK_MONOTONIC))
 		return EINVAL;
 	attr->clock = (int)clock;
 	return 0;
@@ -37,7 +37,7 @@ int pthread_condattr_setclock(pthread_condattr_t *attr, clockid_t clock)
 
 int pthread_condattr_getclock(const pthread_condattr_t *attr, clockid_t *clock)
 {
-	if (!attr->is_initialized)
+	if (!attr || !attr->is_initialized)
 		return EINVAL;
 	*clock = attr->clock;
 	return 0;
@@ -45,7 +45,7 @@ int pthread_condattr_getclock(const pthread_condattr_t *attr, clockid_t *clock)
 
 int pthread_condattr_setpshared(pthread_condattr_t *attr, int pshared)
 {
-	if (!attr->is_initialized || (pshared != PTHREAD_PROCESS_PRIVATE && pshared != PTHREAD_PROCESS_SHARED))
+	if (!attr || !attr->is_initialized || (pshared != PTHREAD_PROCESS_PRIVATE && pshared != PTHREAD_PROCESS_SHARED))
 		return EINVAL;
 	attr->pshared = pshared;
 	return 0;
@@ -53,7 +53,7 @@ int pthread_condattr_setpshared(pthread_condattr_t *attr, int pshared)
 
 int pthread_condattr_getpshared(const pthread_condattr_t *attr, int *pshared)
 {
-	if (!attr->is_initialized)
+	if (!attr || !attr->is_initialized)
 		return EINVAL;
 	*pshared = attr->pshared;
 	return 0;

@@ -20,7 +20,7 @@ int pthread_mutexattr_init(pthread_mutexattr_t *attr)
 
 int pthread_mutexattr_destroy(pthread_mutexattr_t *attr)
 {
-	if (!attr->is_initialized)
+	if (!attr || !attr->is_initialized)
 		return EINVAL;
 	attr->is_initialized = 0;
 	return 0;
@@ -28,7 +28,7 @@ int pthread_mutexattr_destroy(pthread_mutexattr_t *attr)
 
 int pthread_mutexattr_settype(pthread_mutexattr_t *attr, int type)
 {
-	if (!attr->is_initialized || type < PTHREAD_MUTEX_NORMAL || type > PTHREAD_MUTEX_ERRORCHECK)
+	if (!attr || !attr->is_initialized || type < PTHREAD_MUTEX_NORMAL || type > PTHREAD_MUTEX_ERRORCHECK)
 		return EINVAL;
 	attr->type = type;
 	return 0;
@@ -36,7 +36,7 @@ int pthread_mutexattr_settype(pthread_mutexattr_t *attr, int type)
 
 int pthread_mutexattr_gettype(const pthread_mutexattr_t *attr, int *type)
 {
-	if (!attr->is_initialized)
+	if (!attr || !attr->is_initialized)
 		return EINVAL;
 	*type = attr->type;
 	return 0;
@@ -44,7 +44,7 @@ int pthread_mutexattr_gettype(const pthread_mutexattr_t *attr, int *type)
 
 int pthread_mutexattr_setpshared(pthread_mutexattr_t *attr, int pshared)
 {
-	if (!attr->is_initialized || (pshared != PTHREAD_PROCESS_PRIVATE && pshared != PTHREAD_PROCESS_SHARED))
+	if (!attr || !attr->is_initialized || (pshared != PTHREAD_PROCESS_PRIVATE && pshared != PTHREAD_PROCESS_SHARED))
 		return EINVAL;
 	attr->pshared = pshared;
 	return 0;
@@ -52,7 +52,7 @@ int pthread_mutexattr_setpshared(pthread_mutexattr_t *attr, int pshared)
 
 int pthread_mutexattr_getpshared(const pthread_mutexattr_t *attr, int *pshared)
 {
-	if (!attr->is_initialized)
+	if (!attr || !attr->is_initialized)
 		return EINVAL;
 	*pshared = attr->pshared;
 	return 0;
@@ -62,7 +62,7 @@ int pthread_mutexattr_getpshared(const pthread_mutexattr_t *attr, int *pshared)
  * PTHREAD_PRIO_NONE is the only protocol there is. */
 int pthread_mutexattr_setprotocol(pthread_mutexattr_t *attr, int protocol)
 {
-	if (!attr->is_initialized)
+	if (!attr || !attr->is_initialized)
 		return EINVAL;
 	if (protocol == PTHREAD_PRIO_INHERIT || protocol == PTHREAD_PRIO_PROTECT)
 		return ENOTSUP;
@@ -74,7 +74,7 @@ int pthread_mutexattr_setprotocol(pthread_mutexattr_t *attr, int protocol)
 
 int pthread_mutexattr_getprotocol(const pthread_mutexattr_t *attr, int *protocol)
 {
-	if (!attr->is_initialized)
+	if (!attr || !attr->is_initialized)
 		return EINVAL;
 	*protocol = attr->protocol;
 	return 0;

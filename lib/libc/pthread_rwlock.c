@@ -17,7 +17,7 @@ int pthread_rwlockattr_init(pthread_rwlockattr_t *attr)
 
 int pthread_rwlockattr_destroy(pthread_rwlockattr_t *attr)
 {
-	if (!attr->is_initialized)
+	if (!attr || !attr->is_initialized)
 		return EINVAL;
 	attr->is_initialized = 0;
 	return 0;
@@ -25,7 +25,7 @@ int pthread_rwlockattr_destroy(pthread_rwlockattr_t *attr)
 
 int pthread_rwlockattr_setpshared(pthread_rwlockattr_t *attr, int pshared)
 {
-	if (!attr->is_initialized || (pshared != PTHREAD_PROCESS_PRIVATE && pshared != PTHREAD_PROCESS_SHARED))
+	if (!attr || !attr->is_initialized || (pshared != PTHREAD_PROCESS_PRIVATE && pshared != PTHREAD_PROCESS_SHARED))
 		return EINVAL;
 	attr->pshared = pshared;
 	return 0;
@@ -33,7 +33,7 @@ int pthread_rwlockattr_setpshared(pthread_rwlockattr_t *attr, int pshared)
 
 int pthread_rwlockattr_getpshared(const pthread_rwlockattr_t *attr, int *pshared)
 {
-	if (!attr->is_initialized)
+	if (!attr || !attr->is_initialized)
 		return EINVAL;
 	*pshared = attr->pshared;
 	return 0;

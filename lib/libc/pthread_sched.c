@@ -64,3 +64,18 @@ int pthread_kill(pthread_t id, int sig)
 		return EINVAL;
 	return sig && raise(sig) ? errno : 0;
 }
+
+/* Priorities a policy takes: SCHED_OTHER's only one, 0 (all threads of a
+ * program run at one priority); the real-time policies are not there. */
+int sched_get_priority_max(int policy)
+{
+	if (policy == SCHED_OTHER)
+		return 0;
+	errno = policy == SCHED_FIFO || policy == SCHED_RR ? ENOTSUP : EINVAL;
+	return -1;
+}
+
+int sched_get_priority_min(int policy)
+{
+	return sched_get_priority_max(policy);
+}

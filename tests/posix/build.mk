@@ -30,6 +30,6 @@ TEST_DEPS += $(PTS_MODULES) $(BUILD)/cfg/pts-subset/boot.cfg $(PTS_SUBSET)/pts.i
 posix: $(KERNEL32) $(PTS_MODULES) $(BUILD)/cfg/pts-all/boot.cfg
 	tools/posix-suite build $(BUILD) $(BUILD)/posix
 	TESTRUN_LOGS=$(BUILD)/posix tools/testrun --build $(BUILD) --qemu tests/posix/all.scenario || true
-	tools/posix-suite report $(BUILD)/posix $(BUILD)/posix/all.log | tee $(BUILD)/posix/table.txt
+	tools/posix-suite report $(BUILD)/posix $(BUILD)/posix/all@512M.log | tee $(BUILD)/posix/table.txt
 
 .PHONY: posix
