@@ -8,8 +8,29 @@
 #include <errno.h>
 #include <sched.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include "pthread_impl.h"
+
+/* The scheduling of a process: the caller's (0 or its own pid) is
+ * SCHED_OTHER at priority 0; another process's is not the caller's to
+ * see (ESRCH: Mica has no such query), and nothing can be changed. */
+int sched_getscheduler(pid_t pid)
+{
+	if (pid != 0 && pid != getpid()) {
+		errno = pid < 0 ? EINVAL : ESRCH;
+		return -1;
+	}
+	return SCHED_OTHER;
+}
+
+int sched_getparam(pid_t pid, struct sched_param *param)
+{
+	if (sched_getscheduler(pid) < 0)
+		return -1;
+	*param = (struct sched_param){ .sched_priority = 0 };
+	return 0;
+}
 
 int sched_yield(void)
 {

@@ -15,6 +15,14 @@
 extern "C" {
 #endif
 
+/* The smallest stack pthread_attr_setstacksize takes (POSIX puts it in
+ * <limits.h>, which is newlib's; programs include this header as well). */
+#ifndef PTHREAD_STACK_MIN
+#define PTHREAD_STACK_MIN 16384
+#endif
+#define PTHREAD_KEYS_MAX 128
+#define PTHREAD_DESTRUCTOR_ITERATIONS 4
+
 #define PTHREAD_CREATE_JOINABLE 0
 #define PTHREAD_CREATE_DETACHED 1
 
