@@ -158,7 +158,7 @@ static int lock(pthread_mutex_t *m, const struct timespec *abstime, int try)
 
 	if (m->__type != PTHREAD_MUTEX_NORMAL && m->__owner == self) {
 		if (m->__type == PTHREAD_MUTEX_ERRORCHECK)
-			return EDEADLK;
+			return try ? EBUSY : EDEADLK;   /* trylock: it is locked */
 		if (m->__count == ~0u)
 			return EAGAIN;
 		m->__count++;
