@@ -5,7 +5,7 @@
 #                them on a disk and runs them one by one (pts-runner, a
 #                timeout per test), and prints the table per area; results
 #                in build/posix/ (results.txt, build-failed.txt, all.log).
-#                Not part of `make test`: it takes an hour.
+#                Not part of `make test`: about half an hour on two cores.
 #   pts.scenario (part of `make test`): the tests of tests/posix/subset.txt,
 #                which pass, run the same way.
 
