@@ -39,6 +39,7 @@ static void child_fixup(mica_cap_t task, mica_cap_t thread)
 	libc_wait_irq_after_fork();
 	libc_pipe_after_fork();
 	libc_fsfile_after_fork();
+	libc_threads_after_fork();
 	if (libc_signal_after_fork)
 		libc_signal_after_fork();   /* last: it needs the wait irq and the process server */
 }

@@ -11,7 +11,8 @@
  * functions of <termios.h>), ioctl.c, notifier.c (notifiers and the
  * program's wait irq) and poll.c (poll, ppoll, select, pselect).
  *
- * A program is one thread as far as the glue knows: nothing here locks.
+ * The glue's own tables do not lock: threads (pthread*.c) that use
+ * descriptors at the same moment are not safe yet (docs/libc.md).
  */
 #ifndef LIBC_GLUE_H
 #define LIBC_GLUE_H
@@ -192,5 +193,7 @@ void libc_pipe_after_fork(void);
 
 /* time.c: microseconds since boot (the KIP clock). */
 uint64_t libc_now_us(void);
+/* In a forked child: the caller is its only thread (pthread.c). */
+void libc_threads_after_fork(void);
 
 #endif

@@ -3,7 +3,7 @@
 # configured for x86_64-elf (see lib/newlib/build-newlib), and installed
 # into build/newlib/install.  The patches come first, each saying why:
 # ino_t.patch widens ino_t, glob_nomatch.patch makes glob report
-# GLOB_NOMATCH.  About two minutes on two cores; the log is
+# GLOB_NOMATCH, dynamic_reent.patch gives each thread its own struct _reent.  About two minutes on two cores; the log is
 # build/newlib/build.log.
 #
 #   NEWLIB_STAMP   depend on it before using anything below
@@ -26,7 +26,7 @@ NEWLIB_LIBS := $(NEWLIB_PREFIX)/x86_64-elf/lib/libc.a $(NEWLIB_PREFIX)/x86_64-el
 
 # lib/newlib/build-newlib does the work (configure, make, install) under a
 # lock, so concurrent makes in one tree do not build over each other.
-NEWLIB_PATCHES := lib/newlib/ino_t.patch lib/newlib/glob_nomatch.patch
+NEWLIB_PATCHES := lib/newlib/ino_t.patch lib/newlib/glob_nomatch.patch lib/newlib/dynamic_reent.patch
 $(NEWLIB_STAMP): lib/newlib/build-newlib $(NEWLIB_PATCHES) | $(DEPS_STAMP)
 	@mkdir -p $(BUILD)
 	flock $(BUILD)/newlib.lock bash lib/newlib/build-newlib $(NEWLIB_DIR) $@ $(NEWLIB_PATCHES)

@@ -24,7 +24,7 @@ $(BUILD)/cfg/bench-%/boot.cfg: tests/bench/%.cfg
 # mica-bench-pipe: the pipe figures (pipe.c), a C-library program started
 # after mica-bench-rt, with the pipe server.
 BENCH_PIPE_PROG := $(BUILD)/tests/bench/mica-bench-pipe
-$(eval $(call newlib_program,$(BENCH_PIPE_PROG),tests/bench/pipe.c tests/bench/bench.c))
+$(eval $(call newlib_program,$(BENCH_PIPE_PROG),tests/bench/pipe.c tests/bench/bench.c tests/bench/mutex.c))
 BENCH_RT_MODULES := $(ROOT) $(BLK) $(BENCH_RT_PROG) $(BUILD)/bin/true $(BUILD)/bin/hello $(BUILD)/srv/pipe \
 	$(BENCH_PIPE_PROG)
 TEST_DEPS += $(BENCH_RT_MODULES) $(BUILD)/cfg/bench-rt-short/boot.cfg

@@ -240,12 +240,15 @@ static uint64_t bench_pipe_rtt(void)
 	return v;
 }
 
+uint64_t bench_mutex_contended_handoff(void);
+
 static const struct bench_figure figures[] = {
 	{ "pipe_64k", bench_pipe_64k },
 	{ "pipe_bytes_per_kinstr", bench_pipe_bytes_per_kinstr },
 	{ "pipe_rtt", bench_pipe_rtt },
 	{ "poll_pipe_wake", bench_poll_pipe_wake },
 	{ "poll_64_idle", bench_poll_64_idle },
+	{ "mutex_contended_handoff", bench_mutex_contended_handoff },   /* mutex.c */
 };
 
 int main(int argc, char **argv)

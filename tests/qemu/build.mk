@@ -297,6 +297,9 @@ QEMU_PROG_BINS += $(BUILD)/tests/qemu/sig_test
 # Ctrl-C through the console to the foreground group (sig_tty.scenario).
 $(eval $(call newlib_program,$(BUILD)/tests/qemu/sig_tty,tests/qemu/progs/sig_tty.c tests/qemu/lib/qtest.c))
 QEMU_PROG_BINS += $(BUILD)/tests/qemu/sig_tty
+# POSIX threads and semaphores of the C library (pthread.scenario).
+$(eval $(call newlib_program,$(BUILD)/tests/qemu/pthread_test,tests/qemu/progs/pthread_test.c tests/qemu/lib/qtest.c))
+QEMU_PROG_BINS += $(BUILD)/tests/qemu/pthread_test
 
 # Last, so that every program above is in it (TEST_DEPS expands as it grows).
 TEST_DEPS += $(KERNEL32) $(QEMU_PROG_BINS)

@@ -1,0 +1,71 @@
+/*
+ * pthread_impl.h - what the thread files of the C library share
+ * (docs/libc.md "Threads"): the thread structure and the wait/wake
+ * primitive (futex.c) that every blocking object is built on.
+ */
+#ifndef LIBC_PTHREAD_IMPL_H
+#define LIBC_PTHREAD_IMPL_H
+
+#include <pthread.h>
+#include <reent.h>
+#include <stdint.h>
+#include <time.h>
+
+#include <mica/types.h>
+
+#define LIBC_KEYS_MAX 128   /* PTHREAD_KEYS_MAX */
+
+enum thread_state { THREAD_RUNNING, THREAD_EXITED };
+
+struct pthread {
+	mica_cap_t thread;      /* its Thread object (the main thread: MICA_BOOT_THREAD) */
+	mica_cap_t park;        /* the irq it waits on in futex_wait, made at first need */
+	mica_addr_t utcb;
+	void *stack;            /* malloc'd by pthread_create, or 0 (the caller's or the main one) */
+	void *(*start)(void *);
+	void *arg;
+	void *result;
+	volatile int state;     /* enum thread_state; joiners wait on it */
+	int detached;
+	int joining;            /* a pthread_join waits for it */
+	int cancel_pending, cancel_disabled, cancel_async;
+	struct __pthread_cleanup *cleanup;
+	struct pthread *next, *prev;   /* every thread of the program */
+	struct _reent reent;    /* newlib's per-thread state (errno, ...): __getreent */
+	const void *specific[LIBC_KEYS_MAX];
+};
+
+/* The calling thread's structure (the main thread's is static). */
+struct pthread *libc_thread_self(void);
+
+/*
+ * Wait while *addr == val: returns 0 when woken by futex_wake (or
+ * spuriously: callers look again), EAGAIN when *addr was not val, and
+ * ETIMEDOUT when the clock `clock` passed `abstime` (NULL: no deadline;
+ * EINVAL for a bad timespec or clock).
+ */
+int libc_futex_wait(volatile int *addr, int val, clockid_t clock, const struct timespec *abstime);
+/* Wake up to n of the threads waiting on addr (INT32_MAX: all). */
+void libc_futex_wake(volatile int *addr, int n);
+/* The deadline check of timed functions alone: EINVAL for a bad timespec. */
+int libc_timespec_valid(const struct timespec *ts);
+
+/* Condition variables: the mutex given up entirely (EPERM if not held),
+ * then taken back with the recursion count it had. */
+int libc_mutex_release(pthread_mutex_t *mutex, unsigned *count);
+void libc_mutex_reacquire(pthread_mutex_t *mutex, unsigned count);
+
+/* The list of the program's threads is under libc_threads_lock;
+ * libc_thread_find (under it) is a thread of the list, or 0. */
+extern pthread_mutex_t libc_threads_lock;
+struct pthread *libc_thread_find(pthread_t id);
+
+/* Keys: a new key's slot cleared in every thread (pthread.c); the
+ * destructors of a thread that ends (pthread_key.c). */
+void libc_keys_clear(unsigned key);
+void libc_keys_run_destructors(struct pthread *self);
+
+/* Give up the processor to another ready thread. */
+void libc_thread_yield(void);
+
+#endif
