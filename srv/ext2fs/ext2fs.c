@@ -756,6 +756,21 @@ static int on_ds_map(struct srv_request *req, uint64_t offset, uint32_t rights, 
 		return -MICA_EPERM;
 	if (offset >= MICA_FS_MAP_SIZE)
 		return -MICA_EINVAL;
+	if (!m->private && !(rights & MICA_W)) {
+		/* A read: fault-around, the cached pages of the block around it
+		 * inside the file (a private mapping's own copies could be among
+		 * them: one page there). */
+		struct fs_stat st;
+		uint8_t *block;
+		if (!cache_page(m->cached, index, false, &err))
+			return err == ENOMEM ? -MICA_ENOMEM : -MICA_EIO;
+		if (fs_fstat(m->cached->file, &st) == 0 &&
+		    (block = cache_around(m->cached, index, (st.size + PAGE - 1) / PAGE)) != 0) {
+			page->fpage = mica_fpage((mica_addr_t)block, AROUND_ORDER, rights);
+			page->send_base = offset & ~(uint64_t)(PAGE - 1);
+			return 0;
+		}
+	}
 	if (!m->private)
 		va = cache_page(m->cached, index, rights & MICA_W, &err);
 	else if (rights & MICA_W)
@@ -765,7 +780,7 @@ static int on_ds_map(struct srv_request *req, uint64_t offset, uint32_t rights, 
 	if (!va)
 		return err == ENOMEM ? -MICA_ENOMEM : -MICA_EIO;
 	page->fpage = mica_fpage((mica_addr_t)va, 12, rights);
-	page->send_base = 0;
+	page->send_base = offset & ~(uint64_t)(PAGE - 1);   /* its place in a window of more pages */
 	return 0;
 }
 
