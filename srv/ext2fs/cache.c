@@ -405,6 +405,23 @@ int cache_read(struct cfile *cf, uint64_t off, void *dst, size_t len, size_t *do
 	return 0;
 }
 
+int cache_write(struct cfile *cf, uint64_t off, const void *data, size_t len, size_t *done)
+{
+	int err = 0;
+
+	*done = 0;
+	while (*done < len) {
+		uint64_t at = off + *done, in = at % PAGE;
+		size_t n = PAGE - in < len - *done ? PAGE - in : len - *done;
+		uint8_t *va = cache_page(cf, at / PAGE, true, &err);
+		if (!va)
+			return err;
+		memcpy(va + in, (const uint8_t *)data + *done, n);
+		*done += n;
+	}
+	return 0;
+}
+
 uint8_t *cache_private_find(struct page_set *set, uint64_t index)
 {
 	struct page *p = find(set, index);
@@ -482,6 +499,9 @@ void cache_written(struct cfile *cf, uint64_t off, const void *data, uint64_t le
 void cache_truncated(struct cfile *cf, uint64_t old_size, uint64_t size)
 {
 	uint64_t keep = (size + PAGE - 1) / PAGE, a, b;
+
+	if (cf->allocated > size)
+		cf->allocated = size;   /* growing again makes a hole */
 
 	for (struct page *p = cf->pages.head, *next; p; p = next) {
 		next = p->snext;

@@ -41,6 +41,7 @@ struct cfile {
 	struct page_set pages;
 	unsigned ndirty;            /* of its pages */
 	uint8_t *window;            /* its pages in file order for fault-around (0: none yet) */
+	uint64_t allocated;         /* [0, allocated) has no hole: a write there needs no block */
 };
 
 /* Fault-around: a read fault of a shared mapping maps the cached pages of
@@ -84,6 +85,12 @@ void cache_private_free(struct page_set *set);
 /* Write the pages of cf in [off, off + len) that were written through
  * mappings back to the file (lib/fs).  An errno value. */
 int cache_writeback(struct cfile *cf, uint64_t off, uint64_t len);
+/* Write len bytes of data at off into cf's pages (loading those it does
+ * not cover whole), dirty now: the file gets them when they are written
+ * back.  Only inside the file's size, over allocated blocks (the caller
+ * checks).  *done says how many were copied when an errno value comes
+ * back. */
+int cache_write(struct cfile *cf, uint64_t off, const void *data, size_t len, size_t *done);
 /* cache_writeback of every file (sync). */
 int cache_writeback_all(void);
 /* After a write to the file: the cached copies of [off, off + len) take

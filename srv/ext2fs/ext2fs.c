@@ -393,6 +393,39 @@ static int on_read(struct srv_request *req, uint64_t offset, uint32_t count, uin
 	return err && !n ? fs_err(err) : 0;
 }
 
+/* Blocks behind the whole pages of s's file that [off, end) touches
+ * (inside size): the holes there filled (lib/fs's fs_bmap), so that
+ * writing the pages back cannot fail for want of space.  [0,
+ * cf->allocated) is known to have none, which spares the look-up when
+ * the same file is written again.  An errno value. */
+static int allocated(struct session *s, uint64_t off, uint64_t end, uint64_t size)
+{
+	struct cfile *cf = s->cached;
+	uint64_t from = off & ~(uint64_t)(PAGE - 1), to = (end + PAGE - 1) & ~(uint64_t)(PAGE - 1);
+	struct fs_run runs[16];
+	unsigned n;
+	int err;
+
+	if (to > size)
+		to = size;   /* writing back stops at the end */
+	if (to <= cf->allocated)
+		return 0;
+	if (from < cf->allocated)
+		from = cf->allocated;
+	bool frontier = from == cf->allocated;
+	while (from < to) {
+		if ((err = fs_bmap(s->file, from, to - from, 1, runs, 16, &n)) != 0)
+			return err;
+		uint64_t next = n < 16 ? to : (runs[n - 1].lblk + runs[n - 1].count) * fs_block_size(server.fs);
+		if (next <= from)
+			return EIO;   /* no progress: lib/fs answered nothing */
+		from = next;
+		if (frontier)
+			cf->allocated = from < to ? from : to;
+	}
+	return 0;
+}
+
 static int on_write(struct srv_request *req, uint64_t offset, uint32_t count, bool append, uint32_t *done,
 		    uint64_t *at)
 {
@@ -411,6 +444,17 @@ static int on_write(struct srv_request *req, uint64_t offset, uint32_t count, bo
 		return fs_err(err);
 	if (append)
 		offset = st.size;
+	if (s->cached && offset + count <= st.size && (err = allocated(s, offset, offset + count, st.size)) == 0) {
+		/* Inside the file over allocated blocks: into the cached pages
+		 * only, which go to the file when written back. */
+		if ((err = cache_write(s->cached, offset, s->buf, count, &n)) == 0 || n)
+			fs_touch(s->file);
+		*done = (uint32_t)n;
+		*at = offset;
+		return err && !n ? fs_err(err) : 0;
+	}
+	if (err)
+		return fs_err(err);   /* no space for a hole's blocks */
 	err = fs_write(s->file, offset, s->buf, count, &n);
 	if (s->cached && n)
 		cache_written(s->cached, offset, s->buf, n, st.size);

@@ -285,5 +285,9 @@ TEST_DEPS += $(PORTS_IMG) $(RUN_CFG)
 $(eval $(call newlib_program,$(BUILD)/tests/qemu/fork_test,tests/qemu/progs/fork_test.c tests/qemu/lib/qtest.c))
 QEMU_PROG_BINS += $(BUILD)/tests/qemu/fork_test
 
+# Several programs on one directory's files at once (fsstress.scenario).
+$(eval $(call newlib_program,$(BUILD)/tests/qemu/fsstress,tests/qemu/progs/fsstress.c tests/qemu/lib/qtest.c))
+QEMU_PROG_BINS += $(BUILD)/tests/qemu/fsstress
+
 # Last, so that every program above is in it (TEST_DEPS expands as it grows).
 TEST_DEPS += $(KERNEL32) $(QEMU_PROG_BINS)
