@@ -47,8 +47,15 @@ int fs_bmap(struct fs_file *f, uint64_t off, uint64_t len, int alloc,
 	for (lblk = off / bs; lblk <= (off + len - 1) / bs; lblk++) {
 		blk64_t pblk = 0;
 		int ret = 0;
-		errcode_t e = ext2fs_bmap2(fs->e2, f->node->ino, (struct ext2_inode *)&in, NULL,
-					   alloc ? BMAP_ALLOC | BMAP_ZERO : 0, lblk, &ret, &pblk);
+		errcode_t e = ext2fs_bmap2(fs->e2, f->node->ino, (struct ext2_inode *)&in, NULL, 0, lblk,
+					   &ret, &pblk);
+		/* Only a hole is filled: libext2fs's BMAP_ZERO zeroes whatever
+		 * block it answers, data too. */
+		if (!e && alloc && (!pblk || (ret & BMAP_RET_UNINIT))) {
+			ret = 0;
+			e = ext2fs_bmap2(fs->e2, f->node->ino, (struct ext2_inode *)&in, NULL,
+					 BMAP_ALLOC | BMAP_ZERO, lblk, &ret, &pblk);
+		}
 		if (e)
 			return fs_fail(fs, fs_errno(e), "bmap %s block %llu: %s", f->path,
 				       (unsigned long long)lblk, error_message(e));

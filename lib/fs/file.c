@@ -302,6 +302,13 @@ int fs_write(struct fs_file *f, uint64_t off, const void *buf, size_t len, size_
 	return len ? inode_touch(f->fs, f->node->ino, FS_TOUCH_MTIME) : 0;
 }
 
+int fs_touch(struct fs_file *f)
+{
+	if (!(f->flags & FS_O_WRITE))
+		return fs_fail(f->fs, EBADF, "touch %s: not open for writing", f->path);
+	return inode_touch(f->fs, f->node->ino, FS_TOUCH_MTIME);
+}
+
 int fs_truncate(struct fs_file *f, uint64_t size)
 {
 	struct ext2_inode_large in;

@@ -110,6 +110,9 @@ int fs_read(struct fs_file *f, uint64_t off, void *buf, size_t len, size_t *done
 int fs_write(struct fs_file *f, uint64_t off, const void *buf, size_t len,
 	     size_t *done);
 int fs_truncate(struct fs_file *f, uint64_t size);
+/* The mtime and ctime now, as fs_write sets them: for data written
+ * another way (a page cache over blocks fs_bmap allocated). */
+int fs_touch(struct fs_file *f);
 int fs_fstat(struct fs_file *f, struct fs_stat *st);
 
 /* Calls fn for each entry ('.' and '..' too); fn returns nonzero to stop. */

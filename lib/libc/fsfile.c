@@ -138,10 +138,38 @@ static void stat_fill(struct stat *st, uint32_t ino, uint32_t mode, uint32_t nli
  * time: at *pos, or with pos NULL at the offset the server keeps for a
  * description shared with a child (docs/processes.md). */
 
+/* The session's buffer, attached on its first use: an open that only
+ * stats, maps or closes the file needs none (the server makes it on
+ * OpenFile.buffer).  0 or a Mica error. */
+static int fsfile_buffer(struct fsfile *ff)
+{
+	mica_cap_t buffer, slot;
+	uint32_t type;
+	uint64_t start;
+	int err;
+
+	if (ff->buf)
+		return 0;
+	if (!(buffer = slot = mica_slot_alloc()))
+		return -MICA_ENOMEM;
+	if ((err = open_file_buffer(ff->gate, &buffer, &ff->size, &type)) == 0 &&
+	    (err = buffer ? 0 : -MICA_EMSG) == 0 &&
+	    (err = region_map_attach(rt_cap("rm"), 0, ff->size, MICA_R | MICA_W, buffer, 0, &start)) == 0) {
+		mica_slot_free(buffer);   /* empty: the attach moved the capability to the region mapper */
+		ff->buf = (uint8_t *)start;
+		return 0;
+	}
+	mica_slot_drop(buffer ? buffer : slot);
+	return err;
+}
+
 static ssize_t fsfile_pread(struct fsfile *ff, void *buf, size_t len, const off_t *pos)
 {
 	size_t total = 0;
+	int berr = fsfile_buffer(ff);
 
+	if (berr)
+		return fail(berr);
 	while (total < len) {
 		uint32_t n = len - total < ff->size ? (uint32_t)(len - total) : ff->size, done;
 		uint64_t at;
@@ -165,6 +193,9 @@ static ssize_t fsfile_pwrite(struct fsfile *ff, const void *buf, size_t len, off
 
 	if (ff->type == S_IFDIR)
 		return libc_fail(EISDIR);
+	int berr = fsfile_buffer(ff);
+	if (berr)
+		return fail(berr);
 	while (total < len) {
 		uint32_t n = len - total < ff->size ? (uint32_t)(len - total) : ff->size, done;
 		uint64_t at;
@@ -250,7 +281,7 @@ static int fs_close_op(struct file *f)
 	/* The close revoked the buffer: the region comes back empty (back
 	 * NULL), and the slot is freed all the same.  A forked child's copy
 	 * of the buffer comes back, and goes with the slot. */
-	if (slot && region_map_detach(rt_cap("rm"), (uint64_t)ff->buf, &start, &size, &back) == 0)
+	if (slot && ff->buf && region_map_detach(rt_cap("rm"), (uint64_t)ff->buf, &start, &size, &back) == 0)
 		mica_slot_drop(slot);
 	else if (slot)
 		mica_slot_free(slot);
@@ -334,8 +365,7 @@ int fsfile_open(const char *path, int flags, mode_t mode)
 	fl |= flags & O_NOFOLLOW ? MICA_FS_O_NOFOLLOW : 0;
 
 	struct fsfile *ff = calloc(1, sizeof *ff);
-	mica_cap_t buffer = mica_slot_alloc();
-	uint64_t start;
+	mica_cap_t buffer = mica_slot_alloc(), slot = buffer;
 	int err;
 
 	if (ff) {
@@ -354,15 +384,13 @@ int fsfile_open(const char *path, int flags, mode_t mode)
 	}
 	if ((err = file_system_open(fs, p, fl, mode & 07777 & ~libc_umask, &ff->gate, &buffer, &ff->size,
 				    &ff->type)) != 0) {
-		mica_slot_free(ff->gate), mica_slot_free(buffer), free(ff->path), free(ff);
+		mica_slot_free(ff->gate), mica_slot_free(slot), free(ff->path), free(ff);
 		return fail(err);
 	}
-	if ((err = region_map_attach(rt_cap("rm"), 0, ff->size, MICA_R | MICA_W, buffer, 0, &start)) != 0) {
-		mica_slot_drop(buffer), mica_slot_drop(ff->gate), free(ff->path), free(ff);
-		return fail(err);
-	}
-	mica_slot_free(buffer);   /* empty: the attach moved the capability to the region mapper */
-	ff->buf = (uint8_t *)start;
+	/* The server answers no buffer: it comes on first use (fsfile_buffer). */
+	mica_slot_drop(buffer);
+	if (!buffer)
+		mica_slot_free(slot);
 	int fd = fd_install(&fsfile_ops, ff, flags);
 	if (fd < 0) {
 		struct file f = { &fsfile_ops, ff, acc, 1 };
@@ -632,7 +660,9 @@ struct dirent *readdir(DIR *d)
 	if (!ff)
 		return 0;
 	if (!d->left) {
-		int err = open_file_readdir(ff->gate, d->cookie, &d->left, &next);
+		int err = fsfile_buffer(ff);
+		if (!err)
+			err = open_file_readdir(ff->gate, d->cookie, &d->left, &next);
 		if (err) {
 			fail(err);
 			return 0;

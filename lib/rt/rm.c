@@ -35,6 +35,7 @@
 
 #define REGIONS_MAX 256
 #define RESERVED_MAX 32
+#define RM_WINDOW_ORDER 16   /* a fault's receive window: at most 64 KiB */
 #define PAGE MICA_PAGE_SIZE
 #define USER_END MICA_USER_END
 
@@ -88,9 +89,12 @@ static bool overlaps_reserved(uint64_t start, uint64_t size)
 
 /* A free place of `size` bytes in [RT_MAP_BASE, RT_MAP_END), first fit:
  * past whatever is in the way, until nothing is. */
+/* A place for size bytes; one of a fault window's size or more aligned
+ * to it, so faults there can map whole windows (window()). */
 static uint64_t free_place(uint64_t size)
 {
-	uint64_t at = RT_MAP_BASE;
+	uint64_t align = size >= (1ull << RM_WINDOW_ORDER) ? 1ull << RM_WINDOW_ORDER : PAGE;
+	uint64_t at = (RT_MAP_BASE + align - 1) & ~(align - 1);
 
 	while (at + size <= RT_MAP_END && at + size > at) {
 		uint64_t next = at;
@@ -104,7 +108,7 @@ static uint64_t free_place(uint64_t size)
 				next = reserved[i].start + reserved[i].size;
 		if (next == at)
 			return at;
-		at = next;
+		at = (next + align - 1) & ~(align - 1);
 	}
 	return 0;
 }
@@ -235,6 +239,23 @@ static int rm_reserve(struct srv_request *req, uint64_t addr, uint64_t size, uin
 	return 0;
 }
 
+/* The receive window of a fault at `at` in r: the largest aligned block
+ * of at most 2^RM_WINDOW_ORDER bytes around it inside r whose offset in
+ * the dataspace is aligned alike, so a dataspace can map more than the
+ * page (a file server's fault-around); a page lands at its send base. */
+static mica_word_t window(const struct region *r, uint64_t at)
+{
+	unsigned order = 12;
+
+	while (order < RM_WINDOW_ORDER) {
+		uint64_t size = 2ull << order, base = at & ~(size - 1);
+		if (base < r->start || base + size > r->start + r->size || ((r->start - r->offset) & (size - 1)))
+			break;
+		order++;
+	}
+	return mica_fpage(at & ~((1ull << order) - 1), order, MICA_RWX);
+}
+
 static int rm_fault(struct srv_request *req, uint64_t addr, uint64_t ip, uint32_t access, struct mica_flexpage *page)
 {
 	struct region *r = find(addr);
@@ -245,7 +266,7 @@ static int rm_fault(struct srv_request *req, uint64_t addr, uint64_t ip, uint32_
 		/* A read maps without W even where W is allowed: a copy-on-write
 		 * page stays shared until it is written. */
 		uint32_t rights = access & MICA_W ? r->rights : r->rights & ~MICA_W;
-		struct mica_flexpage fp = { .fpage = mica_fpage(at, 12, MICA_RWX) };
+		struct mica_flexpage fp = { .fpage = window(r, at) };
 		int err = dataspace_map(r->ds, r->offset + (at - r->start), rights, &fp);
 		if (err == 0) {
 			page->fpage = 0;

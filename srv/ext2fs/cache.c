@@ -38,6 +38,7 @@ struct page {
 	uint8_t *va;
 	bool dirty;                  /* written by a client, not yet back in the file */
 	bool private;
+	bool windowed;               /* mapped in its file's window too */
 };
 
 static struct {
@@ -45,6 +46,8 @@ static struct {
 	struct page *qhead, *qtail;  /* reclaim queue */
 	unsigned npages, nfree, nprivate, hmask;
 	struct cfile *files;
+	uint8_t *windows;            /* WINDOWS windows of WINDOW_PAGES pages, reserved */
+	uint64_t window_used;        /* a bit per window */
 } cache;
 
 #define CFILE_OF(set) ((struct cfile *)((char *)(set) - offsetof(struct cfile, pages)))
@@ -66,6 +69,11 @@ int cache_init(uint64_t bytes)
 		return -MICA_ENOMEM;
 	if ((err = memory_alloc(rt_cap("mem"), (uint64_t)n * PAGE, &ds)) != 0)
 		return err;
+	/* The windows: reserved (no region goes there), aligned for a block. */
+	uint64_t wsize = (uint64_t)WINDOWS * WINDOW_PAGES * PAGE, align = (uint64_t)AROUND_PAGES * PAGE;
+	if ((err = region_map_reserve(rt_cap("rm"), 0, wsize + align, &start)) != 0)
+		return err;
+	cache.windows = (uint8_t *)((start + align - 1) & ~(align - 1));
 	if ((err = region_map_attach(rt_cap("rm"), 0, (uint64_t)n * PAGE, MICA_RWX, ds, 0, &start)) != 0) {
 		mica_slot_drop(ds);
 		return err;
@@ -153,6 +161,7 @@ static void release(struct page *p)
 	else
 		queue_remove(p);
 	p->set = 0;
+	p->windowed = false;   /* the revoke before took it from the window too */
 	p->qnext = cache.free;
 	cache.free = p;
 	cache.nfree++;
@@ -315,6 +324,8 @@ void cache_file_put(struct cfile *cf)
 			*p = cf->next;
 			break;
 		}
+	if (cf->window)   /* empty now: every page went from it with its revoke */
+		cache.window_used &= ~(1ull << ((uint64_t)(cf->window - cache.windows) / ((uint64_t)WINDOW_PAGES * PAGE)));
 	if (cf->wfile)
 		fs_close(cf->wfile);
 	fs_close(cf->file);
@@ -350,6 +361,33 @@ uint8_t *cache_page(struct cfile *cf, uint64_t index, bool write, int *err)
 	return p->va;
 }
 
+uint8_t *cache_around(struct cfile *cf, uint64_t index, uint64_t end)
+{
+	uint64_t first = index & ~(uint64_t)(AROUND_PAGES - 1);
+
+	if (index >= WINDOW_PAGES)
+		return 0;
+	if (!cf->window) {
+		unsigned w = 0;
+		while (w < WINDOWS && (cache.window_used & (1ull << w)))
+			w++;
+		if (w == WINDOWS)
+			return 0;
+		cache.window_used |= 1ull << w;
+		cf->window = cache.windows + (uint64_t)w * WINDOW_PAGES * PAGE;
+	}
+	for (uint64_t i = first; i < first + AROUND_PAGES; i++) {
+		struct page *p = i < end || i == index ? find(&cf->pages, i) : 0;
+		if (!p || p->windowed)
+			continue;
+		/* Derived from the pool's page: revoking that takes this too. */
+		if (task_mem_map(MICA_BOOT_TASK, mica_fpage((mica_addr_t)p->va, 12, MICA_R | MICA_X),
+				 (uint64_t)(cf->window + i * PAGE), false) == 0)
+			p->windowed = true;
+	}
+	return cf->window + first * PAGE;
+}
+
 int cache_read(struct cfile *cf, uint64_t off, void *dst, size_t len, size_t *done)
 {
 	int err = 0;
@@ -362,6 +400,23 @@ int cache_read(struct cfile *cf, uint64_t off, void *dst, size_t len, size_t *do
 		if (!va)
 			return err;
 		memcpy((uint8_t *)dst + *done, va + in, n);
+		*done += n;
+	}
+	return 0;
+}
+
+int cache_write(struct cfile *cf, uint64_t off, const void *data, size_t len, size_t *done)
+{
+	int err = 0;
+
+	*done = 0;
+	while (*done < len) {
+		uint64_t at = off + *done, in = at % PAGE;
+		size_t n = PAGE - in < len - *done ? PAGE - in : len - *done;
+		uint8_t *va = cache_page(cf, at / PAGE, true, &err);
+		if (!va)
+			return err;
+		memcpy(va + in, (const uint8_t *)data + *done, n);
 		*done += n;
 	}
 	return 0;
@@ -444,6 +499,9 @@ void cache_written(struct cfile *cf, uint64_t off, const void *data, uint64_t le
 void cache_truncated(struct cfile *cf, uint64_t old_size, uint64_t size)
 {
 	uint64_t keep = (size + PAGE - 1) / PAGE, a, b;
+
+	if (cf->allocated > size)
+		cf->allocated = size;   /* growing again makes a hole */
 
 	for (struct page *p = cf->pages.head, *next; p; p = next) {
 		next = p->snext;

@@ -40,7 +40,18 @@ struct cfile {
 	struct fs_file *wfile;      /* to write them back: a writable session's (0: none yet) */
 	struct page_set pages;
 	unsigned ndirty;            /* of its pages */
+	uint8_t *window;            /* its pages in file order for fault-around (0: none yet) */
+	uint64_t allocated;         /* [0, allocated) has no hole: a write there needs no block */
 };
+
+/* Fault-around: a read fault of a shared mapping maps the cached pages of
+ * the aligned block of AROUND_PAGES around the faulting one, from the
+ * file's window, where page i of the file is mapped at window + i pages
+ * (bounded: pages past WINDOW_PAGES are mapped one at a time). */
+#define AROUND_ORDER 16
+#define AROUND_PAGES (1u << (AROUND_ORDER - 12))
+#define WINDOW_PAGES (16384u)      /* 64 MiB of a file */
+#define WINDOWS 64                 /* files with a window at once */
 
 /* The pool: `bytes` of the server's memory (whole pages, at least 16). */
 int cache_init(uint64_t bytes);
@@ -54,6 +65,11 @@ void cache_file_put(struct cfile *cf);
  * (past the end: zeros), and dirty from now on if a client maps it to
  * `write`; 0 with an errno value in *err. */
 uint8_t *cache_page(struct cfile *cf, uint64_t index, bool write, int *err);
+/* The address in this server of the block of AROUND_PAGES pages of cf
+ * around page `index` (loaded: cache_page first) in its window, where each
+ * page of the block that is cached and lies below page `end` is mapped; 0
+ * when the block is outside the window or no window is free. */
+uint8_t *cache_around(struct cfile *cf, uint64_t index, uint64_t end);
 /* len bytes of cf from off (inside the file: the caller clamps) through
  * its pages, loading what is missing; *done says how many were copied
  * when an errno value comes back. */
@@ -69,6 +85,12 @@ void cache_private_free(struct page_set *set);
 /* Write the pages of cf in [off, off + len) that were written through
  * mappings back to the file (lib/fs).  An errno value. */
 int cache_writeback(struct cfile *cf, uint64_t off, uint64_t len);
+/* Write len bytes of data at off into cf's pages (loading those it does
+ * not cover whole), dirty now: the file gets them when they are written
+ * back.  Only inside the file's size, over allocated blocks (the caller
+ * checks).  *done says how many were copied when an errno value comes
+ * back. */
+int cache_write(struct cfile *cf, uint64_t off, const void *data, size_t len, size_t *done);
 /* cache_writeback of every file (sync). */
 int cache_writeback_all(void);
 /* After a write to the file: the cached copies of [off, off + len) take

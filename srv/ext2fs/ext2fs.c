@@ -167,11 +167,38 @@ static int gate_new(void *obj, mica_cap_t gate, mica_cap_t watch)
 }
 
 /* A session of f (which it takes; cached: its pages, taken too). */
+/* s's buffer, made on its first use (OpenFile.buffer, or a request that
+ * moves data): a session that only stats, maps or closes needs none. */
+static int session_buffer(struct session *s)
+{
+	mica_cap_t buffer, mine;
+	uint64_t start;
+	int err;
+
+	if (s->buf)
+		return 0;
+	buffer = mica_slot_alloc();
+	mine = mica_slot_alloc();
+	if (!buffer || !mine)
+		err = -MICA_ENOMEM;
+	else if ((err = memory_alloc(rt_cap("mem"), BUFFER_SIZE, &buffer)) == 0 &&
+		 (err = task_cap_map(MICA_BOOT_TASK, buffer, mine, MICA_RWX, false)) == 0 &&
+		 (err = region_map_attach(rt_cap("rm"), 0, BUFFER_SIZE, MICA_R | MICA_W, mine, 0, &start)) == 0) {
+		mica_slot_free(mine);   /* empty: the attach moved the capability to the region mapper */
+		s->buffer = buffer;
+		s->buf = (uint8_t *)start;
+		return 0;
+	}
+	if (mine)
+		mica_slot_free(mine);
+	if (buffer)
+		mica_slot_drop(buffer);   /* frees the slot, and drops the dataspace if it came */
+	return err;
+}
+
 static int session_new(struct fs_file *f, struct cfile *cached, bool readable, bool writable, struct session **out)
 {
 	struct session *s = calloc(1, sizeof *s);
-	mica_cap_t mine = 0;
-	uint64_t start;
 	int err;
 
 	if (!s)
@@ -182,23 +209,11 @@ static int session_new(struct fs_file *f, struct cfile *cached, bool readable, b
 	s->writable = writable;
 	s->gate = mica_slot_alloc();
 	s->watch = mica_slot_alloc();
-	s->buffer = mica_slot_alloc();
-	mine = mica_slot_alloc();
-	if (!s->gate || !s->watch || !s->buffer || !mine)
+	if (!s->gate || !s->watch)
 		err = -MICA_ENOMEM;
-	else if ((err = memory_alloc(rt_cap("mem"), BUFFER_SIZE, &s->buffer)) == 0 &&
-		 (err = task_cap_map(MICA_BOOT_TASK, s->buffer, mine, MICA_RWX, false)) == 0 &&
-		 (err = region_map_attach(rt_cap("rm"), 0, BUFFER_SIZE, MICA_R | MICA_W, mine, 0, &start)) == 0) {
-		mica_slot_free(mine);   /* empty: the attach moved the capability to the region mapper */
-		mine = 0;
-		s->buf = (uint8_t *)start;
+	else
 		err = gate_new(s, s->gate, s->watch);
-	}
-	if (mine)
-		mica_slot_free(mine);
 	if (err) {
-		if (s->buffer && !s->buf)
-			mica_slot_drop(s->buffer), s->buffer = 0;
 		session_free(s);
 		return err;
 	}
@@ -260,7 +275,7 @@ static int on_open(struct srv_request *req, const char *path, uint32_t flags, ui
 	if ((err = session_new(f, cached, flags & MICA_FS_O_READ, flags & MICA_FS_O_WRITE, &s)) != 0)
 		return err;
 	*file = s->gate;
-	*buffer = s->buffer;
+	*buffer = MICA_CAP_NULL;   /* made on first use: OpenFile.buffer */
 	*buffer_size = BUFFER_SIZE;
 	*type = st.mode & S_IFMT;
 	srv_made(req, undo_open, s);
@@ -381,6 +396,8 @@ static int on_read(struct srv_request *req, uint64_t offset, uint32_t count, uin
 		return -MICA_EINVAL;
 	struct fs_stat st;
 	int err;
+	if ((err = session_buffer(s)) != 0)
+		return err;
 	if (s->cached) {   /* through the page cache, where mappings' writes are too */
 		if ((err = fs_fstat(s->file, &st)) != 0)
 			return fs_err(err);
@@ -391,6 +408,39 @@ static int on_read(struct srv_request *req, uint64_t offset, uint32_t count, uin
 	}
 	*done = (uint32_t)n;
 	return err && !n ? fs_err(err) : 0;
+}
+
+/* Blocks behind the whole pages of s's file that [off, end) touches
+ * (inside size): the holes there filled (lib/fs's fs_bmap), so that
+ * writing the pages back cannot fail for want of space.  [0,
+ * cf->allocated) is known to have none, which spares the look-up when
+ * the same file is written again.  An errno value. */
+static int allocated(struct session *s, uint64_t off, uint64_t end, uint64_t size)
+{
+	struct cfile *cf = s->cached;
+	uint64_t from = off & ~(uint64_t)(PAGE - 1), to = (end + PAGE - 1) & ~(uint64_t)(PAGE - 1);
+	struct fs_run runs[16];
+	unsigned n;
+	int err;
+
+	if (to > size)
+		to = size;   /* writing back stops at the end */
+	if (to <= cf->allocated)
+		return 0;
+	if (from < cf->allocated)
+		from = cf->allocated;
+	bool frontier = from == cf->allocated;
+	while (from < to) {
+		if ((err = fs_bmap(s->file, from, to - from, 1, runs, 16, &n)) != 0)
+			return err;
+		uint64_t next = n < 16 ? to : (runs[n - 1].lblk + runs[n - 1].count) * fs_block_size(server.fs);
+		if (next <= from)
+			return EIO;   /* no progress: lib/fs answered nothing */
+		from = next;
+		if (frontier)
+			cf->allocated = from < to ? from : to;
+	}
+	return 0;
 }
 
 static int on_write(struct srv_request *req, uint64_t offset, uint32_t count, bool append, uint32_t *done,
@@ -407,10 +457,23 @@ static int on_write(struct srv_request *req, uint64_t offset, uint32_t count, bo
 		return -MICA_EINVAL;
 	if (!s->writable)
 		return fs_err(EBADF);
+	if ((err = session_buffer(s)) != 0)
+		return err;
 	if ((err = fs_fstat(s->file, &st)) != 0)
 		return fs_err(err);
 	if (append)
 		offset = st.size;
+	if (s->cached && offset + count <= st.size && (err = allocated(s, offset, offset + count, st.size)) == 0) {
+		/* Inside the file over allocated blocks: into the cached pages
+		 * only, which go to the file when written back. */
+		if ((err = cache_write(s->cached, offset, s->buf, count, &n)) == 0 || n)
+			fs_touch(s->file);
+		*done = (uint32_t)n;
+		*at = offset;
+		return err && !n ? fs_err(err) : 0;
+	}
+	if (err)
+		return fs_err(err);   /* no space for a hole's blocks */
 	err = fs_write(s->file, offset, s->buf, count, &n);
 	if (s->cached && n)
 		cache_written(s->cached, offset, s->buf, n, st.size);
@@ -505,6 +568,8 @@ static int on_readdir(struct srv_request *req, uint64_t cookie, uint32_t *count,
 		return fs_err(err);
 	if (!S_ISDIR(st.mode))
 		return fs_err(ENOTDIR);
+	if ((err = session_buffer(s)) != 0)
+		return err;
 	struct listing l = { .s = s, .skip = cookie, .index = 0 };
 	if ((err = fs_readdir(s->file, pack_entry, &l)) != 0)
 		return fs_err(err);
@@ -592,8 +657,8 @@ static int on_buffer(struct srv_request *req, mica_cap_t *buffer, uint32_t *buff
 
 	if (!s)
 		return -MICA_ENOSYS;
-	if ((err = fs_fstat(s->file, &st)) != 0)
-		return fs_err(err);
+	if ((err = fs_fstat(s->file, &st)) != 0 || (err = session_buffer(s)) != 0)
+		return err < 0 ? err : fs_err(err);
 	*buffer = s->buffer;
 	*buffer_size = BUFFER_SIZE;
 	*type = st.mode & S_IFMT;
@@ -756,6 +821,21 @@ static int on_ds_map(struct srv_request *req, uint64_t offset, uint32_t rights, 
 		return -MICA_EPERM;
 	if (offset >= MICA_FS_MAP_SIZE)
 		return -MICA_EINVAL;
+	if (!m->private && !(rights & MICA_W)) {
+		/* A read: fault-around, the cached pages of the block around it
+		 * inside the file (a private mapping's own copies could be among
+		 * them: one page there). */
+		struct fs_stat st;
+		uint8_t *block;
+		if (!cache_page(m->cached, index, false, &err))
+			return err == ENOMEM ? -MICA_ENOMEM : -MICA_EIO;
+		if (fs_fstat(m->cached->file, &st) == 0 &&
+		    (block = cache_around(m->cached, index, (st.size + PAGE - 1) / PAGE)) != 0) {
+			page->fpage = mica_fpage((mica_addr_t)block, AROUND_ORDER, rights);
+			page->send_base = offset & ~(uint64_t)(PAGE - 1);
+			return 0;
+		}
+	}
 	if (!m->private)
 		va = cache_page(m->cached, index, rights & MICA_W, &err);
 	else if (rights & MICA_W)
@@ -765,7 +845,7 @@ static int on_ds_map(struct srv_request *req, uint64_t offset, uint32_t rights, 
 	if (!va)
 		return err == ENOMEM ? -MICA_ENOMEM : -MICA_EIO;
 	page->fpage = mica_fpage((mica_addr_t)va, 12, rights);
-	page->send_base = 0;
+	page->send_base = offset & ~(uint64_t)(PAGE - 1);   /* its place in a window of more pages */
 	return 0;
 }
 

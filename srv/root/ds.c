@@ -296,7 +296,7 @@ int ds_map(struct ds *d, uint64_t offset, uint32_t rights, struct mica_flexpage 
 	volatile char *va = pages_va(pa);
 	(void)*va;   /* root must have the page mapped to map it on */
 	page->fpage = mica_fpage((mica_addr_t)va, 12, rights);
-	page->send_base = 0;
+	page->send_base = offset & ~(PAGE - 1);   /* its place in a window of more pages */
 	return 0;
 }
 

@@ -300,6 +300,9 @@ QEMU_PROG_BINS += $(BUILD)/tests/qemu/sig_tty
 # POSIX threads and semaphores of the C library (pthread.scenario).
 $(eval $(call newlib_program,$(BUILD)/tests/qemu/pthread_test,tests/qemu/progs/pthread_test.c tests/qemu/lib/qtest.c))
 QEMU_PROG_BINS += $(BUILD)/tests/qemu/pthread_test
+# Several programs on one directory's files at once (fsstress.scenario).
+$(eval $(call newlib_program,$(BUILD)/tests/qemu/fsstress,tests/qemu/progs/fsstress.c tests/qemu/lib/qtest.c))
+QEMU_PROG_BINS += $(BUILD)/tests/qemu/fsstress
 
 # Last, so that every program above is in it (TEST_DEPS expands as it grows).
 TEST_DEPS += $(KERNEL32) $(QEMU_PROG_BINS)

@@ -414,6 +414,12 @@ static void bmap_reports_holes_and_allocates_them(void)
 	CHECK_EQ(n, 1);
 	CHECK_EQ(fs_read(f, 5 * 1024, buf, sizeof(buf), &got), 0);
 	CHECK(got == sizeof(buf) && buf[0] == 0 && buf[1023] == 0);
+	/* Filling over blocks that hold data keeps the data. */
+	CHECK_EQ(fs_bmap(f, 0, 11 * 1024, 1, runs, 8, &n), 0);
+	CHECK_EQ(fs_read(f, 0, buf, 1, &got), 0);
+	CHECK(got == 1 && buf[0] == 'A');
+	CHECK_EQ(fs_read(f, 10 * 1024, buf, 1, &got), 0);
+	CHECK(got == 1 && buf[0] == 'B');
 	CHECK_EQ(fs_close(f), 0);
 	CHECK(done_clean(fs));
 }

@@ -16,6 +16,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -243,6 +244,76 @@ static void errors(void)
 	close(ro), close(wo), close(dir), close(rw);
 }
 
+/* The pages of m from page `from` on, n of them, are those of the
+ * around file from page `first` (page i filled with 'a' + i): how many
+ * are not. */
+static int around_wrong(volatile const char *m, int first, int n)
+{
+	int bad = 0;
+
+	for (int i = 0; i < n; i++)
+		bad += m[(size_t)i * PAGE + 7] != 'a' + first + i;
+	return bad;
+}
+
+#define AROUND_PAGES 19   /* and 100 bytes of a twentieth */
+
+/* A read fault of a shared mapping maps the cached pages of its 64 KiB
+ * block at once (fault-around): each must land at its own place, also
+ * in mappings that start inside a block or at an offset, never over a
+ * private mapping's copies, and a page remapped read-only by a fault
+ * beside it must still take its next write to the file. */
+static void fault_around(void)
+{
+	char buf[PAGE];
+	int fd = open("/mm/around", O_RDWR | O_CREAT | O_TRUNC, 0644);
+
+	expect("open /mm/around", fd >= 0, 1);
+	for (int i = 0; i <= AROUND_PAGES; i++) {
+		memset(buf, 'a' + i, PAGE);
+		write(fd, buf, i < AROUND_PAGES ? PAGE : 100);
+	}
+	for (int i = 0; i <= AROUND_PAGES; i++)   /* every page into the cache */
+		pread(fd, buf, 1, (off_t)i * PAGE);
+	volatile char *m = mmap(0, 32 * PAGE, PROT_READ, MAP_SHARED, fd, 0);
+	expect("mmap of 32 pages", m != MAP_FAILED, 1);
+	expect("each page at its place", around_wrong(m, 0, AROUND_PAGES), 0);
+	expect("the last page ends with the file", m[AROUND_PAGES * PAGE + 99] == 'a' + AROUND_PAGES &&
+	       m[AROUND_PAGES * PAGE + 100] == 0, 1);
+	expect("past the end: zeros", m[(AROUND_PAGES + 1) * PAGE] == 0 && m[32 * PAGE - 1] == 0, 1);
+	volatile char *o = mmap(0, 20 * PAGE, PROT_READ, MAP_SHARED, fd, PAGE);
+	expect("mmap from page 1", o != MAP_FAILED, 1);
+	expect("its pages at their places", around_wrong(o, 1, AROUND_PAGES - 1), 0);
+	/* A fixed mapping a page into a 64 KiB block, from page 1: the
+	 * region cuts the first block, the others are whole. */
+	char *hole = mmap(0, 48 * PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	uintptr_t base = ((uintptr_t)hole + 0xffff) & ~(uintptr_t)0xffff;
+	volatile char *f = mmap((char *)base + PAGE, 31 * PAGE, PROT_READ, MAP_SHARED | MAP_FIXED, fd, PAGE);
+	expect("a fixed mapping inside a block", f == (char *)base + PAGE, 1);
+	expect("its pages at their places", around_wrong(f, 1, AROUND_PAGES - 1), 0);
+	char *p = mmap(0, 16 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	expect("mmap private", p != MAP_FAILED, 1);
+	p[2 * PAGE] = 'P';
+	expect("a private page read beside the copy", p[3 * PAGE + 7], 'd');
+	expect("the private copy stays", p[2 * PAGE], 'P');
+	char *w = mmap(0, 16 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	expect("mmap shared writable", w != MAP_FAILED, 1);
+	w[4 * PAGE] = 'W';
+	expect("a page read beside the written one", w[5 * PAGE + 7], 'f');
+	w[4 * PAGE + 1] = 'X';
+	expect("msync", msync(w, 16 * PAGE, MS_SYNC), 0);
+	int fd2 = open("/mm/around", O_RDONLY);
+	expect("another session reads both writes", fd2 >= 0 && pread(fd2, buf, 2, 4 * PAGE) == 2 &&
+	       !memcmp(buf, "WX", 2), 1);
+	close(fd2);
+	munmap((void *)m, 32 * PAGE);
+	munmap((void *)o, 20 * PAGE);
+	munmap(hole, 48 * PAGE);
+	munmap(p, 16 * PAGE);
+	munmap(w, 16 * PAGE);
+	expect("close", close(fd), 0);
+}
+
 /* Four times the cache, every page written through a mapping: pages are
  * reclaimed while mapped, written back first, and fault back in. */
 static void reclaim_keeps_what_was_written(void)
@@ -363,6 +434,7 @@ static const struct qtest_case cases[] = {
 	{ "msync_and_close_write_back", msync_and_close_write_back },
 	{ "anonymous_memory_and_pieces", anonymous_memory_and_pieces },
 	{ "errors", errors },
+	{ "fault_around", fault_around },
 	{ "reclaim_keeps_what_was_written", reclaim_keeps_what_was_written },
 	{ "pair_result", pair_result },
 	{ "fsync_writes_back", fsync_writes_back },

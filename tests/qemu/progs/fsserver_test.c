@@ -46,10 +46,22 @@ static int fopen_(const char *path, uint32_t flags, struct open_file *f)
 	uint64_t start;
 
 	f->gate = mica_slot_alloc();
+	mica_cap_t none = buffer;
 	int err = file_system_open(fs, path, flags, 0644, &f->gate, &buffer, &f->size, &f->type);
 	if (err) {
 		mica_slot_free(f->gate), mica_slot_free(buffer);
 		return err;
+	}
+	/* open answers no buffer: it is made when first asked for. */
+	if (buffer != MICA_CAP_NULL) {
+		expect("open answers no buffer", buffer, MICA_CAP_NULL);
+		mica_slot_drop(buffer), mica_slot_drop(f->gate);
+		return -MICA_EMSG;
+	}
+	buffer = none;
+	if ((err = open_file_buffer(f->gate, &buffer, &f->size, &f->type)) != 0 || !buffer) {
+		mica_slot_free(none), mica_slot_drop(f->gate);
+		return err ? err : -MICA_EMSG;
 	}
 	if ((err = region_map_attach(rt_cap("rm"), 0, f->size, MICA_R | MICA_W, buffer, 0, &start)) != 0) {
 		mica_slot_drop(buffer), mica_slot_drop(f->gate);
