@@ -9,6 +9,7 @@
 
 #include "bench.h"
 #include <common/fmt.h>
+#include <common/string.h>
 
 #define BATCHES_MAX 15
 
@@ -19,13 +20,23 @@ static struct {
 } plan = { 2, BATCHES_MAX, ~0u };
 
 static const char *current;	/* the figure being measured */
+static const char *only;	/* only=FIGURE's figure, or all when NULL */
 static int failed;		/* it called bench_fail */
 
-void bench_short(void)
+int bench_args(const char *program, int argc, char **argv)
 {
-	plan.warmup = 1;
-	plan.batches = 3;
-	plan.max_n = 10;
+	for (int i = 1; i < argc; i++)
+		if (mica_streq(argv[i], "short")) {
+			plan.warmup = 1;
+			plan.batches = 3;
+			plan.max_n = 10;
+		} else if (memcmp(argv[i], "only=", 5) == 0) {
+			only = argv[i] + 5;
+		} else {
+			mica_printf("%s: usage: %s [short] [only=FIGURE]\n", program, program);
+			return -1;
+		}
+	return 0;
 }
 
 static void sort(uint64_t *v, unsigned count)
@@ -83,9 +94,13 @@ int bench_run(const char *name, bench_figure_fn *figure)
 int bench_run_table(const char *program, const struct bench_figure *figures, unsigned n)
 {
 	int failures = 0;
+	unsigned ran = 0;
 
 	for (unsigned i = 0; i < n; i++)
-		failures += bench_run(figures[i].name, figures[i].run);
-	mica_printf("%s: done, %u figure(s), %d failed\n", program, n, failures);
-	return failures != 0;
+		if (!only || mica_streq(only, figures[i].name)) {
+			failures += bench_run(figures[i].name, figures[i].run);
+			ran++;
+		}
+	mica_printf("%s: done, %u figure(s), %d failed\n", program, ran, failures);
+	return failures != 0 || ran == 0;
 }

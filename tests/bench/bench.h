@@ -27,8 +27,11 @@ static inline uint64_t bench_now(void)
 	return (uint64_t)hi << 32 | lo;
 }
 
-/* Few batches of at most a few operations: proves the paths, measures nothing. */
-void bench_short(void);
+/* A benchmark program's arguments: "short" (few batches of at most a few
+ * operations: proves the paths, measures nothing) and "only=FIGURE" (run
+ * that figure alone, to trace it: docs/debugging.md).  0, or -1 after
+ * printing PROGRAM's usage for anything else. */
+int bench_args(const char *program, int argc, char **argv);
 
 /* Warm up, then time batches of n operations; the median of the batch means. */
 uint64_t bench_measure(bench_batch_fn *batch, unsigned n);
@@ -45,8 +48,9 @@ struct bench_figure {
 	bench_figure_fn *run;
 };
 
-/* Run every figure of the table, then print "PROGRAM: done, N figure(s),
- * F failed"; the program's exit status (0: none failed). */
+/* Run every figure of the table (or bench_args' only=), then print "PROGRAM:
+ * done, N figure(s), F failed"; the program's exit status (0: none failed
+ * and at least one ran). */
 int bench_run_table(const char *program, const struct bench_figure *figures, unsigned n);
 #define BENCH_RUN_TABLE(program, figures) bench_run_table(program, figures, sizeof(figures) / sizeof((figures)[0]))
 

@@ -3,8 +3,10 @@
  * every figure in the table and prints "mica <name> <instructions>" for
  * each, then a summary line.  With the argument "short" it runs a few
  * operations per figure only: `make test` runs it so (bench.scenario), to
- * keep every path working without measuring anything.  With "irqoff" it
- * runs irq_latency_worst alone, which needs the measuring kernel.
+ * keep every path working without measuring anything.  With "only=NAME"
+ * it runs that figure alone (to trace it: docs/debugging.md).  With
+ * "irqoff" it runs irq_latency_worst alone, which needs the measuring
+ * kernel.
  *
  * A new figure is one function in its own file (figures.h) and one line
  * in the table.
@@ -35,11 +37,7 @@ int main(int argc, char **argv)
 
 	if (argc == 2 && mica_streq(argv[1], "irqoff"))
 		return BENCH_RUN_TABLE("mica-bench", irqoff);
-	if (argc > 2 || (argc == 2 && !mica_streq(argv[1], "short"))) {
-		mica_printf("mica-bench: usage: mica-bench [short | irqoff]\n");
+	if (bench_args("mica-bench", argc, argv) < 0)
 		return 2;
-	}
-	if (argc == 2)
-		bench_short();
 	return BENCH_RUN_TABLE("mica-bench", figures);
 }

@@ -21,7 +21,7 @@ static const struct bench_figure figures[] = {
 
 int main(int argc, char **argv)
 {
-	if (argc == 2 && argv[1][0] == 's')
-		bench_short();
+	if (bench_args("mica-bench-fs", argc, argv) < 0)
+		return 2;
 	return BENCH_RUN_TABLE("mica-bench-fs", figures);
 }

@@ -259,7 +259,7 @@ int main(int argc, char **argv)
 		return peer_echo();
 	if (argc == 2 && !strcmp(argv[1], "peer-poll"))
 		return peer_poll();
-	if (argc == 2 && argv[1][0] == 's')
-		bench_short();
+	if (bench_args("mica-bench-pipe", argc, argv) < 0)
+		return 2;
 	return BENCH_RUN_TABLE("mica-bench-pipe", figures);
 }
