@@ -211,19 +211,23 @@ static void send_signal(const struct console *c, int which)
 }
 
 /* The signal characters that arrived: their echoes shown, their signals
- * sent (one each, whatever the count typed, as pending signals are). */
+ * sent (one each, whatever the count typed, as pending signals are).
+ * Taken out first: more may arrive while the echo goes out. */
 static void act_on_signals(struct console *c)
 {
 	static const int which[] = { VINTR, VQUIT, VSUSP };
-	unsigned pending = c->signals_pending;
+	char echo[SIGNAL_ECHO_MAX];
 
-	if (c->signal_echo_len)
-		uart_put(c->signal_echo, c->signal_echo_len);   /* the line discipline did ONLCR */
-	c->signal_echo_len = 0;
-	c->signals_pending = 0;
-	for (unsigned i = 0; i < sizeof which / sizeof which[0]; i++)
-		if (pending & (1u << which[i]))
-			send_signal(c, which[i]);
+	while (c->signals_pending) {
+		unsigned pending = c->signals_pending, len = c->signal_echo_len;
+		memcpy(echo, c->signal_echo, len);
+		c->signals_pending = 0;
+		c->signal_echo_len = 0;
+		uart_put(echo, len);   /* the line discipline did ONLCR */
+		for (unsigned i = 0; i < sizeof which / sizeof which[0]; i++)
+			if (pending & (1u << which[i]))
+				send_signal(c, which[i]);
+	}
 }
 
 /* Typed bytes through the line discipline, echoed: in canonical mode
