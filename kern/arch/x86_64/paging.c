@@ -250,6 +250,21 @@ static uint64_t slot_va(unsigned i4, unsigned i3, unsigned i2)
 	return (uint64_t)i4 << 39 | (uint64_t)i3 << 30 | (uint64_t)i2 << 21;
 }
 
+/* The first entry of t[i..end) that is not 0 (end: none): `repe scasq`,
+ * which -icount counts as one instruction an entry, where a loop costs
+ * four.  (Absent entries of the upper levels are 0: tables start zeroed,
+ * and pruning clears what it frees.) */
+static unsigned next_used(const uint64_t *t, unsigned i, unsigned end)
+{
+	const uint64_t *p = t + i;
+	uint64_t n = i < end ? end - i : 0;
+
+	if (!n)
+		return end;
+	__asm__ volatile("repe scasq" : "+D"(p), "+c"(n) : "a"(0ull) : "cc", "memory");
+	return p[-1] ? (unsigned)(p - t) - 1 : end;
+}
+
 /* A unit of the budget is 64 page-directory slots looked at, or a table
  * freed; a page-directory-pointer table's slots, looked at in one go
  * (cheap), cost 8. */
@@ -259,7 +274,7 @@ int arch_space_prune(uint64_t root, uint64_t *cursor, long *budget, unsigned *fr
 
 	if (read_cr3() == root)
 		write_cr3(kernel_pml4);
-	for (unsigned i4 = IDX(va, 3); i4 < 256; i4++) {
+	for (unsigned i4 = next_used(pml4, IDX(va, 3), 256); i4 < 256; i4 = next_used(pml4, i4 + 1, 256)) {
 		if (!(pml4[i4] & PTE_P))
 			continue;
 		if ((*budget -= 8) < 0) {
@@ -268,21 +283,19 @@ int arch_space_prune(uint64_t root, uint64_t *cursor, long *budget, unsigned *fr
 		}
 		uint64_t *pdpt = table(pml4[i4] & PTE_ADDR);
 		unsigned first3 = va > slot_va(i4, 0, 0) ? IDX(va, 2) : 0;
-		for (unsigned i3 = first3; i3 < 512; i3++) {
+		for (unsigned i3 = next_used(pdpt, first3, 512); i3 < 512; i3 = next_used(pdpt, i3 + 1, 512)) {
 			if (!(pdpt[i3] & PTE_P))
 				continue;
 			uint64_t *pd = table(pdpt[i3] & PTE_ADDR);
 			unsigned first2 = va > slot_va(i4, i3, 0) ? IDX(va, 1) : 0;
-			for (unsigned i2 = first2; i2 < 512; i2++) {
-				if (!(i2 & 63) && --*budget < 0) {
+			if ((*budget -= 8) < 0) {   /* the directory's 512 slots */
+				*cursor = slot_va(i4, i3, first2);
+				return 0;
+			}
+			for (unsigned i2 = next_used(pd, first2, 512); i2 < 512; i2 = next_used(pd, i2 + 1, 512)) {
+				if (*budget < 0) {
 					*cursor = slot_va(i4, i3, i2);
 					return 0;
-				}
-				/* Eight entries at a time where none is present: most are not. */
-				if (!(i2 & 7) && !((pd[i2] | pd[i2 + 1] | pd[i2 + 2] | pd[i2 + 3] | pd[i2 + 4] | pd[i2 + 5] |
-						    pd[i2 + 6] | pd[i2 + 7]) & PTE_P)) {
-					i2 += 7;
-					continue;
 				}
 				if (pd[i2] & PTE_P) {
 					table_free(pd[i2] & PTE_ADDR);
