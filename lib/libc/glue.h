@@ -118,6 +118,10 @@ int romfile_stat(const char *name, struct stat *st);
 mica_cap_t libc_proc(void);
 int libc_proc_errno(int err);
 int libc_proc_wait_child(void);
+/* The gate when the program has one or was given the server's (never
+ * joining: a program boot.cfg started gets 0), and argv[0]'s base name. */
+mica_cap_t libc_proc_if_known(void);
+const char *libc_program_name(void);
 /* In a forked child: its own pid and child notification from now on. */
 void libc_proc_after_fork(void);
 /* proc.c: getpid asks again. */

@@ -88,10 +88,15 @@ void libc_signal_divert(void);
 void libc_signal_divert(void)
 {
 	struct mica_utcb *u = mica_utcb(), saved = *u;
+	/* A fault's record and return (sigfault.c): the thread may have been
+	 * between its fault and the record's copy, or on its way back. */
+	struct libc_fault_record record = *(struct libc_fault_record *)((char *)u + MICA_UTCB_SIZE);
 
 	libc_sig_interrupted = 0;
 	libc_signal_deliver_pending();
 	memcpy(u, &saved, offsetof(struct mica_utcb, self));
+	u->user[LIBC_UTCB_FAULT_RETURN] = saved.user[LIBC_UTCB_FAULT_RETURN];
+	*(struct libc_fault_record *)((char *)u + MICA_UTCB_SIZE) = record;
 }
 
 /* Stop the main thread, put where it was on its stack, start it at the
@@ -145,7 +150,7 @@ static int start_thread(mica_cap_t proc)
 		err = -MICA_ENOMEM;
 	else if ((err = mica_thread_create(MICA_BOOT_FACTORY, MICA_BOOT_TASK, th, sig_utcb, signal_thread,
 					   (void *)(uintptr_t)proc, sig_stack, sizeof sig_stack, 0)) == 0) {
-		if ((err = thread_set_handlers(th, rt_cap("rm"), 0)) != 0 ||
+		if ((err = thread_set_handlers(th, rt_cap("rm"), rt_cap("rm"))) != 0 ||
 		    (err = factory_create_irq(MICA_BOOT_FACTORY, irq, SIGNAL_IRQ_LABEL)) != 0 ||
 		    (err = irq_bind(irq, th)) != 0 || (err = thread_start(th)) != 0) {
 			kobject_destroy(th);

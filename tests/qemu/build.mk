@@ -294,6 +294,9 @@ QEMU_PROG_BINS += $(BUILD)/tests/qemu/fork_test
 # Signals between programs (sig.scenario, docs/processes.md): its test.
 $(eval $(call newlib_program,$(BUILD)/tests/qemu/sig_test,tests/qemu/progs/sig_test.c tests/qemu/lib/qtest.c))
 QEMU_PROG_BINS += $(BUILD)/tests/qemu/sig_test
+# Signals from faults and sigaltstack (sigfault.scenario): its test.
+$(eval $(call newlib_program,$(BUILD)/tests/qemu/sigfault_test,tests/qemu/progs/sigfault_test.c tests/qemu/lib/qtest.c))
+QEMU_PROG_BINS += $(BUILD)/tests/qemu/sigfault_test
 # Ctrl-C through the console to the foreground group (sig_tty.scenario).
 $(eval $(call newlib_program,$(BUILD)/tests/qemu/sig_tty,tests/qemu/progs/sig_tty.c tests/qemu/lib/qtest.c))
 QEMU_PROG_BINS += $(BUILD)/tests/qemu/sig_tty

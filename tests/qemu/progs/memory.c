@@ -444,10 +444,12 @@ static struct qthread handler = { .slot = S_HANDLER }, victim = { .slot = S_VICT
 static volatile int exceptions_seen, victim_after_ud2;
 static volatile uint64_t last_vector;
 
-static int on_exception(struct srv_request *req, uint64_t vector, uint64_t error,
-			struct user_regs *regs)
+static int on_exception(struct srv_request *req, uint64_t vector, uint64_t error, uint64_t addr,
+			uint64_t utcb, struct user_regs *regs)
 {
 	(void)req;
+	(void)addr;
+	(void)utcb;
 	(void)error;
 	exceptions_seen++;
 	last_vector = vector;
