@@ -32,9 +32,9 @@ siginfo_t libc_sig_infos[NSIG];
 volatile unsigned long libc_sig_handlers_run;
 volatile int libc_sig_interrupted;
 
-/* sigdeliver.c's, when a program catches signals (SA_RESETHAND changes
- * what the process server was told). */
-void libc_signal_tell(void) __attribute__((weak));
+/* sigdeliver.c's libc_signal_tell, when a program catches signals
+ * (SA_RESETHAND changes what the process server was told): weak in here. */
+#pragma weak libc_signal_tell
 
 int libc_signal_valid(int sig)
 {

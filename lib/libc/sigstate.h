@@ -6,6 +6,7 @@
 #define LIBC_SIGSTATE_H
 
 #include <signal.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #define LIBC_SIG_BIT(sig) (1ul << (sig))
@@ -31,6 +32,15 @@ void libc_signal_run_handler(int sig, const siginfo_t *info);
 /* End the program by sig's default action (the process server ends it,
  * else it exits with 128 + sig). */
 __attribute__((noreturn)) void libc_signal_die(int sig);
+
+/* sigdeliver.c: tell the process server what the program catches and
+ * ignores (when that changed); the ITIMER_REAL timer the signal thread
+ * keeps (itimer.c: its next expiry on the monotonic clock in µs, 0 when
+ * not armed, and its period), and waking that thread, started if need be,
+ * to look at it again. */
+void libc_signal_tell(void);
+extern volatile uint64_t libc_alarm_at, libc_alarm_every;
+int libc_signal_poke(void);
 
 /* The words of a thread's UTCB (struct mica_utcb's user[]) the C library
  * keeps: its struct pthread (pthread.c; 0 for the main thread), its

@@ -22,7 +22,7 @@
  *   leave PATH MS     spawn PATH `sleep MS` and exit 0 without waiting
  *   forkmidway        the same with a fork instead of a spawn (fork_test)
  *   midway PATH       spawn PATH while a second thread of ours faults, so
- *                     that the program ends (status 139) while the process
+ *                     that the program ends (by SIGSEGV) while the process
  *                     server works on the spawn, or just before or after
  */
 #include <spawn.h>
