@@ -47,6 +47,7 @@ _Static_assert(UTCB_TAIL == MICA_UTCB_SIZE, "UTCB_TAIL");
 _Static_assert(sizeof(struct libc_fault_record) == LIBC_FAULT_RECORD_WORDS * 8, "record words");
 _Static_assert(sizeof(struct libc_fault_record) % 16 == 0, "record keeps the stack aligned");
 _Static_assert(sizeof(struct user_regs) == sizeof(((struct libc_fault_record *)0)->regs), "user_regs");
+_Static_assert(sizeof(gregset_t) == sizeof(((struct libc_fault_record *)0)->regs), "gregs are the registers");
 _Static_assert(MICA_UTCB_SIZE + sizeof(struct libc_fault_record) <= MICA_PAGE_SIZE, "record in the UTCB page");
 
 /* The faulting thread starts here, sp 16-byte aligned, its record in its
@@ -91,15 +92,22 @@ __asm__(".text\n"
 	".size libc_fault_entry, . - libc_fault_entry\n");
 
 /* On the faulting thread, the record on its stack: the handler, with the
- * UTCB as the fault left it afterwards (the thread may have been between
- * writing a message and sending it). */
+ * registers in its context (it may change them: the thread goes on with
+ * them) and the UTCB as the fault left it afterwards (the thread may have
+ * been between writing a message and sending it). */
 void libc_fault_deliver(struct libc_fault_record *r);
 void libc_fault_deliver(struct libc_fault_record *r)
 {
 	struct mica_utcb *u = mica_utcb(), saved = *u;
 	siginfo_t info = { .si_signo = (int)r->sig, .si_code = (int)r->code, .si_addr = (void *)r->addr };
+	ucontext_t uc = { .uc_sigmask = libc_sig_blocked };
 
-	libc_signal_run_handler((int)r->sig, &info);
+	uc.uc_stack.ss_sp = (void *)u->user[LIBC_UTCB_ALTSTACK_SP];
+	uc.uc_stack.ss_size = u->user[LIBC_UTCB_ALTSTACK_SIZE];
+	uc.uc_stack.ss_flags = uc.uc_stack.ss_size ? 0 : SS_DISABLE;
+	memcpy(uc.uc_mcontext.gregs, r->regs, sizeof r->regs);
+	libc_signal_run_handler((int)r->sig, &info, &uc);
+	memcpy(r->regs, uc.uc_mcontext.gregs, sizeof r->regs);
 	libc_signal_deliver_pending();
 	memcpy(u, &saved, offsetof(struct mica_utcb, self));
 }

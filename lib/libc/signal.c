@@ -75,7 +75,7 @@ void libc_signal_die(int sig)
 	rt_exit(128 + sig);
 }
 
-void libc_signal_run_handler(int sig, const siginfo_t *info)
+void libc_signal_run_handler(int sig, const siginfo_t *info, void *ctx)
 {
 	struct sigaction a = libc_sig_actions[sig];
 	siginfo_t copy = *info;
@@ -92,7 +92,7 @@ void libc_signal_run_handler(int sig, const siginfo_t *info)
 	if (!(a.sa_flags & SA_RESTART))
 		libc_sig_interrupted = 1;
 	if (a.sa_flags & SA_SIGINFO)
-		a.sa_sigaction(sig, &copy, 0);
+		a.sa_sigaction(sig, &copy, ctx);
 	else
 		a.sa_handler(sig);
 	libc_sig_blocked = saved;
@@ -110,7 +110,7 @@ static void deliver(int sig)
 	}
 	if (a.sa_handler == SIG_DFL)
 		libc_signal_die(sig);
-	libc_signal_run_handler(sig, &libc_sig_infos[sig]);
+	libc_signal_run_handler(sig, &libc_sig_infos[sig], 0);
 }
 
 void libc_signal_deliver_pending(void)

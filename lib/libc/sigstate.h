@@ -26,9 +26,10 @@ int libc_signal_ignored_by_default(int sig);
 void libc_signal_deliver_pending(void);
 /* Signal sig pending, with its siginfo_t's fields. */
 void libc_signal_make_pending(int sig, pid_t from, int code, int status);
-/* Run sig's handler (a caught one) with info: the action's mask and sig
- * blocked meanwhile, SA_RESETHAND and SA_SIGINFO honoured. */
-void libc_signal_run_handler(int sig, const siginfo_t *info);
+/* Run sig's handler (a caught one) with info (and ctx, SA_SIGINFO's third
+ * argument): the action's mask and sig blocked meanwhile, SA_RESETHAND
+ * and SA_SIGINFO honoured. */
+void libc_signal_run_handler(int sig, const siginfo_t *info, void *ctx);
 /* End the program by sig's default action (the process server ends it,
  * else it exits with 128 + sig). */
 __attribute__((noreturn)) void libc_signal_die(int sig);

@@ -6,7 +6,8 @@
  * (SIGILL), int3 (SIGTRAP), a write to a read-only mapping (SIGSEGV,
  * SEGV_ACCERR), caught and not; a handler that makes the mapping writable
  * with mprotect and returns, so that the write is retried and the
- * registers are as they were; a fault in a thread other than the main
+ * registers are as they were; a handler that steps over the instruction
+ * through its context (ucontext_t); a fault in a thread other than the main
  * one, handled on that thread; a stack overflow handled on the alternate
  * stack, and one without an alternate stack ending the program;
  * sigaltstack's errors; a fault in a handler whose signal is blocked.
@@ -14,6 +15,7 @@
  * the process server as a program boot.cfg started and forks the children
  * that must die.
  */
+#define _GNU_SOURCE   /* REG_RIP */
 #include <errno.h>
 #include <pthread.h>
 #include <setjmp.h>
@@ -23,6 +25,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
+#include <ucontext.h>
 #include <unistd.h>
 
 #include "qtest.h"
@@ -266,6 +269,38 @@ static void handler_fixes_the_mapping_and_returns(void)
 	munmap(p, 4096);
 }
 
+/* ---- the handler's context ---------------------------------------------- */
+
+static volatile long rip_seen, rbx_seen;
+
+static void step_over_ud2(int sig, siginfo_t *si, void *ctx)
+{
+	ucontext_t *uc = ctx;
+
+	record(sig, si, ctx);
+	rip_seen = uc->uc_mcontext.gregs[REG_RIP];
+	rbx_seen = uc->uc_mcontext.gregs[REG_RBX];
+	uc->uc_mcontext.gregs[REG_RIP] += 2;       /* past the ud2 */
+	uc->uc_mcontext.gregs[REG_RBX] = 0x5678;   /* and the thread sees this */
+}
+
+static void handler_steps_over_through_its_context(void)
+{
+	long rbx;
+
+	catch(SIGILL, step_over_ud2, 0);
+	got_count = 0;
+	__asm__ volatile("mov $0x1234, %%rbx\n"
+			 "ud2\n"
+			 "mov %%rbx, %0\n"
+			 : "=r"(rbx)::"rbx");
+	expect("the handler ran once", got_count, 1);
+	expect("gregs[REG_RIP] is the ud2 (si_addr)", rip_seen, (long)got_addr);
+	expect("gregs[REG_RBX] is the thread's", rbx_seen, 0x1234);
+	expect("the thread went on past it with the handler's rbx", rbx, 0x5678);
+	uncatch(SIGILL);
+}
+
 /* ---- another thread ------------------------------------------------------- */
 
 static pthread_t faulted_on;
@@ -413,6 +448,7 @@ static const struct qtest_case cases[] = {
 	{ "int3_is_sigtrap", int3_is_sigtrap },
 	{ "write_to_read_only_is_accerr", write_to_read_only_is_accerr },
 	{ "handler_fixes_the_mapping_and_returns", handler_fixes_the_mapping_and_returns },
+	{ "handler_steps_over_through_its_context", handler_steps_over_through_its_context },
 	{ "fault_in_another_thread", fault_in_another_thread },
 	{ "overflow_with_altstack", overflow_with_altstack },
 	{ "overflow_without_altstack_ends", overflow_without_altstack_ends },

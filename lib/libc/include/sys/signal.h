@@ -96,4 +96,6 @@ struct sigaction {
 
 int sigaction(int sig, const struct sigaction *__restrict act, struct sigaction *__restrict old);
 
+#include <sys/ucontext.h>   /* POSIX: <signal.h> gives ucontext_t */
+
 #endif
