@@ -120,7 +120,7 @@ $(BUILD)/tests/qemu/count: tests/qemu/progs/count.c tools/mica-cc $(LIBC_LIBS) $
 TEST_DEPS += $(BUILD)/tests/qemu/count $(DEFAULT_CFG)
 $(eval $(call rt_program,$(BUILD)/tests/qemu/rt_fuzz,tests/qemu/progs/rt_fuzz.c tests/qemu/lib/qtest.c tests/qemu/lib/rt_memory.c \
 	$(RT_IDL_DIR)/root_fuzz.c $(patsubst %,$(RT_IDL_DIR)/%_fuzz.c,dataspace memory rom registry process stream region_map pci) \
-	$(KERNEL_IDL_DIR)/pager_fuzz.c))
+	$(patsubst %,$(KERNEL_IDL_DIR)/%_fuzz.c,pager exception)))
 QEMU_PROG_BINS += $(BUILD)/tests/qemu/rt_fuzz
 
 # make fuzz-root [SEED=n] [ROUNDS=n]: a longer run of rt_fuzz (root's

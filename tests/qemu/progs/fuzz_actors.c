@@ -395,8 +395,10 @@ static int on_fault(struct srv_request *req, uint64_t addr, uint64_t ip, uint32_
 	(void)access;
 	page->fpage = 0;
 	page->send_base = va;
+	if (c < 1)
+		return -MICA_EPERM;    /* a refusal: the thread faults again */
 	if (c < 2)
-		return -MICA_EFAULT;   /* a refusal: the thread faults again */
+		return -MICA_EFAULT;   /* nobody can: on to the exception handler (on_exception) */
 	if (c < 3) {
 		page->fpage = mica_fpage(va, 3, MICA_RWX);   /* a malformed flexpage */
 		return 0;

@@ -91,7 +91,7 @@ static int midway(char *path, int by_fork)
 
 	if (mica_thread_create(MICA_BOOT_FACTORY, MICA_BOOT_TASK, t, rt_utcb_alloc(), fault, 0, stack, sizeof stack,
 			       0) ||
-	    thread_set_handlers(t, rt_cap("rm"), 0) || thread_start(t))
+	    thread_set_handlers(t, rt_cap("rm"), rt_cap("rm")) || thread_start(t))
 		return 2;
 	if (!by_fork)
 		posix_spawn(&pid, path, 0, 0, args, environ);

@@ -388,6 +388,13 @@ static void overflow_with_altstack(void)
 	if (sigsetjmp(back, 1) == 0)
 		read_null();
 	expect("a NULL read with SA_ONSTACK runs there too", on_alt, 1);
+	pid_t pid = fork();
+	if (pid == 0) {
+		stack_t child;
+		_exit(sigaltstack(0, &child) == 0 && child.ss_sp == alt_base && child.ss_size == SIGSTKSZ ? 0 : 1);
+	}
+	int st = status_of(pid);
+	expect("a forked child has it too", st >= 0 && WIFEXITED(st) ? WEXITSTATUS(st) : -1, 0);
 	uncatch(SIGSEGV);
 	ss.ss_flags = SS_DISABLE;
 	expect("SS_DISABLE", sigaltstack(&ss, 0), 0);
