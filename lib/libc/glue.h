@@ -185,10 +185,11 @@ mica_cap_t libc_wait_irq(void);
 void libc_wait_irq_after_fork(void);
 /* Look at fds[0..n) (revents as poll() fills them) until one is ready or
  * timeout_us has passed (0: look once, UINT64_MAX: no limit); the number
- * ready, or -1 with errno ENOMEM (no wait irq).  *turns (if given)
- * counts the looks at fds. */
+ * ready, or -1 with errno ENOMEM (no wait irq) or EINTR (a signal handler
+ * ran since the count of handlers was `handlers`: libc_sig_handlers_run,
+ * sigstate.h).  *turns (if given) counts the looks at fds. */
 struct pollfd;
-int notifier_poll(struct pollfd *fds, size_t n, uint64_t timeout_us, unsigned long *turns);
+int notifier_poll(struct pollfd *fds, size_t n, uint64_t timeout_us, unsigned long handlers, unsigned long *turns);
 /* fork: the child's pipe ends as tickets of their own (0 or a Mica
  * error); in the child, the tickets adopted and its own wait irq
  * registered with every end. */

@@ -3,14 +3,17 @@
  * early by signals (docs/libc.md "Signals"): alarm interrupting pause
  * (EINTR, si_code SI_TIMER) and what alarm answers; a one-shot timer
  * interrupting nanosleep (EINTR with the time left) and sleep (the
- * seconds left); a periodic timer counted through pause, then disarmed;
+ * seconds left), poll and ppoll (its mask letting a pending SIGALRM
+ * through); a periodic timer counted through pause, then disarmed;
  * a blocked SIGALRM pending until sigsuspend lets it through; the default
  * action ending a child (WTERMSIG is SIGALRM); a forked child's timer not
  * armed; setitimer's errors.  sigtimer.scenario boots it with the pipe and
  * process servers; it joins the process server as a program boot.cfg
  * started and forks its children.
  */
+#define _GNU_SOURCE   /* ppoll */
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/time.h>
@@ -142,6 +145,41 @@ static void blocked_alarm_waits_for_sigsuspend(void)
 	sigprocmask(SIG_SETMASK, &old, 0);
 }
 
+static void timer_interrupts_poll(void)
+{
+	int fds[2];
+	sigset_t block, none, old;
+
+	catch_alarm();
+	alarms = 0;
+	expect("a pipe", pipe(fds), 0);
+	struct pollfd p = { .fd = fds[0], .events = POLLIN };
+	expect("setitimer 20 ms", arm_ms(20, 0), 0);
+	errno = 0;
+	expect("poll of an empty pipe, no limit: -1 with EINTR", poll(&p, 1, -1) == -1 && errno == EINTR, 1);
+	expect("the handler ran once", alarms, 1);
+	/* Blocked, pending, then let through by ppoll's mask. */
+	sigemptyset(&block);
+	sigaddset(&block, SIGALRM);
+	sigemptyset(&none);
+	sigprocmask(SIG_BLOCK, &block, &old);
+	expect("setitimer 10 ms", arm_ms(10, 0), 0);
+	struct timespec wait = { 0, 50000000 };
+	expect("blocked: a 50 ms sleep is not interrupted", nanosleep(&wait, 0), 0);
+	errno = 0;
+	expect("ppoll with an empty mask: -1 with EINTR", ppoll(&p, 1, 0, &none) == -1 && errno == EINTR, 1);
+	expect("the handler ran in it", alarms, 2);
+	sigset_t now;
+	sigprocmask(SIG_BLOCK, 0, &now);
+	expect("the mask is back: SIGALRM blocked", sigismember(&now, SIGALRM), 1);
+	sigprocmask(SIG_SETMASK, &old, 0);
+	/* Readiness wins: data there, a poll answers it. */
+	expect("a byte into the pipe", write(fds[1], "x", 1), 1);
+	expect("poll finds it", poll(&p, 1, -1), 1);
+	close(fds[0]);
+	close(fds[1]);
+}
+
 static int status_of(pid_t pid)
 {
 	int st;
@@ -200,6 +238,7 @@ static void setitimer_errors(void)
 static const struct qtest_case cases[] = {
 	{ "alarm_interrupts_pause", alarm_interrupts_pause },
 	{ "timer_interrupts_nanosleep", timer_interrupts_nanosleep },
+	{ "timer_interrupts_poll", timer_interrupts_poll },
 	{ "periodic_timer_counts", periodic_timer_counts },
 	{ "blocked_alarm_waits_for_sigsuspend", blocked_alarm_waits_for_sigsuspend },
 	{ "default_alarm_ends_a_child", default_alarm_ends_a_child },
