@@ -25,7 +25,7 @@
 #include <mica/error.h>
 #include <mica/ipc.h>
 
-#define FAULT_WORDS (3 + ARCH_USER_REGS)   /* the longest message: an exception */
+#define FAULT_WORDS (5 + ARCH_USER_REGS)   /* the longest message: an exception */
 
 /* Call g for self with the `words` words in msg; the reply's words go to
  * reply (room for `words`).  Returns the transport error or the result.
@@ -61,10 +61,37 @@ static int call_handler(struct thread *self, struct gate *g, mica_sword_t protoc
 	u->br[MICA_BR_DESC] = saved_br[1];
 	if (r.err)
 		return r.err;
-	return mica_tag_label(r.tag) < 0 ? MICA_EPERM : MICA_OK;   /* the handler refused */
+	mica_sword_t label = mica_tag_label(r.tag);
+	if (label >= 0)
+		return MICA_OK;
+	return label == -MICA_EFAULT ? MICA_EFAULT : MICA_EPERM;   /* the handler refused */
 }
 
-static int page_fault(struct thread *self, uint64_t addr, unsigned access, uint64_t ip)
+static int exception(struct thread *self, uint64_t vector, uint64_t error, uint64_t addr)
+{
+	mica_word_t msg[FAULT_WORDS], reply[FAULT_WORDS];
+	unsigned n;
+
+	if (!self->exc_handler)
+		return MICA_EFAULT;   /* nobody to handle it */
+	msg[0] = EXCEPTION_HANDLER_EXCEPTION_OPCODE;
+	msg[1] = vector;
+	msg[2] = error;
+	msg[3] = addr;
+	msg[4] = self->utcb_user;
+	arch_thread_get_user_regs(&self->arch, &msg[5]);
+	int err = call_handler(self, self->exc_handler, EXCEPTION_HANDLER_PROTOCOL, msg, FAULT_WORDS, 0, reply, &n);
+	if (err == MICA_ECANCELED)
+		return MICA_OK;   /* ex_regs decided where it goes on */
+	if (err)
+		return err;
+	if (n != ARCH_USER_REGS || arch_thread_set_user_regs(&self->arch, reply))
+		return MICA_EMSG;
+	return MICA_OK;
+}
+
+static int page_fault(struct thread *self, uint64_t vector, uint64_t error, uint64_t addr, unsigned access,
+		      uint64_t ip)
 {
 	mica_word_t msg[4] = { PAGER_FAULT_OPCODE, addr, ip, access }, reply[4];
 	unsigned n;
@@ -75,31 +102,15 @@ static int page_fault(struct thread *self, uint64_t addr, unsigned access, uint6
 		return MICA_EFAULT;
 	/* The mapping in the reply has already landed (the whole space is the
 	 * window); without one the thread faults again, as the protocol says,
-	 * and so after an ex_regs it goes on where that sent it.  Only a pager
-	 * that is gone stops the thread. */
+	 * and so after an ex_regs it goes on where that sent it.  A pager that
+	 * answers -MICA_EFAULT cannot resolve it: the fault goes to the
+	 * exception handler as the exception it is (a program's C library
+	 * makes it SIGSEGV or SIGBUS).  Only a pager that is gone stops the
+	 * thread. */
 	int err = call_handler(self, self->pager, PAGER_PROTOCOL, msg, 4, mica_fpage(0, 47, MICA_RWX), reply, &n);
+	if (err == MICA_EFAULT)
+		return exception(self, vector, error, addr);
 	return err == MICA_EGONE ? err : MICA_OK;
-}
-
-static int exception(struct thread *self, uint64_t vector, uint64_t error)
-{
-	mica_word_t msg[FAULT_WORDS], reply[FAULT_WORDS];
-	unsigned n;
-
-	if (!self->exc_handler)
-		return MICA_EFAULT;   /* nobody to handle it */
-	msg[0] = EXCEPTION_HANDLER_EXCEPTION_OPCODE;
-	msg[1] = vector;
-	msg[2] = error;
-	arch_thread_get_user_regs(&self->arch, &msg[3]);
-	int err = call_handler(self, self->exc_handler, EXCEPTION_HANDLER_PROTOCOL, msg, FAULT_WORDS, 0, reply, &n);
-	if (err == MICA_ECANCELED)
-		return MICA_OK;   /* ex_regs decided where it goes on */
-	if (err)
-		return err;
-	if (n != ARCH_USER_REGS || arch_thread_set_user_regs(&self->arch, reply))
-		return MICA_EMSG;
-	return MICA_OK;
 }
 
 static void report(struct thread *self, uint64_t vector, uint64_t error, uint64_t addr, uint64_t ip)
@@ -122,8 +133,9 @@ void fault_user(uint64_t vector, uint64_t error, uint64_t addr, uint64_t ip)
 	struct thread *self = sched_current();
 	unsigned access;
 	int protection;
-	int err = arch_fault_page(vector, error, &access, &protection) ? page_fault(self, addr, access, ip)
-									: exception(self, vector, error);
+	int err = arch_fault_page(vector, error, &access, &protection)
+			  ? page_fault(self, vector, error, addr, access, ip)
+			  : exception(self, vector, error, 0);
 
 	if (err == MICA_OK || self->state != THREAD_RUNNING || !self->task)
 		return;   /* resumes, or was stopped or destroyed meanwhile */

@@ -17,7 +17,7 @@ LIBC_CFLAGS += -D_POSIX_THREADS=200809L -D_POSIX_TIMEOUTS=200809L -D_POSIX_BARRI
 	-D_POSIX_SPIN_LOCKS=200809L -D_POSIX_READER_WRITER_LOCKS=200809L -D_POSIX_SEMAPHORES=200809L
 # clock_nanosleep (clock_nanosleep.c).
 LIBC_CFLAGS += -D_POSIX_CLOCK_SELECTION=200809L
-LIBC_GLUE := $(addprefix lib/libc/,errno.c fd.c service.c stream.c pipe.c romfile.c devnull.c fsfile.c mman.c path.c realpath.c heap.c memalign.c proc.c signal.c sigdeliver.c procsrv.c spawn.c fork.c inherit.c shell.c time.c sleep.c termios.c ioctl.c getline.c user.c group.c notifier.c poll.c pidfd.c sysconf.c)
+LIBC_GLUE := $(addprefix lib/libc/,errno.c fd.c service.c stream.c pipe.c romfile.c devnull.c fsfile.c mman.c path.c realpath.c heap.c memalign.c proc.c signal.c sigdeliver.c sigfault.c itimer.c procsrv.c spawn.c fork.c inherit.c shell.c time.c sleep.c termios.c ioctl.c getline.c user.c group.c notifier.c poll.c pidfd.c sysconf.c)
 # memcpy, memmove, memset and memcmp are lib/common's (rep movsq and
 # stosq), not newlib's: newlib's x86-64 memcpy moves 128 bytes in 38
 # instructions, rep movsq in 16 (each repetition one instruction under
@@ -38,6 +38,9 @@ LIBC_GLUE_OBJS := $(patsubst %,$(BUILD)/libc-obj/%.o,$(LIBC_GLUE))
 LIBC_GLUE_LIB := $(BUILD)/libc-obj/libmica-c.a
 LIBC_LIBS := $(LIBC_GLUE_LIB) $(NEWLIB_POSIX_LIB) $(NEWLIB_LIBS)
 LIBC_LDFLAGS := -u mica_start_exit
+# -u rt_fault_signal: every program's faults become signals (sigfault.c),
+# which lib/rt's region mapper asks for by a weak reference.
+LIBC_LDFLAGS += -u rt_fault_signal
 # newlib's per-thread reentrancy structure and its locks (pthread.c,
 # newlib_lock.c) must be the glue's, asked for before newlib's defaults
 # (libc/reent/getreent.c, libc/misc/lock.c) can be taken.

@@ -29,6 +29,7 @@
 #include <idl/rt/proc.h>
 
 #include "glue.h"
+#include "sigstate.h"
 
 /* In the child: what the copied memory says of the parent's own state. */
 static void child_fixup(mica_cap_t task, mica_cap_t thread)
@@ -71,7 +72,13 @@ pid_t fork(void)
 		mica_slot_free(thread);
 		return libc_fail(proc ? ENOMEM : ENOSYS);
 	}
+	/* The alternate signal stack (in UTCB words: sigfault.c) is the
+	 * child's too (POSIX); its UTCB is a new page. */
+	mica_word_t alt_sp = mica_utcb()->user[LIBC_UTCB_ALTSTACK_SP];
+	mica_word_t alt_size = mica_utcb()->user[LIBC_UTCB_ALTSTACK_SIZE];
 	if (rt_fork_save(&regs)) {
+		mica_utcb()->user[LIBC_UTCB_ALTSTACK_SP] = alt_sp;
+		mica_utcb()->user[LIBC_UTCB_ALTSTACK_SIZE] = alt_size;
 		child_fixup(task, thread);
 		return 0;
 	}

@@ -121,6 +121,10 @@ int libc_proc_wait_child(void);
 /* From now on a child's end triggers the program's wait irq (notifier.c):
  * 1 the first time (look again before waiting), 0 after; a Mica error. */
 int libc_proc_watch_children(void);
+/* The gate when the program has one or was given the server's (never
+ * joining: a program boot.cfg started gets 0), and argv[0]'s base name. */
+mica_cap_t libc_proc_if_known(void);
+const char *libc_program_name(void);
 /* In a forked child: its own pid and child notification from now on. */
 void libc_proc_after_fork(void);
 /* proc.c: getpid asks again. */
@@ -184,10 +188,11 @@ mica_cap_t libc_wait_irq(void);
 void libc_wait_irq_after_fork(void);
 /* Look at fds[0..n) (revents as poll() fills them) until one is ready or
  * timeout_us has passed (0: look once, UINT64_MAX: no limit); the number
- * ready, or -1 with errno ENOMEM (no wait irq).  *turns (if given)
- * counts the looks at fds. */
+ * ready, or -1 with errno ENOMEM (no wait irq) or EINTR (a signal handler
+ * ran since the count of handlers was `handlers`: libc_sig_handlers_run,
+ * sigstate.h).  *turns (if given) counts the looks at fds. */
 struct pollfd;
-int notifier_poll(struct pollfd *fds, size_t n, uint64_t timeout_us, unsigned long *turns);
+int notifier_poll(struct pollfd *fds, size_t n, uint64_t timeout_us, unsigned long handlers, unsigned long *turns);
 /* fork: the child's pipe ends as tickets of their own (0 or a Mica
  * error); in the child, the tickets adopted and its own wait irq
  * registered with every end. */

@@ -27,6 +27,7 @@
 #include <idl/kernel/kobject.h>
 
 #include "glue.h"
+#include "sigstate.h"
 
 #define WAIT_IRQ_LABEL 0x77616974ull   /* "wait" */
 #define WAIT_MAX_US 0x7fffffffu         /* per receive: below MICA_TIMEOUT_ZERO */
@@ -83,7 +84,7 @@ static short look(const struct pollfd *p, mica_cap_t irq)
 	return r & (p->events | POLLERR | POLLHUP);
 }
 
-int notifier_poll(struct pollfd *fds, size_t n, uint64_t timeout_us, unsigned long *turns)
+int notifier_poll(struct pollfd *fds, size_t n, uint64_t timeout_us, unsigned long handlers, unsigned long *turns)
 {
 	mica_cap_t irq = libc_wait_irq();
 	uint64_t now = libc_now_us(), deadline = timeout_us > UINT64_MAX - now ? UINT64_MAX : now + timeout_us;
@@ -99,6 +100,8 @@ int notifier_poll(struct pollfd *fds, size_t n, uint64_t timeout_us, unsigned lo
 				ready++;
 		if (ready || !timeout_us || (now = libc_now_us()) >= deadline)
 			return ready;
+		if (libc_sig_handlers_run != handlers)
+			return libc_fail(EINTR);
 		uint64_t left = deadline - now;
 		mica_ipc_wait(mica_timeouts(MICA_TIMEOUT_NEVER, left > WAIT_MAX_US ? WAIT_MAX_US : (uint32_t)left), 0, 0);
 	}
@@ -149,7 +152,7 @@ int notifier_remove(struct notifier *n, int fd)
 int notifier_wait(struct notifier *n, struct pollfd *ready, int max, int timeout_ms)
 {
 	int got = notifier_poll(n->subs, (size_t)n->n, timeout_ms < 0 ? UINT64_MAX : (uint64_t)timeout_ms * 1000,
-				&n->turns);
+				libc_sig_handlers_run, &n->turns);
 
 	for (int i = 0, k = 0; got > 0 && i < n->n && k < max; i++)
 		if (n->subs[i].revents)

@@ -65,6 +65,16 @@ mica_cap_t libc_proc(void)
 	return self_gate;
 }
 
+mica_cap_t libc_proc_if_known(void)
+{
+	return self_gate ? self_gate : rt_cap("proc") ? libc_proc() : 0;
+}
+
+const char *libc_program_name(void)
+{
+	return program;
+}
+
 int libc_proc_errno(int err)
 {
 	if (err <= -MICA_FS_ERRNO)

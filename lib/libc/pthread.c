@@ -32,10 +32,11 @@
 
 #include "glue.h"
 #include "pthread_impl.h"
+#include "sigstate.h"
 
 #define STACK_DEFAULT (256u * 1024)   /* PTHREAD_STACK_MIN is 16 KiB */
 #define STACK_MIN 16384u
-#define UTCB_USER_OFFSET (MICA_UTCB_SELF + 8)   /* user[0]: the struct pthread */
+#define UTCB_USER_OFFSET (MICA_UTCB_SELF + 8 + 8 * LIBC_UTCB_PTHREAD)   /* the struct pthread */
 #define THREAD_STOPPED_STATE 0                  /* Thread.state's "stopped" */
 
 static struct pthread main_thread = { .thread = MICA_BOOT_THREAD, .prev = 0, .next = 0 };
@@ -163,8 +164,8 @@ static int bind_and_start(struct pthread *t, void *stack, size_t size)
 		return EAGAIN;
 	}
 	t->utcb = utcb;
-	((struct mica_utcb *)utcb)->user[0] = (mica_word_t)t;
-	if ((err = thread_set_handlers(t->thread, rt_cap("rm"), 0)) == 0 &&
+	((struct mica_utcb *)utcb)->user[LIBC_UTCB_PTHREAD] = (mica_word_t)t;
+	if ((err = thread_set_handlers(t->thread, rt_cap("rm"), rt_cap("rm"))) == 0 &&
 	    (err = thread_sched(libc_thread_self()->thread, &prio, &mcp, &slice)) == 0 &&
 	    (err = thread_set_sched(t->thread, prio, slice)) == 0)
 		err = thread_start(t->thread);

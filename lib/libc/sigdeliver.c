@@ -25,6 +25,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <libsys/ipc.h>
 #include <libsys/slot.h>
@@ -88,10 +89,15 @@ void libc_signal_divert(void);
 void libc_signal_divert(void)
 {
 	struct mica_utcb *u = mica_utcb(), saved = *u;
+	/* A fault's record and return (sigfault.c): the thread may have been
+	 * between its fault and the record's copy, or on its way back. */
+	struct libc_fault_record record = *(struct libc_fault_record *)((char *)u + MICA_UTCB_SIZE);
 
 	libc_sig_interrupted = 0;
 	libc_signal_deliver_pending();
 	memcpy(u, &saved, offsetof(struct mica_utcb, self));
+	u->user[LIBC_UTCB_FAULT_RETURN] = saved.user[LIBC_UTCB_FAULT_RETURN];
+	*(struct libc_fault_record *)((char *)u + MICA_UTCB_SIZE) = record;
 }
 
 /* Stop the main thread, put where it was on its stack, start it at the
@@ -111,6 +117,46 @@ static void divert(void)
 	thread_start(MICA_BOOT_THREAD);
 }
 
+/* The ITIMER_REAL timer (itimer.c): when it expires next on the KIP's
+ * monotonic clock (µs, 0: not armed) and its period (0: once).  Set by
+ * the program's threads, which then poke the signal thread; read by the
+ * signal thread, which delivers SIGALRM when the time comes. */
+volatile uint64_t libc_alarm_at, libc_alarm_every;
+
+#define WAIT_MAX 0x7fffffffu   /* µs per wait: below MICA_TIMEOUT_ZERO */
+
+/* The receive timeout until the alarm (µs; MICA_TIMEOUT_NEVER without
+ * one, 1 when it is due). */
+static uint32_t until_alarm(void)
+{
+	uint64_t at = __atomic_load_n(&libc_alarm_at, __ATOMIC_ACQUIRE), now;
+
+	if (!at)
+		return MICA_TIMEOUT_NEVER;
+	now = libc_now_us();
+	return at <= now ? 1 : at - now > WAIT_MAX ? WAIT_MAX : (uint32_t)(at - now);
+}
+
+/* SIGALRM pending if the alarm is due, and the next one armed. */
+static void check_alarm(void)
+{
+	uint64_t at = __atomic_load_n(&libc_alarm_at, __ATOMIC_ACQUIRE), every = libc_alarm_every;
+	uint64_t now = libc_now_us();
+
+	if (!at || at > now)
+		return;
+	uint64_t next = 0;
+	if (every) {
+		next = at + every;
+		if (next <= now)   /* periods missed: one signal for them all, as Linux */
+			next = now + every - (now - at) % every;
+	}
+	/* A setitimer between the load and here wins. */
+	if (__atomic_compare_exchange_n(&libc_alarm_at, &at, next, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE) &&
+	    libc_sig_actions[SIGALRM].sa_handler != SIG_IGN)
+		libc_signal_make_pending(SIGALRM, getpid(), SI_TIMER, 0);
+}
+
 __attribute__((noreturn)) static void signal_thread(void *arg)
 {
 	mica_cap_t proc = (mica_cap_t)(uintptr_t)arg;
@@ -119,9 +165,10 @@ __attribute__((noreturn)) static void signal_thread(void *arg)
 		mica_word_t tag, label;
 		int32_t sig, code, status;
 		uint64_t from;
-		if (mica_ipc_wait(0, &tag, &label) != 0)
-			continue;
-		while (proc_sigtake(proc, &sig, &from, &code, &status) == 0)
+		/* The irq, the alarm's time, or an ex_regs: look at all. */
+		mica_ipc_wait(mica_timeouts(MICA_TIMEOUT_NEVER, until_alarm()), &tag, &label);
+		check_alarm();
+		while (proc && proc_sigtake(proc, &sig, &from, &code, &status) == 0)
 			if (libc_signal_valid(sig))
 				libc_signal_make_pending(sig, (pid_t)from, code, status);
 		if (__atomic_load_n(&libc_sig_pending, __ATOMIC_ACQUIRE) & ~libc_sig_blocked) {
@@ -133,7 +180,8 @@ __attribute__((noreturn)) static void signal_thread(void *arg)
 	}
 }
 
-/* The signal thread, its stack ours, its irq the server's to trigger. */
+/* The signal thread, its stack ours, its irq the server's to trigger
+ * (proc 0: no server, only the alarm wakes it). */
 static int start_thread(mica_cap_t proc)
 {
 	mica_cap_t th = mica_slot_alloc(), irq = mica_slot_alloc();
@@ -145,7 +193,7 @@ static int start_thread(mica_cap_t proc)
 		err = -MICA_ENOMEM;
 	else if ((err = mica_thread_create(MICA_BOOT_FACTORY, MICA_BOOT_TASK, th, sig_utcb, signal_thread,
 					   (void *)(uintptr_t)proc, sig_stack, sizeof sig_stack, 0)) == 0) {
-		if ((err = thread_set_handlers(th, rt_cap("rm"), 0)) != 0 ||
+		if ((err = thread_set_handlers(th, rt_cap("rm"), rt_cap("rm"))) != 0 ||
 		    (err = factory_create_irq(MICA_BOOT_FACTORY, irq, SIGNAL_IRQ_LABEL)) != 0 ||
 		    (err = irq_bind(irq, th)) != 0 || (err = thread_start(th)) != 0) {
 			kobject_destroy(th);
@@ -161,6 +209,20 @@ static int start_thread(mica_cap_t proc)
 	sig_thread = th;
 	sig_irq = irq;
 	return 0;
+}
+
+/* The alarm changed (itimer.c): the signal thread, started if need be,
+ * looks at it again. */
+int libc_signal_poke(void)
+{
+	if (!sig_thread) {
+		int err = start_thread(libc_proc());
+		if (err)
+			return err;
+		told_deliver = told_ignore = ~0u;   /* tell the server the thread's irq, if there is one */
+		libc_signal_tell();
+	}
+	return irq_trigger(sig_irq);
 }
 
 static bool caught(int sig)
@@ -193,7 +255,8 @@ void libc_signal_tell(void)
 			deliver = 0;   /* the server's default actions, then */
 		else
 			irq = sig_irq;
-	}
+	} else if (sig_thread && told_deliver == ~0u)
+		irq = sig_irq;   /* not told yet (the alarm started the thread, or a fork) */
 	if (proc_sigstate(proc, deliver, ignore, irq) == 0) {
 		told_deliver = deliver;
 		told_ignore = ignore;
@@ -208,6 +271,7 @@ void libc_signal_after_fork(void)
 	mica_slot_drop(sig_irq);
 	sig_thread = sig_irq = wake_irq = 0;
 	libc_sig_pending = 0;
+	libc_alarm_at = libc_alarm_every = 0;   /* POSIX: a child's timers are not armed */
 	if (told_deliver) {
 		told_deliver = told_ignore = ~0u;   /* tell again, with the new thread's irq */
 		libc_signal_tell();
@@ -258,6 +322,19 @@ int sigprocmask(int how, const sigset_t *set, sigset_t *old)
 		libc_signal_tell();
 	}
 	return 0;
+}
+
+/* pause: wait until a handler has run, with the mask as it is.  Without
+ * a signal thread nothing can come that a handler runs for: it waits for
+ * what ends the program (the process server's default actions). */
+int pause(void)
+{
+	sigset_t now = libc_sig_blocked;
+
+	if (!sig_thread && !(__atomic_load_n(&libc_sig_pending, __ATOMIC_ACQUIRE) & ~now))
+		for (;;)
+			mica_ipc_wait(mica_timeouts(MICA_TIMEOUT_NEVER, MICA_TIMEOUT_NEVER), 0, 0);
+	return sigsuspend(&now);
 }
 
 /* Wait until a handler has run.  Without a signal thread nothing can come

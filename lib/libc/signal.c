@@ -32,9 +32,9 @@ siginfo_t libc_sig_infos[NSIG];
 volatile unsigned long libc_sig_handlers_run;
 volatile int libc_sig_interrupted;
 
-/* sigdeliver.c's, when a program catches signals (SA_RESETHAND changes
- * what the process server was told). */
-void libc_signal_tell(void) __attribute__((weak));
+/* sigdeliver.c's libc_signal_tell, when a program catches signals
+ * (SA_RESETHAND changes what the process server was told): weak in here. */
+#pragma weak libc_signal_tell
 
 int libc_signal_valid(int sig)
 {
@@ -46,10 +46,6 @@ int libc_signal_ignored_by_default(int sig)
 	return sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH || sig == SIGCONT;
 }
 
-/* End the program by sig's default action: the server ends it, so that
- * its parent's wait status says so; a program the server cannot end (one
- * boot.cfg started), or without a server, exits with 128 + sig, as a
- * shell reports it. */
 static bool stops_by_default(int sig)
 {
 	return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
@@ -66,7 +62,11 @@ static void stop_self(int sig)
 		proc_sigdefault(proc, sig);
 }
 
-__attribute__((noreturn)) static void die(int sig)
+/* End the program by sig's default action: the server ends it, so that
+ * its parent's wait status says so; a program the server cannot end (one
+ * boot.cfg started), or without a server, exits with 128 + sig, as a
+ * shell reports it. */
+void libc_signal_die(int sig)
 {
 	mica_cap_t proc = libc_proc();
 
@@ -75,19 +75,11 @@ __attribute__((noreturn)) static void die(int sig)
 	rt_exit(128 + sig);
 }
 
-static void deliver(int sig)
+void libc_signal_run_handler(int sig, const siginfo_t *info, void *ctx)
 {
 	struct sigaction a = libc_sig_actions[sig];
-	siginfo_t info = libc_sig_infos[sig];
+	siginfo_t copy = *info;
 
-	if (a.sa_handler == SIG_IGN || (a.sa_handler == SIG_DFL && libc_signal_ignored_by_default(sig)))
-		return;
-	if (a.sa_handler == SIG_DFL && stops_by_default(sig)) {
-		stop_self(sig);
-		return;
-	}
-	if (a.sa_handler == SIG_DFL)
-		die(sig);
 	if (a.sa_flags & SA_RESETHAND) {
 		libc_sig_actions[sig].sa_handler = SIG_DFL;
 		libc_sig_actions[sig].sa_flags &= ~SA_SIGINFO;
@@ -100,10 +92,25 @@ static void deliver(int sig)
 	if (!(a.sa_flags & SA_RESTART))
 		libc_sig_interrupted = 1;
 	if (a.sa_flags & SA_SIGINFO)
-		a.sa_sigaction(sig, &info, 0);
+		a.sa_sigaction(sig, &copy, ctx);
 	else
 		a.sa_handler(sig);
 	libc_sig_blocked = saved;
+}
+
+static void deliver(int sig)
+{
+	struct sigaction a = libc_sig_actions[sig];
+
+	if (a.sa_handler == SIG_IGN || (a.sa_handler == SIG_DFL && libc_signal_ignored_by_default(sig)))
+		return;
+	if (a.sa_handler == SIG_DFL && stops_by_default(sig)) {
+		stop_self(sig);
+		return;
+	}
+	if (a.sa_handler == SIG_DFL)
+		libc_signal_die(sig);
+	libc_signal_run_handler(sig, &libc_sig_infos[sig], 0);
 }
 
 void libc_signal_deliver_pending(void)

@@ -6,6 +6,7 @@
 #define LIBC_SIGSTATE_H
 
 #include <signal.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #define LIBC_SIG_BIT(sig) (1ul << (sig))
@@ -25,5 +26,44 @@ int libc_signal_ignored_by_default(int sig);
 void libc_signal_deliver_pending(void);
 /* Signal sig pending, with its siginfo_t's fields. */
 void libc_signal_make_pending(int sig, pid_t from, int code, int status);
+/* Run sig's handler (a caught one) with info (and ctx, SA_SIGINFO's third
+ * argument): the action's mask and sig blocked meanwhile, SA_RESETHAND
+ * and SA_SIGINFO honoured. */
+void libc_signal_run_handler(int sig, const siginfo_t *info, void *ctx);
+/* End the program by sig's default action (the process server ends it,
+ * else it exits with 128 + sig). */
+__attribute__((noreturn)) void libc_signal_die(int sig);
+
+/* sigdeliver.c: tell the process server what the program catches and
+ * ignores (when that changed); the ITIMER_REAL timer the signal thread
+ * keeps (itimer.c: its next expiry on the monotonic clock in µs, 0 when
+ * not armed, and its period), and waking that thread, started if need be,
+ * to look at it again. */
+void libc_signal_tell(void);
+extern volatile uint64_t libc_alarm_at, libc_alarm_every;
+int libc_signal_poke(void);
+
+/* The words of a thread's UTCB (struct mica_utcb's user[]) the C library
+ * keeps: its struct pthread (pthread.c; 0 for the main thread), its
+ * alternate signal stack (sigaltstack: base and size, size 0 when it has
+ * none) and where a signal handler that ran for a fault returns to
+ * (sigfault.c's return path jumps through it). */
+#define LIBC_UTCB_PTHREAD 0
+#define LIBC_UTCB_ALTSTACK_SP 1
+#define LIBC_UTCB_ALTSTACK_SIZE 2
+#define LIBC_UTCB_FAULT_RETURN 3
+
+/* A fault the region mapper made a signal (sigfault.c): the thread's
+ * registers as the kernel gave them (struct user_regs' order: rip, rsp,
+ * rflags, rax, rbx, rcx, rdx, rsi, rdi, rbp, r8..r15) and the signal.  The
+ * region mapper writes it into the faulting thread's UTCB page past the
+ * kernel's part (MICA_UTCB_SIZE), where nothing can fault; the thread
+ * copies it onto the stack its handler runs on. */
+struct libc_fault_record {
+	uint64_t regs[18];
+	int64_t sig, code;
+	uint64_t addr, pad;   /* a multiple of 16 bytes */
+};
+#define LIBC_FAULT_RECORD_WORDS 22
 
 #endif

@@ -5,8 +5,14 @@
  * resolved by asking the region's dataspace to map the page with the
  * faulting page of this very task as the receive window, so the mapping
  * lands where it belongs and the reply to the faulting thread carries
- * nothing.  A fault outside every region goes to the parent
- * (Parent.stray_fault), which reports it and ends the program.
+ * nothing.  A fault it cannot resolve (outside every region, against the
+ * region's rights, no page in the dataspace) it refuses with -MICA_EFAULT:
+ * the kernel sends it back as an exception, which the region mapper, every
+ * thread's exception handler too, hands to the C library to become a
+ * signal on the faulting thread (rt_fault_signal).  Without the C library,
+ * or when it does not take it, a page fault goes to the parent
+ * (Parent.stray_fault), which reports it and ends the program; another
+ * exception is refused (the kernel reports it and ends the program).
  *
  * The region mapper's own faults (its code, data and stack are the
  * program's) are served by the parent from the regions it set up: a thread
@@ -22,6 +28,7 @@
 #include <libsys/thread.h>
 #include <mica/boot.h>
 #include <mica/error.h>
+#include <mica/exception.h>
 #include <mica/proc.h>
 #include <server/server.h>
 
@@ -256,10 +263,16 @@ static mica_word_t window(const struct region *r, uint64_t at)
 	return mica_fpage(at & ~((1ull << order) - 1), order, MICA_RWX);
 }
 
+static unsigned access_of(uint64_t error)
+{
+	return error & MICA_PF_WRITE ? MICA_W : error & MICA_PF_FETCH ? MICA_X : MICA_R;
+}
+
 static int rm_fault(struct srv_request *req, uint64_t addr, uint64_t ip, uint32_t access, struct mica_flexpage *page)
 {
 	struct region *r = find(addr);
 	uint64_t at = addr & ~(PAGE - 1);
+	int err = -MICA_EFAULT;
 
 	(void)req;
 	if (r && (access & r->rights) == access) {
@@ -267,24 +280,51 @@ static int rm_fault(struct srv_request *req, uint64_t addr, uint64_t ip, uint32_
 		 * page stays shared until it is written. */
 		uint32_t rights = access & MICA_W ? r->rights : r->rights & ~MICA_W;
 		struct mica_flexpage fp = { .fpage = window(r, at) };
-		int err = dataspace_map(r->ds, r->offset + (at - r->start), rights, &fp);
+		err = dataspace_map(r->ds, r->offset + (at - r->start), rights, &fp);
 		if (err == 0) {
 			page->fpage = 0;
 			return 0;
 		}
-		/* Inside a region, but its dataspace has no page for it. */
+	}
+	if (rt_fault_signal)
+		return -MICA_EFAULT;   /* the exception comes next: rm_exception */
+	if (r && err != -MICA_EFAULT)   /* inside a region, but its dataspace has no page for it */
 		mica_printf("rm: the dataspace behind %#lx cannot map it: %s\n", (unsigned long)addr,
 			    mica_strerror(err));
-	}
 	parent_stray_fault(rt_cap("parent"), addr, ip, access);
 	return -MICA_EFAULT;   /* not reached: the parent ends the program */
+}
+
+/* A thread's exception, or a page fault rm_fault refused: a signal, if the
+ * C library takes it. */
+static int rm_exception(struct srv_request *req, uint64_t vector, uint64_t error, uint64_t addr, uint64_t utcb,
+			struct user_regs *regs)
+{
+	struct rt_fault f = { vector, error, addr, utcb, RT_FAULT_EXCEPTION };
+
+	(void)req;
+	if (vector == MICA_EXC_PAGE_FAULT) {
+		struct region *r = find(addr);
+		unsigned access = access_of(error);
+		f.kind = !r ? RT_FAULT_UNMAPPED : (access & r->rights) != access ? RT_FAULT_RIGHTS : RT_FAULT_NO_PAGE;
+	}
+	if (rt_fault_signal && rt_fault_signal(&f, regs) == 0)
+		return 0;
+	if (vector == MICA_EXC_PAGE_FAULT) {
+		if (f.kind == RT_FAULT_NO_PAGE)
+			mica_printf("rm: the dataspace behind %#lx cannot map it\n", (unsigned long)addr);
+		parent_stray_fault(rt_cap("parent"), addr, regs->rip, access_of(error));
+	}
+	return -MICA_EFAULT;   /* the kernel reports it and ends the program */
 }
 
 static const struct region_map_ops region_map_ops = {
 	.attach = rm_attach, .detach = rm_detach, .find = rm_find, .reserve = rm_reserve,
 };
 static const struct pager_ops pager_ops = { .fault = rm_fault };
-static const struct region_mapper_ops ops = { .region_map = &region_map_ops, .pager = &pager_ops };
+static const struct exception_handler_ops exception_ops = { .exception = rm_exception };
+static const struct region_mapper_ops ops = { .region_map = &region_map_ops, .pager = &pager_ops,
+					      .exception_handler = &exception_ops };
 
 static void serve(void *arg)
 {
@@ -386,7 +426,7 @@ int rt_rm_start(void)
 	if ((err = thread_set_handlers(thread, parent, 0)) != 0 ||
 	    (err = factory_create_gate(MICA_BOOT_FACTORY, gate, thread, 0)) != 0 ||
 	    (err = thread_start(thread)) != 0 ||
-	    (err = thread_set_handlers(MICA_BOOT_THREAD, gate, 0)) != 0)
+	    (err = thread_set_handlers(MICA_BOOT_THREAD, gate, gate)) != 0)
 		return err;
 	rt_cap_set("rm", gate);
 	return 0;

@@ -361,7 +361,7 @@ static int start_thread(mica_cap_t *slot, void (*fn)(void *), void *arg, void *s
 	if ((err = mica_thread_create(MICA_BOOT_FACTORY, MICA_BOOT_TASK, *slot, rt_utcb_alloc(), fn, arg, stack, STACK,
 				      0)) != 0)
 		return err;
-	if ((err = thread_set_handlers(*slot, rt_cap("rm"), 0)) != 0)
+	if ((err = thread_set_handlers(*slot, rt_cap("rm"), rt_cap("rm"))) != 0)
 		return err;
 	return thread_start(*slot);
 }

@@ -551,7 +551,7 @@ static int fork_region_mapper(struct process *c, const struct mica_fork_plan *pl
 		 (err = thread_ex_regs(c->rm_thread, plan->rm_ip, plan->rm_sp, ~0ull, &old_ip, &old_sp, &old_flags)) ==
 			 0 &&
 		 (err = factory_create_gate(c->factory, gate, c->rm_thread, 0)) == 0 &&
-		 (err = thread_set_handlers(c->thread, gate, 0)) == 0 &&
+		 (err = thread_set_handlers(c->thread, gate, gate)) == 0 &&
 		 (err = thread_ex_regs(c->thread, plan->ip, plan->sp, ~0ull, &old_ip, &old_sp, &old_flags)) == 0)
 		err = thread_start(c->rm_thread);
 	if (!err)

@@ -25,6 +25,12 @@
  *                    delivered in it, docs/libc.md "Signals").  Its
  *                    handler starts the signal thread, which the forks
  *                    before it would otherwise copy.
+ *   fault_signal_rtt a load from NULL with a SIGSEGV handler that steps
+ *                    over it (uc_mcontext's ip) and returns: the page
+ *                    fault, the region mapper's refusal, the exception it
+ *                    turns into a signal, the handler on the faulting
+ *                    thread and the way back (docs/processes.md "Signals
+ *                    from faults").
  *   sqlite_speedtest_mem   one whole run of SQLite's speedtest1 (ports/sqlite3)
  *                    with --size 5 --memdb (bench_measure_whole: one untimed
  *                    run, the median of 3): posix_spawn with its report
@@ -36,11 +42,13 @@
  *
  * Same output and "short" argument as mica-bench-rt.
  */
+#define _GNU_SOURCE   /* REG_RIP */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
+#include <ucontext.h>
 #include <unistd.h>
 
 #include "bench.h"
@@ -154,6 +162,51 @@ static uint64_t signal_rtt(void)
 	return bench_measure(signal_rtt_batch, 1000);
 }
 
+static volatile unsigned long faults;
+static long *volatile null_pointer;
+
+/* Steps over the 3-byte load of fault_once. */
+static void on_segv(int sig, siginfo_t *si, void *ctx)
+{
+	ucontext_t *uc = ctx;
+
+	(void)sig;
+	(void)si;
+	uc->uc_mcontext.gregs[REG_RIP] += 3;
+	faults++;
+}
+
+static void fault_once(void)
+{
+	long *p = null_pointer;
+
+	__asm__ volatile("mov (%0), %0\n" : "+a"(p)::"memory");   /* 48 8b 00: 3 bytes */
+}
+
+static uint64_t fault_signal_rtt_batch(unsigned n)
+{
+	unsigned long before = faults;
+	uint64_t t0 = bench_now();
+
+	for (unsigned i = 0; i < n; i++)
+		fault_once();
+	uint64_t t = bench_now() - t0;
+	if (faults - before != n) {
+		bench_fail("fault_signal_rtt: %lu of %u handlers ran", faults - before, n);
+		return 1;
+	}
+	return t;
+}
+
+static uint64_t fault_signal_rtt(void)
+{
+	struct sigaction sa = { .sa_sigaction = on_segv, .sa_flags = SA_SIGINFO };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGSEGV, &sa, 0);
+	return bench_measure(fault_signal_rtt_batch, 1000);
+}
+
 #define SPEEDTEST "/bin/speedtest1"
 #define SPEED_DB "/speed.db"
 
@@ -219,6 +272,7 @@ static const struct bench_figure figures[] = {
 	{ "fork_wait", fork_wait },
 	{ "fork_exec_wait", fork_exec_wait },
 	{ "signal_rtt", signal_rtt },
+	{ "fault_signal_rtt", fault_signal_rtt },
 	{ "sqlite_speedtest_mem", sqlite_speedtest_mem },
 	{ "sqlite_speedtest_disk", sqlite_speedtest_disk },
 };

@@ -31,7 +31,7 @@ int spinner_start(void)
 	t = mica_slot_alloc();
 	if (!t || mica_thread_create(MICA_BOOT_FACTORY, MICA_BOOT_TASK, t, rt_utcb_alloc(), spin, 0, spin_stack,
 				     SPIN_STACK, 0) ||
-	    thread_set_handlers(t, rt_cap("rm"), 0) || thread_set_sched(t, 1, 10000) || thread_start(t))
+	    thread_set_handlers(t, rt_cap("rm"), rt_cap("rm")) || thread_set_sched(t, 1, 10000) || thread_start(t))
 		return -1;
 	started = 1;
 	return 0;

@@ -120,7 +120,7 @@ $(BUILD)/tests/qemu/count: tests/qemu/progs/count.c tools/mica-cc $(LIBC_LIBS) $
 TEST_DEPS += $(BUILD)/tests/qemu/count $(DEFAULT_CFG)
 $(eval $(call rt_program,$(BUILD)/tests/qemu/rt_fuzz,tests/qemu/progs/rt_fuzz.c tests/qemu/lib/qtest.c tests/qemu/lib/rt_memory.c \
 	$(RT_IDL_DIR)/root_fuzz.c $(patsubst %,$(RT_IDL_DIR)/%_fuzz.c,dataspace memory rom registry process stream region_map pci) \
-	$(KERNEL_IDL_DIR)/pager_fuzz.c))
+	$(patsubst %,$(KERNEL_IDL_DIR)/%_fuzz.c,pager exception)))
 QEMU_PROG_BINS += $(BUILD)/tests/qemu/rt_fuzz
 
 # make fuzz-root [SEED=n] [ROUNDS=n]: a longer run of rt_fuzz (root's
@@ -298,6 +298,12 @@ QEMU_PROG_BINS += $(BUILD)/tests/qemu/fork_test
 # Signals between programs (sig.scenario, docs/processes.md): its test.
 $(eval $(call newlib_program,$(BUILD)/tests/qemu/sig_test,tests/qemu/progs/sig_test.c tests/qemu/lib/qtest.c))
 QEMU_PROG_BINS += $(BUILD)/tests/qemu/sig_test
+# Signals from faults and sigaltstack (sigfault.scenario): its test.
+$(eval $(call newlib_program,$(BUILD)/tests/qemu/sigfault_test,tests/qemu/progs/sigfault_test.c tests/qemu/lib/qtest.c))
+QEMU_PROG_BINS += $(BUILD)/tests/qemu/sigfault_test
+# alarm, setitimer and pause (sigtimer.scenario): its test.
+$(eval $(call newlib_program,$(BUILD)/tests/qemu/sigtimer_test,tests/qemu/progs/sigtimer_test.c tests/qemu/lib/qtest.c))
+QEMU_PROG_BINS += $(BUILD)/tests/qemu/sigtimer_test
 # Ctrl-C through the console to the foreground group (sig_tty.scenario).
 $(eval $(call newlib_program,$(BUILD)/tests/qemu/sig_tty,tests/qemu/progs/sig_tty.c tests/qemu/lib/qtest.c))
 QEMU_PROG_BINS += $(BUILD)/tests/qemu/sig_tty

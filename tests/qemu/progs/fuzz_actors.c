@@ -296,13 +296,14 @@ static void actor_pager_like(void *arg)
 			 * image, printing included. */
 			static const unsigned scratch[] = { 2, 3, 5, 6, 7, 8, 10, 11, 12, 13 };
 			unsigned k = fz_below(&s, 13);
-			/* The request: opcode, vector, error, then the registers
-			 * (rip, rsp, rflags, rax, rbx, rcx, rdx, rsi, rdi, rbp,
-			 * r8..r15), which the reply carries from MR[0].  Left as
-			 * it came (k == 12), the reply's ip is the opcode, 1. */
+			/* The request: opcode, vector, error, address, UTCB,
+			 * then the registers (rip, rsp, rflags, rax, rbx, rcx,
+			 * rdx, rsi, rdi, rbp, r8..r15), which the reply carries
+			 * from MR[0].  Left as it came (k == 12), the reply's ip
+			 * is the opcode, 1. */
 			if (k < 12)
 				for (unsigned i = 0; i < 18; i++)
-					u->mr[i] = u->mr[i + 3];
+					u->mr[i] = u->mr[i + 5];
 			if (k < 10)
 				u->mr[scratch[k]] = fz_rand(&s) & (k ? ~0ull : ~0x400ull);   /* rflags: DF clear */
 			else if (k == 10)
@@ -394,8 +395,10 @@ static int on_fault(struct srv_request *req, uint64_t addr, uint64_t ip, uint32_
 	(void)access;
 	page->fpage = 0;
 	page->send_base = va;
+	if (c < 1)
+		return -MICA_EPERM;    /* a refusal: the thread faults again */
 	if (c < 2)
-		return -MICA_EFAULT;   /* a refusal: the thread faults again */
+		return -MICA_EFAULT;   /* nobody can: on to the exception handler (on_exception) */
 	if (c < 3) {
 		page->fpage = mica_fpage(va, 3, MICA_RWX);   /* a malformed flexpage */
 		return 0;
@@ -430,12 +433,14 @@ static unsigned probe_length(uint64_t ip)
 	return 0;
 }
 
-static int on_exception(struct srv_request *req, uint64_t vector, uint64_t error,
-			struct user_regs *regs)
+static int on_exception(struct srv_request *req, uint64_t vector, uint64_t error, uint64_t addr,
+			uint64_t utcb, struct user_regs *regs)
 {
 	unsigned c = fz_below(&pager_rng, 100), len = probe_length(regs->rip);
 
 	(void)req;
+	(void)addr;
+	(void)utcb;
 	(void)error;
 	if (c < 5) {
 		regs->rip = 0x0000800000000000ull;   /* not canonical: refused, the thread stays stopped */

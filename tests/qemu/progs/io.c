@@ -48,10 +48,12 @@ static void no_ports(void *arg)
 	noport_done = 1;   /* never */
 }
 
-static int on_exception(struct srv_request *req, uint64_t vector, uint64_t error,
-			struct user_regs *regs)
+static int on_exception(struct srv_request *req, uint64_t vector, uint64_t error, uint64_t addr,
+			uint64_t utcb, struct user_regs *regs)
 {
 	(void)req;
+	(void)addr;
+	(void)utcb;
 	(void)error;
 	(void)regs;
 	gp_vector = vector;

@@ -5,7 +5,8 @@
  * pages and copy-on-write, the first pager's physical window (user-pool
  * RAM read-write, boot modules read-only, the kernel's RAM refused), TLB
  * entries flushed when the running address space loses a mapping or a
- * right, an exception handler that resumes a thread, and a thousand tasks
+ * right, an exception handler that resumes a thread, a page fault its
+ * pager refuses with -MICA_EFAULT going on to the exception handler, and a thousand tasks
  * with mappings created and deleted with nothing left behind.  The cases
  * run in order from the table at the end.
  */
@@ -25,7 +26,8 @@
 
 enum {
 	S_B = 10, S_C, S_P, S_C1, S_C2, S_BT, S_PT, S_CT1, S_CT2, S_HANDLER, S_HANDLER_GATE, S_PAGER_GATE,
-	S_LOCAL_PAGER, S_LOCAL_PAGER_GATE, S_VICTIM, S_A_IN_B, S_PROBER, S_RECORDER, S_RECORDER_GATE, S_MANY = 100,
+	S_LOCAL_PAGER, S_LOCAL_PAGER_GATE, S_VICTIM, S_A_IN_B, S_PROBER, S_RECORDER, S_RECORDER_GATE, S_REFUSER,
+	S_REFUSER_GATE, S_LOADER, S_MANY = 100,
 };
 
 #define VB 0x200000000ull
@@ -442,15 +444,21 @@ static void pager_task_serves_zero_fill_and_copy_on_write(void)
 
 static struct qthread handler = { .slot = S_HANDLER }, victim = { .slot = S_VICTIM };
 static volatile int exceptions_seen, victim_after_ud2;
-static volatile uint64_t last_vector;
+static volatile uint64_t last_vector, last_error, last_addr, last_utcb;
 
-static int on_exception(struct srv_request *req, uint64_t vector, uint64_t error,
-			struct user_regs *regs)
+static int on_exception(struct srv_request *req, uint64_t vector, uint64_t error, uint64_t addr,
+			uint64_t utcb, struct user_regs *regs)
 {
 	(void)req;
-	(void)error;
 	exceptions_seen++;
 	last_vector = vector;
+	last_error = error;
+	last_addr = addr;
+	last_utcb = utcb;
+	if (vector == 14) {
+		regs->rip += 3;   /* past loads_unmapped's load */
+		return 0;
+	}
 	if (vector != 6)
 		return -MICA_EPERM;   /* leave it stopped */
 	regs->rip += 2;           /* past the ud2 */
@@ -496,6 +504,60 @@ static void exception_handler_resumes_or_leaves_stopped(void)
 	thread_state(S_VICTIM, &state, &id);
 	expect("which the handler refused: the thread stays stopped", state, 0);
 	kobject_destroy(S_VICTIM);
+}
+
+/* A page fault its pager refuses with -MICA_EFAULT goes on to the
+ * thread's exception handler as vector 14 with the address and the
+ * thread's UTCB; another refusal retries the fault. */
+static struct qthread refuser = { .slot = S_REFUSER }, loader = { .slot = S_LOADER };
+static volatile int refusals, loader_done;
+
+#define UNMAPPED 0x800000000ull
+#define LOADER_UTCB (0x00007fff80000000ull + 9 * 4096ull)   /* qtest.c's UTCB_AREA, index 9 */
+
+static int refuse_fault(struct srv_request *req, uint64_t addr, uint64_t ip, uint32_t access,
+			struct mica_flexpage *page)
+{
+	(void)req;
+	(void)addr;
+	(void)ip;
+	(void)access;
+	page->fpage = 0;
+	return ++refusals < 3 ? -MICA_EPERM : -MICA_EFAULT;   /* twice retried, then nobody can */
+}
+
+static const struct pager_ops refuse_ops = { .fault = refuse_fault };
+
+static void loads_unmapped(void *arg)
+{
+	uint64_t v = UNMAPPED;
+
+	(void)arg;
+	__asm__ volatile("mov (%0), %0" : "+a"(v)::"memory");   /* 48 8b 00: 3 bytes */
+	loader_done = 1;
+	for (;;)
+		sleep_ms(1000);
+}
+
+static void pager_efault_goes_to_the_exception_handler(void)
+{
+	exceptions_seen = 0;
+	expect("a pager that refuses", qthread_start(&refuser, MICA_BOOT_TASK, 10, serve_pager, (void *)&refuse_ops), 0);
+	expect("a gate to it", factory_create_gate(MICA_BOOT_FACTORY, S_REFUSER_GATE, S_REFUSER, 10), 0);
+	expect("a thread that loads from an unmapped page", qthread_create(&loader, MICA_BOOT_TASK, 9, loads_unmapped, 0),
+	       0);
+	thread_set_handlers(S_LOADER, S_REFUSER_GATE, S_HANDLER_GATE);
+	expect("... started", thread_start(S_LOADER), 0);
+	wait_for(&loader_done);
+	expect("the pager was asked three times (two refusals retried)", refusals, 3);
+	expect("then the exception handler, once", exceptions_seen, 1);
+	expect("with vector 14", (long)last_vector, 14);
+	expect("the address", (long)last_addr, (long)UNMAPPED);
+	expect("a read of a page not present (error 4: user)", (long)last_error, 4);
+	expect("the thread's UTCB", (long)last_utcb, (long)LOADER_UTCB);
+	expect("it resumed where the handler said", loader_done, 1);
+	kobject_destroy(S_LOADER);
+	kobject_destroy(S_REFUSER);
 }
 
 /* ---- a thousand tasks with mappings, and nothing left behind ---------------------- */
@@ -548,6 +610,7 @@ static const struct qtest_case cases[] = {
 	{ "unmap_and_downgrade_flush_the_running_space", unmap_and_downgrade_flush_the_running_space },
 	{ "pager_task_serves_zero_fill_and_copy_on_write", pager_task_serves_zero_fill_and_copy_on_write },
 	{ "exception_handler_resumes_or_leaves_stopped", exception_handler_resumes_or_leaves_stopped },
+	{ "pager_efault_goes_to_the_exception_handler", pager_efault_goes_to_the_exception_handler },
 	{ "thousand_tasks_leave_nothing_behind", thousand_tasks_leave_nothing_behind },
 };
 

@@ -22,7 +22,7 @@
  *   leave PATH MS     spawn PATH `sleep MS` and exit 0 without waiting
  *   forkmidway        the same with a fork instead of a spawn (fork_test)
  *   midway PATH       spawn PATH while a second thread of ours faults, so
- *                     that the program ends (status 139) while the process
+ *                     that the program ends (by SIGSEGV) while the process
  *                     server works on the spawn, or just before or after
  */
 #include <spawn.h>
@@ -91,7 +91,7 @@ static int midway(char *path, int by_fork)
 
 	if (mica_thread_create(MICA_BOOT_FACTORY, MICA_BOOT_TASK, t, rt_utcb_alloc(), fault, 0, stack, sizeof stack,
 			       0) ||
-	    thread_set_handlers(t, rt_cap("rm"), 0) || thread_start(t))
+	    thread_set_handlers(t, rt_cap("rm"), rt_cap("rm")) || thread_start(t))
 		return 2;
 	if (!by_fork)
 		posix_spawn(&pid, path, 0, 0, args, environ);

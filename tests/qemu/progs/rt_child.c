@@ -147,7 +147,7 @@ int main(int argc, char **argv)
 		mica_cap_t rm = rt_cap("rm");
 		if (mica_thread_create(MICA_BOOT_FACTORY, MICA_BOOT_TASK, t, rt_utcb_alloc(), churn, 0, stack,
 				       sizeof stack, 0) ||
-		    thread_set_handlers(t, rm, 0) || thread_start(t))
+		    thread_set_handlers(t, rm, rm) || thread_start(t))
 			return 1;
 		churn(0);
 	}

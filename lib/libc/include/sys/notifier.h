@@ -31,7 +31,7 @@ int notifier_remove(struct notifier *n, int fd);
  * negative: no limit).  Fills at most `max` entries of `ready` (fd, the
  * events subscribed, what holds) and returns how many sources are ready,
  * 0 at the timeout; -1 with errno ENOMEM when the program cannot make its
- * wait irq. */
+ * wait irq, EINTR when a signal handler ran while it waited. */
 int notifier_wait(struct notifier *n, struct pollfd *ready, int max, int timeout_ms);
 /* How many times the notifier has looked at its sources: once per wait,
  * and once more after each wake-up.  A test's proof that a wait sleeps

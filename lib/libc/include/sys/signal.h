@@ -10,6 +10,11 @@
 #ifndef LIBC_SYS_SIGNAL_H
 #define LIBC_SYS_SIGNAL_H
 
+/* A handler of a fault on an alternate stack needs about 1.7 KiB for the
+ * saved state before its own frames (lib/libc/sigfault.c). */
+#define MINSIGSTKSZ 4096
+#define SIGSTKSZ 16384
+
 #define sigaction __newlib_sigaction
 #define siginfo_t __newlib_siginfo_t
 #include_next <sys/signal.h>
@@ -18,11 +23,11 @@
 
 typedef struct {
 	int si_signo;            /* the signal */
-	int si_code;             /* SI_USER (kill), CLD_* (SIGCHLD) */
+	int si_code;             /* SI_USER (kill), CLD_* (SIGCHLD), SEGV_* and the like (faults) */
 	int si_errno;
 	pid_t si_pid;            /* who sent it (SIGCHLD: the child) */
 	uid_t si_uid;            /* 0: Mica has one user */
-	void *si_addr;
+	void *si_addr;           /* a fault's: the address (SIGSEGV, SIGBUS) or the instruction */
 	int si_status;           /* SIGCHLD: the exit status or the signal */
 #if defined(_POSIX_REALTIME_SIGNALS) || __POSIX_VISIBLE >= 199309
 	union sigval si_value;
@@ -64,6 +69,33 @@ struct sigaction {
 #define CLD_STOPPED 5
 #define CLD_CONTINUED 6
 
+/* si_code of the signals from faults (lib/libc/sigfault.c). */
+#define ILL_ILLOPC 1
+#define ILL_ILLOPN 2
+#define ILL_ILLADR 3
+#define ILL_ILLTRP 4
+#define ILL_PRVOPC 5
+#define ILL_PRVREG 6
+#define ILL_COPROC 7
+#define ILL_BADSTK 8
+#define FPE_INTDIV 1
+#define FPE_INTOVF 2
+#define FPE_FLTDIV 3
+#define FPE_FLTOVF 4
+#define FPE_FLTUND 5
+#define FPE_FLTRES 6
+#define FPE_FLTINV 7
+#define FPE_FLTSUB 8
+#define SEGV_MAPERR 1
+#define SEGV_ACCERR 2
+#define BUS_ADRALN 1
+#define BUS_ADRERR 2
+#define BUS_OBJERR 3
+#define TRAP_BRKPT 1
+#define TRAP_TRACE 2
+
 int sigaction(int sig, const struct sigaction *__restrict act, struct sigaction *__restrict old);
+
+#include <sys/ucontext.h>   /* POSIX: <signal.h> gives ucontext_t */
 
 #endif

@@ -42,6 +42,28 @@ __attribute__((noreturn)) void rt_exit(int status);
 #define RT_MAP_BASE 0x0000200000000000ull
 #define RT_MAP_END 0x0000600000000000ull
 
+/* A fault of one of the program's threads that its region mapper cannot
+ * resolve (docs/processes.md "Signals from faults"): the exception the
+ * kernel sent the region mapper (mica/exception.h), with what the region
+ * mapper knows of a page fault's address. */
+enum rt_fault_kind {
+	RT_FAULT_EXCEPTION,   /* not a page fault */
+	RT_FAULT_UNMAPPED,    /* outside every region */
+	RT_FAULT_RIGHTS,      /* in a region that does not allow the access */
+	RT_FAULT_NO_PAGE,     /* allowed, but the region's dataspace has no page there */
+};
+struct rt_fault {
+	uint64_t vector, error, addr;
+	mica_addr_t utcb;     /* the faulting thread's UTCB */
+	enum rt_fault_kind kind;
+};
+struct user_regs;
+/* The C library's (lib/libc/sigfault.c), called on the region mapper
+ * thread: 0 when it changed regs so that the thread runs a signal handler;
+ * otherwise the region mapper ends the program as before (the C library
+ * ends it by the signal itself when a process server can). */
+int rt_fault_signal(const struct rt_fault *f, struct user_regs *regs) __attribute__((weak));
+
 /* A UTCB address for a new thread of this program (0: none left). */
 mica_addr_t rt_utcb_alloc(void);
 

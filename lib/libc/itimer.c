@@ -1,0 +1,92 @@
+/*
+ * itimer.c - alarm, setitimer and getitimer (docs/libc.md "Signals"):
+ * the program's one ITIMER_REAL timer, on the monotonic clock.
+ *
+ * The timer is two words the signal thread (sigdeliver.c) reads: when it
+ * expires next and its period.  Setting it starts the signal thread if the
+ * program has none yet and wakes it (libc_signal_poke); the thread waits
+ * with a timeout until the expiry, makes SIGALRM pending (si_code
+ * SI_TIMER) and diverts the main thread to its handler, or to its default
+ * action, which ends the program.  A periodic timer that fell behind
+ * gives one SIGALRM for the periods it missed, as Linux does.  There is
+ * no CPU-time accounting (docs/libc.md "Time"): ITIMER_VIRTUAL and
+ * ITIMER_PROF are EINVAL.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "glue.h"
+#include "sigstate.h"
+
+
+#define US_PER_S 1000000ull
+
+static bool valid(const struct timeval *t)
+{
+	return t->tv_sec >= 0 && t->tv_usec >= 0 && t->tv_usec < (suseconds_t)US_PER_S;
+}
+
+static uint64_t us_of(const struct timeval *t)
+{
+	uint64_t s = (uint64_t)t->tv_sec;
+
+	return s > UINT64_MAX / US_PER_S / 2 ? UINT64_MAX / 2 : s * US_PER_S + (uint64_t)t->tv_usec;
+}
+
+static struct timeval timeval_of(uint64_t us)
+{
+	return (struct timeval){ .tv_sec = (time_t)(us / US_PER_S), .tv_usec = (suseconds_t)(us % US_PER_S) };
+}
+
+static void current(struct itimerval *v)
+{
+	uint64_t at = __atomic_load_n(&libc_alarm_at, __ATOMIC_ACQUIRE), now = libc_now_us();
+
+	v->it_interval = timeval_of(libc_alarm_every);
+	/* Due but not yet taken by the signal thread: 1 µs, not 0 (disarmed). */
+	v->it_value = timeval_of(!at ? 0 : at > now ? at - now : 1);
+}
+
+int getitimer(int which, struct itimerval *v)
+{
+	if (which != ITIMER_REAL)
+		return libc_fail(EINVAL);
+	current(v);
+	return 0;
+}
+
+int setitimer(int which, const struct itimerval *__restrict v, struct itimerval *__restrict old)
+{
+	if (which != ITIMER_REAL || !valid(&v->it_value) || !valid(&v->it_interval))
+		return libc_fail(EINVAL);
+	if (old)
+		current(old);
+	uint64_t value = us_of(&v->it_value);
+	__atomic_store_n(&libc_alarm_at, 0, __ATOMIC_RELEASE);   /* disarmed while it changes */
+	libc_alarm_every = value ? us_of(&v->it_interval) : 0;
+	if (!value)
+		return 0;   /* the thread, if any, finds nothing armed when it next wakes */
+	__atomic_store_n(&libc_alarm_at, libc_now_us() + value, __ATOMIC_RELEASE);
+	int err = libc_signal_poke();
+	if (err) {
+		libc_alarm_at = libc_alarm_every = 0;
+		return libc_fail(EAGAIN);
+	}
+	return 0;
+}
+
+unsigned alarm(unsigned seconds)
+{
+	struct itimerval v = { .it_value = { .tv_sec = seconds } }, old;
+
+	if (setitimer(ITIMER_REAL, &v, &old))
+		return 0;
+	/* What was left, rounded to the nearest second but never 0 for an
+	 * armed timer (POSIX). */
+	unsigned left = (unsigned)old.it_value.tv_sec + (old.it_value.tv_usec >= 500000);
+	return left ? left : old.it_value.tv_usec ? 1 : 0;
+}

@@ -1,0 +1,253 @@
+/*
+ * sigtimer_test.c - alarm, setitimer, getitimer, pause and sleeps ended
+ * early by signals (docs/libc.md "Signals"): alarm interrupting pause
+ * (EINTR, si_code SI_TIMER) and what alarm answers; a one-shot timer
+ * interrupting nanosleep (EINTR with the time left) and sleep (the
+ * seconds left), poll and ppoll (its mask letting a pending SIGALRM
+ * through); a periodic timer counted through pause, then disarmed;
+ * a blocked SIGALRM pending until sigsuspend lets it through; the default
+ * action ending a child (WTERMSIG is SIGALRM); a forked child's timer not
+ * armed; setitimer's errors.  sigtimer.scenario boots it with the pipe and
+ * process servers; it joins the process server as a program boot.cfg
+ * started and forks its children.
+ */
+#define _GNU_SOURCE   /* ppoll */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "qtest.h"
+
+static volatile int alarms, alarm_code;
+
+static void on_alarm(int sig, siginfo_t *si, void *ctx)
+{
+	(void)ctx;
+	if (sig == SIGALRM && si->si_signo == SIGALRM)
+		alarms++;
+	alarm_code = si->si_code;
+}
+
+static void catch_alarm(void)
+{
+	struct sigaction sa = { .sa_sigaction = on_alarm, .sa_flags = SA_SIGINFO };
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, 0);
+}
+
+/* A one-shot timer of ms milliseconds. */
+static int arm_ms(long ms, long every_ms)
+{
+	struct itimerval v = { .it_value = { ms / 1000, (ms % 1000) * 1000 },
+			       .it_interval = { every_ms / 1000, (every_ms % 1000) * 1000 } };
+	return setitimer(ITIMER_REAL, &v, 0);
+}
+
+static void disarm(void)
+{
+	arm_ms(0, 0);
+}
+
+static void alarm_interrupts_pause(void)
+{
+	catch_alarm();
+	alarms = 0;
+	expect("alarm(1) with none armed answers 0", alarm(1), 0);
+	errno = 0;
+	expect("pause returns -1", pause(), -1);
+	expect("with EINTR", errno, EINTR);
+	expect("the handler ran once", alarms, 1);
+	expect("si_code is SI_TIMER", alarm_code, SI_TIMER);
+	expect("nothing armed after it: alarm(0) answers 0", alarm(0), 0);
+	expect("alarm(100)", alarm(100), 0);
+	expect("alarm(0) answers what was left, 100", alarm(0), 100);
+	struct itimerval v;
+	expect("getitimer", getitimer(ITIMER_REAL, &v), 0);
+	expect("disarmed: it_value 0", v.it_value.tv_sec == 0 && v.it_value.tv_usec == 0, 1);
+}
+
+static void timer_interrupts_nanosleep(void)
+{
+	struct timespec ten = { 10, 0 }, rem = { -1, -1 };
+
+	catch_alarm();
+	alarms = 0;
+	expect("setitimer 20 ms", arm_ms(20, 0), 0);
+	errno = 0;
+	expect("nanosleep(10 s) returns -1", nanosleep(&ten, &rem), -1);
+	expect("with EINTR", errno, EINTR);
+	expect("the handler ran once", alarms, 1);
+	expect("rem: some of the 10 s left", rem.tv_sec >= 0 && rem.tv_nsec >= 0 && rem.tv_nsec < 1000000000 &&
+						      (rem.tv_sec > 0 || rem.tv_nsec > 0) && rem.tv_sec < 10,
+	       1);
+	expect("setitimer 20 ms", arm_ms(20, 0), 0);
+	unsigned left = sleep(10);
+	expect("sleep(10) answers the seconds left", left >= 1 && left <= 10, 1);
+	expect("the handler ran again", alarms, 2);
+	expect("setitimer 20 ms", arm_ms(20, 0), 0);
+	errno = 0;
+	expect("usleep(10 s): -1 with EINTR", usleep(10000000) == -1 && errno == EINTR, 1);
+	/* A sleep that ends before the timer: not interrupted. */
+	expect("setitimer 10 s", arm_ms(10000, 0), 0);
+	struct timespec short_sleep = { 0, 1000000 };
+	expect("nanosleep(1 ms) sleeps it all", nanosleep(&short_sleep, 0), 0);
+	disarm();
+}
+
+static void periodic_timer_counts(void)
+{
+	struct itimerval v;
+
+	catch_alarm();
+	alarms = 0;
+	expect("setitimer 10 ms, every 10 ms", arm_ms(10, 10), 0);
+	for (int i = 0; i < 1000 && alarms < 5; i++)
+		pause();
+	expect("five SIGALRMs came, pause returning after each", alarms >= 5, 1);
+	expect("getitimer", getitimer(ITIMER_REAL, &v), 0);
+	expect("it_interval is 10 ms", v.it_interval.tv_sec == 0 && v.it_interval.tv_usec == 10000, 1);
+	expect("it_value at most 10 ms", v.it_value.tv_sec == 0 && v.it_value.tv_usec <= 10000, 1);
+	disarm();
+	int seen = alarms;
+	struct timespec wait = { 0, 50000000 };
+	expect("disarmed: a 50 ms sleep is not interrupted", nanosleep(&wait, 0), 0);
+	expect("and no SIGALRM came", alarms, seen);
+	expect("getitimer after", getitimer(ITIMER_REAL, &v) == 0 && v.it_interval.tv_usec == 0 &&
+					  v.it_value.tv_sec == 0 && v.it_value.tv_usec == 0,
+	       1);
+}
+
+static void blocked_alarm_waits_for_sigsuspend(void)
+{
+	sigset_t block, none, old;
+
+	catch_alarm();
+	alarms = 0;
+	sigemptyset(&block);
+	sigaddset(&block, SIGALRM);
+	sigemptyset(&none);
+	sigprocmask(SIG_BLOCK, &block, &old);
+	expect("setitimer 10 ms", arm_ms(10, 0), 0);
+	struct timespec wait = { 0, 50000000 };
+	expect("blocked: a 50 ms sleep is not interrupted", nanosleep(&wait, 0), 0);
+	sigset_t pending;
+	sigpending(&pending);
+	expect("SIGALRM is pending", sigismember(&pending, SIGALRM), 1);
+	expect("no handler ran yet", alarms, 0);
+	errno = 0;
+	expect("sigsuspend lets it through: -1 EINTR", sigsuspend(&none) == -1 && errno == EINTR, 1);
+	expect("the handler ran", alarms, 1);
+	sigprocmask(SIG_SETMASK, &old, 0);
+}
+
+static void timer_interrupts_poll(void)
+{
+	int fds[2];
+	sigset_t block, none, old;
+
+	catch_alarm();
+	alarms = 0;
+	expect("a pipe", pipe(fds), 0);
+	struct pollfd p = { .fd = fds[0], .events = POLLIN };
+	expect("setitimer 20 ms", arm_ms(20, 0), 0);
+	errno = 0;
+	expect("poll of an empty pipe, no limit: -1 with EINTR", poll(&p, 1, -1) == -1 && errno == EINTR, 1);
+	expect("the handler ran once", alarms, 1);
+	/* Blocked, pending, then let through by ppoll's mask. */
+	sigemptyset(&block);
+	sigaddset(&block, SIGALRM);
+	sigemptyset(&none);
+	sigprocmask(SIG_BLOCK, &block, &old);
+	expect("setitimer 10 ms", arm_ms(10, 0), 0);
+	struct timespec wait = { 0, 50000000 };
+	expect("blocked: a 50 ms sleep is not interrupted", nanosleep(&wait, 0), 0);
+	errno = 0;
+	expect("ppoll with an empty mask: -1 with EINTR", ppoll(&p, 1, 0, &none) == -1 && errno == EINTR, 1);
+	expect("the handler ran in it", alarms, 2);
+	sigset_t now;
+	sigprocmask(SIG_BLOCK, 0, &now);
+	expect("the mask is back: SIGALRM blocked", sigismember(&now, SIGALRM), 1);
+	sigprocmask(SIG_SETMASK, &old, 0);
+	/* Readiness wins: data there, a poll answers it. */
+	expect("a byte into the pipe", write(fds[1], "x", 1), 1);
+	expect("poll finds it", poll(&p, 1, -1), 1);
+	close(fds[0]);
+	close(fds[1]);
+}
+
+static int status_of(pid_t pid)
+{
+	int st;
+	pid_t got;
+
+	while ((got = waitpid(pid, &st, 0)) < 0 && errno == EINTR)
+		;
+	return got == pid ? st : -1000 - errno;
+}
+
+static void default_alarm_ends_a_child(void)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		signal(SIGALRM, SIG_DFL);
+		alarm(1);
+		pause();
+		_exit(1);
+	}
+	int st = status_of(pid);
+	expect("WTERMSIG is SIGALRM", st >= 0 && WIFSIGNALED(st) ? WTERMSIG(st) : -1, SIGALRM);
+}
+
+static void forked_child_has_no_timer(void)
+{
+	expect("setitimer 10 s", arm_ms(10000, 0), 0);
+	pid_t pid = fork();
+	if (pid == 0) {
+		struct itimerval v;
+		_exit(getitimer(ITIMER_REAL, &v) == 0 && v.it_value.tv_sec == 0 && v.it_value.tv_usec == 0 ? 0 : 1);
+	}
+	int st = status_of(pid);
+	expect("the child's timer is not armed", st >= 0 && WIFEXITED(st) ? WEXITSTATUS(st) : -1, 0);
+	struct itimerval v;
+	expect("ours still is", getitimer(ITIMER_REAL, &v) == 0 && v.it_value.tv_sec > 0, 1);
+	disarm();
+}
+
+static void setitimer_errors(void)
+{
+	struct itimerval v = { .it_value = { 1, 0 } };
+
+	errno = 0;
+	expect("ITIMER_VIRTUAL: EINVAL", setitimer(ITIMER_VIRTUAL, &v, 0) == -1 && errno == EINVAL, 1);
+	errno = 0;
+	expect("getitimer(ITIMER_PROF): EINVAL", getitimer(ITIMER_PROF, &v) == -1 && errno == EINVAL, 1);
+	v.it_value.tv_usec = 1000000;
+	errno = 0;
+	expect("tv_usec 1000000: EINVAL", setitimer(ITIMER_REAL, &v, 0) == -1 && errno == EINVAL, 1);
+	v.it_value = (struct timeval){ -1, 0 };
+	errno = 0;
+	expect("a negative time: EINVAL", setitimer(ITIMER_REAL, &v, 0) == -1 && errno == EINVAL, 1);
+}
+
+static const struct qtest_case cases[] = {
+	{ "alarm_interrupts_pause", alarm_interrupts_pause },
+	{ "timer_interrupts_nanosleep", timer_interrupts_nanosleep },
+	{ "timer_interrupts_poll", timer_interrupts_poll },
+	{ "periodic_timer_counts", periodic_timer_counts },
+	{ "blocked_alarm_waits_for_sigsuspend", blocked_alarm_waits_for_sigsuspend },
+	{ "default_alarm_ends_a_child", default_alarm_ends_a_child },
+	{ "forked_child_has_no_timer", forked_child_has_no_timer },
+	{ "setitimer_errors", setitimer_errors },
+};
+
+int main(int argc, char **argv)
+{
+	(void)argc;
+	return QTEST_RUN(argv[0], cases);
+}
