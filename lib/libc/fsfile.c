@@ -231,7 +231,10 @@ static ssize_t fsfile_view_read(struct fsfile *ff, void *buf, size_t len, const 
 		uint32_t n = len - total < MICA_FS_WINDOW ? (uint32_t)(len - total) : MICA_FS_WINDOW, done;
 		if (pos && MICA_FS_WINDOW - at % MICA_FS_WINDOW < n)
 			n = MICA_FS_WINDOW - (uint32_t)(at % MICA_FS_WINDOW);
-		if (pos && (!ff->view || at - ff->view_at >= MICA_FS_WINDOW)) {
+		/* The view first (where the read is, when the offset is ours), so
+		 * that a server with no mapping left is found before load_on
+		 * moves a shared offset. */
+		if (!ff->view || (pos && at - ff->view_at >= MICA_FS_WINDOW)) {
 			int verr = fsfile_view(ff, at & ~(uint64_t)(MICA_FS_WINDOW - 1));
 			if (verr && !total && !ff->view) {
 				ff->no_view = 1;   /* e.g. ENFILE: the server's mappings are used up */

@@ -26,13 +26,19 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include <libsys/slot.h>
 #include <mica/fs.h>
+#include <rt/rt.h>
 #include "qtest.h"
+
+#include <idl/rt/fs.h>
+#include <idl/rt/registry.h>
 
 #define PAGE 4096
 #define WIN MICA_FS_WINDOW
 #define BIG (3 * WIN + 12345)    /* three windows and a piece: 12 times the cache */
 #define WAIT_ROUNDS 3000         /* of 10 ms: a partner that never comes fails the test, not the boot */
+#define MAPPINGS_TRIED 1100      /* more than the server has (1024) */
 
 #define must(cond) do { if (!(cond)) exit(1); } while (0)
 
@@ -298,12 +304,48 @@ static int crash_check(void)
 	return qtest_done();
 }
 
+/* With every mapping of the server taken (a session of this program's
+ * own asks OpenFile.mmap until ENFILE), the C library can make no view: a
+ * read goes through the session's buffer instead, and is right. */
+static void no_mapping_left_reads_through_the_buffer(void)
+{
+	static mica_cap_t maps[MAPPINGS_TRIED];
+	static uint8_t buf[65536];
+	mica_cap_t fs = mica_slot_alloc(), gate = mica_slot_alloc(), buffer = mica_slot_alloc();
+	uint32_t size, type;
+	unsigned n = 0;
+	int err = 0;
+
+	expect("the server from the registry", fs && registry_lookup(rt_cap("registry"), "fs", &fs), 0);
+	expect("a session of /fv/a", file_system_open(fs, "/fv/a", MICA_FS_O_READ, 0, &gate, &buffer, &size, &type), 0);
+	while (n < MAPPINGS_TRIED && !err) {
+		maps[n] = mica_slot_alloc();
+		if ((err = open_file_mmap(gate, MICA_R, false, &maps[n])) == 0)
+			n++;
+		else
+			mica_slot_free(maps[n]);
+	}
+	expect("mappings until ENFILE", err, -(MICA_FS_ERRNO + ENFILE));
+	int fd = open("/fv/a", O_RDONLY);
+	expect("open /fv/a", fd >= 0, 1);
+	expect("read 64 KiB without a view", pread(fd, buf, sizeof buf, 0), 65536);
+	expect("right", right(buf, 0, sizeof buf, 4), 1);
+	expect("read at the end - 6: 6", pread(fd, buf, 100, 65530), 6);
+	expect("right", right(buf, 65530, 6, 4), 1);
+	close(fd);
+	while (n)
+		mica_slot_drop(maps[--n]);
+	expect("close the session", open_file_close(gate), 0);
+	mica_slot_drop(gate);
+}
+
 static const struct qtest_case cases[] = {
 	{ "reads_cross_the_window", reads_cross_the_window },
 	{ "truncate_by_another_session", truncate_by_another_session },
 	{ "writes_of_another_session_show", writes_of_another_session_show },
 	{ "reclaimed_pages_come_back", reclaimed_pages_come_back },
 	{ "another_program_writes", another_program_writes },
+	{ "no_mapping_left_reads_through_the_buffer", no_mapping_left_reads_through_the_buffer },
 };
 
 int main(int argc, char **argv)
