@@ -394,6 +394,11 @@ static int fs_close_op(struct file *f)
 	struct fsfile *ff = f->obj;
 	uint64_t start, size;
 	mica_cap_t slot = mica_slot_alloc(), back = slot;
+
+	/* The view first: its mapping's end (the server learns of it by the
+	 * mapping's watch) is then not the file's last reference, which the
+	 * close below ends while we wait (writing back what it must). */
+	fsfile_view_drop(ff);
 	int err = ff->forked ? 0 : open_file_close(ff->gate);
 
 	/* The close revoked the buffer: the region comes back empty (back
@@ -403,7 +408,6 @@ static int fs_close_op(struct file *f)
 		mica_slot_drop(slot);
 	else if (slot)
 		mica_slot_free(slot);
-	fsfile_view_drop(ff);
 	mica_slot_drop(ff->gate);
 	free(ff->path);
 	free(ff);
