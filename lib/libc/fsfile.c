@@ -6,8 +6,12 @@
  *
  * The server is the capability `fs` (boot.cfg `cap fs`), else the
  * registry's `fs`.  An open file is a session: its own gate and a buffer
- * both sides attach; read and write copy through the buffer in pieces of
- * its size, so the data never travels in messages.  The file position
+ * both sides attach; write (and a read the server has no view for) copies
+ * through the buffer in pieces of its size, so the data never travels in
+ * messages.  A read of a regular file copies from the program's own view
+ * of the server's page cache: a read-only shared mapping of the file,
+ * MICA_FS_WINDOW bytes of it attached at a time, after OpenFile.load
+ * said how much of the range the file holds.  The file position
  * lives here, until the description is handed to a spawned child: then
  * parent and child share it in the server (OpenFile.dup, read_on,
  * write_on, seek).  O_APPEND writes go where the server says the end is.
@@ -44,9 +48,9 @@ struct fsfile {
 	int shared;      /* the offset is the server's, shared with a spawned child's session */
 	int forked;      /* a forked child's copy of its parent's session: not ours to close */
 	char *path;      /* absolute, as opened: fchdir's and *at()'s directory */
-	uint8_t *view;   /* reads of a regular file: MICA_FS_WINDOW of its pages (0: none yet) */
-	uint64_t view_at;/* the offset in the file where the view starts */
-	int no_view;     /* the server made none (no mapping left): reads copy through the buffer */
+	uint8_t *view;     /* reads of a regular file: MICA_FS_WINDOW of its pages (0: none yet) */
+	uint64_t view_at;  /* the offset in the file where the view starts */
+	int no_view;       /* the server made none (no mapping left): reads copy through the buffer */
 };
 
 struct libc_dir {
