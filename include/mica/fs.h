@@ -29,6 +29,11 @@
  * written there never reaches the file. */
 #define MICA_FS_MAP_SIZE (1ull << 40)
 
+/* The bytes of a file a client reads through at once (OpenFile.load): its
+ * view of the file is a region of this size over the file's dataspace,
+ * at an offset in the file aligned to it. */
+#define MICA_FS_WINDOW (1u << 20)
+
 /* One entry of File.readdir in the buffer: records are 8-byte aligned. */
 struct mica_fs_dirent {
 	uint32_t ino;

@@ -13,7 +13,6 @@
 int dir_add(struct fs *fs, ext2_ino_t dir, const char *name, ext2_ino_t ino,
 	    unsigned ftype)
 {
-	path_forget(fs);
 	errcode_t e = ext2fs_link(fs->e2, dir, name, ino, (int)ftype);
 
 	if (e == EXT2_ET_DIR_NO_SPACE) {
@@ -207,7 +206,7 @@ int fs_unlink(struct fs *fs, const char *path)
 		return fs_fail_e2(fs, EISDIR, "unlink", path);
 	if (path_trailing_slash(path))
 		return fs_fail_e2(fs, ENOTDIR, "unlink", path);
-	path_forget(fs);
+	path_forget_name(fs, dir, name);
 	if ((e = ext2fs_unlink(fs->e2, dir, name, ino, 0)))
 		return fs_fail_e2(fs, e, "unlink", path);
 	if ((err = inode_touch(fs, dir, FS_TOUCH_MTIME)))
@@ -227,7 +226,8 @@ int dir_remove(struct fs *fs, ext2_ino_t dir, const char *name, ext2_ino_t ino,
 		return err;
 	if (!empty)
 		return fs_fail_e2(fs, ENOTEMPTY, "rmdir", path);
-	path_forget(fs);
+	path_forget_name(fs, dir, name);
+	path_forget_dir(fs, ino);
 	if ((e = ext2fs_unlink(fs->e2, dir, name, ino, 0)))
 		return fs_fail_e2(fs, e, "rmdir", path);
 	if ((err = inode_drop_link(fs, ino, 1)) || (err = inode_get(fs, dir, &in)))

@@ -35,7 +35,8 @@ struct fs_file {
 };
 
 /* path.c: names looked up lately, (directory, name) -> inode and its type,
- * forgotten all at once whenever any name is added or removed. */
+ * only names found; a name removed is forgotten (path_forget_name), and
+ * so is everything in a directory removed or moved (path_forget_dir). */
 #define PATH_CACHE_SIZE 256   /* entries, a power of two */
 #define PATH_CACHE_WAYS 4     /* where one name may be: sets of 4 */
 #define PATH_CACHE_NAME 43    /* longer names are not cached */
@@ -71,8 +72,11 @@ int path_lookup(struct fs *fs, const char *path, int follow, ext2_ino_t *ino);
  * path_last_is_dot first). */
 int path_parent(struct fs *fs, const char *path, ext2_ino_t *dir,
 		char name[FS_NAME_MAX + 1]);
-/* Forget every cached name: called before any name is added or removed. */
-void path_forget(struct fs *fs);
+/* Forget the cached name in dir: called when it is removed. */
+void path_forget_name(struct fs *fs, ext2_ino_t dir, const char *name);
+/* Forget every name cached in dir ('..' too): called when dir is removed
+ * or its '..' changes. */
+void path_forget_dir(struct fs *fs, ext2_ino_t dir);
 /* Whether path ends in '/' (after a name: "a/", not "/"). */
 int path_trailing_slash(const char *path);
 /* Whether path's last component is '.' (1) or '..' (2); else 0. */

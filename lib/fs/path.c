@@ -8,10 +8,13 @@
  *
  * A small cache of the names looked up (struct fs's `names`) saves
  * libext2fs's directory scan and the inode read of each component walked
- * again.  It is never stale because it is emptied whenever any name is
- * added or removed (path_forget, called by every such operation): an
- * inode's type never changes while it has a name, and an inode number is
- * reused only after its last name went.
+ * again.  It holds only names that were found, so adding a name never
+ * makes it stale; removing one forgets that name (path_forget_name), and
+ * removing a directory or changing its '..' forgets every name cached in
+ * it (path_forget_dir).  An inode's type never changes while it has a
+ * name, and an inode number is reused only after its last name went (a
+ * directory's only after it was emptied and removed), so what is left
+ * is right.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -57,12 +60,6 @@ static int splice_link(struct walk *w, ext2_ino_t link, const char *rest)
 	return 0;
 }
 
-void path_forget(struct fs *fs)
-{
-	memset(fs->names, 0, sizeof fs->names);
-	fs->names_clock = 0;
-}
-
 /* The set of PATH_CACHE_WAYS entries where (dir, name) may be cached. */
 static struct path_cache_entry *cache_set(struct fs *fs, ext2_ino_t dir, const char *name, size_t n)
 {
@@ -74,6 +71,25 @@ static struct path_cache_entry *cache_set(struct fs *fs, ext2_ino_t dir, const c
 	h *= 0x45d9f3bu;
 	h ^= h >> 16;
 	return &fs->names[(h & (PATH_CACHE_SIZE / PATH_CACHE_WAYS - 1)) * PATH_CACHE_WAYS];
+}
+
+void path_forget_name(struct fs *fs, ext2_ino_t dir, const char *name)
+{
+	size_t n = strlen(name);
+
+	if (n > PATH_CACHE_NAME)
+		return;
+	struct path_cache_entry *set = cache_set(fs, dir, name, n);
+	for (unsigned i = 0; i < PATH_CACHE_WAYS; i++)
+		if (set[i].dir == dir && set[i].len == n && !memcmp(set[i].name, name, n))
+			set[i] = (struct path_cache_entry){ 0 };
+}
+
+void path_forget_dir(struct fs *fs, ext2_ino_t dir)
+{
+	for (unsigned i = 0; i < PATH_CACHE_SIZE; i++)
+		if (fs->names[i].dir == dir)
+			fs->names[i] = (struct path_cache_entry){ 0 };
 }
 
 /* name (n bytes) in directory dir: its inode and i_mode, from the cache or

@@ -62,7 +62,7 @@ static int reparent(struct fs *fs, ext2_ino_t ino, ext2_ino_t from, ext2_ino_t t
 {
 	struct dotdot dd = { to };
 	struct ext2_inode_large in;
-	path_forget(fs);
+	path_forget_dir(fs, ino);
 	errcode_t e = ext2fs_dir_iterate2(fs->e2, ino, DIRENT_FLAG_INCLUDE_EMPTY, NULL,
 					  set_dotdot, &dd);
 	int err;
@@ -140,13 +140,13 @@ int fs_rename(struct fs *fs, const char *oldpath, const char *newpath)
 		return err;
 	if (to.ino && LINUX_S_ISDIR(to.in.i_mode))
 		err = dir_remove(fs, to.dir, to.name, to.ino, newpath);
-	else if (to.ino && (path_forget(fs), e = ext2fs_unlink(fs->e2, to.dir, to.name, to.ino, 0)))
+	else if (to.ino && (path_forget_name(fs, to.dir, to.name), e = ext2fs_unlink(fs->e2, to.dir, to.name, to.ino, 0)))
 		err = fs_fail_e2(fs, e, "rename", newpath);
 	else if (to.ino)
 		err = inode_drop_link(fs, to.ino, 0);
 	if (err || (err = dir_add(fs, to.dir, to.name, from.ino, inode_ftype(from.in.i_mode))))
 		return err;
-	path_forget(fs);
+	path_forget_name(fs, from.dir, from.name);
 	if ((e = ext2fs_unlink(fs->e2, from.dir, from.name, from.ino, 0)))
 		return fs_fail_e2(fs, e, "rename", oldpath);
 	if ((err = inode_touch(fs, from.dir, FS_TOUCH_MTIME)) ||

@@ -6,8 +6,12 @@
  *
  * The server is the capability `fs` (boot.cfg `cap fs`), else the
  * registry's `fs`.  An open file is a session: its own gate and a buffer
- * both sides attach; read and write copy through the buffer in pieces of
- * its size, so the data never travels in messages.  The file position
+ * both sides attach; write (and a read the server has no view for) copies
+ * through the buffer in pieces of its size, so the data never travels in
+ * messages.  A read of a regular file copies from the program's own view
+ * of the server's page cache: a read-only shared mapping of the file,
+ * MICA_FS_WINDOW bytes of it attached at a time, after OpenFile.load
+ * said how much of the range the file holds.  The file position
  * lives here, until the description is handed to a spawned child: then
  * parent and child share it in the server (OpenFile.dup, read_on,
  * write_on, seek).  O_APPEND writes go where the server says the end is.
@@ -44,6 +48,9 @@ struct fsfile {
 	int shared;      /* the offset is the server's, shared with a spawned child's session */
 	int forked;      /* a forked child's copy of its parent's session: not ours to close */
 	char *path;      /* absolute, as opened: fchdir's and *at()'s directory */
+	uint8_t *view;     /* reads of a regular file: MICA_FS_WINDOW of its pages (0: none yet) */
+	uint64_t view_at;  /* the offset in the file where the view starts */
+	int no_view;       /* the server made none (no mapping left): reads copy through the buffer */
 };
 
 struct libc_dir {
@@ -163,9 +170,110 @@ static int fsfile_buffer(struct fsfile *ff)
 	return err;
 }
 
+/* The view of the file over the window at base (aligned to it): a read-only
+ * shared mapping of the file (OpenFile.mmap) attached once, moved when a
+ * read leaves it.  Its pages are the page cache's: what other clients
+ * write shows in it, and a page reclaimed or cut by a truncation is taken
+ * from it and faults back in.  0 or a Mica error. */
+static int fsfile_view(struct fsfile *ff, uint64_t base)
+{
+	mica_cap_t ds = mica_slot_alloc(), slot = ds;
+	uint64_t start, size;
+	int err;
+
+	if (!ds)
+		return -MICA_ENOMEM;
+	if (ff->view) {
+		err = region_map_detach(rt_cap("rm"), (uint64_t)ff->view, &start, &size, &ds);
+		ff->view = 0;
+	} else {
+		err = open_file_mmap(ff->gate, MICA_R, false, &ds);
+	}
+	if (!err && !ds)
+		err = -MICA_EMSG;
+	if (!err && (err = region_map_attach(rt_cap("rm"), 0, MICA_FS_WINDOW, MICA_R, ds, base, &start)) == 0) {
+		mica_slot_free(slot);   /* empty: the region mapper has it */
+		ff->view = (uint8_t *)start;
+		ff->view_at = base;
+		return 0;
+	}
+	if (ds)
+		mica_slot_drop(ds);
+	else
+		mica_slot_free(slot);
+	return err;
+}
+
+/* Copy n bytes of the file at `at` out of the view, moving it as needed. */
+static int fsfile_view_copy(struct fsfile *ff, uint64_t at, char *dst, size_t n)
+{
+	while (n) {
+		uint64_t base = at & ~(uint64_t)(MICA_FS_WINDOW - 1);
+		int err = ff->view && ff->view_at == base ? 0 : fsfile_view(ff, base);
+		if (err)
+			return err;
+		size_t k = base + MICA_FS_WINDOW - at < n ? (size_t)(base + MICA_FS_WINDOW - at) : n;
+		memcpy(dst, ff->view + (at - base), k);
+		at += k;
+		dst += k;
+		n -= k;
+	}
+	return 0;
+}
+
+/* A read of a regular file through the view: OpenFile.load says how much
+ * the file holds (and brings the pages into the cache), then a copy in
+ * this program; the request at most a window, never across one when the
+ * offset is ours.  -1 when the server has no view for it (the caller
+ * reads through the buffer). */
+static ssize_t fsfile_view_read(struct fsfile *ff, void *buf, size_t len, const off_t *pos)
+{
+	size_t total = 0;
+
+	while (total < len) {
+		uint64_t at = pos ? (uint64_t)*pos + total : 0;
+		uint32_t n = len - total < MICA_FS_WINDOW ? (uint32_t)(len - total) : MICA_FS_WINDOW, done;
+		if (pos && MICA_FS_WINDOW - at % MICA_FS_WINDOW < n)
+			n = MICA_FS_WINDOW - (uint32_t)(at % MICA_FS_WINDOW);
+		/* The view first (where the read is, when the offset is ours), so
+		 * that a server with no mapping left is found before load_on
+		 * moves a shared offset. */
+		if (!ff->view || (pos && at - ff->view_at >= MICA_FS_WINDOW)) {
+			int verr = fsfile_view(ff, at & ~(uint64_t)(MICA_FS_WINDOW - 1));
+			if (verr && !total && !ff->view) {
+				ff->no_view = 1;   /* e.g. ENFILE: the server's mappings are used up */
+				return -1;
+			}
+			if (verr)
+				return total ? (ssize_t)total : fail(verr);
+		}
+		int err = pos ? open_file_load(ff->gate, at, n, &done) : open_file_load_on(ff->gate, n, &done, &at);
+		if (err == -(MICA_FS_ERRNO + ENODEV) && !total) {
+			ff->no_view = 1;
+			return -1;
+		}
+		if (!err && done > n)
+			err = -MICA_EMSG;
+		if (!err)
+			err = fsfile_view_copy(ff, at, (char *)buf + total, done);
+		if (err)
+			return total ? (ssize_t)total : fail(err);
+		total += done;
+		if (done < n)
+			break;
+	}
+	return (ssize_t)total;
+}
+
 static ssize_t fsfile_pread(struct fsfile *ff, void *buf, size_t len, const off_t *pos)
 {
 	size_t total = 0;
+
+	if (ff->type == S_IFREG && !ff->no_view) {
+		ssize_t n = fsfile_view_read(ff, buf, len, pos);
+		if (n >= 0 || !ff->no_view)
+			return n;
+	}
 	int berr = fsfile_buffer(ff);
 
 	if (berr)
@@ -211,6 +319,20 @@ static ssize_t fsfile_pwrite(struct fsfile *ff, const void *buf, size_t len, off
 			break;
 	}
 	return (ssize_t)total;
+}
+
+/* Detach the view and drop its mapping (the server ends it when its last
+ * capability goes). */
+static void fsfile_view_drop(struct fsfile *ff)
+{
+	mica_cap_t ds = ff->view ? mica_slot_alloc() : 0, slot = ds;
+	uint64_t start, size;
+
+	if (ds && region_map_detach(rt_cap("rm"), (uint64_t)ff->view, &start, &size, &ds) == 0 && ds)
+		mica_slot_drop(ds);
+	else if (slot)
+		mica_slot_free(slot);
+	ff->view = 0;
 }
 
 static ssize_t fs_read_op(struct file *f, void *buf, size_t len)
@@ -276,6 +398,11 @@ static int fs_close_op(struct file *f)
 	struct fsfile *ff = f->obj;
 	uint64_t start, size;
 	mica_cap_t slot = mica_slot_alloc(), back = slot;
+
+	/* The view first: its mapping's end (the server learns of it by the
+	 * mapping's watch) is then not the file's last reference, which the
+	 * close below ends while we wait (writing back what it must). */
+	fsfile_view_drop(ff);
 	int err = ff->forked ? 0 : open_file_close(ff->gate);
 
 	/* The close revoked the buffer: the region comes back empty (back
@@ -322,8 +449,12 @@ void libc_fsfile_after_fork(void)
 
 	for (int fd = 0; fd < FD_MAX; fd++) {
 		struct file *f = fd_get(fd, &flags);
-		if (f && f->ops == &fsfile_ops)
+		if (f && f->ops == &fsfile_ops) {
 			((struct fsfile *)f->obj)->forked = 1;
+			/* The view's region is a copy of the parent's, its mapping the
+			 * parent's: ours comes on the next read. */
+			fsfile_view_drop(f->obj);
+		}
 	}
 }
 

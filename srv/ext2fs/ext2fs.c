@@ -410,6 +410,57 @@ static int on_read(struct srv_request *req, uint64_t offset, uint32_t count, uin
 	return err && !n ? fs_err(err) : 0;
 }
 
+/* OpenFile.load: the client reads [offset, offset + count) from its own
+ * view of the file (a shared mapping): the pages come into the cache here,
+ * so that its first fault in each block maps the block whole, and the
+ * answer is how much of the range the file holds now.  A range of more
+ * than a quarter of the pool is left to the faults (loading it would
+ * reclaim its own first pages). */
+static int on_load(struct srv_request *req, uint64_t offset, uint32_t count, uint32_t *done)
+{
+	struct session *s = session_req(req);
+	struct fs_stat st;
+	unsigned pages, free_pages;
+	int err;
+
+	if (!s)
+		return -MICA_ENOSYS;
+	if (count > MICA_FS_WINDOW)
+		return -MICA_EINVAL;
+	if (!s->cached)
+		return fs_err(ENODEV);
+	if (!s->readable)
+		return fs_err(EBADF);
+	if ((err = fs_fstat(s->file, &st)) != 0)
+		return fs_err(err);
+	uint64_t left = offset < st.size ? st.size - offset : 0;
+	*done = count < left ? count : (uint32_t)left;
+	if (!*done)
+		return 0;
+	uint64_t first = offset / PAGE, last = (offset + *done - 1) / PAGE;
+	cache_stats(&pages, &free_pages);
+	for (uint64_t i = first; last - first < pages / 4 && i <= last; i++)
+		if (!cache_page(s->cached, i, false, &err))
+			return err == ENOMEM ? -MICA_ENOMEM : fs_err(err);
+	return 0;
+}
+
+static int on_load_on(struct srv_request *req, uint32_t count, uint32_t *done, uint64_t *at)
+{
+	struct session *s = session_req(req);
+	int err;
+
+	if (!s)
+		return -MICA_ENOSYS;
+	if (!s->pos)
+		return -MICA_EINVAL;
+	if ((err = on_load(req, s->pos->at, count, done)) == 0) {
+		*at = s->pos->at;
+		s->pos->at += *done;
+	}
+	return err;
+}
+
 /* Blocks behind the whole pages of s's file that [off, end) touches
  * (inside size): the holes there filled (lib/fs's fs_bmap), so that
  * writing the pages back cannot fail for want of space.  [0,
@@ -917,6 +968,7 @@ static const struct open_file_ops file_ops = {
 	.readdir = on_readdir, .close = on_close, .mmap = on_map,
 	.fchmod = on_fchmod, .fchown = on_fchown, .futimes = on_futimes,
 	.dup = on_dup, .buffer = on_buffer, .read_on = on_read_on, .write_on = on_write_on, .seek = on_seek,
+	.load = on_load, .load_on = on_load_on,
 };
 static const struct dataspace_ops ds_ops = { .map = on_ds_map, .info = on_ds_info };
 static const struct file_mapping_ops mapping_ops = { .msync = on_mapping_sync };

@@ -218,6 +218,9 @@ QEMU_PROG_BINS += $(BUILD)/tests/qemu/posix_test
 # File mappings over the page cache (fsmmap.scenario).
 $(eval $(call newlib_program,$(BUILD)/tests/qemu/fsmmap,tests/qemu/progs/fsmmap.c tests/qemu/lib/qtest.c))
 QEMU_PROG_BINS += $(BUILD)/tests/qemu/fsmmap
+# Reads through the client's view of the page cache (fsview.scenario).
+$(eval $(call newlib_program,$(BUILD)/tests/qemu/fsview,tests/qemu/progs/fsview.c tests/qemu/lib/qtest.c))
+QEMU_PROG_BINS += $(BUILD)/tests/qemu/fsview
 # The descriptor table's test (pipe_fd.scenario, lib/libc/fd.c) and the
 # rom file it reads through several descriptors.
 $(eval $(call newlib_program,$(BUILD)/tests/qemu/pipe_fd,tests/qemu/progs/pipe_fd.c))

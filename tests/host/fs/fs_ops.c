@@ -256,6 +256,30 @@ static void cached_names_follow_every_change(void)
 	CHECK_EQ(fs_rename(fs, "/l", "/b/l2"), 0);     /* a directory moves: its '..' changes */
 	CHECK_EQ(ino_of(fs, "/b/l2/.."), a);
 	CHECK_EQ(fs_stat(fs, "/l/h", &st), ENOENT);
+	/* A removed directory's inode comes back as a new directory elsewhere:
+	 * its cached '..' must not. */
+	CHECK_EQ(fs_mkdir(fs, "/b/d", 0755), 0);
+	ext2_ino_t d = ino_of(fs, "/b/d");
+	CHECK_EQ(ino_of(fs, "/b/d/.."), a);
+	CHECK_EQ(fs_rmdir(fs, "/b/d"), 0);
+	char name[16];
+	int reused = 0;
+	for (int i = 0; i < 16 && !reused; i++) {   /* until one gets d's inode */
+		snprintf(name, sizeof name, "/e%d", i);
+		CHECK_EQ(fs_mkdir(fs, name, 0755), 0);
+		reused = ino_of(fs, name) == d;
+	}
+	CHECK(reused);
+	CHECK_EQ(fs_rename(fs, name, "/e"), 0);
+	CHECK_EQ(ino_of(fs, "/e/.."), EXT2_ROOT_INO);
+	/* A rename over a cached name: the name is the moved file now. */
+	CHECK_EQ(write_at(fs, "/e/x", 0, "x", 1), 0);
+	CHECK_EQ(write_at(fs, "/e/y", 0, "y", 1), 0);
+	ext2_ino_t x = ino_of(fs, "/e/x");
+	CHECK(ino_of(fs, "/e/y") != x);
+	CHECK_EQ(fs_rename(fs, "/e/x", "/e/y"), 0);
+	CHECK_EQ(ino_of(fs, "/e/y"), x);
+	CHECK_EQ(fs_stat(fs, "/e/x", &st), ENOENT);
 	CHECK(done_clean(fs));
 }
 
