@@ -14,6 +14,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -681,7 +682,7 @@ static int check_fds(void)
 
 static void exec_failures(void)
 {
-	char *many[40];
+	static char *many[MICA_SPAWN_ARGS_MAX + 2], big[ARG_MAX + 1];
 
 	errno = 0;
 	expect("ENOENT", execl("rom/nothing", "nothing", (char *)0) == -1 && errno == ENOENT, 1);
@@ -692,11 +693,32 @@ static void exec_failures(void)
 	errno = 0;
 	expect("ENOEXEC: an ELF file for i386", execl("/bin/badelf", "badelf", (char *)0) == -1 && errno == ENOEXEC,
 	       1);
-	for (int i = 0; i < 39; i++)
+	for (int i = 0; i <= MICA_SPAWN_ARGS_MAX; i++)
 		many[i] = "x";
-	many[39] = 0;
+	many[MICA_SPAWN_ARGS_MAX + 1] = 0;
 	errno = 0;
-	expect("E2BIG: 39 arguments", execv(ROM_CHILD, many) == -1 && errno == E2BIG, 1);
+	expect("E2BIG: 4,097 arguments", execv(ROM_CHILD, many) == -1 && errno == E2BIG, 1);
+	memset(big, 'y', ARG_MAX);
+	big[ARG_MAX] = 0;
+	char *huge[] = { "proc_child", big, 0 };
+	errno = 0;
+	expect("E2BIG: an argument of ARG_MAX bytes", execv(ROM_CHILD, huge) == -1 && errno == E2BIG, 1);
+	pid_t pid = fork();
+	if (pid == 0) {
+		char *argv[] = { "proc_child", "exit", "7", 0 };
+		unsetenv("PATH");
+		execvp("proc_child", argv);
+		_exit(100 + errno);
+	}
+	expect("execvp without PATH looks in /bin", reap(pid), 7);
+	pid = fork();
+	if (pid == 0) {
+		char *argv[] = { "garbage", 0 };
+		execvp("/bin/garbage", argv);
+		_exit(100 + errno);
+	}
+	expect("execvp of a file that is no program runs /bin/sh, which is not on this disk (ENOENT)", reap(pid),
+	       100 + ENOENT);
 	errno = 0;
 	char *none[] = { "nothing-at-all", 0 };
 	expect("execvp along PATH: ENOENT", execvp("nothing-at-all", none) == -1 && errno == ENOENT, 1);
