@@ -7,7 +7,8 @@
  * is delivered at once: a handler runs with the action's mask and the
  * signal itself blocked, SIG_IGN drops it, SIG_DFL ends the program
  * through the process server (its parent's wait status says by which
- * signal).  A blocked signal stays pending until the mask lets it
+ * signal); with SA_ONSTACK the handler runs on the alternate signal stack
+ * (sigaltstack.c), if the program gave one.  A blocked signal stays pending until the mask lets it
  * through.  What other programs send comes through sigdeliver.c, where
  * sigaction, signal and sigprocmask are: a program that only raises (every
  * program links kill, proc.c, and so raise: newlib's own would otherwise
@@ -75,6 +76,22 @@ __attribute__((noreturn)) static void die(int sig)
 	rt_exit(128 + sig);
 }
 
+struct handler_call {
+	const struct sigaction *a;
+	int sig;
+	siginfo_t *info;
+};
+
+static void run_handler(void *arg)
+{
+	struct handler_call *c = arg;
+
+	if (c->a->sa_flags & SA_SIGINFO)
+		c->a->sa_sigaction(c->sig, c->info, 0);
+	else
+		c->a->sa_handler(c->sig);
+}
+
 static void deliver(int sig)
 {
 	struct sigaction a = libc_sig_actions[sig];
@@ -99,10 +116,9 @@ static void deliver(int sig)
 	libc_sig_handlers_run++;
 	if (!(a.sa_flags & SA_RESTART))
 		libc_sig_interrupted = 1;
-	if (a.sa_flags & SA_SIGINFO)
-		a.sa_sigaction(sig, &info, 0);
-	else
-		a.sa_handler(sig);
+	struct handler_call call = { &a, sig, &info };
+	if (!(a.sa_flags & SA_ONSTACK) || !libc_signal_on_altstack || !libc_signal_on_altstack(run_handler, &call))
+		run_handler(&call);
 	libc_sig_blocked = saved;
 }
 

@@ -25,5 +25,8 @@ int libc_signal_ignored_by_default(int sig);
 void libc_signal_deliver_pending(void);
 /* Signal sig pending, with its siginfo_t's fields. */
 void libc_signal_make_pending(int sig, pid_t from, int code, int status);
+/* sigaltstack.c's, weak (linked with sigaltstack): run(arg) on the
+ * alternate signal stack, 1; 0 when there is none to go to. */
+int libc_signal_on_altstack(void (*run)(void *), void *arg) __attribute__((weak));
 
 #endif

@@ -14,6 +14,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -726,6 +727,33 @@ static void exec_failures(void)
 	expect("a child still forks and exits", fork_exec(ROM_CHILD, "exit", "3"), 3);
 }
 
+static char atfork_log[16];
+static unsigned atfork_n;
+
+static void note(char c)
+{
+	if (atfork_n + 1 < sizeof atfork_log)
+		atfork_log[atfork_n++] = c;
+}
+static void prepare_a(void) { note('a'); }
+static void prepare_b(void) { note('b'); }
+static void parent_a(void) { note('A'); }
+static void parent_b(void) { note('B'); }
+static void child_a(void) { note('1'); }
+static void child_b(void) { note('2'); }
+
+/* Last: the handlers stay registered for every later fork of the program. */
+static void atfork_handlers_around_fork(void)
+{
+	expect("pthread_atfork, twice", pthread_atfork(prepare_a, parent_a, child_a) == 0 &&
+						pthread_atfork(prepare_b, parent_b, child_b) == 0, 1);
+	pid_t pid = fork();
+	if (pid == 0)
+		_exit(strcmp(atfork_log, "ba12") == 0 ? 0 : 1);
+	expect("the parent: prepare in reverse, then parent in order", strcmp(atfork_log, "baAB"), 0);
+	expect("the child: prepare in reverse, then child in order (exit 0)", reap(pid), 0);
+}
+
 static const struct qtest_case cases[] = {
 	{ "fork_returns_twice", fork_returns_twice },
 	{ "copy_on_write_both_ways", copy_on_write_both_ways },
@@ -744,6 +772,7 @@ static const struct qtest_case cases[] = {
 	{ "forks_nest_deep", forks_nest_deep },
 	{ "fork_bomb_is_bounded", fork_bomb_is_bounded },
 	{ "forks_leave_nothing", forks_leave_nothing },
+	{ "atfork_handlers_around_fork", atfork_handlers_around_fork },
 };
 
 int main(int argc, char **argv)

@@ -6,7 +6,8 @@
  * SA_RESTART); a child computing in registers is diverted and goes on
  * with every register as it was; default termination (WIFSIGNALED,
  * WTERMSIG), also of a signal raised in the program and of abort;
- * ignoring; a blocked signal pending until unblocked, with a handler
+ * ignoring; the alternate signal stack and the System V calls (sighold,
+ * sigset...); a blocked signal pending until unblocked, with a handler
  * and by default; SIGKILL uncatchable; stop (SIGSTOP, SIGTSTP by default,
  * a raised SIGSTOP) and continue, reported by waitpid with WUNTRACED and
  * WCONTINUED; process groups (setpgid, getpgid,
@@ -18,6 +19,7 @@
  */
 #include <errno.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -243,6 +245,69 @@ static void default_terminates(void)
 	if (pid == 0)
 		abort();
 	expect("a child that aborts: WTERMSIG is SIGABRT", term_sig(status_of(pid)), SIGABRT);
+}
+
+static char alt_mem[SIGSTKSZ] __attribute__((aligned(16)));
+static volatile uintptr_t handler_sp;
+static volatile int handler_flags, usr2_seen;
+
+static void note_stack(int sig)
+{
+	stack_t ss;
+	char here;
+
+	(void)sig;
+	handler_sp = (uintptr_t)&here;
+	sigaltstack(0, &ss);
+	handler_flags = ss.ss_flags;
+}
+
+static void count_usr2(int sig)
+{
+	(void)sig;
+	usr2_seen++;
+}
+
+static int on_alt_mem(uintptr_t sp)
+{
+	return sp > (uintptr_t)alt_mem && sp < (uintptr_t)alt_mem + sizeof alt_mem;
+}
+
+/* In a child, whose handlers stay its own: a handler with SA_ONSTACK runs
+ * on the alternate stack and sees SS_ONSTACK, one without on its own; the
+ * System V calls hold, release, set and ignore. */
+static void altstack_and_xsi_calls(void)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		stack_t ss = { .ss_sp = alt_mem, .ss_size = sizeof alt_mem }, old;
+		struct sigaction a = { .sa_handler = note_stack, .sa_flags = SA_ONSTACK };
+		sigemptyset(&a.sa_mask);
+		CHILD_CHECK(1, sigaltstack(0, &old) == 0 && (old.ss_flags & SS_DISABLE));
+		CHILD_CHECK(2, sigaltstack(&(stack_t){ .ss_sp = alt_mem, .ss_size = MINSIGSTKSZ - 1 }, 0) == -1 &&
+				       errno == ENOMEM);
+		CHILD_CHECK(3, sigaltstack(&(stack_t){ .ss_sp = alt_mem, .ss_size = sizeof alt_mem, .ss_flags = 8 }, 0) ==
+					       -1 &&
+				       errno == EINVAL);
+		CHILD_CHECK(4, sigaltstack(&ss, 0) == 0 && sigaction(SIGUSR1, &a, 0) == 0 && raise(SIGUSR1) == 0);
+		CHILD_CHECK(5, on_alt_mem(handler_sp) && handler_flags == SS_ONSTACK);
+		a.sa_flags = 0;
+		CHILD_CHECK(6, sigaction(SIGUSR1, &a, 0) == 0 && raise(SIGUSR1) == 0);
+		CHILD_CHECK(7, !on_alt_mem(handler_sp) && handler_flags == 0);
+		CHILD_CHECK(8, sigaltstack(&(stack_t){ .ss_flags = SS_DISABLE }, &old) == 0 && old.ss_sp == alt_mem &&
+				       old.ss_size == sizeof alt_mem);
+		a.sa_flags = SA_ONSTACK;
+		CHILD_CHECK(9, sigaction(SIGUSR1, &a, 0) == 0 && raise(SIGUSR1) == 0 && !on_alt_mem(handler_sp));
+		signal(SIGUSR2, count_usr2);
+		CHILD_CHECK(10, sighold(SIGUSR2) == 0 && raise(SIGUSR2) == 0 && usr2_seen == 0);
+		CHILD_CHECK(11, sigrelse(SIGUSR2) == 0 && usr2_seen == 1);
+		CHILD_CHECK(12, sigset(SIGUSR2, SIG_HOLD) == count_usr2 && sigset(SIGUSR2, count_usr2) == SIG_HOLD);
+		CHILD_CHECK(13, sigignore(SIGUSR2) == 0 && raise(SIGUSR2) == 0 && usr2_seen == 1);
+		CHILD_CHECK(14, sighold(999) == -1 && errno == EINVAL && sigset(SIGKILL, SIG_HOLD) == SIG_ERR);
+		_exit(0);
+	}
+	expect("sigaltstack and SA_ONSTACK, sighold, sigrelse, sigset, sigignore (a child: 0, else 10 + its check)",
+	       exit_code(status_of(pid)), 0);
 }
 
 static void ignored_is_dropped(void)
@@ -526,6 +591,7 @@ static const struct qtest_case cases[] = {
 	{ "computing_child_keeps_its_registers", computing_child_keeps_its_registers },
 	{ "default_terminates", default_terminates },
 	{ "ignored_is_dropped", ignored_is_dropped },
+	{ "altstack_and_xsi_calls", altstack_and_xsi_calls },
 	{ "blocked_waits_until_unblocked", blocked_waits_until_unblocked },
 	{ "sigkill_cannot_be_caught", sigkill_cannot_be_caught },
 	{ "groups", groups },
