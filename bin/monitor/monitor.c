@@ -9,12 +9,15 @@
  * the shell cannot start (no disk, no file system, no such file).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <spawn.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
 
 #include <libsys/error.h>
 #include <libsys/ipc.h>
@@ -355,23 +358,59 @@ static void banner(void)
 	printf("\n");
 }
 
+/* The child side of login_shell: a process group of its own, made the
+ * console's foreground group (so that the shell's job control finds the
+ * terminal its own, and Ctrl-C reaches it), then the shell.  An exec that
+ * fails writes its errno to `report`; one that works closes it. */
+static void become_shell(const char *path, int report)
+{
+	char *argv[] = { "-sh", 0 };
+	int err;
+
+	setpgid(0, 0);
+	tcsetpgrp(STDIN_FILENO, getpid());
+	execv(path, argv);
+	err = errno;
+	(void)!write(report, &err, sizeof err);
+	_exit(127);
+}
+
 /* The login shell of `--shell PATH`: argv[0] "-sh" makes it read
  * /etc/profile; HOME is the root directory (the one user's, /etc/passwd).
- * Returns only when the shell could not be started. */
+ * It is forked, not spawned, so that it leads the console's foreground
+ * group before it runs.  Returns only when the shell could not be started,
+ * the console's foreground group back to ours. */
 static void login_shell(const char *path)
 {
-	extern char **environ;
-	char *argv[] = { "-sh", 0 };
+	int report[2], err = 0, st;
+	ssize_t n;
 	pid_t pid;
-	int err, st;
 
 	setenv("HOME", "/", 0);
-	if ((err = posix_spawn(&pid, path, 0, 0, argv, environ)) != 0) {
+	if (pipe(report) != 0 || fcntl(report[1], F_SETFD, FD_CLOEXEC) != 0) {
+		printf("%s: pipe: %s: the monitor's prompt instead\n", path, strerror(errno));
+		return;
+	}
+	fflush(stdout);
+	if ((pid = fork()) == 0)
+		become_shell(path, report[1]);
+	close(report[1]);
+	if (pid < 0) {
+		close(report[0]);
+		printf("%s: fork: %s: the monitor's prompt instead\n", path, strerror(errno));
+		return;
+	}
+	setpgid(pid, pid);   /* both sides: whichever runs first */
+	while ((n = read(report[0], &err, sizeof err)) < 0 && errno == EINTR)
+		;
+	close(report[0]);
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	if (n == sizeof err) {
+		tcsetpgrp(STDIN_FILENO, getpgrp());
 		printf("%s: %s: the monitor's prompt instead\n", path, strerror(err));
 		return;
 	}
-	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
 	cmd_halt(0, 0);
 }
 

@@ -118,6 +118,9 @@ int romfile_stat(const char *name, struct stat *st);
 mica_cap_t libc_proc(void);
 int libc_proc_errno(int err);
 int libc_proc_wait_child(void);
+/* From now on a child's end triggers the program's wait irq (notifier.c):
+ * 1 the first time (look again before waiting), 0 after; a Mica error. */
+int libc_proc_watch_children(void);
 /* In a forked child: its own pid and child notification from now on. */
 void libc_proc_after_fork(void);
 /* proc.c: getpid asks again. */

@@ -197,12 +197,12 @@ pid_t waitpid(pid_t pid, int *status, int options)
 	int32_t st;
 	int err;
 
-	if (options & ~(WNOHANG | WUNTRACED | WCONTINUED))
+	if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | WNOWAIT))
 		return libc_fail(EINVAL);
 	if (!(proc = libc_proc()))
 		return libc_fail(ECHILD);   /* no process server: no children */
 	for (;;) {
-		err = proc_wait(proc, pid, (uint32_t)(options & (WUNTRACED | WCONTINUED)), &got, &st);
+		err = proc_wait(proc, pid, (uint32_t)(options & (WUNTRACED | WCONTINUED | WNOWAIT)), &got, &st);
 		if (!err) {
 			if (status)
 				*status = st;

@@ -9,6 +9,7 @@
  * its argv[0].
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -19,16 +20,13 @@
 #include <mica/fs.h>
 #include <rt/rt.h>
 
-#include <idl/kernel/factory.h>
-#include <idl/kernel/irq.h>
 #include <idl/rt/proc.h>
 #include <idl/rt/registry.h>
 
 #include "glue.h"
 
-#define CHILD_IRQ_LABEL 0x70726f63ull   /* "proc": the irq a child's end triggers */
-
-static mica_cap_t self_gate, child_irq;
+static mica_cap_t self_gate;
+static bool watching;   /* a child's end triggers the program's wait irq */
 static char program[PROC_JOIN_PROGRAM_MAX + 1] = "?";
 
 /* argv[0]'s base name, for join (lib/rt passes constructors main's arguments). */
@@ -74,32 +72,38 @@ int libc_proc_errno(int err)
 	return libc_errno_of(err);
 }
 
+int libc_proc_watch_children(void)
+{
+	mica_cap_t irq;
+	int err;
+
+	if (watching)
+		return 0;
+	if (!(irq = libc_wait_irq()))
+		return -MICA_ENOMEM;
+	if ((err = proc_notify(libc_proc(), irq)) != 0)
+		return err;
+	watching = true;
+	return 1;
+}
+
 int libc_proc_wait_child(void)
 {
 	mica_word_t tag, label;
-	int err;
+	int err = libc_proc_watch_children();
 
-	if (!child_irq) {
-		mica_cap_t irq = mica_slot_alloc();
-		if (!irq)
-			return -MICA_ENOMEM;
-		if ((err = factory_create_irq(MICA_BOOT_FACTORY, irq, CHILD_IRQ_LABEL)) != 0 ||
-		    (err = irq_bind(irq, MICA_BOOT_THREAD)) != 0 || (err = proc_notify(libc_proc(), irq)) != 0) {
-			mica_slot_drop(irq);
-			return err;
-		}
-		child_irq = irq;
-		return 0;   /* a child may have ended before: look again first */
-	}
+	if (err)
+		return err < 0 ? err : 0;   /* a child may have ended before: look again first */
+	/* The wait irq: a child's end, or another source's (a hint, as for
+	 * notifiers: the caller looks again). */
 	do
 		err = mica_ipc_wait(0, &tag, &label);
-	while (!err && !((mica_tag_flags(tag) & MICA_TAG_F_IRQ) && label == CHILD_IRQ_LABEL));
+	while (!err && !(mica_tag_flags(tag) & MICA_TAG_F_IRQ));
 	return -err;
 }
 
 void libc_proc_after_fork(void)
 {
-	mica_slot_drop(child_irq);   /* our copy of the parent's */
-	child_irq = 0;
+	watching = false;   /* the parent's wait irq is not ours (notifier.c) */
 	libc_pid_reset();
 }

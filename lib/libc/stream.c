@@ -220,7 +220,11 @@ static int stdstream_ioctl(struct file *f, unsigned long request, void *arg)
 		break;
 	}
 	case TIOCGPGRP:
-		if (!(err = stream_get_pgrp(cap, &pgrp)))
+		/* No foreground group yet: the terminal is no one's
+		 * controlling terminal, which POSIX answers with ENOTTY. */
+		if (!(err = stream_get_pgrp(cap, &pgrp)) && pgrp == 0)
+			return libc_fail(ENOTTY);
+		if (!err)
 			*(pid_t *)arg = pgrp;
 		break;
 	case TIOCSPGRP:

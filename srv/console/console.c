@@ -17,6 +17,9 @@
  * then do they go through the line discipline, with their echo, up to the
  * end of one line (in raw mode, as many as the read takes).  So input typed ahead shows where it is read (after the
  * prompt that asked for it), never in the middle of a program's output.
+ * The signal characters are the exception: they act when they arrive
+ * (the foreground group gets its signal even if nothing reads), and
+ * discard what was typed before them.
  */
 #include <libsys/debug.h>
 #include <libsys/error.h>
@@ -47,6 +50,7 @@
 #define LINE_SPEED B115200    /* the kernel set the line up: 115200 8N1 */
 #define LINE_CFLAG (CS8 | CREAD | CLOCAL)
 #define LINE_CFLAG_FIXED (CSIZE | CSTOPB | PARENB | PARODD)   /* what the line is and stays */
+#define SIGNAL_ECHO_MAX 64    /* echoes of signal characters not yet shown ("^C\r\n" each) */
 
 /* An irq a reader gave to notify(); armed while that reader waits. */
 struct notify_entry {
@@ -63,6 +67,11 @@ struct console {
 	unsigned typed_head, typed_len;
 	struct tty_winsize size;
 	int32_t pgrp;         /* the foreground process group, 0 until set */
+	/* Signal characters taken from the UART and not yet acted on (a bit
+	 * per c_cc index: VINTR, VQUIT, VSUSP), with their echoes. */
+	unsigned signals_pending;
+	char signal_echo[SIGNAL_ECHO_MAX];
+	unsigned signal_echo_len;
 };
 
 static struct console console = { .size = { .rows = 24, .cols = 80 } };
@@ -142,20 +151,44 @@ static void output(const struct console *c, const char *s, size_t n)
 		uart_put(s, n);
 }
 
+static void act_on_signals(struct console *c);
+
 static int con_write(struct srv_request *req, const void *data, uint32_t data_len, uint32_t *written)
 {
 	output(req->srv->state, data, data_len);
 	*written = data_len;
+	act_on_signals(req->srv->state);   /* typed while the output went out */
 	return 0;
 }
 
-/* Take what the UART holds into the ring (what does not fit stays there). */
+/* A signal character arrived (line_signal took it): what was typed
+ * before it goes unless NOFLSH, and it waits in signals_pending for
+ * act_on_signals, which may not run here: bytes are taken while output is
+ * being sent too. */
+static void signal_arrived(struct console *c, const struct line_echo *echo)
+{
+	if (!(c->line.mode.lflag & NOFLSH))
+		c->typed_len = 0;
+	c->signals_pending |= 1u << echo->signal;
+	if (echo->len <= SIGNAL_ECHO_MAX - c->signal_echo_len) {
+		memcpy(c->signal_echo + c->signal_echo_len, echo->bytes, echo->len);
+		c->signal_echo_len += echo->len;
+	}
+}
+
+/* Take what the UART holds into the ring (what does not fit stays there),
+ * all but the signal characters, which act on arrival. */
 static void take_typed(struct console *c)
 {
+	struct line_echo echo;
 	int ch;
 
-	while (c->typed_len < TYPED_MAX && (ch = uart_get()) >= 0)
-		c->typed[(c->typed_head + c->typed_len++) % TYPED_MAX] = (char)ch;
+	while (c->typed_len < TYPED_MAX && (ch = uart_get()) >= 0) {
+		if (line_signal(&c->line, (char)ch, &echo))
+			signal_arrived(c, &echo);
+		else
+			c->typed[(c->typed_head + c->typed_len++) % TYPED_MAX] = (char)ch;
+	}
 }
 
 static void take_typed_while_sending(void)
@@ -175,6 +208,26 @@ static void send_signal(const struct console *c, int which)
 	if (c->pgrp <= 0 || kill(-c->pgrp, sig) != 0)
 		mica_printf("console: %s for process group %d not delivered: %s\n", name, (int)c->pgrp,
 			    c->pgrp <= 0 ? "no foreground group" : strerror(errno));
+}
+
+/* The signal characters that arrived: their echoes shown, their signals
+ * sent (one each, whatever the count typed, as pending signals are).
+ * Taken out first: more may arrive while the echo goes out. */
+static void act_on_signals(struct console *c)
+{
+	static const int which[] = { VINTR, VQUIT, VSUSP };
+	char echo[SIGNAL_ECHO_MAX];
+
+	while (c->signals_pending) {
+		unsigned pending = c->signals_pending, len = c->signal_echo_len;
+		memcpy(echo, c->signal_echo, len);
+		c->signals_pending = 0;
+		c->signal_echo_len = 0;
+		uart_put(echo, len);   /* the line discipline did ONLCR */
+		for (unsigned i = 0; i < sizeof which / sizeof which[0]; i++)
+			if (pending & (1u << which[i]))
+				send_signal(c, which[i]);
+	}
 }
 
 /* Typed bytes through the line discipline, echoed: in canonical mode
@@ -201,6 +254,7 @@ static void cook(struct console *c, unsigned want)
 		}
 		take_typed(c);
 	}
+	act_on_signals(c);
 }
 
 static int con_read(struct srv_request *req, void *data, uint32_t *data_len)
@@ -389,6 +443,7 @@ static void serve_input(struct console *c)
 {
 	irq_unmask(c->uart_irq);
 	take_typed(c);
+	act_on_signals(c);
 	if (!reader_waits(c))
 		return;
 	cook(c, 1);

@@ -215,21 +215,31 @@ static bool canonical_input(struct line *l, char c, struct line_echo *e)
 	return false;
 }
 
-bool line_input(struct line *l, char c, struct line_echo *echo)
+bool line_signal(struct line *l, char c, struct line_echo *echo)
 {
 	static const int signals[] = { VINTR, VQUIT, VSUSP };
-	bool canonical = l->mode.lflag & ICANON, after_cr = l->after_cr;
-	int t;
 
 	echo->len = 0;
 	echo->signal = -1;
-	l->after_cr = c == '\r';
 	if (l->mode.lflag & ISIG)
 		for (unsigned i = 0; i < sizeof signals / sizeof signals[0]; i++)
 			if (is_cc(l, c, signals[i])) {
 				signal_char(l, c, signals[i], echo);
-				return false;
+				return true;
 			}
+	return false;
+}
+
+bool line_input(struct line *l, char c, struct line_echo *echo)
+{
+	bool canonical = l->mode.lflag & ICANON, after_cr = l->after_cr;
+	int t;
+
+	if (line_signal(l, c, echo)) {
+		l->after_cr = false;
+		return false;
+	}
+	l->after_cr = c == '\r';
 	/* A terminal that sends CR LF for Enter gives one line, not two. */
 	if (canonical && c == '\n' && after_cr && (l->mode.iflag & ICRNL))
 		return false;

@@ -69,6 +69,13 @@ void line_flush(struct line *l);
  * end of input). */
 bool line_input(struct line *l, char c, struct line_echo *echo);
 
+/* Take one typed byte if it is a signal character (VINTR, VQUIT or VSUSP
+ * under ISIG), as line_input would: true, with echo->signal and the echo
+ * set (the input not yet read discarded unless NOFLSH).  False, and
+ * nothing changes, for any other byte.  The console calls it as bytes
+ * arrive, so that a program that never reads can still be interrupted. */
+bool line_signal(struct line *l, char c, struct line_echo *echo);
+
 /* Whether line_read would return something. */
 bool line_ready(const struct line *l);
 

@@ -478,8 +478,12 @@ static int on_wait(struct srv_request *req, int64_t pid, uint32_t options, uint6
 	if (found == 1)
 		return -MICA_EAGAIN;
 	*got = z->pid;
-	if (found == 0)
+	if (options & WNOWAIT) {
+		if (found == 2)   /* the report stays for the next wait */
+			z->report = *status == 0xffff ? TREE_REPORT_CONTINUED : TREE_REPORT_STOPPED;
+	} else if (found == 0) {
 		tree_free(&tree, z);
+	}
 	return 0;
 }
 

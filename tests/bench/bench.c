@@ -20,6 +20,7 @@ static struct {
 } plan = { 2, BATCHES_MAX, ~0u };
 
 static const char *current;	/* the figure being measured */
+static int short_run;	/* "short" */
 static const char *only;	/* only=FIGURE's figure, or all when NULL */
 static int failed;		/* it called bench_fail */
 
@@ -27,6 +28,7 @@ int bench_args(const char *program, int argc, char **argv)
 {
 	for (int i = 1; i < argc; i++)
 		if (mica_streq(argv[i], "short")) {
+			short_run = 1;
 			plan.warmup = 1;
 			plan.batches = 3;
 			plan.max_n = 10;
@@ -64,6 +66,21 @@ uint64_t bench_measure(bench_batch_fn *batch, unsigned n)
 		return 0;
 	sort(mean, plan.batches);
 	return mean[plan.batches / 2];
+}
+
+uint64_t bench_measure_whole(bench_batch_fn *batch)
+{
+	uint64_t t[3];
+	unsigned runs = short_run ? 1 : 3;
+
+	if (!short_run)
+		batch(1);
+	for (unsigned i = 0; i < runs && !failed; i++)
+		t[i] = batch(1);
+	if (failed)
+		return 0;
+	sort(t, runs);
+	return t[runs / 2];
 }
 
 void bench_fail(const char *fmt, ...)

@@ -36,6 +36,11 @@ int bench_args(const char *program, int argc, char **argv);
 /* Warm up, then time batches of n operations; the median of the batch means. */
 uint64_t bench_measure(bench_batch_fn *batch, unsigned n);
 
+/* For an operation that is a whole program's run (hundreds of millions of
+ * instructions): one untimed run, then the median of 3 timed ones, as the
+ * Linux baseline takes its speedtest1 figures ("short": one timed run). */
+uint64_t bench_measure_whole(bench_batch_fn *batch);
+
 /* The figure being measured got a wrong result: say what, and report no figure. */
 void bench_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

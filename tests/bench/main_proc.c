@@ -30,19 +30,27 @@
  *   signal_rtt       kill(getpid(), SIGUSR1) with a handler that returns:
  *                    the C library's raise, the handler with its mask set
  *                    and restored (no request: a program's own signal is
- *                    delivered in it, docs/libc.md "Signals").  Last: its
+ *                    delivered in it, docs/libc.md "Signals").  Its
  *                    handler starts the signal thread, which the forks
  *                    before it would otherwise copy.
+ *   sqlite_speedtest_mem   one whole run of SQLite's speedtest1 (ports/sqlite3)
+ *                    with --size 5 --memdb (bench_measure_whole: one untimed
+ *                    run, the median of 3): posix_spawn with its report
+ *                    sent to /dev/null and no environment, waitpid, exit 0.
+ *   sqlite_speedtest_disk  the same with the database a file on the disk
+ *                    (/speed.db, rollback journal): before each run,
+ *                    untimed, the database and its journal are removed
+ *                    and sync() writes back what that dirtied.
  *
  * Same output and "short" argument as mica-bench-rt.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
 
 #include "bench.h"
 
@@ -174,12 +182,74 @@ static uint64_t signal_rtt(void)
 	return bench_measure(signal_rtt_batch, 1000);
 }
 
+#define SPEEDTEST "/bin/speedtest1"
+#define SPEED_DB "/speed.db"
+
+/* One run of speedtest1 with argv, its report to /dev/null. */
+static uint64_t speedtest_run(char **argv)
+{
+	static char *no_env[] = { 0 };
+	posix_spawn_file_actions_t fa;
+	pid_t pid;
+	int st, err;
+
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+	uint64_t t0 = bench_now();
+	err = posix_spawn(&pid, SPEEDTEST, &fa, 0, argv, no_env);
+	if (!err && (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st) != 0))
+		err = -1;
+	uint64_t t = bench_now() - t0;
+	posix_spawn_file_actions_destroy(&fa);
+	if (err > 0)
+		bench_fail("posix_spawn " SPEEDTEST ": errno %d", err);
+	else if (err)
+		bench_fail(SPEEDTEST " did not exit 0 (status %#x)", st);
+	return t;
+}
+
+static uint64_t speedtest_mem_batch(unsigned n)
+{
+	static char *argv[] = { "speedtest1", "--size", "5", "--memdb", 0 };
+	uint64_t t = 0;
+
+	for (unsigned i = 0; i < n; i++)
+		t += speedtest_run(argv);
+	return t;
+}
+
+static uint64_t speedtest_disk_batch(unsigned n)
+{
+	static char *argv[] = { "speedtest1", "--size", "5", SPEED_DB, 0 };
+	uint64_t t = 0;
+
+	for (unsigned i = 0; i < n; i++) {
+		unlink(SPEED_DB);
+		unlink(SPEED_DB "-journal");
+		sync();
+		t += speedtest_run(argv);
+	}
+	return t;
+}
+
+static uint64_t sqlite_speedtest_mem(void)
+{
+	return bench_measure_whole(speedtest_mem_batch);
+}
+
+static uint64_t sqlite_speedtest_disk(void)
+{
+	return bench_measure_whole(speedtest_disk_batch);
+}
+
 static const struct bench_figure figures[] = {
 	{ "spawn_wait_disk", spawn_wait_disk },
 	{ "fork_wait", fork_wait },
 	{ "fork_exec_wait", fork_exec_wait },
 	{ "sh_pipeline", sh_pipeline },
 	{ "signal_rtt", signal_rtt },
+	{ "sqlite_speedtest_mem", sqlite_speedtest_mem },
+	{ "sqlite_speedtest_disk", sqlite_speedtest_disk },
 };
 
 int main(int argc, char **argv)

@@ -237,21 +237,25 @@ QEMU_PROG_BINS += $(BUILD)/tests/qemu/poll_test
 # The process server (proc.scenario, docs/processes.md): its test, the
 # child it spawns from rom/ and from the disk, and the disk: an ext2 image
 # with the child, a program of over 1 MiB, `true`, a file without its x bit, one that is no ELF file,
-# a cut ELF file and an ELF file for another machine (e_machine 3, i386).
+# a cut ELF file and an ELF file for another machine (e_machine 3, i386);
+# and SQLite's speedtest1 for mica-bench-proc (built by ports/sqlite3),
+# with room for its database.
 $(eval $(call newlib_program,$(BUILD)/tests/qemu/proc_test,tests/qemu/progs/proc_test.c tests/qemu/lib/qtest.c \
 	$(RT_IDL_DIR)/proc_fuzz.c))
 $(eval $(call newlib_program,$(BUILD)/tests/qemu/proc_child,tests/qemu/progs/proc_child.c))
 $(eval $(call newlib_program,$(BUILD)/tests/qemu/proc_big,tests/qemu/progs/proc_big.c))
 QEMU_PROG_BINS += $(BUILD)/tests/qemu/proc_test $(BUILD)/tests/qemu/proc_child $(BUILD)/tests/qemu/proc_big $(BUILD)/srv/proc
 PROC_IMG_ROOT := $(BUILD)/tests/qemu/proc-root
-$(BUILD)/tests/qemu/proc.img: $(BUILD)/tests/qemu/proc_child $(BUILD)/tests/qemu/proc_big $(BUILD)/bin/true tests/qemu/build.mk
+$(BUILD)/tests/qemu/proc.img: $(BUILD)/tests/qemu/proc_child $(BUILD)/tests/qemu/proc_big $(BUILD)/bin/true tests/qemu/build.mk \
+		$(BUILD)/ports/sqlite3/.stamp
 	rm -rf $(PROC_IMG_ROOT) && mkdir -p $(PROC_IMG_ROOT)/bin
 	cp $(BUILD)/tests/qemu/proc_child $(BUILD)/tests/qemu/proc_big $(BUILD)/bin/true $(PROC_IMG_ROOT)/bin/
+	strip -o $(PROC_IMG_ROOT)/bin/speedtest1 $(BUILD)/ports/sqlite3/src/bld/speedtest1
 	cp $(BUILD)/bin/true $(PROC_IMG_ROOT)/bin/noexec && chmod 644 $(PROC_IMG_ROOT)/bin/noexec
 	printf '#!/bin/sh\necho not a program\n' > $(PROC_IMG_ROOT)/bin/garbage && chmod 755 $(PROC_IMG_ROOT)/bin/garbage
 	head -c 200 $(BUILD)/bin/true > $(PROC_IMG_ROOT)/bin/cutelf && chmod 755 $(PROC_IMG_ROOT)/bin/cutelf
 	cp $(BUILD)/bin/true $(PROC_IMG_ROOT)/bin/badelf && printf '\003' | dd of=$(PROC_IMG_ROOT)/bin/badelf bs=1 seek=18 conv=notrunc status=none
-	rm -f $@ && mke2fs -q -F -t ext2 -L proc -d $(PROC_IMG_ROOT) $@ 8M
+	rm -f $@ && mke2fs -q -F -t ext2 -L proc -d $(PROC_IMG_ROOT) $@ 32M
 TEST_DEPS += $(BUILD)/tests/qemu/proc.img
 
 # What a spawned program inherits (inherit.scenario, docs/processes.md).

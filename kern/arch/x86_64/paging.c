@@ -21,6 +21,7 @@
 
 uint64_t pte_nx;
 static uint64_t kernel_pml4;
+static const uint64_t *direct_pdpt;   /* the direct map's (paging_init) */
 static uint64_t table_pages;
 static uint64_t device_next = KERN_DEVICE_BASE;
 
@@ -147,6 +148,7 @@ void paging_init(void)
 	}
 	if (rdmsr(MSR_EFER) & (1ull << 11))
 		pte_nx = PTE_NX;
+	direct_pdpt = table(k[IDX(KERN_DIRECT_BASE, 3)] & PTE_ADDR);
 	for (unsigned i = 0; i < bootinfo.nregions; i++)
 		map_direct(bootinfo.regions[i].base, bootinfo.regions[i].size);
 	write_cr3(kernel_pml4);
@@ -343,7 +345,7 @@ int arch_space_map_new(uint64_t root, uint64_t va, uint64_t pa, unsigned rights,
 }
 
 /* The leaf entry of va in root, or NULL. */
-static uint64_t *leaf(uint64_t root, uint64_t va)
+static inline __attribute__((always_inline)) uint64_t *leaf(uint64_t root, uint64_t va)
 {
 	uint64_t *t = table(root);
 
@@ -441,30 +443,24 @@ int arch_space_next_mapped(uint64_t root, uint64_t va, uint64_t last, uint64_t *
 	return arch_space_scan(root, va, last, found, &budget);
 }
 
-/* Whether the direct map covers pa (map_direct: each boot region, in
- * 2 MiB pages).  The region that answered last is asked first: a string
- * copy's pages are nearly always in the same one. */
-static int direct_mapped(uint64_t pa)
-{
-	static unsigned last;
+/* Whether the direct map covers pa: its own 2 MiB entry says so
+ * (map_direct), two loads instead of a search of the boot regions.  (The
+ * direct map starts at a 512 GiB boundary: pa's bits index its tables.) */
+_Static_assert((KERN_DIRECT_BASE & ((1ull << 39) - 1)) == 0, "the direct map starts at a 512 GiB boundary");
 
-	for (unsigned k = 0; k < bootinfo.nregions; k++) {
-		unsigned i = (last + k) % bootinfo.nregions;
-		uint64_t start = bootinfo.regions[i].base & ~0x1fffffull;
-		uint64_t end = (bootinfo.regions[i].base + bootinfo.regions[i].size + 0x1fffff) & ~0x1fffffull;
-		if (pa >= start && pa < end) {
-			last = i;
-			return 1;
-		}
-	}
-	return 0;
+static inline int direct_mapped(uint64_t pa)
+{
+	if (pa >> 39)
+		return 0;
+	uint64_t e = direct_pdpt[pa >> 30];
+	return (e & PTE_P) && (table(e & PTE_ADDR)[IDX(pa, 1)] & PTE_P);
 }
 
 /* The entry of the user page at va that a string copy may read (or write):
  * present, user, writable for a write, and RAM the direct map covers --
  * device memory (mapped uncached, and not in the direct map) is refused.
  * NULL otherwise. */
-static uint64_t *copy_entry(uint64_t root, uint64_t va, int write)
+static inline __attribute__((always_inline)) uint64_t *copy_entry(uint64_t root, uint64_t va, int write)
 {
 	uint64_t *e = leaf(root, va & MICA_PAGE_MASK);
 
@@ -479,7 +475,7 @@ static uint64_t *copy_entry(uint64_t root, uint64_t va, int write)
 
 /* Each page's entry of [va, va + n) into e[], or 0 when one may not be
  * copied (copy_entry). */
-static int copy_range_entries(uint64_t root, uint64_t va, size_t n, int write, uint64_t **e)
+static inline __attribute__((always_inline)) int copy_range_entries(uint64_t root, uint64_t va, size_t n, int write, uint64_t **e)
 {
 	if (va + n < va || va + n > MICA_USER_END)
 		return 0;

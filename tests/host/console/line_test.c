@@ -306,6 +306,33 @@ static void line_signal_characters_flush_and_report(void)
 	CHECK(!line_ready(&l));
 }
 
+/* line_signal, which the console calls as bytes arrive: a signal
+ * character acts as line_input's would; any other byte is left alone. */
+static void line_signal_takes_only_signal_characters(void)
+{
+	struct line_echo e;
+
+	reset();
+	type("ab");
+	echo_len = 0;
+	CHECK(!line_signal(&l, 'c', &e));
+	CHECK_EQ(e.signal, -1);
+	CHECK_EQ(e.len, 0);
+	CHECK(!line_signal(&l, '\r', &e));
+	CHECK(!line_ready(&l));             /* 'c' and CR did not enter the line */
+	CHECK(line_signal(&l, 0x1a, &e));
+	CHECK_EQ(e.signal, VSUSP);
+	CHECK(e.len == 4 && !memcmp(e.bytes, "^Z\r\n", 4));
+	type("\r");
+	reads(100, "\n");                   /* "ab" went with the signal */
+	set_mode(0, ISIG, 0);
+	CHECK(!line_signal(&l, 0x03, &e));   /* without ISIG: data */
+	set_mode(ISIG, ECHO, 0);
+	CHECK(line_signal(&l, 0x1c, &e));
+	CHECK_EQ(e.signal, VQUIT);
+	CHECK_EQ(e.len, 0);                  /* echo off: nothing shown */
+}
+
 static void line_raw_mode_hands_out_every_byte(void)
 {
 	reset();
@@ -350,6 +377,7 @@ static const struct tap_case cases[] = {
 	TAP_CASE(line_echo_off_shows_nothing_but_echonl_shows_newlines),
 	TAP_CASE(line_control_characters_can_be_changed_and_disabled),
 	TAP_CASE(line_signal_characters_flush_and_report),
+	TAP_CASE(line_signal_takes_only_signal_characters),
 	TAP_CASE(line_raw_mode_hands_out_every_byte),
 	TAP_CASE(line_leaving_canonical_mode_hands_out_the_edited_line),
 	TAP_CASE(line_onlcr_off_echoes_a_bare_newline),

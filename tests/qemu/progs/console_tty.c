@@ -8,8 +8,10 @@
  * protocol; last, idlc's fuzz driver on Stream.
  *
  * The typed input waits in the console until a read wants it, so each
- * setting made before a read applies to the bytes that read takes.  TAP
- * lines go to stdout, which is the console too.
+ * setting made before a read applies to the bytes that read takes; only a
+ * signal character acts when it arrives, so the scenario types Ctrl-C
+ * once the line it discards has been echoed.  TAP lines go to stdout,
+ * which is the console too.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -53,6 +55,14 @@ static int reads(size_t room, const char *want, size_t n)
 	return 0;
 }
 
+static int fails_with(int ret, int err)
+{
+	if (ret == -1 && errno == err)
+		return 1;
+	printf("# returned %d, errno %d; want -1, errno %d\n", ret, errno, err);
+	return 0;
+}
+
 static uint64_t now_us(void)
 {
 	struct timespec ts;
@@ -80,6 +90,7 @@ static void canonical_mode(void)
 	      (n == 4 && !memcmp(c, "abc\n", 4)) || (n == 1 && c[0] == '\n' && reads(sizeof c, "abc\n", 4)));
 	check("kill takes the line back", reads(sizeof c, "ok\n", 3));
 	check("Ctrl-D on an empty line: end of input", reads(sizeof c, "", 0));
+	check("tcgetpgrp with no foreground group yet: ENOTTY", fails_with(tcgetpgrp(0), ENOTTY));
 	check_eq("tcsetpgrp 7", tcsetpgrp(0, 7), 0);
 	check_eq("tcgetpgrp", tcgetpgrp(0), 7);
 	check("Ctrl-C discards the line typed so far", reads(sizeof c, "def\n", 4));
@@ -144,14 +155,6 @@ static void settings_and_sizes(void)
 	check_eq("TIOCSWINSZ 50x132", ioctl(1, TIOCSWINSZ, &w), 0);
 	w = (struct winsize){ 0 };
 	check("TIOCGWINSZ gives it back", ioctl(0, TIOCGWINSZ, &w) == 0 && w.ws_row == 50 && w.ws_col == 132);
-}
-
-static int fails_with(int ret, int err)
-{
-	if (ret == -1 && errno == err)
-		return 1;
-	printf("# returned %d, errno %d; want -1, errno %d\n", ret, errno, err);
-	return 0;
 }
 
 static void refused_requests(void)

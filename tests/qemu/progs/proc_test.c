@@ -12,12 +12,16 @@
  * copy of build/tests/qemu/proc.img.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/notifier.h>
+#include <sys/pidfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -424,6 +428,44 @@ static void records_come_back(void)
 	expect("factories back", now.objects[MICA_KOBJ_FACTORY], before.objects[MICA_KOBJ_FACTORY]);
 }
 
+/* pidfd_open (<sys/pidfd.h>, docs/poll.md): a child's end as a notifier's
+ * source, beside another child's that stays quiet; WNOWAIT leaves the
+ * zombie. */
+static void a_child_s_end_wakes_a_notifier(void)
+{
+	struct pollfd ready[2];
+	int st = 0;
+
+	expect("pidfd_open of no child: ESRCH", pidfd_open(getpid(), 0) == -1 && errno == ESRCH, 1);
+	expect("pidfd_open with flags: EINVAL", pidfd_open(1, 1) == -1 && errno == EINVAL, 1);
+	expect("pidfd_open of pid 0: EINVAL", pidfd_open(0, 0) == -1 && errno == EINVAL, 1);
+	long pid = spawn(ROM_CHILD, "sleep", "1000"), other = spawn(ROM_CHILD, "forever", 0);
+	int fd = pidfd_open((pid_t)pid, 0), quiet = pidfd_open((pid_t)other, 0);
+	expect("pidfd_open of two running children", fd >= 0 && quiet >= 0, 1);
+	expect("it is close-on-exec", fcntl(fd, F_GETFD) & FD_CLOEXEC, FD_CLOEXEC);
+	char c;
+	expect("reading it: EINVAL", read(fd, &c, 1) == -1 && errno == EINVAL, 1);
+	struct notifier *n = notifier_new();
+	expect("both subscribed", notifier_add(n, quiet, POLLIN) | notifier_add(n, fd, POLLIN), 0);
+	expect("while the children run, nothing is ready", notifier_wait(n, ready, 2, 0), 0);
+	expect("the notifier wakes at the first child's end", notifier_wait(n, ready, 2, 5000), 1);
+	expect("... for its descriptor", ready[0].fd, fd);
+	expect("... readable", ready[0].revents, POLLIN);
+	expect("waitpid WNOWAIT reports it", waitpid((pid_t)pid, &st, WNOHANG | WNOWAIT), pid);
+	expect("... exited 0", WIFEXITED(st) && WEXITSTATUS(st) == 0, 1);
+	expect("and leaves the zombie: still readable", notifier_wait(n, ready, 2, 0), 1);
+	expect("waitpid reaps it", reap((pid_t)pid), 0);
+	struct pollfd pf = { fd, POLLIN, 0 };
+	expect("reaped: poll says readable and hung up", poll(&pf, 1, 0), 1);
+	expect("... POLLIN | POLLHUP", pf.revents, POLLIN | POLLHUP);
+	kill((pid_t)other, SIGKILL);
+	pf = (struct pollfd){ quiet, POLLIN, 0 };
+	expect("poll with no limit returns at a killed child's end", poll(&pf, 1, -1), 1);
+	expect("wait() still reaps it with its signal", reap((pid_t)other), -SIGKILL);
+	notifier_free(n);
+	expect("close", close(fd) | close(quiet), 0);
+}
+
 static const struct qtest_case cases[] = {
 	{ "setup", setup },
 	{ "spawn_from_rom_and_disk", spawn_from_rom_and_disk },
@@ -435,6 +477,7 @@ static const struct qtest_case cases[] = {
 	{ "exec_failures", exec_failures },
 	{ "forged_requests", forged_requests },
 	{ "fuzzed", fuzzed },
+	{ "a_child_s_end_wakes_a_notifier", a_child_s_end_wakes_a_notifier },
 	{ "records_come_back", records_come_back },
 };
 
