@@ -12,7 +12,8 @@
  * the console's arming), and only when none is ready sleeps in an open
  * receive on the thread, with the timeout left.  Whatever wakes it (the
  * irq, a child's end, the timeout) makes it look again: a wake-up is a
- * hint, and arming before looking means no change goes unseen.
+ * hint, and arming before looking means no change goes unseen.  A
+ * signal handler that runs while nothing is ready ends the wait: EINTR.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -27,6 +28,7 @@
 #include <idl/kernel/kobject.h>
 
 #include "glue.h"
+#include "sigstate.h"
 
 #define WAIT_IRQ_LABEL 0x77616974ull   /* "wait" */
 #define WAIT_MAX_US 0x7fffffffu         /* per receive: below MICA_TIMEOUT_ZERO */
@@ -87,6 +89,7 @@ int notifier_poll(struct pollfd *fds, size_t n, uint64_t timeout_us, unsigned lo
 {
 	mica_cap_t irq = libc_wait_irq();
 	uint64_t now = libc_now_us(), deadline = timeout_us > UINT64_MAX - now ? UINT64_MAX : now + timeout_us;
+	unsigned long handled = libc_sig_handlers_run;
 
 	if (!irq)
 		return libc_fail(ENOMEM);   /* the console's look needs it too */
@@ -99,6 +102,8 @@ int notifier_poll(struct pollfd *fds, size_t n, uint64_t timeout_us, unsigned lo
 				ready++;
 		if (ready || !timeout_us || (now = libc_now_us()) >= deadline)
 			return ready;
+		if (libc_sig_handlers_run != handled)
+			return libc_fail(EINTR);   /* a handler ran: poll and select are not restarted */
 		uint64_t left = deadline - now;
 		mica_ipc_wait(mica_timeouts(MICA_TIMEOUT_NEVER, left > WAIT_MAX_US ? WAIT_MAX_US : (uint32_t)left), 0, 0);
 	}

@@ -4,8 +4,8 @@
  *
  * A timeout of 0 only looks, none (-1, NULL) waits as long as it takes,
  * and a finite one ends the wait on the KIP clock, as sleep.c's do.
- * There are no signals yet: ppoll's and pselect's masks have nothing to
- * block, and no wait ends early with EINTR.
+ * A signal handler that runs while nothing is ready ends the wait with
+ * EINTR (notifier.c).  ppoll's and pselect's masks are not applied yet.
  */
 #define _GNU_SOURCE   /* ppoll */
 #include <errno.h>
@@ -49,7 +49,7 @@ int ppoll(struct pollfd *fds, nfds_t nfds, const struct timespec *timeout, const
 {
 	uint64_t us = NO_LIMIT;
 
-	(void)sigmask;   /* no signals yet */
+	(void)sigmask;   /* not applied yet */
 	if (timespec_us(timeout, &us))
 		return -1;
 	return poll_us(fds, nfds, us);
@@ -110,7 +110,7 @@ int pselect(int nfds, fd_set *rd, fd_set *wr, fd_set *ex, const struct timespec 
 {
 	uint64_t us = NO_LIMIT;
 
-	(void)sigmask;   /* no signals yet */
+	(void)sigmask;   /* not applied yet */
 	if (timespec_us(timeout, &us))
 		return -1;
 	return select_us(nfds, rd, wr, ex, us);

@@ -2,7 +2,9 @@
  * sleep.c - nanosleep, usleep and sleep: an open receive with a timeout on
  * the calling thread.  Something else may wake it early (the input irq of
  * stream.c, say), so it waits again until the KIP clock says the time is
- * over; no signal interrupts a sleep, so it never ends early (EINTR).
+ * over.  A signal handler that runs meanwhile (the signal thread diverts
+ * the thread, whose wait ends) ends it early: EINTR, with the time left
+ * (POSIX's sleeps are not restarted, whatever SA_RESTART says).
  */
 #include <errno.h>
 #include <stdint.h>
@@ -12,17 +14,23 @@
 #include <libsys/ipc.h>
 
 #include "glue.h"
+#include "sigstate.h"
 
 #define WAIT_MAX 0x7fffffffu   /* µs per wait: below MICA_TIMEOUT_ZERO */
 
-static void sleep_us(uint64_t us)
+/* 0 when the time is over; the µs left when a handler ran first. */
+static uint64_t sleep_us(uint64_t us)
 {
 	uint64_t now = libc_now_us(), until = us > UINT64_MAX - now ? UINT64_MAX : now + us;
+	unsigned long handled = libc_sig_handlers_run;
 
 	while ((now = libc_now_us()) < until) {
 		uint64_t left = until - now;
+		if (libc_sig_handlers_run != handled)
+			return left;
 		mica_ipc_wait(mica_timeouts(MICA_TIMEOUT_NEVER, left > WAIT_MAX ? WAIT_MAX : (uint32_t)left), 0, 0);
 	}
+	return 0;
 }
 
 int nanosleep(const struct timespec *req, struct timespec *rem)
@@ -30,21 +38,19 @@ int nanosleep(const struct timespec *req, struct timespec *rem)
 	if (req->tv_sec < 0 || req->tv_nsec < 0 || req->tv_nsec >= 1000000000)
 		return libc_fail(EINVAL);
 	uint64_t sec = (uint64_t)req->tv_sec;   /* a huge one (sleep forever) saturates */
-	sleep_us(sec > UINT64_MAX / 1000000 - 1 ? UINT64_MAX
-						: sec * 1000000 + ((uint64_t)req->tv_nsec + 999) / 1000);
+	uint64_t left = sleep_us(sec > UINT64_MAX / 1000000 - 1 ? UINT64_MAX
+								  : sec * 1000000 + ((uint64_t)req->tv_nsec + 999) / 1000);
 	if (rem)
-		*rem = (struct timespec){ 0, 0 };
-	return 0;
+		*rem = (struct timespec){ (time_t)(left / 1000000), (long)(left % 1000000) * 1000 };
+	return left ? libc_fail(EINTR) : 0;
 }
 
 int usleep(useconds_t us)
 {
-	sleep_us(us);
-	return 0;
+	return sleep_us(us) ? libc_fail(EINTR) : 0;
 }
 
 unsigned sleep(unsigned seconds)
 {
-	sleep_us((uint64_t)seconds * 1000000);
-	return 0;
+	return (unsigned)((sleep_us((uint64_t)seconds * 1000000) + 999999) / 1000000);
 }

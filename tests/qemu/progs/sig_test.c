@@ -18,11 +18,14 @@
  * servers; it joins the process server as a program boot.cfg started.
  */
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/select.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <idl/kernel/thread.h>
@@ -310,6 +313,46 @@ static void altstack_and_xsi_calls(void)
 	       exit_code(status_of(pid)), 0);
 }
 
+/* SIGUSR1 to pid until the child says it moved on (its handler may run
+ * before it starts to wait, and then the wait would not end). */
+static int signal_until_ready(pid_t pid)
+{
+	struct pollfd p = { sync_pipe[0], POLLIN, 0 };
+
+	do
+		if (kill(pid, SIGUSR1))
+			return 0;
+	while (poll(&p, 1, 50) == 0);
+	return parent_wait_ready();
+}
+
+/* A handler that runs ends a sleep, select and poll with EINTR (they are
+ * not restarted), nanosleep saying the time left. */
+static void waits_end_by_a_handler(void)
+{
+	pipes();
+	pid_t pid = fork();
+	if (pid == 0) {
+		struct timespec ts = { 30, 0 }, rem = { 0, 0 };
+		struct timeval tv = { 30, 0 };
+		signal(SIGUSR1, count_usr2);
+		child_ready();
+		CHILD_CHECK(1, nanosleep(&ts, &rem) == -1 && errno == EINTR && rem.tv_sec > 0 && rem.tv_sec <= 30);
+		child_ready();
+		CHILD_CHECK(2, select(0, 0, 0, 0, &tv) == -1 && errno == EINTR);
+		child_ready();
+		CHILD_CHECK(3, poll(0, 0, 30000) == -1 && errno == EINTR && usr2_seen >= 3);
+		child_ready();
+		_exit(0);
+	}
+	expect("the child is ready", parent_wait_ready(), 1);
+	for (int i = 0; i < 3; i++)
+		expect("SIGUSR1 until it moves on", signal_until_ready(pid), 1);
+	expect("nanosleep, select and poll end with EINTR (a child: 0, else 10 + its check)", exit_code(status_of(pid)),
+	       0);
+	close_pipes();
+}
+
 static void ignored_is_dropped(void)
 {
 	pipes();
@@ -592,6 +635,7 @@ static const struct qtest_case cases[] = {
 	{ "default_terminates", default_terminates },
 	{ "ignored_is_dropped", ignored_is_dropped },
 	{ "altstack_and_xsi_calls", altstack_and_xsi_calls },
+	{ "waits_end_by_a_handler", waits_end_by_a_handler },
 	{ "blocked_waits_until_unblocked", blocked_waits_until_unblocked },
 	{ "sigkill_cannot_be_caught", sigkill_cannot_be_caught },
 	{ "groups", groups },
