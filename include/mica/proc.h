@@ -16,9 +16,12 @@
 #define MICA_PROC_INIT 1u
 
 /* What a program started from a file (root's Image.start, Proc.spawn) may
- * get: argv entries, and environment entries besides root's own two. */
-#define MICA_SPAWN_ARGS_MAX 32
-#define MICA_SPAWN_ENV_MAX 20
+ * get: argv entries, and environment entries besides root's own two.  The
+ * bytes of both together are bounded by the protocols' `args` buffers
+ * (PROC_SPAWN_ARGS_MAX, IMAGE_START_ARGS_MAX: idl/rt), which is the C
+ * library's ARG_MAX. */
+#define MICA_SPAWN_ARGS_MAX 4096
+#define MICA_SPAWN_ENV_MAX 1024
 
 /* What a child inherits (Proc.give and Proc.take): the kinds of entry,
  * and how many a parent may give one child (one per descriptor, and the

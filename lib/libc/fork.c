@@ -12,7 +12,7 @@
  * adopts (so that they outlive ours), every other capability at the same
  * slot (lib/rt), and starts the thread.  The child returns 0 from here with
  * its own pid, the parent the child's pid.  Only the calling thread is in
- * the child.
+ * the child.  pthread_atfork's handlers run around it.
  */
 #include <errno.h>
 #include <signal.h>
@@ -59,7 +59,7 @@ static int finish(mica_cap_t task, mica_cap_t thread)
 	return err;
 }
 
-pid_t fork(void)
+static pid_t fork_now(void)
 {
 	struct rt_fork_regs regs;
 	struct mica_fork_plan plan = { 0 };
@@ -103,6 +103,20 @@ pid_t fork(void)
 		return libc_fail(libc_errno_of(err));
 	}
 	return (pid_t)pid;
+}
+
+/* With the fork handlers of pthread_atfork around it, if there are any;
+ * the parent's keep a failed fork's errno. */
+pid_t fork(void)
+{
+	if (libc_atfork_run)
+		libc_atfork_run(LIBC_ATFORK_PREPARE);
+	pid_t pid = fork_now();
+	int err = errno;
+	if (libc_atfork_run)
+		libc_atfork_run(pid == 0 ? LIBC_ATFORK_CHILD : LIBC_ATFORK_PARENT);
+	errno = err;
+	return pid;
 }
 
 /* The child does not borrow the parent's memory: vfork is fork. */

@@ -138,6 +138,10 @@ int libc_signal_eintr(void);
  * catches or blocks a signal (a weak reference: programs that fork but
  * catch nothing do not link it). */
 void libc_signal_after_fork(void) __attribute__((weak));
+/* pthread_atfork.c's, weak (linked with pthread_atfork): the fork handlers
+ * for the moment fork is at (LIBC_ATFORK_*). */
+enum { LIBC_ATFORK_PREPARE, LIBC_ATFORK_PARENT, LIBC_ATFORK_CHILD };
+void libc_atfork_run(int when) __attribute__((weak));
 
 /* fsfile.c: the file server's side of path.c (paths outside rom/). */
 int fsfile_open(const char *path, int flags, mode_t mode);

@@ -17,13 +17,18 @@
  * ENOSYS.
  *
  * execve runs the program of a file in place of the caller's, as the same
- * process (newlib's execv, execvp, execl* call it); what it inherits is
- * given the same way, so the whole table, the working directory and the
- * umask go along.
+ * process (newlib's execv, execl* call it); what it inherits is given the
+ * same way, so the whole table, the working directory and the umask go
+ * along.  execvp and posix_spawnp look for the file along PATH, or along
+ * DEFAULT_PATH when there is no PATH.
+ *
+ * argv and envp together are bounded by ARG_MAX, the protocol's bound on
+ * `args` (E2BIG past it); the process server also bounds their entries.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <paths.h>
 #include <spawn.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -67,20 +72,31 @@ struct given {
 };
 
 #define DEFAULT_PATH "/bin:/rom"   /* posix_spawnp without PATH */
-/* Entries as Proc.spawn's buffers take them: each with its NUL. */
-static int pack(char *const list[], bool skip_mica, char *buf, uint32_t *len)
+/* Entries as Proc.spawn's buffers take them: each with its NUL, at most
+ * `room` bytes (E2BIG past it). */
+static int pack(char *const list[], bool skip_mica, char *buf, uint32_t room, uint32_t *len)
 {
 	*len = 0;
 	for (unsigned i = 0; list && list[i]; i++) {
 		if (skip_mica && (!strncmp(list[i], "MICA_CAPS=", 10) || !strncmp(list[i], "MICA_PID=", 9)))
 			continue;
 		size_t n = strlen(list[i]) + 1;
-		if (n > PROC_SPAWN_ARGS_MAX - *len)
+		if (n > room - *len)
 			return E2BIG;
 		memcpy(buf + *len, list[i], n);
 		*len += (uint32_t)n;
 	}
 	return 0;
+}
+
+/* argv and envp, whose bytes together are bounded by ARG_MAX (the
+ * protocol's bound on `args`: sysconf.c); E2BIG past it. */
+static int pack_both(char *const argv[], char *const envp[], char *args, char *env, uint32_t *args_len,
+		     uint32_t *env_len)
+{
+	int err = pack(argv, false, args, PROC_SPAWN_ARGS_MAX, args_len);
+
+	return err ? err : pack(envp, true, env, PROC_SPAWN_ARGS_MAX - *args_len, env_len);
 }
 
 /* The path as the process server opens it: absolute (rom/ stays rom/). */
@@ -225,8 +241,7 @@ int posix_spawn(pid_t *pid, const char *path, const posix_spawn_file_actions_t *
 		return ENOSYS;
 	if (!proc)
 		return EAGAIN;   /* no process server */
-	if ((err = absolute(path, where)) != 0 || (err = pack(argv, false, args, &args_len)) != 0 ||
-	    (err = pack(envp, true, env, &env_len)) != 0)
+	if ((err = absolute(path, where)) != 0 || (err = pack_both(argv, envp, args, env, &args_len, &env_len)) != 0)
 		return err;
 	if ((err = child_table(actions, v, opened, &nopened)) == 0 && (err = gather(v, g, &n)) == 0)
 		err = give(proc, g, n, &gave);
@@ -279,8 +294,7 @@ int execve(const char *path, char *const argv[], char *const envp[])
 
 	if (!proc)
 		return libc_fail(ENOSYS);   /* no process server */
-	if ((err = absolute(path, where)) != 0 || (err = pack(argv, false, args, &args_len)) != 0 ||
-	    (err = pack(envp, true, env, &env_len)) != 0)
+	if ((err = absolute(path, where)) != 0 || (err = pack_both(argv, envp, args, env, &args_len, &env_len)) != 0)
 		return libc_fail(err);
 	if ((err = child_table(0, v, opened, &nopened)) == 0 && (err = gather(v, g, &n)) == 0)
 		err = give(proc, g, n, &gave);
@@ -301,15 +315,15 @@ int execve(const char *path, char *const argv[], char *const envp[])
 	return libc_fail(libc_proc_errno(err));
 }
 
-int posix_spawnp(pid_t *pid, const char *file, const posix_spawn_file_actions_t *actions,
-		 const posix_spawnattr_t *attr, char *const argv[], char *const envp[])
+/* Try `file` in each directory of PATH (DEFAULT_PATH without one), as
+ * the "p" functions do: 0 at the first that `run` starts, else the errno of
+ * the last one found that would not run, ENOENT when none was found. */
+static int along_path(const char *file, int (*run)(const char *path, void *ctx), void *ctx)
 {
 	char buf[PATH_MAX];
 	const char *dirs = getenv("PATH");
 	int err = ENOENT;
 
-	if (strchr(file, '/'))
-		return posix_spawn(pid, file, actions, attr, argv, envp);
 	if (!*file)
 		return ENOENT;
 	for (const char *d = dirs ? dirs : DEFAULT_PATH; d; d = strchr(d, ':') ? strchr(d, ':') + 1 : 0) {
@@ -319,13 +333,77 @@ int posix_spawnp(pid_t *pid, const char *file, const posix_spawn_file_actions_t 
 		memcpy(buf, d, n);
 		buf[n] = '/';
 		strcpy(buf + n + 1, file);
-		int e = posix_spawn(pid, n ? buf : file, actions, attr, argv, envp);
+		int e = run(n ? buf : file, ctx);
 		if (e == 0)
 			return 0;
 		if (e != ENOENT && e != ENOTDIR)
 			err = e;   /* found, but it would not run: say why, unless a later one does */
 	}
 	return err;
+}
+
+struct spawn_call {
+	pid_t *pid;
+	const posix_spawn_file_actions_t *actions;
+	const posix_spawnattr_t *attr;
+	char *const *argv, *const *envp;
+};
+
+static int spawn_at(const char *path, void *ctx)
+{
+	struct spawn_call *c = ctx;
+
+	return posix_spawn(c->pid, path, c->actions, c->attr, c->argv, c->envp);
+}
+
+int posix_spawnp(pid_t *pid, const char *file, const posix_spawn_file_actions_t *actions,
+		 const posix_spawnattr_t *attr, char *const argv[], char *const envp[])
+{
+	struct spawn_call c = { pid, actions, attr, argv, envp };
+
+	if (strchr(file, '/'))
+		return posix_spawn(pid, file, actions, attr, argv, envp);
+	return along_path(file, spawn_at, &c);
+}
+
+extern char **environ;
+
+/* A file that is no program (ENOEXEC) is a shell script, which the exec
+ * "p" functions hand to /bin/sh, as POSIX says.  Returns only on failure. */
+static int exec_script(const char *path, char *const argv[])
+{
+	int argc = 0;
+
+	while (argv[argc])
+		argc++;
+	char **sh = malloc((argc + 2) * sizeof *sh);
+	if (!sh)
+		return ENOMEM;
+	sh[0] = "sh";
+	sh[1] = (char *)path;
+	memcpy(sh + 2, argv + (argc > 0), (argc - (argc > 0) + 1) * sizeof *sh);
+	execve(_PATH_BSHELL, sh, environ);
+	int err = errno;
+	free(sh);
+	return err;
+}
+
+static int exec_at(const char *path, void *ctx)
+{
+	char *const *argv = ctx;
+
+	execve(path, argv, environ);
+	return errno == ENOEXEC ? exec_script(path, argv) : errno;
+}
+
+/* execvp (execlp calls it): PATH as posix_spawnp walks it, also when the
+ * environment has none (newlib's would then look in the working directory
+ * only). */
+int execvp(const char *file, char *const argv[])
+{
+	int err = strchr(file, '/') ? exec_at(file, (void *)argv) : along_path(file, exec_at, (void *)argv);
+
+	return libc_fail(err);
 }
 
 int posix_spawn_file_actions_init(posix_spawn_file_actions_t *actions)

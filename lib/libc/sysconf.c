@@ -19,6 +19,10 @@
 
 #include "glue.h"
 
+/* <limits.h> says it too (include/sys/syslimits.h), and spawn.c packs to
+ * the protocol's bound. */
+_Static_assert(ARG_MAX == PROC_SPAWN_ARGS_MAX, "ARG_MAX is what Proc.spawn carries of argv and envp together");
+
 long sysconf(int name)
 {
 	switch (name) {
@@ -26,8 +30,8 @@ long sysconf(int name)
 		return MICA_PAGE_SIZE;
 	case _SC_OPEN_MAX:
 		return FD_MAX;
-	case _SC_ARG_MAX:   /* Proc.spawn's arguments (the environment has as much again) */
-		return PROC_SPAWN_ARGS_MAX;
+	case _SC_ARG_MAX:   /* Proc.spawn's arguments and environment together */
+		return ARG_MAX;
 	case _SC_CLK_TCK:   /* times() counts in these */
 		return CLOCKS_PER_SEC;
 	}

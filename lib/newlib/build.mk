@@ -3,7 +3,8 @@
 # configured for x86_64-elf (see lib/newlib/build-newlib), and installed
 # into build/newlib/install.  The patches come first, each saying why:
 # ino_t.patch widens ino_t, glob_nomatch.patch makes glob report
-# GLOB_NOMATCH, dynamic_reent.patch gives each thread its own struct _reent.  About two minutes on two cores; the log is
+# GLOB_NOMATCH, dynamic_reent.patch gives each thread its own struct _reent,
+# strptime_fields.patch makes strptime read fields of POSIX's widths.  About two minutes on two cores; the log is
 # build/newlib/build.log.
 #
 #   NEWLIB_STAMP   depend on it before using anything below
@@ -26,7 +27,7 @@ NEWLIB_LIBS := $(NEWLIB_PREFIX)/x86_64-elf/lib/libc.a $(NEWLIB_PREFIX)/x86_64-el
 
 # lib/newlib/build-newlib does the work (configure, make, install) under a
 # lock, so concurrent makes in one tree do not build over each other.
-NEWLIB_PATCHES := lib/newlib/ino_t.patch lib/newlib/glob_nomatch.patch lib/newlib/dynamic_reent.patch
+NEWLIB_PATCHES := lib/newlib/ino_t.patch lib/newlib/glob_nomatch.patch lib/newlib/dynamic_reent.patch lib/newlib/strptime_fields.patch
 $(NEWLIB_STAMP): lib/newlib/build-newlib $(NEWLIB_PATCHES) | $(DEPS_STAMP)
 	@mkdir -p $(BUILD)
 	flock $(BUILD)/newlib.lock bash lib/newlib/build-newlib $(NEWLIB_DIR) $@ $(NEWLIB_PATCHES)
@@ -40,10 +41,10 @@ ALL += $(NEWLIB_STAMP)
 # x86_64-elf configuration leaves out, built from the same source with the
 # C library's flags (lib/libc/build.mk; docs/libc.md): regular expressions,
 # fnmatch, glob, the exec family, creat, basename and dirname, and the
-# passwd and group files.  Third-party code: compiled without -Werror, and
+# passwd and group files (execvp is lib/libc's: spawn.c).  Third-party code: compiled without -Werror, and
 # with newlib's syscall names mapped to the POSIX ones the glue defines.
 NEWLIB_POSIX_SRCS := $(addprefix posix/,regcomp.c regerror.c regexec.c regfree.c collate.c collcmp.c \
-	fnmatch.c glob.c execl.c execle.c execlp.c execv.c execvp.c creat.c) \
+	fnmatch.c glob.c execl.c execle.c execlp.c execv.c creat.c) \
 	$(addprefix unix/,basename.c dirname.c getpwent.c)
 NEWLIB_POSIX_OBJS := $(patsubst %.c,$(NEWLIB_DIR)/posix-obj/%.o,$(NEWLIB_POSIX_SRCS))
 NEWLIB_POSIX_LIB := $(NEWLIB_DIR)/libposix.a

@@ -226,6 +226,22 @@ static int count(const char *p, uint32_t len)
 	return n;
 }
 
+/* What spawn and exec refuse of their argv and environment, as errno
+ * values: the two together are bounded as one (the C library's ARG_MAX is
+ * the `args` buffer's bound), and root takes what this server takes. */
+_Static_assert(IMAGE_START_ARGS_MAX >= PROC_SPAWN_ARGS_MAX && IMAGE_START_ENV_MAX >= PROC_SPAWN_ENV_MAX &&
+		       PROC_EXEC_ARGS_MAX == PROC_SPAWN_ARGS_MAX && PROC_EXEC_ENV_MAX == PROC_SPAWN_ENV_MAX,
+	       "root's Image.start must take what Proc.spawn and Proc.exec do");
+static int refused(int argc, int nenv, uint32_t args_len, uint32_t env_len)
+{
+	if (argc < 0 || nenv < 0)
+		return EINVAL;
+	if (argc == 0 || argc > MICA_SPAWN_ARGS_MAX || nenv > MICA_SPAWN_ENV_MAX ||
+	    (uint64_t)args_len + env_len > PROC_SPAWN_ARGS_MAX)
+		return E2BIG;
+	return 0;
+}
+
 static const char *base_name(const char *path)
 {
 	const char *b = strrchr(path, '/');
@@ -263,10 +279,8 @@ static int on_spawn(struct srv_request *req, const char *path, const void *args,
 
 	if (!parent)
 		return -MICA_EPERM;
-	if (argc < 0 || nenv < 0)
-		return fail(EINVAL);
-	if (argc == 0 || argc > MICA_SPAWN_ARGS_MAX || nenv > MICA_SPAWN_ENV_MAX)
-		return fail(E2BIG);
+	if ((err = refused(argc, nenv, args_len, env_len)) != 0)
+		return fail(err);
 	if (!(r = tree_new(&tree, 0, parent->pid, base_name(path)))) {
 		inherit_drop(&given[index_of(parent)]);
 		return fail(EAGAIN);
@@ -404,10 +418,8 @@ static int on_exec(struct srv_request *req, const char *path, const void *args, 
 		return -MICA_ENOMEM;   /* what was not kept goes with the request */
 	if (!r)
 		return give_back(req, r, -MICA_EPERM, out, in, out_back, in_back);
-	if (argc < 0 || nenv < 0)
-		return give_back(req, r, fail(EINVAL), out, in, out_back, in_back);
-	if (argc == 0 || argc > MICA_SPAWN_ARGS_MAX || nenv > MICA_SPAWN_ENV_MAX)
-		return give_back(req, r, fail(E2BIG), out, in, out_back, in_back);
+	if ((err = refused(argc, nenv, args_len, env_len)) != 0)
+		return give_back(req, r, fail(err), out, in, out_back, in_back);
 	if ((err = load_file(path, &image)) != 0)
 		return give_back(req, r, fail(err), out, in, out_back, in_back);
 	if (!r->end_irq && (err = make_irq(r, &end_irq, KIND_END)) != 0) {

@@ -48,14 +48,20 @@
 #include <idl/kernel/kobject.h>
 #include <idl/kernel/task.h>
 #include <idl/kernel/thread.h>
+#include <idl/rt/process.h>
 
 #define REGIONS_MAX (ELF_REGIONS_MAX + 1)
 #define FIRST_NAMED_SLOT 6
 #define CAPS_KEY "MICA_CAPS="   /* the environment variable naming them (rt/rt.h) */
-#define STACK_BUILD_MAX 16384
 #define ARGS_MAX MICA_SPAWN_ARGS_MAX   /* argv entries */
-#define ENV_MAX 24                     /* envp entries: MICA_CAPS, MICA_PID, the rest, the null */
-#define IMAGE_ENV_MAX MICA_SPAWN_ENV_MAX   /* Image.start's (at most ENV_MAX - 3) */
+#define IMAGE_ENV_MAX MICA_SPAWN_ENV_MAX   /* Image.start's */
+#define ENV_MAX (IMAGE_ENV_MAX + 3)        /* envp entries: MICA_CAPS, MICA_PID, the rest, the null */
+#define CAPS_ENV_MAX 512                   /* MICA_CAPS=... */
+/* A new program's initial stack as root builds it: the strings of argv and
+ * envp (Image.start's bound on both together, MICA_CAPS and MICA_PID), a
+ * word per entry and the null after each list, argc, the auxiliary vector
+ * and the alignment (common/elf_stack.h). */
+#define STACK_BUILD_MAX (IMAGE_START_ARGS_MAX + CAPS_ENV_MAX + 32 + 8 * (ARGS_MAX + ENV_MAX + 2) + 1024)
 #define PROGRAM_LO 0x1000ull
 #define PROGRAM_HI 0x00007f0000000000ull
 #define SERVICE_PRIO MICA_PRIO_DEFAULT        /* root's own priority */
@@ -428,8 +434,8 @@ static int provide_gate(struct process *p, const char *name, mica_cap_t *serve)
 static int make_environment(struct process *p, const struct spawn_args *a, const struct elf_image *img,
 			    mica_cap_t serve, uint64_t *sp)
 {
-	char caps[512], pid[32];
-	const char *envp[ENV_MAX];
+	static char caps[CAPS_ENV_MAX], pid[32];
+	static const char *envp[ENV_MAX];   /* one thread serves: static, as the stack is small */
 	unsigned nenv = 0;
 	int err = give_caps(p, a, serve, caps, sizeof caps);
 
@@ -734,7 +740,7 @@ int launcher_spawn_request(struct process *spawner, const char *name, const void
 			   mica_cap_t out_stream, mica_cap_t in_stream, mica_cap_t notify, uint64_t mem_quota,
 			   struct obj **handle)
 {
-	const char *argv[ARGS_MAX + 1];
+	static const char *argv[ARGS_MAX + 1];
 	unsigned argc = 0;
 	const char *p = args, *end = p + args_len;
 	struct spawn_args a = { .name = name, .argv = argv, .out = out_stream, .in = in_stream,
@@ -781,7 +787,7 @@ int launcher_image_request(struct ds *image, const char *name, uint64_t size, co
 			   const void *env, uint32_t env_len, mica_cap_t out_stream, mica_cap_t in_stream,
 			   mica_cap_t notify, mica_cap_t proc, uint64_t mem_quota, struct obj **handle)
 {
-	const char *argv[ARGS_MAX + 1], *envp[IMAGE_ENV_MAX + 1];
+	static const char *argv[ARGS_MAX + 1], *envp[IMAGE_ENV_MAX + 1];
 	unsigned argc = 0, nenv = 0;
 	struct session *charge = ds_session(image);
 	struct spawn_args a = { .name = name, .argv = argv, .env = envp, .out = out_stream, .in = in_stream,
@@ -791,6 +797,8 @@ int launcher_image_request(struct ds *image, const char *name, uint64_t size, co
 
 	if (!charge || !name[0])
 		return -MICA_EINVAL;
+	if ((uint64_t)args_len + env_len > IMAGE_START_ARGS_MAX)
+		return -MICA_E2BIG;
 	if ((err = split(args, args_len, argv, ARGS_MAX, &argc)) != 0 ||
 	    (err = split(env, env_len, envp, IMAGE_ENV_MAX, &nenv)) != 0)
 		return err;

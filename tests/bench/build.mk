@@ -38,13 +38,22 @@ $(eval $(call newlib_program,$(BENCH_FS_PROG),tests/bench/main_fs.c tests/bench/
 BENCH_FS_MODULES := $(ROOT) $(BLK) $(BUILD)/srv/ext2fs $(BENCH_FS_PROG)
 TEST_DEPS += $(BENCH_FS_MODULES) $(BUILD)/cfg/bench-fs-short/boot.cfg $(BUILD)/disk.img
 
-# mica-bench-proc: the process server's figure, a C-library program root
-# starts after the block, file and process servers (tests/bench/proc.cfg)
-# on a copy of the process server's test disk (BENCH_PROC_DISK).
+# mica-bench-proc: the process server's figures, a C-library program root
+# starts after the pipe, block, file and process servers
+# (tests/bench/proc.cfg) on BENCH_PROC_DISK: the process server's test disk
+# (tests/qemu/build.mk) with what sh_pipeline runs: dash as /bin/sh, toybox
+# and its links cat and wc.  Only those: the file server looks a name up
+# entry by entry, and /bin with all of toybox's links (50 entries more)
+# doubles spawn_wait_disk's lookup of /bin/true.
 BENCH_PROC_PROG := $(BUILD)/tests/bench/mica-bench-proc
 $(eval $(call newlib_program,$(BENCH_PROC_PROG),tests/bench/main_proc.c tests/bench/bench.c))
-BENCH_PROC_MODULES := $(ROOT) $(BLK) $(BUILD)/srv/ext2fs $(BUILD)/srv/proc $(BENCH_PROC_PROG)
-BENCH_PROC_DISK := $(BUILD)/tests/qemu/proc.img
+BENCH_PROC_MODULES := $(ROOT) $(BUILD)/srv/pipe $(BLK) $(BUILD)/srv/ext2fs $(BUILD)/srv/proc $(BENCH_PROC_PROG)
+BENCH_PROC_DISK := $(BUILD)/tests/bench/proc.img
+$(BENCH_PROC_DISK): $(BUILD)/tests/qemu/proc.img $(BUILD)/ports/dash/.stamp $(BUILD)/ports/toybox/.stamp tests/bench/build.mk
+	rm -rf $(BUILD)/tests/bench/proc-root && cp -a $(BUILD)/tests/qemu/proc-root $(BUILD)/tests/bench/proc-root
+	cp $(BUILD)/ports/dash/root/bin/sh $(BUILD)/ports/toybox/root/bin/toybox $(BUILD)/tests/bench/proc-root/bin/
+	ln -s toybox $(BUILD)/tests/bench/proc-root/bin/cat && ln -s toybox $(BUILD)/tests/bench/proc-root/bin/wc
+	rm -f $@ && mke2fs -q -F -t ext2 -L proc -d $(BUILD)/tests/bench/proc-root $@ 40M
 QEMU_SCENARIOS += tests/bench/bench-proc.scenario
 TEST_DEPS += $(BENCH_PROC_MODULES) $(BUILD)/cfg/bench-proc-short/boot.cfg $(BENCH_PROC_DISK)
 

@@ -19,6 +19,14 @@
  *   fork_exec_wait   fork, the child execs /bin/true from the disk, waitpid:
  *                    fork_wait's path, then Proc.exec (spawn_wait_disk's
  *                    load and start) in place of the child's exit.
+ *   sh_pipeline      system("echo x | cat | wc -c >/dev/null"), which must
+ *                    say the shell exited 0: posix_spawn of dash
+ *                    (/bin/sh on the disk) with -c, and waitpid; dash
+ *                    makes two pipes and forks once per command, echo is
+ *                    its builtin (run in its fork), cat and wc are
+ *                    toybox's, exec'd through their links to /bin/toybox.
+ *                    The Linux baseline's figure of the same name is the
+ *                    same call with busybox's sh, cat and wc.
  *   signal_rtt       kill(getpid(), SIGUSR1) with a handler that returns:
  *                    the C library's raise, the handler with its mask set
  *                    and restored (no request: a program's own signal is
@@ -47,6 +55,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
+#include <stdlib.h>
 #include <sys/wait.h>
 #include <ucontext.h>
 #include <unistd.h>
@@ -131,6 +140,25 @@ static uint64_t fork_wait(void)
 static uint64_t fork_exec_wait(void)
 {
 	return bench_measure(fork_exec_wait_batch, 20);
+}
+
+static uint64_t sh_pipeline_batch(unsigned n)
+{
+	uint64_t t0 = bench_now();
+
+	for (unsigned i = 0; i < n; i++) {
+		int st = system("echo x | cat | wc -c >/dev/null");
+		if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+			bench_fail("system: the shell did not exit 0 (status %#x, errno %d)", st, errno);
+			return 1;
+		}
+	}
+	return bench_now() - t0;
+}
+
+static uint64_t sh_pipeline(void)
+{
+	return bench_measure(sh_pipeline_batch, 2);
 }
 
 static volatile unsigned long handled;
@@ -271,6 +299,7 @@ static const struct bench_figure figures[] = {
 	{ "spawn_wait_disk", spawn_wait_disk },
 	{ "fork_wait", fork_wait },
 	{ "fork_exec_wait", fork_exec_wait },
+	{ "sh_pipeline", sh_pipeline },
 	{ "signal_rtt", signal_rtt },
 	{ "fault_signal_rtt", fault_signal_rtt },
 	{ "sqlite_speedtest_mem", sqlite_speedtest_mem },

@@ -4,7 +4,7 @@
 # removed under /tmp/tb on the ext2 disk (toybox.scenario checks the disk
 # with e2fsck afterwards).  The shell's builtins (echo, printf, test,
 # true, false, kill) are bypassed by naming /bin/NAME.
-PATH=/bin
+export PATH=/bin   # exported: toybox's env and xargs look along it
 n=0
 check() { # what got want
 	n=$((n + 1))
@@ -59,12 +59,36 @@ check "env -u" "$(B=two env -u B | grep -c '^B=')" "0"
 /bin/true; t=$?; /bin/false; f=$?
 check "true, false" "$t $f" "0 1"
 check "basename, dirname" "$(basename /x/y/z.txt .txt) $(basename /x/y/) $(dirname /x/y/z.txt) $(dirname z)" "z y /x/y ."
-# xargs keeps 2048 bytes free below ARG_MAX, more than Mica's 1024
-# (docs/ports.md): it refuses every command, cleanly.
-echo a | xargs echo 2> /tmp/tb.out
-check "xargs (ARG_MAX too small)" "$? $(cat /tmp/tb.out)" "1 xargs: command too long"
+check "xargs" "$(echo a b c | xargs echo)" "a b c"
+check "xargs -n" "$(seq 30 | xargs -n 7 echo | tail -n 1)" "29 30"
+check "xargs runs a program" "$(/bin/printf 'x\ny\n' | xargs /bin/echo z)" "z x y"
+# xargs keeps each command below ARG_MAX (16,384 bytes with the
+# environment, less the 4,096 toybox keeps free, counting a pointer per
+# argument): 13,893 bytes of numbers take more than one /bin/echo.
+seq 3000 | xargs /bin/echo > /tmp/tb.out
+check "xargs splits below ARG_MAX" "$([ $(wc -l < /tmp/tb.out) -gt 1 ] && echo split) $(wc -w < /tmp/tb.out) $(tail -c 5 /tmp/tb.out)" \
+	"split 3000 3000"
+# -s 30: "echo" and 1..11, then eight of two digits at a time, then 100.
+check "xargs -s" "$(seq 100 | xargs -s 30 echo | wc -l) $(seq 100 | xargs -s 30 echo | head -n 1)" "13 1 2 3 4 5 6 7 8 9 10 11"
+find /share -name 'people.txt' | xargs grep -c '^ada:' > /tmp/tb.out
+check "find | xargs grep" "$(cat /tmp/tb.out)" "1"
+# dash execs a program with 8,893 bytes of arguments.
+check "8,893 bytes of arguments" "$(/bin/echo $(seq 2000) | wc -c)" "8893"
 check "date" "$(date -u -d @86400 +%Y-%m-%d) $(date -u -d @0 '+%H:%M:%S')" "1970-01-02 00:00:00"
 check "date now" "$(date +%Y | grep -c '^20[0-9][0-9]$')" "1"
+check "date +%s" "$(date -u -d @1700000000 +%s) $(s=$(date +%s); date -u -d @$s +%s | grep -c "^$s\$")" "1700000000 1"
+check "date -d" "$(date -u -d '2024-01-02 03:04:05' +%s) $(date -u -d '2024-01-02 03:04' +%s)" "1704164645 1704164640"
+check "date -D (strptime)" "$(date -u -D %Y%m%d%H%M -d 202401020304 +%s)" "1704164640"
+check "date: its own output back" "$(date -u -d 'Tue Nov 14 22:13:20 GMT 2023' +%s)" "1700000000"
+check "printf of 64 bits" "$(/bin/printf '%d %x %o' 9223372036854775807 4294967296 8)" "9223372036854775807 100000000 10"
+check "seq past 32 bits" "$(seq 4294967296 4294967297 | tr '\n' ' ')" "4294967296 4294967297 "
+check "od -t d8, u8" "$(/bin/printf 'ABCDEFGH' | od -An -td8 | tr -s ' ') $(/bin/printf '\377\377\377\377\377\377\377\377' | od -An -tu8 | tr -s ' ')" \
+	" 5208208757389214273  18446744073709551615"
+A=7 env | grep -c '^A=7$' > /tmp/tb.out
+check "env NAME=VALUE COMMAND" "$(env A=1 B=two env | grep -E '^(A|B)=' | sort | tr '\n' ' ')$(cat /tmp/tb.out)" "A=1 B=two 1"
+# (root gives every program MICA_CAPS and MICA_PID: docs/processes.md)
+check "env -i COMMAND" "$(env -i A=1 env | grep -v '^MICA_')" "A=1"
+check "env COMMAND's status" "$(env false; echo $?) $(env /bin/nothing 2> /dev/null; echo $?)" "1 127"
 
 cp a.txt b.txt
 check "cp" "$(cat b.txt | wc -l) $(cmp_ok=$(cksum < a.txt); [ "$cmp_ok" = "$(cksum < b.txt)" ] && echo same)" "5 same"
@@ -92,6 +116,16 @@ touch new.txt
 check "touch (create)" "$(stat -c %s new.txt)" "0"
 touch -r /share/people.txt new.txt
 check "touch -r" "$(stat -c %Y new.txt)" "$(stat -c %Y /share/people.txt)"
+touch -t 202401020304.05 new.txt
+check "touch -t" "$(stat -c %Y new.txt)" "1704164645"
+touch -t 01020304 new.txt
+check "touch -t MMDDhhmm (this year)" "$(date -u -r new.txt +%m%d%H%M%S) $(date -u -r new.txt +%Y)" "0102030400 $(date -u +%Y)"
+touch -d 2024-01-02T03:04:05 new.txt
+check "touch -d" "$(stat -c %Y new.txt)" "1704164645"
+touch -m -d @1000000000 new.txt
+check "touch -m (atime kept)" "$(stat -c '%Y %X' new.txt)" "1000000000 1704164645"
+touch -a -d @1100000000 new.txt
+check "touch -a (mtime kept)" "$(stat -c '%Y %X' new.txt)" "1000000000 1100000000"
 echo tee-line | tee t1.txt t2.txt > /dev/null
 check "tee" "$(cat t1.txt t2.txt | tr '\n' ' ')" "tee-line tee-line "
 echo more | tee -a t1.txt > /dev/null

@@ -13,4 +13,12 @@
 #define SA_RESTART 0x10000000
 #endif
 
+/* The System V calls POSIX keeps as XSI (lib/libc/sigxsi.c); newlib
+ * declares only sigpause. */
+#define SIG_HOLD ((_sig_func_ptr)2)
+int sighold(int sig);
+int sigrelse(int sig);
+int sigignore(int sig);
+_sig_func_ptr sigset(int sig, _sig_func_ptr disp);
+
 #endif

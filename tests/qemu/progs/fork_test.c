@@ -14,6 +14,8 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -681,7 +683,7 @@ static int check_fds(void)
 
 static void exec_failures(void)
 {
-	char *many[40];
+	static char *many[MICA_SPAWN_ARGS_MAX + 2], big[ARG_MAX + 1];
 
 	errno = 0;
 	expect("ENOENT", execl("rom/nothing", "nothing", (char *)0) == -1 && errno == ENOENT, 1);
@@ -692,16 +694,64 @@ static void exec_failures(void)
 	errno = 0;
 	expect("ENOEXEC: an ELF file for i386", execl("/bin/badelf", "badelf", (char *)0) == -1 && errno == ENOEXEC,
 	       1);
-	for (int i = 0; i < 39; i++)
+	for (int i = 0; i <= MICA_SPAWN_ARGS_MAX; i++)
 		many[i] = "x";
-	many[39] = 0;
+	many[MICA_SPAWN_ARGS_MAX + 1] = 0;
 	errno = 0;
-	expect("E2BIG: 39 arguments", execv(ROM_CHILD, many) == -1 && errno == E2BIG, 1);
+	expect("E2BIG: 4,097 arguments", execv(ROM_CHILD, many) == -1 && errno == E2BIG, 1);
+	memset(big, 'y', ARG_MAX);
+	big[ARG_MAX] = 0;
+	char *huge[] = { "proc_child", big, 0 };
+	errno = 0;
+	expect("E2BIG: an argument of ARG_MAX bytes", execv(ROM_CHILD, huge) == -1 && errno == E2BIG, 1);
+	pid_t pid = fork();
+	if (pid == 0) {
+		char *argv[] = { "proc_child", "exit", "7", 0 };
+		unsetenv("PATH");
+		execvp("proc_child", argv);
+		_exit(100 + errno);
+	}
+	expect("execvp without PATH looks in /bin", reap(pid), 7);
+	pid = fork();
+	if (pid == 0) {
+		char *argv[] = { "garbage", 0 };
+		execvp("/bin/garbage", argv);
+		_exit(100 + errno);
+	}
+	expect("execvp of a file that is no program runs /bin/sh, which is not on this disk (ENOENT)", reap(pid),
+	       100 + ENOENT);
 	errno = 0;
 	char *none[] = { "nothing-at-all", 0 };
 	expect("execvp along PATH: ENOENT", execvp("nothing-at-all", none) == -1 && errno == ENOENT, 1);
 	expect("still here, and printing: stdout came back", 1, 1);
 	expect("a child still forks and exits", fork_exec(ROM_CHILD, "exit", "3"), 3);
+}
+
+static char atfork_log[16];
+static unsigned atfork_n;
+
+static void note(char c)
+{
+	if (atfork_n + 1 < sizeof atfork_log)
+		atfork_log[atfork_n++] = c;
+}
+static void prepare_a(void) { note('a'); }
+static void prepare_b(void) { note('b'); }
+static void parent_a(void) { note('A'); }
+static void parent_b(void) { note('B'); }
+static void child_a(void) { note('1'); }
+static void child_b(void) { note('2'); }
+
+/* Last: the handlers stay registered for every later fork of the program. */
+static void atfork_handlers_around_fork(void)
+{
+	expect("pthread_atfork, twice", pthread_atfork(prepare_a, parent_a, child_a) == 0 &&
+						pthread_atfork(prepare_b, parent_b, child_b) == 0, 1);
+	pid_t pid = fork();
+	if (pid == 0)
+		_exit(strcmp(atfork_log, "ba12") == 0 ? 0 : 1);
+	expect("the parent: prepare in reverse, then parent in order", strcmp(atfork_log, "baAB"), 0);
+	expect("the child: prepare in reverse, then child in order (exit 0)", reap(pid), 0);
 }
 
 static const struct qtest_case cases[] = {
@@ -722,6 +772,7 @@ static const struct qtest_case cases[] = {
 	{ "forks_nest_deep", forks_nest_deep },
 	{ "fork_bomb_is_bounded", fork_bomb_is_bounded },
 	{ "forks_leave_nothing", forks_leave_nothing },
+	{ "atfork_handlers_around_fork", atfork_handlers_around_fork },
 };
 
 int main(int argc, char **argv)

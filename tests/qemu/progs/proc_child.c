@@ -7,6 +7,9 @@
  *                     in the environment, getpid() is MICA_PID: 0, else
  *                     the number of the first check that failed
  *   exit N            exit(N)
+ *   many N BYTES      argc is N, argv's strings with their NULs are BYTES
+ *                     bytes together, and each argv[i] from argv[4] on is
+ *                     all the letter 'a' + i % 26: 0, else 1 (ARG_MAX)
  *   ppid N            0 if getppid() is N, else 1
  *   pid N             0 if getpid() is N, else 1 (fork_test's exec'd child)
  *   fork N            fork; the child exits N; the child's status
@@ -54,6 +57,19 @@ static int check(int argc, char **argv)
 	if (getpid() != atoi(getenv("MICA_PID")))
 		return 4;
 	return 0;
+}
+
+static int many(int argc, char **argv)
+{
+	long bytes = 0;
+
+	for (int i = 0; i < argc; i++) {
+		bytes += (long)strlen(argv[i]) + 1;
+		for (const char *c = argv[i]; i >= 4 && *c; c++)
+			if (*c != 'a' + i % 26)
+				return 1;
+	}
+	return argc == atol(argv[2]) && bytes == atol(argv[3]) ? 0 : 1;
 }
 
 /* A forked child whose parent has ended: code not run before (its text
@@ -110,6 +126,8 @@ int main(int argc, char **argv)
 		return check(argc, argv);
 	if (!strcmp(what, "exit"))
 		return (int)n;
+	if (!strcmp(what, "many") && argc > 3)
+		return many(argc, argv);
 	if (!strcmp(what, "ppid"))
 		return getppid() == n ? 0 : 1;
 	if (!strcmp(what, "pid"))

@@ -3,7 +3,8 @@
  * the C library and its protocol: posix_spawn from rom/ and from the disk
  * with argv and envp, exit statuses, waitpid with WNOHANG, zombies, a
  * killed child's status, reparenting to process 1 when a parent exits or
- * is killed, each errno of a spawn that cannot run, forged pids and
+ * is killed, each errno of a spawn that cannot run, arguments up to
+ * ARG_MAX and 4,096 arguments and E2BIG past them, forged pids and
  * requests on the wrong gate, a joined client that goes, idlc's fuzz
  * driver; the records and the kernel's objects are back to where they
  * were at the end.
@@ -12,6 +13,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
@@ -245,9 +247,77 @@ static void parent_dies_mid_request(void)
 	expect("what it spawned, if anything, was reparented and reaped: our record alone", left, 1);
 }
 
+static char arg_pool[ARG_MAX + 4096];
+static char *many_argv[MICA_SPAWN_ARGS_MAX + 2];
+
+/* argv for proc_child's `many`: `argc` entries whose strings, with
+ * child_env's, are `total` bytes together (with their NULs), the letters
+ * spread evenly over the entries from argv[4] on. */
+static char **many_args(int argc, long total)
+{
+	static char num[2][24];
+	long left = total;
+	char *p = arg_pool;
+
+	for (char **e = child_env; *e; e++)
+		left -= (long)strlen(*e) + 1;
+	snprintf(num[0], sizeof num[0], "%d", argc);
+	snprintf(num[1], sizeof num[1], "%05ld", left);   /* five digits, whatever the figure */
+	many_argv[0] = ROM_CHILD;
+	many_argv[1] = "many";
+	many_argv[2] = num[0];
+	many_argv[3] = num[1];
+	for (int i = 0; i < 4; i++)
+		left -= (long)strlen(many_argv[i]) + 1;
+	for (int i = 4; i < argc; i++) {
+		long len = left / (argc - i);   /* with its NUL: at least 1 */
+		memset(p, 'a' + i % 26, (size_t)len - 1);
+		p[len - 1] = 0;
+		many_argv[i] = p;
+		p += len;
+		left -= len;
+	}
+	many_argv[argc] = 0;
+	return many_argv;
+}
+
+static long spawn_many(int argc, long total)
+{
+	pid_t p;
+	int err = posix_spawn(&p, ROM_CHILD, 0, 0, many_args(argc, total), child_env);
+
+	return err ? -err : reap(p);
+}
+
+/* What a spawned program may be given: ARG_MAX bytes of argv and envp
+ * together (sysconf and <limits.h> agree), MICA_SPAWN_ARGS_MAX arguments
+ * and MICA_SPAWN_ENV_MAX environment entries; one byte or one entry more
+ * is E2BIG. */
+static void arg_max(void)
+{
+	expect("sysconf(_SC_ARG_MAX) is ARG_MAX", sysconf(_SC_ARG_MAX), ARG_MAX);
+	expect("ARG_MAX is at least 8,192", ARG_MAX >= 8192, 1);
+	expect("8,000 bytes in 40 arguments: the child gets them all", spawn_many(40, 8000), 0);
+	expect("exactly ARG_MAX bytes with the environment: the child gets them all", spawn_many(200, ARG_MAX), 0);
+	expect("one byte more: E2BIG", spawn_many(200, ARG_MAX + 1), -E2BIG);
+	expect("4,096 arguments: the child gets them all", spawn_many(MICA_SPAWN_ARGS_MAX, 12000), 0);
+	expect("4,097 arguments: E2BIG", spawn_many(MICA_SPAWN_ARGS_MAX + 1, 12000), -E2BIG);
+	static char *env[MICA_SPAWN_ENV_MAX + 2];
+	char *exit0[] = { ROM_CHILD, "exit", "0", 0 };
+	pid_t p;
+	for (int i = 0; i <= MICA_SPAWN_ENV_MAX; i++)
+		env[i] = "X=1";
+	env[MICA_SPAWN_ENV_MAX] = 0;
+	expect("1,024 environment entries: it runs", posix_spawn(&p, ROM_CHILD, 0, 0, exit0, env) == 0 && reap(p) == 0,
+	       1);
+	env[MICA_SPAWN_ENV_MAX] = "X=1";
+	env[MICA_SPAWN_ENV_MAX + 1] = 0;
+	expect("1,025 environment entries: E2BIG", posix_spawn(&p, ROM_CHILD, 0, 0, exit0, env), E2BIG);
+	expect("nothing was left behind", records(), 1);
+}
+
 static void exec_failures(void)
 {
-	char *many[40], big[700];
 
 	expect("no such file on the disk: ENOENT", spawn("/bin/nothing", 0, 0), -ENOENT);
 	expect("no such boot file: ENOENT", spawn("rom/nothing", 0, 0), -ENOENT);
@@ -257,23 +327,7 @@ static void exec_failures(void)
 	expect("not an ELF file: ENOEXEC", spawn("/bin/garbage", 0, 0), -ENOEXEC);
 	expect("a cut ELF file: ENOEXEC", spawn("/bin/cutelf", 0, 0), -ENOEXEC);
 	expect("an ELF file for another machine (root refuses it): ENOEXEC", spawn("/bin/badelf", 0, 0), -ENOEXEC);
-	for (int i = 0; i < 39; i++)
-		many[i] = "x";
-	many[39] = 0;
 	pid_t p;
-	expect("39 arguments: E2BIG", posix_spawn(&p, ROM_CHILD, 0, 0, many, child_env), E2BIG);
-	memset(big, 'y', sizeof big - 1);
-	big[sizeof big - 1] = 0;
-	char *two[] = { ROM_CHILD, big, big, 0 };
-	expect("arguments over 1024 bytes: E2BIG", posix_spawn(&p, ROM_CHILD, 0, 0, two, child_env), E2BIG);
-	char *env[MICA_SPAWN_ENV_MAX + 2], *exit0[] = { ROM_CHILD, "exit", "0", 0 };
-	for (int i = 0; i <= MICA_SPAWN_ENV_MAX; i++)
-		env[i] = "X=1";
-	env[MICA_SPAWN_ENV_MAX] = 0;
-	expect("20 environment entries: it runs", posix_spawn(&p, ROM_CHILD, 0, 0, exit0, env) == 0 && reap(p) == 0, 1);
-	env[MICA_SPAWN_ENV_MAX] = "X=1";
-	env[MICA_SPAWN_ENV_MAX + 1] = 0;
-	expect("21 environment entries: E2BIG", posix_spawn(&p, ROM_CHILD, 0, 0, exit0, env), E2BIG);
 	char *none[] = { 0 };
 	expect("no argv[0]: E2BIG", posix_spawn(&p, ROM_CHILD, 0, 0, none, child_env), E2BIG);
 	posix_spawn_file_actions_t fa;
@@ -309,6 +363,14 @@ static void forged_requests(void)
 	       -MICA_EPERM);
 	expect("its self", proc_self(self, &pid, &ppid) == 0 && pid == 9999 && ppid == MICA_PROC_INIT, 1);
 	static const char args[] = ROM_CHILD "\0sleep\0" "200";
+	/* argv and envp each within its buffer, too long together (the C
+	 * library would not ask). */
+	uint32_t alen = PROC_SPAWN_ARGS_MAX / 2 + 1, elen = PROC_SPAWN_ARGS_MAX / 2;
+	memset(arg_pool, 'z', alen + elen);
+	arg_pool[alen - 1] = arg_pool[alen + elen - 1] = 0;
+	memcpy(arg_pool + alen, "Z=", 2);
+	expect("argv and envp one byte over the bound together: E2BIG",
+	       proc_spawn(self, ROM_CHILD, arg_pool, alen, arg_pool + alen, elen, 0, 0, &got), -(MICA_FS_ERRNO + E2BIG));
 	expect("it spawns a child", proc_spawn(self, ROM_CHILD, args, sizeof args, "", 0, 0, 0, &got), 0);
 	uint64_t parent;
 	uint32_t state;
@@ -411,6 +473,7 @@ static const struct qtest_case cases[] = {
 	{ "nohang_zombies_and_kill", nohang_zombies_and_kill },
 	{ "reparenting", reparenting },
 	{ "parent_dies_mid_request", parent_dies_mid_request },
+	{ "arg_max", arg_max },
 	{ "exec_failures", exec_failures },
 	{ "forged_requests", forged_requests },
 	{ "fuzzed", fuzzed },

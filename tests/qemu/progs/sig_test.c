@@ -6,7 +6,8 @@
  * SA_RESTART); a child computing in registers is diverted and goes on
  * with every register as it was; default termination (WIFSIGNALED,
  * WTERMSIG), also of a signal raised in the program and of abort;
- * ignoring; a blocked signal pending until unblocked, with a handler
+ * ignoring; the alternate signal stack and the System V calls (sighold,
+ * sigset...); a blocked signal pending until unblocked, with a handler
  * and by default; SIGKILL uncatchable; stop (SIGSTOP, SIGTSTP by default,
  * a raised SIGSTOP) and continue, reported by waitpid with WUNTRACED and
  * WCONTINUED; process groups (setpgid, getpgid,
@@ -17,10 +18,14 @@
  * servers; it joins the process server as a program boot.cfg started.
  */
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/select.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <idl/kernel/thread.h>
@@ -243,6 +248,109 @@ static void default_terminates(void)
 	if (pid == 0)
 		abort();
 	expect("a child that aborts: WTERMSIG is SIGABRT", term_sig(status_of(pid)), SIGABRT);
+}
+
+static char alt_mem[SIGSTKSZ] __attribute__((aligned(16)));
+static volatile uintptr_t handler_sp;
+static volatile int handler_flags, usr2_seen;
+
+static void note_stack(int sig)
+{
+	stack_t ss;
+	char here;
+
+	(void)sig;
+	handler_sp = (uintptr_t)&here;
+	sigaltstack(0, &ss);
+	handler_flags = ss.ss_flags;
+}
+
+static void count_usr2(int sig)
+{
+	(void)sig;
+	usr2_seen++;
+}
+
+static int on_alt_mem(uintptr_t sp)
+{
+	return sp > (uintptr_t)alt_mem && sp < (uintptr_t)alt_mem + sizeof alt_mem;
+}
+
+/* In a child, whose handlers stay its own: a handler with SA_ONSTACK runs
+ * on the alternate stack and sees SS_ONSTACK, one without on its own; the
+ * System V calls hold, release, set and ignore. */
+static void altstack_and_xsi_calls(void)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		stack_t ss = { .ss_sp = alt_mem, .ss_size = sizeof alt_mem }, old;
+		struct sigaction a = { .sa_handler = note_stack, .sa_flags = SA_ONSTACK };
+		sigemptyset(&a.sa_mask);
+		CHILD_CHECK(1, sigaltstack(0, &old) == 0 && (old.ss_flags & SS_DISABLE));
+		CHILD_CHECK(2, sigaltstack(&(stack_t){ .ss_sp = alt_mem, .ss_size = MINSIGSTKSZ - 1 }, 0) == -1 &&
+				       errno == ENOMEM);
+		CHILD_CHECK(3, sigaltstack(&(stack_t){ .ss_sp = alt_mem, .ss_size = sizeof alt_mem, .ss_flags = 8 }, 0) ==
+					       -1 &&
+				       errno == EINVAL);
+		CHILD_CHECK(4, sigaltstack(&ss, 0) == 0 && sigaction(SIGUSR1, &a, 0) == 0 && raise(SIGUSR1) == 0);
+		CHILD_CHECK(5, on_alt_mem(handler_sp) && handler_flags == SS_ONSTACK);
+		a.sa_flags = 0;
+		CHILD_CHECK(6, sigaction(SIGUSR1, &a, 0) == 0 && raise(SIGUSR1) == 0);
+		CHILD_CHECK(7, !on_alt_mem(handler_sp) && handler_flags == 0);
+		CHILD_CHECK(8, sigaltstack(&(stack_t){ .ss_flags = SS_DISABLE }, &old) == 0 && old.ss_sp == alt_mem &&
+				       old.ss_size == sizeof alt_mem);
+		a.sa_flags = SA_ONSTACK;
+		CHILD_CHECK(9, sigaction(SIGUSR1, &a, 0) == 0 && raise(SIGUSR1) == 0 && !on_alt_mem(handler_sp));
+		signal(SIGUSR2, count_usr2);
+		CHILD_CHECK(10, sighold(SIGUSR2) == 0 && raise(SIGUSR2) == 0 && usr2_seen == 0);
+		CHILD_CHECK(11, sigrelse(SIGUSR2) == 0 && usr2_seen == 1);
+		CHILD_CHECK(12, sigset(SIGUSR2, SIG_HOLD) == count_usr2 && sigset(SIGUSR2, count_usr2) == SIG_HOLD);
+		CHILD_CHECK(13, sigignore(SIGUSR2) == 0 && raise(SIGUSR2) == 0 && usr2_seen == 1);
+		CHILD_CHECK(14, sighold(999) == -1 && errno == EINVAL && sigset(SIGKILL, SIG_HOLD) == SIG_ERR);
+		_exit(0);
+	}
+	expect("sigaltstack and SA_ONSTACK, sighold, sigrelse, sigset, sigignore (a child: 0, else 10 + its check)",
+	       exit_code(status_of(pid)), 0);
+}
+
+/* SIGUSR1 to pid until the child says it moved on (its handler may run
+ * before it starts to wait, and then the wait would not end). */
+static int signal_until_ready(pid_t pid)
+{
+	struct pollfd p = { sync_pipe[0], POLLIN, 0 };
+
+	do
+		if (kill(pid, SIGUSR1))
+			return 0;
+	while (poll(&p, 1, 50) == 0);
+	return parent_wait_ready();
+}
+
+/* A handler that runs ends a sleep, select and poll with EINTR (they are
+ * not restarted), nanosleep saying the time left. */
+static void waits_end_by_a_handler(void)
+{
+	pipes();
+	pid_t pid = fork();
+	if (pid == 0) {
+		struct timespec ts = { 30, 0 }, rem = { 0, 0 };
+		struct timeval tv = { 30, 0 };
+		signal(SIGUSR1, count_usr2);
+		child_ready();
+		CHILD_CHECK(1, nanosleep(&ts, &rem) == -1 && errno == EINTR && rem.tv_sec > 0 && rem.tv_sec <= 30);
+		child_ready();
+		CHILD_CHECK(2, select(0, 0, 0, 0, &tv) == -1 && errno == EINTR);
+		child_ready();
+		CHILD_CHECK(3, poll(0, 0, 30000) == -1 && errno == EINTR && usr2_seen >= 3);
+		child_ready();
+		_exit(0);
+	}
+	expect("the child is ready", parent_wait_ready(), 1);
+	for (int i = 0; i < 3; i++)
+		expect("SIGUSR1 until it moves on", signal_until_ready(pid), 1);
+	expect("nanosleep, select and poll end with EINTR (a child: 0, else 10 + its check)", exit_code(status_of(pid)),
+	       0);
+	close_pipes();
 }
 
 static void ignored_is_dropped(void)
@@ -526,6 +634,8 @@ static const struct qtest_case cases[] = {
 	{ "computing_child_keeps_its_registers", computing_child_keeps_its_registers },
 	{ "default_terminates", default_terminates },
 	{ "ignored_is_dropped", ignored_is_dropped },
+	{ "altstack_and_xsi_calls", altstack_and_xsi_calls },
+	{ "waits_end_by_a_handler", waits_end_by_a_handler },
 	{ "blocked_waits_until_unblocked", blocked_waits_until_unblocked },
 	{ "sigkill_cannot_be_caught", sigkill_cannot_be_caught },
 	{ "groups", groups },
