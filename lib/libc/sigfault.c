@@ -219,6 +219,31 @@ int rt_fault_signal(const struct rt_fault *f, struct user_regs *regs)
 	return 0;
 }
 
+void *libc_altstack_top(void)
+{
+	struct mica_utcb *u = mica_utcb();
+	uint64_t base = u->user[LIBC_UTCB_ALTSTACK_SP], size = u->user[LIBC_UTCB_ALTSTACK_SIZE];
+
+	if (!size || on_stack((uint64_t)__builtin_frame_address(0), base, size))
+		return 0;
+	return (void *)((base + size) & ~15ull);
+}
+
+__asm__(".text\n"
+	".globl libc_call_on_stack\n"
+	".type libc_call_on_stack, @function\n"
+	"libc_call_on_stack:\n"
+	"	push %rbp\n"
+	"	mov %rsp, %rbp\n"
+	"	mov %rdx, %rsp\n"
+	"	mov %rdi, %rax\n"
+	"	mov %rsi, %rdi\n"
+	"	call *%rax\n"
+	"	mov %rbp, %rsp\n"
+	"	pop %rbp\n"
+	"	ret\n"
+	".size libc_call_on_stack, .-libc_call_on_stack\n");
+
 int sigaltstack(const stack_t *ss, stack_t *old)
 {
 	struct mica_utcb *u = mica_utcb();

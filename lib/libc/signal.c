@@ -75,10 +75,29 @@ void libc_signal_die(int sig)
 	rt_exit(128 + sig);
 }
 
+struct handler_call {
+	const struct sigaction *a;
+	int sig;
+	siginfo_t *info;
+	void *ctx;
+};
+
+static void call_handler(void *arg)
+{
+	const struct handler_call *c = arg;
+
+	if (c->a->sa_flags & SA_SIGINFO)
+		c->a->sa_sigaction(c->sig, c->info, c->ctx);
+	else
+		c->a->sa_handler(c->sig);
+}
+
 void libc_signal_run_handler(int sig, const siginfo_t *info, void *ctx)
 {
 	struct sigaction a = libc_sig_actions[sig];
 	siginfo_t copy = *info;
+	struct handler_call call = { &a, sig, &copy, ctx };
+	void *top;
 
 	if (a.sa_flags & SA_RESETHAND) {
 		libc_sig_actions[sig].sa_handler = SIG_DFL;
@@ -91,10 +110,12 @@ void libc_signal_run_handler(int sig, const siginfo_t *info, void *ctx)
 	libc_sig_handlers_run++;
 	if (!(a.sa_flags & SA_RESTART))
 		libc_sig_interrupted = 1;
-	if (a.sa_flags & SA_SIGINFO)
-		a.sa_sigaction(sig, &copy, ctx);
+	/* SA_ONSTACK: on the thread's alternate stack, unless it is there
+	 * already (a fault's handler is put there by sigfault.c). */
+	if ((a.sa_flags & SA_ONSTACK) && (top = libc_altstack_top()) != 0)
+		libc_call_on_stack(call_handler, &call, top);
 	else
-		a.sa_handler(sig);
+		call_handler(&call);
 	libc_sig_blocked = saved;
 }
 

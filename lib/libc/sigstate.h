@@ -66,4 +66,11 @@ struct libc_fault_record {
 };
 #define LIBC_FAULT_RECORD_WORDS 22
 
+/* sigfault.c: the top of the calling thread's alternate signal stack
+ * (16-byte aligned) when it has one and is not running on it, else NULL;
+ * fn(arg) run with the stack pointer at top, back on the caller's stack
+ * afterwards. */
+void *libc_altstack_top(void);
+void libc_call_on_stack(void (*fn)(void *), void *arg, void *top);
+
 #endif

@@ -445,7 +445,10 @@ static int on_load(struct srv_request *req, uint64_t offset, uint32_t count, uin
 	return 0;
 }
 
-static int on_load_on(struct srv_request *req, uint32_t count, uint32_t *done, uint64_t *at)
+/* op (read or load) at the session's shared offset, which moves past what
+ * it did; *at says where that was. */
+static int at_offset(struct srv_request *req, uint32_t count, uint32_t *done, uint64_t *at,
+		     int (*op)(struct srv_request *req, uint64_t offset, uint32_t count, uint32_t *done))
 {
 	struct session *s = session_req(req);
 	int err;
@@ -454,11 +457,16 @@ static int on_load_on(struct srv_request *req, uint32_t count, uint32_t *done, u
 		return -MICA_ENOSYS;
 	if (!s->pos)
 		return -MICA_EINVAL;
-	if ((err = on_load(req, s->pos->at, count, done)) == 0) {
+	if ((err = op(req, s->pos->at, count, done)) == 0) {
 		*at = s->pos->at;
 		s->pos->at += *done;
 	}
 	return err;
+}
+
+static int on_load_on(struct srv_request *req, uint32_t count, uint32_t *done, uint64_t *at)
+{
+	return at_offset(req, count, done, at, on_load);
 }
 
 /* Blocks behind the whole pages of s's file that [off, end) touches
@@ -718,18 +726,7 @@ static int on_buffer(struct srv_request *req, mica_cap_t *buffer, uint32_t *buff
 
 static int on_read_on(struct srv_request *req, uint32_t count, uint32_t *done, uint64_t *at)
 {
-	struct session *s = session_req(req);
-	int err;
-
-	if (!s)
-		return -MICA_ENOSYS;
-	if (!s->pos)
-		return -MICA_EINVAL;
-	if ((err = on_read(req, s->pos->at, count, done)) == 0) {
-		*at = s->pos->at;
-		s->pos->at += *done;
-	}
-	return err;
+	return at_offset(req, count, done, at, on_read);
 }
 
 static int on_write_on(struct srv_request *req, uint32_t count, bool append, uint32_t *done, uint64_t *at)
