@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/queue.h>
 #include <sys/stat.h>
 
 #include <libsys/error.h>
@@ -66,7 +67,7 @@ struct position {
 };
 
 struct session {
-	struct session *next;
+	LIST_ENTRY(session) link;   /* server.sessions */
 	struct fs_file *file;
 	struct cfile *cached;        /* a regular file's pages (0: another kind) */
 	mica_cap_t gate, watch, buffer;
@@ -78,7 +79,7 @@ struct session {
 /* A dataspace of a file's pages (OpenFile.mmap): its gate answers
  * Dataspace and FileMapping; a watch like a session's ends it. */
 struct mapping {
-	struct mapping *next;
+	LIST_ENTRY(mapping) link;   /* server.mappings */
 	struct cfile *cached;
 	mica_cap_t gate, watch;
 	uint32_t rights;
@@ -88,9 +89,9 @@ struct mapping {
 
 struct server {
 	struct fs *fs;
-	struct session *sessions;
+	LIST_HEAD(, session) sessions;
 	unsigned nsessions;
-	struct mapping *mappings;
+	LIST_HEAD(, mapping) mappings;
 	unsigned nmappings;
 };
 
@@ -104,7 +105,9 @@ static int fs_err(int e)
 /* The session a label names, or NULL (the served gate, a stale label). */
 static struct session *session_of(mica_word_t label)
 {
-	for (struct session *s = server.sessions; s; s = s->next)
+	struct session *s;
+
+	LIST_FOREACH(s, &server.sessions, link)
 		if ((mica_word_t)s == label)
 			return s;
 	return 0;
@@ -139,12 +142,8 @@ static void session_free(struct session *s)
 
 static void session_close(struct session *s)
 {
-	for (struct session **p = &server.sessions; *p; p = &(*p)->next)
-		if (*p == s) {
-			*p = s->next;
-			server.nsessions--;
-			break;
-		}
+	LIST_REMOVE(s, link);
+	server.nsessions--;
 	session_free(s);
 }
 
@@ -217,8 +216,7 @@ static int session_new(struct fs_file *f, struct cfile *cached, bool readable, b
 		session_free(s);
 		return err;
 	}
-	s->next = server.sessions;
-	server.sessions = s;
+	LIST_INSERT_HEAD(&server.sessions, s, link);
 	server.nsessions++;
 	*out = s;
 	return 0;
@@ -776,7 +774,9 @@ static int on_seek(struct srv_request *req, int64_t offset, uint32_t whence, uin
 
 static struct mapping *mapping_of(mica_word_t label)
 {
-	for (struct mapping *m = server.mappings; m; m = m->next)
+	struct mapping *m;
+
+	LIST_FOREACH(m, &server.mappings, link)
 		if ((mica_word_t)m == label)
 			return m;
 	return 0;
@@ -800,12 +800,8 @@ static void mapping_free(struct mapping *m)
 
 static void mapping_close(struct mapping *m)
 {
-	for (struct mapping **p = &server.mappings; *p; p = &(*p)->next)
-		if (*p == m) {
-			*p = m->next;
-			server.nmappings--;
-			break;
-		}
+	LIST_REMOVE(m, link);
+	server.nmappings--;
 	mapping_free(m);
 }
 
@@ -846,8 +842,7 @@ static int on_map(struct srv_request *req, uint32_t rights, bool private, mica_c
 		mapping_free(m);
 		return err;
 	}
-	m->next = server.mappings;
-	server.mappings = m;
+	LIST_INSERT_HEAD(&server.mappings, m, link);
 	server.nmappings++;
 	*ds = m->gate;
 	srv_made(req, undo_map, m);
@@ -929,10 +924,10 @@ static int on_mapping_sync(struct srv_request *req, uint64_t offset, uint64_t si
  * their last references, and the file system is unmounted clean. */
 static void halt(void)
 {
-	while (server.mappings)
-		mapping_close(server.mappings);
-	while (server.sessions)
-		session_close(server.sessions);
+	while (!LIST_EMPTY(&server.mappings))
+		mapping_close(LIST_FIRST(&server.mappings));
+	while (!LIST_EMPTY(&server.sessions))
+		session_close(LIST_FIRST(&server.sessions));
 	int err = fs_unmount(server.fs);
 	printf("ext2fs: %s\n", err ? strerror(err) : "unmounted");
 	exit(err ? 1 : 0);
