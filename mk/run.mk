@@ -45,13 +45,13 @@ DISK_ROOT := $(BUILD)/disk-root
 DISK ?= $(DISK_IMG)
 # /tmp is everyone's (1777), for tmpfile() and the like.
 # Each port's install tree (ports/build.mk) goes in whole.
-$(DISK_IMG): mk/run.mk srv/blk/disk/README srv/blk/disk/etc/passwd srv/blk/disk/etc/group srv/blk/disk/etc/profile $(BUILD)/bin/monitor $(BUILD)/bin/hello $(BUILD)/bin/true $(BUILD)/tests/qemu/disk1m.img \
+$(DISK_IMG): mk/run.mk srv/blk/disk/README srv/blk/disk/etc/passwd srv/blk/disk/etc/group srv/blk/disk/etc/profile $(BUILD)/bin/monitor $(BUILD)/bin/hello $(BUILD)/bin/true $(BUILD)/bin/clip $(BUILD)/tests/qemu/disk1m.img \
 		$(PORT_STAMPS)
 	rm -rf $(DISK_ROOT) && mkdir -p $(DISK_ROOT)/bin $(DISK_ROOT)/data $(DISK_ROOT)/tmp
 	chmod 1777 $(DISK_ROOT)/tmp
 	cp srv/blk/disk/README $(DISK_ROOT)/README
 	cp -r srv/blk/disk/etc $(DISK_ROOT)/etc
-	cp $(BUILD)/bin/monitor $(BUILD)/bin/hello $(BUILD)/bin/true $(DISK_ROOT)/bin/
+	cp $(BUILD)/bin/monitor $(BUILD)/bin/hello $(BUILD)/bin/true $(BUILD)/bin/clip $(DISK_ROOT)/bin/
 	cp $(BUILD)/tests/qemu/disk1m.img $(DISK_ROOT)/data/pattern.bin
 	for r in $(PORT_ROOTS); do cp -r $$r/. $(DISK_ROOT)/; done
 	rm -f $@ && mke2fs -q -F -t ext2 -L mica -d $(DISK_ROOT) $@ 32M

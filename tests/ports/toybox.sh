@@ -1,6 +1,6 @@
 # toybox.sh - toybox (ports/toybox, docs/ports.md) on Mica: every command
 # Mica takes from it, run by dash as /bin/NAME, its output compared with
-# the expected text, as TAP lines.  The files are made, copied, moved and
+# the expected text, as TAP lines; and Mica's own clip (bin/clip).  The files are made, copied, moved and
 # removed under /tmp/tb on the ext2 disk (toybox.scenario checks the disk
 # with e2fsck afterwards).  The shell's builtins (echo, printf, test,
 # true, false, kill) are bypassed by naming /bin/NAME.
@@ -170,6 +170,22 @@ check "rm -r, rmdir" "$(ls | tr '\n' ' ')" "a.txt c.txt new.txt t1.txt t2.txt "
 cat nothing-here 2> /dev/null
 check "cat (missing) fails" "$?" "1"
 check "toybox lists its commands" "$(toybox | tr ' ' '\n' | grep -c -x -E 'cat|sed|grep|find|yes')" "5"
+# Mica's own clip (bin/clip), beside the utilities it is used with.
+seq 20 > lines
+check "clip FILE START COUNT" "$(clip lines 5 3 | tr '\n' ' ')" "5 6 7 "
+check "clip - reads standard input (a pipe)" "$(cat lines | clip - 5 5 | tr '\n' ' ')" "$(sed -n 5,9p lines | tr '\n' ' ')"
+check "clip past the end prints what there is" "$(clip lines 19 5 | tr '\n' ' ')" "19 20 "
+check "clip COUNT 0 prints nothing" "$(clip lines 1 0; echo $?)" "0"
+check "clip of the last line without a newline" "$(/bin/printf 'a\nb' | clip - 2 1)" "b"
+clip nothing-here 1 1 2> err
+check "clip of a missing file: status 1, the reason" "$? $(cat err)" "1 clip: nothing-here: No such file or directory"
+clip lines 0 1 2> /dev/null
+check "clip START 0: status 2" "$?" "2"
+clip lines 1 2> /dev/null
+check "clip with two arguments: status 2" "$?" "2"
+clip lines 1 x 2> /dev/null
+check "clip COUNT not a number: status 2" "$?" "2"
+rm lines err
 # What stays on the disk for the scenario's e2fsck: a small tree.
 mkdir kept
 seq 1000 > kept/numbers
