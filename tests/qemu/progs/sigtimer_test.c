@@ -122,19 +122,28 @@ static void periodic_timer_counts(void)
 	       1);
 }
 
-static void blocked_alarm_waits_for_sigsuspend(void)
+/* SIGALRM blocked (the mask before in *old), a 10 ms timer expired during a
+ * 50 ms sleep it does not interrupt: the signal is pending. */
+static void alarm_blocked_and_pending(sigset_t *old)
 {
-	sigset_t block, none, old;
+	sigset_t block;
 
-	catch_alarm();
-	alarms = 0;
 	sigemptyset(&block);
 	sigaddset(&block, SIGALRM);
-	sigemptyset(&none);
-	sigprocmask(SIG_BLOCK, &block, &old);
+	sigprocmask(SIG_BLOCK, &block, old);
 	expect("setitimer 10 ms", arm_ms(10, 0), 0);
 	struct timespec wait = { 0, 50000000 };
 	expect("blocked: a 50 ms sleep is not interrupted", nanosleep(&wait, 0), 0);
+}
+
+static void blocked_alarm_waits_for_sigsuspend(void)
+{
+	sigset_t none, old;
+
+	catch_alarm();
+	alarms = 0;
+	sigemptyset(&none);
+	alarm_blocked_and_pending(&old);
 	sigset_t pending;
 	sigpending(&pending);
 	expect("SIGALRM is pending", sigismember(&pending, SIGALRM), 1);
@@ -148,7 +157,7 @@ static void blocked_alarm_waits_for_sigsuspend(void)
 static void timer_interrupts_poll(void)
 {
 	int fds[2];
-	sigset_t block, none, old;
+	sigset_t none, old;
 
 	catch_alarm();
 	alarms = 0;
@@ -159,13 +168,8 @@ static void timer_interrupts_poll(void)
 	expect("poll of an empty pipe, no limit: -1 with EINTR", poll(&p, 1, -1) == -1 && errno == EINTR, 1);
 	expect("the handler ran once", alarms, 1);
 	/* Blocked, pending, then let through by ppoll's mask. */
-	sigemptyset(&block);
-	sigaddset(&block, SIGALRM);
 	sigemptyset(&none);
-	sigprocmask(SIG_BLOCK, &block, &old);
-	expect("setitimer 10 ms", arm_ms(10, 0), 0);
-	struct timespec wait = { 0, 50000000 };
-	expect("blocked: a 50 ms sleep is not interrupted", nanosleep(&wait, 0), 0);
+	alarm_blocked_and_pending(&old);
 	errno = 0;
 	expect("ppoll with an empty mask: -1 with EINTR", ppoll(&p, 1, 0, &none) == -1 && errno == EINTR, 1);
 	expect("the handler ran in it", alarms, 2);
