@@ -184,8 +184,9 @@ static int fsfile_view(struct fsfile *ff, uint64_t base)
 	if (!ds)
 		return -MICA_ENOMEM;
 	if (ff->view) {
-		err = region_map_detach(rt_cap("rm"), (uint64_t)ff->view, &start, &size, &ds);
-		ff->view = 0;
+		/* A view that cannot be detached stays (and stays usable). */
+		if ((err = region_map_detach(rt_cap("rm"), (uint64_t)ff->view, &start, &size, &ds)) == 0)
+			ff->view = 0;
 	} else {
 		err = open_file_mmap(ff->gate, MICA_R, false, &ds);
 	}
@@ -202,6 +203,20 @@ static int fsfile_view(struct fsfile *ff, uint64_t base)
 	else
 		mica_slot_free(slot);
 	return err;
+}
+
+/* Detach the view and drop its mapping (the server ends it when its last
+ * capability goes). */
+static void fsfile_view_drop(struct fsfile *ff)
+{
+	mica_cap_t ds = ff->view ? mica_slot_alloc() : 0, slot = ds;
+	uint64_t start, size;
+
+	if (ds && region_map_detach(rt_cap("rm"), (uint64_t)ff->view, &start, &size, &ds) == 0 && ds)
+		mica_slot_drop(ds);
+	else if (slot)
+		mica_slot_free(slot);
+	ff->view = 0;
 }
 
 /* Copy n bytes of the file at `at` out of the view, moving it as needed. */
@@ -240,8 +255,8 @@ static ssize_t fsfile_view_read(struct fsfile *ff, void *buf, size_t len, const 
 		 * moves a shared offset. */
 		if (!ff->view || (pos && at - ff->view_at >= MICA_FS_WINDOW)) {
 			int verr = fsfile_view(ff, at & ~(uint64_t)(MICA_FS_WINDOW - 1));
-			if (verr && !total && !ff->view) {
-				ff->no_view = 1;   /* e.g. ENFILE: the server's mappings are used up */
+			if (verr == -(MICA_FS_ERRNO + ENFILE) && !total && !ff->view) {
+				ff->no_view = 1;   /* the server's mappings are used up */
 				return -1;
 			}
 			if (verr)
@@ -249,6 +264,7 @@ static ssize_t fsfile_view_read(struct fsfile *ff, void *buf, size_t len, const 
 		}
 		int err = pos ? open_file_load(ff->gate, at, n, &done) : open_file_load_on(ff->gate, n, &done, &at);
 		if (err == -(MICA_FS_ERRNO + ENODEV) && !total) {
+			fsfile_view_drop(ff);   /* holds one of the server's mappings */
 			ff->no_view = 1;
 			return -1;
 		}
@@ -319,20 +335,6 @@ static ssize_t fsfile_pwrite(struct fsfile *ff, const void *buf, size_t len, off
 			break;
 	}
 	return (ssize_t)total;
-}
-
-/* Detach the view and drop its mapping (the server ends it when its last
- * capability goes). */
-static void fsfile_view_drop(struct fsfile *ff)
-{
-	mica_cap_t ds = ff->view ? mica_slot_alloc() : 0, slot = ds;
-	uint64_t start, size;
-
-	if (ds && region_map_detach(rt_cap("rm"), (uint64_t)ff->view, &start, &size, &ds) == 0 && ds)
-		mica_slot_drop(ds);
-	else if (slot)
-		mica_slot_free(slot);
-	ff->view = 0;
 }
 
 static ssize_t fs_read_op(struct file *f, void *buf, size_t len)

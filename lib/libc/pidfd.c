@@ -6,8 +6,9 @@
  * zombie; readable and hung up once it is gone (reaped).  Otherwise it
  * has the server trigger the program's wait irq at a child's end
  * (libc_proc_watch_children), which wakes the notifier to look again.
- * Reading or writing it is EINVAL, as on Linux; a child does not inherit
- * it (the process would not be its child).
+ * Reading or writing it is EINVAL, as on Linux.  It is close-on-exec and
+ * a spawned program does not inherit it; a forked child has a copy, which
+ * names its sibling, not a child: readable and hung up (ECHILD).
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -326,14 +326,16 @@ int sigprocmask(int how, const sigset_t *set, sigset_t *old)
 
 /* pause: wait until a handler has run, with the mask as it is.  Without
  * a signal thread nothing can come that a handler runs for: it waits for
- * what ends the program (the process server's default actions). */
+ * what ends the program (the process server's default actions), or for
+ * another thread to start one (an alarm, a handler installed), whose first
+ * diversion ends the wait. */
 int pause(void)
 {
 	sigset_t now = libc_sig_blocked;
 
-	if (!sig_thread && !(__atomic_load_n(&libc_sig_pending, __ATOMIC_ACQUIRE) & ~now))
-		for (;;)
-			mica_ipc_wait(mica_timeouts(MICA_TIMEOUT_NEVER, MICA_TIMEOUT_NEVER), 0, 0);
+	while (!__atomic_load_n(&sig_thread, __ATOMIC_ACQUIRE) &&
+	       !(__atomic_load_n(&libc_sig_pending, __ATOMIC_ACQUIRE) & ~now))
+		mica_ipc_wait(mica_timeouts(MICA_TIMEOUT_NEVER, MICA_TIMEOUT_NEVER), 0, 0);
 	return sigsuspend(&now);
 }
 

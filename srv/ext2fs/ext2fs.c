@@ -437,7 +437,9 @@ static int on_load(struct srv_request *req, uint64_t offset, uint32_t count, uin
 		return 0;
 	uint64_t first = offset / PAGE, last = (offset + *done - 1) / PAGE;
 	cache_stats(&pages, &free_pages);
-	for (uint64_t i = first; last - first < pages / 4 && i <= last; i++)
+	if (last - first >= pages / 4)
+		return 0;   /* left to the faults */
+	for (uint64_t i = first; i <= last; i++)
 		if (!cache_page(s->cached, i, false, &err))
 			return err == ENOMEM ? -MICA_ENOMEM : fs_err(err);
 	return 0;

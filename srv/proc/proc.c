@@ -472,18 +472,14 @@ static int on_wait(struct srv_request *req, int64_t pid, uint32_t options, uint6
 	if (pid == INT64_MIN)
 		return fail(ECHILD);
 	int found = tree_wait(&tree, parent, pid == 0 ? -(int64_t)parent->pgid : pid, options & WUNTRACED,
-			      options & WCONTINUED, &z, status);
+			      options & WCONTINUED, options & WNOWAIT, &z, status);
 	if (found < 0)
 		return fail(ECHILD);
 	if (found == 1)
 		return -MICA_EAGAIN;
 	*got = z->pid;
-	if (options & WNOWAIT) {
-		if (found == 2)   /* the report stays for the next wait */
-			z->report = *status == 0xffff ? TREE_REPORT_CONTINUED : TREE_REPORT_STOPPED;
-	} else if (found == 0) {
+	if (found == 0 && !(options & WNOWAIT))
 		tree_free(&tree, z);
-	}
 	return 0;
 }
 

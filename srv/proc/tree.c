@@ -92,7 +92,7 @@ static bool wanted(const struct tree_rec *c, int64_t pid)
 }
 
 int tree_wait(struct tree *t, const struct tree_rec *parent, int64_t pid, bool untraced, bool continued,
-	      struct tree_rec **got, int32_t *status)
+	      bool keep, struct tree_rec **got, int32_t *status)
 {
 	bool some = false;
 
@@ -108,7 +108,8 @@ int tree_wait(struct tree *t, const struct tree_rec *parent, int64_t pid, bool u
 		if ((c->report == TREE_REPORT_STOPPED && untraced) || (c->report == TREE_REPORT_CONTINUED && continued)) {
 			/* <sys/wait.h>: stopped is 0x7f with the signal above it, continued 0xffff */
 			*status = c->report == TREE_REPORT_STOPPED ? (int32_t)((c->report_sig & 0xff) << 8 | 0x7f) : 0xffff;
-			c->report = 0;
+			if (!keep)
+				c->report = 0;
 			return 2;
 		}
 		some = true;

@@ -265,9 +265,10 @@ static unsigned next_used(const uint64_t *t, unsigned i, unsigned end)
 	return p[-1] ? (unsigned)(p - t) - 1 : end;
 }
 
-/* A unit of the budget is 64 page-directory slots looked at, or a table
- * freed; a page-directory-pointer table's slots, looked at in one go
- * (cheap), cost 8. */
+/* The budget: a table freed costs 1; looking at a directory's 512 slots,
+ * or at a pointer table's, costs 8.  A call makes progress only with more
+ * than 16 (a pointer table and a directory): the caller's, PREEMPT_BUDGET,
+ * is 64. */
 int arch_space_prune(uint64_t root, uint64_t *cursor, long *budget, unsigned *freed)
 {
 	uint64_t *pml4 = table(root), va = *cursor;
