@@ -27,6 +27,11 @@ struct fs_options {
 	unsigned flags;
 	size_t cache_bytes; /* block cache; 0 for the default */
 	unsigned readahead; /* blocks; 0 for the default */
+	/* Called when an inode goes (its last name and its last open are
+	 * gone, its blocks freed): a cache of its contents must forget it,
+	 * since the number may name a new file next.  May be NULL. */
+	void (*released)(void *arg, uint32_t ino);
+	void *released_arg;
 };
 
 /* fs_open flags */

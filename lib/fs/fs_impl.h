@@ -55,6 +55,8 @@ struct fs {
 	struct blkio_config io;
 	int rdonly;
 	struct fs_node *nodes; /* the open inodes */
+	void (*released)(void *arg, uint32_t ino);   /* fs_options' */
+	void *released_arg;
 	char msg[FS_MSG_MAX];
 };
 

@@ -98,6 +98,8 @@ int inode_release(struct fs *fs, ext2_ino_t ino)
 	if ((err = inode_put(fs, ino, &in)))
 		return err;
 	ext2fs_inode_alloc_stats2(fs->e2, ino, -1, LINUX_S_ISDIR(in.i_mode));
+	if (fs->released)
+		fs->released(fs->released_arg, ino);
 	return 0;
 }
 

@@ -221,6 +221,8 @@ int fs_mount(struct blkdev *dev, const struct fs_options *opt, struct fs **out,
 	fs->io.dev = dev;
 	fs->io.cache_bytes = opt->cache_bytes;
 	fs->io.readahead = opt->readahead ? opt->readahead : BLKIO_DEFAULT_READAHEAD;
+	fs->released = opt->released;
+	fs->released_arg = opt->released_arg;
 	if ((err = open_e2(fs, msg, msgsize))) {
 		free(fs);
 		return err;

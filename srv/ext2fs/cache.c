@@ -28,6 +28,7 @@
 #define PAGE MICA_PAGE_SIZE
 #define POOL_PAGES_MIN 16
 #define UNMAP_WRITTEN 2u   /* Task.mem_unmap's status: a page touched was written */
+#define FILE_BUCKETS 256   /* the cached files' hash, a power of two */
 
 struct page {
 	struct page *hnext;          /* hash chain */
@@ -45,7 +46,7 @@ static struct {
 	struct page *pages, *free, **hash;
 	struct page *qhead, *qtail;  /* reclaim queue */
 	unsigned npages, nfree, nprivate, hmask;
-	struct cfile *files;
+	struct cfile *files[FILE_BUCKETS];   /* by inode number */
 	uint8_t *windows;            /* WINDOWS windows of WINDOW_PAGES pages, reserved */
 	uint64_t window_used;        /* a bit per window */
 } cache;
@@ -69,8 +70,9 @@ int cache_init(uint64_t bytes)
 		return -MICA_ENOMEM;
 	if ((err = memory_alloc(rt_cap("mem"), (uint64_t)n * PAGE, &ds)) != 0)
 		return err;
-	/* The windows: reserved (no region goes there), aligned for a block. */
-	uint64_t wsize = (uint64_t)WINDOWS * WINDOW_PAGES * PAGE, align = (uint64_t)AROUND_PAGES * PAGE;
+	/* The windows: reserved (no region goes there), each aligned to its
+	 * size, so that one flexpage unmaps it whole. */
+	uint64_t wsize = (uint64_t)WINDOWS * WINDOW_PAGES * PAGE, align = (uint64_t)WINDOW_PAGES * PAGE;
 	if ((err = region_map_reserve(rt_cap("rm"), 0, wsize + align, &start)) != 0)
 		return err;
 	cache.windows = (uint8_t *)((start + align - 1) & ~(align - 1));
@@ -95,6 +97,20 @@ void cache_stats(unsigned *pages, unsigned *free)
 }
 
 /* ---- the hash, the sets, the queue ---------------------------------- */
+
+static struct cfile **file_bucket(uint32_t ino)
+{
+	return &cache.files[ino & (FILE_BUCKETS - 1)];
+}
+
+static void file_free(struct cfile *cf);
+
+/* An idle file (no session or mapping: cache_file_put) holds no lib/fs
+ * file; it goes with its last page. */
+static bool idle(const struct cfile *cf)
+{
+	return cf->refs == 0 && !cf->file;
+}
 
 static struct page **bucket(const struct page_set *set, uint64_t index)
 {
@@ -160,11 +176,14 @@ static void release(struct page *p)
 		cache.nprivate--;
 	else
 		queue_remove(p);
+	struct cfile *emptied = !p->private && !p->set->count && idle(CFILE_OF(p->set)) ? CFILE_OF(p->set) : 0;
 	p->set = 0;
 	p->windowed = false;   /* the revoke before took it from the window too */
 	p->qnext = cache.free;
 	cache.free = p;
 	cache.nfree++;
+	if (emptied)
+		file_free(emptied);
 }
 
 /* Take rights (MICA_W: a downgrade, MICA_RWX: the page) from every
@@ -240,11 +259,12 @@ int cache_writeback_all(void)
 {
 	int err = 0;
 
-	for (struct cfile *cf = cache.files; cf; cf = cf->next) {
-		int e = cache_writeback(cf, 0, 0);
-		if (e && !err)
-			err = e;
-	}
+	for (unsigned b = 0; b < FILE_BUCKETS; b++)
+		for (struct cfile *cf = cache.files[b]; cf; cf = cf->next) {
+			int e = cache_writeback(cf, 0, 0);
+			if (e && !err)
+				err = e;
+		}
 	return err;
 }
 
@@ -292,17 +312,18 @@ int cache_file(struct fs_file *f, uint32_t ino, bool writable, struct cfile **ou
 {
 	struct cfile *cf;
 
-	for (cf = cache.files; cf; cf = cf->next)
+	for (cf = *file_bucket(ino); cf; cf = cf->next)
 		if (cf->ino == ino)
 			break;
 	if (!cf) {
 		if (!(cf = calloc(1, sizeof *cf)))
 			return ENOMEM;
 		cf->ino = ino;
-		cf->file = fs_dup(f);
-		cf->next = cache.files;
-		cache.files = cf;
+		cf->next = *file_bucket(ino);
+		*file_bucket(ino) = cf;
 	}
+	if (!cf->file)
+		cf->file = fs_dup(f);   /* new, or idle until now: its pages are the file's */
 	if (writable && !cf->wfile)
 		cf->wfile = fs_dup(f);
 	cf->refs++;
@@ -310,26 +331,72 @@ int cache_file(struct fs_file *f, uint32_t ino, bool writable, struct cfile **ou
 	return 0;
 }
 
+/* Out of the hash, freed: it has no page left. */
+static void file_free(struct cfile *cf)
+{
+	struct cfile **p = file_bucket(cf->ino);
+
+	while (*p != cf)
+		p = &(*p)->next;
+	*p = cf->next;
+	free(cf);
+}
+
+/* cf's window goes: the pages mapped in it (and what clients were given
+ * from it) are unmapped, and it is free for another file. */
+static void window_release(struct cfile *cf)
+{
+	uint32_t status;
+
+	for (struct page *p = cf->pages.head; p; p = p->snext)
+		p->windowed = false;
+	task_mem_unmap(MICA_BOOT_TASK, mica_fpage((mica_addr_t)cf->window, WINDOW_ORDER, MICA_RWX), true, &status);
+	cache.window_used &= ~(1ull << ((uint64_t)(cf->window - cache.windows) / ((uint64_t)WINDOW_PAGES * PAGE)));
+	cf->window = 0;
+}
+
+/* Every page of cf goes (from every client too); cf with the last one
+ * when it is idle. */
+static void evict_all(struct cfile *cf)
+{
+	for (unsigned n = cf->pages.count; n; n--)
+		evict(cf->pages.head);
+}
+
 void cache_file_put(struct cfile *cf)
 {
+	struct fs_file *file = cf->file, *wfile = cf->wfile;
+
 	if (--cf->refs)
 		return;
 	int err = cache_writeback(cf, 0, 0);
-	if (err)
+	if (err) {
 		printf("ext2fs: writing back inode %u: %s\n", cf->ino, strerror(err));
-	while (cf->pages.head)
-		evict(cf->pages.head);   /* clean now: nothing more is written */
-	for (struct cfile **p = &cache.files; *p; p = &(*p)->next)
-		if (*p == cf) {
-			*p = cf->next;
-			break;
+		evict_all(cf);   /* what could not be written is lost: no stale copy stays */
+	}
+	/* Idle: its clean pages stay cached (and on the reclaim queue) for the
+	 * next open of the inode, read-only wherever a client still has them
+	 * (the write-back took W); its window goes, for a file in use. */
+	if (cf->window)
+		window_release(cf);
+	cf->file = cf->wfile = 0;
+	if (!cf->pages.count)
+		file_free(cf);
+	/* Last: the last close of an unlinked inode releases it, and
+	 * cache_forget drops an idle file of it. */
+	if (wfile)
+		fs_close(wfile);
+	fs_close(file);
+}
+
+void cache_forget(uint32_t ino)
+{
+	for (struct cfile *cf = *file_bucket(ino); cf; cf = cf->next)
+		if (cf->ino == ino) {
+			if (idle(cf))
+				evict_all(cf);   /* and cf with the last page */
+			return;
 		}
-	if (cf->window)   /* empty now: every page went from it with its revoke */
-		cache.window_used &= ~(1ull << ((uint64_t)(cf->window - cache.windows) / ((uint64_t)WINDOW_PAGES * PAGE)));
-	if (cf->wfile)
-		fs_close(cf->wfile);
-	fs_close(cf->file);
-	free(cf);
 }
 
 /* ---- pages ----------------------------------------------------------- */

@@ -7,6 +7,9 @@
  * file page is reclaimed: taken from every client that has it (the
  * mapping database), written back first when a client wrote it.
  *
+ * A file's pages stay cached after its last close, until reclaimed or the
+ * inode goes: a program run again finds its file's pages.
+ *
  * A read copies from the cached pages (loading them as it goes), which
  * hold what clients wrote through mappings too; a write goes to lib/fs and
  * updates the cached copies of what it wrote.  A client's region mapper maps a page writable only on a
@@ -31,7 +34,10 @@ struct page_set {
 	unsigned count;
 };
 
-/* A file in the cache: one per inode open in any session or mapping. */
+/* A file in the cache: one per inode open in any session or mapping, and
+ * one per inode that was and whose pages are still cached (idle: no
+ * references, no lib/fs file), until its last page is reclaimed or the
+ * inode goes (cache_forget). */
 struct cfile {
 	struct cfile *next;
 	uint32_t ino;
@@ -50,7 +56,8 @@ struct cfile {
  * (bounded: pages past WINDOW_PAGES are mapped one at a time). */
 #define AROUND_ORDER 16
 #define AROUND_PAGES (1u << (AROUND_ORDER - 12))
-#define WINDOW_PAGES (16384u)      /* 64 MiB of a file */
+#define WINDOW_ORDER 26            /* 64 MiB of a file */
+#define WINDOW_PAGES (1u << (WINDOW_ORDER - 12))
 #define WINDOWS 64                 /* files with a window at once */
 
 /* The pool: `bytes` of the server's memory (whole pages, at least 16). */
@@ -58,8 +65,13 @@ int cache_init(uint64_t bytes);
 /* The cached file of f's inode (a new reference, made on first use);
  * `writable`: f was opened for writing.  An errno value. */
 int cache_file(struct fs_file *f, uint32_t ino, bool writable, struct cfile **out);
-/* Drop a reference; the last writes the file's pages back and frees them. */
+/* Drop a reference; the last writes the file's pages back and leaves them
+ * cached, clean, for the next open of the inode (all go when the write-back
+ * fails). */
 void cache_file_put(struct cfile *cf);
+/* The inode `ino` is gone (lib/fs's fs_options.released): its idle file's
+ * pages go, since the number may name another file next. */
+void cache_forget(uint32_t ino);
 
 /* The address in this server of page `index` of cf, loaded if it was not
  * (past the end: zeros), and dirty from now on if a client maps it to

@@ -970,13 +970,20 @@ static const struct file_server_ops ops = {
 	.file_system = &fs_ops, .open_file = &file_ops, .dataspace = &ds_ops, .file_mapping = &mapping_ops,
 };
 
+/* lib/fs's word that an inode went: the page cache forgets it. */
+static void inode_released(void *arg, uint32_t ino)
+{
+	(void)arg;
+	cache_forget(ino);
+}
+
 /* Mount the disk of the registry's `blk`; a message naming the problem
  * otherwise. */
 static int mount_root(void)
 {
 	mica_cap_t blk = mica_slot_alloc();
 	struct blkdev *dev;
-	struct fs_options opt = { 0 };
+	struct fs_options opt = { .released = inode_released };
 	char msg[256] = "";
 	int err;
 

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "blkcache.h"
+#include "blkdev.h"
 #include "fsutil.h"
 #include "tap.h"
 
@@ -149,6 +150,57 @@ static void unlinked_open_file_lives_until_last_close(void)
 	fs_statfs(fs, &after);
 	CHECK_EQ(after.free_blocks, before.free_blocks);
 	CHECK_EQ(after.free_inodes, before.free_inodes);
+	CHECK(done_clean(fs));
+}
+
+/* fs_options.released's calls: the inodes, in order. */
+static uint32_t released[8];
+static unsigned nreleased;
+
+static void note_released(void *arg, uint32_t ino)
+{
+	(void)arg;
+	if (nreleased < sizeof(released) / sizeof(released[0]))
+		released[nreleased] = ino;
+	nreleased++;
+}
+
+static void released_names_each_inode_once_when_it_goes(void)
+{
+	struct fs_options opt = { .released = note_released };
+	struct blkdev *dev;
+	struct fs *fs;
+	struct fs_file *f;
+	char msg[512];
+	uint32_t a, b, c, d;
+
+	snprintf(img, sizeof(img), "%s/ops.img", scratch_dir());
+	CHECK_EQ(make_image(img, "ext2", 1024, NULL, 4096, NULL), 0);
+	CHECK_EQ(blkdev_file_open(img, 1, &dev), 0);
+	CHECK_EQ(fs_mount(dev, &opt, &fs, msg, sizeof(msg)), 0);
+	CHECK_EQ(write_at(fs, "/a", 0, "a", 1), 0);
+	CHECK_EQ(write_at(fs, "/b", 0, "b", 1), 0);
+	CHECK_EQ(write_at(fs, "/c", 0, "c", 1), 0);
+	CHECK_EQ(fs_mkdir(fs, "/d", 0755), 0);
+	a = ino_of(fs, "/a"), b = ino_of(fs, "/b"), c = ino_of(fs, "/c"), d = ino_of(fs, "/d");
+	/* Another name, then one of the two gone: the inode stays. */
+	CHECK_EQ(fs_link(fs, "/a", "/a2"), 0);
+	CHECK_EQ(fs_unlink(fs, "/a"), 0);
+	CHECK_EQ(nreleased, 0);
+	CHECK_EQ(fs_unlink(fs, "/a2"), 0);
+	CHECK(nreleased == 1 && released[0] == a);
+	/* Open: not before the last close. */
+	CHECK_EQ(fs_open(fs, "/b", 0, 0, &f), 0);
+	CHECK_EQ(fs_unlink(fs, "/b"), 0);
+	CHECK_EQ(nreleased, 1);
+	CHECK_EQ(fs_close(f), 0);
+	CHECK(nreleased == 2 && released[1] == b);
+	/* A rename over a file, an rmdir. */
+	CHECK_EQ(write_at(fs, "/e", 0, "e", 1), 0);
+	CHECK_EQ(fs_rename(fs, "/e", "/c"), 0);
+	CHECK(nreleased == 3 && released[2] == c);
+	CHECK_EQ(fs_rmdir(fs, "/d"), 0);
+	CHECK(nreleased == 4 && released[3] == d);
 	CHECK(done_clean(fs));
 }
 
@@ -650,6 +702,7 @@ static const struct tap_case cases[] = {
 	TAP_CASE(lookup_errors_are_errno_with_message),
 	TAP_CASE(open_files_share_data_and_count_references),
 	TAP_CASE(unlinked_open_file_lives_until_last_close),
+	TAP_CASE(released_names_each_inode_once_when_it_goes),
 	TAP_CASE(truncate_grows_with_zeroes_and_shrinks_freeing_blocks),
 	TAP_CASE(rename_replaces_targets_and_moves_directories),
 	TAP_CASE(cached_names_follow_every_change),

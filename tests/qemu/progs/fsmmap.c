@@ -428,6 +428,80 @@ static int crash_check(void)
 	return qtest_done();
 }
 
+/* New files /mm/reuseR.I made until one gets inode `ino` again (the
+ * server keeps a closed file's pages cached: they must not show in it),
+ * 100 bytes of 'n' written; its descriptor, -1 when none got the number. */
+static int file_with_inode(int round, ino_t ino)
+{
+	char path[32];
+	struct stat st;
+
+	for (int i = 0; i < 64; i++) {
+		snprintf(path, sizeof path, "/mm/reuse%d.%d", round, i);
+		int fd = open(path, O_RDWR | O_CREAT | O_EXCL, 0644);
+		if (fd < 0)
+			return -1;
+		if (fstat(fd, &st) == 0 && st.st_ino == ino) {
+			memset(path, 'n', sizeof path);
+			return write(fd, path, 25) == 25 && write(fd, path, 25) == 25 && write(fd, path, 25) == 25 &&
+					       write(fd, path, 25) == 25 ? fd : -1;
+		}
+		close(fd);
+	}
+	return -1;
+}
+
+/* The bytes of a 100-byte file of 'n' through a mapping and read(): past
+ * its end zeros, nothing of a file its inode number named before. */
+static int only_its_own_bytes(int fd)
+{
+	char buf[2 * PAGE];
+	char *m = mmap(0, PAGE, PROT_READ, MAP_SHARED, fd, 0);
+	int ok = m != MAP_FAILED && pread(fd, buf, sizeof buf, 0) == 100;
+
+	for (int i = 0; ok && i < PAGE; i++)
+		ok = m[i] == (i < 100 ? 'n' : 0) && (i >= 100 || buf[i] == 'n');
+	if (m != MAP_FAILED)
+		munmap(m, PAGE);
+	return ok;
+}
+
+static void closed_files_pages_stay_theirs(void)
+{
+	char buf[2 * PAGE];
+	struct stat st;
+
+	/* Read (cached), closed, reopened: the same bytes; then unlinked. */
+	int fd = make_file("/mm/old", 2 * PAGE, 'o');
+	expect("a file of two pages, read", fd >= 0 && pread(fd, buf, sizeof buf, 0) == sizeof buf, 1);
+	expect("its inode", fstat(fd, &st), 0);
+	close(fd);
+	fd = open("/mm/old", O_RDONLY);
+	expect("read again after its last close", pread(fd, buf, sizeof buf, 0) == sizeof buf &&
+						   buf[0] == 'o' && buf[2 * PAGE - 1] == 'o', 1);
+	close(fd);
+	expect("unlinked", unlink("/mm/old"), 0);
+	fd = file_with_inode(0, st.st_ino);
+	expect("a new file got its inode number", fd >= 0, 1);
+	expect("... and shows only its own bytes", fd >= 0 && only_its_own_bytes(fd), 1);
+	close(fd);
+
+	/* Unlinked while open: the inode goes at the last close. */
+	fd = make_file("/mm/old", 2 * PAGE, 'o');
+	expect("another, read", fd >= 0 && pread(fd, buf, sizeof buf, 0) == sizeof buf, 1);
+	expect("its inode", fstat(fd, &st), 0);
+	expect("unlinked while open", unlink("/mm/old"), 0);
+	close(fd);
+	fd = file_with_inode(1, st.st_ino);
+	expect("a new file got its inode number", fd >= 0, 1);
+	expect("... and shows only its own bytes", fd >= 0 && only_its_own_bytes(fd), 1);
+	close(fd);
+	for (int i = 0; i < 2 * 64; i++) {
+		snprintf(buf, sizeof buf, "/mm/reuse%d.%d", i / 64, i % 64);
+		unlink(buf);
+	}
+}
+
 static const struct qtest_case cases[] = {
 	{ "shared_sees_write_and_read_sees_mapping", shared_sees_write_and_read_sees_mapping },
 	{ "private_writes_stay_private", private_writes_stay_private },
@@ -438,6 +512,7 @@ static const struct qtest_case cases[] = {
 	{ "reclaim_keeps_what_was_written", reclaim_keeps_what_was_written },
 	{ "pair_result", pair_result },
 	{ "fsync_writes_back", fsync_writes_back },
+	{ "closed_files_pages_stay_theirs", closed_files_pages_stay_theirs },
 };
 
 int main(int argc, char **argv)
