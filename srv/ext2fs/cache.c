@@ -339,6 +339,8 @@ static void file_free(struct cfile *cf)
 	while (*p != cf)
 		p = &(*p)->next;
 	*p = cf->next;
+	if (cf->window)   /* empty now: every page went from it with its revoke */
+		cache.window_used &= ~(1ull << ((uint64_t)(cf->window - cache.windows) / ((uint64_t)WINDOW_PAGES * PAGE)));
 	free(cf);
 }
 
@@ -376,9 +378,8 @@ void cache_file_put(struct cfile *cf)
 	}
 	/* Idle: its clean pages stay cached (and on the reclaim queue) for the
 	 * next open of the inode, read-only wherever a client still has them
-	 * (the write-back took W); its window goes, for a file in use. */
-	if (cf->window)
-		window_release(cf);
+	 * (the write-back took W), and in its window until a file in use
+	 * needs that (cache_around). */
 	cf->file = cf->wfile = 0;
 	if (!cf->pages.count)
 		file_free(cf);
@@ -428,6 +429,20 @@ uint8_t *cache_page(struct cfile *cf, uint64_t index, bool write, int *err)
 	return p->va;
 }
 
+/* An idle file's window, released for a file in use: its number, or
+ * WINDOWS when no idle file has one. */
+static unsigned window_take(void)
+{
+	for (unsigned b = 0; b < FILE_BUCKETS; b++)
+		for (struct cfile *cf = cache.files[b]; cf; cf = cf->next)
+			if (idle(cf) && cf->window) {
+				unsigned w = (unsigned)((uint64_t)(cf->window - cache.windows) / ((uint64_t)WINDOW_PAGES * PAGE));
+				window_release(cf);
+				return w;
+			}
+	return WINDOWS;
+}
+
 uint8_t *cache_around(struct cfile *cf, uint64_t index, uint64_t end)
 {
 	uint64_t first = index & ~(uint64_t)(AROUND_PAGES - 1);
@@ -438,7 +453,7 @@ uint8_t *cache_around(struct cfile *cf, uint64_t index, uint64_t end)
 		unsigned w = 0;
 		while (w < WINDOWS && (cache.window_used & (1ull << w)))
 			w++;
-		if (w == WINDOWS)
+		if (w == WINDOWS && (w = window_take()) == WINDOWS)
 			return 0;
 		cache.window_used |= 1ull << w;
 		cf->window = cache.windows + (uint64_t)w * WINDOW_PAGES * PAGE;
