@@ -1,11 +1,12 @@
 /*
- * load.c - a program's file read into a dataspace (load.h).  The bytes are
- * copied: the file server cannot yet hand out its pages (mapping a file's
- * text and copy-on-write data needs its mappers), and root copies them once
- * more into the program's own contiguous memory (docs/processes.md).  Only
- * the part of the file a program is loaded from is read: its headers and
- * its loadable segments, not the symbols and debugging sections after
- * them.  Root's ELF parser checks the rest.
+ * load.c - a program's file as root's program image (load.h,
+ * docs/processes.md "Loading").  The part of the file a program is loaded
+ * from (its headers and loadable segments, not the symbols and debugging
+ * sections after them) is read into the staging dataspace and copied by
+ * root into a program image (Image.copy), which programs are started from
+ * without another copy.  The images of the files run lately stay, keyed by
+ * the file's identity and times: a file run again is not read again.
+ * Root's ELF parser checks the rest.
  */
 #include "load.h"
 
@@ -13,6 +14,7 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <libsys/slot.h>
@@ -22,6 +24,7 @@
 
 #include <idl/kernel/task.h>
 #include <idl/rt/memory.h>
+#include <idl/rt/process.h>
 #include <idl/rt/region_map.h>
 
 static const char elf_magic[4] = { 0x7f, 'E', 'L', 'F' };
@@ -31,6 +34,22 @@ static const char elf_magic[4] = { 0x7f, 'E', 'L', 'F' };
 #define PT_LOAD 1
 #define STAGE_STEP (64ull << 10)   /* the staging dataspace grows by this */
 #define STAGE_KEEP (1ull << 20)    /* and is kept up to this size */
+#define IMAGES_MAX 16                /* program images kept */
+#define IMAGES_BYTES (8ull << 20)    /* their bytes together, at most */
+
+/* A program image kept: root's, of the file whose identity and times it
+ * was read with. */
+struct image {
+	mica_cap_t cap;       /* 0: a free entry */
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	time_t mtime, ctime;
+	uint64_t bytes;       /* the image's: the part a program is loaded from */
+	uint64_t used;        /* images_clock when last started */
+};
+static struct image images[IMAGES_MAX];
+static uint64_t images_clock, images_bytes;
 
 static uint64_t le(const unsigned char *p, unsigned n)
 {
@@ -140,6 +159,75 @@ void load_done(struct load *l)
 		stage_drop(l);
 }
 
+/* ---- the images kept ------------------------------------------------ */
+
+static bool same_file(const struct image *i, const struct stat *st)
+{
+	return i->dev == st->st_dev && i->ino == st->st_ino && i->size == st->st_size && i->mtime == st->st_mtime &&
+	       i->ctime == st->st_ctime;
+}
+
+static struct image *image_find(const struct stat *st)
+{
+	for (unsigned i = 0; i < IMAGES_MAX; i++)
+		if (images[i].cap && same_file(&images[i], st))
+			return &images[i];
+	return 0;
+}
+
+static void image_drop(struct image *i)
+{
+	mica_slot_drop(i->cap);   /* root's image goes after its last program */
+	images_bytes -= i->bytes;
+	*i = (struct image){ 0 };
+}
+
+/* Whether a file's image may be kept: a file of the file system (boot
+ * files have no inode number), neither of its times this very second, so
+ * that any later change of it (which sets its ctime to the second it
+ * happens in) moves them (times are whole seconds: a second change in the
+ * second of the first would not), and not too big. */
+static bool keepable(const struct stat *st, uint64_t bytes)
+{
+	time_t now = time(0);
+
+	return st->st_ino != 0 && st->st_mtime != now && st->st_ctime != now && bytes <= IMAGES_BYTES / 4;
+}
+
+/* Root's image of l's bytes, kept for st's file: l then names it; l stays
+ * the staging dataspace when root cannot make one. */
+static void image_keep(const struct stat *st, struct load *l)
+{
+	struct image *slot = 0;
+	mica_cap_t cap = mica_slot_alloc();
+
+	if (!cap)
+		return;
+	if (image_copy(l->ds, l->size, &cap) != 0) {
+		mica_slot_free(cap);
+		return;
+	}
+	/* Room: the least recently started go first. */
+	for (;;) {
+		struct image *oldest = 0;
+		slot = 0;
+		for (unsigned i = 0; i < IMAGES_MAX; i++) {
+			if (!images[i].cap)
+				slot = slot ? slot : &images[i];
+			else if (!oldest || images[i].used < oldest->used)
+				oldest = &images[i];
+		}
+		if (slot && images_bytes + l->size <= IMAGES_BYTES)
+			break;
+		image_drop(oldest);
+	}
+	*slot = (struct image){ cap, st->st_dev, st->st_ino, st->st_size, st->st_mtime, st->st_ctime, l->size,
+				++images_clock };
+	images_bytes += l->size;
+	load_done(l);
+	*l = (struct load){ .ds = cap, .size = slot->bytes };
+}
+
 /* The file's first `size` bytes into l (the first `got` of them already
  * read into head). */
 static int read_into(int fd, struct load *l, uint64_t size, const unsigned char *head, uint64_t got)
@@ -163,6 +251,7 @@ int load_file(const char *path, struct load *l)
 {
 	static unsigned char head[HEAD];
 	struct stat st;
+	struct image *kept;
 	uint64_t extent = 0;
 	ssize_t got;
 	int err, fd = open(path, O_RDONLY);
@@ -174,7 +263,11 @@ int load_file(const char *path, struct load *l)
 		err = errno;
 	else if (!S_ISREG(st.st_mode) || !(st.st_mode & 0111))
 		err = EACCES;
-	else if ((got = read(fd, head, sizeof head)) < 0)
+	else if ((kept = image_find(&st)) != 0) {
+		kept->used = ++images_clock;
+		*l = (struct load){ .ds = kept->cap, .size = kept->bytes };
+		err = 0;
+	} else if ((got = read(fd, head, sizeof head)) < 0)
 		err = errno;
 	else if ((err = loaded_extent(head, (uint64_t)got, (uint64_t)st.st_size, &extent)) != 0)
 		;
@@ -182,6 +275,8 @@ int load_file(const char *path, struct load *l)
 		err = ENOMEM;
 	else if ((err = stage_get(extent, l)) == 0 && (err = read_into(fd, l, extent, head, (uint64_t)got)) != 0)
 		load_done(l);
+	else if (keepable(&st, extent))
+		image_keep(&st, l);
 	close(fd);
 	return err;
 }

@@ -46,6 +46,7 @@ struct ds {
 	unsigned depth;            /* levels above the leaves (0..2) */
 	bool *held;                /* a device BAR's: cleared when this goes (ds_hold) */
 	uint32_t holders;          /* ds_share: more records that must destroy it before it goes */
+	uint64_t image;            /* a program image's bytes (ds_copy_contiguous), 0: none */
 };
 
 static struct pool ds_pool = POOL(struct ds);
@@ -302,10 +303,11 @@ int ds_map(struct ds *d, uint64_t offset, uint32_t rights, struct mica_flexpage 
 
 struct session *ds_session(struct ds *d)
 {
-	return d->type == DS_ANON ? d->session : 0;
+	return d->type == DS_ANON || d->image ? d->session : 0;
 }
 
-int ds_copy_contiguous(struct ds *src, uint64_t size, struct session *s, struct ds **out, const void **bytes)
+int ds_copy_contiguous(struct ds *src, uint64_t size, struct session *s, bool client_owned, struct ds **out,
+		       const void **bytes)
 {
 	uint64_t rounded = (size + PAGE - 1) & ~(PAGE - 1);
 	int err = 0;
@@ -323,14 +325,23 @@ int ds_copy_contiguous(struct ds *src, uint64_t size, struct session *s, struct 
 			memcpy(pages_va(first + off), pages_va(pa), size - off < PAGE ? size - off : PAGE);
 	}
 	if (!err)
-		err = ds_create(DS_DMA, rounded, MICA_R | MICA_X, s, first, rounded, false, out);
+		err = ds_create(DS_DMA, rounded, MICA_R | MICA_X, s, first, rounded, client_owned, out);
 	if (err) {
 		for (uint64_t off = 0; off < rounded; off += PAGE)
 			pages_free(first + off);
 		return err;
 	}
+	(*out)->image = size;
 	*bytes = pages_va(first);
 	return 0;
+}
+
+const void *ds_image(struct ds *d, uint64_t *size)
+{
+	if (!d->image)
+		return 0;
+	*size = d->image;
+	return pages_va(d->src_pa);
 }
 
 int ds_info(struct ds *d, uint64_t *size, uint32_t *rights)

@@ -174,6 +174,22 @@ static int h_image_start(struct srv_request *req, const char *name, uint64_t siz
 	return 0;
 }
 
+static int h_image_copy(struct srv_request *req, uint64_t size, mica_cap_t *image)
+{
+	AS(struct ds, K_DS);
+	struct session *pays = ds_session(o);
+	struct ds *d;
+	const void *bytes;
+	if (!pays)
+		return -MICA_EINVAL;
+	int err = ds_copy_contiguous(o, size, pays, true, &d, &bytes);
+	if (err)
+		return err;
+	*image = ds_gate(d);
+	srv_made(req, undo_made, d);
+	return 0;
+}
+
 static int h_halt(struct srv_request *req)
 {
 	AS(struct obj, K_LAUNCHER);
@@ -312,7 +328,7 @@ static const struct rom_ops rom = { .open = h_rom_open, .list = h_rom_list };
 static const struct registry_ops registry = { .publish = h_reg_publish, .lookup = h_reg_lookup,
 					      .entry = h_reg_entry, .withdraw = h_reg_withdraw };
 static const struct launcher_ops launcher = { .spawn = h_spawn, .halt = h_halt };
-static const struct image_ops image = { .start = h_image_start };
+static const struct image_ops image = { .start = h_image_start, .copy = h_image_copy };
 static const struct process_ops process = { .status = h_status, .kill = h_kill, .stop = h_stop };
 static const struct parent_ops parent = { .exit = h_exit, .region = h_region, .stray_fault = h_stray_fault,
 					  .on_halt = h_on_halt, .fork = h_fork };

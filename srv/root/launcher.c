@@ -345,16 +345,24 @@ static int give_caps(struct process *p, const struct spawn_args *a, mica_cap_t s
 }
 
 /* The program's file, parsed, and its load plan: the boot file `a->name`
- * of rom/, or a copy of `a->image`'s first bytes that is the program's own
+ * of rom/, the program image `a->image` (shared with every program started
+ * from it), or a copy of `a->image`'s first bytes that is the program's own
  * (physically contiguous, so that its data can be copy-on-write of it). */
 static int load_image(struct process *p, const struct spawn_args *a, struct program_file *f, struct elf_image *img,
 		      struct elf_load_plan *plan)
 {
 	const char *why;
 
-	if (a->image) {
-		const void *bytes;
-		int err = ds_copy_contiguous(a->image, a->image_size, p->session, &p->image, &bytes);
+	uint64_t image_size;
+	const void *bytes;
+	if (a->image && (bytes = ds_image(a->image, &image_size)) != 0) {
+		if (a->image_size > image_size)
+			return -MICA_EINVAL;
+		ds_share(a->image);   /* p's record holds it too */
+		p->image = a->image;
+		*f = (struct program_file){ bytes, a->image_size, p->image };
+	} else if (a->image) {
+		int err = ds_copy_contiguous(a->image, a->image_size, p->session, false, &p->image, &bytes);
 		if (err)
 			return err;
 		*f = (struct program_file){ bytes, a->image_size, p->image };

@@ -83,12 +83,18 @@ struct mica_flexpage;
 int ds_map(struct ds *d, uint64_t offset, uint32_t rights, struct mica_flexpage *page);
 int ds_info(struct ds *d, uint64_t *size, uint32_t *rights);
 int ds_clear(struct ds *d, uint64_t offset, uint64_t size);
-/* The session an anonymous dataspace is charged to (0: another kind). */
+/* The session an anonymous dataspace or a program image is charged to (0:
+ * another kind). */
 struct session *ds_session(struct ds *d);
-/* A new dataspace of physically contiguous pages, charged to `s`, holding
- * the first `size` bytes of `src` (zeros after them); *bytes is where
- * root's window shows them.  A program's own copy of its file. */
-int ds_copy_contiguous(struct ds *src, uint64_t size, struct session *s, struct ds **out, const void **bytes);
+/* A program image (Image.copy, or a program's own copy of its file): a new
+ * read-only dataspace of physically contiguous pages, charged to `s`,
+ * holding the first `size` bytes of `src` (zeros after them); *bytes is
+ * where root's window shows them.  `client_owned`: it goes with its last
+ * capability (and its ds_share holders). */
+int ds_copy_contiguous(struct ds *src, uint64_t size, struct session *s, bool client_owned, struct ds **out,
+		       const void **bytes);
+/* A program image's bytes in root's window and *size, or 0: d is none. */
+const void *ds_image(struct ds *d, uint64_t *size);
 
 /* memory.c: sessions of the memory server. */
 /* A session of `quota` bytes (at most `parent`'s), whose use counts against

@@ -23,6 +23,7 @@
 #include <sys/notifier.h>
 #include <sys/pidfd.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <libsys/slot.h>
@@ -400,10 +401,101 @@ static void fuzzed(void)
 
 /* Many spawns and reaps (from rom/ and the disk, a killed one, failures):
    every record and every kernel object comes back. */
+/* A copy of the file `from` as `to` (rewritten in place when it exists:
+ * the same inode), mode 0755; whether it was made. */
+static int copy_file(const char *from, const char *to)
+{
+	static char buf[4096];
+	int in = open(from, O_RDONLY), out = open(to, O_WRONLY | O_CREAT | O_TRUNC, 0755), ok = in >= 0 && out >= 0;
+	ssize_t n;
+
+	while (ok && (n = read(in, buf, sizeof buf)) > 0)
+		ok = write(out, buf, (size_t)n) == n;
+	close(in);
+	close(out);
+	return ok;
+}
+
+/* The next second of the clock: files changed before it are older than it. */
+static void next_second(void)
+{
+	time_t t = time(0);
+
+	while (time(0) == t)
+		usleep(10000);
+}
+
+/* The server keeps the images of programs it ran, by the file's inode,
+ * size and times (docs/processes.md, "Loading"): a program file rewritten
+ * in place, in the same second or a later one, runs as it is now. */
+static void changed_program_files_are_read_again(void)
+{
+	expect("proc_child copied to /pc", copy_file(DISK_CHILD, "/pc"), 1);
+	next_second();
+	expect("/pc exit 3", reap((pid_t)spawn("/pc", "exit", "3")), 3);
+	expect("/pc exit 4 (its image kept)", reap((pid_t)spawn("/pc", "exit", "4")), 4);
+	expect("true copied over it: the same inode, a new size", copy_file("/bin/true", "/pc"), 1);
+	expect("/pc is true now", reap((pid_t)spawn("/pc", "exit", "5")), 0);
+	next_second();
+	expect("true's image kept", reap((pid_t)spawn("/pc", "exit", "5")), 0);
+	expect("proc_child back, in the same second as that spawn", copy_file(DISK_CHILD, "/pc"), 1);
+	expect("/pc is proc_child again", reap((pid_t)spawn("/pc", "exit", "6")), 6);
+	expect("/pc unlinked", unlink("/pc"), 0);
+	expect("gone", spawn("/pc", "exit", "6"), -ENOENT);
+}
+
+/* Where "exit" (a NUL before and after: proc_child's command) first is in
+ * the file `path`, or -1. */
+static off_t exit_command_at(const char *path)
+{
+	static char buf[4096 + 5];
+	int fd = open(path, O_RDONLY);
+	off_t at = 0, found = -1;
+	ssize_t n;
+
+	while (fd >= 0 && found < 0 && (n = pread(fd, buf, sizeof buf, at)) > 6) {
+		for (ssize_t i = 0; i + 6 <= n && found < 0; i++)
+			if (!memcmp(buf + i, "\0exit\0", 6))
+				found = at + i + 1;
+		at += n - 5;
+	}
+	close(fd);
+	return found;
+}
+
+/* A program file changed twice in one second, its size the same: an image
+ * read between the two changes must not be kept (the times do not move). */
+static void changes_in_one_second(void)
+{
+	int within = 0;
+
+	for (int attempt = 0; attempt < 5 && !within; attempt++) {
+		expect("proc_child copied to /pc", copy_file(DISK_CHILD, "/pc"), 1);
+		off_t at = exit_command_at("/pc");
+		time_t t = time(0);
+		long first = reap((pid_t)spawn("/pc", "exit", "8"));
+		int fd = open("/pc", O_WRONLY);
+		int patched = at >= 0 && fd >= 0 && pwrite(fd, "exiT", 4, at) == 4;
+		close(fd);
+		long second = reap((pid_t)spawn("/pc", "exit", "8"));
+		if (time(0) != t)
+			continue;   /* the second turned: again */
+		within = 1;
+		expect("/pc exit 8", first, 8);
+		expect("its command renamed in place (the same size)", patched, 1);
+		expect("... and the program run is the renamed one (no `exit` command: 100)", second, 100);
+	}
+	expect("both changes and spawns within one second", within, 1);
+	unlink("/pc");
+}
+
 static void records_come_back(void)
 {
 	struct mica_meminfo before, now;
 
+	/* The server keeps the images of the programs it ran: each once first. */
+	reap((pid_t)spawn(DISK_CHILD, "exit", "0"));
+	spawn("/bin/badelf", 0, 0);
 	meminfo(&before);
 	for (int i = 0; i < 20; i++) {
 		long pid = spawn(i % 2 ? ROM_CHILD : DISK_CHILD, "forever", 0);
@@ -475,6 +567,8 @@ static const struct qtest_case cases[] = {
 	{ "parent_dies_mid_request", parent_dies_mid_request },
 	{ "arg_max", arg_max },
 	{ "exec_failures", exec_failures },
+	{ "changed_program_files_are_read_again", changed_program_files_are_read_again },
+	{ "changes_in_one_second", changes_in_one_second },
 	{ "forged_requests", forged_requests },
 	{ "fuzzed", fuzzed },
 	{ "a_child_s_end_wakes_a_notifier", a_child_s_end_wakes_a_notifier },
