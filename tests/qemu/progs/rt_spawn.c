@@ -15,8 +15,11 @@
 #include <idl/kernel/factory.h>
 #include <idl/kernel/irq.h>
 #include <idl/kernel/kobject.h>
+#include <idl/rt/dataspace.h>
 #include <idl/rt/memory.h>
 #include <idl/rt/process.h>
+#include <idl/rt/region_map.h>
+#include <idl/rt/rom.h>
 #include <idl/rt/registry.h>
 #include <idl/kernel/task.h>
 #include <idl/kernel/thread.h>
@@ -259,6 +262,98 @@ static int same_kernel(const struct mica_meminfo *a, const struct mica_meminfo *
 	return same;
 }
 
+/* A capability's copy (attach takes the one it is given). */
+static mica_cap_t copy_of(mica_cap_t cap)
+{
+	mica_cap_t c = mica_slot_alloc();
+	return c && task_cap_map(MICA_BOOT_TASK, cap, c, MICA_RWX, false) == 0 ? c : 0;
+}
+
+/* rt_child's file in a dataspace of this program's session; its size. */
+static uint64_t child_file(mica_cap_t ds)
+{
+	mica_cap_t rom = mica_slot_alloc();
+	uint64_t size = 0, from, to, start, sz;
+	if (rom_open(rt_cap("rom"), "rt_child", &rom, &size) != 0 ||
+	    memory_alloc(rt_cap("mem"), (size + 4095) & ~4095ull, &ds) != 0 ||
+	    region_map_attach(rt_cap("rm"), 0, size, MICA_R, copy_of(rom), 0, &from) != 0 ||
+	    region_map_attach(rt_cap("rm"), 0, size, MICA_R | MICA_W, copy_of(ds), 0, &to) != 0)
+		return 0;
+	for (uint64_t i = 0; i < size; i++)
+		((char *)to)[i] = ((const char *)from)[i];
+	mica_cap_t back = mica_slot_alloc();
+	region_map_detach(rt_cap("rm"), from, &start, &sz, &back);
+	mica_slot_drop(back);
+	back = mica_slot_alloc();
+	region_map_detach(rt_cap("rm"), to, &start, &sz, &back);
+	mica_slot_drop(back);
+	mica_slot_drop(rom);
+	return size;
+}
+
+/* Start the image with args (argv[0] first); its Process capability, or 0
+ * (*err why). */
+static mica_cap_t start_image(mica_cap_t image, uint64_t size, const char *args, unsigned len, int *err)
+{
+	mica_cap_t proc = mica_slot_alloc();
+	*err = image_start(image, "rt_child", size, args, len, "", 0, MICA_CAP_NULL, MICA_CAP_NULL, irq,
+			   MICA_CAP_NULL, 2 << 20, &proc);
+	return *err ? 0 : proc;
+}
+
+/* Image.copy: a program image that programs are started from without a
+ * copy each, that nobody can write, and that stays until its capability
+ * and the last program started from it are gone. */
+static void program_images_are_shared_and_outlive_their_capability(void)
+{
+	mica_cap_t file = mica_slot_alloc(), image = mica_slot_alloc(), rom = mica_slot_alloc();
+	uint64_t used0 = rt_session_used(), size = child_file(file), rsize, isize;
+	uint32_t rights;
+	int err;
+
+	expect("rt_child's file in a dataspace", size != 0, 1);
+	expect("Image.copy of 0 bytes: EINVAL", image_copy(file, 0, &image), -MICA_EINVAL);
+	expect("... past the dataspace: EINVAL", image_copy(file, 1 << 30, &image), -MICA_EINVAL);
+	expect("rom/ opens rt_child", rom_open(rt_cap("rom"), "rt_child", &rom, &rsize), 0);
+	expect("... of a boot file (no session to pay): EINVAL", image_copy(rom, rsize, &image), -MICA_EINVAL);
+	expect("Image.copy", image_copy(file, size, &image), 0);
+	expect("... charged to the dataspace's session", rt_session_used() - used0 >= 2 * size, 1);
+	expect("... read-only", dataspace_info(image, &isize, &rights) == 0 && rights == (MICA_R | MICA_X), 1);
+	expect("... nobody clears it", dataspace_clear(image, 0, 4096), -MICA_EPERM);
+	mica_slot_drop(file);
+	uint64_t with_image = rt_session_used();
+	mica_cap_t p = start_image(image, size + 1, "rt_child\0" "exit\0" "5\0", 16, &err);
+	expect("Image.start of more than the image: EINVAL", err, -MICA_EINVAL);
+	p = start_image(image, size, "rt_child\0" "cow\0" "hold\0", 18, &err);
+	expect("a program from the image, holding on", err, 0);
+	mica_cap_t found = mica_slot_alloc();
+	int written = 0;
+	for (int i = 0; i < 10000 && !written; i++) {
+		written = registry_lookup(rt_cap("registry"), "cow-written", &found) == 0;
+		if (!written)
+			thread_yield(MICA_BOOT_THREAD);
+	}
+	expect("... it wrote its data (copy-on-write of the image)", written, 1);
+	mica_slot_drop(found);
+	mica_cap_t q = start_image(image, size, "rt_child\0" "cow\0", 13, &err);
+	expect("a second from the image", err, 0);
+	wait_end();
+	process_status(q, &ended, &status, &pid);
+	expect("... saw the file's data, not the first's write (status 0)", status, 0);
+	mica_slot_drop(q);
+	mica_slot_drop(image);
+	expect("the image's capability dropped: the first runs on", process_status(p, &ended, &status, &pid) == 0 && !ended,
+	       1);
+	expect("... and the image stays charged", rt_session_used() >= with_image - 4096 * 64, 1);
+	process_kill(p);
+	wait_end();
+	mica_slot_drop(p);
+	mica_slot_drop(rom);
+	expect("its last program gone: the image went, the session's use is back", (long)rt_session_used(),
+	       (long)used0);
+	expect("... and root's pages", (long)rt_pool_free(), (long)free0);
+}
+
 static void twenty_at_once_twice_give_everything_back(void)
 {
 	/* Twenty programs at once, each holding its pages, then all gone,
@@ -347,6 +442,8 @@ static const struct qtest_case cases[] = {
 	{ "killed_programs_names_leave_the_registry", killed_programs_names_leave_the_registry },
 	{ "refused_spawns_and_wrong_protocols", refused_spawns_and_wrong_protocols },
 	{ "program_data_is_copy_on_write", program_data_is_copy_on_write },
+	{ "program_images_are_shared_and_outlive_their_capability",
+	  program_images_are_shared_and_outlive_their_capability },
 	{ "twenty_at_once_twice_give_everything_back", twenty_at_once_twice_give_everything_back },
 	{ "killed_program_is_gone_when_kill_returns", killed_program_is_gone_when_kill_returns },
 };
