@@ -34,6 +34,7 @@
 #define FANOUT 512ull
 #define MAX_PAGES (FANOUT * FANOUT * FANOUT)
 #define SHARED 1ull   /* a leaf entry's page is shared with another dataspace */
+#define AROUND (1ull << DS_AROUND_ORDER)
 
 struct ds {
 	struct obj obj;
@@ -287,17 +288,36 @@ int ds_write(struct ds *d, uint64_t offset, const void *src, size_t len)
 }
 
 /* Dataspace protocol handlers, reached through handlers.c. */
-int ds_map(struct ds *d, uint64_t offset, uint32_t rights, struct mica_flexpage *page)
+int ds_map(struct ds *d, uint64_t offset, uint32_t rights, unsigned max_order, struct mica_flexpage *page)
 {
 	int err = 0;
 	uint64_t pa = ds_page(d, offset, rights, &err);
 
 	if (!pa)
 		return err;
-	volatile char *va = pages_va(pa);
-	(void)*va;   /* root must have the page mapped to map it on */
-	page->fpage = mica_fpage((mica_addr_t)va, 12, rights);
-	page->send_base = offset & ~(PAGE - 1);   /* its place in a window of more pages */
+	/* Fault-around: the pages of a boot file or a program image (read-only
+	 * and physically contiguous) are sent in the largest aligned block of
+	 * at most 2^max_order bytes around the page that the dataspace holds
+	 * whole and whose physical base is aligned alike; the receiver's
+	 * window takes what lies in it. */
+	unsigned order = 12;
+	if (d->type == DS_ROM || d->image)
+		for (unsigned k = max_order; k > 12; k--) {
+			uint64_t size = 1ull << k, base = offset & ~(size - 1);
+			if (base + size <= d->size && !((d->src_pa + base) & (size - 1))) {
+				order = k;
+				break;
+			}
+		}
+	uint64_t size = 1ull << order, base = offset & ~(size - 1);
+	for (uint64_t off = 0; off < size; off += PAGE) {
+		volatile char *va = pages_va(d->type == DS_ROM || d->image ? d->src_pa + base + off : pa);
+		(void)*va;   /* root must have the pages mapped to map them on */
+	}
+	page->fpage = mica_fpage((mica_addr_t)pages_va(pa - (offset & ~(PAGE - 1)) + base), order, rights);
+	/* The page's offset: where the block lands in a window as big, and which
+	 * part of it a smaller window takes. */
+	page->send_base = offset & ~(PAGE - 1);
 	return 0;
 }
 
@@ -316,7 +336,10 @@ int ds_copy_contiguous(struct ds *src, uint64_t size, struct session *s, bool cl
 		return -MICA_EINVAL;
 	if (rounded > session_left(s))
 		return -MICA_ENOMEM;
-	uint64_t first = pages_alloc_run(rounded / PAGE);
+	/* Aligned for fault-around (ds_map) where the pool allows. */
+	uint64_t first = pages_alloc_run(rounded / PAGE, AROUND);
+	if (!first)
+		first = pages_alloc_run(rounded / PAGE, PAGE);
 	if (!first)
 		return -MICA_ENOMEM;
 	for (uint64_t off = 0; off < size && !err; off += PAGE) {

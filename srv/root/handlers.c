@@ -32,7 +32,7 @@ static void undo_made(void *made)
 static int h_ds_map(struct srv_request *req, uint64_t offset, uint32_t rights, struct mica_flexpage *page)
 {
 	AS(struct ds, K_DS);
-	return ds_map(o, offset, rights, page);
+	return ds_map(o, offset, rights, DS_AROUND_ORDER, page);   /* the caller's window bounds it */
 }
 static int h_ds_info(struct srv_request *req, uint64_t *size, uint32_t *rights)
 {

@@ -886,7 +886,17 @@ int parent_page_fault(struct process *p, uint64_t addr, uint64_t ip, uint32_t ac
 
 	if (r && (access & r->rights) == access) {
 		uint32_t rights = access & MICA_W ? r->rights : r->rights & ~MICA_W;
-		err = ds_map(r->ds, r->offset + ((addr & ~(PAGE - 1)) - r->start), rights, page);
+		/* The fault's reply lands where the block's offset says in the
+		 * whole address space: only a block inside the region, placed
+		 * alike in the region and the dataspace. */
+		unsigned order = 12;
+		while (order < DS_AROUND_ORDER) {
+			uint64_t size = 2ull << order, base = addr & ~(size - 1);
+			if (base < r->start || base + size > r->start + r->size || ((r->start - r->offset) & (size - 1)))
+				break;
+			order++;
+		}
+		err = ds_map(r->ds, r->offset + ((addr & ~(PAGE - 1)) - r->start), rights, order, page);
 		if (!err) {
 			page->send_base = addr & ~(PAGE - 1);
 			return 0;

@@ -142,7 +142,7 @@ int session_alloc_dma(struct session *s, uint64_t size, struct ds **out, uint64_
 	size = (size + PAGE - 1) & ~(PAGE - 1);
 	if (size > session_left(s))
 		return -MICA_ENOMEM;
-	uint64_t first = pages_alloc_run(size / PAGE);
+	uint64_t first = pages_alloc_run(size / PAGE, PAGE);
 	if (!first)
 		return -MICA_ENOMEM;
 	/* Touch every page now: the kernel zeroes a pool page when root first

@@ -147,13 +147,15 @@ static bool is_free(uint64_t i)
 
 /* The first run of n free pages that are physically contiguous (inside
  * one range): a first-fit scan, since runs are rare (DMA memory). */
-uint64_t pages_alloc_run(uint64_t n)
+uint64_t pages_alloc_run(uint64_t n, uint64_t align)
 {
 	if (!n || n > nfree)
 		return 0;
 	for (unsigned r = 0; r < nranges; r++) {
 		uint64_t first = ranges[r].first, end = first + ranges[r].pages, run = 0;
 		for (uint64_t i = first; i < end; i++) {
+			if (!run && (index_pa(i) & (align - 1)))
+				continue;   /* a run starts at an aligned page */
 			run = is_free(i) ? run + 1 : 0;
 			if (run < n)
 				continue;

@@ -37,8 +37,10 @@ void obj_close(struct obj *o);
 void pages_init(void);
 uint64_t pages_alloc(void);   /* a zeroed page's physical address, 0 when none is left */
 void pages_free(uint64_t pa);
-/* n physically contiguous zeroed pages: the first one's address, 0 when no such run is free. */
-uint64_t pages_alloc_run(uint64_t n);
+/* n physically contiguous zeroed pages starting at a multiple of `align`
+ * (a power of two, at least a page): the first one's address, 0 when no
+ * such run is free. */
+uint64_t pages_alloc_run(uint64_t n, uint64_t align);
 void pages_stats(uint64_t *total, uint64_t *free);
 /* A page held by several dataspaces (copy-on-write after a fork): one more
  * holder (false at the limit of the count); whether another holder than
@@ -80,7 +82,11 @@ mica_cap_t ds_gate(struct ds *d);
 void ds_hold(struct ds *d, bool *held);
 int ds_write(struct ds *d, uint64_t offset, const void *src, size_t len);
 struct mica_flexpage;
-int ds_map(struct ds *d, uint64_t offset, uint32_t rights, struct mica_flexpage *page);
+/* Dataspace.map: the page at `offset`, or for a boot file or a program
+ * image the aligned block of up to 2^max_order bytes around it
+ * (fault-around: the receiver's window takes the part it covers). */
+#define DS_AROUND_ORDER 16
+int ds_map(struct ds *d, uint64_t offset, uint32_t rights, unsigned max_order, struct mica_flexpage *page);
 int ds_info(struct ds *d, uint64_t *size, uint32_t *rights);
 int ds_clear(struct ds *d, uint64_t offset, uint64_t size);
 /* The session an anonymous dataspace or a program image is charged to (0:

@@ -24,10 +24,17 @@
  *                     the child is orphaned by a killed parent)
  *   leave PATH MS     spawn PATH `sleep MS` and exit 0 without waiting
  *   forkmidway        the same with a fork instead of a spawn (fork_test)
+ *   text PATH         every read-only loadable segment of our file PATH is,
+ *                     byte for byte, what our memory holds at its address
+ *                     (root maps program text in blocks: each page at its
+ *                     place), in this program and, with `text PATH fork`,
+ *                     in a forked child too: 0, else 1 (3 in the child)
  *   midway PATH       spawn PATH while a second thread of ours faults, so
  *                     that the program ends (by SIGSEGV) while the process
  *                     server works on the spawn, or just before or after
  */
+#include <elf.h>
+#include <fcntl.h>
 #include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
@@ -117,6 +124,28 @@ static int midway(char *path, int by_fork)
 		sleep(1);
 }
 
+/* `text`: 0 when the read-only segments of the ELF file `path` are what
+ * memory holds at their addresses, else 1. */
+static int text_matches(const char *path)
+{
+	static unsigned char head[4096], buf[4096];
+	int fd = open(path, O_RDONLY), ok = fd >= 0 && read(fd, head, sizeof head) == (ssize_t)sizeof head;
+	const Elf64_Ehdr *eh = (const Elf64_Ehdr *)head;
+
+	for (unsigned i = 0; ok && i < eh->e_phnum; i++) {
+		const Elf64_Phdr *ph = (const Elf64_Phdr *)(head + eh->e_phoff) + i;
+		if (ph->p_type != PT_LOAD || (ph->p_flags & PF_W))
+			continue;
+		for (uint64_t at = 0; ok && at < ph->p_filesz; at += sizeof buf) {
+			size_t n = ph->p_filesz - at < sizeof buf ? ph->p_filesz - at : sizeof buf;
+			ok = pread(fd, buf, n, (off_t)(ph->p_offset + at)) == (ssize_t)n &&
+			     !memcmp(buf, (const void *)(ph->p_vaddr + at), n);
+		}
+	}
+	close(fd);
+	return ok ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
 	const char *what = argc > 1 ? argv[1] : "";
@@ -157,6 +186,15 @@ int main(int argc, char **argv)
 	if (!strcmp(what, "exec") && argc >= 3) {
 		execv(argv[2], argv + 2);
 		return 101;
+	}
+	if (!strcmp(what, "text") && argc >= 3) {
+		if (argc == 3)
+			return text_matches(argv[2]);
+		pid_t pid = fork();
+		int status;
+		if (pid == 0)
+			_exit(text_matches(argv[2]) ? 3 : 0);
+		return pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) ? WEXITSTATUS(status) : 102;
 	}
 	if (!strcmp(what, "midway") && argc == 3)
 		return midway(argv[2], 0);

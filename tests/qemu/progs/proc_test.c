@@ -139,6 +139,12 @@ static void spawn_from_rom_and_disk(void)
 	expect("all its data is there", reap((pid_t)pid), 0);
 	pid = spawn("/bin/true", 0, 0);
 	expect("then true again (the staging dataspace)", reap((pid_t)pid), 0);
+	expect("a program's text is its file's, page by page (from an image)",
+	       reap((pid_t)spawn(DISK_CHILD, "text", DISK_CHILD)), 0);
+	char *text_fork[] = { DISK_CHILD, "text", DISK_CHILD, "fork", 0 };
+	pid_t tp;
+	expect("... and in its forked child", posix_spawn(&tp, DISK_CHILD, 0, 0, text_fork, child_env) == 0 ? reap(tp) : -1,
+	       0);
 	char *argv[] = { "true", 0 };
 	pid_t p;
 	setenv("PATH", "/nowhere:/bin", 1);
@@ -495,6 +501,7 @@ static void records_come_back(void)
 
 	/* The server keeps the images of the programs it ran: each once first. */
 	reap((pid_t)spawn(DISK_CHILD, "exit", "0"));
+	reap((pid_t)spawn("/bin/true", 0, 0));
 	spawn("/bin/badelf", 0, 0);
 	meminfo(&before);
 	for (int i = 0; i < 20; i++) {
