@@ -6,9 +6,12 @@
  * child catches SIGINT and never reads, spinning until its handler has
  * run: the console acts on Ctrl-C when it arrives, not when it is read.
  * Each child says when it is in the foreground; the scenario types
- * Ctrl-C then.
+ * Ctrl-C then.  A third child, which never reads either, gets its Ctrl-C
+ * behind 5 KiB of typed lines: more than the console holds unread, so the
+ * character is found only by draining the UART past them.
  */
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <sys/wait.h>
@@ -83,9 +86,23 @@ static void ctrl_c_runs_a_handler(void)
 	expect("tcsetpgrp back to ours", tcsetpgrp(0, getpgrp()), 0);
 }
 
+/* The typed lines before the Ctrl-C went with it (no NOFLSH): those the
+ * console held, and those it dropped while it looked for the character. */
+static void ctrl_c_behind_a_full_typeahead(void)
+{
+	pid_t pid = child(1);
+	expect("tcsetpgrp(0, child's group)", tcsetpgrp(0, pid), 0);
+	int st = status_of(pid);
+	expect("its handler ran behind 5 KiB unread", st >= 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0, 1);
+	expect("tcsetpgrp back to ours", tcsetpgrp(0, getpgrp()), 0);
+	struct pollfd in = { .fd = 0, .events = POLLIN };
+	expect("nothing typed before it is left to read", poll(&in, 1, 0), 0);
+}
+
 static const struct qtest_case cases[] = {
 	{ "ctrl_c_reaches_the_foreground_group", ctrl_c_reaches_the_foreground_group },
 	{ "ctrl_c_runs_a_handler_without_a_read", ctrl_c_runs_a_handler },
+	{ "ctrl_c_acts_behind_a_full_typeahead", ctrl_c_behind_a_full_typeahead },
 };
 
 int main(int argc, char **argv)
