@@ -9,8 +9,9 @@
  *
  * Only a program of the process server's tree is held to this (one that
  * boot.cfg started and that never joined has no group anyone could
- * continue); a terminal whose foreground group nobody set is no one's
- * controlling terminal, and anyone may use it.
+ * continue); a terminal whose foreground group nobody set, or whose
+ * foreground group has no program left, is no one's controlling terminal,
+ * and anyone may use it.
  */
 #include <errno.h>
 #include <signal.h>
@@ -40,6 +41,10 @@ int libc_tty_job_check(mica_cap_t stream, int sig)
 		if (!proc || stream_get_pgrp(stream, &fg) != 0 || fg <= 0)
 			return 0;
 		if (proc_getpgid(proc, 0, &pgid, &sid) != 0 || pgid == (uint64_t)fg)
+			return 0;
+		/* A foreground group whose programs all ended holds the
+		 * terminal no more: nothing ends a session here to free it. */
+		if (proc_kill(proc, -(int64_t)fg, 0, &to_self) != 0)
 			return 0;
 		struct sigaction a = libc_sig_actions[sig];
 		if (a.sa_handler == SIG_IGN || (libc_sig_blocked & LIBC_SIG_BIT(sig)))

@@ -16,9 +16,11 @@
  * and continued, the line typed then; one that ignores SIGTTIN gets EIO.
  * With TOSTOP set, one that writes is stopped by SIGTTOU until it is in
  * the foreground (its line comes out then), and one that ignores SIGTTOU
- * writes at once, as does one without TOSTOP.
+ * writes at once, as does one without TOSTOP.  A foreground group whose
+ * programs all ended stops no reader.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -211,6 +213,37 @@ static void background_write_with_tostop_stops_by_sigttou(void)
 	expect("TOSTOP off", set_tostop(0), 0);
 }
 
+static int read_without_waiting(void)
+{
+	char buf[8];
+
+	if (fcntl(0, F_SETFL, O_NONBLOCK) != 0)
+		return 2;
+	return read(0, buf, sizeof buf) == -1 && errno == EAGAIN ? 0 : 1;
+}
+
+static int end_at_once(void)
+{
+	return 0;
+}
+
+/* A foreground group whose programs all ended holds the terminal no
+ * more: a read from another group is not stopped (nothing is typed, so
+ * it says EAGAIN). */
+static void ended_foreground_group_frees_the_terminal(void)
+{
+	pid_t gone = background(end_at_once);
+	status_of(gone);
+	expect("tcsetpgrp(0, a group that ended)", tcsetpgrp(0, gone), 0);
+	pid_t pid = background(read_without_waiting);
+	int st;
+	pid_t got;
+	while ((got = waitpid(pid, &st, WUNTRACED)) < 0 && errno == EINTR)
+		;
+	expect("its read is not stopped", got == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0, 1);
+	expect("tcsetpgrp back to ours", tcsetpgrp(0, getpgrp()), 0);
+}
+
 static const struct qtest_case cases[] = {
 	{ "ctrl_c_reaches_the_foreground_group", ctrl_c_reaches_the_foreground_group },
 	{ "ctrl_c_runs_a_handler_without_a_read", ctrl_c_runs_a_handler },
@@ -218,6 +251,7 @@ static const struct qtest_case cases[] = {
 	{ "background_read_stops_by_sigttin", background_read_stops_by_sigttin },
 	{ "background_read_ignoring_sigttin_fails", background_read_ignoring_sigttin_fails },
 	{ "background_write_with_tostop_stops_by_sigttou", background_write_with_tostop_stops_by_sigttou },
+	{ "ended_foreground_group_frees_the_terminal", ended_foreground_group_frees_the_terminal },
 };
 
 int main(int argc, char **argv)
