@@ -25,9 +25,9 @@
 /* Whether the caller may go on reading (sig SIGTTIN) or writing (SIGTTOU)
  * the terminal `stream`: 0 when it may, after its group was stopped and
  * continued as often as it took to be in the foreground; EIO for a read
- * while SIGTTIN is ignored or blocked, or when the caller cannot be
- * stopped (then nobody could continue it: a group that is orphaned, as
- * POSIX has it, is one case); EINTR after a handler of sig without
+ * while SIGTTIN is ignored or blocked, and for a read or a write when the
+ * caller cannot be stopped (one boot.cfg started that joined the process
+ * server, which cannot stop it); EINTR after a handler of sig without
  * SA_RESTART ran.  A write with SIGTTOU ignored or blocked goes on. */
 int libc_tty_job_check(mica_cap_t stream, int sig)
 {
