@@ -100,6 +100,9 @@ mica_cap_t stdstream_cap(struct file *f);
 struct termios;
 int termios_get(mica_cap_t stream, struct termios *t);
 int termios_set(mica_cap_t stream, uint32_t when, const struct termios *t);
+/* ttyjob.c: job control before a read (SIGTTIN) or a write (SIGTTOU) of
+ * a terminal: 0 to go on, else the errno value the call fails with. */
+int libc_tty_job_check(mica_cap_t stream, int sig);
 
 /* inherit.c: a spawned program's descriptor table, working directory and
  * umask from what its parent gave (Proc.take), once: before main, or

@@ -8,7 +8,9 @@
  * Stream.notify, then
  * an open receive on that thread waits, and whatever wakes it (the irq, or
  * anything else) is followed by another read.  A terminal in raw mode
- * (no ICANON) is read as its VMIN and VTIME say, timed here.  The
+ * (no ICANON) is read as its VMIN and VTIME say, timed here.  Before each
+ * read of a terminal, and each write while its TOSTOP is set, a program
+ * of a background group is stopped as job control says (ttyjob.c).  The
  * terminal's ioctl requests go to the stream as Stream requests.  A
  * stream capability that is a pipe ticket makes the descriptor a pipe
  * end (pipe.c) at its first use.
@@ -16,6 +18,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 
@@ -74,6 +77,11 @@ static ssize_t stdstream_write(struct file *f, const void *buf, size_t len)
 
 	if (!cap)
 		return libc_fail(EBADF);
+	/* A stream that is no terminal answers getattr ENOSYS: no TOSTOP. */
+	struct tty_attr attr;
+	int stop;
+	if (stream_getattr(cap, &attr) == 0 && (attr.lflag & TOSTOP) && (stop = libc_tty_job_check(cap, SIGTTOU)))
+		return libc_fail(stop);
 	while (done < len) {
 		uint32_t n = len - done > STREAM_WRITE_DATA_MAX ? STREAM_WRITE_DATA_MAX : (uint32_t)(len - done);
 		uint32_t written = 0;
@@ -120,7 +128,10 @@ static ssize_t read_blocking(mica_cap_t cap, void *buf, size_t len)
 {
 	for (;;) {
 		uint32_t n = (uint32_t)len;
-		int err = stream_read(cap, buf, &n);
+		int err, stop = libc_tty_job_check(cap, SIGTTIN);
+		if (stop)
+			return libc_fail(stop);
+		err = stream_read(cap, buf, &n);
 		if (!err)
 			return n;
 		if (err == -MICA_EAGAIN && (err = wait_input(cap, 0)) == -MICA_ECANCELED && !libc_signal_eintr())
@@ -140,7 +151,10 @@ static ssize_t read_raw(mica_cap_t cap, char *buf, size_t len, unsigned vmin,
 
 	for (;;) {
 		uint32_t n = (uint32_t)(len - got);
-		int err = stream_read(cap, buf + got, &n);
+		int err, stop = libc_tty_job_check(cap, SIGTTIN);
+		if (stop)
+			return got ? (ssize_t)got : libc_fail(stop);
+		err = stream_read(cap, buf + got, &n);
 		if (!err) {
 			if (!n)
 				return (ssize_t)got;   /* an end of input left from canonical mode */
@@ -177,7 +191,10 @@ static ssize_t stdstream_read(struct file *f, void *buf, size_t len)
 		len = STREAM_READ_DATA_MAX;
 	if (f->flags & O_NONBLOCK) {   /* whatever the mode: what is there, or EAGAIN */
 		uint32_t n = (uint32_t)len;
-		int err = stream_read(cap, buf, &n);
+		int err, stop = libc_tty_job_check(cap, SIGTTIN);
+		if (stop)
+			return libc_fail(stop);
+		err = stream_read(cap, buf, &n);
 		return err ? libc_fail_mica(err) : (ssize_t)n;
 	}
 	/* A stream that is no terminal answers getattr ENOSYS: it blocks. */

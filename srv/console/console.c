@@ -176,17 +176,21 @@ static void signal_arrived(struct console *c, const struct line_echo *echo)
 	}
 }
 
-/* Take what the UART holds into the ring (what does not fit stays there),
- * all but the signal characters, which act on arrival. */
+/* Take what the UART holds into the ring, all but the signal characters,
+ * which act on arrival.  When the ring is full, what does not fit stays in
+ * the UART, which holds the rest back; but under ISIG a signal character
+ * may be behind it and must act all the same, so the UART is drained and
+ * the bytes that do not fit are dropped (a signal character empties the
+ * ring unless NOFLSH, and what follows it fits again). */
 static void take_typed(struct console *c)
 {
 	struct line_echo echo;
 	int ch;
 
-	while (c->typed_len < TYPED_MAX && (ch = uart_get()) >= 0) {
+	while ((c->typed_len < TYPED_MAX || (c->line.mode.lflag & ISIG)) && (ch = uart_get()) >= 0) {
 		if (line_signal(&c->line, (char)ch, &echo))
 			signal_arrived(c, &echo);
-		else
+		else if (c->typed_len < TYPED_MAX)
 			c->typed[(c->typed_head + c->typed_len++) % TYPED_MAX] = (char)ch;
 	}
 }

@@ -41,18 +41,17 @@ TEST_DEPS += $(BENCH_FS_MODULES) $(BUILD)/cfg/bench-fs-short/boot.cfg $(BUILD)/d
 # mica-bench-proc: the process server's figures, a C-library program root
 # starts after the pipe, block, file and process servers
 # (tests/bench/proc.cfg) on BENCH_PROC_DISK: the process server's test disk
-# (tests/qemu/build.mk) with what sh_pipeline runs: dash as /bin/sh, toybox
-# and its links cat and wc.  Only those: the file server looks a name up
-# entry by entry, and /bin with all of toybox's links (50 entries more)
-# doubles spawn_wait_disk's lookup of /bin/true.
+# (tests/qemu/build.mk) in a /bin like make run's: dash as /bin/dash and
+# /bin/sh, toybox and all its links (sh_pipeline runs cat and wc) but
+# `true`, which stays the static newlib program spawn_wait_disk spawns.
 BENCH_PROC_PROG := $(BUILD)/tests/bench/mica-bench-proc
 $(eval $(call newlib_program,$(BENCH_PROC_PROG),tests/bench/main_proc.c tests/bench/bench.c))
 BENCH_PROC_MODULES := $(ROOT) $(BUILD)/srv/pipe $(BLK) $(BUILD)/srv/ext2fs $(BUILD)/srv/proc $(BENCH_PROC_PROG)
 BENCH_PROC_DISK := $(BUILD)/tests/bench/proc.img
 $(BENCH_PROC_DISK): $(BUILD)/tests/qemu/proc.img $(BUILD)/ports/dash/.stamp $(BUILD)/ports/toybox/.stamp tests/bench/build.mk
-	rm -rf $(BUILD)/tests/bench/proc-root && cp -a $(BUILD)/tests/qemu/proc-root $(BUILD)/tests/bench/proc-root
-	cp $(BUILD)/ports/dash/root/bin/sh $(BUILD)/ports/toybox/root/bin/toybox $(BUILD)/tests/bench/proc-root/bin/
-	ln -s toybox $(BUILD)/tests/bench/proc-root/bin/cat && ln -s toybox $(BUILD)/tests/bench/proc-root/bin/wc
+	rm -rf $(BUILD)/tests/bench/proc-root && mkdir -p $(BUILD)/tests/bench/proc-root/bin
+	cp -a $(BUILD)/ports/toybox/root/bin/. $(BUILD)/ports/dash/root/bin/. $(BUILD)/tests/bench/proc-root/bin/
+	rm $(BUILD)/tests/bench/proc-root/bin/true && cp -a $(BUILD)/tests/qemu/proc-root/. $(BUILD)/tests/bench/proc-root/
 	rm -f $@ && mke2fs -q -F -t ext2 -L proc -d $(BUILD)/tests/bench/proc-root $@ 40M
 QEMU_SCENARIOS += tests/bench/bench-proc.scenario
 TEST_DEPS += $(BENCH_PROC_MODULES) $(BUILD)/cfg/bench-proc-short/boot.cfg $(BENCH_PROC_DISK)

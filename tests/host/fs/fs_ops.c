@@ -12,6 +12,8 @@
 
 #include "blkcache.h"
 #include "blkdev.h"
+#include "blkio.h"
+#include "fs_impl.h"
 #include "fsutil.h"
 #include "tap.h"
 
@@ -632,6 +634,68 @@ static void directory_holds_thousands_of_entries(void)
 	CHECK(done_clean(fs));
 }
 
+/* Blocks lib/fs has read so far: each read is one hit of the block
+ * cache (a missing block is first filled, then found). */
+static uint64_t block_reads(struct fs *fs)
+{
+	struct blkio_stats st;
+
+	blkio_get_stats(fs->e2->io, &st);
+	return st.hits;
+}
+
+/* How many block reads a stat of path costs. */
+static uint64_t stat_cost(struct fs *fs, const char *path)
+{
+	struct fs_stat st;
+	uint64_t before = block_reads(fs);
+
+	CHECK_EQ(fs_stat(fs, path, &st), 0);
+	return block_reads(fs) - before;
+}
+
+/* A name in a long directory (a /bin with hundreds of links, the name
+ * last) is looked for in the directory's blocks once, each block once;
+ * after that the name cache answers and the walk reads no block at all,
+ * as in a directory of two entries (docs/fs.md, "The name cache"). */
+static void long_directory_is_scanned_once_per_name(void)
+{
+	struct fs *fs = fresh(1024, 8192);
+	struct fs_stat st;
+	char path[64];
+
+	CHECK(fs);
+	if (!fs)
+		return;
+	CHECK_EQ(fs_mkdir(fs, "/short", 0755), 0);
+	CHECK_EQ(fs_mkdir(fs, "/long", 0755), 0);
+	CHECK_EQ(write_at(fs, "/short/true", 0, "x", 1), 0);
+	for (unsigned i = 0; i < 400; i++) {
+		snprintf(path, sizeof(path), "/long/link-%03u", i);
+		CHECK_EQ(fs_symlink(fs, "toybox", path), 0);
+	}
+	CHECK_EQ(write_at(fs, "/long/true", 0, "x", 1), 0);
+	CHECK_EQ(fs_stat(fs, "/long", &st), 0);
+	uint64_t dir_blocks = st.size / 1024;
+	CHECK(dir_blocks >= 6);
+	CHECK(unmount_image(fs) == 0);
+	fs = mount_image(img, 0);   /* every cache cold */
+	CHECK(fs);
+	if (!fs)
+		return;
+	/* The walk: the directory's blocks, and besides them at most the
+	 * root's block and the inode table blocks holding the inodes of the
+	 * root, /long and true. */
+	uint64_t first = stat_cost(fs, "/long/true");
+	CHECK(first >= dir_blocks && first <= dir_blocks + 4);
+	printf("# first lookup: %llu block reads, %llu directory blocks\n",
+	       (unsigned long long)first, (unsigned long long)dir_blocks);
+	CHECK(stat_cost(fs, "/short/true") > 0);
+	CHECK_EQ(stat_cost(fs, "/long/true"), 0);
+	CHECK_EQ(stat_cost(fs, "/short/true"), 0);
+	CHECK(done_clean(fs));
+}
+
 /* An in-memory device counting its calls, for the cache's own cases. */
 struct memdev {
 	struct blkdev dev;
@@ -714,6 +778,7 @@ static const struct tap_case cases[] = {
 	TAP_CASE(mount_refuses_needs_recovery_and_unknown_features),
 	TAP_CASE(filling_to_enospc_and_emptying_restores_free_counts),
 	TAP_CASE(directory_holds_thousands_of_entries),
+	TAP_CASE(long_directory_is_scanned_once_per_name),
 	TAP_CASE(block_cache_writes_back_in_runs_and_reads_ahead),
 };
 
