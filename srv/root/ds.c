@@ -298,23 +298,31 @@ int ds_map(struct ds *d, uint64_t offset, uint32_t rights, unsigned max_order, s
 	/* Fault-around: the pages of a boot file or a program image (read-only
 	 * and physically contiguous) are sent in the largest aligned block of
 	 * at most 2^max_order bytes around the page that the dataspace holds
-	 * whole and whose physical base is aligned alike; the receiver's
-	 * window takes what lies in it. */
+	 * whole: an image's from root's window (it is allocated aligned, and
+	 * a block only where its physical base is aligned alike), a boot
+	 * file's from its alias (rom_block).  The receiver's window takes what
+	 * lies in it. */
 	unsigned order = 12;
-	if (d->type == DS_ROM || d->image)
-		for (unsigned k = max_order; k > 12; k--) {
-			uint64_t size = 1ull << k, base = offset & ~(size - 1);
-			if (base + size <= d->size && !((d->src_pa + base) & (size - 1))) {
-				order = k;
-				break;
-			}
+	uint64_t at = (uint64_t)pages_va(pa);
+	for (unsigned k = max_order; k > 12 && (d->type == DS_ROM || d->image); k--) {
+		uint64_t size = 1ull << k, base = offset & ~(size - 1), va;
+		if (base + size > d->size)
+			continue;
+		if (d->image && !((d->src_pa + base) & (size - 1))) {
+			for (uint64_t off = 0; off < size; off += PAGE)
+				(void)*(volatile char *)pages_va(d->src_pa + base + off);   /* root must have them mapped */
+			at = (uint64_t)pages_va(d->src_pa + base);
+		} else if (d->type == DS_ROM && (va = rom_block(d, offset, size)) != 0) {
+			at = va;
+		} else {
+			continue;
 		}
-	uint64_t size = 1ull << order, base = offset & ~(size - 1);
-	for (uint64_t off = 0; off < size; off += PAGE) {
-		volatile char *va = pages_va(d->type == DS_ROM || d->image ? d->src_pa + base + off : pa);
-		(void)*va;   /* root must have the pages mapped to map them on */
+		order = k;
+		break;
 	}
-	page->fpage = mica_fpage((mica_addr_t)pages_va(pa - (offset & ~(PAGE - 1)) + base), order, rights);
+	if (order == 12)
+		(void)*(volatile char *)at;   /* root must have the page mapped to map it on */
+	page->fpage = mica_fpage((mica_addr_t)at, order, rights);
 	/* The page's offset: where the block lands in a window as big, and which
 	 * part of it a smaller window takes. */
 	page->send_base = offset & ~(PAGE - 1);

@@ -132,6 +132,11 @@ unsigned rom_count(void);
 extern struct obj rom_obj;
 int rom_open_file(const char *name, mica_cap_t *ds, uint64_t *size);
 int rom_file_at(uint32_t index, char *name, uint64_t *size);
+/* Where root sees the block of `size` bytes (a power of two, at most
+ * 64 KiB) at `offset` of the boot file d at an address aligned to `size`
+ * (its alias, made on first use), so that it can be sent as one flexpage;
+ * 0 when d is no boot file or the block is past its alias. */
+uint64_t rom_block(const struct ds *d, uint64_t offset, uint64_t size);
 
 /* registry.c */
 extern struct obj registry_obj;
