@@ -105,6 +105,35 @@ static void memcmp_orders_as_unsigned_bytes(void)
 	CHECK_EQ(memcmp(x, y, 2), 0);
 }
 
+/* Every length, alignment and place of the first difference, with a later
+ * difference the other way: the first differing byte decides, as unsigned
+ * bytes, whatever the quadword around it holds. */
+static void memcmp_first_difference_decides_at_every_place(void)
+{
+	unsigned char x[N + 8], y[N + 8];
+
+	for (size_t n = 0; n <= N; n++)
+		for (size_t a = 0; a < 8; a++) {
+			fill(x, sizeof x, (unsigned)n);
+			for (size_t i = 0; i < sizeof x; i++)
+				y[i] = x[i];
+			CHECK_EQ(memcmp(x + a, y + a, n), 0);
+			for (size_t p = 0; p < n; p++) {
+				unsigned char keep = y[a + p], later = p + 1 < n ? y[a + p + 1] : 0;
+				y[a + p] = (unsigned char)(x[a + p] + 1);          /* y greater here (wrapping: 0xff + 1 is 0, smaller) */
+				if (p + 1 < n)
+					y[a + p + 1] = (unsigned char)(x[a + p + 1] - 1);   /* and the other way after */
+				int want = y[a + p] > x[a + p] ? -1 : 1, got = memcmp(x + a, y + a, n);
+				CHECK((got < 0 ? -1 : got > 0 ? 1 : 0) == want);
+				got = memcmp(y + a, x + a, n);
+				CHECK((got < 0 ? -1 : got > 0 ? 1 : 0) == -want);
+				y[a + p] = keep;
+				if (p + 1 < n)
+					y[a + p + 1] = later;
+			}
+		}
+}
+
 static void mica_strlcpy_cuts_short_and_terminates(void)
 {
 	char d[8];
@@ -139,6 +168,7 @@ static const struct tap_case cases[] = {
 	TAP_CASE(memcpy_every_length_and_alignment),
 	TAP_CASE(memset_every_length_and_alignment),
 	TAP_CASE(memcmp_orders_as_unsigned_bytes),
+	TAP_CASE(memcmp_first_difference_decides_at_every_place),
 	TAP_CASE(mica_strlcpy_cuts_short_and_terminates),
 	TAP_CASE(mica_streq_and_strlen),
 };
