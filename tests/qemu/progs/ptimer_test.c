@@ -6,7 +6,8 @@
  * time already past) and periodic, with the old value; timer_gettime;
  * timer_getoverrun counting the expiries that came while the signal was
  * blocked; a timer and alarm side by side on the one mechanism;
- * timer_delete disarming; every EINVAL and EAGAIN; a forked child
+ * timer_delete disarming; every EINVAL and EAGAIN (and sysconf's
+ * figures); a forked child
  * without its parent's timers, and an exec'd program without them (its
  * old image's timer, whose signal's default would end it, never fires).
  * ptimer.scenario boots it with the pipe and process servers.
@@ -289,6 +290,9 @@ static void create_errors(void)
 	while (n < 64 && timer_create(CLOCK_MONOTONIC, &ev, &ids[n]) == 0)
 		n++;
 	expect("32 timers (_POSIX_TIMER_MAX), then EAGAIN", n == 32 && errno == EAGAIN, 1);
+	expect("sysconf(_SC_TIMER_MAX) says so", sysconf(_SC_TIMER_MAX), n);
+	expect("sysconf(_SC_TIMERS): the option's value", sysconf(_SC_TIMERS), _POSIX_TIMERS);
+	expect("sysconf(_SC_MONOTONIC_CLOCK): the option's value", sysconf(_SC_MONOTONIC_CLOCK) > 0, 1);
 	for (int i = 0; i < n; i++)
 		timer_delete(ids[i]);
 	expect("after deleting them, one more", timer_create(CLOCK_MONOTONIC, &ev, &id), 0);
