@@ -221,6 +221,11 @@ int timer_delete(timer_t id)
 	if (!t)
 		return libc_fail(EINVAL);
 	libc_timer_arm(t, 0, 0);
+	/* An expiry the signal thread began may still use the notifier (the
+	 * fence: our disarm before our look at its mark, timer.h). */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	while (__atomic_load_n(&t->expiring, __ATOMIC_SEQ_CST))
+		libc_thread_yield();
 	struct notifier *n = notifiers[id];
 	if (n) {
 		notifiers[id] = 0;

@@ -105,26 +105,35 @@ static void signal_expiry(struct libc_timer *t, uint64_t missed)
 	__atomic_fetch_or(&libc_sig_pending, LIBC_SIG_BIT(sig), __ATOMIC_RELEASE);
 }
 
+/* t's expiry, if it is due, and its next period armed. */
+static void expire(struct libc_timer *t, uint64_t now)
+{
+	uint64_t at = __atomic_load_n(&t->at, __ATOMIC_SEQ_CST), every = t->every, next = 0, missed = 0;
+
+	if (!at || at > now)
+		return;
+	if (every) {
+		missed = (now - at) / every;
+		next = at + (missed + 1) * every;
+	}
+	/* A timer set again between the load and here wins. */
+	if (!__atomic_compare_exchange_n(&t->at, &at, next, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		return;
+	if (t->notify == SIGEV_SIGNAL)
+		signal_expiry(t, missed);
+	else if (t->notify == SIGEV_THREAD)
+		t->wake(t, missed > INT_MAX ? INT_MAX : (int)missed);
+}
+
 void libc_timer_expire(void)
 {
 	uint64_t now = libc_now_us();
 
 	for (int i = 0; i <= LIBC_TIMER_MAX; i++) {
 		struct libc_timer *t = &libc_timers[i];
-		uint64_t at = __atomic_load_n(&t->at, __ATOMIC_ACQUIRE), every = t->every, next = 0, missed = 0;
-		if (!at || at > now)
-			continue;
-		if (every) {
-			missed = (now - at) / every;
-			next = at + (missed + 1) * every;
-		}
-		/* A timer set again between the load and here wins. */
-		if (!__atomic_compare_exchange_n(&t->at, &at, next, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
-			continue;
-		if (t->notify == SIGEV_SIGNAL)
-			signal_expiry(t, missed);
-		else if (t->notify == SIGEV_THREAD)
-			t->wake(t, missed > INT_MAX ? INT_MAX : (int)missed);
+		__atomic_store_n(&t->expiring, 1, __ATOMIC_SEQ_CST);
+		expire(t, now);
+		__atomic_store_n(&t->expiring, 0, __ATOMIC_RELEASE);
 	}
 }
 

@@ -25,6 +25,10 @@ struct libc_timer {
 	/* SIGEV_THREAD: called by the signal thread at an expiry, with the
 	 * periods that went by unseen. */
 	void (*wake)(struct libc_timer *t, int missed);
+	/* Set by the signal thread (sequentially consistent) before it loads
+	 * `at`, cleared after the notification: one who disarmed t and then
+	 * sees it clear knows the thread is done with t (timer_delete). */
+	volatile int expiring;
 };
 
 extern struct libc_timer libc_timers[1 + LIBC_TIMER_MAX];

@@ -2,8 +2,9 @@
  * ptimer_test.c - POSIX per-process timers (docs/libc.md "Timers"):
  * timer_create on CLOCK_MONOTONIC and CLOCK_REALTIME; SIGEV_SIGNAL with
  * its si_value (and the default sigevent: SIGALRM with the timer's id),
- * SIGEV_NONE, SIGEV_THREAD; timer_settime relative, TIMER_ABSTIME (also a
- * time already past) and periodic, with the old value; timer_gettime;
+ * SIGEV_NONE, SIGEV_THREAD (also deleted while it fires); timer_settime
+ * relative, TIMER_ABSTIME (also a time already past) and periodic, with
+ * the old value; timer_gettime;
  * timer_getoverrun counting the expiries that came while the signal was
  * blocked; a timer and alarm side by side on the one mechanism;
  * timer_delete disarming; every EINVAL and EAGAIN (and sysconf's
@@ -231,6 +232,28 @@ static void sigev_thread_calls_the_function(void)
 	sem_destroy(&notified);
 }
 
+/* timer_delete while the signal thread hands expiries to the timer's
+ * thread (every 100 µs): it waits for an expiry under way before the
+ * thread's state goes, so nothing runs on freed memory. */
+static void sigev_thread_deleted_while_expiring(void)
+{
+	struct sigevent ev = { .sigev_notify = SIGEV_THREAD, .sigev_notify_function = on_expiry };
+	int ok = 1;
+
+	sem_init(&notified, 0, 0);
+	for (int i = 0; i < 50 && ok; i++) {
+		timer_t id;
+		ok &= timer_create(CLOCK_MONOTONIC, &ev, &id) == 0 && arm(id, 0, 0, 100000, 0, 100000) == 0;
+		sem_wait(&notified);
+		ok &= timer_delete(id) == 0;
+	}
+	expect("50 timers made, fired and deleted while firing", ok, 1);
+	void *p = malloc(4096);
+	expect("the heap is sound afterwards", p != 0, 1);
+	free(p);
+	sem_destroy(&notified);
+}
+
 static void alarm_and_timer_side_by_side(void)
 {
 	timer_t id;
@@ -400,6 +423,7 @@ static const struct qtest_case cases[] = {
 	{ "overruns_counted_while_pending", overruns_counted_while_pending },
 	{ "sigev_none_only_counts_down", sigev_none_only_counts_down },
 	{ "sigev_thread_calls_the_function", sigev_thread_calls_the_function },
+	{ "sigev_thread_deleted_while_expiring", sigev_thread_deleted_while_expiring },
 	{ "alarm_and_timer_side_by_side", alarm_and_timer_side_by_side },
 	{ "delete_disarms", delete_disarms },
 	{ "create_errors", create_errors },
