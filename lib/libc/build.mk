@@ -17,7 +17,7 @@ LIBC_CFLAGS += -D_POSIX_THREADS=200809L -D_POSIX_TIMEOUTS=200809L -D_POSIX_BARRI
 	-D_POSIX_SPIN_LOCKS=200809L -D_POSIX_READER_WRITER_LOCKS=200809L -D_POSIX_SEMAPHORES=200809L
 # clock_nanosleep (clock_nanosleep.c).
 LIBC_CFLAGS += -D_POSIX_CLOCK_SELECTION=200809L
-LIBC_GLUE := $(addprefix lib/libc/,errno.c fd.c service.c stream.c pipe.c romfile.c devnull.c fsfile.c mman.c path.c realpath.c heap.c memalign.c proc.c signal.c sigdeliver.c sigfault.c itimer.c sigxsi.c procsrv.c spawn.c fork.c inherit.c shell.c time.c sleep.c termios.c ttyjob.c ioctl.c getline.c user.c group.c notifier.c poll.c pidfd.c sysconf.c strspn.c)
+LIBC_GLUE := $(addprefix lib/libc/,errno.c fd.c service.c stream.c pipe.c romfile.c devnull.c fsfile.c mman.c path.c realpath.c heap.c memalign.c proc.c signal.c sigdeliver.c sigfault.c itimer.c timer.c sigxsi.c shm.c procsrv.c spawn.c fork.c inherit.c shell.c time.c sleep.c termios.c ttyjob.c ioctl.c getline.c user.c group.c notifier.c poll.c pidfd.c sysconf.c strspn.c)
 # memcpy, memmove, memset and memcmp are lib/common's (rep movsq and
 # stosq), not newlib's: newlib's x86-64 memcpy moves 128 bytes in 38
 # instructions, rep movsq in 16 (each repetition one instruction under
@@ -25,7 +25,7 @@ LIBC_GLUE := $(addprefix lib/libc/,errno.c fd.c service.c stream.c pipe.c romfil
 LIBC_GLUE += $(LIB_MEM_SRCS)
 LIBC_GLUE += $(addprefix lib/libc/,futex.c pthread.c pthread_attr.c pthread_mutex.c pthread_cond.c pthread_rwlock.c \
 	pthread_once.c pthread_key.c pthread_barrier.c pthread_spin.c pthread_cancel.c pthread_sched.c pthread_atfork.c sem.c newlib_lock.c \
-	flockfile.c clock_nanosleep.c)
+	flockfile.c clock_nanosleep.c posix_timer.c)
 LIBC_GLUE_OBJS := $(patsubst %,$(BUILD)/libc-obj/%.o,$(LIBC_GLUE))
 # The glue is an archive, so that a program links only the parts it uses.
 # LIBC_LIBS is what a program on the C library links in one --start-group

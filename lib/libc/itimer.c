@@ -1,16 +1,12 @@
 /*
  * itimer.c - alarm, setitimer and getitimer (docs/libc.md "Signals"):
- * the program's one ITIMER_REAL timer, on the monotonic clock.
- *
- * The timer is two words the signal thread (sigdeliver.c) reads: when it
- * expires next and its period.  Setting it starts the signal thread if the
- * program has none yet and wakes it (libc_signal_poke); the thread waits
- * with a timeout until the expiry, makes SIGALRM pending (si_code
- * SI_TIMER) and diverts the main thread to its handler, or to its default
- * action, which ends the program.  A periodic timer that fell behind
- * gives one SIGALRM for the periods it missed, as Linux does.  There is
- * no CPU-time accounting (docs/libc.md "Time"): ITIMER_VIRTUAL and
- * ITIMER_PROF are EINVAL.
+ * the program's one ITIMER_REAL timer, on the monotonic clock: entry 0
+ * of the program's timers (timer.c), whose expiry makes SIGALRM pending
+ * (si_code SI_TIMER) and diverts the main thread to its handler, or to its
+ * default action, which ends the program.  A periodic timer that fell
+ * behind gives one SIGALRM for the periods it missed, as Linux does.
+ * There is no CPU-time accounting (docs/libc.md "Time"): ITIMER_VIRTUAL
+ * and ITIMER_PROF are EINVAL.
  */
 #include <errno.h>
 #include <signal.h>
@@ -20,7 +16,9 @@
 #include <unistd.h>
 
 #include "glue.h"
-#include "sigstate.h"
+#include "timer.h"
+
+#define ITIMER (&libc_timers[LIBC_TIMER_ITIMER])
 
 
 #define US_PER_S 1000000ull
@@ -44,11 +42,8 @@ static struct timeval timeval_of(uint64_t us)
 
 static void current(struct itimerval *v)
 {
-	uint64_t at = __atomic_load_n(&libc_alarm_at, __ATOMIC_ACQUIRE), now = libc_now_us();
-
-	v->it_interval = timeval_of(libc_alarm_every);
-	/* Due but not yet taken by the signal thread: 1 µs, not 0 (disarmed). */
-	v->it_value = timeval_of(!at ? 0 : at > now ? at - now : 1);
+	v->it_interval = timeval_of(ITIMER->every);
+	v->it_value = timeval_of(libc_timer_left(ITIMER));
 }
 
 int getitimer(int which, struct itimerval *v)
@@ -66,17 +61,8 @@ int setitimer(int which, const struct itimerval *__restrict v, struct itimerval 
 	if (old)
 		current(old);
 	uint64_t value = us_of(&v->it_value);
-	__atomic_store_n(&libc_alarm_at, 0, __ATOMIC_RELEASE);   /* disarmed while it changes */
-	libc_alarm_every = value ? us_of(&v->it_interval) : 0;
-	if (!value)
-		return 0;   /* the thread, if any, finds nothing armed when it next wakes */
-	__atomic_store_n(&libc_alarm_at, libc_now_us() + value, __ATOMIC_RELEASE);
-	int err = libc_signal_poke();
-	if (err) {
-		libc_alarm_at = libc_alarm_every = 0;
-		return libc_fail(EAGAIN);
-	}
-	return 0;
+	int err = libc_timer_arm(ITIMER, value ? libc_now_us() + value : 0, us_of(&v->it_interval));
+	return err ? libc_fail(err) : 0;
 }
 
 unsigned alarm(unsigned seconds)

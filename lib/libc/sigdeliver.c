@@ -18,7 +18,8 @@
  * and returns where the thread was.  An IPC the thread was blocked in
  * returns MICA_ECANCELED, which the C library's waits turn into EINTR
  * (or wait on, when every handler that ran had SA_RESTART:
- * libc_signal_eintr).
+ * libc_signal_eintr).  The same thread keeps the program's timers
+ * (timer.c).
  */
 #include <errno.h>
 #include <signal.h>
@@ -42,6 +43,7 @@
 
 #include "glue.h"
 #include "sigstate.h"
+#include "timer.h"
 
 #define BIT LIBC_SIG_BIT
 #define UNBLOCKABLE LIBC_SIG_UNBLOCKABLE
@@ -117,46 +119,6 @@ static void divert(void)
 	thread_start(MICA_BOOT_THREAD);
 }
 
-/* The ITIMER_REAL timer (itimer.c): when it expires next on the KIP's
- * monotonic clock (µs, 0: not armed) and its period (0: once).  Set by
- * the program's threads, which then poke the signal thread; read by the
- * signal thread, which delivers SIGALRM when the time comes. */
-volatile uint64_t libc_alarm_at, libc_alarm_every;
-
-#define WAIT_MAX 0x7fffffffu   /* µs per wait: below MICA_TIMEOUT_ZERO */
-
-/* The receive timeout until the alarm (µs; MICA_TIMEOUT_NEVER without
- * one, 1 when it is due). */
-static uint32_t until_alarm(void)
-{
-	uint64_t at = __atomic_load_n(&libc_alarm_at, __ATOMIC_ACQUIRE), now;
-
-	if (!at)
-		return MICA_TIMEOUT_NEVER;
-	now = libc_now_us();
-	return at <= now ? 1 : at - now > WAIT_MAX ? WAIT_MAX : (uint32_t)(at - now);
-}
-
-/* SIGALRM pending if the alarm is due, and the next one armed. */
-static void check_alarm(void)
-{
-	uint64_t at = __atomic_load_n(&libc_alarm_at, __ATOMIC_ACQUIRE), every = libc_alarm_every;
-	uint64_t now = libc_now_us();
-
-	if (!at || at > now)
-		return;
-	uint64_t next = 0;
-	if (every) {
-		next = at + every;
-		if (next <= now)   /* periods missed: one signal for them all, as Linux */
-			next = now + every - (now - at) % every;
-	}
-	/* A setitimer between the load and here wins. */
-	if (__atomic_compare_exchange_n(&libc_alarm_at, &at, next, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE) &&
-	    libc_sig_actions[SIGALRM].sa_handler != SIG_IGN)
-		libc_signal_make_pending(SIGALRM, getpid(), SI_TIMER, 0);
-}
-
 __attribute__((noreturn)) static void signal_thread(void *arg)
 {
 	mica_cap_t proc = (mica_cap_t)(uintptr_t)arg;
@@ -165,9 +127,9 @@ __attribute__((noreturn)) static void signal_thread(void *arg)
 		mica_word_t tag, label;
 		int32_t sig, code, status;
 		uint64_t from;
-		/* The irq, the alarm's time, or an ex_regs: look at all. */
-		mica_ipc_wait(mica_timeouts(MICA_TIMEOUT_NEVER, until_alarm()), &tag, &label);
-		check_alarm();
+		/* The irq, a timer's time, or an ex_regs: look at all. */
+		mica_ipc_wait(mica_timeouts(MICA_TIMEOUT_NEVER, libc_timer_wait_us()), &tag, &label);
+		libc_timer_expire();
 		while (proc && proc_sigtake(proc, &sig, &from, &code, &status) == 0)
 			if (libc_signal_valid(sig))
 				libc_signal_make_pending(sig, (pid_t)from, code, status);
@@ -211,7 +173,7 @@ static int start_thread(mica_cap_t proc)
 	return 0;
 }
 
-/* The alarm changed (itimer.c): the signal thread, started if need be,
+/* A timer changed (timer.c): the signal thread, started if need be,
  * looks at it again. */
 int libc_signal_poke(void)
 {
@@ -271,7 +233,7 @@ void libc_signal_after_fork(void)
 	mica_slot_drop(sig_irq);
 	sig_thread = sig_irq = wake_irq = 0;
 	libc_sig_pending = 0;
-	libc_alarm_at = libc_alarm_every = 0;   /* POSIX: a child's timers are not armed */
+	libc_timer_after_fork();   /* POSIX: a child's timers are not armed */
 	if (told_deliver) {
 		told_deliver = told_ignore = ~0u;   /* tell again, with the new thread's irq */
 		libc_signal_tell();

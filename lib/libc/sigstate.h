@@ -35,12 +35,9 @@ void libc_signal_run_handler(int sig, const siginfo_t *info, void *ctx);
 __attribute__((noreturn)) void libc_signal_die(int sig);
 
 /* sigdeliver.c: tell the process server what the program catches and
- * ignores (when that changed); the ITIMER_REAL timer the signal thread
- * keeps (itimer.c: its next expiry on the monotonic clock in µs, 0 when
- * not armed, and its period), and waking that thread, started if need be,
- * to look at it again. */
+ * ignores (when that changed); wake the signal thread, started if need
+ * be, to look at the timers again (timer.c). */
 void libc_signal_tell(void);
-extern volatile uint64_t libc_alarm_at, libc_alarm_every;
 int libc_signal_poke(void);
 
 /* The words of a thread's UTCB (struct mica_utcb's user[]) the C library

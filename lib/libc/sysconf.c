@@ -18,6 +18,7 @@
 #include <idl/rt/proc.h>
 
 #include "glue.h"
+#include "timer.h"
 
 /* <limits.h> says it too (include/sys/syslimits.h), and spawn.c packs to
  * the protocol's bound. */
@@ -34,6 +35,14 @@ long sysconf(int name)
 		return ARG_MAX;
 	case _SC_CLK_TCK:   /* times() counts in these */
 		return CLOCKS_PER_SEC;
+	case _SC_MONOTONIC_CLOCK:   /* time.c */
+		return _POSIX_MONOTONIC_CLOCK;
+	case _SC_TIMERS:            /* posix_timer.c */
+		return _POSIX_TIMERS;
+	case _SC_TIMER_MAX:
+		return LIBC_TIMER_MAX;
+	case _SC_DELAYTIMER_MAX:    /* timer_getoverrun's count stops there */
+		return INT_MAX;
 	}
 	errno = EINVAL;
 	return -1;

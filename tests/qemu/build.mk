@@ -307,6 +307,12 @@ QEMU_PROG_BINS += $(BUILD)/tests/qemu/sigfault_test
 # alarm, setitimer and pause (sigtimer.scenario): its test.
 $(eval $(call newlib_program,$(BUILD)/tests/qemu/sigtimer_test,tests/qemu/progs/sigtimer_test.c tests/qemu/lib/qtest.c))
 QEMU_PROG_BINS += $(BUILD)/tests/qemu/sigtimer_test
+# POSIX per-process timers (ptimer.scenario): its test.
+$(eval $(call newlib_program,$(BUILD)/tests/qemu/ptimer_test,tests/qemu/progs/ptimer_test.c tests/qemu/lib/qtest.c))
+QEMU_PROG_BINS += $(BUILD)/tests/qemu/ptimer_test
+# POSIX shared memory objects (shm.scenario): its test.
+$(eval $(call newlib_program,$(BUILD)/tests/qemu/shm_test,tests/qemu/progs/shm_test.c tests/qemu/lib/qtest.c))
+QEMU_PROG_BINS += $(BUILD)/tests/qemu/shm_test
 # Ctrl-C through the console to the foreground group (sig_tty.scenario).
 $(eval $(call newlib_program,$(BUILD)/tests/qemu/sig_tty,tests/qemu/progs/sig_tty.c tests/qemu/lib/qtest.c))
 QEMU_PROG_BINS += $(BUILD)/tests/qemu/sig_tty

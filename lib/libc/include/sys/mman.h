@@ -33,6 +33,10 @@ void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off);
 int munmap(void *addr, size_t len);
 int msync(void *addr, size_t len, int flags);
 int mprotect(void *addr, size_t len, int prot);
+/* POSIX shared memory objects: files of the file server in /dev/shm
+ * (lib/libc/shm.c). */
+int shm_open(const char *name, int oflag, mode_t mode);
+int shm_unlink(const char *name);
 
 #ifdef __cplusplus
 }
