@@ -225,6 +225,18 @@ int libc_signal_poke(void)
 	return irq_trigger(sig_irq);
 }
 
+void libc_signal_told(uint32_t deliver, uint32_t ignore)
+{
+	told_deliver = deliver;
+	told_ignore = ignore;
+}
+
+void libc_signal_tell_again(void)
+{
+	told_deliver = told_ignore = ~0u;   /* with the thread's irq, if there is one */
+	libc_signal_tell();
+}
+
 static bool caught(int sig)
 {
 	return libc_sig_actions[sig].sa_handler != SIG_DFL && libc_sig_actions[sig].sa_handler != SIG_IGN;

@@ -42,6 +42,10 @@ __attribute__((noreturn)) void libc_signal_die(int sig);
 void libc_signal_tell(void);
 extern volatile uint64_t libc_alarm_at, libc_alarm_every;
 int libc_signal_poke(void);
+/* What the server was told (exec's summary, sigexec.c); tell it again,
+ * with the irq, at the next libc_signal_tell when told_again. */
+void libc_signal_told(uint32_t deliver, uint32_t ignore);
+void libc_signal_tell_again(void);
 
 /* The words of a thread's UTCB (struct mica_utcb's user[]) the C library
  * keeps: its struct pthread (pthread.c; 0 for the main thread), its

@@ -7,9 +7,13 @@
  * through); a periodic timer counted through pause, then disarmed;
  * a blocked SIGALRM pending until sigsuspend lets it through; the default
  * action ending a child (WTERMSIG is SIGALRM); a forked child's timer not
- * armed; setitimer's errors.  sigtimer.scenario boots it with the pipe and
- * process servers; it joins the process server as a program boot.cfg
- * started and forks its children.
+ * armed; setitimer's errors; what exec keeps: the time left of alarm
+ * (the new program's alarm(0) answers it, and the timer ends a new
+ * program that catches nothing), the mask, a pending signal, an ignored
+ * one, and a caught one back at its default.  sigtimer.scenario boots it
+ * with the pipe and process servers; it joins the process server as a
+ * program boot.cfg started and forks its children, which exec it again
+ * (`sigtimer_test after-exec CHECK`).
  */
 #define _GNU_SOURCE   /* ppoll */
 #include <errno.h>
@@ -239,6 +243,104 @@ static void setitimer_errors(void)
 	expect("a negative time: EINVAL", setitimer(ITIMER_REAL, &v, 0) == -1 && errno == EINVAL, 1);
 }
 
+/* ---- exec -------------------------------------------------------------- */
+
+#define SELF "rom/sigtimer_test"
+
+static void caught_usr2(int sig)
+{
+	(void)sig;
+}
+
+/* A forked child that sets things up with `prepare` and execs this
+ * program to check `what`: its wait status. */
+static int exec_child(void (*prepare)(void), const char *what)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		prepare();
+		execl(SELF, "sigtimer_test", "after-exec", what, (char *)0);
+		_exit(99);
+	}
+	return status_of(pid);
+}
+
+static void alarm_of_7(void)
+{
+	alarm(7);
+}
+
+static void timer_of_300ms(void)
+{
+	arm_ms(300, 0);
+}
+
+static void blocked_pending_ignored_caught(void)
+{
+	sigset_t set;
+	struct sigaction sa = { .sa_handler = caught_usr2 };
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, SIGUSR2);
+	sigprocmask(SIG_BLOCK, &set, 0);
+	raise(SIGUSR1);   /* pending: blocked */
+	signal(SIGINT, SIG_IGN);
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGUSR2, &sa, 0);
+}
+
+static void exec_keeps_the_alarm(void)
+{
+	int st = exec_child(alarm_of_7, "left");
+	int left = st >= 0 && WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	expect("alarm(7) before exec: the new program's alarm(0) answers 6 or 7", left == 6 || left == 7, 1);
+	st = exec_child(timer_of_300ms, "sleep");
+	expect("a timer of 300 ms ends the new program, which sleeps 3 s: WTERMSIG is SIGALRM",
+	       st >= 0 && WIFSIGNALED(st) ? WTERMSIG(st) : -1, SIGALRM);
+}
+
+static void exec_keeps_mask_pending_and_ignored(void)
+{
+	int st = exec_child(blocked_pending_ignored_caught, "state");
+	expect("the new program's checks (exit 0: none failed)", st >= 0 && WIFEXITED(st) ? WEXITSTATUS(st) : 0, 0);
+	expect("SIGUSR1, pending through exec, ends it once unblocked: WTERMSIG is SIGUSR1",
+	       st >= 0 && WIFSIGNALED(st) ? WTERMSIG(st) : -1, SIGUSR1);
+}
+
+/* In the program exec'd: `left` exits with alarm(0)'s answer; `sleep`
+ * sleeps 3 s and exits 0 (unless the alarm ends it first); `state` exits
+ * with a bit for each check that fails (1: the mask, 2: SIGUSR1 not
+ * pending, 4: SIGINT not ignored, 8: SIGUSR2 not at its default), else
+ * unblocks SIGUSR1, which should end it, and exits 64. */
+static int after_exec(const char *what)
+{
+	if (!strcmp(what, "left"))
+		return (int)alarm(0);
+	if (!strcmp(what, "sleep")) {
+		sleep(3);
+		return 0;
+	}
+	sigset_t mask, pending, one;
+	struct sigaction sa;
+	int failed = 0;
+	sigprocmask(SIG_SETMASK, 0, &mask);
+	sigpending(&pending);
+	failed |= !sigismember(&mask, SIGUSR1) || !sigismember(&mask, SIGUSR2) ? 1 : 0;
+	failed |= !sigismember(&pending, SIGUSR1) ? 2 : 0;
+	sigaction(SIGINT, 0, &sa);
+	failed |= sa.sa_handler != SIG_IGN ? 4 : 0;
+	sigaction(SIGUSR2, 0, &sa);
+	failed |= sa.sa_handler != SIG_DFL ? 8 : 0;
+	if (failed)
+		return failed;
+	sigemptyset(&one);
+	sigaddset(&one, SIGUSR1);
+	sigprocmask(SIG_UNBLOCK, &one, 0);
+	return 64;
+}
+
 static const struct qtest_case cases[] = {
 	{ "alarm_interrupts_pause", alarm_interrupts_pause },
 	{ "timer_interrupts_nanosleep", timer_interrupts_nanosleep },
@@ -248,10 +350,13 @@ static const struct qtest_case cases[] = {
 	{ "default_alarm_ends_a_child", default_alarm_ends_a_child },
 	{ "forked_child_has_no_timer", forked_child_has_no_timer },
 	{ "setitimer_errors", setitimer_errors },
+	{ "exec_keeps_the_alarm", exec_keeps_the_alarm },
+	{ "exec_keeps_mask_pending_and_ignored", exec_keeps_mask_pending_and_ignored },
 };
 
 int main(int argc, char **argv)
 {
-	(void)argc;
+	if (argc == 3 && !strcmp(argv[1], "after-exec"))
+		return after_exec(argv[2]);
 	return QTEST_RUN(argv[0], cases);
 }
