@@ -200,8 +200,8 @@ void libc_wait_irq_after_fork(void);
 /* Look at fds[0..n) (revents as poll() fills them) until one is ready or
  * timeout_us has passed (0: look once, UINT64_MAX: no limit); the number
  * ready, or -1 with errno ENOMEM (no wait irq) or EINTR (a signal handler
- * ran since the count of handlers was `handlers`: libc_sig_handlers_run,
- * sigstate.h).  *turns (if given) counts the looks at fds. */
+ * ran on the calling thread since its count of handlers was `handlers`:
+ * libc_signal_handlers_here, sigstate.h).  *turns (if given) counts the looks at fds. */
 struct pollfd;
 int notifier_poll(struct pollfd *fds, size_t n, uint64_t timeout_us, unsigned long handlers, unsigned long *turns);
 /* fork: the child's pipe ends as tickets of their own (0 or a Mica

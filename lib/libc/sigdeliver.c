@@ -357,11 +357,11 @@ int pause(void)
 int sigsuspend(const sigset_t *mask)
 {
 	sigset_t saved = libc_sig_blocked;
-	unsigned long seen = libc_sig_handlers_run;
+	unsigned long seen = libc_signal_handlers_here();
 
 	libc_sig_blocked = *mask & ~UNBLOCKABLE;
 	libc_signal_deliver_pending();
-	while (libc_sig_handlers_run == seen && sig_thread) {
+	while (libc_signal_handlers_here() == seen && sig_thread) {
 		mica_ipc_wait(mica_timeouts(MICA_TIMEOUT_NEVER, MICA_TIMEOUT_NEVER), 0, 0);
 		libc_signal_deliver_pending();
 	}
