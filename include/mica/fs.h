@@ -24,10 +24,15 @@
 #define MICA_FS_O_DIRECTORY 0x20u
 #define MICA_FS_O_NOFOLLOW  0x40u
 
-/* The size a file's dataspace (OpenFile.map) reports: a mapping may
- * reach past the file's end, where pages read as zeros and what is
- * written there never reaches the file. */
+/* The size a file's dataspace (OpenFile.mmap) reports: a mapping may
+ * reach past the file's end.  A page there wholly past the end is refused
+ * (Dataspace.map's MICA_EFAULT: the client's fault becomes SIGBUS, as
+ * POSIX says), unless the mapping was made with MICA_FS_MAP_ZEROS among
+ * its rights: then it reads as zeros and what is written there never
+ * reaches the file (the C library's read view, whose reads stop at the
+ * end the server tells them). */
 #define MICA_FS_MAP_SIZE (1ull << 40)
+#define MICA_FS_MAP_ZEROS (1u << 8)
 
 /* The bytes of a file a client reads through at once (OpenFile.load): its
  * view of the file is a region of this size over the file's dataspace,

@@ -24,15 +24,21 @@
 #define MICA_SPAWN_ENV_MAX 1024
 
 /* What a child inherits (Proc.give and Proc.take): the kinds of entry,
- * and how many a parent may give one child (one per descriptor, and the
- * working directory). */
+ * and how many a parent may give one child (one per descriptor, the
+ * working directory and, for exec, the signal state). */
 #define MICA_INHERIT_CWD    1u   /* name: the working directory; arg: the umask */
 #define MICA_INHERIT_STREAM 2u   /* arg: the child's own stdin (0), stdout (1) or stderr (2) */
 #define MICA_INHERIT_PIPE   3u   /* item: a pipe ticket (PipeEnd.hand_off) */
 #define MICA_INHERIT_FILE   4u   /* item: a file session sharing the offset (OpenFile.dup); name: path */
 #define MICA_INHERIT_ROM    5u   /* name: the boot file (rom/NAME); arg: offset */
 #define MICA_INHERIT_NULL   6u   /* /dev/null (the C library's own) */
-#define MICA_INHERIT_MAX    65u
+/* exec's signal state (the C library's sigexec.c): fds the mask (bits
+ * 0..31) and the ignored signals (bits 32..63), flags the pending
+ * signals (bit n: signal n), arg the ITIMER_REAL timer's next expiry on
+ * the monotonic clock (µs; 0: not armed), name its period in µs (decimal;
+ * empty: none). */
+#define MICA_INHERIT_SIGNALS 7u
+#define MICA_INHERIT_MAX    66u
 /* fork (docs/processes.md, "fork"): how the child's threads start and
  * where its capabilities go, from the parent to root's Parent.fork through
  * the process server's Proc.fork.  The regions are the ones the parent

@@ -188,7 +188,7 @@ static int fsfile_view(struct fsfile *ff, uint64_t base)
 		if ((err = region_map_detach(rt_cap("rm"), (uint64_t)ff->view, &start, &size, &ds)) == 0)
 			ff->view = 0;
 	} else {
-		err = open_file_mmap(ff->gate, MICA_R, false, &ds);
+		err = open_file_mmap(ff->gate, MICA_R | MICA_FS_MAP_ZEROS, false, &ds);
 	}
 	if (!err && !ds)
 		err = -MICA_EMSG;

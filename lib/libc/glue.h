@@ -137,6 +137,13 @@ void libc_pid_reset(void);
  * (MICA_ECANCELED), whether the handlers that ran want the call to fail
  * with EINTR (1) or to go on waiting (0: each had SA_RESTART). */
 int libc_signal_eintr(void);
+/* sigexec.c: before Proc.exec, tell the process server the new program's
+ * signal summary and give it the rest of the signal state (first: as
+ * Proc.give's); 0 or a Mica error.  In the new program (inherit.c), take
+ * it.  After a failed exec, libc_signal_tell_again (sigstate.h). */
+int libc_signal_exec_give(mica_cap_t proc, bool first);
+void libc_signal_exec_take(uint64_t masks, uint32_t pending, uint64_t at, const char *period);
+void libc_signal_tell_again(void);
 /* sigdeliver.c: in a forked child, the signal thread again if the program
  * catches or blocks a signal (a weak reference: programs that fork but
  * catch nothing do not link it). */
@@ -196,8 +203,8 @@ void libc_wait_irq_after_fork(void);
 /* Look at fds[0..n) (revents as poll() fills them) until one is ready or
  * timeout_us has passed (0: look once, UINT64_MAX: no limit); the number
  * ready, or -1 with errno ENOMEM (no wait irq) or EINTR (a signal handler
- * ran since the count of handlers was `handlers`: libc_sig_handlers_run,
- * sigstate.h).  *turns (if given) counts the looks at fds. */
+ * ran on the calling thread since its count of handlers was `handlers`:
+ * libc_signal_handlers_here, sigstate.h).  *turns (if given) counts the looks at fds. */
 struct pollfd;
 int notifier_poll(struct pollfd *fds, size_t n, uint64_t timeout_us, unsigned long handlers, unsigned long *turns);
 /* fork: the child's pipe ends as tickets of their own (0 or a Mica

@@ -13,6 +13,8 @@
  *                        file, sharing the parent's offset (fsfile.c)
  *   MICA_INHERIT_ROM     a boot file, opened again at the parent's offset
  *   MICA_INHERIT_NULL    /dev/null (devnull.c)
+ *   MICA_INHERIT_SIGNALS an exec's signal state: the mask, the pending
+ *                        and ignored signals, the alarm (sigexec.c)
  *
  * A parent that gave nothing leaves the table as it starts (0, 1 and 2
  * the streams); one that gave anything gives the whole table, so that a
@@ -89,7 +91,9 @@ void libc_inherit(void)
 		}
 		if (!item)
 			mica_slot_free(slot);
-		if (!taken++)
+		if (kind == MICA_INHERIT_SIGNALS)
+			libc_signal_exec_take(fds, flags, arg, name);   /* not a descriptor */
+		else if (!taken++)
 			for (int fd = 0; fd < 3; fd++)
 				close(fd);   /* the parent's table replaces the streams */
 		int fl = (int)flags & ~O_CLOEXEC;

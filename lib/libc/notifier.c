@@ -100,7 +100,7 @@ int notifier_poll(struct pollfd *fds, size_t n, uint64_t timeout_us, unsigned lo
 				ready++;
 		if (ready || !timeout_us || (now = libc_now_us()) >= deadline)
 			return ready;
-		if (libc_sig_handlers_run != handlers)
+		if (libc_signal_handlers_here() != handlers)
 			return libc_fail(EINTR);
 		uint64_t left = deadline - now;
 		mica_ipc_wait(mica_timeouts(MICA_TIMEOUT_NEVER, left > WAIT_MAX_US ? WAIT_MAX_US : (uint32_t)left), 0, 0);
@@ -152,7 +152,7 @@ int notifier_remove(struct notifier *n, int fd)
 int notifier_wait(struct notifier *n, struct pollfd *ready, int max, int timeout_ms)
 {
 	int got = notifier_poll(n->subs, (size_t)n->n, timeout_ms < 0 ? UINT64_MAX : (uint64_t)timeout_ms * 1000,
-				libc_sig_handlers_run, &n->turns);
+				libc_signal_handlers_here(), &n->turns);
 
 	for (int i = 0, k = 0; got > 0 && i < n->n && k < max; i++)
 		if (n->subs[i].revents)

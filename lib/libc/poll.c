@@ -46,7 +46,8 @@ static int poll_us(struct pollfd *fds, nfds_t nfds, uint64_t us, unsigned long h
 
 int poll(struct pollfd *fds, nfds_t nfds, int timeout_ms)
 {
-	return poll_us(fds, nfds, timeout_ms < 0 ? NO_LIMIT : (uint64_t)timeout_ms * 1000, libc_sig_handlers_run);
+	return poll_us(fds, nfds, timeout_ms < 0 ? NO_LIMIT : (uint64_t)timeout_ms * 1000,
+		       libc_signal_handlers_here());
 }
 
 /* The program's mask set to *mask (if given) around a wait, the count of
@@ -60,7 +61,7 @@ struct masked {
 
 static void mask_set(struct masked *m, const sigset_t *mask)
 {
-	m->handlers = libc_sig_handlers_run;
+	m->handlers = libc_signal_handlers_here();
 	if (mask)
 		sigprocmask(SIG_SETMASK, mask, &m->old);
 }
@@ -134,7 +135,7 @@ int select(int nfds, fd_set *rd, fd_set *wr, fd_set *ex, struct timeval *timeout
 		uint64_t sec = (uint64_t)timeout->tv_sec;
 		us = sec > NO_LIMIT / 1000000 - 1 ? NO_LIMIT : sec * 1000000 + (uint64_t)timeout->tv_usec;
 	}
-	return select_us(nfds, rd, wr, ex, us, libc_sig_handlers_run);
+	return select_us(nfds, rd, wr, ex, us, libc_signal_handlers_here());
 }
 
 int pselect(int nfds, fd_set *rd, fd_set *wr, fd_set *ex, const struct timespec *timeout, const sigset_t *sigmask)

@@ -187,6 +187,18 @@ int libc_signal_poke(void)
 	return irq_trigger(sig_irq);
 }
 
+void libc_signal_told(uint32_t deliver, uint32_t ignore)
+{
+	told_deliver = deliver;
+	told_ignore = ignore;
+}
+
+void libc_signal_tell_again(void)
+{
+	told_deliver = told_ignore = ~0u;   /* with the thread's irq, if there is one */
+	libc_signal_tell();
+}
+
 static bool caught(int sig)
 {
 	return libc_sig_actions[sig].sa_handler != SIG_DFL && libc_sig_actions[sig].sa_handler != SIG_IGN;
@@ -307,11 +319,11 @@ int pause(void)
 int sigsuspend(const sigset_t *mask)
 {
 	sigset_t saved = libc_sig_blocked;
-	unsigned long seen = libc_sig_handlers_run;
+	unsigned long seen = libc_signal_handlers_here();
 
 	libc_sig_blocked = *mask & ~UNBLOCKABLE;
 	libc_signal_deliver_pending();
-	while (libc_sig_handlers_run == seen && sig_thread) {
+	while (libc_signal_handlers_here() == seen && sig_thread) {
 		mica_ipc_wait(mica_timeouts(MICA_TIMEOUT_NEVER, MICA_TIMEOUT_NEVER), 0, 0);
 		libc_signal_deliver_pending();
 	}

@@ -29,7 +29,6 @@ struct sigaction libc_sig_actions[NSIG];
 volatile sigset_t libc_sig_blocked;
 sigset_t libc_sig_pending;
 siginfo_t libc_sig_infos[NSIG];
-volatile unsigned long libc_sig_handlers_run;
 volatile int libc_sig_interrupted;
 
 /* sigdeliver.c's libc_signal_tell, when a program catches signals
@@ -107,7 +106,7 @@ void libc_signal_run_handler(int sig, const siginfo_t *info, void *ctx)
 	}
 	sigset_t saved = libc_sig_blocked;
 	libc_sig_blocked |= (a.sa_mask | (a.sa_flags & SA_NODEFER ? 0 : LIBC_SIG_BIT(sig))) & ~LIBC_SIG_UNBLOCKABLE;
-	libc_sig_handlers_run++;
+	__atomic_fetch_add(&mica_utcb()->user[LIBC_UTCB_HANDLERS], 1, __ATOMIC_RELEASE);   /* this thread's */
 	if (!(a.sa_flags & SA_RESTART))
 		libc_sig_interrupted = 1;
 	/* SA_ONSTACK: on the thread's alternate stack, unless it is there

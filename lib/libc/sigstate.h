@@ -9,6 +9,9 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include <libsys/ipc.h>
+#include <mica/ipc.h>
+
 #define LIBC_SIG_BIT(sig) (1ul << (sig))
 #define LIBC_SIG_UNBLOCKABLE (LIBC_SIG_BIT(SIGKILL) | LIBC_SIG_BIT(SIGSTOP))
 
@@ -16,7 +19,6 @@ extern struct sigaction libc_sig_actions[NSIG];
 extern volatile sigset_t libc_sig_blocked;        /* the main thread's; the signal thread reads it */
 extern sigset_t libc_sig_pending;                 /* both threads: atomic */
 extern siginfo_t libc_sig_infos[NSIG];            /* of each pending signal */
-extern volatile unsigned long libc_sig_handlers_run;   /* for sigsuspend */
 extern volatile int libc_sig_interrupted;         /* a handler without SA_RESTART ran in this diversion */
 
 int libc_signal_valid(int sig);
@@ -39,16 +41,32 @@ __attribute__((noreturn)) void libc_signal_die(int sig);
  * be, to look at the timers again (timer.c). */
 void libc_signal_tell(void);
 int libc_signal_poke(void);
+/* What the server was told (exec's summary, sigexec.c); tell it again,
+ * with the irq, at the next libc_signal_tell when told_again. */
+void libc_signal_told(uint32_t deliver, uint32_t ignore);
+void libc_signal_tell_again(void);
 
 /* The words of a thread's UTCB (struct mica_utcb's user[]) the C library
  * keeps: its struct pthread (pthread.c; 0 for the main thread), its
  * alternate signal stack (sigaltstack: base and size, size 0 when it has
- * none) and where a signal handler that ran for a fault returns to
- * (sigfault.c's return path jumps through it). */
+ * none), where a signal handler that ran for a fault returns to
+ * (sigfault.c's return path jumps through it) and how many signal
+ * handlers have run on the thread (signal.c). */
 #define LIBC_UTCB_PTHREAD 0
 #define LIBC_UTCB_ALTSTACK_SP 1
 #define LIBC_UTCB_ALTSTACK_SIZE 2
 #define LIBC_UTCB_FAULT_RETURN 3
+#define LIBC_UTCB_HANDLERS 4
+
+/* The count of signal handlers run on the calling thread: a wait that
+ * sees it change ends with EINTR (sleep.c, poll.c, sigsuspend).  A
+ * signal interrupts only the thread it is delivered to (POSIX): a
+ * handler run on another thread (a fault there, its raise or
+ * pthread_kill) does not count here. */
+static inline unsigned long libc_signal_handlers_here(void)
+{
+	return __atomic_load_n(&mica_utcb()->user[LIBC_UTCB_HANDLERS], __ATOMIC_ACQUIRE);
+}
 
 /* A fault the region mapper made a signal (sigfault.c): the thread's
  * registers as the kernel gave them (struct user_regs' order: rip, rsp,

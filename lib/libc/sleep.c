@@ -23,11 +23,11 @@
 static uint64_t sleep_us(uint64_t us)
 {
 	uint64_t now = libc_now_us(), until = us > UINT64_MAX - now ? UINT64_MAX : now + us;
-	unsigned long handlers = libc_sig_handlers_run;
+	unsigned long handlers = libc_signal_handlers_here();
 
 	while ((now = libc_now_us()) < until) {
 		uint64_t left = until - now;
-		if (libc_sig_handlers_run != handlers)
+		if (libc_signal_handlers_here() != handlers)
 			return left;
 		mica_ipc_wait(mica_timeouts(MICA_TIMEOUT_NEVER, left > WAIT_MAX ? WAIT_MAX : (uint32_t)left), 0, 0);
 	}

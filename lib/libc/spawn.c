@@ -301,6 +301,11 @@ int execve(const char *path, char *const argv[], char *const envp[])
 	else
 		for (int i = 0; i < n; i++)
 			mica_slot_drop(g[i].it.item);
+	if (!err && (err = libc_signal_exec_give(proc, !gave)) != 0) {
+		forget(proc);
+		libc_signal_tell_again();
+		err = libc_proc_errno(err);
+	}
 	if (err)
 		return libc_fail(err);
 	if (in == out)
@@ -310,8 +315,8 @@ int execve(const char *path, char *const argv[], char *const envp[])
 	err = proc_exec(proc, where, args, args_len, env, env_len, out, in, &out_back, &in_back);
 	if (!err)
 		rt_exit(0);   /* the process goes on as the new program */
-	if (gave)
-		forget(proc);   /* the server dropped them, unless the request never came */
+	forget(proc);   /* the server dropped them, unless the request never came */
+	libc_signal_tell_again();   /* the summary of our handlers again */
 	return libc_fail(libc_proc_errno(err));
 }
 

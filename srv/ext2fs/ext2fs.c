@@ -84,6 +84,7 @@ struct mapping {
 	mica_cap_t gate, watch;
 	uint32_t rights;
 	bool private;
+	bool zeros;                  /* MICA_FS_MAP_ZEROS: pages past the end read as zeros */
 	struct page_set own;         /* a private mapping's copies */
 };
 
@@ -820,8 +821,10 @@ static int on_map(struct srv_request *req, uint32_t rights, bool private, mica_c
 
 	if (!s)
 		return -MICA_ENOSYS;
-	if (!rights || (rights & ~MICA_RWX))
+	if (!(rights & MICA_RWX) || (rights & ~(MICA_RWX | MICA_FS_MAP_ZEROS)))
 		return -MICA_EINVAL;
+	bool zeros = rights & MICA_FS_MAP_ZEROS;
+	rights &= MICA_RWX;
 	if (!s->cached)
 		return fs_err(ENODEV);
 	if (!s->readable || ((rights & MICA_W) && !private && !s->writable))
@@ -832,6 +835,7 @@ static int on_map(struct srv_request *req, uint32_t rights, bool private, mica_c
 		return -MICA_ENOMEM;
 	m->rights = rights;
 	m->private = private;
+	m->zeros = zeros;
 	m->cached = s->cached;
 	s->cached->refs++;   /* the mapping keeps the file open */
 	m->gate = mica_slot_alloc();
@@ -851,8 +855,18 @@ static int on_map(struct srv_request *req, uint32_t rights, bool private, mica_c
 	return 0;
 }
 
+/* Whether page `index` lies wholly past the file's end. */
+static bool past_end(struct cfile *cf, uint64_t index)
+{
+	struct fs_stat st;
+
+	return fs_fstat(cf->file, &st) == 0 && index >= (st.size + PAGE - 1) / PAGE;
+}
+
 /* A page of the file for a client's region mapper: the cache's own, or
- * a private mapping's copy when it writes (or wrote) it. */
+ * a private mapping's copy when it writes (or wrote) it; none wholly past
+ * the file's end (MICA_EFAULT: the client's SIGBUS), unless the mapping
+ * reads zeros there. */
 static int on_ds_map(struct srv_request *req, uint64_t offset, uint32_t rights, struct mica_flexpage *page)
 {
 	struct mapping *m = mapping_req(req);
@@ -866,6 +880,8 @@ static int on_ds_map(struct srv_request *req, uint64_t offset, uint32_t rights, 
 		return -MICA_EPERM;
 	if (offset >= MICA_FS_MAP_SIZE)
 		return -MICA_EINVAL;
+	if (!m->zeros && past_end(m->cached, index))
+		return -MICA_EFAULT;
 	if (!m->private && !(rights & MICA_W)) {
 		/* A read: fault-around, the cached pages of the block around it
 		 * inside the file (a private mapping's own copies could be among

@@ -457,8 +457,10 @@ static int on_exec(struct srv_request *req, const char *path, const void *args, 
 	inherit_move(&given[index_of(r)], &inherited[index_of(r)]);
 	mica_strlcpy(r->program, base_name(path), sizeof r->program);
 	/* POSIX: the new program's handlers are the defaults, what was ignored
-	 * stays ignored; its C library starts with none and tells again. */
-	r->sig_deliver = r->sig_pending = 0;
+	 * stays ignored, the mask and what is pending stay: the caller's C
+	 * library told the summary of the new program before asking (what it
+	 * blocks queued, what it ignores dropped), so the queue stays; the
+	 * new program tells its irq when it starts its signal thread. */
 	drop(&r->sig_irq);
 	return 0;
 }
@@ -776,7 +778,7 @@ static int on_give(struct srv_request *req, bool first, uint64_t fds, uint32_t k
 		inherit_drop(&given[index_of(r)]);
 	if (first && !kind)
 		return 0;   /* only forget */
-	if (kind < MICA_INHERIT_CWD || kind > MICA_INHERIT_NULL)
+	if (kind < MICA_INHERIT_CWD || kind > MICA_INHERIT_SIGNALS)
 		return fail(EINVAL);
 	if (item && (err = srv_keep(req, item)) != 0)
 		return err;

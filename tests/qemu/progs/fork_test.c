@@ -6,7 +6,9 @@
  * and a private attached region; exec in a
  * forked child (from rom/ and the disk, the pid and parent kept, stdout
  * passed on, stdout redirected to a pipe or a file, the whole descriptor
- * table, the working directory and the umask kept) and exec failures that leave the caller running; 32 forks and
+ * table, the working directory and the umask kept) and exec failures that leave the caller running;
+ * pthread_atfork's order, and a registration by another thread during a
+ * fork waiting for the fork's end; 32 forks and
  * reaps with the kernel's objects, the memory server's pool and our own
  * session back where they were.
  * fork.scenario boots it with the pipe, block, file and process servers
@@ -16,6 +18,8 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <limits.h>
+#include <sched.h>
+#include <semaphore.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -754,6 +758,63 @@ static void atfork_handlers_around_fork(void)
 	expect("the child: prepare in reverse, then child in order (exit 0)", reap(pid), 0);
 }
 
+/* Another thread registers handlers while a fork's prepare handlers run:
+ * its registration waits for the fork's end (the list is locked from the
+ * prepare handlers to the parent's), so the fork runs a parent handler
+ * only where it ran the prepare handler.  The prepare handler gives the
+ * registering thread every chance to finish first: it yields to it up to
+ * 100 times. */
+static sem_t register_go;
+static volatile int registered, registered_in_prepare, late_prepares, late_parents, late_children, racing;
+
+static void late_prepare(void) { late_prepares++; }
+static void late_parent(void) { late_parents++; }
+static void late_child(void) { late_children++; }
+
+static void racing_prepare(void)
+{
+	if (!racing)
+		return;
+	sem_post(&register_go);
+	for (int i = 0; i < 100 && !registered; i++)
+		sched_yield();
+	registered_in_prepare = registered;
+}
+
+static void *register_late(void *arg)
+{
+	(void)arg;
+	sem_wait(&register_go);
+	pthread_atfork(late_prepare, late_parent, late_child);
+	registered = 1;
+	return 0;
+}
+
+static void atfork_registration_waits_for_a_fork(void)
+{
+	pthread_t t;
+
+	expect("a prepare handler", pthread_atfork(racing_prepare, 0, 0), 0);
+	sem_init(&register_go, 0, 0);
+	expect("a thread to register meanwhile", pthread_create(&t, 0, register_late, 0), 0);
+	racing = 1;
+	pid_t pid = fork();
+	if (pid == 0)
+		_exit(late_children);
+	racing = 0;
+	expect("the registration had not ended in the prepare handler", registered_in_prepare, 0);
+	expect("no parent handler of it without its prepare handler", late_parents, late_prepares);
+	expect("the child ran none of it", reap(pid), late_prepares);
+	pthread_join(t, 0);
+	expect("the registration ended after the fork", registered, 1);
+	pid = fork();
+	if (pid == 0)
+		_exit(late_children == 1 ? 0 : 1);
+	expect("the next fork runs its prepare and parent handlers once", late_prepares == 1 && late_parents == 1, 1);
+	expect("and its child handler (exit 0)", reap(pid), 0);
+	sem_destroy(&register_go);
+}
+
 static const struct qtest_case cases[] = {
 	{ "fork_returns_twice", fork_returns_twice },
 	{ "copy_on_write_both_ways", copy_on_write_both_ways },
@@ -773,6 +834,7 @@ static const struct qtest_case cases[] = {
 	{ "fork_bomb_is_bounded", fork_bomb_is_bounded },
 	{ "forks_leave_nothing", forks_leave_nothing },
 	{ "atfork_handlers_around_fork", atfork_handlers_around_fork },
+	{ "atfork_registration_waits_for_a_fork", atfork_registration_waits_for_a_fork },
 };
 
 int main(int argc, char **argv)

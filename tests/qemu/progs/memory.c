@@ -6,7 +6,8 @@
  * RAM read-write, boot modules read-only, the kernel's RAM refused), TLB
  * entries flushed when the running address space loses a mapping or a
  * right, an exception handler that resumes a thread, a page fault its
- * pager refuses with -MICA_EFAULT going on to the exception handler, and a thousand tasks
+ * pager refuses with -MICA_EFAULT going on to the exception handler, and
+ * without one stopping the thread (the kernel's report), and a thousand tasks
  * with mappings created and deleted with nothing left behind.  The cases
  * run in order from the table at the end.
  */
@@ -27,7 +28,7 @@
 enum {
 	S_B = 10, S_C, S_P, S_C1, S_C2, S_BT, S_PT, S_CT1, S_CT2, S_HANDLER, S_HANDLER_GATE, S_PAGER_GATE,
 	S_LOCAL_PAGER, S_LOCAL_PAGER_GATE, S_VICTIM, S_A_IN_B, S_PROBER, S_RECORDER, S_RECORDER_GATE, S_REFUSER,
-	S_REFUSER_GATE, S_LOADER, S_MANY = 100,
+	S_REFUSER_GATE, S_LOADER, S_LONE_TASK, S_LONE, S_EFAULTER, S_EFAULTER_GATE, S_MANY = 100,
 };
 
 #define VB 0x200000000ull
@@ -560,6 +561,65 @@ static void pager_efault_goes_to_the_exception_handler(void)
 	kobject_destroy(S_REFUSER);
 }
 
+/* A page fault its pager refuses with -MICA_EFAULT in a thread without an
+ * exception handler: nobody can handle it, so the kernel reports it
+ * (`kernel: program ... stopped: page fault ...`, which the scenario
+ * checks) and stops the thread; a task nobody watches goes on (a boot
+ * program's whole task would end: faults.scenario's programs). */
+static struct qthread efaulter = { .slot = S_EFAULTER }, lone = { .slot = S_LONE };
+static volatile int efault_refusals, lone_after_load;
+
+static int always_efault(struct srv_request *req, uint64_t addr, uint64_t ip, uint32_t access,
+			 struct mica_flexpage *page)
+{
+	(void)req;
+	(void)ip;
+	(void)access;
+	page->fpage = 0;
+	if (addr == UNMAPPED + 0x40)
+		efault_refusals++;
+	return -MICA_EFAULT;
+}
+
+static const struct pager_ops efault_ops = { .fault = always_efault };
+
+static void loads_unmapped_alone(void *arg)
+{
+	(void)arg;
+	(void)*(volatile uint64_t *)(UNMAPPED + 0x40);
+	lone_after_load = 1;   /* never: nobody resumes it */
+	for (;;)
+		;
+}
+
+static void pager_efault_without_exception_handler_stops_the_thread(void)
+{
+	uint32_t state;
+	uint64_t id;
+
+	expect("a pager that always answers -MICA_EFAULT",
+	       qthread_start(&efaulter, MICA_BOOT_TASK, 11, serve_pager, (void *)&efault_ops), 0);
+	expect("a gate to it", factory_create_gate(MICA_BOOT_FACTORY, S_EFAULTER_GATE, S_EFAULTER, 11), 0);
+	expect("a task nobody watches, with our image", qtask_create(S_LONE_TASK), 0);
+	expect("a thread there that loads from an unmapped page",
+	       qthread_create(&lone, S_LONE_TASK, 1, loads_unmapped_alone, 0), 0);
+	expect("its pager is that one; no exception handler", thread_set_handlers(S_LONE, S_EFAULTER_GATE, 0), 0);
+	expect("... started", thread_start(S_LONE), 0);
+	expect("the pager was asked once", qtest_wait(&efault_refusals), 1);
+	for (int i = 0; i < 100; i++)   /* the kernel's half after the pager's reply */
+		if (thread_state(S_LONE, &state, &id) == 0 && state == 0)
+			break;
+		else
+			sleep_ms(1);
+	expect("the thread is stopped", state, 0);
+	expect("it never went on past the load", lone_after_load, 0);
+	expect("and was not asked again", efault_refusals, 1);
+	kobject_destroy(S_LONE);
+	kobject_destroy(S_LONE_TASK);
+	kobject_destroy(S_EFAULTER);
+	kobject_destroy(S_EFAULTER_GATE);
+}
+
 /* ---- a thousand tasks with mappings, and nothing left behind ---------------------- */
 
 static void thousand_tasks_leave_nothing_behind(void)
@@ -611,6 +671,8 @@ static const struct qtest_case cases[] = {
 	{ "pager_task_serves_zero_fill_and_copy_on_write", pager_task_serves_zero_fill_and_copy_on_write },
 	{ "exception_handler_resumes_or_leaves_stopped", exception_handler_resumes_or_leaves_stopped },
 	{ "pager_efault_goes_to_the_exception_handler", pager_efault_goes_to_the_exception_handler },
+	{ "pager_efault_without_exception_handler_stops_the_thread",
+	  pager_efault_without_exception_handler_stops_the_thread },
 	{ "thousand_tasks_leave_nothing_behind", thousand_tasks_leave_nothing_behind },
 };
 

@@ -388,13 +388,15 @@ static void forked_child_has_no_timers(void)
 }
 
 /* In the exec'd program ("exec-child"): sleep past the old image's timer,
- * which would have ended us with SIGUSR1, and find no timer. */
+ * which would have ended us with SIGUSR1, and find no timer.  (The timer
+ * is long enough for the exec to come first: a timer that expires before
+ * the exec ends the old program, as it should.) */
 static int exec_child(void)
 {
-	struct timespec t50 = { 0, 50 * MS };
+	struct timespec t500 = { 0, 500 * MS };
 	struct itimerspec v;
 
-	nanosleep(&t50, 0);
+	nanosleep(&t500, 0);
 	return timer_gettime(1, &v) == -1 && errno == EINVAL ? 0 : 1;
 }
 
@@ -405,7 +407,7 @@ static void exec_drops_timers(void)
 	if (pid == 0) {
 		timer_t id;
 		signal(SIGUSR1, SIG_DFL);
-		if (make(CLOCK_MONOTONIC, SIGEV_SIGNAL, SIGUSR1, 0, &id) || arm(id, 0, 0, 10 * MS, 0, 0))
+		if (make(CLOCK_MONOTONIC, SIGEV_SIGNAL, SIGUSR1, 0, &id) || arm(id, 0, 0, 300 * MS, 0, 0))
 			_exit(2);
 		execl("rom/ptimer_test", "ptimer_test", "exec-child", (char *)0);
 		_exit(3);

@@ -10,13 +10,17 @@
  * through its context (ucontext_t); a fault in a thread other than the main
  * one, handled on that thread; a stack overflow handled on the alternate
  * stack, and one without an alternate stack ending the program;
- * sigaltstack's errors; a fault in a handler whose signal is blocked.
- * sigfault.scenario boots it with the pipe and process servers; it joins
+ * sigaltstack's errors; a fault in a handler whose signal is blocked; a
+ * file mapping read a whole page past the file's end (SIGBUS, BUS_ADRERR)
+ * and an address outside every mapping (SIGSEGV, SEGV_MAPERR), caught and
+ * not.  sigfault.scenario boots it with the pipe, block, file and process
+ * servers (the file on a copy of the disk); it joins
  * the process server as a program boot.cfg started and forks the children
  * that must die.
  */
 #define _GNU_SOURCE   /* REG_RIP */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -24,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <ucontext.h>
 #include <unistd.h>
@@ -447,6 +452,91 @@ static void fault_while_blocked_ends(void)
 	expect("a fault in its own handler (blocked): WTERMSIG is SIGSEGV", child_dies_by(fault_in_handler), SIGSEGV);
 }
 
+/* ---- a file mapping past the file's end ----------------------------------- */
+
+#define PAGE 4096
+static volatile char *volatile file_map;   /* three pages over a file of a page and 100 bytes */
+static volatile char *volatile read_at;
+
+static void read_byte(void)
+{
+	got_count += *read_at;
+}
+
+static void write_byte(void)
+{
+	*(volatile char *)read_at = 'w';
+}
+
+/* Which signal a read (or write) at p raises, caught: 0 for none. */
+static int caught_at(volatile char *p, void (*access)(void))
+{
+	got_sig = 0;
+	got_addr = 0;
+	read_at = p;
+	if (sigsetjmp(back, 1) == 0)
+		access();
+	return got_sig;
+}
+
+static void file_mapping_past_the_end_is_sigbus(void)
+{
+	char buf[PAGE + 100];
+	int fd;
+
+	mkdir("/sf", 0755);
+	fd = open("/sf/short", O_RDWR | O_CREAT | O_TRUNC, 0644);
+	memset(buf, 'f', sizeof buf);
+	expect("a file of a page and 100 bytes", fd >= 0 && write(fd, buf, sizeof buf) == (ssize_t)sizeof buf, 1);
+	file_map = mmap(0, 3 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	expect("mmap of three pages", file_map != MAP_FAILED, 1);
+	catch(SIGBUS, record_and_leave, 0);
+	catch(SIGSEGV, record_and_leave, 0);
+	expect("the file's bytes", caught_at(file_map + PAGE + 99, read_byte) == 0 && file_map[PAGE + 99] == 'f', 1);
+	expect("the rest of its last page: zeros, no signal",
+	       caught_at(file_map + 2 * PAGE - 1, read_byte) == 0 && file_map[2 * PAGE - 1] == 0, 1);
+	expect("a read of the page past the end: SIGBUS", caught_at(file_map + 2 * PAGE + 8, read_byte), SIGBUS);
+	expect("si_code is BUS_ADRERR", got_code, BUS_ADRERR);
+	expect("si_addr is the byte read", (long)got_addr, (long)(file_map + 2 * PAGE + 8));
+	expect("a write there: SIGBUS", caught_at(file_map + 2 * PAGE + 16, write_byte), SIGBUS);
+	expect("si_addr is the byte written", (long)got_addr, (long)(file_map + 2 * PAGE + 16));
+	char *priv = mmap(0, 3 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	expect("a private mapping: SIGBUS past the end too",
+	       priv != MAP_FAILED && caught_at(priv + 2 * PAGE, write_byte) == SIGBUS, 1);
+	munmap(priv, 3 * PAGE);
+	expect("ftruncate to 50", ftruncate(fd, 50), 0);
+	expect("the second page is past the end now: SIGBUS", caught_at(file_map + PAGE, read_byte), SIGBUS);
+	expect("the first still reads", caught_at(file_map + 60, read_byte) == 0 && file_map[60] == 0, 1);
+	expect("ftruncate to three pages", ftruncate(fd, 3 * PAGE), 0);
+	expect("the third page reads (zeros) again", caught_at(file_map + 2 * PAGE + 8, read_byte) == 0 &&
+	       file_map[2 * PAGE + 8] == 0, 1);
+	expect("ftruncate back to a page and 100 bytes", ftruncate(fd, PAGE + 100), 0);
+	close(fd);
+	uncatch(SIGBUS);
+	uncatch(SIGSEGV);
+	read_at = file_map + 2 * PAGE;
+	expect("uncaught, it ends a child: WTERMSIG is SIGBUS", child_dies_by(read_byte), SIGBUS);
+}
+
+static void outside_every_mapping_is_sigsegv(void)
+{
+	volatile char *gone = mmap(0, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	expect("mmap and munmap a page", gone != MAP_FAILED && munmap((void *)gone, PAGE) == 0, 1);
+	catch(SIGBUS, record_and_leave, 0);
+	catch(SIGSEGV, record_and_leave, 0);
+	expect("a read there: SIGSEGV", caught_at(gone + 12, read_byte), SIGSEGV);
+	expect("si_code is SEGV_MAPERR", got_code, SEGV_MAPERR);
+	expect("si_addr is the byte read", (long)got_addr, (long)(gone + 12));
+	expect("past the file mapping's end (the page after it): SIGSEGV",
+	       caught_at(file_map + 3 * PAGE, read_byte) == SIGSEGV && got_code == SEGV_MAPERR, 1);
+	munmap((void *)file_map, 3 * PAGE);
+	uncatch(SIGBUS);
+	uncatch(SIGSEGV);
+	read_at = gone + 12;
+	expect("uncaught, it ends a child: WTERMSIG is SIGSEGV", child_dies_by(read_byte), SIGSEGV);
+}
+
 static const struct qtest_case cases[] = {
 	{ "null_dereference_caught", null_dereference_caught },
 	{ "null_dereference_uncaught_ends_with_sigsegv", null_dereference_uncaught_ends_with_sigsegv },
@@ -461,6 +551,8 @@ static const struct qtest_case cases[] = {
 	{ "overflow_without_altstack_ends", overflow_without_altstack_ends },
 	{ "sigaltstack_errors", sigaltstack_errors },
 	{ "fault_while_blocked_ends", fault_while_blocked_ends },
+	{ "file_mapping_past_the_end_is_sigbus", file_mapping_past_the_end_is_sigbus },
+	{ "outside_every_mapping_is_sigsegv", outside_every_mapping_is_sigsegv },
 };
 
 int main(int argc, char **argv)

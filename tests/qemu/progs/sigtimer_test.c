@@ -7,13 +7,21 @@
  * through); a periodic timer counted through pause, then disarmed;
  * a blocked SIGALRM pending until sigsuspend lets it through; the default
  * action ending a child (WTERMSIG is SIGALRM); a forked child's timer not
- * armed; setitimer's errors.  sigtimer.scenario boots it with the pipe and
- * process servers; it joins the process server as a program boot.cfg
- * started and forks its children.
+ * armed; setitimer's errors; what exec keeps: the time left of alarm
+ * (the new program's alarm(0) answers it, and the timer ends a new
+ * program that catches nothing), the mask, a pending signal, an ignored
+ * one, and a caught one back at its default; a handler run on another
+ * thread (pthread_kill) interrupting none of the main thread's nanosleep,
+ * poll and pipe read, though their thread is woken meanwhile.
+ * sigtimer.scenario boots it
+ * with the pipe and process servers; it joins the process server as a
+ * program boot.cfg started and forks its children, which exec it again
+ * (`sigtimer_test after-exec CHECK`).
  */
 #define _GNU_SOURCE   /* ppoll */
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/time.h>
@@ -239,6 +247,183 @@ static void setitimer_errors(void)
 	expect("a negative time: EINVAL", setitimer(ITIMER_REAL, &v, 0) == -1 && errno == EINVAL, 1);
 }
 
+/* ---- a signal interrupts only its own thread --------------------------- */
+
+static int waker_pipe[2];
+static volatile int usr1_runs;
+static pthread_t usr1_thread;
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	usr1_thread = pthread_self();
+	usr1_runs++;
+}
+
+/* On another thread, once the main thread waits (100 ms, as far as it can
+ * tell): SIGUSR1 to itself, its handler run there; then a byte through
+ * the pipe, which wakes the main thread (its wait irq is subscribed to
+ * the pipe's read end), taken back at once when `take_back` (the wake
+ * finds nothing); then, when `last` is given, that byte. */
+struct waker {
+	int take_back;
+	const char *last;
+};
+
+static void *waker(void *arg)
+{
+	const struct waker *w = arg;
+	char c;
+
+	usleep(100000);
+	pthread_kill(pthread_self(), SIGUSR1);
+	if (write(waker_pipe[1], "x", 1) == 1 && w->take_back)
+		read(waker_pipe[0], &c, 1);
+	if (w->last) {
+		usleep(100000);
+		write(waker_pipe[1], w->last, 1);
+	}
+	return 0;
+}
+
+static void start_waker(pthread_t *t, const struct waker *w)
+{
+	struct sigaction sa = { .sa_handler = on_usr1 };   /* no SA_RESTART */
+	struct pollfd p = { waker_pipe[0], POLLIN, 0 };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGUSR1, &sa, 0);
+	usr1_runs = 0;
+	poll(&p, 1, 0);   /* the main thread's wait irq subscribed to the read end */
+	pthread_create(t, 0, waker, (void *)w);
+}
+
+static void handler_on_another_thread_interrupts_no_wait_here(void)
+{
+	static const struct waker sleeping = { 1, 0 }, polling = { 1, "y" }, reading = { 0, 0 };
+	struct timespec ts = { 0, 400000000 }, rem;
+	struct pollfd p;
+	pthread_t t;
+	char c;
+
+	expect("a pipe", pipe(waker_pipe), 0);
+	start_waker(&t, &sleeping);
+	expect("nanosleep of 400 ms while another thread runs a handler: 0, not EINTR", nanosleep(&ts, &rem), 0);
+	pthread_join(t, 0);
+	expect("the handler ran once, on the other thread", usr1_runs == 1 && !pthread_equal(usr1_thread,
+	       pthread_self()), 1);
+	start_waker(&t, &polling);
+	p = (struct pollfd){ waker_pipe[0], POLLIN, 0 };
+	expect("poll woken by a byte taken back meanwhile: waits on, then 1", poll(&p, 1, 5000), 1);
+	pthread_join(t, 0);
+	expect("... the last byte", read(waker_pipe[0], &c, 1) == 1 && c == 'y' && usr1_runs == 1, 1);
+	start_waker(&t, &reading);
+	expect("a blocking read of the pipe: the byte, not EINTR", read(waker_pipe[0], &c, 1) == 1 && c == 'x', 1);
+	pthread_join(t, 0);
+	expect("the handler ran on the other thread", usr1_runs, 1);
+	signal(SIGUSR1, SIG_DFL);
+	close(waker_pipe[0]);
+	close(waker_pipe[1]);
+}
+
+/* ---- exec -------------------------------------------------------------- */
+
+#define SELF "rom/sigtimer_test"
+
+static void caught_usr2(int sig)
+{
+	(void)sig;
+}
+
+/* A forked child that sets things up with `prepare` and execs this
+ * program to check `what`: its wait status. */
+static int exec_child(void (*prepare)(void), const char *what)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		prepare();
+		execl(SELF, "sigtimer_test", "after-exec", what, (char *)0);
+		_exit(99);
+	}
+	return status_of(pid);
+}
+
+static void alarm_of_7(void)
+{
+	alarm(7);
+}
+
+static void timer_of_300ms(void)
+{
+	arm_ms(300, 0);
+}
+
+static void blocked_pending_ignored_caught(void)
+{
+	sigset_t set;
+	struct sigaction sa = { .sa_handler = caught_usr2 };
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, SIGUSR2);
+	sigprocmask(SIG_BLOCK, &set, 0);
+	raise(SIGUSR1);   /* pending: blocked */
+	signal(SIGINT, SIG_IGN);
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGUSR2, &sa, 0);
+}
+
+static void exec_keeps_the_alarm(void)
+{
+	int st = exec_child(alarm_of_7, "left");
+	int left = st >= 0 && WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	expect("alarm(7) before exec: the new program's alarm(0) answers 6 or 7", left == 6 || left == 7, 1);
+	st = exec_child(timer_of_300ms, "sleep");
+	expect("a timer of 300 ms ends the new program, which sleeps 3 s: WTERMSIG is SIGALRM",
+	       st >= 0 && WIFSIGNALED(st) ? WTERMSIG(st) : -1, SIGALRM);
+}
+
+static void exec_keeps_mask_pending_and_ignored(void)
+{
+	int st = exec_child(blocked_pending_ignored_caught, "state");
+	expect("the new program's checks (exit 0: none failed)", st >= 0 && WIFEXITED(st) ? WEXITSTATUS(st) : 0, 0);
+	expect("SIGUSR1, pending through exec, ends it once unblocked: WTERMSIG is SIGUSR1",
+	       st >= 0 && WIFSIGNALED(st) ? WTERMSIG(st) : -1, SIGUSR1);
+}
+
+/* In the program exec'd: `left` exits with alarm(0)'s answer; `sleep`
+ * sleeps 3 s and exits 0 (unless the alarm ends it first); `state` exits
+ * with a bit for each check that fails (1: the mask, 2: SIGUSR1 not
+ * pending, 4: SIGINT not ignored, 8: SIGUSR2 not at its default), else
+ * unblocks SIGUSR1, which should end it, and exits 64. */
+static int after_exec(const char *what)
+{
+	if (!strcmp(what, "left"))
+		return (int)alarm(0);
+	if (!strcmp(what, "sleep")) {
+		sleep(3);
+		return 0;
+	}
+	sigset_t mask, pending, one;
+	struct sigaction sa;
+	int failed = 0;
+	sigprocmask(SIG_SETMASK, 0, &mask);
+	sigpending(&pending);
+	failed |= !sigismember(&mask, SIGUSR1) || !sigismember(&mask, SIGUSR2) ? 1 : 0;
+	failed |= !sigismember(&pending, SIGUSR1) ? 2 : 0;
+	sigaction(SIGINT, 0, &sa);
+	failed |= sa.sa_handler != SIG_IGN ? 4 : 0;
+	sigaction(SIGUSR2, 0, &sa);
+	failed |= sa.sa_handler != SIG_DFL ? 8 : 0;
+	if (failed)
+		return failed;
+	sigemptyset(&one);
+	sigaddset(&one, SIGUSR1);
+	sigprocmask(SIG_UNBLOCK, &one, 0);
+	return 64;
+}
+
 static const struct qtest_case cases[] = {
 	{ "alarm_interrupts_pause", alarm_interrupts_pause },
 	{ "timer_interrupts_nanosleep", timer_interrupts_nanosleep },
@@ -248,10 +433,14 @@ static const struct qtest_case cases[] = {
 	{ "default_alarm_ends_a_child", default_alarm_ends_a_child },
 	{ "forked_child_has_no_timer", forked_child_has_no_timer },
 	{ "setitimer_errors", setitimer_errors },
+	{ "handler_on_another_thread_interrupts_no_wait_here", handler_on_another_thread_interrupts_no_wait_here },
+	{ "exec_keeps_the_alarm", exec_keeps_the_alarm },
+	{ "exec_keeps_mask_pending_and_ignored", exec_keeps_mask_pending_and_ignored },
 };
 
 int main(int argc, char **argv)
 {
-	(void)argc;
+	if (argc == 3 && !strcmp(argv[1], "after-exec"))
+		return after_exec(argv[2]);
 	return QTEST_RUN(argv[0], cases);
 }

@@ -1,0 +1,70 @@
+/*
+ * sigexec.c - what an exec keeps of the program's signal state (POSIX
+ * execve; docs/processes.md "exec in place"): the mask, the pending
+ * signals, the ignored ones and the ITIMER_REAL timer (alarm's time left)
+ * go to the new program; caught signals go back to their defaults.
+ *
+ * Before Proc.exec the caller tells the process server the summary the
+ * new program will have (what it blocks, whose default would end it, is
+ * queued; what it ignores, dropped; a caught signal that is not blocked
+ * now meets its default there), and gives the rest as one entry of what
+ * the new program inherits (MICA_INHERIT_SIGNALS, mica/proc.h).  The new
+ * program's C library takes it before main (inherit.c): the mask, the
+ * pending set and the ignored actions, and the timer at the same expiry
+ * on the monotonic clock, which every program shares, so that its signal
+ * thread delivers SIGALRM when the old program's would have.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <mica/proc.h>
+
+#include <idl/rt/proc.h>
+
+#include "glue.h"
+#include "sigstate.h"
+#include "timer.h"
+
+int libc_signal_exec_give(mica_cap_t proc, bool first)
+{
+	uint32_t deliver = 0, ignore = 0;
+	sigset_t blocked = libc_sig_blocked, pending = __atomic_load_n(&libc_sig_pending, __ATOMIC_ACQUIRE);
+	struct libc_timer *alarm = &libc_timers[LIBC_TIMER_ITIMER];
+	uint64_t at = __atomic_load_n(&alarm->at, __ATOMIC_ACQUIRE), every = alarm->every;
+	char period[24] = "";
+	int err;
+
+	for (int sig = 1; sig < NSIG; sig++) {
+		if (LIBC_SIG_BIT(sig) & LIBC_SIG_UNBLOCKABLE)
+			continue;
+		if (libc_sig_actions[sig].sa_handler == SIG_IGN)
+			ignore |= 1u << sig;
+		else if ((blocked & LIBC_SIG_BIT(sig)) && !libc_signal_ignored_by_default(sig))
+			deliver |= 1u << sig;
+	}
+	if ((err = proc_sigstate(proc, deliver, ignore, 0)) != 0)
+		return err;
+	libc_signal_told(deliver, ignore);
+	if (!blocked && !pending && !ignore && !at)
+		return 0;   /* the new program's start is the defaults' */
+	if (at && every)
+		snprintf(period, sizeof period, "%llu", (unsigned long long)every);
+	return proc_give(proc, first, (uint32_t)blocked | (uint64_t)ignore << 32, MICA_INHERIT_SIGNALS,
+			 (uint32_t)pending, at, period, 0);
+}
+
+void libc_signal_exec_take(uint64_t masks, uint32_t pending, uint64_t at, const char *period)
+{
+	uint32_t ignore = (uint32_t)(masks >> 32);
+
+	for (int sig = 1; sig < NSIG; sig++)
+		if ((ignore >> sig & 1) && !(LIBC_SIG_BIT(sig) & LIBC_SIG_UNBLOCKABLE))
+			libc_sig_actions[sig].sa_handler = SIG_IGN;
+	libc_sig_blocked = (uint32_t)masks & ~LIBC_SIG_UNBLOCKABLE;
+	for (int sig = 1; sig < NSIG; sig++)
+		if ((pending >> sig & 1) && (libc_sig_blocked & LIBC_SIG_BIT(sig)))
+			libc_signal_make_pending(sig, 0, SI_USER, 0);
+	if (!at || libc_timer_arm(&libc_timers[LIBC_TIMER_ITIMER], at, strtoull(period, 0, 10)) != 0)
+		libc_signal_tell();   /* else the signal thread, poked, tells the server */
+}
