@@ -49,6 +49,19 @@ mica_word_t fpage_largest(mica_addr_t first, mica_addr_t last, unsigned rights)
 	return mica_fpage(first, order, rights);
 }
 
+unsigned fpage_region_window(uint64_t start, uint64_t size, uint64_t offset, uint64_t at, unsigned max_order)
+{
+	unsigned order = FPAGE_MEM_ORDER_MIN;
+
+	while (order < max_order) {
+		uint64_t block = 2ull << order, base = at & ~(block - 1);
+		if (base < start || base + block > start + size || ((start - offset) & (block - 1)))
+			break;
+		order++;
+	}
+	return order;
+}
+
 bool fpage_transfer(mica_word_t snd, mica_addr_t send_base, mica_word_t window, struct fpage_xfer *out)
 {
 	unsigned s = mica_fpage_order(snd), r = mica_fpage_order(window);

@@ -252,14 +252,8 @@ static int rm_reserve(struct srv_request *req, uint64_t addr, uint64_t size, uin
  * page (a file server's fault-around); a page lands at its send base. */
 static mica_word_t window(const struct region *r, uint64_t at)
 {
-	unsigned order = 12;
+	unsigned order = fpage_region_window(r->start, r->size, r->offset, at, RM_WINDOW_ORDER);
 
-	while (order < RM_WINDOW_ORDER) {
-		uint64_t size = 2ull << order, base = at & ~(size - 1);
-		if (base < r->start || base + size > r->start + r->size || ((r->start - r->offset) & (size - 1)))
-			break;
-		order++;
-	}
 	return mica_fpage(at & ~((1ull << order) - 1), order, MICA_RWX);
 }
 

@@ -2,7 +2,7 @@
 # command line says `root`).  Its protocols are idl/rt/root.idl.
 
 ROOT_SRCS := $(addprefix srv/root/,main.c handlers.c obj.c pages.c pool.c ds.c memory.c rom.c registry.c log.c \
-	launcher.c config.c pci.c) $(LIB_ELF_SRCS) $(RT_IDL_DIR)/root_server.c \
+	launcher.c config.c pci.c) $(LIB_ELF_SRCS) $(LIB_FPAGE_SRCS) $(RT_IDL_DIR)/root_server.c \
 	$(patsubst %,$(RT_IDL_DIR)/%_server.c,dataspace memory rom registry process stream pci)
 ROOT := $(BUILD)/srv/root
 $(eval $(call boot_program,$(ROOT),$(ROOT_SRCS)))

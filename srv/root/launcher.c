@@ -33,6 +33,7 @@
 #include <common/elf.h>
 #include <common/elf_load_plan.h>
 #include <common/elf_stack.h>
+#include <common/fpage.h>
 #include <common/fmt.h>
 #include <libsys/debug.h>
 #include <libsys/error.h>
@@ -889,13 +890,7 @@ int parent_page_fault(struct process *p, uint64_t addr, uint64_t ip, uint32_t ac
 		/* The fault's reply lands where the block's offset says in the
 		 * whole address space: only a block inside the region, placed
 		 * alike in the region and the dataspace. */
-		unsigned order = 12;
-		while (order < DS_AROUND_ORDER) {
-			uint64_t size = 2ull << order, base = addr & ~(size - 1);
-			if (base < r->start || base + size > r->start + r->size || ((r->start - r->offset) & (size - 1)))
-				break;
-			order++;
-		}
+		unsigned order = fpage_region_window(r->start, r->size, r->offset, addr, DS_AROUND_ORDER);
 		err = ds_map(r->ds, r->offset + ((addr & ~(PAGE - 1)) - r->start), rights, order, page);
 		if (!err) {
 			page->send_base = addr & ~(PAGE - 1);

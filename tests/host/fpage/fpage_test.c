@@ -345,6 +345,29 @@ static void fpage_io_rejects_misaligned_or_out_of_range(void)
 	CHECK(!fpage_io_valid(((mica_word_t)1 << 63) | 3));
 }
 
+/* The window of a fault: the largest block around the page inside the
+ * region, placed alike in the region and the dataspace. */
+static void fpage_region_window_stays_in_the_region_and_placed_alike(void)
+{
+	/* A region of 256 KiB at 1 MiB showing its dataspace from offset 0:
+	 * 64 KiB blocks wherever the page is. */
+	CHECK_EQ(fpage_region_window(0x100000, 0x40000, 0, 0x100000, 16), 16);
+	CHECK_EQ(fpage_region_window(0x100000, 0x40000, 0, 0x13f000, 16), 16);
+	CHECK_EQ(fpage_region_window(0x100000, 0x40000, 0, 0x123456, 14), 14);   /* at most max_order */
+	/* The region starts a page into a 64 KiB block: the first block is
+	 * cut to what lies inside (the page, then 8 KiB ...). */
+	CHECK_EQ(fpage_region_window(0x101000, 0x3f000, 0x1000, 0x101000, 16), 12);
+	CHECK_EQ(fpage_region_window(0x101000, 0x3f000, 0x1000, 0x102000, 16), 13);
+	CHECK_EQ(fpage_region_window(0x101000, 0x3f000, 0x1000, 0x110000, 16), 16);
+	/* The dataspace offset placed otherwise than the address: only as
+	 * big as the two agree (4 KiB apart: a page). */
+	CHECK_EQ(fpage_region_window(0x100000, 0x40000, 0x1000, 0x110000, 16), 12);
+	CHECK_EQ(fpage_region_window(0x100000, 0x40000, 0x2000, 0x110000, 16), 13);
+	/* The region's end cuts the last block. */
+	CHECK_EQ(fpage_region_window(0x100000, 0x13000, 0, 0x112000, 16), 12);
+	CHECK_EQ(fpage_region_window(0x100000, 0x14000, 0, 0x112000, 16), 14);
+}
+
 static const struct tap_case cases[] = {
 	TAP_CASE(fpage_valid_accepts_every_order_at_aligned_bases),
 	TAP_CASE(fpage_valid_rejects_misaligned_base),
@@ -368,6 +391,7 @@ static const struct tap_case cases[] = {
 	TAP_CASE(fpage_iter_refuses_bad_fpage_or_page_size),
 	TAP_CASE(fpage_io_accepts_aligned_port_ranges),
 	TAP_CASE(fpage_io_rejects_misaligned_or_out_of_range),
+	TAP_CASE(fpage_region_window_stays_in_the_region_and_placed_alike),
 };
 
 int main(void) { return tap_run(cases, TAP_COUNT(cases)); }

@@ -199,6 +199,22 @@ static void refused_spawns_and_wrong_protocols(void)
 	       -MICA_ENOSYS);
 }
 
+/* Whether a `cow hold` instance published `cow-written` (it yields until
+ * it has, or gives up after 10,000 rounds). */
+static int cow_written(void)
+{
+	mica_cap_t found = mica_slot_alloc();
+	int written = 0;
+
+	for (int i = 0; i < 10000 && !written; i++) {
+		written = registry_lookup(rt_cap("registry"), "cow-written", &found) == 0;
+		if (!written)
+			thread_yield(MICA_BOOT_THREAD);
+	}
+	mica_slot_drop(found);
+	return written;
+}
+
 /* rt_child `cow` checks its initialized data and the zeros after it in
  * the page the end of its file data cuts, then writes its data: `cow
  * hold` keeps running with the write, `cow` ends (status 0 if all held). */
@@ -206,15 +222,7 @@ static void program_data_is_copy_on_write(void)
 {
 	mica_cap_t holder = spawn("cow\0" "hold\0", 9);
 	expect("an instance that writes its data and keeps running", holder != 0, 1);
-	mica_cap_t found = mica_slot_alloc();
-	int written = 0;
-	for (int i = 0; i < 10000 && !written; i++) {
-		written = registry_lookup(rt_cap("registry"), "cow-written", &found) == 0;
-		if (!written)
-			thread_yield(MICA_BOOT_THREAD);
-	}
-	expect("... it did (and published cow-written)", written, 1);
-	mica_slot_drop(found);
+	expect("... it did (and published cow-written)", cow_written(), 1);
 	for (int round = 0; round < 2; round++) {
 		mica_cap_t p = spawn("cow\0", 4);
 		expect(round ? "another after it" : "a second instance meanwhile", p != 0, 1);
@@ -326,15 +334,7 @@ static void program_images_are_shared_and_outlive_their_capability(void)
 	expect("Image.start of more than the image: EINVAL", err, -MICA_EINVAL);
 	p = start_image(image, size, "rt_child\0" "cow\0" "hold\0", 18, &err);
 	expect("a program from the image, holding on", err, 0);
-	mica_cap_t found = mica_slot_alloc();
-	int written = 0;
-	for (int i = 0; i < 10000 && !written; i++) {
-		written = registry_lookup(rt_cap("registry"), "cow-written", &found) == 0;
-		if (!written)
-			thread_yield(MICA_BOOT_THREAD);
-	}
-	expect("... it wrote its data (copy-on-write of the image)", written, 1);
-	mica_slot_drop(found);
+	expect("... it wrote its data (copy-on-write of the image)", cow_written(), 1);
 	mica_cap_t q = start_image(image, size, "rt_child\0" "cow\0", 13, &err);
 	expect("a second from the image", err, 0);
 	wait_end();

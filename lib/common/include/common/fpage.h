@@ -60,6 +60,12 @@ bool fpage_intersect(mica_word_t f, mica_addr_t first, mica_addr_t last, mica_ad
  * page-aligned range into the fewest flexpages (what unmap of an arbitrary
  * range or a map of a region of any size needs). */
 mica_word_t fpage_largest(mica_addr_t first, mica_addr_t last, unsigned rights);
+/* A page fault's receive window: the order of the largest aligned block of
+ * at most 2^max_order bytes around the page at `at` that lies inside the
+ * region [start, start + size) and is placed alike in the region and in
+ * the dataspace it shows from `offset`, so that a block of the dataspace
+ * lands at its place (FPAGE_MEM_ORDER_MIN: the page alone). */
+unsigned fpage_region_window(uint64_t start, uint64_t size, uint64_t offset, uint64_t at, unsigned max_order);
 
 /* ---- the send-base ("hot spot") rule ----------------------------------------
  * A map or grant item names a send flexpage (base S, order s) and a send
