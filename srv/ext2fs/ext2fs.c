@@ -856,13 +856,6 @@ static int on_map(struct srv_request *req, uint32_t rights, bool private, mica_c
 }
 
 /* Whether page `index` lies wholly past the file's end. */
-static bool past_end(struct cfile *cf, uint64_t index)
-{
-	struct fs_stat st;
-
-	return fs_fstat(cf->file, &st) == 0 && index >= (st.size + PAGE - 1) / PAGE;
-}
-
 /* A page of the file for a client's region mapper: the cache's own, or
  * a private mapping's copy when it writes (or wrote) it; none wholly past
  * the file's end (MICA_EFAULT: the client's SIGBUS), unless the mapping
@@ -880,18 +873,19 @@ static int on_ds_map(struct srv_request *req, uint64_t offset, uint32_t rights, 
 		return -MICA_EPERM;
 	if (offset >= MICA_FS_MAP_SIZE)
 		return -MICA_EINVAL;
-	if (!m->zeros && past_end(m->cached, index))
+	struct fs_stat st;
+	bool sized = fs_fstat(m->cached->file, &st) == 0;
+	uint64_t pages = sized ? (st.size + PAGE - 1) / PAGE : 0;   /* the file's, the last one cut */
+	if (!m->zeros && sized && index >= pages)
 		return -MICA_EFAULT;
 	if (!m->private && !(rights & MICA_W)) {
 		/* A read: fault-around, the cached pages of the block around it
 		 * inside the file (a private mapping's own copies could be among
 		 * them: one page there). */
-		struct fs_stat st;
 		uint8_t *block;
 		if (!cache_page(m->cached, index, false, &err))
 			return err == ENOMEM ? -MICA_ENOMEM : -MICA_EIO;
-		if (fs_fstat(m->cached->file, &st) == 0 &&
-		    (block = cache_around(m->cached, index, (st.size + PAGE - 1) / PAGE)) != 0) {
+		if (sized && (block = cache_around(m->cached, index, pages)) != 0) {
 			page->fpage = mica_fpage((mica_addr_t)block, AROUND_ORDER, rights);
 			page->send_base = offset & ~(uint64_t)(PAGE - 1);
 			return 0;
