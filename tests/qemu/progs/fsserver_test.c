@@ -336,8 +336,45 @@ static void file_dataspaces_check_their_requests(void)
 	fclose_(&f, 1);
 }
 
+/* OpenFile.load and load_on (the C library's reads through its view):
+ * what they answer, and each refusal. */
+static void loads_answer_and_refuse(void)
+{
+	struct open_file f, w, d;
+	mica_cap_t shared = mica_slot_alloc();
+	uint32_t done;
+	uint64_t at;
+
+	expect("open /t/hello read-only", fopen_("/t/hello", MICA_FS_O_READ, &f), 0);
+	expect("load of its bytes", open_file_load(f.gate, 0, 64, &done), 0);
+	expect("... as many as the file has", done, sizeof hello - 1);
+	expect("load from inside", open_file_load(f.gate, 7, 64, &done) == 0 && done == sizeof hello - 8, 1);
+	expect("load at the end: 0", open_file_load(f.gate, sizeof hello - 1, 64, &done) == 0 && done == 0, 1);
+	expect("load far past the end: 0", open_file_load(f.gate, 1ull << 40, 64, &done) == 0 && done == 0, 1);
+	expect("load of 0 bytes: 0", open_file_load(f.gate, 0, 0, &done) == 0 && done == 0, 1);
+	expect("more than MICA_FS_WINDOW: EINVAL", open_file_load(f.gate, 0, MICA_FS_WINDOW + 1, &done),
+	       -MICA_EINVAL);
+	expect("on the served gate: ENOSYS", open_file_load(fs, 0, 64, &done), -MICA_ENOSYS);
+	expect("load_on without a shared offset: EINVAL", open_file_load_on(f.gate, 64, &done, &at), -MICA_EINVAL);
+	expect("dup at offset 5 (a shared offset)", open_file_dup(f.gate, 5, &shared), 0);
+	expect("load_on from 5", open_file_load_on(shared, 4, &done, &at) == 0 && done == 4 && at == 5, 1);
+	expect("... and the offset moved past it", open_file_load_on(shared, 64, &done, &at) == 0 && at == 9 &&
+						     done == sizeof hello - 10, 1);
+	expect("load_on at the end: 0, the offset stays",
+	       open_file_load_on(shared, 64, &done, &at) == 0 && done == 0 && at == sizeof hello - 1, 1);
+	mica_slot_drop(shared);
+	expect("open /t/hello write-only", fopen_("/t/hello", MICA_FS_O_WRITE, &w), 0);
+	expect("load on a write-only session: EBADF", open_file_load(w.gate, 0, 64, &done), fe(EBADF));
+	fclose_(&w, 1);
+	expect("open /t read-only", fopen_("/t", MICA_FS_O_READ, &d), 0);
+	expect("load of a directory: ENODEV", open_file_load(d.gate, 0, 64, &done), fe(ENODEV));
+	fclose_(&d, 1);
+	fclose_(&f, 1);
+}
+
 static const struct qtest_case cases[] = {
 	{ "files_are_made_written_and_read", files_are_made_written_and_read },
+	{ "loads_answer_and_refuse", loads_answer_and_refuse },
 	{ "errors_are_posix", errors_are_posix },
 	{ "two_sessions_share_the_file", two_sessions_share_the_file },
 	{ "unlinked_files_stay_open", unlinked_files_stay_open },
