@@ -400,6 +400,31 @@ static int op_cap_map(void *obj, slot_t src, slot_t dest, uint32_t rights, bool 
 	return -err;
 }
 
+static int op_cap_copy(void *obj, slot_t first, uint32_t count, uint32_t rights, uint32_t *copied)
+{
+	struct invocation *inv = obj;
+	int err;
+	struct task *t = invoked(obj, MICA_W, &err);
+
+	*copied = 0;
+	if (err)
+		return err;
+	if (count > MICA_CAP_COPY_MAX || (rights & ~MICA_CAP_RIGHTS_ALL))
+		return -MICA_EINVAL;
+	if (count && (!cap_slot_valid(first) || !cap_slot_valid(first + count - 1)))
+		return -MICA_EBADCAP;
+	for (slot_t s = first; s < first + count; s++) {
+		struct cap *c = cap_lookup(inv->task, s);
+		if (!c || cap_lookup(t, s))
+			continue;
+		long budget = PREEMPT_BUDGET;   /* an empty slot: nothing to revoke */
+		if ((err = cap_map(c, t, s, rights, &budget)) != 0)
+			return -err;
+		(*copied)++;
+	}
+	return 0;
+}
+
 static int op_cap_unmap(void *obj, slot_t slot, bool self)
 {
 	int err;
@@ -524,4 +549,5 @@ const struct task_ops task_protocol = {
 	.mem_lookup = op_mem_lookup,
 	.io_map = op_io_map,
 	.io_unmap = op_io_unmap,
+	.cap_copy = op_cap_copy,
 };

@@ -23,6 +23,8 @@ typedef uint64_t mica_addr_t;
 
 /* A task's capability table has this many slots (0 never holds one). */
 #define MICA_CAP_SLOTS 4096
+/* Task.cap_copy copies at most this many slots in one call. */
+#define MICA_CAP_COPY_MAX 64
 
 /* Slot 0 never holds a capability: "no capability". */
 #define MICA_CAP_NULL ((mica_cap_t)0)

@@ -6,7 +6,8 @@
  * regions and pipe ends; every other capability of ours goes to the same
  * slot of the child as a copy derived from ours, so that the slot numbers
  * the copied memory holds (the descriptor table's, MICA_CAPS's) name the
- * same objects.
+ * same objects.  Task.cap_copy does it for up to 64 slots a call, passing
+ * over the slots the child fills already and the empty ones of ours.
  */
 #include <rt/rt.h>
 
@@ -17,21 +18,20 @@
 
 int rt_fork_caps(mica_cap_t task, mica_cap_t skip, mica_cap_t skip2)
 {
-	for (mica_cap_t s = mica_slot_next_in_use(MICA_BOOT_LOG + 1); s < MICA_CAP_SLOTS;
-	     s = mica_slot_next_in_use(s + 1)) {
-		uint32_t type, rights;
-		int err;
-		if (s == skip || s == skip2)
-			continue;
-		if ((err = task_cap_info(task, s, &type, &rights)) != 0)
+	mica_cap_t s = mica_slot_next_in_use(MICA_BOOT_LOG + 1);
+
+	while (s < MICA_CAP_SLOTS) {
+		/* From s, at most MICA_CAP_COPY_MAX slots, up to a skipped one. */
+		mica_cap_t end = s + MICA_CAP_COPY_MAX < MICA_CAP_SLOTS ? s + MICA_CAP_COPY_MAX : MICA_CAP_SLOTS;
+		if (skip >= s && skip < end)
+			end = skip;
+		if (skip2 >= s && skip2 < end)
+			end = skip2;
+		uint32_t copied;
+		int err = end > s ? task_cap_copy(task, s, end - s, MICA_RWX, &copied) : 0;   /* rights as ours */
+		if (err)
 			return err;
-		if (type)
-			continue;   /* the child's own, from root, the region mapper or the C library */
-		/* Rights as ours (a map never adds any); an empty slot of ours
-		 * (a receive slot not filled) has nothing to copy. */
-		err = task_cap_map(task, s, s, MICA_RWX, false);
-		if (err && err != -MICA_EBADCAP)
-			return err;
+		s = mica_slot_next_in_use(end == skip || end == skip2 ? end + 1 : end);
 	}
 	return 0;
 }

@@ -132,6 +132,45 @@ static void unmap_revokes_derived_capabilities(void)
 	kobject_destroy(S_CHILD);
 }
 
+/* Task.cap_copy: the invoker's capabilities into another task's empty
+ * slots of a range, derived (unmapping the source takes them), with the
+ * rights asked; what the task holds stays; its bounds and refusals. */
+static void cap_copy_fills_only_empty_slots(void)
+{
+	uint32_t copied = 99, type, rights;
+
+	expect("child task", qtask_create(S_CHILD), 0);
+	expect("an irq at 200", factory_create_irq(MICA_BOOT_FACTORY, 200, 1), 0);
+	expect("another at 201", factory_create_irq(MICA_BOOT_FACTORY, 201, 2), 0);
+	expect("a gate at 203 (202 empty)", factory_create_gate(MICA_BOOT_FACTORY, 203, MICA_BOOT_THREAD, 3), 0);
+	expect("the child's own log at 201", task_cap_map(S_CHILD, MICA_BOOT_LOG, 201, MICA_RWX, false), 0);
+	expect("cap_copy 200..263 with R|W", task_cap_copy(S_CHILD, 200, 64, MICA_R | MICA_W, &copied), 0);
+	expect("... copied the two the child lacked", copied, 2);
+	expect("200 is the irq", type_of(S_CHILD, 200), TYPE_IRQ);
+	expect("201 is still the child's log", type_of(S_CHILD, 201), TYPE_LOG);
+	expect("202 stays empty", type_of(S_CHILD, 202), 0);
+	expect("203 is the gate", type_of(S_CHILD, 203), TYPE_GATE);
+	task_cap_info(S_CHILD, 203, &type, &rights);
+	expect("... with the rights asked", rights, MICA_R | MICA_W);
+	expect("again: nothing left to copy", task_cap_copy(S_CHILD, 200, 64, MICA_RWX, &copied) == 0 && copied == 0, 1);
+	expect("copies are derived: unmapping the source takes them",
+	       task_cap_unmap(MICA_BOOT_TASK, 200, false) == 0 && type_of(S_CHILD, 200) == 0, 1);
+	expect("more than MICA_CAP_COPY_MAX: EINVAL", task_cap_copy(S_CHILD, 200, MICA_CAP_COPY_MAX + 1, MICA_RWX, &copied),
+	       -MICA_EINVAL);
+	expect("unknown rights: EINVAL", task_cap_copy(S_CHILD, 200, 4, 0x80, &copied), -MICA_EINVAL);
+	expect("past the table: EBADCAP", task_cap_copy(S_CHILD, MICA_CAP_SLOTS - 2, 4, MICA_RWX, &copied),
+	       -MICA_EBADCAP);
+	expect("a count of 0: nothing", task_cap_copy(S_CHILD, 200, 0, MICA_RWX, &copied) == 0 && copied == 0, 1);
+	expect("on a read-only task capability: EPERM",
+	       task_cap_map(MICA_BOOT_TASK, S_CHILD, S_DERIVED, MICA_R, false) == 0 &&
+		       task_cap_copy(S_DERIVED, 200, 4, MICA_RWX, &copied) == -MICA_EPERM, 1);
+	kobject_destroy(200);
+	kobject_destroy(201);
+	kobject_destroy(203);
+	task_cap_unmap(MICA_BOOT_TASK, S_DERIVED, true);
+	kobject_destroy(S_CHILD);
+}
+
 static void last_reference_notifies_the_watcher(void)
 {
 	mica_word_t tag, label;
@@ -293,6 +332,7 @@ static const struct qtest_case cases[] = {
 	{ "boot_capabilities_are_installed", boot_capabilities_are_installed },
 	{ "bad_invocations_are_error_codes", bad_invocations_are_error_codes },
 	{ "unmap_revokes_derived_capabilities", unmap_revokes_derived_capabilities },
+	{ "cap_copy_fills_only_empty_slots", cap_copy_fills_only_empty_slots },
 	{ "last_reference_notifies_the_watcher", last_reference_notifies_the_watcher },
 	{ "factory_quotas_bound_kernel_memory", factory_quotas_bound_kernel_memory },
 	{ "partners_dying_mid_call_end_it_with_egone", partners_dying_mid_call_end_it_with_egone },
