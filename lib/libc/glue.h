@@ -142,6 +142,9 @@ int libc_signal_eintr(void);
  * Proc.give's); 0 or a Mica error.  In the new program (inherit.c), take
  * it.  After a failed exec, libc_signal_tell_again (sigstate.h). */
 int libc_signal_exec_give(mica_cap_t proc, bool first);
+/* For a posix_spawn child: our mask (or `mask`) and our ignored signals
+ * (less `set_default`'s), as the same entry; 0 or a Mica error. */
+int libc_signal_spawn_give(mica_cap_t proc, bool first, const sigset_t *mask, const sigset_t *set_default);
 void libc_signal_exec_take(uint64_t masks, uint32_t pending, uint64_t at, const char *period);
 void libc_signal_tell_again(void);
 /* sigdeliver.c: in a forked child, the signal thread again if the program

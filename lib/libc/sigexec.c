@@ -2,7 +2,10 @@
  * sigexec.c - what an exec keeps of the program's signal state (POSIX
  * execve; docs/processes.md "exec in place"): the mask, the pending
  * signals, the ignored ones and the ITIMER_REAL timer (alarm's time left)
- * go to the new program; caught signals go back to their defaults.
+ * go to the new program; caught signals go back to their defaults.  A
+ * posix_spawn child gets the mask and the ignored signals the same way
+ * (POSIX_SPAWN_SETSIGMASK and POSIX_SPAWN_SETSIGDEF change them), nothing
+ * pending and no timer.
  *
  * Before Proc.exec the caller tells the process server the summary the
  * new program will have (what it blocks, whose default would end it, is
@@ -52,6 +55,24 @@ int libc_signal_exec_give(mica_cap_t proc, bool first)
 		snprintf(period, sizeof period, "%llu", (unsigned long long)every);
 	return proc_give(proc, first, (uint32_t)blocked | (uint64_t)ignore << 32, MICA_INHERIT_SIGNALS,
 			 (uint32_t)pending, at, period, 0);
+}
+
+int libc_signal_spawn_give(mica_cap_t proc, bool first, const sigset_t *mask, const sigset_t *set_default)
+{
+	uint32_t ignore = 0, ignored_here = 0;
+	sigset_t blocked = mask ? *mask & ~LIBC_SIG_UNBLOCKABLE : libc_sig_blocked;
+
+	for (int sig = 1; sig < NSIG; sig++)
+		if (!(LIBC_SIG_BIT(sig) & LIBC_SIG_UNBLOCKABLE) && libc_sig_actions[sig].sa_handler == SIG_IGN) {
+			ignored_here |= 1u << sig;
+			if (!set_default || !sigismember(set_default, sig))
+				ignore |= 1u << sig;
+		}
+	/* The server starts the child's record with our ignored signals: the
+	 * child tells it its own when we ignore any. */
+	if (!blocked && !ignored_here)
+		return 0;
+	return proc_give(proc, first, (uint32_t)blocked | (uint64_t)ignore << 32, MICA_INHERIT_SIGNALS, 0, 0, "", 0);
 }
 
 void libc_signal_exec_take(uint64_t masks, uint32_t pending, uint64_t at, const char *period)

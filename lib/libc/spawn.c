@@ -48,7 +48,11 @@
 
 struct __posix_spawnattr {
 	short flags;
+	sigset_t mask, set_default;   /* POSIX_SPAWN_SETSIGMASK's, POSIX_SPAWN_SETSIGDEF's */
 };
+
+/* The flags posix_spawn honours (RESETIDS: one user, nothing to reset). */
+#define SPAWN_FLAGS (POSIX_SPAWN_RESETIDS | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)
 
 enum action_kind { ACTION_OPEN, ACTION_CLOSE, ACTION_DUP2 };
 
@@ -237,7 +241,8 @@ int posix_spawn(pid_t *pid, const char *path, const posix_spawn_file_actions_t *
 	mica_cap_t proc = libc_proc();
 	int err;
 
-	if (attr && *attr && (*attr)->flags)
+	short flags = attr && *attr ? (*attr)->flags : 0;
+	if (flags & ~SPAWN_FLAGS)
 		return ENOSYS;
 	if (!proc)
 		return EAGAIN;   /* no process server */
@@ -248,12 +253,16 @@ int posix_spawn(pid_t *pid, const char *path, const posix_spawn_file_actions_t *
 	else
 		for (int i = 0; i < n; i++)
 			mica_slot_drop(g[i].it.item);
+	if (!err && (err = libc_signal_spawn_give(proc, !gave, flags & POSIX_SPAWN_SETSIGMASK ? &(*attr)->mask : 0,
+						  flags & POSIX_SPAWN_SETSIGDEF ? &(*attr)->set_default : 0)) != 0) {
+		forget(proc);
+		err = libc_proc_errno(err);
+	}
 	if (!err) {
 		fflush(0);   /* what we printed comes before what it prints */
 		if ((err = proc_spawn(proc, where, args, args_len, env, env_len, rt_cap("stdout"), rt_cap("stdin"),
 				      &got)) != 0) {
-			if (gave)
-				forget(proc);   /* the server drops them when it fails; not if the request never came */
+			forget(proc);   /* the server drops them when it fails; not if the request never came */
 			err = libc_proc_errno(err);
 		}
 	}
@@ -495,5 +504,29 @@ int posix_spawnattr_setflags(posix_spawnattr_t *attr, short flags)
 int posix_spawnattr_getflags(const posix_spawnattr_t *attr, short *flags)
 {
 	*flags = (*attr)->flags;
+	return 0;
+}
+
+int posix_spawnattr_setsigmask(posix_spawnattr_t *__restrict attr, const sigset_t *__restrict mask)
+{
+	(*attr)->mask = *mask;
+	return 0;
+}
+
+int posix_spawnattr_getsigmask(const posix_spawnattr_t *__restrict attr, sigset_t *__restrict mask)
+{
+	*mask = (*attr)->mask;
+	return 0;
+}
+
+int posix_spawnattr_setsigdefault(posix_spawnattr_t *__restrict attr, const sigset_t *__restrict set)
+{
+	(*attr)->set_default = *set;
+	return 0;
+}
+
+int posix_spawnattr_getsigdefault(const posix_spawnattr_t *__restrict attr, sigset_t *__restrict set)
+{
+	*set = (*attr)->set_default;
 	return 0;
 }

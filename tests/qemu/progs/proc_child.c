@@ -29,12 +29,15 @@
  *                     (root maps program text in blocks: each page at its
  *                     place), in this program and, with `text PATH fork`,
  *                     in a forked child too: 0, else 1 (3 in the child)
+ *   sigstate B I      our signal mask is B and the signals we ignore are I
+ *                     (decimal bit masks, bit n for signal n): 0, else 1
  *   midway PATH       spawn PATH while a second thread of ours faults, so
  *                     that the program ends (by SIGSEGV) while the process
  *                     server works on the spawn, or just before or after
  */
 #include <elf.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
@@ -146,6 +149,21 @@ static int text_matches(const char *path)
 	return ok ? 0 : 1;
 }
 
+/* `sigstate`: 0 when our mask and our ignored signals are these. */
+static int sigstate_is(unsigned long blocked, unsigned long ignored)
+{
+	sigset_t now;
+	unsigned long ign = 0;
+
+	sigprocmask(SIG_BLOCK, 0, &now);
+	for (int sig = 1; sig < NSIG; sig++) {
+		struct sigaction sa;
+		if (sigaction(sig, 0, &sa) == 0 && sa.sa_handler == SIG_IGN)
+			ign |= 1ul << sig;
+	}
+	return (unsigned long)now == blocked && ign == ignored ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
 	const char *what = argc > 1 ? argv[1] : "";
@@ -187,6 +205,8 @@ int main(int argc, char **argv)
 		execv(argv[2], argv + 2);
 		return 101;
 	}
+	if (!strcmp(what, "sigstate") && argc == 4)
+		return sigstate_is(strtoul(argv[2], 0, 10), strtoul(argv[3], 0, 10));
 	if (!strcmp(what, "text") && argc >= 3) {
 		if (argc == 3)
 			return text_matches(argv[2]);

@@ -495,6 +495,57 @@ static void changes_in_one_second(void)
 	unlink("/pc");
 }
 
+/* posix_spawn with a mask and ignored signals: the child has our mask and
+ * ignores what we ignore, or the attributes' mask and defaults. */
+static long spawn_sigstate(posix_spawnattr_t *attr, unsigned long blocked, unsigned long ignored)
+{
+	char b[24], i[24];
+	char *argv[] = { DISK_CHILD, "sigstate", b, i, 0 };
+	pid_t pid;
+
+	snprintf(b, sizeof b, "%lu", blocked);
+	snprintf(i, sizeof i, "%lu", ignored);
+	int err = posix_spawn(&pid, DISK_CHILD, 0, attr, argv, child_env);
+	return err ? -err : reap(pid);
+}
+
+static void spawned_children_keep_the_mask_and_ignored_signals(void)
+{
+	sigset_t usr2, none, usr1;
+	posix_spawnattr_t attr;
+	short flags;
+	unsigned long bit1 = 1ul << SIGUSR1, bit2 = 1ul << SIGUSR2;
+
+	sigemptyset(&usr2);
+	sigaddset(&usr2, SIGUSR2);
+	sigemptyset(&none);
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	expect("no mask, nothing ignored: the child has none", spawn_sigstate(0, 0, 0), 0);
+	signal(SIGUSR1, SIG_IGN);
+	sigprocmask(SIG_BLOCK, &usr2, 0);
+	expect("SIGUSR1 ignored, SIGUSR2 blocked: the child's the same", spawn_sigstate(0, bit2, bit1), 0);
+	expect("posix_spawnattr_init", posix_spawnattr_init(&attr), 0);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+	posix_spawnattr_setsigmask(&attr, &none);
+	posix_spawnattr_setsigdefault(&attr, &usr1);
+	expect("SETSIGMASK (none) and SETSIGDEF (SIGUSR1): neither", spawn_sigstate(&attr, 0, 0), 0);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK);
+	posix_spawnattr_setsigmask(&attr, &usr1);
+	expect("SETSIGMASK alone (SIGUSR1): that mask, SIGUSR1 still ignored", spawn_sigstate(&attr, bit1, bit1), 0);
+	sigset_t got;
+	expect("getsigmask", posix_spawnattr_getsigmask(&attr, &got) == 0 && sigismember(&got, SIGUSR1), 1);
+	expect("getflags", posix_spawnattr_getflags(&attr, &flags) == 0 && flags == POSIX_SPAWN_SETSIGMASK, 1);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+	pid_t pid;
+	char *argv[] = { DISK_CHILD, "exit", "0", 0 };
+	expect("a flag not supported: ENOSYS", posix_spawn(&pid, DISK_CHILD, 0, &attr, argv, child_env), ENOSYS);
+	posix_spawnattr_destroy(&attr);
+	sigprocmask(SIG_UNBLOCK, &usr2, 0);
+	signal(SIGUSR1, SIG_DFL);
+	expect("... and back to none", spawn_sigstate(0, 0, 0), 0);
+}
+
 static void records_come_back(void)
 {
 	struct mica_meminfo before, now;
@@ -576,6 +627,7 @@ static const struct qtest_case cases[] = {
 	{ "exec_failures", exec_failures },
 	{ "changed_program_files_are_read_again", changed_program_files_are_read_again },
 	{ "changes_in_one_second", changes_in_one_second },
+	{ "spawned_children_keep_the_mask_and_ignored_signals", spawned_children_keep_the_mask_and_ignored_signals },
 	{ "forged_requests", forged_requests },
 	{ "fuzzed", fuzzed },
 	{ "a_child_s_end_wakes_a_notifier", a_child_s_end_wakes_a_notifier },
