@@ -43,10 +43,14 @@ static void low_prio(void *arg)
 
 static volatile unsigned long count_a, count_b;
 
+/* Each spins until both counts reach 1,000: neither can end unless the
+ * other ran while it spun.  (When a spinner ended on the other's count
+ * alone, a first time slice cut short by a loaded host left the other
+ * spinning for a count that could no longer move.) */
 static void spin_a(void *arg)
 {
 	(void)arg;
-	while (count_b < 1000)   /* only ends if b runs while a spins */
+	while (count_a < 1000 || count_b < 1000)
 		count_a++;
 }
 
