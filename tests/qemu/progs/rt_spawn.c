@@ -324,6 +324,17 @@ static void program_images_are_shared_and_outlive_their_capability(void)
 	expect("... past the dataspace: EINVAL", image_copy(file, 1 << 30, &image), -MICA_EINVAL);
 	expect("rom/ opens rt_child", rom_open(rt_cap("rom"), "rt_child", &rom, &rsize), 0);
 	expect("... of a boot file (no session to pay): EINVAL", image_copy(rom, rsize, &image), -MICA_EINVAL);
+	/* A dataspace over half of what the session has left: its copy
+	 * would pass the quota. */
+	uint64_t quota, used, pool, pool_free;
+	mica_cap_t big = mica_slot_alloc();
+	expect("stats", memory_stats(rt_cap("mem"), &quota, &used, &pool, &pool_free), 0);
+	uint64_t half = ((quota - used) / 2 + 65536) & ~4095ull;
+	expect("a dataspace of over half what is left", memory_alloc(rt_cap("mem"), half, &big), 0);
+	uint64_t before = rt_session_used();
+	expect("... its Image.copy: ENOMEM (beyond the quota)", image_copy(big, half, &image), -MICA_ENOMEM);
+	expect("... and nothing charged", (long)rt_session_used(), (long)before);
+	mica_slot_drop(big);
 	expect("Image.copy", image_copy(file, size, &image), 0);
 	expect("... charged to the dataspace's session", rt_session_used() - used0 >= 2 * size, 1);
 	expect("... read-only", dataspace_info(image, &isize, &rights) == 0 && rights == (MICA_R | MICA_X), 1);
