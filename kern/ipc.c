@@ -9,7 +9,7 @@
  * there, the CPU goes straight to it (no trip through the ready queue).
  *
  * A blocked thread sleeps inside its own system call; whoever ends its wait
- * leaves the results in the thread (ipc_err, ipc_tag, ipc_label) and makes
+ * leaves the results in the thread (its `ipc`) and makes
  * it runnable.
  *
  * Items are read from a kernel copy of the sender's, never back from the
@@ -94,9 +94,7 @@ static inline mica_word_t received_tag(mica_word_t tag)
  * caller switches to it). */
 static inline void finish(struct thread *t, int err, mica_word_t tag, mica_word_t label, int ready)
 {
-	t->ipc_err = err;
-	t->ipc_tag = tag;
-	t->ipc_label = label;
+	t->ipc = (struct ipc_result){ err, tag, label };
 	t->wait = IPC_NONE;
 	t->partner = 0;
 	timed_remove(t);
@@ -113,9 +111,7 @@ static void block(struct thread *self, uint32_t timeout, struct thread *next, st
 		sched_direct(next);
 	else
 		schedule();
-	r->err = self->ipc_err;
-	r->tag = self->ipc_tag;
-	r->label = self->ipc_label;
+	*r = self->ipc;
 }
 
 /* A queued sender is also on its gate's list, so that a gate going
@@ -562,7 +558,7 @@ static inline void copy_words(const struct mica_utcb *from, struct mica_utcb *to
 		to->mr[i] = from->mr[i];
 }
 
-static int fast_call(struct thread *self, uint64_t slot, mica_word_t tag, unsigned words, struct ipc_result *r)
+static const struct ipc_result *fast_call(struct thread *self, uint64_t slot, mica_word_t tag, unsigned words)
 {
 	struct cap *c = cap_lookup(self->task, slot);
 	mica_sword_t proto = mica_tag_label(tag);
@@ -581,11 +577,10 @@ static int fast_call(struct thread *self, uint64_t slot, mica_word_t tag, unsign
 	self->partner = dst;
 	self->state = THREAD_BLOCKED;
 	sched_direct(dst);
-	*r = (struct ipc_result){ self->ipc_err, self->ipc_tag, self->ipc_label };
-	return 1;
+	return &self->ipc;
 }
 
-static int fast_reply_wait(struct thread *self, mica_word_t tag, unsigned words, struct ipc_result *r)
+static const struct ipc_result *fast_reply_wait(struct thread *self, mica_word_t tag, unsigned words)
 {
 	struct thread *c = self->caller;
 
@@ -597,27 +592,25 @@ static int fast_reply_wait(struct thread *self, mica_word_t tag, unsigned words,
 	self->wait = IPC_RECEIVING;
 	self->state = THREAD_BLOCKED;
 	sched_direct(c);
-	*r = (struct ipc_result){ self->ipc_err, self->ipc_tag, self->ipc_label };
-	return 1;
+	return &self->ipc;
 }
 
-int ipc_fast(uint64_t op, mica_word_t tag, mica_word_t timeouts, struct ipc_result *r)
+const struct ipc_result *ipc_fast(uint64_t op, mica_word_t tag, mica_word_t timeouts)
 {
+	static const struct ipc_result null_call = { MICA_OK, 0, 0 };
 	unsigned flags = op & 0xf;
 
-	if (!flags) {
-		*r = (struct ipc_result){ MICA_OK, 0, 0 };   /* the null call */
-		return 1;
-	}
+	if (!flags)
+		return &null_call;
 	/* Words only, no receive timeout.  (The tag's words and items fields
 	 * are its low 12 bits: with no items, they read as the word count.) */
 	unsigned words = tag & ((1u << MICA_TAG_FLAGS_SHIFT) - 1);
 	if (words > MICA_MR_COUNT || (timeouts >> 32))
 		return 0;
 	if (flags == (MICA_IPC_SEND | MICA_IPC_RECV))
-		return fast_call(sched_current(), op >> MICA_IPC_SLOT_SHIFT, tag, words, r);
+		return fast_call(sched_current(), op >> MICA_IPC_SLOT_SHIFT, tag, words);
 	if (flags == (MICA_IPC_REPLY | MICA_IPC_OPEN))
-		return fast_reply_wait(sched_current(), tag, words, r);
+		return fast_reply_wait(sched_current(), tag, words);
 	return 0;
 }
 

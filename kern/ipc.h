@@ -11,20 +11,18 @@
 #include <mica/types.h>
 #include <stdint.h>
 
+#include "ipc_result.h"
+
 struct thread;
 struct gate;
 struct irq;
 
-struct ipc_result {
-	int err;               /* rax */
-	mica_word_t tag;       /* rsi: the received message's tag */
-	mica_word_t label;     /* rdi: the label of the gate or irq it came through */
-};
-
 /* The IPC system call's fast path: the null call, and call and
  * reply-and-wait with words only when the partner waits (docs/ipc.md).
- * Returns 0 when the general path must take it. */
-int ipc_fast(uint64_t op, mica_word_t tag, mica_word_t timeouts, struct ipc_result *r);
+ * Returns the running thread's results (its own `ipc`, where the partner
+ * that ended its wait left them: nothing copied in between), or 0 when
+ * the general path must take it. */
+const struct ipc_result *ipc_fast(uint64_t op, mica_word_t tag, mica_word_t timeouts);
 /* The IPC system call of the running thread (include/mica/syscall.h). */
 void ipc_syscall(uint64_t op, mica_word_t tag, mica_word_t timeouts, struct ipc_result *r);
 /* A call through g made by the kernel on self's behalf (page faults and

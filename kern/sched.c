@@ -14,21 +14,22 @@
 struct thread *sched_running = &thread_idle;
 static struct thread *queue_head[256], *queue_tail[256];
 uint64_t sched_ready_bits[4];
+uint64_t sched_ready_words;   /* bit w: sched_ready_bits[w] is not 0 */
 struct thread *sched_zombies;   /* destroyed while running (ready_next) */
 static void (*zombie_free)(struct thread *);
 
 int sched_has_ready(void)
 {
-	return (sched_ready_bits[0] | sched_ready_bits[1] | sched_ready_bits[2] | sched_ready_bits[3]) != 0;
+	return sched_ready_words != 0;
 }
 
 /* The highest priority with a ready thread, or -1. */
 static int highest(void)
 {
-	for (int w = 3; w >= 0; w--)
-		if (sched_ready_bits[w])
-			return w * 64 + 63 - __builtin_clzll(sched_ready_bits[w]);
-	return -1;
+	if (!sched_ready_words)
+		return -1;
+	int w = 63 - __builtin_clzll(sched_ready_words);
+	return w * 64 + 63 - __builtin_clzll(sched_ready_bits[w]);
 }
 
 void sched_ready(struct thread *t)
@@ -45,6 +46,7 @@ void sched_ready(struct thread *t)
 		queue_head[p] = t;
 	queue_tail[p] = t;
 	sched_ready_bits[p / 64] |= 1ull << (p % 64);
+	sched_ready_words |= 1ull << (p / 64);
 }
 
 void sched_remove(struct thread *t)
@@ -61,8 +63,8 @@ void sched_remove(struct thread *t)
 		t->ready_next->ready_prev = t->ready_prev;
 	else
 		queue_tail[p] = t->ready_prev;
-	if (!queue_head[p])
-		sched_ready_bits[p / 64] &= ~(1ull << (p % 64));
+	if (!queue_head[p] && !(sched_ready_bits[p / 64] &= ~(1ull << (p % 64))))
+		sched_ready_words &= ~(1ull << (p / 64));
 	t->ready_next = t->ready_prev = 0;
 	t->state = THREAD_STOPPED;
 }
@@ -186,6 +188,10 @@ int sched_check_queues(void)
 		int bit = (sched_ready_bits[p / 64] >> (p % 64)) & 1;
 		if (bit != (queue_head[p] != 0)) {
 			kprintf("kcheck: ready queue %u and its bit disagree\n", p);
+			bad++;
+		}
+		if (p % 64 == 63 && ((sched_ready_words >> (p / 64)) & 1) != (sched_ready_bits[p / 64] != 0)) {
+			kprintf("kcheck: ready word %u and its summary bit disagree\n", p / 64);
 			bad++;
 		}
 		for (struct thread *t = queue_head[p]; t; t = t->ready_next) {

@@ -16,6 +16,7 @@
  * read here so the hot paths can inline the common case. */
 extern struct thread *sched_running;
 extern uint64_t sched_ready_bits[4];
+extern uint64_t sched_ready_words;   /* bit w: sched_ready_bits[w] is not 0 */
 extern struct thread *sched_zombies;
 
 static inline struct thread *sched_current(void)
@@ -58,7 +59,7 @@ void sched_preempt_point(void);
 static inline void sched_kernel_exit(void)
 {
 	if (kobj_reap_head || sched_zombies || sched_running->state != THREAD_RUNNING ||
-	    (sched_ready_bits[0] | sched_ready_bits[1] | sched_ready_bits[2] | sched_ready_bits[3]))
+	    sched_ready_words)
 		sched_kernel_exit_work();
 }
 

@@ -53,8 +53,10 @@ int sigma0_resolve(struct task *t, uint64_t addr, unsigned access)
 			memset(arch_phys_to_virt(pa), 0, MICA_PAGE_SIZE);   /* before the thread runs again */
 		return resolved(err);
 	}
+	/* Cached only where the direct map reaches (arch_space_copy relies on
+	 * it): a boot file outside the memory map is not mapped at all. */
 	if (in_module(pa))
-		return access & ~(MICA_R | MICA_X) ? MICA_EFAULT
+		return access & ~(MICA_R | MICA_X) || !in_ram(pa) ? MICA_EFAULT
 						   : resolved(mapdb_insert_root(t, va, pa, MICA_R | MICA_X, MAP_FRAME_NONE, 0));
 	if (!in_ram(pa) && !arch_device_is_kernels(pa))
 		return access & ~(MICA_R | MICA_W) ? MICA_EFAULT

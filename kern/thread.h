@@ -4,7 +4,7 @@
  *
  * IPC state is laid out for the IPC path (kern/ipc.c): the UTCB's kernel
  * view is one pointer away, the partner and the queues are plain pointers,
- * and a blocked thread's results wait in ipc_err/ipc_tag/ipc_label until it
+ * and a blocked thread's results wait in its `ipc` until it
  * runs again and returns them from its system call.
  */
 #ifndef KERN_THREAD_H
@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "arch_thread.h"
+#include "ipc_result.h"
 #include "kobj.h"
 #include "mapdb.h"
 
@@ -70,8 +71,7 @@ struct thread {
 	struct irq *irqs;                   /* irqs bound to me (irq.thread_link) */
 	uint64_t deadline_us;               /* 0: wait without a timeout */
 	struct list_link timed_link;        /* on the list of timed waits */
-	int ipc_err;                        /* results for a blocked thread */
-	mica_word_t ipc_tag, ipc_label;
+	struct ipc_result ipc;              /* results for a blocked thread */
 
 	struct unmap_progress unmap;        /* a preempted Task.mem_unmap (task.c) */
 

@@ -21,7 +21,6 @@
 
 uint64_t pte_nx;
 static uint64_t kernel_pml4;
-static const uint64_t *direct_pdpt;   /* the direct map's (paging_init) */
 static uint64_t table_pages;
 static uint64_t device_next = KERN_DEVICE_BASE;
 
@@ -148,7 +147,6 @@ void paging_init(void)
 	}
 	if (rdmsr(MSR_EFER) & (1ull << 11))
 		pte_nx = PTE_NX;
-	direct_pdpt = table(k[IDX(KERN_DIRECT_BASE, 3)] & PTE_ADDR);
 	for (unsigned i = 0; i < bootinfo.nregions; i++)
 		map_direct(bootinfo.regions[i].base, bootinfo.regions[i].size);
 	write_cr3(kernel_pml4);
@@ -358,14 +356,18 @@ int arch_space_map_new(uint64_t root, uint64_t va, uint64_t pa, unsigned rights,
 	return space_map(root, va, pa, rights, uncached, 1, tables);
 }
 
-/* The leaf entry of va in root, or NULL. */
+/* The leaf entry of the user address va in root, or NULL.  A user half
+ * holds 4 KiB pages only (the large pages are the direct map's, in the
+ * kernel half), so no level is a leaf before the last.  (Unrolled: each
+ * level's shift a constant, on the path of every IPC string.) */
 static inline __attribute__((always_inline)) uint64_t *leaf(uint64_t root, uint64_t va)
 {
 	uint64_t *t = table(root);
 
+#pragma GCC unroll 3
 	for (int l = 3; l > 0; l--) {
 		uint64_t e = t[IDX(va, l)];
-		if (!(e & PTE_P) || (e & PTE_PS))
+		if (!(e & PTE_P))
 			return 0;
 		t = table(e & PTE_ADDR);
 	}
@@ -457,31 +459,18 @@ int arch_space_next_mapped(uint64_t root, uint64_t va, uint64_t last, uint64_t *
 	return arch_space_scan(root, va, last, found, &budget);
 }
 
-/* Whether the direct map covers pa: its own 2 MiB entry says so
- * (map_direct), two loads instead of a search of the boot regions.  (The
- * direct map starts at a 512 GiB boundary: pa's bits index its tables.) */
-_Static_assert((KERN_DIRECT_BASE & ((1ull << 39) - 1)) == 0, "the direct map starts at a 512 GiB boundary");
-
-static inline int direct_mapped(uint64_t pa)
-{
-	if (pa >> 39)
-		return 0;
-	uint64_t e = direct_pdpt[pa >> 30];
-	return (e & PTE_P) && (table(e & PTE_ADDR)[IDX(pa, 1)] & PTE_P);
-}
-
 /* The entry of the user page at va that a string copy may read (or write):
- * present, user, writable for a write, and RAM the direct map covers --
- * device memory (mapped uncached, and not in the direct map) is refused.
- * NULL otherwise. */
+ * present, user, writable for a write, and not device memory.  Device
+ * memory is refused by its uncached bit alone: every page a user space
+ * maps cached is RAM of the boot memory map (sigma0 maps nothing else
+ * cached, and every later mapping derives from one of its, keeping the
+ * bit), which the direct map covers (paging_init).  NULL otherwise. */
 static inline __attribute__((always_inline)) uint64_t *copy_entry(uint64_t root, uint64_t va, int write)
 {
+	const uint64_t want = PTE_P | PTE_U | (write ? PTE_W : 0);
 	uint64_t *e = leaf(root, va & MICA_PAGE_MASK);
 
-	if (!e || (*e & (PTE_P | PTE_U)) != (PTE_P | PTE_U) || (write && !(*e & PTE_W)) || (*e & PTE_PCD) ||
-	    !direct_mapped(*e & PTE_ADDR))
-		return 0;
-	return e;
+	return e && (*e & (want | PTE_PCD)) == want ? e : 0;
 }
 
 /* The pages a copy of at most MICA_STRING_MAX bytes touches on one side. */
@@ -491,7 +480,7 @@ static inline __attribute__((always_inline)) uint64_t *copy_entry(uint64_t root,
  * copied (copy_entry). */
 static inline __attribute__((always_inline)) int copy_range_entries(uint64_t root, uint64_t va, size_t n, int write, uint64_t **e)
 {
-	if (va + n < va || va + n > MICA_USER_END)
+	if (va > MICA_USER_END - n)   /* n <= MICA_STRING_MAX: no wrap */
 		return 0;
 	for (uint64_t p = va & MICA_PAGE_MASK; p < va + n; p += MICA_PAGE_SIZE)
 		if (!(*e++ = copy_entry(root, p, write)))

@@ -14,12 +14,15 @@
 
 void syscall_handler(struct trap_frame *f)
 {
+	const struct ipc_result *fast;
 	struct ipc_result r;
 
 	irqoff_begin(MICA_IRQOFF_SYSCALL, (uint32_t)f->rax, f->rdi, f->rsi);
 	switch (f->rax) {
 	case MICA_SYS_IPC:
-		if (!ipc_fast(f->rdi, f->rsi, f->rdx, &r)) {
+		if ((fast = ipc_fast(f->rdi, f->rsi, f->rdx)) != 0) {
+			r = *fast;
+		} else {
 			ipc_syscall(f->rdi, f->rsi, f->rdx, &r);
 			if (r.err == KERN_RESTART) {
 				/* Back onto the 2-byte `syscall` with the arguments
