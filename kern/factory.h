@@ -44,6 +44,11 @@ extern struct factory factory_root;
 void factory_init_root(uint64_t limit);
 /* Charge bytes to f: 0 or MICA_ENOMEM. */
 int factory_charge(struct factory *f, uint64_t bytes);
+/* Whether f could be charged `bytes` now (factory_charge would succeed). */
+static inline int factory_has_room(const struct factory *f, uint64_t bytes)
+{
+	return f->used + bytes <= f->limit && f->used + bytes >= f->used;
+}
 void factory_uncharge(struct factory *f, uint64_t bytes);
 /* Allocate a zeroed object from f's cache of the type (shaped as `cache`),
  * on f's list; a new cache page is charged to f.  NULL (nothing charged)

@@ -91,20 +91,25 @@ static struct mapnode *new_node(struct task *t, uint64_t va, uint64_t pa, unsign
 	struct factory *f = t->obj.quota;
 	unsigned tables = 0;
 
-	/* At most three new tables: check the room first, charge what it took. */
-	if ((*err = factory_charge(f, 3 * MICA_PAGE_SIZE)) != 0)
-		return 0;
 	/* Not zeroed: every field is written below. */
 	struct mapnode *n = factory_slab_alloc_uninit(f, &node_cache, FACTORY_CACHE_MAPNODE);
 	if (!n) {
-		factory_uncharge(f, 3 * MICA_PAGE_SIZE);
+		*err = MICA_ENOMEM;
+		return 0;
+	}
+	/* At most three new tables: room for them first (so the charge below
+	 * cannot fail), then a charge for those it took -- usually none. */
+	if (!factory_has_room(f, 3 * MICA_PAGE_SIZE)) {
+		factory_slab_free(f, FACTORY_CACHE_MAPNODE, n);
 		*err = MICA_ENOMEM;
 		return 0;
 	}
 	*err = only_new ? arch_space_map_new(t->root, va, pa, rights, uncached, &tables)
 			: arch_space_map(t->root, va, pa, rights, uncached, &tables);
-	factory_uncharge(f, (3 - tables) * MICA_PAGE_SIZE);
-	t->table_pages += tables;
+	if (tables) {
+		KASSERT(factory_charge(f, tables * MICA_PAGE_SIZE) == MICA_OK);
+		t->table_pages += tables;
+	}
 	if (*err) {
 		factory_slab_free(f, FACTORY_CACHE_MAPNODE, n);
 		return 0;

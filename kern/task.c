@@ -154,14 +154,18 @@ void task_end_current(int status)
 	 * should someone start it again, it goes on after the call. */
 }
 
-/* arch_space_scan for the walks below.  A one-page range needs no walk of
- * the tables: the mapping-database lookup that follows answers for its
+/* A range of at most this many pages is gone through page by page. */
+#define SCAN_BY_LOOKUP_PAGES 16
+
+/* arch_space_scan for the walks below.  A short range needs no walk of
+ * the tables: the mapping-database lookup that follows answers for each
  * page (a page with a node is mapped: a node and its entry come and go
- * together), and a single page is the common case (a pager's reply, a
- * Task.mem_map or mem_unmap of one page). */
+ * together), and short ranges are the common case (a pager's reply of one
+ * page, a file server's fault-around of 16, a Task.mem_map or mem_unmap
+ * of one page): each page found is va itself, the next one up. */
 static int scan(struct task *t, uint64_t va, uint64_t last, uint64_t *found, long *budget)
 {
-	if (((va ^ last) & MICA_PAGE_MASK) == 0) {
+	if ((last >> MICA_PAGE_SHIFT) - (va >> MICA_PAGE_SHIFT) < SCAN_BY_LOOKUP_PAGES) {
 		*found = va & MICA_PAGE_MASK;
 		return 1;
 	}

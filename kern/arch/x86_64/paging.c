@@ -33,6 +33,35 @@ static uint64_t *table(uint64_t pa)
 	return arch_phys_to_virt(pa);
 }
 
+/* The leaf tables of user walks found last, a software TLB of the walks:
+ * a walk of a 2 MiB region walked before starts at its leaf table (the
+ * pages of a fault-around, a range map, a string copy).  A table, once
+ * made, stays where its parent points until table_free, which forgets
+ * every hint. */
+#define LEAF_HINTS 8
+static struct leaf_hint {
+	uint64_t root, region;   /* the space and va >> 21 */
+	uint64_t *pt;            /* 0: none */
+} leaf_hints[LEAF_HINTS];
+
+static inline struct leaf_hint *leaf_hint(uint64_t root, uint64_t va)
+{
+	return &leaf_hints[((root >> 12) ^ (va >> 21)) % LEAF_HINTS];
+}
+
+/* The leaf table of user address va in root, if a hint has it, or 0. */
+static inline uint64_t *hinted_leaf_table(uint64_t root, uint64_t va)
+{
+	const struct leaf_hint *h = leaf_hint(root, va);
+
+	return h->root == root && h->region == va >> 21 ? h->pt : 0;
+}
+
+static inline void remember_leaf_table(uint64_t root, uint64_t va, uint64_t *pt)
+{
+	*leaf_hint(root, va) = (struct leaf_hint){ root, va >> 21, pt };
+}
+
 static int table_alloc(uint64_t *pa)
 {
 	int err = kmem_page_alloc_pa(pa);
@@ -46,6 +75,7 @@ static int table_alloc(uint64_t *pa)
 
 static void table_free(uint64_t pa)
 {
+	memset(leaf_hints, 0, sizeof leaf_hints);
 	kmem_page_free_pa(pa);
 	table_pages--;
 }
@@ -336,9 +366,15 @@ static int space_map(uint64_t root, uint64_t va, uint64_t pa, unsigned rights, i
 
 	if (va >= MICA_USER_END || (va & ~MICA_PAGE_MASK))
 		return MICA_EINVAL;
-	int err = walk_counted(root, va, 0, USER_TABLE, &e, tables);
-	if (err)
-		return err;
+	uint64_t *pt = hinted_leaf_table(root, va);
+	if (pt) {
+		e = &pt[IDX(va, 0)];
+	} else {
+		int err = walk_counted(root, va, 0, USER_TABLE, &e, tables);
+		if (err)
+			return err;
+		remember_leaf_table(root, va, e - IDX(va, 0));
+	}
 	if (only_new && (*e & PTE_P))
 		return MICA_EEXIST;   /* (an entry there means its tables were there: none made) */
 	*e = (pa & PTE_ADDR) | user_pte_flags(rights, uncached) | PTE_P;
@@ -360,7 +396,7 @@ int arch_space_map_new(uint64_t root, uint64_t va, uint64_t pa, unsigned rights,
  * holds 4 KiB pages only (the large pages are the direct map's, in the
  * kernel half), so no level is a leaf before the last.  (Unrolled: each
  * level's shift a constant, on the path of every IPC string.) */
-static inline __attribute__((always_inline)) uint64_t *leaf(uint64_t root, uint64_t va)
+static inline __attribute__((always_inline)) uint64_t *leaf_walk(uint64_t root, uint64_t va)
 {
 	uint64_t *t = table(root);
 
@@ -374,6 +410,21 @@ static inline __attribute__((always_inline)) uint64_t *leaf(uint64_t root, uint6
 	return &t[IDX(va, 0)];
 }
 
+/* leaf_walk through the hints, for walks that come in runs over one 2 MiB
+ * (the pages of a string, lookups of a range).  A single page's change
+ * in many spaces (unmap, protect: a page's copies in each task) walks
+ * without them: there every hint would miss. */
+static inline __attribute__((always_inline)) uint64_t *leaf(uint64_t root, uint64_t va)
+{
+	uint64_t *pt = hinted_leaf_table(root, va), *e;
+
+	if (pt)
+		return &pt[IDX(va, 0)];
+	if ((e = leaf_walk(root, va)) != 0)
+		remember_leaf_table(root, va, e - IDX(va, 0));
+	return e;
+}
+
 static unsigned accessed_dirty(uint64_t e)
 {
 	return (e & PTE_A ? ARCH_ACCESSED : 0) | (e & PTE_D ? ARCH_DIRTY : 0);
@@ -381,7 +432,7 @@ static unsigned accessed_dirty(uint64_t e)
 
 unsigned arch_space_unmap(uint64_t root, uint64_t va)
 {
-	uint64_t *e = leaf(root, va);
+	uint64_t *e = leaf_walk(root, va);
 
 	if (!e || !(*e & PTE_P))
 		return 0;
@@ -393,7 +444,7 @@ unsigned arch_space_unmap(uint64_t root, uint64_t va)
 
 unsigned arch_space_protect(uint64_t root, uint64_t va, unsigned rights)
 {
-	uint64_t *e = leaf(root, va);
+	uint64_t *e = leaf_walk(root, va);
 
 	if (!e || !(*e & PTE_P))
 		return 0;
@@ -425,8 +476,10 @@ int arch_space_scan(uint64_t root, uint64_t va, uint64_t last, uint64_t *found, 
 			*found = va;   /* nothing mapped below va: go on from there */
 			return -1;
 		}
-		uint64_t *t = table(root);
-		int l = 3, skipped = 0;
+		uint64_t *t = hinted_leaf_table(root, va);
+		int l = t ? 0 : 3, skipped = 0;
+		if (!t)
+			t = table(root);
 		for (; l > 0; l--) {
 			uint64_t e = t[IDX(va, l)];
 			if (!(e & PTE_P) || (e & PTE_PS)) {
@@ -440,6 +493,8 @@ int arch_space_scan(uint64_t root, uint64_t va, uint64_t last, uint64_t *found, 
 				break;
 			}
 			t = table(e & PTE_ADDR);
+			if (l == 1)
+				remember_leaf_table(root, va, t);
 		}
 		if (skipped)
 			continue;
