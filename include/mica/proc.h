@@ -25,7 +25,7 @@
 
 /* What a child inherits (Proc.give and Proc.take): the kinds of entry,
  * and how many a parent may give one child (one per descriptor, the
- * working directory and, for exec, the signal state). */
+ * working directory, the signal state and the process group). */
 #define MICA_INHERIT_CWD    1u   /* name: the working directory; arg: the umask */
 #define MICA_INHERIT_STREAM 2u   /* arg: the child's own stdin (0), stdout (1) or stderr (2) */
 #define MICA_INHERIT_PIPE   3u   /* item: a pipe ticket (PipeEnd.hand_off) */
@@ -38,7 +38,11 @@
  * the monotonic clock (µs; 0: not armed), name its period in µs (decimal;
  * empty: none). */
 #define MICA_INHERIT_SIGNALS 7u
-#define MICA_INHERIT_MAX    66u
+/* posix_spawn's POSIX_SPAWN_SETPGROUP: arg the process group the child
+ * joins before its main runs (0: a group of its own). */
+#define MICA_INHERIT_PGROUP 8u
+#define MICA_INHERIT_LAST   MICA_INHERIT_PGROUP
+#define MICA_INHERIT_MAX    67u
 /* fork (docs/processes.md, "fork"): how the child's threads start and
  * where its capabilities go, from the parent to root's Parent.fork through
  * the process server's Proc.fork.  The regions are the ones the parent

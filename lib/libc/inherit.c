@@ -15,6 +15,9 @@
  *   MICA_INHERIT_NULL    /dev/null (devnull.c)
  *   MICA_INHERIT_SIGNALS an exec's signal state: the mask, the pending
  *                        and ignored signals, the alarm (sigexec.c)
+ *   MICA_INHERIT_PGROUP  the process group to join (posix_spawn's
+ *                        POSIX_SPAWN_SETPGROUP): a child that cannot
+ *                        ends with status 127, as POSIX says
  *
  * A parent that gave nothing leaves the table as it starts (0, 1 and 2
  * the streams); one that gave anything gives the whole table, so that a
@@ -93,7 +96,10 @@ void libc_inherit(void)
 			mica_slot_free(slot);
 		if (kind == MICA_INHERIT_SIGNALS)
 			libc_signal_exec_take(fds, flags, arg, name);   /* not a descriptor */
-		else if (!taken++)
+		else if (kind == MICA_INHERIT_PGROUP) {
+			if (setpgid(0, (pid_t)arg) != 0)
+				_exit(127);
+		} else if (!taken++)
 			for (int fd = 0; fd < 3; fd++)
 				close(fd);   /* the parent's table replaces the streams */
 		int fl = (int)flags & ~O_CLOEXEC;

@@ -12,9 +12,16 @@
  * (file_ops.hand_off: a pipe ticket, a session of the file server, ...),
  * with the numbers that share it; the child takes them (inherit.c).  A
  * caller in the state every program starts in (the three streams, "/",
- * umask 022) gives nothing, and its child starts that way too.  No
- * attribute flag is carried out yet: posix_spawn with one set fails with
- * ENOSYS.
+ * umask 022) gives nothing, and its child starts that way too.
+ *
+ * The attribute flags: SETSIGMASK and SETSIGDEF give the child's signal
+ * state (sigexec.c); SETPGROUP gives the group it joins before its main
+ * runs (inherit.c; a child that cannot join ends with status 127, and the
+ * caller sets it too, so that the child is in its group when posix_spawn
+ * returns, whichever runs first); SETSCHEDULER and SETSCHEDPARAM accept
+ * what sched_setscheduler would here, SCHED_OTHER at priority 0 (ENOTSUP
+ * for SCHED_FIFO and SCHED_RR, EINVAL for other values), checked before
+ * the child exists; RESETIDS does nothing (one user).
  *
  * execve runs the program of a file in place of the caller's, as the same
  * process (newlib's execv, execl* call it); what it inherits is given the
@@ -29,6 +36,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <paths.h>
+#include <sched.h>
 #include <spawn.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -49,10 +57,28 @@
 struct __posix_spawnattr {
 	short flags;
 	sigset_t mask, set_default;   /* POSIX_SPAWN_SETSIGMASK's, POSIX_SPAWN_SETSIGDEF's */
+	pid_t pgroup;                 /* POSIX_SPAWN_SETPGROUP's */
+	int policy;                   /* POSIX_SPAWN_SETSCHEDULER's */
+	struct sched_param param;     /* POSIX_SPAWN_SETSCHEDPARAM's (and SETSCHEDULER's) */
 };
 
-/* The flags posix_spawn honours (RESETIDS: one user, nothing to reset). */
-#define SPAWN_FLAGS (POSIX_SPAWN_RESETIDS | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)
+#define SPAWN_FLAGS (POSIX_SPAWN_RESETIDS | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | \
+		     POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSCHEDULER | POSIX_SPAWN_SETSCHEDPARAM)
+
+/* 0, or why the scheduling the attributes ask for cannot be had: every
+ * program runs SCHED_OTHER at priority 0 (pthread_sched.c). */
+static int spawn_sched_check(const struct __posix_spawnattr *a)
+{
+	if (a->flags & POSIX_SPAWN_SETSCHEDULER) {
+		if (a->policy == SCHED_FIFO || a->policy == SCHED_RR)
+			return ENOTSUP;
+		if (a->policy != SCHED_OTHER)
+			return EINVAL;
+	}
+	if ((a->flags & (POSIX_SPAWN_SETSCHEDULER | POSIX_SPAWN_SETSCHEDPARAM)) && a->param.sched_priority != 0)
+		return EINVAL;
+	return 0;
+}
 
 enum action_kind { ACTION_OPEN, ACTION_CLOSE, ACTION_DUP2 };
 
@@ -243,7 +269,11 @@ int posix_spawn(pid_t *pid, const char *path, const posix_spawn_file_actions_t *
 
 	short flags = attr && *attr ? (*attr)->flags : 0;
 	if (flags & ~SPAWN_FLAGS)
-		return ENOSYS;
+		return EINVAL;
+	if (flags && (err = spawn_sched_check(*attr)) != 0)
+		return err;
+	if ((flags & POSIX_SPAWN_SETPGROUP) && (*attr)->pgroup < 0)
+		return EINVAL;
 	if (!proc)
 		return EAGAIN;   /* no process server */
 	if ((err = absolute(path, where)) != 0 || (err = pack_both(argv, envp, args, env, &args_len, &env_len)) != 0)
@@ -253,6 +283,13 @@ int posix_spawn(pid_t *pid, const char *path, const posix_spawn_file_actions_t *
 	else
 		for (int i = 0; i < n; i++)
 			mica_slot_drop(g[i].it.item);
+	if (!err && (flags & POSIX_SPAWN_SETPGROUP)) {
+		if ((err = proc_give(proc, !gave, 0, MICA_INHERIT_PGROUP, 0, (uint64_t)(*attr)->pgroup, "", 0)) != 0) {
+			forget(proc);
+			err = libc_proc_errno(err);
+		}
+		gave = true;
+	}
 	if (!err && (err = libc_signal_spawn_give(proc, !gave, flags & POSIX_SPAWN_SETSIGMASK ? &(*attr)->mask : 0,
 						  flags & POSIX_SPAWN_SETSIGDEF ? &(*attr)->set_default : 0)) != 0) {
 		forget(proc);
@@ -270,6 +307,12 @@ int posix_spawn(pid_t *pid, const char *path, const posix_spawn_file_actions_t *
 		close(opened[i]);
 	if (err)
 		return err;
+	if (flags & POSIX_SPAWN_SETPGROUP) {
+		/* The child joins too, before its main: whichever is first. */
+		int saved = errno;
+		setpgid((pid_t)got, (*attr)->pgroup ? (*attr)->pgroup : (pid_t)got);
+		errno = saved;
+	}
 	if (pid)
 		*pid = (pid_t)got;
 	return 0;
@@ -528,5 +571,41 @@ int posix_spawnattr_setsigdefault(posix_spawnattr_t *__restrict attr, const sigs
 int posix_spawnattr_getsigdefault(const posix_spawnattr_t *__restrict attr, sigset_t *__restrict set)
 {
 	*set = (*attr)->set_default;
+	return 0;
+}
+
+int posix_spawnattr_setpgroup(posix_spawnattr_t *attr, pid_t pgroup)
+{
+	(*attr)->pgroup = pgroup;
+	return 0;
+}
+
+int posix_spawnattr_getpgroup(const posix_spawnattr_t *__restrict attr, pid_t *__restrict pgroup)
+{
+	*pgroup = (*attr)->pgroup;
+	return 0;
+}
+
+int posix_spawnattr_setschedpolicy(posix_spawnattr_t *attr, int policy)
+{
+	(*attr)->policy = policy;
+	return 0;
+}
+
+int posix_spawnattr_getschedpolicy(const posix_spawnattr_t *__restrict attr, int *__restrict policy)
+{
+	*policy = (*attr)->policy;
+	return 0;
+}
+
+int posix_spawnattr_setschedparam(posix_spawnattr_t *__restrict attr, const struct sched_param *__restrict param)
+{
+	(*attr)->param = *param;
+	return 0;
+}
+
+int posix_spawnattr_getschedparam(const posix_spawnattr_t *__restrict attr, struct sched_param *__restrict param)
+{
+	*param = (*attr)->param;
 	return 0;
 }

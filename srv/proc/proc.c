@@ -778,7 +778,7 @@ static int on_give(struct srv_request *req, bool first, uint64_t fds, uint32_t k
 		inherit_drop(&given[index_of(r)]);
 	if (first && !kind)
 		return 0;   /* only forget */
-	if (kind < MICA_INHERIT_CWD || kind > MICA_INHERIT_SIGNALS)
+	if (kind < MICA_INHERIT_CWD || kind > MICA_INHERIT_LAST)
 		return fail(EINVAL);
 	if (item && (err = srv_keep(req, item)) != 0)
 		return err;

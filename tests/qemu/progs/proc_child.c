@@ -207,6 +207,11 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(what, "sigstate") && argc == 4)
 		return sigstate_is(strtoul(argv[2], 0, 10), strtoul(argv[3], 0, 10));
+	if (!strcmp(what, "pgrp") && argc == 3) {
+		/* 0 when main starts in group argv[2] ("self": its own) */
+		pid_t want = !strcmp(argv[2], "self") ? getpid() : (pid_t)strtol(argv[2], 0, 10);
+		return getpgrp() == want ? 0 : 1;
+	}
 	if (!strcmp(what, "text") && argc >= 3) {
 		if (argc == 3)
 			return text_matches(argv[2]);

@@ -16,6 +16,7 @@
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
+#include <sched.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -536,14 +537,79 @@ static void spawned_children_keep_the_mask_and_ignored_signals(void)
 	sigset_t got;
 	expect("getsigmask", posix_spawnattr_getsigmask(&attr, &got) == 0 && sigismember(&got, SIGUSR1), 1);
 	expect("getflags", posix_spawnattr_getflags(&attr, &flags) == 0 && flags == POSIX_SPAWN_SETSIGMASK, 1);
-	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
 	pid_t pid;
 	char *argv[] = { DISK_CHILD, "exit", "0", 0 };
-	expect("a flag not supported: ENOSYS", posix_spawn(&pid, DISK_CHILD, 0, &attr, argv, child_env), ENOSYS);
+	posix_spawnattr_setflags(&attr, 0x4000);
+	expect("a flag POSIX does not define: EINVAL", posix_spawn(&pid, DISK_CHILD, 0, &attr, argv, child_env), EINVAL);
 	posix_spawnattr_destroy(&attr);
 	sigprocmask(SIG_UNBLOCK, &usr2, 0);
 	signal(SIGUSR1, SIG_DFL);
 	expect("... and back to none", spawn_sigstate(0, 0, 0), 0);
+}
+
+/* posix_spawn's child with the attributes' group: reports whether its
+ * main started in group `want` ("self": its own); -errno when the spawn
+ * failed.  *group: the group it was in when posix_spawn returned. */
+static long spawn_in_group(posix_spawnattr_t *attr, const char *want, pid_t *group)
+{
+	char *argv[] = { DISK_CHILD, "pgrp", (char *)want, 0 };
+	pid_t pid;
+
+	int err = posix_spawn(&pid, DISK_CHILD, 0, attr, argv, child_env);
+	if (err)
+		return -err;
+	*group = getpgid(pid);
+	return reap(pid);
+}
+
+static void spawned_children_join_the_group_asked_for(void)
+{
+	posix_spawnattr_t attr;
+	pid_t got = -1, leader, mine = getpgrp();
+	char ours[24], theirs[24];
+	struct sched_param p = { 0 };
+	int policy;
+
+	snprintf(ours, sizeof ours, "%ld", (long)mine);
+	expect("posix_spawnattr_init", posix_spawnattr_init(&attr), 0);
+	expect("no flag: the child starts in our group", spawn_in_group(&attr, ours, &got), 0);
+	expect("... and is there when posix_spawn returns", got, mine);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+	posix_spawnattr_setpgroup(&attr, 0);
+	expect("SETPGROUP 0: its main starts in a group of its own", spawn_in_group(&attr, "self", &got), 0);
+	expect("... which is not ours when posix_spawn returns", got != mine && got > 0, 1);
+	/* A group of our session for the next one: a sleeper leading its own. */
+	char *sleeper[] = { DISK_CHILD, "sleep", "100000", 0 };
+	expect("a sleeper in a group of its own", posix_spawn(&leader, DISK_CHILD, 0, &attr, sleeper, child_env), 0);
+	snprintf(theirs, sizeof theirs, "%ld", (long)leader);
+	posix_spawnattr_setpgroup(&attr, leader);
+	expect("SETPGROUP of the sleeper's group: its main starts there", spawn_in_group(&attr, theirs, &got), 0);
+	expect("... and is there when posix_spawn returns", got, leader);
+	pid_t back = -1;
+	expect("getpgroup", posix_spawnattr_getpgroup(&attr, &back) == 0 && back == leader, 1);
+	kill(leader, SIGKILL);
+	reap(leader);
+	posix_spawnattr_setpgroup(&attr, leader);
+	expect("SETPGROUP of a group that is gone: the child ends with 127", spawn_in_group(&attr, theirs, &got), 127);
+	posix_spawnattr_setpgroup(&attr, -1);
+	expect("SETPGROUP -1: EINVAL, no child", spawn_in_group(&attr, "self", &got), -EINVAL);
+
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSCHEDULER | POSIX_SPAWN_SETSCHEDPARAM);
+	posix_spawnattr_setschedpolicy(&attr, SCHED_OTHER);
+	posix_spawnattr_setschedparam(&attr, &p);
+	expect("SETSCHEDULER SCHED_OTHER, priority 0: spawned", spawn_in_group(&attr, ours, &got), 0);
+	expect("getschedpolicy", posix_spawnattr_getschedpolicy(&attr, &policy) == 0 && policy == SCHED_OTHER, 1);
+	posix_spawnattr_setschedpolicy(&attr, SCHED_FIFO);
+	expect("SETSCHEDULER SCHED_FIFO: ENOTSUP, no child", spawn_in_group(&attr, ours, &got), -ENOTSUP);
+	posix_spawnattr_setschedpolicy(&attr, 77);
+	expect("SETSCHEDULER of no policy: EINVAL", spawn_in_group(&attr, ours, &got), -EINVAL);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSCHEDPARAM);
+	p.sched_priority = 5;
+	posix_spawnattr_setschedparam(&attr, &p);
+	expect("SETSCHEDPARAM priority 5 (SCHED_OTHER has 0 only): EINVAL", spawn_in_group(&attr, ours, &got), -EINVAL);
+	struct sched_param q;
+	expect("getschedparam", posix_spawnattr_getschedparam(&attr, &q) == 0 && q.sched_priority == 5, 1);
+	posix_spawnattr_destroy(&attr);
 }
 
 static void records_come_back(void)
@@ -628,6 +694,7 @@ static const struct qtest_case cases[] = {
 	{ "changed_program_files_are_read_again", changed_program_files_are_read_again },
 	{ "changes_in_one_second", changes_in_one_second },
 	{ "spawned_children_keep_the_mask_and_ignored_signals", spawned_children_keep_the_mask_and_ignored_signals },
+	{ "spawned_children_join_the_group_asked_for", spawned_children_join_the_group_asked_for },
 	{ "forged_requests", forged_requests },
 	{ "fuzzed", fuzzed },
 	{ "a_child_s_end_wakes_a_notifier", a_child_s_end_wakes_a_notifier },
