@@ -91,9 +91,10 @@ static int outcome(pid_t pid)
 	if (reap(pid, &st, WUNTRACED) != pid)
 		return -1;
 	if (WIFSTOPPED(st)) {
+		int sig = WSTOPSIG(st);
 		kill(pid, SIGKILL);
 		reap(pid, &st, 0);
-		return STOPPED(WSTOPSIG(st) ? WSTOPSIG(st) : 0);
+		return STOPPED(sig);
 	}
 	return WIFEXITED(st) ? WEXITSTATUS(st) : KILLED(WTERMSIG(st));
 }
