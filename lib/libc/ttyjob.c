@@ -47,7 +47,8 @@ int libc_tty_job_check(mica_cap_t stream, int sig)
 		if (proc_getpgid(proc, 0, &pgid, &sid) != 0 || pgid == (uint64_t)fg)
 			return 0;
 		/* A foreground group whose programs all ended holds the
-		 * terminal no more: nothing ends a session here to free it. */
+		 * terminal no more (only its session leader's end frees the
+		 * terminal, which may be far off). */
 		if (proc_kill(proc, -(int64_t)fg, 0, &to_self) != 0)
 			return 0;
 		struct sigaction a = libc_sig_actions[sig];
