@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -375,6 +376,19 @@ static void become_shell(const char *path, int report)
 	_exit(127);
 }
 
+/* The console's foreground group back to ours from the background: with
+ * SIGTTOU blocked, as a shell does, or tcsetpgrp would stop us. */
+static void take_terminal_back(void)
+{
+	sigset_t ttou, old;
+
+	sigemptyset(&ttou);
+	sigaddset(&ttou, SIGTTOU);
+	sigprocmask(SIG_BLOCK, &ttou, &old);
+	tcsetpgrp(STDIN_FILENO, getpgrp());
+	sigprocmask(SIG_SETMASK, &old, 0);
+}
+
 /* The login shell of `--shell PATH`: argv[0] "-sh" makes it read
  * /etc/profile; HOME is the root directory (the one user's, /etc/passwd).
  * It is forked, not spawned, so that it leads the console's foreground
@@ -407,7 +421,7 @@ static void login_shell(const char *path)
 	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
 		;
 	if (n == sizeof err) {
-		tcsetpgrp(STDIN_FILENO, getpgrp());
+		take_terminal_back();
 		printf("%s: %s: the monitor's prompt instead\n", path, strerror(err));
 		return;
 	}

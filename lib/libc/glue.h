@@ -20,6 +20,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/procsrv.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 
@@ -114,11 +115,10 @@ void libc_inherit(void);
 int romfile_open(const char *name, int flags);
 int romfile_stat(const char *name, struct stat *st);
 
-/* procsrv.c: the program's gate to the process server (joining it on
- * first use; 0 when there is none), its answers as errno values, and the
+/* procsrv.c: the program's gate to the process server (libc_proc,
+ * <sys/procsrv.h>), its answers as errno values, and the
  * wait for a child's end (0 after it, or at once the first time, when it
  * sets up the notification: look again before waiting). */
-mica_cap_t libc_proc(void);
 int libc_proc_errno(int err);
 int libc_proc_wait_child(void);
 /* From now on a child's end triggers the program's wait irq (notifier.c):

@@ -10,8 +10,9 @@
  * anything else) is followed by another read.  A terminal in raw mode
  * (no ICANON) is read as its VMIN and VTIME say, timed here.  Before each
  * read of a terminal, and each write while its TOSTOP is set, a program
- * of a background group is stopped as job control says (ttyjob.c).  The
- * terminal's ioctl requests go to the stream as Stream requests.  A
+ * of a background group is stopped as job control says (ttyjob.c), and
+ * so before each request that changes the terminal.  The terminal's ioctl
+ * requests go to the stream as Stream requests.  A
  * stream capability that is a pipe ticket makes the descriptor a pipe
  * end (pipe.c) at its first use.
  */
@@ -215,6 +216,12 @@ static int stdstream_ioctl(struct file *f, unsigned long request, void *arg)
 
 	if (!cap)
 		return libc_fail(EBADF);
+	/* What changes the terminal: a background group's program is
+	 * stopped by SIGTTOU first, as a writer under TOSTOP is. */
+	if ((request == TCSETS || request == TCSETSW || request == TCSETSF || request == TCFLSH ||
+	     request == TIOCSPGRP || (request == TCSBRK && arg)) &&
+	    (err = libc_tty_job_check(cap, SIGTTOU)) != 0)
+		return libc_fail(err);
 	switch (request) {
 	case TCGETS:
 		err = termios_get(cap, arg);
@@ -227,6 +234,15 @@ static int stdstream_ioctl(struct file *f, unsigned long request, void *arg)
 	case TCFLSH:
 		err = stream_flush(cap, (uint32_t)(uintptr_t)arg);
 		break;
+	case TCSBRK: {
+		/* Output goes out before a terminal answers the write that
+		 * carried it, so any answer means all of it is sent. */
+		struct tty_attr attr;
+		if (!arg)
+			return libc_fail(EINVAL);   /* a break: the console sends none */
+		err = stream_getattr(cap, &attr);
+		break;
+	}
 	case TIOCGWINSZ:
 		if (!(err = stream_get_winsize(cap, &size)))
 			*(struct winsize *)arg = (struct winsize){ size.rows, size.cols, size.xpixel, size.ypixel };

@@ -73,13 +73,11 @@ int tcflush(int fd, int queue_selector)
 	return ioctl(fd, TCFLSH, (void *)(uintptr_t)(unsigned)queue_selector);
 }
 
-/* Output goes out before a terminal answers the write that carried it, so
- * a request answered means all earlier output has been sent. */
+/* TCSBRK with a non-zero argument waits until output is sent, as on
+ * Linux (0 would send a break). */
 int tcdrain(int fd)
 {
-	struct termios t;
-
-	return tcgetattr(fd, &t);
+	return ioctl(fd, TCSBRK, (void *)1);
 }
 
 pid_t tcgetpgrp(int fd)

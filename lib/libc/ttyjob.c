@@ -2,7 +2,10 @@
  * ttyjob.c - job control at a terminal (docs/libc.md "Terminals"): a
  * program of a background process group that reads the terminal gets
  * SIGTTIN, and one that writes it while TOSTOP is set SIGTTOU, with its
- * whole group, as POSIX says.  The console cannot tell its clients apart
+ * whole group, as POSIX says; so does one that changes the terminal's
+ * settings (tcsetattr, tcsetpgrp, tcflush, tcdrain: SIGTTOU, stream.c).
+ * A program of an orphaned group is not stopped (nobody of its session
+ * would continue it): its call fails with EIO.  The console cannot tell its clients apart
  * (they share one gate), so each program's C library looks for itself
  * before each read and write: whether the terminal has a foreground
  * group, and whether it is the program's own.
@@ -22,13 +25,14 @@
 #include <idl/rt/proc.h>
 #include <idl/rt/stream.h>
 
-/* Whether the caller may go on reading (sig SIGTTIN) or writing (SIGTTOU)
- * the terminal `stream`: 0 when it may, after its group was stopped and
- * continued as often as it took to be in the foreground; EIO for a read
- * while SIGTTIN is ignored or blocked, and for a read or a write when the
- * caller cannot be stopped (one boot.cfg started that joined the process
- * server, which cannot stop it); EINTR after a handler of sig without
- * SA_RESTART ran.  A write with SIGTTOU ignored or blocked goes on. */
+/* Whether the caller may go on reading (sig SIGTTIN) or writing or
+ * changing (SIGTTOU) the terminal `stream`: 0 when it may, after its group
+ * was stopped and continued as often as it took to be in the foreground;
+ * EIO for a read while SIGTTIN is ignored or blocked, for a program of an
+ * orphaned group, and when the caller cannot be stopped (one boot.cfg
+ * started that joined the process server, which cannot stop it); EINTR
+ * after a handler of sig without SA_RESTART ran.  A write or change with
+ * SIGTTOU ignored or blocked goes on, orphaned or not. */
 int libc_tty_job_check(mica_cap_t stream, int sig)
 {
 	mica_cap_t proc = libc_proc_if_known();
@@ -43,12 +47,16 @@ int libc_tty_job_check(mica_cap_t stream, int sig)
 		if (proc_getpgid(proc, 0, &pgid, &sid) != 0 || pgid == (uint64_t)fg)
 			return 0;
 		/* A foreground group whose programs all ended holds the
-		 * terminal no more: nothing ends a session here to free it. */
+		 * terminal no more (only its session leader's end frees the
+		 * terminal, which may be far off). */
 		if (proc_kill(proc, -(int64_t)fg, 0, &to_self) != 0)
 			return 0;
 		struct sigaction a = libc_sig_actions[sig];
 		if (a.sa_handler == SIG_IGN || (libc_sig_blocked & LIBC_SIG_BIT(sig)))
 			return sig == SIGTTIN ? EIO : 0;
+		bool orphaned;
+		if (proc_orphaned(proc, 0, &orphaned) == 0 && orphaned)
+			return EIO;
 		/* The group's other programs, then the caller itself. */
 		if (proc_kill(proc, -(int64_t)pgid, sig, &to_self) != 0)
 			return EIO;

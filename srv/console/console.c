@@ -20,6 +20,12 @@
  * The signal characters are the exception: they act when they arrive
  * (the foreground group gets its signal even if nothing reads), and
  * discard what was typed before them.
+ *
+ * The foreground process group is told to the process server too
+ * (Proc.set_foreground): when the leader of its session ends, the server
+ * hangs the group up (SIGHUP, SIGCONT) and triggers the console's hang-up
+ * irq, and the console takes the group the server holds then (none), so
+ * that the next session may take the terminal.
  */
 #include <libsys/debug.h>
 #include <libsys/error.h>
@@ -34,17 +40,20 @@
 #include <idl/kernel/icu.h>
 #include <idl/kernel/irq.h>
 #include <idl/rt/console_server.h>
+#include <idl/rt/proc.h>
 #include <idl/kernel/task.h>
 
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/procsrv.h>
 
 #include "line.h"
 #include "uart.h"
 
 #define UART_IRQ_LABEL 1      /* root made the gate with label 0 */
+#define HANGUP_IRQ_LABEL 2    /* the process server hung the foreground group up */
 #define NOTIFY_MAX 8
 #define TYPED_MAX 4096        /* raw bytes typed ahead of the reader */
 #define LINE_SPEED B115200    /* the kernel set the line up: 115200 8N1 */
@@ -61,7 +70,7 @@ struct notify_entry {
 struct console {
 	struct line line;
 	struct notify_entry notify[NOTIFY_MAX];
-	mica_cap_t uart_irq;
+	mica_cap_t uart_irq, hangup_irq;
 	/* Bytes typed and not yet through the line discipline, a ring. */
 	char typed[TYPED_MAX];
 	unsigned typed_head, typed_len;
@@ -420,12 +429,30 @@ static int con_get_pgrp(struct srv_request *req, int32_t *pgrp)
 	return 0;
 }
 
+/* The process server keeps the group too, for the end of its session
+ * (Proc.set_foreground).  Without a process server no session ends here. */
 static int con_set_pgrp(struct srv_request *req, int32_t pgrp)
 {
+	struct console *c = req->srv->state;
+	mica_cap_t proc;
+
 	if (pgrp <= 0)
 		return -MICA_EINVAL;
-	((struct console *)req->srv->state)->pgrp = pgrp;
+	c->pgrp = pgrp;
+	if ((proc = libc_proc()) != 0)
+		proc_set_foreground(proc, pgrp, c->hangup_irq);
 	return 0;
+}
+
+/* The hang-up irq: the leader of the foreground group's session ended
+ * and the process server hung the group up.  The group it holds now is
+ * the console's (none, unless a set_pgrp came in between). */
+static void serve_hangup(struct console *c)
+{
+	int32_t pgrp;
+
+	if (proc_foreground(libc_proc(), &pgrp) == 0)
+		c->pgrp = pgrp;
 }
 
 static const struct stream_ops stream_ops = {
@@ -455,11 +482,13 @@ static void serve_input(struct console *c)
 		notify_waiting(c);
 }
 
-/* An irq notification: the UART's receive interrupt. */
+/* An irq notification: the UART's receive interrupt, or a hang-up. */
 static void serve_irq(const struct srv *s, mica_word_t label)
 {
 	if (label == UART_IRQ_LABEL)
 		serve_input(s->state);
+	else if (label == HANGUP_IRQ_LABEL)
+		serve_hangup(s->state);
 }
 
 static int fail(const char *what, int err)
@@ -492,11 +521,15 @@ int main(void)
 	struct console *c = &console;
 	const struct srv s = { .protocol = &console_server_server, .ops = &ops, .state = c, .irq = serve_irq };
 	mica_cap_t icu = rt_cap("icu");
+	int err;
 
 	if (!icu || !rt_cap("serve"))
 		return fail("capabilities icu and serve", -MICA_EBADCAP);
-	if (!(c->uart_irq = mica_slot_alloc()))
+	if (!(c->uart_irq = mica_slot_alloc()) || !(c->hangup_irq = mica_slot_alloc()))
 		return fail("slots", -MICA_ENOMEM);
+	if ((err = factory_create_irq(MICA_BOOT_FACTORY, c->hangup_irq, HANGUP_IRQ_LABEL)) < 0 ||
+	    (err = irq_bind(c->hangup_irq, MICA_BOOT_THREAD)) < 0)
+		return fail("the hang-up irq", err);
 	line_init(&c->line);
 	uart_set_waiting(take_typed_while_sending);
 	if (uart_irq_setup(icu, c->uart_irq))

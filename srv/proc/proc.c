@@ -100,6 +100,7 @@ static void on_ended(struct tree *t, struct tree_rec *r)
 	drop(&r->process);   /* root's record of it goes */
 	drop(&r->notify);
 	drop(&r->sig_irq);
+	drop(&r->tty_irq);
 	drop(&r->out);
 	drop(&r->in);
 	inherit_drop(&given[index_of(r)]);
@@ -676,6 +677,91 @@ static int on_sigdefault(struct srv_request *req, int32_t sig)
 
 /* ---- process groups and sessions ---------------------------------------- */
 
+/* sig to every running program of group pgid, from the system. */
+static void signal_group(uint64_t pgid, int sig)
+{
+	for (unsigned i = 0; i < TREE_MAX; i++)
+		if (tree.recs[i].state == MICA_PROC_RUNNING && tree.recs[i].pgid == pgid)
+			send_signal(&tree.recs[i], sig, 0, SI_USER, 0);
+}
+
+/* A group hung up: SIGHUP, then SIGCONT, to each program (a stopped one
+ * takes a caught SIGHUP when continued). */
+static void hang_up(uint64_t pgid)
+{
+	signal_group(pgid, SIGHUP);
+	signal_group(pgid, SIGCONT);
+}
+
+/* tree.orphaned: POSIX's _exit, for a newly orphaned group with a
+ * stopped program. */
+static void on_orphaned(struct tree *t, uint64_t pgid)
+{
+	(void)t;
+	hang_up(pgid);
+}
+
+/* tree.session_ended: a terminal whose foreground group is of that
+ * session is hung up and no session's any more (docs/processes.md, "Job
+ * control").  A leader's group is its session's id. */
+static void on_session_ended(struct tree *t, uint64_t sid)
+{
+	for (unsigned i = 0; i < TREE_MAX; i++) {
+		struct tree_rec *tty = &t->recs[i];
+		uint64_t pgrp = (uint64_t)tty->tty_pgrp;
+		if (tty->state != MICA_PROC_RUNNING || !pgrp || (pgrp != sid && !tree_group_in_session(t, pgrp, sid)))
+			continue;
+		tty->tty_pgrp = 0;
+		hang_up(pgrp);
+		if (tty->tty_irq)
+			irq_trigger(tty->tty_irq);
+	}
+}
+
+static int on_orphaned_query(struct srv_request *req, int64_t pgid, bool *orphaned)
+{
+	struct tree_rec *r = caller(req);
+
+	if (!r)
+		return -MICA_EPERM;
+	if (pgid < 0)
+		return fail(EINVAL);
+	int o = tree_orphaned(&tree, pgid ? (uint64_t)pgid : r->pgid);
+	if (o < 0)
+		return fail(ESRCH);
+	*orphaned = o;
+	return 0;
+}
+
+static int on_set_foreground(struct srv_request *req, int32_t pgrp, mica_cap_t irq)
+{
+	struct tree_rec *r = caller(req);
+	int err;
+
+	if (!r)
+		return -MICA_EPERM;
+	if (pgrp < 0)
+		return fail(EINVAL);
+	if (irq) {
+		if ((err = srv_keep(req, irq)) != 0)
+			return err;
+		drop(&r->tty_irq);
+		r->tty_irq = irq;
+	}
+	r->tty_pgrp = pgrp;
+	return 0;
+}
+
+static int on_foreground(struct srv_request *req, int32_t *pgrp)
+{
+	struct tree_rec *r = caller(req);
+
+	if (!r)
+		return -MICA_EPERM;
+	*pgrp = r->tty_pgrp;
+	return 0;
+}
+
 static int on_setpgid(struct srv_request *req, int64_t pid, int64_t pgid)
 {
 	struct tree_rec *r = caller(req);
@@ -814,7 +900,8 @@ static const struct proc_ops ops = {
 	.self = on_self, .list = on_list, .notify = on_notify,
 	.give = on_give, .take = on_take, .sigstate = on_sigstate, .sigtake = on_sigtake,
 	.sigdefault = on_sigdefault, .setpgid = on_setpgid, .getpgid = on_getpgid, .setsid = on_setsid,
-	.list_group = on_list_group,
+	.list_group = on_list_group, .orphaned = on_orphaned_query, .set_foreground = on_set_foreground,
+	.foreground = on_foreground,
 };
 
 /* A program's memory from an argument `child-mem=SIZE` (bytes, or with K
@@ -849,6 +936,8 @@ int main(int argc, char **argv)
 
 	tree.ended = on_ended;
 	tree.child_ended = on_child_ended;
+	tree.session_ended = on_session_ended;
+	tree.orphaned = on_orphaned;
 	if (!rt_cap("serve")) {
 		mica_printf("proc: no gate to serve (boot.cfg: provide NAME)\n");
 		return 1;

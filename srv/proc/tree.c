@@ -61,10 +61,42 @@ void tree_free(struct tree *t, struct tree_rec *r)
 	r->state = 0;
 }
 
+/* The groups an end of r may orphan that are not orphaned yet: r's own
+ * and those of its running children.  Their number. */
+static unsigned orphan_candidates(struct tree *t, const struct tree_rec *r, uint64_t *groups)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < TREE_MAX; i++) {
+		const struct tree_rec *c = &t->recs[i];
+		if (c->state != MICA_PROC_RUNNING || (c != r && c->ppid != r->pid))
+			continue;
+		bool listed = false;
+		for (unsigned j = 0; j < n && !listed; j++)
+			listed = groups[j] == c->pgid;
+		if (!listed && tree_orphaned(t, c->pgid) == 0)
+			groups[n++] = c->pgid;
+	}
+	return n;
+}
+
+static bool group_stopped(struct tree *t, uint64_t pgid)
+{
+	for (unsigned i = 0; i < TREE_MAX; i++)
+		if (t->recs[i].state == MICA_PROC_RUNNING && t->recs[i].pgid == pgid && t->recs[i].stopped)
+			return true;
+	return false;
+}
+
 void tree_end(struct tree *t, struct tree_rec *r, int32_t wstatus)
 {
+	uint64_t groups[TREE_MAX];
+
 	if (r->state != MICA_PROC_RUNNING)
 		return;
+	unsigned n = orphan_candidates(t, r, groups);
+	uint64_t sid = r->sid;
+	bool leader = r->sid == r->pid;
 	if (t->ended)
 		t->ended(t, r);
 	for (unsigned i = 0; i < TREE_MAX; i++) {
@@ -77,13 +109,16 @@ void tree_end(struct tree *t, struct tree_rec *r, int32_t wstatus)
 	}
 	r->state = MICA_PROC_ZOMBIE;
 	r->wstatus = wstatus;
-	if (r->ppid == MICA_PROC_INIT) {
-		tree_free(t, r);
-		return;
-	}
 	struct tree_rec *parent = tree_find(t, r->ppid);
-	if (parent && t->child_ended)
+	if (r->ppid == MICA_PROC_INIT)
+		tree_free(t, r);   /* process 1 reaps it */
+	else if (parent && t->child_ended)
 		t->child_ended(t, parent, r);
+	if (leader && t->session_ended)
+		t->session_ended(t, sid);
+	for (unsigned i = 0; i < n; i++)
+		if (tree_orphaned(t, groups[i]) == 1 && group_stopped(t, groups[i]) && t->orphaned)
+			t->orphaned(t, groups[i]);
 }
 
 static bool wanted(const struct tree_rec *c, int64_t pid)
@@ -125,12 +160,28 @@ bool tree_group_exists(struct tree *t, uint64_t pgid)
 	return false;
 }
 
-static bool group_in_session(struct tree *t, uint64_t pgid, uint64_t sid)
+bool tree_group_in_session(struct tree *t, uint64_t pgid, uint64_t sid)
 {
 	for (unsigned i = 0; i < TREE_MAX; i++)
 		if (t->recs[i].state && t->recs[i].pgid == pgid && t->recs[i].sid == sid)
 			return true;
 	return false;
+}
+
+int tree_orphaned(struct tree *t, uint64_t pgid)
+{
+	int found = -1;
+
+	for (unsigned i = 0; i < TREE_MAX; i++) {
+		const struct tree_rec *m = &t->recs[i], *parent;
+		if (m->state != MICA_PROC_RUNNING || m->pgid != pgid)
+			continue;
+		found = 1;
+		if ((parent = tree_find(t, m->ppid)) != 0 && parent->state == MICA_PROC_RUNNING &&
+		    parent->pgid != pgid && parent->sid == m->sid)
+			return 0;   /* a parent in the session, outside the group: it can continue it */
+	}
+	return found;
 }
 
 int tree_setpgid(struct tree *t, struct tree_rec *caller, int64_t pid, int64_t pgid)
@@ -144,7 +195,7 @@ int tree_setpgid(struct tree *t, struct tree_rec *caller, int64_t pid, int64_t p
 	if (r->sid == r->pid || r->sid != caller->sid)
 		return EPERM;   /* a session leader, or a child in another session */
 	uint64_t g = pgid ? (uint64_t)pgid : r->pid;
-	if (g != r->pid && !group_in_session(t, g, caller->sid))
+	if (g != r->pid && !tree_group_in_session(t, g, caller->sid))
 		return EPERM;
 	r->pgid = g;
 	return 0;

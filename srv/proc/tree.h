@@ -8,6 +8,12 @@
  * parent reaps it (tree_wait).  When a process ends its children become
  * children of process 1 (MICA_PROC_INIT), whose zombies are reaped at
  * once: the process server reaps for it.
+ *
+ * A process group is orphaned (POSIX) when no running member has a parent
+ * in another group of the same session: nobody of its session outside it
+ * could continue it.  An end that orphans a group with a stopped member
+ * calls t->orphaned for it, and the end of a session leader
+ * t->session_ended: what to send is the server's.
  */
 #ifndef SRV_PROC_TREE_H
 #define SRV_PROC_TREE_H
@@ -51,6 +57,11 @@ struct tree_rec {
 	uint64_t sig_from[TREE_NSIG];
 	int32_t sig_code[TREE_NSIG], sig_status[TREE_NSIG];
 	mica_cap_t sig_irq;      /* triggered when a signal is queued */
+	/* A terminal's record (the console: Proc.set_foreground): its
+	 * foreground group (0: none, or hung up) and the irq that says it was
+	 * hung up. */
+	int32_t tty_pgrp;
+	mica_cap_t tty_irq;
 };
 
 struct tree {
@@ -60,6 +71,13 @@ struct tree {
 	void (*ended)(struct tree *t, struct tree_rec *r);
 	/* `child` of `parent` became a zombie (NULL: nothing). */
 	void (*child_ended)(struct tree *t, struct tree_rec *parent, struct tree_rec *child);
+	/* The leader of session `sid` ended (NULL: nothing); called after
+	 * child_ended, before orphaned. */
+	void (*session_ended)(struct tree *t, uint64_t sid);
+	/* An end made group `pgid` orphaned, and a member of it is stopped
+	 * (NULL: nothing).  POSIX's _exit: each member gets SIGHUP, then
+	 * SIGCONT. */
+	void (*orphaned)(struct tree *t, uint64_t pgid);
 };
 
 /* The wait status of a process that exited with `status`, or that the
@@ -77,7 +95,10 @@ struct tree_rec *tree_at(struct tree *t, unsigned index);
 unsigned tree_used(const struct tree *t);
 /* The process ended with wait status `wstatus`: t->ended, its children go
  * to process 1 (its zombies are freed), and it becomes a zombie, which is
- * freed at once if its parent is process 1 (else t->child_ended). */
+ * freed at once if its parent is process 1 (else t->child_ended); then
+ * t->session_ended if it led its session, and t->orphaned for each group
+ * (its own, its children's) that the end orphaned and that has a stopped
+ * member.  The callbacks may end other records (tree_end again). */
 void tree_end(struct tree *t, struct tree_rec *r, int32_t wstatus);
 /*
  * A zombie child of `parent`: `pid` -1 for any, below -1 any of group
@@ -99,6 +120,10 @@ int tree_setpgid(struct tree *t, struct tree_rec *caller, int64_t pid, int64_t p
 int tree_setsid(struct tree *t, struct tree_rec *caller);
 /* Whether a live record is in group `pgid`. */
 bool tree_group_exists(struct tree *t, uint64_t pgid);
+/* Whether a record (running or zombie) of group `pgid` is in session `sid`. */
+bool tree_group_in_session(struct tree *t, uint64_t pgid, uint64_t sid);
+/* Whether group `pgid` is orphaned: 1 yes, 0 no, -1 no running member. */
+int tree_orphaned(struct tree *t, uint64_t pgid);
 void tree_free(struct tree *t, struct tree_rec *r);
 
 #endif

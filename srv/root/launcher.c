@@ -87,6 +87,7 @@ struct process {
 	bool told_halt;          /* halt_irq triggered */
 	mica_cap_t rm_thread;    /* a forked program's region mapper (0: its own made it) */
 	struct process *forked_by;   /* its parent, until the parent ends */
+	bool held;               /* stopped by Process.stop while it ran (a signal's stop) */
 	struct session *session;
 	uint64_t kmem_quota;
 	uint32_t prio, log_rights;
@@ -219,7 +220,8 @@ static void teardown(struct process *p)
 static void process_end(struct process *p, int32_t status);
 
 /* p ends: a child it forked but never started (it ended in the middle of
- * fork) would stay stopped for ever, so it ends too. */
+ * fork) would stay stopped for ever, so it ends too.  One that a stop
+ * signal stopped after it ran (`held`) is not: a SIGCONT goes on with it. */
 static void end_unstarted_children(struct process *p)
 {
 	for (struct process *c = processes; c; c = c->next) {
@@ -228,7 +230,7 @@ static void end_unstarted_children(struct process *p)
 		if (c->forked_by != p)
 			continue;
 		c->forked_by = 0;
-		if (!c->ended && thread_state(c->thread, &state, &id) == 0 && state == 0)
+		if (!c->ended && !c->held && thread_state(c->thread, &state, &id) == 0 && state == 0)
 			process_end(c, 137);
 	}
 }
@@ -836,9 +838,20 @@ int process_kill_request(struct process *p)
 
 int process_stop_request(struct process *p, bool stop)
 {
+	uint32_t state;
+	uint64_t id;
+
 	if (p->ended)
 		return -MICA_EGONE;
-	return stop ? thread_stop(p->thread) : thread_start(p->thread);
+	if (!stop) {
+		p->held = false;
+		return thread_start(p->thread);
+	}
+	/* A thread stopped already was never started (a fork's child): not
+	 * held, so its parent's end still ends it. */
+	if (!p->held && thread_state(p->thread, &state, &id) == 0 && state != 0)
+		p->held = true;
+	return thread_stop(p->thread);
 }
 
 int parent_exit_request(struct process *p, int32_t status)

@@ -2,7 +2,9 @@
  * tree_test.c - host unit tests of the process server's records
  * (srv/proc/tree.c): wait statuses, waiting for any child or one, zombies,
  * reparenting to process 1 and its reaping, the table filling up; process
- * groups and sessions (setpgid, setsid, waiting for a group).
+ * groups and sessions (setpgid, setsid, waiting for a group); orphaned
+ * groups, and the ends that orphan one with a stopped member or end a
+ * session's leader.
  */
 #include <errno.h>
 
@@ -13,8 +15,8 @@
 
 static struct tree t;
 static int32_t wst;
-static unsigned ended_calls, notified;
-static uint64_t last_notified;
+static unsigned ended_calls, notified, sessions_ended, orphaned_calls;
+static uint64_t last_notified, last_session, orphaned_groups[4];
 
 static void on_ended(struct tree *tr, struct tree_rec *r)
 {
@@ -29,11 +31,27 @@ static void on_child_ended(struct tree *tr, struct tree_rec *parent, struct tree
 	last_notified = parent->pid;
 }
 
+static void on_session_ended(struct tree *tr, uint64_t sid)
+{
+	(void)tr;
+	sessions_ended++;
+	last_session = sid;
+}
+
+static void on_orphaned(struct tree *tr, uint64_t pgid)
+{
+	(void)tr;
+	if (orphaned_calls < 4)
+		orphaned_groups[orphaned_calls] = pgid;
+	orphaned_calls++;
+}
+
 static void reset(void)
 {
-	t = (struct tree){ .ended = on_ended, .child_ended = on_child_ended };
-	ended_calls = notified = 0;
-	last_notified = 0;
+	t = (struct tree){ .ended = on_ended, .child_ended = on_child_ended, .session_ended = on_session_ended,
+			   .orphaned = on_orphaned };
+	ended_calls = notified = sessions_ended = orphaned_calls = 0;
+	last_notified = last_session = 0;
 }
 
 static void wait_statuses_follow_sys_wait(void)
@@ -222,7 +240,91 @@ static void stopped_and_continued_are_reported_once(void)
 	CHECK_EQ(c->state, MICA_PROC_RUNNING);                      /* reported, not reaped */
 }
 
+/* A shell (10, leading session 10) with a job in group 11 (11 and its
+ * child 12): the job has a parent in the session outside it. */
+static struct tree_rec *shell_and_job(void)
+{
+	reset();
+	struct tree_rec *sh = tree_new(&t, 10, MICA_PROC_INIT, "shell");
+	tree_new(&t, 11, 10, "job");
+	tree_new(&t, 12, 11, "jobchild");
+	CHECK_EQ(tree_setpgid(&t, sh, 11, 0), 0);
+	CHECK_EQ(tree_setpgid(&t, tree_find(&t, 11), 12, 11), 0);
+	return sh;
+}
+
+static void a_group_is_orphaned_without_a_parent_in_the_session_outside_it(void)
+{
+	struct tree_rec *sh = shell_and_job();
+	CHECK_EQ(tree_orphaned(&t, 11), 0);     /* 11's parent, the shell, is in session 10, group 10 */
+	CHECK_EQ(tree_orphaned(&t, 10), 1);     /* the shell's parent is 1: no record, no session */
+	CHECK_EQ(tree_orphaned(&t, 99), -1);    /* no such group */
+	struct tree_rec *s = tree_new(&t, 13, 10, "setsid");
+	CHECK_EQ(tree_setsid(&t, s), 0);
+	CHECK_EQ(tree_orphaned(&t, 13), 1);     /* its parent is in another session */
+	tree_end(&t, tree_find(&t, 11), 0);     /* 12 goes to 1: 11 is orphaned now */
+	CHECK_EQ(tree_orphaned(&t, 11), 1);
+	tree_end(&t, tree_find(&t, 12), 0);
+	CHECK_EQ(tree_orphaned(&t, 11), -1);    /* a zombie is no member */
+	(void)sh;
+}
+
+static void an_end_that_orphans_a_stopped_group_says_so(void)
+{
+	shell_and_job();
+	tree_find(&t, 12)->stopped = true;
+	tree_end(&t, tree_find(&t, 11), 0);     /* the job's leader ends: 12, stopped, orphaned */
+	CHECK_EQ(orphaned_calls, 1);
+	CHECK_EQ(orphaned_groups[0], 11);
+	shell_and_job();
+	tree_find(&t, 12)->stopped = true;
+	tree_end(&t, tree_find(&t, 10), 0);     /* the shell ends: 11's parent is 1 now */
+	CHECK_EQ(orphaned_calls, 1);
+	CHECK_EQ(orphaned_groups[0], 11);
+}
+
+static void an_end_that_orphans_no_stopped_group_says_nothing(void)
+{
+	shell_and_job();
+	tree_end(&t, tree_find(&t, 11), 0);     /* orphaned, but nobody stopped */
+	CHECK_EQ(orphaned_calls, 0);
+	shell_and_job();
+	tree_find(&t, 12)->stopped = true;
+	tree_end(&t, tree_find(&t, 12), 0);     /* 11 still has the shell outside it */
+	CHECK_EQ(orphaned_calls, 0);
+	shell_and_job();
+	struct tree_rec *other = tree_new(&t, 14, 10, "other");   /* group 10, the shell's */
+	tree_find(&t, 12)->stopped = true;
+	tree_end(&t, other, 0);                 /* orphans nothing */
+	CHECK_EQ(orphaned_calls, 0);
+	struct tree_rec *s = tree_new(&t, 15, 10, "setsid");
+	CHECK_EQ(tree_setsid(&t, s), 0);
+	struct tree_rec *c = tree_new(&t, 16, 15, "stopped");
+	c->stopped = true;
+	tree_end(&t, s, 0);                     /* 15's group was orphaned before: not newly */
+	CHECK_EQ(orphaned_calls, 0);
+}
+
+static void a_session_leaders_end_is_told(void)
+{
+	shell_and_job();
+	tree_end(&t, tree_find(&t, 12), 0);
+	tree_end(&t, tree_find(&t, 11), 0);
+	CHECK_EQ(sessions_ended, 0);            /* neither led a session */
+	tree_end(&t, tree_find(&t, 10), 0);
+	CHECK_EQ(sessions_ended, 1);
+	CHECK_EQ(last_session, 10);
+	CHECK(tree_group_in_session(&t, 11, 10) == false);   /* every record gone */
+	shell_and_job();
+	CHECK(tree_group_in_session(&t, 11, 10));
+	CHECK(!tree_group_in_session(&t, 11, 12));
+}
+
 static const struct tap_case cases[] = {
+	TAP_CASE(a_group_is_orphaned_without_a_parent_in_the_session_outside_it),
+	TAP_CASE(an_end_that_orphans_a_stopped_group_says_so),
+	TAP_CASE(an_end_that_orphans_no_stopped_group_says_nothing),
+	TAP_CASE(a_session_leaders_end_is_told),
 	TAP_CASE(stopped_and_continued_are_reported_once),
 	TAP_CASE(children_start_in_the_parents_group_and_session),
 	TAP_CASE(setpgid_follows_posix),

@@ -17,7 +17,8 @@
  * With TOSTOP set, one that writes is stopped by SIGTTOU until it is in
  * the foreground (its line comes out then), and one that ignores SIGTTOU
  * writes at once, as does one without TOSTOP.  A foreground group whose
- * programs all ended stops no reader.
+ * programs all ended stops no reader.  The test takes the terminal back
+ * from the background with SIGTTOU blocked, as a shell does.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -69,6 +70,20 @@ static pid_t child(int catch_it)
 	return pid;
 }
 
+/* The console's foreground group back to ours, from the background: with
+ * SIGTTOU blocked, as a shell does (else the call would stop us). */
+static int take_back(void)
+{
+	sigset_t ttou, old;
+
+	sigemptyset(&ttou);
+	sigaddset(&ttou, SIGTTOU);
+	sigprocmask(SIG_BLOCK, &ttou, &old);
+	int r = tcsetpgrp(0, getpgrp());
+	sigprocmask(SIG_SETMASK, &old, 0);
+	return r;
+}
+
 static int status_of(pid_t pid)
 {
 	int st;
@@ -85,7 +100,7 @@ static void ctrl_c_reaches_the_foreground_group(void)
 	expect("tcsetpgrp(0, child's group)", tcsetpgrp(0, pid), 0);
 	int st = status_of(pid);
 	expect("the child ended by SIGINT", st >= 0 && WIFSIGNALED(st) && WTERMSIG(st) == SIGINT, 1);
-	expect("tcsetpgrp back to ours", tcsetpgrp(0, getpgrp()), 0);
+	expect("tcsetpgrp back to ours", take_back(), 0);
 }
 
 static void ctrl_c_runs_a_handler(void)
@@ -94,7 +109,7 @@ static void ctrl_c_runs_a_handler(void)
 	expect("tcsetpgrp(0, child's group)", tcsetpgrp(0, pid), 0);
 	int st = status_of(pid);
 	expect("its handler ran though it never read", st >= 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0, 1);
-	expect("tcsetpgrp back to ours", tcsetpgrp(0, getpgrp()), 0);
+	expect("tcsetpgrp back to ours", take_back(), 0);
 }
 
 /* The typed lines before the Ctrl-C went with it (no NOFLSH): those the
@@ -105,7 +120,7 @@ static void ctrl_c_behind_a_full_typeahead(void)
 	expect("tcsetpgrp(0, child's group)", tcsetpgrp(0, pid), 0);
 	int st = status_of(pid);
 	expect("its handler ran behind 5 KiB unread", st >= 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0, 1);
-	expect("tcsetpgrp back to ours", tcsetpgrp(0, getpgrp()), 0);
+	expect("tcsetpgrp back to ours", take_back(), 0);
 	struct pollfd in = { .fd = 0, .events = POLLIN };
 	expect("nothing typed before it is left to read", poll(&in, 1, 0), 0);
 }
@@ -152,7 +167,7 @@ static void background_read_stops_by_sigttin(void)
 	expect("SIGCONT", kill(-pid, SIGCONT), 0);
 	int st = status_of(pid);
 	expect("continued in the foreground, it read the line typed", st >= 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0, 1);
-	expect("tcsetpgrp back to ours", tcsetpgrp(0, getpgrp()), 0);
+	expect("tcsetpgrp back to ours", take_back(), 0);
 }
 
 static int read_ignoring_sigttin(void)
@@ -203,7 +218,7 @@ static void background_write_with_tostop_stops_by_sigttou(void)
 	expect("a background writer stops by SIGTTOU", stopped_by(pid), SIGTTOU);
 	int fg = tcsetpgrp(0, pid), cont = kill(-pid, SIGCONT);
 	st = status_of(pid);
-	int back = tcsetpgrp(0, getpgrp());
+	int back = take_back();
 	expect("tcsetpgrp(0, its group)", fg, 0);
 	expect("SIGCONT", cont, 0);
 	expect("continued in the foreground, it wrote", st >= 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0, 1);
@@ -241,7 +256,7 @@ static void ended_foreground_group_frees_the_terminal(void)
 	while ((got = waitpid(pid, &st, WUNTRACED)) < 0 && errno == EINTR)
 		;
 	expect("its read is not stopped", got == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0, 1);
-	expect("tcsetpgrp back to ours", tcsetpgrp(0, getpgrp()), 0);
+	expect("tcsetpgrp back to ours", take_back(), 0);
 }
 
 static const struct qtest_case cases[] = {

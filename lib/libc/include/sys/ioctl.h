@@ -20,6 +20,7 @@ struct winsize {
 #define TCSETS 0x5402
 #define TCSETSW 0x5403
 #define TCSETSF 0x5404
+#define TCSBRK 0x5409   /* argument non-zero: wait until output is sent (tcdrain); 0, a break: EINVAL */
 #define TCFLSH 0x540B
 #define TIOCGPGRP 0x540F
 #define TIOCSPGRP 0x5410

@@ -1,0 +1,515 @@
+/*
+ * tty_job.c - job control at the console beyond reads and writes
+ * (docs/processes.md, "Job control"; docs/libc.md, "Terminals"):
+ *
+ * - tcsetattr, tcsetpgrp, tcflush and tcdrain from a background group
+ *   stop it by SIGTTOU, and go on once it is the foreground group and
+ *   continued; with SIGTTOU ignored or blocked they go on at once, and a
+ *   handler of SIGTTOU runs and the call fails with EINTR;
+ * - orphaned groups: Proc.orphaned's answers; a program of an orphaned
+ *   background group gets EIO for a read, a write under TOSTOP and each
+ *   of those calls, instead of a stop (with SIGTTOU ignored, a write and
+ *   a tcsetattr go on); an end that orphans a group with a stopped
+ *   program sends each program SIGHUP, then SIGCONT (one with SIGHUP's
+ *   default ends, one that catches it runs its handler), and one that
+ *   orphans a group with no stopped program sends nothing;
+ * - a session leader's end: the console's foreground group, of its
+ *   session, gets SIGHUP and SIGCONT, and the console has no foreground
+ *   group after it (tcgetpgrp: ENOTTY); the end of another session's
+ *   leader leaves the foreground group alone.
+ *
+ * The test is a program boot.cfg started, which joined the process
+ * server: it leads its own session and group (orphaned: its parent is
+ * process 1), and the console's foreground group is its own between
+ * cases.  A child that would be stopped where the rule says EIO or go
+ * on is seen stopped by waitpid(WUNTRACED), killed, and the case fails:
+ * nothing waits for ever.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/procsrv.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <idl/kernel/thread.h>
+#include <idl/rt/proc.h>
+#include <mica/boot.h>
+#include <mica/fs.h>
+
+#include "qtest.h"
+
+#define STOPPED(sig) (0x100 + (sig))   /* what outcome() says of a child stopped by sig */
+#define KILLED(sig) (0x200 + (sig))    /* ... and of one ended by sig */
+
+static volatile sig_atomic_t got_hup, got_cont, got_usr2, got_ttou;
+
+static void on_signal(int sig)
+{
+	if (sig == SIGHUP)
+		got_hup = 1;
+	else if (sig == SIGCONT)
+		got_cont = 1;
+	else if (sig == SIGUSR2)
+		got_usr2 = 1;
+	else if (sig == SIGTTOU)
+		got_ttou = 1;
+}
+
+/* The console's foreground group back to ours, from the background: with
+ * SIGTTOU blocked, as a shell does. */
+static int take_back(void)
+{
+	sigset_t ttou, old;
+
+	sigemptyset(&ttou);
+	sigaddset(&ttou, SIGTTOU);
+	sigprocmask(SIG_BLOCK, &ttou, &old);
+	int r = tcsetpgrp(0, getpgrp());
+	sigprocmask(SIG_SETMASK, &old, 0);
+	return r;
+}
+
+static pid_t reap(pid_t pid, int *st, int options)
+{
+	pid_t got;
+
+	while ((got = waitpid(pid, st, options)) < 0 && errno == EINTR)
+		;
+	return got;
+}
+
+/* How a child ended: its exit status, KILLED(sig), or STOPPED(sig) for
+ * one that stopped (then killed and reaped: it would wait for ever). */
+static int outcome(pid_t pid)
+{
+	int st;
+
+	if (reap(pid, &st, WUNTRACED) != pid)
+		return -1;
+	if (WIFSTOPPED(st)) {
+		int sig = WSTOPSIG(st);
+		kill(pid, SIGKILL);
+		reap(pid, &st, 0);
+		return STOPPED(sig);
+	}
+	return WIFEXITED(st) ? WEXITSTATUS(st) : KILLED(WTERMSIG(st));
+}
+
+/* A child in a background group of its own (the console's foreground
+ * group stays ours), or leading a session of its own (`own_session`: its
+ * group is orphaned, its parent being in another session), running fn,
+ * whose result is its exit status. */
+static pid_t background(int (*fn)(void), bool own_session)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		if (own_session)
+			setsid();
+		else
+			setpgid(0, 0);
+		_exit(fn());
+	}
+	if (!own_session)
+		setpgid(pid, pid);   /* both sides: whichever runs first */
+	return pid;
+}
+
+/* ---- the calls that change the terminal ----------------------------------- */
+
+static int call_tcsetattr(void)
+{
+	struct termios t;
+
+	return tcgetattr(0, &t) == 0 && tcsetattr(0, TCSANOW, &t) == 0 ? 0 : errno;
+}
+
+static int call_tcsetpgrp(void)
+{
+	return tcsetpgrp(0, getpgrp()) == 0 ? 0 : errno;
+}
+
+static int call_tcflush(void)
+{
+	return tcflush(0, TCIFLUSH) == 0 ? 0 : errno;
+}
+
+static int call_tcdrain(void)
+{
+	return tcdrain(1) == 0 ? 0 : errno;
+}
+
+static const struct {
+	const char *name;
+	int (*fn)(void);
+} calls[] = {
+	{ "tcsetattr", call_tcsetattr },
+	{ "tcflush", call_tcflush },
+	{ "tcdrain", call_tcdrain },
+	{ "tcsetpgrp", call_tcsetpgrp },   /* last: with SIGTTOU ignored it takes the terminal */
+};
+#define NCALLS (sizeof calls / sizeof calls[0])
+
+static unsigned call_index;
+
+static int the_call(void)
+{
+	return calls[call_index].fn();
+}
+
+static void background_calls_stop_by_sigttou(void)
+{
+	char what[96];
+
+	for (call_index = 0; call_index < NCALLS; call_index++) {
+		pid_t pid = background(the_call, false);
+		int st, stopped = reap(pid, &st, WUNTRACED) == pid && WIFSTOPPED(st) ? WSTOPSIG(st) : 0;
+		snprintf(what, sizeof what, "%s from the background stops by SIGTTOU", calls[call_index].name);
+		expect(what, stopped, SIGTTOU);
+		int fg = tcsetpgrp(0, pid), cont = kill(-pid, SIGCONT), out = outcome(pid), back = take_back();
+		snprintf(what, sizeof what, "continued in the foreground, %s goes on", calls[call_index].name);
+		expect(what, fg == 0 && cont == 0 ? out : -1, 0);
+		expect("tcsetpgrp back to ours", back, 0);
+	}
+}
+
+static int calls_ignoring_sigttou(void)
+{
+	signal(SIGTTOU, SIG_IGN);
+	for (call_index = 0; call_index < NCALLS; call_index++)
+		if (the_call())
+			return 10 + (int)call_index;
+	return 0;
+}
+
+static int calls_blocking_sigttou(void)
+{
+	sigset_t ttou;
+
+	sigemptyset(&ttou);
+	sigaddset(&ttou, SIGTTOU);
+	sigprocmask(SIG_BLOCK, &ttou, 0);
+	for (call_index = 0; call_index < NCALLS; call_index++)
+		if (the_call())
+			return 10 + (int)call_index;
+	return 0;
+}
+
+static void ignored_or_blocked_sigttou_lets_them_go_on(void)
+{
+	expect("SIGTTOU ignored: each call goes on from the background",
+	       outcome(background(calls_ignoring_sigttou, false)), 0);
+	expect("tcsetpgrp back to ours", take_back(), 0);
+	expect("SIGTTOU blocked: each call goes on from the background",
+	       outcome(background(calls_blocking_sigttou, false)), 0);
+	expect("tcsetpgrp back to ours", take_back(), 0);
+}
+
+static int tcsetattr_with_a_handler(void)
+{
+	struct termios t;
+
+	signal(SIGTTOU, on_signal);
+	if (tcgetattr(0, &t) != 0)
+		return 1;
+	if (tcsetattr(0, TCSANOW, &t) != -1 || errno != EINTR)
+		return 2;
+	return got_ttou ? 0 : 3;
+}
+
+static void a_handler_of_sigttou_runs_and_the_call_fails(void)
+{
+	expect("SIGTTOU caught: the handler runs, tcsetattr fails with EINTR",
+	       outcome(background(tcsetattr_with_a_handler, false)), 0);
+}
+
+/* ---- orphaned groups --------------------------------------------------- */
+
+static int orphaned(pid_t pgid, bool *o)
+{
+	return proc_orphaned(libc_proc(), pgid, o);
+}
+
+static int report_own_group_orphaned(void)
+{
+	bool o = false;
+
+	return orphaned(0, &o) == 0 && o ? 0 : 1;
+}
+
+static int report_own_group_not_orphaned(void)
+{
+	bool o = true;
+
+	return orphaned(0, &o) == 0 && !o ? 0 : 1;
+}
+
+static void the_process_server_says_which_group_is_orphaned(void)
+{
+	bool o = false;
+	expect("our own group (our parent is process 1)", orphaned(getpgrp(), &o) == 0 && o, 1);
+	o = false;
+	expect("0: the caller's", orphaned(0, &o) == 0 && o, 1);
+	expect("a child's group of our session is not",
+	       outcome(background(report_own_group_not_orphaned, false)), 0);
+	expect("a child leading a session of its own: its group is",
+	       outcome(background(report_own_group_orphaned, true)), 0);
+	expect("no such group: ESRCH", orphaned(0x7ffffff0, &o), -(MICA_FS_ERRNO + ESRCH));
+	expect("a negative group: EINVAL", orphaned(-2, &o), -(MICA_FS_ERRNO + EINVAL));
+}
+
+static int read_orphaned(void)
+{
+	char buf[8];
+
+	return read(0, buf, sizeof buf) == -1 && errno == EIO ? 0 : 1;
+}
+
+static int write_orphaned(void)
+{
+	static const char line[] = "tty_job: written from an orphaned group\n";
+
+	return write(1, line, sizeof line - 1) == -1 && errno == EIO ? 0 : 1;
+}
+
+static int write_orphaned_ignoring_sigttou(void)
+{
+	static const char line[] = "tty_job: written from an orphaned group ignoring SIGTTOU\n";
+
+	signal(SIGTTOU, SIG_IGN);
+	return write(1, line, sizeof line - 1) == (ssize_t)sizeof line - 1 ? 0 : 1;
+}
+
+static int calls_orphaned(void)
+{
+	for (call_index = 0; call_index < NCALLS; call_index++)
+		if (the_call() != EIO)
+			return 10 + (int)call_index;
+	return 0;
+}
+
+static int tcsetattr_orphaned_ignoring_sigttou(void)
+{
+	signal(SIGTTOU, SIG_IGN);
+	return call_tcsetattr();
+}
+
+static int set_tostop(int on)
+{
+	struct termios t;
+
+	if (tcgetattr(1, &t))
+		return -1;
+	t.c_lflag = on ? t.c_lflag | TOSTOP : t.c_lflag & ~(tcflag_t)TOSTOP;
+	return tcsetattr(1, TCSANOW, &t);
+}
+
+static void an_orphaned_group_gets_eio_instead_of_a_stop(void)
+{
+	expect("a read: EIO, not SIGTTIN", outcome(background(read_orphaned, true)), 0);
+	expect("tcsetattr, tcflush, tcdrain, tcsetpgrp: EIO, not SIGTTOU",
+	       outcome(background(calls_orphaned, true)), 0);
+	expect("SIGTTOU ignored: tcsetattr goes on", outcome(background(tcsetattr_orphaned_ignoring_sigttou, true)), 0);
+	expect("TOSTOP set", set_tostop(1), 0);
+	expect("a write under TOSTOP: EIO, not SIGTTOU", outcome(background(write_orphaned, true)), 0);
+	expect("SIGTTOU ignored: the write goes on", outcome(background(write_orphaned_ignoring_sigttou, true)), 0);
+	expect("TOSTOP off", set_tostop(0), 0);
+}
+
+/* A program of the group a case orphans: it catches SIGHUP (unless
+ * `hup_default`), stops itself if `stop`, and, once it has SIGUSR2 (sent
+ * by the test after the end, lower signals first), writes what it got to
+ * `out`: 'h' for SIGHUP, '-' without. */
+static void member(int out, bool stop, bool hup_default)
+{
+	if (!hup_default)
+		signal(SIGHUP, on_signal);
+	if (stop)
+		raise(SIGSTOP);
+	while (!got_usr2)
+		thread_yield(MICA_BOOT_THREAD);
+	char c = got_hup ? 'h' : '-';
+	(void)!write(out, &c, 1);
+	_exit(0);
+}
+
+/* A child leading a group of its own (of our session) with programs in
+ * it: one with SIGHUP's default and one catching it, both stopped if
+ * `stop`.  The leader writes their pids to `out` once they stopped (or
+ * started) and ends, which orphans the group.  Answers the leader. */
+static pid_t group_then_end(int out, bool stop)
+{
+	pid_t leader = fork();
+
+	if (leader == 0) {
+		pid_t m[2];
+		setpgid(0, 0);
+		signal(SIGUSR2, on_signal);   /* the members' from the start: the test may send it at once */
+		for (int i = 0; i < 2; i++) {
+			if ((m[i] = fork()) == 0)
+				member(out, stop, i == 0);
+			int st;
+			if (stop && (reap(m[i], &st, WUNTRACED) != m[i] || !WIFSTOPPED(st)))
+				_exit(1);
+		}
+		_exit(write(out, m, sizeof m) == sizeof m ? 0 : 2);
+	}
+	setpgid(leader, leader);
+	int st;
+	if (reap(leader, &st, 0) != leader || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		return -1;
+	return leader;
+}
+
+static void an_end_that_orphans_a_stopped_group_hangs_it_up(void)
+{
+	int p[2];
+	pid_t m[2] = { 0, 0 };
+	char c = 0;
+
+	expect("pipe", pipe(p), 0);
+	pid_t leader = group_then_end(p[1], true);
+	close(p[1]);   /* a member that went leaves the end of data, not a wait */
+	expect("the leader ended after both stopped", leader > 0, 1);
+	expect("their pids", read(p[0], m, sizeof m), (long)sizeof m);
+	/* The server sent the signals while it ended the leader, before
+	 * answering our wait. */
+	int gone = kill(m[0], 0) == -1 && errno == ESRCH;
+	expect("the stopped program with SIGHUP's default ended by it", gone, 1);
+	if (!gone)
+		kill(m[0], SIGKILL);
+	kill(m[1], SIGCONT);   /* in case it was left stopped: the case fails, nothing hangs */
+	kill(m[1], SIGUSR2);
+	expect("the stopped program catching SIGHUP ran its handler, continued",
+	       read(p[0], &c, 1) == 1 ? c : 0, 'h');
+	close(p[0]);
+}
+
+static void an_end_that_orphans_a_running_group_sends_nothing(void)
+{
+	int p[2];
+	pid_t m[2] = { 0, 0 };
+	char c = 0;
+
+	expect("pipe", pipe(p), 0);
+	pid_t leader = group_then_end(p[1], false);
+	close(p[1]);   /* a member that went leaves the end of data, not a wait */
+	expect("the leader ended", leader > 0, 1);
+	expect("their pids", read(p[0], m, sizeof m), (long)sizeof m);
+	expect("the program with SIGHUP's default is still there", kill(m[0], 0), 0);
+	kill(m[1], SIGUSR2);
+	expect("the program catching SIGHUP got none", read(p[0], &c, 1) == 1 ? c : 0, '-');
+	kill(m[0], SIGUSR2);
+	expect("nor the other", read(p[0], &c, 1) == 1 ? c : 0, '-');
+	close(p[0]);
+}
+
+/* ---- the end of a session ---------------------------------------------- */
+
+/* A program of the leader's group: it catches SIGHUP and SIGCONT, says
+ * it is ready ('r'), and after SIGUSR2 writes '0' plus 1 for SIGHUP and
+ * 2 for SIGCONT. */
+static void hangup_watcher(int out)
+{
+	signal(SIGHUP, on_signal);
+	signal(SIGCONT, on_signal);
+	signal(SIGUSR2, on_signal);
+	(void)!write(out, "r", 1);
+	while (!got_usr2)
+		thread_yield(MICA_BOOT_THREAD);
+	char c = (char)('0' + (got_hup ? 1 : 0) + (got_cont ? 2 : 0));
+	(void)!write(out, &c, 1);
+	_exit(0);
+}
+
+/* A child that leads a new session with a watcher in its group, tells
+ * `pids` the watcher's pid, and ends once the console's foreground group
+ * is its own (`wait_for_fg`) or at once. */
+static pid_t session_leader(int pids, int watcher_out, bool wait_for_fg)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		setsid();
+		pid_t w = fork();
+		if (w == 0)
+			hangup_watcher(watcher_out);
+		if (write(pids, &w, sizeof w) != sizeof w)
+			_exit(1);
+		while (wait_for_fg && tcgetpgrp(0) != getpgrp())
+			thread_yield(MICA_BOOT_THREAD);
+		_exit(0);
+	}
+	return pid;
+}
+
+static void a_session_leaders_end_hangs_up_its_foreground_group(void)
+{
+	int pids[2], w[2];
+	pid_t watcher = 0;
+	char c = 0;
+
+	expect("pipes", pipe(pids) == 0 && pipe(w) == 0, 1);
+	pid_t leader = session_leader(pids[1], w[1], true);
+	close(pids[1]), close(w[1]);   /* a watcher that went leaves the end of data */
+	expect("the watcher's pid", read(pids[0], &watcher, sizeof watcher), (long)sizeof watcher);
+	expect("the watcher is ready", read(w[0], &c, 1) == 1 ? c : 0, 'r');
+	expect("tcsetpgrp(0, the new session's group)", tcsetpgrp(0, leader), 0);
+	expect("the leader ended", outcome(leader), 0);
+	/* The console took the hang-up before our request: the server
+	 * triggered its irq before answering our wait. */
+	errno = 0;
+	int fg = tcgetpgrp(0);
+	expect("the console has no foreground group (ENOTTY)", fg == -1 && errno == ENOTTY, 1);
+	kill(watcher, SIGUSR2);
+	expect("the foreground group got SIGHUP and SIGCONT", read(w[0], &c, 1) == 1 ? c : 0, '3');
+	expect("tcsetpgrp back to ours", take_back(), 0);
+	expect("tcgetpgrp: ours", tcgetpgrp(0), getpgrp());
+	close(pids[0]), close(w[0]);
+}
+
+static void another_sessions_end_leaves_the_terminal(void)
+{
+	int pids[2], w[2];
+	pid_t watcher = 0;
+	char c = 0;
+
+	expect("pipes", pipe(pids) == 0 && pipe(w) == 0, 1);
+	pid_t leader = session_leader(pids[1], w[1], false);
+	close(pids[1]), close(w[1]);   /* a watcher that went leaves the end of data */
+	expect("the watcher's pid", read(pids[0], &watcher, sizeof watcher), (long)sizeof watcher);
+	expect("the watcher is ready", read(w[0], &c, 1) == 1 ? c : 0, 'r');
+	expect("the leader of a session not in the foreground ended", outcome(leader), 0);
+	expect("the foreground group is still ours", tcgetpgrp(0), getpgrp());
+	kill(watcher, SIGUSR2);
+	expect("its own group got no SIGHUP (nor SIGCONT)", read(w[0], &c, 1) == 1 ? c : 0, '0');
+	close(pids[0]), close(w[0]);
+}
+
+static void our_group_in_the_foreground(void)
+{
+	expect("tcsetpgrp(0, our group)", tcsetpgrp(0, getpgrp()), 0);
+}
+
+static const struct qtest_case cases[] = {
+	{ "our_group_in_the_foreground", our_group_in_the_foreground },
+	{ "background_calls_stop_by_sigttou", background_calls_stop_by_sigttou },
+	{ "ignored_or_blocked_sigttou_lets_them_go_on", ignored_or_blocked_sigttou_lets_them_go_on },
+	{ "a_handler_of_sigttou_runs_and_the_call_fails", a_handler_of_sigttou_runs_and_the_call_fails },
+	{ "the_process_server_says_which_group_is_orphaned", the_process_server_says_which_group_is_orphaned },
+	{ "an_orphaned_group_gets_eio_instead_of_a_stop", an_orphaned_group_gets_eio_instead_of_a_stop },
+	{ "an_end_that_orphans_a_stopped_group_hangs_it_up", an_end_that_orphans_a_stopped_group_hangs_it_up },
+	{ "an_end_that_orphans_a_running_group_sends_nothing", an_end_that_orphans_a_running_group_sends_nothing },
+	{ "a_session_leaders_end_hangs_up_its_foreground_group", a_session_leaders_end_hangs_up_its_foreground_group },
+	{ "another_sessions_end_leaves_the_terminal", another_sessions_end_leaves_the_terminal },
+};
+
+int main(int argc, char **argv)
+{
+	(void)argc;
+	return QTEST_RUN(argv[0], cases);
+}
