@@ -18,6 +18,7 @@
 #include <stdbool.h>
 
 #include "glue.h"
+#include "pthread_impl.h"
 #include "sigstate.h"
 #include <idl/rt/proc.h>
 #include <idl/rt/stream.h>
@@ -47,7 +48,7 @@ int libc_tty_job_check(mica_cap_t stream, int sig)
 		if (proc_kill(proc, -(int64_t)fg, 0, &to_self) != 0)
 			return 0;
 		struct sigaction a = libc_sig_actions[sig];
-		if (a.sa_handler == SIG_IGN || (libc_sig_blocked & LIBC_SIG_BIT(sig)))
+		if (a.sa_handler == SIG_IGN || (libc_thread_self()->blocked & LIBC_SIG_BIT(sig)))
 			return sig == SIGTTIN ? EIO : 0;
 		/* The group's other programs, then the caller itself. */
 		if (proc_kill(proc, -(int64_t)pgid, sig, &to_self) != 0)
