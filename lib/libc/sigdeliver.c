@@ -142,9 +142,9 @@ static void lock_threads(void)
 		irq_trigger(libc_wait_irq());
 }
 
-/* What is pending to whom: each thread's own signals to it, when its mask
- * lets one through; the program's each to one thread that does not block
- * it, the main thread first. */
+/* The program's pending signals each to one thread that does not block
+ * it, the main thread first (a thread's own, pthread_kill's, it takes
+ * itself, or is diverted to by the sender). */
 static void deliver_to_threads(void)
 {
 	lock_threads();
@@ -153,9 +153,9 @@ static void deliver_to_threads(void)
 	for (struct pthread *t = libc_thread_next(0); t; t = libc_thread_next(t)) {
 		if (__atomic_load_n(&t->state, __ATOMIC_ACQUIRE) == THREAD_EXITED)
 			continue;
-		sigset_t blocked = __atomic_load_n(&t->blocked, __ATOMIC_SEQ_CST), mine = left & ~blocked;
+		sigset_t mine = left & ~__atomic_load_n(&t->blocked, __ATOMIC_SEQ_CST);
 		left &= ~mine;
-		if (mine || (__atomic_load_n(&t->pending, __ATOMIC_ACQUIRE) & ~blocked))
+		if (mine)
 			divert(t);
 	}
 	pthread_mutex_unlock(&libc_threads_lock);
@@ -242,8 +242,8 @@ mica_cap_t libc_signal_thread(void)
 	return sig_thread;
 }
 
-/* A timer changed (timer.c), or a thread was sent a signal: the signal
- * thread, started if need be, looks again. */
+/* A timer changed (timer.c): the signal thread, started if need be,
+ * looks again. */
 int libc_signal_poke(void)
 {
 	return libc_signal_thread() ? irq_trigger(sig_irq) : -MICA_ENOMEM;
@@ -391,25 +391,29 @@ int pthread_sigmask(int how, const sigset_t *set, sigset_t *old)
 	return sigprocmask(how, set, old) ? errno : 0;
 }
 
-/* To one thread: the caller raises it; another thread has it pending,
- * and the signal thread diverts it to it once its mask lets it through
- * (its waits end as for any signal it takes). */
+/* To one thread: the caller raises it; another thread has it pending and
+ * is diverted to it here and now if its mask lets it through (its waits
+ * end as for any signal it takes), else it takes it when it unblocks it.
+ * Under the thread list's lock, as the signal thread's diversions: one
+ * at a time, and never of a thread being made or reaped. */
 int pthread_kill(pthread_t id, int sig)
 {
 	struct pthread *self = libc_thread_self(), *t;
 
 	pthread_mutex_lock(&libc_threads_lock);
 	t = libc_thread_find(id);
-	bool queue = t && t != self && sig > 0 && sig < NSIG && libc_sig_actions[sig].sa_handler != SIG_IGN;
-	if (queue)
-		__atomic_fetch_or(&t->pending, BIT(sig), __ATOMIC_SEQ_CST);
+	bool send = t && t != self && sig > 0 && sig < NSIG && libc_sig_actions[sig].sa_handler != SIG_IGN &&
+		    __atomic_load_n(&t->state, __ATOMIC_ACQUIRE) != THREAD_EXITED;
+	if (send) {
+		__atomic_fetch_or(&t->pending, BIT(sig), __ATOMIC_SEQ_CST);   /* then its mask: pairs with set_mask's */
+		if (!(__atomic_load_n(&t->blocked, __ATOMIC_SEQ_CST) & BIT(sig)))
+			divert(t);
+	}
 	pthread_mutex_unlock(&libc_threads_lock);
 	if (!t)
 		return ESRCH;
 	if (sig < 0 || sig >= NSIG)
 		return EINVAL;
-	if (queue)
-		return libc_signal_poke() ? EAGAIN : 0;
 	return sig && t == self && raise(sig) ? errno : 0;   /* signal 0 only asks; an ignored one is dropped */
 }
 

@@ -32,8 +32,10 @@ siginfo_t libc_sig_infos[NSIG];
 volatile int libc_sig_interrupted;
 
 /* sigdeliver.c's libc_signal_tell, when a program catches signals
- * (SA_RESETHAND changes what the process server was told): weak in here. */
+ * (SA_RESETHAND changes what the process server was told), and its
+ * libc_signal_poke: weak in here. */
 #pragma weak libc_signal_tell
+#pragma weak libc_signal_poke
 
 int libc_signal_valid(int sig)
 {
@@ -141,8 +143,10 @@ void libc_signal_deliver_pending(void)
 	struct pthread *self = libc_thread_self();
 
 	for (;;) {
-		sigset_t own = __atomic_load_n(&self->pending, __ATOMIC_ACQUIRE) & ~self->blocked;
-		sigset_t ready = own ? own : __atomic_load_n(&libc_sig_pending, __ATOMIC_ACQUIRE) & ~self->blocked;
+		/* After the mask's store (set_mask): sequentially consistent, as
+		 * the senders' (pthread_kill, the signal thread). */
+		sigset_t own = __atomic_load_n(&self->pending, __ATOMIC_SEQ_CST) & ~self->blocked;
+		sigset_t ready = own ? own : __atomic_load_n(&libc_sig_pending, __ATOMIC_SEQ_CST) & ~self->blocked;
 		if (!ready)
 			return;
 		int sig = __builtin_ctzl(ready);
@@ -173,6 +177,17 @@ int raise(int sig)
 	__atomic_fetch_or(&libc_thread_self()->pending, LIBC_SIG_BIT(sig), __ATOMIC_RELEASE);
 	libc_signal_deliver_pending();
 	return 0;
+}
+
+void libc_signal_to_program(int sig)
+{
+	if (libc_sig_actions[sig].sa_handler == SIG_IGN)
+		return;
+	libc_signal_make_pending(sig, getpid(), SI_USER, 0);
+	libc_signal_deliver_pending();
+	if ((__atomic_load_n(&libc_sig_pending, __ATOMIC_SEQ_CST) & LIBC_SIG_BIT(sig)) && libc_threads_running() &&
+	    libc_signal_poke)
+		libc_signal_poke();   /* the caller blocks it: another thread may take it */
 }
 
 int libc_signal_eintr(void)

@@ -30,6 +30,10 @@ int libc_signal_ignored_by_default(int sig);
  * first: its own, then the program's (each taken off the program's set by
  * whichever thread gets it first). */
 void libc_signal_deliver_pending(void);
+/* Sent to the program by itself (kill of its own pid, its group, all):
+ * the caller takes it before kill returns when its mask lets it through,
+ * else the signal thread gives it to a thread that does. */
+void libc_signal_to_program(int sig);
 /* Signal sig pending for the program, with its siginfo_t's fields. */
 void libc_signal_make_pending(int sig, pid_t from, int code, int status);
 /* Run sig's handler (a caught one) with info (and ctx, SA_SIGINFO's third
@@ -42,8 +46,7 @@ __attribute__((noreturn)) void libc_signal_die(int sig);
 
 /* sigdeliver.c: tell the process server what the program catches and
  * ignores (when that changed); wake the signal thread, started if need
- * be, to look at the timers and the threads' signals again (timer.c,
- * pthread_kill). */
+ * be, to look at the timers again (timer.c). */
 void libc_signal_tell(void);
 int libc_signal_poke(void);
 /* What the server was told (exec's summary, sigexec.c); tell it again,

@@ -1,12 +1,13 @@
 /*
  * thrsig_test.c - what reaches a thread other than the main one
  * (docs/processes.md "Signals between programs", docs/libc.md "Signals",
- * docs/poll.md "The wait irq"): a signal from another program that the
- * main thread blocks goes to the thread that lets it through, ending its
- * sigsuspend or its blocked read; pthread_kill ends a thread's pause and
- * sigpause, its handler on that thread; each thread has its own mask;
- * and poll, read and waitpid in a second thread are woken by another
- * program's write and by a child's end.  thrsig.scenario boots it with
+ * docs/poll.md "Which thread it wakes"): a signal from another program
+ * that the main thread blocks goes to the thread that lets it through,
+ * ending its sigsuspend or its blocked read, and so does the program's
+ * kill of its own pid; pthread_kill ends a thread's pause and sigpause,
+ * its handler on that thread; each thread has its own mask; and poll,
+ * read and waitpid in a second thread are woken by another program's
+ * write and by a child's end.  thrsig.scenario boots it with
  * the pipe and process servers; it joins the process server as a program
  * boot.cfg started and forks its children.
  */
@@ -175,6 +176,24 @@ static void blocked_in_main_taken_by_thread(void)
 	close(done[0]), close(never[0]), close(never[1]);
 }
 
+/* kill of the program's own pid from a thread that blocks the signal: the
+ * thread that lets it through takes it. */
+static void own_pid_taken_by_thread(void)
+{
+	sigset_t usr1 = just(SIGUSR1), was;
+	void *result = (void *)-1;
+	on_worker = on_other = 0;
+	catch_usr1();
+	pthread_sigmask(SIG_BLOCK, &usr1, &was);
+	expect("pthread_create", pthread_create(&worker, 0, suspend_worker, 0), 0);
+	expect("kill(getpid(), SIGUSR1) with SIGUSR1 blocked here", kill(getpid(), SIGUSR1), 0);
+	expect("pthread_join", pthread_join(worker, &result), 0);
+	expect("the worker's sigsuspend ended by its handler, its mask back", (intptr_t)result, 0);
+	expect("never on the main thread", on_other, 0);
+	pthread_sigmask(SIG_SETMASK, &was, 0);
+	signal(SIGUSR1, SIG_DFL);
+}
+
 /* ---- pthread_kill --------------------------------------------------------- */
 
 static int steps[2];
@@ -323,6 +342,7 @@ static void poll_read_waitpid_in_thread(void)
 static const struct qtest_case cases[] = {
 	{ "sigsuspend_in_thread_woken_by_kill", sigsuspend_in_thread_woken_by_kill },
 	{ "blocked_in_main_taken_by_thread", blocked_in_main_taken_by_thread },
+	{ "own_pid_taken_by_thread", own_pid_taken_by_thread },
 	{ "pthread_kill_wakes_pause_and_sigpause", pthread_kill_wakes_pause_and_sigpause },
 	{ "masks_are_per_thread", masks_are_per_thread },
 	{ "poll_read_waitpid_in_thread", poll_read_waitpid_in_thread },
