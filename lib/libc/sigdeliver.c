@@ -1,7 +1,8 @@
 /*
- * sigdeliver.c - signals from other programs (docs/processes.md "Signals
- * between programs"): sigaction, signal, sigprocmask, sigsuspend, and the
- * signal thread.
+ * sigdeliver.c - signals from other programs and to threads
+ * (docs/processes.md "Signals between programs"): sigaction, signal,
+ * sigprocmask and pthread_sigmask, pthread_kill, sigsuspend, pause, and
+ * the signal thread.
  *
  * The process server applies the default actions (it ends the program
  * through root) and drops what is ignored, so that a program without
@@ -10,16 +11,18 @@
  * end it, it tells the server (Proc.sigstate, only when that summary
  * changes) and starts its signal thread, once: the server queues such
  * signals and triggers the thread's irq; the thread takes them
- * (Proc.sigtake) into the pending set and, when the mask lets one
- * through, diverts the main thread: it stops it, reads its ip and sp
- * (Thread.ex_regs), puts the ip below the red zone of its stack and
- * starts it at libc_signal_trampoline, which saves every register, the
- * FPU/SSE state and the UTCB, runs the handlers (signal.c), restores all
- * and returns where the thread was.  An IPC the thread was blocked in
- * returns MICA_ECANCELED, which the C library's waits turn into EINTR
- * (or wait on, when every handler that ran had SA_RESTART:
- * libc_signal_eintr).  The same thread keeps the program's timers
- * (timer.c).
+ * (Proc.sigtake) into the program's pending set and gives each to a
+ * thread whose mask lets it through, the main thread first (pthread_kill
+ * gives its signal to its thread itself).  Giving is diverting: stop the
+ * thread, read its ip and sp (Thread.ex_regs), put the ip below the red
+ * zone of its stack and start it at libc_signal_trampoline, which saves
+ * every register, the FPU/SSE state and the UTCB, runs the handlers
+ * (signal.c), restores all and returns where the thread was.  An IPC the
+ * thread was blocked in returns MICA_ECANCELED, which the C library's
+ * waits turn into EINTR (or wait on, when every handler that ran had
+ * SA_RESTART: libc_signal_eintr).  The same thread keeps the program's timers
+ * (timer.c), and passes the program's wait irq on to the threads that
+ * wait on it once a thread other than the main one does (notifier.c).
  */
 #include <errno.h>
 #include <signal.h>
@@ -418,8 +421,9 @@ int pthread_kill(pthread_t id, int sig)
 }
 
 /* Wait with `mask` until a handler has run on the calling thread (the
- * signal thread diverts it to one: its receive is cancelled, or its park
- * irq makes it look again), then the mask back: -1, EINTR.  Unless
+ * signal thread or a pthread_kill diverts it to one: its receive is
+ * cancelled, or its park irq makes it look again), then the mask back:
+ * -1, EINTR.  Unless
  * `always`, only while a signal can still come: without a signal thread
  * and another thread to send one, with nothing pending, it answers at
  * once rather than wait forever. */
@@ -442,8 +446,8 @@ static int suspend(sigset_t mask, bool always)
 /* pause: until a handler has run, with the mask as it is.  Without a
  * signal thread nothing can come that a handler runs for: it waits for
  * what ends the program (the process server's default actions), or for
- * another thread to start one (an alarm, a handler installed, a
- * pthread_kill), whose first diversion ends the wait. */
+ * another thread's pthread_kill, or for one to start it (an alarm, a
+ * handler installed), whose first diversion ends the wait. */
 int pause(void)
 {
 	return suspend(libc_thread_self()->blocked, true);
