@@ -29,6 +29,7 @@
 #include <idl/rt/proc.h>
 
 #include "glue.h"
+#include "pthread_impl.h"
 #include "sigstate.h"
 
 /* In the child: what the copied memory says of the parent's own state. */
@@ -76,9 +77,13 @@ static pid_t fork_now(void)
 	 * child's too (POSIX); its UTCB is a new page. */
 	mica_word_t alt_sp = mica_utcb()->user[LIBC_UTCB_ALTSTACK_SP];
 	mica_word_t alt_size = mica_utcb()->user[LIBC_UTCB_ALTSTACK_SIZE];
+	/* So is the caller's signal mask, which the child's only thread, its
+	 * main one, has from now on (POSIX). */
+	sigset_t mask = libc_thread_self()->blocked;
 	if (rt_fork_save(&regs)) {
 		mica_utcb()->user[LIBC_UTCB_ALTSTACK_SP] = alt_sp;
 		mica_utcb()->user[LIBC_UTCB_ALTSTACK_SIZE] = alt_size;
+		libc_thread_self()->blocked = mask;
 		child_fixup(task, thread);
 		return 0;
 	}

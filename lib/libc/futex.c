@@ -2,7 +2,9 @@
  * futex.c - the one wait/wake primitive of the thread functions
  * (docs/libc.md "Threads"), on Mica's irq objects.
  *
- * Every thread that ever blocks has a park irq bound to it.  A waiter puts
+ * Every thread that ever blocks has a park irq bound to it (which also
+ * wakes it for a signal and for the program's wait irq: sigdeliver.c,
+ * notifier.c).  A waiter puts
  * a record (the word it waits on, its irq) in the queue of the word's
  * bucket, but only if the word still holds the value it expects; this
  * check and the enqueue happen under the bucket's lock, as do a waker's
@@ -17,6 +19,7 @@
  * up the processor (Thread.yield) rather than burn its time slice.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -84,20 +87,20 @@ static void unlink_waiter(struct bucket *b, struct waiter *w)
 		b->tail = w->prev;
 }
 
-/* The calling thread's park irq, made and bound at its first wait. */
-static mica_cap_t park_irq(struct pthread *self)
+mica_cap_t libc_thread_park(struct pthread *t)
 {
-	mica_cap_t irq;
+	mica_cap_t irq = __atomic_load_n(&t->park, __ATOMIC_ACQUIRE), none = 0;
 
-	if (self->park)
-		return self->park;
+	if (irq)
+		return irq;
 	if (!(irq = mica_slot_alloc()))
 		return 0;
-	if (factory_create_irq(MICA_BOOT_FACTORY, irq, PARK_IRQ_LABEL) == 0 && irq_bind(irq, self->thread) == 0)
-		return self->park = irq;
-	kobject_destroy(irq);
+	if (factory_create_irq(MICA_BOOT_FACTORY, irq, PARK_IRQ_LABEL) == 0 && irq_bind(irq, t->thread) == 0 &&
+	    __atomic_compare_exchange_n(&t->park, &none, irq, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		return irq;
+	kobject_destroy(irq);   /* no irq, or another thread's came first: `none` says which */
 	mica_slot_free(irq);
-	return 0;
+	return none;
 }
 
 int libc_timespec_valid(const struct timespec *ts)
@@ -137,7 +140,7 @@ int libc_futex_wait(volatile int *addr, int val, clockid_t clock, const struct t
 
 	if (err)
 		return err;
-	if (!(w.park = park_irq(self))) {
+	if (!(w.park = libc_thread_park(self))) {
 		/* No irq (out of kernel memory): wait by giving up the processor. */
 		if (__atomic_load_n(addr, __ATOMIC_ACQUIRE) != val)
 			return EAGAIN;

@@ -151,6 +151,10 @@ void libc_signal_tell_again(void);
  * catches or blocks a signal (a weak reference: programs that fork but
  * catch nothing do not link it). */
 void libc_signal_after_fork(void) __attribute__((weak));
+/* sigdeliver.c: the signal thread, started if need be (0 if it cannot be). */
+mica_cap_t libc_signal_thread(void);
+/* pthread.c: how many threads the program has besides the main one. */
+int libc_threads_running(void);
 /* pthread_atfork.c's, weak (linked with pthread_atfork): the fork handlers
  * for the moment fork is at (LIBC_ATFORK_*). */
 enum { LIBC_ATFORK_PREPARE, LIBC_ATFORK_PARENT, LIBC_ATFORK_CHILD };
@@ -196,10 +200,18 @@ int pipe_adopt_stream(struct file *f, mica_cap_t cap);
  * and the rights it allows; -1 with errno (EBADF, ENODEV, EACCES). */
 int fsfile_map(int fd, bool private, mica_cap_t *ds, uint32_t *rights);
 
-/* notifier.c: the program's wait irq, bound to its main thread, made at
- * first use (0 if it cannot be): every wait of the glue blocks on it, and
- * every source waited for triggers it. */
+/* notifier.c: the program's wait irq, made at first use (0 if it cannot
+ * be): every source waited for triggers it, and every wait of the glue
+ * for a source sleeps until it (or anything) wakes the thread.  It is
+ * bound to the main thread until another thread first waits on it
+ * (libc_wait_irq_listen, before the wait's first look), then to the
+ * signal thread (relayed: 1), which passes each notification on to every
+ * thread that listens, through its park irq.  Its label, for the signal
+ * thread. */
+#define LIBC_WAIT_IRQ_LABEL 0x77616974ull   /* "wait" */
 mica_cap_t libc_wait_irq(void);
+void libc_wait_irq_listen(void);
+int libc_wait_irq_relayed(void);
 /* In a forked child: the wait irq the copied memory names is the parent's;
  * forget it, so that the child's own is made at first use. */
 void libc_wait_irq_after_fork(void);

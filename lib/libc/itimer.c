@@ -2,9 +2,10 @@
  * itimer.c - alarm, setitimer and getitimer (docs/libc.md "Signals"):
  * the program's one ITIMER_REAL timer, on the monotonic clock: entry 0
  * of the program's timers (timer.c), whose expiry makes SIGALRM pending
- * (si_code SI_TIMER) and diverts the main thread to its handler, or to its
- * default action, which ends the program.  A periodic timer that fell
- * behind gives one SIGALRM for the periods it missed, as Linux does.
+ * (si_code SI_TIMER) and diverts a thread that lets it through to its
+ * handler, or to its default action, which ends the program.  A periodic
+ * timer that fell behind gives one SIGALRM for the periods it missed, as
+ * Linux does.
  * There is no CPU-time accounting (docs/libc.md "Time"): ITIMER_VIRTUAL
  * and ITIMER_PROF are EINVAL.
  */

@@ -3,10 +3,19 @@
  * descriptors, and the program's wait irq that every wait of the C
  * library blocks on.
  *
- * The program has one irq, bound to its main thread (the C library knows
- * one thread), made at the first wait: pipe.c attaches it to every pipe
- * end the program holds (PipeEnd.attach), stream.c arms it with the
- * console (Stream.notify, Pollable.poll).  A wait looks at each source
+ * The program has one irq, made at the first wait: pipe.c attaches it to
+ * every pipe end the program holds (PipeEnd.attach), stream.c arms it
+ * with the console (Stream.notify, Pollable.poll), procsrv.c gives it to
+ * the process server for a child's end (Proc.notify).  It is bound to the
+ * main thread, which then needs nothing more, until another thread first
+ * waits on it (libc_wait_irq_listen); from then on it is bound to the
+ * signal thread (sigdeliver.c), which triggers the park irq (futex.c) of
+ * every thread that listens -- the main thread and each one that ever
+ * waited -- at each notification: a thread that is not waiting any more
+ * finds a wake-up when it next waits, and looks again.  A thread that
+ * starts to listen is woken once at once (it may have looked before
+ * listening), and so is the main thread when the irq leaves it (a
+ * notification pending for it goes with the binding).  A wait looks at each source
  * through its descriptor's poll operation, which also arranges for the
  * irq to be triggered when the source may change (a pipe's waiting flag,
  * the console's arming), and only when none is ready sleeps in an open
@@ -15,6 +24,7 @@
  * hint, and arming before looking means no change goes unseen.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <sys/notifier.h>
 
@@ -27,9 +37,9 @@
 #include <idl/kernel/kobject.h>
 
 #include "glue.h"
+#include "pthread_impl.h"
 #include "sigstate.h"
 
-#define WAIT_IRQ_LABEL 0x77616974ull   /* "wait" */
 #define WAIT_MAX_US 0x7fffffffu         /* per receive: below MICA_TIMEOUT_ZERO */
 
 struct notifier {
@@ -38,27 +48,65 @@ struct notifier {
 	unsigned long turns;   /* looks at the sources, ever */
 };
 
-static mica_cap_t irq;   /* the program's wait irq, 0 until made */
+static mica_cap_t irq;      /* the program's wait irq, 0 until made */
+static volatile int relayed;   /* bound to the signal thread */
 
 void libc_wait_irq_after_fork(void)
 {
 	mica_slot_drop(irq);   /* our copy of the parent's, bound to its thread */
 	irq = 0;
+	relayed = 0;
 }
 
+int libc_wait_irq_relayed(void)
+{
+	return __atomic_load_n(&relayed, __ATOMIC_ACQUIRE);
+}
+
+/* t listens from now on (under libc_threads_lock), woken once now. */
+static void start_listening(struct pthread *t)
+{
+	mica_cap_t park = libc_thread_park(t);
+
+	if (!park)
+		return;   /* no irq: it is woken by nothing of the wait irq's */
+	__atomic_store_n(&t->listens, 1, __ATOMIC_RELEASE);
+	irq_trigger(park);
+}
+
+void libc_wait_irq_listen(void)
+{
+	struct pthread *self = libc_thread_self(), *main = libc_thread_next(0);
+	mica_cap_t to;
+
+	if (__atomic_load_n(&self->listens, __ATOMIC_ACQUIRE) || (self == main && !libc_wait_irq_relayed()))
+		return;
+	pthread_mutex_lock(&libc_threads_lock);
+	if (!relayed && libc_wait_irq() && (to = libc_signal_thread()) != 0 && irq_bind(irq, to) == 0) {
+		__atomic_store_n(&relayed, 1, __ATOMIC_RELEASE);
+		start_listening(main);
+	}
+	if (relayed && !self->listens)
+		start_listening(self);
+	pthread_mutex_unlock(&libc_threads_lock);
+}
+
+/* Made by whichever thread needs it first (one of two made at once is kept). */
 mica_cap_t libc_wait_irq(void)
 {
-	mica_cap_t made;
+	mica_cap_t made, none = 0;
 
-	if (irq)
+	if (__atomic_load_n(&irq, __ATOMIC_ACQUIRE))
 		return irq;
 	if (!(made = mica_slot_alloc()))
 		return 0;
-	if (factory_create_irq(MICA_BOOT_FACTORY, made, WAIT_IRQ_LABEL) == 0 && irq_bind(made, MICA_BOOT_THREAD) == 0)
-		return irq = made;
+	if (factory_create_irq(MICA_BOOT_FACTORY, made, LIBC_WAIT_IRQ_LABEL) == 0 &&
+	    irq_bind(made, MICA_BOOT_THREAD) == 0 &&
+	    __atomic_compare_exchange_n(&irq, &none, made, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		return made;
 	kobject_destroy(made);
 	mica_slot_free(made);
-	return 0;
+	return none;
 }
 
 /* What holds for p: of its events, and the errors and hang-up asked or not.
@@ -91,6 +139,7 @@ int notifier_poll(struct pollfd *fds, size_t n, uint64_t timeout_us, unsigned lo
 
 	if (!irq)
 		return libc_fail(ENOMEM);   /* the console's look needs it too */
+	libc_wait_irq_listen();
 	for (;;) {
 		int ready = 0;
 		if (turns)

@@ -4,8 +4,8 @@
  * exit() runs atexit handlers and destructors and flushes stdio, then
  * _exit() tells the parent (rt_exit, Parent.exit).  The pid is the process
  * server's record's, or else what the launcher put in the environment as
- * MICA_PID.  kill() of the program's own pid raises the signal
- * (signal.c: handlers, masks and default actions); of another process
+ * MICA_PID.  kill() of the program's own pid makes the signal pending for
+ * the program (signal.c: handlers, masks and default actions); of another process
  * or a group it asks the process server, which delivers it (procsrv.c,
  * docs/processes.md).  posix_spawn (spawn.c) and fork (fork.c) start
  * children, waitpid reaps them (any, one, or of a group), getppid asks;
@@ -27,6 +27,7 @@
 #include <idl/rt/proc.h>
 
 #include "glue.h"
+#include "sigstate.h"
 
 /* Destructors (__attribute__((destructor))): the linker's default script
  * gathers them between these symbols; they run last of exit()'s handlers,
@@ -92,8 +93,8 @@ gid_t getegid(void) { return 0; }
 
 /* Another process, a group or all go through the process server, which
  * delivers to each target as its dispositions say; the caller among the
- * targets raises the signal itself, so that it is delivered before kill
- * returns. */
+ * targets makes the signal pending itself, so that it is delivered before
+ * kill returns (in the calling thread, unless that blocks it). */
 int kill(pid_t pid, int sig)
 {
 	mica_cap_t proc;
@@ -110,7 +111,9 @@ int kill(pid_t pid, int sig)
 	} else {
 		to_self = true;
 	}
-	return to_self && sig ? raise(sig) : 0;
+	if (to_self && sig)
+		libc_signal_to_program(sig);
+	return 0;
 }
 
 /* A process group is a pid negated (kill's own convention). */

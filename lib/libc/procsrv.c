@@ -100,7 +100,10 @@ int libc_proc_watch_children(void)
 int libc_proc_wait_child(void)
 {
 	mica_word_t tag, label;
-	int err = libc_proc_watch_children();
+	int err;
+
+	libc_wait_irq_listen();   /* if it starts to now, the wait below ends at once: look again */
+	err = libc_proc_watch_children();
 
 	if (err)
 		return err < 0 ? err : 0;   /* a child may have ended before: look again first */

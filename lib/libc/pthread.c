@@ -57,6 +57,13 @@ struct pthread *libc_thread_self(void)
 	return t ? t : &main_thread;
 }
 
+struct pthread *libc_thread_of_utcb(const void *u)
+{
+	struct pthread *t = (struct pthread *)((const struct mica_utcb *)u)->user[LIBC_UTCB_PTHREAD];
+
+	return t ? t : &main_thread;
+}
+
 pthread_t pthread_self(void)
 {
 	return (pthread_t)libc_thread_self();
@@ -85,6 +92,16 @@ struct pthread *libc_thread_find(pthread_t id)
 		if ((pthread_t)t == id)
 			return t;
 	return 0;
+}
+
+int libc_threads_running(void)
+{
+	return __atomic_load_n(&running, __ATOMIC_ACQUIRE);
+}
+
+struct pthread *libc_thread_next(struct pthread *t)
+{
+	return !t ? &main_thread : t == &main_thread ? threads : t->next;
 }
 
 static void unlink_thread(struct pthread *t)
@@ -195,6 +212,7 @@ int pthread_create(pthread_t *id, const pthread_attr_t *attr, void *(*start)(voi
 	t->start = start;
 	t->arg = arg;
 	t->detached = attr && attr->detachstate == PTHREAD_CREATE_DETACHED;
+	t->blocked = libc_thread_self()->blocked;   /* POSIX: the creator's mask, nothing pending */
 	_REENT_INIT_PTR(&t->reent);
 	pthread_mutex_lock(&libc_threads_lock);
 	reap_detached();
@@ -320,7 +338,8 @@ void libc_keys_clear(unsigned key)
 }
 
 /* In a forked child: the caller is the only thread, the main one, on the
- * child's own thread and without the parent's park irq. */
+ * child's own thread and without the parent's park irq (fork.c gave it
+ * the caller's signal mask; nothing is pending). */
 void libc_threads_after_fork(void)
 {
 	struct pthread *self = libc_thread_self();
@@ -334,6 +353,8 @@ void libc_threads_after_fork(void)
 		mica_slot_drop(main_thread.park);
 	main_thread.park = 0;
 	main_thread.thread = MICA_BOOT_THREAD;
+	main_thread.pending = 0;
+	main_thread.listens = 0;
 	main_thread.cleanup = self->cleanup;
 	threads = 0;
 	running = 0;

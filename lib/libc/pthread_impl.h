@@ -8,6 +8,7 @@
 
 #include <pthread.h>
 #include <reent.h>
+#include <signal.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -19,7 +20,7 @@ enum thread_state { THREAD_RUNNING, THREAD_EXITED };
 
 struct pthread {
 	mica_cap_t thread;      /* its Thread object (the main thread: MICA_BOOT_THREAD) */
-	mica_cap_t park;        /* the irq it waits on in futex_wait, made at first need */
+	mica_cap_t park;        /* the irq that wakes it (libc_thread_park), made at first need */
 	mica_addr_t utcb;
 	void *stack;            /* malloc'd by pthread_create, or 0 (the caller's or the main one) */
 	void *(*start)(void *);
@@ -30,6 +31,11 @@ struct pthread {
 	int joining;            /* a pthread_join waits for it */
 	int cancel_pending, cancel_disabled, cancel_async;
 	struct __pthread_cleanup *cleanup;
+	/* Its signal mask, and the signals sent to it alone (pthread_kill,
+	 * raise) that wait for the mask to let them through (signal.c); the
+	 * signal thread reads both (sigdeliver.c). */
+	volatile sigset_t blocked, pending;
+	volatile int listens;   /* the program's wait irq wakes it, through the signal thread (notifier.c) */
 	struct pthread *next, *prev;   /* every thread of the program */
 	struct _reent reent;    /* newlib's per-thread state (errno, ...): __getreent */
 	const void *specific[LIBC_KEYS_MAX];
@@ -37,6 +43,14 @@ struct pthread {
 
 /* The calling thread's structure (the main thread's is static). */
 struct pthread *libc_thread_self(void);
+/* The structure of the thread whose UTCB is u (the main thread's for a
+ * UTCB that names none). */
+struct pthread *libc_thread_of_utcb(const void *u);
+/* The irq bound to t that wakes it from an open receive: every wait
+ * looks again when it fires (futex.c).  Made at first need, by t or by
+ * any other thread (one of two made at once is kept); 0 when no irq could
+ * be made. */
+mica_cap_t libc_thread_park(struct pthread *t);
 
 /*
  * Wait while *addr == val: returns 0 when woken by futex_wake (or
@@ -56,9 +70,12 @@ int libc_mutex_release(pthread_mutex_t *mutex, unsigned *count);
 void libc_mutex_reacquire(pthread_mutex_t *mutex, unsigned count);
 
 /* The list of the program's threads is under libc_threads_lock;
- * libc_thread_find (under it) is a thread of the list, or 0. */
+ * libc_thread_find (under it) is a thread of the list, or 0.  Every
+ * thread, the main one first: t = libc_thread_next(0); t; t =
+ * libc_thread_next(t), under the lock (ended ones too: state says). */
 extern pthread_mutex_t libc_threads_lock;
 struct pthread *libc_thread_find(pthread_t id);
+struct pthread *libc_thread_next(struct pthread *t);
 
 /* Keys: a new key's slot cleared in every thread (pthread.c); the
  * destructors of a thread that ends (pthread_key.c). */

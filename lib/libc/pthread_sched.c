@@ -1,9 +1,8 @@
 /*
  * pthread_sched.c - scheduling and signals as they concern threads
  * (docs/libc.md "Threads").  All threads of a program run at the priority
- * of the thread that made them, with SCHED_OTHER; signals belong to the
- * program (signal.c), so a thread's signal mask is the program's and a
- * signal sent to a thread is delivered to the program, in the caller.
+ * of the thread that made them, with SCHED_OTHER (a thread's signals,
+ * pthread_sigmask and pthread_kill, are sigdeliver.c's).
  */
 #include <errno.h>
 #include <sched.h>
@@ -67,23 +66,6 @@ int pthread_setschedprio(pthread_t id, int prio)
 	struct sched_param p = { .sched_priority = prio };
 
 	return pthread_setschedparam(id, SCHED_OTHER, &p);
-}
-
-int pthread_sigmask(int how, const sigset_t *set, sigset_t *old)
-{
-	return sigprocmask(how, set, old) ? errno : 0;
-}
-
-int pthread_kill(pthread_t id, int sig)
-{
-	pthread_mutex_lock(&libc_threads_lock);
-	struct pthread *t = libc_thread_find(id);
-	pthread_mutex_unlock(&libc_threads_lock);
-	if (!t)
-		return ESRCH;
-	if (sig < 0 || sig >= NSIG)
-		return EINVAL;
-	return sig && raise(sig) ? errno : 0;
 }
 
 /* Priorities a policy takes: SCHED_OTHER's only one, 0 (all threads of a

@@ -1,7 +1,8 @@
 /*
- * sigdeliver.c - signals from other programs (docs/processes.md "Signals
- * between programs"): sigaction, signal, sigprocmask, sigsuspend, and the
- * signal thread.
+ * sigdeliver.c - signals from other programs and to threads
+ * (docs/processes.md "Signals between programs"): sigaction, signal,
+ * sigprocmask and pthread_sigmask, pthread_kill, sigsuspend, pause, and
+ * the signal thread.
  *
  * The process server applies the default actions (it ends the program
  * through root) and drops what is ignored, so that a program without
@@ -10,16 +11,18 @@
  * end it, it tells the server (Proc.sigstate, only when that summary
  * changes) and starts its signal thread, once: the server queues such
  * signals and triggers the thread's irq; the thread takes them
- * (Proc.sigtake) into the pending set and, when the mask lets one
- * through, diverts the main thread: it stops it, reads its ip and sp
- * (Thread.ex_regs), puts the ip below the red zone of its stack and
- * starts it at libc_signal_trampoline, which saves every register, the
- * FPU/SSE state and the UTCB, runs the handlers (signal.c), restores all
- * and returns where the thread was.  An IPC the thread was blocked in
- * returns MICA_ECANCELED, which the C library's waits turn into EINTR
- * (or wait on, when every handler that ran had SA_RESTART:
- * libc_signal_eintr).  The same thread keeps the program's timers
- * (timer.c).
+ * (Proc.sigtake) into the program's pending set and gives each to a
+ * thread whose mask lets it through, the main thread first (pthread_kill
+ * gives its signal to its thread itself).  Giving is diverting: stop the
+ * thread, read its ip and sp (Thread.ex_regs), put the ip below the red
+ * zone of its stack and start it at libc_signal_trampoline, which saves
+ * every register, the FPU/SSE state and the UTCB, runs the handlers
+ * (signal.c), restores all and returns where the thread was.  An IPC the
+ * thread was blocked in returns MICA_ECANCELED, which the C library's
+ * waits turn into EINTR (or wait on, when every handler that ran had
+ * SA_RESTART: libc_signal_eintr).  The same thread keeps the program's timers
+ * (timer.c), and passes the program's wait irq on to the threads that
+ * wait on it once a thread other than the main one does (notifier.c).
  */
 #include <errno.h>
 #include <signal.h>
@@ -42,6 +45,7 @@
 #include <idl/rt/proc.h>
 
 #include "glue.h"
+#include "pthread_impl.h"
 #include "sigstate.h"
 #include "timer.h"
 
@@ -53,7 +57,7 @@
 
 /* What the process server was told, and the signal thread. */
 static uint32_t told_deliver, told_ignore;
-static mica_cap_t sig_thread, sig_irq, wake_irq;
+static mica_cap_t sig_thread, sig_irq;
 static mica_addr_t sig_utcb;
 static char sig_stack[16384] __attribute__((aligned(16)));
 
@@ -102,21 +106,74 @@ void libc_signal_divert(void)
 	*(struct libc_fault_record *)((char *)u + MICA_UTCB_SIZE) = record;
 }
 
-/* Stop the main thread, put where it was on its stack, start it at the
- * trampoline. */
-static void divert(void)
+/* The signal thread as a thread of the C library: a structure of its own
+ * (not in the program's list), so that its waits for the thread list's
+ * lock park on an irq of its own. */
+static struct pthread sig_self;
+
+/* Stop t, put where it was on its stack, start it at the trampoline;
+ * then wake it through its park irq: a wait it enters only after the
+ * handler ran (sigsuspend between its look and its receive) must not
+ * sleep. */
+static void divert(struct pthread *t)
 {
 	uint64_t ip, sp, flags;
+	mica_cap_t park;
 
-	if (thread_stop(MICA_BOOT_THREAD) != 0)
+	if (thread_stop(t->thread) != 0)
 		return;
-	if (thread_ex_regs(MICA_BOOT_THREAD, KEEP, KEEP, KEEP, &ip, &sp, &flags) == 0) {
+	if (thread_ex_regs(t->thread, KEEP, KEEP, KEEP, &ip, &sp, &flags) == 0) {
 		uint64_t *frame = (uint64_t *)(sp - RED_ZONE - 8);   /* the trampoline's `ret $128` */
 		*frame = ip;
-		thread_ex_regs(MICA_BOOT_THREAD, (uint64_t)libc_signal_trampoline, (uint64_t)frame, KEEP, &ip, &sp,
-			       &flags);
+		thread_ex_regs(t->thread, (uint64_t)libc_signal_trampoline, (uint64_t)frame, KEEP, &ip, &sp, &flags);
 	}
-	thread_start(MICA_BOOT_THREAD);
+	thread_start(t->thread);
+	if ((park = libc_thread_park(t)) != 0)
+		irq_trigger(park);
+}
+
+/* The thread list's lock, on the signal thread: a wait for it may have
+ * taken the notification of either irq the thread serves (an open
+ * receive takes whatever comes), so after one they are made again. */
+static void lock_threads(void)
+{
+	if (pthread_mutex_trylock(&libc_threads_lock) == 0)
+		return;
+	pthread_mutex_lock(&libc_threads_lock);
+	irq_trigger(sig_irq);
+	if (libc_wait_irq_relayed())
+		irq_trigger(libc_wait_irq());
+}
+
+/* The program's pending signals each to one thread that does not block
+ * it, the main thread first (a thread's own, pthread_kill's, it takes
+ * itself, or is diverted to by the sender). */
+static void deliver_to_threads(void)
+{
+	lock_threads();
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);   /* the pending sets, then the masks: pairs with set_mask's */
+	sigset_t left = __atomic_load_n(&libc_sig_pending, __ATOMIC_SEQ_CST);
+	for (struct pthread *t = libc_thread_next(0); t; t = libc_thread_next(t)) {
+		if (__atomic_load_n(&t->state, __ATOMIC_ACQUIRE) == THREAD_EXITED)
+			continue;
+		sigset_t mine = left & ~__atomic_load_n(&t->blocked, __ATOMIC_SEQ_CST);
+		left &= ~mine;
+		if (mine)
+			divert(t);
+	}
+	pthread_mutex_unlock(&libc_threads_lock);
+}
+
+/* The program's wait irq, bound to this thread once another thread than
+ * the main one waits on it (notifier.c): each notification wakes every
+ * thread that listens. */
+static void relay_waits(void)
+{
+	lock_threads();
+	for (struct pthread *t = libc_thread_next(0); t; t = libc_thread_next(t))
+		if (__atomic_load_n(&t->listens, __ATOMIC_ACQUIRE) && t->park)
+			irq_trigger(t->park);
+	pthread_mutex_unlock(&libc_threads_lock);
 }
 
 __attribute__((noreturn)) static void signal_thread(void *arg)
@@ -127,18 +184,17 @@ __attribute__((noreturn)) static void signal_thread(void *arg)
 		mica_word_t tag, label;
 		int32_t sig, code, status;
 		uint64_t from;
-		/* The irq, a timer's time, or an ex_regs: look at all. */
-		mica_ipc_wait(mica_timeouts(MICA_TIMEOUT_NEVER, libc_timer_wait_us()), &tag, &label);
+		/* The irq, the wait irq, a timer's time, or an ex_regs: look at all. */
+		if (mica_ipc_wait(mica_timeouts(MICA_TIMEOUT_NEVER, libc_timer_wait_us()), &tag, &label) == 0 &&
+		    (mica_tag_flags(tag) & MICA_TAG_F_IRQ) && label == LIBC_WAIT_IRQ_LABEL) {
+			relay_waits();
+			continue;
+		}
 		libc_timer_expire();
 		while (proc && proc_sigtake(proc, &sig, &from, &code, &status) == 0)
 			if (libc_signal_valid(sig))
 				libc_signal_make_pending(sig, (pid_t)from, code, status);
-		if (__atomic_load_n(&libc_sig_pending, __ATOMIC_ACQUIRE) & ~libc_sig_blocked) {
-			divert();
-			/* A wait the main thread enters only after the handler ran
-			 * (sigsuspend) must not sleep: its wait irq is latched. */
-			irq_trigger(wake_irq);
-		}
+		deliver_to_threads();
 	}
 }
 
@@ -151,13 +207,18 @@ static int start_thread(mica_cap_t proc)
 
 	if (!sig_utcb)
 		sig_utcb = rt_utcb_alloc();   /* a forked child reuses the address: its task has no page there */
-	if (!th || !irq || !sig_utcb || !(wake_irq = libc_wait_irq()))
+	if (!th || !irq || !sig_utcb)
 		err = -MICA_ENOMEM;
 	else if ((err = mica_thread_create(MICA_BOOT_FACTORY, MICA_BOOT_TASK, th, sig_utcb, signal_thread,
 					   (void *)(uintptr_t)proc, sig_stack, sizeof sig_stack, 0)) == 0) {
+		sig_self = (struct pthread){ .thread = th, .utcb = sig_utcb };
+		_REENT_INIT_PTR(&sig_self.reent);
+		((struct mica_utcb *)sig_utcb)->user[LIBC_UTCB_PTHREAD] = (mica_word_t)&sig_self;
+		sig_irq = irq;   /* before the thread runs: it may trigger it */
 		if ((err = thread_set_handlers(th, rt_cap("rm"), rt_cap("rm"))) != 0 ||
 		    (err = factory_create_irq(MICA_BOOT_FACTORY, irq, SIGNAL_IRQ_LABEL)) != 0 ||
 		    (err = irq_bind(irq, th)) != 0 || (err = thread_start(th)) != 0) {
+			sig_irq = 0;
 			kobject_destroy(th);
 			mica_slot_drop(th);
 			th = 0;
@@ -168,23 +229,27 @@ static int start_thread(mica_cap_t proc)
 		mica_slot_drop(irq);
 		return err;
 	}
-	sig_thread = th;
-	sig_irq = irq;
+	__atomic_store_n(&sig_thread, th, __ATOMIC_RELEASE);
 	return 0;
 }
 
-/* A timer changed (timer.c): the signal thread, started if need be,
- * looks at it again. */
-int libc_signal_poke(void)
+/* The signal thread, started if need be (0 if it cannot be). */
+mica_cap_t libc_signal_thread(void)
 {
 	if (!sig_thread) {
-		int err = start_thread(libc_proc());
-		if (err)
-			return err;
+		if (start_thread(libc_proc()) != 0)
+			return 0;
 		told_deliver = told_ignore = ~0u;   /* tell the server the thread's irq, if there is one */
 		libc_signal_tell();
 	}
-	return irq_trigger(sig_irq);
+	return sig_thread;
+}
+
+/* A timer changed (timer.c): the signal thread, started if need be,
+ * looks again. */
+int libc_signal_poke(void)
+{
+	return libc_signal_thread() ? irq_trigger(sig_irq) : -MICA_ENOMEM;
 }
 
 void libc_signal_told(uint32_t deliver, uint32_t ignore)
@@ -205,11 +270,14 @@ static bool caught(int sig)
 }
 
 /* Tell the process server what to deliver and what to drop, if that
- * changed: caught signals, and blocked ones whose default would end the
- * program (they wait here until unblocked). */
+ * changed: caught signals, and those the main thread blocks whose default
+ * would end the program (they wait here until a thread takes them: one
+ * that does not block it ends the program by the default; while the main
+ * thread lets one through, the server may as well end it at once). */
 void libc_signal_tell(void)
 {
 	uint32_t deliver = 0, ignore = 0;
+	sigset_t main_blocked = libc_thread_next(0)->blocked;
 	mica_cap_t proc, irq = 0;
 
 	for (int sig = 1; sig < NSIG; sig++) {
@@ -217,7 +285,7 @@ void libc_signal_tell(void)
 			continue;
 		if (libc_sig_actions[sig].sa_handler == SIG_IGN)
 			ignore |= 1u << sig;
-		else if (caught(sig) || ((libc_sig_blocked & BIT(sig)) && !libc_signal_ignored_by_default(sig)))
+		else if (caught(sig) || ((main_blocked & BIT(sig)) && !libc_signal_ignored_by_default(sig)))
 			deliver |= 1u << sig;
 	}
 	if (deliver == told_deliver && ignore == told_ignore)
@@ -239,11 +307,14 @@ void libc_signal_tell(void)
 
 void libc_signal_after_fork(void)
 {
-	/* Our copies of the parent's thread and irq; its pending signals are
+	/* Our copies of the parent's thread and irqs; its pending signals are
 	 * not ours (POSIX).  The server gave the child the parent's summary. */
 	mica_slot_drop(sig_thread);
 	mica_slot_drop(sig_irq);
-	sig_thread = sig_irq = wake_irq = 0;
+	if (sig_self.park)
+		mica_slot_drop(sig_self.park);
+	sig_thread = sig_irq = 0;
+	sig_self.park = 0;
 	libc_sig_pending = 0;
 	libc_timer_after_fork();   /* POSIX: a child's timers are not armed */
 	if (told_deliver) {
@@ -260,8 +331,14 @@ int sigaction(int sig, const struct sigaction *act, struct sigaction *old)
 		*old = libc_sig_actions[sig];
 	if (act) {
 		libc_sig_actions[sig] = *act;
-		if (act->sa_handler == SIG_IGN || (act->sa_handler == SIG_DFL && libc_signal_ignored_by_default(sig)))
-			__atomic_fetch_and(&libc_sig_pending, ~BIT(sig), __ATOMIC_ACQ_REL);   /* POSIX: discarded */
+		if (act->sa_handler == SIG_IGN || (act->sa_handler == SIG_DFL && libc_signal_ignored_by_default(sig))) {
+			/* POSIX: discarded, the program's and every thread's. */
+			__atomic_fetch_and(&libc_sig_pending, ~BIT(sig), __ATOMIC_ACQ_REL);
+			pthread_mutex_lock(&libc_threads_lock);
+			for (struct pthread *t = libc_thread_next(0); t; t = libc_thread_next(t))
+				__atomic_fetch_and(&t->pending, ~BIT(sig), __ATOMIC_ACQ_REL);
+			pthread_mutex_unlock(&libc_threads_lock);
+		}
 		libc_signal_tell();
 	}
 	return 0;
@@ -274,9 +351,24 @@ _sig_func_ptr signal(int sig, _sig_func_ptr handler)
 	return sigaction(sig, &act, &old) ? SIG_ERR : old.sa_handler;
 }
 
+/* The calling thread's mask from now on, and what it lets through
+ * delivered.  A signal to the program that it now blocks may be another
+ * thread's to take: the signal thread looks again. */
+static void set_mask(struct pthread *self, sigset_t mask)
+{
+	sigset_t was = self->blocked;
+
+	__atomic_store_n(&self->blocked, mask & ~UNBLOCKABLE, __ATOMIC_SEQ_CST);
+	libc_signal_deliver_pending();
+	if ((mask & ~was & __atomic_load_n(&libc_sig_pending, __ATOMIC_SEQ_CST)) && sig_thread)
+		irq_trigger(sig_irq);
+}
+
+/* The calling thread's (pthread_sigmask is the same). */
 int sigprocmask(int how, const sigset_t *set, sigset_t *old)
 {
-	sigset_t now = libc_sig_blocked;
+	struct pthread *self = libc_thread_self();
+	sigset_t now = self->blocked;
 
 	if (set) {
 		if (how == SIG_BLOCK)
@@ -289,45 +381,79 @@ int sigprocmask(int how, const sigset_t *set, sigset_t *old)
 			return libc_fail(EINVAL);
 	}
 	if (old)
-		*old = libc_sig_blocked;
-	libc_sig_blocked = now & ~UNBLOCKABLE;
+		*old = self->blocked;
 	if (set) {
-		libc_signal_deliver_pending();
+		set_mask(self, now);
 		libc_signal_tell();
 	}
 	return 0;
 }
 
-/* pause: wait until a handler has run, with the mask as it is.  Without
- * a signal thread nothing can come that a handler runs for: it waits for
- * what ends the program (the process server's default actions), or for
- * another thread to start one (an alarm, a handler installed), whose first
- * diversion ends the wait. */
-int pause(void)
+int pthread_sigmask(int how, const sigset_t *set, sigset_t *old)
 {
-	sigset_t now = libc_sig_blocked;
-
-	while (!__atomic_load_n(&sig_thread, __ATOMIC_ACQUIRE) &&
-	       !(__atomic_load_n(&libc_sig_pending, __ATOMIC_ACQUIRE) & ~now))
-		mica_ipc_wait(mica_timeouts(MICA_TIMEOUT_NEVER, MICA_TIMEOUT_NEVER), 0, 0);
-	return sigsuspend(&now);
+	return sigprocmask(how, set, old) ? errno : 0;
 }
 
-/* Wait until a handler has run.  Without a signal thread nothing can come
- * from outside: with nothing pending it answers at once rather than wait
- * forever. */
-int sigsuspend(const sigset_t *mask)
+/* To one thread: the caller raises it; another thread has it pending and
+ * is diverted to it here and now if its mask lets it through (its waits
+ * end as for any signal it takes), else it takes it when it unblocks it.
+ * Under the thread list's lock, as the signal thread's diversions: one
+ * at a time, and never of a thread being made or reaped. */
+int pthread_kill(pthread_t id, int sig)
 {
-	sigset_t saved = libc_sig_blocked;
+	struct pthread *self = libc_thread_self(), *t;
+
+	pthread_mutex_lock(&libc_threads_lock);
+	t = libc_thread_find(id);
+	bool send = t && t != self && sig > 0 && sig < NSIG && libc_sig_actions[sig].sa_handler != SIG_IGN &&
+		    __atomic_load_n(&t->state, __ATOMIC_ACQUIRE) != THREAD_EXITED;
+	if (send) {
+		__atomic_fetch_or(&t->pending, BIT(sig), __ATOMIC_SEQ_CST);   /* then its mask: pairs with set_mask's */
+		if (!(__atomic_load_n(&t->blocked, __ATOMIC_SEQ_CST) & BIT(sig)))
+			divert(t);
+	}
+	pthread_mutex_unlock(&libc_threads_lock);
+	if (!t)
+		return ESRCH;
+	if (sig < 0 || sig >= NSIG)
+		return EINVAL;
+	return sig && t == self && raise(sig) ? errno : 0;   /* signal 0 only asks; an ignored one is dropped */
+}
+
+/* Wait with `mask` until a handler has run on the calling thread (the
+ * signal thread or a pthread_kill diverts it to one: its receive is
+ * cancelled, or its park irq makes it look again), then the mask back:
+ * -1, EINTR.  Unless
+ * `always`, only while a signal can still come: without a signal thread
+ * and another thread to send one, with nothing pending, it answers at
+ * once rather than wait forever. */
+static int suspend(sigset_t mask, bool always)
+{
+	struct pthread *self = libc_thread_self();
+	sigset_t saved = self->blocked;
 	unsigned long seen = libc_signal_handlers_here();
 
-	libc_sig_blocked = *mask & ~UNBLOCKABLE;
-	libc_signal_deliver_pending();
-	while (libc_signal_handlers_here() == seen && sig_thread) {
+	set_mask(self, mask);
+	while (libc_signal_handlers_here() == seen &&
+	       (always || __atomic_load_n(&sig_thread, __ATOMIC_ACQUIRE) || libc_threads_running())) {
 		mica_ipc_wait(mica_timeouts(MICA_TIMEOUT_NEVER, MICA_TIMEOUT_NEVER), 0, 0);
 		libc_signal_deliver_pending();
 	}
-	libc_sig_blocked = saved;
-	libc_signal_deliver_pending();
+	set_mask(self, saved);
 	return libc_fail(EINTR);
+}
+
+/* pause: until a handler has run, with the mask as it is.  Without a
+ * signal thread nothing can come that a handler runs for: it waits for
+ * what ends the program (the process server's default actions), or for
+ * another thread's pthread_kill, or for one to start it (an alarm, a
+ * handler installed), whose first diversion ends the wait. */
+int pause(void)
+{
+	return suspend(libc_thread_self()->blocked, true);
+}
+
+int sigsuspend(const sigset_t *mask)
+{
+	return suspend(*mask, false);
 }

@@ -26,13 +26,15 @@
 #include <idl/rt/proc.h>
 
 #include "glue.h"
+#include "pthread_impl.h"
 #include "sigstate.h"
 #include "timer.h"
 
 int libc_signal_exec_give(mica_cap_t proc, bool first)
 {
 	uint32_t deliver = 0, ignore = 0;
-	sigset_t blocked = libc_sig_blocked, pending = __atomic_load_n(&libc_sig_pending, __ATOMIC_ACQUIRE);
+	struct pthread *self = libc_thread_self();   /* the caller's mask and signals are the new program's */
+	sigset_t blocked = self->blocked, pending = __atomic_load_n(&libc_sig_pending, __ATOMIC_ACQUIRE) | self->pending;
 	struct libc_timer *alarm = &libc_timers[LIBC_TIMER_ITIMER];
 	uint64_t at = __atomic_load_n(&alarm->at, __ATOMIC_ACQUIRE), every = alarm->every;
 	char period[24] = "";
@@ -60,7 +62,7 @@ int libc_signal_exec_give(mica_cap_t proc, bool first)
 int libc_signal_spawn_give(mica_cap_t proc, bool first, const sigset_t *mask, const sigset_t *set_default)
 {
 	uint32_t ignore = 0, ignored_here = 0;
-	sigset_t blocked = mask ? *mask & ~LIBC_SIG_UNBLOCKABLE : libc_sig_blocked;
+	sigset_t blocked = mask ? *mask & ~LIBC_SIG_UNBLOCKABLE : libc_thread_self()->blocked;
 
 	for (int sig = 1; sig < NSIG; sig++)
 		if (!(LIBC_SIG_BIT(sig) & LIBC_SIG_UNBLOCKABLE) && libc_sig_actions[sig].sa_handler == SIG_IGN) {
@@ -82,9 +84,9 @@ void libc_signal_exec_take(uint64_t masks, uint32_t pending, uint64_t at, const 
 	for (int sig = 1; sig < NSIG; sig++)
 		if ((ignore >> sig & 1) && !(LIBC_SIG_BIT(sig) & LIBC_SIG_UNBLOCKABLE))
 			libc_sig_actions[sig].sa_handler = SIG_IGN;
-	libc_sig_blocked = (uint32_t)masks & ~LIBC_SIG_UNBLOCKABLE;
+	sigset_t blocked = libc_thread_self()->blocked = (uint32_t)masks & ~LIBC_SIG_UNBLOCKABLE;
 	for (int sig = 1; sig < NSIG; sig++)
-		if ((pending >> sig & 1) && (libc_sig_blocked & LIBC_SIG_BIT(sig)))
+		if ((pending >> sig & 1) && (blocked & LIBC_SIG_BIT(sig)))
 			libc_signal_make_pending(sig, 0, SI_USER, 0);
 	if (!at || libc_timer_arm(&libc_timers[LIBC_TIMER_ITIMER], at, strtoull(period, 0, 10)) != 0)
 		libc_signal_tell();   /* else the signal thread, poked, tells the server */

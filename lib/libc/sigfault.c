@@ -36,6 +36,7 @@
 #include <idl/rt/proc.h>
 
 #include "glue.h"
+#include "pthread_impl.h"
 #include "sigstate.h"
 
 #define RED_ZONE 128   /* the x86-64 ABI's, below the faulting sp: the thread's own */
@@ -100,7 +101,7 @@ void libc_fault_deliver(struct libc_fault_record *r)
 {
 	struct mica_utcb *u = mica_utcb(), saved = *u;
 	siginfo_t info = { .si_signo = (int)r->sig, .si_code = (int)r->code, .si_addr = (void *)r->addr };
-	ucontext_t uc = { .uc_sigmask = libc_sig_blocked };
+	ucontext_t uc = { .uc_sigmask = libc_thread_self()->blocked };
 
 	uc.uc_stack.ss_sp = (void *)u->user[LIBC_UTCB_ALTSTACK_SP];
 	uc.uc_stack.ss_size = u->user[LIBC_UTCB_ALTSTACK_SIZE];
@@ -200,9 +201,9 @@ int rt_fault_signal(const struct rt_fault *f, struct user_regs *regs)
 	bool caught = a->sa_handler != SIG_DFL && a->sa_handler != SIG_IGN;
 	bool unsaved = regs->rip >= (uint64_t)libc_fault_entry && regs->rip < (uint64_t)libc_fault_entry_safe;
 
-	/* Ignoring a fault would run into it again: as blocking it, the
-	 * default (POSIX leaves both undefined). */
-	if (!caught || (libc_sig_blocked & LIBC_SIG_BIT(sig)) || unsaved)
+	/* Ignoring a fault would run into it again: as blocking it (in the
+	 * faulting thread's mask), the default (POSIX leaves both undefined). */
+	if (!caught || (libc_thread_of_utcb((const void *)f->utcb)->blocked & LIBC_SIG_BIT(sig)) || unsaved)
 		return die(sig, f, regs);
 	const struct mica_utcb *u = (const struct mica_utcb *)f->utcb;
 	uint64_t alt = u->user[LIBC_UTCB_ALTSTACK_SP], alt_size = u->user[LIBC_UTCB_ALTSTACK_SIZE];

@@ -23,17 +23,19 @@
 #include <idl/rt/proc.h>
 
 #include "glue.h"
+#include "pthread_impl.h"
 #include "sigstate.h"
 
 struct sigaction libc_sig_actions[NSIG];
-volatile sigset_t libc_sig_blocked;
 sigset_t libc_sig_pending;
 siginfo_t libc_sig_infos[NSIG];
 volatile int libc_sig_interrupted;
 
 /* sigdeliver.c's libc_signal_tell, when a program catches signals
- * (SA_RESETHAND changes what the process server was told): weak in here. */
+ * (SA_RESETHAND changes what the process server was told), and its
+ * libc_signal_poke: weak in here. */
 #pragma weak libc_signal_tell
+#pragma weak libc_signal_poke
 
 int libc_signal_valid(int sig)
 {
@@ -104,8 +106,9 @@ void libc_signal_run_handler(int sig, const siginfo_t *info, void *ctx)
 		if (libc_signal_tell)
 			libc_signal_tell();
 	}
-	sigset_t saved = libc_sig_blocked;
-	libc_sig_blocked |= (a.sa_mask | (a.sa_flags & SA_NODEFER ? 0 : LIBC_SIG_BIT(sig))) & ~LIBC_SIG_UNBLOCKABLE;
+	struct pthread *self = libc_thread_self();
+	sigset_t saved = self->blocked;
+	self->blocked |= (a.sa_mask | (a.sa_flags & SA_NODEFER ? 0 : LIBC_SIG_BIT(sig))) & ~LIBC_SIG_UNBLOCKABLE;
 	__atomic_fetch_add(&mica_utcb()->user[LIBC_UTCB_HANDLERS], 1, __ATOMIC_RELEASE);   /* this thread's */
 	if (!(a.sa_flags & SA_RESTART))
 		libc_sig_interrupted = 1;
@@ -115,10 +118,10 @@ void libc_signal_run_handler(int sig, const siginfo_t *info, void *ctx)
 		libc_call_on_stack(call_handler, &call, top);
 	else
 		call_handler(&call);
-	libc_sig_blocked = saved;
+	self->blocked = saved;
 }
 
-static void deliver(int sig)
+static void deliver(int sig, const siginfo_t *info)
 {
 	struct sigaction a = libc_sig_actions[sig];
 
@@ -130,18 +133,30 @@ static void deliver(int sig)
 	}
 	if (a.sa_handler == SIG_DFL)
 		libc_signal_die(sig);
-	libc_signal_run_handler(sig, &libc_sig_infos[sig], 0);
+	libc_signal_run_handler(sig, info, 0);
 }
 
+/* The thread's own pending signals first, each as sent (SI_USER, from the
+ * program itself); then the program's, with the siginfo_t they came with. */
 void libc_signal_deliver_pending(void)
 {
+	struct pthread *self = libc_thread_self();
+
 	for (;;) {
-		sigset_t ready = __atomic_load_n(&libc_sig_pending, __ATOMIC_ACQUIRE) & ~libc_sig_blocked;
+		/* After the mask's store (set_mask): sequentially consistent, as
+		 * the senders' (pthread_kill, the signal thread). */
+		sigset_t own = __atomic_load_n(&self->pending, __ATOMIC_SEQ_CST) & ~self->blocked;
+		sigset_t ready = own ? own : __atomic_load_n(&libc_sig_pending, __ATOMIC_SEQ_CST) & ~self->blocked;
 		if (!ready)
 			return;
 		int sig = __builtin_ctzl(ready);
-		if (__atomic_fetch_and(&libc_sig_pending, ~LIBC_SIG_BIT(sig), __ATOMIC_ACQ_REL) & LIBC_SIG_BIT(sig))
-			deliver(sig);
+		volatile sigset_t *set = own ? &self->pending : &libc_sig_pending;
+		if (!(__atomic_fetch_and(set, ~LIBC_SIG_BIT(sig), __ATOMIC_ACQ_REL) & LIBC_SIG_BIT(sig)))
+			continue;   /* the signal thread's, or another thread's, now */
+		if (own)
+			deliver(sig, &(siginfo_t){ .si_signo = sig, .si_code = SI_USER, .si_pid = getpid() });
+		else
+			deliver(sig, &libc_sig_infos[sig]);
 	}
 }
 
@@ -151,15 +166,28 @@ void libc_signal_make_pending(int sig, pid_t from, int code, int status)
 	__atomic_fetch_or(&libc_sig_pending, LIBC_SIG_BIT(sig), __ATOMIC_RELEASE);
 }
 
+/* To the calling thread (POSIX): delivered before raise returns, unless
+ * the thread blocks it. */
 int raise(int sig)
 {
 	if (!libc_signal_valid(sig))
 		return libc_fail(EINVAL);
 	if (libc_sig_actions[sig].sa_handler == SIG_IGN)
 		return 0;
-	libc_signal_make_pending(sig, getpid(), SI_USER, 0);
+	__atomic_fetch_or(&libc_thread_self()->pending, LIBC_SIG_BIT(sig), __ATOMIC_RELEASE);
 	libc_signal_deliver_pending();
 	return 0;
+}
+
+void libc_signal_to_program(int sig)
+{
+	if (libc_sig_actions[sig].sa_handler == SIG_IGN)
+		return;
+	libc_signal_make_pending(sig, getpid(), SI_USER, 0);
+	libc_signal_deliver_pending();
+	if ((__atomic_load_n(&libc_sig_pending, __ATOMIC_SEQ_CST) & LIBC_SIG_BIT(sig)) && libc_threads_running() &&
+	    libc_signal_poke)
+		libc_signal_poke();   /* the caller blocks it: another thread may take it */
 }
 
 int libc_signal_eintr(void)
@@ -169,6 +197,8 @@ int libc_signal_eintr(void)
 
 int sigpending(sigset_t *set)
 {
-	*set = __atomic_load_n(&libc_sig_pending, __ATOMIC_ACQUIRE) & libc_sig_blocked;
+	struct pthread *self = libc_thread_self();
+
+	*set = (__atomic_load_n(&libc_sig_pending, __ATOMIC_ACQUIRE) | self->pending) & self->blocked;
 	return 0;
 }

@@ -15,18 +15,26 @@
 #define LIBC_SIG_BIT(sig) (1ul << (sig))
 #define LIBC_SIG_UNBLOCKABLE (LIBC_SIG_BIT(SIGKILL) | LIBC_SIG_BIT(SIGSTOP))
 
+/* The actions are the program's; each thread has its own mask and the
+ * signals sent to it alone (struct pthread's blocked and pending); the
+ * program's pending set holds those sent to the program (by other
+ * programs, a timer), which any thread that does not block them takes. */
 extern struct sigaction libc_sig_actions[NSIG];
-extern volatile sigset_t libc_sig_blocked;        /* the main thread's; the signal thread reads it */
-extern sigset_t libc_sig_pending;                 /* both threads: atomic */
-extern siginfo_t libc_sig_infos[NSIG];            /* of each pending signal */
+extern sigset_t libc_sig_pending;                 /* every thread's: atomic */
+extern siginfo_t libc_sig_infos[NSIG];            /* of each signal pending in it */
 extern volatile int libc_sig_interrupted;         /* a handler without SA_RESTART ran in this diversion */
 
 int libc_signal_valid(int sig);
 int libc_signal_ignored_by_default(int sig);
-/* The pending signals the mask lets through, lowest first, each taken off
- * the set by whichever thread of the program gets it first. */
+/* The pending signals the calling thread's mask lets through, lowest
+ * first: its own, then the program's (each taken off the program's set by
+ * whichever thread gets it first). */
 void libc_signal_deliver_pending(void);
-/* Signal sig pending, with its siginfo_t's fields. */
+/* Sent to the program by itself (kill of its own pid, its group, all):
+ * the caller takes it before kill returns when its mask lets it through,
+ * else the signal thread gives it to a thread that does. */
+void libc_signal_to_program(int sig);
+/* Signal sig pending for the program, with its siginfo_t's fields. */
 void libc_signal_make_pending(int sig, pid_t from, int code, int status);
 /* Run sig's handler (a caught one) with info (and ctx, SA_SIGINFO's third
  * argument): the action's mask and sig blocked meanwhile, SA_RESETHAND
@@ -61,8 +69,9 @@ void libc_signal_tell_again(void);
 /* The count of signal handlers run on the calling thread: a wait that
  * sees it change ends with EINTR (sleep.c, poll.c, sigsuspend).  A
  * signal interrupts only the thread it is delivered to (POSIX): a
- * handler run on another thread (a fault there, its raise or
- * pthread_kill) does not count here. */
+ * handler run on another thread (a fault there, its raise, a
+ * pthread_kill to it, a signal to the program that it took) does not
+ * count here. */
 static inline unsigned long libc_signal_handlers_here(void)
 {
 	return __atomic_load_n(&mica_utcb()->user[LIBC_UTCB_HANDLERS], __ATOMIC_ACQUIRE);

@@ -109,6 +109,7 @@ static int wait_input(mica_cap_t cap, uint64_t deadline)
 
 	if (!irq)
 		return -MICA_ENOMEM;
+	libc_wait_irq_listen();
 	if ((err = stream_notify(cap, irq)) != 0)
 		return err;
 	if (deadline) {

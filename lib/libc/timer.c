@@ -9,8 +9,8 @@
  * (libc_signal_poke); the thread waits with a timeout until the earliest
  * expiry, then gives each timer that is due its notification and arms
  * its next period.  A signal is made pending with si_code SI_TIMER and
- * the timer's si_value, and the main thread diverted to it as for any
- * signal.  An expiry that comes while the timer's signal is still
+ * the timer's si_value, and a thread that lets it through diverted to it
+ * as for any signal.  An expiry that comes while the timer's signal is still
  * pending is not a second signal but an overrun, counted; so are the
  * periods a timer that fell behind missed (one signal for them all, as
  * Linux).  SIGEV_THREAD timers hand the expiry to their own thread

@@ -21,6 +21,7 @@
 #include <stdbool.h>
 
 #include "glue.h"
+#include "pthread_impl.h"
 #include "sigstate.h"
 #include <idl/rt/proc.h>
 #include <idl/rt/stream.h>
@@ -52,7 +53,7 @@ int libc_tty_job_check(mica_cap_t stream, int sig)
 		if (proc_kill(proc, -(int64_t)fg, 0, &to_self) != 0)
 			return 0;
 		struct sigaction a = libc_sig_actions[sig];
-		if (a.sa_handler == SIG_IGN || (libc_sig_blocked & LIBC_SIG_BIT(sig)))
+		if (a.sa_handler == SIG_IGN || (libc_thread_self()->blocked & LIBC_SIG_BIT(sig)))
 			return sig == SIGTTIN ? EIO : 0;
 		bool orphaned;
 		if (proc_orphaned(proc, 0, &orphaned) == 0 && orphaned)

@@ -301,6 +301,9 @@ QEMU_PROG_BINS += $(BUILD)/tests/qemu/fork_test
 # Signals between programs (sig.scenario, docs/processes.md): its test.
 $(eval $(call newlib_program,$(BUILD)/tests/qemu/sig_test,tests/qemu/progs/sig_test.c tests/qemu/lib/qtest.c))
 QEMU_PROG_BINS += $(BUILD)/tests/qemu/sig_test
+# What reaches a thread other than the main one (thrsig.scenario): its test.
+$(eval $(call newlib_program,$(BUILD)/tests/qemu/thrsig_test,tests/qemu/progs/thrsig_test.c tests/qemu/lib/qtest.c))
+QEMU_PROG_BINS += $(BUILD)/tests/qemu/thrsig_test
 # Signals from faults and sigaltstack (sigfault.scenario): its test.
 $(eval $(call newlib_program,$(BUILD)/tests/qemu/sigfault_test,tests/qemu/progs/sigfault_test.c tests/qemu/lib/qtest.c))
 QEMU_PROG_BINS += $(BUILD)/tests/qemu/sigfault_test
