@@ -317,11 +317,11 @@ QEMU_PROG_BINS += $(BUILD)/tests/qemu/ptimer_test
 $(eval $(call newlib_program,$(BUILD)/tests/qemu/shm_test,tests/qemu/progs/shm_test.c tests/qemu/lib/qtest.c))
 QEMU_PROG_BINS += $(BUILD)/tests/qemu/shm_test
 # Ctrl-C through the console to the foreground group (sig_tty.scenario).
-$(eval $(call newlib_program,$(BUILD)/tests/qemu/sig_tty,tests/qemu/progs/sig_tty.c tests/qemu/lib/qtest.c))
+$(eval $(call newlib_program,$(BUILD)/tests/qemu/sig_tty,tests/qemu/progs/sig_tty.c tests/qemu/lib/qtest.c tests/qemu/lib/tty.c))
 QEMU_PROG_BINS += $(BUILD)/tests/qemu/sig_tty
 # Job control beyond reads and writes: orphaned groups, the tc* calls, a
 # session's end (tty_job.scenario).
-$(eval $(call newlib_program,$(BUILD)/tests/qemu/tty_job,tests/qemu/progs/tty_job.c tests/qemu/lib/qtest.c))
+$(eval $(call newlib_program,$(BUILD)/tests/qemu/tty_job,tests/qemu/progs/tty_job.c tests/qemu/lib/qtest.c tests/qemu/lib/tty.c))
 QEMU_PROG_BINS += $(BUILD)/tests/qemu/tty_job
 # POSIX threads and semaphores of the C library (pthread.scenario).
 $(eval $(call newlib_program,$(BUILD)/tests/qemu/pthread_test,tests/qemu/progs/pthread_test.c tests/qemu/lib/qtest.c))

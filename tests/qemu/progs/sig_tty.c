@@ -33,6 +33,7 @@
 #include <idl/kernel/thread.h>
 
 #include "qtest.h"
+#include "tty.h"
 
 static volatile int caught;
 
@@ -70,20 +71,6 @@ static pid_t child(int catch_it)
 	return pid;
 }
 
-/* The console's foreground group back to ours, from the background: with
- * SIGTTOU blocked, as a shell does (else the call would stop us). */
-static int take_back(void)
-{
-	sigset_t ttou, old;
-
-	sigemptyset(&ttou);
-	sigaddset(&ttou, SIGTTOU);
-	sigprocmask(SIG_BLOCK, &ttou, &old);
-	int r = tcsetpgrp(0, getpgrp());
-	sigprocmask(SIG_SETMASK, &old, 0);
-	return r;
-}
-
 static int status_of(pid_t pid)
 {
 	int st;
@@ -100,7 +87,7 @@ static void ctrl_c_reaches_the_foreground_group(void)
 	expect("tcsetpgrp(0, child's group)", tcsetpgrp(0, pid), 0);
 	int st = status_of(pid);
 	expect("the child ended by SIGINT", st >= 0 && WIFSIGNALED(st) && WTERMSIG(st) == SIGINT, 1);
-	expect("tcsetpgrp back to ours", take_back(), 0);
+	expect("tcsetpgrp back to ours", tty_take_back(), 0);
 }
 
 static void ctrl_c_runs_a_handler(void)
@@ -109,7 +96,7 @@ static void ctrl_c_runs_a_handler(void)
 	expect("tcsetpgrp(0, child's group)", tcsetpgrp(0, pid), 0);
 	int st = status_of(pid);
 	expect("its handler ran though it never read", st >= 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0, 1);
-	expect("tcsetpgrp back to ours", take_back(), 0);
+	expect("tcsetpgrp back to ours", tty_take_back(), 0);
 }
 
 /* The typed lines before the Ctrl-C went with it (no NOFLSH): those the
@@ -120,7 +107,7 @@ static void ctrl_c_behind_a_full_typeahead(void)
 	expect("tcsetpgrp(0, child's group)", tcsetpgrp(0, pid), 0);
 	int st = status_of(pid);
 	expect("its handler ran behind 5 KiB unread", st >= 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0, 1);
-	expect("tcsetpgrp back to ours", take_back(), 0);
+	expect("tcsetpgrp back to ours", tty_take_back(), 0);
 	struct pollfd in = { .fd = 0, .events = POLLIN };
 	expect("nothing typed before it is left to read", poll(&in, 1, 0), 0);
 }
@@ -167,7 +154,7 @@ static void background_read_stops_by_sigttin(void)
 	expect("SIGCONT", kill(-pid, SIGCONT), 0);
 	int st = status_of(pid);
 	expect("continued in the foreground, it read the line typed", st >= 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0, 1);
-	expect("tcsetpgrp back to ours", take_back(), 0);
+	expect("tcsetpgrp back to ours", tty_take_back(), 0);
 }
 
 static int read_ignoring_sigttin(void)
@@ -197,35 +184,25 @@ static int write_ignoring_sigttou(void)
 	return write_a_line();
 }
 
-static int set_tostop(int on)
-{
-	struct termios t;
-
-	if (tcgetattr(1, &t))
-		return -1;
-	t.c_lflag = on ? t.c_lflag | TOSTOP : t.c_lflag & ~(tcflag_t)TOSTOP;
-	return tcsetattr(1, TCSANOW, &t);
-}
-
 /* While the child is in the foreground we are not, and with TOSTOP set
  * would be stopped ourselves by a write: the checks print after. */
 static void background_write_with_tostop_stops_by_sigttou(void)
 {
 	int st = status_of(background(write_a_line));
 	expect("without TOSTOP a background write goes on", st >= 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0, 1);
-	expect("TOSTOP set", set_tostop(1), 0);
+	expect("TOSTOP set", tty_set_tostop(1), 0);
 	pid_t pid = background(write_a_line);
 	expect("a background writer stops by SIGTTOU", stopped_by(pid), SIGTTOU);
 	int fg = tcsetpgrp(0, pid), cont = kill(-pid, SIGCONT);
 	st = status_of(pid);
-	int back = take_back();
+	int back = tty_take_back();
 	expect("tcsetpgrp(0, its group)", fg, 0);
 	expect("SIGCONT", cont, 0);
 	expect("continued in the foreground, it wrote", st >= 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0, 1);
 	expect("tcsetpgrp back to ours", back, 0);
 	st = status_of(background(write_ignoring_sigttou));
 	expect("SIGTTOU ignored: the background write goes on", st >= 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0, 1);
-	expect("TOSTOP off", set_tostop(0), 0);
+	expect("TOSTOP off", tty_set_tostop(0), 0);
 }
 
 static int read_without_waiting(void)
@@ -256,7 +233,7 @@ static void ended_foreground_group_frees_the_terminal(void)
 	while ((got = waitpid(pid, &st, WUNTRACED)) < 0 && errno == EINTR)
 		;
 	expect("its read is not stopped", got == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0, 1);
-	expect("tcsetpgrp back to ours", take_back(), 0);
+	expect("tcsetpgrp back to ours", tty_take_back(), 0);
 }
 
 static const struct qtest_case cases[] = {

@@ -41,6 +41,7 @@
 #include <mica/fs.h>
 
 #include "qtest.h"
+#include "tty.h"
 
 #define STOPPED(sig) (0x100 + (sig))   /* what outcome() says of a child stopped by sig */
 #define KILLED(sig) (0x200 + (sig))    /* ... and of one ended by sig */
@@ -57,20 +58,6 @@ static void on_signal(int sig)
 		got_usr2 = 1;
 	else if (sig == SIGTTOU)
 		got_ttou = 1;
-}
-
-/* The console's foreground group back to ours, from the background: with
- * SIGTTOU blocked, as a shell does. */
-static int take_back(void)
-{
-	sigset_t ttou, old;
-
-	sigemptyset(&ttou);
-	sigaddset(&ttou, SIGTTOU);
-	sigprocmask(SIG_BLOCK, &ttou, &old);
-	int r = tcsetpgrp(0, getpgrp());
-	sigprocmask(SIG_SETMASK, &old, 0);
-	return r;
 }
 
 static pid_t reap(pid_t pid, int *st, int options)
@@ -170,7 +157,7 @@ static void background_calls_stop_by_sigttou(void)
 		int st, stopped = reap(pid, &st, WUNTRACED) == pid && WIFSTOPPED(st) ? WSTOPSIG(st) : 0;
 		snprintf(what, sizeof what, "%s from the background stops by SIGTTOU", calls[call_index].name);
 		expect(what, stopped, SIGTTOU);
-		int fg = tcsetpgrp(0, pid), cont = kill(-pid, SIGCONT), out = outcome(pid), back = take_back();
+		int fg = tcsetpgrp(0, pid), cont = kill(-pid, SIGCONT), out = outcome(pid), back = tty_take_back();
 		snprintf(what, sizeof what, "continued in the foreground, %s goes on", calls[call_index].name);
 		expect(what, fg == 0 && cont == 0 ? out : -1, 0);
 		expect("tcsetpgrp back to ours", back, 0);
@@ -203,10 +190,10 @@ static void ignored_or_blocked_sigttou_lets_them_go_on(void)
 {
 	expect("SIGTTOU ignored: each call goes on from the background",
 	       outcome(background(calls_ignoring_sigttou, false)), 0);
-	expect("tcsetpgrp back to ours", take_back(), 0);
+	expect("tcsetpgrp back to ours", tty_take_back(), 0);
 	expect("SIGTTOU blocked: each call goes on from the background",
 	       outcome(background(calls_blocking_sigttou, false)), 0);
-	expect("tcsetpgrp back to ours", take_back(), 0);
+	expect("tcsetpgrp back to ours", tty_take_back(), 0);
 }
 
 static int tcsetattr_with_a_handler(void)
@@ -298,26 +285,16 @@ static int tcsetattr_orphaned_ignoring_sigttou(void)
 	return call_tcsetattr();
 }
 
-static int set_tostop(int on)
-{
-	struct termios t;
-
-	if (tcgetattr(1, &t))
-		return -1;
-	t.c_lflag = on ? t.c_lflag | TOSTOP : t.c_lflag & ~(tcflag_t)TOSTOP;
-	return tcsetattr(1, TCSANOW, &t);
-}
-
 static void an_orphaned_group_gets_eio_instead_of_a_stop(void)
 {
 	expect("a read: EIO, not SIGTTIN", outcome(background(read_orphaned, true)), 0);
 	expect("tcsetattr, tcflush, tcdrain, tcsetpgrp: EIO, not SIGTTOU",
 	       outcome(background(calls_orphaned, true)), 0);
 	expect("SIGTTOU ignored: tcsetattr goes on", outcome(background(tcsetattr_orphaned_ignoring_sigttou, true)), 0);
-	expect("TOSTOP set", set_tostop(1), 0);
+	expect("TOSTOP set", tty_set_tostop(1), 0);
 	expect("a write under TOSTOP: EIO, not SIGTTOU", outcome(background(write_orphaned, true)), 0);
 	expect("SIGTTOU ignored: the write goes on", outcome(background(write_orphaned_ignoring_sigttou, true)), 0);
-	expect("TOSTOP off", set_tostop(0), 0);
+	expect("TOSTOP off", tty_set_tostop(0), 0);
 }
 
 /* A program of the group a case orphans: it catches SIGHUP (unless
@@ -467,7 +444,7 @@ static void a_session_leaders_end_hangs_up_its_foreground_group(void)
 	expect("the console has no foreground group (ENOTTY)", fg == -1 && errno == ENOTTY, 1);
 	kill(watcher, SIGUSR2);
 	expect("the foreground group got SIGHUP and SIGCONT", read(w[0], &c, 1) == 1 ? c : 0, '3');
-	expect("tcsetpgrp back to ours", take_back(), 0);
+	expect("tcsetpgrp back to ours", tty_take_back(), 0);
 	expect("tcgetpgrp: ours", tcgetpgrp(0), getpgrp());
 	close(pids[0]), close(w[0]);
 }
