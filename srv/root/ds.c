@@ -52,10 +52,36 @@ struct ds {
 
 static struct pool ds_pool = POOL(struct ds);
 
-static uint64_t *node_new(void)
+/* Pages one entry of a level-`level` node stands for. */
+static uint64_t level_span(unsigned level)
 {
-	uint64_t pa = pages_alloc();
-	return pa ? pages_va(pa) : 0;
+	uint64_t span = 1;
+
+	while (level--)
+		span *= FANOUT;
+	return span;
+}
+
+/* The entries of a level-`level` node that `pages` pages from its first
+ * can use. */
+static uint64_t level_entries(unsigned level, uint64_t pages)
+{
+	uint64_t span = level_span(level), n = (pages + span - 1) / span;
+
+	return n < FANOUT ? n : FANOUT;
+}
+
+/* A tree node of which `entries` (from the first) are zero: the walks
+ * look only at the entries a node's size can use (level_entries), so a
+ * small dataspace's node is not zeroed whole. */
+static uint64_t *node_new(uint64_t entries)
+{
+	uint64_t pa = pages_alloc_uninit();
+
+	if (!pa)
+		return 0;
+	memset(pages_va(pa), 0, entries * sizeof(uint64_t));
+	return pages_va(pa);
 }
 
 /* The entry for page `index`, making the levels above it if `make`. */
@@ -66,7 +92,7 @@ static uint64_t *entry(struct ds *d, uint64_t index, bool make)
 	for (int shift = 9 * (int)d->depth; shift > 0; shift -= 9) {
 		uint64_t *e = &node[(index >> shift) % FANOUT];
 		if (!*e) {
-			uint64_t *n = make ? node_new() : 0;
+			uint64_t *n = make ? node_new(FANOUT) : 0;
 			if (!n)
 				return 0;
 			*e = (uint64_t)n;
@@ -91,7 +117,8 @@ int ds_create(enum ds_type type, uint64_t size, uint32_t rights, struct session 
 				  .src_pa = src_pa, .src_size = src_size };
 		for (uint64_t span = FANOUT; span < size / PAGE; span *= FANOUT)
 			d->depth++;
-		if (type == DS_ROM || type == DS_DEVICE || type == DS_DMA || (d->tree = node_new()) != 0)
+		if (type == DS_ROM || type == DS_DEVICE || type == DS_DMA ||
+		    (d->tree = node_new(level_entries(d->depth, size / PAGE))) != 0)
 			err = obj_open(&d->obj, K_DS, client_owned);
 		if (!err) {
 			*out = d;
@@ -131,25 +158,6 @@ static void page_leave(uint64_t entry, bool cleared)
 		pages_put(pa);
 	else
 		pages_free(pa);
-}
-
-/* Pages one entry of a level-`level` node stands for. */
-static uint64_t level_span(unsigned level)
-{
-	uint64_t span = 1;
-
-	while (level--)
-		span *= FANOUT;
-	return span;
-}
-
-/* The entries of a level-`level` node that `pages` pages from its first
- * can use. */
-static uint64_t level_entries(unsigned level, uint64_t pages)
-{
-	uint64_t span = level_span(level), n = (pages + span - 1) / span;
-
-	return n < FANOUT ? n : FANOUT;
 }
 
 /* Every page goes, of a level-`level` node over `pages` pages. */
@@ -218,12 +226,14 @@ mica_cap_t ds_gate(struct ds *d)
 /* A private copy of the source page at `offset`: its bytes below src_size, zeros after. */
 static uint64_t copy_page(struct ds *d, uint64_t offset)
 {
-	uint64_t pa = pages_alloc();
+	uint64_t pa = pages_alloc_uninit(), n = offset < d->src_size ? d->src_size - offset : 0;
 
-	if (pa && offset < d->src_size) {
-		uint64_t n = d->src_size - offset < PAGE ? d->src_size - offset : PAGE;
-		memcpy(pages_va(pa), pages_va(d->src_pa + offset), n);   /* the rest is zero already */
-	}
+	if (!pa)
+		return 0;
+	if (n > PAGE)
+		n = PAGE;
+	memcpy(pages_va(pa), pages_va(d->src_pa + offset), n);
+	memset((char *)pages_va(pa) + n, 0, PAGE - n);
 	return pa;
 }
 
@@ -250,7 +260,7 @@ uint64_t ds_page(struct ds *d, uint64_t offset, uint32_t rights, int *err)
 		if (!pages_shared(old)) {
 			revoke(old, MICA_RWX);   /* mappings left by former holders */
 		} else {
-			if (!(pa = pages_alloc())) {
+			if (!(pa = pages_alloc_uninit())) {
 				*err = -MICA_ENOMEM;
 				return 0;
 			}
@@ -407,7 +417,7 @@ static int fork_level(uint64_t *from, uint64_t *to, unsigned level, uint64_t pag
 		if (!from[i])
 			continue;
 		if (level) {
-			if (!to[i] && !(to[i] = (uint64_t)node_new()))
+			if (!to[i] && !(to[i] = (uint64_t)node_new(level_entries(level - 1, pages - i * span))))
 				return -MICA_ENOMEM;
 			int err = fork_level((uint64_t *)from[i], (uint64_t *)to[i], level - 1, pages - i * span);
 			if (err)

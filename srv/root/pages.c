@@ -108,7 +108,8 @@ void pages_init(void)
 	hint = 0;
 }
 
-uint64_t pages_alloc(void)
+/* A free page, zeroed if `zero` and used before; 0 when none is left. */
+static uint64_t alloc(bool zero)
 {
 	for (uint64_t n = 0; n < total; n++) {
 		uint64_t i = (hint + n) % total;
@@ -122,12 +123,22 @@ uint64_t pages_alloc(void)
 		nfree--;
 		hint = i + 1;
 		uint64_t pa = index_pa(i);
-		if (used[i / 64] & (1ull << (i % 64)))
+		if (zero && (used[i / 64] & (1ull << (i % 64))))
 			memset(pages_va(pa), 0, PAGE);
 		used[i / 64] |= 1ull << (i % 64);
 		return pa;
 	}
 	return 0;
+}
+
+uint64_t pages_alloc(void)
+{
+	return alloc(true);
+}
+
+uint64_t pages_alloc_uninit(void)
+{
+	return alloc(false);
 }
 
 /* Take page i (free) and zero it if it was used before. */

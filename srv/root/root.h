@@ -36,6 +36,8 @@ void obj_close(struct obj *o);
 /* pages.c: the user pool's physical pages, reached through the window. */
 void pages_init(void);
 uint64_t pages_alloc(void);   /* a zeroed page's physical address, 0 when none is left */
+/* pages_alloc for a page the caller writes whole: its old bytes stay. */
+uint64_t pages_alloc_uninit(void);
 void pages_free(uint64_t pa);
 /* n physically contiguous zeroed pages starting at a multiple of `align`
  * (a power of two, at least a page): the first one's address, 0 when no
