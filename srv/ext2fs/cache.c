@@ -8,6 +8,7 @@
  * the server's page reaches every client that has it.
  */
 #include "cache.h"
+#include "cuts.h"
 
 #include <errno.h>
 #include <stddef.h>
@@ -582,6 +583,7 @@ void cache_truncated(struct cfile *cf, uint64_t old_size, uint64_t size)
 {
 	uint64_t keep = (size + PAGE - 1) / PAGE, a, b;
 
+	cuts_move(cf->ino);   /* before the clients' views can see a byte of it */
 	if (cf->allocated > size)
 		cf->allocated = size;   /* growing again makes a hole */
 

@@ -50,6 +50,7 @@
 #include <idl/rt/registry.h>
 
 #include "cache.h"
+#include "cuts.h"
 #include "fs.h"
 
 #define BUFFER_SIZE (32u * 1024)   /* a session's buffer */
@@ -90,6 +91,7 @@ struct mapping {
 
 struct server {
 	struct fs *fs;
+	mica_cap_t cuts;             /* the gate of the cut counters' page (label: &server.cuts) */
 	LIST_HEAD(, session) sessions;
 	unsigned nsessions;
 	LIST_HEAD(, mapping) mappings;
@@ -377,6 +379,20 @@ static int on_statfs(struct srv_request *req, uint32_t *block_size, uint64_t *bl
 	return 0;
 }
 
+/* The page of cut counters, read-only: the same gate for every client. */
+static int on_cuts(struct srv_request *req, mica_cap_t *ds)
+{
+	ON_SERVED_GATE(req);
+	*ds = server.cuts;
+	return 0;
+}
+
+/* Whether req came through the cut counters' gate. */
+static bool cuts_req(const struct srv_request *req)
+{
+	return req->obj && req->label == (mica_word_t)&server.cuts;
+}
+
 /* ---- OpenFile: a session's gate ------------------------------------- */
 
 static struct session *session_req(struct srv_request *req)
@@ -465,9 +481,28 @@ static int at_offset(struct srv_request *req, uint32_t count, uint32_t *done, ui
 	return err;
 }
 
-static int on_load_on(struct srv_request *req, uint32_t count, uint32_t *done, uint64_t *at)
+/* load at the shared offset when it lies in the client's view (the
+ * window from `window`), no further than the window's end: the client
+ * copies from the view it has, so a view it could not move never costs
+ * it bytes it was not given.  Elsewhere nothing moves; *at says where. */
+static int on_load_on(struct srv_request *req, uint32_t count, uint64_t window, uint32_t *done, uint64_t *at)
 {
-	return at_offset(req, count, done, at, on_load);
+	struct session *s = session_req(req);
+
+	if (!s)
+		return -MICA_ENOSYS;
+	if (!s->pos)
+		return -MICA_EINVAL;
+	if (count > MICA_FS_WINDOW)
+		return -MICA_EINVAL;
+	uint64_t off = s->pos->at;
+	if (off < window || off - window >= MICA_FS_WINDOW) {
+		*done = 0;
+		*at = off;
+		return 0;
+	}
+	uint64_t room = window + MICA_FS_WINDOW - off;
+	return at_offset(req, count < room ? count : (uint32_t)room, done, at, on_load);
 }
 
 /* Blocks behind the whole pages of s's file that [off, end) touches
@@ -867,6 +902,15 @@ static int on_ds_map(struct srv_request *req, uint64_t offset, uint32_t rights, 
 	uint8_t *va = 0;
 	int err = 0;
 
+	if (cuts_req(req)) {   /* the cut counters: read-only */
+		if (rights & ~MICA_R)
+			return -MICA_EPERM;
+		if (offset >= PAGE)
+			return -MICA_EINVAL;
+		page->fpage = mica_fpage((mica_addr_t)cuts_page(), 12, MICA_R);
+		page->send_base = 0;
+		return 0;
+	}
 	if (!m)
 		return -MICA_ENOSYS;
 	if (rights & ~m->rights)
@@ -908,6 +952,11 @@ static int on_ds_info(struct srv_request *req, uint64_t *size, uint32_t *rights)
 {
 	struct mapping *m = mapping_req(req);
 
+	if (cuts_req(req)) {
+		*size = PAGE;
+		*rights = MICA_R;
+		return 0;
+	}
 	if (!m)
 		return -MICA_ENOSYS;
 	*size = MICA_FS_MAP_SIZE;
@@ -966,6 +1015,7 @@ static const struct file_system_ops fs_ops = {
 	.open = on_open, .stat = on_stat, .mkdir = on_mkdir, .unlink = on_unlink, .rmdir = on_rmdir,
 	.rename = on_rename, .link = on_link, .symlink = on_symlink, .readlink = on_readlink, .chmod = on_chmod,
 	.chown = on_chown, .utimes = on_utimes, .sync = on_sync, .statfs = on_statfs,
+	.cuts = on_cuts,
 };
 static const struct open_file_ops file_ops = {
 	.read = on_read, .write = on_write, .fstat = on_fstat, .truncate = on_truncate, .fsync = on_fsync,
@@ -1070,6 +1120,11 @@ int main(int argc, char **argv)
 	if ((err = cache_init(cache_bytes)) != 0) {
 		printf("ext2fs: no memory for a page cache of %llu bytes: %s\n", (unsigned long long)cache_bytes,
 		       mica_strerror(err));
+		return 1;
+	}
+	if ((err = cuts_init()) != 0 || !(server.cuts = mica_slot_alloc()) ||
+	    (err = factory_create_gate(MICA_BOOT_FACTORY, server.cuts, MICA_BOOT_THREAD, (mica_word_t)&server.cuts))) {
+		printf("ext2fs: no page of cut counters: %s\n", mica_strerror(err ? err : -MICA_ENOMEM));
 		return 1;
 	}
 	if (mount_root() != 0)
