@@ -113,6 +113,12 @@ void libc_inherit(void);
 /* romfile.c: a boot file under rom/ (name without the prefix). */
 int romfile_open(const char *name, int flags);
 int romfile_stat(const char *name, struct stat *st);
+/* A rom file a spawned child inherits: its offset in the page given, which
+ * the call takes (without one: at pos).  A descriptor, or -1. */
+int romfile_adopt(const char *name, int flags, off_t pos, mica_cap_t page);
+/* Every rom file's offset put in a shared page before a fork (weak: a
+ * program that never opens a rom file has none).  0 or an errno. */
+int libc_romfile_before_fork(void) __attribute__((weak));
 
 /* procsrv.c: the program's gate to the process server (joining it on
  * first use; 0 when there is none), its answers as errno values, and the
