@@ -674,6 +674,33 @@ int ftruncate(int fd, off_t size)
 	return err ? fail(err) : 0;
 }
 
+/* The process server's: a hold denying writes to the file open as fd
+ * while a program runs from it (OpenFile.deny_write); none (0) for a file
+ * of another kind (rom/, which never changes).  0 or an errno: ETXTBSY
+ * when it is open for writing. */
+int fsfile_deny_write(int fd, mica_cap_t *hold)
+{
+	struct file *f = fd_lookup(fd);
+	mica_cap_t slot;
+	int err;
+
+	*hold = 0;
+	if (!f)
+		return EBADF;
+	if (f->ops != &fsfile_ops)
+		return 0;
+	if (!(*hold = slot = mica_slot_alloc()))
+		return ENOMEM;
+	if ((err = open_file_deny_write(((struct fsfile *)f->obj)->gate, hold)) == 0 && !*hold)
+		err = -MICA_EMSG;
+	if (err) {
+		mica_slot_free(slot);
+		*hold = 0;
+		return err <= -MICA_FS_ERRNO ? -err - MICA_FS_ERRNO : libc_errno_of(err);
+	}
+	return 0;
+}
+
 /* ---- by path ---------------------------------------------------------- */
 
 int fsfile_stat(const char *path, struct stat *st, int nofollow)

@@ -309,6 +309,14 @@ static struct page *frame(bool private, int *err)
 
 /* ---- files ----------------------------------------------------------- */
 
+bool cache_running(uint32_t ino)
+{
+	for (struct cfile *cf = *file_bucket(ino); cf; cf = cf->next)
+		if (cf->ino == ino)
+			return cf->running != 0;
+	return false;
+}
+
 int cache_file(struct fs_file *f, uint32_t ino, bool writable, struct cfile **out)
 {
 	struct cfile *cf;

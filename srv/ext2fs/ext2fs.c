@@ -56,6 +56,7 @@
 #define BUFFER_SIZE (32u * 1024)   /* a session's buffer */
 #define SESSIONS_MAX 256           /* open files at once, all clients together */
 #define MAPPINGS_MAX 1024          /* file dataspaces at once, all clients together */
+#define HOLDS_MAX 1024             /* OpenFile.deny_write's holds at once */
 #define CACHE_DEFAULT (4u << 20)   /* the page cache without boot.cfg `cache=` */
 #define PAGE MICA_PAGE_SIZE
 #define HALT_LABEL 2               /* the halt irq's (objects' labels are pointers) */
@@ -86,7 +87,16 @@ struct mapping {
 	uint32_t rights;
 	bool private;
 	bool zeros;                  /* MICA_FS_MAP_ZEROS: pages past the end read as zeros */
+	bool writer;                 /* shared and writable: counted in the file's writers */
 	struct page_set own;         /* a private mapping's copies */
+};
+
+/* A denial of writes to a file (OpenFile.deny_write): a gate and a watch
+ * like a session's; the denial ends with its last capability. */
+struct hold {
+	LIST_ENTRY(hold) link;      /* server.holds */
+	struct cfile *cached;
+	mica_cap_t gate, watch;
 };
 
 struct server {
@@ -96,6 +106,8 @@ struct server {
 	unsigned nsessions;
 	LIST_HEAD(, mapping) mappings;
 	unsigned nmappings;
+	LIST_HEAD(, hold) holds;
+	unsigned nholds;
 };
 
 static struct server server;
@@ -134,6 +146,8 @@ static void session_free(struct session *s)
 		task_cap_unmap(MICA_BOOT_TASK, s->buffer, false);   /* the client's copies */
 		mica_slot_drop(s->buffer);
 	}
+	if (s->cached && s->writable)
+		s->cached->writers--;
 	if (s->cached)
 		cache_file_put(s->cached);
 	if (s->file)
@@ -209,6 +223,8 @@ static int session_new(struct fs_file *f, struct cfile *cached, bool readable, b
 	s->cached = cached;
 	s->readable = readable;
 	s->writable = writable;
+	if (cached && writable)
+		cached->writers++;
 	s->gate = mica_slot_alloc();
 	s->watch = mica_slot_alloc();
 	if (!s->gate || !s->watch)
@@ -253,6 +269,11 @@ static int on_open(struct srv_request *req, const char *path, uint32_t flags, ui
 		return -MICA_EINVAL;
 	if (server.nsessions >= SESSIONS_MAX)
 		return fs_err(ENFILE);
+	/* A program runs from the file: no writing (before O_TRUNC cuts it). */
+	if ((flags & MICA_FS_O_WRITE) &&
+	    (flags & MICA_FS_O_NOFOLLOW ? fs_lstat : fs_stat)(server.fs, path, &st) == 0 && S_ISREG(st.mode) &&
+	    cache_running(st.ino))
+		return fs_err(ETXTBSY);
 	fl |= flags & MICA_FS_O_WRITE ? FS_O_WRITE : 0;
 	fl |= flags & MICA_FS_O_CREAT ? FS_O_CREAT : 0;
 	fl |= flags & MICA_FS_O_EXCL ? FS_O_EXCL : 0;
@@ -673,13 +694,21 @@ static int on_readdir(struct srv_request *req, uint64_t cookie, uint32_t *count,
 	return 0;
 }
 
+static struct hold *hold_of(mica_word_t label);
+static void hold_close(struct hold *h);
+
+/* A session ends, or a hold (OpenFile.deny_write) on its gate. */
 static int on_close(struct srv_request *req)
 {
 	struct session *s = session_req(req);
+	struct hold *h = req->obj ? hold_of(req->label) : 0;
 
-	if (!s)
+	if (s)
+		session_close(s);
+	else if (h)
+		hold_close(h);
+	else
 		return -MICA_ENOSYS;
-	session_close(s);
 	return 0;
 }
 
@@ -832,6 +861,8 @@ static void mapping_free(struct mapping *m)
 	if (m->watch)
 		kobject_destroy(m->watch), mica_slot_free(m->watch);
 	cache_private_free(&m->own);
+	if (m->writer)
+		m->cached->writers--;
 	cache_file_put(m->cached);
 	free(m);
 }
@@ -866,6 +897,7 @@ static int on_map(struct srv_request *req, uint32_t rights, bool private, mica_c
 		return fs_err(EACCES);
 	if (server.nmappings >= MAPPINGS_MAX)
 		return fs_err(ENFILE);
+	bool writer = !private && (rights & MICA_W);   /* none while a hold lives: no writable session */
 	if (!(m = calloc(1, sizeof *m)))
 		return -MICA_ENOMEM;
 	m->rights = rights;
@@ -873,6 +905,8 @@ static int on_map(struct srv_request *req, uint32_t rights, bool private, mica_c
 	m->zeros = zeros;
 	m->cached = s->cached;
 	s->cached->refs++;   /* the mapping keeps the file open */
+	if ((m->writer = writer))
+		s->cached->writers++;
 	m->gate = mica_slot_alloc();
 	m->watch = mica_slot_alloc();
 	if (!m->gate || !m->watch)
@@ -887,6 +921,77 @@ static int on_map(struct srv_request *req, uint32_t rights, bool private, mica_c
 	server.nmappings++;
 	*ds = m->gate;
 	srv_made(req, undo_map, m);
+	return 0;
+}
+
+/* ---- holds: OpenFile.deny_write ------------------------------------ */
+
+static struct hold *hold_of(mica_word_t label)
+{
+	struct hold *h;
+
+	LIST_FOREACH(h, &server.holds, link)
+		if ((mica_word_t)h == label)
+			return h;
+	return 0;
+}
+
+static void hold_free(struct hold *h)
+{
+	if (h->gate)
+		kobject_destroy(h->gate), mica_slot_free(h->gate);
+	if (h->watch)
+		kobject_destroy(h->watch), mica_slot_free(h->watch);
+	h->cached->running--;
+	cache_file_put(h->cached);
+	free(h);
+}
+
+static void hold_close(struct hold *h)
+{
+	LIST_REMOVE(h, link);
+	server.nholds--;
+	hold_free(h);
+}
+
+static void undo_hold(void *made)
+{
+	hold_close(made);
+}
+
+/* No writing to the file of the session (or of the hold) whose gate this
+ * is while the new hold lives: none may be open for writing now. */
+static int on_deny_write(struct srv_request *req, mica_cap_t *out)
+{
+	struct session *s = session_req(req);
+	struct hold *h = req->obj ? hold_of(req->label) : 0;
+	struct cfile *cf = s ? s->cached : h ? h->cached : 0;
+	int err;
+
+	if (!s && !h)
+		return -MICA_ENOSYS;
+	if (!cf)
+		return fs_err(ENODEV);
+	if (cf->writers)
+		return fs_err(ETXTBSY);
+	if (server.nholds >= HOLDS_MAX)
+		return fs_err(ENFILE);
+	if (!(h = calloc(1, sizeof *h)))
+		return -MICA_ENOMEM;
+	h->cached = cf;
+	h->cached->refs++;
+	h->cached->running++;
+	h->gate = mica_slot_alloc();
+	h->watch = mica_slot_alloc();
+	err = h->gate && h->watch ? gate_new(h, h->gate, h->watch) : -MICA_ENOMEM;
+	if (err) {
+		hold_free(h);
+		return err;
+	}
+	LIST_INSERT_HEAD(&server.holds, h, link);
+	server.nholds++;
+	*out = h->gate;
+	srv_made(req, undo_hold, h);
 	return 0;
 }
 
@@ -985,6 +1090,8 @@ static int on_mapping_sync(struct srv_request *req, uint64_t offset, uint64_t si
  * their last references, and the file system is unmounted clean. */
 static void halt(void)
 {
+	while (!LIST_EMPTY(&server.holds))
+		hold_close(LIST_FIRST(&server.holds));
 	while (!LIST_EMPTY(&server.mappings))
 		mapping_close(LIST_FIRST(&server.mappings));
 	while (!LIST_EMPTY(&server.sessions))
@@ -1005,10 +1112,13 @@ static void on_irq(const struct srv *srv, mica_word_t label)
 		halt();
 	if (!(label & 1))
 		return;
+	struct hold *h;
 	if ((s = session_of(obj)) != 0)
 		session_close(s);
 	else if ((m = mapping_of(obj)) != 0)
 		mapping_close(m);
+	else if ((h = hold_of(obj)) != 0)
+		hold_close(h);
 }
 
 static const struct file_system_ops fs_ops = {
@@ -1022,7 +1132,7 @@ static const struct open_file_ops file_ops = {
 	.readdir = on_readdir, .close = on_close, .mmap = on_map,
 	.fchmod = on_fchmod, .fchown = on_fchown, .futimes = on_futimes,
 	.dup = on_dup, .buffer = on_buffer, .read_on = on_read_on, .write_on = on_write_on, .seek = on_seek,
-	.load = on_load, .load_on = on_load_on,
+	.load = on_load, .load_on = on_load_on, .deny_write = on_deny_write,
 };
 static const struct dataspace_ops ds_ops = { .map = on_ds_map, .info = on_ds_info };
 static const struct file_mapping_ops mapping_ops = { .msync = on_mapping_sync };

@@ -444,6 +444,56 @@ static void cut_counters_move_at_truncations(void)
 	expect("unlink it", file_system_unlink(fs, "/t/cut"), 0);
 }
 
+/* OpenFile.deny_write: a hold on a file no one writes; while it lives
+ * (or another hold made from it) opens for writing and shared writable
+ * mappings are ETXTBSY; it ends by close on its gate or its last
+ * capability. */
+static void holds_deny_writing(void)
+{
+	struct open_file f, w, d;
+	mica_cap_t hold = mica_slot_alloc(), second = mica_slot_alloc(), none = mica_slot_alloc();
+	mica_cap_t buffer = mica_slot_alloc(), gate = mica_slot_alloc();
+	uint32_t size, type;
+
+	expect("open /t/run, created", fopen_("/t/run", MICA_FS_O_READ | MICA_FS_O_WRITE | MICA_FS_O_CREAT, &w), 0);
+	expect("open it read-only", fopen_("/t/run", MICA_FS_O_READ, &f), 0);
+	expect("deny_write with a writer: ETXTBSY", open_file_deny_write(f.gate, &none), fe(ETXTBSY));
+	fclose_(&w, 1);
+	expect("deny_write on the served gate: ENOSYS", open_file_deny_write(fs, &none), -MICA_ENOSYS);
+	expect("open /t read-only", fopen_("/t", MICA_FS_O_READ, &d), 0);
+	expect("deny_write on a directory: ENODEV", open_file_deny_write(d.gate, &none), fe(ENODEV));
+	fclose_(&d, 1);
+	expect("deny_write without a writer", open_file_deny_write(f.gate, &hold), 0);
+	expect("an open for writing: ETXTBSY",
+	       file_system_open(fs, "/t/run", MICA_FS_O_WRITE, 0, &gate, &buffer, &size, &type), fe(ETXTBSY));
+	expect("with O_TRUNC: ETXTBSY",
+	       file_system_open(fs, "/t/run", MICA_FS_O_WRITE | MICA_FS_O_TRUNC, 0, &gate, &buffer, &size, &type),
+	       fe(ETXTBSY));
+	expect("a second hold from the hold's gate", open_file_deny_write(hold, &second), 0);
+	expect("OpenFile.read on a hold's gate: ENOSYS", open_file_read(hold, 0, 1, &size), -MICA_ENOSYS);
+	expect("close on the first hold's gate", open_file_close(hold), 0);
+	mica_slot_drop(hold);
+	hold = mica_slot_alloc();
+	expect("the second still denies", file_system_open(fs, "/t/run", MICA_FS_O_WRITE, 0, &gate, &buffer, &size,
+							     &type), fe(ETXTBSY));
+	mica_slot_drop(second);   /* its last capability: the server learns it from the watch */
+	int err;
+	for (int i = 0; i < 1000 && (err = file_system_open(fs, "/t/run", MICA_FS_O_READ | MICA_FS_O_WRITE, 0, &gate,
+							       &buffer, &size, &type)) == fe(ETXTBSY); i++)
+		file_system_statfs(fs, &size, &(uint64_t){ 0 }, &(uint64_t){ 0 }, &(uint64_t){ 0 }, &(uint64_t){ 0 });
+	expect("then an open for writing works", err, 0);
+	expect("and a shared writable mapping of it", open_file_mmap(gate, MICA_R | MICA_W, false, &none), 0);
+	expect("with which a hold is ETXTBSY", open_file_deny_write(f.gate, &hold), fe(ETXTBSY));
+	expect("close that session", open_file_close(gate), 0);
+	mica_slot_drop(gate);
+	mica_slot_free(buffer);
+	expect("the mapping alone still writes: ETXTBSY", open_file_deny_write(f.gate, &hold), fe(ETXTBSY));
+	mica_slot_drop(none);
+	mica_slot_free(hold);
+	fclose_(&f, 1);
+	expect("unlink it", file_system_unlink(fs, "/t/run"), 0);
+}
+
 static const struct qtest_case cases[] = {
 	{ "files_are_made_written_and_read", files_are_made_written_and_read },
 	{ "loads_answer_and_refuse", loads_answer_and_refuse },
@@ -455,6 +505,7 @@ static const struct qtest_case cases[] = {
 	{ "file_dataspaces_check_their_requests", file_dataspaces_check_their_requests },
 	{ "load_on_stops_at_the_window", load_on_stops_at_the_window },
 	{ "cut_counters_move_at_truncations", cut_counters_move_at_truncations },
+	{ "holds_deny_writing", holds_deny_writing },
 	{ "the_server_survives_the_fuzzer", the_server_survives_the_fuzzer },
 };
 
