@@ -269,8 +269,9 @@ static int on_open(struct srv_request *req, const char *path, uint32_t flags, ui
 		return -MICA_EINVAL;
 	if (server.nsessions >= SESSIONS_MAX)
 		return fs_err(ENFILE);
-	/* A program runs from the file: no writing (before O_TRUNC cuts it). */
-	if ((flags & MICA_FS_O_WRITE) &&
+	/* A program runs from the file: no writing (before O_TRUNC cuts it).
+	 * With no hold at all, no look-up. */
+	if ((flags & MICA_FS_O_WRITE) && server.nholds &&
 	    (flags & MICA_FS_O_NOFOLLOW ? fs_lstat : fs_stat)(server.fs, path, &st) == 0 && S_ISREG(st.mode) &&
 	    cache_running(st.ino))
 		return fs_err(ETXTBSY);
