@@ -39,6 +39,11 @@
  * at an offset in the file aligned to it. */
 #define MICA_FS_WINDOW (1u << 20)
 
+/* The counters of FileSystem.cuts' page: a file of inode ino has counter
+ * ino % MICA_FS_CUTS, which the server moves before it cuts the file's
+ * bytes (a truncation). */
+#define MICA_FS_CUTS 512
+
 /* One entry of File.readdir in the buffer: records are 8-byte aligned. */
 struct mica_fs_dirent {
 	uint32_t ino;

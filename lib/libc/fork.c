@@ -73,6 +73,12 @@ static pid_t fork_now(void)
 		mica_slot_free(thread);
 		return libc_fail(proc ? ENOMEM : ENOSYS);
 	}
+	/* A rom file's offset is shared with the child (a page both map). */
+	if (libc_romfile_before_fork && (err = libc_romfile_before_fork()) != 0) {
+		mica_slot_free(task);
+		mica_slot_free(thread);
+		return libc_fail(err);
+	}
 	/* The alternate signal stack (in UTCB words: sigfault.c) is the
 	 * child's too (POSIX); its UTCB is a new page. */
 	mica_word_t alt_sp = mica_utcb()->user[LIBC_UTCB_ALTSTACK_SP];

@@ -50,6 +50,7 @@ struct fsfile {
 	char *path;      /* absolute, as opened: fchdir's and *at()'s directory */
 	uint8_t *view;     /* reads of a regular file: MICA_FS_WINDOW of its pages (0: none yet) */
 	uint64_t view_at;  /* the offset in the file where the view starts */
+	const volatile uint64_t *cut;   /* the file's cut counter (with the view's first making) */
 	int no_view;       /* the server made none (no mapping left): reads copy through the buffer */
 };
 
@@ -170,6 +171,45 @@ static int fsfile_buffer(struct fsfile *ff)
 	return err;
 }
 
+/* The server's page of cut counters (FileSystem.cuts), attached read-only
+ * at the first view of the program; a forked child keeps its parent's
+ * region, which maps the same page.  NULL with err set when there is none. */
+static const volatile uint64_t *fsfile_cuts(int *err)
+{
+	static const volatile uint64_t *page;
+	mica_cap_t ds, slot;
+	uint64_t start;
+
+	if (page)
+		return page;
+	if (!(ds = slot = mica_slot_alloc())) {
+		*err = -MICA_ENOMEM;
+		return 0;
+	}
+	if ((*err = file_system_cuts(server(), &ds)) == 0 && (*err = ds ? 0 : -MICA_EMSG) == 0 &&
+	    (*err = region_map_attach(rt_cap("rm"), 0, MICA_PAGE_SIZE, MICA_R, ds, 0, &start)) == 0) {
+		mica_slot_free(slot);   /* empty: the region mapper has it */
+		return page = (const volatile uint64_t *)start;
+	}
+	mica_slot_drop(ds ? ds : slot);
+	return 0;
+}
+
+/* The file's cut counter in that page (its inode's number from fstat).
+ * 0 or a Mica error. */
+static int fsfile_cut(struct fsfile *ff)
+{
+	uint32_t ino, mode, nlink, uid, gid;
+	uint64_t size, blocks;
+	int64_t a, m, c;
+	int err;
+	const volatile uint64_t *page = fsfile_cuts(&err);
+
+	if (page && (err = open_file_fstat(ff->gate, &ino, &mode, &nlink, &uid, &gid, &size, &blocks, &a, &m, &c)) == 0)
+		ff->cut = &page[ino % MICA_FS_CUTS];
+	return err;
+}
+
 /* The view of the file over the window at base (aligned to it): a read-only
  * shared mapping of the file (OpenFile.mmap) attached once, moved when a
  * read leaves it.  Its pages are the page cache's: what other clients
@@ -187,6 +227,9 @@ static int fsfile_view(struct fsfile *ff, uint64_t base)
 		/* A view that cannot be detached stays (and stays usable). */
 		if ((err = region_map_detach(rt_cap("rm"), (uint64_t)ff->view, &start, &size, &ds)) == 0)
 			ff->view = 0;
+	} else if (!ff->cut && (err = fsfile_cut(ff)) != 0) {
+		mica_slot_free(slot);
+		return err;
 	} else {
 		err = open_file_mmap(ff->gate, MICA_R | MICA_FS_MAP_ZEROS, false, &ds);
 	}
@@ -219,62 +262,75 @@ static void fsfile_view_drop(struct fsfile *ff)
 	ff->view = 0;
 }
 
-/* Copy n bytes of the file at `at` out of the view, moving it as needed. */
-static int fsfile_view_copy(struct fsfile *ff, uint64_t at, char *dst, size_t n)
+/* The piece [at, at + n) read again through the session's buffer (the
+ * server copies it, so no cut falls between its size and its bytes):
+ * how many bytes it got, or a Mica error. */
+static int fsfile_reread(struct fsfile *ff, uint64_t at, char *dst, uint32_t n, uint32_t *got)
 {
-	while (n) {
-		uint64_t base = at & ~(uint64_t)(MICA_FS_WINDOW - 1);
-		int err = ff->view && ff->view_at == base ? 0 : fsfile_view(ff, base);
+	int err = fsfile_buffer(ff);
+
+	*got = 0;
+	while (!err && *got < n) {
+		uint32_t k = n - *got < ff->size ? n - *got : ff->size, done;
+		if ((err = open_file_read(ff->gate, at + *got, k, &done)) == 0 && done > k)
+			err = -MICA_EMSG;
 		if (err)
-			return err;
-		size_t k = base + MICA_FS_WINDOW - at < n ? (size_t)(base + MICA_FS_WINDOW - at) : n;
-		memcpy(dst, ff->view + (at - base), k);
-		at += k;
-		dst += k;
-		n -= k;
+			break;
+		memcpy(dst + *got, ff->buf, done);
+		*got += done;
+		if (done < k)
+			break;
 	}
-	return 0;
+	return *got ? 0 : err;
 }
 
-/* A read of a regular file through the view: OpenFile.load says how much
- * the file holds (and brings the pages into the cache), then a copy in
- * this program; the request at most a window, never across one when the
- * offset is ours.  -1 when the server has no view for it (the caller
- * reads through the buffer). */
+/* A read of a regular file through the view: OpenFile.load (load_on at a
+ * shared offset) says how much of a piece inside the view the file holds
+ * and brings the pages into the cache, then a copy in this program.  The
+ * view is moved before the request, so a move that fails costs no byte
+ * (a shared offset moves only inside the view the server is told of).
+ * A cut of the file (a truncation by anyone) between the request and the
+ * end of the copy may have zeroed bytes under it: the file's cut counter
+ * says so, and the piece is read again through the buffer.  -1 when the
+ * server has no view for it (the caller reads through the buffer). */
 static ssize_t fsfile_view_read(struct fsfile *ff, void *buf, size_t len, const off_t *pos)
 {
 	size_t total = 0;
+	uint64_t at = pos ? (uint64_t)*pos : ff->view_at;   /* shared: where the view is, until the server says */
 
 	while (total < len) {
-		uint64_t at = pos ? (uint64_t)*pos + total : 0;
 		uint32_t n = len - total < MICA_FS_WINDOW ? (uint32_t)(len - total) : MICA_FS_WINDOW, done;
-		if (pos && MICA_FS_WINDOW - at % MICA_FS_WINDOW < n)
-			n = MICA_FS_WINDOW - (uint32_t)(at % MICA_FS_WINDOW);
-		/* The view first (where the read is, when the offset is ours), so
-		 * that a server with no mapping left is found before load_on
-		 * moves a shared offset. */
-		if (!ff->view || (pos && at - ff->view_at >= MICA_FS_WINDOW)) {
-			int verr = fsfile_view(ff, at & ~(uint64_t)(MICA_FS_WINDOW - 1));
-			if (verr == -(MICA_FS_ERRNO + ENFILE) && !total && !ff->view) {
-				ff->no_view = 1;   /* the server's mappings are used up */
+		if (pos)
+			at = (uint64_t)*pos + total;
+		uint64_t base = at & ~(uint64_t)(MICA_FS_WINDOW - 1);
+		if (!ff->view || ff->view_at != base) {
+			int verr = fsfile_view(ff, base);
+			if ((verr == -(MICA_FS_ERRNO + ENFILE) || verr == -(MICA_FS_ERRNO + ENODEV)) && !total &&
+			    !ff->view) {
+				ff->no_view = 1;   /* the server's mappings are used up, or not a regular file */
 				return -1;
 			}
 			if (verr)
 				return total ? (ssize_t)total : fail(verr);
 		}
-		int err = pos ? open_file_load(ff->gate, at, n, &done) : open_file_load_on(ff->gate, n, &done, &at);
-		if (err == -(MICA_FS_ERRNO + ENODEV) && !total) {
-			fsfile_view_drop(ff);   /* holds one of the server's mappings */
-			ff->no_view = 1;
-			return -1;
-		}
-		if (!err && done > n)
+		if (n > base + MICA_FS_WINDOW - at)
+			n = (uint32_t)(base + MICA_FS_WINDOW - at);   /* no further than the view */
+		uint64_t cut = *ff->cut;
+		int err = pos ? open_file_load(ff->gate, at, n, &done) : open_file_load_on(ff->gate, n, base, &done, &at);
+		if (!err && !pos && (at < base || at - base >= MICA_FS_WINDOW))
+			continue;   /* the shared offset is elsewhere (another program moved it): nothing moved */
+		if (!err && (done > n || at + done > base + MICA_FS_WINDOW))
 			err = -MICA_EMSG;
-		if (!err)
-			err = fsfile_view_copy(ff, at, (char *)buf + total, done);
 		if (err)
 			return total ? (ssize_t)total : fail(err);
+		if (!pos && n > base + MICA_FS_WINDOW - at)
+			n = (uint32_t)(base + MICA_FS_WINDOW - at);   /* the server stopped at the view's end */
+		memcpy((char *)buf + total, ff->view + (at - base), done);
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);   /* the copy's loads before the counter's */
+		if (*ff->cut != cut && (err = fsfile_reread(ff, at, (char *)buf + total, done, &done)) != 0)
+			return total ? (ssize_t)total : fail(err);
 		total += done;
+		at += done;
 		if (done < n)
 			break;
 	}
@@ -616,6 +672,33 @@ int ftruncate(int fd, off_t size)
 		return libc_fail(EINVAL);
 	int err = open_file_truncate(ff->gate, (uint64_t)size);
 	return err ? fail(err) : 0;
+}
+
+/* The process server's: a hold denying writes to the file open as fd
+ * while a program runs from it (OpenFile.deny_write); none (0) for a file
+ * of another kind (rom/, which never changes).  0 or an errno: ETXTBSY
+ * when it is open for writing. */
+int fsfile_deny_write(int fd, mica_cap_t *hold)
+{
+	struct file *f = fd_lookup(fd);
+	mica_cap_t slot;
+	int err;
+
+	*hold = 0;
+	if (!f)
+		return EBADF;
+	if (f->ops != &fsfile_ops)
+		return 0;
+	if (!(*hold = slot = mica_slot_alloc()))
+		return ENOMEM;
+	if ((err = open_file_deny_write(((struct fsfile *)f->obj)->gate, hold)) == 0 && !*hold)
+		err = -MICA_EMSG;
+	if (err) {
+		mica_slot_free(slot);
+		*hold = 0;
+		return err <= -MICA_FS_ERRNO ? -err - MICA_FS_ERRNO : libc_errno_of(err);
+	}
+	return 0;
 }
 
 /* ---- by path ---------------------------------------------------------- */

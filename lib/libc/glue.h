@@ -114,6 +114,12 @@ void libc_inherit(void);
 /* romfile.c: a boot file under rom/ (name without the prefix). */
 int romfile_open(const char *name, int flags);
 int romfile_stat(const char *name, struct stat *st);
+/* A rom file a spawned child inherits: its offset in the page given, which
+ * the call takes (without one: at pos).  A descriptor, or -1. */
+int romfile_adopt(const char *name, int flags, off_t pos, mica_cap_t page);
+/* Every rom file's offset put in a shared page before a fork (weak: a
+ * program that never opens a rom file has none).  0 or an errno. */
+int libc_romfile_before_fork(void) __attribute__((weak));
 
 /* procsrv.c: the program's gate to the process server (libc_proc,
  * <sys/procsrv.h>), its answers as errno values, and the
@@ -183,6 +189,9 @@ void fsfile_inherit_cwd(const char *path, mode_t mask);
 /* A descriptor for the file session `gate` a parent handed on (ours:
  * dropped on failure; its offset the server's, shared), opened as `path`. */
 int fsfile_adopt(mica_cap_t gate, int flags, const char *path);
+/* The process server's (srv/proc/load.c declares it): a hold denying
+ * writes to fd's file while a program runs from it; 0 for rom/. */
+int fsfile_deny_write(int fd, mica_cap_t *hold);
 /* devnull.c: /dev/null (DEVNULL_PATH), the C library's own: whether
  * path names it, a descriptor of it (open's flags), its stat. */
 #define DEVNULL_PATH "/dev/null"

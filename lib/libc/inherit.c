@@ -11,7 +11,8 @@
  *   MICA_INHERIT_PIPE    a pipe ticket, adopted (pipe.c)
  *   MICA_INHERIT_FILE    a session of the file server on the same open
  *                        file, sharing the parent's offset (fsfile.c)
- *   MICA_INHERIT_ROM     a boot file, opened again at the parent's offset
+ *   MICA_INHERIT_ROM     a boot file, opened again, sharing the parent's
+ *                        offset in the page given (romfile.c)
  *   MICA_INHERIT_NULL    /dev/null (devnull.c)
  *   MICA_INHERIT_SIGNALS an exec's signal state: the mask, the pending
  *                        and ignored signals, the alarm (sigexec.c)
@@ -63,16 +64,6 @@ static void stream(uint64_t which, int flags, uint64_t fds)
 	place(fd_install(&stdstream_ops, s, flags), fds);
 }
 
-static void rom(const char *name, int flags, off_t pos, uint64_t fds)
-{
-	int fd = romfile_open(name, O_RDONLY | (flags & O_NONBLOCK));
-
-	if (fd >= 0 && lseek(fd, pos, SEEK_SET) != pos) {
-		close(fd);
-		return;
-	}
-	place(fd, fds);
-}
 
 void libc_inherit(void)
 {
@@ -124,7 +115,8 @@ void libc_inherit(void)
 			}
 			break;
 		case MICA_INHERIT_ROM:
-			rom(name, fl, (off_t)arg, fds);
+			place(romfile_adopt(name, fl, (off_t)arg, item), fds);
+			item = 0;   /* the descriptor's, or dropped */
 			break;
 		case MICA_INHERIT_NULL:
 			place(devnull_open(fl), fds);

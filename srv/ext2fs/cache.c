@@ -8,6 +8,7 @@
  * the server's page reaches every client that has it.
  */
 #include "cache.h"
+#include "cuts.h"
 
 #include <errno.h>
 #include <stddef.h>
@@ -308,6 +309,14 @@ static struct page *frame(bool private, int *err)
 
 /* ---- files ----------------------------------------------------------- */
 
+bool cache_running(uint32_t ino)
+{
+	for (struct cfile *cf = *file_bucket(ino); cf; cf = cf->next)
+		if (cf->ino == ino)
+			return cf->running != 0;
+	return false;
+}
+
 int cache_file(struct fs_file *f, uint32_t ino, bool writable, struct cfile **out)
 {
 	struct cfile *cf;
@@ -582,6 +591,7 @@ void cache_truncated(struct cfile *cf, uint64_t old_size, uint64_t size)
 {
 	uint64_t keep = (size + PAGE - 1) / PAGE, a, b;
 
+	cuts_move(cf->ino);   /* before the clients' views can see a byte of it */
 	if (cf->allocated > size)
 		cf->allocated = size;   /* growing again makes a hole */
 

@@ -48,6 +48,8 @@ struct cfile {
 	unsigned ndirty;            /* of its pages */
 	uint8_t *window;            /* its pages in file order for fault-around (0: none yet) */
 	uint64_t allocated;         /* [0, allocated) has no hole: a write there needs no block */
+	unsigned writers;           /* sessions open for writing, shared writable mappings */
+	unsigned running;           /* holds denying writes (OpenFile.deny_write) */
 };
 
 /* Fault-around: a read fault of a shared mapping maps the cached pages of
@@ -60,6 +62,8 @@ struct cfile {
 #define WINDOW_PAGES (1u << (WINDOW_ORDER - 12))
 #define WINDOWS 64                 /* files with a window at once */
 
+/* Whether a hold denies writing inode ino (OpenFile.deny_write). */
+bool cache_running(uint32_t ino);
 /* The pool: `bytes` of the server's memory (whole pages, at least 16). */
 int cache_init(uint64_t bytes);
 /* The cached file of f's inode (a new reference, made on first use);

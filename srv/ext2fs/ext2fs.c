@@ -50,11 +50,13 @@
 #include <idl/rt/registry.h>
 
 #include "cache.h"
+#include "cuts.h"
 #include "fs.h"
 
 #define BUFFER_SIZE (32u * 1024)   /* a session's buffer */
 #define SESSIONS_MAX 256           /* open files at once, all clients together */
 #define MAPPINGS_MAX 1024          /* file dataspaces at once, all clients together */
+#define HOLDS_MAX 1024             /* OpenFile.deny_write's holds at once */
 #define CACHE_DEFAULT (4u << 20)   /* the page cache without boot.cfg `cache=` */
 #define PAGE MICA_PAGE_SIZE
 #define HALT_LABEL 2               /* the halt irq's (objects' labels are pointers) */
@@ -85,15 +87,27 @@ struct mapping {
 	uint32_t rights;
 	bool private;
 	bool zeros;                  /* MICA_FS_MAP_ZEROS: pages past the end read as zeros */
+	bool writer;                 /* shared and writable: counted in the file's writers */
 	struct page_set own;         /* a private mapping's copies */
+};
+
+/* A denial of writes to a file (OpenFile.deny_write): a gate and a watch
+ * like a session's; the denial ends with its last capability. */
+struct hold {
+	LIST_ENTRY(hold) link;      /* server.holds */
+	struct cfile *cached;
+	mica_cap_t gate, watch;
 };
 
 struct server {
 	struct fs *fs;
+	mica_cap_t cuts;             /* the gate of the cut counters' page (label: &server.cuts) */
 	LIST_HEAD(, session) sessions;
 	unsigned nsessions;
 	LIST_HEAD(, mapping) mappings;
 	unsigned nmappings;
+	LIST_HEAD(, hold) holds;
+	unsigned nholds;
 };
 
 static struct server server;
@@ -132,6 +146,8 @@ static void session_free(struct session *s)
 		task_cap_unmap(MICA_BOOT_TASK, s->buffer, false);   /* the client's copies */
 		mica_slot_drop(s->buffer);
 	}
+	if (s->cached && s->writable)
+		s->cached->writers--;
 	if (s->cached)
 		cache_file_put(s->cached);
 	if (s->file)
@@ -207,6 +223,8 @@ static int session_new(struct fs_file *f, struct cfile *cached, bool readable, b
 	s->cached = cached;
 	s->readable = readable;
 	s->writable = writable;
+	if (cached && writable)
+		cached->writers++;
 	s->gate = mica_slot_alloc();
 	s->watch = mica_slot_alloc();
 	if (!s->gate || !s->watch)
@@ -251,6 +269,12 @@ static int on_open(struct srv_request *req, const char *path, uint32_t flags, ui
 		return -MICA_EINVAL;
 	if (server.nsessions >= SESSIONS_MAX)
 		return fs_err(ENFILE);
+	/* A program runs from the file: no writing (before O_TRUNC cuts it).
+	 * With no hold at all, no look-up. */
+	if ((flags & MICA_FS_O_WRITE) && server.nholds &&
+	    (flags & MICA_FS_O_NOFOLLOW ? fs_lstat : fs_stat)(server.fs, path, &st) == 0 && S_ISREG(st.mode) &&
+	    cache_running(st.ino))
+		return fs_err(ETXTBSY);
 	fl |= flags & MICA_FS_O_WRITE ? FS_O_WRITE : 0;
 	fl |= flags & MICA_FS_O_CREAT ? FS_O_CREAT : 0;
 	fl |= flags & MICA_FS_O_EXCL ? FS_O_EXCL : 0;
@@ -377,6 +401,20 @@ static int on_statfs(struct srv_request *req, uint32_t *block_size, uint64_t *bl
 	return 0;
 }
 
+/* The page of cut counters, read-only: the same gate for every client. */
+static int on_cuts(struct srv_request *req, mica_cap_t *ds)
+{
+	ON_SERVED_GATE(req);
+	*ds = server.cuts;
+	return 0;
+}
+
+/* Whether req came through the cut counters' gate. */
+static bool cuts_req(const struct srv_request *req)
+{
+	return req->obj && req->label == (mica_word_t)&server.cuts;
+}
+
 /* ---- OpenFile: a session's gate ------------------------------------- */
 
 static struct session *session_req(struct srv_request *req)
@@ -465,9 +503,28 @@ static int at_offset(struct srv_request *req, uint32_t count, uint32_t *done, ui
 	return err;
 }
 
-static int on_load_on(struct srv_request *req, uint32_t count, uint32_t *done, uint64_t *at)
+/* load at the shared offset when it lies in the client's view (the
+ * window from `window`), no further than the window's end: the client
+ * copies from the view it has, so a view it could not move never costs
+ * it bytes it was not given.  Elsewhere nothing moves; *at says where. */
+static int on_load_on(struct srv_request *req, uint32_t count, uint64_t window, uint32_t *done, uint64_t *at)
 {
-	return at_offset(req, count, done, at, on_load);
+	struct session *s = session_req(req);
+
+	if (!s)
+		return -MICA_ENOSYS;
+	if (!s->pos)
+		return -MICA_EINVAL;
+	if (count > MICA_FS_WINDOW)
+		return -MICA_EINVAL;
+	uint64_t off = s->pos->at;
+	if (off < window || off - window >= MICA_FS_WINDOW) {
+		*done = 0;
+		*at = off;
+		return 0;
+	}
+	uint64_t room = window + MICA_FS_WINDOW - off;
+	return at_offset(req, count < room ? count : (uint32_t)room, done, at, on_load);
 }
 
 /* Blocks behind the whole pages of s's file that [off, end) touches
@@ -638,13 +695,21 @@ static int on_readdir(struct srv_request *req, uint64_t cookie, uint32_t *count,
 	return 0;
 }
 
+static struct hold *hold_of(mica_word_t label);
+static void hold_close(struct hold *h);
+
+/* A session ends, or a hold (OpenFile.deny_write) on its gate. */
 static int on_close(struct srv_request *req)
 {
 	struct session *s = session_req(req);
+	struct hold *h = req->obj ? hold_of(req->label) : 0;
 
-	if (!s)
+	if (s)
+		session_close(s);
+	else if (h)
+		hold_close(h);
+	else
 		return -MICA_ENOSYS;
-	session_close(s);
 	return 0;
 }
 
@@ -797,6 +862,8 @@ static void mapping_free(struct mapping *m)
 	if (m->watch)
 		kobject_destroy(m->watch), mica_slot_free(m->watch);
 	cache_private_free(&m->own);
+	if (m->writer)
+		m->cached->writers--;
 	cache_file_put(m->cached);
 	free(m);
 }
@@ -831,6 +898,7 @@ static int on_map(struct srv_request *req, uint32_t rights, bool private, mica_c
 		return fs_err(EACCES);
 	if (server.nmappings >= MAPPINGS_MAX)
 		return fs_err(ENFILE);
+	bool writer = !private && (rights & MICA_W);   /* none while a hold lives: no writable session */
 	if (!(m = calloc(1, sizeof *m)))
 		return -MICA_ENOMEM;
 	m->rights = rights;
@@ -838,6 +906,8 @@ static int on_map(struct srv_request *req, uint32_t rights, bool private, mica_c
 	m->zeros = zeros;
 	m->cached = s->cached;
 	s->cached->refs++;   /* the mapping keeps the file open */
+	if ((m->writer = writer))
+		s->cached->writers++;
 	m->gate = mica_slot_alloc();
 	m->watch = mica_slot_alloc();
 	if (!m->gate || !m->watch)
@@ -855,6 +925,77 @@ static int on_map(struct srv_request *req, uint32_t rights, bool private, mica_c
 	return 0;
 }
 
+/* ---- holds: OpenFile.deny_write ------------------------------------ */
+
+static struct hold *hold_of(mica_word_t label)
+{
+	struct hold *h;
+
+	LIST_FOREACH(h, &server.holds, link)
+		if ((mica_word_t)h == label)
+			return h;
+	return 0;
+}
+
+static void hold_free(struct hold *h)
+{
+	if (h->gate)
+		kobject_destroy(h->gate), mica_slot_free(h->gate);
+	if (h->watch)
+		kobject_destroy(h->watch), mica_slot_free(h->watch);
+	h->cached->running--;
+	cache_file_put(h->cached);
+	free(h);
+}
+
+static void hold_close(struct hold *h)
+{
+	LIST_REMOVE(h, link);
+	server.nholds--;
+	hold_free(h);
+}
+
+static void undo_hold(void *made)
+{
+	hold_close(made);
+}
+
+/* No writing to the file of the session (or of the hold) whose gate this
+ * is while the new hold lives: none may be open for writing now. */
+static int on_deny_write(struct srv_request *req, mica_cap_t *out)
+{
+	struct session *s = session_req(req);
+	struct hold *h = req->obj ? hold_of(req->label) : 0;
+	struct cfile *cf = s ? s->cached : h ? h->cached : 0;
+	int err;
+
+	if (!s && !h)
+		return -MICA_ENOSYS;
+	if (!cf)
+		return fs_err(ENODEV);
+	if (cf->writers)
+		return fs_err(ETXTBSY);
+	if (server.nholds >= HOLDS_MAX)
+		return fs_err(ENFILE);
+	if (!(h = calloc(1, sizeof *h)))
+		return -MICA_ENOMEM;
+	h->cached = cf;
+	h->cached->refs++;
+	h->cached->running++;
+	h->gate = mica_slot_alloc();
+	h->watch = mica_slot_alloc();
+	err = h->gate && h->watch ? gate_new(h, h->gate, h->watch) : -MICA_ENOMEM;
+	if (err) {
+		hold_free(h);
+		return err;
+	}
+	LIST_INSERT_HEAD(&server.holds, h, link);
+	server.nholds++;
+	*out = h->gate;
+	srv_made(req, undo_hold, h);
+	return 0;
+}
+
 /* Whether page `index` lies wholly past the file's end. */
 /* A page of the file for a client's region mapper: the cache's own, or
  * a private mapping's copy when it writes (or wrote) it; none wholly past
@@ -867,6 +1008,15 @@ static int on_ds_map(struct srv_request *req, uint64_t offset, uint32_t rights, 
 	uint8_t *va = 0;
 	int err = 0;
 
+	if (cuts_req(req)) {   /* the cut counters: read-only */
+		if (rights & ~MICA_R)
+			return -MICA_EPERM;
+		if (offset >= PAGE)
+			return -MICA_EINVAL;
+		page->fpage = mica_fpage((mica_addr_t)cuts_page(), 12, MICA_R);
+		page->send_base = 0;
+		return 0;
+	}
 	if (!m)
 		return -MICA_ENOSYS;
 	if (rights & ~m->rights)
@@ -908,6 +1058,11 @@ static int on_ds_info(struct srv_request *req, uint64_t *size, uint32_t *rights)
 {
 	struct mapping *m = mapping_req(req);
 
+	if (cuts_req(req)) {
+		*size = PAGE;
+		*rights = MICA_R;
+		return 0;
+	}
 	if (!m)
 		return -MICA_ENOSYS;
 	*size = MICA_FS_MAP_SIZE;
@@ -936,6 +1091,8 @@ static int on_mapping_sync(struct srv_request *req, uint64_t offset, uint64_t si
  * their last references, and the file system is unmounted clean. */
 static void halt(void)
 {
+	while (!LIST_EMPTY(&server.holds))
+		hold_close(LIST_FIRST(&server.holds));
 	while (!LIST_EMPTY(&server.mappings))
 		mapping_close(LIST_FIRST(&server.mappings));
 	while (!LIST_EMPTY(&server.sessions))
@@ -956,23 +1113,27 @@ static void on_irq(const struct srv *srv, mica_word_t label)
 		halt();
 	if (!(label & 1))
 		return;
+	struct hold *h;
 	if ((s = session_of(obj)) != 0)
 		session_close(s);
 	else if ((m = mapping_of(obj)) != 0)
 		mapping_close(m);
+	else if ((h = hold_of(obj)) != 0)
+		hold_close(h);
 }
 
 static const struct file_system_ops fs_ops = {
 	.open = on_open, .stat = on_stat, .mkdir = on_mkdir, .unlink = on_unlink, .rmdir = on_rmdir,
 	.rename = on_rename, .link = on_link, .symlink = on_symlink, .readlink = on_readlink, .chmod = on_chmod,
 	.chown = on_chown, .utimes = on_utimes, .sync = on_sync, .statfs = on_statfs,
+	.cuts = on_cuts,
 };
 static const struct open_file_ops file_ops = {
 	.read = on_read, .write = on_write, .fstat = on_fstat, .truncate = on_truncate, .fsync = on_fsync,
 	.readdir = on_readdir, .close = on_close, .mmap = on_map,
 	.fchmod = on_fchmod, .fchown = on_fchown, .futimes = on_futimes,
 	.dup = on_dup, .buffer = on_buffer, .read_on = on_read_on, .write_on = on_write_on, .seek = on_seek,
-	.load = on_load, .load_on = on_load_on,
+	.load = on_load, .load_on = on_load_on, .deny_write = on_deny_write,
 };
 static const struct dataspace_ops ds_ops = { .map = on_ds_map, .info = on_ds_info };
 static const struct file_mapping_ops mapping_ops = { .msync = on_mapping_sync };
@@ -1070,6 +1231,11 @@ int main(int argc, char **argv)
 	if ((err = cache_init(cache_bytes)) != 0) {
 		printf("ext2fs: no memory for a page cache of %llu bytes: %s\n", (unsigned long long)cache_bytes,
 		       mica_strerror(err));
+		return 1;
+	}
+	if ((err = cuts_init()) != 0 || !(server.cuts = mica_slot_alloc()) ||
+	    (err = factory_create_gate(MICA_BOOT_FACTORY, server.cuts, MICA_BOOT_THREAD, (mica_word_t)&server.cuts))) {
+		printf("ext2fs: no page of cut counters: %s\n", mica_strerror(err ? err : -MICA_ENOMEM));
 		return 1;
 	}
 	if (mount_root() != 0)

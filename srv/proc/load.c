@@ -157,7 +157,13 @@ void load_done(struct load *l)
 {
 	if (l->temporary)
 		stage_drop(l);
+	mica_slot_drop(l->hold);
+	l->hold = 0;
 }
+
+/* The C library's (lib/libc/fsfile.c): a hold denying writes to fd's
+ * file, none for a boot file. */
+int fsfile_deny_write(int fd, mica_cap_t *hold);
 
 /* ---- the images kept ------------------------------------------------ */
 
@@ -254,6 +260,7 @@ int load_file(const char *path, struct load *l)
 	struct image *kept;
 	uint64_t extent = 0;
 	ssize_t got;
+	mica_cap_t hold = 0;
 	int err, fd = open(path, O_RDONLY);
 
 	*l = (struct load){ 0 };
@@ -263,6 +270,8 @@ int load_file(const char *path, struct load *l)
 		err = errno;
 	else if (!S_ISREG(st.st_mode) || !(st.st_mode & 0111))
 		err = EACCES;
+	else if ((err = fsfile_deny_write(fd, &hold)) != 0)
+		;
 	else if ((kept = image_find(&st)) != 0) {
 		kept->used = ++images_clock;
 		*l = (struct load){ .ds = kept->cap, .size = kept->bytes };
@@ -278,5 +287,9 @@ int load_file(const char *path, struct load *l)
 	else if (keepable(&st, extent))
 		image_keep(&st, l);
 	close(fd);
+	if (err)
+		mica_slot_drop(hold);
+	else
+		l->hold = hold;
 	return err;
 }

@@ -21,6 +21,9 @@ struct load {
 	uint64_t size;      /* the bytes of the file in it */
 	uint64_t room;
 	bool temporary;     /* this file's alone (else the staging one) */
+	mica_cap_t hold;    /* the file server's denial of writes to the file
+			       (0: a boot file): the caller keeps it while
+			       the program runs, or load_done drops it */
 };
 
 /* The file `path` (through the C library: rom/NAME or the file server's)
@@ -35,7 +38,11 @@ struct load {
  * in its first 4 KiB, or a segment past its end); ENOMEM.  Only the part a
  * program is loaded from is read: *size is its length. */
 int load_file(const char *path, struct load *l);
-/* Done with it: a dataspace of its own goes. */
+/* The hold: the file server's denial of writes to the file (OpenFile.
+ * deny_write) while a program runs from it; ETXTBSY from load_file when
+ * the file is open for writing. */
+/* Done with it: a dataspace of its own goes, and the hold if it is still
+ * there. */
 void load_done(struct load *l);
 
 #endif

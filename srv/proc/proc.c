@@ -37,6 +37,7 @@
 #include <idl/kernel/irq.h>
 #include <idl/kernel/kobject.h>
 #include <idl/kernel/task.h>
+#include <idl/rt/fs.h>
 #include <idl/rt/proc_server.h>
 #include <idl/rt/process.h>
 
@@ -90,6 +91,16 @@ static void drop(mica_cap_t *c)
 	*c = 0;
 }
 
+/* The program's file may be written again: its hold ends now (the file
+ * server would learn of the dropped capability later, after a waiting
+ * parent might already open the file for writing). */
+static void release_text(struct tree_rec *r)
+{
+	if (r->text)
+		open_file_close(r->text);
+	drop(&r->text);
+}
+
 /* tree.ended: what the server holds for the process goes. */
 static void on_ended(struct tree *t, struct tree_rec *r)
 {
@@ -103,6 +114,7 @@ static void on_ended(struct tree *t, struct tree_rec *r)
 	drop(&r->tty_irq);
 	drop(&r->out);
 	drop(&r->in);
+	release_text(r);
 	inherit_drop(&given[index_of(r)]);
 	inherit_drop(&inherited[index_of(r)]);
 }
@@ -304,6 +316,10 @@ static int on_spawn(struct srv_request *req, const char *path, const void *args,
 	inherit_move(&given[index_of(parent)], &inherited[index_of(r)]);   /* unmake drops it on failure */
 	r->sig_ignore = parent->sig_ignore;   /* posix_spawn: what is ignored stays ignored */
 	err = start(r, path, image.ds, image.size, args, args_len, env, env_len, out_stream, in_stream);
+	if (!err) {
+		r->text = image.hold;   /* while it runs */
+		image.hold = 0;
+	}
 	load_done(&image);   /* root has its copy */
 	if (err) {
 		if (r->process)
@@ -352,6 +368,11 @@ static int on_fork(struct srv_request *req, mica_cap_t parent_gate, const void *
 	err = make_gate(r, &r->end_irq, KIND_END);
 	if (!err && (!(r->process = mica_slot_alloc()) || !*task || !*thread))
 		err = -MICA_ENOMEM;
+	/* The child runs the parent's program: its file stays denied to
+	 * writers while either runs. */
+	if (!err && parent->text &&
+	    (!(r->text = mica_slot_alloc()) || (err = open_file_deny_write(parent->text, &r->text)) != 0))
+		err = err ? err : -MICA_ENOMEM;
 	if (!err)
 		err = parent_fork(parent_gate, r->end_irq, r->gate, plan, plan_len, &r->process, task, thread);
 	if (!err)
@@ -433,6 +454,11 @@ static int on_exec(struct srv_request *req, const char *path, const void *args, 
 	else
 		err = image_start(image.ds, base_name(path), image.size, args, args_len, env, env_len, give_out,
 				  give_in, r->end_irq ? r->end_irq : end_irq, r->gate, child_quota, &process);
+	if (!err) {
+		release_text(r);   /* the old program's file, the new one's from now on */
+		r->text = image.hold;
+		image.hold = 0;
+	}
 	load_done(&image);
 	if (err) {
 		mica_slot_drop(process);

@@ -51,6 +51,9 @@ struct tree_rec {
 	 * runs (the program's copies are derived from these: dropping them
 	 * would take its stdout and stdin away). */
 	mica_cap_t out, in;
+	/* spawned or exec'd from a file of the file server (and forked from
+	 * such a program): the hold denying writes to it while it runs. */
+	mica_cap_t text;
 	/* Signals (docs/processes.md, "Signals between programs"): what the
 	 * program told Proc.sigstate, what is queued for it and who sent it. */
 	uint32_t sig_deliver, sig_ignore, sig_pending;

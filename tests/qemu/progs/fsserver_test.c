@@ -355,13 +355,18 @@ static void loads_answer_and_refuse(void)
 	expect("more than MICA_FS_WINDOW: EINVAL", open_file_load(f.gate, 0, MICA_FS_WINDOW + 1, &done),
 	       -MICA_EINVAL);
 	expect("on the served gate: ENOSYS", open_file_load(fs, 0, 64, &done), -MICA_ENOSYS);
-	expect("load_on without a shared offset: EINVAL", open_file_load_on(f.gate, 64, &done, &at), -MICA_EINVAL);
+	expect("load_on without a shared offset: EINVAL", open_file_load_on(f.gate, 64, 0, &done, &at),
+	       -MICA_EINVAL);
 	expect("dup at offset 5 (a shared offset)", open_file_dup(f.gate, 5, &shared), 0);
-	expect("load_on from 5", open_file_load_on(shared, 4, &done, &at) == 0 && done == 4 && at == 5, 1);
-	expect("... and the offset moved past it", open_file_load_on(shared, 64, &done, &at) == 0 && at == 9 &&
+	expect("load_on more than MICA_FS_WINDOW: EINVAL", open_file_load_on(shared, MICA_FS_WINDOW + 1, 0, &done, &at),
+	       -MICA_EINVAL);
+	expect("load_on from 5", open_file_load_on(shared, 4, 0, &done, &at) == 0 && done == 4 && at == 5, 1);
+	expect("load_on for a view elsewhere: nothing, and where the offset is",
+	       open_file_load_on(shared, 4, MICA_FS_WINDOW, &done, &at) == 0 && done == 0 && at == 9, 1);
+	expect("... and the offset moved past it", open_file_load_on(shared, 64, 0, &done, &at) == 0 && at == 9 &&
 						     done == sizeof hello - 10, 1);
 	expect("load_on at the end: 0, the offset stays",
-	       open_file_load_on(shared, 64, &done, &at) == 0 && done == 0 && at == sizeof hello - 1, 1);
+	       open_file_load_on(shared, 64, 0, &done, &at) == 0 && done == 0 && at == sizeof hello - 1, 1);
 	mica_slot_drop(shared);
 	expect("open /t/hello write-only", fopen_("/t/hello", MICA_FS_O_WRITE, &w), 0);
 	expect("load on a write-only session: EBADF", open_file_load(w.gate, 0, 64, &done), fe(EBADF));
@@ -370,6 +375,123 @@ static void loads_answer_and_refuse(void)
 	expect("load of a directory: ENODEV", open_file_load(d.gate, 0, 64, &done), fe(ENODEV));
 	fclose_(&d, 1);
 	fclose_(&f, 1);
+}
+
+/* load_on stops at the end of the window the client names: a shared
+ * offset never moves past the view the client copies from. */
+static void load_on_stops_at_the_window(void)
+{
+	struct open_file f;
+	mica_cap_t shared = mica_slot_alloc();
+	uint32_t done;
+	uint64_t at;
+
+	expect("open /t/sparse, created", fopen_("/t/sparse", MICA_FS_O_READ | MICA_FS_O_WRITE | MICA_FS_O_CREAT, &f),
+	       0);
+	expect("2 windows long (a hole)", open_file_truncate(f.gate, 2 * MICA_FS_WINDOW), 0);
+	expect("dup 3 bytes before the first window's end", open_file_dup(f.gate, MICA_FS_WINDOW - 3, &shared), 0);
+	expect("load_on 64 in the first window: 3",
+	       open_file_load_on(shared, 64, 0, &done, &at) == 0 && done == 3 && at == MICA_FS_WINDOW - 3, 1);
+	expect("again: the offset is past that window, nothing",
+	       open_file_load_on(shared, 64, 0, &done, &at) == 0 && done == 0 && at == MICA_FS_WINDOW, 1);
+	expect("in the second window: 64",
+	       open_file_load_on(shared, 64, MICA_FS_WINDOW, &done, &at) == 0 && done == 64 && at == MICA_FS_WINDOW, 1);
+	mica_slot_drop(shared);
+	fclose_(&f, 1);
+	expect("unlink it", file_system_unlink(fs, "/t/sparse"), 0);
+}
+
+/* FileSystem.cuts: one read-only page; the counter of a file's inode moves
+ * at each truncation and O_TRUNC open, by any session. */
+static void cut_counters_move_at_truncations(void)
+{
+	struct open_file f, t;
+	mica_cap_t ds = mica_slot_alloc(), again = mica_slot_alloc(), none = mica_slot_alloc();
+	uint32_t ino, mode, nlink, uid, gid, rights;
+	uint64_t size, blocks, start, window;
+	int64_t a, m, c;
+
+	expect("cuts", file_system_cuts(fs, &ds), 0);
+	expect("info: a page, read-only", dataspace_info(ds, &size, &rights) == 0 && size == 4096 && rights == MICA_R, 1);
+	expect("reserve a window", region_map_reserve(rt_cap("rm"), 0, 4096, &window), 0);
+	struct mica_flexpage fp = { .fpage = mica_fpage(window, 12, MICA_RWX) };
+	expect("map with W: EPERM", dataspace_map(ds, 0, MICA_R | MICA_W, &fp), -MICA_EPERM);
+	fp.fpage = mica_fpage(window, 12, MICA_RWX);
+	expect("map past the page: EINVAL", dataspace_map(ds, 4096, MICA_R, &fp), -MICA_EINVAL);
+	expect("clear: ENOSYS", dataspace_clear(ds, 0, 4096), -MICA_ENOSYS);
+	expect("OpenFile.read on its gate: ENOSYS", open_file_read(ds, 0, 1, &rights), -MICA_ENOSYS);
+	expect("FileSystem.sync on its gate: ENOSYS", file_system_sync(ds), -MICA_ENOSYS);
+	expect("cuts on its gate: ENOSYS", file_system_cuts(ds, &none), -MICA_ENOSYS);
+	expect("cuts again", file_system_cuts(fs, &again), 0);
+	expect("attach it read-only", region_map_attach(rt_cap("rm"), 0, 4096, MICA_R, ds, 0, &start), 0);
+	mica_slot_free(ds);
+	const volatile uint64_t *cut = (const volatile uint64_t *)start;
+	expect("open /t/cut, created", fopen_("/t/cut", MICA_FS_O_READ | MICA_FS_O_WRITE | MICA_FS_O_CREAT, &f), 0);
+	expect("cuts on a session's gate: ENOSYS", file_system_cuts(f.gate, &none), -MICA_ENOSYS);
+	expect("fstat", open_file_fstat(f.gate, &ino, &mode, &nlink, &uid, &gid, &size, &blocks, &a, &m, &c), 0);
+	uint64_t before = cut[ino % MICA_FS_CUTS];
+	expect("truncate", open_file_truncate(f.gate, 100), 0);
+	expect("its counter moved", cut[ino % MICA_FS_CUTS], before + 1);
+	expect("an O_TRUNC open by another session", fopen_("/t/cut", MICA_FS_O_WRITE | MICA_FS_O_TRUNC, &t), 0);
+	expect("its counter moved again", cut[ino % MICA_FS_CUTS], before + 2);
+	expect("what the other capability maps is the same page",
+	       region_map_attach(rt_cap("rm"), 0, 4096, MICA_R, again, 0, &start) == 0 &&
+	       ((const volatile uint64_t *)start)[ino % MICA_FS_CUTS] == before + 2, 1);
+	mica_slot_free(again);
+	mica_slot_free(none);
+	fclose_(&t, 1);
+	fclose_(&f, 1);
+	expect("unlink it", file_system_unlink(fs, "/t/cut"), 0);
+}
+
+/* OpenFile.deny_write: a hold on a file no one writes; while it lives
+ * (or another hold made from it) opens for writing and shared writable
+ * mappings are ETXTBSY; it ends by close on its gate or its last
+ * capability. */
+static void holds_deny_writing(void)
+{
+	struct open_file f, w, d;
+	mica_cap_t hold = mica_slot_alloc(), second = mica_slot_alloc(), none = mica_slot_alloc();
+	mica_cap_t buffer = mica_slot_alloc(), gate = mica_slot_alloc();
+	uint32_t size, type;
+
+	expect("open /t/run, created", fopen_("/t/run", MICA_FS_O_READ | MICA_FS_O_WRITE | MICA_FS_O_CREAT, &w), 0);
+	expect("open it read-only", fopen_("/t/run", MICA_FS_O_READ, &f), 0);
+	expect("deny_write with a writer: ETXTBSY", open_file_deny_write(f.gate, &none), fe(ETXTBSY));
+	fclose_(&w, 1);
+	expect("deny_write on the served gate: ENOSYS", open_file_deny_write(fs, &none), -MICA_ENOSYS);
+	expect("open /t read-only", fopen_("/t", MICA_FS_O_READ, &d), 0);
+	expect("deny_write on a directory: ENODEV", open_file_deny_write(d.gate, &none), fe(ENODEV));
+	fclose_(&d, 1);
+	expect("deny_write without a writer", open_file_deny_write(f.gate, &hold), 0);
+	expect("an open for writing: ETXTBSY",
+	       file_system_open(fs, "/t/run", MICA_FS_O_WRITE, 0, &gate, &buffer, &size, &type), fe(ETXTBSY));
+	expect("with O_TRUNC: ETXTBSY",
+	       file_system_open(fs, "/t/run", MICA_FS_O_WRITE | MICA_FS_O_TRUNC, 0, &gate, &buffer, &size, &type),
+	       fe(ETXTBSY));
+	expect("a second hold from the hold's gate", open_file_deny_write(hold, &second), 0);
+	expect("OpenFile.read on a hold's gate: ENOSYS", open_file_read(hold, 0, 1, &size), -MICA_ENOSYS);
+	expect("close on the first hold's gate", open_file_close(hold), 0);
+	mica_slot_drop(hold);
+	hold = mica_slot_alloc();
+	expect("the second still denies", file_system_open(fs, "/t/run", MICA_FS_O_WRITE, 0, &gate, &buffer, &size,
+							     &type), fe(ETXTBSY));
+	mica_slot_drop(second);   /* its last capability: the server learns it from the watch */
+	int err;
+	for (int i = 0; i < 1000 && (err = file_system_open(fs, "/t/run", MICA_FS_O_READ | MICA_FS_O_WRITE, 0, &gate,
+							       &buffer, &size, &type)) == fe(ETXTBSY); i++)
+		file_system_statfs(fs, &size, &(uint64_t){ 0 }, &(uint64_t){ 0 }, &(uint64_t){ 0 }, &(uint64_t){ 0 });
+	expect("then an open for writing works", err, 0);
+	expect("and a shared writable mapping of it", open_file_mmap(gate, MICA_R | MICA_W, false, &none), 0);
+	expect("with which a hold is ETXTBSY", open_file_deny_write(f.gate, &hold), fe(ETXTBSY));
+	expect("close that session", open_file_close(gate), 0);
+	mica_slot_drop(gate);
+	mica_slot_free(buffer);
+	expect("the mapping alone still writes: ETXTBSY", open_file_deny_write(f.gate, &hold), fe(ETXTBSY));
+	mica_slot_drop(none);
+	mica_slot_free(hold);
+	fclose_(&f, 1);
+	expect("unlink it", file_system_unlink(fs, "/t/run"), 0);
 }
 
 static const struct qtest_case cases[] = {
@@ -381,6 +503,9 @@ static const struct qtest_case cases[] = {
 	{ "listings", listings },
 	{ "a_full_disk_is_enospc", a_full_disk_is_enospc },
 	{ "file_dataspaces_check_their_requests", file_dataspaces_check_their_requests },
+	{ "load_on_stops_at_the_window", load_on_stops_at_the_window },
+	{ "cut_counters_move_at_truncations", cut_counters_move_at_truncations },
+	{ "holds_deny_writing", holds_deny_writing },
 	{ "the_server_survives_the_fuzzer", the_server_survives_the_fuzzer },
 };
 

@@ -16,6 +16,7 @@
  * pages are reclaimed from the views while they are read.
  */
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -41,6 +42,10 @@
 #define MAPPINGS_TRIED 1100      /* more than the server has (1024) */
 
 #define must(cond) do { if (!(cond)) exit(1); } while (0)
+
+/* The C library's adoption of a session with a shared offset (glue.h), as
+ * a spawned child's start does with a descriptor it inherits. */
+int fsfile_adopt(mica_cap_t gate, int flags, const char *path);
 
 /* The byte at off of the files made here: not the same from page to page. */
 static uint8_t byte_at(uint64_t off, unsigned seed)
@@ -339,6 +344,160 @@ static void no_mapping_left_reads_through_the_buffer(void)
 	mica_slot_drop(gate);
 }
 
+/* ---- steps between the C library's request and its copy ------------ */
+
+/* A read copies from the view into the caller's buffer after the server
+ * answered how much the file holds.  The buffer's first page is made
+ * read-only: the copy's first store into it faults, and the handler
+ * does `trap_step` there (a truncation, slots used up), opens the page
+ * and the copy goes on.  So the step falls between the answer and the
+ * rest of the copy, every time. */
+static uint8_t *trap_page;
+static void (*trap_step)(void);
+static int trapped;
+
+static void on_trap(int sig, siginfo_t *si, void *ctx)
+{
+	(void)sig, (void)ctx;
+	if ((uint8_t *)si->si_addr < trap_page || (uint8_t *)si->si_addr >= trap_page + PAGE)
+		_exit(3);   /* a fault of something else */
+	trapped++;
+	must(mprotect(trap_page, PAGE, PROT_READ | PROT_WRITE) == 0);
+	trap_step();
+}
+
+/* A buffer of `pages` pages whose first page traps once with `step`. */
+static uint8_t *trapped_buffer(size_t pages, void (*step)(void))
+{
+	struct sigaction sa = { .sa_sigaction = on_trap, .sa_flags = SA_SIGINFO };
+	uint8_t *b = mmap(0, pages * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	must(b != MAP_FAILED && sigaction(SIGSEGV, &sa, 0) == 0);
+	memset(b, 0xee, pages * PAGE);
+	must(mprotect(b, PAGE, PROT_READ) == 0);
+	trap_page = b;
+	trap_step = step;
+	trapped = 0;
+	return b;
+}
+
+static int cut_fd;
+
+static void cut_to_5000(void)
+{
+	must(ftruncate(cut_fd, 5000) == 0);
+}
+
+/* Another session cuts the file to 5000 bytes after the server said the
+ * read may have 64 KiB, before the copy is done: the read is short (the
+ * 5000 bytes, right), never 64 KiB with zeros the file never held. */
+static void a_cut_during_the_copy_is_a_short_read(void)
+{
+	uint8_t *b = trapped_buffer(16, cut_to_5000);
+	int r;
+
+	cut_fd = make_file("/fv/race", 65536, 7);
+	r = open("/fv/race", O_RDONLY);
+	expect("made /fv/race, opened read-only", cut_fd >= 0 && r >= 0, 1);
+	ssize_t n = read(r, b, 65536);
+	expect("the copy trapped once (the cut happened then)", trapped, 1);
+	expect("the read stops where the cut did", n, 5000);
+	expect("its bytes are the file's", right(b, 0, 5000, 7), 1);
+	expect("the offset after them", lseek(r, 0, SEEK_CUR), 5000);
+	close(r);
+	close(cut_fd);
+	munmap(b, 16 * PAGE);
+}
+
+/* A descriptor whose offset is shared (as a spawned child's is): the
+ * session `gate` of the test's own, and a dup of it adopted as a
+ * descriptor by the C library. */
+static int shared_fd(const char *path, mica_cap_t *gate)
+{
+	mica_cap_t fs = mica_slot_alloc(), buffer = mica_slot_alloc(), dup = mica_slot_alloc();
+	uint32_t size, type;
+
+	*gate = mica_slot_alloc();
+	if (!fs || registry_lookup(rt_cap("registry"), "fs", &fs) ||
+	    file_system_open(fs, path, MICA_FS_O_READ | MICA_FS_O_WRITE, 0, gate, &buffer, &size, &type) ||
+	    open_file_dup(*gate, 0, &dup))
+		return -1;
+	mica_slot_free(buffer);
+	mica_slot_drop(fs);
+	return fsfile_adopt(dup, O_RDWR, path);
+}
+
+/* The same at a shared offset (load_on): a short read, and the offset
+ * where the file ends. */
+static void a_cut_during_the_copy_at_a_shared_offset(void)
+{
+	uint8_t *b = trapped_buffer(16, cut_to_5000);
+	mica_cap_t gate;
+
+	cut_fd = make_file("/fv/race", 65536, 8);
+	int r = shared_fd("/fv/race", &gate);
+	expect("made /fv/race, a descriptor sharing its offset", cut_fd >= 0 && r >= 0, 1);
+	ssize_t n = read(r, b, 65536);
+	expect("the copy trapped once", trapped, 1);
+	expect("the read stops where the cut did", n, 5000);
+	expect("its bytes are the file's", right(b, 0, 5000, 8), 1);
+	close(r);
+	close(cut_fd);
+	open_file_close(gate);
+	mica_slot_drop(gate);
+	munmap(b, 16 * PAGE);
+	unlink("/fv/race");
+}
+
+static mica_cap_t slots_taken[MICA_CAP_SLOTS];
+static unsigned nslots_taken;
+
+static void take_every_slot(void)
+{
+	mica_cap_t s;
+
+	while ((s = mica_slot_alloc()) != 0)
+		slots_taken[nslots_taken++] = s;
+}
+
+/* A read at a shared offset across a window's edge: the view must move
+ * for the second window, and cannot (no capability slot left, taken while
+ * the first window's bytes were copied).  The read answers what it
+ * copied, and the offset is right after it: nothing skipped. */
+static void a_view_that_cannot_move_skips_nothing(void)
+{
+	static uint8_t edge[2 * PAGE];
+	uint8_t *b = trapped_buffer(2, take_every_slot), first[100];
+	mica_cap_t gate;
+	int w = open("/fv/edge", O_RDWR | O_CREAT | O_TRUNC, 0644), r;
+
+	for (unsigned k = 0; k < sizeof edge; k++)
+		edge[k] = byte_at(WIN - PAGE + k, 9);
+	expect("made /fv/edge: its pages around the window's edge (a hole before)",
+	       w >= 0 && pwrite(w, edge, sizeof edge, WIN - PAGE) == sizeof edge, 1);
+	close(w);
+	r = shared_fd("/fv/edge", &gate);
+	expect("a descriptor sharing its offset", r >= 0, 1);
+	expect("a read in the first window (the view made there)", read(r, first, sizeof first), 100);
+	expect("lseek to 100 before the window's end", lseek(r, WIN - 100, SEEK_SET), WIN - 100);
+	nslots_taken = 0;
+	ssize_t n = read(r, b, 300);
+	off_t at = lseek(r, 0, SEEK_CUR);
+	while (nslots_taken)
+		mica_slot_free(slots_taken[--nslots_taken]);
+	expect("the copy trapped once (the slots went then)", trapped, 1);
+	expect("the read answers the first window's 100 bytes", n, 100);
+	expect("right", right(b, WIN - 100, 100, 9), 1);
+	expect("the offset right after them", at, WIN);
+	expect("with slots again, the read goes on from there", read(r, b, 200), 200);
+	expect("right", right(b, WIN, 200, 9), 1);
+	close(r);
+	open_file_close(gate);
+	mica_slot_drop(gate);
+	munmap(b, 2 * PAGE);
+	unlink("/fv/edge");
+}
+
 static const struct qtest_case cases[] = {
 	{ "reads_cross_the_window", reads_cross_the_window },
 	{ "truncate_by_another_session", truncate_by_another_session },
@@ -346,6 +505,9 @@ static const struct qtest_case cases[] = {
 	{ "reclaimed_pages_come_back", reclaimed_pages_come_back },
 	{ "another_program_writes", another_program_writes },
 	{ "no_mapping_left_reads_through_the_buffer", no_mapping_left_reads_through_the_buffer },
+	{ "a_cut_during_the_copy_is_a_short_read", a_cut_during_the_copy_is_a_short_read },
+	{ "a_cut_during_the_copy_at_a_shared_offset", a_cut_during_the_copy_at_a_shared_offset },
+	{ "a_view_that_cannot_move_skips_nothing", a_view_that_cannot_move_skips_nothing },
 };
 
 int main(int argc, char **argv)

@@ -8,6 +8,8 @@
  *   write FD TEXT      TEXT is written to FD whole
  *   pos FD N           FD's offset is N
  *   seek FD N          set FD's offset to N
+ *   skip FD N          N bytes read from FD
+ *   eof FD             a read of FD gives nothing (the end)
  *   same A B           A and B are one description (a seek on A moves B)
  *   flags FD N         F_GETFL of FD is N (decimal)
  *   type FD C          fstat of FD: C is p (a FIFO), f (a file), c (a terminal)
@@ -107,6 +109,8 @@ static int step(char **a, int *used)
 	}
 	if (!strcmp(a[0], "umask"))
 		return a[1] && umask(0) == (mode_t)strtol(a[1], 0, 8);
+	if (!strcmp(a[0], "eof"))
+		return read(fd, buf, 1) == 0;
 	*used = 3;
 	if (!a[1] || !a[2])
 		return 0;
@@ -123,6 +127,8 @@ static int step(char **a, int *used)
 	}
 	if (!strcmp(a[0], "write"))
 		return write(fd, a[2], strlen(a[2])) == (ssize_t)strlen(a[2]);
+	if (!strcmp(a[0], "skip"))
+		return read(fd, buf, (size_t)n) == n;
 	if (!strcmp(a[0], "pos"))
 		return lseek(fd, 0, SEEK_CUR) == n;
 	if (!strcmp(a[0], "seek"))

@@ -178,10 +178,29 @@ static void files_and_offsets(void)
 	expect("ab23456789XY", strcmp(buf, "ab23456789XY"), 0);
 	close(f), close(d), close(a);
 
-	int r = open("rom/inherit_child", O_RDONLY);
+	int r = open("rom/inherit_child", O_RDONLY), r2 = open("rom/inherit_child", O_RDONLY);
+	struct stat st;
 	expect("a rom file at offset 100", r >= 0 && lseek(r, 100, SEEK_SET) == 100, 1);
-	expect("the child has it at offset 100", RUN(0, "pos", num(r), "100", "type", num(r), "f"), 0);
+	expect("the child has it at offset 100, moves it to 250",
+	       RUN(0, "pos", num(r), "100", "type", num(r), "f", "seek", num(r), "250"), 0);
+	expect("the rom file's offset is shared: ours is at 250", lseek(r, 0, SEEK_CUR), 250);
+	expect("a read here moves it on", read(r, buf, 10) == 10 && lseek(r, 0, SEEK_CUR) == 260, 1);
+	expect("a second child finds it at 260", RUN(0, "pos", num(r), "260"), 0);
+	expect("SEEK_END on it", fstat(r, &st) == 0 && lseek(r, -4, SEEK_END) == st.st_size - 4, 1);
+	expect("the child reads the last 4 bytes and then the end",
+	       RUN(0, "pos", num(r), num(st.st_size - 4), "skip", num(r), "4", "eof", num(r)), 0);
+	expect("ours is at the end", lseek(r, 0, SEEK_CUR), st.st_size);
+	expect("another description of the file keeps its own offset", lseek(r2, 0, SEEK_CUR), 0);
+	fflush(stdout);
+	pid_t pid = fork();
+	if (pid == 0)
+		_exit(lseek(r2, 0, SEEK_CUR) == 0 && lseek(r2, 77, SEEK_SET) == 77 && read(r2, buf, 3) == 3 ? 0 : 1);
+	int status = -1;
+	expect("a forked child moves the other one's offset to 80",
+	       pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0, 1);
+	expect("ours is at 80: shared across fork too", lseek(r2, 0, SEEK_CUR), 80);
 	close(r);
+	close(r2);
 	expect("nothing left open here", lowest_free(), 3);
 }
 

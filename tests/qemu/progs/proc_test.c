@@ -496,6 +496,65 @@ static void changes_in_one_second(void)
 	unlink("/pc");
 }
 
+/* ETXTBSY both ways (docs/processes.md, "Loading"): a file open for
+ * writing is not run (spawn, exec), and the file of a running program
+ * (spawned, exec'd) is not opened for writing or truncated, until it ends. */
+static void running_program_files_are_busy(void)
+{
+	char *argv[] = { "/pb", "forever", 0 };
+	int status, w, busy = 0;
+
+	expect("proc_child copied to /pb", copy_file(DISK_CHILD, "/pb"), 1);
+	w = open("/pb", O_WRONLY);
+	expect("/pb open for writing", w >= 0, 1);
+	expect("spawn of it: ETXTBSY", spawn("/pb", "exit", "1"), -ETXTBSY);
+	pid_t pid = fork();
+	if (pid == 0) {
+		execv("/pb", argv);
+		_exit(errno == ETXTBSY ? 7 : 8);
+	}
+	expect("exec of it in a forked child: ETXTBSY", reap(pid), 7);
+	close(w);
+	long run = spawn("/pb", "forever", 0);
+	expect("closed, it runs", run > 0, 1);
+	expect("open O_WRONLY of the running program's file: ETXTBSY",
+	       open("/pb", O_WRONLY) == -1 && errno == ETXTBSY, 1);
+	expect("O_RDWR: ETXTBSY", open("/pb", O_RDWR) == -1 && errno == ETXTBSY, 1);
+	expect("O_TRUNC: ETXTBSY", open("/pb", O_WRONLY | O_TRUNC) == -1 && errno == ETXTBSY, 1);
+	expect("truncate: ETXTBSY", truncate("/pb", 0) == -1 && errno == ETXTBSY, 1);
+	int r = open("/pb", O_RDONLY);
+	expect("reading it is fine", r >= 0, 1);
+	close(r);
+	expect("a second program from it runs too", reap((pid_t)spawn("/pb", "exit", "3")), 3);
+	expect("still busy: the first runs", open("/pb", O_WRONLY) == -1 && errno == ETXTBSY, 1);
+	expect("killed and reaped", kill((pid_t)run, SIGKILL) == 0 && reap((pid_t)run) == -SIGKILL, 1);
+	w = open("/pb", O_WRONLY);
+	expect("then it opens for writing (the hold went with the program)", w >= 0, 1);
+	close(w);
+	pid = fork();
+	if (pid == 0) {
+		execv("/pb", argv);
+		_exit(101);
+	}
+	for (int i = 0; i < 3000 && !busy; i++) {   /* until its record is pb's: the exec is done */
+		uint64_t p, pp;
+		uint32_t state;
+		int32_t st;
+		char name[PROC_LIST_PROGRAM_MAX + 1] = "";
+		for (unsigned k = 0; proc_list(served, k, &p, &pp, &state, &st, name) == 0 && p != (uint64_t)pid; k++)
+			;
+		if (!(busy = !strcmp(name, "pb")))
+			usleep(10000);
+	}
+	expect("the forked child exec'd /pb", busy, 1);
+	expect("a program exec'd from it makes it busy", open("/pb", O_WRONLY) == -1 && errno == ETXTBSY, 1);
+	expect("killed and reaped", kill(pid, SIGKILL) == 0 && waitpid(pid, &status, 0) == pid, 1);
+	w = open("/pb", O_WRONLY);
+	expect("then it opens for writing again", w >= 0, 1);
+	close(w);
+	unlink("/pb");
+}
+
 /* posix_spawn with a mask and ignored signals: the child has our mask and
  * ignores what we ignore, or the attributes' mask and defaults. */
 static long spawn_sigstate(posix_spawnattr_t *attr, unsigned long blocked, unsigned long ignored)
@@ -693,6 +752,7 @@ static const struct qtest_case cases[] = {
 	{ "exec_failures", exec_failures },
 	{ "changed_program_files_are_read_again", changed_program_files_are_read_again },
 	{ "changes_in_one_second", changes_in_one_second },
+	{ "running_program_files_are_busy", running_program_files_are_busy },
 	{ "spawned_children_keep_the_mask_and_ignored_signals", spawned_children_keep_the_mask_and_ignored_signals },
 	{ "spawned_children_join_the_group_asked_for", spawned_children_join_the_group_asked_for },
 	{ "forged_requests", forged_requests },
