@@ -73,8 +73,10 @@ static pid_t fork_now(void)
 		mica_slot_free(thread);
 		return libc_fail(proc ? ENOMEM : ENOSYS);
 	}
-	/* A rom file's offset is shared with the child (a page both map). */
-	if (libc_romfile_before_fork && (err = libc_romfile_before_fork()) != 0) {
+	/* A rom file's offset is shared with the child (a page both map), a
+	 * file server's file's through the session both hold. */
+	if ((libc_romfile_before_fork && (err = libc_romfile_before_fork()) != 0) ||
+	    (err = libc_fsfile_before_fork()) != 0) {
 		mica_slot_free(task);
 		mica_slot_free(thread);
 		return libc_fail(err);

@@ -498,6 +498,28 @@ static int fs_hand_off_op(struct file *f, struct inherit_item *out)
 
 static const struct file_ops fsfile_ops;
 
+/* Before a fork: the child's descriptions are ours, sharing each offset
+ * (POSIX), and its sessions are ours (fork.c), so an offset we keep here
+ * becomes the server's, kept with the session, as a spawn's hand-off
+ * makes it: one request per such file.  0 or an errno value. */
+int libc_fsfile_before_fork(void)
+{
+	int flags;
+
+	for (int fd = 0; fd < FD_MAX; fd++) {
+		struct file *f = fd_get(fd, &flags);
+		struct fsfile *ff = f && f->ops == &fsfile_ops ? f->obj : 0;
+		uint64_t at;
+		if (!ff || ff->shared)
+			continue;   /* (a dup's description: made the server's at its first number) */
+		int err = open_file_seek(ff->gate, ff->pos, SEEK_SET, &at);
+		if (err)
+			return err <= -MICA_FS_ERRNO ? -err - MICA_FS_ERRNO : libc_errno_of(err);
+		ff->shared = 1;
+	}
+	return 0;
+}
+
 /* In a forked child: its files are its parent's sessions (capabilities
  * derived from the parent's, fork.c), which closing here would close for
  * the parent too (a shell's child closes the script the shell reads). */

@@ -198,8 +198,10 @@ int fsfile_deny_write(int fd, mica_cap_t *hold);
 int devnull_is(const char *path);
 int devnull_open(int flags);
 int devnull_stat(struct stat *st);
-/* fork: in the child, its files marked as the parent's sessions (closing
- * one leaves the parent's open). */
+/* fork: before it, each file's offset made the server's (shared with
+ * the child: 0 or an errno value); in the child, its files marked as the
+ * parent's sessions (closing one leaves the parent's open). */
+int libc_fsfile_before_fork(void);
 void libc_fsfile_after_fork(void);
 
 /* pipe.c: make f (a stream's description) the pipe end if `cap` is a

@@ -818,8 +818,16 @@ static int on_seek(struct srv_request *req, int64_t offset, uint32_t whence, uin
 
 	if (!s)
 		return -MICA_ENOSYS;
-	if (!s->pos)
-		return -MICA_EINVAL;
+	if (!s->pos) {
+		/* Only SEEK_SET can say where an offset kept here starts. */
+		if (whence != SEEK_SET || offset < 0)
+			return -MICA_EINVAL;
+		if (!(s->pos = calloc(1, sizeof *s->pos)))
+			return -MICA_ENOMEM;
+		s->pos->refs = 1;
+		*pos = s->pos->at = (uint64_t)offset;
+		return 0;
+	}
 	if (whence == SEEK_SET)
 		base = 0;
 	else if (whence == SEEK_CUR)

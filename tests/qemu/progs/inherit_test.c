@@ -204,6 +204,36 @@ static void files_and_offsets(void)
 	expect("nothing left open here", lowest_free(), 3);
 }
 
+/* A file of the file server opened before a fork: parent and child share
+ * its description and so its offset (POSIX), also one that no spawn
+ * handed on before, and also once the child has ended. */
+static void forked_children_share_file_offsets(void)
+{
+	char buf[8];
+	int f = open("/forked", O_RDWR | O_CREAT | O_TRUNC, 0644), status = -1;
+
+	expect("/forked made with 10 bytes", f >= 0 && write(f, "0123456789", 10) == 10, 1);
+	expect("our offset at 2", lseek(f, 2, SEEK_SET), 2);
+	fflush(stdout);
+	pid_t pid = fork();
+	if (pid == 0)
+		_exit(lseek(f, 0, SEEK_CUR) == 2 && read(f, buf, 3) == 3 && !memcmp(buf, "234", 3) ? 0 : 1);
+	expect("a forked child finds it at 2 and reads 3 bytes",
+	       pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0, 1);
+	expect("ours moved with the child's read: 5", lseek(f, 0, SEEK_CUR), 5);
+	expect("a read here goes on from there", read(f, buf, 2) == 2 && !memcmp(buf, "56", 2), 1);
+	pid = fork();
+	if (pid == 0)
+		_exit(write(f, "ab", 2) == 2 ? 0 : 1);
+	expect("a second child writes at 7",
+	       pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0, 1);
+	expect("ours is at 9", lseek(f, 0, SEEK_CUR), 9);
+	expect("the file holds what it wrote there", pread(f, buf, 3, 6) == 3 && !memcmp(buf, "6ab", 3), 1);
+	close(f);
+	unlink("/forked");
+	expect("nothing left open here", lowest_free(), 3);
+}
+
 static void cwd_and_umask(void)
 {
 	struct stat st;
@@ -336,8 +366,13 @@ static void shared_offsets_in_the_file_server(void)
 							  &size, &type), 0);
 	mica_slot_drop(buffer);
 	expect("read_on without a shared offset: EINVAL", open_file_read_on(a, 4, &done, &at), -MICA_EINVAL);
-	expect("seek without one: EINVAL", open_file_seek(a, 0, SEEK_SET, &pos), -MICA_EINVAL);
-	expect("dup at offset 3", open_file_dup(a, 3, &b), 0);
+	expect("SEEK_CUR without one: EINVAL", open_file_seek(a, 0, SEEK_CUR, &pos), -MICA_EINVAL);
+	expect("SEEK_END without one: EINVAL", open_file_seek(a, 0, SEEK_END, &pos), -MICA_EINVAL);
+	expect("SEEK_SET to -1 without one: EINVAL", open_file_seek(a, -1, SEEK_SET, &pos), -MICA_EINVAL);
+	expect("read_on still refused", open_file_read_on(a, 4, &done, &at), -MICA_EINVAL);
+	expect("SEEK_SET to 3 makes one here", open_file_seek(a, 3, SEEK_SET, &pos) == 0 && pos == 3, 1);
+	expect("SEEK_CUR on it: 3", open_file_seek(a, 0, SEEK_CUR, &pos) == 0 && pos == 3, 1);
+	expect("dup (its offset argument ignored: the offset is kept already)", open_file_dup(a, 9, &b), 0);
 	expect("a gate came", b != 0, 1);
 	expect("read_on on the first: 4 bytes at 3", open_file_read_on(a, 4, &done, &at) == 0 && done == 4 && at == 3, 1);
 	expect("the second sees 7", open_file_seek(b, 0, SEEK_CUR, &pos) == 0 && pos == 7, 1);
@@ -452,6 +487,7 @@ static const struct qtest_case cases[] = {
 	{ "streams_only", streams_only },
 	{ "pipes_and_cloexec", pipes_and_cloexec },
 	{ "files_and_offsets", files_and_offsets },
+	{ "forked_children_share_file_offsets", forked_children_share_file_offsets },
 	{ "cwd_and_umask", cwd_and_umask },
 	{ "file_actions", file_actions },
 	{ "pipe_between_children", pipe_between_children },
