@@ -4,12 +4,14 @@
  * of the thread that made them, with SCHED_OTHER; signals belong to the
  * program (signal.c), so a thread's signal mask is the program's and a
  * signal sent to a thread is delivered to the program, in the caller.
+ * A thread's CPU-time clock is cputime.c's.
  */
 #include <errno.h>
 #include <sched.h>
 #include <signal.h>
 #include <unistd.h>
 
+#include "cputime.h"
 #include "pthread_impl.h"
 
 /* The scheduling of a process: the caller's (0 or its own pid) is
@@ -84,6 +86,17 @@ int pthread_kill(pthread_t id, int sig)
 	if (sig < 0 || sig >= NSIG)
 		return EINVAL;
 	return sig && raise(sig) ? errno : 0;
+}
+
+/* The thread's CPU-time clock (cputime.c): its capability's slot. */
+int pthread_getcpuclockid(pthread_t id, clockid_t *clock)
+{
+	pthread_mutex_lock(&libc_threads_lock);
+	struct pthread *t = libc_thread_find(id);
+	if (t)
+		*clock = LIBC_CPUCLOCK_THREAD | (clockid_t)t->thread;
+	pthread_mutex_unlock(&libc_threads_lock);
+	return t ? 0 : ESRCH;
 }
 
 /* Priorities a policy takes: SCHED_OTHER's only one, 0 (all threads of a

@@ -205,8 +205,9 @@ static bool caught(int sig)
 }
 
 /* Tell the process server what to deliver and what to drop, if that
- * changed: caught signals, and blocked ones whose default would end the
- * program (they wait here until unblocked). */
+ * changed: caught signals, and blocked ones that are not ignored (they
+ * wait here until unblocked, or a sigwait takes them: one whose default
+ * is to be ignored too, as Linux keeps it). */
 void libc_signal_tell(void)
 {
 	uint32_t deliver = 0, ignore = 0;
@@ -217,7 +218,7 @@ void libc_signal_tell(void)
 			continue;
 		if (libc_sig_actions[sig].sa_handler == SIG_IGN)
 			ignore |= 1u << sig;
-		else if (caught(sig) || ((libc_sig_blocked & BIT(sig)) && !libc_signal_ignored_by_default(sig)))
+		else if (caught(sig) || (libc_sig_blocked & BIT(sig)))
 			deliver |= 1u << sig;
 	}
 	if (deliver == told_deliver && ignore == told_ignore)

@@ -20,13 +20,21 @@ extern volatile sigset_t libc_sig_blocked;        /* the main thread's; the sign
 extern sigset_t libc_sig_pending;                 /* both threads: atomic */
 extern siginfo_t libc_sig_infos[NSIG];            /* of each pending signal */
 extern volatile int libc_sig_interrupted;         /* a handler without SA_RESTART ran in this diversion */
+/* sigwait.c's waiters, whom libc_signal_make_pending wakes: the set the
+ * main thread waits for and its wait irq; the count of signals made
+ * pending, on which other threads wait (futex.c), and how many do. */
+extern volatile sigset_t libc_sig_waited;
+extern mica_cap_t libc_sig_wait_irq;
+extern volatile int libc_sig_arrivals;
+extern volatile int libc_sig_thread_waiters;
 
 int libc_signal_valid(int sig);
 int libc_signal_ignored_by_default(int sig);
 /* The pending signals the mask lets through, lowest first, each taken off
  * the set by whichever thread of the program gets it first. */
 void libc_signal_deliver_pending(void);
-/* Signal sig pending, with its siginfo_t's fields. */
+/* Signal sig pending, with its siginfo_t's fields; a sigwait for it
+ * woken. */
 void libc_signal_make_pending(int sig, pid_t from, int code, int status);
 /* Run sig's handler (a caught one) with info (and ctx, SA_SIGINFO's third
  * argument): the action's mask and sig blocked meanwhile, SA_RESETHAND
