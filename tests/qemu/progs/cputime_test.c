@@ -175,6 +175,8 @@ static void resolution_and_clock_ids(void)
 	expect("a nanosecond or more, under a microsecond", res.tv_sec == 0 && res.tv_nsec >= 1 && res.tv_nsec < 1000,
 	       1);
 	expect("clock_getres(CLOCK_THREAD_CPUTIME_ID)", clock_getres(CLOCK_THREAD_CPUTIME_ID, &res), 0);
+	expect("sysconf(_SC_CPUTIME) is the option's value", sysconf(_SC_CPUTIME), _POSIX_CPUTIME);
+	expect("sysconf(_SC_THREAD_CPUTIME) too", sysconf(_SC_THREAD_CPUTIME), _POSIX_THREAD_CPUTIME);
 	expect("clock_getcpuclockid(0)", clock_getcpuclockid(0, &id), 0);
 	expect("is the process clock", id, CLOCK_PROCESS_CPUTIME_ID);
 	id = 0;
