@@ -160,6 +160,11 @@ void libc_signal_make_pending(int sig, pid_t from, int code, int status)
 {
 	libc_sig_infos[sig] = (siginfo_t){ .si_signo = sig, .si_code = code, .si_pid = from, .si_status = status };
 	__atomic_fetch_or(&libc_sig_pending, LIBC_SIG_BIT(sig), __ATOMIC_SEQ_CST);
+	libc_signal_wake_waiters(sig);
+}
+
+void libc_signal_wake_waiters(int sig)
+{
 	/* After the pending bit, as a waiter looks after saying what it
 	 * waits for: one of the two sees the other. */
 	__atomic_fetch_add(&libc_sig_arrivals, 1, __ATOMIC_SEQ_CST);

@@ -36,6 +36,9 @@ void libc_signal_deliver_pending(void);
 /* Signal sig pending, with its siginfo_t's fields; a sigwait for it
  * woken. */
 void libc_signal_make_pending(int sig, pid_t from, int code, int status);
+/* sig was made pending (the pending bit set, sequentially consistent):
+ * wake a sigwait for it (sigwait.c). */
+void libc_signal_wake_waiters(int sig);
 /* Run sig's handler (a caught one) with info (and ctx, SA_SIGINFO's third
  * argument): the action's mask and sig blocked meanwhile, SA_RESETHAND
  * and SA_SIGINFO honoured. */

@@ -6,7 +6,8 @@
  * The signals waited for must reach the program: a blocked signal is
  * queued for it by the process server (sigdeliver.c's libc_signal_tell)
  * and made pending by the signal thread, or by the program's own raise.
- * Whoever makes one pending wakes the waiters (signal.c): the main thread
+ * Whoever makes one pending wakes the waiters (signal.c, and timer.c for
+ * a timer's signal): the main thread
  * waits as sigsuspend does, in an open receive woken by its wait irq, so
  * that a handler diverting it (a signal outside the set) ends the wait
  * with EINTR; another thread waits on the count of signals made pending
@@ -49,15 +50,19 @@ static int take(sigset_t set, siginfo_t *info)
 }
 
 /* The main thread: a signal of set taken, or -EAGAIN at the deadline
- * (UINT64_MAX: none), -EINTR once a handler ran on it. */
+ * (UINT64_MAX: none), -EINTR once a handler ran on it.  The set is
+ * blocked meanwhile, as Linux does it: one of its signals that is caught
+ * and was left unblocked is taken here, not diverted to its handler. */
 static int wait_main(sigset_t set, siginfo_t *info, uint64_t deadline)
 {
 	unsigned long seen = libc_signal_handlers_here();
 	mica_cap_t irq = libc_wait_irq();
+	sigset_t saved = libc_sig_blocked;
 	int sig;
 
 	if (!irq)
 		return -ENOMEM;
+	libc_sig_blocked = saved | set;
 	libc_sig_wait_irq = irq;
 	__atomic_store_n(&libc_sig_waited, set, __ATOMIC_SEQ_CST);   /* before the look: no arrival missed */
 	for (;;) {
@@ -76,6 +81,8 @@ static int wait_main(sigset_t set, siginfo_t *info, uint64_t deadline)
 		mica_ipc_wait(mica_timeouts(MICA_TIMEOUT_NEVER, left > WAIT_MAX_US ? WAIT_MAX_US : (uint32_t)left), 0, 0);
 	}
 	__atomic_store_n(&libc_sig_waited, 0, __ATOMIC_SEQ_CST);
+	libc_sig_blocked = saved;
+	libc_signal_deliver_pending();   /* what came of the set meanwhile, if unblocked again */
 	return sig;
 }
 

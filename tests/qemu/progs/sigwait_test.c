@@ -6,7 +6,9 @@
  * comes; SIGCHLD, ignored by default, is waited for when blocked; a
  * timeout gives EAGAIN, a bad one EINVAL; a handler of an unblocked
  * signal ends sigwaitinfo with EINTR while sigwait waits on; a thread
- * other than the main one waits too.  sigwait.scenario boots it with the
+ * other than the main one waits too; a timer's signal ends the wait; a
+ * caught signal of the set that was left unblocked is taken, not
+ * handled.  sigwait.scenario boots it with the
  * pipe and process servers.
  */
 #include <errno.h>
@@ -156,8 +158,10 @@ static void blocked_sigchld_is_waited_for(void)
 	pid_t pid = fork();
 	if (pid == 0)
 		_exit(7);
+	uint64_t t0 = ns_of(CLOCK_MONOTONIC);
 	int got = sigtimedwait(&set, &info, &limit);
 	expect("sigtimedwait answers SIGCHLD (ignored by default, kept while blocked)", got, SIGCHLD);
+	expect("woken by it, before its 30 s timeout", ns_of(CLOCK_MONOTONIC) - t0 < 30000 * MS, 1);
 	expect("from the child", info.si_pid, pid);
 	expect("si_code CLD_EXITED", info.si_code, CLD_EXITED);
 	expect("si_status 7", info.si_status, 7);
@@ -259,6 +263,54 @@ static void sigwait_waits_on_through_handlers(void)
 	set_mask(SIG_UNBLOCK, SIGUSR1);
 }
 
+static void timer_signal_wakes_the_wait(void)
+{
+	sigset_t set = just(SIGUSR1);
+	siginfo_t info;
+	timer_t id;
+	struct sigevent ev = { .sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGUSR1, .sigev_value.sival_int = 77 };
+	struct itimerspec in50ms = { { 0, 0 }, { 0, 50 * MS } };
+	struct timespec limit = { 30, 0 };   /* a bound for a failure, not a measure */
+
+	set_mask(SIG_BLOCK, SIGUSR1);
+	if (timer_create(CLOCK_MONOTONIC, &ev, &id) || timer_settime(id, 0, &in50ms, 0)) {
+		expect("timer_create, timer_settime", errno, 0);
+		return;
+	}
+	uint64_t t0 = ns_of(CLOCK_MONOTONIC);
+	expect("sigtimedwait answers the timer's SIGUSR1", sigtimedwait(&set, &info, &limit), SIGUSR1);
+	expect("woken by it, before its 30 s timeout", ns_of(CLOCK_MONOTONIC) - t0 < 30000 * MS, 1);
+	expect("si_code SI_TIMER", info.si_code, SI_TIMER);
+	expect("with the timer's value", info.si_value.sival_int, 77);
+	timer_delete(id);
+	set_mask(SIG_UNBLOCK, SIGUSR1);
+}
+
+/* A caught signal of the set left unblocked is blocked while the main
+ * thread waits (as Linux does): taken, its handler not run.  One that
+ * comes before the wait runs its handler and ends it with EINTR: the
+ * child sends until one is taken. */
+static void unblocked_caught_signal_of_the_set_is_taken(void)
+{
+	sigset_t set = just(SIGUSR2), mask;
+	struct timespec limit = { 30, 0 };   /* a bound for a failure, not a measure */
+	int got = -1, tries = 0, handled_in_call = 0;
+
+	catch(SIGUSR2);
+	pid_t pid = pester();
+	do {
+		int before = handled[SIGUSR2];
+		got = sigtimedwait(&set, 0, &limit);
+		handled_in_call = got == SIGUSR2 && handled[SIGUSR2] != before;
+	} while (got == -1 && errno == EINTR && ++tries < 1000);
+	expect("sigtimedwait took SIGUSR2", got, SIGUSR2);
+	expect("without its handler running in that call", handled_in_call, 0);
+	sigprocmask(SIG_BLOCK, 0, &mask);
+	expect("the mask is as it was: SIGUSR2 unblocked", sigismember(&mask, SIGUSR2), 0);
+	kill(pid, SIGKILL);
+	status_of(pid);
+}
+
 static volatile int thread_sig;
 
 static void *thread_waits(void *arg)
@@ -298,6 +350,8 @@ static const struct qtest_case cases[] = {
 	{ "bad_timeout_is_einval_only_when_it_would_wait", bad_timeout_is_einval_only_when_it_would_wait },
 	{ "handler_ends_sigwaitinfo_with_eintr", handler_ends_sigwaitinfo_with_eintr },
 	{ "sigwait_waits_on_through_handlers", sigwait_waits_on_through_handlers },
+	{ "timer_signal_wakes_the_wait", timer_signal_wakes_the_wait },
+	{ "unblocked_caught_signal_of_the_set_is_taken", unblocked_caught_signal_of_the_set_is_taken },
 	{ "another_thread_waits_too", another_thread_waits_too },
 };
 
