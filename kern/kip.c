@@ -27,6 +27,14 @@ static void add_mem(uint64_t base, uint64_t size, uint32_t type)
 		kip->mem[kip->mem_count++] = (struct mica_kip_mem){ base, size, type, 0 };
 }
 
+uint64_t kip_tsc_ns(uint64_t cycles)
+{
+	uint64_t khz = kip->tsc_khz;
+
+	/* Whole milliseconds, then the rest: no overflow for centuries. */
+	return cycles / khz * 1000000 + cycles % khz * 1000000 / khz;
+}
+
 void kip_init(uint64_t tsc_khz, unsigned cpus)
 {
 	_Static_assert(sizeof(struct mica_kip) <= MICA_KIP_SIZE, "KIP too large");

@@ -12,6 +12,8 @@
 extern struct mica_kip *kip;
 
 void kip_init(uint64_t tsc_khz, unsigned cpus);
+/* TSC cycles in nanoseconds, by the frequency measured at boot. */
+uint64_t kip_tsc_ns(uint64_t cycles);
 /* Where the KIP is in physical memory (every task maps it read-only). */
 uint64_t kip_phys(void);
 

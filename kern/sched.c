@@ -17,6 +17,7 @@ uint64_t sched_ready_bits[4];
 uint64_t sched_ready_words;   /* bit w: sched_ready_bits[w] is not 0 */
 struct thread *sched_zombies;   /* destroyed while running (ready_next) */
 static void (*zombie_free)(struct thread *);
+static uint64_t turn_began;     /* arch_timestamp() when sched_running got the CPU */
 
 int sched_has_ready(void)
 {
@@ -69,6 +70,28 @@ void sched_remove(struct thread *t)
 	t->state = THREAD_STOPPED;
 }
 
+/* The CPU time of the thread that leaves the CPU, and of its task (none
+ * once it is detached: it is dying). */
+static void account(struct thread *prev)
+{
+	uint64_t now = arch_timestamp(), used = now - turn_began;
+
+	turn_began = now;
+	prev->cpu_tsc += used;
+	if (prev->task)
+		prev->task->cpu_tsc += used;
+}
+
+uint64_t sched_cpu_thread(const struct thread *t)
+{
+	return t->cpu_tsc + (t == sched_running ? arch_timestamp() - turn_began : 0);
+}
+
+uint64_t sched_cpu_task(const struct task *t)
+{
+	return t->cpu_tsc + (sched_running->task == t ? arch_timestamp() - turn_began : 0);
+}
+
 static void switch_to(struct thread *next)
 {
 	struct thread *prev = sched_running;
@@ -76,6 +99,7 @@ static void switch_to(struct thread *next)
 	next->state = THREAD_RUNNING;
 	if (next == prev)
 		return;
+	account(prev);
 	sched_running = next;
 	irqoff_switch();
 	if (next->task && next->task != prev->task)

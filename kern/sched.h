@@ -45,6 +45,12 @@ void sched_free_zombies(void);
 /* The invariant checker's part: queues, bits and states agree; returns
  * the number of violations, each reported. */
 int sched_check_queues(void);
+/* CPU time: the TSC cycles a thread, or all threads a task ever had,
+ * held the CPU, counted at every switch (kernel time on their behalf and
+ * the interrupts taken meanwhile included), the running thread's current
+ * turn too. */
+uint64_t sched_cpu_thread(const struct thread *t);
+uint64_t sched_cpu_task(const struct task *t);
 /* Timer tick: time slices and IPC timeouts. */
 void sched_tick(void);
 int sched_has_ready(void);

@@ -543,6 +543,16 @@ static int op_io_unmap(void *obj, mica_word_t iofpage)
 	return 0;
 }
 
+static int op_cpu_time(void *obj, uint64_t *ns)
+{
+	int err;
+	struct task *t = invoked(obj, MICA_R, &err);
+
+	if (!err)
+		*ns = kip_tsc_ns(sched_cpu_task(t));
+	return err;
+}
+
 const struct task_ops task_protocol = {
 	.cap_map = op_cap_map,
 	.cap_unmap = op_cap_unmap,
@@ -554,4 +564,5 @@ const struct task_ops task_protocol = {
 	.io_map = op_io_map,
 	.io_unmap = op_io_unmap,
 	.cap_copy = op_cap_copy,
+	.cpu_time = op_cpu_time,
 };

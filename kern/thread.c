@@ -22,6 +22,7 @@
 #include "invoke.h"
 #include "ipc.h"
 #include "irq.h"
+#include "kip.h"
 #include <common/string.h>
 #include "panic.h"
 #include "preempt.h"
@@ -396,6 +397,16 @@ static int op_state(void *obj, uint32_t *state, uint64_t *id)
 	return 0;
 }
 
+static int op_cpu_time(void *obj, uint64_t *ns)
+{
+	struct invocation *inv = obj;
+	int err = invoke_need(inv, MICA_R);
+
+	if (!err)
+		*ns = kip_tsc_ns(sched_cpu_thread((struct thread *)inv->obj));
+	return err;
+}
+
 const struct thread_ops thread_protocol = {
 	.bind = op_bind,
 	.ex_regs = op_ex_regs,
@@ -407,4 +418,5 @@ const struct thread_ops thread_protocol = {
 	.set_handlers = op_set_handlers,
 	.yield = op_yield,
 	.state = op_state,
+	.cpu_time = op_cpu_time,
 };

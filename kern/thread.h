@@ -50,6 +50,7 @@ struct thread {
 	uint8_t mcp;                        /* highest priority or MCP it may give a thread */
 	uint8_t dismantled;                 /* dying: detached, its bindings going (thread_destroy) */
 	uint32_t timeslice, ticks_left;     /* in timer ticks */
+	uint64_t cpu_tsc;                   /* TSC cycles it held the CPU, to its last switch (sched.c) */
 	uint64_t id;
 	struct thread *ready_next, *ready_prev;
 

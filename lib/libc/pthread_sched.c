@@ -2,13 +2,15 @@
  * pthread_sched.c - scheduling and signals as they concern threads
  * (docs/libc.md "Threads").  All threads of a program run at the priority
  * of the thread that made them, with SCHED_OTHER (a thread's signals,
- * pthread_sigmask and pthread_kill, are sigdeliver.c's).
+ * pthread_sigmask and pthread_kill, are sigdeliver.c's; its CPU-time
+ * clock is cputime.c's).
  */
 #include <errno.h>
 #include <sched.h>
 #include <signal.h>
 #include <unistd.h>
 
+#include "cputime.h"
 #include "pthread_impl.h"
 
 /* The scheduling of a process: the caller's (0 or its own pid) is
@@ -66,6 +68,17 @@ int pthread_setschedprio(pthread_t id, int prio)
 	struct sched_param p = { .sched_priority = prio };
 
 	return pthread_setschedparam(id, SCHED_OTHER, &p);
+}
+
+/* The thread's CPU-time clock (cputime.c): its capability's slot. */
+int pthread_getcpuclockid(pthread_t id, clockid_t *clock)
+{
+	pthread_mutex_lock(&libc_threads_lock);
+	struct pthread *t = libc_thread_find(id);
+	if (t)
+		*clock = LIBC_CPUCLOCK_THREAD | (clockid_t)t->thread;
+	pthread_mutex_unlock(&libc_threads_lock);
+	return t ? 0 : ESRCH;
 }
 
 /* Priorities a policy takes: SCHED_OTHER's only one, 0 (all threads of a

@@ -270,10 +270,11 @@ static bool caught(int sig)
 }
 
 /* Tell the process server what to deliver and what to drop, if that
- * changed: caught signals, and those the main thread blocks whose default
- * would end the program (they wait here until a thread takes them: one
- * that does not block it ends the program by the default; while the main
- * thread lets one through, the server may as well end it at once). */
+ * changed: caught signals, and those the main thread blocks that are not
+ * ignored (they wait here until a thread takes them, by a handler, by
+ * the default action -- one whose default would end the program ends it
+ * in a thread that does not block it -- or by sigwait, which may wait for
+ * one whose default is to be ignored too, as Linux keeps it). */
 void libc_signal_tell(void)
 {
 	uint32_t deliver = 0, ignore = 0;
@@ -285,7 +286,7 @@ void libc_signal_tell(void)
 			continue;
 		if (libc_sig_actions[sig].sa_handler == SIG_IGN)
 			ignore |= 1u << sig;
-		else if (caught(sig) || ((main_blocked & BIT(sig)) && !libc_signal_ignored_by_default(sig)))
+		else if (caught(sig) || (main_blocked & BIT(sig)))
 			deliver |= 1u << sig;
 	}
 	if (deliver == told_deliver && ignore == told_ignore)
@@ -411,6 +412,8 @@ int pthread_kill(pthread_t id, int sig)
 		__atomic_fetch_or(&t->pending, BIT(sig), __ATOMIC_SEQ_CST);   /* then its mask: pairs with set_mask's */
 		if (!(__atomic_load_n(&t->blocked, __ATOMIC_SEQ_CST) & BIT(sig)))
 			divert(t);
+		else
+			libc_signal_wake_waiters(sig);   /* a sigwait of the target's (sigwait.c) */
 	}
 	pthread_mutex_unlock(&libc_threads_lock);
 	if (!t)

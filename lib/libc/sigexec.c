@@ -45,8 +45,8 @@ int libc_signal_exec_give(mica_cap_t proc, bool first)
 			continue;
 		if (libc_sig_actions[sig].sa_handler == SIG_IGN)
 			ignore |= 1u << sig;
-		else if ((blocked & LIBC_SIG_BIT(sig)) && !libc_signal_ignored_by_default(sig))
-			deliver |= 1u << sig;
+		else if (blocked & LIBC_SIG_BIT(sig))
+			deliver |= 1u << sig;   /* as libc_signal_tell: kept for a sigwait */
 	}
 	if ((err = proc_sigstate(proc, deliver, ignore, 0)) != 0)
 		return err;

@@ -16,11 +16,14 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <unistd.h>
 
 #include <rt/rt.h>
 
 #include <idl/rt/proc.h>
+
+#include <idl/kernel/irq.h>
 
 #include "glue.h"
 #include "pthread_impl.h"
@@ -30,12 +33,19 @@ struct sigaction libc_sig_actions[NSIG];
 sigset_t libc_sig_pending;
 siginfo_t libc_sig_infos[NSIG];
 volatile int libc_sig_interrupted;
+volatile sigset_t libc_sig_waited;
+mica_cap_t libc_sig_wait_irq;
+volatile int libc_sig_arrivals;
+volatile int libc_sig_thread_waiters;
 
 /* sigdeliver.c's libc_signal_tell, when a program catches signals
  * (SA_RESETHAND changes what the process server was told), and its
  * libc_signal_poke: weak in here. */
 #pragma weak libc_signal_tell
 #pragma weak libc_signal_poke
+/* futex.c's wake, there whenever a thread other than the main one is
+ * (sigwait.c's waiters): weak in here. */
+#pragma weak libc_futex_wake
 
 int libc_signal_valid(int sig)
 {
@@ -163,7 +173,19 @@ void libc_signal_deliver_pending(void)
 void libc_signal_make_pending(int sig, pid_t from, int code, int status)
 {
 	libc_sig_infos[sig] = (siginfo_t){ .si_signo = sig, .si_code = code, .si_pid = from, .si_status = status };
-	__atomic_fetch_or(&libc_sig_pending, LIBC_SIG_BIT(sig), __ATOMIC_RELEASE);
+	__atomic_fetch_or(&libc_sig_pending, LIBC_SIG_BIT(sig), __ATOMIC_SEQ_CST);
+	libc_signal_wake_waiters(sig);
+}
+
+void libc_signal_wake_waiters(int sig)
+{
+	/* After the pending bit, as a waiter looks after saying what it
+	 * waits for: one of the two sees the other. */
+	__atomic_fetch_add(&libc_sig_arrivals, 1, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&libc_sig_waited, __ATOMIC_SEQ_CST) & LIBC_SIG_BIT(sig))
+		irq_trigger(libc_sig_wait_irq);
+	if (__atomic_load_n(&libc_sig_thread_waiters, __ATOMIC_SEQ_CST) && libc_futex_wake)
+		libc_futex_wake(&libc_sig_arrivals, INT32_MAX);
 }
 
 /* To the calling thread (POSIX): delivered before raise returns, unless

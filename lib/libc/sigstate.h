@@ -23,6 +23,13 @@ extern struct sigaction libc_sig_actions[NSIG];
 extern sigset_t libc_sig_pending;                 /* every thread's: atomic */
 extern siginfo_t libc_sig_infos[NSIG];            /* of each signal pending in it */
 extern volatile int libc_sig_interrupted;         /* a handler without SA_RESTART ran in this diversion */
+/* sigwait.c's waiters, whom libc_signal_make_pending wakes: the set the
+ * main thread waits for and its wait irq; the count of signals made
+ * pending, on which other threads wait (futex.c), and how many do. */
+extern volatile sigset_t libc_sig_waited;
+extern mica_cap_t libc_sig_wait_irq;
+extern volatile int libc_sig_arrivals;
+extern volatile int libc_sig_thread_waiters;
 
 int libc_signal_valid(int sig);
 int libc_signal_ignored_by_default(int sig);
@@ -34,8 +41,12 @@ void libc_signal_deliver_pending(void);
  * the caller takes it before kill returns when its mask lets it through,
  * else the signal thread gives it to a thread that does. */
 void libc_signal_to_program(int sig);
-/* Signal sig pending for the program, with its siginfo_t's fields. */
+/* Signal sig pending for the program, with its siginfo_t's fields; a
+ * sigwait for it woken. */
 void libc_signal_make_pending(int sig, pid_t from, int code, int status);
+/* sig was made pending (the pending bit set, sequentially consistent):
+ * wake a sigwait for it (sigwait.c). */
+void libc_signal_wake_waiters(int sig);
 /* Run sig's handler (a caught one) with info (and ctx, SA_SIGINFO's third
  * argument): the action's mask and sig blocked meanwhile, SA_RESETHAND
  * and SA_SIGINFO honoured. */

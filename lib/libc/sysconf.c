@@ -37,6 +37,10 @@ long sysconf(int name)
 		return CLOCKS_PER_SEC;
 	case _SC_MONOTONIC_CLOCK:   /* time.c */
 		return _POSIX_MONOTONIC_CLOCK;
+	case _SC_CPUTIME:           /* cputime.c */
+		return _POSIX_CPUTIME;
+	case _SC_THREAD_CPUTIME:
+		return _POSIX_THREAD_CPUTIME;
 	case _SC_TIMERS:            /* posix_timer.c */
 		return _POSIX_TIMERS;
 	case _SC_TIMER_MAX:

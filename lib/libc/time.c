@@ -5,18 +5,16 @@
  * rtc.c).  CLOCK_REALTIME, gettimeofday and time() are rtc_at_boot plus the
  * monotonic clock.  The wall clock is the KIP's, shared by every task and
  * read-only: clock_settime refuses with EPERM (setting it would take a
- * time server that owns an offset; there is none).  There is no CPU-time
- * accounting, so times(), clock() and getrusage() report the time since
- * boot as user time: differences of them measure elapsed time.
+ * time server that owns an offset; there is none).  The CPU-time clocks
+ * are cputime.c's.
  */
 #include <errno.h>
-#include <sys/resource.h>
 #include <sys/time.h>
-#include <sys/times.h>
 #include <time.h>
 
 #include <mica/kip.h>
 
+#include "cputime.h"
 #include "glue.h"
 
 #define US_PER_SEC 1000000u
@@ -48,8 +46,16 @@ int gettimeofday(struct timeval *restrict tv, void *restrict tz)
 
 int clock_gettime(clockid_t id, struct timespec *ts)
 {
-	uint64_t us;
+	uint64_t us, ns;
+	int err;
 
+	if (libc_cpuclock_is(id)) {
+		if ((err = libc_cpuclock_ns(id, &ns)) != 0)
+			return libc_fail(err);
+		ts->tv_sec = (time_t)(ns / (US_PER_SEC * 1000));
+		ts->tv_nsec = (long)(ns % (US_PER_SEC * 1000));
+		return 0;
+	}
 	if (id == CLOCK_REALTIME)
 		us = realtime_us();
 	else if (id == CLOCK_MONOTONIC)
@@ -61,9 +67,18 @@ int clock_gettime(clockid_t id, struct timespec *ts)
 	return 0;
 }
 
-/* The clock's unit; how often it advances is the kernel's timer. */
+/* The clock's unit (how often the wall and monotonic clocks advance is
+ * the kernel's timer); the CPU-time clocks count the time-stamp counter's
+ * cycles. */
 int clock_getres(clockid_t id, struct timespec *res)
 {
+	uint64_t ns;
+
+	if (libc_cpuclock_is(id) && libc_cpuclock_ns(id, &ns) == 0) {
+		if (res)
+			*res = (struct timespec){ 0, libc_cpuclock_res_ns() };
+		return 0;
+	}
 	if (id != CLOCK_REALTIME && id != CLOCK_MONOTONIC)
 		return libc_fail(EINVAL);
 	if (res)
@@ -76,25 +91,4 @@ int clock_settime(clockid_t id, const struct timespec *ts)
 	if (id != CLOCK_REALTIME || !ts || ts->tv_nsec < 0 || ts->tv_nsec >= 1000000000)
 		return libc_fail(EINVAL);
 	return libc_fail(EPERM);
-}
-
-clock_t times(struct tms *t)
-{
-	clock_t ticks = (clock_t)(libc_now_us() / (US_PER_SEC / CLOCKS_PER_SEC));
-
-	if (t)
-		*t = (struct tms){ ticks, 0, 0, 0 };
-	return ticks;
-}
-
-int getrusage(int who, struct rusage *usage)
-{
-	uint64_t us = libc_now_us();
-
-	if (who != RUSAGE_SELF && who != RUSAGE_CHILDREN)
-		return libc_fail(EINVAL);
-	*usage = (struct rusage){ 0 };
-	if (who == RUSAGE_SELF)
-		usage->ru_utime = (struct timeval){ (time_t)(us / US_PER_SEC), (suseconds_t)(us % US_PER_SEC) };
-	return 0;
 }

@@ -102,7 +102,8 @@ static void signal_expiry(struct libc_timer *t, uint64_t missed)
 	owner[sig] = t;
 	libc_sig_infos[sig] = (siginfo_t){ .si_signo = sig, .si_code = SI_TIMER, .si_pid = getpid(),
 					   .si_value = t->value };
-	__atomic_fetch_or(&libc_sig_pending, LIBC_SIG_BIT(sig), __ATOMIC_RELEASE);
+	__atomic_fetch_or(&libc_sig_pending, LIBC_SIG_BIT(sig), __ATOMIC_SEQ_CST);
+	libc_signal_wake_waiters(sig);
 }
 
 /* t's expiry, if it is due, and its next period armed. */

@@ -3,7 +3,8 @@
 #   make posix   builds every conformance test of Debian's posixtestsuite
 #                with tools/mica-cc (tools/posix-suite), boots Mica with
 #                them on a disk and runs them one by one (pts-runner, a
-#                timeout per test), and prints the table per area; results
+#                time limit per test: PTS_TIMEOUT, or its own in
+#                tests/posix/timeouts.txt), and prints the table per area; results
 #                in build/posix/ (results.txt, build-failed.txt, all.log).
 #                Not part of `make test`: about half an hour on two cores.
 #   pts.scenario (part of `make test`): the tests of tests/posix/subset.txt,
@@ -21,7 +22,7 @@ $(BUILD)/cfg/pts-%/boot.cfg: tests/posix/%.cfg
 
 # The subset: its own image, rebuilt when the C library changes.
 PTS_SUBSET := $(BUILD)/posix-subset
-$(PTS_SUBSET)/pts.img: tests/posix/subset.txt tools/posix-suite tools/mica-cc $(LIBC_LIBS) $(LIBRT) $(LIBSYS) $(NEWLIB_STAMP)
+$(PTS_SUBSET)/pts.img: tests/posix/subset.txt tests/posix/timeouts.txt tools/posix-suite tools/mica-cc $(LIBC_LIBS) $(LIBRT) $(LIBSYS) $(NEWLIB_STAMP)
 	tools/posix-suite build $(BUILD) $(PTS_SUBSET) "^($$(grep -v '^#' tests/posix/subset.txt | paste -sd'|'))$$"
 
 QEMU_SCENARIOS += tests/posix/pts.scenario

@@ -1,10 +1,12 @@
 /*
  * runner.c - pts-runner, the Open POSIX Test Suite's runner inside Mica
  * (`make posix`, docs/posix.md).  It reads the list of built tests
- * (LIST, one path per line, as tools/posix-suite put them on the disk),
- * spawns each with no arguments, and waits for it at most TIMEOUT
- * seconds, looking with waitpid(WNOHANG) every 10 ms; a test still
- * running then is killed (SIGKILL) and counted as timed out.  Each result
+ * (LIST, one path per line, as tools/posix-suite put them on the disk,
+ * each optionally followed by a space and its own time limit in seconds:
+ * tests/posix/timeouts.txt), spawns each with no arguments, and waits for
+ * it at most its limit, TIMEOUT seconds for one without, looking with
+ * waitpid(WNOHANG) every 10 ms; a test still running then is killed
+ * (SIGKILL) and counted as timed out.  Each result
  * is one line on stdout, "pts: PATH RESULT STATUS", RESULT the name of
  * the suite's exit status (posixtest.h: PASS 0, FAIL 1, UNRESOLVED 2,
  * UNSUPPORTED 4, UNTESTED 5), OTHER for any other status, SIGNAL for a
@@ -81,12 +83,27 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: pts-runner LIST TIMEOUT (the list must exist)\n");
 		return 2;
 	}
-	unsigned timeout_s = (unsigned)strtoul(argv[2], 0, 10);
+	char *end;
+	unsigned long timeout_s = strtoul(argv[2], &end, 10);
+	if (*end || !timeout_s) {
+		fprintf(stderr, "pts-runner: TIMEOUT must be a number of seconds, not '%s'\n", argv[2]);
+		return 2;
+	}
 	while (fgets(line, sizeof line, list)) {
 		line[strcspn(line, "\n")] = 0;
 		if (!line[0])
 			continue;
-		int status, kind = run(line, timeout_s, &status);
+		unsigned long limit = timeout_s;
+		char *own = strchr(line, ' ');
+		if (own) {
+			*own++ = 0;
+			limit = strtoul(own, &end, 10);
+			if (*end || !limit) {
+				fprintf(stderr, "pts-runner: %s: bad time limit '%s'\n", line, own);
+				return 2;
+			}
+		}
+		int status, kind = run(line, (unsigned)limit, &status);
 		count[kind]++;
 		total++;
 		printf("pts: %s %s %d\n", line, kind_names[kind], status);

@@ -310,6 +310,12 @@ QEMU_PROG_BINS += $(BUILD)/tests/qemu/sigfault_test
 # alarm, setitimer and pause (sigtimer.scenario): its test.
 $(eval $(call newlib_program,$(BUILD)/tests/qemu/sigtimer_test,tests/qemu/progs/sigtimer_test.c tests/qemu/lib/qtest.c))
 QEMU_PROG_BINS += $(BUILD)/tests/qemu/sigtimer_test
+# sigwait, sigwaitinfo, sigtimedwait (sigwait.scenario): its test.
+$(eval $(call newlib_program,$(BUILD)/tests/qemu/sigwait_test,tests/qemu/progs/sigwait_test.c tests/qemu/lib/qtest.c))
+QEMU_PROG_BINS += $(BUILD)/tests/qemu/sigwait_test
+# CPU-time clocks (cputime.scenario): its test.
+$(eval $(call newlib_program,$(BUILD)/tests/qemu/cputime_test,tests/qemu/progs/cputime_test.c tests/qemu/lib/qtest.c))
+QEMU_PROG_BINS += $(BUILD)/tests/qemu/cputime_test
 # POSIX per-process timers (ptimer.scenario): its test.
 $(eval $(call newlib_program,$(BUILD)/tests/qemu/ptimer_test,tests/qemu/progs/ptimer_test.c tests/qemu/lib/qtest.c))
 QEMU_PROG_BINS += $(BUILD)/tests/qemu/ptimer_test

@@ -69,6 +69,8 @@ int pthread_setconcurrency(int level);
 int pthread_getschedparam(pthread_t thread, int *policy, struct sched_param *param);
 int pthread_setschedparam(pthread_t thread, int policy, const struct sched_param *param);
 int pthread_setschedprio(pthread_t thread, int prio);
+/* The thread's CPU-time clock, for clock_gettime (lib/libc/cputime.c). */
+int pthread_getcpuclockid(pthread_t thread, clockid_t *clock);
 
 /* Cancellation: deferred only, acted on at pthread_testcancel. */
 int pthread_cancel(pthread_t thread);

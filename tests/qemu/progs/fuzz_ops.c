@@ -514,7 +514,10 @@ static void op_cap_query(struct fz_drv *d)
 	uint64_t task = pick(d, TY_TASK), a = fz_slot(&d->s), b = fz_slot(&d->s);
 	mica_word_t out[2];
 
-	if (fz_chance(&d->s, 50)) {
+	if (fz_chance(&d->s, 20)) {
+		DESCRIBE(d, "Task[%lu].cpu_time()", task);
+		result(d, kcall(d, task, TASK_PROTOCOL, TASK_CPU_TIME_OPCODE, 0, 0, out, 1));
+	} else if (fz_chance(&d->s, 50)) {
 		DESCRIBE(d, "Task[%lu].cap_same(%lu, %lu)", task, a, b);
 		result(d, kcall(d, task, TASK_PROTOCOL, TASK_CAP_SAME_OPCODE, 2, ARGS(a, b), out, 1));
 	} else {
@@ -693,9 +696,14 @@ static void op_set_sched(struct fz_drv *d)
 	mica_word_t out[3];
 	int err;
 
-	if (c < 15) {
+	if (c < 10) {
 		DESCRIBE(d, "Thread[%lu].sched()", slot);
 		result(d, kcall(d, slot, THREAD_PROTOCOL, THREAD_SCHED_OPCODE, 0, 0, out, 3));
+		return;
+	}
+	if (c < 15) {
+		DESCRIBE(d, "Thread[%lu].cpu_time()", slot);
+		result(d, kcall(d, slot, THREAD_PROTOCOL, THREAD_CPU_TIME_OPCODE, 0, 0, out, 1));
 		return;
 	}
 	if (c < 45) {

@@ -154,7 +154,8 @@ static void limits(void)
 	expect("sysconf(_SC_OPEN_MAX): as many descriptors as open gives",
 	       sysconf(_SC_OPEN_MAX) > 3 && sysconf(_SC_OPEN_MAX) <= 1024, 1);
 	expect("sysconf(_SC_ARG_MAX)", sysconf(_SC_ARG_MAX) >= 1024, 1);
-	expect("sysconf(_SC_CLK_TCK) is what times() counts in", sysconf(_SC_CLK_TCK), CLOCKS_PER_SEC);
+	expect("sysconf(_SC_CLK_TCK) is what times() counts in, CLOCKS_PER_SEC", sysconf(_SC_CLK_TCK), CLOCKS_PER_SEC);
+	expect("which is XSI's 1,000,000", CLOCKS_PER_SEC, 1000000);
 	errno = 0;
 	expect("a name without a figure: -1", sysconf(-1), -1);
 	expect("with EINVAL", errno, EINVAL);

@@ -5,7 +5,8 @@
  * sa_handler and a flag SA_NOCLDSTOP, and a siginfo_t without si_pid:
  * Mica's C library delivers signals between programs (lib/libc/signal.c,
  * docs/libc.md "Signals"), so programs get the POSIX ones.  newlib's
- * are renamed out of the way while its header is read.
+ * are renamed out of the way while its header is read, with the two
+ * calls that take its siginfo_t.
  */
 #ifndef LIBC_SYS_SIGNAL_H
 #define LIBC_SYS_SIGNAL_H
@@ -17,9 +18,14 @@
 
 #define sigaction __newlib_sigaction
 #define siginfo_t __newlib_siginfo_t
+#define sigwaitinfo __newlib_sigwaitinfo
+#define sigtimedwait __newlib_sigtimedwait
 #include_next <sys/signal.h>
 #undef sigaction
 #undef siginfo_t
+#undef sigwaitinfo
+#undef sigtimedwait
+#include <sys/_timespec.h>
 
 typedef struct {
 	int si_signo;            /* the signal */
@@ -95,6 +101,9 @@ struct sigaction {
 #define TRAP_TRACE 2
 
 int sigaction(int sig, const struct sigaction *__restrict act, struct sigaction *__restrict old);
+/* lib/libc/sigwait.c, with this siginfo_t. */
+int sigwaitinfo(const sigset_t *__restrict set, siginfo_t *__restrict info);
+int sigtimedwait(const sigset_t *__restrict set, siginfo_t *__restrict info, const struct timespec *__restrict timeout);
 
 #include <sys/ucontext.h>   /* POSIX: <signal.h> gives ucontext_t */
 
