@@ -44,7 +44,10 @@ DISK_IMG := $(BUILD)/disk.img
 DISK_ROOT := $(BUILD)/disk-root
 DISK ?= $(DISK_IMG)
 # /tmp is everyone's (1777), for tmpfile() and the like.
-# Each port's install tree (ports/build.mk) goes in whole.
+# Each port's install tree (ports/build.mk) goes in whole.  The programs
+# go in without their debugging sections (the build tree keeps them, for
+# gdb and tools/qprof): the static C library's debug information made
+# every program a megabyte or more and left the disk nearly full.
 $(DISK_IMG): mk/run.mk srv/blk/disk/README srv/blk/disk/etc/passwd srv/blk/disk/etc/group srv/blk/disk/etc/profile $(BUILD)/bin/monitor $(BUILD)/bin/hello $(BUILD)/bin/true $(BUILD)/bin/clip $(BUILD)/tests/qemu/disk1m.img \
 		$(PORT_STAMPS)
 	rm -rf $(DISK_ROOT) && mkdir -p $(DISK_ROOT)/bin $(DISK_ROOT)/data $(DISK_ROOT)/tmp
@@ -54,6 +57,7 @@ $(DISK_IMG): mk/run.mk srv/blk/disk/README srv/blk/disk/etc/passwd srv/blk/disk/
 	cp $(BUILD)/bin/monitor $(BUILD)/bin/hello $(BUILD)/bin/true $(BUILD)/bin/clip $(DISK_ROOT)/bin/
 	cp $(BUILD)/tests/qemu/disk1m.img $(DISK_ROOT)/data/pattern.bin
 	for r in $(PORT_ROOTS); do cp -r $$r/. $(DISK_ROOT)/; done
+	find $(DISK_ROOT)/bin -type f -exec chmod u+w {} + -exec strip --strip-debug {} +
 	rm -f $@ && mke2fs -q -F -t ext2 -L mica -d $(DISK_ROOT) $@ 32M
 ALL += $(DISK_IMG)
 

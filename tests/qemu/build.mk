@@ -285,7 +285,8 @@ $(eval $(call newlib_program,$(BUILD)/tests/qemu/libcx_test,tests/qemu/progs/lib
 $(PORTS_IMG): $(BUILD)/disk.img $(PORTS_TEST_FILES) $(PORTS_SH_FILES) $(BUILD)/tests/qemu/shell_test $(BUILD)/tests/qemu/libcx_test
 	rm -rf $(BUILD)/tests/qemu/ports-root && cp -a $(DISK_ROOT) $(BUILD)/tests/qemu/ports-root
 	mkdir -p $(BUILD)/tests/qemu/ports-root/share && cp $(PORTS_TEST_FILES) $(BUILD)/tests/qemu/ports-root/share/
-	cp $(BUILD)/tests/qemu/shell_test $(BUILD)/tests/qemu/libcx_test $(BUILD)/tests/qemu/ports-root/bin/
+	strip --strip-debug -o $(BUILD)/tests/qemu/ports-root/bin/shell_test $(BUILD)/tests/qemu/shell_test
+	strip --strip-debug -o $(BUILD)/tests/qemu/ports-root/bin/libcx_test $(BUILD)/tests/qemu/libcx_test
 	mkdir -p $(BUILD)/tests/qemu/ports-root/share/sh && cp $(PORTS_SH_FILES) $(BUILD)/tests/qemu/ports-root/share/sh/
 	cp -r $(BUILD)/ports/mawk/src/test $(BUILD)/tests/qemu/ports-root/share/mawk
 	cp $(BUILD)/ports/mawk/src/examples/decl.awk $(BUILD)/tests/qemu/ports-root/share/mawk/
