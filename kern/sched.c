@@ -7,6 +7,7 @@
 #include "arch.h"
 #include "console.h"
 #include "irqoff.h"
+#include "arch_clock.h"
 #include "kobj.h"
 #include "task.h"
 #include "panic.h"
@@ -17,7 +18,10 @@ uint64_t sched_ready_bits[4];
 uint64_t sched_ready_words;   /* bit w: sched_ready_bits[w] is not 0 */
 struct thread *sched_zombies;   /* destroyed while running (ready_next) */
 static void (*zombie_free)(struct thread *);
-static uint64_t turn_began;     /* arch_timestamp() when sched_running got the CPU */
+/* The low half of the cycle counter when sched_running got the CPU, or
+ * at the last tick since: between two of these no more than a tick
+ * passes (with interrupts on), so 32 bits hold the difference. */
+static uint32_t turn_began;
 
 int sched_has_ready(void)
 {
@@ -70,26 +74,29 @@ void sched_remove(struct thread *t)
 	t->state = THREAD_STOPPED;
 }
 
-/* The CPU time of the thread that leaves the CPU, and of its task (none
- * once it is detached: it is dying). */
-static void account(struct thread *prev)
+/* The running thread's CPU time up to now (at a switch, before it leaves
+ * the CPU, and at every tick).  Its task's is summed when asked
+ * (sched_cpu_task): every switch pays for the thread's only. */
+static inline void account(struct thread *running)
 {
-	uint64_t now = arch_timestamp(), used = now - turn_began;
+	uint32_t now = arch_cycles_low();
 
+	running->cpu_tsc += (uint32_t)(now - turn_began);
 	turn_began = now;
-	prev->cpu_tsc += used;
-	if (prev->task)
-		prev->task->cpu_tsc += used;
 }
 
 uint64_t sched_cpu_thread(const struct thread *t)
 {
-	return t->cpu_tsc + (t == sched_running ? arch_timestamp() - turn_began : 0);
+	return t->cpu_tsc + (t == sched_running ? (uint32_t)(arch_cycles_low() - turn_began) : 0);
 }
 
 uint64_t sched_cpu_task(const struct task *t)
 {
-	return t->cpu_tsc + (sched_running->task == t ? arch_timestamp() - turn_began : 0);
+	uint64_t sum = t->cpu_tsc;   /* its ended threads' */
+
+	for (const struct thread *th = t->threads; th; th = th->task_link.next)
+		sum += sched_cpu_thread(th);
+	return sum;
 }
 
 static void switch_to(struct thread *next)
@@ -104,9 +111,10 @@ static void switch_to(struct thread *next)
 	irqoff_switch();
 	if (next->task && next->task != prev->task)
 		arch_io_bitmap_load(next->task->io_bitmap, 0);
+	/* Zombies go at the next thread's way back to user mode
+	 * (sched_kernel_exit) or in the idle loop (bootstrap.c), both on a
+	 * live thread's stack. */
 	arch_thread_switch(&prev->arch, &next->arch);
-	if (sched_zombies)
-		sched_free_zombies();
 }
 
 void sched_free_zombies(void)
@@ -165,6 +173,7 @@ void sched_zombie(struct thread *t, void (*free_fn)(struct thread *))
 
 void sched_tick(void)
 {
+	account(sched_running);
 	if (sched_running == &thread_idle || sched_running->state != THREAD_RUNNING)
 		return;
 	if (sched_running->ticks_left > 1) {

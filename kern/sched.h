@@ -46,9 +46,10 @@ void sched_free_zombies(void);
  * the number of violations, each reported. */
 int sched_check_queues(void);
 /* CPU time: the TSC cycles a thread, or all threads a task ever had,
- * held the CPU, counted at every switch (kernel time on their behalf and
- * the interrupts taken meanwhile included), the running thread's current
- * turn too. */
+ * held the CPU, counted at every switch and tick (kernel time on their
+ * behalf and the interrupts taken meanwhile included), the running
+ * thread's current turn too.  A task's is its ended threads' (kept when
+ * each left it) and its threads' now. */
 uint64_t sched_cpu_thread(const struct thread *t);
 uint64_t sched_cpu_task(const struct task *t);
 /* Timer tick: time slices and IPC timeouts. */

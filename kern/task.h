@@ -37,7 +37,7 @@ struct task {
 	int io_from_kernel;              /* its ports are the kernel's grant: it may give them on */
 	uint8_t dismantled;              /* task_destroy ran once: only mappings are left */
 	uint64_t prune_va;               /* task_destroy: page tables freed below it */
-	uint64_t cpu_tsc;                /* TSC cycles its threads held the CPU, ended ones too (sched.c) */
+	uint64_t cpu_tsc;                /* TSC cycles its ended threads held the CPU (sched.c) */
 };
 
 int task_create(struct factory *f, struct task **out);

@@ -148,6 +148,7 @@ int thread_detach_steps(struct thread *t, long *budget)
 	if (!task)
 		return 1;
 	list_remove(task->threads, t, task_link);
+	task->cpu_tsc += sched_cpu_thread(t);   /* the task's CPU time keeps its ended threads' */
 	/* A boot program whose last thread is gone has ended. */
 	if (!task->threads && task->watch && !task->watch->ended)
 		*task->watch = (struct boot_watch){ .ended = 1, .status = -1 };
