@@ -300,25 +300,25 @@ $(eval $(call newlib_program,$(BUILD)/tests/qemu/fork_test,tests/qemu/progs/fork
 QEMU_PROG_BINS += $(BUILD)/tests/qemu/fork_test
 
 # Signals between programs (sig.scenario, docs/processes.md): its test.
-$(eval $(call newlib_program,$(BUILD)/tests/qemu/sig_test,tests/qemu/progs/sig_test.c tests/qemu/lib/qtest.c))
+$(eval $(call newlib_program,$(BUILD)/tests/qemu/sig_test,tests/qemu/progs/sig_test.c tests/qemu/lib/qtest.c tests/qemu/lib/child.c))
 QEMU_PROG_BINS += $(BUILD)/tests/qemu/sig_test
 # What reaches a thread other than the main one (thrsig.scenario): its test.
-$(eval $(call newlib_program,$(BUILD)/tests/qemu/thrsig_test,tests/qemu/progs/thrsig_test.c tests/qemu/lib/qtest.c))
+$(eval $(call newlib_program,$(BUILD)/tests/qemu/thrsig_test,tests/qemu/progs/thrsig_test.c tests/qemu/lib/qtest.c tests/qemu/lib/child.c))
 QEMU_PROG_BINS += $(BUILD)/tests/qemu/thrsig_test
 # Signals from faults and sigaltstack (sigfault.scenario): its test.
-$(eval $(call newlib_program,$(BUILD)/tests/qemu/sigfault_test,tests/qemu/progs/sigfault_test.c tests/qemu/lib/qtest.c))
+$(eval $(call newlib_program,$(BUILD)/tests/qemu/sigfault_test,tests/qemu/progs/sigfault_test.c tests/qemu/lib/qtest.c tests/qemu/lib/child.c))
 QEMU_PROG_BINS += $(BUILD)/tests/qemu/sigfault_test
 # alarm, setitimer and pause (sigtimer.scenario): its test.
-$(eval $(call newlib_program,$(BUILD)/tests/qemu/sigtimer_test,tests/qemu/progs/sigtimer_test.c tests/qemu/lib/qtest.c))
+$(eval $(call newlib_program,$(BUILD)/tests/qemu/sigtimer_test,tests/qemu/progs/sigtimer_test.c tests/qemu/lib/qtest.c tests/qemu/lib/child.c))
 QEMU_PROG_BINS += $(BUILD)/tests/qemu/sigtimer_test
 # sigwait, sigwaitinfo, sigtimedwait (sigwait.scenario): its test.
-$(eval $(call newlib_program,$(BUILD)/tests/qemu/sigwait_test,tests/qemu/progs/sigwait_test.c tests/qemu/lib/qtest.c))
+$(eval $(call newlib_program,$(BUILD)/tests/qemu/sigwait_test,tests/qemu/progs/sigwait_test.c tests/qemu/lib/qtest.c tests/qemu/lib/child.c))
 QEMU_PROG_BINS += $(BUILD)/tests/qemu/sigwait_test
 # CPU-time clocks (cputime.scenario): its test.
 $(eval $(call newlib_program,$(BUILD)/tests/qemu/cputime_test,tests/qemu/progs/cputime_test.c tests/qemu/lib/qtest.c))
 QEMU_PROG_BINS += $(BUILD)/tests/qemu/cputime_test
 # POSIX per-process timers (ptimer.scenario): its test.
-$(eval $(call newlib_program,$(BUILD)/tests/qemu/ptimer_test,tests/qemu/progs/ptimer_test.c tests/qemu/lib/qtest.c))
+$(eval $(call newlib_program,$(BUILD)/tests/qemu/ptimer_test,tests/qemu/progs/ptimer_test.c tests/qemu/lib/qtest.c tests/qemu/lib/child.c))
 QEMU_PROG_BINS += $(BUILD)/tests/qemu/ptimer_test
 # POSIX shared memory objects (shm.scenario): its test.
 $(eval $(call newlib_program,$(BUILD)/tests/qemu/shm_test,tests/qemu/progs/shm_test.c tests/qemu/lib/qtest.c))

@@ -24,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "child.h"
 #include "qtest.h"
 
 #define MS 1000000L   /* ns */
@@ -356,16 +357,6 @@ static void settime_errors(void)
 	}
 }
 
-static int status_of(pid_t pid)
-{
-	int st;
-	pid_t got;
-
-	while ((got = waitpid(pid, &st, 0)) < 0 && errno == EINTR)
-		;
-	return got == pid ? st : -1000 - errno;
-}
-
 static void forked_child_has_no_timers(void)
 {
 	timer_t id;
@@ -380,7 +371,7 @@ static void forked_child_has_no_timers(void)
 		bad |= (make(CLOCK_MONOTONIC, SIGEV_NONE, 0, 0, &mine) != 0) << 1;
 		_exit(bad);
 	}
-	int st = status_of(pid);
+	int st = child_status(pid);
 	expect("the child: the parent's timer is not there, a new one can be made",
 	       st >= 0 && WIFEXITED(st) ? WEXITSTATUS(st) : -1, 0);
 	expect("ours is still armed", timer_gettime(id, &v) == 0 && v.it_value.tv_sec > 0, 1);
@@ -412,7 +403,7 @@ static void exec_drops_timers(void)
 		execl("rom/ptimer_test", "ptimer_test", "exec-child", (char *)0);
 		_exit(3);
 	}
-	int st = status_of(pid);
+	int st = child_status(pid);
 	expect("the exec'd program ran to its end (status 0), no SIGUSR1",
 	       st >= 0 && WIFEXITED(st) ? WEXITSTATUS(st) : -1000 - (WIFSIGNALED(st) ? WTERMSIG(st) : 0), 0);
 }

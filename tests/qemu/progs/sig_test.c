@@ -30,6 +30,7 @@
 
 #include <idl/kernel/thread.h>
 
+#include "child.h"
 #include "qtest.h"
 
 /* Let the other threads run (the signal thread, the other process). */
@@ -76,22 +77,6 @@ static void parent_go(void)
 {
 	char c = 'g';
 	(void)!write(go_pipe[1], &c, 1);
-}
-
-/* The wait status of pid (-1000 - errno if waitpid failed). */
-static int status_of(pid_t pid)
-{
-	int st;
-	pid_t got;
-
-	while ((got = waitpid(pid, &st, 0)) < 0 && errno == EINTR)
-		;
-	return got == pid ? st : -1000 - errno;
-}
-
-static int exit_code(int st)
-{
-	return st >= 0 && WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
 static int term_sig(int st)
@@ -147,8 +132,8 @@ static void handler_in_child(void)
 	}
 	expect("the child with a handler is ready", parent_wait_ready(), 1);
 	expect("kill(child, SIGUSR1)", kill(pid, SIGUSR1), 0);
-	int st = status_of(pid);
-	expect("its handler ran with SA_SIGINFO's fields and its mask, its read said EINTR (exit 0)", exit_code(st),
+	int st = child_status(pid);
+	expect("its handler ran with SA_SIGINFO's fields and its mask, its read said EINTR (exit 0)", child_exit_code(st),
 	       0);
 	close_pipes();
 }
@@ -180,7 +165,7 @@ static void restart_reads_on(void)
 	expect("kill(child, SIGUSR1)", kill(pid, SIGUSR1), 0);
 	expect("its handler ran", parent_wait_ready(), 1);
 	parent_go();
-	expect("SA_RESTART: its read went on and got the byte after the handler", exit_code(status_of(pid)), 0);
+	expect("SA_RESTART: its read went on and got the byte after the handler", child_exit_code(child_status(pid)), 0);
 	close_pipes();
 }
 
@@ -215,7 +200,7 @@ static void computing_child_keeps_its_registers(void)
 	for (int i = 0; i < 100; i++)
 		yield();
 	expect("kill(child, SIGUSR1)", kill(pid, SIGUSR1), 0);
-	expect("its loop ended by the handler with every register right", exit_code(status_of(pid)), 0);
+	expect("its loop ended by the handler with every register right", child_exit_code(child_status(pid)), 0);
 	close_pipes();
 }
 
@@ -233,7 +218,7 @@ static void default_terminates(void)
 	}
 	expect("the child is ready", parent_wait_ready(), 1);
 	expect("kill(child, SIGTERM)", kill(pid, SIGTERM), 0);
-	int st = status_of(pid);
+	int st = child_status(pid);
 	expect("WIFSIGNALED", st >= 0 && WIFSIGNALED(st), 1);
 	expect("WTERMSIG is SIGTERM", term_sig(st), SIGTERM);
 	close_pipes();
@@ -243,11 +228,11 @@ static void default_terminates(void)
 		raise(SIGUSR2);   /* no handler: the server ends it */
 		_exit(1);
 	}
-	expect("a child that raises SIGUSR2 with no handler: WTERMSIG", term_sig(status_of(pid)), SIGUSR2);
+	expect("a child that raises SIGUSR2 with no handler: WTERMSIG", term_sig(child_status(pid)), SIGUSR2);
 	pid = fork();
 	if (pid == 0)
 		abort();
-	expect("a child that aborts: WTERMSIG is SIGABRT", term_sig(status_of(pid)), SIGABRT);
+	expect("a child that aborts: WTERMSIG is SIGABRT", term_sig(child_status(pid)), SIGABRT);
 }
 
 static char alt_mem[SIGSTKSZ] __attribute__((aligned(16)));
@@ -310,7 +295,7 @@ static void altstack_and_xsi_calls(void)
 		_exit(0);
 	}
 	expect("sigaltstack and SA_ONSTACK, sighold, sigrelse, sigset, sigignore (a child: 0, else 10 + its check)",
-	       exit_code(status_of(pid)), 0);
+	       child_exit_code(child_status(pid)), 0);
 }
 
 /* SIGUSR1 to pid until the child says it moved on (its handler may run
@@ -348,7 +333,7 @@ static void waits_end_by_a_handler(void)
 	expect("the child is ready", parent_wait_ready(), 1);
 	for (int i = 0; i < 3; i++)
 		expect("SIGUSR1 until it moves on", signal_until_ready(pid), 1);
-	expect("nanosleep, select and poll end with EINTR (a child: 0, else 10 + its check)", exit_code(status_of(pid)),
+	expect("nanosleep, select and poll end with EINTR (a child: 0, else 10 + its check)", child_exit_code(child_status(pid)),
 	       0);
 	close_pipes();
 }
@@ -369,7 +354,7 @@ static void ignored_is_dropped(void)
 	expect("kill(child, SIGUSR1)", kill(pid, SIGUSR1), 0);
 	expect("kill(child, SIGTERM)", kill(pid, SIGTERM), 0);
 	parent_go();
-	expect("it read on undisturbed and exited 5", exit_code(status_of(pid)), 5);
+	expect("it read on undisturbed and exited 5", child_exit_code(child_status(pid)), 5);
 	close_pipes();
 }
 
@@ -405,7 +390,7 @@ static void blocked_waits_until_unblocked(void)
 	expect("kill(child, SIGUSR1)", kill(pid, SIGUSR1), 0);
 	expect("kill(child, SIGTERM)", kill(pid, SIGTERM), 0);
 	parent_go();
-	expect("pending until unblocked: the handler ran, then SIGTERM ended it", term_sig(status_of(pid)), SIGTERM);
+	expect("pending until unblocked: the handler ran, then SIGTERM ended it", term_sig(child_status(pid)), SIGTERM);
 	close_pipes();
 }
 
@@ -427,7 +412,7 @@ static void sigkill_cannot_be_caught(void)
 	}
 	expect("the child blocking everything is ready", parent_wait_ready(), 1);
 	expect("kill(child, SIGKILL)", kill(pid, SIGKILL), 0);
-	expect("it ended by SIGKILL", term_sig(status_of(pid)), SIGKILL);
+	expect("it ended by SIGKILL", term_sig(child_status(pid)), SIGKILL);
 	close_pipes();
 }
 
@@ -469,7 +454,7 @@ static void groups(void)
 	expect("the third, in our group, lives", waitpid(c, 0, WNOHANG), 0);
 	expect("kill of a group nobody has: ESRCH", kill(-99999, SIGTERM) == -1 && errno == ESRCH, 1);
 	parent_go();
-	expect("it exits by itself", exit_code(status_of(c)), 3);
+	expect("it exits by itself", child_exit_code(child_status(c)), 3);
 
 	pid_t s = fork();
 	if (s == 0) {
@@ -478,7 +463,7 @@ static void groups(void)
 		CHILD_CHECK(2, setsid() == -1 && errno == EPERM);
 		_exit(0);
 	}
-	expect("setsid in a child: it leads a session and a group", exit_code(status_of(s)), 0);
+	expect("setsid in a child: it leads a session and a group", child_exit_code(child_status(s)), 0);
 	close_pipes();
 }
 
@@ -516,7 +501,7 @@ static void sigchld(void)
 	expect("si_pid is the child", chld_pid, pid);
 	expect("si_code CLD_EXITED", chld_code, CLD_EXITED);
 	expect("si_status its exit status", chld_status, 7);
-	expect("reaped", exit_code(status_of(pid)), 7);
+	expect("reaped", child_exit_code(child_status(pid)), 7);
 	sigaction(SIGCHLD, &dfl, 0);
 }
 
@@ -530,7 +515,7 @@ static void sigpipe(void)
 		(void)!write(p[1], "x", 1);
 		_exit(2);
 	}
-	expect("a write to a pipe with no reader: SIGPIPE ends the writer", term_sig(status_of(pid)), SIGPIPE);
+	expect("a write to a pipe with no reader: SIGPIPE ends the writer", term_sig(child_status(pid)), SIGPIPE);
 	pid = fork();
 	if (pid == 0) {
 		int p[2];
@@ -540,7 +525,7 @@ static void sigpipe(void)
 		CHILD_CHECK(2, write(p[1], "x", 1) == -1 && errno == EPIPE);
 		_exit(0);
 	}
-	expect("SIGPIPE ignored: the write says EPIPE", exit_code(status_of(pid)), 0);
+	expect("SIGPIPE ignored: the write says EPIPE", child_exit_code(child_status(pid)), 0);
 }
 
 /* ---- stop and continue -------------------------------------------------- */
@@ -567,7 +552,7 @@ static void stop_and_continue(void)
 	expect("kill(child, SIGCONT)", kill(pid, SIGCONT), 0);
 	expect("waitpid(WCONTINUED) reports it continued", waitpid(pid, &st, WCONTINUED), pid);
 	expect("WIFCONTINUED", WIFCONTINUED(st), 1);
-	expect("it read on and exited 4", exit_code(status_of(pid)), 4);
+	expect("it read on and exited 4", child_exit_code(child_status(pid)), 4);
 	close_pipes();
 
 	pipes();
@@ -583,7 +568,7 @@ static void stop_and_continue(void)
 	expect("WSTOPSIG is SIGTSTP", waitpid(pid, &st, WUNTRACED) == pid && WIFSTOPPED(st) && WSTOPSIG(st) == SIGTSTP,
 	       1);
 	expect("SIGKILL ends a stopped child", kill(pid, SIGKILL), 0);
-	expect("by SIGKILL", term_sig(status_of(pid)), SIGKILL);
+	expect("by SIGKILL", term_sig(child_status(pid)), SIGKILL);
 	close_pipes();
 
 	pid = fork();
@@ -593,7 +578,7 @@ static void stop_and_continue(void)
 	}
 	expect("a child that raises SIGSTOP stops", waitpid(pid, &st, WUNTRACED) == pid && WIFSTOPPED(st), 1);
 	expect("kill(child, SIGCONT)", kill(pid, SIGCONT), 0);
-	expect("continued, it exits 6", exit_code(status_of(pid)), 6);
+	expect("continued, it exits 6", child_exit_code(child_status(pid)), 6);
 }
 
 /* ---- what a killer can get wrong ---------------------------------------- */
@@ -622,9 +607,9 @@ static void target_ends_while_signalled(void)
 			if (kill(pid, SIGUSR1) != 0 && errno != ESRCH)
 				fails++;
 		expect("signals to a child that ends meanwhile: no error but ESRCH", fails, 0);
-		int st = status_of(pid);
+		int st = child_status(pid);
 		expect("it ended, by itself or by SIGUSR1 before its handler was there",
-		       exit_code(st) == 0 || term_sig(st) == SIGUSR1, 1);
+		       child_exit_code(st) == 0 || term_sig(st) == SIGUSR1, 1);
 	}
 }
 

@@ -33,6 +33,7 @@
 #include <ucontext.h>
 #include <unistd.h>
 
+#include "child.h"
 #include "qtest.h"
 
 static sigjmp_buf back;
@@ -70,16 +71,6 @@ static void uncatch(int sig)
 }
 
 /* The wait status of pid. */
-static int status_of(pid_t pid)
-{
-	int st;
-	pid_t got;
-
-	while ((got = waitpid(pid, &st, 0)) < 0 && errno == EINTR)
-		;
-	return got == pid ? st : -1000 - errno;
-}
-
 static int term_sig(int st)
 {
 	return st >= 0 && WIFSIGNALED(st) ? WTERMSIG(st) : -1;
@@ -94,7 +85,7 @@ static int child_dies_by(void (*fn)(void))
 		fn();
 		_exit(0);
 	}
-	return term_sig(status_of(pid));
+	return term_sig(child_status(pid));
 }
 
 /* NULL through a volatile pointer: the compiler cannot see it is NULL
@@ -192,7 +183,7 @@ static void null_dereference_uncaught_ends_with_sigsegv(void)
 		*null_pointer = 1;
 		_exit(0);
 	}
-	st = status_of(pid);
+	st = child_status(pid);
 	expect("WIFSIGNALED", st >= 0 && WIFSIGNALED(st), 1);
 	expect("WTERMSIG is SIGSEGV", term_sig(st), SIGSEGV);
 }
@@ -398,7 +389,7 @@ static void overflow_with_altstack(void)
 		stack_t child;
 		_exit(sigaltstack(0, &child) == 0 && child.ss_sp == alt_base && child.ss_size == SIGSTKSZ ? 0 : 1);
 	}
-	int st = status_of(pid);
+	int st = child_status(pid);
 	expect("a forked child has it too", st >= 0 && WIFEXITED(st) ? WEXITSTATUS(st) : -1, 0);
 	uncatch(SIGSEGV);
 	ss.ss_flags = SS_DISABLE;

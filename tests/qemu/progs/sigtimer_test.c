@@ -29,6 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "child.h"
 #include "qtest.h"
 
 static volatile int alarms, alarm_code;
@@ -192,16 +193,6 @@ static void timer_interrupts_poll(void)
 	close(fds[1]);
 }
 
-static int status_of(pid_t pid)
-{
-	int st;
-	pid_t got;
-
-	while ((got = waitpid(pid, &st, 0)) < 0 && errno == EINTR)
-		;
-	return got == pid ? st : -1000 - errno;
-}
-
 static void default_alarm_ends_a_child(void)
 {
 	pid_t pid = fork();
@@ -212,7 +203,7 @@ static void default_alarm_ends_a_child(void)
 		pause();
 		_exit(1);
 	}
-	int st = status_of(pid);
+	int st = child_status(pid);
 	expect("WTERMSIG is SIGALRM", st >= 0 && WIFSIGNALED(st) ? WTERMSIG(st) : -1, SIGALRM);
 }
 
@@ -224,7 +215,7 @@ static void forked_child_has_no_timer(void)
 		struct itimerval v;
 		_exit(getitimer(ITIMER_REAL, &v) == 0 && v.it_value.tv_sec == 0 && v.it_value.tv_usec == 0 ? 0 : 1);
 	}
-	int st = status_of(pid);
+	int st = child_status(pid);
 	expect("the child's timer is not armed", st >= 0 && WIFEXITED(st) ? WEXITSTATUS(st) : -1, 0);
 	struct itimerval v;
 	expect("ours still is", getitimer(ITIMER_REAL, &v) == 0 && v.it_value.tv_sec > 0, 1);
@@ -346,7 +337,7 @@ static int exec_child(void (*prepare)(void), const char *what)
 		execl(SELF, "sigtimer_test", "after-exec", what, (char *)0);
 		_exit(99);
 	}
-	return status_of(pid);
+	return child_status(pid);
 }
 
 static void alarm_of_7(void)

@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "child.h"
 #include "qtest.h"
 
 #define MS 1000000L   /* nanoseconds */
@@ -48,25 +49,6 @@ static void set_mask(int how, int sig)
 	sigprocmask(how, &s, 0);
 }
 
-static sigset_t just(int sig)
-{
-	sigset_t s;
-
-	sigemptyset(&s);
-	sigaddset(&s, sig);
-	return s;
-}
-
-static int status_of(pid_t pid)
-{
-	int st;
-	pid_t got;
-
-	while ((got = waitpid(pid, &st, 0)) < 0 && errno == EINTR)
-		;
-	return got == pid ? st : -1000 - errno;
-}
-
 static uint64_t ns_of(clockid_t c)
 {
 	struct timespec ts;
@@ -77,7 +59,7 @@ static uint64_t ns_of(clockid_t c)
 
 static void pending_signal_taken_without_its_handler(void)
 {
-	sigset_t set = just(SIGUSR1), pend;
+	sigset_t set = sigset_of(SIGUSR1), pend;
 	int sig = 0;
 
 	catch(SIGUSR1);
@@ -115,7 +97,7 @@ static void lowest_first_with_its_info(void)
 
 static void waits_for_another_programs_signal(void)
 {
-	sigset_t set = just(SIGUSR1);
+	sigset_t set = sigset_of(SIGUSR1);
 	siginfo_t info;
 	int go[2];
 	char c = 0;
@@ -142,7 +124,7 @@ static void waits_for_another_programs_signal(void)
 	expect("sigwaitinfo answers SIGUSR1", got, SIGUSR1);
 	expect("from the child", info.si_pid, pid);
 	expect("the wait used less CPU time than half the time it took (no spinning)", cpu * 2 < elapsed, 1);
-	expect("the child ended with 0", status_of(pid), 0);
+	expect("the child ended with 0", child_status(pid), 0);
 	close(go[0]);
 	close(go[1]);
 	set_mask(SIG_UNBLOCK, SIGUSR1);
@@ -150,7 +132,7 @@ static void waits_for_another_programs_signal(void)
 
 static void blocked_sigchld_is_waited_for(void)
 {
-	sigset_t set = just(SIGCHLD);
+	sigset_t set = sigset_of(SIGCHLD);
 	siginfo_t info;
 	struct timespec limit = { 30, 0 };   /* a bound for a failure, not a measure */
 
@@ -165,14 +147,14 @@ static void blocked_sigchld_is_waited_for(void)
 	expect("from the child", info.si_pid, pid);
 	expect("si_code CLD_EXITED", info.si_code, CLD_EXITED);
 	expect("si_status 7", info.si_status, 7);
-	int st = status_of(pid);
+	int st = child_status(pid);
 	expect("waitpid: exit 7", WIFEXITED(st) ? WEXITSTATUS(st) : -1, 7);
 	set_mask(SIG_UNBLOCK, SIGCHLD);
 }
 
 static void timeout_gives_eagain(void)
 {
-	sigset_t set = just(SIGUSR1);
+	sigset_t set = sigset_of(SIGUSR1);
 	struct timespec zero = { 0, 0 }, short_wait = { 0, 30 * MS };
 
 	set_mask(SIG_BLOCK, SIGUSR1);
@@ -189,7 +171,7 @@ static void timeout_gives_eagain(void)
 
 static void bad_timeout_is_einval_only_when_it_would_wait(void)
 {
-	sigset_t set = just(SIGUSR1);
+	sigset_t set = sigset_of(SIGUSR1);
 	struct timespec bad = { 0, 1000000000 }, negative = { -1, 0 };
 
 	set_mask(SIG_BLOCK, SIGUSR1);
@@ -222,7 +204,7 @@ static pid_t pester(void)
 
 static void handler_ends_sigwaitinfo_with_eintr(void)
 {
-	sigset_t set = just(SIGUSR1);
+	sigset_t set = sigset_of(SIGUSR1);
 	struct timespec limit = { 30, 0 };   /* a bound for a failure, not a measure */
 
 	catch(SIGUSR2);
@@ -234,14 +216,14 @@ static void handler_ends_sigwaitinfo_with_eintr(void)
 	expect("EINTR", errno, EINTR);
 	expect("SIGUSR2's handler ran", handled[SIGUSR2] > 0, 1);
 	kill(pid, SIGKILL);
-	int st = status_of(pid);
+	int st = child_status(pid);
 	expect("the child killed", WIFSIGNALED(st) ? WTERMSIG(st) : -1, SIGKILL);
 	set_mask(SIG_UNBLOCK, SIGUSR1);
 }
 
 static void sigwait_waits_on_through_handlers(void)
 {
-	sigset_t set = just(SIGUSR1);
+	sigset_t set = sigset_of(SIGUSR1);
 	int sig = 0;
 
 	catch(SIGUSR2);
@@ -258,14 +240,14 @@ static void sigwait_waits_on_through_handlers(void)
 	expect("with SIGUSR1", sig, SIGUSR1);
 	expect("after SIGUSR2's handler ran", qtest_wait(&handled[SIGUSR2]) > 0, 1);
 	kill(pid, SIGKILL);
-	status_of(pid);
-	expect("the sender ended with 0", status_of(sender), 0);
+	child_status(pid);
+	expect("the sender ended with 0", child_status(sender), 0);
 	set_mask(SIG_UNBLOCK, SIGUSR1);
 }
 
 static void timer_signal_wakes_the_wait(void)
 {
-	sigset_t set = just(SIGUSR1);
+	sigset_t set = sigset_of(SIGUSR1);
 	siginfo_t info;
 	timer_t id;
 	struct sigevent ev = { .sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGUSR1, .sigev_value.sival_int = 77 };
@@ -292,7 +274,7 @@ static void timer_signal_wakes_the_wait(void)
  * child sends until one is taken. */
 static void unblocked_caught_signal_of_the_set_is_taken(void)
 {
-	sigset_t set = just(SIGUSR2), mask;
+	sigset_t set = sigset_of(SIGUSR2), mask;
 	struct timespec limit = { 30, 0 };   /* a bound for a failure, not a measure */
 	int got = -1, tries = 0, handled_in_call = 0;
 
@@ -308,14 +290,14 @@ static void unblocked_caught_signal_of_the_set_is_taken(void)
 	sigprocmask(SIG_BLOCK, 0, &mask);
 	expect("the mask is as it was: SIGUSR2 unblocked", sigismember(&mask, SIGUSR2), 0);
 	kill(pid, SIGKILL);
-	status_of(pid);
+	child_status(pid);
 }
 
 static volatile int thread_sig;
 
 static void *thread_waits(void *arg)
 {
-	sigset_t set = just(SIGUSR1);
+	sigset_t set = sigset_of(SIGUSR1);
 	int sig = 0;
 
 	(void)arg;

@@ -21,6 +21,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "child.h"
 #include "qtest.h"
 
 #define RETRY_MS 20   /* between signals sent again: no time is checked */
@@ -52,30 +53,6 @@ static void catch_usr1(void)
 	sigaction(SIGUSR1, &sa, 0);
 }
 
-static sigset_t just(int sig)
-{
-	sigset_t s;
-	sigemptyset(&s);
-	sigaddset(&s, sig);
-	return s;
-}
-
-/* The wait status of pid (-1000 - errno if waitpid failed). */
-static int status_of(pid_t pid)
-{
-	int st;
-	pid_t got;
-
-	while ((got = waitpid(pid, &st, 0)) < 0 && errno == EINTR)
-		;
-	return got == pid ? st : -1000 - errno;
-}
-
-static int exit_code(int st)
-{
-	return st >= 0 && WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
 /* SIGUSR1 to pid until its end of `done` (the read end, ours: the child
  * holds the only write end) says it moved on or ended; 0 if kill failed. */
 static int signal_until_done(pid_t pid, int done)
@@ -100,7 +77,7 @@ static int child_with_worker(void *(*work)(void *), int done[2])
 	if (pid == 0) {
 		close(done[0]);
 		catch_usr1();
-		sigset_t usr1 = just(SIGUSR1), now;
+		sigset_t usr1 = sigset_of(SIGUSR1), now;
 		CHILD_CHECK(1, pthread_sigmask(SIG_BLOCK, &usr1, 0) == 0);
 		(void)!write(done[1], "r", 1);   /* caught from now on */
 		void *result;
@@ -144,7 +121,7 @@ static void sigsuspend_in_thread_woken_by_kill(void)
 	expect("SIGUSR1 to the child until it moved on", signal_until_done(pid, done[0]), 1);
 	expect("the worker's sigsuspend ended by its handler, the main thread (blocking it) untouched (0, else 10 + "
 	       "the check)",
-	       exit_code(status_of(pid)), 0);
+	       child_exit_code(child_status(pid)), 0);
 	close(done[0]);
 }
 
@@ -155,7 +132,7 @@ static int read_end;
 static void *read_worker(void *arg)
 {
 	(void)arg;
-	sigset_t usr1 = just(SIGUSR1);
+	sigset_t usr1 = sigset_of(SIGUSR1);
 	char c;
 	pthread_sigmask(SIG_UNBLOCK, &usr1, 0);
 	ssize_t n = read(read_end, &c, 1);
@@ -172,7 +149,7 @@ static void blocked_in_main_taken_by_thread(void)
 	expect("SIGUSR1 to the child until it moved on", signal_until_done(pid, done[0]), 1);
 	expect("the thread that lets SIGUSR1 through took it: its read said EINTR, the main thread's mask kept it "
 	       "out (0, else 10 + the check)",
-	       exit_code(status_of(pid)), 0);
+	       child_exit_code(child_status(pid)), 0);
 	close(done[0]), close(never[0]), close(never[1]);
 }
 
@@ -180,7 +157,7 @@ static void blocked_in_main_taken_by_thread(void)
  * thread that lets it through takes it. */
 static void own_pid_taken_by_thread(void)
 {
-	sigset_t usr1 = just(SIGUSR1), was;
+	sigset_t usr1 = sigset_of(SIGUSR1), was;
 	void *result = (void *)-1;
 	on_worker = on_other = 0;
 	catch_usr1();
@@ -258,7 +235,7 @@ static volatile int own_pending_seen;
 static void *pending_worker(void *arg)
 {
 	(void)arg;
-	sigset_t usr1 = just(SIGUSR1), p;
+	sigset_t usr1 = sigset_of(SIGUSR1), p;
 	char c;
 	pthread_sigmask(SIG_BLOCK, &usr1, 0);
 	(void)!write(back[1], "b", 1);
