@@ -31,6 +31,8 @@ uint64_t kip_tsc_ns(uint64_t cycles)
 {
 	uint64_t khz = kip->tsc_khz;
 
+	if (!khz)
+		return 0;   /* no rate measured at boot: no time to tell */
 	/* Whole milliseconds, then the rest: no overflow for centuries. */
 	return cycles / khz * 1000000 + cycles % khz * 1000000 / khz;
 }

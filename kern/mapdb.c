@@ -107,7 +107,8 @@ static struct mapnode *new_node(struct task *t, uint64_t va, uint64_t pa, unsign
 	*err = only_new ? arch_space_map_new(t->root, va, pa, rights, uncached, &tables)
 			: arch_space_map(t->root, va, pa, rights, uncached, &tables);
 	if (tables) {
-		KASSERT(factory_charge(f, tables * MICA_PAGE_SIZE) == MICA_OK);
+		int charged = factory_charge(f, tables * MICA_PAGE_SIZE);
+		KASSERT(charged == MICA_OK);   /* the room was there */
 		t->table_pages += tables;
 	}
 	if (*err) {

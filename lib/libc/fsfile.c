@@ -96,10 +96,16 @@ static mica_cap_t server(void)
 	return libc_service("fs", &fs);
 }
 
-/* errno for an answer of the server: its file system's, or a Mica error. */
+/* The errno of an answer of the server: its file system's, or a Mica
+ * error's. */
+static int fs_errno(int err)
+{
+	return err <= -MICA_FS_ERRNO ? -err - MICA_FS_ERRNO : libc_errno_of(err);
+}
+
 static int fail(int err)
 {
-	return libc_fail(err <= -MICA_FS_ERRNO ? -err - MICA_FS_ERRNO : libc_errno_of(err));
+	return libc_fail(fs_errno(err));
 }
 
 /* path made absolute against the working directory, into buf; NULL (errno
@@ -489,7 +495,7 @@ static int fs_hand_off_op(struct file *f, struct inherit_item *out)
 		return ENOMEM;
 	if ((err = open_file_dup(ff->gate, (uint64_t)ff->pos, &gate)) != 0 || !gate) {
 		mica_slot_free(slot);
-		return err <= -MICA_FS_ERRNO ? -err - MICA_FS_ERRNO : err ? libc_errno_of(err) : EIO;
+		return err ? fs_errno(err) : EIO;
 	}
 	ff->shared = 1;
 	*out = (struct inherit_item){ MICA_INHERIT_FILE, 0, ff->path, gate };
@@ -501,7 +507,8 @@ static const struct file_ops fsfile_ops;
 /* Before a fork: the child's descriptions are ours, sharing each offset
  * (POSIX), and its sessions are ours (fork.c), so an offset we keep here
  * becomes the server's, kept with the session, as a spawn's hand-off
- * makes it: one request per such file.  0 or an errno value. */
+ * makes it: one request per such file.  0, or EAGAIN or ENOMEM (the
+ * errors fork has) when the server refuses. */
 int libc_fsfile_before_fork(void)
 {
 	int flags;
@@ -514,7 +521,7 @@ int libc_fsfile_before_fork(void)
 			continue;   /* (a dup's description: made the server's at its first number) */
 		int err = open_file_seek(ff->gate, ff->pos, SEEK_SET, &at);
 		if (err)
-			return err <= -MICA_FS_ERRNO ? -err - MICA_FS_ERRNO : libc_errno_of(err);
+			return fs_errno(err) == ENOMEM ? ENOMEM : EAGAIN;   /* the errors fork has */
 		ff->shared = 1;
 	}
 	return 0;
@@ -718,7 +725,7 @@ int fsfile_deny_write(int fd, mica_cap_t *hold)
 	if (err) {
 		mica_slot_free(slot);
 		*hold = 0;
-		return err <= -MICA_FS_ERRNO ? -err - MICA_FS_ERRNO : libc_errno_of(err);
+		return fs_errno(err);
 	}
 	return 0;
 }

@@ -189,9 +189,7 @@ void fsfile_inherit_cwd(const char *path, mode_t mask);
 /* A descriptor for the file session `gate` a parent handed on (ours:
  * dropped on failure; its offset the server's, shared), opened as `path`. */
 int fsfile_adopt(mica_cap_t gate, int flags, const char *path);
-/* The process server's (srv/proc/load.c declares it): a hold denying
- * writes to fd's file while a program runs from it; 0 for rom/. */
-int fsfile_deny_write(int fd, mica_cap_t *hold);
+#include <sys/fsfile.h>   /* fsfile_deny_write, the process server's */
 /* devnull.c: /dev/null (DEVNULL_PATH), the C library's own: whether
  * path names it, a descriptor of it (open's flags), its stat. */
 #define DEVNULL_PATH "/dev/null"

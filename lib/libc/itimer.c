@@ -6,8 +6,8 @@
  * handler, or to its default action, which ends the program.  A periodic
  * timer that fell behind gives one SIGALRM for the periods it missed, as
  * Linux does.
- * There is no CPU-time accounting (docs/libc.md "Time"): ITIMER_VIRTUAL
- * and ITIMER_PROF are EINVAL.
+ * ITIMER_VIRTUAL and ITIMER_PROF are EINVAL: no timer runs on CPU time
+ * (the CPU-time clocks, cputime.c, are read, never armed).
  */
 #include <errno.h>
 #include <signal.h>

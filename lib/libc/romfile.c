@@ -296,7 +296,7 @@ int romfile_adopt(const char *name, int flags, off_t pos, mica_cap_t page)
 		mica_slot_drop(kept);
 		mica_slot_drop(page);
 		close(fd);
-		return -1;
+		return libc_fail(kept ? libc_errno_of(err) : ENOMEM);
 	}
 	mica_slot_free(page);   /* empty: the region mapper has it */
 	r->page = kept;

@@ -340,6 +340,12 @@ int cache_file(struct fs_file *f, uint32_t ino, bool writable, struct cfile **ou
 	return 0;
 }
 
+/* The number of cf's window (it has one). */
+static unsigned window_index(const struct cfile *cf)
+{
+	return (unsigned)((uint64_t)(cf->window - cache.windows) / ((uint64_t)WINDOW_PAGES * PAGE));
+}
+
 /* Out of the hash, freed: it has no page left. */
 static void file_free(struct cfile *cf)
 {
@@ -349,7 +355,7 @@ static void file_free(struct cfile *cf)
 		p = &(*p)->next;
 	*p = cf->next;
 	if (cf->window)   /* empty now: every page went from it with its revoke */
-		cache.window_used &= ~(1ull << ((uint64_t)(cf->window - cache.windows) / ((uint64_t)WINDOW_PAGES * PAGE)));
+		cache.window_used &= ~(1ull << window_index(cf));
 	free(cf);
 }
 
@@ -362,7 +368,7 @@ static void window_release(struct cfile *cf)
 	for (struct page *p = cf->pages.head; p; p = p->snext)
 		p->windowed = false;
 	task_mem_unmap(MICA_BOOT_TASK, mica_fpage((mica_addr_t)cf->window, WINDOW_ORDER, MICA_RWX), true, &status);
-	cache.window_used &= ~(1ull << ((uint64_t)(cf->window - cache.windows) / ((uint64_t)WINDOW_PAGES * PAGE)));
+	cache.window_used &= ~(1ull << window_index(cf));
 	cf->window = 0;
 }
 
@@ -445,7 +451,7 @@ static unsigned window_take(void)
 	for (unsigned b = 0; b < FILE_BUCKETS; b++)
 		for (struct cfile *cf = cache.files[b]; cf; cf = cf->next)
 			if (idle(cf) && cf->window) {
-				unsigned w = (unsigned)((uint64_t)(cf->window - cache.windows) / ((uint64_t)WINDOW_PAGES * PAGE));
+				unsigned w = window_index(cf);
 				window_release(cf);
 				return w;
 			}

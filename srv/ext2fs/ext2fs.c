@@ -1004,7 +1004,6 @@ static int on_deny_write(struct srv_request *req, mica_cap_t *out)
 	return 0;
 }
 
-/* Whether page `index` lies wholly past the file's end. */
 /* A page of the file for a client's region mapper: the cache's own, or
  * a private mapping's copy when it writes (or wrote) it; none wholly past
  * the file's end (MICA_EFAULT: the client's SIGBUS), unless the mapping

@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/fsfile.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -160,10 +161,6 @@ void load_done(struct load *l)
 	mica_slot_drop(l->hold);
 	l->hold = 0;
 }
-
-/* The C library's (lib/libc/fsfile.c): a hold denying writes to fd's
- * file, none for a boot file. */
-int fsfile_deny_write(int fd, mica_cap_t *hold);
 
 /* ---- the images kept ------------------------------------------------ */
 

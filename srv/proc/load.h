@@ -38,9 +38,6 @@ struct load {
  * in its first 4 KiB, or a segment past its end); ENOMEM.  Only the part a
  * program is loaded from is read: *size is its length. */
 int load_file(const char *path, struct load *l);
-/* The hold: the file server's denial of writes to the file (OpenFile.
- * deny_write) while a program runs from it; ETXTBSY from load_file when
- * the file is open for writing. */
 /* Done with it: a dataspace of its own goes, and the hold if it is still
  * there. */
 void load_done(struct load *l);

@@ -237,6 +237,9 @@ static void kernel_operations_rights_and_types(void)
 	expect("reads the time", thread_cpu_time(ro, &ns), 0);
 	expect("a copy with W only", task_cap_map(MICA_BOOT_TASK, MICA_BOOT_THREAD, w, MICA_W, 0), 0);
 	expect("is refused: EPERM", thread_cpu_time(w, &ns), -MICA_EPERM);
+	task_cap_unmap(MICA_BOOT_TASK, w, 1);
+	expect("a task's copy with W only", task_cap_map(MICA_BOOT_TASK, MICA_BOOT_TASK, w, MICA_W, 0), 0);
+	expect("Task.cpu_time through it is refused: EPERM", task_cpu_time(w, &ns), -MICA_EPERM);
 	expect("Task.cpu_time of a thread: not its protocol, ENOSYS", task_cpu_time(MICA_BOOT_THREAD, &ns), -MICA_ENOSYS);
 	expect("Thread.cpu_time of a task: ENOSYS", thread_cpu_time(MICA_BOOT_TASK, &ns), -MICA_ENOSYS);
 	task_cap_unmap(MICA_BOOT_TASK, ro, 1);

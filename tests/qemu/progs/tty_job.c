@@ -249,6 +249,23 @@ static void the_process_server_says_which_group_is_orphaned(void)
 	expect("a negative group: EINVAL", orphaned(-2, &o), -(MICA_FS_ERRNO + EINVAL));
 }
 
+/* Proc.set_foreground and Proc.foreground from a program that is no
+ * terminal: a bad group refused, a capability that is no irq kept
+ * harmlessly (a hang-up's trigger on it fails and is ignored), and the
+ * record's group cleared again. */
+static void a_terminal_record_takes_only_what_it_should(void)
+{
+	int32_t pgrp = -1;
+
+	expect("a negative group: EINVAL", proc_set_foreground(libc_proc(), -3, 0), -(MICA_FS_ERRNO + EINVAL));
+	expect("nothing kept by the refusal", proc_foreground(libc_proc(), &pgrp) == 0 && pgrp == 0, 1);
+	expect("group 7 with our task's capability as the irq: kept",
+	       proc_set_foreground(libc_proc(), 7, MICA_BOOT_TASK), 0);
+	expect("foreground says 7", proc_foreground(libc_proc(), &pgrp) == 0 && pgrp == 7, 1);
+	expect("cleared: 0, no irq", proc_set_foreground(libc_proc(), 0, 0), 0);
+	expect("foreground says 0", proc_foreground(libc_proc(), &pgrp) == 0 && pgrp == 0, 1);
+}
+
 static int read_orphaned(void)
 {
 	char buf[8];
@@ -478,6 +495,7 @@ static const struct qtest_case cases[] = {
 	{ "ignored_or_blocked_sigttou_lets_them_go_on", ignored_or_blocked_sigttou_lets_them_go_on },
 	{ "a_handler_of_sigttou_runs_and_the_call_fails", a_handler_of_sigttou_runs_and_the_call_fails },
 	{ "the_process_server_says_which_group_is_orphaned", the_process_server_says_which_group_is_orphaned },
+	{ "a_terminal_record_takes_only_what_it_should", a_terminal_record_takes_only_what_it_should },
 	{ "an_orphaned_group_gets_eio_instead_of_a_stop", an_orphaned_group_gets_eio_instead_of_a_stop },
 	{ "an_end_that_orphans_a_stopped_group_hangs_it_up", an_end_that_orphans_a_stopped_group_hangs_it_up },
 	{ "an_end_that_orphans_a_running_group_sends_nothing", an_end_that_orphans_a_running_group_sends_nothing },
