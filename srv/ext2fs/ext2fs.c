@@ -1208,13 +1208,14 @@ static int on_ds_map(struct srv_request *req, uint64_t offset, uint32_t rights, 
 				start, rights);
 	if (!m->private && !(rights & MICA_W)) {
 		/* A read: fault-around, the cached pages of the block around it
-		 * inside the file and below a mask (a private mapping's own
-		 * copies could be among them: one page there). */
+		 * inside the file (a private mapping's own copies could be among
+		 * them: one page there), if the block lies below a mask (the
+		 * window may hold the file's pages past it). */
 		uint8_t *block;
-		uint64_t end = pages < m->limit / PAGE ? pages : m->limit / PAGE;
+		uint64_t block_end = ((index | (AROUND_PAGES - 1)) + 1) * PAGE;
 		if (!cache_page(m->cached, index, false, &err))
 			return err == ENOMEM ? -MICA_ENOMEM : -MICA_EIO;
-		if (sized && (block = cache_around(m->cached, index, end)) != 0) {
+		if (sized && block_end <= m->limit && (block = cache_around(m->cached, index, pages)) != 0) {
 			page->fpage = mica_fpage((mica_addr_t)block, AROUND_ORDER, rights);
 			page->send_base = start;
 			return 0;
