@@ -435,8 +435,9 @@ void cache_forget(uint32_t ino)
 /* ---- pages ----------------------------------------------------------- */
 
 /* Page `index` of cf, loaded if it was not (past the end: zeros), the
- * most recently used now; 0 with an errno value in *err. */
-static struct page *load(struct cfile *cf, uint64_t index, int *err)
+ * most recently used now; 0 with an errno value in *err.  Inlined: a
+ * call more per page shows in file_read_64k_cached. */
+static inline __attribute__((always_inline)) struct page *load(struct cfile *cf, uint64_t index, int *err)
 {
 	struct page *p = find(&cf->pages, index);
 	size_t n = 0;
