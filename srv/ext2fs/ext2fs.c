@@ -20,7 +20,14 @@
  * mapping: an object with a gate and a watch like a session's, which
  * serves Dataspace (the client's region mapper faults the file's pages in
  * through it) and FileMapping (msync), and keeps the file open until its
- * last capability goes.
+ * last capability goes; OpenFile.mmap_masked makes one whose bytes from a
+ * limit on read as zeros.
+ *
+ * A session may subscribe an irq of its program to its file's events
+ * (OpenFile.notify): every write, size change and close of a session of
+ * the inode, and a mapping's writes when they are written back, mark the
+ * events on each subscribed session of the inode and trigger its irq if
+ * it is armed.  Subscribers.count answers how many such irqs live.
  */
 #include <errno.h>
 #include <stdint.h>
