@@ -645,6 +645,10 @@ static void a_file_change_wakes_the_notifier(void)
 	expect("poll: ... and written (inotify counts the writer's own writes too)", poll(&p, 1, 0) == 1 &&
 		p.revents == (POLLIN | POLLOUT | NOTIFIER_WRITTEN), 1);
 	expect("poll: reported once", poll(&p, 1, 0) == 1 && p.revents == (POLLIN | POLLOUT), 1);
+	int dir = open("/", O_RDONLY);
+	struct pollfd d = { dir, NOTIFIER_WRITTEN, 0 };
+	expect("a directory's events: the server refuses, POLLERR", poll(&d, 1, 0) == 1 && d.revents == POLLERR, 1);
+	close(dir);
 
 	expect("a pipe and its ticket", pipe(go) == 0 && pipe_hand_off(go[0], &tin) == 0, 1);
 	mica_cap_t proc = spawn("changer", tin, rt_cap("stdout"));
