@@ -1103,7 +1103,8 @@ int fsfile_map(int fd, bool private, uint64_t limit, mica_cap_t *ds, uint32_t *r
 	mica_cap_t c = mica_slot_alloc();
 	if (!c)
 		return libc_fail(ENOMEM);
-	int err = masked ? open_file_mmap_masked(ff->gate, r, private, limit, &c) : open_file_mmap(ff->gate, r, private, &c);
+	int err = masked ? open_file_mmap_masked(ff->gate, r, private, limit, &c)
+			 : open_file_mmap(ff->gate, r, private, &c);
 	if (err) {
 		mica_slot_free(c);
 		return fail(err);

@@ -125,7 +125,8 @@ static short look(const struct pollfd *p, mica_cap_t irq)
 		events |= POLLIN;
 	if (events & POLLWRNORM)
 		events |= POLLOUT;
-	r = f->ops->poll ? f->ops->poll(f, events & (POLLIN | POLLOUT | MICA_FS_EVENTS), irq) : (short)(POLLIN | POLLOUT);
+	events &= POLLIN | POLLOUT | MICA_FS_EVENTS;
+	r = f->ops->poll ? f->ops->poll(f, events, irq) : (short)(POLLIN | POLLOUT);
 	if (r & POLLIN)
 		r |= POLLRDNORM;
 	if (r & POLLOUT)

@@ -680,8 +680,8 @@ static void a_file_change_wakes_the_notifier(void)
 			ready[0].revents == NOTIFIER_WRITTEN, 1);
 		m[1] = 'N';
 		expect("another write, then fsync", fsync(fd), 0);
-		expect("... NOTIFIER_WRITTEN", notifier_wait(n, ready, 2, 0) == 1 && ready[0].revents == NOTIFIER_WRITTEN,
-		       1);
+		expect("... NOTIFIER_WRITTEN",
+		       notifier_wait(n, ready, 2, 0) == 1 && ready[0].revents == NOTIFIER_WRITTEN, 1);
 		expect("fsync with nothing written: nothing", fsync(fd) == 0 && notifier_wait(n, ready, 2, 0) == 0, 1);
 		munmap(m, 4096);
 	}
