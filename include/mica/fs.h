@@ -44,6 +44,20 @@
  * bytes (a truncation). */
 #define MICA_FS_CUTS 512
 
+/* OpenFile.notify's events of a file, which a notifier subscribes to with
+ * <sys/notifier.h>'s names for them: bits beside <poll.h>'s (the low ten).
+ * WRITTEN: bytes written by a session, or by a shared mapping once the
+ * server writes them back; RESIZED: the size changed (a truncation, an
+ * O_TRUNC open, a write past the end); CLOSED: a session of the file
+ * ended. */
+#define MICA_FS_EV_WRITTEN 0x0400u
+#define MICA_FS_EV_RESIZED 0x0800u
+#define MICA_FS_EV_CLOSED  0x1000u
+#define MICA_FS_EVENTS (MICA_FS_EV_WRITTEN | MICA_FS_EV_RESIZED | MICA_FS_EV_CLOSED)
+/* The subscriptions (one per session) the server keeps at once, all
+ * clients together: OpenFile.notify's MICA_ENOMEM past them. */
+#define MICA_FS_SUBSCRIPTIONS_MAX 128
+
 /* One entry of File.readdir in the buffer: records are 8-byte aligned. */
 struct mica_fs_dirent {
 	uint32_t ino;

@@ -21,6 +21,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -545,9 +546,28 @@ void libc_fsfile_after_fork(void)
 	}
 }
 
+/* A notifier's look: readable and writable always, as POSIX says of
+ * regular files; the file's own events (NOTIFIER_WRITTEN, ...:
+ * sys/notifier.h) through the session's subscription (OpenFile.notify),
+ * which answers those that came since the last look and arms irq when
+ * none did.  POLLERR when the server refuses (not a regular file, no
+ * subscription left). */
+static short fs_poll_op(struct file *f, short events, mica_cap_t irq)
+{
+	struct fsfile *ff = f->obj;
+	short r = events & (POLLIN | POLLOUT);
+	uint32_t happened;
+
+	if (!(events & MICA_FS_EVENTS))
+		return r;
+	if (open_file_notify(ff->gate, irq, (uint32_t)events & MICA_FS_EVENTS, &happened) != 0)
+		return r | POLLERR;
+	return r | (short)happened;
+}
+
 static const struct file_ops fsfile_ops = {
 	.read = fs_read_op, .write = fs_write_op, .lseek = fs_lseek_op, .fstat = fs_fstat_op, .close = fs_close_op,
-	.hand_off = fs_hand_off_op,
+	.poll = fs_poll_op, .hand_off = fs_hand_off_op,
 };
 
 /* The server file behind fd, or NULL with errno: EBADF for none, err for
@@ -1066,7 +1086,7 @@ int fstatvfs(int fd, struct statvfs *buf)
 }
 /* ---- mappings (mman.c) ------------------------------------------------ */
 
-int fsfile_map(int fd, bool private, mica_cap_t *ds, uint32_t *rights)
+int fsfile_map(int fd, bool private, uint64_t limit, mica_cap_t *ds, uint32_t *rights)
 {
 	struct file *f = fd_lookup(fd);
 
@@ -1078,11 +1098,13 @@ int fsfile_map(int fd, bool private, mica_cap_t *ds, uint32_t *rights)
 	if (acc == O_WRONLY)
 		return libc_fail(EACCES);
 	struct fsfile *ff = f->obj;
-	uint32_t r = MICA_R | MICA_X | (private || acc == O_RDWR ? MICA_W : 0);
+	bool masked = limit != FSFILE_NO_LIMIT;
+	uint32_t r = MICA_R | MICA_X | (private || (acc == O_RDWR && !masked) ? MICA_W : 0);
 	mica_cap_t c = mica_slot_alloc();
 	if (!c)
 		return libc_fail(ENOMEM);
-	int err = open_file_mmap(ff->gate, r, private, &c);
+	int err = masked ? open_file_mmap_masked(ff->gate, r, private, limit, &c)
+			 : open_file_mmap(ff->gate, r, private, &c);
 	if (err) {
 		mica_slot_free(c);
 		return fail(err);

@@ -206,8 +206,11 @@ void libc_fsfile_after_fork(void);
  * pipe ticket (sys/pipe_ticket.h); 1 if it was. */
 int pipe_adopt_stream(struct file *f, mica_cap_t cap);
 /* A dataspace of fd's file for mmap (OpenFile.mmap), private or shared,
- * and the rights it allows; -1 with errno (EBADF, ENODEV, EACCES). */
-int fsfile_map(int fd, bool private, mica_cap_t *ds, uint32_t *rights);
+ * and the rights it allows; -1 with errno (EBADF, ENODEV, EACCES).  With
+ * a limit (not FSFILE_NO_LIMIT) the bytes from there read as zeros
+ * (OpenFile.mmap_masked; shared: read-only). */
+#define FSFILE_NO_LIMIT UINT64_MAX
+int fsfile_map(int fd, bool private, uint64_t limit, mica_cap_t *ds, uint32_t *rights);
 
 /* notifier.c: the program's wait irq, made at first use (0 if it cannot
  * be): every source waited for triggers it, and every wait of the glue

@@ -12,6 +12,9 @@
  * server or the memory session: cutting loses nothing.  The capability
  * goes with the last piece, and with it the server's object.
  *
+ * mmap_masked is mmap of a file with its bytes from a limit on read as
+ * zeros (OpenFile.mmap_masked): what a loader maps an ELF segment with.
+ *
  * PROT_NONE is not supported (a region maps at least readable): ENOTSUP.
  */
 #include <errno.h>
@@ -176,7 +179,9 @@ int munmap(void *addr, size_t len)
 	return err ? libc_fail_mica(err) : 0;
 }
 
-void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+/* mmap; for a file, bytes from `limit` read as zeros (FSFILE_NO_LIMIT:
+ * none). */
+static void *map(void *addr, size_t len, int prot, int flags, int fd, off_t off, uint64_t limit)
 {
 	int kind = flags & (MAP_SHARED | MAP_PRIVATE);
 	uint64_t at = (uint64_t)(uintptr_t)addr;
@@ -210,7 +215,7 @@ void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 			libc_fail_mica(err);
 			return MAP_FAILED;
 		}
-	} else if (fsfile_map(fd, kind == MAP_PRIVATE, &o->cap, &o->rights) != 0) {
+	} else if (fsfile_map(fd, kind == MAP_PRIVATE, limit, &o->cap, &o->rights) != 0) {
 		free(o);
 		return MAP_FAILED;   /* errno set */
 	}
@@ -232,6 +237,20 @@ void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 		return MAP_FAILED;
 	}
 	return (void *)(uintptr_t)e->addr;
+}
+
+void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+{
+	return map(addr, len, prot, flags, fd, off, FSFILE_NO_LIMIT);
+}
+
+void *mmap_masked(void *addr, size_t len, int prot, int flags, int fd, off_t off, off_t limit)
+{
+	if ((flags & MAP_ANONYMOUS) || limit < 0) {
+		libc_fail(EINVAL);
+		return MAP_FAILED;
+	}
+	return map(addr, len, prot, flags, fd, off, (uint64_t)limit);
 }
 
 int mprotect(void *addr, size_t len, int prot)

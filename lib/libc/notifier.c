@@ -110,7 +110,8 @@ mica_cap_t libc_wait_irq(void)
 }
 
 /* What holds for p: of its events, and the errors and hang-up asked or not.
- * A descriptor without a poll operation (a file) is always ready. */
+ * A descriptor without a poll operation (a rom file) is always ready; a
+ * file of the file server too, and has its own events besides. */
 static short look(const struct pollfd *p, mica_cap_t irq)
 {
 	struct file *f;
@@ -124,7 +125,8 @@ static short look(const struct pollfd *p, mica_cap_t irq)
 		events |= POLLIN;
 	if (events & POLLWRNORM)
 		events |= POLLOUT;
-	r = f->ops->poll ? f->ops->poll(f, events & (POLLIN | POLLOUT), irq) : (short)(POLLIN | POLLOUT);
+	events &= POLLIN | POLLOUT | MICA_FS_EVENTS;
+	r = f->ops->poll ? f->ops->poll(f, events, irq) : (short)(POLLIN | POLLOUT);
 	if (r & POLLIN)
 		r |= POLLRDNORM;
 	if (r & POLLOUT)

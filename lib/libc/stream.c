@@ -307,8 +307,8 @@ static short stdstream_poll(struct file *f, short events, mica_cap_t irq)
 		return POLLHUP;
 	if (!(events & POLLIN))
 		return events & POLLOUT;
-	if ((err = pollable_poll(cap, irq, (uint32_t)events, &ready)) == -MICA_ENOSYS)
-		return events;
+	if ((err = pollable_poll(cap, irq, (uint32_t)events & (POLLIN | POLLOUT), &ready)) == -MICA_ENOSYS)
+		return events & (POLLIN | POLLOUT);
 	return err ? POLLERR : (short)(ready & (POLLIN | POLLOUT | POLLERR | POLLHUP));
 }
 

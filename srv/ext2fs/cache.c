@@ -39,6 +39,7 @@ struct page {
 	uint64_t index;
 	uint8_t *va;
 	bool dirty;                  /* written by a client, not yet back in the file */
+	bool by_mapping;             /* dirty through a mapping (not only by cache_write) */
 	bool private;
 	bool windowed;               /* mapped in its file's window too */
 };
@@ -50,6 +51,7 @@ static struct {
 	struct cfile *files[FILE_BUCKETS];   /* by inode number */
 	uint8_t *windows;            /* WINDOWS windows of WINDOW_PAGES pages, reserved */
 	uint64_t window_used;        /* a bit per window */
+	uint8_t *zero;               /* a frame kept zeros (cache_zero_page) */
 } cache;
 
 #define CFILE_OF(set) ((struct cfile *)((char *)(set) - offsetof(struct cfile, pages)))
@@ -88,7 +90,16 @@ int cache_init(uint64_t bytes)
 		cache.pages[i].qnext = cache.free;
 		cache.free = &cache.pages[i];
 	}
+	cache.zero = cache.free->va;   /* never free, never written: zeros */
+	cache.free = cache.free->qnext;
+	cache.nfree--;
+	memset(cache.zero, 0, PAGE);
 	return 0;
+}
+
+const uint8_t *cache_zero_page(void)
+{
+	return cache.zero;
 }
 
 void cache_stats(unsigned *pages, unsigned *free)
@@ -222,6 +233,8 @@ static void set_dirty(struct page *p, bool dirty)
 	if (p->dirty != dirty)
 		CFILE_OF(p->set)->ndirty += dirty ? 1 : -1;
 	p->dirty = dirty;
+	if (!dirty)
+		p->by_mapping = false;
 }
 
 /* A dirty page back to the file; clients keep it, read-only until they
@@ -232,6 +245,8 @@ static int clean(struct cfile *cf, struct page *p)
 		return 0;
 	revoke(p, MICA_W);
 	int err = write_page(cf, p);
+	if (!err && p->by_mapping)
+		cache_written_back(cf);
 	if (!err)
 		set_dirty(p, false);
 	return err;
@@ -280,6 +295,8 @@ static void evict(struct page *p)
 		if (err)
 			printf("ext2fs: page %llu of inode %u lost: %s\n", (unsigned long long)p->index,
 			       CFILE_OF(p->set)->ino, strerror(err));
+		else if (written || p->by_mapping)
+			cache_written_back(CFILE_OF(p->set));
 		set_dirty(p, false);
 	}
 	release(p);
@@ -417,7 +434,10 @@ void cache_forget(uint32_t ino)
 
 /* ---- pages ----------------------------------------------------------- */
 
-uint8_t *cache_page(struct cfile *cf, uint64_t index, bool write, int *err)
+/* Page `index` of cf, loaded if it was not (past the end: zeros), the
+ * most recently used now; 0 with an errno value in *err.  Inlined: a
+ * call more per page shows in file_read_64k_cached. */
+static inline __attribute__((always_inline)) struct page *load(struct cfile *cf, uint64_t index, int *err)
 {
 	struct page *p = find(&cf->pages, index);
 	size_t n = 0;
@@ -425,9 +445,7 @@ uint8_t *cache_page(struct cfile *cf, uint64_t index, bool write, int *err)
 	if (p) {
 		queue_remove(p);
 		queue_append(p);
-		if (write)
-			set_dirty(p, true);
-		return p->va;
+		return p;
 	}
 	if (!(p = frame(false, err)))
 		return 0;
@@ -439,9 +457,18 @@ uint8_t *cache_page(struct cfile *cf, uint64_t index, bool write, int *err)
 	}
 	memset(p->va + n, 0, PAGE - n);   /* past the end: zeros */
 	insert(p, &cf->pages, index, false);
-	if (write)
+	return p;
+}
+
+uint8_t *cache_page(struct cfile *cf, uint64_t index, bool write, int *err)
+{
+	struct page *p = load(cf, index, err);
+
+	if (p && write) {
 		set_dirty(p, true);
-	return p->va;
+		p->by_mapping = true;
+	}
+	return p ? p->va : 0;
 }
 
 /* An idle file's window, released for a file in use: its number, or
@@ -510,10 +537,11 @@ int cache_write(struct cfile *cf, uint64_t off, const void *data, size_t len, si
 	while (*done < len) {
 		uint64_t at = off + *done, in = at % PAGE;
 		size_t n = PAGE - in < len - *done ? PAGE - in : len - *done;
-		uint8_t *va = cache_page(cf, at / PAGE, true, &err);
-		if (!va)
+		struct page *p = load(cf, at / PAGE, &err);
+		if (!p)
 			return err;
-		memcpy(va + in, (const uint8_t *)data + *done, n);
+		set_dirty(p, true);
+		memcpy(p->va + in, (const uint8_t *)data + *done, n);
 		*done += n;
 	}
 	return 0;
@@ -526,9 +554,9 @@ uint8_t *cache_private_find(struct page_set *set, uint64_t index)
 	return p ? p->va : 0;
 }
 
-uint8_t *cache_private_page(struct page_set *set, struct cfile *cf, uint64_t index, int *err)
+uint8_t *cache_private_page(struct page_set *set, struct cfile *cf, uint64_t index, size_t keep, int *err)
 {
-	struct page *p = find(set, index);
+	struct page *p = find(set, index), *src = 0;
 
 	if (p)
 		return p->va;
@@ -536,12 +564,13 @@ uint8_t *cache_private_page(struct page_set *set, struct cfile *cf, uint64_t ind
 	 * never the copy's. */
 	if (!(p = frame(true, err)))
 		return 0;
-	uint8_t *src = cache_page(cf, index, false, err);
-	if (!src) {
+	if (keep && !(src = load(cf, index, err))) {
 		p->qnext = cache.free, cache.free = p, cache.nfree++;
 		return 0;
 	}
-	memcpy(p->va, src, PAGE);
+	if (src)
+		memcpy(p->va, src->va, keep);
+	memset(p->va + keep, 0, PAGE - keep);
 	insert(p, set, index, true);
 	return p->va;
 }

@@ -50,6 +50,7 @@ struct cfile {
 	uint64_t allocated;         /* [0, allocated) has no hole: a write there needs no block */
 	unsigned writers;           /* sessions open for writing, shared writable mappings */
 	unsigned running;           /* holds denying writes (OpenFile.deny_write) */
+	unsigned subscribed;        /* sessions with a subscription (OpenFile.notify) */
 };
 
 /* Fault-around: a read fault of a shared mapping maps the cached pages of
@@ -91,8 +92,10 @@ uint8_t *cache_around(struct cfile *cf, uint64_t index, uint64_t end);
  * when an errno value comes back. */
 int cache_read(struct cfile *cf, uint64_t off, void *dst, size_t len, size_t *done);
 /* A private copy of page `index` of cf for `set` (a private mapping):
- * its own if it has one, else a new copy; 0 with *err. */
-uint8_t *cache_private_page(struct page_set *set, struct cfile *cf, uint64_t index, int *err);
+ * its own if it has one, else a new copy of the page's first `keep`
+ * bytes (PAGE: all; fewer for a masked mapping), zeros after them; 0
+ * with *err. */
+uint8_t *cache_private_page(struct page_set *set, struct cfile *cf, uint64_t index, size_t keep, int *err);
 /* The private page of `set` at `index`, or 0. */
 uint8_t *cache_private_find(struct page_set *set, uint64_t index);
 /* Take every page of set from every client and free it. */
@@ -116,6 +119,14 @@ void cache_written(struct cfile *cf, uint64_t off, const void *data, uint64_t le
 /* After a truncation from old_size to size: pages past the new end go
  * from every client, the bytes between the two sizes read as zeros. */
 void cache_truncated(struct cfile *cf, uint64_t old_size, uint64_t size);
+
+/* One page of the pool that stays zeros, for clients to map read-only
+ * (a masked mapping's pages past its limit). */
+const uint8_t *cache_zero_page(void);
+/* The server's, called here: pages clients wrote through mappings of cf
+ * went back to the file (written back: msync, fsync, sync, the file's
+ * last reference, reclaim). */
+void cache_written_back(struct cfile *cf);
 
 /* Pages in the pool, and free now (tests, statistics). */
 void cache_stats(unsigned *pages, unsigned *free);

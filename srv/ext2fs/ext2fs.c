@@ -20,7 +20,14 @@
  * mapping: an object with a gate and a watch like a session's, which
  * serves Dataspace (the client's region mapper faults the file's pages in
  * through it) and FileMapping (msync), and keeps the file open until its
- * last capability goes.
+ * last capability goes; OpenFile.mmap_masked makes one whose bytes from a
+ * limit on read as zeros.
+ *
+ * A session may subscribe an irq of its program to its file's events
+ * (OpenFile.notify): every write, size change and close of a session of
+ * the inode, and a mapping's writes when they are written back, mark the
+ * events on each subscribed session of the inode and trigger its irq if
+ * it is armed.  Subscribers.count answers how many such irqs live.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -35,6 +42,7 @@
 #include <mica/boot.h>
 #include <mica/error.h>
 #include <mica/fs.h>
+#include <mica/object.h>
 #include <rt/rt.h>
 #include <server/server.h>
 
@@ -57,6 +65,7 @@
 #define SESSIONS_MAX 256           /* open files at once, all clients together */
 #define MAPPINGS_MAX 1024          /* file dataspaces at once, all clients together */
 #define HOLDS_MAX 1024             /* OpenFile.deny_write's holds at once */
+#define NO_LIMIT UINT64_MAX        /* a mapping without a mask */
 #define CACHE_DEFAULT (4u << 20)   /* the page cache without boot.cfg `cache=` */
 #define PAGE MICA_PAGE_SIZE
 #define HALT_LABEL 2               /* the halt irq's (objects' labels are pointers) */
@@ -76,6 +85,10 @@ struct session {
 	uint8_t *buf;                /* the buffer in this server */
 	bool readable, writable;
 	struct position *pos;        /* NULL: the client keeps its offset */
+	mica_cap_t note_irq;         /* OpenFile.notify's subscription (0: none) */
+	uint32_t note_events;        /* MICA_FS_EV_* it wants */
+	uint32_t note_pending;       /* of those, what came since its last look */
+	bool note_armed;             /* none came at its last look: trigger note_irq at the next */
 };
 
 /* A dataspace of a file's pages (OpenFile.mmap): its gate answers
@@ -88,7 +101,8 @@ struct mapping {
 	bool private;
 	bool zeros;                  /* MICA_FS_MAP_ZEROS: pages past the end read as zeros */
 	bool writer;                 /* shared and writable: counted in the file's writers */
-	struct page_set own;         /* a private mapping's copies */
+	uint64_t limit;              /* mmap_masked: bytes from here read as zeros (NO_LIMIT: none) */
+	struct page_set own;         /* a private mapping's copies, a masked one's straddling page */
 };
 
 /* A denial of writes to a file (OpenFile.deny_write): a gate and a watch
@@ -108,6 +122,7 @@ struct server {
 	unsigned nmappings;
 	LIST_HEAD(, hold) holds;
 	unsigned nholds;
+	unsigned nsubscribed;        /* sessions with a subscription */
 };
 
 static struct server server;
@@ -128,6 +143,72 @@ static struct session *session_of(mica_word_t label)
 	return 0;
 }
 
+/* ---- notifications: OpenFile.notify, Subscribers -------------------- */
+
+static bool is_irq(mica_cap_t irq)
+{
+	uint32_t type, rights;
+
+	return irq && task_cap_info(MICA_BOOT_TASK, irq, &type, &rights) == 0 && type == MICA_KOBJ_IRQ;
+}
+
+static bool irq_gone(mica_cap_t irq)
+{
+	uint32_t type, rights;
+
+	return task_cap_info(MICA_BOOT_TASK, irq, &type, &rights) == 0 && !type;
+}
+
+/* s's subscription ends: its irq is dropped. */
+static void note_end(struct session *s)
+{
+	mica_slot_drop(s->note_irq);
+	s->note_irq = 0;
+	s->note_events = s->note_pending = 0;
+	s->note_armed = false;
+	s->cached->subscribed--;
+	server.nsubscribed--;
+}
+
+/* `events` came to cf's inode: every session of it subscribed to any of
+ * them keeps them for its next look, and an armed one's irq is triggered
+ * (one that cannot be, its program gone, ends the subscription).  The
+ * session that caused them counts too, as inotify's watches do. */
+static void note(struct cfile *cf, uint32_t events)
+{
+	struct session *s;
+
+	if (!cf || !cf->subscribed)
+		return;
+	LIST_FOREACH(s, &server.sessions, link) {
+		if (s->cached != cf || !(s->note_events & events))
+			continue;
+		s->note_pending |= s->note_events & events;
+		if (s->note_armed) {
+			s->note_armed = false;
+			if (irq_trigger(s->note_irq) < 0)
+				note_end(s);
+		}
+	}
+}
+
+void cache_written_back(struct cfile *cf)
+{
+	note(cf, MICA_FS_EV_WRITTEN);
+}
+
+/* Forget the subscriptions whose irq is gone (with its program, say);
+ * how many are left. */
+static uint32_t notes_sweep(void)
+{
+	struct session *s;
+
+	LIST_FOREACH(s, &server.sessions, link)
+		if (s->note_irq && irq_gone(s->note_irq))
+			note_end(s);
+	return server.nsubscribed;
+}
+
 static void session_free(struct session *s)
 {
 	if (s->gate)
@@ -146,6 +227,8 @@ static void session_free(struct session *s)
 		task_cap_unmap(MICA_BOOT_TASK, s->buffer, false);   /* the client's copies */
 		mica_slot_drop(s->buffer);
 	}
+	if (s->note_irq)
+		note_end(s);
 	if (s->cached && s->writable)
 		s->cached->writers--;
 	if (s->cached)
@@ -161,6 +244,7 @@ static void session_close(struct session *s)
 {
 	LIST_REMOVE(s, link);
 	server.nsessions--;
+	note(s->cached, MICA_FS_EV_CLOSED);   /* the other sessions' */
 	session_free(s);
 }
 
@@ -293,8 +377,10 @@ static int on_open(struct srv_request *req, const char *path, uint32_t flags, ui
 		fs_close(f);
 		return fs_err(err);
 	}
-	if (cached && (flags & MICA_FS_O_TRUNC))
+	if (cached && (flags & MICA_FS_O_TRUNC)) {
 		cache_truncated(cached, 0, 0);   /* pages other sessions had cached go */
+		note(cached, MICA_FS_EV_RESIZED);
+	}
 	if ((err = session_new(f, cached, flags & MICA_FS_O_READ, flags & MICA_FS_O_WRITE, &s)) != 0)
 		return err;
 	*file = s->gate;
@@ -585,6 +671,8 @@ static int on_write(struct srv_request *req, uint64_t offset, uint32_t count, bo
 		 * only, which go to the file when written back. */
 		if ((err = cache_write(s->cached, offset, s->buf, count, &n)) == 0 || n)
 			fs_touch(s->file);
+		if (n)
+			note(s->cached, MICA_FS_EV_WRITTEN);
 		*done = (uint32_t)n;
 		*at = offset;
 		return err && !n ? fs_err(err) : 0;
@@ -592,8 +680,10 @@ static int on_write(struct srv_request *req, uint64_t offset, uint32_t count, bo
 	if (err)
 		return fs_err(err);   /* no space for a hole's blocks */
 	err = fs_write(s->file, offset, s->buf, count, &n);
-	if (s->cached && n)
+	if (s->cached && n) {
 		cache_written(s->cached, offset, s->buf, n, st.size);
+		note(s->cached, MICA_FS_EV_WRITTEN | (offset + n > st.size ? MICA_FS_EV_RESIZED : 0));
+	}
 	*done = (uint32_t)n;
 	*at = offset;
 	return err && !n ? fs_err(err) : 0;
@@ -624,8 +714,11 @@ static int on_truncate(struct srv_request *req, uint64_t size)
 		return fs_err(EINVAL);   /* POSIX ftruncate on a descriptor not open for writing */
 	struct fs_stat st;
 	int err = fs_fstat(s->file, &st);
-	if (!err && !(err = fs_truncate(s->file, size)) && s->cached)
+	if (!err && !(err = fs_truncate(s->file, size)) && s->cached) {
 		cache_truncated(s->cached, st.size, size);
+		if (size != st.size)
+			note(s->cached, MICA_FS_EV_RESIZED);
+	}
 	return err ? fs_err(err) : 0;
 }
 
@@ -846,6 +939,49 @@ static int on_seek(struct srv_request *req, int64_t offset, uint32_t whence, uin
 	return 0;
 }
 
+/* OpenFile.notify: arm, then look.  The first call subscribes; a later
+ * one with another irq replaces it. */
+static int on_notify(struct srv_request *req, mica_cap_t irq, uint32_t events, uint32_t *happened)
+{
+	struct session *s = session_req(req);
+	bool same = false;
+	int err;
+
+	if (!s)
+		return -MICA_ENOSYS;
+	if (!events || (events & ~MICA_FS_EVENTS) || !is_irq(irq))
+		return -MICA_EINVAL;
+	if (!s->cached)
+		return fs_err(ENODEV);
+	if (s->note_irq && task_cap_same(MICA_BOOT_TASK, s->note_irq, irq, &same) != 0)
+		same = false;
+	if (!same) {
+		if (!s->note_irq && server.nsubscribed >= MICA_FS_SUBSCRIPTIONS_MAX &&
+		    notes_sweep() >= MICA_FS_SUBSCRIPTIONS_MAX)
+			return -MICA_ENOMEM;
+		if ((err = srv_keep(req, irq)) != 0)
+			return err;
+		if (s->note_irq)
+			mica_slot_drop(s->note_irq);
+		else
+			s->cached->subscribed++, server.nsubscribed++;
+		s->note_irq = irq;
+	}
+	s->note_events = events;
+	*happened = s->note_pending & events;
+	s->note_pending = 0;
+	s->note_armed = !*happened;
+	return 0;
+}
+
+/* Subscribers.count (on any gate): the live subscriptions. */
+static int on_count(struct srv_request *req, uint32_t *live)
+{
+	(void)req;
+	*live = notes_sweep();
+	return 0;
+}
+
 /* ---- file dataspaces: OpenFile.mmap, Dataspace, FileMapping ---------- */
 
 static struct mapping *mapping_of(mica_word_t label)
@@ -888,14 +1024,13 @@ static void undo_map(void *made)
 	mapping_close(made);
 }
 
-static int on_map(struct srv_request *req, uint32_t rights, bool private, mica_cap_t *ds)
+/* A mapping of s's file (OpenFile.mmap, mmap_masked). */
+static int map_new(struct srv_request *req, struct session *s, uint32_t rights, bool private, uint64_t limit,
+		   mica_cap_t *ds)
 {
-	struct session *s = session_req(req);
 	struct mapping *m;
 	int err;
 
-	if (!s)
-		return -MICA_ENOSYS;
 	if (!(rights & MICA_RWX) || (rights & ~(MICA_RWX | MICA_FS_MAP_ZEROS)))
 		return -MICA_EINVAL;
 	bool zeros = rights & MICA_FS_MAP_ZEROS;
@@ -912,6 +1047,7 @@ static int on_map(struct srv_request *req, uint32_t rights, bool private, mica_c
 	m->rights = rights;
 	m->private = private;
 	m->zeros = zeros;
+	m->limit = limit;
 	m->cached = s->cached;
 	s->cached->refs++;   /* the mapping keeps the file open */
 	if ((m->writer = writer))
@@ -931,6 +1067,26 @@ static int on_map(struct srv_request *req, uint32_t rights, bool private, mica_c
 	*ds = m->gate;
 	srv_made(req, undo_map, m);
 	return 0;
+}
+
+static int on_map(struct srv_request *req, uint32_t rights, bool private, mica_cap_t *ds)
+{
+	struct session *s = session_req(req);
+
+	return s ? map_new(req, s, rights, private, NO_LIMIT, ds) : -MICA_ENOSYS;
+}
+
+/* A masked mapping: shared ones read-only (the page at the mask is a
+ * copy, which a write could not reach the file through). */
+static int on_mmap_masked(struct srv_request *req, uint32_t rights, bool private, uint64_t limit, mica_cap_t *ds)
+{
+	struct session *s = session_req(req);
+
+	if (!s)
+		return -MICA_ENOSYS;
+	if (!private && (rights & MICA_W))
+		return -MICA_EINVAL;
+	return map_new(req, s, rights, private, limit, ds);
 }
 
 /* ---- holds: OpenFile.deny_write ------------------------------------ */
@@ -1004,14 +1160,26 @@ static int on_deny_write(struct srv_request *req, mica_cap_t *out)
 	return 0;
 }
 
+/* Page va (0: not had, err says why) as the answer for the page at start. */
+static int map_page(struct mica_flexpage *page, uint8_t *va, int err, uint64_t start, uint32_t rights)
+{
+	if (!va)
+		return err == ENOMEM ? -MICA_ENOMEM : -MICA_EIO;
+	page->fpage = mica_fpage((mica_addr_t)va, 12, rights);
+	page->send_base = start;   /* its place in a window of more pages */
+	return 0;
+}
+
 /* A page of the file for a client's region mapper: the cache's own, or
  * a private mapping's copy when it writes (or wrote) it; none wholly past
  * the file's end (MICA_EFAULT: the client's SIGBUS), unless the mapping
- * reads zeros there. */
+ * reads zeros there.  A masked mapping's page wholly past its limit is
+ * the page of zeros (read-only; a private write copies it), the page
+ * that straddles the limit its own copy with the tail zeroed. */
 static int on_ds_map(struct srv_request *req, uint64_t offset, uint32_t rights, struct mica_flexpage *page)
 {
 	struct mapping *m = mapping_req(req);
-	uint64_t index = offset / PAGE;
+	uint64_t index = offset / PAGE, start = index * PAGE;
 	uint8_t *va = 0;
 	int err = 0;
 
@@ -1030,35 +1198,43 @@ static int on_ds_map(struct srv_request *req, uint64_t offset, uint32_t rights, 
 		return -MICA_EPERM;
 	if (offset >= MICA_FS_MAP_SIZE)
 		return -MICA_EINVAL;
+	if (start >= m->limit) {
+		if (rights & MICA_W)   /* private: a shared masked mapping has no W */
+			va = cache_private_page(&m->own, m->cached, index, 0, &err);
+		else if (!(va = cache_private_find(&m->own, index)))
+			va = (uint8_t *)cache_zero_page();
+		return map_page(page, va, err, start, rights);
+	}
 	struct fs_stat st;
 	bool sized = fs_fstat(m->cached->file, &st) == 0;
 	uint64_t pages = sized ? (st.size + PAGE - 1) / PAGE : 0;   /* the file's, the last one cut */
 	if (!m->zeros && sized && index >= pages)
 		return -MICA_EFAULT;
+	if (m->limit - start < PAGE)
+		return map_page(page, cache_private_page(&m->own, m->cached, index, m->limit - start, &err), err,
+				start, rights);
 	if (!m->private && !(rights & MICA_W)) {
 		/* A read: fault-around, the cached pages of the block around it
 		 * inside the file (a private mapping's own copies could be among
-		 * them: one page there). */
+		 * them: one page there), if the block lies below a mask (the
+		 * window may hold the file's pages past it). */
 		uint8_t *block;
+		uint64_t block_end = ((index | (AROUND_PAGES - 1)) + 1) * PAGE;
 		if (!cache_page(m->cached, index, false, &err))
 			return err == ENOMEM ? -MICA_ENOMEM : -MICA_EIO;
-		if (sized && (block = cache_around(m->cached, index, pages)) != 0) {
+		if (sized && block_end <= m->limit && (block = cache_around(m->cached, index, pages)) != 0) {
 			page->fpage = mica_fpage((mica_addr_t)block, AROUND_ORDER, rights);
-			page->send_base = offset & ~(uint64_t)(PAGE - 1);
+			page->send_base = start;
 			return 0;
 		}
 	}
 	if (!m->private)
 		va = cache_page(m->cached, index, rights & MICA_W, &err);
 	else if (rights & MICA_W)
-		va = cache_private_page(&m->own, m->cached, index, &err);
+		va = cache_private_page(&m->own, m->cached, index, PAGE, &err);
 	else if (!(va = cache_private_find(&m->own, index)))
 		va = cache_page(m->cached, index, false, &err);   /* shared until written */
-	if (!va)
-		return err == ENOMEM ? -MICA_ENOMEM : -MICA_EIO;
-	page->fpage = mica_fpage((mica_addr_t)va, 12, rights);
-	page->send_base = offset & ~(uint64_t)(PAGE - 1);   /* its place in a window of more pages */
-	return 0;
+	return map_page(page, va, err, start, rights);
 }
 
 static int on_ds_info(struct srv_request *req, uint64_t *size, uint32_t *rights)
@@ -1141,11 +1317,14 @@ static const struct open_file_ops file_ops = {
 	.fchmod = on_fchmod, .fchown = on_fchown, .futimes = on_futimes,
 	.dup = on_dup, .buffer = on_buffer, .read_on = on_read_on, .write_on = on_write_on, .seek = on_seek,
 	.load = on_load, .load_on = on_load_on, .deny_write = on_deny_write,
+	.notify = on_notify, .mmap_masked = on_mmap_masked,
 };
 static const struct dataspace_ops ds_ops = { .map = on_ds_map, .info = on_ds_info };
 static const struct file_mapping_ops mapping_ops = { .msync = on_mapping_sync };
+static const struct subscribers_ops subscribers_ops = { .count = on_count };
 static const struct file_server_ops ops = {
 	.file_system = &fs_ops, .open_file = &file_ops, .dataspace = &ds_ops, .file_mapping = &mapping_ops,
+	.subscribers = &subscribers_ops,
 };
 
 /* lib/fs's word that an inode went: the page cache forgets it. */

@@ -170,7 +170,7 @@ TEST_DEPS += $(BUILD)/tests/qemu/disk4g.img
 # The file server's protocol on a copy of build/disk.img (fsserver.scenario,
 # docs/fsserver.md), a C-library program.
 $(eval $(call newlib_program,$(BUILD)/tests/qemu/fsserver_test,tests/qemu/progs/fsserver_test.c tests/qemu/lib/qtest.c \
-	$(RT_IDL_DIR)/fs_fuzz.c $(RT_IDL_DIR)/dataspace_fuzz.c))
+	$(RT_IDL_DIR)/fs_fuzz.c $(RT_IDL_DIR)/dataspace_fuzz.c $(RT_IDL_DIR)/notify_fuzz.c))
 QEMU_PROG_BINS += $(BUILD)/tests/qemu/fsserver_test $(BUILD)/srv/ext2fs
 TEST_DEPS += $(DISK_IMG)
 # The C library's files of the file server (fsfile.scenario, docs/libc.md).

@@ -191,6 +191,78 @@ static void private_writes_stay_private(void)
 	close(fd);
 }
 
+/* How many bytes of [p, p + n) are not c. */
+static size_t not_all(volatile const char *p, size_t n, char c)
+{
+	size_t bad = 0;
+
+	for (size_t i = 0; i < n; i++)
+		bad += p[i] != c;
+	return bad;
+}
+
+/* mmap_masked: the file's bytes up to the limit, zeros from it on (the
+ * page that straddles it a copy with its tail zeroed, pages wholly past
+ * it the page of zeros, also past the file's end: no SIGBUS); private
+ * writes copy, the zero page and the file keep what they had; a shared
+ * masked mapping follows the file below the limit and is read-only. */
+static void masked_mappings_read_zeros_past_the_limit(void)
+{
+	int fd = make_file("/mm/masked", 3 * PAGE + 100, 'm');
+	char *p, *q, *z;
+
+	expect("make the file (3 pages and 100 bytes)", fd >= 0, 1);
+	p = mmap_masked(0, 5 * PAGE, PROT_READ, MAP_PRIVATE, fd, 0, PAGE + 100);
+	expect("mmap_masked with the limit inside page 1", p != MAP_FAILED, 1);
+	expect("page 0: the file's", not_all(p, PAGE, 'm'), 0);
+	expect("page 1: the file's up to the limit", not_all(p + PAGE, 100, 'm'), 0);
+	expect("... zeros from it", not_all(p + PAGE + 100, PAGE - 100, 0), 0);
+	expect("pages 2 and 3, inside the file: zeros", not_all(p + 2 * PAGE, 2 * PAGE, 0), 0);
+	expect("page 4, past the file's end: no SIGBUS", bus_at(p + 4 * PAGE), 0);
+	expect("... zeros", not_all(p + 4 * PAGE, PAGE, 0), 0);
+
+	q = mmap_masked(0, 4 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0, PAGE + 100);
+	expect("a private writable one", q != MAP_FAILED, 1);
+	q[5] = 'A', q[PAGE + 50] = 'B', q[PAGE + 200] = 'C', q[2 * PAGE + 5] = 'D';
+	expect("it reads its writes", q[5] == 'A' && q[PAGE + 50] == 'B' && q[PAGE + 200] == 'C' &&
+		q[2 * PAGE + 5] == 'D', 1);
+	expect("the straddling page kept the rest", not_all(q + PAGE, 50, 'm') + not_all(q + PAGE + 201, 100, 0), 0);
+	expect("the written zero page is a copy: page 3 still zeros", not_all(q + 3 * PAGE, PAGE, 0), 0);
+	expect("... and the read-only mapping's pages too",
+	       not_all(p + PAGE + 100, PAGE - 100, 0) + not_all(p + 2 * PAGE, 3 * PAGE, 0), 0);
+	char buf[3 * PAGE + 100];
+	expect("pread the whole file", pread(fd, buf, sizeof buf, 0), (long)sizeof buf);
+	expect("the file unchanged", not_all(buf, sizeof buf, 'm'), 0);
+	munmap(q, 4 * PAGE), munmap(p, 5 * PAGE);
+
+	p = mmap_masked(0, 4 * PAGE, PROT_READ, MAP_PRIVATE, fd, 0, 2 * PAGE);
+	expect("a limit on a page's edge", p != MAP_FAILED && !not_all(p, 2 * PAGE, 'm') &&
+		!not_all(p + 2 * PAGE, 2 * PAGE, 0), 1);
+	munmap(p, 4 * PAGE);
+
+	/* 16 pages: a read fault maps the block around it (fault-around),
+	 * never the file's page at the limit. */
+	z = mmap_masked(0, 16 * PAGE, PROT_READ, MAP_SHARED, fd, 0, PAGE + 100);
+	expect("a shared masked mapping", z != MAP_FAILED, 1);
+	expect("its page 0 the file's", not_all(z, PAGE, 'm'), 0);
+	expect("its page 1 masked", not_all(z + PAGE, 100, 'm') + not_all(z + PAGE + 100, PAGE - 100, 0), 0);
+	expect("the rest zeros", not_all(z + 2 * PAGE, 14 * PAGE, 0), 0);
+	expect("a write to page 0", pwrite(fd, "NEW", 3, 10), 3);
+	expect("... shows in it", memcmp(z + 10, "NEW", 3), 0);
+	munmap(z, 16 * PAGE);
+	errno = 0;
+	q = mmap_masked(0, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0, PAGE);
+	expect("shared and writable: EACCES", q == MAP_FAILED && errno == EACCES, 1);
+	errno = 0;
+	expect("a negative limit: EINVAL",
+	       mmap_masked(0, PAGE, PROT_READ, MAP_PRIVATE, fd, 0, -1) == MAP_FAILED && errno == EINVAL, 1);
+	errno = 0;
+	expect("anonymous: EINVAL", mmap_masked(0, PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0, PAGE) ==
+		MAP_FAILED && errno == EINVAL, 1);
+	close(fd);
+	unlink("/mm/masked");
+}
+
 static void msync_and_close_write_back(void)
 {
 	int fd = make_file("/mm/synced", PAGE, '-');
@@ -537,6 +609,7 @@ static void closed_files_pages_stay_theirs(void)
 static const struct qtest_case cases[] = {
 	{ "shared_sees_write_and_read_sees_mapping", shared_sees_write_and_read_sees_mapping },
 	{ "private_writes_stay_private", private_writes_stay_private },
+	{ "masked_mappings_read_zeros_past_the_limit", masked_mappings_read_zeros_past_the_limit },
 	{ "msync_and_close_write_back", msync_and_close_write_back },
 	{ "anonymous_memory_and_pieces", anonymous_memory_and_pieces },
 	{ "errors", errors },

@@ -336,6 +336,42 @@ static void file_dataspaces_check_their_requests(void)
 	fclose_(&f, 1);
 }
 
+/* OpenFile.mmap_masked's refusals, and what its dataspace maps: the
+ * file below the limit, zeros from it (the straddling page a copy), the
+ * page of zeros past it, read-only. */
+static void masked_dataspaces_check_their_requests(void)
+{
+	struct open_file f, d;
+	mica_cap_t ds = mica_slot_alloc(), none = mica_slot_alloc();
+	uint64_t window;
+
+	expect("open /t/hello for writing", fopen_("/t/hello", MICA_FS_O_READ | MICA_FS_O_WRITE, &f), 0);
+	expect("shared with W: EINVAL", open_file_mmap_masked(f.gate, MICA_R | MICA_W, false, 5, &none),
+	       -MICA_EINVAL);
+	expect("no rights: EINVAL", open_file_mmap_masked(f.gate, 0, true, 5, &none), -MICA_EINVAL);
+	expect("on the served gate: ENOSYS", open_file_mmap_masked(fs, MICA_R, true, 5, &none), -MICA_ENOSYS);
+	expect("open /t read-only", fopen_("/t", MICA_FS_O_READ, &d), 0);
+	expect("a directory: ENODEV", open_file_mmap_masked(d.gate, MICA_R, true, 5, &none), fe(ENODEV));
+	fclose_(&d, 1);
+	expect("shared read-only, the limit 5 bytes in", open_file_mmap_masked(f.gate, MICA_R, false, 5, &ds), 0);
+	expect("reserve a window", region_map_reserve(rt_cap("rm"), 0, 2 * 4096, &window), 0);
+	struct mica_flexpage fp = { .fpage = mica_fpage(window, 12, MICA_RWX) };
+	expect("map with W: EPERM", dataspace_map(ds, 4096, MICA_R | MICA_W, &fp), -MICA_EPERM);
+	fp.fpage = mica_fpage(window, 12, MICA_RWX);
+	expect("map page 0", dataspace_map(ds, 0, MICA_R, &fp), 0);
+	volatile uint8_t *w = (volatile uint8_t *)window;
+	expect("the file's 5 bytes, then zeros", !memcmp((void *)window, hello, 5) && w[5] == 0 && w[6] == 0, 1);
+	fp.fpage = mica_fpage(window + 4096, 12, MICA_RWX);
+	expect("map page 1, past the file's end and the limit", dataspace_map(ds, 4096, MICA_R, &fp), 0);
+	expect("zeros", w[4096] == 0 && w[8191] == 0, 1);
+	mica_slot_drop(ds);
+	mica_slot_free(none);
+	uint32_t done;
+	expect("read", open_file_read(f.gate, 0, 64, &done), 0);
+	expect("the file is intact", done == sizeof hello - 1 && !memcmp(f.buf, hello, done), 1);
+	fclose_(&f, 1);
+}
+
 /* OpenFile.load and load_on (the C library's reads through its view):
  * what they answer, and each refusal. */
 static void loads_answer_and_refuse(void)
@@ -503,6 +539,7 @@ static const struct qtest_case cases[] = {
 	{ "listings", listings },
 	{ "a_full_disk_is_enospc", a_full_disk_is_enospc },
 	{ "file_dataspaces_check_their_requests", file_dataspaces_check_their_requests },
+	{ "masked_dataspaces_check_their_requests", masked_dataspaces_check_their_requests },
 	{ "load_on_stops_at_the_window", load_on_stops_at_the_window },
 	{ "cut_counters_move_at_truncations", cut_counters_move_at_truncations },
 	{ "holds_deny_writing", holds_deny_writing },

@@ -10,7 +10,14 @@
  * killed; timeouts; select; bad descriptors and arguments; a wake that
  * reaches only its own pipe's side; hostile and dying subscribers of the pipe server and the console, whose counts
  * (Subscribers.count) come back; idlc's fuzz drivers on Pollable and
- * Subscribers.  Children are this program started again with an argument.
+ * Subscribers.  A file of the file server: its own events (written,
+ * resized, closed) wake a notifier that sleeps, one step of another
+ * program at a time, the program's own writes too, a shared mapping's
+ * once written back (msync, fsync), while poll still finds
+ * the file readable and writable; a killed subscriber and a destroyed irq
+ * forgotten; hostile OpenFile.notify calls and the bound on
+ * subscriptions.  Children are this program started again with an
+ * argument.
  */
 #define _GNU_SOURCE   /* ppoll */
 #include <errno.h>
@@ -20,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <termios.h>
 #include <sys/notifier.h>
@@ -31,12 +39,14 @@
 #include <libsys/ipc.h>
 #include <libsys/slot.h>
 #include <mica/boot.h>
+#include <mica/fs.h>
 #include <mica/pipe.h>
 #include <rt/rt.h>
 
 #include <idl/kernel/factory.h>
 #include <idl/kernel/irq.h>
 #include <idl/kernel/kobject.h>
+#include <idl/rt/fs.h>
 #include <idl/rt/notify.h>
 #include <idl/rt/pipe.h>
 #include <idl/rt/process.h>
@@ -47,6 +57,8 @@
 #define END_IRQ_LABEL 0x656e64ull
 #define PIPES 29             /* with 0..2, a file, a rom file and a dup: 64 descriptors */
 #define TURNS_MAX 4          /* a wait woken once looks twice; a spinning one thousands of times */
+#define NOTE_FILE "/notify"  /* the file whose events the cases wait for */
+#define FILE_EVENTS (NOTIFIER_WRITTEN | NOTIFIER_RESIZED | NOTIFIER_CLOSED)
 
 static uint8_t block[MICA_PIPE_CAPACITY];
 
@@ -83,6 +95,26 @@ static long console_subscribers(void)
 	uint32_t n;
 
 	return subscribers_count(rt_cap("stdin"), &n) ? -1 : (long)n;
+}
+
+static mica_cap_t fs_server(void)
+{
+	static mica_cap_t srv;
+
+	if (!srv) {
+		srv = mica_slot_alloc();
+		if (registry_lookup(rt_cap("registry"), "fs", &srv) != 0)
+			srv = 0;
+	}
+	return srv;
+}
+
+/* Subscribers.count of the file server: its OpenFile.notify subscriptions. */
+static long fs_subscribers(void)
+{
+	uint32_t n;
+
+	return subscribers_count(fs_server(), &n) ? -1 : (long)n;
 }
 
 /* ---- children -------------------------------------------------------- */
@@ -150,6 +182,38 @@ static int console_waiter(void)
 
 	poll(&p, 1, -1);
 	return 3;
+}
+
+/* "changer": open NOTE_FILE, and for each byte on stdin change it one
+ * way -- w: write inside it, e: write past its end, t: truncate it, c:
+ * close it -- until stdin ends. */
+static int changer(void)
+{
+	int fd = open(NOTE_FILE, O_RDWR);
+	char c;
+
+	if (fd < 0)
+		return 1;
+	while (read(0, &c, 1) == 1)
+		if ((c == 'w' && pwrite(fd, "in", 2, 10) != 2) || (c == 'e' && pwrite(fd, "end", 3, 1000) != 3) ||
+		    (c == 't' && ftruncate(fd, 50) != 0) || (c == 'c' && close(fd) != 0))
+			return 2;
+	return 0;
+}
+
+/* "filewait": subscribe to NOTE_FILE's writes, say so, then wait for
+ * them until killed. */
+static int file_waiter(void)
+{
+	int fd = open(NOTE_FILE, O_RDONLY);
+	struct notifier *n = notifier_new();
+	struct pollfd ready[1];
+
+	if (fd < 0 || !n || notifier_add(n, fd, NOTIFIER_WRITTEN) != 0 || notifier_wait(n, ready, 1, 0) != 0)
+		return 1;
+	write(1, "r", 1);
+	for (;;)
+		notifier_wait(n, ready, 1, -1);
 }
 
 /* ---- cases ------------------------------------------------------------ */
@@ -547,11 +611,185 @@ static void the_servers_survive_the_fuzzer(void)
 	expect("Pollable on the console", pollable_fuzz(rt_cap("stdin"), 31, 200), 0);
 	expect("Subscribers on the console", subscribers_fuzz(rt_cap("stdin"), 32, 200), 0);
 	expect("Subscribers on the pipe server", subscribers_fuzz(pipe_server(), 33, 200), 0);
+	expect("Subscribers on the file server", subscribers_fuzz(fs_server(), 36, 200), 0);
 	expect("a pipe by hand", pipe_factory_create(pipe_server(), &r, &w), 0);
 	expect("Subscribers on an end", subscribers_fuzz(r, 34, 200), 0);
 	expect("Pollable on an end: refused, answered", pollable_fuzz(w, 35, 50), 0);
 	mica_slot_drop(r), mica_slot_drop(w);
 	expect("the console still answers", poll(&out, 1, 0), 1);
+}
+
+/* Another program changes a file one step at a time, each while the
+ * notifier sleeps: it wakes with that step's event after a few looks.
+ * The program's own write counts too; poll asks the server only for the
+ * file's own events (readable and writable it always is). */
+static void a_file_change_wakes_the_notifier(void)
+{
+	static const struct { char step; short want; const char *what; } steps[] = {
+		{ 'w', NOTIFIER_WRITTEN, "a write inside the file: NOTIFIER_WRITTEN" },
+		{ 'e', NOTIFIER_WRITTEN | NOTIFIER_RESIZED, "a write past the end: written and resized" },
+		{ 't', NOTIFIER_RESIZED, "a truncation: NOTIFIER_RESIZED" },
+		{ 'c', NOTIFIER_CLOSED, "its close: NOTIFIER_CLOSED" },
+	};
+	int go[2], fd = open(NOTE_FILE, O_RDWR | O_CREAT | O_TRUNC, 0644);
+	char data[100];
+	mica_cap_t tin;
+	struct pollfd ready[2];
+
+	memset(data, 'd', sizeof data);
+	expect("make the file", fd >= 0 && write(fd, data, sizeof data) == (ssize_t)sizeof data, 1);
+	struct pollfd p = { fd, POLLIN | POLLOUT | NOTIFIER_WRITTEN, 0 };
+	expect("poll: readable and writable, nothing written since the first look", poll(&p, 1, 0) == 1 &&
+		p.revents == (POLLIN | POLLOUT), 1);
+	expect("a write of our own", pwrite(fd, "me", 2, 0), 2);
+	expect("poll: ... and written (inotify counts the writer's own writes too)", poll(&p, 1, 0) == 1 &&
+		p.revents == (POLLIN | POLLOUT | NOTIFIER_WRITTEN), 1);
+	expect("poll: reported once", poll(&p, 1, 0) == 1 && p.revents == (POLLIN | POLLOUT), 1);
+	int dir = open("/", O_RDONLY);
+	struct pollfd d = { dir, NOTIFIER_WRITTEN, 0 };
+	expect("a directory's events: the server refuses, POLLERR", poll(&d, 1, 0) == 1 && d.revents == POLLERR, 1);
+	close(dir);
+
+	expect("a pipe and its ticket", pipe(go) == 0 && pipe_hand_off(go[0], &tin) == 0, 1);
+	mica_cap_t proc = spawn("changer", tin, rt_cap("stdout"));
+	expect("start the changer", proc != 0, 1);
+	close(go[0]);
+	struct notifier *n = notifier_new();
+	expect("subscribe to the file's events", n && notifier_add(n, fd, FILE_EVENTS) == 0, 1);
+	expect("nothing yet (timeout 0)", notifier_wait(n, ready, 2, 0), 0);
+	for (unsigned i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+		unsigned long before = notifier_turns(n);
+		write(go[1], &steps[i].step, 1);
+		expect(steps[i].what, notifier_wait(n, ready, 2, -1) == 1 && ready[0].fd == fd &&
+			ready[0].revents == steps[i].want, 1);
+		unsigned long turns = notifier_turns(n) - before;
+		expect("... after a few looks, not a spin", turns >= 1 && turns <= TURNS_MAX, 1);
+	}
+	close(go[1]);
+	expect("the changer ended: its status", wait_end(proc), 0);
+	expect("nothing more (timeout 0)", notifier_wait(n, ready, 2, 0), 0);
+	expect("the size it left", lseek(fd, 0, SEEK_END), 50);
+
+	char *m = mmap(0, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	expect("a shared mapping of the file", m != MAP_FAILED, 1);
+	if (m != MAP_FAILED) {
+		m[0] = 'M';
+		expect("its write: nothing while the server has not written it back", notifier_wait(n, ready, 2, 0), 0);
+		expect("msync", msync(m, 4096, MS_SYNC), 0);
+		expect("... written back: NOTIFIER_WRITTEN", notifier_wait(n, ready, 2, 0) == 1 &&
+			ready[0].revents == NOTIFIER_WRITTEN, 1);
+		m[1] = 'N';
+		expect("another write, then fsync", fsync(fd), 0);
+		expect("... NOTIFIER_WRITTEN",
+		       notifier_wait(n, ready, 2, 0) == 1 && ready[0].revents == NOTIFIER_WRITTEN, 1);
+		expect("fsync with nothing written: nothing", fsync(fd) == 0 && notifier_wait(n, ready, 2, 0) == 0, 1);
+		munmap(m, 4096);
+	}
+	notifier_free(n);
+	close(fd);
+	mica_slot_drop(tin);
+}
+
+/* A subscriber killed while it waits: its session goes with it, and so
+ * does its subscription.  An irq destroyed under a subscription fails its
+ * next trigger and is forgotten. */
+static void a_killed_file_subscriber_is_forgotten(void)
+{
+	int b[2], fd = open(NOTE_FILE, O_RDWR);
+	mica_cap_t tout;
+	char c;
+	long base = fs_subscribers();
+
+	expect("the file server's count", base >= 0 && fd >= 0, 1);
+	expect("a pipe and its ticket", pipe(b) == 0 && pipe_hand_off(b[1], &tout) == 0, 1);
+	mica_cap_t proc = spawn("filewait", rt_cap("stdin"), tout);
+	expect("start the waiter", proc != 0, 1);
+	close(b[1]);
+	expect("it subscribed", read(b[0], &c, 1), 1);
+	expect("its subscription counted", fs_subscribers(), base + 1);
+	expect("kill it while it waits", process_kill(proc), 0);
+	expect("its status: killed", wait_end(proc), 137);
+	expect("its subscription forgotten", fs_subscribers(), base);
+
+	mica_cap_t gate = mica_slot_alloc(), buffer = mica_slot_alloc(), irq = mica_slot_alloc();
+	uint32_t size, type, happened;
+	expect("a session of the file", file_system_open(fs_server(), NOTE_FILE, MICA_FS_O_READ, 0, &gate, &buffer,
+							 &size, &type), 0);
+	factory_create_irq(MICA_BOOT_FACTORY, irq, 0x6e6f7465ull);
+	irq_bind(irq, MICA_BOOT_THREAD);
+	expect("subscribed with an irq of ours", open_file_notify(gate, irq, MICA_FS_EV_WRITTEN, &happened), 0);
+	expect("... counted", fs_subscribers(), base + 1);
+	kobject_destroy(irq);
+	expect("a write triggers the destroyed irq", pwrite(fd, "x", 1, 0), 1);
+	expect("its subscription forgotten", fs_subscribers(), base);
+	expect("the session still answers", open_file_notify(gate, rt_cap("stdin"), MICA_FS_EV_WRITTEN, &happened),
+	       -MICA_EINVAL);
+	open_file_close(gate);
+	mica_slot_drop(gate), mica_slot_free(buffer), mica_slot_free(irq);
+	close(b[0]), close(fd);
+	mica_slot_drop(tout);
+}
+
+/* OpenFile.notify as a hostile client calls it: what is no irq, events
+ * that are no file's, the wrong gates and kinds of file, one irq given
+ * again and again, and more subscriptions than the server keeps. */
+static void hostile_file_subscribers(void)
+{
+	static mica_cap_t gates[MICA_FS_SUBSCRIPTIONS_MAX + 1];
+	mica_cap_t fs = fs_server(), gate = mica_slot_alloc(), dir = mica_slot_alloc(), buffer = mica_slot_alloc();
+	mica_cap_t irq = new_irq(), empty = mica_slot_alloc(), dead = new_irq(), ds = mica_slot_alloc();
+	uint32_t size, type, h;
+	long base = fs_subscribers();
+	int ok = 1;
+
+	kobject_destroy(dead);
+	expect("a session of the file", file_system_open(fs, NOTE_FILE, MICA_FS_O_READ, 0, &gate, &buffer, &size,
+							 &type), 0);
+	expect("a void capability: EINVAL", open_file_notify(gate, MICA_CAP_NULL, MICA_FS_EV_WRITTEN, &h),
+	       -MICA_EINVAL);
+	expect("an empty slot: EINVAL", open_file_notify(gate, empty, MICA_FS_EV_WRITTEN, &h), -MICA_EINVAL);
+	expect("a gate: EINVAL", open_file_notify(gate, fs, MICA_FS_EV_WRITTEN, &h), -MICA_EINVAL);
+	expect("a destroyed irq: EINVAL", open_file_notify(gate, dead, MICA_FS_EV_WRITTEN, &h), -MICA_EINVAL);
+	expect("no event: EINVAL", open_file_notify(gate, irq, 0, &h), -MICA_EINVAL);
+	expect("POLLIN, no file's event: EINVAL", open_file_notify(gate, irq, POLLIN | MICA_FS_EV_WRITTEN, &h),
+	       -MICA_EINVAL);
+	expect("on the server's gate: ENOSYS", open_file_notify(fs, irq, MICA_FS_EV_WRITTEN, &h), -MICA_ENOSYS);
+	expect("a mapping", open_file_mmap(gate, MICA_R, false, &ds), 0);
+	expect("on a mapping's gate: ENOSYS", open_file_notify(ds, irq, MICA_FS_EV_WRITTEN, &h), -MICA_ENOSYS);
+	expect("a directory", file_system_open(fs, "/", MICA_FS_O_READ, 0, &dir, &buffer, &size, &type), 0);
+	expect("on a directory: ENODEV", open_file_notify(dir, irq, MICA_FS_EV_WRITTEN, &h),
+	       -(MICA_FS_ERRNO + ENODEV));
+	expect("none of those subscribed", fs_subscribers(), base);
+	for (int i = 0; i < 20; i++)
+		ok &= open_file_notify(gate, irq, MICA_FS_EV_WRITTEN, &h) == 0;
+	expect("one irq 20 times on one session", ok, 1);
+	expect("... one subscription", fs_subscribers(), base + 1);
+
+	int made = 1;   /* the session above */
+	ok = 1;
+	for (long i = base + 1; i < MICA_FS_SUBSCRIPTIONS_MAX; i++, made++) {
+		gates[made] = mica_slot_alloc();
+		ok &= file_system_open(fs, NOTE_FILE, MICA_FS_O_READ, 0, &gates[made], &buffer, &size, &type) == 0 &&
+		      open_file_notify(gates[made], irq, MICA_FS_EV_WRITTEN, &h) == 0;
+	}
+	expect("sessions subscribed up to the bound", ok && fs_subscribers() == MICA_FS_SUBSCRIPTIONS_MAX, 1);
+	gates[made] = mica_slot_alloc();
+	expect("one more session", file_system_open(fs, NOTE_FILE, MICA_FS_O_READ, 0, &gates[made], &buffer, &size,
+						    &type), 0);
+	expect("its subscription: ENOMEM", open_file_notify(gates[made], irq, MICA_FS_EV_WRITTEN, &h), -MICA_ENOMEM);
+	expect("a subscribed session may still change its events",
+	       open_file_notify(gate, irq, MICA_FS_EV_WRITTEN | MICA_FS_EV_CLOSED, &h), 0);
+	kobject_destroy(irq);
+	mica_slot_free(irq);
+	irq = new_irq();
+	expect("the irq destroyed: room again", open_file_notify(gates[made], irq, MICA_FS_EV_WRITTEN, &h), 0);
+	expect("... the others forgotten", fs_subscribers(), base + 1);
+	for (int i = 1; i <= made; i++)
+		open_file_close(gates[i]), mica_slot_drop(gates[i]);
+	expect("their sessions closed: the count is back", fs_subscribers(), base);
+	open_file_close(gate), open_file_close(dir);
+	mica_slot_drop(gate), mica_slot_drop(dir), mica_slot_drop(ds);
+	forget(irq), mica_slot_free(dead), mica_slot_free(empty), mica_slot_free(buffer);
 }
 
 static const struct qtest_case cases[] = {
@@ -563,6 +801,9 @@ static const struct qtest_case cases[] = {
 	{ "hostile_pipe_subscribers", hostile_pipe_subscribers },
 	{ "a_wake_reaches_only_its_pipe", a_wake_reaches_only_its_pipe },
 	{ "hostile_and_dying_console_subscribers", hostile_and_dying_console_subscribers },
+	{ "a_file_change_wakes_the_notifier", a_file_change_wakes_the_notifier },
+	{ "a_killed_file_subscriber_is_forgotten", a_killed_file_subscriber_is_forgotten },
+	{ "hostile_file_subscribers", hostile_file_subscribers },
 	{ "the_servers_survive_the_fuzzer", the_servers_survive_the_fuzzer },
 };
 
@@ -574,5 +815,9 @@ int main(int argc, char **argv)
 		return hold();
 	if (argc > 1 && !strcmp(argv[1], "console"))
 		return console_waiter();
+	if (argc > 1 && !strcmp(argv[1], "changer"))
+		return changer();
+	if (argc > 1 && !strcmp(argv[1], "filewait"))
+		return file_waiter();
 	return QTEST_RUN(argv[0], cases);
 }

@@ -33,6 +33,13 @@ void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off);
 int munmap(void *addr, size_t len);
 int msync(void *addr, size_t len, int flags);
 int mprotect(void *addr, size_t len, int prot);
+/* Mica's: mmap of a file whose bytes at file offset `limit` and past it
+ * read as zeros (an ELF segment's p_offset + p_filesz): the page that
+ * straddles the limit is the mapping's own copy, a page wholly past it
+ * zeros (copied at a MAP_PRIVATE mapping's first write).  MAP_SHARED
+ * with PROT_WRITE: EACCES; MAP_ANONYMOUS or a negative limit: EINVAL;
+ * the rest as mmap. */
+void *mmap_masked(void *addr, size_t len, int prot, int flags, int fd, off_t off, off_t limit);
 /* POSIX shared memory objects: files of the file server in /dev/shm
  * (lib/libc/shm.c). */
 int shm_open(const char *name, int oflag, mode_t mode);

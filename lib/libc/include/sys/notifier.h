@@ -4,18 +4,30 @@
  * are ready and for what.  poll() and select() are made of one.
  *
  * A notifier is a set of subscriptions, each a descriptor and the events
- * wanted (<poll.h>'s POLLIN, POLLOUT); POLLHUP, POLLERR and POLLNVAL are
+ * wanted (<poll.h>'s POLLIN, POLLOUT, and for a file of the file server
+ * the NOTIFIER_* events below); POLLHUP, POLLERR and POLLNVAL are
  * reported whether asked or not.  Waiting blocks the program's main
  * thread on the program's one wait irq, which every source triggers when
  * it may have become ready: a pipe's server through the program's
- * attachment to the end, the console through Pollable.poll; files of the
- * file server and rom files are always ready.  A wake-up is a hint: the
- * notifier looks at its sources again and sleeps again if none is ready.
+ * attachment to the end, the console through Pollable.poll, the file
+ * server through OpenFile.notify; files of the file server and rom files
+ * are always readable and writable.  A wake-up is a hint: the notifier
+ * looks at its sources again and sleeps again if none is ready.
  */
 #ifndef _SYS_NOTIFIER_H
 #define _SYS_NOTIFIER_H
 
 #include <poll.h>
+
+#include <mica/fs.h>
+
+/* Events of a regular file of the file server (docs/poll.md), each
+ * reported once: by the first look after it came (by any session of the
+ * file, the looking program's too), which is the same look that arms the
+ * wait for the next.  Any other descriptor never has them. */
+#define NOTIFIER_WRITTEN MICA_FS_EV_WRITTEN   /* data written (a shared mapping's: once written back) */
+#define NOTIFIER_RESIZED MICA_FS_EV_RESIZED   /* the size changed */
+#define NOTIFIER_CLOSED  MICA_FS_EV_CLOSED    /* a session of the file was closed */
 
 struct notifier;
 
