@@ -45,7 +45,8 @@ TEST_DEPS += $(BENCH_FS_MODULES) $(BUILD)/cfg/bench-fs-short/boot.cfg $(BUILD)/d
 # /bin/sh, toybox and all its links (sh_pipeline runs cat and wc) but
 # `true`, which stays the static newlib program spawn_wait_disk spawns.
 BENCH_PROC_PROG := $(BUILD)/tests/bench/mica-bench-proc
-$(eval $(call newlib_program,$(BENCH_PROC_PROG),tests/bench/main_proc.c tests/bench/bench.c))
+$(eval $(call newlib_program,$(BENCH_PROC_PROG),tests/bench/main_proc.c tests/bench/bench.c \
+	tests/bench/spinner.c))
 BENCH_PROC_MODULES := $(ROOT) $(BUILD)/srv/pipe $(BLK) $(BUILD)/srv/ext2fs $(BUILD)/srv/proc $(BENCH_PROC_PROG)
 BENCH_PROC_DISK := $(BUILD)/tests/bench/proc.img
 $(BENCH_PROC_DISK): $(BUILD)/tests/qemu/proc.img $(BUILD)/ports/dash/.stamp $(BUILD)/ports/toybox/.stamp tests/bench/build.mk
