@@ -55,6 +55,12 @@ elif nm prog1 | grep -qw unused; then
 else
 	echo "not ok - the program without --gc-sections has the unused function"
 fi
+# -o /dev/null (configure scripts, toybox's probes): an output that is no
+# regular file is written through, never replaced.  A FIFO stands for the
+# device here.
+rm -f out.fifo && mkfifo out.fifo
+check "-o a FIFO: the program goes through it and the FIFO stays" bash -c \
+	"timeout 60 cat out.fifo > through.elf & p=\$!; '$cc' -I '$src/inc' main.o part.o -o out.fifo && wait \$p && test -p out.fifo && head -c 4 through.elf | grep -q ELF"
 check "a caller's MAKEFLAGS and BUILD do not reach the tree's make" \
 	env MAKEFLAGS="BUILD=/nonexistent LIBC_CFLAGS=-Dbroken -j7" BUILD=/nonexistent MAKELEVEL=3 \
 	"$cc" -I "$src/inc" "$src/main.c" part.o -o prog6
