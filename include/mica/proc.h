@@ -15,6 +15,12 @@
  * reaps them for it.  (Root's own pid: the launcher numbers programs from 2.) */
 #define MICA_PROC_INIT 1u
 
+/* Proc.sigstate's flags, SIGCHLD's sa_flags as the server keeps them:
+ * no SIGCHLD when a child stops or continues (SA_NOCLDSTOP); children
+ * leave no zombie (SA_NOCLDWAIT, and SIGCHLD ignored, as XSI says). */
+#define MICA_PROC_NOCLDSTOP 1u
+#define MICA_PROC_NOCLDWAIT 2u
+
 /* What a program started from a file (root's Image.start, Proc.spawn) may
  * get: argv entries, and environment entries besides root's own two.  The
  * bytes of both together are bounded by the protocols' `args` buffers

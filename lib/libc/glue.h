@@ -141,8 +141,12 @@ void libc_pid_reset(void);
 
 /* signal.c: after a wait that the signal thread broke off
  * (MICA_ECANCELED), whether the handlers that ran want the call to fail
- * with EINTR (1) or to go on waiting (0: each had SA_RESTART). */
+ * with EINTR (1) or to go on waiting (0: each had SA_RESTART, or none ran:
+ * a stop and continue also break a wait off).  libc_signal_eintr_arm
+ * comes before the wait: it forgets a handler that ran before it (outside
+ * any wait, or in the parent before a fork). */
 int libc_signal_eintr(void);
+void libc_signal_eintr_arm(void);
 /* sigexec.c: before Proc.exec, tell the process server the new program's
  * signal summary and give it the rest of the signal state (first: as
  * Proc.give's); 0 or a Mica error.  In the new program (inherit.c), take

@@ -179,6 +179,7 @@ static void unlock_after_copy(struct pipe_end *pe, uint32_t *lock, uint32_t *loc
 static int wait_for(struct pipe_end *pe, uint32_t *flag, int (*ready)(struct pipe_end *, size_t), size_t arg)
 {
 	libc_wait_irq_listen();   /* the server's wake-up comes through the wait irq */
+	libc_signal_eintr_arm();
 	__atomic_store_n(flag, 1, __ATOMIC_SEQ_CST);   /* a full barrier on its own */
 	if (ready(pe, arg))
 		return 0;

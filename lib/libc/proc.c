@@ -215,6 +215,7 @@ pid_t waitpid(pid_t pid, int *status, int options)
 			return libc_fail(libc_proc_errno(err));
 		if (options & WNOHANG)
 			return 0;
+		libc_signal_eintr_arm();
 		if ((err = libc_proc_wait_child()) == -MICA_ECANCELED && !libc_signal_eintr())
 			continue;   /* a handler with SA_RESTART ran: wait on */
 		if (err)

@@ -35,6 +35,7 @@
 #include <libsys/slot.h>
 #include <libsys/thread.h>
 #include <mica/boot.h>
+#include <mica/proc.h>
 #include <mica/error.h>
 #include <rt/rt.h>
 
@@ -56,7 +57,7 @@
 #define KEEP (~0ull)                        /* Thread.ex_regs: leave the register */
 
 /* What the process server was told, and the signal thread. */
-static uint32_t told_deliver, told_ignore;
+static uint32_t told_deliver, told_ignore, told_flags;
 static mica_cap_t sig_thread, sig_irq;
 static mica_addr_t sig_utcb;
 static char sig_stack[16384] __attribute__((aligned(16)));
@@ -252,10 +253,18 @@ int libc_signal_poke(void)
 	return libc_signal_thread() ? irq_trigger(sig_irq) : -MICA_ENOMEM;
 }
 
-void libc_signal_told(uint32_t deliver, uint32_t ignore)
+void libc_signal_told(uint32_t deliver, uint32_t ignore, uint32_t flags)
 {
 	told_deliver = deliver;
 	told_ignore = ignore;
+	told_flags = flags;
+}
+
+uint32_t libc_sigchld_flags(void)
+{
+	int f = libc_sig_actions[SIGCHLD].sa_flags;
+
+	return (f & SA_NOCLDSTOP ? MICA_PROC_NOCLDSTOP : 0) | (f & SA_NOCLDWAIT ? MICA_PROC_NOCLDWAIT : 0);
 }
 
 void libc_signal_tell_again(void)
@@ -277,7 +286,7 @@ static bool caught(int sig)
  * one whose default is to be ignored too, as Linux keeps it). */
 void libc_signal_tell(void)
 {
-	uint32_t deliver = 0, ignore = 0;
+	uint32_t deliver = 0, ignore = 0, flags = libc_sigchld_flags();
 	sigset_t main_blocked = libc_thread_next(0)->blocked;
 	mica_cap_t proc, irq = 0;
 
@@ -289,7 +298,7 @@ void libc_signal_tell(void)
 		else if (caught(sig) || (main_blocked & BIT(sig)))
 			deliver |= 1u << sig;
 	}
-	if (deliver == told_deliver && ignore == told_ignore)
+	if (deliver == told_deliver && ignore == told_ignore && flags == told_flags)
 		return;
 	if (!(proc = libc_proc()))
 		return;   /* no process server: nobody else can send one */
@@ -300,10 +309,8 @@ void libc_signal_tell(void)
 			irq = sig_irq;
 	} else if (sig_thread && told_deliver == ~0u)
 		irq = sig_irq;   /* not told yet (the alarm started the thread, or a fork) */
-	if (proc_sigstate(proc, deliver, ignore, irq) == 0) {
-		told_deliver = deliver;
-		told_ignore = ignore;
-	}
+	if (proc_sigstate(proc, deliver, ignore, flags, irq) == 0)
+		libc_signal_told(deliver, ignore, flags);
 }
 
 void libc_signal_after_fork(void)

@@ -48,9 +48,9 @@ int libc_signal_exec_give(mica_cap_t proc, bool first)
 		else if (blocked & LIBC_SIG_BIT(sig))
 			deliver |= 1u << sig;   /* as libc_signal_tell: kept for a sigwait */
 	}
-	if ((err = proc_sigstate(proc, deliver, ignore, 0)) != 0)
+	if ((err = proc_sigstate(proc, deliver, ignore, 0, 0)) != 0)
 		return err;
-	libc_signal_told(deliver, ignore);
+	libc_signal_told(deliver, ignore, 0);   /* the new program's SIGCHLD has no flags */
 	if (!blocked && !pending && !ignore && !at)
 		return 0;   /* the new program's start is the defaults' */
 	if (at && every)

@@ -217,6 +217,11 @@ int libc_signal_eintr(void)
 	return libc_sig_interrupted;
 }
 
+void libc_signal_eintr_arm(void)
+{
+	libc_sig_interrupted = 0;
+}
+
 int sigpending(sigset_t *set)
 {
 	struct pthread *self = libc_thread_self();

@@ -136,6 +136,8 @@ static ssize_t read_blocking(mica_cap_t cap, void *buf, size_t len)
 		err = stream_read(cap, buf, &n);
 		if (!err)
 			return n;
+		if (err == -MICA_EAGAIN)
+			libc_signal_eintr_arm();
 		if (err == -MICA_EAGAIN && (err = wait_input(cap, 0)) == -MICA_ECANCELED && !libc_signal_eintr())
 			continue;   /* a handler with SA_RESTART ran: read on */
 		if (err)

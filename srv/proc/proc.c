@@ -91,6 +91,8 @@ static void drop(mica_cap_t *c)
 	*c = 0;
 }
 
+#define BIT(sig) (1u << (sig))   /* a signal's bit in the records' sets */
+
 /* The program's file may be written again: its hold ends now (the file
  * server would learn of the dropped capability later, after a waiting
  * parent might already open the file for writing). */
@@ -127,13 +129,17 @@ static int child_code(int32_t wstatus)
 	return (wstatus & 0x7f) ? CLD_KILLED : CLD_EXITED;
 }
 
-static void on_child_ended(struct tree *t, struct tree_rec *parent, struct tree_rec *child)
+/* SIGCHLD (dropped when ignored), the parent's wait woken; no zombie for a
+ * parent with SA_NOCLDWAIT or SIGCHLD ignored (its wait then finds the
+ * child gone: ECHILD once the last one is). */
+static bool on_child_ended(struct tree *t, struct tree_rec *parent, struct tree_rec *child)
 {
 	(void)t;
 	if (parent->notify)
 		irq_trigger(parent->notify);
 	int32_t w = child->wstatus;
 	send_signal(parent, SIGCHLD, child->pid, child_code(w), (w & 0x7f) ? (w & 0x7f) : (w >> 8) & 0xff);
+	return (parent->sig_flags & MICA_PROC_NOCLDWAIT) || (parent->sig_ignore & BIT(SIGCHLD));
 }
 
 /* A spawned process ended (or was killed): a zombie with root's status. */
@@ -363,6 +369,7 @@ static int on_fork(struct srv_request *req, mica_cap_t parent_gate, const void *
 		return fail(EAGAIN);
 	r->sig_deliver = parent->sig_deliver;   /* the child has the parent's handlers and mask */
 	r->sig_ignore = parent->sig_ignore;
+	r->sig_flags = parent->sig_flags;
 	*task = mica_slot_alloc();
 	*thread = mica_slot_alloc();
 	err = make_gate(r, &r->end_irq, KIND_END);
@@ -514,8 +521,6 @@ static int on_wait(struct srv_request *req, int64_t pid, uint32_t options, uint6
 
 /* ---- signals between programs (docs/processes.md) ---------------------- */
 
-#define BIT(sig) (1u << (sig))
-
 /* Signals whose default action is to do nothing, and those whose default
  * stops the program. */
 static bool ignored_by_default(int sig)
@@ -539,7 +544,8 @@ static void tell_parent(struct tree_rec *r, int report, int sig)
 		return;
 	if (parent->notify)
 		irq_trigger(parent->notify);
-	send_signal(parent, SIGCHLD, r->pid, report == TREE_REPORT_STOPPED ? CLD_STOPPED : CLD_CONTINUED, sig);
+	if (!(parent->sig_flags & MICA_PROC_NOCLDSTOP))
+		send_signal(parent, SIGCHLD, r->pid, report == TREE_REPORT_STOPPED ? CLD_STOPPED : CLD_CONTINUED, sig);
 }
 
 /* Stop r's main thread through root (a joined program cannot be). */
@@ -650,7 +656,7 @@ static int on_kill(struct srv_request *req, int64_t pid, int32_t sig, bool *to_s
 	return fail(refused ? EPERM : ESRCH);
 }
 
-static int on_sigstate(struct srv_request *req, uint32_t deliver, uint32_t ignore, mica_cap_t irq)
+static int on_sigstate(struct srv_request *req, uint32_t deliver, uint32_t ignore, uint32_t flags, mica_cap_t irq)
 {
 	struct tree_rec *r = caller(req);
 	int err;
@@ -667,6 +673,7 @@ static int on_sigstate(struct srv_request *req, uint32_t deliver, uint32_t ignor
 	r->sig_deliver = deliver & ~never;
 	r->sig_ignore = ignore & ~never & ~r->sig_deliver;
 	r->sig_pending &= r->sig_deliver;   /* what is no longer delivered is dropped (POSIX: set to ignore) */
+	r->sig_flags = flags & (MICA_PROC_NOCLDSTOP | MICA_PROC_NOCLDWAIT);
 	if (r->sig_pending && r->sig_irq && !r->stopped)
 		irq_trigger(r->sig_irq);
 	return 0;

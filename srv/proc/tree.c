@@ -112,8 +112,8 @@ void tree_end(struct tree *t, struct tree_rec *r, int32_t wstatus)
 	struct tree_rec *parent = tree_find(t, r->ppid);
 	if (r->ppid == MICA_PROC_INIT)
 		tree_free(t, r);   /* process 1 reaps it */
-	else if (parent && t->child_ended)
-		t->child_ended(t, parent, r);
+	else if (parent && t->child_ended && t->child_ended(t, parent, r))
+		tree_free(t, r);
 	if (leader && t->session_ended)
 		t->session_ended(t, sid);
 	for (unsigned i = 0; i < n; i++)

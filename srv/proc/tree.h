@@ -57,6 +57,7 @@ struct tree_rec {
 	/* Signals (docs/processes.md, "Signals between programs"): what the
 	 * program told Proc.sigstate, what is queued for it and who sent it. */
 	uint32_t sig_deliver, sig_ignore, sig_pending;
+	uint32_t sig_flags;      /* MICA_PROC_NOCLDSTOP, MICA_PROC_NOCLDWAIT */
 	uint64_t sig_from[TREE_NSIG];
 	int32_t sig_code[TREE_NSIG], sig_status[TREE_NSIG];
 	mica_cap_t sig_irq;      /* triggered when a signal is queued */
@@ -72,8 +73,9 @@ struct tree {
 	/* A record ended (before it becomes a zombie): release what the
 	 * server holds for it but the record (NULL: nothing). */
 	void (*ended)(struct tree *t, struct tree_rec *r);
-	/* `child` of `parent` became a zombie (NULL: nothing). */
-	void (*child_ended)(struct tree *t, struct tree_rec *parent, struct tree_rec *child);
+	/* `child` of `parent` became a zombie (NULL: nothing); true: the
+	 * parent wants no zombies, and the record is freed at once. */
+	bool (*child_ended)(struct tree *t, struct tree_rec *parent, struct tree_rec *child);
 	/* The leader of session `sid` ended (NULL: nothing); called after
 	 * child_ended, before orphaned. */
 	void (*session_ended)(struct tree *t, uint64_t sid);

@@ -12,7 +12,8 @@
  * a raised SIGSTOP) and continue, reported by waitpid with WUNTRACED and
  * WCONTINUED; process groups (setpgid, getpgid,
  * kill of a group reaching two children and not a third, waitpid of a
- * group) and sessions; SIGCHLD with its si_code and si_status; SIGPIPE,
+ * group) and sessions; SIGCHLD with its si_code and si_status, and its
+ * SA_NOCLDWAIT, SA_NOCLDSTOP and SIG_IGN (no zombies); SIGPIPE,
  * default and ignored; kill's errors; a target that ends while signals
  * are on their way.  sig.scenario boots it with the pipe and process
  * servers; it joins the process server as a program boot.cfg started.
@@ -505,6 +506,61 @@ static void sigchld(void)
 	sigaction(SIGCHLD, &dfl, 0);
 }
 
+/* SA_NOCLDWAIT, and SIGCHLD ignored: children leave no zombie, so a wait
+ * that finds them all gone says ECHILD; SA_NOCLDSTOP: no SIGCHLD for a
+ * stop or a continue, while waitpid still reports them. */
+static void sigchld_flags(void)
+{
+	struct sigaction sa = { .sa_sigaction = on_chld, .sa_flags = SA_SIGINFO | SA_NOCLDWAIT }, dfl = { 0 };
+	struct timespec brief = { 0, 100 * 1000 * 1000 };
+	sigset_t chld, none;
+	int st;
+
+	sigemptyset(&sa.sa_mask);
+	sigemptyset(&none);
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	chld_count = 0;
+	expect("SA_NOCLDWAIT with a handler", sigaction(SIGCHLD, &sa, 0), 0);
+	sigprocmask(SIG_BLOCK, &chld, 0);
+	pid_t pid = fork();
+	if (pid == 0)
+		_exit(3);
+	expect("wait waits for the child, which leaves no zombie: ECHILD", wait(&st) == -1 && errno == ECHILD, 1);
+	while (chld_count == 0)
+		sigsuspend(&none);
+	sigprocmask(SIG_UNBLOCK, &chld, 0);
+	expect("... and SIGCHLD still came", chld_count == 1 && chld_pid == pid && chld_code == CLD_EXITED, 1);
+	expect("the child is no more", waitpid(pid, &st, WNOHANG) == -1 && errno == ECHILD, 1);
+
+	expect("SIGCHLD ignored", signal(SIGCHLD, SIG_IGN) != SIG_ERR, 1);
+	pid = fork();
+	if (pid == 0)
+		_exit(4);
+	pid_t second = fork();
+	if (second == 0)
+		_exit(5);
+	expect("two children, no zombies: wait says ECHILD", wait(&st) == -1 && errno == ECHILD, 1);
+	expect("neither is left", waitpid(-1, &st, WNOHANG) == -1 && errno == ECHILD, 1);
+	sigaction(SIGCHLD, &dfl, 0);
+
+	sigprocmask(SIG_BLOCK, &chld, 0);
+	sa.sa_flags = SA_SIGINFO | SA_NOCLDSTOP;
+	expect("SA_NOCLDSTOP", sigaction(SIGCHLD, &sa, 0), 0);
+	pid = fork();
+	if (pid == 0) {
+		raise(SIGSTOP);
+		_exit(6);
+	}
+	expect("the child stops: waitpid(WUNTRACED) says so", waitpid(pid, &st, WUNTRACED) == pid && WIFSTOPPED(st), 1);
+	expect("... and no SIGCHLD came for it", sigtimedwait(&chld, 0, &brief) == -1 && errno == EAGAIN, 1);
+	expect("kill(child, SIGCONT)", kill(pid, SIGCONT), 0);
+	expect("it exits 6, a zombie reaped as ever", child_exit_code(child_status(pid)), 6);
+	expect("SIGCHLD came for its end alone", sigtimedwait(&chld, 0, &brief), SIGCHLD);
+	sigaction(SIGCHLD, &dfl, 0);
+	sigprocmask(SIG_UNBLOCK, &chld, 0);
+}
+
 static void sigpipe(void)
 {
 	pid_t pid = fork();
@@ -532,6 +588,11 @@ static void sigpipe(void)
 
 static void stop_and_continue(void)
 {
+	/* A handler without SA_RESTART ran in the parent before the fork:
+	 * the child's read, broken off by the stop, still reads on. */
+	catch_usr1(0);
+	raise(SIGUSR1);
+	signal(SIGUSR1, SIG_DFL);
 	pipes();
 	pid_t pid = fork();
 	if (pid == 0) {
@@ -625,6 +686,7 @@ static const struct qtest_case cases[] = {
 	{ "sigkill_cannot_be_caught", sigkill_cannot_be_caught },
 	{ "groups", groups },
 	{ "sigchld", sigchld },
+	{ "sigchld_flags", sigchld_flags },
 	{ "sigpipe", sigpipe },
 	{ "stop_and_continue", stop_and_continue },
 	{ "kill_errors", kill_errors },
