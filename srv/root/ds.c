@@ -19,7 +19,12 @@
  * present is then shared by both (marked SHARED in both trees, its sharer
  * count raised), the W right is taken from every mapping of it, and the
  * first write through either side gets that side a copy; the last holder
- * writes the page in place.  A page is freed with its last holder.
+ * writes the page in place.  A page is freed with its last holder.  The
+ * exception is a page the source holds alone (written since its last fork,
+ * or never shared): a fork copies up to FORK_COPIES_MAX of those at once,
+ * since both sides are likely to write them again (the stack's top, the C
+ * library's data), and a write fault costs far more than the copy; the
+ * source keeps its page, and its mappings their W.
  */
 #include "root.h"
 
@@ -35,6 +40,7 @@
 #define MAX_PAGES (FANOUT * FANOUT * FANOUT)
 #define SHARED 1ull   /* a leaf entry's page is shared with another dataspace */
 #define AROUND (1ull << DS_AROUND_ORDER)
+#define FORK_COPIES_MAX 8   /* pages a fork copies at once (of those the source holds alone) */
 
 struct ds {
 	struct obj obj;
@@ -408,8 +414,9 @@ int ds_clear(struct ds *d, uint64_t offset, uint64_t size)
 	return 0;
 }
 
-/* The pages of `from` (a level-`level` node over `pages` pages) shared into `to`. */
-static int fork_level(uint64_t *from, uint64_t *to, unsigned level, uint64_t pages)
+/* The pages of `from` (a level-`level` node over `pages` pages) shared into
+ * `to`, but for up to *copies of those `from` holds alone, copied. */
+static int fork_level(uint64_t *from, uint64_t *to, unsigned level, uint64_t pages, unsigned *copies)
 {
 	uint64_t span = level_span(level);
 
@@ -419,12 +426,18 @@ static int fork_level(uint64_t *from, uint64_t *to, unsigned level, uint64_t pag
 		if (level) {
 			if (!to[i] && !(to[i] = (uint64_t)node_new(level_entries(level - 1, pages - i * span))))
 				return -MICA_ENOMEM;
-			int err = fork_level((uint64_t *)from[i], (uint64_t *)to[i], level - 1, pages - i * span);
+			int err = fork_level((uint64_t *)from[i], (uint64_t *)to[i], level - 1, pages - i * span, copies);
 			if (err)
 				return err;
 			continue;
 		}
-		uint64_t pa = from[i] & ~SHARED;
+		uint64_t pa = from[i] & ~SHARED, copy;
+		if (!(from[i] & SHARED) && *copies && (copy = pages_alloc_uninit()) != 0) {
+			memcpy(pages_va(copy), pages_va(pa), PAGE);
+			to[i] = copy;
+			(*copies)--;
+			continue;
+		}
 		if (!pages_share(pa))
 			return -MICA_ENOMEM;
 		if (!(from[i] & SHARED))
@@ -437,13 +450,14 @@ static int fork_level(uint64_t *from, uint64_t *to, unsigned level, uint64_t pag
 int ds_fork(struct ds *d, struct session *s, bool client_owned, struct ds **out)
 {
 	struct ds *n;
+	unsigned copies = FORK_COPIES_MAX;
 	int err;
 
 	if (d->type != DS_ANON && d->type != DS_COW)
 		return -MICA_EINVAL;
 	if ((err = ds_create(d->type, d->size, d->rights, s, d->src_pa, d->src_size, client_owned, &n)) != 0)
 		return err;
-	if ((err = fork_level(d->tree, n->tree, d->depth, d->size / PAGE)) != 0) {
+	if ((err = fork_level(d->tree, n->tree, d->depth, d->size / PAGE, &copies)) != 0) {
 		ds_destroy(n);
 		return err;
 	}
@@ -456,15 +470,39 @@ bool ds_forkable(struct ds *d)
 	return d->type == DS_ANON || d->type == DS_COW;
 }
 
-void ds_map_present(struct ds *d, mica_cap_t task, uint64_t at, uint64_t size, uint32_t rights)
+/* What ds_map_present maps: into `task` at `at` (the dataspace's first
+ * byte), of its first `size` bytes. */
+struct present {
+	mica_cap_t task;
+	uint64_t at, size;
+	uint32_t rights;
+};
+
+/* The pages of a level-`level` node over `pages` pages from page `first`. */
+static void map_level(const struct present *m, const uint64_t *node, unsigned level, uint64_t pages, uint64_t first)
 {
-	for (uint64_t off = 0; off < size && off < d->size; off += PAGE) {
-		uint64_t *e = entry(d, off / PAGE, false);
-		if (!e) {
-			off |= FANOUT * PAGE - 1;   /* no leaf table: the next one */
+	uint64_t span = level_span(level);
+
+	for (uint64_t i = 0; i < level_entries(level, pages); i++) {
+		uint64_t off = (first + i * span) * PAGE;
+		if (off >= m->size)
+			return;
+		if (!node[i])
+			continue;
+		if (level) {
+			map_level(m, (const uint64_t *)node[i], level - 1, pages - i * span, first + i * span);
 			continue;
 		}
-		if (*e)
-			task_mem_map(task, mica_fpage((mica_addr_t)pages_va(*e & ~SHARED), 12, rights), at + off, false);
+		uint32_t rights = node[i] & SHARED ? m->rights & ~MICA_W : m->rights;   /* shared: until written */
+		task_mem_map(m->task, mica_fpage((mica_addr_t)pages_va(node[i] & ~SHARED), 12, rights), m->at + off,
+			     false);
 	}
+}
+
+void ds_map_present(struct ds *d, mica_cap_t task, uint64_t at, uint64_t size, uint32_t rights)
+{
+	const struct present m = { task, at, size, rights };
+
+	if (d->tree)
+		map_level(&m, d->tree, d->depth, d->size / PAGE, 0);
 }

@@ -536,8 +536,8 @@ static int fork_regions(struct process *p, struct process *c, const struct mica_
 		struct ds *d = r->ds;
 		if (r->own && (err = ds_fork(r->ds, c->session, false, &d)) != 0)
 			return err;
-		if (r->own)   /* what the parent had, read-only: the child's first touches need no fault */
-			ds_map_present(d, c->task, r->start, r->size, r->rights & ~MICA_W);
+		if (r->own)   /* what the parent had: the child's first touches need no fault */
+			ds_map_present(d, c->task, r->start, r->size, r->rights);
 		if ((err = add_region(c, r->start, r->size, r->offset, r->rights, d, r->own)) != 0) {
 			if (r->own)
 				ds_destroy(d);

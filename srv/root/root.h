@@ -72,7 +72,8 @@ void ds_share(struct ds *d);
  * to `s`: both then share its pages until either writes one (ds.c). */
 int ds_fork(struct ds *d, struct session *s, bool client_owned, struct ds **out);
 /* Map the pages d has of its first `size` bytes into `task` at `at` with
- * `rights` (what it has not are left to faults). */
+ * `rights`, without W for those it shares (what it has not are left to
+ * faults). */
 void ds_map_present(struct ds *d, mica_cap_t task, uint64_t at, uint64_t size, uint32_t rights);
 /* Whether ds_fork can copy it (the other kinds are shared as they are). */
 bool ds_forkable(struct ds *d);
