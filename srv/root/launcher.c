@@ -536,8 +536,13 @@ static int fork_regions(struct process *p, struct process *c, const struct mica_
 		struct ds *d = r->ds;
 		if (r->own && (err = ds_fork(r->ds, c->session, false, &d)) != 0)
 			return err;
-		if (r->own)   /* what the parent had: the child's first touches need no fault */
+		/* What the parent has of it, so that the child's first touches
+		 * need no fault: its pages of a private region (ds_map_present),
+		 * its mappings of a shared one (its text), unless it detached it. */
+		if (r->own)
 			ds_map_present(d, c->task, r->start, r->size, r->rights);
+		else if (plan->region_slot[i])
+			task_mem_map_from(c->task, p->task, r->start, r->size, r->rights & ~MICA_W);
 		if ((err = add_region(c, r->start, r->size, r->offset, r->rights, d, r->own)) != 0) {
 			if (r->own)
 				ds_destroy(d);

@@ -177,6 +177,25 @@ static void written_pages_copied_at_fork(void)
 	expect("ours stayed ours", written_page[0], 22);
 }
 
+/* A block of read-only data of its own: one fault-around block (64 KiB,
+   aligned), which nothing reads but parent_view_of_shared_regions. */
+static const char ro_block[1 << 16] __attribute__((aligned(1 << 16))) = { 7 };
+
+/* What we have mapped of a shared region (the text, read-only data) is
+   mapped into the child at the fork: it reads it without a fault. */
+static void parent_view_of_shared_regions(void)
+{
+	uint32_t rights = 0;
+
+	expect("we read the block", *(volatile const char *)ro_block, 7);
+	pid_t pid = fork();
+	if (pid == 0) {
+		task_mem_lookup(MICA_BOOT_TASK, (uint64_t)(uintptr_t)ro_block, &rights);
+		_exit(rights == MICA_R ? 0 : 1);
+	}
+	expect("the child has it mapped, read-only, before it reads it", reap(pid), 0);
+}
+
 static volatile char many_pages[16][MICA_PAGE_SIZE] __attribute__((aligned(MICA_PAGE_SIZE)));
 
 /* What a fork copies at once is bounded: of 16 pages written, some are
@@ -885,6 +904,7 @@ static const struct qtest_case cases[] = {
 	{ "parent_writes_first", parent_writes_first },
 	{ "written_pages_copied_at_fork", written_pages_copied_at_fork },
 	{ "fork_copies_are_bounded", fork_copies_are_bounded },
+	{ "parent_view_of_shared_regions", parent_view_of_shared_regions },
 	{ "child_writes_to_a_pipe", child_writes_to_a_pipe },
 	{ "duplicates_are_paid_by_the_caller", duplicates_are_paid_by_the_caller },
 	{ "big_dataspace_duplicated", big_dataspace_duplicated },
