@@ -6,8 +6,8 @@
  * tree of up to three levels of 512 entries (a page each, from the pool),
  * as many as its size needs (one up to 2 MiB, two up to 1 GiB), so a
  * dataspace spans at most 512 GiB and costs only what it has touched; a
- * walk over every page (fork, destroy) looks only at the entries its size
- * can use.  A
+ * walk over every page (fork, destroy) looks only at the entries between
+ * the first and the last page it ever had (a stack's top pages).  A
  * rom dataspace is the module's own pages.  A copy-on-write page shows
  * the source page until it is mapped with MICA_W; a source page that the
  * end of the source cuts (the rest of it must read as zeros) is always
@@ -51,6 +51,7 @@ struct ds {
 	uint64_t src_pa, src_size;
 	uint64_t *tree;            /* anonymous, copy-on-write: the top level */
 	unsigned depth;            /* levels above the leaves (0..2) */
+	uint64_t lo, hi;           /* the pages that may have an entry (none: lo > hi) */
 	bool *held;                /* a device BAR's: cleared when this goes (ds_hold) */
 	uint32_t holders;          /* ds_share: more records that must destroy it before it goes */
 	uint64_t image;            /* a program image's bytes (ds_copy_contiguous), 0: none */
@@ -90,10 +91,30 @@ static uint64_t *node_new(uint64_t entries)
 	return pages_va(pa);
 }
 
+/* The entries of a level-`level` node whose first page is `first` (over
+ * `pages` pages) that may lead to an entry: [*from, *to).  The walks over
+ * every page (fork, destroy) look only at those, so a 1 MiB stack whose
+ * top pages are used costs what it uses. */
+static void node_range(const struct ds *d, unsigned level, uint64_t first, uint64_t pages, uint64_t *from,
+		       uint64_t *to)
+{
+	uint64_t span = level_span(level), n = level_entries(level, pages);
+
+	*from = d->lo > first ? (d->lo - first) / span : 0;
+	*to = d->hi >= first ? (d->hi - first) / span + 1 : 0;
+	if (*to > n)
+		*to = n;
+}
+
 /* The entry for page `index`, making the levels above it if `make`. */
 static uint64_t *entry(struct ds *d, uint64_t index, bool make)
 {
 	uint64_t *node = d->tree;
+
+	if (make && index < d->lo)
+		d->lo = index;
+	if (make && index > d->hi)
+		d->hi = index;
 
 	for (int shift = 9 * (int)d->depth; shift > 0; shift -= 9) {
 		uint64_t *e = &node[(index >> shift) % FANOUT];
@@ -120,7 +141,7 @@ int ds_create(enum ds_type type, uint64_t size, uint32_t rights, struct session 
 	int err = -MICA_ENOMEM;
 	if (d) {
 		*d = (struct ds){ .type = type, .rights = rights, .size = size, .session = s,
-				  .src_pa = src_pa, .src_size = src_size };
+				  .src_pa = src_pa, .src_size = src_size, .lo = ~0ull };
 		for (uint64_t span = FANOUT; span < size / PAGE; span *= FANOUT)
 			d->depth++;
 		if (type == DS_ROM || type == DS_DEVICE || type == DS_DMA ||
@@ -166,16 +187,16 @@ static void page_leave(uint64_t entry, bool cleared)
 		pages_free(pa);
 }
 
-/* Every page goes, of a level-`level` node over `pages` pages. */
-static void free_level(uint64_t *node, unsigned level, uint64_t pages)
+/* Every page goes, of a level-`level` node from page `first` over `pages` pages. */
+static void free_level(const struct ds *d, uint64_t *node, unsigned level, uint64_t first, uint64_t pages)
 {
-	uint64_t span = level_span(level);
+	uint64_t span = level_span(level), i, end;
 
-	for (uint64_t i = 0; i < level_entries(level, pages); i++) {
+	for (node_range(d, level, first, pages, &i, &end); i < end; i++) {
 		if (!node[i])
 			continue;
 		if (level)
-			free_level((uint64_t *)node[i], level - 1, pages - i * span);
+			free_level(d, (uint64_t *)node[i], level - 1, first + i * span, pages - i * span);
 		else
 			page_leave(node[i], false);
 	}
@@ -208,7 +229,7 @@ void ds_destroy(struct ds *d)
 	}
 	obj_close(&d->obj);
 	if (d->tree)
-		free_level(d->tree, d->depth, d->size / PAGE);
+		free_level(d, d->tree, d->depth, 0, d->size / PAGE);
 	if (d->type == DS_DEVICE || d->type == DS_DMA)
 		unmap_run(d->src_pa, d->size, d->type == DS_DMA);
 	if (d->session)
@@ -414,19 +435,22 @@ int ds_clear(struct ds *d, uint64_t offset, uint64_t size)
 	return 0;
 }
 
-/* The pages of `from` (a level-`level` node over `pages` pages) shared into
- * `to`, but for up to *copies of those `from` holds alone, copied. */
-static int fork_level(uint64_t *from, uint64_t *to, unsigned level, uint64_t pages, unsigned *copies)
+/* The pages of `from` (a level-`level` node of d from page `first` over
+ * `pages` pages) shared into `to`, but for up to *copies of those `from`
+ * holds alone, copied. */
+static int fork_level(const struct ds *d, uint64_t *from, uint64_t *to, unsigned level, uint64_t first,
+		      uint64_t pages, unsigned *copies)
 {
-	uint64_t span = level_span(level);
+	uint64_t span = level_span(level), i, end;
 
-	for (uint64_t i = 0; i < level_entries(level, pages); i++) {
+	for (node_range(d, level, first, pages, &i, &end); i < end; i++) {
 		if (!from[i])
 			continue;
 		if (level) {
 			if (!to[i] && !(to[i] = (uint64_t)node_new(level_entries(level - 1, pages - i * span))))
 				return -MICA_ENOMEM;
-			int err = fork_level((uint64_t *)from[i], (uint64_t *)to[i], level - 1, pages - i * span, copies);
+			int err = fork_level(d, (uint64_t *)from[i], (uint64_t *)to[i], level - 1, first + i * span,
+					     pages - i * span, copies);
 			if (err)
 				return err;
 			continue;
@@ -457,7 +481,9 @@ int ds_fork(struct ds *d, struct session *s, bool client_owned, struct ds **out)
 		return -MICA_EINVAL;
 	if ((err = ds_create(d->type, d->size, d->rights, s, d->src_pa, d->src_size, client_owned, &n)) != 0)
 		return err;
-	if ((err = fork_level(d->tree, n->tree, d->depth, d->size / PAGE, &copies)) != 0) {
+	n->lo = d->lo;   /* before a failed fork's destroy walks it */
+	n->hi = d->hi;
+	if ((err = fork_level(d, d->tree, n->tree, d->depth, 0, d->size / PAGE, &copies)) != 0) {
 		ds_destroy(n);
 		return err;
 	}
@@ -470,27 +496,28 @@ bool ds_forkable(struct ds *d)
 	return d->type == DS_ANON || d->type == DS_COW;
 }
 
-/* What ds_map_present maps: into `task` at `at` (the dataspace's first
- * byte), of its first `size` bytes. */
+/* What ds_map_present maps: d's pages into `task` at `at` (the
+ * dataspace's first byte), of its first `size` bytes. */
 struct present {
+	const struct ds *d;
 	mica_cap_t task;
 	uint64_t at, size;
 	uint32_t rights;
 };
 
-/* The pages of a level-`level` node over `pages` pages from page `first`. */
-static void map_level(const struct present *m, const uint64_t *node, unsigned level, uint64_t pages, uint64_t first)
+/* The pages of a level-`level` node from page `first` over `pages` pages. */
+static void map_level(const struct present *m, const uint64_t *node, unsigned level, uint64_t first, uint64_t pages)
 {
-	uint64_t span = level_span(level);
+	uint64_t span = level_span(level), i, end;
 
-	for (uint64_t i = 0; i < level_entries(level, pages); i++) {
+	for (node_range(m->d, level, first, pages, &i, &end); i < end; i++) {
 		uint64_t off = (first + i * span) * PAGE;
 		if (off >= m->size)
 			return;
 		if (!node[i])
 			continue;
 		if (level) {
-			map_level(m, (const uint64_t *)node[i], level - 1, pages - i * span, first + i * span);
+			map_level(m, (const uint64_t *)node[i], level - 1, first + i * span, pages - i * span);
 			continue;
 		}
 		uint32_t rights = node[i] & SHARED ? m->rights & ~MICA_W : m->rights;   /* shared: until written */
@@ -501,8 +528,8 @@ static void map_level(const struct present *m, const uint64_t *node, unsigned le
 
 void ds_map_present(struct ds *d, mica_cap_t task, uint64_t at, uint64_t size, uint32_t rights)
 {
-	const struct present m = { task, at, size, rights };
+	const struct present m = { d, task, at, size, rights };
 
 	if (d->tree)
-		map_level(&m, d->tree, d->depth, d->size / PAGE, 0);
+		map_level(&m, d->tree, d->depth, 0, d->size / PAGE);
 }

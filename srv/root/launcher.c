@@ -597,7 +597,7 @@ static bool plan_slot_ok(uint32_t slot)
 }
 
 int parent_fork_request(struct process *p, mica_cap_t notify, mica_cap_t proc, const void *buf, uint32_t len,
-			struct obj **handle, mica_cap_t *task, mica_cap_t *thread)
+			struct obj **handle, mica_cap_t *task, mica_cap_t *thread, uint64_t *pid)
 {
 	struct mica_fork_plan plan;
 	struct spawn_args a = { .name = p->name, .charge = p->session, .kmem_quota = p->kmem_quota,
@@ -639,6 +639,7 @@ int parent_fork_request(struct process *p, mica_cap_t notify, mica_cap_t proc, c
 	*handle = &c->as_process;
 	*task = c->task;
 	*thread = c->thread;
+	*pid = c->pid;
 	return 0;
 }
 

@@ -210,9 +210,9 @@ int parent_region_request(struct process *p, uint32_t index, uint64_t *start, ui
 int parent_stray_fault_request(struct process *p, uint64_t addr, uint64_t ip, uint32_t access);
 int parent_page_fault(struct process *p, uint64_t addr, uint64_t ip, uint32_t access, struct mica_flexpage *page);
 /* Parent.fork: a copy of p (docs/processes.md, "fork"), its first thread
- * stopped; *task and *thread are root's slots for them. */
+ * stopped; *task and *thread are root's slots for them, *pid its pid. */
 int parent_fork_request(struct process *p, mica_cap_t notify, mica_cap_t proc, const void *plan, uint32_t len,
-			struct obj **handle, mica_cap_t *task, mica_cap_t *thread);
+			struct obj **handle, mica_cap_t *task, mica_cap_t *thread, uint64_t *pid);
 /* A Process handle whose reply was lost: the program ends and its record goes. */
 void process_abandon(struct obj *o);
 
