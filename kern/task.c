@@ -94,7 +94,11 @@ int task_destroy(struct task *t, long *budget)
 		if (!mapdb_unmap_steps(t->mappings, MICA_RWX, 1, &cur, budget, &ad))
 			return 0;
 	}
-	/* The page tables, after the mappings, in steps of their own. */
+	/* The page tables, after the mappings (the KIP's, which have no
+	 * node, too), in steps of their own. */
+	if (!t->prune_va)
+		for (uint64_t off = 0; off < MICA_KIP_SIZE; off += MICA_PAGE_SIZE)
+			arch_space_unmap(t->root, MICA_KIP_ADDR + off);
 	unsigned freed = 0;
 	int done = *budget > 0 && arch_space_prune(t->root, &t->prune_va, budget, &freed);
 	t->table_pages -= freed;

@@ -199,13 +199,17 @@ static void process_free(struct process *p)
 static void teardown(struct process *p)
 {
 	kobject_destroy(p->factory);   /* its task, threads, gates, irqs */
-	mica_slot_drop(p->factory);
+	/* Every capability to the factory and to what it made goes with it,
+	 * root's too (the factory's now, the others in the kernel's reaping,
+	 * which a slot filled again first sees cleared): only the slot
+	 * numbers are left. */
+	mica_slot_free(p->factory);
+	mica_slot_free(p->task);
+	mica_slot_free(p->thread);
+	mica_slot_free(p->rm_thread);
+	p->rm_thread = 0;
 	mica_slot_drop(p->halt_irq);
 	p->halt_irq = 0;
-	mica_slot_drop(p->task);
-	mica_slot_drop(p->thread);
-	mica_slot_drop(p->rm_thread);
-	p->rm_thread = 0;
 	obj_close(&p->as_parent);
 	obj_close(&p->as_launcher);
 	free_regions(p);   /* before the copy of the file their pages may show */
@@ -576,9 +580,10 @@ static int fork_region_mapper(struct process *c, const struct mica_fork_plan *pl
 		 (err = thread_set_handlers(c->thread, gate, gate)) == 0 &&
 		 (err = thread_ex_regs(c->thread, plan->ip, plan->sp, ~0ull, &old_ip, &old_sp, &old_flags)) == 0)
 		err = thread_start(c->rm_thread);
-	if (!err)
-		err = give(c, gate, plan->rm_slot, true);
-	mica_slot_drop(gate);   /* granted away, or it goes */
+	if (!err && (err = give(c, gate, plan->rm_slot, true)) == 0)
+		mica_slot_free(gate);   /* granted away: the slot is empty */
+	else
+		mica_slot_drop(gate);   /* it goes */
 	return err;
 }
 
