@@ -6,8 +6,8 @@
  * tree of up to three levels of 512 entries (a page each, from the pool),
  * as many as its size needs (one up to 2 MiB, two up to 1 GiB), so a
  * dataspace spans at most 512 GiB and costs only what it has touched; a
- * walk over every page (fork, destroy) looks only at the entries between
- * the first and the last page it ever had (a stack's top pages).  A
+ * walk over every page (fork, destroy) looks only at the entries from
+ * the first page it ever had on (a stack's top pages).  A
  * rom dataspace is the module's own pages.  A copy-on-write page shows
  * the source page until it is mapped with MICA_W; a source page that the
  * end of the source cuts (the rest of it must read as zeros) is always
@@ -51,7 +51,7 @@ struct ds {
 	uint64_t src_pa, src_size;
 	uint64_t *tree;            /* anonymous, copy-on-write: the top level */
 	unsigned depth;            /* levels above the leaves (0..2) */
-	uint64_t lo, hi;           /* the pages that may have an entry (none: lo > hi) */
+	uint64_t lo;               /* no page below it has an entry */
 	bool *held;                /* a device BAR's: cleared when this goes (ds_hold) */
 	uint32_t holders;          /* ds_share: more records that must destroy it before it goes */
 	uint64_t image;            /* a program image's bytes (ds_copy_contiguous), 0: none */
@@ -59,21 +59,22 @@ struct ds {
 
 static struct pool ds_pool = POOL(struct ds);
 
-/* Pages one entry of a level-`level` node stands for. */
+/* Pages one entry of a level-`level` node stands for: 2^(9 level). */
+static unsigned level_shift(unsigned level)
+{
+	return 9 * level;
+}
+
 static uint64_t level_span(unsigned level)
 {
-	uint64_t span = 1;
-
-	while (level--)
-		span *= FANOUT;
-	return span;
+	return 1ull << level_shift(level);
 }
 
 /* The entries of a level-`level` node that `pages` pages from its first
  * can use. */
 static uint64_t level_entries(unsigned level, uint64_t pages)
 {
-	uint64_t span = level_span(level), n = (pages + span - 1) / span;
+	uint64_t n = (pages + level_span(level) - 1) >> level_shift(level);
 
 	return n < FANOUT ? n : FANOUT;
 }
@@ -91,30 +92,26 @@ static uint64_t *node_new(uint64_t entries)
 	return pages_va(pa);
 }
 
-/* The entries of a level-`level` node whose first page is `first` (over
- * `pages` pages) that may lead to an entry: [*from, *to).  The walks over
- * every page (fork, destroy) look only at those, so a 1 MiB stack whose
- * top pages are used costs what it uses. */
-static void node_range(const struct ds *d, unsigned level, uint64_t first, uint64_t pages, uint64_t *from,
-		       uint64_t *to)
+/* The first entry of a level-`level` node whose first page is `first`
+ * that may lead to a page: the walks over every page (fork, destroy)
+ * start there, so a 1 MiB stack whose top pages are used costs what it
+ * uses. */
+static uint64_t first_entry(const struct ds *d, unsigned level, uint64_t first)
 {
-	uint64_t span = level_span(level), n = level_entries(level, pages);
+	return d->lo > first ? (d->lo - first) >> level_shift(level) : 0;
+}
 
-	*from = d->lo > first ? (d->lo - first) / span : 0;
-	*to = d->hi >= first ? (d->hi - first) / span + 1 : 0;
-	if (*to > n)
-		*to = n;
+/* Page `index` gets an entry, or a node above one. */
+static void note_page(struct ds *d, uint64_t index)
+{
+	if (index < d->lo)
+		d->lo = index;
 }
 
 /* The entry for page `index`, making the levels above it if `make`. */
 static uint64_t *entry(struct ds *d, uint64_t index, bool make)
 {
 	uint64_t *node = d->tree;
-
-	if (make && index < d->lo)
-		d->lo = index;
-	if (make && index > d->hi)
-		d->hi = index;
 
 	for (int shift = 9 * (int)d->depth; shift > 0; shift -= 9) {
 		uint64_t *e = &node[(index >> shift) % FANOUT];
@@ -123,6 +120,7 @@ static uint64_t *entry(struct ds *d, uint64_t index, bool make)
 			if (!n)
 				return 0;
 			*e = (uint64_t)n;
+			note_page(d, index);
 		}
 		node = (uint64_t *)*e;
 	}
@@ -190,9 +188,9 @@ static void page_leave(uint64_t entry, bool cleared)
 /* Every page goes, of a level-`level` node from page `first` over `pages` pages. */
 static void free_level(const struct ds *d, uint64_t *node, unsigned level, uint64_t first, uint64_t pages)
 {
-	uint64_t span = level_span(level), i, end;
+	uint64_t span = level_span(level), end = level_entries(level, pages);
 
-	for (node_range(d, level, first, pages, &i, &end); i < end; i++) {
+	for (uint64_t i = first_entry(d, level, first); i < end; i++) {
 		if (!node[i])
 			continue;
 		if (level)
@@ -305,6 +303,7 @@ uint64_t ds_page(struct ds *d, uint64_t offset, uint32_t rights, int *err)
 		return 0;
 	}
 	*e = pa;
+	note_page(d, offset / PAGE);
 	return pa;
 }
 
@@ -441,9 +440,9 @@ int ds_clear(struct ds *d, uint64_t offset, uint64_t size)
 static int fork_level(const struct ds *d, uint64_t *from, uint64_t *to, unsigned level, uint64_t first,
 		      uint64_t pages, unsigned *copies)
 {
-	uint64_t span = level_span(level), i, end;
+	uint64_t span = level_span(level), end = level_entries(level, pages);
 
-	for (node_range(d, level, first, pages, &i, &end); i < end; i++) {
+	for (uint64_t i = first_entry(d, level, first); i < end; i++) {
 		if (!from[i])
 			continue;
 		if (level) {
@@ -482,7 +481,6 @@ int ds_fork(struct ds *d, struct session *s, bool client_owned, struct ds **out)
 	if ((err = ds_create(d->type, d->size, d->rights, s, d->src_pa, d->src_size, client_owned, &n)) != 0)
 		return err;
 	n->lo = d->lo;   /* before a failed fork's destroy walks it */
-	n->hi = d->hi;
 	if ((err = fork_level(d, d->tree, n->tree, d->depth, 0, d->size / PAGE, &copies)) != 0) {
 		ds_destroy(n);
 		return err;
@@ -508,9 +506,9 @@ struct present {
 /* The pages of a level-`level` node from page `first` over `pages` pages. */
 static void map_level(const struct present *m, const uint64_t *node, unsigned level, uint64_t first, uint64_t pages)
 {
-	uint64_t span = level_span(level), i, end;
+	uint64_t span = level_span(level), end = level_entries(level, pages);
 
-	for (node_range(m->d, level, first, pages, &i, &end); i < end; i++) {
+	for (uint64_t i = first_entry(m->d, level, first); i < end; i++) {
 		uint64_t off = (first + i * span) * PAGE;
 		if (off >= m->size)
 			return;
