@@ -109,7 +109,6 @@ unsigned arch_spare_tables(void)
 	return nspare_tables;
 }
 
-
 uint64_t paging_table_pages(void)
 {
 	return table_pages;
