@@ -54,8 +54,13 @@ unsigned arch_space_destroy(uint64_t root);
 /* Free the user page tables in steps, each 2 MiB of address space
  * spending a unit of *budget (*cursor: where to go on, 0 at first; *freed
  * counts the tables): 1 when none is left, then arch_space_destroy frees
- * the root alone. */
+ * the root alone.  Nothing may be mapped any more (the tables it frees
+ * are zero, and kept spare for the next tables made). */
 int arch_space_prune(uint64_t root, uint64_t *cursor, long *budget, unsigned *freed);
+/* The spare page tables: free kernel memory, taken before the pool; and
+ * how many of them are not zero (the invariant checker's: none). */
+unsigned arch_spare_tables(void);
+unsigned arch_spare_tables_unclean(void);
 int arch_space_map(uint64_t root, uint64_t va, uint64_t pa, unsigned rights, int uncached, unsigned *tables);
 /* Only if nothing is mapped at va (MICA_EEXIST otherwise). */
 int arch_space_map_new(uint64_t root, uint64_t va, uint64_t pa, unsigned rights, int uncached, unsigned *tables);

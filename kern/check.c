@@ -153,6 +153,7 @@ int kcheck_all(void)
 	for (struct slab_cache *c = slab_caches(); c; c = c->next_cache)
 		held += c->pages;
 	EXPECT(held == cached, "the object caches hold %lu pages, factories are charged for %lu", held, cached);
+	EXPECT(arch_spare_tables_unclean() == 0, "%u spare page tables are not zero", arch_spare_tables_unclean());
 	for (struct thread *t = thread_all; t; t = t->all_link.next)
 		check_thread(t);
 	violations += sched_check_queues();

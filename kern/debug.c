@@ -51,7 +51,7 @@ static uint64_t debug_print(uint64_t buf, uint64_t len)
 static uint64_t debug_meminfo(uint64_t buf, uint64_t size)
 {
 	struct mica_meminfo m = {
-		.kernel_free_pages = kmem_pmm.nfree,
+		.kernel_free_pages = kmem_pmm.nfree + arch_spare_tables(),
 		.user_free_pages = kmem_user_pmm.nfree,
 		.root_quota_used = factory_root.used,
 		.mapnodes = mapdb_nodes(),

@@ -52,19 +52,20 @@ struct mapdb_cursor {
 	uint8_t verify;                /* node: checking its parent's children */
 };
 
-/* A Task.mem_unmap or mem_map that stopped on its budget, in the calling
- * thread: the same call (task, fpage, self; for a map also the
- * destination, and self is the grant flag) goes on at next_va. */
+/* A Task.mem_unmap, mem_map or mem_map_from that stopped on its budget,
+ * in the calling thread: the same call (task, fpage, self; for a map the
+ * source task, range, rights and destination, and self is the grant flag)
+ * goes on at next_va. */
 struct unmap_progress {
 	struct task *task;
-	uint64_t fpage;
+	uint64_t fpage;                 /* an unmap's */
 	uint64_t next_va;
 	uint32_t status;                /* MAP_ACCESSED / MAP_DIRTY so far */
 	uint8_t self, active;
 	struct mapdb_cursor cur;
 	struct task *dst;               /* a map's */
-	uint64_t dest;
-	uint8_t map;
+	uint64_t first, last, dest;
+	uint8_t map, rights;
 };
 
 /* Bits mapdb_unmap reports. */

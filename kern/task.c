@@ -94,7 +94,11 @@ int task_destroy(struct task *t, long *budget)
 		if (!mapdb_unmap_steps(t->mappings, MICA_RWX, 1, &cur, budget, &ad))
 			return 0;
 	}
-	/* The page tables, after the mappings, in steps of their own. */
+	/* The page tables, after the mappings (the KIP's, which have no
+	 * node, too), in steps of their own. */
+	if (!t->prune_va)
+		for (uint64_t off = 0; off < MICA_KIP_SIZE; off += MICA_PAGE_SIZE)
+			arch_space_unmap(t->root, MICA_KIP_ADDR + off);
 	unsigned freed = 0;
 	int done = *budget > 0 && arch_space_prune(t->root, &t->prune_va, budget, &freed);
 	t->table_pages -= freed;
@@ -235,17 +239,19 @@ void task_unmap_range(struct thread *caller, struct task *t, uint64_t fpage, int
 	*status = ad;
 }
 
-/* Task.mem_map: task_map_range in steps of the caller's budget, each page
- * mapped costing PREEMPT_MAP_COST units, restarted as task_unmap_range is. */
-int task_map_steps(struct thread *caller, struct task *src, uint64_t fpage, struct task *dst, uint64_t dest, int grant)
+/* Task.mem_map and mem_map_from: task_map_range in steps of the caller's
+ * budget, each page mapped costing PREEMPT_MAP_COST units, restarted as
+ * task_unmap_range is. */
+int task_map_steps(struct thread *caller, struct task *src, uint64_t first, uint64_t last, unsigned rights,
+		   struct task *dst, uint64_t dest, int grant)
 {
 	struct unmap_progress *p = &caller->unmap;
-	uint64_t first = mica_fpage_base(fpage), va = first, last = fpage_last(fpage), found;
+	uint64_t va = first, found;
 	long budget = PREEMPT_BUDGET;
 	int more, err = MICA_OK;
 
-	if (p->active && p->map && p->task == src && p->fpage == fpage && p->dst == dst && p->dest == dest &&
-	    p->self == grant)
+	if (p->active && p->map && p->task == src && p->first == first && p->last == last && p->rights == rights &&
+	    p->dst == dst && p->dest == dest && p->self == grant)
 		va = p->next_va;
 	else
 		mapdb_cursor_resume(&p->cur, 0);
@@ -259,7 +265,7 @@ int task_map_steps(struct thread *caller, struct task *src, uint64_t fpage, stru
 			break;
 		}
 		struct mapnode *n = mapdb_lookup(src, found);
-		if (n && (err = mapdb_map(n, dst, dest + (found - first), mica_fpage_rights(fpage), grant, &budget)) != 0) {
+		if (n && (err = mapdb_map(n, dst, dest + (found - first), rights, grant, &budget)) != 0) {
 			if (err != MICA_EBUSY)
 				return err;
 			more = -1;   /* what was there goes on being removed when it goes on */
@@ -270,8 +276,9 @@ int task_map_steps(struct thread *caller, struct task *src, uint64_t fpage, stru
 		va = found + MICA_PAGE_SIZE;
 	}
 	if (more) {
-		*p = (struct unmap_progress){ .task = src, .fpage = fpage, .next_va = va, .self = (uint8_t)grant,
-					      .active = 1, .dst = dst, .dest = dest, .map = 1 };
+		*p = (struct unmap_progress){ .task = src, .first = first, .last = last, .rights = (uint8_t)rights,
+					      .next_va = va, .self = (uint8_t)grant, .active = 1, .dst = dst,
+					      .dest = dest, .map = 1 };
 		preempt_restart();
 	}
 	return MICA_OK;
@@ -485,7 +492,25 @@ static int op_mem_map(void *obj, mica_word_t fpage, uint64_t dest, bool grant)
 		return err;
 	if (!fpage_valid(fpage) || (dest & (fpage_size(fpage) - 1)) || dest + (fpage_size(fpage) - 1) >= USER_SPACE_END)
 		return -MICA_EINVAL;
-	return -task_map_steps(inv->caller, inv->task, fpage, t, dest, grant);
+	return -task_map_steps(inv->caller, inv->task, mica_fpage_base(fpage), fpage_last(fpage),
+			       mica_fpage_rights(fpage), t, dest, grant);
+}
+
+static int op_mem_map_from(void *obj, slot_t src, uint64_t addr, uint64_t size, uint32_t rights)
+{
+	struct invocation *inv = obj;
+	int err;
+	struct task *t = invoked(obj, MICA_W, &err);
+
+	if (err)
+		return err;
+	struct task *from = (struct task *)invoke_lookup(inv, src, KOBJ_TASK, MICA_W, &err);
+	if (!from)
+		return err;
+	if (!size || ((addr | size) & ~MICA_PAGE_MASK) || addr >= USER_SPACE_END || size > USER_SPACE_END - addr ||
+	    (rights & ~MICA_RWX))
+		return -MICA_EINVAL;
+	return -task_map_steps(inv->caller, from, addr, addr + (size - 1), rights, t, addr, 0);
 }
 
 static int op_mem_unmap(void *obj, mica_word_t fpage, bool self, uint32_t *status)
@@ -559,6 +584,7 @@ const struct task_ops task_protocol = {
 	.cap_same = op_cap_same,
 	.cap_info = op_cap_info,
 	.mem_map = op_mem_map,
+	.mem_map_from = op_mem_map_from,
 	.mem_unmap = op_mem_unmap,
 	.mem_lookup = op_mem_lookup,
 	.io_map = op_io_map,

@@ -54,18 +54,20 @@ int task_space_map(struct task *t, uint64_t va, uint64_t pa, unsigned rights, in
  * and a boot program's watch says so. */
 void task_end_current(int status);
 
-/* Map (or grant) src's mapped pages of [first, last] to dst at dest on,
- * rights reduced to `rights`; unmapped pages are skipped. */
-/* Task.mem_map of src's pages in fpage to dest in dst, restartable as
- * task_unmap_range is. */
-int task_map_steps(struct thread *caller, struct task *src, uint64_t fpage, struct task *dst, uint64_t dest, int grant);
+/* Task.mem_map and mem_map_from: src's pages of [first, last] to dst at
+ * dest on, rights reduced to `rights`, restartable as task_unmap_range
+ * is. */
+int task_map_steps(struct thread *caller, struct task *src, uint64_t first, uint64_t last, unsigned rights,
+		   struct task *dst, uint64_t dest, int grant);
 /* Task.mem_unmap: take the fpage's rights (all of R: the mappings) from
  * what was derived from t's pages in it, and from them if self; *status
  * gets MAP_ACCESSED / MAP_DIRTY.  Restartable (preempt.h): a call that
  * stops on its budget asks for a restart and goes on from the caller's
  * saved progress when the caller makes the same call again. */
 void task_unmap_range(struct thread *caller, struct task *t, uint64_t fpage, int self, uint32_t *status);
-/* IPC memory items: mapdb_map of each mapped page, within *budget. */
+/* IPC memory items: map (or grant) src's mapped pages of [first, last] to
+ * dst at dest on, rights reduced to `rights` (unmapped pages are skipped),
+ * mapdb_map of each within *budget. */
 int task_map_range(struct task *src, uint64_t first, uint64_t last, struct task *dst, uint64_t dest, unsigned rights,
 		   int grant, long *budget);
 

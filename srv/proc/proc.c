@@ -357,8 +357,6 @@ static int on_fork(struct srv_request *req, mica_cap_t parent_gate, const void *
 		   uint64_t *pid, mica_cap_t *task, mica_cap_t *thread)
 {
 	struct tree_rec *parent = caller(req), *r;
-	bool ended;
-	int32_t status;
 	int err;
 
 	if (!parent)
@@ -381,9 +379,7 @@ static int on_fork(struct srv_request *req, mica_cap_t parent_gate, const void *
 	    (!(r->text = mica_slot_alloc()) || (err = open_file_deny_write(parent->text, &r->text)) != 0))
 		err = err ? err : -MICA_ENOMEM;
 	if (!err)
-		err = parent_fork(parent_gate, r->end_irq, r->gate, plan, plan_len, &r->process, task, thread);
-	if (!err)
-		err = process_status(r->process, &ended, &status, &r->pid);
+		err = parent_fork(parent_gate, r->end_irq, r->gate, plan, plan_len, &r->process, task, thread, &r->pid);
 	if (err) {
 		if (r->process)
 			process_kill(r->process);

@@ -6,8 +6,8 @@
  * tree of up to three levels of 512 entries (a page each, from the pool),
  * as many as its size needs (one up to 2 MiB, two up to 1 GiB), so a
  * dataspace spans at most 512 GiB and costs only what it has touched; a
- * walk over every page (fork, destroy) looks only at the entries its size
- * can use.  A
+ * walk over every page (fork, destroy) looks only at the entries from
+ * the first page it ever had on (a stack's top pages).  A
  * rom dataspace is the module's own pages.  A copy-on-write page shows
  * the source page until it is mapped with MICA_W; a source page that the
  * end of the source cuts (the rest of it must read as zeros) is always
@@ -19,7 +19,12 @@
  * present is then shared by both (marked SHARED in both trees, its sharer
  * count raised), the W right is taken from every mapping of it, and the
  * first write through either side gets that side a copy; the last holder
- * writes the page in place.  A page is freed with its last holder.
+ * writes the page in place.  A page is freed with its last holder.  The
+ * exception is a page the source holds alone (written since its last fork,
+ * or never shared): a fork copies up to FORK_COPIES_MAX of those at once,
+ * since both sides are likely to write them again (the stack's top, the C
+ * library's data), and a write fault costs far more than the copy; the
+ * source keeps its page, and its mappings their W.
  */
 #include "root.h"
 
@@ -35,6 +40,7 @@
 #define MAX_PAGES (FANOUT * FANOUT * FANOUT)
 #define SHARED 1ull   /* a leaf entry's page is shared with another dataspace */
 #define AROUND (1ull << DS_AROUND_ORDER)
+#define FORK_COPIES_MAX 8   /* pages a fork copies at once (of those the source holds alone) */
 
 struct ds {
 	struct obj obj;
@@ -45,6 +51,7 @@ struct ds {
 	uint64_t src_pa, src_size;
 	uint64_t *tree;            /* anonymous, copy-on-write: the top level */
 	unsigned depth;            /* levels above the leaves (0..2) */
+	uint64_t lo;               /* no page below it has an entry */
 	bool *held;                /* a device BAR's: cleared when this goes (ds_hold) */
 	uint32_t holders;          /* ds_share: more records that must destroy it before it goes */
 	uint64_t image;            /* a program image's bytes (ds_copy_contiguous), 0: none */
@@ -52,21 +59,22 @@ struct ds {
 
 static struct pool ds_pool = POOL(struct ds);
 
-/* Pages one entry of a level-`level` node stands for. */
+/* Pages one entry of a level-`level` node stands for: 2^(9 level). */
+static unsigned level_shift(unsigned level)
+{
+	return 9 * level;
+}
+
 static uint64_t level_span(unsigned level)
 {
-	uint64_t span = 1;
-
-	while (level--)
-		span *= FANOUT;
-	return span;
+	return 1ull << level_shift(level);
 }
 
 /* The entries of a level-`level` node that `pages` pages from its first
  * can use. */
 static uint64_t level_entries(unsigned level, uint64_t pages)
 {
-	uint64_t span = level_span(level), n = (pages + span - 1) / span;
+	uint64_t n = (pages + level_span(level) - 1) >> level_shift(level);
 
 	return n < FANOUT ? n : FANOUT;
 }
@@ -84,6 +92,22 @@ static uint64_t *node_new(uint64_t entries)
 	return pages_va(pa);
 }
 
+/* The first entry of a level-`level` node whose first page is `first`
+ * that may lead to a page: the walks over every page (fork, destroy)
+ * start there, so a 1 MiB stack whose top pages are used costs what it
+ * uses. */
+static uint64_t first_entry(const struct ds *d, unsigned level, uint64_t first)
+{
+	return d->lo > first ? (d->lo - first) >> level_shift(level) : 0;
+}
+
+/* Page `index` gets an entry, or a node above one. */
+static void note_page(struct ds *d, uint64_t index)
+{
+	if (index < d->lo)
+		d->lo = index;
+}
+
 /* The entry for page `index`, making the levels above it if `make`. */
 static uint64_t *entry(struct ds *d, uint64_t index, bool make)
 {
@@ -96,6 +120,7 @@ static uint64_t *entry(struct ds *d, uint64_t index, bool make)
 			if (!n)
 				return 0;
 			*e = (uint64_t)n;
+			note_page(d, index);
 		}
 		node = (uint64_t *)*e;
 	}
@@ -114,7 +139,7 @@ int ds_create(enum ds_type type, uint64_t size, uint32_t rights, struct session 
 	int err = -MICA_ENOMEM;
 	if (d) {
 		*d = (struct ds){ .type = type, .rights = rights, .size = size, .session = s,
-				  .src_pa = src_pa, .src_size = src_size };
+				  .src_pa = src_pa, .src_size = src_size, .lo = ~0ull };
 		for (uint64_t span = FANOUT; span < size / PAGE; span *= FANOUT)
 			d->depth++;
 		if (type == DS_ROM || type == DS_DEVICE || type == DS_DMA ||
@@ -160,16 +185,16 @@ static void page_leave(uint64_t entry, bool cleared)
 		pages_free(pa);
 }
 
-/* Every page goes, of a level-`level` node over `pages` pages. */
-static void free_level(uint64_t *node, unsigned level, uint64_t pages)
+/* Every page goes, of a level-`level` node from page `first` over `pages` pages. */
+static void free_level(const struct ds *d, uint64_t *node, unsigned level, uint64_t first, uint64_t pages)
 {
-	uint64_t span = level_span(level);
+	uint64_t span = level_span(level), end = level_entries(level, pages);
 
-	for (uint64_t i = 0; i < level_entries(level, pages); i++) {
+	for (uint64_t i = first_entry(d, level, first); i < end; i++) {
 		if (!node[i])
 			continue;
 		if (level)
-			free_level((uint64_t *)node[i], level - 1, pages - i * span);
+			free_level(d, (uint64_t *)node[i], level - 1, first + i * span, pages - i * span);
 		else
 			page_leave(node[i], false);
 	}
@@ -202,7 +227,7 @@ void ds_destroy(struct ds *d)
 	}
 	obj_close(&d->obj);
 	if (d->tree)
-		free_level(d->tree, d->depth, d->size / PAGE);
+		free_level(d, d->tree, d->depth, 0, d->size / PAGE);
 	if (d->type == DS_DEVICE || d->type == DS_DMA)
 		unmap_run(d->src_pa, d->size, d->type == DS_DMA);
 	if (d->session)
@@ -278,6 +303,7 @@ uint64_t ds_page(struct ds *d, uint64_t offset, uint32_t rights, int *err)
 		return 0;
 	}
 	*e = pa;
+	note_page(d, offset / PAGE);
 	return pa;
 }
 
@@ -408,23 +434,33 @@ int ds_clear(struct ds *d, uint64_t offset, uint64_t size)
 	return 0;
 }
 
-/* The pages of `from` (a level-`level` node over `pages` pages) shared into `to`. */
-static int fork_level(uint64_t *from, uint64_t *to, unsigned level, uint64_t pages)
+/* The pages of `from` (a level-`level` node of d from page `first` over
+ * `pages` pages) shared into `to`, but for up to *copies of those `from`
+ * holds alone, copied. */
+static int fork_level(const struct ds *d, uint64_t *from, uint64_t *to, unsigned level, uint64_t first,
+		      uint64_t pages, unsigned *copies)
 {
-	uint64_t span = level_span(level);
+	uint64_t span = level_span(level), end = level_entries(level, pages);
 
-	for (uint64_t i = 0; i < level_entries(level, pages); i++) {
+	for (uint64_t i = first_entry(d, level, first); i < end; i++) {
 		if (!from[i])
 			continue;
 		if (level) {
 			if (!to[i] && !(to[i] = (uint64_t)node_new(level_entries(level - 1, pages - i * span))))
 				return -MICA_ENOMEM;
-			int err = fork_level((uint64_t *)from[i], (uint64_t *)to[i], level - 1, pages - i * span);
+			int err = fork_level(d, (uint64_t *)from[i], (uint64_t *)to[i], level - 1, first + i * span,
+					     pages - i * span, copies);
 			if (err)
 				return err;
 			continue;
 		}
-		uint64_t pa = from[i] & ~SHARED;
+		uint64_t pa = from[i] & ~SHARED, copy;
+		if (!(from[i] & SHARED) && *copies && (copy = pages_alloc_uninit()) != 0) {
+			memcpy(pages_va(copy), pages_va(pa), PAGE);
+			to[i] = copy;
+			(*copies)--;
+			continue;
+		}
 		if (!pages_share(pa))
 			return -MICA_ENOMEM;
 		if (!(from[i] & SHARED))
@@ -437,13 +473,15 @@ static int fork_level(uint64_t *from, uint64_t *to, unsigned level, uint64_t pag
 int ds_fork(struct ds *d, struct session *s, bool client_owned, struct ds **out)
 {
 	struct ds *n;
+	unsigned copies = FORK_COPIES_MAX;
 	int err;
 
 	if (d->type != DS_ANON && d->type != DS_COW)
 		return -MICA_EINVAL;
 	if ((err = ds_create(d->type, d->size, d->rights, s, d->src_pa, d->src_size, client_owned, &n)) != 0)
 		return err;
-	if ((err = fork_level(d->tree, n->tree, d->depth, d->size / PAGE)) != 0) {
+	n->lo = d->lo;   /* before a failed fork's destroy walks it */
+	if ((err = fork_level(d, d->tree, n->tree, d->depth, 0, d->size / PAGE, &copies)) != 0) {
 		ds_destroy(n);
 		return err;
 	}
@@ -456,15 +494,40 @@ bool ds_forkable(struct ds *d)
 	return d->type == DS_ANON || d->type == DS_COW;
 }
 
-void ds_map_present(struct ds *d, mica_cap_t task, uint64_t at, uint64_t size, uint32_t rights)
+/* What ds_map_present maps: d's pages into `task` at `at` (the
+ * dataspace's first byte), of its first `size` bytes. */
+struct present {
+	const struct ds *d;
+	mica_cap_t task;
+	uint64_t at, size;
+	uint32_t rights;
+};
+
+/* The pages of a level-`level` node from page `first` over `pages` pages. */
+static void map_level(const struct present *m, const uint64_t *node, unsigned level, uint64_t first, uint64_t pages)
 {
-	for (uint64_t off = 0; off < size && off < d->size; off += PAGE) {
-		uint64_t *e = entry(d, off / PAGE, false);
-		if (!e) {
-			off |= FANOUT * PAGE - 1;   /* no leaf table: the next one */
+	uint64_t span = level_span(level), end = level_entries(level, pages);
+
+	for (uint64_t i = first_entry(m->d, level, first); i < end; i++) {
+		uint64_t off = (first + i * span) * PAGE;
+		if (off >= m->size)
+			return;
+		if (!node[i])
+			continue;
+		if (level) {
+			map_level(m, (const uint64_t *)node[i], level - 1, first + i * span, pages - i * span);
 			continue;
 		}
-		if (*e)
-			task_mem_map(task, mica_fpage((mica_addr_t)pages_va(*e & ~SHARED), 12, rights), at + off, false);
+		uint32_t rights = node[i] & SHARED ? m->rights & ~MICA_W : m->rights;   /* shared: until written */
+		task_mem_map(m->task, mica_fpage((mica_addr_t)pages_va(node[i] & ~SHARED), 12, rights), m->at + off,
+			     false);
 	}
+}
+
+void ds_map_present(struct ds *d, mica_cap_t task, uint64_t at, uint64_t size, uint32_t rights)
+{
+	const struct present m = { d, task, at, size, rights };
+
+	if (d->tree)
+		map_level(&m, d->tree, d->depth, 0, d->size / PAGE);
 }

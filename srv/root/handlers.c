@@ -244,18 +244,25 @@ static int h_on_halt(struct srv_request *req, mica_cap_t irq)
 	return err;
 }
 static int h_fork(struct srv_request *req, mica_cap_t notify, mica_cap_t proc, const void *plan, uint32_t plan_len,
-		  mica_cap_t *process, mica_cap_t *task, mica_cap_t *thread)
+		  mica_cap_t *process, mica_cap_t *task, mica_cap_t *thread, uint64_t *pid)
 {
 	AS(struct obj, K_PARENT);
 	struct obj *handle;
+	/* proc: granted to the child, or dropped here (not by the server
+	 * loop, which would unmap the empty slot). */
 	int err = notify ? srv_keep(req, notify) : 0;
+	if (!err && proc && (err = srv_keep(req, proc)) != 0)
+		mica_slot_drop(notify);
 	if (err)
 		return err;
-	err = parent_fork_request(process_of(o), notify, proc, plan, plan_len, &handle, task, thread);
+	err = parent_fork_request(process_of(o), notify, proc, plan, plan_len, &handle, task, thread, pid);
 	if (err) {
 		mica_slot_drop(notify);
+		mica_slot_drop(proc);
 		return err;
 	}
+	if (proc)
+		mica_slot_free(proc);
 	*process = handle->gate;
 	srv_made(req, undo_made, handle);
 	return 0;

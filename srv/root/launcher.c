@@ -199,13 +199,17 @@ static void process_free(struct process *p)
 static void teardown(struct process *p)
 {
 	kobject_destroy(p->factory);   /* its task, threads, gates, irqs */
-	mica_slot_drop(p->factory);
+	/* Every capability to the factory and to what it made goes with it,
+	 * root's too (the factory's now, the others in the kernel's reaping,
+	 * which a slot filled again first sees cleared): only the slot
+	 * numbers are left. */
+	mica_slot_free(p->factory);
+	mica_slot_free(p->task);
+	mica_slot_free(p->thread);
+	mica_slot_free(p->rm_thread);
+	p->rm_thread = 0;
 	mica_slot_drop(p->halt_irq);
 	p->halt_irq = 0;
-	mica_slot_drop(p->task);
-	mica_slot_drop(p->thread);
-	mica_slot_drop(p->rm_thread);
-	p->rm_thread = 0;
 	obj_close(&p->as_parent);
 	obj_close(&p->as_launcher);
 	free_regions(p);   /* before the copy of the file their pages may show */
@@ -536,8 +540,13 @@ static int fork_regions(struct process *p, struct process *c, const struct mica_
 		struct ds *d = r->ds;
 		if (r->own && (err = ds_fork(r->ds, c->session, false, &d)) != 0)
 			return err;
-		if (r->own)   /* what the parent had, read-only: the child's first touches need no fault */
-			ds_map_present(d, c->task, r->start, r->size, r->rights & ~MICA_W);
+		/* What the parent has of it, so that the child's first touches
+		 * need no fault: its pages of a private region (ds_map_present),
+		 * its mappings of a shared one (its text), unless it detached it. */
+		if (r->own)
+			ds_map_present(d, c->task, r->start, r->size, r->rights);
+		else if (plan->region_slot[i])
+			task_mem_map_from(c->task, p->task, r->start, r->size, r->rights & ~MICA_W);
 		if ((err = add_region(c, r->start, r->size, r->offset, r->rights, d, r->own)) != 0) {
 			if (r->own)
 				ds_destroy(d);
@@ -571,9 +580,10 @@ static int fork_region_mapper(struct process *c, const struct mica_fork_plan *pl
 		 (err = thread_set_handlers(c->thread, gate, gate)) == 0 &&
 		 (err = thread_ex_regs(c->thread, plan->ip, plan->sp, ~0ull, &old_ip, &old_sp, &old_flags)) == 0)
 		err = thread_start(c->rm_thread);
-	if (!err)
-		err = give(c, gate, plan->rm_slot, true);
-	mica_slot_drop(gate);   /* granted away, or it goes */
+	if (!err && (err = give(c, gate, plan->rm_slot, true)) == 0)
+		mica_slot_free(gate);   /* granted away: the slot is empty */
+	else
+		mica_slot_drop(gate);   /* it goes */
 	return err;
 }
 
@@ -592,7 +602,7 @@ static bool plan_slot_ok(uint32_t slot)
 }
 
 int parent_fork_request(struct process *p, mica_cap_t notify, mica_cap_t proc, const void *buf, uint32_t len,
-			struct obj **handle, mica_cap_t *task, mica_cap_t *thread)
+			struct obj **handle, mica_cap_t *task, mica_cap_t *thread, uint64_t *pid)
 {
 	struct mica_fork_plan plan;
 	struct spawn_args a = { .name = p->name, .charge = p->session, .kmem_quota = p->kmem_quota,
@@ -634,6 +644,7 @@ int parent_fork_request(struct process *p, mica_cap_t notify, mica_cap_t proc, c
 	*handle = &c->as_process;
 	*task = c->task;
 	*thread = c->thread;
+	*pid = c->pid;
 	return 0;
 }
 

@@ -72,7 +72,8 @@ void ds_share(struct ds *d);
  * to `s`: both then share its pages until either writes one (ds.c). */
 int ds_fork(struct ds *d, struct session *s, bool client_owned, struct ds **out);
 /* Map the pages d has of its first `size` bytes into `task` at `at` with
- * `rights` (what it has not are left to faults). */
+ * `rights`, without W for those it shares (what it has not are left to
+ * faults). */
 void ds_map_present(struct ds *d, mica_cap_t task, uint64_t at, uint64_t size, uint32_t rights);
 /* Whether ds_fork can copy it (the other kinds are shared as they are). */
 bool ds_forkable(struct ds *d);
@@ -209,9 +210,9 @@ int parent_region_request(struct process *p, uint32_t index, uint64_t *start, ui
 int parent_stray_fault_request(struct process *p, uint64_t addr, uint64_t ip, uint32_t access);
 int parent_page_fault(struct process *p, uint64_t addr, uint64_t ip, uint32_t access, struct mica_flexpage *page);
 /* Parent.fork: a copy of p (docs/processes.md, "fork"), its first thread
- * stopped; *task and *thread are root's slots for them. */
+ * stopped; *task and *thread are root's slots for them, *pid its pid. */
 int parent_fork_request(struct process *p, mica_cap_t notify, mica_cap_t proc, const void *plan, uint32_t len,
-			struct obj **handle, mica_cap_t *task, mica_cap_t *thread);
+			struct obj **handle, mica_cap_t *task, mica_cap_t *thread, uint64_t *pid);
 /* A Process handle whose reply was lost: the program ends and its record goes. */
 void process_abandon(struct obj *o);
 

@@ -62,10 +62,22 @@ static inline void remember_leaf_table(uint64_t root, uint64_t va, uint64_t *pt)
 	*leaf_hint(root, va) = (struct leaf_hint){ root, va >> 21, pt };
 }
 
+/* Tables that a dying space's prune gave back, zero (every entry of theirs
+ * was cleared first): the next tables made take them without zeroing them
+ * (a new task's first mappings need as many as the last one had).  Free
+ * kernel memory as far as anyone asks (arch_spare_tables). */
+#define SPARE_TABLES_MAX 32
+static uint64_t spare_tables[SPARE_TABLES_MAX];
+static unsigned nspare_tables;
+
 static int table_alloc(uint64_t *pa)
 {
+	if (nspare_tables) {
+		*pa = spare_tables[--nspare_tables];
+		table_pages++;
+		return MICA_OK;
+	}
 	int err = kmem_page_alloc_pa(pa);
-
 	if (err)
 		return err;
 	memset(table(*pa), 0, MICA_PAGE_SIZE);
@@ -78,6 +90,23 @@ static void table_free(uint64_t pa)
 	memset(leaf_hints, 0, sizeof leaf_hints);
 	kmem_page_free_pa(pa);
 	table_pages--;
+}
+
+/* A table whose entries are all zero goes: kept spare while there is room. */
+static void table_free_zero(uint64_t pa)
+{
+	if (nspare_tables == SPARE_TABLES_MAX) {
+		table_free(pa);
+		return;
+	}
+	memset(leaf_hints, 0, sizeof leaf_hints);
+	spare_tables[nspare_tables++] = pa;
+	table_pages--;
+}
+
+unsigned arch_spare_tables(void)
+{
+	return nspare_tables;
 }
 
 uint64_t paging_table_pages(void)
@@ -327,22 +356,31 @@ int arch_space_prune(uint64_t root, uint64_t *cursor, long *budget, unsigned *fr
 					return 0;
 				}
 				if (pd[i2] & PTE_P) {
-					table_free(pd[i2] & PTE_ADDR);
+					table_free_zero(pd[i2] & PTE_ADDR);   /* nothing is mapped */
 					pd[i2] = 0;
 					(*freed)++;
 					--*budget;
 				}
 			}
-			table_free(pdpt[i3] & PTE_ADDR);
+			table_free_zero(pdpt[i3] & PTE_ADDR);   /* its entries cleared above */
 			pdpt[i3] = 0;
 			(*freed)++;
 		}
-		table_free(pml4[i4] & PTE_ADDR);
+		table_free_zero(pml4[i4] & PTE_ADDR);
 		pml4[i4] = 0;
 		(*freed)++;
 	}
 	*cursor = MICA_USER_END;
 	return 1;
+}
+
+unsigned arch_spare_tables_unclean(void)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < nspare_tables; i++)
+		n += next_used(table(spare_tables[i]), 0, 512) < 512;
+	return n;
 }
 
 static uint64_t user_pte_flags(unsigned rights, int uncached)

@@ -147,6 +147,89 @@ static void parent_writes_first(void)
 	close(fd[1]);
 }
 
+/* Whether our own mapping of the page at p has W (without it a write faults). */
+static int writable(const volatile void *p)
+{
+	uint32_t rights = 0;
+
+	task_mem_lookup(MICA_BOOT_TASK, (uint64_t)(uintptr_t)p, &rights);
+	return (rights & MICA_W) != 0;
+}
+
+/* A page of its own (nothing else writes it), in the data. */
+static volatile char written_page[MICA_PAGE_SIZE] __attribute__((aligned(MICA_PAGE_SIZE))) = { 1 };
+
+/* A page we wrote since our last fork is copied at the fork instead of
+   shared: our mapping keeps W and the child's copy is mapped writable
+   (neither side faults to write it), and each side's writes are its own. */
+static void written_pages_copied_at_fork(void)
+{
+	written_page[0] = 20;
+	pid_t pid = fork();
+	if (pid == 0) {
+		int bad = !writable(written_page) ? 2 : written_page[0] != 20 ? 3 : 0;
+		written_page[0] = 21;
+		_exit(bad ? bad : written_page[0] == 21 ? 0 : 1);
+	}
+	expect("ours kept W through the fork", writable(written_page), 1);
+	written_page[0] = 22;
+	expect("the child's copy: writable, with the value of the fork", reap(pid), 0);
+	expect("ours stayed ours", written_page[0], 22);
+}
+
+/* A block of read-only data of its own: one fault-around block (64 KiB,
+   aligned), which nothing reads but parent_view_of_shared_regions. */
+static const char ro_block[1 << 16] __attribute__((aligned(1 << 16))) = { 7 };
+
+/* What we have mapped of a shared region (the text, read-only data) is
+   mapped into the child at the fork: it reads it without a fault. */
+static void parent_view_of_shared_regions(void)
+{
+	uint32_t rights = 0;
+
+	expect("we read the block", *(volatile const char *)ro_block, 7);
+	pid_t pid = fork();
+	if (pid == 0) {
+		task_mem_lookup(MICA_BOOT_TASK, (uint64_t)(uintptr_t)ro_block, &rights);
+		_exit(rights == MICA_R ? 0 : 1);
+	}
+	expect("the child has it mapped, read-only, before it reads it", reap(pid), 0);
+}
+
+static volatile char many_pages[16][MICA_PAGE_SIZE] __attribute__((aligned(MICA_PAGE_SIZE)));
+
+/* What a fork copies at once is bounded: of 16 pages written, some are
+   shared copy-on-write (W taken from ours), and every page is still each
+   side's own. */
+static void fork_copies_are_bounded(void)
+{
+	enum { N = 16 };
+	unsigned kept = 0;
+	int bad = 0;
+
+	for (int i = 0; i < N; i++)
+		many_pages[i][0] = (char)i;
+	pid_t pid = fork();
+	if (pid == 0) {
+		for (int i = 0; i < N; i++) {
+			bad |= many_pages[i][0] != i;
+			many_pages[i][0] = (char)(i + 100);
+		}
+		for (int i = 0; i < N; i++)
+			bad |= many_pages[i][0] != i + 100;
+		_exit(bad);
+	}
+	for (int i = 0; i < N; i++)
+		kept += (unsigned)writable(many_pages[i]);
+	expect("not every page written was copied at the fork", kept < N, 1);
+	for (int i = 0; i < N; i++)
+		many_pages[i][0] = (char)(i + 50);
+	expect("the child saw the values of the fork, then its own", reap(pid), 0);
+	for (int i = 0; i < N; i++)
+		bad |= many_pages[i][0] != i + 50;
+	expect("ours stayed ours", bad, 0);
+}
+
 static void child_writes_to_a_pipe(void)
 {
 	static const char msg[] = "hello from the child";
@@ -819,6 +902,9 @@ static const struct qtest_case cases[] = {
 	{ "fork_returns_twice", fork_returns_twice },
 	{ "copy_on_write_both_ways", copy_on_write_both_ways },
 	{ "parent_writes_first", parent_writes_first },
+	{ "written_pages_copied_at_fork", written_pages_copied_at_fork },
+	{ "fork_copies_are_bounded", fork_copies_are_bounded },
+	{ "parent_view_of_shared_regions", parent_view_of_shared_regions },
 	{ "child_writes_to_a_pipe", child_writes_to_a_pipe },
 	{ "duplicates_are_paid_by_the_caller", duplicates_are_paid_by_the_caller },
 	{ "big_dataspace_duplicated", big_dataspace_duplicated },

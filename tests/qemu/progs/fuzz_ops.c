@@ -538,6 +538,29 @@ static void op_mem_map(struct fz_drv *d)
 	result(d, KCALL(d, task, TASK_PROTOCOL, TASK_MEM_MAP_OPCODE, f, dest, grant));
 }
 
+/* Task.mem_map_from: one task's mappings of a range into another at the
+ * same addresses (into itself: a change of rights at most), over a
+ * flexpage's range most of the time, else any words. */
+static void op_mem_map_from(struct fz_drv *d)
+{
+	uint64_t task = pick(d, TY_TASK), src = pick(d, TY_TASK);
+	mica_word_t f = fz_fpage_src(&d->s);
+	unsigned order = mica_fpage_order(f);
+	uint64_t addr = mica_fpage_base(f), size = order < 64 ? 1ull << order : 0;
+	uint64_t rights = fz_chance(&d->s, 90) ? fz_below(&d->s, 8) : fz_rand(&d->s);
+
+	if (fz_chance(&d->s, 10)) {
+		addr = fz_rand(&d->s);
+		size = fz_chance(&d->s, 50) ? fz_rand(&d->s) : 4096ull * fz_below(&d->s, 64);
+	}
+	/* T's own image replaced or its rights taken would end the run, as
+	 * op_mem_unmap avoids it. */
+	if (task == T_SELF && addr < fz.image_hi && addr + size > fz.image_lo && fz_chance(&d->s, 90))
+		task = T_U;
+	DESCRIBE(d, "Task[%lu].mem_map_from(%lu, %#lx, %#lx, %#lx)", task, src, addr, size, rights);
+	result(d, KCALL(d, task, TASK_PROTOCOL, TASK_MEM_MAP_FROM_OPCODE, src, addr, size, rights));
+}
+
 static void op_mem_unmap(struct fz_drv *d)
 {
 	uint64_t task = pick(d, TY_TASK), self = fz_chance(&d->s, 50);
@@ -1171,6 +1194,7 @@ const struct fz_opdesc fz_ops[] = {
 	{ "cap_unmap", 3, op_cap_unmap },
 	{ "cap_query", 2, op_cap_query },
 	{ "mem_map", 5, op_mem_map },
+	{ "mem_map_from", 3, op_mem_map_from },
 	{ "mem_unmap", 4, op_mem_unmap },
 	{ "unmap_zero", 3, op_unmap_zero },
 	{ "unmap_image", 1, op_unmap_image },

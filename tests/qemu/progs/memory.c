@@ -28,7 +28,8 @@
 enum {
 	S_B = 10, S_C, S_P, S_C1, S_C2, S_BT, S_PT, S_CT1, S_CT2, S_HANDLER, S_HANDLER_GATE, S_PAGER_GATE,
 	S_LOCAL_PAGER, S_LOCAL_PAGER_GATE, S_VICTIM, S_A_IN_B, S_PROBER, S_RECORDER, S_RECORDER_GATE, S_REFUSER,
-	S_REFUSER_GATE, S_LOADER, S_LONE_TASK, S_LONE, S_EFAULTER, S_EFAULTER_GATE, S_MANY = 100,
+	S_REFUSER_GATE, S_LOADER, S_LONE_TASK, S_LONE, S_EFAULTER, S_EFAULTER_GATE, S_FROM, S_INTO, S_FROM_RO, S_INTO_RO,
+	S_MANY = 100,
 };
 
 #define VB 0x200000000ull
@@ -38,6 +39,7 @@ enum {
 #define VCOW 0x500000000ull
 #define VPOOL 0x600000000ull   /* the pager task's pool */
 #define VT 0x700000000ull      /* a second mapping of a page of this task's own */
+#define VF 0x900000000ull      /* Task.mem_map_from's range */
 #define POOL_PAGES 16
 
 static uint8_t pages[4][4096] __attribute__((aligned(4096)));
@@ -622,6 +624,65 @@ static void pager_efault_without_exception_handler_stops_the_thread(void)
 
 /* ---- a thousand tasks with mappings, and nothing left behind ---------------------- */
 
+/* ---- Task.mem_map_from ------------------------------------------------------ */
+
+/* Another task's mappings of a range into a task at the same addresses,
+ * rights reduced, derived from the source's; holes stay holes, a range
+ * longer than one kernel entry's budget goes on after its restarts, and
+ * the refusals. */
+static void map_from_copies_another_tasks_mappings(void)
+{
+	const uint64_t page = MICA_PAGE_SIZE, far = VF + 40 * page, past = VF + 80 * page;
+	int all = 1;
+
+	pages[0][0] = 0x21;
+	expect("a source task", qtask_create(S_FROM), 0);
+	expect("a task to map into", qtask_create(S_INTO), 0);
+	expect("the source has a page at VF",
+	       task_mem_map(S_FROM, mica_fpage((uint64_t)pages[0], 12, MICA_RWX), VF, false), 0);
+	expect("... one after a hole",
+	       task_mem_map(S_FROM, mica_fpage((uint64_t)pages[1], 12, MICA_RWX), VF + 2 * page, false), 0);
+	expect("... 32 from 16 on (two views of 16 pool pages)",
+	       task_mem_map(S_FROM, mica_fpage(pool_window, 16, MICA_RWX), VF + 16 * page, false) == 0 &&
+		       task_mem_map(S_FROM, mica_fpage(pool_window, 16, MICA_RWX), VF + 32 * page, false) == 0, 1);
+	expect("... and one past the range", task_mem_map(S_FROM, mica_fpage((uint64_t)pages[1], 12, MICA_RWX), past,
+							false), 0);
+	expect("mem_map_from of 64 pages, read-only", task_mem_map_from(S_INTO, S_FROM, VF, 64 * page, MICA_R), 0);
+	expect("the first page, with the rights asked", rights_at(S_INTO, VF), MICA_R);
+	expect("the hole stays a hole", rights_at(S_INTO, VF + page), 0);
+	expect("the page after it", rights_at(S_INTO, VF + 2 * page), MICA_R);
+	for (uint64_t va = VF + 16 * page; va < VF + 48 * page; va += page)
+		all &= rights_at(S_INTO, va) == MICA_R;
+	expect("all 32 (more than one kernel entry maps: restarted)", all, 1);
+	expect("nothing past the range", rights_at(S_INTO, past), 0);
+	uint32_t status;
+	expect("the source unmaps its first page",
+	       task_mem_unmap(S_FROM, mica_fpage(VF, 12, MICA_RWX), true, &status), 0);
+	expect("derived: gone from the other task too", rights_at(S_INTO, VF), 0);
+	expect("the rest stays", rights_at(S_INTO, far), MICA_R);
+
+	expect("from no task: ETYPE", task_mem_map_from(S_INTO, MICA_BOOT_LOG, VF, page, MICA_R), -MICA_ETYPE);
+	expect("from an empty slot: EBADCAP", task_mem_map_from(S_INTO, S_FROM_RO, VF, page, MICA_R), -MICA_EBADCAP);
+	expect("a read-only capability to the source",
+	       task_cap_map(MICA_BOOT_TASK, S_FROM, S_FROM_RO, MICA_R, false), 0);
+	expect("... is not enough: EPERM", task_mem_map_from(S_INTO, S_FROM_RO, VF, page, MICA_R), -MICA_EPERM);
+	expect("a read-only capability to the target",
+	       task_cap_map(MICA_BOOT_TASK, S_INTO, S_INTO_RO, MICA_R, false), 0);
+	expect("... is not enough: EPERM", task_mem_map_from(S_INTO_RO, S_FROM, VF, page, MICA_R), -MICA_EPERM);
+	expect("an empty range: EINVAL", task_mem_map_from(S_INTO, S_FROM, VF, 0, MICA_R), -MICA_EINVAL);
+	expect("an unaligned one: EINVAL", task_mem_map_from(S_INTO, S_FROM, VF + 8, page, MICA_R), -MICA_EINVAL);
+	expect("... or size: EINVAL", task_mem_map_from(S_INTO, S_FROM, VF, page + 8, MICA_R), -MICA_EINVAL);
+	expect("past user space: EINVAL", task_mem_map_from(S_INTO, S_FROM, MICA_USER_END - page, 2 * page, MICA_R),
+	       -MICA_EINVAL);
+	expect("a size that wraps: EINVAL", task_mem_map_from(S_INTO, S_FROM, VF, ~0ull & ~(page - 1), MICA_R),
+	       -MICA_EINVAL);
+	expect("unknown rights: EINVAL", task_mem_map_from(S_INTO, S_FROM, VF, page, 0x80), -MICA_EINVAL);
+	task_cap_unmap(MICA_BOOT_TASK, S_FROM_RO, true);
+	task_cap_unmap(MICA_BOOT_TASK, S_INTO_RO, true);
+	kobject_destroy(S_INTO);
+	kobject_destroy(S_FROM);
+}
+
 static void thousand_tasks_leave_nothing_behind(void)
 {
 	struct mica_meminfo before, after;
@@ -673,6 +734,7 @@ static const struct qtest_case cases[] = {
 	{ "pager_efault_goes_to_the_exception_handler", pager_efault_goes_to_the_exception_handler },
 	{ "pager_efault_without_exception_handler_stops_the_thread",
 	  pager_efault_without_exception_handler_stops_the_thread },
+	{ "map_from_copies_another_tasks_mappings", map_from_copies_another_tasks_mappings },
 	{ "thousand_tasks_leave_nothing_behind", thousand_tasks_leave_nothing_behind },
 };
 
