@@ -175,7 +175,7 @@ QEMU_PROG_BINS += $(BUILD)/tests/qemu/fsserver_test $(BUILD)/srv/ext2fs $(BUILD)
 TEST_DEPS += $(DISK_IMG)
 # The C library's files of the file server (fsfile.scenario, docs/libc.md).
 $(eval $(call newlib_program,$(BUILD)/tests/qemu/fsfile_test,tests/qemu/progs/fsfile_test.c tests/qemu/lib/qtest.c))
-QEMU_PROG_BINS += $(BUILD)/tests/qemu/fsfile_test
+QEMU_PROG_BINS += $(BUILD)/tests/qemu/fsfile_test $(BUILD)/srv/pipe
 QEMU_PROG_BINS += $(BUILD)/bin/fsaccess   # fsaccess.scenario
 # Disks the file server refuses at mount, each naming its problem
 # (fsserver_journal, fsserver_feature, fsserver_badsb.scenario): a journal
