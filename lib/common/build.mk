@@ -10,10 +10,11 @@
 #                map/grant items, user-level pagers)
 #   mem.c        memcpy, memmove, memset, memcmp (the kernel, libsys, and
 #                the C library in place of newlib's)
-#   pipe_ring.c  the copies in and out of a pipe's ring (the C library's
-#                pipes and listings, the file server's listings)
 #   string.c     mica_streq, mica_strlen, mica_strlcpy (the kernel,
 #                libsys)
+#
+# Header only: common/pipe_ring.h, the copies in and out of a pipe's ring
+# (the C library's pipes and listings, the file server's listings).
 #
 # Users add $(LIB_COMMON_CFLAGS) and compile the sources they need with
 # their own flags.  `make` also compiles every one here with the kernel's
@@ -24,9 +25,8 @@ LIB_FMT_SRCS := lib/common/fmt.c
 LIB_ELF_SRCS := lib/common/elf.c lib/common/elf_load_plan.c lib/common/elf_stack.c
 LIB_FPAGE_SRCS := lib/common/fpage.c
 LIB_MEM_SRCS := lib/common/mem.c
-LIB_PIPE_RING_SRCS := lib/common/pipe_ring.c
 LIB_STRING_SRCS := $(LIB_MEM_SRCS) lib/common/string.c
-LIB_COMMON_SRCS := $(LIB_FMT_SRCS) $(LIB_ELF_SRCS) $(LIB_FPAGE_SRCS) $(LIB_STRING_SRCS) $(LIB_PIPE_RING_SRCS)
+LIB_COMMON_SRCS := $(LIB_FMT_SRCS) $(LIB_ELF_SRCS) $(LIB_FPAGE_SRCS) $(LIB_STRING_SRCS)
 
 USER_CFLAGS += $(LIB_COMMON_CFLAGS)
 

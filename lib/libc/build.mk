@@ -25,7 +25,7 @@ LIBC_GLUE := $(addprefix lib/libc/,errno.c fd.c service.c stream.c pipe.c romfil
 # stosq), not newlib's: newlib's x86-64 memcpy moves 128 bytes in 38
 # instructions, rep movsq in 16 (each repetition one instruction under
 # icount), so a 64 KiB copy costs 8,200 instructions instead of 19,500.
-LIBC_GLUE += $(LIB_MEM_SRCS) $(LIB_PIPE_RING_SRCS)
+LIBC_GLUE += $(LIB_MEM_SRCS)
 LIBC_GLUE += $(addprefix lib/libc/,futex.c pthread.c pthread_attr.c pthread_mutex.c pthread_cond.c pthread_rwlock.c \
 	pthread_once.c pthread_key.c pthread_barrier.c pthread_spin.c pthread_cancel.c pthread_sched.c pthread_atfork.c sem.c newlib_lock.c \
 	flockfile.c clock_nanosleep.c posix_timer.c)

@@ -287,17 +287,20 @@ static short pipe_poll_op(struct file *f, short events, mica_cap_t irq)
 	struct pipe_end *pe = f->obj;
 	struct mica_pipe_header *h = pe->ring.hdr;
 	int reader = pe->end == MICA_PIPE_READ_END;
+	short r = 0;
 
 	(void)irq;   /* attached already */
 	if (events & (reader ? POLLIN : POLLOUT))
 		pipe_ring_arm(reader ? &h->readers_waiting : &h->writers_waiting);
 	uint32_t closed = __atomic_load_n(&h->closed, __ATOMIC_ACQUIRE);
-	long room = pipe_ring_room(&pe->ring);
-	if (room < 0)
+	uint64_t used = __atomic_load_n(&h->head, __ATOMIC_ACQUIRE) - __atomic_load_n(&h->tail, __ATOMIC_ACQUIRE);
+	if (used > MICA_PIPE_CAPACITY)
 		return POLLERR;   /* a ring scribbled on: reads and writes answer EIO */
 	if (reader)
-		return (short)((room < MICA_PIPE_CAPACITY ? POLLIN : 0) | (closed & MICA_PIPE_WRITERS ? POLLHUP : 0));
-	return (short)((room >= MICA_PIPE_BUF ? POLLOUT : 0) | (closed & MICA_PIPE_READERS ? POLLERR : 0));
+		return (short)((used ? POLLIN : 0) | (closed & MICA_PIPE_WRITERS ? POLLHUP : 0));
+	if (MICA_PIPE_CAPACITY - used >= MICA_PIPE_BUF)
+		r |= POLLOUT;
+	return (short)(r | (closed & MICA_PIPE_READERS ? POLLERR : 0));
 }
 
 static const struct file_ops pipe_ops = {
