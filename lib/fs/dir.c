@@ -351,9 +351,9 @@ int fs_readdir_at(struct fs_file *f, uint64_t *pos, fs_dir_at_fn fn, void *arg)
 	uint64_t blocks = EXT2_I_SIZE(&in) / fs->e2->blocksize;
 	uint64_t blk = *pos >> 32;
 	unsigned from = (unsigned)*pos;
-	char *buf = malloc(fs->e2->blocksize);
-	if (!buf)
+	if (!fs->dir_block && !(fs->dir_block = malloc(fs->e2->blocksize)))
 		return ENOMEM;
+	char *buf = fs->dir_block;   /* a malloc and a free a call showed in a listing's cost */
 	for (; blk < blocks && !stopped; blk++, from = 0) {
 		blk64_t pblk = 0;
 		if ((e = ext2fs_bmap2(fs->e2, f->node->ino, (struct ext2_inode *)&in, NULL, 0, blk, NULL, &pblk)))
@@ -362,7 +362,6 @@ int fs_readdir_at(struct fs_file *f, uint64_t *pos, fs_dir_at_fn fn, void *arg)
 			     (e = block_entries(fs, buf, blk, from, fn, arg, pos, &stopped))))
 			break;
 	}
-	free(buf);
 	if (e)
 		return fs_fail_e2(fs, e, "readdir", f->path);
 	if (!stopped && blk > *pos >> 32)

@@ -51,6 +51,7 @@ struct pipe_end {
 	mica_cap_t cap;                   /* the end's gate */
 	struct pipe_ring ring;            /* mapped here */
 	unsigned end;                     /* MICA_PIPE_READ_END or _WRITE_END */
+	bool sole;                        /* a listing's: no other holder to keep our irq for */
 };
 
 static struct pipe_end *ends;
@@ -120,7 +121,7 @@ static void end_free(struct pipe_end *pe)
 			*p = pe->next;
 			break;
 		}
-	if (!held_twice(pe))
+	if (!pe->sole && !held_twice(pe))
 		pipe_end_detach(pe->cap, libc_wait_irq());   /* no wake-ups for an end we no longer hold */
 
 	if (back && region_map_detach(rt_cap("rm"), (uint64_t)pe->ring.hdr, &start, &size, &back) == 0)
@@ -319,6 +320,11 @@ int libc_pipe_end_open(mica_cap_t cap, struct pipe_end **out)
 	else if ((*out)->end != MICA_PIPE_READ_END) {
 		end_free(*out);
 		err = -MICA_EIO;
+	} else {
+		/* The pipe goes with our capability (a forked child's copy
+		 * aside, whose wake-ups would only make us look again): no
+		 * detach at the end. */
+		(*out)->sole = true;
 	}
 	return err;
 }

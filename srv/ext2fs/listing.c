@@ -130,7 +130,7 @@ static int stage_entry(void *arg, const char *name, size_t len, uint32_t ino, un
 		return 1;
 	}
 	struct mica_fs_dirent *d = (struct mica_fs_dirent *)(stage + st->used);
-	memset(d, 0, reclen);
+	memset((char *)d + reclen - 8, 0, 8);   /* the padding after the name (the name's NUL among it) */
 	d->next = next;
 	d->ino = ino;
 	d->reclen = (uint16_t)reclen;

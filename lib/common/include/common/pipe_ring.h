@@ -166,7 +166,8 @@ static inline long pipe_ring_room(const struct pipe_ring *r)
 /* Whether a reader would find data or the end. */
 static inline int pipe_ring_readable(const struct pipe_ring *r)
 {
-	return PIPE_RING_LOAD_(&r->hdr->head) != PIPE_RING_LOAD_(&r->hdr->tail) || (PIPE_RING_LOAD_(&r->hdr->closed) & MICA_PIPE_WRITERS);
+	return PIPE_RING_LOAD_(&r->hdr->head) != PIPE_RING_LOAD_(&r->hdr->tail) ||
+	       (PIPE_RING_LOAD_(&r->hdr->closed) & MICA_PIPE_WRITERS);
 }
 
 /* Whether a writer of `need` bytes would find room, the end, or a wrong
