@@ -59,6 +59,10 @@ struct mica_fs_dirent {
 	char name[];       /* namelen bytes and a NUL */
 };
 
+/* Listings the server keeps at once, all clients together (OpenFile.list
+ * answers ENFILE after): each is a pipe of the pipe server's. */
+#define MICA_FS_LISTINGS_MAX 16
+
 /* The longest record: a name of MICA_FS_NAME_MAX bytes. */
 #define MICA_FS_DIRENT_MAX ((sizeof(struct mica_fs_dirent) + MICA_FS_NAME_MAX + 1 + 7) & ~(size_t)7)
 

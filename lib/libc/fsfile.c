@@ -1,7 +1,8 @@
 /*
  * fsfile.c - files of the file server (idl/rt/fs.idl, srv/ext2fs,
  * docs/fsserver.md): descriptors of open files, the calls by path that
- * path.c passes on, directories (<dirent.h>), the working directory, the
+ * path.c passes on, directories (<dirent.h>: a listing the server streams
+ * through a pipe, read here without a descriptor), the working directory, the
  * attributes of open files and the file system's numbers (statvfs).
  *
  * The server is the capability `fs` (boot.cfg `cap fs`), else the

@@ -232,7 +232,7 @@ int listing_start(struct srv_request *req, struct fs_file *dir, uint64_t from, m
 	mica_cap_t srv;
 	int err;
 
-	if (listings.count >= LISTINGS_MAX)
+	if (listings.count >= MICA_FS_LISTINGS_MAX)
 		return ENFILE;
 	if (!(srv = pipe_server()))
 		return ENOSYS;

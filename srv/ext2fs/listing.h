@@ -14,8 +14,6 @@
 
 #include "fs.h"
 
-#define LISTINGS_MAX 16   /* listings at once, all clients together (each is a pipe of the pipe server's) */
-
 /* The irq every listing's write end wakes, labelled `label` (bound to
  * this thread): 0 or a Mica error. */
 int listing_init(mica_word_t label);
@@ -23,7 +21,7 @@ int listing_init(mica_word_t label);
 /* A listing of dir (an open directory; the listing takes a reference of
  * its own) from position `from`: the read end of its pipe in *read_end,
  * granted away with req's reply.  What fits is written before the reply.
- * 0, a Mica error, or an errno value (ENFILE: LISTINGS_MAX listings;
+ * 0, a Mica error, or an errno value (ENFILE: MICA_FS_LISTINGS_MAX listings;
  * ENOSYS: no pipe server). */
 int listing_start(struct srv_request *req, struct fs_file *dir, uint64_t from, mica_cap_t *read_end);
 

@@ -490,14 +490,13 @@ static void a_long_listing_resumes_where_it_was(void)
 	fclose_(&d, 1);
 }
 
-/* Clients that never read: the server keeps LISTINGS_MAX listings (16)
- * waiting, refuses more with ENFILE, and goes on serving; one dropped
- * frees its place; all dropped, the pipes are gone.  A client that
+/* Clients that never read: the server keeps MICA_FS_LISTINGS_MAX (16)
+ * listings waiting, refuses more with ENFILE, and goes on serving; one
+ * dropped frees its place; all dropped, the pipes are gone.  A client that
  * scribbles on its ring's header ends its own listing, nothing else. */
-#define LISTINGS_MAX 16
 static void listings_are_bounded_and_hostile_readers_harmless(void)
 {
-	static struct reader held[LISTINGS_MAX];
+	static struct reader held[MICA_FS_LISTINGS_MAX];
 	struct open_file d;
 	struct reader r;
 	struct tally t;
@@ -507,7 +506,7 @@ static void listings_are_bounded_and_hostile_readers_harmless(void)
 
 	expect("the pipe server's count", base >= 0, 1);
 	expect("open /t/many", fopen_("/t/many", MICA_FS_O_READ | MICA_FS_O_DIRECTORY, &d), 0);
-	for (int i = 0; i < LISTINGS_MAX; i++)
+	for (int i = 0; i < MICA_FS_LISTINGS_MAX; i++)
 		ok &= list(d.gate, 0, &held[i]) == 0;
 	expect("16 listings never read", ok, 1);
 	expect("the 17th: ENFILE", open_file_list(d.gate, 0, &none), fe(ENFILE));
@@ -515,7 +514,7 @@ static void listings_are_bounded_and_hostile_readers_harmless(void)
 	unlist(&held[0]);
 	settle();
 	expect("one dropped: a listing again", list(d.gate, 0, &held[0]), 0);
-	for (int i = 0; i < LISTINGS_MAX; i++)
+	for (int i = 0; i < MICA_FS_LISTINGS_MAX; i++)
 		unlist(&held[i]);
 	settle();
 	expect("all dropped: the server's irqs gone with the pipes", pipe_subscribers(), base);
@@ -539,10 +538,10 @@ static void listings_are_bounded_and_hostile_readers_harmless(void)
 	settle();
 	expect("nothing kept", pipe_subscribers(), base);
 	ok = 1;
-	for (int i = 0; i < LISTINGS_MAX; i++)
+	for (int i = 0; i < MICA_FS_LISTINGS_MAX; i++)
 		ok &= list(d.gate, 0, &held[i]) == 0;
 	expect("16 listings again", ok, 1);
-	for (int i = 0; i < LISTINGS_MAX; i++)
+	for (int i = 0; i < MICA_FS_LISTINGS_MAX; i++)
 		unlist(&held[i]);
 	expect("and a whole one reads right", list(d.gate, 0, &r) == 0 && read_listing(&r, &t, 0) > 0 &&
 	       t.dot == 1 && !t.err, 1);
@@ -865,9 +864,9 @@ static void crash(void)
 	must(file_system_unlink(fs, "/h/held") == 0);
 	must(counts_now().free_blocks < c.free_blocks);
 	struct open_file d;
-	static struct reader listed[LISTINGS_MAX];
+	static struct reader listed[MICA_FS_LISTINGS_MAX];
 	must(fopen_("/t/many", MICA_FS_O_READ | MICA_FS_O_DIRECTORY, &d) == 0);
-	for (int i = 0; i < LISTINGS_MAX; i++)
+	for (int i = 0; i < MICA_FS_LISTINGS_MAX; i++)
 		must(list(d.gate, 0, &listed[i]) == 0);
 	*(volatile int *)0x123456789000 = 1;
 }
@@ -887,13 +886,13 @@ static void check(void)
 	expect("the inode is back", now.free_inodes, before.free_inodes);
 	/* Its listings went with it: their pipes, our irqs on them, and the
 	 * server's places. */
-	static struct reader held[LISTINGS_MAX];
+	static struct reader held[MICA_FS_LISTINGS_MAX];
 	struct open_file d;
 	int ok = 1;
 	settle();
 	expect("no irq left on any pipe", pipe_subscribers(), 0);
 	expect("open /t/many", fopen_("/t/many", MICA_FS_O_READ | MICA_FS_O_DIRECTORY, &d), 0);
-	for (int i = 0; i < LISTINGS_MAX; i++)
+	for (int i = 0; i < MICA_FS_LISTINGS_MAX; i++)
 		ok &= list(d.gate, 0, &held[i]) == 0;
 	expect("16 listings again", ok, 1);
 }
