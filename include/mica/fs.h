@@ -1,7 +1,7 @@
 /*
  * mica/fs.h - what the file server (idl/rt/fs.idl, srv/ext2fs) and its
  * clients (lib/libc/fsfile.c) agree on beside the IDL: how an errno value
- * travels, the open flags and a directory record in the session buffer.
+ * travels, the open flags and a directory record of a listing.
  */
 #ifndef MICA_FS_H
 #define MICA_FS_H
@@ -58,13 +58,26 @@
  * clients together: OpenFile.notify's MICA_ENOMEM past them. */
 #define MICA_FS_SUBSCRIPTIONS_MAX 128
 
-/* One entry of File.readdir in the buffer: records are 8-byte aligned. */
+/* One entry of a listing (OpenFile.list), a record in the listing's
+ * pipe: records are 8-byte aligned, and the server writes each whole.
+ * `next` is the directory's position after the entry (telldir's value:
+ * a listing from it goes on with the entry after this one).  A record of
+ * inode 0 is no entry: the listing failed, with the file system's errno
+ * in `next`, and ends there. */
 struct mica_fs_dirent {
+	uint64_t next;
 	uint32_t ino;
 	uint16_t reclen;   /* bytes to the next record */
 	uint8_t type;      /* DT_* of <dirent.h> (the ext2 types' order) */
 	uint8_t namelen;
 	char name[];       /* namelen bytes and a NUL */
 };
+
+/* Listings the server keeps at once, all clients together (OpenFile.list
+ * answers ENFILE after): each is a pipe of the pipe server's. */
+#define MICA_FS_LISTINGS_MAX 16
+
+/* The longest record: a name of MICA_FS_NAME_MAX bytes. */
+#define MICA_FS_DIRENT_MAX ((sizeof(struct mica_fs_dirent) + MICA_FS_NAME_MAX + 1 + 7) & ~(size_t)7)
 
 #endif

@@ -13,6 +13,9 @@
 #   string.c     mica_streq, mica_strlen, mica_strlcpy (the kernel,
 #                libsys)
 #
+# Header only: common/pipe_ring.h, the copies in and out of a pipe's ring
+# (the C library's pipes and listings, the file server's listings).
+#
 # Users add $(LIB_COMMON_CFLAGS) and compile the sources they need with
 # their own flags.  `make` also compiles every one here with the kernel's
 # freestanding flags, so a change that reaches for libc (or any symbol from

@@ -1,11 +1,13 @@
 /*
  * dir.c - directory operations: add and remove names, mkdir, rmdir,
- * unlink, link, symlink, readlink, readdir.  Names are added with
+ * unlink, link, symlink, readlink, readdir (whole, or from a position:
+ * fs_readdir_at).  Names are added with
  * libext2fs's ext2fs_link, growing the directory by a block when it is
  * full.  New inodes are set up completely before their name is added, so
  * a failure to add the name only has to release the inode again.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "fs_impl.h"
@@ -297,4 +299,72 @@ int fs_readdir(struct fs_file *f, fs_dir_fn fn, void *arg)
 		return fs_fail_e2(f->fs, ENOTDIR, "readdir", f->path);
 	e = ext2fs_dir_iterate2(f->fs->e2, f->node->ino, 0, NULL, list_entry, &l);
 	return e ? fs_fail_e2(f->fs, e, "readdir", f->path) : 0;
+}
+
+/* The records of one directory block from offset `from`, checked as
+ * libext2fs checks them (a record inside the block, 4-byte aligned, its
+ * name inside it); *stopped when fn stopped at one (*pos is then its
+ * position).  An ext2 error code. */
+static errcode_t block_entries(struct fs *fs, const char *buf, uint64_t blk, unsigned from, fs_dir_at_fn fn,
+			       void *arg, uint64_t *pos, int *stopped)
+{
+	unsigned bs = fs->e2->blocksize;
+
+	for (unsigned at = 0; at < bs;) {
+		struct ext2_dir_entry *d = (struct ext2_dir_entry *)(buf + at);
+		unsigned rec;
+		if (bs - at < 8 || ext2fs_get_rec_len(fs->e2, d, &rec) || rec < 8 || rec % 4 || rec > bs - at ||
+		    (unsigned)ext2fs_dirent_name_len(d) + 8 > rec)
+			return EXT2_ET_DIR_CORRUPTED;
+		unsigned next = at + rec;
+		if (d->inode && at >= from) {
+			uint64_t after = next < bs ? FS_DIR_POS(blk, next) : FS_DIR_POS(blk + 1, 0);
+			if (fn(arg, d->name, (size_t)ext2fs_dirent_name_len(d), d->inode,
+			       (unsigned)ext2fs_dirent_file_type(d), after)) {
+				*pos = FS_DIR_POS(blk, at);
+				*stopped = 1;
+				return 0;
+			}
+		}
+		at = next;
+	}
+	return 0;
+}
+
+/* A position names a block of the directory and an offset in it.  ext2
+ * never moves an entry in a linear directory: a new name goes into free
+ * room of a block or a new block at the end, a removed one's record joins
+ * the one before it (or is marked unused, first in its block).  So the
+ * entries at or after a position are those that were there, wherever
+ * names came or went meanwhile: each one is listed once. */
+int fs_readdir_at(struct fs_file *f, uint64_t *pos, fs_dir_at_fn fn, void *arg)
+{
+	struct fs *fs = f->fs;
+	struct ext2_inode_large in;
+	errcode_t e = 0;
+	int err, stopped = 0;
+
+	if ((err = inode_get(fs, f->node->ino, &in)))
+		return err;
+	if (!LINUX_S_ISDIR(in.i_mode))
+		return fs_fail_e2(fs, ENOTDIR, "readdir", f->path);
+	uint64_t blocks = EXT2_I_SIZE(&in) / fs->e2->blocksize;
+	uint64_t blk = *pos >> 32;
+	unsigned from = (unsigned)*pos;
+	if (!fs->dir_block && !(fs->dir_block = malloc(fs->e2->blocksize)))
+		return ENOMEM;
+	char *buf = fs->dir_block;   /* a malloc and a free a call showed in a listing's cost */
+	for (; blk < blocks && !stopped; blk++, from = 0) {
+		blk64_t pblk = 0;
+		if ((e = ext2fs_bmap2(fs->e2, f->node->ino, (struct ext2_inode *)&in, NULL, 0, blk, NULL, &pblk)))
+			break;
+		if (pblk && ((e = ext2fs_read_dir_block4(fs->e2, pblk, buf, 0, f->node->ino)) ||
+			     (e = block_entries(fs, buf, blk, from, fn, arg, pos, &stopped))))
+			break;
+	}
+	if (e)
+		return fs_fail_e2(fs, e, "readdir", f->path);
+	if (!stopped && blk > *pos >> 32)
+		*pos = FS_DIR_POS(blk, 0);   /* the end as it is now: where entries added later would go */
+	return 0;
 }

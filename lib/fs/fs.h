@@ -126,6 +126,20 @@ typedef int (*fs_dir_fn)(void *arg, const char *name, size_t len, uint32_t ino,
 int fs_readdir(struct fs_file *dir, fs_dir_fn fn, void *arg);
 
 /*
+ * The same from a position in the directory (0: its start): an entry's
+ * block and its offset there, which stays the entry's while it exists,
+ * whatever names are added or removed.  fn also gets the position after
+ * its entry (telldir's); when fn stops at an entry, *pos becomes that
+ * entry's, else the directory's end.  Positions not at an entry (a
+ * removed one's, any number) are fine: the listing goes on from the next
+ * entry after them.
+ */
+#define FS_DIR_POS(block, offset) ((uint64_t)(block) << 32 | (uint32_t)(offset))
+typedef int (*fs_dir_at_fn)(void *arg, const char *name, size_t len, uint32_t ino,
+			    unsigned type, uint64_t next);
+int fs_readdir_at(struct fs_file *dir, uint64_t *pos, fs_dir_at_fn fn, void *arg);
+
+/*
  * The page cache's map: the runs of disk blocks behind bytes [off, off+len)
  * of f, in order, holes as runs with pblk 0.  With alloc, holes are filled
  * with newly allocated (zeroed) blocks first; the file's size is unchanged.

@@ -57,6 +57,7 @@ struct fs {
 	struct fs_node *nodes; /* the open inodes */
 	void (*released)(void *arg, uint32_t ino);   /* fs_options' */
 	void *released_arg;
+	char *dir_block;       /* fs_readdir_at's block, kept between calls (made at its first) */
 	char msg[FS_MSG_MAX];
 };
 

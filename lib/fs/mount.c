@@ -253,6 +253,7 @@ int fs_unmount(struct fs *fs)
 		ext2fs_mark_super_dirty(fs->e2);
 	}
 	e = ext2fs_close_free(&fs->e2);
+	free(fs->dir_block);
 	free(fs);
 	return e ? fs_errno(e) : 0;
 }

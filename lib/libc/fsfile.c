@@ -1,7 +1,8 @@
 /*
  * fsfile.c - files of the file server (idl/rt/fs.idl, srv/ext2fs,
  * docs/fsserver.md): descriptors of open files, the calls by path that
- * path.c passes on, directories (<dirent.h>), the working directory, the
+ * path.c passes on, directories (<dirent.h>: a listing the server streams
+ * through a pipe, read here without a descriptor), the working directory, the
  * attributes of open files and the file system's numbers (statvfs).
  *
  * The server is the capability `fs` (boot.cfg `cap fs`), else the
@@ -55,11 +56,18 @@ struct fsfile {
 	int no_view;       /* the server made none (no mapping left): reads copy through the buffer */
 };
 
+/* A directory stream: the listing the server streams through a pipe
+ * (OpenFile.list), read here without a descriptor of its own. */
+#define DIR_BUF 4096   /* records read at once: a whole record always fits */
 struct libc_dir {
 	int fd;
-	uint64_t cookie;          /* of the next batch */
-	uint32_t left, off;       /* records not yet returned, and where the next is */
+	struct pipe_end *listing;   /* being read (0: none yet, or read to its end) */
+	int ended;                  /* the listing's end was read */
+	uint64_t from;              /* where the next listing starts (rewinddir, seekdir) */
+	uint64_t at;                /* telldir's: the position of the next entry */
+	uint32_t have, off;         /* bytes in buf, and where the next record is */
 	struct dirent ent;
+	uint8_t buf[DIR_BUF];
 };
 
 static char cwd[PATH_MAX] = "/";
@@ -917,40 +925,111 @@ DIR *fdopendir(int fd)
 	return d;
 }
 
-struct dirent *readdir(DIR *d)
+/* The listing read so far goes (the server learns it from the pipe);
+ * the next readdir starts one at `from`. */
+static void dir_restart(DIR *d, uint64_t from)
+{
+	if (d->listing)
+		libc_pipe_end_close(d->listing);
+	d->listing = 0;
+	d->ended = 0;
+	d->from = d->at = from;
+	d->have = d->off = 0;
+}
+
+/* More records from the listing (started now if it was not): 0, or -1
+ * with errno. */
+static int dir_fill(DIR *d)
 {
 	struct fsfile *ff = fsfile_of(d->fd, EBADF);
-	uint64_t next;
+	int err;
 
 	if (!ff)
-		return 0;
-	if (!d->left) {
-		int err = fsfile_buffer(ff);
-		if (!err)
-			err = open_file_readdir(ff->gate, d->cookie, &d->left, &next);
-		if (err) {
-			fail(err);
-			return 0;
+		return -1;
+	if (!d->listing) {
+		mica_cap_t cap = mica_slot_alloc();
+		if (!cap)
+			return libc_fail(ENFILE);
+		if ((err = open_file_list(ff->gate, d->from, &cap)) != 0) {
+			mica_slot_free(cap);
+			return fail(err);
 		}
-		if (!d->left)
-			return 0;   /* the end: errno unchanged */
-		d->cookie = next;
-		d->off = 0;
+		if ((err = libc_pipe_end_open(cap, &d->listing)) != 0)
+			return libc_fail_mica(err);
 	}
-	const struct mica_fs_dirent *e = (const struct mica_fs_dirent *)(ff->buf + d->off);
+	memmove(d->buf, d->buf + d->off, d->have - d->off);
+	d->have -= d->off;
+	d->off = 0;
+	ssize_t n = libc_pipe_end_read(d->listing, d->buf + d->have, sizeof d->buf - d->have);
+	if (n < 0)
+		return -1;
+	if (n == 0) {   /* the end: the pipe goes now */
+		libc_pipe_end_close(d->listing);
+		d->listing = 0;
+		d->ended = 1;
+		return d->have ? libc_fail(EIO) : 0;   /* a record cut short */
+	}
+	d->have += (uint32_t)n;
+	return 0;
+}
+
+/* The next whole record in the buffer in *out: 1, 0 when there is none
+ * yet, -1 (EIO) when what is there is no record (the server writes only
+ * whole, well-formed ones). */
+static int dir_record(DIR *d, const struct mica_fs_dirent **out)
+{
+	const struct mica_fs_dirent *e = (const struct mica_fs_dirent *)(d->buf + d->off);
+	uint32_t left = d->have - d->off;
+
+	if (left < sizeof *e || left < e->reclen)
+		return 0;
+	if (e->reclen % 8 || e->reclen < sizeof *e + e->namelen + 1u)
+		return libc_fail(EIO);
+	d->off += e->reclen;
+	*out = e;
+	return 1;
+}
+
+struct dirent *readdir(DIR *d)
+{
+	const struct mica_fs_dirent *e = 0;
+	int r;
+
+	while ((r = dir_record(d, &e)) == 0)
+		if (d->ended || dir_fill(d))
+			return 0;   /* at the end errno is unchanged */
+	if (r < 0)
+		return 0;
+	if (!e->ino) {   /* the listing failed: the errno is in `next` */
+		int err = e->next && e->next < 4096 ? (int)e->next : EIO;
+		dir_restart(d, d->at);
+		d->ended = 1;
+		libc_fail(err);
+		return 0;
+	}
 	d->ent.d_ino = e->ino;
 	d->ent.d_type = e->type;
 	memcpy(d->ent.d_name, e->name, e->namelen);
 	d->ent.d_name[e->namelen] = 0;
-	d->off += e->reclen;
-	d->left--;
+	d->at = e->next;
 	return &d->ent;
 }
 
 void rewinddir(DIR *d)
 {
-	d->cookie = 0;
-	d->left = 0;
+	dir_restart(d, 0);
+}
+
+long telldir(DIR *d)
+{
+	return (long)d->at;
+}
+
+/* A listing from loc on, a value telldir gave (any other value lists from
+ * the next entry after that place, or nothing). */
+void seekdir(DIR *d, long loc)
+{
+	dir_restart(d, (uint64_t)loc);
 }
 
 int dirfd(DIR *d)
@@ -960,6 +1039,7 @@ int dirfd(DIR *d)
 
 int closedir(DIR *d)
 {
+	dir_restart(d, 0);
 	int r = close(d->fd);
 	free(d);
 	return r;

@@ -209,6 +209,15 @@ void libc_fsfile_after_fork(void);
 /* pipe.c: make f (a stream's description) the pipe end if `cap` is a
  * pipe ticket (sys/pipe_ticket.h); 1 if it was. */
 int pipe_adopt_stream(struct file *f, mica_cap_t cap);
+
+/* pipe.c: a read end held without a descriptor (a directory listing,
+ * fsfile.c).  open takes `cap` (dropped on failure; 0 or a Mica error);
+ * read waits as a pipe descriptor's does (the count, 0 at the end, -1
+ * with errno); close drops the end. */
+struct pipe_end;
+int libc_pipe_end_open(mica_cap_t cap, struct pipe_end **out);
+ssize_t libc_pipe_end_read(struct pipe_end *pe, void *buf, size_t len);
+void libc_pipe_end_close(struct pipe_end *pe);
 /* A dataspace of fd's file for mmap (OpenFile.mmap), private or shared,
  * and the rights it allows; -1 with errno (EBADF, ENODEV, EACCES).  With
  * a limit (not FSFILE_NO_LIMIT) the bytes from there read as zeros

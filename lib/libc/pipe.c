@@ -17,6 +17,9 @@
  * lock, so several writers never tear them; a larger write may be split.
  * A holder that dies holding a lock leaves the others of its side
  * waiting (the other side still sees the end when they are all gone).
+ * The copies themselves are lib/common's (common/pipe_ring.h), which the
+ * file server uses too to write directory listings; a listing's read end
+ * is held here without a descriptor (libc_pipe_end_open, fsfile.c).
  */
 #define _GNU_SOURCE   /* pipe2 */
 #include <errno.h>
@@ -27,6 +30,7 @@
 #include <sys/pipe_ticket.h>
 #include <unistd.h>
 
+#include <common/pipe_ring.h>
 #include <libsys/ipc.h>
 #include <libsys/slot.h>
 #include <mica/boot.h>
@@ -45,9 +49,9 @@
 struct pipe_end {
 	struct pipe_end *next;            /* the program's ends, all of them */
 	mica_cap_t cap;                   /* the end's gate */
-	struct mica_pipe_header *hdr;     /* the ring, mapped here */
-	uint8_t *data;
+	struct pipe_ring ring;            /* mapped here */
 	unsigned end;                     /* MICA_PIPE_READ_END or _WRITE_END */
+	bool sole;                        /* a listing's: no other holder to keep our irq for */
 };
 
 static struct pipe_end *ends;
@@ -86,8 +90,8 @@ static int end_attach(mica_cap_t cap, struct pipe_end **out)
 		return err;
 	}
 	pe->cap = cap;
-	pe->hdr = (struct mica_pipe_header *)start;
-	pe->data = (uint8_t *)start + MICA_PIPE_HEADER;
+	pe->ring.hdr = (struct mica_pipe_header *)start;
+	pe->ring.data = (uint8_t *)start + MICA_PIPE_HEADER;
 	pe->end = end;
 	pe->next = ends;
 	ends = pe;
@@ -117,10 +121,10 @@ static void end_free(struct pipe_end *pe)
 			*p = pe->next;
 			break;
 		}
-	if (!held_twice(pe))
+	if (!pe->sole && !held_twice(pe))
 		pipe_end_detach(pe->cap, libc_wait_irq());   /* no wake-ups for an end we no longer hold */
 
-	if (back && region_map_detach(rt_cap("rm"), (uint64_t)pe->hdr, &start, &size, &back) == 0)
+	if (back && region_map_detach(rt_cap("rm"), (uint64_t)pe->ring.hdr, &start, &size, &back) == 0)
 		mica_slot_drop(back);
 	else if (back)
 		mica_slot_free(back);
@@ -128,47 +132,10 @@ static void end_free(struct pipe_end *pe)
 	free(pe);
 }
 
-/* ---- the ring -------------------------------------------------------- */
+/* ---- reading and writing: the ring's copies, and waits -------------- */
 
-#define LOAD(p) __atomic_load_n((p), __ATOMIC_ACQUIRE)
-#define STORE(p, v) __atomic_store_n((p), (v), __ATOMIC_RELEASE)
-#define FENCE() __atomic_thread_fence(__ATOMIC_SEQ_CST)
-
-static int try_lock(uint32_t *lock)
+static void wake(struct pipe_end *pe, uint32_t sides)
 {
-	uint32_t free_ = 0;
-
-	return __atomic_compare_exchange_n(lock, &free_, 1, false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
-}
-
-/* `sides` if `flag` says one of them waits (and the flag taken down), else 0. */
-static uint32_t claim(uint32_t *flag, uint32_t sides)
-{
-	return LOAD(flag) && __atomic_exchange_n(flag, 0, __ATOMIC_SEQ_CST) ? sides : 0;
-}
-
-/* Ask the server to wake `sides` if `flag` says one of them waits. */
-static void wake_if(struct pipe_end *pe, uint32_t *flag, uint32_t sides)
-{
-	FENCE();   /* our change before the flag's read: pairs with wait_for's */
-	if (claim(flag, sides))
-		pipe_end_wake(pe->cap, sides);
-}
-
-static void unlock(struct pipe_end *pe, uint32_t *lock, uint32_t *waiting, uint32_t side)
-{
-	STORE(lock, 0);
-	wake_if(pe, waiting, side);
-}
-
-/* After a copy: unlock, and wake in one request whoever waits for the
- * lock (our side) and for what the copy changed (the other side). */
-static void unlock_after_copy(struct pipe_end *pe, uint32_t *lock, uint32_t *lock_waiting, uint32_t side,
-			      uint32_t *other_waiting, uint32_t other)
-{
-	STORE(lock, 0);
-	FENCE();   /* the copy and the unlock before the flags' reads: pairs with wait_for's */
-	uint32_t sides = claim(lock_waiting, side) | claim(other_waiting, other);
 	if (sides)
 		pipe_end_wake(pe->cap, sides);
 }
@@ -180,7 +147,7 @@ static int wait_for(struct pipe_end *pe, uint32_t *flag, int (*ready)(struct pip
 {
 	libc_wait_irq_listen();   /* the server's wake-up comes through the wait irq */
 	libc_signal_eintr_arm();
-	__atomic_store_n(flag, 1, __ATOMIC_SEQ_CST);   /* a full barrier on its own */
+	pipe_ring_arm(flag);
 	if (ready(pe, arg))
 		return 0;
 	return mica_ipc_wait(mica_timeouts(MICA_TIMEOUT_NEVER, MICA_TIMEOUT_NEVER), 0, 0) == MICA_ECANCELED &&
@@ -189,98 +156,59 @@ static int wait_for(struct pipe_end *pe, uint32_t *flag, int (*ready)(struct pip
 
 static int lock_free(struct pipe_end *pe, size_t which)
 {
-	return !LOAD(which ? &pe->hdr->write_lock : &pe->hdr->read_lock);
+	return !__atomic_load_n(which ? &pe->ring.hdr->write_lock : &pe->ring.hdr->read_lock, __ATOMIC_ACQUIRE);
 }
 
 static int readable(struct pipe_end *pe, size_t unused)
 {
 	(void)unused;
-	return LOAD(&pe->hdr->head) != LOAD(&pe->hdr->tail) || (LOAD(&pe->hdr->closed) & MICA_PIPE_WRITERS);
+	return pipe_ring_readable(&pe->ring);
 }
 
 static int writable(struct pipe_end *pe, size_t need)
 {
-	uint64_t used = LOAD(&pe->hdr->head) - LOAD(&pe->hdr->tail);
-
-	return used > MICA_PIPE_CAPACITY || MICA_PIPE_CAPACITY - used >= need ||
-	       (LOAD(&pe->hdr->closed) & MICA_PIPE_READERS);
+	return pipe_ring_writable(&pe->ring, need);
 }
 
-/* The copy in or out: eight bytes a step (the path length of a pipe is
- * mostly its copies), then the rest. */
-static void copy(void *dst, const void *src, size_t n)
+/* Read at most len bytes from a read end: the count, 0 at the end of
+ * data, or -1 with errno (EAGAIN with nonblock, EINTR, EIO). */
+static ssize_t end_read(struct pipe_end *pe, void *buf, size_t len, int nonblock)
 {
-	size_t words = n / 8, bytes = n % 8;
+	struct mica_pipe_header *h = pe->ring.hdr;
+	uint32_t sides;
 
-	__asm__ volatile("rep movsq" : "+D"(dst), "+S"(src), "+c"(words) : : "memory");
-	__asm__ volatile("rep movsb" : "+D"(dst), "+S"(src), "+c"(bytes) : : "memory");
-}
-
-/* Copy between the ring at byte position pos and buf, wrapping. */
-static void ring_copy(struct pipe_end *pe, uint64_t pos, void *buf, size_t n, int in)
-{
-	size_t at = pos % MICA_PIPE_CAPACITY, first = MICA_PIPE_CAPACITY - at < n ? MICA_PIPE_CAPACITY - at : n;
-
-	if (in) {
-		copy(pe->data + at, buf, first);
-		copy(pe->data, (uint8_t *)buf + first, n - first);
-	} else {
-		copy(buf, pe->data + at, first);
-		copy((uint8_t *)buf + first, pe->data, n - first);
+	if (!len)
+		return 0;
+	for (;;) {
+		long n = pipe_ring_read(&pe->ring, buf, len, &sides);
+		wake(pe, sides);
+		if (n >= 0)
+			return n;
+		if (n == PIPE_RING_BAD)
+			return libc_fail(EIO);
+		if (nonblock)
+			return libc_fail(EAGAIN);
+		if (n == PIPE_RING_LOCKED ? wait_for(pe, &h->read_lock_waiting, lock_free, 0)
+					  : wait_for(pe, &h->readers_waiting, readable, 0))
+			return libc_fail(EINTR);
 	}
 }
 
 static ssize_t pipe_read_op(struct file *f, void *buf, size_t len)
 {
 	struct pipe_end *pe = f->obj;
-	struct mica_pipe_header *h = pe->hdr;
 
 	if (pe->end != MICA_PIPE_READ_END)
 		return libc_fail(EBADF);   /* a write end adopted as stdin */
-	if (!len)
-		return 0;
-	for (;;) {
-		if (!readable(pe, 0) && !(f->flags & O_NONBLOCK)) {
-			if (wait_for(pe, &h->readers_waiting, readable, 0))   /* empty: no need of the lock to see it */
-				return libc_fail(EINTR);
-			continue;
-		}
-		if (!try_lock(&h->read_lock)) {
-			if (f->flags & O_NONBLOCK)
-				return libc_fail(EAGAIN);
-			if (wait_for(pe, &h->read_lock_waiting, lock_free, 0))
-				return libc_fail(EINTR);
-			continue;
-		}
-		int ended = LOAD(&h->closed) & MICA_PIPE_WRITERS;   /* before head: data before the end counts */
-		uint64_t tail = h->tail, head = LOAD(&h->head), avail = head - tail;
-		if (avail > MICA_PIPE_CAPACITY) {
-			unlock(pe, &h->read_lock, &h->read_lock_waiting, MICA_PIPE_READERS);
-			return libc_fail(EIO);
-		}
-		if (avail) {
-			size_t n = len < avail ? len : (size_t)avail;
-			ring_copy(pe, tail, buf, n, 0);
-			STORE(&h->tail, tail + n);
-			unlock_after_copy(pe, &h->read_lock, &h->read_lock_waiting, MICA_PIPE_READERS,
-					  &h->writers_waiting, MICA_PIPE_WRITERS);
-			return (ssize_t)n;
-		}
-		unlock(pe, &h->read_lock, &h->read_lock_waiting, MICA_PIPE_READERS);
-		if (ended)
-			return 0;
-		if (f->flags & O_NONBLOCK)
-			return libc_fail(EAGAIN);
-		if (wait_for(pe, &h->readers_waiting, readable, 0))
-			return libc_fail(EINTR);
-	}
+	return end_read(pe, buf, len, f->flags & O_NONBLOCK);
 }
 
 static ssize_t pipe_write_op(struct file *f, const void *buf, size_t len)
 {
 	struct pipe_end *pe = f->obj;
-	struct mica_pipe_header *h = pe->hdr;
+	struct mica_pipe_header *h = pe->ring.hdr;
 	size_t done = 0;
+	uint32_t sides;
 
 	if (pe->end != MICA_PIPE_WRITE_END)
 		return libc_fail(EBADF);
@@ -289,40 +217,26 @@ static ssize_t pipe_write_op(struct file *f, const void *buf, size_t len)
 	for (;;) {
 		/* At most MICA_PIPE_BUF bytes go in at once or not at all. */
 		size_t need = len <= MICA_PIPE_BUF ? len : 1;
-		if (LOAD(&h->closed) & MICA_PIPE_READERS) {
-			if (done)
-				return (ssize_t)done;
-			raise(SIGPIPE);   /* by default the end of the program; ignored or caught: EPIPE */
-			return libc_fail(EPIPE);
-		}
-		if (!try_lock(&h->write_lock)) {
-			if (f->flags & O_NONBLOCK)
-				return done ? (ssize_t)done : libc_fail(EAGAIN);
-			if (wait_for(pe, &h->write_lock_waiting, lock_free, 1))
-				return done ? (ssize_t)done : libc_fail(EINTR);
-			continue;
-		}
-		uint64_t head = h->head, used = head - LOAD(&h->tail);
-		if (used > MICA_PIPE_CAPACITY) {
-			unlock(pe, &h->write_lock, &h->write_lock_waiting, MICA_PIPE_WRITERS);
-			return done ? (ssize_t)done : libc_fail(EIO);
-		}
-		size_t room = MICA_PIPE_CAPACITY - (size_t)used;
-		if (room >= need) {
-			size_t n = len - done < room ? len - done : room;
-			ring_copy(pe, head, (uint8_t *)buf + done, n, 1);
-			STORE(&h->head, head + n);
-			unlock_after_copy(pe, &h->write_lock, &h->write_lock_waiting, MICA_PIPE_WRITERS,
-					  &h->readers_waiting, MICA_PIPE_READERS);
-			done += n;
+		long n = pipe_ring_write(&pe->ring, (const uint8_t *)buf + done, len - done, need, &sides);
+		wake(pe, sides);
+		if (n > 0) {
+			done += (size_t)n;
 			if (done == len)
 				return (ssize_t)done;
 			continue;
 		}
-		unlock(pe, &h->write_lock, &h->write_lock_waiting, MICA_PIPE_WRITERS);
+		if (done && n != PIPE_RING_FULL && n != PIPE_RING_LOCKED)
+			return (ssize_t)done;
+		if (n == PIPE_RING_CLOSED) {
+			raise(SIGPIPE);   /* by default the end of the program; ignored or caught: EPIPE */
+			return libc_fail(EPIPE);
+		}
+		if (n == PIPE_RING_BAD)
+			return libc_fail(EIO);
 		if (f->flags & O_NONBLOCK)
 			return done ? (ssize_t)done : libc_fail(EAGAIN);
-		if (wait_for(pe, &h->writers_waiting, writable, need))
+		if (n == PIPE_RING_LOCKED ? wait_for(pe, &h->write_lock_waiting, lock_free, 1)
+					  : wait_for(pe, &h->writers_waiting, writable, need))
 			return done ? (ssize_t)done : libc_fail(EINTR);
 	}
 }
@@ -373,15 +287,15 @@ static int pipe_hand_off_op(struct file *f, struct inherit_item *out)
 static short pipe_poll_op(struct file *f, short events, mica_cap_t irq)
 {
 	struct pipe_end *pe = f->obj;
-	struct mica_pipe_header *h = pe->hdr;
+	struct mica_pipe_header *h = pe->ring.hdr;
 	int reader = pe->end == MICA_PIPE_READ_END;
 	short r = 0;
 
 	(void)irq;   /* attached already */
 	if (events & (reader ? POLLIN : POLLOUT))
-		__atomic_store_n(reader ? &h->readers_waiting : &h->writers_waiting, 1, __ATOMIC_SEQ_CST);
-	uint32_t closed = LOAD(&h->closed);
-	uint64_t used = LOAD(&h->head) - LOAD(&h->tail);
+		pipe_ring_arm(reader ? &h->readers_waiting : &h->writers_waiting);
+	uint32_t closed = __atomic_load_n(&h->closed, __ATOMIC_ACQUIRE);
+	uint64_t used = __atomic_load_n(&h->head, __ATOMIC_ACQUIRE) - __atomic_load_n(&h->tail, __ATOMIC_ACQUIRE);
 	if (used > MICA_PIPE_CAPACITY)
 		return POLLERR;   /* a ring scribbled on: reads and writes answer EIO */
 	if (reader)
@@ -395,6 +309,36 @@ static const struct file_ops pipe_ops = {
 	.read = pipe_read_op, .write = pipe_write_op, .lseek = pipe_lseek_op, .fstat = pipe_fstat_op,
 	.close = pipe_close_op, .poll = pipe_poll_op, .hand_off = pipe_hand_off_op,
 };
+
+/* ---- a read end without a descriptor: a directory listing ----------- */
+
+int libc_pipe_end_open(mica_cap_t cap, struct pipe_end **out)
+{
+	int err = end_attach(cap, out);
+
+	if (err)
+		mica_slot_drop(cap);
+	else if ((*out)->end != MICA_PIPE_READ_END) {
+		end_free(*out);
+		err = -MICA_EIO;
+	} else {
+		/* The pipe goes with our capability (a forked child's copy
+		 * aside, whose wake-ups would only make us look again): no
+		 * detach at the end. */
+		(*out)->sole = true;
+	}
+	return err;
+}
+
+ssize_t libc_pipe_end_read(struct pipe_end *pe, void *buf, size_t len)
+{
+	return end_read(pe, buf, len, 0);
+}
+
+void libc_pipe_end_close(struct pipe_end *pe)
+{
+	end_free(pe);
+}
 
 /* A descriptor for the end in `cap` (ours: freed on failure). */
 static int end_install(mica_cap_t cap, int flags)

@@ -10,8 +10,9 @@
  *
  * A session is an open file of one client: its gate, a last-reference
  * watch (an irq bound to this thread, labelled session | 1) and a buffer
- * dataspace both sides attach, through which read, write and readdir move
- * the data.  Each session holds its own lib/fs file; lib/fs keeps one node
+ * dataspace both sides attach, through which read and write move the
+ * data.  A directory's listing streams through a pipe instead
+ * (listing.c, OpenFile.list).  Each session holds its own lib/fs file; lib/fs keeps one node
  * per inode under all of them (the provider every session of the inode
  * shares), and frees an unlinked inode at its last close.
  *
@@ -60,6 +61,7 @@
 #include "cache.h"
 #include "cuts.h"
 #include "fs.h"
+#include "listing.h"
 
 #define BUFFER_SIZE (32u * 1024)   /* a session's buffer */
 #define SESSIONS_MAX 256           /* open files at once, all clients together */
@@ -69,6 +71,7 @@
 #define CACHE_DEFAULT (4u << 20)   /* the page cache without boot.cfg `cache=` */
 #define PAGE MICA_PAGE_SIZE
 #define HALT_LABEL 2               /* the halt irq's (objects' labels are pointers) */
+#define LISTING_LABEL 4            /* the irq of listings' write ends (listing.c) */
 
 /* An offset shared by the sessions `dup` made of one another: one open
  * file description of programs that inherited it (docs/processes.md). */
@@ -734,39 +737,8 @@ static int on_fsync(struct srv_request *req)
 	return err ? fs_err(err) : 0;
 }
 
-/* fs_readdir's callback: skip the entries before the cookie, pack the
- * rest into the buffer while they fit. */
-struct listing {
-	struct session *s;
-	uint64_t skip, index;
-	uint32_t used, count;
-};
-
-static int pack_entry(void *arg, const char *name, size_t len, uint32_t ino, unsigned type)
-{
-	struct listing *l = arg;
-
-	if (l->index < l->skip) {
-		l->index++;
-		return 0;
-	}
-	uint32_t reclen = (uint32_t)((sizeof(struct mica_fs_dirent) + len + 1 + 7) & ~(size_t)7);
-	if (len > 255 || l->used + reclen > BUFFER_SIZE)
-		return 1;
-	struct mica_fs_dirent *d = (struct mica_fs_dirent *)(l->s->buf + l->used);
-	d->ino = ino;
-	d->reclen = (uint16_t)reclen;
-	d->type = (uint8_t)type;
-	d->namelen = (uint8_t)len;
-	memcpy(d->name, name, len);
-	d->name[len] = 0;
-	l->used += reclen;
-	l->count++;
-	l->index++;
-	return 0;
-}
-
-static int on_readdir(struct srv_request *req, uint64_t cookie, uint32_t *count, uint64_t *next)
+/* A listing of the directory (listing.c): the read end of its pipe. */
+static int on_list(struct srv_request *req, uint64_t from, mica_cap_t *read_end)
 {
 	struct session *s = session_req(req);
 	struct fs_stat st;
@@ -778,14 +750,8 @@ static int on_readdir(struct srv_request *req, uint64_t cookie, uint32_t *count,
 		return fs_err(err);
 	if (!S_ISDIR(st.mode))
 		return fs_err(ENOTDIR);
-	if ((err = session_buffer(s)) != 0)
-		return err;
-	struct listing l = { .s = s, .skip = cookie, .index = 0 };
-	if ((err = fs_readdir(s->file, pack_entry, &l)) != 0)
-		return fs_err(err);
-	*count = l.count;
-	*next = cookie + l.count;
-	return 0;
+	err = listing_start(req, s->file, from, read_end);
+	return err > 0 ? fs_err(err) : err;
 }
 
 static struct hold *hold_of(mica_word_t label);
@@ -1274,6 +1240,7 @@ static int on_mapping_sync(struct srv_request *req, uint64_t offset, uint64_t si
  * their last references, and the file system is unmounted clean. */
 static void halt(void)
 {
+	listing_end_all();
 	while (!LIST_EMPTY(&server.holds))
 		hold_close(LIST_FIRST(&server.holds));
 	while (!LIST_EMPTY(&server.mappings))
@@ -1294,6 +1261,10 @@ static void on_irq(const struct srv *srv, mica_word_t label)
 
 	if (label == HALT_LABEL)
 		halt();
+	if (label == LISTING_LABEL) {
+		listing_woken();
+		return;
+	}
 	if (!(label & 1))
 		return;
 	struct hold *h;
@@ -1313,10 +1284,10 @@ static const struct file_system_ops fs_ops = {
 };
 static const struct open_file_ops file_ops = {
 	.read = on_read, .write = on_write, .fstat = on_fstat, .truncate = on_truncate, .fsync = on_fsync,
-	.readdir = on_readdir, .close = on_close, .mmap = on_map,
+	.close = on_close, .mmap = on_map,
 	.fchmod = on_fchmod, .fchown = on_fchown, .futimes = on_futimes,
 	.dup = on_dup, .buffer = on_buffer, .read_on = on_read_on, .write_on = on_write_on, .seek = on_seek,
-	.load = on_load, .load_on = on_load_on, .deny_write = on_deny_write,
+	.load = on_load, .load_on = on_load_on, .deny_write = on_deny_write, .list = on_list,
 	.notify = on_notify, .mmap_masked = on_mmap_masked,
 };
 static const struct dataspace_ops ds_ops = { .map = on_ds_map, .info = on_ds_info };
@@ -1422,6 +1393,10 @@ int main(int argc, char **argv)
 	if ((err = cuts_init()) != 0 || !(server.cuts = mica_slot_alloc()) ||
 	    (err = factory_create_gate(MICA_BOOT_FACTORY, server.cuts, MICA_BOOT_THREAD, (mica_word_t)&server.cuts))) {
 		printf("ext2fs: no page of cut counters: %s\n", mica_strerror(err ? err : -MICA_ENOMEM));
+		return 1;
+	}
+	if ((err = listing_init(LISTING_LABEL)) != 0) {
+		printf("ext2fs: no irq for listings: %s\n", mica_strerror(err));
 		return 1;
 	}
 	if (mount_root() != 0)

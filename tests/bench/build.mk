@@ -30,12 +30,12 @@ BENCH_RT_MODULES := $(ROOT) $(BLK) $(BENCH_RT_PROG) $(BUILD)/bin/true $(BUILD)/b
 TEST_DEPS += $(BENCH_RT_MODULES) $(BUILD)/cfg/bench-rt-short/boot.cfg
 
 # mica-bench-fs: the file server's figures, a C-library program root starts
-# after the block and file servers (tests/bench/fs.cfg; short: fs-short.cfg)
+# after the pipe (listings), block and file servers (tests/bench/fs.cfg; short: fs-short.cfg)
 # on a writable copy of build/disk.img.
 BENCH_FS_PROG := $(BUILD)/tests/bench/mica-bench-fs
 $(eval $(call newlib_program,$(BENCH_FS_PROG),tests/bench/main_fs.c tests/bench/bench.c tests/bench/fs.c \
 	tests/bench/spinner.c))
-BENCH_FS_MODULES := $(ROOT) $(BLK) $(BUILD)/srv/ext2fs $(BENCH_FS_PROG)
+BENCH_FS_MODULES := $(ROOT) $(BUILD)/srv/pipe $(BLK) $(BUILD)/srv/ext2fs $(BENCH_FS_PROG)
 TEST_DEPS += $(BENCH_FS_MODULES) $(BUILD)/cfg/bench-fs-short/boot.cfg $(BUILD)/disk.img
 
 # mica-bench-proc: the process server's figures, a C-library program root

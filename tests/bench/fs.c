@@ -29,14 +29,19 @@
  *                         mapper, which asks the file server
  *                         (Dataspace.map), which maps its cache page
  *                         straight into the task.  As Linux's, mmap and
- *                         munmap are not timed.
+ *                         munmap are not timed;
+ *   dir_list_100          opendir, readdir of /bench/l's 100 names (and .
+ *                         and ..), closedir: a session, the listing (its
+ *                         pipe made, filled and read), its end.
  */
 #include "bench.h"
 #include "figures.h"
 #include "spinner.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -48,6 +53,7 @@
 #define FILE_SIZE 65536
 #define PAGE 4096
 #define MAP_PAGES 256   /* mmap_file_fault: /bench/m, 1 MiB, inside the page cache */
+#define DIR_NAMES 100   /* dir_list_100: the names in /bench/l */
 
 static char buf[XFER];
 static int file_fd;   /* the file the batches below read or write */
@@ -288,4 +294,46 @@ uint64_t bench_mmap_file_fault(void)
 	uint64_t v = bench_measure(fault_batch, 1024);
 	close(file_fd);
 	return v;
+}
+
+/* /bench/l with DIR_NAMES empty files; 0 or -1 (bench_fail called). */
+static int dir_setup(void)
+{
+	char name[32];
+
+	if (mkdir("/bench/l", 0755) && errno != EEXIST) {
+		bench_fail("mkdir /bench/l: errno %d", errno);
+		return -1;
+	}
+	for (unsigned i = 0; i < DIR_NAMES; i++) {
+		snprintf(name, sizeof name, "/bench/l/entry-%03u", i);
+		int fd = open(name, O_WRONLY | O_CREAT, 0644);
+		if (fd < 0 || close(fd)) {
+			bench_fail("creating %s: errno %d", name, errno);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static uint64_t list_batch(unsigned n)
+{
+	uint64_t t0 = bench_now();
+
+	for (unsigned i = 0; i < n; i++) {
+		DIR *d = opendir("/bench/l");
+		unsigned names = 0;
+		while (d && readdir(d))
+			names++;
+		if (!d || closedir(d) || names != DIR_NAMES + 2) {
+			bench_fail("listing /bench/l: %u names, errno %d", names, errno);
+			return 1;
+		}
+	}
+	return bench_now() - t0;
+}
+
+uint64_t bench_dir_list_100(void)
+{
+	return setup() || dir_setup() ? 0 : bench_measure(list_batch, 50);
 }

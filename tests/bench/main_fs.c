@@ -17,6 +17,7 @@ static const struct bench_figure figures[] = {
 	{ "file_write_64k", bench_file_write_64k },
 	{ "fsync_4k", bench_fsync_4k },
 	{ "mmap_file_fault", bench_mmap_file_fault },
+	{ "dir_list_100", bench_dir_list_100 },
 };
 
 int main(int argc, char **argv)

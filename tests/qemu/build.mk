@@ -171,11 +171,11 @@ TEST_DEPS += $(BUILD)/tests/qemu/disk4g.img
 # docs/fsserver.md), a C-library program.
 $(eval $(call newlib_program,$(BUILD)/tests/qemu/fsserver_test,tests/qemu/progs/fsserver_test.c tests/qemu/lib/qtest.c \
 	$(RT_IDL_DIR)/fs_fuzz.c $(RT_IDL_DIR)/dataspace_fuzz.c $(RT_IDL_DIR)/notify_fuzz.c))
-QEMU_PROG_BINS += $(BUILD)/tests/qemu/fsserver_test $(BUILD)/srv/ext2fs
+QEMU_PROG_BINS += $(BUILD)/tests/qemu/fsserver_test $(BUILD)/srv/ext2fs $(BUILD)/srv/pipe
 TEST_DEPS += $(DISK_IMG)
 # The C library's files of the file server (fsfile.scenario, docs/libc.md).
 $(eval $(call newlib_program,$(BUILD)/tests/qemu/fsfile_test,tests/qemu/progs/fsfile_test.c tests/qemu/lib/qtest.c))
-QEMU_PROG_BINS += $(BUILD)/tests/qemu/fsfile_test
+QEMU_PROG_BINS += $(BUILD)/tests/qemu/fsfile_test $(BUILD)/srv/pipe
 QEMU_PROG_BINS += $(BUILD)/bin/fsaccess   # fsaccess.scenario
 # Disks the file server refuses at mount, each naming its problem
 # (fsserver_journal, fsserver_feature, fsserver_badsb.scenario): a journal

@@ -6,6 +6,7 @@
  * that writes ends with e2fsck -fn clean.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -634,6 +635,92 @@ static void directory_holds_thousands_of_entries(void)
 	CHECK(done_clean(fs));
 }
 
+/* A listing in steps of ten entries (fs_readdir_at), names added and
+ * removed between the steps: every entry there at the start and never
+ * removed is listed exactly once, a removed one never after its removal.
+ * Odd steps resume from the position the stop gave, even ones from the
+ * last entry's `next` (telldir's): both are where the listing was. */
+#define LISTED 300
+struct step {
+	unsigned taken, seen[LISTED];
+	uint64_t next;
+};
+
+static int take_ten(void *arg, const char *name, size_t len, uint32_t ino, unsigned type, uint64_t next)
+{
+	struct step *st = arg;
+	unsigned i;
+
+	(void)ino, (void)type;
+	if (st->taken == 10)
+		return 1;
+	st->taken++;
+	st->next = next;
+	if (len == 4 && name[0] == 'e' && sscanf(name + 1, "%3u", &i) == 1 && i < LISTED)
+		st->seen[i]++;
+	return 0;
+}
+
+static void listing_resumes_by_position_while_names_change(void)
+{
+	struct fs *fs = fresh(1024, 16384);
+	struct fs_file *d, *f;
+	struct step st = { 0 };
+	bool removed[LISTED] = { 0 };
+	char path[64];
+	uint64_t pos = 0;
+	unsigned added = 0, steps = 0;
+
+	CHECK(fs);
+	if (!fs)
+		return;
+	CHECK_EQ(fs_mkdir(fs, "/d", 0755), 0);
+	for (unsigned i = 0; i < LISTED; i++) {
+		snprintf(path, sizeof(path), "/d/e%03u", i);
+		CHECK_EQ(fs_open(fs, path, FS_O_CREAT, 0644, &f), 0);
+		fs_close(f);
+	}
+	CHECK_EQ(fs_open(fs, "/d", 0, 0, &d), 0);
+	while (steps < 100) {   /* 31 for 300 names and 60 added */
+		st.taken = 0;
+		CHECK_EQ(fs_readdir_at(d, &pos, take_ten, &st), 0);
+		if (st.taken < 10)
+			break;
+		if (steps++ % 2)
+			pos = st.next;
+		/* Remove one listed and one not yet listed (every 7th and 11th
+		 * name in turn), add two new ones with longer names (they fill
+		 * the removed ones' room or a new block). */
+		for (unsigned k = 0; k < 2; k++) {
+			unsigned i = (steps * (k ? 11 : 7)) % LISTED;
+			snprintf(path, sizeof(path), "/d/e%03u", i);
+			if (!removed[i] && fs_unlink(fs, path) == 0)
+				removed[i] = true;
+			snprintf(path, sizeof(path), "/d/new-name-%u", added++);
+			if (fs_open(fs, path, FS_O_CREAT, 0644, &f) == 0)
+				fs_close(f);
+		}
+	}
+	unsigned once = 0, twice = 0, removed_n = 0;
+	for (unsigned i = 0; i < LISTED; i++) {
+		removed_n += removed[i];
+		twice += st.seen[i] > 1;
+		once += !removed[i] && st.seen[i] == 1;
+	}
+	CHECK(steps > 20 && steps < 100);
+	CHECK(removed_n > 20);
+	CHECK_EQ(twice, 0);
+	CHECK_EQ(once, LISTED - removed_n);
+	/* A position past the end, or inside a record: no error, no entry
+	 * twice. */
+	pos = FS_DIR_POS(100000, 3);
+	st.taken = 0;
+	CHECK_EQ(fs_readdir_at(d, &pos, take_ten, &st), 0);
+	CHECK_EQ(st.taken, 0);
+	fs_close(d);
+	CHECK(done_clean(fs));
+}
+
 /* Blocks lib/fs has read so far: each read is one hit of the block
  * cache (a missing block is first filled, then found). */
 static uint64_t block_reads(struct fs *fs)
@@ -778,6 +865,7 @@ static const struct tap_case cases[] = {
 	TAP_CASE(mount_refuses_needs_recovery_and_unknown_features),
 	TAP_CASE(filling_to_enospc_and_emptying_restores_free_counts),
 	TAP_CASE(directory_holds_thousands_of_entries),
+	TAP_CASE(listing_resumes_by_position_while_names_change),
 	TAP_CASE(long_directory_is_scanned_once_per_name),
 	TAP_CASE(block_cache_writes_back_in_runs_and_reads_ahead),
 };

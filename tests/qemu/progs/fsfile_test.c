@@ -2,7 +2,8 @@
  * fsfile_test.c - the C library's files of the file server (lib/libc/
  * fsfile.c, docs/libc.md) on a copy of build/disk.img: open and its
  * flags, read/write/pread/pwrite/lseek with holes, stat, links, renames,
- * directories and listings, the working directory, stdio, and the errno
+ * directories and listings (streamed while names come and go, telldir,
+ * seekdir, listings closed early), the working directory, stdio, and the errno
  * of each refusal; then the calls on open files (fchmod, fchown,
  * futimens, fchdir, fstatvfs), utimensat, realpath, statvfs, mkstemp and
  * tmpfile, and O_CLOEXEC.  fsfile.scenario checks the image on the host.
@@ -360,6 +361,111 @@ static void temporary_files(void)
 	fclose(f);
 }
 
+/* ---- listings through the pipe --------------------------------------- */
+
+/* /l: LONG names "n<i>" of about 100 characters: records of some 84 KiB,
+ * more than the listing's pipe holds, so the server waits for room and
+ * goes on. */
+#define LONG 700
+#define PAD "-a-long-name-to-fill-the-pipe-a-long-name-to-fill-the-pipe-a-long-name-to-fill-the-pipe-a-long-"
+
+static int touch_long(unsigned i)
+{
+	char path[128];
+
+	snprintf(path, sizeof path, "/l/n%u%s", i, PAD);
+	int fd = open(path, O_WRONLY | O_CREAT, 0644);
+	return fd >= 0 && close(fd) == 0;
+}
+
+static int remove_long(unsigned i)
+{
+	char path[128];
+
+	snprintf(path, sizeof path, "/l/n%u%s", i, PAD);
+	return unlink(path) == 0;
+}
+
+/* The index of a long name, or -1. */
+static int long_index(const char *name)
+{
+	unsigned i;
+
+	return name[0] == 'n' && sscanf(name + 1, "%u", &i) == 1 && i < 2 * LONG ? (int)i : -1;
+}
+
+/* readdir while names come and go: after the first entry (the server has
+ * filled the pipe by then), 50 names come, the first 20 go (listed or in
+ * the pipe already) and the last 50 (not yet written); every other name
+ * is listed once, the last 50 never, none twice.  telldir's place is
+ * where seekdir goes on; rewinddir starts again. */
+static void listings_stream_while_names_change(void)
+{
+	static unsigned seen[2 * LONG];
+	int ok = mkdir("/l", 0755) == 0;
+	struct dirent *e;
+
+	for (unsigned i = 0; ok && i < LONG; i++)
+		ok = touch_long(i);
+	expect("700 long names", ok, 1);
+	DIR *d = opendir("/l");
+	expect("opendir", d != 0, 1);
+	expect("a first entry", (e = readdir(d)) != 0, 1);
+	int i = long_index(e->d_name);
+	if (i >= 0)
+		seen[i]++;
+	for (unsigned k = LONG; ok && k < LONG + 50; k++)
+		ok = touch_long(k);
+	for (unsigned k = 0; ok && k < LONG; k++)
+		if (k < 20 || k >= LONG - 50)
+			ok = remove_long(k);
+	expect("50 names added, 70 removed", ok, 1);
+	long at = -1;
+	char after[256] = "";
+	unsigned n = 1;
+	while ((e = readdir(d))) {
+		if ((i = long_index(e->d_name)) >= 0)
+			seen[i]++;
+		if (++n == 300)
+			at = telldir(d);
+		else if (n == 301)
+			strcpy(after, e->d_name);
+	}
+	unsigned once = 0, twice = 0, gone = 0;
+	for (unsigned k = 0; k < 2 * LONG; k++) {
+		once += k >= 20 && k < LONG - 50 && seen[k] == 1;
+		twice += seen[k] > 1;
+		gone += k >= LONG - 50 && k < LONG && seen[k];
+	}
+	expect("every name kept listed once", once, LONG - 70);
+	expect("none twice", twice, 0);
+	expect("none removed before it was written", gone, 0);
+	seekdir(d, at);
+	expect("seekdir to telldir's place: the next entry again", (e = readdir(d)) && !strcmp(e->d_name, after), 1);
+	rewinddir(d);
+	expect("rewinddir: from the start", (e = readdir(d)) && !strcmp(e->d_name, "."), 1);
+	expect("closedir", closedir(d), 0);
+}
+
+/* A listing closed before its end (the server waits for room in its
+ * pipe) ends there: the server keeps 16 listings, so 40 opened and
+ * closed one after the other would fail if it kept any; a descriptor
+ * per listing is not taken either. */
+static void closed_listings_end(void)
+{
+	int ok = 1, fd = open("/l", O_RDONLY | O_DIRECTORY);
+
+	for (int i = 0; i < 40; i++) {
+		DIR *d = opendir("/l");
+		ok &= d && readdir(d) && closedir(d) == 0;
+	}
+	expect("40 listings closed early", ok, 1);
+	int next = dup(fd);
+	expect("no descriptor kept", next, fd + 1);
+	close(next);
+	close(fd);
+}
+
 /* O_CLOEXEC marks the descriptor (fcntl F_GETFD); nothing execs yet. */
 static void close_on_exec(void)
 {
@@ -442,6 +548,8 @@ static const struct qtest_case cases[] = {
 	{ "temporary_files", temporary_files }, { "close_on_exec", close_on_exec },
 	{ "closed_files_keep_their_pages_and_windows", closed_files_keep_their_pages_and_windows },
 	{ "opens_leave_nothing_behind", opens_leave_nothing_behind },
+	{ "listings_stream_while_names_change", listings_stream_while_names_change },
+	{ "closed_listings_end", closed_listings_end },
 };
 
 int main(int argc, char **argv)

@@ -2,27 +2,40 @@
  * fsserver_test.c - the file server's protocol (idl/rt/fs.idl,
  * srv/ext2fs, docs/fsserver.md) on a copy of build/disk.img: files made,
  * written through the session buffer and read back, the errno values of
- * the file system, two sessions of one file, deferred unlink, listings,
- * and a session dropped without close.  fsserver.scenario checks the image
+ * the file system, two sessions of one file, deferred unlink, listings
+ * through pipes (read here with lib/common's ring code, as a hostile
+ * client could: never reading, scribbling on the ring, dying), and a
+ * session dropped without close.  fsserver.scenario checks the image
  * on the host afterwards (e2fsck -fn, ext2ctl cat).
  *
  *   fsserver_test            the cases
  *   fsserver_test crash      notes the free counts in /h/before, then holds
- *                            an unlinked 256 KiB file open and dies by a fault
- *   fsserver_test check      the counts are back to /h/before's
+ *                            an unlinked 256 KiB file open and as many
+ *                            listings as the server keeps, never read,
+ *                            and dies by a fault
+ *   fsserver_test check      the counts are back to /h/before's, and the
+ *                            listings' pipes and the server's are free
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include <common/pipe_ring.h>
+#include <libsys/ipc.h>
 #include <libsys/slot.h>
+#include <mica/boot.h>
 #include <mica/fs.h>
 #include <rt/rt.h>
 #include "qtest.h"
 
+#include <idl/kernel/factory.h>
+#include <idl/kernel/irq.h>
 #include <idl/rt/dataspace.h>
 #include <idl/rt/fs.h>
+#include <idl/rt/notify.h>
+#include <idl/rt/pipe.h>
 #include <idl/rt/region_map.h>
 #include <idl/rt/registry.h>
 
@@ -216,31 +229,325 @@ static void unlinked_files_stay_open(void)
 	expect("the space is back at the last close", free_after > free_before, 1);
 }
 
+/* ---- listings ------------------------------------------------------- */
+
+/* A listing's read end, its ring mapped here, our irq attached. */
+struct reader {
+	mica_cap_t end;
+	struct pipe_ring ring;
+};
+
+static mica_cap_t pipe_server(void)
+{
+	static mica_cap_t srv;
+
+	if (!srv) {
+		srv = mica_slot_alloc();
+		if (registry_lookup(rt_cap("registry"), "pipe", &srv) != 0)
+			return 0;
+	}
+	return srv;
+}
+
+/* Irqs attached to every end of every pipe (Subscribers.count). */
+static long pipe_subscribers(void)
+{
+	uint32_t n;
+
+	return subscribers_count(pipe_server(), &n) ? -1 : (long)n;
+}
+
+/* What a dropped capability set going finishes before the next check: the
+ * pipe server learns an end went (its watch) and wakes the file server,
+ * which frees the listing and drops its write end, which the pipe server
+ * learns next.  Each server takes its pending irqs before a request. */
+static void settle(void)
+{
+	uint32_t bs;
+	uint64_t n;
+
+	pipe_subscribers();
+	file_system_statfs(fs, &bs, &n, &n, &n, &n);
+	pipe_subscribers();
+}
+
+static mica_cap_t reader_irq(void)
+{
+	static mica_cap_t irq;
+
+	if (!irq && (irq = mica_slot_alloc()) != 0 &&
+	    (factory_create_irq(MICA_BOOT_FACTORY, irq, 0x6c697374ull) || irq_bind(irq, MICA_BOOT_THREAD)))
+		irq = 0;
+	return irq;
+}
+
+/* OpenFile.list of d from `from` into r: 0 or the answer. */
+static int list(mica_cap_t d, uint64_t from, struct reader *r)
+{
+	mica_cap_t ring = mica_slot_alloc();
+	uint32_t size, kind;
+	uint64_t start;
+	int err;
+
+	r->end = mica_slot_alloc();
+	if ((err = open_file_list(d, from, &r->end)) != 0) {
+		mica_slot_free(r->end), mica_slot_free(ring);
+		return err;
+	}
+	if ((err = pipe_end_attach(r->end, reader_irq(), &ring, &size, &kind)) == 0 &&
+	    (err = region_map_attach(rt_cap("rm"), 0, size, MICA_R | MICA_W, ring, 0, &start)) == 0) {
+		r->ring.hdr = (struct mica_pipe_header *)start;
+		r->ring.data = (uint8_t *)start + MICA_PIPE_HEADER;
+		return kind == MICA_PIPE_READ_END ? 0 : -MICA_EMSG;
+	}
+	mica_slot_drop(ring), mica_slot_drop(r->end);
+	return err;
+}
+
+static void unlist(struct reader *r)
+{
+	uint64_t start, size;
+	mica_cap_t back = mica_slot_alloc();
+
+	if (region_map_detach(rt_cap("rm"), (uint64_t)r->ring.hdr, &start, &size, &back) == 0)
+		mica_slot_drop(back);
+	mica_slot_drop(r->end);
+}
+
+/* Read as a pipe's reader does: what is there, else wait for the
+ * server's wake-up (our irq).  The count, 0 at the end, <0 an error. */
+static long reader_read(struct reader *r, void *buf, size_t len)
+{
+	uint32_t wake;
+
+	for (;;) {
+		long n = pipe_ring_read(&r->ring, buf, len, &wake);
+		if (wake)
+			pipe_end_wake(r->end, wake);
+		if (n != PIPE_RING_EMPTY)
+			return n;
+		pipe_ring_arm(&r->ring.hdr->readers_waiting);
+		if (!pipe_ring_readable(&r->ring))
+			mica_ipc_wait(mica_timeouts(MICA_TIMEOUT_NEVER, MICA_TIMEOUT_NEVER), 0, 0);
+	}
+}
+
+/* /t/many: BIG_NAMES names "n<i>" padded to 100 characters: records of
+ * about 72 KiB, more than a ring holds. */
+#define BIG_NAMES 600
+#define BIG_PAD "-a-long-name-to-fill-the-pipe-a-long-name-to-fill-the-pipe-a-long-name-to-fill-the-pipe-a-long-"
+
+/* Records of a whole listing; calls between() before its first read
+ * (the server has filled the ring and waits for room).  For each name "n<i>" of
+ * `names`, how often it was listed; *dot for ".", *others for the rest;
+ * *err a failure record's errno.  The number of records, or <0. */
+struct tally {
+	unsigned seen[2 * BIG_NAMES], dot, others, records;
+	uint64_t last_next;
+	int err;
+};
+
+static long read_listing(struct reader *r, struct tally *t, void (*between)(void))
+{
+	static uint8_t buf[8192];
+	size_t have = 0;
+	long n;
+
+	memset(t, 0, sizeof *t);
+	if (between)
+		between();
+	while ((n = reader_read(r, buf + have, 4096)) > 0) {
+		have += (size_t)n;
+		size_t off = 0;
+		for (;;) {
+			const struct mica_fs_dirent *e = (const struct mica_fs_dirent *)(buf + off);
+			if (have - off < sizeof *e || have - off < e->reclen)
+				break;
+			if (e->reclen % 8 || e->reclen < sizeof *e + e->namelen + 1u)
+				return -MICA_EMSG;
+			unsigned i;
+			if (!e->ino)
+				t->err = (int)e->next;
+			else if (!strcmp(e->name, "."))
+				t->dot++;
+			else if (e->name[0] == 'n' && sscanf(e->name + 1, "%u", &i) == 1 && i < 2 * BIG_NAMES)
+				t->seen[i]++;
+			else
+				t->others++;
+			t->last_next = e->next;
+			t->records++;
+			off += e->reclen;
+		}
+		memmove(buf, buf + off, have - off);
+		have -= off;
+	}
+	return n < 0 ? n : have ? -MICA_EMSG : (long)t->records;
+}
+
+
+static void big_name(char *path, unsigned i)
+{
+	snprintf(path, 128, "/t/many/n%u%s", i, BIG_PAD);
+}
+
+static void make_big(void)
+{
+	char path[128];
+	struct open_file f;
+	int ok = file_system_mkdir(fs, "/t/many", 0755) == 0;
+
+	for (unsigned i = 0; ok && i < BIG_NAMES; i++) {
+		big_name(path, i);
+		mica_cap_t gate = mica_slot_alloc(), buffer = mica_slot_alloc();
+		ok = file_system_open(fs, path, MICA_FS_O_WRITE | MICA_FS_O_CREAT, 0644, &gate, &buffer, &f.size,
+				      &f.type) == 0 && open_file_close(gate) == 0;
+		mica_slot_drop(gate), mica_slot_free(buffer);
+	}
+	expect("/t/many made", ok, 1);
+}
+
 static void listings(void)
 {
-	struct open_file d;
-	uint32_t count;
-	uint64_t next;
-	int seen_hello = 0, seen_dot = 0;
+	struct open_file d, f;
+	struct reader r;
+	struct tally t;
+	mica_cap_t none = mica_slot_alloc();
 
 	expect("open /t", fopen_("/t", MICA_FS_O_READ | MICA_FS_O_DIRECTORY, &d), 0);
 	expect("a directory", d.type, S_IFDIR);
-	expect("readdir", open_file_readdir(d.gate, 0, &count, &next), 0);
-	for (uint32_t i = 0, off = 0; i < count; i++) {
-		struct mica_fs_dirent *e = (struct mica_fs_dirent *)(d.buf + off);
-		seen_hello |= !strcmp(e->name, "hello");
-		seen_dot |= !strcmp(e->name, ".");
-		off += e->reclen;
-	}
-	expect("lists hello and .", seen_hello && seen_dot, 1);
-	expect("readdir past the end", open_file_readdir(d.gate, next, &count, &next), 0);
-	expect("is empty", count, 0);
-	fclose_(&d, 1);
-	struct open_file f;
+	expect("list", list(d.gate, 0, &r), 0);
+	expect("read to its end", read_listing(&r, &t, 0) > 2, 1);
+	expect("lists . and others (hello)", t.dot == 1 && t.others >= 2 && !t.err, 1);
+	unlist(&r);
+	expect("list from the last record's next", list(d.gate, t.last_next, &r), 0);
+	expect("is empty", read_listing(&r, &t, 0), 0);
+	unlist(&r);
+	expect("list from far past the end", list(d.gate, 1ull << 60, &r), 0);
+	expect("is empty too", read_listing(&r, &t, 0), 0);
+	unlist(&r);
 	expect("open a file", fopen_("/t/hello", MICA_FS_O_READ, &f), 0);
-	expect("readdir of it", open_file_readdir(f.gate, 0, &count, &next), fe(ENOTDIR));
+	expect("list of it: ENOTDIR", open_file_list(f.gate, 0, &none), fe(ENOTDIR));
 	fclose_(&f, 1);
+	expect("list on the server's gate: ENOSYS", open_file_list(fs, 0, &none), -MICA_ENOSYS);
+	fclose_(&d, 1);
+	mica_slot_free(none);
 	expect("sync", file_system_sync(fs), 0);
+}
+
+/* Before the reads of a listing of /t/many (the ring full, the server
+ * waiting for room): 50 new names come (at the directory's end), then
+ * the first 20 names go, which the server wrote already (a listing that
+ * counted entries to resume would now skip 20), and the last 50, which
+ * it had not written yet. */
+static void change_big(void)
+{
+	char path[128];
+	struct open_file f;
+	int ok = 1;
+
+	for (unsigned i = BIG_NAMES; i < BIG_NAMES + 50; i++) {
+		big_name(path, i);
+		mica_cap_t gate = mica_slot_alloc(), buffer = mica_slot_alloc();
+		ok &= file_system_open(fs, path, MICA_FS_O_WRITE | MICA_FS_O_CREAT, 0644, &gate, &buffer, &f.size,
+				       &f.type) == 0 && open_file_close(gate) == 0;
+		mica_slot_drop(gate), mica_slot_free(buffer);
+	}
+	for (unsigned i = 0; i < BIG_NAMES; i++) {
+		big_name(path, i);
+		if (i < 20 || i >= BIG_NAMES - 50)
+			ok &= file_system_unlink(fs, path) == 0;
+	}
+	expect("50 names added, 70 removed during the listing", ok, 1);
+}
+
+/* A listing longer than the ring: the server writes what fits, waits,
+ * goes on as the reader makes room, from where it was, while names come
+ * and go: every name there before and never removed is listed once (the
+ * removed ones it wrote before are, too); the removed ones it had not
+ * written are not. */
+static void a_long_listing_resumes_where_it_was(void)
+{
+	struct open_file d;
+	struct reader r;
+	struct tally t;
+	unsigned once = 0, more = 0, gone = 0;
+
+	make_big();
+	expect("open /t/many", fopen_("/t/many", MICA_FS_O_READ | MICA_FS_O_DIRECTORY, &d), 0);
+	expect("list", list(d.gate, 0, &r), 0);
+	expect("the ring is full before the first read",
+	       pipe_ring_room(&r.ring) < (long)MICA_FS_DIRENT_MAX, 1);
+	expect("read to its end", read_listing(&r, &t, change_big) > 0, 1);
+	unlist(&r);
+	for (unsigned i = 0; i < 2 * BIG_NAMES; i++) {
+		once += i >= 20 && i < BIG_NAMES - 50 && t.seen[i] == 1;
+		more += t.seen[i] > 1;
+		gone += i >= BIG_NAMES - 50 && i < BIG_NAMES && t.seen[i];
+	}
+	expect("every name kept listed once", once, BIG_NAMES - 70);
+	expect("none twice", more, 0);
+	expect("no name removed before it was written", gone, 0);
+	fclose_(&d, 1);
+}
+
+/* Clients that never read: the server keeps MICA_FS_LISTINGS_MAX (16)
+ * listings waiting, refuses more with ENFILE, and goes on serving; one
+ * dropped frees its place; all dropped, the pipes are gone.  A client that
+ * scribbles on its ring's header ends its own listing, nothing else. */
+static void listings_are_bounded_and_hostile_readers_harmless(void)
+{
+	static struct reader held[MICA_FS_LISTINGS_MAX];
+	struct open_file d;
+	struct reader r;
+	struct tally t;
+	mica_cap_t none = mica_slot_alloc();
+	long base = pipe_subscribers();
+	int ok = 1;
+
+	expect("the pipe server's count", base >= 0, 1);
+	expect("open /t/many", fopen_("/t/many", MICA_FS_O_READ | MICA_FS_O_DIRECTORY, &d), 0);
+	for (int i = 0; i < MICA_FS_LISTINGS_MAX; i++)
+		ok &= list(d.gate, 0, &held[i]) == 0;
+	expect("16 listings never read", ok, 1);
+	expect("the 17th: ENFILE", open_file_list(d.gate, 0, &none), fe(ENFILE));
+	expect("the server still serves", file_system_sync(fs), 0);
+	unlist(&held[0]);
+	settle();
+	expect("one dropped: a listing again", list(d.gate, 0, &held[0]), 0);
+	for (int i = 0; i < MICA_FS_LISTINGS_MAX; i++)
+		unlist(&held[i]);
+	settle();
+	expect("all dropped: the server's irqs gone with the pipes", pipe_subscribers(), base);
+
+	/* A head far past the tail (no room, a wrong header), then the write
+	 * lock taken and a room of the whole ring: each time the server,
+	 * woken, ends the listing (the end of data), and serves on. */
+	for (int how = 0; how < 2; how++) {
+		expect("list /t/many", list(d.gate, 0, &r), 0);
+		if (how == 0) {
+			r.ring.hdr->head = r.ring.hdr->tail + (1ull << 40);
+		} else {
+			r.ring.hdr->write_lock = 1;
+			r.ring.hdr->tail = r.ring.hdr->head;
+		}
+		expect("wake the writer", pipe_end_wake(r.end, MICA_PIPE_WRITERS), 0);
+		settle();
+		expect("the server dropped its end", (r.ring.hdr->closed & MICA_PIPE_WRITERS) != 0, 1);
+		unlist(&r);
+	}
+	settle();
+	expect("nothing kept", pipe_subscribers(), base);
+	ok = 1;
+	for (int i = 0; i < MICA_FS_LISTINGS_MAX; i++)
+		ok &= list(d.gate, 0, &held[i]) == 0;
+	expect("16 listings again", ok, 1);
+	for (int i = 0; i < MICA_FS_LISTINGS_MAX; i++)
+		unlist(&held[i]);
+	expect("and a whole one reads right", list(d.gate, 0, &r) == 0 && read_listing(&r, &t, 0) > 0 &&
+	       t.dot == 1 && !t.err, 1);
+	unlist(&r);
+	fclose_(&d, 1);
+	mica_slot_free(none);
 }
 
 /* A file that fills the disk: the write that finds no block left is
@@ -284,6 +591,12 @@ static void the_server_survives_the_fuzzer(void)
 	expect("open /t/hello read-only", fopen_("/t/hello", MICA_FS_O_READ, &f), 0);
 	file_server_fuzz(f.gate, 12, 60);   /* its close ends the session: later calls find no gate */
 	fclose_(&f, 0);
+	long base = pipe_subscribers();
+	expect("open /t/many", fopen_("/t/many", MICA_FS_O_READ | MICA_FS_O_DIRECTORY, &f), 0);
+	file_server_fuzz(f.gate, 13, 60);   /* listings among the calls, their ends dropped */
+	fclose_(&f, 0);
+	settle();
+	expect("the fuzzer's listings are gone", pipe_subscribers(), base);
 	expect("open /t/hello again", fopen_("/t/hello", MICA_FS_O_READ, &f), 0);
 	expect("read", open_file_read(f.gate, 0, 64, &done), 0);
 	expect("it is intact", done == sizeof hello - 1 && !memcmp(f.buf, hello, done), 1);
@@ -537,6 +850,8 @@ static const struct qtest_case cases[] = {
 	{ "two_sessions_share_the_file", two_sessions_share_the_file },
 	{ "unlinked_files_stay_open", unlinked_files_stay_open },
 	{ "listings", listings },
+	{ "a_long_listing_resumes_where_it_was", a_long_listing_resumes_where_it_was },
+	{ "listings_are_bounded_and_hostile_readers_harmless", listings_are_bounded_and_hostile_readers_harmless },
 	{ "a_full_disk_is_enospc", a_full_disk_is_enospc },
 	{ "file_dataspaces_check_their_requests", file_dataspaces_check_their_requests },
 	{ "masked_dataspaces_check_their_requests", masked_dataspaces_check_their_requests },
@@ -585,6 +900,11 @@ static void crash(void)
 		open_file_write(held.gate, off, held.size, false, &done, &at);
 	must(file_system_unlink(fs, "/h/held") == 0);
 	must(counts_now().free_blocks < c.free_blocks);
+	struct open_file d;
+	static struct reader listed[MICA_FS_LISTINGS_MAX];
+	must(fopen_("/t/many", MICA_FS_O_READ | MICA_FS_O_DIRECTORY, &d) == 0);
+	for (int i = 0; i < MICA_FS_LISTINGS_MAX; i++)
+		must(list(d.gate, 0, &listed[i]) == 0);
 	*(volatile int *)0x123456789000 = 1;
 }
 
@@ -601,6 +921,17 @@ static void check(void)
 	struct counts now = counts_now();
 	expect("the blocks are back", now.free_blocks, before.free_blocks);
 	expect("the inode is back", now.free_inodes, before.free_inodes);
+	/* Its listings went with it: their pipes, our irqs on them, and the
+	 * server's places. */
+	static struct reader held[MICA_FS_LISTINGS_MAX];
+	struct open_file d;
+	int ok = 1;
+	settle();
+	expect("no irq left on any pipe", pipe_subscribers(), 0);
+	expect("open /t/many", fopen_("/t/many", MICA_FS_O_READ | MICA_FS_O_DIRECTORY, &d), 0);
+	for (int i = 0; i < MICA_FS_LISTINGS_MAX; i++)
+		ok &= list(d.gate, 0, &held[i]) == 0;
+	expect("16 listings again", ok, 1);
 }
 
 int main(int argc, char **argv)
