@@ -1,7 +1,8 @@
 /*
  * tree_test.c - host unit tests of the process server's records
  * (srv/proc/tree.c): wait statuses, waiting for any child or one, zombies,
- * reparenting to process 1 and its reaping, the table filling up; process
+ * reparenting to process 1 and its reaping, a parent that wants no
+ * zombies (SA_NOCLDWAIT), the table filling up; process
  * groups and sessions (setpgid, setsid, waiting for a group); orphaned
  * groups, and the ends that orphan one with a stopped member or end a
  * session's leader.
@@ -17,6 +18,7 @@ static struct tree t;
 static int32_t wst;
 static unsigned ended_calls, notified, sessions_ended, orphaned_calls;
 static uint64_t last_notified, last_session, orphaned_groups[4];
+static bool no_zombies;   /* what on_child_ended answers */
 
 static void on_ended(struct tree *tr, struct tree_rec *r)
 {
@@ -24,11 +26,12 @@ static void on_ended(struct tree *tr, struct tree_rec *r)
 	ended_calls++;
 }
 
-static void on_child_ended(struct tree *tr, struct tree_rec *parent, struct tree_rec *child)
+static bool on_child_ended(struct tree *tr, struct tree_rec *parent, struct tree_rec *child)
 {
 	(void)tr, (void)child;
 	notified++;
 	last_notified = parent->pid;
+	return no_zombies;
 }
 
 static void on_session_ended(struct tree *tr, uint64_t sid)
@@ -52,6 +55,7 @@ static void reset(void)
 			   .orphaned = on_orphaned };
 	ended_calls = notified = sessions_ended = orphaned_calls = 0;
 	last_notified = last_session = 0;
+	no_zombies = false;
 }
 
 static void wait_statuses_follow_sys_wait(void)
@@ -80,6 +84,20 @@ static void zombie_until_reaped(void)
 	tree_free(&t, got);
 	CHECK_EQ(tree_wait(&t, p, -1, false, false, false, &got, &wst), -1);  /* no child left: ECHILD */
 	CHECK_EQ(tree_used(&t), 1);
+}
+
+static void a_parent_wanting_no_zombies_gets_none(void)
+{
+	reset();
+	no_zombies = true;
+	struct tree_rec *p = tree_new(&t, 10, MICA_PROC_INIT, "parent"), *got = 0;
+	struct tree_rec *a = tree_new(&t, 11, 10, "a");
+	tree_new(&t, 12, 10, "b");
+	tree_end(&t, a, tree_wstatus(3, 0));
+	CHECK_EQ(notified, 1);                                                 /* told (SIGCHLD), then freed */
+	CHECK_EQ(tree_used(&t), 2);
+	CHECK_EQ(tree_wait(&t, p, 11, false, false, false, &got, &wst), -1);  /* gone: ECHILD */
+	CHECK_EQ(tree_wait(&t, p, -1, false, false, false, &got, &wst), 1);   /* b still runs */
 }
 
 static void any_child_finds_the_zombie_among_running_ones(void)
@@ -332,6 +350,7 @@ static const struct tap_case cases[] = {
 	TAP_CASE(wait_for_a_group),
 	TAP_CASE(wait_statuses_follow_sys_wait),
 	TAP_CASE(zombie_until_reaped),
+	TAP_CASE(a_parent_wanting_no_zombies_gets_none),
 	TAP_CASE(any_child_finds_the_zombie_among_running_ones),
 	TAP_CASE(orphans_go_to_process_1_which_reaps_them),
 	TAP_CASE(ending_twice_changes_nothing),
