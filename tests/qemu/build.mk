@@ -298,6 +298,11 @@ TEST_DEPS += $(PORTS_IMG) $(RUN_CFG) $(SHELL_CFG)
 # and process servers.
 $(eval $(call newlib_program,$(BUILD)/tests/qemu/fork_test,tests/qemu/progs/fork_test.c tests/qemu/lib/qtest.c))
 QEMU_PROG_BINS += $(BUILD)/tests/qemu/fork_test
+# Record locks (lock.scenario, docs/fsserver.md "Record locks"): its test,
+# with the pipe, file and process servers.
+$(eval $(call newlib_program,$(BUILD)/tests/qemu/lock_test,tests/qemu/progs/lock_test.c tests/qemu/lib/qtest.c \
+	$(RT_IDL_DIR)/fs_fuzz.c $(RT_IDL_DIR)/dataspace_fuzz.c $(RT_IDL_DIR)/notify_fuzz.c))
+QEMU_PROG_BINS += $(BUILD)/tests/qemu/lock_test
 
 # Signals between programs (sig.scenario, docs/processes.md): its test.
 $(eval $(call newlib_program,$(BUILD)/tests/qemu/sig_test,tests/qemu/progs/sig_test.c tests/qemu/lib/qtest.c tests/qemu/lib/child.c))
