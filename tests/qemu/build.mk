@@ -291,7 +291,6 @@ $(PORTS_IMG): $(BUILD)/disk.img $(PORTS_TEST_FILES) $(PORTS_SH_FILES) $(BUILD)/t
 	cp -r $(BUILD)/ports/mawk/src/test $(BUILD)/tests/qemu/ports-root/share/mawk
 	cp $(BUILD)/ports/mawk/src/examples/decl.awk $(BUILD)/tests/qemu/ports-root/share/mawk/
 	mkdir -p $(BUILD)/tests/qemu/ports-root/share/bc && cp $(BUILD)/ports/bc/src/Test/*.b $(BUILD)/tests/qemu/ports-root/share/bc/
-	mkdir $(BUILD)/tests/qemu/ports-root/share/held.db.lock   # sqlite3's dot-file lock, held (ports.scenario)
 	rm -f $@ && mke2fs -q -F -t ext2 -L mica -d $(BUILD)/tests/qemu/ports-root $@ 32M
 TEST_DEPS += $(PORTS_IMG) $(RUN_CFG) $(SHELL_CFG)
 # fork (fork.scenario, docs/processes.md "fork"): its test, with the pipe
