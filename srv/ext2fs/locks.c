@@ -49,15 +49,35 @@ struct range {
 };
 
 static struct owner owners[MICA_FS_LOCK_OWNERS_MAX];
+static struct owner *owners_end = owners;   /* past the last entry in use */
+static unsigned nwaiting;                  /* owners that wait */
 static struct range ranges[MICA_FS_LOCKS_MAX];
 static unsigned nranges;
+
+/* o's wait, if any, ends; o waits on cf for h. */
+static void wait_end(struct owner *o)
+{
+	if (o->waits) {
+		o->waits = 0;
+		o->blocked_by = 0;
+		nwaiting--;
+	}
+}
+
+static void wait_on(struct owner *o, const struct cfile *cf, struct owner *h)
+{
+	if (!o->waits)
+		nwaiting++;
+	o->waits = cf;
+	o->blocked_by = h;
+}
 
 /* The owner `cap` names, or NULL. */
 static struct owner *owner_find(mica_cap_t cap)
 {
 	bool same;
 
-	for (struct owner *o = owners; o < owners + MICA_FS_LOCK_OWNERS_MAX; o++)
+	for (struct owner *o = owners; o < owners_end; o++)
 		if (o->irq && task_cap_same(MICA_BOOT_TASK, o->irq, cap, &same) == 0 && same)
 			return o;
 	return 0;
@@ -69,6 +89,8 @@ static void owner_idle(struct owner *o)
 	if (o && !o->ranges && !o->waits) {
 		mica_slot_drop(o->irq);
 		*o = (struct owner){ 0 };
+		while (owners_end > owners && !owners_end[-1].irq)
+			owners_end--;
 	}
 }
 
@@ -92,10 +114,10 @@ static void owner_drop(struct owner *o)
 			range_remove(i);
 		else
 			i++;
-	for (struct owner *w = owners; w < owners + MICA_FS_LOCK_OWNERS_MAX; w++)
+	for (struct owner *w = owners; w < owners_end; w++)
 		if (w->blocked_by == o)
 			w->blocked_by = 0;
-	o->waits = 0;
+	wait_end(o);
 	owner_idle(o);
 }
 
@@ -103,11 +125,10 @@ static void owner_drop(struct owner *o)
  * ends here and it asks again.  One whose irq cannot be triggered is gone. */
 static void wake(const struct cfile *cf)
 {
-	for (struct owner *o = owners; o < owners + MICA_FS_LOCK_OWNERS_MAX; o++) {
+	for (struct owner *o = owners; nwaiting && o < owners_end; o++) {
 		if (!o->irq || !o->waits || (cf && o->waits != cf))
 			continue;
-		o->waits = 0;
-		o->blocked_by = 0;
+		wait_end(o);
 		if (irq_trigger(o->irq) < 0)
 			owner_drop(o);
 		else
@@ -121,7 +142,7 @@ static bool sweep(void)
 {
 	bool any = false;
 
-	for (struct owner *o = owners; o < owners + MICA_FS_LOCK_OWNERS_MAX; o++)
+	for (struct owner *o = owners; o < owners_end; o++)
 		if (o->irq && irq_gone(o->irq)) {
 			owner_drop(o);
 			any = true;
@@ -145,6 +166,7 @@ static int owner_new(struct srv_request *req, mica_cap_t cap, uint32_t pid, stru
 			if ((err = srv_keep(req, cap)) != 0)
 				return err;
 			*o = (struct owner){ .irq = cap, .pid = pid };
+			owners_end = o >= owners_end ? o + 1 : owners_end;
 			*out = o;
 			return 0;
 		}
@@ -233,10 +255,8 @@ static struct owner *owner_asking(mica_cap_t cap)
 {
 	struct owner *o = owner_find(cap);
 
-	if (o) {
-		o->waits = 0;
-		o->blocked_by = 0;
-	}
+	if (o)
+		wait_end(o);
 	return o;
 }
 
@@ -260,8 +280,7 @@ int locks_set(struct srv_request *req, const struct cfile *cf, mica_cap_t cap, u
 		}
 		if (!o && (err = owner_new(req, cap, pid, &o)) != 0)
 			return err;
-		o->waits = cf;
-		o->blocked_by = held->owner;
+		wait_on(o, cf, held->owner);
 		return EAGAIN;
 	}
 	if (!o && (err = owner_new(req, cap, pid, &o)) != 0)
@@ -298,7 +317,7 @@ bool locks_on(const struct cfile *cf)
 	for (unsigned i = 0; i < nranges; i++)
 		if (ranges[i].cf == cf)
 			return true;
-	for (struct owner *o = owners; o < owners + MICA_FS_LOCK_OWNERS_MAX; o++)
+	for (struct owner *o = owners; nwaiting && o < owners_end; o++)
 		if (o->waits == cf)
 			return true;
 	return false;
