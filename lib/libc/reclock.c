@@ -102,6 +102,16 @@ static int wait_release(void)
 	return err;
 }
 
+/* The server forgets that we wait: any request of ours ends the wait,
+ * and a test of a lock of `type` (not UNLOCK) changes nothing. */
+static void wait_cancel(mica_cap_t gate, mica_cap_t irq, uint32_t type)
+{
+	uint32_t held, pid;
+	uint64_t start, length;
+
+	open_file_test_lock(gate, irq, type, 0, 0, &held, &start, &length, &pid);
+}
+
 /* F_SETLK, and F_SETLKW's asking until the server grants (0) or answers
  * another error than EAGAIN; an errno value. */
 static int set_lock(mica_cap_t gate, mica_cap_t irq, uint32_t type, uint64_t start, uint64_t length, bool wait)
@@ -121,9 +131,7 @@ static int set_lock(mica_cap_t gate, mica_cap_t irq, uint32_t type, uint64_t sta
 		if (woke || libc_signal_handlers_here() != handlers) {   /* a signal handler ran */
 			handlers = libc_signal_handlers_here();
 			if (libc_signal_eintr()) {
-				uint32_t held = type, pid;
-				uint64_t s, l;
-				open_file_test_lock(gate, irq, type, start, length, &held, &s, &l, &pid);   /* ends the wait */
+				wait_cancel(gate, irq, type);
 				return EINTR;
 			}
 		}
