@@ -3,7 +3,8 @@
  * lockf; lib/libc/reclock.c, srv/ext2fs/locks.c, docs/fsserver.md): two
  * processes contending on ranges, F_GETLK reporting the holder, F_SETLKW
  * woken by an unlock, by the close of another descriptor of the file and
- * by the holder's death, interrupted by a signal; splitting and merging;
+ * by the holder's death, interrupted by a signal; a waiter killed while it
+ * waits; splitting and merging;
  * a forked child inheriting none; a deadlock of two; the errors; a full
  * table (ENOLCK) that the death of its filler empties; owners that are
  * not the program's; idlc's fuzz driver on a session holding locks.
@@ -361,6 +362,27 @@ static void the_holders_death_releases(void)
 	close(fd);
 }
 
+/* A waiter killed while it waits: the release that would wake it finds
+ * its irq gone, and the file serves others as before. */
+static void a_killed_waiter_is_forgotten(void)
+{
+	int fd = file_open(O_RDWR);
+	struct peer waiter = peer_start(), other = peer_start();
+
+	expect("we write-lock the file", lk(fd, F_SETLK, F_WRLCK, 0, 0), 0);
+	ask(&waiter, OP_SETLKW, F_WRLCK, 0, 1);
+	expect("the waiter waits", answered(&waiter), 0);
+	expect("kill it", kill(waiter.pid, SIGKILL), 0);
+	expect("it is killed", reap(waiter.pid), -SIGKILL);
+	close(waiter.req), close(waiter.ans);
+	expect("we unlock: the wake-up finds it gone", lk(fd, F_SETLK, F_UNLCK, 0, 0), 0);
+	expect("another peer locks the file", peer_do(&other, OP_SETLK, F_WRLCK, 0, 0), 0);
+	expect("and ours is EAGAIN", lk(fd, F_SETLK, F_RDLCK, 0, 1), -EAGAIN);
+	expect("peer ends", peer_end(&other), 0);
+	expect("its end released it: ours granted", lk(fd, F_SETLK, F_WRLCK, 0, 0), 0);
+	close(fd);
+}
+
 static void a_signal_interrupts_setlkw(void)
 {
 	int fd = file_open(O_RDWR);
@@ -545,6 +567,7 @@ static const struct qtest_case cases[] = {
 	{ "setlkw_waits_for_an_unlock", setlkw_waits_for_an_unlock },
 	{ "a_close_of_any_descriptor_releases", a_close_of_any_descriptor_releases },
 	{ "the_holders_death_releases", the_holders_death_releases },
+	{ "a_killed_waiter_is_forgotten", a_killed_waiter_is_forgotten },
 	{ "a_signal_interrupts_setlkw", a_signal_interrupts_setlkw },
 	{ "a_forked_child_inherits_no_lock", a_forked_child_inherits_no_lock },
 	{ "a_deadlock_of_two_is_refused", a_deadlock_of_two_is_refused },
