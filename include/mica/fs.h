@@ -58,6 +58,15 @@
  * clients together: OpenFile.notify's MICA_ENOMEM past them. */
 #define MICA_FS_SUBSCRIPTIONS_MAX 128
 
+/* OpenFile.lock's types, and its table: byte ranges locked and owners
+ * (each holding or waiting for one), all clients together (ENOLCK past
+ * them). */
+#define MICA_FS_LOCK_UNLOCK 0u
+#define MICA_FS_LOCK_READ   1u
+#define MICA_FS_LOCK_WRITE  2u
+#define MICA_FS_LOCKS_MAX 512
+#define MICA_FS_LOCK_OWNERS_MAX 64
+
 /* One entry of a listing (OpenFile.list), a record in the listing's
  * pipe: records are 8-byte aligned, and the server writes each whole.
  * `next` is the directory's position after the entry (telldir's value:

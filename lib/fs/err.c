@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <et/com_err.h>
 
@@ -68,6 +69,7 @@ int fs_fail(struct fs *fs, int err, const char *fmt, ...)
 	va_list ap;
 	int n;
 
+	fs->e2_op = 0;
 	va_start(ap, fmt);
 	n = vsnprintf(fs->msg, sizeof(fs->msg), fmt, ap);
 	va_end(ap);
@@ -76,17 +78,27 @@ int fs_fail(struct fs *fs, int err, const char *fmt, ...)
 	return err;
 }
 
-/* A mapped code reads as its errno ("No such file or directory"). */
+/* A mapped code reads as its errno ("No such file or directory"); the
+ * message waits for fs_error, the path kept in msg. */
 int fs_fail_e2(struct fs *fs, errcode_t code, const char *op, const char *path)
 {
-	int err = fs_errno(code);
+	size_t n = strnlen(path, sizeof(fs->msg) - 1);
 
-	return fs_fail(fs, err, "%s %s: %s", op, path,
-		       error_message(err == EIO ? code : err));
+	memmove(fs->msg, path, n);
+	fs->msg[n] = 0;
+	fs->e2_op = op;
+	fs->e2_code = code;
+	return fs_errno(code);
 }
 
-const char *fs_error(const struct fs *fs)
+const char *fs_error(struct fs *fs)
 {
+	if (fs->e2_op) {
+		char path[FS_MSG_MAX];
+		int err = fs_errno(fs->e2_code);
+		memcpy(path, fs->msg, sizeof path);
+		fs_fail(fs, err, "%s %s: %s", fs->e2_op, path, error_message(err == EIO ? fs->e2_code : err));
+	}
 	return fs->msg;
 }
 

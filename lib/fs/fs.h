@@ -82,7 +82,7 @@ int fs_sync(struct fs *fs);
  * its directory's: fsync the directory too.  A file of more than
  * FS_FSYNC_BLOCKS_MAX blocks gets fs_sync instead. */
 int fs_fsync(struct fs_file *f);
-const char *fs_error(const struct fs *fs);
+const char *fs_error(struct fs *fs);
 int fs_statfs(struct fs *fs, struct fs_statfs *st);
 
 int fs_stat(struct fs *fs, const char *path, struct fs_stat *st);  /* follows */

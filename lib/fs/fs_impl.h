@@ -59,6 +59,11 @@ struct fs {
 	void *released_arg;
 	char *dir_block;       /* fs_readdir_at's block, kept between calls (made at its first) */
 	char msg[FS_MSG_MAX];
+	/* fs_fail_e2's message, made only when fs_error asks: msg holds the
+	 * path until then (a failing lookup is frequent, and its message
+	 * seldom read). */
+	const char *e2_op;     /* NULL: msg is the message */
+	errcode_t e2_code;
 };
 
 /* err.c: record a message, return err (an errno value). */

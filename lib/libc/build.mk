@@ -20,7 +20,7 @@ LIBC_CFLAGS += -D_POSIX_CLOCK_SELECTION=200809L
 # The CPU-time clocks (cputime.c): CLOCK_PROCESS_CPUTIME_ID,
 # CLOCK_THREAD_CPUTIME_ID, clock_getcpuclockid, pthread_getcpuclockid.
 LIBC_CFLAGS += -D_POSIX_CPUTIME=200809L -D_POSIX_THREAD_CPUTIME=200809L
-LIBC_GLUE := $(addprefix lib/libc/,errno.c fd.c service.c stream.c pipe.c romfile.c devnull.c fsfile.c mman.c path.c realpath.c heap.c memalign.c proc.c signal.c sigdeliver.c sigwait.c sigexec.c sigfault.c itimer.c timer.c sigxsi.c shm.c procsrv.c spawn.c fork.c inherit.c shell.c time.c cputime.c sleep.c termios.c ttyjob.c ioctl.c getline.c user.c group.c notifier.c poll.c pidfd.c sysconf.c strspn.c)
+LIBC_GLUE := $(addprefix lib/libc/,errno.c fd.c service.c stream.c pipe.c romfile.c devnull.c fsfile.c reclock.c mman.c path.c realpath.c heap.c memalign.c proc.c signal.c sigdeliver.c sigwait.c sigexec.c sigfault.c itimer.c timer.c sigxsi.c shm.c procsrv.c spawn.c fork.c inherit.c shell.c time.c cputime.c sleep.c termios.c ttyjob.c ioctl.c getline.c user.c group.c notifier.c poll.c pidfd.c sysconf.c strspn.c)
 # memcpy, memmove, memset and memcmp are lib/common's (rep movsq and
 # stosq), not newlib's: newlib's x86-64 memcpy moves 128 bytes in 38
 # instructions, rep movsq in 16 (each repetition one instruction under

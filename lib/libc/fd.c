@@ -3,8 +3,10 @@
  * description (struct file: an object, its operations and the status
  * flags); dup, dup2, dup3 and fcntl(F_DUPFD) make more descriptors for the
  * same description, which lives until its last descriptor is closed, and
- * only then is its object's close() called.  Close-on-exec belongs to the
- * descriptor, the status flags (O_NONBLOCK, O_APPEND) to the description.
+ * only then is its object's close() called; a close of any descriptor of a
+ * file releases the process's record locks of it (reclock.c).  Close-on-exec
+ * belongs to the descriptor, the status flags (O_NONBLOCK, O_APPEND) to the
+ * description.
  *
  * 0, 1 and 2 start out as the streams (stream.c), unless the program's
  * parent gave it a table (inherit.c), which replaces them before the
@@ -149,8 +151,10 @@ static int duplicate(int fd, int to, int fd_flags)
 
 	f->refs++;
 	table[to] = (struct fd_slot){ f, fd_flags };
-	if (old)
+	if (old) {
+		libc_record_locks_release(old);
 		release(old);   /* dup2 reports no error of the implicit close */
+	}
 	return to;
 }
 
@@ -235,6 +239,7 @@ int close(int fd)
 	if (!f)
 		return -1;
 	table[fd] = (struct fd_slot){ 0 };   /* free even if the close fails */
+	libc_record_locks_release(f);   /* POSIX: any descriptor of the file */
 	if (--f->refs == 0) {
 		ret = f->ops->close(f);
 		*f = (struct file){ 0 };
@@ -268,6 +273,11 @@ int fcntl(int fd, int cmd, ...)
 	if (!f)
 		return -1;
 	va_start(ap, cmd);
+	if (cmd == F_GETLK || cmd == F_SETLK || cmd == F_SETLKW) {
+		struct flock *fl = va_arg(ap, struct flock *);
+		va_end(ap);
+		return libc_record_lock(f, cmd, fl);
+	}
 	arg = cmd == F_GETFD || cmd == F_GETFL ? 0 : va_arg(ap, int);
 	va_end(ap);
 	switch (cmd) {

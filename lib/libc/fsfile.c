@@ -117,6 +117,11 @@ static int fail(int err)
 	return libc_fail(fs_errno(err));
 }
 
+int fsfile_errno(int err)
+{
+	return fs_errno(err);
+}
+
 /* path made absolute against the working directory, into buf; NULL (errno
  * set) when it does not fit. */
 static const char *absolute(const char *path, char *buf)
@@ -577,6 +582,11 @@ static const struct file_ops fsfile_ops = {
 	.read = fs_read_op, .write = fs_write_op, .lseek = fs_lseek_op, .fstat = fs_fstat_op, .close = fs_close_op,
 	.poll = fs_poll_op, .hand_off = fs_hand_off_op,
 };
+
+mica_cap_t fsfile_gate(struct file *f)
+{
+	return f->ops == &fsfile_ops ? ((struct fsfile *)f->obj)->gate : 0;
+}
 
 /* The server file behind fd, or NULL with errno: EBADF for none, err for
  * a descriptor of another kind. */

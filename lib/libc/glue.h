@@ -4,6 +4,7 @@
  * one concept: errno.c (Mica errors to errno), fd.c (the descriptor table
  * and the open file descriptions it shares), stream.c (descriptors 0..2),
  * romfile.c (files under rom/), fsfile.c (files of the file server),
+ * reclock.c (their record locks),
  * pipe.c (pipes), path.c (path names), realpath.c (realpath), procsrv.c
  * (the process server), spawn.c (posix_spawn), inherit.c (what a spawned
  * program inherits), shell.c (system, popen), heap.c (sbrk), memalign.c,
@@ -193,7 +194,17 @@ void fsfile_inherit_cwd(const char *path, mode_t mask);
 /* A descriptor for the file session `gate` a parent handed on (ours:
  * dropped on failure; its offset the server's, shared), opened as `path`. */
 int fsfile_adopt(mica_cap_t gate, int flags, const char *path);
+/* The session gate of a description of a server file (0: another kind),
+ * and the errno of the server's answer err. */
+mica_cap_t fsfile_gate(struct file *f);
+int fsfile_errno(int err);
 #include <sys/fsfile.h>   /* fsfile_deny_write, the process server's */
+/* reclock.c: fcntl's F_GETLK, F_SETLK and F_SETLKW on f (0 or -1 with
+ * errno); the process's locks of f's file released as a close of a
+ * descriptor of it must (nothing if it never locked). */
+struct flock;
+int libc_record_lock(struct file *f, int cmd, struct flock *fl);
+void libc_record_locks_release(struct file *f);
 /* devnull.c: /dev/null (DEVNULL_PATH), the C library's own: whether
  * path names it, a descriptor of it (open's flags), its stat. */
 #define DEVNULL_PATH "/dev/null"

@@ -61,6 +61,8 @@
 #include "cache.h"
 #include "cuts.h"
 #include "fs.h"
+#include "irqs.h"
+#include "locks.h"
 #include "listing.h"
 
 #define BUFFER_SIZE (32u * 1024)   /* a session's buffer */
@@ -148,20 +150,6 @@ static struct session *session_of(mica_word_t label)
 
 /* ---- notifications: OpenFile.notify, Subscribers -------------------- */
 
-static bool is_irq(mica_cap_t irq)
-{
-	uint32_t type, rights;
-
-	return irq && task_cap_info(MICA_BOOT_TASK, irq, &type, &rights) == 0 && type == MICA_KOBJ_IRQ;
-}
-
-static bool irq_gone(mica_cap_t irq)
-{
-	uint32_t type, rights;
-
-	return task_cap_info(MICA_BOOT_TASK, irq, &type, &rights) == 0 && !type;
-}
-
 /* s's subscription ends: its irq is dropped. */
 static void note_end(struct session *s)
 {
@@ -243,11 +231,24 @@ static void session_free(struct session *s)
 	free(s);
 }
 
+/* Whether another session than s has s's regular file open. */
+static bool others_open(const struct session *s)
+{
+	struct session *o;
+
+	LIST_FOREACH(o, &server.sessions, link)
+		if (o != s && o->cached == s->cached)
+			return true;
+	return false;
+}
+
 static void session_close(struct session *s)
 {
 	LIST_REMOVE(s, link);
 	server.nsessions--;
 	note(s->cached, MICA_FS_EV_CLOSED);   /* the other sessions' */
+	if (s->cached && locks_on(s->cached))
+		locks_session_closed(s->cached, !others_open(s));
 	session_free(s);
 }
 
@@ -948,6 +949,57 @@ static int on_count(struct srv_request *req, uint32_t *live)
 	return 0;
 }
 
+/* ---- record locks: OpenFile.lock, test_lock (locks.c) --------------- */
+
+/* The session a lock request came through, and the request's range as
+ * the table keeps it: 0 or an errno value. */
+static int lock_req(struct srv_request *req, uint32_t type, uint64_t start, uint64_t length,
+		    struct session **s, uint64_t *end)
+{
+	if (!(*s = session_req(req)))
+		return -MICA_ENOSYS;
+	if (type > MICA_FS_LOCK_WRITE || !(*s)->cached)
+		return EINVAL;
+	if (start > INT64_MAX || length > INT64_MAX - start)
+		return EOVERFLOW;
+	*end = length ? start + length : LOCK_EOF;
+	return 0;
+}
+
+static int on_lock(struct srv_request *req, mica_cap_t owner, uint32_t pid, uint32_t type, uint64_t start,
+		   uint64_t length, bool wait)
+{
+	struct session *s;
+	uint64_t end;
+	int err = lock_req(req, type, start, length, &s, &end);
+
+	if (!err && !owner)
+		err = EINVAL;
+	if (!err && ((type == MICA_FS_LOCK_READ && !s->readable) || (type == MICA_FS_LOCK_WRITE && !s->writable)))
+		err = EBADF;
+	if (!err)
+		err = locks_set(req, s->cached, owner, pid, type, start, end, wait);
+	return err > 0 ? fs_err(err) : err;
+}
+
+static int on_test_lock(struct srv_request *req, mica_cap_t owner, uint32_t type, uint64_t start, uint64_t length,
+			uint32_t *held_type, uint64_t *held_start, uint64_t *held_length, uint32_t *held_pid)
+{
+	struct session *s;
+	uint64_t end;
+	int err = lock_req(req, type, start, length, &s, &end);
+
+	if (!err && type == MICA_FS_LOCK_UNLOCK)
+		err = EINVAL;
+	if (err)
+		return err > 0 ? fs_err(err) : err;
+	*held_type = type;
+	*held_start = start;
+	locks_test(s->cached, owner, held_type, held_start, &end, held_pid);
+	*held_length = end == LOCK_EOF ? 0 : end - *held_start;
+	return 0;
+}
+
 /* ---- file dataspaces: OpenFile.mmap, Dataspace, FileMapping ---------- */
 
 static struct mapping *mapping_of(mica_word_t label)
@@ -1288,7 +1340,7 @@ static const struct open_file_ops file_ops = {
 	.fchmod = on_fchmod, .fchown = on_fchown, .futimes = on_futimes,
 	.dup = on_dup, .buffer = on_buffer, .read_on = on_read_on, .write_on = on_write_on, .seek = on_seek,
 	.load = on_load, .load_on = on_load_on, .deny_write = on_deny_write, .list = on_list,
-	.notify = on_notify, .mmap_masked = on_mmap_masked,
+	.notify = on_notify, .mmap_masked = on_mmap_masked, .lock = on_lock, .test_lock = on_test_lock,
 };
 static const struct dataspace_ops ds_ops = { .map = on_ds_map, .info = on_ds_info };
 static const struct file_mapping_ops mapping_ops = { .msync = on_mapping_sync };

@@ -291,13 +291,17 @@ $(PORTS_IMG): $(BUILD)/disk.img $(PORTS_TEST_FILES) $(PORTS_SH_FILES) $(BUILD)/t
 	cp -r $(BUILD)/ports/mawk/src/test $(BUILD)/tests/qemu/ports-root/share/mawk
 	cp $(BUILD)/ports/mawk/src/examples/decl.awk $(BUILD)/tests/qemu/ports-root/share/mawk/
 	mkdir -p $(BUILD)/tests/qemu/ports-root/share/bc && cp $(BUILD)/ports/bc/src/Test/*.b $(BUILD)/tests/qemu/ports-root/share/bc/
-	mkdir $(BUILD)/tests/qemu/ports-root/share/held.db.lock   # sqlite3's dot-file lock, held (ports.scenario)
 	rm -f $@ && mke2fs -q -F -t ext2 -L mica -d $(BUILD)/tests/qemu/ports-root $@ 32M
 TEST_DEPS += $(PORTS_IMG) $(RUN_CFG) $(SHELL_CFG)
 # fork (fork.scenario, docs/processes.md "fork"): its test, with the pipe
 # and process servers.
 $(eval $(call newlib_program,$(BUILD)/tests/qemu/fork_test,tests/qemu/progs/fork_test.c tests/qemu/lib/qtest.c))
 QEMU_PROG_BINS += $(BUILD)/tests/qemu/fork_test
+# Record locks (lock.scenario, docs/fsserver.md "Record locks"): its test,
+# with the pipe, file and process servers.
+$(eval $(call newlib_program,$(BUILD)/tests/qemu/lock_test,tests/qemu/progs/lock_test.c tests/qemu/lib/qtest.c \
+	$(RT_IDL_DIR)/fs_fuzz.c $(RT_IDL_DIR)/dataspace_fuzz.c $(RT_IDL_DIR)/notify_fuzz.c))
+QEMU_PROG_BINS += $(BUILD)/tests/qemu/lock_test
 
 # Signals between programs (sig.scenario, docs/processes.md): its test.
 $(eval $(call newlib_program,$(BUILD)/tests/qemu/sig_test,tests/qemu/progs/sig_test.c tests/qemu/lib/qtest.c tests/qemu/lib/child.c))
