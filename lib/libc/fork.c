@@ -12,7 +12,8 @@
  * adopts (so that they outlive ours), every other capability at the same
  * slot (lib/rt), and starts the thread.  The child returns 0 from here with
  * its own pid, the parent the child's pid.  Only the calling thread is in
- * the child.  pthread_atfork's handlers run around it.
+ * the child.  pthread_atfork's handlers run around it, and the parent's
+ * other threads are held meanwhile (hold_program).
  */
 #include <errno.h>
 #include <signal.h>
@@ -89,6 +90,7 @@ static pid_t fork_now(void)
 	 * main one, has from now on (POSIX). */
 	sigset_t mask = libc_thread_self()->blocked;
 	if (rt_fork_save(&regs)) {
+		libc_newlib_locks_child();   /* first: malloc's holder may be a thread it lacks */
 		mica_utcb()->user[LIBC_UTCB_ALTSTACK_SP] = alt_sp;
 		mica_utcb()->user[LIBC_UTCB_ALTSTACK_SIZE] = alt_size;
 		libc_thread_self()->blocked = mask;
@@ -118,14 +120,39 @@ static pid_t fork_now(void)
 	return (pid_t)pid;
 }
 
+/* The program still for the fork: no other thread inside the heap, the
+ * environment or the FILE list (their locks taken), and every other thread
+ * held, so the child's copy is of one moment.  The locks come first: a
+ * thread held with one would keep it from the fork path.  The signal
+ * thread and the region mapper run on (they are not in the list). */
+static void hold_program(void)
+{
+	libc_newlib_lock_outer();
+	pthread_mutex_lock(&libc_threads_lock);
+	libc_newlib_lock_heap();
+	libc_threads_hold_others(true);
+	pthread_mutex_unlock(&libc_threads_lock);
+}
+
+static void release_program(void)
+{
+	pthread_mutex_lock(&libc_threads_lock);
+	libc_threads_hold_others(false);
+	pthread_mutex_unlock(&libc_threads_lock);
+	libc_newlib_unlock_for_fork();
+}
+
 /* With the fork handlers of pthread_atfork around it, if there are any;
  * the parent's keep a failed fork's errno. */
 pid_t fork(void)
 {
 	if (libc_atfork_run)
 		libc_atfork_run(LIBC_ATFORK_PREPARE);
+	hold_program();
 	pid_t pid = fork_now();
 	int err = errno;
+	if (pid != 0)
+		release_program();
 	if (libc_atfork_run)
 		libc_atfork_run(pid == 0 ? LIBC_ATFORK_CHILD : LIBC_ATFORK_PARENT);
 	errno = err;

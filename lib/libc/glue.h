@@ -241,5 +241,18 @@ void libc_pipe_after_fork(void);
 uint64_t libc_now_us(void);
 /* In a forked child: the caller is its only thread (pthread.c). */
 void libc_threads_after_fork(void);
+/* fork: every thread of the list but the caller held (Thread.hold), or
+ * released again; under libc_threads_lock (pthread.c). */
+void libc_threads_hold_others(bool hold);
+/* fork: newlib's locks that guard what a child needs whole, taken so that
+ * no other thread is inside them when its memory is copied: the
+ * environment's and the FILE list's before libc_threads_lock, the heap's
+ * after it (a thread's reaper frees its stack under that lock); given back
+ * in the parent, made anew in the child, where their holder and waiters
+ * may be threads it does not have (newlib_lock.c). */
+void libc_newlib_lock_outer(void);
+void libc_newlib_lock_heap(void);
+void libc_newlib_unlock_for_fork(void);
+void libc_newlib_locks_child(void);
 
 #endif
