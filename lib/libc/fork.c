@@ -61,7 +61,9 @@ static int finish(mica_cap_t task, mica_cap_t thread)
 	return err;
 }
 
-static pid_t fork_now(void)
+/* `held`: the program was held for the fork (hold_program), and the
+ * child makes its locks anew. */
+static pid_t fork_now(bool held)
 {
 	struct rt_fork_regs regs;
 	struct mica_fork_plan plan = { 0 };
@@ -90,7 +92,8 @@ static pid_t fork_now(void)
 	 * main one, has from now on (POSIX). */
 	sigset_t mask = libc_thread_self()->blocked;
 	if (rt_fork_save(&regs)) {
-		libc_newlib_locks_child();   /* first: malloc's holder may be a thread it lacks */
+		if (held)
+			libc_newlib_locks_child();   /* first: malloc's holder may be a thread it lacks */
 		mica_utcb()->user[LIBC_UTCB_ALTSTACK_SP] = alt_sp;
 		mica_utcb()->user[LIBC_UTCB_ALTSTACK_SIZE] = alt_size;
 		libc_thread_self()->blocked = mask;
@@ -124,7 +127,10 @@ static pid_t fork_now(void)
  * environment or the FILE list (their locks taken), and every other thread
  * held, so the child's copy is of one moment.  The locks come first: a
  * thread held with one would keep it from the fork path.  The signal
- * thread and the region mapper run on (they are not in the list). */
+ * thread and the region mapper run on (they are not in the list, and
+ * neither allocates).  A program of one thread has nothing to hold: it
+ * takes no lock (whose release would copy the page of the locks in the
+ * parent after the fork). */
 static void hold_program(void)
 {
 	libc_newlib_lock_outer();
@@ -148,10 +154,12 @@ pid_t fork(void)
 {
 	if (libc_atfork_run)
 		libc_atfork_run(LIBC_ATFORK_PREPARE);
-	hold_program();
-	pid_t pid = fork_now();
+	bool held = !libc_threads_alone();
+	if (held)
+		hold_program();
+	pid_t pid = fork_now(held);
 	int err = errno;
-	if (pid != 0)
+	if (pid != 0 && held)
 		release_program();
 	if (libc_atfork_run)
 		libc_atfork_run(pid == 0 ? LIBC_ATFORK_CHILD : LIBC_ATFORK_PARENT);

@@ -242,8 +242,11 @@ uint64_t libc_now_us(void);
 /* In a forked child: the caller is its only thread (pthread.c). */
 void libc_threads_after_fork(void);
 /* fork: every thread of the list but the caller held (Thread.hold), or
- * released again; under libc_threads_lock (pthread.c). */
+ * released again; under libc_threads_lock (pthread.c).  Alone: the
+ * program has no thread but the main one, the caller (none could be made
+ * meanwhile but by the caller). */
 void libc_threads_hold_others(bool hold);
+bool libc_threads_alone(void);
 /* fork: newlib's locks that guard what a child needs whole, taken so that
  * no other thread is inside them when its memory is copied: the
  * environment's and the FILE list's before libc_threads_lock, the heap's
