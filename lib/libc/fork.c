@@ -9,8 +9,9 @@
  * stopped thread that will resume from the saved registers.  Then the
  * parent finishes it: its region mapper's attached regions (the heap
  * copy-on-write, the others shared), its pipe ends as tickets the child
- * adopts (so that they outlive ours), every other capability at the same
- * slot (lib/rt), and starts the thread.  The child returns 0 from here with
+ * adopts and its files as sessions of the child's own (so that they
+ * outlive ours), every other capability at the same slot (lib/rt), and
+ * starts the thread.  The child returns 0 from here with
  * its own pid, the parent the child's pid.  Only the calling thread is in
  * the child.  pthread_atfork's handlers run around it, and the parent's
  * other threads are held meanwhile (hold_program).
@@ -55,6 +56,8 @@ static int finish(mica_cap_t task, mica_cap_t thread)
 	if (!err)
 		err = libc_pipe_fork_into(task);
 	if (!err)
+		err = libc_fsfile_fork_into(task);
+	if (!err)
 		err = rt_fork_caps(task, task, thread);
 	if (!err)
 		err = thread_start(thread);
@@ -77,9 +80,8 @@ static pid_t fork_now(bool held)
 		return libc_fail(proc ? ENOMEM : ENOSYS);
 	}
 	/* A rom file's offset is shared with the child (a page both map), a
-	 * file server's file's through the session both hold. */
-	if ((libc_romfile_before_fork && (err = libc_romfile_before_fork()) != 0) ||
-	    (err = libc_fsfile_before_fork()) != 0) {
+	 * file server's file's through the child's session (finish). */
+	if (libc_romfile_before_fork && (err = libc_romfile_before_fork()) != 0) {
 		mica_slot_free(task);
 		mica_slot_free(thread);
 		return libc_fail(err);

@@ -196,10 +196,10 @@ int fsfile_adopt(mica_cap_t gate, int flags, const char *path);
 int devnull_is(const char *path);
 int devnull_open(int flags);
 int devnull_stat(struct stat *st);
-/* fork: before it, each file's offset made the server's (shared with
- * the child: 0 or an errno value); in the child, its files marked as the
- * parent's sessions (closing one leaves the parent's open). */
-int libc_fsfile_before_fork(void);
+/* fork: the child's sessions of its own on our files, sharing each
+ * offset (0 or a Mica error); in the child, their buffers and views
+ * made its own (fsfile.c). */
+int libc_fsfile_fork_into(mica_cap_t task);
 void libc_fsfile_after_fork(void);
 
 /* pipe.c: make f (a stream's description) the pipe end if `cap` is a

@@ -816,6 +816,62 @@ static void atfork_registration_waits_for_a_fork(void)
 	sem_destroy(&register_go);
 }
 
+/* A forked child's file descriptors are its own: its session of the file
+ * lives on when the parent closes its descriptor, and when the parent
+ * ends (here a middle child that forks a grandchild and exits at once);
+ * each child reads on at the offset it shares with its parent and writes
+ * there.  The child says how it went on a pipe (exit status 0 too). */
+#define OUTLIVE_PATH "/fork_test.outlive"
+
+static int read_is(int fd, const char *want)
+{
+	char got[16] = { 0 };
+	size_t n = strlen(want);
+
+	return read(fd, got, n) == (ssize_t)n && memcmp(got, want, n) == 0;
+}
+
+static void child_files_outlive_the_parent(void)
+{
+	int file = open(OUTLIVE_PATH, O_RDWR | O_CREAT | O_TRUNC, 0644), go[2], said[2];
+	char c = 0;
+
+	expect("a file of the disk", file >= 0 && write(file, "0123456789", 10) == 10 && lseek(file, 2, SEEK_SET) == 2,
+	       1);
+	expect("pipes", pipe(go) == 0 && pipe(said) == 0, 1);
+	pid_t pid = fork();
+	if (pid == 0) {
+		char ok = read(go[0], &c, 1) == 1 && read_is(file, "234") && write(file, "ab", 2) == 2 ? 'y' : 'n';
+		_exit(write(said[1], &ok, 1) == 1 && ok == 'y' ? 0 : 1);
+	}
+	expect("the parent closes its descriptor", close(file), 0);
+	expect("go", write(go[1], "g", 1), 1);
+	expect("the child read on at the shared offset and wrote", read(said[0], &c, 1) == 1 && c == 'y', 1);
+	expect("and ended (exit 0)", reap(pid), 0);
+
+	/* The parent ends: a middle child forks the reader and exits. */
+	file = open(OUTLIVE_PATH, O_RDWR);
+	expect("the file again, at 7", file >= 0 && lseek(file, 7, SEEK_SET) == 7, 1);
+	pid = fork();
+	if (pid == 0) {
+		if (fork() == 0) {
+			int parent_gone = read(go[0], &c, 1) == 1;   /* after the middle child's end */
+			char ok = parent_gone && read_is(file, "789") && write(file, "cd", 2) == 2 ? 'y' : 'n';
+			_exit(write(said[1], &ok, 1) == 1 ? 0 : 1);
+		}
+		_exit(0);
+	}
+	close(file);
+	expect("the middle child ended", reap(pid), 0);
+	expect("go", write(go[1], "g", 1), 1);
+	expect("the grandchild read on after its parent's end and wrote", read(said[0], &c, 1) == 1 && c == 'y', 1);
+	file = open(OUTLIVE_PATH, O_RDONLY);
+	expect("the file has both children's writes", file >= 0 && read_is(file, "01234ab789cd"), 1);
+	close(file);
+	unlink(OUTLIVE_PATH);
+	close(go[0]), close(go[1]), close(said[0]), close(said[1]);
+}
+
 /* A multi-threaded program's fork copies one moment of it.  A writer
  * thread sets a word of the bss (an initial region, which root forks in
  * Parent.fork) and then one word in each of WORD_REGIONS regions mapped
@@ -927,6 +983,7 @@ static const struct qtest_case cases[] = {
 	{ "atfork_handlers_around_fork", atfork_handlers_around_fork },
 	{ "atfork_registration_waits_for_a_fork", atfork_registration_waits_for_a_fork },
 	{ "fork_copies_one_moment", fork_copies_one_moment },
+	{ "child_files_outlive_the_parent", child_files_outlive_the_parent },
 };
 
 int main(int argc, char **argv)
