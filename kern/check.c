@@ -101,6 +101,9 @@ static void check_thread(struct thread *t)
 		EXPECT(t->partner->caller == t, "thread %lu: waits for a reply nobody owes", t->id);
 	EXPECT(t->wait == IPC_NONE || t->state == THREAD_BLOCKED || t->state == THREAD_STOPPED,
 	       "thread %lu: in IPC but not blocked", t->id);
+	EXPECT(!t->holds || (t->state != THREAD_READY && t->state != THREAD_RUNNING), "thread %lu: held but runs",
+	       t->id);
+	EXPECT(!t->parked || t->holds, "thread %lu: parked without a hold", t->id);
 	if (t->state == THREAD_READY)
 		EXPECT((sched_ready_bits[t->prio / 64] >> (t->prio % 64)) & 1, "thread %lu: ready, its queue empty", t->id);
 	for (struct irq *q = t->irq_pending; q; q = q->pending_next)

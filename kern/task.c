@@ -7,6 +7,7 @@
 #include "arch.h"
 #include "bootinfo.h"
 #include "factory.h"
+#include "hold.h"
 #include "invoke.h"
 #include "kip.h"
 #include "kmem.h"
@@ -568,6 +569,16 @@ static int op_io_unmap(void *obj, mica_word_t iofpage)
 	return 0;
 }
 
+static int op_hold(void *obj, bool hold)
+{
+	int err;
+	struct task *t = invoked(obj, MICA_W, &err);
+
+	if (!err)
+		hold_task(t, hold);
+	return err;
+}
+
 static int op_cpu_time(void *obj, uint64_t *ns)
 {
 	int err;
@@ -591,4 +602,5 @@ const struct task_ops task_protocol = {
 	.io_unmap = op_io_unmap,
 	.cap_copy = op_cap_copy,
 	.cpu_time = op_cpu_time,
+	.hold = op_hold,
 };

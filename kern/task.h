@@ -36,6 +36,7 @@ struct task {
 	uint8_t *io_bitmap;              /* I/O ports it may use (1 bit each, 1 = denied), or NULL */
 	int io_from_kernel;              /* its ports are the kernel's grant: it may give them on */
 	uint8_t dismantled;              /* task_destroy ran once: only mappings are left */
+	uint8_t held;                    /* Task.hold: its threads hold (hold.c) */
 	uint64_t prune_va;               /* task_destroy: page tables freed below it */
 	uint64_t cpu_tsc;                /* TSC cycles its ended threads held the CPU (sched.c) */
 };

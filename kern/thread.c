@@ -19,6 +19,7 @@
 #include "console.h"
 #include "factory.h"
 #include "gate.h"
+#include "hold.h"
 #include "invoke.h"
 #include "ipc.h"
 #include "irq.h"
@@ -132,6 +133,7 @@ int thread_attach(struct thread *t, struct task *task, uint64_t utcb_user)
 	t->task = task;
 	arch_thread_bind(&t->arch, task->root, utcb_user);
 	list_push(task->threads, t, task_link);
+	hold_bound(t);
 	return MICA_OK;
 }
 
@@ -167,12 +169,16 @@ void thread_set_user_regs(struct thread *t, uint64_t ip, uint64_t sp, uint64_t a
 
 void thread_suspend(struct thread *t)
 {
-	if (t->state == THREAD_DEAD || t->state == THREAD_STOPPED)
+	if (t->state == THREAD_DEAD)
+		return;
+	t->parked = 0;   /* a hold's release leaves it stopped */
+	if (t->state == THREAD_STOPPED)
 		return;
 	if (t->wait != IPC_NONE)
-		ipc_cancel(t, MICA_ECANCELED);
+		ipc_cancel(t, MICA_ECANCELED);   /* may park it */
 	sched_remove(t);
 	t->state = THREAD_STOPPED;
+	t->parked = 0;
 }
 
 int thread_resume(struct thread *t)
@@ -398,6 +404,28 @@ static int op_state(void *obj, uint32_t *state, uint64_t *id)
 	return 0;
 }
 
+static int op_hold(void *obj, bool hold)
+{
+	int err;
+	struct thread *t = invoked(obj, &err);
+
+	if (err || !t->held_self == !hold)
+		return err;
+	t->held_self = hold;
+	hold ? hold_add(t) : hold_drop(t);
+	return 0;
+}
+
+static int op_keep_running(void *obj, bool keep)
+{
+	int err;
+	struct thread *t = invoked(obj, &err);
+
+	if (!err)
+		hold_keep_running(t, keep);
+	return err;
+}
+
 static int op_cpu_time(void *obj, uint64_t *ns)
 {
 	struct invocation *inv = obj;
@@ -420,4 +448,6 @@ const struct thread_ops thread_protocol = {
 	.yield = op_yield,
 	.state = op_state,
 	.cpu_time = op_cpu_time,
+	.hold = op_hold,
+	.keep_running = op_keep_running,
 };

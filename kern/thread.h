@@ -49,6 +49,10 @@ struct thread {
 	uint8_t prio;
 	uint8_t mcp;                        /* highest priority or MCP it may give a thread */
 	uint8_t dismantled;                 /* dying: detached, its bindings going (thread_destroy) */
+	uint8_t holds;                      /* holds on it (Thread.hold, its task's): it does not run */
+	uint8_t held_self;                  /* Thread.hold's, one of `holds` */
+	uint8_t parked;                     /* stopped by a hold while it would run: runs at the last release */
+	uint8_t keep_running;               /* its task's hold passes it over (Thread.keep_running) */
 	uint32_t timeslice, ticks_left;     /* in timer ticks */
 	uint64_t cpu_tsc;                   /* TSC cycles it held the CPU, to its last switch (sched.c) */
 	uint64_t id;

@@ -9,10 +9,12 @@
  * stopped thread that will resume from the saved registers.  Then the
  * parent finishes it: its region mapper's attached regions (the heap
  * copy-on-write, the others shared), its pipe ends as tickets the child
- * adopts (so that they outlive ours), every other capability at the same
- * slot (lib/rt), and starts the thread.  The child returns 0 from here with
+ * adopts and its files as sessions of the child's own (so that they
+ * outlive ours), every other capability at the same slot (lib/rt), and
+ * starts the thread.  The child returns 0 from here with
  * its own pid, the parent the child's pid.  Only the calling thread is in
- * the child.  pthread_atfork's handlers run around it.
+ * the child.  pthread_atfork's handlers run around it, and the parent's
+ * other threads are held meanwhile (hold_program).
  */
 #include <errno.h>
 #include <signal.h>
@@ -54,13 +56,17 @@ static int finish(mica_cap_t task, mica_cap_t thread)
 	if (!err)
 		err = libc_pipe_fork_into(task);
 	if (!err)
+		err = libc_fsfile_fork_into(task);
+	if (!err)
 		err = rt_fork_caps(task, task, thread);
 	if (!err)
 		err = thread_start(thread);
 	return err;
 }
 
-static pid_t fork_now(void)
+/* `held`: the program was held for the fork (hold_program), and the
+ * child makes its locks anew. */
+static pid_t fork_now(bool held)
 {
 	struct rt_fork_regs regs;
 	struct mica_fork_plan plan = { 0 };
@@ -74,9 +80,8 @@ static pid_t fork_now(void)
 		return libc_fail(proc ? ENOMEM : ENOSYS);
 	}
 	/* A rom file's offset is shared with the child (a page both map), a
-	 * file server's file's through the session both hold. */
-	if ((libc_romfile_before_fork && (err = libc_romfile_before_fork()) != 0) ||
-	    (err = libc_fsfile_before_fork()) != 0) {
+	 * file server's file's through the child's session (finish). */
+	if (libc_romfile_before_fork && (err = libc_romfile_before_fork()) != 0) {
 		mica_slot_free(task);
 		mica_slot_free(thread);
 		return libc_fail(err);
@@ -89,6 +94,8 @@ static pid_t fork_now(void)
 	 * main one, has from now on (POSIX). */
 	sigset_t mask = libc_thread_self()->blocked;
 	if (rt_fork_save(&regs)) {
+		if (held)
+			libc_newlib_locks_child();   /* first: malloc's holder may be a thread it lacks */
 		mica_utcb()->user[LIBC_UTCB_ALTSTACK_SP] = alt_sp;
 		mica_utcb()->user[LIBC_UTCB_ALTSTACK_SIZE] = alt_size;
 		libc_thread_self()->blocked = mask;
@@ -118,14 +125,44 @@ static pid_t fork_now(void)
 	return (pid_t)pid;
 }
 
+/* The program still for the fork: no other thread inside the heap, the
+ * environment or the FILE list (their locks taken), and every other thread
+ * held, so the child's copy is of one moment.  The locks come first: a
+ * thread held with one would keep it from the fork path.  The signal
+ * thread and the region mapper run on (they are not in the list, and
+ * neither allocates).  A program of one thread has nothing to hold: it
+ * takes no lock (whose release would copy the page of the locks in the
+ * parent after the fork). */
+static void hold_program(void)
+{
+	libc_newlib_lock_outer();
+	pthread_mutex_lock(&libc_threads_lock);
+	libc_newlib_lock_heap();
+	libc_threads_hold_others(true);
+	pthread_mutex_unlock(&libc_threads_lock);
+}
+
+static void release_program(void)
+{
+	pthread_mutex_lock(&libc_threads_lock);
+	libc_threads_hold_others(false);
+	pthread_mutex_unlock(&libc_threads_lock);
+	libc_newlib_unlock_for_fork();
+}
+
 /* With the fork handlers of pthread_atfork around it, if there are any;
  * the parent's keep a failed fork's errno. */
 pid_t fork(void)
 {
 	if (libc_atfork_run)
 		libc_atfork_run(LIBC_ATFORK_PREPARE);
-	pid_t pid = fork_now();
+	bool held = !libc_threads_alone();
+	if (held)
+		hold_program();
+	pid_t pid = fork_now(held);
 	int err = errno;
+	if (pid != 0 && held)
+		release_program();
 	if (libc_atfork_run)
 		libc_atfork_run(pid == 0 ? LIBC_ATFORK_CHILD : LIBC_ATFORK_PARENT);
 	errno = err;

@@ -35,6 +35,7 @@
 #include <mica/proc.h>
 #include <rt/rt.h>
 
+#include <idl/kernel/task.h>
 #include <idl/rt/fs.h>
 #include <idl/rt/region_map.h>
 #include <idl/rt/registry.h>
@@ -47,8 +48,7 @@ struct fsfile {
 	uint32_t size;   /* of the buffer */
 	uint32_t type;   /* S_IFMT */
 	off_t pos;       /* unless shared */
-	int shared;      /* the offset is the server's, shared with a spawned child's session */
-	int forked;      /* a forked child's copy of its parent's session: not ours to close */
+	int shared;      /* the offset is the server's, shared with a child's session */
 	char *path;      /* absolute, as opened: fchdir's and *at()'s directory */
 	uint8_t *view;     /* reads of a regular file: MICA_FS_WINDOW of its pages (0: none yet) */
 	uint64_t view_at;  /* the offset in the file where the view starts */
@@ -71,6 +71,7 @@ struct libc_dir {
 };
 
 static char cwd[PATH_MAX] = "/";
+static unsigned open_files;   /* sessions of ours (a fork without any walks no table) */
 static mode_t libc_umask = 022;   /* the permission bits open and mkdir leave out */
 
 mode_t umask(mode_t mask)
@@ -192,16 +193,20 @@ static int fsfile_buffer(struct fsfile *ff)
 }
 
 /* The server's page of cut counters (FileSystem.cuts), attached read-only
- * at the first view of the program; a forked child keeps its parent's
- * region, which maps the same page.  NULL with err set when there is none. */
+ * at the first view of the program (a forked child's region of it is a
+ * copy derived from its parent's: it asks again, libc_fsfile_after_fork;
+ * when its capability to the server, a copy of its parent's, is gone,
+ * it reads without views).
+ * NULL with err set when there is none. */
+static const volatile uint64_t *cuts_page;
+
 static const volatile uint64_t *fsfile_cuts(int *err)
 {
-	static const volatile uint64_t *page;
 	mica_cap_t ds, slot;
 	uint64_t start;
 
-	if (page)
-		return page;
+	if (cuts_page)
+		return cuts_page;
 	if (!(ds = slot = mica_slot_alloc())) {
 		*err = -MICA_ENOMEM;
 		return 0;
@@ -209,7 +214,7 @@ static const volatile uint64_t *fsfile_cuts(int *err)
 	if ((*err = file_system_cuts(server(), &ds)) == 0 && (*err = ds ? 0 : -MICA_EMSG) == 0 &&
 	    (*err = region_map_attach(rt_cap("rm"), 0, MICA_PAGE_SIZE, MICA_R, ds, 0, &start)) == 0) {
 		mica_slot_free(slot);   /* empty: the region mapper has it */
-		return page = (const volatile uint64_t *)start;
+		return cuts_page = (const volatile uint64_t *)start;
 	}
 	mica_slot_drop(ds ? ds : slot);
 	return 0;
@@ -249,7 +254,10 @@ static int fsfile_view(struct fsfile *ff, uint64_t base)
 			ff->view = 0;
 	} else if (!ff->cut && (err = fsfile_cut(ff)) != 0) {
 		mica_slot_free(slot);
-		return err;
+		/* No counters to be had (a forked child whose parent's capability
+		 * to the server went with it): no view, as for a server that has
+		 * none. */
+		return err == -MICA_EBADCAP || err == -MICA_EGONE ? -(MICA_FS_ERRNO + ENODEV) : err;
 	} else {
 		err = open_file_mmap(ff->gate, MICA_R | MICA_FS_MAP_ZEROS, false, &ds);
 	}
@@ -268,17 +276,23 @@ static int fsfile_view(struct fsfile *ff, uint64_t base)
 	return err;
 }
 
+/* Detach the region at `at` (none: 0) and drop its capability. */
+static void fsfile_region_drop(const void *at)
+{
+	mica_cap_t ds = at ? mica_slot_alloc() : 0, slot = ds;
+	uint64_t start, size;
+
+	if (ds && region_map_detach(rt_cap("rm"), (uint64_t)at, &start, &size, &ds) == 0 && ds)
+		mica_slot_drop(ds);
+	else if (slot)
+		mica_slot_free(slot);
+}
+
 /* Detach the view and drop its mapping (the server ends it when its last
  * capability goes). */
 static void fsfile_view_drop(struct fsfile *ff)
 {
-	mica_cap_t ds = ff->view ? mica_slot_alloc() : 0, slot = ds;
-	uint64_t start, size;
-
-	if (ds && region_map_detach(rt_cap("rm"), (uint64_t)ff->view, &start, &size, &ds) == 0 && ds)
-		mica_slot_drop(ds);
-	else if (slot)
-		mica_slot_free(slot);
+	fsfile_region_drop(ff->view);
 	ff->view = 0;
 }
 
@@ -481,11 +495,11 @@ static int fs_close_op(struct file *f)
 	 * mapping's watch) is then not the file's last reference, which the
 	 * close below ends while we wait (writing back what it must). */
 	fsfile_view_drop(ff);
-	int err = ff->forked ? 0 : open_file_close(ff->gate);
+	int err = open_file_close(ff->gate);
+	open_files--;
 
 	/* The close revoked the buffer: the region comes back empty (back
-	 * NULL), and the slot is freed all the same.  A forked child's copy
-	 * of the buffer comes back, and goes with the slot. */
+	 * NULL), and the slot is freed all the same. */
 	if (slot && ff->buf && region_map_detach(rt_cap("rm"), (uint64_t)ff->buf, &start, &size, &back) == 0)
 		mica_slot_drop(slot);
 	else if (slot)
@@ -518,44 +532,77 @@ static int fs_hand_off_op(struct file *f, struct inherit_item *out)
 
 static const struct file_ops fsfile_ops;
 
-/* Before a fork: the child's descriptions are ours, sharing each offset
- * (POSIX), and its sessions are ours (fork.c), so an offset we keep here
- * becomes the server's, kept with the session, as a spawn's hand-off
- * makes it: one request per such file.  0, or EAGAIN or ENOMEM (the
- * errors fork has) when the server refuses. */
-int libc_fsfile_before_fork(void)
+/* The file server file whose description fd is the lowest number of (so
+ * that a walk of the table meets each description once), or NULL. */
+static struct fsfile *description_at(int fd)
 {
 	int flags;
+	struct file *f = fd_get(fd, &flags);
 
+	if (!f || f->ops != &fsfile_ops)
+		return 0;
+	for (int lower = 0; lower < fd; lower++)
+		if (fd_get(lower, &flags) == f)
+			return 0;
+	return f->obj;
+}
+
+/* fork: each of our descriptions gets the child a session of its own on
+ * the same open file (OpenFile.dup), moved into the child's slot of ours,
+ * as a spawn's hand-off does: it shares the offset (POSIX), which is the
+ * server's from now on, and it outlives our close and our end (a copy
+ * derived from ours would go with them).  One request per description,
+ * its numbers dup'd or not.  0, or MICA_EAGAIN or MICA_ENOMEM (the errors
+ * fork has) when the server refuses. */
+int libc_fsfile_fork_into(mica_cap_t task)
+{
+	if (!open_files)
+		return 0;
 	for (int fd = 0; fd < FD_MAX; fd++) {
-		struct file *f = fd_get(fd, &flags);
-		struct fsfile *ff = f && f->ops == &fsfile_ops ? f->obj : 0;
-		uint64_t at;
-		if (!ff || ff->shared)
-			continue;   /* (a dup's description: made the server's at its first number) */
-		int err = open_file_seek(ff->gate, ff->pos, SEEK_SET, &at);
-		if (err)
-			return fs_errno(err) == ENOMEM ? ENOMEM : EAGAIN;   /* the errors fork has */
+		struct fsfile *ff = description_at(fd);
+		if (!ff)
+			continue;
+		mica_cap_t gate = mica_slot_alloc(), slot = gate;
+		int err = gate ? open_file_dup(ff->gate, (uint64_t)ff->pos, &gate) : -MICA_ENOMEM;
+		if (!err && !gate)
+			err = -MICA_EMSG;
+		if (err) {
+			mica_slot_free(slot);
+			return fs_errno(err) == ENOMEM ? -MICA_ENOMEM : -MICA_EAGAIN;
+		}
 		ff->shared = 1;
+		err = task_cap_map(task, gate, ff->gate, MICA_RWX, true);
+		mica_slot_drop(gate);
+		if (err)
+			return err;
 	}
 	return 0;
 }
 
-/* In a forked child: its files are its parent's sessions (capabilities
- * derived from the parent's, fork.c), which closing here would close for
- * the parent too (a shell's child closes the script the shell reads). */
+/* In a forked child: each description's slot holds its own session
+ * (libc_fsfile_fork_into), which shares the offset with the parent's.
+ * The buffer and the view in the copied memory are the parent's session's
+ * (capabilities derived from the parent's), and so is the page of cut
+ * counters: they go, and the child's own come at their first use; a directory's buffer holds the entries
+ * readdir has not returned yet, so its own comes now, with them copied. */
 void libc_fsfile_after_fork(void)
 {
-	int flags;
-
+	fsfile_region_drop((const void *)cuts_page);
+	cuts_page = 0;
+	if (!open_files)
+		return;
 	for (int fd = 0; fd < FD_MAX; fd++) {
-		struct file *f = fd_get(fd, &flags);
-		if (f && f->ops == &fsfile_ops) {
-			((struct fsfile *)f->obj)->forked = 1;
-			/* The view's region is a copy of the parent's, its mapping the
-			 * parent's: ours comes on the next read. */
-			fsfile_view_drop(f->obj);
-		}
+		struct fsfile *ff = description_at(fd);
+		if (!ff)
+			continue;
+		ff->shared = 1;   /* (the copied memory was the parent's before its dup) */
+		ff->cut = 0;      /* in the page of cut counters, which it gets again */
+		fsfile_view_drop(ff);
+		uint8_t *parents = ff->buf;
+		ff->buf = 0;
+		if (parents && ff->type == S_IFDIR && fsfile_buffer(ff) == 0)
+			memcpy(ff->buf, parents, ff->size);
+		fsfile_region_drop(parents);
 	}
 }
 
@@ -643,6 +690,7 @@ int fsfile_open(const char *path, int flags, mode_t mode)
 		mica_slot_free(ff->gate), mica_slot_free(slot), free(ff->path), free(ff);
 		return fail(err);
 	}
+	open_files++;
 	/* The server answers no buffer: it comes on first use (fsfile_buffer). */
 	mica_slot_drop(buffer);
 	if (!buffer)
@@ -671,6 +719,7 @@ int fsfile_adopt(mica_cap_t gate, int flags, const char *path)
 		ff->gate = gate;
 		ff->buf = (uint8_t *)start;
 		ff->shared = 1;
+		open_files++;
 		int fd = fd_install(&fsfile_ops, ff, flags);
 		if (fd < 0) {
 			struct file f = { &fsfile_ops, ff, flags & O_ACCMODE, 1 };

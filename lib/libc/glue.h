@@ -211,10 +211,10 @@ void libc_record_locks_release(struct file *f);
 int devnull_is(const char *path);
 int devnull_open(int flags);
 int devnull_stat(struct stat *st);
-/* fork: before it, each file's offset made the server's (shared with
- * the child: 0 or an errno value); in the child, its files marked as the
- * parent's sessions (closing one leaves the parent's open). */
-int libc_fsfile_before_fork(void);
+/* fork: the child's sessions of its own on our files, sharing each
+ * offset (0 or a Mica error); in the child, their buffers and views
+ * made its own (fsfile.c). */
+int libc_fsfile_fork_into(mica_cap_t task);
 void libc_fsfile_after_fork(void);
 
 /* pipe.c: make f (a stream's description) the pipe end if `cap` is a
@@ -268,5 +268,21 @@ void libc_pipe_after_fork(void);
 uint64_t libc_now_us(void);
 /* In a forked child: the caller is its only thread (pthread.c). */
 void libc_threads_after_fork(void);
+/* fork: every thread of the list but the caller held (Thread.hold), or
+ * released again; under libc_threads_lock (pthread.c).  Alone: the
+ * program has no thread but the main one, the caller (none could be made
+ * meanwhile but by the caller). */
+void libc_threads_hold_others(bool hold);
+bool libc_threads_alone(void);
+/* fork: newlib's locks that guard what a child needs whole, taken so that
+ * no other thread is inside them when its memory is copied: the
+ * environment's and the FILE list's before libc_threads_lock, the heap's
+ * after it (a thread's reaper frees its stack under that lock); given back
+ * in the parent, made anew in the child, where their holder and waiters
+ * may be threads it does not have (newlib_lock.c). */
+void libc_newlib_lock_outer(void);
+void libc_newlib_lock_heap(void);
+void libc_newlib_unlock_for_fork(void);
+void libc_newlib_locks_child(void);
 
 #endif

@@ -44,6 +44,7 @@ struct mobj {
 	mica_cap_t cap;     /* the dataspace */
 	uint32_t rights;    /* what it allows */
 	bool file_shared;   /* msync has something to do */
+	bool anon_private;  /* MAP_PRIVATE | MAP_ANONYMOUS: a forked child gets a copy (RT_ATTACH_PRIVATE) */
 	unsigned pieces;    /* regions showing it */
 };
 
@@ -79,7 +80,8 @@ static int attach(struct map *e, struct mobj *o, uint64_t addr, uint64_t len, ui
 	if (!copy)
 		return -MICA_ENOMEM;
 	if ((err = task_cap_map(MICA_BOOT_TASK, o->cap, copy, MICA_RWX, false)) != 0 ||
-	    (err = region_map_attach(rt_cap("rm"), addr, len, rights_of(prot), copy, off, &start)) != 0) {
+	    (err = region_map_attach(rt_cap("rm"), addr, len, rights_of(prot) | (o->anon_private ? RT_ATTACH_PRIVATE : 0),
+				     copy, off, &start)) != 0) {
 		mica_slot_drop(copy);   /* the region mapper dropped a copy it refused */
 		return err;
 	}
@@ -220,6 +222,7 @@ static void *map(void *addr, size_t len, int prot, int flags, int fd, off_t off,
 		return MAP_FAILED;   /* errno set */
 	}
 	o->file_shared = !(flags & MAP_ANONYMOUS) && kind == MAP_SHARED;
+	o->anon_private = (flags & MAP_ANONYMOUS) && kind == MAP_PRIVATE;
 	if (rights_of(prot) & ~o->rights) {
 		mica_slot_drop(o->cap), free(o);
 		libc_fail(EACCES);

@@ -7,9 +7,11 @@
  * (libc/misc/lock.c, no-ops) are never linked, since this file defines
  * all that one does and LIBC_LDFLAGS asks for it first.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/lock.h>
 
+#include "glue.h"
 #include "pthread_impl.h"
 
 struct __lock {
@@ -82,4 +84,39 @@ void __retarget_lock_release_recursive(_LOCK_T lock)
 void __retarget_lock_release(_LOCK_T lock)
 {
 	__retarget_lock_release_recursive(lock);
+}
+
+/* fork (fork.c, glue.h): the environment, the list of FILEs, then (after
+ * libc_threads_lock) the heap. */
+void libc_newlib_lock_outer(void)
+{
+	pthread_mutex_lock(&__lock___env_recursive_mutex.m);
+	pthread_mutex_lock(&__lock___sfp_recursive_mutex.m);
+}
+
+void libc_newlib_lock_heap(void)
+{
+	pthread_mutex_lock(&__lock___malloc_recursive_mutex.m);
+}
+
+void libc_newlib_unlock_for_fork(void)
+{
+	pthread_mutex_unlock(&__lock___malloc_recursive_mutex.m);
+	pthread_mutex_unlock(&__lock___sfp_recursive_mutex.m);
+	pthread_mutex_unlock(&__lock___env_recursive_mutex.m);
+}
+
+/* The child's only thread: those three free, and the standard streams'
+ * (a thread of the parent's may have been writing to one). */
+void libc_newlib_locks_child(void)
+{
+	static const pthread_mutex_t free_lock = { 0, PTHREAD_MUTEX_RECURSIVE, 0, 0, 0 };
+	FILE *streams[] = { stdin, stdout, stderr };
+
+	__lock___env_recursive_mutex.m = free_lock;
+	__lock___sfp_recursive_mutex.m = free_lock;
+	__lock___malloc_recursive_mutex.m = free_lock;
+	for (unsigned i = 0; i < sizeof streams / sizeof streams[0]; i++)
+		if (streams[i]->_lock)
+			streams[i]->_lock->m = free_lock;
 }

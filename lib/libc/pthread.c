@@ -361,6 +361,20 @@ void libc_threads_after_fork(void)
 	libc_threads_lock = (pthread_mutex_t)PTHREAD_MUTEX_INITIALIZER;
 }
 
+bool libc_threads_alone(void)
+{
+	return !threads;
+}
+
+void libc_threads_hold_others(bool hold)
+{
+	struct pthread *self = libc_thread_self();
+
+	for (struct pthread *t = libc_thread_next(0); t; t = libc_thread_next(t))
+		if (t != self)
+			thread_hold(t->thread, hold);
+}
+
 int pthread_getconcurrency(void)
 {
 	return 0;

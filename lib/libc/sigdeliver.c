@@ -217,6 +217,7 @@ static int start_thread(mica_cap_t proc)
 		((struct mica_utcb *)sig_utcb)->user[LIBC_UTCB_PTHREAD] = (mica_word_t)&sig_self;
 		sig_irq = irq;   /* before the thread runs: it may trigger it */
 		if ((err = thread_set_handlers(th, rt_cap("rm"), rt_cap("rm"))) != 0 ||
+		    (err = thread_keep_running(th, true)) != 0 ||
 		    (err = factory_create_irq(MICA_BOOT_FACTORY, irq, SIGNAL_IRQ_LABEL)) != 0 ||
 		    (err = irq_bind(irq, th)) != 0 || (err = thread_start(th)) != 0) {
 			sig_irq = 0;

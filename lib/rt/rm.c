@@ -418,6 +418,7 @@ int rt_rm_start(void)
 	if (err)
 		return err;
 	if ((err = thread_set_handlers(thread, parent, 0)) != 0 ||
+	    (err = thread_keep_running(thread, true)) != 0 ||
 	    (err = factory_create_gate(MICA_BOOT_FACTORY, gate, thread, 0)) != 0 ||
 	    (err = thread_start(thread)) != 0 ||
 	    (err = thread_set_handlers(MICA_BOOT_THREAD, gate, gate)) != 0)

@@ -574,6 +574,7 @@ static int fork_region_mapper(struct process *c, const struct mica_fork_plan *pl
 		 (err = thread_set_mcp(c->rm_thread, c->prio)) == 0 &&
 		 (err = thread_set_sched(c->rm_thread, c->prio, 0)) == 0 &&
 		 (err = thread_set_handlers(c->rm_thread, c->as_parent.gate, 0)) == 0 &&
+		 (err = thread_keep_running(c->rm_thread, true)) == 0 &&
 		 (err = thread_ex_regs(c->rm_thread, plan->rm_ip, plan->rm_sp, ~0ull, &old_ip, &old_sp, &old_flags)) ==
 			 0 &&
 		 (err = factory_create_gate(c->factory, gate, c->rm_thread, 0)) == 0 &&
@@ -856,13 +857,13 @@ int process_stop_request(struct process *p, bool stop)
 		return -MICA_EGONE;
 	if (!stop) {
 		p->held = false;
-		return thread_start(p->thread);
+		return task_hold(p->task, false);
 	}
-	/* A thread stopped already was never started (a fork's child): not
-	 * held, so its parent's end still ends it. */
+	/* A first thread stopped already was never started (a fork's child):
+	 * not held, so its parent's end still ends it. */
 	if (!p->held && thread_state(p->thread, &state, &id) == 0 && state != 0)
 		p->held = true;
-	return thread_stop(p->thread);
+	return task_hold(p->task, true);
 }
 
 int parent_exit_request(struct process *p, int32_t status)

@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -898,6 +899,152 @@ static void atfork_registration_waits_for_a_fork(void)
 	sem_destroy(&register_go);
 }
 
+/* A forked child's file descriptors are its own: its session of the file
+ * lives on when the parent closes its descriptor, and when the parent
+ * ends (here a middle child that forks a grandchild and exits at once);
+ * each child reads on at the offset it shares with its parent and writes
+ * there.  The child says how it went on a pipe (exit status 0 too). */
+#define OUTLIVE_PATH "/fork_test.outlive"
+
+static int read_is(int fd, const char *want)
+{
+	char got[16] = { 0 };
+	size_t n = strlen(want);
+
+	return read(fd, got, n) == (ssize_t)n && memcmp(got, want, n) == 0;
+}
+
+static void child_files_outlive_the_parent(void)
+{
+	int file = open(OUTLIVE_PATH, O_RDWR | O_CREAT | O_TRUNC, 0644), go[2], said[2];
+	char c = 0;
+
+	expect("a file of the disk", file >= 0 && write(file, "0123456789", 10) == 10 && lseek(file, 2, SEEK_SET) == 2,
+	       1);
+	expect("pipes", pipe(go) == 0 && pipe(said) == 0, 1);
+	pid_t pid = fork();
+	if (pid == 0) {
+		char ok = read(go[0], &c, 1) == 1 && read_is(file, "234") && write(file, "ab", 2) == 2 ? 'y' : 'n';
+		_exit(write(said[1], &ok, 1) == 1 && ok == 'y' ? 0 : 1);
+	}
+	expect("the parent closes its descriptor", close(file), 0);
+	expect("go", write(go[1], "g", 1), 1);
+	expect("the child read on at the shared offset and wrote", read(said[0], &c, 1) == 1 && c == 'y', 1);
+	expect("and ended (exit 0)", reap(pid), 0);
+
+	/* The parent ends: a middle child forks the reader and exits. */
+	file = open(OUTLIVE_PATH, O_RDWR);
+	expect("the file again, at 7", file >= 0 && lseek(file, 7, SEEK_SET) == 7, 1);
+	pid = fork();
+	if (pid == 0) {
+		if (fork() == 0) {
+			int parent_gone = read(go[0], &c, 1) == 1;   /* after the middle child's end */
+			char ok = parent_gone && read_is(file, "789") && write(file, "cd", 2) == 2 ? 'y' : 'n';
+			_exit(write(said[1], &ok, 1) == 1 ? 0 : 1);
+		}
+		_exit(0);
+	}
+	close(file);
+	expect("the middle child ended", reap(pid), 0);
+	expect("go", write(go[1], "g", 1), 1);
+	expect("the grandchild read on after its parent's end and wrote", read(said[0], &c, 1) == 1 && c == 'y', 1);
+	file = open(OUTLIVE_PATH, O_RDONLY);
+	expect("the file has both children's writes", file >= 0 && read_is(file, "01234ab789cd"), 1);
+	close(file);
+	unlink(OUTLIVE_PATH);
+	close(go[0]), close(go[1]), close(said[0]), close(said[1]);
+}
+
+/* A multi-threaded program's fork copies one moment of it.  A writer
+ * thread sets a word of the bss (an initial region, which root forks in
+ * Parent.fork) and then one word in each of WORD_REGIONS regions mapped
+ * since (attached regions, which the parent duplicates one by one after
+ * Parent.fork) to the same n, round after round, while another thread
+ * allocates and frees without end; the main thread forks FORK_ROUNDS
+ * times.  At any one moment the words hold n or n - 1, the bss word the
+ * highest: a child that sees a region's word past the bss word, or two
+ * values further apart, has a copy of no moment (exit 1).  The child
+ * allocates first (exit 2 if it cannot): the heap's lock, which the other
+ * thread holds most of the time, is free in it. */
+#define WORD_REGIONS 32
+#define FORK_ROUNDS 48
+#define MOVE_YIELDS 100000   /* at most, for the writer to go on: a failure bound, not a time */
+
+static volatile uint64_t bss_word;
+static volatile uint64_t *region_word[WORD_REGIONS];
+static volatile int moment_stop;
+static volatile uint64_t writer_rounds;
+
+static void *moment_writer(void *arg)
+{
+	(void)arg;
+	for (uint64_t n = 1; !moment_stop; n++) {
+		bss_word = n;
+		for (int i = 0; i < WORD_REGIONS; i++)
+			*region_word[i] = n;
+		writer_rounds = n;
+	}
+	return 0;
+}
+
+static void *heap_churner(void *arg)
+{
+	(void)arg;
+	for (unsigned n = 0; !moment_stop; n++)
+		free(malloc(32 + n % 4096));
+	return 0;
+}
+
+/* In the child: 0 for one moment's words, 1 otherwise. */
+static int words_of_one_moment(void)
+{
+	uint64_t top = bss_word;
+
+	for (int i = 0; i < WORD_REGIONS; i++)
+		if (*region_word[i] > top || top - *region_word[i] > 1)
+			return 1;
+	return 0;
+}
+
+static void fork_copies_one_moment(void)
+{
+	pthread_t writer, churner;
+	int torn = 0, other = 0, regions = 0;
+
+	for (int i = 0; i < WORD_REGIONS; i++) {
+		void *p = mmap(0, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		region_word[i] = p == MAP_FAILED ? &bss_word : p;
+		regions += p != MAP_FAILED;
+	}
+	expect("regions of their own for the words", regions, WORD_REGIONS);
+	expect("a writer thread", pthread_create(&writer, 0, moment_writer, 0), 0);
+	expect("a thread allocating", pthread_create(&churner, 0, heap_churner, 0), 0);
+	for (int round = 0; round < FORK_ROUNDS; round++) {
+		uint64_t seen = writer_rounds;
+		pid_t pid = fork();
+		if (pid == 0) {
+			void *p = malloc(100);
+			_exit(p ? words_of_one_moment() : 2);
+		}
+		long st = pid > 0 ? reap(pid) : -2000;
+		torn += st == 1;
+		other += st != 0 && st != 1;
+		for (int i = 0; i < MOVE_YIELDS && writer_rounds == seen; i++)
+			sched_yield();
+	}
+	expect("no child saw words of two moments", torn, 0);
+	expect("every child allocated and ended (exit 0)", other, 0);
+	uint64_t seen = writer_rounds;
+	for (int i = 0; i < MOVE_YIELDS && writer_rounds == seen; i++)
+		sched_yield();
+	expect("the writer goes on after the forks", writer_rounds != seen, 1);
+	moment_stop = 1;
+	expect("both threads end", pthread_join(writer, 0) == 0 && pthread_join(churner, 0) == 0, 1);
+	for (int i = 0; i < WORD_REGIONS; i++)
+		if (region_word[i] != &bss_word)
+			munmap((void *)region_word[i], 4096);
+}
+
 static const struct qtest_case cases[] = {
 	{ "fork_returns_twice", fork_returns_twice },
 	{ "copy_on_write_both_ways", copy_on_write_both_ways },
@@ -921,6 +1068,8 @@ static const struct qtest_case cases[] = {
 	{ "forks_leave_nothing", forks_leave_nothing },
 	{ "atfork_handlers_around_fork", atfork_handlers_around_fork },
 	{ "atfork_registration_waits_for_a_fork", atfork_registration_waits_for_a_fork },
+	{ "fork_copies_one_moment", fork_copies_one_moment },
+	{ "child_files_outlive_the_parent", child_files_outlive_the_parent },
 };
 
 int main(int argc, char **argv)

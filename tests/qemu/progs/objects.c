@@ -1,8 +1,8 @@
 /*
  * objects.c - kernel objects and capabilities: each object's operations
  * and error codes, revocation three levels deep, capability equality, the
- * last-reference notification, quota exhaustion and its recovery, and
- * partners that die in the middle of a call.
+ * last-reference notification, quota exhaustion and its recovery,
+ * partners that die in the middle of a call, and holding threads.
  */
 #include "qtest.h"
 
@@ -17,7 +17,7 @@
 
 enum {
 	S_A = 10, S_B, S_C, S_IRQ, S_GATE, S_SUB, S_CHILD, S_CHILD_THREAD, S_SERVER, S_SERVER_GATE, S_CLIENT,
-	S_RO_LOG, S_ANCESTOR, S_DERIVED, S_T0 = 100,
+	S_RO_LOG, S_ANCESTOR, S_DERIVED, S_HOLD_IRQ, S_T0 = 100, S_HELD = 120,
 };
 
 enum { TYPE_TASK = 1, TYPE_THREAD, TYPE_GATE, TYPE_IRQ, TYPE_FACTORY, TYPE_ICU, TYPE_LOG };
@@ -297,6 +297,115 @@ static void partners_dying_mid_call_end_it_with_egone(void)
 	kobject_destroy(S_SERVER_GATE);
 }
 
+/* ---- holds: Task.hold, Thread.hold, Thread.keep_running ----------------------
+ * Threads of a child task count (each its own counter, in this program's
+ * memory, which the child task maps too); one waits for an irq first. */
+enum { H_COUNTER, H_KEEPER, H_WAITER, H_LATE, H_THREADS };
+static struct qthread held_threads[H_THREADS] = {
+	{ .slot = S_HELD }, { .slot = S_HELD + 1 }, { .slot = S_HELD + 2 }, { .slot = S_HELD + 3 },
+};
+static volatile uint64_t counts[H_THREADS];
+static volatile int waiter_err = 99;
+static volatile mica_word_t waiter_label;
+
+static void count_on(void *arg)
+{
+	for (volatile uint64_t *c = &counts[(uintptr_t)arg];;)
+		(*c)++;
+}
+
+static void wait_then_count(void *arg)
+{
+	mica_word_t tag, label;
+
+	waiter_err = mica_ipc_wait(0, &tag, &label);
+	waiter_label = label;
+	count_on(arg);
+}
+
+/* Whether counts[i] moves past `from` within 1,000 sleeps of 1 ms (a
+ * bound on a failure, not a time checked). */
+static int count_moves(int i, uint64_t from)
+{
+	for (int n = 0; n < 1000 && counts[i] == from; n++)
+		sleep_ms(1);
+	return counts[i] != from;
+}
+
+/* Whether counts[i] stays at its value across 20 sleeps of 1 ms, in which
+ * any thread that may run does. */
+static int count_stays(int i)
+{
+	uint64_t was = counts[i];
+
+	sleep_ms(20);
+	return counts[i] == was;
+}
+
+static uint32_t state_of(mica_cap_t thread)
+{
+	uint32_t state = 9;
+	uint64_t id;
+
+	thread_state(thread, &state, &id);
+	return state;
+}
+
+/* A hold stops a task's threads but those that keep running, leaves their
+ * IPC alone (a wait that ends while held is taken up at the release), and
+ * its release resumes exactly what it stopped: a thread stopped meanwhile
+ * stays stopped, one started meanwhile (or bound while held) runs. */
+static void hold_resumes_only_what_it_stopped(void)
+{
+	struct qthread *t = held_threads;
+	mica_cap_t counter = t[H_COUNTER].slot, waiter = t[H_WAITER].slot;
+
+	expect("a child task", qtask_create(S_CHILD), 0);
+	expect("a counting thread", qthread_start(&t[H_COUNTER], S_CHILD, 1, count_on, (void *)H_COUNTER), 0);
+	expect("one that keeps running", qthread_create(&t[H_KEEPER], S_CHILD, 2, count_on, (void *)H_KEEPER) == 0 &&
+						thread_keep_running(t[H_KEEPER].slot, true) == 0 &&
+						thread_start(t[H_KEEPER].slot) == 0, 1);
+	expect("one waiting for an irq", qthread_start(&t[H_WAITER], S_CHILD, 3, wait_then_count, (void *)H_WAITER),
+	       0);
+	expect("its irq", factory_create_irq(MICA_BOOT_FACTORY, S_HOLD_IRQ, 0x401d) == 0 &&
+				  irq_bind(S_HOLD_IRQ, waiter) == 0, 1);
+	expect("they count", count_moves(H_COUNTER, 0) && count_moves(H_KEEPER, 0), 1);
+
+	expect("Task.hold", task_hold(S_CHILD, true), 0);
+	expect("the counting thread stands still", count_stays(H_COUNTER), 1);
+	expect("Thread.state says stopped", state_of(counter), 0);
+	expect("the one that keeps running counts on", count_moves(H_KEEPER, counts[H_KEEPER]), 1);
+	expect("the waiter is still in its wait (blocked)", state_of(waiter), 2);
+	expect("its irq triggered", irq_trigger(S_HOLD_IRQ), 0);
+	expect("its wait ended, but it does not run", count_stays(H_WAITER) && waiter_err == 99, 1);
+	expect("a thread bound to the held task and started", qthread_start(&t[H_LATE], S_CHILD, 4, count_on,
+									    (void *)H_LATE), 0);
+	expect("does not run", count_stays(H_LATE) && counts[H_LATE] == 0, 1);
+	expect("the counting thread stopped (Thread.stop) while held", thread_stop(counter), 0);
+	expect("a second Task.hold does nothing", task_hold(S_CHILD, true), 0);
+
+	expect("the release", task_hold(S_CHILD, false), 0);
+	expect("the waiter runs: its wait came back with the irq", count_moves(H_WAITER, 0) && waiter_err == 0 &&
+									     waiter_label == 0x401d, 1);
+	expect("the thread started while held runs", count_moves(H_LATE, 0), 1);
+	expect("the thread stopped meanwhile stays stopped", count_stays(H_COUNTER) && state_of(counter) == 0, 1);
+
+	expect("started again, it counts", thread_start(counter) == 0 && count_moves(H_COUNTER, counts[H_COUNTER]), 1);
+	expect("Thread.hold", thread_hold(counter, true), 0);
+	expect("it stands still", count_stays(H_COUNTER), 1);
+	expect("Task.hold and its release", task_hold(S_CHILD, true) == 0 && task_hold(S_CHILD, false) == 0, 1);
+	expect("its own hold still holds it", count_stays(H_COUNTER), 1);
+	expect("Thread.hold released", thread_hold(counter, false), 0);
+	expect("it counts again", count_moves(H_COUNTER, counts[H_COUNTER]), 1);
+	expect("a release without a hold does nothing", thread_hold(counter, false) == 0 &&
+								count_moves(H_COUNTER, counts[H_COUNTER]), 1);
+
+	expect("the child task is destroyed", kobject_destroy(S_CHILD), 0);
+	for (int i = 0; i < H_THREADS; i++)
+		kobject_destroy(t[i].slot);
+	kobject_destroy(S_HOLD_IRQ);
+}
+
 /* A request the kernel refuses leaves everything as it was: the checks
  * come before the first change. */
 static void refused_invocations_change_nothing(void)
@@ -337,6 +446,7 @@ static const struct qtest_case cases[] = {
 	{ "factory_quotas_bound_kernel_memory", factory_quotas_bound_kernel_memory },
 	{ "partners_dying_mid_call_end_it_with_egone", partners_dying_mid_call_end_it_with_egone },
 	{ "refused_invocations_change_nothing", refused_invocations_change_nothing },
+	{ "hold_resumes_only_what_it_stopped", hold_resumes_only_what_it_stopped },
 };
 
 int main(int argc, char **argv)

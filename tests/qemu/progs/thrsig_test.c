@@ -7,7 +7,8 @@
  * kill of its own pid; pthread_kill ends a thread's pause and sigpause,
  * its handler on that thread; each thread has its own mask; and poll,
  * read and waitpid in a second thread are woken by another program's
- * write and by a child's end.  thrsig.scenario boots it with
+ * write and by a child's end; SIGSTOP stops every thread of a program and
+ * SIGCONT lets them all go on.  thrsig.scenario boots it with
  * the pipe and process servers; it joins the process server as a program
  * boot.cfg started and forks its children.
  */
@@ -15,9 +16,11 @@
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -316,6 +319,104 @@ static void poll_read_waitpid_in_thread(void)
 	close(told[0]), close(told[1]);
 }
 
+#define COUNTERS 3
+#define QUIET_YIELDS 200   /* the parent's turns between two looks at stopped counters */
+#define MOVE_YIELDS 100000 /* at most, for running ones to move: a failure, not a time */
+
+static volatile uint64_t *counters;   /* a shared page: the child's threads count, the parent looks */
+
+static void *count_worker(void *arg)
+{
+	volatile uint64_t *c = &counters[(uintptr_t)arg];
+	for (;;)
+		(*c)++;
+	return 0;
+}
+
+/* The parent's turns, each giving the CPU to any thread that can run. */
+static void yield_times(int n)
+{
+	for (int i = 0; i < n; i++)
+		sched_yield();
+}
+
+/* Whether every counter moves past `from` within MOVE_YIELDS turns. */
+static int counters_move(const uint64_t *from)
+{
+	for (int i = 0; i < MOVE_YIELDS; i++) {
+		int moved = 0;
+		for (int k = 0; k < COUNTERS; k++)
+			moved += counters[k] != from[k];
+		if (moved == COUNTERS)
+			return 1;
+		sched_yield();
+	}
+	return 0;
+}
+
+static void counters_now(uint64_t *to)
+{
+	for (int k = 0; k < COUNTERS; k++)
+		to[k] = counters[k];
+}
+
+/* A child of COUNTERS counting threads, its main thread blocked reading a
+ * pipe nobody writes; it says "r" once they run. */
+static pid_t counting_child(void)
+{
+	int ready[2], never[2];
+	char c;
+	if (pipe(ready) || pipe(never))
+		return -1;
+	pid_t pid = fork();
+	if (pid == 0) {
+		pthread_t t;
+		for (uintptr_t k = 0; k < COUNTERS; k++)
+			CHILD_CHECK(1, pthread_create(&t, 0, count_worker, (void *)k) == 0);
+		CHILD_CHECK(2, write(ready[1], "r", 1) == 1);
+		read(never[0], &c, 1);
+		_exit(3);
+	}
+	if (pid < 0 || read(ready[0], &c, 1) != 1)
+		pid = -1;
+	close(ready[0]), close(ready[1]), close(never[0]), close(never[1]);
+	return pid;
+}
+
+/* SIGSTOP stops every thread of a program, not only its main one: the
+ * counters of its three threads stand still across the parent's turns;
+ * SIGCONT lets them all count again; SIGKILL ends it stopped. */
+static void stop_holds_every_thread(void)
+{
+	uint64_t zero[COUNTERS] = { 0 }, before[COUNTERS], after[COUNTERS];
+	int st;
+
+	counters = mmap(0, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	expect("a shared page", counters != MAP_FAILED, 1);
+	if (counters == MAP_FAILED)
+		return;
+	pid_t pid = counting_child();
+	expect("a child of three counting threads", pid > 0, 1);
+	expect("they count", counters_move(zero), 1);
+	expect("SIGSTOP", kill(pid, SIGSTOP), 0);
+	expect("waitpid(WUNTRACED) says stopped",
+	       waitpid(pid, &st, WUNTRACED) == pid && WIFSTOPPED(st) && WSTOPSIG(st) == SIGSTOP, 1);
+	counters_now(before);
+	yield_times(QUIET_YIELDS);
+	counters_now(after);
+	for (int k = 0; k < COUNTERS; k++)
+		expect("a counter stands still while stopped", after[k], before[k]);
+	expect("SIGCONT", kill(pid, SIGCONT), 0);
+	expect("waitpid(WCONTINUED) says continued", waitpid(pid, &st, WCONTINUED) == pid && WIFCONTINUED(st), 1);
+	expect("every counter moves again", counters_move(after), 1);
+	expect("SIGSTOP again", kill(pid, SIGSTOP), 0);
+	expect("stopped", waitpid(pid, &st, WUNTRACED) == pid && WIFSTOPPED(st), 1);
+	expect("SIGKILL of the stopped program", kill(pid, SIGKILL), 0);
+	st = child_status(pid);
+	expect("ended by SIGKILL", WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL, 1);
+	munmap((void *)counters, 4096);
+}
+
 static const struct qtest_case cases[] = {
 	{ "sigsuspend_in_thread_woken_by_kill", sigsuspend_in_thread_woken_by_kill },
 	{ "blocked_in_main_taken_by_thread", blocked_in_main_taken_by_thread },
@@ -323,6 +424,7 @@ static const struct qtest_case cases[] = {
 	{ "pthread_kill_wakes_pause_and_sigpause", pthread_kill_wakes_pause_and_sigpause },
 	{ "masks_are_per_thread", masks_are_per_thread },
 	{ "poll_read_waitpid_in_thread", poll_read_waitpid_in_thread },
+	{ "stop_holds_every_thread", stop_holds_every_thread },
 };
 
 int main(int argc, char **argv)
