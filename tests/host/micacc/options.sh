@@ -16,7 +16,7 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 cd "$out" || exit 1
 
-echo "1..16"
+echo "1..17"
 n=0
 ok() { echo "ok - $1"; }
 notok() {
