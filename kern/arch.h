@@ -60,6 +60,9 @@ int arch_space_prune(uint64_t root, uint64_t *cursor, long *budget, unsigned *fr
 /* The spare page tables: free kernel memory, taken before the pool; and
  * how many of them are not zero (the invariant checker's: none). */
 unsigned arch_spare_tables(void);
+/* The spare tables back to the kernel's pool (kmem.c, when it runs out);
+ * how many there were. */
+unsigned arch_spare_tables_release(void);
 unsigned arch_spare_tables_unclean(void);
 int arch_space_map(uint64_t root, uint64_t va, uint64_t pa, unsigned rights, int uncached, unsigned *tables);
 /* Only if nothing is mapped at va (MICA_EEXIST otherwise). */

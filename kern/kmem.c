@@ -138,9 +138,15 @@ void kmem_user_page_free(uint64_t pa)
 		panic("kmem: free of user page %#lx that is not allocated", pa);
 }
 
+/* The spare page tables (paging.c) are free memory kept for the next
+ * tables: taken back when the pool has nothing else. */
 int kmem_page_alloc_pa(uint64_t *pa)
 {
-	return pmm_alloc(&kmem_pmm, pa);
+	int err = pmm_alloc(&kmem_pmm, pa);
+
+	if (err && arch_spare_tables_release())
+		err = pmm_alloc(&kmem_pmm, pa);
+	return err;
 }
 
 void kmem_page_free_pa(uint64_t pa)
@@ -151,7 +157,11 @@ void kmem_page_free_pa(uint64_t pa)
 
 int kmem_run_alloc_pa(unsigned pages, uint64_t *pa)
 {
-	return pmm_alloc_run(&kmem_pmm, pages, pa);
+	int err = pmm_alloc_run(&kmem_pmm, pages, pa);
+
+	if (err && arch_spare_tables_release())
+		err = pmm_alloc_run(&kmem_pmm, pages, pa);
+	return err;
 }
 
 void kmem_run_free_pa(uint64_t pa, unsigned pages)

@@ -109,6 +109,15 @@ unsigned arch_spare_tables(void)
 	return nspare_tables;
 }
 
+unsigned arch_spare_tables_release(void)
+{
+	unsigned n = nspare_tables;
+
+	while (nspare_tables)
+		kmem_page_free_pa(spare_tables[--nspare_tables]);
+	return n;
+}
+
 uint64_t paging_table_pages(void)
 {
 	return table_pages;
