@@ -367,6 +367,11 @@ static void set_mask(struct pthread *self, sigset_t mask)
 {
 	sigset_t was = self->blocked;
 
+	/* A timer that fell due while its signal was blocked: pending (one
+	 * signal, the rest overruns) before the mask lets it through, even
+	 * if the signal thread has not run since (both woke at one tick). */
+	if ((was & ~mask) && libc_timer_due())
+		libc_timer_expire();
 	__atomic_store_n(&self->blocked, mask & ~UNBLOCKABLE, __ATOMIC_SEQ_CST);
 	libc_signal_deliver_pending();
 	if ((mask & ~was & __atomic_load_n(&libc_sig_pending, __ATOMIC_SEQ_CST)) && sig_thread)

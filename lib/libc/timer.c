@@ -80,6 +80,18 @@ uint32_t libc_timer_wait_us(void)
 	return first <= now ? 1 : first - now > WAIT_MAX ? WAIT_MAX : (uint32_t)(first - now);
 }
 
+int libc_timer_due(void)
+{
+	uint64_t now = libc_now_us();
+
+	for (int i = 0; i <= LIBC_TIMER_MAX; i++) {
+		uint64_t at = __atomic_load_n(&libc_timers[i].at, __ATOMIC_ACQUIRE);
+		if (at && at <= now)
+			return 1;
+	}
+	return 0;
+}
+
 static void add_overrun(volatile int *count, uint64_t n)
 {
 	*count = n > (uint64_t)(INT_MAX - *count) ? INT_MAX : *count + (int)n;
@@ -132,9 +144,9 @@ void libc_timer_expire(void)
 
 	for (int i = 0; i <= LIBC_TIMER_MAX; i++) {
 		struct libc_timer *t = &libc_timers[i];
-		__atomic_store_n(&t->expiring, 1, __ATOMIC_SEQ_CST);
+		__atomic_fetch_add(&t->expiring, 1, __ATOMIC_SEQ_CST);
 		expire(t, now);
-		__atomic_store_n(&t->expiring, 0, __ATOMIC_RELEASE);
+		__atomic_fetch_sub(&t->expiring, 1, __ATOMIC_RELEASE);
 	}
 }
 

@@ -25,9 +25,10 @@ struct libc_timer {
 	/* SIGEV_THREAD: called by the signal thread at an expiry, with the
 	 * periods that went by unseen. */
 	void (*wake)(struct libc_timer *t, int missed);
-	/* Set by the signal thread (sequentially consistent) before it loads
-	 * `at`, cleared after the notification: one who disarmed t and then
-	 * sees it clear knows the thread is done with t (timer_delete). */
+	/* Counted up by whoever expires it (the signal thread, or a thread
+	 * letting signals through: sigdeliver.c) before it loads `at`, down
+	 * after the notification: one who disarmed t and then sees it 0 knows
+	 * nobody is still at work on t (timer_delete). */
 	volatile int expiring;
 };
 
@@ -47,6 +48,10 @@ int libc_timer_signal_pending(const struct libc_timer *t);
  * expiries that are due, each given its notification and rearmed. */
 uint32_t libc_timer_wait_us(void);
 void libc_timer_expire(void);
+/* Whether an armed timer is due: a thread about to unblock signals
+ * expires it first (libc_timer_expire), so that an expiry due before the
+ * unblocking is pending by then, whenever the signal thread runs. */
+int libc_timer_due(void);
 /* In a forked child: no timer (POSIX: they are not inherited). */
 void libc_timer_after_fork(void);
 
