@@ -147,7 +147,12 @@ void libc_pid_reset(void);
  * comes before the wait: it forgets a handler that ran before it (outside
  * any wait, or in the parent before a fork). */
 int libc_signal_eintr(void);
-void libc_signal_eintr_arm(void);
+static inline void libc_signal_eintr_arm(void)
+{
+	extern volatile int libc_sig_interrupted;   /* signal.c (sigstate.h) */
+
+	libc_sig_interrupted = 0;
+}
 /* sigexec.c: before Proc.exec, tell the process server the new program's
  * signal summary and give it the rest of the signal state (first: as
  * Proc.give's); 0 or a Mica error.  In the new program (inherit.c), take

@@ -217,10 +217,6 @@ int libc_signal_eintr(void)
 	return libc_sig_interrupted;
 }
 
-void libc_signal_eintr_arm(void)
-{
-	libc_sig_interrupted = 0;
-}
 
 int sigpending(sigset_t *set)
 {

@@ -574,7 +574,6 @@ static int fork_region_mapper(struct process *c, const struct mica_fork_plan *pl
 		 (err = thread_set_mcp(c->rm_thread, c->prio)) == 0 &&
 		 (err = thread_set_sched(c->rm_thread, c->prio, 0)) == 0 &&
 		 (err = thread_set_handlers(c->rm_thread, c->as_parent.gate, 0)) == 0 &&
-		 (err = thread_keep_running(c->rm_thread, true)) == 0 &&
 		 (err = thread_ex_regs(c->rm_thread, plan->rm_ip, plan->rm_sp, ~0ull, &old_ip, &old_sp, &old_flags)) ==
 			 0 &&
 		 (err = factory_create_gate(c->factory, gate, c->rm_thread, 0)) == 0 &&
@@ -863,6 +862,10 @@ int process_stop_request(struct process *p, bool stop)
 	 * not held, so its parent's end still ends it. */
 	if (!p->held && thread_state(p->thread, &state, &id) == 0 && state != 0)
 		p->held = true;
+	/* A forked program's region mapper, which root made, serves on
+	 * (marked now rather than at each fork: a kernel call a fork saved). */
+	if (p->rm_thread)
+		thread_keep_running(p->rm_thread, true);
 	return task_hold(p->task, true);
 }
 
