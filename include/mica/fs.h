@@ -58,6 +58,15 @@
  * clients together: OpenFile.notify's MICA_ENOMEM past them. */
 #define MICA_FS_SUBSCRIPTIONS_MAX 128
 
+/* OpenFile.advise's advice: posix_fadvise's, with the same numbers as
+ * <fcntl.h>'s POSIX_FADV_*. */
+#define MICA_FS_ADVISE_NORMAL     0u
+#define MICA_FS_ADVISE_RANDOM     1u
+#define MICA_FS_ADVISE_SEQUENTIAL 2u
+#define MICA_FS_ADVISE_WILLNEED   3u
+#define MICA_FS_ADVISE_DONTNEED   4u
+#define MICA_FS_ADVISE_NOREUSE    5u
+
 /* OpenFile.lock's types, and its table: byte ranges locked and owners
  * (each holding or waiting for one), all clients together (ENOLCK past
  * them). */

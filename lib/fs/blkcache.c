@@ -227,6 +227,45 @@ static void sync_cached(struct blkcache *c, uint64_t blk, uint64_t n, char *buf,
 	}
 }
 
+/* len bytes from src to byte `at` of the pieces of iov. */
+static void iov_put(const struct blkdev_seg *iov, unsigned iovcnt, size_t at, const char *src, size_t len)
+{
+	for (; iovcnt && len; iov++, iovcnt--) {
+		if (at >= iov->len) {
+			at -= iov->len;
+			continue;
+		}
+		size_t k = iov->len - at < len ? iov->len - at : len;
+		memcpy((char *)iov->buf + at, src, k);
+		src += k, len -= k, at = 0;
+	}
+}
+
+int blkcache_read_direct(struct blkcache *c, uint64_t blk, unsigned n, const struct blkdev_seg *iov, unsigned iovcnt)
+{
+	uint32_t per = c->bs / c->dev->sector_size;
+	int err = 0;
+
+	if (c->dev->readv) {
+		err = c->dev->readv(c->dev, blk * per, n * per, iov, iovcnt);
+	} else {
+		uint64_t sector = blk * per;
+		for (unsigned i = 0; i < iovcnt && !err; i++) {
+			uint32_t count = (uint32_t)(iov[i].len / c->dev->sector_size);
+			err = c->dev->read(c->dev, sector, count, iov[i].buf);
+			sector += count;
+		}
+	}
+	c->st->dev_reads++;
+	c->st->bytes_read += (uint64_t)n * c->bs;
+	for (unsigned i = 0; i < n && !err; i++) {   /* cached blocks may be newer */
+		struct entry *e = lookup(c, blk + i);
+		if (e)
+			iov_put(iov, iovcnt, (size_t)i * c->bs, e->data, c->bs);
+	}
+	return err;
+}
+
 int blkcache_read(struct blkcache *c, uint64_t blk, size_t bytes, void *buf)
 {
 	uint64_t nblk = (bytes + c->bs - 1) / c->bs, whole = bytes / c->bs, i = 0;
@@ -234,10 +273,9 @@ int blkcache_read(struct blkcache *c, uint64_t blk, size_t bytes, void *buf)
 	int err;
 
 	if (is_big(c, nblk) && whole) {
-		/* Straight from the device; cached blocks may be newer. */
-		if ((err = dev_io(c, blk, (unsigned)whole, out, 0)))
+		struct blkdev_seg all = { out, (size_t)whole * c->bs };
+		if ((err = blkcache_read_direct(c, blk, (unsigned)whole, &all, 1)))
 			return err;
-		sync_cached(c, blk, whole, out, 0);
 		i = whole;
 	}
 	while (i < nblk) {
@@ -261,6 +299,15 @@ int blkcache_read(struct blkcache *c, uint64_t blk, size_t bytes, void *buf)
 	return 0;
 }
 
+int blkcache_write_direct(struct blkcache *c, uint64_t blk, unsigned n, const void *buf)
+{
+	int err = dev_io(c, blk, n, (void *)buf, 1);
+
+	if (!err)
+		sync_cached(c, blk, n, (char *)buf, 1);   /* cached copies take it, clean now */
+	return err;
+}
+
 int blkcache_write(struct blkcache *c, uint64_t blk, size_t bytes, const void *buf)
 {
 	uint64_t nblk = (bytes + c->bs - 1) / c->bs, whole = bytes / c->bs, i = 0;
@@ -268,9 +315,8 @@ int blkcache_write(struct blkcache *c, uint64_t blk, size_t bytes, const void *b
 	int err;
 
 	if (is_big(c, nblk) && whole) {
-		if ((err = dev_io(c, blk, (unsigned)whole, (void *)in, 1)))
+		if ((err = blkcache_write_direct(c, blk, (unsigned)whole, in)))
 			return err;
-		sync_cached(c, blk, whole, (char *)in, 1);
 		i = whole;
 	}
 	for (; i < nblk; i++) {

@@ -23,6 +23,14 @@ void blkcache_destroy(struct blkcache *c);
 /* bytes from block blk on; a partial last block is allowed. */
 int blkcache_read(struct blkcache *c, uint64_t blk, size_t bytes, void *buf);
 int blkcache_write(struct blkcache *c, uint64_t blk, size_t bytes, const void *buf);
+/* n whole blocks from blk on straight from the device into the pieces of
+ * iov (each a whole number of sectors, together n blocks), the cached ones
+ * among them (which may be newer) copied over: the cache is not filled
+ * (a page cache above it caches file data itself). */
+int blkcache_read_direct(struct blkcache *c, uint64_t blk, unsigned n, const struct blkdev_seg *iov, unsigned iovcnt);
+/* n whole blocks from blk on straight to the device; cached copies of
+ * them take the bytes too (clean now), and no block is cached anew. */
+int blkcache_write_direct(struct blkcache *c, uint64_t blk, unsigned n, const void *buf);
 /* Writes every dirty block back, in block order, then flushes the device. */
 int blkcache_flush(struct blkcache *c);
 /* Writes back the dirty cached blocks among [blk, blk + count) (each with

@@ -10,7 +10,14 @@
 #ifndef LIB_FS_BLKDEV_H
 #define LIB_FS_BLKDEV_H
 
+#include <stddef.h>
 #include <stdint.h>
+
+/* One piece of a scattered transfer: len bytes at buf. */
+struct blkdev_seg {
+	void *buf;
+	size_t len;
+};
 
 struct blkdev {
 	uint32_t sector_size; /* bytes per sector, a power of two <= 4096 */
@@ -20,6 +27,11 @@ struct blkdev {
 		     const void *buf);
 	int (*flush)(struct blkdev *dev);  /* written data is durable on return */
 	void (*close)(struct blkdev *dev); /* frees the device */
+	/* Optional (0: callers read each piece with `read`): count sectors
+	 * into the pieces of iov in order, each a whole number of sectors,
+	 * together count sectors. */
+	int (*readv)(struct blkdev *dev, uint64_t sector, uint32_t count, const struct blkdev_seg *iov,
+		     unsigned iovcnt);
 };
 
 /* Host only (blkdev_file.c): a device over the file at path. */

@@ -2,8 +2,9 @@
  * blkdev_mica.c - the block device over Mica's block server (blkdev.h;
  * docs/blk.md): a Block session with a buffer the server's device reads
  * and writes directly.  Sector ranges longer than the buffer go in
- * pieces; the bytes are copied between the caller's memory and the
- * buffer, which is the only copy (no data travels in messages).  Mica
+ * pieces; the bytes are copied between the caller's memory (one buffer,
+ * or several for readv) and the buffer, which is the only copy (no data
+ * travels in messages).  Mica
  * only: it uses the runtime's stubs and the C library's errno mapping.
  */
 #include "blkdev.h"
@@ -47,6 +48,29 @@ static int mb_read(struct blkdev *dev, uint64_t sector, uint32_t count, void *bu
 			return errno_of(err);
 		memcpy(p, m->buf, (size_t)n * dev->sector_size);
 		p += (size_t)n * dev->sector_size, sector += n, count -= n;
+	}
+	return 0;
+}
+
+/* The same into pieces: each buffer-full copied out across them. */
+static int mb_readv(struct blkdev *dev, uint64_t sector, uint32_t count, const struct blkdev_seg *iov, unsigned iovcnt)
+{
+	struct mica_blkdev *m = (struct mica_blkdev *)dev;
+	size_t in = 0;   /* bytes of iov[0] already filled */
+
+	while (count) {
+		uint32_t n = count < m->per_piece ? count : m->per_piece;
+		int err = block_read(m->session, sector, n, 0);
+		if (err)
+			return errno_of(err);
+		for (size_t at = 0, len = (size_t)n * dev->sector_size; at < len && iovcnt;) {
+			size_t k = iov->len - in < len - at ? iov->len - in : len - at;
+			memcpy((uint8_t *)iov->buf + in, m->buf + at, k);
+			at += k, in += k;
+			if (in == iov->len)
+				iov++, iovcnt--, in = 0;
+		}
+		sector += n, count -= n;
 	}
 	return 0;
 }
@@ -118,7 +142,7 @@ int blkdev_mica_open(uint64_t blk, int writable, struct blkdev **out)
 	m->buf = (uint8_t *)start;
 	m->per_piece = BUFFER / block_size;
 	m->dev = (struct blkdev){ .sector_size = block_size, .sectors = blocks, .read = mb_read, .write = mb_write,
-				  .flush = mb_flush, .close = mb_close };
+				  .flush = mb_flush, .close = mb_close, .readv = mb_readv };
 	*out = &m->dev;
 	return 0;
 }

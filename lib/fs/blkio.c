@@ -148,6 +148,36 @@ static errcode_t blk_write(io_channel ch, unsigned long block, int count, const 
 	return blk_write64(ch, block, count, data);
 }
 
+/* size bytes at byte `offset`, through the cache.  libext2fs writes the
+ * superblock's changed bytes so; without it, it would change the block
+ * size to 1 KiB and back around the write (a new cache each way) and not
+ * look at whether that worked: when the new cache could not be made, the
+ * superblock went to 1 KiB block 1 in the old size's units, over the
+ * group descriptors of a file system of 4 KiB blocks. */
+static errcode_t blk_write_byte(io_channel ch, unsigned long offset, int size, const void *data)
+{
+	struct blkio *b = priv(ch);
+	unsigned bs = (unsigned)ch->block_size;
+	const char *p = data;
+	char *buf;
+	int err = 0;
+
+	if (size < 0)
+		return EXT2_ET_INVALID_ARGUMENT;
+	if (!(buf = malloc(bs)))
+		return EXT2_ET_NO_MEMORY;
+	while (size > 0 && !err) {
+		unsigned in = (unsigned)(offset % bs), n = bs - in < (unsigned)size ? bs - in : (unsigned)size;
+		if (!(err = blkcache_read(b->cache, offset / bs, bs, buf))) {
+			memcpy(buf + in, p, n);
+			err = blkcache_write(b->cache, offset / bs, bs, buf);
+		}
+		offset += n, p += n, size -= (int)n;
+	}
+	free(buf);
+	return err;
+}
+
 static errcode_t blk_set_option(io_channel ch, const char *option, const char *arg)
 {
 	(void)ch, (void)option, (void)arg;
@@ -178,6 +208,32 @@ int blkio_write_back(io_channel ch, uint64_t blk, uint64_t count)
 	return ch->manager == mica_blk_io_manager ? blkcache_write_back(priv(ch)->cache, blk, count) : EINVAL;
 }
 
+int blkio_read_direct(io_channel ch, uint64_t blk, uint64_t count, const struct blkdev_seg *iov, unsigned iovcnt)
+{
+	char *buf, *p;
+
+	if (ch->manager == mica_blk_io_manager)
+		return blkcache_read_direct(priv(ch)->cache, blk, (unsigned)count, iov, iovcnt);
+	if (ext2fs_get_array(count, ch->block_size, &buf))
+		return ENOMEM;
+	errcode_t e = io_channel_read_blk64(ch, blk, (int)count, buf);
+	p = buf;
+	for (unsigned i = 0; i < iovcnt && !e; i++) {
+		memcpy(iov[i].buf, p, iov[i].len);
+		p += iov[i].len;
+	}
+	ext2fs_free_mem(&buf);
+	return e ? EIO : 0;
+}
+
+int blkio_write_direct(io_channel ch, uint64_t blk, uint64_t count, const void *buf)
+{
+	if (ch->manager == mica_blk_io_manager)
+		return blkcache_write_direct(priv(ch)->cache, blk, (unsigned)count, buf);
+	errcode_t e = io_channel_write_blk64(ch, blk, (int)count, buf);
+	return e ? EIO : 0;
+}
+
 int blkio_flush_device(io_channel ch)
 {
 	return ch->manager == mica_blk_io_manager ? blkcache_flush_device(priv(ch)->cache) : EINVAL;
@@ -191,6 +247,7 @@ static struct struct_io_manager mica_blk_manager = {
 	.set_blksize = blk_set_blksize,
 	.read_blk = blk_read,
 	.write_blk = blk_write,
+	.write_byte = blk_write_byte,
 	.flush = blk_flush,
 	.set_option = blk_set_option,
 	.get_stats = blk_get_stats,

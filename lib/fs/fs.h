@@ -147,6 +147,26 @@ int fs_readdir_at(struct fs_file *dir, uint64_t *pos, fs_dir_at_fn fn, void *arg
  */
 int fs_bmap(struct fs_file *f, uint64_t off, uint64_t len, int alloc,
 	    struct fs_run *runs, unsigned max, unsigned *n);
+/*
+ * fs_read for a page cache above lib/fs, into the pieces of iov in order
+ * (a page each, say; at most 64): the file's blocks straight from the
+ * device (a run of consecutive blocks in one device read), not through
+ * the block cache, so that file data is not cached twice; block-cache
+ * copies of the blocks (maybe newer) win.  Bytes past the file's end are
+ * zero up to the next block boundary.  What is not whole blocks (pieces
+ * of whole sectors), or has no blocks of its own (inline data), is read
+ * as fs_read reads.
+ */
+int fs_read_direct(struct fs_file *f, uint64_t off, const struct blkdev_seg *iov, unsigned iovcnt, size_t *done);
+/*
+ * fs_write for a page cache writing its pages back: bytes inside the
+ * file's size over its blocks straight to the device (block-cache copies
+ * of the blocks take them too), the last block's bytes past the file's end
+ * written as zeros; the times are left alone (fs_touch).  A hole, or what
+ * does not start at a block or reaches past the size, goes through
+ * fs_write.
+ */
+int fs_write_direct(struct fs_file *f, uint64_t off, const void *buf, size_t len, size_t *done);
 uint32_t fs_block_size(const struct fs *fs);
 struct blkdev *fs_device(const struct fs *fs);
 

@@ -773,6 +773,35 @@ int fsync(int fd)
 	return err ? fail(err) : 0;
 }
 
+/* Advice on the page cache (OpenFile.advise): the file server's files
+ * take it, any other file takes it and nothing changes, a pipe refuses it.
+ * The error number comes back, errno stays. */
+int posix_fadvise(int fd, off_t offset, off_t len, int advice)
+{
+	int saved = errno, err = 0;
+	struct file *f = fd_lookup(fd);
+	struct stat st;
+	uint32_t dropped;
+
+	if (!f)
+		err = EBADF;
+	else if (offset < 0 || len < 0 || advice < POSIX_FADV_NORMAL || advice > POSIX_FADV_NOREUSE)
+		err = EINVAL;
+	else if (f->ops != &fsfile_ops)
+		err = fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode) ? ESPIPE : 0;
+	else {
+		uint64_t n = (uint64_t)len;
+		if ((uint64_t)offset + n < (uint64_t)offset)
+			n = 0;   /* past 2^64: to the end */
+		int e = open_file_advise(((struct fsfile *)f->obj)->gate, (uint64_t)offset, n, (uint32_t)advice, &dropped);
+		err = e ? fs_errno(e) : 0;
+		if (err == ENODEV)
+			err = 0;   /* a directory: nothing to advise on */
+	}
+	errno = saved;
+	return err;
+}
+
 int fdatasync(int fd)
 {
 	return fsync(fd);

@@ -225,7 +225,9 @@ static int write_page(struct cfile *cf, struct page *p)
 	if (off >= st.size)
 		return 0;
 	uint64_t n = st.size - off < PAGE ? st.size - off : PAGE;
-	return fs_write(cf->wfile, off, p->va, n, &done);
+	if ((err = fs_write_direct(cf->wfile, off, p->va, n, &done)) == 0 && p->by_mapping)
+		err = fs_touch(cf->wfile);   /* a write through a mapping changes the times now */
+	return err;
 }
 
 static void set_dirty(struct page *p, bool dirty)
@@ -397,6 +399,23 @@ static void evict_all(struct cfile *cf)
 		evict(cf->pages.head);
 }
 
+int cache_drop(struct cfile *cf, uint64_t off, uint64_t len, uint32_t *dropped)
+{
+	uint64_t first = off / PAGE, last = len ? (off + len - 1) / PAGE : UINT64_MAX / PAGE;
+	int err = cache_writeback(cf, off, len);   /* a page that could not be written stays */
+	struct page *next;
+
+	*dropped = 0;
+	for (struct page *p = cf->pages.head; p; p = next) {
+		next = p->snext;
+		if (p->index >= first && p->index <= last && !p->dirty) {
+			evict(p);
+			(*dropped)++;
+		}
+	}
+	return err;
+}
+
 void cache_file_put(struct cfile *cf)
 {
 	struct fs_file *file = cf->file, *wfile = cf->wfile;
@@ -449,7 +468,8 @@ static inline __attribute__((always_inline)) struct page *load(struct cfile *cf,
 	}
 	if (!(p = frame(false, err)))
 		return 0;
-	int e = fs_read(cf->file, index * PAGE, p->va, PAGE, &n);
+	struct blkdev_seg page = { p->va, PAGE };
+	int e = fs_read_direct(cf->file, index * PAGE, &page, 1, &n);
 	if (e && !n) {
 		p->qnext = cache.free, cache.free = p, cache.nfree++;
 		*err = e;
@@ -458,6 +478,59 @@ static inline __attribute__((always_inline)) struct page *load(struct cfile *cf,
 	memset(p->va + n, 0, PAGE - n);   /* past the end: zeros */
 	insert(p, &cf->pages, index, false);
 	return p;
+}
+
+/* Pages [first, first + n) of cf, none cached (n <= RUN_PAGES), loaded
+ * with one fs_read_direct (one disk read per run of consecutive blocks,
+ * straight into the frames), the most recently used now.  An errno
+ * value. */
+static int load_run(struct cfile *cf, uint64_t first, unsigned n)
+{
+	struct page *p[RUN_PAGES];
+	struct blkdev_seg frames[RUN_PAGES];
+	unsigned k = 0;
+	size_t got = 0;
+	int err = 0;
+
+	while (k < n && (p[k] = frame(false, &err))) {
+		frames[k] = (struct blkdev_seg){ p[k]->va, PAGE };
+		k++;
+	}
+	if (k == n)
+		err = fs_read_direct(cf->file, first * PAGE, frames, n, &got);
+	if (err) {
+		while (k--)
+			p[k]->qnext = cache.free, cache.free = p[k], cache.nfree++;
+		return err;
+	}
+	for (k = 0; k < n; k++) {
+		size_t in = got > (size_t)k * PAGE ? got - (size_t)k * PAGE : 0;
+		if (in < PAGE)
+			memset(p[k]->va + in, 0, PAGE - in);   /* past the end: zeros */
+		insert(p[k], &cf->pages, first + k, false);
+	}
+	return 0;
+}
+
+int cache_load(struct cfile *cf, uint64_t first, uint64_t last)
+{
+	for (uint64_t i = first; i <= last;) {
+		struct page *p = find(&cf->pages, i);
+		if (p) {
+			queue_remove(p);
+			queue_append(p);
+			i++;
+			continue;
+		}
+		unsigned n = 1;
+		while (n < RUN_PAGES && i + n <= last && !find(&cf->pages, i + n))
+			n++;
+		int err = load_run(cf, i, n);
+		if (err)
+			return err;
+		i += n;
+	}
+	return 0;
 }
 
 uint8_t *cache_page(struct cfile *cf, uint64_t index, bool write, int *err)

@@ -82,6 +82,11 @@ void cache_forget(uint32_t ino);
  * (past the end: zeros), and dirty from now on if a client maps it to
  * `write`; 0 with an errno value in *err. */
 uint8_t *cache_page(struct cfile *cf, uint64_t index, bool write, int *err);
+/* Pages first to last of cf in the cache (the most recently used now);
+ * those missing are read from the disk RUN_PAGES at a time, in one
+ * request per run of consecutive blocks.  An errno value. */
+#define RUN_PAGES 16
+int cache_load(struct cfile *cf, uint64_t first, uint64_t last);
 /* The address in this server of the block of AROUND_PAGES pages of cf
  * around page `index` (loaded: cache_page first) in its window, where each
  * page of the block that is cached and lies below page `end` is mapped; 0
@@ -110,6 +115,11 @@ int cache_writeback(struct cfile *cf, uint64_t off, uint64_t len);
  * checks).  *done says how many were copied when an errno value comes
  * back. */
 int cache_write(struct cfile *cf, uint64_t off, const void *data, size_t len, size_t *done);
+/* The pages of cf in [off, off + len) (len 0: to the end) out of the
+ * cache and from every client, the dirty ones written back first (one
+ * that cannot be stays: the errno value comes back); *dropped: how many
+ * went (posix_fadvise's DONTNEED). */
+int cache_drop(struct cfile *cf, uint64_t off, uint64_t len, uint32_t *dropped);
 /* cache_writeback of every file (sync). */
 int cache_writeback_all(void);
 /* After a write to the file: the cached copies of [off, off + len) take

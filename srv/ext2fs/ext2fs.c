@@ -568,9 +568,8 @@ static int on_load(struct srv_request *req, uint64_t offset, uint32_t count, uin
 	cache_stats(&pages, &free_pages);
 	if (last - first >= pages / 4)
 		return 0;   /* left to the faults */
-	for (uint64_t i = first; i <= last; i++)
-		if (!cache_page(s->cached, i, false, &err))
-			return err == ENOMEM ? -MICA_ENOMEM : fs_err(err);
+	if ((err = cache_load(s->cached, first, last)) != 0)
+		return err == ENOMEM ? -MICA_ENOMEM : fs_err(err);
 	return 0;
 }
 
@@ -735,6 +734,24 @@ static int on_fsync(struct srv_request *req)
 	int err = s->cached ? cache_writeback(s->cached, 0, 0) : 0;
 	if (!err)
 		err = fs_fsync(s->file);   /* the file's blocks and inode, as ext2's fsync */
+	return err ? fs_err(err) : 0;
+}
+
+/* OpenFile.advise (posix_fadvise): only DONTNEED does something. */
+static int on_advise(struct srv_request *req, uint64_t offset, uint64_t length, uint32_t advice, uint32_t *dropped)
+{
+	struct session *s = session_req(req);
+
+	if (!s)
+		return -MICA_ENOSYS;
+	*dropped = 0;
+	if (advice > MICA_FS_ADVISE_NOREUSE || offset + length < offset)
+		return -MICA_EINVAL;
+	if (!s->cached)
+		return fs_err(ENODEV);
+	if (advice != MICA_FS_ADVISE_DONTNEED)
+		return 0;
+	int err = cache_drop(s->cached, offset, length, dropped);
 	return err ? fs_err(err) : 0;
 }
 
@@ -1341,6 +1358,7 @@ static const struct open_file_ops file_ops = {
 	.dup = on_dup, .buffer = on_buffer, .read_on = on_read_on, .write_on = on_write_on, .seek = on_seek,
 	.load = on_load, .load_on = on_load_on, .deny_write = on_deny_write, .list = on_list,
 	.notify = on_notify, .mmap_masked = on_mmap_masked, .lock = on_lock, .test_lock = on_test_lock,
+	.advise = on_advise,
 };
 static const struct dataspace_ops ds_ops = { .map = on_ds_map, .info = on_ds_info };
 static const struct file_mapping_ops mapping_ops = { .msync = on_mapping_sync };

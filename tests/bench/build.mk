@@ -31,19 +31,30 @@ TEST_DEPS += $(BENCH_RT_MODULES) $(BUILD)/cfg/bench-rt-short/boot.cfg
 
 # mica-bench-fs: the file server's figures, a C-library program root starts
 # after the pipe (listings), block and file servers (tests/bench/fs.cfg; short: fs-short.cfg)
-# on a writable copy of build/disk.img.
+# on a writable copy of BENCH_FS_DISK: an ext2 file system made as the
+# Linux baseline makes its disk (64 MiB, 4 KiB blocks, 256-byte inodes)
+# holding /seq, disk_read_seq's 16 MiB, 64 KiB piece i all bytes
+# (i % 255) + 1 (no zeros, which mke2fs would leave as holes).
 BENCH_FS_PROG := $(BUILD)/tests/bench/mica-bench-fs
 $(eval $(call newlib_program,$(BENCH_FS_PROG),tests/bench/main_fs.c tests/bench/bench.c tests/bench/fs.c \
 	tests/bench/spinner.c))
 BENCH_FS_MODULES := $(ROOT) $(BUILD)/srv/pipe $(BLK) $(BUILD)/srv/ext2fs $(BENCH_FS_PROG)
-TEST_DEPS += $(BENCH_FS_MODULES) $(BUILD)/cfg/bench-fs-short/boot.cfg $(BUILD)/disk.img
+BENCH_FS_DISK := $(BUILD)/tests/bench/fs.img
+$(BENCH_FS_DISK): tests/bench/build.mk
+	rm -rf $(BUILD)/tests/bench/fs-root && mkdir -p $(BUILD)/tests/bench/fs-root
+	for i in $$(seq 0 255); do head -c 65536 /dev/zero | tr '\0' "\\$$(printf %03o $$((i % 255 + 1)))"; done \
+		> $(BUILD)/tests/bench/fs-root/seq
+	rm -f $@ && mke2fs -q -F -t ext2 -b 4096 -I 256 -L bench -d $(BUILD)/tests/bench/fs-root $@ 64M
+TEST_DEPS += $(BENCH_FS_MODULES) $(BUILD)/cfg/bench-fs-short/boot.cfg $(BENCH_FS_DISK)
 
 # mica-bench-proc: the process server's figures, a C-library program root
 # starts after the pipe, block, file and process servers
 # (tests/bench/proc.cfg) on BENCH_PROC_DISK: the process server's test disk
 # (tests/qemu/build.mk) in a /bin like make run's: dash as /bin/dash and
 # /bin/sh, toybox and all its links (sh_pipeline runs cat and wc) but
-# `true`, which stays the static newlib program spawn_wait_disk spawns.
+# `true`, which stays the static newlib program spawn_wait_disk spawns;
+# made as the Linux baseline makes its disk (64 MiB, 4 KiB blocks, 256-byte
+# inodes).
 BENCH_PROC_PROG := $(BUILD)/tests/bench/mica-bench-proc
 $(eval $(call newlib_program,$(BENCH_PROC_PROG),tests/bench/main_proc.c tests/bench/bench.c \
 	tests/bench/spinner.c))
@@ -53,7 +64,7 @@ $(BENCH_PROC_DISK): $(BUILD)/tests/qemu/proc.img $(BUILD)/ports/dash/.stamp $(BU
 	rm -rf $(BUILD)/tests/bench/proc-root && mkdir -p $(BUILD)/tests/bench/proc-root/bin
 	cp -a $(BUILD)/ports/toybox/root/bin/. $(BUILD)/ports/dash/root/bin/. $(BUILD)/tests/bench/proc-root/bin/
 	rm $(BUILD)/tests/bench/proc-root/bin/true && cp -a $(BUILD)/tests/qemu/proc-root/. $(BUILD)/tests/bench/proc-root/
-	rm -f $@ && mke2fs -q -F -t ext2 -L proc -d $(BUILD)/tests/bench/proc-root $@ 40M
+	rm -f $@ && mke2fs -q -F -t ext2 -b 4096 -I 256 -L proc -d $(BUILD)/tests/bench/proc-root $@ 64M
 QEMU_SCENARIOS += tests/bench/bench-proc.scenario
 TEST_DEPS += $(BENCH_PROC_MODULES) $(BUILD)/cfg/bench-proc-short/boot.cfg $(BENCH_PROC_DISK)
 
@@ -66,13 +77,13 @@ LINUX_BASELINE ?= tests/bench/linux/linux-baseline
 # irq_latency_worst needs the measuring kernel (kern/irqoff.h): a boot of
 # its own.
 bench: $(KERNEL32) $(KERNEL_MEASURE32) $(BENCH_PROG) $(BENCH_RT_MODULES) $(BUILD)/cfg/bench-rt/boot.cfg $(BUILD)/tests/qemu/disk1m.img \
-		$(BENCH_FS_MODULES) $(BUILD)/cfg/bench-fs/boot.cfg $(BUILD)/disk.img \
+		$(BENCH_FS_MODULES) $(BUILD)/cfg/bench-fs/boot.cfg $(BENCH_FS_DISK) \
 		$(BENCH_PROC_MODULES) $(BUILD)/cfg/bench-proc/boot.cfg $(BENCH_PROC_DISK)
 	@mkdir -p $(BENCH_OUT)
 	BENCH_DISK=$(BUILD)/tests/qemu/disk1m.img tools/bench --out $(BENCH_OUT)/mica.txt --log $(BENCH_OUT)/mica.log \
 		--linux $(BENCH_OUT)/linux.txt $(KERNEL32) "" $(BENCH_PROG) \
 		-- root $(BENCH_RT_MODULES) $(BUILD)/cfg/bench-rt/boot.cfg \
-		-- disk=$(BUILD)/disk.img root $(BENCH_FS_MODULES) $(BUILD)/cfg/bench-fs/boot.cfg \
+		-- disk=$(BENCH_FS_DISK) root $(BENCH_FS_MODULES) $(BUILD)/cfg/bench-fs/boot.cfg \
 		-- disk=$(BENCH_PROC_DISK) root $(BENCH_PROC_MODULES) $(BUILD)/cfg/bench-proc/boot.cfg \
 		-- kernel=$(KERNEL_MEASURE32) "" "$(BENCH_PROG) irqoff"
 

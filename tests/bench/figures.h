@@ -20,7 +20,7 @@ bench_figure_fn bench_irq_latency_worst;                                        
 void bench_irq_latency_short(void);
 bench_figure_fn bench_fs_call, bench_stat_root, bench_stat_path, bench_file_open_close,     /* fs.c (mica-bench-fs) */
 	bench_file_create_unlink, bench_file_read_64k_cached, bench_file_write_64k, bench_fsync_4k, bench_mmap_file_fault,
-	bench_dir_list_100;
+	bench_dir_list_100, bench_disk_read_seq, bench_disk_read_bytes_per_kinstr;
 bench_figure_fn bench_heap_touch_page, bench_spawn_wait, bench_spawn_wait_hello;                             /* runtime.c (mica-bench-rt) */
 
 #endif

@@ -32,7 +32,16 @@
  *                         munmap are not timed;
  *   dir_list_100          opendir, readdir of /bench/l's 100 names (and .
  *                         and ..), closedir: a session, the listing (its
- *                         pipe made, filled and read), its end.
+ *                         pipe made, filled and read), its end;
+ *   disk_read_seq         the whole of /seq, a 16 MiB file the image was
+ *                         made with, in 64 KiB preads, per 64 KiB, after
+ *                         posix_fadvise(POSIX_FADV_DONTNEED) took its
+ *                         pages out of the page cache (untimed, as the
+ *                         Linux baseline's drop_caches; fs.cfg's page
+ *                         cache holds the file): the file server reads
+ *                         them from the disk, 16 pages a request.  The
+ *                         disk waits are spun off (spinner.h);
+ *   disk_read_bytes_per_kinstr  65,536,000 / disk_read_seq.
  */
 #include "bench.h"
 #include "figures.h"
@@ -54,6 +63,7 @@
 #define PAGE 4096
 #define MAP_PAGES 256   /* mmap_file_fault: /bench/m, 1 MiB, inside the page cache */
 #define DIR_NAMES 100   /* dir_list_100: the names in /bench/l */
+#define SEQ_SIZE (16u << 20)   /* disk_read_seq: /seq, 64 KiB piece i all bytes (i % 255) + 1 */
 
 static char buf[XFER];
 static int file_fd;   /* the file the batches below read or write */
@@ -336,4 +346,59 @@ static uint64_t list_batch(unsigned n)
 uint64_t bench_dir_list_100(void)
 {
 	return setup() || dir_setup() ? 0 : bench_measure(list_batch, 50);
+}
+
+static uint64_t seq_batch(unsigned n)
+{
+	uint64_t t = 0;
+
+	/* Untimed: the file's pages out of the page cache, as the Linux
+	 * baseline drops its caches before each batch. */
+	int err = posix_fadvise(file_fd, 0, 0, POSIX_FADV_DONTNEED);
+	if (err || (uint64_t)n * XFER > SEQ_SIZE) {
+		bench_fail("posix_fadvise DONTNEED of /seq: %d", err);
+		return 1;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		uint64_t s0 = spinner_rounds(), t0 = bench_now();
+		ssize_t got = pread(file_fd, buf, XFER, (off_t)i * XFER);
+		uint64_t d = bench_now() - t0, spun = SPINNER_ROUND * (spinner_rounds() - s0);
+		if (got != XFER || buf[0] != (char)(i % 255 + 1) || buf[XFER - 1] != buf[0]) {
+			bench_fail("pread of 64 KiB of /seq at %u: %zd, errno %d", i * XFER, got, errno);
+			return 1;
+		}
+		t += d > spun ? d - spun : 1;
+	}
+	return t;
+}
+
+static uint64_t last_seq;   /* disk_read_seq, for disk_read_bytes_per_kinstr */
+
+uint64_t bench_disk_read_seq(void)
+{
+	struct stat st;
+
+	if (spinner_start()) {
+		bench_fail("no spinner thread");
+		return 0;
+	}
+	if (setup() || (file_fd = open_or_fail("/seq", O_RDONLY)) < 0)
+		return 0;
+	if (fstat(file_fd, &st) || st.st_size != SEQ_SIZE) {
+		bench_fail("/seq is not %u bytes", SEQ_SIZE);
+		close(file_fd);
+		return 0;
+	}
+	last_seq = bench_measure(seq_batch, SEQ_SIZE / XFER);
+	close(file_fd);
+	return last_seq;
+}
+
+uint64_t bench_disk_read_bytes_per_kinstr(void)
+{
+	if (!last_seq) {
+		bench_fail("disk_read_seq was not measured");
+		return 0;
+	}
+	return (uint64_t)XFER * 1000 / last_seq;
 }

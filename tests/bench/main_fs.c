@@ -18,6 +18,8 @@ static const struct bench_figure figures[] = {
 	{ "fsync_4k", bench_fsync_4k },
 	{ "mmap_file_fault", bench_mmap_file_fault },
 	{ "dir_list_100", bench_dir_list_100 },
+	{ "disk_read_seq", bench_disk_read_seq },
+	{ "disk_read_bytes_per_kinstr", bench_disk_read_bytes_per_kinstr },
 };
 
 int main(int argc, char **argv)

@@ -503,6 +503,97 @@ static void bmap_reports_holes_and_allocates_them(void)
 	CHECK(done_clean(fs));
 }
 
+/* The byte at offset off of direct_io's file (generation g). */
+static char direct_byte(uint64_t off, unsigned g)
+{
+	return (char)(off * 7 + off / 4096 + g * 13 + 1);
+}
+
+/* fs_read_direct and fs_write_direct, which map the file themselves
+ * (indirect blocks walked once) and go around the block cache, agree with
+ * libext2fs's reads: direct, indirect and doubly indirect blocks, a hole,
+ * the last partial block, blocks the cache holds dirty; with 1 KiB and
+ * 4 KiB blocks, ext2's indirect maps and ext4's extents. */
+static void direct_io_agrees_with_file_reads(void)
+{
+	static const struct { const char *type; unsigned bs; } kinds[] = {
+		{ "ext2", 1024 }, { "ext2", 4096 }, { "ext4", 1024 },
+	};
+
+	for (unsigned k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+		uint64_t bs = kinds[k].bs, apb = bs / 4;
+		/* Through the second block the doubly indirect one maps, a hole
+		 * at blocks 20 to 29, a partial last block. */
+		uint64_t size = (12 + 2 * apb + 40) * bs + 100, hole = 20 * bs, hole_end = 30 * bs;
+		char *want = calloc(1, size + bs), *got = malloc(size + bs), *piece = malloc(16 << 10);
+		struct fs_file *f;
+		size_t n;
+
+		snprintf(img, sizeof(img), "%s/ops.img", scratch_dir());
+		struct fs *fs = make_image(img, kinds[k].type, kinds[k].bs, NULL, 16384, NULL) ? NULL : mount_image(img, 0);
+		CHECK(fs && want && got && piece);
+		if (!fs || !want || !got || !piece)
+			goto next;
+		CHECK_EQ(fs_open(fs, "/d", FS_O_CREAT | FS_O_WRITE, 0644, &f), 0);
+		for (uint64_t off = 0; off < size; off++)
+			want[off] = off >= hole && off < hole_end ? 0 : direct_byte(off, 0);
+		CHECK_EQ(fs_write(f, 0, want, hole, &n), 0);
+		CHECK_EQ(fs_write(f, hole_end, want + hole_end, size - hole_end, &n), 0);
+		/* Whole blocks, unaligned ranges (libext2fs's way), all of it. */
+		for (uint64_t off = 0; off < size; off += 16 << 10) {
+			struct blkdev_seg pieces[4] = { { piece, 4096 }, { piece + 4096, 2048 }, { piece + 6144, 2048 },
+						   { piece + 8192, 8192 } };
+			CHECK_EQ(fs_read_direct(f, off, pieces, 4, &n), 0);
+			uint64_t in = size - off < (16u << 10) ? size - off : 16u << 10;
+			CHECK_EQ(n, in);
+			CHECK(!memcmp(piece, want + off, in));
+			for (uint64_t i = in; i < (16u << 10) && i < (in + bs - 1) / bs * bs; i++)
+				CHECK_EQ(piece[i], 0);   /* the last block past the end */
+		}
+		struct blkdev_seg one = { got, 5000 };
+		CHECK_EQ(fs_read_direct(f, 3, &one, 1, &n), 0);
+		CHECK(n == 5000 && !memcmp(got, want + 3, 5000));
+		one = (struct blkdev_seg){ got, bs };
+		CHECK_EQ(fs_read_direct(f, size + bs, &one, 1, &n), 0);
+		CHECK_EQ(n, 0);
+		/* Rewritten straight to the disk, over the boundary of the
+		 * indirect blocks and to the end: libext2fs reads it through the
+		 * block cache, whose copies took it. */
+		uint64_t from = 8 * bs;
+		for (uint64_t off = from; off < size; off++)
+			if (off < hole || off >= hole_end)
+				want[off] = direct_byte(off, 1);
+		CHECK_EQ(fs_write_direct(f, from, want + from, hole - from, &n), 0);
+		CHECK_EQ(n, hole - from);
+		CHECK_EQ(fs_write_direct(f, hole_end, want + hole_end, size - hole_end, &n), 0);
+		CHECK_EQ(n, size - hole_end);
+		CHECK_EQ(fs_read(f, 0, got, size, &n), 0);
+		CHECK(n == size && !memcmp(got, want, size));
+		/* The hole through fs_write_direct: libext2fs allocates it. */
+		for (uint64_t off = hole; off < hole_end; off++)
+			want[off] = direct_byte(off, 2);
+		CHECK_EQ(fs_write_direct(f, hole, want + hole, hole_end - hole, &n), 0);
+		CHECK_EQ(n, hole_end - hole);
+		/* Written through libext2fs and still dirty in the block cache:
+		 * the direct read sees the cache's copy. */
+		memset(want + bs, 'c', bs);
+		CHECK_EQ(fs_write(f, bs, want + bs, bs, &n), 0);
+		one = (struct blkdev_seg){ got, size };
+		CHECK_EQ(fs_read_direct(f, 0, &one, 1, &n), 0);
+		CHECK(n == size && !memcmp(got, want, size));
+		/* Past the size, or not open for writing: refused or left to fs_write. */
+		CHECK_EQ(fs_write_direct(f, size + 1, "x", 1, &n), 0);
+		CHECK_EQ(n, 1);
+		CHECK_EQ(fs_close(f), 0);
+		CHECK_EQ(fs_open(fs, "/d", 0, 0, &f), 0);
+		CHECK_EQ(fs_write_direct(f, 0, want, bs, &n), EBADF);
+		CHECK_EQ(fs_close(f), 0);
+		CHECK(done_clean(fs));
+	next:
+		free(want), free(got), free(piece);
+	}
+}
+
 /* Sets bits in the superblock's feature word at byte offset off. */
 static void poke_feature(const char *path, long off, uint32_t bits)
 {
@@ -816,7 +907,7 @@ static int mem_flush(struct blkdev *d)
 
 static void block_cache_writes_back_in_runs_and_reads_ahead(void)
 {
-	struct memdev m = { { 512, 8192, mem_read, mem_write, mem_flush, NULL }, NULL, 0, 0, 0 };
+	struct memdev m = { { 512, 8192, mem_read, mem_write, mem_flush, NULL, NULL }, NULL, 0, 0, 0 };
 	struct blkio_stats st = { 0 };
 	struct blkcache *c;
 	char blk[1024], back[1024];
@@ -862,6 +953,7 @@ static const struct tap_case cases[] = {
 	TAP_CASE(attributes_are_stored),
 	TAP_CASE(attributes_of_open_files),
 	TAP_CASE(bmap_reports_holes_and_allocates_them),
+	TAP_CASE(direct_io_agrees_with_file_reads),
 	TAP_CASE(mount_refuses_needs_recovery_and_unknown_features),
 	TAP_CASE(filling_to_enospc_and_emptying_restores_free_counts),
 	TAP_CASE(directory_holds_thousands_of_entries),

@@ -606,6 +606,33 @@ static void closed_files_pages_stay_theirs(void)
 	}
 }
 
+/* posix_fadvise(POSIX_FADV_DONTNEED) drops a file's pages from the page
+ * cache and from this mapping: what the mapping wrote is written back
+ * first, and the mapping faults it back in; errors come back as the
+ * result, errno untouched (a pipe's ESPIPE: lock_test, which has pipes). */
+static void advice_keeps_what_was_written(void)
+{
+	int fd = make_file("/mm/advice", 8 * PAGE, 'v');
+
+	expect("the file", fd >= 0, 1);
+	char *m = mmap(0, 8 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	expect("a shared mapping of it", m != MAP_FAILED, 1);
+	m[3 * PAGE + 5] = 'W';
+	expect("DONTNEED", posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED), 0);
+	char c = 0;
+	expect("read() sees the mapping's write", pread(fd, &c, 1, 3 * PAGE + 5) == 1 && c == 'W', 1);
+	expect("the mapping faults it back", m[3 * PAGE + 5] == 'W' && m[7 * PAGE] == 'v', 1);
+	expect("SEQUENTIAL, of a range", posix_fadvise(fd, PAGE, 2 * PAGE, POSIX_FADV_SEQUENTIAL), 0);
+	errno = 1234;
+	expect("no descriptor: EBADF", posix_fadvise(-1, 0, 0, POSIX_FADV_DONTNEED), EBADF);
+	expect("another advice: EINVAL", posix_fadvise(fd, 0, 0, 99), EINVAL);
+	expect("a negative length: EINVAL", posix_fadvise(fd, 0, -1, POSIX_FADV_NORMAL), EINVAL);
+	expect("errno untouched", errno, 1234);
+	munmap(m, 8 * PAGE);
+	close(fd);
+	unlink("/mm/advice");
+}
+
 static const struct qtest_case cases[] = {
 	{ "shared_sees_write_and_read_sees_mapping", shared_sees_write_and_read_sees_mapping },
 	{ "private_writes_stay_private", private_writes_stay_private },
@@ -618,6 +645,7 @@ static const struct qtest_case cases[] = {
 	{ "pair_result", pair_result },
 	{ "fsync_writes_back", fsync_writes_back },
 	{ "closed_files_pages_stay_theirs", closed_files_pages_stay_theirs },
+	{ "advice_keeps_what_was_written", advice_keeps_what_was_written },
 };
 
 int main(int argc, char **argv)

@@ -726,6 +726,47 @@ static void loads_answer_and_refuse(void)
 	fclose_(&f, 1);
 }
 
+/* OpenFile.advise: DONTNEED drops the range's pages (written back first:
+ * what was written reads back), the rest of the advice changes nothing;
+ * bad requests are refused. */
+static void advice_drops_pages(void)
+{
+	struct open_file f, d;
+	uint32_t done, dropped = 99;
+	uint64_t at;
+
+	expect("open /t/advice, created", fopen_("/t/advice", MICA_FS_O_READ | MICA_FS_O_WRITE | MICA_FS_O_CREAT, &f), 0);
+	memset(f.buf, 'a', 3 * 4096);
+	expect("write 3 pages", open_file_write(f.gate, 0, 3 * 4096, false, &done, &at) == 0 && done == 3 * 4096, 1);
+	memset(f.buf, 'b', 100);
+	expect("write over them (into the page cache)", open_file_write(f.gate, 4000, 100, false, &done, &at), 0);
+	expect("load them", open_file_load(f.gate, 0, 3 * 4096, &done) == 0 && done == 3 * 4096, 1);
+	expect("WILLNEED: nothing dropped", open_file_advise(f.gate, 0, 0, MICA_FS_ADVISE_WILLNEED, &dropped) == 0 &&
+						     dropped == 0, 1);
+	expect("DONTNEED of the second page", open_file_advise(f.gate, 4096, 1, MICA_FS_ADVISE_DONTNEED, &dropped), 0);
+	expect("... drops one", dropped, 1);
+	expect("DONTNEED of all", open_file_advise(f.gate, 0, 0, MICA_FS_ADVISE_DONTNEED, &dropped), 0);
+	expect("... drops the other two", dropped, 2);
+	expect("again: none left", open_file_advise(f.gate, 0, 0, MICA_FS_ADVISE_DONTNEED, &dropped) == 0 && dropped == 0,
+	       1);
+	memset(f.buf, 0, 3 * 4096);
+	expect("read back", open_file_read(f.gate, 0, 3 * 4096, &done) == 0 && done == 3 * 4096, 1);
+	expect("what was written, from the disk", f.buf[0] == 'a' && f.buf[3999] == 'a' && f.buf[4000] == 'b' &&
+							  f.buf[4099] == 'b' && f.buf[4100] == 'a' &&
+							  f.buf[3 * 4096 - 1] == 'a', 1);
+	expect("another advice: EINVAL", open_file_advise(f.gate, 0, 0, MICA_FS_ADVISE_NOREUSE + 1, &dropped),
+	       -MICA_EINVAL);
+	expect("a range past 2^64: EINVAL", open_file_advise(f.gate, 1, UINT64_MAX, MICA_FS_ADVISE_DONTNEED, &dropped),
+	       -MICA_EINVAL);
+	expect("on the served gate: ENOSYS", open_file_advise(fs, 0, 0, MICA_FS_ADVISE_DONTNEED, &dropped),
+	       -MICA_ENOSYS);
+	expect("open /t read-only", fopen_("/t", MICA_FS_O_READ, &d), 0);
+	expect("a directory: ENODEV", open_file_advise(d.gate, 0, 0, MICA_FS_ADVISE_DONTNEED, &dropped), fe(ENODEV));
+	fclose_(&d, 1);
+	fclose_(&f, 1);
+	expect("unlink /t/advice", file_system_unlink(fs, "/t/advice"), 0);
+}
+
 /* load_on stops at the end of the window the client names: a shared
  * offset never moves past the view the client copies from. */
 static void load_on_stops_at_the_window(void)
@@ -846,6 +887,7 @@ static void holds_deny_writing(void)
 static const struct qtest_case cases[] = {
 	{ "files_are_made_written_and_read", files_are_made_written_and_read },
 	{ "loads_answer_and_refuse", loads_answer_and_refuse },
+	{ "advice_drops_pages", advice_drops_pages },
 	{ "errors_are_posix", errors_are_posix },
 	{ "two_sessions_share_the_file", two_sessions_share_the_file },
 	{ "unlinked_files_stay_open", unlinked_files_stay_open },

@@ -463,6 +463,8 @@ static void bad_requests_fail(void)
 	expect("past 2^63: EOVERFLOW", lk(ro, F_SETLK, F_RDLCK, INT64_MAX, 2), EOVER);
 	expect("a pipe: EINVAL", pipe(fds) == 0 ? lk(fds[0], F_SETLK, F_RDLCK, 0, 1) : -1, -EINVAL);
 	expect("the console: EINVAL", lk(1, F_SETLK, F_WRLCK, 0, 1), -EINVAL);
+	expect("posix_fadvise of a pipe: ESPIPE", posix_fadvise(fds[0], 0, 0, POSIX_FADV_DONTNEED), ESPIPE);
+	expect("posix_fadvise of the console: taken, nothing to do", posix_fadvise(1, 0, 0, POSIX_FADV_DONTNEED), 0);
 	expect("a closed descriptor: EBADF", lk(fds[1] + 1, F_SETLK, F_RDLCK, 0, 1), -EBADF);
 	expect("lockf F_TLOCK of 10 bytes", lockf(wo, F_TLOCK, 10), 0);
 	expect("lockf F_TEST of our own lock", lockf(wo, F_TEST, 10), 0);
