@@ -200,12 +200,41 @@ static uint32_t notes_sweep(void)
 	return server.nsubscribed;
 }
 
+/* ---- gates: a session's, a mapping's, a hold's ---------------------- */
+
+/* A gate to this thread labelled with obj, and its last-reference watch
+ * (an irq labelled obj | 1), in slots it allocates.  On an error what
+ * was made stays in *gate and *watch (0: no slot) for gate_pair_destroy. */
+static int gate_pair_new(void *obj, mica_cap_t *gate, mica_cap_t *watch)
+{
+	int err;
+
+	*gate = mica_slot_alloc();
+	*watch = mica_slot_alloc();
+	if (!*gate || !*watch)
+		return -MICA_ENOMEM;
+	if ((err = factory_create_gate(MICA_BOOT_FACTORY, *gate, MICA_BOOT_THREAD, (mica_word_t)obj)) == 0 &&
+	    (err = factory_create_irq(MICA_BOOT_FACTORY, *watch, (mica_word_t)obj | 1)) == 0 &&
+	    (err = irq_bind(*watch, MICA_BOOT_THREAD)) == 0)
+		err = gate_watch(*gate, *watch);
+	return err;
+}
+
+/* gate_pair_new's objects go (the clients' capabilities to the gate with
+ * it), and their slots. */
+static void gate_pair_destroy(mica_cap_t gate, mica_cap_t watch)
+{
+	if (gate)
+		kobject_destroy(gate), mica_slot_free(gate);
+	if (watch)
+		kobject_destroy(watch), mica_slot_free(watch);
+}
+
+/* ---- sessions ------------------------------------------------------- */
+
 static void session_free(struct session *s)
 {
-	if (s->gate)
-		kobject_destroy(s->gate), mica_slot_free(s->gate);
-	if (s->watch)
-		kobject_destroy(s->watch), mica_slot_free(s->watch);
+	gate_pair_destroy(s->gate, s->watch);
 	if (s->buf) {
 		uint64_t start, size;
 		mica_cap_t back = mica_slot_alloc();
@@ -257,19 +286,6 @@ static void undo_open(void *made)
 	session_close(made);
 }
 
-/* A gate to this thread labelled with obj, and its last-reference watch
- * (an irq labelled obj | 1); the slots must be allocated. */
-static int gate_new(void *obj, mica_cap_t gate, mica_cap_t watch)
-{
-	int err;
-
-	if ((err = factory_create_gate(MICA_BOOT_FACTORY, gate, MICA_BOOT_THREAD, (mica_word_t)obj)) == 0 &&
-	    (err = factory_create_irq(MICA_BOOT_FACTORY, watch, (mica_word_t)obj | 1)) == 0 &&
-	    (err = irq_bind(watch, MICA_BOOT_THREAD)) == 0)
-		err = gate_watch(gate, watch);
-	return err;
-}
-
 /* A session of f (which it takes; cached: its pages, taken too). */
 /* s's buffer, made on its first use (OpenFile.buffer, or a request that
  * moves data): a session that only stats, maps or closes needs none. */
@@ -313,13 +329,7 @@ static int session_new(struct fs_file *f, struct cfile *cached, bool readable, b
 	s->writable = writable;
 	if (cached && writable)
 		cached->writers++;
-	s->gate = mica_slot_alloc();
-	s->watch = mica_slot_alloc();
-	if (!s->gate || !s->watch)
-		err = -MICA_ENOMEM;
-	else
-		err = gate_new(s, s->gate, s->watch);
-	if (err) {
+	if ((err = gate_pair_new(s, &s->gate, &s->watch)) != 0) {
 		session_free(s);
 		return err;
 	}
@@ -1036,10 +1046,7 @@ static struct mapping *mapping_req(struct srv_request *req)
 
 static void mapping_free(struct mapping *m)
 {
-	if (m->gate)
-		kobject_destroy(m->gate), mica_slot_free(m->gate);
-	if (m->watch)
-		kobject_destroy(m->watch), mica_slot_free(m->watch);
+	gate_pair_destroy(m->gate, m->watch);
 	cache_private_free(&m->own);
 	if (m->writer)
 		m->cached->writers--;
@@ -1087,13 +1094,7 @@ static int map_new(struct srv_request *req, struct session *s, uint32_t rights, 
 	s->cached->refs++;   /* the mapping keeps the file open */
 	if ((m->writer = writer))
 		s->cached->writers++;
-	m->gate = mica_slot_alloc();
-	m->watch = mica_slot_alloc();
-	if (!m->gate || !m->watch)
-		err = -MICA_ENOMEM;
-	else
-		err = gate_new(m, m->gate, m->watch);
-	if (err) {
+	if ((err = gate_pair_new(m, &m->gate, &m->watch)) != 0) {
 		mapping_free(m);
 		return err;
 	}
@@ -1138,10 +1139,7 @@ static struct hold *hold_of(mica_word_t label)
 
 static void hold_free(struct hold *h)
 {
-	if (h->gate)
-		kobject_destroy(h->gate), mica_slot_free(h->gate);
-	if (h->watch)
-		kobject_destroy(h->watch), mica_slot_free(h->watch);
+	gate_pair_destroy(h->gate, h->watch);
 	h->cached->running--;
 	cache_file_put(h->cached);
 	free(h);
@@ -1181,10 +1179,7 @@ static int on_deny_write(struct srv_request *req, mica_cap_t *out)
 	h->cached = cf;
 	h->cached->refs++;
 	h->cached->running++;
-	h->gate = mica_slot_alloc();
-	h->watch = mica_slot_alloc();
-	err = h->gate && h->watch ? gate_new(h, h->gate, h->watch) : -MICA_ENOMEM;
-	if (err) {
+	if ((err = gate_pair_new(h, &h->gate, &h->watch)) != 0) {
 		hold_free(h);
 		return err;
 	}

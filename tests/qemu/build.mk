@@ -170,7 +170,7 @@ TEST_DEPS += $(BUILD)/tests/qemu/disk4g.img
 # The file server's protocol on a copy of build/disk.img (fsserver.scenario,
 # docs/fsserver.md), a C-library program.
 $(eval $(call newlib_program,$(BUILD)/tests/qemu/fsserver_test,tests/qemu/progs/fsserver_test.c tests/qemu/lib/qtest.c \
-	$(RT_IDL_DIR)/fs_fuzz.c $(RT_IDL_DIR)/dataspace_fuzz.c $(RT_IDL_DIR)/notify_fuzz.c))
+	tests/qemu/lib/lookup.c $(RT_IDL_DIR)/fs_fuzz.c $(RT_IDL_DIR)/dataspace_fuzz.c $(RT_IDL_DIR)/notify_fuzz.c))
 QEMU_PROG_BINS += $(BUILD)/tests/qemu/fsserver_test $(BUILD)/srv/ext2fs $(BUILD)/srv/pipe
 TEST_DEPS += $(DISK_IMG)
 # The C library's files of the file server (fsfile.scenario, docs/libc.md).
@@ -216,7 +216,7 @@ QEMU_PROG_BINS += $(BUILD)/tests/qemu/fscut
 $(eval $(call newlib_program,$(BUILD)/tests/qemu/posix_test,tests/qemu/progs/posix_test.c tests/qemu/lib/qtest.c))
 QEMU_PROG_BINS += $(BUILD)/tests/qemu/posix_test
 # File mappings over the page cache (fsmmap.scenario).
-$(eval $(call newlib_program,$(BUILD)/tests/qemu/fsmmap,tests/qemu/progs/fsmmap.c tests/qemu/lib/qtest.c))
+$(eval $(call newlib_program,$(BUILD)/tests/qemu/fsmmap,tests/qemu/progs/fsmmap.c tests/qemu/lib/qtest.c tests/qemu/lib/lookup.c))
 QEMU_PROG_BINS += $(BUILD)/tests/qemu/fsmmap
 # Reads through the client's view of the page cache (fsview.scenario).
 $(eval $(call newlib_program,$(BUILD)/tests/qemu/fsview,tests/qemu/progs/fsview.c tests/qemu/lib/qtest.c))
@@ -234,7 +234,8 @@ $(eval $(call newlib_program,$(BUILD)/tests/qemu/pipe_test,tests/qemu/progs/pipe
 	$(RT_IDL_DIR)/pipe_fuzz.c $(RT_IDL_DIR)/notify_fuzz.c))
 QEMU_PROG_BINS += $(BUILD)/tests/qemu/pipe_test $(BUILD)/srv/pipe
 # Notifiers, poll and select (poll.scenario, docs/poll.md).
-$(eval $(call newlib_program,$(BUILD)/tests/qemu/poll_test,tests/qemu/progs/poll_test.c tests/qemu/lib/qtest.c $(RT_IDL_DIR)/notify_fuzz.c))
+$(eval $(call newlib_program,$(BUILD)/tests/qemu/poll_test,tests/qemu/progs/poll_test.c tests/qemu/lib/qtest.c \
+	tests/qemu/lib/lookup.c $(RT_IDL_DIR)/notify_fuzz.c))
 QEMU_PROG_BINS += $(BUILD)/tests/qemu/poll_test
 
 # The process server (proc.scenario, docs/processes.md): its test, the
@@ -300,7 +301,7 @@ QEMU_PROG_BINS += $(BUILD)/tests/qemu/fork_test
 # Record locks (lock.scenario, docs/fsserver.md "Record locks"): its test,
 # with the pipe, file and process servers.
 $(eval $(call newlib_program,$(BUILD)/tests/qemu/lock_test,tests/qemu/progs/lock_test.c tests/qemu/lib/qtest.c \
-	$(RT_IDL_DIR)/fs_fuzz.c $(RT_IDL_DIR)/dataspace_fuzz.c $(RT_IDL_DIR)/notify_fuzz.c))
+	tests/qemu/lib/lookup.c $(RT_IDL_DIR)/fs_fuzz.c $(RT_IDL_DIR)/dataspace_fuzz.c $(RT_IDL_DIR)/notify_fuzz.c))
 QEMU_PROG_BINS += $(BUILD)/tests/qemu/lock_test
 
 # Signals between programs (sig.scenario, docs/processes.md): its test.

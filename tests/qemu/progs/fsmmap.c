@@ -26,13 +26,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <libsys/slot.h>
 #include <mica/fs.h>
-#include <rt/rt.h>
+#include "lookup.h"
 #include "qtest.h"
 
 #include <idl/rt/fs.h>
-#include <idl/rt/registry.h>
 
 #define PAGE 4096
 #define WAIT_ROUNDS 3000   /* of 10 ms: a partner that never comes fails the test, not the boot */
@@ -482,14 +480,12 @@ struct counts {
 
 static struct counts counts_now(void)
 {
-	static mica_cap_t fs;
 	struct counts c = { 0, 0 };
 	uint32_t bs;
 	uint64_t blocks, inodes;
+	mica_cap_t fs = lookup_once("fs");
 
-	if (!fs && (!(fs = mica_slot_alloc()) || registry_lookup(rt_cap("registry"), "fs", &fs)))
-		return c;
-	if (file_system_statfs(fs, &bs, &blocks, &c.free_blocks, &inodes, &c.free_inodes))
+	if (!fs || file_system_statfs(fs, &bs, &blocks, &c.free_blocks, &inodes, &c.free_inodes))
 		c.free_blocks = c.free_inodes = 0;
 	return c;
 }

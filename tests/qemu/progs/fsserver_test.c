@@ -28,6 +28,7 @@
 #include <mica/boot.h>
 #include <mica/fs.h>
 #include <rt/rt.h>
+#include "lookup.h"
 #include "qtest.h"
 
 #include <idl/kernel/factory.h>
@@ -237,24 +238,12 @@ struct reader {
 	struct pipe_ring ring;
 };
 
-static mica_cap_t pipe_server(void)
-{
-	static mica_cap_t srv;
-
-	if (!srv) {
-		srv = mica_slot_alloc();
-		if (registry_lookup(rt_cap("registry"), "pipe", &srv) != 0)
-			return 0;
-	}
-	return srv;
-}
-
 /* Irqs attached to every end of every pipe (Subscribers.count). */
 static long pipe_subscribers(void)
 {
 	uint32_t n;
 
-	return subscribers_count(pipe_server(), &n) ? -1 : (long)n;
+	return subscribers_count(lookup_once("pipe"), &n) ? -1 : (long)n;
 }
 
 /* What a dropped capability set going finishes before the next check: the

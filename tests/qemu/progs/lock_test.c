@@ -27,14 +27,13 @@
 #include <mica/boot.h>
 #include <mica/error.h>
 #include <mica/fs.h>
-#include <rt/rt.h>
 
 #include <idl/kernel/factory.h>
 #include <idl/kernel/irq.h>
 #include <idl/kernel/kobject.h>
 #include <idl/rt/fs.h>
-#include <idl/rt/registry.h>
 
+#include "lookup.h"
 #include "qtest.h"
 
 #define FILE_PATH "/lock_test.dat"
@@ -495,18 +494,6 @@ static void a_full_table_is_enolck_until_its_filler_dies(void)
 	close(fd);
 }
 
-static mica_cap_t fs_server(void)
-{
-	static mica_cap_t srv;
-
-	if (!srv) {
-		srv = mica_slot_alloc();
-		if (registry_lookup(rt_cap("registry"), "fs", &srv) != 0)
-			srv = 0;
-	}
-	return srv;
-}
-
 static mica_cap_t new_irq(void)
 {
 	mica_cap_t irq = mica_slot_alloc();
@@ -521,7 +508,7 @@ static mica_cap_t new_irq(void)
 /* A client of OpenFile.lock itself: owners that are not the program's. */
 static void forged_owners_get_nothing(void)
 {
-	mica_cap_t fs = fs_server(), gate = mica_slot_alloc(), buffer = mica_slot_alloc(), empty = mica_slot_alloc();
+	mica_cap_t fs = lookup_once("fs"), gate = mica_slot_alloc(), buffer = mica_slot_alloc(), empty = mica_slot_alloc();
 	mica_cap_t mine = new_irq(), dead = new_irq();
 	uint32_t size, type, held, pid;
 	uint64_t s, l;

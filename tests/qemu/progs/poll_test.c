@@ -50,8 +50,8 @@
 #include <idl/rt/notify.h>
 #include <idl/rt/pipe.h>
 #include <idl/rt/process.h>
-#include <idl/rt/registry.h>
 
+#include "../lib/lookup.h"
 #include "../lib/qtest.h"
 
 #define END_IRQ_LABEL 0x656e64ull
@@ -70,24 +70,12 @@ static uint64_t now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
-static mica_cap_t pipe_server(void)
-{
-	static mica_cap_t srv;
-
-	if (!srv) {
-		srv = mica_slot_alloc();
-		if (registry_lookup(rt_cap("registry"), "pipe", &srv) != 0)
-			srv = 0;
-	}
-	return srv;
-}
-
 /* Subscribers.count of the pipe server and of the console (stdin's). */
 static long pipe_subscribers(void)
 {
 	uint32_t n;
 
-	return subscribers_count(pipe_server(), &n) ? -1 : (long)n;
+	return subscribers_count(lookup_once("pipe"), &n) ? -1 : (long)n;
 }
 
 static long console_subscribers(void)
@@ -97,24 +85,12 @@ static long console_subscribers(void)
 	return subscribers_count(rt_cap("stdin"), &n) ? -1 : (long)n;
 }
 
-static mica_cap_t fs_server(void)
-{
-	static mica_cap_t srv;
-
-	if (!srv) {
-		srv = mica_slot_alloc();
-		if (registry_lookup(rt_cap("registry"), "fs", &srv) != 0)
-			srv = 0;
-	}
-	return srv;
-}
-
 /* Subscribers.count of the file server: its OpenFile.notify subscriptions. */
 static long fs_subscribers(void)
 {
 	uint32_t n;
 
-	return subscribers_count(fs_server(), &n) ? -1 : (long)n;
+	return subscribers_count(lookup_once("fs"), &n) ? -1 : (long)n;
 }
 
 /* ---- children -------------------------------------------------------- */
@@ -475,7 +451,7 @@ static void hostile_pipe_subscribers(void)
 	long base = pipe_subscribers();
 	int ok = 1;
 
-	expect("a pipe by hand", pipe_factory_create(pipe_server(), &r, &w), 0);
+	expect("a pipe by hand", pipe_factory_create(lookup_once("pipe"), &r, &w), 0);
 	expect("attach a void capability: EINVAL", attach(r, MICA_CAP_NULL), -MICA_EINVAL);
 	mica_cap_t empty = mica_slot_alloc();
 	expect("attach an empty slot: EINVAL", attach(r, empty), -MICA_EINVAL);
@@ -535,8 +511,8 @@ static void a_wake_reaches_only_its_pipe(void)
 	mica_cap_t irq = mica_slot_alloc();
 	const mica_word_t label = 0x6f6e6c79ull;
 
-	expect("two pipes by hand", pipe_factory_create(pipe_server(), &r1, &w1) == 0 &&
-		pipe_factory_create(pipe_server(), &r2, &w2) == 0, 1);
+	expect("two pipes by hand", pipe_factory_create(lookup_once("pipe"), &r1, &w1) == 0 &&
+		pipe_factory_create(lookup_once("pipe"), &r2, &w2) == 0, 1);
 	expect("an irq of ours", factory_create_irq(MICA_BOOT_FACTORY, irq, label) == 0 &&
 		irq_bind(irq, MICA_BOOT_THREAD) == 0, 1);
 	expect("attached to the first pipe's read end", attach(r1, irq), 0);
@@ -610,9 +586,9 @@ static void the_servers_survive_the_fuzzer(void)
 
 	expect("Pollable on the console", pollable_fuzz(rt_cap("stdin"), 31, 200), 0);
 	expect("Subscribers on the console", subscribers_fuzz(rt_cap("stdin"), 32, 200), 0);
-	expect("Subscribers on the pipe server", subscribers_fuzz(pipe_server(), 33, 200), 0);
-	expect("Subscribers on the file server", subscribers_fuzz(fs_server(), 36, 200), 0);
-	expect("a pipe by hand", pipe_factory_create(pipe_server(), &r, &w), 0);
+	expect("Subscribers on the pipe server", subscribers_fuzz(lookup_once("pipe"), 33, 200), 0);
+	expect("Subscribers on the file server", subscribers_fuzz(lookup_once("fs"), 36, 200), 0);
+	expect("a pipe by hand", pipe_factory_create(lookup_once("pipe"), &r, &w), 0);
 	expect("Subscribers on an end", subscribers_fuzz(r, 34, 200), 0);
 	expect("Pollable on an end: refused, answered", pollable_fuzz(w, 35, 50), 0);
 	mica_slot_drop(r), mica_slot_drop(w);
@@ -713,8 +689,8 @@ static void a_killed_file_subscriber_is_forgotten(void)
 
 	mica_cap_t gate = mica_slot_alloc(), buffer = mica_slot_alloc(), irq = mica_slot_alloc();
 	uint32_t size, type, happened;
-	expect("a session of the file", file_system_open(fs_server(), NOTE_FILE, MICA_FS_O_READ, 0, &gate, &buffer,
-							 &size, &type), 0);
+	expect("a session of the file",
+	       file_system_open(lookup_once("fs"), NOTE_FILE, MICA_FS_O_READ, 0, &gate, &buffer, &size, &type), 0);
 	factory_create_irq(MICA_BOOT_FACTORY, irq, 0x6e6f7465ull);
 	irq_bind(irq, MICA_BOOT_THREAD);
 	expect("subscribed with an irq of ours", open_file_notify(gate, irq, MICA_FS_EV_WRITTEN, &happened), 0);
@@ -736,7 +712,7 @@ static void a_killed_file_subscriber_is_forgotten(void)
 static void hostile_file_subscribers(void)
 {
 	static mica_cap_t gates[MICA_FS_SUBSCRIPTIONS_MAX + 1];
-	mica_cap_t fs = fs_server(), gate = mica_slot_alloc(), dir = mica_slot_alloc(), buffer = mica_slot_alloc();
+	mica_cap_t fs = lookup_once("fs"), gate = mica_slot_alloc(), dir = mica_slot_alloc(), buffer = mica_slot_alloc();
 	mica_cap_t irq = new_irq(), empty = mica_slot_alloc(), dead = new_irq(), ds = mica_slot_alloc();
 	uint32_t size, type, h;
 	long base = fs_subscribers();

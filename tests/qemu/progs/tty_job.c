@@ -359,17 +359,27 @@ static pid_t group_then_end(int out, bool stop)
 	return leader;
 }
 
-static void an_end_that_orphans_a_stopped_group_hangs_it_up(void)
+/* The step both orphaning cases start with: group_then_end's group
+ * (stopped if `stop`) orphaned by its leader's end, its programs' pids
+ * in m.  Answers the read end of the pipe they write what they got to. */
+static int orphan_a_group(bool stop, pid_t m[2])
 {
 	int p[2];
-	pid_t m[2] = { 0, 0 };
-	char c = 0;
 
 	expect("pipe", pipe(p), 0);
-	pid_t leader = group_then_end(p[1], true);
+	pid_t leader = group_then_end(p[1], stop);
 	close(p[1]);   /* a member that went leaves the end of data, not a wait */
-	expect("the leader ended after both stopped", leader > 0, 1);
-	expect("their pids", read(p[0], m, sizeof m), (long)sizeof m);
+	expect(stop ? "the leader ended after both stopped" : "the leader ended", leader > 0, 1);
+	expect("their pids", read(p[0], m, 2 * sizeof *m), (long)(2 * sizeof *m));
+	return p[0];
+}
+
+static void an_end_that_orphans_a_stopped_group_hangs_it_up(void)
+{
+	pid_t m[2] = { 0, 0 };
+	char c = 0;
+	int from = orphan_a_group(true, m);
+
 	/* The server sent the signals while it ended the leader, before
 	 * answering our wait. */
 	int gone = kill(m[0], 0) == -1 && errno == ESRCH;
@@ -379,27 +389,22 @@ static void an_end_that_orphans_a_stopped_group_hangs_it_up(void)
 	kill(m[1], SIGCONT);   /* in case it was left stopped: the case fails, nothing hangs */
 	kill(m[1], SIGUSR2);
 	expect("the stopped program catching SIGHUP ran its handler, continued",
-	       read(p[0], &c, 1) == 1 ? c : 0, 'h');
-	close(p[0]);
+	       read(from, &c, 1) == 1 ? c : 0, 'h');
+	close(from);
 }
 
 static void an_end_that_orphans_a_running_group_sends_nothing(void)
 {
-	int p[2];
 	pid_t m[2] = { 0, 0 };
 	char c = 0;
+	int from = orphan_a_group(false, m);
 
-	expect("pipe", pipe(p), 0);
-	pid_t leader = group_then_end(p[1], false);
-	close(p[1]);   /* a member that went leaves the end of data, not a wait */
-	expect("the leader ended", leader > 0, 1);
-	expect("their pids", read(p[0], m, sizeof m), (long)sizeof m);
 	expect("the program with SIGHUP's default is still there", kill(m[0], 0), 0);
 	kill(m[1], SIGUSR2);
-	expect("the program catching SIGHUP got none", read(p[0], &c, 1) == 1 ? c : 0, '-');
+	expect("the program catching SIGHUP got none", read(from, &c, 1) == 1 ? c : 0, '-');
 	kill(m[0], SIGUSR2);
-	expect("nor the other", read(p[0], &c, 1) == 1 ? c : 0, '-');
-	close(p[0]);
+	expect("nor the other", read(from, &c, 1) == 1 ? c : 0, '-');
+	close(from);
 }
 
 /* ---- the end of a session ---------------------------------------------- */
@@ -441,17 +446,29 @@ static pid_t session_leader(int pids, int watcher_out, bool wait_for_fg)
 	return pid;
 }
 
-static void a_session_leaders_end_hangs_up_its_foreground_group(void)
+/* The step both session cases start with: session_leader's child, its
+ * pid in *leader, and its watcher's in *watcher once the watcher is
+ * ready.  Answers the read end of the pipe the watcher writes to. */
+static int session_with_a_watcher(bool wait_for_fg, pid_t *leader, pid_t *watcher)
 {
 	int pids[2], w[2];
-	pid_t watcher = 0;
 	char c = 0;
 
 	expect("pipes", pipe(pids) == 0 && pipe(w) == 0, 1);
-	pid_t leader = session_leader(pids[1], w[1], true);
+	*leader = session_leader(pids[1], w[1], wait_for_fg);
 	close(pids[1]), close(w[1]);   /* a watcher that went leaves the end of data */
-	expect("the watcher's pid", read(pids[0], &watcher, sizeof watcher), (long)sizeof watcher);
+	expect("the watcher's pid", read(pids[0], watcher, sizeof *watcher), (long)sizeof *watcher);
 	expect("the watcher is ready", read(w[0], &c, 1) == 1 ? c : 0, 'r');
+	close(pids[0]);
+	return w[0];
+}
+
+static void a_session_leaders_end_hangs_up_its_foreground_group(void)
+{
+	pid_t leader, watcher = 0;
+	char c = 0;
+	int from = session_with_a_watcher(true, &leader, &watcher);
+
 	expect("tcsetpgrp(0, the new session's group)", tcsetpgrp(0, leader), 0);
 	expect("the leader ended", outcome(leader), 0);
 	/* The console took the hang-up before our request: the server
@@ -460,28 +477,23 @@ static void a_session_leaders_end_hangs_up_its_foreground_group(void)
 	int fg = tcgetpgrp(0);
 	expect("the console has no foreground group (ENOTTY)", fg == -1 && errno == ENOTTY, 1);
 	kill(watcher, SIGUSR2);
-	expect("the foreground group got SIGHUP and SIGCONT", read(w[0], &c, 1) == 1 ? c : 0, '3');
+	expect("the foreground group got SIGHUP and SIGCONT", read(from, &c, 1) == 1 ? c : 0, '3');
 	expect("tcsetpgrp back to ours", tty_take_back(), 0);
 	expect("tcgetpgrp: ours", tcgetpgrp(0), getpgrp());
-	close(pids[0]), close(w[0]);
+	close(from);
 }
 
 static void another_sessions_end_leaves_the_terminal(void)
 {
-	int pids[2], w[2];
-	pid_t watcher = 0;
+	pid_t leader, watcher = 0;
 	char c = 0;
+	int from = session_with_a_watcher(false, &leader, &watcher);
 
-	expect("pipes", pipe(pids) == 0 && pipe(w) == 0, 1);
-	pid_t leader = session_leader(pids[1], w[1], false);
-	close(pids[1]), close(w[1]);   /* a watcher that went leaves the end of data */
-	expect("the watcher's pid", read(pids[0], &watcher, sizeof watcher), (long)sizeof watcher);
-	expect("the watcher is ready", read(w[0], &c, 1) == 1 ? c : 0, 'r');
 	expect("the leader of a session not in the foreground ended", outcome(leader), 0);
 	expect("the foreground group is still ours", tcgetpgrp(0), getpgrp());
 	kill(watcher, SIGUSR2);
-	expect("its own group got no SIGHUP (nor SIGCONT)", read(w[0], &c, 1) == 1 ? c : 0, '0');
-	close(pids[0]), close(w[0]);
+	expect("its own group got no SIGHUP (nor SIGCONT)", read(from, &c, 1) == 1 ? c : 0, '0');
+	close(from);
 }
 
 static void our_group_in_the_foreground(void)
