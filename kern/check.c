@@ -12,6 +12,7 @@
 #include "console.h"
 #include "factory.h"
 #include "gate.h"
+#include "ipc.h"
 #include "irq.h"
 #include "mapdb.h"
 #include "sched.h"
@@ -104,6 +105,11 @@ static void check_thread(struct thread *t)
 	EXPECT(!t->holds || (t->state != THREAD_READY && t->state != THREAD_RUNNING), "thread %lu: held but runs",
 	       t->id);
 	EXPECT(!t->parked || t->holds, "thread %lu: parked without a hold", t->id);
+	/* The fast path leaves holds to the general path by the timeout
+	 * (ipc_hold). */
+	EXPECT(!t->holds || t->wait == IPC_NONE || t->deadline_us, "thread %lu: held, its wait not timed", t->id);
+	EXPECT(t->deadline_us != IPC_DEADLINE_HELD || (t->holds && t->wait != IPC_NONE),
+	       "thread %lu: a held wait's deadline, not held or not waiting", t->id);
 	if (t->state == THREAD_READY)
 		EXPECT((sched_ready_bits[t->prio / 64] >> (t->prio % 64)) & 1, "thread %lu: ready, its queue empty", t->id);
 	for (struct irq *q = t->irq_pending; q; q = q->pending_next)

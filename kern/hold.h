@@ -13,6 +13,9 @@ struct task;
  * last goes, if it was parked meanwhile. */
 void hold_add(struct thread *t);
 void hold_drop(struct thread *t);
+/* t, held, would run now (started, or its wait ended): stopped and
+ * marked instead, to run at the last release. */
+void hold_park(struct thread *t);
 /* Task.hold: every thread of the task but those that keep running gets a
  * hold, or loses it; a second hold or release of the task does nothing. */
 void hold_task(struct task *task, int hold);

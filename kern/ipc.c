@@ -23,6 +23,7 @@
 #include "cap.h"
 #include <common/fpage.h>
 #include "gate.h"
+#include "hold.h"
 #include "invoke.h"
 #include "irq.h"
 #include "kip.h"
@@ -83,6 +84,17 @@ static void timed_remove(struct thread *t)
 	t->deadline_us = 0;
 }
 
+/* A held thread's wait is timed (hold.c): one without a timeout gets a
+ * deadline the tick never reaches, so that the fast path, which takes
+ * only partners waiting without one, leaves it to finish() below. */
+void ipc_hold(struct thread *t, int held)
+{
+	if (held && t->wait != IPC_NONE && !t->deadline_us)
+		timed_insert(t, IPC_DEADLINE_HELD);
+	else if (!held && t->deadline_us == IPC_DEADLINE_HELD)
+		timed_remove(t);
+}
+
 /* The tag a receiver sees: the sender's, minus the flag only the kernel
  * sets (an irq's). */
 static inline mica_word_t received_tag(mica_word_t tag)
@@ -90,16 +102,31 @@ static inline mica_word_t received_tag(mica_word_t tag)
 	return tag & ~((mica_word_t)MICA_TAG_F_IRQ << MICA_TAG_FLAGS_SHIFT);
 }
 
-/* End t's wait with these results; t becomes ready unless `direct` (the
- * caller switches to it). */
-static inline void finish(struct thread *t, int err, mica_word_t tag, mica_word_t label, int ready)
+/* What finish() does with a thread whose wait ended. */
+enum wake {
+	WAKE_NONE,     /* nothing: it is stopped or dying */
+	WAKE_READY,    /* make it ready */
+	WAKE_DIRECT,   /* nothing: the caller switches to it, or readies it */
+};
+
+/* End t's wait with these results.  A held thread that would run
+ * (WAKE_READY, WAKE_DIRECT) is parked instead, and 0 returned; only a
+ * timed wait is looked at for it (ipc_hold). */
+static inline int finish(struct thread *t, int err, mica_word_t tag, mica_word_t label, enum wake wake)
 {
 	t->ipc = (struct ipc_result){ err, tag, label };
 	t->wait = IPC_NONE;
 	t->partner = 0;
-	timed_remove(t);
-	if (ready)
+	if (t->deadline_us) {
+		timed_remove(t);
+		if (t->holds && wake != WAKE_NONE) {
+			hold_park(t);
+			return 0;
+		}
+	}
+	if (wake == WAKE_READY)
 		sched_ready(t);
+	return 1;
 }
 
 /* Block the running thread until finish(); switch to `next` if given. */
@@ -157,7 +184,7 @@ void ipc_cancel(struct thread *t, int err)
 	case IPC_RECEIVING:
 		break;
 	}
-	finish(t, err, 0, 0, t->state == THREAD_BLOCKED);
+	finish(t, err, 0, 0, t->state == THREAD_BLOCKED ? WAKE_READY : WAKE_NONE);
 }
 
 int ipc_thread_gone_steps(struct thread *t, long *budget)
@@ -200,7 +227,7 @@ int ipc_deliver_irq(struct thread *t, struct irq *q)
 {
 	if (t->wait != IPC_RECEIVING)
 		return 0;
-	finish(t, MICA_OK, mica_tag(0, 0, 0, MICA_TAG_F_IRQ), q->label, 1);
+	finish(t, MICA_OK, mica_tag(0, 0, 0, MICA_TAG_F_IRQ), q->label, WAKE_READY);
 	return 1;
 }
 
@@ -421,11 +448,13 @@ static int take_waiting(struct thread *self, struct ipc_result *r)
 		s->partner = self;
 		timed_remove(s);
 		timed_add(s, s->rcv_timeout);
+		if (s->holds)
+			ipc_hold(s, 1);   /* timed again */
 		if (self->caller)
 			ipc_cancel(self->caller, MICA_ECANCELED);
 		self->caller = s;
 	} else {
-		finish(s, err, 0, 0, 1);
+		finish(s, err, 0, 0, WAKE_READY);
 	}
 	return 1;
 }
@@ -462,17 +491,17 @@ static void send(struct thread *self, struct gate *g, mica_word_t tag, mica_word
 		mica_word_t out;
 		int err = transfer(self, dst, tag, &out);
 		if (err || !call) {
-			finish(dst, err, out, g->label, 1);
+			finish(dst, err, out, g->label, WAKE_READY);
 			r->err = err;
 			return;
 		}
-		finish(dst, MICA_OK, out, g->label, 0);
+		int runs = finish(dst, MICA_OK, out, g->label, WAKE_DIRECT);
 		if (dst->caller)
 			ipc_cancel(dst->caller, MICA_ECANCELED);
 		dst->caller = self;
 		self->wait = IPC_WAIT_REPLY;
 		self->partner = dst;
-		block(self, rcv, dst, r);
+		block(self, rcv, runs ? dst : 0, r);
 		return;
 	}
 	if (snd == MICA_TIMEOUT_ZERO || dst == self) {
@@ -511,8 +540,8 @@ static int reply(struct thread *self, mica_word_t tag, struct thread **next)
 	} else {
 		err = transfer(self, c, tag, &out);
 	}
-	finish(c, err, out, 0, 0);
-	*next = c;
+	if (finish(c, err, out, 0, WAKE_DIRECT))
+		*next = c;
 	return err;
 }
 
@@ -570,7 +599,7 @@ static const struct ipc_result *fast_call(struct thread *self, uint64_t slot, mi
 	struct thread *dst = g->thread;
 	if (!dst || dst->wait != IPC_RECEIVING || dst->deadline_us || dst->caller)
 		return 0;
-	finish(dst, MICA_OK, received_tag(tag), g->label, 0);
+	finish(dst, MICA_OK, received_tag(tag), g->label, WAKE_DIRECT);   /* not held: not timed */
 	copy_words(self->utcb, dst->utcb, words);
 	dst->caller = self;
 	self->wait = IPC_WAIT_REPLY;
@@ -586,7 +615,7 @@ static const struct ipc_result *fast_reply_wait(struct thread *self, mica_word_t
 
 	if (!c || c->deadline_us || c->reply_mrs || self->sendq_head || self->irq_pending)
 		return 0;
-	finish(c, MICA_OK, received_tag(tag), 0, 0);
+	finish(c, MICA_OK, received_tag(tag), 0, WAKE_DIRECT);   /* not held: not timed */
 	copy_words(self->utcb, c->utcb, words);
 	self->caller = 0;
 	self->wait = IPC_RECEIVING;

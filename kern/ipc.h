@@ -41,5 +41,10 @@ int ipc_gate_gone_steps(struct gate *g, long *budget);
 int ipc_deliver_irq(struct thread *t, struct irq *q);
 /* Timer tick: wake the waits whose timeouts expired. */
 void ipc_tick(uint64_t now_us);
+/* t got its first hold (held), or lost its last: a held thread's wait is
+ * timed, with IPC_DEADLINE_HELD when it has no timeout of its own, so
+ * that only the general path, which parks it, ends it (hold.c). */
+void ipc_hold(struct thread *t, int held);
+#define IPC_DEADLINE_HELD UINT64_MAX   /* never reached */
 
 #endif

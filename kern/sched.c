@@ -42,11 +42,6 @@ void sched_ready(struct thread *t)
 	unsigned p = t->prio;
 
 	KASSERT(t != &thread_idle && t->state != THREAD_READY);
-	if (t->holds) {   /* parked until its last hold goes (hold.c) */
-		t->state = THREAD_STOPPED;
-		t->parked = 1;
-		return;
-	}
 	t->state = THREAD_READY;
 	t->ready_next = 0;
 	t->ready_prev = queue_tail[p];
@@ -146,11 +141,6 @@ void schedule(void)
 
 void sched_direct(struct thread *t)
 {
-	if (t->holds) {
-		sched_ready(t);   /* parks it */
-		schedule();
-		return;
-	}
 	switch_to(t);
 }
 

@@ -23,7 +23,9 @@ static inline struct thread *sched_current(void)
 {
 	return sched_running;
 }
-/* Make t ready to run (at the end of its priority's queue). */
+/* Make t ready to run (at the end of its priority's queue).  t is not
+ * held: whoever might start a held thread parks it instead (hold.c), so
+ * that the hot paths do not look at holds. */
 void sched_ready(struct thread *t);
 /* Take t out of the ready queue, if it is there. */
 void sched_remove(struct thread *t);
@@ -31,7 +33,7 @@ void sched_remove(struct thread *t);
  * already be queued, blocked, stopped or dead.  Returns when it runs again. */
 void schedule(void);
 /* Switch straight to t (not queued), the current thread being blocked:
- * the IPC path's hand-over. */
+ * the IPC path's hand-over.  t is not held, as for sched_ready. */
 void sched_direct(struct thread *t);
 /* The current thread gives up the rest of its time slice: it goes to the
  * end of its priority's queue now and leaves the CPU on the way back to

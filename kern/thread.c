@@ -186,7 +186,7 @@ int thread_resume(struct thread *t)
 	if (!t->task || t->state == THREAD_DEAD)
 		return MICA_EBUSY;
 	if (t->state == THREAD_STOPPED)
-		sched_ready(t);
+		t->holds ? hold_park(t) : sched_ready(t);
 	return MICA_OK;
 }
 

@@ -5,7 +5,7 @@ QEMU_PROG_BINS := $(patsubst %,$(BUILD)/tests/qemu/%,$(QEMU_PROGS))
 $(foreach p,$(QEMU_PROGS),$(eval $(call boot_program,$(BUILD)/tests/qemu/$(p),tests/qemu/progs/$(p).c)))
 
 # Programs of the IPC and object tests, on the helpers of tests/qemu/lib.
-QEMU_QTEST_PROGS := ipc objects sched memory io uartirq regress
+QEMU_QTEST_PROGS := ipc objects sched memory io uartirq regress pool_dry
 QEMU_PROG_BINS += $(patsubst %,$(BUILD)/tests/qemu/%,$(QEMU_QTEST_PROGS))
 $(foreach p,$(QEMU_QTEST_PROGS),$(eval $(call boot_program,$(BUILD)/tests/qemu/$(p),tests/qemu/progs/$(p).c tests/qemu/lib/qtest.c)))
 # Their helpers' headers are on the include path of test programs only, never

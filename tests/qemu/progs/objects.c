@@ -14,10 +14,11 @@
 #include <idl/kernel/log.h>
 #include <idl/kernel/task.h>
 #include <idl/kernel/thread.h>
+#include <mica/syscall.h>
 
 enum {
 	S_A = 10, S_B, S_C, S_IRQ, S_GATE, S_SUB, S_CHILD, S_CHILD_THREAD, S_SERVER, S_SERVER_GATE, S_CLIENT,
-	S_RO_LOG, S_ANCESTOR, S_DERIVED, S_HOLD_IRQ, S_T0 = 100, S_HELD = 120,
+	S_RO_LOG, S_ANCESTOR, S_DERIVED, S_HOLD_IRQ, S_FAST_GATE, S_T0 = 100, S_HELD = 120,
 };
 
 enum { TYPE_TASK = 1, TYPE_THREAD, TYPE_GATE, TYPE_IRQ, TYPE_FACTORY, TYPE_ICU, TYPE_LOG };
@@ -406,6 +407,105 @@ static void hold_resumes_only_what_it_stopped(void)
 	kobject_destroy(S_HOLD_IRQ);
 }
 
+/* ---- holds and the IPC fast path --------------------------------------------
+ * A call with words only to a server waiting open without a timeout, and
+ * a reply-and-wait to such a caller, go straight to the partner (the fast
+ * path, docs/ipc.md): a held partner must be parked all the same. */
+static struct qthread fast_server = { .slot = S_HELD + 4 }, fast_client = { .slot = S_HELD + 5 };
+static volatile int fast_got, fast_go, fast_err = 99, fast_done;
+static volatile mica_word_t fast_answer;
+
+/* Answers each call with its word plus one; with `arg`, only once
+ * fast_go is set. */
+static void adding_server(void *arg)
+{
+	mica_word_t tag, label;
+	int err = mica_ipc_wait(0, &tag, &label);
+
+	for (;;) {
+		if (err) {
+			err = mica_ipc_wait(0, &tag, &label);
+			continue;
+		}
+		fast_got = 1;
+		while (arg && !fast_go)
+			mica_ipc_wait(mica_timeouts(0, 1000), 0, 0);
+		mica_utcb()->mr[0]++;
+		err = mica_ipc_reply_wait(mica_tag(0, 1, 0, 0), 0, &tag, &label);
+	}
+}
+
+/* Calls the gate in slot (uintptr_t)arg with 41. */
+static void fast_caller(void *arg)
+{
+	mica_word_t tag;
+
+	mica_utcb()->mr[0] = 41;
+	fast_err = mica_ipc_call((mica_cap_t)(uintptr_t)arg, mica_tag(1, 1, 0, 0), &tag);
+	fast_answer = mica_utcb()->mr[0];
+	fast_done = 1;
+	for (;;)
+		sleep_ms(1000);
+}
+
+static int invariants_hold(void)
+{
+	return mica_debug(MICA_BOOT_LOG, MICA_DEBUG_CHECK, 0, 0) == MICA_OK;
+}
+
+static void fast_path_partners_held_are_parked(void)
+{
+	mica_word_t tag;
+	mica_cap_t server_thread = fast_server.slot, client = fast_client.slot;
+
+	/* A held server: the call reaches it, it runs at the release. */
+	expect("a server task", qtask_create(S_CHILD), 0);
+	expect("its server", qthread_start(&fast_server, S_CHILD, 1, adding_server, 0), 0);
+	expect("a gate to it", factory_create_gate(MICA_BOOT_FACTORY, S_FAST_GATE, server_thread, 1), 0);
+	mica_utcb()->mr[0] = 1;
+	expect("it serves", mica_ipc_call(S_FAST_GATE, mica_tag(1, 1, 0, 0), &tag) == 0 && mica_utcb()->mr[0] == 2,
+	       1);
+	expect("Task.hold", task_hold(S_CHILD, true), 0);
+	expect("the server, held, still waits (blocked)", state_of(server_thread), 2);
+	expect("the invariants hold", invariants_hold(), 1);
+	expect("a client calls it", qthread_start(&fast_client, MICA_BOOT_TASK, 5, fast_caller,
+						  (void *)(uintptr_t)S_FAST_GATE), 0);
+	sleep_ms(20);
+	expect("the server took the call, but does not run", state_of(server_thread) == 0 && fast_err == 99, 1);
+	expect("the client waits for the reply", state_of(client), 2);
+	expect("the invariants hold", invariants_hold(), 1);
+	expect("the release", task_hold(S_CHILD, false), 0);
+	expect("the server runs and answers", qtest_wait(&fast_done) && fast_err == 0 && fast_answer == 42, 1);
+	kobject_destroy(client);
+	kobject_destroy(S_CHILD);
+	kobject_destroy(server_thread);
+	kobject_destroy(S_FAST_GATE);
+
+	/* A held caller: the reply reaches it, it runs at the release. */
+	fast_err = 99;
+	fast_done = fast_got = 0;
+	expect("a server here", qthread_start(&fast_server, MICA_BOOT_TASK, 6, adding_server, (void *)1), 0);
+	expect("a gate to it", factory_create_gate(MICA_BOOT_FACTORY, S_FAST_GATE, server_thread, 1), 0);
+	expect("a client task", qtask_create(S_CHILD), 0);
+	expect("... with the gate", task_cap_map(S_CHILD, S_FAST_GATE, 40, MICA_W, false), 0);
+	expect("its client calls", qthread_start(&fast_client, S_CHILD, 1, fast_caller, (void *)40), 0);
+	expect("the server has the call", qtest_wait(&fast_got), 1);
+	expect("Task.hold", task_hold(S_CHILD, true), 0);
+	expect("the client, held, still waits for the reply", state_of(client), 2);
+	expect("the invariants hold", invariants_hold(), 1);
+	fast_go = 1;
+	sleep_ms(20);
+	expect("the reply came, but the client does not run", state_of(client) == 0 && fast_err == 99, 1);
+	expect("the server waits again", state_of(server_thread), 2);
+	expect("the invariants hold", invariants_hold(), 1);
+	expect("the release", task_hold(S_CHILD, false), 0);
+	expect("the client runs with the answer", qtest_wait(&fast_done) && fast_err == 0 && fast_answer == 42, 1);
+	kobject_destroy(S_CHILD);
+	kobject_destroy(client);
+	kobject_destroy(server_thread);
+	kobject_destroy(S_FAST_GATE);
+}
+
 /* A request the kernel refuses leaves everything as it was: the checks
  * come before the first change. */
 static void refused_invocations_change_nothing(void)
@@ -447,6 +547,7 @@ static const struct qtest_case cases[] = {
 	{ "partners_dying_mid_call_end_it_with_egone", partners_dying_mid_call_end_it_with_egone },
 	{ "refused_invocations_change_nothing", refused_invocations_change_nothing },
 	{ "hold_resumes_only_what_it_stopped", hold_resumes_only_what_it_stopped },
+	{ "fast_path_partners_held_are_parked", fast_path_partners_held_are_parked },
 };
 
 int main(int argc, char **argv)
