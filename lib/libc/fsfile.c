@@ -118,6 +118,23 @@ static int fail(int err)
 	return libc_fail(fs_errno(err));
 }
 
+/*
+ * A request for a file's data or offset that a signal broke off
+ * (MICA_ECANCELED: the thread was diverted to the handlers, which have
+ * run) is sent again rather than failing with EINTR: reading and writing
+ * a file is not interruptible, as a disk's I/O is not elsewhere.  Asking
+ * again is safe: at an offset of the request's own it reads or writes the
+ * same bytes, and a shared offset (read_on, load_on, write_on, seek) is
+ * moved back by the server when its answer could not be delivered.  (An
+ * O_APPEND write whose answer was lost is written twice.)
+ */
+#define AGAIN(call) ({                                           \
+	int again_err_;                                          \
+	while ((again_err_ = (call)) == -MICA_ECANCELED)         \
+		;                                                \
+	again_err_;                                              \
+})
+
 int fsfile_errno(int err)
 {
 	return fs_errno(err);
@@ -306,7 +323,7 @@ static int fsfile_reread(struct fsfile *ff, uint64_t at, char *dst, uint32_t n, 
 	*got = 0;
 	while (!err && *got < n) {
 		uint32_t k = n - *got < ff->size ? n - *got : ff->size, done;
-		if ((err = open_file_read(ff->gate, at + *got, k, &done)) == 0 && done > k)
+		if ((err = AGAIN(open_file_read(ff->gate, at + *got, k, &done))) == 0 && done > k)
 			err = -MICA_EMSG;
 		if (err)
 			break;
@@ -350,7 +367,8 @@ static ssize_t fsfile_view_read(struct fsfile *ff, void *buf, size_t len, const 
 		if (n > base + MICA_FS_WINDOW - at)
 			n = (uint32_t)(base + MICA_FS_WINDOW - at);   /* no further than the view */
 		uint64_t cut = *ff->cut;
-		int err = pos ? open_file_load(ff->gate, at, n, &done) : open_file_load_on(ff->gate, n, base, &done, &at);
+		int err = pos ? AGAIN(open_file_load(ff->gate, at, n, &done))
+			      : AGAIN(open_file_load_on(ff->gate, n, base, &done, &at));
 		if (!err && !pos && (at < base || at - base >= MICA_FS_WINDOW))
 			continue;   /* the shared offset is elsewhere (another program moved it): nothing moved */
 		if (!err && (done > n || at + done > base + MICA_FS_WINDOW))
@@ -387,8 +405,8 @@ static ssize_t fsfile_pread(struct fsfile *ff, void *buf, size_t len, const off_
 	while (total < len) {
 		uint32_t n = len - total < ff->size ? (uint32_t)(len - total) : ff->size, done;
 		uint64_t at;
-		int err = pos ? open_file_read(ff->gate, (uint64_t)*pos + total, n, &done)
-			      : open_file_read_on(ff->gate, n, &done, &at);
+		int err = pos ? AGAIN(open_file_read(ff->gate, (uint64_t)*pos + total, n, &done))
+			      : AGAIN(open_file_read_on(ff->gate, n, &done, &at));
 		if (err)
 			return total ? (ssize_t)total : fail(err);
 		memcpy((char *)buf + total, ff->buf, done);
@@ -414,8 +432,8 @@ static ssize_t fsfile_pwrite(struct fsfile *ff, const void *buf, size_t len, off
 		uint32_t n = len - total < ff->size ? (uint32_t)(len - total) : ff->size, done;
 		uint64_t at;
 		memcpy(ff->buf, (const char *)buf + total, n);
-		int err = pos ? open_file_write(ff->gate, (uint64_t)*pos, n, append, &done, &at)
-			      : open_file_write_on(ff->gate, n, append, &done, &at);
+		int err = pos ? AGAIN(open_file_write(ff->gate, (uint64_t)*pos, n, append, &done, &at))
+			      : AGAIN(open_file_write_on(ff->gate, n, append, &done, &at));
 		if (err)
 			return total ? (ssize_t)total : fail(err);
 		total += done;
@@ -475,7 +493,7 @@ static off_t fs_lseek_op(struct file *f, off_t off, int whence)
 
 	if (ff->shared) {
 		uint64_t pos;
-		int err = open_file_seek(ff->gate, off, (uint32_t)whence, &pos);
+		int err = AGAIN(open_file_seek(ff->gate, off, (uint32_t)whence, &pos));
 		return err ? fail(err) : (off_t)pos;
 	}
 	off_t to = fd_seek_target(f, ff->pos, off, whence, fs_size);

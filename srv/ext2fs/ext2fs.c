@@ -80,7 +80,26 @@
 struct position {
 	unsigned refs;
 	uint64_t at;
+	uint64_t before;   /* at before the request being answered (undo_move) */
 };
+
+/* The answer to a request that moved a shared offset was not delivered
+ * (the client's call was broken off, by a signal's handler say): the
+ * offset goes back, so that the client, which asks again, reads or writes
+ * the same bytes. */
+static void undo_move(void *made)
+{
+	struct position *pos = made;
+
+	pos->at = pos->before;
+}
+
+/* The request moves pos: undo_move if its answer is lost. */
+static void moving(struct srv_request *req, struct position *pos)
+{
+	pos->before = pos->at;
+	srv_made(req, undo_move, pos);
+}
 
 struct session {
 	LIST_ENTRY(session) link;   /* server.sessions */
@@ -597,6 +616,7 @@ static int at_offset(struct srv_request *req, uint32_t count, uint32_t *done, ui
 		return -MICA_EINVAL;
 	if ((err = op(req, s->pos->at, count, done)) == 0) {
 		*at = s->pos->at;
+		moving(req, s->pos);
 		s->pos->at += *done;
 	}
 	return err;
@@ -891,8 +911,10 @@ static int on_write_on(struct srv_request *req, uint32_t count, bool append, uin
 		return -MICA_ENOSYS;
 	if (!s->pos)
 		return -MICA_EINVAL;
-	if ((err = on_write(req, s->pos->at, count, append, done, at)) == 0)
+	if ((err = on_write(req, s->pos->at, count, append, done, at)) == 0) {
+		moving(req, s->pos);
 		s->pos->at = *at + *done;
+	}
 	return err;
 }
 
@@ -929,6 +951,7 @@ static int on_seek(struct srv_request *req, int64_t offset, uint32_t whence, uin
 		return fs_err(EINVAL);
 	if (offset > 0 && (uint64_t)offset > (uint64_t)INT64_MAX - base)
 		return fs_err(EOVERFLOW);
+	moving(req, s->pos);
 	*pos = s->pos->at = base + (uint64_t)offset;
 	return 0;
 }
