@@ -164,12 +164,14 @@ int cap_install(struct task *t, uint64_t slot, struct kobj *obj, unsigned rights
 	return MICA_OK;
 }
 
-int cap_map(struct cap *src, struct task *t, uint64_t slot, unsigned rights, long *budget)
+/* A new capability for src's object in t's slot, rights reduced: src's
+ * child, or with `sibling` its parent's (a root's: its own). */
+static int derive(struct cap *src, int sibling, struct task *t, uint64_t slot, unsigned rights, long *budget)
 {
 	int err;
 
 	if (cap_lookup(t, slot) == src)
-		return MICA_EINVAL;   /* mapping a capability onto itself */
+		return MICA_EINVAL;   /* copying a capability onto itself */
 	struct cap *c = prepare_slot(t, slot, &err, budget);
 	if (!c)
 		return err;
@@ -177,8 +179,24 @@ int cap_map(struct cap *src, struct task *t, uint64_t slot, unsigned rights, lon
 		return MICA_EBADCAP;  /* src was derived from the slot just cleared */
 	*c = (struct cap){ .obj = src->obj, .task = t, .slot = (uint32_t)slot, .rights = (uint8_t)(src->rights & rights) };
 	kobj_cap_added(src->obj);
-	link_child(src, c);
+	link_child(sibling && src->parent ? src->parent : src, c);
 	return MICA_OK;
+}
+
+int cap_map(struct cap *src, struct task *t, uint64_t slot, unsigned rights, long *budget)
+{
+	return derive(src, 0, t, slot, rights, budget);
+}
+
+/* Beside src, so that src's removal leaves the copy.  Its rights are
+ * within src's, so within the parent's.  A root's copy is its child (as
+ * seL4 derives a copy of an original capability): a second root would be
+ * one that the object's origin could not revoke, that the gate's
+ * last-client watch would not count (cap_last_child_gone) and that was no
+ * origin (kcheck). */
+int cap_sibling(struct cap *src, struct task *t, uint64_t slot, unsigned rights, long *budget)
+{
+	return derive(src, 1, t, slot, rights, budget);
 }
 
 /* c keeps only `rights`: no capability derived from it may keep one it

@@ -2,7 +2,8 @@
  * cap.h - capabilities: per-task tables of slots, each holding (object,
  * rights), and the derivation tree that makes revocation recursive.
  *
- * A capability mapped from another is its child.  Removing a capability
+ * A capability mapped from another is its child; one copied as a sibling
+ * (cap_sibling) is a child of the other's parent.  Removing a capability
  * removes every capability derived from it, in every task, first.  Granting
  * moves a capability to another slot (and task) keeping its place in the
  * tree.  Slot 0 is never used.  Tables grow in pages of CAP_PER_LEAF slots,
@@ -53,6 +54,10 @@ int cap_install(struct task *t, uint64_t slot, struct kobj *obj, unsigned rights
  * spending *budget: MICA_EBUSY when it ran out (the revocation goes on
  * where it stopped when called again). */
 int cap_map(struct cap *src, struct task *t, uint64_t slot, unsigned rights, long *budget);
+/* Copy: as cap_map, but the new capability is src's sibling (a child of
+ * src's parent), so removing src leaves it and revoking src's parent
+ * removes it; a root's copy is its child (cap.c says why). */
+int cap_sibling(struct cap *src, struct task *t, uint64_t slot, unsigned rights, long *budget);
 /* Grant: move src to t's slot, rights reduced, keeping its derivations;
  * the slot is cleared as cap_map's.  Capabilities derived from src lose
  * the rights it loses: MICA_E2BIG, and nothing changed, when more than

@@ -385,7 +385,11 @@ static struct task *invoked(void *obj, unsigned rights, int *err)
 	return (struct task *)inv->obj;
 }
 
-static int op_cap_map(void *obj, slot_t src, slot_t dest, uint32_t rights, bool grant)
+enum cap_how { CAP_MAP, CAP_GRANT, CAP_SIBLING };
+
+/* Task.cap_map and cap_sibling: the invoker's slot src into this task's
+ * slot dest. */
+static int cap_to_slot(void *obj, slot_t src, slot_t dest, uint32_t rights, enum cap_how how)
 {
 	struct invocation *inv = obj;
 	int err;
@@ -399,17 +403,29 @@ static int op_cap_map(void *obj, slot_t src, slot_t dest, uint32_t rights, bool 
 	if (rights & ~MICA_CAP_RIGHTS_ALL)
 		return -MICA_EINVAL;
 	struct cap *old = cap_lookup(t, dest);
-	if (old == c && !grant)
-		return -MICA_EINVAL;   /* mapping a capability onto itself */
+	if (old == c && how != CAP_GRANT)
+		return -MICA_EINVAL;   /* copying a capability onto itself */
 	if (old && old != c && cap_derived_from(c, old))
 		return -MICA_EBADCAP;  /* clearing the slot would take c with it */
 	/* The slot's old capability is revoked in steps, restarted
 	 * (preempt.h). */
 	long budget = PREEMPT_BUDGET;
-	err = grant ? cap_grant(c, t, dest, rights, &budget) : cap_map(c, t, dest, rights, &budget);
+	err = how == CAP_GRANT ? cap_grant(c, t, dest, rights, &budget)
+	      : how == CAP_MAP ? cap_map(c, t, dest, rights, &budget)
+			       : cap_sibling(c, t, dest, rights, &budget);
 	if (err == MICA_EBUSY)
 		preempt_restart();
 	return -err;
+}
+
+static int op_cap_map(void *obj, slot_t src, slot_t dest, uint32_t rights, bool grant)
+{
+	return cap_to_slot(obj, src, dest, rights, grant ? CAP_GRANT : CAP_MAP);
+}
+
+static int op_cap_sibling(void *obj, slot_t src, slot_t dest, uint32_t rights)
+{
+	return cap_to_slot(obj, src, dest, rights, CAP_SIBLING);
 }
 
 static int op_cap_copy(void *obj, slot_t first, uint32_t count, uint32_t rights, uint32_t *copied)
@@ -430,7 +446,7 @@ static int op_cap_copy(void *obj, slot_t first, uint32_t count, uint32_t rights,
 		if (!c || cap_lookup(t, s))
 			continue;
 		long budget = PREEMPT_BUDGET;   /* an empty slot: nothing to revoke */
-		if ((err = cap_map(c, t, s, rights, &budget)) != 0)
+		if ((err = cap_sibling(c, t, s, rights, &budget)) != 0)
 			return -err;
 		(*copied)++;
 	}
@@ -601,6 +617,7 @@ const struct task_ops task_protocol = {
 	.io_map = op_io_map,
 	.io_unmap = op_io_unmap,
 	.cap_copy = op_cap_copy,
+	.cap_sibling = op_cap_sibling,
 	.cpu_time = op_cpu_time,
 	.hold = op_hold,
 };

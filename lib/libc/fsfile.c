@@ -211,9 +211,8 @@ static int fsfile_buffer(struct fsfile *ff)
 
 /* The server's page of cut counters (FileSystem.cuts), attached read-only
  * at the first view of the program (a forked child's region of it is a
- * copy derived from its parent's: it asks again, libc_fsfile_after_fork;
- * when its capability to the server, a copy of its parent's, is gone,
- * it reads without views).
+ * copy of its parent's: it asks again, libc_fsfile_after_fork; when the
+ * server does not answer, it reads without views).
  * NULL with err set when there is none. */
 static const volatile uint64_t *cuts_page;
 

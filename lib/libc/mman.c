@@ -6,7 +6,9 @@
  * makes (shared: the server's page cache; private: copy-on-write of it),
  * for MAP_ANONYMOUS one from the memory session.  The C library keeps the
  * dataspace's capability (`obj`) and gives the region mapper a copy of it
- * for each region, so a mapping can be cut into pieces (munmap or
+ * for each region (its sibling, Task.cap_sibling: derived from the
+ * server's, not from ours, so that a forked child's copy of the region's
+ * outlives us), so a mapping can be cut into pieces (munmap or
  * mprotect of part of it: the region goes and its other parts come back
  * as regions of their own).  Pages stay where they are meanwhile, in the
  * server or the memory session: cutting loses nothing.  The capability
@@ -79,7 +81,7 @@ static int attach(struct map *e, struct mobj *o, uint64_t addr, uint64_t len, ui
 
 	if (!copy)
 		return -MICA_ENOMEM;
-	if ((err = task_cap_map(MICA_BOOT_TASK, o->cap, copy, MICA_RWX, false)) != 0 ||
+	if ((err = task_cap_sibling(MICA_BOOT_TASK, o->cap, copy, MICA_RWX)) != 0 ||
 	    (err = region_map_attach(rt_cap("rm"), addr, len, rights_of(prot) | (o->anon_private ? RT_ATTACH_PRIVATE : 0),
 				     copy, off, &start)) != 0) {
 		mica_slot_drop(copy);   /* the region mapper dropped a copy it refused */

@@ -4,10 +4,13 @@
  * launcher, proc), its initial regions and its region mapper's gate at the
  * slots ours are in, and the region mapper and the C library its attached
  * regions and pipe ends; every other capability of ours goes to the same
- * slot of the child as a copy derived from ours, so that the slot numbers
- * the copied memory holds (the descriptor table's, MICA_CAPS's) name the
- * same objects.  Task.cap_copy does it for up to 64 slots a call, passing
- * over the slots the child fills already and the empty ones of ours.
+ * slot of the child, so that the slot numbers the copied memory holds (the
+ * descriptor table's, MICA_CAPS's) name the same objects.  Task.cap_copy
+ * does it for up to 64 slots a call, passing over the slots the child
+ * fills already and the empty ones of ours.  Each copy is our
+ * capability's sibling (Task.cap_sibling), derived from what the server
+ * gave us, not from ours: the child keeps its streams, the file server's
+ * gate and its mappings when we end before it.
  */
 #include <rt/rt.h>
 

@@ -374,11 +374,12 @@ int rt_rm_fork_regions(mica_cap_t task)
 		if (!copy)
 			return -MICA_ENOMEM;
 		/* A dataspace of another server than root (a pipe's ring, a file's
-		 * buffer) knows no duplicate: the child gets a copy of ours. */
+		 * mapping) knows no duplicate: the child gets a copy of ours beside
+		 * it, derived from what the server gave, which our end leaves. */
 		err = dataspace_duplicate(r->ds, !r->private, rt_cap("mem"), &copy);
 		if (err && !r->private) {
 			mica_slot_free(copy);
-			err = task_cap_map(task, r->ds, r->ds, MICA_RWX, false);
+			err = task_cap_sibling(task, r->ds, r->ds, MICA_RWX);
 			if (err)
 				return err;
 			continue;

@@ -2,7 +2,8 @@
  * fork_test.c - fork() (docs/processes.md, "fork"): the child's return
  * value, pid and parent; copy-on-write both ways for a global, the heap
  * and the stack; a child that forks in turn; a child that grows its heap;
- * a child killed; a child writing to a pipe its parent reads; a shared
+ * a child killed; a child that outlives its parent printing, opening a
+ * file and reading a file mapping; a child writing to a pipe its parent reads; a shared
  * and a private attached region; exec in a
  * forked child (from rom/ and the disk, the pid and parent kept, stdout
  * passed on, stdout redirected to a pipe or a file, the whole descriptor
@@ -1045,6 +1046,52 @@ static void fork_copies_one_moment(void)
 			munmap((void *)region_word[i], 4096);
 }
 
+/* A forked child whose parent ended keeps what it inherited beside the
+ * descriptors: its stdout (a stream: root's log here, a console's the
+ * same way), the file server's gate (it opens a file) and a MAP_SHARED
+ * mapping of a file.  Each is a sibling of
+ * the parent's capability (Task.cap_copy, cap_sibling), derived from what
+ * the server gave, not from the parent's: before, each went with the
+ * parent's end.  A middle child maps the file (touching none of it), forks
+ * the reader and exits; the reader, once it is reaped, prints (the scenario
+ * expects the line), opens and reads the file, and faults the mapping in. */
+#define SIBLING_PATH "/fork_test.sibling"
+#define SIBLING_TEXT "kept after the parent's end"
+
+static void child_keeps_streams_files_and_mappings(void)
+{
+	int fd = open(SIBLING_PATH, O_RDWR | O_CREAT | O_TRUNC, 0644), go[2], said[2];
+	size_t n = strlen(SIBLING_TEXT);
+	char c = 0;
+
+	expect("a file of the disk", fd >= 0 && write(fd, SIBLING_TEXT, n) == (ssize_t)n && close(fd) == 0, 1);
+	expect("pipes", pipe(go) == 0 && pipe(said) == 0, 1);
+	pid_t pid = fork();
+	if (pid == 0) {
+		int mfd = open(SIBLING_PATH, O_RDONLY);
+		const char *m = mfd < 0 ? MAP_FAILED : mmap(0, 4096, PROT_READ, MAP_SHARED, mfd, 0);
+		if (m == MAP_FAILED || close(mfd) != 0)
+			_exit(1);
+		if (fork() == 0) {
+			char got[32] = { 0 };
+			int parent_gone = read(go[0], &c, 1) == 1;   /* after the middle child's end */
+			int printed = printf("fork: a child whose parent ended prints on its stdout\n") > 0;
+			int f = open(SIBLING_PATH, O_RDONLY);
+			int opened = f >= 0 && read(f, got, n) == (ssize_t)n && !memcmp(got, SIBLING_TEXT, n) && close(f) == 0;
+			int mapped = !memcmp(m, SIBLING_TEXT, n);
+			char ok = !parent_gone ? 'g' : !printed ? 'p' : !opened ? 'o' : !mapped ? 'm' : 'y';
+			_exit(write(said[1], &ok, 1) == 1 ? 0 : 1);
+		}
+		_exit(0);
+	}
+	expect("the middle child mapped the file, forked and ended", reap(pid), 0);
+	expect("go", write(go[1], "g", 1), 1);
+	expect("the grandchild printed, opened and read a file, and read its mapping (y)",
+	       read(said[0], &c, 1) == 1 ? c : 0, 'y');
+	unlink(SIBLING_PATH);
+	close(go[0]), close(go[1]), close(said[0]), close(said[1]);
+}
+
 static const struct qtest_case cases[] = {
 	{ "fork_returns_twice", fork_returns_twice },
 	{ "copy_on_write_both_ways", copy_on_write_both_ways },
@@ -1059,6 +1106,7 @@ static const struct qtest_case cases[] = {
 	{ "child_forks_and_grows", child_forks_and_grows },
 	{ "children_at_once", children_at_once },
 	{ "child_killed", child_killed },
+	{ "child_keeps_streams_files_and_mappings", child_keeps_streams_files_and_mappings },
 	{ "exec_in_place", exec_in_place },
 	{ "exec_with_stdout_redirected", exec_with_stdout_redirected },
 	{ "exec_keeps_the_table", exec_keeps_the_table },

@@ -134,8 +134,9 @@ static void unmap_revokes_derived_capabilities(void)
 }
 
 /* Task.cap_copy: the invoker's capabilities into another task's empty
- * slots of a range, derived (unmapping the source takes them), with the
- * rights asked; what the task holds stays; its bounds and refusals. */
+ * slots of a range, with the rights asked, each as cap_sibling copies it
+ * (a root's copy derived from it, a derived one's beside it); what the
+ * task holds stays; its bounds and refusals. */
 static void cap_copy_fills_only_empty_slots(void)
 {
 	uint32_t copied = 99, type, rights;
@@ -145,8 +146,9 @@ static void cap_copy_fills_only_empty_slots(void)
 	expect("another at 201", factory_create_irq(MICA_BOOT_FACTORY, 201, 2), 0);
 	expect("a gate at 203 (202 empty)", factory_create_gate(MICA_BOOT_FACTORY, 203, MICA_BOOT_THREAD, 3), 0);
 	expect("the child's own log at 201", task_cap_map(S_CHILD, MICA_BOOT_LOG, 201, MICA_RWX, false), 0);
+	expect("a copy of the irq at 204", task_cap_map(MICA_BOOT_TASK, 200, 204, MICA_RWX, false), 0);
 	expect("cap_copy 200..263 with R|W", task_cap_copy(S_CHILD, 200, 64, MICA_R | MICA_W, &copied), 0);
-	expect("... copied the two the child lacked", copied, 2);
+	expect("... copied the three the child lacked", copied, 3);
 	expect("200 is the irq", type_of(S_CHILD, 200), TYPE_IRQ);
 	expect("201 is still the child's log", type_of(S_CHILD, 201), TYPE_LOG);
 	expect("202 stays empty", type_of(S_CHILD, 202), 0);
@@ -154,8 +156,11 @@ static void cap_copy_fills_only_empty_slots(void)
 	task_cap_info(S_CHILD, 203, &type, &rights);
 	expect("... with the rights asked", rights, MICA_R | MICA_W);
 	expect("again: nothing left to copy", task_cap_copy(S_CHILD, 200, 64, MICA_RWX, &copied) == 0 && copied == 0, 1);
-	expect("copies are derived: unmapping the source takes them",
-	       task_cap_unmap(MICA_BOOT_TASK, 200, false) == 0 && type_of(S_CHILD, 200) == 0, 1);
+	expect("a derived one's copy is its sibling: removing the source leaves it",
+	       task_cap_unmap(MICA_BOOT_TASK, 204, true) == 0 && type_of(S_CHILD, 204) == TYPE_IRQ, 1);
+	expect("a root's copy is derived from it: unmapping the source takes both",
+	       task_cap_unmap(MICA_BOOT_TASK, 200, false) == 0 && type_of(S_CHILD, 200) == 0 && type_of(S_CHILD, 204) == 0,
+	       1);
 	expect("more than MICA_CAP_COPY_MAX: EINVAL", task_cap_copy(S_CHILD, 200, MICA_CAP_COPY_MAX + 1, MICA_RWX, &copied),
 	       -MICA_EINVAL);
 	expect("unknown rights: EINVAL", task_cap_copy(S_CHILD, 200, 4, 0x80, &copied), -MICA_EINVAL);
@@ -170,6 +175,69 @@ static void cap_copy_fills_only_empty_slots(void)
 	kobject_destroy(203);
 	task_cap_unmap(MICA_BOOT_TASK, S_DERIVED, true);
 	kobject_destroy(S_CHILD);
+}
+
+/* Task.cap_sibling: a copy beside the source in the derivation tree.
+ * Removing the source (its task's end) leaves the copy; revoking what
+ * the source was derived from takes it; a root's copy is derived from the
+ * root; the gate's last-client watch counts the copy.  Its refusals. */
+static void cap_sibling_outlives_its_source(void)
+{
+	mica_word_t tag, label;
+
+	expect("child task", qtask_create(S_CHILD), 0);
+	expect("an irq (a root)", factory_create_irq(MICA_BOOT_FACTORY, S_A, 6), 0);
+	expect("derived from it", task_cap_map(MICA_BOOT_TASK, S_A, S_B, MICA_R | MICA_W, false), 0);
+	expect("cap_sibling of the derived one into the child, R", task_cap_sibling(S_CHILD, S_B, 40, MICA_R), 0);
+	expect("... it is there", type_of(S_CHILD, 40), TYPE_IRQ);
+	expect("... with the rights asked", rights_of(S_CHILD, 40), MICA_R);
+	expect("within the source's: R|W of an R|W source asked RWX",
+	       task_cap_sibling(S_CHILD, S_B, 41, MICA_RWX) == 0 && rights_of(S_CHILD, 41) == (MICA_R | MICA_W), 1);
+	expect("the source removed", task_cap_unmap(MICA_BOOT_TASK, S_B, true), 0);
+	expect("... the copies stay", type_of(S_CHILD, 40) == TYPE_IRQ && type_of(S_CHILD, 41) == TYPE_IRQ, 1);
+	expect("revoking what the source was derived from", task_cap_unmap(MICA_BOOT_TASK, S_A, false), 0);
+	expect("... takes the copies", type_of(S_CHILD, 40) == 0 && type_of(S_CHILD, 41) == 0, 1);
+	expect("a root's copy", task_cap_sibling(S_CHILD, S_A, 42, MICA_RWX), 0);
+	expect("... is derived from it", task_cap_unmap(MICA_BOOT_TASK, S_A, false) == 0 && type_of(S_CHILD, 42) == 0, 1);
+
+	/* Refusals. */
+	expect("derived again", task_cap_map(MICA_BOOT_TASK, S_A, S_B, MICA_RWX, false), 0);
+	expect("an empty source: EBADCAP", task_cap_sibling(S_CHILD, 77, 40, MICA_RWX), -MICA_EBADCAP);
+	expect("source slot 0: EBADCAP", task_cap_sibling(S_CHILD, 0, 40, MICA_RWX), -MICA_EBADCAP);
+	expect("a source past the table: EBADCAP", task_cap_sibling(S_CHILD, MICA_CAP_SLOTS, 40, MICA_RWX),
+	       -MICA_EBADCAP);
+	expect("a destination past the table: EBADCAP", task_cap_sibling(S_CHILD, S_B, MICA_CAP_SLOTS, MICA_RWX),
+	       -MICA_EBADCAP);
+	expect("destination slot 0: EBADCAP", task_cap_sibling(S_CHILD, S_B, 0, MICA_RWX), -MICA_EBADCAP);
+	expect("unknown rights: EINVAL", task_cap_sibling(S_CHILD, S_B, 40, 0x80), -MICA_EINVAL);
+	expect("onto itself: EINVAL", task_cap_sibling(MICA_BOOT_TASK, S_B, S_B, MICA_RWX), -MICA_EINVAL);
+	expect("onto what it was derived from: EBADCAP", task_cap_sibling(MICA_BOOT_TASK, S_B, S_A, MICA_RWX),
+	       -MICA_EBADCAP);
+	expect("... which stays", type_of(MICA_BOOT_TASK, S_A) == TYPE_IRQ && type_of(MICA_BOOT_TASK, S_B) == TYPE_IRQ, 1);
+	expect("on a read-only task capability: EPERM",
+	       task_cap_map(MICA_BOOT_TASK, S_CHILD, S_DERIVED, MICA_R, false) == 0 &&
+		       task_cap_sibling(S_DERIVED, S_B, 40, MICA_RWX) == -MICA_EPERM, 1);
+	expect("an occupied destination is cleared first",
+	       task_cap_map(S_CHILD, MICA_BOOT_LOG, 40, MICA_RWX, false) == 0 &&
+		       task_cap_sibling(S_CHILD, S_B, 40, MICA_RWX) == 0 && type_of(S_CHILD, 40) == TYPE_IRQ, 1);
+	task_cap_unmap(MICA_BOOT_TASK, S_DERIVED, true);
+	kobject_destroy(S_A);
+	expect("nothing left of it in the child", type_of(S_CHILD, 40), 0);
+
+	/* The watch: the client's copy beside ours is a client too. */
+	expect("a watched gate", factory_create_gate(MICA_BOOT_FACTORY, S_GATE, MICA_BOOT_THREAD, 0x51b), 0);
+	expect("an irq for the notification", factory_create_irq(MICA_BOOT_FACTORY, S_IRQ, 0x78), 0);
+	expect("bound and watching", irq_bind(S_IRQ, MICA_BOOT_THREAD) == 0 && gate_watch(S_GATE, S_IRQ) == 0, 1);
+	expect("our client copy", task_cap_map(MICA_BOOT_TASK, S_GATE, S_C, MICA_W, false), 0);
+	expect("its sibling in the child", task_cap_sibling(S_CHILD, S_C, 43, MICA_W), 0);
+	expect("ours removed", task_cap_unmap(MICA_BOOT_TASK, S_C, true), 0);
+	expect("no notification: the child's copy is a client",
+	       mica_ipc_wait(mica_timeouts(0, MICA_TIMEOUT_ZERO), &tag, &label), MICA_ETIMEOUT);
+	expect("the child task dies", kobject_destroy(S_CHILD), 0);
+	expect("now the notification", mica_ipc_wait(mica_timeouts(0, MICA_TIMEOUT_ZERO), &tag, &label) == 0 &&
+	       label == 0x78, 1);
+	kobject_destroy(S_GATE);
+	kobject_destroy(S_IRQ);
 }
 
 static void last_reference_notifies_the_watcher(void)
@@ -542,6 +610,7 @@ static const struct qtest_case cases[] = {
 	{ "bad_invocations_are_error_codes", bad_invocations_are_error_codes },
 	{ "unmap_revokes_derived_capabilities", unmap_revokes_derived_capabilities },
 	{ "cap_copy_fills_only_empty_slots", cap_copy_fills_only_empty_slots },
+	{ "cap_sibling_outlives_its_source", cap_sibling_outlives_its_source },
 	{ "last_reference_notifies_the_watcher", last_reference_notifies_the_watcher },
 	{ "factory_quotas_bound_kernel_memory", factory_quotas_bound_kernel_memory },
 	{ "partners_dying_mid_call_end_it_with_egone", partners_dying_mid_call_end_it_with_egone },
