@@ -42,6 +42,8 @@ struct map_walk {
 	char *scratch;
 	uint32_t *level[3];
 	blk64_t at[3];        /* the block in level[d] (0: none) */
+	uint64_t leaf_first;  /* the logical block level[0]'s entry 0 maps */
+	bool leaf_ok;         /* level[0] holds that leaf */
 };
 
 static int walk_start(struct map_walk *w, struct fs_file *f, struct ext2_inode_large *in)
@@ -84,9 +86,13 @@ static errcode_t ind_entry(struct map_walk *w, unsigned d, blk64_t blk, uint64_t
  * blocks (0: a hole). */
 static errcode_t ind_bmap(struct map_walk *w, uint64_t lblk, blk64_t *pblk)
 {
-	uint64_t apb = w->f->fs->e2->blocksize / 4, span = 1;
+	uint64_t apb = w->f->fs->e2->blocksize / 4, span = 1, want = lblk;
 	unsigned depth = 0;
 
+	if (w->leaf_ok && lblk >= w->leaf_first && lblk - w->leaf_first < apb) {   /* the leaf read last */
+		*pblk = ext2fs_le32_to_cpu(w->level[0][lblk - w->leaf_first]);
+		return 0;
+	}
 	if (lblk < EXT2_NDIR_BLOCKS) {
 		*pblk = ext2fs_le32_to_cpu(w->in->i_block[lblk]);
 		return 0;
@@ -101,9 +107,14 @@ static errcode_t ind_bmap(struct map_walk *w, uint64_t lblk, blk64_t *pblk)
 		return EXT2_ET_FILE_TOO_BIG;
 	blk64_t b = ext2fs_le32_to_cpu(w->in->i_block[EXT2_IND_BLOCK + depth]);
 	for (unsigned d = depth + 1; d-- > 0 && b; span /= apb) {
+		w->leaf_ok = w->leaf_ok && d;
 		errcode_t e = ind_entry(w, d, b, lblk / span % apb, &b);
 		if (e)
 			return e;
+		if (!d) {
+			w->leaf_first = want - lblk % apb;
+			w->leaf_ok = true;
+		}
 	}
 	*pblk = b;
 	return 0;

@@ -31,8 +31,8 @@ TEST_DEPS += $(BENCH_RT_MODULES) $(BUILD)/cfg/bench-rt-short/boot.cfg
 
 # mica-bench-fs: the file server's figures, a C-library program root starts
 # after the pipe (listings), block and file servers (tests/bench/fs.cfg; short: fs-short.cfg)
-# on a writable copy of BENCH_FS_DISK: an ext2 file system made as the
-# Linux baseline makes its disk (64 MiB, 4 KiB blocks, 256-byte inodes)
+# on a writable copy of BENCH_FS_DISK: an ext2 file system of 64 MiB with
+# 1 KiB blocks (mke2fs's choice for that size, and make run's disk's)
 # holding /seq, disk_read_seq's 16 MiB, 64 KiB piece i all bytes
 # (i % 255) + 1 (no zeros, which mke2fs would leave as holes).
 BENCH_FS_PROG := $(BUILD)/tests/bench/mica-bench-fs
@@ -44,7 +44,7 @@ $(BENCH_FS_DISK): tests/bench/build.mk
 	rm -rf $(BUILD)/tests/bench/fs-root && mkdir -p $(BUILD)/tests/bench/fs-root
 	for i in $$(seq 0 255); do head -c 65536 /dev/zero | tr '\0' "\\$$(printf %03o $$((i % 255 + 1)))"; done \
 		> $(BUILD)/tests/bench/fs-root/seq
-	rm -f $@ && mke2fs -q -F -t ext2 -b 4096 -I 256 -L bench -d $(BUILD)/tests/bench/fs-root $@ 64M
+	rm -f $@ && mke2fs -q -F -t ext2 -b 1024 -L bench -d $(BUILD)/tests/bench/fs-root $@ 64M
 TEST_DEPS += $(BENCH_FS_MODULES) $(BUILD)/cfg/bench-fs-short/boot.cfg $(BENCH_FS_DISK)
 
 # mica-bench-proc: the process server's figures, a C-library program root
@@ -52,9 +52,7 @@ TEST_DEPS += $(BENCH_FS_MODULES) $(BUILD)/cfg/bench-fs-short/boot.cfg $(BENCH_FS
 # (tests/bench/proc.cfg) on BENCH_PROC_DISK: the process server's test disk
 # (tests/qemu/build.mk) in a /bin like make run's: dash as /bin/dash and
 # /bin/sh, toybox and all its links (sh_pipeline runs cat and wc) but
-# `true`, which stays the static newlib program spawn_wait_disk spawns;
-# made as the Linux baseline makes its disk (64 MiB, 4 KiB blocks, 256-byte
-# inodes).
+# `true`, which stays the static newlib program spawn_wait_disk spawns.
 BENCH_PROC_PROG := $(BUILD)/tests/bench/mica-bench-proc
 $(eval $(call newlib_program,$(BENCH_PROC_PROG),tests/bench/main_proc.c tests/bench/bench.c \
 	tests/bench/spinner.c))
@@ -64,7 +62,7 @@ $(BENCH_PROC_DISK): $(BUILD)/tests/qemu/proc.img $(BUILD)/ports/dash/.stamp $(BU
 	rm -rf $(BUILD)/tests/bench/proc-root && mkdir -p $(BUILD)/tests/bench/proc-root/bin
 	cp -a $(BUILD)/ports/toybox/root/bin/. $(BUILD)/ports/dash/root/bin/. $(BUILD)/tests/bench/proc-root/bin/
 	rm $(BUILD)/tests/bench/proc-root/bin/true && cp -a $(BUILD)/tests/qemu/proc-root/. $(BUILD)/tests/bench/proc-root/
-	rm -f $@ && mke2fs -q -F -t ext2 -b 4096 -I 256 -L proc -d $(BUILD)/tests/bench/proc-root $@ 64M
+	rm -f $@ && mke2fs -q -F -t ext2 -L proc -d $(BUILD)/tests/bench/proc-root $@ 40M
 QEMU_SCENARIOS += tests/bench/bench-proc.scenario
 TEST_DEPS += $(BENCH_PROC_MODULES) $(BUILD)/cfg/bench-proc-short/boot.cfg $(BENCH_PROC_DISK)
 
