@@ -4,6 +4,9 @@
  * zeroes) reported as runs at block 0.  With alloc the holes are filled
  * first with zeroed blocks, so the cache can write pages straight to disk;
  * the file's size is left to the caller (fs_truncate once the data is in).
+ * And the page cache's transfers over those runs: fs_read_direct and
+ * fs_write_direct move a file's data between the device and the caller
+ * without lib/fs's block cache (docs/fs.md).
  */
 #include <errno.h>
 #include <stdbool.h>

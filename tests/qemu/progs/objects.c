@@ -376,6 +376,7 @@ static struct qthread held_threads[H_THREADS] = {
 static volatile uint64_t counts[H_THREADS];
 static volatile int waiter_err = 99;
 static volatile mica_word_t waiter_label;
+static volatile int waiter_ready;   /* its pages are in: its next step is the wait */
 
 static void count_on(void *arg)
 {
@@ -387,6 +388,10 @@ static void wait_then_count(void *arg)
 {
 	mica_word_t tag, label;
 
+	/* A wait that ends at once first, so that no fault of its own is
+	 * left for the hold to find it in (a fault's IPC is a wait too). */
+	mica_ipc_wait(mica_timeouts(0, MICA_TIMEOUT_ZERO), &tag, &label);
+	waiter_ready = 1;
 	waiter_err = mica_ipc_wait(0, &tag, &label);
 	waiter_label = label;
 	count_on(arg);
@@ -439,6 +444,8 @@ static void hold_resumes_only_what_it_stopped(void)
 	expect("its irq", factory_create_irq(MICA_BOOT_FACTORY, S_HOLD_IRQ, 0x401d) == 0 &&
 				  irq_bind(S_HOLD_IRQ, waiter) == 0, 1);
 	expect("they count", count_moves(H_COUNTER, 0) && count_moves(H_KEEPER, 0), 1);
+	for (int n = 0; n < 1000 && !(waiter_ready && state_of(waiter) == 2); n++)
+		sleep_ms(1);   /* a bound on a failure, not a time checked */
 
 	expect("Task.hold", task_hold(S_CHILD, true), 0);
 	expect("the counting thread stands still", count_stays(H_COUNTER), 1);
