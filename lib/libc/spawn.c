@@ -254,6 +254,49 @@ static int give(mica_cap_t proc, struct given *g, int n, bool *gave)
 	return 0;
 }
 
+/* Our stream `slot` for the new program, moved to the process server with
+ * the request (and on to root and the program): a copy beside ours in the kernel's derivation tree
+ * (Task.cap_sibling), derived from what we were given and not from ours,
+ * so that a child keeps its streams when we end, and a failed exec leaves
+ * ours where they were.  None for an empty slot (a pipe ticket adopted
+ * leaves it so) or none at all; EAGAIN when no slot or kernel memory is
+ * left. */
+static int stream_copy(mica_cap_t slot, mica_cap_t *copy)
+{
+	int err = -MICA_EBADCAP;
+
+	*copy = MICA_CAP_NULL;
+	if (slot && !(*copy = mica_slot_alloc()))
+		return EAGAIN;
+	if (slot && (err = task_cap_sibling(MICA_BOOT_TASK, slot, *copy, MICA_RWX)) == 0)
+		return 0;
+	mica_slot_free(*copy);
+	*copy = MICA_CAP_NULL;
+	return err == -MICA_EBADCAP ? 0 : EAGAIN;
+}
+
+/* Both streams, by stream_copy: 0, or EAGAIN with neither. */
+static int stream_copies(mica_cap_t *out, mica_cap_t *in)
+{
+	int err = stream_copy(rt_cap("stdout"), out);
+
+	if (!err && (err = stream_copy(rt_cap("stdin"), in)) != 0)
+		mica_slot_drop(*out);
+	return err;
+}
+
+/* The copies' slots after the request `err` answered: empty if it reached
+ * the server, which passed them on or dropped them (as it certainly did
+ * on success); after a failure they may still be ours (the request never
+ * came). */
+static void stream_copies_done(int err, mica_cap_t out, mica_cap_t in)
+{
+	void (*done)(mica_cap_t) = err ? mica_slot_drop : mica_slot_free;
+
+	done(out);
+	done(in);
+}
+
 int posix_spawn(pid_t *pid, const char *path, const posix_spawn_file_actions_t *actions,
 		const posix_spawnattr_t *attr, char *const argv[], char *const envp[])
 {
@@ -295,13 +338,16 @@ int posix_spawn(pid_t *pid, const char *path, const posix_spawn_file_actions_t *
 		forget(proc);
 		err = libc_proc_errno(err);
 	}
+	mica_cap_t out, in;
+	if (!err && (err = stream_copies(&out, &in)) != 0)
+		forget(proc);
 	if (!err) {
 		fflush(0);   /* what we printed comes before what it prints */
-		if ((err = proc_spawn(proc, where, args, args_len, env, env_len, rt_cap("stdout"), rt_cap("stdin"),
-				      &got)) != 0) {
+		if ((err = proc_spawn(proc, where, args, args_len, env, env_len, out, in, &got)) != 0) {
 			forget(proc);   /* the server drops them when it fails; not if the request never came */
 			err = libc_proc_errno(err);
 		}
+		stream_copies_done(err, out, in);
 	}
 	for (int i = 0; i < nopened; i++)
 		close(opened[i]);
@@ -318,21 +364,13 @@ int posix_spawn(pid_t *pid, const char *path, const posix_spawn_file_actions_t *
 	return 0;
 }
 
-/* `slot` if it holds a capability (a pipe ticket adopted has left it
- * empty), else none. */
-static mica_cap_t held(mica_cap_t slot)
-{
-	uint32_t type, rights;
-
-	return slot && task_cap_info(MICA_BOOT_TASK, slot, &type, &rights) == 0 && type ? slot : MICA_CAP_NULL;
-}
-
 /* The program in place of this one, as the same process (Proc.exec): it
  * inherits the descriptor table (less the close-on-exec descriptors), the
- * working directory and the umask, given as for posix_spawn, and our
- * stdin and stdout streams, which move to the process server (or come
- * back, if it cannot start).  On success we end here: the process is the
- * new program's. */
+ * working directory and the umask, given as for posix_spawn, and copies
+ * of our stdin and stdout streams beside ours (stream_copy), which go to
+ * the new program, or are dropped if it cannot start: ours are ours until
+ * it does.  On success we end here: the process is
+ * the new program's. */
 int execve(const char *path, char *const argv[], char *const envp[])
 {
 	static char args[PROC_SPAWN_ARGS_MAX], env[PROC_SPAWN_ENV_MAX], where[PROC_SPAWN_PATH_MAX + 1];
@@ -340,7 +378,7 @@ int execve(const char *path, char *const argv[], char *const envp[])
 	static struct given g[FD_MAX];
 	int opened[FD_MAX], nopened = 0, n = 0;
 	uint32_t args_len, env_len;
-	mica_cap_t proc = libc_proc(), out = held(rt_cap("stdout")), in = held(rt_cap("stdin"));
+	mica_cap_t proc = libc_proc(), out, in;
 	bool gave = false;
 	int err;
 
@@ -358,15 +396,17 @@ int execve(const char *path, char *const argv[], char *const envp[])
 		libc_signal_tell_again();
 		err = libc_proc_errno(err);
 	}
+	if (!err && (err = stream_copies(&out, &in)) != 0) {
+		forget(proc);
+		libc_signal_tell_again();
+	}
 	if (err)
 		return libc_fail(err);
-	if (in == out)
-		in = MICA_CAP_NULL;   /* one capability cannot move twice */
 	fflush(0);   /* our buffered output is written before the process is another program */
-	mica_cap_t out_back = out, in_back = in;   /* where they come back to */
-	err = proc_exec(proc, where, args, args_len, env, env_len, out, in, &out_back, &in_back);
+	err = proc_exec(proc, where, args, args_len, env, env_len, out, in);
 	if (!err)
 		rt_exit(0);   /* the process goes on as the new program */
+	stream_copies_done(err, out, in);
 	forget(proc);   /* the server dropped them, unless the request never came */
 	libc_signal_tell_again();   /* the summary of our handlers again */
 	return libc_fail(libc_proc_errno(err));

@@ -114,8 +114,6 @@ static void on_ended(struct tree *t, struct tree_rec *r)
 	drop(&r->notify);
 	drop(&r->sig_irq);
 	drop(&r->tty_irq);
-	drop(&r->out);
-	drop(&r->in);
 	release_text(r);
 	inherit_drop(&given[index_of(r)]);
 	inherit_drop(&inherited[index_of(r)]);
@@ -309,16 +307,6 @@ static int on_spawn(struct srv_request *req, const char *path, const void *args,
 		tree_free(&tree, r);
 		return fail(err);
 	}
-	if (out_stream && (err = srv_keep(req, out_stream)) == 0)
-		r->out = out_stream;
-	if (!err && in_stream && (err = srv_keep(req, in_stream)) == 0)
-		r->in = in_stream;
-	if (err) {
-		load_done(&image);
-		inherit_drop(&given[index_of(parent)]);
-		unmake(r);
-		return err;
-	}
 	inherit_move(&given[index_of(parent)], &inherited[index_of(r)]);   /* unmake drops it on failure */
 	r->sig_ignore = parent->sig_ignore;   /* posix_spawn: what is ignored stays ignored */
 	err = start(r, path, image.ds, image.size, args, args_len, env, env_len, out_stream, in_stream);
@@ -395,68 +383,39 @@ static int on_fork(struct srv_request *req, mica_cap_t parent_gate, const void *
 	return 0;
 }
 
-/* exec's streams, given back to a caller whose exec failed; what it gave
- * for the new program (Proc.give) is dropped, as a failed spawn's is. */
-static int give_back(struct srv_request *req, struct tree_rec *r, int err, mica_cap_t out, mica_cap_t in,
-		     mica_cap_t *out_back, mica_cap_t *in_back)
+/* A failed exec: what the caller gave for the new program (Proc.give) is
+ * dropped, as a failed spawn's is.  The streams it passed go with the
+ * request, or with root's, as a failed spawn's do (its own stay: it
+ * passed copies). */
+static int exec_failed(struct tree_rec *r, int err)
 {
-	if (r)
-		inherit_drop(&given[index_of(r)]);
-	if ((*out_back = out) != 0)
-		srv_grant(req, out);
-	if ((*in_back = in) != 0)
-		srv_grant(req, in);
+	inherit_drop(&given[index_of(r)]);
 	return err;
 }
 
-/* The stream to give the new program for `passed`: the one the server
- * holds already if the caller passes on what an earlier exec gave it (the
- * caller's copy derives from it and goes with the caller). */
-static mica_cap_t stream_for(mica_cap_t held, mica_cap_t passed)
-{
-	bool same;
-
-	return held && passed && task_cap_same(MICA_BOOT_TASK, held, passed, &same) == 0 && same ? held : passed;
-}
-
-/* The server holds `given` for the new program from now on. */
-static void hold_stream(mica_cap_t *held, mica_cap_t given, mica_cap_t passed)
-{
-	if (given == *held) {
-		mica_slot_drop(passed);
-		return;
-	}
-	drop(held);
-	*held = passed;
-}
-
 static int on_exec(struct srv_request *req, const char *path, const void *args, uint32_t args_len, const void *env,
-		   uint32_t env_len, mica_cap_t out, mica_cap_t in, mica_cap_t *out_back, mica_cap_t *in_back)
+		   uint32_t env_len, mica_cap_t out_stream, mica_cap_t in_stream)
 {
 	struct tree_rec *r = caller(req);
 	int argc = count(args, args_len), nenv = count(env, env_len), err = 0;
 	mica_cap_t end_irq = 0, process = 0;
 	struct load image;
 
-	*out_back = *in_back = 0;
-	if ((out && srv_keep(req, out) != 0) || (in && srv_keep(req, in) != 0))
-		return -MICA_ENOMEM;   /* what was not kept goes with the request */
 	if (!r)
-		return give_back(req, r, -MICA_EPERM, out, in, out_back, in_back);
+		return -MICA_EPERM;   /* the streams go with the request */
 	if ((err = refused(argc, nenv, args_len, env_len)) != 0)
-		return give_back(req, r, fail(err), out, in, out_back, in_back);
+		return exec_failed(r, fail(err));
 	if ((err = load_file(path, &image)) != 0)
-		return give_back(req, r, fail(err), out, in, out_back, in_back);
+		return exec_failed(r, fail(err));
 	if (!r->end_irq && (err = make_irq(r, &end_irq, KIND_END)) != 0) {
 		load_done(&image);
-		return give_back(req, r, err, out, in, out_back, in_back);
+		return exec_failed(r, err);
 	}
-	mica_cap_t give_out = stream_for(r->out, out), give_in = stream_for(r->in, in);
 	if (!(process = mica_slot_alloc()))
 		err = -MICA_ENOMEM;
 	else
-		err = image_start(image.ds, base_name(path), image.size, args, args_len, env, env_len, give_out,
-				  give_in, r->end_irq ? r->end_irq : end_irq, r->gate, child_quota, &process);
+		err = image_start(image.ds, base_name(path), image.size, args, args_len, env, env_len, out_stream,
+				  in_stream, r->end_irq ? r->end_irq : end_irq, r->gate, child_quota, &process);
 	if (!err) {
 		release_text(r);   /* the old program's file, the new one's from now on */
 		r->text = image.hold;
@@ -467,7 +426,7 @@ static int on_exec(struct srv_request *req, const char *path, const void *args, 
 		mica_slot_drop(process);
 		destroy(&end_irq);
 		err = err == -MICA_EINVAL ? fail(ENOEXEC) : err == -MICA_ENOMEM ? fail(EAGAIN) : err;
-		return give_back(req, r, err, out, in, out_back, in_back);
+		return exec_failed(r, err);
 	}
 	/* The record is the new program's now: a joined caller is no longer
 	 * watched, a spawned one's end no longer collected. */
@@ -479,8 +438,6 @@ static int on_exec(struct srv_request *req, const char *path, const void *args, 
 		r->end_irq = end_irq;
 	drop(&r->process);
 	r->process = process;
-	hold_stream(&r->out, give_out, out);
-	hold_stream(&r->in, give_in, in);
 	/* What the caller gave is the new program's to take, as a spawned
 	 * child's is (anything the old one left untaken goes). */
 	inherit_drop(&inherited[index_of(r)]);

@@ -47,10 +47,6 @@ struct tree_rec {
 	mica_cap_t process;      /* spawned: root's Process handle */
 	mica_cap_t end_irq;      /* spawned: the irq root triggers when it ends */
 	mica_cap_t notify;       /* its own irq, triggered when a child of it ends */
-	/* spawned or exec'd: the streams its program was given, kept while it
-	 * runs (the program's copies are derived from these: dropping them
-	 * would take its stdout and stdin away). */
-	mica_cap_t out, in;
 	/* spawned or exec'd from a file of the file server (and forked from
 	 * such a program): the hold denying writes to it while it runs. */
 	mica_cap_t text;

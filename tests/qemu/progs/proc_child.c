@@ -24,6 +24,13 @@
  *                     the child is orphaned by a killed parent)
  *   leave PATH MS     spawn PATH `sleep MS` and exit 0 without waiting
  *   forkmidway        the same with a fork instead of a spawn (fork_test)
+ *   spawnleave FD     spawn rom/proc_child `outlive FD` and exit 0 without
+ *                     waiting (fork_test)
+ *   forkexecleave FD  the same with a fork whose child execs it
+ *   outlive FD        wait until our parent has ended (we are process 1's),
+ *                     print a line on stdout and write 'y' to descriptor
+ *                     FD ('g': the parent never ended, 'p': the line could
+ *                     not be written)
  *   text PATH         every read-only loadable segment of our file PATH is,
  *                     byte for byte, what our memory holds at its address
  *                     (root maps program text in blocks: each page at its
@@ -39,6 +46,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -104,6 +112,20 @@ static void fault(void *arg)
 {
 	(void)arg;
 	*(volatile int *)0x123456789000 = 1;   /* the whole program ends */
+}
+
+/* `outlive`: a spawned child whose parent ended still has its stdout.
+ * It waits for the event (reparented to 1), in 1 ms steps for at most 2 s
+ * (a bound for a test that fails). */
+static int outlive(int fd)
+{
+	int steps = 0;
+
+	while (getppid() != 1 && steps++ < 2000)
+		usleep(1000);
+	int printed = printf("spawn: a child whose parent ended prints on its stdout\n") > 0 && fflush(stdout) == 0;
+	char ok = getppid() != 1 ? 'g' : !printed ? 'p' : 'y';
+	return write(fd, &ok, 1) == 1 ? 0 : 1;
 }
 
 /* The second thread is ready when the main thread blocks in its spawn
@@ -225,6 +247,22 @@ int main(int argc, char **argv)
 		return midway(argv[2], 0);
 	if (!strcmp(what, "forkmidway"))
 		return midway(0, 1);
+	if (!strcmp(what, "spawnleave") && argc == 3) {
+		char *args[] = { "proc_child", "outlive", argv[2], 0 };
+		pid_t pid;
+		return posix_spawn(&pid, "rom/proc_child", 0, 0, args, environ) == 0 ? 0 : 2;
+	}
+	if (!strcmp(what, "forkexecleave") && argc == 3) {
+		char *args[] = { "proc_child", "outlive", argv[2], 0 };
+		pid_t pid = fork();
+		if (pid == 0) {
+			execv("rom/proc_child", args);
+			_exit(101);
+		}
+		return pid > 0 ? 0 : 2;
+	}
+	if (!strcmp(what, "outlive") && argc == 3)
+		return outlive((int)n);
 	if ((!strcmp(what, "orphan") || !strcmp(what, "leave")) && argc == 4) {
 		if (spawn_sleeper(argv[2], argv[3]) != 0)
 			return 2;
