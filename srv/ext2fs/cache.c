@@ -210,7 +210,11 @@ static bool revoke(struct page *p, unsigned rights)
 
 /* ---- writing back ---------------------------------------------------- */
 
-/* p's bytes inside the file (none past its end) to the file. */
+/* p's bytes inside the file (none past its end) to the file; what a
+ * mapping wrote past the end in the file's last page is zeroed, as POSIX
+ * says of a partial page's bytes past the end of the object (never
+ * written out): a later mapping reads zeros there.  The caller took W
+ * from every client first. */
 static int write_page(struct cfile *cf, struct page *p)
 {
 	struct fs_stat st;
@@ -225,6 +229,7 @@ static int write_page(struct cfile *cf, struct page *p)
 	if (off >= st.size)
 		return 0;
 	uint64_t n = st.size - off < PAGE ? st.size - off : PAGE;
+	memset(p->va + n, 0, PAGE - n);
 	if ((err = fs_write_direct(cf->wfile, off, p->va, n, &done)) == 0 && p->by_mapping)
 		err = fs_touch(cf->wfile);   /* a write through a mapping changes the times now */
 	return err;
