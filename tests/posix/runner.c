@@ -6,7 +6,10 @@
  * tests/posix/timeouts.txt), spawns each with no arguments, and waits for
  * it at most its limit, TIMEOUT seconds for one without, looking with
  * waitpid(WNOHANG) every 10 ms; a test still running then is killed
- * (SIGKILL) and counted as timed out.  Each result
+ * (SIGKILL) and counted as timed out.  Each test runs in a process
+ * group of its own, which is killed (SIGKILL) when the test has ended:
+ * a process it left behind (a child that sleeps, one stopped) would
+ * otherwise keep the boot from halting after the last test.  Each result
  * is one line on stdout, "pts: PATH RESULT STATUS", RESULT the name of
  * the suite's exit status (posixtest.h: PASS 0, FAIL 1, UNRESOLVED 2,
  * UNSUPPORTED 4, UNTESTED 5), OTHER for any other status, SIGNAL for a
@@ -32,16 +35,10 @@ static const char *const kind_names[KINDS] = { "PASS", "FAIL", "UNRESOLVED", "UN
 
 extern char **environ;
 
-/* Run one test; its kind, and its status in *status. */
-static int run(const char *path, unsigned timeout_s, int *status)
+/* Wait for test pid at most timeout_s seconds (then kill it); its kind,
+ * and its status in *status. */
+static int wait_for(pid_t pid, unsigned timeout_s, int *status)
 {
-	char *argv[] = { (char *)path, 0 };
-	pid_t pid;
-	int err = posix_spawn(&pid, path, 0, 0, argv, environ);
-
-	*status = err;
-	if (err)
-		return SPAWN;
 	for (unsigned long waited = 0;; waited += POLL_US) {
 		pid_t r = waitpid(pid, status, WNOHANG);
 		if (r == pid)
@@ -71,6 +68,27 @@ static int run(const char *path, unsigned timeout_s, int *status)
 	case 5: return UNTESTED;
 	default: return OTHER;
 	}
+}
+
+/* Run one test; its kind, and its status in *status. */
+static int run(const char *path, unsigned timeout_s, int *status)
+{
+	char *argv[] = { (char *)path, 0 };
+	posix_spawnattr_t attr;
+	pid_t pid;
+	int err = posix_spawnattr_init(&attr);
+
+	if (!err && !(err = posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP)))
+		err = posix_spawnattr_setpgroup(&attr, 0);   /* its own group */
+	if (!err)
+		err = posix_spawn(&pid, path, 0, &attr, argv, environ);
+	posix_spawnattr_destroy(&attr);
+	*status = err;
+	if (err)
+		return SPAWN;
+	int kind = wait_for(pid, timeout_s, status);
+	kill(-pid, SIGKILL);   /* what it left in its group (ESRCH: nothing) */
+	return kind;
 }
 
 int main(int argc, char **argv)
