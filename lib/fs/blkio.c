@@ -210,28 +210,14 @@ int blkio_write_back(io_channel ch, uint64_t blk, uint64_t count)
 
 int blkio_read_direct(io_channel ch, uint64_t blk, uint64_t count, const struct blkdev_seg *iov, unsigned iovcnt)
 {
-	char *buf, *p;
-
-	if (ch->manager == mica_blk_io_manager)
-		return blkcache_read_direct(priv(ch)->cache, blk, (unsigned)count, iov, iovcnt);
-	if (ext2fs_get_array(count, ch->block_size, &buf))
-		return ENOMEM;
-	errcode_t e = io_channel_read_blk64(ch, blk, (int)count, buf);
-	p = buf;
-	for (unsigned i = 0; i < iovcnt && !e; i++) {
-		memcpy(iov[i].buf, p, iov[i].len);
-		p += iov[i].len;
-	}
-	ext2fs_free_mem(&buf);
-	return e ? EIO : 0;
+	return ch->manager == mica_blk_io_manager ? blkcache_read_direct(priv(ch)->cache, blk, (unsigned)count, iov, iovcnt)
+						  : EINVAL;
 }
 
 int blkio_write_direct(io_channel ch, uint64_t blk, uint64_t count, const void *buf)
 {
-	if (ch->manager == mica_blk_io_manager)
-		return blkcache_write_direct(priv(ch)->cache, blk, (unsigned)count, buf);
-	errcode_t e = io_channel_write_blk64(ch, blk, (int)count, buf);
-	return e ? EIO : 0;
+	return ch->manager == mica_blk_io_manager ? blkcache_write_direct(priv(ch)->cache, blk, (unsigned)count, buf)
+						  : EINVAL;
 }
 
 int blkio_flush_device(io_channel ch)

@@ -41,13 +41,12 @@ void blkio_get_stats(io_channel ch, struct blkio_stats *st);
  * EINVAL for any other channel. */
 int blkio_write_back(io_channel ch, uint64_t blk, uint64_t count);
 int blkio_flush_device(io_channel ch);
-/* count blocks from blk on into the pieces of iov (each a whole number of
- * sectors, together count blocks) without filling the cache
- * (blkcache_read_direct); any other channel reads them as libext2fs does,
- * through a buffer of its own. */
+/* Of a mica_blk channel: count blocks from blk on into the pieces of iov
+ * (each a whole number of sectors, together count blocks) without filling
+ * the cache (blkcache_read_direct).  EINVAL for any other channel. */
 int blkio_read_direct(io_channel ch, uint64_t blk, uint64_t count, const struct blkdev_seg *iov, unsigned iovcnt);
-/* count blocks from buf to blk on (blkcache_write_direct); any other
- * channel writes them as libext2fs does. */
+/* Of a mica_blk channel: count blocks from buf to blk on
+ * (blkcache_write_direct).  EINVAL for any other channel. */
 int blkio_write_direct(io_channel ch, uint64_t blk, uint64_t count, const void *buf);
 
 #endif
