@@ -15,8 +15,10 @@
 int dir_add(struct fs *fs, ext2_ino_t dir, const char *name, ext2_ino_t ino,
 	    unsigned ftype)
 {
-	errcode_t e = ext2fs_link(fs->e2, dir, name, ino, (int)ftype);
+	errcode_t e;
 
+	path_forget_name(fs, dir, name);   /* it may be cached as missing */
+	e = ext2fs_link(fs->e2, dir, name, ino, (int)ftype);
 	if (e == EXT2_ET_DIR_NO_SPACE) {
 		e = ext2fs_expand_dir(fs->e2, dir);
 		if (!e)

@@ -35,13 +35,14 @@ struct fs_file {
 };
 
 /* path.c: names looked up lately, (directory, name) -> inode and its type,
- * only names found; a name removed is forgotten (path_forget_name), and
- * so is everything in a directory removed or moved (path_forget_dir). */
+ * or inode 0 for a name the directory lacks; a name added or removed is
+ * forgotten (path_forget_name), and so is everything in a directory
+ * removed or moved (path_forget_dir). */
 #define PATH_CACHE_SIZE 256   /* entries, a power of two */
 #define PATH_CACHE_WAYS 4     /* where one name may be: sets of 4 */
 #define PATH_CACHE_NAME 43    /* longer names are not cached */
 struct path_cache_entry {
-	ext2_ino_t dir, ino;      /* dir 0: empty */
+	ext2_ino_t dir, ino;      /* dir 0: empty; ino 0: no such name */
 	uint32_t used;            /* names_clock when last found */
 	uint16_t mode;            /* the inode's i_mode when it was looked up */
 	uint8_t len;

@@ -66,15 +66,20 @@ void inode_set_times(struct ext2_inode_large *in, int64_t atime, int64_t mtime,
 	}
 }
 
+/* Times are whole seconds: an inode touched again in the same second is
+ * not written again. */
 int inode_touch(struct fs *fs, ext2_ino_t ino, int what)
 {
-	struct ext2_inode_large in;
+	struct ext2_inode_large in, was;
 	int64_t now = fs_now();
 	int err = inode_get(fs, ino, &in);
 
 	if (err)
 		return err;
+	was = in;
 	inode_set_times(&in, -1, what & FS_TOUCH_MTIME ? now : -1, now);
+	if (!memcmp(&was, &in, sizeof(in)))
+		return 0;
 	return inode_put(fs, ino, &in);
 }
 

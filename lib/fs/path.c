@@ -8,13 +8,18 @@
  *
  * A small cache of the names looked up (struct fs's `names`) saves
  * libext2fs's directory scan and the inode read of each component walked
- * again.  It holds only names that were found, so adding a name never
- * makes it stale; removing one forgets that name (path_forget_name), and
- * removing a directory or changing its '..' forgets every name cached in
- * it (path_forget_dir).  An inode's type never changes while it has a
- * name, and an inode number is reused only after its last name went (a
- * directory's only after it was emptied and removed), so what is left
- * is right.
+ * again.  It holds names found and names not found (inode 0: a program
+ * asking again and again whether a file exists, as SQLite does for its
+ * journal, costs no scan).  Adding a name forgets what was cached of it
+ * (dir_add calls path_forget_name), and so does removing one; removing a
+ * directory or changing its '..' forgets every name cached in it
+ * (path_forget_dir).  An inode's type never changes while it has a name,
+ * and an inode number is reused only after its last name went (a
+ * directory's only after it was emptied and removed), so what is left is
+ * right.
+ *
+ * A path is walked where it is; only a symlink's target needs a buffer
+ * (two, taken at the first symlink met).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -25,7 +30,8 @@
 struct walk {
 	struct fs *fs;
 	const char *path; /* as given, for messages */
-	char *buf, *tmp;  /* the path still to resolve, and scratch */
+	const char *buf;  /* the path still to resolve: path, or one of mem's halves */
+	char *mem;        /* 2 * FS_PATH_MAX bytes, from the first symlink on */
 	unsigned links;
 };
 
@@ -42,21 +48,22 @@ static int is_dir(struct fs *fs, ext2_ino_t ino, int *dir)
 static int splice_link(struct walk *w, ext2_ino_t link, const char *rest)
 {
 	size_t tl, rl = strlen(rest);
-	char *swap;
+	char *to;
 	int err;
 
 	if (++w->links > FS_MAX_SYMLINKS)
 		return fs_fail_e2(w->fs, ELOOP, "lookup", w->path);
-	if ((err = inode_readlink(w->fs, link, w->path, w->tmp, FS_PATH_MAX, &tl)))
+	if (!w->mem && !(w->mem = malloc(2 * FS_PATH_MAX)))
+		return fs_fail_e2(w->fs, ENOMEM, "lookup", w->path);
+	to = w->buf == w->mem ? w->mem + FS_PATH_MAX : w->mem;   /* not where rest is */
+	if ((err = inode_readlink(w->fs, link, w->path, to, FS_PATH_MAX, &tl)))
 		return err;
 	if (tl == 0)
 		return fs_fail_e2(w->fs, ENOENT, "lookup", w->path);
 	if (tl + rl + 1 > FS_PATH_MAX)
 		return fs_fail_e2(w->fs, ENAMETOOLONG, "lookup", w->path);
-	memcpy(w->tmp + tl, rest, rl + 1);
-	swap = w->buf;
-	w->buf = w->tmp;
-	w->tmp = swap;
+	memcpy(to + tl, rest, rl + 1);
+	w->buf = to;
 	return 0;
 }
 
@@ -94,7 +101,7 @@ void path_forget_dir(struct fs *fs, ext2_ino_t dir)
 
 /* name (n bytes) in directory dir: its inode and i_mode, from the cache or
  * from the directory and the inode (then cached in place of the entry of
- * its set used longest ago). */
+ * its set used longest ago, as is a name the directory lacks). */
 static int lookup_name(struct walk *w, ext2_ino_t dir, const char *name, size_t n, ext2_ino_t *ino,
 		       uint16_t *mode)
 {
@@ -107,6 +114,8 @@ static int lookup_name(struct walk *w, ext2_ino_t dir, const char *name, size_t 
 		struct path_cache_entry *c = &set[i];
 		if (c->dir == dir && c->len == n && !memcmp(c->name, name, n)) {
 			c->used = ++fs->names_clock;
+			if (!c->ino)
+				return fs_fail_e2(fs, EXT2_ET_FILE_NOT_FOUND, "lookup", w->path);
 			*ino = c->ino;
 			*mode = c->mode;
 			return 0;
@@ -115,6 +124,10 @@ static int lookup_name(struct walk *w, ext2_ino_t dir, const char *name, size_t 
 			old = c;
 	}
 	errcode_t e = ext2fs_lookup(fs->e2, dir, name, (int)n, NULL, ino);
+	if (e == EXT2_ET_FILE_NOT_FOUND && old) {
+		*old = (struct path_cache_entry){ .dir = dir, .used = ++fs->names_clock, .len = (uint8_t)n };
+		memcpy(old->name, name, n);
+	}
 	if (e)
 		return fs_fail_e2(fs, e, "lookup", w->path);
 	if ((err = inode_get(fs, *ino, &in)))
@@ -139,7 +152,7 @@ static int walk(struct walk *w, int follow, ext2_ino_t *out)
 {
 	struct fs *fs = w->fs;
 	ext2_ino_t cur = EXT2_ROOT_INO, next;
-	char *p = w->buf;
+	const char *p = w->buf;
 	int err, dir = 1; /* whether cur is a directory: the root is one */
 
 	for (;;) {
@@ -147,7 +160,7 @@ static int walk(struct walk *w, int follow, ext2_ino_t *out)
 			p++;
 		if (!*p)
 			break;
-		char *end = strchr(p, '/');
+		const char *end = strchr(p, '/');
 		if (!end)
 			end = p + strlen(p);
 		size_t n = (size_t)(end - p);
@@ -181,21 +194,15 @@ static int walk(struct walk *w, int follow, ext2_ino_t *out)
 int path_lookup(struct fs *fs, const char *path, int follow, ext2_ino_t *ino)
 {
 	size_t len = strlen(path);
-	struct walk w = { fs, path, malloc(FS_PATH_MAX), malloc(FS_PATH_MAX), 0 };
+	struct walk w = { fs, path, path, NULL, 0 };
 	int err, dir;
 
-	if (!w.buf || !w.tmp)
-		err = fs_fail_e2(fs, ENOMEM, "lookup", path);
-	else if (len >= FS_PATH_MAX)
-		err = fs_fail_e2(fs, ENAMETOOLONG, "lookup", path);
-	else {
-		memcpy(w.buf, path, len + 1);
-		err = walk(&w, follow, ino);
-		if (!err && len && path[len - 1] == '/' && !(err = is_dir(fs, *ino, &dir)) && !dir)
-			err = fs_fail_e2(fs, ENOTDIR, "lookup", path);
-	}
-	free(w.buf);
-	free(w.tmp);
+	if (len >= FS_PATH_MAX)
+		return fs_fail_e2(fs, ENAMETOOLONG, "lookup", path);
+	err = walk(&w, follow, ino);
+	if (!err && len && path[len - 1] == '/' && !(err = is_dir(fs, *ino, &dir)) && !dir)
+		err = fs_fail_e2(fs, ENOTDIR, "lookup", path);
+	free(w.mem);
 	return err;
 }
 

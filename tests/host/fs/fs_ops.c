@@ -335,6 +335,29 @@ static void cached_names_follow_every_change(void)
 	CHECK_EQ(fs_rename(fs, "/e/x", "/e/y"), 0);
 	CHECK_EQ(ino_of(fs, "/e/y"), x);
 	CHECK_EQ(fs_stat(fs, "/e/x", &st), ENOENT);
+	/* Names looked up while missing (cached so), then added each way
+	 * there is: every one is found. */
+	static const char *const missing[] = { "/e/c", "/e/m", "/e/s", "/e/k", "/e/r", "/e/m/in" };
+	for (unsigned i = 0; i < sizeof(missing) / sizeof(missing[0]); i++) {
+		CHECK_EQ(fs_stat(fs, missing[i], &st), ENOENT);
+		CHECK_EQ(fs_stat(fs, missing[i], &st), ENOENT);
+	}
+	CHECK_EQ(write_at(fs, "/e/c", 0, "c", 1), 0);
+	CHECK_EQ(fs_mkdir(fs, "/e/m", 0755), 0);
+	CHECK_EQ(fs_symlink(fs, "c", "/e/s"), 0);
+	CHECK_EQ(fs_link(fs, "/e/c", "/e/k"), 0);
+	CHECK_EQ(fs_rename(fs, "/e/y", "/e/r"), 0);
+	CHECK_EQ(fs_mkdir(fs, "/e/m/in", 0755), 0);
+	for (unsigned i = 0; i < sizeof(missing) / sizeof(missing[0]); i++)
+		CHECK_EQ(fs_stat(fs, missing[i], &st), 0);
+	CHECK_EQ(ino_of(fs, "/e/s"), ino_of(fs, "/e/c"));
+	CHECK_EQ(ino_of(fs, "/e/k"), ino_of(fs, "/e/c"));
+	CHECK_EQ(ino_of(fs, "/e/r"), x);
+	CHECK_EQ(fs_stat(fs, "/e/y", &st), ENOENT);
+	/* A symlink chain walks through both of the walk's buffers. */
+	CHECK_EQ(fs_symlink(fs, "s", "/e/s2"), 0);
+	CHECK_EQ(fs_symlink(fs, "/e/s2", "/s3"), 0);
+	CHECK_EQ(ino_of(fs, "/s3"), ino_of(fs, "/e/c"));
 	CHECK(done_clean(fs));
 }
 
@@ -822,14 +845,19 @@ static uint64_t block_reads(struct fs *fs)
 	return st.hits;
 }
 
-/* How many block reads a stat of path costs. */
-static uint64_t stat_cost(struct fs *fs, const char *path)
+/* How many block reads a stat of path costs; it answers err. */
+static uint64_t stat_cost_err(struct fs *fs, const char *path, int err)
 {
 	struct fs_stat st;
 	uint64_t before = block_reads(fs);
 
-	CHECK_EQ(fs_stat(fs, path, &st), 0);
+	CHECK_EQ(fs_stat(fs, path, &st), err);
 	return block_reads(fs) - before;
+}
+
+static uint64_t stat_cost(struct fs *fs, const char *path)
+{
+	return stat_cost_err(fs, path, 0);
 }
 
 /* A name in a long directory (a /bin with hundreds of links, the name
@@ -871,6 +899,12 @@ static void long_directory_is_scanned_once_per_name(void)
 	CHECK(stat_cost(fs, "/short/true") > 0);
 	CHECK_EQ(stat_cost(fs, "/long/true"), 0);
 	CHECK_EQ(stat_cost(fs, "/short/true"), 0);
+	/* A name the directory lacks is scanned for once too (SQLite asks
+	 * whether its journal exists at every transaction). */
+	CHECK(stat_cost_err(fs, "/long/journal", ENOENT) >= dir_blocks);
+	CHECK_EQ(stat_cost_err(fs, "/long/journal", ENOENT), 0);
+	CHECK_EQ(write_at(fs, "/long/journal", 0, "j", 1), 0);
+	CHECK_EQ(fs_stat(fs, "/long/journal", &st), 0);
 	CHECK(done_clean(fs));
 }
 
