@@ -54,6 +54,8 @@ struct fsfile {
 	uint64_t view_at;  /* the offset in the file where the view starts */
 	const volatile uint64_t *cut;   /* the file's cut counter (with the view's first making) */
 	int no_view;       /* the server made none (no mapping left): reads copy through the buffer */
+	mica_cap_t locker; /* OpenFile.lock_owner's, for record locks (0: none yet) */
+	pid_t locker_pid;  /* the process it locks for (a forked child's copy is its parent's) */
 };
 
 /* A directory stream: the listing the server streams through a pipe
@@ -521,6 +523,8 @@ static int fs_close_op(struct file *f)
 		mica_slot_drop(slot);
 	else if (slot)
 		mica_slot_free(slot);
+	if (ff->locker)
+		mica_slot_drop(ff->locker);
 	mica_slot_drop(ff->gate);
 	free(ff->path);
 	free(ff);
@@ -650,6 +654,29 @@ static const struct file_ops fsfile_ops = {
 mica_cap_t fsfile_gate(struct file *f)
 {
 	return f->ops == &fsfile_ops ? ((struct fsfile *)f->obj)->gate : 0;
+}
+
+mica_cap_t fsfile_locker(struct file *f, mica_cap_t irq, int make)
+{
+	struct fsfile *ff = f->ops == &fsfile_ops ? f->obj : 0;
+	pid_t pid = getpid();
+	mica_cap_t slot, locker;
+
+	if (!ff || (ff->locker && ff->locker_pid == pid))
+		return ff ? ff->locker : 0;
+	if (ff->locker) {   /* a forked child's copy of its parent's */
+		mica_slot_drop(ff->locker);
+		ff->locker = 0;
+	}
+	if (!make || !(locker = slot = mica_slot_alloc()))
+		return 0;
+	if (open_file_lock_owner(ff->gate, irq, (uint32_t)pid, &locker) != 0 || !locker) {
+		mica_slot_free(slot);
+		return 0;
+	}
+	ff->locker = locker;
+	ff->locker_pid = pid;
+	return locker;
 }
 
 /* The server file behind fd, or NULL with errno: EBADF for none, err for

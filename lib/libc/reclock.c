@@ -13,6 +13,12 @@
  * until a signal handler runs: EINTR) and asks again.  Only files of the
  * file server have locks: anything else answers EINVAL, as POSIX says of
  * a file that does not support locking.
+ *
+ * The first lock through a descriptor makes a locker (OpenFile.lock_owner,
+ * fsfile_locker): a gate that names the owner itself, so that the
+ * requests after it carry no capability for the server to compare and
+ * give back.  Without one (none could be made) each request names the
+ * irq.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -102,19 +108,25 @@ static int wait_release(void)
 	return err;
 }
 
+/* Where a lock request goes: a locker's gate (owner 0), or the
+ * session's with the owner irq. */
+struct lock_via {
+	mica_cap_t gate, owner;
+};
+
 /* The server forgets that we wait: any request of ours ends the wait,
  * and a test of a lock of `type` (not UNLOCK) changes nothing. */
-static void wait_cancel(mica_cap_t gate, mica_cap_t irq, uint32_t type)
+static void wait_cancel(struct lock_via via, uint32_t type)
 {
 	uint32_t held, pid;
 	uint64_t start, length;
 
-	open_file_test_lock(gate, irq, type, 0, 0, &held, &start, &length, &pid);
+	open_file_test_lock(via.gate, via.owner, type, 0, 0, &held, &start, &length, &pid);
 }
 
 /* F_SETLK, and F_SETLKW's asking until the server grants (0) or answers
  * another error than EAGAIN; an errno value. */
-static int set_lock(mica_cap_t gate, mica_cap_t irq, uint32_t type, uint64_t start, uint64_t length, bool wait)
+static int set_lock(struct lock_via via, uint32_t type, uint64_t start, uint64_t length, bool wait)
 {
 	unsigned long handlers = libc_signal_handlers_here();
 	int err;
@@ -122,7 +134,7 @@ static int set_lock(mica_cap_t gate, mica_cap_t irq, uint32_t type, uint64_t sta
 	if (wait)
 		libc_wait_irq_listen();
 	for (;;) {
-		err = open_file_lock(gate, irq, (uint32_t)getpid(), type, start, length, wait);
+		err = open_file_lock(via.gate, via.owner, (uint32_t)getpid(), type, start, length, wait);
 		if (err != -(MICA_FS_ERRNO + EAGAIN) || !wait)
 			break;
 		int woke = libc_signal_handlers_here() == handlers ? wait_release() : -MICA_ECANCELED;
@@ -131,7 +143,7 @@ static int set_lock(mica_cap_t gate, mica_cap_t irq, uint32_t type, uint64_t sta
 		if (woke || libc_signal_handlers_here() != handlers) {   /* a signal handler ran */
 			handlers = libc_signal_handlers_here();
 			if (libc_signal_eintr()) {
-				wait_cancel(gate, irq, type);
+				wait_cancel(via, type);
 				return EINTR;
 			}
 		}
@@ -141,8 +153,7 @@ static int set_lock(mica_cap_t gate, mica_cap_t irq, uint32_t type, uint64_t sta
 	return err == -(MICA_FS_ERRNO + EAGAIN) ? EAGAIN : err ? fsfile_errno(err) : 0;
 }
 
-static int get_lock(mica_cap_t gate, mica_cap_t irq, struct flock *fl, uint32_t type, uint64_t start,
-		    uint64_t length)
+static int get_lock(struct lock_via via, struct flock *fl, uint32_t type, uint64_t start, uint64_t length)
 {
 	uint32_t held, pid;
 	uint64_t s, l;
@@ -150,7 +161,7 @@ static int get_lock(mica_cap_t gate, mica_cap_t irq, struct flock *fl, uint32_t 
 
 	if (type == MICA_FS_LOCK_UNLOCK)
 		return EINVAL;
-	if ((err = open_file_test_lock(gate, irq, type, start, length, &held, &s, &l, &pid)) != 0)
+	if ((err = open_file_test_lock(via.gate, via.owner, type, start, length, &held, &s, &l, &pid)) != 0)
 		return fsfile_errno(err);
 	if (held == MICA_FS_LOCK_UNLOCK) {
 		fl->l_type = F_UNLCK;
@@ -179,20 +190,26 @@ int libc_record_lock(struct file *f, int cmd, struct flock *fl)
 		return libc_fail(err);
 	if (!(irq = libc_wait_irq()))
 		return libc_fail(ENOLCK);
+	mica_cap_t locker = fsfile_locker(f, irq, 1);
+	struct lock_via via = locker ? (struct lock_via){ locker, 0 } : (struct lock_via){ gate, irq };
 	if (cmd == F_GETLK)
-		err = get_lock(gate, irq, fl, type, start, length);
+		err = get_lock(via, fl, type, start, length);
 	else if ((type == MICA_FS_LOCK_READ && acc == O_WRONLY) || (type == MICA_FS_LOCK_WRITE && acc == O_RDONLY))
 		err = EBADF;
 	else
-		err = set_lock(gate, irq, type, start, length, cmd == F_SETLKW);
+		err = set_lock(via, type, start, length, cmd == F_SETLKW);
 	return err ? libc_fail(err) : 0;
 }
 
 void libc_record_locks_release(struct file *f)
 {
-	mica_cap_t gate, irq;
+	mica_cap_t gate, irq, locker;
 
-	if (locked && (gate = fsfile_gate(f)) != 0 && (irq = libc_wait_irq()) != 0)
+	if (!locked || !(gate = fsfile_gate(f)) || !(irq = libc_wait_irq()))
+		return;
+	if ((locker = fsfile_locker(f, irq, 0)) != 0)
+		open_file_lock(locker, 0, 0, MICA_FS_LOCK_UNLOCK, 0, 0, false);
+	else
 		open_file_lock(gate, irq, 0, MICA_FS_LOCK_UNLOCK, 0, 0, false);
 }
 

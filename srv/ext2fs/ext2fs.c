@@ -137,6 +137,16 @@ struct hold {
 	mica_cap_t gate, watch;
 };
 
+/* A program's locks through one session (OpenFile.lock_owner): its gate
+ * answers lock and test_lock as `owner`; a watch like a session's ends
+ * it, and so does its session's end. */
+struct locker {
+	LIST_ENTRY(locker) link;    /* server.lockers */
+	struct session *s;
+	struct owner *owner;         /* locks.c's */
+	mica_cap_t gate, watch;
+};
+
 struct server {
 	struct fs *fs;
 	mica_cap_t cuts;             /* the gate of the cut counters' page (label: &server.cuts) */
@@ -146,6 +156,8 @@ struct server {
 	unsigned nmappings;
 	LIST_HEAD(, hold) holds;
 	unsigned nholds;
+	LIST_HEAD(, locker) lockers;
+	unsigned nlockers;
 	unsigned nsubscribed;        /* sessions with a subscription */
 };
 
@@ -290,8 +302,11 @@ static bool others_open(const struct session *s)
 	return false;
 }
 
+static void lockers_of_session_close(const struct session *s);
+
 static void session_close(struct session *s)
 {
+	lockers_of_session_close(s);
 	LIST_REMOVE(s, link);
 	server.nsessions--;
 	note(s->cached, MICA_FS_EV_CLOSED);   /* the other sessions' */
@@ -804,17 +819,23 @@ static int on_list(struct srv_request *req, uint64_t from, mica_cap_t *read_end)
 
 static struct hold *hold_of(mica_word_t label);
 static void hold_close(struct hold *h);
+static struct locker *locker_of(mica_word_t label);
+static void locker_close(struct locker *l);
 
-/* A session ends, or a hold (OpenFile.deny_write) on its gate. */
+/* A session ends, or a hold (OpenFile.deny_write) or a locker
+ * (OpenFile.lock_owner) on its gate. */
 static int on_close(struct srv_request *req)
 {
 	struct session *s = session_req(req);
-	struct hold *h = req->obj ? hold_of(req->label) : 0;
+	struct hold *h = req->obj && !s ? hold_of(req->label) : 0;
+	struct locker *l = req->obj && !s && !h ? locker_of(req->label) : 0;
 
 	if (s)
 		session_close(s);
 	else if (h)
 		hold_close(h);
+	else if (l)
+		locker_close(l);
 	else
 		return -MICA_ENOSYS;
 	return 0;
@@ -1001,13 +1022,82 @@ static int on_count(struct srv_request *req, uint32_t *live)
 
 /* ---- record locks: OpenFile.lock, test_lock (locks.c) --------------- */
 
-/* The session a lock request came through, and the request's range as
- * the table keeps it: 0 or an errno value. */
-static int lock_req(struct srv_request *req, uint32_t type, uint64_t start, uint64_t length,
-		    struct session **s, uint64_t *end)
+static struct locker *locker_of(mica_word_t label)
 {
-	if (!(*s = session_req(req)))
+	struct locker *l;
+
+	LIST_FOREACH(l, &server.lockers, link)
+		if ((mica_word_t)l == label)
+			return l;
+	return 0;
+}
+
+static void locker_close(struct locker *l)
+{
+	LIST_REMOVE(l, link);
+	server.nlockers--;
+	gate_pair_destroy(l->gate, l->watch);
+	if (l->owner)
+		locks_owner_put(l->owner);
+	free(l);
+}
+
+static void undo_locker(void *made)
+{
+	locker_close(made);
+}
+
+static void lockers_of_session_close(const struct session *s)
+{
+	struct locker *l, *next;
+
+	for (l = LIST_FIRST(&server.lockers); l; l = next) {
+		next = LIST_NEXT(l, link);
+		if (l->s == s)
+			locker_close(l);
+	}
+}
+
+static int on_lock_owner(struct srv_request *req, mica_cap_t owner, uint32_t pid, mica_cap_t *out)
+{
+	struct session *s = session_req(req);
+	struct locker *l;
+	int err;
+
+	if (!s)
 		return -MICA_ENOSYS;
+	if (!s->cached || !owner)
+		return fs_err(EINVAL);
+	if (server.nlockers >= MICA_FS_LOCKERS_MAX)
+		return fs_err(ENOLCK);
+	if (!(l = calloc(1, sizeof *l)))
+		return -MICA_ENOMEM;
+	l->s = s;
+	LIST_INSERT_HEAD(&server.lockers, l, link);
+	server.nlockers++;
+	if ((err = locks_owner_get(req, owner, pid, &l->owner)) != 0 ||
+	    (err = gate_pair_new(l, &l->gate, &l->watch)) != 0) {
+		locker_close(l);
+		return err > 0 ? fs_err(err) : err;
+	}
+	*out = l->gate;
+	srv_made(req, undo_locker, l);
+	return 0;
+}
+
+/* The session a lock request came through (a locker's: *l says which),
+ * and the request's range as the table keeps it: 0 or an errno value.
+ * A request through a locker names no owner. */
+static int lock_req(struct srv_request *req, mica_cap_t owner, uint32_t type, uint64_t start, uint64_t length,
+		    struct session **s, struct locker **l, uint64_t *end)
+{
+	*l = 0;
+	if (!(*s = session_req(req)) && req->obj && (*l = locker_of(req->label)) != 0)
+		*s = (*l)->s;
+	if (!*s)
+		return -MICA_ENOSYS;
+	if (*l && owner)
+		return -MICA_EINVAL;
 	if (type > MICA_FS_LOCK_WRITE || !(*s)->cached)
 		return EINVAL;
 	if (start > INT64_MAX || length > INT64_MAX - start)
@@ -1020,14 +1110,17 @@ static int on_lock(struct srv_request *req, mica_cap_t owner, uint32_t pid, uint
 		   uint64_t length, bool wait)
 {
 	struct session *s;
+	struct locker *l;
 	uint64_t end;
-	int err = lock_req(req, type, start, length, &s, &end);
+	int err = lock_req(req, owner, type, start, length, &s, &l, &end);
 
-	if (!err && !owner)
+	if (!err && !owner && !l)
 		err = EINVAL;
 	if (!err && ((type == MICA_FS_LOCK_READ && !s->readable) || (type == MICA_FS_LOCK_WRITE && !s->writable)))
 		err = EBADF;
-	if (!err)
+	if (!err && l)
+		err = locks_set_as(req, s->cached, l->owner, pid, type, start, end, wait);
+	else if (!err)
 		err = locks_set(req, s->cached, owner, pid, type, start, end, wait);
 	return err > 0 ? fs_err(err) : err;
 }
@@ -1036,8 +1129,9 @@ static int on_test_lock(struct srv_request *req, mica_cap_t owner, uint32_t type
 			uint32_t *held_type, uint64_t *held_start, uint64_t *held_length, uint32_t *held_pid)
 {
 	struct session *s;
+	struct locker *l;
 	uint64_t end;
-	int err = lock_req(req, type, start, length, &s, &end);
+	int err = lock_req(req, owner, type, start, length, &s, &l, &end);
 
 	if (!err && type == MICA_FS_LOCK_UNLOCK)
 		err = EINVAL;
@@ -1045,7 +1139,10 @@ static int on_test_lock(struct srv_request *req, mica_cap_t owner, uint32_t type
 		return err > 0 ? fs_err(err) : err;
 	*held_type = type;
 	*held_start = start;
-	locks_test(s->cached, owner, held_type, held_start, &end, held_pid);
+	if (l)
+		locks_test_as(s->cached, l->owner, held_type, held_start, &end, held_pid);
+	else
+		locks_test(s->cached, owner, held_type, held_start, &end, held_pid);
 	*held_length = end == LOCK_EOF ? 0 : end - *held_start;
 	return 0;
 }
@@ -1355,12 +1452,15 @@ static void on_irq(const struct srv *srv, mica_word_t label)
 	if (!(label & 1))
 		return;
 	struct hold *h;
+	struct locker *l;
 	if ((s = session_of(obj)) != 0)
 		session_close(s);
 	else if ((m = mapping_of(obj)) != 0)
 		mapping_close(m);
 	else if ((h = hold_of(obj)) != 0)
 		hold_close(h);
+	else if ((l = locker_of(obj)) != 0)
+		locker_close(l);
 }
 
 static const struct file_system_ops fs_ops = {
@@ -1376,7 +1476,7 @@ static const struct open_file_ops file_ops = {
 	.dup = on_dup, .buffer = on_buffer, .read_on = on_read_on, .write_on = on_write_on, .seek = on_seek,
 	.load = on_load, .load_on = on_load_on, .deny_write = on_deny_write, .list = on_list,
 	.notify = on_notify, .mmap_masked = on_mmap_masked, .lock = on_lock, .test_lock = on_test_lock,
-	.advise = on_advise,
+	.advise = on_advise, .lock_owner = on_lock_owner,
 };
 static const struct dataspace_ops ds_ops = { .map = on_ds_map, .info = on_ds_info };
 static const struct file_mapping_ops mapping_ops = { .msync = on_mapping_sync };

@@ -10,7 +10,9 @@
  * release on the inode triggers every owner waiting there, which asks
  * again.  An owner whose irq is gone (its program ended) loses its ranges
  * when a request meets one of them, when a session of the inode closes, or
- * when the table is full.
+ * when the table is full.  A locker (OpenFile.lock_owner, ext2fs.c) names
+ * its owner itself: requests through it bring no capability, and the
+ * owner stays while a locker refers to it.
  *
  * Ranges are [start, end), end LOCK_EOF for "to the end and beyond".  An
  * owner's ranges of one inode never overlap, and two of one type never
@@ -37,6 +39,7 @@ struct owner {
 	mica_cap_t irq;             /* ours (0: a free entry) */
 	uint32_t pid;               /* what test_lock reports */
 	unsigned ranges;            /* its ranges in the table */
+	unsigned lockers;           /* lockers naming it */
 	const struct cfile *waits;  /* the inode it waits on (NULL: no wait) */
 	struct owner *blocked_by;   /* the holder it waits for */
 };
@@ -83,10 +86,11 @@ static struct owner *owner_find(mica_cap_t cap)
 	return 0;
 }
 
-/* An owner that neither holds nor waits is forgotten. */
+/* An owner that neither holds nor waits, and that no locker names, is
+ * forgotten. */
 static void owner_idle(struct owner *o)
 {
-	if (o && !o->ranges && !o->waits) {
+	if (o && !o->ranges && !o->waits && !o->lockers) {
 		mica_slot_drop(o->irq);
 		*o = (struct owner){ 0 };
 		while (owners_end > owners && !owners_end[-1].irq)
@@ -260,10 +264,10 @@ static struct owner *owner_asking(mica_cap_t cap)
 	return o;
 }
 
-int locks_set(struct srv_request *req, const struct cfile *cf, mica_cap_t cap, uint32_t pid, uint32_t type,
-	      uint64_t start, uint64_t end, bool wait)
+/* A lock request of o (NULL: an owner not known yet, whom `cap` names). */
+static int set(struct srv_request *req, const struct cfile *cf, struct owner *o, mica_cap_t cap, uint32_t pid,
+	       uint32_t type, uint64_t start, uint64_t end, bool wait)
 {
-	struct owner *o = owner_asking(cap);
 	struct range *held;
 	int err;
 
@@ -295,10 +299,22 @@ int locks_set(struct srv_request *req, const struct cfile *cf, mica_cap_t cap, u
 	return 0;
 }
 
-void locks_test(const struct cfile *cf, mica_cap_t cap, uint32_t *type, uint64_t *start, uint64_t *end,
-		uint32_t *pid)
+int locks_set(struct srv_request *req, const struct cfile *cf, mica_cap_t cap, uint32_t pid, uint32_t type,
+	      uint64_t start, uint64_t end, bool wait)
 {
-	struct owner *o = owner_asking(cap);
+	return set(req, cf, owner_asking(cap), cap, pid, type, start, end, wait);
+}
+
+int locks_set_as(struct srv_request *req, const struct cfile *cf, struct owner *o, uint32_t pid, uint32_t type,
+		 uint64_t start, uint64_t end, bool wait)
+{
+	wait_end(o);
+	return set(req, cf, o, 0, pid, type, start, end, wait);
+}
+
+static void test(const struct cfile *cf, struct owner *o, uint32_t *type, uint64_t *start, uint64_t *end,
+		 uint32_t *pid)
+{
 	struct range *held = conflict(cf, o, *type, *start, *end);
 
 	owner_idle(o);
@@ -310,6 +326,37 @@ void locks_test(const struct cfile *cf, mica_cap_t cap, uint32_t *type, uint64_t
 	*start = held->start;
 	*end = held->end;
 	*pid = held->owner->pid;
+}
+
+void locks_test(const struct cfile *cf, mica_cap_t cap, uint32_t *type, uint64_t *start, uint64_t *end,
+		uint32_t *pid)
+{
+	test(cf, owner_asking(cap), type, start, end, pid);
+}
+
+void locks_test_as(const struct cfile *cf, struct owner *o, uint32_t *type, uint64_t *start, uint64_t *end,
+		   uint32_t *pid)
+{
+	wait_end(o);
+	test(cf, o, type, start, end, pid);
+}
+
+int locks_owner_get(struct srv_request *req, mica_cap_t cap, uint32_t pid, struct owner **out)
+{
+	struct owner *o = owner_find(cap);
+	int err;
+
+	if (!o && (err = owner_new(req, cap, pid, &o)) != 0)
+		return err;
+	o->lockers++;
+	*out = o;
+	return 0;
+}
+
+void locks_owner_put(struct owner *o)
+{
+	o->lockers--;
+	owner_idle(o);
 }
 
 bool locks_on(const struct cfile *cf)

@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <string.h>
@@ -548,6 +549,81 @@ static void forged_owners_get_nothing(void)
 	close(fd);
 }
 
+/* OpenFile.lock_owner: a locker acts as the owner it was made for,
+ * through its own gate, with no owner in the request. */
+static void lockers_name_their_owner(void)
+{
+	mica_cap_t fs = lookup_once("fs"), gate = mica_slot_alloc(), other = mica_slot_alloc(),
+		   buffer = mica_slot_alloc(), empty = mica_slot_alloc(), dir = mica_slot_alloc();
+	mica_cap_t mine = new_irq(), dead = new_irq(), locker = mica_slot_alloc(), spare = mica_slot_alloc();
+	mica_cap_t many[MICA_FS_LOCKERS_MAX + 1];
+	uint32_t size, type, held, pid;
+	uint64_t s, l;
+	int fd = file_open(O_RDWR), n, err = 0;
+
+	kobject_destroy(dead);
+	expect("a session of the file", file_system_open(fs, FILE_PATH, MICA_FS_O_READ | MICA_FS_O_WRITE, 0, &gate,
+							 &buffer, &size, &type), 0);
+	expect("a void owner: EINVAL", open_file_lock_owner(gate, MICA_CAP_NULL, 7, &locker), LOCK_EINVAL);
+	expect("a destroyed irq: EINVAL", open_file_lock_owner(gate, dead, 7, &locker), LOCK_EINVAL);
+	expect("an empty slot: EINVAL", open_file_lock_owner(gate, empty, 7, &locker), LOCK_EINVAL);
+	expect("on the server's gate: ENOSYS", open_file_lock_owner(fs, mine, 7, &locker), -MICA_ENOSYS);
+	expect("a directory", file_system_open(fs, "/", MICA_FS_O_READ, 0, &dir, &buffer, &size, &type), 0);
+	expect("for a directory: EINVAL", open_file_lock_owner(dir, mine, 7, &locker), LOCK_EINVAL);
+	expect("a locker for another irq", open_file_lock_owner(gate, mine, 7, &locker), 0);
+	expect("it locks byte 4, naming no owner", open_file_lock(locker, 0, 7, MICA_FS_LOCK_WRITE, 4, 1, false), 0);
+	expect("an owner named through it: EINVAL",
+	       open_file_lock(locker, mine, 7, MICA_FS_LOCK_WRITE, 4, 1, false), -MICA_EINVAL);
+	expect("the lock is that irq's, not ours: our fcntl is EAGAIN", lk(fd, F_SETLK, F_WRLCK, 0, 0), -EAGAIN);
+	expect("and that irq's own request sees it as its own",
+	       open_file_lock(gate, mine, 7, MICA_FS_LOCK_WRITE, 4, 2, false), 0);
+	expect("our fcntl lock of byte 0", lk(fd, F_SETLK, F_WRLCK, 0, 1), 0);
+	expect("its test_lock sees ours", open_file_test_lock(locker, 0, MICA_FS_LOCK_READ, 0, 0, &held, &s, &l, &pid),
+	       0);
+	expect("a write lock of byte 0 of ours", held == MICA_FS_LOCK_WRITE && s == 0 && l == 1 &&
+	       pid == (uint32_t)getpid(), 1);
+	expect("its unlock of everything", open_file_lock(locker, 0, 7, MICA_FS_LOCK_UNLOCK, 0, 0, false), 0);
+	expect("our lock of the rest", lk(fd, F_SETLK, F_WRLCK, 1, 0), 0);
+	expect("through it the read lock conflicts: EAGAIN",
+	       open_file_lock(locker, 0, 7, MICA_FS_LOCK_READ, 9, 1, false), -(MICA_FS_ERRNO + EAGAIN));
+	expect("we unlock", lk(fd, F_SETLK, F_UNLCK, 0, 0), 0);
+	expect("it locks byte 9", open_file_lock(locker, 0, 7, MICA_FS_LOCK_READ, 9, 1, false), 0);
+	expect("close on the locker's gate", open_file_close(locker), 0);
+	expect("the locker is gone", open_file_lock(locker, 0, 7, MICA_FS_LOCK_READ, 9, 1, false) != 0, 1);
+	mica_slot_drop(locker);
+	expect("its owner's lock stays: our write lock of byte 9 is EAGAIN", lk(fd, F_SETLK, F_WRLCK, 9, 1), -EAGAIN);
+	expect("a locker of a second session", file_system_open(fs, FILE_PATH, MICA_FS_O_READ, 0, &other, &buffer,
+								&size, &type) == 0 &&
+	       open_file_lock_owner(other, mine, 7, &spare) == 0, 1);
+	expect("its session closes", open_file_close(other), 0);
+	expect("and the locker with it", open_file_lock(spare, 0, 7, MICA_FS_LOCK_READ, 9, 1, false) != 0, 1);
+	mica_slot_drop(spare);
+	for (n = 0; n <= MICA_FS_LOCKERS_MAX; n++) {
+		many[n] = mica_slot_alloc();
+		if ((err = open_file_lock_owner(gate, mine, 7, &many[n])) != 0)
+			break;
+	}
+	/* Ours too: the descriptor's, which fcntl made. */
+	expect("MICA_FS_LOCKERS_MAX lockers, then ENOLCK", n == MICA_FS_LOCKERS_MAX - 1 &&
+	       err == -(MICA_FS_ERRNO + ENOLCK), 1);
+	for (int i = 0; i <= n && i <= MICA_FS_LOCKERS_MAX; i++)
+		mica_slot_drop(many[i]);   /* their last capabilities: the server learns by the watches */
+	mica_cap_t again = mica_slot_alloc();
+	int tries = 0;
+	while ((err = open_file_lock_owner(gate, mine, 7, &again)) != 0 && tries++ < 1000)
+		sched_yield();
+	expect("a locker again once the dropped ones are gone", err, 0);
+	file_server_fuzz(again, 36, 40);   /* a locker's gate: lock and test_lock as its owner */
+	file_server_fuzz(gate, 35, 40);    /* a session's requests, lock_owner among them */
+	kobject_destroy(mine);
+	expect("after the fuzzers, with that irq destroyed, the whole file is ours to lock",
+	       lk(fd, F_SETLK, F_WRLCK, 0, 0), 0);
+	mica_slot_drop(again);
+	open_file_close(dir);
+	open_file_close(gate);
+	close(fd);
+}
+
 static const struct qtest_case cases[] = {
 	{ "a_write_lock_excludes_another_process", a_write_lock_excludes_another_process },
 	{ "read_locks_are_shared", read_locks_are_shared },
@@ -563,6 +639,7 @@ static const struct qtest_case cases[] = {
 	{ "bad_requests_fail", bad_requests_fail },
 	{ "a_full_table_is_enolck_until_its_filler_dies", a_full_table_is_enolck_until_its_filler_dies },
 	{ "forged_owners_get_nothing", forged_owners_get_nothing },
+	{ "lockers_name_their_owner", lockers_name_their_owner },
 };
 
 int main(int argc, char **argv)
