@@ -21,7 +21,9 @@ static struct {
 
 static const char *current;	/* the figure being measured */
 static int short_run;	/* "short" */
-static const char *only;	/* only=FIGURE's figure, or all when NULL */
+#define ONLY_MAX 8
+static const char *only[ONLY_MAX];	/* only=FIGURE's figures (none: all) */
+static unsigned nonly;
 static int failed;		/* it called bench_fail */
 
 int bench_args(const char *program, int argc, char **argv)
@@ -32,10 +34,10 @@ int bench_args(const char *program, int argc, char **argv)
 			plan.warmup = 1;
 			plan.batches = 3;
 			plan.max_n = 10;
-		} else if (memcmp(argv[i], "only=", 5) == 0) {
-			only = argv[i] + 5;
+		} else if (memcmp(argv[i], "only=", 5) == 0 && nonly < ONLY_MAX) {
+			only[nonly++] = argv[i] + 5;
 		} else {
-			mica_printf("%s: usage: %s [short] [only=FIGURE]\n", program, program);
+			mica_printf("%s: usage: %s [short] [only=FIGURE]...\n", program, program);
 			return -1;
 		}
 	return 0;
@@ -108,13 +110,22 @@ int bench_run(const char *name, bench_figure_fn *figure)
 	return failed;
 }
 
+/* Whether the figure `name` runs: every one, or those only= named. */
+static int wanted(const char *name)
+{
+	for (unsigned i = 0; i < nonly; i++)
+		if (mica_streq(only[i], name))
+			return 1;
+	return nonly == 0;
+}
+
 int bench_run_table(const char *program, const struct bench_figure *figures, unsigned n)
 {
 	int failures = 0;
 	unsigned ran = 0;
 
 	for (unsigned i = 0; i < n; i++)
-		if (!only || mica_streq(only, figures[i].name)) {
+		if (wanted(figures[i].name)) {
 			failures += bench_run(figures[i].name, figures[i].run);
 			ran++;
 		}

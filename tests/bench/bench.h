@@ -29,8 +29,9 @@ static inline uint64_t bench_now(void)
 
 /* A benchmark program's arguments: "short" (few batches of at most a few
  * operations: proves the paths, measures nothing) and "only=FIGURE" (run
- * that figure alone, to trace it: docs/debugging.md).  0, or -1 after
- * printing PROGRAM's usage for anything else. */
+ * that figure alone, to trace it: docs/debugging.md; up to 8 of them run
+ * those figures, in the table's order).  0, or -1 after printing
+ * PROGRAM's usage for anything else. */
 int bench_args(const char *program, int argc, char **argv);
 
 /* Warm up, then time batches of n operations; the median of the batch means. */

@@ -526,6 +526,66 @@ static void bmap_reports_holes_and_allocates_them(void)
 	CHECK(done_clean(fs));
 }
 
+/* A device whose transfers fail (EIO) while `failing` is set. */
+static int failing;
+static int (*dev_read)(struct blkdev *, uint64_t, uint32_t, void *);
+static int (*dev_write)(struct blkdev *, uint64_t, uint32_t, const void *);
+static int (*dev_readv)(struct blkdev *, uint64_t, uint32_t, const struct blkdev_seg *, unsigned);
+
+static int failing_read(struct blkdev *d, uint64_t s, uint32_t n, void *buf)
+{
+	return failing ? EIO : dev_read(d, s, n, buf);
+}
+
+static int failing_write(struct blkdev *d, uint64_t s, uint32_t n, const void *buf)
+{
+	return failing ? EIO : dev_write(d, s, n, buf);
+}
+
+static int failing_readv(struct blkdev *d, uint64_t s, uint32_t n, const struct blkdev_seg *iov, unsigned cnt)
+{
+	return failing ? EIO : dev_readv(d, s, n, iov, cnt);
+}
+
+/* fs_read_direct and fs_write_direct pass the device's error on, and a
+ * failed direct write leaves the file as it was (the block cache's
+ * copies take a write only once the device has it). */
+static void direct_io_reports_device_errors(void)
+{
+	struct fs *fs = fresh(1024, 8192);
+	char *data = malloc(64 << 10), *other = malloc(64 << 10), *got = malloc(64 << 10);
+	struct blkdev_seg seg = { got, 16 << 10 };
+	struct fs_file *f;
+	size_t n;
+
+	CHECK(fs && data && other && got);
+	if (!fs || !data || !other || !got)
+		goto out;
+	for (unsigned i = 0; i < 64 << 10; i++)
+		data[i] = (char)(i * 5 + 1), other[i] = (char)(i * 3 + 2);
+	CHECK_EQ(fs_open(fs, "/e", FS_O_CREAT | FS_O_WRITE, 0644, &f), 0);
+	CHECK_EQ(fs_write(f, 0, data, 64 << 10, &n), 0);
+	CHECK_EQ(fs_sync(fs), 0);
+	struct blkdev *dev = fs_device(fs);
+	dev_read = dev->read, dev_write = dev->write, dev_readv = dev->readv;
+	dev->read = failing_read, dev->write = failing_write;
+	if (dev->readv)
+		dev->readv = failing_readv;
+	failing = 1;
+	CHECK_EQ(fs_read_direct(f, 16 << 10, &seg, 1, &n), EIO);
+	CHECK_EQ(fs_write_direct(f, 16 << 10, other, 16 << 10, &n), EIO);
+	failing = 0;
+	CHECK_EQ(fs_read_direct(f, 16 << 10, &seg, 1, &n), 0);
+	CHECK(n == (16u << 10) && !memcmp(got, data + (16 << 10), 16 << 10));
+	CHECK_EQ(fs_read(f, 0, got, 64 << 10, &n), 0);
+	CHECK(n == (64u << 10) && !memcmp(got, data, 64 << 10));
+	CHECK_EQ(fs_close(f), 0);
+	dev->read = dev_read, dev->write = dev_write, dev->readv = dev_readv;
+	CHECK(done_clean(fs));
+out:
+	free(data), free(other), free(got);
+}
+
 /* The byte at offset off of direct_io's file (generation g). */
 static char direct_byte(uint64_t off, unsigned g)
 {
@@ -988,6 +1048,7 @@ static const struct tap_case cases[] = {
 	TAP_CASE(attributes_of_open_files),
 	TAP_CASE(bmap_reports_holes_and_allocates_them),
 	TAP_CASE(direct_io_agrees_with_file_reads),
+	TAP_CASE(direct_io_reports_device_errors),
 	TAP_CASE(mount_refuses_needs_recovery_and_unknown_features),
 	TAP_CASE(filling_to_enospc_and_emptying_restores_free_counts),
 	TAP_CASE(directory_holds_thousands_of_entries),
