@@ -168,15 +168,20 @@ static int fs_err(int e)
 	return -(MICA_FS_ERRNO + e);
 }
 
-/* The session a label names, or NULL (the served gate, a stale label). */
+/* The object of list `head` (sessions, mappings, holds, lockers: each a
+ * gate's label) whose address is `label`, or NULL (the served gate, a
+ * stale label, another kind). */
+#define LABELED(head, label) ({ \
+	__typeof__(LIST_FIRST(head)) obj_; \
+	LIST_FOREACH(obj_, head, link) \
+		if ((mica_word_t)obj_ == (label)) \
+			break; \
+	obj_; \
+})
+
 static struct session *session_of(mica_word_t label)
 {
-	struct session *s;
-
-	LIST_FOREACH(s, &server.sessions, link)
-		if ((mica_word_t)s == label)
-			return s;
-	return 0;
+	return LABELED(&server.sessions, label);
 }
 
 /* ---- notifications: OpenFile.notify, Subscribers -------------------- */
@@ -1024,12 +1029,7 @@ static int on_count(struct srv_request *req, uint32_t *live)
 
 static struct locker *locker_of(mica_word_t label)
 {
-	struct locker *l;
-
-	LIST_FOREACH(l, &server.lockers, link)
-		if ((mica_word_t)l == label)
-			return l;
-	return 0;
+	return LABELED(&server.lockers, label);
 }
 
 static void locker_close(struct locker *l)
@@ -1151,12 +1151,7 @@ static int on_test_lock(struct srv_request *req, mica_cap_t owner, uint32_t type
 
 static struct mapping *mapping_of(mica_word_t label)
 {
-	struct mapping *m;
-
-	LIST_FOREACH(m, &server.mappings, link)
-		if ((mica_word_t)m == label)
-			return m;
-	return 0;
+	return LABELED(&server.mappings, label);
 }
 
 static struct mapping *mapping_req(struct srv_request *req)
@@ -1249,12 +1244,7 @@ static int on_mmap_masked(struct srv_request *req, uint32_t rights, bool private
 
 static struct hold *hold_of(mica_word_t label)
 {
-	struct hold *h;
-
-	LIST_FOREACH(h, &server.holds, link)
-		if ((mica_word_t)h == label)
-			return h;
-	return 0;
+	return LABELED(&server.holds, label);
 }
 
 static void hold_free(struct hold *h)
