@@ -74,8 +74,10 @@
 #define MICA_FS_LOCK_READ   1u
 #define MICA_FS_LOCK_WRITE  2u
 #define MICA_FS_LOCKS_MAX 512
-#define MICA_FS_LOCK_OWNERS_MAX 64
 #define MICA_FS_LOCKERS_MAX 256   /* OpenFile.lock_owner's lockers at once */
+/* A locker keeps its owner known while it holds nothing: room for each
+ * locker's and 64 more. */
+#define MICA_FS_LOCK_OWNERS_MAX (MICA_FS_LOCKERS_MAX + 64)
 
 /* One entry of a listing (OpenFile.list), a record in the listing's
  * pipe: records are 8-byte aligned, and the server writes each whole.

@@ -54,8 +54,8 @@ struct fsfile {
 	uint64_t view_at;  /* the offset in the file where the view starts */
 	const volatile uint64_t *cut;   /* the file's cut counter (with the view's first making) */
 	int no_view;       /* the server made none (no mapping left): reads copy through the buffer */
-	mica_cap_t locker; /* OpenFile.lock_owner's, for record locks (0: none yet) */
-	pid_t locker_pid;  /* the process it locks for (a forked child's copy is its parent's) */
+	mica_cap_t locker; /* OpenFile.lock_owner's, for record locks (0: none) */
+	pid_t locker_pid;  /* the process it was asked for (0: not yet; with no locker: refused) */
 };
 
 /* A directory stream: the listing the server streams through a pipe
@@ -618,6 +618,10 @@ void libc_fsfile_after_fork(void)
 			continue;
 		ff->shared = 1;   /* (the copied memory was the parent's before its dup) */
 		ff->cut = 0;      /* in the page of cut counters, which it gets again */
+		if (ff->locker) {   /* the parent's: the child is another owner */
+			mica_slot_drop(ff->locker);
+			ff->locker = 0;
+		}
 		fsfile_view_drop(ff);
 		uint8_t *parents = ff->buf;
 		ff->buf = 0;
@@ -662,20 +666,20 @@ mica_cap_t fsfile_locker(struct file *f, mica_cap_t irq, int make)
 	pid_t pid = getpid();
 	mica_cap_t slot, locker;
 
-	if (!ff || (ff->locker && ff->locker_pid == pid))
-		return ff ? ff->locker : 0;
-	if (ff->locker) {   /* a forked child's copy of its parent's */
+	if (!ff || ff->locker_pid == pid)
+		return ff ? ff->locker : 0;   /* (0: the server made none: not asked again) */
+	if (ff->locker) {   /* a copy of another process's (libc_fsfile_after_fork drops them) */
 		mica_slot_drop(ff->locker);
 		ff->locker = 0;
 	}
 	if (!make || !(locker = slot = mica_slot_alloc()))
 		return 0;
+	ff->locker_pid = pid;
 	if (open_file_lock_owner(ff->gate, irq, (uint32_t)pid, &locker) != 0 || !locker) {
 		mica_slot_free(slot);
 		return 0;
 	}
 	ff->locker = locker;
-	ff->locker_pid = pid;
 	return locker;
 }
 

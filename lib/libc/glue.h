@@ -203,9 +203,9 @@ int fsfile_adopt(mica_cap_t gate, int flags, const char *path);
  * and the errno of the server's answer err. */
 mica_cap_t fsfile_gate(struct file *f);
 /* The locker (OpenFile.lock_owner) through which this process locks f's
- * file as the owner irq names, made now when there is none and `make`
- * says so; 0 when f is no server file or there is none (the owner is then
- * named in each request). */
+ * file as the owner irq names, asked for now when it was not yet and
+ * `make` says so; 0 when f is no server file or the server made none (the
+ * owner is then named in each request; it is not asked again). */
 mica_cap_t fsfile_locker(struct file *f, mica_cap_t irq, int make);
 int fsfile_errno(int err);
 #include <sys/fsfile.h>   /* fsfile_deny_write, the process server's */

@@ -207,10 +207,11 @@ void libc_record_locks_release(struct file *f)
 
 	if (!locked || !(gate = fsfile_gate(f)) || !(irq = libc_wait_irq()))
 		return;
+	uint32_t pid = (uint32_t)getpid();
 	if ((locker = fsfile_locker(f, irq, 0)) != 0)
-		open_file_lock(locker, 0, 0, MICA_FS_LOCK_UNLOCK, 0, 0, false);
+		open_file_lock(locker, 0, pid, MICA_FS_LOCK_UNLOCK, 0, 0, false);
 	else
-		open_file_lock(gate, irq, 0, MICA_FS_LOCK_UNLOCK, 0, 0, false);
+		open_file_lock(gate, irq, pid, MICA_FS_LOCK_UNLOCK, 0, 0, false);
 }
 
 /* lockf: a write lock on `len` bytes from the offset (len 0: to the end

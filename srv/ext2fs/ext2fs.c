@@ -1062,23 +1062,33 @@ static int on_lock_owner(struct srv_request *req, mica_cap_t owner, uint32_t pid
 {
 	struct session *s = session_req(req);
 	struct locker *l;
+	struct owner *o;
 	int err;
 
 	if (!s)
 		return -MICA_ENOSYS;
 	if (!s->cached || !owner)
 		return fs_err(EINVAL);
-	if (server.nlockers >= MICA_FS_LOCKERS_MAX)
-		return fs_err(ENOLCK);
-	if (!(l = calloc(1, sizeof *l)))
-		return -MICA_ENOMEM;
+	if ((err = locks_owner_get(req, owner, pid, &o)) != 0)
+		return err > 0 ? fs_err(err) : err;
+	LIST_FOREACH(l, &server.lockers, link)
+		if (l->s == s && l->owner == o) {   /* one locker per session and owner */
+			locks_owner_put(o);
+			*out = l->gate;
+			return 0;
+		}
+	if (server.nlockers >= MICA_FS_LOCKERS_MAX || !(l = calloc(1, sizeof *l))) {
+		err = server.nlockers >= MICA_FS_LOCKERS_MAX ? fs_err(ENOLCK) : -MICA_ENOMEM;
+		locks_owner_put(o);
+		return err;
+	}
 	l->s = s;
+	l->owner = o;
 	LIST_INSERT_HEAD(&server.lockers, l, link);
 	server.nlockers++;
-	if ((err = locks_owner_get(req, owner, pid, &l->owner)) != 0 ||
-	    (err = gate_pair_new(l, &l->gate, &l->watch)) != 0) {
+	if ((err = gate_pair_new(l, &l->gate, &l->watch)) != 0) {
 		locker_close(l);
-		return err > 0 ? fs_err(err) : err;
+		return err;
 	}
 	*out = l->gate;
 	srv_made(req, undo_locker, l);

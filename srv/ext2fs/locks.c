@@ -147,8 +147,8 @@ static bool sweep(void)
 	bool any = false;
 
 	for (struct owner *o = owners; o < owners_end; o++)
-		if (o->irq && irq_gone(o->irq)) {
-			owner_drop(o);
+		if (o->irq && (o->ranges || o->waits) && irq_gone(o->irq)) {
+			owner_drop(o);   /* (one a locker names goes with the locker) */
 			any = true;
 		}
 	if (any)

@@ -129,6 +129,15 @@ int bench_run_table(const char *program, const struct bench_figure *figures, uns
 			failures += bench_run(figures[i].name, figures[i].run);
 			ran++;
 		}
+	for (unsigned k = 0; k < nonly; k++) {   /* a misspelt only= is no figure */
+		unsigned i = 0;
+		while (i < n && !mica_streq(only[k], figures[i].name))
+			i++;
+		if (i == n) {
+			mica_printf("%s: no figure %s\n", program, only[k]);
+			failures++;
+		}
+	}
 	mica_printf("%s: done, %u figure(s), %d failed\n", program, ran, failures);
 	return failures != 0 || ran == 0;
 }

@@ -354,10 +354,17 @@ static void cached_names_follow_every_change(void)
 	CHECK_EQ(ino_of(fs, "/e/k"), ino_of(fs, "/e/c"));
 	CHECK_EQ(ino_of(fs, "/e/r"), x);
 	CHECK_EQ(fs_stat(fs, "/e/y", &st), ENOENT);
-	/* A symlink chain walks through both of the walk's buffers. */
+	/* A symlink chain walks through both of the walk's buffers, with
+	 * the rest of the path after each link. */
 	CHECK_EQ(fs_symlink(fs, "s", "/e/s2"), 0);
 	CHECK_EQ(fs_symlink(fs, "/e/s2", "/s3"), 0);
 	CHECK_EQ(ino_of(fs, "/s3"), ino_of(fs, "/e/c"));
+	CHECK_EQ(fs_mkdir(fs, "/e/m/in/deep", 0755), 0);
+	CHECK_EQ(fs_symlink(fs, "/e/m", "/d3"), 0);
+	CHECK_EQ(fs_symlink(fs, "../d3/in", "/e/d2"), 0);
+	CHECK_EQ(fs_symlink(fs, "e/d2", "/d1"), 0);
+	CHECK_EQ(ino_of(fs, "/d1/deep/../deep"), ino_of(fs, "/e/m/in/deep"));
+	CHECK_EQ(ino_of(fs, "/d1/./deep"), ino_of(fs, "/e/m/in/deep"));
 	CHECK(done_clean(fs));
 }
 
