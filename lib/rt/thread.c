@@ -4,11 +4,14 @@
  */
 #include <rt/rt.h>
 
-static mica_addr_t next_utcb = RT_UTCB_AREA;
+/* UTCB pages handed out so far: bss, not data (a program's start-up
+ * writes no data page before its region mapper runs, docs/processes.md
+ * "Starting"). */
+static mica_addr_t handed;
 
 mica_addr_t rt_utcb_alloc(void)
 {
-	mica_addr_t a = __atomic_fetch_add(&next_utcb, MICA_PAGE_SIZE, __ATOMIC_RELAXED);
+	mica_addr_t a = RT_UTCB_AREA + __atomic_fetch_add(&handed, MICA_PAGE_SIZE, __ATOMIC_RELAXED);
 
 	return a < RT_UTCB_AREA + RT_UTCB_AREA_SIZE ? a : 0;
 }
