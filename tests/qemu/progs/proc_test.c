@@ -138,11 +138,11 @@ static void spawn_from_rom_and_disk(void)
 	expect("posix_spawn /bin/true from the disk", pid > 0, 1);
 	expect("true exits 0", reap((pid_t)pid), 0);
 	pid = spawn("/bin/proc_big", 0, 0);
-	expect("a program of 1.5 MiB from the disk (a dataspace of its own)", pid > 0, 1);
+	expect("a program of 1.5 MiB from the disk (mapped)", pid > 0, 1);
 	expect("all its data is there", reap((pid_t)pid), 0);
 	pid = spawn("/bin/true", 0, 0);
-	expect("then true again (the staging dataspace)", reap((pid_t)pid), 0);
-	expect("a program's text is its file's, page by page (from an image)",
+	expect("then true again", reap((pid_t)pid), 0);
+	expect("a program's text is its file's, page by page (the page cache's)",
 	       reap((pid_t)spawn(DISK_CHILD, "text", DISK_CHILD)), 0);
 	char *text_fork[] = { DISK_CHILD, "text", DISK_CHILD, "fork", 0 };
 	pid_t tp;
@@ -434,19 +434,20 @@ static void next_second(void)
 		usleep(10000);
 }
 
-/* The server keeps the images of programs it ran, by the file's inode,
- * size and times (docs/processes.md, "Loading"): a program file rewritten
- * in place, in the same second or a later one, runs as it is now. */
+/* The server keeps what it needs of the programs it ran (headers, plan,
+ * text mapping), by the file's inode, size and times (docs/processes.md,
+ * "Programs kept"): a program file rewritten in place, in the same second
+ * or a later one, runs as it is now. */
 static void changed_program_files_are_read_again(void)
 {
 	expect("proc_child copied to /pc", copy_file(DISK_CHILD, "/pc"), 1);
 	next_second();
 	expect("/pc exit 3", reap((pid_t)spawn("/pc", "exit", "3")), 3);
-	expect("/pc exit 4 (its image kept)", reap((pid_t)spawn("/pc", "exit", "4")), 4);
+	expect("/pc exit 4 (kept)", reap((pid_t)spawn("/pc", "exit", "4")), 4);
 	expect("true copied over it: the same inode, a new size", copy_file("/bin/true", "/pc"), 1);
 	expect("/pc is true now", reap((pid_t)spawn("/pc", "exit", "5")), 0);
 	next_second();
-	expect("true's image kept", reap((pid_t)spawn("/pc", "exit", "5")), 0);
+	expect("true kept", reap((pid_t)spawn("/pc", "exit", "5")), 0);
 	expect("proc_child back, in the same second as that spawn", copy_file(DISK_CHILD, "/pc"), 1);
 	expect("/pc is proc_child again", reap((pid_t)spawn("/pc", "exit", "6")), 6);
 	expect("/pc unlinked", unlink("/pc"), 0);
@@ -472,7 +473,7 @@ static off_t exit_command_at(const char *path)
 	return found;
 }
 
-/* A program file changed twice in one second, its size the same: an image
+/* A program file changed twice in one second, its size the same: headers
  * read between the two changes must not be kept (the times do not move). */
 static void changes_in_one_second(void)
 {
@@ -677,7 +678,7 @@ static void records_come_back(void)
 {
 	struct mica_meminfo before, now;
 
-	/* The server keeps the images of the programs it ran: each once first. */
+	/* The server keeps the programs it ran (their text mappings): each once first. */
 	reap((pid_t)spawn(DISK_CHILD, "exit", "0"));
 	reap((pid_t)spawn("/bin/true", 0, 0));
 	spawn("/bin/badelf", 0, 0);
