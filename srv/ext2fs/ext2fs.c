@@ -1180,16 +1180,18 @@ static void undo_hold(void *made)
 	hold_close(made);
 }
 
-/* No writing to the file of the session (or of the hold) whose gate this
+/* No writing to the file of the session (or of the hold, or of the mapping: the
+ * process server keeps a program's text mapping and asks on it) whose gate this
  * is while the new hold lives: none may be open for writing now. */
 static int on_deny_write(struct srv_request *req, mica_cap_t *out)
 {
 	struct session *s = session_req(req);
-	struct hold *h = req->obj ? hold_of(req->label) : 0;
-	struct cfile *cf = s ? s->cached : h ? h->cached : 0;
+	struct hold *h = req->obj && !s ? hold_of(req->label) : 0;
+	struct mapping *m = !s && !h ? mapping_req(req) : 0;
+	struct cfile *cf = s ? s->cached : h ? h->cached : m ? m->cached : 0;
 	int err;
 
-	if (!s && !h)
+	if (!s && !h && !m)
 		return -MICA_ENOSYS;
 	if (!cf)
 		return fs_err(ENODEV);

@@ -23,10 +23,13 @@
 #include <libsys/debug.h>
 #include <libsys/slot.h>
 #include <mica/error.h>
+#include <mica/fs.h>
 #include <mica/ipc.h>
 #include <rt/rt.h>
 
 #include <idl/kernel/task.h>
+#include <idl/rt/dataspace.h>
+#include <idl/rt/fs.h>
 #include <idl/rt/memory.h>
 #include <idl/rt/process.h>
 #include <idl/rt/region_map.h>
@@ -179,6 +182,7 @@ struct program {
 	unsigned char head[LOAD_HEAD_MAX];
 	uint32_t head_len;
 	struct pages plan;     /* the regions, the text mapping (the server's); no data, no task */
+	mica_cap_t data;       /* a private data mapping never mapped: each start's is a copy */
 	uint64_t data_limit;   /* the copy-on-write segment's file end (0: none) */
 	uint32_t data_rights;
 	uint64_t view, view_size;   /* the text mapping's [0, view_size) attached here */
@@ -203,6 +207,7 @@ static void program_drop(struct program *p)
 	else
 		mica_slot_free(back);
 	pages_drop(&p->plan);
+	mica_slot_drop(p->data);
 	*p = (struct program){ 0 };
 }
 
@@ -298,7 +303,8 @@ static int program_make(const char *path, int fd, const struct stat *st, struct 
 	}
 	if ((err = plan_segments(&img, p, &text_limit)) != 0)
 		return err;
-	if ((err = fsfile_map_masked(fd, MICA_R | MICA_X, false, text_limit, &p->plan.text)) != 0)
+	if ((err = fsfile_map_masked(fd, MICA_R | MICA_X, false, text_limit, &p->plan.text)) != 0 ||
+	    (p->data_limit && (err = fsfile_map_masked(fd, p->data_rights, true, p->data_limit, &p->data)) != 0))
 		return err == ENFILE || err == ENOMEM ? EAGAIN : EIO;   /* the file server has no mapping left */
 	return make_view(p);
 }
@@ -343,6 +349,24 @@ static int program_get(const char *path, int fd, const struct stat *st, struct p
 	return 0;
 }
 
+/* This start's data mapping: a copy of p's, which was never mapped
+ * (Dataspace.duplicate of a private mapping copies its own pages: none). */
+static int program_data(const struct program *p, struct load *l)
+{
+	int err;
+
+	if (!p->data)
+		return 0;
+	if (!(l->map.data = mica_slot_alloc()))
+		return ENOMEM;
+	if ((err = dataspace_duplicate(p->data, false, rt_cap("mem"), &l->map.data)) != 0) {
+		mica_slot_free(l->map.data);
+		l->map.data = 0;
+		return err == -(MICA_FS_ERRNO + ENFILE) || err == -MICA_ENOMEM ? EAGAIN : EIO;
+	}
+	return 0;
+}
+
 /* A file of the file server: its program, a copy of the text mapping's
  * capability for the record, and the data segment's private mapping. */
 static int load_mapped(const char *path, int fd, const struct stat *st, struct load *l)
@@ -366,9 +390,7 @@ static int load_mapped(const char *path, int fd, const struct stat *st, struct l
 		mica_slot_free(text);
 		return ENOMEM;
 	}
-	if (p->data_limit && (err = fsfile_map_masked(fd, p->data_rights, true, p->data_limit, &l->map.data)) != 0)
-		return err == ENFILE || err == ENOMEM ? EAGAIN : EIO;
-	return 0;
+	return program_data(p, l);
 }
 
 const void *load_head(const struct load *l, uint32_t *len, uint64_t *file_size)
@@ -430,14 +452,58 @@ static int load_read(int fd, const struct stat *st, struct load *l)
 	return err;
 }
 
+/* A program kept whose file `path` still is (stat: the same identity
+ * and times): started without opening the file, the hold asked on the
+ * kept text mapping.  1: not kept (the caller opens the file), else 0 or
+ * an errno value. */
+static int load_kept(const char *path, struct load *l)
+{
+	struct stat st;
+	struct program *p = 0;
+	mica_cap_t hold = mica_slot_alloc(), text = mica_slot_alloc();
+	int err;
+
+	if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0111))
+		for (unsigned i = 0; i < PROGRAMS_MAX && !p; i++)
+			if (same_file(&programs[i], &st))
+				p = &programs[i];
+	if (!p || !hold || !text) {
+		mica_slot_free(hold);
+		mica_slot_free(text);
+		return 1;
+	}
+	p->used = ++programs_clock;
+	if ((err = open_file_deny_write(p->plan.text, &hold)) != 0) {
+		mica_slot_free(hold);
+		mica_slot_free(text);
+		return err <= -MICA_FS_ERRNO ? -err - MICA_FS_ERRNO : EIO;   /* ETXTBSY */
+	}
+	l->mapped = true;
+	l->program = p;
+	l->map = p->plan;
+	l->map.text = text;
+	l->hold = hold;
+	if (task_cap_sibling(MICA_BOOT_TASK, p->plan.text, text, MICA_RWX) != 0) {
+		l->map.text = 0;
+		mica_slot_free(text);
+		err = ENOMEM;
+	} else
+		err = program_data(p, l);
+	if (err)
+		load_done(l);
+	return err;
+}
+
 int load_file(const char *path, struct load *l)
 {
 	struct stat st;
 	mica_cap_t hold = 0;
-	int err, fd = open(path, O_RDONLY);
+	int err, fd;
 
 	*l = (struct load){ 0 };
-	if (fd < 0)
+	if ((err = load_kept(path, l)) != 1)
+		return err;
+	if ((fd = open(path, O_RDONLY)) < 0)
 		return errno;
 	if (fstat(fd, &st) != 0)
 		err = errno;

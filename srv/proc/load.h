@@ -42,10 +42,11 @@ struct load {
  * as l: for a file of the file server, its headers and two masked
  * mappings of it (OpenFile.mmap_masked): the read-only segments' (shared,
  * up to the end of the last one's file part), which the server keeps for
- * the next start of the same file (the same inode, size and times) with
+ * the next start of the same file (the same inode, size and times: a
+ * kept file is not opened again, its hold asked on the text mapping) with
  * its headers and its view of it, and the copy-on-write segment's
- * (private, up to the end of its file part, each start's own), with the
- * load plan's regions; a boot file is read into the staging dataspace, or
+ * (private, up to the end of its file part: each start's own, a copy of
+ * one kept never mapped), with the load plan's regions; a boot file is read into the staging dataspace, or
  * one of its own for a file over 1 MiB.  It stays valid until load_done or
  * the next load_file.
  * 0 or an errno: ENOENT, ENOTDIR, ... as open() says; EACCES (not a

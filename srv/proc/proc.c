@@ -274,6 +274,16 @@ static const char *base_name(const char *path)
 	return b ? b + 1 : path;
 }
 
+/* A capability granted to root with a request: its slot is empty once
+ * the request succeeded, else the capability goes with it. */
+static void given_to_root(int err, mica_cap_t slot)
+{
+	if (err)
+		mica_slot_drop(slot);
+	else
+		mica_slot_free(slot);
+}
+
 /* Root starts l's program as *process, triggering `end_irq` when it
  * ends, with `gate` as its `proc`: from its file mappings, whose
  * capabilities root gets beside the server's (l->map keeps those and gets
@@ -305,8 +315,8 @@ static int launch(const char *path, struct load *l, const void *args, uint32_t a
 		err = launcher_start_mapped(rt_cap("launcher"), base_name(path), head, head_len, file_size, strings,
 					    args_len + env_len, (uint32_t)count(args, args_len), out, in, end_irq, gate,
 					    text, data, child_quota, process, &task, &thread);
-		mica_slot_drop(text);   /* granted to root, unless the request failed */
-		mica_slot_drop(data);
+		given_to_root(err, text);
+		given_to_root(err, data);
 	}
 	if (err) {
 		mica_slot_free(task);
@@ -428,8 +438,8 @@ static int fork_start(struct tree_rec *parent, struct tree_rec *r, mica_cap_t pa
 	else if (!err)
 		err = parent_fork_mapped(parent_gate, r->end_irq, r->gate, plan, plan_len, text, data, &r->process,
 					 task, thread, &r->pid);
-	mica_slot_drop(text);   /* granted to root, unless the request failed */
-	mica_slot_drop(data);
+	given_to_root(err, text);
+	given_to_root(err, data);
 	if (!err && child->task)
 		err = task_cap_sibling(MICA_BOOT_TASK, *task, child->task, MICA_RWX);
 	return err;   /* on failure unmake drops the child's */
