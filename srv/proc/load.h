@@ -26,7 +26,6 @@ struct load {
 	 * copy of the text mapping's capability, its own data mapping) with
 	 * the regions they show, for the record */
 	struct program *program;
-	struct pages map;
 	/* read: the dataspace */
 	mica_cap_t ds;
 	char *buf;          /* where it is attached */
@@ -36,6 +35,7 @@ struct load {
 	mica_cap_t hold;    /* the file server's denial of writes to the file
 			       (0: a boot file): the caller keeps it while
 			       the program runs, or load_done drops it */
+	struct pages map;   /* last: its regions past map.n are never read */
 };
 
 /* The file `path` (through the C library: rom/NAME or the file server's)

@@ -96,9 +96,26 @@ int pages_siblings(const struct pages *m, mica_cap_t *text, mica_cap_t *data)
 	return err;
 }
 
+void pages_move(struct pages *to, struct pages *from)
+{
+	pages_copy(to, from);
+	from->text = from->data = from->task = 0;
+	from->n = 0;   /* the regions past n are never read */
+}
+
+void pages_copy(struct pages *to, const struct pages *from)
+{
+	to->text = from->text;
+	to->data = from->data;
+	to->task = from->task;
+	to->n = from->n;
+	for (unsigned i = 0; i < from->n; i++)
+		to->regions[i] = from->regions[i];
+}
+
 int pages_fork(const struct pages *m, mica_cap_t data, mica_cap_t task, struct pages *child)
 {
-	*child = *m;
+	pages_copy(child, m);
 	child->text = 0;
 	child->data = data;
 	child->task = task;
@@ -112,5 +129,6 @@ void pages_drop(struct pages *m)
 	mica_slot_drop(m->text);
 	mica_slot_drop(m->data);
 	mica_slot_drop(m->task);
-	*m = (struct pages){ 0 };
+	m->text = m->data = m->task = 0;
+	m->n = 0;
 }

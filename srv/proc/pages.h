@@ -44,6 +44,10 @@ int pages_siblings(const struct pages *m, mica_cap_t *text, mica_cap_t *data);
  * (the server's copy of m's data mapping, Dataspace.duplicate) and `task`
  * (taken).  0 or a Mica error. */
 int pages_fork(const struct pages *m, mica_cap_t data, mica_cap_t task, struct pages *child);
+/* m's capabilities and regions (only the n used: a copy of the whole
+ * array costs a spawn 1.3 KiB) into `to`; pages_move leaves m empty. */
+void pages_copy(struct pages *to, const struct pages *from);
+void pages_move(struct pages *to, struct pages *from);
 /* Its capabilities go. */
 void pages_drop(struct pages *m);
 

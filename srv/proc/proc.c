@@ -348,8 +348,7 @@ static int start(struct tree_rec *r, const char *path, struct load *l, const voi
 	if (err == -MICA_ENOMEM)
 		return fail(EAGAIN);
 	if (!err) {
-		maps[index_of(r)] = l->map;
-		l->map = (struct pages){ 0 };
+		pages_move(&maps[index_of(r)], &l->map);
 		err = process_status(r->process, &ended, &status, &r->pid);
 	}
 	return err;
@@ -528,8 +527,7 @@ static int on_exec(struct srv_request *req, const char *path, const void *args, 
 		r->text = image.hold;
 		image.hold = 0;
 		pages_drop(&maps[index_of(r)]);
-		maps[index_of(r)] = image.map;
-		image.map = (struct pages){ 0 };
+		pages_move(&maps[index_of(r)], &image.map);
 	}
 	load_done(&image);
 	if (err) {

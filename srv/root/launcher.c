@@ -71,10 +71,14 @@
 struct region {
 	uint64_t start, size, offset;
 	uint32_t rights;
+	/* Or another server's dataspace (the record's text or data), never
+	 * asked by root: root's slot for it (0: none; 32 bits, so that a
+	 * record stays within half a pool page). */
+	uint32_t ext;
 	struct ds *ds;
-	mica_cap_t ext;   /* or another server's dataspace (the record's text or data), never asked by root */
 	bool own;   /* made for this program (not a boot file's) */
 };
+_Static_assert(MICA_CAP_SLOTS <= UINT32_MAX, "a slot fits a region's ext");
 
 struct process {
 	struct obj as_process;   /* the starter's handle (K_PROCESS) */
@@ -114,7 +118,7 @@ static int add_region(struct process *p, uint64_t start, uint64_t size, uint64_t
 {
 	if (p->nregions == REGIONS_MAX)
 		return -MICA_ENOMEM;
-	p->regions[p->nregions++] = (struct region){ start, size, offset, rights, ds, 0, own };
+	p->regions[p->nregions++] = (struct region){ start, size, offset, rights, 0, ds, own };
 	return 0;
 }
 
@@ -123,7 +127,7 @@ static int add_ext_region(struct process *p, uint64_t start, uint64_t size, uint
 {
 	if (p->nregions == REGIONS_MAX)
 		return -MICA_ENOMEM;
-	p->regions[p->nregions++] = (struct region){ start, size, offset, rights, 0, ext, false };
+	p->regions[p->nregions++] = (struct region){ start, size, offset, rights, (uint32_t)ext, 0, false };
 	return 0;
 }
 
