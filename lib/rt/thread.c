@@ -4,14 +4,11 @@
  */
 #include <rt/rt.h>
 
-/* UTCB pages handed out so far: bss, not data (a program's start-up
- * writes no data page before its region mapper runs, docs/processes.md
- * "Starting"). */
-static mica_addr_t handed;
+static mica_addr_t next_utcb = RT_UTCB_AREA;
 
 mica_addr_t rt_utcb_alloc(void)
 {
-	mica_addr_t a = RT_UTCB_AREA + __atomic_fetch_add(&handed, MICA_PAGE_SIZE, __ATOMIC_RELAXED);
+	mica_addr_t a = __atomic_fetch_add(&next_utcb, MICA_PAGE_SIZE, __ATOMIC_RELAXED);
 
 	return a < RT_UTCB_AREA + RT_UTCB_AREA_SIZE ? a : 0;
 }

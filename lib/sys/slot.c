@@ -8,19 +8,7 @@
 #define SLOTS MICA_CAP_SLOTS
 #define WORD_BITS 64
 
-/* Zero-initialized (bss, not data: a program's start-up writes no data
- * page before its region mapper runs, docs/processes.md "Starting"), so
- * slot 0, which is never a capability, is claimed before the bitmap is
- * first read (mica_slot_init claims it too). */
-static unsigned long used[SLOTS / WORD_BITS];
-
-static int claim(mica_cap_t slot);
-
-static void claim_null(void)
-{
-	if (!(__atomic_load_n(&used[0], __ATOMIC_RELAXED) & 1))
-		claim(0);
-}
+static unsigned long used[SLOTS / WORD_BITS] = { 1 };   /* slot 0 is never a capability */
 
 static int claim(mica_cap_t slot)
 {
@@ -47,7 +35,6 @@ void mica_slot_take(mica_cap_t slot)
 
 mica_cap_t mica_slot_alloc(void)
 {
-	claim_null();
 	for (unsigned i = 0; i < SLOTS / WORD_BITS; i++) {
 		unsigned long w;
 		while ((w = __atomic_load_n(&used[i], __ATOMIC_RELAXED)) != ~0ul) {
@@ -67,7 +54,6 @@ void mica_slot_free(mica_cap_t slot)
 
 mica_cap_t mica_slot_next_in_use(mica_cap_t from)
 {
-	claim_null();
 	for (mica_cap_t s = from; s < SLOTS; s = (s / WORD_BITS + 1) * WORD_BITS) {
 		unsigned long w = __atomic_load_n(&used[s / WORD_BITS], __ATOMIC_RELAXED) >> (s % WORD_BITS);
 		if (w)

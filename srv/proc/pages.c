@@ -41,6 +41,22 @@ static unsigned access_of(uint64_t error)
 	return error & MICA_PF_WRITE ? MICA_W : error & MICA_PF_FETCH ? MICA_X : MICA_R;
 }
 
+/* The page at `at` of r, from m's mapping into the program with `rights`
+ * (through the scratch page, granted on).  0 or -MICA_EFAULT. */
+static int map_page(const struct pages *m, mica_cap_t task, const struct pages_region *r, uint64_t at,
+		    uint32_t rights)
+{
+	if (!scratch && region_map_reserve(rt_cap("rm"), 0, PAGE, &scratch) != 0) {
+		scratch = 0;
+		return -MICA_EFAULT;
+	}
+	struct mica_flexpage fp = { .fpage = mica_fpage(scratch, 12, MICA_RWX) };
+	if (dataspace_map(r->data ? m->data : m->text, r->offset + (at - r->start), rights, &fp) != 0 ||
+	    task_mem_map(task, mica_fpage(scratch, 12, rights), at, true) != 0)
+		return -MICA_EFAULT;
+	return 0;
+}
+
 int pages_fault(const struct pages *m, uint64_t vector, uint64_t error, uint64_t addr)
 {
 	unsigned access = access_of(error);
@@ -52,20 +68,25 @@ int pages_fault(const struct pages *m, uint64_t vector, uint64_t error, uint64_t
 		return -MICA_EFAULT;
 	if (task_mem_lookup(m->task, at, &had) == 0 && (had & access) == access)
 		return -MICA_EFAULT;   /* not this program's fault */
-	if (!scratch && region_map_reserve(rt_cap("rm"), 0, PAGE, &scratch) != 0) {
-		scratch = 0;
-		return -MICA_EFAULT;
-	}
 	/* A read of text maps without W; of data, with W where W is allowed
 	 * (unlike the region mapper, which keeps a copy-on-write page shared
 	 * until it is written): what start-up and the region mapper touch of
 	 * the data they write, and the page the data's mask cuts is a copy
 	 * anyway, so a second exception for the write is saved. */
 	uint32_t rights = access & MICA_W || r->data ? r->rights : r->rights & ~MICA_W;
-	struct mica_flexpage fp = { .fpage = mica_fpage(scratch, 12, MICA_RWX) };
-	if (dataspace_map(r->data ? m->data : m->text, r->offset + (at - r->start), rights, &fp) != 0 ||
-	    task_mem_map(m->task, mica_fpage(scratch, 12, rights), at, true) != 0)
-		return -MICA_EFAULT;
+	return map_page(m, m->task, r, at, rights);
+}
+
+int pages_map_data(const struct pages *m, mica_cap_t task)
+{
+	for (unsigned i = 0; i < m->n; i++) {
+		const struct pages_region *r = &m->regions[i];
+		if (!r->data)
+			continue;
+		int err = map_page(m, task, r, r->start + r->size - PAGE, r->rights);
+		if (err)
+			return err;
+	}
 	return 0;
 }
 

@@ -36,6 +36,13 @@ struct pages {
  * the rights the access needs, is not its own (an exec'd program's
  * predecessor, which shares the record's gate): refused. */
 int pages_fault(const struct pages *m, uint64_t vector, uint64_t error, uint64_t addr);
+/* The last page of each of m's data regions mapped writable into `task`
+ * (a private copy, as a write fault's) before the program's first thread
+ * runs: libsys's slot bitmap and librt's UTCB allocator are there (linked
+ * last), the data its start-up writes before its region mapper serves
+ * faults, which root would refuse (an exception each; docs/processes.md
+ * "Starting").  0 or a Mica error. */
+int pages_map_data(const struct pages *m, mica_cap_t task);
 /* Copies beside m's mappings (Task.cap_sibling: they outlive m's), into
  * *text and *data (0 where m has none): what root keeps for the program.
  * 0 or a Mica error. */

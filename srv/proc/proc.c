@@ -324,6 +324,8 @@ static int launch(const char *path, struct load *l, const void *args, uint32_t a
 		return err;
 	}
 	load_map_text(l, task);
+	/* Else start-up's first data write is an exception (pages.h). */
+	pages_map_data(&l->map, task);
 	thread_start(thread);
 	mica_slot_drop(thread);
 	l->map.task = task;
