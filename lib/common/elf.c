@@ -228,7 +228,10 @@ static uint64_t phdr_vaddr(const struct elf_image *img, uint64_t phoff)
 	return 0;
 }
 
-static const char *parse(const uint8_t *f, size_t size, uint64_t lo, uint64_t hi, struct elf_image *img)
+/* f's first `size` bytes hold the headers; the segments lie in the
+ * file's first `file_size` (the same for a whole file). */
+static const char *parse(const uint8_t *f, size_t size, uint64_t file_size, uint64_t lo, uint64_t hi,
+			 struct elf_image *img)
 {
 	const char *why;
 
@@ -244,7 +247,7 @@ static const char *parse(const uint8_t *f, size_t size, uint64_t lo, uint64_t hi
 		.phentsize = PHDR_SIZE,
 		.phnum = (uint16_t)le(f + 56, 2),
 	};
-	why = read_segments(img, f, size, lo, hi);
+	why = read_segments(img, f, file_size, lo, hi);
 	if (!why)
 		why = check_overlap(img);
 	if (!why)
@@ -254,16 +257,28 @@ static const char *parse(const uint8_t *f, size_t size, uint64_t lo, uint64_t hi
 	return why;
 }
 
-int elf_parse(const void *file, size_t size, uint64_t lo, uint64_t hi, struct elf_image *out,
-	      const char **why)
+static int answer(const char *reason, const struct elf_image *img, struct elf_image *out, const char **why)
 {
-	struct elf_image img;
-	const char *reason = parse(file, size, lo, hi, &img);
-
 	if (why)
 		*why = reason;
 	if (reason)
 		return MICA_EINVAL;
-	*out = img;
+	*out = *img;
 	return MICA_OK;
+}
+
+int elf_parse(const void *file, size_t size, uint64_t lo, uint64_t hi, struct elf_image *out,
+	      const char **why)
+{
+	struct elf_image img;
+
+	return answer(parse(file, size, size, lo, hi, &img), &img, out, why);
+}
+
+int elf_parse_head(const void *head, size_t head_size, uint64_t file_size, uint64_t lo, uint64_t hi,
+		   struct elf_image *out, const char **why)
+{
+	struct elf_image img;
+
+	return answer(parse(head, head_size, file_size, lo, hi, &img), &img, out, why);
 }

@@ -25,6 +25,7 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/fsfile.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <time.h>
@@ -889,6 +890,26 @@ int fsfile_deny_write(int fd, mica_cap_t *hold)
 	if (err) {
 		mica_slot_free(slot);
 		*hold = 0;
+		return fs_errno(err);
+	}
+	return 0;
+}
+
+int fsfile_map_masked(int fd, uint32_t rights, bool private, uint64_t limit, mica_cap_t *ds)
+{
+	struct file *f = fd_lookup(fd);
+	int err;
+
+	*ds = 0;
+	if (!f)
+		return EBADF;
+	if (f->ops != &fsfile_ops)
+		return ENODEV;
+	if (!(*ds = mica_slot_alloc()))
+		return ENOMEM;
+	if ((err = open_file_mmap_masked(((struct fsfile *)f->obj)->gate, rights, private, limit, ds)) != 0) {
+		mica_slot_free(*ds);
+		*ds = 0;
 		return fs_errno(err);
 	}
 	return 0;

@@ -16,7 +16,9 @@
  *
  * The region mapper's own faults (its code, data and stack are the
  * program's) are served by the parent from the regions it set up: a thread
- * cannot be its own pager.
+ * cannot be its own pager.  Where those regions are the file server's
+ * mappings of the program's file, the parent refuses the fault and the
+ * process server, the thread's exception handler, maps the page.
  */
 #include "rt_internal.h"
 
@@ -418,7 +420,10 @@ int rt_rm_start(void)
 				 sizeof rm_stack, 0);
 	if (err)
 		return err;
-	if ((err = thread_set_handlers(thread, parent, 0)) != 0 ||
+	/* Its faults are the parent's to serve; those the parent refuses in
+	 * a program's file mappings (root never asks another server), the
+	 * process server's, as exceptions (docs/processes.md, "Starting"). */
+	if ((err = thread_set_handlers(thread, parent, rt_cap("proc"))) != 0 ||
 	    (err = thread_keep_running(thread, true)) != 0 ||
 	    (err = factory_create_gate(MICA_BOOT_FACTORY, gate, thread, 0)) != 0 ||
 	    (err = thread_start(thread)) != 0 ||

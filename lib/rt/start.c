@@ -56,8 +56,6 @@ void rt_start(unsigned long *sp)
 	char **argv = (char **)(sp + 1);
 	char **envp = argv + argc + 1;
 
-	if (&environ)
-		environ = envp;
 	mica_slot_init(RT_FIRST_FREE_SLOT);
 	rt_env_parse(envp);
 	int err = rt_rm_start();
@@ -65,6 +63,11 @@ void rt_start(unsigned long *sp)
 		mica_printf("%s: cannot start the region mapper: error %d\n", argc ? argv[0] : "?", err);
 		rt_exit(127);
 	}
+	/* newlib's environ is data: written once the region mapper serves
+	 * the fault (the process server's programs' data is the file
+	 * server's mapping, docs/processes.md "Starting"). */
+	if (&environ)
+		environ = envp;
 	run_constructors(argc, argv, envp);
 	mica_start_exit(main(argc, argv, envp));
 }

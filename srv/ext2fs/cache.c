@@ -653,6 +653,22 @@ uint8_t *cache_private_page(struct page_set *set, struct cfile *cf, uint64_t ind
 	return p->va;
 }
 
+int cache_private_copy(struct page_set *dst, const struct page_set *src)
+{
+	int err = 0;
+
+	for (struct page *p = src->head; p; p = p->snext) {
+		struct page *q = frame(true, &err);
+		if (!q) {
+			cache_private_free(dst);
+			return err;
+		}
+		memcpy(q->va, p->va, PAGE);
+		insert(q, dst, p->index, true);
+	}
+	return 0;
+}
+
 void cache_private_free(struct page_set *set)
 {
 	while (set->head)

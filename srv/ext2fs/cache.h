@@ -103,6 +103,10 @@ int cache_read(struct cfile *cf, uint64_t off, void *dst, size_t len, size_t *do
 uint8_t *cache_private_page(struct page_set *set, struct cfile *cf, uint64_t index, size_t keep, int *err);
 /* The private page of `set` at `index`, or 0. */
 uint8_t *cache_private_find(struct page_set *set, uint64_t index);
+/* Copies of every page of src (a private mapping's) into dst, empty: a
+ * forked program's data mapping.  0, or an errno value with dst left
+ * empty. */
+int cache_private_copy(struct page_set *dst, const struct page_set *src);
 /* Take every page of set from every client and free it. */
 void cache_private_free(struct page_set *set);
 

@@ -1277,16 +1277,18 @@ static void undo_hold(void *made)
 	hold_close(made);
 }
 
-/* No writing to the file of the session (or of the hold) whose gate this
+/* No writing to the file of the session (or of the hold, or of the mapping: the
+ * process server keeps a program's text mapping and asks on it) whose gate this
  * is while the new hold lives: none may be open for writing now. */
 static int on_deny_write(struct srv_request *req, mica_cap_t *out)
 {
 	struct session *s = session_req(req);
-	struct hold *h = req->obj ? hold_of(req->label) : 0;
-	struct cfile *cf = s ? s->cached : h ? h->cached : 0;
+	struct hold *h = req->obj && !s ? hold_of(req->label) : 0;
+	struct mapping *m = !s && !h ? mapping_req(req) : 0;
+	struct cfile *cf = s ? s->cached : h ? h->cached : m ? m->cached : 0;
 	int err;
 
-	if (!s && !h)
+	if (!s && !h && !m)
 		return -MICA_ENOSYS;
 	if (!cf)
 		return fs_err(ENODEV);
@@ -1387,6 +1389,37 @@ static int on_ds_map(struct srv_request *req, uint64_t offset, uint32_t rights, 
 	return map_page(page, va, err, start, rights);
 }
 
+/* A copy of a private mapping for a forked program (the process server's
+ * for a program's data, docs/processes.md "fork"): the same file, rights
+ * and mask, with copies of the pages the mapping has of its own, taken
+ * from the half of the pool private pages may have (the session is not
+ * charged).  Another mapping has none (MICA_ENOSYS: the caller shares it). */
+static int on_ds_duplicate(struct srv_request *req, bool shared, mica_cap_t session, mica_cap_t *ds)
+{
+	struct mapping *m = mapping_req(req), *c;
+	int err;
+
+	(void)session;
+	if (!m || !m->private || shared)
+		return -MICA_ENOSYS;
+	if (server.nmappings >= MAPPINGS_MAX)
+		return fs_err(ENFILE);
+	if (!(c = calloc(1, sizeof *c)))
+		return -MICA_ENOMEM;
+	*c = (struct mapping){ .cached = m->cached, .rights = m->rights, .private = true, .zeros = m->zeros,
+			       .limit = m->limit };
+	c->cached->refs++;
+	if ((err = cache_private_copy(&c->own, &m->own)) != 0 || (err = gate_pair_new(c, &c->gate, &c->watch)) != 0) {
+		mapping_free(c);
+		return err > 0 ? fs_err(err) : err;
+	}
+	LIST_INSERT_HEAD(&server.mappings, c, link);
+	server.nmappings++;
+	*ds = c->gate;
+	srv_made(req, undo_map, c);
+	return 0;
+}
+
 static int on_ds_info(struct srv_request *req, uint64_t *size, uint32_t *rights)
 {
 	struct mapping *m = mapping_req(req);
@@ -1478,7 +1511,7 @@ static const struct open_file_ops file_ops = {
 	.notify = on_notify, .mmap_masked = on_mmap_masked, .lock = on_lock, .test_lock = on_test_lock,
 	.advise = on_advise, .lock_owner = on_lock_owner,
 };
-static const struct dataspace_ops ds_ops = { .map = on_ds_map, .info = on_ds_info };
+static const struct dataspace_ops ds_ops = { .map = on_ds_map, .info = on_ds_info, .duplicate = on_ds_duplicate };
 static const struct file_mapping_ops mapping_ops = { .msync = on_mapping_sync };
 static const struct subscribers_ops subscribers_ops = { .count = on_count };
 static const struct file_server_ops ops = {

@@ -1,29 +1,36 @@
 /*
- * load.c - a program's file as root's program image (load.h,
- * docs/processes.md "Loading").  The part of the file a program is loaded
- * from (its headers and loadable segments, not the symbols and debugging
- * sections after them) is read into the staging dataspace and copied by
- * root into a program image (Image.copy), which programs are started from
- * without another copy.  The images of the files run lately stay, keyed by
- * the file's identity and times: a file run again is not read again.
- * Root's ELF parser checks the rest.
+ * load.c - a program's file as root starts it (load.h, docs/processes.md
+ * "Starting").  A file of the file server is not read: its headers are,
+ * and the load plan made from them says which masked mappings of the file
+ * (OpenFile.mmap_masked) its segments are regions of — the read-only
+ * segments' shared, the copy-on-write segment's private — which root gets
+ * with Launcher.start_mapped, so that the program's pages are the page
+ * cache's.  A boot file (rom/) is read into the staging dataspace, which
+ * root copies (Image.start).  Root's ELF parser checks the rest.
  */
 #include "load.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <string.h>
 #include <sys/fsfile.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <common/elf.h>
+#include <common/elf_load_plan.h>
+#include <libsys/debug.h>
 #include <libsys/slot.h>
 #include <mica/error.h>
+#include <mica/fs.h>
 #include <mica/ipc.h>
 #include <rt/rt.h>
 
 #include <idl/kernel/task.h>
+#include <idl/rt/dataspace.h>
+#include <idl/rt/fs.h>
 #include <idl/rt/memory.h>
 #include <idl/rt/process.h>
 #include <idl/rt/region_map.h>
@@ -35,22 +42,9 @@ static const char elf_magic[4] = { 0x7f, 'E', 'L', 'F' };
 #define PT_LOAD 1
 #define STAGE_STEP (64ull << 10)   /* the staging dataspace grows by this */
 #define STAGE_KEEP (1ull << 20)    /* and is kept up to this size */
-#define IMAGES_MAX 16                /* program images kept */
-#define IMAGES_BYTES (8ull << 20)    /* their bytes together, at most */
-
-/* A program image kept: root's, of the file whose identity and times it
- * was read with. */
-struct image {
-	mica_cap_t cap;       /* 0: a free entry */
-	dev_t dev;
-	ino_t ino;
-	off_t size;
-	time_t mtime, ctime;
-	uint64_t bytes;       /* the image's: the part a program is loaded from */
-	uint64_t used;        /* images_clock when last started */
-};
-static struct image images[IMAGES_MAX];
-static uint64_t images_clock, images_bytes;
+#define PROGRAM_LO 0x1000ull       /* where a program's segments may lie: root's bounds */
+#define PROGRAM_HI 0x00007f0000000000ull
+#define PROGRAMS_MAX 16            /* programs kept */
 
 static uint64_t le(const unsigned char *p, unsigned n)
 {
@@ -154,82 +148,6 @@ static int stage_get(uint64_t size, struct load *l)
 	return 0;
 }
 
-void load_done(struct load *l)
-{
-	if (l->temporary)
-		stage_drop(l);
-	mica_slot_drop(l->hold);
-	l->hold = 0;
-}
-
-/* ---- the images kept ------------------------------------------------ */
-
-static bool same_file(const struct image *i, const struct stat *st)
-{
-	return i->dev == st->st_dev && i->ino == st->st_ino && i->size == st->st_size && i->mtime == st->st_mtime &&
-	       i->ctime == st->st_ctime;
-}
-
-static struct image *image_find(const struct stat *st)
-{
-	for (unsigned i = 0; i < IMAGES_MAX; i++)
-		if (images[i].cap && same_file(&images[i], st))
-			return &images[i];
-	return 0;
-}
-
-static void image_drop(struct image *i)
-{
-	mica_slot_drop(i->cap);   /* root's image goes after its last program */
-	images_bytes -= i->bytes;
-	*i = (struct image){ 0 };
-}
-
-/* Whether a file's image may be kept: a file of the file system (boot
- * files have no inode number), neither of its times this very second, so
- * that any later change of it (which sets its ctime to the second it
- * happens in) moves them (times are whole seconds: a second change in the
- * second of the first would not), and not too big. */
-static bool keepable(const struct stat *st, uint64_t bytes)
-{
-	time_t now = time(0);
-
-	return st->st_ino != 0 && st->st_mtime != now && st->st_ctime != now && bytes <= IMAGES_BYTES / 4;
-}
-
-/* Root's image of l's bytes, kept for st's file: l then names it; l stays
- * the staging dataspace when root cannot make one. */
-static void image_keep(const struct stat *st, struct load *l)
-{
-	struct image *slot = 0;
-	mica_cap_t cap = mica_slot_alloc();
-
-	if (!cap)
-		return;
-	if (image_copy(l->ds, l->size, &cap) != 0) {
-		mica_slot_free(cap);
-		return;
-	}
-	/* Room: the least recently started go first. */
-	for (;;) {
-		struct image *oldest = 0;
-		slot = 0;
-		for (unsigned i = 0; i < IMAGES_MAX; i++) {
-			if (!images[i].cap)
-				slot = slot ? slot : &images[i];
-			else if (!oldest || images[i].used < oldest->used)
-				oldest = &images[i];
-		}
-		if (slot && images_bytes + l->size <= IMAGES_BYTES)
-			break;
-		image_drop(oldest);
-	}
-	*slot = (struct image){ cap, st->st_dev, st->st_ino, st->st_size, st->st_mtime, st->st_ctime, l->size,
-				++images_clock };
-	images_bytes += l->size;
-	load_done(l);
-	*l = (struct load){ .ds = cap, .size = slot->bytes };
-}
 
 /* The file's first `size` bytes into l (the first `got` of them already
  * read into head). */
@@ -250,18 +168,344 @@ static int read_into(int fd, struct load *l, uint64_t size, const unsigned char 
 	return err;
 }
 
-int load_file(const char *path, struct load *l)
+/* ---- programs mapped lately -------------------------------------------- */
+
+/* A program file of the file server: its headers, its plan's regions and
+ * its text mapping, and the server's own view of that mapping, from which
+ * a program's text is mapped at its start; kept for the next start of
+ * the same file (the same identity and times, as fstat says). */
+struct program {
+	bool kept;             /* in programs[] (else one load's alone) */
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	time_t mtime, ctime;
+	unsigned char head[LOAD_HEAD_MAX];
+	uint32_t head_len;
+	struct pages plan;     /* the regions, the text mapping (the server's); no data, no task */
+	mica_cap_t data;       /* a private data mapping never mapped: each start's is a copy */
+	uint64_t data_limit;   /* the copy-on-write segment's file end (0: none) */
+	uint32_t data_rights;
+	uint64_t view, view_size;   /* the text mapping's [0, view_size) attached here */
+	uint64_t used;         /* programs_clock when last started */
+};
+static struct program programs[PROGRAMS_MAX], scratch_program;
+static uint64_t programs_clock;
+
+static bool same_file(const struct program *p, const struct stat *st)
+{
+	return p->kept && p->dev == st->st_dev && p->ino == st->st_ino && p->size == st->st_size &&
+	       p->mtime == st->st_mtime && p->ctime == st->st_ctime;
+}
+
+static void program_drop(struct program *p)
+{
+	uint64_t start, size;
+	mica_cap_t back = mica_slot_alloc();
+
+	if (p->view && back && region_map_detach(rt_cap("rm"), p->view, &start, &size, &back) == 0)
+		mica_slot_drop(back);
+	else
+		mica_slot_free(back);
+	pages_drop(&p->plan);
+	mica_slot_drop(p->data);
+	*p = (struct program){ 0 };
+}
+
+/* Whether a file's program may be kept: neither of its times this very
+ * second, so that any later change of it (which sets its ctime to the
+ * second it happens in) moves them (times are whole seconds: a second
+ * change in the second of the first would not).  Its headers would be
+ * stale; its pages never are (they are the page cache's). */
+static bool keepable(const struct stat *st)
+{
+	time_t now = time(0);
+
+	return st->st_mtime != now && st->st_ctime != now;
+}
+
+/* The regions of p's plan, and the limits of its two masks: the read-only
+ * segments' mapping is masked past the last one's file part, the private
+ * one past the copy-on-write segment's (its bss starts there). */
+static int plan_segments(const struct elf_image *img, struct program *p, uint64_t *text_limit)
+{
+	struct elf_load_plan plan;
+	unsigned copies = 0;
+
+	*text_limit = 0;
+	for (unsigned i = 0; i < img->nsegs; i++) {
+		const struct elf_segment *s = &img->segs[i];
+		uint64_t end = s->offset + s->filesz;
+		bool tail = s->memsz > s->filesz && (s->vaddr + s->filesz) % 4096;
+		if (!s->filesz)
+			continue;
+		if ((s->rights & MICA_W) || tail) {
+			copies++;
+			p->data_limit = end;
+			p->data_rights = s->rights | MICA_R;
+		} else if (end > *text_limit)
+			*text_limit = end;
+	}
+	if (copies > 1 || !*text_limit)
+		return ENOEXEC;   /* one private mapping, one mask; some text */
+	elf_plan_load(img, &plan);
+	for (unsigned i = 0; i < plan.nregions; i++) {
+		const struct elf_region *r = &plan.regions[i];
+		if (r->kind == ELF_REGION_ZERO)
+			continue;
+		p->plan.regions[p->plan.n++] = (struct pages_region){ r->vaddr, r->size, r->offset, r->rights,
+								       r->kind == ELF_REGION_COPY };
+		if (r->kind == ELF_REGION_SHARED && r->offset + r->size > p->view_size)
+			p->view_size = r->offset + r->size;
+	}
+	return 0;
+}
+
+/* The server's view of p's text mapping, its pages brought in (the file
+ * server maps them 64 KiB at a time where it can). */
+static int make_view(struct program *p)
+{
+	mica_cap_t copy = mica_slot_alloc();
+	int err;
+
+	if (!copy)
+		return ENOMEM;
+	if (task_cap_map(MICA_BOOT_TASK, p->plan.text, copy, MICA_RWX, false) != 0 ||
+	    region_map_attach(rt_cap("rm"), 0, p->view_size, MICA_R | MICA_X, copy, 0, &p->view) != 0) {
+		mica_slot_drop(copy);
+		p->view = 0;
+		return ENOMEM;
+	}
+	for (uint64_t at = 0; at < p->view_size; at += 4096)
+		err = *(volatile const char *)(p->view + at);
+	(void)err;
+	return 0;
+}
+
+/* fd's program, made now: its headers read and checked, its plan, its
+ * text mapping and the view of it. */
+static int program_make(const char *path, int fd, const struct stat *st, struct program *p)
+{
+	static unsigned char head[LOAD_HEAD_MAX];
+	struct elf_image img;
+	uint64_t text_limit;
+	const char *why;
+	ssize_t got = read(fd, head, sizeof head);
+	int err;
+
+	if (got < 0)
+		return errno;
+	*p = (struct program){ .dev = st->st_dev, .ino = st->st_ino, .size = st->st_size, .mtime = st->st_mtime,
+			       .ctime = st->st_ctime, .head_len = (uint32_t)got };
+	memcpy(p->head, head, (size_t)got);
+	if (elf_parse_head(p->head, p->head_len, (uint64_t)st->st_size, PROGRAM_LO, PROGRAM_HI, &img, &why) != 0) {
+		mica_printf("proc: %s is not a program: %s\n", path, why);
+		return ENOEXEC;
+	}
+	if ((err = plan_segments(&img, p, &text_limit)) != 0)
+		return err;
+	if ((err = fsfile_map_masked(fd, MICA_R | MICA_X, false, text_limit, &p->plan.text)) != 0 ||
+	    (p->data_limit && (err = fsfile_map_masked(fd, p->data_rights, true, p->data_limit, &p->data)) != 0))
+		return err == ENFILE || err == ENOMEM ? EAGAIN : EIO;   /* the file server has no mapping left */
+	return make_view(p);
+}
+
+/* A place for a new program: a free one, else the least recently started
+ * one's. */
+static struct program *program_slot(void)
+{
+	struct program *oldest = &programs[0];
+
+	for (unsigned i = 0; i < PROGRAMS_MAX; i++) {
+		if (!programs[i].kept)
+			return &programs[i];
+		if (programs[i].used < oldest->used)
+			oldest = &programs[i];
+	}
+	program_drop(oldest);
+	return oldest;
+}
+
+/* fd's program: kept from an earlier start, or made now (and kept, if it
+ * may be). */
+static int program_get(const char *path, int fd, const struct stat *st, struct program **out)
+{
+	struct program *p;
+	int err;
+
+	for (unsigned i = 0; i < PROGRAMS_MAX; i++)
+		if (same_file(&programs[i], st)) {
+			programs[i].used = ++programs_clock;
+			*out = &programs[i];
+			return 0;
+		}
+	p = keepable(st) ? program_slot() : &scratch_program;
+	if ((err = program_make(path, fd, st, p)) != 0) {
+		program_drop(p);
+		return err;
+	}
+	p->kept = p != &scratch_program;
+	p->used = ++programs_clock;
+	*out = p;
+	return 0;
+}
+
+/* This start's data mapping: a copy of p's, which was never mapped
+ * (Dataspace.duplicate of a private mapping copies its own pages: none). */
+static int program_data(const struct program *p, struct load *l)
+{
+	int err;
+
+	if (!p->data)
+		return 0;
+	if (!(l->map.data = mica_slot_alloc()))
+		return ENOMEM;
+	if ((err = dataspace_duplicate(p->data, false, rt_cap("mem"), &l->map.data)) != 0) {
+		mica_slot_free(l->map.data);
+		l->map.data = 0;
+		return err == -(MICA_FS_ERRNO + ENFILE) || err == -MICA_ENOMEM ? EAGAIN : EIO;
+	}
+	return 0;
+}
+
+/* A file of the file server: its program, a copy of the text mapping's
+ * capability for the record, and the data segment's private mapping. */
+static int load_mapped(const char *path, int fd, const struct stat *st, struct load *l)
+{
+	struct program *p;
+	mica_cap_t text = mica_slot_alloc();
+	int err;
+
+	if (!text)
+		return ENOMEM;
+	if ((err = program_get(path, fd, st, &p)) != 0) {
+		mica_slot_free(text);
+		return err;
+	}
+	l->mapped = true;
+	l->program = p;
+	pages_copy(&l->map, &p->plan);
+	l->map.text = text;
+	if (task_cap_sibling(MICA_BOOT_TASK, p->plan.text, text, MICA_RWX) != 0) {
+		l->map.text = 0;
+		mica_slot_free(text);
+		return ENOMEM;
+	}
+	return program_data(p, l);
+}
+
+const void *load_head(const struct load *l, uint32_t *len, uint64_t *file_size)
+{
+	*len = l->program->head_len;
+	*file_size = (uint64_t)l->program->size;
+	return l->program->head;
+}
+
+void load_map_text(const struct load *l, mica_cap_t task)
+{
+	const struct program *p = l->program;
+
+	for (unsigned i = 0; i < p->plan.n; i++) {
+		const struct pages_region *r = &p->plan.regions[i];
+		uint64_t at = r->start, end = r->start + r->size;
+		if (r->data)
+			continue;
+		/* The largest blocks aligned alike here and in the view. */
+		while (at < end) {
+			uint64_t src = p->view + r->offset + (at - r->start);
+			unsigned order = 12;
+			while (order < 30 && !((at | src) & ((2ull << order) - 1)) && end - at >= (2ull << order))
+				order++;
+			task_mem_map(task, mica_fpage(src, order, r->rights), at, false);
+			at += 1ull << order;
+		}
+	}
+}
+
+void load_done(struct load *l)
+{
+	if (l->temporary)
+		stage_drop(l);
+	mica_slot_drop(l->hold);
+	l->hold = 0;
+	pages_drop(&l->map);
+	if (l->program == &scratch_program)
+		program_drop(&scratch_program);
+	l->program = 0;
+}
+
+/* A boot file: its loadable part read into the staging dataspace. */
+static int load_read(int fd, const struct stat *st, struct load *l)
 {
 	static unsigned char head[HEAD];
-	struct stat st;
-	struct image *kept;
 	uint64_t extent = 0;
-	ssize_t got;
-	mica_cap_t hold = 0;
-	int err, fd = open(path, O_RDONLY);
+	ssize_t got = read(fd, head, sizeof head);
+	int err;
 
-	*l = (struct load){ 0 };
-	if (fd < 0)
+	if (got < 0)
+		return errno;
+	if ((err = loaded_extent(head, (uint64_t)got, (uint64_t)st->st_size, &extent)) != 0)
+		return err;
+	if (extent > LOAD_MAX)
+		return ENOMEM;
+	if ((err = stage_get(extent, l)) == 0 && (err = read_into(fd, l, extent, head, (uint64_t)got)) != 0)
+		load_done(l);
+	return err;
+}
+
+/* A program kept whose file `path` still is (stat: the same identity
+ * and times): started without opening the file, the hold asked on the
+ * kept text mapping.  1: not kept (the caller opens the file), else 0 or
+ * an errno value. */
+static int load_kept(const char *path, struct load *l)
+{
+	struct stat st;
+	struct program *p = 0;
+	mica_cap_t hold = mica_slot_alloc(), text = mica_slot_alloc();
+	int err;
+
+	if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0111))
+		for (unsigned i = 0; i < PROGRAMS_MAX && !p; i++)
+			if (same_file(&programs[i], &st))
+				p = &programs[i];
+	if (!p || !hold || !text) {
+		mica_slot_free(hold);
+		mica_slot_free(text);
+		return 1;
+	}
+	p->used = ++programs_clock;
+	if ((err = open_file_deny_write(p->plan.text, &hold)) != 0) {
+		mica_slot_free(hold);
+		mica_slot_free(text);
+		return err <= -MICA_FS_ERRNO ? -err - MICA_FS_ERRNO : EIO;   /* ETXTBSY */
+	}
+	l->mapped = true;
+	l->program = p;
+	pages_copy(&l->map, &p->plan);
+	l->map.text = text;
+	l->hold = hold;
+	if (task_cap_sibling(MICA_BOOT_TASK, p->plan.text, text, MICA_RWX) != 0) {
+		l->map.text = 0;
+		mica_slot_free(text);
+		err = ENOMEM;
+	} else
+		err = program_data(p, l);
+	if (err)
+		load_done(l);
+	return err;
+}
+
+int load_file(const char *path, struct load *l)
+{
+	struct stat st;
+	mica_cap_t hold = 0;
+	int err, fd;
+
+	/* All but the regions' array (1.3 KiB a spawn), which map.n 0 empties. */
+	memset(l, 0, offsetof(struct load, map) + offsetof(struct pages, regions));
+	if ((err = load_kept(path, l)) != 1)
+		return err;
+	if ((fd = open(path, O_RDONLY)) < 0)
 		return errno;
 	if (fstat(fd, &st) != 0)
 		err = errno;
@@ -269,24 +513,15 @@ int load_file(const char *path, struct load *l)
 		err = EACCES;
 	else if ((err = fsfile_deny_write(fd, &hold)) != 0)
 		;
-	else if ((kept = image_find(&st)) != 0) {
-		kept->used = ++images_clock;
-		*l = (struct load){ .ds = kept->cap, .size = kept->bytes };
-		err = 0;
-	} else if ((got = read(fd, head, sizeof head)) < 0)
-		err = errno;
-	else if ((err = loaded_extent(head, (uint64_t)got, (uint64_t)st.st_size, &extent)) != 0)
-		;
-	else if (extent > LOAD_MAX)
-		err = ENOMEM;
-	else if ((err = stage_get(extent, l)) == 0 && (err = read_into(fd, l, extent, head, (uint64_t)got)) != 0)
-		load_done(l);
-	else if (keepable(&st, extent))
-		image_keep(&st, l);
-	close(fd);
-	if (err)
-		mica_slot_drop(hold);
+	else if (hold)   /* a file of the file server */
+		err = load_mapped(path, fd, &st, l);
 	else
+		err = load_read(fd, &st, l);
+	close(fd);
+	if (err) {
+		pages_drop(&l->map);
+		mica_slot_drop(hold);
+	} else
 		l->hold = hold;
 	return err;
 }

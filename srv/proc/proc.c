@@ -8,11 +8,14 @@
  * the record's gate lives, so a request always finds its caller's record:
  * no pid a client sends is trusted for who it is.
  *
- * Programs are started with root's Image.start (the launcher underneath
- * for now): the server reads the file into a dataspace of its own memory
- * session (load.c), root copies it into the new program, which gets the
- * record's gate as its `proc`, and root triggers the record's end irq when
- * the program ends; Process.status says how.  A program that joined is
+ * Programs are started by root's launcher: a file of the file server
+ * with Launcher.start_mapped, its segments mappings of the page cache that
+ * the server asks for (load.c) and keeps (pages.c: it maps the pages root
+ * refuses, on the exceptions that come through the record's gate); a boot
+ * file with Image.start, read into a dataspace of the server's memory
+ * session that root copies.  The program gets the record's gate as its
+ * `proc`, and root triggers the record's end irq when the program ends;
+ * Process.status says how.  A program that joined is
  * watched instead: its gate's last client capability going means it ended.
  */
 #include <errno.h>
@@ -37,12 +40,15 @@
 #include <idl/kernel/irq.h>
 #include <idl/kernel/kobject.h>
 #include <idl/kernel/task.h>
+#include <idl/kernel/thread.h>
+#include <idl/rt/dataspace.h>
 #include <idl/rt/fs.h>
 #include <idl/rt/proc_server.h>
 #include <idl/rt/process.h>
 
 #include "inherit.h"
 #include "load.h"
+#include "pages.h"
 #include "tree.h"
 
 /* Labels: a record's gate, its watch (joined) and its end irq (spawned). */
@@ -56,6 +62,8 @@ static uint64_t child_quota = CHILD_QUOTA;
 static struct tree tree;
 /* What each record has given its next child, and has yet to take from its parent. */
 static struct inherit_list given[TREE_MAX], inherited[TREE_MAX];
+/* The file mappings of each record's program (none for a boot file's). */
+static struct pages maps[TREE_MAX];
 
 static int fail(int e)
 {
@@ -115,6 +123,7 @@ static void on_ended(struct tree *t, struct tree_rec *r)
 	drop(&r->sig_irq);
 	drop(&r->tty_irq);
 	release_text(r);
+	pages_drop(&maps[index_of(r)]);
 	inherit_drop(&given[index_of(r)]);
 	inherit_drop(&inherited[index_of(r)]);
 }
@@ -265,9 +274,68 @@ static const char *base_name(const char *path)
 	return b ? b + 1 : path;
 }
 
-/* Start the image as r's program; r->pid is root's pid for it. */
-static int start(struct tree_rec *r, const char *path, mica_cap_t image, uint64_t size, const void *args,
-		 uint32_t args_len, const void *env, uint32_t env_len, mica_cap_t out, mica_cap_t in)
+/* A capability granted to root with a request: its slot is empty once
+ * the request succeeded, else the capability goes with it. */
+static void given_to_root(int err, mica_cap_t slot)
+{
+	if (err)
+		mica_slot_drop(slot);
+	else
+		mica_slot_free(slot);
+}
+
+/* Root starts l's program as *process, triggering `end_irq` when it
+ * ends, with `gate` as its `proc`: from its file mappings, whose
+ * capabilities root gets beside the server's (l->map keeps those and gets
+ * the program's task), its text mapped before it starts, or from the file
+ * read into a dataspace. */
+static int launch(const char *path, struct load *l, const void *args, uint32_t args_len, const void *env,
+		  uint32_t env_len, mica_cap_t out, mica_cap_t in, mica_cap_t end_irq, mica_cap_t gate,
+		  mica_cap_t *process)
+{
+	mica_cap_t text, data, task, thread;
+	uint64_t file_size;
+	uint32_t head_len;
+	int err;
+
+	if (!l->mapped)
+		return image_start(l->ds, base_name(path), l->size, args, args_len, env, env_len, out, in, end_irq,
+				   gate, child_quota, process);
+	static char strings[LAUNCHER_START_MAPPED_STRINGS_MAX];   /* argv, then the environment */
+	const void *head = load_head(l, &head_len, &file_size);
+	if ((uint64_t)args_len + env_len > sizeof strings)
+		return -MICA_E2BIG;
+	memcpy(strings, args, args_len);
+	memcpy(strings + args_len, env, env_len);
+	task = mica_slot_alloc();
+	thread = mica_slot_alloc();
+	if (!task || !thread)
+		err = -MICA_ENOMEM;
+	else if ((err = pages_siblings(&l->map, &text, &data)) == 0) {
+		err = launcher_start_mapped(rt_cap("launcher"), base_name(path), head, head_len, file_size, strings,
+					    args_len + env_len, (uint32_t)count(args, args_len), out, in, end_irq, gate,
+					    text, data, child_quota, process, &task, &thread);
+		given_to_root(err, text);
+		given_to_root(err, data);
+	}
+	if (err) {
+		mica_slot_free(task);
+		mica_slot_free(thread);
+		return err;
+	}
+	load_map_text(l, task);
+	/* Else start-up's first data write is an exception (pages.h). */
+	pages_map_data(&l->map, task);
+	thread_start(thread);
+	mica_slot_drop(thread);
+	l->map.task = task;
+	return 0;
+}
+
+/* Start l's program as r's; r->pid is root's pid for it, maps[r] its
+ * file mappings. */
+static int start(struct tree_rec *r, const char *path, struct load *l, const void *args, uint32_t args_len,
+		 const void *env, uint32_t env_len, mica_cap_t out, mica_cap_t in)
 {
 	bool ended;
 	int32_t status;
@@ -276,14 +344,15 @@ static int start(struct tree_rec *r, const char *path, mica_cap_t image, uint64_
 	if (!err && !(r->process = mica_slot_alloc()))
 		err = -MICA_ENOMEM;
 	if (!err)
-		err = image_start(image, base_name(path), size, args, args_len, env, env_len, out, in, r->end_irq,
-				  r->gate, child_quota, &r->process);
+		err = launch(path, l, args, args_len, env, env_len, out, in, r->end_irq, r->gate, &r->process);
 	if (err == -MICA_EINVAL)
 		return fail(ENOEXEC);   /* what root's parser refused (the log says why) */
 	if (err == -MICA_ENOMEM)
 		return fail(EAGAIN);
-	if (!err)
+	if (!err) {
+		pages_move(&maps[index_of(r)], &l->map);
 		err = process_status(r->process, &ended, &status, &r->pid);
+	}
 	return err;
 }
 
@@ -309,12 +378,12 @@ static int on_spawn(struct srv_request *req, const char *path, const void *args,
 	}
 	inherit_move(&given[index_of(parent)], &inherited[index_of(r)]);   /* unmake drops it on failure */
 	r->sig_ignore = parent->sig_ignore;   /* posix_spawn: what is ignored stays ignored */
-	err = start(r, path, image.ds, image.size, args, args_len, env, env_len, out_stream, in_stream);
+	err = start(r, path, &image, args, args_len, env, env_len, out_stream, in_stream);
 	if (!err) {
 		r->text = image.hold;   /* while it runs */
 		image.hold = 0;
 	}
-	load_done(&image);   /* root has its copy */
+	load_done(&image);   /* root has its copy, or the record the mappings */
 	if (err) {
 		if (r->process)
 			process_kill(r->process);
@@ -336,6 +405,45 @@ static void undo_fork(void *made)
 		process_kill(r->process);
 		collect(r);
 	}
+}
+
+/* Root's Parent.fork of parent's program as r's; a program of mapped
+ * segments (Parent.fork_mapped) gets its text mapping and its own copy of
+ * the data mapping (Dataspace.duplicate of the parent's, while the parent
+ * waits for the fork), which maps[r] keeps beside root's, with the
+ * child's task. */
+static int fork_start(struct tree_rec *parent, struct tree_rec *r, mica_cap_t parent_gate, const void *plan,
+		      uint32_t plan_len, mica_cap_t *task, mica_cap_t *thread)
+{
+	const struct pages *pm = &maps[index_of(parent)];
+	struct pages *child = &maps[index_of(r)];   /* empty: a new record's */
+	mica_cap_t text = 0, data = 0;
+	int err = 0;
+
+	if (pm->text) {
+		mica_cap_t dup = pm->data ? mica_slot_alloc() : 0, task_copy = mica_slot_alloc();
+		if ((pm->data && !dup) || !task_copy)
+			err = -MICA_ENOMEM;
+		else if (pm->data && (err = dataspace_duplicate(pm->data, false, rt_cap("mem"), &dup)) != 0)
+			err = err == -MICA_ENOMEM ? err : fail(EAGAIN);
+		if (err) {
+			mica_slot_free(dup);
+			mica_slot_free(task_copy);
+			return err;
+		}
+		if ((err = pages_fork(pm, dup, task_copy, child)) == 0)   /* the child's from now on */
+			err = pages_siblings(child, &text, &data);
+	}
+	if (!err && !pm->text)
+		err = parent_fork(parent_gate, r->end_irq, r->gate, plan, plan_len, &r->process, task, thread, &r->pid);
+	else if (!err)
+		err = parent_fork_mapped(parent_gate, r->end_irq, r->gate, plan, plan_len, text, data, &r->process,
+					 task, thread, &r->pid);
+	given_to_root(err, text);
+	given_to_root(err, data);
+	if (!err && child->task)
+		err = task_cap_sibling(MICA_BOOT_TASK, *task, child->task, MICA_RWX);
+	return err;   /* on failure unmake drops the child's */
 }
 
 /* A copy of the caller (fork): root makes it through the caller's own
@@ -367,7 +475,7 @@ static int on_fork(struct srv_request *req, mica_cap_t parent_gate, const void *
 	    (!(r->text = mica_slot_alloc()) || (err = open_file_deny_write(parent->text, &r->text)) != 0))
 		err = err ? err : -MICA_ENOMEM;
 	if (!err)
-		err = parent_fork(parent_gate, r->end_irq, r->gate, plan, plan_len, &r->process, task, thread, &r->pid);
+		err = fork_start(parent, r, parent_gate, plan, plan_len, task, thread);
 	if (err) {
 		if (r->process)
 			process_kill(r->process);
@@ -414,12 +522,14 @@ static int on_exec(struct srv_request *req, const char *path, const void *args, 
 	if (!(process = mica_slot_alloc()))
 		err = -MICA_ENOMEM;
 	else
-		err = image_start(image.ds, base_name(path), image.size, args, args_len, env, env_len, out_stream,
-				  in_stream, r->end_irq ? r->end_irq : end_irq, r->gate, child_quota, &process);
+		err = launch(path, &image, args, args_len, env, env_len, out_stream, in_stream,
+			     r->end_irq ? r->end_irq : end_irq, r->gate, &process);
 	if (!err) {
 		release_text(r);   /* the old program's file, the new one's from now on */
 		r->text = image.hold;
 		image.hold = 0;
+		pages_drop(&maps[index_of(r)]);
+		pages_move(&maps[index_of(r)], &image.map);
 	}
 	load_done(&image);
 	if (err) {
@@ -881,6 +991,18 @@ static int on_take(struct srv_request *req, uint64_t *fds, uint32_t *kind, uint3
 	return 0;
 }
 
+/* An exception of a program's thread whose pager refused a fault in one
+ * of its file mappings (pages.c); anything else is nobody's. */
+static int on_exception(struct srv_request *req, uint64_t vector, uint64_t error, uint64_t addr, uint64_t utcb,
+			struct user_regs *regs)
+{
+	struct tree_rec *r = caller(req);
+
+	(void)utcb;
+	(void)regs;   /* resumed as it was */
+	return r ? pages_fault(&maps[index_of(r)], vector, error, addr) : -MICA_EFAULT;
+}
+
 static const struct proc_ops ops = {
 	.join = on_join, .spawn = on_spawn, .fork = on_fork, .exec = on_exec, .wait = on_wait, .kill = on_kill,
 	.self = on_self, .list = on_list, .notify = on_notify,
@@ -889,6 +1011,8 @@ static const struct proc_ops ops = {
 	.list_group = on_list_group, .orphaned = on_orphaned_query, .set_foreground = on_set_foreground,
 	.foreground = on_foreground,
 };
+static const struct exception_handler_ops exception_ops = { .exception = on_exception };
+static const struct proc_gate_ops gate_ops = { .proc = &ops, .exception_handler = &exception_ops };
 
 /* A program's memory from an argument `child-mem=SIZE` (bytes, or with K
  * or M; at least 1M); false for anything else. */
@@ -910,8 +1034,8 @@ static bool child_mem_arg(const char *arg, uint64_t *bytes)
 
 int main(int argc, char **argv)
 {
-	static struct proc_buffers buffers;
-	const struct srv s = { .protocol = &proc_server, .ops = &ops, .state = &tree, .irq = on_irq };
+	static struct proc_gate_buffers buffers;
+	const struct srv s = { .protocol = &proc_gate_server, .ops = &gate_ops, .state = &tree, .irq = on_irq };
 
 	for (int i = 1; i < argc; i++)
 		if (!child_mem_arg(argv[i], &child_quota)) {

@@ -174,6 +174,35 @@ static int h_image_start(struct srv_request *req, const char *name, uint64_t siz
 	return 0;
 }
 
+static int h_start_mapped(struct srv_request *req, const char *name, const void *head, uint32_t head_len,
+			  uint64_t file_size, const void *strings, uint32_t strings_len, uint32_t argc,
+			  mica_cap_t out_stream, mica_cap_t in_stream, mica_cap_t notify, mica_cap_t proc,
+			  mica_cap_t text, mica_cap_t data, uint64_t mem_quota, mica_cap_t *process, mica_cap_t *task,
+			  mica_cap_t *thread)
+{
+	AS(struct obj, K_LAUNCHER);
+	struct obj *handle;
+	/* notify, text and data: the program's record keeps them. */
+	int err = notify ? srv_keep(req, notify) : 0;
+	if (!err && text)
+		err = srv_keep(req, text);
+	if (!err && data)
+		err = srv_keep(req, data);
+	struct mapped_file file = { head, head_len, file_size, text, data };
+	if (!err)
+		err = launcher_mapped_request(process_of(o), name, &file, strings, strings_len, argc, out_stream,
+					      in_stream, notify, proc, mem_quota, &handle, task, thread);
+	if (err) {
+		mica_slot_drop(notify);
+		mica_slot_drop(text);
+		mica_slot_drop(data);
+		return err;
+	}
+	*process = handle->gate;
+	srv_made(req, undo_made, handle);
+	return 0;
+}
+
 static int h_image_copy(struct srv_request *req, uint64_t size, mica_cap_t *image)
 {
 	AS(struct ds, K_DS);
@@ -243,22 +272,30 @@ static int h_on_halt(struct srv_request *req, mica_cap_t irq)
 		mica_slot_drop(irq);
 	return err;
 }
-static int h_fork(struct srv_request *req, mica_cap_t notify, mica_cap_t proc, const void *plan, uint32_t plan_len,
-		  mica_cap_t *process, mica_cap_t *task, mica_cap_t *thread, uint64_t *pid)
+static int fork_common(struct srv_request *req, mica_cap_t notify, mica_cap_t proc, const void *plan,
+		       uint32_t plan_len, mica_cap_t text, mica_cap_t data, mica_cap_t *process, mica_cap_t *task,
+		       mica_cap_t *thread, uint64_t *pid)
 {
 	AS(struct obj, K_PARENT);
 	struct obj *handle;
 	/* proc: granted to the child, or dropped here (not by the server
-	 * loop, which would unmap the empty slot). */
+	 * loop, which would unmap the empty slot); text and data: the
+	 * child's regions' (parent_fork_request keeps what it uses). */
 	int err = notify ? srv_keep(req, notify) : 0;
-	if (!err && proc && (err = srv_keep(req, proc)) != 0)
-		mica_slot_drop(notify);
-	if (err)
-		return err;
-	err = parent_fork_request(process_of(o), notify, proc, plan, plan_len, &handle, task, thread, pid);
+	if (!err && proc)
+		err = srv_keep(req, proc);
+	if (!err && text)
+		err = srv_keep(req, text);
+	if (!err && data)
+		err = srv_keep(req, data);
+	if (!err)
+		err = parent_fork_request(process_of(o), notify, proc, plan, plan_len, text, data, &handle, task,
+					  thread, pid);
 	if (err) {
 		mica_slot_drop(notify);
 		mica_slot_drop(proc);
+		mica_slot_drop(text);
+		mica_slot_drop(data);
 		return err;
 	}
 	if (proc)
@@ -266,6 +303,19 @@ static int h_fork(struct srv_request *req, mica_cap_t notify, mica_cap_t proc, c
 	*process = handle->gate;
 	srv_made(req, undo_made, handle);
 	return 0;
+}
+static int h_fork(struct srv_request *req, mica_cap_t notify, mica_cap_t proc, const void *plan, uint32_t plan_len,
+		  mica_cap_t *process, mica_cap_t *task, mica_cap_t *thread, uint64_t *pid)
+{
+	return fork_common(req, notify, proc, plan, plan_len, 0, 0, process, task, thread, pid);
+}
+static int h_fork_mapped(struct srv_request *req, mica_cap_t notify, mica_cap_t proc, const void *plan,
+			 uint32_t plan_len, mica_cap_t text, mica_cap_t data, mica_cap_t *process, mica_cap_t *task,
+			 mica_cap_t *thread, uint64_t *pid)
+{
+	if (!text)
+		return -MICA_EINVAL;
+	return fork_common(req, notify, proc, plan, plan_len, text, data, process, task, thread, pid);
 }
 static int h_fault(struct srv_request *req, uint64_t addr, uint64_t ip, uint32_t access, struct mica_flexpage *page)
 {
@@ -334,11 +384,12 @@ static const struct memory_ops memory = { .alloc = h_mem_alloc, .alloc_dma = h_m
 static const struct rom_ops rom = { .open = h_rom_open, .list = h_rom_list };
 static const struct registry_ops registry = { .publish = h_reg_publish, .lookup = h_reg_lookup,
 					      .entry = h_reg_entry, .withdraw = h_reg_withdraw };
-static const struct launcher_ops launcher = { .spawn = h_spawn, .halt = h_halt };
+static const struct launcher_ops launcher = { .spawn = h_spawn, .halt = h_halt, .start_mapped = h_start_mapped };
 static const struct image_ops image = { .start = h_image_start, .copy = h_image_copy };
 static const struct process_ops process = { .status = h_status, .kill = h_kill, .stop = h_stop };
 static const struct parent_ops parent = { .exit = h_exit, .region = h_region, .stray_fault = h_stray_fault,
-					  .on_halt = h_on_halt, .fork = h_fork };
+					  .on_halt = h_on_halt, .fork = h_fork,
+					  .fork_mapped = h_fork_mapped };
 static const struct pager_ops pager = { .fault = h_fault };
 static const struct stream_ops stream = { .write = h_write, .read = h_read };
 static const struct pci_device_ops pci = { .describe = h_pci_info, .config_read = h_pci_config_read,

@@ -71,9 +71,14 @@
 struct region {
 	uint64_t start, size, offset;
 	uint32_t rights;
+	/* Or another server's dataspace (the record's text or data), never
+	 * asked by root: root's slot for it (0: none; 32 bits, so that a
+	 * record stays within half a pool page). */
+	uint32_t ext;
 	struct ds *ds;
 	bool own;   /* made for this program (not a boot file's) */
 };
+_Static_assert(MICA_CAP_SLOTS <= UINT32_MAX, "a slot fits a region's ext");
 
 struct process {
 	struct obj as_process;   /* the starter's handle (K_PROCESS) */
@@ -95,6 +100,7 @@ struct process {
 	struct region regions[REGIONS_MAX];
 	unsigned nregions;
 	struct ds *image;        /* its own copy of its file (Image.start), 0 for a boot file */
+	mica_cap_t text, data;   /* its file's mappings (Launcher.start_mapped; 0: none), its regions' */
 	bool ended, daemon, handed_out;
 	bool may_halt;           /* started by boot.cfg: its launcher gate may halt */
 	int32_t status;
@@ -112,7 +118,16 @@ static int add_region(struct process *p, uint64_t start, uint64_t size, uint64_t
 {
 	if (p->nregions == REGIONS_MAX)
 		return -MICA_ENOMEM;
-	p->regions[p->nregions++] = (struct region){ start, size, offset, rights, ds, own };
+	p->regions[p->nregions++] = (struct region){ start, size, offset, rights, 0, ds, own };
+	return 0;
+}
+
+static int add_ext_region(struct process *p, uint64_t start, uint64_t size, uint64_t offset, uint32_t rights,
+			  mica_cap_t ext)
+{
+	if (p->nregions == REGIONS_MAX)
+		return -MICA_ENOMEM;
+	p->regions[p->nregions++] = (struct region){ start, size, offset, rights, (uint32_t)ext, 0, false };
 	return 0;
 }
 
@@ -122,6 +137,37 @@ struct program_file {
 	uint64_t size;
 	struct ds *text;     /* the dataspace shared regions show */
 };
+
+/* A mapped file's plan: its file parts regions of the text and data
+ * mappings at their file offsets (the data mapping's mask zeros the
+ * tail), the rest anonymous; at most one copy-on-write region. */
+static int make_mapped_regions(struct process *p, const struct mapped_file *m, const struct elf_load_plan *plan)
+{
+	unsigned copies = 0;
+
+	for (unsigned i = 0; i < plan->nregions; i++) {
+		const struct elf_region *r = &plan->regions[i];
+		struct ds *d;
+		int err;
+		if (r->kind == ELF_REGION_ZERO) {
+			if ((err = ds_create(DS_ANON, r->size, MICA_RWX, p->session, 0, 0, false, &d)) != 0)
+				return err;
+			if ((err = add_region(p, r->vaddr, r->size, 0, r->rights, d, true)) != 0) {
+				ds_destroy(d);
+				return err;
+			}
+			continue;
+		}
+		if (r->kind == ELF_REGION_COPY && (copies++ || !m->data))
+			return -MICA_EINVAL;
+		mica_cap_t ext = r->kind == ELF_REGION_COPY ? m->data : m->text;
+		if (!ext)
+			return -MICA_EINVAL;
+		if ((err = add_ext_region(p, r->vaddr, r->size, r->offset, r->rights, ext)) != 0)
+			return err;
+	}
+	return 0;
+}
 
 /* The plan's regions as dataspaces. */
 static int make_regions(struct process *p, const struct program_file *f, const struct elf_load_plan *plan)
@@ -216,6 +262,9 @@ static void teardown(struct process *p)
 	if (p->image)
 		ds_destroy(p->image);
 	p->image = 0;
+	mica_slot_drop(p->text);
+	mica_slot_drop(p->data);
+	p->text = p->data = 0;
 	if (p->session)
 		session_release(p->session);
 	p->session = 0;
@@ -362,6 +411,15 @@ static int load_image(struct process *p, const struct spawn_args *a, struct prog
 
 	uint64_t image_size;
 	const void *bytes;
+	if (a->mapped) {
+		const struct mapped_file *m = a->mapped;
+		if (elf_parse_head(m->head, m->head_len, m->size, PROGRAM_LO, PROGRAM_HI, img, &why) != 0) {
+			mica_printf("root: %s is not a program: %s\n", a->name, why);
+			return -MICA_EINVAL;
+		}
+		elf_plan_load(img, plan);
+		return 0;
+	}
 	if (a->image && (bytes = ds_image(a->image, &image_size)) != 0) {
 		if (a->image_size > image_size)
 			return -MICA_EINVAL;
@@ -478,15 +536,20 @@ static int give_io_ports(struct process *p, const struct spawn_args *a)
 }
 
 /* Its main thread's pager (the parent gate, until its region mapper takes
- * over) and registers: ready to start. */
+ * over) and exception handler: none, or for a mapped file `proc`, which
+ * maps the pages of its file that root refuses to (before `proc` is
+ * granted into the program: the thread keeps the gate). */
+static int set_handlers(struct process *p, const struct spawn_args *a)
+{
+	return thread_set_handlers(p->thread, p->as_parent.gate, a->mapped ? a->proc : 0);
+}
+
+/* Its main thread's registers: ready to start. */
 static int set_registers(struct process *p, uint64_t entry, uint64_t sp)
 {
 	uint64_t old_ip, old_sp, old_flags;
-	int err = thread_set_handlers(p->thread, p->as_parent.gate, 0);
 
-	if (!err)
-		err = thread_ex_regs(p->thread, entry, sp, ~0ull, &old_ip, &old_sp, &old_flags);
-	return err;
+	return thread_ex_regs(p->thread, entry, sp, ~0ull, &old_ip, &old_sp, &old_flags);
 }
 
 int launcher_spawn_program(const struct spawn_args *a, struct process **out)
@@ -498,14 +561,14 @@ int launcher_spawn_program(const struct spawn_args *a, struct process **out)
 	uint64_t sp = 0;
 	int err;
 
-	if (!a->image && rom_find(a->name) < 0)
+	if (!a->image && !a->mapped && rom_find(a->name) < 0)
 		return -MICA_ENOENT;
 	struct process *p = pool_get(&process_pool);
 	if (!p)
 		return -MICA_ENOMEM;
 	if ((err = make_objects(p, a)) != 0 || (err = load_image(p, a, &file, &img, &plan)) != 0 ||
-	    (err = make_regions(p, &file, &plan)) != 0 ||
-	    (err = provide_gate(p, a->provide, &serve)) != 0 ||
+	    (err = a->mapped ? make_mapped_regions(p, a->mapped, &plan) : make_regions(p, &file, &plan)) != 0 ||
+	    (err = set_handlers(p, a)) != 0 || (err = provide_gate(p, a->provide, &serve)) != 0 ||
 	    (err = make_environment(p, a, &img, serve, &sp)) != 0 || (err = give_io_ports(p, a)) != 0 ||
 	    (err = set_registers(p, img.entry, sp)) != 0) {
 		teardown(p);
@@ -513,9 +576,14 @@ int launcher_spawn_program(const struct spawn_args *a, struct process **out)
 		return err;
 	}
 	next_pid++;
+	if (a->mapped) {   /* the record holds the mappings its regions show */
+		p->text = a->mapped->text;
+		p->data = a->mapped->data;
+	}
 	p->next = processes;
 	processes = p;
-	thread_start(p->thread);
+	if (!a->mapped)   /* else its starter starts it (Launcher.start_mapped) */
+		thread_start(p->thread);
 	*out = p;
 	return 0;
 }
@@ -523,6 +591,24 @@ int launcher_spawn_program(const struct spawn_args *a, struct process **out)
 /* ---- fork (docs/processes.md, "fork") --------------------------------- */
 
 _Static_assert(REGIONS_MAX <= MICA_FORK_REGIONS_MAX, "a fork plan names every initial region");
+
+/* A region of p's file mappings in c: of c's own text mapping (the
+ * process server's capability for c's record), p's mappings of it mapped
+ * into c at once, or of c's own data mapping, nothing of p's mapped. */
+static int fork_ext_region(struct process *p, struct process *c, const struct region *r, mica_cap_t slot)
+{
+	bool data = r->ext == p->data;
+	mica_cap_t ext = data ? c->data : c->text;
+	int err;
+
+	if (!ext)
+		return -MICA_EINVAL;
+	if (!data && slot)
+		task_mem_map_from(c->task, p->task, r->start, r->size, r->rights & ~MICA_W);
+	if ((err = add_ext_region(c, r->start, r->size, r->offset, r->rights, ext)) != 0)
+		return err;
+	return slot ? give(c, ext, slot, false) : 0;
+}
 
 /* The initial regions of p, forked into c (copy-on-write; the boot file's
  * or image's shared), each given to c at the slot p's region mapper holds
@@ -538,6 +624,11 @@ static int fork_regions(struct process *p, struct process *c, const struct mica_
 	for (unsigned i = 0; i < p->nregions; i++) {
 		struct region *r = &p->regions[i];
 		struct ds *d = r->ds;
+		if (r->ext) {
+			if ((err = fork_ext_region(p, c, r, plan->region_slot[i])) != 0)
+				return err;
+			continue;
+		}
 		if (r->own && (err = ds_fork(r->ds, c->session, false, &d)) != 0)
 			return err;
 		/* What the parent has of it, so that the child's first touches
@@ -559,8 +650,9 @@ static int fork_regions(struct process *p, struct process *c, const struct mica_
 }
 
 /* c's region mapper thread, started, and its gate at plan->rm_slot, which
- * is the pager of c's first thread. */
-static int fork_region_mapper(struct process *c, const struct mica_fork_plan *plan)
+ * is the pager of c's first thread; `exc` its exception handler (0: none;
+ * a mapped program's `proc`). */
+static int fork_region_mapper(struct process *c, const struct mica_fork_plan *plan, mica_cap_t exc)
 {
 	uint64_t old_ip, old_sp, old_flags;
 	mica_cap_t gate = mica_slot_alloc();
@@ -573,7 +665,7 @@ static int fork_region_mapper(struct process *c, const struct mica_fork_plan *pl
 		 (err = thread_bind(c->rm_thread, c->task, plan->rm_utcb)) == 0 &&
 		 (err = thread_set_mcp(c->rm_thread, c->prio)) == 0 &&
 		 (err = thread_set_sched(c->rm_thread, c->prio, 0)) == 0 &&
-		 (err = thread_set_handlers(c->rm_thread, c->as_parent.gate, 0)) == 0 &&
+		 (err = thread_set_handlers(c->rm_thread, c->as_parent.gate, exc)) == 0 &&
 		 (err = thread_ex_regs(c->rm_thread, plan->rm_ip, plan->rm_sp, ~0ull, &old_ip, &old_sp, &old_flags)) ==
 			 0 &&
 		 (err = factory_create_gate(c->factory, gate, c->rm_thread, 0)) == 0 &&
@@ -602,7 +694,8 @@ static bool plan_slot_ok(uint32_t slot)
 }
 
 int parent_fork_request(struct process *p, mica_cap_t notify, mica_cap_t proc, const void *buf, uint32_t len,
-			struct obj **handle, mica_cap_t *task, mica_cap_t *thread, uint64_t *pid)
+			mica_cap_t text, mica_cap_t data, struct obj **handle, mica_cap_t *task, mica_cap_t *thread,
+			uint64_t *pid)
 {
 	struct mica_fork_plan plan;
 	struct spawn_args a = { .name = p->name, .charge = p->session, .kmem_quota = p->kmem_quota,
@@ -628,13 +721,24 @@ int parent_fork_request(struct process *p, mica_cap_t notify, mica_cap_t proc, c
 	c->slot_parent = p->slot_parent;
 	c->slot_mem = p->slot_mem;
 	c->slot_launcher = p->slot_launcher;
+	if (p->text) {   /* a mapped program's: the child's record holds its mappings */
+		c->text = text;
+		c->data = p->data ? data : 0;
+	}
 	if ((err = make_objects(c, &a)) != 0 || (err = give_own_caps(c)) != 0 ||
-	    (err = fork_regions(p, c, &plan)) != 0 || (proc && (err = give(c, proc, plan.proc_slot, true)) != 0) ||
-	    (err = fork_region_mapper(c, &plan)) != 0 || (err = obj_open(&c->as_process, K_PROCESS, true)) != 0) {
+	    (err = fork_regions(p, c, &plan)) != 0 || (err = fork_region_mapper(c, &plan, p->text ? proc : 0)) != 0 ||
+	    (proc && (err = give(c, proc, plan.proc_slot, true)) != 0) ||
+	    (err = obj_open(&c->as_process, K_PROCESS, true)) != 0) {
+		c->text = c->data = 0;   /* the caller's still */
 		teardown(c);
 		pool_put(&process_pool, c);
 		return err;
 	}
+	if (!p->text) {   /* the caller's to keep: none of a program that is not mapped */
+		mica_slot_drop(text);
+		mica_slot_drop(data);
+	} else if (!p->data)
+		mica_slot_drop(data);
 	next_pid++;
 	c->forked_by = p;
 	c->next = processes;
@@ -833,6 +937,43 @@ int launcher_image_request(struct ds *image, const char *name, uint64_t size, co
 	return spawn_handed_out(&a, notify, handle);
 }
 
+int launcher_mapped_request(struct process *spawner, const char *name, const struct mapped_file *file,
+			    const void *strings, uint32_t strings_len, uint32_t argc, mica_cap_t out_stream,
+			    mica_cap_t in_stream, mica_cap_t notify, mica_cap_t proc, uint64_t mem_quota,
+			    struct obj **handle, mica_cap_t *task, mica_cap_t *thread)
+{
+	static const char *list[ARGS_MAX + IMAGE_ENV_MAX + 2];
+	unsigned n = 0;
+	struct spawn_args a = { .name = name, .argv = list, .out = out_stream, .in = in_stream,
+				.mem_quota = mem_quota, .kmem_quota = 2ull << 20, .charge = spawner->session,
+				.mapped = file, .proc = proc };
+	int err;
+
+	if (!name[0] || !file->text || !proc)
+		return -MICA_EINVAL;
+	if (strings_len > IMAGE_START_ARGS_MAX)
+		return -MICA_E2BIG;
+	if ((err = split(strings, strings_len, list, ARGS_MAX + IMAGE_ENV_MAX, &n)) != 0)
+		return err;
+	if (!argc || argc > n)
+		return -MICA_EINVAL;
+	if (argc > ARGS_MAX || n - argc > IMAGE_ENV_MAX)
+		return -MICA_E2BIG;
+	/* argv ends at argc: the environment's entries follow its null. */
+	memmove(list + argc + 1, list + argc, (n - argc + 1) * sizeof list[0]);
+	list[argc] = 0;
+	a.env = list + argc + 1;
+	if (!a.mem_quota)
+		a.mem_quota = session_left(spawner->session) / 2 & ~(PAGE - 1);
+	if (!a.mem_quota)
+		return -MICA_ENOMEM;
+	if ((err = spawn_handed_out(&a, notify, handle)) != 0)
+		return err;
+	*task = process_of(*handle)->task;
+	*thread = process_of(*handle)->thread;
+	return 0;
+}
+
 int process_status_request(struct process *p, bool *ended, int32_t *status, uint64_t *pid)
 {
 	*ended = p->ended;
@@ -893,7 +1034,7 @@ int parent_region_request(struct process *p, uint32_t index, uint64_t *start, ui
 	*size = r->size;
 	*offset = r->offset;
 	*rights = r->rights;
-	*ds = ds_gate(r->ds);
+	*ds = r->ext ? r->ext : ds_gate(r->ds);
 	return 0;
 }
 
@@ -913,6 +1054,8 @@ int parent_page_fault(struct process *p, uint64_t addr, uint64_t ip, uint32_t ac
 	struct region *r = find_region(p, addr);
 	int err = -MICA_EFAULT;
 
+	if (r && r->ext && (access & r->rights) == access)
+		return -MICA_EFAULT;   /* root never asks another server: an exception for `proc` */
 	if (r && (access & r->rights) == access) {
 		uint32_t rights = access & MICA_W ? r->rights : r->rights & ~MICA_W;
 		/* The fault's reply lands where the block's offset says in the

@@ -158,6 +158,15 @@ void log_stream_init(void);
 int log_stream_write(const void *data, uint32_t len, uint32_t *written);
 
 /* launcher.c */
+/* A program's file as another server's dataspaces (Launcher.start_mapped):
+ * its headers, its size, the mappings of its text and of its data (root's
+ * slots, kept by the program's record once it is made; data 0: none). */
+struct mapped_file {
+	const void *head;
+	uint32_t head_len;
+	uint64_t size;
+	mica_cap_t text, data;
+};
 struct spawn_args {
 	const char *name;
 	const char *const *argv;   /* argv[0] is the name */
@@ -173,6 +182,7 @@ struct spawn_args {
 	const char *provide;          /* a gate to its main thread, published under this name */
 	struct ds *image;             /* its file: these bytes (copied), not a boot file of `name` */
 	uint64_t image_size;
+	const struct mapped_file *mapped;   /* or its file mapped by another server (0: not) */
 	bool daemon;                  /* root does not wait for it to end before halting */
 	uint64_t utcb;                /* its main thread's UTCB (0: MICA_BOOT_UTCB) */
 	uint32_t prio;                /* its main thread's priority and MCP (0: by its kind) */
@@ -201,6 +211,11 @@ int launcher_spawn_request(struct process *spawner, const char *name, const void
 int launcher_image_request(struct ds *image, const char *name, uint64_t size, const void *args, uint32_t args_len,
 			   const void *env, uint32_t env_len, mica_cap_t out_stream, mica_cap_t in_stream,
 			   mica_cap_t notify, mica_cap_t proc, uint64_t mem_quota, struct obj **handle);
+int launcher_mapped_request(struct process *spawner, const char *name,
+			    const struct mapped_file *file, const void *strings, uint32_t strings_len, uint32_t argc,
+			    mica_cap_t out_stream, mica_cap_t in_stream, mica_cap_t notify,
+			    mica_cap_t proc, uint64_t mem_quota, struct obj **handle, mica_cap_t *task,
+			    mica_cap_t *thread);
 int process_status_request(struct process *p, bool *ended, int32_t *status, uint64_t *pid);
 int process_kill_request(struct process *p);
 int process_stop_request(struct process *p, bool stop);
@@ -212,7 +227,8 @@ int parent_page_fault(struct process *p, uint64_t addr, uint64_t ip, uint32_t ac
 /* Parent.fork: a copy of p (docs/processes.md, "fork"), its first thread
  * stopped; *task and *thread are root's slots for them, *pid its pid. */
 int parent_fork_request(struct process *p, mica_cap_t notify, mica_cap_t proc, const void *plan, uint32_t len,
-			struct obj **handle, mica_cap_t *task, mica_cap_t *thread, uint64_t *pid);
+			mica_cap_t text, mica_cap_t data, struct obj **handle, mica_cap_t *task, mica_cap_t *thread,
+			uint64_t *pid);
 /* A Process handle whose reply was lost: the program ends and its record goes. */
 void process_abandon(struct obj *o);
 

@@ -245,7 +245,7 @@ QEMU_PROG_BINS += $(BUILD)/tests/qemu/poll_test
 # and SQLite's speedtest1 for mica-bench-proc (built by ports/sqlite3),
 # with room for its database.
 $(eval $(call newlib_program,$(BUILD)/tests/qemu/proc_test,tests/qemu/progs/proc_test.c tests/qemu/lib/qtest.c \
-	$(RT_IDL_DIR)/proc_fuzz.c))
+	$(RT_IDL_DIR)/proc_fuzz.c $(KERNEL_IDL_DIR)/exception_fuzz.c))
 $(eval $(call newlib_program,$(BUILD)/tests/qemu/proc_child,tests/qemu/progs/proc_child.c))
 $(eval $(call newlib_program,$(BUILD)/tests/qemu/proc_big,tests/qemu/progs/proc_big.c))
 QEMU_PROG_BINS += $(BUILD)/tests/qemu/proc_test $(BUILD)/tests/qemu/proc_child $(BUILD)/tests/qemu/proc_big $(BUILD)/srv/proc

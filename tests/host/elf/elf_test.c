@@ -355,6 +355,25 @@ static void elf_rejects_segment_data_outside_file(void)
 	expect_refused("outside the file");
 }
 
+/* elf_parse_head (a loader that maps the file): the headers from a
+ * prefix, the segments checked against the file's size, not the prefix's. */
+static void elf_parse_head_checks_segments_against_the_file_size(void)
+{
+	struct elf_image img, whole;
+	const char *why = "unset";
+	const size_t head = 64 + NPHDR * 56;
+
+	make_valid();
+	CHECK_EQ(parse(file, FILE_SIZE, &whole, &why), MICA_OK);
+	CHECK_EQ(elf_parse_head(guarded(file, head), head, FILE_SIZE, LO, HI, &img, &why), MICA_OK);
+	CHECK(why == NULL);
+	CHECK(memcmp(&img, &whole, sizeof img) == 0);
+	CHECK_EQ(elf_parse_head(guarded(file, head), head, 0x2800 - 1, LO, HI, &img, &why), MICA_EINVAL);
+	CHECK(why && strstr(why, "outside the file"));
+	CHECK_EQ(elf_parse_head(guarded(file, head - 1), head - 1, FILE_SIZE, LO, HI, &img, &why), MICA_EINVAL);
+	CHECK(why && strstr(why, "program header"));
+}
+
 static void elf_rejects_address_wraparound(void)
 {
 	make_valid();
@@ -551,6 +570,7 @@ static const struct tap_case cases[] = {
 	TAP_CASE(elf_rejects_no_loadable_segment),
 	TAP_CASE(elf_rejects_filesz_above_memsz),
 	TAP_CASE(elf_rejects_segment_data_outside_file),
+	TAP_CASE(elf_parse_head_checks_segments_against_the_file_size),
 	TAP_CASE(elf_rejects_address_wraparound),
 	TAP_CASE(elf_rejects_segment_outside_range),
 	TAP_CASE(elf_rejects_segment_pages_outside_range),

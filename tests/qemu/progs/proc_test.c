@@ -35,6 +35,8 @@
 #include <mica/proc.h>
 #include <rt/rt.h>
 
+#include <idl/rt/fs.h>
+#include <idl/rt/memory.h>
 #include <idl/rt/proc.h>
 #include <idl/rt/registry.h>
 
@@ -136,11 +138,11 @@ static void spawn_from_rom_and_disk(void)
 	expect("posix_spawn /bin/true from the disk", pid > 0, 1);
 	expect("true exits 0", reap((pid_t)pid), 0);
 	pid = spawn("/bin/proc_big", 0, 0);
-	expect("a program of 1.5 MiB from the disk (a dataspace of its own)", pid > 0, 1);
+	expect("a program of 1.5 MiB from the disk (mapped)", pid > 0, 1);
 	expect("all its data is there", reap((pid_t)pid), 0);
 	pid = spawn("/bin/true", 0, 0);
-	expect("then true again (the staging dataspace)", reap((pid_t)pid), 0);
-	expect("a program's text is its file's, page by page (from an image)",
+	expect("then true again", reap((pid_t)pid), 0);
+	expect("a program's text is its file's, page by page (the page cache's)",
 	       reap((pid_t)spawn(DISK_CHILD, "text", DISK_CHILD)), 0);
 	char *text_fork[] = { DISK_CHILD, "text", DISK_CHILD, "fork", 0 };
 	pid_t tp;
@@ -334,7 +336,7 @@ static void exec_failures(void)
 	expect("a directory: EACCES", spawn("/bin", 0, 0), -EACCES);
 	expect("not an ELF file: ENOEXEC", spawn("/bin/garbage", 0, 0), -ENOEXEC);
 	expect("a cut ELF file: ENOEXEC", spawn("/bin/cutelf", 0, 0), -ENOEXEC);
-	expect("an ELF file for another machine (root refuses it): ENOEXEC", spawn("/bin/badelf", 0, 0), -ENOEXEC);
+	expect("an ELF file for another machine (the server refuses it): ENOEXEC", spawn("/bin/badelf", 0, 0), -ENOEXEC);
 	pid_t p;
 	char *none[] = { 0 };
 	expect("no argv[0]: E2BIG", posix_spawn(&p, ROM_CHILD, 0, 0, none, child_env), E2BIG);
@@ -432,19 +434,20 @@ static void next_second(void)
 		usleep(10000);
 }
 
-/* The server keeps the images of programs it ran, by the file's inode,
- * size and times (docs/processes.md, "Loading"): a program file rewritten
- * in place, in the same second or a later one, runs as it is now. */
+/* The server keeps what it needs of the programs it ran (headers, plan,
+ * text mapping), by the file's inode, size and times (docs/processes.md,
+ * "Programs kept"): a program file rewritten in place, in the same second
+ * or a later one, runs as it is now. */
 static void changed_program_files_are_read_again(void)
 {
 	expect("proc_child copied to /pc", copy_file(DISK_CHILD, "/pc"), 1);
 	next_second();
 	expect("/pc exit 3", reap((pid_t)spawn("/pc", "exit", "3")), 3);
-	expect("/pc exit 4 (its image kept)", reap((pid_t)spawn("/pc", "exit", "4")), 4);
+	expect("/pc exit 4 (kept)", reap((pid_t)spawn("/pc", "exit", "4")), 4);
 	expect("true copied over it: the same inode, a new size", copy_file("/bin/true", "/pc"), 1);
 	expect("/pc is true now", reap((pid_t)spawn("/pc", "exit", "5")), 0);
 	next_second();
-	expect("true's image kept", reap((pid_t)spawn("/pc", "exit", "5")), 0);
+	expect("true kept", reap((pid_t)spawn("/pc", "exit", "5")), 0);
 	expect("proc_child back, in the same second as that spawn", copy_file(DISK_CHILD, "/pc"), 1);
 	expect("/pc is proc_child again", reap((pid_t)spawn("/pc", "exit", "6")), 6);
 	expect("/pc unlinked", unlink("/pc"), 0);
@@ -470,7 +473,7 @@ static off_t exit_command_at(const char *path)
 	return found;
 }
 
-/* A program file changed twice in one second, its size the same: an image
+/* A program file changed twice in one second, its size the same: headers
  * read between the two changes must not be kept (the times do not move). */
 static void changes_in_one_second(void)
 {
@@ -675,7 +678,7 @@ static void records_come_back(void)
 {
 	struct mica_meminfo before, now;
 
-	/* The server keeps the images of the programs it ran: each once first. */
+	/* The server keeps the programs it ran (their text mappings): each once first. */
 	reap((pid_t)spawn(DISK_CHILD, "exit", "0"));
 	reap((pid_t)spawn("/bin/true", 0, 0));
 	spawn("/bin/badelf", 0, 0);
@@ -701,6 +704,86 @@ static void records_come_back(void)
 	expect("gates back", now.objects[MICA_KOBJ_GATE], before.objects[MICA_KOBJ_GATE]);
 	expect("irqs back", now.objects[MICA_KOBJ_IRQ], before.objects[MICA_KOBJ_IRQ]);
 	expect("factories back", now.objects[MICA_KOBJ_FACTORY], before.objects[MICA_KOBJ_FACTORY]);
+}
+
+/* Free pages of root's pool (Memory.stats). */
+static uint64_t free_pages(void)
+{
+	uint64_t quota, used, pages, free;
+
+	memory_stats(rt_cap("mem"), &quota, &used, &pages, &free);
+	return free;
+}
+
+/* A program from the disk is mapped from the file server's page cache,
+ * not copied (docs/processes.md, "Starting"): 1.5 MiB of read-only data
+ * run through and the program reaped, root's pool has not given 1.5 MiB
+ * (the file server's cache is its memory already; the program's data,
+ * bss and stack went with it).  The file is a new one, from a second
+ * before: the server used to keep a copy of it (a program image). */
+static void disk_programs_are_mapped_not_copied(void)
+{
+	expect("proc_big copied to /big", copy_file("/bin/proc_big", "/big"), 1);
+	next_second();
+	uint64_t before = free_pages();
+	long pid = spawn("/big", 0, 0);
+	expect("/big (1.5 MiB of read-only data) runs through it: exit 0", reap((pid_t)pid), 0);
+	uint64_t after = free_pages();
+	expect("root's pool gave less than 256 KiB for it (a copy is 384 pages)", before - after < 64, 1);
+	if (before - after >= 64)
+		printf("# %lu pages\n", (unsigned long)(before - after));
+	expect("and again: exit 0", reap((pid_t)spawn("/big", 0, 0)), 0);
+	expect("pool as after the first run, within 16 pages", free_pages() + 16 >= after, 1);
+	unlink("/big");
+}
+
+/* The file server refusing a program's mapping (every mapping of the
+ * server taken: a session of ours asks OpenFile.mmap until ENFILE): the
+ * spawn fails with EAGAIN, and once the mappings are given back it works,
+ * and nothing is left of the failed ones (records, kernel objects). */
+static void refused_mapping_fails_clean(void)
+{
+	static mica_cap_t maps[1100];
+	struct mica_meminfo before, now;
+	mica_cap_t fs = mica_slot_alloc(), gate = mica_slot_alloc(), buffer = mica_slot_alloc();
+	uint32_t size, type;
+	unsigned n = 0;
+	int err = 0;
+
+	reap((pid_t)spawn("/bin/true", 0, 0));   /* its text mapping kept by the server */
+	meminfo(&before);
+	expect("the file server from the registry", registry_lookup(rt_cap("registry"), "fs", &fs), 0);
+	expect("a session of /bin/true", file_system_open(fs, "/bin/true", MICA_FS_O_READ, 0, &gate, &buffer, &size,
+							  &type), 0);
+	while (n < sizeof maps / sizeof maps[0] && !err) {
+		maps[n] = mica_slot_alloc();
+		if ((err = open_file_mmap(gate, MICA_R, false, &maps[n])) == 0)
+			n++;
+		else
+			mica_slot_free(maps[n]);
+	}
+	expect("mappings until ENFILE", err, -(MICA_FS_ERRNO + ENFILE));
+	expect("spawn /bin/true (its data mapping refused): EAGAIN", spawn("/bin/true", 0, 0), -EAGAIN);
+	expect("spawn /bin/proc_child: EAGAIN", spawn(DISK_CHILD, "exit", "0"), -EAGAIN);
+	expect("spawn from rom/ still works (no mapping)", reap((pid_t)spawn(ROM_CHILD, "exit", "4")), 4);
+	while (n)
+		mica_slot_drop(maps[--n]);
+	expect("close the session", open_file_close(gate), 0);
+	mica_slot_drop(gate);
+	mica_slot_drop(buffer);
+	mica_slot_drop(fs);
+	expect("mappings back: spawn /bin/true works", reap((pid_t)spawn("/bin/true", 0, 0)), 0);
+	expect("one record (ours)", records(), 1);
+	for (int i = 0; i < 200; i++) {   /* at most 2 s for the last-reference irqs */
+		mica_debug(MICA_BOOT_LOG, MICA_DEBUG_MEMINFO, (unsigned long)&now, sizeof now);
+		if (!memcmp(now.objects, before.objects, sizeof now.objects))
+			break;
+		usleep(10000);
+	}
+	expect("tasks back", now.objects[MICA_KOBJ_TASK], before.objects[MICA_KOBJ_TASK]);
+	expect("threads back", now.objects[MICA_KOBJ_THREAD], before.objects[MICA_KOBJ_THREAD]);
+	expect("gates back", now.objects[MICA_KOBJ_GATE], before.objects[MICA_KOBJ_GATE]);
+	expect("irqs back", now.objects[MICA_KOBJ_IRQ], before.objects[MICA_KOBJ_IRQ]);
 }
 
 /* pidfd_open (<sys/pidfd.h>, docs/poll.md): a child's end as a notifier's
@@ -755,6 +838,8 @@ static const struct qtest_case cases[] = {
 	{ "running_program_files_are_busy", running_program_files_are_busy },
 	{ "spawned_children_keep_the_mask_and_ignored_signals", spawned_children_keep_the_mask_and_ignored_signals },
 	{ "spawned_children_join_the_group_asked_for", spawned_children_join_the_group_asked_for },
+	{ "disk_programs_are_mapped_not_copied", disk_programs_are_mapped_not_copied },
+	{ "refused_mapping_fails_clean", refused_mapping_fails_clean },
 	{ "forged_requests", forged_requests },
 	{ "fuzzed", fuzzed },
 	{ "a_child_s_end_wakes_a_notifier", a_child_s_end_wakes_a_notifier },

@@ -68,5 +68,13 @@ struct elf_image {
  */
 int elf_parse(const void *file, size_t size, uint64_t lo, uint64_t hi, struct elf_image *out,
 	      const char **why);
+/*
+ * elf_parse from the file's first `head_size` bytes, which must hold its
+ * ELF header and program headers, for a file of `file_size` bytes that the
+ * segments must lie in: for a loader that maps the file rather than
+ * reading it (the process server's programs, docs/processes.md).
+ */
+int elf_parse_head(const void *head, size_t head_size, uint64_t file_size, uint64_t lo, uint64_t hi,
+		   struct elf_image *out, const char **why);
 
 #endif
