@@ -674,9 +674,28 @@ static void spawned_children_join_the_group_asked_for(void)
 	posix_spawnattr_destroy(&attr);
 }
 
+/* The kernel objects as many as in `before` again (root's last-reference
+ * irqs come within 2 s), each kind expected back. */
+static void objects_back(const struct mica_meminfo *before)
+{
+	struct mica_meminfo now;
+
+	for (int i = 0; i < 200; i++) {
+		mica_debug(MICA_BOOT_LOG, MICA_DEBUG_MEMINFO, (unsigned long)&now, sizeof now);
+		if (!memcmp(now.objects, before->objects, sizeof now.objects))
+			break;
+		usleep(10000);
+	}
+	expect("tasks back", now.objects[MICA_KOBJ_TASK], before->objects[MICA_KOBJ_TASK]);
+	expect("threads back", now.objects[MICA_KOBJ_THREAD], before->objects[MICA_KOBJ_THREAD]);
+	expect("gates back", now.objects[MICA_KOBJ_GATE], before->objects[MICA_KOBJ_GATE]);
+	expect("irqs back", now.objects[MICA_KOBJ_IRQ], before->objects[MICA_KOBJ_IRQ]);
+	expect("factories back", now.objects[MICA_KOBJ_FACTORY], before->objects[MICA_KOBJ_FACTORY]);
+}
+
 static void records_come_back(void)
 {
-	struct mica_meminfo before, now;
+	struct mica_meminfo before;
 
 	/* The server keeps the programs it ran (their text mappings): each once first. */
 	reap((pid_t)spawn(DISK_CHILD, "exit", "0"));
@@ -693,17 +712,7 @@ static void records_come_back(void)
 	for (int i = 0; i < 20; i++)
 		reap((pid_t)spawn("/bin/true", 0, 0));
 	expect("after 80 more spawns, one record (ours)", records(), 1);
-	for (int i = 0; i < 200; i++) {   /* at most 2 s for root's last-reference irqs */
-		mica_debug(MICA_BOOT_LOG, MICA_DEBUG_MEMINFO, (unsigned long)&now, sizeof now);
-		if (!memcmp(now.objects, before.objects, sizeof now.objects))
-			break;
-		usleep(10000);
-	}
-	expect("tasks back", now.objects[MICA_KOBJ_TASK], before.objects[MICA_KOBJ_TASK]);
-	expect("threads back", now.objects[MICA_KOBJ_THREAD], before.objects[MICA_KOBJ_THREAD]);
-	expect("gates back", now.objects[MICA_KOBJ_GATE], before.objects[MICA_KOBJ_GATE]);
-	expect("irqs back", now.objects[MICA_KOBJ_IRQ], before.objects[MICA_KOBJ_IRQ]);
-	expect("factories back", now.objects[MICA_KOBJ_FACTORY], before.objects[MICA_KOBJ_FACTORY]);
+	objects_back(&before);
 }
 
 /* Free pages of root's pool (Memory.stats). */
@@ -744,7 +753,7 @@ static void disk_programs_are_mapped_not_copied(void)
 static void refused_mapping_fails_clean(void)
 {
 	static mica_cap_t maps[1100];
-	struct mica_meminfo before, now;
+	struct mica_meminfo before;
 	mica_cap_t fs = mica_slot_alloc(), gate = mica_slot_alloc(), buffer = mica_slot_alloc();
 	uint32_t size, type;
 	unsigned n = 0;
@@ -774,16 +783,7 @@ static void refused_mapping_fails_clean(void)
 	mica_slot_drop(fs);
 	expect("mappings back: spawn /bin/true works", reap((pid_t)spawn("/bin/true", 0, 0)), 0);
 	expect("one record (ours)", records(), 1);
-	for (int i = 0; i < 200; i++) {   /* at most 2 s for the last-reference irqs */
-		mica_debug(MICA_BOOT_LOG, MICA_DEBUG_MEMINFO, (unsigned long)&now, sizeof now);
-		if (!memcmp(now.objects, before.objects, sizeof now.objects))
-			break;
-		usleep(10000);
-	}
-	expect("tasks back", now.objects[MICA_KOBJ_TASK], before.objects[MICA_KOBJ_TASK]);
-	expect("threads back", now.objects[MICA_KOBJ_THREAD], before.objects[MICA_KOBJ_THREAD]);
-	expect("gates back", now.objects[MICA_KOBJ_GATE], before.objects[MICA_KOBJ_GATE]);
-	expect("irqs back", now.objects[MICA_KOBJ_IRQ], before.objects[MICA_KOBJ_IRQ]);
+	objects_back(&before);
 }
 
 /* pidfd_open (<sys/pidfd.h>, docs/poll.md): a child's end as a notifier's
