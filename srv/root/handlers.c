@@ -174,6 +174,18 @@ static int h_image_start(struct srv_request *req, const char *name, uint64_t siz
 	return 0;
 }
 
+/* srv_keep of each of the n capabilities the request brought (0: none
+ * came), until one fails: 0 or its error. */
+static int keep_brought(struct srv_request *req, const mica_cap_t *caps, unsigned n)
+{
+	int err = 0;
+
+	for (unsigned i = 0; i < n && !err; i++)
+		if (caps[i])
+			err = srv_keep(req, caps[i]);
+	return err;
+}
+
 static int h_start_mapped(struct srv_request *req, const char *name, const void *head, uint32_t head_len,
 			  uint64_t file_size, const void *strings, uint32_t strings_len, uint32_t argc,
 			  mica_cap_t out_stream, mica_cap_t in_stream, mica_cap_t notify, mica_cap_t proc,
@@ -183,11 +195,7 @@ static int h_start_mapped(struct srv_request *req, const char *name, const void 
 	AS(struct obj, K_LAUNCHER);
 	struct obj *handle;
 	/* notify, text and data: the program's record keeps them. */
-	int err = notify ? srv_keep(req, notify) : 0;
-	if (!err && text)
-		err = srv_keep(req, text);
-	if (!err && data)
-		err = srv_keep(req, data);
+	int err = keep_brought(req, (const mica_cap_t[]){ notify, text, data }, 3);
 	struct mapped_file file = { head, head_len, file_size, text, data };
 	if (!err)
 		err = launcher_mapped_request(process_of(o), name, &file, strings, strings_len, argc, out_stream,
@@ -281,13 +289,7 @@ static int fork_common(struct srv_request *req, mica_cap_t notify, mica_cap_t pr
 	/* proc: granted to the child, or dropped here (not by the server
 	 * loop, which would unmap the empty slot); text and data: the
 	 * child's regions' (parent_fork_request keeps what it uses). */
-	int err = notify ? srv_keep(req, notify) : 0;
-	if (!err && proc)
-		err = srv_keep(req, proc);
-	if (!err && text)
-		err = srv_keep(req, text);
-	if (!err && data)
-		err = srv_keep(req, data);
+	int err = keep_brought(req, (const mica_cap_t[]){ notify, proc, text, data }, 4);
 	if (!err)
 		err = parent_fork_request(process_of(o), notify, proc, plan, plan_len, text, data, &handle, task,
 					  thread, pid);
