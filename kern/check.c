@@ -120,7 +120,8 @@ static void check_thread(struct thread *t)
 
 /* Charges are page-granular: a factory is charged exactly the pages its
  * caches hold, its page runs, its tasks' page tables and its threads'
- * kernel stacks, and the quota of its sub-factories. */
+ * kernel stacks, the quota of its sub-factories, and what the factories
+ * it pays for are charged (each one's use and record: check_paid). */
 static uint64_t check_factory(struct factory *f)
 {
 	uint64_t pages = f->pages, sub = 0, cached = 0;
@@ -134,21 +135,35 @@ static uint64_t check_factory(struct factory *f)
 		else if (o->type == KOBJ_THREAD)
 			pages += ARCH_KSTACK_PAGES;
 		else if (o->type == KOBJ_FACTORY)
-			sub += ((struct factory *)o)->limit;
+			sub += ((struct factory *)o)->reserved;
 	}
-	EXPECT(f->used == pages * MICA_PAGE_SIZE + sub, "a factory is charged %lu bytes, pins %lu pages and gave %lu to others",
-	       f->used, pages, sub);
+	EXPECT(f->used == pages * MICA_PAGE_SIZE + sub + f->paid,
+	       "a factory is charged %lu bytes, pins %lu pages, gave %lu to others and pays %lu", f->used, pages, sub,
+	       f->paid);
+	EXPECT(f->paid == f->check_paid, "a factory pays %lu bytes for others, they use %lu", f->paid, f->check_paid);
+	EXPECT(!f->payer || f->depth == f->payer->depth + 1, "a paid factory %u deep, its payer %u", f->depth,
+	       f->payer ? f->payer->depth : 0);
 	EXPECT(f->used <= f->limit || f == &factory_root, "a factory uses %lu of %lu", f->used, f->limit);
 	return cached;
 }
 
 int kcheck_all(void)
 {
-	uint64_t cached = check_factory(&factory_root), held = 0;
+	uint64_t cached, held = 0;
 
 	violations = 0;
-	for (struct kobj *o = factory_root.objects; o; o = next_object(o))
+	factory_root.check_paid = 0;
+	for (struct kobj *o = factory_root.objects; o; o = next_object(o)) {
 		o->check_count = 0;
+		if (o->type == KOBJ_FACTORY)
+			((struct factory *)o)->check_paid = 0;
+	}
+	for (struct kobj *o = factory_root.objects; o; o = next_object(o))
+		if (o->type == KOBJ_FACTORY && ((struct factory *)o)->payer) {
+			struct factory *f = (struct factory *)o;
+			f->payer->check_paid += f->used + FACTORY_PAYEE_BYTES;
+		}
+	cached = check_factory(&factory_root);
 	for (struct kobj *o = factory_root.objects; o; o = next_object(o))
 		if (o->type == KOBJ_TASK)
 			check_task((struct task *)o);

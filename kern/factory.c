@@ -31,26 +31,65 @@ void factory_init_root(uint64_t limit)
 	slab_cache_init(&factory_cache, "factory", sizeof(struct factory));
 }
 
+int factory_has_room(const struct factory *f, uint64_t bytes)
+{
+	for (; f; f = f->payer)
+		if (f->used + bytes > f->limit || f->used + bytes < f->used)
+			return 0;
+	return 1;
+}
+
 int factory_charge(struct factory *f, uint64_t bytes)
 {
-	if (f->used + bytes > f->limit || f->used + bytes < f->used)
+	if (!factory_has_room(f, bytes))
 		return MICA_ENOMEM;
 	f->used += bytes;
+	for (struct factory *g = f->payer; g; g = g->payer) {
+		g->used += bytes;
+		g->paid += bytes;
+	}
 	return MICA_OK;
+}
+
+/* The payer's charge for a payee's record (or its return). */
+static int charge_payee(struct factory *payer)
+{
+	int err = factory_charge(payer, FACTORY_PAYEE_BYTES);
+
+	if (!err)
+		payer->paid += FACTORY_PAYEE_BYTES;
+	return err;
+}
+
+static void uncharge_payee(struct factory *payer)
+{
+	payer->paid -= FACTORY_PAYEE_BYTES;
+	factory_uncharge(payer, FACTORY_PAYEE_BYTES);   /* last: it may free payer */
 }
 
 static void factory_free_now(struct factory *f)
 {
-	struct factory *parent = f->parent;
+	struct factory *parent = f->parent, *payer = f->payer;
 
 	/* The quota first: the parent still counts this object's own bytes,
-	 * so only the second uncharge can empty it (and free it, once). */
-	factory_uncharge(parent, f->limit);
+	 * so only the last uncharge can empty it (and free it, once).  The
+	 * payer may go with its record's return, not the maker: it still
+	 * counts f's own bytes. */
+	factory_uncharge(parent, f->reserved);
+	if (payer)
+		uncharge_payee(payer);
 	factory_free_obj(&factory_cache, &f->obj);
 }
 
+/* Every payer above f loses the bytes too; they are not emptied by it
+ * (each counts f's record until f is freed), only f may be. */
 void factory_uncharge(struct factory *f, uint64_t bytes)
 {
+	for (struct factory *g = f->payer; g; g = g->payer) {
+		KASSERT(g->used >= bytes && g->paid >= bytes);
+		g->used -= bytes;
+		g->paid -= bytes;
+	}
 	KASSERT(f->used >= bytes);
 	f->used -= bytes;
 	/* Not before factory_destroy ran to its end: a factory queued for
@@ -154,8 +193,27 @@ int factory_create_sub(struct factory *parent, uint64_t limit, struct factory **
 		factory_uncharge(parent, limit);
 		return MICA_ENOMEM;
 	}
-	f->limit = limit;
+	f->limit = f->reserved = limit;
 	f->parent = parent;
+	*out = f;
+	return MICA_OK;
+}
+
+int factory_create_paid(struct factory *maker, uint64_t limit, struct factory *payer, struct factory **out)
+{
+	if (payer->destroyed)
+		return MICA_EGONE;
+	if (payer->depth + 1 >= FACTORY_PAYERS_MAX || charge_payee(payer))
+		return MICA_ENOMEM;
+	struct factory *f = factory_alloc_obj(maker, &factory_cache, KOBJ_FACTORY);
+	if (!f) {
+		uncharge_payee(payer);
+		return MICA_ENOMEM;
+	}
+	f->limit = limit;
+	f->parent = maker;
+	f->payer = payer;
+	f->depth = payer->depth + 1;
 	*out = f;
 	return MICA_OK;
 }
@@ -280,6 +338,21 @@ static int op_create_factory(void *obj, slot_t dest, uint64_t quota)
 	return err ? err : hand_out(obj, dest, &sub->obj);
 }
 
+static int op_create_factory_paid(void *obj, slot_t dest, uint64_t limit, slot_t payer)
+{
+	int err;
+	struct factory *f = invoked(obj, dest, &err);
+	struct factory *sub;
+
+	if (err)
+		return err;
+	struct factory *p = (struct factory *)invoke_lookup(obj, payer, KOBJ_FACTORY, MICA_W, &err);
+	if (!p)
+		return err;
+	err = -factory_create_paid(f, limit, p, &sub);
+	return err ? err : hand_out(obj, dest, &sub->obj);
+}
+
 static int op_quota(void *obj, uint64_t *limit, uint64_t *used)
 {
 	struct invocation *inv = obj;
@@ -299,5 +372,6 @@ const struct factory_ops factory_protocol = {
 	.create_gate = op_create_gate,
 	.create_irq = op_create_irq,
 	.create_factory = op_create_factory,
+	.create_factory_paid = op_create_factory_paid,
 	.quota = op_quota,
 };

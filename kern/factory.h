@@ -14,6 +14,12 @@
  * factory destroys them all (and so, recursively, its sub-factories' ones);
  * its own memory and quota go back to its parent once the last of them is
  * freed.
+ *
+ * A paid factory (factory_create_paid) is made by one factory and paid
+ * for by another: its maker destroys it, its payer's quota bounds it.
+ * Root makes a program's factory so, paid by the program's parent's
+ * (docs/objects.md, "Paid factories"): the parent's quota bounds all its
+ * descendants, and a child outlives its parent's end.
  */
 #ifndef KERN_FACTORY_H
 #define KERN_FACTORY_H
@@ -30,8 +36,15 @@
 struct factory {
 	struct kobj obj;
 	uint64_t limit;           /* bytes it may hand out */
-	uint64_t used;            /* bytes charged now (objects, pages, sub-factory quotas) */
-	struct factory *parent;
+	uint64_t used;            /* bytes charged now (objects, pages, sub-factory quotas, paid) */
+	struct factory *parent;   /* its maker: it is on the maker's list of objects */
+	uint64_t reserved;        /* of its maker's quota: its limit, or 0 when a payer pays */
+	/* A paid factory's payer (0: none): every charge to it is the payer's
+	 * (and the payer's payer's) too, within each one's limit.  `paid`:
+	 * the bytes charged to it that way (and its payees' records). */
+	struct factory *payer;
+	uint64_t paid, check_paid;   /* check_paid: kcheck's scratch */
+	unsigned depth;           /* payers above it */
 	uint8_t pinned;           /* its memory stays until unpinned (the bootstrap's) */
 	uint8_t destroyed;        /* factory_destroy ran: free it when it is empty */
 	struct kobj *objects;     /* objects charged to it (kobj.sib) */
@@ -44,11 +57,9 @@ extern struct factory factory_root;
 void factory_init_root(uint64_t limit);
 /* Charge bytes to f: 0 or MICA_ENOMEM. */
 int factory_charge(struct factory *f, uint64_t bytes);
-/* Whether f could be charged `bytes` now (factory_charge would succeed). */
-static inline int factory_has_room(const struct factory *f, uint64_t bytes)
-{
-	return f->used + bytes <= f->limit && f->used + bytes >= f->used;
-}
+/* Whether f could be charged `bytes` now (factory_charge would succeed):
+ * it and every payer above it have the room. */
+int factory_has_room(const struct factory *f, uint64_t bytes);
 void factory_uncharge(struct factory *f, uint64_t bytes);
 /* Allocate a zeroed object from f's cache of the type (shaped as `cache`),
  * on f's list; a new cache page is charged to f.  NULL (nothing charged)
@@ -67,7 +78,16 @@ void factory_slab_free(struct factory *f, unsigned which, void *p);
 int factory_alloc_pages(struct factory *f, unsigned pages, uint64_t *pa);
 void factory_free_pages(struct factory *f, uint64_t pa, unsigned pages);
 
+/* A sub-factory holding `limit` bytes of parent's quota. */
 int factory_create_sub(struct factory *parent, uint64_t limit, struct factory **out);
+/* A factory of maker's (destroyed with it) whose charges are payer's too:
+ * `limit` is a limit within payer's, nothing reserved; payer is charged
+ * FACTORY_PAYEE_BYTES while it lives, so it stays until it has gone.
+ * MICA_ENOMEM: out of quota, or payer already FACTORY_PAYERS_MAX deep;
+ * MICA_EGONE: payer destroyed. */
+int factory_create_paid(struct factory *maker, uint64_t limit, struct factory *payer, struct factory **out);
+#define FACTORY_PAYEE_BYTES sizeof(struct factory)
+#define FACTORY_PAYERS_MAX 64
 /* Let a pinned factory's memory go (now, if it is destroyed and empty). */
 void factory_unpin(struct factory *f);
 

@@ -7,6 +7,7 @@
 #include "arch.h"
 #include "bootinfo.h"
 #include "factory.h"
+#include "gate.h"
 #include "hold.h"
 #include "invoke.h"
 #include "kip.h"
@@ -499,6 +500,27 @@ static int op_cap_info(void *obj, slot_t slot, uint32_t *type, uint32_t *rights)
 	return 0;
 }
 
+static int op_cap_label(void *obj, slot_t slot, uint64_t *label)
+{
+	int err;
+	struct task *t = invoked(obj, MICA_R, &err);
+
+	if (err)
+		return err;
+	if (slot == 0 || slot >= CAP_SLOTS)
+		return -MICA_EBADCAP;
+	struct cap *c = cap_lookup(t, slot);
+	if (!c)
+		return -MICA_EBADCAP;
+	if (c->obj->type != KOBJ_GATE)
+		return -MICA_ETYPE;
+	struct gate *g = (struct gate *)c->obj;
+	if (!g->thread || g->thread->task != t)
+		return -MICA_EPERM;
+	*label = g->label;
+	return 0;
+}
+
 static int op_mem_map(void *obj, mica_word_t fpage, uint64_t dest, bool grant)
 {
 	struct invocation *inv = obj;
@@ -610,6 +632,7 @@ const struct task_ops task_protocol = {
 	.cap_unmap = op_cap_unmap,
 	.cap_same = op_cap_same,
 	.cap_info = op_cap_info,
+	.cap_label = op_cap_label,
 	.mem_map = op_mem_map,
 	.mem_map_from = op_mem_map_from,
 	.mem_unmap = op_mem_unmap,

@@ -231,8 +231,15 @@ static void op_create_factory(struct fz_drv *d)
 	uint64_t f = pick(d, TY_FACTORY), dest = new_slot(d);
 	uint64_t q = fz_chance(&d->s, 70) ? quotas[fz_below(&d->s, 9)] : fz_below(&d->s, 1 << 18);
 
-	DESCRIBE(d, "Factory[%lu].create_factory(%lu, %lu)", f, dest, q);
-	int err = KCALL(d, f, FACTORY_PROTOCOL, FACTORY_CREATE_FACTORY_OPCODE, dest, q);
+	int err;
+	if (fz_chance(&d->s, 40)) {   /* paid by another (or the same) factory */
+		uint64_t payer = pick(d, TY_FACTORY);
+		DESCRIBE(d, "Factory[%lu].create_factory_paid(%lu, %lu, %lu)", f, dest, q, payer);
+		err = KCALL(d, f, FACTORY_PROTOCOL, FACTORY_CREATE_FACTORY_PAID_OPCODE, dest, q, payer);
+	} else {
+		DESCRIBE(d, "Factory[%lu].create_factory(%lu, %lu)", f, dest, q);
+		err = KCALL(d, f, FACTORY_PROTOCOL, FACTORY_CREATE_FACTORY_OPCODE, dest, q);
+	}
 	if (!err) {
 		fz_count(C_CREATED + TY_FACTORY, 1);
 		known(TY_FACTORY, dest);
@@ -517,6 +524,9 @@ static void op_cap_query(struct fz_drv *d)
 	if (fz_chance(&d->s, 20)) {
 		DESCRIBE(d, "Task[%lu].cpu_time()", task);
 		result(d, kcall(d, task, TASK_PROTOCOL, TASK_CPU_TIME_OPCODE, 0, 0, out, 1));
+	} else if (fz_chance(&d->s, 25)) {
+		DESCRIBE(d, "Task[%lu].cap_label(%lu)", task, a);
+		result(d, kcall(d, task, TASK_PROTOCOL, TASK_CAP_LABEL_OPCODE, 1, ARGS(a), out, 1));
 	} else if (fz_chance(&d->s, 50)) {
 		DESCRIBE(d, "Task[%lu].cap_same(%lu, %lu)", task, a, b);
 		result(d, kcall(d, task, TASK_PROTOCOL, TASK_CAP_SAME_OPCODE, 2, ARGS(a, b), out, 1));

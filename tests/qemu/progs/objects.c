@@ -14,11 +14,12 @@
 #include <idl/kernel/log.h>
 #include <idl/kernel/task.h>
 #include <idl/kernel/thread.h>
+#include <mica/object.h>
 #include <mica/syscall.h>
 
 enum {
 	S_A = 10, S_B, S_C, S_IRQ, S_GATE, S_SUB, S_CHILD, S_CHILD_THREAD, S_SERVER, S_SERVER_GATE, S_CLIENT,
-	S_RO_LOG, S_ANCESTOR, S_DERIVED, S_HOLD_IRQ, S_FAST_GATE, S_T0 = 100, S_HELD = 120,
+	S_RO_LOG, S_ANCESTOR, S_DERIVED, S_HOLD_IRQ, S_FAST_GATE, S_PAYER, S_PAID, S_PAID2, S_T0 = 100, S_HELD = 120,
 };
 
 enum { TYPE_TASK = 1, TYPE_THREAD, TYPE_GATE, TYPE_IRQ, TYPE_FACTORY, TYPE_ICU, TYPE_LOG };
@@ -281,6 +282,125 @@ static void factory_quotas_bound_kernel_memory(void)
 	expect("destroyed its threads too", type_of(MICA_BOOT_TASK, S_T0 + 1), 0);
 	factory_quota(MICA_BOOT_FACTORY, &limit, &used);
 	expect("the quota is back where it was", (long)(used - used0), 0);
+}
+
+static uint64_t used_of(mica_cap_t f)
+{
+	uint64_t limit, used = ~0ull;
+
+	factory_quota(f, &limit, &used);
+	return used;
+}
+
+/* A paid factory: made by one factory (destroyed with it), charged to
+ * another too, within both limits; its payer stays, destroyed, until it
+ * has gone. */
+static void paid_factories_charge_their_payer(void)
+{
+	uint64_t limit, used0, payer0, paid0;
+	int made = 0, err = 0;
+
+	/* The capability table's leaf for the slots the chain below uses is
+	 * charged once, and stays: before the count. */
+	task_cap_map(MICA_BOOT_TASK, MICA_BOOT_LOG, S_T0 + 80, MICA_R, false);
+	task_cap_unmap(MICA_BOOT_TASK, S_T0 + 80, true);
+	factory_quota(MICA_BOOT_FACTORY, &limit, &used0);
+	expect("a payer of 256 KiB", factory_create_factory(MICA_BOOT_FACTORY, S_PAYER, 256 << 10), 0);
+	payer0 = used_of(S_PAYER);
+	expect("a factory paid by it, a limit of 1 MiB", factory_create_factory_paid(MICA_BOOT_FACTORY, S_PAID, 1 << 20, S_PAYER), 0);
+	expect("the payer is charged its record", used_of(S_PAYER) > payer0, 1);
+	paid0 = used_of(S_PAYER);
+	expect("a thread of the paid factory", factory_create_thread(S_PAID, S_T0), 0);
+	expect("is charged to both", (long)(used_of(S_PAYER) - paid0), (long)used_of(S_PAID));
+	while (made < 1000 && !(err = factory_create_thread(S_PAID, S_T0 + 1 + made)))
+		made++;
+	expect("the payer's 256 KiB end it before its own 1 MiB: ENOMEM", err, -MICA_ENOMEM);
+	expect("the paid factory used less than its limit", used_of(S_PAID) < (1 << 20), 1);
+	mica_printf("# %d more threads fit in the payer's 256 KiB\n", made);
+	expect("the payer is full", used_of(S_PAYER) > (256 << 10) - 8 * MICA_PAGE_SIZE, 1);
+	expect("destroying the paid factory", kobject_destroy(S_PAID), 0);
+	expect("destroyed its threads", type_of(MICA_BOOT_TASK, S_T0), 0);
+	expect("the payer's use is back, its record's too", (long)used_of(S_PAYER), (long)payer0);
+
+	/* Its own limit binds too, and a payer's payer pays. */
+	expect("a paid factory of 1 MiB", factory_create_factory_paid(MICA_BOOT_FACTORY, S_PAID, 1 << 20, S_PAYER), 0);
+	expect("a factory paid by the paid one, 16 KiB",
+	       factory_create_factory_paid(MICA_BOOT_FACTORY, S_PAID2, 16 << 10, S_PAID), 0);
+	made = 0;
+	while (made < 100 && !(err = factory_create_thread(S_PAID2, S_T0 + made)))
+		made++;
+	expect("its own 16 KiB bind first: ENOMEM", err, -MICA_ENOMEM);
+	expect("what it used is its payer's and its payer's payer's",
+	       used_of(S_PAID) > used_of(S_PAID2) && used_of(S_PAYER) > used_of(S_PAID) && used_of(S_PAID2) > 0, 1);
+
+	/* The payer destroyed: the paid ones go on, and it stays until they go. */
+	uint64_t factories0, factories;
+	struct mica_meminfo m;
+	mica_debug(MICA_BOOT_LOG, MICA_DEBUG_MEMINFO, (unsigned long)&m, sizeof m);
+	factories0 = m.objects[MICA_KOBJ_FACTORY];
+	expect("destroying the payer", kobject_destroy(S_PAYER), 0);
+	expect("the paid factory still makes things", factory_create_irq(S_PAID, S_T0 + 50, 1), 0);
+	expect("a factory paid by a destroyed payer: EBADCAP (its capability went)", factory_create_factory_paid(MICA_BOOT_FACTORY, S_T0 + 51, 4096, S_PAYER), -MICA_EBADCAP);
+	mica_debug(MICA_BOOT_LOG, MICA_DEBUG_MEMINFO, (unsigned long)&m, sizeof m);
+	expect("the destroyed payer is still counted", m.objects[MICA_KOBJ_FACTORY], factories0);
+	expect("the kernel's invariants hold with a destroyed payer", mica_debug(MICA_BOOT_LOG, MICA_DEBUG_CHECK, 0, 0), 0);
+	expect("destroying the paid ones", kobject_destroy(S_PAID) | kobject_destroy(S_PAID2), 0);
+	mica_debug(MICA_BOOT_LOG, MICA_DEBUG_MEMINFO, (unsigned long)&m, sizeof m);
+	factories = m.objects[MICA_KOBJ_FACTORY];
+	expect("the payer went with them", (long)factories, (long)factories0 - 3);
+
+	/* Errors. */
+	expect("a payer that is no factory: ETYPE", factory_create_factory_paid(MICA_BOOT_FACTORY, S_PAID, 4096, MICA_BOOT_LOG), -MICA_ETYPE);
+	expect("no payer: EBADCAP", factory_create_factory_paid(MICA_BOOT_FACTORY, S_PAID, 4096, 77), -MICA_EBADCAP);
+	expect("a read-only payer", task_cap_map(MICA_BOOT_TASK, MICA_BOOT_FACTORY, S_PAYER, MICA_R, false), 0);
+	expect("... EPERM", factory_create_factory_paid(MICA_BOOT_FACTORY, S_PAID, 4096, S_PAYER), -MICA_EPERM);
+	task_cap_unmap(MICA_BOOT_TASK, S_PAYER, true);
+	/* 64 payers deep at most. */
+	mica_cap_t prev = MICA_BOOT_FACTORY;
+	made = 0;
+	while (made < 80 && !(err = factory_create_factory_paid(MICA_BOOT_FACTORY, S_T0 + made, 1 << 20, prev)))
+		prev = S_T0 + made++;
+	expect("a chain of paid factories ends at 63 payers: ENOMEM", made * 100 + -err, 63 * 100 + MICA_ENOMEM);
+	expect("the kernel's invariants hold with the chain", mica_debug(MICA_BOOT_LOG, MICA_DEBUG_CHECK, 0, 0), 0);
+	while (made--)
+		kobject_destroy(S_T0 + made);
+	expect("the quota is back where it was", (long)(used_of(MICA_BOOT_FACTORY) - used0), 0);
+}
+
+/* Task.cap_label: the label of a gate of our own threads, none else's. */
+static void cap_label_names_only_our_own_gates(void)
+{
+	uint64_t label = 0;
+
+	expect("a gate labelled 0x5ca1ab1e", factory_create_gate(MICA_BOOT_FACTORY, S_GATE, MICA_BOOT_THREAD, 0x5ca1ab1e), 0);
+	expect("a copy of it without X", task_cap_map(MICA_BOOT_TASK, S_GATE, S_A, MICA_W, false), 0);
+	expect("Task.cap_label of the copy", task_cap_label(MICA_BOOT_TASK, S_A, &label), 0);
+	expect("... is the gate's label", (long)label, 0x5ca1ab1e);
+	expect("of the Log: ETYPE", task_cap_label(MICA_BOOT_TASK, MICA_BOOT_LOG, &label), -MICA_ETYPE);
+	expect("of an empty slot: EBADCAP", task_cap_label(MICA_BOOT_TASK, 77, &label), -MICA_EBADCAP);
+	expect("of slot 0: EBADCAP", task_cap_label(MICA_BOOT_TASK, 0, &label), -MICA_EBADCAP);
+	expect("a read-only copy of our task", task_cap_map(MICA_BOOT_TASK, MICA_BOOT_TASK, S_B, MICA_R, false), 0);
+	expect("Task.cap_label needs only R", task_cap_label(S_B, S_A, &label), 0);
+	expect("a write-only copy of our task", task_cap_map(MICA_BOOT_TASK, MICA_BOOT_TASK, S_C, MICA_W, false), 0);
+	expect("... EPERM", task_cap_label(S_C, S_A, &label), -MICA_EPERM);
+	task_cap_unmap(MICA_BOOT_TASK, S_B, true);
+	task_cap_unmap(MICA_BOOT_TASK, S_C, true);
+	/* A gate to a thread of another task. */
+	expect("a task", factory_create_task(MICA_BOOT_FACTORY, S_CHILD), 0);
+	expect("a thread", factory_create_thread(MICA_BOOT_FACTORY, S_CHILD_THREAD), 0);
+	expect("bound to it", thread_bind(S_CHILD_THREAD, S_CHILD, 0x7fff0000), 0);
+	expect("a gate to that thread", factory_create_gate(MICA_BOOT_FACTORY, S_B, S_CHILD_THREAD, 7), 0);
+	expect("its label is not ours to read: EPERM", task_cap_label(MICA_BOOT_TASK, S_B, &label), -MICA_EPERM);
+	expect("copied into the task", task_cap_map(S_CHILD, S_B, 20, MICA_W, false) | task_cap_map(S_CHILD, S_GATE, 21, MICA_W, false), 0);
+	expect("the task's own gate, in its table", task_cap_label(S_CHILD, 20, &label), 0);
+	expect("... its label", (long)label, 7);
+	expect("ours, in its table: EPERM", task_cap_label(S_CHILD, 21, &label), -MICA_EPERM);
+	expect("the thread destroyed", kobject_destroy(S_CHILD_THREAD), 0);
+	expect("a gate of no thread: EPERM", task_cap_label(S_CHILD, 20, &label), -MICA_EPERM);
+	kobject_destroy(S_CHILD);
+	kobject_destroy(S_B);
+	kobject_destroy(S_GATE);
+	task_cap_unmap(MICA_BOOT_TASK, S_A, true);
 }
 
 /* ---- partners that die mid-call ------------------------------------------- */
@@ -620,6 +740,8 @@ static const struct qtest_case cases[] = {
 	{ "cap_sibling_outlives_its_source", cap_sibling_outlives_its_source },
 	{ "last_reference_notifies_the_watcher", last_reference_notifies_the_watcher },
 	{ "factory_quotas_bound_kernel_memory", factory_quotas_bound_kernel_memory },
+	{ "paid_factories_charge_their_payer", paid_factories_charge_their_payer },
+	{ "cap_label_names_only_our_own_gates", cap_label_names_only_our_own_gates },
 	{ "partners_dying_mid_call_end_it_with_egone", partners_dying_mid_call_end_it_with_egone },
 	{ "refused_invocations_change_nothing", refused_invocations_change_nothing },
 	{ "hold_resumes_only_what_it_stopped", hold_resumes_only_what_it_stopped },
