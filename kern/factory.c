@@ -199,11 +199,13 @@ int factory_create_sub(struct factory *parent, uint64_t limit, struct factory **
 	return MICA_OK;
 }
 
-int factory_create_paid(struct factory *maker, uint64_t limit, struct factory *payer, struct factory **out)
+int factory_create_paid(struct factory *maker, uint64_t limit, struct factory *payer, uint64_t keep,
+			struct factory **out)
 {
 	if (payer->destroyed)
 		return MICA_EGONE;
-	if (payer->depth + 1 >= FACTORY_PAYERS_MAX || charge_payee(payer))
+	if (payer->depth + 1 >= FACTORY_PAYERS_MAX || keep > UINT64_MAX - FACTORY_PAYEE_BYTES ||
+	    !factory_has_room(payer, FACTORY_PAYEE_BYTES + keep) || charge_payee(payer))
 		return MICA_ENOMEM;
 	struct factory *f = factory_alloc_obj(maker, &factory_cache, KOBJ_FACTORY);
 	if (!f) {
@@ -338,7 +340,7 @@ static int op_create_factory(void *obj, slot_t dest, uint64_t quota)
 	return err ? err : hand_out(obj, dest, &sub->obj);
 }
 
-static int op_create_factory_paid(void *obj, slot_t dest, uint64_t limit, slot_t payer)
+static int op_create_factory_paid(void *obj, slot_t dest, uint64_t limit, slot_t payer, uint64_t keep)
 {
 	int err;
 	struct factory *f = invoked(obj, dest, &err);
@@ -349,7 +351,7 @@ static int op_create_factory_paid(void *obj, slot_t dest, uint64_t limit, slot_t
 	struct factory *p = (struct factory *)invoke_lookup(obj, payer, KOBJ_FACTORY, MICA_W, &err);
 	if (!p)
 		return err;
-	err = -factory_create_paid(f, limit, p, &sub);
+	err = -factory_create_paid(f, limit, p, keep, &sub);
 	return err ? err : hand_out(obj, dest, &sub->obj);
 }
 

@@ -83,9 +83,11 @@ int factory_create_sub(struct factory *parent, uint64_t limit, struct factory **
 /* A factory of maker's (destroyed with it) whose charges are payer's too:
  * `limit` is a limit within payer's, nothing reserved; payer is charged
  * FACTORY_PAYEE_BYTES while it lives, so it stays until it has gone.
- * MICA_ENOMEM: out of quota, or payer already FACTORY_PAYERS_MAX deep;
+ * MICA_ENOMEM: out of quota, less than `keep` bytes of room left on
+ * payer's chain after it, or payer already FACTORY_PAYERS_MAX deep;
  * MICA_EGONE: payer destroyed. */
-int factory_create_paid(struct factory *maker, uint64_t limit, struct factory *payer, struct factory **out);
+int factory_create_paid(struct factory *maker, uint64_t limit, struct factory *payer, uint64_t keep,
+			struct factory **out);
 #define FACTORY_PAYEE_BYTES sizeof(struct factory)
 #define FACTORY_PAYERS_MAX 64
 /* Let a pinned factory's memory go (now, if it is destroyed and empty). */

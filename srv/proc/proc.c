@@ -284,14 +284,23 @@ static void given_to_root(int err, mica_cap_t slot)
 		mica_slot_free(slot);
 }
 
+/* Who pays root for the program of a record whose parent is `parent`
+ * (its memory session and kernel memory): the parent's program, if the
+ * server started it and it runs (root's Process handle names it), else
+ * the server (a joined program's child, an orphan's exec). */
+static mica_cap_t payer_of(const struct tree_rec *parent)
+{
+	return parent && parent->state == MICA_PROC_RUNNING ? parent->process : 0;
+}
+
 /* Root starts l's program as *process, triggering `end_irq` when it
- * ends, with `gate` as its `proc`: from its file mappings, whose
- * capabilities root gets beside the server's (l->map keeps those and gets
- * the program's task), its text mapped before it starts, or from the file
- * read into a dataspace. */
+ * ends, with `gate` as its `proc`, paid for by `payer` (0: the server):
+ * from its file mappings, whose capabilities root gets beside the
+ * server's (l->map keeps those and gets the program's task), its text
+ * mapped before it starts, or from the file read into a dataspace. */
 static int launch(const char *path, struct load *l, const void *args, uint32_t args_len, const void *env,
 		  uint32_t env_len, mica_cap_t out, mica_cap_t in, mica_cap_t end_irq, mica_cap_t gate,
-		  mica_cap_t *process)
+		  mica_cap_t payer, mica_cap_t *process)
 {
 	mica_cap_t text, data, task, thread;
 	uint64_t file_size;
@@ -300,7 +309,7 @@ static int launch(const char *path, struct load *l, const void *args, uint32_t a
 
 	if (!l->mapped)
 		return image_start(l->ds, base_name(path), l->size, args, args_len, env, env_len, out, in, end_irq,
-				   gate, child_quota, process);
+				   gate, payer, child_quota, process);
 	static char strings[LAUNCHER_START_MAPPED_STRINGS_MAX];   /* argv, then the environment */
 	const void *head = load_head(l, &head_len, &file_size);
 	if ((uint64_t)args_len + env_len > sizeof strings)
@@ -314,7 +323,7 @@ static int launch(const char *path, struct load *l, const void *args, uint32_t a
 	else if ((err = pages_siblings(&l->map, &text, &data)) == 0) {
 		err = launcher_start_mapped(rt_cap("launcher"), base_name(path), head, head_len, file_size, strings,
 					    args_len + env_len, (uint32_t)count(args, args_len), out, in, end_irq, gate,
-					    text, data, child_quota, process, &task, &thread);
+					    text, data, payer, child_quota, process, &task, &thread);
 		given_to_root(err, text);
 		given_to_root(err, data);
 	}
@@ -334,8 +343,8 @@ static int launch(const char *path, struct load *l, const void *args, uint32_t a
 
 /* Start l's program as r's; r->pid is root's pid for it, maps[r] its
  * file mappings. */
-static int start(struct tree_rec *r, const char *path, struct load *l, const void *args, uint32_t args_len,
-		 const void *env, uint32_t env_len, mica_cap_t out, mica_cap_t in)
+static int start(struct tree_rec *r, struct tree_rec *parent, const char *path, struct load *l, const void *args,
+		 uint32_t args_len, const void *env, uint32_t env_len, mica_cap_t out, mica_cap_t in)
 {
 	bool ended;
 	int32_t status;
@@ -344,7 +353,8 @@ static int start(struct tree_rec *r, const char *path, struct load *l, const voi
 	if (!err && !(r->process = mica_slot_alloc()))
 		err = -MICA_ENOMEM;
 	if (!err)
-		err = launch(path, l, args, args_len, env, env_len, out, in, r->end_irq, r->gate, &r->process);
+		err = launch(path, l, args, args_len, env, env_len, out, in, r->end_irq, r->gate, payer_of(parent),
+			     &r->process);
 	if (err == -MICA_EINVAL)
 		return fail(ENOEXEC);   /* what root's parser refused (the log says why) */
 	if (err == -MICA_ENOMEM)
@@ -378,7 +388,7 @@ static int on_spawn(struct srv_request *req, const char *path, const void *args,
 	}
 	inherit_move(&given[index_of(parent)], &inherited[index_of(r)]);   /* unmake drops it on failure */
 	r->sig_ignore = parent->sig_ignore;   /* posix_spawn: what is ignored stays ignored */
-	err = start(r, path, &image, args, args_len, env, env_len, out_stream, in_stream);
+	err = start(r, parent, path, &image, args, args_len, env, env_len, out_stream, in_stream);
 	if (!err) {
 		r->text = image.hold;   /* while it runs */
 		image.hold = 0;
@@ -523,7 +533,7 @@ static int on_exec(struct srv_request *req, const char *path, const void *args, 
 		err = -MICA_ENOMEM;
 	else
 		err = launch(path, &image, args, args_len, env, env_len, out_stream, in_stream,
-			     r->end_irq ? r->end_irq : end_irq, r->gate, &process);
+			     r->end_irq ? r->end_irq : end_irq, r->gate, payer_of(tree_find(&tree, r->ppid)), &process);
 	if (!err) {
 		release_text(r);   /* the old program's file, the new one's from now on */
 		r->text = image.hold;

@@ -7,7 +7,6 @@
 #include <common/string.h>
 
 #define DEFAULT_MEM (64ull << 20)
-#define DEFAULT_KMEM (2ull << 20)
 #define WORDS_MAX (CONFIG_ARGS_MAX + 2)
 
 /* Split one line into words kept in cfg->text; "..." groups spaces. */
@@ -138,7 +137,7 @@ int config_parse(const char *text, size_t len, struct config *cfg, char *err, si
 				why = "too many arguments";
 			else {
 				struct config_prog *p = &cfg->progs[cfg->nprogs++];
-				*p = (struct config_prog){ .mem = DEFAULT_MEM, .kmem = DEFAULT_KMEM };
+				*p = (struct config_prog){ .mem = DEFAULT_MEM, .kmem = PROGRAM_KMEM };
 				for (unsigned i = 1; i < n; i++)
 					p->argv[i - 1] = w[i];
 			}

@@ -24,6 +24,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The kernel memory quota of a program on root's own quota (reserved in
+ * root's factory): boot.cfg's default (`kmem`), and a program started
+ * for no payer (Image.start, Launcher.start_mapped). */
+#define PROGRAM_KMEM (2ull << 20)
+/* A program starts another (fork, Launcher.spawn, a payer's start) only
+ * if its kernel memory quota keeps a quarter of itself free after it:
+ * room for the faults and objects of the programs it already pays for,
+ * which share its quota (docs/root.md, "Programs"). */
+#define PROGRAM_KMEM_KEEP(quota) ((quota) / 4)
+
 #define CONFIG_PROGS_MAX 16
 #define CONFIG_ARGS_MAX 16
 #define CONFIG_ENV_MAX 8

@@ -155,7 +155,7 @@ static int h_spawn(struct srv_request *req, const char *name, const void *args, 
 /* Image: a dataspace started as a program */
 static int h_image_start(struct srv_request *req, const char *name, uint64_t size, const void *args,
 			 uint32_t args_len, const void *env, uint32_t env_len, mica_cap_t out_stream,
-			 mica_cap_t in_stream, mica_cap_t notify, mica_cap_t proc, uint64_t mem_quota,
+			 mica_cap_t in_stream, mica_cap_t notify, mica_cap_t proc, mica_cap_t payer, uint64_t mem_quota,
 			 mica_cap_t *process)
 {
 	AS(struct ds, K_DS);
@@ -164,7 +164,7 @@ static int h_image_start(struct srv_request *req, const char *name, uint64_t siz
 	if (err)
 		return err;
 	err = launcher_image_request(o, name, size, args, args_len, env, env_len, out_stream, in_stream, notify,
-				     proc, mem_quota, &handle);
+				     proc, payer, mem_quota, &handle);
 	if (err) {
 		mica_slot_drop(notify);
 		return err;
@@ -189,7 +189,8 @@ static int keep_brought(struct srv_request *req, const mica_cap_t *caps, unsigne
 static int h_start_mapped(struct srv_request *req, const char *name, const void *head, uint32_t head_len,
 			  uint64_t file_size, const void *strings, uint32_t strings_len, uint32_t argc,
 			  mica_cap_t out_stream, mica_cap_t in_stream, mica_cap_t notify, mica_cap_t proc,
-			  mica_cap_t text, mica_cap_t data, uint64_t mem_quota, mica_cap_t *process, mica_cap_t *task,
+			  mica_cap_t text, mica_cap_t data, mica_cap_t payer, uint64_t mem_quota, mica_cap_t *process,
+			  mica_cap_t *task,
 			  mica_cap_t *thread)
 {
 	AS(struct obj, K_LAUNCHER);
@@ -199,7 +200,7 @@ static int h_start_mapped(struct srv_request *req, const char *name, const void 
 	struct mapped_file file = { head, head_len, file_size, text, data };
 	if (!err)
 		err = launcher_mapped_request(process_of(o), name, &file, strings, strings_len, argc, out_stream,
-					      in_stream, notify, proc, mem_quota, &handle, task, thread);
+					      in_stream, notify, proc, payer, mem_quota, &handle, task, thread);
 	if (err) {
 		mica_slot_drop(notify);
 		mica_slot_drop(text);

@@ -22,6 +22,7 @@
  * for it go; its session goes once its last dataspace has.  The process
  * record stays until the one who started it drops its Process capability.
  */
+#include "config.h"
 #include "root.h"
 
 #include <libsys/slot.h>
@@ -466,7 +467,9 @@ static int make_objects(struct process *p, const struct spawn_args *a)
 	if (!err)
 		err = obj_open(&p->as_launcher, K_LAUNCHER, false);
 	if (!err)
-		err = factory_create_factory(MICA_BOOT_FACTORY, p->factory, a->kmem_quota);
+		err = a->payer ? factory_create_factory_paid(MICA_BOOT_FACTORY, p->factory, a->kmem_quota,
+							     a->payer->factory, PROGRAM_KMEM_KEEP(a->kmem_quota))
+			       : factory_create_factory(MICA_BOOT_FACTORY, p->factory, a->kmem_quota);
 	if (!err)
 		err = factory_create_task(p->factory, p->task);
 	if (!err)
@@ -698,7 +701,7 @@ int parent_fork_request(struct process *p, mica_cap_t notify, mica_cap_t proc, c
 			uint64_t *pid)
 {
 	struct mica_fork_plan plan;
-	struct spawn_args a = { .name = p->name, .charge = p->session, .kmem_quota = p->kmem_quota,
+	struct spawn_args a = { .name = p->name, .charge = p->session, .payer = p, .kmem_quota = p->kmem_quota,
 				.prio = p->prio };
 	int err;
 
@@ -870,8 +873,8 @@ int launcher_spawn_request(struct process *spawner, const char *name, const void
 	unsigned argc = 0;
 	const char *p = args, *end = p + args_len;
 	struct spawn_args a = { .name = name, .argv = argv, .out = out_stream, .in = in_stream,
-				.mem_quota = mem_quota, .kmem_quota = 2ull << 20,
-				.charge = spawner->session };
+				.mem_quota = mem_quota, .kmem_quota = spawner->kmem_quota,
+				.charge = spawner->session, .payer = spawner };
 
 	if (!a.mem_quota)
 		a.mem_quota = session_left(spawner->session) / 2 & ~(PAGE - 1);
@@ -909,20 +912,44 @@ static int split(const char *p, uint32_t len, const char **list, unsigned max, u
 	return 0;
 }
 
+/* Who pays for a program started by Image.start or Launcher.start_mapped:
+ * the program `payer` names (a Process handle of a live program), as if it
+ * had spawned it, or else `session` and a factory of root's own quota. */
+static int pay(struct spawn_args *a, mica_cap_t payer, struct session *session)
+{
+	a->charge = session;
+	a->kmem_quota = PROGRAM_KMEM;
+	if (!payer)
+		return 0;
+	struct obj *o = obj_named(payer, K_PROCESS);
+	if (!o)
+		return -MICA_EINVAL;
+	struct process *p = CONTAINER(o, as_process);
+	if (p->ended)
+		return -MICA_EGONE;
+	a->charge = p->session;
+	a->payer = p;
+	a->kmem_quota = p->kmem_quota;
+	if (a->mem_quota > session_quota(p->session))   /* within its payer's, as a fork's */
+		a->mem_quota = session_quota(p->session);
+	return 0;
+}
+
 int launcher_image_request(struct ds *image, const char *name, uint64_t size, const void *args, uint32_t args_len,
 			   const void *env, uint32_t env_len, mica_cap_t out_stream, mica_cap_t in_stream,
-			   mica_cap_t notify, mica_cap_t proc, uint64_t mem_quota, struct obj **handle)
+			   mica_cap_t notify, mica_cap_t proc, mica_cap_t payer, uint64_t mem_quota,
+			   struct obj **handle)
 {
 	static const char *argv[ARGS_MAX + 1], *envp[IMAGE_ENV_MAX + 1];
 	unsigned argc = 0, nenv = 0;
-	struct session *charge = ds_session(image);
 	struct spawn_args a = { .name = name, .argv = argv, .env = envp, .out = out_stream, .in = in_stream,
-				.mem_quota = mem_quota, .kmem_quota = 2ull << 20, .charge = charge,
-				.image = image, .image_size = size, .proc = proc };
+				.mem_quota = mem_quota, .image = image, .image_size = size, .proc = proc };
 	int err;
 
-	if (!charge || !name[0])
+	if (!ds_session(image) || !name[0])
 		return -MICA_EINVAL;
+	if ((err = pay(&a, payer, ds_session(image))) != 0)
+		return err;
 	if ((uint64_t)args_len + env_len > IMAGE_START_ARGS_MAX)
 		return -MICA_E2BIG;
 	if ((err = split(args, args_len, argv, ARGS_MAX, &argc)) != 0 ||
@@ -931,7 +958,7 @@ int launcher_image_request(struct ds *image, const char *name, uint64_t size, co
 	if (!argc)
 		return -MICA_EINVAL;
 	if (!a.mem_quota)
-		a.mem_quota = session_left(charge) / 2 & ~(PAGE - 1);
+		a.mem_quota = session_left(a.charge) / 2 & ~(PAGE - 1);
 	if (!a.mem_quota)
 		return -MICA_ENOMEM;
 	return spawn_handed_out(&a, notify, handle);
@@ -939,18 +966,19 @@ int launcher_image_request(struct ds *image, const char *name, uint64_t size, co
 
 int launcher_mapped_request(struct process *spawner, const char *name, const struct mapped_file *file,
 			    const void *strings, uint32_t strings_len, uint32_t argc, mica_cap_t out_stream,
-			    mica_cap_t in_stream, mica_cap_t notify, mica_cap_t proc, uint64_t mem_quota,
+			    mica_cap_t in_stream, mica_cap_t notify, mica_cap_t proc, mica_cap_t payer, uint64_t mem_quota,
 			    struct obj **handle, mica_cap_t *task, mica_cap_t *thread)
 {
 	static const char *list[ARGS_MAX + IMAGE_ENV_MAX + 2];
 	unsigned n = 0;
 	struct spawn_args a = { .name = name, .argv = list, .out = out_stream, .in = in_stream,
-				.mem_quota = mem_quota, .kmem_quota = 2ull << 20, .charge = spawner->session,
-				.mapped = file, .proc = proc };
+				.mem_quota = mem_quota, .mapped = file, .proc = proc };
 	int err;
 
 	if (!name[0] || !file->text || !proc)
 		return -MICA_EINVAL;
+	if ((err = pay(&a, payer, spawner->session)) != 0)
+		return err;
 	if (strings_len > IMAGE_START_ARGS_MAX)
 		return -MICA_E2BIG;
 	if ((err = split(strings, strings_len, list, ARGS_MAX + IMAGE_ENV_MAX, &n)) != 0)
@@ -964,7 +992,7 @@ int launcher_mapped_request(struct process *spawner, const char *name, const str
 	list[argc] = 0;
 	a.env = list + argc + 1;
 	if (!a.mem_quota)
-		a.mem_quota = session_left(spawner->session) / 2 & ~(PAGE - 1);
+		a.mem_quota = session_left(a.charge) / 2 & ~(PAGE - 1);
 	if (!a.mem_quota)
 		return -MICA_ENOMEM;
 	if ((err = spawn_handed_out(&a, notify, handle)) != 0)

@@ -27,11 +27,9 @@ struct session {
 	struct session *parent;   /* charged with its use too (0: root's own) */
 	unsigned children;        /* sessions whose parent it is */
 	bool released;   /* its program has ended */
-	struct session *next;     /* every live session (session_of) */
 };
 
 static struct pool session_pool = POOL(struct session);
-static struct session *sessions;
 
 #define DMA_MAX (4ull << 20)   /* one DMA dataspace: at most 4 MiB */
 
@@ -43,13 +41,12 @@ struct session *session_create(uint64_t quota, struct session *parent)
 
 	if (!s)
 		return 0;
-	*s = (struct session){ .quota = quota, .parent = parent, .next = sessions };
+	*s = (struct session){ .quota = quota, .parent = parent };
 	/* No watch: the launcher ends the session with the program. */
 	if (obj_open(&s->obj, K_SESSION, false)) {
 		pool_put(&session_pool, s);
 		return 0;
 	}
-	sessions = s;
 	if (parent)
 		parent->children++;
 	return s;
@@ -61,11 +58,6 @@ static void session_free_if_done(struct session *s)
 {
 	while (s && s->released && s->used == 0 && s->children == 0) {
 		struct session *parent = s->parent;
-		for (struct session **p = &sessions; *p; p = &(*p)->next)
-			if (*p == s) {
-				*p = s->next;
-				break;
-			}
 		obj_close(&s->obj);
 		pool_put(&session_pool, s);
 		if (parent)
@@ -167,17 +159,11 @@ int session_stats(struct session *s, uint64_t *quota, uint64_t *used, uint64_t *
 	return 0;
 }
 
-/* The session whose gate `cap` is.  Programs hold their session's gate
- * without X (launcher.c), so its label cannot be read: the gates are
- * compared, one per live session. */
+/* The live session whose gate `cap` is. */
 struct session *session_of(mica_cap_t cap)
 {
-	bool same;
+	struct obj *o = obj_named(cap, K_SESSION);
+	struct session *s = (struct session *)o;   /* obj first */
 
-	if (!cap)
-		return 0;
-	for (struct session *s = sessions; s; s = s->next)
-		if (!s->released && task_cap_same(MICA_BOOT_TASK, cap, s->obj.gate, &same) == 0 && same)
-			return s;
-	return 0;
+	return s && !s->released ? s : 0;
 }

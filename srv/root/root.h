@@ -32,6 +32,7 @@ void *memcpy(void *dst, const void *src, size_t n);
 /* obj.c: gates and last-reference watches. */
 int obj_open(struct obj *o, enum obj_kind kind, bool watch);
 void obj_close(struct obj *o);
+struct obj *obj_named(mica_cap_t cap, enum obj_kind kind);
 
 /* pages.c: the user pool's physical pages, reached through the window. */
 void pages_init(void);
@@ -175,6 +176,7 @@ struct spawn_args {
 	mica_cap_t proc;           /* the same, its gate to the process server */
 	uint64_t mem_quota, kmem_quota;
 	struct session *charge;    /* the starter's session, the new one's parent (0: root's) */
+	struct process *payer;     /* whose factory pays for its kernel memory (0: root's, kmem_quota reserved) */
 	struct { const char *name; mica_cap_t slot; } caps[8];   /* more named capabilities, copied */
 	unsigned ncaps;
 	uint16_t io_port;
@@ -208,13 +210,17 @@ struct process *process_of(struct obj *o);
 int launcher_spawn_request(struct process *spawner, const char *name, const void *args, uint32_t args_len,
 			   mica_cap_t out_stream, mica_cap_t in_stream, mica_cap_t notify, uint64_t mem_quota,
 			   struct obj **handle);
+/* Image.start and Launcher.start_mapped: `payer` (a Process handle, 0:
+ * none) pays for the program, else the dataspace's or spawner's session
+ * and root's factory. */
 int launcher_image_request(struct ds *image, const char *name, uint64_t size, const void *args, uint32_t args_len,
 			   const void *env, uint32_t env_len, mica_cap_t out_stream, mica_cap_t in_stream,
-			   mica_cap_t notify, mica_cap_t proc, uint64_t mem_quota, struct obj **handle);
+			   mica_cap_t notify, mica_cap_t proc, mica_cap_t payer, uint64_t mem_quota,
+			   struct obj **handle);
 int launcher_mapped_request(struct process *spawner, const char *name,
 			    const struct mapped_file *file, const void *strings, uint32_t strings_len, uint32_t argc,
 			    mica_cap_t out_stream, mica_cap_t in_stream, mica_cap_t notify,
-			    mica_cap_t proc, uint64_t mem_quota, struct obj **handle, mica_cap_t *task,
+			    mica_cap_t proc, mica_cap_t payer, uint64_t mem_quota, struct obj **handle, mica_cap_t *task,
 			    mica_cap_t *thread);
 int process_status_request(struct process *p, bool *ended, int32_t *status, uint64_t *pid);
 int process_kill_request(struct process *p);

@@ -550,6 +550,30 @@ static void bomb(int rfd)
 	_exit(bad || (err != EAGAIN && err != ENOMEM) ? 1 : 0);
 }
 
+/* What our own factory has charged: our objects and, paid for through
+ * theirs, those of every program we started (docs/root.md, "Programs"). */
+static uint64_t kmem_used(void)
+{
+	uint64_t limit, used = 0;
+
+	factory_quota(MICA_BOOT_FACTORY, &limit, &used);
+	return used;
+}
+
+/* The number of records once it has stayed the same for 0.3 s (at most 6 s). */
+static unsigned records_settled(void)
+{
+	unsigned n = records(), same = 0;
+
+	for (int i = 0; i < 600 && same < 30; i++) {
+		usleep(10000);
+		unsigned m = records();
+		same = m == n ? same + 1 : 0;
+		n = m;
+	}
+	return n;
+}
+
 static void fork_bomb_is_bounded(void)
 {
 	int fd[2];
@@ -561,11 +585,61 @@ static void fork_bomb_is_bounded(void)
 		bomb(fd[0]);
 	}
 	close(fd[0]);
-	/* Let the bomb go off (a few seconds at most), then let go. */
-	for (int i = 0; i < 300 && records() < 64; i++)
-		usleep(10000);
+	/* Let the bomb go off (a few seconds at most). */
+	unsigned n = records_settled();
+	mica_printf("# the bomb holds %u records\n", n);
+	expect("our kernel memory quota ended it, not the process server's 64 records", n > 4 && n < 64, 1);
+	expect("fork fails for us too meanwhile: we pay for the bomb (EAGAIN)", fork() == -1 && errno == EAGAIN, 1);
+	pid_t other;
+	char *args[] = { "proc_child", "exit", "5", 0 };
+	expect("a program we spawn meanwhile (root pays: we joined)",
+	       posix_spawn(&other, "/bin/proc_child", 0, 0, args, environ), 0);
+	expect("... runs and ends", reap(other), 5);
 	close(fd[1]);
 	expect("every process of the bomb saw fork fail with EAGAIN and ended", reap(pid), 0);
+}
+
+/* A forked child's kernel memory is ours (its factory is paid for by
+ * ours), and so is what it starts in turn: a program it spawns is paid for
+ * by it, so by us.  All of it comes back when they end. */
+static void children_are_paid_for_by_their_parent(void)
+{
+	int go[2], told[2];
+	char c = 0;
+
+	expect("two pipes", pipe(go) | pipe(told), 0);
+	for (int i = 0; i < 200 && records() > 1; i++)   /* earlier cases' children gone */
+		usleep(10000);
+	uint64_t before = kmem_used();
+	pid_t pid = fork();
+	if (pid == 0) {
+		pid_t g;
+		char *args[] = { "proc_child", "forever", 0 };
+		int err = posix_spawn(&g, "/bin/proc_child", 0, 0, args, environ);
+		c = (char)err;
+		(void)write(told[1], &c, 1);
+		(void)read(go[0], &c, 1);
+		if (err)
+			_exit(1);
+		kill(g, SIGKILL);
+		_exit(reap(g) == -SIGKILL ? 0 : 2);
+	}
+	uint64_t forked = kmem_used();
+	expect("the child spawned a program from the disk", read(told[0], &c, 1) == 1 && c == 0, 1);
+	uint64_t spawned = kmem_used();
+	mica_printf("# our factory: %lu bytes, %lu with the child, %lu with its child\n", (unsigned long)before,
+		    (unsigned long)forked, (unsigned long)spawned);
+	expect("the forked child's kernel memory is charged to us", forked > before + 16384, 1);
+	expect("... and its spawned child's", spawned > forked + 16384, 1);
+	(void)write(go[1], &c, 1);
+	expect("the child killed its child and ended", reap(pid), 0);
+	uint64_t after = kmem_used();
+	for (int i = 0; i < 200 && after != before; i++) {   /* the reaper's last steps: at most 2 s */
+		usleep(10000);
+		after = kmem_used();
+	}
+	expect("all of it came back", (long)(after - before), 0);
+	close(go[0]), close(go[1]), close(told[0]), close(told[1]);
 }
 
 static void forks_leave_nothing(void)
@@ -1148,6 +1222,7 @@ static const struct qtest_case cases[] = {
 	{ "exec_failures", exec_failures },
 	{ "forks_nest_deep", forks_nest_deep },
 	{ "fork_bomb_is_bounded", fork_bomb_is_bounded },
+	{ "children_are_paid_for_by_their_parent", children_are_paid_for_by_their_parent },
 	{ "forks_leave_nothing", forks_leave_nothing },
 	{ "atfork_handlers_around_fork", atfork_handlers_around_fork },
 	{ "atfork_registration_waits_for_a_fork", atfork_registration_waits_for_a_fork },

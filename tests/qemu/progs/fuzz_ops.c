@@ -234,8 +234,9 @@ static void op_create_factory(struct fz_drv *d)
 	int err;
 	if (fz_chance(&d->s, 40)) {   /* paid by another (or the same) factory */
 		uint64_t payer = pick(d, TY_FACTORY);
-		DESCRIBE(d, "Factory[%lu].create_factory_paid(%lu, %lu, %lu)", f, dest, q, payer);
-		err = KCALL(d, f, FACTORY_PROTOCOL, FACTORY_CREATE_FACTORY_PAID_OPCODE, dest, q, payer);
+		uint64_t keep = fz_chance(&d->s, 70) ? 0 : quotas[fz_below(&d->s, 9)];
+		DESCRIBE(d, "Factory[%lu].create_factory_paid(%lu, %lu, %lu, %lu)", f, dest, q, payer, keep);
+		err = KCALL(d, f, FACTORY_PROTOCOL, FACTORY_CREATE_FACTORY_PAID_OPCODE, dest, q, payer, keep);
 	} else {
 		DESCRIBE(d, "Factory[%lu].create_factory(%lu, %lu)", f, dest, q);
 		err = KCALL(d, f, FACTORY_PROTOCOL, FACTORY_CREATE_FACTORY_OPCODE, dest, q);

@@ -307,7 +307,12 @@ static void paid_factories_charge_their_payer(void)
 	factory_quota(MICA_BOOT_FACTORY, &limit, &used0);
 	expect("a payer of 256 KiB", factory_create_factory(MICA_BOOT_FACTORY, S_PAYER, 256 << 10), 0);
 	payer0 = used_of(S_PAYER);
-	expect("a factory paid by it, a limit of 1 MiB", factory_create_factory_paid(MICA_BOOT_FACTORY, S_PAID, 1 << 20, S_PAYER), 0);
+	expect("a paid factory that would leave the payer less than `keep`: ENOMEM",
+	       factory_create_factory_paid(MICA_BOOT_FACTORY, S_PAID, 1 << 20, S_PAYER, (256 << 10) - payer0), -MICA_ENOMEM);
+	expect("a keep of ~0: ENOMEM", factory_create_factory_paid(MICA_BOOT_FACTORY, S_PAID, 1 << 20, S_PAYER, ~0ull),
+	       -MICA_ENOMEM);
+	expect("... nothing charged", (long)used_of(S_PAYER), (long)payer0);
+	expect("a factory paid by it, a limit of 1 MiB", factory_create_factory_paid(MICA_BOOT_FACTORY, S_PAID, 1 << 20, S_PAYER, 0), 0);
 	expect("the payer is charged its record", used_of(S_PAYER) > payer0, 1);
 	paid0 = used_of(S_PAYER);
 	expect("a thread of the paid factory", factory_create_thread(S_PAID, S_T0), 0);
@@ -323,9 +328,9 @@ static void paid_factories_charge_their_payer(void)
 	expect("the payer's use is back, its record's too", (long)used_of(S_PAYER), (long)payer0);
 
 	/* Its own limit binds too, and a payer's payer pays. */
-	expect("a paid factory of 1 MiB", factory_create_factory_paid(MICA_BOOT_FACTORY, S_PAID, 1 << 20, S_PAYER), 0);
+	expect("a paid factory of 1 MiB", factory_create_factory_paid(MICA_BOOT_FACTORY, S_PAID, 1 << 20, S_PAYER, 0), 0);
 	expect("a factory paid by the paid one, 16 KiB",
-	       factory_create_factory_paid(MICA_BOOT_FACTORY, S_PAID2, 16 << 10, S_PAID), 0);
+	       factory_create_factory_paid(MICA_BOOT_FACTORY, S_PAID2, 16 << 10, S_PAID, 0), 0);
 	made = 0;
 	while (made < 100 && !(err = factory_create_thread(S_PAID2, S_T0 + made)))
 		made++;
@@ -340,7 +345,7 @@ static void paid_factories_charge_their_payer(void)
 	factories0 = m.objects[MICA_KOBJ_FACTORY];
 	expect("destroying the payer", kobject_destroy(S_PAYER), 0);
 	expect("the paid factory still makes things", factory_create_irq(S_PAID, S_T0 + 50, 1), 0);
-	expect("a factory paid by a destroyed payer: EBADCAP (its capability went)", factory_create_factory_paid(MICA_BOOT_FACTORY, S_T0 + 51, 4096, S_PAYER), -MICA_EBADCAP);
+	expect("a factory paid by a destroyed payer: EBADCAP (its capability went)", factory_create_factory_paid(MICA_BOOT_FACTORY, S_T0 + 51, 4096, S_PAYER, 0), -MICA_EBADCAP);
 	mica_debug(MICA_BOOT_LOG, MICA_DEBUG_MEMINFO, (unsigned long)&m, sizeof m);
 	expect("the destroyed payer is still counted", m.objects[MICA_KOBJ_FACTORY], factories0);
 	expect("the kernel's invariants hold with a destroyed payer", mica_debug(MICA_BOOT_LOG, MICA_DEBUG_CHECK, 0, 0), 0);
@@ -350,15 +355,15 @@ static void paid_factories_charge_their_payer(void)
 	expect("the payer went with them", (long)factories, (long)factories0 - 3);
 
 	/* Errors. */
-	expect("a payer that is no factory: ETYPE", factory_create_factory_paid(MICA_BOOT_FACTORY, S_PAID, 4096, MICA_BOOT_LOG), -MICA_ETYPE);
-	expect("no payer: EBADCAP", factory_create_factory_paid(MICA_BOOT_FACTORY, S_PAID, 4096, 77), -MICA_EBADCAP);
+	expect("a payer that is no factory: ETYPE", factory_create_factory_paid(MICA_BOOT_FACTORY, S_PAID, 4096, MICA_BOOT_LOG, 0), -MICA_ETYPE);
+	expect("no payer: EBADCAP", factory_create_factory_paid(MICA_BOOT_FACTORY, S_PAID, 4096, 77, 0), -MICA_EBADCAP);
 	expect("a read-only payer", task_cap_map(MICA_BOOT_TASK, MICA_BOOT_FACTORY, S_PAYER, MICA_R, false), 0);
-	expect("... EPERM", factory_create_factory_paid(MICA_BOOT_FACTORY, S_PAID, 4096, S_PAYER), -MICA_EPERM);
+	expect("... EPERM", factory_create_factory_paid(MICA_BOOT_FACTORY, S_PAID, 4096, S_PAYER, 0), -MICA_EPERM);
 	task_cap_unmap(MICA_BOOT_TASK, S_PAYER, true);
 	/* 64 payers deep at most. */
 	mica_cap_t prev = MICA_BOOT_FACTORY;
 	made = 0;
-	while (made < 80 && !(err = factory_create_factory_paid(MICA_BOOT_FACTORY, S_T0 + made, 1 << 20, prev)))
+	while (made < 80 && !(err = factory_create_factory_paid(MICA_BOOT_FACTORY, S_T0 + made, 1 << 20, prev, 0)))
 		prev = S_T0 + made++;
 	expect("a chain of paid factories ends at 63 payers: ENOMEM", made * 100 + -err, 63 * 100 + MICA_ENOMEM);
 	expect("the kernel's invariants hold with the chain", mica_debug(MICA_BOOT_LOG, MICA_DEBUG_CHECK, 0, 0), 0);

@@ -243,16 +243,21 @@ static void program_data_is_copy_on_write(void)
  * root, until it holds its pages and waits; only then does this thread run
  * again.  So it is killed in the same state every time, whatever the timer
  * did meanwhile.  Its Process capability, or 0. */
-static mica_cap_t spawn_holding(void)
+static mica_cap_t spawn_holding_quota(uint64_t mib)
 {
 	uint32_t prio, mcp, slice;
 
 	if (thread_sched(MICA_BOOT_THREAD, &prio, &mcp, &slice) ||
 	    thread_set_sched(MICA_BOOT_THREAD, prio - 1, slice))
 		return 0;
-	mica_cap_t p = spawn("hog\0" "50\0", 7);
+	mica_cap_t p = spawn_quota("hog\0" "50\0", 7, mib);
 	thread_set_sched(MICA_BOOT_THREAD, prio, slice);
 	return p;
+}
+
+static mica_cap_t spawn_holding(void)
+{
+	return spawn_holding_quota(2);
 }
 
 static void meminfo(struct mica_meminfo *k)
@@ -305,7 +310,7 @@ static mica_cap_t start_image(mica_cap_t image, uint64_t size, const char *args,
 {
 	mica_cap_t proc = mica_slot_alloc();
 	*err = image_start(image, "rt_child", size, args, len, "", 0, MICA_CAP_NULL, MICA_CAP_NULL, irq,
-			   MICA_CAP_NULL, 2 << 20, &proc);
+			   MICA_CAP_NULL, MICA_CAP_NULL, 2 << 20, &proc);
 	return *err ? 0 : proc;
 }
 
@@ -363,6 +368,70 @@ static void program_images_are_shared_and_outlive_their_capability(void)
 	expect("its last program gone: the image went, the session's use is back", (long)rt_session_used(),
 	       (long)used0);
 	expect("... and root's pages", (long)rt_pool_free(), (long)free0);
+}
+
+/* What our factory has charged: ours and, through the factories it pays
+ * for, that of every program paid for by us. */
+static uint64_t kmem_used(void)
+{
+	uint64_t limit, used = 0;
+
+	factory_quota(MICA_BOOT_FACTORY, &limit, &used);
+	return used;
+}
+
+/* Image.start of rt_child `hog 20` for `payer` (0: none), run until it
+ * holds its pages (as spawn_holding); its Process capability, or 0. */
+static mica_cap_t start_holding(mica_cap_t image, uint64_t size, mica_cap_t payer, int *err)
+{
+	uint32_t prio, mcp, slice;
+	mica_cap_t p = mica_slot_alloc();
+
+	if (thread_sched(MICA_BOOT_THREAD, &prio, &mcp, &slice) ||
+	    thread_set_sched(MICA_BOOT_THREAD, prio - 1, slice))
+		return 0;
+	*err = image_start(image, "rt_child", size, "rt_child\0" "hog\0" "20\0", 16, "", 0, MICA_CAP_NULL,
+			   MICA_CAP_NULL, irq, MICA_CAP_NULL, payer, 2 << 20, &p);
+	thread_set_sched(MICA_BOOT_THREAD, prio, slice);
+	return *err ? 0 : p;
+}
+
+/* Image.start's payer (the process server's programs): the program a
+ * Process handle names pays for the new one's kernel memory and memory, as
+ * if it had spawned it; without one, root's own factory pays the kernel
+ * memory.  What we start with Launcher.spawn is paid for by us. */
+static void a_payer_pays_for_what_is_started_for_it(void)
+{
+	mica_cap_t file = mica_slot_alloc(), none, paid;
+	uint64_t size = child_file(file);
+	int err;
+
+	expect("rt_child's file in a dataspace", size != 0, 1);
+	uint64_t k0 = kmem_used();
+	mica_cap_t payer = spawn_holding_quota(8);   /* room in its quota for another */
+	expect("a program we spawned (Launcher.spawn)", payer != 0, 1);
+	uint64_t k1 = kmem_used();
+	expect("... its kernel memory is charged to us", k1 > k0 + 16384, 1);
+	none = start_holding(file, size, 0, &err);
+	expect("Image.start for no payer", err, 0);
+	expect("... its kernel memory is root's, not ours", (long)kmem_used(), (long)k1);
+	paid = start_holding(file, size, payer, &err);
+	expect("Image.start for the program we spawned", err, 0);
+	uint64_t k2 = kmem_used();
+	mica_printf("# our factory: %lu, %lu with the program we spawned, %lu with the one it pays for\n",
+		    (unsigned long)k0, (unsigned long)k1, (unsigned long)k2);
+	expect("... its kernel memory is charged to that program, so to us", k2 > k1 + 16384, 1);
+	expect("a payer that is no Process handle (our memory session): EINVAL",
+	       (start_holding(file, size, rt_cap("mem"), &err), err), -MICA_EINVAL);
+	process_kill(paid);
+	process_kill(none);
+	process_kill(payer);
+	expect("a payer that has ended: EGONE", (start_holding(file, size, payer, &err), err), -MICA_EGONE);
+	mica_slot_drop(paid);
+	mica_slot_drop(none);
+	mica_slot_drop(payer);
+	mica_slot_drop(file);
+	expect("every byte came back to our factory", (long)kmem_used(), (long)k0);
 }
 
 static void twenty_at_once_twice_give_everything_back(void)
@@ -455,6 +524,7 @@ static const struct qtest_case cases[] = {
 	{ "program_data_is_copy_on_write", program_data_is_copy_on_write },
 	{ "program_images_are_shared_and_outlive_their_capability",
 	  program_images_are_shared_and_outlive_their_capability },
+	{ "a_payer_pays_for_what_is_started_for_it", a_payer_pays_for_what_is_started_for_it },
 	{ "twenty_at_once_twice_give_everything_back", twenty_at_once_twice_give_everything_back },
 	{ "killed_program_is_gone_when_kill_returns", killed_program_is_gone_when_kill_returns },
 };
