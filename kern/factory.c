@@ -31,14 +31,6 @@ void factory_init_root(uint64_t limit)
 	slab_cache_init(&factory_cache, "factory", sizeof(struct factory));
 }
 
-int factory_has_room(const struct factory *f, uint64_t bytes)
-{
-	for (; f; f = f->payer)
-		if (f->used + bytes > f->limit || f->used + bytes < f->used)
-			return 0;
-	return 1;
-}
-
 int factory_charge(struct factory *f, uint64_t bytes)
 {
 	if (!factory_has_room(f, bytes))

@@ -58,8 +58,16 @@ void factory_init_root(uint64_t limit);
 /* Charge bytes to f: 0 or MICA_ENOMEM. */
 int factory_charge(struct factory *f, uint64_t bytes);
 /* Whether f could be charged `bytes` now (factory_charge would succeed):
- * it and every payer above it have the room. */
-int factory_has_room(const struct factory *f, uint64_t bytes);
+ * it and every payer above it have the room.  Inline: every new mapping
+ * asks (mapdb.c). */
+static inline int factory_has_room(const struct factory *f, uint64_t bytes)
+{
+	do
+		if (f->used + bytes > f->limit || f->used + bytes < f->used)
+			return 0;
+	while ((f = f->payer) != 0);
+	return 1;
+}
 void factory_uncharge(struct factory *f, uint64_t bytes);
 /* Allocate a zeroed object from f's cache of the type (shaped as `cache`),
  * on f's list; a new cache page is charged to f.  NULL (nothing charged)
