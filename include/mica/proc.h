@@ -15,6 +15,11 @@
  * reaps them for it.  (Root's own pid: the launcher numbers programs from 2.) */
 #define MICA_PROC_INIT 1u
 
+/* The label of the irq Proc.lock_owner answers: the C library's wait
+ * irq's too, so that a lock's release wakes a waiter as the wait irq does
+ * (lib/libc/notifier.c). */
+#define MICA_WAIT_IRQ_LABEL 0x77616974ull   /* "wait" */
+
 /* Proc.sigstate's flags, SIGCHLD's sa_flags as the server keeps them:
  * no SIGCHLD when a child stops or continues (SA_NOCLDSTOP); children
  * leave no zombie (SA_NOCLDWAIT, and SIGCHLD ignored, as XSI says). */

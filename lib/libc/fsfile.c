@@ -676,7 +676,15 @@ mica_cap_t fsfile_locker(struct file *f, mica_cap_t irq, int make)
 	if (!make || !(locker = slot = mica_slot_alloc()))
 		return 0;
 	ff->locker_pid = pid;
-	if (open_file_lock_owner(ff->gate, irq, (uint32_t)pid, &locker) != 0 || !locker) {
+	/* The server gets a sibling of our irq, not a copy derived from ours:
+	 * the process server's irq outlives this program (exec), and so must
+	 * the server's capability to it, or the locks would go with us. */
+	mica_cap_t given = mica_slot_alloc();
+	int err = given ? task_cap_sibling(MICA_BOOT_TASK, irq, given, MICA_RWX) : -MICA_ENOMEM;
+	if (!err)
+		err = open_file_lock_owner(ff->gate, given, (uint32_t)pid, &locker);
+	mica_slot_drop(given);   /* moved to the server, or nothing to keep */
+	if (err || !locker) {
 		mica_slot_free(slot);
 		return 0;
 	}

@@ -25,6 +25,7 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
+#include <mica/proc.h>
 #include <mica/types.h>
 
 /* errno.c: the errno value for a Mica error (enum mica_error, either sign). */
@@ -254,12 +255,18 @@ int fsfile_map(int fd, bool private, uint64_t limit, mica_cap_t *ds, uint32_t *r
  * signal thread (relayed: 1), which passes each notification on to every
  * thread that listens, through its park irq.  Its label, for the signal
  * thread. */
-#define LIBC_WAIT_IRQ_LABEL 0x77616974ull   /* "wait" */
+#define LIBC_WAIT_IRQ_LABEL MICA_WAIT_IRQ_LABEL   /* mica/proc.h */
 mica_cap_t libc_wait_irq(void);
 void libc_wait_irq_listen(void);
 int libc_wait_irq_relayed(void);
-/* In a forked child: the wait irq the copied memory names is the parent's;
- * forget it, so that the child's own is made at first use. */
+/* The owner of the process's record locks (reclock.c): the process
+ * server's irq for the process (Proc.lock_owner: exec keeps it), bound
+ * where the wait irq is; the wait irq without a process server; 0 if
+ * neither can be had. */
+mica_cap_t libc_lock_owner(void);
+/* In a forked child: the wait irq and lock owner the copied memory names
+ * are the parent's; forget them, so that the child's own are had at first
+ * use. */
 void libc_wait_irq_after_fork(void);
 /* Look at fds[0..n) (revents as poll() fills them) until one is ready or
  * timeout_us has passed (0: look once, UINT64_MAX: no limit); the number

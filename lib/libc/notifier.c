@@ -35,6 +35,7 @@
 #include <idl/kernel/factory.h>
 #include <idl/kernel/irq.h>
 #include <idl/kernel/kobject.h>
+#include <idl/rt/proc.h>
 
 #include "glue.h"
 #include "pthread_impl.h"
@@ -49,12 +50,15 @@ struct notifier {
 };
 
 static mica_cap_t irq;      /* the program's wait irq, 0 until made */
+static mica_cap_t lock_irq;   /* the process server's owner of our record locks, 0 until asked */
 static volatile int relayed;   /* bound to the signal thread */
 
 void libc_wait_irq_after_fork(void)
 {
 	mica_slot_drop(irq);   /* our copy of the parent's, bound to its thread */
 	irq = 0;
+	mica_slot_drop(lock_irq);   /* the parent's: the child asks for its own */
+	lock_irq = 0;
 	relayed = 0;
 }
 
@@ -83,6 +87,8 @@ void libc_wait_irq_listen(void)
 		return;
 	pthread_mutex_lock(&libc_threads_lock);
 	if (!relayed && libc_wait_irq() && (to = libc_signal_thread()) != 0 && irq_bind(irq, to) == 0) {
+		if (lock_irq)
+			irq_bind(lock_irq, to);
 		__atomic_store_n(&relayed, 1, __ATOMIC_RELEASE);
 		start_listening(main);
 	}
@@ -107,6 +113,34 @@ mica_cap_t libc_wait_irq(void)
 	kobject_destroy(made);
 	mica_slot_free(made);
 	return none;
+}
+
+/* The owner of the process's record locks (reclock.c): the process
+ * server's irq for the process, which exec keeps (Proc.lock_owner), bound
+ * where the wait irq is, under the same label, so that a release wakes a
+ * waiter as the wait irq does; without a process server, the wait irq. */
+mica_cap_t libc_lock_owner(void)
+{
+	mica_cap_t proc, made, to;
+
+	if (__atomic_load_n(&lock_irq, __ATOMIC_ACQUIRE))
+		return lock_irq;
+	if (!libc_wait_irq())
+		return 0;
+	if (!(proc = libc_proc()))
+		return irq;
+	if (!(made = mica_slot_alloc()))
+		return 0;
+	pthread_mutex_lock(&libc_threads_lock);
+	if (lock_irq)
+		mica_slot_free(made);   /* another thread asked first */
+	else if (proc_lock_owner(proc, &made) == 0 &&
+		 irq_bind(made, relayed && (to = libc_signal_thread()) != 0 ? to : MICA_BOOT_THREAD) == 0)
+		__atomic_store_n(&lock_irq, made, __ATOMIC_RELEASE);
+	else
+		mica_slot_drop(made);
+	pthread_mutex_unlock(&libc_threads_lock);
+	return lock_irq;
 }
 
 /* What holds for p: of its events, and the errors and hang-up asked or not.

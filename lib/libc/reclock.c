@@ -4,12 +4,16 @@
  * closes a descriptor of the file (docs/libc.md).
  *
  * The file server keeps the locks (OpenFile.lock, test_lock,
- * docs/fsserver.md); their owner is the program, named by its wait irq
- * (notifier.c), a capability no other program holds: a forked child has
- * an irq of its own, so it inherits none of its parent's locks, and a
- * program's end takes its irq and so its locks with it.  F_SETLKW asks,
- * and when a conflicting lock is held the server triggers the wait irq
- * at the next release on the file: the program sleeps until then (or
+ * docs/fsserver.md); their owner is the process, named by the irq the
+ * process server made for it (Proc.lock_owner, libc_lock_owner in
+ * notifier.c; without a process server, the program's wait irq), a
+ * capability no other process holds: every program the process runs
+ * (exec) names the same owner, so its locks stay; a forked child has an
+ * irq of its own, so it inherits none of its parent's locks; and the
+ * process's end, when the process server destroys the irq, takes its
+ * locks with it.  F_SETLKW asks, and when a conflicting lock is held the
+ * server triggers the owner irq (bound where the wait irq is) at the next
+ * release on the file: the program sleeps until then (or
  * until a signal handler runs: EINTR) and asks again.  Only files of the
  * file server have locks: anything else answers EINVAL, as POSIX says of
  * a file that does not support locking.
@@ -188,7 +192,7 @@ int libc_record_lock(struct file *f, int cmd, struct flock *fl)
 		return libc_fail(EINVAL);
 	if ((err = lock_range(f, fl, &start, &length)) != 0)
 		return libc_fail(err);
-	if (!(irq = libc_wait_irq()))
+	if (!(irq = libc_lock_owner()))
 		return libc_fail(ENOLCK);
 	mica_cap_t locker = fsfile_locker(f, irq, 1);
 	struct lock_via via = locker ? (struct lock_via){ locker, 0 } : (struct lock_via){ gate, irq };
@@ -205,7 +209,7 @@ void libc_record_locks_release(struct file *f)
 {
 	mica_cap_t gate, irq, locker;
 
-	if (!locked || !(gate = fsfile_gate(f)) || !(irq = libc_wait_irq()))
+	if (!locked || !(gate = fsfile_gate(f)) || !(irq = libc_lock_owner()))
 		return;
 	uint32_t pid = (uint32_t)getpid();
 	if ((locker = fsfile_locker(f, irq, 0)) != 0)

@@ -118,6 +118,7 @@ static void on_ended(struct tree *t, struct tree_rec *r)
 	destroy(&r->gate);   /* the process's own copies go with it */
 	destroy(&r->watch);
 	destroy(&r->end_irq);
+	destroy(&r->lock_irq);   /* and with it the process's record locks */
 	drop(&r->process);   /* root's record of it goes */
 	drop(&r->notify);
 	drop(&r->sig_irq);
@@ -1013,13 +1014,35 @@ static int on_exception(struct srv_request *req, uint64_t vector, uint64_t error
 	return r ? pages_fault(&maps[index_of(r)], vector, error, addr) : -MICA_EFAULT;
 }
 
+/* The owner of the caller's record locks: an irq of the server's, made
+ * at the first ask and kept for the process, whatever program it runs. */
+static int on_lock_owner(struct srv_request *req, mica_cap_t *irq)
+{
+	struct tree_rec *r = caller(req);
+	mica_cap_t made;
+
+	if (!r)
+		return -MICA_EPERM;
+	if (!r->lock_irq) {
+		if (!(made = mica_slot_alloc()))
+			return -MICA_ENOMEM;
+		if (factory_create_irq(MICA_BOOT_FACTORY, made, MICA_WAIT_IRQ_LABEL) != 0) {
+			mica_slot_free(made);
+			return -MICA_ENOMEM;
+		}
+		r->lock_irq = made;
+	}
+	*irq = r->lock_irq;
+	return 0;
+}
+
 static const struct proc_ops ops = {
 	.join = on_join, .spawn = on_spawn, .fork = on_fork, .exec = on_exec, .wait = on_wait, .kill = on_kill,
 	.self = on_self, .list = on_list, .notify = on_notify,
 	.give = on_give, .take = on_take, .sigstate = on_sigstate, .sigtake = on_sigtake,
 	.sigdefault = on_sigdefault, .setpgid = on_setpgid, .getpgid = on_getpgid, .setsid = on_setsid,
 	.list_group = on_list_group, .orphaned = on_orphaned_query, .set_foreground = on_set_foreground,
-	.foreground = on_foreground,
+	.foreground = on_foreground, .lock_owner = on_lock_owner,
 };
 static const struct exception_handler_ops exception_ops = { .exception = on_exception };
 static const struct proc_gate_ops gate_ops = { .proc = &ops, .exception_handler = &exception_ops };

@@ -47,6 +47,7 @@ struct tree_rec {
 	mica_cap_t process;      /* spawned: root's Process handle */
 	mica_cap_t end_irq;      /* spawned: the irq root triggers when it ends */
 	mica_cap_t notify;       /* its own irq, triggered when a child of it ends */
+	mica_cap_t lock_irq;     /* the owner of its record locks (Proc.lock_owner), 0 until asked */
 	/* spawned or exec'd from a file of the file server (and forked from
 	 * such a program): the hold denying writes to it while it runs. */
 	mica_cap_t text;

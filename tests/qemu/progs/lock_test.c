@@ -20,6 +20,8 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -39,6 +41,7 @@
 #include "qtest.h"
 
 #define FILE_PATH "/lock_test.dat"
+#define SELF "rom/lock_test"   /* this program, exec'd by locks_stay_across_exec */
 #define EOVER (-(long)EOVERFLOW)
 
 enum op { OP_EXIT, OP_SETLK, OP_SETLKW, OP_GETLK, OP_CLOSE_OTHER, OP_FILL, OP_SETLKW_OR_YIELD };
@@ -429,6 +432,62 @@ static void a_forked_child_inherits_no_lock(void)
 	close(fd);
 }
 
+/* POSIX: a process's locks stay across exec.  A child locks byte 30 and
+ * execs this program again (after_exec below), its descriptor kept: the
+ * byte is still the child's, and its new program can unlock it (the
+ * owner is the process, not the program: Proc.lock_owner). */
+static void locks_stay_across_exec(void)
+{
+	int told[2], go[2];
+	char ch;
+
+	expect("two pipes", pipe(told) | pipe(go), 0);
+	pid_t pid = fork();
+	if (pid == 0) {
+		int fd = file_open(O_RDWR);
+		char a[16], b[16], c[16];
+		if (fd < 0 || lk(fd, F_SETLK, F_WRLCK, 30, 1) != 0)
+			_exit(1);
+		close(told[0]), close(go[1]);
+		snprintf(a, sizeof a, "%d", fd), snprintf(b, sizeof b, "%d", told[1]), snprintf(c, sizeof c, "%d", go[0]);
+		execl(SELF, SELF, "after-exec", a, b, c, (char *)0);
+		_exit(100 + errno);
+	}
+	close(told[1]), close(go[0]);
+	expect("the child locked byte 30 and exec'd", read(told[0], &ch, 1), 1);
+	struct peer p = peer_start();
+	expect("byte 30 is still the child's: another process gets EAGAIN", peer_do(&p, OP_SETLK, F_WRLCK, 30, 1),
+	       -EAGAIN);
+	int fd = file_open(O_RDWR);
+	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 30, .l_len = 1 };
+	expect("F_GETLK names the child", fcntl(fd, F_GETLK, &fl) == 0 && fl.l_type == F_WRLCK && fl.l_pid == pid, 1);
+	expect("its new program unlocks it", write(go[1], "u", 1) == 1 && read(told[0], &ch, 1) == 1, 1);
+	expect("then the byte is free", peer_do(&p, OP_SETLK, F_WRLCK, 30, 1), 0);
+	expect("peer ends", peer_end(&p), 0);
+	expect("the child's new program locked byte 31 and waits", read(told[0], &ch, 1), 1);
+	expect("... byte 31 is its", lk(fd, F_SETLK, F_WRLCK, 31, 1), -EAGAIN);
+	write(go[1], "x", 1);
+	expect("the child ends (exit 0)", reap(pid), 0);
+	expect("its lock went with it", lk(fd, F_SETLK, F_WRLCK, 31, 1), 0);
+	lk(fd, F_SETLK, F_UNLCK, 0, 0);
+	close(fd), close(told[0]), close(go[1]);
+}
+
+/* locks_stay_across_exec's child after its exec: fd is the file (its lock
+ * on byte 30 its own), told and go the pipes to the test. */
+static int after_exec(int fd, int told, int go)
+{
+	char ch;
+
+	if (write(told, "r", 1) != 1 || read(go, &ch, 1) != 1)
+		return 2;
+	if (lk(fd, F_SETLK, F_UNLCK, 30, 1) != 0)
+		return 3;
+	if (write(told, "u", 1) != 1 || lk(fd, F_SETLK, F_WRLCK, 31, 1) != 0 || write(told, "l", 1) != 1)
+		return 4;
+	return read(go, &ch, 1) == 1 ? 0 : 5;
+}
+
 static void a_deadlock_of_two_is_refused(void)
 {
 	int fd = file_open(O_RDWR);
@@ -550,6 +609,21 @@ static void forged_owners_get_nothing(void)
 	close(fd);
 }
 
+/* OpenFile.lock_owner with a copy of irq (the request moves what it is
+ * given); an empty slot as it is. */
+static int lock_owner_of(mica_cap_t gate, mica_cap_t irq, mica_cap_t *locker)
+{
+	mica_cap_t copy = mica_slot_alloc();
+	int err;
+
+	if (copy && task_cap_map(MICA_BOOT_TASK, irq, copy, MICA_RWX, false) == 0)
+		err = open_file_lock_owner(gate, copy, 7, locker);
+	else
+		err = open_file_lock_owner(gate, irq, 7, locker);
+	mica_slot_drop(copy);
+	return err;
+}
+
 /* OpenFile.lock_owner: a locker acts as the owner it was made for,
  * through its own gate, with no owner in the request. */
 static void lockers_name_their_owner(void)
@@ -566,14 +640,14 @@ static void lockers_name_their_owner(void)
 	expect("a session of the file", file_system_open(fs, FILE_PATH, MICA_FS_O_READ | MICA_FS_O_WRITE, 0, &gate,
 							 &buffer, &size, &type), 0);
 	expect("a void owner: EINVAL", open_file_lock_owner(gate, MICA_CAP_NULL, 7, &locker), LOCK_EINVAL);
-	expect("a destroyed irq: EINVAL", open_file_lock_owner(gate, dead, 7, &locker), LOCK_EINVAL);
-	expect("an empty slot: EINVAL", open_file_lock_owner(gate, empty, 7, &locker), LOCK_EINVAL);
-	expect("on the server's gate: ENOSYS", open_file_lock_owner(fs, mine, 7, &locker), -MICA_ENOSYS);
+	expect("a destroyed irq: EINVAL", lock_owner_of(gate, dead, &locker), LOCK_EINVAL);
+	expect("an empty slot: EINVAL", lock_owner_of(gate, empty, &locker), LOCK_EINVAL);
+	expect("on the server's gate: ENOSYS", lock_owner_of(fs, mine, &locker), -MICA_ENOSYS);
 	expect("a directory", file_system_open(fs, "/", MICA_FS_O_READ, 0, &dir, &buffer, &size, &type), 0);
-	expect("for a directory: EINVAL", open_file_lock_owner(dir, mine, 7, &locker), LOCK_EINVAL);
-	expect("a locker for another irq", open_file_lock_owner(gate, mine, 7, &locker), 0);
+	expect("for a directory: EINVAL", lock_owner_of(dir, mine, &locker), LOCK_EINVAL);
+	expect("a locker for another irq", lock_owner_of(gate, mine, &locker), 0);
 	bool same = false;
-	expect("asked again: the same locker", open_file_lock_owner(gate, mine, 7, &spare) == 0 &&
+	expect("asked again: the same locker", lock_owner_of(gate, mine, &spare) == 0 &&
 	       task_cap_same(MICA_BOOT_TASK, locker, spare, &same) == 0 && same, 1);
 	mica_slot_drop(spare);
 	spare = mica_slot_alloc();
@@ -600,7 +674,7 @@ static void lockers_name_their_owner(void)
 	expect("its owner's lock stays: our write lock of byte 9 is EAGAIN", lk(fd, F_SETLK, F_WRLCK, 9, 1), -EAGAIN);
 	expect("a locker of a second session", file_system_open(fs, FILE_PATH, MICA_FS_O_READ, 0, &other, &buffer,
 								&size, &type) == 0 &&
-	       open_file_lock_owner(other, mine, 7, &spare) == 0, 1);
+	       lock_owner_of(other, mine, &spare) == 0, 1);
 	expect("its session closes", open_file_close(other), 0);
 	expect("and the locker with it", open_file_lock(spare, 0, 7, MICA_FS_LOCK_READ, 9, 1, false) != 0, 1);
 	mica_slot_drop(spare);
@@ -608,7 +682,7 @@ static void lockers_name_their_owner(void)
 	for (n = 0; n <= MICA_FS_LOCKERS_MAX; n++) {
 		many[n] = mica_slot_alloc();
 		irqs[n] = new_irq();
-		if ((err = open_file_lock_owner(gate, irqs[n], 7, &many[n])) != 0)
+		if ((err = lock_owner_of(gate, irqs[n], &many[n])) != 0)
 			break;
 	}
 	expect("lockers up to MICA_FS_LOCKERS_MAX, then ENOLCK", n > 0 && n < MICA_FS_LOCKERS_MAX &&
@@ -620,7 +694,7 @@ static void lockers_name_their_owner(void)
 	}
 	mica_cap_t again = mica_slot_alloc();
 	int tries = 0;
-	while ((err = open_file_lock_owner(gate, mine, 7, &again)) != 0 && tries++ < 1000)
+	while ((err = lock_owner_of(gate, mine, &again)) != 0 && tries++ < 1000)
 		sched_yield();
 	expect("a locker again once the dropped ones are gone", err, 0);
 	file_server_fuzz(again, 36, 40);   /* a locker's gate: lock and test_lock as its owner */
@@ -645,6 +719,7 @@ static const struct qtest_case cases[] = {
 	{ "a_killed_waiter_is_forgotten", a_killed_waiter_is_forgotten },
 	{ "a_signal_interrupts_setlkw", a_signal_interrupts_setlkw },
 	{ "a_forked_child_inherits_no_lock", a_forked_child_inherits_no_lock },
+	{ "locks_stay_across_exec", locks_stay_across_exec },
 	{ "a_deadlock_of_two_is_refused", a_deadlock_of_two_is_refused },
 	{ "bad_requests_fail", bad_requests_fail },
 	{ "a_full_table_is_enolck_until_its_filler_dies", a_full_table_is_enolck_until_its_filler_dies },
@@ -654,9 +729,10 @@ static const struct qtest_case cases[] = {
 
 int main(int argc, char **argv)
 {
+	if (argc == 5 && !strcmp(argv[1], "after-exec"))
+		return after_exec(atoi(argv[2]), atoi(argv[3]), atoi(argv[4]));
 	int fd = open(FILE_PATH, O_RDWR | O_CREAT | O_TRUNC, 0644);
 
-	(void)argc;
 	if (fd < 0 || write(fd, "0123456789", 10) != 10 || close(fd))
 		return 99;
 	return QTEST_RUN(argv[0], cases);
