@@ -219,7 +219,8 @@ QEMU_PROG_BINS += $(BUILD)/tests/qemu/posix_test
 $(eval $(call newlib_program,$(BUILD)/tests/qemu/fsmmap,tests/qemu/progs/fsmmap.c tests/qemu/lib/qtest.c tests/qemu/lib/lookup.c))
 QEMU_PROG_BINS += $(BUILD)/tests/qemu/fsmmap
 # Reads through the client's view of the page cache (fsview.scenario).
-$(eval $(call newlib_program,$(BUILD)/tests/qemu/fsview,tests/qemu/progs/fsview.c tests/qemu/lib/qtest.c))
+$(eval $(call newlib_program,$(BUILD)/tests/qemu/fsview,tests/qemu/progs/fsview.c tests/qemu/lib/qtest.c \
+	tests/qemu/lib/mappings.c))
 QEMU_PROG_BINS += $(BUILD)/tests/qemu/fsview
 # The descriptor table's test (pipe_fd.scenario, lib/libc/fd.c) and the
 # rom file it reads through several descriptors.
@@ -245,7 +246,7 @@ QEMU_PROG_BINS += $(BUILD)/tests/qemu/poll_test
 # and SQLite's speedtest1 for mica-bench-proc (built by ports/sqlite3),
 # with room for its database.
 $(eval $(call newlib_program,$(BUILD)/tests/qemu/proc_test,tests/qemu/progs/proc_test.c tests/qemu/lib/qtest.c \
-	$(RT_IDL_DIR)/proc_fuzz.c $(KERNEL_IDL_DIR)/exception_fuzz.c))
+	tests/qemu/lib/mappings.c $(RT_IDL_DIR)/proc_fuzz.c $(KERNEL_IDL_DIR)/exception_fuzz.c))
 $(eval $(call newlib_program,$(BUILD)/tests/qemu/proc_child,tests/qemu/progs/proc_child.c))
 $(eval $(call newlib_program,$(BUILD)/tests/qemu/proc_big,tests/qemu/progs/proc_big.c))
 QEMU_PROG_BINS += $(BUILD)/tests/qemu/proc_test $(BUILD)/tests/qemu/proc_child $(BUILD)/tests/qemu/proc_big $(BUILD)/srv/proc

@@ -30,6 +30,7 @@
 #include <libsys/slot.h>
 #include <mica/fs.h>
 #include <rt/rt.h>
+#include "mappings.h"
 #include "qtest.h"
 
 #include <idl/rt/fs.h>
@@ -323,13 +324,7 @@ static void no_mapping_left_reads_through_the_buffer(void)
 
 	expect("the server from the registry", fs && registry_lookup(rt_cap("registry"), "fs", &fs), 0);
 	expect("a session of /fv/a", file_system_open(fs, "/fv/a", MICA_FS_O_READ, 0, &gate, &buffer, &size, &type), 0);
-	while (n < MAPPINGS_TRIED && !err) {
-		maps[n] = mica_slot_alloc();
-		if ((err = open_file_mmap(gate, MICA_R, false, &maps[n])) == 0)
-			n++;
-		else
-			mica_slot_free(maps[n]);
-	}
+	n = mappings_take_all(gate, maps, MAPPINGS_TRIED, &err);
 	expect("mappings until ENFILE", err, -(MICA_FS_ERRNO + ENFILE));
 	int fd = open("/fv/a", O_RDONLY);
 	expect("open /fv/a", fd >= 0, 1);
@@ -338,8 +333,7 @@ static void no_mapping_left_reads_through_the_buffer(void)
 	expect("read at the end - 6: 6", pread(fd, buf, 100, 65530), 6);
 	expect("right", right(buf, 65530, 6, 4), 1);
 	close(fd);
-	while (n)
-		mica_slot_drop(maps[--n]);
+	mappings_give_back(maps, n);
 	expect("close the session", open_file_close(gate), 0);
 	mica_slot_drop(gate);
 }

@@ -56,7 +56,11 @@
 #include <libsys/thread.h>
 #include <rt/rt.h>
 
+#include <idl/kernel/exception.h>
+#include <idl/kernel/task.h>
 #include <idl/kernel/thread.h>
+#include <mica/error.h>
+#include <mica/exception.h>
 
 extern char **environ;
 
@@ -186,6 +190,37 @@ static int sigstate_is(unsigned long blocked, unsigned long ignored)
 	return (unsigned long)now == blocked && ign == ignored ? 0 : 1;
 }
 
+/* Four pages of the file's data; the third starts with 42, untouched
+ * until forged_exceptions looks. */
+static char pattern[4 * 4096] __attribute__((aligned(4096))) = { [2 * 4096] = 42 };
+
+/* `exception`: this program, mapped from the disk, sends its own `proc`
+ * gate what the kernel sends for a fault root refused (the
+ * ExceptionHandler protocol, which the process server serves on that
+ * gate): a kernel protocol, which the kernel takes as an invocation of
+ * the gate itself, refused without X (ENOSYS: a gate speaks no such
+ * protocol), so the message never reaches the server and no page is
+ * mapped for it.  Then the page, read, is the file's.  An exit status for
+ * the first check that failed, 0 if none. */
+static int forged_exceptions(void)
+{
+	mica_cap_t proc = rt_cap("proc");
+	struct user_regs regs = { 0 };
+	uint64_t page = (uint64_t)&pattern[2 * 4096];
+	uint32_t rights = 99;
+
+	if (!proc)
+		return 10;
+	if (task_mem_lookup(MICA_BOOT_TASK, page, &rights) != 0 || rights != 0)
+		return 11;
+	if (exception_handler_exception(proc, MICA_EXC_PAGE_FAULT, 0, page, 0, &regs) != -MICA_ENOSYS ||
+	    exception_handler_exception(proc, 13, 0, page, 0, &regs) != -MICA_ENOSYS)
+		return 12;
+	if (task_mem_lookup(MICA_BOOT_TASK, page, &rights) != 0 || rights != 0)
+		return 13;
+	return *(volatile char *)&pattern[2 * 4096] == 42 ? 0 : 14;
+}
+
 int main(int argc, char **argv)
 {
 	const char *what = argc > 1 ? argv[1] : "";
@@ -193,6 +228,8 @@ int main(int argc, char **argv)
 
 	if (!strcmp(what, "check"))
 		return check(argc, argv);
+	if (!strcmp(what, "exception"))
+		return forged_exceptions();
 	if (!strcmp(what, "exit"))
 		return (int)n;
 	if (!strcmp(what, "many") && argc > 3)

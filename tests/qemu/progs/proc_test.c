@@ -40,6 +40,7 @@
 #include <idl/rt/proc.h>
 #include <idl/rt/registry.h>
 
+#include "mappings.h"
 #include "qtest.h"
 
 #define ROM_CHILD "rom/proc_child"
@@ -746,6 +747,16 @@ static void disk_programs_are_mapped_not_copied(void)
 	unlink("/big");
 }
 
+/* A program cannot drive the process server's exception path
+ * (srv/proc/pages.c) itself: proc_child from the disk sends its `proc`
+ * gate an exception message, which the kernel refuses (its exit status
+ * says which check failed). */
+static void forged_exceptions_never_reach_the_server(void)
+{
+	expect("proc_child exception: refused, nothing mapped (exit 0)", reap((pid_t)spawn("/bin/proc_child", "exception", 0)),
+	       0);
+}
+
 /* The file server refusing a program's mapping (every mapping of the
  * server taken: a session of ours asks OpenFile.mmap until ENFILE): the
  * spawn fails with EAGAIN, and once the mappings are given back it works,
@@ -764,19 +775,12 @@ static void refused_mapping_fails_clean(void)
 	expect("the file server from the registry", registry_lookup(rt_cap("registry"), "fs", &fs), 0);
 	expect("a session of /bin/true", file_system_open(fs, "/bin/true", MICA_FS_O_READ, 0, &gate, &buffer, &size,
 							  &type), 0);
-	while (n < sizeof maps / sizeof maps[0] && !err) {
-		maps[n] = mica_slot_alloc();
-		if ((err = open_file_mmap(gate, MICA_R, false, &maps[n])) == 0)
-			n++;
-		else
-			mica_slot_free(maps[n]);
-	}
+	n = mappings_take_all(gate, maps, sizeof maps / sizeof maps[0], &err);
 	expect("mappings until ENFILE", err, -(MICA_FS_ERRNO + ENFILE));
 	expect("spawn /bin/true (its data mapping refused): EAGAIN", spawn("/bin/true", 0, 0), -EAGAIN);
 	expect("spawn /bin/proc_child: EAGAIN", spawn(DISK_CHILD, "exit", "0"), -EAGAIN);
 	expect("spawn from rom/ still works (no mapping)", reap((pid_t)spawn(ROM_CHILD, "exit", "4")), 4);
-	while (n)
-		mica_slot_drop(maps[--n]);
+	mappings_give_back(maps, n);
 	expect("close the session", open_file_close(gate), 0);
 	mica_slot_drop(gate);
 	mica_slot_drop(buffer);
@@ -840,6 +844,7 @@ static const struct qtest_case cases[] = {
 	{ "spawned_children_join_the_group_asked_for", spawned_children_join_the_group_asked_for },
 	{ "disk_programs_are_mapped_not_copied", disk_programs_are_mapped_not_copied },
 	{ "refused_mapping_fails_clean", refused_mapping_fails_clean },
+	{ "forged_exceptions_never_reach_the_server", forged_exceptions_never_reach_the_server },
 	{ "forged_requests", forged_requests },
 	{ "fuzzed", fuzzed },
 	{ "a_child_s_end_wakes_a_notifier", a_child_s_end_wakes_a_notifier },
