@@ -510,6 +510,63 @@ static void killed_program_is_gone_when_kill_returns(void)
 	mica_slot_drop(p);
 }
 
+/* Launcher.start_mapped, asked by a program that is not the process
+ * server, with what it likes as the file's mappings: root checks what it
+ * can (the headers, the segments against the file's size, the mappings
+ * the plan needs), builds the program on capabilities it never asks for a
+ * page, and leaves it stopped; killed, nothing of it is left. */
+static void start_mapped_takes_nothing_on_trust(void)
+{
+	static char head[1024];
+	mica_cap_t file = mica_slot_alloc(), process = mica_slot_alloc(), task = mica_slot_alloc(),
+		   thread = mica_slot_alloc(), gate = mica_slot_alloc(), zeros = mica_slot_alloc();
+	uint64_t size = child_file(file), start, sz, used;
+	const char strings[] = "rt_child\0" "exit\0" "3\0";
+	struct mica_meminfo k1, k2;
+	int err;
+
+	expect("rt_child's file in a dataspace", size != 0, 1);
+	expect("its first KiB", region_map_attach(rt_cap("rm"), 0, sizeof head, MICA_R, copy_of(file), 0, &start), 0);
+	for (unsigned i = 0; i < sizeof head; i++)
+		head[i] = ((const char *)start)[i];
+	mica_cap_t back = mica_slot_alloc();
+	region_map_detach(rt_cap("rm"), start, &start, &sz, &back);
+	mica_slot_drop(back);
+	expect("a gate of ours as the program's `proc`", factory_create_gate(MICA_BOOT_FACTORY, gate, MICA_BOOT_THREAD, 77), 0);
+	expect("a dataspace of zeros", memory_alloc(rt_cap("mem"), 65536, &zeros), 0);
+	meminfo(&k1);
+	used = rt_session_used();
+#define START(h, hl, fsize, argc, proc, text, data) \
+	launcher_start_mapped(rt_cap("launcher"), "rt_child", h, hl, fsize, strings, sizeof strings - 1, argc, 0, 0, \
+			      0, proc, text, data, 0, 2 << 20, &process, &task, &thread)
+	expect("no text mapping: EINVAL", START(head, sizeof head, size, 3, gate, 0, copy_of(file)), -MICA_EINVAL);
+	expect("no proc: EINVAL", START(head, sizeof head, size, 3, 0, copy_of(file), copy_of(file)), -MICA_EINVAL);
+	static const char junk[1024];
+	expect("headers of zeros: EINVAL", START(junk, sizeof junk, size, 3, gate, copy_of(zeros), copy_of(zeros)),
+	       -MICA_EINVAL);
+	expect("headers cut short: EINVAL", START(head, 32, size, 3, gate, copy_of(file), copy_of(file)), -MICA_EINVAL);
+	expect("segments past the file's size: EINVAL",
+	       START(head, sizeof head, 4096, 3, gate, copy_of(file), copy_of(file)), -MICA_EINVAL);
+	expect("no data mapping for its copy-on-write segment: EINVAL",
+	       START(head, sizeof head, size, 3, gate, copy_of(file), 0), -MICA_EINVAL);
+	expect("argc 0: EINVAL", START(head, sizeof head, size, 0, gate, copy_of(file), copy_of(file)), -MICA_EINVAL);
+	expect("argc past the strings: EINVAL", START(head, sizeof head, size, 9, gate, copy_of(file), copy_of(file)),
+	       -MICA_EINVAL);
+	/* Any capabilities as the mappings: root makes regions of them and asks
+	 * nothing of them (a zero dataspace of ours as the text). */
+	err = START(head, sizeof head, size, 3, gate, copy_of(zeros), copy_of(zeros));
+	expect("a program on a dataspace of zeros as its file: made, left stopped", err, 0);
+	expect("killed", process_kill(process), 0);
+	mica_slot_drop(process), mica_slot_drop(task), mica_slot_drop(thread);
+	meminfo(&k2);
+	expect("nothing of the refused starts or the killed program is left in the kernel", same_kernel(&k1, &k2), 1);
+	expect("nor in our session", (long)rt_session_used(), (long)used);
+#undef START
+	kobject_destroy(gate);
+	mica_slot_drop(zeros);
+	mica_slot_drop(file);
+}
+
 static const struct qtest_case cases[] = {
 	{ "end_notifications_arrive_and_records_grow", end_notifications_arrive_and_records_grow },
 	{ "exit_status_reaches_the_parent", exit_status_reaches_the_parent },
@@ -525,6 +582,7 @@ static const struct qtest_case cases[] = {
 	{ "program_images_are_shared_and_outlive_their_capability",
 	  program_images_are_shared_and_outlive_their_capability },
 	{ "a_payer_pays_for_what_is_started_for_it", a_payer_pays_for_what_is_started_for_it },
+	{ "start_mapped_takes_nothing_on_trust", start_mapped_takes_nothing_on_trust },
 	{ "twenty_at_once_twice_give_everything_back", twenty_at_once_twice_give_everything_back },
 	{ "killed_program_is_gone_when_kill_returns", killed_program_is_gone_when_kill_returns },
 };
