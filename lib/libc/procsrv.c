@@ -57,7 +57,7 @@ mica_cap_t libc_proc(void)
 		}
 		c = found;
 	}
-	if ((self = mica_slot_alloc()) != 0 && proc_join(c, (uint64_t)getpid(), program, &self) == 0)
+	if ((self = mica_slot_alloc()) != 0 && proc_join(c, (uint64_t)getpid(), program, rt_cap("launcher"), &self) == 0)
 		self_gate = self;
 	else if (self)
 		mica_slot_free(self);

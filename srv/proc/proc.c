@@ -120,6 +120,7 @@ static void on_ended(struct tree *t, struct tree_rec *r)
 	destroy(&r->end_irq);
 	destroy(&r->lock_irq);   /* and with it the process's record locks */
 	drop(&r->process);   /* root's record of it goes */
+	drop(&r->launcher);
 	drop(&r->notify);
 	drop(&r->sig_irq);
 	drop(&r->tty_irq);
@@ -219,7 +220,8 @@ static void undo_join(void *made)
 		unmake(r);
 }
 
-static int on_join(struct srv_request *req, uint64_t pid, const char *program, mica_cap_t *self)
+static int on_join(struct srv_request *req, uint64_t pid, const char *program, mica_cap_t launcher,
+		   mica_cap_t *self)
 {
 	struct tree_rec *r;
 	int err;
@@ -232,10 +234,12 @@ static int on_join(struct srv_request *req, uint64_t pid, const char *program, m
 		return fail(EEXIST);
 	if (!(r = tree_new(&tree, pid, MICA_PROC_INIT, program)))
 		return fail(EAGAIN);
-	if ((err = make_gate(r, &r->watch, KIND_WATCH)) != 0 || (err = gate_watch(r->gate, r->watch)) != 0) {
+	if ((err = make_gate(r, &r->watch, KIND_WATCH)) != 0 || (err = gate_watch(r->gate, r->watch)) != 0 ||
+	    (launcher && (err = srv_keep(req, launcher)) != 0)) {
 		unmake(r);
 		return err;
 	}
+	r->launcher = launcher;   /* root refuses it as a payer if it is no launcher */
 	*self = r->gate;
 	srv_made(req, undo_join, r);   /* its caller gone before the reply: nobody would ever end it */
 	return 0;
@@ -286,12 +290,15 @@ static void given_to_root(int err, mica_cap_t slot)
 }
 
 /* Who pays root for the program of a record whose parent is `parent`
- * (its memory session and kernel memory): the parent's program, if the
- * server started it and it runs (root's Process handle names it), else
- * the server (a joined program's child, an orphan's exec). */
+ * (its memory session and kernel memory): the parent's program while it
+ * runs, named by root's Process handle for it (one the server started) or
+ * by the launcher gate it gave at join; else the server (an orphan's
+ * exec, a child of a program that joined without one). */
 static mica_cap_t payer_of(const struct tree_rec *parent)
 {
-	return parent && parent->state == MICA_PROC_RUNNING ? parent->process : 0;
+	if (!parent || parent->state != MICA_PROC_RUNNING)
+		return 0;
+	return parent->process ? parent->process : parent->launcher;
 }
 
 /* Root starts l's program as *process, triggering `end_irq` when it
@@ -555,6 +562,7 @@ static int on_exec(struct srv_request *req, const char *path, const void *args, 
 		gate_watch(r->gate, 0);
 		destroy(&r->watch);
 	}
+	drop(&r->launcher);   /* the old program's: r->process names the new one */
 	if (end_irq)
 		r->end_irq = end_irq;
 	drop(&r->process);

@@ -45,6 +45,7 @@ struct tree_rec {
 	mica_cap_t gate;         /* its own gate to the server */
 	mica_cap_t watch;        /* joined: the irq saying its last capability to `gate` went */
 	mica_cap_t process;      /* spawned: root's Process handle */
+	mica_cap_t launcher;     /* joined: its own launcher gate of root's (0: none it gave) */
 	mica_cap_t end_irq;      /* spawned: the irq root triggers when it ends */
 	mica_cap_t notify;       /* its own irq, triggered when a child of it ends */
 	mica_cap_t lock_irq;     /* the owner of its record locks (Proc.lock_owner), 0 until asked */

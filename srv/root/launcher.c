@@ -913,20 +913,21 @@ static int split(const char *p, uint32_t len, const char **list, unsigned max, u
 }
 
 /* Who pays for a program started by Image.start or Launcher.start_mapped:
- * the program `payer` names (a Process handle of a live program), as if it
- * had spawned it, or else `session` and a factory of root's own quota. */
+ * the program `payer` names (a Process handle or the launcher gate of a
+ * program), as if it had spawned it, or else (none, or one that has
+ * ended) `session` and a factory of root's own quota. */
 static int pay(struct spawn_args *a, mica_cap_t payer, struct session *session)
 {
 	a->charge = session;
 	a->kmem_quota = PROGRAM_KMEM;
 	if (!payer)
 		return 0;
-	struct obj *o = obj_named(payer, K_PROCESS);
-	if (!o)
+	struct obj *o = obj_of_cap(payer);
+	if (!o || (o->kind != K_PROCESS && o->kind != K_LAUNCHER))
 		return -MICA_EINVAL;
-	struct process *p = CONTAINER(o, as_process);
+	struct process *p = process_of(o);
 	if (p->ended)
-		return -MICA_EGONE;
+		return 0;   /* as for none: an exec whose parent ended meanwhile */
 	a->charge = p->session;
 	a->payer = p;
 	a->kmem_quota = p->kmem_quota;

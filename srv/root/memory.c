@@ -162,8 +162,8 @@ int session_stats(struct session *s, uint64_t *quota, uint64_t *used, uint64_t *
 /* The live session whose gate `cap` is. */
 struct session *session_of(mica_cap_t cap)
 {
-	struct obj *o = obj_named(cap, K_SESSION);
-	struct session *s = (struct session *)o;   /* obj first */
+	struct obj *o = obj_of_cap(cap);
+	struct session *s = o && o->kind == K_SESSION ? (struct session *)o : 0;   /* obj first */
 
 	return s && !s->released ? s : 0;
 }

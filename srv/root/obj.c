@@ -54,16 +54,15 @@ void obj_close(struct obj *o)
 	o->gate = o->watch = MICA_CAP_NULL;
 }
 
-/* The object whose gate `cap` is, if it is of `kind` (0 otherwise): a
- * capability a client handed back to root, without X, whose label root
- * reads through its own task (Task.cap_label: every gate bound to root's
- * thread is an object's, labelled with its address). */
-struct obj *obj_named(mica_cap_t cap, enum obj_kind kind)
+/* The object whose gate `cap` is (0 if none of root's): a capability a
+ * client handed back to root, without X, whose label root reads through
+ * its own task (Task.cap_label: every gate bound to root's thread is an
+ * object's, labelled with its address). */
+struct obj *obj_of_cap(mica_cap_t cap)
 {
 	uint64_t label;
 
 	if (!cap || task_cap_label(MICA_BOOT_TASK, cap, &label) != 0)
 		return 0;
-	struct obj *o = (struct obj *)label;
-	return o->kind == kind ? o : 0;
+	return (struct obj *)label;
 }

@@ -32,7 +32,7 @@ void *memcpy(void *dst, const void *src, size_t n);
 /* obj.c: gates and last-reference watches. */
 int obj_open(struct obj *o, enum obj_kind kind, bool watch);
 void obj_close(struct obj *o);
-struct obj *obj_named(mica_cap_t cap, enum obj_kind kind);
+struct obj *obj_of_cap(mica_cap_t cap);
 
 /* pages.c: the user pool's physical pages, reached through the window. */
 void pages_init(void);

@@ -364,13 +364,13 @@ static void forged_requests(void)
 	expect("kill with no such signal: EINVAL", kill(12345, 999) == -1 && errno == EINVAL, 1);
 	expect("wait on the server's own gate: MICA_EPERM", proc_wait(served, -1, 0, &got, &st), -MICA_EPERM);
 	expect("self on the server's own gate: MICA_EPERM", proc_self(served, &pid, &ppid), -MICA_EPERM);
-	expect("join as pid 1: EINVAL", proc_join(served, 1, "liar", &self), -(MICA_FS_ERRNO + EINVAL));
-	expect("join as a pid a record has: EEXIST", proc_join(served, (uint64_t)getpid(), "liar", &self),
+	expect("join as pid 1: EINVAL", proc_join(served, 1, "liar", 0, &self), -(MICA_FS_ERRNO + EINVAL));
+	expect("join as a pid a record has: EEXIST", proc_join(served, (uint64_t)getpid(), "liar", 0, &self),
 	       -(MICA_FS_ERRNO + EEXIST));
 
 	/* A joined client with a child goes: its child is reparented. */
-	expect("join as pid 9999", proc_join(served, 9999, "joined", &self), 0);
-	expect("joining again through its own gate: MICA_EPERM", proc_join(self, 9998, "again", &(mica_cap_t){ 0 }),
+	expect("join as pid 9999", proc_join(served, 9999, "joined", 0, &self), 0);
+	expect("joining again through its own gate: MICA_EPERM", proc_join(self, 9998, "again", 0, &(mica_cap_t){ 0 }),
 	       -MICA_EPERM);
 	expect("its self", proc_self(self, &pid, &ppid) == 0 && pid == 9999 && ppid == MICA_PROC_INIT, 1);
 	static const char args[] = ROM_CHILD "\0sleep\0" "200";
@@ -400,7 +400,7 @@ static void fuzzed(void)
 	mica_cap_t joined = mica_slot_alloc();
 
 	expect("Proc fuzzed on the server's gate: no wrong answer", proc_fuzz(served, 21, 300), 0);
-	expect("a fresh process joins as 9997", proc_join(served, 9997, "fuzzed", &joined), 0);
+	expect("a fresh process joins as 9997", proc_join(served, 9997, "fuzzed", 0, &joined), 0);
 	expect("Proc fuzzed on its gate: no wrong answer", proc_fuzz(joined, 22, 300), 0);
 	mica_slot_drop(joined);
 	expect("its record goes with its gate", gone(9997), 1);

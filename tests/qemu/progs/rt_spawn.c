@@ -402,7 +402,7 @@ static mica_cap_t start_holding(mica_cap_t image, uint64_t size, mica_cap_t paye
  * memory.  What we start with Launcher.spawn is paid for by us. */
 static void a_payer_pays_for_what_is_started_for_it(void)
 {
-	mica_cap_t file = mica_slot_alloc(), none, paid;
+	mica_cap_t file = mica_slot_alloc(), none, paid, paid2;
 	uint64_t size = child_file(file);
 	int err;
 
@@ -423,10 +423,19 @@ static void a_payer_pays_for_what_is_started_for_it(void)
 	expect("... its kernel memory is charged to that program, so to us", k2 > k1 + 16384, 1);
 	expect("a payer that is no Process handle (our memory session): EINVAL",
 	       (start_holding(file, size, rt_cap("mem"), &err), err), -MICA_EINVAL);
+	expect("our launcher gate as the payer", (paid2 = start_holding(file, size, rt_cap("launcher"), &err)) != 0, 1);
+	uint64_t k3 = kmem_used();
+	expect("... its kernel memory is ours", k3 > k2 + 16384, 1);
 	process_kill(paid);
 	process_kill(none);
 	process_kill(payer);
-	expect("a payer that has ended: EGONE", (start_holding(file, size, payer, &err), err), -MICA_EGONE);
+	uint64_t k4 = kmem_used();
+	mica_cap_t orphan = start_holding(file, size, payer, &err);
+	expect("a payer that has ended: started as for none, on root's quota", err == 0 && kmem_used() == k4, 1);
+	process_kill(orphan);
+	process_kill(paid2);
+	mica_slot_drop(orphan);
+	mica_slot_drop(paid2);
 	mica_slot_drop(paid);
 	mica_slot_drop(none);
 	mica_slot_drop(payer);
