@@ -912,10 +912,21 @@ static int split(const char *p, uint32_t len, const char **list, unsigned max, u
 	return 0;
 }
 
-/* Who pays for a program started by Image.start or Launcher.start_mapped:
- * the program `payer` names (a Process handle or the launcher gate of a
- * program), as if it had spawned it, or else (none, or one that has
- * ended) `session` and a factory of root's own quota. */
+/* p pays for a program it starts, as for a fork: its session, its
+ * factory, within its quotas. */
+static void paid_by(struct spawn_args *a, struct process *p)
+{
+	a->charge = p->session;
+	a->payer = p;
+	a->kmem_quota = p->kmem_quota;
+	if (a->mem_quota > session_quota(p->session))
+		a->mem_quota = session_quota(p->session);
+}
+
+/* Who pays for a program started by Image.start: the program `payer`
+ * names (a Process handle or the launcher gate of a program), as if it
+ * had spawned it, or else (none, or one that has ended) `session` and a
+ * factory of root's own quota. */
 static int pay(struct spawn_args *a, mica_cap_t payer, struct session *session)
 {
 	a->charge = session;
@@ -926,13 +937,8 @@ static int pay(struct spawn_args *a, mica_cap_t payer, struct session *session)
 	if (!o || (o->kind != K_PROCESS && o->kind != K_LAUNCHER))
 		return -MICA_EINVAL;
 	struct process *p = process_of(o);
-	if (p->ended)
-		return 0;   /* as for none: an exec whose parent ended meanwhile */
-	a->charge = p->session;
-	a->payer = p;
-	a->kmem_quota = p->kmem_quota;
-	if (a->mem_quota > session_quota(p->session))   /* within its payer's, as a fork's */
-		a->mem_quota = session_quota(p->session);
+	if (!p->ended)   /* else as for none: an exec whose parent ended meanwhile */
+		paid_by(a, p);
 	return 0;
 }
 
@@ -967,7 +973,7 @@ int launcher_image_request(struct ds *image, const char *name, uint64_t size, co
 
 int launcher_mapped_request(struct process *spawner, const char *name, const struct mapped_file *file,
 			    const void *strings, uint32_t strings_len, uint32_t argc, mica_cap_t out_stream,
-			    mica_cap_t in_stream, mica_cap_t notify, mica_cap_t proc, mica_cap_t payer, uint64_t mem_quota,
+			    mica_cap_t in_stream, mica_cap_t notify, mica_cap_t proc, uint64_t mem_quota,
 			    struct obj **handle, mica_cap_t *task, mica_cap_t *thread)
 {
 	static const char *list[ARGS_MAX + IMAGE_ENV_MAX + 2];
@@ -978,8 +984,9 @@ int launcher_mapped_request(struct process *spawner, const char *name, const str
 
 	if (!name[0] || !file->text || !proc)
 		return -MICA_EINVAL;
-	if ((err = pay(&a, payer, spawner->session)) != 0)
-		return err;
+	if (spawner->ended)
+		return -MICA_EGONE;
+	paid_by(&a, spawner);
 	if (strings_len > IMAGE_START_ARGS_MAX)
 		return -MICA_E2BIG;
 	if ((err = split(strings, strings_len, list, ARGS_MAX + IMAGE_ENV_MAX, &n)) != 0)

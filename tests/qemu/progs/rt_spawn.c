@@ -545,9 +545,10 @@ static void start_mapped_takes_nothing_on_trust(void)
 	expect("a dataspace of zeros", memory_alloc(rt_cap("mem"), 65536, &zeros), 0);
 	meminfo(&k1);
 	used = rt_session_used();
-#define START(h, hl, fsize, argc, proc, text, data) \
-	launcher_start_mapped(rt_cap("launcher"), "rt_child", h, hl, fsize, strings, sizeof strings - 1, argc, 0, 0, \
-			      0, proc, text, data, 0, 2 << 20, &process, &task, &thread)
+#define START_ON(on, h, hl, fsize, argc, proc, text, data) \
+	launcher_start_mapped(on, "rt_child", h, hl, fsize, strings, sizeof strings - 1, argc, 0, 0, 0, proc, text, \
+			      data, 2 << 20, &process, &task, &thread)
+#define START(...) START_ON(rt_cap("launcher"), __VA_ARGS__)
 	expect("no text mapping: EINVAL", START(head, sizeof head, size, 3, gate, 0, copy_of(file)), -MICA_EINVAL);
 	expect("no proc: EINVAL", START(head, sizeof head, size, 3, 0, copy_of(file), copy_of(file)), -MICA_EINVAL);
 	static const char junk[1024];
@@ -563,14 +564,20 @@ static void start_mapped_takes_nothing_on_trust(void)
 	       -MICA_EINVAL);
 	/* Any capabilities as the mappings: root makes regions of them and asks
 	 * nothing of them (a zero dataspace of ours as the text). */
+	uint64_t k0 = kmem_used();
 	err = START(head, sizeof head, size, 3, gate, copy_of(zeros), copy_of(zeros));
 	expect("a program on a dataspace of zeros as its file: made, left stopped", err, 0);
+	expect("... paid for by us, on whose launcher it was asked", kmem_used() > k0 + 16384, 1);
 	expect("killed", process_kill(process), 0);
+	/* Asked on its Process handle, the program would pay: it has ended. */
+	expect("asked on an ended program's Process handle: EGONE",
+	       START_ON(process, head, sizeof head, size, 3, gate, copy_of(zeros), copy_of(zeros)), -MICA_EGONE);
 	mica_slot_drop(process), mica_slot_drop(task), mica_slot_drop(thread);
 	meminfo(&k2);
 	expect("nothing of the refused starts or the killed program is left in the kernel", same_kernel(&k1, &k2), 1);
 	expect("nor in our session", (long)rt_session_used(), (long)used);
 #undef START
+#undef START_ON
 	kobject_destroy(gate);
 	mica_slot_drop(zeros);
 	mica_slot_drop(file);
