@@ -485,16 +485,28 @@ static int op_cap_same(void *obj, slot_t a, slot_t b, bool *same)
 	return 0;
 }
 
+/* The invoked task (R) and its capability in `slot` (0: the slot is
+ * empty); *err for a refused invocation or a slot outside the table. */
+static struct cap *slot_read(void *obj, slot_t slot, struct task **t, int *err)
+{
+	*t = invoked(obj, MICA_R, err);
+	if (*err)
+		return 0;
+	if (slot == 0 || slot >= CAP_SLOTS) {
+		*err = -MICA_EBADCAP;
+		return 0;
+	}
+	return cap_lookup(*t, slot);
+}
+
 static int op_cap_info(void *obj, slot_t slot, uint32_t *type, uint32_t *rights)
 {
 	int err;
-	struct task *t = invoked(obj, MICA_R, &err);
+	struct task *t;
+	struct cap *c = slot_read(obj, slot, &t, &err);
 
 	if (err)
 		return err;
-	if (slot == 0 || slot >= CAP_SLOTS)
-		return -MICA_EBADCAP;
-	struct cap *c = cap_lookup(t, slot);
 	*type = c ? c->obj->type : KOBJ_NONE;
 	*rights = c ? c->rights : 0;
 	return 0;
@@ -503,13 +515,11 @@ static int op_cap_info(void *obj, slot_t slot, uint32_t *type, uint32_t *rights)
 static int op_cap_label(void *obj, slot_t slot, uint64_t *label)
 {
 	int err;
-	struct task *t = invoked(obj, MICA_R, &err);
+	struct task *t;
+	struct cap *c = slot_read(obj, slot, &t, &err);
 
 	if (err)
 		return err;
-	if (slot == 0 || slot >= CAP_SLOTS)
-		return -MICA_EBADCAP;
-	struct cap *c = cap_lookup(t, slot);
 	if (!c)
 		return -MICA_EBADCAP;
 	if (c->obj->type != KOBJ_GATE)
