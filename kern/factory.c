@@ -35,28 +35,9 @@ int factory_charge(struct factory *f, uint64_t bytes)
 {
 	if (!factory_has_room(f, bytes))
 		return MICA_ENOMEM;
-	f->used += bytes;
-	for (struct factory *g = f->payer; g; g = g->payer) {
+	for (struct factory *g = f; g; g = g->payer)
 		g->used += bytes;
-		g->paid += bytes;
-	}
 	return MICA_OK;
-}
-
-/* The payer's charge for a payee's record (or its return). */
-static int charge_payee(struct factory *payer)
-{
-	int err = factory_charge(payer, FACTORY_PAYEE_BYTES);
-
-	if (!err)
-		payer->paid += FACTORY_PAYEE_BYTES;
-	return err;
-}
-
-static void uncharge_payee(struct factory *payer)
-{
-	payer->paid -= FACTORY_PAYEE_BYTES;
-	factory_uncharge(payer, FACTORY_PAYEE_BYTES);   /* last: it may free payer */
 }
 
 static void factory_free_now(struct factory *f)
@@ -69,7 +50,7 @@ static void factory_free_now(struct factory *f)
 	 * counts f's own bytes. */
 	factory_uncharge(parent, f->reserved);
 	if (payer)
-		uncharge_payee(payer);
+		factory_uncharge(payer, FACTORY_PAYEE_BYTES);   /* its record */
 	factory_free_obj(&factory_cache, &f->obj);
 }
 
@@ -78,9 +59,8 @@ static void factory_free_now(struct factory *f)
 void factory_uncharge(struct factory *f, uint64_t bytes)
 {
 	for (struct factory *g = f->payer; g; g = g->payer) {
-		KASSERT(g->used >= bytes && g->paid >= bytes);
+		KASSERT(g->used >= bytes);
 		g->used -= bytes;
-		g->paid -= bytes;
 	}
 	KASSERT(f->used >= bytes);
 	f->used -= bytes;
@@ -197,11 +177,11 @@ int factory_create_paid(struct factory *maker, uint64_t limit, struct factory *p
 	if (payer->destroyed)
 		return MICA_EGONE;
 	if (payer->depth + 1 >= FACTORY_PAYERS_MAX || keep > UINT64_MAX - FACTORY_PAYEE_BYTES ||
-	    !factory_has_room(payer, FACTORY_PAYEE_BYTES + keep) || charge_payee(payer))
+	    !factory_has_room(payer, FACTORY_PAYEE_BYTES + keep) || factory_charge(payer, FACTORY_PAYEE_BYTES))
 		return MICA_ENOMEM;
 	struct factory *f = factory_alloc_obj(maker, &factory_cache, KOBJ_FACTORY);
 	if (!f) {
-		uncharge_payee(payer);
+		factory_uncharge(payer, FACTORY_PAYEE_BYTES);
 		return MICA_ENOMEM;
 	}
 	f->limit = limit;

@@ -36,14 +36,13 @@
 struct factory {
 	struct kobj obj;
 	uint64_t limit;           /* bytes it may hand out */
-	uint64_t used;            /* bytes charged now (objects, pages, sub-factory quotas, paid) */
+	uint64_t used;            /* bytes charged now (objects, pages, sub-factory quotas, payees') */
 	struct factory *parent;   /* its maker: it is on the maker's list of objects */
 	uint64_t reserved;        /* of its maker's quota: its limit, or 0 when a payer pays */
 	/* A paid factory's payer (0: none): every charge to it is the payer's
-	 * (and the payer's payer's) too, within each one's limit.  `paid`:
-	 * the bytes charged to it that way (and its payees' records). */
+	 * (and the payer's payer's) too, within each one's limit. */
 	struct factory *payer;
-	uint64_t paid, check_paid;   /* check_paid: kcheck's scratch */
+	uint64_t check_paid;      /* kcheck's scratch: what its payees are charged */
 	unsigned depth;           /* payers above it */
 	uint8_t pinned;           /* its memory stays until unpinned (the bootstrap's) */
 	uint8_t destroyed;        /* factory_destroy ran: free it when it is empty */
