@@ -220,6 +220,17 @@ static void undo_join(void *made)
 		unmake(r);
 }
 
+/* Whether `launcher` is root's launcher gate of the program whose pid is
+ * `pid` (Launcher.identify): the server asks requests on it and hands
+ * capabilities to it (launch), so a gate of anyone else's, which could
+ * keep them or never answer, is refused (EINVAL). */
+static int own_launcher(mica_cap_t launcher, uint64_t pid)
+{
+	uint64_t whose;
+
+	return launcher_identify(rt_cap("launcher"), launcher, &whose) == 0 && whose == pid ? 0 : fail(EINVAL);
+}
+
 static int on_join(struct srv_request *req, uint64_t pid, const char *program, mica_cap_t launcher,
 		   mica_cap_t *self)
 {
@@ -235,11 +246,11 @@ static int on_join(struct srv_request *req, uint64_t pid, const char *program, m
 	if (!(r = tree_new(&tree, pid, MICA_PROC_INIT, program)))
 		return fail(EAGAIN);
 	if ((err = make_gate(r, &r->watch, KIND_WATCH)) != 0 || (err = gate_watch(r->gate, r->watch)) != 0 ||
-	    (launcher && (err = srv_keep(req, launcher)) != 0)) {
+	    (launcher && ((err = own_launcher(launcher, pid)) != 0 || (err = srv_keep(req, launcher)) != 0))) {
 		unmake(r);
 		return err;
 	}
-	r->launcher = launcher;   /* root refuses it as a payer if it is no launcher */
+	r->launcher = launcher;
 	*self = r->gate;
 	srv_made(req, undo_join, r);   /* its caller gone before the reply: nobody would ever end it */
 	return 0;

@@ -25,8 +25,8 @@
 #include <stdint.h>
 
 /* The kernel memory quota of a program on root's own quota (reserved in
- * root's factory): boot.cfg's default (`kmem`), and a program started
- * for no payer (Image.start, Launcher.start_mapped). */
+ * root's factory): boot.cfg's default (`kmem`), and a program
+ * Image.start starts for no payer. */
 #define PROGRAM_KMEM (2ull << 20)
 /* A program starts another (fork, Launcher.spawn, a payer's start) only
  * if its kernel memory quota keeps a quarter of itself free after it:

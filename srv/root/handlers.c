@@ -229,6 +229,12 @@ static int h_image_copy(struct srv_request *req, uint64_t size, mica_cap_t *imag
 	return 0;
 }
 
+static int h_identify(struct srv_request *req, mica_cap_t launcher, uint64_t *pid)
+{
+	AS(struct obj, K_LAUNCHER);
+	return launcher_identify_request(launcher, pid);
+}
+
 static int h_halt(struct srv_request *req)
 {
 	AS(struct obj, K_LAUNCHER);
@@ -388,7 +394,8 @@ static const struct memory_ops memory = { .alloc = h_mem_alloc, .alloc_dma = h_m
 static const struct rom_ops rom = { .open = h_rom_open, .list = h_rom_list };
 static const struct registry_ops registry = { .publish = h_reg_publish, .lookup = h_reg_lookup,
 					      .entry = h_reg_entry, .withdraw = h_reg_withdraw };
-static const struct launcher_ops launcher = { .spawn = h_spawn, .halt = h_halt, .start_mapped = h_start_mapped };
+static const struct launcher_ops launcher = { .spawn = h_spawn, .halt = h_halt, .start_mapped = h_start_mapped,
+					       .identify = h_identify };
 static const struct image_ops image = { .start = h_image_start, .copy = h_image_copy };
 static const struct process_ops process = { .status = h_status, .kill = h_kill, .stop = h_stop };
 static const struct parent_ops parent = { .exit = h_exit, .region = h_region, .stray_fault = h_stray_fault,

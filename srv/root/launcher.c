@@ -818,6 +818,19 @@ bool launcher_alive(uint64_t pid)
 	return false;
 }
 
+int launcher_identify_request(mica_cap_t launcher, uint64_t *pid)
+{
+	struct obj *o = obj_of_cap(launcher);
+
+	if (!o || o->kind != K_LAUNCHER)
+		return -MICA_EINVAL;
+	struct process *p = process_of(o);
+	if (p->ended)
+		return -MICA_EGONE;
+	*pid = p->pid;
+	return 0;
+}
+
 uint64_t process_pid(struct process *p)
 {
 	return p->pid;
@@ -949,13 +962,14 @@ int launcher_image_request(struct ds *image, const char *name, uint64_t size, co
 {
 	static const char *argv[ARGS_MAX + 1], *envp[IMAGE_ENV_MAX + 1];
 	unsigned argc = 0, nenv = 0;
+	struct session *own = ds_session(image);
 	struct spawn_args a = { .name = name, .argv = argv, .env = envp, .out = out_stream, .in = in_stream,
 				.mem_quota = mem_quota, .image = image, .image_size = size, .proc = proc };
 	int err;
 
-	if (!ds_session(image) || !name[0])
+	if (!own || !name[0])
 		return -MICA_EINVAL;
-	if ((err = pay(&a, payer, ds_session(image))) != 0)
+	if ((err = pay(&a, payer, own)) != 0)
 		return err;
 	if ((uint64_t)args_len + env_len > IMAGE_START_ARGS_MAX)
 		return -MICA_E2BIG;

@@ -196,6 +196,8 @@ void process_last_ref(struct obj *o);
 bool launcher_busy(void);
 bool launcher_alive(uint64_t pid);
 uint64_t process_pid(struct process *p);
+/* Launcher.identify: the pid of the program whose launcher gate it is. */
+int launcher_identify_request(mica_cap_t launcher, uint64_t *pid);
 /* Whether the program may halt the machine (boot.cfg started it). */
 bool process_may_halt(struct process *p);
 void launcher_kill_all(void);

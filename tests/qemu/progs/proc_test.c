@@ -23,6 +23,7 @@
 #include <string.h>
 #include <sys/notifier.h>
 #include <sys/pidfd.h>
+#include <sys/procsrv.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -35,6 +36,9 @@
 #include <mica/proc.h>
 #include <rt/rt.h>
 
+#include <idl/kernel/factory.h>
+#include <idl/kernel/kobject.h>
+#include <idl/kernel/task.h>
 #include <idl/rt/fs.h>
 #include <idl/rt/memory.h>
 #include <idl/rt/proc.h>
@@ -367,6 +371,26 @@ static void forged_requests(void)
 	expect("join as pid 1: EINVAL", proc_join(served, 1, "liar", 0, &self), -(MICA_FS_ERRNO + EINVAL));
 	expect("join as a pid a record has: EEXIST", proc_join(served, (uint64_t)getpid(), "liar", 0, &self),
 	       -(MICA_FS_ERRNO + EEXIST));
+	/* A launcher the server would ask requests on and hand capabilities
+	 * to: only root's gate of the joiner itself (Launcher.identify). */
+	mica_cap_t fake = mica_slot_alloc(), mine = mica_slot_alloc(), irq = mica_slot_alloc(), again = mica_slot_alloc();
+	unsigned before = records();
+	expect("a gate of our own as a fake launcher", factory_create_gate(MICA_BOOT_FACTORY, fake, MICA_BOOT_THREAD, 5), 0);
+	expect("join with it: EINVAL", proc_join(served, 9996, "fake", fake, &self), -(MICA_FS_ERRNO + EINVAL));
+	expect("our real launcher", task_cap_map(MICA_BOOT_TASK, rt_cap("launcher"), mine, MICA_RWX, false), 0);
+	expect("join with it as another pid: EINVAL", proc_join(served, 9996, "other", mine, &self),
+	       -(MICA_FS_ERRNO + EINVAL));
+	expect("nothing joined", records(), before);
+	kobject_destroy(fake);
+	mica_slot_drop(mine);
+	/* The lock owner: the caller's process's, one per process. */
+	expect("lock_owner on the server's own gate: MICA_EPERM", proc_lock_owner(served, &irq), -MICA_EPERM);
+	bool same = false;
+	expect("lock_owner twice: the same irq", proc_lock_owner(libc_proc(), &irq) == 0 &&
+	       proc_lock_owner(libc_proc(), &again) == 0 && task_cap_same(MICA_BOOT_TASK, irq, again, &same) == 0 && same,
+	       1);
+	mica_slot_drop(irq);
+	mica_slot_drop(again);
 
 	/* A joined client with a child goes: its child is reparented. */
 	expect("join as pid 9999", proc_join(served, 9999, "joined", 0, &self), 0);

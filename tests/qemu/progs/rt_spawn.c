@@ -421,6 +421,13 @@ static void a_payer_pays_for_what_is_started_for_it(void)
 	mica_printf("# our factory: %lu, %lu with the program we spawned, %lu with the one it pays for\n",
 		    (unsigned long)k0, (unsigned long)k1, (unsigned long)k2);
 	expect("... its kernel memory is charged to that program, so to us", k2 > k1 + 16384, 1);
+	uint64_t whose = 0;
+	expect("Launcher.identify of our launcher: our pid (2: root's first program)",
+	       launcher_identify(rt_cap("launcher"), rt_cap("launcher"), &whose) == 0 && whose == 2, 1);
+	expect("... of a Process handle: EINVAL", launcher_identify(rt_cap("launcher"), payer, &whose), -MICA_EINVAL);
+	expect("... of our memory session: EINVAL", launcher_identify(rt_cap("launcher"), rt_cap("mem"), &whose),
+	       -MICA_EINVAL);
+	expect("... of nothing: EINVAL", launcher_identify(rt_cap("launcher"), 0, &whose), -MICA_EINVAL);
 	expect("a payer that is no Process handle (our memory session): EINVAL",
 	       (start_holding(file, size, rt_cap("mem"), &err), err), -MICA_EINVAL);
 	expect("our launcher gate as the payer", (paid2 = start_holding(file, size, rt_cap("launcher"), &err)) != 0, 1);
