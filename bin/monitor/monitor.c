@@ -202,6 +202,15 @@ static void cmd_run(int argc, char **argv)
 }
 
 /* A program file through the process server (docs/processes.md), waited for. */
+/* How a child we waited for ended (its wait status st). */
+static void report_end(const char *name, pid_t pid, int st)
+{
+	if (WIFSIGNALED(st))
+		printf("[%s (pid %d) killed by signal %d]\n", name, (int)pid, WTERMSIG(st));
+	else
+		printf("[%s (pid %d) exited with status %d]\n", name, (int)pid, WEXITSTATUS(st));
+}
+
 static void cmd_spawn(int argc, char **argv)
 {
 	extern char **environ;
@@ -218,10 +227,8 @@ static void cmd_spawn(int argc, char **argv)
 	}
 	if (waitpid(pid, &st, 0) != pid)
 		printf("spawn: %s: waitpid: %s\n", argv[1], strerror(errno));
-	else if (WIFSIGNALED(st))
-		printf("[%s (pid %d) killed by signal %d]\n", argv[1], (int)pid, WTERMSIG(st));
 	else
-		printf("[%s (pid %d) exited with status %d]\n", argv[1], (int)pid, WEXITSTATUS(st));
+		report_end(argv[1], pid, st);
 }
 
 /* The process server's records. */
@@ -425,6 +432,7 @@ static void login_shell(const char *path)
 		printf("%s: %s: the monitor's prompt instead\n", path, strerror(err));
 		return;
 	}
+	report_end(path, pid, st);
 	cmd_halt(0, 0);
 }
 

@@ -103,7 +103,8 @@ struct given {
 
 #define DEFAULT_PATH "/bin:/rom"   /* posix_spawnp without PATH */
 /* Entries as Proc.spawn's buffers take them: each with its NUL, at most
- * `room` bytes (E2BIG past it). */
+ * `room` bytes (E2BIG past it), written to buf unless it is null (a
+ * measure). */
 static int pack(char *const list[], bool skip_mica, char *buf, uint32_t room, uint32_t *len)
 {
 	*len = 0;
@@ -113,20 +114,25 @@ static int pack(char *const list[], bool skip_mica, char *buf, uint32_t room, ui
 		size_t n = strlen(list[i]) + 1;
 		if (n > room - *len)
 			return E2BIG;
-		memcpy(buf + *len, list[i], n);
+		if (buf)
+			memcpy(buf + *len, list[i], n);
 		*len += (uint32_t)n;
 	}
 	return 0;
 }
 
-/* argv and envp, whose bytes together are bounded by ARG_MAX (the
- * protocol's bound on `args`: sysconf.c); E2BIG past it. */
-static int pack_both(char *const argv[], char *const envp[], char *args, char *env, uint32_t *args_len,
+/* argv, then envp, in `room` bytes of buf (none: a measure), at most
+ * ARG_MAX together (the protocol's bound on `args`: sysconf.c); E2BIG
+ * past it.  The caller measures first and packs into a buffer of its
+ * stack of that size, so that a spawn dirties no page of its own (a fork
+ * copies every page written since: ds.c in root) and two threads can
+ * spawn at once. */
+static int pack_both(char *const argv[], char *const envp[], char *buf, uint32_t room, uint32_t *args_len,
 		     uint32_t *env_len)
 {
-	int err = pack(argv, false, args, PROC_SPAWN_ARGS_MAX, args_len);
+	int err = pack(argv, false, buf, room, args_len);
 
-	return err ? err : pack(envp, true, env, PROC_SPAWN_ARGS_MAX - *args_len, env_len);
+	return err ? err : pack(envp, true, buf ? buf + *args_len : 0, room - *args_len, env_len);
 }
 
 /* The path as the process server opens it: absolute (rom/ stays rom/). */
@@ -300,9 +306,9 @@ static void stream_copies_done(int err, mica_cap_t out, mica_cap_t in)
 int posix_spawn(pid_t *pid, const char *path, const posix_spawn_file_actions_t *actions,
 		const posix_spawnattr_t *attr, char *const argv[], char *const envp[])
 {
-	static char args[PROC_SPAWN_ARGS_MAX], env[PROC_SPAWN_ENV_MAX], where[PROC_SPAWN_PATH_MAX + 1];
-	static struct file *v[FD_MAX];
-	static struct given g[FD_MAX];
+	char where[PROC_SPAWN_PATH_MAX + 1];
+	struct file *v[FD_MAX];
+	struct given g[FD_MAX];
 	int opened[FD_MAX], nopened = 0, n = 0;
 	bool gave = false;
 	uint32_t args_len, env_len;
@@ -319,8 +325,12 @@ int posix_spawn(pid_t *pid, const char *path, const posix_spawn_file_actions_t *
 		return EINVAL;
 	if (!proc)
 		return EAGAIN;   /* no process server */
-	if ((err = absolute(path, where)) != 0 || (err = pack_both(argv, envp, args, env, &args_len, &env_len)) != 0)
+	if ((err = absolute(path, where)) != 0 ||
+	    (err = pack_both(argv, envp, 0, PROC_SPAWN_ARGS_MAX, &args_len, &env_len)) != 0)
 		return err;
+	char packed[args_len + env_len + 1];
+	if ((err = pack_both(argv, envp, packed, args_len + env_len, &args_len, &env_len)) != 0)
+		return err;   /* grew since: another thread's */
 	if ((err = child_table(actions, v, opened, &nopened)) == 0 && (err = gather(v, g, &n)) == 0)
 		err = give(proc, g, n, &gave);
 	else
@@ -343,7 +353,7 @@ int posix_spawn(pid_t *pid, const char *path, const posix_spawn_file_actions_t *
 		forget(proc);
 	if (!err) {
 		fflush(0);   /* what we printed comes before what it prints */
-		if ((err = proc_spawn(proc, where, args, args_len, env, env_len, out, in, &got)) != 0) {
+		if ((err = proc_spawn(proc, where, packed, args_len, packed + args_len, env_len, out, in, &got)) != 0) {
 			forget(proc);   /* the server drops them when it fails; not if the request never came */
 			err = libc_proc_errno(err);
 		}
@@ -373,9 +383,9 @@ int posix_spawn(pid_t *pid, const char *path, const posix_spawn_file_actions_t *
  * the new program's. */
 int execve(const char *path, char *const argv[], char *const envp[])
 {
-	static char args[PROC_SPAWN_ARGS_MAX], env[PROC_SPAWN_ENV_MAX], where[PROC_SPAWN_PATH_MAX + 1];
-	static struct file *v[FD_MAX];
-	static struct given g[FD_MAX];
+	char where[PROC_SPAWN_PATH_MAX + 1];
+	struct file *v[FD_MAX];
+	struct given g[FD_MAX];
 	int opened[FD_MAX], nopened = 0, n = 0;
 	uint32_t args_len, env_len;
 	mica_cap_t proc = libc_proc(), out, in;
@@ -384,7 +394,11 @@ int execve(const char *path, char *const argv[], char *const envp[])
 
 	if (!proc)
 		return libc_fail(ENOSYS);   /* no process server */
-	if ((err = absolute(path, where)) != 0 || (err = pack_both(argv, envp, args, env, &args_len, &env_len)) != 0)
+	if ((err = absolute(path, where)) != 0 ||
+	    (err = pack_both(argv, envp, 0, PROC_SPAWN_ARGS_MAX, &args_len, &env_len)) != 0)
+		return libc_fail(err);
+	char packed[args_len + env_len + 1];
+	if ((err = pack_both(argv, envp, packed, args_len + env_len, &args_len, &env_len)) != 0)
 		return libc_fail(err);
 	if ((err = child_table(0, v, opened, &nopened)) == 0 && (err = gather(v, g, &n)) == 0)
 		err = give(proc, g, n, &gave);
@@ -403,7 +417,7 @@ int execve(const char *path, char *const argv[], char *const envp[])
 	if (err)
 		return libc_fail(err);
 	fflush(0);   /* our buffered output is written before the process is another program */
-	err = proc_exec(proc, where, args, args_len, env, env_len, out, in);
+	err = proc_exec(proc, where, packed, args_len, packed + args_len, env_len, out, in);
 	if (!err)
 		rt_exit(0);   /* the process goes on as the new program */
 	stream_copies_done(err, out, in);

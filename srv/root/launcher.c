@@ -103,7 +103,7 @@ struct process {
 	struct ds *image;        /* its own copy of its file (Image.start), 0 for a boot file */
 	mica_cap_t text, data;   /* its file's mappings (Launcher.start_mapped; 0: none), its regions' */
 	bool ended, daemon, handed_out;
-	bool may_halt;           /* started by boot.cfg: its launcher gate may halt */
+	bool booted;             /* started by boot.cfg: its launcher gate may halt, root logs its end */
 	int32_t status;
 };
 
@@ -298,7 +298,9 @@ static void process_end(struct process *p, int32_t status)
 	p->status = status;
 	end_unstarted_children(p);
 	teardown(p);
-	mica_printf("root: %s (pid %lu) exited with status %d\n", p->name, (unsigned long)p->pid, (int)status);
+	if (p->booted)   /* the others' parents are told (Process.status) */
+		mica_printf("root: %s (pid %lu) exited with status %d\n", p->name, (unsigned long)p->pid,
+			    (int)status);
 	if (p->notify) {
 		irq_trigger(p->notify);
 		mica_slot_drop(p->notify);
@@ -455,7 +457,7 @@ static int make_objects(struct process *p, const struct spawn_args *a)
 
 	p->pid = next_pid;
 	p->daemon = a->daemon;
-	p->may_halt = !a->charge;
+	p->booted = !a->charge;
 	mica_strlcpy(p->name, a->name, sizeof p->name);
 	p->factory = mica_slot_alloc();
 	p->task = mica_slot_alloc();
@@ -774,7 +776,7 @@ void launcher_kill_all(void)
 
 int parent_on_halt_request(struct process *p, mica_cap_t irq)
 {
-	if (!p->may_halt)
+	if (!p->booted)
 		return -MICA_EPERM;
 	mica_slot_drop(p->halt_irq);
 	p->halt_irq = irq;
@@ -838,7 +840,7 @@ uint64_t process_pid(struct process *p)
 
 bool process_may_halt(struct process *p)
 {
-	return p->may_halt;
+	return p->booted;
 }
 
 void process_last_ref(struct obj *o)

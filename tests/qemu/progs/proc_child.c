@@ -7,6 +7,7 @@
  *                     in the environment, getpid() is MICA_PID: 0, else
  *                     the number of the first check that failed
  *   exit N            exit(N)
+ *   say WORDS...      print "proc_child: WORDS..." on stdout, exit 0
  *   many N BYTES      argc is N, argv's strings with their NULs are BYTES
  *                     bytes together, and each argv[i] from argv[4] on is
  *                     all the letter 'a' + i % 26: 0, else 1 (ARG_MAX)
@@ -15,7 +16,7 @@
  *   fork N            fork; the child exits N; the child's status
  *   forkorphan MS     fork and exit 0; the child, MS milliseconds later
  *                     (an orphan of a program started from the disk),
- *                     exits 44 if its parent is 1
+ *                     says so on stdout and exits 44 if its parent is 1
  *   exec PATH ARG...  execv(PATH, {PATH, ARG...}) (fork.scenario: a program
  *                     boot.cfg started, whose record was joined)
  *   sleep MS          sleep MS milliseconds, then exit 0
@@ -101,7 +102,10 @@ static volatile int orphan_value = 40;
 __attribute__((noinline)) static int check_after_parent(void)
 {
 	orphan_value += 4;
-	return getppid() == 1 ? orphan_value : 103;
+	if (getppid() != 1 || orphan_value != 44)
+		return 103;
+	printf("forkorphan: an orphan, process 1's, runs on with its own data\n");
+	return orphan_value;
 }
 
 static int spawn_sleeper(char *path, char *ms)
@@ -232,6 +236,13 @@ int main(int argc, char **argv)
 		return forged_exceptions();
 	if (!strcmp(what, "exit"))
 		return (int)n;
+	if (!strcmp(what, "say")) {
+		printf("proc_child:");
+		for (int i = 2; i < argc; i++)
+			printf(" %s", argv[i]);
+		printf("\n");
+		return 0;
+	}
 	if (!strcmp(what, "many") && argc > 3)
 		return many(argc, argv);
 	if (!strcmp(what, "ppid"))
