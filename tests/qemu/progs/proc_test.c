@@ -4,7 +4,8 @@
  * with argv and envp, exit statuses, waitpid with WNOHANG, zombies, a
  * killed child's status, reparenting to process 1 when a parent exits or
  * is killed, each errno of a spawn that cannot run, arguments up to
- * ARG_MAX and 4,096 arguments and E2BIG past them, forged pids and
+ * ARG_MAX and 4,096 arguments and E2BIG past them, two threads spawning
+ * at once, forged pids and
  * requests on the wrong gate, a joined client that goes, idlc's fuzz
  * driver; the records and the kernel's objects are back to where they
  * were at the end.
@@ -15,6 +16,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sched.h>
 #include <spawn.h>
@@ -328,6 +330,42 @@ static void arg_max(void)
 	env[MICA_SPAWN_ENV_MAX] = "X=1";
 	env[MICA_SPAWN_ENV_MAX + 1] = 0;
 	expect("1,025 environment entries: E2BIG", posix_spawn(&p, ROM_CHILD, 0, 0, exit0, env), E2BIG);
+	expect("nothing was left behind", records(), 1);
+}
+
+/* Two threads spawning at once, each its own arguments: `check`'s
+ * "two words" and `many`'s 40 arguments of 8,000 bytes; each child says
+ * whether it got its own (posix_spawn packs them in the caller's stack:
+ * with a buffer of the C library's, one thread's child got the other's). */
+#define SPAWNS_EACH 12
+
+struct spawner {
+	char **argv;
+	int wrong;   /* children that did not exit 0 */
+};
+
+static void *spawn_loop(void *arg)
+{
+	struct spawner *s = arg;
+	pid_t p;
+
+	for (int i = 0; i < SPAWNS_EACH; i++)
+		if (posix_spawn(&p, ROM_CHILD, 0, 0, s->argv, child_env) != 0 || reap(p) != 0)
+			s->wrong++;
+	return 0;
+}
+
+static void threads_spawn_at_once(void)
+{
+	char *check_argv[] = { ROM_CHILD, "check", "two words", 0 };
+	struct spawner a = { check_argv, 0 }, b = { many_args(40, 8000), 0 };
+	pthread_t t;
+
+	expect("a second thread spawning", pthread_create(&t, 0, spawn_loop, &b), 0);
+	spawn_loop(&a);
+	pthread_join(t, 0);
+	expect("every child of the first thread got its arguments", a.wrong, 0);
+	expect("every child of the second thread got its arguments", b.wrong, 0);
 	expect("nothing was left behind", records(), 1);
 }
 
@@ -860,6 +898,7 @@ static const struct qtest_case cases[] = {
 	{ "reparenting", reparenting },
 	{ "parent_dies_mid_request", parent_dies_mid_request },
 	{ "arg_max", arg_max },
+	{ "threads_spawn_at_once", threads_spawn_at_once },
 	{ "exec_failures", exec_failures },
 	{ "changed_program_files_are_read_again", changed_program_files_are_read_again },
 	{ "changes_in_one_second", changes_in_one_second },
