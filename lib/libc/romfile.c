@@ -40,6 +40,8 @@ struct romfile {
 	char name[ROM_OPEN_NAME_MAX + 1];   /* for a spawned child, which opens it again */
 };
 
+static unsigned open_roms;   /* descriptions of ours (a fork without any walks no table) */
+
 /* The boot file's dataspace in a fresh slot, and its size: 0 or an errno. */
 static int rom_get(const char *name, mica_cap_t *ds, uint64_t *size)
 {
@@ -191,6 +193,8 @@ int libc_romfile_before_fork(void)
 {
 	int flags, err;
 
+	if (!open_roms)
+		return 0;
 	for (int fd = 0; fd < FD_MAX; fd++) {
 		struct file *f = fd_get(fd, &flags);
 		if (f && f->ops->hand_off == romfile_hand_off && (err = share(f->obj)) != 0)
@@ -201,6 +205,7 @@ int libc_romfile_before_fork(void)
 
 static int romfile_close(struct file *f)
 {
+	open_roms--;
 	release(f->obj);
 	return 0;
 }
@@ -271,6 +276,8 @@ int romfile_open(const char *name, int flags)
 	fd = fd_install(&romfile_ops, r, flags);
 	if (fd < 0)
 		release(r);
+	else
+		open_roms++;
 	return fd;
 }
 

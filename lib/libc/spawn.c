@@ -260,6 +260,24 @@ static int give(mica_cap_t proc, struct given *g, int n, bool *gave)
 	return 0;
 }
 
+/* The descriptions of the child's table v (gather) handed to the process
+ * server (give): a frame as big as what is open, not as FD_MAX, since
+ * every stack page a spawn writes is copied at each later fork. */
+static int hand_over(mica_cap_t proc, struct file **v, bool *gave)
+{
+	int n = 0, open = 0;
+
+	for (int fd = 0; fd < FD_MAX; fd++)
+		open += v[fd] != 0;
+	struct given g[open + 1];
+	int err = gather(v, g, &n);
+	if (!err)
+		return give(proc, g, n, gave);
+	for (int i = 0; i < n; i++)
+		mica_slot_drop(g[i].it.item);
+	return err;
+}
+
 /* Our stream `slot` for the new program, moved to the process server with
  * the request (and on to root and the program): a copy beside ours in the kernel's derivation tree
  * (Task.cap_sibling), derived from what we were given and not from ours,
@@ -308,8 +326,7 @@ int posix_spawn(pid_t *pid, const char *path, const posix_spawn_file_actions_t *
 {
 	char where[PROC_SPAWN_PATH_MAX + 1];
 	struct file *v[FD_MAX];
-	struct given g[FD_MAX];
-	int opened[FD_MAX], nopened = 0, n = 0;
+	int opened[FD_MAX], nopened = 0;
 	bool gave = false;
 	uint32_t args_len, env_len;
 	uint64_t got;
@@ -331,11 +348,8 @@ int posix_spawn(pid_t *pid, const char *path, const posix_spawn_file_actions_t *
 	char packed[args_len + env_len + 1];
 	if ((err = pack_both(argv, envp, packed, args_len + env_len, &args_len, &env_len)) != 0)
 		return err;   /* grew since: another thread's */
-	if ((err = child_table(actions, v, opened, &nopened)) == 0 && (err = gather(v, g, &n)) == 0)
-		err = give(proc, g, n, &gave);
-	else
-		for (int i = 0; i < n; i++)
-			mica_slot_drop(g[i].it.item);
+	if ((err = child_table(actions, v, opened, &nopened)) == 0)
+		err = hand_over(proc, v, &gave);
 	if (!err && (flags & POSIX_SPAWN_SETPGROUP)) {
 		if ((err = proc_give(proc, !gave, 0, MICA_INHERIT_PGROUP, 0, (uint64_t)(*attr)->pgroup, "", 0)) != 0) {
 			forget(proc);
@@ -385,8 +399,7 @@ int execve(const char *path, char *const argv[], char *const envp[])
 {
 	char where[PROC_SPAWN_PATH_MAX + 1];
 	struct file *v[FD_MAX];
-	struct given g[FD_MAX];
-	int opened[FD_MAX], nopened = 0, n = 0;
+	int opened[FD_MAX], nopened = 0;
 	uint32_t args_len, env_len;
 	mica_cap_t proc = libc_proc(), out, in;
 	bool gave = false;
@@ -400,11 +413,8 @@ int execve(const char *path, char *const argv[], char *const envp[])
 	char packed[args_len + env_len + 1];
 	if ((err = pack_both(argv, envp, packed, args_len + env_len, &args_len, &env_len)) != 0)
 		return libc_fail(err);
-	if ((err = child_table(0, v, opened, &nopened)) == 0 && (err = gather(v, g, &n)) == 0)
-		err = give(proc, g, n, &gave);
-	else
-		for (int i = 0; i < n; i++)
-			mica_slot_drop(g[i].it.item);
+	if ((err = child_table(0, v, opened, &nopened)) == 0)
+		err = hand_over(proc, v, &gave);
 	if (!err && (err = libc_signal_exec_give(proc, !gave)) != 0) {
 		forget(proc);
 		libc_signal_tell_again();

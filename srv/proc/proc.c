@@ -739,7 +739,7 @@ static int on_kill(struct srv_request *req, int64_t pid, int32_t sig, bool *to_s
 		return -MICA_EPERM;
 	if (sig < 0 || sig >= NSIG || pid == INT64_MIN)
 		return fail(EINVAL);
-	for (unsigned i = 0; i < TREE_MAX; i++) {
+	for (unsigned i = 0; i < tree.top; i++) {
 		struct tree_rec *r = &tree.recs[i];
 		if (!r->state || !targeted(r, from, pid))
 			continue;
@@ -815,7 +815,7 @@ static int on_sigdefault(struct srv_request *req, int32_t sig)
 /* sig to every running program of group pgid, from the system. */
 static void signal_group(uint64_t pgid, int sig)
 {
-	for (unsigned i = 0; i < TREE_MAX; i++)
+	for (unsigned i = 0; i < tree.top; i++)
 		if (tree.recs[i].state == MICA_PROC_RUNNING && tree.recs[i].pgid == pgid)
 			send_signal(&tree.recs[i], sig, 0, SI_USER, 0);
 }
@@ -841,7 +841,7 @@ static void on_orphaned(struct tree *t, uint64_t pgid)
  * control").  A leader's group is its session's id. */
 static void on_session_ended(struct tree *t, uint64_t sid)
 {
-	for (unsigned i = 0; i < TREE_MAX; i++) {
+	for (unsigned i = 0; i < t->top; i++) {
 		struct tree_rec *tty = &t->recs[i];
 		uint64_t pgrp = (uint64_t)tty->tty_pgrp;
 		if (tty->state != MICA_PROC_RUNNING || !pgrp || (pgrp != sid && !tree_group_in_session(t, pgrp, sid)))

@@ -1,6 +1,7 @@
 /*
  * tree.c - the process server's records and the POSIX rules for them
- * (tree.h).  A table: TREE_MAX is small and every walk is short.
+ * (tree.h).  A table: TREE_MAX is small, and every walk ends at the
+ * last record in use (`top`), so that a few processes cost a few steps.
  */
 #include "tree.h"
 
@@ -21,6 +22,8 @@ struct tree_rec *tree_new(struct tree *t, uint64_t pid, uint64_t ppid, const cha
 		if (r->state)
 			continue;
 		struct tree_rec *parent = tree_find(t, ppid);
+		if (i == t->top)
+			t->top++;
 		*r = (struct tree_rec){ .state = MICA_PROC_RUNNING, .pid = pid, .ppid = ppid };
 		r->pgid = parent ? parent->pgid : pid;
 		r->sid = parent ? parent->sid : pid;
@@ -32,7 +35,7 @@ struct tree_rec *tree_new(struct tree *t, uint64_t pid, uint64_t ppid, const cha
 
 struct tree_rec *tree_find(struct tree *t, uint64_t pid)
 {
-	for (unsigned i = 0; i < TREE_MAX; i++)
+	for (unsigned i = 0; i < t->top; i++)
 		if (t->recs[i].state && t->recs[i].pid == pid)
 			return &t->recs[i];
 	return 0;
@@ -40,7 +43,7 @@ struct tree_rec *tree_find(struct tree *t, uint64_t pid)
 
 struct tree_rec *tree_at(struct tree *t, unsigned index)
 {
-	for (unsigned i = 0; i < TREE_MAX; i++)
+	for (unsigned i = 0; i < t->top; i++)
 		if (t->recs[i].state && index-- == 0)
 			return &t->recs[i];
 	return 0;
@@ -50,15 +53,16 @@ unsigned tree_used(const struct tree *t)
 {
 	unsigned n = 0;
 
-	for (unsigned i = 0; i < TREE_MAX; i++)
+	for (unsigned i = 0; i < t->top; i++)
 		n += t->recs[i].state != 0;
 	return n;
 }
 
 void tree_free(struct tree *t, struct tree_rec *r)
 {
-	(void)t;
 	r->state = 0;
+	while (t->top && !t->recs[t->top - 1].state)
+		t->top--;
 }
 
 /* The groups an end of r may orphan that are not orphaned yet: r's own
@@ -67,7 +71,7 @@ static unsigned orphan_candidates(struct tree *t, const struct tree_rec *r, uint
 {
 	unsigned n = 0;
 
-	for (unsigned i = 0; i < TREE_MAX; i++) {
+	for (unsigned i = 0; i < t->top; i++) {
 		const struct tree_rec *c = &t->recs[i];
 		if (c->state != MICA_PROC_RUNNING || (c != r && c->ppid != r->pid))
 			continue;
@@ -82,7 +86,7 @@ static unsigned orphan_candidates(struct tree *t, const struct tree_rec *r, uint
 
 static bool group_stopped(struct tree *t, uint64_t pgid)
 {
-	for (unsigned i = 0; i < TREE_MAX; i++)
+	for (unsigned i = 0; i < t->top; i++)
 		if (t->recs[i].state == MICA_PROC_RUNNING && t->recs[i].pgid == pgid && t->recs[i].stopped)
 			return true;
 	return false;
@@ -99,7 +103,7 @@ void tree_end(struct tree *t, struct tree_rec *r, int32_t wstatus)
 	bool leader = r->sid == r->pid;
 	if (t->ended)
 		t->ended(t, r);
-	for (unsigned i = 0; i < TREE_MAX; i++) {
+	for (unsigned i = 0; i < t->top; i++) {
 		struct tree_rec *c = &t->recs[i];
 		if (!c->state || c == r || c->ppid != r->pid)
 			continue;
@@ -131,7 +135,7 @@ int tree_wait(struct tree *t, const struct tree_rec *parent, int64_t pid, bool u
 {
 	bool some = false;
 
-	for (unsigned i = 0; i < TREE_MAX; i++) {
+	for (unsigned i = 0; i < t->top; i++) {
 		struct tree_rec *c = &t->recs[i];
 		if (!c->state || c->ppid != parent->pid || c == parent || !wanted(c, pid))
 			continue;
@@ -154,7 +158,7 @@ int tree_wait(struct tree *t, const struct tree_rec *parent, int64_t pid, bool u
 
 bool tree_group_exists(struct tree *t, uint64_t pgid)
 {
-	for (unsigned i = 0; i < TREE_MAX; i++)
+	for (unsigned i = 0; i < t->top; i++)
 		if (t->recs[i].state && t->recs[i].pgid == pgid)
 			return true;
 	return false;
@@ -162,7 +166,7 @@ bool tree_group_exists(struct tree *t, uint64_t pgid)
 
 bool tree_group_in_session(struct tree *t, uint64_t pgid, uint64_t sid)
 {
-	for (unsigned i = 0; i < TREE_MAX; i++)
+	for (unsigned i = 0; i < t->top; i++)
 		if (t->recs[i].state && t->recs[i].pgid == pgid && t->recs[i].sid == sid)
 			return true;
 	return false;
@@ -172,7 +176,7 @@ int tree_orphaned(struct tree *t, uint64_t pgid)
 {
 	int found = -1;
 
-	for (unsigned i = 0; i < TREE_MAX; i++) {
+	for (unsigned i = 0; i < t->top; i++) {
 		const struct tree_rec *m = &t->recs[i], *parent;
 		if (m->state != MICA_PROC_RUNNING || m->pgid != pgid)
 			continue;

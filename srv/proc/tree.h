@@ -68,6 +68,7 @@ struct tree_rec {
 
 struct tree {
 	struct tree_rec recs[TREE_MAX];
+	unsigned top;   /* recs[top] on are free: every walk stops there */
 	/* A record ended (before it becomes a zombie): release what the
 	 * server holds for it but the record (NULL: nothing). */
 	void (*ended)(struct tree *t, struct tree_rec *r);

@@ -156,6 +156,33 @@ static void the_table_fills_and_empties(void)
 	CHECK_EQ(tree_used(&t), 0);
 }
 
+/* Walks stop at the last record in use: records past a freed one are
+ * still found, a new record takes the lowest free one, and the bound
+ * comes down as the last ones go. */
+static void walks_stop_at_the_last_record_in_use(void)
+{
+	reset();
+	for (unsigned i = 0; i < 5; i++)
+		CHECK(tree_new(&t, 100 + i, MICA_PROC_INIT, "x") != 0);
+	CHECK_EQ(t.top, 5);
+	tree_end(&t, tree_find(&t, 101), 0);   /* a hole */
+	CHECK_EQ(t.top, 5);
+	CHECK(tree_find(&t, 104) == &t.recs[4]);
+	CHECK(tree_new(&t, 200, MICA_PROC_INIT, "y") == &t.recs[1]);
+	CHECK_EQ(t.top, 5);
+	tree_end(&t, tree_find(&t, 104), 0);
+	CHECK_EQ(t.top, 4);
+	tree_end(&t, tree_find(&t, 103), 0);
+	tree_end(&t, tree_find(&t, 102), 0);
+	CHECK_EQ(t.top, 2);
+	CHECK(tree_find(&t, 102) == 0);
+	CHECK_EQ(tree_used(&t), 2);
+	tree_end(&t, tree_find(&t, 100), 0);
+	tree_end(&t, tree_find(&t, 200), 0);
+	CHECK_EQ(t.top, 0);
+	CHECK(tree_new(&t, 300, MICA_PROC_INIT, "z") == &t.recs[0]);
+}
+
 static void long_program_names_are_cut(void)
 {
 	reset();
@@ -355,6 +382,7 @@ static const struct tap_case cases[] = {
 	TAP_CASE(orphans_go_to_process_1_which_reaps_them),
 	TAP_CASE(ending_twice_changes_nothing),
 	TAP_CASE(the_table_fills_and_empties),
+	TAP_CASE(walks_stop_at_the_last_record_in_use),
 	TAP_CASE(long_program_names_are_cut),
 };
 
