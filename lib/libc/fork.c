@@ -94,8 +94,10 @@ static pid_t fork_now(bool held)
 	 * main one, has from now on (POSIX). */
 	sigset_t mask = libc_thread_self()->blocked;
 	if (rt_fork_save(&regs)) {
-		if (held)
+		if (held) {
 			libc_newlib_locks_child();   /* first: malloc's holder may be a thread it lacks */
+			libc_spawn_lock_child();
+		}
 		mica_utcb()->user[LIBC_UTCB_ALTSTACK_SP] = alt_sp;
 		mica_utcb()->user[LIBC_UTCB_ALTSTACK_SIZE] = alt_size;
 		libc_thread_self()->blocked = mask;

@@ -298,6 +298,10 @@ bool libc_threads_alone(void);
  * in the parent, made anew in the child, where their holder and waiters
  * may be threads it does not have (newlib_lock.c). */
 void libc_newlib_lock_outer(void);
+/* In a forked child of a program of several threads: posix_spawn's and
+ * execve's lock free (its holder may be a thread the child lacks:
+ * spawn.c). */
+void libc_spawn_lock_child(void);
 void libc_newlib_lock_heap(void);
 void libc_newlib_unlock_for_fork(void);
 void libc_newlib_locks_child(void);

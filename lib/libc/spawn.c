@@ -31,11 +31,16 @@
  *
  * argv and envp together are bounded by ARG_MAX, the protocol's bound on
  * `args` (E2BIG past it); the process server also bounds their entries.
+ *
+ * What is given waits at the server in one list per process until the
+ * start takes it, so the program's threads take turns from the first give
+ * to the start (spawn_lock).
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <paths.h>
+#include <pthread.h>
 #include <sched.h>
 #include <spawn.h>
 #include <stdbool.h>
@@ -260,6 +265,32 @@ static int give(mica_cap_t proc, struct given *g, int n, bool *gave)
 	return 0;
 }
 
+/* Held from a spawn's or an exec's first give to its start.  Only a
+ * program of several threads takes it (as fork: no page written for every
+ * later fork to copy).  Recursive: an execve in a signal handler that
+ * broke into a spawn of the same thread goes on (its give forgets the
+ * spawn's, and the spawn fails or starts its child without them). */
+static pthread_mutex_t spawn_lock = { 0, PTHREAD_MUTEX_RECURSIVE, 0, 0, 0 };
+
+static bool spawn_lock_take(void)
+{
+	if (libc_threads_alone())
+		return false;
+	pthread_mutex_lock(&spawn_lock);
+	return true;
+}
+
+static void spawn_lock_drop(bool taken)
+{
+	if (taken)
+		pthread_mutex_unlock(&spawn_lock);
+}
+
+void libc_spawn_lock_child(void)
+{
+	spawn_lock = (pthread_mutex_t){ 0, PTHREAD_MUTEX_RECURSIVE, 0, 0, 0 };
+}
+
 /* The descriptions of the child's table v (gather) handed to the process
  * server (give): a frame as big as what is open, not as FD_MAX, since
  * every stack page a spawn writes is copied at each later fork. */
@@ -348,6 +379,7 @@ int posix_spawn(pid_t *pid, const char *path, const posix_spawn_file_actions_t *
 	char packed[args_len + env_len + 1];
 	if ((err = pack_both(argv, envp, packed, args_len + env_len, &args_len, &env_len)) != 0)
 		return err;   /* grew since: another thread's */
+	bool locked = spawn_lock_take();
 	if ((err = child_table(actions, v, opened, &nopened)) == 0)
 		err = hand_over(proc, v, &gave);
 	if (!err && (flags & POSIX_SPAWN_SETPGROUP)) {
@@ -373,6 +405,7 @@ int posix_spawn(pid_t *pid, const char *path, const posix_spawn_file_actions_t *
 		}
 		stream_copies_done(err, out, in);
 	}
+	spawn_lock_drop(locked);
 	for (int i = 0; i < nopened; i++)
 		close(opened[i]);
 	if (err)
@@ -413,6 +446,7 @@ int execve(const char *path, char *const argv[], char *const envp[])
 	char packed[args_len + env_len + 1];
 	if ((err = pack_both(argv, envp, packed, args_len + env_len, &args_len, &env_len)) != 0)
 		return libc_fail(err);
+	bool locked = spawn_lock_take();
 	if ((err = child_table(0, v, opened, &nopened)) == 0)
 		err = hand_over(proc, v, &gave);
 	if (!err && (err = libc_signal_exec_give(proc, !gave)) != 0) {
@@ -424,14 +458,17 @@ int execve(const char *path, char *const argv[], char *const envp[])
 		forget(proc);
 		libc_signal_tell_again();
 	}
-	if (err)
+	if (err) {
+		spawn_lock_drop(locked);
 		return libc_fail(err);
+	}
 	fflush(0);   /* our buffered output is written before the process is another program */
 	err = proc_exec(proc, where, packed, args_len, packed + args_len, env_len, out, in);
 	if (!err)
 		rt_exit(0);   /* the process goes on as the new program */
 	stream_copies_done(err, out, in);
 	forget(proc);   /* the server dropped them, unless the request never came */
+	spawn_lock_drop(locked);
 	libc_signal_tell_again();   /* the summary of our handlers again */
 	return libc_fail(libc_proc_errno(err));
 }

@@ -8,6 +8,8 @@
  *                     the number of the first check that failed
  *   exit N            exit(N)
  *   say WORDS...      print "proc_child: WORDS..." on stdout, exit 0
+ *   fds LO HI NLO NHI descriptors LO..HI are open and NLO..NHI are not: 0,
+ *                     else 1
  *   many N BYTES      argc is N, argv's strings with their NULs are BYTES
  *                     bytes together, and each argv[i] from argv[4] on is
  *                     all the letter 'a' + i % 26: 0, else 1 (ARG_MAX)
@@ -236,6 +238,16 @@ int main(int argc, char **argv)
 		return forged_exceptions();
 	if (!strcmp(what, "exit"))
 		return (int)n;
+	if (!strcmp(what, "fds") && argc == 6) {
+		int lo = atoi(argv[2]), hi = atoi(argv[3]), nlo = atoi(argv[4]), nhi = atoi(argv[5]);
+		for (int fd = lo; fd <= hi; fd++)
+			if (fcntl(fd, F_GETFD) < 0)
+				return 1;
+		for (int fd = nlo; fd <= nhi; fd++)
+			if (fcntl(fd, F_GETFD) >= 0)
+				return 1;
+		return 0;
+	}
 	if (!strcmp(what, "say")) {
 		printf("proc_child:");
 		for (int i = 2; i < argc; i++)

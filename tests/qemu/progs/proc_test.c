@@ -41,6 +41,7 @@
 #include <idl/kernel/factory.h>
 #include <idl/kernel/kobject.h>
 #include <idl/kernel/task.h>
+#include <idl/kernel/thread.h>
 #include <idl/rt/fs.h>
 #include <idl/rt/memory.h>
 #include <idl/rt/proc.h>
@@ -333,15 +334,24 @@ static void arg_max(void)
 	expect("nothing was left behind", records(), 1);
 }
 
-/* Two threads spawning at once, each its own arguments: `check`'s
- * "two words" and `many`'s 40 arguments of 8,000 bytes; each child says
- * whether it got its own (posix_spawn packs them in the caller's stack:
- * with a buffer of the C library's, one thread's child got the other's). */
-#define SPAWNS_EACH 12
+/* Two threads spawning at once, each its own arguments and descriptors:
+ * fds 20..59 are ours, and the first thread's children get 20..39 (file
+ * actions close the rest) with `check`'s "two words", the second's
+ * 40..59 with `many`'s 40 arguments of 8,000 bytes; each child says
+ * whether it got its own.  The second thread is above us and wakes every
+ * so often, so it runs the moment it wakes, between two of our requests
+ * to the file and process servers, as on a second processor.  (posix_spawn
+ * packs the arguments in the caller's stack, and the threads take turns
+ * from the first Proc.give to the spawn: the server keeps one list of
+ * what was given per process.) */
+#define SPAWNS_EACH 24
+#define SHARED_FDS 20   /* each thread's children's */
 
 struct spawner {
 	char **argv;
-	int wrong;   /* children that did not exit 0 */
+	posix_spawn_file_actions_t actions;
+	useconds_t nap;   /* before each spawn */
+	int wrong;        /* children that did not exit 0 */
 };
 
 static void *spawn_loop(void *arg)
@@ -349,23 +359,68 @@ static void *spawn_loop(void *arg)
 	struct spawner *s = arg;
 	pid_t p;
 
-	for (int i = 0; i < SPAWNS_EACH; i++)
-		if (posix_spawn(&p, ROM_CHILD, 0, 0, s->argv, child_env) != 0 || reap(p) != 0)
+	for (int i = 0; i < SPAWNS_EACH; i++) {
+		if (s->nap)
+			usleep(s->nap);
+		if (posix_spawn(&p, ROM_CHILD, &s->actions, 0, s->argv, child_env) != 0 || reap(p) != 0)
 			s->wrong++;
+	}
 	return 0;
+}
+
+/* The children get fds `keep`.. and not `drop`.. (SHARED_FDS each). */
+static void spawner_init(struct spawner *s, char **argv, int drop, useconds_t nap)
+{
+	s->argv = argv;
+	s->nap = nap;
+	s->wrong = 0;
+	posix_spawn_file_actions_init(&s->actions);
+	for (int fd = drop; fd < drop + SHARED_FDS; fd++)
+		posix_spawn_file_actions_addclose(&s->actions, fd);
+}
+
+/* Both threads' loops, `second` the one above us. */
+static void spawn_together(struct spawner *first, struct spawner *second)
+{
+	pthread_t t;
+
+	expect("a second thread spawning", pthread_create(&t, 0, spawn_loop, second), 0);
+	spawn_loop(first);
+	pthread_join(t, 0);
+	posix_spawn_file_actions_destroy(&first->actions);
+	posix_spawn_file_actions_destroy(&second->actions);
 }
 
 static void threads_spawn_at_once(void)
 {
 	char *check_argv[] = { ROM_CHILD, "check", "two words", 0 };
-	struct spawner a = { check_argv, 0 }, b = { many_args(40, 8000), 0 };
-	pthread_t t;
+	char *fds_a[] = { ROM_CHILD, "fds", "20", "39", "40", "59", 0 };
+	char *fds_b[] = { ROM_CHILD, "fds", "40", "59", "20", "39", 0 };
+	struct spawner a, b;
+	uint32_t prio, mcp, slice;
+	bool opened = true;
 
-	expect("a second thread spawning", pthread_create(&t, 0, spawn_loop, &b), 0);
-	spawn_loop(&a);
-	pthread_join(t, 0);
+	for (int fd = 20; fd < 20 + 2 * SHARED_FDS; fd++) {
+		int o = open(DISK_CHILD, O_RDONLY);
+		opened = opened && o >= 0 && dup2(o, fd) == fd;
+		close(o);
+	}
+	expect("fds 20..59 open", opened, 1);
+	thread_sched(MICA_BOOT_THREAD, &prio, &mcp, &slice);
+	expect("we go below our threads' priority", thread_set_sched(MICA_BOOT_THREAD, prio - 1, slice), 0);
+	spawner_init(&a, check_argv, 40, 0);
+	spawner_init(&b, many_args(40, 8000), 20, 300);
+	spawn_together(&a, &b);
 	expect("every child of the first thread got its arguments", a.wrong, 0);
 	expect("every child of the second thread got its arguments", b.wrong, 0);
+	spawner_init(&a, fds_a, 40, 0);
+	spawner_init(&b, fds_b, 20, 300);
+	spawn_together(&a, &b);
+	expect("every child of the first thread got its descriptors", a.wrong, 0);
+	expect("every child of the second thread got its descriptors", b.wrong, 0);
+	thread_set_sched(MICA_BOOT_THREAD, prio, slice);
+	for (int fd = 20; fd < 20 + 2 * SHARED_FDS; fd++)
+		close(fd);
 	expect("nothing was left behind", records(), 1);
 }
 
