@@ -34,8 +34,7 @@
 #include "pthread_impl.h"
 #include "sigstate.h"
 
-#define STACK_DEFAULT (256u * 1024)   /* PTHREAD_STACK_MIN is 16 KiB */
-#define STACK_MIN 16384u
+#define STACK_DEFAULT (256u * 1024)   /* pthread_attr_setstacksize takes PTHREAD_STACK_MIN up */
 #define UTCB_USER_OFFSET (MICA_UTCB_SELF + 8 + 8 * LIBC_UTCB_PTHREAD)   /* the struct pthread */
 #define THREAD_STOPPED_STATE 0                  /* Thread.state's "stopped" */
 

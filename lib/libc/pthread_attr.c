@@ -10,7 +10,6 @@
 
 #include "pthread_impl.h"
 
-#define STACK_MIN 16384u   /* PTHREAD_STACK_MIN */
 
 int pthread_attr_init(pthread_attr_t *attr)
 {
@@ -46,7 +45,7 @@ int pthread_attr_getdetachstate(const pthread_attr_t *attr, int *state)
 
 int pthread_attr_setstacksize(pthread_attr_t *attr, size_t size)
 {
-	if (!attr || !attr->is_initialized || size < STACK_MIN)
+	if (!attr || !attr->is_initialized || size < PTHREAD_STACK_MIN)
 		return EINVAL;
 	attr->stacksize = size;
 	return 0;
@@ -62,7 +61,7 @@ int pthread_attr_getstacksize(const pthread_attr_t *attr, size_t *size)
 
 int pthread_attr_setstack(pthread_attr_t *attr, void *addr, size_t size)
 {
-	if (!attr || !attr->is_initialized || size < STACK_MIN)
+	if (!attr || !attr->is_initialized || size < PTHREAD_STACK_MIN)
 		return EINVAL;
 	attr->stackaddr = addr;
 	attr->stacksize = size;

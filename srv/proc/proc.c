@@ -1031,7 +1031,10 @@ static int on_take(struct srv_request *req, uint64_t *fds, uint32_t *kind, uint3
 }
 
 /* An exception of a program's thread whose pager refused a fault in one
- * of its file mappings (pages.c); anything else is nobody's. */
+ * of its file mappings (pages.c); anything else is nobody's.  One the
+ * server cannot serve ends the program by SIGSEGV: it comes before the
+ * program has a handler of its own, and a refusal would leave the thread
+ * stopped for good (its parent waiting for ever). */
 static int on_exception(struct srv_request *req, uint64_t vector, uint64_t error, uint64_t addr, uint64_t utcb,
 			struct user_regs *regs)
 {
@@ -1039,7 +1042,12 @@ static int on_exception(struct srv_request *req, uint64_t vector, uint64_t error
 
 	(void)utcb;
 	(void)regs;   /* resumed as it was */
-	return r ? pages_fault(&maps[index_of(r)], vector, error, addr) : -MICA_EFAULT;
+	if (!r)
+		return -MICA_EFAULT;
+	int err = pages_fault(&maps[index_of(r)], vector, error, addr);
+	if (err && r->state == MICA_PROC_RUNNING)
+		end_by(r, SIGSEGV);
+	return err;
 }
 
 /* The owner of the caller's record locks: an irq of the server's, made

@@ -249,12 +249,22 @@ $(eval $(call newlib_program,$(BUILD)/tests/qemu/proc_test,tests/qemu/progs/proc
 	tests/qemu/lib/mappings.c $(RT_IDL_DIR)/proc_fuzz.c $(KERNEL_IDL_DIR)/exception_fuzz.c))
 $(eval $(call newlib_program,$(BUILD)/tests/qemu/proc_child,tests/qemu/progs/proc_child.c))
 $(eval $(call newlib_program,$(BUILD)/tests/qemu/proc_big,tests/qemu/progs/proc_big.c))
+# proc_tail: proc_child with tests/qemu/progs/proc_tail.c's data linked
+# after the libraries, so that what start-up writes is not in the last
+# data page (the one the process server maps at the start).
+PROC_TAIL := $(BUILD)/tests/qemu/proc_tail
+$(PROC_TAIL): $(BUILD)/libc-obj/tests/qemu/progs/proc_child.c.o $(BUILD)/libc-obj/tests/qemu/progs/proc_tail.c.o \
+		$(LIBC_LIBS) $(LIBRT) $(LIBSERVER) $(LIBSYS) $(NEWLIB_STAMP)
+	@mkdir -p $(dir $@)
+	$(LD) $(USER_LDFLAGS) $(LIBC_LDFLAGS) -e _start -o $@ $(BUILD)/libc-obj/tests/qemu/progs/proc_child.c.o \
+		--start-group $(LIBC_LIBS) $(LIBRT) $(LIBSERVER) $(LIBSYS) $(shell $(CC) -print-libgcc-file-name) --end-group \
+		$(BUILD)/libc-obj/tests/qemu/progs/proc_tail.c.o
 QEMU_PROG_BINS += $(BUILD)/tests/qemu/proc_test $(BUILD)/tests/qemu/proc_child $(BUILD)/tests/qemu/proc_big $(BUILD)/srv/proc
 PROC_IMG_ROOT := $(BUILD)/tests/qemu/proc-root
-$(BUILD)/tests/qemu/proc.img: $(BUILD)/tests/qemu/proc_child $(BUILD)/tests/qemu/proc_big $(BUILD)/bin/true tests/qemu/build.mk \
-		$(BUILD)/ports/sqlite3/.stamp
+$(BUILD)/tests/qemu/proc.img: $(BUILD)/tests/qemu/proc_child $(BUILD)/tests/qemu/proc_big $(PROC_TAIL) $(BUILD)/bin/true \
+		tests/qemu/build.mk $(BUILD)/ports/sqlite3/.stamp
 	rm -rf $(PROC_IMG_ROOT) && mkdir -p $(PROC_IMG_ROOT)/bin
-	cp $(BUILD)/tests/qemu/proc_child $(BUILD)/tests/qemu/proc_big $(BUILD)/bin/true $(PROC_IMG_ROOT)/bin/
+	cp $(BUILD)/tests/qemu/proc_child $(BUILD)/tests/qemu/proc_big $(PROC_TAIL) $(BUILD)/bin/true $(PROC_IMG_ROOT)/bin/
 	strip -o $(PROC_IMG_ROOT)/bin/speedtest1 $(BUILD)/ports/sqlite3/src/bld/speedtest1
 	cp $(BUILD)/bin/true $(PROC_IMG_ROOT)/bin/noexec && chmod 644 $(PROC_IMG_ROOT)/bin/noexec
 	printf '#!/bin/sh\necho not a program\n' > $(PROC_IMG_ROOT)/bin/garbage && chmod 755 $(PROC_IMG_ROOT)/bin/garbage

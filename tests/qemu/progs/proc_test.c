@@ -150,6 +150,8 @@ static void spawn_from_rom_and_disk(void)
 	expect("all its data is there", reap((pid_t)pid), 0);
 	pid = spawn("/bin/true", 0, 0);
 	expect("then true again", reap((pid_t)pid), 0);
+	expect("a program whose start-up writes fault to the process server runs (proc_tail)",
+	       reap((pid_t)spawn("/bin/proc_tail", "exit", "0")), 0);
 	expect("a program's text is its file's, page by page (the page cache's)",
 	       reap((pid_t)spawn(DISK_CHILD, "text", DISK_CHILD)), 0);
 	char *text_fork[] = { DISK_CHILD, "text", DISK_CHILD, "fork", 0 };
