@@ -201,7 +201,6 @@ static void cmd_run(int argc, char **argv)
 	mica_slot_drop(proc);
 }
 
-/* A program file through the process server (docs/processes.md), waited for. */
 /* How a child we waited for ended (its wait status st). */
 static void report_end(const char *name, pid_t pid, int st)
 {
@@ -211,6 +210,7 @@ static void report_end(const char *name, pid_t pid, int st)
 		printf("[%s (pid %d) exited with status %d]\n", name, (int)pid, WEXITSTATUS(st));
 }
 
+/* A program file through the process server (docs/processes.md), waited for. */
 static void cmd_spawn(int argc, char **argv)
 {
 	extern char **environ;

@@ -67,7 +67,7 @@ int pages_fault(const struct pages *m, uint64_t vector, uint64_t error, uint64_t
 	if (vector != MICA_EXC_PAGE_FAULT || !m->task || !r || (access & r->rights) != access)
 		return -MICA_EFAULT;
 	if (task_mem_lookup(m->task, at, &had) == 0 && (had & access) == access)
-		return -MICA_EFAULT;   /* not this program's fault */
+		return -MICA_EPERM;   /* not this program's fault */
 	/* A read of text maps without W; of data, with W where W is allowed
 	 * (unlike the region mapper, which keeps a copy-on-write page shared
 	 * until it is written): what start-up and the region mapper touch of

@@ -31,10 +31,10 @@ struct pages {
 
 /* The exception (vector, error, addr) of a thread of the program whose
  * mappings m are: 0 when the page it faulted on is mapped into the
- * program now (the thread goes on), else -MICA_EFAULT (it stays stopped:
- * nobody handles it).  A fault on a page the program has already, with
+ * program now (the thread goes on), else -MICA_EFAULT (the program's own
+ * that nothing serves).  A fault on a page the program has already, with
  * the rights the access needs, is not its own (an exec'd program's
- * predecessor, which shares the record's gate): refused. */
+ * predecessor, which shares the record's gate): -MICA_EPERM. */
 int pages_fault(const struct pages *m, uint64_t vector, uint64_t error, uint64_t addr);
 /* The last page of each of m's data regions mapped writable into `task`
  * (a private copy, as a write fault's) before the program's first thread

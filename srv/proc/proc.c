@@ -1031,10 +1031,11 @@ static int on_take(struct srv_request *req, uint64_t *fds, uint32_t *kind, uint3
 }
 
 /* An exception of a program's thread whose pager refused a fault in one
- * of its file mappings (pages.c); anything else is nobody's.  One the
- * server cannot serve ends the program by SIGSEGV: it comes before the
- * program has a handler of its own, and a refusal would leave the thread
- * stopped for good (its parent waiting for ever). */
+ * of its file mappings (pages.c); anything else is nobody's.  One of the
+ * program's own that the server cannot serve ends it by SIGSEGV: it comes
+ * before the program has a handler of its own, and a refusal would leave
+ * the thread stopped for good (its parent waiting for ever).  One that is
+ * not the program's (pages.c) is only refused. */
 static int on_exception(struct srv_request *req, uint64_t vector, uint64_t error, uint64_t addr, uint64_t utcb,
 			struct user_regs *regs)
 {
@@ -1045,9 +1046,9 @@ static int on_exception(struct srv_request *req, uint64_t vector, uint64_t error
 	if (!r)
 		return -MICA_EFAULT;
 	int err = pages_fault(&maps[index_of(r)], vector, error, addr);
-	if (err && r->state == MICA_PROC_RUNNING)
+	if (err == -MICA_EFAULT && r->state == MICA_PROC_RUNNING)
 		end_by(r, SIGSEGV);
-	return err;
+	return err ? -MICA_EFAULT : 0;
 }
 
 /* The owner of the caller's record locks: an irq of the server's, made
