@@ -303,9 +303,10 @@ static void given_to_root(int err, mica_cap_t slot)
 /* Who pays root for the program of a record whose parent is `parent`
  * (its memory session and kernel memory): the parent's program while it
  * runs, named by root's Process handle for it (one the server started) or
- * by the launcher gate it gave at join; else the server (an orphan's
- * exec, a child of a program that joined without one: a file from the
- * disk on the server's own launcher, a boot file on root's quota). */
+ * by the launcher gate it gave at join; else none (an orphan's exec, a
+ * child of a program that joined without one), and then the server pays
+ * for a file from the disk (asked on its own launcher), root's quota for
+ * a boot file.  So does root when the parent ends meanwhile. */
 static mica_cap_t payer_of(const struct tree_rec *parent)
 {
 	if (!parent || parent->state != MICA_PROC_RUNNING)
@@ -341,19 +342,12 @@ static int launch(const char *path, struct load *l, const void *args, uint32_t a
 	thread = mica_slot_alloc();
 	if (!task || !thread)
 		err = -MICA_ENOMEM;
-	else {
-		/* Asked on the payer's gate (it pays), or on ours when it has
-		 * ended meanwhile or there is none (we pay). */
-		mica_cap_t on = payer ? payer : rt_cap("launcher");
-		do {
-			if ((err = pages_siblings(&l->map, &text, &data)) != 0)
-				break;
-			err = launcher_start_mapped(on, base_name(path), head, head_len, file_size, strings,
-						    args_len + env_len, (uint32_t)count(args, args_len), out, in,
-						    end_irq, gate, text, data, child_quota, process, &task, &thread);
-			given_to_root(err, text);
-			given_to_root(err, data);
-		} while (err == -MICA_EGONE && on != rt_cap("launcher") && (on = rt_cap("launcher")) != 0);
+	else if ((err = pages_siblings(&l->map, &text, &data)) == 0) {
+		err = launcher_start_mapped(rt_cap("launcher"), base_name(path), head, head_len, file_size, strings,
+					    args_len + env_len, (uint32_t)count(args, args_len), out, in, end_irq, gate,
+					    text, data, payer, child_quota, process, &task, &thread);
+		given_to_root(err, text);
+		given_to_root(err, data);
 	}
 	if (err) {
 		mica_slot_free(task);

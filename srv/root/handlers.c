@@ -189,19 +189,17 @@ static int keep_brought(struct srv_request *req, const mica_cap_t *caps, unsigne
 static int h_start_mapped(struct srv_request *req, const char *name, const void *head, uint32_t head_len,
 			  uint64_t file_size, const void *strings, uint32_t strings_len, uint32_t argc,
 			  mica_cap_t out_stream, mica_cap_t in_stream, mica_cap_t notify, mica_cap_t proc,
-			  mica_cap_t text, mica_cap_t data, uint64_t mem_quota, mica_cap_t *process, mica_cap_t *task,
-			  mica_cap_t *thread)
+			  mica_cap_t text, mica_cap_t data, mica_cap_t payer, uint64_t mem_quota, mica_cap_t *process,
+			  mica_cap_t *task, mica_cap_t *thread)
 {
-	struct obj *o = req->obj;   /* a program's launcher, or a Process handle: that program pays */
-	if (o->kind != K_LAUNCHER && o->kind != K_PROCESS)
-		return -MICA_ENOSYS;
+	AS(struct obj, K_LAUNCHER);
 	struct obj *handle;
 	/* notify, text and data: the program's record keeps them. */
 	int err = keep_brought(req, (const mica_cap_t[]){ notify, text, data }, 3);
 	struct mapped_file file = { head, head_len, file_size, text, data };
 	if (!err)
 		err = launcher_mapped_request(process_of(o), name, &file, strings, strings_len, argc, out_stream,
-					      in_stream, notify, proc, mem_quota, &handle, task, thread);
+					      in_stream, notify, proc, payer, mem_quota, &handle, task, thread);
 	if (err) {
 		mica_slot_drop(notify);
 		mica_slot_drop(text);

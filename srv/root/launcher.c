@@ -938,22 +938,20 @@ static void paid_by(struct spawn_args *a, struct process *p)
 		a->mem_quota = session_quota(p->session);
 }
 
-/* Who pays for a program started by Image.start: the program `payer`
- * names (a Process handle or the launcher gate of a program), as if it
- * had spawned it, or else (none, or one that has ended) `session` and a
- * factory of root's own quota. */
-static int pay(struct spawn_args *a, mica_cap_t payer, struct session *session)
+/* The program `payer` names (a Process handle or the launcher gate of a
+ * program) as *p, 0 for none or one that has ended (an exec whose parent
+ * ended meanwhile): it pays for a program Image.start or
+ * Launcher.start_mapped starts as if it had spawned it. */
+static int payer_of(mica_cap_t payer, struct process **p)
 {
-	a->charge = session;
-	a->kmem_quota = PROGRAM_KMEM;
+	*p = 0;
 	if (!payer)
 		return 0;
 	struct obj *o = obj_of_cap(payer);
 	if (!o || (o->kind != K_PROCESS && o->kind != K_LAUNCHER))
 		return -MICA_EINVAL;
-	struct process *p = process_of(o);
-	if (!p->ended)   /* else as for none: an exec whose parent ended meanwhile */
-		paid_by(a, p);
+	if (!process_of(o)->ended)
+		*p = process_of(o);
 	return 0;
 }
 
@@ -969,10 +967,18 @@ int launcher_image_request(struct ds *image, const char *name, uint64_t size, co
 				.mem_quota = mem_quota, .image = image, .image_size = size, .proc = proc };
 	int err;
 
+	struct process *p;
+
 	if (!own || !name[0])
 		return -MICA_EINVAL;
-	if ((err = pay(&a, payer, own)) != 0)
+	if ((err = payer_of(payer, &p)) != 0)
 		return err;
+	if (p)
+		paid_by(&a, p);
+	else {   /* the dataspace's session, a factory of root's own quota */
+		a.charge = own;
+		a.kmem_quota = PROGRAM_KMEM;
+	}
 	if ((uint64_t)args_len + env_len > IMAGE_START_ARGS_MAX)
 		return -MICA_E2BIG;
 	if ((err = split(args, args_len, argv, ARGS_MAX, &argc)) != 0 ||
@@ -989,20 +995,23 @@ int launcher_image_request(struct ds *image, const char *name, uint64_t size, co
 
 int launcher_mapped_request(struct process *spawner, const char *name, const struct mapped_file *file,
 			    const void *strings, uint32_t strings_len, uint32_t argc, mica_cap_t out_stream,
-			    mica_cap_t in_stream, mica_cap_t notify, mica_cap_t proc, uint64_t mem_quota,
+			    mica_cap_t in_stream, mica_cap_t notify, mica_cap_t proc, mica_cap_t payer, uint64_t mem_quota,
 			    struct obj **handle, mica_cap_t *task, mica_cap_t *thread)
 {
 	static const char *list[ARGS_MAX + IMAGE_ENV_MAX + 2];
 	unsigned n = 0;
 	struct spawn_args a = { .name = name, .argv = list, .out = out_stream, .in = in_stream,
 				.mem_quota = mem_quota, .mapped = file, .proc = proc };
+	struct process *p;
 	int err;
 
 	if (!name[0] || !file->text || !proc)
 		return -MICA_EINVAL;
+	if ((err = payer_of(payer, &p)) != 0)
+		return err;
 	if (spawner->ended)
 		return -MICA_EGONE;
-	paid_by(&a, spawner);
+	paid_by(&a, p ? p : spawner);
 	if (strings_len > IMAGE_START_ARGS_MAX)
 		return -MICA_E2BIG;
 	if ((err = split(strings, strings_len, list, ARGS_MAX + IMAGE_ENV_MAX, &n)) != 0)

@@ -212,9 +212,9 @@ struct process *process_of(struct obj *o);
 int launcher_spawn_request(struct process *spawner, const char *name, const void *args, uint32_t args_len,
 			   mica_cap_t out_stream, mica_cap_t in_stream, mica_cap_t notify, uint64_t mem_quota,
 			   struct obj **handle);
-/* Image.start: `payer` (a Process handle or a launcher gate, 0: none)
- * pays for the program, else the dataspace's session and root's factory.
- * Launcher.start_mapped: `spawner` pays. */
+/* `payer` (a Process handle or a launcher gate, 0: none) pays for the
+ * program, else (none, or it has ended) the dataspace's session and
+ * root's factory (Image.start) or `spawner` (Launcher.start_mapped). */
 int launcher_image_request(struct ds *image, const char *name, uint64_t size, const void *args, uint32_t args_len,
 			   const void *env, uint32_t env_len, mica_cap_t out_stream, mica_cap_t in_stream,
 			   mica_cap_t notify, mica_cap_t proc, mica_cap_t payer, uint64_t mem_quota,
@@ -222,7 +222,7 @@ int launcher_image_request(struct ds *image, const char *name, uint64_t size, co
 int launcher_mapped_request(struct process *spawner, const char *name,
 			    const struct mapped_file *file, const void *strings, uint32_t strings_len, uint32_t argc,
 			    mica_cap_t out_stream, mica_cap_t in_stream, mica_cap_t notify,
-			    mica_cap_t proc, uint64_t mem_quota, struct obj **handle, mica_cap_t *task,
+			    mica_cap_t proc, mica_cap_t payer, uint64_t mem_quota, struct obj **handle, mica_cap_t *task,
 			    mica_cap_t *thread);
 int process_status_request(struct process *p, bool *ended, int32_t *status, uint64_t *pid);
 int process_kill_request(struct process *p);
