@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <libsys/ipc.h>
@@ -27,6 +28,7 @@
 #include <mica/proc.h>
 #include <rt/rt.h>
 
+#include <idl/kernel/task.h>
 #include <idl/kernel/thread.h>
 #include <idl/rt/proc.h>
 
@@ -48,7 +50,7 @@ static void child_fixup(mica_cap_t task, mica_cap_t thread)
 		libc_signal_after_fork();   /* last: it needs the wait irq and the process server */
 }
 
-/* The child's attached regions and capabilities, then its start. */
+/* The child's attached regions and capabilities. */
 static int finish(mica_cap_t task, mica_cap_t thread)
 {
 	int err = rt_rm_fork_regions(task);
@@ -59,8 +61,6 @@ static int finish(mica_cap_t task, mica_cap_t thread)
 		err = libc_fsfile_fork_into(task);
 	if (!err)
 		err = rt_fork_caps(task, task, thread);
-	if (!err)
-		err = thread_start(thread);
 	return err;
 }
 
@@ -104,27 +104,48 @@ static pid_t fork_now(bool held)
 		child_fixup(task, thread);
 		return 0;
 	}
-	rt_rm_fork_plan(&plan);
-	plan.ip = (uint64_t)rt_fork_child_entry;
-	plan.sp = (uint64_t)&regs;
-	plan.utcb = (uint64_t)mica_utcb();
-	plan.proc_slot = (uint32_t)proc;
-	err = proc_fork(proc, rt_cap("parent"), &plan, sizeof plan, &pid, &task, &thread);
-	if (err) {
-		mica_slot_free(task);
-		mica_slot_free(thread);
-		return libc_fail(libc_proc_errno(err));
-	}
-	err = finish(task, thread);
-	mica_slot_drop(task);
-	mica_slot_drop(thread);
-	if (err) {
-		/* Half made: it goes, and is reaped at once. */
+	for (;;) {
+		/* The region mapper's tables are copied (by root, with the
+		 * memory) and read (rt_rm_fork_regions) while its thread serves
+		 * on: not in the middle of a change, and again if one came. */
+		uint32_t changes;
+		while ((changes = rt_rm_changes()) & 1)
+			nanosleep(&(struct timespec){ .tv_nsec = 100000 }, 0);   /* a thread above it waits too */
+		plan = (struct mica_fork_plan){ 0 };
+		rt_rm_fork_plan(&plan);
+		plan.ip = (uint64_t)rt_fork_child_entry;
+		plan.sp = (uint64_t)&regs;
+		plan.utcb = (uint64_t)mica_utcb();
+		plan.proc_slot = (uint32_t)proc;
+		err = proc_fork(proc, rt_cap("parent"), &plan, sizeof plan, &pid, &task, &thread);
+		if (err) {
+			mica_slot_free(task);
+			mica_slot_free(thread);
+			return libc_fail(libc_proc_errno(err));
+		}
+		err = finish(task, thread);
+		bool again = !err && rt_rm_changes() != changes;
+		if (!err && !again)
+			err = thread_start(thread);
+		if (!err && !again) {
+			mica_slot_drop(task);
+			mica_slot_drop(thread);
+			return (pid_t)pid;
+		}
+		/* Half made, or of a table in change: it goes, and is reaped at
+		 * once. */
 		kill((pid_t)pid, SIGKILL);
 		waitpid((pid_t)pid, 0, 0);
-		return libc_fail(libc_errno_of(err));
+		if (!again) {
+			mica_slot_drop(task);
+			mica_slot_drop(thread);
+			return libc_fail(libc_errno_of(err));
+		}
+		/* The same slots again: the next child's copy of this frame
+		 * names them (child_fixup). */
+		task_cap_unmap(MICA_BOOT_TASK, task, true);
+		task_cap_unmap(MICA_BOOT_TASK, thread, true);
 	}
-	return (pid_t)pid;
 }
 
 /* The program still for the fork: no other thread inside the heap, the

@@ -66,6 +66,15 @@ static unsigned nreserved;
 static mica_cap_t initial_slot[MICA_FORK_REGIONS_MAX];
 static unsigned ninitial;
 static mica_addr_t rm_utcb;
+/* Bumped before and after each change of the tables above (odd: one is
+ * under way): a fork reads them, and has root copy them, while this
+ * thread runs on (rt_rm_changes). */
+static uint32_t changes;
+
+static void count_change(void)
+{
+	__atomic_fetch_add(&changes, 1, __ATOMIC_ACQ_REL);
+}
 
 static struct region *find(uint64_t addr)
 {
@@ -136,10 +145,12 @@ static int add_region(uint64_t start, uint64_t size, uint64_t offset, uint32_t r
 		return -MICA_ENOMEM;
 	while (i < nregions && regions[i].start < start)
 		i++;
+	count_change();
 	for (unsigned k = nregions; k > i; k--)
 		regions[k] = regions[k - 1];
 	regions[i] = (struct region){ start, size, offset, rights, ds, private };
 	nregions++;
+	count_change();
 	return 0;
 }
 
@@ -201,6 +212,7 @@ static int rm_detach(struct srv_request *req, uint64_t addr, uint64_t *start, ui
 	*size = r->size;
 	*ds = r->ds;   /* granted back to the caller with the reply */
 	srv_grant(req, r->ds);
+	count_change();
 	for (unsigned k = 0; k < ninitial; k++)
 		if (initial_slot[k] == r->ds)
 			initial_slot[k] = MICA_CAP_NULL;   /* a fork gives the child none */
@@ -209,6 +221,7 @@ static int rm_detach(struct srv_request *req, uint64_t addr, uint64_t *start, ui
 	for (; i + 1 < nregions; i++)
 		regions[i] = regions[i + 1];
 	nregions--;
+	count_change();
 	return 0;
 }
 
@@ -241,9 +254,11 @@ static int rm_reserve(struct srv_request *req, uint64_t addr, uint64_t size, uin
 		return -MICA_EINVAL;
 	if (overlaps_reserved(addr, size))
 		return -MICA_EEXIST;
+	count_change();
 	reserved[nreserved].start = addr;
 	reserved[nreserved].size = size;
 	nreserved++;
+	count_change();
 	*start = addr;
 	return 0;
 }
@@ -352,6 +367,11 @@ static bool is_initial(mica_cap_t slot)
 		if (initial_slot[i] == slot)
 			return true;
 	return false;
+}
+
+uint32_t rt_rm_changes(void)
+{
+	return __atomic_load_n(&changes, __ATOMIC_ACQUIRE);
 }
 
 void rt_rm_fork_plan(struct mica_fork_plan *plan)

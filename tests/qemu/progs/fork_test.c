@@ -1134,6 +1134,87 @@ static void fork_copies_one_moment(void)
 			munmap((void *)region_word[i], 4096);
 }
 
+/* docs/processes.md, "fork": a thread maps and unmaps without end while
+ * the main thread forks.  Each mapping lands below another page and the
+ * stack in the region mapper's table, sorted by address, so each attach
+ * shifts their entries up and each detach down; a child copied in the
+ * middle of a shift would lack its stack's region (the last entry, then
+ * past the count).  The fork waits for a change under way and starts
+ * again when one came meanwhile (rt_rm_changes).  The region mapper is
+ * seldom preempted in the middle of a shift: a test of the fork's
+ * working, not of the interleaving, which was forced by hand (a temporary
+ * yield in the middle of each shift: without the count, 18 of 48
+ * children lacked their stack's region). */
+#define CHURN_BATCH 8
+static volatile int churn_stop;
+static volatile unsigned churn_rounds;
+
+static void *region_churner(void *arg)
+{
+	(void)arg;
+	while (!churn_stop) {
+		void *p = mmap(0, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p != MAP_FAILED) {
+			*(volatile char *)p = 1;
+			munmap(p, 4096);
+		}
+		churn_rounds++;
+	}
+	return 0;
+}
+
+/* In the child: 0 when its region mapper knows the regions of its stack,
+ * its heap and its data (those above and below the churner's). */
+static int regions_whole(void)
+{
+	char here;
+	void *heap = malloc(100);
+	uint64_t start, size, offset;
+	uint32_t rights;
+	const uint64_t at[] = { (uint64_t)&here, (uint64_t)heap, (uint64_t)&churn_rounds };
+
+	for (unsigned i = 0; i < sizeof at / sizeof at[0]; i++)
+		if (!at[i] || region_map_find(rt_cap("rm"), at[i], &start, &size, &offset, &rights) != 0)
+			return 1;
+	return 0;
+}
+
+static void fork_while_regions_change(void)
+{
+	pthread_t churner;
+	int other = 0;
+
+	/* A page mapped above the lowest free one (first fit: where the
+	 * churner's land): each attach then shifts it and the stack's entry. */
+	void *hole = mmap(0, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	void *above = mmap(0, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	expect("a page above a hole", hole != MAP_FAILED && above != MAP_FAILED && above > hole &&
+					   munmap(hole, 4096) == 0, 1);
+	expect("a thread mapping and unmapping", pthread_create(&churner, 0, region_churner, 0), 0);
+	for (int round = 0; round < FORK_ROUNDS; round += CHURN_BATCH) {
+		pid_t pids[CHURN_BATCH];
+		/* Forks back to back, a turn for the churner before each (a
+		 * fork holds it): the main thread is ready whenever the region
+		 * mapper gives way. */
+		for (int k = 0; k < CHURN_BATCH; k++) {
+			sched_yield();
+			if ((pids[k] = fork()) == 0)
+				_exit(regions_whole());
+		}
+		for (int k = 0; k < CHURN_BATCH; k++) {
+			long st = pids[k] > 0 ? reap(pids[k]) : -2000;
+			if (st != 0)
+				mica_printf("# fork %d: %ld\n", round + k, st);
+			other += st != 0;
+		}
+	}
+	expect("every child's region mapper knew its stack, heap and data (exit 0)", other, 0);
+	expect("... while the thread mapped and unmapped", churn_rounds > 0, 1);
+	churn_stop = 1;
+	expect("the thread ends", pthread_join(churner, 0), 0);
+	munmap(above, 4096);
+}
+
 /* A forked child whose parent ended keeps what it inherited beside the
  * descriptors: its stdout (a stream: root's log here, a console's the
  * same way), the file server's gate (it opens a file) and a MAP_SHARED
@@ -1234,6 +1315,7 @@ static const struct qtest_case cases[] = {
 	{ "atfork_handlers_around_fork", atfork_handlers_around_fork },
 	{ "atfork_registration_waits_for_a_fork", atfork_registration_waits_for_a_fork },
 	{ "fork_copies_one_moment", fork_copies_one_moment },
+	{ "fork_while_regions_change", fork_while_regions_change },
 	{ "child_files_outlive_the_parent", child_files_outlive_the_parent },
 };
 

@@ -81,6 +81,11 @@ struct rt_fork_regs {
  * resumes from them (rt_fork_child_entry with the stack at `regs`). */
 int rt_fork_save(struct rt_fork_regs *regs) __attribute__((returns_twice));
 void rt_fork_child_entry(void);
+/* How many times the region mapper's tables began or finished changing:
+ * odd while a change is under way.  A fork copies them while the region
+ * mapper thread runs on (it serves the fork's faults): it starts when
+ * the count is even and starts again if the count moved meanwhile. */
+uint32_t rt_rm_changes(void);
 /* The region mapper's part of the plan: its thread, gate, initial regions. */
 void rt_rm_fork_plan(struct mica_fork_plan *plan);
 /* The child's copies of the regions attached since the start: private ones
