@@ -825,11 +825,8 @@ int launcher_identify_request(mica_cap_t launcher, uint64_t *pid)
 	struct obj *o = obj_of_cap(launcher);
 
 	if (!o || o->kind != K_LAUNCHER)
-		return -MICA_EINVAL;
-	struct process *p = process_of(o);
-	if (p->ended)
-		return -MICA_EGONE;
-	*pid = p->pid;
+		return -MICA_EINVAL;   /* an ended program's went with it (teardown) */
+	*pid = process_of(o)->pid;
 	return 0;
 }
 
@@ -938,10 +935,10 @@ static void paid_by(struct spawn_args *a, struct process *p)
 		a->mem_quota = session_quota(p->session);
 }
 
-/* The program `payer` names (a Process handle or the launcher gate of a
- * program) as *p, 0 for none or one that has ended (an exec whose parent
- * ended meanwhile): it pays for a program Image.start or
- * Launcher.start_mapped starts as if it had spawned it. */
+/* The program `payer` names (a Process handle, or the launcher gate of a
+ * program, which goes with its end) as *p, 0 for none or one that has
+ * ended (an exec whose parent ended meanwhile): it pays for a program
+ * Image.start or Launcher.start_mapped starts as if it had spawned it. */
 static int payer_of(mica_cap_t payer, struct process **p)
 {
 	*p = 0;

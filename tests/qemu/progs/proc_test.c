@@ -426,6 +426,62 @@ static void threads_spawn_at_once(void)
 	expect("nothing was left behind", records(), 1);
 }
 
+/* A fork while another thread is inside a spawn: that thread holds the
+ * spawn lock (from its first Proc.give to its start: 40 descriptors given
+ * a spawn here), and the child, which lacks the thread, finds the lock
+ * free (libc_spawn_lock_child).  Each child starts a thread of its own,
+ * so that its spawn takes the lock, and spawns; a child whose lock were
+ * the copy of a held one would wait for ever (the scenario's timeout). */
+#define FORKS_WHILE_SPAWNING 12
+
+static volatile int child_thread_stop;
+
+static void *child_thread(void *arg)
+{
+	(void)arg;
+	while (!child_thread_stop)
+		sched_yield();
+	return 0;
+}
+
+static void fork_while_a_thread_spawns(void)
+{
+	char *exit0[] = { ROM_CHILD, "exit", "0", 0 };
+	struct spawner a;
+	pthread_t t;
+	int wrong = 0;
+	bool opened = true;
+
+	for (int fd = 20; fd < 20 + 2 * SHARED_FDS; fd++) {
+		int o = open(DISK_CHILD, O_RDONLY);
+		opened = opened && o >= 0 && dup2(o, fd) == fd;
+		close(o);
+	}
+	expect("fds 20..59 open", opened, 1);
+	spawner_init(&a, exit0, 0, 0);   /* closes 0..19 in its children: they exit all the same */
+	expect("a thread spawning", pthread_create(&t, 0, spawn_loop, &a), 0);
+	for (int i = 0; i < FORKS_WHILE_SPAWNING; i++) {
+		pid_t c = fork();
+		if (c == 0) {
+			pthread_t mine;
+			pid_t p;
+			int ok = pthread_create(&mine, 0, child_thread, 0) == 0 &&
+				 posix_spawn(&p, ROM_CHILD, 0, 0, exit0, child_env) == 0 && reap(p) == 0;
+			child_thread_stop = 1;
+			_exit(ok ? 0 : 1);
+		}
+		wrong += c < 0 || reap(c) != 0;
+		usleep(500);
+	}
+	pthread_join(t, 0);
+	posix_spawn_file_actions_destroy(&a.actions);
+	expect("every child spawned with a thread of its own (exit 0)", wrong, 0);
+	expect("... and every spawn of the thread went through", a.wrong, 0);
+	for (int fd = 20; fd < 20 + 2 * SHARED_FDS; fd++)
+		close(fd);
+	expect("nothing was left behind", records(), 1);
+}
+
 static void exec_failures(void)
 {
 
@@ -956,6 +1012,7 @@ static const struct qtest_case cases[] = {
 	{ "parent_dies_mid_request", parent_dies_mid_request },
 	{ "arg_max", arg_max },
 	{ "threads_spawn_at_once", threads_spawn_at_once },
+	{ "fork_while_a_thread_spawns", fork_while_a_thread_spawns },
 	{ "exec_failures", exec_failures },
 	{ "changed_program_files_are_read_again", changed_program_files_are_read_again },
 	{ "changes_in_one_second", changes_in_one_second },

@@ -132,6 +132,11 @@ int main(int argc, char **argv)
 			return 1;
 		wait_forever();
 	}
+	if (argv[1][0] == 'l' && argc > 2) {   /* `launcher NAME`: its own launcher gate */
+		if (registry_publish(rt_cap("registry"), argv[2], rt_cap("launcher")))
+			return 1;
+		wait_forever();
+	}
 	if (argv[1][0] == 'r') {
 		mica_cap_t irq = mica_slot_alloc();
 		char buf[64];

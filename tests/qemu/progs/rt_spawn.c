@@ -450,6 +450,44 @@ static void a_payer_pays_for_what_is_started_for_it(void)
 	expect("every byte came back to our factory", (long)kmem_used(), (long)k0);
 }
 
+/* Launcher.identify of another program's launcher gate (one it
+ * published): its pid while it runs; once it has ended the gate is gone
+ * with it, so the capability names nothing (EINVAL), and so does a
+ * request naming it as a payer (Image.start: as none). */
+static void launcher_of_an_ended_program_names_nothing(void)
+{
+	mica_cap_t found = mica_slot_alloc(), file = mica_slot_alloc();
+	mica_cap_t p = spawn("launcher\0" "its-launcher\0", 22);
+	uint64_t whose = 0, pid = 0;
+	bool ended;
+	int32_t st;
+	int published = 0, err;
+
+	expect("spawn rt_child launcher its-launcher", p != 0, 1);
+	for (int i = 0; i < 10000 && !published; i++) {
+		published = registry_lookup(rt_cap("registry"), "its-launcher", &found) == 0;
+		if (!published)
+			thread_yield(MICA_BOOT_THREAD);
+	}
+	expect("... it published its launcher gate", published, 1);
+	expect("Launcher.identify of it: its pid",
+	       process_status(p, &ended, &st, &pid) == 0 &&
+		       launcher_identify(rt_cap("launcher"), found, &whose) == 0 && whose == pid,
+	       1);
+	process_kill(p);
+	expect("... once it has ended: EINVAL (the gate went with it)",
+	       launcher_identify(rt_cap("launcher"), found, &whose), -MICA_EINVAL);
+	uint64_t size = child_file(file);
+	uint64_t k0 = kmem_used();
+	mica_cap_t orphan = start_holding(file, size, found, &err);
+	expect("... as Image.start's payer: as none, on root's quota", err == 0 && kmem_used() == k0, 1);
+	process_kill(orphan);
+	mica_slot_drop(orphan);
+	mica_slot_drop(found);
+	mica_slot_drop(file);
+	mica_slot_drop(p);
+}
+
 static void twenty_at_once_twice_give_everything_back(void)
 {
 	/* Twenty programs at once, each holding its pages, then all gone,
@@ -628,6 +666,7 @@ static const struct qtest_case cases[] = {
 	{ "program_images_are_shared_and_outlive_their_capability",
 	  program_images_are_shared_and_outlive_their_capability },
 	{ "a_payer_pays_for_what_is_started_for_it", a_payer_pays_for_what_is_started_for_it },
+	{ "launcher_of_an_ended_program_names_nothing", launcher_of_an_ended_program_names_nothing },
 	{ "start_mapped_takes_nothing_on_trust", start_mapped_takes_nothing_on_trust },
 	{ "twenty_at_once_twice_give_everything_back", twenty_at_once_twice_give_everything_back },
 	{ "killed_program_is_gone_when_kill_returns", killed_program_is_gone_when_kill_returns },
