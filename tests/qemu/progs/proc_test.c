@@ -381,6 +381,19 @@ static void spawner_init(struct spawner *s, char **argv, int drop, useconds_t na
 		posix_spawn_file_actions_addclose(&s->actions, fd);
 }
 
+/* Descriptors 20..59, each a description of its own of the disk's child. */
+static bool open_shared_fds(void)
+{
+	bool opened = true;
+
+	for (int fd = 20; fd < 20 + 2 * SHARED_FDS; fd++) {
+		int o = open(DISK_CHILD, O_RDONLY);
+		opened = opened && o >= 0 && dup2(o, fd) == fd;
+		close(o);
+	}
+	return opened;
+}
+
 /* Both threads' loops, `second` the one above us. */
 static void spawn_together(struct spawner *first, struct spawner *second)
 {
@@ -400,14 +413,8 @@ static void threads_spawn_at_once(void)
 	char *fds_b[] = { ROM_CHILD, "fds", "40", "59", "20", "39", 0 };
 	struct spawner a, b;
 	uint32_t prio, mcp, slice;
-	bool opened = true;
 
-	for (int fd = 20; fd < 20 + 2 * SHARED_FDS; fd++) {
-		int o = open(DISK_CHILD, O_RDONLY);
-		opened = opened && o >= 0 && dup2(o, fd) == fd;
-		close(o);
-	}
-	expect("fds 20..59 open", opened, 1);
+	expect("fds 20..59 open", open_shared_fds(), 1);
 	thread_sched(MICA_BOOT_THREAD, &prio, &mcp, &slice);
 	expect("we go below our threads' priority", thread_set_sched(MICA_BOOT_THREAD, prio - 1, slice), 0);
 	spawner_init(&a, check_argv, 40, 0);
@@ -450,14 +457,8 @@ static void fork_while_a_thread_spawns(void)
 	struct spawner a;
 	pthread_t t;
 	int wrong = 0;
-	bool opened = true;
 
-	for (int fd = 20; fd < 20 + 2 * SHARED_FDS; fd++) {
-		int o = open(DISK_CHILD, O_RDONLY);
-		opened = opened && o >= 0 && dup2(o, fd) == fd;
-		close(o);
-	}
-	expect("fds 20..59 open", opened, 1);
+	expect("fds 20..59 open", open_shared_fds(), 1);
 	spawner_init(&a, exit0, 0, 0);   /* closes 0..19 in its children: they exit all the same */
 	expect("a thread spawning", pthread_create(&t, 0, spawn_loop, &a), 0);
 	for (int i = 0; i < FORKS_WHILE_SPAWNING; i++) {

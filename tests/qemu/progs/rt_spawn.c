@@ -396,6 +396,20 @@ static mica_cap_t start_holding(mica_cap_t image, uint64_t size, mica_cap_t paye
 	return *err ? 0 : p;
 }
 
+/* Whether Image.start of `image` naming `payer` (one that has ended)
+ * starts it on root's quota, none of its kernel memory ours; killed. */
+static bool started_as_for_none(mica_cap_t image, uint64_t size, mica_cap_t payer)
+{
+	uint64_t k = kmem_used();
+	int err;
+	mica_cap_t p = start_holding(image, size, payer, &err);
+	bool ours = kmem_used() != k;
+
+	process_kill(p);
+	mica_slot_drop(p);
+	return err == 0 && !ours;
+}
+
 /* Image.start's payer (the process server's programs): the program a
  * Process handle names pays for the new one's kernel memory and memory, as
  * if it had spawned it; without one, root's own factory pays the kernel
@@ -436,12 +450,9 @@ static void a_payer_pays_for_what_is_started_for_it(void)
 	process_kill(paid);
 	process_kill(none);
 	process_kill(payer);
-	uint64_t k4 = kmem_used();
-	mica_cap_t orphan = start_holding(file, size, payer, &err);
-	expect("a payer that has ended: started as for none, on root's quota", err == 0 && kmem_used() == k4, 1);
-	process_kill(orphan);
+	expect("a payer that has ended: started as for none, on root's quota", started_as_for_none(file, size, payer),
+	       1);
 	process_kill(paid2);
-	mica_slot_drop(orphan);
 	mica_slot_drop(paid2);
 	mica_slot_drop(paid);
 	mica_slot_drop(none);
@@ -461,7 +472,7 @@ static void launcher_of_an_ended_program_names_nothing(void)
 	uint64_t whose = 0, pid = 0;
 	bool ended;
 	int32_t st;
-	int published = 0, err;
+	int published = 0;
 
 	expect("spawn rt_child launcher its-launcher", p != 0, 1);
 	for (int i = 0; i < 10000 && !published; i++) {
@@ -477,12 +488,8 @@ static void launcher_of_an_ended_program_names_nothing(void)
 	process_kill(p);
 	expect("... once it has ended: EINVAL (the gate went with it)",
 	       launcher_identify(rt_cap("launcher"), found, &whose), -MICA_EINVAL);
-	uint64_t size = child_file(file);
-	uint64_t k0 = kmem_used();
-	mica_cap_t orphan = start_holding(file, size, found, &err);
-	expect("... as Image.start's payer: as none, on root's quota", err == 0 && kmem_used() == k0, 1);
-	process_kill(orphan);
-	mica_slot_drop(orphan);
+	expect("... as Image.start's payer: as none, on root's quota",
+	       started_as_for_none(file, child_file(file), found), 1);
 	mica_slot_drop(found);
 	mica_slot_drop(file);
 	mica_slot_drop(p);
