@@ -154,16 +154,15 @@ static inline void libc_signal_eintr_arm(void)
 
 	libc_sig_interrupted = 0;
 }
-/* sigexec.c: before Proc.exec, tell the process server the new program's
- * signal summary and give it the rest of the signal state (first: as
- * Proc.give's); 0 or a Mica error.  In the new program (inherit.c), take
- * it.  After a failed exec, libc_signal_tell_again (sigstate.h). */
+/* sigexec.c: before Proc.exec, give the process server the new program's
+ * signal state (first: as Proc.give's), of which it makes the new
+ * program's summary once the exec is done; 0 or a Mica error.  In the new
+ * program (inherit.c), take it. */
 int libc_signal_exec_give(mica_cap_t proc, bool first);
 /* For a posix_spawn child: our mask (or `mask`) and our ignored signals
  * (less `set_default`'s), as the same entry; 0 or a Mica error. */
 int libc_signal_spawn_give(mica_cap_t proc, bool first, const sigset_t *mask, const sigset_t *set_default);
 void libc_signal_exec_take(uint64_t masks, uint32_t pending, uint64_t at, const char *period);
-void libc_signal_tell_again(void);
 /* sigdeliver.c: in a forked child, the signal thread again if the program
  * catches or blocks a signal (a weak reference: programs that fork but
  * catch nothing do not link it). */

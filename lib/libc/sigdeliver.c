@@ -254,24 +254,11 @@ int libc_signal_poke(void)
 	return libc_signal_thread() ? irq_trigger(sig_irq) : -MICA_ENOMEM;
 }
 
-void libc_signal_told(uint32_t deliver, uint32_t ignore, uint32_t flags)
-{
-	told_deliver = deliver;
-	told_ignore = ignore;
-	told_flags = flags;
-}
-
 uint32_t libc_sigchld_flags(void)
 {
 	int f = libc_sig_actions[SIGCHLD].sa_flags;
 
 	return (f & SA_NOCLDSTOP ? MICA_PROC_NOCLDSTOP : 0) | (f & SA_NOCLDWAIT ? MICA_PROC_NOCLDWAIT : 0);
-}
-
-void libc_signal_tell_again(void)
-{
-	told_deliver = told_ignore = ~0u;   /* with the thread's irq, if there is one */
-	libc_signal_tell();
 }
 
 static bool caught(int sig)
@@ -311,7 +298,7 @@ void libc_signal_tell(void)
 	} else if (sig_thread && told_deliver == ~0u)
 		irq = sig_irq;   /* not told yet (the alarm started the thread, or a fork) */
 	if (proc_sigstate(proc, deliver, ignore, flags, irq) == 0)
-		libc_signal_told(deliver, ignore, flags);
+		told_deliver = deliver, told_ignore = ignore, told_flags = flags;
 }
 
 void libc_signal_after_fork(void)

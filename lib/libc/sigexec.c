@@ -7,11 +7,11 @@
  * (POSIX_SPAWN_SETSIGMASK and POSIX_SPAWN_SETSIGDEF change them), nothing
  * pending and no timer.
  *
- * Before Proc.exec the caller tells the process server the summary the
- * new program will have (what it blocks, whose default would end it, is
- * queued; what it ignores, dropped; a caught signal that is not blocked
- * now meets its default there), and gives the rest as one entry of what
- * the new program inherits (MICA_INHERIT_SIGNALS, mica/proc.h).  The new
+ * Before Proc.exec the caller gives it as one entry of what the new
+ * program inherits (MICA_INHERIT_SIGNALS, mica/proc.h), from which the
+ * process server makes the new program's summary once the exec is done
+ * (what it blocks queued, what it ignores dropped, a caught signal at its
+ * default; a failed exec leaves the caller's handlers as they were).  The new
  * program's C library takes it before main (inherit.c): the mask, the
  * pending set and the ignored actions, and the timer at the same expiry
  * on the monotonic clock, which every program shares, so that its signal
@@ -32,25 +32,16 @@
 
 int libc_signal_exec_give(mica_cap_t proc, bool first)
 {
-	uint32_t deliver = 0, ignore = 0;
+	uint32_t ignore = 0;
 	struct pthread *self = libc_thread_self();   /* the caller's mask and signals are the new program's */
 	sigset_t blocked = self->blocked, pending = __atomic_load_n(&libc_sig_pending, __ATOMIC_ACQUIRE) | self->pending;
 	struct libc_timer *alarm = &libc_timers[LIBC_TIMER_ITIMER];
 	uint64_t at = __atomic_load_n(&alarm->at, __ATOMIC_ACQUIRE), every = alarm->every;
 	char period[24] = "";
-	int err;
 
-	for (int sig = 1; sig < NSIG; sig++) {
-		if (LIBC_SIG_BIT(sig) & LIBC_SIG_UNBLOCKABLE)
-			continue;
-		if (libc_sig_actions[sig].sa_handler == SIG_IGN)
+	for (int sig = 1; sig < NSIG; sig++)
+		if (!(LIBC_SIG_BIT(sig) & LIBC_SIG_UNBLOCKABLE) && libc_sig_actions[sig].sa_handler == SIG_IGN)
 			ignore |= 1u << sig;
-		else if (blocked & LIBC_SIG_BIT(sig))
-			deliver |= 1u << sig;   /* as libc_signal_tell: kept for a sigwait */
-	}
-	if ((err = proc_sigstate(proc, deliver, ignore, 0, 0)) != 0)
-		return err;
-	libc_signal_told(deliver, ignore, 0);   /* the new program's SIGCHLD has no flags */
 	if (!blocked && !pending && !ignore && !at)
 		return 0;   /* the new program's start is the defaults' */
 	if (at && every)

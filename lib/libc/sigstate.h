@@ -60,12 +60,8 @@ __attribute__((noreturn)) void libc_signal_die(int sig);
  * be, to look at the timers again (timer.c). */
 void libc_signal_tell(void);
 int libc_signal_poke(void);
-/* What the server was told (exec's summary, sigexec.c); tell it again,
- * with the irq, at the next libc_signal_tell when told_again. */
-void libc_signal_told(uint32_t deliver, uint32_t ignore, uint32_t flags);
 /* SIGCHLD's SA_NOCLDSTOP and SA_NOCLDWAIT as Proc.sigstate's flags. */
 uint32_t libc_sigchld_flags(void);
-void libc_signal_tell_again(void);
 
 /* The words of a thread's UTCB (struct mica_utcb's user[]) the C library
  * keeps: its struct pthread (pthread.c; 0 for the main thread), its

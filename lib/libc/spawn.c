@@ -451,13 +451,10 @@ int execve(const char *path, char *const argv[], char *const envp[])
 		err = hand_over(proc, v, &gave);
 	if (!err && (err = libc_signal_exec_give(proc, !gave)) != 0) {
 		forget(proc);
-		libc_signal_tell_again();
 		err = libc_proc_errno(err);
 	}
-	if (!err && (err = stream_copies(&out, &in)) != 0) {
+	if (!err && (err = stream_copies(&out, &in)) != 0)
 		forget(proc);
-		libc_signal_tell_again();
-	}
 	if (err) {
 		spawn_lock_drop(locked);
 		return libc_fail(err);
@@ -469,7 +466,6 @@ int execve(const char *path, char *const argv[], char *const envp[])
 	stream_copies_done(err, out, in);
 	forget(proc);   /* the server dropped them, unless the request never came */
 	spawn_lock_drop(locked);
-	libc_signal_tell_again();   /* the summary of our handlers again */
 	return libc_fail(libc_proc_errno(err));
 }
 

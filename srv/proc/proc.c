@@ -131,6 +131,7 @@ static void on_ended(struct tree *t, struct tree_rec *r)
 }
 
 static int send_signal(struct tree_rec *r, int sig, uint64_t from, int code, int32_t status);
+static void set_summary(struct tree_rec *r, uint32_t deliver, uint32_t ignore, uint32_t flags);
 
 /* The si_code of SIGCHLD for a child's wait status. */
 static int child_code(int32_t wstatus)
@@ -587,10 +588,17 @@ static int on_exec(struct srv_request *req, const char *path, const void *args, 
 	inherit_move(&given[index_of(r)], &inherited[index_of(r)]);
 	mica_strlcpy(r->program, base_name(path), sizeof r->program);
 	/* POSIX: the new program's handlers are the defaults, what was ignored
-	 * stays ignored, the mask and what is pending stay: the caller's C
-	 * library told the summary of the new program before asking (what it
-	 * blocks queued, what it ignores dropped), so the queue stays; the
-	 * new program tells its irq when it starts its signal thread. */
+	 * stays ignored, the mask and what is pending stay.  Its summary from
+	 * what the caller gave of them (what it blocks queued, what it ignores
+	 * dropped, the rest at its default), only now: a failed exec leaves
+	 * the caller's.  The new program tells its irq when it starts its
+	 * signal thread. */
+	uint64_t masks = 0;
+	for (const struct inherit_entry *e = inherited[index_of(r)].head; e; e = e->next)
+		if (e->kind == MICA_INHERIT_SIGNALS)
+			masks = e->fds;
+	uint32_t blocked = (uint32_t)masks, ignore = (uint32_t)(masks >> 32);
+	set_summary(r, blocked & ~ignore, ignore, 0);
 	drop(&r->sig_irq);
 	return 0;
 }
@@ -752,6 +760,18 @@ static int on_kill(struct srv_request *req, int64_t pid, int32_t sig, bool *to_s
 	return fail(refused ? EPERM : ESRCH);
 }
 
+/* What the program's C library takes (`deliver`: queued for it) and what
+ * it ignores (dropped); the rest meets its default action here. */
+static void set_summary(struct tree_rec *r, uint32_t deliver, uint32_t ignore, uint32_t flags)
+{
+	uint32_t never = BIT(0) | BIT(SIGKILL) | BIT(SIGSTOP);
+
+	r->sig_deliver = deliver & ~never;
+	r->sig_ignore = ignore & ~never & ~r->sig_deliver;
+	r->sig_pending &= r->sig_deliver;   /* what is no longer delivered is dropped (POSIX: set to ignore) */
+	r->sig_flags = flags & (MICA_PROC_NOCLDSTOP | MICA_PROC_NOCLDWAIT);
+}
+
 static int on_sigstate(struct srv_request *req, uint32_t deliver, uint32_t ignore, uint32_t flags, mica_cap_t irq)
 {
 	struct tree_rec *r = caller(req);
@@ -765,11 +785,7 @@ static int on_sigstate(struct srv_request *req, uint32_t deliver, uint32_t ignor
 		drop(&r->sig_irq);
 		r->sig_irq = irq;
 	}
-	uint32_t never = BIT(0) | BIT(SIGKILL) | BIT(SIGSTOP);
-	r->sig_deliver = deliver & ~never;
-	r->sig_ignore = ignore & ~never & ~r->sig_deliver;
-	r->sig_pending &= r->sig_deliver;   /* what is no longer delivered is dropped (POSIX: set to ignore) */
-	r->sig_flags = flags & (MICA_PROC_NOCLDSTOP | MICA_PROC_NOCLDWAIT);
+	set_summary(r, deliver, ignore, flags);
 	if (r->sig_pending && r->sig_irq && !r->stopped)
 		irq_trigger(r->sig_irq);
 	return 0;

@@ -23,6 +23,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -383,6 +384,48 @@ static void exec_keeps_mask_pending_and_ignored(void)
 	       st >= 0 && WIFSIGNALED(st) ? WTERMSIG(st) : -1, SIGUSR1);
 }
 
+/* An exec that fails leaves the caller's handlers: a signal that arrives
+ * while the exec is asked meets them, not the new program's defaults.  A
+ * child sends us SIGUSR1 every 200 us while we ask to exec a file that
+ * is not there, over and over; had the server taken the new program's
+ * summary before the exec was done, one of them would end us (SIGUSR1's
+ * default), and the scenario would miss our exit line. */
+#define FAILED_EXEC_SIGNALS 100
+
+static volatile int usr1_caught;
+
+static void count_usr1(int sig)
+{
+	(void)sig;
+	usr1_caught++;
+}
+
+static void failed_execs_keep_the_handlers(void)
+{
+	struct sigaction sa = { .sa_handler = count_usr1 }, old;
+	pid_t us = getpid(), sender;
+	int execs = 0, refused = 0, st = 0;
+
+	sigemptyset(&sa.sa_mask);
+	expect("a handler for SIGUSR1", sigaction(SIGUSR1, &sa, &old), 0);
+	if ((sender = fork()) == 0) {
+		for (int i = 0; i < FAILED_EXEC_SIGNALS; i++) {
+			usleep(200);
+			kill(us, SIGUSR1);
+		}
+		_exit(0);
+	}
+	expect("a child sending SIGUSR1", sender > 0, 1);
+	while (waitpid(sender, &st, WNOHANG) == 0) {
+		refused += execl("rom/nothing", "nothing", (char *)0) == -1 && errno == ENOENT;
+		execs++;
+	}
+	printf("# %d execs refused of %d, %d signals caught\n", refused, execs, usr1_caught);
+	expect("every exec refused with ENOENT", refused, execs);
+	expect("we are still here, and caught signals meanwhile", usr1_caught > 0, 1);
+	sigaction(SIGUSR1, &old, 0);
+}
+
 /* In the program exec'd: `left` exits with alarm(0)'s answer; `sleep`
  * sleeps 3 s and exits 0 (unless the alarm ends it first); `state` exits
  * with a bit for each check that fails (1: the mask, 2: SIGUSR1 not
@@ -427,6 +470,7 @@ static const struct qtest_case cases[] = {
 	{ "handler_on_another_thread_interrupts_no_wait_here", handler_on_another_thread_interrupts_no_wait_here },
 	{ "exec_keeps_the_alarm", exec_keeps_the_alarm },
 	{ "exec_keeps_mask_pending_and_ignored", exec_keeps_mask_pending_and_ignored },
+	{ "failed_execs_keep_the_handlers", failed_execs_keep_the_handlers },
 };
 
 int main(int argc, char **argv)
