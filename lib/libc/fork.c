@@ -125,9 +125,7 @@ static pid_t fork_now(bool held)
 		}
 		err = finish(task, thread);
 		bool again = !err && rt_rm_changes() != changes;
-		if (!err && !again)
-			err = thread_start(thread);
-		if (!err && !again) {
+		if (!err && !again && (err = thread_start(thread)) == 0) {
 			mica_slot_drop(task);
 			mica_slot_drop(thread);
 			return (pid_t)pid;

@@ -30,18 +30,26 @@
 #include "sigstate.h"
 #include "timer.h"
 
-int libc_signal_exec_give(mica_cap_t proc, bool first)
+/* The signals we ignore (SIG_IGN), as the entry's bits. */
+static uint32_t ignored_signals(void)
 {
 	uint32_t ignore = 0;
+
+	for (int sig = 1; sig < NSIG; sig++)
+		if (!(LIBC_SIG_BIT(sig) & LIBC_SIG_UNBLOCKABLE) && libc_sig_actions[sig].sa_handler == SIG_IGN)
+			ignore |= 1u << sig;
+	return ignore;
+}
+
+int libc_signal_exec_give(mica_cap_t proc, bool first)
+{
+	uint32_t ignore = ignored_signals();
 	struct pthread *self = libc_thread_self();   /* the caller's mask and signals are the new program's */
 	sigset_t blocked = self->blocked, pending = __atomic_load_n(&libc_sig_pending, __ATOMIC_ACQUIRE) | self->pending;
 	struct libc_timer *alarm = &libc_timers[LIBC_TIMER_ITIMER];
 	uint64_t at = __atomic_load_n(&alarm->at, __ATOMIC_ACQUIRE), every = alarm->every;
 	char period[24] = "";
 
-	for (int sig = 1; sig < NSIG; sig++)
-		if (!(LIBC_SIG_BIT(sig) & LIBC_SIG_UNBLOCKABLE) && libc_sig_actions[sig].sa_handler == SIG_IGN)
-			ignore |= 1u << sig;
 	if (!blocked && !pending && !ignore && !at)
 		return 0;   /* the new program's start is the defaults' */
 	if (at && every)
@@ -52,15 +60,9 @@ int libc_signal_exec_give(mica_cap_t proc, bool first)
 
 int libc_signal_spawn_give(mica_cap_t proc, bool first, const sigset_t *mask, const sigset_t *set_default)
 {
-	uint32_t ignore = 0, ignored_here = 0;
+	uint32_t ignored_here = ignored_signals(), ignore = ignored_here & ~(set_default ? (uint32_t)*set_default : 0);
 	sigset_t blocked = mask ? *mask & ~LIBC_SIG_UNBLOCKABLE : libc_thread_self()->blocked;
 
-	for (int sig = 1; sig < NSIG; sig++)
-		if (!(LIBC_SIG_BIT(sig) & LIBC_SIG_UNBLOCKABLE) && libc_sig_actions[sig].sa_handler == SIG_IGN) {
-			ignored_here |= 1u << sig;
-			if (!set_default || !sigismember(set_default, sig))
-				ignore |= 1u << sig;
-		}
 	/* The server starts the child's record with our ignored signals: the
 	 * child tells it its own when we ignore any. */
 	if (!blocked && !ignored_here)
