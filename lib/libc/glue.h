@@ -106,6 +106,11 @@ int termios_set(mica_cap_t stream, uint32_t when, const struct termios *t);
 /* ttyjob.c: job control before a read (SIGTTIN) or a write (SIGTTOU) of
  * a terminal: 0 to go on, else the errno value the call fails with. */
 int libc_tty_job_check(mica_cap_t stream, int sig);
+/* Whether a terminal that says it is session tty_sid's controlling
+ * terminal (Stream.get_pgrp; 0: no session's) is the caller's: its
+ * session's, or no session's, or the caller has no process server to
+ * tell its session. */
+bool libc_tty_is_ours(int32_t tty_sid);
 
 /* inherit.c: a spawned program's descriptor table, working directory and
  * umask from what its parent gave (Proc.take), once: before main, or

@@ -214,7 +214,7 @@ static int stdstream_ioctl(struct file *f, unsigned long request, void *arg)
 		return libc_fail(ENOTTY);
 	mica_cap_t cap = cap_of(f->obj);
 	struct tty_winsize size;
-	int32_t pgrp;
+	int32_t pgrp, sid;
 	int err;
 
 	if (!cap)
@@ -257,21 +257,23 @@ static int stdstream_ioctl(struct file *f, unsigned long request, void *arg)
 	}
 	case TIOCGPGRP:
 		/* No foreground group yet: the terminal is no one's
-		 * controlling terminal, which POSIX answers with ENOTTY. */
-		if (!(err = stream_get_pgrp(cap, &pgrp)) && pgrp == 0)
+		 * controlling terminal; or another session's: not the
+		 * caller's.  POSIX answers both with ENOTTY. */
+		if (!(err = stream_get_pgrp(cap, &pgrp, &sid)) && (pgrp == 0 || !libc_tty_is_ours(sid)))
 			return libc_fail(ENOTTY);
 		if (!err)
 			*(pid_t *)arg = pgrp;
 		break;
 	case TIOCSPGRP:
-		err = stream_set_pgrp(cap, *(const pid_t *)arg);
+		/* The terminal asks the process server, naming us. */
+		err = stream_set_pgrp(cap, *(const pid_t *)arg, libc_proc());
 		break;
 	default:
 		return libc_fail(EINVAL);
 	}
 	if (err == -MICA_ENOSYS)
 		return libc_fail(ENOTTY);
-	return err ? libc_fail_mica(err) : 0;
+	return err ? libc_fail(libc_proc_errno(err)) : 0;
 }
 
 static off_t stdstream_lseek(struct file *f, off_t off, int whence)

@@ -12,9 +12,9 @@
  *
  * Only a program of the process server's tree is held to this (one that
  * boot.cfg started and that never joined has no group anyone could
- * continue); a terminal whose foreground group nobody set, or whose
- * foreground group has no program left, is no one's controlling terminal,
- * and anyone may use it.
+ * continue), and only at its session's controlling terminal; a terminal
+ * whose foreground group nobody set, or whose foreground group has no
+ * program left, is no one's controlling terminal, and anyone may use it.
  */
 #include <errno.h>
 #include <signal.h>
@@ -39,13 +39,13 @@ int libc_tty_job_check(mica_cap_t stream, int sig)
 	mica_cap_t proc = libc_proc_if_known();
 
 	for (;;) {
-		int32_t fg;
+		int32_t fg, tty_sid;
 		uint64_t pgid, sid;
 		bool to_self;
 
-		if (!proc || stream_get_pgrp(stream, &fg) != 0 || fg <= 0)
+		if (!proc || stream_get_pgrp(stream, &fg, &tty_sid) != 0 || fg <= 0)
 			return 0;
-		if (proc_getpgid(proc, 0, &pgid, &sid) != 0 || pgid == (uint64_t)fg)
+		if (proc_getpgid(proc, 0, &pgid, &sid) != 0 || pgid == (uint64_t)fg || (tty_sid && sid != (uint64_t)tty_sid))
 			return 0;
 		/* A foreground group whose programs all ended holds the
 		 * terminal no more (only its session leader's end frees the
@@ -73,4 +73,12 @@ int libc_tty_job_check(mica_cap_t stream, int sig)
 		if (!(a.sa_flags & SA_RESTART))
 			return EINTR;
 	}
+}
+
+bool libc_tty_is_ours(int32_t tty_sid)
+{
+	mica_cap_t proc = libc_proc_if_known();
+	uint64_t pgid, sid;
+
+	return !tty_sid || !proc || proc_getpgid(proc, 0, &pgid, &sid) != 0 || sid == (uint64_t)tty_sid;
 }

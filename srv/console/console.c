@@ -21,11 +21,13 @@
  * (the foreground group gets its signal even if nothing reads), and
  * discard what was typed before them.
  *
- * The foreground process group is told to the process server too
- * (Proc.set_foreground): when the leader of its session ends, the server
- * hangs the group up (SIGHUP, SIGCONT) and triggers the console's hang-up
- * irq, and the console takes the group the server holds then (none), so
- * that the next session may take the terminal.
+ * A new foreground process group goes through the process server
+ * (Proc.set_foreground), which holds it to POSIX's rules for the caller
+ * the request names and makes the console its session's controlling
+ * terminal: when the leader of that session ends, the server hangs the
+ * group up (SIGHUP, SIGCONT) and triggers the console's hang-up irq, and
+ * the console takes the group and session the server holds then (none),
+ * so that the next session may take the terminal.
  */
 #include <libsys/debug.h>
 #include <libsys/error.h>
@@ -76,6 +78,7 @@ struct console {
 	unsigned typed_head, typed_len;
 	struct tty_winsize size;
 	int32_t pgrp;         /* the foreground process group, 0 until set */
+	int32_t sid;          /* the session this is the controlling terminal of (0: none) */
 	/* Signal characters taken from the UART and not yet acted on (a bit
 	 * per c_cc index: VINTR, VQUIT, VSUSP), with their echoes. */
 	unsigned signals_pending;
@@ -423,24 +426,31 @@ static int con_set_winsize(struct srv_request *req, struct tty_winsize size)
 	return 0;
 }
 
-static int con_get_pgrp(struct srv_request *req, int32_t *pgrp)
+static int con_get_pgrp(struct srv_request *req, int32_t *pgrp, int32_t *sid)
 {
-	*pgrp = ((const struct console *)req->srv->state)->pgrp;
+	const struct console *c = req->srv->state;
+
+	*pgrp = c->pgrp;
+	*sid = c->sid;
 	return 0;
 }
 
-/* The process server keeps the group too, for the end of its session
- * (Proc.set_foreground).  Without a process server no session ends here. */
-static int con_set_pgrp(struct srv_request *req, int32_t pgrp)
+/* The process server decides, for the caller `who` names, and keeps the
+ * group too, for the end of its session (Proc.set_foreground).  Without a
+ * process server any group goes and no session ends here. */
+static int con_set_pgrp(struct srv_request *req, int32_t pgrp, mica_cap_t who)
 {
 	struct console *c = req->srv->state;
 	mica_cap_t proc;
+	uint64_t sid = 0;
+	int err;
 
 	if (pgrp <= 0)
 		return -MICA_EINVAL;
+	if ((proc = libc_proc()) != 0 && (err = proc_set_foreground(proc, pgrp, c->hangup_irq, who, &sid)) != 0)
+		return err;
 	c->pgrp = pgrp;
-	if ((proc = libc_proc()) != 0)
-		proc_set_foreground(proc, pgrp, c->hangup_irq);
+	c->sid = (int32_t)sid;
 	return 0;
 }
 
@@ -450,9 +460,12 @@ static int con_set_pgrp(struct srv_request *req, int32_t pgrp)
 static void serve_hangup(struct console *c)
 {
 	int32_t pgrp;
+	uint64_t sid;
 
-	if (proc_foreground(libc_proc(), &pgrp) == 0)
+	if (proc_foreground(libc_proc(), &pgrp, &sid) == 0) {
 		c->pgrp = pgrp;
+		c->sid = (int32_t)sid;
+	}
 }
 
 static const struct stream_ops stream_ops = {

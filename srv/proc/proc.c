@@ -846,18 +846,19 @@ static void on_orphaned(struct tree *t, uint64_t pgid)
 	hang_up(pgid);
 }
 
-/* tree.session_ended: a terminal whose foreground group is of that
- * session is hung up and no session's any more (docs/processes.md, "Job
- * control").  A leader's group is its session's id. */
+/* tree.session_ended: a terminal that is that session's controlling
+ * terminal has its foreground group hung up and is no session's any more
+ * (docs/processes.md, "The controlling terminal"). */
 static void on_session_ended(struct tree *t, uint64_t sid)
 {
 	for (unsigned i = 0; i < t->top; i++) {
 		struct tree_rec *tty = &t->recs[i];
-		uint64_t pgrp = (uint64_t)tty->tty_pgrp;
-		if (tty->state != MICA_PROC_RUNNING || !pgrp || (pgrp != sid && !tree_group_in_session(t, pgrp, sid)))
+		if (tty->state != MICA_PROC_RUNNING || tty->tty_sid != sid)
 			continue;
+		if (tty->tty_pgrp)
+			hang_up((uint64_t)tty->tty_pgrp);
 		tty->tty_pgrp = 0;
-		hang_up(pgrp);
+		tty->tty_sid = 0;
 		if (tty->tty_irq)
 			irq_trigger(tty->tty_irq);
 	}
@@ -878,15 +879,31 @@ static int on_orphaned_query(struct srv_request *req, int64_t pgid, bool *orphan
 	return 0;
 }
 
-static int on_set_foreground(struct srv_request *req, int32_t pgrp, mica_cap_t irq)
+/* The running process whose gate to the server `who` is (a capability
+ * a process handed a terminal, read, never called: Task.cap_label). */
+static struct tree_rec *process_named(mica_cap_t who)
 {
-	struct tree_rec *r = caller(req);
+	uint64_t label;
+
+	if (!who || task_cap_label(MICA_BOOT_TASK, who, &label) != 0)
+		return 0;
+	return rec_of(label, KIND_GATE);
+}
+
+static int on_set_foreground(struct srv_request *req, int32_t pgrp, mica_cap_t irq, mica_cap_t who,
+			     uint64_t *sid)
+{
+	struct tree_rec *r = caller(req), *w = 0;
 	int err;
 
 	if (!r)
 		return -MICA_EPERM;
-	if (pgrp < 0)
+	if (pgrp < 0 || (pgrp && !(w = process_named(who))))
 		return fail(EINVAL);
+	if (w && r->tty_sid && r->tty_sid != w->sid)
+		return fail(ENOTTY);
+	if (w && !tree_group_in_session(&tree, (uint64_t)pgrp, w->sid))
+		return fail(EPERM);
 	if (irq) {
 		if ((err = srv_keep(req, irq)) != 0)
 			return err;
@@ -894,16 +911,18 @@ static int on_set_foreground(struct srv_request *req, int32_t pgrp, mica_cap_t i
 		r->tty_irq = irq;
 	}
 	r->tty_pgrp = pgrp;
+	r->tty_sid = *sid = w ? w->sid : 0;
 	return 0;
 }
 
-static int on_foreground(struct srv_request *req, int32_t *pgrp)
+static int on_foreground(struct srv_request *req, int32_t *pgrp, uint64_t *sid)
 {
 	struct tree_rec *r = caller(req);
 
 	if (!r)
 		return -MICA_EPERM;
 	*pgrp = r->tty_pgrp;
+	*sid = r->tty_sid;
 	return 0;
 }
 

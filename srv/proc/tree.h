@@ -59,9 +59,10 @@ struct tree_rec {
 	uint64_t sig_from[TREE_NSIG];
 	int32_t sig_code[TREE_NSIG], sig_status[TREE_NSIG];
 	mica_cap_t sig_irq;      /* triggered when a signal is queued */
-	/* A terminal's record (the console: Proc.set_foreground): its
-	 * foreground group (0: none, or hung up) and the irq that says it was
-	 * hung up. */
+	/* A terminal's record (the console: Proc.set_foreground): the
+	 * session it is the controlling terminal of and its foreground group
+	 * (0: none, or hung up) and the irq that says it was hung up. */
+	uint64_t tty_sid;
 	int32_t tty_pgrp;
 	mica_cap_t tty_irq;
 };

@@ -181,7 +181,7 @@ static void refused_requests(void)
 	check_eq("Stream.setattr with an unknown `when`", stream_getattr(in, &a) ? -1 : stream_setattr(in, 3, a),
 		 -MICA_EINVAL);
 	check_eq("Stream.flush of queue 3", stream_flush(in, 3), -MICA_EINVAL);
-	check_eq("Stream.set_pgrp(0)", stream_set_pgrp(in, 0), -MICA_EINVAL);
+	check_eq("Stream.set_pgrp(0)", stream_set_pgrp(in, 0, 0), -MICA_EINVAL);
 	check_eq("the settings are unchanged", tcgetattr(0, &t) == 0 && !memcmp(&t, &saved, sizeof t), 1);
 }
 

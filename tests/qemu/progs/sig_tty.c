@@ -214,19 +214,24 @@ static int read_without_waiting(void)
 	return read(0, buf, sizeof buf) == -1 && errno == EAGAIN ? 0 : 1;
 }
 
-static int end_at_once(void)
+static int wait_for_a_signal(void)
 {
+	pause();
 	return 0;
 }
 
 /* A foreground group whose programs all ended holds the terminal no
  * more: a read from another group is not stopped (nothing is typed, so
- * it says EAGAIN). */
+ * it says EAGAIN).  A group that has ended cannot be made the foreground
+ * group (EPERM: no process of our session is in it). */
 static void ended_foreground_group_frees_the_terminal(void)
 {
-	pid_t gone = background(end_at_once);
+	pid_t gone = background(wait_for_a_signal);
+	expect("tcsetpgrp(0, a group that will end)", tcsetpgrp(0, gone), 0);
+	kill(gone, SIGKILL);
 	status_of(gone);
-	expect("tcsetpgrp(0, a group that ended)", tcsetpgrp(0, gone), 0);
+	errno = 0;
+	expect("tcsetpgrp(0, a group that ended): EPERM", tcsetpgrp(0, gone) == -1 && errno == EPERM, 1);
 	pid_t pid = background(read_without_waiting);
 	int st;
 	pid_t got;

@@ -13,19 +13,26 @@
  *   program sends each program SIGHUP, then SIGCONT (one with SIGHUP's
  *   default ends, one that catches it runs its handler), and one that
  *   orphans a group with no stopped program sends nothing;
- * - a session leader's end: the console's foreground group, of its
- *   session, gets SIGHUP and SIGCONT, and the console has no foreground
- *   group after it (tcgetpgrp: ENOTTY); the end of another session's
- *   leader leaves the foreground group alone.
+ * - the controlling terminal: the first session to set a foreground
+ *   group takes the console (a child leading a new session, before the
+ *   test's own has); while it holds it, another session's programs get
+ *   ENOTTY from tcgetpgrp and tcsetpgrp, and its leader's end hangs up
+ *   its foreground group (SIGHUP and SIGCONT) and frees the console
+ *   (tcgetpgrp: ENOTTY) for the next session, the test's; then a group
+ *   of another session, or of no process, is EPERM; a program of another
+ *   session reads and writes the console (even under TOSTOP) without
+ *   being stopped; and the end of another session's leader leaves the
+ *   foreground group alone.
  *
  * The test is a program boot.cfg started, which joined the process
  * server: it leads its own session and group (orphaned: its parent is
  * process 1), and the console's foreground group is its own between
- * cases.  A child that would be stopped where the rule says EIO or go
+ * cases, from the first case on.  A child that would be stopped where the rule says EIO or go
  * on is seen stopped by waitpid(WUNTRACED), killed, and the case fails:
  * nothing waits for ever.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -103,6 +110,28 @@ static pid_t background(int (*fn)(void), bool own_session)
 	}
 	if (!own_session)
 		setpgid(pid, pid);   /* both sides: whichever runs first */
+	return pid;
+}
+
+static int wait_for_a_signal(void)
+{
+	pause();
+	return 0;
+}
+
+/* A child in our own group, running fn with SIGTTOU unblocked, whose
+ * result is its exit status. */
+static pid_t in_our_group(int (*fn)(void))
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		sigset_t ttou;
+		sigemptyset(&ttou);
+		sigaddset(&ttou, SIGTTOU);
+		sigprocmask(SIG_UNBLOCK, &ttou, 0);
+		_exit(fn());
+	}
 	return pid;
 }
 
@@ -250,20 +279,32 @@ static void the_process_server_says_which_group_is_orphaned(void)
 }
 
 /* Proc.set_foreground and Proc.foreground from a program that is no
- * terminal: a bad group refused, a capability that is no irq kept
- * harmlessly (a hang-up's trigger on it fails and is ignored), and the
- * record's group cleared again. */
+ * terminal: a bad group, a `who` that names no process, a group of no
+ * process of who's session refused and nothing kept; our own group named
+ * by our own gate taken, with a capability that is no irq kept
+ * harmlessly (a hang-up's trigger on it fails and is ignored); a group
+ * of another session then ENOTTY (the record is our session's terminal
+ * now); and the record given up again. */
 static void a_terminal_record_takes_only_what_it_should(void)
 {
+	const int bad = -(MICA_FS_ERRNO + EINVAL);
+	mica_cap_t me = libc_proc();
 	int32_t pgrp = -1;
+	uint64_t sid = 1, got = 1;
 
-	expect("a negative group: EINVAL", proc_set_foreground(libc_proc(), -3, 0), -(MICA_FS_ERRNO + EINVAL));
-	expect("nothing kept by the refusal", proc_foreground(libc_proc(), &pgrp) == 0 && pgrp == 0, 1);
-	expect("group 7 with our task's capability as the irq: kept",
-	       proc_set_foreground(libc_proc(), 7, MICA_BOOT_TASK), 0);
-	expect("foreground says 7", proc_foreground(libc_proc(), &pgrp) == 0 && pgrp == 7, 1);
-	expect("cleared: 0, no irq", proc_set_foreground(libc_proc(), 0, 0), 0);
-	expect("foreground says 0", proc_foreground(libc_proc(), &pgrp) == 0 && pgrp == 0, 1);
+	expect("a negative group: EINVAL", proc_set_foreground(me, -3, 0, me, &sid), bad);
+	expect("who void: EINVAL", proc_set_foreground(me, getpgrp(), 0, 0, &sid), bad);
+	expect("who our task, no gate: EINVAL", proc_set_foreground(me, getpgrp(), 0, MICA_BOOT_TASK, &sid), bad);
+	expect("a group nobody of our session is in: EPERM", proc_set_foreground(me, 424242, 0, me, &sid),
+	       -(MICA_FS_ERRNO + EPERM));
+	expect("nothing kept by the refusals", proc_foreground(me, &pgrp, &got) == 0 && pgrp == 0 && got == 0, 1);
+	expect("our group, named by our gate, with our task's capability as the irq: taken",
+	       proc_set_foreground(me, getpgrp(), MICA_BOOT_TASK, me, &sid), 0);
+	expect("the session it answers is ours", sid, (uint64_t)getsid(0));
+	expect("foreground says our group and session",
+	       proc_foreground(me, &pgrp, &got) == 0 && pgrp == getpgrp() && got == (uint64_t)getsid(0), 1);
+	expect("given up: 0, no irq", proc_set_foreground(me, 0, 0, 0, &sid), 0);
+	expect("foreground says 0 and 0", proc_foreground(me, &pgrp, &got) == 0 && pgrp == 0 && got == 0, 1);
 }
 
 static int read_orphaned(void)
@@ -302,16 +343,30 @@ static int tcsetattr_orphaned_ignoring_sigttou(void)
 	return call_tcsetattr();
 }
 
+/* Our own group is orphaned (our parent is process 1): with another
+ * group of ours in the foreground, our children of our group are an
+ * orphaned background group of the console's session.  SIGTTOU is
+ * blocked here meanwhile, so that our own writes and settings go on. */
 static void an_orphaned_group_gets_eio_instead_of_a_stop(void)
 {
-	expect("a read: EIO, not SIGTTIN", outcome(background(read_orphaned, true)), 0);
-	expect("tcsetattr, tcflush, tcdrain, tcsetpgrp: EIO, not SIGTTOU",
-	       outcome(background(calls_orphaned, true)), 0);
-	expect("SIGTTOU ignored: tcsetattr goes on", outcome(background(tcsetattr_orphaned_ignoring_sigttou, true)), 0);
+	sigset_t ttou, old;
+	pid_t fg = background(wait_for_a_signal, false);
+
+	sigemptyset(&ttou);
+	sigaddset(&ttou, SIGTTOU);
+	sigprocmask(SIG_BLOCK, &ttou, &old);
+	expect("another group of ours in the foreground", tcsetpgrp(0, fg), 0);
+	expect("a read: EIO, not SIGTTIN", outcome(in_our_group(read_orphaned)), 0);
+	expect("tcsetattr, tcflush, tcdrain, tcsetpgrp: EIO, not SIGTTOU", outcome(in_our_group(calls_orphaned)), 0);
+	expect("SIGTTOU ignored: tcsetattr goes on", outcome(in_our_group(tcsetattr_orphaned_ignoring_sigttou)), 0);
 	expect("TOSTOP set", tty_set_tostop(1), 0);
-	expect("a write under TOSTOP: EIO, not SIGTTOU", outcome(background(write_orphaned, true)), 0);
-	expect("SIGTTOU ignored: the write goes on", outcome(background(write_orphaned_ignoring_sigttou, true)), 0);
+	expect("a write under TOSTOP: EIO, not SIGTTOU", outcome(in_our_group(write_orphaned)), 0);
+	expect("SIGTTOU ignored: the write goes on", outcome(in_our_group(write_orphaned_ignoring_sigttou)), 0);
 	expect("TOSTOP off", tty_set_tostop(0), 0);
+	kill(fg, SIGKILL);
+	expect("the foreground child killed", outcome(fg), KILLED(SIGKILL));
+	expect("tcsetpgrp back to ours", tcsetpgrp(0, getpgrp()), 0);
+	sigprocmask(SIG_SETMASK, &old, 0);
 }
 
 /* A program of the group a case orphans: it catches SIGHUP (unless
@@ -425,22 +480,27 @@ static void hangup_watcher(int out)
 	_exit(0);
 }
 
-/* A child that leads a new session with a watcher in its group, tells
- * `pids` the watcher's pid, and ends once the console's foreground group
- * is its own (`wait_for_fg`) or at once. */
-static pid_t session_leader(int pids, int watcher_out, bool wait_for_fg)
+/* A child that leads a new session with a watcher in its group and tells
+ * `pids` the watcher's pid; with `take` it first makes its group the
+ * console's foreground group (the console then its session's controlling
+ * terminal: it must be no session's yet) and, after telling, waits for a
+ * byte from `take` before it ends; else it ends at once. */
+static pid_t session_leader(int pids, int watcher_out, int take)
 {
 	pid_t pid = fork();
 
 	if (pid == 0) {
+		char c;
 		setsid();
+		if (take >= 0 && tcsetpgrp(0, getpgrp()) != 0)
+			_exit(2);
 		pid_t w = fork();
 		if (w == 0)
 			hangup_watcher(watcher_out);
 		if (write(pids, &w, sizeof w) != sizeof w)
 			_exit(1);
-		while (wait_for_fg && tcgetpgrp(0) != getpgrp())
-			thread_yield(MICA_BOOT_THREAD);
+		if (take >= 0 && read(take, &c, 1) != 1)
+			_exit(3);
 		_exit(0);
 	}
 	return pid;
@@ -449,13 +509,13 @@ static pid_t session_leader(int pids, int watcher_out, bool wait_for_fg)
 /* The step both session cases start with: session_leader's child, its
  * pid in *leader, and its watcher's in *watcher once the watcher is
  * ready.  Answers the read end of the pipe the watcher writes to. */
-static int session_with_a_watcher(bool wait_for_fg, pid_t *leader, pid_t *watcher)
+static int session_with_a_watcher(int take, pid_t *leader, pid_t *watcher)
 {
 	int pids[2], w[2];
 	char c = 0;
 
 	expect("pipes", pipe(pids) == 0 && pipe(w) == 0, 1);
-	*leader = session_leader(pids[1], w[1], wait_for_fg);
+	*leader = session_leader(pids[1], w[1], take);
 	close(pids[1]), close(w[1]);   /* a watcher that went leaves the end of data */
 	expect("the watcher's pid", read(pids[0], watcher, sizeof *watcher), (long)sizeof *watcher);
 	expect("the watcher is ready", read(w[0], &c, 1) == 1 ? c : 0, 'r');
@@ -463,13 +523,22 @@ static int session_with_a_watcher(bool wait_for_fg, pid_t *leader, pid_t *watche
 	return w[0];
 }
 
+/* The first case: the console is no session's yet. */
 static void a_session_leaders_end_hangs_up_its_foreground_group(void)
 {
 	pid_t leader, watcher = 0;
 	char c = 0;
-	int from = session_with_a_watcher(true, &leader, &watcher);
+	int go[2];
 
-	expect("tcsetpgrp(0, the new session's group)", tcsetpgrp(0, leader), 0);
+	expect("a pipe", pipe(go), 0);
+	int from = session_with_a_watcher(go[0], &leader, &watcher);
+	close(go[0]);
+	errno = 0;
+	expect("the console is the new session's: tcgetpgrp here is ENOTTY", tcgetpgrp(0) == -1 && errno == ENOTTY, 1);
+	errno = 0;
+	expect("and tcsetpgrp ENOTTY", tcsetpgrp(0, getpgrp()) == -1 && errno == ENOTTY, 1);
+	expect("the leader goes on", write(go[1], "g", 1), 1);
+	close(go[1]);
 	expect("the leader ended", outcome(leader), 0);
 	/* The console took the hang-up before our request: the server
 	 * triggered its irq before answering our wait. */
@@ -487,7 +556,7 @@ static void another_sessions_end_leaves_the_terminal(void)
 {
 	pid_t leader, watcher = 0;
 	char c = 0;
-	int from = session_with_a_watcher(false, &leader, &watcher);
+	int from = session_with_a_watcher(-1, &leader, &watcher);
 
 	expect("the leader of a session not in the foreground ended", outcome(leader), 0);
 	expect("the foreground group is still ours", tcgetpgrp(0), getpgrp());
@@ -496,13 +565,61 @@ static void another_sessions_end_leaves_the_terminal(void)
 	close(from);
 }
 
+/* A program of another session: the console is not its controlling
+ * terminal, so its reads and writes (TOSTOP set) go on unstopped although
+ * its group is not the foreground group, and tcgetpgrp and tcsetpgrp
+ * say ENOTTY; 0, or the step that failed. */
+static int another_session_uses_the_console(void)
+{
+	char buf[8];
+	static const char line[] = "tty_job: written from another session\n";
+
+	errno = 0;
+	if (tcgetpgrp(0) != -1 || errno != ENOTTY)
+		return 10;
+	errno = 0;
+	if (tcsetpgrp(0, getpgrp()) != -1 || errno != ENOTTY)
+		return 11;
+	if (fcntl(0, F_SETFL, O_NONBLOCK) != 0 || read(0, buf, sizeof buf) != -1 || errno != EAGAIN)
+		return 12;
+	if (write(1, line, sizeof line - 1) != (ssize_t)sizeof line - 1)
+		return 13;
+	return 0;
+}
+
+/* With the console ours: another session's group, and a group of no
+ * process, cannot be the foreground group (EPERM); another session's
+ * program uses the console as no controlling terminal of its own. */
+static void the_console_is_our_sessions_only(void)
+{
+	pid_t other = background(wait_for_a_signal, true), gone = background(wait_for_a_signal, false);
+
+	while (getsid(other) != other)   /* its setsid done */
+		thread_yield(MICA_BOOT_THREAD);
+	errno = 0;
+	expect("tcsetpgrp(0, another session's group): EPERM", tcsetpgrp(0, other) == -1 && errno == EPERM, 1);
+	kill(gone, SIGKILL);
+	expect("a child killed", outcome(gone), KILLED(SIGKILL));
+	errno = 0;
+	expect("tcsetpgrp(0, a group of no process): EPERM", tcsetpgrp(0, gone) == -1 && errno == EPERM, 1);
+	kill(other, SIGKILL);
+	expect("the other session's child killed", outcome(other), KILLED(SIGKILL));
+	expect("TOSTOP on", tty_set_tostop(1), 0);
+	expect("another session's program reads and writes unstopped",
+	       outcome(background(another_session_uses_the_console, true)), 0);
+	expect("TOSTOP off", tty_set_tostop(0), 0);
+	expect("the foreground group is still ours", tcgetpgrp(0), getpgrp());
+}
+
 static void our_group_in_the_foreground(void)
 {
 	expect("tcsetpgrp(0, our group)", tcsetpgrp(0, getpgrp()), 0);
 }
 
 static const struct qtest_case cases[] = {
+	{ "a_session_leaders_end_hangs_up_its_foreground_group", a_session_leaders_end_hangs_up_its_foreground_group },
 	{ "our_group_in_the_foreground", our_group_in_the_foreground },
+	{ "the_console_is_our_sessions_only", the_console_is_our_sessions_only },
 	{ "background_calls_stop_by_sigttou", background_calls_stop_by_sigttou },
 	{ "ignored_or_blocked_sigttou_lets_them_go_on", ignored_or_blocked_sigttou_lets_them_go_on },
 	{ "a_handler_of_sigttou_runs_and_the_call_fails", a_handler_of_sigttou_runs_and_the_call_fails },
@@ -511,7 +628,6 @@ static const struct qtest_case cases[] = {
 	{ "an_orphaned_group_gets_eio_instead_of_a_stop", an_orphaned_group_gets_eio_instead_of_a_stop },
 	{ "an_end_that_orphans_a_stopped_group_hangs_it_up", an_end_that_orphans_a_stopped_group_hangs_it_up },
 	{ "an_end_that_orphans_a_running_group_sends_nothing", an_end_that_orphans_a_running_group_sends_nothing },
-	{ "a_session_leaders_end_hangs_up_its_foreground_group", a_session_leaders_end_hangs_up_its_foreground_group },
 	{ "another_sessions_end_leaves_the_terminal", another_sessions_end_leaves_the_terminal },
 };
 
