@@ -25,6 +25,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <string.h>
+#include <sys/exception_signal.h>
 #include <unistd.h>
 
 #include <libsys/debug.h>
@@ -113,20 +114,12 @@ void libc_fault_deliver(struct libc_fault_record *r)
 	memcpy(u, &saved, offsetof(struct mica_utcb, self));
 }
 
-/* The signal of an exception, its si_code and si_addr (the address of a
- * page fault, else the instruction's, as POSIX says). */
-static int classify(const struct rt_fault *f, const struct user_regs *regs, int *code, uint64_t *addr)
+int libc_exception_signal(uint64_t vector, int *code)
 {
-	*addr = regs->rip;
 	*code = 0;
-	switch (f->vector) {
+	switch (vector) {
 	case MICA_EXC_PAGE_FAULT:
-		*addr = f->addr;
-		if (f->kind == RT_FAULT_NO_PAGE) {
-			*code = BUS_ADRERR;
-			return SIGBUS;
-		}
-		*code = f->kind == RT_FAULT_RIGHTS ? SEGV_ACCERR : SEGV_MAPERR;
+		*code = SEGV_MAPERR;
 		return SIGSEGV;
 	case MICA_EXC_DIVIDE:
 		*code = FPE_INTDIV;
@@ -151,9 +144,29 @@ static int classify(const struct rt_fault *f, const struct user_regs *regs, int 
 	case MICA_EXC_STACK_SEGMENT:
 		return SIGBUS;
 	default:   /* general protection: a privileged instruction, a non-canonical address */
-		*addr = 0;
 		return SIGSEGV;
 	}
+}
+
+/* The signal of an exception, its si_code and si_addr (the address of a
+ * page fault, else the instruction's, as POSIX says; none for a general
+ * protection fault). */
+static int classify(const struct rt_fault *f, const struct user_regs *regs, int *code, uint64_t *addr)
+{
+	*addr = regs->rip;
+	if (f->vector == MICA_EXC_PAGE_FAULT) {
+		*addr = f->addr;
+		if (f->kind == RT_FAULT_NO_PAGE) {
+			*code = BUS_ADRERR;
+			return SIGBUS;
+		}
+		*code = f->kind == RT_FAULT_RIGHTS ? SEGV_ACCERR : SEGV_MAPERR;
+		return SIGSEGV;
+	}
+	int sig = libc_exception_signal(f->vector, code);
+	if (sig == SIGSEGV)
+		*addr = 0;
+	return sig;
 }
 
 static const char *describe(const struct rt_fault *f)

@@ -31,10 +31,11 @@ $(LIBSYS_BOOT): $(patsubst %,$(BUILD)/user-obj/%.o,$(LIBSYS_BOOT_SRCS)) lib/sys/
 	rm -f $@
 	ar rcs $@ $(filter %.o,$^)
 
-# $(call boot_program,OUT,SOURCES): a static Mica program without newlib.
+# $(call boot_program,OUT,SOURCES[,ENTRY]): a static Mica program without
+# newlib, entered at ENTRY (_start: libsys's start-up, which runs main).
 define boot_program
 $(1): $(patsubst %,$(BUILD)/user-obj/%.o,$(2)) $(LIBSYS_BOOT) $(LIBSERVER) $(LIBSYS)
 	@mkdir -p $$(dir $$@)
-	$$(LD) $$(USER_LDFLAGS) -e _start -o $$@ $$(filter %.o,$$^) --start-group $(LIBSYS_BOOT) $(LIBSERVER) $(LIBSYS) \
+	$$(LD) $$(USER_LDFLAGS) -e $(or $(3),_start) -o $$@ $$(filter %.o,$$^) --start-group $(LIBSYS_BOOT) $(LIBSERVER) $(LIBSYS) \
 		--end-group
 endef

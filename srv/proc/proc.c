@@ -23,6 +23,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/exception_signal.h>
 #include <sys/wait.h>
 
 #include <common/string.h>
@@ -592,14 +593,21 @@ static int on_exec(struct srv_request *req, const char *path, const void *args, 
 	 * what the caller gave of them (what it blocks queued, what it ignores
 	 * dropped, the rest at its default), only now: a failed exec leaves
 	 * the caller's.  The new program tells its irq when it starts its
-	 * signal thread. */
+	 * signal thread.  A signal queued for a handler of the old program
+	 * and not yet taken meets the new program's disposition now: dropped
+	 * if ignored, else its default action (which may end the new program
+	 * at once, as a pending SIGUSR1 would on any Unix). */
 	uint64_t masks = 0;
 	for (const struct inherit_entry *e = inherited[index_of(r)].head; e; e = e->next)
 		if (e->kind == MICA_INHERIT_SIGNALS)
 			masks = e->fds;
-	uint32_t blocked = (uint32_t)masks, ignore = (uint32_t)(masks >> 32);
+	uint32_t blocked = (uint32_t)masks, ignore = (uint32_t)(masks >> 32), queued = r->sig_pending;
 	set_summary(r, blocked & ~ignore, ignore, 0);
 	drop(&r->sig_irq);
+	for (uint32_t left = queued & ~r->sig_pending; left; left &= left - 1) {
+		int sig = __builtin_ctz(left);
+		send_signal(r, sig, r->sig_from[sig], r->sig_code[sig], r->sig_status[sig]);
+	}
 	return 0;
 }
 
@@ -1061,10 +1069,12 @@ static int on_take(struct srv_request *req, uint64_t *fds, uint32_t *kind, uint3
 
 /* An exception of a program's thread whose pager refused a fault in one
  * of its file mappings (pages.c); anything else is nobody's.  One of the
- * program's own that the server cannot serve ends it by SIGSEGV: it comes
- * before the program has a handler of its own, and a refusal would leave
- * the thread stopped for good (its parent waiting for ever).  One that is
- * not the program's (pages.c) is only refused. */
+ * program's own that the server cannot serve ends it by the exception's
+ * signal (SIGSEGV for a page fault, SIGFPE for a division by zero, ...:
+ * <sys/exception_signal.h>): it comes before the program has a handler
+ * of its own, and a refusal would leave the thread stopped for good (its
+ * parent waiting for ever).  One that is not the program's (pages.c) is
+ * only refused. */
 static int on_exception(struct srv_request *req, uint64_t vector, uint64_t error, uint64_t addr, uint64_t utcb,
 			struct user_regs *regs)
 {
@@ -1075,8 +1085,9 @@ static int on_exception(struct srv_request *req, uint64_t vector, uint64_t error
 	if (!r)
 		return -MICA_EFAULT;
 	int err = pages_fault(&maps[index_of(r)], vector, error, addr);
+	int code;
 	if (err == -MICA_EFAULT && r->state == MICA_PROC_RUNNING)
-		end_by(r, SIGSEGV);
+		end_by(r, libc_exception_signal(vector, &code));
 	return err ? -MICA_EFAULT : 0;
 }
 

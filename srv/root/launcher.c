@@ -541,12 +541,15 @@ static int give_io_ports(struct process *p, const struct spawn_args *a)
 }
 
 /* Its main thread's pager (the parent gate, until its region mapper takes
- * over) and exception handler: none, or for a mapped file `proc`, which
- * maps the pages of its file that root refuses to (before `proc` is
- * granted into the program: the thread keeps the gate). */
+ * over) and exception handler (until then too): for a program of the
+ * process server's (Image.start, Launcher.start_mapped) its `proc`, which
+ * maps the pages of a mapped file that root refuses to and ends a program
+ * whose start-up faults by the fault's signal (before `proc` is granted
+ * into the program: the thread keeps the gate); else none (the kernel
+ * stops a faulting thread). */
 static int set_handlers(struct process *p, const struct spawn_args *a)
 {
-	return thread_set_handlers(p->thread, p->as_parent.gate, a->mapped ? a->proc : 0);
+	return thread_set_handlers(p->thread, p->as_parent.gate, a->proc);
 }
 
 /* Its main thread's registers: ready to start. */

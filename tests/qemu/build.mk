@@ -3,6 +3,10 @@
 QEMU_PROGS := hello hlt kwrite divzero badjump badcall panic spin selfdestroy
 QEMU_PROG_BINS := $(patsubst %,$(BUILD)/tests/qemu/%,$(QEMU_PROGS))
 $(foreach p,$(QEMU_PROGS),$(eval $(call boot_program,$(BUILD)/tests/qemu/$(p),tests/qemu/progs/$(p).c)))
+# Programs whose first instruction faults, one per entry of entryfault.c.
+QEMU_ENTRY_FAULTS := badop baddiv
+$(foreach p,$(QEMU_ENTRY_FAULTS),$(eval $(call boot_program,$(BUILD)/tests/qemu/$(p),tests/qemu/progs/entryfault.c,$(p)_start)))
+QEMU_PROG_BINS += $(patsubst %,$(BUILD)/tests/qemu/%,$(QEMU_ENTRY_FAULTS))
 
 # Programs of the IPC and object tests, on the helpers of tests/qemu/lib.
 QEMU_QTEST_PROGS := ipc objects sched memory io uartirq regress pool_dry

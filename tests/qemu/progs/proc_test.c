@@ -933,6 +933,28 @@ static void forged_exceptions_never_reach_the_server(void)
 	       0);
 }
 
+/* A program that faults before any start-up code handles its exceptions
+ * (tests/qemu/progs/entryfault.c, from rom/: the process server is its
+ * exception handler) ends by the fault's signal, as the wait status says:
+ * ud2 SIGILL, a division by zero SIGFPE; and nothing of them is left. */
+static void a_fault_before_the_c_library_ends_by_its_signal(void)
+{
+	static const struct {
+		const char *path;
+		int sig;
+	} faults[] = {
+		{ "rom/badop", SIGILL }, { "rom/baddiv", SIGFPE },
+	};
+	unsigned before = records();
+
+	for (unsigned i = 0; i < sizeof faults / sizeof faults[0]; i++) {
+		char what[64];
+		snprintf(what, sizeof what, "%s: ended by signal %d", faults[i].path, faults[i].sig);
+		expect(what, reap((pid_t)spawn(faults[i].path, 0, 0)), -faults[i].sig);
+	}
+	expect("no record left", records(), before);
+}
+
 /* The file server refusing a program's mapping (every mapping of the
  * server taken: a session of ours asks OpenFile.mmap until ENFILE): the
  * spawn fails with EAGAIN, and once the mappings are given back it works,
@@ -1023,6 +1045,7 @@ static const struct qtest_case cases[] = {
 	{ "disk_programs_are_mapped_not_copied", disk_programs_are_mapped_not_copied },
 	{ "refused_mapping_fails_clean", refused_mapping_fails_clean },
 	{ "forged_exceptions_never_reach_the_server", forged_exceptions_never_reach_the_server },
+	{ "a_fault_before_the_c_library_ends_by_its_signal", a_fault_before_the_c_library_ends_by_its_signal },
 	{ "forged_requests", forged_requests },
 	{ "fuzzed", fuzzed },
 	{ "a_child_s_end_wakes_a_notifier", a_child_s_end_wakes_a_notifier },

@@ -29,8 +29,9 @@ struct winsize {
 
 int ioctl(int fd, unsigned long request, ...);
 
-/* Giving up the controlling terminal: Mica has no controlling terminals
- * (the request fails with ENOTTY, as every request ioctl does not know). */
+/* Giving up the controlling terminal is not there (docs/processes.md,
+ * "The controlling terminal"): the console answers EINVAL, as to every
+ * request it does not know; another descriptor ENOTTY. */
 #define TIOCNOTTY 0x5422
 
 #endif
