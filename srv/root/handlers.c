@@ -330,6 +330,15 @@ static int h_fault(struct srv_request *req, uint64_t addr, uint64_t ip, uint32_t
 	AS(struct obj, K_PARENT);
 	return parent_page_fault(process_of(o), addr, ip, access, page);
 }
+static int h_exception(struct srv_request *req, uint64_t vector, uint64_t error, uint64_t addr, uint64_t utcb,
+		       struct user_regs *regs)
+{
+	AS(struct obj, K_PARENT);
+	(void)error;
+	(void)addr;
+	(void)utcb;
+	return parent_exception(process_of(o), vector, regs->rip);
+}
 
 /* PciDevice */
 static int h_pci_info(struct srv_request *req, uint32_t *id, uint32_t *class_rev, uint32_t *location,
@@ -400,6 +409,7 @@ static const struct parent_ops parent = { .exit = h_exit, .region = h_region, .s
 					  .on_halt = h_on_halt, .fork = h_fork,
 					  .fork_mapped = h_fork_mapped };
 static const struct pager_ops pager = { .fault = h_fault };
+static const struct exception_handler_ops exception_handler = { .exception = h_exception };
 static const struct stream_ops stream = { .write = h_write, .read = h_read };
 static const struct pci_device_ops pci = { .describe = h_pci_info, .config_read = h_pci_config_read,
 					   .config_write = h_pci_config_write, .bar = h_pci_bar, .irq = h_pci_irq,
@@ -407,6 +417,6 @@ static const struct pci_device_ops pci = { .describe = h_pci_info, .config_read 
 
 const struct root_ops root_ops = {
 	.dataspace = &dataspace, .memory = &memory, .rom = &rom, .registry = &registry, .launcher = &launcher,
-	.image = &image, .process = &process, .parent = &parent, .pager = &pager, .stream = &stream,
-	.pci_device = &pci,
+	.image = &image, .process = &process, .parent = &parent, .pager = &pager,
+	.exception_handler = &exception_handler, .stream = &stream, .pci_device = &pci,
 };

@@ -545,11 +545,11 @@ static int give_io_ports(struct process *p, const struct spawn_args *a)
  * process server's (Image.start, Launcher.start_mapped) its `proc`, which
  * maps the pages of a mapped file that root refuses to and ends a program
  * whose start-up faults by the fault's signal (before `proc` is granted
- * into the program: the thread keeps the gate); else none (the kernel
- * stops a faulting thread). */
+ * into the program: the thread keeps the gate); else the parent gate
+ * (root ends it: parent_exception). */
 static int set_handlers(struct process *p, const struct spawn_args *a)
 {
-	return thread_set_handlers(p->thread, p->as_parent.gate, a->proc);
+	return thread_set_handlers(p->thread, p->as_parent.gate, a->proc ? a->proc : p->as_parent.gate);
 }
 
 /* Its main thread's registers: ready to start. */
@@ -1104,6 +1104,14 @@ int parent_stray_fault_request(struct process *p, uint64_t addr, uint64_t ip, ui
 	mica_printf("root: %s (pid %lu) stopped: %s fault at %#lx outside every region, ip %#lx\n", p->name,
 		    (unsigned long)p->pid, access & MICA_W ? "write" : access & MICA_X ? "execute" : "read",
 		    (unsigned long)addr, (unsigned long)ip);
+	process_end(p, 139);
+	return -MICA_EGONE;
+}
+
+int parent_exception(struct process *p, uint64_t vector, uint64_t ip)
+{
+	mica_printf("root: %s (pid %lu) stopped: exception %lu at ip %#lx\n", p->name, (unsigned long)p->pid,
+		    (unsigned long)vector, (unsigned long)ip);
 	process_end(p, 139);
 	return -MICA_EGONE;
 }

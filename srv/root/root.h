@@ -231,6 +231,9 @@ int parent_exit_request(struct process *p, int32_t status);
 int parent_region_request(struct process *p, uint32_t index, uint64_t *start, uint64_t *size, uint64_t *offset,
 			  uint32_t *rights, mica_cap_t *ds);
 int parent_stray_fault_request(struct process *p, uint64_t addr, uint64_t ip, uint32_t access);
+/* An exception of p's main thread before its region mapper takes them:
+ * p ends (139). */
+int parent_exception(struct process *p, uint64_t vector, uint64_t ip);
 int parent_page_fault(struct process *p, uint64_t addr, uint64_t ip, uint32_t access, struct mica_flexpage *page);
 /* Parent.fork: a copy of p (docs/processes.md, "fork"), its first thread
  * stopped; *task and *thread are root's slots for them, *pid its pid. */
