@@ -87,7 +87,8 @@ QEMU_PROG_BINS += $(BUILD)/tests/qemu/rt_basic $(ROOT)
 QEMU_CFGS := $(patsubst tests/qemu/%.cfg,$(BUILD)/cfg/%/boot.cfg,$(wildcard tests/qemu/*.cfg))
 TEST_DEPS += $(QEMU_CFGS)
 $(eval $(call rt_program,$(BUILD)/tests/qemu/rt_spawn,tests/qemu/progs/rt_spawn.c tests/qemu/lib/qtest.c tests/qemu/lib/rt_memory.c))
-$(eval $(call rt_program,$(BUILD)/tests/qemu/rt_child,tests/qemu/progs/rt_child.c))
+$(eval $(call rt_program,$(BUILD)/tests/qemu/rt_child,tests/qemu/progs/rt_child.c $(RT_IDL_DIR)/process_fuzz.c \
+	$(patsubst %,$(KERNEL_IDL_DIR)/%_fuzz.c,pager exception)))
 QEMU_PROG_BINS += $(BUILD)/tests/qemu/rt_spawn $(BUILD)/tests/qemu/rt_child
 $(eval $(call rt_program,$(BUILD)/tests/qemu/rt_hog,tests/qemu/progs/rt_hog.c tests/qemu/lib/qtest.c))
 QEMU_PROG_BINS += $(BUILD)/tests/qemu/rt_hog

@@ -10,7 +10,10 @@
  * capability that comes back and ends (status 0), `cow` checks that its
  * data is as in the file and the rest of the page the file data ends in
  * reads as zeros, writes its data (status 0, or what failed) and with
- * `cow hold` publishes `cow-written` and waits.
+ * `cow hold` publishes `cow-written` and waits; `zfuzz SEED ROUNDS` sends
+ * its own launcher gate idlc's fuzz driver of the Launcher protocol
+ * (rt_fuzz.scenario: a program's Launcher.halt is EPERM, so nothing there
+ * ends the run) and ends with status 0 when every answer had its shape.
  */
 #include <libsys/debug.h>
 #include <libsys/ipc.h>
@@ -95,6 +98,8 @@ int main(int argc, char **argv)
 		return 2;
 	if (argv[1][0] == 'e')
 		return (int)number(argc > 2 ? argv[2] : "0");
+	if (argv[1][0] == 'z' && argc > 3)
+		return launcher_fuzz(rt_cap("launcher"), (uint64_t)number(argv[2]), (unsigned)number(argv[3])) ? 1 : 0;
 	if (argv[1][0] == 'H')   /* `Halt`: try it; the status is the error */
 		return -launcher_halt(rt_cap("launcher"));
 	if (argv[1][0] == 'd') {

@@ -4,14 +4,16 @@
  * broken in every way, sent to each kind of object root serves (a memory
  * session, rom/, the registry, a dataspace, a process).  Every answer must
  * have the right shape, root must go on serving, and its memory must come
- * back.  (Not the launcher's or the parent's gates: a well-formed halt or
- * exit there would do what it says.)
+ * back.  The launcher's protocol goes to a program's own launcher gate from
+ * that program (rt_child zfuzz), where a well-formed halt is refused; not
+ * the parent's gates: a well-formed exit there would do what it says.
  *
  *   rt_fuzz SEED ROUNDS
  */
 #include "qtest.h"
 #include "rt_memory.h"
 
+#include <common/fmt.h>
 #include <libsys/slot.h>
 #include <rt/rt.h>
 
@@ -22,6 +24,7 @@
 #include <idl/rt/root.h>
 
 #include <idl/kernel/task.h>
+#include <idl/kernel/thread.h>
 
 static uint64_t number(const char *s)
 {
@@ -105,12 +108,37 @@ static void region_mapper_keeps_no_slot_for_refusals(void)
 	expect("... it keeps no slot for what it refused", (long)after, (long)lowest);
 }
 
+/* rt_child zfuzz: a program sends its own launcher gate the Launcher
+ * fuzz driver; its status says whether every answer had its shape.  The
+ * process fuzzed before ends first: root keeps the pages of its records
+ * for reuse, and the fuzzer's child takes its record's place. */
+static void a_programs_launcher_answers_fuzzed_requests(void)
+{
+	char args[64];
+	int len = fmt_snprintf(args, sizeof args, "zfuzz%c%lu%c%u", 0, (unsigned long)seed, 0, rounds) + 1;
+	mica_cap_t child = mica_slot_alloc();
+	bool ended = false;
+	int32_t status = -1;
+	uint64_t pid;
+
+	process_kill(proc);
+	while (process_status(proc, &ended, &status, &pid) == 0 && !ended)
+		thread_yield(MICA_BOOT_THREAD);
+	mica_slot_drop(proc);
+	ended = false;
+	expect("rt_child zfuzz started", launcher_spawn(rt_cap("launcher"), "rt_child", args, (uint32_t)len, 0, 0, 0, 0,
+							&child), 0);
+	while (process_status(child, &ended, &status, &pid) == 0 && !ended)
+		thread_yield(MICA_BOOT_THREAD);
+	expect("every answer of its launcher had its shape (status 0)", status, 0);
+	mica_slot_drop(child);
+	expect("root still serves", rt_session_used() >= used0, 1);
+}
+
 static void root_gets_its_memory_back(void)
 {
 	char name[64];
 
-	process_kill(proc);
-	mica_slot_drop(proc);
 	mica_slot_drop(ds);
 	/* Names the fuzzer published hold copies of our capabilities, which
 	 * we hold without X (no withdraw): revoke the copies, and the
@@ -128,6 +156,7 @@ static const struct qtest_case cases[] = {
 	{ "root_answers_fuzzed_requests_to_every_object", root_answers_fuzzed_requests_to_every_object },
 	{ "undeliverable_reply_leaves_nothing_kept", undeliverable_reply_leaves_nothing_kept },
 	{ "region_mapper_keeps_no_slot_for_refusals", region_mapper_keeps_no_slot_for_refusals },
+	{ "a_programs_launcher_answers_fuzzed_requests", a_programs_launcher_answers_fuzzed_requests },
 	{ "root_gets_its_memory_back", root_gets_its_memory_back },
 };
 
