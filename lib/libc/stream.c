@@ -24,10 +24,13 @@
 #include <sys/stat.h>
 
 #include <libsys/ipc.h>
+#include <libsys/slot.h>
+#include <mica/boot.h>
 #include <mica/proc.h>
 #include <rt/rt.h>
 
 #include "glue.h"
+#include <idl/kernel/task.h>
 #include <idl/rt/notify.h>
 #include <idl/rt/stream.h>
 
@@ -207,6 +210,25 @@ static ssize_t stdstream_read(struct file *f, void *buf, size_t len)
 	return read_blocking(cap, buf, len);
 }
 
+/* Stream.set_pgrp: the terminal asks the process server, naming us by a
+ * copy of our gate to it with R only (it cannot be called), made for
+ * this request and revoked after it (with every copy derived from it),
+ * so that a stream server that is no terminal and kept it holds nothing
+ * that names us later. */
+static int set_pgrp_naming_us(mica_cap_t stream, int32_t pgrp)
+{
+	mica_cap_t proc = libc_proc(), once = proc ? mica_slot_alloc() : 0;
+	int err;
+
+	if (once && task_cap_map(MICA_BOOT_TASK, proc, once, MICA_R, false) != 0) {
+		mica_slot_free(once);
+		once = 0;
+	}
+	err = stream_set_pgrp(stream, pgrp, once);
+	mica_slot_drop(once);
+	return err;
+}
+
 /* The terminal requests of <sys/ioctl.h>, each one Stream request. */
 static int stdstream_ioctl(struct file *f, unsigned long request, void *arg)
 {
@@ -265,8 +287,7 @@ static int stdstream_ioctl(struct file *f, unsigned long request, void *arg)
 			*(pid_t *)arg = pgrp;
 		break;
 	case TIOCSPGRP:
-		/* The terminal asks the process server, naming us. */
-		err = stream_set_pgrp(cap, *(const pid_t *)arg, libc_proc());
+		err = set_pgrp_naming_us(cap, *(const pid_t *)arg);
 		break;
 	default:
 		return libc_fail(EINVAL);

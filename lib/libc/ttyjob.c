@@ -13,8 +13,9 @@
  * Only a program of the process server's tree is held to this (one that
  * boot.cfg started and that never joined has no group anyone could
  * continue), and only at its session's controlling terminal; a terminal
- * whose foreground group nobody set, or whose foreground group has no
- * program left, is no one's controlling terminal, and anyone may use it.
+ * whose foreground group nobody set is no one's controlling terminal, and
+ * one whose foreground group has no program left holds no one to this:
+ * anyone may use them.
  */
 #include <errno.h>
 #include <signal.h>

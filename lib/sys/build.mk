@@ -4,7 +4,7 @@
 # code of libsys-boot.a; programs root starts use lib/rt's instead.
 
 USER_CFLAGS += -Ilib/sys/include $(IDL_INCLUDE)
-LIBSYS_SRCS := lib/sys/slot.c lib/sys/slot_drop.c lib/sys/debug.c $(LIB_STRING_SRCS) \
+LIBSYS_SRCS := lib/sys/slot.c lib/sys/slot_drop.c lib/sys/cap.c lib/sys/debug.c $(LIB_STRING_SRCS) \
 	lib/sys/strerror.c lib/sys/ipc.c lib/sys/thread.c lib/sys/thread_entry.S lib/sys/bootmem.c $(LIB_FMT_SRCS) $(KERNEL_IDL_CLIENT_SRCS) \
 	$(KERNEL_IDL_TRACE_SRCS) $(KERNEL_IDL_USER_SERVER_SRCS)
 LIBSYS := $(BUILD)/user/lib/libsys.a

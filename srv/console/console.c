@@ -29,6 +29,7 @@
  * the console takes the group and session the server holds then (none),
  * so that the next session may take the terminal.
  */
+#include <libsys/cap.h>
 #include <libsys/debug.h>
 #include <libsys/error.h>
 #include <libsys/ipc.h>
@@ -290,18 +291,11 @@ static int con_read(struct srv_request *req, void *data, uint32_t *data_len)
 /* Arm `irq` (a client's, checked): its reader waits, so input is cooked
  * as it comes, and the irq is triggered once input is ready.  A repeated
  * irq keeps its one entry. */
-static bool is_irq(mica_cap_t irq)
-{
-	uint32_t type, rights;
-
-	return irq && task_cap_info(MICA_BOOT_TASK, irq, &type, &rights) == 0 && type == MICA_KOBJ_IRQ;
-}
-
 static int arm(struct srv_request *req, struct console *c, mica_cap_t irq)
 {
 	int i, err;
 
-	if (!is_irq(irq))
+	if (!mica_cap_is_irq(irq))
 		return -MICA_EINVAL;
 	if ((i = notify_find(c, irq)) < 0) {
 		if ((i = notify_free_entry(c)) < 0)
@@ -338,7 +332,7 @@ static int con_poll(struct srv_request *req, mica_cap_t irq, uint32_t events, ui
 {
 	struct console *c = req->srv->state;
 
-	if (!is_irq(irq))
+	if (!mica_cap_is_irq(irq))
 		return -MICA_EINVAL;
 	*ready = events & POLLOUT;
 	if (events & POLLIN) {

@@ -38,6 +38,7 @@
 #include <sys/queue.h>
 #include <sys/stat.h>
 
+#include <libsys/cap.h>
 #include <libsys/error.h>
 #include <libsys/slot.h>
 #include <mica/boot.h>
@@ -61,7 +62,6 @@
 #include "cache.h"
 #include "cuts.h"
 #include "fs.h"
-#include "irqs.h"
 #include "locks.h"
 #include "listing.h"
 
@@ -231,7 +231,7 @@ static uint32_t notes_sweep(void)
 	struct session *s;
 
 	LIST_FOREACH(s, &server.sessions, link)
-		if (s->note_irq && irq_gone(s->note_irq))
+		if (s->note_irq && mica_cap_gone(s->note_irq))
 			note_end(s);
 	return server.nsubscribed;
 }
@@ -992,7 +992,7 @@ static int on_notify(struct srv_request *req, mica_cap_t irq, uint32_t events, u
 
 	if (!s)
 		return -MICA_ENOSYS;
-	if (!events || (events & ~MICA_FS_EVENTS) || !is_irq(irq))
+	if (!events || (events & ~MICA_FS_EVENTS) || !mica_cap_is_irq(irq))
 		return -MICA_EINVAL;
 	if (!s->cached)
 		return fs_err(ENODEV);

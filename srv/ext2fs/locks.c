@@ -23,6 +23,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <libsys/cap.h>
 #include <libsys/slot.h>
 #include <mica/boot.h>
 #include <mica/error.h>
@@ -32,7 +33,6 @@
 #include <idl/kernel/irq.h>
 #include <idl/kernel/task.h>
 
-#include "irqs.h"
 #include "locks.h"
 
 struct owner {
@@ -147,7 +147,7 @@ static bool sweep(void)
 	bool any = false;
 
 	for (struct owner *o = owners; o < owners_end; o++)
-		if (o->irq && (o->ranges || o->waits) && irq_gone(o->irq)) {
+		if (o->irq && (o->ranges || o->waits) && mica_cap_gone(o->irq)) {
 			owner_drop(o);   /* (one a locker names goes with the locker) */
 			any = true;
 		}
@@ -161,7 +161,7 @@ static int owner_new(struct srv_request *req, mica_cap_t cap, uint32_t pid, stru
 {
 	int err;
 
-	if (!is_irq(cap))
+	if (!mica_cap_is_irq(cap))
 		return EINVAL;
 	for (int pass = 0; pass < 2; pass++) {
 		for (struct owner *o = owners; o < owners + MICA_FS_LOCK_OWNERS_MAX; o++) {
@@ -197,7 +197,7 @@ static struct range *conflict(const struct cfile *cf, const struct owner *o, uin
 		if (!conflicts(&ranges[i], cf, o, type, start, end))
 			continue;
 		struct owner *h = ranges[i].owner;
-		if (!irq_gone(h->irq))
+		if (!mica_cap_gone(h->irq))
 			return &ranges[i];
 		owner_drop(h);
 		wake(0);
@@ -373,7 +373,7 @@ bool locks_on(const struct cfile *cf)
 void locks_session_closed(const struct cfile *cf, bool last)
 {
 	for (unsigned i = 0; i < nranges; i++) {
-		if (ranges[i].cf != cf || (!last && !irq_gone(ranges[i].owner->irq)))
+		if (ranges[i].cf != cf || (!last && !mica_cap_gone(ranges[i].owner->irq)))
 			continue;
 		struct owner *o = ranges[i].owner;
 		if (last) {

@@ -21,6 +21,7 @@
  * waiters as hold it (a shell's pipeline, a fork bomb's hundred copies of
  * one read end), up to WAITERS_MAX in all.
  */
+#include <libsys/cap.h>
 #include <libsys/debug.h>
 #include <libsys/error.h>
 #include <libsys/slot.h>
@@ -240,13 +241,6 @@ static int on_create(struct srv_request *req, mica_cap_t *read_end, mica_cap_t *
 
 /* ---- PipeEnd: an end's gate ----------------------------------------- */
 
-static bool irq_gone(mica_cap_t irq)
-{
-	uint32_t type, rights;
-
-	return task_cap_info(MICA_BOOT_TASK, irq, &type, &rights) == 0 && !type;
-}
-
 /* Forget every waiter, of every end, whose irq has gone (with its
  * program, say); how many are left. */
 static uint32_t waiters_sweep(void)
@@ -256,7 +250,7 @@ static uint32_t waiters_sweep(void)
 	for (unsigned i = 0; i < PIPES_MAX; i++)
 		for (unsigned e = 0; pipes[i].used && e < 2; e++)
 			for (struct waiter **w = &pipes[i].ends[e].waiters; *w;)
-				if (irq_gone((*w)->irq))
+				if (mica_cap_gone((*w)->irq))
 					waiter_forget(w);
 				else
 					w = &(*w)->next, live++;
@@ -279,13 +273,12 @@ static int on_attach(struct srv_request *req, mica_cap_t irq, mica_cap_t *ring, 
 		     uint32_t *end_out)
 {
 	struct pipe *p = req->obj ? pipe_of(req->label) : 0;
-	uint32_t type, rights;
 	int err;
 
 	if (!p || (req->label & LABEL_WATCH))
 		return -MICA_ENOSYS;
 	struct end *end = &p->ends[req->label & LABEL_END];
-	if (!irq || task_cap_info(MICA_BOOT_TASK, irq, &type, &rights) || type != MICA_KOBJ_IRQ)
+	if (!mica_cap_is_irq(irq))
 		return -MICA_EINVAL;
 	if (!*waiter_find(end, irq)) {   /* not registered yet */
 		if (!free_waiters)

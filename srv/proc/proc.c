@@ -27,6 +27,7 @@
 #include <sys/wait.h>
 
 #include <common/string.h>
+#include <libsys/cap.h>
 #include <libsys/debug.h>
 #include <libsys/error.h>
 #include <libsys/slot.h>
@@ -175,6 +176,22 @@ static void on_irq(const struct srv *s, mica_word_t label)
 		collect(r);
 	else if ((r = rec_of(label, KIND_WATCH)) != 0)
 		tree_end(&tree, r, tree_wstatus(0, SIGKILL));   /* gone, status unknown */
+}
+
+/* Keep a client's irq in *kept (replacing the one there): MICA_EINVAL for
+ * a capability that is no irq, which the server's trigger would call
+ * (libsys/cap.h). */
+static int keep_irq(struct srv_request *req, mica_cap_t irq, mica_cap_t *kept)
+{
+	int err;
+
+	if (!mica_cap_is_irq(irq))
+		return -MICA_EINVAL;
+	if ((err = srv_keep(req, irq)) != 0)
+		return err;
+	drop(kept);
+	*kept = irq;
+	return 0;
 }
 
 /* The caller's record: NULL on the server's own gate. */
@@ -787,12 +804,8 @@ static int on_sigstate(struct srv_request *req, uint32_t deliver, uint32_t ignor
 
 	if (!r)
 		return -MICA_EPERM;
-	if (irq) {
-		if ((err = srv_keep(req, irq)) != 0)
-			return err;
-		drop(&r->sig_irq);
-		r->sig_irq = irq;
-	}
+	if (irq && (err = keep_irq(req, irq, &r->sig_irq)) != 0)
+		return err;
 	set_summary(r, deliver, ignore, flags);
 	if (r->sig_pending && r->sig_irq && !r->stopped)
 		irq_trigger(r->sig_irq);
@@ -863,10 +876,13 @@ static void on_session_ended(struct tree *t, uint64_t sid)
 		struct tree_rec *tty = &t->recs[i];
 		if (tty->state != MICA_PROC_RUNNING || tty->tty_sid != sid)
 			continue;
-		if (tty->tty_pgrp)
-			hang_up((uint64_t)tty->tty_pgrp);
+		uint64_t pgrp = (uint64_t)tty->tty_pgrp;
 		tty->tty_pgrp = 0;
 		tty->tty_sid = 0;
+		/* The group's id may name another session's group by now (its
+		 * programs ended, its leader's pid made a session of its own). */
+		if (pgrp && (pgrp == sid || tree_group_in_session(t, pgrp, sid)))
+			hang_up(pgrp);
 		if (tty->tty_irq)
 			irq_trigger(tty->tty_irq);
 	}
@@ -885,6 +901,16 @@ static int on_orphaned_query(struct srv_request *req, int64_t pgid, bool *orphan
 		return fail(ESRCH);
 	*orphaned = o;
 	return 0;
+}
+
+/* Whether session sid's leader still runs: a session whose leader ended
+ * is never freed again (tree.session_ended came), so it cannot take a
+ * terminal.  Pids are never used twice. */
+static bool leader_runs(uint64_t sid)
+{
+	struct tree_rec *l = tree_find(&tree, sid);
+
+	return l && l->state == MICA_PROC_RUNNING;
 }
 
 /* The running process whose gate to the server `who` is (a capability
@@ -908,16 +934,12 @@ static int on_set_foreground(struct srv_request *req, int32_t pgrp, mica_cap_t i
 		return -MICA_EPERM;
 	if (pgrp < 0 || (pgrp && !(w = process_named(who))))
 		return fail(EINVAL);
-	if (w && r->tty_sid && r->tty_sid != w->sid)
-		return fail(ENOTTY);
+	if (w && (r->tty_sid ? r->tty_sid != w->sid : !leader_runs(w->sid)))
+		return fail(ENOTTY);   /* another session's, or a free one for a session whose leader ended */
 	if (w && !tree_group_in_session(&tree, (uint64_t)pgrp, w->sid))
 		return fail(EPERM);
-	if (irq) {
-		if ((err = srv_keep(req, irq)) != 0)
-			return err;
-		drop(&r->tty_irq);
-		r->tty_irq = irq;
-	}
+	if (irq && (err = keep_irq(req, irq, &r->tty_irq)) != 0)
+		return err;
 	r->tty_pgrp = pgrp;
 	r->tty_sid = *sid = w ? w->sid : 0;
 	return 0;
@@ -1017,10 +1039,10 @@ static int on_notify(struct srv_request *req, mica_cap_t irq)
 
 	if (!r)
 		return -MICA_EPERM;
-	if (irq && (err = srv_keep(req, irq)) != 0)
+	if (irq && (err = keep_irq(req, irq, &r->notify)) != 0)
 		return err;
-	drop(&r->notify);
-	r->notify = irq;
+	if (!irq)
+		drop(&r->notify);
 	return 0;
 }
 

@@ -8,6 +8,7 @@
  */
 #include "root.h"
 
+#include <libsys/cap.h>
 #include <libsys/ipc.h>
 #include <libsys/slot.h>
 #include <mica/error.h>
@@ -138,6 +139,8 @@ static int h_spawn(struct srv_request *req, const char *name, const void *args, 
 {
 	AS(struct obj, K_LAUNCHER);
 	struct obj *handle;
+	if (notify && !mica_cap_is_irq(notify))
+		return -MICA_EINVAL;
 	int err = notify ? srv_keep(req, notify) : 0;
 	if (err)
 		return err;
@@ -160,6 +163,8 @@ static int h_image_start(struct srv_request *req, const char *name, uint64_t siz
 {
 	AS(struct ds, K_DS);
 	struct obj *handle;
+	if (notify && !mica_cap_is_irq(notify))
+		return -MICA_EINVAL;
 	int err = notify ? srv_keep(req, notify) : 0;
 	if (err)
 		return err;
@@ -194,6 +199,8 @@ static int h_start_mapped(struct srv_request *req, const char *name, const void 
 {
 	AS(struct obj, K_LAUNCHER);
 	struct obj *handle;
+	if (notify && !mica_cap_is_irq(notify))
+		return -MICA_EINVAL;
 	/* notify, text and data: the program's record keeps them. */
 	int err = keep_brought(req, (const mica_cap_t[]){ notify, text, data }, 3);
 	struct mapped_file file = { head, head_len, file_size, text, data };
@@ -279,6 +286,8 @@ static int h_stray_fault(struct srv_request *req, uint64_t addr, uint64_t ip, ui
 static int h_on_halt(struct srv_request *req, mica_cap_t irq)
 {
 	AS(struct obj, K_PARENT);
+	if (irq && !mica_cap_is_irq(irq))
+		return -MICA_EINVAL;
 	int err = srv_keep(req, irq);   /* -MICA_EINVAL for a void one */
 	if (err)
 		return err;
@@ -292,6 +301,8 @@ static int fork_common(struct srv_request *req, mica_cap_t notify, mica_cap_t pr
 {
 	AS(struct obj, K_PARENT);
 	struct obj *handle;
+	if (notify && !mica_cap_is_irq(notify))
+		return -MICA_EINVAL;
 	/* proc: granted to the child, or dropped here (not by the server
 	 * loop, which would unmap the empty slot); text and data: the
 	 * child's regions' (parent_fork_request keeps what it uses). */

@@ -545,11 +545,14 @@ static int give_io_ports(struct process *p, const struct spawn_args *a)
  * process server's (Image.start, Launcher.start_mapped) its `proc`, which
  * maps the pages of a mapped file that root refuses to and ends a program
  * whose start-up faults by the fault's signal (before `proc` is granted
- * into the program: the thread keeps the gate); else the parent gate
- * (root ends it: parent_exception). */
+ * into the program: the thread keeps the gate); else, or when `proc` is
+ * no gate the thread could call, the parent gate (root ends it:
+ * parent_exception). */
 static int set_handlers(struct process *p, const struct spawn_args *a)
 {
-	return thread_set_handlers(p->thread, p->as_parent.gate, a->proc ? a->proc : p->as_parent.gate);
+	if (a->proc && thread_set_handlers(p->thread, p->as_parent.gate, a->proc) == 0)
+		return 0;   /* else no gate it could call: root's */
+	return thread_set_handlers(p->thread, p->as_parent.gate, p->as_parent.gate);
 }
 
 /* Its main thread's registers: ready to start. */

@@ -933,6 +933,42 @@ static void forged_exceptions_never_reach_the_server(void)
 	       0);
 }
 
+/* In a forked child: a gate of its own with W only, handed to the
+ * server as an irq it would trigger later (Irq.trigger through it would
+ * be a call to the child that nobody answers, holding the server): notify,
+ * sigstate and set_foreground each refuse it with MICA_EINVAL.  0, or the
+ * step that failed. */
+static int hand_the_server_a_gate(void)
+{
+	mica_cap_t me = libc_proc(), gate = mica_slot_alloc(), w = mica_slot_alloc();
+	uint64_t sid;
+
+	if (factory_create_gate(MICA_BOOT_FACTORY, gate, MICA_BOOT_THREAD, 77) != 0 ||
+	    task_cap_map(MICA_BOOT_TASK, gate, w, MICA_W, false) != 0)
+		return 1;
+	if (proc_notify(me, w) != -MICA_EINVAL)
+		return 2;
+	if (proc_sigstate(me, 1u << SIGUSR1, 0, 0, w) != -MICA_EINVAL)
+		return 3;
+	if (proc_set_foreground(me, getpgrp(), w, me, &sid) != -MICA_EINVAL)
+		return 4;
+	return 0;
+}
+
+/* The process server keeps only irqs as the irqs it triggers: a child
+ * hands it a gate three ways and is refused each time; a signal to it
+ * afterwards (whose irq a kept gate would have been) still reaches it,
+ * and the server answers on. */
+static void a_gate_is_no_irq_for_the_server(void)
+{
+	pid_t pid = fork();
+
+	if (pid == 0)
+		_exit(hand_the_server_a_gate());
+	expect("notify, sigstate and set_foreground refuse a gate (exit 0)", reap(pid), 0);
+	expect("the server answers on", getppid() > 0, 1);
+}
+
 /* A program that faults before any start-up code handles its exceptions
  * (tests/qemu/progs/entryfault.c, from rom/: the process server is its
  * exception handler) ends by the fault's signal, as the wait status says:
@@ -1046,6 +1082,7 @@ static const struct qtest_case cases[] = {
 	{ "refused_mapping_fails_clean", refused_mapping_fails_clean },
 	{ "forged_exceptions_never_reach_the_server", forged_exceptions_never_reach_the_server },
 	{ "a_fault_before_the_c_library_ends_by_its_signal", a_fault_before_the_c_library_ends_by_its_signal },
+	{ "a_gate_is_no_irq_for_the_server", a_gate_is_no_irq_for_the_server },
 	{ "forged_requests", forged_requests },
 	{ "fuzzed", fuzzed },
 	{ "a_child_s_end_wakes_a_notifier", a_child_s_end_wakes_a_notifier },

@@ -275,6 +275,29 @@ static int same_kernel(const struct mica_meminfo *a, const struct mica_meminfo *
 	return same;
 }
 
+/* An irq root triggers later must be one: a gate there (to our own
+ * thread, W only: Irq.trigger through it would be a call to us that
+ * nobody answers, holding root) is MICA_EINVAL as a spawn's notify and as
+ * on_halt's irq, and nothing is started or kept. */
+static void a_gate_given_as_an_irq_is_refused(void)
+{
+	mica_cap_t gate = mica_slot_alloc(), w = mica_slot_alloc(), p = mica_slot_alloc();
+	struct mica_meminfo k1, k2;
+
+	expect("a gate to our thread", factory_create_gate(MICA_BOOT_FACTORY, gate, MICA_BOOT_THREAD, 77), 0);
+	expect("... a copy of it with W only", task_cap_map(MICA_BOOT_TASK, gate, w, MICA_W, false), 0);
+	meminfo(&k1);
+	expect("Launcher.spawn with it as notify: EINVAL",
+	       launcher_spawn(rt_cap("launcher"), "rt_child", "exit\0", 5, 0, 0, w, 0, &p), -MICA_EINVAL);
+	meminfo(&k2);
+	expect("... nothing started", same_kernel(&k1, &k2), 1);
+	expect("Parent.on_halt with it: EINVAL", parent_on_halt(rt_cap("parent"), w), -MICA_EINVAL);
+	kobject_destroy(gate);
+	mica_slot_drop(gate);
+	mica_slot_drop(w);
+	mica_slot_free(p);
+}
+
 /* A capability's copy (attach takes the one it is given). */
 static mica_cap_t copy_of(mica_cap_t cap)
 {
@@ -669,6 +692,7 @@ static const struct qtest_case cases[] = {
 	{ "kill_in_the_middle_of_requests", kill_in_the_middle_of_requests },
 	{ "killed_programs_names_leave_the_registry", killed_programs_names_leave_the_registry },
 	{ "refused_spawns_and_wrong_protocols", refused_spawns_and_wrong_protocols },
+	{ "a_gate_given_as_an_irq_is_refused", a_gate_given_as_an_irq_is_refused },
 	{ "program_data_is_copy_on_write", program_data_is_copy_on_write },
 	{ "program_images_are_shared_and_outlive_their_capability",
 	  program_images_are_shared_and_outlive_their_capability },

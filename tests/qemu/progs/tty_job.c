@@ -42,9 +42,13 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <idl/kernel/factory.h>
+#include <idl/kernel/kobject.h>
 #include <idl/kernel/thread.h>
 #include <idl/rt/proc.h>
+#include <libsys/slot.h>
 #include <mica/boot.h>
+#include <mica/error.h>
 #include <mica/fs.h>
 
 #include "qtest.h"
@@ -280,11 +284,9 @@ static void the_process_server_says_which_group_is_orphaned(void)
 
 /* Proc.set_foreground and Proc.foreground from a program that is no
  * terminal: a bad group, a `who` that names no process, a group of no
- * process of who's session refused and nothing kept; our own group named
- * by our own gate taken, with a capability that is no irq kept
- * harmlessly (a hang-up's trigger on it fails and is ignored); a group
- * of another session then ENOTTY (the record is our session's terminal
- * now); and the record given up again. */
+ * process of who's session, a capability that is no irq as the irq
+ * refused and nothing kept; our own group named by our own gate taken
+ * with an irq of ours; and the record given up again. */
 static void a_terminal_record_takes_only_what_it_should(void)
 {
 	const int bad = -(MICA_FS_ERRNO + EINVAL);
@@ -297,14 +299,20 @@ static void a_terminal_record_takes_only_what_it_should(void)
 	expect("who our task, no gate: EINVAL", proc_set_foreground(me, getpgrp(), 0, MICA_BOOT_TASK, &sid), bad);
 	expect("a group nobody of our session is in: EPERM", proc_set_foreground(me, 424242, 0, me, &sid),
 	       -(MICA_FS_ERRNO + EPERM));
+	expect("our task's capability as the irq, which is none: EINVAL",
+	       proc_set_foreground(me, getpgrp(), MICA_BOOT_TASK, me, &sid), -MICA_EINVAL);
 	expect("nothing kept by the refusals", proc_foreground(me, &pgrp, &got) == 0 && pgrp == 0 && got == 0, 1);
-	expect("our group, named by our gate, with our task's capability as the irq: taken",
-	       proc_set_foreground(me, getpgrp(), MICA_BOOT_TASK, me, &sid), 0);
+	mica_cap_t irq = mica_slot_alloc();
+	expect("an irq of ours, bound to no thread", factory_create_irq(MICA_BOOT_FACTORY, irq, 5), 0);
+	expect("our group, named by our gate, with that irq: taken", proc_set_foreground(me, getpgrp(), irq, me, &sid),
+	       0);
 	expect("the session it answers is ours", sid, (uint64_t)getsid(0));
 	expect("foreground says our group and session",
 	       proc_foreground(me, &pgrp, &got) == 0 && pgrp == getpgrp() && got == (uint64_t)getsid(0), 1);
 	expect("given up: 0, no irq", proc_set_foreground(me, 0, 0, 0, &sid), 0);
 	expect("foreground says 0 and 0", proc_foreground(me, &pgrp, &got) == 0 && pgrp == 0 && got == 0, 1);
+	kobject_destroy(irq);
+	mica_slot_drop(irq);
 }
 
 static int read_orphaned(void)
@@ -465,8 +473,10 @@ static void an_end_that_orphans_a_running_group_sends_nothing(void)
 /* ---- the end of a session ---------------------------------------------- */
 
 /* A program of the leader's group: it catches SIGHUP and SIGCONT, says
- * it is ready ('r'), and after SIGUSR2 writes '0' plus 1 for SIGHUP and
- * 2 for SIGCONT. */
+ * it is ready ('r'), and after SIGUSR2 (its leader has ended by then)
+ * tries to make its group the console's foreground group and writes '0'
+ * plus 1 for SIGHUP, 2 for SIGCONT and 4 if it took the console (a
+ * session without its leader never may: nothing would free it). */
 static void hangup_watcher(int out)
 {
 	signal(SIGHUP, on_signal);
@@ -475,7 +485,8 @@ static void hangup_watcher(int out)
 	(void)!write(out, "r", 1);
 	while (!got_usr2)
 		thread_yield(MICA_BOOT_THREAD);
-	char c = (char)('0' + (got_hup ? 1 : 0) + (got_cont ? 2 : 0));
+	bool took = tcsetpgrp(0, getpgrp()) == 0;
+	char c = (char)('0' + (got_hup ? 1 : 0) + (got_cont ? 2 : 0) + (took ? 4 : 0));
 	(void)!write(out, &c, 1);
 	_exit(0);
 }
@@ -546,7 +557,8 @@ static void a_session_leaders_end_hangs_up_its_foreground_group(void)
 	int fg = tcgetpgrp(0);
 	expect("the console has no foreground group (ENOTTY)", fg == -1 && errno == ENOTTY, 1);
 	kill(watcher, SIGUSR2);
-	expect("the foreground group got SIGHUP and SIGCONT", read(from, &c, 1) == 1 ? c : 0, '3');
+	expect("the foreground group got SIGHUP and SIGCONT, and cannot take the free console back", read(from, &c, 1) == 1 ? c : 0,
+	       '3');
 	expect("tcsetpgrp back to ours", tty_take_back(), 0);
 	expect("tcgetpgrp: ours", tcgetpgrp(0), getpgrp());
 	close(from);
@@ -561,7 +573,7 @@ static void another_sessions_end_leaves_the_terminal(void)
 	expect("the leader of a session not in the foreground ended", outcome(leader), 0);
 	expect("the foreground group is still ours", tcgetpgrp(0), getpgrp());
 	kill(watcher, SIGUSR2);
-	expect("its own group got no SIGHUP (nor SIGCONT)", read(from, &c, 1) == 1 ? c : 0, '0');
+	expect("its own group got no SIGHUP (nor SIGCONT), nor the console", read(from, &c, 1) == 1 ? c : 0, '0');
 	close(from);
 }
 

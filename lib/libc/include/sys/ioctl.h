@@ -30,8 +30,9 @@ struct winsize {
 int ioctl(int fd, unsigned long request, ...);
 
 /* Giving up the controlling terminal is not there (docs/processes.md,
- * "The controlling terminal"): the console answers EINVAL, as to every
- * request it does not know; another descriptor ENOTTY. */
+ * "The controlling terminal"): on the console the C library answers
+ * EINVAL, as for every request it does not know; on a descriptor that is
+ * no terminal ENOTTY. */
 #define TIOCNOTTY 0x5422
 
 #endif
