@@ -217,12 +217,16 @@ static ssize_t stdstream_read(struct file *f, void *buf, size_t len)
  * that names us later. */
 static int set_pgrp_naming_us(mica_cap_t stream, int32_t pgrp)
 {
-	mica_cap_t proc = libc_proc(), once = proc ? mica_slot_alloc() : 0;
+	mica_cap_t proc = libc_proc(), once = 0;
 	int err;
 
-	if (once && task_cap_map(MICA_BOOT_TASK, proc, once, MICA_R, false) != 0) {
-		mica_slot_free(once);
-		once = 0;
+	if (proc) {   /* else no process server: the terminal asks nobody */
+		if (!(once = mica_slot_alloc()))
+			return -MICA_ENOMEM;
+		if ((err = task_cap_map(MICA_BOOT_TASK, proc, once, MICA_R, false)) != 0) {
+			mica_slot_free(once);
+			return err;
+		}
 	}
 	err = stream_set_pgrp(stream, pgrp, once);
 	mica_slot_drop(once);
