@@ -11,7 +11,8 @@
  * copy-on-write, the others shared), its pipe ends as tickets the child
  * adopts and its files as sessions of the child's own (so that they
  * outlive ours), every other capability at the same slot (lib/rt), and
- * starts the thread.  The child returns 0 from here with
+ * starts the thread; or, when the region mapper's tables changed while
+ * they were copied (rt_rm_changes), kills the child and starts again.  The child returns 0 from here with
  * its own pid, the parent the child's pid.  Only the calling thread is in
  * the child.  pthread_atfork's handlers run around it, and the parent's
  * other threads are held meanwhile (hold_program).
@@ -69,7 +70,6 @@ static int finish(mica_cap_t task, mica_cap_t thread)
 static pid_t fork_now(bool held)
 {
 	struct rt_fork_regs regs;
-	struct mica_fork_plan plan = { 0 };
 	mica_cap_t proc = libc_proc(), task = mica_slot_alloc(), thread = mica_slot_alloc();
 	uint64_t pid;
 	int err;
@@ -109,9 +109,11 @@ static pid_t fork_now(bool held)
 		 * memory) and read (rt_rm_fork_regions) while its thread serves
 		 * on: not in the middle of a change, and again if one came. */
 		uint32_t changes;
+		/* A sleep, not a yield: it lets the region mapper thread run
+		 * also when the caller's priority is above its. */
 		while ((changes = rt_rm_changes()) & 1)
-			nanosleep(&(struct timespec){ .tv_nsec = 100000 }, 0);   /* a thread above it waits too */
-		plan = (struct mica_fork_plan){ 0 };
+			nanosleep(&(struct timespec){ .tv_nsec = 100000 }, 0);
+		struct mica_fork_plan plan = { 0 };
 		rt_rm_fork_plan(&plan);
 		plan.ip = (uint64_t)rt_fork_child_entry;
 		plan.sp = (uint64_t)&regs;
@@ -124,7 +126,7 @@ static pid_t fork_now(bool held)
 			return libc_fail(libc_proc_errno(err));
 		}
 		err = finish(task, thread);
-		bool again = !err && rt_rm_changes() != changes;
+		bool again = rt_rm_changes() != changes;   /* a failure too may come of a table in change */
 		if (!err && !again && (err = thread_start(thread)) == 0) {
 			mica_slot_drop(task);
 			mica_slot_drop(thread);

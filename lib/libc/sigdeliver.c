@@ -274,18 +274,13 @@ static bool caught(int sig)
  * one whose default is to be ignored too, as Linux keeps it). */
 void libc_signal_tell(void)
 {
-	uint32_t deliver = 0, ignore = 0, flags = libc_sigchld_flags();
+	uint32_t deliver = 0, ignore = libc_sig_ignored(), flags = libc_sigchld_flags();
 	sigset_t main_blocked = libc_thread_next(0)->blocked;
 	mica_cap_t proc, irq = 0;
 
-	for (int sig = 1; sig < NSIG; sig++) {
-		if (BIT(sig) & UNBLOCKABLE)
-			continue;
-		if (libc_sig_actions[sig].sa_handler == SIG_IGN)
-			ignore |= 1u << sig;
-		else if (caught(sig) || (main_blocked & BIT(sig)))
+	for (int sig = 1; sig < NSIG; sig++)
+		if (!(BIT(sig) & UNBLOCKABLE) && !(ignore >> sig & 1) && (caught(sig) || (main_blocked & BIT(sig))))
 			deliver |= 1u << sig;
-	}
 	if (deliver == told_deliver && ignore == told_ignore && flags == told_flags)
 		return;
 	if (!(proc = libc_proc()))

@@ -30,20 +30,9 @@
 #include "sigstate.h"
 #include "timer.h"
 
-/* The signals we ignore (SIG_IGN), as the entry's bits. */
-static uint32_t ignored_signals(void)
-{
-	uint32_t ignore = 0;
-
-	for (int sig = 1; sig < NSIG; sig++)
-		if (!(LIBC_SIG_BIT(sig) & LIBC_SIG_UNBLOCKABLE) && libc_sig_actions[sig].sa_handler == SIG_IGN)
-			ignore |= 1u << sig;
-	return ignore;
-}
-
 int libc_signal_exec_give(mica_cap_t proc, bool first)
 {
-	uint32_t ignore = ignored_signals();
+	uint32_t ignore = libc_sig_ignored();
 	struct pthread *self = libc_thread_self();   /* the caller's mask and signals are the new program's */
 	sigset_t blocked = self->blocked, pending = __atomic_load_n(&libc_sig_pending, __ATOMIC_ACQUIRE) | self->pending;
 	struct libc_timer *alarm = &libc_timers[LIBC_TIMER_ITIMER];
@@ -60,7 +49,7 @@ int libc_signal_exec_give(mica_cap_t proc, bool first)
 
 int libc_signal_spawn_give(mica_cap_t proc, bool first, const sigset_t *mask, const sigset_t *set_default)
 {
-	uint32_t ignored_here = ignored_signals(), ignore = ignored_here & ~(set_default ? (uint32_t)*set_default : 0);
+	uint32_t ignored_here = libc_sig_ignored(), ignore = ignored_here & ~(set_default ? (uint32_t)*set_default : 0);
 	sigset_t blocked = mask ? *mask & ~LIBC_SIG_UNBLOCKABLE : libc_thread_self()->blocked;
 
 	/* The server starts the child's record with our ignored signals: the

@@ -38,6 +38,16 @@ mica_cap_t libc_sig_wait_irq;
 volatile int libc_sig_arrivals;
 volatile int libc_sig_thread_waiters;
 
+uint32_t libc_sig_ignored(void)
+{
+	uint32_t ignore = 0;
+
+	for (int sig = 1; sig < NSIG; sig++)
+		if (!(LIBC_SIG_BIT(sig) & LIBC_SIG_UNBLOCKABLE) && libc_sig_actions[sig].sa_handler == SIG_IGN)
+			ignore |= 1u << sig;
+	return ignore;
+}
+
 /* sigdeliver.c's libc_signal_tell, when a program catches signals
  * (SA_RESETHAND changes what the process server was told), and its
  * libc_signal_poke: weak in here. */

@@ -20,6 +20,9 @@
  * program's pending set holds those sent to the program (by other
  * programs, a timer), which any thread that does not block them takes. */
 extern struct sigaction libc_sig_actions[NSIG];
+/* The signals the actions ignore (SIG_IGN), bit n for signal n, as
+ * Proc.sigstate and the exec's entry have them. */
+uint32_t libc_sig_ignored(void);
 extern sigset_t libc_sig_pending;                 /* every thread's: atomic */
 extern siginfo_t libc_sig_infos[NSIG];            /* of each signal pending in it */
 extern volatile int libc_sig_interrupted;         /* a handler without SA_RESTART ran in this diversion */

@@ -35,7 +35,6 @@
 #include <libsys/ipc.h>
 #include <libsys/slot.h>
 #include <mica/boot.h>
-#include <mica/object.h>
 #include <rt/rt.h>
 #include <server/server.h>
 
@@ -95,13 +94,6 @@ static void notify_drop(struct console *c, unsigned i)
 	c->notify[i] = (struct notify_entry){ 0 };
 }
 
-static bool irq_gone(mica_cap_t irq)
-{
-	uint32_t type, rights;
-
-	return task_cap_info(MICA_BOOT_TASK, irq, &type, &rights) == 0 && !type;
-}
-
 /* A reader waits while one of the irqs armed is still there: a killed
  * reader's irq went with its task, and its entry goes now. */
 static bool reader_waits(struct console *c)
@@ -110,7 +102,7 @@ static bool reader_waits(struct console *c)
 
 	for (unsigned i = 0; i < NOTIFY_MAX; i++)
 		if (c->notify[i].irq && c->notify[i].armed) {
-			if (irq_gone(c->notify[i].irq))
+			if (mica_cap_gone(c->notify[i].irq))
 				notify_drop(c, i);
 			else
 				waits = true;
@@ -138,7 +130,7 @@ static int notify_free_entry(struct console *c)
 		if (!c->notify[i].irq)
 			return (int)i;
 	for (unsigned i = 0; i < NOTIFY_MAX; i++)
-		if (irq_gone(c->notify[i].irq)) {
+		if (mica_cap_gone(c->notify[i].irq)) {
 			notify_drop(c, i);
 			return (int)i;
 		}
@@ -350,7 +342,7 @@ static int con_count(struct srv_request *req, uint32_t *live)
 
 	*live = 0;
 	for (unsigned i = 0; i < NOTIFY_MAX; i++)
-		if (c->notify[i].irq && irq_gone(c->notify[i].irq))
+		if (c->notify[i].irq && mica_cap_gone(c->notify[i].irq))
 			notify_drop(c, i);
 		else if (c->notify[i].irq)
 			++*live;

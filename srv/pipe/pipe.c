@@ -28,7 +28,6 @@
 #include <common/string.h>
 #include <mica/boot.h>
 #include <mica/error.h>
-#include <mica/object.h>
 #include <mica/pipe.h>
 #include <rt/rt.h>
 #include <server/server.h>

@@ -616,8 +616,10 @@ static int on_exec(struct srv_request *req, const char *path, const void *args, 
 	 * at once, as a pending SIGUSR1 would on any Unix). */
 	uint64_t masks = 0;
 	for (const struct inherit_entry *e = inherited[index_of(r)].head; e; e = e->next)
-		if (e->kind == MICA_INHERIT_SIGNALS)
+		if (e->kind == MICA_INHERIT_SIGNALS) {
 			masks = e->fds;
+			break;
+		}
 	uint32_t blocked = (uint32_t)masks, ignore = (uint32_t)(masks >> 32), queued = r->sig_pending;
 	set_summary(r, blocked & ~ignore, ignore, 0);
 	drop(&r->sig_irq);
@@ -1035,14 +1037,12 @@ static int on_list_group(struct srv_request *req, uint32_t index, uint64_t *pid,
 static int on_notify(struct srv_request *req, mica_cap_t irq)
 {
 	struct tree_rec *r = caller(req);
-	int err;
 
 	if (!r)
 		return -MICA_EPERM;
-	if (irq && (err = keep_irq(req, irq, &r->notify)) != 0)
-		return err;
-	if (!irq)
-		drop(&r->notify);
+	if (irq)
+		return keep_irq(req, irq, &r->notify);
+	drop(&r->notify);
 	return 0;
 }
 

@@ -132,6 +132,13 @@ static int h_reg_withdraw(struct srv_request *req, const char *name, mica_cap_t 
 	return reg_withdraw(name, owner);
 }
 
+/* A `notify` root keeps to trigger: none, or an irq (a client's gate
+ * there would make root call the client: libsys/cap.h). */
+static bool irq_or_none(mica_cap_t notify)
+{
+	return !notify || mica_cap_is_irq(notify);
+}
+
 /* Launcher */
 static int h_spawn(struct srv_request *req, const char *name, const void *args, uint32_t args_len,
 		   mica_cap_t out_stream, mica_cap_t in_stream, mica_cap_t notify, uint64_t mem_quota,
@@ -139,7 +146,7 @@ static int h_spawn(struct srv_request *req, const char *name, const void *args, 
 {
 	AS(struct obj, K_LAUNCHER);
 	struct obj *handle;
-	if (notify && !mica_cap_is_irq(notify))
+	if (!irq_or_none(notify))
 		return -MICA_EINVAL;
 	int err = notify ? srv_keep(req, notify) : 0;
 	if (err)
@@ -163,7 +170,7 @@ static int h_image_start(struct srv_request *req, const char *name, uint64_t siz
 {
 	AS(struct ds, K_DS);
 	struct obj *handle;
-	if (notify && !mica_cap_is_irq(notify))
+	if (!irq_or_none(notify))
 		return -MICA_EINVAL;
 	int err = notify ? srv_keep(req, notify) : 0;
 	if (err)
@@ -199,7 +206,7 @@ static int h_start_mapped(struct srv_request *req, const char *name, const void 
 {
 	AS(struct obj, K_LAUNCHER);
 	struct obj *handle;
-	if (notify && !mica_cap_is_irq(notify))
+	if (!irq_or_none(notify))
 		return -MICA_EINVAL;
 	/* notify, text and data: the program's record keeps them. */
 	int err = keep_brought(req, (const mica_cap_t[]){ notify, text, data }, 3);
@@ -286,9 +293,9 @@ static int h_stray_fault(struct srv_request *req, uint64_t addr, uint64_t ip, ui
 static int h_on_halt(struct srv_request *req, mica_cap_t irq)
 {
 	AS(struct obj, K_PARENT);
-	if (irq && !mica_cap_is_irq(irq))
-		return -MICA_EINVAL;
-	int err = srv_keep(req, irq);   /* -MICA_EINVAL for a void one */
+	if (!mica_cap_is_irq(irq))
+		return -MICA_EINVAL;   /* a void one too */
+	int err = srv_keep(req, irq);
 	if (err)
 		return err;
 	if ((err = parent_on_halt_request(process_of(o), irq)) != 0)
@@ -301,7 +308,7 @@ static int fork_common(struct srv_request *req, mica_cap_t notify, mica_cap_t pr
 {
 	AS(struct obj, K_PARENT);
 	struct obj *handle;
-	if (notify && !mica_cap_is_irq(notify))
+	if (!irq_or_none(notify))
 		return -MICA_EINVAL;
 	/* proc: granted to the child, or dropped here (not by the server
 	 * loop, which would unmap the empty slot); text and data: the

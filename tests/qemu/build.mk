@@ -349,7 +349,8 @@ $(eval $(call newlib_program,$(BUILD)/tests/qemu/sig_tty,tests/qemu/progs/sig_tt
 QEMU_PROG_BINS += $(BUILD)/tests/qemu/sig_tty
 # Job control beyond reads and writes: orphaned groups, the tc* calls, a
 # session's end (tty_job.scenario).
-$(eval $(call newlib_program,$(BUILD)/tests/qemu/tty_job,tests/qemu/progs/tty_job.c tests/qemu/lib/qtest.c tests/qemu/lib/tty.c))
+$(eval $(call newlib_program,$(BUILD)/tests/qemu/tty_job,tests/qemu/progs/tty_job.c tests/qemu/lib/qtest.c tests/qemu/lib/tty.c \
+	$(RT_IDL_DIR)/stream_fuzz.c))
 QEMU_PROG_BINS += $(BUILD)/tests/qemu/tty_job
 # POSIX threads and semaphores of the C library (pthread.scenario).
 $(eval $(call newlib_program,$(BUILD)/tests/qemu/pthread_test,tests/qemu/progs/pthread_test.c tests/qemu/lib/qtest.c))

@@ -955,6 +955,33 @@ static int hand_the_server_a_gate(void)
 	return 0;
 }
 
+/* A signal queued for a handler of the old program and not yet taken when
+ * an exec is done meets the new program's disposition.  The child tells
+ * the server it takes SIGUSR2 with an irq nobody waits on, so that the
+ * SIGUSR2 we send it stays queued, and stops itself; we send it, continue
+ * it, and it execs proc_child, whose SIGUSR2 is at its default, which
+ * ends it (before 2026-12-07 the signal was dropped: exit 0). */
+static void a_signal_queued_at_exec_meets_the_new_default(void)
+{
+	int st = 0;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		mica_cap_t idle = mica_slot_alloc();
+		if (factory_create_irq(MICA_BOOT_FACTORY, idle, 79) != 0 ||
+		    proc_sigstate(libc_proc(), 1u << SIGUSR2, 0, 0, idle) != 0)
+			_exit(90);
+		raise(SIGSTOP);
+		execl(DISK_CHILD, "proc_child", "exit", "0", (char *)0);
+		_exit(92);
+	}
+	expect("the child, taking SIGUSR2 as far as the server knows, stopped",
+	       waitpid(pid, &st, WUNTRACED) == pid && WIFSTOPPED(st), 1);
+	expect("SIGUSR2 sent to it", kill(pid, SIGUSR2), 0);
+	expect("... then SIGCONT: it execs", kill(pid, SIGCONT), 0);
+	expect("the exec'd program ended by the queued SIGUSR2", reap(pid), -SIGUSR2);
+}
+
 /* The process server keeps only irqs as the irqs it triggers: a child
  * hands it a gate three ways and is refused each time, and the server
  * answers on. */
@@ -1083,6 +1110,7 @@ static const struct qtest_case cases[] = {
 	{ "forged_exceptions_never_reach_the_server", forged_exceptions_never_reach_the_server },
 	{ "a_fault_before_the_c_library_ends_by_its_signal", a_fault_before_the_c_library_ends_by_its_signal },
 	{ "a_gate_is_no_irq_for_the_server", a_gate_is_no_irq_for_the_server },
+	{ "a_signal_queued_at_exec_meets_the_new_default", a_signal_queued_at_exec_meets_the_new_default },
 	{ "forged_requests", forged_requests },
 	{ "fuzzed", fuzzed },
 	{ "a_child_s_end_wakes_a_notifier", a_child_s_end_wakes_a_notifier },

@@ -37,6 +37,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/procsrv.h>
 #include <sys/wait.h>
 #include <termios.h>
@@ -46,10 +47,12 @@
 #include <idl/kernel/kobject.h>
 #include <idl/kernel/thread.h>
 #include <idl/rt/proc.h>
+#include <idl/rt/stream.h>
 #include <libsys/slot.h>
 #include <mica/boot.h>
 #include <mica/error.h>
 #include <mica/fs.h>
+#include <rt/rt.h>
 
 #include "qtest.h"
 #include "tty.h"
@@ -623,6 +626,23 @@ static void the_console_is_our_sessions_only(void)
 	expect("the foreground group is still ours", tcgetpgrp(0), getpgrp());
 }
 
+/* The console's protocol under idlc's fuzz driver with a process server
+ * behind it: every `set_pgrp` names nobody the server knows (the driver's
+ * items are the console's own capability) and is refused, so the
+ * foreground group stays ours; the settings and size, which the fuzz
+ * changes, are put back. */
+static void the_console_answers_fuzzed_requests(void)
+{
+	struct termios t;
+	struct winsize size;
+
+	expect("its settings and size", tcgetattr(0, &t) == 0 && ioctl(0, TIOCGWINSZ, &size) == 0, 1);
+	expect("every fuzzed request answered", stream_fuzz(rt_cap("stdin"), 38, 16), 0);
+	expect("settings back", tcsetattr(0, TCSANOW, &t), 0);
+	expect("size back", ioctl(0, TIOCSWINSZ, &size), 0);
+	expect("the foreground group is still ours", tcgetpgrp(0), getpgrp());
+}
+
 static void our_group_in_the_foreground(void)
 {
 	expect("tcsetpgrp(0, our group)", tcsetpgrp(0, getpgrp()), 0);
@@ -641,6 +661,7 @@ static const struct qtest_case cases[] = {
 	{ "an_end_that_orphans_a_stopped_group_hangs_it_up", an_end_that_orphans_a_stopped_group_hangs_it_up },
 	{ "an_end_that_orphans_a_running_group_sends_nothing", an_end_that_orphans_a_running_group_sends_nothing },
 	{ "another_sessions_end_leaves_the_terminal", another_sessions_end_leaves_the_terminal },
+	{ "the_console_answers_fuzzed_requests", the_console_answers_fuzzed_requests },
 };
 
 int main(int argc, char **argv)
