@@ -65,6 +65,9 @@ struct mica_fork_plan {
 	uint64_t rm_ip, rm_sp, rm_utcb;   /* its region mapper thread, started at once */
 	uint32_t rm_slot;                 /* its gate to the region mapper (its threads' pager) */
 	uint32_t proc_slot;               /* its gate to the process server */
+	uint32_t mem_slot;                /* the caller's slot where root puts a capability to the child's
+					     memory session, which pays for the child's copies of the
+					     caller's private attached regions (0: none) */
 	uint32_t nregions;
 	uint32_t region_slot[MICA_FORK_REGIONS_MAX];   /* 0: detached, none for the child */
 };

@@ -66,6 +66,11 @@ static unsigned nreserved;
 static mica_cap_t initial_slot[MICA_FORK_REGIONS_MAX];
 static unsigned ninitial;
 static mica_addr_t rm_utcb;
+/* Where root puts a capability to the last forked child's memory session,
+ * which pays for the child's copies of the private regions: one slot for
+ * every fork, each replacing the last's (0: none could be had), taken at
+ * the start with the region mapper's own. */
+static mica_cap_t child_mem;
 /* Bumped before and after each change of the tables above (odd: one is
  * under way): a fork reads them, and has root copy them, while this
  * thread runs on (rt_rm_changes). */
@@ -380,6 +385,7 @@ void rt_rm_fork_plan(struct mica_fork_plan *plan)
 	plan->rm_sp = ((uint64_t)rm_stack + sizeof rm_stack) - 8;   /* as if called */
 	plan->rm_utcb = rm_utcb;
 	plan->rm_slot = (uint32_t)rt_cap("rm");
+	plan->mem_slot = (uint32_t)child_mem;
 	plan->nregions = ninitial;
 	for (unsigned i = 0; i < ninitial; i++)
 		plan->region_slot[i] = (uint32_t)initial_slot[i];
@@ -393,12 +399,14 @@ int rt_rm_fork_regions(mica_cap_t task)
 			continue;
 		mica_cap_t copy = mica_slot_alloc();
 		int err;
-		if (!copy)
+		if (!copy || (r->private && !child_mem)) {
+			mica_slot_free(copy);
 			return -MICA_ENOMEM;
+		}
 		/* A dataspace of another server than root (a pipe's ring, a file's
 		 * mapping) knows no duplicate: the child gets a copy of ours beside
 		 * it, derived from what the server gave, which our end leaves. */
-		err = dataspace_duplicate(r->ds, !r->private, rt_cap("mem"), &copy);
+		err = dataspace_duplicate(r->ds, !r->private, child_mem, &copy);
 		if (err && !r->private) {
 			mica_slot_free(copy);
 			err = task_cap_sibling(task, r->ds, r->ds, MICA_RWX);
@@ -435,6 +443,7 @@ int rt_rm_start(void)
 			return err ? err : -MICA_ENOMEM;
 		initial_slot[ninitial++] = ds;
 	}
+	child_mem = mica_slot_alloc();
 	rm_utcb = rt_utcb_alloc();
 	err = mica_thread_create(MICA_BOOT_FACTORY, MICA_BOOT_TASK, thread, rm_utcb, serve, 0, rm_stack,
 				 sizeof rm_stack, 0);

@@ -719,6 +719,7 @@ int parent_fork_request(struct process *p, mica_cap_t notify, mica_cap_t proc, c
 	bool ok = plan.nregions == p->nregions && plan_slot_ok(plan.rm_slot) && plan_slot_ok(plan.proc_slot);
 	for (unsigned i = 0; ok && i < p->nregions; i++)
 		ok = !plan.region_slot[i] || plan_slot_ok(plan.region_slot[i]);
+	ok = ok && (!plan.mem_slot || plan_slot_ok(plan.mem_slot));
 	if (!ok)
 		return -MICA_EINVAL;
 	a.utcb = plan.utcb;
@@ -739,6 +740,7 @@ int parent_fork_request(struct process *p, mica_cap_t notify, mica_cap_t proc, c
 	if ((err = make_objects(c, &a)) != 0 || (err = give_own_caps(c)) != 0 ||
 	    (err = fork_regions(p, c, &plan)) != 0 || (err = fork_region_mapper(c, &plan, p->text ? proc : 0)) != 0 ||
 	    (proc && (err = give(c, proc, plan.proc_slot, true)) != 0) ||
+	    (plan.mem_slot && (err = give_root_gate(p, session_gate(c->session), plan.mem_slot)) != 0) ||
 	    (err = obj_open(&c->as_process, K_PROCESS, true)) != 0) {
 		c->text = c->data = 0;   /* the caller's still */
 		teardown(c);

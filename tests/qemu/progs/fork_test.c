@@ -283,17 +283,22 @@ static void child_writes_to_a_pipe(void)
 	expect("the child read it all, then the end of data", reap(pid), 0);
 }
 
-/* A fresh anonymous dataspace attached at a free place (rights may add
-   RT_ATTACH_PRIVATE); its address. */
-static volatile int *attach_page(uint32_t rights)
+/* A fresh anonymous dataspace of `size` bytes attached at a free place
+   (rights may add RT_ATTACH_PRIVATE); its address. */
+static volatile int *attach(uint64_t size, uint32_t rights)
 {
 	mica_cap_t ds = mica_slot_alloc();
 	uint64_t at = 0;
 
-	if (memory_alloc(rt_cap("mem"), MICA_PAGE_SIZE, &ds) != 0 ||
-	    region_map_attach(rt_cap("rm"), 0, MICA_PAGE_SIZE, rights, ds, 0, &at) != 0)
+	if (memory_alloc(rt_cap("mem"), size, &ds) != 0 ||
+	    region_map_attach(rt_cap("rm"), 0, size, rights, ds, 0, &at) != 0)
 		return 0;
 	return (volatile int *)at;
+}
+
+static volatile int *attach_page(uint32_t rights)
+{
+	return attach(MICA_PAGE_SIZE, rights);
 }
 
 /* Dataspace.duplicate's private copy is paid by a session the caller
@@ -376,6 +381,31 @@ static void shared_and_private_regions(void)
 	expect("the child saw both", reap(pid), 0);
 	expect("a shared region is shared: the child's write shows here", *shared, 2);
 	expect("a private one is copied: ours stayed", *private, 1);
+}
+
+/* A child's copy of a private region (the heap) is paid for by the
+   child's memory session, which counts it (and, as a child of ours, ours
+   too), not by ours alone. */
+static void attached_copies_are_paid_by_the_child(void)
+{
+	const uint64_t size = 8 << 20;
+	volatile int *private = attach(size, MICA_R | MICA_W | RT_ATTACH_PRIVATE);
+	uint64_t quota, used, pages, free_pages;
+
+	expect("an 8 MiB private region", private != 0, 1);
+	if (!private)
+		return;
+	*private = 1;
+	pid_t pid = fork();
+	if (pid == 0) {
+		memory_stats(rt_cap("mem"), &quota, &used, &pages, &free_pages);
+		_exit(used >= size && *private == 1 ? 0 : 1);
+	}
+	expect("the child's session counts its copy of it", reap(pid), 0);
+	mica_cap_t back = mica_slot_alloc();
+	uint64_t start, len;
+	region_map_detach(rt_cap("rm"), (uint64_t)private, &start, &len, &back);
+	mica_slot_drop(back);
 }
 
 static void child_forks_and_grows(void)
@@ -476,6 +506,10 @@ static void hostile_forks(void)
 	       raw_fork(rt_cap("mem"), &plan, sizeof plan, &pid, &task, &thread) != 0, 1);
 	expect("no parent gate: EINVAL", raw_fork(0, &plan, sizeof plan, &pid, &task, &thread),
 	       -(MICA_FS_ERRNO + EINVAL));
+	plan.mem_slot = MICA_BOOT_TASK;
+	expect("a plan that puts the child's session over our task: EINVAL",
+	       raw_fork(rt_cap("parent"), &plan, sizeof plan, &pid, &task, &thread), -(MICA_FS_ERRNO + EINVAL));
+	plan.mem_slot = 0;
 
 	/* A parent that ends between Proc.fork and starting the child: the
 	   child, never started, ends with it (and is reaped as an orphan). */
@@ -1299,6 +1333,7 @@ static const struct qtest_case cases[] = {
 	{ "duplicates_are_paid_by_the_caller", duplicates_are_paid_by_the_caller },
 	{ "big_dataspace_duplicated", big_dataspace_duplicated },
 	{ "shared_and_private_regions", shared_and_private_regions },
+	{ "attached_copies_are_paid_by_the_child", attached_copies_are_paid_by_the_child },
 	{ "child_forks_and_grows", child_forks_and_grows },
 	{ "children_at_once", children_at_once },
 	{ "child_killed", child_killed },

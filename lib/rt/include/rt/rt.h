@@ -89,7 +89,8 @@ uint32_t rt_rm_changes(void);
 /* The region mapper's part of the plan: its thread, gate, initial regions. */
 void rt_rm_fork_plan(struct mica_fork_plan *plan);
 /* The child's copies of the regions attached since the start: private ones
- * copy-on-write, the others shared, at the slots ours are in. */
+ * copy-on-write (paid for by the child's memory session, which root put at
+ * the plan's mem_slot), the others shared, at the slots ours are in. */
 int rt_rm_fork_regions(mica_cap_t task);
 /* Every other capability of ours into the child's same slot (a copy derived
  * from ours), where the child has none yet; `skip` and `skip2` not. */
