@@ -168,7 +168,14 @@ static int bind_and_start(struct pthread *t, void *stack, size_t size)
 		return EAGAIN;
 	err = mica_thread_create(MICA_BOOT_FACTORY, MICA_BOOT_TASK, t->thread, utcb, thread_main, t, stack, size, 0);
 	if (err == -MICA_EEXIST) {
-		/* That UTCB page was not unmapped yet: take a fresh address. */
+		/* That UTCB page was not unmapped yet (the kernel finishes a
+		 * destroy later when another reaps): it waits at the bottom of
+		 * the list, to be used last, and a fresh address serves now. */
+		if (nfree_utcbs < sizeof free_utcbs / sizeof free_utcbs[0]) {
+			memmove(free_utcbs + 1, free_utcbs, nfree_utcbs * sizeof free_utcbs[0]);
+			free_utcbs[0] = utcb;
+			nfree_utcbs++;
+		}
 		if (!(utcb = rt_utcb_alloc()))
 			err = -MICA_ENOMEM;
 		else

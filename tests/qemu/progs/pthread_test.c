@@ -116,42 +116,60 @@ static uint64_t kernel_memory(void)
 	return used;
 }
 
-static sem_t detached_done;
+static sem_t detached_go, detached_done;
 
+/* Each waits until all are made, so that no worker's heap use moves the
+ * next one's stack. */
 static void *detached_worker(void *arg)
 {
+	sem_wait(&detached_go);
 	free(malloc((size_t)(long)arg));
 	sem_post(&detached_done);
 	return 0;
+}
+
+/* 20 detached workers made, let go and waited for: how many were made;
+ * the last one's id in *last. */
+static int detached_round(const pthread_attr_t *a, pthread_t *last)
+{
+	int made = 0;
+
+	for (long i = 0; i < 20; i++)
+		made += pthread_create(last, a, detached_worker, (void *)(i * 100 + 1)) == 0;
+	for (int i = 0; i < made; i++)
+		sem_post(&detached_go);
+	for (int i = 0; i < made; i++)
+		sem_wait(&detached_done);
+	return made;
 }
 
 static void detached_threads_give_everything_back(void)
 {
 	pthread_attr_t a;
 	pthread_t t;
-	int ok = 1, back = 0;
+	int back = 0;
+	uint64_t kmem = 0;
+	void *heap = 0;   /* a leak of 20 stacks would move the break */
 
 	/* A first round, so that what stays (the main thread's park irq, the
-	 * capability table's and the heap's growth) is there before the count. */
+	 * capability table's and the heap's growth) is there before the
+	 * count, taken once two rounds of a joined thread find the same (the
+	 * first round's workers reaped: they are, at a pthread_create, once
+	 * they have stopped). */
+	sem_init(&detached_go, 0, 0);
 	sem_init(&detached_done, 0, 0);
 	pthread_attr_init(&a);
 	pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
-	for (long i = 0; i < 20; i++)
-		pthread_create(&t, &a, detached_worker, (void *)(i * 100 + 1));
-	for (int i = 0; i < 20; i++)
-		sem_wait(&detached_done);
-	for (int round = 0; round < 5; round++) {
+	detached_round(&a, &t);
+	for (int round = 0, same = 0; round < 50 && same < 2; round++) {
 		pthread_create(&t, 0, nothing, 0);
 		pthread_join(t, 0);
+		same = kernel_memory() == kmem && sbrk(0) == heap ? same + 1 : 0;
+		kmem = kernel_memory();
+		heap = sbrk(0);
 	}
-	uint64_t kmem = kernel_memory();
-	void *heap = sbrk(0);   /* a leak of 20 stacks would move the break */
 	expect("setdetachstate", pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED), 0);
-	for (long i = 0; i < 20; i++)
-		ok &= pthread_create(&t, &a, detached_worker, (void *)(i * 100 + 1)) == 0;
-	expect("20 detached threads made", ok, 1);
-	for (int i = 0; i < 20; i++)
-		sem_wait(&detached_done);
+	expect("20 detached threads made", detached_round(&a, &t), 20);
 	int r = pthread_join(t, 0);
 	expect("a detached thread cannot be joined (EINVAL, or ESRCH once reaped)", r == EINVAL || r == ESRCH, 1);
 	/* The ended ones are reaped at the next pthread_create once they
