@@ -158,24 +158,32 @@ static void thread_main(void *arg)
 	pthread_exit(self->start(self->arg));
 }
 
+/* A UTCB address not used after all, at the bottom of the free list: the
+ * last to be used again, as its page may not be unmapped yet (the kernel
+ * finishes a destroy later when another thread's reaping holds it up). */
+static void keep_utcb_last(mica_addr_t utcb)
+{
+	if (!utcb || nfree_utcbs == sizeof free_utcbs / sizeof free_utcbs[0])
+		return;
+	memmove(free_utcbs + 1, free_utcbs, nfree_utcbs * sizeof free_utcbs[0]);
+	free_utcbs[0] = utcb;
+	nfree_utcbs++;
+}
+
 static int bind_and_start(struct pthread *t, void *stack, size_t size)
 {
 	uint32_t prio, mcp, slice;
 	mica_addr_t utcb = nfree_utcbs ? free_utcbs[--nfree_utcbs] : rt_utcb_alloc();
 	int err;
 
-	if (!utcb || !(t->thread = mica_slot_alloc()))
+	if (!utcb || !(t->thread = mica_slot_alloc())) {
+		keep_utcb_last(utcb);
 		return EAGAIN;
+	}
 	err = mica_thread_create(MICA_BOOT_FACTORY, MICA_BOOT_TASK, t->thread, utcb, thread_main, t, stack, size, 0);
 	if (err == -MICA_EEXIST) {
-		/* That UTCB page was not unmapped yet (the kernel finishes a
-		 * destroy later when another reaps): it waits at the bottom of
-		 * the list, to be used last, and a fresh address serves now. */
-		if (nfree_utcbs < sizeof free_utcbs / sizeof free_utcbs[0]) {
-			memmove(free_utcbs + 1, free_utcbs, nfree_utcbs * sizeof free_utcbs[0]);
-			free_utcbs[0] = utcb;
-			nfree_utcbs++;
-		}
+		/* That UTCB page was not unmapped yet: a fresh address. */
+		keep_utcb_last(utcb);
 		if (!(utcb = rt_utcb_alloc()))
 			err = -MICA_ENOMEM;
 		else
@@ -183,6 +191,7 @@ static int bind_and_start(struct pthread *t, void *stack, size_t size)
 						 stack, size, 0);
 	}
 	if (err) {
+		keep_utcb_last(utcb);
 		mica_slot_free(t->thread);
 		return EAGAIN;
 	}
@@ -195,6 +204,7 @@ static int bind_and_start(struct pthread *t, void *stack, size_t size)
 	if (err) {
 		kobject_destroy(t->thread);
 		mica_slot_free(t->thread);
+		keep_utcb_last(utcb);
 		return EAGAIN;
 	}
 	return 0;

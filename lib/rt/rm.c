@@ -443,7 +443,8 @@ int rt_rm_start(void)
 			return err ? err : -MICA_ENOMEM;
 		initial_slot[ninitial++] = ds;
 	}
-	child_mem = mica_slot_alloc();
+	if (!(child_mem = mica_slot_alloc()))
+		return -MICA_ENOMEM;
 	rm_utcb = rt_utcb_alloc();
 	err = mica_thread_create(MICA_BOOT_FACTORY, MICA_BOOT_TASK, thread, rm_utcb, serve, 0, rm_stack,
 				 sizeof rm_stack, 0);
