@@ -648,10 +648,29 @@ static void our_group_in_the_foreground(void)
 	expect("tcsetpgrp(0, our group)", tcsetpgrp(0, getpgrp()), 0);
 }
 
+/* tcsetpgrp names us with a copy of our process-server gate made for the
+ * request: with no slot free for it, ENOMEM and nothing changed. */
+static void no_slot_for_our_name_is_enomem(void)
+{
+	static mica_cap_t taken[MICA_CAP_SLOTS];
+	unsigned n = 0;
+
+	while (n < MICA_CAP_SLOTS && (taken[n] = mica_slot_alloc()) != 0)
+		n++;
+	errno = 0;
+	int r = tcsetpgrp(0, getpgrp());
+	int e = errno;
+	while (n)
+		mica_slot_free(taken[--n]);
+	expect("tcsetpgrp with every slot taken: ENOMEM", r == -1 && e == ENOMEM, 1);
+	expect("the foreground group is still ours", tcgetpgrp(0), getpgrp());
+}
+
 static const struct qtest_case cases[] = {
 	{ "a_session_leaders_end_hangs_up_its_foreground_group", a_session_leaders_end_hangs_up_its_foreground_group },
 	{ "our_group_in_the_foreground", our_group_in_the_foreground },
 	{ "the_console_is_our_sessions_only", the_console_is_our_sessions_only },
+	{ "no_slot_for_our_name_is_enomem", no_slot_for_our_name_is_enomem },
 	{ "background_calls_stop_by_sigttou", background_calls_stop_by_sigttou },
 	{ "ignored_or_blocked_sigttou_lets_them_go_on", ignored_or_blocked_sigttou_lets_them_go_on },
 	{ "a_handler_of_sigttou_runs_and_the_call_fails", a_handler_of_sigttou_runs_and_the_call_fails },
