@@ -68,8 +68,8 @@ static unsigned ninitial;
 static mica_addr_t rm_utcb;
 /* Where root puts a capability to the last forked child's memory session,
  * which pays for the child's copies of the private regions: one slot for
- * every fork, each replacing the last's (0: none could be had), taken at
- * the start with the region mapper's own. */
+ * every fork, each replacing the last's, taken at the start with the
+ * region mapper's own (rt_rm_start fails without it). */
 static mica_cap_t child_mem;
 /* Bumped before and after each change of the tables above (odd: one is
  * under way): a fork reads them, and has root copy them, while this
@@ -399,10 +399,8 @@ int rt_rm_fork_regions(mica_cap_t task)
 			continue;
 		mica_cap_t copy = mica_slot_alloc();
 		int err;
-		if (!copy || (r->private && !child_mem)) {
-			mica_slot_free(copy);
+		if (!copy)
 			return -MICA_ENOMEM;
-		}
 		/* A dataspace of another server than root (a pipe's ring, a file's
 		 * mapping) knows no duplicate: the child gets a copy of ours beside
 		 * it, derived from what the server gave, which our end leaves. */

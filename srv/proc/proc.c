@@ -616,10 +616,8 @@ static int on_exec(struct srv_request *req, const char *path, const void *args, 
 	 * at once, as a pending SIGUSR1 would on any Unix). */
 	uint64_t masks = 0;
 	for (const struct inherit_entry *e = inherited[index_of(r)].head; e; e = e->next)
-		if (e->kind == MICA_INHERIT_SIGNALS) {
-			masks = e->fds;
-			break;
-		}
+		if (e->kind == MICA_INHERIT_SIGNALS)
+			masks = e->fds;   /* the last, as the C library takes them in order */
 	uint32_t blocked = (uint32_t)masks, ignore = (uint32_t)(masks >> 32), queued = r->sig_pending;
 	set_summary(r, blocked & ~ignore, ignore, 0);
 	drop(&r->sig_irq);
@@ -883,7 +881,7 @@ static void on_session_ended(struct tree *t, uint64_t sid)
 		tty->tty_sid = 0;
 		/* The group's id may name another session's group by now (its
 		 * programs ended, its leader's pid made a session of its own). */
-		if (pgrp && (pgrp == sid || tree_group_in_session(t, pgrp, sid)))
+		if (pgrp && tree_group_in_session(t, pgrp, sid))
 			hang_up(pgrp);
 		if (tty->tty_irq)
 			irq_trigger(tty->tty_irq);

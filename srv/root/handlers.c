@@ -139,6 +139,18 @@ static bool irq_or_none(mica_cap_t notify)
 	return !notify || mica_cap_is_irq(notify);
 }
 
+/* srv_keep of each of the n capabilities the request brought (0: none
+ * came), until one fails: 0 or its error. */
+static int keep_brought(struct srv_request *req, const mica_cap_t *caps, unsigned n)
+{
+	int err = 0;
+
+	for (unsigned i = 0; i < n && !err; i++)
+		if (caps[i])
+			err = srv_keep(req, caps[i]);
+	return err;
+}
+
 /* Launcher */
 static int h_spawn(struct srv_request *req, const char *name, const void *args, uint32_t args_len,
 		   mica_cap_t out_stream, mica_cap_t in_stream, mica_cap_t notify, uint64_t mem_quota,
@@ -148,7 +160,7 @@ static int h_spawn(struct srv_request *req, const char *name, const void *args, 
 	struct obj *handle;
 	if (!irq_or_none(notify))
 		return -MICA_EINVAL;
-	int err = notify ? srv_keep(req, notify) : 0;
+	int err = keep_brought(req, &notify, 1);
 	if (err)
 		return err;
 	err = launcher_spawn_request(process_of(o), name, args, args_len, out_stream, in_stream, notify, mem_quota,
@@ -172,7 +184,7 @@ static int h_image_start(struct srv_request *req, const char *name, uint64_t siz
 	struct obj *handle;
 	if (!irq_or_none(notify))
 		return -MICA_EINVAL;
-	int err = notify ? srv_keep(req, notify) : 0;
+	int err = keep_brought(req, &notify, 1);
 	if (err)
 		return err;
 	err = launcher_image_request(o, name, size, args, args_len, env, env_len, out_stream, in_stream, notify,
@@ -184,18 +196,6 @@ static int h_image_start(struct srv_request *req, const char *name, uint64_t siz
 	*process = handle->gate;
 	srv_made(req, undo_made, handle);
 	return 0;
-}
-
-/* srv_keep of each of the n capabilities the request brought (0: none
- * came), until one fails: 0 or its error. */
-static int keep_brought(struct srv_request *req, const mica_cap_t *caps, unsigned n)
-{
-	int err = 0;
-
-	for (unsigned i = 0; i < n && !err; i++)
-		if (caps[i])
-			err = srv_keep(req, caps[i]);
-	return err;
 }
 
 static int h_start_mapped(struct srv_request *req, const char *name, const void *head, uint32_t head_len,

@@ -9,6 +9,7 @@
 #include "rt_memory.h"
 
 #include <libsys/slot.h>
+#include <mica/proc.h>
 #include <mica/syscall.h>
 #include <rt/rt.h>
 
@@ -280,7 +281,12 @@ static int same_kernel(const struct mica_meminfo *a, const struct mica_meminfo *
  * nobody answers, holding root) is MICA_EINVAL as the notify of
  * Launcher.spawn, Launcher.start_mapped, Image.start and Parent.fork and
  * as on_halt's irq, and nothing is started or kept.  (start_mapped on a
- * Process handle is no Launcher: MICA_ENOSYS.) */
+ * Process handle is no Launcher: MICA_ENOSYS.)  Each request is
+ * well-formed but for the irq, so that nothing else refuses it, save
+ * start_mapped's, which has no text mapping either (a well-formed one
+ * needs the file's headers and mappings: start_mapped_takes_nothing_on_trust). */
+static uint64_t child_file(mica_cap_t ds);
+
 static void a_gate_given_as_an_irq_is_refused(void)
 {
 	mica_cap_t gate = mica_slot_alloc(), w = mica_slot_alloc(), p = mica_slot_alloc();
@@ -295,15 +301,20 @@ static void a_gate_given_as_an_irq_is_refused(void)
 	expect("... nothing started", same_kernel(&k1, &k2), 1);
 	mica_cap_t ds = mica_slot_alloc(), task = mica_slot_alloc(), thread = mica_slot_alloc();
 	uint64_t pid;
-	expect("a dataspace", memory_alloc(rt_cap("mem"), 4096, &ds), 0);
-	expect("Image.start with it as notify: EINVAL",
-	       image_start(ds, "rt_child", 4096, "rt_child\0", 9, 0, 0, 0, 0, w, 0, 0, 0, &p), -MICA_EINVAL);
+	uint64_t size = child_file(ds);
+	expect("rt_child's file in a dataspace", size != 0, 1);
+	expect("Image.start of it with the gate as notify: EINVAL",
+	       image_start(ds, "rt_child", size, "rt_child\0", 9, 0, 0, 0, 0, w, 0, 0, 2 << 20, &p), -MICA_EINVAL);
 	expect("Launcher.start_mapped with it as notify: EINVAL",
 	       launcher_start_mapped(rt_cap("launcher"), "rt_child", "x", 1, 1, "rt_child\0", 9, 1, 0, 0, w, w, 0, 0, 0,
 				     0, &p, &task, &thread),
 	       -MICA_EINVAL);
-	expect("Parent.fork with it as notify: EINVAL",
-	       parent_fork(rt_cap("parent"), w, 0, "", 0, &p, &task, &thread, &pid), -MICA_EINVAL);
+	struct mica_fork_plan plan = { 0 };
+	rt_rm_fork_plan(&plan);
+	plan.proc_slot = (uint32_t)rt_cap("rm");   /* a slot of the child's; no proc given */
+	plan.utcb = (uint64_t)mica_utcb();
+	expect("Parent.fork with a well-formed plan and it as notify: EINVAL",
+	       parent_fork(rt_cap("parent"), w, 0, &plan, sizeof plan, &p, &task, &thread, &pid), -MICA_EINVAL);
 	expect("Parent.on_halt with it: EINVAL", parent_on_halt(rt_cap("parent"), w), -MICA_EINVAL);
 	mica_cap_t child = spawn("exit\0" "0\0", 7);
 	expect("Launcher.start_mapped on a Process handle: ENOSYS",
@@ -321,23 +332,23 @@ static void a_gate_given_as_an_irq_is_refused(void)
 	mica_slot_free(p);
 }
 
-/* A capability's copy (attach takes the one it is given). */
-/* Our capability table grown over the next n free slots (it grows a page
+/* Our capability table grown over the next 64 free slots (it grows a page
  * of 64 slots at a time and keeps it): a count of kernel pages that
- * brackets requests which take that many new slots then leaves out our
- * own table's growth, which depends on how many slots the program took
- * before. */
-static void grow_cap_table(unsigned n)
+ * brackets requests which take up to that many new slots then leaves out
+ * our own table's growth, which depends on how many slots the program
+ * took before. */
+static void grow_cap_table(void)
 {
-	mica_cap_t s[128];
+	mica_cap_t s[64];
 
-	for (unsigned i = 0; i < n && i < 128; i++)
+	for (unsigned i = 0; i < 64; i++)
 		if ((s[i] = mica_slot_alloc()) != 0)
 			task_cap_map(MICA_BOOT_TASK, MICA_BOOT_TASK, s[i], MICA_R, false);
-	for (unsigned i = 0; i < n && i < 128; i++)
+	for (unsigned i = 0; i < 64; i++)
 		mica_slot_drop(s[i]);
 }
 
+/* A capability's copy (attach takes the one it is given). */
 static mica_cap_t copy_of(mica_cap_t cap)
 {
 	mica_cap_t c = mica_slot_alloc();
@@ -684,7 +695,7 @@ static void start_mapped_takes_nothing_on_trust(void)
 	mica_slot_drop(back);
 	expect("a gate of ours as the program's `proc`", factory_create_gate(MICA_BOOT_FACTORY, gate, MICA_BOOT_THREAD, 77), 0);
 	expect("a dataspace of zeros", memory_alloc(rt_cap("mem"), 65536, &zeros), 0);
-	grow_cap_table(64);   /* copy_of takes a new slot each time */
+	grow_cap_table();   /* copy_of takes a new slot each time */
 	meminfo(&k1);
 	used = rt_session_used();
 #define START_PAID(payer, h, hl, fsize, argc, proc, text, data) \
