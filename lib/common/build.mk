@@ -14,7 +14,9 @@
 #                libsys)
 #
 # Header only: common/pipe_ring.h, the copies in and out of a pipe's ring
-# (the C library's pipes and listings, the file server's listings).
+# (the C library's pipes and listings, the file server's listings);
+# common/exception_signal.h, the signal of each x86-64 exception (the C
+# library's signals from faults, root's status of a program it ends).
 #
 # Users add $(LIB_COMMON_CFLAGS) and compile the sources they need with
 # their own flags.  `make` also compiles every one here with the kernel's

@@ -28,6 +28,7 @@
 #include <sys/exception_signal.h>
 #include <unistd.h>
 
+#include <common/exception_signal.h>
 #include <libsys/debug.h>
 #include <mica/exception.h>
 #include <mica/ipc.h>
@@ -114,38 +115,40 @@ void libc_fault_deliver(struct libc_fault_record *r)
 	memcpy(u, &saved, offsetof(struct mica_utcb, self));
 }
 
+_Static_assert(EXC_SIGILL == SIGILL && EXC_SIGTRAP == SIGTRAP && EXC_SIGFPE == SIGFPE && EXC_SIGBUS == SIGBUS &&
+		       EXC_SIGSEGV == SIGSEGV,
+	       "common/exception_signal.h numbers the signals as <signal.h> does");
+
 int libc_exception_signal(uint64_t vector, int *code)
 {
-	*code = 0;
 	switch (vector) {
 	case MICA_EXC_PAGE_FAULT:
 		*code = SEGV_MAPERR;
-		return SIGSEGV;
+		break;
 	case MICA_EXC_DIVIDE:
 		*code = FPE_INTDIV;
-		return SIGFPE;
+		break;
 	case MICA_EXC_OVERFLOW:
 		*code = FPE_INTOVF;
-		return SIGFPE;
+		break;
 	case MICA_EXC_X87:
 	case MICA_EXC_SIMD:
 		*code = FPE_FLTINV;
-		return SIGFPE;
+		break;
 	case MICA_EXC_INVALID_OPCODE:
 		*code = ILL_ILLOPN;
-		return SIGILL;
+		break;
 	case MICA_EXC_DEBUG:
 	case MICA_EXC_BREAKPOINT:
 		*code = TRAP_BRKPT;
-		return SIGTRAP;
+		break;
 	case MICA_EXC_ALIGNMENT:
 		*code = BUS_ADRALN;
-		return SIGBUS;
-	case MICA_EXC_STACK_SEGMENT:
-		return SIGBUS;
-	default:   /* general protection: a privileged instruction, a non-canonical address */
-		return SIGSEGV;
+		break;
+	default:   /* a stack segment fault, general protection */
+		*code = 0;
 	}
+	return exception_signal(vector);
 }
 
 /* The signal of an exception, its si_code and si_addr (the address of a

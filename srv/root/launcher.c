@@ -32,6 +32,7 @@
 #include "pool.h"
 
 #include <common/elf.h>
+#include <common/exception_signal.h>
 #include <common/elf_load_plan.h>
 #include <common/elf_stack.h>
 #include <common/fpage.h>
@@ -1102,21 +1103,27 @@ int parent_region_request(struct process *p, uint32_t index, uint64_t *start, ui
 	return 0;
 }
 
+/* p ends by the signal of exception `vector`: its status is 128 + the
+ * signal, as a shell reports one (a page fault: SIGSEGV, 139). */
+static int end_by_exception(struct process *p, uint64_t vector)
+{
+	process_end(p, 128 + exception_signal(vector));
+	return -MICA_EGONE;
+}
+
 int parent_stray_fault_request(struct process *p, uint64_t addr, uint64_t ip, uint32_t access)
 {
 	mica_printf("root: %s (pid %lu) stopped: %s fault at %#lx outside every region, ip %#lx\n", p->name,
 		    (unsigned long)p->pid, access & MICA_W ? "write" : access & MICA_X ? "execute" : "read",
 		    (unsigned long)addr, (unsigned long)ip);
-	process_end(p, 139);
-	return -MICA_EGONE;
+	return end_by_exception(p, MICA_EXC_PAGE_FAULT);
 }
 
 int parent_exception(struct process *p, uint64_t vector, uint64_t ip)
 {
 	mica_printf("root: %s (pid %lu) stopped: exception %lu at ip %#lx\n", p->name, (unsigned long)p->pid,
 		    (unsigned long)vector, (unsigned long)ip);
-	process_end(p, 139);
-	return -MICA_EGONE;
+	return end_by_exception(p, vector);
 }
 
 /* A fault of the program's region mapper (or of its main thread before the
