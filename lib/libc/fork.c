@@ -119,7 +119,7 @@ static pid_t fork_now(bool held)
 		plan.sp = (uint64_t)&regs;
 		plan.utcb = (uint64_t)mica_utcb();
 		plan.proc_slot = (uint32_t)proc;
-		err = proc_fork(proc, rt_cap("parent"), &plan, sizeof plan, &pid, &task, &thread);
+		err = proc_fork(proc, &plan, sizeof plan, &pid, &task, &thread);
 		if (err) {
 			mica_slot_free(task);
 			mica_slot_free(thread);

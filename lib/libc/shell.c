@@ -8,12 +8,18 @@
  * of a shell that could not run (exit 127, as POSIX says), and popen
  * fails with errno ENOENT.  popen's pipe end in the caller is
  * close-on-exec, so that a later child does not hold it; pclose closes
- * the stream and waits for the shell.  No signal is ignored or blocked
- * around the wait: none comes from another program yet.
+ * the stream and waits for the shell.
+ *
+ * system() ignores SIGINT and SIGQUIT and blocks SIGCHLD while the command
+ * runs, as POSIX says (a ^C at the console is for the command, and a
+ * SIGCHLD handler of the caller's cannot reap the shell before system
+ * does); the shell starts with the caller's own mask and its SIGINT and
+ * SIGQUIT as they were (the default unless the caller ignored them).
  */
 #define _GNU_SOURCE   /* pipe2 */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,12 +33,14 @@
 
 extern char **environ;
 
-/* The shell running `command` with the file actions given: 0 and *pid, or an errno value. */
-static int shell(const char *command, const posix_spawn_file_actions_t *actions, pid_t *pid)
+/* The shell running `command` with the file actions and attributes
+ * given: 0 and *pid, or an errno value. */
+static int shell(const char *command, const posix_spawn_file_actions_t *actions, const posix_spawnattr_t *attr,
+		 pid_t *pid)
 {
 	char *argv[] = { "sh", "-c", (char *)command, 0 };
 
-	return posix_spawn(pid, SHELL, actions, 0, argv, environ);
+	return posix_spawn(pid, SHELL, actions, attr, argv, environ);
 }
 
 static pid_t wait_for(pid_t pid, int *status)
@@ -44,20 +52,60 @@ static pid_t wait_for(pid_t pid, int *status)
 	return got;
 }
 
+/* The shell for system(): its mask `mask` and the default action for
+ * those of SIGINT and SIGQUIT the caller did not ignore (`intr`, `quit`:
+ * their actions before system ignored them). */
+static int system_shell(const char *command, const sigset_t *mask, const struct sigaction *intr,
+			const struct sigaction *quit, pid_t *pid)
+{
+	posix_spawnattr_t attr;
+	sigset_t defaults;
+	int err;
+
+	sigemptyset(&defaults);
+	if (intr->sa_handler != SIG_IGN)
+		sigaddset(&defaults, SIGINT);
+	if (quit->sa_handler != SIG_IGN)
+		sigaddset(&defaults, SIGQUIT);
+	if ((err = posix_spawnattr_init(&attr)) != 0)
+		return err;
+	if ((err = posix_spawnattr_setsigmask(&attr, mask)) == 0 &&
+	    (err = posix_spawnattr_setsigdefault(&attr, &defaults)) == 0 &&
+	    (err = posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)) == 0)
+		err = shell(command, 0, &attr, pid);
+	posix_spawnattr_destroy(&attr);
+	return err;
+}
+
 int system(const char *command)
 {
+	struct sigaction ignore = { .sa_handler = SIG_IGN }, intr, quit;
+	sigset_t chld, mask;
 	pid_t pid;
-	int status, err;
+	int status, err, result;
 
 	if (!command)
 		return access(SHELL, X_OK) == 0;
-	if ((err = shell(command, 0, &pid)) != 0) {
-		if (err == ENOENT || err == EACCES || err == ENOEXEC || err == ENOTDIR)
-			return 127 << 8;   /* the shell could not run: as if it exited 127 */
+	sigemptyset(&ignore.sa_mask);
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	sigaction(SIGINT, &ignore, &intr);
+	sigaction(SIGQUIT, &ignore, &quit);
+	sigprocmask(SIG_BLOCK, &chld, &mask);
+	if ((err = system_shell(command, &mask, &intr, &quit, &pid)) == 0)
+		result = wait_for(pid, &status) < 0 ? -1 : status;
+	else if (err == ENOENT || err == EACCES || err == ENOEXEC || err == ENOTDIR)
+		result = 127 << 8;   /* the shell could not run: as if it exited 127 */
+	else
+		result = -1;
+	if (result == -1 && err)
 		errno = err;
-		return -1;
-	}
-	return wait_for(pid, &status) < 0 ? -1 : status;
+	err = errno;
+	sigaction(SIGINT, &intr, 0);
+	sigaction(SIGQUIT, &quit, 0);
+	sigprocmask(SIG_SETMASK, &mask, 0);
+	errno = err;
+	return result;
 }
 
 /* The streams popen made and their shells (a few at once, in a list). */
@@ -89,7 +137,7 @@ FILE *popen(const char *command, const char *mode)
 	int mine = reading ? fds[0] : fds[1], theirs = reading ? fds[1] : fds[0];
 	if ((err = posix_spawn_file_actions_init(&actions)) == 0) {
 		if ((err = posix_spawn_file_actions_adddup2(&actions, theirs, reading ? 1 : 0)) == 0)
-			err = shell(command, &actions, &pid);
+			err = shell(command, &actions, 0, &pid);
 		posix_spawn_file_actions_destroy(&actions);
 	}
 	close(theirs);

@@ -258,14 +258,14 @@ static int on_join(struct srv_request *req, uint64_t pid, const char *program, m
 
 	if (caller(req))
 		return -MICA_EPERM;   /* already a process */
-	if (pid <= MICA_PROC_INIT)
-		return fail(EINVAL);
+	if (pid <= MICA_PROC_INIT || !launcher)
+		return fail(EINVAL);   /* without its launcher a joiner could claim anyone's pid */
 	if (tree_find(&tree, pid))
 		return fail(EEXIST);
 	if (!(r = tree_new(&tree, pid, MICA_PROC_INIT, program)))
 		return fail(EAGAIN);
 	if ((err = make_gate(r, &r->watch, KIND_WATCH)) != 0 || (err = gate_watch(r->gate, r->watch)) != 0 ||
-	    (launcher && ((err = own_launcher(launcher, pid)) != 0 || (err = srv_keep(req, launcher)) != 0))) {
+	    (err = own_launcher(launcher, pid)) != 0 || (err = srv_keep(req, launcher)) != 0) {
 		unmake(r);
 		return err;
 	}
@@ -319,18 +319,22 @@ static void given_to_root(int err, mica_cap_t slot)
 		mica_slot_free(slot);
 }
 
+/* Root's handle of a record's program, the server's own: the Process
+ * handle of a program it started, or the launcher gate a program joined
+ * with (root checked whose it is). */
+static mica_cap_t root_handle(const struct tree_rec *r)
+{
+	return r->process ? r->process : r->launcher;
+}
+
 /* Who pays root for the program of a record whose parent is `parent`
  * (its memory session and kernel memory): the parent's program while it
- * runs, named by root's Process handle for it (one the server started) or
- * by the launcher gate it gave at join; else none (an orphan's exec, a
- * child of a program that joined without one), and then the server pays
- * for a file from the disk (asked on its own launcher), root's quota for
- * a boot file.  So does root when the parent ends meanwhile. */
+ * runs (root_handle); else none (an orphan's exec), and then the server
+ * pays for a file from the disk (asked on its own launcher), root's quota
+ * for a boot file.  So does root when the parent ends meanwhile. */
 static mica_cap_t payer_of(const struct tree_rec *parent)
 {
-	if (!parent || parent->state != MICA_PROC_RUNNING)
-		return 0;
-	return parent->process ? parent->process : parent->launcher;
+	return parent && parent->state == MICA_PROC_RUNNING ? root_handle(parent) : 0;
 }
 
 /* Root starts l's program as *process, triggering `end_irq` when it
@@ -463,9 +467,12 @@ static void undo_fork(void *made)
  * the data mapping (Dataspace.duplicate of the parent's, while the parent
  * waits for the fork), which maps[r] keeps beside root's, with the
  * child's task. */
-static int fork_start(struct tree_rec *parent, struct tree_rec *r, mica_cap_t parent_gate, const void *plan,
-		      uint32_t plan_len, mica_cap_t *task, mica_cap_t *thread)
+static int fork_start(struct tree_rec *parent, struct tree_rec *r, const void *plan, uint32_t plan_len,
+		      mica_cap_t *task, mica_cap_t *thread)
 {
+	/* root's handle of the parent's program: never one the client names,
+	 * which could hold the server for good (a gate it answers never) */
+	mica_cap_t parent_gate = root_handle(parent);
 	const struct pages *pm = &maps[index_of(parent)];
 	struct pages *child = &maps[index_of(r)];   /* empty: a new record's */
 	mica_cap_t text = 0, data = 0;
@@ -497,19 +504,17 @@ static int fork_start(struct tree_rec *parent, struct tree_rec *r, mica_cap_t pa
 	return err;   /* on failure unmake drops the child's */
 }
 
-/* A copy of the caller (fork): root makes it through the caller's own
- * `parent`, with the new record's gate as its `proc`; the caller gets its
- * task and stopped thread to finish it. */
-static int on_fork(struct srv_request *req, mica_cap_t parent_gate, const void *plan, uint32_t plan_len,
-		   uint64_t *pid, mica_cap_t *task, mica_cap_t *thread)
+/* A copy of the caller (fork): root makes it, asked on root's handle of
+ * the caller's program (fork_start), with the new record's gate as its
+ * `proc`; the caller gets its task and stopped thread to finish it. */
+static int on_fork(struct srv_request *req, const void *plan, uint32_t plan_len, uint64_t *pid, mica_cap_t *task,
+		   mica_cap_t *thread)
 {
 	struct tree_rec *parent = caller(req), *r;
 	int err;
 
 	if (!parent)
 		return -MICA_EPERM;
-	if (!parent_gate)
-		return fail(EINVAL);
 	if (!(r = tree_new(&tree, 0, parent->pid, parent->program)))
 		return fail(EAGAIN);
 	r->sig_deliver = parent->sig_deliver;   /* the child has the parent's handlers and mask */
@@ -526,7 +531,7 @@ static int on_fork(struct srv_request *req, mica_cap_t parent_gate, const void *
 	    (!(r->text = mica_slot_alloc()) || (err = open_file_deny_write(parent->text, &r->text)) != 0))
 		err = err ? err : -MICA_ENOMEM;
 	if (!err)
-		err = fork_start(parent, r, parent_gate, plan, plan_len, task, thread);
+		err = fork_start(parent, r, plan, plan_len, task, thread);
 	if (err) {
 		if (r->process)
 			process_kill(r->process);
@@ -567,6 +572,7 @@ static int on_exec(struct srv_request *req, const char *path, const void *args, 
 	if ((err = load_file(path, &image)) != 0)
 		return exec_failed(r, fail(err));
 	if (!r->end_irq && (err = make_irq(r, &end_irq, KIND_END)) != 0) {
+		destroy(&end_irq);   /* its slot, and the irq if made */
 		load_done(&image);
 		return exec_failed(r, err);
 	}

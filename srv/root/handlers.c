@@ -306,8 +306,11 @@ static int fork_common(struct srv_request *req, mica_cap_t notify, mica_cap_t pr
 		       uint32_t plan_len, mica_cap_t text, mica_cap_t data, mica_cap_t *process, mica_cap_t *task,
 		       mica_cap_t *thread, uint64_t *pid)
 {
-	AS(struct obj, K_PARENT);
-	struct obj *handle;
+	/* Asked by the program itself (its parent or launcher gate), or by
+	 * the process server on the Process handle of a program it started. */
+	struct obj *o = req->obj, *handle;
+	if (o->kind != K_PARENT && o->kind != K_LAUNCHER && o->kind != K_PROCESS)
+		return -MICA_ENOSYS;
 	if (!irq_or_none(notify))
 		return -MICA_EINVAL;
 	/* proc: granted to the child, or dropped here (not by the server
@@ -315,7 +318,7 @@ static int fork_common(struct srv_request *req, mica_cap_t notify, mica_cap_t pr
 	 * child's regions' (parent_fork_request keeps what it uses). */
 	int err = keep_brought(req, (const mica_cap_t[]){ notify, proc, text, data }, 4);
 	if (!err)
-		err = parent_fork_request(process_of(o), notify, proc, plan, plan_len, text, data, &handle, task,
+		err = parent_fork_request(process_of(o), o->kind == K_PROCESS, notify, proc, plan, plan_len, text, data, &handle, task,
 					  thread, pid);
 	if (err) {
 		mica_slot_drop(notify);

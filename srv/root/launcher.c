@@ -105,6 +105,7 @@ struct process {
 	mica_cap_t text, data;   /* its file's mappings (Launcher.start_mapped; 0: none), its regions' */
 	bool ended, daemon, handed_out;
 	bool booted;             /* started by boot.cfg: its launcher gate may halt, root logs its end */
+	bool for_proc;           /* started for the process server (a `proc` given): its Process handle may fork it */
 	int32_t status;
 };
 
@@ -588,6 +589,7 @@ int launcher_spawn_program(const struct spawn_args *a, struct process **out)
 		return err;
 	}
 	next_pid++;
+	p->for_proc = a->proc != 0;
 	if (a->mapped) {   /* the record holds the mappings its regions show */
 		p->text = a->mapped->text;
 		p->data = a->mapped->data;
@@ -705,15 +707,19 @@ static bool plan_slot_ok(uint32_t slot)
 	return slot >= FIRST_NAMED_SLOT && slot < MICA_CAP_SLOTS;
 }
 
-int parent_fork_request(struct process *p, mica_cap_t notify, mica_cap_t proc, const void *buf, uint32_t len,
-			mica_cap_t text, mica_cap_t data, struct obj **handle, mica_cap_t *task, mica_cap_t *thread,
-			uint64_t *pid)
+int parent_fork_request(struct process *p, bool by_handle, mica_cap_t notify, mica_cap_t proc, const void *buf,
+			uint32_t len, mica_cap_t text, mica_cap_t data, struct obj **handle, mica_cap_t *task,
+			mica_cap_t *thread, uint64_t *pid)
 {
 	struct mica_fork_plan plan;
 	struct spawn_args a = { .name = p->name, .charge = p->session, .payer = p, .kmem_quota = p->kmem_quota,
 				.prio = p->prio };
 	int err;
 
+	if (by_handle && !p->for_proc)
+		return -MICA_EPERM;   /* a starter that is not the process server forks none of its programs */
+	if (p->ended)
+		return -MICA_EGONE;
 	if (len != sizeof plan)
 		return -MICA_EINVAL;
 	memcpy(&plan, buf, sizeof plan);
@@ -754,6 +760,7 @@ int parent_fork_request(struct process *p, mica_cap_t notify, mica_cap_t proc, c
 	} else if (!p->data)
 		mica_slot_drop(data);
 	next_pid++;
+	c->for_proc = proc != 0;
 	c->forked_by = p;
 	c->next = processes;
 	processes = c;

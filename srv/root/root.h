@@ -232,14 +232,16 @@ int parent_region_request(struct process *p, uint32_t index, uint64_t *start, ui
 			  uint32_t *rights, mica_cap_t *ds);
 int parent_stray_fault_request(struct process *p, uint64_t addr, uint64_t ip, uint32_t access);
 /* An exception of p's main thread before its region mapper takes them:
- * p ends (139). */
+ * p ends (128 + the exception's signal). */
 int parent_exception(struct process *p, uint64_t vector, uint64_t ip);
 int parent_page_fault(struct process *p, uint64_t addr, uint64_t ip, uint32_t access, struct mica_flexpage *page);
 /* Parent.fork: a copy of p (docs/processes.md, "fork"), its first thread
- * stopped; *task and *thread are root's slots for them, *pid its pid. */
-int parent_fork_request(struct process *p, mica_cap_t notify, mica_cap_t proc, const void *plan, uint32_t len,
-			mica_cap_t text, mica_cap_t data, struct obj **handle, mica_cap_t *task, mica_cap_t *thread,
-			uint64_t *pid);
+ * stopped; *task and *thread are root's slots for them, *pid its pid.
+ * `by_handle`: asked on p's Process handle (by its starter), refused
+ * (MICA_EPERM) unless the process server started p. */
+int parent_fork_request(struct process *p, bool by_handle, mica_cap_t notify, mica_cap_t proc, const void *plan,
+			uint32_t len, mica_cap_t text, mica_cap_t data, struct obj **handle, mica_cap_t *task,
+			mica_cap_t *thread, uint64_t *pid);
 /* A Process handle whose reply was lost: the program ends and its record goes. */
 void process_abandon(struct obj *o);
 

@@ -475,12 +475,12 @@ static void child_killed(void)
 
 /* Proc.fork asked directly, with `plan` of `len` bytes: 0 or the error;
    a child made is left unstarted in *task, *thread. */
-static int raw_fork(mica_cap_t parent, const struct mica_fork_plan *plan, uint32_t len, uint64_t *pid,
-		    mica_cap_t *task, mica_cap_t *thread)
+static int raw_fork(const struct mica_fork_plan *plan, uint32_t len, uint64_t *pid, mica_cap_t *task,
+		    mica_cap_t *thread)
 {
 	*task = mica_slot_alloc();
 	*thread = mica_slot_alloc();
-	return proc_fork(proc_gate(), parent, plan, len, pid, task, thread);
+	return proc_fork(proc_gate(), plan, len, pid, task, thread);
 }
 
 static void hostile_forks(void)
@@ -493,22 +493,18 @@ static void hostile_forks(void)
 	plan.proc_slot = (uint32_t)proc_gate();
 	plan.utcb = (uint64_t)mica_utcb();
 	expect("a plan of the wrong size: EINVAL",
-	       raw_fork(rt_cap("parent"), &plan, sizeof plan - 4, &pid, &task, &thread), -(MICA_FS_ERRNO + EINVAL));
+	       raw_fork(&plan, sizeof plan - 4, &pid, &task, &thread), -(MICA_FS_ERRNO + EINVAL));
 	plan.nregions++;
 	expect("a plan that leaves out a region: EINVAL",
-	       raw_fork(rt_cap("parent"), &plan, sizeof plan, &pid, &task, &thread), -(MICA_FS_ERRNO + EINVAL));
+	       raw_fork(&plan, sizeof plan, &pid, &task, &thread), -(MICA_FS_ERRNO + EINVAL));
 	plan.nregions--;
 	plan.rm_slot = MICA_BOOT_TASK;
 	expect("a plan that puts a gate over the task: EINVAL",
-	       raw_fork(rt_cap("parent"), &plan, sizeof plan, &pid, &task, &thread), -(MICA_FS_ERRNO + EINVAL));
+	       raw_fork(&plan, sizeof plan, &pid, &task, &thread), -(MICA_FS_ERRNO + EINVAL));
 	plan.rm_slot = (uint32_t)rt_cap("rm");
-	expect("another object than our parent gate: refused",
-	       raw_fork(rt_cap("mem"), &plan, sizeof plan, &pid, &task, &thread) != 0, 1);
-	expect("no parent gate: EINVAL", raw_fork(0, &plan, sizeof plan, &pid, &task, &thread),
-	       -(MICA_FS_ERRNO + EINVAL));
 	plan.mem_slot = MICA_BOOT_TASK;
 	expect("a plan that puts the child's session over our task: EINVAL",
-	       raw_fork(rt_cap("parent"), &plan, sizeof plan, &pid, &task, &thread), -(MICA_FS_ERRNO + EINVAL));
+	       raw_fork(&plan, sizeof plan, &pid, &task, &thread), -(MICA_FS_ERRNO + EINVAL));
 	plan.mem_slot = 0;
 
 	/* A parent that ends between Proc.fork and starting the child: the
@@ -516,7 +512,7 @@ static void hostile_forks(void)
 	pid_t middle = fork();
 	if (middle == 0) {
 		plan.proc_slot = (uint32_t)proc_gate();
-		_exit(raw_fork(rt_cap("parent"), &plan, sizeof plan, &pid, &task, &thread) == 0 ? 0 : 1);
+		_exit(raw_fork(&plan, sizeof plan, &pid, &task, &thread) == 0 ? 0 : 1);
 	}
 	expect("a parent that forked and ended before starting its child", reap(middle), 0);
 }

@@ -45,6 +45,7 @@
 #include <idl/rt/fs.h>
 #include <idl/rt/memory.h>
 #include <idl/rt/proc.h>
+#include <idl/rt/process.h>
 #include <idl/rt/registry.h>
 
 #include "mappings.h"
@@ -509,6 +510,33 @@ static void exec_failures(void)
 	expect("nothing was left behind", records(), 1);
 }
 
+/* A second process to join as, for the cases that need a joined process
+ * other than ourselves: rt_child, started by root (Launcher.spawn),
+ * publishes its own launcher gate under `name`, and with it we join as
+ * its pid (the launcher proves the pid: Proc.join).  The joined gate, or
+ * 0; *child is rt_child's Process handle, to kill it with afterwards. */
+static mica_cap_t join_as_another(const char *name, mica_cap_t *child)
+{
+	mica_cap_t self = mica_slot_alloc(), launcher = mica_slot_alloc();
+	char args[64];
+	int len = snprintf(args, sizeof args, "launcher%c%s", 0, name) + 1;
+	uint64_t pid;
+	int32_t st;
+	bool ended;
+	int err;
+
+	*child = mica_slot_alloc();
+	if (launcher_spawn(rt_cap("launcher"), "rt_child", args, (uint32_t)len, 0, 0, 0, 2 << 20, child) != 0 ||
+	    process_status(*child, &ended, &st, &pid) != 0)
+		return 0;
+	for (int i = 0; (err = registry_lookup(rt_cap("registry"), name, &launcher)) != 0 && i < 2000; i++)
+		usleep(1000);
+	if (err || proc_join(served, pid, "joined", launcher, &self) != 0)
+		return 0;
+	mica_slot_drop(launcher);   /* the server keeps its own */
+	return self;
+}
+
 static void forged_requests(void)
 {
 	uint64_t pid, ppid, got;
@@ -520,17 +548,22 @@ static void forged_requests(void)
 	expect("kill with no such signal: EINVAL", kill(12345, 999) == -1 && errno == EINVAL, 1);
 	expect("wait on the server's own gate: MICA_EPERM", proc_wait(served, -1, 0, &got, &st), -MICA_EPERM);
 	expect("self on the server's own gate: MICA_EPERM", proc_self(served, &pid, &ppid), -MICA_EPERM);
-	expect("join as pid 1: EINVAL", proc_join(served, 1, "liar", 0, &self), -(MICA_FS_ERRNO + EINVAL));
-	expect("join as a pid a record has: EEXIST", proc_join(served, (uint64_t)getpid(), "liar", 0, &self),
-	       -(MICA_FS_ERRNO + EEXIST));
 	/* A launcher the server would ask requests on and hand capabilities
-	 * to: only root's gate of the joiner itself (Launcher.identify). */
+	 * to, and which proves the pid: only root's gate of the joiner
+	 * itself (Launcher.identify). */
 	mica_cap_t fake = mica_slot_alloc(), mine = mica_slot_alloc(), irq = mica_slot_alloc(), again = mica_slot_alloc();
 	unsigned before = records();
+	expect("our real launcher", task_cap_map(MICA_BOOT_TASK, rt_cap("launcher"), mine, MICA_RWX, false), 0);
+	expect("join as pid 1: EINVAL", proc_join(served, 1, "liar", mine, &self), -(MICA_FS_ERRNO + EINVAL));
+	expect("join as a pid a record has: EEXIST", proc_join(served, (uint64_t)getpid(), "liar", mine, &self),
+	       -(MICA_FS_ERRNO + EEXIST));
+	/* Without one, anyone could take a pid root is about to give (a
+	 * record's, whose children's ends and zombies it would then get). */
+	expect("join without a launcher: EINVAL", proc_join(served, 9996, "nobody", 0, &self),
+	       -(MICA_FS_ERRNO + EINVAL));
 	expect("a gate of our own as a fake launcher", factory_create_gate(MICA_BOOT_FACTORY, fake, MICA_BOOT_THREAD, 5), 0);
 	expect("join with it: EINVAL", proc_join(served, 9996, "fake", fake, &self), -(MICA_FS_ERRNO + EINVAL));
-	expect("our real launcher", task_cap_map(MICA_BOOT_TASK, rt_cap("launcher"), mine, MICA_RWX, false), 0);
-	expect("join with it as another pid: EINVAL", proc_join(served, 9996, "other", mine, &self),
+	expect("join with ours as another pid: EINVAL", proc_join(served, 9996, "other", mine, &self),
 	       -(MICA_FS_ERRNO + EINVAL));
 	expect("nothing joined", records(), before);
 	kobject_destroy(fake);
@@ -545,10 +578,13 @@ static void forged_requests(void)
 	mica_slot_drop(again);
 
 	/* A joined client with a child goes: its child is reparented. */
-	expect("join as pid 9999", proc_join(served, 9999, "joined", 0, &self), 0);
+	mica_cap_t other;
+	uint64_t joined;
+	expect("join as another program, with its launcher", (self = join_as_another("proc-joiner", &other)) != 0, 1);
 	expect("joining again through its own gate: MICA_EPERM", proc_join(self, 9998, "again", 0, &(mica_cap_t){ 0 }),
 	       -MICA_EPERM);
-	expect("its self", proc_self(self, &pid, &ppid) == 0 && pid == 9999 && ppid == MICA_PROC_INIT, 1);
+	expect("its self", proc_self(self, &joined, &ppid) == 0 && joined != (uint64_t)getpid() &&
+	       ppid == MICA_PROC_INIT, 1);
 	static const char args[] = ROM_CHILD "\0sleep\0" "200";
 	/* argv and envp each within its buffer, too long together (the C
 	 * library would not ask). */
@@ -561,11 +597,13 @@ static void forged_requests(void)
 	expect("it spawns a child", proc_spawn(self, ROM_CHILD, args, sizeof args, "", 0, 0, 0, &got), 0);
 	uint64_t parent;
 	uint32_t state;
-	expect("the child's parent is 9999", record_of(got, &parent, &state) && parent == 9999, 1);
+	expect("the child's parent is the joined one", record_of(got, &parent, &state) && parent == joined, 1);
 	child_gate = self;
 	mica_slot_drop(child_gate);   /* the client "dies": its last capability goes */
-	expect("its record goes", gone(9999), 1);
+	expect("its record goes", gone(joined), 1);
 	expect("its child was reparented to 1 and reaped when it ended", gone(got), 1);
+	process_kill(other);
+	mica_slot_drop(other);
 }
 
 /* idlc's fuzz driver on the server's gate and on a joined process's gate
@@ -573,16 +611,19 @@ static void forged_requests(void)
    properly, and the server serves on. */
 static void fuzzed(void)
 {
-	mica_cap_t joined = mica_slot_alloc();
+	mica_cap_t joined, other;
+	uint64_t pid, ppid;
 
 	expect("Proc fuzzed on the server's gate: no wrong answer", proc_fuzz(served, 21, 300), 0);
-	expect("a fresh process joins as 9997", proc_join(served, 9997, "fuzzed", 0, &joined), 0);
+	expect("another program joins", (joined = join_as_another("proc-fuzzed", &other)) != 0, 1);
+	expect("... its pid", proc_self(joined, &pid, &ppid), 0);
 	expect("Proc fuzzed on its gate: no wrong answer", proc_fuzz(joined, 22, 300), 0);
 	mica_slot_drop(joined);
-	expect("its record goes with its gate", gone(9997), 1);
+	expect("its record goes with its gate", gone(pid), 1);
+	process_kill(other);
+	mica_slot_drop(other);
 	expect("the server still lists: our record alone", records(), 1);
-	long pid = spawn(ROM_CHILD, "exit", "5");
-	expect("and still spawns", reap((pid_t)pid), 5);
+	expect("and still spawns", reap((pid_t)spawn(ROM_CHILD, "exit", "5")), 5);
 }
 
 /* Many spawns and reaps (from rom/ and the disk, a killed one, failures):

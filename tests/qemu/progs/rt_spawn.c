@@ -332,6 +332,36 @@ static void a_gate_given_as_an_irq_is_refused(void)
 	mica_slot_free(p);
 }
 
+/* Parent.fork on a Process handle: only the process server may fork a
+ * program it started (its Process handle is root's handle of the caller
+ * it asks for, never a gate the caller names); we started rt_child
+ * ourselves, with Launcher.spawn, and may not fork it: a well-formed plan
+ * is refused (MICA_EPERM) and nothing is made. */
+static void a_starter_may_not_fork_its_program(void)
+{
+	mica_cap_t p = mica_slot_alloc(), task = mica_slot_alloc(), thread = mica_slot_alloc();
+	mica_cap_t child = spawn("hog\0" "1\0", 7);
+	struct mica_fork_plan plan = { 0 };
+	struct mica_meminfo k1, k2;
+	uint64_t pid;
+
+	expect("rt_child started", child != 0, 1);
+	rt_rm_fork_plan(&plan);
+	plan.proc_slot = (uint32_t)rt_cap("rm");
+	plan.utcb = (uint64_t)mica_utcb();
+	meminfo(&k1);
+	expect("Parent.fork on its Process handle: MICA_EPERM",
+	       parent_fork(child, 0, 0, &plan, sizeof plan, &p, &task, &thread, &pid), -MICA_EPERM);
+	meminfo(&k2);
+	expect("... nothing made", same_kernel(&k1, &k2), 1);
+	expect("kill it", process_kill(child), 0);
+	wait_end();
+	mica_slot_drop(child);
+	mica_slot_free(p);
+	mica_slot_free(task);
+	mica_slot_free(thread);
+}
+
 /* Our capability table grown over the next 64 free slots (it grows a page
  * of 64 slots at a time and keeps it): a count of kernel pages that
  * brackets requests which take up to that many new slots then leaves out
@@ -783,6 +813,7 @@ static const struct qtest_case cases[] = {
 	 * the kernel's free pages it compares come out one less (their slots
 	 * moved, it seems, this task's capability table's growth into it). */
 	{ "a_gate_given_as_an_irq_is_refused", a_gate_given_as_an_irq_is_refused },
+	{ "a_starter_may_not_fork_its_program", a_starter_may_not_fork_its_program },
 	{ "a_proc_that_is_no_gate_leaves_exceptions_to_root", a_proc_that_is_no_gate_leaves_exceptions_to_root },
 };
 
