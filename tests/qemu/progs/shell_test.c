@@ -1,11 +1,12 @@
 /*
  * shell_test.c - system(), popen() and pclose() now that /bin/sh exists
  * (dash, ports/dash; lib/libc/shell.c): exit statuses through the shell,
- * its redirections, a missing command (127), popen "r" and "w" with an
+ * its redirections, a missing command (127), system's signals, popen "r" and "w" with an
  * exec'd program at the other end, pclose's status.  dash.scenario runs
  * it from the disk of build/tests/qemu/ports.img through the monitor's
  * spawn; it prints TAP lines.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +40,40 @@ static int exited(int status, int code)
 	return status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == code;
 }
 
+static volatile int reaped;
+
+static void reap_all(int sig)
+{
+	(void)sig;
+	while (waitpid(-1, 0, WNOHANG) > 0)
+		reaped++;
+}
+
+/* system() while it waits: SIGINT and SIGQUIT ignored in the caller,
+ * SIGCHLD blocked (a handler of the caller's that reaps does not take the
+ * shell from it), the shell with SIGINT's default action; everything as
+ * it was afterwards. */
+static void system_and_signals(void)
+{
+	struct sigaction reaper = { .sa_handler = reap_all }, now;
+	sigset_t mask;
+
+	sigemptyset(&reaper.sa_mask);
+	sigaction(SIGCHLD, &reaper, 0);
+	ok(exited(system("exit 7"), 7), "system with a SIGCHLD handler that reaps: the status all the same");
+	ok(exited(system("kill -INT $PPID; kill -QUIT $PPID; exit 0"), 0),
+	   "system: SIGINT and SIGQUIT to the caller are ignored while the command runs");
+	int st = system("kill -INT $$; exit 0");
+	ok(st != -1 && WIFSIGNALED(st) && WTERMSIG(st) == SIGINT, "system: the shell's SIGINT is the default");
+	ok(sigaction(SIGINT, 0, &now) == 0 && now.sa_handler == SIG_DFL && sigaction(SIGQUIT, 0, &now) == 0 &&
+	   now.sa_handler == SIG_DFL && sigprocmask(SIG_BLOCK, 0, &mask) == 0 && !sigismember(&mask, SIGCHLD),
+	   "system: SIGINT, SIGQUIT and the mask as they were afterwards");
+	signal(SIGINT, SIG_IGN);
+	ok(exited(system("kill -INT $$; exit 4"), 4), "system: a SIGINT the caller ignored stays ignored in the shell");
+	signal(SIGINT, SIG_DFL);
+	signal(SIGCHLD, SIG_DFL);
+}
+
 int main(void)
 {
 	char buf[128];
@@ -51,6 +86,7 @@ int main(void)
 	   !strcmp(first_line("/tmp/shell_test.out", buf, sizeof buf), "sys 8"),
 	   "system: the shell language and a redirection");
 	ok(exited(system("nothing-at-all-here 2> /tmp/shell_test.err"), 127), "system: a missing command is 127");
+	system_and_signals();
 
 	p = popen("echo from popen; lua -e 'print(6 * 7)'", "r");
 	ok(p != 0, "popen \"r\"");
