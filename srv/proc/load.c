@@ -521,6 +521,9 @@ int load_file(const char *path, struct load *l)
 	if (err) {
 		pages_drop(&l->map);
 		mica_slot_drop(hold);
+		if (l->program == &scratch_program)   /* made for this start alone (load_done's) */
+			program_drop(&scratch_program);
+		l->program = 0;
 	} else
 		l->hold = hold;
 	return err;
