@@ -340,6 +340,22 @@ static int stream_copies(mica_cap_t *out, mica_cap_t *in)
 	return err;
 }
 
+/* stdout and stderr written out before another program prints: only
+ * those, and only when they hold output (POSIX asks no flush of spawn or
+ * exec at all; fflush(NULL) would take every stream's lock, waiting for
+ * good for a thread that reads its input with fgets, and move the offset
+ * of every stream read from; fflush of a stream never used would set up
+ * stdio in a program that does not use it, whose every fork then copies
+ * more: fork_wait measured 16,000 instructions more so). */
+static void flush_ours(void)
+{
+	FILE *streams[] = { stdout, stderr };
+
+	for (unsigned i = 0; i < 2; i++)
+		if ((streams[i]->_flags & __SWR) && streams[i]->_p > streams[i]->_bf._base)
+			fflush(streams[i]);
+}
+
 /* The copies' slots after the request `err` answered: empty if it reached
  * the server, which passed them on or dropped them (as it certainly did
  * on success); after a failure they may still be ours (the request never
@@ -398,7 +414,7 @@ int posix_spawn(pid_t *pid, const char *path, const posix_spawn_file_actions_t *
 	if (!err && (err = stream_copies(&out, &in)) != 0)
 		forget(proc);
 	if (!err) {
-		fflush(0);   /* what we printed comes before what it prints */
+		flush_ours();   /* what we printed comes before what it prints */
 		if ((err = proc_spawn(proc, where, packed, args_len, packed + args_len, env_len, out, in, &got)) != 0) {
 			forget(proc);   /* the server drops them when it fails; not if the request never came */
 			err = libc_proc_errno(err);
@@ -459,7 +475,7 @@ int execve(const char *path, char *const argv[], char *const envp[])
 		spawn_lock_drop(locked);
 		return libc_fail(err);
 	}
-	fflush(0);   /* our buffered output is written before the process is another program */
+	flush_ours();   /* our buffered output is written before the process is another program */
 	err = proc_exec(proc, where, packed, args_len, packed + args_len, env_len, out, in);
 	if (!err)
 		rt_exit(0);   /* the process goes on as the new program */

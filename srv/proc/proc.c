@@ -604,8 +604,16 @@ static int on_exec(struct srv_request *req, const char *path, const void *args, 
 	drop(&r->launcher);   /* the old program's: r->process names the new one */
 	if (end_irq)
 		r->end_irq = end_irq;
-	drop(&r->process);
+	/* The old program ends now, whatever it would do next (the C library
+	 * ends it at once): one that went on would run as no process,
+	 * listed nowhere and beyond every kill.  A joined one, whose end is
+	 * not the server's to make, is trusted to end itself. */
+	mica_cap_t old = r->process;
 	r->process = process;
+	if (old) {
+		process_kill(old);
+		mica_slot_drop(old);
+	}
 	/* What the caller gave is the new program's to take, as a spawned
 	 * child's is (anything the old one left untaken goes). */
 	inherit_drop(&inherited[index_of(r)]);

@@ -886,6 +886,73 @@ static int check_fds(void)
 	return 0;
 }
 
+/* A program whose exec succeeds and that goes on (Proc.exec asked
+ * directly, its answer ignored): the server ends it when the new program
+ * has started, so it never runs as no process (unlisted, beyond every
+ * kill).  It would write to the pipe had it gone on; the new program
+ * (nothing given to it) holds no end of the pipe. */
+static void an_exec_caller_that_goes_on_is_ended(void)
+{
+	static const char args[] = "proc_child\0exit\0" "6";
+	int fds[2];
+	char c;
+
+	expect("a pipe", pipe(fds), 0);
+	pid_t pid = fork();
+	if (pid == 0) {
+		close(fds[0]);
+		int err = proc_exec(proc_gate(), ROM_CHILD, args, sizeof args, "", 0, 0, 0);
+		write(fds[1], err ? "E" : "A", 1);   /* "A": alive after its exec */
+		_exit(99);
+	}
+	close(fds[1]);
+	expect("the new program's status", reap(pid), 6);
+	expect("the old program wrote nothing: it ended at its exec", read(fds[0], &c, 1), 0);
+	close(fds[0]);
+}
+
+static void *read_a_line(void *stream)
+{
+	char line[8];
+
+	fgets(line, sizeof line, stream);   /* no input comes */
+	return 0;
+}
+
+/* posix_spawn while another thread waits in fgets for input that never
+ * comes (a stream of a pipe whose writer writes nothing: its lock held):
+ * the spawn flushes stdout and stderr only, and does not wait for that
+ * stream (before 2026-12-08 it flushed every stream, and waited for
+ * good).  In a child of ours, ended with _exit: exit() flushes every
+ * stream too. */
+static void a_spawn_beside_a_reader_is_not_held(void)
+{
+	pid_t pid = fork(), got = 0;
+	int st = 0;
+
+	if (pid == 0) {
+		char *argv[] = { "proc_child", "exit", "4", 0 };
+		int fds[2];
+		FILE *in;
+		pthread_t t;
+		pid_t c;
+		if (pipe(fds) != 0 || !(in = fdopen(fds[0], "r")) || pthread_create(&t, 0, read_a_line, in) != 0)
+			_exit(1);
+		usleep(100000);   /* it is in fgets */
+		_exit(posix_spawn(&c, ROM_CHILD, 0, 0, argv, environ) == 0 && waitpid(c, &st, 0) == c && WIFEXITED(st)
+			      ? WEXITSTATUS(st)
+			      : 2);
+	}
+	for (int i = 0; i < 500 && (got = waitpid(pid, &st, WNOHANG)) == 0; i++)
+		usleep(10000);
+	if (got == 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &st, 0);
+	}
+	expect("a spawn beside a thread in fgets: not held by that stream's lock",
+	       got == pid && WIFEXITED(st) ? WEXITSTATUS(st) : -1, 4);
+}
+
 static void exec_failures(void)
 {
 	static char *many[MICA_SPAWN_ARGS_MAX + 2], big[ARG_MAX + 1];
@@ -1339,6 +1406,8 @@ static const struct qtest_case cases[] = {
 	{ "exec_with_stdout_redirected", exec_with_stdout_redirected },
 	{ "exec_keeps_the_table", exec_keeps_the_table },
 	{ "exec_failures", exec_failures },
+	{ "an_exec_caller_that_goes_on_is_ended", an_exec_caller_that_goes_on_is_ended },
+	{ "a_spawn_beside_a_reader_is_not_held", a_spawn_beside_a_reader_is_not_held },
 	{ "forks_nest_deep", forks_nest_deep },
 	{ "fork_bomb_is_bounded", fork_bomb_is_bounded },
 	{ "children_are_paid_for_by_their_parent", children_are_paid_for_by_their_parent },
