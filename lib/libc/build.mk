@@ -20,7 +20,7 @@ LIBC_CFLAGS += -D_POSIX_CLOCK_SELECTION=200809L
 # The CPU-time clocks (cputime.c): CLOCK_PROCESS_CPUTIME_ID,
 # CLOCK_THREAD_CPUTIME_ID, clock_getcpuclockid, pthread_getcpuclockid.
 LIBC_CFLAGS += -D_POSIX_CPUTIME=200809L -D_POSIX_THREAD_CPUTIME=200809L
-LIBC_GLUE := $(addprefix lib/libc/,errno.c fd.c service.c stream.c pipe.c romfile.c devnull.c fsfile.c reclock.c mman.c path.c realpath.c heap.c memalign.c proc.c signal.c sigdeliver.c sigwait.c sigexec.c sigfault.c itimer.c timer.c sigxsi.c shm.c procsrv.c spawn.c fork.c inherit.c shell.c time.c cputime.c sleep.c termios.c ttyjob.c ioctl.c getline.c user.c group.c notifier.c poll.c pidfd.c sysconf.c strspn.c)
+LIBC_GLUE := $(addprefix lib/libc/,errno.c fd.c service.c stream.c pipe.c romfile.c devnull.c fsfile.c reclock.c mman.c path.c realpath.c heap.c memalign.c proc.c signal.c sigdeliver.c sigwait.c sigexec.c sigfault.c itimer.c timer.c sigxsi.c shm.c procsrv.c spawn.c fork.c inherit.c shell.c time.c cputime.c sleep.c termios.c ttyjob.c ioctl.c getline.c user.c userdb.c passwd.c group.c notifier.c poll.c pidfd.c sysconf.c strspn.c)
 # memcpy, memmove, memset and memcmp are lib/common's (rep movsq and
 # stosq), not newlib's: newlib's x86-64 memcpy moves 128 bytes in 38
 # instructions, rep movsq in 16 (each repetition one instruction under
@@ -63,11 +63,11 @@ $(1): $(patsubst %,$(BUILD)/libc-obj/%.o,$(2)) $(LIBC_LIBS) $(LIBRT) $(LIBSERVER
 		$$(shell $$(CC) -print-libgcc-file-name) --end-group
 endef
 # What programs such as toybox include and call (docs/libc.md): the *at
-# calls, the reentrant passwd/group lookups, uname,
+# calls, uname and gethostname,
 # syslog to standard error, readv/writev, statfs, IPv4 addresses as text,
 # a mount table (mntent), and sockets, pseudo-terminals, mount and
 # extended attributes and inotify failing cleanly.
-LIBC_TOYBOX_GLUE := $(addprefix lib/libc/,uname.c syslog.c uio.c statfs.c inet.c socket.c pty.c xattr.c mntent.c inotify.c at.c pwent_r.c settimeofday.c)
+LIBC_TOYBOX_GLUE := $(addprefix lib/libc/,uname.c syslog.c uio.c statfs.c inet.c socket.c pty.c xattr.c mntent.c inotify.c at.c settimeofday.c)
 LIBC_GLUE += $(LIBC_TOYBOX_GLUE)
 LIBC_GLUE_OBJS += $(patsubst %,$(BUILD)/libc-obj/%.o,$(LIBC_TOYBOX_GLUE))
 $(LIBC_GLUE_LIB): $(patsubst %,$(BUILD)/libc-obj/%.o,$(LIBC_TOYBOX_GLUE))

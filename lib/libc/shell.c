@@ -13,7 +13,8 @@
  * system() ignores SIGINT and SIGQUIT and blocks SIGCHLD while the command
  * runs, as POSIX says (a ^C at the console is for the command, and a
  * SIGCHLD handler of the caller's cannot reap the shell before system
- * does); the shell starts with the caller's own mask and its SIGINT and
+ * does; a SIGCHLD the program does not catch is left as it is, since
+ * nothing could tell); the shell starts with the caller's own mask and its SIGINT and
  * SIGQUIT as they were (the default unless the caller ignored them).
  */
 #define _GNU_SOURCE   /* pipe2 */
@@ -21,6 +22,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,6 +79,16 @@ static int system_shell(const char *command, const sigset_t *mask, const struct 
 	return err;
 }
 
+/* Whether the program catches `sig`: else (the default action, ignored)
+ * a SIGCHLD that system blocks could never be seen, and blocking it would
+ * start the C library's signal thread for nothing. */
+static bool caught(int sig)
+{
+	struct sigaction now;
+
+	return sigaction(sig, 0, &now) == 0 && now.sa_handler != SIG_DFL && now.sa_handler != SIG_IGN;
+}
+
 int system(const char *command)
 {
 	struct sigaction ignore = { .sa_handler = SIG_IGN }, intr, quit;
@@ -91,7 +103,7 @@ int system(const char *command)
 	sigaddset(&chld, SIGCHLD);
 	sigaction(SIGINT, &ignore, &intr);
 	sigaction(SIGQUIT, &ignore, &quit);
-	sigprocmask(SIG_BLOCK, &chld, &mask);
+	sigprocmask(SIG_BLOCK, caught(SIGCHLD) ? &chld : 0, &mask);
 	if ((err = system_shell(command, &mask, &intr, &quit, &pid)) == 0)
 		result = wait_for(pid, &status) < 0 ? -1 : status;
 	else if (err == ENOENT || err == EACCES || err == ENOEXEC || err == ENOTDIR)

@@ -47,6 +47,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <libsys/slot.h>
@@ -512,28 +513,34 @@ static int along_path(const char *file, int (*run)(const char *path, void *ctx),
 	return err;
 }
 
-struct spawn_call {
-	pid_t *pid;
-	const posix_spawn_file_actions_t *actions;
-	const posix_spawnattr_t *attr;
-	char *const *argv, *const *envp;
-};
-
-static int spawn_at(const char *path, void *ctx)
+/* A regular file we may execute at `path`: 0 and its path in ctx (a
+ * PATH_MAX buffer), or why not. */
+static int runnable_at(const char *path, void *ctx)
 {
-	struct spawn_call *c = ctx;
+	struct stat st;
 
-	return posix_spawn(c->pid, path, c->actions, c->attr, c->argv, c->envp);
+	if (stat(path, &st) != 0)
+		return errno;
+	if (!S_ISREG(st.st_mode) || !(st.st_mode & 0111))
+		return EACCES;   /* as the process server says (one user: any x bit) */
+	strcpy(ctx, path);
+	return 0;
 }
 
+/* The file is found along PATH first and spawned once: the file actions
+ * (an addopen opens in the caller) run once, as POSIX says, whatever the
+ * directories before it hold. */
 int posix_spawnp(pid_t *pid, const char *file, const posix_spawn_file_actions_t *actions,
 		 const posix_spawnattr_t *attr, char *const argv[], char *const envp[])
 {
-	struct spawn_call c = { pid, actions, attr, argv, envp };
+	char found[PATH_MAX];
+	int err;
 
 	if (strchr(file, '/'))
 		return posix_spawn(pid, file, actions, attr, argv, envp);
-	return along_path(file, spawn_at, &c);
+	if ((err = along_path(file, runnable_at, found)) != 0)
+		return err;
+	return posix_spawn(pid, found, actions, attr, argv, envp);
 }
 
 extern char **environ;
@@ -549,7 +556,7 @@ static int exec_script(const char *path, char *const argv[])
 	char **sh = malloc((argc + 2) * sizeof *sh);
 	if (!sh)
 		return ENOMEM;
-	sh[0] = "sh";
+	sh[0] = argc ? argv[0] : "sh";   /* execl(sh, arg0, file, arg1, ...), as POSIX says */
 	sh[1] = (char *)path;
 	memcpy(sh + 2, argv + (argc > 0), (argc - (argc > 0) + 1) * sizeof *sh);
 	execve(_PATH_BSHELL, sh, environ);

@@ -109,6 +109,94 @@ static void users_and_groups(void)
 	expect("getlogin", login && strcmp(login, "root") == 0, 1);
 }
 
+/* path's whole content into buf (at most size - 1 bytes, NUL after): its length, or -1. */
+static ssize_t read_whole(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY);
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, size - 1);
+
+	close(fd);
+	if (n >= 0)
+		buf[n] = 0;
+	return n;
+}
+
+static int write_whole(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_TRUNC);
+	ssize_t n = fd < 0 ? -1 : write(fd, text, strlen(text));
+
+	close(fd);
+	return n == (ssize_t)strlen(text);
+}
+
+/* The passwd and group files as other Unixes read them (lib/libc/passwd.c,
+ * group.c), on files written for the case and put back after: empty
+ * fields, a long name, lines that are no entries skipped, getpwent from
+ * the first line without a setpwent and again after endpwent, a lookup
+ * inside an enumeration leaving its place, the _r calls' ERANGE; and
+ * gethostname. */
+static void users_and_groups_as_other_unixes_read_them(void)
+{
+	static char saved_passwd[2048], saved_group[2048];
+	static const char passwd[] = "root:x:0:0:root:/:/bin/sh\n"
+				     "# no entry\n"
+				     "a-rather-long-user-name:x:5:6::/home/a:\n"
+				     "bad:x:notanumber:1::/:/bin/sh\n"
+				     "short:x:7\n"
+				     "last:*:8:8:The Last:/:/bin/sh\n";
+	static const char group[] = "root:x:0:\nstaff:x:50:a,b,c\nbad:x:z:\nlast:x:51:only\n";
+	struct passwd *pw, pwd, *res;
+	struct group *gr, grp, *gres;
+	char small[16], big[512], host[64];
+	int n;
+
+	expect("the files saved", read_whole("/etc/passwd", saved_passwd, sizeof saved_passwd) > 0 &&
+	       read_whole("/etc/group", saved_group, sizeof saved_group) > 0, 1);
+	expect("ours written", write_whole("/etc/passwd", passwd) && write_whole("/etc/group", group), 1);
+	pw = getpwent();
+	expect("getpwent without setpwent: the first line", pw && strcmp(pw->pw_name, "root") == 0, 1);
+	pw = getpwnam("a-rather-long-user-name");
+	expect("a long name, an empty gecos and shell", pw && pw->pw_uid == 5 && pw->pw_gid == 6 &&
+	       strcmp(pw->pw_gecos, "") == 0 && strcmp(pw->pw_dir, "/home/a") == 0 && strcmp(pw->pw_shell, "") == 0, 1);
+	expect("lines that are no entries are skipped", getpwnam("bad") == 0 && getpwnam("short") == 0 &&
+	       getpwnam("# no entry") == 0, 1);
+	pw = getpwent();
+	expect("getpwent goes on after lookups: the second entry",
+	       pw && strcmp(pw->pw_name, "a-rather-long-user-name") == 0, 1);
+	pw = getpwent();
+	expect("... then the last", pw && strcmp(pw->pw_name, "last") == 0 && strcmp(pw->pw_gecos, "The Last") == 0, 1);
+	expect("... then the end", getpwent() == 0, 1);
+	endpwent();
+	pw = getpwent();
+	expect("after endpwent, the first again", pw && strcmp(pw->pw_name, "root") == 0, 1);
+	endpwent();
+	expect("getpwnam_r: a small buffer is ERANGE", getpwnam_r("last", &pwd, small, sizeof small, &res), ERANGE);
+	expect("getpwuid_r", getpwuid_r(8, &pwd, big, sizeof big, &res) == 0 && res == &pwd &&
+	       strcmp(pwd.pw_name, "last") == 0 && (char *)pwd.pw_name >= big && (char *)pwd.pw_name < big + sizeof big, 1);
+	expect("getpwuid_r of no one: 0, NULL", getpwuid_r(4242, &pwd, big, sizeof big, &res) == 0 && res == 0, 1);
+	n = 0;
+	while ((gr = getgrent()) != 0 && n < 10) {
+		getgrgid(gr->gr_gid);   /* a lookup inside the enumeration */
+		n++;
+	}
+	expect("getgrent with a lookup at each entry: three entries, then the end", n, 3);
+	endgrent();
+	gr = getgrnam("staff");
+	expect("a group's members", gr && gr->gr_gid == 50 && gr->gr_mem[0] && strcmp(gr->gr_mem[0], "a") == 0 &&
+	       gr->gr_mem[1] && strcmp(gr->gr_mem[1], "b") == 0 && gr->gr_mem[2] && strcmp(gr->gr_mem[2], "c") == 0 &&
+	       gr->gr_mem[3] == 0, 1);
+	expect("a gid that is no number: skipped", getgrnam("bad") == 0, 1);
+	expect("getgrnam_r: a small buffer is ERANGE", getgrnam_r("staff", &grp, small, sizeof small, &gres), ERANGE);
+	expect("getgrgid_r", getgrgid_r(51, &grp, big + 1, sizeof big - 1, &gres) == 0 && gres == &grp &&
+	       strcmp(grp.gr_name, "last") == 0 && grp.gr_mem[0] && strcmp(grp.gr_mem[0], "only") == 0 &&
+	       grp.gr_mem[1] == 0, 1);
+	expect("the files put back", write_whole("/etc/passwd", saved_passwd) && write_whole("/etc/group", saved_group),
+	       1);
+	expect("gethostname", gethostname(host, sizeof host) == 0 && strcmp(host, "mica") == 0, 1);
+	expect("gethostname into too little: ENAMETOOLONG", gethostname(host, 4) == -1 && errno == ENAMETOOLONG, 1);
+}
+
 static void lines(void)
 {
 	FILE *f = fopen("/lines.txt", "w+");
@@ -261,6 +349,7 @@ static const struct qtest_case cases[] = {
 	{ "glob_on_the_disk", glob_on_the_disk },
 	{ "path_pieces", path_pieces },
 	{ "users_and_groups", users_and_groups },
+	{ "users_and_groups_as_other_unixes_read_them", users_and_groups_as_other_unixes_read_them },
 	{ "lines", lines },
 	{ "processes", processes },
 	{ "limits", limits },

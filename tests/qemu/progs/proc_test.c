@@ -508,6 +508,19 @@ static void exec_failures(void)
 	expect("posix_spawnp finds it, but it may not run: EACCES", posix_spawnp(&p, "noexec", 0, 0, argv, environ),
 	       EACCES);
 	expect("posix_spawnp of nothing: ENOENT", posix_spawnp(&p, "nothing", 0, 0, argv, environ), ENOENT);
+	/* The file actions run once, whatever the directories before the
+	 * file's hold (before 2026-12-08 each directory tried ran them: the
+	 * second O_EXCL open failed with EEXIST). */
+	char *child[] = { "proc_child", "exit", "0", 0 };
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 5, "/spawnp-once", O_WRONLY | O_CREAT | O_EXCL, 0644);
+	setenv("PATH", "/nowhere:/bin", 1);
+	expect("posix_spawnp with an O_EXCL open, the file in PATH's second directory",
+	       posix_spawnp(&p, "proc_child", &fa, 0, child, environ), 0);
+	expect("... it runs", reap(p), 0);
+	posix_spawn_file_actions_destroy(&fa);
+	unlink("/spawnp-once");
+	setenv("PATH", "/bin", 1);
 	expect("nothing was left behind", records(), 1);
 }
 
