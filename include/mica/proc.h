@@ -15,6 +15,10 @@
  * reaps them for it.  (Root's own pid: the launcher numbers programs from 2.) */
 #define MICA_PROC_INIT 1u
 
+/* Proc.wait's option beside <sys/wait.h>'s WUNTRACED, WCONTINUED and
+ * WNOWAIT: ended children are not reported (waitid without WEXITED). */
+#define MICA_PROC_WAIT_NO_EXITS 0x4000000u
+
 /* The label of the irq Proc.lock_owner answers: the C library's wait
  * irq's too, so that a lock's release wakes a waiter as the wait irq does
  * (lib/libc/notifier.c). */

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include <mica/error.h>
+#include <mica/proc.h>
 #include <rt/rt.h>
 
 #include <idl/rt/proc.h>
@@ -193,19 +194,19 @@ pid_t getppid(void)
 	return proc && proc_self(proc, &pid, &ppid) == 0 ? (pid_t)ppid : 1;
 }
 
-pid_t waitpid(pid_t pid, int *status, int options)
+/* Proc.wait for `pid` (waitpid's meaning) with the server's `options`,
+ * until a child has something to report, or at once with `nohang`. */
+static pid_t wait_child(int64_t pid, int32_t *status, uint32_t options, bool nohang)
 {
 	mica_cap_t proc;
 	uint64_t got;
 	int32_t st;
 	int err;
 
-	if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | WNOWAIT))
-		return libc_fail(EINVAL);
 	if (!(proc = libc_proc()))
 		return libc_fail(ECHILD);   /* no process server: no children */
 	for (;;) {
-		err = proc_wait(proc, pid, (uint32_t)(options & (WUNTRACED | WCONTINUED | WNOWAIT)), &got, &st);
+		err = proc_wait(proc, pid, options, &got, &st);
 		if (!err) {
 			if (status)
 				*status = st;
@@ -213,7 +214,7 @@ pid_t waitpid(pid_t pid, int *status, int options)
 		}
 		if (err != -MICA_EAGAIN)
 			return libc_fail(libc_proc_errno(err));
-		if (options & WNOHANG)
+		if (nohang)
 			return 0;
 		libc_signal_eintr_arm();
 		if ((err = libc_proc_wait_child()) == -MICA_ECANCELED && !libc_signal_eintr())
@@ -221,6 +222,59 @@ pid_t waitpid(pid_t pid, int *status, int options)
 		if (err)
 			return libc_fail(libc_errno_of(err));
 	}
+}
+
+pid_t waitpid(pid_t pid, int *status, int options)
+{
+	if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | WNOWAIT))
+		return libc_fail(EINVAL);
+	return wait_child(pid, status, (uint32_t)(options & (WUNTRACED | WCONTINUED | WNOWAIT)), options & WNOHANG);
+}
+
+/* waitpid's reports as SIGCHLD's siginfo says them.  P_PGID 0 is the
+ * caller's group, as on Linux (POSIX leaves it open); P_PGID 1 cannot be
+ * told from "any child" by Proc.wait and is EINVAL (process 1's group
+ * holds no child of anyone's but its own). */
+int waitid(idtype_t idtype, id_t id, siginfo_t *info, int options)
+{
+	int64_t pid;
+	int32_t st;
+
+	if (!info || (options & ~(WEXITED | WSTOPPED | WCONTINUED | WNOHANG | WNOWAIT)) ||
+	    !(options & (WEXITED | WSTOPPED | WCONTINUED)))
+		return libc_fail(EINVAL);
+	if (idtype == P_ALL)
+		pid = -1;
+	else if (idtype == P_PID && (pid_t)id > 0)
+		pid = (pid_t)id;
+	else if (idtype == P_PGID && (pid_t)id >= 0 && id != 1)
+		pid = -(int64_t)(pid_t)id;   /* 0: the caller's group */
+	else
+		return libc_fail(EINVAL);
+	uint32_t server = (uint32_t)(options & (WCONTINUED | WNOWAIT)) | (options & WSTOPPED ? WUNTRACED : 0) |
+			  (options & WEXITED ? 0 : MICA_PROC_WAIT_NO_EXITS);
+	pid_t got = wait_child(pid, &st, server, options & WNOHANG);
+	if (got < 0)
+		return -1;
+	memset(info, 0, sizeof *info);
+	if (got == 0)
+		return 0;   /* WNOHANG, nothing to report: si_pid 0 */
+	info->si_signo = SIGCHLD;
+	info->si_pid = got;
+	if (WIFEXITED(st)) {
+		info->si_code = CLD_EXITED;
+		info->si_status = WEXITSTATUS(st);
+	} else if (WIFSIGNALED(st)) {
+		info->si_code = CLD_KILLED;
+		info->si_status = WTERMSIG(st);
+	} else if (WIFSTOPPED(st)) {
+		info->si_code = CLD_STOPPED;
+		info->si_status = WSTOPSIG(st);
+	} else {
+		info->si_code = CLD_CONTINUED;
+		info->si_status = SIGCONT;
+	}
+	return 0;
 }
 
 pid_t wait(int *status)

@@ -650,8 +650,9 @@ static int on_wait(struct srv_request *req, int64_t pid, uint32_t options, uint6
 		return -MICA_EPERM;
 	if (pid == INT64_MIN)
 		return fail(ECHILD);
-	int found = tree_wait(&tree, parent, pid == 0 ? -(int64_t)parent->pgid : pid, options & WUNTRACED,
-			      options & WCONTINUED, options & WNOWAIT, &z, status);
+	int found = tree_wait(&tree, parent, pid == 0 ? -(int64_t)parent->pgid : pid,
+			      !(options & MICA_PROC_WAIT_NO_EXITS), options & WUNTRACED, options & WCONTINUED,
+			      options & WNOWAIT, &z, status);
 	if (found < 0)
 		return fail(ECHILD);
 	if (found == 1)

@@ -130,8 +130,8 @@ static bool wanted(const struct tree_rec *c, int64_t pid)
 	return pid == -1 || (pid < -1 && c->pgid == (uint64_t)-pid) || (pid > 0 && c->pid == (uint64_t)pid);
 }
 
-int tree_wait(struct tree *t, const struct tree_rec *parent, int64_t pid, bool untraced, bool continued,
-	      bool keep, struct tree_rec **got, int32_t *status)
+int tree_wait(struct tree *t, const struct tree_rec *parent, int64_t pid, bool exited, bool untraced,
+	      bool continued, bool keep, struct tree_rec **got, int32_t *status)
 {
 	bool some = false;
 
@@ -140,7 +140,7 @@ int tree_wait(struct tree *t, const struct tree_rec *parent, int64_t pid, bool u
 		if (!c->state || c->ppid != parent->pid || c == parent || !wanted(c, pid))
 			continue;
 		*got = c;
-		if (c->state == MICA_PROC_ZOMBIE) {
+		if (c->state == MICA_PROC_ZOMBIE && exited) {
 			*status = c->wstatus;
 			return 0;
 		}

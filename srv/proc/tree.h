@@ -108,14 +108,15 @@ void tree_end(struct tree *t, struct tree_rec *r, int32_t wstatus);
 /*
  * A zombie child of `parent`: `pid` -1 for any, below -1 any of group
  * -pid, else that one: 0 and *got (freed by the caller with tree_free once
- * it has read it); 2 and *got, a child stopped or continued whose report
+ * it has read it), unless `exited` is false (waitid without WEXITED: ends
+ * are not asked for); 2 and *got, a child stopped or continued whose report
  * `untraced` or `continued` asks for (*status filled, the report taken
  * unless `keep`: WNOWAIT);
  * -1 when `parent` has no such child (ECHILD); 1 when it has, but none has
  * ended (try again later).
  */
-int tree_wait(struct tree *t, const struct tree_rec *parent, int64_t pid, bool untraced, bool continued,
-	      bool keep, struct tree_rec **got, int32_t *status);
+int tree_wait(struct tree *t, const struct tree_rec *parent, int64_t pid, bool exited, bool untraced,
+	      bool continued, bool keep, struct tree_rec **got, int32_t *status);
 
 /* POSIX's setpgid by `caller` for process `pid` (0: the caller) into
  * group `pgid` (0: the target's pid): 0 or an errno value (ESRCH, EPERM,

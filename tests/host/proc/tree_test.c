@@ -72,17 +72,19 @@ static void zombie_until_reaped(void)
 	struct tree_rec *p = tree_new(&t, 10, MICA_PROC_INIT, "parent");
 	struct tree_rec *c = tree_new(&t, 11, 10, "child"), *got = 0;
 	CHECK(p && c);
-	CHECK_EQ(tree_wait(&t, p, -1, false, false, false, &got, &wst), 1);   /* a child, none ended */
+	CHECK_EQ(tree_wait(&t, p, -1, true, false, false, false, &got, &wst), 1);   /* a child, none ended */
 	tree_end(&t, c, tree_wstatus(3, 0));
 	CHECK_EQ(c->state, MICA_PROC_ZOMBIE);
 	CHECK_EQ(notified, 1);
 	CHECK_EQ(last_notified, 10);
-	CHECK_EQ(tree_wait(&t, p, 12, false, false, false, &got, &wst), -1);  /* not its child */
-	CHECK_EQ(tree_wait(&t, p, 11, false, false, false, &got, &wst), 0);
+	CHECK_EQ(tree_wait(&t, p, 12, true, false, false, false, &got, &wst), -1);  /* not its child */
+	CHECK_EQ(tree_wait(&t, p, 11, false, true, true, false, &got, &wst), 1);   /* ends not asked for (waitid) */
+	CHECK_EQ(c->state, MICA_PROC_ZOMBIE);
+	CHECK_EQ(tree_wait(&t, p, 11, true, false, false, false, &got, &wst), 0);
 	CHECK(got == c);
 	CHECK_EQ(got->wstatus, 3 << 8);
 	tree_free(&t, got);
-	CHECK_EQ(tree_wait(&t, p, -1, false, false, false, &got, &wst), -1);  /* no child left: ECHILD */
+	CHECK_EQ(tree_wait(&t, p, -1, true, false, false, false, &got, &wst), -1);  /* no child left: ECHILD */
 	CHECK_EQ(tree_used(&t), 1);
 }
 
@@ -96,8 +98,8 @@ static void a_parent_wanting_no_zombies_gets_none(void)
 	tree_end(&t, a, tree_wstatus(3, 0));
 	CHECK_EQ(notified, 1);                                                 /* told (SIGCHLD), then freed */
 	CHECK_EQ(tree_used(&t), 2);
-	CHECK_EQ(tree_wait(&t, p, 11, false, false, false, &got, &wst), -1);  /* gone: ECHILD */
-	CHECK_EQ(tree_wait(&t, p, -1, false, false, false, &got, &wst), 1);   /* b still runs */
+	CHECK_EQ(tree_wait(&t, p, 11, true, false, false, false, &got, &wst), -1);  /* gone: ECHILD */
+	CHECK_EQ(tree_wait(&t, p, -1, true, false, false, false, &got, &wst), 1);   /* b still runs */
 }
 
 static void any_child_finds_the_zombie_among_running_ones(void)
@@ -108,7 +110,7 @@ static void any_child_finds_the_zombie_among_running_ones(void)
 	struct tree_rec *b = tree_new(&t, 12, 10, "b");
 	tree_new(&t, 13, 10, "c");
 	tree_end(&t, b, tree_wstatus(0, 9));
-	CHECK_EQ(tree_wait(&t, p, -1, false, false, false, &got, &wst), 0);
+	CHECK_EQ(tree_wait(&t, p, -1, true, false, false, false, &got, &wst), 0);
 	CHECK(got == b);
 	CHECK_EQ(got->wstatus, 9);
 }
@@ -253,13 +255,13 @@ static void wait_for_a_group(void)
 	struct tree_rec *a = tree_new(&t, 11, 10, "a"), *b = tree_new(&t, 12, 10, "b");
 	CHECK_EQ(tree_setpgid(&t, p, 11, 0), 0);
 	tree_end(&t, b, 0);                                 /* b, in group 10, ended */
-	CHECK_EQ(tree_wait(&t, p, -11, false, false, false, &got, &wst), 1);           /* group 11: a runs */
-	CHECK_EQ(tree_wait(&t, p, -12, false, false, false, &got, &wst), -1);          /* no group 12 among its children */
-	CHECK_EQ(tree_wait(&t, p, -10, false, false, false, &got, &wst), 0);           /* group 10: b */
+	CHECK_EQ(tree_wait(&t, p, -11, true, false, false, false, &got, &wst), 1);           /* group 11: a runs */
+	CHECK_EQ(tree_wait(&t, p, -12, true, false, false, false, &got, &wst), -1);          /* no group 12 among its children */
+	CHECK_EQ(tree_wait(&t, p, -10, true, false, false, false, &got, &wst), 0);           /* group 10: b */
 	CHECK(got == b);
 	tree_free(&t, got);
 	tree_end(&t, a, 0);
-	CHECK_EQ(tree_wait(&t, p, -11, false, false, false, &got, &wst), 0);
+	CHECK_EQ(tree_wait(&t, p, -11, true, false, false, false, &got, &wst), 0);
 	CHECK(got == a);
 }
 
@@ -271,16 +273,16 @@ static void stopped_and_continued_are_reported_once(void)
 	c->stopped = true;
 	c->report = TREE_REPORT_STOPPED;
 	c->report_sig = 18;
-	CHECK_EQ(tree_wait(&t, p, -1, false, true, false, &got, &wst), 1);   /* not asked for */
-	CHECK_EQ(tree_wait(&t, p, 11, true, false, true, &got, &wst), 2);    /* WNOWAIT: kept */
+	CHECK_EQ(tree_wait(&t, p, -1, true, false, true, false, &got, &wst), 1);   /* not asked for */
+	CHECK_EQ(tree_wait(&t, p, 11, true, true, false, true, &got, &wst), 2);    /* WNOWAIT: kept */
 	CHECK_EQ(wst, 18 << 8 | 0x7f);
-	CHECK_EQ(tree_wait(&t, p, 11, true, false, false, &got, &wst), 2);
+	CHECK_EQ(tree_wait(&t, p, 11, true, true, false, false, &got, &wst), 2);
 	CHECK(got == c);
 	CHECK_EQ(wst, 18 << 8 | 0x7f);
-	CHECK_EQ(tree_wait(&t, p, 11, true, false, false, &got, &wst), 1);   /* once */
+	CHECK_EQ(tree_wait(&t, p, 11, true, true, false, false, &got, &wst), 1);   /* once */
 	c->report = TREE_REPORT_CONTINUED;
-	CHECK_EQ(tree_wait(&t, p, -1, true, false, false, &got, &wst), 1);
-	CHECK_EQ(tree_wait(&t, p, -1, false, true, false, &got, &wst), 2);
+	CHECK_EQ(tree_wait(&t, p, -1, true, true, false, false, &got, &wst), 1);
+	CHECK_EQ(tree_wait(&t, p, -1, true, false, true, false, &got, &wst), 2);
 	CHECK_EQ(wst, 0xffff);
 	CHECK_EQ(c->state, MICA_PROC_RUNNING);                      /* reported, not reaped */
 }

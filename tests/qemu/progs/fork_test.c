@@ -953,6 +953,39 @@ static void a_spawn_beside_a_reader_is_not_held(void)
 	       got == pid && WIFEXITED(st) ? WEXITSTATUS(st) : -1, 4);
 }
 
+/* waitid: which events, told as SIGCHLD's siginfo; without WEXITED an
+ * ended child is not taken (the process server's MICA_PROC_WAIT_NO_EXITS). */
+static void waitid_reports_as_siginfo(void)
+{
+	siginfo_t si;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		for (;;)
+			pause();
+	}
+	expect("waitid without an event asked: EINVAL", waitid(P_PID, pid, &si, WNOHANG) == -1 && errno == EINVAL, 1);
+	expect("WNOHANG, nothing yet: 0, si_pid 0",
+	       waitid(P_PID, pid, &si, WEXITED | WNOHANG) == 0 && si.si_pid == 0, 1);
+	kill(pid, SIGSTOP);
+	expect("WSTOPPED: the stop", waitid(P_PID, pid, &si, WSTOPPED) == 0 && si.si_pid == pid &&
+	       si.si_signo == SIGCHLD && si.si_code == CLD_STOPPED && si.si_status == SIGSTOP, 1);
+	kill(pid, SIGCONT);
+	expect("WCONTINUED, of any child", waitid(P_ALL, 0, &si, WCONTINUED) == 0 && si.si_pid == pid &&
+	       si.si_code == CLD_CONTINUED && si.si_status == SIGCONT, 1);
+	kill(pid, SIGTERM);
+	expect("WEXITED | WNOWAIT: killed by SIGTERM, and left", waitid(P_PID, pid, &si, WEXITED | WNOWAIT) == 0 &&
+	       si.si_pid == pid && si.si_code == CLD_KILLED && si.si_status == SIGTERM, 1);
+	expect("without WEXITED the end is not taken: nothing to report",
+	       waitid(P_PID, pid, &si, WSTOPPED | WCONTINUED | WNOHANG) == 0 && si.si_pid == 0, 1);
+	expect("WEXITED of our group reaps it", waitid(P_PGID, 0, &si, WEXITED) == 0 && si.si_pid == pid, 1);
+	expect("then no such child: ECHILD", waitid(P_PID, pid, &si, WEXITED) == -1 && errno == ECHILD, 1);
+	if ((pid = fork()) == 0)
+		_exit(5);
+	expect("an exit's status", waitid(P_PID, pid, &si, WEXITED) == 0 && si.si_code == CLD_EXITED &&
+	       si.si_status == 5, 1);
+}
+
 static void exec_failures(void)
 {
 	static char *many[MICA_SPAWN_ARGS_MAX + 2], big[ARG_MAX + 1];
@@ -1408,6 +1441,7 @@ static const struct qtest_case cases[] = {
 	{ "exec_failures", exec_failures },
 	{ "an_exec_caller_that_goes_on_is_ended", an_exec_caller_that_goes_on_is_ended },
 	{ "a_spawn_beside_a_reader_is_not_held", a_spawn_beside_a_reader_is_not_held },
+	{ "waitid_reports_as_siginfo", waitid_reports_as_siginfo },
 	{ "forks_nest_deep", forks_nest_deep },
 	{ "fork_bomb_is_bounded", fork_bomb_is_bounded },
 	{ "children_are_paid_for_by_their_parent", children_are_paid_for_by_their_parent },
