@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <grp.h>
 #include <stdint.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -23,8 +24,9 @@
 /* The next entry of f into *g: its member list at the start of buf
  * (aligned), the line after it.  0, ENOENT at the end, ERANGE for a line
  * (with its list) longer than buf. */
-static int next_entry(FILE *f, struct group *g, char *buf, size_t size)
+static int next_entry(FILE *f, void *entry, char *buf, size_t size)
 {
+	struct group *g = entry;
 	size_t align = (sizeof(char *) - (uintptr_t)buf % sizeof(char *)) % sizeof(char *);
 	char *field[4];
 	unsigned long gid;
@@ -35,7 +37,7 @@ static int next_entry(FILE *f, struct group *g, char *buf, size_t size)
 	buf += align;
 	size -= align;
 	while ((err = userdb_next(f, buf, size, field, 4)) == 0) {
-		if (userdb_id(field[2], &gid))
+		if (userdb_id(field[2], (gid_t)-1, &gid))
 			continue;
 		size_t members = *field[3] ? 1 : 0, len = (size_t)(field[3] - buf) + strlen(field[3]) + 1;
 		for (const char *c = field[3]; *c; c++)
@@ -59,56 +61,56 @@ static int next_entry(FILE *f, struct group *g, char *buf, size_t size)
 	return err;
 }
 
-/* The entry named `name` (NULL: of `gid`), through a stream of its own:
- * 0 (*result NULL when there is none), ERANGE at a line longer than buf. */
-static int lookup(const char *name, gid_t gid, struct group *g, char *buf, size_t size, struct group **result)
+static int is(const void *entry, const char *name, unsigned long gid)
 {
-	FILE *f = userdb_open(GROUP_FILE);
-	int err;
+	const struct group *g = entry;
 
-	*result = 0;
-	if (!f)
-		return errno == ENOENT ? 0 : errno;   /* no file: no such group */
-	while ((err = next_entry(f, g, buf, size)) == 0)
-		if (name ? strcmp(g->gr_name, name) == 0 : g->gr_gid == gid) {
-			*result = g;
-			break;
-		}
-	fclose(f);
-	return err == ENOENT ? 0 : err;
+	return name ? strcmp(g->gr_name, name) == 0 : g->gr_gid == (gid_t)gid;
 }
+
+static const struct userdb_file group_file = { GROUP_FILE, next_entry, is };
 
 int getgrnam_r(const char *name, struct group *g, char *buf, size_t size, struct group **result)
 {
-	return lookup(name, 0, g, buf, size, result);
+	bool found;
+	int err = userdb_lookup(&group_file, name, 0, g, buf, size, false, &found);
+
+	*result = found ? g : 0;
+	return err;
 }
 
 int getgrgid_r(gid_t gid, struct group *g, char *buf, size_t size, struct group **result)
 {
-	return lookup(0, gid, g, buf, size, result);
+	bool found;
+	int err = userdb_lookup(&group_file, 0, gid, g, buf, size, false, &found);
+
+	*result = found ? g : 0;
+	return err;
 }
 
-static struct group found;
-static char found_line[LINE_MAX_BYTES];
+static struct group looked_up;
+static char looked_up_line[LINE_MAX_BYTES];
 
-struct group *getgrnam(const char *name)
+/* getgrnam's and getgrgid's: errno set when the file could not be read. */
+static struct group *lookup(const char *name, gid_t gid)
 {
-	struct group *g;
-	int err = lookup(name, 0, &found, found_line, sizeof found_line, &g);
+	bool is_there;
+	int err = userdb_lookup(&group_file, name, gid, &looked_up, looked_up_line, sizeof looked_up_line,
+				true, &is_there);
 
 	if (err)
 		errno = err;
-	return g;
+	return is_there ? &looked_up : 0;
+}
+
+struct group *getgrnam(const char *name)
+{
+	return lookup(name, 0);
 }
 
 struct group *getgrgid(gid_t gid)
 {
-	struct group *g;
-	int err = lookup(0, gid, &found, found_line, sizeof found_line, &g);
-
-	if (err)
-		errno = err;
-	return g;
+	return lookup(0, gid);
 }
 
 /* getgrent's place in the file: a stream of its own, open from its first
@@ -117,26 +119,17 @@ static FILE *entries;
 static struct group entry;
 static char entry_line[LINE_MAX_BYTES];
 
+struct group *getgrent(void)
+{
+	return userdb_enumerate(&group_file, &entries, &entry, entry_line, sizeof entry_line);
+}
+
 void setgrent(void)
 {
-	if (entries)
-		rewind(entries);
+	userdb_rewind(entries);
 }
 
 void endgrent(void)
 {
-	if (entries)
-		fclose(entries);
-	entries = 0;
-}
-
-struct group *getgrent(void)
-{
-	int err;
-
-	if (!entries && !(entries = userdb_open(GROUP_FILE)))
-		return 0;
-	while ((err = next_entry(entries, &entry, entry_line, sizeof entry_line)) == ERANGE)
-		;   /* a line too long for any lookup here: skipped */
-	return err ? 0 : &entry;
+	userdb_close(&entries);
 }

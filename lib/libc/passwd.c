@@ -17,24 +17,27 @@
  */
 #include <errno.h>
 #include <pwd.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "userdb.h"
 
+_Static_assert((uid_t)-1 > 0 && (gid_t)-1 > 0, "uid_t and gid_t are unsigned: (uid_t)-1 is the largest id");
+
 #define PASSWD_FILE "/etc/passwd"
 #define LINE_MAX_BYTES 1024
 
-/* The next entry of f into *pw, its strings in buf: 0, ENOENT at the
- * end, ERANGE for a line longer than buf. */
-static int next_entry(FILE *f, struct passwd *pw, char *buf, size_t size)
+/* The next entry of f into *pw, its strings in buf (userdb_file.next). */
+static int next_entry(FILE *f, void *entry, char *buf, size_t size)
 {
+	struct passwd *pw = entry;
 	char *field[7];
 	unsigned long uid, gid;
 	int err;
 
 	while ((err = userdb_next(f, buf, size, field, 7)) == 0) {
-		if (userdb_id(field[2], &uid) || userdb_id(field[3], &gid))
+		if (userdb_id(field[2], (uid_t)-1, &uid) || userdb_id(field[3], (gid_t)-1, &gid))
 			continue;
 		*pw = (struct passwd){ .pw_name = field[0], .pw_passwd = field[1], .pw_uid = (uid_t)uid,
 				       .pw_gid = (gid_t)gid, .pw_gecos = field[4], .pw_dir = field[5],
@@ -44,85 +47,75 @@ static int next_entry(FILE *f, struct passwd *pw, char *buf, size_t size)
 	return err;
 }
 
-/* The entry named `name` (NULL: of `uid`), through a stream of its own:
- * 0 (*result NULL when there is none), ERANGE at a line longer than buf
- * (as other C libraries say: the caller asks again with a larger one). */
-static int lookup(const char *name, uid_t uid, struct passwd *pw, char *buf, size_t size, struct passwd **result)
+static int is(const void *entry, const char *name, unsigned long uid)
 {
-	FILE *f = userdb_open(PASSWD_FILE);
-	int err;
+	const struct passwd *pw = entry;
 
-	*result = 0;
-	if (!f)
-		return errno == ENOENT ? 0 : errno;   /* no file: no such user */
-	while ((err = next_entry(f, pw, buf, size)) == 0)
-		if (name ? strcmp(pw->pw_name, name) == 0 : pw->pw_uid == uid) {
-			*result = pw;
-			break;
-		}
-	fclose(f);
-	return err == ENOENT ? 0 : err;
+	return name ? strcmp(pw->pw_name, name) == 0 : pw->pw_uid == (uid_t)uid;
 }
+
+static const struct userdb_file passwd_file = { PASSWD_FILE, next_entry, is };
 
 int getpwnam_r(const char *name, struct passwd *pw, char *buf, size_t size, struct passwd **result)
 {
-	return lookup(name, 0, pw, buf, size, result);
+	bool found;
+	int err = userdb_lookup(&passwd_file, name, 0, pw, buf, size, false, &found);
+
+	*result = found ? pw : 0;
+	return err;
 }
 
 int getpwuid_r(uid_t uid, struct passwd *pw, char *buf, size_t size, struct passwd **result)
 {
-	return lookup(0, uid, pw, buf, size, result);
+	bool found;
+	int err = userdb_lookup(&passwd_file, 0, uid, pw, buf, size, false, &found);
+
+	*result = found ? pw : 0;
+	return err;
 }
 
-static struct passwd found;
-static char found_line[LINE_MAX_BYTES];
+static struct passwd looked_up;
+static char looked_up_line[LINE_MAX_BYTES];
 
-struct passwd *getpwnam(const char *name)
+/* getpwnam's and getpwuid's: errno set when the file could not be read. */
+static struct passwd *lookup(const char *name, uid_t uid)
 {
-	struct passwd *pw;
-	int err = lookup(name, 0, &found, found_line, sizeof found_line, &pw);
+	bool is_there;
+	int err = userdb_lookup(&passwd_file, name, uid, &looked_up, looked_up_line, sizeof looked_up_line,
+				true, &is_there);
 
 	if (err)
 		errno = err;
-	return pw;
+	return is_there ? &looked_up : 0;
+}
+
+struct passwd *getpwnam(const char *name)
+{
+	return lookup(name, 0);
 }
 
 struct passwd *getpwuid(uid_t uid)
 {
-	struct passwd *pw;
-	int err = lookup(0, uid, &found, found_line, sizeof found_line, &pw);
-
-	if (err)
-		errno = err;
-	return pw;
+	return lookup(0, uid);
 }
 
 /* getpwent's place in the file: a stream of its own, open from its first
- * call (or setpwent's) until endpwent. */
+ * call until endpwent. */
 static FILE *entries;
 static struct passwd entry;
 static char entry_line[LINE_MAX_BYTES];
 
+struct passwd *getpwent(void)
+{
+	return userdb_enumerate(&passwd_file, &entries, &entry, entry_line, sizeof entry_line);
+}
+
 void setpwent(void)
 {
-	if (entries)
-		rewind(entries);
+	userdb_rewind(entries);
 }
 
 void endpwent(void)
 {
-	if (entries)
-		fclose(entries);
-	entries = 0;
-}
-
-struct passwd *getpwent(void)
-{
-	int err;
-
-	if (!entries && !(entries = userdb_open(PASSWD_FILE)))
-		return 0;
-	while ((err = next_entry(entries, &entry, entry_line, sizeof entry_line)) == ERANGE)
-		;   /* a line too long for any lookup here: skipped */
-	return err ? 0 : &entry;
+	userdb_close(&entries);
 }

@@ -1,7 +1,7 @@
 /*
  * user.c - who the program runs as.  Mica has one user for now (getuid()
  * is 0, proc.c), named by /etc/passwd on the file server like any other:
- * getlogin is that entry's name (newlib's getpwuid reads the file).  No
+ * getlogin is that entry's name (passwd.c reads the file).  No
  * program runs with privileges it did not start with, so issetugid is 0.
  * The one user is in group 0 and no other: getgroups answers that.
  */

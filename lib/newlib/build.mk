@@ -40,12 +40,12 @@ ALL += $(NEWLIB_STAMP)
 # libposix.a: the parts of newlib's libc/posix and libc/unix that its
 # x86_64-elf configuration leaves out, built from the same source with the
 # C library's flags (lib/libc/build.mk; docs/libc.md): regular expressions,
-# fnmatch, glob, the exec family, creat, basename and dirname, and the
-# passwd and group files (execvp is lib/libc's: spawn.c).  Third-party code: compiled without -Werror, and
+# fnmatch, glob, the exec family, creat, basename and dirname (execvp is
+# lib/libc's: spawn.c; so are the passwd and group files: passwd.c, group.c).  Third-party code: compiled without -Werror, and
 # with newlib's syscall names mapped to the POSIX ones the glue defines.
 NEWLIB_POSIX_SRCS := $(addprefix posix/,regcomp.c regerror.c regexec.c regfree.c collate.c collcmp.c \
 	fnmatch.c glob.c execl.c execle.c execlp.c execv.c creat.c) \
-	$(addprefix unix/,basename.c dirname.c getpwent.c)
+	$(addprefix unix/,basename.c dirname.c)
 NEWLIB_POSIX_OBJS := $(patsubst %.c,$(NEWLIB_DIR)/posix-obj/%.o,$(NEWLIB_POSIX_SRCS))
 NEWLIB_POSIX_LIB := $(NEWLIB_DIR)/libposix.a
 

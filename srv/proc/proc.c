@@ -212,15 +212,20 @@ static int make_irq(struct tree_rec *r, mica_cap_t *irq, unsigned irq_kind)
 	return irq_bind(*irq, MICA_BOOT_THREAD);
 }
 
+/* Record r's gate, the process's to call the server with. */
+static int make_record_gate(struct tree_rec *r)
+{
+	if (!(r->gate = mica_slot_alloc()))
+		return -MICA_ENOMEM;
+	return factory_create_gate(MICA_BOOT_FACTORY, r->gate, MICA_BOOT_THREAD, LABEL(index_of(r), KIND_GATE));
+}
+
 /* A gate and an irq of the server's thread for record r. */
 static int make_gate(struct tree_rec *r, mica_cap_t *irq, unsigned irq_kind)
 {
-	int err;
+	int err = make_record_gate(r);
 
-	if (!(r->gate = mica_slot_alloc()))
-		return -MICA_ENOMEM;
-	if ((err = factory_create_gate(MICA_BOOT_FACTORY, r->gate, MICA_BOOT_THREAD, LABEL(index_of(r), KIND_GATE))) !=
-	    0)
+	if (err)
 		return err;
 	return make_irq(r, irq, irq_kind);
 }
@@ -576,6 +581,20 @@ static int on_exec(struct srv_request *req, const char *path, const void *args, 
 		load_done(&image);
 		return exec_failed(r, err);
 	}
+	/* A joined caller is not the server's to end, and would keep its
+	 * capability to the record's gate, which is the new program's: the
+	 * new program gets a gate of its own, and the old one goes. */
+	mica_cap_t joined_gate = 0;
+	if (!r->process) {
+		joined_gate = r->gate;
+		if ((err = make_record_gate(r)) != 0) {
+			destroy(&r->gate);
+			r->gate = joined_gate;
+			destroy(&end_irq);
+			load_done(&image);
+			return exec_failed(r, err);
+		}
+	}
 	if (!(process = mica_slot_alloc()))
 		err = -MICA_ENOMEM;
 	else
@@ -592,15 +611,21 @@ static int on_exec(struct srv_request *req, const char *path, const void *args, 
 	if (err) {
 		mica_slot_drop(process);
 		destroy(&end_irq);
+		if (joined_gate) {
+			destroy(&r->gate);
+			r->gate = joined_gate;
+		}
 		err = err == -MICA_EINVAL ? fail(ENOEXEC) : err == -MICA_ENOMEM ? fail(EAGAIN) : err;
 		return exec_failed(r, err);
 	}
 	/* The record is the new program's now: a joined caller is no longer
-	 * watched, a spawned one's end no longer collected. */
+	 * watched (the watch goes before its gate, whose end it would tell),
+	 * a spawned one's end no longer collected. */
 	if (r->watch) {
-		gate_watch(r->gate, 0);
+		gate_watch(joined_gate, 0);
 		destroy(&r->watch);
 	}
+	destroy(&joined_gate);
 	drop(&r->launcher);   /* the old program's: r->process names the new one */
 	if (end_irq)
 		r->end_irq = end_irq;

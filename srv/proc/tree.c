@@ -140,9 +140,13 @@ int tree_wait(struct tree *t, const struct tree_rec *parent, int64_t pid, bool e
 		if (!c->state || c->ppid != parent->pid || c == parent || !wanted(c, pid))
 			continue;
 		*got = c;
-		if (c->state == MICA_PROC_ZOMBIE && exited) {
-			*status = c->wstatus;
-			return 0;
+		if (c->state == MICA_PROC_ZOMBIE) {
+			if (exited) {
+				*status = c->wstatus;
+				return 0;
+			}
+			some = true;   /* ended: no stop or continue of it is left to report */
+			continue;
 		}
 		if ((c->report == TREE_REPORT_STOPPED && untraced) || (c->report == TREE_REPORT_CONTINUED && continued)) {
 			/* <sys/wait.h>: stopped is 0x7f with the signal above it, continued 0xffff */

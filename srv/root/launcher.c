@@ -717,7 +717,7 @@ int parent_fork_request(struct process *p, bool by_handle, mica_cap_t notify, mi
 	int err;
 
 	if (by_handle && !p->for_proc)
-		return -MICA_EPERM;   /* a starter that is not the process server forks none of its programs */
+		return -MICA_EPERM;   /* a program started without a `proc` (Launcher.spawn): not the starter's to fork */
 	if (p->ended)
 		return -MICA_EGONE;
 	if (len != sizeof plan)

@@ -238,7 +238,8 @@ int parent_page_fault(struct process *p, uint64_t addr, uint64_t ip, uint32_t ac
 /* Parent.fork: a copy of p (docs/processes.md, "fork"), its first thread
  * stopped; *task and *thread are root's slots for them, *pid its pid.
  * `by_handle`: asked on p's Process handle (by its starter), refused
- * (MICA_EPERM) unless the process server started p. */
+ * (MICA_EPERM) unless p was started with a `proc` (for the process
+ * server: Image.start, start_mapped, a fork of such a program). */
 int parent_fork_request(struct process *p, bool by_handle, mica_cap_t notify, mica_cap_t proc, const void *plan,
 			uint32_t len, mica_cap_t text, mica_cap_t data, struct obj **handle, mica_cap_t *task,
 			mica_cap_t *thread, uint64_t *pid);

@@ -78,7 +78,9 @@ static void zombie_until_reaped(void)
 	CHECK_EQ(notified, 1);
 	CHECK_EQ(last_notified, 10);
 	CHECK_EQ(tree_wait(&t, p, 12, true, false, false, false, &got, &wst), -1);  /* not its child */
+	c->report = TREE_REPORT_STOPPED;   /* stopped, never waited for, then ended */
 	CHECK_EQ(tree_wait(&t, p, 11, false, true, true, false, &got, &wst), 1);   /* ends not asked for (waitid) */
+	c->report = 0;
 	CHECK_EQ(c->state, MICA_PROC_ZOMBIE);
 	CHECK_EQ(tree_wait(&t, p, 11, true, false, false, false, &got, &wst), 0);
 	CHECK(got == c);
