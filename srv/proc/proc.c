@@ -483,6 +483,9 @@ static int fork_start(struct tree_rec *parent, struct tree_rec *r, const void *p
 	mica_cap_t text = 0, data = 0;
 	int err = 0;
 
+	if (!parent_gate)
+		return fail(EINVAL);   /* none: never so since join takes a launcher */
+
 	if (pm->text) {
 		mica_cap_t dup = pm->data ? mica_slot_alloc() : 0, task_copy = mica_slot_alloc();
 		if ((pm->data && !dup) || !task_copy)
