@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "userdb.h"
@@ -89,15 +90,18 @@ int getgrgid_r(gid_t gid, struct group *g, char *buf, size_t size, struct group 
 }
 
 static struct group looked_up;
-static char looked_up_line[LINE_MAX_BYTES];
+static char *looked_up_line;   /* LINE_MAX_BYTES, at the first lookup: no bss in programs that make none */
 
 /* getgrnam's and getgrgid's: errno set when the file could not be read. */
 static struct group *lookup(const char *name, gid_t gid)
 {
 	bool is_there;
-	int err = userdb_lookup(&group_file, name, gid, &looked_up, looked_up_line, sizeof looked_up_line,
-				true, &is_there);
+	int err;
 
+	if (!looked_up_line && !(looked_up_line = malloc(LINE_MAX_BYTES)))
+		return 0;   /* errno ENOMEM */
+	err = userdb_lookup(&group_file, name, gid, &looked_up, looked_up_line, LINE_MAX_BYTES,
+			    true, &is_there);
 	if (err)
 		errno = err;
 	return is_there ? &looked_up : 0;
@@ -117,11 +121,13 @@ struct group *getgrgid(gid_t gid)
  * call until endgrent. */
 static FILE *entries;
 static struct group entry;
-static char entry_line[LINE_MAX_BYTES];
+static char *entry_line;       /* LINE_MAX_BYTES, at the first call */
 
 struct group *getgrent(void)
 {
-	return userdb_enumerate(&group_file, &entries, &entry, entry_line, sizeof entry_line);
+	if (!entry_line && !(entry_line = malloc(LINE_MAX_BYTES)))
+		return 0;
+	return userdb_enumerate(&group_file, &entries, &entry, entry_line, LINE_MAX_BYTES);
 }
 
 void setgrent(void)

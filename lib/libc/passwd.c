@@ -19,6 +19,7 @@
 #include <pwd.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "userdb.h"
@@ -75,15 +76,18 @@ int getpwuid_r(uid_t uid, struct passwd *pw, char *buf, size_t size, struct pass
 }
 
 static struct passwd looked_up;
-static char looked_up_line[LINE_MAX_BYTES];
+static char *looked_up_line;   /* LINE_MAX_BYTES, at the first lookup: no bss in programs that make none */
 
 /* getpwnam's and getpwuid's: errno set when the file could not be read. */
 static struct passwd *lookup(const char *name, uid_t uid)
 {
 	bool is_there;
-	int err = userdb_lookup(&passwd_file, name, uid, &looked_up, looked_up_line, sizeof looked_up_line,
-				true, &is_there);
+	int err;
 
+	if (!looked_up_line && !(looked_up_line = malloc(LINE_MAX_BYTES)))
+		return 0;   /* errno ENOMEM */
+	err = userdb_lookup(&passwd_file, name, uid, &looked_up, looked_up_line, LINE_MAX_BYTES,
+			    true, &is_there);
 	if (err)
 		errno = err;
 	return is_there ? &looked_up : 0;
@@ -103,11 +107,13 @@ struct passwd *getpwuid(uid_t uid)
  * call until endpwent. */
 static FILE *entries;
 static struct passwd entry;
-static char entry_line[LINE_MAX_BYTES];
+static char *entry_line;       /* LINE_MAX_BYTES, at the first call */
 
 struct passwd *getpwent(void)
 {
-	return userdb_enumerate(&passwd_file, &entries, &entry, entry_line, sizeof entry_line);
+	if (!entry_line && !(entry_line = malloc(LINE_MAX_BYTES)))
+		return 0;
+	return userdb_enumerate(&passwd_file, &entries, &entry, entry_line, LINE_MAX_BYTES);
 }
 
 void setpwent(void)
