@@ -108,15 +108,15 @@ int system(const char *command)
 		result = wait_for(pid, &status) < 0 ? -1 : status;
 	else if (err == ENOENT || err == EACCES || err == ENOEXEC || err == ENOTDIR)
 		result = 127 << 8;   /* the shell could not run: as if it exited 127 */
-	else
-		result = -1;
-	if (result == -1 && err)
+	else {
 		errno = err;
-	err = errno;
+		result = -1;
+	}
+	int saved = errno;   /* through the restoring below */
 	sigaction(SIGINT, &intr, 0);
 	sigaction(SIGQUIT, &quit, 0);
 	sigprocmask(SIG_SETMASK, &mask, 0);
-	errno = err;
+	errno = saved;
 	return result;
 }
 

@@ -590,17 +590,11 @@ static int on_exec(struct srv_request *req, const char *path, const void *args, 
 	mica_cap_t joined_gate = 0;
 	if (!r->process) {
 		joined_gate = r->gate;
-		if ((err = make_record_gate(r)) != 0) {
-			destroy(&r->gate);
-			r->gate = joined_gate;
-			destroy(&end_irq);
-			load_done(&image);
-			return exec_failed(r, err);
-		}
+		err = make_record_gate(r);
 	}
-	if (!(process = mica_slot_alloc()))
+	if (!err && !(process = mica_slot_alloc()))
 		err = -MICA_ENOMEM;
-	else
+	if (!err)
 		err = launch(path, &image, args, args_len, env, env_len, out_stream, in_stream,
 			     r->end_irq ? r->end_irq : end_irq, r->gate, payer_of(tree_find(&tree, r->ppid)), &process);
 	if (!err) {
@@ -614,7 +608,7 @@ static int on_exec(struct srv_request *req, const char *path, const void *args, 
 	if (err) {
 		mica_slot_drop(process);
 		destroy(&end_irq);
-		if (joined_gate) {
+		if (joined_gate) {   /* the old gate stays the record's */
 			destroy(&r->gate);
 			r->gate = joined_gate;
 		}
